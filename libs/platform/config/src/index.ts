@@ -1,0 +1,13 @@
+export { ConfigError, configOrExit, loadConfig } from './load-config.js';
+export { LOG_LEVELS, MESSAGING_TRANSPORTS, baseServiceConfigSchema, type BaseServiceConfig } from './base-service-config.schema.js';
+export {
+  envBoolean,
+  envEnum,
+  envHostPortList,
+  envIdentifier,
+  envInteger,
+  envList,
+  envName,
+  envPort,
+  envUrl,
+} from './env-schemas.js';

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { baseServiceConfigSchema } from './base-service-config.schema.js';
+import { envPort } from './env-schemas.js';
+import { ConfigError, loadConfig } from './load-config.js';
+
+const valid = {
+  SERVICE_NAME: 'catalog',
+  SYSTEM: 'commerce',
+  HTTP_PORT: '3101',
+  DATABASE_URL: 'postgres://app:secret@localhost:5432/commerce',
+  DB_SCHEMA: 'catalog',
+};
+
+function problemsOf(env: Record<string, string | undefined>, schema: z.ZodType = baseServiceConfigSchema): string[] {
+  try {
+    loadConfig(schema, env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return [...(error as ConfigError).problems];
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig with the base service schema', () => {
+  it('returns typed values with defaults applied', () => {
+    const config = loadConfig(baseServiceConfigSchema, valid);
+    expect(config).toEqual({
+      ...valid,
+      HTTP_PORT: 3101,
+      HOST: '127.0.0.1',
+      MESSAGING_TRANSPORT: 'postgres',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+    });
+  });
+
+  it('names a missing variable as required', () => {
+    const { DATABASE_URL: _, ...env } = valid;
+    expect(() => loadConfig(baseServiceConfigSchema, env)).toThrow('Invalid configuration: DATABASE_URL is required');
+  });
+
+  it('treats an empty variable as missing', () => {
+    expect(problemsOf({ ...valid, DB_SCHEMA: '' })).toEqual(['DB_SCHEMA is required']);
+  });
+
+  it.each(['0', '65536', 'abc', '80.5'])('rejects HTTP_PORT=%s', (port) => {
+    expect(problemsOf({ ...valid, HTTP_PORT: port })).toEqual(['HTTP_PORT must be an integer between 1 and 65535']);
+  });
+
+  it('reports every bad variable in one message', () => {
+    const { DATABASE_URL: _, ...env } = valid;
+    let message = '';
+    try {
+      loadConfig(baseServiceConfigSchema, { ...env, HTTP_PORT: 'x', LOG_LEVEL: 'loud' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('HTTP_PORT must be an integer between 1 and 65535');
+    expect(message).toContain('DATABASE_URL is required');
+    expect(message).toContain('LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent');
+  });
+
+  it('requires KAFKA_BROKERS when the transport is kafka', () => {
+    expect(problemsOf({ ...valid, MESSAGING_TRANSPORT: 'kafka' })).toEqual([
+      'KAFKA_BROKERS is required when MESSAGING_TRANSPORT is kafka',
+    ]);
+  });
+
+  it('reports the KAFKA_BROKERS rule alongside other problems', () => {
+    expect(problemsOf({ ...valid, MESSAGING_TRANSPORT: 'kafka', HTTP_PORT: '-1' })).toEqual([
+      'HTTP_PORT must be an integer between 1 and 65535',
+      'KAFKA_BROKERS is required when MESSAGING_TRANSPORT is kafka',
+    ]);
+  });
+
+  it('parses KAFKA_BROKERS into a list', () => {
+    const config = loadConfig(baseServiceConfigSchema, {
+      ...valid,
+      MESSAGING_TRANSPORT: 'kafka',
+      KAFKA_BROKERS: 'localhost:9092, kafka-1:9093',
+    });
+    expect(config.KAFKA_BROKERS).toEqual(['localhost:9092', 'kafka-1:9093']);
+  });
+
+  it('rejects a non-postgres DATABASE_URL without echoing its value', () => {
+    const problems = problemsOf({ ...valid, DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(problems).toEqual(['DATABASE_URL must be a URL starting with postgres:// or postgresql://']);
+    expect(problems.join()).not.toContain('hunter2');
+  });
+
+  it('rejects a DB_SCHEMA that is not an identifier', () => {
+    expect(problemsOf({ ...valid, DB_SCHEMA: 'drop table;' })).toEqual([
+      'DB_SCHEMA must be a lower-case SQL identifier ([a-z_][a-z0-9_]*, at most 63 characters)',
+    ]);
+  });
+
+  it('lets a service extend the schema and keeps the cross-field rule', () => {
+    const schema = baseServiceConfigSchema.extend({ COMMERCE_CURRENCY: z.string().length(3), ADMIN_PORT: envPort() });
+    const config = loadConfig(schema, { ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000' });
+    expect(config.COMMERCE_CURRENCY).toBe('EUR');
+    expect(config.ADMIN_PORT).toBe(9000);
+    expect(problemsOf({ ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000', MESSAGING_TRANSPORT: 'kafka' }, schema)).toEqual([
+      'KAFKA_BROKERS is required when MESSAGING_TRANSPORT is kafka',
+    ]);
+    expect(problemsOf({ ...valid, ADMIN_PORT: '9000' }, schema)).toEqual(['COMMERCE_CURRENCY is required']);
+  });
+});

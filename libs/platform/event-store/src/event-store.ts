@@ -1,0 +1,152 @@
+import { randomUUID } from 'node:crypto';
+import { ident, isUniqueViolation, type SqlClient } from './sql.js';
+import {
+  type EventMetadata,
+  type ExpectedVersion,
+  type LogCheckpoint,
+  type NewEvent,
+  type RecordedEvent,
+  WrongExpectedVersionError,
+} from './event-store.types.js';
+import { latestSchemaVersion, upcast, type Upcasters } from './upcasters.js';
+
+interface EventRow {
+  global_position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+/** Result of a successful append. */
+export interface AppendResult {
+  /** The stream's version after the append (pass it as `expectedVersion` next time). */
+  readonly nextExpectedVersion: number;
+  readonly eventIds: readonly string[];
+}
+
+/**
+ * Event store on Postgres (blueprint §4), one table per service schema (see `platformSchemaSql`).
+ * Every method takes the `SqlClient` to run on, so an append joins the caller's transaction —
+ * that is how domain events, outbox messages and read models commit together.
+ */
+export class PostgresEventStore {
+  private readonly table: string;
+
+  constructor(
+    readonly schema: string,
+    private readonly upcasters: Upcasters = {},
+  ) {
+    this.table = `${ident(schema)}.events`;
+  }
+
+  /**
+   * Appends `events` to `streamId` if the stream is at `expectedVersion`.
+   * @throws WrongExpectedVersionError when another writer got there first (or the stream is
+   *   shorter/longer than expected). Inside a transaction, the transaction is then aborted.
+   */
+  async append(
+    client: SqlClient,
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedVersion: ExpectedVersion; metadata?: EventMetadata },
+  ): Promise<AppendResult> {
+    if (events.length === 0) throw new Error('append needs at least one event');
+    let expected: number;
+    const ev = options.expectedVersion;
+    if (ev === 'no_stream') expected = 0;
+    else if (typeof ev === 'number') expected = ev;
+    else {
+      expected = await this.currentVersion(client, streamId);
+      if (ev === 'stream_exists' && expected === 0) throw new WrongExpectedVersionError(streamId, ev);
+    }
+    const ids = events.map((e) => e.id ?? randomUUID());
+    const metadata = JSON.stringify(options.metadata ?? {});
+    try {
+      const { rowCount } = await client.query(
+        `INSERT INTO ${this.table} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+         SELECT $1, $2::int + e.ord::int, e.id, e.type, e.sv, e.data::jsonb, $7::jsonb
+         FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[]) WITH ORDINALITY AS e(id, type, sv, data, ord)
+         WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM ${this.table} WHERE stream_id = $1 AND stream_version = $2::int)`,
+        [
+          streamId,
+          expected,
+          ids,
+          events.map((e) => e.type),
+          events.map((e) => e.schemaVersion ?? latestSchemaVersion(this.upcasters, e.type)),
+          events.map((e) => JSON.stringify(e.data)),
+          metadata,
+        ],
+      );
+      if (rowCount !== events.length) throw new WrongExpectedVersionError(streamId, options.expectedVersion);
+    } catch (error) {
+      if (isUniqueViolation(error, 'events_stream_version_uq')) {
+        throw new WrongExpectedVersionError(streamId, options.expectedVersion);
+      }
+      throw error;
+    }
+    return { nextExpectedVersion: expected + events.length, eventIds: ids };
+  }
+
+  /** Number of events in the stream (0 when it does not exist). */
+  async currentVersion(client: SqlClient, streamId: string): Promise<number> {
+    const { rows } = await client.query<{ v: number }>(
+      `SELECT coalesce(max(stream_version), 0)::int AS v FROM ${this.table} WHERE stream_id = $1`,
+      [streamId],
+    );
+    return rows[0]!.v;
+  }
+
+  /** The stream's events in order, upcast to their newest shape; `[]` when it does not exist. */
+  async readStream(client: SqlClient, streamId: string, fromVersion = 1): Promise<RecordedEvent[]> {
+    const { rows } = await client.query<EventRow>(
+      `SELECT * FROM ${this.table} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version`,
+      [streamId, fromVersion],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /**
+   * Catch-up read of the whole log after `checkpoint`, in (transaction, position) order, at most
+   * `limit` events. Only events of transactions below the oldest transaction still running are
+   * returned, so an event that commits late with a lower position is never skipped: it is simply
+   * not visible yet and is read on a later call.
+   */
+  async readAll(client: SqlClient, checkpoint: LogCheckpoint, limit = 500): Promise<RecordedEvent[]> {
+    const { rows } = await client.query<EventRow>(
+      `SELECT * FROM ${this.table}
+       WHERE (transaction_id, global_position) > ($1::text::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY transaction_id, global_position
+       LIMIT $3`,
+      [checkpoint.transactionId, checkpoint.position, limit],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** Highest global position written so far (committed or not), for lag figures. */
+  async headPosition(client: SqlClient): Promise<number> {
+    const { rows } = await client.query<{ p: string | null }>(`SELECT max(global_position) AS p FROM ${this.table}`);
+    return Number(rows[0]?.p ?? 0);
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    return {
+      id: row.event_id,
+      type: row.event_type,
+      data: upcast(this.upcasters, row.event_type, row.schema_version, row.data),
+      metadata: row.metadata,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      globalPosition: Number(row.global_position),
+      transactionId: row.transaction_id,
+      schemaVersion: row.schema_version,
+      recordedAt: row.recorded_at,
+    };
+  }
+}

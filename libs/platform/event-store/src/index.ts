@@ -1,0 +1,6 @@
+export * from './sql.js';
+export * from './event-store.types.js';
+export * from './event-store.js';
+export * from './event-store.schema.js';
+export * from './upcasters.js';
+export * from './projection-runner.js';

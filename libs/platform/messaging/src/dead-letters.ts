@@ -1,0 +1,92 @@
+import type { Kafka, Producer } from 'kafkajs';
+import type pg from 'pg';
+import { ident } from '@archipelago/platform-event-store';
+import { fromCloudEvent } from './cloudevents.js';
+import { deadLetterTopic, type MessageHandler } from './message.types.js';
+import { describeError } from './retry.js';
+
+/**
+ * Replays the `kafka` transport's dead letters of `topics`: every message waiting in
+ * `<topic>.dlq` is published again to its original topic (error headers dropped), then the
+ * replay group commits past it. Consumers that had already processed it skip it (inbox).
+ * Returns the number of messages replayed.
+ */
+export async function replayKafkaDeadLetters(kafka: Kafka, producer: Producer, topics: readonly string[]): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const dlqs = topics.map(deadLetterTopic);
+  const existing = new Set(await admin.listTopics());
+  const targets = dlqs.filter((t) => existing.has(t));
+  const groupId = 'archipelago.dead-letter-replay';
+  const remaining = new Map<string, bigint>();
+  for (const topic of targets) {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(topic),
+      admin.fetchOffsets({ groupId, topics: [topic] }),
+    ]);
+    for (const end of ends) {
+      const done = committed[0]?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+      const from = BigInt(done) < 0n ? BigInt(end.low) : BigInt(done);
+      if (BigInt(end.high) > from) remaining.set(`${topic}:${end.partition}`, BigInt(end.high));
+    }
+  }
+  await admin.disconnect();
+  if (remaining.size === 0) return 0;
+  let replayed = 0;
+  const consumer = kafka.consumer({ groupId });
+  await consumer.connect();
+  await consumer.subscribe({ topics: targets, fromBeginning: true });
+  await new Promise<void>((resolve, reject) => {
+    consumer
+      .run({
+        eachMessage: async ({ topic, partition, message }) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+          const original = headers['x-original-topic'] ?? topic.replace(/\.dlq$/, '');
+          for (const h of ['x-error', 'x-original-topic', 'x-consumer-group', 'x-attempts']) delete headers[h];
+          await producer.send({ topic: original, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+          replayed++;
+          const key = `${topic}:${partition}`;
+          if (BigInt(message.offset) + 1n >= (remaining.get(key) ?? 0n)) remaining.delete(key);
+          if (remaining.size === 0) setImmediate(resolve);
+        },
+      })
+      .catch(reject);
+  });
+  await consumer.disconnect();
+  return replayed;
+}
+
+/**
+ * Replays the `postgres` transport's dead letters of consumer group `group`: each row of
+ * `dead_letters` not yet replayed is handed to `handler` again; rows that succeed are marked
+ * replayed, rows that fail again keep their new error. Returns the number replayed successfully.
+ */
+export async function replayPostgresDeadLetters(
+  pool: pg.Pool,
+  schema: string,
+  group: string,
+  handler: MessageHandler,
+): Promise<number> {
+  const table = `${ident(schema)}.dead_letters`;
+  const { rows } = await pool.query<{
+    id: string;
+    topic: string;
+    message_key: string;
+    headers: Record<string, string>;
+    payload: unknown;
+  }>(`SELECT id, topic, message_key, headers, payload FROM ${table} WHERE consumer_group = $1 AND replayed_at IS NULL ORDER BY id`, [
+    group,
+  ]);
+  let replayed = 0;
+  for (const row of rows) {
+    try {
+      await handler(fromCloudEvent(row.topic, row.message_key, row.headers, row.payload));
+      await pool.query(`UPDATE ${table} SET replayed_at = now() WHERE id = $1`, [row.id]);
+      replayed++;
+    } catch (error) {
+      await pool.query(`UPDATE ${table} SET error = $2, attempts = attempts + 1 WHERE id = $1`, [row.id, describeError(error)]);
+    }
+  }
+  return replayed;
+}

@@ -1,0 +1,36 @@
+import type pg from 'pg';
+import { ident, inTransaction } from '@archipelago/platform-event-store';
+import type { IncomingMessage } from './message.types.js';
+
+/**
+ * Inbox of an idempotent consumer: records (consumer group, message id) in the same transaction
+ * as the message's effect. A message seen before is skipped, so at-least-once delivery becomes
+ * effectively-once processing.
+ */
+export class Inbox {
+  private readonly table: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+    readonly consumerGroup: string,
+  ) {
+    this.table = `${ident(schema)}.inbox`;
+  }
+
+  /**
+   * Runs `effect` in a transaction unless the message was already processed by this group.
+   * Returns `true` when the effect ran and committed, `false` for a duplicate.
+   */
+  async handleOnce(message: IncomingMessage, effect: (client: pg.PoolClient) => Promise<void>): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `INSERT INTO ${this.table} (consumer_group, message_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [this.consumerGroup, message.id, message.topic],
+      );
+      if (rowCount === 0) return false;
+      await effect(client);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,158 @@
+import type { Producer } from 'kafkajs';
+import type pg from 'pg';
+import { ident } from '@archipelago/platform-event-store';
+import { cloudEventHeaders, type OutboxRow } from './cloudevents.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './message.types.js';
+import { describeError } from './retry.js';
+
+export interface OutboxRelayOptions {
+  /** Rows per batch (default 200). */
+  batchSize?: number;
+  /** Idle poll interval in ms (default 100). LISTEN/NOTIFY only wakes it earlier. */
+  pollIntervalMs?: number;
+  /** Backoff of rows whose publish failed. */
+  retry?: Partial<RetryPolicy>;
+  /** CloudEvents `source` of this service, e.g. `/commerce/catalog`. */
+  source: string;
+  /** Channel to LISTEN on for wake-ups (see `outboxChannel`). */
+  notifyChannel?: string;
+  onError?: (error: unknown) => void;
+  /** Called after each published batch with commit-to-publish latencies in ms. */
+  onPublished?: (latenciesMs: number[]) => void;
+}
+
+/**
+ * Outbox relay for the `kafka` transport: takes unpublished rows in position order with
+ * `FOR UPDATE SKIP LOCKED` (several relays never publish the same batch concurrently), sends them
+ * as one Kafka batch (idempotent producer, acks=all), marks them published and commits.
+ * A failed send leaves the rows unpublished with a backoff: publish is at-least-once.
+ */
+export class OutboxKafkaRelay {
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private wake: (() => void) | undefined;
+  private listener: pg.PoolClient | undefined;
+  private readonly table: string;
+  private readonly retry: RetryPolicy;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    schema: string,
+    private readonly producer: Producer,
+    private readonly options: OutboxRelayOptions,
+  ) {
+    this.table = `${ident(schema)}.outbox`;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  /** Publishes at most one batch; returns the number of rows published. */
+  async relayOnce(): Promise<number> {
+    const client = await this.pool.connect();
+    let rows: OutboxRow[] = [];
+    try {
+      await client.query('BEGIN');
+      ({ rows } = await client.query<OutboxRow>(
+        `SELECT position, message_id, topic, message_key, message_type, payload, headers, created_at
+         FROM ${this.table}
+         WHERE published_at IS NULL AND next_attempt_at <= now()
+         ORDER BY position
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize ?? 200],
+      ));
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const byTopic = new Map<string, OutboxRow[]>();
+      for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
+      await this.producer.sendBatch({
+        acks: -1,
+        topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+          topic,
+          messages: topicRows.map((row) => ({
+            key: row.message_key,
+            value: JSON.stringify(row.payload),
+            headers: cloudEventHeaders(row, this.options.source),
+          })),
+        })),
+      });
+      await client.query(`UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE position = ANY($1::bigint[])`, [
+        rows.map((r) => r.position),
+      ]);
+      await client.query('COMMIT');
+      const now = Date.now();
+      this.options.onPublished?.(rows.map((r) => now - new Date(r.created_at).getTime()));
+      return rows.length;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      if (rows.length > 0) await this.deferRows(rows, error);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Starts relaying in the background until `stop()`. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    if (this.options.notifyChannel) {
+      this.listener = await this.pool.connect();
+      this.listener.on('notification', () => this.wake?.());
+      await this.listener.query(`LISTEN ${ident(this.options.notifyChannel)}`);
+    }
+    this.loop = this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    if (this.listener) {
+      await this.listener.query('UNLISTEN *').catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
+  }
+
+  /** Number of rows waiting to be published. */
+  async pending(): Promise<number> {
+    const { rows } = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.table} WHERE published_at IS NULL`);
+    return Number(rows[0]!.n);
+  }
+
+  /** Leaves failed rows unpublished and pushes their next attempt out exponentially (capped). */
+  private async deferRows(rows: OutboxRow[], error: unknown): Promise<void> {
+    await this.pool
+      .query(
+        `UPDATE ${this.table}
+         SET attempts = attempts + 1, last_error = $2,
+             next_attempt_at = now() + make_interval(secs => least($3::float8, $4::float8 * power(2, attempts)) / 1000)
+         WHERE position = ANY($1::bigint[])`,
+        [rows.map((r) => r.position), describeError(error), this.retry.maxBackoffMs, this.retry.initialBackoffMs],
+      )
+      .catch(() => undefined);
+  }
+
+  private async poll(): Promise<void> {
+    while (this.running) {
+      let published = 0;
+      try {
+        published = await this.relayOnce();
+      } catch (error) {
+        this.options.onError?.(error);
+      }
+      if (published === 0 && this.running) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, this.options.pollIntervalMs ?? 100);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+}

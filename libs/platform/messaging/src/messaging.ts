@@ -1,0 +1,205 @@
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import pg from 'pg';
+import { replayKafkaDeadLetters, replayPostgresDeadLetters } from './dead-letters.js';
+import { OutboxKafkaRelay, type OutboxRelayOptions } from './kafka-relay.js';
+import { subscribeKafka } from './kafka-consumer.js';
+import {
+  DEFAULT_RETRY,
+  deadLetterTopic,
+  parseTopic,
+  type MessageHandler,
+  type RetryPolicy,
+  type Subscription,
+} from './message.types.js';
+import { Outbox, outboxChannel } from './outbox.js';
+import { subscribePostgres, type OutboxSource } from './postgres-consumer.js';
+
+/** Which transport carries integration events (blueprint §5). */
+export type TransportKind = 'kafka' | 'postgres';
+
+export interface MessagingOptions {
+  readonly transport: TransportKind;
+  /** `host:port` list; required for `kafka`. */
+  readonly kafkaBrokers?: readonly string[];
+  readonly system: string;
+  readonly service: string;
+  /** The service's schema (outbox, inbox, checkpoints, dead letters). */
+  readonly schema: string;
+  /** Pool on the system's database. */
+  readonly pool: pg.Pool;
+  /** URL of the system's database; other systems' databases are found by name on the same server. */
+  readonly databaseUrl: string;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly relay?: Partial<Omit<OutboxRelayOptions, 'source'>>;
+  readonly onError?: (error: unknown) => void;
+}
+
+/**
+ * The messaging port with its two transports. Publishing is always "write to the outbox in the
+ * business transaction" (`outbox`); what differs is delivery:
+ * - `kafka`: `start()` runs the outbox relay to Kafka; `subscribe` uses kafkajs consumer groups and
+ *   `<topic>.dlq` dead-letter topics.
+ * - `postgres`: no relay; `subscribe` reads the publisher's outbox table as a log (topic
+ *   `<system>.<service>.…` lives in schema `<service>` of database `<system>`), dead letters go to
+ *   the consumer's `dead_letters` table.
+ * Both give at-least-once delivery in per-key order; consumers deduplicate with the inbox.
+ */
+export class Messaging {
+  readonly outbox: Outbox;
+  readonly retry: RetryPolicy;
+  private kafka: Kafka | undefined;
+  private producer: Producer | undefined;
+  private relay: OutboxKafkaRelay | undefined;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly handlers = new Map<string, MessageHandler>();
+  private readonly sourcePools = new Map<string, pg.Pool>();
+
+  constructor(readonly options: MessagingOptions) {
+    if (options.transport === 'kafka' && !options.kafkaBrokers?.length) {
+      throw new Error('MESSAGING_TRANSPORT=kafka needs KAFKA_BROKERS');
+    }
+    this.outbox = new Outbox(options.schema, options.transport === 'kafka' ? { notifyChannel: outboxChannel(options.schema) } : {});
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+  }
+
+  get transport(): TransportKind {
+    return this.options.transport;
+  }
+
+  /** CloudEvents `source` of this service. */
+  get ceSource(): string {
+    return `/${this.options.system}/${this.options.service}`;
+  }
+
+  /** Connects the producer and starts the relay (kafka); nothing to start for postgres. */
+  async start(): Promise<void> {
+    if (this.options.transport !== 'kafka') return;
+    const producer = await this.kafkaProducer();
+    this.relay = new OutboxKafkaRelay(this.options.pool, this.options.schema, producer, {
+      source: this.ceSource,
+      notifyChannel: outboxChannel(this.options.schema),
+      onError: this.options.onError,
+      ...this.options.relay,
+    });
+    await this.relay.start();
+  }
+
+  /** Creates topics (and their dead-letter topics) if missing; no-op for postgres. */
+  async ensureTopics(topics: readonly string[], partitions = 3): Promise<void> {
+    if (this.options.transport !== 'kafka') return;
+    const admin = this.kafkaClient().admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const wanted = [...new Set(topics.flatMap((t) => [t, deadLetterTopic(t)]))].filter((t) => !existing.has(t));
+      if (wanted.length) {
+        await admin.createTopics({
+          waitForLeaders: true,
+          topics: wanted.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+        });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * Subscribes consumer group `group` (convention `<system>.<service>`) to `topics`. The handler
+   * should be idempotent (use `Inbox.handleOnce`). Failing messages are retried, then dead-lettered.
+   */
+  async subscribe(group: string, topics: readonly string[], handler: MessageHandler): Promise<Subscription> {
+    this.handlers.set(group, handler);
+    let subscription: Subscription;
+    if (this.options.transport === 'kafka') {
+      await this.ensureTopics(topics);
+      subscription = await subscribeKafka(this.kafkaClient(), await this.kafkaProducer(), group, topics, handler, this.retry, {
+        onDeadLetter: (_topic, error) => this.options.onError?.(error),
+      });
+    } else {
+      const bySource = new Map<string, { source: OutboxSource; topics: string[] }>();
+      for (const topic of topics) {
+        const { system, service } = parseTopic(topic);
+        const key = `${system}/${service}`;
+        const entry = bySource.get(key) ?? {
+          source: { pool: this.poolOf(system), schema: service.replaceAll('-', '_'), ceSource: `/${system}/${service}` },
+          topics: [],
+        };
+        entry.topics.push(topic);
+        bySource.set(key, entry);
+      }
+      subscription = subscribePostgres({
+        pool: this.options.pool,
+        schema: this.options.schema,
+        group,
+        sources: [...bySource.values()],
+        handler,
+        retry: this.retry,
+        onError: this.options.onError,
+      });
+    }
+    this.subscriptions.push(subscription);
+    return subscription;
+  }
+
+  /**
+   * Replays dead letters: kafka republishes `<topic>.dlq` messages of `topics` to their topics;
+   * postgres hands group `group`'s dead-letter rows to its subscribed handler again.
+   * Returns the number of messages replayed.
+   */
+  async replayDeadLetters(group: string, topics: readonly string[], handler?: MessageHandler): Promise<number> {
+    if (this.options.transport === 'kafka') {
+      return replayKafkaDeadLetters(this.kafkaClient(), await this.kafkaProducer(), topics);
+    }
+    const h = handler ?? this.handlers.get(group);
+    if (!h) throw new Error(`No handler subscribed for consumer group ${group}`);
+    return replayPostgresDeadLetters(this.options.pool, this.options.schema, group, h);
+  }
+
+  /** Rows waiting in the outbox (kafka), for readiness and lag metrics. */
+  async pendingOutbox(): Promise<number> {
+    return this.relay ? this.relay.pending() : 0;
+  }
+
+  /** Stops consumers and the relay, disconnects from Kafka, closes pools it opened. */
+  async close(): Promise<void> {
+    await Promise.allSettled(this.subscriptions.splice(0).map((s) => s.stop()));
+    await this.relay?.stop();
+    await this.producer?.disconnect().catch(() => undefined);
+    await Promise.allSettled([...this.sourcePools.values()].map((p) => p.end()));
+  }
+
+  private kafkaClient(): Kafka {
+    this.kafka ??= new Kafka({
+      clientId: `${this.options.system}.${this.options.service}`,
+      brokers: [...(this.options.kafkaBrokers ?? [])],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 8, initialRetryTime: 200 },
+    });
+    return this.kafka;
+  }
+
+  private async kafkaProducer(): Promise<Producer> {
+    if (!this.producer) {
+      this.producer = this.kafkaClient().producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: true,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await this.producer.connect();
+    }
+    return this.producer;
+  }
+
+  private poolOf(system: string): pg.Pool {
+    if (system === this.options.system) return this.options.pool;
+    let pool = this.sourcePools.get(system);
+    if (!pool) {
+      const url = new URL(this.options.databaseUrl);
+      url.pathname = `/${system}`;
+      pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+      this.sourcePools.set(system, pool);
+    }
+    return pool;
+  }
+}

@@ -1,0 +1,48 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
+import type { Logger as PinoLogger } from 'pino';
+import { PLATFORM_OPTIONS, type PlatformOptions } from '../platform-options.js';
+import { PROBLEM_JSON, toProblemDetails } from './problem-details.js';
+
+/**
+ * The global exception filter: every error leaving an HTTP handler, a guard, a pipe, fastify's body
+ * parser or the not-found handler becomes an RFC 9457 `application/problem+json` response
+ * (see {@link toProblemDetails}). Unexpected errors are logged in full, with the request id, and
+ * answered with a generic 500. Non-HTTP contexts (gRPC, Kafka) are left to their own filters.
+ */
+@Catch()
+@Injectable()
+export class ProblemDetailsExceptionFilter implements ExceptionFilter {
+  constructor(@Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw exception;
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply | ServerResponse>();
+    const requestId = String(request.id ?? 'unknown');
+    const { problem, unexpected } = toProblemDetails(exception, {
+      path: (request.url ?? '/').split('?')[0]!,
+      requestId,
+      domainErrors: this.options.domainErrors,
+    });
+    // pino-http's per-request child logger: it already carries requestId, service and trace id.
+    const log = (((request as { raw?: object }).raw ?? request) as { log?: PinoLogger }).log;
+    if (unexpected) log?.error({ err: exception }, 'unhandled error');
+    else if (problem.status >= 500) log?.warn({ problem }, 'request failed');
+    send(reply, problem.status, JSON.stringify(problem));
+  }
+}
+
+function send(reply: FastifyReply | ServerResponse, status: number, body: string): void {
+  const contentType = `${PROBLEM_JSON}; charset=utf-8`;
+  if ('raw' in reply) {
+    if (reply.sent) return;
+    void reply.status(status).header('content-type', contentType).send(body);
+    return;
+  }
+  // Errors raised inside Nest middleware arrive with the raw Node response.
+  if (reply.headersSent) return;
+  reply.writeHead(status, { 'content-type': contentType }).end(body);
+}
