@@ -104,7 +104,6 @@ export default defineConfig(
     name: 'archipelago/base',
     files: [CODE],
     languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
-    linterOptions: { reportUnusedDisableDirectives: 'error' },
     plugins: { '@nx': nx, archipelago },
     rules: {
       '@typescript-eslint/no-explicit-any': 'warn',

@@ -11,7 +11,7 @@ const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.js
 const aliases = new Map(
   Object.entries(compilerOptions.paths ?? {}).map(([name, [target]]) => [
     name,
-    pathToFileURL(join(root, 'dist', target.replace(/^\.\//, '').replace(/\.ts$/, '.js'))).href,
+    pathToFileURL(join(process.env.ARCHIPELAGO_DIST_DIR ?? join(root, 'dist'), target.replace(/^\.\//, '').replace(/\.ts$/, '.js'))).href,
   ]),
 );
 

@@ -29,7 +29,6 @@ export interface EdgeRoute {
   readonly hosts: readonly string[] | undefined;
   readonly stripPath: boolean;
   readonly preserveHost: boolean;
-  readonly pathHandling: 'v0' | 'v1';
   readonly regexPriority: number;
   /** Declaration order: the last tie-breaker between equally specific routes. */
   readonly order: number;

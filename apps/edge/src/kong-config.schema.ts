@@ -66,7 +66,8 @@ const routeFields = {
   https_redirect_status_code: z.union([z.literal(426), z.literal(301), z.literal(302), z.literal(307), z.literal(308)]).default(426),
   regex_priority: z.number().int().default(0),
   strip_path: z.boolean().default(true),
-  path_handling: z.enum(['v0', 'v1']).default('v0'),
+  // v1 is deprecated in Kong 3 and unsupported by its expressions router; only v0 is implemented.
+  path_handling: z.literal('v0', { error: 'only path_handling "v0" (the default) is supported by the local edge' }).default('v0'),
   preserve_host: z.boolean().default(false),
   request_buffering: z.boolean().default(true),
   response_buffering: z.boolean().default(true),

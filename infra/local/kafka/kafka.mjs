@@ -18,8 +18,20 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync,
-  renameSync, rmSync, statSync, writeFileSync, writeSync, fstatSync, realpathSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+  fstatSync,
+  realpathSync,
 } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -57,15 +69,14 @@ const HOST = '127.0.0.1';
 // JVM options: small heap, quick start. C1-only JIT keeps CPU use low on small
 // machines and shortens startup; steady-state throughput is not a goal here.
 const BROKER_JVM_OPTS = [
-  '-Xms128m', '-Xmx512m',
+  '-Xms128m',
+  '-Xmx512m',
   '-XX:+UseSerialGC',
   '-XX:TieredStopAtLevel=1',
   '-XX:+ExitOnOutOfMemoryError',
   '-Djava.awt.headless=true',
 ];
-const TOOL_JVM_OPTS = [
-  '-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true',
-];
+const TOOL_JVM_OPTS = ['-Xmx256m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-Djava.awt.headless=true'];
 
 function javaBin() {
   if (process.env.JAVA_HOME) {
@@ -86,8 +97,12 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /** Wait for `promise` at most `ms` (the timer is cleared so it never keeps Node alive). */
 function withTimeout(promise, ms) {
   let t;
-  return Promise.race([promise, new Promise((r) => { t = setTimeout(r, ms); })])
-    .finally(() => clearTimeout(t));
+  return Promise.race([
+    promise,
+    new Promise((r) => {
+      t = setTimeout(r, ms);
+    }),
+  ]).finally(() => clearTimeout(t));
 }
 
 // ---------------------------------------------------------------------------
@@ -125,7 +140,11 @@ function pidAlive(pid) {
     if (state === 'Z' || state === 'X') return false;
   } catch {
     // no /proc (not Linux) or already gone
-    try { process.kill(pid, 0); } catch { return false; }
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
   }
   return true;
 }
@@ -140,9 +159,17 @@ async function withLock(lockDir, fn) {
     } catch (e) {
       if (e.code !== 'EEXIST') throw e;
       let owner = 0;
-      try { owner = Number(readFileSync(join(lockDir, 'pid'), 'utf8')); } catch { /* being created */ }
+      try {
+        owner = Number(readFileSync(join(lockDir, 'pid'), 'utf8'));
+      } catch {
+        /* being created */
+      }
       let age = 0;
-      try { age = Date.now() - statSync(lockDir).mtimeMs; } catch { continue; }
+      try {
+        age = Date.now() - statSync(lockDir).mtimeMs;
+      } catch {
+        continue;
+      }
       if ((owner && !pidAlive(owner)) || (!owner && age > 10_000)) {
         rmSync(lockDir, { recursive: true, force: true });
         continue;
@@ -163,8 +190,12 @@ function runMaven(args) {
   return new Promise((resolveP) => {
     let out = '';
     const child = spawn(mvn, args, { cwd: HERE, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
     child.on('error', (err) => resolveP({ code: -1, out: `${out}\n${err.message}` }));
     child.on('close', (code) => resolveP({ code, out }));
   });
@@ -187,7 +218,10 @@ export async function resolveClasspath(opts = {}) {
     if (cachedClasspathValid(hash)) return CLASSPATH_FILE; // someone else did it
     const tmpOut = `${CLASSPATH_FILE}.${process.pid}.tmp`;
     const base = [
-      '-B', '-q', '-f', POM,
+      '-B',
+      '-q',
+      '-f',
+      POM,
       `-Dmaven.repo.local=${M2_REPO}`,
       'dependency:build-classpath',
       `-Dmdep.outputFile=${tmpOut}`,
@@ -205,7 +239,9 @@ export async function resolveClasspath(opts = {}) {
     }
     if (res.code !== 0 || !existsSync(tmpOut)) {
       rmSync(tmpOut, { force: true });
-      throw new Error(`Maven failed to resolve the Kafka classpath (exit ${res.code}):\n${res.out.trim().split('\n').slice(-40).join('\n')}`);
+      throw new Error(
+        `Maven failed to resolve the Kafka classpath (exit ${res.code}):\n${res.out.trim().split('\n').slice(-40).join('\n')}`,
+      );
     }
     renameSync(tmpOut, CLASSPATH_FILE);
     writeFileSync(CLASSPATH_STAMP, `${hash}\n`);
@@ -291,16 +327,24 @@ function kafkaRoundTrips(host, port, requests, timeoutMs) {
     const done = (err) => {
       clearTimeout(timer);
       sock.destroy();
-      if (err) reject(err); else resolveP(responses);
+      if (err) reject(err);
+      else resolveP(responses);
     };
     const sendNext = () => {
-      const r = requests[i](responses);
+      let r;
+      try {
+        r = requests[i](responses);
+      } catch (err) {
+        return done(err);
+      }
       if (!r) return done();
       sock.write(encodeRequest(r.apiKey, r.apiVersion, 1000 + i, r.body));
     };
     sock.on('connect', sendNext);
     sock.on('error', done);
-    sock.on('close', () => { if (i < requests.length) done(new Error('connection closed by broker')); });
+    sock.on('close', () => {
+      if (i < requests.length) done(new Error('connection closed by broker'));
+    });
     sock.on('data', (d) => {
       buf = Buffer.concat([buf, d]);
       while (buf.length >= 4) {
@@ -328,40 +372,50 @@ function kafkaRoundTrips(host, port, requests, timeoutMs) {
 export async function probeKafka({ host = HOST, port, timeoutMs = 3000 }) {
   let apiCount = 0;
   let metadataOk = false;
-  const [apiResp, mdResp] = await kafkaRoundTrips(host, port, [
-    () => ({ apiKey: 18, apiVersion: 0, body: Buffer.alloc(0) }), // ApiVersions v0
-    ([api]) => {
-      const err = api.readInt16BE(0);
-      if (err !== 0) throw new Error(`ApiVersions error code ${err}`);
-      apiCount = api.readInt32BE(2);
-      for (let k = 0; k < apiCount; k++) {
-        const off = 6 + k * 6;
-        const key = api.readInt16BE(off);
-        if (key === 3 && api.readInt16BE(off + 2) <= 4 && api.readInt16BE(off + 4) >= 4) metadataOk = true;
-      }
-      if (!metadataOk) return null;
-      // Metadata v4: topics = [] (no topics, brokers only), allow_auto_topic_creation = false
-      return { apiKey: 3, apiVersion: 4, body: Buffer.from([0, 0, 0, 0, 0]) };
-    },
-  ], timeoutMs);
+  const [, mdResp] = await kafkaRoundTrips(
+    host,
+    port,
+    [
+      () => ({ apiKey: 18, apiVersion: 0, body: Buffer.alloc(0) }), // ApiVersions v0
+      ([api]) => {
+        const err = api.readInt16BE(0);
+        if (err !== 0) throw new Error(`ApiVersions error code ${err}`);
+        apiCount = api.readInt32BE(2);
+        for (let k = 0; k < apiCount; k++) {
+          const off = 6 + k * 6;
+          const key = api.readInt16BE(off);
+          if (key === 3 && api.readInt16BE(off + 2) <= 4 && api.readInt16BE(off + 4) >= 4) metadataOk = true;
+        }
+        if (!metadataOk) return null;
+        // Metadata v4: topics = [] (no topics, brokers only), allow_auto_topic_creation = false
+        return { apiKey: 3, apiVersion: 4, body: Buffer.from([0, 0, 0, 0, 0]) };
+      },
+    ],
+    timeoutMs,
+  );
   if (!metadataOk) {
     // Metadata v4 no longer supported (future Kafka): ApiVersions answered; good enough.
     return { apiVersions: apiCount, brokers: [], clusterId: null, controllerId: -1 };
   }
   if (!mdResp) throw new Error('no Metadata response');
   let off = 4; // throttle_time_ms
-  const n = mdResp.readInt32BE(off); off += 4;
+  const n = mdResp.readInt32BE(off);
+  off += 4;
   const brokers = [];
   const readStr = () => {
-    const l = mdResp.readInt16BE(off); off += 2;
+    const l = mdResp.readInt16BE(off);
+    off += 2;
     if (l < 0) return null;
-    const s = mdResp.toString('utf8', off, off + l); off += l;
+    const s = mdResp.toString('utf8', off, off + l);
+    off += l;
     return s;
   };
   for (let k = 0; k < n; k++) {
-    const nodeId = mdResp.readInt32BE(off); off += 4;
+    const nodeId = mdResp.readInt32BE(off);
+    off += 4;
     const h = readStr();
-    const p = mdResp.readInt32BE(off); off += 4;
+    const p = mdResp.readInt32BE(off);
+    off += 4;
     readStr(); // rack
     brokers.push({ nodeId, host: h, port: p });
   }
@@ -424,7 +478,11 @@ log.cleaner.threads=1
 }
 
 function readJson(file) {
-  try { return JSON.parse(readFileSync(file, 'utf8')); } catch { return null; }
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
 }
 
 function isFormatted(dataDir) {
@@ -458,8 +516,15 @@ function runJavaSync(cp, mainClass, args, { quiet = true } = {}) {
 
 function formatStorage(cp, dataDir, propsFile) {
   const id = clusterId();
-  const r = runJavaSync(cp, 'kafka.tools.StorageTool',
-    ['format', '--standalone', '--cluster-id', id, '--config', propsFile, '--ignore-formatted']);
+  const r = runJavaSync(cp, 'kafka.tools.StorageTool', [
+    'format',
+    '--standalone',
+    '--cluster-id',
+    id,
+    '--config',
+    propsFile,
+    '--ignore-formatted',
+  ]);
   if (r.error) throw new Error(`could not run java for kafka.tools.StorageTool: ${r.error.message}`);
   if (r.status !== 0) {
     throw new Error(`kafka.tools.StorageTool format failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
@@ -518,8 +583,17 @@ let exitHooksInstalled = false;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function killGroup(pid, sig) {
-  try { process.kill(-pid, sig); return; } catch { /* not a group leader / gone */ }
-  try { process.kill(pid, sig); } catch { /* gone */ }
+  try {
+    process.kill(-pid, sig);
+    return;
+  } catch {
+    /* not a group leader / gone */
+  }
+  try {
+    process.kill(pid, sig);
+  } catch {
+    /* gone */
+  }
 }
 
 function sleepSync(ms) {
@@ -534,14 +608,24 @@ function killOwnedNow() {
   const deadline = Date.now() + 5000;
   for (const inst of insts) {
     while (pidAlive(inst.pid) && Date.now() < deadline) sleepSync(20);
-    try { rmSync(join(inst.dataDir, PID_FILE), { force: true }); } catch { /* ignore */ }
+    try {
+      rmSync(join(inst.dataDir, PID_FILE), { force: true });
+    } catch {
+      /* ignore */
+    }
     if (inst.tempDir) {
-      try { rmSync(inst.dataDir, { recursive: true, force: true, maxRetries: 3 }); } catch { /* ignore */ }
+      try {
+        rmSync(inst.dataDir, { recursive: true, force: true, maxRetries: 3 });
+      } catch {
+        /* ignore */
+      }
     }
   }
 }
 
-function onExit() { killOwnedNow(); }
+function onExit() {
+  killOwnedNow();
+}
 
 function onSignal(sig) {
   // If somebody else also handles this signal, they own the shutdown (e.g. the
@@ -593,9 +677,7 @@ async function waitPidExit(pid, timeoutMs) {
 async function terminate(pid, { timeoutMs = DEFAULT_STOP_TIMEOUT_MS, exited } = {}) {
   if (!pidAlive(pid)) return;
   killGroup(pid, 'SIGTERM');
-  const wait = (ms) => (exited
-    ? withTimeout(exited, ms).then(() => !pidAlive(pid))
-    : waitPidExit(pid, ms));
+  const wait = (ms) => (exited ? withTimeout(exited, ms).then(() => !pidAlive(pid)) : waitPidExit(pid, ms));
   if (await wait(timeoutMs)) return;
   killGroup(pid, 'SIGKILL');
   await wait(10_000);
@@ -654,11 +736,12 @@ export async function startKafka(opts = {}) {
 }
 
 async function launch(opts, { cp, log, dataDir, tempDir }) {
-
   const existing = readPid(dataDir);
   if (existing && isOurKafka(existing, dataDir)) {
     const st = readJson(join(dataDir, STATE_FILE)) ?? {};
-    throw new Error(`a Kafka broker is already running on data dir ${dataDir} (pid ${existing}, brokers ${HOST}:${st.port})`);
+    throw new Error(
+      `a Kafka broker is already running on data dir ${dataDir} (pid ${existing}, brokers ${HOST}:${st.port})`,
+    );
   }
 
   // Ports: explicit > previous ones of this data dir (if free) > fresh free ones.
@@ -668,8 +751,8 @@ async function launch(opts, { cp, log, dataDir, tempDir }) {
   let port = opts.port;
   let controllerPort = opts.controllerPort;
   if (!port && prev.port && prev.port !== controllerPort && (await portFree(prev.port))) port = prev.port;
-  if (!controllerPort && prev.controllerPort && prev.controllerPort !== port
-      && (await portFree(prev.controllerPort))) controllerPort = prev.controllerPort;
+  if (!controllerPort && prev.controllerPort && prev.controllerPort !== port && (await portFree(prev.controllerPort)))
+    controllerPort = prev.controllerPort;
   if (!port || !controllerPort) {
     const [a, b, c] = await freePorts(3);
     if (!port) port = [a, b, c].find((p) => p !== controllerPort);
@@ -687,17 +770,27 @@ async function launch(opts, { cp, log, dataDir, tempDir }) {
     formatStorage(cp, dataDir, propsFile);
   }
   const cid = formattedClusterId(dataDir);
-  writeFileSync(join(dataDir, STATE_FILE), `${JSON.stringify({ port, controllerPort, clusterId: cid, brokers: `${HOST}:${port}` }, null, 2)}\n`);
+  writeFileSync(
+    join(dataDir, STATE_FILE),
+    `${JSON.stringify({ port, controllerPort, clusterId: cid, brokers: `${HOST}:${port}` }, null, 2)}\n`,
+  );
 
   const logFile = opts.logFile ? resolve(opts.logFile) : join(dataDir, DEFAULT_LOG_FILE);
   mkdirSync(dirname(logFile), { recursive: true });
   const fd = openSync(logFile, 'a');
-  writeSync(fd, `\n===== kafka.mjs: starting broker ${HOST}:${port} (controller ${controllerPort}) at ${new Date().toISOString()} =====\n`);
+  writeSync(
+    fd,
+    `\n===== kafka.mjs: starting broker ${HOST}:${port} (controller ${controllerPort}) at ${new Date().toISOString()} =====\n`,
+  );
   const args = [
-    ...BROKER_JVM_OPTS, ...(opts.jvmOpts ?? []),
+    ...BROKER_JVM_OPTS,
+    ...(opts.jvmOpts ?? []),
     ...log4jProps(),
     `-Dkafka.logs.dir=${join(dataDir, 'logs')}`,
-    '-cp', cp, 'kafka.Kafka', propsFile,
+    '-cp',
+    cp,
+    'kafka.Kafka',
+    propsFile,
   ];
   const t0 = Date.now();
   let child;
@@ -711,7 +804,9 @@ async function launch(opts, { cp, log, dataDir, tempDir }) {
   child.unref();
   const pid = await Promise.race([
     new Promise((r) => child.once('spawn', () => r(child.pid))),
-    spawnError.then((e) => { throw new Error(`could not start java (${javaBin()}): ${e.message}`); }),
+    spawnError.then((e) => {
+      throw new Error(`could not start java (${javaBin()}): ${e.message}`);
+    }),
   ]);
   writeFileSync(join(dataDir, PID_FILE), `${pid}\n`);
 
@@ -722,7 +817,9 @@ async function launch(opts, { cp, log, dataDir, tempDir }) {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const deadline = t0 + timeoutMs;
   let died = null;
-  exited.then((x) => { died = x; });
+  exited.then((x) => {
+    died = x;
+  });
   let lastErr = null;
   for (;;) {
     if (died) {
@@ -830,7 +927,9 @@ export async function stopKafkaByDataDir(opts = {}) {
 export async function runKafkaTool(mainClass, args = [], { stdio = 'inherit' } = {}) {
   const cp = await readClasspath();
   return new Promise((resolveP, reject) => {
-    const child = spawn(javaBin(), [...TOOL_JVM_OPTS, ...log4jProps({ quiet: true }), '-cp', cp, mainClass, ...args], { stdio });
+    const child = spawn(javaBin(), [...TOOL_JVM_OPTS, ...log4jProps({ quiet: true }), '-cp', cp, mainClass, ...args], {
+      stdio,
+    });
     child.on('error', reject);
     child.on('exit', (code, signal) => resolveP(code ?? (signal ? 128 : 1)));
   });
@@ -905,7 +1004,12 @@ async function cli(argv) {
       const st = readJson(join(dataDir, STATE_FILE)) ?? {};
       if (pid && isOurKafka(pid, dataDir)) {
         let ready = false;
-        try { await probeKafka({ port: st.port }); ready = true; } catch { /* not ready */ }
+        try {
+          await probeKafka({ port: st.port });
+          ready = true;
+        } catch {
+          /* not ready */
+        }
         console.log(`running pid=${pid} KAFKA_BROKERS=${HOST}:${st.port} ready=${ready}`);
         return 0;
       }
@@ -934,7 +1038,9 @@ async function cli(argv) {
       const k = await startKafka({ port, controllerPort, dataDir, timeoutMs, background: !o.foreground, log });
       console.log(`KAFKA_BROKERS=${k.brokers}`);
       if (!o.foreground) {
-        log(`running in the background (pid ${k.pid}); log: ${k.logFile}; stop with: node ${join('infra', 'local', 'kafka', 'kafka.mjs')} stop`);
+        log(
+          `running in the background (pid ${k.pid}); log: ${k.logFile}; stop with: node ${join('infra', 'local', 'kafka', 'kafka.mjs')} stop`,
+        );
         return 0;
       }
       log(`running in the foreground (pid ${k.pid}); log: ${k.logFile}; Ctrl-C to stop`);
@@ -981,7 +1087,12 @@ function isMain() {
 
 if (isMain()) {
   cli(process.argv.slice(2)).then(
-    (code) => { process.exitCode = code; },
-    (err) => { console.error(`[kafka] error: ${err.message}`); process.exitCode = 1; },
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      console.error(`[kafka] error: ${err.message}`);
+      process.exitCode = 1;
+    },
   );
 }

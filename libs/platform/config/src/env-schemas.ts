@@ -61,11 +61,7 @@ export function envHostPortList(): z.ZodType<string[], string> {
   return z
     .string({ error: message })
     .transform((v) => v.split(',').map((item) => item.trim()))
-    .pipe(
-      z
-        .array(z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, { error: message }))
-        .min(1, { error: message }),
-    );
+    .pipe(z.array(z.string().regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, { error: message })).min(1, { error: message }));
 }
 
 /** A lower-case Postgres identifier (`[a-z_][a-z0-9_]*`, at most 63 bytes), e.g. a schema name. */

@@ -1,5 +1,10 @@
 export { ConfigError, configOrExit, loadConfig } from './load-config.js';
-export { LOG_LEVELS, MESSAGING_TRANSPORTS, baseServiceConfigSchema, type BaseServiceConfig } from './base-service-config.schema.js';
+export {
+  LOG_LEVELS,
+  MESSAGING_TRANSPORTS,
+  baseServiceConfigSchema,
+  type BaseServiceConfig,
+} from './base-service-config.schema.js';
 export {
   envBoolean,
   envEnum,

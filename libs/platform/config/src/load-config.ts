@@ -29,7 +29,8 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.en
 
 function describeIssue(issue: z.core.$ZodIssue, input: Env): string {
   const name = issue.path.map(String).join('.') || '(configuration)';
-  if (issue.path.length === 1 && input[name] === undefined && issue.code === 'invalid_type') return `${name} is required`;
+  if (issue.path.length === 1 && input[name] === undefined && issue.code === 'invalid_type')
+    return `${name} is required`;
   const reason = issue.message;
   return /^(must|is|should) /.test(reason) ? `${name} ${reason}` : `${name}: ${reason}`;
 }

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { baseServiceConfigSchema } from './base-service-config.schema.js';
 import { envPort } from './env-schemas.js';
-import { ConfigError, loadConfig } from './load-config.js';
+import { ConfigError, configOrExit, loadConfig } from './load-config.js';
 
 const valid = {
   SERVICE_NAME: 'catalog',
@@ -100,9 +100,29 @@ describe('loadConfig with the base service schema', () => {
     const config = loadConfig(schema, { ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000' });
     expect(config.COMMERCE_CURRENCY).toBe('EUR');
     expect(config.ADMIN_PORT).toBe(9000);
-    expect(problemsOf({ ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000', MESSAGING_TRANSPORT: 'kafka' }, schema)).toEqual([
-      'KAFKA_BROKERS is required when MESSAGING_TRANSPORT is kafka',
-    ]);
+    expect(
+      problemsOf({ ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000', MESSAGING_TRANSPORT: 'kafka' }, schema),
+    ).toEqual(['KAFKA_BROKERS is required when MESSAGING_TRANSPORT is kafka']);
     expect(problemsOf({ ...valid, ADMIN_PORT: '9000' }, schema)).toEqual(['COMMERCE_CURRENCY is required']);
+  });
+});
+
+describe('configOrExit', () => {
+  it('prints the problems to stderr and exits with code 1', () => {
+    const exit = vi.spyOn(process, 'exit').mockImplementation(((code: number) => {
+      throw new Error(`exit ${code}`);
+    }) as never);
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => configOrExit(baseServiceConfigSchema, { ...valid, HTTP_PORT: '99999' })).toThrow('exit 1');
+      expect(stderr).toHaveBeenCalledWith('Invalid configuration: HTTP_PORT must be an integer between 1 and 65535\n');
+    } finally {
+      exit.mockRestore();
+      stderr.mockRestore();
+    }
+  });
+
+  it('returns the config when it is valid', () => {
+    expect(configOrExit(baseServiceConfigSchema, valid).HTTP_PORT).toBe(3101);
   });
 });

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export * from './generated/archipelago/commerce/catalog/v1/catalog.js';
+export * from './events/catalog.events.js';
 
 /** Protobuf package of the catalog contract (`archipelago.commerce.catalog.v1`). */
 export const CATALOG_PROTO_PACKAGE = 'archipelago.commerce.catalog.v1';

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import type { Params } from 'nestjs-pino';
+import type { Options as PinoHttpOptions } from 'pino-http';
 import { type LevelWithSilent, stdTimeFunctions } from 'pino';
 import { parseTraceparent } from '../context/request-context.js';
 import type { PlatformOptions } from '../platform-options.js';
@@ -25,24 +27,45 @@ const QUIET_PATHS = /^\/(health\/(live|ready)|metrics)(\?|$)/;
  */
 export function pinoHttpParams(options: PlatformOptions): Params {
   const { serviceName, config } = options;
-  const pinoHttp: NonNullable<Params['pinoHttp']> = {
-    name: serviceName,
+  const pinoHttp: PinoHttpOptions = {
     level: config.LOG_LEVEL as LevelWithSilent,
     base: { service: serviceName, ...(config.SYSTEM && { system: config.SYSTEM }), pid: process.pid },
     timestamp: stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    customAttributeKeys: { reqId: 'requestId' },
     // The fastify request id (see createHttpApp's genReqId), copied onto the raw request by middie.
-    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? 'unknown',
-    customProps: (req: IncomingMessage) => parseTraceparent(req.headers.traceparent) ?? {},
+    genReqId: (req: IncomingMessage) => requestIdOf(req),
+    // Bound to the request's logger: on the request line and on every application log line.
+    customProps: (req: IncomingMessage) => ({
+      requestId: requestIdOf(req),
+      ...parseTraceparent(req.headers.traceparent),
+    }),
+    // Headers stay out (they carry credentials and cookies); the redact paths are a second guard.
+    serializers: {
+      req: (req: { method?: string; url?: string; remoteAddress?: string }) => ({
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
     customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.test(req.url ?? '') },
-    quietReqLogger: false,
+    // Nest's middleware layer strips the matched path from `req.url`; `originalUrl` keeps it.
+    autoLogging: {
+      ignore: (req: IncomingMessage) =>
+        QUIET_PATHS.test((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? ''),
+    },
   };
   return {
     pinoHttp: options.logDestination ? [pinoHttp, options.logDestination] : pinoHttp,
     renameContext: 'context',
+    // nestjs-pino's default route, `{/*splat}`, matches nothing under @nestjs/platform-fastify 12.5
+    // (checked): without this, no request would be logged and no log line would carry a request id.
+    forRoutes: [{ path: '*path', method: RequestMethod.ALL }],
   };
+}
+
+function requestIdOf(req: IncomingMessage): string {
+  return String((req as IncomingMessage & { id?: unknown }).id ?? 'unknown');
 }

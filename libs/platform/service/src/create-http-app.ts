@@ -1,0 +1,99 @@
+import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { IncomingMessage } from 'node:http';
+import { Logger } from 'nestjs-pino';
+import {
+  acceptIncomingId,
+  newRequestId,
+  requestContextFromHeaders,
+  runWithRequestContext,
+} from './context/request-context.js';
+import { registerHttpMetrics } from './metrics/http-metrics.js';
+import { collectProcessMetrics, platformMetricsRegistry } from './metrics/platform-metrics.registry.js';
+import { type OpenApiOptions, OPENAPI_JSON_PATH, setupOpenApi } from './openapi/setup-openapi.js';
+import { PlatformModule } from './platform.module.js';
+import type { PlatformConfig, PlatformOptions } from './platform-options.js';
+
+/** Largest accepted request body, in bytes (1 MiB); larger ones get a 413 problem. */
+export const BODY_LIMIT_BYTES = 1_048_576;
+
+/** Options of {@link createHttpApp}. */
+export interface HttpAppOptions extends PlatformOptions {
+  openapi: OpenApiOptions;
+}
+
+/**
+ * Creates a service's NestJS application on Fastify, with the platform around the service's root
+ * module (see {@link PlatformModule}):
+ * - request ids: `X-Request-Id` from the edge when well-formed, else a new UUID; echoed on every
+ *   response and logged on every line; a {@link RequestContext} per request (`currentRequestContext()`);
+ * - pino JSON logs as the Nest logger (level `config.LOG_LEVEL`), credentials redacted, no bodies;
+ * - RFC 9457 problem responses for every error, zod validation, 1 MiB body limit;
+ * - OpenAPI 3.1 at `/docs/openapi.json`, Swagger UI at `/docs`;
+ * - `/health/live`, `/health/ready`, `/metrics` (RED metrics by route template);
+ * - shutdown hooks (SIGTERM/SIGINT close the app, failing readiness first).
+ *
+ * The app is not initialised yet: connect microservices (gRPC) if needed, then {@link startHttpApp}
+ * (or `app.init()` in tests).
+ */
+export async function createHttpApp(
+  rootModule: Type | DynamicModule,
+  options: HttpAppOptions,
+): Promise<NestFastifyApplication> {
+  @Module({ imports: [PlatformModule.forRoot(options), rootModule] })
+  class HttpAppModule {}
+
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Kong (or the local edge) sits in front: trust its X-Forwarded-* headers.
+    trustProxy: true,
+    genReqId: (req: IncomingMessage) => acceptIncomingId(req.headers['x-request-id']) ?? newRequestId(),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(HttpAppModule, adapter, { bufferLogs: true });
+  app.useLogger(app.get(Logger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  // Entered after body parsing, right before the handler: a context entered earlier would be lost
+  // across the body stream's events.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    runWithRequestContext(requestContextFromHeaders(String(request.id), request.headers), done);
+  });
+  collectProcessMetrics();
+  platformMetricsRegistry.setDefaultLabels({ service: options.serviceName });
+  registerHttpMetrics(fastify);
+
+  setupOpenApi(app, options.openapi);
+  app.enableShutdownHooks();
+  return app;
+}
+
+/**
+ * Starts listening on `config.HOST:config.HTTP_PORT` and logs `"<service> listening"` with the API,
+ * docs, health and metrics URLs.
+ *
+ * @returns the URL the app listens on (the real port when `HTTP_PORT` was 0 in tests).
+ */
+export async function startHttpApp(app: NestFastifyApplication, config: PlatformConfig): Promise<string> {
+  await app.listen(config.HTTP_PORT, config.HOST);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.HTTP_PORT;
+  const host = config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  const url = `http://${host}:${port}`;
+  app.get(Logger).log(
+    {
+      msg: `${config.SERVICE_NAME} listening`,
+      url,
+      docs: `${url}/docs`,
+      openapi: `${url}${OPENAPI_JSON_PATH}`,
+      health: `${url}/health/ready`,
+      metrics: `${url}/metrics`,
+    },
+    'Bootstrap',
+  );
+  return url;
+}

@@ -1,0 +1,70 @@
+import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ProblemException, problemTypeUri } from '../problem/problem-details.js';
+import { ApiProblemResponses } from '../openapi/zod-openapi.decorators.js';
+import { ReadinessRegistry } from './readiness.registry.js';
+
+/**
+ * Kubernetes probes: `/health/live` answers 200 while the process serves HTTP; `/health/ready`
+ * runs every registered readiness check (terminus) and answers 200 when all pass, else a 503
+ * problem whose `checks` extension says which failed.
+ */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(HealthCheckService) private readonly health: HealthCheckService,
+    @Inject(HealthIndicatorService) private readonly indicators: HealthIndicatorService,
+    @Inject(ReadinessRegistry) private readonly registry: ReadinessRegistry,
+  ) {}
+
+  @Get('live')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'The process is up.' })
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ description: 'Every readiness check passed.' })
+  @ApiProblemResponses(503)
+  async ready(): Promise<unknown> {
+    if (this.registry.isShuttingDown()) {
+      throw new ProblemException(503, {
+        type: problemTypeUri('not-ready'),
+        title: 'Service not ready',
+        detail: 'The service is shutting down.',
+      });
+    }
+    const checks = [...this.registry.entries()].map(
+      ([name, { check, timeoutMs }]) =>
+        (): PromiseLike<HealthIndicatorResult> =>
+          this.indicators
+            .check(name)
+            .attempt(async ({ signal }) => {
+              const result = await check(signal);
+              if (result === false) throw new Error(`${name} is not ready`);
+              return typeof result === 'object' && result !== null ? (result as Record<string, unknown>) : undefined;
+            })
+            .withTimeout(timeoutMs),
+    );
+    try {
+      return await this.health.check(checks);
+    } catch (error) {
+      const response = (error as { getResponse?: () => unknown }).getResponse?.() as
+        { details?: Record<string, { status: string }> } | undefined;
+      if (!response?.details) throw error;
+      const failing = Object.entries(response.details)
+        .filter(([, detail]) => detail.status !== 'up')
+        .map(([name]) => name);
+      throw new ProblemException(503, {
+        type: problemTypeUri('not-ready'),
+        title: 'Service not ready',
+        detail: `Failing readiness checks: ${failing.join(', ')}.`,
+        extensions: { checks: response.details },
+      });
+    }
+  }
+}

@@ -1,0 +1,15 @@
+import { Controller, Get, Header } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { platformMetricsRegistry } from './platform-metrics.registry.js';
+
+/** `GET /metrics`: {@link platformMetricsRegistry} in the Prometheus text exposition format. */
+@ApiExcludeController()
+@Controller('metrics')
+export class MetricsController {
+  @Get()
+  @Header('Content-Type', platformMetricsRegistry.contentType)
+  @Header('Cache-Control', 'no-store')
+  metrics(): Promise<string> {
+    return platformMetricsRegistry.metrics();
+  }
+}

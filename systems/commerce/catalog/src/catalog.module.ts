@@ -1,0 +1,57 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CatalogGrpcHandler } from './handler/grpc/catalog.grpc-handler.js';
+import { ProductsHttpHandler } from './handler/http/products.http-handler.js';
+import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
+import { AdjustStockUseCase } from './use-case/adjust-stock/adjust-stock.use-case.js';
+import { CreateProductUseCase } from './use-case/create-product/create-product.use-case.js';
+import { GetProductUseCase } from './use-case/get-product/get-product.use-case.js';
+import { GetProductsUseCase } from './use-case/get-products/get-products.use-case.js';
+import { ListProductsUseCase } from './use-case/list-products/list-products.use-case.js';
+import { CATALOG_SETTINGS, type CatalogSettings } from './use-case/port/catalog-settings.port.js';
+import { PRODUCT_READ_MODEL } from './use-case/port/product.read-model.port.js';
+import { PRODUCT_REPOSITORY } from './use-case/port/product.repository.port.js';
+
+/** Domain error code → HTTP status of the catalog's public API. */
+export const CATALOG_DOMAIN_ERRORS = {
+  'PRODUCT.NOT_FOUND': 404,
+  'PRODUCT.ALREADY_EXISTS': 409,
+  'PRODUCT.DUPLICATE_SKU': 409,
+  'PRODUCT.INSUFFICIENT_STOCK': 409,
+  'PRODUCT.CONCURRENCY_CONFLICT': 409,
+  'PRODUCT.INVALID': 400,
+  'MONEY.CURRENCY_MISMATCH': 422,
+  'MONEY.INVALID': 400,
+  'PAGINATION.INVALID_CURSOR': 400,
+} as const;
+
+class InfrastructureLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(CatalogInfrastructure) private readonly infrastructure: CatalogInfrastructure) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.infrastructure.close();
+  }
+}
+
+/** Wiring of the catalog service: ports bound to adapters, handlers to use cases. */
+@Module({})
+export class CatalogModule {
+  static forRoot(infrastructure: CatalogInfrastructure, settings: CatalogSettings): DynamicModule {
+    return {
+      module: CatalogModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [ProductsHttpHandler, CatalogGrpcHandler],
+      providers: [
+        { provide: CatalogInfrastructure, useValue: infrastructure },
+        { provide: PRODUCT_REPOSITORY, useValue: infrastructure.repository },
+        { provide: PRODUCT_READ_MODEL, useValue: infrastructure.readModel },
+        { provide: CATALOG_SETTINGS, useValue: settings },
+        InfrastructureLifecycle,
+        CreateProductUseCase,
+        AdjustStockUseCase,
+        GetProductUseCase,
+        ListProductsUseCase,
+        GetProductsUseCase,
+      ],
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Money on the wire: `{ amount: integer minor units, currency: ISO 4217 }`. */
+export const moneyDto = z
+  .object({
+    amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Amount in minor units (e.g. cents)'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').describe('ISO 4217 code'),
+  })
+  .strict()
+  .meta({ id: 'Money' });
+
+export const createProductBody = z
+  .object({
+    sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
+    name: z.string().trim().min(1).max(200),
+    price: moneyDto,
+    initialStock: z.number().int().min(0).max(1_000_000_000),
+  })
+  .strict()
+  .meta({ id: 'CreateProduct' });
+export type CreateProductBody = z.infer<typeof createProductBody>;
+
+export const stockAdjustmentBody = z
+  .object({
+    delta: z
+      .number()
+      .int()
+      .min(-1_000_000_000)
+      .max(1_000_000_000)
+      .refine((d) => d !== 0, 'must not be 0'),
+    reason: z.string().trim().min(1).max(200),
+  })
+  .strict()
+  .meta({ id: 'StockAdjustment' });
+export type StockAdjustmentBody = z.infer<typeof stockAdjustmentBody>;
+
+export const productIdParams = z.object({ id: z.string().uuid('must be a UUID') });
+
+export const listProductsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+
+export const productDto = z
+  .object({
+    id: z.string().uuid(),
+    sku: z.string(),
+    name: z.string(),
+    price: moneyDto,
+    available: z.number().int().describe('Units that can be sold now'),
+  })
+  .meta({ id: 'Product' });
+export type ProductDto = z.infer<typeof productDto>;
+
+export const productPageDto = z
+  .object({ items: z.array(productDto), nextCursor: z.string().nullable() })
+  .meta({ id: 'ProductPage' });

@@ -1,0 +1,108 @@
+import { type Projection, ProjectionRunner, type RecordedEvent, type SqlClient } from '@archipelago/platform-event-store';
+import { In, type DataSource, type Repository } from 'typeorm';
+import type { ProductEvent } from '../entity/product/product.events.js';
+import {
+  InvalidCursorError,
+  type ProductPage,
+  type ProductReadModelPort,
+  type ProductView,
+} from '../use-case/port/product.read-model.port.js';
+import { ProductRecord } from './product.record.js';
+
+/**
+ * The `product_list` projection: one row per product, written in the same transaction as the
+ * projection checkpoint. `seq` is the global position of the ProductCreated event, so a rebuild
+ * reproduces the same order and cursors stay valid.
+ */
+export class ProductListProjection implements Projection {
+  readonly name = 'product_list';
+
+  constructor(private readonly schema: string) {}
+
+  async apply(client: SqlClient, recorded: RecordedEvent): Promise<void> {
+    const event = { type: recorded.type, data: recorded.data } as ProductEvent;
+    const table = `"${this.schema}".product_list`;
+    switch (event.type) {
+      case 'ProductCreated': {
+        const d = event.data;
+        await client.query(
+          `INSERT INTO ${table} (id, seq, sku, name, price_amount, price_currency, available, version, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (id) DO NOTHING`,
+          [d.productId, recorded.globalPosition, d.sku, d.name, d.price.amount, d.price.currency, d.initialStock, recorded.streamVersion, d.at],
+        );
+        return;
+      }
+      case 'StockAdjusted': {
+        const d = event.data;
+        await client.query(
+          `UPDATE ${table} SET available = $2, version = $3, updated_at = $4 WHERE id = $1 AND version < $3`,
+          [d.productId, d.stock, recorded.streamVersion, d.at],
+        );
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  async reset(client: SqlClient): Promise<void> {
+    await client.query(`TRUNCATE "${this.schema}".product_list`);
+  }
+}
+
+const encodeCursor = (seq: string): string => Buffer.from(JSON.stringify({ s: seq })).toString('base64url');
+function decodeCursor(cursor: string): string {
+  try {
+    const { s } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s: unknown };
+    if (typeof s === 'string' && /^\d{1,19}$/.test(s)) return s;
+  } catch {
+    /* fall through */
+  }
+  throw new InvalidCursorError();
+}
+
+function toView(record: ProductRecord): ProductView {
+  return {
+    id: record.id,
+    sku: record.sku,
+    name: record.name,
+    price: { amount: record.priceAmount, currency: record.priceCurrency },
+    available: record.available,
+    version: record.version,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+  };
+}
+
+/** Reads of the product list (TypeORM) plus the runner that keeps it current. */
+export class ProductListReadModel implements ProductReadModelPort {
+  private readonly records: Repository<ProductRecord>;
+
+  constructor(
+    dataSource: DataSource,
+    private readonly runner: ProjectionRunner,
+  ) {
+    this.records = dataSource.getRepository(ProductRecord);
+  }
+
+  async list(limit: number, cursor?: string): Promise<ProductPage> {
+    const query = this.records.createQueryBuilder('p').orderBy('p.seq', 'ASC').take(limit + 1);
+    if (cursor) query.where('p.seq > :after', { after: decodeCursor(cursor) });
+    const rows = await query.getMany();
+    const page = rows.slice(0, limit);
+    return {
+      items: page.map(toView),
+      nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1]!.seq)) : null,
+    };
+  }
+
+  async getMany(ids: readonly string[]): Promise<ProductView[]> {
+    const valid = ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    if (valid.length === 0) return [];
+    return (await this.records.findBy({ id: In(valid) })).map(toView);
+  }
+
+  refresh(): void {
+    this.runner.poke();
+  }
+}

@@ -1,0 +1,26 @@
+import { CATALOG_EVENTS, type ProductCreatedV1, type StockAdjustedV1 } from '@archipelago/commerce-contracts';
+import type { OutgoingMessage } from '@archipelago/platform-messaging';
+import type { ProductEvent } from '../entity/product/product.events.js';
+
+/**
+ * Maps domain events to the integration events other services may rely on (the published
+ * language in commerce-contracts). Domain events stay private to the service.
+ */
+export function toIntegrationEvents(events: readonly ProductEvent[], traceparent?: string): OutgoingMessage[] {
+  return events.map((event) => {
+    switch (event.type) {
+      case 'ProductCreated': {
+        const { productId, sku, name, price, initialStock, at } = event.data;
+        const payload: ProductCreatedV1 = { productId, sku, name, price, initialStock, occurredAt: at };
+        const { topic, type } = CATALOG_EVENTS.ProductCreatedV1;
+        return { topic, type, key: productId, payload, traceparent };
+      }
+      case 'StockAdjusted': {
+        const { productId, delta, reason, stock, at } = event.data;
+        const payload: StockAdjustedV1 = { productId, delta, reason, stock, occurredAt: at };
+        const { topic, type } = CATALOG_EVENTS.StockAdjustedV1;
+        return { topic, type, key: productId, payload, traceparent };
+      }
+    }
+  });
+}
