@@ -7,7 +7,7 @@
 //      order (edge, services, broker, Postgres) instead of every process dying at once.
 // Arguments are passed on (`npm start -- --kafka`). See apps/devstack/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,15 +38,21 @@ if (missingGenerated.length) {
 
 // 2. Compile. tsc still emits when some file has type errors: report them, carry on, and let the
 //    devstack say which entry points are missing. tsc's incremental state does not notice deleted
-//    outputs, so when the devstack's own output is gone the build state is dropped and rebuilt.
-if (!existsSync(main)) rmSync(join(root, 'dist', '.tsbuildinfo'), { force: true });
-let build = run(bin('tsc'), ['-p', 'tsconfig.build.json']);
-if (!existsSync(main) && existsSync(join(root, 'dist', '.tsbuildinfo'))) {
-  rmSync(join(root, 'dist', '.tsbuildinfo'), { force: true });
-  build = run(bin('tsc'), ['-p', 'tsconfig.build.json']);
-}
+//    outputs, so when an expected output is gone the build state is dropped and everything re-emitted.
+const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+const expected = [
+  main,
+  ...Object.values(compilerOptions.paths ?? {})
+    .map(([target]) => target.replace(/^\.\//, ''))
+    .filter((source) => existsSync(join(root, source)))
+    .map((source) => join(root, 'dist', source.replace(/\.ts$/, '.js'))),
+];
+const buildInfo = join(root, 'dist', '.tsbuildinfo');
+const anyMissing = () => expected.filter((file) => !existsSync(file));
+if (anyMissing().length) rmSync(buildInfo, { force: true });
+const build = run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 const errors = `${build.stdout}${build.stderr}`.split('\n').filter((line) => line.trim());
-if (build.status === 0) say(`• build: up to date (${build.seconds} s)`);
+if (build.status === 0) say(`• build: ok (${build.seconds} s)`);
 else {
   say(`• build: ${errors.filter((l) => l.includes('error TS')).length} type errors (${build.seconds} s); running what was emitted:`);
   for (const line of errors.slice(0, 15)) say(`    ${line}`);

@@ -64,6 +64,12 @@ export function entryFile(root: string, main: string): string {
   return main.endsWith('.ts') ? join(root, 'dist', main.replace(/\.ts$/, '.js')) : join(root, main);
 }
 
+/** `path` relative to the repository when inside it, else absolute. */
+function shown(root: string, path: string): string {
+  const rel = relative(root, path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
+
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -149,7 +155,7 @@ export class Devstack {
       this.abortCheck();
       if (result.code !== 0) {
         throw new DevstackError(
-          `Migrations of ${service.system}/${service.name} failed (${result.timedOut ? 'timed out after 120 s' : `exit code ${String(result.code)}`}). Output (${relative(options.root, spec.logFile)}):\n${formatTail(result.tail, 30)}`,
+          `Migrations of ${service.system}/${service.name} failed (${result.timedOut ? 'timed out after 120 s' : `exit code ${String(result.code)}`}). Output (${shown(options.root, spec.logFile)}):\n${formatTail(result.tail, 30)}`,
         );
       }
       options.print(`• ${service.name}: migrations done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
@@ -181,7 +187,7 @@ export class Devstack {
       }),
       readyUrl: `http://127.0.0.1:${edgePort.port}${edge.healthPath}`,
       httpPort: edgePort.port,
-      wantedHttpPort: edge.port,
+      wantedHttpPort: options.edgePort,
       main: edge.main,
     });
     for (const member of this.members) member.process.start();
@@ -209,7 +215,7 @@ export class Devstack {
       postgresUrl: this.postgres?.url() ?? '(not started)',
       databases: this.options.stack.systems.map((s) => s.name),
       transport: this.kafkaBrokers ? `kafka (${this.kafkaBrokers}${this.kafka ? ', local broker' : ''})` : 'postgres',
-      logsDir: `${relative(this.options.root, this.logsDir) || '.'}/<service>.log`,
+      logsDir: `${shown(this.options.root, this.logsDir)}/<service>.log`,
     };
   }
 
@@ -249,7 +255,7 @@ export class Devstack {
     const missing = entries.filter((e) => !existsSync(entryFile(root, e.main)));
     if (missing.length) {
       throw new DevstackError(
-        `Not built: ${missing.map((m) => `${m.what} (${relative(root, entryFile(root, m.main))} from ${m.main})`).join(', ')}. ` +
+        `Not built: ${missing.map((m) => `${m.what} (${shown(root, entryFile(root, m.main))} from ${m.main})`).join(', ')}. ` +
           'Check the build errors above (npm run build), or the "main" paths in the stack file.',
       );
     }
@@ -280,7 +286,7 @@ export class Devstack {
       }
     }
     this.options.print(
-      `• postgres: ${this.postgres.url()} (${firstRun ? 'initialised' : 'data kept'} in ${relative(this.options.root, dataDir) || dataDir}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+      `• postgres: ${this.postgres.url()} (${firstRun ? 'initialised' : 'data kept'} in ${shown(this.options.root, dataDir)}, ${((Date.now() - t0) / 1000).toFixed(1)} s)`,
     );
   }
 
@@ -379,7 +385,7 @@ export class Devstack {
 
   private notReadyMessage(members: readonly Member[], headline: string): string {
     const tails = members.map(
-      (m) => `  ${m.label}: last output (${relative(this.options.root, m.process.spec.logFile)}):\n${formatTail(m.process.tail)}`,
+      (m) => `  ${m.label}: last output (${shown(this.options.root, m.process.spec.logFile)}):\n${formatTail(m.process.tail)}`,
     );
     return [headline, ...tails, '', renderStatus(this.view())].join('\n');
   }

@@ -247,7 +247,7 @@ export function parseKongConfig(text: string, source: string, registry: readonly
       source,
       doc.errors.map((e) => ({
         path: '(document)',
-        line: e.linePos?.[0].line,
+        line: lines.linePos(e.pos[0]).line,
         message: `YAML syntax error: ${e.message.split('\n')[0]}`,
       })),
     );

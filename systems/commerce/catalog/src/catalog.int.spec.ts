@@ -1,0 +1,223 @@
+import 'reflect-metadata';
+import {
+  CATALOG_EVENTS,
+  CATALOG_PROTO_FILE,
+  CATALOG_PROTO_PACKAGE,
+  CATALOG_SERVICE_FQN,
+  commerceProtoRoot,
+  type CatalogServiceClient,
+} from '@archipelago/commerce-contracts';
+import { createGrpcClient, GrpcHealthService, grpcServerOptions, type GrpcClient } from '@archipelago/platform-grpc';
+import { Messaging, type IncomingMessage } from '@archipelago/platform-messaging';
+import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { freePort } from '@archipelago/platform-local-postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATALOG_DOMAIN_ERRORS, CatalogModule } from './catalog.module.js';
+import { migrateCatalog } from './repository/catalog.data-source.js';
+import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
+
+// Component test: the real catalog module over HTTP and gRPC, on real Postgres, publishing through
+// the outbox to a real Kafka broker.
+let app: NestFastifyApplication;
+let infrastructure: CatalogInfrastructure;
+let base: string;
+let grpc: GrpcClient<CatalogServiceClient>;
+let listener: Messaging;
+const received: IncomingMessage[] = [];
+
+const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const newProduct = (sku: string, over: Record<string, unknown> = {}) =>
+  json({ sku, name: `Product ${sku}`, price: { amount: 1250, currency: 'USD' }, initialStock: 10, ...over });
+async function eventually(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+beforeAll(async () => {
+  const url = await createTestDatabase('catalog');
+  await migrateCatalog(url, 'catalog');
+  const config = {
+    SERVICE_NAME: 'catalog',
+    SYSTEM: 'commerce',
+    HOST: '127.0.0.1',
+    HTTP_PORT: 0,
+    LOG_LEVEL: 'warn',
+  };
+  infrastructure = await CatalogInfrastructure.open({
+    databaseUrl: url,
+    schema: 'catalog',
+    transport: 'kafka',
+    kafkaBrokers: [kafkaBrokers()],
+  });
+  await infrastructure.messaging.ensureTopics([CATALOG_EVENTS.ProductCreatedV1.topic, CATALOG_EVENTS.StockAdjustedV1.topic]);
+  app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: 'USD' }), {
+    serviceName: 'catalog',
+    config,
+    domainErrors: CATALOG_DOMAIN_ERRORS,
+    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+    openapi: { title: 'catalog', version: '1' },
+  });
+  const grpcPort = await freePort();
+  app.connectMicroservice<MicroserviceOptions>(
+    grpcServerOptions({
+      packages: [CATALOG_PROTO_PACKAGE],
+      protoFiles: [CATALOG_PROTO_FILE],
+      protoRoot: commerceProtoRoot(),
+      url: `127.0.0.1:${grpcPort}`,
+      health: new GrpcHealthService('SERVING'),
+    }),
+  );
+  await app.startAllMicroservices();
+  await infrastructure.start();
+  await app.listen(0, '127.0.0.1');
+  base = `${await app.getUrl()}/commerce/v1/products`.replace('[::1]', '127.0.0.1');
+  grpc = createGrpcClient<CatalogServiceClient>({
+    address: `127.0.0.1:${grpcPort}`,
+    service: CATALOG_SERVICE_FQN,
+    protoRoot: commerceProtoRoot(),
+    protoFiles: [CATALOG_PROTO_FILE],
+  });
+  listener = new Messaging({
+    transport: 'kafka',
+    kafkaBrokers: [kafkaBrokers()],
+    system: 'commerce',
+    service: 'listener',
+    schema: 'catalog',
+    pool: infrastructure.pool,
+    databaseUrl: url,
+  });
+  await listener.subscribe('commerce.test-listener', [CATALOG_EVENTS.ProductCreatedV1.topic, CATALOG_EVENTS.StockAdjustedV1.topic], async (m) => {
+    received.push(m);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  grpc?.close();
+  await listener?.close();
+  await app?.close();
+});
+
+describe('catalog over HTTP', () => {
+  it('creates a product: 201, Location, body; then reads it back and finds it in the list', async () => {
+    const res = await fetch(base, newProduct('KETTLE-1'));
+    expect(res.status).toBe(201);
+    const body = await res.json();
+    expect(body).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      sku: 'KETTLE-1',
+      name: 'Product KETTLE-1',
+      price: { amount: 1250, currency: 'USD' },
+      available: 10,
+    });
+    expect(res.headers.get('location')).toBe(`/commerce/v1/products/${body.id}`);
+    expect(await (await fetch(`${base}/${body.id}`)).json()).toEqual(body);
+    await eventually(async () => (await (await fetch(base)).json()).items.some((p: { id: string }) => p.id === body.id));
+  });
+
+  it('rejects a duplicate SKU with 409 and writes nothing for it', async () => {
+    await fetch(base, newProduct('DUP-1'));
+    const res = await fetch(base, newProduct('DUP-1', { name: 'Other' }));
+    expect(res.status).toBe(409);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const { rows } = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM catalog.events WHERE data->>'sku' = 'DUP-1'`);
+    expect(rows[0].n).toBe(1);
+  });
+
+  it('answers 400 problem+json listing every bad field', async () => {
+    const res = await fetch(base, json({ sku: '', price: { amount: 1.5, currency: 'usd' }, initialStock: -2 }));
+    expect(res.status).toBe(400);
+    const problem = await res.json();
+    const pointers = problem.errors.map((e: { pointer: string }) => e.pointer);
+    expect(pointers).toEqual(expect.arrayContaining(['/sku', '/name', '/price/amount', '/price/currency', '/initialStock']));
+  });
+
+  it('answers 422 for a price in another currency', async () => {
+    const res = await fetch(base, newProduct('EUR-1', { price: { amount: 100, currency: 'EUR' } }));
+    expect(res.status).toBe(422);
+  });
+
+  it('adjusts stock, refuses to go below zero (409) and 404s an unknown product', async () => {
+    const { id } = await (await fetch(base, newProduct('ADJ-1'))).json();
+    const ok = await fetch(`${base}/${id}/stock-adjustments`, json({ delta: -4, reason: 'sold' }));
+    expect(ok.status).toBe(200);
+    expect((await ok.json()).available).toBe(6);
+    const tooMuch = await fetch(`${base}/${id}/stock-adjustments`, json({ delta: -7, reason: 'sold' }));
+    expect(tooMuch.status).toBe(409);
+    const zero = await fetch(`${base}/${id}/stock-adjustments`, json({ delta: 0, reason: 'nothing' }));
+    expect(zero.status).toBe(400);
+    const unknown = await fetch(`${base}/0b5b4c9e-1d6f-4c38-9a57-3f2a1c0d9e11/stock-adjustments`, json({ delta: 1, reason: 'x' }));
+    expect(unknown.status).toBe(404);
+  });
+
+  it('never oversells under concurrent adjustments (optimistic concurrency with retry)', async () => {
+    const { id } = await (await fetch(base, newProduct('RACE-1', { initialStock: 5 }))).json();
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => fetch(`${base}/${id}/stock-adjustments`, json({ delta: -1, reason: 'race' }))),
+    );
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(3);
+    expect((await (await fetch(`${base}/${id}`)).json()).available).toBe(0);
+  });
+
+  it('pages the list with an opaque cursor and rejects a forged one', async () => {
+    for (const sku of ['PAGE-1', 'PAGE-2', 'PAGE-3']) await fetch(base, newProduct(sku));
+    const all: string[] = [];
+    await eventually(async () =>
+      (await (await fetch(`${base}?limit=100`)).json()).items.some((p: { sku: string }) => p.sku === 'PAGE-3'),
+    );
+    let cursor: string | null = null;
+    do {
+      const page: { items: Array<{ sku: string }>; nextCursor: string | null } = await (
+        await fetch(`${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+      ).json();
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      all.push(...page.items.map((p) => p.sku));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(new Set(all).size).toBe(all.length);
+    expect(all).toEqual(expect.arrayContaining(['PAGE-1', 'PAGE-2', 'PAGE-3']));
+    expect((await fetch(`${base}?cursor=not-a-cursor`)).status).toBe(400);
+    expect((await fetch(`${base}?limit=1000`)).status).toBe(400);
+  });
+});
+
+describe('catalog integration events and gRPC', () => {
+  it('publishes ProductCreatedV1 and StockAdjustedV1 through the outbox to Kafka, keyed by product id', async () => {
+    const { id } = await (await fetch(base, newProduct('EVT-1'))).json();
+    await fetch(`${base}/${id}/stock-adjustments`, json({ delta: 3, reason: 'delivery' }));
+    await eventually(() => received.filter((m) => m.key === id).length >= 2);
+    const mine = received.filter((m) => m.key === id);
+    expect(mine.map((m) => m.type)).toEqual([CATALOG_EVENTS.ProductCreatedV1.type, CATALOG_EVENTS.StockAdjustedV1.type]);
+    expect(CATALOG_EVENTS.ProductCreatedV1.schema.parse(mine[0]!.payload)).toMatchObject({ productId: id, sku: 'EVT-1', initialStock: 10 });
+    expect(CATALOG_EVENTS.StockAdjustedV1.schema.parse(mine[1]!.payload)).toMatchObject({ productId: id, delta: 3, stock: 13 });
+    expect(mine[0]!.source).toBe('/commerce/catalog');
+  });
+
+  it('answers GetProducts with prices and availability, reporting unknown ids', async () => {
+    const { id } = await (await fetch(base, newProduct('GRPC-1', { initialStock: 7 }))).json();
+    const unknown = '3f0c1a52-7d4e-4b8a-9c6e-2b1d0a9f8e7d';
+    await eventually(async () => (await grpc.getProducts({ ids: [id] })).products.length === 1);
+    const res = await grpc.getProducts({ ids: [id, unknown, id] });
+    expect(res.products).toEqual([
+      expect.objectContaining({ id, sku: 'GRPC-1', price: { amount: 1250, currency: 'USD' }, available: 7 }),
+    ]);
+    expect(res.missingIds).toEqual([unknown]);
+  });
+
+  it('rebuilds the product list projection to the same content', async () => {
+    const snapshot = async () =>
+      (await infrastructure.pool.query('SELECT id, sku, available, version FROM catalog.product_list ORDER BY seq')).rows;
+    await infrastructure.projectionRunner.catchUp();
+    const before = await snapshot();
+    await infrastructure.pool.query('UPDATE catalog.product_list SET available = -1');
+    await infrastructure.projectionRunner.rebuild();
+    expect(await snapshot()).toEqual(before);
+  });
+});
