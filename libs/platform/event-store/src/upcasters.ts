@@ -3,7 +3,7 @@
  * read; stored events are never rewritten. For each event type, `steps[v]` converts data of
  * version `v` to version `v + 1`. The newest version of a type is one past its highest step.
  */
-export type Upcasters = Readonly<Record<string, Readonly<Record<number, (data: any) => unknown>>>>;
+export type Upcasters = Readonly<Record<string, Readonly<Record<number, (data: never) => unknown>>>>;
 
 /** Newest schema version of `type` (1 when it has no upcasters). */
 export function latestSchemaVersion(upcasters: Upcasters, type: string): number {
@@ -22,7 +22,7 @@ export function upcast(upcasters: Upcasters, type: string, version: number, data
   for (let v = version; v < latest; v++) {
     const step = upcasters[type]?.[v];
     if (!step) throw new Error(`No upcaster for ${type} v${v} → v${v + 1}`);
-    current = step(current);
+    current = (step as (data: unknown) => unknown)(current);
   }
   return current;
 }

@@ -28,6 +28,10 @@ let grpc: GrpcClient<CatalogServiceClient>;
 let listener: Messaging;
 const received: IncomingMessage[] = [];
 
+/** fetch, with JSON bodies typed loosely: the assertions check them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (url: string, init?: RequestInit) => fetch(url, init) as Promise<JsonResponse>;
 const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const newProduct = (sku: string, over: Record<string, unknown> = {}) =>
   json({ sku, name: `Product ${sku}`, price: { amount: 1250, currency: 'USD' }, initialStock: 10, ...over });
@@ -105,7 +109,7 @@ afterAll(async () => {
 
 describe('catalog over HTTP', () => {
   it('creates a product: 201, Location, body; then reads it back and finds it in the list', async () => {
-    const res = await fetch(base, newProduct('KETTLE-1'));
+    const res = await http(base, newProduct('KETTLE-1'));
     expect(res.status).toBe(201);
     const body = await res.json();
     expect(body).toEqual({
@@ -116,13 +120,13 @@ describe('catalog over HTTP', () => {
       available: 10,
     });
     expect(res.headers.get('location')).toBe(`/commerce/v1/products/${body.id}`);
-    expect(await (await fetch(`${base}/${body.id}`)).json()).toEqual(body);
-    await eventually(async () => (await (await fetch(base)).json()).items.some((p: { id: string }) => p.id === body.id));
+    expect(await (await http(`${base}/${body.id}`)).json()).toEqual(body);
+    await eventually(async () => (await (await http(base)).json()).items.some((p: { id: string }) => p.id === body.id));
   });
 
   it('rejects a duplicate SKU with 409 and writes nothing for it', async () => {
-    await fetch(base, newProduct('DUP-1'));
-    const res = await fetch(base, newProduct('DUP-1', { name: 'Other' }));
+    await http(base, newProduct('DUP-1'));
+    const res = await http(base, newProduct('DUP-1', { name: 'Other' }));
     expect(res.status).toBe(409);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     const { rows } = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM catalog.events WHERE data->>'sku' = 'DUP-1'`);
@@ -130,7 +134,7 @@ describe('catalog over HTTP', () => {
   });
 
   it('answers 400 problem+json listing every bad field', async () => {
-    const res = await fetch(base, json({ sku: '', price: { amount: 1.5, currency: 'usd' }, initialStock: -2 }));
+    const res = await http(base, json({ sku: '', price: { amount: 1.5, currency: 'usd' }, initialStock: -2 }));
     expect(res.status).toBe(400);
     const problem = await res.json();
     const pointers = problem.errors.map((e: { pointer: string }) => e.pointer);
@@ -138,44 +142,44 @@ describe('catalog over HTTP', () => {
   });
 
   it('answers 422 for a price in another currency', async () => {
-    const res = await fetch(base, newProduct('EUR-1', { price: { amount: 100, currency: 'EUR' } }));
+    const res = await http(base, newProduct('EUR-1', { price: { amount: 100, currency: 'EUR' } }));
     expect(res.status).toBe(422);
   });
 
   it('adjusts stock, refuses to go below zero (409) and 404s an unknown product', async () => {
-    const { id } = await (await fetch(base, newProduct('ADJ-1'))).json();
-    const ok = await fetch(`${base}/${id}/stock-adjustments`, json({ delta: -4, reason: 'sold' }));
+    const { id } = await (await http(base, newProduct('ADJ-1'))).json();
+    const ok = await http(`${base}/${id}/stock-adjustments`, json({ delta: -4, reason: 'sold' }));
     expect(ok.status).toBe(200);
     expect((await ok.json()).available).toBe(6);
-    const tooMuch = await fetch(`${base}/${id}/stock-adjustments`, json({ delta: -7, reason: 'sold' }));
+    const tooMuch = await http(`${base}/${id}/stock-adjustments`, json({ delta: -7, reason: 'sold' }));
     expect(tooMuch.status).toBe(409);
-    const zero = await fetch(`${base}/${id}/stock-adjustments`, json({ delta: 0, reason: 'nothing' }));
+    const zero = await http(`${base}/${id}/stock-adjustments`, json({ delta: 0, reason: 'nothing' }));
     expect(zero.status).toBe(400);
-    const unknown = await fetch(`${base}/0b5b4c9e-1d6f-4c38-9a57-3f2a1c0d9e11/stock-adjustments`, json({ delta: 1, reason: 'x' }));
+    const unknown = await http(`${base}/0b5b4c9e-1d6f-4c38-9a57-3f2a1c0d9e11/stock-adjustments`, json({ delta: 1, reason: 'x' }));
     expect(unknown.status).toBe(404);
   });
 
   it('never oversells under concurrent adjustments (optimistic concurrency with retry)', async () => {
-    const { id } = await (await fetch(base, newProduct('RACE-1', { initialStock: 5 }))).json();
+    const { id } = await (await http(base, newProduct('RACE-1', { initialStock: 5 }))).json();
     const results = await Promise.all(
-      Array.from({ length: 8 }, () => fetch(`${base}/${id}/stock-adjustments`, json({ delta: -1, reason: 'race' }))),
+      Array.from({ length: 8 }, () => http(`${base}/${id}/stock-adjustments`, json({ delta: -1, reason: 'race' }))),
     );
     const statuses = results.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 200)).toHaveLength(5);
     expect(statuses.filter((s) => s === 409)).toHaveLength(3);
-    expect((await (await fetch(`${base}/${id}`)).json()).available).toBe(0);
+    expect((await (await http(`${base}/${id}`)).json()).available).toBe(0);
   });
 
   it('pages the list with an opaque cursor and rejects a forged one', async () => {
-    for (const sku of ['PAGE-1', 'PAGE-2', 'PAGE-3']) await fetch(base, newProduct(sku));
+    for (const sku of ['PAGE-1', 'PAGE-2', 'PAGE-3']) await http(base, newProduct(sku));
     const all: string[] = [];
     await eventually(async () =>
-      (await (await fetch(`${base}?limit=100`)).json()).items.some((p: { sku: string }) => p.sku === 'PAGE-3'),
+      (await (await http(`${base}?limit=100`)).json()).items.some((p: { sku: string }) => p.sku === 'PAGE-3'),
     );
     let cursor: string | null = null;
     do {
       const page: { items: Array<{ sku: string }>; nextCursor: string | null } = await (
-        await fetch(`${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        await http(`${base}?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
       ).json();
       expect(page.items.length).toBeLessThanOrEqual(2);
       all.push(...page.items.map((p) => p.sku));
@@ -183,15 +187,15 @@ describe('catalog over HTTP', () => {
     } while (cursor);
     expect(new Set(all).size).toBe(all.length);
     expect(all).toEqual(expect.arrayContaining(['PAGE-1', 'PAGE-2', 'PAGE-3']));
-    expect((await fetch(`${base}?cursor=not-a-cursor`)).status).toBe(400);
-    expect((await fetch(`${base}?limit=1000`)).status).toBe(400);
+    expect((await http(`${base}?cursor=not-a-cursor`)).status).toBe(400);
+    expect((await http(`${base}?limit=1000`)).status).toBe(400);
   });
 });
 
 describe('catalog integration events and gRPC', () => {
   it('publishes ProductCreatedV1 and StockAdjustedV1 through the outbox to Kafka, keyed by product id', async () => {
-    const { id } = await (await fetch(base, newProduct('EVT-1'))).json();
-    await fetch(`${base}/${id}/stock-adjustments`, json({ delta: 3, reason: 'delivery' }));
+    const { id } = await (await http(base, newProduct('EVT-1'))).json();
+    await http(`${base}/${id}/stock-adjustments`, json({ delta: 3, reason: 'delivery' }));
     await eventually(() => received.filter((m) => m.key === id).length >= 2);
     const mine = received.filter((m) => m.key === id);
     expect(mine.map((m) => m.type)).toEqual([CATALOG_EVENTS.ProductCreatedV1.type, CATALOG_EVENTS.StockAdjustedV1.type]);
@@ -201,7 +205,7 @@ describe('catalog integration events and gRPC', () => {
   });
 
   it('answers GetProducts with prices and availability, reporting unknown ids', async () => {
-    const { id } = await (await fetch(base, newProduct('GRPC-1', { initialStock: 7 }))).json();
+    const { id } = await (await http(base, newProduct('GRPC-1', { initialStock: 7 }))).json();
     const unknown = '3f0c1a52-7d4e-4b8a-9c6e-2b1d0a9f8e7d';
     await eventually(async () => (await grpc.getProducts({ ids: [id] })).products.length === 1);
     const res = await grpc.getProducts({ ids: [id, unknown, id] });
