@@ -83,6 +83,8 @@ CREATE TABLE IF NOT EXISTS ${s}.dead_letters (
   attempts        INTEGER     NOT NULL,
   error           TEXT        NOT NULL,
   failed_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+  -- set by the replay command; the running consumer redelivers the row and sets replayed_at
+  replay_requested_at TIMESTAMPTZ,
   replayed_at     TIMESTAMPTZ
 );
 `;

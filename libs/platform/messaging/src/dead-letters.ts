@@ -2,7 +2,7 @@ import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { ident } from '@archipelago/platform-event-store';
 import { fromCloudEvent } from './cloudevents.js';
-import { deadLetterTopic, type MessageHandler } from './message.types.js';
+import { deadLetterTopic, type IncomingMessage } from './message.types.js';
 import { describeError } from './retry.js';
 
 /**
@@ -58,15 +58,29 @@ export async function replayKafkaDeadLetters(kafka: Kafka, producer: Producer, t
 }
 
 /**
- * Replays the `postgres` transport's dead letters of consumer group `group`: each row of
- * `dead_letters` not yet replayed is handed to `handler` again; rows that succeed are marked
- * replayed, rows that fail again keep their new error. Returns the number replayed successfully.
+ * Asks for a replay of the `postgres` transport's dead letters of consumer group `group`: marks
+ * every row not yet replayed; the group's running consumer redelivers them to its handler (see
+ * `subscribePostgres`). Only SQL: the command needs no handler code. Returns the rows marked.
  */
-export async function replayPostgresDeadLetters(
+export async function requestPostgresDeadLetterReplay(pool: pg.Pool, schema: string, group: string): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE ${ident(schema)}.dead_letters SET replay_requested_at = now()
+     WHERE consumer_group = $1 AND replayed_at IS NULL AND replay_requested_at IS NULL`,
+    [group],
+  );
+  return rowCount ?? 0;
+}
+
+/**
+ * Redelivers the dead letters of `group` whose replay was requested: success marks them
+ * replayed; a new failure keeps them dead (with the new error) until the next request.
+ * Returns the number replayed successfully.
+ */
+export async function redeliverRequestedDeadLetters(
   pool: pg.Pool,
   schema: string,
   group: string,
-  handler: MessageHandler,
+  deliver: (message: IncomingMessage) => Promise<{ ok: true } | { ok: false; error: unknown }>,
 ): Promise<number> {
   const table = `${ident(schema)}.dead_letters`;
   const { rows } = await pool.query<{
@@ -75,17 +89,22 @@ export async function replayPostgresDeadLetters(
     message_key: string;
     headers: Record<string, string>;
     payload: unknown;
-  }>(`SELECT id, topic, message_key, headers, payload FROM ${table} WHERE consumer_group = $1 AND replayed_at IS NULL ORDER BY id`, [
-    group,
-  ]);
+  }>(
+    `SELECT id, topic, message_key, headers, payload FROM ${table}
+     WHERE consumer_group = $1 AND replay_requested_at IS NOT NULL AND replayed_at IS NULL ORDER BY id LIMIT 100`,
+    [group],
+  );
   let replayed = 0;
   for (const row of rows) {
-    try {
-      await handler(fromCloudEvent(row.topic, row.message_key, row.headers, row.payload));
+    const outcome = await deliver(fromCloudEvent(row.topic, row.message_key, row.headers, row.payload));
+    if (outcome.ok) {
       await pool.query(`UPDATE ${table} SET replayed_at = now() WHERE id = $1`, [row.id]);
       replayed++;
-    } catch (error) {
-      await pool.query(`UPDATE ${table} SET error = $2, attempts = attempts + 1 WHERE id = $1`, [row.id, describeError(error)]);
+    } else {
+      await pool.query(`UPDATE ${table} SET error = $2, attempts = attempts + 1, replay_requested_at = NULL WHERE id = $1`, [
+        row.id,
+        describeError(outcome.error),
+      ]);
     }
   }
   return replayed;

@@ -8,3 +8,4 @@ export * from './kafka-consumer.js';
 export * from './postgres-consumer.js';
 export * from './dead-letters.js';
 export * from './messaging.js';
+export * from './messaging.metrics.js';

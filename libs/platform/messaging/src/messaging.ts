@@ -1,6 +1,6 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import pg from 'pg';
-import { replayKafkaDeadLetters, replayPostgresDeadLetters } from './dead-letters.js';
+import { replayKafkaDeadLetters, requestPostgresDeadLetterReplay } from './dead-letters.js';
 import { OutboxKafkaRelay, type OutboxRelayOptions } from './kafka-relay.js';
 import { subscribeKafka } from './kafka-consumer.js';
 import {
@@ -51,7 +51,6 @@ export class Messaging {
   private producer: Producer | undefined;
   private relay: OutboxKafkaRelay | undefined;
   private readonly subscriptions: Subscription[] = [];
-  private readonly handlers = new Map<string, MessageHandler>();
   private readonly sourcePools = new Map<string, pg.Pool>();
 
   constructor(readonly options: MessagingOptions) {
@@ -108,7 +107,6 @@ export class Messaging {
    * should be idempotent (use `Inbox.handleOnce`). Failing messages are retried, then dead-lettered.
    */
   async subscribe(group: string, topics: readonly string[], handler: MessageHandler): Promise<Subscription> {
-    this.handlers.set(group, handler);
     let subscription: Subscription;
     if (this.options.transport === 'kafka') {
       await this.ensureTopics(topics);
@@ -142,17 +140,16 @@ export class Messaging {
   }
 
   /**
-   * Replays dead letters: kafka republishes `<topic>.dlq` messages of `topics` to their topics;
-   * postgres hands group `group`'s dead-letter rows to its subscribed handler again.
-   * Returns the number of messages replayed.
+   * Replays dead letters. kafka: republishes the `<topic>.dlq` messages of `topics` to their
+   * topics (consumers that had processed one skip it through their inbox). postgres: marks group
+   * `group`'s dead-letter rows for redelivery by its running consumer. Returns how many messages
+   * were republished or marked.
    */
-  async replayDeadLetters(group: string, topics: readonly string[], handler?: MessageHandler): Promise<number> {
+  async replayDeadLetters(group: string, topics: readonly string[]): Promise<number> {
     if (this.options.transport === 'kafka') {
       return replayKafkaDeadLetters(this.kafkaClient(), await this.kafkaProducer(), topics);
     }
-    const h = handler ?? this.handlers.get(group);
-    if (!h) throw new Error(`No handler subscribed for consumer group ${group}`);
-    return replayPostgresDeadLetters(this.options.pool, this.options.schema, group, h);
+    return requestPostgresDeadLetterReplay(this.options.pool, this.options.schema, group);
   }
 
   /** Rows waiting in the outbox (kafka), for readiness and lag metrics. */

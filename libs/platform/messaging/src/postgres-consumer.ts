@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { ident } from '@archipelago/platform-event-store';
 import { cloudEventHeaders, fromCloudEvent, type OutboxRow } from './cloudevents.js';
 import type { MessageHandler, RetryPolicy, Subscription } from './message.types.js';
+import { redeliverRequestedDeadLetters } from './dead-letters.js';
 import { deliverWithRetry, describeError } from './retry.js';
 
 /** Where a topic's messages live for the `postgres` transport: the publisher's outbox table. */
@@ -103,6 +104,13 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
   const loop = (async () => {
     while (running) {
       let seen = 0;
+      try {
+        seen += await redeliverRequestedDeadLetters(options.pool, options.schema, options.group, (message) =>
+          deliverWithRetry(options.handler, message, options.retry, () => !running),
+        );
+      } catch (error) {
+        options.onError?.(error);
+      }
       for (const { source, topics } of options.sources) {
         try {
           seen += await pollSource(source, topics);

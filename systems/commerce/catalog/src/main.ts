@@ -2,7 +2,8 @@ import 'reflect-metadata';
 import { CATALOG_PROTO_FILE, CATALOG_PROTO_PACKAGE, commerceProtoRoot } from '@archipelago/commerce-contracts';
 import { configOrExit } from '@archipelago/platform-config';
 import { GrpcHealthService, grpcServerOptions } from '@archipelago/platform-grpc';
-import { createHttpApp, postgresReadinessCheck, startHttpApp } from '@archipelago/platform-service';
+import { registerMessagingMetrics } from '@archipelago/platform-messaging';
+import { createHttpApp, platformMetricsRegistry, postgresReadinessCheck, startHttpApp } from '@archipelago/platform-service';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { catalogConfigSchema } from './catalog.config.js';
 import { CATALOG_DOMAIN_ERRORS, CatalogModule } from './catalog.module.js';
@@ -40,7 +41,12 @@ if (command === 'migrate') {
   process.exit(2);
 }
 
-const infrastructure = await CatalogInfrastructure.open(infraConfig);
+let observePublished: (latenciesMs: number[]) => void = () => {};
+const infrastructure = await CatalogInfrastructure.open({ ...infraConfig, onPublished: (l) => observePublished(l) });
+observePublished = registerMessagingMetrics(platformMetricsRegistry, {
+  messaging: infrastructure.messaging,
+  projections: [infrastructure.projectionRunner],
+});
 const app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }), {
   serviceName: 'catalog',
   config,

@@ -12,6 +12,8 @@ export interface CatalogInfrastructureConfig {
   readonly transport: TransportKind;
   readonly kafkaBrokers?: readonly string[];
   readonly onError?: (error: unknown) => void;
+  /** Called with commit-to-publish latencies (ms) of each relayed batch (metrics). */
+  readonly onPublished?: (latenciesMs: number[]) => void;
 }
 
 /**
@@ -51,6 +53,7 @@ export class CatalogInfrastructure {
       pool: this.pool,
       databaseUrl: config.databaseUrl,
       onError: config.onError,
+      relay: { onPublished: (latencies) => config.onPublished?.(latencies) },
     });
     this.projectionRunner = new ProjectionRunner(this.pool, this.store, new ProductListProjection(config.schema), {
       onError: config.onError,

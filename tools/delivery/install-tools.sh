@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner) with
+# `go install` into the git-ignored cache .tools/<name>-<version>/, once per machine and version.
+# Usage: tools/delivery/install-tools.sh [name...]   (default: helm kubeconform)
+# Prints the absolute path of each installed binary, one per line, on stdout; progress on stderr.
+# Concurrent callers (parallel test workers) wait on a lock instead of building twice.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+tools_dir="${ARCHIPELAGO_TOOLS_DIR:-$root/.tools}"
+mkdir -p "$tools_dir"
+
+# name -> "module@version binary-name". Bump a version here and the cache key changes with it.
+declare -A pins=(
+  [helm]="helm.sh/helm/v4/cmd/helm@v4.3.1 helm"
+  [kubeconform]="github.com/yannh/kubeconform/cmd/kubeconform@v0.7.0 kubeconform"
+  [actionlint]="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 actionlint"
+  [gitleaks]="github.com/zricethezav/gitleaks/v8@v8.30.1 gitleaks"
+  [osv-scanner]="github.com/google/osv-scanner/v2/cmd/osv-scanner@v2.6.0 osv-scanner"
+)
+
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=(helm kubeconform)
+
+command -v go >/dev/null || { echo "install-tools: Go is required (go install)" >&2; exit 1; }
+
+for name in "${names[@]}"; do
+  spec="${pins[$name]:-}"
+  [ -n "$spec" ] || { echo "install-tools: unknown tool '$name'" >&2; exit 2; }
+  module="${spec%% *}"
+  bin_name="${spec##* }"
+  version="${module##*@}"
+  dest="$tools_dir/$name-$version"
+  if [ ! -x "$dest/$bin_name" ]; then
+    (
+      flock 9
+      if [ ! -x "$dest/$bin_name" ]; then
+        echo "install-tools: go install $module (first time on this machine; takes a while)" >&2
+        start=$(date +%s)
+        tmp="$dest.tmp.$$"
+        rm -rf "$tmp"
+        mkdir -p "$tmp"
+        # CGO off: static binaries, no C toolchain needed. GOFLAGS cleared: no -mod=vendor surprises.
+        CGO_ENABLED=0 GOFLAGS= GOBIN="$tmp" go install "$module" >&2
+        mv "$tmp" "$dest"
+        echo "install-tools: $name $version built in $(( $(date +%s) - start ))s" >&2
+      fi
+    ) 9>"$tools_dir/.$name.lock"
+  fi
+  echo "$dest/$bin_name"
+done
