@@ -54,7 +54,9 @@ const build = run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 const errors = `${build.stdout}${build.stderr}`.split('\n').filter((line) => line.trim());
 if (build.status === 0) say(`• build: ok (${build.seconds} s)`);
 else {
-  say(`• build: ${errors.filter((l) => l.includes('error TS')).length} type errors (${build.seconds} s); running what was emitted:`);
+  say(
+    `• build: ${errors.filter((l) => l.includes('error TS')).length} type errors (${build.seconds} s); running what was emitted:`,
+  );
   for (const line of errors.slice(0, 15)) say(`    ${line}`);
   if (errors.length > 15) say(`    … ${errors.length - 15} more (npm run build)`);
 }
@@ -64,11 +66,15 @@ if (!existsSync(main)) {
 }
 
 // 3. Run it. `detached` = own process group; the IPC channel lets it notice if this launcher dies.
-const child = spawn(process.execPath, ['--import', join(root, 'tools', 'register.mjs'), main, ...process.argv.slice(2)], {
-  cwd: root,
-  stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
-  detached: true,
-});
+const child = spawn(
+  process.execPath,
+  ['--import', join(root, 'tools', 'register.mjs'), main, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
+    detached: true,
+  },
+);
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(signal, () => {
     // SIGHUP (terminal closed) is passed on as SIGTERM: the devstack stops the same way.

@@ -211,7 +211,9 @@ export class Devstack {
         wantedHttpPort: m.wantedHttpPort,
       })),
       edgeUrl: `http://localhost:${edge?.httpPort ?? this.options.edgePort}`,
-      swagger: this.members.filter((m) => m.service).map((m) => ({ service: m.label, url: `http://127.0.0.1:${m.httpPort}/docs` })),
+      swagger: this.members
+        .filter((m) => m.service)
+        .map((m) => ({ service: m.label, url: `http://127.0.0.1:${m.httpPort}/docs` })),
       postgresUrl: this.postgres?.url() ?? '(not started)',
       databases: this.options.stack.systems.map((s) => s.name),
       transport: this.kafkaBrokers ? `kafka (${this.kafkaBrokers}${this.kafka ? ', local broker' : ''})` : 'postgres',
@@ -240,8 +242,10 @@ export class Devstack {
     await Promise.all(edge.map((m) => m.process.stop(grace)));
     await Promise.all(this.members.filter((m) => m.service).map((m) => m.process.stop(grace)));
     await Promise.all(this.members.map((m) => m.process.close()));
-    if (this.kafka) await this.kafka.stop().catch((e: unknown) => this.options.print(`Kafka stop failed: ${String(e)}`));
-    if (this.postgres) await this.postgres.stop().catch((e: unknown) => this.options.print(`Postgres stop failed: ${String(e)}`));
+    if (this.kafka)
+      await this.kafka.stop().catch((e: unknown) => this.options.print(`Kafka stop failed: ${String(e)}`));
+    if (this.postgres)
+      await this.postgres.stop().catch((e: unknown) => this.options.print(`Postgres stop failed: ${String(e)}`));
     rmSync(this.stateFile, { force: true });
   }
 
@@ -251,7 +255,10 @@ export class Devstack {
 
   private checkBuilt(services: readonly StackService[]): void {
     const { root, stack } = this.options;
-    const entries = [...services.map((s) => ({ what: `${s.system}/${s.name}`, main: s.main })), { what: 'the edge', main: stack.edge.main }];
+    const entries = [
+      ...services.map((s) => ({ what: `${s.system}/${s.name}`, main: s.main })),
+      { what: 'the edge', main: stack.edge.main },
+    ];
     const missing = entries.filter((e) => !existsSync(entryFile(root, e.main)));
     if (missing.length) {
       throw new DevstackError(
@@ -293,7 +300,8 @@ export class Devstack {
   private async startKafka(): Promise<void> {
     const url = pathToFileURL(join(this.options.root, 'infra/local/kafka/kafka.mjs')).href;
     const { startKafka } = (await import(url)) as KafkaModule;
-    const dataDir = join(this.options.dataDir, 'kafka');
+    // Its own folder under .data/kafka: `kafka.mjs start` (the CLI) keeps .data/kafka/default.
+    const dataDir = join(this.options.dataDir, 'kafka', 'devstack');
     this.writeState({ kafkaDataDir: dataDir });
     const t0 = Date.now();
     this.options.print('• kafka: starting the local broker…');
@@ -316,7 +324,12 @@ export class Devstack {
     };
   }
 
-  private serviceSpec(service: StackService, http: number, grpc: number | undefined, args: readonly string[]): ProcessSpec {
+  private serviceSpec(
+    service: StackService,
+    http: number,
+    grpc: number | undefined,
+    args: readonly string[],
+  ): ProcessSpec {
     return this.spec(service.name, service.main, args, {
       ...service.env,
       SERVICE_NAME: service.name,
@@ -368,7 +381,8 @@ export class Devstack {
           }),
       );
       const failed = this.members.filter((m) => m.process.state === 'failed');
-      if (failed.length) throw new DevstackError(this.notReadyMessage(failed, `${failed.map((m) => m.label).join(', ')} failed`));
+      if (failed.length)
+        throw new DevstackError(this.notReadyMessage(failed, `${failed.map((m) => m.label).join(', ')} failed`));
       const notReady = this.members.filter((m) => m.process.state !== 'ready');
       if (!notReady.length) return;
       if (Date.now() > deadline) {
@@ -385,7 +399,8 @@ export class Devstack {
 
   private notReadyMessage(members: readonly Member[], headline: string): string {
     const tails = members.map(
-      (m) => `  ${m.label}: last output (${shown(this.options.root, m.process.spec.logFile)}):\n${formatTail(m.process.tail)}`,
+      (m) =>
+        `  ${m.label}: last output (${shown(this.options.root, m.process.spec.logFile)}):\n${formatTail(m.process.tail)}`,
     );
     return [headline, ...tails, '', renderStatus(this.view())].join('\n');
   }
@@ -396,7 +411,9 @@ export class Devstack {
       pid: process.pid,
       postgresDataDir: this.postgresDataDir,
       kafkaDataDir: this.kafka?.dataDir ?? previous?.kafkaDataDir,
-      children: this.members.flatMap((m) => (m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main }] : [])),
+      children: this.members.flatMap((m) =>
+        m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main }] : [],
+      ),
       ...extra,
     };
     mkdirSync(join(this.options.dataDir, 'devstack'), { recursive: true });
@@ -429,7 +446,9 @@ export class Devstack {
         `Another devstack (pid ${state.pid}) runs with data in ${this.options.dataDir}; stop it first (Ctrl-C there, or kill ${state.pid}).`,
       );
     }
-    const leftovers = state.children.filter((c) => alive(c.pid) && commandLine(c.pid).includes(entryFile(this.options.root, c.main)));
+    const leftovers = state.children.filter(
+      (c) => alive(c.pid) && commandLine(c.pid).includes(entryFile(this.options.root, c.main)),
+    );
     for (const child of leftovers) {
       this.options.print(`• stopping ${child.label} (pid ${child.pid}) left running by a previous run`);
       process.kill(child.pid, 'SIGKILL');

@@ -3,7 +3,15 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigError, envEnum, envHostPortList, envInteger, envPort, LOG_LEVELS, loadConfig } from '@archipelago/platform-config';
+import {
+  ConfigError,
+  envEnum,
+  envHostPortList,
+  envInteger,
+  envPort,
+  LOG_LEVELS,
+  loadConfig,
+} from '@archipelago/platform-config';
 import { z } from 'zod';
 import { Devstack, DevstackError } from './devstack.js';
 import { loadStackFile, StackFileError } from './stack-file.schema.js';
@@ -73,7 +81,8 @@ async function main(): Promise<number> {
       print,
     });
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StackFileError) return (process.stderr.write(`${error.message}\n`), 1);
+    if (error instanceof ConfigError || error instanceof StackFileError)
+      return (process.stderr.write(`${error.message}\n`), 1);
     throw error;
   }
 
@@ -102,7 +111,9 @@ async function main(): Promise<number> {
     await devstack.start();
   } catch (error) {
     if (signals === 0) {
-      process.stderr.write(`\n${error instanceof DevstackError ? error.message : String((error as Error).stack ?? error)}\n`);
+      process.stderr.write(
+        `\n${error instanceof DevstackError ? error.message : String((error as Error).stack ?? error)}\n`,
+      );
       exitCode = 1;
       shutdown('start-up failed');
     }

@@ -89,7 +89,11 @@ export async function runToCompletion(
 ): Promise<{ code: number | null; tail: string[]; timedOut: boolean }> {
   const sink = new OutputSink(spec.logFile, spec.label, print);
   sink.note(`run: ${[spec.command, ...spec.args].join(' ')}`);
-  const child = spawn(spec.command, [...spec.args], { cwd: spec.cwd, env: spec.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(spec.command, [...spec.args], {
+    cwd: spec.cwd,
+    env: spec.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let timedOut = false;
   const kill = () => child.kill('SIGKILL');
   const timer = setTimeout(() => ((timedOut = true), kill()), options.timeoutMs);

@@ -39,7 +39,11 @@ describe('PortAllocator', () => {
 
   it('retries when the OS offers a port already handed out', async () => {
     const offers = [4000, 4000, 4001];
-    const allocator = new PortAllocator('127.0.0.1', async () => false, async () => offers.shift()!);
+    const allocator = new PortAllocator(
+      '127.0.0.1',
+      async () => false,
+      async () => offers.shift()!,
+    );
     expect((await allocator.allocate(3000)).port).toBe(4000);
     expect((await allocator.allocate(3000)).port).toBe(4001);
   });

@@ -4,7 +4,11 @@ import { z } from 'zod';
 const name = z
   .string()
   .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be lower-case letters, digits and dashes, starting with a letter' });
-const port = z.number().int().min(1, { error: 'must be a port 1–65535' }).max(65535, { error: 'must be a port 1–65535' });
+const port = z
+  .number()
+  .int()
+  .min(1, { error: 'must be a port 1–65535' })
+  .max(65535, { error: 'must be a port 1–65535' });
 const entryPath = z
   .string()
   .regex(/^[^/].*\.(ts|mjs|js)$/, { error: 'must be a repository-relative path ending in .ts, .mjs or .js' });
@@ -21,7 +25,10 @@ const serviceEntry = z.strictObject({
     .regex(/^[a-z0-9.-]+:\d+$/, { error: 'must be host:port as written in kong.yml service urls' })
     .optional(),
   /** Database schema of the service (DB_SCHEMA); defaults to the service name with `-` → `_`. */
-  schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a lower-case SQL identifier' }).optional(),
+  schema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, { error: 'must be a lower-case SQL identifier' })
+    .optional(),
   /** Readiness path polled on the HTTP port. */
   readyPath: z.string().startsWith('/').default('/health/ready'),
   /** Service-specific variables (the runtime contract's ones are set by the devstack). */
@@ -46,10 +53,15 @@ export const stackFileSchema = z
     systems: z.array(systemEntry).min(1, { error: 'must list at least one system' }),
   })
   .superRefine((stack, ctx) => {
-    const seen = { name: new Map<string, string>(), port: new Map<number, string>(), upstream: new Map<string, string>() };
+    const seen = {
+      name: new Map<string, string>(),
+      port: new Map<number, string>(),
+      upstream: new Map<string, string>(),
+    };
     const claim = <K>(map: Map<K, string>, key: K, owner: string, path: (string | number)[], what: string) => {
       const previous = map.get(key);
-      if (previous) ctx.addIssue({ code: 'custom', path, message: `${what} ${String(key)} is already used by ${previous}` });
+      if (previous)
+        ctx.addIssue({ code: 'custom', path, message: `${what} ${String(key)} is already used by ${previous}` });
       else map.set(key, owner);
     };
     claim(seen.port, stack.edge.port, 'the edge', ['edge', 'port'], 'port');

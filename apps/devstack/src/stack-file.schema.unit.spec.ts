@@ -37,9 +37,15 @@ describe('stack file', () => {
   });
 
   it('names the field and the rule when a value is wrong', () => {
-    expect(problems(stack([{ ...catalog, httpPort: 70000 }]))).toEqual(['systems.0.services.0.httpPort: must be a port 1–65535']);
-    expect(problems(stack([{ ...catalog, main: 'main.py' }]))[0]).toMatch(/^systems\.0\.services\.0\.main: must be a repository-relative path/);
-    expect(problems(stack([{ ...catalog, name: 'Catalog' }]))[0]).toMatch(/^systems\.0\.services\.0\.name: must be lower-case/);
+    expect(problems(stack([{ ...catalog, httpPort: 70000 }]))).toEqual([
+      'systems.0.services.0.httpPort: must be a port 1–65535',
+    ]);
+    expect(problems(stack([{ ...catalog, main: 'main.py' }]))[0]).toMatch(
+      /^systems\.0\.services\.0\.main: must be a repository-relative path/,
+    );
+    expect(problems(stack([{ ...catalog, name: 'Catalog' }]))[0]).toMatch(
+      /^systems\.0\.services\.0\.name: must be lower-case/,
+    );
   });
 
   it('reports a missing field and an unknown one (typos do not pass silently)', () => {
@@ -60,7 +66,9 @@ describe('stack file', () => {
   });
 
   it('says when the file is missing or not JSON', () => {
-    expect(() => loadStackFile('/nonexistent/stack.json')).toThrow(/Invalid stack file \/nonexistent\/stack.json:\n  - cannot be read/);
+    expect(() => loadStackFile('/nonexistent/stack.json')).toThrow(
+      /Invalid stack file \/nonexistent\/stack.json:\n {2}- cannot be read/,
+    );
     const notJson = new URL('./stack-file.schema.unit.spec.ts', import.meta.url).pathname;
     expect(() => loadStackFile(notJson)).toThrow(/is not valid JSON/);
   });

@@ -31,7 +31,11 @@ export type StatusExtra = (view: StatusView) => readonly string[];
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
 }
 
@@ -40,7 +44,9 @@ export function renderStatus(view: StatusView, extras: readonly StatusExtra[] = 
   const rows = view.rows.map((r) => [
     r.service,
     r.system ?? '-',
-    r.wantedHttpPort && r.wantedHttpPort !== r.httpPort ? `${r.httpPort} (${r.wantedHttpPort} taken)` : String(r.httpPort),
+    r.wantedHttpPort && r.wantedHttpPort !== r.httpPort
+      ? `${r.httpPort} (${r.wantedHttpPort} taken)`
+      : String(r.httpPort),
     r.grpcPort ? String(r.grpcPort) : '-',
     r.state,
   ]);

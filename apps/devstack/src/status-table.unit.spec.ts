@@ -40,6 +40,10 @@ describe('renderStatus', () => {
 
   it('appends extra sections (e.g. local admin credentials) and skips empty ones', () => {
     const text = renderStatus(view, [() => [], (v) => [`Admin       admin@local / secret  (${v.edgeUrl}/login)`]]);
-    expect(text.endsWith('Logs        .data/logs/<service>.log\n\nAdmin       admin@local / secret  (http://localhost:8000/login)')).toBe(true);
+    expect(
+      text.endsWith(
+        'Logs        .data/logs/<service>.log\n\nAdmin       admin@local / secret  (http://localhost:8000/login)',
+      ),
+    ).toBe(true);
   });
 });

@@ -27,7 +27,11 @@ afterEach(async () => {
   }
 });
 
-function startDevstack(serviceEnv: Record<string, string> = {}, env: Record<string, string> = {}, args: string[] = []): Run {
+function startDevstack(
+  serviceEnv: Record<string, string> = {},
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Run {
   const dataDir = mkdtempSync(join(tmpdir(), 'devstack-e2e-'));
   chmodSync(dataDir, 0o755); // Postgres runs as the `postgres` user when we are root
   const stack = structuredClone(fixture);
@@ -36,7 +40,14 @@ function startDevstack(serviceEnv: Record<string, string> = {}, env: Record<stri
   writeFileSync(stackFile, JSON.stringify(stack));
   const child = spawn(process.execPath, [launcher, ...args], {
     cwd: root,
-    env: { ...process.env, STACK_FILE: stackFile, DEVSTACK_DATA_DIR: dataDir, PGPORT_LOCAL: '0', EDGE_PORT: '18471', ...env },
+    env: {
+      ...process.env,
+      STACK_FILE: stackFile,
+      DEVSTACK_DATA_DIR: dataDir,
+      PGPORT_LOCAL: '0',
+      EDGE_PORT: '18471',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let text = '';
@@ -62,7 +73,9 @@ function startDevstack(serviceEnv: Record<string, string> = {}, env: Record<stri
         else resolve(match!);
       };
       waiters.add(check);
-      void exit.then(() => setTimeout(() => done(new Error(`Devstack exited before ${pattern}. Output:\n${text}`)), 50));
+      void exit.then(() =>
+        setTimeout(() => done(new Error(`Devstack exited before ${pattern}. Output:\n${text}`)), 50),
+      );
       check();
     });
   const run = { child, dataDir, output: () => text, waitFor, exit };
@@ -98,7 +111,9 @@ describe('npm start (devstack)', () => {
     expect(out).toMatch(/^catalog\s+commerce\s+\d+\s+\d+\s+ready$/m);
     expect(out).toMatch(/^edge\s+-\s+18471\s+-\s+ready$/m);
     expect(out).toContain('Edge        http://localhost:18471');
-    expect(out).toMatch(/Postgres {4}postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres {2}\(databases: commerce\)/);
+    expect(out).toMatch(
+      /Postgres {4}postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/postgres {2}\(databases: commerce\)/,
+    );
     expect(out).toContain('Transport   postgres');
     // warnings reach the console, info lines only the log file
     expect(out).toContain('[catalog] WARN fake service: this warning reaches the console');
