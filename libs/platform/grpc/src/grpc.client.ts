@@ -1,7 +1,6 @@
 import {
   Client,
   credentials as grpcCredentials,
-  status,
   type CallOptions,
   type ChannelCredentials,
   type ChannelOptions,

@@ -7,6 +7,8 @@ import { createServer } from 'node:net';
 import { basename, dirname } from 'node:path';
 import type { Observable } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+// A real published contract is the most honest fixture for the transport.
+// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   CATALOG_PROTO_FILE,
   CATALOG_PROTO_PACKAGE,
@@ -27,7 +29,7 @@ import {
   toGrpcError,
   type GrpcCallContext,
   type GrpcClient,
-} from '@archipelago/platform-grpc';
+} from './index.js';
 
 // What the in-test server saw and how it should misbehave; reset before each test.
 const seen: GrpcCallContext[] = [];

@@ -166,6 +166,7 @@ export class Messaging {
   }
 
   private kafkaClient(): Kafka {
+    silenceKafkajsTimerWarning();
     this.kafka ??= new Kafka({
       clientId: `${this.options.system}.${this.options.service}`,
       brokers: [...(this.options.kafkaBrokers ?? [])],
@@ -199,4 +200,21 @@ export class Messaging {
     }
     return pool;
   }
+}
+
+let warningFilterInstalled = false;
+/**
+ * kafkajs 2.2.4 (unmaintained) computes a negative timer delay on Node ≥ 23, which prints a
+ * `TimeoutNegativeWarning` on every start (Node clamps the delay to 1 ms; behaviour is correct).
+ * Only that warning is dropped; every other process warning is printed as before.
+ */
+function silenceKafkajsTimerWarning(): void {
+  if (warningFilterInstalled) return;
+  warningFilterInstalled = true;
+  const listeners = process.listeners('warning');
+  process.removeAllListeners('warning');
+  process.on('warning', (warning) => {
+    if (warning.name === 'TimeoutNegativeWarning') return;
+    for (const listener of listeners) listener(warning);
+  });
 }
