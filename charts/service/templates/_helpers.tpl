@@ -1,0 +1,150 @@
+{{/*
+Conventions shared by every template of the library. Each template takes a context dict:
+  root: the system chart's root context ($)
+  name: the service name (Kubernetes Service name = DNS name Kong routes to)
+  svc:  serviceDefaults merged with services.<name> (see "service.values")
+*/}}
+
+{{/* serviceDefaults deep-merged with the service's own entry (the entry wins). */}}
+{{- define "service.values" -}}
+{{- $defaults := deepCopy (.root.Values.serviceDefaults | default dict) -}}
+{{- $own := deepCopy (.svc | default dict) -}}
+{{- toYaml (mergeOverwrite $defaults $own) -}}
+{{- end -}}
+
+{{- define "service.namespace" -}}
+{{- .Values.namespace.name | default .Values.system -}}
+{{- end -}}
+
+{{- define "service.selectorLabels" -}}
+app.kubernetes.io/name: {{ .name }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+app.kubernetes.io/part-of: {{ .root.Values.system }}
+{{- end -}}
+
+{{- define "service.labels" -}}
+{{ include "service.selectorLabels" . }}
+app.kubernetes.io/component: service
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/version: {{ .svc.image.tag | default .root.Chart.AppVersion | quote }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" }}
+archipelago.dev/environment: {{ .root.Values.environment }}
+{{- end -}}
+
+{{/* image reference: a digest pins the image (promotion moves digests, never tags). */}}
+{{- define "service.image" -}}
+{{- $img := .svc.image -}}
+{{- $repo := $img.repository | default (printf "%s/%s-%s" .root.Values.imageRegistry .root.Values.system .name) -}}
+{{- if $img.digest -}}
+{{- printf "%s@%s" $repo $img.digest -}}
+{{- else if $img.tag -}}
+{{- printf "%s:%s" $repo $img.tag -}}
+{{- else -}}
+{{- fail (printf "services.%s.image: set digest (or tag outside prod)" .name) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Non-secret environment, shared by the Deployment (through the ConfigMap) and the migration Job. */}}
+{{- define "service.configData" -}}
+SERVICE_NAME: {{ .name | quote }}
+SYSTEM: {{ .root.Values.system | quote }}
+HOST: "0.0.0.0"
+HTTP_PORT: {{ .svc.ports.http | quote }}
+GRPC_PORT: {{ .svc.ports.grpc | quote }}
+DB_SCHEMA: {{ .svc.dbSchema | default .name | quote }}
+LOG_LEVEL: {{ .svc.logLevel | default .root.Values.logLevel | quote }}
+MESSAGING_TRANSPORT: {{ .root.Values.messaging.transport | quote }}
+{{- if eq .root.Values.messaging.transport "kafka" }}
+KAFKA_BROKERS: {{ .root.Values.messaging.kafka.bootstrapServers | quote }}
+{{- end }}
+NODE_ENV: "production"
+{{- range $k, $v := .svc.env }}
+{{ $k }}: {{ $v | quote }}
+{{- end }}
+{{- end -}}
+
+{{/* DATABASE_URL by reference: CloudNativePG's generated app secret, or an existing Secret. */}}
+{{- define "service.secretEnv" -}}
+{{- if not .root.Values.secrets.vault.enabled }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      {{- if .root.Values.database.cnpg.enabled }}
+      name: {{ printf "%s-app" (include "service.dbClusterName" .root) }}
+      key: uri
+      {{- else }}
+      name: {{ required "database.external.existingSecret is required when database.cnpg.enabled is false" .root.Values.database.external.existingSecret }}
+      key: {{ .root.Values.database.external.key }}
+      {{- end }}
+{{- end }}
+{{- end -}}
+
+{{- define "service.dbClusterName" -}}
+{{- .Values.database.cnpg.name | default (printf "%s-db" .Values.system) -}}
+{{- end -}}
+
+{{/* Vault Agent injection: the agent renders /vault/secrets/env, sourced before node starts. */}}
+{{- define "service.vaultAnnotations" -}}
+{{- if .root.Values.secrets.vault.enabled }}
+vault.hashicorp.com/agent-inject: "true"
+vault.hashicorp.com/role: {{ .root.Values.secrets.vault.role | default (printf "%s-%s" .root.Values.system .name) | quote }}
+vault.hashicorp.com/agent-inject-secret-env: {{ .root.Values.secrets.vault.path | quote }}
+vault.hashicorp.com/agent-inject-template-env: |
+  {{`{{- with secret "`}}{{ .root.Values.secrets.vault.path }}{{`" -}}`}}
+  export DATABASE_URL="{{`{{ .Data.data.`}}{{ .root.Values.secrets.vault.databaseUrlKey }}{{` }}`}}"
+  {{`{{- end }}`}}
+{{- end }}
+{{- end -}}
+
+{{- define "service.command" -}}
+{{- $args := .args -}}
+{{- if .ctx.root.Values.secrets.vault.enabled }}
+command: ["/bin/sh", "-c"]
+args: [{{ printf ". /vault/secrets/env && exec node %s" (join " " $args) | quote }}]
+{{- else }}
+command: ["node"]
+args: {{ toJson $args }}
+{{- end }}
+{{- end -}}
+
+{{- define "service.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: 10001
+runAsGroup: 10001
+fsGroup: 10001
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{- define "service.containerSecurityContext" -}}
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: true
+runAsNonRoot: true
+privileged: false
+capabilities:
+  drop: ["ALL"]
+{{- end -}}
+
+{{/*
+Kong plugins of one service (annotation on its Service): the system's global plugins, except where
+the service has its own plugin of the same name, plus the service's own. Route plugins go on the
+Ingress and win over both, as in Kong's precedence (route > service > global).
+*/}}
+{{- define "service.kongServicePlugins" -}}
+{{- $kong := .root.Values.kong -}}
+{{- $own := index ($kong.servicePlugins | default dict) .name | default dict -}}
+{{- $names := list -}}
+{{- range $plugin, $_ := $kong.plugins -}}
+{{- if not (hasKey $own $plugin) -}}{{- $names = append $names (printf "%s-%s" $.root.Values.system $plugin) -}}{{- end -}}
+{{- end -}}
+{{- range $plugin, $_ := $own -}}
+{{- $names = append $names (printf "%s-%s" $.name $plugin) -}}
+{{- end -}}
+{{- join "," $names -}}
+{{- end -}}
+
+{{- define "service.kongRoutePlugins" -}}
+{{- $names := list -}}
+{{- range $plugin, $_ := .plugins -}}{{- $names = append $names (printf "%s-%s" $.name $plugin) -}}{{- end -}}
+{{- join "," $names -}}
+{{- end -}}

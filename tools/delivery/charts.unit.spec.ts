@@ -1,0 +1,420 @@
+// Every system chart × environment: helm lint --strict, helm template, offline validation of every
+// object against Kubernetes 1.34 and the operators' CRD schemas; then what matters in the output
+// (probes, security context, hooks, selectors, per-environment differences, schema rejections) and
+// parity of the Kong routes and plugins with infra/kong/kong.yml.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import {
+  byKind,
+  type Environment,
+  type K8sObject,
+  one,
+  prepareToolchain,
+  render,
+  repoRoot,
+  run,
+  systemCharts,
+  template,
+  type Toolchain,
+  validate,
+} from './chart-harness.js';
+
+// First run on a machine builds Helm with `go install` (about 5 minutes on 2 cores).
+const SETUP_TIMEOUT = 20 * 60_000;
+let tc: Toolchain;
+beforeAll(() => {
+  tc = prepareToolchain();
+}, SETUP_TIMEOUT);
+
+const charts = systemCharts();
+
+describe('charts: lint, render, validate', () => {
+  it('finds every system chart with all four environments', () => {
+    expect(charts.map((c) => c.name)).toContain('commerce');
+    for (const c of charts) expect(c.envs).toEqual(['dev', 'qa', 'staging', 'prod']);
+  });
+
+  it('lints the library chart strictly', () => {
+    const r = run(tc.helm, ['lint', '--strict', join(tc.chartsDir, 'service')]);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+  });
+
+  for (const { name, envs } of charts) {
+    for (const env of envs) {
+      it(`${name}/${env}: helm lint --strict`, () => {
+        const dir = join(tc.chartsDir, name);
+        const r = run(tc.helm, ['lint', '--strict', dir, '-f', join(dir, `values-${env}.yaml`)]);
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+      });
+
+      it(`${name}/${env}: every rendered object is valid (Kubernetes ${'1.34'} + CRDs, strict)`, () => {
+        const r = template(tc, name, env);
+        expect(r.status, r.stderr).toBe(0);
+        const results = validate(tc, r.stdout);
+        expect(results.length).toBeGreaterThan(10);
+        const bad = results.filter((x) => x.status !== 'statusValid');
+        expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
+        const kinds = new Set(results.map((x) => x.kind));
+        for (const k of [
+          'Deployment',
+          'Service',
+          'ServiceAccount',
+          'ConfigMap',
+          'NetworkPolicy',
+          'ServiceMonitor',
+          'Job',
+          'Ingress',
+          'KongPlugin',
+          'KafkaTopic',
+        ]) {
+          expect(kinds, k).toContain(k);
+        }
+      });
+    }
+  }
+
+  it('validation rejects objects that break the schemas (the check can fail)', () => {
+    const manifest = [
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: x, image: x, imagePullPolice: Always}]}}}',
+      'apiVersion: configuration.konghq.com/v1\nkind: KongPlugin\nmetadata: {name: x}\nplugins: cors',
+      'apiVersion: kafka.strimzi.io/v1\nkind: KafkaTopic\nmetadata: {name: x}\nspec: {partitions: 0}',
+      'apiVersion: postgresql.cnpg.io/v1\nkind: Cluster\nmetadata: {name: x}\nspec: {instances: "three"}',
+      'apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec: {selector: {}, endpoints: [{portt: http}]}',
+      'apiVersion: example.com/v1\nkind: Unknown\nmetadata: {name: x}',
+    ].join('\n---\n');
+    const results = validate(tc, manifest);
+    expect(results.map((x) => [x.kind, x.status]).sort()).toEqual([
+      ['Cluster', 'statusInvalid'],
+      ['Deployment', 'statusInvalid'],
+      ['KafkaTopic', 'statusInvalid'],
+      ['KongPlugin', 'statusInvalid'],
+      ['ServiceMonitor', 'statusInvalid'],
+      ['Unknown', 'statusError'],
+    ]);
+  });
+});
+
+describe('commerce chart: what the platform relies on', () => {
+  const objects = (env: Environment, extra: string[] = []) => render(tc, 'commerce', env, extra);
+
+  it('probes the health endpoints and starts the service without migrating', () => {
+    const pod = one(objects('prod'), 'Deployment', 'catalog').spec.template.spec;
+    const c = pod.containers[0];
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+    expect(c.startupProbe.httpGet.path).toBe('/health/live');
+    expect(c.args).toEqual(['--import', './tools/register.mjs', 'dist/systems/commerce/catalog/src/main.js']);
+    expect(c.ports.map((p: { name: string }) => p.name)).toEqual(['http', 'grpc']);
+  });
+
+  it('runs hardened: non-root, read-only root filesystem, RuntimeDefault seccomp, no capabilities', () => {
+    for (const env of ['dev', 'prod'] as const) {
+      const objs = objects(env);
+      for (const pod of [one(objs, 'Deployment', 'catalog'), one(objs, 'Job', 'catalog-migrate')].map(
+        (o) => o.spec.template.spec,
+      )) {
+        expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+        for (const c of pod.containers) {
+          expect(c.securityContext).toMatchObject({
+            runAsNonRoot: true,
+            readOnlyRootFilesystem: true,
+            allowPrivilegeEscalation: false,
+            capabilities: { drop: ['ALL'] },
+          });
+          expect(c.resources.limits.memory).toBeTruthy();
+        }
+        expect(pod.volumes).toContainEqual(expect.objectContaining({ name: 'tmp', emptyDir: expect.anything() }));
+      }
+    }
+  });
+
+  it('runs migrations as a Helm hook before upgrades (and before install with an external database)', () => {
+    const prod = one(objects('prod'), 'Job', 'catalog-migrate');
+    expect(prod.metadata.annotations).toMatchObject({
+      'helm.sh/hook': 'pre-install,pre-upgrade',
+      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+    });
+    expect(prod.spec.template.spec.containers[0].args.at(-1)).toBe('migrate');
+    expect(prod.spec.template.spec.restartPolicy).toBe('Never');
+    // The in-release CloudNativePG Cluster only exists after install: first migration runs post-install.
+    expect(one(objects('dev'), 'Job', 'catalog-migrate').metadata.annotations!['helm.sh/hook']).toBe(
+      'post-install,pre-upgrade',
+    );
+  });
+
+  it('selects its pods with labels the pods carry, everywhere a selector is used', () => {
+    const objs = objects('prod');
+    const podLabels = one(objs, 'Deployment', 'catalog').spec.template.metadata.labels;
+    const selectors = [
+      one(objs, 'Deployment', 'catalog').spec.selector.matchLabels,
+      one(objs, 'Service', 'catalog').spec.selector,
+      one(objs, 'PodDisruptionBudget', 'catalog').spec.selector.matchLabels,
+      one(objs, 'NetworkPolicy', 'catalog').spec.podSelector.matchLabels,
+      one(objs, 'ServiceMonitor', 'catalog').spec.selector.matchLabels,
+      ...one(objs, 'Deployment', 'catalog').spec.template.spec.topologySpreadConstraints.map(
+        (t: { labelSelector: { matchLabels: object } }) => t.labelSelector.matchLabels,
+      ),
+    ];
+    for (const s of selectors) {
+      expect(Object.keys(s).length).toBeGreaterThan(0);
+      expect(podLabels).toMatchObject(s);
+    }
+    // The ServiceMonitor selects the Service, whose labels include the selector.
+    expect(one(objs, 'Service', 'catalog').metadata.labels).toMatchObject(
+      one(objs, 'ServiceMonitor', 'catalog').spec.selector.matchLabels,
+    );
+    // Labels that vary per release (version, chart) never enter a selector: upgrades keep selecting.
+    for (const s of selectors) expect(Object.keys(s)).not.toContain('app.kubernetes.io/version');
+    expect(one(objs, 'HorizontalPodAutoscaler', 'catalog').spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'catalog',
+    });
+  });
+
+  it('admits traffic only from its namespace, Kong and monitoring', () => {
+    const np = one(objects('prod'), 'NetworkPolicy', 'catalog');
+    expect(np.spec.policyTypes).toEqual(['Ingress']);
+    const namespaces = np.spec.ingress.flatMap(
+      (r: { from: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }) =>
+        r.from.map((f) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? 'same-namespace'),
+    );
+    expect(namespaces.sort()).toEqual(['kong', 'monitoring', 'same-namespace']);
+  });
+
+  it('takes secrets by reference only', () => {
+    const dev = one(objects('dev'), 'Deployment', 'catalog').spec.template.spec.containers[0];
+    expect(dev.env).toContainEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'commerce-db-app', key: 'uri' } },
+    });
+    const prod = one(objects('prod'), 'Deployment', 'catalog').spec.template.spec.containers[0];
+    expect(prod.env).toContainEqual({
+      name: 'DATABASE_URL',
+      valueFrom: { secretKeyRef: { name: 'commerce-database', key: 'DATABASE_URL' } },
+    });
+    const cm = one(objects('prod'), 'ConfigMap', 'catalog-config');
+    expect(Object.keys(cm.data)).not.toContain('DATABASE_URL');
+    expect(cm.data).toMatchObject({
+      SERVICE_NAME: 'catalog',
+      SYSTEM: 'commerce',
+      HTTP_PORT: '8080',
+      GRPC_PORT: '50051',
+      DB_SCHEMA: 'catalog',
+      MESSAGING_TRANSPORT: 'kafka',
+      COMMERCE_CURRENCY: 'USD',
+      AUTH_JWKS_URL: 'http://identity.identity:8080/identity/v1/.well-known/jwks.json',
+      AUTH_ISSUER: 'https://api.archipelago.example/identity/v1',
+    });
+
+    const vault = objects('prod', [
+      '--set',
+      'secrets.vault.enabled=true',
+      '--set',
+      'secrets.vault.path=secret/data/commerce/catalog',
+    ]);
+    const pod = one(vault, 'Deployment', 'catalog').spec.template;
+    expect(pod.metadata.annotations).toMatchObject({
+      'vault.hashicorp.com/agent-inject': 'true',
+      'vault.hashicorp.com/agent-inject-secret-env': 'secret/data/commerce/catalog',
+    });
+    expect(pod.spec.containers[0].env ?? []).toEqual([]);
+    expect(pod.spec.containers[0].args[0]).toMatch(/^\. \/vault\/secrets\/env && exec node /);
+  });
+
+  it('creates a KafkaTopic per topic and per dead-letter topic', () => {
+    const topics = byKind(objects('prod'), 'KafkaTopic');
+    expect(topics.map((t) => t.spec.topicName).sort()).toEqual([
+      'commerce.catalog.product-created.v1',
+      'commerce.catalog.product-created.v1.dlq',
+      'commerce.catalog.stock-adjusted.v1',
+      'commerce.catalog.stock-adjusted.v1.dlq',
+    ]);
+    for (const t of topics) expect(t.metadata.labels!['strimzi.io/cluster']).toBe('archipelago');
+  });
+
+  it('differs per environment where it should', () => {
+    const dev = objects('dev');
+    const qa = objects('qa');
+    const staging = objects('staging');
+    const prod = objects('prod');
+    // replicas: fixed in dev/qa, HPA-driven in staging/prod
+    expect(one(dev, 'Deployment').spec.replicas).toBe(1);
+    expect(one(qa, 'Deployment').spec.replicas).toBe(2);
+    expect(one(prod, 'Deployment').spec.replicas).toBeUndefined();
+    expect(byKind(dev, 'HorizontalPodAutoscaler')).toEqual([]);
+    expect(one(staging, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+    expect(one(prod, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 3, maxReplicas: 12 });
+    expect(byKind(dev, 'PodDisruptionBudget')).toEqual([]);
+    expect(one(prod, 'PodDisruptionBudget').spec.minAvailable).toBe(2);
+    // database: in-cluster CloudNativePG in dev/qa, external in staging/prod
+    expect(one(dev, 'Cluster').spec.instances).toBe(1);
+    expect(one(qa, 'Cluster').spec.instances).toBe(2);
+    expect(byKind(prod, 'Cluster')).toEqual([]);
+    // log level, rate limits, CORS origins, Kafka sizing
+    const cm = (o: K8sObject[]) => one(o, 'ConfigMap').data.LOG_LEVEL;
+    expect([cm(dev), cm(qa), cm(staging), cm(prod)]).toEqual(['debug', 'info', 'info', 'warn']);
+    const limit = (o: K8sObject[]) => one(o, 'KongPlugin', 'commerce-rate-limiting').config.minute;
+    expect(limit(dev)).toBeGreaterThan(limit(prod));
+    expect(one(prod, 'KongPlugin', 'commerce-cors').config.origins).toEqual(['https://console.archipelago.example']);
+    expect(byKind(dev, 'KafkaTopic')[0]!.spec.replicas).toBe(1);
+    expect(byKind(prod, 'KafkaTopic')[0]!.spec.replicas).toBe(3);
+    expect(one(prod, 'Deployment').spec.template.spec.containers[0].resources.requests.cpu).toBe('500m');
+  });
+
+  it('pins the image by digest', () => {
+    const digest = `sha256:${'ab'.repeat(32)}`;
+    const objs = objects('prod', ['--set', `services.catalog.image.digest=${digest}`]);
+    expect(one(objs, 'Deployment').spec.template.spec.containers[0].image).toBe(
+      `ghcr.io/archipelago/commerce-catalog@${digest}`,
+    );
+    expect(one(objs, 'Job').spec.template.spec.containers[0].image).toBe(
+      `ghcr.io/archipelago/commerce-catalog@${digest}`,
+    );
+  });
+
+  it.each([
+    [
+      'a tag instead of a digest in prod',
+      'prod',
+      ['--set', 'services.catalog.image.digest=', '--set', 'services.catalog.image.tag=latest'],
+    ],
+    ['a malformed digest', 'dev', ['--set', 'services.catalog.image.digest=sha256:abc']],
+    ['zero replicas', 'dev', ['--set', 'serviceDefaults.replicas=0']],
+    ['an unknown environment', 'dev', ['--set', 'environment=test']],
+    ['an unknown top-level key', 'dev', ['--set', 'replicaCount=3']],
+    ['a wildcard CORS origin in prod', 'prod', ['--set', 'kong.plugins.cors.origins={*}']],
+    ['an external database without its Secret', 'staging', ['--set', 'database.external.existingSecret=']],
+    ['a non-Kong ingress class', 'dev', ['--set', 'kong.ingressClassName=nginx']],
+    ['a bad CPU quantity', 'dev', ['--set', 'serviceDefaults.resources.requests.cpu=lots']],
+    ['overriding DATABASE_URL as plain env', 'dev', ['--set', 'services.catalog.env.DATABASE_URL=postgres://x']],
+    ['a topic name outside the naming rule', 'dev', ['--set', 'kafka.topics.list[0].name=Products']],
+    ['no PDB in prod', 'prod', ['--set', 'serviceDefaults.pdb.enabled=false']],
+  ] as const)('values.schema.json rejects %s', (_label, env, extra) => {
+    const r = template(tc, 'commerce', env, [...extra]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/schema/i);
+  });
+});
+
+describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
+  interface KongPluginEntry {
+    name: string;
+    enabled?: boolean;
+    config?: Record<string, unknown>;
+  }
+  interface KongRoute {
+    name: string;
+    paths: string[];
+    methods: string[];
+    strip_path: boolean;
+    preserve_host?: boolean;
+    protocols: string[];
+    plugins?: KongPluginEntry[];
+  }
+  interface KongService {
+    name: string;
+    url: string;
+    connect_timeout: number;
+    read_timeout: number;
+    write_timeout: number;
+    routes: KongRoute[];
+    plugins?: KongPluginEntry[];
+  }
+  const kong = parse(readFileSync(join(repoRoot, 'infra/kong/kong.yml'), 'utf8'), { merge: true }) as {
+    services: KongService[];
+    plugins?: KongPluginEntry[];
+  };
+  // Configuration that differs per environment by design (kong.yml also serves the local edge).
+  const PER_ENVIRONMENT: Record<string, string[]> = { cors: ['origins'], 'rate-limiting': ['minute'] };
+  const upstream = (s: KongService) => {
+    const url = new URL(s.url); // http://<service>.<namespace>:<port>
+    const [name, namespace] = url.hostname.split('.') as [string, string];
+    return { name, namespace, port: Number(url.port) };
+  };
+  const charted = new Set(systemCharts().map((c) => c.name));
+  /** kong.yml services whose namespace has a system chart (a system without one yet is reported). */
+  const chartedServices = () => kong.services.filter((s) => charted.has(upstream(s).namespace));
+
+  /** Kong's precedence: route > service > global, by plugin name. */
+  const effective = (...levels: (KongPluginEntry[] | undefined)[]) => {
+    const out = new Map<string, Record<string, unknown>>();
+    for (const level of levels) for (const p of level ?? []) if (p.enabled !== false) out.set(p.name, p.config ?? {});
+    return out;
+  };
+  const withoutPerEnvironment = (plugin: string, config: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(config).filter(([k]) => !(PER_ENVIRONMENT[plugin] ?? []).includes(k)));
+
+  it('every kong.yml service belongs to a system with a chart', () => {
+    const missing = kong.services.filter((s) => !charted.has(upstream(s).namespace)).map((s) => s.name);
+    if (missing.length)
+      console.warn(`kong.yml services without a system chart yet (not checked): ${missing.join(', ')}`);
+    expect(chartedServices().length).toBeGreaterThan(0);
+  });
+
+  for (const env of ['dev', 'prod'] as const) {
+    it(`${env}: every kong.yml route is an Ingress to the same upstream with the same match rules`, () => {
+      const objs = systemCharts().flatMap((c) => render(tc, c.name, env));
+      const ingresses = byKind(objs, 'Ingress');
+      const routes = chartedServices().flatMap((s) => s.routes.map((r) => ({ service: s, route: r })));
+      expect(ingresses.map((i) => i.metadata.name).sort()).toEqual(routes.map((r) => r.route.name).sort());
+      for (const { service, route } of routes) {
+        const ing = one(ingresses, 'Ingress', route.name);
+        const { name: svcName, namespace, port } = upstream(service);
+        expect(ing.spec.ingressClassName).toBe('kong');
+        expect(ing.metadata.namespace).toBe(namespace);
+        const paths = ing.spec.rules.flatMap((r: { http: { paths: object[] } }) => r.http.paths);
+        expect(paths).toEqual(
+          route.paths.map((p) => ({
+            path: p,
+            pathType: 'Prefix',
+            backend: { service: { name: svcName, port: { number: port } } },
+          })),
+        );
+        const a = ing.metadata.annotations!;
+        expect(a['konghq.com/methods']!.split(',')).toEqual(route.methods);
+        expect(a['konghq.com/protocols']!.split(',')).toEqual(route.protocols);
+        expect(a['konghq.com/strip-path']).toBe(String(route.strip_path));
+        expect(a['konghq.com/preserve-host']).toBe(String(route.preserve_host ?? true));
+        const svc = one(
+          objs.filter((o) => o.metadata.namespace === namespace),
+          'Service',
+          svcName,
+        );
+        expect(svc.metadata.annotations).toMatchObject({
+          'konghq.com/connect-timeout': String(service.connect_timeout),
+          'konghq.com/read-timeout': String(service.read_timeout),
+          'konghq.com/write-timeout': String(service.write_timeout),
+        });
+        expect(svc.spec.ports.find((p: { name: string }) => p.name === 'http').port).toBe(port);
+      }
+    });
+
+    it(`${env}: each route gets the plugins Kong would apply from kong.yml, with the same config`, () => {
+      const objs = systemCharts().flatMap((c) => render(tc, c.name, env));
+      for (const service of chartedServices()) {
+        const { name: svcName, namespace } = upstream(service);
+        const inNs = objs.filter((o) => o.metadata.namespace === namespace);
+        const attached = (o: K8sObject) =>
+          (o.metadata.annotations?.['konghq.com/plugins'] ?? '')
+            .split(',')
+            .filter(Boolean)
+            .map((n) => one(inNs, 'KongPlugin', n))
+            .map((p) => ({ name: p.plugin as string, config: p.config as Record<string, unknown> }));
+        const svcPlugins = attached(one(inNs, 'Service', svcName));
+        for (const route of service.routes) {
+          const expected = effective(kong.plugins, service.plugins, route.plugins);
+          const actual = effective(svcPlugins, attached(one(inNs, 'Ingress', route.name)));
+          expect([...actual.keys()].sort(), route.name).toEqual([...expected.keys()].sort());
+          for (const [plugin, config] of expected) {
+            expect(withoutPerEnvironment(plugin, actual.get(plugin)!), `${route.name}: ${plugin}`).toEqual(
+              withoutPerEnvironment(plugin, config),
+            );
+          }
+        }
+      }
+    });
+  }
+});
