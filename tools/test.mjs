@@ -33,15 +33,15 @@ let failed = 0;
 if (existsSync(report)) {
   const result = JSON.parse(readFileSync(report, 'utf8'));
   passed = result.numPassedTests ?? 0;
-  failed = (result.numFailedTests ?? 0) + (result.numFailedTestSuites ?? 0) - countSuitesWithFailedTests(result);
+  failed = (result.numFailedTests ?? 0) + countFilesFailedOutsideTests(result);
 }
 if (status !== 0 && failed === 0) failed = 1; // a crash outside any test still fails the run
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(status === 0 && failed === 0 ? 0 : 1);
 
-/** Suites whose failure is already counted through their failed tests (so a file counts once). */
-function countSuitesWithFailedTests(result) {
+/** Test files that failed without a failing test (a crash while loading, a failing hook): one each. */
+function countFilesFailedOutsideTests(result) {
   return (result.testResults ?? []).filter(
-    (file) => file.status === 'failed' && (file.assertionResults ?? []).some((t) => t.status === 'failed'),
+    (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
   ).length;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -96,6 +97,8 @@ export class Devstack {
   private postgres: LocalPostgres | undefined;
   private kafka: KafkaHandle | undefined;
   private kafkaBrokers: string | undefined;
+  /** Ports given to each service, for `${<service>.httpPort}` / `${<service>.grpcPort}` in stack env values. */
+  private readonly servicePorts = new Map<string, { httpPort: number; grpcPort?: number }>();
   private readonly aborted = new AbortController();
   private stopping: Promise<void> | undefined;
   private readonly logsDir: string;
@@ -141,6 +144,7 @@ export class Devstack {
         if (choice?.fallback) options.print(`• ${service.name}: port ${choice.wanted} is taken; using ${choice.port}`);
       }
       planned.push({ service, http: http.port, grpc: grpc?.port });
+      this.servicePorts.set(service.name, { httpPort: http.port, grpcPort: grpc?.port });
     }
     if (edgePort.fallback) options.print(`• edge: port ${edgePort.wanted} is taken; using ${edgePort.port}`);
 
@@ -269,7 +273,10 @@ export class Devstack {
   }
 
   private async startPostgres(): Promise<void> {
-    const dataDir = await postgresWritableDir(join(this.options.dataDir, 'postgres'), 'devstack-postgres');
+    // When the checkout is closed to other users, Postgres' data goes under /var/tmp, one folder per checkout.
+    const preferred = join(this.options.dataDir, 'postgres');
+    const tag = createHash('sha256').update(preferred).digest('hex').slice(0, 8);
+    const dataDir = await postgresWritableDir(preferred, `devstack-postgres-${tag}`);
     this.postgresDataDir = dataDir;
     this.writeState();
     const port = (await new PortAllocator().allocate(this.options.postgresPort)).port;
@@ -330,8 +337,17 @@ export class Devstack {
     grpc: number | undefined,
     args: readonly string[],
   ): ProcessSpec {
+    const env = Object.fromEntries(
+      Object.entries(service.env).map(([name, value]) => [
+        name,
+        // `${identity.httpPort}` → the port the identity service really got (it may have fallen back).
+        value.replace(/\$\{([a-z0-9-]+)\.(httpPort|grpcPort)\}/g, (whole, target: string, kind: 'httpPort' | 'grpcPort') =>
+          String(this.servicePorts.get(target)?.[kind] ?? whole),
+        ),
+      ]),
+    );
     return this.spec(service.name, service.main, args, {
-      ...service.env,
+      ...env,
       SERVICE_NAME: service.name,
       SYSTEM: service.system,
       HTTP_PORT: String(http),

@@ -29,7 +29,11 @@ describe('stack file', () => {
   it('accepts the repository stack file and fills the defaults', () => {
     const parsed = loadStackFile(new URL('../../../infra/local/stack.json', import.meta.url).pathname);
     expect(parsed.edge).toEqual({ port: 8000, main: 'apps/edge/src/main.ts', healthPath: '/health' });
-    expect(stackServices(parsed)).toEqual([{ ...catalog, system: 'commerce', readyPath: '/health/ready' }]);
+    const services = stackServices(parsed);
+    expect(services.map((s) => `${s.system}/${s.name}`)).toEqual(['identity/identity', 'commerce/catalog']);
+    expect(services[1]).toMatchObject({ ...catalog, env: catalog.env, system: 'commerce', readyPath: '/health/ready' });
+    // Catalog finds identity's JWKS on whatever port identity really got.
+    expect(services[1]!.env.AUTH_JWKS_URL).toBe('http://127.0.0.1:${identity.httpPort}/identity/v1/.well-known/jwks.json');
   });
 
   it('keeps test fixtures out of the repository stack file', () => {

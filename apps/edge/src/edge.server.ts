@@ -6,7 +6,7 @@ import type { EdgeConfig, EdgeService } from './edge-config.model.js';
 import { registerHealthRoute } from './edge-health.route.js';
 import './edge-request.context.js';
 import { KONG_MESSAGE, sendKongError } from './kong-response.js';
-import type { AnyEdgePlugin } from './plugins/edge-plugin.js';
+import type { AnyEdgePlugin, EdgeRuntime } from './plugins/edge-plugin.js';
 import { byKongPriority, EDGE_PLUGINS } from './plugins/plugin-registry.js';
 import { InvalidRequestPathError, RouteMatcher } from './route-matcher.js';
 import { proxyToUpstream } from './upstream-proxy.js';
@@ -24,6 +24,10 @@ export interface CreateEdgeOptions {
   readonly plugins?: readonly AnyEdgePlugin[];
   /** Timeout of each upstream probe of `GET /health`, in ms (default 1000). */
   readonly healthTimeoutMs?: number;
+  /** JWKS URL for jwt credentials given as vault references (EDGE_JWKS_URL); see EdgeRuntime.jwksUrl. */
+  readonly jwksUrl?: string;
+  /** Clock in ms since the epoch (default Date.now); tests fix it to make rate-limit windows deterministic. */
+  readonly now?: () => number;
 }
 
 function splitUrl(url: string): string {
@@ -88,11 +92,37 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
       upstreamUrl: target.origin + target.basePath + match.upstreamPath,
       upstreamHostHeader: target.hostHeader,
       upstreamHeaders: {},
+      authenticated: undefined,
+      responseHeaders: {},
       bufferedBody: undefined,
       correlationId: undefined,
       upstreamLatencyMs: undefined,
     };
   });
+
+  // Headers plugins want on the client's response (rate-limit counters), over the upstream's own.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const headers = request.edge?.responseHeaders;
+    if (headers !== undefined) for (const [name, value] of Object.entries(headers)) reply.header(name, value);
+    return payload;
+  });
+
+  const runtime: EdgeRuntime = {
+    jwksUrl: options.jwksUrl,
+    now: options.now ?? Date.now,
+    upstreamUrlFor: (method, url) => {
+      const parsed = new URL(url, 'http://edge.invalid');
+      let match;
+      try {
+        match = matcher.match({ method, path: parsed.pathname, host: parsed.host === 'edge.invalid' ? undefined : parsed.host });
+      } catch {
+        return undefined;
+      }
+      if (match === undefined) return undefined;
+      const target = targets.get(match.route.service)!;
+      return target.origin + target.basePath + match.upstreamPath;
+    },
+  };
 
   const plugins = options.plugins ?? EDGE_PLUGINS;
   const implemented = new Set(plugins.map((p) => p.name));
@@ -102,6 +132,8 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
     await plugin.install(app, {
       configFor: (request) => request.edge?.route.plugins.get(plugin.name),
       inUse: config.pluginsInUse.has(plugin.name),
+      config,
+      runtime,
     });
   }
 

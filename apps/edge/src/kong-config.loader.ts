@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
-import type { EdgeConfig, EdgePluginSet, EdgeRoute, EdgeService } from './edge-config.model.js';
+import type { EdgeConfig, EdgeConsumer, EdgeJwtCredential, EdgePluginSet, EdgeRoute, EdgeService } from './edge-config.model.js';
 import {
   kongConfigSchema,
   type KongConfigDocument,
+  type KongConsumerEntry,
   type KongPluginEntry,
   type KongRouteEntry,
   type KongServiceEntry,
@@ -91,6 +93,41 @@ function toService(entry: KongServiceEntry): EdgeService {
     readTimeoutMs: entry.read_timeout,
     writeTimeoutMs: entry.write_timeout,
   };
+}
+
+/** A stable UUID (version 5 layout, SHA-1 of the consumer's name) for consumers declared without `id`. */
+function derivedConsumerId(entry: KongConsumerEntry): string {
+  const hex = createHash('sha1').update(`archipelago-edge consumer ${entry.username ?? ''}|${entry.custom_id ?? ''}`).digest('hex');
+  const variant = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+function resolveConsumers(doc: KongConfigDocument, issues: Collected) {
+  const consumers: EdgeConsumer[] = [];
+  const jwtCredentials = new Map<string, EdgeJwtCredential>();
+  const names = new Set<string>();
+  doc.consumers.forEach((entry, i) => {
+    for (const [field, value] of [['username', entry.username], ['custom_id', entry.custom_id]] as const) {
+      if (value === undefined) continue;
+      if (names.has(`${field}:${value}`)) issues.add(['consumers', i, field], `duplicate consumer ${field} "${value}"`);
+      names.add(`${field}:${value}`);
+    }
+    const consumer: EdgeConsumer = { id: entry.id ?? derivedConsumerId(entry), username: entry.username, customId: entry.custom_id };
+    consumers.push(consumer);
+    entry.jwt_secrets.forEach((secret, j) => {
+      // Kong: jwt_secrets.key is unique, since it is how a token finds its credential.
+      if (jwtCredentials.has(secret.key)) issues.add(['consumers', i, 'jwt_secrets', j, 'key'], `duplicate jwt_secrets key "${secret.key}"`);
+      jwtCredentials.set(secret.key, {
+        consumer,
+        id: secret.id,
+        key: secret.key,
+        algorithm: secret.algorithm,
+        secret: secret.secret,
+        rsaPublicKey: secret.rsa_public_key,
+      });
+    });
+  });
+  return { consumers, jwtCredentials };
 }
 
 interface ScopedPlugin {
@@ -228,6 +265,7 @@ function resolve(doc: KongConfigDocument, source: string, registry: readonly Any
     source,
     services: [...services.values()].filter((s) => s.entry.enabled).map((s) => s.model),
     routes,
+    ...resolveConsumers(doc, issues),
     pluginsInUse: new Set(scoped.map((p) => p.name)),
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { JWT_ALGORITHMS } from './edge-config.model.js';
 
 // Field names, defaults and limits follow Kong 3.x entity schemas (services, routes, plugins) so that
 // a file valid here is valid for real Kong. Objects are strict: Kong rejects unknown fields, and a
@@ -112,6 +113,42 @@ export const serviceSchema = strict('service', {
   }
 });
 
+/** A vault reference (`{vault://<vault>/<resource>...}`), which Kong resolves at run time. */
+export const VAULT_REFERENCE = /^\{vault:\/\/[^}]+\}$/;
+
+/** A Kong `jwt_secrets` credential nested under a consumer (Kong's jwt plugin DAO). */
+export const jwtSecretSchema = strict('jwt_secrets credential', {
+  id,
+  // Kong generates a random key when omitted; a generated key could never match a token's claim.
+  key: z.string().min(1, 'the local edge needs the key (the value of the key claim, e.g. the issuer)'),
+  secret: z.string().min(1).optional(),
+  rsa_public_key: z.string().min(1).optional(),
+  algorithm: z.enum(JWT_ALGORITHMS).default('HS256'),
+  tags,
+}).superRefine((credential, ctx) => {
+  if (credential.algorithm.startsWith('HS')) {
+    if (credential.secret === undefined) {
+      ctx.addIssue({ code: 'custom', message: `algorithm ${credential.algorithm} needs a secret (the local edge does not generate one)`, path: ['secret'] });
+    }
+  } else if (credential.rsa_public_key === undefined) {
+    ctx.addIssue({ code: 'custom', message: `algorithm ${credential.algorithm} needs rsa_public_key (a PEM or a {vault://...} reference)`, path: ['rsa_public_key'] });
+  } else if (!VAULT_REFERENCE.test(credential.rsa_public_key.trim()) && !credential.rsa_public_key.includes('-----BEGIN PUBLIC KEY-----')) {
+    ctx.addIssue({ code: 'custom', message: 'rsa_public_key must be a PEM public key or a {vault://...} reference', path: ['rsa_public_key'] });
+  }
+});
+
+/** A Kong consumer with its credentials; only `jwt_secrets` are supported locally. */
+export const consumerSchema = strict('consumer', {
+  id,
+  username: z.string().min(1).optional(),
+  custom_id: z.string().min(1).optional(),
+  tags,
+  jwt_secrets: z.array(jwtSecretSchema).default([]),
+}).refine((c) => c.username !== undefined || c.custom_id !== undefined, {
+  message: 'a consumer needs at least one of username, custom_id',
+  path: ['username'],
+});
+
 /** Kong declarative configuration, `_format_version: "3.0"`, restricted to what the local edge runs. */
 export const kongConfigSchema = strict('document', {
   _format_version: z.literal('3.0', {
@@ -126,9 +163,11 @@ export const kongConfigSchema = strict('document', {
   services: z.array(serviceSchema).default([]),
   routes: z.array(topLevelRouteSchema).default([]),
   plugins: z.array(topLevelPluginSchema).default([]),
+  consumers: z.array(consumerSchema).default([]),
 });
 
 export type KongConfigDocument = z.infer<typeof kongConfigSchema>;
 export type KongServiceEntry = z.infer<typeof serviceSchema>;
 export type KongRouteEntry = z.infer<typeof nestedRouteSchema>;
 export type KongPluginEntry = z.infer<typeof topLevelPluginSchema>;
+export type KongConsumerEntry = z.infer<typeof consumerSchema>;

@@ -7,7 +7,7 @@ import { KongConfigError, loadKongConfig } from './kong-config.loader.js';
 import { parseUpstreamMap } from './upstream-target.js';
 
 // Env: KONG_CONFIG (default infra/kong/kong.yml under the repo root), EDGE_UPSTREAMS (JSON map),
-// EDGE_PORT (8000), EDGE_HOST (127.0.0.1), LOG_LEVEL (info).
+// EDGE_PORT (8000), EDGE_HOST (127.0.0.1), EDGE_JWKS_URL (derived from the issuer), LOG_LEVEL (info).
 
 /** The repository root: the nearest ancestor holding nx.json (works from src/ and from dist/). */
 function repoRoot(): string {
@@ -46,7 +46,15 @@ async function main(): Promise<void> {
   }
 
   const logger = pino({ name: 'edge', level: process.env.LOG_LEVEL || 'info' });
-  const app = await createEdge({ config, upstreams, logger });
+  const jwksUrl = process.env.EDGE_JWKS_URL || undefined;
+  if (jwksUrl !== undefined && !/^https?:$/.test(URL.parse(jwksUrl)?.protocol ?? ''))
+    fail(`EDGE_JWKS_URL must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+  let app;
+  try {
+    app = await createEdge({ config, upstreams, logger, jwksUrl });
+  } catch (error) {
+    fail((error as Error).message);
+  }
   try {
     await app.listen({ host, port: listenPort });
   } catch (error) {

@@ -55,7 +55,10 @@ function upstreamRequestHeaders(request: FastifyRequest, headers: IncomingHttpHe
   if (context.match.strippedPrefix !== undefined) headers['x-forwarded-prefix'] = context.match.strippedPrefix;
   else delete headers['x-forwarded-prefix'];
   headers.host = context.route.preserveHost && clientHost !== '' ? clientHost : context.upstreamHostHeader;
-  Object.assign(headers, context.upstreamHeaders);
+  for (const [name, value] of Object.entries(context.upstreamHeaders)) {
+    if (value === null) delete headers[name];
+    else headers[name] = value;
+  }
   if (context.bufferedBody !== undefined) headers['content-length'] = String(context.bufferedBody.length);
   return headers;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { z } from 'zod';
+import type { EdgeConfig } from '../edge-config.model.js';
 
 /** What a plugin sees of its configuration at run time. */
 export interface EdgePluginScope<C> {
@@ -11,6 +12,26 @@ export interface EdgePluginScope<C> {
   configFor(request: FastifyRequest): C | undefined;
   /** True when kong.yml enables the plugin somewhere; plugins may skip installing when false. */
   readonly inUse: boolean;
+  /** The whole validated kong.yml (auth plugins look up consumers and credentials in it). */
+  readonly config: EdgeConfig;
+  /** What the local runtime adds to kong.yml. */
+  readonly runtime: EdgeRuntime;
+}
+
+/** Local settings and services the edge offers its plugins. */
+export interface EdgeRuntime {
+  /**
+   * JWKS URL (RFC 7517) used by the jwt plugin for every credential whose key is a vault
+   * reference (env EDGE_JWKS_URL); undefined → derived per credential from its issuer.
+   */
+  readonly jwksUrl: string | undefined;
+  /** The current time in ms since the epoch (the clock behind token expiry and rate-limit windows). */
+  now(): number;
+  /**
+   * The upstream URL the edge proxies `method url` to (url: absolute, or a path), or undefined when
+   * no route matches; the jwt plugin uses it to reach an issuer's JWKS without looping through itself.
+   */
+  upstreamUrlFor(method: string, url: string): string | undefined;
 }
 
 /**

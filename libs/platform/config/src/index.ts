@@ -16,3 +16,10 @@ export {
   envPort,
   envUrl,
 } from './env-schemas.js';
+export {
+  DEFAULT_AUTH_AUDIENCE,
+  DEFAULT_AUTH_ISSUER,
+  authConfigSchema,
+  authConfigShape,
+  type AuthConfig,
+} from './auth-config.schema.js';

@@ -10,18 +10,23 @@
  *  - `es`             `PostgresEventStore.append` to a new stream (`expectedVersion: 'no_stream'`);
  *  - `es+outbox`      `append` + `Outbox.add` of one message per event (what a service does);
  *  - `es-existing`    `append` to streams that already exist, at their exact expected version.
- * Cases are interleaved and repeated (rounds); figures are medians over the rounds, and ratios are
- * taken against the baseline measured in the same run. Prints a table and writes
+ * Cases are interleaved and repeated (rounds): many short slices rather than a few long ones, because
+ * on a shared machine the background load drifts within seconds. Throughput and latency figures are
+ * medians over the rounds; a ratio is the median over the rounds of (case / baseline of the same
+ * round), both measured seconds apart, so drift between rounds cancels out. A second table gives the
+ * cost per append on one connection — CPU time of the client and of the Postgres backend, WAL bytes —
+ * figures that, unlike throughput, other processes on the machine barely distort. Prints a table and writes
  * `reports/bench/event-store.json`. No assertions: figures only.
  *
- * Environment: BENCH_SECONDS (measured seconds per case and round, default 2),
- * BENCH_WARMUP_SECONDS (default 0.5), BENCH_ROUNDS (default 3), BENCH_WRITERS (default "1,8"),
+ * Environment: BENCH_SECONDS (measured seconds per case and round, default 1),
+ * BENCH_WARMUP_SECONDS (default 0.3), BENCH_ROUNDS (default 5), BENCH_WRITERS (default "1,8"),
  * BENCH_EVENTS (default "1,10"), BENCH_CASES (default "raw,raw+outbox,es,es+outbox,es-existing";
  * also available: "es+outbox+notify", the outbox with the NOTIFY wake-up the Kafka transport uses),
+ * BENCH_COST_APPENDS (appends per case of the cost-per-append table, default 400; 0 skips it),
  * BENCH_REPORT (JSON path, default reports/bench/event-store.json).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -80,15 +85,19 @@ function numberList(value: string | undefined, fallback: number[]): number[] {
 }
 
 const config = {
-  seconds: Number(process.env.BENCH_SECONDS ?? 2),
-  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
-  rounds: Number(process.env.BENCH_ROUNDS ?? 3),
+  seconds: Number(process.env.BENCH_SECONDS ?? 1),
+  warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.3),
+  rounds: Number(process.env.BENCH_ROUNDS ?? 5),
   writers: numberList(process.env.BENCH_WRITERS, [1, 8]),
   events: numberList(process.env.BENCH_EVENTS, [1, 10]),
-  cases: (process.env.BENCH_CASES ?? 'raw,raw+outbox,es,es+outbox,es-existing').split(',').map((c) => c.trim()) as CaseName[],
+  cases: (process.env.BENCH_CASES ?? 'raw,raw+outbox,es,es+outbox,es-existing')
+    .split(',')
+    .map((c) => c.trim()) as CaseName[],
+  costAppends: Number(process.env.BENCH_COST_APPENDS ?? 400),
   report: resolve(process.env.BENCH_REPORT ?? 'reports/bench/event-store.json'),
 };
-for (const c of config.cases) if (!CASES.includes(c)) throw new Error(`Unknown case "${c}"; known: ${CASES.join(', ')}`);
+for (const c of config.cases)
+  if (!CASES.includes(c)) throw new Error(`Unknown case "${c}"; known: ${CASES.join(', ')}`);
 if (!(config.seconds > 0) || !(config.warmupSeconds >= 0) || !(config.rounds >= 1)) {
   throw new Error('BENCH_SECONDS must be > 0, BENCH_WARMUP_SECONDS >= 0, BENCH_ROUNDS >= 1');
 }
@@ -227,7 +236,10 @@ async function makeWriter(name: CaseName, pool: pg.Pool, tools: Tools, size: num
       return async () => {
         const batch = newBatch(stream(), size, 1);
         await inTransaction(pool, (c) =>
-          tools.store.append(c, batch.streamId, batch.events, { expectedVersion: 'no_stream', metadata: batch.metadata }),
+          tools.store.append(c, batch.streamId, batch.events, {
+            expectedVersion: 'no_stream',
+            metadata: batch.metadata,
+          }),
         );
       };
     case 'es+outbox':
@@ -292,7 +304,31 @@ function percentile(sorted: Float64Array, p: number): number {
 
 let stopping = false;
 let finished = false;
-const openPools = new Set<pg.Pool>();
+const pools = new Map<number, pg.Pool>();
+
+/** A pool whose connections never crash the process with an unhandled 'error' (e.g. on shutdown). */
+function newPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 0 });
+  const onError = (error: Error) => {
+    if (!stopping) console.error(`connection error: ${String(error)}`);
+  };
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
+/**
+ * One pool per writer count, kept for the whole run like a service keeps its pool: `max` equals the
+ * number of writers, so each writer works on its own connection. Same settings for every case.
+ */
+function poolFor(url: string, writers: number): pg.Pool {
+  let pool = pools.get(writers);
+  if (!pool) {
+    pool = newPool(url, writers);
+    pools.set(writers, pool);
+  }
+  return pool;
+}
 
 async function measure(
   url: string,
@@ -302,68 +338,59 @@ async function measure(
   writers: number,
   round: number,
 ): Promise<Sample> {
-  const pool = new pg.Pool({ connectionString: url, max: writers });
-  openPools.add(pool);
-  pool.on('error', (error) => {
-    if (!stopping) console.error(`pool error: ${String(error)}`);
+  const pool = poolFor(url, writers);
+  const appendOnce = await Promise.all(Array.from({ length: writers }, () => makeWriter(name, pool, tools, events)));
+  let phase: 'warmup' | 'measure' | 'done' = 'warmup';
+  let start = 0;
+  let end = 0;
+  let latencies = new Float64Array(4096);
+  let count = 0;
+  let errors = 0;
+  const record = (ms: number) => {
+    if (count === latencies.length) {
+      const bigger = new Float64Array(latencies.length * 2);
+      bigger.set(latencies);
+      latencies = bigger;
+    }
+    latencies[count++] = ms;
+  };
+  const loops = appendOnce.map(async (once) => {
+    while (phase !== 'done' && !stopping) {
+      const t0 = performance.now();
+      try {
+        await once();
+      } catch (error) {
+        if (stopping) return;
+        errors++;
+        if (errors <= 3) console.error(`${name}: append failed: ${String(error)}`);
+        continue;
+      }
+      const t1 = performance.now();
+      if (phase === 'measure' && t1 <= end) record(t1 - t0);
+    }
   });
-  try {
-    const appendOnce = await Promise.all(Array.from({ length: writers }, () => makeWriter(name, pool, tools, events)));
-    let phase: 'warmup' | 'measure' | 'done' = 'warmup';
-    let start = 0;
-    let end = 0;
-    let latencies = new Float64Array(4096);
-    let count = 0;
-    let errors = 0;
-    const record = (ms: number) => {
-      if (count === latencies.length) {
-        const bigger = new Float64Array(latencies.length * 2);
-        bigger.set(latencies);
-        latencies = bigger;
-      }
-      latencies[count++] = ms;
-    };
-    const loops = appendOnce.map(async (once) => {
-      while (phase !== 'done' && !stopping) {
-        const t0 = performance.now();
-        try {
-          await once();
-        } catch (error) {
-          if (stopping) return;
-          errors++;
-          if (errors <= 3) console.error(`${name}: append failed: ${String(error)}`);
-          continue;
-        }
-        const t1 = performance.now();
-        if (phase === 'measure' && t1 <= end) record(t1 - t0);
-      }
-    });
-    await new Promise((r) => setTimeout(r, config.warmupSeconds * 1000));
-    start = performance.now();
-    end = start + config.seconds * 1000;
-    phase = 'measure';
-    await new Promise((r) => setTimeout(r, config.seconds * 1000));
-    phase = 'done';
-    await Promise.all(loops);
-    const sorted = latencies.subarray(0, count).sort();
-    const seconds = (end - start) / 1000;
-    return {
-      case: name,
-      events,
-      writers,
-      round,
-      appends: count,
-      seconds,
-      appendsPerSecond: count / seconds,
-      eventsPerSecond: (count * events) / seconds,
-      p50Ms: percentile(sorted, 50),
-      p99Ms: percentile(sorted, 99),
-      errors,
-    };
-  } finally {
-    openPools.delete(pool);
-    await pool.end().catch(() => undefined);
-  }
+  await new Promise((r) => setTimeout(r, config.warmupSeconds * 1000));
+  start = performance.now();
+  end = start + config.seconds * 1000;
+  phase = 'measure';
+  await new Promise((r) => setTimeout(r, config.seconds * 1000));
+  phase = 'done';
+  await Promise.all(loops);
+  const sorted = latencies.subarray(0, count).sort();
+  const seconds = (end - start) / 1000;
+  return {
+    case: name,
+    events,
+    writers,
+    round,
+    appends: count,
+    seconds,
+    appendsPerSecond: count / seconds,
+    eventsPerSecond: (count * events) / seconds,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    errors,
+  };
 }
 
 function median(values: number[]): number {
@@ -376,6 +403,100 @@ function median(values: number[]): number {
 function rotate<T>(list: readonly T[], by: number): T[] {
   const k = ((by % list.length) + list.length) % list.length;
   return [...list.slice(k), ...list.slice(0, k)];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cost per append: one connection, appends one after the other. CPU time (of this process and of
+// the Postgres backend serving the connection) and WAL volume do not depend on what else runs on
+// the machine, unlike throughput; they show where an append spends its effort.
+
+interface Cost {
+  case: CaseName;
+  events: number;
+  appends: number;
+  wallMsPerAppend: number;
+  clientCpuUsPerAppend: number;
+  serverCpuUsPerAppend: number;
+  walBytesPerAppend: number;
+}
+
+/** CPU time in µs a process has spent running (Linux schedstat), or NaN where unavailable. */
+async function processCpuUs(pid: number): Promise<number> {
+  try {
+    return Number((await readFile(`/proc/${pid}/schedstat`, 'utf8')).split(' ')[0]) / 1000;
+  } catch {
+    return NaN;
+  }
+}
+
+async function measureCost(url: string, admin: pg.Client, tools: Tools, name: CaseName, events: number): Promise<Cost> {
+  const pool = newPool(url, 1);
+  pools.set(-1, pool);
+  try {
+    const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    const once = await makeWriter(name, pool, tools, events);
+    for (let i = 0; i < 30; i++) await once();
+    await admin.query('CHECKPOINT');
+    const wal0 = (await admin.query<{ l: string }>('SELECT pg_current_wal_insert_lsn()::text AS l')).rows[0]!.l;
+    const server0 = await processCpuUs(pid);
+    const client0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let i = 0; i < config.costAppends && !stopping; i++) await once();
+    const wall = performance.now() - t0;
+    const client = process.cpuUsage(client0);
+    const server = (await processCpuUs(pid)) - server0;
+    const wal = (
+      await admin.query<{ b: string }>('SELECT pg_wal_lsn_diff(pg_current_wal_insert_lsn(), $1) AS b', [wal0])
+    ).rows[0]!.b;
+    const n = config.costAppends;
+    return {
+      case: name,
+      events,
+      appends: n,
+      wallMsPerAppend: wall / n,
+      clientCpuUsPerAppend: (client.user + client.system) / n,
+      serverCpuUsPerAppend: server / n,
+      walBytesPerAppend: Number(wal) / n,
+    };
+  } finally {
+    pools.delete(-1);
+    await pool.end().catch(() => undefined);
+  }
+}
+
+function costTable(costs: Cost[]): string {
+  const head = [
+    'case',
+    'events/append',
+    'client CPU µs',
+    'server CPU µs',
+    'total CPU µs',
+    'vs raw',
+    'WAL bytes',
+    'wall ms',
+  ];
+  const raw = new Map(
+    costs.filter((c) => c.case === 'raw').map((c) => [c.events, c.clientCpuUsPerAppend + c.serverCpuUsPerAppend]),
+  );
+  const body = costs.map((c) => {
+    const total = c.clientCpuUsPerAppend + c.serverCpuUsPerAppend;
+    const base = raw.get(c.events);
+    return [
+      CASE_LABELS[c.case],
+      String(c.events),
+      c.clientCpuUsPerAppend.toFixed(0),
+      c.serverCpuUsPerAppend.toFixed(0),
+      total.toFixed(0),
+      base ? `${(total / base).toFixed(2)}x` : '-',
+      c.walBytesPerAppend.toFixed(0),
+      c.wallMsPerAppend.toFixed(2),
+    ];
+  });
+  return formatTable(
+    head,
+    body,
+    costs.map((c) => String(c.events)),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -393,24 +514,29 @@ interface Row {
   vsRaw: number | null;
   vsPaired: { baseline: CaseName; ratio: number } | null;
   roundsAppendsPerSecond: number[];
+  roundsVsRaw: number[];
   errors: number;
 }
 
 function summarise(samples: Sample[]): Row[] {
   const rows: Row[] = [];
-  const medianOf = (name: CaseName, events: number, writers: number) => {
-    const s = samples.filter((x) => x.case === name && x.events === events && x.writers === writers);
-    return s.length ? median(s.map((x) => x.appendsPerSecond)) : NaN;
+  /** Per round: appends/s of `name` divided by appends/s of `baseline` in the same round. */
+  const roundRatios = (name: CaseName, baseline: CaseName, events: number, writers: number) => {
+    const of = (c: CaseName) => samples.filter((x) => x.case === c && x.events === events && x.writers === writers);
+    const base = new Map(of(baseline).map((x) => [x.round, x.appendsPerSecond]));
+    return of(name)
+      .filter((x) => base.get(x.round))
+      .map((x) => x.appendsPerSecond / base.get(x.round)!);
   };
   for (const events of config.events) {
     for (const writers of config.writers) {
-      const raw = medianOf('raw', events, writers);
       for (const name of config.cases) {
         const s = samples.filter((x) => x.case === name && x.events === events && x.writers === writers);
         if (!s.length) continue;
         const aps = median(s.map((x) => x.appendsPerSecond));
+        const vsRaw = roundRatios(name, 'raw', events, writers);
         const paired = PAIRED_BASELINE[name];
-        const pairedAps = paired && config.cases.includes(paired) ? medianOf(paired, events, writers) : NaN;
+        const vsPaired = paired ? roundRatios(name, paired, events, writers) : [];
         rows.push({
           case: name,
           label: CASE_LABELS[name],
@@ -420,9 +546,10 @@ function summarise(samples: Sample[]): Row[] {
           eventsPerSecond: aps * events,
           p50Ms: median(s.map((x) => x.p50Ms)),
           p99Ms: median(s.map((x) => x.p99Ms)),
-          vsRaw: Number.isFinite(raw) ? aps / raw : null,
-          vsPaired: paired && Number.isFinite(pairedAps) ? { baseline: paired, ratio: aps / pairedAps } : null,
+          vsRaw: vsRaw.length ? median(vsRaw) : null,
+          vsPaired: paired && vsPaired.length ? { baseline: paired, ratio: median(vsPaired) } : null,
           roundsAppendsPerSecond: s.map((x) => Math.round(x.appendsPerSecond)),
+          roundsVsRaw: vsRaw.map((r) => Number(r.toFixed(3))),
           errors: s.reduce((a, x) => a + x.errors, 0),
         });
       }
@@ -432,9 +559,21 @@ function summarise(samples: Sample[]): Row[] {
 }
 
 function table(rows: Row[]): string {
-  const head = ['case', 'events/append', 'writers', 'appends/s', 'events/s', 'p50 ms', 'p99 ms', 'vs raw', 'vs raw+outbox'];
+  const head = [
+    'case',
+    'events/append',
+    'writers',
+    'appends/s',
+    'events/s',
+    'p50 ms',
+    'p99 ms',
+    'vs raw',
+    'vs raw+outbox',
+  ];
   const fmt = (n: number, digits = 0) =>
-    Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : '-';
+    Number.isFinite(n)
+      ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+      : '-';
   const body = rows.map((r) => [
     r.label,
     String(r.events),
@@ -446,15 +585,24 @@ function table(rows: Row[]): string {
     r.vsRaw === null ? '-' : `${r.vsRaw.toFixed(2)}x`,
     r.vsPaired?.baseline === 'raw+outbox' ? `${r.vsPaired.ratio.toFixed(2)}x` : '',
   ]);
+  return formatTable(
+    head,
+    body,
+    rows.map((r) => `${r.events}/${r.writers}`),
+  );
+}
+
+/** Aligned columns (first left, others right), a blank line between groups. */
+function formatTable(head: string[], body: string[][], groups: string[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  ')];
-  let group = '';
   for (const [i, b] of body.entries()) {
-    const key = `${rows[i]!.events}/${rows[i]!.writers}`;
-    if (group && key !== group) out.push('');
-    group = key;
+    if (i > 0 && groups[i] !== groups[i - 1]) out.push('');
     out.push(line(b));
   }
   return out.join('\n');
@@ -464,6 +612,7 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
   const began = performance.now();
+  const loadBefore = os.loadavg();
   console.log(
     `event store bench: ${config.cases.join(', ')} x events ${config.events.join('/')} x writers ${config.writers.join('/')}, ` +
       `${config.rounds} round(s) of ${config.seconds} s (+${config.warmupSeconds} s warm-up) each`,
@@ -472,16 +621,20 @@ async function main(): Promise<void> {
   if (stopping) return;
   await local.ensureDatabase('bench');
   const url = local.url('bench');
-  const admin = new pg.Client({ connectionString: url });
+  admin = new pg.Client({ connectionString: url });
+  admin.on('error', (error) => {
+    if (!stopping) console.error(`admin connection error: ${String(error)}`);
+  });
   await admin.connect();
-  let serverVersion = '';
-  try {
-    await admin.query(platformSchemaSql(ES_SCHEMA));
-    await admin.query(platformSchemaSql(RAW_SCHEMA)); // identical tables, indexes and constraints
-    serverVersion = (await admin.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
-  } finally {
-    await admin.end();
+  await admin.query(platformSchemaSql(ES_SCHEMA));
+  await admin.query(platformSchemaSql(RAW_SCHEMA)); // identical tables, indexes and constraints
+  // Autovacuum of these insert-only tables would only add background noise (and WAL) at random moments.
+  for (const schema of [ES_SCHEMA, RAW_SCHEMA]) {
+    for (const table of ['events', 'outbox']) {
+      await admin.query(`ALTER TABLE ${schema}.${table} SET (autovacuum_enabled = false)`);
+    }
   }
+  const serverVersion = (await admin.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
 
   const messagingModule: string = '@archipelago/platform-messaging';
   const { Outbox, outboxChannel } = (await import(messagingModule)) as {
@@ -499,13 +652,7 @@ async function main(): Promise<void> {
   const groups = config.events.flatMap((events) => config.writers.map((writers) => ({ events, writers })));
   const samples: Sample[] = [];
   const checkpoint = async () => {
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    try {
-      await c.query('CHECKPOINT');
-    } finally {
-      await c.end();
-    }
+    await admin!.query('CHECKPOINT');
   };
   const total = config.rounds * groups.length * config.cases.length;
   let done = 0;
@@ -527,11 +674,37 @@ async function main(): Promise<void> {
     }
   }
 
+  const costs: Cost[] = [];
+  if (config.costAppends > 0) {
+    console.log(`  cost per append: ${config.costAppends} sequential appends per case on one connection`);
+    for (const events of config.events) {
+      for (const name of config.cases) {
+        if (stopping) return;
+        costs.push(await measureCost(url, admin, tools, name, events));
+      }
+    }
+  }
+
   const rows = summarise(samples);
   const elapsed = (performance.now() - began) / 1000;
-  console.log(`\nMedians of ${config.rounds} round(s); ratios against the raw pg baseline of this run (same events/append and writers).`);
-  console.log(`Postgres ${serverVersion} (embedded, fsync=on), Node ${process.version}, ${os.cpus().length} CPU(s)\n`);
+  const loadAfter = os.loadavg();
+  console.log(
+    `\nMedians of ${config.rounds} round(s) of ${config.seconds} s. "vs" columns: median over the rounds of ` +
+      `(appends/s of the case / appends/s of the baseline in the same round), same events/append and writers.`,
+  );
+  console.log(
+    `Postgres ${serverVersion} (embedded, fsync=on), Node ${process.version}, ${os.cpus().length} CPU(s), ` +
+      `load average ${loadBefore[0]!.toFixed(1)} before, ${loadAfter[0]!.toFixed(1)} after (other processes skew figures)\n`,
+  );
   console.log(table(rows));
+  if (costs.length) {
+    console.log(
+      `\nCost per append, one writer, ${config.costAppends} appends in a row: CPU time of this Node process and of ` +
+        `the Postgres backend (walwriter, checkpointer, autovacuum not included), WAL generated; ` +
+        `"vs raw" compares total CPU.\n`,
+    );
+    console.log(costTable(costs));
+  }
   console.log(`\nbench time ${elapsed.toFixed(1)} s`);
 
   await mkdir(dirname(config.report), { recursive: true });
@@ -547,10 +720,13 @@ async function main(): Promise<void> {
           cpus: os.cpus().length,
           cpuModel: os.cpus()[0]?.model,
           platform: `${os.platform()} ${os.release()}`,
+          loadAverageBefore: loadBefore,
+          loadAverageAfter: os.loadavg(),
         },
         config: { ...config, report: undefined },
         elapsedSeconds: elapsed,
         results: rows,
+        costPerAppend: costs,
         samples,
       },
       null,
@@ -562,11 +738,13 @@ async function main(): Promise<void> {
 }
 
 let local: LocalPostgres | undefined;
+let admin: pg.Client | undefined;
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
     stopping = true;
-    await Promise.all([...openPools].map((p) => p.end().catch(() => undefined)));
+    await Promise.all([...pools.values()].map((p) => p.end().catch(() => undefined)));
+    await admin?.end().catch(() => undefined);
     await local?.stop().catch((error) => console.error(`stopping Postgres failed: ${String(error)}`));
   })();
   return cleaning;
@@ -582,6 +760,12 @@ for (const [signal, code] of [
     void cleanup().finally(() => process.exit(code));
   });
 }
+
+// Whatever goes wrong, Postgres is stopped and its temporary data directory removed.
+process.on('uncaughtException', (error) => {
+  if (!stopping) console.error(error);
+  void cleanup().finally(() => process.exit(1));
+});
 
 try {
   await main();

@@ -37,12 +37,17 @@ export interface AppendResult {
  */
 export class PostgresEventStore {
   private readonly table: string;
+  private readonly appendSql: string;
 
   constructor(
     readonly schema: string,
     private readonly upcasters: Upcasters = {},
   ) {
     this.table = `${ident(schema)}.events`;
+    this.appendSql = `INSERT INTO ${this.table} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+       SELECT $1, $2::int + e.ord::int, e.id, e.type, e.sv, e.data::jsonb, $7::jsonb
+       FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[]) WITH ORDINALITY AS e(id, type, sv, data, ord)
+       WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM ${this.table} WHERE stream_id = $1 AND stream_version = $2::int)`;
   }
 
   /**
@@ -68,12 +73,12 @@ export class PostgresEventStore {
     const ids = events.map((e) => e.id ?? randomUUID());
     const metadata = JSON.stringify(options.metadata ?? {});
     try {
-      const { rowCount } = await client.query(
-        `INSERT INTO ${this.table} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-         SELECT $1, $2::int + e.ord::int, e.id, e.type, e.sv, e.data::jsonb, $7::jsonb
-         FROM unnest($3::uuid[], $4::text[], $5::int[], $6::text[]) WITH ORDINALITY AS e(id, type, sv, data, ord)
-         WHERE $2::int = 0 OR EXISTS (SELECT 1 FROM ${this.table} WHERE stream_id = $1 AND stream_version = $2::int)`,
-        [
+      // A named statement: parsed and planned once per connection (measured: about half the
+      // server CPU of re-planning it on every append; see npm run bench).
+      const { rowCount } = await client.query({
+        name: `es_append_${this.schema}`,
+        text: this.appendSql,
+        values: [
           streamId,
           expected,
           ids,
@@ -82,7 +87,7 @@ export class PostgresEventStore {
           events.map((e) => JSON.stringify(e.data)),
           metadata,
         ],
-      );
+      });
       if (rowCount !== events.length) throw new WrongExpectedVersionError(streamId, options.expectedVersion);
     } catch (error) {
       if (isUniqueViolation(error, 'events_stream_version_uq')) {

@@ -20,13 +20,15 @@ export class Outbox {
   async add(client: SqlClient, messages: readonly OutgoingMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
     const ids = messages.map((m) => m.id ?? randomUUID());
-    await client.query(
-      `INSERT INTO ${this.table} (message_id, topic, message_key, message_type, payload, headers)
+    await client.query({
+      // Named: parsed and planned once per connection.
+      name: `outbox_add_${this.schema}`,
+      text: `INSERT INTO ${this.table} (message_id, topic, message_key, message_type, payload, headers)
        SELECT m.id, m.topic, m.key, m.type, m.payload::jsonb, m.headers::jsonb
        FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) WITH ORDINALITY
          AS m(id, topic, key, type, payload, headers, ord)
        ORDER BY m.ord`,
-      [
+      values: [
         ids,
         messages.map((m) => m.topic),
         messages.map((m) => m.key),
@@ -36,7 +38,7 @@ export class Outbox {
           JSON.stringify({ ...(m.headers ?? {}), ...(m.traceparent ? { traceparent: m.traceparent } : {}) }),
         ),
       ],
-    );
+    });
     if (this.options.notifyChannel) await client.query('SELECT pg_notify($1, $2)', [this.options.notifyChannel, '']);
     return ids;
   }

@@ -1,8 +1,12 @@
-import { baseServiceConfigSchema } from '@archipelago/platform-config';
+import { authConfigShape, baseServiceConfigSchema } from '@archipelago/platform-config';
 import { z } from 'zod';
 
-/** Configuration of the catalog service: the platform contract plus the deployment's currency. */
+/**
+ * Configuration of the catalog service: the platform contract, the auth contract (`AUTH_JWKS_URL`
+ * required; `AUTH_ISSUER`, `AUTH_AUDIENCE`, … with defaults) and the deployment's currency.
+ */
 export const catalogConfigSchema = baseServiceConfigSchema.extend({
+  ...authConfigShape,
   COMMERCE_CURRENCY: z
     .string()
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')

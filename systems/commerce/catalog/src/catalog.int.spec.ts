@@ -10,6 +10,7 @@ import {
 import { createGrpcClient, GrpcHealthService, grpcServerOptions, type GrpcClient } from '@archipelago/platform-grpc';
 import { Messaging, type IncomingMessage } from '@archipelago/platform-messaging';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -20,7 +21,11 @@ import { migrateCatalog } from './repository/catalog.data-source.js';
 import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
 
 // Component test: the real catalog module over HTTP and gRPC, on real Postgres, publishing through
-// the outbox to a real Kafka broker.
+// the outbox to a real Kafka broker; access tokens from a test issuer serving a real JWKS.
+let issuer: TestIssuer;
+let adminToken: string;
+const ADMIN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['admin'], email: 'admin@archipelago.local' };
+const CUSTOMER = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'ann@example.com' };
 let app: NestFastifyApplication;
 let infrastructure: CatalogInfrastructure;
 let base: string;
@@ -32,9 +37,20 @@ const received: IncomingMessage[] = [];
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const http = (url: string, init?: RequestInit) => fetch(url, init) as Promise<JsonResponse>;
-const json = (body: unknown) => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const newProduct = (sku: string, over: Record<string, unknown> = {}) =>
-  json({ sku, name: `Product ${sku}`, price: { amount: 1250, currency: 'USD' }, initialStock: 10, ...over });
+/** A JSON POST, as the admin unless another token (or `null`: none) is given. */
+const json = (body: unknown, token: string | null = adminToken) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...(token !== null && { authorization: `Bearer ${token}` }) },
+  body: JSON.stringify(body),
+});
+const productBody = (sku: string, over: Record<string, unknown> = {}) => ({
+  sku,
+  name: `Product ${sku}`,
+  price: { amount: 1250, currency: 'USD' },
+  initialStock: 10,
+  ...over,
+});
+const newProduct = (sku: string, over: Record<string, unknown> = {}) => json(productBody(sku, over));
 async function eventually(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
@@ -44,6 +60,9 @@ async function eventually(check: () => Promise<boolean> | boolean, ms = 20_000):
 }
 
 beforeAll(async () => {
+  issuer = await startTestIssuer();
+  // 15 min, the longest lifetime identity issues; the file takes far less.
+  adminToken = await issuer.issue({ ...ADMIN, expiresInSec: 900 });
   const url = await createTestDatabase('catalog');
   await migrateCatalog(url, 'catalog');
   const config = {
@@ -60,7 +79,9 @@ beforeAll(async () => {
     kafkaBrokers: [kafkaBrokers()],
   });
   await infrastructure.messaging.ensureTopics([CATALOG_EVENTS.ProductCreatedV1.topic, CATALOG_EVENTS.StockAdjustedV1.topic]);
-  app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: 'USD' }), {
+  // Cooldown 0: a new kid is looked up at once (the rotation test); services default to 30 s.
+  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
+  app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: 'USD' }, auth), {
     serviceName: 'catalog',
     config,
     domainErrors: CATALOG_DOMAIN_ERRORS,
@@ -105,6 +126,7 @@ afterAll(async () => {
   grpc?.close();
   await listener?.close();
   await app?.close();
+  await issuer?.close();
 });
 
 describe('catalog over HTTP', () => {
@@ -197,11 +219,14 @@ describe('catalog integration events and gRPC', () => {
     const { id } = await (await http(base, newProduct('EVT-1'))).json();
     await http(`${base}/${id}/stock-adjustments`, json({ delta: 3, reason: 'delivery' }));
     await eventually(() => received.filter((m) => m.key === id).length >= 2);
+    // Two topics: Kafka orders messages per partition, not across topics, so match by type.
     const mine = received.filter((m) => m.key === id);
-    expect(mine.map((m) => m.type)).toEqual([CATALOG_EVENTS.ProductCreatedV1.type, CATALOG_EVENTS.StockAdjustedV1.type]);
-    expect(CATALOG_EVENTS.ProductCreatedV1.schema.parse(mine[0]!.payload)).toMatchObject({ productId: id, sku: 'EVT-1', initialStock: 10 });
-    expect(CATALOG_EVENTS.StockAdjustedV1.schema.parse(mine[1]!.payload)).toMatchObject({ productId: id, delta: 3, stock: 13 });
-    expect(mine[0]!.source).toBe('/commerce/catalog');
+    const created = mine.filter((m) => m.type === CATALOG_EVENTS.ProductCreatedV1.type);
+    const adjusted = mine.filter((m) => m.type === CATALOG_EVENTS.StockAdjustedV1.type);
+    expect([created.length, adjusted.length]).toEqual([1, 1]);
+    expect(CATALOG_EVENTS.ProductCreatedV1.schema.parse(created[0]!.payload)).toMatchObject({ productId: id, sku: 'EVT-1', initialStock: 10 });
+    expect(CATALOG_EVENTS.StockAdjustedV1.schema.parse(adjusted[0]!.payload)).toMatchObject({ productId: id, delta: 3, stock: 13 });
+    expect(created[0]!.source).toBe('/commerce/catalog');
   });
 
   it('answers GetProducts with prices and availability, reporting unknown ids', async () => {
@@ -223,5 +248,76 @@ describe('catalog integration events and gRPC', () => {
     await infrastructure.pool.query('UPDATE catalog.product_list SET available = -1');
     await infrastructure.projectionRunner.rebuild();
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('catalog security (access tokens verified again in the service)', () => {
+  const products = () => base;
+  const eventsOf = async (where: string, value: string) =>
+    (await infrastructure.pool.query(`SELECT event_type, metadata FROM catalog.events WHERE ${where} ORDER BY global_position`, [value])).rows as Array<{
+      event_type: string;
+      metadata: { actor?: string };
+    }>;
+
+  it('answers a write without a token 401 problem+json with a Bearer challenge, and writes nothing', async () => {
+    const res = await http(products(), json(productBody('ANON-1'), null));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('www-authenticate')).toMatch(/^Bearer realm="archipelago"/);
+    expect(await eventsOf(`data->>'sku' = $1`, 'ANON-1')).toEqual([]);
+  });
+
+  it.each([
+    ['expired', () => issuer.bad.expired(ADMIN)],
+    ['tampered (customer made admin)', () => issuer.bad.tampered(CUSTOMER)],
+    ['signed by another key', () => issuer.bad.wrongKey(ADMIN)],
+    ['alg none', () => issuer.bad.algNone(ADMIN)],
+    ['HS256 signed with the public key', () => issuer.bad.hs256WithPublicKey(ADMIN)],
+  ])('answers a write with a token %s 401 invalid_token', async (_name, mint) => {
+    const res = await http(products(), json(productBody('BAD-TOKEN'), await mint()));
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
+    expect(await eventsOf(`data->>'sku' = $1`, 'BAD-TOKEN')).toEqual([]);
+  });
+
+  it("answers a customer's product write and stock adjustment 403", async () => {
+    const customer = await issuer.issue(CUSTOMER);
+    const create = await http(products(), json(productBody('CUST-1'), customer));
+    expect(create.status).toBe(403);
+    expect((await create.json()).title).toBe('Forbidden');
+    const { id } = await (await http(products(), newProduct('CUST-2'))).json();
+    const adjust = await http(`${base}/${id}/stock-adjustments`, json({ delta: 5, reason: 'mine now' }, customer));
+    expect(adjust.status).toBe(403);
+    expect((await (await http(`${base}/${id}`)).json()).available).toBe(10);
+  });
+
+  it("records the admin's sub as the actor of the events it causes", async () => {
+    const res = await http(products(), newProduct('ACTOR-1'));
+    expect(res.status).toBe(201);
+    const { id } = await res.json();
+    expect((await http(`${base}/${id}/stock-adjustments`, json({ delta: 1, reason: 'count' }))).status).toBe(200);
+    const events = await eventsOf(`stream_id LIKE '%' || $1`, id);
+    expect(events.map((e) => e.event_type)).toHaveLength(2);
+    expect(events.map((e) => e.metadata.actor)).toEqual([ADMIN.sub, ADMIN.sub]);
+  });
+
+  it('serves reads, probes and docs without a token, and with a customer token', async () => {
+    const { id } = await (await http(products(), newProduct('READ-1'))).json();
+    expect((await http(`${base}/${id}`)).status).toBe(200);
+    expect((await http(`${base}/${id}`, { headers: { authorization: `Bearer ${await issuer.issue(CUSTOMER)}` } })).status).toBe(200);
+    expect((await http(`${base}?limit=1`)).status).toBe(200);
+    const root = base.replace('/commerce/v1/products', '');
+    for (const path of ['/health/live', '/health/ready', '/metrics', '/docs/openapi.json']) expect((await http(`${root}${path}`)).status).toBe(200);
+  });
+
+  it('keeps accepting tokens of the previous key after a rotation and accepts the new kid after fetching the JWKS again', async () => {
+    const before = await issuer.issue(ADMIN);
+    expect((await http(products(), json(productBody('ROT-1'), before))).status).toBe(201);
+    const fetches = issuer.jwksRequests;
+    await issuer.rotate();
+    const after = await issuer.issue(ADMIN);
+    expect((await http(products(), json(productBody('ROT-2'), after))).status).toBe(201);
+    expect(issuer.jwksRequests).toBeGreaterThan(fetches);
+    expect((await http(products(), json(productBody('ROT-3'), before))).status).toBe(201);
   });
 });

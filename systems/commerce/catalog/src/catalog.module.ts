@@ -1,3 +1,4 @@
+import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
 import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CatalogGrpcHandler } from './handler/grpc/catalog.grpc-handler.js';
@@ -32,13 +33,16 @@ class InfrastructureLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Wiring of the catalog service: ports bound to adapters, handlers to use cases. */
+/**
+ * Wiring of the catalog service: ports bound to adapters, handlers to use cases, and access-token
+ * validation (`auth`: every route needs a token unless `@Public()`; writes need `admin`).
+ */
 @Module({})
 export class CatalogModule {
-  static forRoot(infrastructure: CatalogInfrastructure, settings: CatalogSettings): DynamicModule {
+  static forRoot(infrastructure: CatalogInfrastructure, settings: CatalogSettings, auth: AuthOptions): DynamicModule {
     return {
       module: CatalogModule,
-      imports: [CqrsModule.forRoot()],
+      imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [ProductsHttpHandler, CatalogGrpcHandler],
       providers: [
         { provide: CatalogInfrastructure, useValue: infrastructure },

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { CATALOG_PROTO_FILE, CATALOG_PROTO_PACKAGE, commerceProtoRoot } from '@archipelago/commerce-contracts';
+import { authOptionsFromConfig } from '@archipelago/platform-auth';
 import { configOrExit } from '@archipelago/platform-config';
 import { GrpcHealthService, grpcServerOptions } from '@archipelago/platform-grpc';
 import { registerMessagingMetrics } from '@archipelago/platform-messaging';
@@ -14,7 +15,8 @@ import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
  * commerce/catalog entry point.
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
  * - `main.js rebuild-projections`: empty and replay the product list read model, exit 0.
- * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT).
+ * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); writes need an `admin` access token
+ *   verified against identity's JWKS (AUTH_JWKS_URL).
  */
 const config = configOrExit(catalogConfigSchema);
 const command = process.argv[2] ?? 'serve';
@@ -47,7 +49,7 @@ observePublished = registerMessagingMetrics(platformMetricsRegistry, {
   messaging: infrastructure.messaging,
   projections: [infrastructure.projectionRunner],
 });
-const app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }), {
+const app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }, authOptionsFromConfig(config)), {
   serviceName: 'catalog',
   config,
   domainErrors: CATALOG_DOMAIN_ERRORS,

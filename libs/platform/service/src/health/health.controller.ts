@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Inject } from '@nestjs/common';
+import { Controller, Get, Header, Inject, SetMetadata } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ProblemException, problemTypeUri } from '../problem/problem-details.js';
@@ -11,6 +11,8 @@ import { ReadinessRegistry } from './readiness.registry.js';
  * problem whose `checks` extension says which failed.
  */
 @ApiTags('health')
+// Probes never need a token: `archipelago:public` is @archipelago/platform-auth's PUBLIC_ROUTE_KEY.
+@SetMetadata('archipelago:public', true)
 @Controller('health')
 export class HealthController {
   constructor(

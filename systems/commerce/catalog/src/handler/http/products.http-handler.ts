@@ -1,3 +1,4 @@
+import { Public, Roles } from '@archipelago/platform-auth';
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiProblemResponses, ApiZodBody, ApiZodResponse, currentRequestContext, ZodBody, ZodParams, ZodQuery } from '@archipelago/platform-service';
@@ -26,7 +27,7 @@ type ActiveProduct = Extract<ProductState, { status: 'active' }>;
 
 const toDto = (p: ActiveProduct): ProductDto => ({ id: p.id, sku: p.sku, name: p.name, price: p.price, available: p.stock });
 
-/** Event metadata from the request: correlation id, causation = request id, actor, traceparent. */
+/** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
 function commandContext(): CommandContext {
   const ctx = currentRequestContext();
   return {
@@ -37,7 +38,11 @@ function commandContext(): CommandContext {
   };
 }
 
-/** Public HTTP API of the catalog: `/commerce/v1/products`. Translates, never decides. */
+/**
+ * Public HTTP API of the catalog: `/commerce/v1/products`. Translates, never decides.
+ * Reads are public; writes (create, stock adjustments) need a bearer token with the `admin` role
+ * (401 without a valid token, 403 without the role).
+ */
 @ApiTags('products')
 @Controller('commerce/v1/products')
 export class ProductsHttpHandler {
@@ -47,11 +52,12 @@ export class ProductsHttpHandler {
   ) {}
 
   @Post()
+  @Roles('admin')
   @HttpCode(201)
   @ApiOperation({ summary: 'Add a product with its initial stock' })
   @ApiZodBody(createProductBody)
   @ApiZodResponse(201, productDto, 'Created; Location names the product')
-  @ApiProblemResponses(400, 409, 422)
+  @ApiProblemResponses(400, 401, 403, 409, 422)
   async create(@ZodBody(createProductBody) body: CreateProductBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductDto> {
     const product: ActiveProduct = await this.commands.execute(new CreateProductCommand(body, commandContext()));
     reply.header('Location', `/commerce/v1/products/${product.id}`);
@@ -59,6 +65,7 @@ export class ProductsHttpHandler {
   }
 
   @Get()
+  @Public()
   @ApiOperation({ summary: 'List products in creation order (keyset pagination)' })
   @ApiZodResponse(200, productPageDto)
   @ApiProblemResponses(400)
@@ -71,6 +78,7 @@ export class ProductsHttpHandler {
   }
 
   @Get(':id')
+  @Public()
   @ApiOperation({ summary: 'One product' })
   @ApiZodResponse(200, productDto)
   @ApiProblemResponses(400, 404)
@@ -80,11 +88,12 @@ export class ProductsHttpHandler {
   }
 
   @Post(':id/stock-adjustments')
+  @Roles('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Adjust stock by a non-zero delta' })
   @ApiZodBody(stockAdjustmentBody)
   @ApiZodResponse(200, productDto)
-  @ApiProblemResponses(400, 404, 409)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async adjust(@ZodParams(productIdParams) params: { id: string }, @ZodBody(stockAdjustmentBody) body: StockAdjustmentBody): Promise<ProductDto> {
     const { state } = await this.commands.execute(new AdjustStockCommand(params.id, body.delta, body.reason, commandContext()));
     return toDto(state as ActiveProduct);

@@ -1,0 +1,10 @@
+export { AUTH_OPTIONS, authOptionsFromConfig, type AuthEnvConfig, type AuthOptions } from './auth-options.js';
+export { AuthModule } from './auth.module.js';
+export { AUTH_REALM, AuthGuard } from './auth.guard.js';
+export { Caller, Public, PUBLIC_ROUTE_KEY, REQUIRED_ROLES_KEY, Roles } from './auth.decorators.js';
+export { callerFromClaims } from './caller.js';
+export { callerOf } from './caller-of-request.js';
+export { AuthUnavailableError, InvalidTokenError, type InvalidTokenReason } from './auth.errors.js';
+export { ACCEPTED_ALGORITHMS, TokenVerifier } from './token-verifier.js';
+export { parseBearerToken } from './bearer-token.js';
+export { authenticateGrpcCall } from './grpc-auth.js';

@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/**
+ * Integration events published by identity/identity (its published language). Topic names follow
+ * `<system>.<service>.<event-name>.v<major>`; key = user id; CloudEvents `type` =
+ * `archipelago.identity.identity.<Name>`. Payloads never carry credentials (no password, no
+ * hash). A breaking change gets a new major (new topic); additive optional fields keep the major.
+ */
+export const userRegisteredV1Schema = z.object({
+  /** User id (UUID). */
+  id: z.string().uuid(),
+  /** E-mail address, normalised to lower case. */
+  email: z.string().email(),
+  displayName: z.string(),
+  roles: z.array(z.string()),
+  occurredAt: z.string().datetime(),
+});
+export type UserRegisteredV1 = z.infer<typeof userRegisteredV1Schema>;
+
+export const userRolesChangedV1Schema = z.object({
+  /** User id (UUID). */
+  id: z.string().uuid(),
+  /** The user's roles after the change (the whole set, not a delta). */
+  roles: z.array(z.string()),
+  occurredAt: z.string().datetime(),
+});
+export type UserRolesChangedV1 = z.infer<typeof userRolesChangedV1Schema>;
+
+/** Topic and CloudEvents type of each identity integration event. */
+export const IDENTITY_EVENTS = {
+  UserRegisteredV1: {
+    topic: 'identity.identity.user-registered.v1',
+    type: 'archipelago.identity.identity.UserRegisteredV1',
+    schema: userRegisteredV1Schema,
+  },
+  UserRolesChangedV1: {
+    topic: 'identity.identity.user-roles-changed.v1',
+    type: 'archipelago.identity.identity.UserRolesChangedV1',
+    schema: userRolesChangedV1Schema,
+  },
+} as const;

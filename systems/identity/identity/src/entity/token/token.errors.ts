@@ -1,0 +1,46 @@
+import { DomainError } from '@archipelago/util-decider';
+
+/** The `error` codes of an RFC 6749 §5.2 token error response that this server emits. */
+export type OAuthErrorCode =
+  'invalid_request' | 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
+
+/**
+ * A refused token request (RFC 6749 §5.2). The message is the `error_description`, safe to show:
+ * it never says whether an account exists.
+ */
+export abstract class TokenRequestError extends DomainError {
+  abstract readonly oauthError: OAuthErrorCode;
+}
+
+/** Malformed request: missing or repeated parameter, bad value (400). */
+export class InvalidTokenRequestError extends TokenRequestError {
+  readonly code = 'OAUTH.INVALID_REQUEST';
+  readonly oauthError = 'invalid_request';
+}
+
+/** Wrong credentials, unknown account, locked account, used/expired/revoked refresh token (400). */
+export class InvalidGrantError extends TokenRequestError {
+  readonly code = 'OAUTH.INVALID_GRANT';
+  readonly oauthError = 'invalid_grant';
+}
+
+/** Client authentication failed (401 with `WWW-Authenticate: Basic`). */
+export class InvalidClientError extends TokenRequestError {
+  readonly code = 'OAUTH.INVALID_CLIENT';
+  readonly oauthError = 'invalid_client';
+}
+
+/** A `grant_type` this server does not support (400). */
+export class UnsupportedGrantTypeError extends TokenRequestError {
+  readonly code = 'OAUTH.UNSUPPORTED_GRANT_TYPE';
+  readonly oauthError = 'unsupported_grant_type';
+}
+
+/** The same answer for a wrong password, an unknown e-mail and a locked account. */
+export const BAD_CREDENTIALS = 'The user name or password is incorrect, or the account is temporarily locked';
+
+/** A malformed scope, or a refresh asking for more than the original grant (400). */
+export class InvalidScopeError extends TokenRequestError {
+  readonly code = 'OAUTH.INVALID_SCOPE';
+  readonly oauthError = 'invalid_scope';
+}

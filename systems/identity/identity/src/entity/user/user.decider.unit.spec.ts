@@ -1,0 +1,71 @@
+import { deciderSpec } from '@archipelago/testing-decider';
+import { describe, expect, it } from 'vitest';
+import { userDecider, type UserCommand } from './user.decider.js';
+import { InvalidUserCommandError, UserAlreadyExistsError, UserNotFoundError } from './user.errors.js';
+import type { UserRegistered } from './user.events.js';
+
+const spec = deciderSpec(userDecider);
+const now = '2026-11-21T10:00:00.000Z';
+const registered: UserRegistered = {
+  type: 'UserRegistered',
+  data: { userId: 'u1', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], at: now },
+};
+const register = (over: Partial<Extract<UserCommand, { type: 'RegisterUser' }>['data']> = {}): UserCommand => ({
+  type: 'RegisterUser',
+  data: { userId: 'u1', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], now, ...over },
+});
+const roles = (r: string[]): UserCommand => ({ type: 'ChangeRoles', data: { userId: 'u1', roles: r, now } });
+const rename = (displayName: string): UserCommand => ({
+  type: 'ChangeDisplayName',
+  data: { userId: 'u1', displayName, now },
+});
+
+describe('User decider', () => {
+  it('registers a user with a normalised e-mail and a trimmed name', () =>
+    spec
+      .given([])
+      .when(register({ email: '  Ann@Example.COM ', displayName: ' Ann ' }))
+      .then([registered]));
+  it('refuses to register the same user twice', () =>
+    spec.given([registered]).when(register()).thenThrows(UserAlreadyExistsError));
+  it('refuses an unknown role at registration', () =>
+    spec
+      .given([])
+      .when(register({ roles: ['customer', 'root'] }))
+      .thenThrows(InvalidUserCommandError, (e) => expect(e.message).toContain('root')));
+  it('refuses an empty display name', () =>
+    spec
+      .given([])
+      .when(register({ displayName: '   ' }))
+      .thenThrows(InvalidUserCommandError));
+  it('renames a user', () =>
+    spec
+      .given([registered])
+      .when(rename('Ann B'))
+      .then([{ type: 'UserDisplayNameChanged', data: { userId: 'u1', displayName: 'Ann B', at: now } }]));
+  it('decides nothing for the same display name', () => spec.given([registered]).when(rename('Ann')).then([]));
+  it('refuses to rename a user that does not exist', () =>
+    spec.given([]).when(rename('X')).thenThrows(UserNotFoundError));
+  it('replaces roles with a sorted, de-duplicated set', () =>
+    spec
+      .given([registered])
+      .when(roles(['customer', 'admin', 'admin']))
+      .then([{ type: 'UserRolesChanged', data: { userId: 'u1', roles: ['admin', 'customer'], at: now } }]));
+  it('decides nothing when the roles are the same set', () =>
+    spec
+      .given([registered])
+      .when(roles(['customer', 'customer']))
+      .then([]));
+  it('refuses unknown roles and an empty role set', () => {
+    spec
+      .given([registered])
+      .when(roles(['superuser']))
+      .thenThrows(InvalidUserCommandError);
+    spec.given([registered]).when(roles([])).thenThrows(InvalidUserCommandError);
+  });
+  it('refuses to change roles of a user that does not exist', () =>
+    spec
+      .given([])
+      .when(roles(['admin']))
+      .thenThrows(UserNotFoundError));
+});

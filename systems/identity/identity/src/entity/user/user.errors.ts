@@ -1,0 +1,34 @@
+import { DomainError } from '@archipelago/util-decider';
+
+/** No user with this id. */
+export class UserNotFoundError extends DomainError {
+  readonly code = 'USER.NOT_FOUND';
+  constructor(userId: string) {
+    super(`User ${userId} does not exist`, { userId });
+  }
+}
+
+/** The user stream already exists (same id). */
+export class UserAlreadyExistsError extends DomainError {
+  readonly code = 'USER.ALREADY_EXISTS';
+  constructor(userId: string) {
+    super(`User ${userId} already exists`, { userId });
+  }
+}
+
+/** Another account uses this e-mail address (compared case-insensitively). */
+export class EmailTakenError extends DomainError {
+  readonly code = 'USER.EMAIL_TAKEN';
+  constructor() {
+    // The address is not echoed: the caller sent it, and logs must not collect addresses.
+    super('An account with this e-mail address already exists');
+  }
+}
+
+/** A rule on the command's values (empty display name, unknown role …). */
+export class InvalidUserCommandError extends DomainError {
+  readonly code = 'USER.INVALID';
+  constructor(detail: string) {
+    super(detail);
+  }
+}

@@ -1,0 +1,32 @@
+import type { Role } from './roles.js';
+
+/**
+ * A user account was created. `email` is normalised (see `normaliseEmail`). Credentials are not
+ * part of any event: the password hash lives in the repository's credentials table only.
+ */
+export interface UserRegistered {
+  readonly type: 'UserRegistered';
+  readonly data: {
+    readonly userId: string;
+    readonly email: string;
+    readonly displayName: string;
+    readonly roles: readonly Role[];
+    /** ISO 8601 timestamp. */
+    readonly at: string;
+  };
+}
+
+/** The user chose another display name. */
+export interface UserDisplayNameChanged {
+  readonly type: 'UserDisplayNameChanged';
+  readonly data: { readonly userId: string; readonly displayName: string; readonly at: string };
+}
+
+/** An admin replaced the user's roles; `roles` is the whole new set (sorted, no duplicates). */
+export interface UserRolesChanged {
+  readonly type: 'UserRolesChanged';
+  readonly data: { readonly userId: string; readonly roles: readonly Role[]; readonly at: string };
+}
+
+/** Every domain event of the User aggregate. */
+export type UserEvent = UserRegistered | UserDisplayNameChanged | UserRolesChanged;

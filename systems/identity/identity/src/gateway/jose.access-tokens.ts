@@ -1,0 +1,76 @@
+import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import {
+  type AccessTokenSubject,
+  type AccessTokensPort,
+  InvalidAccessTokenError,
+  type PublicJwks,
+  type SignedAccessToken,
+} from '../use-case/port/access-tokens.port.js';
+import { SIGNING_ALG, type SigningKeyRing } from './signing-keys.js';
+
+/** Issuer, audience and lifetime of access tokens. */
+export interface AccessTokenOptions {
+  /** `iss` (IDENTITY_ISSUER). */
+  readonly issuer: string;
+  /** `aud` (`archipelago`). */
+  readonly audience: string;
+  /** Lifetime in seconds, at most 900 (15 min). */
+  readonly ttlSeconds: number;
+}
+
+/**
+ * JWT access tokens (RFC 7519; profile close to RFC 9068: header `typ: at+jwt`) signed ES256
+ * with the ring's current key and its `kid`. Claims: `iss`, `sub`, `aud`, `iat`, `exp`, `jti`,
+ * `roles`, `email` (users), `scope` (when granted). Verification accepts the current and the
+ * previous key, ES256 only (no `none`, no HMAC confusion).
+ */
+export class JoseAccessTokens implements AccessTokensPort {
+  private readonly jwks: PublicJwks;
+  private readonly keySet: ReturnType<typeof createLocalJWKSet>;
+
+  constructor(
+    private readonly ring: SigningKeyRing,
+    private readonly options: AccessTokenOptions,
+  ) {
+    if (!(options.ttlSeconds > 0 && options.ttlSeconds <= 900))
+      throw new Error('access token lifetime must be 1–900 seconds');
+    this.jwks = { keys: [ring.current.publicJwk, ...(ring.previous ? [ring.previous.publicJwk] : [])] };
+    this.keySet = createLocalJWKSet({ keys: this.jwks.keys.map((k) => ({ ...k })) });
+  }
+
+  async issue({ subject, roles, email, scope }: AccessTokenSubject): Promise<SignedAccessToken> {
+    const accessToken = await new SignJWT({ roles: [...roles], ...(email && { email }), ...(scope && { scope }) })
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'at+jwt' })
+      .setIssuer(this.options.issuer)
+      .setSubject(subject)
+      .setAudience(this.options.audience)
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .setJti(globalThis.crypto.randomUUID())
+      .sign(this.ring.current.privateKey);
+    return { accessToken, expiresIn: this.options.ttlSeconds };
+  }
+
+  async verify(token: string): Promise<AccessTokenSubject> {
+    try {
+      const { payload } = await jwtVerify(token, this.keySet, {
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        algorithms: [SIGNING_ALG],
+        requiredClaims: ['sub', 'exp', 'iat'],
+      });
+      const roles = Array.isArray(payload['roles'])
+        ? payload['roles'].filter((r): r is string => typeof r === 'string')
+        : [];
+      const email = typeof payload['email'] === 'string' ? payload['email'] : undefined;
+      const scope = typeof payload['scope'] === 'string' ? payload['scope'] : undefined;
+      return { subject: payload.sub!, roles, ...(email && { email }), ...(scope && { scope }) };
+    } catch {
+      throw new InvalidAccessTokenError();
+    }
+  }
+
+  publicJwks(): PublicJwks {
+    return this.jwks;
+  }
+}

@@ -1,0 +1,23 @@
+import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { TokenRequestError } from '../../entity/token/token.errors.js';
+
+/**
+ * Renders token endpoint errors as RFC 6749 §5.2 JSON (`{ error, error_description }`), not as
+ * problem+json: OAuth clients parse this shape. 400, except `invalid_client` → 401 with
+ * `WWW-Authenticate: Basic`. `Cache-Control: no-store` like every token response.
+ */
+@Catch(TokenRequestError)
+export class OAuthErrorFilter implements ExceptionFilter {
+  catch(error: TokenRequestError, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const status = error.oauthError === 'invalid_client' ? 401 : 400;
+    if (status === 401) void reply.header('WWW-Authenticate', 'Basic realm="identity", charset="UTF-8"');
+    void reply
+      .status(status)
+      .header('Cache-Control', 'no-store')
+      .header('Pragma', 'no-cache')
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify({ error: error.oauthError, error_description: error.message }));
+  }
+}

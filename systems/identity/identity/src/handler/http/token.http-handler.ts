@@ -1,0 +1,64 @@
+import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { UnsupportedGrantTypeError } from '../../entity/token/token.errors.js';
+import { ClientCredentialsGrantCommand } from '../../use-case/client-credentials-grant/client-credentials-grant.command.js';
+import { PasswordGrantCommand } from '../../use-case/password-grant/password-grant.command.js';
+import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/refresh-token-grant.command.js';
+import type { TokenResponse } from '../../use-case/token-response.js';
+import { OAuthErrorFilter } from './oauth-error.filter.js';
+import { clientCredentials, required, tokenParams } from './token-request.js';
+
+/**
+ * The OAuth 2.0 token endpoint (RFC 6749 §3.2): `POST /identity/v1/token`, form-urlencoded or
+ * JSON, grants `password`, `refresh_token` and `client_credentials`. Public. Answers RFC 6749
+ * §5.1 JSON with `Cache-Control: no-store`; errors are §5.2 JSON (see {@link OAuthErrorFilter}).
+ */
+@ApiTags('oauth2')
+@Controller('identity/v1')
+@UseFilters(OAuthErrorFilter)
+export class TokenHttpHandler {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post('token')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue tokens (RFC 6749): password, refresh_token, client_credentials' })
+  async token(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<Record<string, unknown>> {
+    void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
+    const params = tokenParams(request.body);
+    const grantType = required(params, 'grant_type');
+    let response: TokenResponse;
+    switch (grantType) {
+      case 'password':
+        response = await this.commands.execute(
+          new PasswordGrantCommand(required(params, 'username'), required(params, 'password'), params['scope']),
+        );
+        break;
+      case 'refresh_token':
+        response = await this.commands.execute(
+          new RefreshTokenGrantCommand(required(params, 'refresh_token'), params['scope']),
+        );
+        break;
+      case 'client_credentials': {
+        const client = clientCredentials(params, request.headers.authorization);
+        response = await this.commands.execute(
+          new ClientCredentialsGrantCommand(client.id, client.secret, params['scope']),
+        );
+        break;
+      }
+      default:
+        throw new UnsupportedGrantTypeError('grant_type must be password, refresh_token or client_credentials');
+    }
+    return {
+      access_token: response.accessToken,
+      token_type: response.tokenType,
+      expires_in: response.expiresIn,
+      ...(response.refreshToken && { refresh_token: response.refreshToken }),
+      ...(response.scope && { scope: response.scope }),
+    };
+  }
+}

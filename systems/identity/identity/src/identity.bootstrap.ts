@@ -1,0 +1,72 @@
+import { DEFAULT_SCRYPT_COST, ScryptPasswordHasher, type ScryptCost } from './gateway/scrypt.password-hasher.js';
+import { loadServiceClients } from './gateway/env.service-clients.js';
+import { JoseAccessTokens } from './gateway/jose.access-tokens.js';
+import { loadSigningKeys } from './gateway/signing-keys.js';
+import { defaultKeysDir } from './gateway/workspace-paths.js';
+import type { IdentityConfig } from './identity.config.js';
+import { LOCAL_ADMIN } from './identity.config.js';
+import type { AccessTokensPort } from './use-case/port/access-tokens.port.js';
+import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
+import type { ServiceClientsPort } from './use-case/port/service-clients.port.js';
+import type { IdentitySettings } from './use-case/port/identity-settings.port.js';
+
+/** The adapters built outside Nest (they need start-up I/O: keys, client secrets). */
+export interface IdentityAdapters {
+  readonly accessTokens: AccessTokensPort;
+  readonly passwordHasher: PasswordHasherPort;
+  readonly serviceClients: ServiceClientsPort;
+}
+
+/** The keys dir in effect: `IDENTITY_KEYS_DIR`, else (local mode) `<repo>/.data/identity/keys`. */
+export function keysDirOf(config: IdentityConfig): string | undefined {
+  return config.IDENTITY_KEYS_DIR ?? (config.NODE_ENV === 'production' ? undefined : defaultKeysDir());
+}
+
+/**
+ * Builds the adapters that need start-up I/O: the signing key ring (generated on first local
+ * start), the password hasher and the service clients.
+ * @throws ConfigError naming the variable when keys or clients are missing or malformed
+ */
+export async function createIdentityAdapters(
+  config: IdentityConfig,
+  cost: ScryptCost = DEFAULT_SCRYPT_COST,
+): Promise<{ adapters: IdentityAdapters; localClientsFile?: string; signingKid: string }> {
+  const production = config.NODE_ENV === 'production';
+  const keysDir = keysDirOf(config);
+  const ring = await loadSigningKeys({
+    production,
+    signingKeysJson: config.IDENTITY_SIGNING_KEYS,
+    keysDir,
+    defaultKeysDir: keysDir,
+  });
+  const passwordHasher = new ScryptPasswordHasher(cost);
+  const { clients, localFile } = await loadServiceClients(
+    { json: config.IDENTITY_CLIENTS, production, keysDir },
+    passwordHasher,
+  );
+  const accessTokens = new JoseAccessTokens(ring, {
+    issuer: config.IDENTITY_ISSUER,
+    audience: config.IDENTITY_AUDIENCE,
+    ttlSeconds: config.IDENTITY_ACCESS_TOKEN_TTL_SECONDS,
+  });
+  return {
+    adapters: { accessTokens, passwordHasher, serviceClients: clients },
+    localClientsFile: localFile,
+    signingKid: ring.current.kid,
+  };
+}
+
+/** Use-case settings from the configuration. */
+export function identitySettings(config: IdentityConfig): IdentitySettings {
+  return {
+    issuer: config.IDENTITY_ISSUER,
+    refreshTokenTtlSeconds: config.IDENTITY_REFRESH_TOKEN_TTL_SECONDS,
+    loginMaxFailures: config.IDENTITY_LOGIN_MAX_FAILURES,
+    loginWindowSeconds: config.IDENTITY_LOGIN_WINDOW_SECONDS,
+  };
+}
+
+/** The bootstrap admin: configured values, else (never in production: config refuses) the local defaults. */
+export function adminAccount(config: IdentityConfig): { email: string; password: string } {
+  return { email: config.ADMIN_EMAIL ?? LOCAL_ADMIN.email, password: config.ADMIN_PASSWORD ?? LOCAL_ADMIN.password };
+}

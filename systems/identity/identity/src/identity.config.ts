@@ -1,0 +1,57 @@
+import { baseServiceConfigSchema, envInteger } from '@archipelago/platform-config';
+import { z } from 'zod';
+
+/** Local-mode admin account (printed by `npm start`); production requires explicit values. */
+export const LOCAL_ADMIN = { email: 'admin@archipelago.local', password: 'archipelago-admin' } as const;
+
+/**
+ * Configuration of the identity service: the platform contract plus
+ *
+ * | variable | meaning | default |
+ * |---|---|---|
+ * | `IDENTITY_ISSUER` | `iss` of tokens, base of discovery URLs | `http://localhost:8000/identity/v1` |
+ * | `IDENTITY_AUDIENCE` | `aud` of tokens | `archipelago` |
+ * | `IDENTITY_ACCESS_TOKEN_TTL_SECONDS` | access token lifetime, 60–900 | 900 |
+ * | `IDENTITY_REFRESH_TOKEN_TTL_SECONDS` | refresh token lifetime, renewed per rotation | 1209600 (14 days) |
+ * | `IDENTITY_SIGNING_KEYS` | JSON JWK Set of private EC P-256 keys, current first | — |
+ * | `IDENTITY_KEYS_DIR` | dir with `signing-keys.json` (local: generated; also `clients.json`) | local: `<repo>/.data/identity/keys` |
+ * | `IDENTITY_CLIENTS` | JSON `[{id, secretHash \| secret, roles}]` for client_credentials | local: generated file |
+ * | `IDENTITY_LOGIN_MAX_FAILURES`, `IDENTITY_LOGIN_WINDOW_SECONDS` | per-account lockout | 5, 900 |
+ * | `ADMIN_EMAIL`, `ADMIN_PASSWORD` | bootstrap admin | local defaults; required in production |
+ *
+ * In production (`NODE_ENV=production`) keys (`IDENTITY_SIGNING_KEYS` or `IDENTITY_KEYS_DIR`)
+ * and both admin variables are required; the service refuses to start without them.
+ */
+export const identityConfigSchema = baseServiceConfigSchema
+  .extend({
+    IDENTITY_ISSUER: z
+      .string()
+      .url()
+      .default('http://localhost:8000/identity/v1')
+      .transform((s) => s.replace(/\/+$/, '')),
+    IDENTITY_AUDIENCE: z.string().min(1).default('archipelago'),
+    IDENTITY_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 900).default(900),
+    IDENTITY_REFRESH_TOKEN_TTL_SECONDS: envInteger(300, 90 * 24 * 3600).default(14 * 24 * 3600),
+    IDENTITY_SIGNING_KEYS: z.string().optional(),
+    IDENTITY_KEYS_DIR: z.string().min(1).optional(),
+    IDENTITY_CLIENTS: z.string().optional(),
+    IDENTITY_LOGIN_MAX_FAILURES: envInteger(1, 1000).default(5),
+    IDENTITY_LOGIN_WINDOW_SECONDS: envInteger(1, 24 * 3600).default(900),
+    ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
+    ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
+  })
+  .superRefine((config, ctx) => {
+    if (config.NODE_ENV !== 'production') return;
+    for (const name of ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const) {
+      if (!config[name])
+        ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV is production' });
+    }
+    if (!config.IDENTITY_SIGNING_KEYS && !config.IDENTITY_KEYS_DIR) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['IDENTITY_SIGNING_KEYS'],
+        message: 'or IDENTITY_KEYS_DIR is required when NODE_ENV is production',
+      });
+    }
+  });
+export type IdentityConfig = z.output<typeof identityConfigSchema>;

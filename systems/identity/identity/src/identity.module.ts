@@ -1,0 +1,84 @@
+import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { UsersGrpcHandler } from './handler/grpc/users.grpc-handler.js';
+import { BearerAuthGuard } from './handler/http/bearer-auth.guard.js';
+import { TokenHttpHandler } from './handler/http/token.http-handler.js';
+import { UsersHttpHandler } from './handler/http/users.http-handler.js';
+import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js';
+import type { IdentityAdapters } from './identity.bootstrap.js';
+import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { ChangeDisplayNameUseCase } from './use-case/change-display-name/change-display-name.use-case.js';
+import { ChangeRolesUseCase } from './use-case/change-roles/change-roles.use-case.js';
+import { ClientCredentialsGrantUseCase } from './use-case/client-credentials-grant/client-credentials-grant.use-case.js';
+import { EnsureAdminUseCase } from './use-case/ensure-admin/ensure-admin.use-case.js';
+import { GetJwksUseCase } from './use-case/get-jwks/get-jwks.use-case.js';
+import { GetUserUseCase } from './use-case/get-user/get-user.use-case.js';
+import { ListUsersUseCase } from './use-case/list-users/list-users.use-case.js';
+import { PasswordGrantUseCase } from './use-case/password-grant/password-grant.use-case.js';
+import { ACCESS_TOKENS } from './use-case/port/access-tokens.port.js';
+import { CLOCK, IDENTITY_SETTINGS, type IdentitySettings } from './use-case/port/identity-settings.port.js';
+import { LOGIN_ATTEMPTS } from './use-case/port/login-attempts.port.js';
+import { PASSWORD_HASHER } from './use-case/port/password-hasher.port.js';
+import { REFRESH_TOKEN_STORE } from './use-case/port/refresh-token.store.port.js';
+import { SERVICE_CLIENTS } from './use-case/port/service-clients.port.js';
+import { USER_READ_MODEL } from './use-case/port/user.read-model.port.js';
+import { USER_REPOSITORY } from './use-case/port/user.repository.port.js';
+import { RefreshTokenGrantUseCase } from './use-case/refresh-token-grant/refresh-token-grant.use-case.js';
+import { RegisterUserUseCase } from './use-case/register-user/register-user.use-case.js';
+
+/** Domain error code → HTTP status of identity's public API (token errors have their own filter). */
+export const IDENTITY_DOMAIN_ERRORS = {
+  'USER.NOT_FOUND': 404,
+  'USER.ALREADY_EXISTS': 409,
+  'USER.EMAIL_TAKEN': 409,
+  'USER.CONCURRENCY_CONFLICT': 409,
+  'USER.INVALID': 400,
+  'PAGINATION.INVALID_CURSOR': 400,
+} as const;
+
+class InfrastructureLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(IdentityInfrastructure) private readonly infrastructure: IdentityInfrastructure) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.infrastructure.close();
+  }
+}
+
+/** Wiring of the identity service: ports bound to adapters, handlers to use cases. */
+@Module({})
+export class IdentityModule {
+  static forRoot(
+    infrastructure: IdentityInfrastructure,
+    adapters: IdentityAdapters,
+    settings: IdentitySettings,
+  ): DynamicModule {
+    return {
+      module: IdentityModule,
+      imports: [CqrsModule.forRoot()],
+      controllers: [UsersHttpHandler, TokenHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
+      providers: [
+        { provide: IdentityInfrastructure, useValue: infrastructure },
+        { provide: USER_REPOSITORY, useValue: infrastructure.repository },
+        { provide: USER_READ_MODEL, useValue: infrastructure.readModel },
+        { provide: REFRESH_TOKEN_STORE, useValue: infrastructure.refreshTokens },
+        { provide: LOGIN_ATTEMPTS, useValue: infrastructure.loginAttempts },
+        { provide: ACCESS_TOKENS, useValue: adapters.accessTokens },
+        { provide: PASSWORD_HASHER, useValue: adapters.passwordHasher },
+        { provide: SERVICE_CLIENTS, useValue: adapters.serviceClients },
+        { provide: IDENTITY_SETTINGS, useValue: settings },
+        { provide: CLOCK, useValue: { now: () => new Date() } },
+        InfrastructureLifecycle,
+        BearerAuthGuard,
+        RegisterUserUseCase,
+        ChangeDisplayNameUseCase,
+        ChangeRolesUseCase,
+        GetUserUseCase,
+        ListUsersUseCase,
+        EnsureAdminUseCase,
+        GetJwksUseCase,
+        PasswordGrantUseCase,
+        RefreshTokenGrantUseCase,
+        ClientCredentialsGrantUseCase,
+      ],
+    };
+  }
+}

@@ -1,0 +1,44 @@
+/** What an access token says about its subject (RFC 7519 claims `sub`, `roles`, `email`, `scope`). */
+export interface AccessTokenSubject {
+  /** User id (UUID), or the client id for client_credentials tokens. */
+  readonly subject: string;
+  readonly roles: readonly string[];
+  /** Users only. */
+  readonly email?: string;
+  /** Space-separated scope (RFC 6749 §3.3), when one was granted. */
+  readonly scope?: string;
+}
+
+/** A signed access token and its lifetime in seconds. */
+export interface SignedAccessToken {
+  readonly accessToken: string;
+  readonly expiresIn: number;
+}
+
+/** The bearer token presented is missing, malformed, expired, not ours or badly signed. */
+export class InvalidAccessTokenError extends Error {
+  readonly code = 'AUTH.INVALID_TOKEN';
+  constructor(detail = 'The access token is missing, malformed, expired or not valid') {
+    super(detail);
+  }
+}
+
+/** A JSON Web Key Set (RFC 7517 §5) of public keys. */
+export interface PublicJwks {
+  readonly keys: readonly Record<string, unknown>[];
+}
+
+/** Signing and verification of JWT access tokens (RFC 7519, ES256 with `kid`); implemented in gateway/. */
+export interface AccessTokensPort {
+  /** Signs a token for `subject` with the current key: `iss`, `aud`, `iat`, `exp`, `jti` set by the adapter. */
+  issue(subject: AccessTokenSubject): Promise<SignedAccessToken>;
+  /**
+   * Verifies signature (current or previous key), `iss`, `aud`, `exp` and algorithm.
+   * @throws InvalidAccessTokenError
+   */
+  verify(token: string): Promise<AccessTokenSubject>;
+  /** The public keys to publish: current first, then the previous one (RFC 7517). */
+  publicJwks(): PublicJwks;
+}
+
+export const ACCESS_TOKENS = Symbol('AccessTokensPort');

@@ -1,0 +1,16 @@
+/**
+ * Password hashing (a slow, salted KDF; implemented in gateway/). Secrets given to it are never
+ * logged or stored in clear.
+ */
+export interface PasswordHasherPort {
+  /** A self-describing hash of `secret` with a fresh random salt. */
+  hash(secret: string): Promise<string>;
+  /**
+   * Whether `secret` matches `hash`, compared in constant time. With `hash` undefined (unknown
+   * account) it does the same work against a dummy hash and returns false, so timing does not
+   * tell whether an account exists. A malformed hash counts as a mismatch.
+   */
+  verify(secret: string, hash: string | undefined): Promise<boolean>;
+}
+
+export const PASSWORD_HASHER = Symbol('PasswordHasherPort');

@@ -1,0 +1,14 @@
+/** A confidential OAuth client (RFC 6749 §2.1) that may use the client_credentials grant. */
+export interface ServiceClient {
+  readonly id: string;
+  /** Hash of the client secret (PasswordHasherPort format). */
+  readonly secretHash: string;
+  readonly roles: readonly string[];
+}
+
+/** The configured service clients (from `IDENTITY_CLIENTS`); implemented in gateway/. */
+export interface ServiceClientsPort {
+  find(clientId: string): ServiceClient | undefined;
+}
+
+export const SERVICE_CLIENTS = Symbol('ServiceClientsPort');

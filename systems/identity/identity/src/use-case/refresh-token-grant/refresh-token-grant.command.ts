@@ -1,0 +1,7 @@
+/** RFC 6749 §6 refresh: exchange `refreshToken` for a new access token and a rotated refresh token. */
+export class RefreshTokenGrantCommand {
+  constructor(
+    readonly refreshToken: string,
+    readonly scope?: string,
+  ) {}
+}

@@ -1,0 +1,249 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { InvalidClientError, InvalidGrantError, InvalidScopeError } from '../entity/token/token.errors.js';
+import { userDecider } from '../entity/user/user.decider.js';
+import type { UserEvent } from '../entity/user/user.events.js';
+import { ClientCredentialsGrantCommand } from './client-credentials-grant/client-credentials-grant.command.js';
+import { ClientCredentialsGrantUseCase } from './client-credentials-grant/client-credentials-grant.use-case.js';
+import { PasswordGrantCommand } from './password-grant/password-grant.command.js';
+import { PasswordGrantUseCase } from './password-grant/password-grant.use-case.js';
+import type { AccessTokenSubject, AccessTokensPort } from './port/access-tokens.port.js';
+import type { ClockPort, IdentitySettings } from './port/identity-settings.port.js';
+import type { LoginAttemptsPort } from './port/login-attempts.port.js';
+import type { PasswordHasherPort } from './port/password-hasher.port.js';
+import type {
+  ConsumedRefreshToken,
+  RefreshTokenGrant,
+  RefreshTokenStorePort,
+} from './port/refresh-token.store.port.js';
+import type { UserCredentials, UserRepositoryPort } from './port/user.repository.port.js';
+import { RefreshTokenGrantCommand } from './refresh-token-grant/refresh-token-grant.command.js';
+import { RefreshTokenGrantUseCase } from './refresh-token-grant/refresh-token-grant.use-case.js';
+
+// In-memory fakes of the ports; the rules under test are the use cases'.
+class FakeUsers implements UserRepositoryPort {
+  readonly streams = new Map<string, UserEvent[]>();
+  readonly credentials = new Map<string, UserCredentials>();
+  async load(id: string) {
+    const events = this.streams.get(id) ?? [];
+    return { state: events.reduce(userDecider.evolve, userDecider.initialState()), version: events.length };
+  }
+  async save(): Promise<void> {
+    throw new Error('not used');
+  }
+  async findCredentials(email: string) {
+    return this.credentials.get(email);
+  }
+}
+/** "Hash" = `h:<secret>`; counts verifications to check unknown accounts cost the same work. */
+class FakeHasher implements PasswordHasherPort {
+  verifications = 0;
+  async hash(secret: string) {
+    return `h:${secret}`;
+  }
+  async verify(secret: string, hash: string | undefined) {
+    this.verifications++;
+    return hash !== undefined && hash === `h:${secret}`;
+  }
+}
+class FakeTokens implements AccessTokensPort {
+  readonly issued: AccessTokenSubject[] = [];
+  async issue(subject: AccessTokenSubject) {
+    this.issued.push(subject);
+    return { accessToken: `at-${this.issued.length}`, expiresIn: 900 };
+  }
+  async verify(): Promise<AccessTokenSubject> {
+    throw new Error('not used');
+  }
+  publicJwks() {
+    return { keys: [] };
+  }
+}
+class FakeRefreshTokens implements RefreshTokenStorePort {
+  readonly tokens = new Map<string, RefreshTokenGrant & { used: boolean }>();
+  readonly revoked = new Set<string>();
+  async issue(token: string, grant: RefreshTokenGrant) {
+    this.tokens.set(token, { ...grant, used: false });
+  }
+  async consume(token: string): Promise<ConsumedRefreshToken | undefined> {
+    const t = this.tokens.get(token);
+    if (!t) return undefined;
+    const status = t.used ? 'reused' : 'fresh';
+    t.used = true;
+    const { used: _used, ...grant } = t;
+    return { ...grant, status, familyRevoked: this.revoked.has(t.familyId) };
+  }
+  async revokeFamily(familyId: string) {
+    this.revoked.add(familyId);
+  }
+}
+class FakeAttempts implements LoginAttemptsPort {
+  readonly failures = new Map<string, { start: number; count: number }>();
+  async recentFailures(email: string, now: Date, windowSeconds: number) {
+    const f = this.failures.get(email);
+    return f && now.getTime() - f.start < windowSeconds * 1000 ? f.count : 0;
+  }
+  async recordFailure(email: string, now: Date, windowSeconds: number) {
+    const current = await this.recentFailures(email, now, windowSeconds);
+    const f = this.failures.get(email);
+    this.failures.set(
+      email,
+      current === 0 || !f ? { start: now.getTime(), count: 1 } : { start: f.start, count: f.count + 1 },
+    );
+  }
+  async clear(email: string) {
+    this.failures.delete(email);
+  }
+}
+
+const settings: IdentitySettings = {
+  issuer: 'http://issuer',
+  refreshTokenTtlSeconds: 3600,
+  loginMaxFailures: 3,
+  loginWindowSeconds: 600,
+};
+const userId = '7a1d3b0e-3c55-4c9e-9a43-0d1c2b3a4f5e';
+let users: FakeUsers, hasher: FakeHasher, tokens: FakeTokens, refresh: FakeRefreshTokens, attempts: FakeAttempts;
+let clock: ClockPort & { at: number };
+let passwordGrant: PasswordGrantUseCase, refreshGrant: RefreshTokenGrantUseCase;
+
+beforeEach(() => {
+  users = new FakeUsers();
+  users.streams.set(userId, [
+    {
+      type: 'UserRegistered',
+      data: {
+        userId,
+        email: 'ann@example.com',
+        displayName: 'Ann',
+        roles: ['customer'],
+        at: '2026-01-01T00:00:00.000Z',
+      },
+    },
+  ]);
+  users.credentials.set('ann@example.com', { userId, passwordHash: 'h:correct horse' });
+  hasher = new FakeHasher();
+  tokens = new FakeTokens();
+  refresh = new FakeRefreshTokens();
+  attempts = new FakeAttempts();
+  clock = { at: Date.parse('2026-11-21T10:00:00.000Z'), now: () => new Date(clock.at) };
+  passwordGrant = new PasswordGrantUseCase(users, hasher, attempts, tokens, refresh, settings, clock);
+  refreshGrant = new RefreshTokenGrantUseCase(users, tokens, refresh, settings, clock);
+});
+
+const login = (username = 'ann@example.com', password = 'correct horse', scope?: string) =>
+  passwordGrant.execute(new PasswordGrantCommand(username, password, scope));
+
+describe('password grant', () => {
+  it('issues an access token with the user claims and a refresh token; e-mail matched case-insensitively', async () => {
+    const res = await login('  ANN@example.com', 'correct horse', 'orders:read');
+    expect(res).toMatchObject({ accessToken: 'at-1', tokenType: 'Bearer', expiresIn: 900, scope: 'orders:read' });
+    expect(res.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(tokens.issued[0]).toEqual({
+      subject: userId,
+      roles: ['customer'],
+      email: 'ann@example.com',
+      scope: 'orders:read',
+    });
+  });
+
+  it('answers a wrong password and an unknown e-mail alike, after the same hashing work', async () => {
+    const wrong = (await login('ann@example.com', 'wrong').catch((e: Error) => e)) as Error;
+    const unknown = (await login('nobody@example.com', 'wrong').catch((e: Error) => e)) as Error;
+    expect(wrong).toBeInstanceOf(InvalidGrantError);
+    expect(unknown).toBeInstanceOf(InvalidGrantError);
+    expect(unknown.message).toBe(wrong.message);
+    expect(hasher.verifications).toBe(2);
+  });
+
+  it('locks the account after the allowed failures, even for the right password, until the window passes', async () => {
+    for (let i = 0; i < settings.loginMaxFailures; i++)
+      await expect(login('ann@example.com', 'wrong')).rejects.toBeInstanceOf(InvalidGrantError);
+    const locked = await login().catch((e: Error) => e);
+    expect(locked).toBeInstanceOf(InvalidGrantError);
+    clock.at += settings.loginWindowSeconds * 1000 + 1;
+    await expect(login()).resolves.toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('forgets earlier failures after a successful login', async () => {
+    for (let i = 0; i < settings.loginMaxFailures - 1; i++)
+      await login('ann@example.com', 'wrong').catch(() => undefined);
+    await login();
+    await login('ann@example.com', 'wrong').catch(() => undefined);
+    await expect(login()).resolves.toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('refuses a malformed scope', async () => {
+    await expect(login('ann@example.com', 'correct horse', 'bad"scope')).rejects.toBeInstanceOf(InvalidScopeError);
+  });
+});
+
+describe('refresh token grant', () => {
+  it('rotates: the new token works, the old one is refused and revokes the whole family', async () => {
+    const first = await login();
+    const second = await refreshGrant.execute(new RefreshTokenGrantCommand(first.refreshToken!));
+    expect(second.refreshToken).toBeDefined();
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand(first.refreshToken!))).rejects.toBeInstanceOf(
+      InvalidGrantError,
+    );
+    // The replay revoked the family: the legitimate newer token fails too.
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand(second.refreshToken!))).rejects.toBeInstanceOf(
+      InvalidGrantError,
+    );
+    // Another login (another family) is unaffected.
+    const other = await login();
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand(other.refreshToken!))).resolves.toMatchObject({
+      tokenType: 'Bearer',
+    });
+  });
+
+  it('carries the user current roles into the refreshed access token', async () => {
+    const first = await login();
+    users.streams.get(userId)!.push({
+      type: 'UserRolesChanged',
+      data: { userId, roles: ['admin', 'customer'], at: '2026-11-21T10:01:00.000Z' },
+    });
+    await refreshGrant.execute(new RefreshTokenGrantCommand(first.refreshToken!));
+    expect(tokens.issued.at(-1)?.roles).toEqual(['admin', 'customer']);
+  });
+
+  it('refuses an unknown and an expired refresh token', async () => {
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand('never-issued'))).rejects.toBeInstanceOf(
+      InvalidGrantError,
+    );
+    const first = await login();
+    clock.at += settings.refreshTokenTtlSeconds * 1000;
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand(first.refreshToken!))).rejects.toBeInstanceOf(
+      InvalidGrantError,
+    );
+  });
+
+  it('may narrow the scope but not widen it', async () => {
+    const first = await login('ann@example.com', 'correct horse', 'a b');
+    const narrowed = await refreshGrant.execute(new RefreshTokenGrantCommand(first.refreshToken!, 'a'));
+    expect(narrowed.scope).toBe('a');
+    const again = await login('ann@example.com', 'correct horse', 'a');
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand(again.refreshToken!, 'a c'))).rejects.toBeInstanceOf(
+      InvalidScopeError,
+    );
+  });
+});
+
+describe('client credentials grant', () => {
+  it('issues a token with sub = client id and the client roles, no refresh token; a bad secret is invalid_client', async () => {
+    const clients = {
+      find: (id: string) => (id === 'load-tests' ? { id, secretHash: 'h:s3cret', roles: ['customer'] } : undefined),
+    };
+    const grant = new ClientCredentialsGrantUseCase(clients, hasher, tokens);
+    const res = await grant.execute(new ClientCredentialsGrantCommand('load-tests', 's3cret'));
+    expect(res.refreshToken).toBeUndefined();
+    expect(tokens.issued.at(-1)).toEqual({ subject: 'load-tests', roles: ['customer'] });
+    await expect(grant.execute(new ClientCredentialsGrantCommand('load-tests', 'nope'))).rejects.toBeInstanceOf(
+      InvalidClientError,
+    );
+    await expect(grant.execute(new ClientCredentialsGrantCommand('ghost', 's3cret'))).rejects.toBeInstanceOf(
+      InvalidClientError,
+    );
+  });
+});
