@@ -2,10 +2,10 @@
 // object against Kubernetes 1.34 and the operators' CRD schemas; then what matters in the output
 // (probes, security context, hooks, selectors, per-environment differences, schema rejections) and
 // parity of the Kong routes and plugins with infra/kong/kong.yml.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import {
   byKind,
   type Environment,
@@ -32,7 +32,7 @@ const charts = systemCharts();
 
 describe('charts: lint, render, validate', () => {
   it('finds every system chart with all four environments', () => {
-    expect(charts.map((c) => c.name)).toContain('commerce');
+    expect(charts.map((c) => c.name)).toEqual(expect.arrayContaining(['commerce', 'identity']));
     for (const c of charts) expect(c.envs).toEqual(['dev', 'qa', 'staging', 'prod']);
   });
 
@@ -299,6 +299,171 @@ describe('commerce chart: what the platform relies on', () => {
   });
 });
 
+describe('identity chart: secrets by reference, the issuer consumer, its topics', () => {
+  const objects = (env: Environment, extra: string[] = []) => render(tc, 'identity', env, extra);
+  const container = (objs: K8sObject[], kind = 'Deployment') =>
+    one(objs, kind, kind === 'Job' ? 'identity-migrate' : 'identity').spec.template.spec.containers[0];
+  const secretRef = (name: string, key: string) => ({ valueFrom: { secretKeyRef: { name, key } } });
+
+  it('mounts the signing keys from an existing Secret and reads the admin from one, in Deployment and Job', () => {
+    for (const env of ['dev', 'prod'] as const) {
+      const objs = objects(env);
+      for (const kind of ['Deployment', 'Job']) {
+        const pod = one(objs, kind, kind === 'Job' ? 'identity-migrate' : 'identity').spec.template.spec;
+        const c = pod.containers[0];
+        expect(c.volumeMounts).toContainEqual({
+          name: 'signing-keys',
+          mountPath: '/var/run/secrets/archipelago/identity-keys',
+          readOnly: true,
+        });
+        expect(pod.volumes).toContainEqual({
+          name: 'signing-keys',
+          secret: {
+            secretName: 'identity-signing-keys',
+            defaultMode: 0o440,
+            items: [{ key: 'signing-keys.json', path: 'signing-keys.json' }],
+          },
+        });
+        expect(c.env).toContainEqual({ name: 'ADMIN_EMAIL', ...secretRef('identity-admin', 'email') });
+        expect(c.env).toContainEqual({ name: 'ADMIN_PASSWORD', ...secretRef('identity-admin', 'password') });
+      }
+      const cm = one(objs, 'ConfigMap', 'identity-config').data;
+      expect(cm.IDENTITY_KEYS_DIR).toBe('/var/run/secrets/archipelago/identity-keys');
+      expect(cm.NODE_ENV).toBe('production');
+      for (const k of ['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'IDENTITY_SIGNING_KEYS', 'IDENTITY_CLIENTS', 'DATABASE_URL'])
+        expect(Object.keys(cm)).not.toContain(k);
+    }
+    expect(one(objects('prod'), 'ConfigMap', 'identity-config').data.IDENTITY_ISSUER).toBe(
+      'https://api.archipelago.example/identity/v1',
+    );
+  });
+
+  it('takes the signing keys as IDENTITY_SIGNING_KEYS, service clients, and admin from Vault when asked', () => {
+    const env = container(
+      objects('prod', [
+        '--set',
+        'identity.signingKeys.as=env',
+        '--set',
+        'identity.clients.existingSecret=identity-clients',
+      ]),
+    ).env;
+    expect(env).toContainEqual({
+      name: 'IDENTITY_SIGNING_KEYS',
+      ...secretRef('identity-signing-keys', 'signing-keys.json'),
+    });
+    expect(env).toContainEqual({ name: 'IDENTITY_CLIENTS', ...secretRef('identity-clients', 'clients.json') });
+    const vault = objects('prod', [
+      '--set',
+      'secrets.vault.enabled=true',
+      '--set',
+      'secrets.vault.path=kv/data/identity',
+      '--set',
+      'identity.admin.existingSecret=',
+    ]);
+    const pod = one(vault, 'Deployment', 'identity').spec.template;
+    expect((pod.spec.containers[0].env ?? []).map((e: { name: string }) => e.name)).not.toContain('ADMIN_PASSWORD');
+    const template = pod.metadata.annotations['vault.hashicorp.com/agent-inject-template-env'];
+    expect(template).toContain('export ADMIN_EMAIL="{{ .Data.data.admin_email }}"');
+    expect(template).toContain('export ADMIN_PASSWORD="{{ .Data.data.admin_password }}"');
+    // The keys stay a mounted Secret with Vault too.
+    expect(pod.spec.volumes.map((v: { name: string }) => v.name)).toContain('signing-keys');
+  });
+
+  it('renders no key material anywhere, and the credential Secret holds only a Kong vault reference', () => {
+    for (const { name } of charts) {
+      for (const env of ['dev', 'prod'] as const) {
+        const r = template(tc, name, env);
+        expect(r.stdout).not.toMatch(/-----BEGIN|"d"\s*:|PRIVATE KEY/);
+      }
+    }
+    const secrets = byKind(objects('prod'), 'Secret');
+    expect(secrets.map((x) => x.metadata.name)).toEqual(['identity-issuer-jwt']);
+    expect(secrets[0]!.stringData.rsa_public_key).toMatch(/^\{vault:\/\/env\/[a-z-]+\}$/);
+    // A platform-provided credential Secret: the chart creates none and references it.
+    const external = objects('prod', ['--set', 'kong.consumer.credential.existingSecret=identity-issuer-credential']);
+    expect(byKind(external, 'Secret')).toEqual([]);
+    expect(one(external, 'KongConsumer').credentials).toEqual(['identity-issuer-credential']);
+  });
+
+  it('declares its topics with DLQs and admits commerce (JWKS) through its NetworkPolicy', () => {
+    const objs = objects('prod');
+    expect(
+      byKind(objs, 'KafkaTopic')
+        .map((t) => t.spec.topicName)
+        .sort(),
+    ).toEqual([
+      'identity.identity.user-registered.v1',
+      'identity.identity.user-registered.v1.dlq',
+      'identity.identity.user-roles-changed.v1',
+      'identity.identity.user-roles-changed.v1.dlq',
+    ]);
+    const np = one(objs, 'NetworkPolicy', 'identity');
+    expect(np.spec.ingress).toContainEqual({
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'commerce' } } }],
+      ports: [{ port: 'http', protocol: 'TCP' }],
+    });
+    // commerce validates tokens against identity's JWKS at the in-cluster address identity serves.
+    const jwks = new URL(one(render(tc, 'commerce', 'prod'), 'ConfigMap', 'catalog-config').data.AUTH_JWKS_URL);
+    expect(jwks.hostname).toBe('identity.identity');
+    expect(Number(jwks.port)).toBe(one(objs, 'Service', 'identity').spec.ports[0].port);
+  });
+
+  it('runs migrations as a hook, hardened, and differs per environment', () => {
+    const dev = objects('dev');
+    const prod = objects('prod');
+    expect(one(prod, 'Job', 'identity-migrate').metadata.annotations!['helm.sh/hook']).toBe('pre-install,pre-upgrade');
+    expect(one(dev, 'Job', 'identity-migrate').metadata.annotations!['helm.sh/hook']).toBe('post-install,pre-upgrade');
+    expect(container(prod, 'Job').args.at(-1)).toBe('migrate');
+    expect(container(prod).securityContext).toMatchObject({ readOnlyRootFilesystem: true, runAsNonRoot: true });
+    expect(container(prod).livenessProbe.httpGet.path).toBe('/health/live');
+    expect(one(dev, 'Cluster').spec.bootstrap.initdb.database).toBe('identity');
+    expect(byKind(prod, 'Cluster')).toEqual([]);
+    expect(container(prod).env).toContainEqual({
+      name: 'DATABASE_URL',
+      ...secretRef('identity-database', 'DATABASE_URL'),
+    });
+    const tokenLimit = (o: K8sObject[]) => one(o, 'KongPlugin', 'identity-token-rate-limiting').config;
+    expect(tokenLimit(dev).minute).toBeGreaterThan(tokenLimit(prod).minute);
+    expect(tokenLimit(prod)).toMatchObject({ limit_by: 'ip', minute: 30 });
+    expect(one(prod, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 3, maxReplicas: 12 });
+    expect(byKind(dev, 'HorizontalPodAutoscaler')).toEqual([]);
+  });
+
+  it.each([
+    ['a plain-text admin password', 'dev', ['--set', 'services.identity.env.ADMIN_PASSWORD=secret123']],
+    ['signing keys as plain env', 'dev', ['--set', 'services.identity.env.IDENTITY_SIGNING_KEYS={}']],
+    ['no signing keys Secret', 'dev', ['--set', 'identity.signingKeys.existingSecret=']],
+    ['no admin Secret without Vault', 'prod', ['--set', 'identity.admin.existingSecret=']],
+    [
+      'a PEM instead of a vault reference',
+      'dev',
+      ['--set', 'kong.consumer.credential.rsaPublicKeyRef=-----BEGIN PUBLIC KEY-----'],
+    ],
+    ['an algorithm other than ES256', 'dev', ['--set', 'kong.consumer.credential.algorithm=HS256']],
+    ['an http issuer in prod', 'prod', ['--set', 'identity.issuer=http://api.archipelago.example/identity/v1']],
+    ['an access token TTL above 900 s', 'dev', ['--set', 'identity.accessTokenTtlSeconds=3600']],
+    [
+      'a tag instead of a digest in prod',
+      'prod',
+      ['--set', 'services.identity.image.digest=', '--set', 'services.identity.image.tag=latest'],
+    ],
+    ['library options set from values', 'dev', ['--set', 'services.identity.secretEnv[0].name=X']],
+  ] as const)('values.schema.json rejects %s', (_label, env, extra) => {
+    const r = template(tc, 'identity', env, [...extra]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/schema/i);
+  });
+
+  it('fails on a route plugin override for a plugin the route does not have', () => {
+    const r = template(tc, 'identity', 'dev', [
+      '--set',
+      'kong.routePluginOverrides.identity-register.rate-limiting.minute=5',
+    ]);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/no such route plugin/);
+  });
+});
+
 describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
   interface KongPluginEntry {
     name: string;
@@ -326,6 +491,7 @@ describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
   const kong = parse(readFileSync(join(repoRoot, 'infra/kong/kong.yml'), 'utf8'), { merge: true }) as {
     services: KongService[];
     plugins?: KongPluginEntry[];
+    consumers?: { username: string; jwt_secrets?: { key: string; algorithm: string; rsa_public_key: string }[] }[];
   };
   // Configuration that differs per environment by design (kong.yml also serves the local edge).
   const PER_ENVIRONMENT: Record<string, string[]> = { cors: ['origins'], 'rate-limiting': ['minute'] };
@@ -349,9 +515,8 @@ describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
 
   it('every kong.yml service belongs to a system with a chart', () => {
     const missing = kong.services.filter((s) => !charted.has(upstream(s).namespace)).map((s) => s.name);
-    if (missing.length)
-      console.warn(`kong.yml services without a system chart yet (not checked): ${missing.join(', ')}`);
-    expect(chartedServices().length).toBeGreaterThan(0);
+    expect(missing, 'kong.yml services whose system has no chart').toEqual([]);
+    expect(chartedServices().length).toBe(kong.services.length);
   });
 
   for (const env of ['dev', 'prod'] as const) {
@@ -366,10 +531,11 @@ describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
         expect(ing.spec.ingressClassName).toBe('kong');
         expect(ing.metadata.namespace).toBe(namespace);
         const paths = ing.spec.rules.flatMap((r: { http: { paths: object[] } }) => r.http.paths);
+        // kong.yml regex paths (`~…`) are `/~…` with pathType ImplementationSpecific in KIC 3.x.
         expect(paths).toEqual(
           route.paths.map((p) => ({
-            path: p,
-            pathType: 'Prefix',
+            path: p.startsWith('~') ? `/${p}` : p,
+            pathType: p.startsWith('~') ? 'ImplementationSpecific' : 'Prefix',
             backend: { service: { name: svcName, port: { number: port } } },
           })),
         );
@@ -416,5 +582,95 @@ describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
         }
       }
     });
+
+    it(`${env}: kong.yml consumers exist as KongConsumers with their JWT credential, keyed by the issuer`, () => {
+      const objs = systemCharts().flatMap((c) => render(tc, c.name, env));
+      const consumers = byKind(objs, 'KongConsumer');
+      expect(consumers.map((c) => c.username).sort()).toEqual((kong.consumers ?? []).map((c) => c.username).sort());
+      // The issuer of this environment: identity's IDENTITY_ISSUER, and what commerce expects.
+      const issuer = one(objs, 'ConfigMap', 'identity-config').data.IDENTITY_ISSUER;
+      expect(one(objs, 'ConfigMap', 'catalog-config').data.AUTH_ISSUER).toBe(issuer);
+      for (const expected of kong.consumers ?? []) {
+        const consumer = one(consumers, 'KongConsumer', expected.username);
+        expect(consumer.metadata.annotations!['kubernetes.io/ingress.class']).toBe('kong');
+        const credentials = (consumer.credentials as string[]).map((name) =>
+          one(
+            objs.filter((o) => o.metadata.namespace === consumer.metadata.namespace),
+            'Secret',
+            name,
+          ),
+        );
+        expect(credentials.map((c) => c.metadata.labels!['konghq.com/credential'])).toEqual(
+          (expected.jwt_secrets ?? []).map(() => 'jwt'),
+        );
+        for (const [i, secret] of (expected.jwt_secrets ?? []).entries()) {
+          const data = credentials[i]!.stringData;
+          // kong.yml's key is the local issuer; each environment's is its own.
+          expect(data).toEqual({ key: issuer, algorithm: secret.algorithm, rsa_public_key: secret.rsa_public_key });
+        }
+      }
+    });
   }
+});
+
+describe('infra/k8s: the namespace baseline the charts assume', () => {
+  const dir = join(repoRoot, 'infra/k8s');
+  const kustomization = (path: string) =>
+    parse(readFileSync(join(dir, path, 'kustomization.yaml'), 'utf8')) as { namespace?: string; resources: string[] };
+
+  it('validates every baseline object (Kubernetes 1.34, strict)', () => {
+    const files = kustomization('baseline').resources;
+    expect(files.length).toBeGreaterThan(0);
+    const manifest = files.map((f) => readFileSync(join(dir, 'baseline', f), 'utf8')).join('\n---\n');
+    const results = validate(tc, manifest);
+    expect(results.map((r) => r.kind).sort()).toEqual([
+      'LimitRange',
+      'NetworkPolicy',
+      'NetworkPolicy',
+      'ResourceQuota',
+    ]);
+    const bad = results.filter((x) => x.status !== 'statusValid');
+    expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
+    // Namespace-less: each overlay sets the namespace.
+    for (const doc of parseAllDocuments(manifest)) expect(doc.toJS()?.metadata?.namespace).toBeUndefined();
+  });
+
+  it('applies the baseline to the namespace of every system chart, and only those', () => {
+    const namespaces = charts.map(({ name }) => {
+      const values = parse(readFileSync(join(repoRoot, 'charts', name, 'values.yaml'), 'utf8'));
+      return (values.namespace?.name || values.system) as string;
+    });
+    const overlays = readdirSync(join(dir, 'namespaces'));
+    expect(overlays.sort()).toEqual([...namespaces].sort());
+    for (const ns of namespaces) {
+      expect(kustomization(`namespaces/${ns}`)).toEqual(
+        expect.objectContaining({ namespace: ns, resources: ['../../baseline'] }),
+      );
+    }
+    expect(kustomization('.').resources.sort()).toEqual(namespaces.map((n) => `namespaces/${n}`).sort());
+    for (const r of kustomization('.').resources) expect(existsSync(join(dir, r, 'kustomization.yaml'))).toBe(true);
+  });
+
+  it('lets the charts’ traffic through: Kong and monitoring are admitted by the services, CNPG by the baseline', () => {
+    const policies = parseAllDocuments(readFileSync(join(dir, 'baseline/networkpolicies.yaml'), 'utf8')).map(
+      (d) => d.toJS() as K8sObject,
+    );
+    expect(one(policies, 'NetworkPolicy', 'default-deny-ingress').spec).toEqual({
+      podSelector: {},
+      policyTypes: ['Ingress'],
+    });
+    const cnpg = one(policies, 'NetworkPolicy', 'allow-cnpg-instances').spec;
+    expect(cnpg.podSelector.matchExpressions).toEqual([{ key: 'cnpg.io/cluster', operator: 'Exists' }]);
+    for (const { name } of charts) expect(byKind(render(tc, name, 'prod'), 'NetworkPolicy').length).toBeGreaterThan(0);
+  });
+
+  it('pins in README.md the operator versions whose schemas the charts are validated against', () => {
+    const pins = readFileSync(join(repoRoot, 'tools/delivery/fetch-schemas.mjs'), 'utf8');
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+    for (const key of ['kongConfiguration', 'cnpg', 'prometheusOperator', 'strimzi']) {
+      const version = new RegExp(`\\b${key}: '(v?[0-9.]+)'`).exec(pins)?.[1];
+      expect(version, key).toBeTruthy();
+      expect(readme, key).toContain(version!.replace(/^v/, ''));
+    }
+  });
 });

@@ -14,8 +14,16 @@ actionlint=$(sed -n 1p <<<"$tools")
 gitleaks=$(sed -n 2p <<<"$tools")
 
 check "actionlint (.github/workflows)" "$actionlint" -color=false
-# The working tree as it is (including uncommitted files), then the whole history when it exists.
-check "gitleaks (working tree)" "$gitleaks" dir --no-banner --redact --exit-code 1 .
+# The working tree as it is (tracked and untracked files, not git-ignored ones: local data such as
+# .data/ holds generated dev secrets by design and never reaches git), then the whole history.
+worktree=$(mktemp -d)
+trap 'rm -rf "$worktree"' EXIT
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  git ls-files -z --cached --others --exclude-standard | tar --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -xf - -C "$worktree"
+else
+  cp -a . "$worktree"
+fi
+check "gitleaks (working tree)" "$gitleaks" dir --no-banner --redact --exit-code 1 "$worktree"
 if git rev-parse --verify -q HEAD >/dev/null; then
   check "gitleaks (git history)" "$gitleaks" git --no-banner --redact --exit-code 1 .
 fi

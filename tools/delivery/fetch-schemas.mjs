@@ -4,7 +4,7 @@
 //
 // Every schema comes from a package registry, pinned:
 //   Kubernetes 1.34 (strict)  PyPI kubernetes-validate (ships the OpenAPI-derived JSON schemas)
-//   KongPlugin, KongClusterPlugin  Go module github.com/kong/kubernetes-configuration (config/crd)
+//   KongPlugin, KongClusterPlugin, KongConsumer  Go module github.com/kong/kubernetes-configuration (config/crd)
 //   Cluster (CloudNativePG)   Go module github.com/cloudnative-pg/cloudnative-pg (config/crd/bases)
 //   ServiceMonitor            Go module github.com/prometheus-operator/prometheus-operator (example/…-crd)
 //   KafkaTopic (Strimzi)      Maven io.strimzi:api + io.strimzi:crd-generator: the CRD is generated from
@@ -35,6 +35,7 @@ const KONG_CRD_SHA256 = {
   'configuration.konghq.com_kongplugins.yaml': '10ecee87fe0c87d40655df7297cbb3d26e770c17ad2a53011d22552eac1656ed',
   'configuration.konghq.com_kongclusterplugins.yaml':
     '3e736cc471d026a121defc636110c8039183b776bbb6d5aeb5fabe1890029442',
+  'configuration.konghq.com_kongconsumers.yaml': '392b4c91778a4348ce092e6c13b05dffd8ab5cfca58de4da7a66d0e8aa951ccf',
 };
 
 const log = (msg) => process.stderr.write(`fetch-schemas: ${msg}\n`);

@@ -30,7 +30,12 @@ describe('stack file', () => {
     const parsed = loadStackFile(new URL('../../../infra/local/stack.json', import.meta.url).pathname);
     expect(parsed.edge).toEqual({ port: 8000, main: 'apps/edge/src/main.ts', healthPath: '/health' });
     const services = stackServices(parsed);
-    expect(services.map((s) => `${s.system}/${s.name}`)).toEqual(['identity/identity', 'commerce/catalog']);
+    expect(services.map((s) => `${s.system}/${s.name}`)).toEqual([
+      'identity/identity',
+      'commerce/catalog',
+      'commerce/ordering',
+      'commerce/payments',
+    ]);
     expect(services[1]).toMatchObject({ ...catalog, env: catalog.env, system: 'commerce', readyPath: '/health/ready' });
     // Catalog finds identity's JWKS on whatever port identity really got.
     expect(services[1]!.env.AUTH_JWKS_URL).toBe('http://127.0.0.1:${identity.httpPort}/identity/v1/.well-known/jwks.json');

@@ -74,8 +74,11 @@ spec:
           envFrom:
             - configMapRef:
                 name: {{ .name }}-config
+          {{- $secretEnv := include "service.secretEnv" . | trim }}
+          {{- if $secretEnv }}
           env:
-            {{- include "service.secretEnv" . | nindent 12 }}
+            {{- $secretEnv | nindent 12 }}
+          {{- end }}
           startupProbe:
             httpGet:
               path: /health/live
@@ -103,8 +106,14 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if .svc.secretVolumes }}
+            {{- include "service.secretVolumeMounts" . | nindent 12 }}
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: 64Mi
+        {{- if .svc.secretVolumes }}
+        {{- include "service.secretVolumes" . | nindent 8 }}
+        {{- end }}
 {{- end -}}

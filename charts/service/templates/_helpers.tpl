@@ -63,7 +63,11 @@ NODE_ENV: "production"
 {{- end }}
 {{- end -}}
 
-{{/* DATABASE_URL by reference: CloudNativePG's generated app secret, or an existing Secret. */}}
+{{/*
+DATABASE_URL by reference: CloudNativePG's generated app secret, or an existing Secret (not with
+Vault). Then the service's own Secret references:
+  svc.secretEnv: [{ name: ENV_NAME, secretName, key, optional? }]
+*/}}
 {{- define "service.secretEnv" -}}
 {{- if not .root.Values.secrets.vault.enabled }}
 - name: DATABASE_URL
@@ -77,13 +81,51 @@ NODE_ENV: "production"
       key: {{ .root.Values.database.external.key }}
       {{- end }}
 {{- end }}
+{{- range .svc.secretEnv }}
+- name: {{ .name }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ .secretName }}
+      key: {{ .key }}
+      {{- if .optional }}
+      optional: true
+      {{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Secrets mounted as files (read-only, group-readable through fsGroup), e.g. a key ring:
+  svc.secretVolumes: [{ name, secretName, mountPath, items?: [{ key, path }] }]
+*/}}
+{{- define "service.secretVolumeMounts" -}}
+{{- range .svc.secretVolumes }}
+- name: {{ .name }}
+  mountPath: {{ .mountPath }}
+  readOnly: true
+{{- end }}
+{{- end -}}
+
+{{- define "service.secretVolumes" -}}
+{{- range .svc.secretVolumes }}
+- name: {{ .name }}
+  secret:
+    secretName: {{ .secretName }}
+    defaultMode: 288 # 0440: owner and group (fsGroup) read; decimal, as YAML 1.1 and 1.2 agree on it
+    {{- with .items }}
+    items:
+      {{- toYaml . | nindent 6 }}
+    {{- end }}
+{{- end }}
 {{- end -}}
 
 {{- define "service.dbClusterName" -}}
 {{- .Values.database.cnpg.name | default (printf "%s-db" .Values.system) -}}
 {{- end -}}
 
-{{/* Vault Agent injection: the agent renders /vault/secrets/env, sourced before node starts. */}}
+{{/*
+Vault Agent injection: the agent renders /vault/secrets/env, sourced before node starts. It exports
+DATABASE_URL and, per service, svc.vaultEnv (ENV_NAME: key in the same KV v2 secret).
+*/}}
 {{- define "service.vaultAnnotations" -}}
 {{- if .root.Values.secrets.vault.enabled }}
 vault.hashicorp.com/agent-inject: "true"
@@ -92,6 +134,9 @@ vault.hashicorp.com/agent-inject-secret-env: {{ .root.Values.secrets.vault.path 
 vault.hashicorp.com/agent-inject-template-env: |
   {{`{{- with secret "`}}{{ .root.Values.secrets.vault.path }}{{`" -}}`}}
   export DATABASE_URL="{{`{{ .Data.data.`}}{{ .root.Values.secrets.vault.databaseUrlKey }}{{` }}`}}"
+  {{- range $env, $key := .svc.vaultEnv }}
+  export {{ $env }}="{{`{{ .Data.data.`}}{{ $key }}{{` }}`}}"
+  {{- end }}
   {{`{{- end }}`}}
 {{- end }}
 {{- end -}}

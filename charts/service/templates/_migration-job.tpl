@@ -63,8 +63,14 @@ spec:
           volumeMounts:
             - name: tmp
               mountPath: /tmp
+            {{- if .svc.secretVolumes }}
+            {{- include "service.secretVolumeMounts" . | nindent 12 }}
+            {{- end }}
       volumes:
         - name: tmp
           emptyDir:
             sizeLimit: 64Mi
+        {{- if .svc.secretVolumes }}
+        {{- include "service.secretVolumes" . | nindent 8 }}
+        {{- end }}
 {{- end -}}

@@ -1,4 +1,4 @@
-{{/* Ingress only from the same namespace, the Kong namespace and the monitoring namespace. */}}
+{{/* Ingress only from the same namespace, the Kong namespace, the monitoring namespace and networkPolicy.allowFrom. */}}
 {{- define "service.networkPolicy" -}}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -29,4 +29,16 @@ spec:
       ports:
         - port: http
           protocol: TCP
+    {{- /* Other systems' namespaces that call this one in-cluster (e.g. identity's JWKS), by port name. */}}
+    {{- range .root.Values.networkPolicy.allowFrom }}
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: {{ .namespace }}
+      ports:
+        {{- range .ports }}
+        - port: {{ . }}
+          protocol: TCP
+        {{- end }}
+    {{- end }}
 {{- end -}}

@@ -1,14 +1,6 @@
 import { startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import type { TestProject } from 'vitest/node';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { WORKSPACE_ROOT } from './processes.js';
-
-// The broker script is plain JavaScript outside any Nx project: loaded by URL, typed by its .d.mts.
-type KafkaModule = typeof import('../../../../infra/local/kafka/kafka.mjs');
-type KafkaHandle = Awaited<ReturnType<KafkaModule['startKafka']>>;
-const loadKafka = async (): Promise<KafkaModule> =>
-  import(pathToFileURL(join(WORKSPACE_ROOT, 'infra/local/kafka/kafka.mjs')).href) as Promise<KafkaModule>;
+import { loadKafkaScript, type TestKafka as KafkaHandle } from './kafka.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -33,7 +25,7 @@ export async function setup(project: TestProject): Promise<void> {
   [postgres, kafka] = await Promise.all([
     startLocalPostgres({ dataDir: 'tmp' }),
     // TEST_KAFKA=off skips the broker for a quick run of Postgres-only suites.
-    process.env.TEST_KAFKA === 'off' ? undefined : loadKafka().then((k) => k.startKafka({ dataDir: 'tmp' })),
+    process.env.TEST_KAFKA === 'off' ? undefined : loadKafkaScript().then((k) => k.startKafka({ dataDir: 'tmp' })),
   ]);
   project.provide('pgUrl', postgres.url());
   project.provide('kafkaBrokers', kafka?.brokers ?? '');

@@ -4,10 +4,16 @@ import { authOptionsFromConfig } from '@archipelago/platform-auth';
 import { configOrExit } from '@archipelago/platform-config';
 import { GrpcHealthService, grpcServerOptions } from '@archipelago/platform-grpc';
 import { registerMessagingMetrics } from '@archipelago/platform-messaging';
-import { createHttpApp, platformMetricsRegistry, postgresReadinessCheck, startHttpApp } from '@archipelago/platform-service';
+import {
+  createHttpApp,
+  platformMetricsRegistry,
+  postgresReadinessCheck,
+  startHttpApp,
+} from '@archipelago/platform-service';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { catalogConfigSchema } from './catalog.config.js';
 import { CATALOG_DOMAIN_ERRORS, CatalogModule } from './catalog.module.js';
+import { StockCommandsMessageHandler } from './handler/messaging/stock-commands.message-handler.js';
 import { migrateCatalog } from './repository/catalog.data-source.js';
 import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
 
@@ -16,7 +22,9 @@ import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
  * - `main.js rebuild-projections`: empty and replay the product list read model, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); writes need an `admin` access token
- *   verified against identity's JWKS (AUTH_JWKS_URL).
+ *   verified against identity's JWKS (AUTH_JWKS_URL). Consumes ordering's stock commands
+ *   (`commerce.ordering.stock-commands.v1`, group `commerce.catalog`) and answers on
+ *   `commerce.catalog.stock-reservations.v1`.
  */
 const config = configOrExit(catalogConfigSchema);
 const command = process.argv[2] ?? 'serve';
@@ -25,7 +33,8 @@ const infraConfig = {
   schema: config.DB_SCHEMA,
   transport: config.MESSAGING_TRANSPORT,
   kafkaBrokers: config.KAFKA_BROKERS,
-  onError: (error: unknown) => console.error(JSON.stringify({ level: 50, msg: 'background error', err: String(error) })),
+  onError: (error: unknown) =>
+    console.error(JSON.stringify({ level: 50, msg: 'background error', err: String(error) })),
 };
 
 if (command === 'migrate') {
@@ -35,7 +44,13 @@ if (command === 'migrate') {
 } else if (command === 'rebuild-projections') {
   const infrastructure = await CatalogInfrastructure.open(infraConfig);
   await infrastructure.projectionRunner.rebuild();
-  console.log(JSON.stringify({ level: 30, msg: 'projection rebuilt', projection: infrastructure.projectionRunner.projection.name }));
+  console.log(
+    JSON.stringify({
+      level: 30,
+      msg: 'projection rebuilt',
+      projection: infrastructure.projectionRunner.projection.name,
+    }),
+  );
   await infrastructure.close();
   process.exit(0);
 } else if (command !== 'serve') {
@@ -49,20 +64,26 @@ observePublished = registerMessagingMetrics(platformMetricsRegistry, {
   messaging: infrastructure.messaging,
   projections: [infrastructure.projectionRunner],
 });
-const app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }, authOptionsFromConfig(config)), {
-  serviceName: 'catalog',
-  config,
-  domainErrors: CATALOG_DOMAIN_ERRORS,
-  readinessChecks: {
-    postgres: postgresReadinessCheck(infrastructure.pool),
-    ...(config.MESSAGING_TRANSPORT === 'kafka' ? { outbox: async () => ({ pending: await infrastructure.messaging.pendingOutbox() }) } : {}),
+const app = await createHttpApp(
+  CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }, authOptionsFromConfig(config)),
+  {
+    serviceName: 'catalog',
+    config,
+    domainErrors: CATALOG_DOMAIN_ERRORS,
+    readinessChecks: {
+      postgres: postgresReadinessCheck(infrastructure.pool),
+      ...(config.MESSAGING_TRANSPORT === 'kafka'
+        ? { outbox: async () => ({ pending: await infrastructure.messaging.pendingOutbox() }) }
+        : {}),
+    },
+    openapi: {
+      title: 'Archipelago commerce/catalog',
+      version: '1.0.0',
+      description:
+        'Products, stock and stock reservations of orders. Event-sourced; integration events ProductCreatedV1, StockAdjustedV1 and the stock-reservation replies.',
+    },
   },
-  openapi: {
-    title: 'Archipelago commerce/catalog',
-    version: '1.0.0',
-    description: 'Products and stock. Event-sourced; integration events ProductCreatedV1 and StockAdjustedV1.',
-  },
-});
+);
 const health = new GrpcHealthService();
 if (config.GRPC_PORT) {
   app.connectMicroservice<MicroserviceOptions>(
@@ -77,5 +98,7 @@ if (config.GRPC_PORT) {
   await app.startAllMicroservices();
 }
 await infrastructure.start();
+const stockCommands = app.get(StockCommandsMessageHandler);
+await infrastructure.subscribeStockCommands((message) => stockCommands.handle(message));
 await startHttpApp(app, config);
 health.setAllServingStatus('SERVING');

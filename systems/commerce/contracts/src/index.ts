@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 
 export * from './generated/archipelago/commerce/catalog/v1/catalog.js';
 export * from './events/catalog.events.js';
+export * from './events/ordering.events.js';
+export * from './events/payments.events.js';
 
 /** Protobuf package of the catalog contract (`archipelago.commerce.catalog.v1`). */
 export const CATALOG_PROTO_PACKAGE = 'archipelago.commerce.catalog.v1';

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import { catalogInitMigration } from './migrations/1763700000000-catalog-init.migration.js';
+import { productListReservationsMigration } from './migrations/1764000000000-product-list-reservations.migration.js';
 import { ProductRecord } from './product.record.js';
 
 /**
@@ -14,7 +15,7 @@ export function createCatalogDataSource(url: string, schema: string, poolSize = 
     url,
     schema,
     entities: [ProductRecord],
-    migrations: [catalogInitMigration(schema)],
+    migrations: [catalogInitMigration(schema), productListReservationsMigration(schema)],
     migrationsTableName: 'typeorm_migrations',
     synchronize: false,
     logging: false,

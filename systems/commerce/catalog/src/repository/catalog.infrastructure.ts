@@ -1,10 +1,12 @@
 import { PostgresEventStore, ProjectionRunner } from '@archipelago/platform-event-store';
-import { Messaging, type TransportKind } from '@archipelago/platform-messaging';
+import { CATALOG_STOCK_RESERVATIONS_TOPIC, ORDERING_STOCK_COMMANDS_TOPIC } from '@archipelago/commerce-contracts';
+import { Messaging, type MessageHandler, type Subscription, type TransportKind } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createCatalogDataSource, poolOf } from './catalog.data-source.js';
 import { ProductEventStoreRepository } from './product.event-store.repository.js';
 import { ProductListProjection, ProductListReadModel } from './product-list.projection.js';
+import { CATALOG_CONSUMER_GROUP, ReservationEventStoreRepository } from './reservation.event-store.repository.js';
 
 export interface CatalogInfrastructureConfig {
   readonly databaseUrl: string;
@@ -19,7 +21,7 @@ export interface CatalogInfrastructureConfig {
 /**
  * Everything the catalog's adapters stand on, opened once per process: the TypeORM data source
  * (and its pg pool), the event store, messaging (outbox + relay for Kafka) and the product list
- * projection runner. `start()` connects and starts the background loops; `close()` stops them.
+ * projection runner, and the reservations of orders. `start()` connects and starts the background loops; `close()` stops them.
  */
 export class CatalogInfrastructure {
   readonly dataSource: DataSource;
@@ -28,6 +30,7 @@ export class CatalogInfrastructure {
   readonly messaging: Messaging;
   readonly projectionRunner: ProjectionRunner;
   readonly repository: ProductEventStoreRepository;
+  readonly reservations: ReservationEventStoreRepository;
   readonly readModel: ProductListReadModel;
 
   /** Opens the database (TypeORM creates its pool on initialize) and builds the adapters; starts nothing. */
@@ -59,6 +62,7 @@ export class CatalogInfrastructure {
       onError: config.onError,
     });
     this.repository = new ProductEventStoreRepository(this.pool, this.store, this.messaging);
+    this.reservations = new ReservationEventStoreRepository(this.pool, this.store, this.messaging);
     this.readModel = new ProductListReadModel(this.dataSource, this.projectionRunner);
   }
 
@@ -66,6 +70,18 @@ export class CatalogInfrastructure {
   async start(): Promise<void> {
     await this.messaging.start();
     this.projectionRunner.start();
+  }
+
+  /**
+   * Subscribes consumer group `commerce.catalog` to ordering's stock commands
+   * (`commerce.ordering.stock-commands.v1`), handing each message to `handler` (which must be
+   * idempotent: the reservation use cases record the message in the inbox). With kafka, also
+   * creates the reply topic `commerce.catalog.stock-reservations.v1`. `group` is for tests that
+   * share one broker between several catalogs.
+   */
+  async subscribeStockCommands(handler: MessageHandler, group = CATALOG_CONSUMER_GROUP): Promise<Subscription> {
+    await this.messaging.ensureTopics([ORDERING_STOCK_COMMANDS_TOPIC, CATALOG_STOCK_RESERVATIONS_TOPIC]);
+    return this.messaging.subscribe(group, [ORDERING_STOCK_COMMANDS_TOPIC], handler);
   }
 
   async close(): Promise<void> {

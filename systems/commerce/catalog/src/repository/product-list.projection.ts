@@ -1,4 +1,9 @@
-import { type Projection, ProjectionRunner, type RecordedEvent, type SqlClient } from '@archipelago/platform-event-store';
+import {
+  type Projection,
+  ProjectionRunner,
+  type RecordedEvent,
+  type SqlClient,
+} from '@archipelago/platform-event-store';
 import { In, type DataSource, type Repository } from 'typeorm';
 import type { ProductEvent } from '../entity/product/product.events.js';
 import {
@@ -11,7 +16,7 @@ import { ProductRecord } from './product.record.js';
 
 /**
  * The `product_list` projection: one row per product, written in the same transaction as the
- * projection checkpoint. `seq` is the global position of the ProductCreated event, so a rebuild
+ * projection checkpoint. `available` = `stock − reserved` (units held for orders are not for sale). `seq` is the global position of the ProductCreated event, so a rebuild
  * reproduces the same order and cursors stay valid.
  */
 export class ProductListProjection implements Projection {
@@ -26,17 +31,38 @@ export class ProductListProjection implements Projection {
       case 'ProductCreated': {
         const d = event.data;
         await client.query(
-          `INSERT INTO ${table} (id, seq, sku, name, price_amount, price_currency, available, version, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (id) DO NOTHING`,
-          [d.productId, recorded.globalPosition, d.sku, d.name, d.price.amount, d.price.currency, d.initialStock, recorded.streamVersion, d.at],
+          `INSERT INTO ${table} (id, seq, sku, name, price_amount, price_currency, available, stock, reserved, version, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8, $9, $9) ON CONFLICT (id) DO NOTHING`,
+          [
+            d.productId,
+            recorded.globalPosition,
+            d.sku,
+            d.name,
+            d.price.amount,
+            d.price.currency,
+            d.initialStock,
+            recorded.streamVersion,
+            d.at,
+          ],
         );
         return;
       }
       case 'StockAdjusted': {
         const d = event.data;
         await client.query(
-          `UPDATE ${table} SET available = $2, version = $3, updated_at = $4 WHERE id = $1 AND version < $3`,
+          `UPDATE ${table} SET stock = $2::int, available = $2::int - reserved, version = $3, updated_at = $4 WHERE id = $1 AND version < $3`,
           [d.productId, d.stock, recorded.streamVersion, d.at],
+        );
+        return;
+      }
+      case 'UnitsReserved':
+      case 'UnitsReleased':
+      case 'UnitsCommitted': {
+        // The events carry the resulting levels: set them (idempotent, order-safe with the version guard).
+        const d = event.data;
+        await client.query(
+          `UPDATE ${table} SET stock = $2::int, reserved = $3::int, available = $2::int - $3::int, version = $4, updated_at = $5 WHERE id = $1 AND version < $4`,
+          [d.productId, d.stock, d.reserved, recorded.streamVersion, d.at],
         );
         return;
       }
@@ -86,7 +112,10 @@ export class ProductListReadModel implements ProductReadModelPort {
   }
 
   async list(limit: number, cursor?: string): Promise<ProductPage> {
-    const query = this.records.createQueryBuilder('p').orderBy('p.seq', 'ASC').take(limit + 1);
+    const query = this.records
+      .createQueryBuilder('p')
+      .orderBy('p.seq', 'ASC')
+      .take(limit + 1);
     if (cursor) query.where('p.seq > :after', { after: decodeCursor(cursor) });
     const rows = await query.getMany();
     const page = rows.slice(0, limit);

@@ -4,23 +4,30 @@ import type { ProductEvent } from '../entity/product/product.events.js';
 
 /**
  * Maps domain events to the integration events other services may rely on (the published
- * language in commerce-contracts). Domain events stay private to the service.
+ * language in commerce-contracts). Domain events stay private to the service; reservation
+ * movements publish nothing here.
  */
 export function toIntegrationEvents(events: readonly ProductEvent[], traceparent?: string): OutgoingMessage[] {
-  return events.map((event) => {
+  return events.flatMap((event): OutgoingMessage[] => {
     switch (event.type) {
       case 'ProductCreated': {
         const { productId, sku, name, price, initialStock, at } = event.data;
         const payload: ProductCreatedV1 = { productId, sku, name, price, initialStock, occurredAt: at };
         const { topic, type } = CATALOG_EVENTS.ProductCreatedV1;
-        return { topic, type, key: productId, payload, traceparent };
+        return [{ topic, type, key: productId, payload, traceparent }];
       }
       case 'StockAdjusted': {
         const { productId, delta, reason, stock, at } = event.data;
         const payload: StockAdjustedV1 = { productId, delta, reason, stock, occurredAt: at };
         const { topic, type } = CATALOG_EVENTS.StockAdjustedV1;
-        return { topic, type, key: productId, payload, traceparent };
+        return [{ topic, type, key: productId, payload, traceparent }];
       }
+      // Units held, released or sold for an order stay private: ordering learns of them from the
+      // reservation replies (commerce.catalog.stock-reservations.v1), keyed by order.
+      case 'UnitsReserved':
+      case 'UnitsReleased':
+      case 'UnitsCommitted':
+        return [];
     }
   });
 }

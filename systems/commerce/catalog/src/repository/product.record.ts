@@ -24,8 +24,17 @@ export class ProductRecord {
   @Column('char', { name: 'price_currency', length: 3 })
   priceCurrency!: string;
 
+  /** Units that can be sold now: `stock − reserved`. */
   @Column('integer')
   available!: number;
+
+  /** Units on hand. */
+  @Column('integer')
+  stock!: number;
+
+  /** Units held for orders (reserved, neither released nor committed). */
+  @Column('integer')
+  reserved!: number;
 
   @Column('integer')
   version!: number;

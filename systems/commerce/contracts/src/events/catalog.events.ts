@@ -2,13 +2,17 @@ import { z } from 'zod';
 
 /**
  * Integration events published by commerce/catalog (its published language). Topic names follow
- * `<system>.<service>.<event-name>.v<major>`; key = product id; CloudEvents `type` =
+ * `<system>.<service>.<event-name>.v<major>`; key = product id (order id for the stock-reservation
+ * replies); CloudEvents `type` =
  * `archipelago.commerce.catalog.<Name>`. A breaking change gets a new major (new topic); additive
  * optional fields keep the major.
  */
 export const moneySchema = z.object({
   amount: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('minor units'),
-  currency: z.string().regex(/^[A-Z]{3}$/).describe('ISO 4217'),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .describe('ISO 4217'),
 });
 
 export const productCreatedV1Schema = z.object({
@@ -31,6 +35,44 @@ export const stockAdjustedV1Schema = z.object({
 });
 export type StockAdjustedV1 = z.infer<typeof stockAdjustedV1Schema>;
 
+// ---- replies to ordering's stock commands (docs/systems/commerce-saga-contract.md) ----
+// Topic commerce.catalog.stock-reservations.v1, key = orderId, consumer group commerce.ordering.
+
+/** Topic of catalog's replies to `commerce.ordering.stock-commands.v1` (key = order id). */
+export const CATALOG_STOCK_RESERVATIONS_TOPIC = 'commerce.catalog.stock-reservations.v1';
+
+/** One reserved order line: a product and a whole number of units (≥ 1). */
+export const reservedLineSchema = z.object({
+  productId: z.string().min(1),
+  quantity: z.number().int().min(1),
+});
+
+/** Every line of the order is held for it (all-or-nothing); sent again for a repeated reserve. */
+export const stockReservedV1Schema = z.object({
+  orderId: z.string().min(1),
+  lines: z.array(reservedLineSchema),
+});
+export type StockReservedV1 = z.infer<typeof stockReservedV1Schema>;
+
+/**
+ * Nothing was reserved: `unknown_product` (`productIds` = the unknown ones), `out_of_stock`
+ * (`productIds` = the ones short of units) or `cancelled` (a release for the order came first).
+ */
+export const stockReservationRejectedV1Schema = z.object({
+  orderId: z.string().min(1),
+  reason: z.enum(['out_of_stock', 'unknown_product', 'cancelled']),
+  productIds: z.array(z.string()),
+});
+export type StockReservationRejectedV1 = z.infer<typeof stockReservationRejectedV1Schema>;
+
+/** The order holds no units any more (released now, before, or never reserved). */
+export const stockReleasedV1Schema = z.object({ orderId: z.string().min(1) });
+export type StockReleasedV1 = z.infer<typeof stockReleasedV1Schema>;
+
+/** The order's reserved units are sold: they left stock for good. */
+export const stockCommittedV1Schema = z.object({ orderId: z.string().min(1) });
+export type StockCommittedV1 = z.infer<typeof stockCommittedV1Schema>;
+
 /** Topic and CloudEvents type of each catalog integration event. */
 export const CATALOG_EVENTS = {
   ProductCreatedV1: {
@@ -42,5 +84,25 @@ export const CATALOG_EVENTS = {
     topic: 'commerce.catalog.stock-adjusted.v1',
     type: 'archipelago.commerce.catalog.StockAdjustedV1',
     schema: stockAdjustedV1Schema,
+  },
+  StockReservedV1: {
+    topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
+    type: 'archipelago.commerce.catalog.StockReservedV1',
+    schema: stockReservedV1Schema,
+  },
+  StockReservationRejectedV1: {
+    topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
+    type: 'archipelago.commerce.catalog.StockReservationRejectedV1',
+    schema: stockReservationRejectedV1Schema,
+  },
+  StockReleasedV1: {
+    topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
+    type: 'archipelago.commerce.catalog.StockReleasedV1',
+    schema: stockReleasedV1Schema,
+  },
+  StockCommittedV1: {
+    topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
+    type: 'archipelago.commerce.catalog.StockCommittedV1',
+    schema: stockCommittedV1Schema,
   },
 } as const;

@@ -3,11 +3,21 @@ import { assertMoney, type Money } from '../money.js';
 import {
   InsufficientStockError,
   InvalidProductCommandError,
+  OutOfStockError,
   ProductAlreadyExistsError,
   ProductNotFoundError,
 } from './product.errors.js';
 import type { ProductEvent } from './product.events.js';
-import { initialProductState, type ProductState } from './product.state.js';
+import { availableUnits, initialProductState, type ProductState } from './product.state.js';
+
+/** Data of the commands that move an order's units on one product. */
+interface UnitsCommandData {
+  readonly productId: string;
+  readonly orderId: string;
+  /** Units (≥ 1); release and commit move what the order holds, whatever is given here. */
+  readonly quantity: number;
+  readonly now: string;
+}
 
 /** Commands of the Product aggregate. `now` (ISO 8601) and `currency` come from outside: decide stays pure. */
 export type ProductCommand =
@@ -25,12 +35,28 @@ export type ProductCommand =
     }
   | {
       readonly type: 'AdjustStock';
-      readonly data: { readonly productId: string; readonly delta: number; readonly reason: string; readonly now: string };
-    };
+      readonly data: {
+        readonly productId: string;
+        readonly delta: number;
+        readonly reason: string;
+        readonly now: string;
+      };
+    }
+  | UnitsCommand;
+
+/** The Product commands that hold, give back or sell an order's units. */
+export type UnitsCommand = {
+  readonly type: 'ReserveUnits' | 'ReleaseUnits' | 'CommitUnits';
+  readonly data: UnitsCommandData;
+};
 
 /**
  * Decides the events of a Product command.
- * @throws ProductAlreadyExistsError, ProductNotFoundError, InsufficientStockError,
+ * - AdjustStock: `stock + delta ≥ reserved` (available never negative).
+ * - ReserveUnits: holds `quantity ≤ available` units for the order; nothing when it already holds some.
+ * - ReleaseUnits / CommitUnits: give back / sell what the order holds; nothing when it holds none
+ *   (so a repeated command changes nothing).
+ * @throws ProductAlreadyExistsError, ProductNotFoundError, InsufficientStockError, OutOfStockError,
  *   InvalidProductCommandError, CurrencyMismatchError, InvalidMoneyError
  */
 export function decideProduct(command: ProductCommand, state: ProductState): ProductEvent[] {
@@ -51,23 +77,78 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
     case 'AdjustStock': {
       const { productId, delta, reason, now } = command.data;
       if (state.status === 'absent') throw new ProductNotFoundError(productId);
-      if (!Number.isSafeInteger(delta) || delta === 0) throw new InvalidProductCommandError('delta must be a non-zero integer');
+      if (!Number.isSafeInteger(delta) || delta === 0)
+        throw new InvalidProductCommandError('delta must be a non-zero integer');
       const stock = state.stock + delta;
-      if (stock < 0) throw new InsufficientStockError(productId, state.stock, delta);
+      if (stock < state.reserved) throw new InsufficientStockError(productId, state.stock, delta, state.reserved);
       return [{ type: 'StockAdjusted', data: { productId, delta, reason, stock, at: now } }];
+    }
+    case 'ReserveUnits': {
+      const { productId, orderId, quantity, now } = command.data;
+      if (state.status === 'absent') throw new ProductNotFoundError(productId);
+      if (!Number.isSafeInteger(quantity) || quantity < 1)
+        throw new InvalidProductCommandError('quantity must be an integer ≥ 1');
+      if (state.reservations[orderId] !== undefined) return [];
+      if (quantity > availableUnits(state)) throw new OutOfStockError(productId, availableUnits(state), quantity);
+      const data = { productId, orderId, quantity, stock: state.stock, reserved: state.reserved + quantity, at: now };
+      return [{ type: 'UnitsReserved', data }];
+    }
+    case 'ReleaseUnits':
+    case 'CommitUnits': {
+      const { productId, orderId, now } = command.data;
+      if (state.status === 'absent') throw new ProductNotFoundError(productId);
+      const held = state.reservations[orderId];
+      if (held === undefined) return [];
+      const reserved = state.reserved - held;
+      if (command.type === 'ReleaseUnits') {
+        return [
+          {
+            type: 'UnitsReleased',
+            data: { productId, orderId, quantity: held, stock: state.stock, reserved, at: now },
+          },
+        ];
+      }
+      return [
+        {
+          type: 'UnitsCommitted',
+          data: { productId, orderId, quantity: held, stock: state.stock - held, reserved, at: now },
+        },
+      ];
     }
   }
 }
 
 /** Folds one Product event into the state. */
 export function evolveProduct(state: ProductState, event: ProductEvent): ProductState {
+  if (event.type === 'ProductCreated') {
+    const { productId, sku, name, price, initialStock, at } = event.data;
+    return {
+      status: 'active',
+      id: productId,
+      sku,
+      name,
+      price,
+      stock: initialStock,
+      reserved: 0,
+      reservations: {},
+      createdAt: at,
+      updatedAt: at,
+    };
+  }
+  if (state.status !== 'active') return state;
   switch (event.type) {
-    case 'ProductCreated': {
-      const { productId, sku, name, price, initialStock, at } = event.data;
-      return { status: 'active', id: productId, sku, name, price, stock: initialStock, createdAt: at, updatedAt: at };
-    }
     case 'StockAdjusted':
-      return state.status === 'active' ? { ...state, stock: event.data.stock, updatedAt: event.data.at } : state;
+      return { ...state, stock: event.data.stock, updatedAt: event.data.at };
+    case 'UnitsReserved': {
+      const { orderId, quantity, stock, reserved, at } = event.data;
+      return { ...state, stock, reserved, reservations: { ...state.reservations, [orderId]: quantity }, updatedAt: at };
+    }
+    case 'UnitsReleased':
+    case 'UnitsCommitted': {
+      const { orderId, stock, reserved, at } = event.data;
+      const { [orderId]: _gone, ...reservations } = state.reservations;
+      return { ...state, stock, reserved, reservations, updatedAt: at };
+    }
   }
 }
 

@@ -1,14 +1,16 @@
 import { deciderSpec } from '@archipelago/testing-decider';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CurrencyMismatchError, InvalidMoneyError } from '../money.js';
 import { productDecider, type ProductCommand } from './product.decider.js';
 import {
   InsufficientStockError,
   InvalidProductCommandError,
+  OutOfStockError,
   ProductAlreadyExistsError,
   ProductNotFoundError,
 } from './product.errors.js';
-import type { ProductCreated } from './product.events.js';
+import type { ProductCreated, ProductEvent } from './product.events.js';
+import { availableUnits } from './product.state.js';
 
 const spec = deciderSpec(productDecider);
 const now = '2026-11-21T10:00:00.000Z';
@@ -44,4 +46,73 @@ describe('Product decider', () => {
       .given([created, { type: 'StockAdjusted', data: { productId: 'p1', delta: 10, reason: 'delivery', stock: 15, at: now } }])
       .when(adjust(-15))
       .then([{ type: 'StockAdjusted', data: { productId: 'p1', delta: -15, reason: 'count', stock: 0, at: now } }]));
+});
+
+describe('Product decider with reservations (available = stock − reserved)', () => {
+  const units = (type: 'ReserveUnits' | 'ReleaseUnits' | 'CommitUnits', orderId: string, quantity: number): ProductCommand => ({
+    type,
+    data: { productId: 'p1', orderId, quantity, now },
+  });
+  const movement = (orderId: string, quantity: number, stock: number, reserved: number) => ({
+    productId: 'p1',
+    orderId,
+    quantity,
+    stock,
+    reserved,
+    at: now,
+  });
+  const reservedA: ProductEvent = { type: 'UnitsReserved', data: movement('A', 3, 5, 3) };
+
+  it('holds units for an order, keeping them in stock', () =>
+    spec.given([created]).when(units('ReserveUnits', 'A', 3)).then([reservedA]));
+  it('refuses to hold more units than are available (reserved units are not available)', () =>
+    spec.given([created, reservedA]).when(units('ReserveUnits', 'B', 3)).thenThrows(OutOfStockError));
+  it('holds the last available units', () =>
+    spec
+      .given([created, reservedA])
+      .when(units('ReserveUnits', 'B', 2))
+      .then([{ type: 'UnitsReserved', data: movement('B', 2, 5, 5) }]));
+  it('does not hold units twice for the same order', () =>
+    spec.given([created, reservedA]).when(units('ReserveUnits', 'A', 3)).then([]));
+  it('refuses to hold units of a product that does not exist', () =>
+    spec.given([]).when(units('ReserveUnits', 'A', 1)).thenThrows(ProductNotFoundError));
+  it('refuses a quantity below one', () =>
+    spec.given([created]).when(units('ReserveUnits', 'A', 0)).thenThrows(InvalidProductCommandError));
+  it("releases what the order holds, whatever quantity the command names", () =>
+    spec
+      .given([created, reservedA])
+      .when(units('ReleaseUnits', 'A', 1))
+      .then([{ type: 'UnitsReleased', data: movement('A', 3, 5, 0) }]));
+  it('releases nothing for an order that holds nothing (repeat or never reserved)', () => {
+    spec.given([created]).when(units('ReleaseUnits', 'A', 3)).then([]);
+    spec
+      .given([created, reservedA, { type: 'UnitsReleased', data: movement('A', 3, 5, 0) }])
+      .when(units('ReleaseUnits', 'A', 3))
+      .then([]);
+  });
+  it('commits the held units: they leave stock and the reserved count', () =>
+    spec
+      .given([created, reservedA])
+      .when(units('CommitUnits', 'A', 3))
+      .then([{ type: 'UnitsCommitted', data: movement('A', 3, 2, 0) }]));
+  it('commits nothing twice', () =>
+    spec
+      .given([created, reservedA, { type: 'UnitsCommitted', data: movement('A', 3, 2, 0) }])
+      .when(units('CommitUnits', 'A', 3))
+      .then([]));
+  it('refuses an adjustment that would leave fewer units than reserved', () =>
+    spec.given([created, reservedA]).when(adjust(-3)).thenThrows(InsufficientStockError));
+  it('allows an adjustment down to the reserved units (available 0)', () =>
+    spec
+      .given([created, reservedA])
+      .when(adjust(-2))
+      .then([{ type: 'StockAdjusted', data: { productId: 'p1', delta: -2, reason: 'count', stock: 3, at: now } }]));
+  it('folds reservations into availability', () => {
+    const state = [created, reservedA, { type: 'UnitsReserved', data: movement('B', 1, 5, 4) } as ProductEvent].reduce(
+      productDecider.evolve,
+      productDecider.initialState(),
+    );
+    if (state.status !== 'active') throw new Error('expected an active product');
+    expect([state.stock, state.reserved, availableUnits(state), state.reservations]).toEqual([5, 4, 1, { A: 3, B: 1 }]);
+  });
 });

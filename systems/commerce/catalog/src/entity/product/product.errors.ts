@@ -24,11 +24,31 @@ export class DuplicateSkuError extends DomainError {
   }
 }
 
-/** The adjustment would take stock below zero. */
+/**
+ * The adjustment would take stock below the units held for orders (below zero when none are
+ * held): `available = stock − reserved` must never go negative.
+ */
 export class InsufficientStockError extends DomainError {
   readonly code = 'PRODUCT.INSUFFICIENT_STOCK';
-  constructor(productId: string, stock: number, delta: number) {
-    super(`Stock of ${productId} is ${stock}; an adjustment of ${delta} would go below zero`, { productId, stock, delta });
+  constructor(productId: string, stock: number, delta: number, reserved = 0) {
+    super(
+      reserved > 0
+        ? `Stock of ${productId} is ${stock} with ${reserved} reserved; an adjustment of ${delta} would leave fewer units than reserved`
+        : `Stock of ${productId} is ${stock}; an adjustment of ${delta} would go below zero`,
+      { productId, stock, delta, reserved },
+    );
+  }
+}
+
+/** Fewer units are available (stock − reserved) than an order asks to reserve. */
+export class OutOfStockError extends DomainError {
+  readonly code = 'PRODUCT.OUT_OF_STOCK';
+  constructor(productId: string, available: number, quantity: number) {
+    super(`Product ${productId} has ${available} units available; ${quantity} were asked for`, {
+      productId,
+      available,
+      quantity,
+    });
   }
 }
 

@@ -26,5 +26,38 @@ export interface StockAdjusted {
   };
 }
 
+/**
+ * Units moved for an order (`quantity` ≥ 1). `stock` and `reserved` are the product's resulting
+ * levels, so readers (the list projection) set them instead of re-adding deltas.
+ */
+interface UnitsMovement {
+  readonly productId: string;
+  readonly orderId: string;
+  readonly quantity: number;
+  /** Units on hand after the event. */
+  readonly stock: number;
+  /** Units held for orders after the event. */
+  readonly reserved: number;
+  readonly at: string;
+}
+
+/** `quantity` units are held for order `orderId`: no longer available, still in stock. */
+export interface UnitsReserved {
+  readonly type: 'UnitsReserved';
+  readonly data: UnitsMovement;
+}
+
+/** The units held for order `orderId` are available again. */
+export interface UnitsReleased {
+  readonly type: 'UnitsReleased';
+  readonly data: UnitsMovement;
+}
+
+/** The units held for order `orderId` are sold: they leave stock and the reserved count. */
+export interface UnitsCommitted {
+  readonly type: 'UnitsCommitted';
+  readonly data: UnitsMovement;
+}
+
 /** Every domain event of the Product aggregate. */
-export type ProductEvent = ProductCreated | StockAdjusted;
+export type ProductEvent = ProductCreated | StockAdjusted | UnitsReserved | UnitsReleased | UnitsCommitted;

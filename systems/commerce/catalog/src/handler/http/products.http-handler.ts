@@ -1,10 +1,18 @@
 import { Public, Roles } from '@archipelago/platform-auth';
 import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiProblemResponses, ApiZodBody, ApiZodResponse, currentRequestContext, ZodBody, ZodParams, ZodQuery } from '@archipelago/platform-service';
+import {
+  ApiProblemResponses,
+  ApiZodBody,
+  ApiZodResponse,
+  currentRequestContext,
+  ZodBody,
+  ZodParams,
+  ZodQuery,
+} from '@archipelago/platform-service';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { ProductState } from '../../entity/product/product.state.js';
+import { availableUnits, type ProductState } from '../../entity/product/product.state.js';
 import { AdjustStockCommand } from '../../use-case/adjust-stock/adjust-stock.command.js';
 import { CreateProductCommand } from '../../use-case/create-product/create-product.command.js';
 import { GetProductQuery } from '../../use-case/get-product/get-product.query.js';
@@ -25,7 +33,13 @@ import {
 
 type ActiveProduct = Extract<ProductState, { status: 'active' }>;
 
-const toDto = (p: ActiveProduct): ProductDto => ({ id: p.id, sku: p.sku, name: p.name, price: p.price, available: p.stock });
+const toDto = (p: ActiveProduct): ProductDto => ({
+  id: p.id,
+  sku: p.sku,
+  name: p.name,
+  price: p.price,
+  available: availableUnits(p),
+});
 
 /** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
 function commandContext(): CommandContext {
@@ -58,7 +72,10 @@ export class ProductsHttpHandler {
   @ApiZodBody(createProductBody)
   @ApiZodResponse(201, productDto, 'Created; Location names the product')
   @ApiProblemResponses(400, 401, 403, 409, 422)
-  async create(@ZodBody(createProductBody) body: CreateProductBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<ProductDto> {
+  async create(
+    @ZodBody(createProductBody) body: CreateProductBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProductDto> {
     const product: ActiveProduct = await this.commands.execute(new CreateProductCommand(body, commandContext()));
     reply.header('Location', `/commerce/v1/products/${product.id}`);
     return toDto(product);
@@ -90,12 +107,19 @@ export class ProductsHttpHandler {
   @Post(':id/stock-adjustments')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Adjust stock by a non-zero delta' })
+  @ApiOperation({
+    summary: 'Adjust stock by a non-zero delta; 409 when stock would fall below the units reserved for orders',
+  })
   @ApiZodBody(stockAdjustmentBody)
   @ApiZodResponse(200, productDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
-  async adjust(@ZodParams(productIdParams) params: { id: string }, @ZodBody(stockAdjustmentBody) body: StockAdjustmentBody): Promise<ProductDto> {
-    const { state } = await this.commands.execute(new AdjustStockCommand(params.id, body.delta, body.reason, commandContext()));
+  async adjust(
+    @ZodParams(productIdParams) params: { id: string },
+    @ZodBody(stockAdjustmentBody) body: StockAdjustmentBody,
+  ): Promise<ProductDto> {
+    const { state } = await this.commands.execute(
+      new AdjustStockCommand(params.id, body.delta, body.reason, commandContext()),
+    );
     return toDto(state as ActiveProduct);
   }
 }

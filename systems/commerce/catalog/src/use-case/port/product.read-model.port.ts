@@ -1,6 +1,6 @@
 import type { Money } from '../../entity/money.js';
 
-/** A product as clients read it. `available` = units on hand that can be sold. */
+/** A product as clients read it. `available` = units that can be sold: stock − units reserved for orders. */
 export interface ProductView {
   readonly id: string;
   readonly sku: string;

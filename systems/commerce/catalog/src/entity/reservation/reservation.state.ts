@@ -1,0 +1,24 @@
+import type { RejectionReason, ReservationLine } from './reservation.events.js';
+
+/**
+ * State of an order's reservation: `none → reserved → committed | released`, `none → rejected`,
+ * `none → released` (tombstone, `lines` empty). `committed`, `released` and `rejected` are final.
+ */
+export type ReservationState =
+  | { readonly status: 'none' }
+  | { readonly status: 'reserved'; readonly orderId: string; readonly lines: readonly ReservationLine[] }
+  | { readonly status: 'committed'; readonly orderId: string; readonly lines: readonly ReservationLine[] }
+  | {
+      readonly status: 'released';
+      readonly orderId: string;
+      readonly lines: readonly ReservationLine[];
+      readonly reason: string;
+    }
+  | {
+      readonly status: 'rejected';
+      readonly orderId: string;
+      readonly reason: RejectionReason;
+      readonly productIds: readonly string[];
+    };
+
+export const initialReservationState = (): ReservationState => ({ status: 'none' });

@@ -1,0 +1,30 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { handleReservationCommand, type ReservationOutcome } from '../handle-reservation-command.js';
+import { PRODUCT_READ_MODEL, type ProductReadModelPort } from '../port/product.read-model.port.js';
+import { PRODUCT_REPOSITORY, type ProductRepositoryPort } from '../port/product.repository.port.js';
+import { RESERVATION_REPOSITORY, type ReservationRepositoryPort } from '../port/reservation.repository.port.js';
+import { CommitStockCommand } from './commit-stock.command.js';
+
+/**
+ * Turns an order's reserved units into sold units (they leave stock) and answers StockCommittedV1.
+ * Idempotent per order id (aggregate state) and per message (inbox).
+ */
+@CommandHandler(CommitStockCommand)
+export class CommitStockUseCase implements ICommandHandler<CommitStockCommand, ReservationOutcome> {
+  constructor(
+    @Inject(RESERVATION_REPOSITORY) private readonly reservations: ReservationRepositoryPort,
+    @Inject(PRODUCT_REPOSITORY) private readonly products: ProductRepositoryPort,
+    @Inject(PRODUCT_READ_MODEL) private readonly readModel: ProductReadModelPort,
+  ) {}
+
+  execute(command: CommitStockCommand): Promise<ReservationOutcome> {
+    const { orderId } = command;
+    return handleReservationCommand(
+      { reservations: this.reservations, products: this.products, readModel: this.readModel },
+      { type: 'CommitStock', data: { orderId, now: new Date().toISOString() } },
+      command.delivery,
+      command.context,
+    );
+  }
+}

@@ -1,0 +1,147 @@
+import type { Decider } from '@archipelago/util-decider';
+import type { Money } from '../money.js';
+import { OrderAlreadyExistsError, OrderNotCancellableError, OrderNotFoundError } from './order.errors.js';
+import type { OrderEvent } from './order.events.js';
+import { initialOrderState, type OrderState, type PlacedOrderState } from './order.state.js';
+import { decidePlacement, type PlaceOrderInput } from './place-order.decision.js';
+
+type Cmd<Type extends string, Data> = { readonly type: Type; readonly data: Data & { readonly orderId: string; readonly now: string } };
+
+/**
+ * Commands of the Order aggregate, which is also the saga's process manager: placement, cancel
+ * (by the customer or the timeout) and one command per reply of catalog and payments.
+ * `now` (ISO 8601) comes from outside: decide stays pure.
+ */
+export type OrderCommand =
+  | { readonly type: 'PlaceOrder'; readonly data: PlaceOrderInput }
+  | Cmd<'CancelOrder', { readonly reason: 'cancelled_by_customer' | 'timeout' }>
+  | Cmd<'RecordStockReserved', object>
+  | Cmd<'RecordStockReservationRejected', { readonly reason: string; readonly productIds: readonly string[] }>
+  | Cmd<'RecordPaymentCaptured', { readonly transactionId: string; readonly amount: Money }>
+  | Cmd<'RecordPaymentDeclined', { readonly reason: string }>
+  | Cmd<'RecordStockCommitted', object>
+  | Cmd<'RecordStockReleased', object>
+  | Cmd<'RecordPaymentRefunded', { readonly transactionId: string }>;
+
+const awaiting = (state: PlacedOrderState, step: PlacedOrderState['step']) => state.status === 'pending' && state.step === step;
+
+/**
+ * Decides the events of an Order command. Replies are applied only in the state that expects
+ * them; a duplicate or late reply decides nothing, except a late success after cancellation,
+ * which sends its compensation again (once per reply kind). A reply for an unknown order is ignored.
+ * @throws OrderAlreadyExistsError, OrderNotFoundError, OrderNotCancellableError, and the placement errors
+ */
+export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
+  if (command.type === 'PlaceOrder') {
+    if (state.status !== 'absent') throw new OrderAlreadyExistsError(command.data.orderId);
+    return [decidePlacement(command.data)];
+  }
+  const { orderId, now: at } = command.data;
+  if (state.status === 'absent') {
+    if (command.type === 'CancelOrder') throw new OrderNotFoundError(orderId);
+    return [];
+  }
+  const { customerId } = state;
+  switch (command.type) {
+    case 'CancelOrder': {
+      const { reason } = command.data;
+      const cancellable = awaiting(state, 'awaiting_stock') || awaiting(state, 'awaiting_payment');
+      if (reason === 'timeout' && (!cancellable || Date.parse(at) < Date.parse(state.deadline))) return [];
+      if (!cancellable) throw new OrderNotCancellableError(orderId, state.status === 'pending' ? 'being confirmed' : state.status);
+      const refund = state.step === 'awaiting_payment' ? state.total : null;
+      return [{ type: 'OrderCancelled', data: { orderId, customerId, reason, releaseStock: true, refund, at } }];
+    }
+    case 'RecordStockReserved':
+      if (awaiting(state, 'awaiting_stock')) return [{ type: 'StockReserved', data: { orderId, customerId, amount: state.total, at } }];
+      if (state.status === 'cancelled' && !state.lateCompensated.includes('StockReserved')) {
+        return [{ type: 'LateReplyCompensated', data: { orderId, customerId, reply: 'StockReserved', compensation: { type: 'ReleaseStock' }, at } }];
+      }
+      return [];
+    case 'RecordStockReservationRejected': {
+      if (!awaiting(state, 'awaiting_stock')) return [];
+      const { reason, productIds } = command.data;
+      return [
+        { type: 'StockReservationRejected', data: { orderId, reason, productIds, at } },
+        { type: 'OrderCancelled', data: { orderId, customerId, reason: 'out_of_stock', releaseStock: false, refund: null, at } },
+      ];
+    }
+    case 'RecordPaymentCaptured': {
+      const { transactionId, amount } = command.data;
+      if (awaiting(state, 'awaiting_payment')) return [{ type: 'PaymentCaptured', data: { orderId, transactionId, amount, at } }];
+      if (state.status === 'cancelled' && !state.lateCompensated.includes('PaymentCaptured')) {
+        const compensation = { type: 'RefundPayment' as const, amount };
+        return [{ type: 'LateReplyCompensated', data: { orderId, customerId, reply: 'PaymentCaptured', compensation, at } }];
+      }
+      return [];
+    }
+    case 'RecordPaymentDeclined':
+      if (!awaiting(state, 'awaiting_payment')) return [];
+      return [
+        { type: 'PaymentDeclined', data: { orderId, reason: command.data.reason, at } },
+        { type: 'OrderCancelled', data: { orderId, customerId, reason: 'payment_declined', releaseStock: true, refund: null, at } },
+      ];
+    case 'RecordStockCommitted':
+      if (!awaiting(state, 'awaiting_commit')) return [];
+      return [
+        { type: 'StockCommitted', data: { orderId, at } },
+        { type: 'OrderConfirmed', data: { orderId, at } },
+      ];
+    case 'RecordStockReleased':
+      return state.status === 'cancelled' && !state.stockReleased ? [{ type: 'StockReleased', data: { orderId, at } }] : [];
+    case 'RecordPaymentRefunded': {
+      if (state.status !== 'cancelled' || state.paymentRefunded) return [];
+      return [{ type: 'PaymentRefunded', data: { orderId, transactionId: command.data.transactionId, at } }];
+    }
+  }
+}
+
+/** Folds one Order event into the state. */
+export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
+  if (event.type === 'OrderPlaced') {
+    const { orderId, customerId, items, total, placedAt, deadline } = event.data;
+    return {
+      status: 'pending',
+      id: orderId,
+      customerId,
+      items,
+      total,
+      step: 'awaiting_stock',
+      cancellationReason: null,
+      createdAt: placedAt,
+      updatedAt: placedAt,
+      deadline,
+      stockReleased: false,
+      paymentRefunded: false,
+      lateCompensated: [],
+    };
+  }
+  if (state.status === 'absent') return state;
+  // Acknowledgements and late replies after cancellation are saga bookkeeping: the order itself does not change.
+  const bookkeeping = event.type === 'StockReleased' || event.type === 'PaymentRefunded' || event.type === 'LateReplyCompensated';
+  const next = bookkeeping ? state : { ...state, updatedAt: event.data.at };
+  switch (event.type) {
+    case 'StockReserved':
+      return { ...next, step: 'awaiting_payment' };
+    case 'PaymentCaptured':
+      return { ...next, step: 'awaiting_commit' };
+    case 'OrderConfirmed':
+      return { ...next, status: 'confirmed', step: 'finished' };
+    case 'OrderCancelled':
+      return { ...next, status: 'cancelled', step: 'finished', cancellationReason: event.data.reason };
+    case 'StockReleased':
+      return { ...next, stockReleased: true };
+    case 'PaymentRefunded':
+      return { ...next, paymentRefunded: true };
+    case 'LateReplyCompensated':
+      return { ...next, lateCompensated: [...state.lateCompensated, event.data.reply] };
+    default:
+      return next;
+  }
+}
+
+/** The Order decider (Emmett-style `decide`/`evolve`/`initialState`). */
+export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
+  decide: decideOrder,
+  evolve: evolveOrder,
+  initialState: initialOrderState,
+};

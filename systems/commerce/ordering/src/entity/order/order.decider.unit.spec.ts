@@ -1,0 +1,196 @@
+import { deciderSpec } from '@archipelago/testing-decider';
+import { fold } from '@archipelago/util-decider';
+import { describe, expect, it } from 'vitest';
+import { orderDecider, type OrderCommand } from './order.decider.js';
+import { EmptyOrderError, InvalidOrderError, OrderAlreadyExistsError, OrderNotCancellableError, OrderNotFoundError, UnknownProductError } from './order.errors.js';
+import type { OrderEvent, OrderPlaced } from './order.events.js';
+
+const spec = deciderSpec(orderDecider);
+const t0 = '2026-11-21T10:00:00.000Z';
+const now = '2026-11-21T10:00:05.000Z';
+const late = '2026-11-21T10:00:31.000Z';
+const orderId = 'o1';
+const customerId = 'c1';
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+const total = usd(2 * 1250 + 300);
+
+const placed: OrderPlaced = {
+  type: 'OrderPlaced',
+  data: {
+    orderId,
+    customerId,
+    items: [
+      { productId: 'p1', quantity: 2, unitPrice: usd(1250) },
+      { productId: 'p2', quantity: 1, unitPrice: usd(300) },
+    ],
+    total,
+    placedAt: t0,
+    deadline: '2026-11-21T10:00:30.000Z',
+  },
+};
+const place = (over: Partial<Extract<OrderCommand, { type: 'PlaceOrder' }>['data']> = {}): OrderCommand => ({
+  type: 'PlaceOrder',
+  data: {
+    orderId,
+    customerId,
+    lines: [
+      { productId: 'p1', quantity: 2 },
+      { productId: 'p2', quantity: 1 },
+    ],
+    prices: { p1: usd(1250), p2: usd(300) },
+    currency: 'USD',
+    now: t0,
+    timeoutMs: 30_000,
+    ...over,
+  },
+});
+const reply = <T extends Exclude<OrderCommand['type'], 'PlaceOrder'>>(type: T, data: object = {}, at = now) =>
+  ({ type, data: { orderId, now: at, ...data } }) as OrderCommand;
+const cancel = (reason: 'cancelled_by_customer' | 'timeout', at = now) => reply('CancelOrder', { reason }, at);
+
+const reserved: OrderEvent = { type: 'StockReserved', data: { orderId, customerId, amount: total, at: now } };
+const captured: OrderEvent = { type: 'PaymentCaptured', data: { orderId, transactionId: 'tx1', amount: total, at: now } };
+const cancelledEvent = (reason: 'cancelled_by_customer' | 'timeout' | 'out_of_stock' | 'payment_declined', releaseStock: boolean, refund: typeof total | null, at = now): OrderEvent => ({
+  type: 'OrderCancelled',
+  data: { orderId, customerId, reason, releaseStock, refund, at },
+});
+const confirmedHistory: OrderEvent[] = [
+  placed,
+  reserved,
+  captured,
+  { type: 'StockCommitted', data: { orderId, at: now } },
+  { type: 'OrderConfirmed', data: { orderId, at: now } },
+];
+
+describe('Order saga: placement', () => {
+  it('prices the lines from the catalog, totals them and sets the deadline', () => spec.given([]).when(place()).then([placed]));
+  it('merges lines of the same product', () =>
+    spec
+      .given([])
+      .when(place({ lines: [{ productId: 'p1', quantity: 1 }, { productId: 'p2', quantity: 1 }, { productId: 'p1', quantity: 1 }] }))
+      .then([placed]));
+  it('refuses an empty order', () => spec.given([]).when(place({ lines: [] })).thenThrows(EmptyOrderError));
+  it('refuses unknown products, naming them', () =>
+    spec
+      .given([])
+      .when(place({ prices: { p1: usd(1250) } }))
+      .thenThrows(UnknownProductError, (e) => expect((e as UnknownProductError).details).toEqual({ productIds: ['p2'] })));
+  it('refuses a price in another currency', () =>
+    spec.given([]).when(place({ prices: { p1: usd(1250), p2: { amount: 300, currency: 'EUR' } } })).thenThrows(InvalidOrderError));
+  it('refuses a zero quantity', () => spec.given([]).when(place({ lines: [{ productId: 'p1', quantity: 0 }] })).thenThrows(InvalidOrderError));
+  it('refuses to place the same order twice', () => spec.given([placed]).when(place()).thenThrows(OrderAlreadyExistsError));
+});
+
+describe('Order saga: happy path', () => {
+  it('stock reserved → capture requested', () => spec.given([placed]).when(reply('RecordStockReserved')).then([reserved]));
+  it('payment captured → commit requested', () =>
+    spec.given([placed, reserved]).when(reply('RecordPaymentCaptured', { transactionId: 'tx1', amount: total })).then([captured]));
+  it('stock committed → confirmed', () =>
+    spec
+      .given([placed, reserved, captured])
+      .when(reply('RecordStockCommitted'))
+      .then([
+        { type: 'StockCommitted', data: { orderId, at: now } },
+        { type: 'OrderConfirmed', data: { orderId, at: now } },
+      ]));
+  it('folds to a confirmed order', () => {
+    const state = fold(orderDecider, confirmedHistory);
+    expect(state).toMatchObject({ status: 'confirmed', step: 'finished', cancellationReason: null, total });
+  });
+});
+
+describe('Order saga: failures', () => {
+  it('out of stock → cancelled out_of_stock, nothing to compensate', () =>
+    spec
+      .given([placed])
+      .when(reply('RecordStockReservationRejected', { reason: 'out_of_stock', productIds: ['p1'] }))
+      .then([
+        { type: 'StockReservationRejected', data: { orderId, reason: 'out_of_stock', productIds: ['p1'], at: now } },
+        cancelledEvent('out_of_stock', false, null),
+      ]));
+  it('unknown product at catalog → cancelled out_of_stock as well', () => {
+    const events = orderDecider.decide(reply('RecordStockReservationRejected', { reason: 'unknown_product', productIds: ['p2'] }), fold(orderDecider, [placed]));
+    expect(fold(orderDecider, [placed, ...events])).toMatchObject({ status: 'cancelled', cancellationReason: 'out_of_stock' });
+  });
+  it('payment declined → cancelled payment_declined and stock released', () =>
+    spec
+      .given([placed, reserved])
+      .when(reply('RecordPaymentDeclined', { reason: 'insufficient_funds' }))
+      .then([
+        { type: 'PaymentDeclined', data: { orderId, reason: 'insufficient_funds', at: now } },
+        cancelledEvent('payment_declined', true, null),
+      ]));
+});
+
+describe('Order saga: customer cancel and timeout', () => {
+  it('while awaiting stock: cancelled, ReleaseStock only', () =>
+    spec.given([placed]).when(cancel('cancelled_by_customer')).then([cancelledEvent('cancelled_by_customer', true, null)]));
+  it('while awaiting payment: cancelled, ReleaseStock and RefundPayment (capture was requested)', () =>
+    spec.given([placed, reserved]).when(cancel('cancelled_by_customer')).then([cancelledEvent('cancelled_by_customer', true, total)]));
+  it('after the payment is captured: refused (point of no return)', () =>
+    spec.given([placed, reserved, captured]).when(cancel('cancelled_by_customer')).thenThrows(OrderNotCancellableError));
+  it('once confirmed: refused', () => spec.given(confirmedHistory).when(cancel('cancelled_by_customer')).thenThrows(OrderNotCancellableError));
+  it('once cancelled: refused', () =>
+    spec.given([placed, cancelledEvent('cancelled_by_customer', true, null)]).when(cancel('cancelled_by_customer')).thenThrows(OrderNotCancellableError));
+  it('an unknown order: not found', () => spec.given([]).when(cancel('cancelled_by_customer')).thenThrows(OrderNotFoundError));
+  it('timeout past the deadline while awaiting stock: cancelled timeout, ReleaseStock', () =>
+    spec.given([placed]).when(cancel('timeout', late)).then([cancelledEvent('timeout', true, null, late)]));
+  it('timeout past the deadline while awaiting payment: ReleaseStock and RefundPayment', () =>
+    spec.given([placed, reserved]).when(cancel('timeout', late)).then([cancelledEvent('timeout', true, total, late)]));
+  it('timeout before the deadline: nothing', () => spec.given([placed]).when(cancel('timeout', now)).then([]));
+  it('timeout after the point of no return or once finished: nothing', () => {
+    spec.given([placed, reserved, captured]).when(cancel('timeout', late)).then([]);
+    spec.given(confirmedHistory).when(cancel('timeout', late)).then([]);
+    spec.given([placed, cancelledEvent('cancelled_by_customer', true, null)]).when(cancel('timeout', late)).then([]);
+  });
+});
+
+describe('Order saga: duplicate and late replies', () => {
+  const cancelledWhileAwaitingPayment = [placed, reserved, cancelledEvent('cancelled_by_customer', true, total)];
+  it('a duplicate StockReserved changes nothing', () => spec.given([placed, reserved]).when(reply('RecordStockReserved')).then([]));
+  it('a duplicate PaymentCaptured changes nothing', () =>
+    spec.given([placed, reserved, captured]).when(reply('RecordPaymentCaptured', { transactionId: 'tx1', amount: total })).then([]));
+  it('replies to a confirmed order change nothing', () => {
+    for (const command of [
+      reply('RecordStockReserved'),
+      reply('RecordPaymentCaptured', { transactionId: 'tx1', amount: total }),
+      reply('RecordPaymentDeclined', { reason: 'insufficient_funds' }),
+      reply('RecordStockReservationRejected', { reason: 'out_of_stock', productIds: [] }),
+      reply('RecordStockCommitted'),
+      reply('RecordStockReleased'),
+    ]) {
+      spec.given(confirmedHistory).when(command).then([]);
+    }
+  });
+  it('replies out of step change nothing (e.g. a capture before the reservation)', () => {
+    spec.given([placed]).when(reply('RecordPaymentCaptured', { transactionId: 'tx1', amount: total })).then([]);
+    spec.given([placed, reserved]).when(reply('RecordStockCommitted')).then([]);
+    spec.given([placed, reserved]).when(reply('RecordStockReservationRejected', { reason: 'out_of_stock', productIds: [] })).then([]);
+  });
+  it('a late PaymentCaptured after cancellation sends RefundPayment again, once', () => {
+    const late: OrderEvent = {
+      type: 'LateReplyCompensated',
+      data: { orderId, customerId, reply: 'PaymentCaptured', compensation: { type: 'RefundPayment', amount: total }, at: now },
+    };
+    spec.given(cancelledWhileAwaitingPayment).when(reply('RecordPaymentCaptured', { transactionId: 'tx1', amount: total })).then([late]);
+    spec.given([...cancelledWhileAwaitingPayment, late]).when(reply('RecordPaymentCaptured', { transactionId: 'tx1', amount: total })).then([]);
+  });
+  it('a late StockReserved after cancellation sends ReleaseStock again', () =>
+    spec
+      .given([placed, cancelledEvent('timeout', true, null)])
+      .when(reply('RecordStockReserved'))
+      .then([{ type: 'LateReplyCompensated', data: { orderId, customerId, reply: 'StockReserved', compensation: { type: 'ReleaseStock' }, at: now } }]));
+  it('a late decline or rejection after cancellation changes nothing', () => {
+    spec.given(cancelledWhileAwaitingPayment).when(reply('RecordPaymentDeclined', { reason: 'cancelled' })).then([]);
+    spec.given([placed, cancelledEvent('cancelled_by_customer', true, null)]).when(reply('RecordStockReservationRejected', { reason: 'cancelled', productIds: [] })).then([]);
+  });
+  it('records compensation acknowledgements once, without touching the order', () => {
+    const released: OrderEvent = { type: 'StockReleased', data: { orderId, at: late } };
+    spec.given(cancelledWhileAwaitingPayment).when(reply('RecordStockReleased', {}, late)).then([released]);
+    spec.given([...cancelledWhileAwaitingPayment, released]).when(reply('RecordStockReleased', {}, late)).then([]);
+    const before = fold(orderDecider, cancelledWhileAwaitingPayment);
+    const after = fold(orderDecider, [...cancelledWhileAwaitingPayment, released]);
+    expect(after).toMatchObject({ status: before.status, ...(before.status !== 'absent' && { updatedAt: before.updatedAt }) });
+  });
+  it('ignores replies for an order it does not know', () => spec.given([]).when(reply('RecordStockReserved')).then([]));
+});

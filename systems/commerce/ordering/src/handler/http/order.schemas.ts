@@ -1,0 +1,90 @@
+import { ValidationProblemException } from '@archipelago/platform-service';
+import { z } from 'zod';
+
+/** Money on the wire: `{ amount: integer minor units, currency: ISO 4217 }`. */
+export const moneyDto = z
+  .object({
+    amount: z.number().int().describe('Amount in minor units (e.g. cents)'),
+    currency: z.string().describe('ISO 4217 code'),
+  })
+  .meta({ id: 'Money' });
+
+/** Lines of the same product are merged (quantities add up). */
+export const placeOrderBody = z
+  .object({
+    items: z
+      .array(
+        z
+          .object({
+            productId: z.string().uuid('must be a UUID'),
+            quantity: z.number().int().min(1).max(10_000),
+          })
+          .strict(),
+      )
+      .max(100)
+      .describe('Lines; an empty list is a 422, a product listed twice is merged'),
+  })
+  .strict()
+  .meta({ id: 'PlaceOrder' });
+export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
+
+export const orderIdParams = z.object({ id: z.string().uuid('must be a UUID') });
+
+export const orderStatus = z.enum(['pending', 'confirmed', 'cancelled']);
+
+export const listOrdersQuery = z.object({
+  status: orderStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(200).optional(),
+});
+export type ListOrdersQueryDto = z.infer<typeof listOrdersQuery>;
+
+const orderLineDto = z.object({ productId: z.string().uuid(), quantity: z.number().int(), unitPrice: moneyDto });
+const cancellationReason = z.enum(['out_of_stock', 'payment_declined', 'cancelled_by_customer', 'timeout']).nullable();
+
+export const placedOrderDto = z
+  .object({ id: z.string().uuid(), status: orderStatus, items: z.array(orderLineDto), total: moneyDto, createdAt: z.string() })
+  .meta({ id: 'PlacedOrder' });
+
+export const orderDto = z
+  .object({
+    id: z.string().uuid(),
+    customerId: z.string(),
+    status: orderStatus,
+    items: z.array(orderLineDto),
+    total: moneyDto,
+    cancellationReason,
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .meta({ id: 'Order' });
+export type OrderDto = z.infer<typeof orderDto>;
+
+export const orderPageDto = z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() }).meta({ id: 'OrderPage' });
+
+export const orderSagaDto = z
+  .object({
+    orderId: z.string().uuid(),
+    status: orderStatus,
+    step: z.enum(['awaiting_stock', 'awaiting_payment', 'awaiting_commit', 'finished']),
+    deadline: z.string().describe('When a pending order times out (before payment capture)'),
+    steps: z.array(
+      z.object({
+        version: z.number().int(),
+        step: z.string().describe('The saga event, e.g. StockReserved, OrderCancelled'),
+        at: z.string().describe('When it was recorded'),
+        data: z.record(z.string(), z.unknown()),
+      }),
+    ),
+  })
+  .meta({ id: 'OrderSaga' });
+
+/**
+ * `Idempotency-Key`: 1–255 visible ASCII characters, or absent.
+ * @throws ValidationProblemException (400) for a malformed key
+ */
+export function parseIdempotencyKey(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (/^[\x21-\x7e]{1,255}$/.test(raw)) return raw;
+  throw new ValidationProblemException([{ parameter: 'Idempotency-Key', detail: 'must be 1–255 visible ASCII characters' }]);
+}

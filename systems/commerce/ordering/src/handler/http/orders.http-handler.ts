@@ -1,0 +1,141 @@
+import { Caller, Roles } from '@archipelago/platform-auth';
+import {
+  ApiProblemResponses,
+  ApiZodBody,
+  ApiZodResponse,
+  currentRequestContext,
+  ZodBody,
+  ZodParams,
+  ZodQuery,
+} from '@archipelago/platform-service';
+import { Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { PlacedOrderState } from '../../entity/order/order.state.js';
+import { CancelOrderCommand } from '../../use-case/cancel-order/cancel-order.command.js';
+import { GetOrderQuery } from '../../use-case/get-order/get-order.query.js';
+import { GetOrderSagaQuery } from '../../use-case/get-order-saga/get-order-saga.query.js';
+import type { OrderSaga } from '../../use-case/get-order-saga/get-order-saga.use-case.js';
+import { ListOrdersQuery } from '../../use-case/list-orders/list-orders.query.js';
+import { PlaceOrderCommand } from '../../use-case/place-order/place-order.command.js';
+import type { PlaceOrderResult } from '../../use-case/place-order/place-order.use-case.js';
+import type { CommandContext, Viewer } from '../../use-case/port/command-context.js';
+import type { OrderPage, OrderSummary } from '../../use-case/port/order.read-model.port.js';
+import {
+  listOrdersQuery,
+  orderDto,
+  orderIdParams,
+  orderPageDto,
+  orderSagaDto,
+  parseIdempotencyKey,
+  placedOrderDto,
+  placeOrderBody,
+  type ListOrdersQueryDto,
+  type OrderDto,
+  type PlaceOrderBody,
+} from './order.schemas.js';
+
+type CallerShape = { readonly id: string; readonly roles: readonly string[] };
+
+const viewerOf = (caller: CallerShape): Viewer => ({ id: caller.id, admin: caller.roles.includes('admin') });
+
+/** Event metadata from the request: correlation id, causation = request id, actor (the caller's `sub`), traceparent. */
+function commandContext(): CommandContext {
+  const ctx = currentRequestContext();
+  return { correlationId: ctx?.correlationId, causationId: ctx?.requestId, actor: ctx?.actor?.id, traceparent: ctx?.traceparent };
+}
+
+const toDto = (o: PlacedOrderState | OrderSummary): OrderDto => ({
+  id: o.id,
+  customerId: o.customerId,
+  status: o.status,
+  items: [...o.items],
+  total: o.total,
+  cancellationReason: o.cancellationReason,
+  createdAt: o.createdAt,
+  updatedAt: o.updatedAt,
+});
+
+/**
+ * Public HTTP API of ordering: `/commerce/v1/orders`. Translates, never decides. Every route needs
+ * a bearer token with role `customer` or `admin`; a customer sees only their own orders (another
+ * customer's is 404), an admin sees all; the saga view is admin-only.
+ */
+@ApiTags('orders')
+@Controller('commerce/v1/orders')
+@Roles('customer', 'admin')
+export class OrdersHttpHandler {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Place an order for the caller; the saga confirms or cancels it asynchronously',
+    description:
+      'Unit prices come from the catalog now. Lines of the same product are merged. Honours `Idempotency-Key` (per customer): ' +
+      'the same key with the same body answers 200 with the same order (its current status; header `Idempotent-Replayed: true`); ' +
+      'with another body 422.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–255 visible ASCII characters, per customer' })
+  @ApiZodBody(placeOrderBody)
+  @ApiZodResponse(202, placedOrderDto, 'Accepted; Location names the order')
+  @ApiProblemResponses(400, 401, 403, 422, 503)
+  async place(
+    @Caller() caller: CallerShape,
+    @ZodBody(placeOrderBody) body: PlaceOrderBody,
+    @Headers('idempotency-key') rawKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const key = parseIdempotencyKey(rawKey);
+    const { order, replayed }: PlaceOrderResult = await this.commands.execute(new PlaceOrderCommand(caller.id, body.items, key, commandContext()));
+    reply.header('Location', `/commerce/v1/orders/${order.id}`);
+    if (replayed) void reply.status(200).header('Idempotent-Replayed', 'true');
+    return { id: order.id, status: order.status, items: order.items, total: order.total, createdAt: order.createdAt };
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Orders, newest first: the caller's own, everyone's for an admin (keyset pagination)" })
+  @ApiZodResponse(200, orderPageDto)
+  @ApiProblemResponses(400, 401, 403)
+  async list(@Caller() caller: CallerShape, @ZodQuery(listOrdersQuery) query: ListOrdersQueryDto) {
+    const page: OrderPage = await this.queries.execute(new ListOrdersQuery(viewerOf(caller), query.limit, query.status, query.cursor));
+    return { items: page.items.map(toDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One order (read from its stream: always current)' })
+  @ApiZodResponse(200, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404)
+  async get(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
+    return toDto(await this.queries.execute(new GetOrderQuery(params.id, viewerOf(caller))));
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel a pending order (409 once confirmed, cancelled or its payment is captured)' })
+  @ApiZodResponse(200, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async cancel(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
+    return toDto(await this.commands.execute(new CancelOrderCommand(params.id, viewerOf(caller), commandContext())));
+  }
+
+  @Get(':id/saga')
+  @Roles('admin')
+  @ApiOperation({ summary: "The order's saga step by step with times (admin; for a stuck order)" })
+  @ApiZodResponse(200, orderSagaDto)
+  @ApiProblemResponses(400, 401, 403, 404)
+  async saga(@ZodParams(orderIdParams) params: { id: string }) {
+    const { state, history }: OrderSaga = await this.queries.execute(new GetOrderSagaQuery(params.id));
+    return {
+      orderId: state.id,
+      status: state.status,
+      step: state.step,
+      deadline: state.deadline,
+      steps: history.map((r) => ({ version: r.version, step: r.event.type, at: r.recordedAt, data: r.event.data })),
+    };
+  }
+}

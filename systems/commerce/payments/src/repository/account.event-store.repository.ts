@@ -1,0 +1,129 @@
+import { inTransaction, PostgresEventStore, WrongExpectedVersionError } from '@archipelago/platform-event-store';
+import { Inbox, type IncomingMessage, type Messaging } from '@archipelago/platform-messaging';
+import type pg from 'pg';
+import { accountDecider } from '../entity/account/account.decider.js';
+import type { AccountEvent } from '../entity/account/account.events.js';
+import {
+  ConcurrencyConflictError,
+  type AccountRepositoryPort,
+  type DepositReceipt,
+  type InboxEntry,
+  type LoadedAccount,
+  type PaymentOutcome,
+  type TransactionHandle,
+  type UnitOfWorkResult,
+} from '../use-case/port/account.repository.port.js';
+import type { CommandContext } from '../use-case/port/command-context.js';
+import { toIntegrationEvents } from './account.integration-events.js';
+
+/** Stream id of a customer's wallet: `account-<customerId>`. */
+export const accountStreamId = (customerId: string): string => `account-${customerId}`;
+
+const clientOf = (tx: TransactionHandle): pg.PoolClient => tx as unknown as pg.PoolClient;
+const handleOf = (client: pg.PoolClient): TransactionHandle => client as unknown as TransactionHandle;
+
+/**
+ * Account aggregates in the Postgres event store. One unit of work = one transaction holding, as
+ * the case may be, the inbox row of the consumed command, the ledger events, the deposit's
+ * idempotency key and the saga replies (outbox).
+ */
+export class AccountEventStoreRepository implements AccountRepositoryPort {
+  private readonly inboxes = new Map<string, Inbox>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+    private readonly messaging: Messaging,
+  ) {}
+
+  async transaction<T>(work: (tx: TransactionHandle) => Promise<T>, inbox?: InboxEntry): Promise<UnitOfWorkResult<T>> {
+    if (!inbox) return { duplicate: false, result: await inTransaction(this.pool, (client) => work(handleOf(client))) };
+    let result: T | undefined;
+    const ran = await this.inboxOf(inbox.consumerGroup).handleOnce(asMessage(inbox), async (client) => {
+      result = await work(handleOf(client));
+    });
+    return ran ? { duplicate: false, result: result as T } : { duplicate: true };
+  }
+
+  async load(customerId: string, tx?: TransactionHandle): Promise<LoadedAccount> {
+    const events = await this.store.readStream(tx ? clientOf(tx) : this.pool, accountStreamId(customerId));
+    const state = events.reduce(
+      (s, e) => accountDecider.evolve(s, { type: e.type, data: e.data } as AccountEvent),
+      accountDecider.initialState(),
+    );
+    return { state, version: events.length };
+  }
+
+  async save(
+    tx: TransactionHandle,
+    customerId: string,
+    events: readonly AccountEvent[],
+    expectedVersion: number,
+    context: CommandContext,
+    outcomes: readonly PaymentOutcome[],
+  ): Promise<void> {
+    const client = clientOf(tx);
+    if (events.length > 0) {
+      try {
+        await this.store.append(
+          client,
+          accountStreamId(customerId),
+          events.map((e) => ({ type: e.type, data: e.data })),
+          { expectedVersion, metadata: { ...context } },
+        );
+      } catch (error) {
+        if (error instanceof WrongExpectedVersionError) throw new ConcurrencyConflictError(customerId);
+        throw error;
+      }
+    }
+    await this.messaging.outbox.add(client, toIntegrationEvents(outcomes, context.traceparent, context.correlationId));
+  }
+
+  async claimIdempotencyKey(
+    tx: TransactionHandle,
+    customerId: string,
+    key: string,
+    fingerprint: string,
+  ): Promise<{ fingerprint: string; receipt: DepositReceipt | null } | null> {
+    const client = clientOf(tx);
+    // Blocks while another transaction holds the same key, then sees its committed row.
+    const { rowCount } = await client.query(
+      `INSERT INTO ${this.table} (customer_id, key, fingerprint) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+      [customerId, key, fingerprint],
+    );
+    if (rowCount === 1) return null;
+    const { rows } = await client.query<{ fingerprint: string; response: DepositReceipt | null }>(
+      `SELECT fingerprint, response FROM ${this.table} WHERE customer_id = $1 AND key = $2`,
+      [customerId, key],
+    );
+    const row = rows[0];
+    if (!row) throw new ConcurrencyConflictError(customerId);
+    return { fingerprint: row.fingerprint, receipt: row.response };
+  }
+
+  async completeIdempotencyKey(tx: TransactionHandle, customerId: string, key: string, receipt: DepositReceipt): Promise<void> {
+    await clientOf(tx).query(`UPDATE ${this.table} SET response = $3::jsonb WHERE customer_id = $1 AND key = $2`, [
+      customerId,
+      key,
+      JSON.stringify(receipt),
+    ]);
+  }
+
+  private get table(): string {
+    return `"${this.store.schema}".idempotency_keys`;
+  }
+
+  private inboxOf(group: string): Inbox {
+    let inbox = this.inboxes.get(group);
+    if (!inbox) {
+      inbox = new Inbox(this.pool, this.store.schema, group);
+      this.inboxes.set(group, inbox);
+    }
+    return inbox;
+  }
+}
+
+/** The inbox only reads a message's id and topic. */
+function asMessage(entry: InboxEntry): IncomingMessage {
+  return { id: entry.messageId, topic: entry.topic, key: '', type: '', source: '', time: '', payload: null, headers: {} };
+}
