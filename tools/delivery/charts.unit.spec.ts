@@ -98,21 +98,94 @@ describe('charts: lint, render, validate', () => {
 
 describe('commerce chart: what the platform relies on', () => {
   const objects = (env: Environment, extra: string[] = []) => render(tc, 'commerce', env, extra);
+  const SERVICES = ['catalog', 'ordering', 'payments'] as const;
+
+  it('deploys catalog, ordering and payments, each with its objects', () => {
+    const objs = objects('prod');
+    expect(
+      byKind(objs, 'Deployment')
+        .map((d) => d.metadata.name)
+        .sort(),
+    ).toEqual([...SERVICES]);
+    for (const name of SERVICES) {
+      for (const kind of ['ServiceAccount', 'Service', 'NetworkPolicy', 'ServiceMonitor', 'PodDisruptionBudget'])
+        one(objs, kind, name);
+      one(objs, 'ConfigMap', `${name}-config`);
+      one(objs, 'Job', `${name}-migrate`);
+      expect(one(objs, 'ConfigMap', `${name}-config`).data.DB_SCHEMA).toBe(name);
+    }
+  });
 
   it('probes the health endpoints and starts the service without migrating', () => {
-    const pod = one(objects('prod'), 'Deployment', 'catalog').spec.template.spec;
-    const c = pod.containers[0];
-    expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
-    expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
-    expect(c.startupProbe.httpGet.path).toBe('/health/live');
-    expect(c.args).toEqual(['--import', './tools/register.mjs', 'dist/systems/commerce/catalog/src/main.js']);
-    expect(c.ports.map((p: { name: string }) => p.name)).toEqual(['http', 'grpc']);
+    for (const name of SERVICES) {
+      const pod = one(objects('prod'), 'Deployment', name).spec.template.spec;
+      const c = pod.containers[0];
+      expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
+      expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
+      expect(c.startupProbe.httpGet.path).toBe('/health/live');
+      expect(c.args).toEqual(['--import', './tools/register.mjs', `dist/systems/commerce/${name}/src/main.js`]);
+    }
+  });
+
+  it('exposes a gRPC port only where a gRPC server runs (catalog)', () => {
+    const objs = objects('prod');
+    const portNames = (ports: { name: string }[]) => ports.map((p) => p.name);
+    expect(portNames(one(objs, 'Deployment', 'catalog').spec.template.spec.containers[0].ports)).toEqual([
+      'http',
+      'grpc',
+    ]);
+    expect(portNames(one(objs, 'Service', 'catalog').spec.ports)).toEqual(['http', 'grpc']);
+    expect(one(objs, 'ConfigMap', 'catalog-config').data.GRPC_PORT).toBe('50051');
+    for (const name of ['ordering', 'payments']) {
+      expect(portNames(one(objs, 'Deployment', name).spec.template.spec.containers[0].ports)).toEqual(['http']);
+      expect(portNames(one(objs, 'Service', name).spec.ports)).toEqual(['http']);
+      // No GRPC_PORT: the platform config reads its absence as "no gRPC server".
+      expect(Object.keys(one(objs, 'ConfigMap', `${name}-config`).data)).not.toContain('GRPC_PORT');
+      const job = one(objs, 'Job', `${name}-migrate`).spec.template.spec.containers[0];
+      expect(job.env.map((e: { name: string }) => e.name)).not.toContain('GRPC_PORT');
+    }
+  });
+
+  it("points ordering at catalog's gRPC Service port, which catalog's NetworkPolicy admits from ordering", () => {
+    for (const env of ['dev', 'prod'] as const) {
+      const objs = objects(env);
+      const cm = one(objs, 'ConfigMap', 'ordering-config').data;
+      const [host, port] = cm.CATALOG_GRPC_ADDRESS.split(':');
+      const catalog = one(objs, 'Service', 'catalog');
+      expect(host).toBe(`catalog.${catalog.metadata.namespace}`);
+      const grpc = catalog.spec.ports.find((p: { name: string }) => p.name === 'grpc');
+      expect(Number(port)).toBe(grpc.port);
+      expect(grpc.targetPort).toBe('grpc');
+      expect(cm).toMatchObject({ ORDER_TIMEOUT_MS: '30000', CATALOG_GRPC_DEADLINE_MS: '2000' });
+      // ordering's pods (same namespace) match a rule of catalog's policy that admits the grpc port.
+      const orderingLabels = one(objs, 'Deployment', 'ordering').spec.template.metadata.labels as Record<
+        string,
+        string
+      >;
+      const np = one(objs, 'NetworkPolicy', 'catalog').spec;
+      const admits = (
+        np.ingress as {
+          from: { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: object }[];
+          ports?: { port: string | number }[];
+        }[]
+      ).some(
+        (rule) =>
+          (!rule.ports || rule.ports.some((p) => p.port === 'grpc' || p.port === grpc.port)) &&
+          rule.from.some(
+            (f) =>
+              !f.namespaceSelector &&
+              f.podSelector &&
+              Object.entries(f.podSelector.matchLabels ?? {}).every(([k, v]) => orderingLabels[k] === v),
+          ),
+      );
+      expect(admits).toBe(true);
+    }
   });
 
   it('runs hardened: non-root, read-only root filesystem, RuntimeDefault seccomp, no capabilities', () => {
     for (const env of ['dev', 'prod'] as const) {
       const objs = objects(env);
-      for (const pod of [one(objs, 'Deployment', 'catalog'), one(objs, 'Job', 'catalog-migrate')].map(
+      for (const pod of SERVICES.flatMap((n) => [one(objs, 'Deployment', n), one(objs, 'Job', `${n}-migrate`)]).map(
         (o) => o.spec.template.spec,
       )) {
         expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
@@ -175,13 +248,15 @@ describe('commerce chart: what the platform relies on', () => {
   });
 
   it('admits traffic only from its namespace, Kong and monitoring', () => {
-    const np = one(objects('prod'), 'NetworkPolicy', 'catalog');
-    expect(np.spec.policyTypes).toEqual(['Ingress']);
-    const namespaces = np.spec.ingress.flatMap(
-      (r: { from: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }) =>
-        r.from.map((f) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? 'same-namespace'),
-    );
-    expect(namespaces.sort()).toEqual(['kong', 'monitoring', 'same-namespace']);
+    for (const name of SERVICES) {
+      const np = one(objects('prod'), 'NetworkPolicy', name);
+      expect(np.spec.policyTypes).toEqual(['Ingress']);
+      const namespaces = np.spec.ingress.flatMap(
+        (r: { from: { namespaceSelector?: { matchLabels: Record<string, string> } }[] }) =>
+          r.from.map((f) => f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'] ?? 'same-namespace'),
+      );
+      expect(namespaces.sort()).toEqual(['kong', 'monitoring', 'same-namespace']);
+    }
   });
 
   it('takes secrets by reference only', () => {
@@ -195,6 +270,22 @@ describe('commerce chart: what the platform relies on', () => {
       name: 'DATABASE_URL',
       valueFrom: { secretKeyRef: { name: 'commerce-database', key: 'DATABASE_URL' } },
     });
+    for (const name of ['ordering', 'payments']) {
+      expect(one(objects('prod'), 'Deployment', name).spec.template.spec.containers[0].env).toContainEqual({
+        name: 'DATABASE_URL',
+        valueFrom: { secretKeyRef: { name: 'commerce-database', key: 'DATABASE_URL' } },
+      });
+      const data = one(objects('prod'), 'ConfigMap', `${name}-config`).data;
+      expect(Object.keys(data)).not.toContain('DATABASE_URL');
+      expect(data).toMatchObject({
+        SERVICE_NAME: name,
+        DB_SCHEMA: name,
+        COMMERCE_CURRENCY: 'USD',
+        AUTH_JWKS_URL: 'http://identity.identity:8080/identity/v1/.well-known/jwks.json',
+        AUTH_AUDIENCE: 'archipelago',
+        AUTH_ISSUER: 'https://api.archipelago.example/identity/v1',
+      });
+    }
     const cm = one(objects('prod'), 'ConfigMap', 'catalog-config');
     expect(Object.keys(cm.data)).not.toContain('DATABASE_URL');
     expect(cm.data).toMatchObject({
@@ -226,12 +317,20 @@ describe('commerce chart: what the platform relies on', () => {
 
   it('creates a KafkaTopic per topic and per dead-letter topic', () => {
     const topics = byKind(objects('prod'), 'KafkaTopic');
-    expect(topics.map((t) => t.spec.topicName).sort()).toEqual([
-      'commerce.catalog.product-created.v1',
-      'commerce.catalog.product-created.v1.dlq',
-      'commerce.catalog.stock-adjusted.v1',
-      'commerce.catalog.stock-adjusted.v1.dlq',
-    ]);
+    // The order saga's topics: docs/systems/commerce-saga-contract.md.
+    expect(topics.map((t) => t.spec.topicName).sort()).toEqual(
+      [
+        'commerce.catalog.product-created.v1',
+        'commerce.catalog.stock-adjusted.v1',
+        'commerce.catalog.stock-reservations.v1',
+        'commerce.ordering.orders.v1',
+        'commerce.ordering.payment-commands.v1',
+        'commerce.ordering.stock-commands.v1',
+        'commerce.payments.payments.v1',
+      ]
+        .flatMap((t) => [t, `${t}.dlq`])
+        .sort(),
+    );
     for (const t of topics) expect(t.metadata.labels!['strimzi.io/cluster']).toBe('archipelago');
   });
 
@@ -240,39 +339,53 @@ describe('commerce chart: what the platform relies on', () => {
     const qa = objects('qa');
     const staging = objects('staging');
     const prod = objects('prod');
-    // replicas: fixed in dev/qa, HPA-driven in staging/prod
-    expect(one(dev, 'Deployment').spec.replicas).toBe(1);
-    expect(one(qa, 'Deployment').spec.replicas).toBe(2);
-    expect(one(prod, 'Deployment').spec.replicas).toBeUndefined();
+    // replicas: fixed in dev/qa, HPA-driven in staging/prod — the same for every service
+    for (const name of SERVICES) {
+      expect(one(dev, 'Deployment', name).spec.replicas).toBe(1);
+      expect(one(qa, 'Deployment', name).spec.replicas).toBe(2);
+      expect(one(prod, 'Deployment', name).spec.replicas).toBeUndefined();
+      expect(one(staging, 'HorizontalPodAutoscaler', name).spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
+      expect(one(prod, 'HorizontalPodAutoscaler', name).spec).toMatchObject({ minReplicas: 3, maxReplicas: 12 });
+      expect(one(prod, 'PodDisruptionBudget', name).spec.minAvailable).toBe(2);
+      expect(one(prod, 'Deployment', name).spec.template.spec.containers[0].resources.requests.cpu).toBe('500m');
+    }
     expect(byKind(dev, 'HorizontalPodAutoscaler')).toEqual([]);
-    expect(one(staging, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 2, maxReplicas: 6 });
-    expect(one(prod, 'HorizontalPodAutoscaler').spec).toMatchObject({ minReplicas: 3, maxReplicas: 12 });
     expect(byKind(dev, 'PodDisruptionBudget')).toEqual([]);
-    expect(one(prod, 'PodDisruptionBudget').spec.minAvailable).toBe(2);
     // database: in-cluster CloudNativePG in dev/qa, external in staging/prod
     expect(one(dev, 'Cluster').spec.instances).toBe(1);
     expect(one(qa, 'Cluster').spec.instances).toBe(2);
     expect(byKind(prod, 'Cluster')).toEqual([]);
     // log level, rate limits, CORS origins, Kafka sizing
-    const cm = (o: K8sObject[]) => one(o, 'ConfigMap').data.LOG_LEVEL;
-    expect([cm(dev), cm(qa), cm(staging), cm(prod)]).toEqual(['debug', 'info', 'info', 'warn']);
+    for (const name of SERVICES) {
+      const cm = (o: K8sObject[]) => one(o, 'ConfigMap', `${name}-config`).data.LOG_LEVEL;
+      expect([cm(dev), cm(qa), cm(staging), cm(prod)]).toEqual(['debug', 'info', 'info', 'warn']);
+      // Every service expects the issuer of its environment.
+      const issuer = (o: K8sObject[]) => one(o, 'ConfigMap', `${name}-config`).data.AUTH_ISSUER;
+      expect([issuer(dev), issuer(qa), issuer(staging), issuer(prod)]).toEqual([
+        'https://api.dev.archipelago.example/identity/v1',
+        'https://api.qa.archipelago.example/identity/v1',
+        'https://api.staging.archipelago.example/identity/v1',
+        'https://api.archipelago.example/identity/v1',
+      ]);
+    }
     const limit = (o: K8sObject[]) => one(o, 'KongPlugin', 'commerce-rate-limiting').config.minute;
     expect(limit(dev)).toBeGreaterThan(limit(prod));
     expect(one(prod, 'KongPlugin', 'commerce-cors').config.origins).toEqual(['https://console.archipelago.example']);
     expect(byKind(dev, 'KafkaTopic')[0]!.spec.replicas).toBe(1);
     expect(byKind(prod, 'KafkaTopic')[0]!.spec.replicas).toBe(3);
-    expect(one(prod, 'Deployment').spec.template.spec.containers[0].resources.requests.cpu).toBe('500m');
   });
 
   it('pins the image by digest', () => {
     const digest = `sha256:${'ab'.repeat(32)}`;
-    const objs = objects('prod', ['--set', `services.catalog.image.digest=${digest}`]);
-    expect(one(objs, 'Deployment').spec.template.spec.containers[0].image).toBe(
-      `ghcr.io/archipelago/commerce-catalog@${digest}`,
-    );
-    expect(one(objs, 'Job').spec.template.spec.containers[0].image).toBe(
-      `ghcr.io/archipelago/commerce-catalog@${digest}`,
-    );
+    for (const name of SERVICES) {
+      const objs = objects('prod', ['--set', `services.${name}.image.digest=${digest}`]);
+      expect(one(objs, 'Deployment', name).spec.template.spec.containers[0].image).toBe(
+        `ghcr.io/archipelago/commerce-${name}@${digest}`,
+      );
+      expect(one(objs, 'Job', `${name}-migrate`).spec.template.spec.containers[0].image).toBe(
+        `ghcr.io/archipelago/commerce-${name}@${digest}`,
+      );
+    }
   });
 
   it.each([
@@ -281,7 +394,13 @@ describe('commerce chart: what the platform relies on', () => {
       'prod',
       ['--set', 'services.catalog.image.digest=', '--set', 'services.catalog.image.tag=latest'],
     ],
+    [
+      'a tag instead of a digest in prod (ordering)',
+      'prod',
+      ['--set', 'services.ordering.image.digest=', '--set', 'services.ordering.image.tag=latest'],
+    ],
     ['a malformed digest', 'dev', ['--set', 'services.catalog.image.digest=sha256:abc']],
+    ['an unknown key under grpc', 'dev', ['--set', 'services.payments.grpc.port=50051']],
     ['zero replicas', 'dev', ['--set', 'serviceDefaults.replicas=0']],
     ['an unknown environment', 'dev', ['--set', 'environment=test']],
     ['an unknown top-level key', 'dev', ['--set', 'replicaCount=3']],

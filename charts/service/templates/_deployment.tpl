@@ -68,9 +68,11 @@ spec:
             - name: http
               containerPort: {{ .svc.ports.http }}
               protocol: TCP
+            {{- if include "service.grpcEnabled" . }}
             - name: grpc
               containerPort: {{ .svc.ports.grpc }}
               protocol: TCP
+            {{- end }}
           envFrom:
             - configMapRef:
                 name: {{ .name }}-config

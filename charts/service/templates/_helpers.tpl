@@ -12,6 +12,11 @@ Conventions shared by every template of the library. Each template takes a conte
 {{- toYaml (mergeOverwrite $defaults $own) -}}
 {{- end -}}
 
+{{/* Whether the service serves gRPC (svc.grpc.enabled, default true): its port, Service port and GRPC_PORT. */}}
+{{- define "service.grpcEnabled" -}}
+{{- if dig "grpc" "enabled" true .svc }}true{{ end -}}
+{{- end -}}
+
 {{- define "service.namespace" -}}
 {{- .Values.namespace.name | default .Values.system -}}
 {{- end -}}
@@ -50,7 +55,9 @@ SERVICE_NAME: {{ .name | quote }}
 SYSTEM: {{ .root.Values.system | quote }}
 HOST: "0.0.0.0"
 HTTP_PORT: {{ .svc.ports.http | quote }}
+{{- if include "service.grpcEnabled" . }}
 GRPC_PORT: {{ .svc.ports.grpc | quote }}
+{{- end }}
 DB_SCHEMA: {{ .svc.dbSchema | default .name | quote }}
 LOG_LEVEL: {{ .svc.logLevel | default .root.Values.logLevel | quote }}
 MESSAGING_TRANSPORT: {{ .root.Values.messaging.transport | quote }}

@@ -25,9 +25,11 @@ spec:
       port: {{ .svc.servicePorts.http }}
       targetPort: http
       protocol: TCP
+    {{- if include "service.grpcEnabled" . }}
     - name: grpc
       port: {{ .svc.servicePorts.grpc }}
       targetPort: grpc
       protocol: TCP
       appProtocol: grpc
+    {{- end }}
 {{- end -}}

@@ -87,5 +87,7 @@ CREATE TABLE IF NOT EXISTS ${s}.dead_letters (
   replay_requested_at TIMESTAMPTZ,
   replayed_at     TIMESTAMPTZ
 );
+-- Columns added after the first release of a table (CREATE TABLE IF NOT EXISTS keeps old shapes).
+ALTER TABLE ${s}.dead_letters ADD COLUMN IF NOT EXISTS replay_requested_at TIMESTAMPTZ;
 `;
 }
