@@ -19,6 +19,13 @@ export default defineConfig({
   plugins,
   resolve: { alias },
   test: {
+    // `--coverage.enabled` (ci.yml) measures the source of apps, libs and systems.
+    coverage: {
+      provider: 'v8',
+      include: ['apps/*/src/**/*.ts', 'libs/*/*/src/**/*.ts', 'systems/*/*/src/**/*.ts'],
+      exclude: ['**/*.spec.ts', '**/generated/**', '**/index.ts', '**/main.ts'],
+      reporter: ['text-summary', 'lcov'],
+    },
     projects: [
       { extends: true, test: { name: 'unit', include: ['**/*.unit.spec.ts'], exclude } },
       {

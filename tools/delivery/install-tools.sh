@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner) with
+# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner, k6) with
 # `go install` into the git-ignored cache .tools/<name>-<version>/, once per machine and version.
 # Usage: tools/delivery/install-tools.sh [name...]   (default: helm kubeconform)
 # Prints the absolute path of each installed binary, one per line, on stdout; progress on stderr.
@@ -16,6 +16,8 @@ declare -A pins=(
   [actionlint]="github.com/rhysd/actionlint/cmd/actionlint@v1.7.12 actionlint"
   [gitleaks]="github.com/zricethezav/gitleaks/v8@v8.30.1 gitleaks"
   [osv-scanner]="github.com/google/osv-scanner/v2/cmd/osv-scanner@v2.6.0 osv-scanner"
+  # k6 v2 (apps/load); `go.k6.io/k6@latest` would give the v1 line.
+  [k6]="go.k6.io/k6/v2@v2.2.0 k6"
 )
 
 names=("$@")

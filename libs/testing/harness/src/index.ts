@@ -1,3 +1,4 @@
 export * from './databases.js';
 export * from './processes.js';
 export * from './kafka.js';
+export * from './event-schemas.js';
