@@ -9,7 +9,12 @@
  *  - `raw+outbox`     the same plus one multi-row INSERT into an identical `outbox` table;
  *  - `es`             `PostgresEventStore.append` to a new stream (`expectedVersion: 'no_stream'`);
  *  - `es+outbox`      `append` + `Outbox.add` of one message per event (what a service does);
- *  - `es-existing`    `append` to streams that already exist, at their exact expected version.
+ *  - `es-existing`    `append` to streams that already exist, at their exact expected version;
+ *  - `emmett`         Emmett's PostgreSQL event store (`@event-driven-io/emmett-postgresql`)
+ *                     `appendToStream` of the same events (same data and metadata) to a new stream
+ *                     (`STREAM_DOES_NOT_EXIST`), in the same database, in its own tables as Emmett
+ *                     creates them (`emt_streams`, `emt_messages`, public schema). Emmett opens its
+ *                     own transaction per append, like the `es` case does here.
  * Cases are interleaved and repeated (rounds): many short slices rather than a few long ones, because
  * on a shared machine the background load drifts within seconds. Throughput and latency figures are
  * medians over the rounds; a ratio is the median over the rounds of (case / baseline of the same
@@ -20,7 +25,7 @@
  *
  * Environment: BENCH_SECONDS (measured seconds per case and round, default 1),
  * BENCH_WARMUP_SECONDS (default 0.3), BENCH_ROUNDS (default 5), BENCH_WRITERS (default "1,8"),
- * BENCH_EVENTS (default "1,10"), BENCH_CASES (default "raw,raw+outbox,es,es+outbox,es-existing";
+ * BENCH_EVENTS (default "1,10"), BENCH_CASES (default "raw,raw+outbox,es,es+outbox,es-existing,emmett";
  * also available: "es+outbox+notify", the outbox with the NOTIFY wake-up the Kafka transport uses),
  * BENCH_COST_APPENDS (appends per case of the cost-per-append table, default 400; 0 skips it),
  * BENCH_REPORT (JSON path, default reports/bench/event-store.json).
@@ -57,7 +62,7 @@ interface OutboxLike {
 }
 type OutboxCtor = new (schema: string, options?: { notifyChannel?: string }) => OutboxLike;
 
-const CASES = ['raw', 'raw+outbox', 'es', 'es+outbox', 'es-existing', 'es+outbox+notify'] as const;
+const CASES = ['raw', 'raw+outbox', 'es', 'es+outbox', 'es-existing', 'es+outbox+notify', 'emmett'] as const;
 type CaseName = (typeof CASES)[number];
 const CASE_LABELS: Record<CaseName, string> = {
   raw: 'raw pg INSERT (baseline)',
@@ -66,7 +71,10 @@ const CASE_LABELS: Record<CaseName, string> = {
   'es+outbox': 'event store append + Outbox.add',
   'es-existing': 'event store append, existing stream',
   'es+outbox+notify': 'event store + Outbox.add + NOTIFY',
+  emmett: 'Emmett appendToStream (peer)',
 };
+/** Cases compared with Emmett in the same round ("vs Emmett" column). */
+const VS_EMMETT: readonly CaseName[] = ['es', 'es-existing', 'raw'];
 /** Baseline each case is compared with, besides `raw`. */
 const PAIRED_BASELINE: Partial<Record<CaseName, CaseName>> = {
   'es+outbox': 'raw+outbox',
@@ -90,7 +98,7 @@ const config = {
   rounds: Number(process.env.BENCH_ROUNDS ?? 5),
   writers: numberList(process.env.BENCH_WRITERS, [1, 8]),
   events: numberList(process.env.BENCH_EVENTS, [1, 10]),
-  cases: (process.env.BENCH_CASES ?? 'raw,raw+outbox,es,es+outbox,es-existing')
+  cases: (process.env.BENCH_CASES ?? 'raw,raw+outbox,es,es+outbox,es-existing,emmett')
     .split(',')
     .map((c) => c.trim()) as CaseName[],
   costAppends: Number(process.env.BENCH_COST_APPENDS ?? 400),
@@ -212,7 +220,28 @@ interface Tools {
   store: PostgresEventStore;
   outbox: OutboxLike;
   notifyingOutbox: OutboxLike;
+  /** Emmett's event store over a given pool (one per pool, created on first use). */
+  emmett: (pool: pg.Pool) => EmmettStoreLike;
 }
+
+/** The part of Emmett's `PostgresEventStore` used here (typed loosely: Emmett is a peer, not a dependency of the code). */
+interface EmmettStoreLike {
+  appendToStream(
+    streamName: string,
+    events: { type: string; data: Record<string, unknown>; metadata?: Record<string, unknown> }[],
+    options?: { expectedStreamVersion?: unknown },
+  ): Promise<unknown>;
+}
+interface EmmettModule {
+  getPostgreSQLEventStore(
+    connectionString: string,
+    options: {
+      connectionOptions: { pool: pg.Pool; pooled: true };
+      schema: { autoMigration: 'None' | 'CreateOrUpdate' };
+    },
+  ): EmmettStoreLike & { schema: { migrate(): Promise<unknown> } };
+}
+const STREAM_DOES_NOT_EXIST = 'STREAM_DOES_NOT_EXIST'; // Emmett's constant of that name
 
 type AppendOnce = () => Promise<void>;
 
@@ -254,6 +283,21 @@ async function makeWriter(name: CaseName, pool: pg.Pool, tools: Tools, size: num
           });
           await outbox.add(c, messagesOf(batch));
         });
+      };
+    }
+    case 'emmett': {
+      const store = tools.emmett(pool);
+      return async () => {
+        const batch = newBatch(stream(), size, 1);
+        await store.appendToStream(
+          batch.streamId,
+          batch.events.map((e) => ({
+            type: e.type,
+            data: e.data as Record<string, unknown>,
+            metadata: { ...batch.metadata },
+          })),
+          { expectedStreamVersion: STREAM_DOES_NOT_EXIST },
+        );
       };
     }
     case 'es-existing': {
@@ -304,11 +348,30 @@ function percentile(sorted: Float64Array, p: number): number {
 
 let stopping = false;
 let finished = false;
+/** Pools by key: writer count, negated for Emmett's pools (-1000 - n), -1 for the cost table. */
 const pools = new Map<number, pg.Pool>();
 
+/** pg's default parsers, captured before Emmett can change the global ones. */
+const pgDefaultTypes = (() => {
+  const saved = new Map([20, 114, 3802].map((oid) => [oid, pg.types.getTypeParser(oid, 'text')]));
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+      (format ?? 'text') === 'text' && saved.has(oid)
+        ? saved.get(oid)!
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+})();
+
 /** A pool whose connections never crash the process with an unhandled 'error' (e.g. on shutdown). */
-function newPool(url: string, max: number): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max, idleTimeoutMillis: 0 });
+function newPool(url: string, max: number, forEmmett = false): pg.Pool {
+  // Emmett (dumbo) replaces pg's global parsers of int8 (BigInt) and json/jsonb when it creates a
+  // store. Our cases keep pg's defaults through their own `types`, as they would in a service.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    idleTimeoutMillis: 0,
+    ...(forEmmett ? {} : { types: pgDefaultTypes }),
+  });
   const onError = (error: Error) => {
     if (!stopping) console.error(`connection error: ${String(error)}`);
   };
@@ -321,11 +384,12 @@ function newPool(url: string, max: number): pg.Pool {
  * One pool per writer count, kept for the whole run like a service keeps its pool: `max` equals the
  * number of writers, so each writer works on its own connection. Same settings for every case.
  */
-function poolFor(url: string, writers: number): pg.Pool {
-  let pool = pools.get(writers);
+function poolFor(url: string, writers: number, forEmmett: boolean): pg.Pool {
+  const key = forEmmett ? -1000 - writers : writers;
+  let pool = pools.get(key);
   if (!pool) {
-    pool = newPool(url, writers);
-    pools.set(writers, pool);
+    pool = newPool(url, writers, forEmmett);
+    pools.set(key, pool);
   }
   return pool;
 }
@@ -338,7 +402,7 @@ async function measure(
   writers: number,
   round: number,
 ): Promise<Sample> {
-  const pool = poolFor(url, writers);
+  const pool = poolFor(url, writers, name === 'emmett');
   const appendOnce = await Promise.all(Array.from({ length: writers }, () => makeWriter(name, pool, tools, events)));
   let phase: 'warmup' | 'measure' | 'done' = 'warmup';
   let start = 0;
@@ -430,7 +494,7 @@ async function processCpuUs(pid: number): Promise<number> {
 }
 
 async function measureCost(url: string, admin: pg.Client, tools: Tools, name: CaseName, events: number): Promise<Cost> {
-  const pool = newPool(url, 1);
+  const pool = newPool(url, 1, name === 'emmett');
   pools.set(-1, pool);
   try {
     const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
@@ -513,6 +577,9 @@ interface Row {
   p99Ms: number;
   vsRaw: number | null;
   vsPaired: { baseline: CaseName; ratio: number } | null;
+  /** Median over the rounds of (appends/s of this case / appends/s of Emmett in the same round). */
+  vsEmmett: number | null;
+  roundsVsEmmett: number[];
   roundsAppendsPerSecond: number[];
   roundsVsRaw: number[];
   errors: number;
@@ -537,6 +604,10 @@ function summarise(samples: Sample[]): Row[] {
         const vsRaw = roundRatios(name, 'raw', events, writers);
         const paired = PAIRED_BASELINE[name];
         const vsPaired = paired ? roundRatios(name, paired, events, writers) : [];
+        const vsEmmett =
+          VS_EMMETT.includes(name) && config.cases.includes('emmett')
+            ? roundRatios(name, 'emmett', events, writers)
+            : [];
         rows.push({
           case: name,
           label: CASE_LABELS[name],
@@ -550,6 +621,8 @@ function summarise(samples: Sample[]): Row[] {
           vsPaired: paired && vsPaired.length ? { baseline: paired, ratio: median(vsPaired) } : null,
           roundsAppendsPerSecond: s.map((x) => Math.round(x.appendsPerSecond)),
           roundsVsRaw: vsRaw.map((r) => Number(r.toFixed(3))),
+          vsEmmett: vsEmmett.length ? median(vsEmmett) : null,
+          roundsVsEmmett: vsEmmett.map((r) => Number(r.toFixed(3))),
           errors: s.reduce((a, x) => a + x.errors, 0),
         });
       }
@@ -569,6 +642,7 @@ function table(rows: Row[]): string {
     'p99 ms',
     'vs raw',
     'vs raw+outbox',
+    'vs Emmett',
   ];
   const fmt = (n: number, digits = 0) =>
     Number.isFinite(n)
@@ -584,6 +658,7 @@ function table(rows: Row[]): string {
     fmt(r.p99Ms, 2),
     r.vsRaw === null ? '-' : `${r.vsRaw.toFixed(2)}x`,
     r.vsPaired?.baseline === 'raw+outbox' ? `${r.vsPaired.ratio.toFixed(2)}x` : '',
+    r.vsEmmett === null ? '' : `${r.vsEmmett.toFixed(2)}x`,
   ]);
   return formatTable(
     head,
@@ -641,10 +716,43 @@ async function main(): Promise<void> {
     Outbox: OutboxCtor;
     outboxChannel: (schema: string) => string;
   };
+  // Emmett: loaded only when its case runs; its schema created once, as Emmett's own migration does it.
+  let emmettModule: EmmettModule | undefined;
+  if (config.cases.includes('emmett')) {
+    const emmettSpecifier: string = '@event-driven-io/emmett-postgresql';
+    emmettModule = (await import(emmettSpecifier)) as EmmettModule;
+    const migratePool = newPool(url, 1, true);
+    try {
+      await emmettModule
+        .getPostgreSQLEventStore(url, {
+          connectionOptions: { pool: migratePool, pooled: true },
+          schema: { autoMigration: 'CreateOrUpdate' },
+        })
+        .schema.migrate();
+    } finally {
+      await migratePool.end();
+    }
+    for (const table of ['emt_messages_emt_default_active', 'emt_streams_emt_default_active']) {
+      await admin.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`).catch(() => undefined);
+    }
+  }
+  const emmettStores = new WeakMap<pg.Pool, EmmettStoreLike>();
   const tools: Tools = {
     store: new PostgresEventStore(ES_SCHEMA),
     outbox: new Outbox(ES_SCHEMA),
     notifyingOutbox: new Outbox(ES_SCHEMA, { notifyChannel: outboxChannel(ES_SCHEMA) }),
+    emmett: (pool) => {
+      let store = emmettStores.get(pool);
+      if (!store) {
+        if (!emmettModule) throw new Error('emmett case not selected');
+        store = emmettModule.getPostgreSQLEventStore(url, {
+          connectionOptions: { pool, pooled: true },
+          schema: { autoMigration: 'None' },
+        });
+        emmettStores.set(pool, store);
+      }
+      return store;
+    },
   };
 
   // Rounds: every (events, writers) group runs all its cases back to back (so a ratio compares
