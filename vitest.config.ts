@@ -27,7 +27,7 @@ export default defineConfig({
       reporter: ['text-summary', 'lcov'],
     },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['**/*.unit.spec.ts'], exclude } },
+      { extends: true, test: { name: 'unit', include: ['**/*.unit.spec.ts'], exclude, testTimeout: 30_000 } },
       {
         extends: true,
         test: {

@@ -30,7 +30,7 @@ beforeAll(() => {
 
 const charts = systemCharts();
 
-describe('charts: lint, render, validate', () => {
+describe('charts: lint, render, validate', { timeout: 120_000 }, () => {
   it('finds every system chart with all four environments', () => {
     expect(charts.map((c) => c.name)).toEqual(expect.arrayContaining(['commerce', 'identity']));
     for (const c of charts) expect(c.envs).toEqual(['dev', 'qa', 'staging', 'prod']);
@@ -96,7 +96,7 @@ describe('charts: lint, render, validate', () => {
   });
 });
 
-describe('commerce chart: what the platform relies on', () => {
+describe('commerce chart: what the platform relies on', { timeout: 120_000 }, () => {
   const objects = (env: Environment, extra: string[] = []) => render(tc, 'commerce', env, extra);
   const SERVICES = ['catalog', 'ordering', 'payments'] as const;
 
@@ -418,7 +418,7 @@ describe('commerce chart: what the platform relies on', () => {
   });
 });
 
-describe('identity chart: secrets by reference, the issuer consumer, its topics', () => {
+describe('identity chart: secrets by reference, the issuer consumer, its topics', { timeout: 120_000 }, () => {
   const objects = (env: Environment, extra: string[] = []) => render(tc, 'identity', env, extra);
   const container = (objs: K8sObject[], kind = 'Deployment') =>
     one(objs, kind, kind === 'Job' ? 'identity-migrate' : 'identity').spec.template.spec.containers[0];
@@ -583,7 +583,7 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
   });
 });
 
-describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
+describe('Kong on Kubernetes matches infra/kong/kong.yml', { timeout: 120_000 }, () => {
   interface KongPluginEntry {
     name: string;
     enabled?: boolean;
@@ -732,7 +732,7 @@ describe('Kong on Kubernetes matches infra/kong/kong.yml', () => {
   }
 });
 
-describe('infra/k8s: the namespace baseline the charts assume', () => {
+describe('infra/k8s: the namespace baseline the charts assume', { timeout: 120_000 }, () => {
   const dir = join(repoRoot, 'infra/k8s');
   const kustomization = (path: string) =>
     parse(readFileSync(join(dir, path, 'kustomization.yaml'), 'utf8')) as { namespace?: string; resources: string[] };

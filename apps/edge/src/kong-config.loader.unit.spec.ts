@@ -30,6 +30,8 @@ describe('kong.yml loading', () => {
     expect(config.services.map((s) => [s.name, s.host, s.port, s.path])).toEqual([
       ['identity', 'identity.identity', 8080, undefined],
       ['commerce-catalog', 'catalog.commerce', 8080, undefined],
+      ['commerce-ordering', 'ordering.commerce', 8080, undefined],
+      ['commerce-payments', 'payments.commerce', 8080, undefined],
     ]);
     const plugins = (label: string) => {
       const route = config.routes.find((r) => r.label === label);
@@ -41,7 +43,7 @@ describe('kong.yml loading', () => {
       expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'ip' });
     }
     expect(plugins('identity-token').get('rate-limiting')).toMatchObject({ minute: 60, limit_by: 'ip' });
-    for (const label of ['identity-users', 'commerce-catalog-products']) {
+    for (const label of ['identity-users', 'commerce-catalog-products', 'commerce-ordering-orders', 'commerce-payments-wallet']) {
       expect(plugins(label).get('jwt')).toMatchObject({ claims_to_verify: ['exp'], key_claim_name: 'iss' });
       expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'header', header_name: 'X-Authenticated-Userid' });
     }
