@@ -42,7 +42,20 @@ for name in "${names[@]}"; do
         rm -rf "$tmp"
         mkdir -p "$tmp"
         # CGO off: static binaries, no C toolchain needed. GOFLAGS cleared: no -mod=vendor surprises.
-        CGO_ENABLED=0 GOFLAGS= GOBIN="$tmp" go install "$module" >&2
+        if ! CGO_ENABLED=0 GOFLAGS= GOBIN="$tmp" go install "$module" >&2; then
+          # `go install m@v` also asks the proxy for the module's version list (deprecation check);
+          # when only the pinned version is served (k6 v2 on some proxies: @v/list is 404) and the
+          # `direct` fallback has no network, it fails. Building the same pinned version from a
+          # throwaway module skips that check; MVS picks the same dependency versions. (Works when
+          # the pinned path is the module root, as for k6; a sub-package path would need a real go.mod.)
+          echo "install-tools: go install failed; building $module from a throwaway module" >&2
+          work="$(mktemp -d)"
+          ( cd "$work" && GOFLAGS= go mod init install-tools.local/build >/dev/null 2>&1 \
+            && GOFLAGS= go mod edit -require="$module" \
+            && CGO_ENABLED=0 GOFLAGS= go build -mod=mod -trimpath -o "$tmp/$bin_name" "${module%@*}" ) >&2 \
+            || { rm -rf "$work" "$tmp"; exit 1; }
+          rm -rf "$work"
+        fi
         mv "$tmp" "$dest"
         echo "install-tools: $name $version built in $(( $(date +%s) - start ))s" >&2
       fi

@@ -1,0 +1,257 @@
+#!/usr/bin/env node
+// `npm run load -- <scenario> [--kafka] [k6 run options…]`  (scenarios: smoke load stress spike soak)
+//
+//   1. k6 v2 from tools/delivery/install-tools.sh (go install, cached in .tools/k6-<version>/);
+//   2. BASE_URL (default http://localhost:8000): used as it is when its /health answers 200;
+//      otherwise, for a local URL, starts a stack of its own (apps/devstack, fresh data folder in a
+//      temp dir, free Postgres and edge ports; `--kafka` starts the local broker too) and stops it
+//      at the end, making sure none of its processes is left; a remote BASE_URL is used as given;
+//   3. runs apps/load/src/scenarios/<scenario>.js; its handleSummary() writes
+//      reports/load/<scenario>-<timestamp>.json (k6's summary data) and .txt (the report);
+//   4. exits with k6's code: 99 when a threshold (SLO) was crossed, 0 when all held.
+// Options after the scenario go to `k6 run` (e.g. `-e RATE=300`, `--http-debug`). See apps/load/README.md.
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const SCENARIOS = ['smoke', 'load', 'stress', 'spike', 'soak'];
+const say = (text) => process.stdout.write(`[load] ${text}\n`);
+const seconds = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
+
+const args = process.argv.slice(2);
+const scenario = args.shift();
+if (!scenario || scenario === '--help' || scenario === '-h' || !SCENARIOS.includes(scenario)) {
+  process.stderr.write(`usage: npm run load -- <${SCENARIOS.join('|')}> [--kafka] [k6 run options]\n`);
+  process.exit(scenario && !['--help', '-h'].includes(scenario) ? 2 : 0);
+}
+const kafka = args.includes('--kafka');
+const k6Args = args.filter((a) => a !== '--kafka');
+
+// ---------------------------------------------------------------- k6
+function installK6() {
+  if (process.env.K6_BIN) return process.env.K6_BIN;
+  const t0 = Date.now();
+  const result = spawnSync(join(root, 'tools', 'delivery', 'install-tools.sh'), ['k6'], {
+    cwd: root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const bin = result.stdout?.trim().split('\n').pop();
+  if (result.status !== 0 || !bin || !existsSync(bin)) {
+    process.stderr.write(`[load] could not install k6 (tools/delivery/install-tools.sh k6 exited ${result.status})\n`);
+    process.exit(1);
+  }
+  say(`k6: ${relative(root, bin)} (${seconds(t0)} s)`);
+  return bin;
+}
+
+// ---------------------------------------------------------------- stack
+async function healthy(baseUrl, timeoutMs = 3000) {
+  try {
+    const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(timeoutMs) });
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const isLocal = (url) => ['localhost', '127.0.0.1', '[::1]', '::1'].includes(new URL(url).hostname);
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return error.code === 'EPERM';
+  }
+};
+const readJson = (file) => {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+};
+
+/** A devstack of our own: fresh data folder, free ports; resolves once the edge answers /health. */
+async function startStack() {
+  const t0 = Date.now();
+  const dataDir = mkdtempSync(join(tmpdir(), 'archipelago-load-'));
+  chmodSync(dataDir, 0o755); // Postgres runs as the `postgres` user when we are root: it must traverse.
+  const keysDir = join(dataDir, 'identity', 'keys');
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  say(`starting a stack of our own on ${baseUrl} (data in ${dataDir}${kafka ? ', local Kafka' : ''})`);
+  const child = spawn(
+    process.execPath,
+    [join(root, 'apps', 'devstack', 'devstack.mjs'), ...(kafka ? ['--kafka'] : [])],
+    {
+      cwd: root,
+      // Own process group: a Ctrl-C in the terminal reaches k6 (which stops and writes its summary)
+      // and this script, which then stops the stack in order.
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        DEVSTACK_DATA_DIR: dataDir,
+        PGPORT_LOCAL: '0',
+        EDGE_PORT: String(port),
+        IDENTITY_KEYS_DIR: keysDir,
+      },
+    },
+  );
+  const stack = { child, dataDir, keysDir, baseUrl, output: '', exited: false };
+  child.on('exit', (code, signal) => Object.assign(stack, { exited: true, code, signal }));
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk) => {
+      stack.output += chunk;
+      for (const line of chunk.split('\n')) if (line.trim()) process.stdout.write(`[devstack] ${line}\n`);
+    });
+  }
+  const deadline = Date.now() + Number(process.env.LOAD_STACK_TIMEOUT_S || 420) * 1000;
+  while (!stack.output.includes('Press Ctrl-C to stop') || !(await healthy(baseUrl))) {
+    if (stack.exited)
+      throw Object.assign(new Error(`the devstack exited (code ${stack.code}) before it was ready`), {
+        devstack: stack,
+      });
+    if (Date.now() > deadline)
+      throw Object.assign(new Error('the devstack was not ready in time'), { devstack: stack });
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  say(`stack ready in ${seconds(t0)} s`);
+  return stack;
+}
+
+/** SIGTERM to the launcher (it stops edge, services, broker, Postgres in order), then verify. */
+async function stopStack(stack, keepLogsIn) {
+  const t0 = Date.now();
+  const state = readJson(join(stack.dataDir, 'devstack', 'state.json')) ?? {};
+  const postgresPid = () =>
+    Number(readFileSync(join(state.postgresDataDir ?? '', 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
+  let pgPid;
+  try {
+    pgPid = postgresPid();
+  } catch {
+    /* not started */
+  }
+  if (!stack.exited) stack.child.kill('SIGTERM');
+  const deadline = Date.now() + 60_000;
+  while (!stack.exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  // Whatever is still alive (the launcher, the devstack, a service, Postgres) is ours: kill it.
+  const pids = [stack.child.pid, state.pid, ...(state.children ?? []).map((c) => c.pid), pgPid].filter(Boolean);
+  await new Promise((r) => setTimeout(r, 500));
+  const left = pids.filter(alive);
+  for (const pid of left) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  if (keepLogsIn && existsSync(join(stack.dataDir, 'logs'))) {
+    cpSync(join(stack.dataDir, 'logs'), keepLogsIn, { recursive: true });
+    say(`stack logs kept in ${relative(root, keepLogsIn)}`);
+  }
+  rmSync(stack.dataDir, { recursive: true, force: true });
+  if (state.postgresDataDir && !state.postgresDataDir.startsWith(stack.dataDir)) {
+    rmSync(state.postgresDataDir, { recursive: true, force: true });
+  }
+  say(
+    `stack stopped in ${seconds(t0)} s (launcher exit ${stack.code ?? stack.signal ?? 'killed'})` +
+      (left.length ? `; had to SIGKILL ${left.length} process(es): ${left.join(', ')}` : '; nothing left running'),
+  );
+  return left.length === 0;
+}
+
+function clientCredentials(keysDir) {
+  const file = join(keysDir, 'clients.json');
+  const client = (readJson(file) ?? []).find((c) => c.id === 'load-tests' && c.secret);
+  return client ? { CLIENT_ID: client.id, CLIENT_SECRET: client.secret } : {};
+}
+
+// ---------------------------------------------------------------- main
+const started = Date.now();
+const k6 = installK6();
+let baseUrl = (process.env.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
+let stack;
+let keysDir = process.env.IDENTITY_KEYS_DIR || join(root, '.data', 'identity', 'keys');
+let interrupted = false;
+
+if (await healthy(baseUrl)) {
+  say(`using the running stack at ${baseUrl} (/health 200)`);
+} else if (!isLocal(baseUrl)) {
+  say(`${baseUrl}/health does not answer 200; not local, so running against it as it is`);
+} else {
+  try {
+    stack = await startStack();
+  } catch (error) {
+    process.stderr.write(`[load] ${error.message}\n`);
+    if (error.devstack)
+      await stopStack(error.devstack, join(root, 'reports', 'load', `stack-failed-${Date.now()}.logs`));
+    process.exit(1);
+  }
+  baseUrl = stack.baseUrl;
+  keysDir = stack.keysDir;
+}
+
+const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+const reportDir = join(root, 'reports', 'load');
+mkdirSync(reportDir, { recursive: true });
+const base = join(reportDir, `${scenario}-${stamp}`);
+const env = {
+  ...process.env,
+  ...(process.env.CLIENT_ID ? {} : clientCredentials(keysDir)),
+  BASE_URL: baseUrl,
+  REPORT_JSON: `${base}.json`,
+  REPORT_TXT: `${base}.txt`,
+  K6_NO_USAGE_REPORT: 'true',
+};
+
+say(`k6 run ${scenario} against ${baseUrl}`);
+const t0 = Date.now();
+// Not a terminal (CI): no progress bar, which k6 would otherwise print as a new line every second.
+const quiet = !process.stdout.isTTY && !k6Args.some((a) => a === '-q' || a === '--quiet') ? ['--quiet'] : [];
+const run = spawn(k6, ['run', ...quiet, ...k6Args, join(root, 'apps', 'load', 'src', 'scenarios', `${scenario}.js`)], {
+  cwd: root,
+  env,
+  stdio: 'inherit',
+});
+// A terminal Ctrl-C reaches k6 by itself (same process group); SIGTERM/SIGHUP are passed on as
+// one SIGINT, so k6 stops gracefully and still writes its summary.
+process.on('SIGINT', () => (interrupted = true));
+for (const signal of ['SIGTERM', 'SIGHUP']) {
+  process.on(signal, () => {
+    interrupted = true;
+    if (run.exitCode === null) run.kill('SIGINT');
+  });
+}
+const code = await new Promise((resolve) => {
+  run.on('error', (error) => {
+    process.stderr.write(`[load] could not run k6: ${error.message}\n`);
+    resolve(1);
+  });
+  run.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+});
+say(`k6 finished in ${seconds(t0)} s with exit code ${code}${code === 99 ? ' (an SLO threshold was crossed)' : ''}`);
+
+let clean = true;
+if (stack) clean = await stopStack(stack, code !== 0 ? `${base}.logs` : undefined);
+for (const file of [`${base}.txt`, `${base}.json`]) if (existsSync(file)) say(`report: ${relative(root, file)}`);
+say(`total ${seconds(started)} s`);
+process.exit(code !== 0 ? code : interrupted ? 130 : clean ? 0 : 1);
