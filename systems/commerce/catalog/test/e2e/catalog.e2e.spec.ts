@@ -66,7 +66,14 @@ beforeAll(async () => {
     entry: 'apps/edge/src/main.ts',
     env: {
       EDGE_PORT: String(edgePort),
-      EDGE_UPSTREAMS: JSON.stringify({ 'catalog.commerce:8080': `http://127.0.0.1:${httpPort}`, 'identity.identity:8080': issuer.url }),
+      // The edge is healthy only when every upstream of kong.yml answers: the test issuer (which
+      // serves /health/ready) stands in for the services this test does not start.
+      EDGE_UPSTREAMS: JSON.stringify({
+        'catalog.commerce:8080': `http://127.0.0.1:${httpPort}`,
+        'identity.identity:8080': issuer.url,
+        'ordering.commerce:8080': issuer.url,
+        'payments.commerce:8080': issuer.url,
+      }),
       EDGE_JWKS_URL: issuer.jwksUrl,
       LOG_LEVEL: 'warn',
     },
