@@ -21,7 +21,8 @@ function headersOf(raw: Record<string, unknown> | undefined): Record<string, str
  */
 export async function subscribeKafka(
   kafka: Kafka,
-  producer: Producer,
+  /** Producer for dead letters (only `send` is used). */
+  producer: Pick<Producer, 'send'>,
   group: string,
   topics: readonly string[],
   handler: MessageHandler,

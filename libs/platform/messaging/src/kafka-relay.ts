@@ -19,6 +19,8 @@ export interface OutboxRelayOptions {
   onError?: (error: unknown) => void;
   /** Called after each published batch with commit-to-publish latencies in ms. */
   onPublished?: (latenciesMs: number[]) => void;
+  /** Called when a batch could not be sent (before the rows are deferred). */
+  onSendFailure?: (error: unknown) => void;
 }
 
 /**
@@ -38,7 +40,8 @@ export class OutboxKafkaRelay {
   constructor(
     private readonly pool: pg.Pool,
     schema: string,
-    private readonly producer: Producer,
+    /** The producer, or a function giving the current one (so a broken producer can be replaced). */
+    private readonly producer: Producer | (() => Promise<Producer>),
     private readonly options: OutboxRelayOptions,
   ) {
     this.table = `${ident(schema)}.outbox`;
@@ -66,7 +69,8 @@ export class OutboxKafkaRelay {
       }
       const byTopic = new Map<string, OutboxRow[]>();
       for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
-      await this.producer.sendBatch({
+      const producer = typeof this.producer === 'function' ? await this.producer() : this.producer;
+      await producer.sendBatch({
         acks: -1,
         topicMessages: [...byTopic].map(([topic, topicRows]) => ({
           topic,
@@ -86,7 +90,10 @@ export class OutboxKafkaRelay {
       return rows.length;
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);
-      if (rows.length > 0) await this.deferRows(rows, error);
+      if (rows.length > 0) {
+        this.options.onSendFailure?.(error);
+        await this.deferRows(rows, error);
+      }
       throw error;
     } finally {
       client.release();

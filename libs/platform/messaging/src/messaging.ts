@@ -49,6 +49,7 @@ export class Messaging {
   readonly retry: RetryPolicy;
   private kafka: Kafka | undefined;
   private producer: Producer | undefined;
+  private producerConnecting: Promise<Producer> | undefined;
   private relay: OutboxKafkaRelay | undefined;
   private readonly subscriptions: Subscription[] = [];
   private readonly sourcePools = new Map<string, pg.Pool>();
@@ -73,12 +74,19 @@ export class Messaging {
   /** Connects the producer and starts the relay (kafka); nothing to start for postgres. */
   async start(): Promise<void> {
     if (this.options.transport !== 'kafka') return;
-    const producer = await this.kafkaProducer();
-    this.relay = new OutboxKafkaRelay(this.options.pool, this.options.schema, producer, {
+    await this.kafkaProducer();
+    this.relay = new OutboxKafkaRelay(this.options.pool, this.options.schema, () => this.kafkaProducer(), {
       source: this.ceSource,
       notifyChannel: outboxChannel(this.options.schema),
       onError: this.options.onError,
       ...this.options.relay,
+      // kafkajs' idempotent producer stays dead after some broker-side failures (e.g. an out-of-order
+      // sequence number after a broker restart, kafkajs#598): every failed batch gets a fresh producer.
+      // Safe: publishing is at-least-once from the outbox and consumers deduplicate with the inbox.
+      onSendFailure: (error) => {
+        this.options.relay?.onSendFailure?.(error);
+        this.replaceProducer();
+      },
     });
     await this.relay.start();
   }
@@ -110,7 +118,9 @@ export class Messaging {
     let subscription: Subscription;
     if (this.options.transport === 'kafka') {
       await this.ensureTopics(topics);
-      subscription = await subscribeKafka(this.kafkaClient(), await this.kafkaProducer(), group, topics, handler, this.retry, {
+      // Dead letters go through whichever producer is current (see replaceProducer).
+      const deadLetterProducer = { send: async (record: Parameters<Producer['send']>[0]) => (await this.kafkaProducer()).send(record) };
+      subscription = await subscribeKafka(this.kafkaClient(), deadLetterProducer, group, topics, handler, this.retry, {
         onDeadLetter: (_topic, error) => this.options.onError?.(error),
       });
     } else {
@@ -177,16 +187,31 @@ export class Messaging {
   }
 
   private async kafkaProducer(): Promise<Producer> {
-    if (!this.producer) {
-      this.producer = this.kafkaClient().producer({
+    if (this.producer) return this.producer;
+    this.producerConnecting ??= (async () => {
+      const producer = this.kafkaClient().producer({
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: true,
         createPartitioner: Partitioners.DefaultPartitioner,
       });
-      await this.producer.connect();
-    }
-    return this.producer;
+      try {
+        await producer.connect();
+        this.producer = producer;
+        return producer;
+      } finally {
+        this.producerConnecting = undefined;
+      }
+    })();
+    return this.producerConnecting;
+  }
+
+  /** Drops the current producer (disconnecting it in the background); the next use creates a new one. */
+  private replaceProducer(): void {
+    const broken = this.producer;
+    this.producer = undefined;
+    this.producerConnecting = undefined;
+    void broken?.disconnect().catch(() => undefined);
   }
 
   private poolOf(system: string): pg.Pool {
