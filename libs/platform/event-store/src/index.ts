@@ -4,3 +4,4 @@ export * from './event-store.js';
 export * from './event-store.schema.js';
 export * from './upcasters.js';
 export * from './projection-runner.js';
+export * from './position-cursor.js';

@@ -1,4 +1,6 @@
 import {
+  decodePositionCursor,
+  encodePositionCursor,
   type Projection,
   ProjectionRunner,
   type RecordedEvent,
@@ -76,15 +78,11 @@ export class ProductListProjection implements Projection {
   }
 }
 
-const encodeCursor = (seq: string): string => Buffer.from(JSON.stringify({ s: seq })).toString('base64url');
+/** The position in a cursor this service handed out. @throws InvalidCursorError */
 function decodeCursor(cursor: string): string {
-  try {
-    const { s } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s: unknown };
-    if (typeof s === 'string' && /^\d{1,19}$/.test(s)) return s;
-  } catch {
-    /* fall through */
-  }
-  throw new InvalidCursorError();
+  const position = decodePositionCursor(cursor);
+  if (position === undefined) throw new InvalidCursorError();
+  return position;
 }
 
 function toView(record: ProductRecord): ProductView {
@@ -121,7 +119,7 @@ export class ProductListReadModel implements ProductReadModelPort {
     const page = rows.slice(0, limit);
     return {
       items: page.map(toView),
-      nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1]!.seq)) : null,
+      nextCursor: rows.length > limit ? encodePositionCursor(String(page[page.length - 1]!.seq)) : null,
     };
   }
 

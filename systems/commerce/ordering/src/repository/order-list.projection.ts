@@ -1,4 +1,11 @@
-import { type Projection, ProjectionRunner, type RecordedEvent, type SqlClient } from '@archipelago/platform-event-store';
+import {
+  decodePositionCursor,
+  encodePositionCursor,
+  type Projection,
+  ProjectionRunner,
+  type RecordedEvent,
+  type SqlClient,
+} from '@archipelago/platform-event-store';
 import type { DataSource, Repository } from 'typeorm';
 import type { OrderEvent } from '../entity/order/order.events.js';
 import {
@@ -62,15 +69,11 @@ export class OrderListProjection implements Projection {
   }
 }
 
-const encodeCursor = (seq: string): string => Buffer.from(JSON.stringify({ s: seq })).toString('base64url');
+/** The position in a cursor this service handed out. @throws InvalidCursorError */
 function decodeCursor(cursor: string): string {
-  try {
-    const { s } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s: unknown };
-    if (typeof s === 'string' && /^\d{1,19}$/.test(s)) return s;
-  } catch {
-    /* fall through */
-  }
-  throw new InvalidCursorError();
+  const position = decodePositionCursor(cursor);
+  if (position === undefined) throw new InvalidCursorError();
+  return position;
 }
 
 function toSummary(record: OrderRecord): OrderSummary {
@@ -107,7 +110,7 @@ export class OrderListReadModel implements OrderReadModelPort {
     const page = rows.slice(0, limit);
     return {
       items: page.map(toSummary),
-      nextCursor: rows.length > limit ? encodeCursor(String(page[page.length - 1]!.seq)) : null,
+      nextCursor: rows.length > limit ? encodePositionCursor(String(page[page.length - 1]!.seq)) : null,
     };
   }
 
