@@ -1,4 +1,4 @@
-import type { Consumer, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import { fromCloudEvent } from './cloudevents.js';
 import { deadLetterTopic, type MessageHandler, type RetryPolicy, type Subscription } from './message.types.js';
 import { deliverWithRetry, describeError } from './retry.js';
@@ -7,10 +7,19 @@ function headersOf(raw: Record<string, unknown> | undefined): Record<string, str
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(raw ?? {})) {
     if (value === undefined) continue;
-    headers[name] = Array.isArray(value) ? String(value[0]) : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+    headers[name] = Array.isArray(value)
+      ? String(value[0])
+      : Buffer.isBuffer(value)
+        ? value.toString('utf8')
+        : String(value);
   }
   return headers;
 }
+
+/** Backoff between attempts to recreate a consumer that kafkajs gave up on (ms). */
+const RECREATE_BACKOFF_MS = { initial: 500, max: 15_000 } as const;
+/** Default time without any sign of life after which a consumer counts as stalled (ms). */
+export const DEFAULT_CONSUMER_STALL_TIMEOUT_MS = 45_000;
 
 /**
  * Subscribes consumer group `group` to `topics` with kafkajs. Messages of one partition are handled
@@ -18,6 +27,20 @@ function headersOf(raw: Record<string, unknown> | undefined): Record<string, str
  * message goes to `<topic>.dlq` with the error in headers (`x-error`, `x-original-topic`,
  * `x-consumer-group`, `x-attempts`) and the offset moves on. Offsets are committed only for
  * messages that were handled or dead-lettered, so a crash redelivers (the inbox deduplicates).
+ *
+ * Crashes: kafkajs restarts a crashed consumer itself only when it deems the error retriable; after
+ * other crashes (seen after a broker restart: a connection error wrapped as non-retriable) the
+ * consumer stays disconnected for good. This subscription then creates a new consumer of the same
+ * group (backoff 0.5 s doubling to 15 s, until it runs or `stop()` is called), so consumption always
+ * resumes from the group's committed offsets. Every crash is reported through `options.onError`.
+ *
+ * Stalls: after a broker restart a kafkajs consumer can also hang for good in its own restart
+ * (seen in the saga's broker-restart test: "Consumer Starting", then never "joined the group", no
+ * crash, no fetch, no heartbeat). A watchdog treats `stallTimeoutMs` (default 45 s) without any sign
+ * of life (fetch, heartbeat, group join, batch) while no message is being handled as a stall,
+ * reports it and recreates the consumer the same way. A healthy idle consumer fetches at least every
+ * 5 s (kafkajs' max wait) and heartbeats every 3 s; a join can wait up to the 30 s session timeout
+ * of a member that died — the default stays above both.
  */
 export async function subscribeKafka(
   kafka: Kafka,
@@ -27,51 +50,141 @@ export async function subscribeKafka(
   topics: readonly string[],
   handler: MessageHandler,
   retry: RetryPolicy,
-  options: { fromBeginning?: boolean; onDeadLetter?: (topic: string, error: unknown) => void } = {},
+  options: {
+    fromBeginning?: boolean;
+    onDeadLetter?: (topic: string, error: unknown) => void;
+    /** Consumer crashes and stalls (with whether kafkajs or this subscription restarts it). */
+    onError?: (error: unknown) => void;
+    /** Silence (ms) after which a consumer that handles nothing is recreated (default 45 s). */
+    stallTimeoutMs?: number;
+  } = {},
 ): Promise<Subscription> {
-  const consumer: Consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: true, retry: { retries: 10 } });
   let stopping = false;
-  await consumer.connect();
-  await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
-  await consumer.run({
-    autoCommit: true,
-    eachMessage: async ({ topic, message }) => {
-      const headers = headersOf(message.headers as Record<string, unknown>);
-      const raw = message.value?.toString('utf8') ?? 'null';
-      let payload: unknown;
-      try {
-        payload = JSON.parse(raw);
-      } catch {
-        payload = raw;
-      }
-      const incoming = fromCloudEvent(topic, message.key?.toString('utf8') ?? '', headers, payload);
-      const outcome = await deliverWithRetry(handler, incoming, retry, () => stopping);
-      if (outcome.ok) return;
-      if (stopping) throw outcome.error; // not dead-lettered: redelivered after restart
-      await producer.send({
-        topic: deadLetterTopic(topic),
-        acks: -1,
-        messages: [
-          {
-            key: message.key,
-            value: message.value,
-            headers: {
-              ...headers,
-              'x-error': describeError(outcome.error),
-              'x-original-topic': topic,
-              'x-consumer-group': group,
-              'x-attempts': String(outcome.attempts),
-            },
+  let current: Consumer | undefined;
+  let recreateTimer: NodeJS.Timeout | undefined;
+  let lastSignOfLife = Date.now();
+  let handling = 0;
+  const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_CONSUMER_STALL_TIMEOUT_MS;
+
+  const eachMessage = async (payload: EachMessagePayload): Promise<void> => {
+    handling++;
+    try {
+      await handleMessage(payload);
+    } finally {
+      handling--;
+      lastSignOfLife = Date.now();
+    }
+  };
+
+  const handleMessage = async ({ topic, message }: EachMessagePayload): Promise<void> => {
+    const headers = headersOf(message.headers as Record<string, unknown>);
+    const raw = message.value?.toString('utf8') ?? 'null';
+    let payload: unknown;
+    try {
+      payload = JSON.parse(raw);
+    } catch {
+      payload = raw;
+    }
+    const incoming = fromCloudEvent(topic, message.key?.toString('utf8') ?? '', headers, payload);
+    const outcome = await deliverWithRetry(handler, incoming, retry, () => stopping);
+    if (outcome.ok) return;
+    if (stopping) throw outcome.error; // not dead-lettered: redelivered after restart
+    await producer.send({
+      topic: deadLetterTopic(topic),
+      acks: -1,
+      messages: [
+        {
+          key: message.key,
+          value: message.value,
+          headers: {
+            ...headers,
+            'x-error': describeError(outcome.error),
+            'x-original-topic': topic,
+            'x-consumer-group': group,
+            'x-attempts': String(outcome.attempts),
           },
-        ],
+        },
+      ],
+    });
+    options.onDeadLetter?.(topic, outcome.error);
+  };
+
+  const start = async (): Promise<void> => {
+    const consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: true, retry: { retries: 10 } });
+    current = consumer;
+    lastSignOfLife = Date.now();
+    const alive = () => {
+      if (current === consumer) lastSignOfLife = Date.now();
+    };
+    // Not REQUEST: a consumer stuck in a retry loop may keep sending requests without ever consuming.
+    for (const event of [
+      consumer.events.GROUP_JOIN,
+      consumer.events.HEARTBEAT,
+      consumer.events.FETCH_START,
+      consumer.events.FETCH,
+      consumer.events.START_BATCH_PROCESS,
+      consumer.events.END_BATCH_PROCESS,
+    ]) {
+      consumer.on(event, alive);
+    }
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      const willRestart = payload.restart && !stopping;
+      options.onError?.(
+        new Error(
+          `kafka consumer group ${group} crashed (${willRestart ? 'kafkajs restarts it' : 'recreating it'}): ${describeError(payload.error)}`,
+          { cause: payload.error },
+        ),
+      );
+      if (!payload.restart && !stopping && current === consumer) scheduleRecreate(RECREATE_BACKOFF_MS.initial);
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
+      await consumer.run({ autoCommit: true, eachMessage });
+    } catch (error) {
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+  };
+
+  const scheduleRecreate = (delayMs: number): void => {
+    if (stopping || recreateTimer) return;
+    recreateTimer = setTimeout(() => {
+      recreateTimer = undefined;
+      if (stopping) return;
+      // A stalled consumer's disconnect may hang as well: not awaited.
+      void current?.disconnect().catch(() => undefined);
+      start().catch((error: unknown) => {
+        options.onError?.(
+          new Error(`kafka consumer group ${group}: recreate failed: ${describeError(error)}`, { cause: error }),
+        );
+        scheduleRecreate(Math.min(delayMs * 2, RECREATE_BACKOFF_MS.max));
       });
-      options.onDeadLetter?.(topic, outcome.error);
+    }, delayMs);
+  };
+
+  await start();
+  const watchdog = setInterval(
+    () => {
+      if (stopping || recreateTimer || handling > 0) return;
+      const silentMs = Date.now() - lastSignOfLife;
+      if (silentMs < stallTimeoutMs) return;
+      options.onError?.(
+        new Error(`kafka consumer group ${group} stalled (no sign of life for ${silentMs} ms): recreating it`),
+      );
+      lastSignOfLife = Date.now();
+      scheduleRecreate(0);
     },
-  });
+    Math.min(5_000, Math.max(100, stallTimeoutMs / 4)),
+  );
+  watchdog.unref();
   return {
     async stop() {
       stopping = true;
-      await consumer.disconnect();
+      clearInterval(watchdog);
+      if (recreateTimer) clearTimeout(recreateTimer);
+      recreateTimer = undefined;
+      await current?.disconnect();
     },
   };
 }

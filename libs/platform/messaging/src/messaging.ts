@@ -32,6 +32,11 @@ export interface MessagingOptions {
   readonly retry?: Partial<RetryPolicy>;
   readonly relay?: Partial<Omit<OutboxRelayOptions, 'source'>>;
   readonly onError?: (error: unknown) => void;
+  /**
+   * kafka: silence (ms) after which a consumer that handles nothing counts as stalled and is
+   * recreated (default `DEFAULT_CONSUMER_STALL_TIMEOUT_MS`, 45 s; see `subscribeKafka`).
+   */
+  readonly consumerStallTimeoutMs?: number;
 }
 
 /**
@@ -122,6 +127,8 @@ export class Messaging {
       const deadLetterProducer = { send: async (record: Parameters<Producer['send']>[0]) => (await this.kafkaProducer()).send(record) };
       subscription = await subscribeKafka(this.kafkaClient(), deadLetterProducer, group, topics, handler, this.retry, {
         onDeadLetter: (_topic, error) => this.options.onError?.(error),
+        onError: this.options.onError,
+        stallTimeoutMs: this.options.consumerStallTimeoutMs,
       });
     } else {
       const bySource = new Map<string, { source: OutboxSource; topics: string[] }>();

@@ -46,7 +46,10 @@ function assertBooksBalance(scenario: Scenario, final: Map<string, any>, ledger:
     expect(wallet.balance).toBeGreaterThanOrEqual(0);
     const charges = new Map<string, number>();
     for (const p of wallet.payments) charges.set(p.orderId, (charges.get(p.orderId) ?? 0) + 1);
-    expect([...charges.values()].every((n) => n === 1), 'one payment per order').toBe(true);
+    expect(
+      [...charges.values()].every((n) => n === 1),
+      'one payment per order',
+    ).toBe(true);
     for (const order of scenario.orders.filter((o) => o.customer === customer.id)) {
       const paid = wallet.payments.filter((p) => p.orderId === order.id).reduce((s, p) => s + p.amount.amount, 0);
       const refunded = wallet.refunds.filter((r) => r.orderId === order.id).reduce((s, r) => s + r.amount.amount, 0);
@@ -66,6 +69,25 @@ function assertBooksBalance(scenario: Scenario, final: Map<string, any>, ledger:
   }
 }
 
+/**
+ * The books once the run has settled: orders end first (the saga's answer to the customer), their
+ * compensations (stock released, refunds) may still be on their way, so the books are read again
+ * until they balance or `ms` have passed — then the last mismatch fails the test.
+ */
+async function settledBooks(stack: CommerceStack, scenario: Scenario, final: Map<string, unknown>, ms = 90_000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const ledger = await books(stack, scenario, mint);
+    try {
+      assertBooksBalance(scenario, final, ledger);
+      return ledger;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+  }
+}
+
 // Each run starts three services, places 100 orders and waits for every saga to end.
 describe('order saga across catalog, ordering and payments', { timeout: 300_000 }, () => {
   it('kafka: 20 customers × 5 concurrent orders for scarce stock — the books balance', async () => {
@@ -82,7 +104,7 @@ describe('order saga across catalog, ordering and payments', { timeout: 300_000 
     expect(reasons).toContain('out_of_stock');
     expect(reasons).toContain('payment_declined');
     expect([...final.values()].some((o) => o.status === 'confirmed')).toBe(true);
-    assertBooksBalance(scenario, final, await books(stack, scenario, mint));
+    await settledBooks(stack, scenario, final);
   });
 
   it('kafka: services SIGKILLed and restarted at random moments — nothing lost, nothing twice', async () => {
@@ -102,13 +124,14 @@ describe('order saga across catalog, ordering and payments', { timeout: 300_000 
       }
     });
     const final = await settle(s, scenario, 180_000);
-    assertBooksBalance(scenario, final, await books(s, scenario, mint));
+    await settledBooks(s, scenario, final);
   });
 
-  // Failed once in CI (07:02 run, 2 busy cores): a product ended with 8 units held by cancelled
-  // orders. Not reproduced locally since; the diagnostics below print the relay and consumer state
-  // when it happens. One retry keeps a rare failure from blocking every landing meanwhile.
-  it('kafka: the broker restarts mid-run — every order still ends and the books balance', { retry: 1 }, async () => {
+  // After the restart a kafkajs consumer may hang in its own restart (about one run in three here):
+  // the subscription's watchdog recreates it (libs/platform/messaging, subscribeKafka); meanwhile
+  // orders time out and their compensations wait. The diagnostics below print the relay and
+  // consumer state should the books not balance.
+  it('kafka: the broker restarts mid-run — every order still ends and the books balance', async () => {
     const databaseUrl = await createTestDatabase('saga_broker');
     const s = await startCommerceStack({
       databaseUrl,
@@ -124,7 +147,7 @@ describe('order saga across catalog, ordering and payments', { timeout: 300_000 
     });
     const final = await settle(s, scenario, 180_000);
     try {
-      assertBooksBalance(scenario, final, await books(s, scenario, mint));
+      await settledBooks(s, scenario, final);
     } catch (error) {
       const pool = new pg.Pool({ connectionString: databaseUrl, max: 1 });
       try {
@@ -146,7 +169,10 @@ describe('order saga across catalog, ordering and payments', { timeout: 300_000 
         await pool.end();
       }
       for (const name of ['catalog', 'ordering', 'payments'] as const) {
-        const errors = s.output(name).split('\n').filter((l) => /"level":(50|60)|error/i.test(l));
+        const errors = s
+          .output(name)
+          .split('\n')
+          .filter((l) => /"level":(50|60)|error/i.test(l));
         console.error(`--- ${name}: ${errors.length} error lines\n${errors.slice(-40).join('\n')}`);
       }
       throw error;
@@ -155,11 +181,15 @@ describe('order saga across catalog, ordering and payments', { timeout: 300_000 
 
   it('postgres transport: the same race balances, and replaying every message changes nothing', async () => {
     const databaseUrl = await createTestDatabase('saga_pg');
-    stack = await startCommerceStack({ databaseUrl, jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, transport: 'postgres' });
+    stack = await startCommerceStack({
+      databaseUrl,
+      jwksUrl: issuer.jwksUrl,
+      issuer: issuer.issuer,
+      transport: 'postgres',
+    });
     const scenario = await runOrderRace(stack, mint);
     const final = await settle(stack, scenario);
-    const before = await books(stack, scenario, mint);
-    assertBooksBalance(scenario, final, before);
+    const before = await settledBooks(stack, scenario, final);
 
     // Redeliver every message to every consumer group (the postgres transport's checkpoints).
     const pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
