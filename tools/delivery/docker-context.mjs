@@ -3,10 +3,12 @@
 //   dist/                 the compiled files the service reaches from its main.js (and nothing else)
 //   systems/<system>/contracts/proto   the .proto files loaded at run time
 //   tools/register.mjs, tsconfig.base.json   the @archipelago/* alias hook and its map
-//   package.json          only the production dependencies those files import, versions from the root
+//   package.json          only the production dependencies those files import, versions from the root;
+//                         its "main" is the service's main.js (the image runs `node .`)
 //   package-lock.json     the root lockfile pruned to them (npm --package-lock-only, offline first)
-//   Dockerfile            systems/<system>/<service>/Dockerfile
-// Usage: node tools/delivery/docker-context.mjs <system> <service> [--no-build]
+//   Dockerfile            tools/delivery/service.Dockerfile, the one Dockerfile of every service, with
+//                         the service's build-arg defaults filled in (`--grpc-port`: GRPC_PORT)
+// Usage: node tools/delivery/docker-context.mjs <system> <service> [--grpc-port <port>] [--no-build]
 import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,8 +17,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const [system, service, ...flags] = process.argv.slice(2);
-if (!system || !service) {
-  console.error('usage: docker-context.mjs <system> <service> [--no-build]');
+const grpcPortAt = flags.indexOf('--grpc-port');
+const grpcPort = grpcPortAt >= 0 ? flags[grpcPortAt + 1] : '';
+if (!system || !service || (grpcPortAt >= 0 && !/^\d{1,5}$/.test(grpcPort ?? ''))) {
+  console.error('usage: docker-context.mjs <system> <service> [--grpc-port <port>] [--no-build]');
   process.exit(2);
 }
 const bin = (name) => join(root, 'node_modules', '.bin', name);
@@ -91,10 +95,12 @@ cpSync(join(root, 'systems', system, 'contracts', 'proto'), join(out, 'systems',
 mkdirSync(join(out, 'tools'), { recursive: true });
 copyFileSync(join(root, 'tools', 'register.mjs'), join(out, 'tools', 'register.mjs'));
 copyFileSync(join(root, 'tsconfig.base.json'), join(out, 'tsconfig.base.json'));
-copyFileSync(join(root, 'systems', system, service, 'Dockerfile'), join(out, 'Dockerfile'));
+const dockerfile = readFileSync(join(root, 'tools', 'delivery', 'service.Dockerfile'), 'utf8');
+if (!/^ARG GRPC_PORT=$/m.test(dockerfile)) throw new Error('service.Dockerfile has no `ARG GRPC_PORT=` line to fill in');
+writeFileSync(join(out, 'Dockerfile'), dockerfile.replace(/^ARG GRPC_PORT=$/m, `ARG GRPC_PORT=${grpcPort}`));
 writeFileSync(
   join(out, 'package.json'),
-  `${JSON.stringify({ name: `@archipelago/${system}-${service}`, version: rootPkg.version, private: true, type: rootPkg.type, engines: rootPkg.engines, dependencies }, null, 2)}\n`,
+  `${JSON.stringify({ name: `@archipelago/${system}-${service}`, version: rootPkg.version, private: true, type: rootPkg.type, engines: rootPkg.engines, main: relative(root, main), dependencies }, null, 2)}\n`,
 );
 // Prune the root lockfile to these dependencies: same resolved versions and integrity hashes.
 copyFileSync(join(root, 'package-lock.json'), join(out, 'package-lock.json'));

@@ -1,5 +1,5 @@
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CatalogGrpcHandler } from './handler/grpc/catalog.grpc-handler.js';
 import { ProductsHttpHandler } from './handler/http/products.http-handler.js';
@@ -32,13 +32,6 @@ export const CATALOG_DOMAIN_ERRORS = {
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
-class InfrastructureLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(CatalogInfrastructure) private readonly infrastructure: CatalogInfrastructure) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.infrastructure.close();
-  }
-}
-
 /**
  * Wiring of the catalog service: ports bound to adapters, handlers to use cases, and access-token
  * validation (`auth`: every route needs a token unless `@Public()`; writes need `admin`).
@@ -53,12 +46,12 @@ export class CatalogModule {
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [ProductsHttpHandler, CatalogGrpcHandler],
       providers: [
+        // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: CatalogInfrastructure, useValue: infrastructure },
         { provide: PRODUCT_REPOSITORY, useValue: infrastructure.repository },
         { provide: PRODUCT_READ_MODEL, useValue: infrastructure.readModel },
         { provide: RESERVATION_REPOSITORY, useValue: infrastructure.reservations },
         { provide: CATALOG_SETTINGS, useValue: settings },
-        InfrastructureLifecycle,
         CreateProductUseCase,
         AdjustStockUseCase,
         GetProductUseCase,

@@ -1,5 +1,5 @@
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { CatalogGrpcGateway } from './gateway/catalog.grpc-gateway.js';
 import { OrdersHttpHandler } from './handler/http/orders.http-handler.js';
@@ -44,13 +44,6 @@ export interface OrderingModuleOptions {
   readonly timeoutJob: OrderTimeoutJobOptions;
 }
 
-class InfrastructureLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(OrderingInfrastructure) private readonly infrastructure: OrderingInfrastructure) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.infrastructure.close();
-  }
-}
-
 /**
  * Wiring of the ordering service: ports bound to adapters, handlers (HTTP, the saga's reply
  * consumer, the timeout job) to use cases, and access-token validation (every route needs a
@@ -65,6 +58,7 @@ export class OrderingModule {
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(options.auth)],
       controllers: [OrdersHttpHandler],
       providers: [
+        // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: OrderingInfrastructure, useValue: infrastructure },
         { provide: ORDER_REPOSITORY, useValue: infrastructure.repository },
         { provide: ORDER_READ_MODEL, useValue: infrastructure.readModel },
@@ -74,7 +68,6 @@ export class OrderingModule {
         { provide: CATALOG_GATEWAY, useValue: options.catalog },
         { provide: ORDERING_SETTINGS, useValue: options.settings },
         { provide: ORDER_TIMEOUT_JOB_OPTIONS, useValue: options.timeoutJob },
-        InfrastructureLifecycle,
         SagaRepliesKafkaHandler,
         OrderTimeoutJob,
         PlaceOrderUseCase,

@@ -1,5 +1,5 @@
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { PaymentCommandsMessageHandler } from './handler/messaging/payment-commands.message-handler.js';
 import { WalletHttpHandler } from './handler/http/wallet.http-handler.js';
@@ -26,13 +26,6 @@ export const PAYMENTS_DOMAIN_ERRORS = {
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
-class InfrastructureLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(PaymentsInfrastructure) private readonly infrastructure: PaymentsInfrastructure) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.infrastructure.close();
-  }
-}
-
 /**
  * Wiring of the payments service: ports bound to adapters, handlers to use cases, and access-token
  * validation (every route needs a token; role `customer` or `admin`). The saga consumer
@@ -47,11 +40,11 @@ export class PaymentsModule {
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [WalletHttpHandler],
       providers: [
+        // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: PaymentsInfrastructure, useValue: infrastructure },
         { provide: ACCOUNT_REPOSITORY, useValue: infrastructure.repository },
         { provide: TRANSACTION_READ_MODEL, useValue: infrastructure.readModel },
         { provide: PAYMENTS_SETTINGS, useValue: settings },
-        InfrastructureLifecycle,
         PaymentCommandsMessageHandler,
         DepositUseCase,
         GetWalletUseCase,

@@ -1,4 +1,4 @@
-import { type DynamicModule, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { UsersGrpcHandler } from './handler/grpc/users.grpc-handler.js';
 import { BearerAuthGuard } from './handler/http/bearer-auth.guard.js';
@@ -36,13 +36,6 @@ export const IDENTITY_DOMAIN_ERRORS = {
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
-class InfrastructureLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(IdentityInfrastructure) private readonly infrastructure: IdentityInfrastructure) {}
-  async onApplicationShutdown(): Promise<void> {
-    await this.infrastructure.close();
-  }
-}
-
 /** Wiring of the identity service: ports bound to adapters, handlers to use cases. */
 @Module({})
 export class IdentityModule {
@@ -56,6 +49,7 @@ export class IdentityModule {
       imports: [CqrsModule.forRoot()],
       controllers: [UsersHttpHandler, TokenHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
       providers: [
+        // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: IdentityInfrastructure, useValue: infrastructure },
         { provide: USER_REPOSITORY, useValue: infrastructure.repository },
         { provide: USER_READ_MODEL, useValue: infrastructure.readModel },
@@ -66,7 +60,6 @@ export class IdentityModule {
         { provide: SERVICE_CLIENTS, useValue: adapters.serviceClients },
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: { now: () => new Date() } },
-        InfrastructureLifecycle,
         BearerAuthGuard,
         RegisterUserUseCase,
         ChangeDisplayNameUseCase,

@@ -1,0 +1,14 @@
+export {
+  SERVICE_POOL_SIZE,
+  createServiceDataSource,
+  migrateServiceDatabase,
+  poolOf,
+  type ServiceDatabase,
+} from './service-database.js';
+export {
+  ServiceInfrastructure,
+  openServiceInfrastructure,
+  type ServiceInfrastructureClass,
+  type ServiceInfrastructureConfig,
+} from './service-infrastructure.js';
+export { logErrorAs, logLine, runServiceMain, type ServiceMainOptions } from './run-service-main.js';

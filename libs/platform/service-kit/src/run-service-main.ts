@@ -1,0 +1,177 @@
+import { type BaseServiceConfig, ConfigError, configOrExit } from '@archipelago/platform-config';
+import { GrpcHealthService, grpcServerOptions, type GrpcServerSetup } from '@archipelago/platform-grpc';
+import { registerMessagingMetrics } from '@archipelago/platform-messaging';
+import {
+  createHttpApp,
+  platformMetricsRegistry,
+  postgresReadinessCheck,
+  startHttpApp,
+  type DomainErrorMapping,
+  type OpenApiOptions,
+} from '@archipelago/platform-service';
+import type { DynamicModule } from '@nestjs/common';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { z } from 'zod';
+import { migrateServiceDatabase } from './service-database.js';
+import {
+  openServiceInfrastructure,
+  type ServiceInfrastructure,
+  type ServiceInfrastructureClass,
+} from './service-infrastructure.js';
+
+/** Writes one pino-shaped JSON line (`{ level, msg, …fields }`) to stdout, for commands that run without Nest. */
+export function logLine(level: number, msg: string, fields: Record<string, unknown> = {}): void {
+  console.log(JSON.stringify({ level, msg, ...fields }));
+}
+
+/** An `onError` callback writing `{ level: 50, msg, err }` to stderr (background loops, jobs). */
+export function logErrorAs(msg: string): (error: unknown) => void {
+  return (error) => console.error(JSON.stringify({ level: 50, msg, err: String(error) }));
+}
+
+/** What {@link runServiceMain} builds a service from. */
+export interface ServiceMainOptions<C extends BaseServiceConfig, I extends ServiceInfrastructure, P> {
+  /** The service's configuration schema, read from the environment; a bad configuration exits 1 naming each bad variable. */
+  readonly configSchema: z.ZodType<C>;
+  /** The service's infrastructure class: its `database` is migrated by `migrate`, `open` serves. */
+  readonly infrastructure: ServiceInfrastructureClass<I>;
+  /**
+   * Commands besides `migrate`, `rebuild-projections` and `serve`, by name (e.g. identity's
+   * `rotate-keys`). Each runs without opening the infrastructure, then the process exits 0; a
+   * {@link ConfigError} it throws exits 1 with its message.
+   */
+  readonly commands?: Readonly<Record<string, (config: C) => Promise<void>>>;
+  /**
+   * Start-up I/O of `serve` done before the database is opened (keys, client secrets); its result
+   * goes to `module` and `onStarted`. A {@link ConfigError} it throws exits 1 with its message.
+   */
+  readonly prepare?: (config: C) => Promise<P>;
+  /** Kafka topics (and their dead-letter topics) `serve` creates before the app; nothing with postgres. */
+  readonly topics?: readonly string[];
+  /** The service's root module over the opened infrastructure. */
+  readonly module: (infrastructure: I, config: C, prepared: P) => DynamicModule;
+  /** Kebab-case service name (logs, metrics `service` label); default: the infrastructure's `database.service`. */
+  readonly serviceName?: string;
+  /** Domain error code → HTTP status of the service's API. */
+  readonly domainErrors: DomainErrorMapping;
+  readonly openapi: OpenApiOptions;
+  /**
+   * The gRPC server, started on `HOST:GRPC_PORT` when `GRPC_PORT` is set, with the standard health
+   * service (NOT_SERVING until HTTP listens). `protoRoot` is resolved only then.
+   */
+  readonly grpc?: Pick<GrpcServerSetup, 'packages' | 'protoFiles'> & { readonly protoRoot: () => string };
+  /**
+   * Runs once the infrastructure has started, before HTTP listens (gRPC already serves):
+   * subscriptions to other services' topics, bootstrap data.
+   */
+  readonly onStarted?: (app: NestFastifyApplication, infrastructure: I, config: C, prepared: P) => Promise<void>;
+}
+
+/**
+ * The entry point (`main.ts`) of a service. The command is the first argument:
+ * - `migrate`: creates the schema and runs the pending migrations, logs `migrations applied`,
+ *   exits 0 (Kubernetes runs it as a pre-upgrade Job; a service never migrates at start-up);
+ * - `rebuild-projections`: empties and replays every read model, logs `projection rebuilt` for
+ *   each, exits 0;
+ * - a command of `options.commands`: runs it, exits 0;
+ * - none (or `serve`): opens the infrastructure, registers the messaging metrics, creates the HTTP
+ *   app (readiness: `postgres`, plus `outbox` with the kafka transport), starts gRPC when
+ *   configured, starts the infrastructure, runs `onStarted`, listens on `HOST:HTTP_PORT` and marks
+ *   gRPC health SERVING. SIGTERM/SIGINT close the app, which closes the infrastructure last.
+ * - anything else: a usage line on stderr, exit 2.
+ * Background errors are logged as `background error` on stderr.
+ *
+ * @param argv the process arguments after the script (default `process.argv.slice(2)`)
+ */
+export async function runServiceMain<C extends BaseServiceConfig, I extends ServiceInfrastructure, P = undefined>(
+  options: ServiceMainOptions<C, I, P>,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<void> {
+  const config: C = configOrExit(options.configSchema);
+  const command = argv[0] ?? 'serve';
+  const infrastructureConfig = {
+    databaseUrl: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    transport: config.MESSAGING_TRANSPORT,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    onError: logErrorAs('background error'),
+  };
+  const extra = options.commands ?? {};
+
+  if (command === 'migrate') {
+    const ran = await migrateServiceDatabase(options.infrastructure.database, config.DATABASE_URL, config.DB_SCHEMA);
+    logLine(30, 'migrations applied', { migrations: ran });
+    return process.exit(0);
+  }
+  if (command === 'rebuild-projections') {
+    const infrastructure = await openServiceInfrastructure(options.infrastructure, infrastructureConfig);
+    for (const runner of infrastructure.projectionRunners) {
+      await runner.rebuild();
+      logLine(30, 'projection rebuilt', { projection: runner.projection.name });
+    }
+    await infrastructure.close();
+    return process.exit(0);
+  }
+  if (Object.hasOwn(extra, command)) {
+    await exitOnConfigError(() => extra[command]!(config));
+    return process.exit(0);
+  }
+  if (command !== 'serve') {
+    const names = ['migrate', ...Object.keys(extra), 'rebuild-projections'];
+    console.error(`unknown command ${command}; use ${names.join(', ')} or nothing`);
+    return process.exit(2);
+  }
+
+  const prepared = (await exitOnConfigError(async () => options.prepare?.(config))) as P;
+  let observePublished: (latenciesMs: number[]) => void = () => {};
+  const infrastructure = await openServiceInfrastructure(options.infrastructure, {
+    ...infrastructureConfig,
+    onPublished: (latencies) => observePublished(latencies),
+  });
+  observePublished = registerMessagingMetrics(platformMetricsRegistry, {
+    messaging: infrastructure.messaging,
+    projections: infrastructure.projectionRunners,
+  });
+  if (options.topics) await infrastructure.messaging.ensureTopics(options.topics);
+  const app = await createHttpApp(options.module(infrastructure, config, prepared), {
+    serviceName: options.serviceName ?? options.infrastructure.database.service,
+    config,
+    domainErrors: options.domainErrors,
+    readinessChecks: {
+      postgres: postgresReadinessCheck(infrastructure.pool),
+      ...(config.MESSAGING_TRANSPORT === 'kafka'
+        ? { outbox: async () => ({ pending: await infrastructure.messaging.pendingOutbox() }) }
+        : {}),
+    },
+    openapi: options.openapi,
+  });
+  const health = new GrpcHealthService();
+  if (options.grpc && config.GRPC_PORT) {
+    app.connectMicroservice<MicroserviceOptions>(
+      grpcServerOptions({
+        packages: options.grpc.packages,
+        protoFiles: options.grpc.protoFiles,
+        protoRoot: options.grpc.protoRoot(),
+        url: `${config.HOST}:${config.GRPC_PORT}`,
+        health,
+      }),
+    );
+    await app.startAllMicroservices();
+  }
+  await infrastructure.start();
+  await options.onStarted?.(app, infrastructure, config, prepared);
+  await startHttpApp(app, config);
+  health.setAllServingStatus('SERVING');
+}
+
+/** Runs `step`; a {@link ConfigError} goes to stderr and exits 1 (any other error propagates). */
+async function exitOnConfigError<T>(step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    return process.exit(1);
+  }
+}
