@@ -19,6 +19,15 @@ import { renderStatus, type StatusExtra, type StatusView } from './status-table.
  */
 export const NODE_HEAP_ARGS: readonly string[] = ['--max-old-space-size=128', '--max-semi-space-size=16'];
 
+/**
+ * Node flags of every process the devstack starts: env DEVSTACK_NODE_ARGS (space-separated, for
+ * measurements such as `--cpu-prof` or other heap limits) instead of {@link NODE_HEAP_ARGS}.
+ */
+export function nodeArgs(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const custom = env.DEVSTACK_NODE_ARGS;
+  return custom === undefined ? NODE_HEAP_ARGS : custom.split(' ').filter(Boolean);
+}
+
 type KafkaModule = typeof import('../../../infra/local/kafka/kafka.mjs');
 type KafkaHandle = Awaited<ReturnType<KafkaModule['startKafka']>>;
 
@@ -335,7 +344,7 @@ export class Devstack {
       label,
       command: process.execPath,
       args: [
-        ...NODE_HEAP_ARGS,
+        ...nodeArgs(),
         ...(main.endsWith('.ts') ? ['--import', join(root, 'tools', 'register.mjs')] : []),
         file,
         ...args,
