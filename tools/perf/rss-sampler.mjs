@@ -8,7 +8,8 @@
 //     files: the node binary's code, shared by all processes);
 //   - /proc/<pid>/smaps_rollup: Pss (RSS with shared pages divided among their users);
 //   - the service's GET /metrics (prom-client defaults, port from HTTP_PORT in /proc/<pid>/environ):
-//     nodejs_heap_size_total_bytes / _used_bytes, nodejs_external_memory_bytes, and the heap spaces.
+//     nodejs_heap_size_total_bytes / _used_bytes, nodejs_external_memory_bytes, the heap spaces,
+//     process_cpu_seconds_total and the sum of nodejs_gc_duration_seconds (GC share of CPU).
 // Writes every sample to --out (default reports/perf/rss-<time>.json) and prints, per process, the
 // sample with the highest RSS and its breakdown: V8 heap (committed), outside the heap = RSS − heap.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -71,7 +72,12 @@ async function metrics(port) {
     const spaces = {};
     for (const m of text.matchAll(/^nodejs_heap_space_size_used_bytes\{space="([a-z_]+)"[^}]*\} ([0-9.e+-]+)$/gm))
       spaces[m[1]] = Number(m[2]);
+    let gcSeconds = 0;
+    for (const m of text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([0-9.e+-]+)$/gm))
+      gcSeconds += Number(m[1]);
     return {
+      cpuSeconds: value('process_cpu_seconds_total'),
+      gcSeconds,
       heapTotal: value('nodejs_heap_size_total_bytes'),
       heapUsed: value('nodejs_heap_size_used_bytes'),
       external: value('nodejs_external_memory_bytes'),
@@ -142,7 +148,20 @@ mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({ stateFile, everyMs, samples }, null, 1)}\n`);
 const mb = (b) => (b === undefined ? '-' : (b / 2 ** 20).toFixed(0));
 const rows = [
-  ['process', 'max RSS', 'HWM', 'anon', 'file', 'PSS', 'heap total', 'heap used', 'external', 'RSS − heap'],
+  [
+    'process',
+    'max RSS',
+    'HWM',
+    'anon',
+    'file',
+    'PSS',
+    'heap total',
+    'heap used',
+    'external',
+    'RSS − heap',
+    'CPU s',
+    'GC % of CPU',
+  ],
 ];
 for (const label of [...new Set(samples.map((s) => s.label))]) {
   const mine = samples.filter((s) => s.label === label && !s.gone);
@@ -160,7 +179,15 @@ for (const label of [...new Set(samples.map((s) => s.label))]) {
     mb(top.heapUsed),
     mb(top.external),
     top.heapTotal === undefined ? '-' : mb(top.rss - top.heapTotal),
+    ...gcShare(mine),
   ]);
+}
+function gcShare(mine) {
+  const withCpu = mine.filter((s) => s.cpuSeconds !== undefined);
+  if (withCpu.length < 2) return ['-', '-'];
+  const [first, last] = [withCpu[0], withCpu.at(-1)];
+  const cpu = last.cpuSeconds - first.cpuSeconds;
+  return [cpu.toFixed(1), cpu > 0 ? ((100 * (last.gcSeconds - first.gcSeconds)) / cpu).toFixed(1) : '-'];
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 console.log(`MB, at each process's highest-RSS sample (${samples.length} samples; ${out})`);

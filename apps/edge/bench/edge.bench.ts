@@ -13,7 +13,7 @@
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (0.5),
  * BENCH_CONCURRENCY ("1,8"), BENCH_REPORT (reports/bench/edge.json),
- * BENCH_EDGE_NODE_ARGS (extra node flags of the edge process, space-separated, e.g.
+ * BENCH_EDGE_LOG_LEVEL (warn; `info` writes the one line per request), BENCH_EDGE_NODE_ARGS (extra node flags of the edge process, space-separated, e.g.
  * `--cpu-prof --cpu-prof-dir=reports/prof`).
  *
  * A/B of two edges in the same run: BENCH_EDGE_BASELINE_DIST (a folder holding another compiled
@@ -98,7 +98,7 @@ async function main(): Promise<void> {
       'identity.identity:8080': stack!.issuer.url,
     }),
     EDGE_JWKS_URL: stack!.issuer.jwksUrl,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: process.env.BENCH_EDGE_LOG_LEVEL ?? 'warn',
     NODE_ENV: 'production',
   });
   const edgePort = await freePort();
