@@ -37,14 +37,7 @@ const kb = (text, field) => {
   const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text);
   return m ? Number(m[1]) * 1024 : undefined;
 };
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-};
+const alive = (pid) => existsSync(`/proc/${pid}`);
 const envOf = (pid) => {
   try {
     return Object.fromEntries(
