@@ -25,7 +25,8 @@ export const NODE_HEAP_ARGS: readonly string[] = ['--max-old-space-size=128', '-
  * - `MALLOC_ARENA_MAX=2`: glibc otherwise gives threads (libuv's pool, V8's workers) arenas of
  *   their own, and memory freed in them stays resident: 7–33 MB less RSS per service under load;
  * - `UV_THREADPOOL_SIZE=1`: identity's scrypt hashes (32 MB each, N=2^15, r=8) run on libuv's pool,
- *   so its peak grows by 32 MB per thread during a burst of logins (4 threads: 284 MB).
+ *   so its peak grows by 32 MB per thread during a burst of logins (4 threads: 284 MB); with one
+ *   thread logins are hashed one at a time (~150 ms each on 2 busy cores).
  */
 export const PROCESS_ENV_DEFAULTS: Readonly<Record<string, string>> = {
   MALLOC_ARENA_MAX: '2',
