@@ -12,12 +12,35 @@ import { renderStatus, type StatusExtra, type StatusView } from './status-table.
 /**
  * V8 heap limits of every Node process of the stack (also in the services' Dockerfiles). Without
  * them V8 sizes the old space for the machine (GBs on a large host) and collects lazily: after a
- * load run ordering sat at 420 MB RSS with 100 MB of heap in use. With 128 MB of old space the
- * services stayed at 198–208 MB RSS under the same load, GC ~3 % of their CPU. The young generation
- * is pinned at 16 MB semi-spaces: V8 otherwise derives it from the old-space limit, and with
- * `--max-old-space-size=160` alone GC took 23 % of ordering's CPU. See docs/performance.md.
+ * load run ordering sat at 420 MB RSS with 100 MB of heap in use. The young generation is pinned:
+ * V8 otherwise derives it from the old-space limit, and with `--max-old-space-size=160` alone GC
+ * took 23 % of ordering's CPU. 8 MB semi-spaces (instead of 16) commit ~15 MB less heap per
+ * service for +0–2 points of GC share under load. See docs/performance.md §3.
  */
-export const NODE_HEAP_ARGS: readonly string[] = ['--max-old-space-size=128', '--max-semi-space-size=16'];
+export const NODE_HEAP_ARGS: readonly string[] = ['--max-old-space-size=128', '--max-semi-space-size=8'];
+
+/**
+ * Environment defaults of every process the devstack starts (the caller's environment and the
+ * stack file win), for resident memory (docs/performance.md §3, also in the Dockerfiles):
+ * - `MALLOC_ARENA_MAX=2`: glibc otherwise gives threads (libuv's pool, V8's workers) arenas of
+ *   their own, and memory freed in them stays resident: 7–33 MB less RSS per service under load;
+ * - `UV_THREADPOOL_SIZE=1`: identity's scrypt hashes (32 MB each, N=2^15, r=8) run on libuv's pool,
+ *   so its peak grows by 32 MB per thread during a burst of logins (4 threads: 284 MB); with one
+ *   thread logins are hashed one at a time (~150 ms each on 2 busy cores).
+ */
+export const PROCESS_ENV_DEFAULTS: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  UV_THREADPOOL_SIZE: '1',
+};
+
+/**
+ * Node flags of every process the devstack starts: env DEVSTACK_NODE_ARGS (space-separated, for
+ * measurements such as `--cpu-prof` or other heap limits) instead of {@link NODE_HEAP_ARGS}.
+ */
+export function nodeArgs(env: NodeJS.ProcessEnv = process.env): readonly string[] {
+  const custom = env.DEVSTACK_NODE_ARGS;
+  return custom === undefined ? NODE_HEAP_ARGS : custom.split(' ').filter(Boolean);
+}
 
 type KafkaModule = typeof import('../../../infra/local/kafka/kafka.mjs');
 type KafkaHandle = Awaited<ReturnType<KafkaModule['startKafka']>>;
@@ -335,13 +358,13 @@ export class Devstack {
       label,
       command: process.execPath,
       args: [
-        ...NODE_HEAP_ARGS,
+        ...nodeArgs(),
         ...(main.endsWith('.ts') ? ['--import', join(root, 'tools', 'register.mjs')] : []),
         file,
         ...args,
       ],
       cwd: root,
-      env: { ...process.env, LOG_LEVEL: this.options.logLevel, ...env },
+      env: { ...PROCESS_ENV_DEFAULTS, ...process.env, LOG_LEVEL: this.options.logLevel, ...env },
       logFile: join(this.logsDir, `${label}.log`),
     };
   }
@@ -356,8 +379,10 @@ export class Devstack {
       Object.entries(service.env).map(([name, value]) => [
         name,
         // `${identity.httpPort}` → the port the identity service really got (it may have fallen back).
-        value.replace(/\$\{([a-z0-9-]+)\.(httpPort|grpcPort)\}/g, (whole, target: string, kind: 'httpPort' | 'grpcPort') =>
-          String(this.servicePorts.get(target)?.[kind] ?? whole),
+        value.replace(
+          /\$\{([a-z0-9-]+)\.(httpPort|grpcPort)\}/g,
+          (whole, target: string, kind: 'httpPort' | 'grpcPort') =>
+            String(this.servicePorts.get(target)?.[kind] ?? whole),
         ),
       ]),
     );

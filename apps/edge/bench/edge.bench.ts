@@ -12,13 +12,21 @@
  * The catalog's and the edge's resident memory (VmRSS) are sampled. Writes `reports/bench/edge.json`.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (3), BENCH_WARMUP_SECONDS (0.5),
- * BENCH_CONCURRENCY ("1,8"), BENCH_REPORT (reports/bench/edge.json).
+ * BENCH_CONCURRENCY ("1,8"), BENCH_REPORT (reports/bench/edge.json),
+ * BENCH_EDGE_LOG_LEVEL (warn; `info` writes the one line per request), BENCH_EDGE_NODE_ARGS (extra node flags of the edge process, space-separated, e.g.
+ * `--cpu-prof --cpu-prof-dir=reports/prof`).
+ *
+ * A/B of two edges in the same run: BENCH_EDGE_BASELINE_DIST (a folder holding another compiled
+ * edge, e.g. `.cache/bench-dist-base` compiled from main) and/or BENCH_EDGE_BASELINE_ENV (JSON
+ * object of env overrides, e.g. `{"EDGE_JWT_CACHE_SIZE":"0"}`) start a second edge, "edge B",
+ * measured in every round next to the two other paths; the report adds edge B's figures and the
+ * ratio of the edge's added p50 to edge B's.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Agent, request as httpRequest } from 'node:http';
 import os from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { freePort } from '@archipelago/platform-local-postgres';
 // Shared with the catalog's gRPC benchmark (benchmark code, not part of either program).
@@ -42,9 +50,13 @@ const config = {
   warmupSeconds: Number(process.env.BENCH_WARMUP_SECONDS ?? 0.5),
   concurrency: (process.env.BENCH_CONCURRENCY ?? '1,8').split(',').map(Number),
   report: resolve(process.env.BENCH_REPORT ?? 'reports/bench/edge.json'),
+  edgeNodeArgs: (process.env.BENCH_EDGE_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  baselineDist: process.env.BENCH_EDGE_BASELINE_DIST ? resolve(process.env.BENCH_EDGE_BASELINE_DIST) : undefined,
+  baselineEnv: JSON.parse(process.env.BENCH_EDGE_BASELINE_ENV ?? '{}') as Record<string, string>,
 };
+const withBaseline = config.baselineDist !== undefined || process.env.BENCH_EDGE_BASELINE_ENV !== undefined;
 const PATH = '/commerce/v1/products?limit=20';
-type Path = 'direct' | 'edge';
+type Path = 'direct' | 'edge' | 'edgeB';
 interface Sample extends LoadResult {
   path: Path;
   concurrency: number;
@@ -53,6 +65,7 @@ interface Sample extends LoadResult {
 
 let stack: CatalogStack | undefined;
 let edge: Proc | undefined;
+let edgeB: Proc | undefined;
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
 /** One GET; resolves when the whole body is read; rejects on a status other than 200. */
@@ -78,35 +91,57 @@ async function main(): Promise<void> {
       `${config.rounds} round(s) of ${config.seconds} s`,
   );
   stack = await startCatalogStack(20);
+  const edgeEnv = (port: number) => ({
+    EDGE_PORT: String(port),
+    EDGE_UPSTREAMS: JSON.stringify({
+      'catalog.commerce:8080': stack!.httpUrl,
+      'identity.identity:8080': stack!.issuer.url,
+    }),
+    EDGE_JWKS_URL: stack!.issuer.jwksUrl,
+    LOG_LEVEL: process.env.BENCH_EDGE_LOG_LEVEL ?? 'warn',
+    NODE_ENV: 'production',
+  });
   const edgePort = await freePort();
   edge = await startProcess({
     name: 'edge',
     entry: 'apps/edge/src/main.ts',
-    env: {
-      EDGE_PORT: String(edgePort),
-      EDGE_UPSTREAMS: JSON.stringify({
-        'catalog.commerce:8080': stack.httpUrl,
-        'identity.identity:8080': stack.issuer.url,
-      }),
-      EDGE_JWKS_URL: stack.issuer.jwksUrl,
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-    },
+    env: edgeEnv(edgePort),
+    nodeArgs: config.edgeNodeArgs,
     // Its /health wants every upstream of kong.yml ready; only catalog (and the issuer) run here.
     readyLine: 'edge listening on',
   });
+  const edgeBPort = await freePort();
+  if (withBaseline) {
+    const distDir = process.env.BENCH_DIST_DIR ?? join(process.cwd(), '.cache/bench-dist');
+    edgeB = await startProcess({
+      name: 'edge B',
+      // startProcess resolves the entry in the bench's output folder; a relative path leaves it.
+      entry: relative(distDir, join(config.baselineDist ?? distDir, 'apps/edge/src/main.ts')),
+      env: {
+        ...edgeEnv(edgeBPort),
+        ...(config.baselineDist && { ARCHIPELAGO_DIST_DIR: config.baselineDist }),
+        ...config.baselineEnv,
+      },
+      readyLine: 'edge listening on',
+    });
+  }
   const tokens = await Promise.all(Array.from({ length: 400 }, () => stack!.issuer.token(randomUUID(), ['customer'])));
   let next = 0;
   const token = () => tokens[next++ % tokens.length]!;
-  const targets: Record<Path, URL> = { direct: new URL(stack.httpUrl), edge: new URL(`http://127.0.0.1:${edgePort}`) };
-  for (const p of ['direct', 'edge'] as const) await get(targets[p], token());
+  const targets: Record<Path, URL> = {
+    direct: new URL(stack.httpUrl),
+    edge: new URL(`http://127.0.0.1:${edgePort}`),
+    edgeB: new URL(`http://127.0.0.1:${edgeBPort}`),
+  };
+  const paths: Path[] = withBaseline ? ['direct', 'edge', 'edgeB'] : ['direct', 'edge'];
+  for (const p of paths) await get(targets[p], token());
   console.log(`  stack up after ${((performance.now() - began) / 1000).toFixed(1)} s`);
 
   const samples: Sample[] = [];
   const rss = { catalog: [] as number[], edge: [] as number[] };
   for (let round = 1; round <= config.rounds; round++) {
     for (const concurrency of config.concurrency) {
-      const order: Path[] = round % 2 ? ['direct', 'edge'] : ['edge', 'direct'];
+      const order: Path[] = round % 2 ? paths : [...paths].reverse();
       for (const path of order) {
         const catalogRss = rssSampler(stack.catalog.child.pid!);
         const edgeRss = path === 'edge' ? rssSampler(edge.child.pid!) : undefined;
@@ -130,7 +165,7 @@ async function main(): Promise<void> {
   const pick = (path: Path, concurrency: number, round: number) =>
     samples.find((s) => s.path === path && s.concurrency === concurrency && s.round === round);
   const rows = config.concurrency.flatMap((concurrency) =>
-    (['direct', 'edge'] as const).map((path) => {
+    paths.map((path) => {
       const s = samples.filter((x) => x.path === path && x.concurrency === concurrency);
       const diff = (f: (x: Sample) => number) =>
         median(
@@ -141,7 +176,7 @@ async function main(): Promise<void> {
         );
       return {
         path,
-        label: path === 'edge' ? 'through the edge' : 'directly to catalog (baseline)',
+        label: { direct: 'directly to catalog (baseline)', edge: 'through the edge', edgeB: 'through edge B' }[path],
         concurrency,
         requestsPerSecond: median(s.map((x) => x.callsPerSecond)),
         requestsPerSecondMinMax: minMax(s.map((x) => x.callsPerSecond)),
@@ -172,8 +207,8 @@ async function main(): Promise<void> {
         f(r.p50Ms, 2),
         `${f(r.p50MsMinMax[0], 2)}–${f(r.p50MsMinMax[1], 2)}`,
         f(r.p99Ms, 2),
-        r.path === 'edge' ? f(r.addedP50Ms, 2) : '',
-        r.path === 'edge' ? f(r.addedP99Ms, 2) : '',
+        r.path !== 'direct' ? f(r.addedP50Ms, 2) : '',
+        r.path !== 'direct' ? f(r.addedP99Ms, 2) : '',
       ]),
     ),
   );
@@ -183,7 +218,22 @@ async function main(): Promise<void> {
     `\nedge adds ${f(c1?.addedP50Ms ?? NaN, 2)} ms at p50 with one client (target ≤ 1 ms). ` +
       `Resident memory under load: catalog max ${mb(rss.catalog)} MB, edge max ${mb(rss.edge)} MB (target < 200 MB)`,
   );
-  console.log(`bench time ${elapsed.toFixed(1)} s`);
+  if (withBaseline) {
+    for (const concurrency of config.concurrency) {
+      const added = (path: Path) =>
+        rows.find((r) => r.path === path && r.concurrency === concurrency)?.addedP50Ms ?? NaN;
+      console.log(
+        `c=${concurrency}: edge adds ${f(added('edge'), 2)} ms at p50, edge B ${f(added('edgeB'), 2)} ms ` +
+          `(ratio ${f(added('edge') / added('edgeB'), 2)}×)`,
+      );
+    }
+  }
+  console.log(
+    `bench time ${elapsed.toFixed(1)} s, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   await mkdir(dirname(config.report), { recursive: true });
   await writeFile(
     config.report,
@@ -199,7 +249,7 @@ async function main(): Promise<void> {
           platform: `${os.platform()} ${os.release()}`,
           loadAverageAfter: os.loadavg(),
         },
-        config: { ...config, report: undefined, path: PATH },
+        config: { ...config, report: undefined, path: PATH, edgeB: withBaseline },
         elapsedSeconds: elapsed,
         results: rows,
         rssMaxBytes: { catalog: Math.max(...rss.catalog), edge: Math.max(...rss.edge) },
@@ -215,6 +265,7 @@ async function main(): Promise<void> {
 async function cleanup(): Promise<void> {
   agent.destroy();
   await edge?.stop().catch(() => undefined);
+  await edgeB?.stop().catch(() => undefined);
   await stack?.stop().catch(() => undefined);
 }
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

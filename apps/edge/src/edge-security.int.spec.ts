@@ -297,6 +297,34 @@ describe('edge security: jwt and rate-limiting (real sockets)', () => {
     expect(catalog.seen.length).toBe(before);
   });
 
+  it('rejects a tampered copy of a token it accepted (and cached), and that token once it has expired', async () => {
+    const before = catalog.seen.length;
+    const valid = await sign({ sub: 'user-cached', exp: nowSeconds() + 60 });
+    const get = (token: string) =>
+      send(port, 'GET', '/commerce/v1/products?limit=5', { headers: bearer(token), from: '127.0.0.12' });
+    expect((await get(valid)).status).toBe(200);
+    expect((await get(valid)).status).toBe(200); // answered from the cache of accepted tokens
+    const [header, , signature] = valid.split('.');
+    const tampered = `${header}.${b64({ iss: ISSUER, sub: 'admin', roles: ['admin'], exp: nowSeconds() + 60 })}.${signature}`;
+    const forged = await get(tampered);
+    expect({ status: forged.status, body: JSON.parse(forged.body) }).toEqual({
+      status: 401,
+      body: { message: 'Invalid signature' },
+    });
+    const started = nowMs;
+    nowMs += 60_000;
+    try {
+      const expired = await get(valid);
+      expect({ status: expired.status, body: JSON.parse(expired.body) }).toEqual({
+        status: 401,
+        body: { exp: 'token expired' },
+      });
+    } finally {
+      nowMs = started;
+    }
+    expect(catalog.seen.length).toBe(before + 2);
+  });
+
   it('lets the public identity routes through without a token; the rest of identity needs one', async () => {
     const register = await send(port, 'POST', '/identity/v1/users', { from: '127.0.0.12', body: '{"email":"a@b.c"}' });
     expect(register.status).toBe(200);

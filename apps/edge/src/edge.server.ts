@@ -28,6 +28,8 @@ export interface CreateEdgeOptions {
   readonly jwksUrl?: string;
   /** Clock in ms since the epoch (default Date.now); tests fix it to make rate-limit windows deterministic. */
   readonly now?: () => number;
+  /** Size and max age of the jwt plugin's cache of accepted tokens; see EdgeRuntime.verifiedTokenCache. */
+  readonly verifiedTokenCache?: EdgeRuntime['verifiedTokenCache'];
 }
 
 function splitUrl(url: string): string {
@@ -110,6 +112,7 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
   const runtime: EdgeRuntime = {
     jwksUrl: options.jwksUrl,
     now: options.now ?? Date.now,
+    verifiedTokenCache: options.verifiedTokenCache,
     upstreamUrlFor: (method, url) => {
       const parsed = new URL(url, 'http://edge.invalid');
       let match;

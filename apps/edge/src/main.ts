@@ -7,7 +7,8 @@ import { KongConfigError, loadKongConfig } from './kong-config.loader.js';
 import { parseUpstreamMap } from './upstream-target.js';
 
 // Env: KONG_CONFIG (default infra/kong/kong.yml under the repo root), EDGE_UPSTREAMS (JSON map),
-// EDGE_PORT (8000), EDGE_HOST (127.0.0.1), EDGE_JWKS_URL (derived from the issuer), LOG_LEVEL (info).
+// EDGE_PORT (8000), EDGE_HOST (127.0.0.1), EDGE_JWKS_URL (derived from the issuer), LOG_LEVEL (info),
+// EDGE_JWT_CACHE_SIZE (4096 accepted tokens remembered; 0 = off), EDGE_JWT_CACHE_MAX_AGE_MS (60000).
 
 /** The repository root: the nearest ancestor holding nx.json (works from src/ and from dist/). */
 function repoRoot(): string {
@@ -23,6 +24,14 @@ function repoRoot(): string {
 function fail(message: string): never {
   process.stderr.write(`edge: ${message}\n`);
   process.exit(1);
+}
+
+function count(name: string, fallback: number, min: number): number {
+  const value = process.env[name];
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min) fail(`${name} must be an integer >= ${min}, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 function port(value: string | undefined, fallback: number): number {
@@ -49,9 +58,13 @@ async function main(): Promise<void> {
   const jwksUrl = process.env.EDGE_JWKS_URL || undefined;
   if (jwksUrl !== undefined && !/^https?:$/.test(URL.parse(jwksUrl)?.protocol ?? ''))
     fail(`EDGE_JWKS_URL must be an http(s) URL, got ${JSON.stringify(jwksUrl)}`);
+  const verifiedTokenCache = {
+    maxEntries: count('EDGE_JWT_CACHE_SIZE', 4096, 0),
+    maxAgeMs: count('EDGE_JWT_CACHE_MAX_AGE_MS', 60_000, 1),
+  };
   let app;
   try {
-    app = await createEdge({ config, upstreams, logger, jwksUrl });
+    app = await createEdge({ config, upstreams, logger, jwksUrl, verifiedTokenCache });
   } catch (error) {
     fail((error as Error).message);
   }

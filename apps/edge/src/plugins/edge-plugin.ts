@@ -28,6 +28,11 @@ export interface EdgeRuntime {
   /** The current time in ms since the epoch (the clock behind token expiry and rate-limit windows). */
   now(): number;
   /**
+   * Cache of tokens the jwt plugin accepted (EDGE_JWT_CACHE_SIZE, EDGE_JWT_CACHE_MAX_AGE_MS):
+   * `maxEntries` (0 = off) and `maxAgeMs`; default 4096 entries, 60 000 ms.
+   */
+  readonly verifiedTokenCache?: { readonly maxEntries: number; readonly maxAgeMs: number } | undefined;
+  /**
    * The upstream URL the edge proxies `method url` to (url: absolute, or a path), or undefined when
    * no route matches; the jwt plugin uses it to reach an issuer's JWKS without looping through itself.
    */

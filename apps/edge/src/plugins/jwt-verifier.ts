@@ -1,4 +1,5 @@
 import { compactVerify, createRemoteJWKSet, importSPKI, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import type { EdgeJwtCredential } from '../edge-config.model.js';
 import { VAULT_REFERENCE } from '../kong-config.schema.js';
 
@@ -221,26 +222,74 @@ function reject(status: 401 | 500, body: JwtRejection['body'], wwwAuthenticate: 
   return { ok: false, status, body, wwwAuthenticate };
 }
 
+/** A token that passed decoding, the credential lookup, the `alg` check and the signature check. */
+export interface SignedJwt {
+  readonly credential: EdgeJwtCredential;
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** Settings of {@link VerifiedJwtCache}. */
+export interface VerifiedJwtCacheOptions {
+  /** Most tokens kept (least recently used dropped first); 0 turns caching off. */
+  readonly maxEntries: number;
+  /** Longest time in ms a token is kept (never past its `exp`): how long a withdrawn JWKS key can still pass. */
+  readonly maxAgeMs: number;
+  /** Clock in ms since the epoch (the edge's runtime clock). */
+  readonly now: () => number;
+}
+
 /**
- * Authenticates one token with Kong's jwt checks, in Kong's order: decode → key claim (`iss` by
- * default, claims then header) → credential → `alg` equals the credential's algorithm (so an HS256
- * token "signed" with a public key never reaches HMAC verification) → signature → registered claims
- * → `maximum_expiration`. Every failure is 401 with Kong's body; an unobtainable key is 500.
- * @param keySourceFor the key source of a credential (see createKeySource)
- * @param nowSeconds current NumericDate (RFC 7519 §2)
+ * Tokens already accepted by {@link verifyJwt}, by exact token string (any other byte → another
+ * key, so a tampered token is never a hit), with the jwt settings they were checked under. An
+ * entry lives until the token's `exp` or `maxAgeMs`, whichever is first. Only accepted tokens are
+ * stored. A hit saves the decode and the signature check; the registered claims (`exp`, `nbf`) and
+ * `maximum_expiration` are checked against the clock on every request.
  */
-export async function verifyJwt(
-  token: string | string[] | undefined,
+export class VerifiedJwtCache {
+  private readonly entries: LRUCache<string, SignedJwt & { readonly settingsKey: string }> | undefined;
+
+  constructor(private readonly options: VerifiedJwtCacheOptions) {
+    if (options.maxEntries === 0) return;
+    this.entries = new LRUCache({
+      max: options.maxEntries,
+      ttl: options.maxAgeMs,
+      ttlResolution: 0, // read the clock on each lookup rather than arm a 1 ms timer per lookup
+      perf: { now: options.now },
+    });
+  }
+
+  /** The accepted token `token`, if it was accepted under the same settings and is still fresh. */
+  get(token: string, settings: JwtVerificationSettings): SignedJwt | undefined {
+    const hit = this.entries?.get(token);
+    return hit !== undefined && hit.settingsKey === settingsKeyOf(settings) ? hit : undefined;
+  }
+
+  set(token: string, settings: JwtVerificationSettings, value: SignedJwt): void {
+    if (this.entries === undefined) return;
+    const exp = value.claims.exp;
+    const untilExp = typeof exp === 'number' ? exp * 1000 - this.options.now() : Infinity;
+    const ttl = Math.floor(Math.min(this.options.maxAgeMs, untilExp));
+    if (ttl >= 1) this.entries.set(token, { ...value, settingsKey: settingsKeyOf(settings) }, { ttl });
+  }
+
+  /** Entries held (expired ones count until looked up or evicted). */
+  get size(): number {
+    return this.entries?.size ?? 0;
+  }
+}
+
+// What the checks before the signature's depend on besides the token and the credentials.
+const settingsKeyOf = (settings: JwtVerificationSettings) =>
+  `${settings.key_claim_name}\u0000${settings.secret_is_base64}`;
+
+/** Kong's checks up to and including the signature (see {@link verifyJwt}); throws JwtKeyUnavailableError. */
+async function verifySignedJwt(
+  token: string,
   settings: JwtVerificationSettings,
   credentials: ReadonlyMap<string, EdgeJwtCredential>,
   keySourceFor: (credential: EdgeJwtCredential) => JwtKeySource,
-  nowSeconds: number,
-): Promise<JwtAcceptance | JwtRejection> {
-  const base = settings.realm === undefined ? 'Bearer' : `Bearer realm="${settings.realm}"`;
-  const invalid = `${base} error="invalid_token"`;
-  if (token === undefined) return reject(401, { message: 'Unauthorized' }, base);
-  if (Array.isArray(token)) return reject(401, { message: 'Multiple tokens provided' }, invalid);
-
+  invalid: string,
+): Promise<SignedJwt | JwtRejection> {
   const decoded = decodeJwt(token);
   if ('error' in decoded) return reject(401, { message: `Bad token; ${decoded.error}` }, invalid);
   const keyName = settings.key_claim_name;
@@ -258,14 +307,46 @@ export async function verifyJwt(
     if (error instanceof JwtKeyUnavailableError) throw error;
     return reject(401, { message: 'Invalid signature' }, invalid);
   }
+  return { credential, claims: decoded.claims };
+}
 
-  const claimErrors = verifyRegisteredClaims(decoded.claims, settings.claims_to_verify, nowSeconds);
+/**
+ * Authenticates one token with Kong's jwt checks, in Kong's order: decode → key claim (`iss` by
+ * default, claims then header) → credential → `alg` equals the credential's algorithm (so an HS256
+ * token "signed" with a public key never reaches HMAC verification) → signature → registered claims
+ * → `maximum_expiration`. Every failure is 401 with Kong's body; an unobtainable key is 500.
+ * With a `cache`, a token accepted before (same settings) skips the steps up to the signature; the
+ * registered claims and `maximum_expiration` are checked every time.
+ * @param keySourceFor the key source of a credential (see createKeySource)
+ * @param nowSeconds current NumericDate (RFC 7519 §2)
+ * @param cache tokens already accepted (see {@link VerifiedJwtCache}); accepted tokens are added
+ */
+export async function verifyJwt(
+  token: string | string[] | undefined,
+  settings: JwtVerificationSettings,
+  credentials: ReadonlyMap<string, EdgeJwtCredential>,
+  keySourceFor: (credential: EdgeJwtCredential) => JwtKeySource,
+  nowSeconds: number,
+  cache?: VerifiedJwtCache,
+): Promise<JwtAcceptance | JwtRejection> {
+  const base = settings.realm === undefined ? 'Bearer' : `Bearer realm="${settings.realm}"`;
+  const invalid = `${base} error="invalid_token"`;
+  if (token === undefined) return reject(401, { message: 'Unauthorized' }, base);
+  if (Array.isArray(token)) return reject(401, { message: 'Multiple tokens provided' }, invalid);
+
+  const cached = cache?.get(token, settings);
+  const signed = cached ?? (await verifySignedJwt(token, settings, credentials, keySourceFor, invalid));
+  if ('ok' in signed) return signed;
+  const { credential, claims } = signed;
+
+  const claimErrors = verifyRegisteredClaims(claims, settings.claims_to_verify, nowSeconds);
   if (claimErrors !== undefined) return reject(401, claimErrors, invalid);
   if (settings.maximum_expiration > 0) {
-    const exp = decoded.claims.exp;
+    const exp = claims.exp;
     if (typeof exp !== 'number' || exp - nowSeconds > settings.maximum_expiration) {
       return reject(401, { exp: 'exceeds maximum allowed expiration' }, invalid);
     }
   }
-  return { ok: true, credential, claims: decoded.claims, token };
+  if (cached === undefined) cache?.set(token, settings, signed);
+  return { ok: true, credential, claims, token };
 }

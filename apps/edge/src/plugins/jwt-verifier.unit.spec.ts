@@ -1,10 +1,11 @@
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EdgeJwtCredential } from '../edge-config.model.js';
 import {
   createKeySource,
   decodeJwt,
   retrieveTokens,
+  VerifiedJwtCache,
   verifyJwt,
   verifyRegisteredClaims,
   type JwtVerificationSettings,
@@ -172,6 +173,82 @@ describe('verifyJwt (Kong jwt access phase)', () => {
     });
     expect(await verifyJwt(token, settings, hs, source(false), NOW)).toMatchObject({
       body: { message: 'Invalid signature' },
+    });
+  });
+
+  describe('with a cache of accepted tokens', () => {
+    let nowMs = NOW * 1000;
+    const newCache = (maxEntries = 100) => new VerifiedJwtCache({ maxEntries, maxAgeMs: 60_000, now: () => nowMs });
+    const verifyAt = (token: string, cache: VerifiedJwtCache, overrides: Partial<JwtVerificationSettings> = {}) =>
+      verifyJwt(token, { ...settings, ...overrides }, credentials, keySource, Math.floor(nowMs / 1000), cache);
+    const signatureChecks = () => vi.spyOn(crypto.subtle, 'verify');
+
+    it('checks the signature of a token once; later requests with it are answered from the cache', async () => {
+      nowMs = NOW * 1000;
+      const cache = newCache();
+      const token = await sign({ iss: ISSUER, sub: 'user-1', exp: NOW + 900 });
+      const spy = signatureChecks();
+      try {
+        const first = await verifyAt(token, cache);
+        expect(first).toMatchObject({ ok: true, claims: { sub: 'user-1' } });
+        expect(await verifyAt(token, cache)).toEqual(first);
+        expect(await verifyAt(token, cache)).toEqual(first);
+        expect(spy).toHaveBeenCalledTimes(1);
+        expect(cache.size).toBe(1);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+
+    it('rejects a cached token once it is expired, and a cached token over maximum_expiration', async () => {
+      nowMs = NOW * 1000;
+      const cache = newCache();
+      const token = await sign({ iss: ISSUER, sub: 'user-1', exp: NOW + 30 });
+      expect(await verifyAt(token, cache)).toMatchObject({ ok: true });
+      nowMs = (NOW + 29) * 1000;
+      expect(await verifyAt(token, cache)).toMatchObject({ ok: true });
+      nowMs = (NOW + 30) * 1000; // exp <= now: expired (the entry may still be in the cache)
+      expect(await verifyAt(token, cache)).toMatchObject({ ok: false, status: 401, body: { exp: 'token expired' } });
+      nowMs = NOW * 1000;
+      const longLived = await sign({ iss: ISSUER, exp: NOW + 3600 });
+      expect(await verifyAt(longLived, cache)).toMatchObject({ ok: true });
+      expect(await verifyAt(longLived, cache, { maximum_expiration: 960 })).toMatchObject({
+        body: { exp: 'exceeds maximum allowed expiration' },
+      });
+    });
+
+    it('does not take a tampered copy of a cached token for it, and never caches a failure', async () => {
+      nowMs = NOW * 1000;
+      const cache = newCache();
+      const token = await sign({ iss: ISSUER, sub: 'user-1', exp: NOW + 900 });
+      await verifyAt(token, cache);
+      const [header, , signature] = token.split('.');
+      const tampered = `${header}.${b64({ iss: ISSUER, sub: 'admin', exp: NOW + 900 })}.${signature}`;
+      expect(await verifyAt(tampered, cache)).toMatchObject({ status: 401, body: { message: 'Invalid signature' } });
+      const foreign = await sign({ iss: ISSUER, exp: NOW + 900 }, otherPrivateKey);
+      expect(await verifyAt(foreign, cache)).toMatchObject({ body: { message: 'Invalid signature' } });
+      expect(await verifyAt(foreign, cache)).toMatchObject({ body: { message: 'Invalid signature' } });
+      expect(cache.size).toBe(1);
+    });
+
+    it('keeps at most maxEntries tokens, each for at most maxAgeMs', async () => {
+      nowMs = NOW * 1000;
+      const cache = newCache(2);
+      const tokens = await Promise.all([1, 2, 3].map((n) => sign({ iss: ISSUER, sub: `user-${n}`, exp: NOW + 900 })));
+      for (const token of tokens) await verifyAt(token, cache);
+      expect(cache.size).toBe(2);
+      const spy = signatureChecks();
+      try {
+        await verifyAt(tokens[2]!, cache); // still cached
+        expect(spy).toHaveBeenCalledTimes(0);
+        await verifyAt(tokens[0]!, cache); // evicted: verified again
+        expect(spy).toHaveBeenCalledTimes(1);
+        nowMs += 60_001; // past maxAgeMs although exp is 15 min away
+        await verifyAt(tokens[0]!, cache);
+        expect(spy).toHaveBeenCalledTimes(2);
+      } finally {
+        spy.mockRestore();
+      }
     });
   });
 });

@@ -8,6 +8,7 @@ import {
   createKeySource,
   JwtKeyUnavailableError,
   retrieveTokens,
+  VerifiedJwtCache,
   verifyJwt,
   type JwtKeySource,
 } from './jwt-verifier.js';
@@ -31,6 +32,8 @@ const configSchema = z
   });
 
 export type JwtConfig = z.infer<typeof configSchema>;
+
+const NO_QUERY = new URLSearchParams();
 
 /**
  * Headers Kong's jwt plugin sets or clears on the upstream request, plus X-Authenticated-Userid
@@ -82,6 +85,9 @@ function issuerJwksUrl(issuer: string, runtime: EdgeRuntime): string | undefined
  * X-Consumer-ID / X-Consumer-Username / X-Consumer-Custom-ID / X-Credential-Identifier, and
  * X-Authenticated-Userid = the verified `sub` (client-sent values are removed).
  *
+ * Local addition: accepted tokens are cached (runtime.verifiedTokenCache), so a token's signature is
+ * checked once, not on every request; `exp`/`nbf`/`maximum_expiration` are checked every time.
+ *
  * Local difference: a credential whose `rsa_public_key` is a `{vault://...}` reference is verified
  * against the issuer's JWKS (RFC 7517, key chosen by `kid`) from EDGE_JWKS_URL, or by default
  * `<key>/.well-known/jwks.json` resolved through the edge's routes to the issuer's upstream.
@@ -132,12 +138,21 @@ export const jwtPlugin = defineEdgePlugin<JwtConfig>({
       return source;
     };
 
+    // Clients send the same token with every request until it expires: verify its signature once.
+    const verified = new VerifiedJwtCache({
+      maxEntries: runtime.verifiedTokenCache?.maxEntries ?? 4096,
+      maxAgeMs: runtime.verifiedTokenCache?.maxAgeMs ?? 60_000,
+      now: runtime.now,
+    });
+
     app.addHook('onRequest', async (request, reply) => {
       const settings = scope.configFor(request);
       const context = request.edge;
       if (settings === undefined || context === null) return;
       if (!settings.run_on_preflight && request.method === 'OPTIONS') return;
-      const query = new URL(request.url, 'http://edge.invalid').searchParams;
+      // Parsing the URL costs an allocation per request: only when tokens may come in the query.
+      const query =
+        settings.uri_param_names.length > 0 ? new URL(request.url, 'http://edge.invalid').searchParams : NO_QUERY;
       const token = retrieveTokens(settings, { query, headers: request.headers });
       let outcome;
       try {
@@ -147,6 +162,7 @@ export const jwtPlugin = defineEdgePlugin<JwtConfig>({
           credentials,
           keySourceFor(settings),
           Math.floor(runtime.now() / 1000),
+          verified,
         );
       } catch (error) {
         if (!(error instanceof JwtKeyUnavailableError)) throw error;

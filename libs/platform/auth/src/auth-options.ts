@@ -20,6 +20,16 @@ export interface AuthOptions {
   jwksCacheMaxAgeMs?: number;
   /** Timeout of one JWKS fetch in milliseconds; default 5 000. */
   jwksTimeoutMs?: number;
+  /**
+   * Most accepted tokens remembered so that the next request with the same token skips the
+   * signature check (`exp`/`nbf` are still checked); default 1 000 (about 1 KB each), 0 = off.
+   */
+  verifiedTokenCacheSize?: number;
+  /**
+   * Milliseconds an accepted token is remembered at most (never past its `exp`); default 60 000.
+   * A key withdrawn from the JWKS stops being accepted within this time.
+   */
+  verifiedTokenMaxAgeMs?: number;
 }
 
 /** The auth part of a service configuration (see `authConfigSchema` in `@archipelago/platform-config`). */

@@ -1,11 +1,12 @@
 import { Metadata } from '@grpc/grpc-js';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { status } from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthUnavailableError, InvalidTokenError } from './auth.errors.js';
 import { parseBearerToken } from './bearer-token.js';
 import { authenticateGrpcCall } from './grpc-auth.js';
 import { TokenVerifier } from './token-verifier.js';
+import { VerifiedTokenCache } from './verified-token-cache.js';
 
 let issuer: TestIssuer;
 let verifier: TokenVerifier;
@@ -83,5 +84,98 @@ describe('authenticateGrpcCall', () => {
     expect(await code(authenticateGrpcCall(verifier, metadata(`Bearer ${customer}`), ['admin']))).toBe(
       status.PERMISSION_DENIED,
     );
+  });
+});
+
+describe('TokenVerifier: verified-token cache', () => {
+  const options = () => ({ jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience });
+
+  it('verifies the signature of a token once and answers later uses from the cache', async () => {
+    const cached = new TokenVerifier(options());
+    const token = await issuer.issue(admin);
+    const signatureChecks = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      const first = await cached.verify(token);
+      expect(signatureChecks).toHaveBeenCalledTimes(1);
+      await expect(cached.verify(token)).resolves.toEqual(first);
+      await expect(cached.verify(token)).resolves.toEqual(first);
+      expect(signatureChecks).toHaveBeenCalledTimes(1);
+      // Without the cache every use is verified.
+      const uncached = new TokenVerifier({ ...options(), verifiedTokenCacheSize: 0 });
+      await uncached.verify(token);
+      await uncached.verify(token);
+      expect(signatureChecks).toHaveBeenCalledTimes(3);
+    } finally {
+      signatureChecks.mockRestore();
+    }
+  });
+
+  it('rejects a cached token once it has expired (exp + clock tolerance)', async () => {
+    let now = Date.now();
+    const cached = new TokenVerifier({ ...options(), clockToleranceSec: 5 }, () => now);
+    const token = await issuer.issue({ ...admin, expiresInSec: 30 });
+    await cached.verify(token);
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { exp: number }).exp;
+    now = (exp + 4) * 1000; // within the tolerance: still accepted
+    await expect(cached.verify(token)).resolves.toMatchObject({ id: admin.sub });
+    now = (exp + 6) * 1000;
+    await expect(cached.verify(token)).rejects.toMatchObject({ reason: 'expired' });
+  });
+
+  it('does not accept a tampered copy of a cached token', async () => {
+    const cached = new TokenVerifier(options());
+    const token = await issuer.issue(admin);
+    await cached.verify(token);
+    const [header, payload, signature] = token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
+    const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin', 'root'] })).toString('base64url');
+    await expect(cached.verify(`${header}.${forged}.${signature}`)).rejects.toMatchObject({ reason: 'signature' });
+    const flipped = signature.slice(0, -2) + (signature.endsWith('A') ? 'B' : 'A') + signature.slice(-1);
+    await expect(cached.verify(`${header}.${payload}.${flipped}`)).rejects.toBeInstanceOf(InvalidTokenError);
+  });
+
+  it('never caches a failure', async () => {
+    const cached = new TokenVerifier(options());
+    const expired = await issuer.bad.expired(admin);
+    const signatureChecks = vi.spyOn(crypto.subtle, 'verify');
+    try {
+      await expect(cached.verify(expired)).rejects.toMatchObject({ reason: 'expired' });
+      await expect(cached.verify(expired)).rejects.toMatchObject({ reason: 'expired' });
+      expect(signatureChecks).toHaveBeenCalledTimes(2);
+    } finally {
+      signatureChecks.mockRestore();
+    }
+  });
+});
+
+describe('VerifiedTokenCache', () => {
+  it('holds at most maxEntries tokens, dropping the least recently used', () => {
+    const cache = new VerifiedTokenCache<string>({ maxEntries: 2, maxAgeMs: 60_000 });
+    cache.set('a', 'A', undefined);
+    cache.set('b', 'B', undefined);
+    expect(cache.get('a')).toBe('A'); // a is now the most recently used
+    cache.set('c', 'C', undefined);
+    expect(cache.size).toBe(2);
+    expect([cache.get('a'), cache.get('b'), cache.get('c')]).toEqual(['A', undefined, 'C']);
+  });
+
+  it('forgets an entry at the token exp or after maxAgeMs, whichever comes first', () => {
+    let now = 1_000_000_000_000;
+    const cache = new VerifiedTokenCache<string>({ maxEntries: 10, maxAgeMs: 60_000, now: () => now });
+    cache.set('short', 'S', now / 1000 + 10); // exp in 10 s
+    cache.set('long', 'L', now / 1000 + 900); // exp in 15 min
+    cache.set('gone', 'G', now / 1000 - 1); // already expired: not stored
+    now += 9_000;
+    expect([cache.get('short'), cache.get('long'), cache.get('gone')]).toEqual(['S', 'L', undefined]);
+    now += 1_001;
+    expect(cache.get('short')).toBeUndefined();
+    now += 50_000;
+    expect(cache.get('long')).toBeUndefined();
+  });
+
+  it('stores nothing when maxEntries is 0', () => {
+    const cache = new VerifiedTokenCache<string>({ maxEntries: 0, maxAgeMs: 60_000 });
+    cache.set('a', 'A', undefined);
+    expect([cache.get('a'), cache.size]).toEqual([undefined, 0]);
   });
 });
