@@ -58,7 +58,12 @@ export class Messaging {
     if (options.transport === 'kafka' && !options.kafkaBrokers?.length) {
       throw new Error('MESSAGING_TRANSPORT=kafka needs KAFKA_BROKERS');
     }
-    this.outbox = new Outbox(options.schema, options.transport === 'kafka' ? { notifyChannel: outboxChannel(options.schema) } : {});
+    // kafka: the relay runs in this process, so a commit wakes it in-process (other replicas' relays
+    // poll); NOTIFY only for transactions opened outside `inTransaction`.
+    this.outbox = new Outbox(
+      options.schema,
+      options.transport === 'kafka' ? { afterCommit: () => this.relay?.poke(), notifyChannel: outboxChannel(options.schema) } : {},
+    );
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
