@@ -14,6 +14,11 @@ import {
 import { Outbox, outboxChannel } from './outbox.js';
 import { subscribePostgres, type OutboxSource } from './postgres-consumer.js';
 
+/** Partitions per topic created by `ensureTopics` unless told otherwise. */
+export const DEFAULT_PARTITIONS = 3;
+/** Default of `MessagingOptions.consumerConcurrency`. */
+export const DEFAULT_CONSUMER_CONCURRENCY = 4;
+
 /** Which transport carries integration events (blueprint §5). */
 export type TransportKind = 'kafka' | 'postgres';
 
@@ -31,6 +36,14 @@ export interface MessagingOptions {
   readonly databaseUrl: string;
   readonly retry?: Partial<RetryPolicy>;
   readonly relay?: Partial<Omit<OutboxRelayOptions, 'source'>>;
+  /**
+   * kafka: how many messages of a subscription are handled at the same time — up to this many
+   * partitions, and up to this many keys within a partition's batch (default
+   * {@link DEFAULT_CONSUMER_CONCURRENCY}). Messages of one key stay in order, one at a time; handlers
+   * of different keys then run concurrently, so they must be safe under concurrency (inbox +
+   * optimistic concurrency). 1 = one message at a time. Ignored by the postgres transport.
+   */
+  readonly consumerConcurrency?: number;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -97,7 +110,7 @@ export class Messaging {
   }
 
   /** Creates topics (and their dead-letter topics) if missing; no-op for postgres. */
-  async ensureTopics(topics: readonly string[], partitions = 3): Promise<void> {
+  async ensureTopics(topics: readonly string[], partitions = DEFAULT_PARTITIONS): Promise<void> {
     if (this.options.transport !== 'kafka') return;
     const admin = this.kafkaClient().admin();
     await admin.connect();
@@ -127,6 +140,8 @@ export class Messaging {
       const deadLetterProducer = { send: async (record: Parameters<Producer['send']>[0]) => (await this.kafkaProducer()).send(record) };
       subscription = await subscribeKafka(this.kafkaClient(), deadLetterProducer, group, topics, handler, this.retry, {
         onDeadLetter: (_topic, error) => this.options.onError?.(error),
+        partitionsConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
+        keysConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
       });
     } else {
       const bySource = new Map<string, { source: OutboxSource; topics: string[] }>();
