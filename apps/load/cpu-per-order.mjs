@@ -4,8 +4,9 @@
 //   - utime + stime of every process of our own stack: the devstack's children (edge, identity,
 //     catalog, ordering, payments, … from <data>/devstack/state.json), the Kafka broker JVM
 //     (<kafka data>/kafka.pid; all JVM threads are in the one process), Postgres (the postmaster,
-//     cutime + cstime of backends that exited, plus every live child process: backends split by
-//     database from their `postgres: <user> <db> …` title, the rest as "postgres (background)"),
+//     cutime + cstime of children that exited — closed connections' backends, autovacuum workers —
+//     plus every live child: backends split by database from their `postgres: <user> <db> …`
+//     title, the others by their title: walwriter, checkpointer, autovacuum, …),
 //     the devstack launcher itself and k6;
 //   - the machine's busy jiffies (/proc/stat), so CPU used by anything else on the machine shows up
 //     as "other (not this stack)";
@@ -75,14 +76,20 @@ function machineBusyTicks() {
 function postgresTicks(postmasterPid, into) {
   const pm = statFields(postmasterPid);
   if (!pm) return;
-  into['postgres (background)'] = (into['postgres (background)'] ?? 0) + ownTicks(pm) + childTicks(pm);
+  into['postgres (postmaster)'] = (into['postgres (postmaster)'] ?? 0) + ownTicks(pm);
+  // Children that exited (backends of closed connections, autovacuum workers): their ticks only
+  // show up here, in the postmaster's cutime + cstime.
+  into['postgres (exited processes)'] = (into['postgres (exited processes)'] ?? 0) + childTicks(pm);
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     const f = statFields(entry);
     if (!f || ppidOf(f) !== postmasterPid) continue;
     // Backend titles: "postgres: <user> <database> <host>(<port>) <state>"; others: "postgres: walwriter".
     const title = cmdline(entry).replace(/^postgres:\s*/, '').split(/\s+/);
-    const label = title.length >= 3 && /\(\d+\)$|^\[local\]$/.test(title[2]) ? `postgres backends (${title[1]})` : 'postgres (background)';
+    const label =
+      title.length >= 3 && /\(\d+\)$|^\[local\]$/.test(title[2])
+        ? `postgres backends (${title[1]})`
+        : `postgres ${title[0] === 'autovacuum' ? 'autovacuum' : `(${title.join(' ')})`}`;
     into[label] = (into[label] ?? 0) + ownTicks(f);
   }
 }
