@@ -9,13 +9,18 @@
 //   3. runs apps/load/src/scenarios/<scenario>.js; its handleSummary() writes
 //      reports/load/<scenario>-<timestamp>.json (k6's summary data) and .txt (the report);
 //   4. exits with k6's code: 99 when a threshold (SLO) was crossed, 0 when all held.
+//   --cpu       (own stack only) CPU-ms per order per process over the hold phase (cpu-per-order.mjs):
+//               printed and written to reports/load/<scenario>-<timestamp>.cpu.json;
+//   --cpu-prof  (own stack only) every Node process of the stack runs under `--cpu-prof`; the
+//               profiles land in reports/load/<scenario>-<timestamp>.prof/ (open in Chrome DevTools).
 // Options after the scenario go to `k6 run` (e.g. `-e RATE=300`, `--http-debug`). See apps/load/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { formatCpuTable, measureCpuPerOrder } from './cpu-per-order.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SCENARIOS = ['smoke', 'load', 'stress', 'spike', 'soak'];
@@ -28,8 +33,31 @@ if (!scenario || scenario === '--help' || scenario === '-h' || !SCENARIOS.includ
   process.stderr.write(`usage: npm run load -- <${SCENARIOS.join('|')}> [--kafka] [k6 run options]\n`);
   process.exit(scenario && !['--help', '-h'].includes(scenario) ? 2 : 0);
 }
+const OWN_FLAGS = ['--kafka', '--cpu', '--cpu-prof'];
 const kafka = args.includes('--kafka');
-const k6Args = args.filter((a) => a !== '--kafka');
+const cpu = args.includes('--cpu');
+const cpuProf = args.includes('--cpu-prof');
+const k6Args = args.filter((a) => !OWN_FLAGS.includes(a));
+const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+const reportDir = join(root, 'reports', 'load');
+const base = join(reportDir, `${scenario}-${stamp}`);
+
+/** The value of `-e NAME=value` / `--env NAME=value` among the k6 options, else the environment's. */
+function k6Env(name) {
+  for (let i = 0; i < k6Args.length - 1; i++) {
+    if ((k6Args[i] === '-e' || k6Args[i] === '--env') && k6Args[i + 1].startsWith(`${name}=`)) {
+      return k6Args[i + 1].slice(name.length + 1);
+    }
+  }
+  return process.env[name];
+}
+
+/** k6 durations like `90s`, `5m`, `1m30s` in seconds. */
+function durationSeconds(text) {
+  let total = 0;
+  for (const [, n, unit] of String(text).matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(n) * { h: 3600, m: 60, s: 1 }[unit];
+  return total;
+}
 
 // ---------------------------------------------------------------- k6
 function installK6() {
@@ -112,6 +140,7 @@ async function startStack() {
         PGPORT_LOCAL: '0',
         EDGE_PORT: String(port),
         IDENTITY_KEYS_DIR: keysDir,
+        ...(cpuProf ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${base}.prof`.trim() } : {}),
       },
     },
   );
@@ -210,10 +239,7 @@ if (await healthy(baseUrl)) {
   keysDir = stack.keysDir;
 }
 
-const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
-const reportDir = join(root, 'reports', 'load');
 mkdirSync(reportDir, { recursive: true });
-const base = join(reportDir, `${scenario}-${stamp}`);
 const env = {
   ...process.env,
   ...(process.env.CLIENT_ID ? {} : clientCredentials(keysDir)),
@@ -227,7 +253,8 @@ say(`k6 run ${scenario} against ${baseUrl}`);
 const t0 = Date.now();
 // Not a terminal (CI): no progress bar, which k6 would otherwise print as a new line every second.
 const quiet = !process.stdout.isTTY && !k6Args.some((a) => a === '-q' || a === '--quiet') ? ['--quiet'] : [];
-const run = spawn(k6, ['run', ...quiet, ...k6Args, join(root, 'apps', 'load', 'src', 'scenarios', `${scenario}.js`)], {
+const k6Address = cpu && stack ? `127.0.0.1:${await freePort()}` : undefined;
+const run = spawn(k6, ['run', ...quiet, ...(k6Address ? ['--address', k6Address] : []), ...k6Args, join(root, 'apps', 'load', 'src', 'scenarios', `${scenario}.js`)], {
   cwd: root,
   env,
   stdio: 'inherit',
@@ -241,6 +268,25 @@ for (const signal of ['SIGTERM', 'SIGHUP']) {
     if (run.exitCode === null) run.kill('SIGINT');
   });
 }
+const k6Done = new AbortController();
+run.on('exit', () => k6Done.abort());
+let cpuMeasure;
+if (cpu && !stack) say('--cpu needs a stack of our own (it reads its processes); not measured');
+else if (cpu) {
+  // load/soak: 1 min ramp then HOLD/DURATION; other scenarios: CPU_FROM_S / CPU_FOR_S.
+  const holdS = durationSeconds(k6Env(scenario === 'soak' ? 'DURATION' : 'HOLD') || (scenario === 'soak' ? '60m' : '5m'));
+  const fromS = Number(process.env.CPU_FROM_S || (scenario === 'soak' ? 120 : 60));
+  const forS = Number(process.env.CPU_FOR_S || holdS);
+  say(`--cpu: measuring CPU per order from ${fromS} s to ${fromS + forS} s after the first iteration`);
+  cpuMeasure = measureCpuPerOrder({
+    address: k6Address,
+    dataDir: stack.dataDir,
+    extra: () => ({ k6: run.pid, 'load launcher (run.mjs)': process.pid, 'devstack launcher': stack.child.pid }),
+    fromS,
+    forS,
+    signal: k6Done.signal,
+  });
+}
 const code = await new Promise((resolve) => {
   run.on('error', (error) => {
     process.stderr.write(`[load] could not run k6: ${error.message}\n`);
@@ -250,8 +296,14 @@ const code = await new Promise((resolve) => {
 });
 say(`k6 finished in ${seconds(t0)} s with exit code ${code}${code === 99 ? ' (an SLO threshold was crossed)' : ''}`);
 
+if (cpuMeasure) {
+  const result = await cpuMeasure;
+  process.stdout.write(formatCpuTable(result));
+  writeFileSync(`${base}.cpu.json`, `${JSON.stringify({ scenario, args: k6Args, kafka, ...result }, null, 2)}\n`);
+}
+
 let clean = true;
 if (stack) clean = await stopStack(stack, code !== 0 ? `${base}.logs` : undefined);
-for (const file of [`${base}.txt`, `${base}.json`]) if (existsSync(file)) say(`report: ${relative(root, file)}`);
+for (const file of [`${base}.txt`, `${base}.json`, `${base}.cpu.json`]) if (existsSync(file)) say(`report: ${relative(root, file)}`);
 say(`total ${seconds(started)} s`);
 process.exit(code !== 0 ? code : interrupted ? 130 : clean ? 0 : 1);

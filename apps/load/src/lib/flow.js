@@ -30,6 +30,12 @@ const CURRENCY = __ENV.CURRENCY || 'USD';
 
 /** Placement (just before POST /orders) → the first poll that sees `confirmed` or `cancelled`. */
 export const sagaCompletion = new Trend('saga_completion_ms', true);
+/**
+ * The same span on the server's clock: the terminal order's `updatedAt − createdAt` (ordering's
+ * timestamps of the placement and of the last saga step). Independent of POLL_MS, which only
+ * bounds how late the client-side figure above sees the end (by up to one poll interval).
+ */
+export const sagaServer = new Trend('saga_server_ms', true);
 const ordersPlaced = new Counter('orders_placed');
 const ordersConfirmed = new Counter('orders_confirmed');
 const ordersCancelled = new Counter('orders_cancelled');
@@ -263,6 +269,10 @@ export function iteration(data, thinkSeconds = 0) {
   }
   const elapsed = Date.now() - placedAt;
   sagaCompletion.add(elapsed, { outcome: status });
+  if (status !== 'pending') {
+    const serverMs = Date.parse(current?.updatedAt) - Date.parse(current?.createdAt);
+    if (Number.isFinite(serverMs)) sagaServer.add(serverMs, { outcome: status });
+  }
   if (status === 'confirmed') ordersConfirmed.add(1);
   else if (status === 'cancelled') ordersCancelled.add(1, { reason: String(current?.cancellationReason) });
   else ordersStuck.add(1);

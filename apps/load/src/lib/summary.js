@@ -74,6 +74,7 @@ export function textReport(data, scenario) {
     '',
     `  ${pad('latency', 36)} ${lpad('count', 8)} ${lpad('avg', 10)} ${lpad('med', 10)} ${lpad('p95', 10)} ${lpad('p99', 10)} ${lpad('max', 10)}`,
     trendRow('saga completion (placed → terminal)', m.saga_completion_ms),
+    trendRow('saga, server clock (updated−created)', m.saga_server_ms),
     trendRow('all requests', m.http_req_duration),
     ...[NAMES.listProducts, NAMES.getProduct, NAMES.deposit, NAMES.placeOrder, NAMES.getOrder].map((n) =>
       trendRow(n, m[`http_req_duration{name:${n}}`]),

@@ -5,3 +5,4 @@ export * from './event-store.schema.js';
 export * from './upcasters.js';
 export * from './projection-runner.js';
 export * from './position-cursor.js';
+export * from './stream-state-cache.js';

@@ -1,4 +1,4 @@
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { fromCloudEvent } from './cloudevents.js';
 import { deadLetterTopic, type MessageHandler, type RetryPolicy, type Subscription } from './message.types.js';
 import { deliverWithRetry, describeError } from './retry.js';
@@ -21,12 +21,42 @@ const RECREATE_BACKOFF_MS = { initial: 500, max: 15_000 } as const;
 /** Default time without any sign of life after which a consumer counts as stalled (ms). */
 export const DEFAULT_CONSUMER_STALL_TIMEOUT_MS = 45_000;
 
+/** Options of {@link subscribeKafka}. */
+export interface KafkaSubscriptionOptions {
+  /** Start at the earliest offset when the group has none (default true). */
+  readonly fromBeginning?: boolean;
+  readonly onDeadLetter?: (topic: string, error: unknown) => void;
+  /** Consumer crashes and stalls (with whether kafkajs or this subscription restarts it). */
+  readonly onError?: (error: unknown) => void;
+  /** Silence (ms) after which a consumer that handles nothing is recreated (default 45 s). */
+  readonly stallTimeoutMs?: number;
+  /** Partitions whose batches are handled at the same time (kafkajs `partitionsConsumedConcurrently`, default 1). */
+  readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Keys of one partition's batch handled at the same time (default 1: the batch in offset order).
+   * Messages of one key are always handled one after another, in offset order.
+   */
+  readonly keysConsumedConcurrently?: number;
+}
+
+/** Runs `work` on every item with at most `limit` running at once; rejects with the first failure. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
 /**
- * Subscribes consumer group `group` to `topics` with kafkajs. Messages of one partition are handled
- * one at a time, in order. A handler failure is retried with backoff; after `retry.maxAttempts` the
+ * Subscribes consumer group `group` to `topics` with kafkajs. Messages of one key are handled one
+ * at a time, in offset order; up to `keysConsumedConcurrently` keys of a partition's batch and up to
+ * `partitionsConsumedConcurrently` partitions are handled at the same time (both default 1: one
+ * message at a time). A handler failure is retried with backoff; after `retry.maxAttempts` the
  * message goes to `<topic>.dlq` with the error in headers (`x-error`, `x-original-topic`,
- * `x-consumer-group`, `x-attempts`) and the offset moves on. Offsets are committed only for
- * messages that were handled or dead-lettered, so a crash redelivers (the inbox deduplicates).
+ * `x-consumer-group`, `x-attempts`) and the offset moves on. A batch's offset is committed only
+ * once every message of it was handled or dead-lettered, so a crash redelivers (the inbox
+ * deduplicates).
  *
  * Crashes: kafkajs restarts a crashed consumer itself only when it deems the error retriable; after
  * other crashes (seen after a broker restart: a connection error wrapped as non-retriable) the
@@ -50,14 +80,7 @@ export async function subscribeKafka(
   topics: readonly string[],
   handler: MessageHandler,
   retry: RetryPolicy,
-  options: {
-    fromBeginning?: boolean;
-    onDeadLetter?: (topic: string, error: unknown) => void;
-    /** Consumer crashes and stalls (with whether kafkajs or this subscription restarts it). */
-    onError?: (error: unknown) => void;
-    /** Silence (ms) after which a consumer that handles nothing is recreated (default 45 s). */
-    stallTimeoutMs?: number;
-  } = {},
+  options: KafkaSubscriptionOptions = {},
 ): Promise<Subscription> {
   let stopping = false;
   let current: Consumer | undefined;
@@ -66,17 +89,7 @@ export async function subscribeKafka(
   let handling = 0;
   const stallTimeoutMs = options.stallTimeoutMs ?? DEFAULT_CONSUMER_STALL_TIMEOUT_MS;
 
-  const eachMessage = async (payload: EachMessagePayload): Promise<void> => {
-    handling++;
-    try {
-      await handleMessage(payload);
-    } finally {
-      handling--;
-      lastSignOfLife = Date.now();
-    }
-  };
-
-  const handleMessage = async ({ topic, message }: EachMessagePayload): Promise<void> => {
+  const handleOne = async (topic: string, message: KafkaMessage): Promise<void> => {
     const headers = headersOf(message.headers as Record<string, unknown>);
     const raw = message.value?.toString('utf8') ?? 'null';
     let payload: unknown;
@@ -140,7 +153,35 @@ export async function subscribeKafka(
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? true });
-      await consumer.run({ autoCommit: true, eachMessage });
+      await consumer.run({
+        autoCommit: true,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+          handling++;
+          try {
+            // One lane per key, in offset order; lanes run side by side.
+            const lanes = new Map<string, KafkaMessage[]>();
+            for (const message of batch.messages) {
+              const key = message.key?.toString('utf8') ?? '';
+              const lane = lanes.get(key);
+              if (lane) lane.push(message);
+              else lanes.set(key, [message]);
+            }
+            await forEachLimited([...lanes.values()], options.keysConsumedConcurrently ?? 1, async (lane) => {
+              for (const message of lane) {
+                await handleOne(batch.topic, message);
+                await heartbeat();
+              }
+            });
+            // Every message of the batch is done: commit past the whole batch.
+            if (batch.messages.length > 0) resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+          } finally {
+            handling--;
+            lastSignOfLife = Date.now();
+          }
+        },
+      });
     } catch (error) {
       await consumer.disconnect().catch(() => undefined);
       throw error;
@@ -158,7 +199,7 @@ export async function subscribeKafka(
         options.onError?.(
           new Error(`kafka consumer group ${group}: recreate failed: ${describeError(error)}`, { cause: error }),
         );
-        scheduleRecreate(Math.min(delayMs * 2, RECREATE_BACKOFF_MS.max));
+        scheduleRecreate(Math.min(Math.max(delayMs * 2, RECREATE_BACKOFF_MS.initial), RECREATE_BACKOFF_MS.max));
       });
     }, delayMs);
   };

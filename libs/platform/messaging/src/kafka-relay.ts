@@ -33,6 +33,8 @@ export class OutboxKafkaRelay {
   private running = false;
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
+  /** A wake-up that came while a batch was in flight: the next wait returns at once. */
+  private woken = false;
   private listener: pg.PoolClient | undefined;
   private readonly table: string;
   private readonly retry: RetryPolicy;
@@ -106,10 +108,16 @@ export class OutboxKafkaRelay {
     this.running = true;
     if (this.options.notifyChannel) {
       this.listener = await this.pool.connect();
-      this.listener.on('notification', () => this.wake?.());
+      this.listener.on('notification', () => this.poke());
       await this.listener.query(`LISTEN ${ident(this.options.notifyChannel)}`);
     }
     this.loop = this.poll();
+  }
+
+  /** Asks a started relay to look for new rows now (e.g. right after a writer committed). */
+  poke(): void {
+    if (this.wake) this.wake();
+    else this.woken = true;
   }
 
   async stop(): Promise<void> {
@@ -145,12 +153,13 @@ export class OutboxKafkaRelay {
   private async poll(): Promise<void> {
     while (this.running) {
       let published = 0;
+      this.woken = false;
       try {
         published = await this.relayOnce();
       } catch (error) {
         this.options.onError?.(error);
       }
-      if (published === 0 && this.running) {
+      if (published === 0 && this.running && !this.woken) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.pollIntervalMs ?? 100);
           this.wake = () => {

@@ -14,6 +14,11 @@ import {
 import { Outbox, outboxChannel } from './outbox.js';
 import { subscribePostgres, type OutboxSource } from './postgres-consumer.js';
 
+/** Partitions per topic created by `ensureTopics` unless told otherwise. */
+export const DEFAULT_PARTITIONS = 3;
+/** Default of `MessagingOptions.consumerConcurrency`. */
+export const DEFAULT_CONSUMER_CONCURRENCY = 4;
+
 /** Which transport carries integration events (blueprint §5). */
 export type TransportKind = 'kafka' | 'postgres';
 
@@ -31,6 +36,14 @@ export interface MessagingOptions {
   readonly databaseUrl: string;
   readonly retry?: Partial<RetryPolicy>;
   readonly relay?: Partial<Omit<OutboxRelayOptions, 'source'>>;
+  /**
+   * kafka: how many messages of a subscription are handled at the same time — up to this many
+   * partitions, and up to this many keys within a partition's batch (default
+   * {@link DEFAULT_CONSUMER_CONCURRENCY}). Messages of one key stay in order, one at a time; handlers
+   * of different keys then run concurrently, so they must be safe under concurrency (inbox +
+   * optimistic concurrency). 1 = one message at a time. Ignored by the postgres transport.
+   */
+  readonly consumerConcurrency?: number;
   readonly onError?: (error: unknown) => void;
   /**
    * kafka: silence (ms) after which a consumer that handles nothing counts as stalled and is
@@ -63,7 +76,12 @@ export class Messaging {
     if (options.transport === 'kafka' && !options.kafkaBrokers?.length) {
       throw new Error('MESSAGING_TRANSPORT=kafka needs KAFKA_BROKERS');
     }
-    this.outbox = new Outbox(options.schema, options.transport === 'kafka' ? { notifyChannel: outboxChannel(options.schema) } : {});
+    // kafka: the relay runs in this process, so a commit wakes it in-process (other replicas' relays
+    // poll); NOTIFY only for transactions opened outside `inTransaction`.
+    this.outbox = new Outbox(
+      options.schema,
+      options.transport === 'kafka' ? { afterCommit: () => this.relay?.poke(), notifyChannel: outboxChannel(options.schema) } : {},
+    );
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
@@ -97,7 +115,7 @@ export class Messaging {
   }
 
   /** Creates topics (and their dead-letter topics) if missing; no-op for postgres. */
-  async ensureTopics(topics: readonly string[], partitions = 3): Promise<void> {
+  async ensureTopics(topics: readonly string[], partitions = DEFAULT_PARTITIONS): Promise<void> {
     if (this.options.transport !== 'kafka') return;
     const admin = this.kafkaClient().admin();
     await admin.connect();
@@ -129,6 +147,8 @@ export class Messaging {
         onDeadLetter: (_topic, error) => this.options.onError?.(error),
         onError: this.options.onError,
         stallTimeoutMs: this.options.consumerStallTimeoutMs,
+        partitionsConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
+        keysConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
       });
     } else {
       const bySource = new Map<string, { source: OutboxSource; topics: string[] }>();

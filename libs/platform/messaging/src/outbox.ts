@@ -1,6 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { ident, type SqlClient } from '@archipelago/platform-event-store';
+import { afterCommit, ident, type SqlClient } from '@archipelago/platform-event-store';
 import type { OutgoingMessage } from './message.types.js';
+
+/** How an outbox wakes its relay when messages were added (both optional: the relay also polls). */
+export interface OutboxWakeUp {
+  /**
+   * In-process wake-up of the relay, called after the writer's transaction committed. Used when
+   * the transaction is an `inTransaction` unit of work (see `afterCommit`); no database lock.
+   */
+  readonly afterCommit?: () => void;
+  /**
+   * LISTEN/NOTIFY channel, NOTIFYed inside the writer's transaction when `afterCommit` cannot be
+   * used (a transaction opened elsewhere). A NOTIFY takes a database-wide lock at commit that
+   * serialises notifying committers, so it is only the fallback.
+   */
+  readonly notifyChannel?: string;
+}
 
 /**
  * Transactional outbox writer: call `add` with the same client (transaction) that appends the
@@ -11,12 +26,15 @@ export class Outbox {
 
   constructor(
     readonly schema: string,
-    private readonly options: { notifyChannel?: string } = {},
+    private readonly options: OutboxWakeUp = {},
   ) {
     this.table = `${ident(schema)}.outbox`;
   }
 
-  /** Inserts `messages` in order; returns their ids. Optionally NOTIFYs the relay (a wake-up hint only). */
+  /**
+   * Inserts `messages` in order; returns their ids. Then wakes the relay (a hint only): after the
+   * commit in-process when possible, else by NOTIFY in the transaction (see {@link OutboxWakeUp}).
+   */
   async add(client: SqlClient, messages: readonly OutgoingMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
     const ids = messages.map((m) => m.id ?? randomUUID());
@@ -39,7 +57,9 @@ export class Outbox {
         ),
       ],
     });
-    if (this.options.notifyChannel) await client.query('SELECT pg_notify($1, $2)', [this.options.notifyChannel, '']);
+    const { afterCommit: wake, notifyChannel } = this.options;
+    if (wake && afterCommit(client, wake)) return ids;
+    if (notifyChannel) await client.query('SELECT pg_notify($1, $2)', [notifyChannel, '']);
     return ids;
   }
 }

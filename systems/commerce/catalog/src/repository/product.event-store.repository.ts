@@ -2,6 +2,7 @@ import {
   inTransaction,
   isUniqueViolation,
   PostgresEventStore,
+  StreamStateCache,
   WrongExpectedVersionError,
 } from '@archipelago/platform-event-store';
 import type { Messaging } from '@archipelago/platform-messaging';
@@ -9,6 +10,7 @@ import type pg from 'pg';
 import { DuplicateSkuError } from '../entity/product/product.errors.js';
 import type { ProductEvent } from '../entity/product/product.events.js';
 import { productDecider } from '../entity/product/product.decider.js';
+import type { ProductState } from '../entity/product/product.state.js';
 import type { CommandContext } from '../use-case/port/command-context.js';
 import {
   ConcurrencyConflictError,
@@ -25,19 +27,25 @@ export const productStreamId = (productId: string): string => `product-${product
  * events, the SKU reservation of a new product and the integration events (outbox).
  */
 export class ProductEventStoreRepository implements ProductRepositoryPort {
+  /**
+   * Folded product streams: a product's stream grows by two events per order line (reserve, then
+   * commit or release), so folding it from the first event on every load grew with the shop's age.
+   */
+  private readonly cache: StreamStateCache<ProductState>;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: PostgresEventStore,
     private readonly messaging: Messaging,
-  ) {}
+  ) {
+    this.cache = new StreamStateCache(store, {
+      initialState: productDecider.initialState,
+      evolve: (s, e) => productDecider.evolve(s, { type: e.type, data: e.data } as ProductEvent),
+    });
+  }
 
-  async load(productId: string): Promise<LoadedProduct> {
-    const events = await this.store.readStream(this.pool, productStreamId(productId));
-    const state = events.reduce(
-      (s, e) => productDecider.evolve(s, { type: e.type, data: e.data } as ProductEvent),
-      productDecider.initialState(),
-    );
-    return { state, version: events.length };
+  load(productId: string): Promise<LoadedProduct> {
+    return this.cache.load(this.pool, productStreamId(productId));
   }
 
   async save(productId: string, events: readonly ProductEvent[], expectedVersion: number, context: CommandContext): Promise<void> {

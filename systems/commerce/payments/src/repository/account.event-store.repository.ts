@@ -1,8 +1,9 @@
-import { inTransaction, PostgresEventStore, WrongExpectedVersionError } from '@archipelago/platform-event-store';
+import { inTransaction, PostgresEventStore, StreamStateCache, WrongExpectedVersionError } from '@archipelago/platform-event-store';
 import { Inbox, type IncomingMessage, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import { accountDecider } from '../entity/account/account.decider.js';
 import type { AccountEvent } from '../entity/account/account.events.js';
+import type { AccountState } from '../entity/account/account.state.js';
 import {
   ConcurrencyConflictError,
   type AccountRepositoryPort,
@@ -29,12 +30,23 @@ const handleOf = (client: pg.PoolClient): TransactionHandle => client as unknown
  */
 export class AccountEventStoreRepository implements AccountRepositoryPort {
   private readonly inboxes = new Map<string, Inbox>();
+  /**
+   * Folded wallet streams: a wallet grows by a deposit or a capture per order, so folding it from
+   * the first event on every load grew with the customer's history. Loads happen before the unit
+   * of work writes, and the cache re-checks the cached last event, so a rolled-back read is safe.
+   */
+  private readonly cache: StreamStateCache<AccountState>;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: PostgresEventStore,
     private readonly messaging: Messaging,
-  ) {}
+  ) {
+    this.cache = new StreamStateCache(store, {
+      initialState: accountDecider.initialState,
+      evolve: (s, e) => accountDecider.evolve(s, { type: e.type, data: e.data } as AccountEvent),
+    });
+  }
 
   async transaction<T>(work: (tx: TransactionHandle) => Promise<T>, inbox?: InboxEntry): Promise<UnitOfWorkResult<T>> {
     if (!inbox) return { duplicate: false, result: await inTransaction(this.pool, (client) => work(handleOf(client))) };
@@ -45,13 +57,8 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
     return ran ? { duplicate: false, result: result as T } : { duplicate: true };
   }
 
-  async load(customerId: string, tx?: TransactionHandle): Promise<LoadedAccount> {
-    const events = await this.store.readStream(tx ? clientOf(tx) : this.pool, accountStreamId(customerId));
-    const state = events.reduce(
-      (s, e) => accountDecider.evolve(s, { type: e.type, data: e.data } as AccountEvent),
-      accountDecider.initialState(),
-    );
-    return { state, version: events.length };
+  load(customerId: string, tx?: TransactionHandle): Promise<LoadedAccount> {
+    return this.cache.load(tx ? clientOf(tx) : this.pool, accountStreamId(customerId));
   }
 
   async save(
