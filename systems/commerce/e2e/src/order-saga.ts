@@ -43,7 +43,8 @@ export interface Scenario {
 }
 
 /**
- * 20 customers (3 of them too poor to pay) each place 5 orders at once, racing for scarce stock.
+ * 20 customers (3 of them too poor to pay) each place 5 orders at once, racing for scarce stock
+ * (three products, 50 units); each poor customer's first order is for a product in plenty.
  * Placement is retried with the same Idempotency-Key until the service answers, as a real client
  * would while services restart. `during` runs concurrently (faults).
  */
@@ -54,6 +55,10 @@ export async function runOrderRace(stack: CommerceStack, mint: Mint, during?: ()
     { initial: 12, price: 1500 },
     { initial: 8, price: 4200 },
     { initial: 30, price: 350 },
+    // Plenty of stock, dearer than a poor customer's wallet: each poor customer's first order asks
+    // for one, so the payment_declined path is exercised whatever order the race takes (the scarce
+    // products may well be gone before a poor customer's order reaches the catalog).
+    { initial: 1_000, price: 5_000 },
   ].entries()) {
     const res = await persistently(`${stack.urls.catalog}/commerce/v1/products`, admin, {
       method: 'POST',
@@ -88,10 +93,15 @@ export async function runOrderRace(stack: CommerceStack, mint: Mint, during?: ()
   await Promise.all(
     customers.flatMap((customer, c) =>
       Array.from({ length: 5 }, async (_, n) => {
-        const items = products
-          .filter((_, p) => (c + n + p) % 2 === 0)
-          .map((p, k) => ({ productId: p.id, quantity: 1 + ((c + n + k) % 3) }));
-        if (items.length === 0) items.push({ productId: products[0]!.id, quantity: 1 });
+        const [scarce, plentiful] = [products.slice(0, 3), products[3]!];
+        const poor = customer.deposited < 1000;
+        const items =
+          poor && n === 0
+            ? [{ productId: plentiful.id, quantity: 1 }]
+            : scarce
+                .filter((_, p) => (c + n + p) % 2 === 0)
+                .map((p, k) => ({ productId: p.id, quantity: 1 + ((c + n + k) % 3) }));
+        if (items.length === 0) items.push({ productId: scarce[0]!.id, quantity: 1 });
         const res = await persistently(`${stack.urls.ordering}/commerce/v1/orders`, customer.token, {
           method: 'POST',
           body: { items },
