@@ -12,3 +12,4 @@ export {
   type ServiceInfrastructureConfig,
 } from './service-infrastructure.js';
 export { logErrorAs, logLine, runServiceMain, type ServiceMainOptions } from './run-service-main.js';
+export { keysetPageBySeq, type SeqPageOptions } from './keyset-page.js';

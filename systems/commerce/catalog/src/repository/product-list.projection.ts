@@ -1,11 +1,10 @@
 import {
-  decodePositionCursor,
-  encodePositionCursor,
   type Projection,
   ProjectionRunner,
   type RecordedEvent,
   type SqlClient,
 } from '@archipelago/platform-event-store';
+import { keysetPageBySeq } from '@archipelago/platform-service-kit';
 import { In, type DataSource, type Repository } from 'typeorm';
 import type { ProductEvent } from '../entity/product/product.events.js';
 import {
@@ -78,13 +77,6 @@ export class ProductListProjection implements Projection {
   }
 }
 
-/** The position in a cursor this service handed out. @throws InvalidCursorError */
-function decodeCursor(cursor: string): string {
-  const position = decodePositionCursor(cursor);
-  if (position === undefined) throw new InvalidCursorError();
-  return position;
-}
-
 function toView(record: ProductRecord): ProductView {
   return {
     id: record.id,
@@ -110,17 +102,15 @@ export class ProductListReadModel implements ProductReadModelPort {
   }
 
   async list(limit: number, cursor?: string): Promise<ProductPage> {
-    const query = this.records
-      .createQueryBuilder('p')
-      .orderBy('p.seq', 'ASC')
-      .take(limit + 1);
-    if (cursor) query.where('p.seq > :after', { after: decodeCursor(cursor) });
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toView),
-      nextCursor: rows.length > limit ? encodePositionCursor(String(page[page.length - 1]!.seq)) : null,
-    };
+    const query = this.records.createQueryBuilder('p');
+    const { rows, nextCursor } = await keysetPageBySeq(query, {
+      alias: 'p',
+      order: 'ASC',
+      limit,
+      cursor,
+      invalidCursor: () => new InvalidCursorError(),
+    });
+    return { items: rows.map(toView), nextCursor };
   }
 
   async getMany(ids: readonly string[]): Promise<ProductView[]> {

@@ -1,11 +1,10 @@
 import {
-  decodePositionCursor,
-  encodePositionCursor,
   type Projection,
   ProjectionRunner,
   type RecordedEvent,
   type SqlClient,
 } from '@archipelago/platform-event-store';
+import { keysetPageBySeq } from '@archipelago/platform-service-kit';
 import type { DataSource, Repository } from 'typeorm';
 import type { OrderEvent } from '../entity/order/order.events.js';
 import {
@@ -36,7 +35,16 @@ export class OrderListProjection implements Projection {
         await client.query(
           `INSERT INTO ${table} (id, seq, customer_id, status, items, total_amount, total_currency, cancellation_reason, version, created_at, updated_at)
            VALUES ($1, $2, $3, 'pending', $4::jsonb, $5, $6, NULL, $7, $8, $8) ON CONFLICT (id) DO NOTHING`,
-          [d.orderId, recorded.globalPosition, d.customerId, JSON.stringify(d.items), d.total.amount, d.total.currency, recorded.streamVersion, d.placedAt],
+          [
+            d.orderId,
+            recorded.globalPosition,
+            d.customerId,
+            JSON.stringify(d.items),
+            d.total.amount,
+            d.total.currency,
+            recorded.streamVersion,
+            d.placedAt,
+          ],
         );
         return;
       }
@@ -69,13 +77,6 @@ export class OrderListProjection implements Projection {
   }
 }
 
-/** The position in a cursor this service handed out. @throws InvalidCursorError */
-function decodeCursor(cursor: string): string {
-  const position = decodePositionCursor(cursor);
-  if (position === undefined) throw new InvalidCursorError();
-  return position;
-}
-
 function toSummary(record: OrderRecord): OrderSummary {
   return {
     id: record.id,
@@ -101,17 +102,17 @@ export class OrderListReadModel implements OrderReadModelPort {
   }
 
   async list({ customerId, status, limit, cursor }: OrderListFilter): Promise<OrderPage> {
-    const query = this.records.createQueryBuilder('o').orderBy('o.seq', 'DESC').take(limit + 1);
-    query.where('TRUE');
+    const query = this.records.createQueryBuilder('o');
     if (customerId !== undefined) query.andWhere('o.customer_id = :customerId', { customerId });
     if (status !== undefined) query.andWhere('o.status = :status', { status });
-    if (cursor) query.andWhere('o.seq < :before', { before: decodeCursor(cursor) });
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toSummary),
-      nextCursor: rows.length > limit ? encodePositionCursor(String(page[page.length - 1]!.seq)) : null,
-    };
+    const { rows, nextCursor } = await keysetPageBySeq(query, {
+      alias: 'o',
+      order: 'DESC',
+      limit,
+      cursor,
+      invalidCursor: () => new InvalidCursorError(),
+    });
+    return { items: rows.map(toSummary), nextCursor };
   }
 
   refresh(): void {

@@ -1,11 +1,10 @@
 import {
-  decodePositionCursor,
-  encodePositionCursor,
   type Projection,
   ProjectionRunner,
   type RecordedEvent,
   type SqlClient,
 } from '@archipelago/platform-event-store';
+import { keysetPageBySeq } from '@archipelago/platform-service-kit';
 import type { DataSource, Repository } from 'typeorm';
 import type { AccountEvent } from '../entity/account/account.events.js';
 import {
@@ -38,20 +37,22 @@ export class WalletTransactionsProjection implements Projection {
     await client.query(
       `INSERT INTO "${this.schema}".wallet_transactions (id, seq, customer_id, type, amount, currency, order_id, at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-      [d.transactionId, recorded.globalPosition, d.customerId, row.type, d.amount.amount, d.amount.currency, row.orderId, d.at],
+      [
+        d.transactionId,
+        recorded.globalPosition,
+        d.customerId,
+        row.type,
+        d.amount.amount,
+        d.amount.currency,
+        row.orderId,
+        d.at,
+      ],
     );
   }
 
   async reset(client: SqlClient): Promise<void> {
     await client.query(`TRUNCATE "${this.schema}".wallet_transactions`);
   }
-}
-
-/** The position in a cursor this service handed out. @throws InvalidCursorError */
-function decodeCursor(cursor: string): string {
-  const position = decodePositionCursor(cursor);
-  if (position === undefined) throw new InvalidCursorError();
-  return position;
 }
 
 function toView(record: WalletTransactionRecord): TransactionView {
@@ -76,18 +77,15 @@ export class WalletTransactionsReadModel implements TransactionReadModelPort {
   }
 
   async list(customerId: string, limit: number, cursor?: string): Promise<TransactionPage> {
-    const query = this.records
-      .createQueryBuilder('t')
-      .where('t.customer_id = :customerId', { customerId })
-      .orderBy('t.seq', 'DESC')
-      .take(limit + 1);
-    if (cursor) query.andWhere('t.seq < :before', { before: decodeCursor(cursor) });
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toView),
-      nextCursor: rows.length > limit ? encodePositionCursor(String(page[page.length - 1]!.seq)) : null,
-    };
+    const query = this.records.createQueryBuilder('t').where('t.customer_id = :customerId', { customerId });
+    const { rows, nextCursor } = await keysetPageBySeq(query, {
+      alias: 't',
+      order: 'DESC',
+      limit,
+      cursor,
+      invalidCursor: () => new InvalidCursorError(),
+    });
+    return { items: rows.map(toView), nextCursor };
   }
 
   refresh(): void {

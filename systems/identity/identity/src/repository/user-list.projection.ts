@@ -1,11 +1,10 @@
 import {
-  decodePositionCursor,
-  encodePositionCursor,
   type Projection,
   ProjectionRunner,
   type RecordedEvent,
   type SqlClient,
 } from '@archipelago/platform-event-store';
+import { keysetPageBySeq } from '@archipelago/platform-service-kit';
 import type { DataSource, Repository } from 'typeorm';
 import type { UserEvent } from '../entity/user/user.events.js';
 import {
@@ -65,13 +64,6 @@ export class UserListProjection implements Projection {
   }
 }
 
-/** The position in a cursor this service handed out. @throws InvalidCursorError */
-function decodeCursor(cursor: string): string {
-  const position = decodePositionCursor(cursor);
-  if (position === undefined) throw new InvalidCursorError();
-  return position;
-}
-
 const toView = (r: UserRecord): UserView => ({
   id: r.id,
   email: r.email,
@@ -92,17 +84,15 @@ export class UserListReadModel implements UserReadModelPort {
   }
 
   async list(limit: number, cursor?: string): Promise<UserPage> {
-    const query = this.records
-      .createQueryBuilder('u')
-      .orderBy('u.seq', 'ASC')
-      .take(limit + 1);
-    if (cursor) query.where('u.seq > :after', { after: decodeCursor(cursor) });
-    const rows = await query.getMany();
-    const page = rows.slice(0, limit);
-    return {
-      items: page.map(toView),
-      nextCursor: rows.length > limit ? encodePositionCursor(String(page[page.length - 1]!.seq)) : null,
-    };
+    const query = this.records.createQueryBuilder('u');
+    const { rows, nextCursor } = await keysetPageBySeq(query, {
+      alias: 'u',
+      order: 'ASC',
+      limit,
+      cursor,
+      invalidCursor: () => new InvalidCursorError(),
+    });
+    return { items: rows.map(toView), nextCursor };
   }
 
   refresh(): void {
