@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { PostgresEventStore } from './event-store.js';
 import type { RecordedEvent } from './event-store.types.js';
 import type { SqlClient } from './sql.js';
@@ -35,14 +36,13 @@ interface Entry<S> extends StreamState<S> {
  * the read does not continue the cached version, the stream is read and folded from the start.
  */
 export class StreamStateCache<S> {
-  private readonly entries = new Map<string, Entry<S>>();
-  private readonly maxStreams: number;
+  private readonly entries: LRUCache<string, Entry<S>>;
 
   constructor(
     private readonly store: PostgresEventStore,
     private readonly options: StreamStateCacheOptions<S>,
   ) {
-    this.maxStreams = options.maxStreams ?? 10_000;
+    this.entries = new LRUCache({ max: options.maxStreams ?? 10_000 });
   }
 
   /** The stream's current state and version (`version` 0 and the initial state when it has no events). */
@@ -78,11 +78,8 @@ export class StreamStateCache<S> {
   }
 
   private remember(streamId: string, entry: Entry<S>): StreamState<S> {
-    this.entries.delete(streamId); // re-insert: Map order is the recency order
-    if (entry.version > 0) {
-      this.entries.set(streamId, entry);
-      if (this.entries.size > this.maxStreams) this.entries.delete(this.entries.keys().next().value!);
-    }
+    if (entry.version > 0) this.entries.set(streamId, entry);
+    else this.entries.delete(streamId);
     return { state: entry.state, version: entry.version };
   }
 }
