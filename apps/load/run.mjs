@@ -15,7 +15,17 @@
 //               profiles land in reports/load/<scenario>-<timestamp>.prof/ (open in Chrome DevTools).
 // Options after the scenario go to `k6 run` (e.g. `-e RATE=300`, `--http-debug`). See apps/load/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -55,7 +65,8 @@ function k6Env(name) {
 /** k6 durations like `90s`, `5m`, `1m30s` in seconds. */
 function durationSeconds(text) {
   let total = 0;
-  for (const [, n, unit] of String(text).matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)) total += Number(n) * { h: 3600, m: 60, s: 1 }[unit];
+  for (const [, n, unit] of String(text).matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g))
+    total += Number(n) * { h: 3600, m: 60, s: 1 }[unit];
   return total;
 }
 
@@ -140,7 +151,9 @@ async function startStack() {
         PGPORT_LOCAL: '0',
         EDGE_PORT: String(port),
         IDENTITY_KEYS_DIR: keysDir,
-        ...(cpuProf ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${base}.prof`.trim() } : {}),
+        ...(cpuProf
+          ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${base}.prof`.trim() }
+          : {}),
       },
     },
   );
@@ -214,6 +227,57 @@ function clientCredentials(keysDir) {
   return client ? { CLIENT_ID: client.id, CLIENT_SECRET: client.secret } : {};
 }
 
+/** A pino line's level as a number (pino writes 40/50/60, or "warn"/"error"/"fatal" with a formatter). */
+function logLevel(line) {
+  const m = /"level":\s*(?:(\d+)|"(\w+)")/.exec(line);
+  if (!m) return 0;
+  return m[1] ? Number(m[1]) : ({ trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 }[m[2]] ?? 0);
+}
+
+/** A pino JSON line in one short phrase: level, message, request → status, error. */
+function logSummary(line) {
+  try {
+    const e = JSON.parse(line);
+    const req = e.req ? ` ${e.req.method} ${e.req.url}${e.res?.statusCode ? ` → ${e.res.statusCode}` : ''}` : '';
+    const err = e.err ? ` ${e.err.type ?? ''}: ${e.err.message ?? ''}` : '';
+    return `${e.time ?? ''} ${e.level}: ${e.msg ?? ''}${req}${err}`;
+  } catch {
+    return line;
+  }
+}
+
+/**
+ * After a failed run: the first few unexpected answers k6 saw and the first warnings/errors each
+ * service logged, in a few short lines, so that CI's last lines of output say why.
+ */
+function printFailureDigest(k6Lines, logsDir) {
+  const clip = (text, n = 300) => (text.length > n ? `${text.slice(0, n)}…` : text);
+  const lines = [];
+  const seen = new Set();
+  for (const line of k6Lines) {
+    const msg = /msg="((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line;
+    const key = msg.replace(/[0-9a-f-]{36}|\d+ ms/g, '');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    lines.push(`  k6: ${clip(msg)}`);
+    if (lines.length >= 4) break;
+  }
+  if (logsDir) {
+    for (const file of readdirSync(logsDir).filter(
+      (f) => f.endsWith('.log') && f !== 'postgres.log' && f !== 'kafka.log',
+    )) {
+      const bad = readFileSync(join(logsDir, file), 'utf8')
+        .split('\n')
+        .filter((line) => logLevel(line) >= 40);
+      if (bad.length === 0) continue;
+      lines.push(`  ${file}: ${bad.length} warning/error line(s), first: ${clip(logSummary(bad[0]))}`);
+    }
+  }
+  if (lines.length === 0) return;
+  say('why it failed (first unexpected answers; warnings and errors in the stack logs):');
+  for (const line of lines) process.stdout.write(`${line}\n`);
+}
+
 // ---------------------------------------------------------------- main
 const started = Date.now();
 const k6 = installK6();
@@ -254,10 +318,30 @@ const t0 = Date.now();
 // Not a terminal (CI): no progress bar, which k6 would otherwise print as a new line every second.
 const quiet = !process.stdout.isTTY && !k6Args.some((a) => a === '-q' || a === '--quiet') ? ['--quiet'] : [];
 const k6Address = cpu && stack ? `127.0.0.1:${await freePort()}` : undefined;
-const run = spawn(k6, ['run', ...quiet, ...(k6Address ? ['--address', k6Address] : []), ...k6Args, join(root, 'apps', 'load', 'src', 'scenarios', `${scenario}.js`)], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
+const run = spawn(
+  k6,
+  [
+    'run',
+    ...quiet,
+    ...(k6Address ? ['--address', k6Address] : []),
+    ...k6Args,
+    join(root, 'apps', 'load', 'src', 'scenarios', `${scenario}.js`),
+  ],
+  {
+    cwd: root,
+    env,
+    stdio: ['inherit', 'inherit', 'pipe'],
+  },
+);
+// k6's log lines (stderr) pass through; the flow's explanations of unexpected answers are also kept
+// for the digest printed at the end of a failed run.
+const k6Warnings = [];
+let k6Partial = '';
+run.stderr.on('data', (chunk) => {
+  process.stderr.write(chunk);
+  const lines = (k6Partial + chunk.toString('utf8')).split('\n');
+  k6Partial = lines.pop() ?? '';
+  for (const line of lines) if (/level=(warning|error)/.test(line) && k6Warnings.length < 200) k6Warnings.push(line);
 });
 // A terminal Ctrl-C reaches k6 by itself (same process group); SIGTERM/SIGHUP are passed on as
 // one SIGINT, so k6 stops gracefully and still writes its summary.
@@ -274,7 +358,9 @@ let cpuMeasure;
 if (cpu && !stack) say('--cpu needs a stack of our own (it reads its processes); not measured');
 else if (cpu) {
   // load/soak: 1 min ramp then HOLD/DURATION; other scenarios: CPU_FROM_S / CPU_FOR_S.
-  const holdS = durationSeconds(k6Env(scenario === 'soak' ? 'DURATION' : 'HOLD') || (scenario === 'soak' ? '60m' : '5m'));
+  const holdS = durationSeconds(
+    k6Env(scenario === 'soak' ? 'DURATION' : 'HOLD') || (scenario === 'soak' ? '60m' : '5m'),
+  );
   const fromS = Number(process.env.CPU_FROM_S || (scenario === 'soak' ? 120 : 60));
   const forS = Number(process.env.CPU_FOR_S || holdS);
   say(`--cpu: measuring CPU per order from ${fromS} s to ${fromS + forS} s after the first iteration`);
@@ -304,6 +390,8 @@ if (cpuMeasure) {
 
 let clean = true;
 if (stack) clean = await stopStack(stack, code !== 0 ? `${base}.logs` : undefined);
-for (const file of [`${base}.txt`, `${base}.json`, `${base}.cpu.json`]) if (existsSync(file)) say(`report: ${relative(root, file)}`);
+if (code !== 0) printFailureDigest(k6Warnings, stack && existsSync(`${base}.logs`) ? `${base}.logs` : undefined);
+for (const file of [`${base}.txt`, `${base}.json`, `${base}.cpu.json`])
+  if (existsSync(file)) say(`report: ${relative(root, file)}`);
 say(`total ${seconds(started)} s`);
 process.exit(code !== 0 ? code : interrupted ? 130 : clean ? 0 : 1);

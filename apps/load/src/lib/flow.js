@@ -203,6 +203,17 @@ function bearer(data) {
   return session.token;
 }
 
+// Unexpected answers are printed (a few per VU), so that a crossed threshold says why.
+let explained = 0;
+function explain(res, what) {
+  if (explained >= 5) return;
+  explained++;
+  const body = String(res.body ?? '').slice(0, 400);
+  console.warn(
+    `${what}: HTTP ${res.status}${res.error ? ` (${res.error})` : ''} after ${res.timings.duration.toFixed(0)} ms: ${body}`,
+  );
+}
+
 function json(res) {
   try {
     return res.json();
@@ -237,7 +248,7 @@ export function iteration(data, thinkSeconds = 0) {
     JSON.stringify({ amount: { amount: product.price * quantity, currency: CURRENCY } }),
     { headers: { ...withJson, 'idempotency-key': `${key}-deposit` }, tags: { name: NAMES.deposit } },
   );
-  check(deposit, { 'deposit booked (201)': (r) => r.status === 201 });
+  if (!check(deposit, { 'deposit booked (201)': (r) => r.status === 201 })) explain(deposit, 'deposit');
 
   // 3. Place the order (202, pending), then 4. poll until the saga ends it.
   const placedAt = Date.now();
@@ -248,6 +259,7 @@ export function iteration(data, thinkSeconds = 0) {
   );
   const order = json(placed);
   if (!check(placed, { 'order accepted (202 pending)': (r) => r.status === 202 && order?.status === 'pending' })) {
+    explain(placed, 'place order');
     return;
   }
   ordersPlaced.add(1);
@@ -263,7 +275,10 @@ export function iteration(data, thinkSeconds = 0) {
       headers: auth,
       tags: { name: NAMES.getOrder },
     });
-    if (!check(res, { 'order readable (200)': (r) => r.status === 200 })) continue;
+    if (!check(res, { 'order readable (200)': (r) => r.status === 200 })) {
+      explain(res, 'read order');
+      continue;
+    }
     current = json(res);
     status = current?.status ?? status;
   }
