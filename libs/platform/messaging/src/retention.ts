@@ -13,7 +13,8 @@ export interface RetentionPolicy {
    * Outbox rows older than this are deleted. kafka transport: counted from `published_at`, and a
    * row not yet published is never deleted, whatever its age. postgres transport: counted from
    * `created_at`, because the outbox is the log other services read: a consumer group lagging
-   * more than this misses the rows deleted meanwhile (Kafka's topic retention, same semantics).
+   * more than this misses the rows deleted meanwhile (Kafka's topic retention, same semantics);
+   * only rows of transactions below `pg_snapshot_xmin` go (rows every reader could have read).
    * Default 168 h (7 days).
    */
   readonly outboxMs: number;
@@ -48,6 +49,7 @@ export type RetentionTable = 'outbox' | 'inbox' | 'dead_letters';
 /** Rows one pass deleted, per table. */
 export type RetentionCounts = Record<RetentionTable, number>;
 
+/** Options of {@link MessagingRetention}: the policy (defaults {@link DEFAULT_RETENTION}) and its hooks. */
 export interface MessagingRetentionOptions extends Partial<RetentionPolicy> {
   /** Decides which outbox rows may go (see {@link RetentionPolicy.outboxMs}). */
   readonly transport: TransportKind;
@@ -70,6 +72,7 @@ export interface MessagingRetentionOptions extends Partial<RetentionPolicy> {
  * have read).
  */
 export class MessagingRetention {
+  /** The policy in force: the options given, defaults for the rest. */
   readonly policy: RetentionPolicy;
   private readonly schema: string;
   /** Text of the session advisory lock a pass holds (hashed to a bigint by Postgres). */
