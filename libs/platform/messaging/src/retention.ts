@@ -233,23 +233,33 @@ export class MessagingRetention {
     return total;
   }
 
-  /** Processed inbox rows older than the inbox retention (index `inbox_processed_idx`). */
+  /**
+   * Processed inbox rows older than the inbox retention, oldest first through `inbox_processed_idx`.
+   * Inbox rows are never updated.
+   */
   private inboxBatchSql(): string {
-    return `
-      DELETE FROM ${this.schema}.inbox WHERE (consumer_group, message_id) IN (
-        SELECT consumer_group, message_id FROM ${this.schema}.inbox
-        WHERE processed_at < now() - make_interval(secs => $2::float8 / 1000)
-        ORDER BY processed_at LIMIT $1
-      )`;
+    return this.batchSql('inbox', 'processed_at', 'processed_at');
   }
 
-  /** Dead letters replayed longer ago than their retention; unresolved ones (`replayed_at` NULL) never match. */
+  /**
+   * Dead letters replayed longer ago than their retention; unresolved ones (`replayed_at` NULL)
+   * never match. A replayed row is never updated again.
+   */
   private deadLetterBatchSql(): string {
+    return this.batchSql('dead_letters', 'replayed_at', 'id');
+  }
+
+  /**
+   * `DELETE` of at most `$1` rows of `table` whose `since` is more than `$2` ms ago, by tuple id (a
+   * TID scan: matching on a key lets the planner pick a sequential scan of the whole table per
+   * batch). A row updated meanwhile has a new tuple id and is left for the next pass.
+   */
+  private batchSql(table: 'inbox' | 'dead_letters', since: string, order: string): string {
     return `
-      DELETE FROM ${this.schema}.dead_letters WHERE id IN (
-        SELECT id FROM ${this.schema}.dead_letters
-        WHERE replayed_at < now() - make_interval(secs => $2::float8 / 1000)
-        ORDER BY id LIMIT $1
-      )`;
+      DELETE FROM ${this.schema}.${table} WHERE ctid = ANY(ARRAY(
+        SELECT ctid FROM ${this.schema}.${table}
+        WHERE ${since} < now() - make_interval(secs => $2::float8 / 1000)
+        ORDER BY ${order} LIMIT $1
+      ))`;
   }
 }
