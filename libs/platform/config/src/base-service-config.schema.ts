@@ -1,8 +1,11 @@
 import { z } from 'zod';
-import { envEnum, envHostPortList, envIdentifier, envName, envPort, envUrl } from './env-schemas.js';
+import { envEnum, envHostPortList, envIdentifier, envInteger, envName, envPort, envUrl } from './env-schemas.js';
 
 /** pino's level names, lowest to highest, plus `silent`. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** Longest retention of a messaging table in hours (10 years). */
+const MAX_RETENTION_HOURS = 87_600;
 
 /** The two messaging transports behind the platform's messaging port (ARCHITECTURE §5). */
 export const MESSAGING_TRANSPORTS = ['postgres', 'kafka'] as const;
@@ -20,12 +23,16 @@ export const MESSAGING_TRANSPORTS = ['postgres', 'kafka'] as const;
  * | `DB_SCHEMA` | SQL identifier (the service's schema) | required |
  * | `MESSAGING_TRANSPORT` | `postgres` \| `kafka` | `postgres` |
  * | `KAFKA_BROKERS` | `host:port,…` → `string[]` | required when the transport is `kafka` |
+ * | `MESSAGING_OUTBOX_RETENTION_HOURS` | integer 1–87600: outbox rows kept this long after publishing (kafka) or writing (postgres: a consumer group lagging more misses the rest) | `168` (7 days) |
+ * | `MESSAGING_INBOX_RETENTION_HOURS` | integer 1–87600, ≥ the outbox retention: processed-message ids kept for deduplication | `336` (14 days) |
+ * | `MESSAGING_DEAD_LETTER_RETENTION_HOURS` | integer 1–87600: dead letters kept this long after their replay (unreplayed ones stay) | `720` (30 days) |
+ * | `MESSAGING_RETENTION_INTERVAL_SECONDS` | integer 0–86400: pause between retention passes; `0` turns retention off | `300` |
  * | `LOG_LEVEL` | pino level | `info` |
  * | `NODE_ENV` | `development` \| `test` \| `production` | `development` |
  *
- * A service adds its own variables with `baseServiceConfigSchema.extend({ … })`; the
- * KAFKA_BROKERS cross-field rule survives `extend` and runs even when other variables are bad,
- * so one run reports every problem.
+ * A service adds its own variables with `baseServiceConfigSchema.extend({ … })`; the cross-field
+ * rules (KAFKA_BROKERS with kafka, inbox retention ≥ outbox retention) survive `extend` and run
+ * even when other variables are bad, so one run reports every problem.
  */
 export const baseServiceConfigSchema = z
   .object({
@@ -38,6 +45,10 @@ export const baseServiceConfigSchema = z
     DB_SCHEMA: envIdentifier(),
     MESSAGING_TRANSPORT: envEnum(MESSAGING_TRANSPORTS).default('postgres'),
     KAFKA_BROKERS: envHostPortList().optional(),
+    MESSAGING_OUTBOX_RETENTION_HOURS: envInteger(1, MAX_RETENTION_HOURS).default(168),
+    MESSAGING_INBOX_RETENTION_HOURS: envInteger(1, MAX_RETENTION_HOURS).default(336),
+    MESSAGING_DEAD_LETTER_RETENTION_HOURS: envInteger(1, MAX_RETENTION_HOURS).default(720),
+    MESSAGING_RETENTION_INTERVAL_SECONDS: envInteger(0, 86_400).default(300),
     LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
     NODE_ENV: envEnum(['development', 'test', 'production']).default('development'),
   })
@@ -48,6 +59,20 @@ export const baseServiceConfigSchema = z
     when: (payload) => {
       const value = payload.value as { MESSAGING_TRANSPORT?: unknown; KAFKA_BROKERS?: unknown } | undefined;
       return value?.MESSAGING_TRANSPORT === 'kafka' && value.KAFKA_BROKERS === undefined;
+    },
+  })
+  .refine((config) => config.MESSAGING_INBOX_RETENTION_HOURS >= config.MESSAGING_OUTBOX_RETENTION_HOURS, {
+    path: ['MESSAGING_INBOX_RETENTION_HOURS'],
+    error:
+      'must be at least MESSAGING_OUTBOX_RETENTION_HOURS (a message that can still be redelivered must still be deduplicated)',
+    // Only when both parsed; then even when other variables failed.
+    when: (payload) => {
+      const value = payload.value as
+        { MESSAGING_INBOX_RETENTION_HOURS?: unknown; MESSAGING_OUTBOX_RETENTION_HOURS?: unknown } | undefined;
+      return (
+        typeof value?.MESSAGING_INBOX_RETENTION_HOURS === 'number' &&
+        typeof value.MESSAGING_OUTBOX_RETENTION_HOURS === 'number'
+      );
     },
   });
 

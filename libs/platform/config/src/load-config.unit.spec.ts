@@ -30,6 +30,10 @@ describe('loadConfig with the base service schema', () => {
       HTTP_PORT: 3101,
       HOST: '127.0.0.1',
       MESSAGING_TRANSPORT: 'postgres',
+      MESSAGING_OUTBOX_RETENTION_HOURS: 168,
+      MESSAGING_INBOX_RETENTION_HOURS: 336,
+      MESSAGING_DEAD_LETTER_RETENTION_HOURS: 720,
+      MESSAGING_RETENTION_INTERVAL_SECONDS: 300,
       LOG_LEVEL: 'info',
       NODE_ENV: 'development',
     });
@@ -95,6 +99,43 @@ describe('loadConfig with the base service schema', () => {
     ]);
   });
 
+  it('parses the messaging retention settings; interval 0 turns retention off', () => {
+    const config = loadConfig(baseServiceConfigSchema, {
+      ...valid,
+      MESSAGING_OUTBOX_RETENTION_HOURS: '24',
+      MESSAGING_INBOX_RETENTION_HOURS: '24',
+      MESSAGING_DEAD_LETTER_RETENTION_HOURS: '48',
+      MESSAGING_RETENTION_INTERVAL_SECONDS: '0',
+    });
+    expect(config).toMatchObject({
+      MESSAGING_OUTBOX_RETENTION_HOURS: 24,
+      MESSAGING_INBOX_RETENTION_HOURS: 24,
+      MESSAGING_DEAD_LETTER_RETENTION_HOURS: 48,
+      MESSAGING_RETENTION_INTERVAL_SECONDS: 0,
+    });
+  });
+
+  it('rejects an inbox retention shorter than the outbox retention', () => {
+    const rule =
+      'MESSAGING_INBOX_RETENTION_HOURS must be at least MESSAGING_OUTBOX_RETENTION_HOURS (a message that can still be redelivered must still be deduplicated)';
+    expect(
+      problemsOf({ ...valid, MESSAGING_OUTBOX_RETENTION_HOURS: '48', MESSAGING_INBOX_RETENTION_HOURS: '47' }),
+    ).toEqual([rule]);
+    // Against the default outbox retention (168 h), and alongside other problems.
+    expect(problemsOf({ ...valid, MESSAGING_INBOX_RETENTION_HOURS: '100', HTTP_PORT: '0' })).toEqual([
+      'HTTP_PORT must be an integer between 1 and 65535',
+      rule,
+    ]);
+  });
+
+  it.each([
+    ['MESSAGING_OUTBOX_RETENTION_HOURS', '0', 'must be an integer between 1 and 87600'],
+    ['MESSAGING_DEAD_LETTER_RETENTION_HOURS', '1.5', 'must be an integer between 1 and 87600'],
+    ['MESSAGING_RETENTION_INTERVAL_SECONDS', '-1', 'must be an integer between 0 and 86400'],
+  ])('rejects %s=%s', (name, value, reason) => {
+    expect(problemsOf({ ...valid, [name]: value })).toEqual([`${name} ${reason}`]);
+  });
+
   it('lets a service extend the schema and keeps the cross-field rule', () => {
     const schema = baseServiceConfigSchema.extend({ COMMERCE_CURRENCY: z.string().length(3), ADMIN_PORT: envPort() });
     const config = loadConfig(schema, { ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000' });
@@ -103,6 +144,14 @@ describe('loadConfig with the base service schema', () => {
     expect(
       problemsOf({ ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000', MESSAGING_TRANSPORT: 'kafka' }, schema),
     ).toEqual(['KAFKA_BROKERS is required when MESSAGING_TRANSPORT is kafka']);
+    expect(
+      problemsOf(
+        { ...valid, COMMERCE_CURRENCY: 'EUR', ADMIN_PORT: '9000', MESSAGING_INBOX_RETENTION_HOURS: '1' },
+        schema,
+      ),
+    ).toEqual([
+      expect.stringMatching(/^MESSAGING_INBOX_RETENTION_HOURS must be at least MESSAGING_OUTBOX_RETENTION_HOURS/),
+    ]);
     expect(problemsOf({ ...valid, ADMIN_PORT: '9000' }, schema)).toEqual(['COMMERCE_CURRENCY is required']);
   });
 });

@@ -61,6 +61,8 @@ CREATE TABLE IF NOT EXISTS ${s}.inbox (
   processed_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
   PRIMARY KEY (consumer_group, message_id)
 );
+-- Retention (messaging's MessagingRetention) deletes the rows processed longest ago in batches.
+CREATE INDEX IF NOT EXISTS inbox_processed_idx ON ${s}.inbox (processed_at);
 
 CREATE TABLE IF NOT EXISTS ${s}.consumer_checkpoints (
   consumer_group  TEXT        NOT NULL,

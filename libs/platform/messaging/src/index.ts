@@ -7,5 +7,6 @@ export * from './kafka-relay.js';
 export * from './kafka-consumer.js';
 export * from './postgres-consumer.js';
 export * from './dead-letters.js';
+export * from './retention.js';
 export * from './messaging.js';
 export * from './messaging.metrics.js';

@@ -1,6 +1,7 @@
 import type { ProjectionRunner } from '@archipelago/platform-event-store';
-import { Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Messaging } from './messaging.js';
+import type { RetentionCounts } from './retention.js';
 
 /**
  * Prometheus metrics of the event-sourcing plumbing (blueprint §9), registered on `registry`:
@@ -41,5 +42,22 @@ export function registerMessagingMetrics(
   });
   return (latenciesMs) => {
     for (const ms of latenciesMs) latency.observe(ms / 1000);
+  };
+}
+
+/**
+ * Registers `messaging_retention_deleted_rows_total{table}` (counter; `table` is `outbox`, `inbox`
+ * or `dead_letters`) on `registry`: rows the retention job of this process deleted. Returns the
+ * hook to pass as the retention's `onPass`.
+ */
+export function registerRetentionMetrics(registry: Registry): (deleted: RetentionCounts) => void {
+  const deletedRows = new Counter({
+    name: 'messaging_retention_deleted_rows_total',
+    help: 'Rows the messaging retention job deleted from the outbox, inbox and dead-letter tables.',
+    labelNames: ['table'],
+    registers: [registry],
+  });
+  return (deleted) => {
+    for (const [table, rows] of Object.entries(deleted)) deletedRows.inc({ table }, rows);
   };
 }

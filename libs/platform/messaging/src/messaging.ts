@@ -13,6 +13,7 @@ import {
 } from './message.types.js';
 import { Outbox, outboxChannel } from './outbox.js';
 import { subscribePostgres, type OutboxSource } from './postgres-consumer.js';
+import { MessagingRetention, type RetentionCounts, type RetentionPolicy } from './retention.js';
 
 /** Partitions per topic created by `ensureTopics` unless told otherwise. */
 export const DEFAULT_PARTITIONS = 3;
@@ -50,6 +51,13 @@ export interface MessagingOptions {
    * recreated (default `DEFAULT_CONSUMER_STALL_TIMEOUT_MS`, 45 s; see `subscribeKafka`).
    */
   readonly consumerStallTimeoutMs?: number;
+  /**
+   * Retention of the schema's outbox, inbox and dead letters (defaults: `DEFAULT_RETENTION`; see
+   * {@link MessagingRetention}), run from `start()` to `close()`. With the postgres transport a
+   * consumer group lagging more than `outboxMs` behind this service's outbox misses the rows
+   * deleted meanwhile. `onPass` gets the rows each pass deleted.
+   */
+  readonly retention?: Partial<RetentionPolicy> & { readonly onPass?: (deleted: RetentionCounts) => void };
 }
 
 /**
@@ -61,10 +69,14 @@ export interface MessagingOptions {
  *   `<system>.<service>.…` lives in schema `<service>` of database `<system>`), dead letters go to
  *   the consumer's `dead_letters` table.
  * Both give at-least-once delivery in per-key order; consumers deduplicate with the inbox.
+ * With either transport `start()` also runs the retention job of the schema's outbox, inbox and
+ * dead letters (`retention`, see {@link MessagingRetention}).
  */
 export class Messaging {
   readonly outbox: Outbox;
   readonly retry: RetryPolicy;
+  /** The retention job of the schema's messaging tables (started by `start()`). */
+  readonly retention: MessagingRetention;
   private kafka: Kafka | undefined;
   private producer: Producer | undefined;
   private producerConnecting: Promise<Producer> | undefined;
@@ -72,6 +84,10 @@ export class Messaging {
   private readonly subscriptions: Subscription[] = [];
   private readonly sourcePools = new Map<string, pg.Pool>();
 
+  /**
+   * @throws {Error} when the transport is kafka without brokers
+   * @throws {RangeError} when the retention policy is invalid (e.g. inbox retention below the outbox's)
+   */
   constructor(readonly options: MessagingOptions) {
     if (options.transport === 'kafka' && !options.kafkaBrokers?.length) {
       throw new Error('MESSAGING_TRANSPORT=kafka needs KAFKA_BROKERS');
@@ -83,6 +99,11 @@ export class Messaging {
       options.transport === 'kafka' ? { afterCommit: () => this.relay?.poke(), notifyChannel: outboxChannel(options.schema) } : {},
     );
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.retention = new MessagingRetention(options.pool, options.schema, {
+      transport: options.transport,
+      onError: options.onError,
+      ...options.retention,
+    });
   }
 
   get transport(): TransportKind {
@@ -94,8 +115,9 @@ export class Messaging {
     return `/${this.options.system}/${this.options.service}`;
   }
 
-  /** Connects the producer and starts the relay (kafka); nothing to start for postgres. */
+  /** Starts the retention job, and (kafka) connects the producer and starts the relay. */
   async start(): Promise<void> {
+    this.retention.start();
     if (this.options.transport !== 'kafka') return;
     await this.kafkaProducer();
     this.relay = new OutboxKafkaRelay(this.options.pool, this.options.schema, () => this.kafkaProducer(), {
@@ -194,8 +216,9 @@ export class Messaging {
     return this.relay ? this.relay.pending() : 0;
   }
 
-  /** Stops consumers and the relay, disconnects from Kafka, closes pools it opened. */
+  /** Stops the retention job, consumers and the relay, disconnects from Kafka, closes pools it opened. */
   async close(): Promise<void> {
+    await this.retention.stop();
     await Promise.allSettled(this.subscriptions.splice(0).map((s) => s.stop()));
     await this.relay?.stop();
     await this.producer?.disconnect().catch(() => undefined);

@@ -1,6 +1,10 @@
 import { type BaseServiceConfig, ConfigError, configOrExit } from '@archipelago/platform-config';
 import { GrpcHealthService, grpcServerOptions, type GrpcServerSetup } from '@archipelago/platform-grpc';
-import { registerMessagingMetrics } from '@archipelago/platform-messaging';
+import {
+  registerMessagingMetrics,
+  registerRetentionMetrics,
+  type RetentionCounts,
+} from '@archipelago/platform-messaging';
 import {
   createHttpApp,
   platformMetricsRegistry,
@@ -19,6 +23,8 @@ import {
   type ServiceInfrastructure,
   type ServiceInfrastructureClass,
 } from './service-infrastructure.js';
+
+const HOUR_MS = 3_600_000;
 
 /** Writes one pino-shaped JSON line (`{ level, msg, …fields }`) to stdout, for commands that run without Nest. */
 export function logLine(level: number, msg: string, fields: Record<string, unknown> = {}): void {
@@ -80,7 +86,9 @@ export interface ServiceMainOptions<C extends BaseServiceConfig, I extends Servi
  *   configured, starts the infrastructure, runs `onStarted`, listens on `HOST:HTTP_PORT` and marks
  *   gRPC health SERVING. SIGTERM/SIGINT close the app, which closes the infrastructure last.
  * - anything else: a usage line on stderr, exit 2.
- * Background errors are logged as `background error` on stderr.
+ * Background errors are logged as `background error` on stderr. The messaging retention runs with
+ * the `MESSAGING_*_RETENTION_*` settings; each pass that deleted rows logs `messaging retention`
+ * with the counts per table, also counted in `messaging_retention_deleted_rows_total{table}`.
  *
  * @param argv the process arguments after the script (default `process.argv.slice(2)`)
  */
@@ -96,6 +104,12 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
     transport: config.MESSAGING_TRANSPORT,
     kafkaBrokers: config.KAFKA_BROKERS,
     onError: logErrorAs('background error'),
+    retention: {
+      outboxMs: config.MESSAGING_OUTBOX_RETENTION_HOURS * HOUR_MS,
+      inboxMs: config.MESSAGING_INBOX_RETENTION_HOURS * HOUR_MS,
+      deadLetterMs: config.MESSAGING_DEAD_LETTER_RETENTION_HOURS * HOUR_MS,
+      intervalMs: config.MESSAGING_RETENTION_INTERVAL_SECONDS * 1000,
+    },
   };
   const extra = options.commands ?? {};
 
@@ -125,9 +139,14 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
 
   const prepared = (await exitOnConfigError(async () => options.prepare?.(config))) as P;
   let observePublished: (latenciesMs: number[]) => void = () => {};
+  const countRetention = registerRetentionMetrics(platformMetricsRegistry);
   const infrastructure = await openServiceInfrastructure(options.infrastructure, {
     ...infrastructureConfig,
     onPublished: (latencies) => observePublished(latencies),
+    onRetentionPass: (deleted: RetentionCounts) => {
+      countRetention(deleted);
+      if (Object.values(deleted).some((rows) => rows > 0)) logLine(30, 'messaging retention', { deleted });
+    },
   });
   observePublished = registerMessagingMetrics(platformMetricsRegistry, {
     messaging: infrastructure.messaging,

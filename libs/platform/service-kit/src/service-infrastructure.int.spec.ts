@@ -10,6 +10,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateServiceDatabase, type ServiceDatabase } from './service-database.js';
+import type { RetentionCounts } from '@archipelago/platform-messaging';
 import { ServiceInfrastructure } from './service-infrastructure.js';
 
 // A made-up service "kit/notes": platform tables, a notes read model counting NoteAdded events.
@@ -128,5 +129,32 @@ describe('ServiceInfrastructure', () => {
     await app.close();
     expect(seen).toEqual(['dependant closed']);
     expect(notes.dataSource.isInitialized).toBe(false);
+  });
+
+  it('runs the messaging retention with its settings from start() to close(), reporting each pass', async () => {
+    const passes: RetentionCounts[] = [];
+    const notes = await NotesInfrastructure.open({
+      databaseUrl: url,
+      schema: 'notes',
+      transport: 'postgres',
+      retention: { inboxMs: 400 * 3_600_000, intervalMs: 10 },
+      onRetentionPass: (deleted) => passes.push(deleted),
+    });
+    expect(notes.messaging.retention.policy).toMatchObject({ inboxMs: 400 * 3_600_000, intervalMs: 10 });
+    await notes.pool.query(
+      `INSERT INTO notes.inbox (consumer_group, message_id, topic, processed_at)
+       VALUES ('g', 'old', 't', now() - interval '401 hours'), ('g', 'recent', 't', now() - interval '399 hours')`,
+    );
+    await notes.start();
+    await vi.waitFor(() => expect(passes.length).toBeGreaterThan(0), { timeout: 10_000 });
+    await notes.close();
+    expect(passes[0]).toEqual({ outbox: 0, inbox: 1, dead_letters: 0 });
+    const check = await NotesInfrastructure.open({ databaseUrl: url, schema: 'notes', transport: 'postgres' });
+    try {
+      const { rows } = await check.pool.query<{ message_id: string }>('SELECT message_id FROM notes.inbox');
+      expect(rows.map((r) => r.message_id)).toEqual(['recent']);
+    } finally {
+      await check.close();
+    }
   });
 });

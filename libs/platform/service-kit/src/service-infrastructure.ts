@@ -1,5 +1,10 @@
 import { PostgresEventStore, ProjectionRunner, type Projection } from '@archipelago/platform-event-store';
-import { Messaging, type TransportKind } from '@archipelago/platform-messaging';
+import {
+  Messaging,
+  type RetentionCounts,
+  type RetentionPolicy,
+  type TransportKind,
+} from '@archipelago/platform-messaging';
 import type { OnApplicationShutdown } from '@nestjs/common';
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
@@ -18,6 +23,10 @@ export interface ServiceInfrastructureConfig {
   readonly onError?: (error: unknown) => void;
   /** Called with commit-to-publish latencies (ms) of each relayed batch (metrics). */
   readonly onPublished?: (latenciesMs: number[]) => void;
+  /** Retention of the schema's outbox, inbox and dead letters (default `DEFAULT_RETENTION`). */
+  readonly retention?: Partial<RetentionPolicy>;
+  /** Called with the rows each retention pass deleted per table (metrics, logs). */
+  readonly onRetentionPass?: (deleted: RetentionCounts) => void;
 }
 
 /** A service's infrastructure class: a subclass of {@link ServiceInfrastructure} with its `database`. */
@@ -47,8 +56,8 @@ export async function openServiceInfrastructure<T extends ServiceInfrastructure>
 
 /**
  * Everything a service's adapters stand on, opened once per process: the TypeORM data source
- * (and its pg pool), the event store, messaging (outbox, plus the relay to Kafka with the `kafka`
- * transport) and the runners of the service's projections.
+ * (and its pg pool), the event store, messaging (outbox, retention of the messaging tables, plus the
+ * relay to Kafka with the `kafka` transport) and the runners of the service's projections.
  *
  * A service subclasses it, sets `static database` and builds its repositories and read models
  * in field initialisers (`readonly projectionRunner = this.addProjection(new XProjection(…))`):
@@ -95,6 +104,7 @@ export abstract class ServiceInfrastructure implements OnApplicationShutdown {
       databaseUrl: config.databaseUrl,
       onError: config.onError,
       relay: { onPublished: (latencies) => config.onPublished?.(latencies) },
+      retention: { ...config.retention, onPass: (deleted) => config.onRetentionPass?.(deleted) },
     });
   }
 
@@ -110,13 +120,13 @@ export abstract class ServiceInfrastructure implements OnApplicationShutdown {
     return runner;
   }
 
-  /** Starts the outbox relay (kafka) and the projections. Consumers are subscribed by the service. */
+  /** Starts the messaging retention, the outbox relay (kafka) and the projections. Consumers are subscribed by the service. */
   async start(): Promise<void> {
     await this.messaging.start();
     for (const runner of this.runners) runner.start();
   }
 
-  /** Stops the projections, then messaging (relay, consumers), then closes the pool; safe to call twice. */
+  /** Stops the projections, then messaging (retention, relay, consumers), then closes the pool; safe to call twice. */
   async close(): Promise<void> {
     for (const runner of this.runners) await runner.stop();
     await this.messaging.close();
