@@ -1,3 +1,4 @@
+import { platformSchemaSql } from '@archipelago/platform-event-store';
 import type pg from 'pg';
 import { DataSource, type DataSourceOptions, type MigrationInterface } from 'typeorm';
 
@@ -57,7 +58,9 @@ export function poolOf(dataSource: DataSource): pg.Pool {
 
 /**
  * Creates `schema` if missing and runs the pending migrations of `database`, all in one
- * transaction (two connections at most).
+ * transaction (two connections at most), then the platform tables' idempotent DDL
+ * (`platformSchemaSql`: event store, outbox, inbox, checkpoints, dead letters), so that indexes and
+ * columns the platform added since the schema's init migration ran are there too.
  *
  * @returns the names of the migrations it ran, oldest first (empty when none was pending)
  * @throws the database error of a failed migration; nothing of the run is kept then
@@ -72,6 +75,9 @@ export async function migrateServiceDatabase(
   try {
     await dataSource.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     const ran = await dataSource.runMigrations({ transaction: 'all' });
+    // The platform tables' DDL is idempotent and grows with the platform (indexes, columns added
+    // later): re-running it brings schemas created by an older init migration to the current shape.
+    await dataSource.query(platformSchemaSql(schema));
     return ran.map((m) => m.name);
   } finally {
     await dataSource.destroy();

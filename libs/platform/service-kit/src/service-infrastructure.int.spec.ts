@@ -7,6 +7,7 @@ import {
 import { createTestDatabase } from '@archipelago/testing-harness';
 import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import pg from 'pg';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateServiceDatabase, type ServiceDatabase } from './service-database.js';
@@ -72,6 +73,23 @@ describe('migrateServiceDatabase', () => {
   it('creates the schema and runs each pending migration once', async () => {
     expect(await migrateServiceDatabase(NOTES_DATABASE, url, 'notes')).toEqual(['NotesInit1700000000000']);
     expect(await migrateServiceDatabase(NOTES_DATABASE, url, 'notes')).toEqual([]);
+  });
+
+  it('brings the platform tables of an existing schema to the current shape', async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const inboxIndex = async () =>
+      (await admin.query(`SELECT 1 FROM pg_indexes WHERE schemaname = 'notes' AND indexname = 'inbox_processed_idx'`))
+        .rowCount;
+    try {
+      // A schema made by an older platform: the index added since is missing.
+      await admin.query('DROP INDEX notes.inbox_processed_idx');
+      expect(await inboxIndex()).toBe(0);
+      expect(await migrateServiceDatabase(NOTES_DATABASE, url, 'notes')).toEqual([]);
+      expect(await inboxIndex()).toBe(1);
+    } finally {
+      await admin.end();
+    }
   });
 });
 
