@@ -1,7 +1,7 @@
 import { inTransaction, PostgresEventStore, StreamStateCache, WrongExpectedVersionError } from '@archipelago/platform-event-store';
 import { Inbox, type IncomingMessage, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
-import { accountDecider } from '../entity/account/account.decider.js';
+import { accountDecider, foldPaymentRecord } from '../entity/account/account.decider.js';
 import type { AccountEvent } from '../entity/account/account.events.js';
 import type { AccountState } from '../entity/account/account.state.js';
 import {
@@ -10,6 +10,7 @@ import {
   type DepositReceipt,
   type InboxEntry,
   type LoadedAccount,
+  type LoadedAccountForOrder,
   type PaymentOutcome,
   type TransactionHandle,
   type UnitOfWorkResult,
@@ -36,6 +37,8 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
    * of work writes, and the cache re-checks the cached last event, so a rolled-back read is safe.
    */
   private readonly cache: StreamStateCache<AccountState>;
+  /** One order's events of a wallet stream up to a version (index `events_stream_order_idx`). */
+  private readonly orderEventsSql: string;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -46,6 +49,9 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
       initialState: accountDecider.initialState,
       evolve: (s, e) => accountDecider.evolve(s, { type: e.type, data: e.data } as AccountEvent),
     });
+    this.orderEventsSql = `SELECT event_type, data FROM "${store.schema}".events
+       WHERE stream_id = $1 AND data ? 'orderId' AND data->>'orderId' = $2 AND stream_version <= $3
+       ORDER BY stream_version`;
   }
 
   async transaction<T>(work: (tx: TransactionHandle) => Promise<T>, inbox?: InboxEntry): Promise<UnitOfWorkResult<T>> {
@@ -59,6 +65,35 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
 
   load(customerId: string, tx?: TransactionHandle): Promise<LoadedAccount> {
     return this.cache.load(tx ? clientOf(tx) : this.pool, accountStreamId(customerId));
+  }
+
+  /**
+   * The wallet (from the stream state cache) and the payment record of `orderId`, folded from
+   * ONLY that order's events of the wallet stream (`data->>'orderId'`, index
+   * `events_stream_order_idx`), up to the loaded version: the record is exactly the one of the
+   * state's version, however long the wallet's history and whatever is cached.
+   *
+   * Why this stays correct under concurrency: the events decided from this record are appended at
+   * the `version` loaded here, in the same transaction. A concurrent capture or refund of the same
+   * order appends to the same wallet stream, so at most one of the two appends at that version;
+   * the other fails with WrongExpectedVersionError → ConcurrencyConflictError, its transaction
+   * rolls back, and the use case's withConflictRetry runs the unit of work again, which reads the
+   * record again and now sees the winner's event (no second charge, no second refund).
+   *
+   * The rows are used as stored: payments' event store has no upcasters (ServiceInfrastructure
+   * builds it without); one added for a payment event must be applied here too.
+   */
+  async loadForOrder(customerId: string, orderId: string, tx: TransactionHandle): Promise<LoadedAccountForOrder> {
+    const client = clientOf(tx);
+    const loaded = await this.load(customerId, tx);
+    if (loaded.version === 0) return { ...loaded, payment: undefined };
+    const { rows } = await client.query<{ event_type: AccountEvent['type']; data: AccountEvent['data'] }>({
+      name: `payments_order_events_${this.store.schema}`,
+      text: this.orderEventsSql,
+      values: [accountStreamId(customerId), orderId, loaded.version],
+    });
+    const events = rows.map((row) => ({ type: row.event_type, data: row.data }) as AccountEvent);
+    return { ...loaded, payment: foldPaymentRecord(orderId, events) };
   }
 
   async save(

@@ -1,5 +1,6 @@
 import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
 import { paymentsInitMigration } from './migrations/1763800000000-payments-init.migration.js';
+import { paymentsOrderEventsIndexMigration } from './migrations/1764100000000-payments-order-events-index.migration.js';
 import { WalletTransactionRecord } from './wallet-transaction.record.js';
 
 /** The payments' schema on the commerce database: the wallet transaction record and its migrations. */
@@ -7,7 +8,7 @@ export const PAYMENTS_DATABASE: ServiceDatabase = {
   system: 'commerce',
   service: 'payments',
   records: [WalletTransactionRecord],
-  migrations: (schema) => [paymentsInitMigration(schema)],
+  migrations: (schema) => [paymentsInitMigration(schema), paymentsOrderEventsIndexMigration(schema)],
 };
 
 /** Creates the schema if missing and runs pending migrations; returns their names. */

@@ -2,11 +2,14 @@ import type { Decider } from '@archipelago/util-decider';
 import { assertPositiveMoney, type Money } from '../money.js';
 import { AccountClosedError, AccountNotFoundError, InsufficientFundsError, PaymentCancelledError } from './account.errors.js';
 import type { AccountEvent } from './account.events.js';
-import { initialAccountState, type AccountState } from './account.state.js';
+import { initialAccountState, type AccountState, type PaymentRecord } from './account.state.js';
 
 /**
  * Commands of the Account aggregate. `transactionId` (a fresh UUID), `now` (ISO 8601) and
  * `currency` (the deployment's, `COMMERCE_CURRENCY`) come from outside: decide stays pure.
+ * `payment` of the payment commands is the order's record as of the loaded stream version
+ * ({@link foldPaymentRecord} of that order's events; `undefined` when the stream has none), so the
+ * state stays O(1) while capture and refund still decide once per order.
  */
 export type AccountCommand =
   | {
@@ -15,17 +18,26 @@ export type AccountCommand =
     }
   | {
       readonly type: 'CapturePayment';
-      readonly data: { customerId: string; orderId: string; transactionId: string; amount: Money; currency: string; now: string };
+      readonly data: {
+        customerId: string;
+        orderId: string;
+        transactionId: string;
+        amount: Money;
+        currency: string;
+        now: string;
+        payment: PaymentRecord | undefined;
+      };
     }
   | {
       readonly type: 'RefundPayment';
-      readonly data: { customerId: string; orderId: string; transactionId: string; reason: string; now: string };
+      readonly data: { customerId: string; orderId: string; transactionId: string; reason: string; now: string; payment: PaymentRecord | undefined };
     }
   | { readonly type: 'CloseAccount'; readonly data: { customerId: string; reason: string; now: string } };
 
 /**
- * Decides the events of an Account command. Idempotent per order: capturing a captured (or
- * refunded) order and refunding a refunded or voided one decide nothing.
+ * Decides the events of an Account command. Idempotent per order, from the command's `payment`
+ * record: capturing a captured (or refunded) order and refunding a refunded or voided one decide
+ * nothing; a refund without a record leaves a `PaymentVoided` tombstone.
  * @throws AccountNotFoundError (no wallet), AccountClosedError, InsufficientFundsError,
  *   PaymentCancelledError (capture after a refund tombstone), InvalidMoneyError, CurrencyMismatchError
  */
@@ -44,8 +56,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
         : [deposited];
     }
     case 'CapturePayment': {
-      const { customerId, orderId, transactionId, currency, now } = command.data;
-      const previous = state.payments[orderId];
+      const { customerId, orderId, transactionId, currency, now, payment: previous } = command.data;
       if (previous?.status === 'voided') throw new PaymentCancelledError(orderId);
       if (previous) return [];
       if (state.status === 'absent') throw new AccountNotFoundError(customerId);
@@ -60,8 +71,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       ];
     }
     case 'RefundPayment': {
-      const { customerId, orderId, transactionId, reason, now } = command.data;
-      const previous = state.payments[orderId];
+      const { customerId, orderId, transactionId, reason, now, payment: previous } = command.data;
       if (!previous) return [{ type: 'PaymentVoided', data: { customerId, orderId, transactionId, reason, at: now } }];
       if (previous.status !== 'captured') return [];
       // A compensation gives back money that was taken: it is credited even to a closed wallet.
@@ -82,41 +92,59 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
   }
 }
 
-/** Folds one Account event into the state. */
+/** Folds one Account event into the state (payment events only move the balance). */
 export function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
   switch (event.type) {
     case 'AccountOpened':
       return { ...state, status: 'open', customerId: event.data.customerId, currency: event.data.currency };
     case 'FundsDeposited':
+    case 'PaymentCaptured':
+    case 'PaymentRefunded':
       return { ...state, balance: event.data.balance };
-    case 'PaymentCaptured': {
-      const { orderId, amount, transactionId, balance } = event.data;
-      return {
-        ...state,
-        balance,
-        payments: { ...state.payments, [orderId]: { status: 'captured', amount, captureTransactionId: transactionId } },
-      };
-    }
-    case 'PaymentRefunded': {
-      const { orderId, amount, transactionId, balance } = event.data;
-      const previous = state.payments[orderId];
-      const captureTransactionId = previous && previous.status !== 'voided' ? previous.captureTransactionId : transactionId;
-      return {
-        ...state,
-        balance,
-        payments: {
-          ...state.payments,
-          [orderId]: { status: 'refunded', amount, captureTransactionId, refundTransactionId: transactionId },
-        },
-      };
-    }
-    case 'PaymentVoided': {
-      const { orderId, transactionId } = event.data;
-      return { ...state, payments: { ...state.payments, [orderId]: { status: 'voided', voidTransactionId: transactionId } } };
-    }
+    case 'PaymentVoided':
+      return state;
     case 'AccountClosed':
       return { ...state, status: 'closed' };
   }
+}
+
+/**
+ * Folds one event of an order into that order's payment record (`undefined`: nothing yet). The
+ * caller passes only events of that order; events without an order leave the record as it is.
+ */
+export function evolvePaymentRecord(record: PaymentRecord | undefined, event: AccountEvent): PaymentRecord | undefined {
+  switch (event.type) {
+    case 'PaymentCaptured': {
+      const { amount, transactionId } = event.data;
+      return { status: 'captured', amount, captureTransactionId: transactionId };
+    }
+    case 'PaymentRefunded': {
+      const { amount, transactionId } = event.data;
+      const captureTransactionId = record && record.status !== 'voided' ? record.captureTransactionId : transactionId;
+      return { status: 'refunded', amount, captureTransactionId, refundTransactionId: transactionId };
+    }
+    case 'PaymentVoided':
+      return { status: 'voided', voidTransactionId: event.data.transactionId };
+    default:
+      return record;
+  }
+}
+
+/**
+ * The payment record of `orderId` from events of its wallet stream in stream order, starting from
+ * `record` (default: none). Events of other orders and of the wallet itself are skipped, so the
+ * whole stream or only the order's events give the same record.
+ */
+export function foldPaymentRecord(
+  orderId: string,
+  events: Iterable<AccountEvent>,
+  record: PaymentRecord | undefined = undefined,
+): PaymentRecord | undefined {
+  let folded = record;
+  for (const event of events) {
+    if ('orderId' in event.data && event.data.orderId === orderId) folded = evolvePaymentRecord(folded, event);
+  }
+  return folded;
 }
 
 /** The Account decider (Emmett-style `decide`/`evolve`/`initialState`). */

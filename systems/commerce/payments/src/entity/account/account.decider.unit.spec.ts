@@ -1,7 +1,7 @@
 import { deciderSpec } from '@archipelago/testing-decider';
 import { describe, expect, it } from 'vitest';
 import { CurrencyMismatchError, InvalidMoneyError } from '../money.js';
-import { accountDecider, type AccountCommand } from './account.decider.js';
+import { accountDecider, evolvePaymentRecord, foldPaymentRecord, type AccountCommand } from './account.decider.js';
 import {
   AccountClosedError,
   AccountNotFoundError,
@@ -9,6 +9,7 @@ import {
   PaymentCancelledError,
 } from './account.errors.js';
 import type { AccountEvent } from './account.events.js';
+import type { PaymentRecord } from './account.state.js';
 
 const spec = deciderSpec(accountDecider);
 const now = '2026-11-21T10:00:00.000Z';
@@ -30,52 +31,75 @@ const deposit = (amount: number, currency = 'USD'): AccountCommand => ({
   type: 'Deposit',
   data: { customerId: C, transactionId: 't-dep', amount: { amount, currency }, currency: 'USD', now },
 });
-const capture = (orderId: string, amount: number, transactionId = 't-cap'): AccountCommand => ({
+const capture = (orderId: string, amount: number, transactionId = 't-cap', payment?: PaymentRecord): AccountCommand => ({
   type: 'CapturePayment',
-  data: { customerId: C, orderId, transactionId, amount: usd(amount), currency: 'USD', now },
+  data: { customerId: C, orderId, transactionId, amount: usd(amount), currency: 'USD', now, payment },
 });
-const refund = (orderId: string, transactionId = 't-ref'): AccountCommand => ({
+const refund = (orderId: string, transactionId = 't-ref', payment?: PaymentRecord): AccountCommand => ({
   type: 'RefundPayment',
-  data: { customerId: C, orderId, transactionId, reason: 'timeout', now },
+  data: { customerId: C, orderId, transactionId, reason: 'timeout', now, payment },
 });
+const refunded = (orderId: string, amount: number, balance: number, transactionId = 't-ref'): AccountEvent => ({
+  type: 'PaymentRefunded',
+  data: { customerId: C, orderId, transactionId, amount: usd(amount), balance, reason: 'timeout', at: now },
+});
+const voided = (orderId: string, transactionId = 't-ref'): AccountEvent => ({
+  type: 'PaymentVoided',
+  data: { customerId: C, orderId, transactionId, reason: 'timeout', at: now },
+});
+
+/**
+ * Given/when/then as the repository runs it: the state is folded from `events`, and a payment
+ * command gets its order's record folded from the same events (the repository reads only that
+ * order's events of the stream; foldPaymentRecord skips the others).
+ */
+function given(events: readonly AccountEvent[]) {
+  return {
+    when(command: AccountCommand) {
+      if (command.type === 'CapturePayment' || command.type === 'RefundPayment') {
+        const payment = foldPaymentRecord(command.data.orderId, events);
+        return spec.given(events).when({ ...command, data: { ...command.data, payment } } as AccountCommand);
+      }
+      return spec.given(events).when(command);
+    },
+  };
+}
 
 describe('Account decider', () => {
   describe('deposit', () => {
-    it('opens the account with the first deposit', () => spec.given([]).when(deposit(500)).then([opened, deposited(500, 500)]));
+    it('opens the account with the first deposit', () => given([]).when(deposit(500)).then([opened, deposited(500, 500)]));
     it('adds to the balance of an open account', () =>
-      spec.given([opened, deposited(500, 500)]).when(deposit(250)).then([deposited(250, 750)]));
+      given([opened, deposited(500, 500)]).when(deposit(250)).then([deposited(250, 750)]));
     it('refuses a zero or negative amount', () => {
-      spec.given([]).when(deposit(0)).thenThrows(InvalidMoneyError);
-      spec.given([]).when(deposit(-5)).thenThrows(InvalidMoneyError);
+      given([]).when(deposit(0)).thenThrows(InvalidMoneyError);
+      given([]).when(deposit(-5)).thenThrows(InvalidMoneyError);
     });
-    it('refuses a fractional amount', () => spec.given([]).when(deposit(1.5)).thenThrows(InvalidMoneyError));
-    it('refuses another currency than the deployment', () => spec.given([]).when(deposit(100, 'EUR')).thenThrows(CurrencyMismatchError));
+    it('refuses a fractional amount', () => given([]).when(deposit(1.5)).thenThrows(InvalidMoneyError));
+    it('refuses another currency than the deployment', () => given([]).when(deposit(100, 'EUR')).thenThrows(CurrencyMismatchError));
     it('refuses a deposit into a closed account', () =>
-      spec.given([opened, deposited(500, 500), closed]).when(deposit(1)).thenThrows(AccountClosedError));
+      given([opened, deposited(500, 500), closed]).when(deposit(1)).thenThrows(AccountClosedError));
   });
 
   describe('capture (withdraw for an order)', () => {
     it('withdraws down to exactly zero', () =>
-      spec.given([opened, deposited(500, 500)]).when(capture('o1', 500)).then([captured('o1', 500, 0)]));
+      given([opened, deposited(500, 500)]).when(capture('o1', 500)).then([captured('o1', 500, 0)]));
     it('refuses to overdraw', () =>
-      spec
-        .given([opened, deposited(500, 500)])
+      given([opened, deposited(500, 500)])
         .when(capture('o1', 501))
         .thenThrows(InsufficientFundsError, (e) => expect((e as InsufficientFundsError).details).toMatchObject({ balance: 500 })));
-    it('declines without a wallet', () => spec.given([]).when(capture('o1', 1)).thenThrows(AccountNotFoundError));
+    it('declines without a wallet', () => given([]).when(capture('o1', 1)).thenThrows(AccountNotFoundError));
     it('declines on a closed account', () =>
-      spec.given([opened, deposited(500, 500), closed]).when(capture('o1', 1)).thenThrows(AccountClosedError));
-    it('refuses a zero amount', () => spec.given([opened, deposited(500, 500)]).when(capture('o1', 0)).thenThrows(InvalidMoneyError));
+      given([opened, deposited(500, 500), closed]).when(capture('o1', 1)).thenThrows(AccountClosedError));
+    it('refuses a zero amount', () => given([opened, deposited(500, 500)]).when(capture('o1', 0)).thenThrows(InvalidMoneyError));
     it('captures once per order: a second capture decides nothing, even when the balance is now too low', () =>
-      spec.given([opened, deposited(500, 500), captured('o1', 400, 100)]).when(capture('o1', 400, 't-other')).then([]));
+      given([opened, deposited(500, 500), captured('o1', 400, 100)]).when(capture('o1', 400, 't-other')).then([]));
     it('captures different orders independently', () =>
-      spec.given([opened, deposited(500, 500), captured('o1', 400, 100)]).when(capture('o2', 100, 't2')).then([captured('o2', 100, 0, 't2')]));
+      given([opened, deposited(500, 500), captured('o1', 400, 100)]).when(capture('o2', 100, 't2')).then([captured('o2', 100, 0, 't2')]));
   });
 
   describe('refund', () => {
     it('credits a captured payment back once, with the captured amount', () =>
-      spec
-        .given([opened, deposited(500, 500), captured('o1', 400, 100)])
+      given([opened, deposited(500, 500), captured('o1', 400, 100)])
         .when(refund('o1'))
         .then([
           {
@@ -83,39 +107,87 @@ describe('Account decider', () => {
             data: { customerId: C, orderId: 'o1', transactionId: 't-ref', amount: usd(400), balance: 500, reason: 'timeout', at: now },
           },
         ]));
-    it('refunds only once', () => {
-      const refunded: AccountEvent = {
-        type: 'PaymentRefunded',
-        data: { customerId: C, orderId: 'o1', transactionId: 't-ref', amount: usd(400), balance: 500, reason: 'timeout', at: now },
-      };
-      spec.given([opened, deposited(500, 500), captured('o1', 400, 100), refunded]).when(refund('o1', 't-ref-2')).then([]);
-    });
+    it('refunds only once', () =>
+      given([opened, deposited(500, 500), captured('o1', 400, 100), refunded('o1', 400, 500)]).when(refund('o1', 't-ref-2')).then([]));
+    it('refunds an early order among many later ones with its own amount', () =>
+      given([opened, deposited(500, 500), captured('o1', 100, 400), captured('o2', 50, 350), captured('o3', 25, 325)])
+        .when(refund('o1'))
+        .then([refunded('o1', 100, 425)]));
+    it('credits a refund even to a closed wallet', () =>
+      given([opened, deposited(500, 500), captured('o1', 400, 100), closed]).when(refund('o1')).then([refunded('o1', 400, 500)]));
     it('leaves a tombstone when the refund comes before the capture, and the capture is then declined', () => {
-      const voided: AccountEvent = {
-        type: 'PaymentVoided',
-        data: { customerId: C, orderId: 'o1', transactionId: 't-ref', reason: 'timeout', at: now },
-      };
-      spec.given([opened, deposited(500, 500)]).when(refund('o1')).then([voided]);
-      spec.given([opened, deposited(500, 500), voided]).when(capture('o1', 100)).thenThrows(PaymentCancelledError);
-      spec.given([opened, deposited(500, 500), voided]).when(refund('o1', 't-ref-2')).then([]);
+      given([opened, deposited(500, 500)]).when(refund('o1')).then([voided('o1')]);
+      given([opened, deposited(500, 500), voided('o1')]).when(capture('o1', 100)).thenThrows(PaymentCancelledError);
+      given([opened, deposited(500, 500), voided('o1')]).when(refund('o1', 't-ref-2')).then([]);
     });
     it('leaves a tombstone even before the wallet exists; the wallet still opens with the first deposit', () => {
-      const voided: AccountEvent = {
-        type: 'PaymentVoided',
-        data: { customerId: C, orderId: 'o1', transactionId: 't-ref', reason: 'timeout', at: now },
-      };
-      spec.given([]).when(refund('o1')).then([voided]);
-      spec.given([voided]).when(deposit(500)).then([opened, deposited(500, 500)]);
-      spec.given([voided, opened, deposited(500, 500)]).when(capture('o1', 100)).thenThrows(PaymentCancelledError);
+      given([]).when(refund('o1')).then([voided('o1')]);
+      given([voided('o1')]).when(deposit(500)).then([opened, deposited(500, 500)]);
+      given([voided('o1'), opened, deposited(500, 500)]).when(capture('o1', 100)).thenThrows(PaymentCancelledError);
+    });
+  });
+
+  describe("the order's payment record is an input of the command, not part of the state", () => {
+    const history = [opened, deposited(500, 500)];
+    const capturedRecord: PaymentRecord = { status: 'captured', amount: usd(400), captureTransactionId: 't-cap' };
+    it('decides from the record it is given', () => {
+      spec.given(history).when(capture('o1', 400, 't-other', capturedRecord)).then([]);
+      spec.given(history).when(refund('o1', 't-ref', capturedRecord)).then([refunded('o1', 400, 900)]);
+      spec.given(history).when(capture('o1', 100, 't-cap', { status: 'voided', voidTransactionId: 't-v' })).thenThrows(PaymentCancelledError);
+      spec.given(history).when(refund('o1', 't-ref')).then([voided('o1')]);
+    });
+    it('keeps only status, owner, currency and balance in the state', () => {
+      const state = [...history, captured('o1', 400, 100), voided('o2'), refunded('o1', 400, 500)].reduce(
+        accountDecider.evolve,
+        accountDecider.initialState(),
+      );
+      expect(state).toEqual({ status: 'open', customerId: C, currency: 'USD', balance: 500 });
+    });
+  });
+
+  describe('payment record fold', () => {
+    it('is undefined for an order without events', () =>
+      expect(foldPaymentRecord('o1', [opened, deposited(500, 500), captured('o2', 100, 400)])).toBeUndefined());
+    it('records a capture with its amount and transaction', () =>
+      expect(foldPaymentRecord('o1', [opened, deposited(500, 500), captured('o1', 100, 400, 't1')])).toEqual({
+        status: 'captured',
+        amount: usd(100),
+        captureTransactionId: 't1',
+      }));
+    it('records the refund of a capture, keeping the capture transaction', () =>
+      expect(foldPaymentRecord('o1', [captured('o1', 100, 400, 't1'), captured('o2', 5, 395), refunded('o1', 100, 495, 't2')])).toEqual({
+        status: 'refunded',
+        amount: usd(100),
+        captureTransactionId: 't1',
+        refundTransactionId: 't2',
+      }));
+    it('records a tombstone for a refund before any capture', () =>
+      expect(foldPaymentRecord('o1', [voided('o1', 't9')])).toEqual({ status: 'voided', voidTransactionId: 't9' }));
+    it('gives the same record from only the order\'s events as from the whole stream', () => {
+      const stream = [opened, deposited(500, 500), captured('o1', 100, 400, 't1'), captured('o2', 5, 395), voided('o3'), refunded('o1', 100, 495, 't2')];
+      const onlyO1 = stream.filter((e) => 'orderId' in e.data && e.data.orderId === 'o1');
+      expect(foldPaymentRecord('o1', onlyO1)).toEqual(foldPaymentRecord('o1', stream));
+    });
+    it('continues from a given record, as the use cases do with the events just decided', () =>
+      expect(foldPaymentRecord('o1', [refunded('o1', 100, 495, 't2')], { status: 'captured', amount: usd(100), captureTransactionId: 't1' })).toEqual({
+        status: 'refunded',
+        amount: usd(100),
+        captureTransactionId: 't1',
+        refundTransactionId: 't2',
+      }));
+    it('leaves the record alone for events without an order', () => {
+      const record: PaymentRecord = { status: 'voided', voidTransactionId: 't9' };
+      expect(evolvePaymentRecord(record, deposited(5, 5))).toBe(record);
+      expect(evolvePaymentRecord(undefined, closed)).toBeUndefined();
     });
   });
 
   describe('close', () => {
     const close: AccountCommand = { type: 'CloseAccount', data: { customerId: C, reason: 'fraud', now } };
     it('closes an open account once', () => {
-      spec.given([opened, deposited(500, 500)]).when(close).then([closed]);
-      spec.given([opened, deposited(500, 500), closed]).when(close).then([]);
+      given([opened, deposited(500, 500)]).when(close).then([closed]);
+      given([opened, deposited(500, 500), closed]).when(close).then([]);
     });
-    it('cannot close a wallet that does not exist', () => spec.given([]).when(close).thenThrows(AccountNotFoundError));
+    it('cannot close a wallet that does not exist', () => given([]).when(close).thenThrows(AccountNotFoundError));
   });
 });

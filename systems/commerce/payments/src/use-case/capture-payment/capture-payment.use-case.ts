@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { accountDecider } from '../../entity/account/account.decider.js';
+import { accountDecider, foldPaymentRecord } from '../../entity/account/account.decider.js';
 import {
   AccountClosedError,
   AccountNotFoundError,
@@ -32,8 +32,10 @@ function declineReasonOf(error: unknown): DeclineReason | undefined {
 /**
  * Captures an order's payment: debits the wallet once per order and answers captured or
  * declined, in one transaction with the inbox row and the outbox reply. A repeated capture of the
- * same order answers the first capture again. Concurrent captures on one wallet serialise through
- * the stream's expected version (retried), so the balance never goes below zero.
+ * same order answers the first capture again. The order's record comes from the repository with the
+ * wallet (same stream version); concurrent captures on one wallet, of the same order or not,
+ * serialise through the stream's expected version (ConcurrencyConflictError → withConflictRetry
+ * decides again on a fresh read), so the balance never goes below zero and an order is charged once.
  * @throws InvalidMoneyError, CurrencyMismatchError for a malformed command (dead-lettered)
  */
 @CommandHandler(CapturePaymentCommand)
@@ -47,7 +49,7 @@ export class CapturePaymentUseCase implements ICommandHandler<CapturePaymentComm
   async execute({ orderId, customerId, amount, inbox, context }: CapturePaymentCommand): Promise<UnitOfWorkResult<PaymentOutcome>> {
     const result = await withConflictRetry(() =>
       this.repository.transaction(async (tx) => {
-        const { state, version } = await this.repository.load(customerId, tx);
+        const { state, version, payment: previous } = await this.repository.loadForOrder(customerId, orderId, tx);
         const transactionId = globalThis.crypto.randomUUID();
         let events: AccountEvent[] = [];
         let outcome: PaymentOutcome;
@@ -55,11 +57,19 @@ export class CapturePaymentUseCase implements ICommandHandler<CapturePaymentComm
           events = accountDecider.decide(
             {
               type: 'CapturePayment',
-              data: { customerId, orderId, transactionId, amount, currency: this.settings.currency, now: new Date().toISOString() },
+              data: {
+                customerId,
+                orderId,
+                transactionId,
+                amount,
+                currency: this.settings.currency,
+                now: new Date().toISOString(),
+                payment: previous,
+              },
             },
             state,
           );
-          const payment = events.reduce(accountDecider.evolve, state).payments[orderId];
+          const payment = foldPaymentRecord(orderId, events, previous);
           if (!payment || payment.status === 'voided') throw new Error(`unreachable: order ${orderId} not captured`);
           outcome = { kind: 'captured', orderId, customerId, amount: payment.amount, transactionId: payment.captureTransactionId };
         } catch (error) {

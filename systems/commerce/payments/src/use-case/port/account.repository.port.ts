@@ -1,5 +1,5 @@
 import type { AccountEvent } from '../../entity/account/account.events.js';
-import type { AccountState } from '../../entity/account/account.state.js';
+import type { AccountState, PaymentRecord } from '../../entity/account/account.state.js';
 import type { Money } from '../../entity/money.js';
 import type { CommandContext } from './command-context.js';
 
@@ -13,6 +13,12 @@ export interface LoadedAccount {
   readonly state: AccountState;
   /** Number of events in the stream (0 = empty). */
   readonly version: number;
+}
+
+/** An Account stream folded to its state plus the payment record of one order, both at `version`. */
+export interface LoadedAccountForOrder extends LoadedAccount {
+  /** The order's record folded from its events up to `version`; `undefined` when it has none. */
+  readonly payment: PaymentRecord | undefined;
 }
 
 /** Another writer appended to the account stream since it was loaded; reload and decide again. */
@@ -62,6 +68,13 @@ export interface AccountRepositoryPort {
   transaction<T>(work: (tx: TransactionHandle) => Promise<T>, inbox?: InboxEntry): Promise<UnitOfWorkResult<T>>;
   /** Reads the account stream (inside `tx` when given). */
   load(customerId: string, tx?: TransactionHandle): Promise<LoadedAccount>;
+  /**
+   * Reads the account stream and the payment record of `orderId` in `tx`, both at the same
+   * stream version (the record from that order's events only, not from the whole stream).
+   * Appending what was decided from them at `version` fails with ConcurrencyConflictError if
+   * anything was appended since, so a decision never rests on a stale record.
+   */
+  loadForOrder(customerId: string, orderId: string, tx: TransactionHandle): Promise<LoadedAccountForOrder>;
   /**
    * Appends `events` (none: nothing appended) at `expectedVersion` and writes the integration
    * events of `outcomes` to the outbox, both in `tx`.

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { accountDecider } from '../../entity/account/account.decider.js';
+import { accountDecider, foldPaymentRecord } from '../../entity/account/account.decider.js';
 import {
   ACCOUNT_REPOSITORY,
   type AccountRepositoryPort,
@@ -15,7 +15,9 @@ import { RefundPaymentCommand } from './refund-payment.command.js';
 /**
  * Refunds an order's payment once and always answers refunded: with the captured amount and
  * the refund's transaction id, or — when no capture happened yet — with amount 0 and the id of
- * the tombstone that makes a later capture of the order decline (`cancelled`).
+ * the tombstone that makes a later capture of the order decline (`cancelled`). Concurrent writers
+ * on the wallet make the append fail (ConcurrencyConflictError): withConflictRetry decides again
+ * on a fresh read of the wallet and the order's record, so an order is refunded once.
  */
 @CommandHandler(RefundPaymentCommand)
 export class RefundPaymentUseCase implements ICommandHandler<RefundPaymentCommand, UnitOfWorkResult<PaymentOutcome>> {
@@ -28,13 +30,13 @@ export class RefundPaymentUseCase implements ICommandHandler<RefundPaymentComman
   async execute({ orderId, customerId, reason, inbox, context }: RefundPaymentCommand): Promise<UnitOfWorkResult<PaymentOutcome>> {
     const result = await withConflictRetry(() =>
       this.repository.transaction(async (tx) => {
-        const { state, version } = await this.repository.load(customerId, tx);
+        const { state, version, payment: previous } = await this.repository.loadForOrder(customerId, orderId, tx);
         const transactionId = globalThis.crypto.randomUUID();
         const events = accountDecider.decide(
-          { type: 'RefundPayment', data: { customerId, orderId, transactionId, reason, now: new Date().toISOString() } },
+          { type: 'RefundPayment', data: { customerId, orderId, transactionId, reason, now: new Date().toISOString(), payment: previous } },
           state,
         );
-        const payment = events.reduce(accountDecider.evolve, state).payments[orderId];
+        const payment = foldPaymentRecord(orderId, events, previous);
         let outcome: PaymentOutcome;
         if (payment?.status === 'refunded') {
           outcome = { kind: 'refunded', orderId, customerId, amount: payment.amount, transactionId: payment.refundTransactionId };
