@@ -44,16 +44,24 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
   let wake: (() => void) | undefined;
   const own = ident(options.schema);
 
-  const checkpointOf = async (sourceKey: string) => {
-    await options.pool.query(
-      `INSERT INTO ${own}.consumer_checkpoints (consumer_group, source) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
-      [options.group, sourceKey],
-    );
+  // One SELECT per poll: the checkpoint row is created (INSERT … ON CONFLICT DO NOTHING) only when
+  // the SELECT finds none — on the group's first poll of a source, or after an operator deleted
+  // the row to make the group start over.
+  const readCheckpoint = async (sourceKey: string) => {
     const { rows } = await options.pool.query<{ transaction_id: string; position: string }>(
       `SELECT transaction_id::text, position FROM ${own}.consumer_checkpoints WHERE consumer_group = $1 AND source = $2`,
       [options.group, sourceKey],
     );
-    return rows[0]!;
+    return rows[0];
+  };
+  const checkpointOf = async (sourceKey: string) => {
+    const found = await readCheckpoint(sourceKey);
+    if (found) return found;
+    await options.pool.query(
+      `INSERT INTO ${own}.consumer_checkpoints (consumer_group, source) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+      [options.group, sourceKey],
+    );
+    return (await readCheckpoint(sourceKey))!;
   };
 
   const pollSource = async (source: OutboxSource, topics: readonly string[]): Promise<number> => {
