@@ -1,5 +1,5 @@
 import { compactVerify, createRemoteJWKSet, importSPKI, type JWTVerifyGetKey } from 'jose';
-import { LRUCache } from 'lru-cache';
+import type { VerifiedTokenCache } from '@archipelago/util-token-cache';
 import type { EdgeJwtCredential } from '../edge-config.model.js';
 import { VAULT_REFERENCE } from '../kong-config.schema.js';
 
@@ -228,55 +228,13 @@ export interface SignedJwt {
   readonly claims: Readonly<Record<string, unknown>>;
 }
 
-/** Settings of {@link VerifiedJwtCache}. */
-export interface VerifiedJwtCacheOptions {
-  /** Most tokens kept (least recently used dropped first); 0 turns caching off. */
-  readonly maxEntries: number;
-  /** Longest time in ms a token is kept (never past its `exp`): how long a withdrawn JWKS key can still pass. */
-  readonly maxAgeMs: number;
-  /** Clock in ms since the epoch (the edge's runtime clock). */
-  readonly now: () => number;
-}
-
 /**
- * Tokens already accepted by {@link verifyJwt}, by exact token string (any other byte → another
- * key, so a tampered token is never a hit), with the jwt settings they were checked under. An
- * entry lives until the token's `exp` or `maxAgeMs`, whichever is first. Only accepted tokens are
- * stored. A hit saves the decode and the signature check; the registered claims (`exp`, `nbf`) and
- * `maximum_expiration` are checked against the clock on every request.
+ * Tokens already accepted by {@link verifyJwt} (the shared {@link VerifiedTokenCache}: by exact
+ * token string, until the token's `exp` or the cache's max age), each with the jwt settings it was
+ * checked under: a hit saves the decode and the signature check; the registered claims (`exp`,
+ * `nbf`) and `maximum_expiration` are still checked on every request, as Kong does.
  */
-export class VerifiedJwtCache {
-  private readonly entries: LRUCache<string, SignedJwt & { readonly settingsKey: string }> | undefined;
-
-  constructor(private readonly options: VerifiedJwtCacheOptions) {
-    if (options.maxEntries === 0) return;
-    this.entries = new LRUCache({
-      max: options.maxEntries,
-      ttl: options.maxAgeMs,
-      ttlResolution: 0, // read the clock on each lookup rather than arm a 1 ms timer per lookup
-      perf: { now: options.now },
-    });
-  }
-
-  /** The accepted token `token`, if it was accepted under the same settings and is still fresh. */
-  get(token: string, settings: JwtVerificationSettings): SignedJwt | undefined {
-    const hit = this.entries?.get(token);
-    return hit !== undefined && hit.settingsKey === settingsKeyOf(settings) ? hit : undefined;
-  }
-
-  set(token: string, settings: JwtVerificationSettings, value: SignedJwt): void {
-    if (this.entries === undefined) return;
-    const exp = value.claims.exp;
-    const untilExp = typeof exp === 'number' ? exp * 1000 - this.options.now() : Infinity;
-    const ttl = Math.floor(Math.min(this.options.maxAgeMs, untilExp));
-    if (ttl >= 1) this.entries.set(token, { ...value, settingsKey: settingsKeyOf(settings) }, { ttl });
-  }
-
-  /** Entries held (expired ones count until looked up or evicted). */
-  get size(): number {
-    return this.entries?.size ?? 0;
-  }
-}
+export type VerifiedJwtCache = VerifiedTokenCache<SignedJwt & { readonly settingsKey: string }>;
 
 // What the checks before the signature's depend on besides the token and the credentials.
 const settingsKeyOf = (settings: JwtVerificationSettings) =>
@@ -334,7 +292,9 @@ export async function verifyJwt(
   if (token === undefined) return reject(401, { message: 'Unauthorized' }, base);
   if (Array.isArray(token)) return reject(401, { message: 'Multiple tokens provided' }, invalid);
 
-  const cached = cache?.get(token, settings);
+  const settingsKey = settingsKeyOf(settings);
+  const hit = cache?.get(token);
+  const cached = hit?.settingsKey === settingsKey ? hit : undefined;
   const signed = cached ?? (await verifySignedJwt(token, settings, credentials, keySourceFor, invalid));
   if ('ok' in signed) return signed;
   const { credential, claims } = signed;
@@ -347,6 +307,9 @@ export async function verifyJwt(
       return reject(401, { exp: 'exceeds maximum allowed expiration' }, invalid);
     }
   }
-  if (cached === undefined) cache?.set(token, settings, signed);
+  if (cached === undefined) {
+    const exp = claims.exp;
+    cache?.set(token, { credential, claims, settingsKey }, typeof exp === 'number' ? exp : undefined);
+  }
   return { ok: true, credential, claims, token };
 }

@@ -1,11 +1,12 @@
 import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { VerifiedTokenCache } from '@archipelago/util-token-cache';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { EdgeJwtCredential } from '../edge-config.model.js';
 import {
   createKeySource,
   decodeJwt,
   retrieveTokens,
-  VerifiedJwtCache,
+  type VerifiedJwtCache,
   verifyJwt,
   verifyRegisteredClaims,
   type JwtVerificationSettings,
@@ -178,7 +179,8 @@ describe('verifyJwt (Kong jwt access phase)', () => {
 
   describe('with a cache of accepted tokens', () => {
     let nowMs = NOW * 1000;
-    const newCache = (maxEntries = 100) => new VerifiedJwtCache({ maxEntries, maxAgeMs: 60_000, now: () => nowMs });
+    const newCache = (maxEntries = 100): VerifiedJwtCache =>
+      new VerifiedTokenCache({ maxEntries, maxAgeMs: 60_000, now: () => nowMs });
     const verifyAt = (token: string, cache: VerifiedJwtCache, overrides: Partial<JwtVerificationSettings> = {}) =>
       verifyJwt(token, { ...settings, ...overrides }, credentials, keySource, Math.floor(nowMs / 1000), cache);
     const signatureChecks = () => vi.spyOn(crypto.subtle, 'verify');

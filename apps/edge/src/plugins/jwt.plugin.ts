@@ -4,12 +4,13 @@ import type { EdgeRequestContext } from '../edge-request.context.js';
 import { KONG_MESSAGE, sendKongError } from '../kong-response.js';
 import { VAULT_REFERENCE } from '../kong-config.schema.js';
 import { defineEdgePlugin, type EdgeRuntime } from './edge-plugin.js';
+import { VerifiedTokenCache } from '@archipelago/util-token-cache';
 import {
   createKeySource,
   JwtKeyUnavailableError,
   retrieveTokens,
-  VerifiedJwtCache,
   verifyJwt,
+  type VerifiedJwtCache,
   type JwtKeySource,
 } from './jwt-verifier.js';
 
@@ -139,7 +140,7 @@ export const jwtPlugin = defineEdgePlugin<JwtConfig>({
     };
 
     // Clients send the same token with every request until it expires: verify its signature once.
-    const verified = new VerifiedJwtCache({
+    const verified: VerifiedJwtCache = new VerifiedTokenCache({
       maxEntries: runtime.verifiedTokenCache?.maxEntries ?? 4096,
       maxAgeMs: runtime.verifiedTokenCache?.maxAgeMs ?? 60_000,
       now: runtime.now,

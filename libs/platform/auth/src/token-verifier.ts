@@ -2,7 +2,7 @@ import { createRemoteJWKSet, errors, jwtVerify, type JWSHeaderParameters, type F
 import type { AuthOptions } from './auth-options.js';
 import { AuthUnavailableError, InvalidTokenError } from './auth.errors.js';
 import { callerFromClaims, type Caller } from './caller.js';
-import { VerifiedTokenCache } from './verified-token-cache.js';
+import { VerifiedTokenCache } from '@archipelago/util-token-cache';
 
 /** The only signature algorithm accepted: identity signs with ES256 (so `none` and HS* never pass). */
 export const ACCEPTED_ALGORITHMS = ['ES256'] as const;
@@ -16,12 +16,13 @@ export const ACCEPTED_ALGORITHMS = ['ES256'] as const;
  * fetch again (at most once per `jwksCooldownMs`), so key rotation at the issuer needs no restart.
  *
  * Tokens already accepted are kept in a bounded {@link VerifiedTokenCache} (clients send the same
- * token with every request until it expires): a hit skips the ES256 signature check but still
- * checks `exp` and `nbf` against the clock. Sizes: `verifiedTokenCacheSize`, `verifiedTokenMaxAgeMs`.
+ * token with every request until it expires): a hit skips the ES256 signature check. An entry
+ * never outlives the token's `exp`; a token accepted within `clockToleranceSec` of its `nbf` only
+ * becomes more valid. Sizes: `verifiedTokenCacheSize`, `verifiedTokenMaxAgeMs`.
  */
 export class TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
-  private readonly verified: VerifiedTokenCache<VerifiedToken>;
+  private readonly verified: VerifiedTokenCache<Caller>;
 
   /** @param now clock in ms since the epoch (default Date.now), for `exp`/`nbf` and the cache. */
   constructor(
@@ -47,21 +48,13 @@ export class TokenVerifier {
    */
   async verify(token: string): Promise<Caller> {
     const hit = this.verified.get(token);
-    if (hit !== undefined) {
-      // What jose checks against the clock (jwt_claims_set.js), again on every use.
-      const nowSec = Math.floor(this.now() / 1000);
-      const tolerance = this.options.clockToleranceSec ?? 5;
-      if (hit.exp <= nowSec - tolerance) throw new InvalidTokenError('expired', 'The access token expired.');
-      if (hit.nbf !== undefined && hit.nbf > nowSec + tolerance)
-        throw new InvalidTokenError('not-yet-valid', 'The access token is not valid yet.');
-      return hit.caller;
-    }
-    const verified = await this.verifyUncached(token);
-    this.verified.set(token, verified, verified.exp);
-    return verified.caller;
+    if (hit !== undefined) return hit;
+    const { caller, exp } = await this.verifyUncached(token);
+    this.verified.set(token, caller, exp);
+    return caller;
   }
 
-  private async verifyUncached(token: string): Promise<VerifiedToken> {
+  private async verifyUncached(token: string): Promise<{ caller: Caller; exp: number }> {
     const key = async (header: JWSHeaderParameters, input: FlattenedJWSInput) => {
       try {
         return await this.jwks(header, input);
@@ -81,26 +74,14 @@ export class TokenVerifier {
       const caller = callerFromClaims(payload);
       Object.freeze(caller.roles);
       Object.freeze(caller.scopes);
-      return {
-        // One object serves every request with this token while it is cached.
-        caller: Object.freeze(caller),
-        // requiredClaims made jose check that exp is there and a number.
-        exp: payload.exp!,
-        nbf: typeof payload.nbf === 'number' ? payload.nbf : undefined,
-      };
+      // One object serves every request with this token while it is cached; requiredClaims made
+      // jose check that exp is there and a number.
+      return { caller: Object.freeze(caller), exp: payload.exp! };
     } catch (error) {
       if (error instanceof AuthUnavailableError || error instanceof InvalidTokenError) throw error;
       throw toInvalidToken(error);
     }
   }
-}
-
-/** What the cache keeps of an accepted token: the caller and the time claims checked on each hit. */
-interface VerifiedToken {
-  readonly caller: Caller;
-  /** NumericDate seconds. */
-  readonly exp: number;
-  readonly nbf: number | undefined;
 }
 
 // Failures of the JWKS endpoint itself (network, timeout, non-200, not a key set), as opposed to a

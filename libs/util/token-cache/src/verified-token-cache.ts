@@ -14,11 +14,12 @@ export interface VerifiedTokenCacheOptions {
 }
 
 /**
- * Tokens whose signature and claims were already verified, by exact token string (a token that
- * differs in any byte is another key, so a tampered token is never a hit). An entry lives until
- * the token's `exp` or `maxAgeMs` after it was stored, whichever comes first; only successes are
- * stored. Claims that depend on time must still be checked on every hit by the caller (the entry
- * keeps `exp`/`nbf` for that): the cache only saves the signature verification.
+ * Tokens whose signature and claims were already verified (RFC 7519 JWTs), by exact token string
+ * (a token that differs in any byte is another key, so a tampered token is never a hit). An entry
+ * lives until the token's `exp` or `maxAgeMs` after it was stored, whichever comes first (the clock
+ * is read on every lookup), so a hit is never an expired token; only successes are stored. Used by
+ * the services' token verifier (`@archipelago/platform-auth`) and the edge's jwt plugin. Free of
+ * Nest and gRPC, so the edge can use it without loading them.
  */
 export class VerifiedTokenCache<V> {
   private readonly entries: LRUCache<string, { readonly value: V }> | undefined;

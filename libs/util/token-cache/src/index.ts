@@ -1,0 +1,1 @@
+export { VerifiedTokenCache, type VerifiedTokenCacheOptions } from './verified-token-cache.js';
