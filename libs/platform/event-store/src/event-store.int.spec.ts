@@ -74,6 +74,31 @@ describe('PostgresEventStore', () => {
     expect(rows[0].data).toEqual({ name: 'Ada Lovelace' });
   });
 
+  it("reads only a stream's events with a given data field value, up to a version, upcast", async () => {
+    await store.append(
+      pool,
+      'wallet-1',
+      [
+        { type: 'Paid', data: { orderId: 'o1', n: 1 } },
+        { type: 'Paid', data: { orderId: 'o2', n: 2 } },
+        { type: 'Deposited', data: { n: 3 } },
+        { type: 'Refunded', data: { orderId: 'o1', n: 4 } },
+        { type: 'Renamed', data: { orderId: 'o1', name: 'Ada Lovelace' }, schemaVersion: 1 },
+      ],
+      { expectedVersion: 'no_stream' },
+    );
+    await store.append(pool, 'wallet-2', [{ type: 'Paid', data: { orderId: 'o1', n: 9 } }], { expectedVersion: 'no_stream' });
+    const read = async (toVersion?: number) =>
+      (await store.readStreamWhere(pool, 'wallet-1', 'orderId', 'o1', toVersion)).map((e) => [e.streamVersion, e.data]);
+    expect(await read()).toEqual([
+      [1, { orderId: 'o1', n: 1 }],
+      [4, { orderId: 'o1', n: 4 }],
+      [5, { first: 'Ada', last: 'Lovelace' }],
+    ]);
+    expect(await read(3)).toEqual([[1, { orderId: 'o1', n: 1 }]]);
+    await expect(store.readStreamWhere(pool, 'wallet-1', "orderId' OR 'x", 'o1')).rejects.toBeInstanceOf(RangeError);
+  });
+
   it('never skips an event committed late with a lower global position (catch-up reading)', async () => {
     const read = async (after = LOG_START) => store.readAll(pool, after, 10_000);
     const before = await read();

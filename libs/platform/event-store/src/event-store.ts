@@ -117,6 +117,36 @@ export class PostgresEventStore {
   }
 
   /**
+   * The events of one stream whose stored `data` has top-level field `field` equal to `value`
+   * (compared as text), up to `toVersion`, in stream order, upcast to their newest shape; for an
+   * aggregate whose stream holds many small sub-entities (a wallet's payments, by `orderId`), so a
+   * command about one of them reads only its events. The filter applies to the data as stored, so
+   * `field` must keep its name and meaning in every schema version of the events that carry it.
+   * An expression index `(stream_id, (data->>'<field>')) WHERE data ? '<field>'` makes it one index
+   * scan (created by the service that needs it).
+   * @param field a plain field name (letters, digits, `_`)
+   * @throws {RangeError} when `field` is not a plain field name
+   */
+  async readStreamWhere(
+    client: SqlClient,
+    streamId: string,
+    field: string,
+    value: string,
+    toVersion = 2_147_483_647,
+  ): Promise<RecordedEvent[]> {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field))
+      throw new RangeError(`not a plain field name: ${JSON.stringify(field)}`);
+    // The field name is a literal (not a parameter) so that the planner can match the expression index.
+    const { rows } = await client.query<EventRow>(
+      `SELECT * FROM ${this.table}
+       WHERE stream_id = $1 AND data ? '${field}' AND data->>'${field}' = $2 AND stream_version <= $3
+       ORDER BY stream_version`,
+      [streamId, value, toVersion],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /**
    * Catch-up read of the whole log after `checkpoint`, in (transaction, position) order, at most
    * `limit` events. Only events of transactions below the oldest transaction still running are
    * returned, so an event that commits late with a lower position is never skipped: it is simply

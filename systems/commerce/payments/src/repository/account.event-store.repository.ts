@@ -37,8 +37,6 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
    * of work writes, and the cache re-checks the cached last event, so a rolled-back read is safe.
    */
   private readonly cache: StreamStateCache<AccountState>;
-  /** One order's events of a wallet stream up to a version (index `events_stream_order_idx`). */
-  private readonly orderEventsSql: string;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -49,9 +47,6 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
       initialState: accountDecider.initialState,
       evolve: (s, e) => accountDecider.evolve(s, { type: e.type, data: e.data } as AccountEvent),
     });
-    this.orderEventsSql = `SELECT event_type, data FROM "${store.schema}".events
-       WHERE stream_id = $1 AND data ? 'orderId' AND data->>'orderId' = $2 AND stream_version <= $3
-       ORDER BY stream_version`;
   }
 
   async transaction<T>(work: (tx: TransactionHandle) => Promise<T>, inbox?: InboxEntry): Promise<UnitOfWorkResult<T>> {
@@ -69,9 +64,10 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
 
   /**
    * The wallet (from the stream state cache) and the payment record of `orderId`, folded from
-   * ONLY that order's events of the wallet stream (`data->>'orderId'`, index
-   * `events_stream_order_idx`), up to the loaded version: the record is exactly the one of the
-   * state's version, however long the wallet's history and whatever is cached.
+   * ONLY that order's events of the wallet stream (`PostgresEventStore.readStreamWhere` on
+   * `orderId`, through the index `events_stream_order_idx`, upcast like every read), up to the
+   * loaded version: the record is exactly the one of the state's version, however long the
+   * wallet's history and whatever is cached.
    *
    * Why this stays correct under concurrency: the events decided from this record are appended at
    * the `version` loaded here, in the same transaction. A concurrent capture or refund of the same
@@ -79,20 +75,13 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
    * the other fails with WrongExpectedVersionError → ConcurrencyConflictError, its transaction
    * rolls back, and the use case's withConflictRetry runs the unit of work again, which reads the
    * record again and now sees the winner's event (no second charge, no second refund).
-   *
-   * The rows are used as stored: payments' event store has no upcasters (ServiceInfrastructure
-   * builds it without); one added for a payment event must be applied here too.
    */
   async loadForOrder(customerId: string, orderId: string, tx: TransactionHandle): Promise<LoadedAccountForOrder> {
     const client = clientOf(tx);
     const loaded = await this.load(customerId, tx);
     if (loaded.version === 0) return { ...loaded, payment: undefined };
-    const { rows } = await client.query<{ event_type: AccountEvent['type']; data: AccountEvent['data'] }>({
-      name: `payments_order_events_${this.store.schema}`,
-      text: this.orderEventsSql,
-      values: [accountStreamId(customerId), orderId, loaded.version],
-    });
-    const events = rows.map((row) => ({ type: row.event_type, data: row.data }) as AccountEvent);
+    const recorded = await this.store.readStreamWhere(client, accountStreamId(customerId), 'orderId', orderId, loaded.version);
+    const events = recorded.map((e) => ({ type: e.type, data: e.data }) as AccountEvent);
     return { ...loaded, payment: foldPaymentRecord(orderId, events) };
   }
 
