@@ -15,6 +15,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { printRssSummary } from './rss-summary.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, fallback) => {
@@ -139,49 +140,4 @@ for (;;) {
 
 mkdirSync(dirname(out), { recursive: true });
 writeFileSync(out, `${JSON.stringify({ stateFile, everyMs, samples }, null, 1)}\n`);
-const mb = (b) => (b === undefined ? '-' : (b / 2 ** 20).toFixed(0));
-const rows = [
-  [
-    'process',
-    'max RSS',
-    'HWM',
-    'anon',
-    'file',
-    'PSS',
-    'heap total',
-    'heap used',
-    'external',
-    'RSS − heap',
-    'CPU s',
-    'GC % of CPU',
-  ],
-];
-for (const label of [...new Set(samples.map((s) => s.label))]) {
-  const mine = samples.filter((s) => s.label === label && !s.gone);
-  if (mine.length === 0) continue;
-  const top = mine.reduce((a, b) => (b.rss > a.rss ? b : a));
-  const hwm = Math.max(...mine.map((s) => s.hwm ?? 0));
-  rows.push([
-    label,
-    mb(top.rss),
-    mb(hwm),
-    mb(top.rssAnon),
-    mb(top.rssFile),
-    mb(top.pss),
-    mb(top.heapTotal),
-    mb(top.heapUsed),
-    mb(top.external),
-    top.heapTotal === undefined ? '-' : mb(top.rss - top.heapTotal),
-    ...gcShare(mine),
-  ]);
-}
-function gcShare(mine) {
-  const withCpu = mine.filter((s) => s.cpuSeconds !== undefined);
-  if (withCpu.length < 2) return ['-', '-'];
-  const [first, last] = [withCpu[0], withCpu.at(-1)];
-  const cpu = last.cpuSeconds - first.cpuSeconds;
-  return [cpu.toFixed(1), cpu > 0 ? ((100 * (last.gcSeconds - first.gcSeconds)) / cpu).toFixed(1) : '-'];
-}
-const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-console.log(`MB, at each process's highest-RSS sample (${samples.length} samples; ${out})`);
-for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  '));
+printRssSummary(samples, `MB, at each process's highest-RSS sample (${samples.length} samples; ${out})`);
