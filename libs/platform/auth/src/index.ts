@@ -8,4 +8,3 @@ export { AuthUnavailableError, InvalidTokenError, type InvalidTokenReason } from
 export { ACCEPTED_ALGORITHMS, TokenVerifier } from './token-verifier.js';
 export { parseBearerToken } from './bearer-token.js';
 export { authenticateGrpcCall } from './grpc-auth.js';
-export { VerifiedTokenCache, type VerifiedTokenCacheOptions } from '@archipelago/util-token-cache';
