@@ -1,7 +1,7 @@
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, restartTestKafka, startTestKafka, type TestKafka } from '@archipelago/testing-harness';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startCommerceStack, type CommerceStack, type ServiceName } from './commerce-stack.js';
 import { books, runOrderRace, settle, type Mint, type Scenario } from './order-saga.js';
 
@@ -72,20 +72,18 @@ function assertBooksBalance(scenario: Scenario, final: Map<string, any>, ledger:
 /**
  * The books once the run has settled: orders end first (the saga's answer to the customer), their
  * compensations (stock released, refunds) may still be on their way, so the books are read again
- * until they balance or `ms` have passed — then the last mismatch fails the test.
+ * (vitest's `vi.waitFor`, every second) until they balance or `ms` have passed — then the last
+ * mismatch fails the test.
  */
 async function settledBooks(stack: CommerceStack, scenario: Scenario, final: Map<string, unknown>, ms = 90_000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const ledger = await books(stack, scenario, mint);
-    try {
+  return vi.waitFor(
+    async () => {
+      const ledger = await books(stack, scenario, mint);
       assertBooksBalance(scenario, final, ledger);
       return ledger;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
+    },
+    { timeout: ms, interval: 1_000 },
+  );
 }
 
 // Each run starts three services, places 100 orders and waits for every saga to end.
