@@ -77,6 +77,10 @@ interface StateFile {
   readonly pid: number;
   readonly postgresDataDir?: string;
   readonly kafkaDataDir?: string;
+  /** Port of the stack's Postgres on 127.0.0.1 (user postgres; read by the `npm run psql` / ops scripts). */
+  readonly postgresPort?: number;
+  /** `host:port,…` when the services use the kafka transport. */
+  readonly kafkaBrokers?: string;
   readonly children: readonly { readonly label: string; readonly pid: number; readonly main: string }[];
 }
 
@@ -467,6 +471,8 @@ export class Devstack {
       pid: process.pid,
       postgresDataDir: this.postgresDataDir,
       kafkaDataDir: this.kafka?.dataDir ?? previous?.kafkaDataDir,
+      postgresPort: this.postgres?.port,
+      kafkaBrokers: this.kafkaBrokers,
       children: this.members.flatMap((m) =>
         m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main }] : [],
       ),

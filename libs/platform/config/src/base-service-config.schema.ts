@@ -78,3 +78,33 @@ export const baseServiceConfigSchema = z
 
 /** The validated base configuration: what every service's config has at least. */
 export type BaseServiceConfig = z.output<typeof baseServiceConfigSchema>;
+
+/**
+ * What a service's maintenance commands (`main.js migrate`, `main.js rebuild-projections`) read:
+ * the database, the schema and the messaging transport, with the same rules and defaults as
+ * {@link baseServiceConfigSchema} (retention settings default; `KAFKA_BROKERS` required with
+ * kafka). Nothing about serving (ports, auth, other services' addresses), so an operator runs a
+ * command with only `DATABASE_URL` and `DB_SCHEMA` set.
+ */
+export const maintenanceConfigSchema = z
+  .object({
+    DATABASE_URL: envUrl(['postgres', 'postgresql']),
+    DB_SCHEMA: envIdentifier(),
+    MESSAGING_TRANSPORT: envEnum(MESSAGING_TRANSPORTS).default('postgres'),
+    KAFKA_BROKERS: envHostPortList().optional(),
+    MESSAGING_OUTBOX_RETENTION_HOURS: envInteger(1, MAX_RETENTION_HOURS).default(168),
+    MESSAGING_INBOX_RETENTION_HOURS: envInteger(1, MAX_RETENTION_HOURS).default(336),
+    MESSAGING_DEAD_LETTER_RETENTION_HOURS: envInteger(1, MAX_RETENTION_HOURS).default(720),
+    MESSAGING_RETENTION_INTERVAL_SECONDS: envInteger(0, 86_400).default(300),
+  })
+  .refine((config) => config.MESSAGING_TRANSPORT !== 'kafka' || (config.KAFKA_BROKERS?.length ?? 0) > 0, {
+    path: ['KAFKA_BROKERS'],
+    error: 'is required when MESSAGING_TRANSPORT is kafka',
+    when: (payload) => {
+      const value = payload.value as { MESSAGING_TRANSPORT?: unknown; KAFKA_BROKERS?: unknown } | undefined;
+      return value?.MESSAGING_TRANSPORT === 'kafka' && value.KAFKA_BROKERS === undefined;
+    },
+  });
+
+/** The validated configuration of a maintenance command. */
+export type MaintenanceConfig = z.output<typeof maintenanceConfigSchema>;

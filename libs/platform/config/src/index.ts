@@ -3,7 +3,9 @@ export {
   LOG_LEVELS,
   MESSAGING_TRANSPORTS,
   baseServiceConfigSchema,
+  maintenanceConfigSchema,
   type BaseServiceConfig,
+  type MaintenanceConfig,
 } from './base-service-config.schema.js';
 export {
   envBoolean,

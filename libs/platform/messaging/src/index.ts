@@ -10,3 +10,4 @@ export * from './dead-letters.js';
 export * from './retention.js';
 export * from './messaging.js';
 export * from './messaging.metrics.js';
+export * from './dead-letters-command.js';

@@ -1,6 +1,12 @@
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import pg from 'pg';
-import { replayKafkaDeadLetters, requestPostgresDeadLetterReplay } from './dead-letters.js';
+import {
+  type DeadLetterSummary,
+  listKafkaDeadLetters,
+  listPostgresDeadLetters,
+  replayKafkaDeadLetters,
+  requestPostgresDeadLetterReplay,
+} from './dead-letters.js';
 import { OutboxKafkaRelay, type OutboxRelayOptions } from './kafka-relay.js';
 import { subscribeKafka } from './kafka-consumer.js';
 import {
@@ -96,7 +102,9 @@ export class Messaging {
     // poll); NOTIFY only for transactions opened outside `inTransaction`.
     this.outbox = new Outbox(
       options.schema,
-      options.transport === 'kafka' ? { afterCommit: () => this.relay?.poke(), notifyChannel: outboxChannel(options.schema) } : {},
+      options.transport === 'kafka'
+        ? { afterCommit: () => this.relay?.poke(), notifyChannel: outboxChannel(options.schema) }
+        : {},
     );
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.retention = new MessagingRetention(options.pool, options.schema, {
@@ -164,7 +172,9 @@ export class Messaging {
     if (this.options.transport === 'kafka') {
       await this.ensureTopics(topics);
       // Dead letters go through whichever producer is current (see replaceProducer).
-      const deadLetterProducer = { send: async (record: Parameters<Producer['send']>[0]) => (await this.kafkaProducer()).send(record) };
+      const deadLetterProducer = {
+        send: async (record: Parameters<Producer['send']>[0]) => (await this.kafkaProducer()).send(record),
+      };
       subscription = await subscribeKafka(this.kafkaClient(), deadLetterProducer, group, topics, handler, this.retry, {
         onDeadLetter: (_topic, error) => this.options.onError?.(error),
         onError: this.options.onError,
@@ -178,7 +188,11 @@ export class Messaging {
         const { system, service } = parseTopic(topic);
         const key = `${system}/${service}`;
         const entry = bySource.get(key) ?? {
-          source: { pool: this.poolOf(system), schema: service.replaceAll('-', '_'), ceSource: `/${system}/${service}` },
+          source: {
+            pool: this.poolOf(system),
+            schema: service.replaceAll('-', '_'),
+            ceSource: `/${system}/${service}`,
+          },
           topics: [],
         };
         entry.topics.push(topic);
@@ -209,6 +223,15 @@ export class Messaging {
       return replayKafkaDeadLetters(this.kafkaClient(), await this.kafkaProducer(), topics);
     }
     return requestPostgresDeadLetterReplay(this.options.pool, this.options.schema, group);
+  }
+
+  /**
+   * Dead letters not yet replayed. postgres: this schema's `dead_letters`, per consumer group and
+   * topic; kafka: every `<topic>.dlq` (or those of `topics`), messages the replay group has not read.
+   */
+  async listDeadLetters(topics?: readonly string[]): Promise<DeadLetterSummary[]> {
+    if (this.options.transport === 'kafka') return listKafkaDeadLetters(this.kafkaClient(), topics);
+    return listPostgresDeadLetters(this.options.pool, this.options.schema);
   }
 
   /** Rows waiting in the outbox (kafka), for readiness and lag metrics. */

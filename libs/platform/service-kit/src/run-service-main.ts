@@ -1,6 +1,13 @@
-import { type BaseServiceConfig, ConfigError, configOrExit } from '@archipelago/platform-config';
+import {
+  type BaseServiceConfig,
+  ConfigError,
+  configOrExit,
+  type MaintenanceConfig,
+  maintenanceConfigSchema,
+} from '@archipelago/platform-config';
 import { GrpcHealthService, grpcServerOptions, type GrpcServerSetup } from '@archipelago/platform-grpc';
 import {
+  deadLettersCommand,
   registerMessagingMetrics,
   registerRetentionMetrics,
   type RetentionCounts,
@@ -80,6 +87,10 @@ export interface ServiceMainOptions<C extends BaseServiceConfig, I extends Servi
  *   exits 0 (Kubernetes runs it as a pre-upgrade Job; a service never migrates at start-up);
  * - `rebuild-projections`: empties and replays every read model, logs `projection rebuilt` for
  *   each, exits 0;
+ * - `dead-letters list|replay …`: the dead letters of this service's consumers (see
+ *   `deadLettersCommand`), exits 0 (2 on bad arguments);
+ * `migrate`, `rebuild-projections` and `dead-letters` read only `maintenanceConfigSchema` (database,
+ * schema, transport), not the service's whole configuration;
  * - a command of `options.commands`: runs it, exits 0;
  * - none (or `serve`): opens the infrastructure, registers the messaging metrics, creates the HTTP
  *   app (readiness: `postgres`, plus `outbox` with the kafka transport), starts gRPC when
@@ -96,30 +107,31 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
   options: ServiceMainOptions<C, I, P>,
   argv: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
-  const config: C = configOrExit(options.configSchema);
   const command = argv[0] ?? 'serve';
-  const infrastructureConfig = {
-    databaseUrl: config.DATABASE_URL,
-    schema: config.DB_SCHEMA,
-    transport: config.MESSAGING_TRANSPORT,
-    kafkaBrokers: config.KAFKA_BROKERS,
-    onError: logErrorAs('background error'),
-    retention: {
-      outboxMs: config.MESSAGING_OUTBOX_RETENTION_HOURS * HOUR_MS,
-      inboxMs: config.MESSAGING_INBOX_RETENTION_HOURS * HOUR_MS,
-      deadLetterMs: config.MESSAGING_DEAD_LETTER_RETENTION_HOURS * HOUR_MS,
-      intervalMs: config.MESSAGING_RETENTION_INTERVAL_SECONDS * 1000,
-    },
-  };
-  const extra = options.commands ?? {};
-
-  if (command === 'migrate') {
-    const ran = await migrateServiceDatabase(options.infrastructure.database, config.DATABASE_URL, config.DB_SCHEMA);
-    logLine(30, 'migrations applied', { migrations: ran });
-    return process.exit(0);
-  }
-  if (command === 'rebuild-projections') {
-    const infrastructure = await openServiceInfrastructure(options.infrastructure, infrastructureConfig);
+  // Maintenance commands validate only what they use (maintenanceConfigSchema): an operator runs
+  // them with the database and transport settings, without the serving ones (ports, auth, …).
+  if (command === 'migrate' || command === 'rebuild-projections' || command === 'dead-letters') {
+    const maintenance = configOrExit(maintenanceConfigSchema);
+    if (command === 'migrate') {
+      const ran = await migrateServiceDatabase(
+        options.infrastructure.database,
+        maintenance.DATABASE_URL,
+        maintenance.DB_SCHEMA,
+      );
+      logLine(30, 'migrations applied', { migrations: ran });
+      return process.exit(0);
+    }
+    const infrastructure = await openServiceInfrastructure(options.infrastructure, infrastructureConfigOf(maintenance));
+    if (command === 'dead-letters') {
+      const { system, service } = options.infrastructure.database;
+      const code = await deadLettersCommand(
+        infrastructure.messaging,
+        maintenance.MESSAGING_TRANSPORT,
+        argv.slice(1),
+        `${system}.${service}`,
+      ).finally(() => infrastructure.close());
+      return process.exit(code);
+    }
     for (const runner of infrastructure.projectionRunners) {
       await runner.rebuild();
       logLine(30, 'projection rebuilt', { projection: runner.projection.name });
@@ -127,12 +139,16 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
     await infrastructure.close();
     return process.exit(0);
   }
+  const config: C = configOrExit(options.configSchema);
+  const infrastructureConfig = infrastructureConfigOf(config);
+  const extra = options.commands ?? {};
+
   if (Object.hasOwn(extra, command)) {
     await exitOnConfigError(() => extra[command]!(config));
     return process.exit(0);
   }
   if (command !== 'serve') {
-    const names = ['migrate', ...Object.keys(extra), 'rebuild-projections'];
+    const names = ['migrate', ...Object.keys(extra), 'rebuild-projections', 'dead-letters'];
     console.error(`unknown command ${command}; use ${names.join(', ')} or nothing`);
     return process.exit(2);
   }
@@ -182,6 +198,23 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
   await options.onStarted?.(app, infrastructure, config, prepared);
   await startHttpApp(app, config);
   health.setAllServingStatus('SERVING');
+}
+
+/** The infrastructure settings (database, transport, retention) of a service or maintenance configuration. */
+function infrastructureConfigOf(config: MaintenanceConfig) {
+  return {
+    databaseUrl: config.DATABASE_URL,
+    schema: config.DB_SCHEMA,
+    transport: config.MESSAGING_TRANSPORT,
+    kafkaBrokers: config.KAFKA_BROKERS,
+    onError: logErrorAs('background error'),
+    retention: {
+      outboxMs: config.MESSAGING_OUTBOX_RETENTION_HOURS * HOUR_MS,
+      inboxMs: config.MESSAGING_INBOX_RETENTION_HOURS * HOUR_MS,
+      deadLetterMs: config.MESSAGING_DEAD_LETTER_RETENTION_HOURS * HOUR_MS,
+      intervalMs: config.MESSAGING_RETENTION_INTERVAL_SECONDS * 1000,
+    },
+  };
 }
 
 /** Runs `step`; a {@link ConfigError} goes to stderr and exits 1 (any other error propagates). */

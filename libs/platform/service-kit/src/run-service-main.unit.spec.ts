@@ -73,13 +73,30 @@ describe('runServiceMain', () => {
     const rotate = vi.fn(async () => undefined);
     await expect(runServiceMain(options({ 'rotate-keys': rotate }), ['rotate'])).rejects.toEqual(new Exit(2));
     expect(consoleError).toHaveBeenCalledWith(
-      'unknown command rotate; use migrate, rotate-keys, rebuild-projections or nothing',
+      'unknown command rotate; use migrate, rotate-keys, rebuild-projections, dead-letters or nothing',
     );
     expect(rotate).not.toHaveBeenCalled();
   });
 
   it('lists only the built-in commands when there are no others', async () => {
     await expect(runServiceMain(options(undefined), ['toString'])).rejects.toEqual(new Exit(2));
-    expect(consoleError).toHaveBeenCalledWith('unknown command toString; use migrate, rebuild-projections or nothing');
+    expect(consoleError).toHaveBeenCalledWith('unknown command toString; use migrate, rebuild-projections, dead-letters or nothing');
+  });
+});
+
+describe('runServiceMain maintenance commands', () => {
+  it('validate only the maintenance configuration, naming what it misses, not the serving settings', async () => {
+    const saved = { ...process.env };
+    delete process.env.DATABASE_URL;
+    delete process.env.DB_SCHEMA;
+    try {
+      for (const command of ['migrate', 'rebuild-projections', 'dead-letters']) {
+        stderr.mockClear();
+        await expect(runServiceMain(options(undefined), [command])).rejects.toEqual(new Exit(1));
+        expect(stderr).toHaveBeenCalledWith('Invalid configuration: DATABASE_URL is required; DB_SCHEMA is required\n');
+      }
+    } finally {
+      process.env = saved;
+    }
   });
 });

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// Runs a maintenance command of a service's compiled main.js with only the configuration it needs
+// (see stack-target.mjs for where it connects):
+//   npm run rebuild-projections -- <service>            empty and replay the service's read models
+//   npm run dead-letters -- list [<service>] [--topic <t>]...    (no service: every service)
+//   npm run dead-letters -- replay <service> [--group <g>] [--topic <t>]...
+// Builds first when the compiled files are missing. The same commands run inside a service's
+// container image: `node --import ./tools/register.mjs . dead-letters list` (docs/operate.md).
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { findService, maintenanceEnv, redact, root, stackServices, UsageError } from './stack-target.mjs';
+
+const USAGE = `usage: npm run rebuild-projections -- <service>
+       npm run dead-letters -- list [<service>] [--topic <topic>]...
+       npm run dead-letters -- replay <service> [--group <consumer group>] [--topic <topic>]...
+services: ${stackServices()
+  .map((s) => s.name)
+  .join(', ')}
+Connects to the local stack of \`npm start\`, or to DATABASE_URL (+ DB_SCHEMA, MESSAGING_TRANSPORT,
+KAFKA_BROKERS) when set. See docs/operate.md.`;
+
+function main(argv) {
+  const [command, ...rest] = argv;
+  if (rest.includes('--help') || rest.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  let services;
+  let args;
+  if (command === 'rebuild-projections') {
+    if (rest.length !== 1) throw new UsageError(`rebuild-projections takes one service\n${USAGE}`);
+    services = [findService(rest[0])];
+    args = [];
+  } else if (command === 'dead-letters') {
+    const [action, maybeService, ...more] = rest;
+    if (action !== 'list' && action !== 'replay') throw new UsageError(`dead-letters needs list or replay\n${USAGE}`);
+    const named = maybeService && !maybeService.startsWith('-');
+    if (!named && action === 'replay') throw new UsageError(`dead-letters replay needs a service\n${USAGE}`);
+    services = named ? [findService(maybeService)] : stackServices();
+    args = [action, ...(named ? more : rest.slice(1))];
+  } else throw new UsageError(USAGE);
+
+  ensureBuilt(services);
+  let status = 0;
+  for (const service of services) {
+    const env = maintenanceEnv(service);
+    console.error(
+      `[${service.system}/${service.name}] ${command} ${args.join(' ')} · ${redact(env.DATABASE_URL)} schema ${env.DB_SCHEMA} · ${env.MESSAGING_TRANSPORT}`,
+    );
+    const result = spawnSync(
+      process.execPath,
+      ['--import', join(root, 'tools', 'register.mjs'), service.main, command, ...args],
+      {
+        cwd: root,
+        stdio: 'inherit',
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      },
+    );
+    status ||= result.status ?? 1;
+  }
+  return status;
+}
+
+/** Compiles the workspace (npm run build) when a service's main.js or the command code is missing. */
+function ensureBuilt(services) {
+  const needed = [
+    ...services.map((s) => s.main),
+    join(root, 'dist', 'libs', 'platform', 'messaging', 'src', 'dead-letters-command.js'),
+  ];
+  if (needed.every(existsSync)) return;
+  console.error('compiled files missing: building (npm run build)');
+  for (const [cmd, args] of [
+    [process.execPath, [join(root, 'tools', 'ensure-generated.mjs')]],
+    [join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.build.json']],
+  ]) {
+    if (spawnSync(cmd, args, { cwd: root, stdio: 'inherit' }).status !== 0) process.exit(1);
+  }
+}
+
+try {
+  process.exit(main(process.argv.slice(2)));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  console.error(error.message);
+  process.exit(2);
+}
