@@ -11,12 +11,13 @@
 //                             the published API model by Strimzi's own generator (needs Java >= 21).
 // Layout (kubeconform -schema-location templates, see schemaLocations()):
 //   kubernetes/<kind><-group>-<version>.json (+ _definitions.json)   crds/<group>/<kind>_<version>.json
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { findJava } from '../prereqs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -233,22 +234,9 @@ function findCommand(names) {
 }
 
 function findJava21() {
-  const candidates = [
-    process.env.ARCHIPELAGO_JAVA,
-    process.env.JAVA_HOME && join(process.env.JAVA_HOME, 'bin', 'java'),
-    'java',
-  ];
-  try {
-    for (const d of readdirSync('/usr/lib/jvm')) candidates.push(join('/usr/lib/jvm', d, 'bin', 'java'));
-  } catch {
-    /* no /usr/lib/jvm */
-  }
-  for (const java of candidates.filter(Boolean)) {
-    const probe = spawnSync(java, ['-XshowSettings:properties', '-version'], { encoding: 'utf8' });
-    const major = Number(/java\.specification\.version = (\d+)/.exec(`${probe.stderr}${probe.stdout}`)?.[1] ?? 0);
-    if (major >= 21) return java;
-  }
-  throw new Error('Strimzi 1.x CRD generation needs Java >= 21 (set ARCHIPELAGO_JAVA)');
+  const java = findJava(21);
+  if (!java) throw new Error('Strimzi 1.x CRD generation needs Java >= 21 (set ARCHIPELAGO_JAVA)');
+  return java;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
