@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import {
   byKind,
+  ENVIRONMENTS,
   type Environment,
   type K8sObject,
   one,
@@ -636,6 +637,27 @@ describe('Kong on Kubernetes matches infra/kong/kong.yml', { timeout: 120_000 },
     const missing = kong.services.filter((s) => !charted.has(upstream(s).namespace)).map((s) => s.name);
     expect(missing, 'kong.yml services whose system has no chart').toEqual([]);
     expect(chartedServices().length).toBe(kong.services.length);
+  });
+
+  it('the API docs (/docs, Swagger UIs) stay local: neither kong.yml nor any chart routes them', () => {
+    // The local edge serves /docs itself when EDGE_DOCS=on (apps/edge/src/edge-docs.route.ts);
+    // Kong has no such route, and production must not expose the Swagger UIs.
+    const isDocs = (path: string) => /^\/docs(\/|$)/.test(path);
+    expect(
+      chartedServices()
+        .flatMap((s) => s.routes.flatMap((r) => r.paths))
+        .filter(isDocs),
+    ).toEqual([]);
+    for (const env of ENVIRONMENTS) {
+      const ingressPaths = byKind(
+        systemCharts().flatMap((c) => render(tc, c.name, env)),
+        'Ingress',
+      ).flatMap((i) =>
+        i.spec.rules.flatMap((r: { http: { paths: { path: string }[] } }) => r.http.paths.map((p) => p.path)),
+      );
+      expect(ingressPaths.length).toBeGreaterThan(0);
+      expect(ingressPaths.filter(isDocs)).toEqual([]);
+    }
   });
 
   for (const env of ['dev', 'prod'] as const) {

@@ -224,6 +224,7 @@ export class Devstack {
         EDGE_PORT: String(edgePort.port),
         EDGE_HOST: '127.0.0.1',
         EDGE_UPSTREAMS: JSON.stringify(upstreams),
+        EDGE_DOCS: 'on', // the API docs index at /docs (local only; see apps/edge)
         ...(edge.config ? { KONG_CONFIG: join(options.root, edge.config) } : {}),
       }),
       readyUrl: `http://127.0.0.1:${edgePort.port}${edge.healthPath}`,

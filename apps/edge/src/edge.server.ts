@@ -3,6 +3,7 @@ import replyFrom from '@fastify/reply-from';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import type { EdgeConfig, EdgeService } from './edge-config.model.js';
+import { registerDocsRoutes } from './edge-docs.route.js';
 import { registerHealthRoute } from './edge-health.route.js';
 import './edge-request.context.js';
 import { KONG_MESSAGE, sendKongError } from './kong-response.js';
@@ -28,6 +29,8 @@ export interface CreateEdgeOptions {
   readonly jwksUrl?: string;
   /** Clock in ms since the epoch (default Date.now); tests fix it to make rate-limit windows deterministic. */
   readonly now?: () => number;
+  /** Serve the local API docs index at `/docs` and each service's Swagger UI under it (EDGE_DOCS=on; never in Kong). */
+  readonly docs?: boolean;
   /** Size and max age of the jwt plugin's cache of accepted tokens; see EdgeRuntime.verifiedTokenCache. */
   readonly verifiedTokenCache?: EdgeRuntime['verifiedTokenCache'];
 }
@@ -164,6 +167,7 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
   });
 
   registerHealthRoute(app, config.services, targets, options.healthTimeoutMs);
+  if (options.docs) registerDocsRoutes(app, config.services, targets);
   // Everything that is not one of the edge's own routes is proxied (or answered 404 by routing).
   app.setNotFoundHandler(proxyToUpstream);
   return app;

@@ -8,7 +8,8 @@ import { parseUpstreamMap } from './upstream-target.js';
 
 // Env: KONG_CONFIG (default infra/kong/kong.yml under the repo root), EDGE_UPSTREAMS (JSON map),
 // EDGE_PORT (8000), EDGE_HOST (127.0.0.1), EDGE_JWKS_URL (derived from the issuer), LOG_LEVEL (info),
-// EDGE_JWT_CACHE_SIZE (4096 accepted tokens remembered; 0 = off), EDGE_JWT_CACHE_MAX_AGE_MS (60000).
+// EDGE_JWT_CACHE_SIZE (4096 accepted tokens remembered; 0 = off), EDGE_JWT_CACHE_MAX_AGE_MS (60000),
+// EDGE_DOCS (`on`: the local API docs at /docs; the devstack sets it; off by default).
 
 /** The repository root: the nearest ancestor holding nx.json (works from src/ and from dist/). */
 function repoRoot(): string {
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   };
   let app;
   try {
-    app = await createEdge({ config, upstreams, logger, jwksUrl, verifiedTokenCache });
+    app = await createEdge({ config, upstreams, logger, jwksUrl, verifiedTokenCache, docs: process.env.EDGE_DOCS === 'on' });
   } catch (error) {
     fail((error as Error).message);
   }
