@@ -29,6 +29,7 @@ describe('renderStatus', () => {
         'edge      -         8000                -     starting',
         '',
         'Edge        http://localhost:8000',
+        "API docs    http://localhost:8000/docs  (every service's Swagger UI through the edge)",
         'Swagger UI  http://127.0.0.1:3101/docs  (catalog)',
         '            http://127.0.0.1:41234/docs  (ordering)',
         'Postgres    postgres://postgres:pw@127.0.0.1:5433/postgres  (databases: commerce)',
