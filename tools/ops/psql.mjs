@@ -60,7 +60,7 @@ const META = {
      WHERE table_schema !~ '^(pg_|information_schema)'${schema ? ` AND table_schema = ${literal(schema)}` : ''} ORDER BY 1, 2`,
 };
 
-if (values.command !== undefined) process.exit(await finish(await run(values.command)));
+if (values.command !== undefined) process.exit(await finish(await run(metaOrSql(values.command))));
 if (!process.stdin.isTTY) {
   let text = '';
   for await (const chunk of process.stdin) text += chunk;
@@ -92,6 +92,12 @@ for await (const line of rl) {
 }
 rl.close();
 await client.end();
+
+/** `\\dn` / `\\dt [schema]` as their SQL; anything else unchanged. */
+function metaOrSql(text) {
+  const [meta, arg] = text.trim().split(/\s+/);
+  return META[meta] ? META[meta](arg) : text;
+}
 
 /** Runs `sql` (one or more statements) and prints each result; false on an error (printed). */
 async function run(sql) {
