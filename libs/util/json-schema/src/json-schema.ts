@@ -56,6 +56,11 @@ export type JsonSchemaCompileResult =
 export interface JsonSchemaCompilerOptions {
   /** Extra top-level keywords to accept as annotations (strict mode refuses unknown keywords), e.g. `_osConfig`. */
   readonly keywords?: readonly string[];
+  /**
+   * Extra `format` names to accept without checking anything (annotations), e.g. Sunbird RC's
+   * `file`. Any other format ajv-formats does not know stays an error.
+   */
+  readonly annotationFormats?: readonly string[];
 }
 
 /** Options of one {@link JsonSchemaCompiler.compile} call. */
@@ -87,9 +92,30 @@ const CROSS_FILE_REF = /^([^#/][^#]*?)\.json\/?#(.*)$/;
  */
 export class JsonSchemaCompiler {
   private readonly keywords: readonly string[];
+  private readonly annotationFormats: readonly string[];
 
   constructor(options: JsonSchemaCompilerOptions = {}) {
     this.keywords = options.keywords ?? [];
+    this.annotationFormats = options.annotationFormats ?? [];
+  }
+
+  /**
+   * Checks that `document` is a JSON Schema of a supported dialect that its dialect's meta-schema
+   * accepts (keyword values of the right types, …), without compiling it: no `$ref` is resolved,
+   * unknown keywords and formats are not reported. Cheap; use it to refuse what is not a schema at all.
+   * @returns the problems found (empty when it is a schema). Never throws.
+   */
+  checkSchema(document: unknown): string[] {
+    if (!isObject(document)) return ['a JSON Schema must be a JSON object'];
+    const dialect = dialectOf(document);
+    if (!dialect) return [`unsupported $schema ${JSON.stringify(document['$schema'])}: use draft-07 or 2020-12`];
+    const ajv = dialect === '2020-12' ? new Ajv2020(AJV_OPTIONS) : new Ajv(AJV_OPTIONS);
+    try {
+      if (ajv.validateSchema(document as AnySchemaObject) === true) return [];
+      return (ajv.errors ?? []).map((error) => `${error.instancePath || '/'} ${error.message ?? error.keyword}`);
+    } catch (error) {
+      return [error instanceof Error ? error.message : String(error)];
+    }
   }
 
   /**
@@ -109,6 +135,7 @@ export class JsonSchemaCompiler {
     const ajv = dialect === '2020-12' ? new Ajv2020(AJV_OPTIONS) : new Ajv(AJV_OPTIONS);
     addFormats(ajv);
     for (const keyword of this.keywords) ajv.addKeyword(keyword);
+    for (const format of this.annotationFormats) ajv.addFormat(format, true);
     const errors: string[] = [];
     try {
       const referenced = new Set<string>();

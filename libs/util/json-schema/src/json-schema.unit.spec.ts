@@ -68,6 +68,13 @@ describe('JsonSchemaCompiler', () => {
     });
   });
 
+  it('accepts the annotation formats it was given without checking them', () => {
+    const document = { properties: { scan: { type: 'string', format: 'file' } } };
+    expect(compiler.compile(document).ok).toBe(false);
+    const withFile = new JsonSchemaCompiler({ annotationFormats: ['file'] }).compile(document);
+    expect(withFile.ok && withFile.schema.validate({ scan: 'anything' })).toEqual([]);
+  });
+
   it('locates every failure by JSON Pointer, naming the missing or extra member (RFC 6901 escaping)', () => {
     const schema = compiled({
       type: 'object',
@@ -106,5 +113,18 @@ describe('JsonSchemaCompiler', () => {
       { pointer: '/address/city', keyword: 'required', message: "must have required property 'city'" },
     ]);
     expect(compiler.compile(document)).toEqual({ ok: false, errors: ['$ref to "Common.json" names no known schema'] });
+  });
+});
+
+describe('JsonSchemaCompiler.checkSchema', () => {
+  it("accepts what its dialect's meta-schema accepts, even when it would not compile", () => {
+    expect(compiler.checkSchema({ title: 'Common', properties: { a: { $ref: '#/definitions/Missing' } } })).toEqual([]);
+  });
+
+  it('lists meta-schema violations, an unsupported dialect and a non-object', () => {
+    expect(compiler.checkSchema({ title: 'X', type: 5 })).toContainEqual(expect.stringContaining('/type'));
+    expect(compiler.checkSchema({ required: 'name' })).not.toEqual([]);
+    expect(compiler.checkSchema({ $schema: 'http://json-schema.org/draft-04/schema#' })).toHaveLength(1);
+    expect(compiler.checkSchema([])).toEqual(['a JSON Schema must be a JSON object']);
   });
 });
