@@ -234,7 +234,10 @@ export function definitionShape(
   };
 }
 
-function sunbirdWrapper(document: Readonly<Record<string, unknown>>): { name: string; schema: unknown } | undefined {
+/** The Sunbird RC wrapper property of a definition (`{ properties: { Student: { $ref: '#/definitions/Student' } } }`), if any. */
+export function sunbirdWrapper(
+  document: Readonly<Record<string, unknown>>,
+): { name: string; schema: unknown } | undefined {
   const properties = document['properties'];
   if (!isObject(properties)) return undefined;
   const names = Object.keys(properties);
@@ -245,7 +248,8 @@ function sunbirdWrapper(document: Readonly<Record<string, unknown>>): { name: st
   return { name, schema: pointerGet(document, `/definitions/${name}`) };
 }
 
-function findReference(
+/** The referenced definition for a cross-document `$ref` file stem, matched case-insensitively. */
+export function findReference(
   references: Readonly<Record<string, Readonly<Record<string, unknown>>>>,
   stem: string,
 ): Readonly<Record<string, unknown>> | undefined {
@@ -253,12 +257,13 @@ function findReference(
   return key === undefined ? undefined : references[key];
 }
 
-function pointerGet(root: unknown, pointer: string): unknown {
+/** The value at an RFC 6901 pointer (URI-fragment encoded or not) in `root`, or undefined. */
+export function pointerGet(root: unknown, pointer: string): unknown {
   if (pointer === '') return root;
   let node = root;
   for (const raw of pointer.slice(1).split('/')) {
     const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
-    if (!isObject(node) && !Array.isArray(node)) return undefined;
+    if (typeof node !== 'object' || node === null) return undefined;
     node = (node as Record<string, unknown>)[token];
   }
   return node;
