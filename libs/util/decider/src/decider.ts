@@ -27,7 +27,10 @@ export function fold<C, E, S>(decider: Decider<C, E, S>, events: readonly E[]): 
  */
 export abstract class DomainError extends Error {
   abstract readonly code: string;
-  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
     super(message);
     this.name = new.target.name;
   }

@@ -19,18 +19,24 @@ describe('event schema compatibility rules', () => {
     expect(incompatibilities(v1, { ...v1, required: ['id'] })).toEqual([
       { path: '$.n', problem: 'required property became optional' },
     ]);
-    expect(incompatibilities(v1, { ...v1, properties: { ...v1.properties, n: { type: 'string' } } })[0]!.problem).toMatch(
-      /type changed/,
-    );
+    expect(
+      incompatibilities(v1, { ...v1, properties: { ...v1.properties, n: { type: 'string' } } })[0]!.problem,
+    ).toMatch(/type changed/);
   });
   it('rejects a new required property, a changed enum and a change inside array items', () => {
     expect(
-      incompatibilities(v1, { ...v1, properties: { ...v1.properties, x: { type: 'string' } }, required: ['id', 'n', 'x'] }),
+      incompatibilities(v1, {
+        ...v1,
+        properties: { ...v1.properties, x: { type: 'string' } },
+        required: ['id', 'n', 'x'],
+      }),
     ).toEqual([{ path: '$.x', problem: 'new required property' }]);
     expect(incompatibilities({ enum: ['a', 'b'] }, { enum: ['a'] })[0]!.problem).toMatch(/enum changed/);
     expect(
-      incompatibilities(v1, { ...v1, properties: { ...v1.properties, tags: { type: 'array', items: { type: 'number' } } } })[0]!
-        .path,
+      incompatibilities(v1, {
+        ...v1,
+        properties: { ...v1.properties, tags: { type: 'array', items: { type: 'number' } } },
+      })[0]!.path,
     ).toBe('$.tags[]');
   });
 });

@@ -1,0 +1,1 @@
+export { blake3 } from './blake3.js';

@@ -1,0 +1,160 @@
+import type { Decider } from '@archipelago/util-decider';
+import type { JsonSchemaIssue } from '@archipelago/util-json-schema';
+import { applyMergePatch, changedPointers, isJsonObject, type JsonObject, type JsonValue } from './json-merge-patch.js';
+import {
+  EntityAlreadyExistsError,
+  EntityNotFoundError,
+  EntityTransitionNotAllowedError,
+  EntityValidationError,
+  EntityVersionConflictError,
+} from './registry-entity.errors.js';
+import type { RegistryEntityEvent } from './registry-entity.events.js';
+import { evolveRegistryEntity, initialRegistryEntityState, type RegistryEntityState } from './registry-entity.state.js';
+
+/**
+ * The definition version that serves the type now, with its validator (compiled once per version
+ * by the use case: decide stays pure and cheap).
+ */
+export interface ServingDefinition {
+  /** The entity type: the definition's title. */
+  readonly type: string;
+  readonly definitionId: string;
+  readonly definitionVersion: number;
+  readonly validator: { validate(body: unknown): JsonSchemaIssue[] };
+}
+
+interface Stamp {
+  readonly id: string;
+  /** ISO 8601 instant, from outside. */
+  readonly now: string;
+  readonly by: string;
+}
+
+/** For commands on an existing entity: its type (from the path) and the If-Match version, if any. */
+interface Existing extends Stamp {
+  readonly type: string;
+  readonly expectedVersion?: number;
+}
+
+/** Commands of a registry entity. */
+export type RegistryEntityCommand =
+  | {
+      readonly type: 'CreateEntity';
+      readonly data: Stamp & { readonly body: unknown; readonly definition: ServingDefinition };
+    }
+  | {
+      readonly type: 'InviteEntity';
+      readonly data: Stamp & { readonly body: unknown; readonly definition: ServingDefinition };
+    }
+  | {
+      readonly type: 'ReplaceEntity';
+      readonly data: Existing & { readonly body: unknown; readonly definition: ServingDefinition };
+    }
+  | {
+      /** RFC 7396 JSON Merge Patch of the body. */
+      readonly type: 'PatchEntity';
+      readonly data: Existing & { readonly patch: unknown; readonly definition: ServingDefinition };
+    }
+  | { readonly type: 'AcceptInvitation'; readonly data: Existing }
+  | { readonly type: 'DeactivateEntity'; readonly data: Existing }
+  | { readonly type: 'DeleteEntity'; readonly data: Existing };
+
+/**
+ * Decides the events of an entity command.
+ * - create → `active`, invite → `invited`, both at version 1, validated against the serving definition.
+ * - replace (PUT) / merge patch (PATCH, RFC 7396): the new body is validated against the definition
+ *   version serving now (recorded in the event); a body equal to the current one changes nothing
+ *   (no event, version unchanged); an invited entity may be changed, a deactivated one not.
+ * - accept invitation: `invited` → `active`; deactivate: `active`/`invited` → `deactivated`.
+ * - delete → `deleted`; afterwards the entity is not found (a second delete is a 404).
+ * Every event advances the version by one. `expectedVersion` (If-Match) must equal the current version.
+ * @throws EntityValidationError (issues by JSON Pointer), EntityNotFoundError, EntityAlreadyExistsError,
+ *   EntityVersionConflictError, EntityTransitionNotAllowedError
+ */
+export function decideRegistryEntity(
+  command: RegistryEntityCommand,
+  state: RegistryEntityState,
+): RegistryEntityEvent[] {
+  const { id, now: at, by } = command.data;
+  if (command.type === 'CreateEntity' || command.type === 'InviteEntity') {
+    if (state.status !== 'absent') throw new EntityAlreadyExistsError(id);
+    const { definition } = command.data;
+    const body = validBody(command.data.body, definition);
+    const data = { id, version: 1, at, by, ...against(definition), body };
+    return [{ type: command.type === 'CreateEntity' ? 'EntityCreated' : 'EntityInvited', data }];
+  }
+  const { type, expectedVersion } = command.data;
+  if (state.status === 'absent' || state.status === 'deleted' || state.type !== type) {
+    throw new EntityNotFoundError(type, id);
+  }
+  if (expectedVersion !== undefined && expectedVersion !== state.version) {
+    throw new EntityVersionConflictError(id, expectedVersion, state.version);
+  }
+  const stamp = { id, version: state.version + 1, at, by };
+  switch (command.type) {
+    case 'ReplaceEntity':
+    case 'PatchEntity': {
+      if (state.status === 'deactivated') throw new EntityTransitionNotAllowedError('modify', state.status);
+      const { definition } = command.data;
+      const proposed =
+        command.type === 'ReplaceEntity'
+          ? command.data.body
+          : applyMergePatch(state.body, command.data.patch as JsonValue);
+      const body = validBody(proposed, definition);
+      const changed = changedPointers(state.body, body);
+      if (changed.length === 0) return [];
+      return [{ type: 'EntityUpdated', data: { ...stamp, ...against(definition), body, changed } }];
+    }
+    case 'AcceptInvitation':
+      if (state.status !== 'invited') throw new EntityTransitionNotAllowedError('acceptInvitation', state.status);
+      return [{ type: 'EntityInvitationAccepted', data: stamp }];
+    case 'DeactivateEntity':
+      if (state.status === 'deactivated') throw new EntityTransitionNotAllowedError('deactivate', state.status);
+      return [{ type: 'EntityDeactivated', data: stamp }];
+    case 'DeleteEntity':
+      return [{ type: 'EntityDeleted', data: stamp }];
+  }
+}
+
+function against(definition: ServingDefinition) {
+  const { type, definitionId, definitionVersion } = definition;
+  return { type, definitionId, definitionVersion };
+}
+
+/**
+ * The body as a JSON object valid for the definition.
+ * @throws EntityValidationError listing every problem by JSON Pointer: not an object, U+0000 in a
+ *   string or member name (PostgreSQL's jsonb cannot store it), and each failed schema constraint
+ */
+function validBody(body: unknown, definition: ServingDefinition): JsonObject {
+  if (!isJsonObject(body)) {
+    throw new EntityValidationError([{ pointer: '', keyword: 'type', message: 'must be a JSON object' }]);
+  }
+  const issues = [...nulCharacters(body, ''), ...definition.validator.validate(body)];
+  if (issues.length > 0) throw new EntityValidationError(issues);
+  return body;
+}
+
+function nulCharacters(value: unknown, pointer: string): JsonSchemaIssue[] {
+  const issue = (at: string): JsonSchemaIssue => ({
+    pointer: at,
+    keyword: 'nul',
+    message: 'must not contain the character U+0000',
+  });
+  if (typeof value === 'string') return value.includes('\u0000') ? [issue(pointer)] : [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacters(item, `${pointer}/${i}`));
+  if (isJsonObject(value)) {
+    return Object.entries(value).flatMap(([key, item]) => {
+      const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      return key.includes('\u0000') ? [issue(at)] : nulCharacters(item, at);
+    });
+  }
+  return [];
+}
+
+/** The entity lifecycle as a {@link Decider} (emmett shape). */
+export const registryEntityDecider: Decider<RegistryEntityCommand, RegistryEntityEvent, RegistryEntityState> = {
+  decide: decideRegistryEntity,
+  evolve: evolveRegistryEntity,
+  initialState: initialRegistryEntityState,
+};

@@ -1,0 +1,53 @@
+import { DomainError } from '@archipelago/util-decider';
+import type { JsonSchemaIssue } from '@archipelago/util-json-schema';
+import type { RegistryEntityStatus } from './registry-entity.state.js';
+
+/** No live entity of this type has this id (404): unknown, of another type, or deleted. */
+export class EntityNotFoundError extends DomainError {
+  readonly code = 'ENTITY.NOT_FOUND';
+  constructor(
+    readonly type: string,
+    readonly id: string,
+  ) {
+    super(`no ${type} ${id}`, { type, id });
+  }
+}
+
+/** An entity with this id exists already (409); ids are fresh UUIDv7s, so only a replayed command meets it. */
+export class EntityAlreadyExistsError extends DomainError {
+  readonly code = 'ENTITY.ALREADY_EXISTS';
+  constructor(readonly id: string) {
+    super(`entity ${id} exists already`, { id });
+  }
+}
+
+/** The body breaks the type's schema; each issue names the field by JSON Pointer (400). */
+export class EntityValidationError extends DomainError {
+  readonly code = 'ENTITY.INVALID';
+  constructor(readonly issues: readonly JsonSchemaIssue[]) {
+    super(`the entity is not valid: ${issues.map((i) => `${i.pointer || '/'} ${i.message}`).join('; ')}`, { issues });
+  }
+}
+
+/** If-Match named another version than the current one (412). */
+export class EntityVersionConflictError extends DomainError {
+  readonly code = 'ENTITY.VERSION_CONFLICT';
+  constructor(
+    readonly id: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
+    super(`entity ${id} is at version ${actual}, not ${expected}`, { id, expected, actual });
+  }
+}
+
+/** The action is not allowed in the entity's current status (409), which the message names. */
+export class EntityTransitionNotAllowedError extends DomainError {
+  readonly code = 'ENTITY.TRANSITION_NOT_ALLOWED';
+  constructor(
+    readonly action: 'acceptInvitation' | 'deactivate' | 'modify',
+    readonly status: RegistryEntityStatus,
+  ) {
+    super(`cannot ${action} an entity whose status is ${status}`, { action, status });
+  }
+}

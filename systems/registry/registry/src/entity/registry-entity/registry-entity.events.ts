@@ -1,0 +1,33 @@
+import type { JsonObject } from './json-merge-patch.js';
+
+interface Stamp {
+  /** Entity id (UUIDv7, chosen by the use case). */
+  readonly id: string;
+  /** The entity's version after this event: 1 for the first, +1 on every change. */
+  readonly version: number;
+  /** ISO 8601 instant. */
+  readonly at: string;
+  /** The actor's user id (`anonymous` for self-registration). */
+  readonly by: string;
+}
+
+/** The definition version a body was validated against. */
+interface ValidatedAgainst {
+  /** The entity type: the definition's title. */
+  readonly type: string;
+  readonly definitionId: string;
+  readonly definitionVersion: number;
+}
+
+/** Domain events of a registry entity. Bodies are whole (not diffs): the log replays without the schema. */
+export type RegistryEntityEvent =
+  | { readonly type: 'EntityCreated'; readonly data: Stamp & ValidatedAgainst & { readonly body: JsonObject } }
+  | { readonly type: 'EntityInvited'; readonly data: Stamp & ValidatedAgainst & { readonly body: JsonObject } }
+  | {
+      /** A replace (PUT) or merge patch (PATCH); `changed` lists the JSON Pointers that differ. */
+      readonly type: 'EntityUpdated';
+      readonly data: Stamp & ValidatedAgainst & { readonly body: JsonObject; readonly changed: readonly string[] };
+    }
+  | { readonly type: 'EntityInvitationAccepted'; readonly data: Stamp }
+  | { readonly type: 'EntityDeactivated'; readonly data: Stamp }
+  | { readonly type: 'EntityDeleted'; readonly data: Stamp };
