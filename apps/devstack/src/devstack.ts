@@ -77,7 +77,13 @@ interface StateFile {
   readonly pid: number;
   readonly postgresDataDir?: string;
   readonly kafkaDataDir?: string;
-  readonly children: readonly { readonly label: string; readonly pid: number; readonly main: string }[];
+  /** Running members; `httpPort` lets tools find each service (`npm run fuzz` reads its OpenAPI document). */
+  readonly children: readonly {
+    readonly label: string;
+    readonly pid: number;
+    readonly main: string;
+    readonly httpPort?: number;
+  }[];
 }
 
 interface Member {
@@ -468,7 +474,7 @@ export class Devstack {
       postgresDataDir: this.postgresDataDir,
       kafkaDataDir: this.kafka?.dataDir ?? previous?.kafkaDataDir,
       children: this.members.flatMap((m) =>
-        m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main }] : [],
+        m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main, httpPort: m.httpPort }] : [],
       ),
       ...extra,
     };
