@@ -15,21 +15,17 @@
 //               profiles land in reports/load/<scenario>-<timestamp>.prof/ (open in Chrome DevTools).
 // Options after the scenario go to `k6 run` (e.g. `-e RATE=300`, `--http-debug`). See apps/load/README.md.
 import { spawn, spawnSync } from 'node:child_process';
-import {
-  chmodSync,
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  freePort,
+  healthy,
+  isLocal,
+  readJson,
+  startStack as startOwnStack,
+  stopStack as stopOwnStack,
+} from '../devstack/own-stack.mjs';
 import { formatCpuTable, measureCpuPerOrder } from './cpu-per-order.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -89,137 +85,16 @@ function installK6() {
 }
 
 // ---------------------------------------------------------------- stack
-async function healthy(baseUrl, timeoutMs = 3000) {
-  try {
-    const res = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    return res.status === 200;
-  } catch {
-    return false;
-  }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
+// Starting and stopping a stack of our own: apps/devstack/own-stack.mjs (shared with `npm run fuzz`).
+const startStack = () =>
+  startOwnStack({
+    name: 'load',
+    say,
+    kafka,
+    env: cpuProf ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${base}.prof`.trim() } : {},
+    timeoutS: Number(process.env.LOAD_STACK_TIMEOUT_S || 420),
   });
-}
-
-const isLocal = (url) => ['localhost', '127.0.0.1', '[::1]', '::1'].includes(new URL(url).hostname);
-const alive = (pid) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return error.code === 'EPERM';
-  }
-};
-const readJson = (file) => {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-};
-
-/** A devstack of our own: fresh data folder, free ports; resolves once the edge answers /health. */
-async function startStack() {
-  const t0 = Date.now();
-  const dataDir = mkdtempSync(join(tmpdir(), 'archipelago-load-'));
-  chmodSync(dataDir, 0o755); // Postgres runs as the `postgres` user when we are root: it must traverse.
-  const keysDir = join(dataDir, 'identity', 'keys');
-  const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  say(`starting a stack of our own on ${baseUrl} (data in ${dataDir}${kafka ? ', local Kafka' : ''})`);
-  const child = spawn(
-    process.execPath,
-    [join(root, 'apps', 'devstack', 'devstack.mjs'), ...(kafka ? ['--kafka'] : [])],
-    {
-      cwd: root,
-      // Own process group: a Ctrl-C in the terminal reaches k6 (which stops and writes its summary)
-      // and this script, which then stops the stack in order.
-      detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: {
-        ...process.env,
-        DEVSTACK_DATA_DIR: dataDir,
-        PGPORT_LOCAL: '0',
-        EDGE_PORT: String(port),
-        IDENTITY_KEYS_DIR: keysDir,
-        ...(cpuProf
-          ? { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${base}.prof`.trim() }
-          : {}),
-      },
-    },
-  );
-  const stack = { child, dataDir, keysDir, baseUrl, output: '', exited: false };
-  child.on('exit', (code, signal) => Object.assign(stack, { exited: true, code, signal }));
-  for (const stream of [child.stdout, child.stderr]) {
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk) => {
-      stack.output += chunk;
-      for (const line of chunk.split('\n')) if (line.trim()) process.stdout.write(`[devstack] ${line}\n`);
-    });
-  }
-  const deadline = Date.now() + Number(process.env.LOAD_STACK_TIMEOUT_S || 420) * 1000;
-  while (!stack.output.includes('Press Ctrl-C to stop') || !(await healthy(baseUrl))) {
-    if (stack.exited)
-      throw Object.assign(new Error(`the devstack exited (code ${stack.code}) before it was ready`), {
-        devstack: stack,
-      });
-    if (Date.now() > deadline)
-      throw Object.assign(new Error('the devstack was not ready in time'), { devstack: stack });
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  say(`stack ready in ${seconds(t0)} s`);
-  return stack;
-}
-
-/** SIGTERM to the launcher (it stops edge, services, broker, Postgres in order), then verify. */
-async function stopStack(stack, keepLogsIn) {
-  const t0 = Date.now();
-  const state = readJson(join(stack.dataDir, 'devstack', 'state.json')) ?? {};
-  const postgresPid = () =>
-    Number(readFileSync(join(state.postgresDataDir ?? '', 'postmaster.pid'), 'utf8').split('\n')[0]) || undefined;
-  let pgPid;
-  try {
-    pgPid = postgresPid();
-  } catch {
-    /* not started */
-  }
-  if (!stack.exited) stack.child.kill('SIGTERM');
-  const deadline = Date.now() + 60_000;
-  while (!stack.exited && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  // Whatever is still alive (the launcher, the devstack, a service, Postgres) is ours: kill it.
-  const pids = [stack.child.pid, state.pid, ...(state.children ?? []).map((c) => c.pid), pgPid].filter(Boolean);
-  await new Promise((r) => setTimeout(r, 500));
-  const left = pids.filter(alive);
-  for (const pid of left) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  if (keepLogsIn && existsSync(join(stack.dataDir, 'logs'))) {
-    cpSync(join(stack.dataDir, 'logs'), keepLogsIn, { recursive: true });
-    say(`stack logs kept in ${relative(root, keepLogsIn)}`);
-  }
-  rmSync(stack.dataDir, { recursive: true, force: true });
-  if (state.postgresDataDir && !state.postgresDataDir.startsWith(stack.dataDir)) {
-    rmSync(state.postgresDataDir, { recursive: true, force: true });
-  }
-  say(
-    `stack stopped in ${seconds(t0)} s (launcher exit ${stack.code ?? stack.signal ?? 'killed'})` +
-      (left.length ? `; had to SIGKILL ${left.length} process(es): ${left.join(', ')}` : '; nothing left running'),
-  );
-  return left.length === 0;
-}
+const stopStack = (stack, keepLogsIn) => stopOwnStack(stack, { say, keepLogsIn });
 
 function clientCredentials(keysDir) {
   const file = join(keysDir, 'clients.json');

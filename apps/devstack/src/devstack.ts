@@ -81,7 +81,13 @@ interface StateFile {
   readonly postgresPort?: number;
   /** `host:port,…` when the services use the kafka transport. */
   readonly kafkaBrokers?: string;
-  readonly children: readonly { readonly label: string; readonly pid: number; readonly main: string }[];
+  /** Running members; `httpPort` lets tools find each service (`npm run fuzz` reads its OpenAPI document). */
+  readonly children: readonly {
+    readonly label: string;
+    readonly pid: number;
+    readonly main: string;
+    readonly httpPort?: number;
+  }[];
 }
 
 interface Member {
@@ -475,7 +481,7 @@ export class Devstack {
       postgresPort: this.postgres?.port,
       kafkaBrokers: this.kafkaBrokers,
       children: this.members.flatMap((m) =>
-        m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main }] : [],
+        m.process.pid ? [{ label: m.label, pid: m.process.pid, main: m.main, httpPort: m.httpPort }] : [],
       ),
       ...extra,
     };

@@ -87,6 +87,33 @@ function send(
   });
 }
 
+// Sends the headers with `Expect: 100-continue` and the body only once `100 Continue` arrives.
+function sendExpectingContinue(port: number, path: string, body: string): Promise<Answer & { continued: boolean }> {
+  return new Promise((resolve, reject) => {
+    let continued = false;
+    const req = httpRequest({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), expect: '100-continue' },
+    });
+    req.on('continue', () => {
+      continued = true;
+      req.end(body);
+    });
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () =>
+        resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString(), continued }),
+      );
+    });
+    req.on('error', reject);
+    req.flushHeaders();
+  });
+}
+
 const KONG_YML = `
 _format_version: "3.0"
 services:
@@ -196,15 +223,28 @@ describe('edge (real sockets)', () => {
     expect(lastSeen().headers.host).toBe('shop.example.com:8000');
   });
 
-  it("answers Kong's 404 when no route matches, by path or by method", async () => {
-    for (const [method, path] of [
-      ['GET', '/identity/v1/users'],
-      ['DELETE', '/commerce/v1/products/p-1'],
-    ] as const) {
-      const answer = await send(port, method, path);
-      expect(answer.status).toBe(404);
-      expect(JSON.parse(answer.body)).toEqual(NO_ROUTE);
-    }
+  it("answers Kong's 404 when no route has the path", async () => {
+    const answer = await send(port, 'GET', '/identity/v1/users');
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body)).toEqual(NO_ROUTE);
+  });
+
+  it('answers 405 with Allow when routes have the path but not the method (Kong: 404)', async () => {
+    const before = upstream.seen.length;
+    const answer = await send(port, 'DELETE', '/commerce/v1/products/p-1');
+    expect(answer.status).toBe(405);
+    expect(answer.headers.allow).toBe('GET, OPTIONS, POST');
+    expect(JSON.parse(answer.body)).toEqual({ message: 'Method not allowed' });
+    expect(upstream.seen.length).toBe(before);
+  });
+
+  it('answers 413 to an oversized body sent with Expect: 100-continue, without asking for the body', async () => {
+    const big = await sendExpectingContinue(port, '/commerce/v1/products', 'x'.repeat(2048));
+    expect(big).toMatchObject({ status: 413, continued: false });
+    expect(JSON.parse(big.body)).toEqual({ message: 'Request size limit exceeded' });
+    const small = await sendExpectingContinue(port, '/commerce/v1/products', '{"name":"expect"}');
+    expect(small).toMatchObject({ status: 201, continued: true });
+    expect(lastSeen().body).toBe('{"name":"expect"}');
   });
 
   it('answers 413 for a body over the limit, by Content-Length or by counting a chunked body', async () => {

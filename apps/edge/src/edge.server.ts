@@ -6,7 +6,7 @@ import type { EdgeConfig, EdgeService } from './edge-config.model.js';
 import { registerDocsRoutes } from './edge-docs.route.js';
 import { registerHealthRoute } from './edge-health.route.js';
 import './edge-request.context.js';
-import { KONG_MESSAGE, sendKongError } from './kong-response.js';
+import { KONG_MESSAGE, sendContinueIfExpected, sendKongError } from './kong-response.js';
 import type { AnyEdgePlugin, EdgeRuntime } from './plugins/edge-plugin.js';
 import { byKongPriority, EDGE_PLUGINS } from './plugins/plugin-registry.js';
 import { InvalidRequestPathError, RouteMatcher } from './route-matcher.js';
@@ -89,7 +89,12 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
       if (error instanceof InvalidRequestPathError) return sendKongError(reply, 400, KONG_MESSAGE.badRequest);
       throw error;
     }
-    if (match === undefined) return sendKongError(reply, 404, KONG_MESSAGE.noRoute);
+    if (match === undefined) {
+      // A path some route serves, with a method none of them takes: 405 + Allow (RFC 9110 §15.5.6).
+      const allow = matcher.allowedMethods({ path: splitUrl(request.url), host: request.headers.host });
+      if (allow.length > 0) return sendKongError(reply.header('allow', allow.join(', ')), 405, KONG_MESSAGE.methodNotAllowed);
+      return sendKongError(reply, 404, KONG_MESSAGE.noRoute);
+    }
     const target = targets.get(match.route.service)!;
     request.edge = {
       route: match.route,
@@ -164,6 +169,14 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
     const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) request.log.error({ err: error }, 'edge error');
     return sendKongError(reply, status, status === 500 ? KONG_MESSAGE.unexpected : error.message);
+  });
+
+  // Expect: 100-continue. Node would send `100 Continue` before the edge saw the request; with a
+  // checkContinue listener it does not, and the edge sends it only once every plugin let the
+  // request through (or a plugin is about to read the body): an oversized body gets its 413 unsent.
+  app.server.on('checkContinue', (req, res) => app.server.emit('request', req, res));
+  app.addHook('preHandler', async (request, reply) => {
+    sendContinueIfExpected(request, reply);
   });
 
   registerHealthRoute(app, config.services, targets, options.healthTimeoutMs);

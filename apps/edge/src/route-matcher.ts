@@ -155,6 +155,24 @@ export class RouteMatcher {
   }
 
   /**
+   * The methods of the routes whose hosts and path match the request, whatever its method: what
+   * an `Allow` header should list when {@link match} found nothing only because of the method.
+   * Empty when no route has that path (or one that matches it takes any method).
+   * @throws InvalidRequestPathError for a malformed path.
+   */
+  allowedMethods(request: Omit<RouteRequest, 'method'>): string[] {
+    const path = normalizeRequestPath(request.path);
+    const methods = new Set<string>();
+    for (const { route, routePath, regex } of this.candidates) {
+      if (route.hosts?.length && !hostMatches(route.hosts, request.host)) continue;
+      if (regex !== undefined ? !regex.test(path) : routePath !== undefined && !path.startsWith(routePath)) continue;
+      if (!route.methods?.length) return [];
+      for (const method of route.methods) methods.add(method);
+    }
+    return [...methods].sort();
+  }
+
+  /**
    * @returns the match, or undefined when no route matches (Kong answers 404).
    * @throws InvalidRequestPathError for a malformed path (Kong answers 400).
    */

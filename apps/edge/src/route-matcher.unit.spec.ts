@@ -74,6 +74,19 @@ describe('RouteMatcher', () => {
     expect(onlyGet.match(get('/orders', { method: 'DELETE' }))).toBeUndefined();
   });
 
+  it('lists the methods of the routes serving a path, for a 405 Allow header', () => {
+    const matcher = new RouteMatcher([
+      route('register', { paths: ['~/identity/v1/users$'], methods: ['POST', 'OPTIONS'] }),
+      route('users', { paths: ['/identity/v1/users'], methods: ['GET', 'PATCH', 'OPTIONS'] }),
+      route('any', { paths: ['/open'] }),
+    ]);
+    expect(matcher.match(get('/identity/v1/users', { method: 'DELETE' }))).toBeUndefined();
+    expect(matcher.allowedMethods({ path: '/identity/v1/users' })).toEqual(['GET', 'OPTIONS', 'PATCH', 'POST']);
+    expect(matcher.allowedMethods({ path: '/identity/v1/users/me' })).toEqual(['GET', 'OPTIONS', 'PATCH']);
+    expect(matcher.allowedMethods({ path: '/nowhere' })).toEqual([]);
+    expect(matcher.allowedMethods({ path: '/open/x' })).toEqual([]);
+  });
+
   it('matches hosts, ignoring the port unless the route host has one, with wildcards', () => {
     const matcher = new RouteMatcher([
       route('api', { hosts: ['api.example.com'], paths: ['/'] }),

@@ -54,6 +54,8 @@ function upstreamRequestHeaders(request: FastifyRequest, headers: IncomingHttpHe
   headers['x-forwarded-path'] = context.match.path;
   if (context.match.strippedPrefix !== undefined) headers['x-forwarded-prefix'] = context.match.strippedPrefix;
   else delete headers['x-forwarded-prefix'];
+  // The edge answered `Expect: 100-continue` itself (edge.server.ts); undici refuses the header.
+  delete headers.expect;
   headers.host = context.route.preserveHost && clientHost !== '' ? clientHost : context.upstreamHostHeader;
   for (const [name, value] of Object.entries(context.upstreamHeaders)) {
     if (value === null) delete headers[name];

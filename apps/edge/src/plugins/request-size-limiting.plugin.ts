@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { sendKongError } from '../kong-response.js';
+import { sendContinueIfExpected, sendKongError } from '../kong-response.js';
 import { defineEdgePlugin } from './edge-plugin.js';
 
 const BYTES_PER_UNIT = { bytes: 1, kilobytes: 1024, megabytes: 1024 * 1024 } as const;
@@ -52,8 +52,9 @@ function readBodyUpTo(stream: IncomingMessage, limit: number): Promise<Buffer | 
 
 /**
  * Kong `request-size-limiting` (priority 951). A numeric Content-Length above the limit answers
- * 413 `{"message":"Request size limit exceeded"}` (417 when the client sent `Expect: 100-continue`)
- * without reading the body. Without Content-Length: `require_content_length` answers 411 unless the
+ * 413 `{"message":"Request size limit exceeded"}` without reading the body — also when the client
+ * sent `Expect: 100-continue` (the edge then never sends `100 Continue`, see edge.server.ts; Kong's
+ * plugin answers 417 there, the local edge follows RFC 9110 §10.1.1 and says what is wrong). Without Content-Length: `require_content_length` answers 411 unless the
  * body is chunked; a chunked body is read (up to the limit) and measured, as Kong buffers it.
  */
 export const requestSizeLimitingPlugin = defineEdgePlugin<RequestSizeLimitingConfig>({
@@ -67,11 +68,10 @@ export const requestSizeLimitingPlugin = defineEdgePlugin<RequestSizeLimitingCon
       const context = request.edge;
       if (config === undefined || context === null) return;
       const limit = config.allowed_payload_size * BYTES_PER_UNIT[config.size_unit];
-      const expectsContinue = request.headers.expect?.trim().toLowerCase() === '100-continue';
       const tooLarge = () => {
         // Unread body bytes would otherwise be parsed as the next request on this connection.
         reply.header('connection', 'close');
-        return sendKongError(reply, expectsContinue ? 417 : 413, 'Request size limit exceeded');
+        return sendKongError(reply, 413, 'Request size limit exceeded');
       };
       const contentLength = request.headers['content-length'];
       if (contentLength !== undefined && /^\d+$/.test(contentLength.trim())) {
@@ -85,6 +85,7 @@ export const requestSizeLimitingPlugin = defineEdgePlugin<RequestSizeLimitingCon
         }
         return;
       }
+      sendContinueIfExpected(request, reply);
       const body = await readBodyUpTo(request.raw, limit);
       if (body === undefined) return tooLarge();
       context.bufferedBody = body;

@@ -17,7 +17,7 @@ export const REQUIRED_ROLES_KEY = 'archipelago:roles';
  * Marks a route or a whole controller as public: it is served without a token. A valid bearer
  * token is still verified and gives the handler its {@link Caller}; an invalid one is ignored
  * (the request is served as anonymous), so a public route never answers 401. In OpenAPI the
- * operation's security becomes `[{}]`: anonymous allowed, bearer optional.
+ * operation's security becomes `[]` (public; a bearer token is still read when sent).
  */
 export const Public = (): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(PUBLIC_ROUTE_KEY, true), ApiSecurity({}));

@@ -159,7 +159,7 @@ describe('public routes', () => {
     const docs = await get('/docs/openapi.json');
     expect(docs.statusCode).toBe(200);
     const paths = docs.json().paths;
-    expect(paths['/things'].get.security).toEqual([{}]);
+    expect(paths['/things'].get.security).toEqual([]);
     expect(paths['/things'].post.security).toBeUndefined();
   });
 });

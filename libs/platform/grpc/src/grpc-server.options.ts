@@ -2,6 +2,7 @@ import type { Server } from '@grpc/grpc-js';
 import type { Options } from '@grpc/proto-loader';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { GrpcHealthService } from './grpc-health.service.js';
+import { rejectUnstorableRequests } from './grpc-input.js';
 import { GRPC_LOADER_OPTIONS } from './grpc-loader.options.js';
 
 /** Input of {@link grpcServerOptions}. */
@@ -36,7 +37,8 @@ export type GrpcServerOptions = GrpcOptions & { transport: Transport.GRPC };
  *
  * Messages are decoded with {@link GRPC_LOADER_OPTIONS} so they match the generated ts-proto
  * types. Each service of `packages` is registered with the health service under its
- * fully-qualified name. Use with `app.connectMicroservice(grpcServerOptions(...))` or
+ * fully-qualified name. Every request message is checked first (`rejectUnstorableRequests`): a
+ * string with U+0000 or an unpaired surrogate anywhere is INVALID_ARGUMENT naming the field. Use with `app.connectMicroservice(grpcServerOptions(...))` or
  * `NestFactory.createMicroservice(Module, grpcServerOptions(...))`.
  *
  * @throws Error (at listen time, from NestJS) when a proto file cannot be loaded or a package is
@@ -54,6 +56,8 @@ export function grpcServerOptions(setup: GrpcServerSetup): GrpcServerOptions {
       gracefulShutdown: setup.gracefulShutdown ?? false,
       ...(setup.maxReceiveMessageLength === undefined ? {} : { maxReceiveMessageLength: setup.maxReceiveMessageLength }),
       onLoadPackageDefinition: (definition: Record<string, unknown>, server: Server) => {
+        // Called before NestJS adds the services: every handler then refuses unstorable strings.
+        rejectUnstorableRequests(server);
         for (const name of serviceNames(definition, setup.packages)) health.register(name);
         health.addToServer(server);
       },

@@ -185,6 +185,17 @@ describe('platform-grpc against a NestJS gRPC microservice', () => {
     expect(invalid).toMatchObject({ code: status.INVALID_ARGUMENT, domainCode: undefined });
   });
 
+  it('refuses a request with a NUL in any string with INVALID_ARGUMENT naming the field, before the handler', async () => {
+    const failure = readGrpcFailure(await rejection(catalog.getProducts({ ids: ['p-1', 'p-\u00002'] })));
+    expect(failure).toEqual({
+      code: status.INVALID_ARGUMENT,
+      details: 'field /ids/1: must not contain the NUL character (U+0000)',
+      domainCode: 'REQUEST.VALIDATION_FAILED',
+    });
+    expect(calls).toBe(0);
+    expect((await catalog.getProducts({ ids: ['p-1'] })).products).toHaveLength(1);
+  });
+
   it('retries UNAVAILABLE for a method the proto marks idempotent', async () => {
     unavailableAnswersLeft = 2;
     const response = await catalog.getProducts({ ids: ['flaky', 'p-1'] });

@@ -25,3 +25,4 @@ export {
   type GrpcFailure,
   type GrpcStatusName,
 } from './grpc.errors.js';
+export { rejectUnstorableRequests, UNSTORABLE_INPUT_CODE } from './grpc-input.js';

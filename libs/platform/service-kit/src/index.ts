@@ -13,3 +13,4 @@ export {
 } from './service-infrastructure.js';
 export { logErrorAs, logLine, runServiceMain, type ServiceMainOptions } from './run-service-main.js';
 export { keysetPageBySeq, type SeqPageOptions } from './keyset-page.js';
+export { keysetCursorParam } from './keyset-cursor.js';

@@ -68,7 +68,8 @@ export interface ServiceMainOptions<C extends BaseServiceConfig, I extends Servi
   readonly serviceName?: string;
   /** Domain error code → HTTP status of the service's API. */
   readonly domainErrors: DomainErrorMapping;
-  readonly openapi: OpenApiOptions;
+  /** What the OpenAPI document says; a function of the config for facts known at run time. */
+  readonly openapi: OpenApiOptions | ((config: C) => OpenApiOptions);
   /**
    * The gRPC server, started on `HOST:GRPC_PORT` when `GRPC_PORT` is set, with the standard health
    * service (NOT_SERVING until HTTP listens). `protoRoot` is resolved only then.
@@ -179,7 +180,7 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
         ? { outbox: async () => ({ pending: await infrastructure.messaging.pendingOutbox() }) }
         : {}),
     },
-    openapi: options.openapi,
+    openapi: typeof options.openapi === 'function' ? options.openapi(config) : options.openapi,
   });
   const health = new GrpcHealthService();
   if (options.grpc && config.GRPC_PORT) {

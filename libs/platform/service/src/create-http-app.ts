@@ -10,6 +10,8 @@ import {
   runWithRequestContext,
 } from './context/request-context.js';
 import { registerHttpMetrics } from './metrics/http-metrics.js';
+import { answerMethodNotAllowed } from './problem/method-not-allowed.js';
+import { rejectUnstorableInput } from './validation/unstorable-input.js';
 import { collectProcessMetrics, platformMetricsRegistry } from './metrics/platform-metrics.registry.js';
 import { type OpenApiOptions, OPENAPI_JSON_PATH, setupOpenApi } from './openapi/setup-openapi.js';
 import { PlatformModule } from './platform.module.js';
@@ -30,6 +32,9 @@ export interface HttpAppOptions extends PlatformOptions {
  *   response and logged on every line; a {@link RequestContext} per request (`currentRequestContext()`);
  * - pino JSON logs as the Nest logger (level `config.LOG_LEVEL`), credentials redacted, no bodies;
  * - RFC 9457 problem responses for every error, zod validation, 1 MiB body limit;
+ * - a 400 validation problem for any string with U+0000 or an unpaired surrogate anywhere in the
+ *   body, query, path parameters or headers (`rejectUnstorableInput`), before guards and handlers;
+ * - 405 with `Allow` for a method a known path does not take (`answerMethodNotAllowed`);
  * - OpenAPI 3.1 at `/docs/openapi.json`, Swagger UI at `/docs`;
  * - `/health/live`, `/health/ready`, `/metrics` (RED metrics by route template);
  * - shutdown hooks (SIGTERM/SIGINT close the app, failing readiness first).
@@ -58,6 +63,8 @@ export async function createHttpApp(
     void reply.header('x-request-id', request.id);
     done();
   });
+  answerMethodNotAllowed(fastify);
+  rejectUnstorableInput(fastify);
   // Entered after body parsing, right before the handler: a context entered earlier would be lost
   // across the body stream's events.
   fastify.addHook('preHandler', (request, _reply, done) => {

@@ -96,6 +96,53 @@ describe('problem+json errors', () => {
     expect(res.json()).toMatchObject({ type: 'about:blank', title: 'Not Found', status: 404, instance: '/nowhere' });
   });
 
+  it('answers a NUL or an unpaired surrogate anywhere in the body with 400 naming the member', async () => {
+    // JSON.stringify would escape them the same way; written out to show what travels.
+    const nul = await post('{"name":"A\\u0000B","price":{"amount":1,"currency":"EUR"}}', {
+      'content-type': 'application/json',
+    });
+    expect(nul.statusCode).toBe(400);
+    expect(nul.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(nul.json()).toMatchObject({
+      type: 'https://archipelago.dev/problems/validation-failed',
+      errors: [{ pointer: '/name', detail: 'must not contain the NUL character (U+0000)' }],
+    });
+    const surrogate = await post('{"name":"Tea","price":{"amount":1,"currency":"EUR"},"tags":["ok","\\ud800"]}', {
+      'content-type': 'application/json',
+    });
+    expect(surrogate.statusCode).toBe(400);
+    expect(surrogate.json().errors).toEqual([
+      { pointer: '/tags/1', detail: 'must be well-formed Unicode (unpaired surrogate)' },
+    ]);
+    // Also in a body the handler would not look at, and in an object key.
+    const key = await app.inject({ method: 'POST', url: '/products/import', payload: { skus: ['a'], 'x\u0000': 1 } });
+    expect(key.statusCode).toBe(400);
+    expect(key.json().errors).toEqual([{ pointer: '/x\\u0000', detail: expect.stringContaining('NUL') }]);
+  });
+
+  it('answers a NUL in a query or path parameter with 400 naming the parameter', async () => {
+    const query = await app.inject({ method: 'GET', url: '/products?limit=5&q=a%00b' });
+    expect(query.statusCode).toBe(400);
+    expect(query.json().errors).toEqual([{ parameter: 'q', detail: expect.stringContaining('NUL') }]);
+    const path = await app.inject({ method: 'GET', url: '/products/a%00b' });
+    expect(path.statusCode).toBe(400);
+    expect(path.json().errors).toEqual([{ parameter: 'id', detail: expect.stringContaining('NUL') }]);
+  });
+
+  it('answers a method a known path does not support with 405 and Allow, before reading the body', async () => {
+    const res = await app.inject({ method: 'DELETE', url: '/products' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('GET, HEAD, POST');
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.json()).toMatchObject({ type: 'about:blank', title: 'Method Not Allowed', status: 405, instance: '/products' });
+    // A method with body semantics and no Content-Type is still a 405, not a body error.
+    const query = await app.inject({ method: 'QUERY' as 'GET', url: `/products/${MISSING_ID}` });
+    expect(query.statusCode).toBe(405);
+    expect(query.headers.allow).toBe('GET, HEAD');
+    const unknown = await app.inject({ method: 'DELETE', url: '/nowhere' });
+    expect(unknown.statusCode).toBe(404);
+  });
+
   it('maps a domain error code to its status and problem type', async () => {
     const res = await app.inject({ method: 'GET', url: `/products/${MISSING_ID}` });
     expect(res.statusCode).toBe(404);

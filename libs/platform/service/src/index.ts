@@ -37,13 +37,14 @@ export {
 } from './validation/zod-validation.pipe.js';
 export {
   ApiProblemResponses,
+  ApiPublic,
   ApiZodBody,
   ApiZodResponse,
   PROBLEM_DETAILS_COMPONENT,
   problemDetailsRef,
   zodToOpenApiSchema,
 } from './openapi/zod-openapi.decorators.js';
-export { OPENAPI_JSON_PATH, setupOpenApi, type OpenApiOptions } from './openapi/setup-openapi.js';
+export { OPENAPI_JSON_PATH, restrictSchemaProperty, setupOpenApi, type OpenApiOptions } from './openapi/setup-openapi.js';
 export {
   ReadinessRegistry,
   postgresReadinessCheck,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { CATALOG_PROTO_FILE, CATALOG_PROTO_PACKAGE, commerceProtoRoot } from '@archipelago/commerce-contracts';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { restrictSchemaProperty } from '@archipelago/platform-service';
 import { runServiceMain } from '@archipelago/platform-service-kit';
 import { catalogConfigSchema } from './catalog.config.js';
 import { CATALOG_DOMAIN_ERRORS, CatalogModule } from './catalog.module.js';
@@ -22,12 +23,14 @@ await runServiceMain({
   module: (infrastructure, config) =>
     CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }, authOptionsFromConfig(config)),
   domainErrors: CATALOG_DOMAIN_ERRORS,
-  openapi: {
+  // The deployment's one currency (COMMERCE_CURRENCY) is the only one every `currency` field takes.
+  openapi: (config) => ({
+    refine: (document) => restrictSchemaProperty(document, 'currency', { enum: [config.COMMERCE_CURRENCY] }),
     title: 'Archipelago commerce/catalog',
     version: '1.0.0',
     description:
       'Products, stock and stock reservations of orders. Event-sourced; integration events ProductCreatedV1, StockAdjustedV1 and the stock-reservation replies.',
-  },
+  }),
   grpc: { packages: [CATALOG_PROTO_PACKAGE], protoFiles: [CATALOG_PROTO_FILE], protoRoot: commerceProtoRoot },
   onStarted: async (app, infrastructure) => {
     const stockCommands = app.get(StockCommandsMessageHandler);

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { restrictSchemaProperty } from '@archipelago/platform-service';
 import { runServiceMain } from '@archipelago/platform-service-kit';
 import { PaymentCommandsMessageHandler } from './handler/messaging/payment-commands.message-handler.js';
 import { paymentsConfigSchema } from './payments.config.js';
@@ -20,12 +21,14 @@ await runServiceMain({
   module: (infrastructure, config) =>
     PaymentsModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }, authOptionsFromConfig(config)),
   domainErrors: PAYMENTS_DOMAIN_ERRORS,
-  openapi: {
+  // The deployment's one currency (COMMERCE_CURRENCY) is the only one every `currency` field takes.
+  openapi: (config) => ({
+    refine: (document) => restrictSchemaProperty(document, 'currency', { enum: [config.COMMERCE_CURRENCY] }),
     title: 'Archipelago commerce/payments',
     version: '1.0.0',
     description:
       "Customers' wallets: an event-sourced ledger. Captures and refunds order payments for the order saga (PaymentCapturedV1, PaymentDeclinedV1, PaymentRefundedV1).",
-  },
+  }),
   onStarted: async (app, infrastructure) => {
     const paymentCommands = app.get(PaymentCommandsMessageHandler);
     await infrastructure.subscribePaymentCommands((message) =>

@@ -2,7 +2,7 @@ import { Controller, Get, Header, Inject, SetMetadata } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ProblemException, problemTypeUri } from '../problem/problem-details.js';
-import { ApiProblemResponses } from '../openapi/zod-openapi.decorators.js';
+import { ApiProblemResponses, ApiPublic } from '../openapi/zod-openapi.decorators.js';
 import { ReadinessRegistry } from './readiness.registry.js';
 
 /**
@@ -11,6 +11,7 @@ import { ReadinessRegistry } from './readiness.registry.js';
  * problem whose `checks` extension says which failed.
  */
 @ApiTags('health')
+@ApiPublic()
 // Probes never need a token: `archipelago:public` is @archipelago/platform-auth's PUBLIC_ROUTE_KEY.
 @SetMetadata('archipelago:public', true)
 @Controller('health')

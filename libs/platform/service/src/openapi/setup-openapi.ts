@@ -19,6 +19,11 @@ export interface OpenApiOptions {
   tags?: ReadonlyArray<{ name: string; description?: string }>;
   /** Adds the `bearer` (JWT) security scheme and requires it globally. Default `true`. */
   bearerAuth?: boolean;
+  /**
+   * Last changes to the built document, for facts only known at run time (e.g.
+   * `(doc) => restrictSchemaProperty(doc, 'currency', { enum: [config.COMMERCE_CURRENCY] })`).
+   */
+  refine?: (document: OpenAPIObject) => void;
 }
 
 /** Path of the OpenAPI document. */
@@ -63,6 +68,8 @@ export function setupOpenApi(app: INestApplication, options: OpenApiOptions): Op
     },
   };
   documentValidationProblems(document);
+  documentSecurity(document);
+  options.refine?.(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1),
     raw: ['json'],
@@ -83,4 +90,53 @@ function documentValidationProblems(document: OpenAPIObject): void {
       };
     }
   }
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
+
+// Public operations (`ApiPublic()`, platform-auth's `Public()`) say `security: []`; every operation
+// that needs a bearer token documents the 401 problem it answers without one.
+function documentSecurity(document: OpenAPIObject): void {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      const operation = pathItem[method];
+      if (!operation) continue;
+      if (operation.security?.every((requirement) => Object.keys(requirement).length === 0)) operation.security = [];
+      const security = operation.security ?? document.security ?? [];
+      if (security.length > 0) {
+        operation.responses['401'] ??= {
+          description: 'Missing, malformed, expired or otherwise invalid bearer token',
+          content: { [PROBLEM_JSON]: { schema: problemDetailsRef } },
+        };
+      }
+    }
+  }
+}
+
+/**
+ * Merges `patch` into every property called `name` of every schema in `document` (components,
+ * parameters, request and response bodies, at any depth), e.g. to say which currency a deployment
+ * takes: `restrictSchemaProperty(doc, 'currency', { enum: ['USD'] })`.
+ * @returns how many properties were changed.
+ */
+export function restrictSchemaProperty(document: OpenAPIObject, name: string, patch: Record<string, unknown>): number {
+  let changed = 0;
+  const seen = new Set<object>();
+  const visit = (node: unknown): void => {
+    if (typeof node !== 'object' || node === null || seen.has(node)) return;
+    seen.add(node);
+    if (Array.isArray(node)) return node.forEach(visit);
+    const properties = (node as { properties?: unknown }).properties;
+    if (typeof properties === 'object' && properties !== null && name in properties) {
+      const target = (properties as Record<string, unknown>)[name];
+      if (typeof target === 'object' && target !== null && !('$ref' in target)) {
+        Object.assign(target, patch);
+        changed++;
+      }
+    }
+    Object.values(node).forEach(visit);
+  };
+  visit(document.paths);
+  visit(document.components);
+  return changed;
 }

@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiResponse } from '@nestjs/swagger';
+import { ApiBody, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { PROBLEM_JSON } from '../problem/problem-details.js';
@@ -98,15 +98,41 @@ export function zodToOpenApiSchema(
   schema: z.ZodType,
   io: 'input' | 'output',
 ): { schema: Record<string, unknown>; components: Record<string, unknown> } {
-  const json = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<
-    string,
-    unknown
-  >;
+  const json = z.toJSONSchema(schema, {
+    target: 'draft-2020-12',
+    io,
+    unrepresentable: 'any',
+    ...(io === 'input' && { override: ({ zodSchema, jsonSchema }) => describeStorableString(zodSchema, jsonSchema) }),
+  }) as Record<string, unknown>;
   const { $schema: _, $defs, ...rest } = json;
   return {
     schema: rewriteRefs(rest) as Record<string, unknown>,
     components: rewriteRefs(($defs as Record<string, unknown> | undefined) ?? {}) as Record<string, unknown>,
   };
+}
+
+/**
+ * What JSON Schema cannot see in a zod input string, said with a `pattern` so that a document's
+ * schema-valid strings are the ones the service accepts: no U+0000 (the platform refuses it
+ * everywhere, see `rejectUnstorableInput`), and, for a string trimmed before a minimum length
+ * (`z.string().trim().min(1)`), at least one character that is not white space. Strings that already
+ * carry a `pattern`, `format`, `enum` or `const` are left alone (those exclude U+0000 by themselves).
+ */
+function describeStorableString(zodSchema: unknown, jsonSchema: Record<string, unknown>): void {
+  if (jsonSchema.type !== 'string') return;
+  if (['pattern', 'format', 'enum', 'const'].some((key) => key in jsonSchema)) return;
+  const notBlank = typeof jsonSchema.minLength === 'number' && jsonSchema.minLength > 0 && trims(zodSchema);
+  // \ufeff: trimmed by JavaScript, but not white space to every regex engine (e.g. Python's `\s`).
+  jsonSchema.pattern = notBlank ? '^[^\\u0000]*[^\\s\\ufeff\\u0000][^\\u0000]*$' : '^[^\\u0000]*$';
+}
+
+// Whether a zod string schema trims its input: one of its overwrite checks turns ' a ' into 'a'.
+function trims(zodSchema: unknown): boolean {
+  const checks = (zodSchema as { _zod?: { def?: { checks?: unknown[] } } })._zod?.def?.checks ?? [];
+  return checks.some((check) => {
+    const tx = (check as { _zod?: { def?: { check?: string; tx?: (value: string) => unknown } } })._zod?.def;
+    return tx?.check === 'overwrite' && typeof tx.tx === 'function' && tx.tx(' a ') === 'a';
+  });
 }
 
 function rewriteRefs(value: unknown): unknown {
@@ -120,4 +146,15 @@ function rewriteRefs(value: unknown): unknown {
         : rewriteRefs(child),
     ]),
   );
+}
+
+/**
+ * Documents an operation (or every operation of a controller) as public: its OpenAPI `security`
+ * becomes `[]` (no credentials needed), overriding the document's global bearer requirement.
+ * Documentation only: the route must really be served without a token (platform-auth's `Public()`
+ * applies this too).
+ */
+export function ApiPublic(): MethodDecorator & ClassDecorator {
+  // @nestjs/swagger writes `security: [{}]`; setupOpenApi turns that into `[]`.
+  return ApiSecurity({});
 }

@@ -23,7 +23,7 @@ export class ProblemDetailsExceptionFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply | ServerResponse>();
     const requestId = String(request.id ?? 'unknown');
-    const { problem, unexpected } = toProblemDetails(exception, {
+    const { problem, unexpected, storageRefusal } = toProblemDetails(exception, {
       path: (request.url ?? '/').split('?')[0]!,
       requestId,
       domainErrors: this.options.domainErrors,
@@ -35,6 +35,7 @@ export class ProblemDetailsExceptionFilter implements ExceptionFilter {
     const log = requestLog ?? NestPinoLogger.root;
     const fields = requestLog ? {} : { requestId };
     if (unexpected) log.error({ ...fields, err: exception }, 'unhandled error');
+    else if (storageRefusal) log.warn({ ...fields, err: exception }, 'storage refused client input');
     else if (problem.status >= 500) log.warn({ ...fields, problem }, 'request failed');
     send(reply, problem.status, JSON.stringify(problem));
   }

@@ -107,6 +107,31 @@ const FASTIFY_PROBLEMS: Record<string, { code: string; title: string }> = {
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'payload-too-large', title: 'Payload too large' },
 };
 
+/**
+ * Postgres refusals (SQLSTATE → what the client sent) that client input can trigger and that
+ * validation should have caught: answered as a 400 problem instead of a 500, as a safety net.
+ * The detail is fixed per SQLSTATE: Postgres' own message can name tables and indexes.
+ */
+export const STORAGE_REFUSALS: Readonly<Record<string, string>> = {
+  '22P05': 'A text value contains a character that cannot be stored (e.g. U+0000).',
+  '22021': 'A text value contains a character that is not valid in the storage encoding.',
+  '22P02': 'A value is not in the format its field requires.',
+  '22001': 'A text value is longer than its field allows.',
+  '22003': 'A number is out of the range its field allows.',
+  '22007': 'A date or time value is malformed.',
+  '22008': 'A date or time value is out of range.',
+  '22023': 'A parameter value is invalid (e.g. an unknown time zone name).',
+  '42622': 'A name is longer than storage allows.',
+  '54000': 'A value is too large to be indexed; send a shorter one.',
+};
+
+/** The pg driver's error shape: a five-character SQLSTATE in `code` and a `severity`. */
+function sqlStateOf(error: unknown): string | undefined {
+  if (!(error instanceof Error) || !('severity' in error)) return undefined;
+  const code = codeOf(error);
+  return code !== undefined && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
 /** What {@link toProblemDetails} needs to know about the request. */
 export interface ProblemContext {
   /** Request path, without the query string: becomes `instance`. */
@@ -119,6 +144,8 @@ export interface ProblemContext {
 export interface ProblemOutcome {
   problem: ProblemDetails;
   unexpected: boolean;
+  /** The error was a storage refusal of client input ({@link STORAGE_REFUSALS}): worth a warning. */
+  storageRefusal?: boolean;
 }
 
 /**
@@ -126,6 +153,8 @@ export interface ProblemOutcome {
  * {@link ProblemException} as given; an error with a mapped `code` → its mapped status, type
  * `https://archipelago.dev/problems/<code-kebab>`, the error message as detail and `code`/`details`
  * extensions; fastify body errors (malformed JSON, 413, 415) → their status with a specific type;
+ * a Postgres refusal of client input ({@link STORAGE_REFUSALS}: SQLSTATE 22P05, 22003, 54000 …) →
+ * 400 `unstorable-input` with `storageRefusal: true`;
  * any other `HttpException` → its status with `about:blank`; everything else → 500 with a generic
  * detail (never the message or stack) and `unexpected: true`.
  */
@@ -159,6 +188,22 @@ export function toProblemDetails(error: unknown, context: ProblemContext): Probl
         ...ext,
       },
       unexpected: false,
+    };
+  }
+  const sqlState = sqlStateOf(error);
+  const refusal = sqlState === undefined ? undefined : STORAGE_REFUSALS[sqlState];
+  if (refusal !== undefined) {
+    return {
+      problem: {
+        type: problemTypeUri('unstorable-input'),
+        title: 'Input cannot be stored',
+        status: 400,
+        detail: refusal,
+        ...base,
+        ...ext,
+      },
+      unexpected: false,
+      storageRefusal: true,
     };
   }
   if (error instanceof HttpException) {

@@ -47,6 +47,23 @@ describe('toProblemDetails', () => {
     expect(problem.detail).toContain('req-1');
   });
 
+  it.each(['22P05', '22021', '22003', '54000', '22023', '42622', '22007', '22008'])(
+    'answers a Postgres refusal of client input (SQLSTATE %s) with 400, flagged, without its message',
+    (sqlState) => {
+      const error = Object.assign(new Error('index row size 3000 exceeds maximum 2704 for index "products_sku_key"'), {
+        code: sqlState,
+        severity: 'ERROR',
+      });
+      const outcome = toProblemDetails(error, context);
+      expect(outcome).toMatchObject({
+        unexpected: false,
+        storageRefusal: true,
+        problem: { status: 400, type: 'https://archipelago.dev/problems/unstorable-input' },
+      });
+      expect(outcome.problem.detail).not.toContain('products_sku_key');
+    },
+  );
+
   it('renders a ProblemException as given, with extensions', () => {
     const error = new ProblemException(422, {
       type: problemTypeUri('ORDER.ALREADY_PLACED'),

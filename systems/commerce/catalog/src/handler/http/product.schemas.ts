@@ -1,3 +1,4 @@
+import { keysetCursorParam } from '@archipelago/platform-service-kit';
 import { z } from 'zod';
 
 /** Money on the wire: `{ amount: integer minor units, currency: ISO 4217 }`. */
@@ -27,7 +28,8 @@ export const stockAdjustmentBody = z
       .int()
       .min(-1_000_000_000)
       .max(1_000_000_000)
-      .refine((d) => d !== 0, 'must not be 0'),
+      .refine((d) => d !== 0, 'must not be 0')
+      .meta({ not: { const: 0 } }),
     reason: z.string().trim().min(1).max(200),
   })
   .strict()
@@ -38,7 +40,7 @@ export const productIdParams = z.object({ id: z.string().uuid('must be a UUID') 
 
 export const listProductsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: keysetCursorParam.optional(),
 });
 
 export const productDto = z

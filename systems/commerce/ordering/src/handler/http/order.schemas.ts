@@ -1,3 +1,4 @@
+import { keysetCursorParam } from '@archipelago/platform-service-kit';
 import { ValidationProblemException } from '@archipelago/platform-service';
 import { z } from 'zod';
 
@@ -22,7 +23,9 @@ export const placeOrderBody = z
           .strict(),
       )
       .max(100)
-      .describe('Lines; an empty list is a 422, a product listed twice is merged'),
+      .describe('Lines; an empty list is a 422, a product listed twice is merged')
+      // Documented, not validated here: the order itself refuses an empty list (422 ORDER.EMPTY).
+      .meta({ minItems: 1 }),
   })
   .strict()
   .meta({ id: 'PlaceOrder' });
@@ -35,7 +38,7 @@ export const orderStatus = z.enum(['pending', 'confirmed', 'cancelled']);
 export const listOrdersQuery = z.object({
   status: orderStatus.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: keysetCursorParam.optional(),
 });
 export type ListOrdersQueryDto = z.infer<typeof listOrdersQuery>;
 

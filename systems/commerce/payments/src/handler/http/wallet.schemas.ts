@@ -1,3 +1,4 @@
+import { keysetCursorParam } from '@archipelago/platform-service-kit';
 import { z } from 'zod';
 
 /** Money on the wire: `{ amount: integer minor units, currency: ISO 4217 }`. */
@@ -40,7 +41,7 @@ export type CloseAccountBody = z.infer<typeof closeAccountBody>;
 
 export const listTransactionsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: keysetCursorParam.optional(),
 });
 
 export const walletDto = z

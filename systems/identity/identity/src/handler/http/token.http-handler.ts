@@ -1,6 +1,6 @@
 import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnsupportedGrantTypeError } from '../../entity/token/token.errors.js';
 import { ClientCredentialsGrantCommand } from '../../use-case/client-credentials-grant/client-credentials-grant.command.js';
@@ -8,6 +8,7 @@ import { PasswordGrantCommand } from '../../use-case/password-grant/password-gra
 import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/refresh-token-grant.command.js';
 import type { TokenResponse } from '../../use-case/token-response.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
+import { ApiTokenEndpoint } from './token.openapi.js';
 import { clientCredentials, required, tokenParams } from './token-request.js';
 
 /**
@@ -23,7 +24,7 @@ export class TokenHttpHandler {
 
   @Post('token')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Issue tokens (RFC 6749): password, refresh_token, client_credentials' })
+  @ApiTokenEndpoint()
   async token(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,

@@ -1,3 +1,4 @@
+import { keysetCursorParam } from '@archipelago/platform-service-kit';
 import { z } from 'zod';
 import { ROLES } from '../../entity/user/roles.js';
 import { MAX_DISPLAY_NAME } from '../../entity/user/user.decider.js';
@@ -32,7 +33,7 @@ export const userIdParams = z.object({ id: z.string().uuid('must be a UUID') });
 
 export const listUsersQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  cursor: z.string().min(1).max(200).optional(),
+  cursor: keysetCursorParam.optional(),
 });
 
 /** A user on the wire: never a password, never a hash. */

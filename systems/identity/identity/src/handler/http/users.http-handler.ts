@@ -1,5 +1,6 @@
 import {
   ApiProblemResponses,
+  ApiPublic,
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
@@ -63,7 +64,12 @@ export class UsersHttpHandler {
 
   @Post()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Register an account (public); roles: customer' })
+  @ApiPublic()
+  @ApiOperation({
+    summary: 'Register an account (public); roles: customer',
+    description:
+      'Creates an account with the role customer; Location names it. The e-mail address is compared case-insensitively: one already registered is a 409.',
+  })
   @ApiZodBody(registerUserBody)
   @ApiZodResponse(201, userDto, 'Created; Location names the user')
   @ApiProblemResponses(400, 409)

@@ -1,5 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
+import { ApiPublic } from '@archipelago/platform-service';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetJwksQuery } from '../../use-case/get-jwks/get-jwks.query.js';
 import type { PublicJwks } from '../../use-case/port/access-tokens.port.js';
@@ -7,6 +8,7 @@ import { IDENTITY_SETTINGS, type IdentitySettings } from '../../use-case/port/id
 
 /** Public discovery: the JWK Set (RFC 7517) and the OpenID Provider / RFC 8414 metadata. */
 @ApiTags('discovery')
+@ApiPublic()
 @Controller('identity/v1/.well-known')
 export class WellKnownHttpHandler {
   constructor(

@@ -1,0 +1,6 @@
+export {
+  findUnstorableString,
+  unstorableReason,
+  type UnstorableReason,
+  type UnstorableString,
+} from './unstorable-string.js';

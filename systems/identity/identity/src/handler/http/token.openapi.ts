@@ -1,0 +1,164 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiOperation, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiPublic } from '@archipelago/platform-service';
+
+// OpenAPI description of the RFC 6749 token endpoint. Its request is form-urlencoded (§3.2; JSON is
+// accepted too) and its errors are §5.2 JSON, not problem+json, so it is described by hand here
+// rather than derived from zod schemas.
+
+// JSON Schema 2020-12 keywords (`const`) that @nestjs/swagger's SchemaObject type does not list.
+type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
+const schema = (value: object): SchemaObject => value as SchemaObject;
+
+const scope = { type: 'string', maxLength: 4096, description: 'Space-separated scope (RFC 6749 §3.3); optional.' };
+
+const passwordGrant = {
+  type: 'object',
+  title: 'Resource owner password credentials grant (RFC 6749 §4.3.2)',
+  required: ['grant_type', 'username', 'password'],
+  properties: {
+    grant_type: { const: 'password' },
+    username: { type: 'string', minLength: 1, maxLength: 4096, description: "The account's e-mail address." },
+    password: { type: 'string', minLength: 1, maxLength: 4096 },
+    scope,
+  },
+};
+
+const refreshTokenGrant = {
+  type: 'object',
+  title: 'Refresh token grant (RFC 6749 §6); the refresh token is rotated',
+  required: ['grant_type', 'refresh_token'],
+  properties: {
+    grant_type: { const: 'refresh_token' },
+    refresh_token: { type: 'string', minLength: 1, maxLength: 4096 },
+    scope,
+  },
+};
+
+const clientCredentialsGrant = {
+  type: 'object',
+  title: 'Client credentials grant (RFC 6749 §4.4.2)',
+  description:
+    'The client authenticates with HTTP Basic (`Authorization: Basic base64(id:secret)`, RFC 6749 §2.3.1) ' +
+    'or with client_id and client_secret in the body (client_secret_post) — one of the two, not both.',
+  required: ['grant_type'],
+  properties: {
+    grant_type: { const: 'client_credentials' },
+    client_id: { type: 'string', minLength: 1, maxLength: 4096 },
+    client_secret: { type: 'string', minLength: 1, maxLength: 4096 },
+    scope,
+  },
+};
+
+const tokenRequest = schema({ oneOf: [passwordGrant, refreshTokenGrant, clientCredentialsGrant] });
+
+const tokenResponse = schema({
+  type: 'object',
+  description: 'RFC 6749 §5.1 access token response.',
+  required: ['access_token', 'token_type', 'expires_in'],
+  properties: {
+    access_token: { type: 'string', description: 'ES256-signed JWT (RFC 9068 profile), verified with the JWKS.' },
+    token_type: { const: 'Bearer' },
+    expires_in: { type: 'integer', minimum: 1, description: 'Lifetime of the access token in seconds.' },
+    refresh_token: { type: 'string', description: 'Password and refresh_token grants only; single use.' },
+    scope: { type: 'string', description: 'Granted scope, when one was requested.' },
+  },
+});
+
+const oauthError = (codes: string[]): SchemaObject =>
+  schema({
+  type: 'object',
+  description: 'RFC 6749 §5.2 error response.',
+  required: ['error'],
+  properties: {
+    error: { type: 'string', enum: codes },
+    error_description: { type: 'string', description: 'Human-readable detail.' },
+  },
+  });
+
+const noStore = {
+  'Cache-Control': { description: 'Always `no-store` (RFC 6749 §5.1).', schema: schema({ type: 'string', const: 'no-store' }) },
+  Pragma: { description: 'Always `no-cache`.', schema: schema({ type: 'string', const: 'no-cache' }) },
+};
+
+const examples = {
+  password: {
+    summary: 'Password grant',
+    value: { grant_type: 'password', username: 'ada@example.com', password: 'correct horse battery' },
+  },
+  refresh_token: { summary: 'Refresh token grant', value: { grant_type: 'refresh_token', refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' } },
+  client_credentials: {
+    summary: 'Client credentials in the body',
+    value: { grant_type: 'client_credentials', client_id: 'load-tests', client_secret: 's3cret', scope: 'orders' },
+  },
+};
+
+/**
+ * OpenAPI description of `POST /identity/v1/token`: public (`security: []`), the three grants as a
+ * form-urlencoded or JSON body, the §5.1 response, and the §5.2 errors it answers (400
+ * invalid_request / invalid_grant / unsupported_grant_type / invalid_scope, 401 invalid_client with
+ * `WWW-Authenticate: Basic`, 429 from the edge's per-IP limit).
+ */
+export function ApiTokenEndpoint(): MethodDecorator {
+  return applyDecorators(
+    ApiPublic(),
+    ApiOperation({
+      summary: 'Issue tokens (RFC 6749): password, refresh_token, client_credentials',
+      description:
+        'The OAuth 2.0 token endpoint (RFC 6749 §3.2). Send the grant as `application/x-www-form-urlencoded` ' +
+        '(or JSON with the same members), each parameter once. Answers carry `Cache-Control: no-store`. ' +
+        'Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem+json. A wrong user name or ' +
+        'password, and an account locked after repeated failures, are both `invalid_grant`. Through the edge ' +
+        'this route is limited to 60 requests per minute per client IP (429 with `Retry-After`).',
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': { schema: tokenRequest, examples },
+          'application/json': { schema: tokenRequest, examples },
+        },
+      },
+    }),
+    ApiResponse({
+      status: 200,
+      description: 'Tokens issued',
+      headers: noStore,
+      content: {
+        'application/json': {
+          schema: tokenResponse,
+          example: { access_token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln', token_type: 'Bearer', expires_in: 900, refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' },
+        },
+      },
+    }),
+    ApiResponse({
+      status: 400,
+      description: 'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token), unsupported_grant_type, invalid_scope',
+      headers: noStore,
+      content: {
+        'application/json': {
+          schema: oauthError(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope']),
+          example: { error: 'invalid_grant', error_description: 'The user name or password is incorrect, or the account is temporarily locked' },
+        },
+      },
+    }),
+    ApiResponse({
+      status: 401,
+      description: 'invalid_client: client authentication failed (client_credentials grant)',
+      headers: {
+        ...noStore,
+        'WWW-Authenticate': { description: '`Basic realm="identity", charset="UTF-8"`', schema: { type: 'string' } },
+      },
+      content: {
+        'application/json': {
+          schema: oauthError(['invalid_client']),
+          example: { error: 'invalid_client', error_description: 'Client authentication failed' },
+        },
+      },
+    }),
+    ApiResponse({
+      status: 429,
+      description: 'Too many token requests from this client IP (edge rate limit, 60 per minute)',
+      headers: { 'Retry-After': { description: 'Seconds until the window resets.', schema: { type: 'integer' } } },
+      content: { 'application/json': { schema: { type: 'object', properties: { message: { type: 'string' } } } } },
+    }),
+  );
+}

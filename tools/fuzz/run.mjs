@@ -1,0 +1,231 @@
+#!/usr/bin/env node
+// `npm run fuzz [-- --examples N] [-- --seed N]`: property-based API fuzzing of every service's
+// OpenAPI document with schemathesis (all of its default checks).
+//
+//   1. schemathesis, pinned in tools/fuzz/requirements.txt, in a Python venv under .cache/fuzz-venv,
+//      created and filled from PyPI on first use (Python 3.10+ with venv/pip needed);
+//   2. BASE_URL (default http://localhost:8000): a running stack when its /health answers 200 (its
+//      data folder: DEVSTACK_DATA_DIR, default .data); otherwise a stack of our own
+//      (apps/devstack/own-stack.mjs, the same code as `npm run load`), stopped at the end;
+//   3. the services are the stack's own (devstack/state.json: every member but the edge, each
+//      serving its document at /docs/openapi.json), so a new service is fuzzed with no edit here;
+//   4. per service, one run as an admin and one as a customer (bearer tokens from identity's password
+//      grant through the edge: the local admin ADMIN_EMAIL / ADMIN_PASSWORD, and a customer
+//      registered for the run), straight at the service; then one run through the edge, without a
+//      token, of the public operations (`security: []`) that the edge routes without jwt
+//      (infra/kong/kong.yml, matched by the edge's own router) — rate limits on the way;
+//   5. fixed seed (FUZZ_SEED, default 20261206) and a bound on examples per operation
+//      (FUZZ_EXAMPLES, default 12) keep the step short; reports (JUnit XML and NDJSON events per run,
+//      summary.json) go to reports/fuzz/<timestamp>/;
+//   6. exits 1 when any run found a failure (or could not run), 0 when all passed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { healthy, isLocal, stackMembers, startStack, stopStack } from '../../apps/devstack/own-stack.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const say = (text) => process.stdout.write(`[fuzz] ${text}\n`);
+const seconds = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
+const started = Date.now();
+
+const args = process.argv.slice(2);
+const option = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1] : fallback;
+};
+const examples = Number(option('examples', process.env.FUZZ_EXAMPLES || 12));
+const seed = Number(option('seed', process.env.FUZZ_SEED || 20261206));
+const adminEmail = process.env.ADMIN_EMAIL ?? 'admin@archipelago.local';
+const adminPassword = process.env.ADMIN_PASSWORD ?? 'archipelago-admin';
+
+// ---------------------------------------------------------------- schemathesis
+function installSchemathesis() {
+  const t0 = Date.now();
+  const venv = join(root, '.cache', 'fuzz-venv');
+  const bin = join(venv, 'bin', 'schemathesis');
+  const requirements = join(root, 'tools', 'fuzz', 'requirements.txt');
+  const pinned = /schemathesis==([^\s]+)/.exec(readFileSync(requirements, 'utf8'))?.[1];
+  const version = () => spawnSync(bin, ['--version'], { encoding: 'utf8' }).stdout?.trim().split(' ').pop();
+  if (!existsSync(bin) || version() !== pinned) {
+    const step = (cmd, cmdArgs) => {
+      const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', cwd: root });
+      if (r.status !== 0) {
+        process.stderr.write(`[fuzz] ${cmd} ${cmdArgs.join(' ')} failed (exit ${r.status})\n`);
+        process.exit(1);
+      }
+    };
+    if (!existsSync(join(venv, 'bin', 'python'))) step('python3', ['-m', 'venv', venv]);
+    step(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', requirements]);
+  }
+  say(`schemathesis ${version()} (${relative(root, bin)}, ${seconds(t0)} s)`);
+  return bin;
+}
+
+// ---------------------------------------------------------------- tokens
+async function passwordGrant(edgeUrl, username, password) {
+  const res = await fetch(`${edgeUrl}/identity/v1/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', username, password }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (res.status !== 200 || !body.access_token) throw new Error(`password grant for ${username}: ${res.status} ${JSON.stringify(body)}`);
+  return body.access_token;
+}
+
+async function customerToken(edgeUrl) {
+  const email = `fuzz-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  const password = `fuzz-${Math.random().toString(36).slice(2)}-password`;
+  const res = await fetch(`${edgeUrl}/identity/v1/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password, displayName: 'Fuzz Customer' }),
+  });
+  if (res.status !== 201) throw new Error(`registering the fuzz customer: ${res.status} ${await res.text()}`);
+  return passwordGrant(edgeUrl, email, password);
+}
+
+// ---------------------------------------------------------------- documents
+async function fetchDocument(serviceUrl) {
+  try {
+    const res = await fetch(`${serviceUrl}/docs/openapi.json`, { signal: AbortSignal.timeout(10_000) });
+    return res.status === 200 ? await res.json() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
+
+/**
+ * The public operations of `documents` (`security: []`) that the edge routes to a route without
+ * jwt, as one OpenAPI document, using the edge's own config loader and router (compiled in dist/).
+ */
+async function edgePublicDocument(documents) {
+  const load = (file) => import(pathToFileURL(join(root, 'dist', 'apps', 'edge', 'src', file)).href);
+  const { loadKongConfig } = await load('kong-config.loader.js');
+  const { RouteMatcher } = await load('route-matcher.js');
+  const config = loadKongConfig(process.env.KONG_CONFIG || join(root, 'infra', 'kong', 'kong.yml'));
+  const matcher = new RouteMatcher(config.routes);
+  const merged = { openapi: '3.1.0', info: { title: 'Public routes through the edge', version: '1' }, paths: {}, components: { schemas: {} } };
+  for (const document of documents) {
+    for (const [path, item] of Object.entries(document.paths ?? {})) {
+      for (const method of METHODS) {
+        const operation = item[method];
+        const security = operation?.security ?? document.security ?? [];
+        if (!operation || security.length > 0) continue;
+        const match = matcher.match({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x') });
+        if (!match || match.route.plugins.get('jwt') !== undefined) continue;
+        merged.paths[path] = { ...merged.paths[path], [method]: operation };
+        Object.assign(merged.components.schemas, document.components?.schemas);
+      }
+    }
+  }
+  return merged;
+}
+
+// ---------------------------------------------------------------- runs
+function schemathesis(bin, run, reportDir) {
+  const t0 = Date.now();
+  const dir = join(reportDir, run.name);
+  mkdirSync(dir, { recursive: true });
+  const cliArgs = [
+    'run',
+    run.location,
+    '--url',
+    run.baseUrl,
+    '--max-examples',
+    String(examples),
+    '--seed',
+    String(seed),
+    // One worker: with two, hypothesis' lambda-source cache raced in one run ("AST constructor
+    // recursion depth mismatch", a runtime error, not a finding).
+    '--workers',
+    '1',
+    '--report',
+    'junit,ndjson',
+    '--report-dir',
+    dir,
+    '--no-color',
+    ...(run.token ? ['--header', `Authorization: Bearer ${run.token}`] : []),
+    ...(run.extra ?? []),
+  ];
+  say(`${run.name}: schemathesis ${cliArgs.filter((a) => !a.startsWith('Authorization')).join(' ')}`);
+  return new Promise((resolve) => {
+    const child = spawn(bin, cliArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+    child.on('error', (error) => resolve({ name: run.name, code: 1, error: error.message, seconds: seconds(t0) }));
+    child.on('exit', (code, signal) => resolve({ name: run.name, code: code ?? (signal ? 1 : 0), seconds: seconds(t0) }));
+  });
+}
+
+// ---------------------------------------------------------------- main
+const bin = installSchemathesis();
+let baseUrl = (process.env.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
+let dataDir = process.env.DEVSTACK_DATA_DIR ? join(root, process.env.DEVSTACK_DATA_DIR) : join(root, '.data');
+if (process.env.DEVSTACK_DATA_DIR?.startsWith('/')) dataDir = process.env.DEVSTACK_DATA_DIR;
+let stack;
+const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
+const reportDir = join(root, 'reports', 'fuzz', stamp);
+
+if (await healthy(baseUrl)) {
+  say(`using the running stack at ${baseUrl} (/health 200; its services from ${relative(root, dataDir) || dataDir})`);
+} else if (!isLocal(baseUrl)) {
+  process.stderr.write(`[fuzz] ${baseUrl}/health does not answer 200, and a remote stack's services cannot be listed\n`);
+  process.exit(1);
+} else {
+  try {
+    stack = await startStack({ name: 'fuzz', say, timeoutS: Number(process.env.FUZZ_STACK_TIMEOUT_S || 420) });
+  } catch (error) {
+    process.stderr.write(`[fuzz] ${error.message}\n`);
+    if (error.devstack) await stopStack(error.devstack, { say, keepLogsIn: join(reportDir, 'stack-failed.logs') });
+    process.exit(1);
+  }
+  baseUrl = stack.baseUrl;
+  dataDir = stack.dataDir;
+}
+
+const results = [];
+let failedToPrepare;
+try {
+  const services = [];
+  for (const member of stackMembers(dataDir)) {
+    if (member.label === 'edge' || !member.httpPort) continue;
+    const url = `http://127.0.0.1:${member.httpPort}`;
+    const document = await fetchDocument(url);
+    if (document) services.push({ name: member.label.replace(/\//g, '-'), url, document });
+    else say(`${member.label}: no OpenAPI document at ${url}/docs/openapi.json; not fuzzed`);
+  }
+  if (services.length === 0) throw new Error(`no service with an OpenAPI document in ${dataDir}/devstack/state.json`);
+  say(`services: ${services.map((s) => `${s.name} (${s.url})`).join(', ')}; ${examples} examples per operation, seed ${seed}`);
+  const tokens = { admin: await passwordGrant(baseUrl, adminEmail, adminPassword), customer: await customerToken(baseUrl) };
+  mkdirSync(reportDir, { recursive: true });
+  for (const service of services) {
+    for (const [role, token] of Object.entries(tokens)) {
+      results.push(
+        await schemathesis(bin, { name: `${service.name}-${role}`, location: `${service.url}/docs/openapi.json`, baseUrl: service.url, token }, reportDir),
+      );
+    }
+  }
+  const edgeDocument = await edgePublicDocument(services.map((s) => s.document));
+  const edgeFile = join(reportDir, 'edge-public.openapi.json');
+  writeFileSync(edgeFile, `${JSON.stringify(edgeDocument, null, 2)}\n`);
+  const publicOps = Object.values(edgeDocument.paths).reduce((n, item) => n + Object.keys(item).length, 0);
+  say(`edge: ${publicOps} public operation(s) routed without jwt (${relative(root, edgeFile)})`);
+  if (publicOps > 0) results.push(await schemathesis(bin, { name: 'edge-public', location: edgeFile, baseUrl }, reportDir));
+} catch (error) {
+  failedToPrepare = error.message;
+  process.stderr.write(`[fuzz] ${error.message}\n`);
+}
+
+let clean = true;
+if (stack) clean = await stopStack(stack, { say, keepLogsIn: results.some((r) => r.code !== 0) || failedToPrepare ? join(reportDir, 'stack.logs') : undefined });
+mkdirSync(reportDir, { recursive: true });
+const failed = results.filter((r) => r.code !== 0);
+writeFileSync(
+  join(reportDir, 'summary.json'),
+  `${JSON.stringify({ seed, examples, baseUrl, results, error: failedToPrepare, seconds: Number(seconds(started)) }, null, 2)}\n`,
+);
+for (const r of results) say(`${r.code === 0 ? 'passed' : 'FAILED'}  ${r.name}  (${r.seconds} s${r.code ? `, exit ${r.code}` : ''})`);
+say(`reports: ${relative(root, reportDir)}/; total ${seconds(started)} s`);
+process.exit(failedToPrepare || failed.length > 0 || results.length === 0 || !clean ? 1 : 0);
