@@ -434,7 +434,7 @@ describe('edge security: jwt and rate-limiting (real sockets)', () => {
     }
   });
 
-  it('runs the repository kong.yml: catalog reads need a token, public identity routes carry their limits', async () => {
+  it('runs the repository kong.yml: catalog reads are public per IP, catalog writes need a token, public identity routes carry their limits', async () => {
     const file = fileURLToPath(new URL('../../../infra/kong/kong.yml', import.meta.url));
     const real = await createEdge({
       config: loadKongConfig(file),
@@ -449,16 +449,25 @@ describe('edge security: jwt and rate-limiting (real sockets)', () => {
     try {
       await real.listen({ host: '127.0.0.1', port: 0 });
       const realPort = (real.server.address() as AddressInfo).port;
-      const anonymousRead = await send(realPort, 'GET', '/commerce/v1/products');
-      expect(anonymousRead.status).toBe(401);
-      expect(JSON.parse(anonymousRead.body)).toEqual({ message: 'Unauthorized' });
+      // Anonymous browse: the list and one product, limited per client IP (the global plugin).
+      for (const path of ['/commerce/v1/products?limit=5', '/commerce/v1/products/p-1']) {
+        const anonymousRead = await send(realPort, 'GET', path);
+        expect([path, anonymousRead.status]).toEqual([path, 200]);
+        expect(anonymousRead.headers['ratelimit-limit']).toBe('3000');
+      }
+      const anonymousWrite = await send(realPort, 'POST', '/commerce/v1/products', { body: '{}' });
+      expect(anonymousWrite.status).toBe(401);
+      expect(JSON.parse(anonymousWrite.body)).toEqual({ message: 'Unauthorized' });
+      expect((await send(realPort, 'POST', '/commerce/v1/products/p-1/stock-adjustments', { body: '{}' })).status).toBe(401);
+      expect((await send(realPort, 'GET', '/commerce/v1/products/p-1/stock-adjustments')).status).toBe(404);
 
-      const read = await send(realPort, 'GET', '/commerce/v1/products', {
-        headers: bearer(await sign({ sub: 'reader' })),
+      const write = await send(realPort, 'POST', '/commerce/v1/products', {
+        headers: bearer(await sign({ sub: 'writer' })),
+        body: '{}',
       });
-      expect(read.status).toBe(200);
-      expect(read.headers['ratelimit-limit']).toBe('6000');
-      expect(catalog.seen.at(-1)?.headers['x-authenticated-userid']).toBe('reader');
+      expect(write.status).toBe(200);
+      expect(write.headers['ratelimit-limit']).toBe('6000');
+      expect(catalog.seen.at(-1)?.headers['x-authenticated-userid']).toBe('writer');
 
       expect((await send(realPort, 'POST', '/identity/v1/users', { body: '{}' })).headers['ratelimit-limit']).toBe(
         '3000',

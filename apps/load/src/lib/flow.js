@@ -227,7 +227,9 @@ export function iteration(data, thinkSeconds = 0) {
   const auth = { authorization: `Bearer ${bearer(data)}` };
   const withJson = { ...auth, ...JSON_HEADERS };
 
-  // 1. Browse: a page of the catalogue, then the product to buy.
+  // 1. Browse: a page of the catalogue, then the product to buy. The catalog reads are public at
+  //    the edge, but a load run comes from one IP and anonymous reads share one per-IP bucket
+  //    (3000/min locally), so the journey browses signed in (per-user limits).
   const list = http.get(`${BASE_URL}/commerce/v1/products?limit=20`, {
     headers: auth,
     tags: { name: NAMES.listProducts },

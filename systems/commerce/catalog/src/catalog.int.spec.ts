@@ -163,6 +163,14 @@ describe('catalog over HTTP', () => {
     expect(pointers).toEqual(expect.arrayContaining(['/sku', '/name', '/price/amount', '/price/currency', '/initialStock']));
   });
 
+  it('answers 400 for a price of 0 and creates nothing (security review: a zero-priced order could never be paid)', async () => {
+    const res = await http(base, newProduct('FREE-1', { price: { amount: 0, currency: 'USD' } }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/price/amount']);
+    const { rows } = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM catalog.events WHERE data->>'sku' = 'FREE-1'`);
+    expect(rows[0].n).toBe(0);
+  });
+
   it('answers 422 for a price in another currency', async () => {
     const res = await http(base, newProduct('EUR-1', { price: { amount: 100, currency: 'EUR' } }));
     expect(res.status).toBe(422);

@@ -47,7 +47,9 @@ const SCARCE = '0f6b7d1e-3c2a-4b5d-8e9f-1a2b3c4d5e03';
 /** Catalog never answers its reservations (the order stays awaiting stock). */
 const SILENT = '0f6b7d1e-3c2a-4b5d-8e9f-1a2b3c4d5e04';
 const UNKNOWN = '0f6b7d1e-3c2a-4b5d-8e9f-1a2b3c4d5e99';
-const PRICES: Record<string, number> = { [KETTLE]: 1250, [MUG]: 300, [SCARCE]: 999, [SILENT]: 500 };
+/** Priced 0, as a product created before prices had to be > 0 could be. */
+const FREE = '0f6b7d1e-3c2a-4b5d-8e9f-1a2b3c4d5e05';
+const PRICES: Record<string, number> = { [KETTLE]: 1250, [MUG]: 300, [SCARCE]: 999, [SILENT]: 500, [FREE]: 0 };
 
 const ADMIN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['admin'], email: 'admin@archipelago.local' };
 const ANN = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'ann@example.com' };
@@ -257,6 +259,24 @@ describe('placing an order', () => {
     }
     expect((await http(base, post(null, { items: [{ productId: KETTLE, quantity: 1 }] }))).status).toBe(401);
     const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ordering.events WHERE data->'items' @> $1::jsonb`, [JSON.stringify([{ productId: UNKNOWN }])]);
+    expect(rows[0].n).toBe(0);
+  });
+
+  it('answers 422 and stores nothing for duplicate lines past the per-product cap or a zero-priced product (security review)', async () => {
+    // The review's reproduction: 100 lines of 10,000 units of one product were accepted with 202.
+    const million = await http(base, post(tokens.ann, { items: Array.from({ length: 100 }, () => ({ productId: MUG, quantity: 10_000 })) }));
+    expect(million.status).toBe(422);
+    expect(await million.json()).toMatchObject({ code: 'ORDER.INVALID' });
+    const justOver = await http(base, post(tokens.ann, { items: [{ productId: KETTLE, quantity: 10_000 }, { productId: KETTLE, quantity: 1 }] }));
+    expect(justOver.status).toBe(422);
+    // A zero total would ask payments for a zero capture, which is refused: the order would hold its stock until the timeout.
+    const free = await http(base, post(tokens.ann, { items: [{ productId: FREE, quantity: 1 }] }));
+    expect(free.status).toBe(422);
+    expect(await free.json()).toMatchObject({ code: 'ORDER.INVALID' });
+    const { rows } = await pool.query(`SELECT count(*)::int AS n FROM ordering.events WHERE data->'items' @> $1::jsonb OR data->'items' @> $2::jsonb`, [
+      JSON.stringify([{ productId: FREE }]),
+      JSON.stringify([{ productId: MUG, quantity: 1_000_000 }]),
+    ]);
     expect(rows[0].n).toBe(0);
   });
 

@@ -11,6 +11,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PaymentCommandsMessageHandler } from './handler/messaging/payment-commands.message-handler.js';
 import { PAYMENTS_DOMAIN_ERRORS, PaymentsModule } from './payments.module.js';
+import { MAX_BALANCE } from './entity/money.js';
 import { migratePayments } from './repository/payments.data-source.js';
 import { PaymentsInfrastructure } from './repository/payments.infrastructure.js';
 import { CapturePaymentCommand } from './use-case/capture-payment/capture-payment.command.js';
@@ -342,6 +343,26 @@ describe('payments wallet over HTTP', () => {
     const ids = new Set(await Promise.all(results.map(async (r) => (await r.json()).transactionId)));
     expect(ids.size).toBe(1);
     expect(await eve.balance()).toBe(150);
+  });
+
+  it('refuses (422) a deposit past the maximum balance; the ledger and the balance always agree (security review)', async () => {
+    // The review's reproduction: two deposits of 2^53 − 1 were booked 18014398509482984, and a further
+    // deposit of 1 was booked as a transaction while the balance did not move.
+    const gus = await newCustomer(suite);
+    const huge = await gus.deposit({ amount: usd(Number.MAX_SAFE_INTEGER) });
+    expect(huge.status).toBe(422);
+    expect(huge.headers.get('content-type')).toContain('application/problem+json');
+    expect(await huge.json()).toMatchObject({ code: 'ACCOUNT.BALANCE_LIMIT_EXCEEDED', details: { maxBalance: MAX_BALANCE } });
+    expect((await gus.get()).status).toBe(404); // nothing booked, not even the wallet
+    expect((await gus.deposit({ amount: usd(MAX_BALANCE - 1) })).status).toBe(201);
+    expect((await gus.deposit({ amount: usd(1) })).status).toBe(201);
+    const over = await gus.deposit({ amount: usd(1) });
+    expect(over.status).toBe(422);
+    expect(await over.json()).toMatchObject({ code: 'ACCOUNT.BALANCE_LIMIT_EXCEEDED', details: { balance: MAX_BALANCE, amount: 1 } });
+    expect(await gus.balance()).toBe(MAX_BALANCE);
+    await eventually(async () => (await (await gus.get('/transactions?limit=100')).json()).items.length === 2);
+    const booked: Array<{ amount: { amount: number } }> = (await (await gus.get('/transactions?limit=100')).json()).items;
+    expect(booked.reduce((sum, t) => sum + t.amount.amount, 0)).toBe(await gus.balance());
   });
 
   it('pages transactions newest first with an opaque cursor and rejects a forged one', async () => {

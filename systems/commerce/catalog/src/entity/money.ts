@@ -17,7 +17,7 @@ export class CurrencyMismatchError extends DomainError {
   }
 }
 
-/** An amount that is not a non-negative safe integer of minor units. */
+/** An amount that is not a positive safe integer of minor units. */
 export class InvalidMoneyError extends DomainError {
   readonly code = 'MONEY.INVALID';
   constructor(detail: string) {
@@ -26,13 +26,16 @@ export class InvalidMoneyError extends DomainError {
 }
 
 /**
- * Checks `money` against the deployment's currency.
- * @throws InvalidMoneyError for a negative or non-integer amount or a malformed code
+ * Checks a price against the deployment's currency. A price is > 0: a zero price would make a
+ * zero order total, and a zero capture is not a payment (the wallet refuses it, so such an order
+ * could never be paid and would hold its stock until the saga timeout). Giving something away is
+ * a promotion, not a price, and is not a catalog feature.
+ * @throws InvalidMoneyError for an amount ≤ 0 or not an integer, or a malformed code
  * @throws CurrencyMismatchError when the currency is not `deploymentCurrency`
  */
-export function assertMoney(money: Money, deploymentCurrency: string): Money {
-  if (!Number.isSafeInteger(money.amount) || money.amount < 0) {
-    throw new InvalidMoneyError('amount must be a non-negative integer of minor units');
+export function assertPrice(money: Money, deploymentCurrency: string): Money {
+  if (!Number.isSafeInteger(money.amount) || money.amount <= 0) {
+    throw new InvalidMoneyError('a price must be a positive integer of minor units (> 0)');
   }
   if (!/^[A-Z]{3}$/.test(money.currency)) throw new InvalidMoneyError('currency must be an ISO 4217 code');
   if (money.currency !== deploymentCurrency) throw new CurrencyMismatchError(deploymentCurrency, money.currency);

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // End to end: the compiled catalog service and the edge as real processes, Postgres and Kafka for
 // real; every request goes through the edge as a client would send it (security tests also go to
 // the service directly: it verifies tokens again, zero trust). A test issuer stands in for identity
-// (its JWKS, and its upstream behind the edge). The edge wants a token on every catalog route;
-// the service itself keeps reads public.
+// (its JWKS, and its upstream behind the edge). At the edge the two catalog reads are public
+// (anonymous browse, limited per client IP) and writes need a token; the service checks again.
 let catalog: RunningProcess;
 let edge: RunningProcess;
 let edgeUrl: string;
@@ -116,6 +116,28 @@ describe('catalog through the edge', () => {
       if (!listed) await new Promise((r) => setTimeout(r, 100));
     }
     expect(listed).toBe(true);
+  });
+
+  it('lets an anonymous visitor browse the catalog (list and one product), limited per client IP, and nothing else', async () => {
+    const created = await post('/commerce/v1/products', product('E2E-BROWSE'));
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    const list = await http('/commerce/v1/products?limit=100');
+    expect(list.status).toBe(200);
+    // The anonymous limit of kong.yml's global rate-limiting plugin (per IP), not the per-user one.
+    expect(list.headers.get('ratelimit-limit')).toBe('3000');
+    expect(Array.isArray((await list.json()).items)).toBe(true);
+    const one = await http(`/commerce/v1/products/${id}`);
+    expect(one.status).toBe(200);
+    expect(await one.json()).toMatchObject({ id, sku: 'E2E-BROWSE', available: 2 });
+    expect((await http(`/commerce/v1/products/${id}`, { method: 'HEAD' })).status).toBe(404);
+    // Writes still need a token at the edge, and deeper paths are not public.
+    expect((await post('/commerce/v1/products', product('E2E-ANON-2'), {})).status).toBe(401);
+    expect((await post(`/commerce/v1/products/${id}/stock-adjustments`, { delta: 1, reason: 'x' }, {})).status).toBe(401);
+    expect((await http(`/commerce/v1/products/${id}/stock-adjustments`)).status).toBe(404);
+    // Other commerce routes still need a token.
+    expect((await http('/commerce/v1/orders')).status).toBe(401);
+    expect((await http('/commerce/v1/wallet')).status).toBe(401);
   });
 
   it('passes the caller request id through to the service and back', async () => {

@@ -26,6 +26,36 @@ export class InvalidMoneyError extends DomainError {
 }
 
 /**
+ * The largest balance a wallet may hold, in minor units: 10^15 (ten trillion dollars in cents).
+ * A JavaScript number is exact up to 2^53 − 1 ≈ 9.007 × 10^15; a balance and an amount are each at
+ * most this limit, so their sum (≤ 2 × 10^15) is always exact, and it is checked against the limit
+ * before anything is booked. Without it, 2 × 9007199254740991 + 1 rounds and the ledger and the
+ * balance disagree.
+ */
+export const MAX_BALANCE = 1_000_000_000_000_000;
+
+/** A credit (deposit, refund, return) that would take the balance past {@link MAX_BALANCE}. */
+export class BalanceLimitExceededError extends DomainError {
+  readonly code = 'ACCOUNT.BALANCE_LIMIT_EXCEEDED';
+  constructor(balance: number, amount: number) {
+    super(`A balance of ${balance} plus ${amount} would exceed the maximum balance of ${MAX_BALANCE} minor units`, {
+      balance,
+      amount,
+      maxBalance: MAX_BALANCE,
+    });
+  }
+}
+
+/**
+ * The balance after crediting `amount` (both in minor units, both ≥ 0).
+ * @throws BalanceLimitExceededError when the result would exceed {@link MAX_BALANCE}
+ */
+export function creditBalance(balance: number, amount: number): number {
+  if (amount > MAX_BALANCE || balance > MAX_BALANCE - amount) throw new BalanceLimitExceededError(balance, amount);
+  return balance + amount;
+}
+
+/**
  * Checks that `money` is a positive amount (> 0) in the deployment's currency.
  * @throws InvalidMoneyError for an amount ≤ 0, a non-integer or a malformed code
  * @throws CurrencyMismatchError when the currency is not `deploymentCurrency`

@@ -1,5 +1,5 @@
 import type { Decider } from '@archipelago/util-decider';
-import { assertMoney, type Money } from '../money.js';
+import { assertPrice, type Money } from '../money.js';
 import {
   InsufficientStockError,
   InvalidProductCommandError,
@@ -70,7 +70,7 @@ export function decideProduct(command: ProductCommand, state: ProductState): Pro
       return [
         {
           type: 'ProductCreated',
-          data: { productId, sku, name, price: assertMoney(price, currency), initialStock, at: now },
+          data: { productId, sku, name, price: assertPrice(price, currency), initialStock, at: now },
         },
       ];
     }

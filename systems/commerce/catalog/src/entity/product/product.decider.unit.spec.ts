@@ -29,6 +29,10 @@ describe('Product decider', () => {
   it('refuses to create the same product twice', () => spec.given([created]).when(create()).thenThrows(ProductAlreadyExistsError));
   it('refuses a price in another currency than the deployment', () =>
     spec.given([]).when(create({ price: { amount: 100, currency: 'EUR' } })).thenThrows(CurrencyMismatchError));
+  it('refuses a zero or negative price (security review: a zero-priced order could never be paid)', () => {
+    spec.given([]).when(create({ price: { amount: 0, currency: 'USD' } })).thenThrows(InvalidMoneyError);
+    spec.given([]).when(create({ price: { amount: -1, currency: 'USD' } })).thenThrows(InvalidMoneyError);
+  });
   it('refuses a fractional price', () =>
     spec.given([]).when(create({ price: { amount: 10.5, currency: 'USD' } })).thenThrows(InvalidMoneyError));
   it('refuses negative initial stock', () => spec.given([]).when(create({ initialStock: -1 })).thenThrows(InvalidProductCommandError));

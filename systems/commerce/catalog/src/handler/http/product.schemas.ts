@@ -10,11 +10,20 @@ export const moneyDto = z
   .strict()
   .meta({ id: 'Money' });
 
+/** A price: money with an amount > 0 (a zero price could never be paid; see entity/money.ts). */
+export const priceDto = z
+  .object({
+    amount: z.number().int().min(1, 'must be > 0').max(Number.MAX_SAFE_INTEGER).describe('Amount in minor units (> 0)'),
+    currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD').describe('ISO 4217 code'),
+  })
+  .strict()
+  .meta({ id: 'Price' });
+
 export const createProductBody = z
   .object({
     sku: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'letters, digits, dot, dash and underscore only'),
     name: z.string().trim().min(1).max(200),
-    price: moneyDto,
+    price: priceDto,
     initialStock: z.number().int().min(0).max(1_000_000_000),
   })
   .strict()

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { orderDecider, type OrderCommand } from './order.decider.js';
 import { EmptyOrderError, InvalidOrderError, OrderAlreadyExistsError, OrderNotCancellableError, OrderNotFoundError, UnknownProductError } from './order.errors.js';
 import type { OrderEvent, OrderPlaced } from './order.events.js';
+import { MAX_LINE_QUANTITY } from './place-order.decision.js';
+import { MAX_ORDER_TOTAL } from '../money.js';
 
 const spec = deciderSpec(orderDecider);
 const t0 = '2026-11-21T10:00:00.000Z';
@@ -78,6 +80,22 @@ describe('Order saga: placement', () => {
   it('refuses a price in another currency', () =>
     spec.given([]).when(place({ prices: { p1: usd(1250), p2: { amount: 300, currency: 'EUR' } } })).thenThrows(InvalidOrderError));
   it('refuses a zero quantity', () => spec.given([]).when(place({ lines: [{ productId: 'p1', quantity: 0 }] })).thenThrows(InvalidOrderError));
+  it('applies the per-product quantity cap after merging duplicate lines (security review: 100 × 10,000 units)', () => {
+    const hundredLines = Array.from({ length: 100 }, () => ({ productId: 'p1', quantity: MAX_LINE_QUANTITY }));
+    spec.given([]).when(place({ lines: hundredLines })).thenThrows(InvalidOrderError);
+    spec
+      .given([])
+      .when(place({ lines: [{ productId: 'p1', quantity: MAX_LINE_QUANTITY / 2 }, { productId: 'p1', quantity: MAX_LINE_QUANTITY / 2 + 1 }] }))
+      .thenThrows(InvalidOrderError);
+    const atCap = spec.given([]).when(place({ lines: [{ productId: 'p1', quantity: MAX_LINE_QUANTITY - 1 }, { productId: 'p1', quantity: 1 }] }));
+    atCap.then([{ ...placed, data: { ...placed.data, items: [{ productId: 'p1', quantity: MAX_LINE_QUANTITY, unitPrice: usd(1250) }], total: usd(1250 * MAX_LINE_QUANTITY) } }]);
+  });
+  it('refuses a product priced 0 (an order that could never be paid)', () =>
+    spec.given([]).when(place({ prices: { p1: usd(0), p2: usd(300) } })).thenThrows(InvalidOrderError));
+  it('refuses a total above MAX_ORDER_TOTAL, which no wallet can hold', () => {
+    spec.given([]).when(place({ lines: [{ productId: 'p1', quantity: 2 }], prices: { p1: usd(MAX_ORDER_TOTAL / 2 + 1) } })).thenThrows(InvalidOrderError);
+    spec.given([]).when(place({ lines: [{ productId: 'p1', quantity: 3 }], prices: { p1: usd(Number.MAX_SAFE_INTEGER) } })).thenThrows(InvalidOrderError);
+  });
   it('refuses to place the same order twice', () => spec.given([placed]).when(place()).thenThrows(OrderAlreadyExistsError));
 });
 

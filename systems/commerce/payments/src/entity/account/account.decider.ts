@@ -1,5 +1,5 @@
 import type { Decider } from '@archipelago/util-decider';
-import { assertPositiveMoney, type Money } from '../money.js';
+import { assertPositiveMoney, creditBalance, type Money } from '../money.js';
 import { AccountClosedError, AccountNotFoundError, InsufficientFundsError, PaymentCancelledError } from './account.errors.js';
 import type { AccountEvent } from './account.events.js';
 import { initialAccountState, type AccountState, type PaymentRecord } from './account.state.js';
@@ -39,7 +39,8 @@ export type AccountCommand =
  * record: capturing a captured (or refunded) order and refunding a refunded or voided one decide
  * nothing; a refund without a record leaves a `PaymentVoided` tombstone.
  * @throws AccountNotFoundError (no wallet), AccountClosedError, InsufficientFundsError,
- *   PaymentCancelledError (capture after a refund tombstone), InvalidMoneyError, CurrencyMismatchError
+ *   PaymentCancelledError (capture after a refund tombstone), InvalidMoneyError, CurrencyMismatchError,
+ *   BalanceLimitExceededError (a deposit or refund past MAX_BALANCE)
  */
 export function decideAccount(command: AccountCommand, state: AccountState): AccountEvent[] {
   switch (command.type) {
@@ -49,7 +50,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       const amount = assertPositiveMoney(command.data.amount, currency);
       const deposited: AccountEvent = {
         type: 'FundsDeposited',
-        data: { customerId, transactionId, amount, balance: state.balance + amount.amount, at: now },
+        data: { customerId, transactionId, amount, balance: creditBalance(state.balance, amount.amount), at: now },
       };
       return state.status === 'absent'
         ? [{ type: 'AccountOpened', data: { customerId, currency, at: now } }, deposited]
@@ -79,7 +80,7 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       return [
         {
           type: 'PaymentRefunded',
-          data: { customerId, orderId, transactionId, amount, balance: state.balance + amount.amount, reason, at: now },
+          data: { customerId, orderId, transactionId, amount, balance: creditBalance(state.balance, amount.amount), reason, at: now },
         },
       ];
     }

@@ -1,6 +1,6 @@
 import { deciderSpec } from '@archipelago/testing-decider';
 import { describe, expect, it } from 'vitest';
-import { CurrencyMismatchError, InvalidMoneyError } from '../money.js';
+import { BalanceLimitExceededError, CurrencyMismatchError, InvalidMoneyError, MAX_BALANCE } from '../money.js';
 import { accountDecider, evolvePaymentRecord, foldPaymentRecord, type AccountCommand } from './account.decider.js';
 import {
   AccountClosedError,
@@ -76,6 +76,17 @@ describe('Account decider', () => {
     });
     it('refuses a fractional amount', () => given([]).when(deposit(1.5)).thenThrows(InvalidMoneyError));
     it('refuses another currency than the deployment', () => given([]).when(deposit(100, 'EUR')).thenThrows(CurrencyMismatchError));
+    it('refuses a deposit that would take the balance past MAX_BALANCE, and books exactly up to it', () => {
+      given([]).when(deposit(Number.MAX_SAFE_INTEGER)).thenThrows(BalanceLimitExceededError);
+      given([opened, deposited(MAX_BALANCE - 1, MAX_BALANCE - 1)]).when(deposit(1)).then([deposited(1, MAX_BALANCE)]);
+      given([opened, deposited(MAX_BALANCE, MAX_BALANCE)])
+        .when(deposit(1))
+        .thenThrows(BalanceLimitExceededError, (e) =>
+          expect((e as BalanceLimitExceededError).details).toMatchObject({ balance: MAX_BALANCE, amount: 1, maxBalance: MAX_BALANCE }),
+        );
+    });
+    it('keeps MAX_BALANCE far enough below 2^53 that a balance plus any accepted amount is exact', () =>
+      expect(Number.isSafeInteger(2 * MAX_BALANCE)).toBe(true));
     it('refuses a deposit into a closed account', () =>
       given([opened, deposited(500, 500), closed]).when(deposit(1)).thenThrows(AccountClosedError));
   });
@@ -113,6 +124,10 @@ describe('Account decider', () => {
       given([opened, deposited(500, 500), captured('o1', 100, 400), captured('o2', 50, 350), captured('o3', 25, 325)])
         .when(refund('o1'))
         .then([refunded('o1', 100, 425)]));
+    it('refuses a refund that would take the balance past MAX_BALANCE (dead-lettered for an operator, never booked)', () =>
+      given([opened, deposited(500, 500), captured('o1', 400, 100), deposited(MAX_BALANCE - 100, MAX_BALANCE)])
+        .when(refund('o1'))
+        .thenThrows(BalanceLimitExceededError));
     it('credits a refund even to a closed wallet', () =>
       given([opened, deposited(500, 500), captured('o1', 400, 100), closed]).when(refund('o1')).then([refunded('o1', 400, 500)]));
     it('leaves a tombstone when the refund comes before the capture, and the capture is then declined', () => {
