@@ -48,6 +48,7 @@ export async function createIdentityAdapters(
     issuer: config.IDENTITY_ISSUER,
     audience: config.IDENTITY_AUDIENCE,
     ttlSeconds: config.IDENTITY_ACCESS_TOKEN_TTL_SECONDS,
+    adminTtlSeconds: config.IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS,
   });
   return {
     adapters: { accessTokens, passwordHasher, serviceClients: clients },

@@ -12,6 +12,7 @@ export const LOCAL_ADMIN = { email: 'admin@archipelago.local', password: 'archip
  * | `IDENTITY_ISSUER` | `iss` of tokens, base of discovery URLs | `http://localhost:8000/identity/v1` |
  * | `IDENTITY_AUDIENCE` | `aud` of tokens | `archipelago` |
  * | `IDENTITY_ACCESS_TOKEN_TTL_SECONDS` | access token lifetime, 60–900 | 900 |
+ * | `IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS` | lifetime of a token with the `admin` role, 60–300 | 300 |
  * | `IDENTITY_REFRESH_TOKEN_TTL_SECONDS` | refresh token lifetime, renewed per rotation | 1209600 (14 days) |
  * | `IDENTITY_SIGNING_KEYS` | JSON JWK Set of private EC P-256 keys, current first | — |
  * | `IDENTITY_KEYS_DIR` | dir with `signing-keys.json` (local: generated; also `clients.json`) | local: `<repo>/.data/identity/keys` |
@@ -31,6 +32,7 @@ export const identityConfigSchema = baseServiceConfigSchema
       .transform((s) => s.replace(/\/+$/, '')),
     IDENTITY_AUDIENCE: z.string().min(1).default('archipelago'),
     IDENTITY_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 900).default(900),
+    IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 300).default(300),
     IDENTITY_REFRESH_TOKEN_TTL_SECONDS: envInteger(300, 90 * 24 * 3600).default(14 * 24 * 3600),
     IDENTITY_SIGNING_KEYS: z.string().optional(),
     IDENTITY_KEYS_DIR: z.string().min(1).optional(),

@@ -75,6 +75,11 @@ class FakeRefreshTokens implements RefreshTokenStorePort {
   async revokeFamily(familyId: string) {
     this.revoked.add(familyId);
   }
+  async revokeSubject(subject: string) {
+    const families = [...this.tokens.values()].filter((t) => t.subject === subject).map((t) => t.familyId);
+    for (const family of families) this.revoked.add(family);
+    return new Set(families).size;
+  }
 }
 class FakeAttempts implements LoginAttemptsPort {
   readonly failures = new Map<string, { start: number; count: number }>();

@@ -1,0 +1,133 @@
+import 'reflect-metadata';
+import { loadConfig } from '@archipelago/platform-config';
+import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createTestDatabase } from '@archipelago/testing-harness';
+import { CommandBus } from '@nestjs/cqrs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { decodeJwt } from 'jose';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminAccount, createIdentityAdapters, identitySettings } from './identity.bootstrap.js';
+import { identityConfigSchema } from './identity.config.js';
+import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
+import { migrateIdentity } from './repository/identity.data-source.js';
+import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
+import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
+
+// Regression tests of the security review (issue 12 §1), each reproducing a finding through
+// identity's HTTP API on real Postgres (postgres transport: no Kafka needed, TEST_KAFKA=off).
+let app: NestFastifyApplication;
+let infrastructure: IdentityInfrastructure;
+let root: string;
+const ADMIN = { email: 'admin@archipelago.local', password: 'archipelago-admin' };
+/** Calls of the real password hasher, counted by operation. */
+const hashing = { hash: 0, verify: 0 };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+async function http(path: string, init?: RequestInit): Promise<JsonResponse> {
+  const res = await fetch(`${root}${path}`, init);
+  const text = await res.text();
+  return Object.assign(res, { json: async () => JSON.parse(text) }) as JsonResponse;
+}
+const json = (body: unknown, method = 'POST', headers: Record<string, string> = {}) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+const form = (params: Record<string, string>, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  body: new URLSearchParams(params).toString(),
+});
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const register = (email: string, password = 'correct horse battery', displayName = 'Ann') =>
+  http('/identity/v1/users', json({ email, password, displayName }));
+const passwordToken = (username: string, password = 'correct horse battery', ip = '198.51.100.1') =>
+  http('/identity/v1/token', form({ grant_type: 'password', username, password }, { 'x-forwarded-for': ip }));
+const refresh = (refreshToken: string) =>
+  http('/identity/v1/token', form({ grant_type: 'refresh_token', refresh_token: refreshToken }));
+
+beforeAll(async () => {
+  const url = await createTestDatabase('identity_sec');
+  await migrateIdentity(url, 'identity');
+  const config = loadConfig(identityConfigSchema, {
+    SERVICE_NAME: 'identity',
+    SYSTEM: 'identity',
+    HOST: '127.0.0.1',
+    HTTP_PORT: '3201',
+    DATABASE_URL: url,
+    DB_SCHEMA: 'identity',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    IDENTITY_KEYS_DIR: await mkdtemp(join(tmpdir(), 'identity-sec-keys-')),
+    IDENTITY_CLIENTS: '[]',
+    IDENTITY_HASHING_QUEUE_MAX: '4',
+  });
+  infrastructure = await IdentityInfrastructure.open({ databaseUrl: url, schema: 'identity', transport: 'postgres' });
+  const { adapters } = await createIdentityAdapters(config);
+  const real = adapters.passwordHasher;
+  const counted: PasswordHasherPort = {
+    hash: (secret) => ((hashing.hash += 1), real.hash(secret)),
+    verify: (secret, hash) => ((hashing.verify += 1), real.verify(secret, hash)),
+  };
+  app = await createHttpApp(
+    IdentityModule.forRoot(infrastructure, { ...adapters, passwordHasher: counted }, identitySettings(config)),
+    {
+      serviceName: 'identity',
+      config: { ...config, HTTP_PORT: 0 },
+      domainErrors: IDENTITY_DOMAIN_ERRORS,
+      readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+      openapi: { title: 'identity', version: '1' },
+      logDestination: new Writable({ write: (_chunk, _enc, done) => done() }),
+    },
+  );
+  await app.init();
+  await infrastructure.start();
+  await app.get(CommandBus).execute(new EnsureAdminCommand(adminAccount(config).email, ADMIN.password));
+  await app.listen(0, '127.0.0.1');
+  root = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('High: a demoted admin cannot re-promote itself', () => {
+  it('checks the current roles, not the token, and revokes refresh tokens on a role change', async () => {
+    const { id } = await (await register('demoted@example.com')).json();
+    const admin = (await (await passwordToken(ADMIN.email, ADMIN.password)).json()).access_token;
+    expect(
+      (await http(`/identity/v1/users/${id}/roles`, json({ roles: ['admin', 'customer'] }, 'PUT', bearer(admin))))
+        .status,
+    ).toBe(200);
+    const asAdmin = await (await passwordToken('demoted@example.com')).json();
+    expect(decodeJwt(asAdmin.access_token).roles).toEqual(['admin', 'customer']);
+    expect(
+      (await http(`/identity/v1/users/${id}/roles`, json({ roles: ['customer'] }, 'PUT', bearer(admin)))).status,
+    ).toBe(200);
+
+    // The token still says admin; identity must not believe it.
+    const again = await http(
+      `/identity/v1/users/${id}/roles`,
+      json({ roles: ['admin', 'customer'] }, 'PUT', bearer(asAdmin.access_token)),
+    );
+    expect(again.status).toBe(403);
+    expect((await http('/identity/v1/users', { headers: bearer(asAdmin.access_token) })).status).toBe(403);
+    const me = await (await http('/identity/v1/users/me', { headers: bearer(asAdmin.access_token) })).json();
+    expect(me.roles).toEqual(['customer']);
+    // The refresh token obtained as admin was revoked by the role change.
+    expect((await (await refresh(asAdmin.refresh_token)).json()).error).toBe('invalid_grant');
+  });
+
+  it('issues tokens carrying the admin role for at most 5 minutes', async () => {
+    const res = await (await passwordToken(ADMIN.email, ADMIN.password)).json();
+    expect(res.expires_in).toBeLessThanOrEqual(300);
+    const claims = decodeJwt(res.access_token);
+    expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(300);
+  });
+});
