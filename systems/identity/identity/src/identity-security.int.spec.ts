@@ -131,3 +131,41 @@ describe('High: a demoted admin cannot re-promote itself', () => {
     expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(300);
   });
 });
+
+describe('Medium: throttling cannot be bypassed by parallel attempts, and never locks an account', () => {
+  it('19 wrong passwords and the right one in parallel: only the free attempts are checked', async () => {
+    await register('parallel@example.com');
+    const verifiedBefore = hashing.verify;
+    const guesses = [...Array.from({ length: 19 }, (_, i) => `wrong-guess-${i}`), 'correct horse battery'];
+    const answers = await Promise.all(
+      guesses.map((guess, i) => passwordToken('parallel@example.com', guess, `203.0.113.${i + 1}`)),
+    );
+    const statuses = answers.map((a) => a.status);
+    // Five attempts (IDENTITY_LOGIN_FREE_FAILURES) are checked; every other one is refused unchecked.
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(5);
+    expect(hashing.verify - verifiedBefore).toBe(5);
+    const refused = answers.find((a) => a.status === 429)!;
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await refused.json()).error).toBe('invalid_grant');
+  });
+
+  it('delays instead of locking: the owner signs in once the delay has passed', async () => {
+    await register('victim@example.com');
+    for (let i = 0; i < 5; i++) await passwordToken('victim@example.com', `attacker-${i}`, '192.0.2.66');
+    const delayed = await passwordToken('victim@example.com', 'correct horse battery', '192.0.2.7');
+    expect(delayed.status).toBe(429);
+    const wait = Number(delayed.headers.get('retry-after'));
+    expect(wait).toBe(1);
+    await new Promise((r) => setTimeout(r, wait * 1000 + 50));
+    expect((await passwordToken('victim@example.com', 'correct horse battery', '192.0.2.7')).status).toBe(200);
+  });
+
+  it('throttles one address trying many accounts', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await passwordToken(`spray-${i}@example.com`, 'Winter2026!', '192.0.2.99')).status);
+    expect(statuses.slice(0, 20).every((s) => s === 400)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    // Another address is not affected.
+    expect((await passwordToken('spray-0@example.com', 'Winter2026!', '192.0.2.100')).status).toBe(400);
+  });
+});

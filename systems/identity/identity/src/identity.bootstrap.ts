@@ -62,7 +62,14 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
   return {
     issuer: config.IDENTITY_ISSUER,
     refreshTokenTtlSeconds: config.IDENTITY_REFRESH_TOKEN_TTL_SECONDS,
-    loginMaxFailures: config.IDENTITY_LOGIN_MAX_FAILURES,
+    loginAccountThrottle: {
+      freeFailures: config.IDENTITY_LOGIN_FREE_FAILURES,
+      maxDelaySeconds: config.IDENTITY_LOGIN_MAX_DELAY_SECONDS,
+    },
+    loginIpThrottle: {
+      freeFailures: config.IDENTITY_LOGIN_IP_FREE_FAILURES,
+      maxDelaySeconds: config.IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS,
+    },
     loginWindowSeconds: config.IDENTITY_LOGIN_WINDOW_SECONDS,
   };
 }

@@ -17,7 +17,9 @@ export const LOCAL_ADMIN = { email: 'admin@archipelago.local', password: 'archip
  * | `IDENTITY_SIGNING_KEYS` | JSON JWK Set of private EC P-256 keys, current first | — |
  * | `IDENTITY_KEYS_DIR` | dir with `signing-keys.json` (local: generated; also `clients.json`) | local: `<repo>/.data/identity/keys` |
  * | `IDENTITY_CLIENTS` | JSON `[{id, secretHash \| secret, roles}]` for client_credentials | local: generated file |
- * | `IDENTITY_LOGIN_MAX_FAILURES`, `IDENTITY_LOGIN_WINDOW_SECONDS` | per-account lockout | 5, 900 |
+ * | `IDENTITY_LOGIN_FREE_FAILURES`, `IDENTITY_LOGIN_MAX_DELAY_SECONDS` | per account: failures without delay, longest delay (s) | 5, 30 |
+ * | `IDENTITY_LOGIN_IP_FREE_FAILURES`, `IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS` | the same per client IP | 20, 900 |
+ * | `IDENTITY_LOGIN_WINDOW_SECONDS` | a key's failures are forgotten this long after its last one | 900 |
  * | `ADMIN_EMAIL`, `ADMIN_PASSWORD` | bootstrap admin | local defaults; required in production |
  *
  * In production (`NODE_ENV=production`) keys (`IDENTITY_SIGNING_KEYS` or `IDENTITY_KEYS_DIR`)
@@ -37,7 +39,10 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_SIGNING_KEYS: z.string().optional(),
     IDENTITY_KEYS_DIR: z.string().min(1).optional(),
     IDENTITY_CLIENTS: z.string().optional(),
-    IDENTITY_LOGIN_MAX_FAILURES: envInteger(1, 1000).default(5),
+    IDENTITY_LOGIN_FREE_FAILURES: envInteger(1, 1000).default(5),
+    IDENTITY_LOGIN_IP_FREE_FAILURES: envInteger(1, 100_000).default(20),
+    IDENTITY_LOGIN_MAX_DELAY_SECONDS: envInteger(1, 3600).default(30),
+    IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS: envInteger(1, 24 * 3600).default(900),
     IDENTITY_LOGIN_WINDOW_SECONDS: envInteger(1, 24 * 3600).default(900),
     ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
