@@ -162,7 +162,8 @@ describe('Medium: throttling cannot be bypassed by parallel attempts, and never 
 
   it('throttles one address trying many accounts', async () => {
     const statuses: number[] = [];
-    for (let i = 0; i < 21; i++) statuses.push((await passwordToken(`spray-${i}@example.com`, 'Winter2026!', '192.0.2.99')).status);
+    for (let i = 0; i < 21; i++)
+      statuses.push((await passwordToken(`spray-${i}@example.com`, 'Winter2026!', '192.0.2.99')).status);
     expect(statuses.slice(0, 20).every((s) => s === 400)).toBe(true);
     expect(statuses[20]).toBe(429);
     // Another address is not affected.

@@ -54,10 +54,9 @@ export class LoginAttemptsPostgresStore implements LoginAttemptsPort {
 
   async succeeded(accountKey: string, otherKeys: readonly string[]): Promise<void> {
     await this.pool.query(`DELETE FROM ${this.table} WHERE key = $1`, [accountKey]);
-    await this.pool.query(
-      `UPDATE ${this.table} SET failures = greatest(failures - 1, 0) WHERE key = ANY($1::text[])`,
-      [otherKeys],
-    );
+    await this.pool.query(`UPDATE ${this.table} SET failures = greatest(failures - 1, 0) WHERE key = ANY($1::text[])`, [
+      otherKeys,
+    ]);
   }
 
   private get table(): string {

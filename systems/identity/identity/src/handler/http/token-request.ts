@@ -66,7 +66,10 @@ export function clientCredentials(
  * entry of `X-Forwarded-For` (the one that proxy appended; entries before it are client-supplied
  * and could be forged), else the socket's peer address.
  */
-export function clientIp(request: { headers: Record<string, string | string[] | undefined>; socket?: { remoteAddress?: string } }): string | undefined {
+export function clientIp(request: {
+  headers: Record<string, string | string[] | undefined>;
+  socket?: { remoteAddress?: string };
+}): string | undefined {
   const header = request.headers['x-forwarded-for'];
   const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim());
   const last = forwarded.filter((s) => s.length > 0).at(-1);

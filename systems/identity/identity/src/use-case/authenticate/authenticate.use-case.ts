@@ -40,4 +40,3 @@ export class AuthenticateUseCase implements IQueryHandler<AuthenticateQuery, Acc
     };
   }
 }
-

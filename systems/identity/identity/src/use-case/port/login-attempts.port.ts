@@ -7,7 +7,8 @@ export interface ThrottleKey {
 }
 
 /** The answer of {@link LoginAttemptsPort.begin}. */
-export type AttemptAdmission = { readonly admitted: true } | { readonly admitted: false; readonly retryAfterSeconds: number };
+export type AttemptAdmission =
+  { readonly admitted: true } | { readonly admitted: false; readonly retryAfterSeconds: number };
 
 /**
  * Failed sign-in attempts per key (normalised e-mail, whether or not an account exists, and client
