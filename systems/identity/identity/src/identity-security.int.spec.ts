@@ -170,3 +170,30 @@ describe('Medium: throttling cannot be bypassed by parallel attempts, and never 
     expect((await passwordToken('spray-0@example.com', 'Winter2026!', '192.0.2.100')).status).toBe(400);
   });
 });
+
+describe('Medium: registration is no hashing flood', () => {
+  it('refuses a taken e-mail before hashing: 100 parallel registrations, all 409, no hash computed', async () => {
+    await register('taken@example.com');
+    const hashedBefore = hashing.hash;
+    const answers = await Promise.all(Array.from({ length: 100 }, () => register('Taken@Example.com')));
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 100 }, () => 409));
+    expect(hashing.hash).toBe(hashedBefore);
+  });
+
+  it('answers 503 + Retry-After when the hashing queue is full, and writes nothing for those', async () => {
+    const emails = Array.from({ length: 30 }, (_, i) => `flood-${i}@example.com`);
+    const answers = await Promise.all(emails.map((email) => register(email)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 201 && s !== 503)).toEqual([]);
+    // One hash runs and IDENTITY_HASHING_QUEUE_MAX (4) wait: the rest are refused at once.
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(5);
+    const busy = answers.filter((a) => a.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.every((a) => a.headers.get('retry-after') === '1')).toBe(true);
+    expect(busy[0]!.headers.get('content-type')).toContain('application/problem+json');
+    const { rows } = await infrastructure.pool.query<{ email: string }>(
+      `SELECT email FROM identity.user_emails WHERE email LIKE 'flood-%'`,
+    );
+    expect(rows.map((r) => r.email).sort()).toEqual(emails.filter((_, i) => statuses[i] === 201).sort());
+  });
+});

@@ -1,3 +1,4 @@
+import { BoundedPasswordHasher } from './gateway/bounded.password-hasher.js';
 import { DEFAULT_SCRYPT_COST, ScryptPasswordHasher, type ScryptCost } from './gateway/scrypt.password-hasher.js';
 import { loadServiceClients } from './gateway/env.service-clients.js';
 import { JoseAccessTokens } from './gateway/jose.access-tokens.js';
@@ -39,10 +40,15 @@ export async function createIdentityAdapters(
     keysDir,
     defaultKeysDir: keysDir,
   });
-  const passwordHasher = new ScryptPasswordHasher(cost);
+  const scrypt = new ScryptPasswordHasher(cost);
+  const passwordHasher = new BoundedPasswordHasher(scrypt, {
+    concurrency: config.IDENTITY_HASHING_CONCURRENCY,
+    maxQueued: config.IDENTITY_HASHING_QUEUE_MAX,
+    retryAfterSeconds: 1,
+  });
   const { clients, localFile } = await loadServiceClients(
     { json: config.IDENTITY_CLIENTS, production, keysDir },
-    passwordHasher,
+    scrypt,
   );
   const accessTokens = new JoseAccessTokens(ring, {
     issuer: config.IDENTITY_ISSUER,

@@ -14,6 +14,7 @@ export const LOCAL_ADMIN = { email: 'admin@archipelago.local', password: 'archip
  * | `IDENTITY_ACCESS_TOKEN_TTL_SECONDS` | access token lifetime, 60–900 | 900 |
  * | `IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS` | lifetime of a token with the `admin` role, 60–300 | 300 |
  * | `IDENTITY_REFRESH_TOKEN_TTL_SECONDS` | refresh token lifetime, renewed per rotation | 1209600 (14 days) |
+ * | `IDENTITY_HASHING_CONCURRENCY`, `IDENTITY_HASHING_QUEUE_MAX` | password hashes at once, waiting at most (more: 503 + Retry-After) | 1, 32 |
  * | `IDENTITY_SIGNING_KEYS` | JSON JWK Set of private EC P-256 keys, current first | — |
  * | `IDENTITY_KEYS_DIR` | dir with `signing-keys.json` (local: generated; also `clients.json`) | local: `<repo>/.data/identity/keys` |
  * | `IDENTITY_CLIENTS` | JSON `[{id, secretHash \| secret, roles}]` for client_credentials | local: generated file |
@@ -36,6 +37,8 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 900).default(900),
     IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 300).default(300),
     IDENTITY_REFRESH_TOKEN_TTL_SECONDS: envInteger(300, 90 * 24 * 3600).default(14 * 24 * 3600),
+    IDENTITY_HASHING_CONCURRENCY: envInteger(1, 64).default(1),
+    IDENTITY_HASHING_QUEUE_MAX: envInteger(0, 10_000).default(32),
     IDENTITY_SIGNING_KEYS: z.string().optional(),
     IDENTITY_KEYS_DIR: z.string().min(1).optional(),
     IDENTITY_CLIENTS: z.string().optional(),
