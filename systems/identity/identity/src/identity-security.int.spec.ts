@@ -16,6 +16,7 @@ import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
 import { migrateIdentity } from './repository/identity.data-source.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
 import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
+import type { EnsureAdminResult } from './use-case/ensure-admin/ensure-admin.use-case.js';
 import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
 
 // Regression tests of the security review (issue 12 §1), each reproducing a finding through
@@ -195,5 +196,33 @@ describe('Medium: registration is no hashing flood', () => {
       `SELECT email FROM identity.user_emails WHERE email LIKE 'flood-%'`,
     );
     expect(rows.map((r) => r.email).sort()).toEqual(emails.filter((_, i) => statuses[i] === 201).sort());
+  });
+});
+
+describe('Medium: the admin bootstrap never promotes an account it did not create', () => {
+  const ensureAdmin = (email: string): Promise<EnsureAdminResult> =>
+    app.get(CommandBus).execute(new EnsureAdminCommand(email, 'a long bootstrap password'));
+
+  it('leaves a self-registered account with ADMIN_EMAIL a customer', async () => {
+    await register('squatter@example.com');
+    expect((await ensureAdmin('squatter@example.com')).outcome).toBe('refused');
+    const token = (await (await passwordToken('squatter@example.com', undefined, '192.0.2.31')).json()).access_token;
+    expect(decodeJwt(token).roles).toEqual(['customer']);
+    expect((await http('/identity/v1/users', { headers: bearer(token) })).status).toBe(403);
+  });
+
+  it('does not re-promote its own admin after an admin demoted it', async () => {
+    const first = await ensureAdmin('ops@example.com');
+    expect(first.outcome).toBe('created');
+    const admin = (await (await passwordToken(ADMIN.email, ADMIN.password, '192.0.2.32')).json()).access_token;
+    const demoted = await http(
+      `/identity/v1/users/${first.userId}/roles`,
+      json({ roles: ['customer'] }, 'PUT', bearer(admin)),
+    );
+    expect(demoted.status).toBe(200);
+    expect(await ensureAdmin('ops@example.com')).toEqual({ userId: first.userId, outcome: 'kept' });
+    const token = (await (await passwordToken('ops@example.com', 'a long bootstrap password', '192.0.2.32')).json())
+      .access_token;
+    expect(decodeJwt(token).roles).toEqual(['customer']);
   });
 });

@@ -5,7 +5,7 @@ import { JoseAccessTokens } from './gateway/jose.access-tokens.js';
 import { loadSigningKeys } from './gateway/signing-keys.js';
 import { defaultKeysDir } from './gateway/workspace-paths.js';
 import type { IdentityConfig } from './identity.config.js';
-import { LOCAL_ADMIN } from './identity.config.js';
+import { isLocalMode, LOCAL_ADMIN } from './identity.config.js';
 import type { AccessTokensPort } from './use-case/port/access-tokens.port.js';
 import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
 import type { ServiceClientsPort } from './use-case/port/service-clients.port.js';
@@ -20,7 +20,7 @@ export interface IdentityAdapters {
 
 /** The keys dir in effect: `IDENTITY_KEYS_DIR`, else (local mode) `<repo>/.data/identity/keys`. */
 export function keysDirOf(config: IdentityConfig): string | undefined {
-  return config.IDENTITY_KEYS_DIR ?? (config.NODE_ENV === 'production' ? undefined : defaultKeysDir());
+  return config.IDENTITY_KEYS_DIR ?? (isLocalMode(config) ? defaultKeysDir() : undefined);
 }
 
 /**
@@ -32,7 +32,7 @@ export async function createIdentityAdapters(
   config: IdentityConfig,
   cost: ScryptCost = DEFAULT_SCRYPT_COST,
 ): Promise<{ adapters: IdentityAdapters; localClientsFile?: string; signingKid: string }> {
-  const production = config.NODE_ENV === 'production';
+  const production = !isLocalMode(config);
   const keysDir = keysDirOf(config);
   const ring = await loadSigningKeys({
     production,

@@ -1,8 +1,37 @@
-import { baseServiceConfigSchema, envInteger } from '@archipelago/platform-config';
+import { baseServiceConfigSchema, envEnum, envInteger } from '@archipelago/platform-config';
 import { z } from 'zod';
 
 /** Local-mode admin account (printed by `npm start`); production requires explicit values. */
 export const LOCAL_ADMIN = { email: 'admin@archipelago.local', password: 'archipelago-admin' } as const;
+
+/**
+ * Passwords refused for the bootstrap admin outside local mode: the local default and the usual
+ * suspects (compared case-insensitively). Production admin passwords need 12+ characters too.
+ */
+export const KNOWN_DEFAULT_PASSWORDS: readonly string[] = [
+  LOCAL_ADMIN.password,
+  'admin',
+  'administrator',
+  'changeme',
+  'change-me',
+  'password',
+  'password1',
+  'password123',
+  'admin123',
+  'admin1234',
+  'administrator1',
+  'letmein',
+  'secret',
+  'archipelago',
+  '12345678',
+  '123456789',
+  '1234567890',
+  'qwertyuiop',
+];
+
+/** Local mode (`npm start`, tests): NODE_ENV is `development` or `test`. Identity treats anything else as production. */
+export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
+  config.NODE_ENV === 'development' || config.NODE_ENV === 'test';
 
 /**
  * Configuration of the identity service: the platform contract plus
@@ -22,12 +51,18 @@ export const LOCAL_ADMIN = { email: 'admin@archipelago.local', password: 'archip
  * | `IDENTITY_LOGIN_IP_FREE_FAILURES`, `IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS` | the same per client IP | 20, 900 |
  * | `IDENTITY_LOGIN_WINDOW_SECONDS` | a key's failures are forgotten this long after its last one | 900 |
  * | `ADMIN_EMAIL`, `ADMIN_PASSWORD` | bootstrap admin | local defaults; required in production |
+ * | `NODE_ENV` | as the platform, but the DEFAULT here is `production` | `production` |
  *
- * In production (`NODE_ENV=production`) keys (`IDENTITY_SIGNING_KEYS` or `IDENTITY_KEYS_DIR`)
- * and both admin variables are required; the service refuses to start without them.
+ * Fail closed: identity is in local mode only when `NODE_ENV` is explicitly `development` or
+ * `test` (the devstack and the tests set it); unset means production. In production keys
+ * (`IDENTITY_SIGNING_KEYS` or `IDENTITY_KEYS_DIR`) and both admin variables are required, and the
+ * admin password must have 12+ characters and not be a known default ({@link KNOWN_DEFAULT_PASSWORDS});
+ * the service refuses to start otherwise, naming the variables.
  */
 export const identityConfigSchema = baseServiceConfigSchema
-  .extend({
+  // safeExtend: NODE_ENV is redefined (same values, another default) on a schema with refinements.
+  .safeExtend({
+    NODE_ENV: envEnum(['development', 'test', 'production']).default('production'),
     IDENTITY_ISSUER: z
       .string()
       .url()
@@ -51,10 +86,25 @@ export const identityConfigSchema = baseServiceConfigSchema
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   })
   .superRefine((config, ctx) => {
-    if (config.NODE_ENV !== 'production') return;
+    if (isLocalMode(config)) return;
     for (const name of ['ADMIN_EMAIL', 'ADMIN_PASSWORD'] as const) {
       if (!config[name])
         ctx.addIssue({ code: 'custom', path: [name], message: 'is required when NODE_ENV is production' });
+    }
+    const password = config.ADMIN_PASSWORD;
+    if (password !== undefined) {
+      if (KNOWN_DEFAULT_PASSWORDS.includes(password.trim().toLowerCase()))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_PASSWORD'],
+          message: 'is a known default password: choose another',
+        });
+      else if (password.length < 12)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['ADMIN_PASSWORD'],
+          message: 'must have at least 12 characters in production',
+        });
     }
     if (!config.IDENTITY_SIGNING_KEYS && !config.IDENTITY_KEYS_DIR) {
       ctx.addIssue({

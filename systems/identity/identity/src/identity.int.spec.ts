@@ -85,6 +85,7 @@ beforeAll(async () => {
     DATABASE_URL: url,
     DB_SCHEMA: 'identity',
     LOG_LEVEL: 'info',
+    NODE_ENV: 'test',
     IDENTITY_KEYS_DIR: await mkdtemp(join(tmpdir(), 'identity-keys-')),
     IDENTITY_CLIENTS: JSON.stringify([{ id: 'load-tests', secret: CLIENT_SECRET, roles: ['customer'] }]),
   });
