@@ -577,7 +577,7 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
   it('fails on a route plugin override for a plugin the route does not have', () => {
     const r = template(tc, 'identity', 'dev', [
       '--set',
-      'kong.routePluginOverrides.identity-register.rate-limiting.minute=5',
+      'kong.routePluginOverrides.identity-well-known.rate-limiting.minute=5',
     ]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/no such route plugin/);

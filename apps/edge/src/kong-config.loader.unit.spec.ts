@@ -43,6 +43,8 @@ describe('kong.yml loading', () => {
       expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'ip' });
     }
     expect(plugins('identity-token').get('rate-limiting')).toMatchObject({ minute: 60, limit_by: 'ip' });
+    // Registration has a per-IP limit of its own (each one costs a password hash).
+    expect(plugins('identity-register').get('rate-limiting')).toMatchObject({ minute: 60, limit_by: 'ip' });
     for (const label of ['identity-users', 'commerce-catalog-products', 'commerce-ordering-orders', 'commerce-payments-wallet']) {
       expect(plugins(label).get('jwt')).toMatchObject({ claims_to_verify: ['exp'], key_claim_name: 'iss' });
       expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'header', header_name: 'X-Authenticated-Userid' });

@@ -1,10 +1,11 @@
+import { BoundedPasswordHasher } from './gateway/bounded.password-hasher.js';
 import { DEFAULT_SCRYPT_COST, ScryptPasswordHasher, type ScryptCost } from './gateway/scrypt.password-hasher.js';
 import { loadServiceClients } from './gateway/env.service-clients.js';
 import { JoseAccessTokens } from './gateway/jose.access-tokens.js';
 import { loadSigningKeys } from './gateway/signing-keys.js';
 import { defaultKeysDir } from './gateway/workspace-paths.js';
 import type { IdentityConfig } from './identity.config.js';
-import { LOCAL_ADMIN } from './identity.config.js';
+import { isLocalMode, LOCAL_ADMIN } from './identity.config.js';
 import type { AccessTokensPort } from './use-case/port/access-tokens.port.js';
 import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
 import type { ServiceClientsPort } from './use-case/port/service-clients.port.js';
@@ -19,7 +20,7 @@ export interface IdentityAdapters {
 
 /** The keys dir in effect: `IDENTITY_KEYS_DIR`, else (local mode) `<repo>/.data/identity/keys`. */
 export function keysDirOf(config: IdentityConfig): string | undefined {
-  return config.IDENTITY_KEYS_DIR ?? (config.NODE_ENV === 'production' ? undefined : defaultKeysDir());
+  return config.IDENTITY_KEYS_DIR ?? (isLocalMode(config) ? defaultKeysDir() : undefined);
 }
 
 /**
@@ -31,7 +32,7 @@ export async function createIdentityAdapters(
   config: IdentityConfig,
   cost: ScryptCost = DEFAULT_SCRYPT_COST,
 ): Promise<{ adapters: IdentityAdapters; localClientsFile?: string; signingKid: string }> {
-  const production = config.NODE_ENV === 'production';
+  const production = !isLocalMode(config);
   const keysDir = keysDirOf(config);
   const ring = await loadSigningKeys({
     production,
@@ -39,15 +40,21 @@ export async function createIdentityAdapters(
     keysDir,
     defaultKeysDir: keysDir,
   });
-  const passwordHasher = new ScryptPasswordHasher(cost);
+  const scrypt = new ScryptPasswordHasher(cost);
+  const passwordHasher = new BoundedPasswordHasher(scrypt, {
+    concurrency: config.IDENTITY_HASHING_CONCURRENCY,
+    maxQueued: config.IDENTITY_HASHING_QUEUE_MAX,
+    retryAfterSeconds: 1,
+  });
   const { clients, localFile } = await loadServiceClients(
     { json: config.IDENTITY_CLIENTS, production, keysDir },
-    passwordHasher,
+    scrypt,
   );
   const accessTokens = new JoseAccessTokens(ring, {
     issuer: config.IDENTITY_ISSUER,
     audience: config.IDENTITY_AUDIENCE,
     ttlSeconds: config.IDENTITY_ACCESS_TOKEN_TTL_SECONDS,
+    adminTtlSeconds: config.IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS,
   });
   return {
     adapters: { accessTokens, passwordHasher, serviceClients: clients },
@@ -61,7 +68,14 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
   return {
     issuer: config.IDENTITY_ISSUER,
     refreshTokenTtlSeconds: config.IDENTITY_REFRESH_TOKEN_TTL_SECONDS,
-    loginMaxFailures: config.IDENTITY_LOGIN_MAX_FAILURES,
+    loginAccountThrottle: {
+      freeFailures: config.IDENTITY_LOGIN_FREE_FAILURES,
+      maxDelaySeconds: config.IDENTITY_LOGIN_MAX_DELAY_SECONDS,
+    },
+    loginIpThrottle: {
+      freeFailures: config.IDENTITY_LOGIN_IP_FREE_FAILURES,
+      maxDelaySeconds: config.IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS,
+    },
     loginWindowSeconds: config.IDENTITY_LOGIN_WINDOW_SECONDS,
   };
 }

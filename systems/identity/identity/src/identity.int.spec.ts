@@ -85,6 +85,7 @@ beforeAll(async () => {
     DATABASE_URL: url,
     DB_SCHEMA: 'identity',
     LOG_LEVEL: 'info',
+    NODE_ENV: 'test',
     IDENTITY_KEYS_DIR: await mkdtemp(join(tmpdir(), 'identity-keys-')),
     IDENTITY_CLIENTS: JSON.stringify([{ id: 'load-tests', secret: CLIENT_SECRET, roles: ['customer'] }]),
   });
@@ -236,13 +237,15 @@ describe('token endpoint (RFC 6749)', () => {
     expect(wrong.headers.get('content-type')).toContain('application/json');
   });
 
-  it('locks an account after 5 failures: even the right password gets the same invalid_grant', async () => {
+  it('delays an account after 5 failures (429 + Retry-After, password unchecked) instead of locking it', async () => {
     await register('brute@example.com');
     const failures = [];
     for (let i = 0; i < 5; i++) failures.push(await (await passwordToken('brute@example.com', `guess-${i}`)).json());
-    const locked = await passwordToken('brute@example.com');
-    expect(locked.status).toBe(400);
-    expect(await locked.json()).toEqual(failures[0]);
+    expect(failures.every((f) => f.error === 'invalid_grant')).toBe(true);
+    const delayed = await passwordToken('brute@example.com');
+    expect(delayed.status).toBe(429);
+    expect(delayed.headers.get('retry-after')).toBe('1');
+    expect((await delayed.json()).error).toBe('invalid_grant');
     expect((await passwordToken('tok@example.com')).status).toBe(200);
   });
 

@@ -7,6 +7,7 @@ import { UsersHttpHandler } from './handler/http/users.http-handler.js';
 import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js';
 import type { IdentityAdapters } from './identity.bootstrap.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { AuthenticateUseCase } from './use-case/authenticate/authenticate.use-case.js';
 import { ChangeDisplayNameUseCase } from './use-case/change-display-name/change-display-name.use-case.js';
 import { ChangeRolesUseCase } from './use-case/change-roles/change-roles.use-case.js';
 import { ClientCredentialsGrantUseCase } from './use-case/client-credentials-grant/client-credentials-grant.use-case.js';
@@ -61,6 +62,7 @@ export class IdentityModule {
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
+        AuthenticateUseCase,
         RegisterUserUseCase,
         ChangeDisplayNameUseCase,
         ChangeRolesUseCase,

@@ -10,6 +10,7 @@ import { identityConfigSchema } from './identity.config.js';
 import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
 import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
+import type { EnsureAdminResult } from './use-case/ensure-admin/ensure-admin.use-case.js';
 
 /**
  * identity/identity entry point (commands: see `runServiceMain`).
@@ -42,12 +43,24 @@ await runServiceMain({
   onStarted: async (app, _infrastructure, config, built) => {
     await app.init();
     const admin = adminAccount(config);
-    const ensured = await app.get(CommandBus).execute(new EnsureAdminCommand(admin.email, admin.password));
+    const ensured: EnsureAdminResult = await app
+      .get(CommandBus)
+      .execute(new EnsureAdminCommand(admin.email, admin.password));
     const logger = app.get(Logger);
-    logger.log(
-      { msg: 'admin account ready', email: admin.email, userId: ensured.userId, created: ensured.created },
-      'Bootstrap',
-    );
+    if (ensured.outcome === 'refused') {
+      logger.error(
+        {
+          msg: 'ADMIN_EMAIL belongs to an account the bootstrap did not create: it was NOT made admin; choose another ADMIN_EMAIL',
+          userId: ensured.userId,
+        },
+        'Bootstrap',
+      );
+    } else {
+      logger.log(
+        { msg: 'admin account ready', email: admin.email, userId: ensured.userId, outcome: ensured.outcome },
+        'Bootstrap',
+      );
+    }
     logger.log(
       {
         msg: 'signing key',

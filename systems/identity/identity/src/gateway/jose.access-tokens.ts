@@ -16,17 +16,24 @@ export interface AccessTokenOptions {
   readonly audience: string;
   /** Lifetime in seconds, at most 900 (15 min). */
   readonly ttlSeconds: number;
+  /** Lifetime of a token carrying the `admin` role, at most 300 (5 min); default 300. */
+  readonly adminTtlSeconds?: number;
 }
+
+/** Longest lifetime of an access token that carries the `admin` role (5 min). */
+export const MAX_ADMIN_TTL_SECONDS = 300;
 
 /**
  * JWT access tokens (RFC 7519; profile close to RFC 9068: header `typ: at+jwt`) signed ES256
  * with the ring's current key and its `kid`. Claims: `iss`, `sub`, `aud`, `iat`, `exp`, `jti`,
- * `roles`, `email` (users), `scope` (when granted). Verification accepts the current and the
+ * `roles`, `email` (users), `scope` (when granted). A token with the `admin` role lives at most
+ * 5 minutes (`adminTtlSeconds`), others `ttlSeconds`. Verification accepts the current and the
  * previous key, ES256 only (no `none`, no HMAC confusion).
  */
 export class JoseAccessTokens implements AccessTokensPort {
   private readonly jwks: PublicJwks;
   private readonly keySet: ReturnType<typeof createLocalJWKSet>;
+  private readonly adminTtlSeconds: number;
 
   constructor(
     private readonly ring: SigningKeyRing,
@@ -34,21 +41,26 @@ export class JoseAccessTokens implements AccessTokensPort {
   ) {
     if (!(options.ttlSeconds > 0 && options.ttlSeconds <= 900))
       throw new Error('access token lifetime must be 1–900 seconds');
+    const adminTtl = options.adminTtlSeconds ?? MAX_ADMIN_TTL_SECONDS;
+    if (!(adminTtl > 0 && adminTtl <= MAX_ADMIN_TTL_SECONDS))
+      throw new Error(`admin access token lifetime must be 1–${MAX_ADMIN_TTL_SECONDS} seconds`);
+    this.adminTtlSeconds = Math.min(adminTtl, options.ttlSeconds);
     this.jwks = { keys: [ring.current.publicJwk, ...(ring.previous ? [ring.previous.publicJwk] : [])] };
     this.keySet = createLocalJWKSet({ keys: this.jwks.keys.map((k) => ({ ...k })) });
   }
 
   async issue({ subject, roles, email, scope }: AccessTokenSubject): Promise<SignedAccessToken> {
+    const ttl = roles.includes('admin') ? this.adminTtlSeconds : this.options.ttlSeconds;
     const accessToken = await new SignJWT({ roles: [...roles], ...(email && { email }), ...(scope && { scope }) })
       .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
       .setSubject(subject)
       .setAudience(this.options.audience)
       .setIssuedAt()
-      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .setExpirationTime(`${ttl}s`)
       .setJti(globalThis.crypto.randomUUID())
       .sign(this.ring.current.privateKey);
-    return { accessToken, expiresIn: this.options.ttlSeconds };
+    return { accessToken, expiresIn: ttl };
   }
 
   async verify(token: string): Promise<AccessTokenSubject> {

@@ -1,9 +1,20 @@
+import { inTransaction } from '@archipelago/platform-event-store';
 import type pg from 'pg';
-import type { LoginAttemptsPort } from '../use-case/port/login-attempts.port.js';
+import { loginDelaySeconds } from '../entity/token/login-throttle.js';
+import type { AttemptAdmission, LoginAttemptsPort, ThrottleKey } from '../use-case/port/login-attempts.port.js';
+
+interface Row {
+  key: string;
+  failures: number;
+  last_failure_at: Date;
+  blocked_until: Date;
+}
 
 /**
- * Failed logins per normalised e-mail in a fixed window, in Postgres so every instance sees the
- * same count. One upsert per failure; a window that has passed restarts at 1.
+ * Sign-in throttling in Postgres (`login_throttle`, one row per key), so every instance sees the
+ * same counts. `begin` locks the keys' rows (in key order: no deadlock between two attempts) and
+ * decides and counts in the same transaction: of N concurrent attempts, each sees the failures of
+ * those before it.
  */
 export class LoginAttemptsPostgresStore implements LoginAttemptsPort {
   constructor(
@@ -11,29 +22,44 @@ export class LoginAttemptsPostgresStore implements LoginAttemptsPort {
     private readonly schema: string,
   ) {}
 
-  async recentFailures(email: string, now: Date, windowSeconds: number): Promise<number> {
-    const { rows } = await this.pool.query<{ failures: number }>(
-      `SELECT failures FROM ${this.table} WHERE email = $1 AND window_started_at > $2::timestamptz - make_interval(secs => $3)`,
-      [email, now, windowSeconds],
-    );
-    return rows[0]?.failures ?? 0;
+  begin(keys: readonly ThrottleKey[], now: Date, windowSeconds: number): Promise<AttemptAdmission> {
+    const sorted = [...keys].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const names = sorted.map((k) => k.key);
+    return inTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO ${this.table} (key, failures, last_failure_at, blocked_until)
+         SELECT k, 0, $2, $2 FROM unnest($1::text[]) AS k ON CONFLICT (key) DO NOTHING`,
+        [names, now],
+      );
+      const { rows } = await client.query<Row>(
+        `SELECT key, failures, last_failure_at, blocked_until FROM ${this.table} WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE`,
+        [names],
+      );
+      const byKey = new Map(rows.map((r) => [r.key, r]));
+      const waitMs = Math.max(0, ...rows.map((r) => r.blocked_until.getTime() - now.getTime()));
+      if (waitMs > 0) return { admitted: false, retryAfterSeconds: Math.ceil(waitMs / 1000) };
+      for (const { key, policy } of sorted) {
+        const row = byKey.get(key)!;
+        const stale = now.getTime() - row.last_failure_at.getTime() > windowSeconds * 1000;
+        const failures = (stale ? 0 : row.failures) + 1;
+        const blockedUntil = new Date(now.getTime() + loginDelaySeconds(failures, policy) * 1000);
+        await client.query(
+          `UPDATE ${this.table} SET failures = $2, last_failure_at = $3, blocked_until = $4 WHERE key = $1`,
+          [key, failures, now, blockedUntil],
+        );
+      }
+      return { admitted: true };
+    });
   }
 
-  async recordFailure(email: string, now: Date, windowSeconds: number): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO ${this.table} AS l (email, window_started_at, failures) VALUES ($1, $2, 1)
-       ON CONFLICT (email) DO UPDATE SET
-         failures = CASE WHEN l.window_started_at > $2::timestamptz - make_interval(secs => $3) THEN l.failures + 1 ELSE 1 END,
-         window_started_at = CASE WHEN l.window_started_at > $2::timestamptz - make_interval(secs => $3) THEN l.window_started_at ELSE $2 END`,
-      [email, now, windowSeconds],
-    );
-  }
-
-  async clear(email: string): Promise<void> {
-    await this.pool.query(`DELETE FROM ${this.table} WHERE email = $1`, [email]);
+  async succeeded(accountKey: string, otherKeys: readonly string[]): Promise<void> {
+    await this.pool.query(`DELETE FROM ${this.table} WHERE key = $1`, [accountKey]);
+    await this.pool.query(`UPDATE ${this.table} SET failures = greatest(failures - 1, 0) WHERE key = ANY($1::text[])`, [
+      otherKeys,
+    ]);
   }
 
   private get table(): string {
-    return `"${this.schema}".login_failures`;
+    return `"${this.schema}".login_throttle`;
   }
 }

@@ -77,6 +77,14 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
     );
   }
 
+  async revokeSubject(subject: string, now: Date): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.table('refresh_token_families')} SET revoked_at = $2 WHERE subject = $1 AND revoked_at IS NULL`,
+      [subject, now],
+    );
+    return rowCount ?? 0;
+  }
+
   private table(name: string): string {
     return `"${this.schema}".${name}`;
   }

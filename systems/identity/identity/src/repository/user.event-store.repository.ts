@@ -42,7 +42,8 @@ export class UserEventStoreRepository implements UserRepositoryPort {
       (s, e) => userDecider.evolve(s, { type: e.type, data: e.data } as UserEvent),
       userDecider.initialState(),
     );
-    return { state, version: events.length };
+    const actor = events[0]?.metadata.actor;
+    return { state, version: events.length, ...(typeof actor === 'string' && { createdBy: actor }) };
   }
 
   async save(

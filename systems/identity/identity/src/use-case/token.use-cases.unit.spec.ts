@@ -1,5 +1,11 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InvalidClientError, InvalidGrantError, InvalidScopeError } from '../entity/token/token.errors.js';
+import { loginDelaySeconds } from '../entity/token/login-throttle.js';
+import {
+  InvalidClientError,
+  InvalidGrantError,
+  InvalidScopeError,
+  LoginThrottledError,
+} from '../entity/token/token.errors.js';
 import { userDecider } from '../entity/user/user.decider.js';
 import type { UserEvent } from '../entity/user/user.events.js';
 import { ClientCredentialsGrantCommand } from './client-credentials-grant/client-credentials-grant.command.js';
@@ -8,7 +14,7 @@ import { PasswordGrantCommand } from './password-grant/password-grant.command.js
 import { PasswordGrantUseCase } from './password-grant/password-grant.use-case.js';
 import type { AccessTokenSubject, AccessTokensPort } from './port/access-tokens.port.js';
 import type { ClockPort, IdentitySettings } from './port/identity-settings.port.js';
-import type { LoginAttemptsPort } from './port/login-attempts.port.js';
+import type { AttemptAdmission, LoginAttemptsPort, ThrottleKey } from './port/login-attempts.port.js';
 import type { PasswordHasherPort } from './port/password-hasher.port.js';
 import type {
   ConsumedRefreshToken,
@@ -75,30 +81,39 @@ class FakeRefreshTokens implements RefreshTokenStorePort {
   async revokeFamily(familyId: string) {
     this.revoked.add(familyId);
   }
+  async revokeSubject(subject: string) {
+    const families = [...this.tokens.values()].filter((t) => t.subject === subject).map((t) => t.familyId);
+    for (const family of families) this.revoked.add(family);
+    return new Set(families).size;
+  }
 }
 class FakeAttempts implements LoginAttemptsPort {
-  readonly failures = new Map<string, { start: number; count: number }>();
-  async recentFailures(email: string, now: Date, windowSeconds: number) {
-    const f = this.failures.get(email);
-    return f && now.getTime() - f.start < windowSeconds * 1000 ? f.count : 0;
+  readonly keys = new Map<string, { failures: number; last: number; blockedUntil: number }>();
+  async begin(keys: readonly ThrottleKey[], now: Date, windowSeconds: number): Promise<AttemptAdmission> {
+    const t = now.getTime();
+    const rows = keys.map((k) => this.keys.get(k.key) ?? { failures: 0, last: t, blockedUntil: t });
+    const wait = Math.max(0, ...rows.map((r) => r.blockedUntil - t));
+    if (wait > 0) return { admitted: false, retryAfterSeconds: Math.ceil(wait / 1000) };
+    keys.forEach((k, i) => {
+      const failures = (t - rows[i]!.last > windowSeconds * 1000 ? 0 : rows[i]!.failures) + 1;
+      this.keys.set(k.key, { failures, last: t, blockedUntil: t + loginDelaySeconds(failures, k.policy) * 1000 });
+    });
+    return { admitted: true };
   }
-  async recordFailure(email: string, now: Date, windowSeconds: number) {
-    const current = await this.recentFailures(email, now, windowSeconds);
-    const f = this.failures.get(email);
-    this.failures.set(
-      email,
-      current === 0 || !f ? { start: now.getTime(), count: 1 } : { start: f.start, count: f.count + 1 },
-    );
-  }
-  async clear(email: string) {
-    this.failures.delete(email);
+  async succeeded(accountKey: string, others: readonly string[]) {
+    this.keys.delete(accountKey);
+    for (const k of others) {
+      const row = this.keys.get(k);
+      if (row) row.failures = Math.max(0, row.failures - 1);
+    }
   }
 }
 
 const settings: IdentitySettings = {
   issuer: 'http://issuer',
   refreshTokenTtlSeconds: 3600,
-  loginMaxFailures: 3,
+  loginAccountThrottle: { freeFailures: 3, maxDelaySeconds: 30 },
+  loginIpThrottle: { freeFailures: 10, maxDelaySeconds: 900 },
   loginWindowSeconds: 600,
 };
 const userId = '7a1d3b0e-3c55-4c9e-9a43-0d1c2b3a4f5e';
@@ -155,17 +170,28 @@ describe('password grant', () => {
     expect(hasher.verifications).toBe(2);
   });
 
-  it('locks the account after the allowed failures, even for the right password, until the window passes', async () => {
-    for (let i = 0; i < settings.loginMaxFailures; i++)
+  it('delays the account progressively after the free failures (no hashing while delayed), never locks it', async () => {
+    for (let i = 0; i < settings.loginAccountThrottle.freeFailures; i++)
       await expect(login('ann@example.com', 'wrong')).rejects.toBeInstanceOf(InvalidGrantError);
-    const locked = await login().catch((e: Error) => e);
-    expect(locked).toBeInstanceOf(InvalidGrantError);
-    clock.at += settings.loginWindowSeconds * 1000 + 1;
+    const verified = hasher.verifications;
+    const delayed = await login().catch((e: Error) => e);
+    expect(delayed).toBeInstanceOf(LoginThrottledError);
+    expect((delayed as LoginThrottledError).retryAfterSeconds).toBe(1);
+    expect(hasher.verifications).toBe(verified);
+    clock.at += 1000;
+    await expect(login('ann@example.com', 'wrong')).rejects.toBeInstanceOf(InvalidGrantError);
+    expect(((await login().catch((e: Error) => e)) as LoginThrottledError).retryAfterSeconds).toBe(2);
+    clock.at += 2000;
     await expect(login()).resolves.toMatchObject({ tokenType: 'Bearer' });
   });
 
+  it('caps the delay', () => {
+    const policy = { freeFailures: 5, maxDelaySeconds: 30 };
+    expect([1, 4, 5, 6, 9, 10, 1000].map((n) => loginDelaySeconds(n, policy))).toEqual([0, 0, 1, 2, 16, 30, 30]);
+  });
+
   it('forgets earlier failures after a successful login', async () => {
-    for (let i = 0; i < settings.loginMaxFailures - 1; i++)
+    for (let i = 0; i < settings.loginAccountThrottle.freeFailures - 1; i++)
       await login('ann@example.com', 'wrong').catch(() => undefined);
     await login();
     await login('ann@example.com', 'wrong').catch(() => undefined);

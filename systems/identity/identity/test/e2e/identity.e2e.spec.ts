@@ -113,11 +113,12 @@ describe('identity as a process', () => {
   });
 
   it('refuses to start in production without keys and admin credentials, naming the variables', async () => {
-    const { IDENTITY_KEYS_DIR: _dir, ...rest } = env;
+    // No NODE_ENV at all: identity fails closed (production) instead of defaulting to local mode.
+    const { IDENTITY_KEYS_DIR: _dir, NODE_ENV: _env, ...rest } = env;
     const attempt = startWorkspaceProcess({
       name: 'identity prod',
       entry: ENTRY,
-      env: { ...rest, NODE_ENV: 'production', HTTP_PORT: String(await freePort()) },
+      env: { ...rest, HTTP_PORT: String(await freePort()) },
     });
     const error = await attempt.then(
       () => 'started',
@@ -127,5 +128,25 @@ describe('identity as a process', () => {
     expect(error).toContain('ADMIN_EMAIL is required');
     expect(error).toContain('ADMIN_PASSWORD is required');
     expect(error).toContain('IDENTITY_SIGNING_KEYS');
+  });
+
+  it('refuses the local default admin password in production', async () => {
+    const attempt = startWorkspaceProcess({
+      name: 'identity prod default password',
+      entry: ENTRY,
+      env: {
+        ...env,
+        NODE_ENV: 'production',
+        ADMIN_EMAIL: 'ops@example.com',
+        ADMIN_PASSWORD: 'archipelago-admin',
+        HTTP_PORT: String(await freePort()),
+      },
+    });
+    const error = await attempt.then(
+      () => 'started',
+      (e: Error) => e.message,
+    );
+    expect(error).toContain('exited with 1');
+    expect(error).toContain('ADMIN_PASSWORD is a known default password');
   });
 });

@@ -36,8 +36,21 @@ export class UnsupportedGrantTypeError extends TokenRequestError {
   readonly oauthError = 'unsupported_grant_type';
 }
 
-/** The same answer for a wrong password, an unknown e-mail and a locked account. */
-export const BAD_CREDENTIALS = 'The user name or password is incorrect, or the account is temporarily locked';
+/** The same answer for a wrong password, an unknown e-mail and a disabled account. */
+export const BAD_CREDENTIALS = 'The user name or password is incorrect';
+
+/**
+ * Too many failed sign-ins for this account or from this address: retry after
+ * `retryAfterSeconds` (429 with `Retry-After`; the password was not checked). Said alike for
+ * unknown e-mails, so it reveals no account.
+ */
+export class LoginThrottledError extends TokenRequestError {
+  readonly code = 'OAUTH.THROTTLED';
+  readonly oauthError = 'invalid_grant';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many failed sign-in attempts; retry in ${retryAfterSeconds} s`);
+  }
+}
 
 /** A malformed scope, or a refresh asking for more than the original grant (400). */
 export class InvalidScopeError extends TokenRequestError {

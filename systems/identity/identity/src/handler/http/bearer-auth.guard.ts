@@ -7,13 +7,11 @@ import {
   SetMetadata,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { QueryBus } from '@nestjs/cqrs';
 import { currentRequestContext, ProblemException } from '@archipelago/platform-service';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  ACCESS_TOKENS,
-  type AccessTokenSubject,
-  type AccessTokensPort,
-} from '../../use-case/port/access-tokens.port.js';
+import { AuthenticateQuery } from '../../use-case/authenticate/authenticate.query.js';
+import { type AccessTokenSubject, InvalidAccessTokenError } from '../../use-case/port/access-tokens.port.js';
 
 const REQUIRED_ROLES = 'identity:required-roles';
 
@@ -33,14 +31,16 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
 
 /**
  * Bearer authentication (RFC 6750) with identity's own keys — identity is the issuer, so it
- * verifies in process instead of fetching its own JWKS. No, malformed, expired or foreign token →
+ * verifies in process instead of fetching its own JWKS — and the account's CURRENT roles (see
+ * AuthenticateUseCase: roles in the token are not trusted here). No, malformed, expired or foreign
+ * token, or a token of an unknown or disabled account →
  * 401 problem+json with `WWW-Authenticate: Bearer error="invalid_token"`; a missing role (see
  * {@link RequireRoles}) → 403. Sets the request context's actor for event metadata.
  */
 @Injectable()
 export class BearerAuthGuard implements CanActivate {
   constructor(
-    @Inject(ACCESS_TOKENS) private readonly tokens: AccessTokensPort,
+    @Inject(QueryBus) private readonly queries: QueryBus,
     @Inject(Reflector) private readonly reflector: Reflector,
   ) {}
 
@@ -49,7 +49,14 @@ export class BearerAuthGuard implements CanActivate {
     const request = http.getRequest<AuthenticatedRequest>();
     const match = BEARER.exec(request.headers.authorization ?? '');
     let caller: AccessTokenSubject | undefined;
-    if (match) caller = await this.tokens.verify(match[1]!).catch(() => undefined);
+    if (match) {
+      caller = await this.queries
+        .execute<AuthenticateQuery, AccessTokenSubject>(new AuthenticateQuery(match[1]!))
+        .catch((error: unknown) => {
+          if (error instanceof InvalidAccessTokenError) return undefined;
+          throw error;
+        });
+    }
     if (!caller) {
       void http
         .getResponse<FastifyReply>()

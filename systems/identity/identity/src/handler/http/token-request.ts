@@ -60,3 +60,18 @@ export function clientCredentials(
   }
   return { id: required(params, 'client_id'), secret: required(params, 'client_secret') };
 }
+
+/**
+ * The caller's IP address as the trusted proxy in front (Kong, the local edge) saw it: the LAST
+ * entry of `X-Forwarded-For` (the one that proxy appended; entries before it are client-supplied
+ * and could be forged), else the socket's peer address.
+ */
+export function clientIp(request: {
+  headers: Record<string, string | string[] | undefined>;
+  socket?: { remoteAddress?: string };
+}): string | undefined {
+  const header = request.headers['x-forwarded-for'];
+  const forwarded = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((s) => s.trim());
+  const last = forwarded.filter((s) => s.length > 0).at(-1);
+  return (last ?? request.socket?.remoteAddress)?.slice(0, 64);
+}

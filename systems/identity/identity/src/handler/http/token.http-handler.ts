@@ -9,7 +9,7 @@ import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/ref
 import type { TokenResponse } from '../../use-case/token-response.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
 import { ApiTokenEndpoint } from './token.openapi.js';
-import { clientCredentials, required, tokenParams } from './token-request.js';
+import { clientCredentials, clientIp, required, tokenParams } from './token-request.js';
 
 /**
  * The OAuth 2.0 token endpoint (RFC 6749 §3.2): `POST /identity/v1/token`, form-urlencoded or
@@ -36,7 +36,12 @@ export class TokenHttpHandler {
     switch (grantType) {
       case 'password':
         response = await this.commands.execute(
-          new PasswordGrantCommand(required(params, 'username'), required(params, 'password'), params['scope']),
+          new PasswordGrantCommand(
+            required(params, 'username'),
+            required(params, 'password'),
+            params['scope'],
+            clientIp(request),
+          ),
         );
         break;
       case 'refresh_token':

@@ -8,7 +8,7 @@ import {
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
-import { Controller, Get, HttpCode, Patch, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, HttpCode, Patch, Post, Put, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -21,6 +21,7 @@ import { RegisterUserCommand } from '../../use-case/register-user/register-user.
 import type { AccessTokenSubject } from '../../use-case/port/access-tokens.port.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
 import type { UserPage } from '../../use-case/port/user.read-model.port.js';
+import { HashingBusyFilter } from './hashing-busy.filter.js';
 import { BearerAuthGuard, Caller, RequireRoles } from './bearer-auth.guard.js';
 import {
   changeMeBody,
@@ -56,6 +57,7 @@ function commandContext(): CommandContext {
 /** Public HTTP API of user accounts: `/identity/v1/users`. Translates, never decides. */
 @ApiTags('users')
 @Controller('identity/v1/users')
+@UseFilters(HashingBusyFilter)
 export class UsersHttpHandler {
   constructor(
     private readonly commands: CommandBus,
@@ -72,7 +74,7 @@ export class UsersHttpHandler {
   })
   @ApiZodBody(registerUserBody)
   @ApiZodResponse(201, userDto, 'Created; Location names the user')
-  @ApiProblemResponses(400, 409)
+  @ApiProblemResponses(400, 409, 503)
   async register(
     @ZodBody(registerUserBody) body: RegisterUserBody,
     @Res({ passthrough: true }) reply: FastifyReply,

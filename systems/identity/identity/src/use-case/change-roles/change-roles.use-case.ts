@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UserNotFoundError } from '../../entity/user/user.errors.js';
 import type { ActiveUser } from '../../entity/user/user.state.js';
+import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { handleUserCommand } from '../handle-user-command.js';
 import { CLOCK, type ClockPort } from '../port/identity-settings.port.js';
 import { USER_READ_MODEL, type UserReadModelPort } from '../port/user.read-model.port.js';
@@ -9,8 +10,10 @@ import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repositor
 import { ChangeRolesCommand } from './change-roles.command.js';
 
 /**
- * Replaces a user's roles; publishes UserRolesChangedV1. Tokens already issued keep their roles
- * until they expire (≤ 15 min); refreshed tokens carry the new ones.
+ * Replaces a user's roles; publishes UserRolesChangedV1. A real change revokes every refresh
+ * token family of the user (they log in again). Access tokens already issued keep their roles
+ * until they expire (≤ 5 min with admin, ≤ 15 min otherwise), but identity's own API checks the
+ * current roles (AuthenticateUseCase), so a demoted admin's token no longer administers users.
  * @throws UserNotFoundError (404), InvalidUserCommandError (400: unknown or no roles)
  */
 @CommandHandler(ChangeRolesCommand)
@@ -18,11 +21,14 @@ export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, A
   constructor(
     @Inject(USER_REPOSITORY) private readonly repository: UserRepositoryPort,
     @Inject(USER_READ_MODEL) private readonly readModel: UserReadModelPort,
+    @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStorePort,
     @Inject(CLOCK) private readonly clock: ClockPort,
   ) {}
 
   async execute({ userId, roles, context }: ChangeRolesCommand): Promise<ActiveUser> {
-    const now = this.clock.now().toISOString();
+    const at = this.clock.now();
+    const now = at.toISOString();
+    const before = await this.repository.load(userId);
     const state = await handleUserCommand(
       this.repository,
       this.readModel,
@@ -30,6 +36,8 @@ export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, A
       context,
     );
     if (state.status !== 'active') throw new UserNotFoundError(userId);
+    const previous = before.state.status === 'active' ? before.state.roles.join(' ') : '';
+    if (previous !== state.roles.join(' ')) await this.refreshTokens.revokeSubject(userId, at);
     return state;
   }
 }

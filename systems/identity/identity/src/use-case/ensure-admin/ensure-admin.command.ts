@@ -1,4 +1,7 @@
-/** Start-up bootstrap: the account `email` exists and holds the roles admin and customer. */
+/**
+ * Start-up bootstrap: create the admin account `email` (roles admin and customer) unless an
+ * account has that address (see EnsureAdminUseCase: it never promotes an existing account).
+ */
 export class EnsureAdminCommand {
   constructor(
     readonly email: string,

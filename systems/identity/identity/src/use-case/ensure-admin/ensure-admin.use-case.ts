@@ -10,15 +10,25 @@ import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repositor
 import { EnsureAdminCommand } from './ensure-admin.command.js';
 
 const ADMIN_ROLES = ['admin', 'customer'];
-const BOOTSTRAP = { actor: 'identity-bootstrap' };
+/** The actor recorded on the bootstrap admin's UserRegistered event; how the bootstrap recognises its account. */
+export const BOOTSTRAP_ACTOR = 'identity-bootstrap';
+
+/** What {@link EnsureAdminUseCase} did. */
+export interface EnsureAdminResult {
+  readonly userId: string;
+  /** `created`: new admin account; `kept`: the bootstrap's own account, left as it is; `refused`: another account holds the address. */
+  readonly outcome: 'created' | 'kept' | 'refused';
+}
 
 /**
- * Creates the admin account when missing, or grants admin + customer to the existing account.
- * An existing account keeps its password (the bootstrap never resets one). Safe to run on every
- * start and from several instances at once. Returns the admin's user id and whether it was created.
+ * Creates the bootstrap admin account when no account has the address. Never promotes: an
+ * existing account the bootstrap created is left as it is (an admin may have demoted it on
+ * purpose), and an account anybody else created with that address (say, a self-registration
+ * before the first start) is refused — `outcome: 'refused'`, for the caller to report — and keeps
+ * its roles. Never resets a password. Safe to run on every start and from several instances.
  */
 @CommandHandler(EnsureAdminCommand)
-export class EnsureAdminUseCase implements ICommandHandler<EnsureAdminCommand, { userId: string; created: boolean }> {
+export class EnsureAdminUseCase implements ICommandHandler<EnsureAdminCommand, EnsureAdminResult> {
   constructor(
     @Inject(USER_REPOSITORY) private readonly repository: UserRepositoryPort,
     @Inject(USER_READ_MODEL) private readonly readModel: UserReadModelPort,
@@ -26,32 +36,24 @@ export class EnsureAdminUseCase implements ICommandHandler<EnsureAdminCommand, {
     @Inject(CLOCK) private readonly clock: ClockPort,
   ) {}
 
-  async execute({ email, password }: EnsureAdminCommand): Promise<{ userId: string; created: boolean }> {
+  async execute({ email, password }: EnsureAdminCommand): Promise<EnsureAdminResult> {
     for (;;) {
       const existing = await this.repository.findCredentials(normaliseEmail(email));
-      const now = this.clock.now().toISOString();
       if (existing) {
-        const { state } = await this.repository.load(existing.userId);
-        const roles = state.status === 'active' ? [...new Set([...state.roles, ...ADMIN_ROLES])] : ADMIN_ROLES;
-        await handleUserCommand(
-          this.repository,
-          this.readModel,
-          { type: 'ChangeRoles', data: { userId: existing.userId, roles, now } },
-          BOOTSTRAP,
-        );
-        return { userId: existing.userId, created: false };
+        const { createdBy } = await this.repository.load(existing.userId);
+        return { userId: existing.userId, outcome: createdBy === BOOTSTRAP_ACTOR ? 'kept' : 'refused' };
       }
       const userId = globalThis.crypto.randomUUID();
       const passwordHash = await this.hasher.hash(password);
       const command = {
         type: 'RegisterUser' as const,
-        data: { userId, email, displayName: 'Administrator', roles: ADMIN_ROLES, now },
+        data: { userId, email, displayName: 'Administrator', roles: ADMIN_ROLES, now: this.clock.now().toISOString() },
       };
       try {
-        await handleUserCommand(this.repository, this.readModel, command, BOOTSTRAP, { passwordHash });
-        return { userId, created: true };
+        await handleUserCommand(this.repository, this.readModel, command, { actor: BOOTSTRAP_ACTOR }, { passwordHash });
+        return { userId, outcome: 'created' };
       } catch (error) {
-        // Another instance created it first: loop and grant the roles instead.
+        // Another instance created it first: loop and find it.
         if (!(error instanceof EmailTakenError)) throw error;
       }
     }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { parseScope } from '../../entity/token/scope.js';
-import { BAD_CREDENTIALS, InvalidGrantError } from '../../entity/token/token.errors.js';
+import { BAD_CREDENTIALS, InvalidGrantError, LoginThrottledError } from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
@@ -14,11 +14,15 @@ import { PasswordGrantCommand } from './password-grant.command.js';
 
 /**
  * Password grant: checks the password, then issues an access token and the first refresh token of
- * a new family. An unknown e-mail, a wrong password and a locked account give the same
- * InvalidGrantError after the same hashing work, so neither answer nor timing reveals an account.
- * After `loginMaxFailures` failures within `loginWindowSeconds` the account is locked until the
- * window passes (counted per e-mail in Postgres, across instances).
- * @throws InvalidGrantError, InvalidScopeError
+ * a new family. An unknown e-mail and a wrong password give the same InvalidGrantError after the
+ * same hashing work, so neither answer nor timing reveals an account.
+ *
+ * Throttling (no hard lockout): every attempt is admitted by LoginAttemptsPort BEFORE the
+ * password is checked, counting a failure in advance per account and per client IP atomically, so
+ * parallel attempts cannot all slip through on one stale count. Past the free failures each key
+ * is delayed progressively (1 s doubling, capped); an attempt during a delay is refused with
+ * LoginThrottledError and costs no hashing. Success forgets the account's failures.
+ * @throws InvalidGrantError, LoginThrottledError, InvalidScopeError
  */
 @CommandHandler(PasswordGrantCommand)
 export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantCommand, TokenResponse> {
@@ -32,20 +36,25 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
     @Inject(CLOCK) private readonly clock: ClockPort,
   ) {}
 
-  async execute({ username, password, scope: requested }: PasswordGrantCommand): Promise<TokenResponse> {
+  async execute({ username, password, scope: requested, clientIp }: PasswordGrantCommand): Promise<TokenResponse> {
     const scope = parseScope(requested);
     const email = normaliseEmail(username);
     const now = this.clock.now();
-    const { loginMaxFailures, loginWindowSeconds } = this.settings;
-    const locked = (await this.attempts.recentFailures(email, now, loginWindowSeconds)) >= loginMaxFailures;
-    const credentials = locked ? undefined : await this.users.findCredentials(email);
+    const accountKey = `account:${email}`;
+    const ipKeys = clientIp ? [`ip:${clientIp}`] : [];
+    const admission = await this.attempts.begin(
+      [
+        { key: accountKey, policy: this.settings.loginAccountThrottle },
+        ...ipKeys.map((key) => ({ key, policy: this.settings.loginIpThrottle })),
+      ],
+      now,
+      this.settings.loginWindowSeconds,
+    );
+    if (!admission.admitted) throw new LoginThrottledError(admission.retryAfterSeconds);
+    const credentials = await this.users.findCredentials(email);
     const matches = await this.hasher.verify(password, credentials?.passwordHash);
-    if (locked) throw new InvalidGrantError(BAD_CREDENTIALS);
-    if (!credentials || !matches) {
-      await this.attempts.recordFailure(email, now, loginWindowSeconds);
-      throw new InvalidGrantError(BAD_CREDENTIALS);
-    }
-    await this.attempts.clear(email);
+    if (!credentials || !matches) throw new InvalidGrantError(BAD_CREDENTIALS);
+    await this.attempts.succeeded(accountKey, ipKeys);
     const { state } = await this.users.load(credentials.userId);
     if (state.status !== 'active') throw new InvalidGrantError(BAD_CREDENTIALS);
 

@@ -1,11 +1,16 @@
+import type { ThrottlePolicy } from '../../entity/token/login-throttle.js';
+
 /** Deployment settings the identity use cases and handlers need. */
 export interface IdentitySettings {
   /** `iss` of every token and base of the discovery document (`IDENTITY_ISSUER`). */
   readonly issuer: string;
   /** Lifetime of a refresh token in seconds, renewed at each rotation. */
   readonly refreshTokenTtlSeconds: number;
-  /** Failed password attempts per account tolerated within `loginWindowSeconds`. */
-  readonly loginMaxFailures: number;
+  /** Progressive delays per account (normalised e-mail) after failed sign-ins. */
+  readonly loginAccountThrottle: ThrottlePolicy;
+  /** Progressive delays per client IP after failed sign-ins. */
+  readonly loginIpThrottle: ThrottlePolicy;
+  /** Failures older than this (seconds since the key's last failure) are forgotten. */
   readonly loginWindowSeconds: number;
 }
 

@@ -1,14 +1,29 @@
+import type { ThrottlePolicy } from '../../entity/token/login-throttle.js';
+
+/** One throttled key of a sign-in attempt: `account:<e-mail>` or `ip:<address>`, with its policy. */
+export interface ThrottleKey {
+  readonly key: string;
+  readonly policy: ThrottlePolicy;
+}
+
+/** The answer of {@link LoginAttemptsPort.begin}. */
+export type AttemptAdmission =
+  { readonly admitted: true } | { readonly admitted: false; readonly retryAfterSeconds: number };
+
 /**
- * Failed password attempts per account (normalised e-mail, whether or not an account exists),
- * counted in a fixed window. Implemented in repository/ (Postgres: shared by every instance).
+ * Failed sign-in attempts per key (normalised e-mail, whether or not an account exists, and client
+ * IP), with progressive delays. Implemented in repository/ (Postgres: shared by every instance).
  */
 export interface LoginAttemptsPort {
-  /** Failures recorded for `email` in the window that contains `now`; 0 once the window has passed. */
-  recentFailures(email: string, now: Date, windowSeconds: number): Promise<number>;
-  /** Records one failure; starts a new window when the previous one has passed. */
-  recordFailure(email: string, now: Date, windowSeconds: number): Promise<void>;
-  /** Forgets the failures of `email` (after a successful login). */
-  clear(email: string): Promise<void>;
+  /**
+   * Admits an attempt BEFORE its password is checked, atomically across concurrent attempts: when
+   * any key is still delayed the attempt is refused and nothing is counted; otherwise a failure is
+   * counted for every key in advance (refunded by {@link succeeded}) and each key's next delay set
+   * (see `loginDelaySeconds`). Failures older than `windowSeconds` are forgotten.
+   */
+  begin(keys: readonly ThrottleKey[], now: Date, windowSeconds: number): Promise<AttemptAdmission>;
+  /** The admitted attempt succeeded: the account key is forgotten, the other keys get their failure back. */
+  succeeded(accountKey: string, otherKeys: readonly string[]): Promise<void>;
 }
 
 export const LOGIN_ATTEMPTS = Symbol('LoginAttemptsPort');

@@ -14,3 +14,14 @@ export interface PasswordHasherPort {
 }
 
 export const PASSWORD_HASHER = Symbol('PasswordHasherPort');
+
+/**
+ * Too many hashes are queued: the request is refused at once rather than waiting (HTTP 503 with
+ * `Retry-After: retryAfterSeconds`).
+ */
+export class HashingBusyError extends Error {
+  readonly code = 'AUTH.BUSY';
+  constructor(readonly retryAfterSeconds: number) {
+    super('The service is busy; retry shortly');
+  }
+}

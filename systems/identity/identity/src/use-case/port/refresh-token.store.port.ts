@@ -29,6 +29,8 @@ export interface RefreshTokenStorePort {
   consume(token: string, now: Date): Promise<ConsumedRefreshToken | undefined>;
   /** Revokes every token of the family (replay detected, or account gone). */
   revokeFamily(familyId: string, now: Date): Promise<void>;
+  /** Revokes every family of `subject` (roles changed, account disabled); returns how many were live. */
+  revokeSubject(subject: string, now: Date): Promise<number>;
 }
 
 export const REFRESH_TOKEN_STORE = Symbol('RefreshTokenStorePort');

@@ -7,6 +7,8 @@ export interface LoadedUser {
   readonly state: UserState;
   /** Number of events in the stream (0 = absent). */
   readonly version: number;
+  /** `actor` of the stream's first event: who created the account (`identity-bootstrap` for the bootstrap admin). */
+  readonly createdBy?: string;
 }
 
 /** What a login needs to check a password: the account's id and its password hash. */

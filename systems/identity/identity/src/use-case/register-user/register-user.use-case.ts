@@ -1,6 +1,8 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { normaliseEmail } from '../../entity/user/email.js';
 import { DEFAULT_ROLES } from '../../entity/user/roles.js';
+import { EmailTakenError } from '../../entity/user/user.errors.js';
 import type { ActiveUser } from '../../entity/user/user.state.js';
 import { handleUserCommand } from '../handle-user-command.js';
 import { CLOCK, type ClockPort } from '../port/identity-settings.port.js';
@@ -11,7 +13,9 @@ import { RegisterUserCommand } from './register-user.command.js';
 
 /**
  * Registers a user with a fresh id and the `customer` role (unless roles are given: bootstrap).
- * @throws EmailTakenError (409), InvalidUserCommandError (400)
+ * A taken e-mail is refused BEFORE the password is hashed, so registrations of existing addresses
+ * cost no hashing (the unique e-mail index still decides a race between two new ones).
+ * @throws EmailTakenError (409), InvalidUserCommandError (400), HashingBusyError (503)
  */
 @CommandHandler(RegisterUserCommand)
 export class RegisterUserUseCase implements ICommandHandler<RegisterUserCommand, ActiveUser> {
@@ -23,6 +27,7 @@ export class RegisterUserUseCase implements ICommandHandler<RegisterUserCommand,
   ) {}
 
   async execute({ input, context }: RegisterUserCommand): Promise<ActiveUser> {
+    if (await this.repository.findCredentials(normaliseEmail(input.email))) throw new EmailTakenError();
     const userId = globalThis.crypto.randomUUID();
     const passwordHash = await this.hasher.hash(input.password);
     const state = await handleUserCommand(

@@ -1,0 +1,228 @@
+import 'reflect-metadata';
+import { loadConfig } from '@archipelago/platform-config';
+import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createTestDatabase } from '@archipelago/testing-harness';
+import { CommandBus } from '@nestjs/cqrs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { decodeJwt } from 'jose';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminAccount, createIdentityAdapters, identitySettings } from './identity.bootstrap.js';
+import { identityConfigSchema } from './identity.config.js';
+import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
+import { migrateIdentity } from './repository/identity.data-source.js';
+import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
+import type { EnsureAdminResult } from './use-case/ensure-admin/ensure-admin.use-case.js';
+import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
+
+// Regression tests of the security review (issue 12 §1), each reproducing a finding through
+// identity's HTTP API on real Postgres (postgres transport: no Kafka needed, TEST_KAFKA=off).
+let app: NestFastifyApplication;
+let infrastructure: IdentityInfrastructure;
+let root: string;
+const ADMIN = { email: 'admin@archipelago.local', password: 'archipelago-admin' };
+/** Calls of the real password hasher, counted by operation. */
+const hashing = { hash: 0, verify: 0 };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+async function http(path: string, init?: RequestInit): Promise<JsonResponse> {
+  const res = await fetch(`${root}${path}`, init);
+  const text = await res.text();
+  return Object.assign(res, { json: async () => JSON.parse(text) }) as JsonResponse;
+}
+const json = (body: unknown, method = 'POST', headers: Record<string, string> = {}) => ({
+  method,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
+const form = (params: Record<string, string>, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  body: new URLSearchParams(params).toString(),
+});
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const register = (email: string, password = 'correct horse battery', displayName = 'Ann') =>
+  http('/identity/v1/users', json({ email, password, displayName }));
+const passwordToken = (username: string, password = 'correct horse battery', ip = '198.51.100.1') =>
+  http('/identity/v1/token', form({ grant_type: 'password', username, password }, { 'x-forwarded-for': ip }));
+const refresh = (refreshToken: string) =>
+  http('/identity/v1/token', form({ grant_type: 'refresh_token', refresh_token: refreshToken }));
+
+beforeAll(async () => {
+  const url = await createTestDatabase('identity_sec');
+  await migrateIdentity(url, 'identity');
+  const config = loadConfig(identityConfigSchema, {
+    SERVICE_NAME: 'identity',
+    SYSTEM: 'identity',
+    HOST: '127.0.0.1',
+    HTTP_PORT: '3201',
+    DATABASE_URL: url,
+    DB_SCHEMA: 'identity',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    IDENTITY_KEYS_DIR: await mkdtemp(join(tmpdir(), 'identity-sec-keys-')),
+    IDENTITY_CLIENTS: '[]',
+    IDENTITY_HASHING_QUEUE_MAX: '4',
+  });
+  infrastructure = await IdentityInfrastructure.open({ databaseUrl: url, schema: 'identity', transport: 'postgres' });
+  const { adapters } = await createIdentityAdapters(config);
+  const real = adapters.passwordHasher;
+  const counted: PasswordHasherPort = {
+    hash: (secret) => ((hashing.hash += 1), real.hash(secret)),
+    verify: (secret, hash) => ((hashing.verify += 1), real.verify(secret, hash)),
+  };
+  app = await createHttpApp(
+    IdentityModule.forRoot(infrastructure, { ...adapters, passwordHasher: counted }, identitySettings(config)),
+    {
+      serviceName: 'identity',
+      config: { ...config, HTTP_PORT: 0 },
+      domainErrors: IDENTITY_DOMAIN_ERRORS,
+      readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+      openapi: { title: 'identity', version: '1' },
+      logDestination: new Writable({ write: (_chunk, _enc, done) => done() }),
+    },
+  );
+  await app.init();
+  await infrastructure.start();
+  await app.get(CommandBus).execute(new EnsureAdminCommand(adminAccount(config).email, ADMIN.password));
+  await app.listen(0, '127.0.0.1');
+  root = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('High: a demoted admin cannot re-promote itself', () => {
+  it('checks the current roles, not the token, and revokes refresh tokens on a role change', async () => {
+    const { id } = await (await register('demoted@example.com')).json();
+    const admin = (await (await passwordToken(ADMIN.email, ADMIN.password)).json()).access_token;
+    expect(
+      (await http(`/identity/v1/users/${id}/roles`, json({ roles: ['admin', 'customer'] }, 'PUT', bearer(admin))))
+        .status,
+    ).toBe(200);
+    const asAdmin = await (await passwordToken('demoted@example.com')).json();
+    expect(decodeJwt(asAdmin.access_token).roles).toEqual(['admin', 'customer']);
+    expect(
+      (await http(`/identity/v1/users/${id}/roles`, json({ roles: ['customer'] }, 'PUT', bearer(admin)))).status,
+    ).toBe(200);
+
+    // The token still says admin; identity must not believe it.
+    const again = await http(
+      `/identity/v1/users/${id}/roles`,
+      json({ roles: ['admin', 'customer'] }, 'PUT', bearer(asAdmin.access_token)),
+    );
+    expect(again.status).toBe(403);
+    expect((await http('/identity/v1/users', { headers: bearer(asAdmin.access_token) })).status).toBe(403);
+    const me = await (await http('/identity/v1/users/me', { headers: bearer(asAdmin.access_token) })).json();
+    expect(me.roles).toEqual(['customer']);
+    // The refresh token obtained as admin was revoked by the role change.
+    expect((await (await refresh(asAdmin.refresh_token)).json()).error).toBe('invalid_grant');
+  });
+
+  it('issues tokens carrying the admin role for at most 5 minutes', async () => {
+    const res = await (await passwordToken(ADMIN.email, ADMIN.password)).json();
+    expect(res.expires_in).toBeLessThanOrEqual(300);
+    const claims = decodeJwt(res.access_token);
+    expect(claims.exp! - claims.iat!).toBeLessThanOrEqual(300);
+  });
+});
+
+describe('Medium: throttling cannot be bypassed by parallel attempts, and never locks an account', () => {
+  it('19 wrong passwords and the right one in parallel: only the free attempts are checked', async () => {
+    await register('parallel@example.com');
+    const verifiedBefore = hashing.verify;
+    const guesses = [...Array.from({ length: 19 }, (_, i) => `wrong-guess-${i}`), 'correct horse battery'];
+    const answers = await Promise.all(
+      guesses.map((guess, i) => passwordToken('parallel@example.com', guess, `203.0.113.${i + 1}`)),
+    );
+    const statuses = answers.map((a) => a.status);
+    // Five attempts (IDENTITY_LOGIN_FREE_FAILURES) are checked; every other one is refused unchecked.
+    expect(statuses.filter((s) => s !== 429)).toHaveLength(5);
+    expect(hashing.verify - verifiedBefore).toBe(5);
+    const refused = answers.find((a) => a.status === 429)!;
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await refused.json()).error).toBe('invalid_grant');
+  });
+
+  it('delays instead of locking: the owner signs in once the delay has passed', async () => {
+    await register('victim@example.com');
+    for (let i = 0; i < 5; i++) await passwordToken('victim@example.com', `attacker-${i}`, '192.0.2.66');
+    const delayed = await passwordToken('victim@example.com', 'correct horse battery', '192.0.2.7');
+    expect(delayed.status).toBe(429);
+    const wait = Number(delayed.headers.get('retry-after'));
+    expect(wait).toBe(1);
+    await new Promise((r) => setTimeout(r, wait * 1000 + 50));
+    expect((await passwordToken('victim@example.com', 'correct horse battery', '192.0.2.7')).status).toBe(200);
+  });
+
+  it('throttles one address trying many accounts', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++)
+      statuses.push((await passwordToken(`spray-${i}@example.com`, 'Winter2026!', '192.0.2.99')).status);
+    expect(statuses.slice(0, 20).every((s) => s === 400)).toBe(true);
+    expect(statuses[20]).toBe(429);
+    // Another address is not affected.
+    expect((await passwordToken('spray-0@example.com', 'Winter2026!', '192.0.2.100')).status).toBe(400);
+  });
+});
+
+describe('Medium: registration is no hashing flood', () => {
+  it('refuses a taken e-mail before hashing: 100 parallel registrations, all 409, no hash computed', async () => {
+    await register('taken@example.com');
+    const hashedBefore = hashing.hash;
+    const answers = await Promise.all(Array.from({ length: 100 }, () => register('Taken@Example.com')));
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 100 }, () => 409));
+    expect(hashing.hash).toBe(hashedBefore);
+  });
+
+  it('answers 503 + Retry-After when the hashing queue is full, and writes nothing for those', async () => {
+    const emails = Array.from({ length: 30 }, (_, i) => `flood-${i}@example.com`);
+    const answers = await Promise.all(emails.map((email) => register(email)));
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s !== 201 && s !== 503)).toEqual([]);
+    // One hash runs and IDENTITY_HASHING_QUEUE_MAX (4) wait: the rest are refused at once.
+    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(5);
+    const busy = answers.filter((a) => a.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(busy.every((a) => a.headers.get('retry-after') === '1')).toBe(true);
+    expect(busy[0]!.headers.get('content-type')).toContain('application/problem+json');
+    const { rows } = await infrastructure.pool.query<{ email: string }>(
+      `SELECT email FROM identity.user_emails WHERE email LIKE 'flood-%'`,
+    );
+    expect(rows.map((r) => r.email).sort()).toEqual(emails.filter((_, i) => statuses[i] === 201).sort());
+  });
+});
+
+describe('Medium: the admin bootstrap never promotes an account it did not create', () => {
+  const ensureAdmin = (email: string): Promise<EnsureAdminResult> =>
+    app.get(CommandBus).execute(new EnsureAdminCommand(email, 'a long bootstrap password'));
+
+  it('leaves a self-registered account with ADMIN_EMAIL a customer', async () => {
+    await register('squatter@example.com');
+    expect((await ensureAdmin('squatter@example.com')).outcome).toBe('refused');
+    const token = (await (await passwordToken('squatter@example.com', undefined, '192.0.2.31')).json()).access_token;
+    expect(decodeJwt(token).roles).toEqual(['customer']);
+    expect((await http('/identity/v1/users', { headers: bearer(token) })).status).toBe(403);
+  });
+
+  it('does not re-promote its own admin after an admin demoted it', async () => {
+    const first = await ensureAdmin('ops@example.com');
+    expect(first.outcome).toBe('created');
+    const admin = (await (await passwordToken(ADMIN.email, ADMIN.password, '192.0.2.32')).json()).access_token;
+    const demoted = await http(
+      `/identity/v1/users/${first.userId}/roles`,
+      json({ roles: ['customer'] }, 'PUT', bearer(admin)),
+    );
+    expect(demoted.status).toBe(200);
+    expect(await ensureAdmin('ops@example.com')).toEqual({ userId: first.userId, outcome: 'kept' });
+    const token = (await (await passwordToken('ops@example.com', 'a long bootstrap password', '192.0.2.32')).json())
+      .access_token;
+    expect(decodeJwt(token).roles).toEqual(['customer']);
+  });
+});
