@@ -35,7 +35,7 @@ jobs:
           k6 run --env X=1 apps/load/src/scenarios/smoke.js
           for chart in charts/*/; do helm lint "$chart"; done
           helm template charts/\${{ matrix.env }}/x
-      - run: npm run fuzz -- --base-url x && npm run load -- smoke
+      - run: npm run no-such-script -- --base-url x && npm run load -- smoke
       - run: npx nx run "\${{ matrix.service }}:docker-context" && npx nx run commerce-catalog:nope
       - run: npx nx affected -t lint flake --parallel=2
       - run: npx vitest run --project unit --project e2e2 tools/
@@ -59,7 +59,7 @@ jobs:
       'no file tools/gone.sh',
       'no file .github/workflows/nowhere.yml',
       'no file apps/load/scenarios/smoke.js',
-      'no npm script "fuzz" in package.json',
+      'no npm script "no-such-script" in package.json',
       'Nx project commerce-catalog has no target "nope"',
       'no Nx project has a target "flake"',
       'no vitest project "e2e2"',
