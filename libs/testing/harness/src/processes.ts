@@ -32,7 +32,8 @@ export async function startWorkspaceProcess(options: {
   /** Source path of the entry, e.g. `systems/commerce/catalog/src/main.ts`. */
   entry: string;
   args?: string[];
-  env?: Record<string, string>;
+  /** Added to (or, with `undefined`, removed from) this process's environment, e.g. `NODE_ENV: undefined`. */
+  env?: Record<string, string | undefined>;
   readyUrl?: string;
   timeoutMs?: number;
 }): Promise<RunningProcess> {
@@ -40,7 +41,9 @@ export async function startWorkspaceProcess(options: {
   if (!existsSync(script)) throw new Error(`${script} is missing: build first (npm test does)`);
   const child = spawn(process.execPath, ['--import', join(WORKSPACE_ROOT, 'tools/register.mjs'), script, ...(options.args ?? [])], {
     cwd: WORKSPACE_ROOT,
-    env: { ...process.env, ...options.env },
+    env: Object.fromEntries(
+      Object.entries({ ...process.env, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -113,12 +113,13 @@ describe('identity as a process', () => {
   });
 
   it('refuses to start in production without keys and admin credentials, naming the variables', async () => {
-    // No NODE_ENV at all: identity fails closed (production) instead of defaulting to local mode.
-    const { IDENTITY_KEYS_DIR: _dir, NODE_ENV: _env, ...rest } = env;
+    // No NODE_ENV at all (not even vitest's `test`): identity fails closed (production) instead of
+    // defaulting to local mode.
+    const { IDENTITY_KEYS_DIR: _dir, ...rest } = env;
     const attempt = startWorkspaceProcess({
       name: 'identity prod',
       entry: ENTRY,
-      env: { ...rest, HTTP_PORT: String(await freePort()) },
+      env: { ...rest, NODE_ENV: undefined, HTTP_PORT: String(await freePort()) },
     });
     const error = await attempt.then(
       () => 'started',
