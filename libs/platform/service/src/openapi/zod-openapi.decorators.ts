@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { PROBLEM_JSON } from '../problem/problem-details.js';
@@ -157,4 +157,20 @@ function rewriteRefs(value: unknown): unknown {
 export function ApiPublic(): MethodDecorator & ClassDecorator {
   // @nestjs/swagger writes `security: [{}]`; setupOpenApi turns that into `[]`.
   return ApiSecurity({});
+}
+
+/** What an `Idempotency-Key` request header may hold: 1–255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$';
+
+/**
+ * Documents the optional `Idempotency-Key` request header (IETF draft-ietf-httpapi-idempotency-key-header)
+ * as the platform's services enforce it: 1–255 visible ASCII characters, else a 400 validation problem.
+ */
+export function ApiIdempotencyKey(description = 'Makes a retry safe: the same key with the same body answers as the first request did, and does nothing again; the same key with another body is a 422. Scoped to the caller.'): MethodDecorator {
+  return ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: `${description} 1–255 visible ASCII characters.`,
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN },
+  });
 }

@@ -7,7 +7,13 @@ const displayName = z.string().trim().min(1).max(MAX_DISPLAY_NAME);
 
 export const registerUserBody = z
   .object({
-    email: z.string().trim().max(254).email('must be an e-mail address'),
+    email: z
+      .string()
+      .trim()
+      .max(254)
+      .email('must be an e-mail address')
+      // RFC 5321 §4.5.3.1.1, as JSON Schema's `format: email` checks it.
+      .refine((email) => email.slice(0, email.lastIndexOf('@')).length <= 64, 'the part before @ must be at most 64 characters'),
     password: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
     displayName,
   })
