@@ -162,3 +162,24 @@ export function ApiTokenEndpoint(): MethodDecorator {
     }),
   );
 }
+
+/**
+ * Declares the token endpoint as the document's OAuth 2.0 security scheme `oauth2` (RFC 6749
+ * password and client credentials flows, `tokenUrl` `/identity/v1/token`, relative to the
+ * document): how a client gets the bearer token the other operations require. Refines the document
+ * built by the platform (OpenApiOptions.refine).
+ */
+export function describeOAuth2(document: OpenAPIObject): void {
+  const tokenUrl = '/identity/v1/token';
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      ...document.components?.securitySchemes,
+      oauth2: {
+        type: 'oauth2',
+        description: 'The token endpoint of this service; the access token is then sent as a bearer token.',
+        flows: { password: { tokenUrl, scopes: {} }, clientCredentials: { tokenUrl, scopes: {} } },
+      },
+    },
+  };
+}
