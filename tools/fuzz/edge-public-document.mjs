@@ -1,7 +1,8 @@
 // `node --import ./tools/register.mjs tools/fuzz/edge-public-document.mjs <documents.json> <out.json>`
 // (run by tools/fuzz/run.mjs): from the services' OpenAPI documents, the operations that are public
 // (`security: []`) and that infra/kong/kong.yml (or KONG_CONFIG) routes to a route without jwt,
-// matched by the edge's own router (dist/apps/edge), as one OpenAPI 3.1 document.
+// matched by the edge's own router (dist/apps/edge), with the other operations of their paths, as
+// one OpenAPI 3.1 document (security schemes included, so token endpoints are known as such).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,19 +20,28 @@ const merged = {
   openapi: '3.1.0',
   info: { title: 'Public routes through the edge', version: '1' },
   paths: {},
-  components: { schemas: {} },
+  components: { schemas: {}, securitySchemes: {} },
 };
+// A path with a public operation routed without jwt comes with all its operations: the others are
+// answered by the edge's jwt plugin (401 without a token), and the path's Allow header lists them.
 for (const document of JSON.parse(readFileSync(input, 'utf8'))) {
   for (const [path, item] of Object.entries(document.paths ?? {})) {
-    for (const method of METHODS) {
+    const isPublic = METHODS.some((method) => {
       const operation = item[method];
-      const security = operation?.security ?? document.security ?? [];
-      if (!operation || security.length > 0) continue;
+      if (!operation || (operation.security ?? document.security ?? []).length > 0) return false;
       const match = matcher.match({ method: method.toUpperCase(), path: path.replace(/\{[^}]+\}/g, 'x') });
-      if (!match || match.route.plugins.get('jwt') !== undefined) continue;
-      merged.paths[path] = { ...merged.paths[path], [method]: operation };
-      Object.assign(merged.components.schemas, document.components?.schemas);
-    }
+      return match !== undefined && match.route.plugins.get('jwt') === undefined;
+    });
+    if (!isPublic) continue;
+    const operations = Object.fromEntries(
+      METHODS.filter((method) => item[method]).map((method) => [
+        method,
+        { ...item[method], security: item[method].security ?? document.security ?? [] },
+      ]),
+    );
+    merged.paths[path] = { ...merged.paths[path], ...operations };
+    Object.assign(merged.components.schemas, document.components?.schemas);
+    Object.assign(merged.components.securitySchemes, document.components?.securitySchemes);
   }
 }
 writeFileSync(output, `${JSON.stringify(merged, null, 2)}\n`);

@@ -311,6 +311,17 @@ describe('OpenAPI', () => {
     expect(importOp.responses['400']).toBeDefined();
   });
 
+  it('says which operations are public (security: []) and documents 401 on the others', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    for (const probe of ['/health/live', '/health/ready']) {
+      expect(doc.paths[probe].get.security).toEqual([]);
+      expect(doc.paths[probe].get.responses['401']).toBeUndefined();
+    }
+    expect(doc.paths['/products'].post.security).toBeUndefined();
+    expect(doc.paths['/products'].post.responses['401'].content['application/problem+json']).toBeDefined();
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs' });
     expect(res.statusCode).toBe(200);

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
-import { ApiPublic } from '@archipelago/platform-service';
+import { ApiPublic, problemDetailsRef } from '@archipelago/platform-service';
 
 // OpenAPI description of the RFC 6749 token endpoint. Its request is form-urlencoded (§3.2; JSON is
 // accepted too) and its errors are §5.2 JSON, not problem+json, so it is described by hand here
@@ -131,13 +131,16 @@ export function ApiTokenEndpoint(): MethodDecorator {
     }),
     ApiResponse({
       status: 400,
-      description: 'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token), unsupported_grant_type, invalid_scope',
+      description:
+        'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token), unsupported_grant_type, invalid_scope. ' +
+        'A parameter name or value with U+0000 or an unpaired surrogate is refused before the endpoint runs, like on every route: an RFC 9457 validation problem.',
       headers: noStore,
       content: {
         'application/json': {
           schema: oauthError(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope']),
           example: { error: 'invalid_grant', error_description: 'The user name or password is incorrect, or the account is temporarily locked' },
         },
+        'application/problem+json': { schema: problemDetailsRef },
       },
     }),
     ApiResponse({
