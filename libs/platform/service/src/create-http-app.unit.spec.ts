@@ -300,7 +300,14 @@ describe('OpenAPI', () => {
     expect(create.responses['500'].content['application/problem+json']).toBeDefined();
     const get = doc.paths['/products/{id}'].get;
     expect(get.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
-    expect(get.responses['404'].content['application/problem+json']).toBeDefined();
+    // The domain error codes mapped to 404 are enumerated in the 404 problem's schema.
+    expect(get.responses['404'].content['application/problem+json'].schema).toEqual({
+      $ref: '#/components/schemas/Problem404',
+    });
+    expect(doc.components.schemas.Problem404).toMatchObject({
+      allOf: [{ $ref: '#/components/schemas/ProblemDetails' }],
+      properties: { code: { type: 'string', enum: ['PRODUCT.NOT_FOUND'] } },
+    });
     expect(doc.paths['/products'].get.parameters).toEqual([expect.objectContaining({ name: 'limit', in: 'query' })]);
     expect(doc.paths['/metrics']).toBeUndefined();
     const importOp = doc.paths['/products/import'].post;
