@@ -16,6 +16,31 @@ const config = loadKongConfig(process.env.KONG_CONFIG || join(root, 'infra', 'ko
 const matcher = new RouteMatcher(config.routes);
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
+// What the edge itself answers, in Kong's format (`{"message": …}` as application/json), besides
+// what the service documents: 401 from the jwt plugin, 429 from rate-limiting, 413 from
+// request-size-limiting (apps/edge/src/kong-response.ts).
+const kongError = (description, headers) => ({
+  description: `${description} (answered by the edge)`,
+  ...(headers && { headers }),
+  content: {
+    'application/json': { schema: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } },
+  },
+});
+function withEdgeAnswers(operation, document) {
+  const security = operation.security ?? document.security ?? [];
+  const responses = { ...operation.responses };
+  const merge = (status, answer) => {
+    const existing = responses[status];
+    responses[status] = existing
+      ? { ...existing, content: { ...existing.content, ...answer.content }, headers: { ...existing.headers, ...answer.headers } }
+      : answer;
+  };
+  if (security.length > 0) merge('401', kongError('No valid bearer token'));
+  merge('429', kongError('Rate limit exceeded', { 'Retry-After': { schema: { type: 'integer' } } }));
+  if (operation.requestBody) merge('413', kongError('Request size limit exceeded'));
+  return { ...operation, security, responses };
+}
+
 const merged = {
   openapi: '3.1.0',
   info: { title: 'Public routes through the edge', version: '1' },
@@ -34,10 +59,7 @@ for (const document of JSON.parse(readFileSync(input, 'utf8'))) {
     });
     if (!isPublic) continue;
     const operations = Object.fromEntries(
-      METHODS.filter((method) => item[method]).map((method) => [
-        method,
-        { ...item[method], security: item[method].security ?? document.security ?? [] },
-      ]),
+      METHODS.filter((method) => item[method]).map((method) => [method, withEdgeAnswers(item[method], document)]),
     );
     merged.paths[path] = { ...merged.paths[path], ...operations };
     Object.assign(merged.components.schemas, document.components?.schemas);
