@@ -15,6 +15,26 @@ export const problemDetailsRef = { $ref: `#/components/schemas/${PROBLEM_DETAILS
 export const problemDetailsJsonSchema = {
   type: 'object',
   description: 'RFC 9457 problem details.',
+  examples: [
+    {
+      type: 'https://archipelago.dev/problems/validation-failed',
+      title: 'Request validation failed',
+      status: 400,
+      detail: '1 invalid field; see errors.',
+      instance: '/identity/v1/users',
+      errors: [{ pointer: '/displayName', detail: 'must not contain the NUL character (U+0000)' }],
+      requestId: '0b8f2f63-5c3e-4a43-9d0e-6f1f8e2b9c11',
+    },
+    {
+      type: 'https://archipelago.dev/problems/product-not-found',
+      title: 'Product not found',
+      status: 404,
+      detail: 'Product 3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d does not exist',
+      instance: '/commerce/v1/products/3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d',
+      code: 'PRODUCT.NOT_FOUND',
+      requestId: '5d1c7e0a-2b4f-4c6d-8e9f-0a1b2c3d4e5f',
+    },
+  ],
   required: ['type', 'title', 'status'],
   properties: {
     type: {

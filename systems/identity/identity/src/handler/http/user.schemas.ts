@@ -18,10 +18,13 @@ export const registerUserBody = z
     displayName,
   })
   .strict()
-  .meta({ id: 'RegisterUser' });
+  .meta({
+    id: 'RegisterUser',
+    examples: [{ email: 'ada@example.com', password: 'correct horse battery', displayName: 'Ada Lovelace' }],
+  });
 export type RegisterUserBody = z.infer<typeof registerUserBody>;
 
-export const changeMeBody = z.object({ displayName }).strict().meta({ id: 'ChangeMe' });
+export const changeMeBody = z.object({ displayName }).strict().meta({ id: 'ChangeMe', examples: [{ displayName: 'Ada King' }] });
 export type ChangeMeBody = z.infer<typeof changeMeBody>;
 
 export const changeRolesBody = z
@@ -32,7 +35,7 @@ export const changeRolesBody = z
       .max(ROLES.length * 2),
   })
   .strict()
-  .meta({ id: 'ChangeRoles' });
+  .meta({ id: 'ChangeRoles', examples: [{ roles: ['customer', 'admin'] }] });
 export type ChangeRolesBody = z.infer<typeof changeRolesBody>;
 
 export const userIdParams = z.object({ id: z.string().uuid('must be a UUID') });
