@@ -29,11 +29,15 @@ const kongError = (description, headers) => ({
 function withEdgeAnswers(operation, document) {
   const security = operation.security ?? document.security ?? [];
   const responses = { ...operation.responses };
+  // The edge's answer joins the service's: same media type → either schema (anyOf).
   const merge = (status, answer) => {
     const existing = responses[status];
-    responses[status] = existing
-      ? { ...existing, content: { ...existing.content, ...answer.content }, headers: { ...existing.headers, ...answer.headers } }
-      : answer;
+    if (!existing) return void (responses[status] = answer);
+    const content = { ...existing.content };
+    for (const [type, media] of Object.entries(answer.content)) {
+      content[type] = content[type]?.schema ? { schema: { anyOf: [content[type].schema, media.schema] } } : media;
+    }
+    responses[status] = { ...existing, content, headers: { ...existing.headers, ...answer.headers } };
   };
   if (security.length > 0) merge('401', kongError('No valid bearer token'));
   merge('429', kongError('Rate limit exceeded', { 'Retry-After': { schema: { type: 'integer' } } }));
@@ -49,7 +53,17 @@ const merged = {
 };
 // A path with a public operation routed without jwt comes with all its operations: the others are
 // answered by the edge's jwt plugin (401 without a token), and the path's Allow header lists them.
-for (const document of JSON.parse(readFileSync(input, 'utf8'))) {
+// Component names are the services' own (two services both have a `Money` or a `Problem409`):
+// each document's components get a prefix of their own, and its $refs follow.
+const prefixRefs = (node, prefix) =>
+  JSON.parse(JSON.stringify(node).replaceAll('"#/components/schemas/', `"#/components/schemas/${prefix}`));
+for (const [index, original] of JSON.parse(readFileSync(input, 'utf8')).entries()) {
+  const prefix = `s${index}_`;
+  const document = prefixRefs(original, prefix);
+  document.components = {
+    ...document.components,
+    schemas: Object.fromEntries(Object.entries(document.components?.schemas ?? {}).map(([name, v]) => [prefix + name, v])),
+  };
   for (const [path, item] of Object.entries(document.paths ?? {})) {
     const isPublic = METHODS.some((method) => {
       const operation = item[method];

@@ -97,7 +97,7 @@ const examples = {
  * OpenAPI description of `POST /identity/v1/token`: public (`security: []`), the three grants as a
  * form-urlencoded or JSON body, the §5.1 response, and the §5.2 errors it answers (400
  * invalid_request / invalid_grant / unsupported_grant_type / invalid_scope, 401 invalid_client with
- * `WWW-Authenticate: Basic`, 429 from the edge's per-IP limit).
+ * `WWW-Authenticate: Basic`, 429 for a throttled account or from the edge's per-IP limit).
  */
 export function ApiTokenEndpoint(): MethodDecorator {
   return applyDecorators(
@@ -159,9 +159,21 @@ export function ApiTokenEndpoint(): MethodDecorator {
     }),
     ApiResponse({
       status: 429,
-      description: 'Too many token requests from this client IP (edge rate limit, 60 per minute)',
-      headers: { 'Retry-After': { description: 'Seconds until the window resets.', schema: { type: 'integer' } } },
-      content: { 'application/json': { schema: { type: 'object', properties: { message: { type: 'string' } } } } },
+      description:
+        'Too many failed sign-ins for this account (invalid_grant, with `Retry-After`), or, through the edge, ' +
+        'too many token requests from this client IP (60 per minute; Kong\'s `{"message": …}` body)',
+      headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } },
+      content: {
+        'application/json': {
+          schema: schema({
+            anyOf: [
+              oauthError(['invalid_grant']),
+              { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+            ],
+          }),
+          example: { error: 'invalid_grant', error_description: 'Too many failed sign-in attempts; retry in 30 s' },
+        },
+      },
     }),
   );
 }
