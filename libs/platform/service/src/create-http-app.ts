@@ -74,7 +74,7 @@ export async function createHttpApp(
   platformMetricsRegistry.setDefaultLabels({ service: options.serviceName });
   registerHttpMetrics(fastify);
 
-  setupOpenApi(app, options.openapi);
+  setupOpenApi(app, options.openapi, options.domainErrors);
   app.enableShutdownHooks();
   return app;
 }

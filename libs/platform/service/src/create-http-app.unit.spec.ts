@@ -300,7 +300,14 @@ describe('OpenAPI', () => {
     expect(create.responses['500'].content['application/problem+json']).toBeDefined();
     const get = doc.paths['/products/{id}'].get;
     expect(get.parameters).toEqual([expect.objectContaining({ name: 'id', in: 'path', required: true })]);
-    expect(get.responses['404'].content['application/problem+json']).toBeDefined();
+    // The domain error codes mapped to 404 are enumerated in the 404 problem's schema.
+    expect(get.responses['404'].content['application/problem+json'].schema).toEqual({
+      $ref: '#/components/schemas/Problem404',
+    });
+    expect(doc.components.schemas.Problem404).toMatchObject({
+      allOf: [{ $ref: '#/components/schemas/ProblemDetails' }],
+      properties: { code: { type: 'string', enum: ['PRODUCT.NOT_FOUND'] } },
+    });
     expect(doc.paths['/products'].get.parameters).toEqual([expect.objectContaining({ name: 'limit', in: 'query' })]);
     expect(doc.paths['/metrics']).toBeUndefined();
     const importOp = doc.paths['/products/import'].post;
@@ -309,6 +316,17 @@ describe('OpenAPI', () => {
     });
     expect(doc.components.schemas.ImportProductsBody).toMatchObject({ type: 'object', required: ['skus'] });
     expect(importOp.responses['400']).toBeDefined();
+  });
+
+  it('says which operations are public (security: []) and documents 401 on the others', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+    expect(doc.security).toEqual([{ bearer: [] }]);
+    for (const probe of ['/health/live', '/health/ready']) {
+      expect(doc.paths[probe].get.security).toEqual([]);
+      expect(doc.paths[probe].get.responses['401']).toBeUndefined();
+    }
+    expect(doc.paths['/products'].post.security).toBeUndefined();
+    expect(doc.paths['/products'].post.responses['401'].content['application/problem+json']).toBeDefined();
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -36,8 +36,10 @@ export {
   type StandardSchema,
 } from './validation/zod-validation.pipe.js';
 export {
+  ApiIdempotencyKey,
   ApiProblemResponses,
   ApiPublic,
+  IDEMPOTENCY_KEY_PATTERN,
   ApiZodBody,
   ApiZodResponse,
   PROBLEM_DETAILS_COMPONENT,

@@ -5,6 +5,7 @@ import { logLine, runServiceMain } from '@archipelago/platform-service-kit';
 import { CommandBus } from '@nestjs/cqrs';
 import { Logger } from 'nestjs-pino';
 import { rotateSigningKeys } from './gateway/signing-keys.js';
+import { describeOAuth2 } from './handler/http/token.openapi.js';
 import { adminAccount, createIdentityAdapters, identitySettings, keysDirOf } from './identity.bootstrap.js';
 import { identityConfigSchema } from './identity.config.js';
 import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
@@ -34,6 +35,7 @@ await runServiceMain({
     IdentityModule.forRoot(infrastructure, built.adapters, identitySettings(config)),
   domainErrors: IDENTITY_DOMAIN_ERRORS,
   openapi: {
+    refine: describeOAuth2,
     title: 'Archipelago identity',
     version: '1.0.0',
     description:

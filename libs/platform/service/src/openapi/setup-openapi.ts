@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
-import { PROBLEM_JSON } from '../problem/problem-details.js';
+import { type DomainErrorMapping, PROBLEM_JSON } from '../problem/problem-details.js';
 import {
   PROBLEM_DETAILS_COMPONENT,
   problemDetailsJsonSchema,
@@ -34,11 +34,18 @@ export const OPENAPI_JSON_PATH = '/docs/openapi.json';
  * and serves it at `/docs/openapi.json`, with Swagger UI at `/docs`. Zod schemas declared on
  * handler parameters (`@Body({ schema })`) and responses (`ApiZodResponse`) are converted to
  * JSON Schema 2020-12; those with `.meta({ id })` become named components. Every operation
- * documents a 500 `application/problem+json` response.
+ * documents a 500 `application/problem+json` response; operations that need a bearer token a 401;
+ * `ApiPublic()` operations say `security: []`. The domain error codes of `domainErrors` are
+ * enumerated per status: a problem response of status 409 refers to `Problem409`, the problem
+ * schema whose `code` is one of the codes mapped to 409.
  *
  * @returns the document, e.g. to write it to `docs/` in CI.
  */
-export function setupOpenApi(app: INestApplication, options: OpenApiOptions): OpenAPIObject {
+export function setupOpenApi(
+  app: INestApplication,
+  options: OpenApiOptions,
+  domainErrors: DomainErrorMapping = {},
+): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setOpenAPIVersion('3.1.0')
     .setTitle(options.title)
@@ -69,6 +76,7 @@ export function setupOpenApi(app: INestApplication, options: OpenApiOptions): Op
   };
   documentValidationProblems(document);
   documentSecurity(document);
+  documentErrorCodes(document, domainErrors);
   options.refine?.(document);
   SwaggerModule.setup('docs', app, document, {
     jsonDocumentUrl: OPENAPI_JSON_PATH.slice(1),
@@ -139,4 +147,33 @@ export function restrictSchemaProperty(document: OpenAPIObject, name: string, pa
   visit(document.paths);
   visit(document.components);
   return changed;
+}
+
+// Each problem response whose status some domain error code maps to gets a schema enumerating
+// those codes (`Problem409`: ProblemDetails whose `code`, when present, is one of them).
+function documentErrorCodes(document: OpenAPIObject, domainErrors: DomainErrorMapping): void {
+  const codesByStatus = new Map<number, string[]>();
+  for (const [code, target] of Object.entries(domainErrors)) {
+    const status = typeof target === 'number' ? target : target.status;
+    codesByStatus.set(status, [...(codesByStatus.get(status) ?? []), code].sort());
+  }
+  const schemas = (document.components ??= {}).schemas ?? (document.components.schemas = {});
+  for (const [status, codes] of codesByStatus) {
+    schemas[`Problem${status}`] = {
+      allOf: [problemDetailsRef],
+      type: 'object',
+      description: `A ${status} problem; \`code\` names the domain rule when one refused the request.`,
+      properties: { code: { type: 'string', enum: codes } },
+    } as never;
+  }
+  for (const pathItem of Object.values(document.paths)) {
+    for (const method of METHODS) {
+      for (const [status, response] of Object.entries(pathItem[method]?.responses ?? {})) {
+        const media = (response as { content?: Record<string, { schema?: unknown }> }).content?.[PROBLEM_JSON];
+        if (!media || !codesByStatus.has(Number(status))) continue;
+        if ((media.schema as { $ref?: string } | undefined)?.$ref !== problemDetailsRef.$ref) continue;
+        media.schema = { $ref: `#/components/schemas/Problem${status}` };
+      }
+    }
+  }
 }

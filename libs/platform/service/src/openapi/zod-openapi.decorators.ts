@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBody, ApiResponse, ApiSecurity } from '@nestjs/swagger';
+import { ApiBody, ApiHeader, ApiResponse, ApiSecurity } from '@nestjs/swagger';
 import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { PROBLEM_JSON } from '../problem/problem-details.js';
@@ -15,6 +15,26 @@ export const problemDetailsRef = { $ref: `#/components/schemas/${PROBLEM_DETAILS
 export const problemDetailsJsonSchema = {
   type: 'object',
   description: 'RFC 9457 problem details.',
+  examples: [
+    {
+      type: 'https://archipelago.dev/problems/validation-failed',
+      title: 'Request validation failed',
+      status: 400,
+      detail: '1 invalid field; see errors.',
+      instance: '/identity/v1/users',
+      errors: [{ pointer: '/displayName', detail: 'must not contain the NUL character (U+0000)' }],
+      requestId: '0b8f2f63-5c3e-4a43-9d0e-6f1f8e2b9c11',
+    },
+    {
+      type: 'https://archipelago.dev/problems/product-not-found',
+      title: 'Product not found',
+      status: 404,
+      detail: 'Product 3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d does not exist',
+      instance: '/commerce/v1/products/3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d',
+      code: 'PRODUCT.NOT_FOUND',
+      requestId: '5d1c7e0a-2b4f-4c6d-8e9f-0a1b2c3d4e5f',
+    },
+  ],
   required: ['type', 'title', 'status'],
   properties: {
     type: {
@@ -157,4 +177,20 @@ function rewriteRefs(value: unknown): unknown {
 export function ApiPublic(): MethodDecorator & ClassDecorator {
   // @nestjs/swagger writes `security: [{}]`; setupOpenApi turns that into `[]`.
   return ApiSecurity({});
+}
+
+/** What an `Idempotency-Key` request header may hold: 1–255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = '^[\\x21-\\x7e]{1,255}$';
+
+/**
+ * Documents the optional `Idempotency-Key` request header (IETF draft-ietf-httpapi-idempotency-key-header)
+ * as the platform's services enforce it: 1–255 visible ASCII characters, else a 400 validation problem.
+ */
+export function ApiIdempotencyKey(description = 'Makes a retry safe: the same key with the same body answers as the first request did, and does nothing again; the same key with another body is a 422. Scoped to the caller.'): MethodDecorator {
+  return ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: `${description} 1–255 visible ASCII characters.`,
+    schema: { type: 'string', minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN },
+  });
 }

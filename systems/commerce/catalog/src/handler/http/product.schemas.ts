@@ -27,7 +27,10 @@ export const createProductBody = z
     initialStock: z.number().int().min(0).max(1_000_000_000),
   })
   .strict()
-  .meta({ id: 'CreateProduct' });
+  .meta({
+    id: 'CreateProduct',
+    examples: [{ sku: 'TEA-EARL-GREY-100G', name: 'Earl Grey, 100 g', price: { amount: 650, currency: 'USD' }, initialStock: 40 }],
+  });
 export type CreateProductBody = z.infer<typeof createProductBody>;
 
 export const stockAdjustmentBody = z
@@ -42,7 +45,7 @@ export const stockAdjustmentBody = z
     reason: z.string().trim().min(1).max(200),
   })
   .strict()
-  .meta({ id: 'StockAdjustment' });
+  .meta({ id: 'StockAdjustment', examples: [{ delta: -2, reason: 'Two tins damaged in the warehouse' }] });
 export type StockAdjustmentBody = z.infer<typeof stockAdjustmentBody>;
 
 export const productIdParams = z.object({ id: z.string().uuid('must be a UUID') });

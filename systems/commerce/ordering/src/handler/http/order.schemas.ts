@@ -28,7 +28,10 @@ export const placeOrderBody = z
       .meta({ minItems: 1 }),
   })
   .strict()
-  .meta({ id: 'PlaceOrder' });
+  .meta({
+    id: 'PlaceOrder',
+    examples: [{ items: [{ productId: '3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d', quantity: 2 }] }],
+  });
 export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
 
 export const orderIdParams = z.object({ id: z.string().uuid('must be a UUID') });

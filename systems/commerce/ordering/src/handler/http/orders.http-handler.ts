@@ -1,5 +1,6 @@
 import { Caller, Roles } from '@archipelago/platform-auth';
 import {
+  ApiIdempotencyKey,
   ApiProblemResponses,
   ApiZodBody,
   ApiZodResponse,
@@ -10,7 +11,7 @@ import {
 } from '@archipelago/platform-service';
 import { Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { PlacedOrderState } from '../../entity/order/order.state.js';
 import { CancelOrderCommand } from '../../use-case/cancel-order/cancel-order.command.js';
@@ -80,7 +81,7 @@ export class OrdersHttpHandler {
       'the same key with the same body answers 200 with the same order (its current status; header `Idempotent-Replayed: true`); ' +
       'with another body 422.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–255 visible ASCII characters, per customer' })
+  @ApiIdempotencyKey()
   @ApiZodBody(placeOrderBody)
   @ApiZodResponse(202, placedOrderDto, 'Accepted; Location names the order')
   @ApiProblemResponses(400, 401, 403, 422, 503)

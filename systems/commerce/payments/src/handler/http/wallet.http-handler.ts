@@ -1,5 +1,6 @@
 import { Caller, Roles } from '@archipelago/platform-auth';
 import {
+  ApiIdempotencyKey,
   ApiProblemResponses,
   ApiZodBody,
   ApiZodResponse,
@@ -10,7 +11,7 @@ import {
 } from '@archipelago/platform-service';
 import { Controller, Get, Headers, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CloseAccountCommand } from '../../use-case/close-account/close-account.command.js';
 import { DepositCommand } from '../../use-case/deposit/deposit.command.js';
@@ -78,7 +79,7 @@ export class WalletHttpHandler {
       'Honours `Idempotency-Key`: the same key with the same body answers 201 with the same transactionId and balance ' +
       '(header `Idempotent-Replayed: true`) and books nothing; the same key with another body answers 422.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1–255 visible ASCII characters, per customer' })
+  @ApiIdempotencyKey()
   @ApiZodBody(depositBody)
   @ApiZodResponse(201, depositReceiptDto)
   @ApiProblemResponses(400, 401, 403, 409, 422)
@@ -107,6 +108,7 @@ export class WalletHttpHandler {
   @HttpCode(204)
   @ApiOperation({ summary: "Close a customer's wallet (admin; idempotent). It then refuses deposits and payments." })
   @ApiZodBody(closeAccountBody)
+  @ApiResponse({ status: 204, description: 'Closed (or already closed)' })
   @ApiProblemResponses(400, 401, 403, 404)
   async close(@ZodBody(closeAccountBody) body: CloseAccountBody): Promise<void> {
     await this.commands.execute(new CloseAccountCommand(body.customerId, body.reason, commandContext()));

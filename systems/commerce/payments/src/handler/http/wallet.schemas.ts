@@ -20,7 +20,7 @@ export const depositBody = z
       .strict(),
   })
   .strict()
-  .meta({ id: 'Deposit' });
+  .meta({ id: 'Deposit', examples: [{ amount: { amount: 5000, currency: 'USD' } }] });
 export type DepositBody = z.infer<typeof depositBody>;
 
 /** `Idempotency-Key` request header: 1–255 visible ASCII characters (IETF draft-ietf-httpapi-idempotency-key-header). */
@@ -36,7 +36,10 @@ export const closeAccountBody = z
     reason: z.string().trim().min(1).max(200),
   })
   .strict()
-  .meta({ id: 'CloseWallet' });
+  .meta({
+    id: 'CloseWallet',
+    examples: [{ customerId: '7b0e4d2a-1c3f-4e5a-8b9c-0d1e2f3a4b5c', reason: 'Customer asked to close the account' }],
+  });
 export type CloseAccountBody = z.infer<typeof closeAccountBody>;
 
 export const listTransactionsQuery = z.object({

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
-import { ApiPublic } from '@archipelago/platform-service';
+import { ApiPublic, problemDetailsRef } from '@archipelago/platform-service';
 
 // OpenAPI description of the RFC 6749 token endpoint. Its request is form-urlencoded (§3.2; JSON is
 // accepted too) and its errors are §5.2 JSON, not problem+json, so it is described by hand here
@@ -97,7 +97,7 @@ const examples = {
  * OpenAPI description of `POST /identity/v1/token`: public (`security: []`), the three grants as a
  * form-urlencoded or JSON body, the §5.1 response, and the §5.2 errors it answers (400
  * invalid_request / invalid_grant / unsupported_grant_type / invalid_scope, 401 invalid_client with
- * `WWW-Authenticate: Basic`, 429 from the edge's per-IP limit).
+ * `WWW-Authenticate: Basic`, 429 for a throttled account or from the edge's per-IP limit).
  */
 export function ApiTokenEndpoint(): MethodDecorator {
   return applyDecorators(
@@ -131,13 +131,16 @@ export function ApiTokenEndpoint(): MethodDecorator {
     }),
     ApiResponse({
       status: 400,
-      description: 'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token), unsupported_grant_type, invalid_scope',
+      description:
+        'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token), unsupported_grant_type, invalid_scope. ' +
+        'A parameter name or value with U+0000 or an unpaired surrogate is refused before the endpoint runs, like on every route: an RFC 9457 validation problem.',
       headers: noStore,
       content: {
         'application/json': {
           schema: oauthError(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope']),
           example: { error: 'invalid_grant', error_description: 'The user name or password is incorrect, or the account is temporarily locked' },
         },
+        'application/problem+json': { schema: problemDetailsRef },
       },
     }),
     ApiResponse({
@@ -156,9 +159,42 @@ export function ApiTokenEndpoint(): MethodDecorator {
     }),
     ApiResponse({
       status: 429,
-      description: 'Too many token requests from this client IP (edge rate limit, 60 per minute)',
-      headers: { 'Retry-After': { description: 'Seconds until the window resets.', schema: { type: 'integer' } } },
-      content: { 'application/json': { schema: { type: 'object', properties: { message: { type: 'string' } } } } },
+      description:
+        'Too many failed sign-ins for this account (invalid_grant, with `Retry-After`), or, through the edge, ' +
+        'too many token requests from this client IP (60 per minute; Kong\'s `{"message": …}` body)',
+      headers: { 'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } } },
+      content: {
+        'application/json': {
+          schema: schema({
+            anyOf: [
+              oauthError(['invalid_grant']),
+              { type: 'object', required: ['message'], properties: { message: { type: 'string' } } },
+            ],
+          }),
+          example: { error: 'invalid_grant', error_description: 'Too many failed sign-in attempts; retry in 30 s' },
+        },
+      },
     }),
   );
+}
+
+/**
+ * Declares the token endpoint as the document's OAuth 2.0 security scheme `oauth2` (RFC 6749
+ * password and client credentials flows, `tokenUrl` `/identity/v1/token`, relative to the
+ * document): how a client gets the bearer token the other operations require. Refines the document
+ * built by the platform (OpenApiOptions.refine).
+ */
+export function describeOAuth2(document: OpenAPIObject): void {
+  const tokenUrl = '/identity/v1/token';
+  document.components = {
+    ...document.components,
+    securitySchemes: {
+      ...document.components?.securitySchemes,
+      oauth2: {
+        type: 'oauth2',
+        description: 'The token endpoint of this service; the access token is then sent as a bearer token.',
+        flows: { password: { tokenUrl, scopes: {} }, clientCredentials: { tokenUrl, scopes: {} } },
+      },
+    },
+  };
 }

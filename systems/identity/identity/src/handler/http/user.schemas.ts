@@ -7,15 +7,24 @@ const displayName = z.string().trim().min(1).max(MAX_DISPLAY_NAME);
 
 export const registerUserBody = z
   .object({
-    email: z.string().trim().max(254).email('must be an e-mail address'),
+    email: z
+      .string()
+      .trim()
+      .max(254)
+      .email('must be an e-mail address')
+      // RFC 5321 §4.5.3.1.1, as JSON Schema's `format: email` checks it.
+      .refine((email) => email.slice(0, email.lastIndexOf('@')).length <= 64, 'the part before @ must be at most 64 characters'),
     password: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
     displayName,
   })
   .strict()
-  .meta({ id: 'RegisterUser' });
+  .meta({
+    id: 'RegisterUser',
+    examples: [{ email: 'ada@example.com', password: 'correct horse battery', displayName: 'Ada Lovelace' }],
+  });
 export type RegisterUserBody = z.infer<typeof registerUserBody>;
 
-export const changeMeBody = z.object({ displayName }).strict().meta({ id: 'ChangeMe' });
+export const changeMeBody = z.object({ displayName }).strict().meta({ id: 'ChangeMe', examples: [{ displayName: 'Ada King' }] });
 export type ChangeMeBody = z.infer<typeof changeMeBody>;
 
 export const changeRolesBody = z
@@ -26,7 +35,7 @@ export const changeRolesBody = z
       .max(ROLES.length * 2),
   })
   .strict()
-  .meta({ id: 'ChangeRoles' });
+  .meta({ id: 'ChangeRoles', examples: [{ roles: ['customer', 'admin'] }] });
 export type ChangeRolesBody = z.infer<typeof changeRolesBody>;
 
 export const userIdParams = z.object({ id: z.string().uuid('must be a UUID') });
