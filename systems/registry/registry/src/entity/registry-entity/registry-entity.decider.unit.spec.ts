@@ -6,6 +6,7 @@ import { definitionIdOf } from '../definition/definition-id.js';
 import { compileEntitySchema } from '../definition/definition-schema.js';
 import type { JsonObject } from './json-merge-patch.js';
 import {
+  MAX_BODY_DEPTH,
   registryEntityDecider,
   type RegistryEntityCommand,
   type ServingDefinition,
@@ -97,6 +98,19 @@ describe('registry entity: create and invite', () => {
       .thenThrows(EntityValidationError, (e) =>
         expect((e as EntityValidationError).issues).toEqual([
           { pointer: '/name', keyword: 'nul', message: 'must not contain the character U+0000' },
+        ]),
+      );
+  });
+
+  it('given nothing, when the body nests deeper than MAX_BODY_DEPTH, then it is invalid before schema validation', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = { d: deep };
+    spec
+      .given([])
+      .when(cmd('CreateEntity', { body: { ...sarah, extra: deep }, definition: v1 }))
+      .thenThrows(EntityValidationError, (e) =>
+        expect((e as EntityValidationError).issues).toEqual([
+          { pointer: `/extra${'/d'.repeat(MAX_BODY_DEPTH - 1)}`, keyword: 'maxDepth', message: expect.any(String) },
         ]),
       );
   });
