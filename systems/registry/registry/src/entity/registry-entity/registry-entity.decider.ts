@@ -97,6 +97,11 @@ export function decideRegistryEntity(
     case 'PatchEntity': {
       if (state.status === 'deactivated') throw new EntityTransitionNotAllowedError('modify', state.status);
       const { definition } = command.data;
+      if (command.type === 'PatchEntity') {
+        // Applying the patch recurses: a patch too deep is refused before it is applied.
+        const tooDeep = storableIssues(command.data.patch, '', 0).filter((issue) => issue.keyword === 'maxDepth');
+        if (tooDeep.length > 0) throw new EntityValidationError(tooDeep);
+      }
       const proposed =
         command.type === 'ReplaceEntity'
           ? command.data.body

@@ -163,6 +163,17 @@ describe('registry entity: replace and merge patch', () => {
       );
   });
 
+  it('given an entity, when a merge patch nests deeper than MAX_BODY_DEPTH, then it is refused before being applied', () => {
+    let deep: unknown = null;
+    for (let i = 0; i < 100_000; i++) deep = { d: deep };
+    spec
+      .given([created])
+      .when(cmd('PatchEntity', { patch: { extra: deep }, definition: v1 }))
+      .thenThrows(EntityValidationError, (e) =>
+        expect((e as EntityValidationError).issues[0]?.keyword).toBe('maxDepth'),
+      );
+  });
+
   it('given an entity, when the change is no change, then no event and the version stays', () => {
     spec
       .given([created])
