@@ -1,6 +1,7 @@
 import { Ajv, type AnySchemaObject, type ErrorObject, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
+import safeRegex from 'safe-regex2';
 
 // ajv-formats is CommonJS with `exports.default`: under NodeNext the default import is the module
 // object in types, and either the function or the module object at run time depending on the loader.
@@ -61,6 +62,13 @@ export interface JsonSchemaCompilerOptions {
    * `file`. Any other format ajv-formats does not know stays an error.
    */
   readonly annotationFormats?: readonly string[];
+  /**
+   * Refuse `pattern`s and `patternProperties` keys that safe-regex2 finds exponential-time (nested
+   * quantifiers such as `^(a+)+$`): ajv runs them with JavaScript's backtracking RegExp on every
+   * validated instance, so one such pattern in a schema lets any caller stall the process (ReDoS).
+   * Default true.
+   */
+  readonly rejectUnsafePatterns?: boolean;
 }
 
 /** Options of one {@link JsonSchemaCompiler.compile} call. */
@@ -93,10 +101,12 @@ const CROSS_FILE_REF = /^([^#/][^#]*?)\.json\/?#(.*)$/;
 export class JsonSchemaCompiler {
   private readonly keywords: readonly string[];
   private readonly annotationFormats: readonly string[];
+  private readonly rejectUnsafePatterns: boolean;
 
   constructor(options: JsonSchemaCompilerOptions = {}) {
     this.keywords = options.keywords ?? [];
     this.annotationFormats = options.annotationFormats ?? [];
+    this.rejectUnsafePatterns = options.rejectUnsafePatterns ?? true;
   }
 
   /**
@@ -148,6 +158,7 @@ export class JsonSchemaCompiler {
         }
         ajv.addSchema(normalise(withoutId(target), new Set()) as AnySchemaObject, `${stem}.json`);
       }
+      if (this.rejectUnsafePatterns) errors.push(...unsafePatterns(root, ''));
       if (errors.length > 0) return { ok: false, errors };
       const validator = ajv.compile(root as AnySchemaObject);
       return { ok: true, schema: new AjvCompiledSchema(dialect, validator) };
@@ -208,6 +219,33 @@ function normalise(value: unknown, referenced: Set<string>): unknown {
     out[key] = key.startsWith('_') ? child : normalise(child, referenced);
   }
   return out;
+}
+
+// Members whose values are data, not subschemas: a "pattern" inside them is not a keyword.
+const DATA_MEMBERS = new Set(['enum', 'const', 'default', 'examples']);
+
+function unsafePatterns(schema: unknown, pointer: string): string[] {
+  if (Array.isArray(schema)) return schema.flatMap((item, i) => unsafePatterns(item, `${pointer}/${i}`));
+  if (!isObject(schema)) return [];
+  const found: string[] = [];
+  const check = (pattern: string, at: string) => {
+    if (!safeRegex(pattern)) {
+      found.push(
+        `pattern ${JSON.stringify(pattern)} at "${at}" may take exponential time (nested quantifiers): rewrite it`,
+      );
+    }
+  };
+  for (const [key, child] of Object.entries(schema)) {
+    const at = `${pointer}/${escapePointer(key)}`;
+    if (key === 'pattern' && typeof child === 'string') check(child, at);
+    else if (key === 'patternProperties' && isObject(child)) {
+      for (const [pattern, sub] of Object.entries(child)) {
+        check(pattern, `${at}/${escapePointer(pattern)}`);
+        found.push(...unsafePatterns(sub, `${at}/${escapePointer(pattern)}`));
+      }
+    } else if (!DATA_MEMBERS.has(key) && !key.startsWith('_')) found.push(...unsafePatterns(child, at));
+  }
+  return found;
 }
 
 function withoutId(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {

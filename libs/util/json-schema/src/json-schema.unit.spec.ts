@@ -68,6 +68,25 @@ describe('JsonSchemaCompiler', () => {
     });
   });
 
+  it('refuses exponential-time patterns (ReDoS), in pattern and patternProperties, and accepts safe ones', () => {
+    const result = compiler.compile({
+      properties: {
+        a: { type: 'string', pattern: '^(a+)+$' },
+        b: { type: 'string', pattern: '^[A-Z]{2}[0-9]{6}$', enum: [{ pattern: '(x+)+' }] },
+        c: { type: 'object', patternProperties: { '^(\\w+\\s?)*$': { type: 'string' } } },
+      },
+    });
+    expect(result).toEqual({
+      ok: false,
+      errors: [
+        'pattern "^(a+)+$" at "/properties/a/pattern" may take exponential time (nested quantifiers): rewrite it',
+        expect.stringContaining('at "/properties/c/patternProperties/'),
+      ],
+    });
+    expect(compiler.compile({ properties: { b: { type: 'string', pattern: '^[A-Z]{2}[0-9]{6}$' } } }).ok).toBe(true);
+    expect(new JsonSchemaCompiler({ rejectUnsafePatterns: false }).compile({ pattern: '^(a+)+$' }).ok).toBe(true);
+  });
+
   it('accepts the annotation formats it was given without checking them', () => {
     const document = { properties: { scan: { type: 'string', format: 'file' } } };
     expect(compiler.compile(document).ok).toBe(false);

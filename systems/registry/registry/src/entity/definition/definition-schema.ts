@@ -60,6 +60,10 @@ export function validateDefinitionSchema(
   const problems: DefinitionProblem[] = compiled.ok ? [] : compiled.errors.map((message) => ({ pointer: '', message }));
   const { config, problems: shapeProblems } = extractOsConfig(document);
   problems.push(...shapeProblems);
+  // A missing referenced definition hides the properties behind it: checking paths would only
+  // repeat that problem once per path.
+  const known = Object.keys(references).map((name) => name.toLowerCase());
+  if (crossReferenceStems(document).some((stem) => !known.includes(stem.toLowerCase()))) return problems;
   const shape = definitionShape(document, references);
   const check = (pointer: string, path: string) => {
     const segments = parseFieldPath(path);
@@ -97,4 +101,26 @@ export function compileEntitySchema(
   const compiled = compiler.compile(document, { references });
   if (!compiled.ok) throw new Error(`definition does not compile: ${compiled.errors.join('; ')}`);
   return compiled.schema;
+}
+
+/**
+ * File stems of the cross-document `$ref`s in a definition (`Common` for `"Common.json#/definitions/X"`
+ * or Sunbird RC's `"Common.json/#/definitions/X"`): the definitions a use case must look up and pass
+ * as {@link DefinitionReferences}. Each stem once, in order of appearance.
+ */
+export function crossReferenceStems(document: DefinitionDocument): string[] {
+  const stems: string[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(walk);
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, child] of Object.entries(value)) {
+        if (key === '_osConfig') continue;
+        const match = key === '$ref' && typeof child === 'string' ? /^([^#]+?)\.json\/?#/.exec(child) : null;
+        if (match && !stems.includes(match[1]!)) stems.push(match[1]!);
+        walk(child);
+      }
+    }
+  };
+  walk(document);
+  return stems;
 }

@@ -63,10 +63,10 @@ describe("Daksha-RC's example schemas", () => {
   it('resolves a Sunbird RC cross-document $ref ("Common.json/#/…") only when that definition is given', () => {
     const teacher = fixture('definitions-cli/Teacher.json');
     expect(validateDefinitionSchema(teacher, { Common: common })).toEqual([]);
-    expect(validateDefinitionSchema(teacher)).toContainEqual({
-      pointer: '',
-      message: '$ref to "Common.json" names no known schema',
-    });
+    // Only the missing reference: the paths behind it cannot be checked, so they are not listed one by one.
+    expect(validateDefinitionSchema(teacher)).toEqual([
+      { pointer: '', message: '$ref to "Common.json" names no known schema' },
+    ]);
   });
 
   it('refuses an unknown format as a mistake (Insurance writes format "firstName")', () => {

@@ -1,6 +1,6 @@
 /**
  * The `_osConfig` block of a definition: Sunbird RC's vocabulary for what the registry does with a
- * type's fields (https://docs.sunbirdrc.dev, "Schema configuration"). Paths are relative to the
+ * type's fields (https://docs.sunbirdrc.dev/use/schema-configuration). Paths are relative to the
  * entity's content (see {@link DefinitionShape.contentPointer}) and written as JSONPath (`$.a.b`,
  * `$.a[*].b`), JSON Pointer (`/a/b`) or, in index lists, bare dotted names (`a.b`).
  */

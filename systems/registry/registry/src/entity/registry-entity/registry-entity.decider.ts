@@ -62,6 +62,7 @@ export type RegistryEntityCommand =
 /**
  * Decides the events of an entity command.
  * - create → `active`, invite → `invited`, both at version 1, validated against the serving definition.
+ * Bodies must be JSON objects nested at most MAX_BODY_DEPTH deep, without U+0000.
  * - replace (PUT) / merge patch (PATCH, RFC 7396): the new body is validated against the definition
  *   version serving now (recorded in the event); a body equal to the current one changes nothing
  *   (no event, version unchanged); an invited entity may be changed, a deactivated one not.
@@ -96,6 +97,11 @@ export function decideRegistryEntity(
     case 'PatchEntity': {
       if (state.status === 'deactivated') throw new EntityTransitionNotAllowedError('modify', state.status);
       const { definition } = command.data;
+      if (command.type === 'PatchEntity') {
+        // Applying the patch recurses: a patch too deep is refused before it is applied.
+        const tooDeep = storableIssues(command.data.patch, '', 0).filter((issue) => issue.keyword === 'maxDepth');
+        if (tooDeep.length > 0) throw new EntityValidationError(tooDeep);
+      }
       const proposed =
         command.type === 'ReplaceEntity'
           ? command.data.body
@@ -121,35 +127,44 @@ function against(definition: ServingDefinition) {
   return { type, definitionId, definitionVersion };
 }
 
+/** Deepest nesting of objects and arrays a body may have (deeper would only exhaust the stack). */
+export const MAX_BODY_DEPTH = 64;
+
 /**
  * The body as a JSON object valid for the definition.
- * @throws EntityValidationError listing every problem by JSON Pointer: not an object, U+0000 in a
- *   string or member name (PostgreSQL's jsonb cannot store it), and each failed schema constraint
+ * @throws EntityValidationError listing every problem by JSON Pointer: not an object, nested deeper
+ *   than {@link MAX_BODY_DEPTH}, U+0000 in a string or member name (PostgreSQL's jsonb cannot store
+ *   it), and each failed schema constraint
  */
 function validBody(body: unknown, definition: ServingDefinition): JsonObject {
   if (!isJsonObject(body)) {
     throw new EntityValidationError([{ pointer: '', keyword: 'type', message: 'must be a JSON object' }]);
   }
-  const issues = [...nulCharacters(body, ''), ...definition.validator.validate(body)];
+  const shapeIssues = storableIssues(body, '', 0);
+  // Schema validation recurses too: a body too deep for storage is not handed to it.
+  if (shapeIssues.some((issue) => issue.keyword === 'maxDepth')) throw new EntityValidationError(shapeIssues);
+  const issues = [...shapeIssues, ...definition.validator.validate(body)];
   if (issues.length > 0) throw new EntityValidationError(issues);
   return body;
 }
 
-function nulCharacters(value: unknown, pointer: string): JsonSchemaIssue[] {
-  const issue = (at: string): JsonSchemaIssue => ({
-    pointer: at,
-    keyword: 'nul',
-    message: 'must not contain the character U+0000',
-  });
-  if (typeof value === 'string') return value.includes('\u0000') ? [issue(pointer)] : [];
-  if (Array.isArray(value)) return value.flatMap((item, i) => nulCharacters(item, `${pointer}/${i}`));
-  if (isJsonObject(value)) {
-    return Object.entries(value).flatMap(([key, item]) => {
-      const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
-      return key.includes('\u0000') ? [issue(at)] : nulCharacters(item, at);
-    });
+function storableIssues(value: unknown, pointer: string, depth: number): JsonSchemaIssue[] {
+  if (typeof value === 'string') {
+    return value.includes('\u0000')
+      ? [{ pointer, keyword: 'nul', message: 'must not contain the character U+0000' }]
+      : [];
   }
-  return [];
+  if (typeof value !== 'object' || value === null) return [];
+  if (depth >= MAX_BODY_DEPTH) {
+    return [{ pointer, keyword: 'maxDepth', message: `must not nest deeper than ${MAX_BODY_DEPTH} levels` }];
+  }
+  if (Array.isArray(value)) return value.flatMap((item, i) => storableIssues(item, `${pointer}/${i}`, depth + 1));
+  return Object.entries(value).flatMap(([key, item]) => {
+    const at = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    return key.includes('\u0000')
+      ? [{ pointer: at, keyword: 'nul', message: 'must not contain the character U+0000' }]
+      : storableIssues(item, at, depth + 1);
+  });
 }
 
 /** The entity lifecycle as a {@link Decider} (emmett shape). */

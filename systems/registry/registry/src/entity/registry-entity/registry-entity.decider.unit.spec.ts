@@ -6,6 +6,7 @@ import { definitionIdOf } from '../definition/definition-id.js';
 import { compileEntitySchema } from '../definition/definition-schema.js';
 import type { JsonObject } from './json-merge-patch.js';
 import {
+  MAX_BODY_DEPTH,
   registryEntityDecider,
   type RegistryEntityCommand,
   type ServingDefinition,
@@ -101,6 +102,19 @@ describe('registry entity: create and invite', () => {
       );
   });
 
+  it('given nothing, when the body nests deeper than MAX_BODY_DEPTH, then it is invalid before schema validation', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = { d: deep };
+    spec
+      .given([])
+      .when(cmd('CreateEntity', { body: { ...sarah, extra: deep }, definition: v1 }))
+      .thenThrows(EntityValidationError, (e) =>
+        expect((e as EntityValidationError).issues).toEqual([
+          { pointer: `/extra${'/d'.repeat(MAX_BODY_DEPTH - 1)}`, keyword: 'maxDepth', message: expect.any(String) },
+        ]),
+      );
+  });
+
   it('given an entity, when created again with its id, then it already exists', () => {
     spec
       .given([created])
@@ -146,6 +160,17 @@ describe('registry entity: replace and merge patch', () => {
       .when(cmd('PatchEntity', { patch: { name: null, experienceYears: 1.5 }, definition: v1 }))
       .thenThrows(EntityValidationError, (e) =>
         expect((e as EntityValidationError).issues.map((i) => i.pointer).sort()).toEqual(['/experienceYears', '/name']),
+      );
+  });
+
+  it('given an entity, when a merge patch nests deeper than MAX_BODY_DEPTH, then it is refused before being applied', () => {
+    let deep: unknown = null;
+    for (let i = 0; i < 100_000; i++) deep = { d: deep };
+    spec
+      .given([created])
+      .when(cmd('PatchEntity', { patch: { extra: deep }, definition: v1 }))
+      .thenThrows(EntityValidationError, (e) =>
+        expect((e as EntityValidationError).issues[0]?.keyword).toBe('maxDepth'),
       );
   });
 

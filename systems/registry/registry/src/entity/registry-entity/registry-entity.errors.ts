@@ -51,3 +51,22 @@ export class EntityTransitionNotAllowedError extends DomainError {
     super(`cannot ${action} an entity whose status is ${status}`, { action, status });
   }
 }
+
+/** No definition has this title: the entity type is unknown (404). */
+export class EntityTypeNotFoundError extends DomainError {
+  readonly code = 'ENTITY.TYPE_NOT_FOUND';
+  constructor(readonly type: string) {
+    super(`no entity type ${type}`, { type });
+  }
+}
+
+/** The type's definition serves no version (never activated, deactivated, or marked for deletion) (409). */
+export class EntityTypeNotActiveError extends DomainError {
+  readonly code = 'ENTITY.TYPE_NOT_ACTIVE';
+  constructor(
+    readonly type: string,
+    readonly status: string,
+  ) {
+    super(`entity type ${type} takes no new entities: its definition's status is ${status}`, { type, status });
+  }
+}

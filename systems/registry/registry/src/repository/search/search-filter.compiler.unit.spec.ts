@@ -62,7 +62,7 @@ describe('compileSearchFilter', () => {
     expect(one('contactDetails.email', 'eq', 'a@x.org').where).toBe(`(e.body #>> '{contactDetails,email}') = $1`);
   });
 
-  it('binds every value, however hostile: an injection attempt is only a string to compare with', () => {
+  it('binds every value, however hostile: an injection attempt is only a string to compare with (Daksha interpolated list filters into SQL)', () => {
     const attack = "x' OR '1'='1'; DROP TABLE entities; --";
     const compiled = one('fullName', 'eq', attack);
     expect(compiled.where).toBe(`(e.body #>> '{fullName}') = $1`);

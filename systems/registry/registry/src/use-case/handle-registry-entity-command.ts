@@ -1,0 +1,36 @@
+import {
+  registryEntityDecider,
+  type RegistryEntityCommand,
+} from '../entity/registry-entity/registry-entity.decider.js';
+import type { RegistryEntityState } from '../entity/registry-entity/registry-entity.state.js';
+import type { CommandContext } from './port/command-context.js';
+import {
+  RegistryEntityConcurrencyConflictError,
+  type RegistryEntityRepositoryPort,
+} from './port/registry-entity.repository.port.js';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Load → decide → save for one entity command, retried on a concurrent append (decided again on
+ * fresh state: an If-Match version then fails as it should). `build` makes the command per attempt.
+ * @returns the state after the command. Domain errors propagate unchanged.
+ */
+export async function handleRegistryEntityCommand(
+  repository: RegistryEntityRepositoryPort,
+  id: string,
+  build: () => Promise<RegistryEntityCommand>,
+  context: CommandContext,
+): Promise<RegistryEntityState> {
+  for (let attempt = 1; ; attempt++) {
+    const { state, version } = await repository.load(id);
+    const events = registryEntityDecider.decide(await build(), state);
+    if (events.length === 0) return state;
+    try {
+      await repository.save(id, events, version, context);
+      return events.reduce(registryEntityDecider.evolve, state);
+    } catch (error) {
+      if (!(error instanceof RegistryEntityConcurrencyConflictError) || attempt >= MAX_ATTEMPTS) throw error;
+    }
+  }
+}

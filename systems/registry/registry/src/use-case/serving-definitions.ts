@@ -1,0 +1,41 @@
+import { definitionIdOf } from '../entity/definition/definition-id.js';
+import { compileEntitySchema } from '../entity/definition/definition-schema.js';
+import { servingVersion } from '../entity/definition/definition.state.js';
+import type { ServingDefinition } from '../entity/registry-entity/registry-entity.decider.js';
+import { EntityTypeNotActiveError, EntityTypeNotFoundError } from '../entity/registry-entity/registry-entity.errors.js';
+import { loadReferences } from './handle-definition-command.js';
+import type { DefinitionRepositoryPort } from './port/definition.repository.port.js';
+
+const MAX_CACHED = 256;
+
+/**
+ * The definition version serving an entity type, with its compiled validator. Validators are
+ * cached per (definition id, version) — a version never changes once written — so the cost of
+ * compiling (milliseconds) is paid once per version and process.
+ */
+export class ServingDefinitions {
+  private readonly validators = new Map<string, ServingDefinition['validator']>();
+
+  constructor(private readonly definitions: DefinitionRepositoryPort) {}
+
+  /**
+   * @param type the entity type as written in the path (any case/normalisation form of the title)
+   * @throws EntityTypeNotFoundError (404) when no definition has that title
+   * @throws EntityTypeNotActiveError (409) when its definition serves no version
+   */
+  async forType(type: string): Promise<ServingDefinition> {
+    const definitionId = definitionIdOf(type);
+    const { state } = await this.definitions.load(definitionId);
+    if (state.status === 'absent') throw new EntityTypeNotFoundError(type);
+    const serving = servingVersion(state);
+    if (!serving) throw new EntityTypeNotActiveError(state.title, state.status);
+    const key = `${definitionId}@${serving.version}`;
+    let validator = this.validators.get(key);
+    if (!validator) {
+      validator = compileEntitySchema(serving.schema, await loadReferences(this.definitions, serving.schema));
+      if (this.validators.size >= MAX_CACHED) this.validators.delete(this.validators.keys().next().value!);
+      this.validators.set(key, validator);
+    }
+    return { type: state.title, definitionId, definitionVersion: serving.version, validator };
+  }
+}
