@@ -327,6 +327,7 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
         'commerce.ordering.payment-commands.v1',
         'commerce.ordering.stock-commands.v1',
         'commerce.payments.payments.v1',
+        'commerce.payments.wallet.v1',
       ]
         .flatMap((t) => [t, `${t}.dlq`])
         .sort(),
