@@ -17,6 +17,7 @@ import { PRODUCT_REPOSITORY } from './use-case/port/product.repository.port.js';
 import { RESERVATION_REPOSITORY } from './use-case/port/reservation.repository.port.js';
 import { ReleaseStockUseCase } from './use-case/release-stock/release-stock.use-case.js';
 import { ReserveStockUseCase } from './use-case/reserve-stock/reserve-stock.use-case.js';
+import { SetLowStockThresholdUseCase } from './use-case/set-low-stock-threshold/set-low-stock-threshold.use-case.js';
 
 /** Domain error code → HTTP status of the catalog's public API. */
 export const CATALOG_DOMAIN_ERRORS = {
@@ -54,6 +55,7 @@ export class CatalogModule {
         { provide: CATALOG_SETTINGS, useValue: settings },
         CreateProductUseCase,
         AdjustStockUseCase,
+        SetLowStockThresholdUseCase,
         GetProductUseCase,
         ListProductsUseCase,
         GetProductsUseCase,

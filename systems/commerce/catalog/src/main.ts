@@ -20,7 +20,11 @@ await runServiceMain({
   configSchema: catalogConfigSchema,
   infrastructure: CatalogInfrastructure,
   module: (infrastructure, config) =>
-    CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }, authOptionsFromConfig(config)),
+    CatalogModule.forRoot(
+      infrastructure,
+      { currency: config.COMMERCE_CURRENCY, defaultLowStockThreshold: config.CATALOG_LOW_STOCK_THRESHOLD },
+      authOptionsFromConfig(config),
+    ),
   domainErrors: CATALOG_DOMAIN_ERRORS,
   openapi: {
     title: 'Archipelago commerce/catalog',
