@@ -408,3 +408,52 @@ describe('reading orders', () => {
     expect(saga).toMatchObject({ orderId: id, status: 'pending', step: 'awaiting_stock', steps: [{ step: 'OrderPlaced', version: 1 }] });
   });
 });
+
+describe('fulfilment: shipment, delivery, timeline', () => {
+  const shipTo = (id: string, token: string | null, body: unknown = { carrier: 'DHL', trackingNumber: 'JD0146 0000 1' }) =>
+    http(`${base}/${id}/shipment`, post(token, body));
+  const deliver = (id: string, token: string | null) => http(`${base}/${id}/delivery`, post(token));
+
+  it('ships a confirmed order and delivers it (admin only), publishing OrderShippedV1 and OrderDeliveredV1; the owner reads the timeline', async () => {
+    const { id } = await placeOrder(tokens.ann, [{ productId: KETTLE, quantity: 1 }]);
+    await settled(id, 'confirmed');
+    expect((await shipTo(id, tokens.ann)).status).toBe(403);
+    expect((await deliver(id, tokens.admin)).status).toBe(409); // not shipped yet
+    expect((await shipTo(id, tokens.admin, { carrier: '' })).status).toBe(400);
+    const shipped = await shipTo(id, tokens.admin);
+    expect(shipped.status).toBe(200);
+    expect(await shipped.json()).toMatchObject({ id, status: 'shipped' });
+    expect((await shipTo(id, tokens.admin)).status).toBe(200); // the same shipment again: nothing new
+    expect((await shipTo(id, tokens.admin, { carrier: 'UPS', trackingNumber: '1Z999' })).status).toBe(409);
+    expect((await deliver(id, tokens.ann)).status).toBe(403);
+    const delivered = await deliver(id, tokens.admin);
+    expect(delivered.status).toBe(200);
+    expect((await delivered.json()).status).toBe('delivered');
+    expect((await deliver(id, tokens.admin)).status).toBe(200);
+    expect((await http(`${base}/${id}/cancel`, post(tokens.ann))).status).toBe(409);
+
+    expect(await sent(id)).toEqual(['OrderPlacedV1', 'ReserveStockV1', 'CapturePaymentV1', 'CommitStockV1', 'OrderConfirmedV1', 'OrderShippedV1', 'OrderDeliveredV1']);
+    const { rows } = await pool.query(`SELECT payload FROM ordering.outbox WHERE message_key = $1 AND message_type = $2`, [id, ORDERING_EVENTS.OrderShippedV1.type]);
+    expect(ORDERING_EVENTS.OrderShippedV1.schema.parse(rows[0].payload)).toMatchObject({ orderId: id, customerId: ANN.sub, carrier: 'DHL', trackingNumber: 'JD0146 0000 1' });
+
+    const timeline = await http(`${base}/${id}/timeline`, get(tokens.ann));
+    expect(timeline.status).toBe(200);
+    const body = await timeline.json();
+    expect(body).toMatchObject({ orderId: id, status: 'delivered', shipment: { carrier: 'DHL', trackingNumber: 'JD0146 0000 1' } });
+    expect(body.steps.map((s: { step: string }) => s.step)).toEqual(['placed', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered']);
+    const times = body.steps.map((s: { at: string }) => Date.parse(s.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect((await http(`${base}/${id}/timeline`, get(tokens.bob))).status).toBe(404);
+    expect((await http(`${base}/${id}/timeline`, get(tokens.admin))).status).toBe(200);
+    await eventually(async () => (await (await http(`${base}?status=delivered&limit=100`, get(tokens.ann))).json()).items.some((o: { id: string }) => o.id === id));
+  });
+
+  it('refuses to ship a pending or cancelled order (409) and an unknown one (404)', async () => {
+    const pending = await placeOrder(tokens.ann, [{ productId: SILENT, quantity: 1 }]);
+    expect((await shipTo(pending.id, tokens.admin)).status).toBe(409);
+    const cancelled = await placeOrder(tokens.ann, [{ productId: SCARCE, quantity: 1 }]);
+    await settled(cancelled.id, 'cancelled');
+    expect((await shipTo(cancelled.id, tokens.admin)).status).toBe(409);
+    expect((await shipTo(globalThis.crypto.randomUUID(), tokens.admin)).status).toBe(404);
+  });
+});

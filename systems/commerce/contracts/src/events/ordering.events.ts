@@ -71,6 +71,24 @@ export const orderConfirmedV1Schema = z.object({
 });
 export type OrderConfirmedV1 = z.infer<typeof orderConfirmedV1Schema>;
 
+/** A confirmed order was handed to a carrier. */
+export const orderShippedV1Schema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  carrier: z.string().min(1),
+  trackingNumber: z.string().min(1),
+  at: z.string().datetime(),
+});
+export type OrderShippedV1 = z.infer<typeof orderShippedV1Schema>;
+
+/** A shipped order reached its customer. */
+export const orderDeliveredV1Schema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  at: z.string().datetime(),
+});
+export type OrderDeliveredV1 = z.infer<typeof orderDeliveredV1Schema>;
+
 export const orderCancelledV1Schema = z.object({
   orderId: z.string().min(1),
   reason: z.string(),
@@ -121,6 +139,16 @@ export const ORDERING_EVENTS = {
     topic: ORDERING_ORDERS_TOPIC,
     type: 'archipelago.commerce.ordering.OrderConfirmedV1',
     schema: orderConfirmedV1Schema,
+  },
+  OrderShippedV1: {
+    topic: ORDERING_ORDERS_TOPIC,
+    type: 'archipelago.commerce.ordering.OrderShippedV1',
+    schema: orderShippedV1Schema,
+  },
+  OrderDeliveredV1: {
+    topic: ORDERING_ORDERS_TOPIC,
+    type: 'archipelago.commerce.ordering.OrderDeliveredV1',
+    schema: orderDeliveredV1Schema,
   },
   OrderCancelledV1: {
     topic: ORDERING_ORDERS_TOPIC,

@@ -1,6 +1,6 @@
 import type { Decider } from '@archipelago/util-decider';
 import type { Money } from '../money.js';
-import { OrderAlreadyExistsError, OrderNotCancellableError, OrderNotFoundError } from './order.errors.js';
+import { OrderAlreadyExistsError, OrderFulfilmentConflictError, OrderNotCancellableError, OrderNotFoundError } from './order.errors.js';
 import type { OrderEvent } from './order.events.js';
 import { initialOrderState, type OrderState, type PlacedOrderState } from './order.state.js';
 import { decidePlacement, type PlaceOrderInput } from './place-order.decision.js';
@@ -21,7 +21,9 @@ export type OrderCommand =
   | Cmd<'RecordPaymentDeclined', { readonly reason: string }>
   | Cmd<'RecordStockCommitted', object>
   | Cmd<'RecordStockReleased', object>
-  | Cmd<'RecordPaymentRefunded', { readonly transactionId: string }>;
+  | Cmd<'RecordPaymentRefunded', { readonly transactionId: string }>
+  | Cmd<'ShipOrder', { readonly carrier: string; readonly trackingNumber: string }>
+  | Cmd<'DeliverOrder', object>;
 
 const awaiting = (state: PlacedOrderState, step: PlacedOrderState['step']) => state.status === 'pending' && state.step === step;
 
@@ -29,7 +31,10 @@ const awaiting = (state: PlacedOrderState, step: PlacedOrderState['step']) => st
  * Decides the events of an Order command. Replies are applied only in the state that expects
  * them; a duplicate or late reply decides nothing, except a late success after cancellation,
  * which sends its compensation again (once per reply kind). A reply for an unknown order is ignored.
- * @throws OrderAlreadyExistsError, OrderNotFoundError, OrderNotCancellableError, and the placement errors
+ * Fulfilment: confirmed → shipped (ShipOrder) → delivered (DeliverOrder); repeating a step with the
+ * same data decides nothing (idempotent), anything else out of order is a conflict.
+ * @throws OrderAlreadyExistsError, OrderNotFoundError, OrderNotCancellableError,
+ *   OrderFulfilmentConflictError, and the placement errors
  */
 export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
   if (command.type === 'PlaceOrder') {
@@ -38,7 +43,7 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
   }
   const { orderId, now: at } = command.data;
   if (state.status === 'absent') {
-    if (command.type === 'CancelOrder') throw new OrderNotFoundError(orderId);
+    if (command.type === 'CancelOrder' || command.type === 'ShipOrder' || command.type === 'DeliverOrder') throw new OrderNotFoundError(orderId);
     return [];
   }
   const { customerId } = state;
@@ -92,6 +97,19 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
       if (state.status !== 'cancelled' || state.paymentRefunded) return [];
       return [{ type: 'PaymentRefunded', data: { orderId, transactionId: command.data.transactionId, at } }];
     }
+    case 'ShipOrder': {
+      const { carrier, trackingNumber } = command.data;
+      if (state.shipment) {
+        if (state.shipment.carrier === carrier && state.shipment.trackingNumber === trackingNumber) return [];
+        throw new OrderFulfilmentConflictError(orderId, 'ship', state.status, `Order ${orderId} was already shipped with ${state.shipment.carrier} ${state.shipment.trackingNumber}`);
+      }
+      if (state.status !== 'confirmed') throw new OrderFulfilmentConflictError(orderId, 'ship', state.status);
+      return [{ type: 'OrderShipped', data: { orderId, customerId, carrier, trackingNumber, at } }];
+    }
+    case 'DeliverOrder':
+      if (state.status === 'delivered') return [];
+      if (state.status !== 'shipped') throw new OrderFulfilmentConflictError(orderId, 'deliver', state.status);
+      return [{ type: 'OrderDelivered', data: { orderId, customerId, at } }];
   }
 }
 
@@ -113,6 +131,8 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       stockReleased: false,
       paymentRefunded: false,
       lateCompensated: [],
+      shipment: null,
+      deliveredAt: null,
     };
   }
   if (state.status === 'absent') return state;
@@ -126,6 +146,12 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return { ...next, step: 'awaiting_commit' };
     case 'OrderConfirmed':
       return { ...next, status: 'confirmed', step: 'finished' };
+    case 'OrderShipped': {
+      const { carrier, trackingNumber, at } = event.data;
+      return { ...next, status: 'shipped', shipment: { carrier, trackingNumber, shippedAt: at } };
+    }
+    case 'OrderDelivered':
+      return { ...next, status: 'delivered', deliveredAt: event.data.at };
     case 'OrderCancelled':
       return { ...next, status: 'cancelled', step: 'finished', cancellationReason: event.data.reason };
     case 'StockReleased':

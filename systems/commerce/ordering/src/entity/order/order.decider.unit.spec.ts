@@ -2,7 +2,16 @@ import { deciderSpec } from '@archipelago/testing-decider';
 import { fold } from '@archipelago/util-decider';
 import { describe, expect, it } from 'vitest';
 import { orderDecider, type OrderCommand } from './order.decider.js';
-import { EmptyOrderError, InvalidOrderError, OrderAlreadyExistsError, OrderNotCancellableError, OrderNotFoundError, UnknownProductError } from './order.errors.js';
+import {
+  EmptyOrderError,
+  InvalidOrderError,
+  OrderAlreadyExistsError,
+  OrderFulfilmentConflictError,
+  OrderNotCancellableError,
+  OrderNotFoundError,
+  UnknownProductError,
+} from './order.errors.js';
+import { orderTimeline } from './order.timeline.js';
 import type { OrderEvent, OrderPlaced } from './order.events.js';
 import { MAX_LINE_QUANTITY } from './place-order.decision.js';
 import { MAX_ORDER_TOTAL } from '../money.js';
@@ -211,4 +220,53 @@ describe('Order saga: duplicate and late replies', () => {
     expect(after).toMatchObject({ status: before.status, ...(before.status !== 'absent' && { updatedAt: before.updatedAt }) });
   });
   it('ignores replies for an order it does not know', () => spec.given([]).when(reply('RecordStockReserved')).then([]));
+});
+
+describe('Order fulfilment: confirmed → shipped → delivered', () => {
+  const ship = (carrier = 'DHL', trackingNumber = 'TRACK-1', at = late) => reply('ShipOrder', { carrier, trackingNumber }, at);
+  const deliver = (at = late) => reply('DeliverOrder', {}, at);
+  const shipped: OrderEvent = { type: 'OrderShipped', data: { orderId, customerId, carrier: 'DHL', trackingNumber: 'TRACK-1', at: late } };
+  const delivered: OrderEvent = { type: 'OrderDelivered', data: { orderId, customerId, at: late } };
+
+  it('ships a confirmed order, once: the same shipment again decides nothing, another one is a conflict', () => {
+    spec.given(confirmedHistory).when(ship()).then([shipped]);
+    spec.given([...confirmedHistory, shipped]).when(ship()).then([]);
+    spec.given([...confirmedHistory, shipped]).when(ship('UPS', 'OTHER')).thenThrows(OrderFulfilmentConflictError);
+  });
+  it('refuses to ship an order that is not confirmed', () => {
+    spec.given([placed]).when(ship()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([placed, reserved, captured]).when(ship()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([placed, cancelledEvent('cancelled_by_customer', true, null)]).when(ship()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([]).when(ship()).thenThrows(OrderNotFoundError);
+  });
+  it('delivers a shipped order once, and nothing else', () => {
+    spec.given([...confirmedHistory, shipped]).when(deliver()).then([delivered]);
+    spec.given([...confirmedHistory, shipped, delivered]).when(deliver()).then([]);
+    spec.given(confirmedHistory).when(deliver()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([]).when(deliver()).thenThrows(OrderNotFoundError);
+  });
+  it('cannot cancel a shipped or delivered order', () => {
+    spec.given([...confirmedHistory, shipped]).when(cancel('cancelled_by_customer')).thenThrows(OrderNotCancellableError);
+    spec.given([...confirmedHistory, shipped, delivered]).when(cancel('timeout', late)).then([]);
+  });
+  it('folds to a delivered order with its shipment', () => {
+    const state = [...confirmedHistory, shipped, delivered].reduce(orderDecider.evolve, orderDecider.initialState());
+    expect(state).toMatchObject({ status: 'delivered', shipment: { carrier: 'DHL', trackingNumber: 'TRACK-1', shippedAt: late }, deliveredAt: late });
+  });
+  it('gives the timeline of every customer-visible step with its time', () => {
+    expect(orderTimeline([...confirmedHistory, shipped, delivered])).toEqual([
+      { step: 'placed', at: t0 },
+      { step: 'reserved', at: now },
+      { step: 'paid', at: now },
+      { step: 'confirmed', at: now },
+      { step: 'shipped', at: late },
+      { step: 'delivered', at: late },
+    ]);
+    expect(orderTimeline([placed, reserved, cancelledEvent('timeout', true, total), { type: 'StockReleased', data: { orderId, at: late } }]).map((s) => s.step)).toEqual([
+      'placed',
+      'reserved',
+      'cancelled',
+      'stock_released',
+    ]);
+  });
 });

@@ -50,3 +50,11 @@ export class OrderNotCancellableError extends DomainError {
     super(`Order ${orderId} is ${status} and can no longer be cancelled`, { orderId, status });
   }
 }
+
+/** A fulfilment step asked of an order in the wrong state (ship before confirmed, deliver before shipped, ship twice differently). */
+export class OrderFulfilmentConflictError extends DomainError {
+  readonly code = 'ORDER.FULFILMENT_CONFLICT';
+  constructor(orderId: string, step: 'ship' | 'deliver', status: string, detail?: string) {
+    super(detail ?? `Order ${orderId} cannot ${step}: it is ${status}`, { orderId, status });
+  }
+}

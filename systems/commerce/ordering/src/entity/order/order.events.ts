@@ -60,6 +60,24 @@ export interface OrderConfirmed {
   readonly data: { readonly orderId: string; readonly at: string };
 }
 
+/** A confirmed order left the warehouse with `carrier` under `trackingNumber` (an admin's action). */
+export interface OrderShipped {
+  readonly type: 'OrderShipped';
+  readonly data: {
+    readonly orderId: string;
+    readonly customerId: string;
+    readonly carrier: string;
+    readonly trackingNumber: string;
+    readonly at: string;
+  };
+}
+
+/** A shipped order reached the customer (an admin's action). */
+export interface OrderDelivered {
+  readonly type: 'OrderDelivered';
+  readonly data: { readonly orderId: string; readonly customerId: string; readonly at: string };
+}
+
 /**
  * The order is cancelled. `releaseStock`: ReleaseStock is sent; `refund`: RefundPayment of that
  * amount is sent (a capture had been requested), else null.
@@ -112,6 +130,8 @@ export type OrderEvent =
   | PaymentDeclined
   | StockCommitted
   | OrderConfirmed
+  | OrderShipped
+  | OrderDelivered
   | OrderCancelled
   | StockReleased
   | PaymentRefunded

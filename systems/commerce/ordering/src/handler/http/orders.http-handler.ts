@@ -14,6 +14,10 @@ import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { PlacedOrderState } from '../../entity/order/order.state.js';
 import { CancelOrderCommand } from '../../use-case/cancel-order/cancel-order.command.js';
+import { DeliverOrderCommand } from '../../use-case/deliver-order/deliver-order.command.js';
+import { GetOrderTimelineQuery } from '../../use-case/get-order-timeline/get-order-timeline.query.js';
+import type { OrderTimeline } from '../../use-case/get-order-timeline/get-order-timeline.use-case.js';
+import { ShipOrderCommand } from '../../use-case/ship-order/ship-order.command.js';
 import { GetOrderQuery } from '../../use-case/get-order/get-order.query.js';
 import { GetOrderSagaQuery } from '../../use-case/get-order-saga/get-order-saga.query.js';
 import type { OrderSaga } from '../../use-case/get-order-saga/get-order-saga.use-case.js';
@@ -28,12 +32,15 @@ import {
   orderIdParams,
   orderPageDto,
   orderSagaDto,
+  orderTimelineDto,
   parseIdempotencyKey,
   placedOrderDto,
   placeOrderBody,
+  shipmentBody,
   type ListOrdersQueryDto,
   type OrderDto,
   type PlaceOrderBody,
+  type ShipmentBody,
 } from './order.schemas.js';
 
 type CallerShape = { readonly id: string; readonly roles: readonly string[] };
@@ -121,6 +128,36 @@ export class OrdersHttpHandler {
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async cancel(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
     return toDto(await this.commands.execute(new CancelOrderCommand(params.id, viewerOf(caller), commandContext())));
+  }
+
+  @Post(':id/shipment')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ship a confirmed order (admin): status shipped, OrderShippedV1; the same shipment again changes nothing' })
+  @ApiZodBody(shipmentBody)
+  @ApiZodResponse(200, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async ship(@ZodParams(orderIdParams) params: { id: string }, @ZodBody(shipmentBody) body: ShipmentBody): Promise<OrderDto> {
+    return toDto(await this.commands.execute(new ShipOrderCommand(params.id, body.carrier, body.trackingNumber, commandContext())));
+  }
+
+  @Post(':id/delivery')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark a shipped order delivered (admin): status delivered, OrderDeliveredV1; idempotent' })
+  @ApiZodResponse(200, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async deliver(@ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
+    return toDto(await this.commands.execute(new DeliverOrderCommand(params.id, commandContext())));
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: "Every step of the order with its time, oldest first (the owner or an admin; another customer's order is 404)" })
+  @ApiZodResponse(200, orderTimelineDto)
+  @ApiProblemResponses(400, 401, 403, 404)
+  async timeline(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }) {
+    const { state, steps }: OrderTimeline = await this.queries.execute(new GetOrderTimelineQuery(params.id, viewerOf(caller)));
+    return { orderId: state.id, status: state.status, shipment: state.shipment, steps };
   }
 
   @Get(':id/saga')
