@@ -15,6 +15,8 @@ import type { ProductEvent } from './entity/product/product.events.js';
 import { StockCommandsMessageHandler } from './handler/messaging/stock-commands.message-handler.js';
 import { migrateCatalog } from './repository/catalog.data-source.js';
 import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
+import { NothingToReturnError } from './entity/reservation/reservation.errors.js';
+import { ReturnStockCommand } from './use-case/return-stock/return-stock.command.js';
 import { AdjustStockCommand } from './use-case/adjust-stock/adjust-stock.command.js';
 import { CreateProductCommand } from './use-case/create-product/create-product.command.js';
 import { GetProductsQuery } from './use-case/get-products/get-products.query.js';
@@ -85,7 +87,7 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
   });
 
   const send = async (
-    kind: 'ReserveStockV1' | 'ReleaseStockV1' | 'CommitStockV1',
+    kind: 'ReserveStockV1' | 'ReleaseStockV1' | 'CommitStockV1' | 'ReturnStockV1',
     payload: Record<string, unknown>,
   ): Promise<void> => {
     const { topic, type, schema } = ORDERING_EVENTS[kind];
@@ -95,6 +97,7 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
   const reserve = (orderId: string, lines: Line[]) => send('ReserveStockV1', { orderId, lines });
   const release = (orderId: string, reason = 'payment_declined') => send('ReleaseStockV1', { orderId, reason });
   const commit = (orderId: string) => send('CommitStockV1', { orderId });
+  const returnStock = (orderId: string) => send('ReturnStockV1', { orderId });
   const repliesOf = (orderId: string) => replies.filter((m) => m.key === orderId);
   /** Waits for the order's `n`-th reply and returns the replies so far as `{ type, payload }` (type without its prefix). */
   const awaitReplies = async (orderId: string, n: number) => {
@@ -146,6 +149,7 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
     reserve,
     release,
     commit,
+    returnStock,
     awaitReplies,
     repliesOf,
     newProduct,
@@ -219,6 +223,28 @@ describe('stock reservations over kafka', () => {
     await c.awaitReplies(second, 2);
     await c.app.get(CommandBus).execute(new AdjustStockCommand(p, -2, 'count', {}));
     expect((await c.stockLevelMessages(p)).map((m) => m.type)).toEqual(['LowStockDetectedV1', 'StockReplenishedV1', 'LowStockDetectedV1']);
+  });
+
+  it('returns the sold units of an order once (StockReturnedV1 each time), and dead-letters a return of units never sold', async () => {
+    const p = await c.newProduct(5);
+    const order = randomUUID();
+    await c.reserve(order, [{ productId: p, quantity: 3 }]);
+    await c.awaitReplies(order, 1);
+    await c.commit(order);
+    await c.awaitReplies(order, 2);
+    expect(await c.productEvents(p).then((e) => e.at(-1))).toMatchObject({ type: 'UnitsCommitted', data: { stock: 2 } });
+    await c.returnStock(order);
+    expect((await c.awaitReplies(order, 3))[2]).toEqual({ type: 'StockReturnedV1', payload: { orderId: order } });
+    expect(await c.available(p)).toBe(5);
+    await c.returnStock(order); // a retried return: the same answer, nothing more in stock
+    expect((await c.awaitReplies(order, 4))[3]).toEqual({ type: 'StockReturnedV1', payload: { orderId: order } });
+    expect(await c.available(p)).toBe(5);
+    expect((await c.productEvents(p)).filter((e) => e.type === 'UnitsReturned')).toHaveLength(1);
+    expect(await c.listed(p)).toBe(5);
+    // Units never sold cannot come back: the command fails (the consumer retries, then dead-letters it).
+    const neverSold = randomUUID();
+    const delivery = { messageId: randomUUID(), topic: 'commerce.ordering.stock-commands.v1' };
+    await expect(c.app.get(CommandBus).execute(new ReturnStockCommand(neverSold, delivery, {}))).rejects.toBeInstanceOf(NothingToReturnError);
   });
 
   it('reserves nothing when one line is short (out_of_stock) or a product is unknown (unknown_product)', async () => {

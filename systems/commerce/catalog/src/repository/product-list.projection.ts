@@ -68,7 +68,8 @@ export class ProductListProjection implements Projection {
       }
       case 'UnitsReserved':
       case 'UnitsReleased':
-      case 'UnitsCommitted': {
+      case 'UnitsCommitted':
+      case 'UnitsReturned': {
         // The events carry the resulting levels: set them (idempotent, order-safe with the version guard).
         const d = event.data;
         await client.query(

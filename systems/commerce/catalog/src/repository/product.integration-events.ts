@@ -33,6 +33,7 @@ export function toIntegrationEvents(events: readonly ProductEvent[], traceparent
       case 'UnitsReserved':
       case 'UnitsReleased':
       case 'UnitsCommitted':
+      case 'UnitsReturned':
       case 'LowStockThresholdChanged':
         return [];
       case 'LowStockDetected':

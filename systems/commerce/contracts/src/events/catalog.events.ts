@@ -95,6 +95,10 @@ export type StockReleasedV1 = z.infer<typeof stockReleasedV1Schema>;
 export const stockCommittedV1Schema = z.object({ orderId: z.string().min(1) });
 export type StockCommittedV1 = z.infer<typeof stockCommittedV1Schema>;
 
+/** The order's sold units are back in stock (a return); sent again for a repeated return. */
+export const stockReturnedV1Schema = z.object({ orderId: z.string().min(1) });
+export type StockReturnedV1 = z.infer<typeof stockReturnedV1Schema>;
+
 /** Topic and CloudEvents type of each catalog integration event. */
 export const CATALOG_EVENTS = {
   LowStockDetectedV1: {
@@ -136,5 +140,10 @@ export const CATALOG_EVENTS = {
     topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
     type: 'archipelago.commerce.catalog.StockCommittedV1',
     schema: stockCommittedV1Schema,
+  },
+  StockReturnedV1: {
+    topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
+    type: 'archipelago.commerce.catalog.StockReturnedV1',
+    schema: stockReturnedV1Schema,
   },
 } as const;

@@ -34,6 +34,12 @@ export const commitStockV1Schema = z.object({
 });
 export type CommitStockV1 = z.infer<typeof commitStockV1Schema>;
 
+/** A delivered order came back: its sold units go back into stock (once per order). */
+export const returnStockV1Schema = z.object({
+  orderId: z.string().min(1),
+});
+export type ReturnStockV1 = z.infer<typeof returnStockV1Schema>;
+
 // ---- commands to payments: topic commerce.ordering.payment-commands.v1 ----
 
 export const capturePaymentV1Schema = z.object({
@@ -119,6 +125,11 @@ export const ORDERING_EVENTS = {
     topic: ORDERING_STOCK_COMMANDS_TOPIC,
     type: 'archipelago.commerce.ordering.CommitStockV1',
     schema: commitStockV1Schema,
+  },
+  ReturnStockV1: {
+    topic: ORDERING_STOCK_COMMANDS_TOPIC,
+    type: 'archipelago.commerce.ordering.ReturnStockV1',
+    schema: returnStockV1Schema,
   },
   CapturePaymentV1: {
     topic: ORDERING_PAYMENT_COMMANDS_TOPIC,

@@ -52,7 +52,7 @@ export type ProductCommand =
 
 /** The Product commands that hold, give back or sell an order's units. */
 export type UnitsCommand = {
-  readonly type: 'ReserveUnits' | 'ReleaseUnits' | 'CommitUnits';
+  readonly type: 'ReserveUnits' | 'ReleaseUnits' | 'CommitUnits' | 'ReturnUnits';
   readonly data: UnitsCommandData;
 };
 
@@ -122,6 +122,14 @@ function decideChange(command: ProductCommand, state: ProductState): ProductEven
       const data = { productId, orderId, quantity, stock: state.stock, reserved: state.reserved + quantity, at: now };
       return [{ type: 'UnitsReserved', data }];
     }
+    case 'ReturnUnits': {
+      // Sold units of a delivered order come back into stock. Once per order: the order's
+      // Reservation (committed → returned) decides it, in the same transaction.
+      const { productId, orderId, quantity, now } = command.data;
+      if (state.status === 'absent') throw new ProductNotFoundError(productId);
+      if (!Number.isSafeInteger(quantity) || quantity < 1) throw new InvalidProductCommandError('quantity must be an integer ≥ 1');
+      return [{ type: 'UnitsReturned', data: { productId, orderId, quantity, stock: state.stock + quantity, reserved: state.reserved, at: now } }];
+    }
     case 'ReleaseUnits':
     case 'CommitUnits': {
       const { productId, orderId, now } = command.data;
@@ -178,6 +186,8 @@ export function evolveProduct(state: ProductState, event: ProductEvent): Product
       const { orderId, quantity, stock, reserved, at } = event.data;
       return { ...state, stock, reserved, reservations: { ...state.reservations, [orderId]: quantity }, updatedAt: at };
     }
+    case 'UnitsReturned':
+      return { ...state, stock: event.data.stock, updatedAt: event.data.at };
     case 'UnitsReleased':
     case 'UnitsCommitted': {
       const { orderId, stock, reserved, at } = event.data;

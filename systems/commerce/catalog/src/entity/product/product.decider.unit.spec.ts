@@ -167,3 +167,20 @@ describe('Product decider: low-stock alerts (once per crossing of lowStockThresh
     expect(state).toMatchObject({ lowStockThreshold: 0, lowStock: false });
   });
 });
+
+describe('Product decider: returned units', () => {
+  const returnUnits = (quantity: number): ProductCommand => ({ type: 'ReturnUnits', data: { productId: 'p1', orderId: 'A', quantity, now } });
+  it('puts sold units back into stock (and clears a low-stock alert when that lifts available above the threshold)', () => {
+    const sold: ProductEvent[] = [
+      { ...created, data: { ...created.data, lowStockThreshold: 2 } },
+      { type: 'UnitsReserved', data: { productId: 'p1', orderId: 'A', quantity: 4, stock: 5, reserved: 4, at: now } },
+      crossing('LowStockDetected', 1, 2),
+      { type: 'UnitsCommitted', data: { productId: 'p1', orderId: 'A', quantity: 4, stock: 1, reserved: 0, at: now } },
+    ];
+    spec.given(sold).when(returnUnits(4)).then([
+      { type: 'UnitsReturned', data: { productId: 'p1', orderId: 'A', quantity: 4, stock: 5, reserved: 0, at: now } },
+      crossing('StockReplenished', 5, 2),
+    ]);
+  });
+  it('refuses a product that does not exist', () => spec.given([]).when(returnUnits(1)).thenThrows(ProductNotFoundError));
+});

@@ -88,6 +88,12 @@ export interface UnitsCommitted {
   readonly data: UnitsMovement;
 }
 
+/** Sold units of order `orderId` came back (a return): they are in stock again. */
+export interface UnitsReturned {
+  readonly type: 'UnitsReturned';
+  readonly data: UnitsMovement;
+}
+
 /** Every domain event of the Product aggregate. */
 export type ProductEvent =
   | ProductCreated
@@ -95,6 +101,7 @@ export type ProductEvent =
   | UnitsReserved
   | UnitsReleased
   | UnitsCommitted
+  | UnitsReturned
   | LowStockThresholdChanged
   | LowStockDetected
   | StockReplenished;
