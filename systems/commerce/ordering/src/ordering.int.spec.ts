@@ -83,7 +83,7 @@ let pool: pg.Pool;
 let fakeCatalog: Messaging;
 let fakePayments: Messaging;
 let base: string;
-const settings = { currency: 'USD', orderTimeoutMs: 60_000 };
+const settings: { currency: string; orderTimeoutMs: number; returnWindowMs?: number } = { currency: 'USD', orderTimeoutMs: 60_000 };
 /** Commands the fakes received. */
 const toCatalog: IncomingMessage[] = [];
 const toPayments: IncomingMessage[] = [];
@@ -138,6 +138,7 @@ async function catalogAnswers(m: IncomingMessage): Promise<void> {
     else await reply('StockReservedV1', { orderId, lines });
   } else if (m.type === ORDERING_EVENTS.ReleaseStockV1.type) await reply('StockReleasedV1', { orderId });
   else if (m.type === ORDERING_EVENTS.CommitStockV1.type) await reply('StockCommittedV1', { orderId });
+  else if (m.type === ORDERING_EVENTS.ReturnStockV1.type) await reply('StockReturnedV1', { orderId });
 }
 
 /** Fake payments: captures unless the customer is POOR (declined) or SLOW (no answer); refunds. */
@@ -455,5 +456,62 @@ describe('fulfilment: shipment, delivery, timeline', () => {
     await settled(cancelled.id, 'cancelled');
     expect((await shipTo(cancelled.id, tokens.admin)).status).toBe(409);
     expect((await shipTo(globalThis.crypto.randomUUID(), tokens.admin)).status).toBe(404);
+  });
+});
+
+describe('returns: refund and restock through the saga', () => {
+  const deliveredOrder = async () => {
+    const { id, total } = await placeOrder(tokens.ann, [{ productId: MUG, quantity: 2 }]);
+    await settled(id, 'confirmed');
+    await http(`${base}/${id}/shipment`, post(tokens.admin, { carrier: 'DHL', trackingNumber: 'T-1' }));
+    expect((await http(`${base}/${id}/delivery`, post(tokens.admin))).status).toBe(200);
+    return { id, total };
+  };
+  const returnOf = (id: string, token: string) => http(`${base}/${id}/return`, post(token));
+
+  it('returns a delivered order: RefundPaymentV1 and ReturnStockV1 sent once, the order ends returned with OrderReturnedV1', async () => {
+    const { id, total } = await deliveredOrder();
+    expect((await returnOf(id, tokens.bob)).status).toBe(404);
+    const res = await returnOf(id, tokens.ann);
+    expect(res.status).toBe(202);
+    expect((await res.json()).status).toBe('returning');
+    expect((await returnOf(id, tokens.ann)).status).toBe(202); // retried: nothing new
+    await settled(id, 'returned');
+    expect(await sent(id)).toEqual([
+      'OrderPlacedV1',
+      'ReserveStockV1',
+      'CapturePaymentV1',
+      'CommitStockV1',
+      'OrderConfirmedV1',
+      'OrderShippedV1',
+      'OrderDeliveredV1',
+      'RefundPaymentV1',
+      'ReturnStockV1',
+      'OrderReturnedV1',
+    ]);
+    const refund = toPayments.find((m) => m.key === id && m.type === ORDERING_EVENTS.RefundPaymentV1.type);
+    expect(refund?.payload).toEqual({ orderId: id, customerId: ANN.sub, amount: { amount: total.amount, currency: 'USD' }, reason: 'returned' });
+    expect((await returnOf(id, tokens.ann)).status).toBe(202);
+    expect((await sent(id)).length).toBe(10);
+    const timeline = await (await http(`${base}/${id}/timeline`, get(tokens.ann))).json();
+    const steps: string[] = timeline.steps.map((s: { step: string }) => s.step).slice(-4);
+    // The refund and the restock answer in either order.
+    expect([steps[0], [...steps.slice(1, 3)].sort(), steps[3]]).toEqual(['return_requested', ['refunded', 'restocked'], 'returned']);
+  });
+
+  it('refuses a return before delivery or after the return window (409)', async () => {
+    const { id } = await placeOrder(tokens.ann, [{ productId: MUG, quantity: 1 }]);
+    await settled(id, 'confirmed');
+    expect((await returnOf(id, tokens.ann)).status).toBe(409);
+    const late = await deliveredOrder();
+    settings.returnWindowMs = 0;
+    try {
+      await new Promise((r) => setTimeout(r, 5));
+      const res = await returnOf(late.id, tokens.ann);
+      expect(res.status).toBe(409);
+      expect((await res.json()).code).toBe('ORDER.NOT_RETURNABLE');
+    } finally {
+      delete settings.returnWindowMs;
+    }
   });
 });

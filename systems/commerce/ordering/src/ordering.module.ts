@@ -9,6 +9,7 @@ import { OrderingInfrastructure } from './repository/ordering.infrastructure.js'
 import { CancelOrderUseCase } from './use-case/cancel-order/cancel-order.use-case.js';
 import { DeliverOrderUseCase } from './use-case/deliver-order/deliver-order.use-case.js';
 import { GetOrderTimelineUseCase } from './use-case/get-order-timeline/get-order-timeline.use-case.js';
+import { RequestReturnUseCase } from './use-case/request-return/request-return.use-case.js';
 import { ShipOrderUseCase } from './use-case/ship-order/ship-order.use-case.js';
 import { ExpireOrdersUseCase } from './use-case/expire-orders/expire-orders.use-case.js';
 import { GetOrderUseCase } from './use-case/get-order/get-order.use-case.js';
@@ -29,6 +30,7 @@ export const ORDERING_DOMAIN_ERRORS = {
   'ORDER.ALREADY_EXISTS': 409,
   'ORDER.NOT_CANCELLABLE': 409,
   'ORDER.FULFILMENT_CONFLICT': 409,
+  'ORDER.NOT_RETURNABLE': 409,
   'ORDER.CONCURRENCY_CONFLICT': 409,
   'ORDER.EMPTY': 422,
   'ORDER.UNKNOWN_PRODUCT': 422,
@@ -77,6 +79,7 @@ export class OrderingModule {
         PlaceOrderUseCase,
         CancelOrderUseCase,
         ShipOrderUseCase,
+        RequestReturnUseCase,
         DeliverOrderUseCase,
         GetOrderTimelineUseCase,
         ExpireOrdersUseCase,

@@ -95,6 +95,15 @@ export const orderDeliveredV1Schema = z.object({
 });
 export type OrderDeliveredV1 = z.infer<typeof orderDeliveredV1Schema>;
 
+/** A delivered order was returned: `refund` went back to the wallet and the units back into stock. */
+export const orderReturnedV1Schema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  refund: moneySchema,
+  at: z.string().datetime(),
+});
+export type OrderReturnedV1 = z.infer<typeof orderReturnedV1Schema>;
+
 export const orderCancelledV1Schema = z.object({
   orderId: z.string().min(1),
   reason: z.string(),
@@ -160,6 +169,11 @@ export const ORDERING_EVENTS = {
     topic: ORDERING_ORDERS_TOPIC,
     type: 'archipelago.commerce.ordering.OrderDeliveredV1',
     schema: orderDeliveredV1Schema,
+  },
+  OrderReturnedV1: {
+    topic: ORDERING_ORDERS_TOPIC,
+    type: 'archipelago.commerce.ordering.OrderReturnedV1',
+    schema: orderReturnedV1Schema,
   },
   OrderCancelledV1: {
     topic: ORDERING_ORDERS_TOPIC,

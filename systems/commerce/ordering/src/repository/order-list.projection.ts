@@ -51,8 +51,17 @@ export class OrderListProjection implements Projection {
       case 'OrderConfirmed':
       case 'OrderShipped':
       case 'OrderDelivered':
+      case 'ReturnRequested':
+      case 'OrderReturned':
       case 'OrderCancelled': {
-        const statuses = { OrderConfirmed: 'confirmed', OrderShipped: 'shipped', OrderDelivered: 'delivered', OrderCancelled: 'cancelled' } as const;
+        const statuses = {
+          OrderConfirmed: 'confirmed',
+          OrderShipped: 'shipped',
+          OrderDelivered: 'delivered',
+          ReturnRequested: 'returning',
+          OrderReturned: 'returned',
+          OrderCancelled: 'cancelled',
+        } as const;
         const status = statuses[event.type];
         const reason = event.type === 'OrderCancelled' ? event.data.reason : null;
         await client.query(

@@ -9,6 +9,7 @@ import {
   OrderFulfilmentConflictError,
   OrderNotCancellableError,
   OrderNotFoundError,
+  OrderNotReturnableError,
   UnknownProductError,
 } from './order.errors.js';
 import { orderTimeline } from './order.timeline.js';
@@ -269,4 +270,54 @@ describe('Order fulfilment: confirmed → shipped → delivered', () => {
       'stock_released',
     ]);
   });
+});
+
+describe('Order return: delivered → returning → returned (refund and restock through the saga)', () => {
+  const deliveredAt = '2026-11-22T10:00:00.000Z';
+  const history: OrderEvent[] = [
+    ...confirmedHistory,
+    { type: 'OrderShipped', data: { orderId, customerId, carrier: 'DHL', trackingNumber: 'T1', at: deliveredAt } },
+    { type: 'OrderDelivered', data: { orderId, customerId, at: deliveredAt } },
+  ];
+  const window = 86_400_000;
+  const requestAt = (at: string) => reply('RequestReturn', { returnWindowMs: window }, at);
+  const inWindow = '2026-11-23T09:59:59.000Z';
+  const requested: OrderEvent = { type: 'ReturnRequested', data: { orderId, customerId, refund: total, at: inWindow } };
+  const refunded: OrderEvent = { type: 'PaymentRefunded', data: { orderId, transactionId: 'r1', at: inWindow } };
+  const restocked: OrderEvent = { type: 'StockReturned', data: { orderId, at: inWindow } };
+  const returned: OrderEvent = { type: 'OrderReturned', data: { orderId, customerId, refund: total, at: inWindow } };
+
+  it('accepts a return within the window after delivery, once', () => {
+    spec.given(history).when(requestAt(inWindow)).then([requested]);
+    spec.given([...history, requested]).when(requestAt(inWindow)).then([]);
+    spec.given([...history, requested, refunded, restocked, returned]).when(requestAt(inWindow)).then([]);
+  });
+  it('refuses a return after the window, or of an order not delivered', () => {
+    spec.given(history).when(requestAt('2026-11-23T10:00:01.000Z')).thenThrows(OrderNotReturnableError);
+    spec.given(confirmedHistory).when(requestAt(inWindow)).thenThrows(OrderNotReturnableError);
+    spec.given([placed]).when(requestAt(inWindow)).thenThrows(OrderNotReturnableError);
+    spec.given([]).when(requestAt(inWindow)).thenThrows(OrderNotFoundError);
+  });
+  it('ends returned once both the refund and the restock are recorded, in either order, each once', () => {
+    const refundReply = reply('RecordPaymentRefunded', { transactionId: 'r1' }, inWindow);
+    const restockReply = reply('RecordStockReturned', {}, inWindow);
+    spec.given([...history, requested]).when(refundReply).then([refunded]);
+    spec.given([...history, requested, refunded]).when(restockReply).then([restocked, returned]);
+    spec.given([...history, requested]).when(restockReply).then([restocked]);
+    spec.given([...history, requested, restocked]).when(refundReply).then([refunded, returned]);
+    spec.given([...history, requested, restocked, refunded, returned]).when(refundReply).then([]);
+    spec.given([...history, requested, restocked, refunded, returned]).when(restockReply).then([]);
+  });
+  it('ignores a restock reply for an order that is not being returned', () => spec.given(history).when(reply('RecordStockReturned', {}, inWindow)).then([]));
+  it('cannot be cancelled, shipped or delivered again while returning', () => {
+    spec.given([...history, requested]).when(cancel('cancelled_by_customer')).thenThrows(OrderNotCancellableError);
+    spec.given([...history, requested]).when(reply('DeliverOrder', {}, inWindow)).thenThrows(OrderFulfilmentConflictError);
+  });
+  it('shows the return on the timeline', () =>
+    expect(orderTimeline([...history, requested, refunded, restocked, returned]).slice(-4).map((s) => s.step)).toEqual([
+      'return_requested',
+      'refunded',
+      'restocked',
+      'returned',
+    ]));
 });

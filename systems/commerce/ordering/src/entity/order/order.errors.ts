@@ -58,3 +58,11 @@ export class OrderFulfilmentConflictError extends DomainError {
     super(detail ?? `Order ${orderId} cannot ${step}: it is ${status}`, { orderId, status });
   }
 }
+
+/** A return asked of an order that is not delivered, or after its return window closed. */
+export class OrderNotReturnableError extends DomainError {
+  readonly code = 'ORDER.NOT_RETURNABLE';
+  constructor(orderId: string, detail: string) {
+    super(`Order ${orderId} cannot be returned: ${detail}`, { orderId });
+  }
+}

@@ -2,7 +2,7 @@ import type { Money } from '../money.js';
 import type { CancellationReason, OrderLine } from './order.events.js';
 
 /** Public lifecycle of an order. */
-export type OrderStatus = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled';
+export type OrderStatus = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'returning' | 'returned' | 'cancelled';
 
 /** How a shipped order travels (set by `OrderShipped`). */
 export interface Shipment {
@@ -36,6 +36,8 @@ export interface PlacedOrderState {
   /** Set once shipped; `deliveredAt` once delivered. */
   readonly shipment: Shipment | null;
   readonly deliveredAt: string | null;
+  /** The return's replies recorded so far (while `returning`). */
+  readonly stockReturned: boolean;
 }
 
 /** State of an Order stream: nothing before `OrderPlaced`. */

@@ -1,7 +1,19 @@
 import type { OrderEvent } from './order.events.js';
 
 /** A step of an order's life as customers read it. */
-export type TimelineStep = 'placed' | 'reserved' | 'paid' | 'confirmed' | 'shipped' | 'delivered' | 'cancelled' | 'stock_released' | 'refunded';
+export type TimelineStep =
+  | 'placed'
+  | 'reserved'
+  | 'paid'
+  | 'confirmed'
+  | 'shipped'
+  | 'delivered'
+  | 'return_requested'
+  | 'restocked'
+  | 'refunded'
+  | 'returned'
+  | 'cancelled'
+  | 'stock_released';
 
 const STEPS: Partial<Record<OrderEvent['type'], TimelineStep>> = {
   OrderPlaced: 'placed',
@@ -10,6 +22,9 @@ const STEPS: Partial<Record<OrderEvent['type'], TimelineStep>> = {
   OrderConfirmed: 'confirmed',
   OrderShipped: 'shipped',
   OrderDelivered: 'delivered',
+  ReturnRequested: 'return_requested',
+  StockReturned: 'restocked',
+  OrderReturned: 'returned',
   OrderCancelled: 'cancelled',
   StockReleased: 'stock_released',
   PaymentRefunded: 'refunded',

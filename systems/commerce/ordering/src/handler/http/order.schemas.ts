@@ -30,7 +30,7 @@ export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
 
 export const orderIdParams = z.object({ id: z.string().uuid('must be a UUID') });
 
-export const orderStatus = z.enum(['pending', 'confirmed', 'shipped', 'delivered', 'cancelled']);
+export const orderStatus = z.enum(['pending', 'confirmed', 'shipped', 'delivered', 'returning', 'returned', 'cancelled']);
 
 export const listOrdersQuery = z.object({
   status: orderStatus.optional(),
@@ -102,7 +102,7 @@ export const orderTimelineDto = z
     steps: z
       .array(
         z.object({
-          step: z.enum(['placed', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered', 'cancelled', 'stock_released', 'refunded']),
+          step: z.enum(['placed', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered', 'return_requested', 'restocked', 'refunded', 'returned', 'cancelled', 'stock_released']),
           at: z.string().describe('When it happened (ISO 8601)'),
         }),
       )

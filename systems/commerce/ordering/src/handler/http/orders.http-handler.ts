@@ -17,6 +17,7 @@ import { CancelOrderCommand } from '../../use-case/cancel-order/cancel-order.com
 import { DeliverOrderCommand } from '../../use-case/deliver-order/deliver-order.command.js';
 import { GetOrderTimelineQuery } from '../../use-case/get-order-timeline/get-order-timeline.query.js';
 import type { OrderTimeline } from '../../use-case/get-order-timeline/get-order-timeline.use-case.js';
+import { RequestReturnCommand } from '../../use-case/request-return/request-return.command.js';
 import { ShipOrderCommand } from '../../use-case/ship-order/ship-order.command.js';
 import { GetOrderQuery } from '../../use-case/get-order/get-order.query.js';
 import { GetOrderSagaQuery } from '../../use-case/get-order-saga/get-order-saga.query.js';
@@ -149,6 +150,20 @@ export class OrdersHttpHandler {
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async deliver(@ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
     return toDto(await this.commands.execute(new DeliverOrderCommand(params.id, commandContext())));
+  }
+
+  @Post(':id/return')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Return a delivered order within the return window (the owner or an admin)',
+    description:
+      '202 `returning`: the refund to the wallet and the units back to stock run through the saga; the order ends `returned` ' +
+      '(OrderReturnedV1). A repeated request changes nothing. 409 when not delivered or past ORDER_RETURN_WINDOW_MS after delivery.',
+  })
+  @ApiZodResponse(202, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async requestReturn(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
+    return toDto(await this.commands.execute(new RequestReturnCommand(params.id, viewerOf(caller), commandContext())));
   }
 
   @Get(':id/timeline')
