@@ -361,7 +361,10 @@ describe('saga failures and compensations', () => {
     expect(await reserved(`${id}-m1`)).toBe(true);
     expect(await reserved(`${id}-m1`)).toBe(false);
     expect(await reserved(`${id}-m2`)).toBe(true);
-    expect(await eventsOf()).toEqual(['OrderPlaced', 'StockReserved']);
+    // Recorded once; the saga may already have moved on (the fake payments captures at once).
+    const events = await eventsOf();
+    expect(events.slice(0, 2)).toEqual(['OrderPlaced', 'StockReserved']);
+    expect(events.filter((t) => t === 'StockReserved')).toHaveLength(1);
     expect((await sent(id)).filter((t) => t === 'CapturePaymentV1')).toHaveLength(1);
     // The saga goes on from there: payments captures, catalog commits.
     await settled(id, 'confirmed');
