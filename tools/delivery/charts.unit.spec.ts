@@ -323,11 +323,13 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
       [
         'commerce.catalog.product-created.v1',
         'commerce.catalog.stock-adjusted.v1',
+        'commerce.catalog.stock-levels.v1',
         'commerce.catalog.stock-reservations.v1',
         'commerce.ordering.orders.v1',
         'commerce.ordering.payment-commands.v1',
         'commerce.ordering.stock-commands.v1',
         'commerce.payments.payments.v1',
+        'commerce.payments.wallet.v1',
       ]
         .flatMap((t) => [t, `${t}.dlq`])
         .sort(),

@@ -11,5 +11,7 @@ export const catalogConfigSchema = baseServiceConfigSchema.extend({
     .string()
     .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as USD')
     .default('USD'),
+  /** Low-stock threshold (available units) of a product created without one. */
+  CATALOG_LOW_STOCK_THRESHOLD: z.coerce.number().int().min(0).max(1_000_000_000).default(5),
 });
 export type CatalogConfig = z.output<typeof catalogConfigSchema>;

@@ -81,7 +81,7 @@ beforeAll(async () => {
   await infrastructure.messaging.ensureTopics([CATALOG_EVENTS.ProductCreatedV1.topic, CATALOG_EVENTS.StockAdjustedV1.topic]);
   // Cooldown 0: a new kid is looked up at once (the rotation test); services default to 30 s.
   const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: 'USD' }, auth), {
+  app = await createHttpApp(CatalogModule.forRoot(infrastructure, { currency: 'USD', defaultLowStockThreshold: 0 }, auth), {
     serviceName: 'catalog',
     config,
     domainErrors: CATALOG_DOMAIN_ERRORS,
@@ -140,6 +140,7 @@ describe('catalog over HTTP', () => {
       name: 'Product KETTLE-1',
       price: { amount: 1250, currency: 'USD' },
       available: 10,
+      lowStockThreshold: 0,
     });
     expect(res.headers.get('location')).toBe(`/commerce/v1/products/${body.id}`);
     expect(await (await http(`${base}/${body.id}`)).json()).toEqual(body);
@@ -169,6 +170,43 @@ describe('catalog over HTTP', () => {
     expect((await res.json()).errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/price/amount']);
     const { rows } = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM catalog.events WHERE data->>'sku' = 'FREE-1'`);
     expect(rows[0].n).toBe(0);
+  });
+
+  it('keeps a low-stock threshold (default from configuration, set at creation, PATCH as admin) and lists low products for admins only', async () => {
+    const withDefault = await (await http(base, newProduct('LOW-0'))).json();
+    expect(withDefault.lowStockThreshold).toBe(0);
+    const res = await http(base, newProduct('LOW-1', { initialStock: 5, lowStockThreshold: 3 }));
+    const { id, lowStockThreshold } = await res.json();
+    expect(lowStockThreshold).toBe(3);
+    const patch = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${adminToken}` }) =>
+      http(`${base}/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const patched = await patch({ lowStockThreshold: 5 });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ id, available: 5, lowStockThreshold: 5 });
+    expect((await patch({ lowStockThreshold: -1 })).status).toBe(400);
+    expect((await patch({ lowStockThreshold: 1 }, {})).status).toBe(401);
+    expect((await http(`${base}/${globalThis.crypto.randomUUID()}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: '{"lowStockThreshold":1}' })).status).toBe(404);
+    const { rows } = await infrastructure.pool.query(
+      `SELECT message_type FROM catalog.outbox WHERE message_key = $1 AND topic = 'commerce.catalog.stock-levels.v1'`,
+      [id],
+    );
+    expect(rows.map((r) => r.message_type)).toEqual(['archipelago.commerce.catalog.LowStockDetectedV1']);
+    const lowIds = async () => {
+      const page = await http(`${base}?lowStock=true&limit=100`, { headers: { authorization: `Bearer ${adminToken}` } });
+      expect(page.status).toBe(200);
+      return (await page.json()).items.map((p: { id: string }) => p.id);
+    };
+    // The list is a projection: eventually consistent.
+    await eventually(async () => (await lowIds()).includes(id));
+    expect(await lowIds()).not.toContain(withDefault.id); // 10 available > 0
+    const lowered = await patch({ lowStockThreshold: 4 });
+    expect(await lowered.json()).toMatchObject({ available: 5, lowStockThreshold: 4 });
+    await eventually(async () => !(await lowIds()).includes(id));
+    const anonymous = await http(`${base}?lowStock=true`);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toContain('Bearer');
+    expect((await http(`${base}?lowStock=true`, { headers: { authorization: `Bearer ${await issuer.issue({ ...CUSTOMER, expiresInSec: 900 })}` } })).status).toBe(403);
+    expect((await http(`${base}?lowStock=maybe`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(400);
   });
 
   it('answers 422 for a price in another currency', async () => {

@@ -17,6 +17,8 @@ import { PRODUCT_REPOSITORY } from './use-case/port/product.repository.port.js';
 import { RESERVATION_REPOSITORY } from './use-case/port/reservation.repository.port.js';
 import { ReleaseStockUseCase } from './use-case/release-stock/release-stock.use-case.js';
 import { ReserveStockUseCase } from './use-case/reserve-stock/reserve-stock.use-case.js';
+import { ReturnStockUseCase } from './use-case/return-stock/return-stock.use-case.js';
+import { SetLowStockThresholdUseCase } from './use-case/set-low-stock-threshold/set-low-stock-threshold.use-case.js';
 
 /** Domain error code → HTTP status of the catalog's public API. */
 export const CATALOG_DOMAIN_ERRORS = {
@@ -54,10 +56,12 @@ export class CatalogModule {
         { provide: CATALOG_SETTINGS, useValue: settings },
         CreateProductUseCase,
         AdjustStockUseCase,
+        SetLowStockThresholdUseCase,
         GetProductUseCase,
         ListProductsUseCase,
         GetProductsUseCase,
         ReserveStockUseCase,
+        ReturnStockUseCase,
         ReleaseStockUseCase,
         CommitStockUseCase,
         StockCommandsMessageHandler,

@@ -21,7 +21,11 @@ await runServiceMain({
   configSchema: catalogConfigSchema,
   infrastructure: CatalogInfrastructure,
   module: (infrastructure, config) =>
-    CatalogModule.forRoot(infrastructure, { currency: config.COMMERCE_CURRENCY }, authOptionsFromConfig(config)),
+    CatalogModule.forRoot(
+      infrastructure,
+      { currency: config.COMMERCE_CURRENCY, defaultLowStockThreshold: config.CATALOG_LOW_STOCK_THRESHOLD },
+      authOptionsFromConfig(config),
+    ),
   domainErrors: CATALOG_DOMAIN_ERRORS,
   // The deployment's one currency (COMMERCE_CURRENCY) is the only one every `currency` field takes.
   openapi: (config) => ({

@@ -15,6 +15,8 @@ import type { ProductEvent } from './entity/product/product.events.js';
 import { StockCommandsMessageHandler } from './handler/messaging/stock-commands.message-handler.js';
 import { migrateCatalog } from './repository/catalog.data-source.js';
 import { CatalogInfrastructure } from './repository/catalog.infrastructure.js';
+import { NothingToReturnError } from './entity/reservation/reservation.errors.js';
+import { ReturnStockCommand } from './use-case/return-stock/return-stock.command.js';
 import { AdjustStockCommand } from './use-case/adjust-stock/adjust-stock.command.js';
 import { CreateProductCommand } from './use-case/create-product/create-product.command.js';
 import { GetProductsQuery } from './use-case/get-products/get-products.query.js';
@@ -52,7 +54,7 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
   await infrastructure.pool.query(platformSchemaSql('ordering'));
   const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience };
   const app: NestFastifyApplication = await createHttpApp(
-    CatalogModule.forRoot(infrastructure, { currency: 'USD' }, auth),
+    CatalogModule.forRoot(infrastructure, { currency: 'USD', defaultLowStockThreshold: 0 }, auth),
     {
       serviceName: 'catalog',
       config: { SERVICE_NAME: 'catalog', SYSTEM: 'commerce', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
@@ -85,7 +87,7 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
   });
 
   const send = async (
-    kind: 'ReserveStockV1' | 'ReleaseStockV1' | 'CommitStockV1',
+    kind: 'ReserveStockV1' | 'ReleaseStockV1' | 'CommitStockV1' | 'ReturnStockV1',
     payload: Record<string, unknown>,
   ): Promise<void> => {
     const { topic, type, schema } = ORDERING_EVENTS[kind];
@@ -95,6 +97,7 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
   const reserve = (orderId: string, lines: Line[]) => send('ReserveStockV1', { orderId, lines });
   const release = (orderId: string, reason = 'payment_declined') => send('ReleaseStockV1', { orderId, reason });
   const commit = (orderId: string) => send('CommitStockV1', { orderId });
+  const returnStock = (orderId: string) => send('ReturnStockV1', { orderId });
   const repliesOf = (orderId: string) => replies.filter((m) => m.key === orderId);
   /** Waits for the order's `n`-th reply and returns the replies so far as `{ type, payload }` (type without its prefix). */
   const awaitReplies = async (orderId: string, n: number) => {
@@ -106,10 +109,10 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
   };
 
   const commands = app.get(CommandBus);
-  const newProduct = async (initialStock: number): Promise<string> => {
+  const newProduct = async (initialStock: number, lowStockThreshold?: number): Promise<string> => {
     const sku = `SKU-${randomUUID().slice(0, 8)}`;
     const created: { id: string } = await commands.execute(
-      new CreateProductCommand({ sku, name: sku, price: { amount: 100, currency: 'USD' }, initialStock }, {}),
+      new CreateProductCommand({ sku, name: sku, price: { amount: 100, currency: 'USD' }, initialStock, lowStockThreshold }, {}),
     );
     return created.id;
   };
@@ -129,13 +132,24 @@ async function startCatalog(transport: TransportKind, issuer: TestIssuer) {
       (e) => ({ type: e.type, data: e.data }) as ProductEvent,
     );
 
+  /** The catalog's low-stock messages of product `id` in its outbox (written with the change that caused them). */
+  const stockLevelMessages = async (id: string) =>
+    (
+      await infrastructure.pool.query<{ message_type: string; payload: Json }>(
+        `SELECT message_type, payload FROM catalog.outbox WHERE message_key = $1 AND topic = 'commerce.catalog.stock-levels.v1' ORDER BY position`,
+        [id],
+      )
+    ).rows.map((r) => ({ type: r.message_type.replace('archipelago.commerce.catalog.', ''), available: r.payload.available, threshold: r.payload.threshold }));
+
   return {
     infrastructure,
     app,
+    stockLevelMessages,
     handler,
     reserve,
     release,
     commit,
+    returnStock,
     awaitReplies,
     repliesOf,
     newProduct,
@@ -187,6 +201,50 @@ describe('stock reservations over kafka', () => {
     await c.release(order);
     expect((await c.awaitReplies(order, 3))[2]).toEqual({ type: 'StockReleasedV1', payload: { orderId: order } });
     expect([await c.available(a), await c.available(b), await c.listed(a), await c.listed(b)]).toEqual([0, 2, 0, 2]);
+  });
+
+  it('alerts once when reservations take a product to its low-stock threshold, and clears when a release lifts it above', async () => {
+    const p = await c.newProduct(5, 2);
+    const [first, second] = [randomUUID(), randomUUID()];
+    await c.reserve(first, [{ productId: p, quantity: 3 }]);
+    await c.awaitReplies(first, 1);
+    expect(await c.stockLevelMessages(p)).toEqual([{ type: 'LowStockDetectedV1', available: 2, threshold: 2 }]);
+    await c.reserve(second, [{ productId: p, quantity: 1 }]);
+    await c.awaitReplies(second, 1);
+    expect(await c.stockLevelMessages(p)).toHaveLength(1); // still low: no second alert
+    await c.release(first);
+    await c.awaitReplies(first, 2);
+    expect(await c.stockLevelMessages(p)).toEqual([
+      { type: 'LowStockDetectedV1', available: 2, threshold: 2 },
+      { type: 'StockReplenishedV1', available: 4, threshold: 2 },
+    ]);
+    // A commit does not change availability; an adjustment down crosses again.
+    await c.commit(second);
+    await c.awaitReplies(second, 2);
+    await c.app.get(CommandBus).execute(new AdjustStockCommand(p, -2, 'count', {}));
+    expect((await c.stockLevelMessages(p)).map((m) => m.type)).toEqual(['LowStockDetectedV1', 'StockReplenishedV1', 'LowStockDetectedV1']);
+  });
+
+  it('returns the sold units of an order once (StockReturnedV1 each time), and dead-letters a return of units never sold', async () => {
+    const p = await c.newProduct(5);
+    const order = randomUUID();
+    await c.reserve(order, [{ productId: p, quantity: 3 }]);
+    await c.awaitReplies(order, 1);
+    await c.commit(order);
+    await c.awaitReplies(order, 2);
+    expect(await c.productEvents(p).then((e) => e.at(-1))).toMatchObject({ type: 'UnitsCommitted', data: { stock: 2 } });
+    await c.returnStock(order);
+    expect((await c.awaitReplies(order, 3))[2]).toEqual({ type: 'StockReturnedV1', payload: { orderId: order } });
+    expect(await c.available(p)).toBe(5);
+    await c.returnStock(order); // a retried return: the same answer, nothing more in stock
+    expect((await c.awaitReplies(order, 4))[3]).toEqual({ type: 'StockReturnedV1', payload: { orderId: order } });
+    expect(await c.available(p)).toBe(5);
+    expect((await c.productEvents(p)).filter((e) => e.type === 'UnitsReturned')).toHaveLength(1);
+    expect(await c.listed(p)).toBe(5);
+    // Units never sold cannot come back: the command fails (the consumer retries, then dead-letters it).
+    const neverSold = randomUUID();
+    const delivery = { messageId: randomUUID(), topic: 'commerce.ordering.stock-commands.v1' };
+    await expect(c.app.get(CommandBus).execute(new ReturnStockCommand(neverSold, delivery, {}))).rejects.toBeInstanceOf(NothingToReturnError);
   });
 
   it('reserves nothing when one line is short (out_of_stock) or a product is unknown (unknown_product)', async () => {

@@ -166,3 +166,55 @@ export async function books(stack: CommerceStack, scenario: Scenario, mint: Mint
   }
   return { available, wallets };
 }
+
+/**
+ * Fulfilment and returns after the race: the admin ships and delivers every confirmed order, then
+ * every second delivered order is returned by its customer — each return request sent twice at
+ * once, as a client retrying would. `during` runs concurrently with the returns (faults). Waits
+ * until every order is delivered or returned and returns the orders' final state.
+ */
+export async function fulfilAndReturn(
+  stack: CommerceStack,
+  scenario: Scenario,
+  final: Map<string, Json>,
+  mint: Mint,
+  during?: () => Promise<void>,
+  ms = 180_000,
+): Promise<Map<string, Json>> {
+  const admin = await mint('admin-e2e', ['admin', 'customer']);
+  const byCustomer = new Map(scenario.customers.map((c) => [c.id, c.token]));
+  const confirmed = [...final.values()].filter((o) => o.status === 'confirmed');
+  for (const order of confirmed) {
+    const url = `${stack.urls.ordering}/commerce/v1/orders/${order.id}`;
+    const shipped = await persistently(`${url}/shipment`, admin, { method: 'POST', body: { carrier: 'DHL', trackingNumber: `T-${order.id.slice(0, 8)}` } });
+    if (shipped.status !== 200) throw new Error(`ship ${shipped.status} ${JSON.stringify(shipped.body)}`);
+    const delivered = await persistently(`${url}/delivery`, admin, { method: 'POST' });
+    if (delivered.status !== 200) throw new Error(`deliver ${delivered.status} ${JSON.stringify(delivered.body)}`);
+  }
+  const toReturn = confirmed.filter((_, i) => i % 2 === 0);
+  const faults = during?.();
+  await Promise.all(
+    toReturn.flatMap((order) =>
+      [0, 1].map(async () => {
+        const res = await persistently(`${stack.urls.ordering}/commerce/v1/orders/${order.id}/return`, byCustomer.get(order.customerId)!, { method: 'POST' }, 120_000);
+        if (res.status !== 202) throw new Error(`return ${res.status} ${JSON.stringify(res.body)}`);
+      }),
+    ),
+  );
+  await faults;
+  const expected = new Map(confirmed.map((o) => [o.id, toReturn.includes(o) ? 'returned' : 'delivered']));
+  const after = new Map(final);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    let open = 0;
+    for (const [id, status] of expected) {
+      if (after.get(id)?.status === status) continue;
+      const res = await persistently(`${stack.urls.ordering}/commerce/v1/orders/${id}`, admin);
+      if (res.status === 200 && res.body.status === status) after.set(id, res.body);
+      else open++;
+    }
+    if (open === 0) return after;
+    if (Date.now() > deadline) throw new Error(`${open} orders not delivered or returned after ${ms / 1000} s`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

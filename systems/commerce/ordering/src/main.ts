@@ -38,7 +38,7 @@ await runServiceMain({
         address: config.CATALOG_GRPC_ADDRESS,
         deadlineMs: config.CATALOG_GRPC_DEADLINE_MS,
       }),
-      settings: { currency: config.COMMERCE_CURRENCY, orderTimeoutMs: config.ORDER_TIMEOUT_MS },
+      settings: { currency: config.COMMERCE_CURRENCY, orderTimeoutMs: config.ORDER_TIMEOUT_MS, returnWindowMs: config.ORDER_RETURN_WINDOW_MS },
       auth: authOptionsFromConfig(config),
       timeoutJob: { pollMs: config.ORDER_TIMEOUT_POLL_MS, onError: logErrorAs('order timeout round failed') },
     }),

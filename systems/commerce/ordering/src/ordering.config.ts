@@ -12,6 +12,7 @@ import { z } from 'zod';
  * | `CATALOG_GRPC_DEADLINE_MS` | deadline of one GetProducts call | `2000` |
  * | `ORDER_TIMEOUT_MS` | a pending order not past payment capture is cancelled with `timeout` after this | `30000` |
  * | `ORDER_TIMEOUT_POLL_MS` | how often the timeout job looks for due orders | `1000` |
+ * | `ORDER_RETURN_WINDOW_MS` | how long after delivery a customer may return an order | `1209600000` (14 days) |
  */
 export const orderingConfigSchema = baseServiceConfigSchema.extend({
   ...authConfigShape,
@@ -23,5 +24,6 @@ export const orderingConfigSchema = baseServiceConfigSchema.extend({
   CATALOG_GRPC_DEADLINE_MS: envInteger(50, 60_000).default(2_000),
   ORDER_TIMEOUT_MS: envInteger(100, 86_400_000).default(30_000),
   ORDER_TIMEOUT_POLL_MS: envInteger(50, 60_000).default(1_000),
+  ORDER_RETURN_WINDOW_MS: envInteger(0, 31_536_000_000).default(1_209_600_000),
 });
 export type OrderingConfig = z.output<typeof orderingConfigSchema>;

@@ -83,7 +83,7 @@ let pool: pg.Pool;
 let fakeCatalog: Messaging;
 let fakePayments: Messaging;
 let base: string;
-const settings = { currency: 'USD', orderTimeoutMs: 60_000 };
+const settings: { currency: string; orderTimeoutMs: number; returnWindowMs?: number } = { currency: 'USD', orderTimeoutMs: 60_000 };
 /** Commands the fakes received. */
 const toCatalog: IncomingMessage[] = [];
 const toPayments: IncomingMessage[] = [];
@@ -138,6 +138,7 @@ async function catalogAnswers(m: IncomingMessage): Promise<void> {
     else await reply('StockReservedV1', { orderId, lines });
   } else if (m.type === ORDERING_EVENTS.ReleaseStockV1.type) await reply('StockReleasedV1', { orderId });
   else if (m.type === ORDERING_EVENTS.CommitStockV1.type) await reply('StockCommittedV1', { orderId });
+  else if (m.type === ORDERING_EVENTS.ReturnStockV1.type) await reply('StockReturnedV1', { orderId });
 }
 
 /** Fake payments: captures unless the customer is POOR (declined) or SLOW (no answer); refunds. */
@@ -360,7 +361,10 @@ describe('saga failures and compensations', () => {
     expect(await reserved(`${id}-m1`)).toBe(true);
     expect(await reserved(`${id}-m1`)).toBe(false);
     expect(await reserved(`${id}-m2`)).toBe(true);
-    expect(await eventsOf()).toEqual(['OrderPlaced', 'StockReserved']);
+    // Recorded once; the saga may already have moved on (the fake payments captures at once).
+    const events = await eventsOf();
+    expect(events.slice(0, 2)).toEqual(['OrderPlaced', 'StockReserved']);
+    expect(events.filter((t) => t === 'StockReserved')).toHaveLength(1);
     expect((await sent(id)).filter((t) => t === 'CapturePaymentV1')).toHaveLength(1);
     // The saga goes on from there: payments captures, catalog commits.
     await settled(id, 'confirmed');
@@ -406,5 +410,111 @@ describe('reading orders', () => {
     expect((await http(`${base}/${id}/saga`, get(tokens.ann))).status).toBe(403);
     const saga = await (await http(`${base}/${id}/saga`, get(tokens.admin))).json();
     expect(saga).toMatchObject({ orderId: id, status: 'pending', step: 'awaiting_stock', steps: [{ step: 'OrderPlaced', version: 1 }] });
+  });
+});
+
+describe('fulfilment: shipment, delivery, timeline', () => {
+  const shipTo = (id: string, token: string | null, body: unknown = { carrier: 'DHL', trackingNumber: 'JD0146 0000 1' }) =>
+    http(`${base}/${id}/shipment`, post(token, body));
+  const deliver = (id: string, token: string | null) => http(`${base}/${id}/delivery`, post(token));
+
+  it('ships a confirmed order and delivers it (admin only), publishing OrderShippedV1 and OrderDeliveredV1; the owner reads the timeline', async () => {
+    const { id } = await placeOrder(tokens.ann, [{ productId: KETTLE, quantity: 1 }]);
+    await settled(id, 'confirmed');
+    expect((await shipTo(id, tokens.ann)).status).toBe(403);
+    expect((await deliver(id, tokens.admin)).status).toBe(409); // not shipped yet
+    expect((await shipTo(id, tokens.admin, { carrier: '' })).status).toBe(400);
+    const shipped = await shipTo(id, tokens.admin);
+    expect(shipped.status).toBe(200);
+    expect(await shipped.json()).toMatchObject({ id, status: 'shipped' });
+    expect((await shipTo(id, tokens.admin)).status).toBe(200); // the same shipment again: nothing new
+    expect((await shipTo(id, tokens.admin, { carrier: 'UPS', trackingNumber: '1Z999' })).status).toBe(409);
+    expect((await deliver(id, tokens.ann)).status).toBe(403);
+    const delivered = await deliver(id, tokens.admin);
+    expect(delivered.status).toBe(200);
+    expect((await delivered.json()).status).toBe('delivered');
+    expect((await deliver(id, tokens.admin)).status).toBe(200);
+    expect((await http(`${base}/${id}/cancel`, post(tokens.ann))).status).toBe(409);
+
+    expect(await sent(id)).toEqual(['OrderPlacedV1', 'ReserveStockV1', 'CapturePaymentV1', 'CommitStockV1', 'OrderConfirmedV1', 'OrderShippedV1', 'OrderDeliveredV1']);
+    const { rows } = await pool.query(`SELECT payload FROM ordering.outbox WHERE message_key = $1 AND message_type = $2`, [id, ORDERING_EVENTS.OrderShippedV1.type]);
+    expect(ORDERING_EVENTS.OrderShippedV1.schema.parse(rows[0].payload)).toMatchObject({ orderId: id, customerId: ANN.sub, carrier: 'DHL', trackingNumber: 'JD0146 0000 1' });
+
+    const timeline = await http(`${base}/${id}/timeline`, get(tokens.ann));
+    expect(timeline.status).toBe(200);
+    const body = await timeline.json();
+    expect(body).toMatchObject({ orderId: id, status: 'delivered', shipment: { carrier: 'DHL', trackingNumber: 'JD0146 0000 1' } });
+    expect(body.steps.map((s: { step: string }) => s.step)).toEqual(['placed', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered']);
+    const times = body.steps.map((s: { at: string }) => Date.parse(s.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect((await http(`${base}/${id}/timeline`, get(tokens.bob))).status).toBe(404);
+    expect((await http(`${base}/${id}/timeline`, get(tokens.admin))).status).toBe(200);
+    await eventually(async () => (await (await http(`${base}?status=delivered&limit=100`, get(tokens.ann))).json()).items.some((o: { id: string }) => o.id === id));
+  });
+
+  it('refuses to ship a pending or cancelled order (409) and an unknown one (404)', async () => {
+    const pending = await placeOrder(tokens.ann, [{ productId: SILENT, quantity: 1 }]);
+    expect((await shipTo(pending.id, tokens.admin)).status).toBe(409);
+    const cancelled = await placeOrder(tokens.ann, [{ productId: SCARCE, quantity: 1 }]);
+    await settled(cancelled.id, 'cancelled');
+    expect((await shipTo(cancelled.id, tokens.admin)).status).toBe(409);
+    expect((await shipTo(globalThis.crypto.randomUUID(), tokens.admin)).status).toBe(404);
+  });
+});
+
+describe('returns: refund and restock through the saga', () => {
+  const deliveredOrder = async () => {
+    const { id, total } = await placeOrder(tokens.ann, [{ productId: MUG, quantity: 2 }]);
+    await settled(id, 'confirmed');
+    await http(`${base}/${id}/shipment`, post(tokens.admin, { carrier: 'DHL', trackingNumber: 'T-1' }));
+    expect((await http(`${base}/${id}/delivery`, post(tokens.admin))).status).toBe(200);
+    return { id, total };
+  };
+  const returnOf = (id: string, token: string) => http(`${base}/${id}/return`, post(token));
+
+  it('returns a delivered order: RefundPaymentV1 and ReturnStockV1 sent once, the order ends returned with OrderReturnedV1', async () => {
+    const { id, total } = await deliveredOrder();
+    expect((await returnOf(id, tokens.bob)).status).toBe(404);
+    const res = await returnOf(id, tokens.ann);
+    expect(res.status).toBe(202);
+    expect((await res.json()).status).toBe('returning');
+    expect((await returnOf(id, tokens.ann)).status).toBe(202); // retried: nothing new
+    await settled(id, 'returned');
+    expect(await sent(id)).toEqual([
+      'OrderPlacedV1',
+      'ReserveStockV1',
+      'CapturePaymentV1',
+      'CommitStockV1',
+      'OrderConfirmedV1',
+      'OrderShippedV1',
+      'OrderDeliveredV1',
+      'RefundPaymentV1',
+      'ReturnStockV1',
+      'OrderReturnedV1',
+    ]);
+    const refund = toPayments.find((m) => m.key === id && m.type === ORDERING_EVENTS.RefundPaymentV1.type);
+    expect(refund?.payload).toEqual({ orderId: id, customerId: ANN.sub, amount: { amount: total.amount, currency: 'USD' }, reason: 'returned' });
+    expect((await returnOf(id, tokens.ann)).status).toBe(202);
+    expect((await sent(id)).length).toBe(10);
+    const timeline = await (await http(`${base}/${id}/timeline`, get(tokens.ann))).json();
+    const steps: string[] = timeline.steps.map((s: { step: string }) => s.step).slice(-4);
+    // The refund and the restock answer in either order.
+    expect([steps[0], [...steps.slice(1, 3)].sort(), steps[3]]).toEqual(['return_requested', ['refunded', 'restocked'], 'returned']);
+  });
+
+  it('refuses a return before delivery or after the return window (409)', async () => {
+    const { id } = await placeOrder(tokens.ann, [{ productId: MUG, quantity: 1 }]);
+    await settled(id, 'confirmed');
+    expect((await returnOf(id, tokens.ann)).status).toBe(409);
+    const late = await deliveredOrder();
+    settings.returnWindowMs = 0;
+    try {
+      await new Promise((r) => setTimeout(r, 5));
+      const res = await returnOf(late.id, tokens.ann);
+      expect(res.status).toBe(409);
+      expect((await res.json()).code).toBe('ORDER.NOT_RETURNABLE');
+    } finally {
+      delete settings.returnWindowMs;
+    }
   });
 });

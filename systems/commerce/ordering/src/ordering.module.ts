@@ -7,6 +7,10 @@ import { ORDER_TIMEOUT_JOB_OPTIONS, OrderTimeoutJob, type OrderTimeoutJobOptions
 import { SAGA_MESSAGING, SagaRepliesKafkaHandler } from './handler/kafka/saga-replies.kafka-handler.js';
 import { OrderingInfrastructure } from './repository/ordering.infrastructure.js';
 import { CancelOrderUseCase } from './use-case/cancel-order/cancel-order.use-case.js';
+import { DeliverOrderUseCase } from './use-case/deliver-order/deliver-order.use-case.js';
+import { GetOrderTimelineUseCase } from './use-case/get-order-timeline/get-order-timeline.use-case.js';
+import { RequestReturnUseCase } from './use-case/request-return/request-return.use-case.js';
+import { ShipOrderUseCase } from './use-case/ship-order/ship-order.use-case.js';
 import { ExpireOrdersUseCase } from './use-case/expire-orders/expire-orders.use-case.js';
 import { GetOrderUseCase } from './use-case/get-order/get-order.use-case.js';
 import { GetOrderSagaUseCase } from './use-case/get-order-saga/get-order-saga.use-case.js';
@@ -25,6 +29,8 @@ export const ORDERING_DOMAIN_ERRORS = {
   'ORDER.NOT_FOUND': 404,
   'ORDER.ALREADY_EXISTS': 409,
   'ORDER.NOT_CANCELLABLE': 409,
+  'ORDER.FULFILMENT_CONFLICT': 409,
+  'ORDER.NOT_RETURNABLE': 409,
   'ORDER.CONCURRENCY_CONFLICT': 409,
   'ORDER.EMPTY': 422,
   'ORDER.UNKNOWN_PRODUCT': 422,
@@ -72,6 +78,10 @@ export class OrderingModule {
         OrderTimeoutJob,
         PlaceOrderUseCase,
         CancelOrderUseCase,
+        ShipOrderUseCase,
+        RequestReturnUseCase,
+        DeliverOrderUseCase,
+        GetOrderTimelineUseCase,
         ExpireOrdersUseCase,
         HandleSagaReplyUseCase,
         GetOrderUseCase,

@@ -112,6 +112,12 @@ async function newCustomer(suite: Suite, roles = ['customer']) {
         headers: { 'content-type': 'application/json', ...auth, ...(key !== undefined && { 'idempotency-key': key }) },
         body: JSON.stringify(body),
       }),
+    withdraw: (body: unknown, key?: string) =>
+      http(`${suite.base}/withdrawals`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...auth, ...(key !== undefined && { 'idempotency-key': key }) },
+        body: JSON.stringify(body),
+      }),
     balance: async () => (await (await http(suite.base, { headers: auth })).json()).balance.amount as number,
   };
 }
@@ -363,6 +369,87 @@ describe('payments wallet over HTTP', () => {
     await eventually(async () => (await (await gus.get('/transactions?limit=100')).json()).items.length === 2);
     const booked: Array<{ amount: { amount: number } }> = (await (await gus.get('/transactions?limit=100')).json()).items;
     expect(booked.reduce((sum, t) => sum + t.amount.amount, 0)).toBe(await gus.balance());
+  });
+
+  it('withdraws with Idempotency-Key, never below zero (422 available/requested), lists it and publishes FundsWithdrawnV1', async () => {
+    const ivy = await newCustomer(suite);
+    const before = await ivy.withdraw({ amount: usd(1) });
+    expect(before.status).toBe(404);
+    await ivy.deposit({ amount: usd(1000) }, 'dep-1');
+    const first = await ivy.withdraw({ amount: usd(300) }, 'wd-1');
+    expect(first.status).toBe(201);
+    const receipt = await first.json();
+    expect(receipt).toEqual({ transactionId: expect.any(String), balance: usd(700) });
+    const again = await ivy.withdraw({ amount: usd(300) }, 'wd-1');
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(await again.json()).toEqual(receipt);
+    expect((await ivy.withdraw({ amount: usd(301) }, 'wd-1')).status).toBe(422);
+    // A deposit's key does not answer a withdrawal of the same amount.
+    expect((await ivy.withdraw({ amount: usd(1000) }, 'dep-1')).status).toBe(422);
+    const tooMuch = await ivy.withdraw({ amount: usd(701) });
+    expect(tooMuch.status).toBe(422);
+    expect(tooMuch.headers.get('content-type')).toContain('application/problem+json');
+    expect(await tooMuch.json()).toMatchObject({ code: 'ACCOUNT.INSUFFICIENT_FUNDS', details: { available: 700, requested: 701 } });
+    for (const bad of [{ amount: usd(0) }, { amount: usd(1.5) }, {}]) expect((await ivy.withdraw(bad)).status).toBe(400);
+    expect(await ivy.balance()).toBe(700);
+    await eventually(async () => (await (await ivy.get('/transactions')).json()).items.length === 2);
+    const { items } = await (await ivy.get('/transactions')).json();
+    expect(items[0]).toMatchObject({ id: receipt.transactionId, type: 'withdrawal', amount: usd(300) });
+    const { rows } = await suite.infrastructure.pool.query(
+      `SELECT message_type, message_key, payload FROM payments.outbox WHERE message_key = $1 AND topic = 'commerce.payments.wallet.v1'`,
+      [ivy.id],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0].message_type).toBe(PAYMENTS_EVENTS.FundsWithdrawnV1.type);
+    expect(PAYMENTS_EVENTS.FundsWithdrawnV1.schema.parse(rows[0].payload)).toEqual({
+      customerId: ivy.id,
+      transactionId: receipt.transactionId,
+      amount: usd(300),
+      balance: usd(700),
+      occurredAt: expect.any(String),
+    });
+    const admin = await issuer.issue({ sub: randomUUID(), roles: ['admin'], email: 'admin@archipelago.local' });
+    await http(`${suite.base}/closures`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ customerId: ivy.id, reason: 'closed by request' }),
+    });
+    const closed = await ivy.withdraw({ amount: usd(1) });
+    expect(closed.status).toBe(409);
+    expect((await closed.json()).code).toBe('ACCOUNT.CLOSED');
+    expect(await ivy.balance()).toBe(700);
+  });
+
+  it('never overdraws under 10 withdrawals over HTTP racing 10 order captures on one wallet', async () => {
+    const jay = await newCustomer(suite);
+    await jay.deposit({ amount: usd(1000) });
+    const bus = suite.app.get(CommandBus);
+    const captures = Array.from({ length: 10 }, (_, i) =>
+      bus
+        .execute(
+          new CapturePaymentCommand(
+            `${suite.prefix}${randomUUID()}`,
+            jay.id,
+            usd(70),
+            { consumerGroup: 'commerce.payments.race', messageId: randomUUID(), topic: ORDERING_PAYMENT_COMMANDS_TOPIC },
+            { correlationId: `race-capture-${i}` },
+          ),
+        )
+        .then((r: UnitOfWorkResult<PaymentOutcome>) => (!r.duplicate && r.result.kind === 'captured' ? 'ok' : 'refused')),
+    );
+    const withdrawals = Array.from({ length: 10 }, () => jay.withdraw({ amount: usd(70) }).then((r) => (r.status === 201 ? 'ok' : String(r.status))));
+    const results = await Promise.all([...captures, ...withdrawals]);
+    // 1000 / 70 = 14 debits fit, whichever kind wins; every other one is refused, none overdraws.
+    expect(results.filter((r) => r === 'ok')).toHaveLength(14);
+    expect(results.filter((r) => r !== 'ok' && r !== 'refused' && r !== '422')).toEqual([]);
+    expect(await jay.balance()).toBe(1000 - 14 * 70);
+    const { rows } = await suite.infrastructure.pool.query(
+      `SELECT count(*)::int AS n, min((data->>'balance')::bigint)::int AS lowest FROM payments.events
+        WHERE stream_id = $1 AND event_type IN ('PaymentCaptured', 'FundsWithdrawn')`,
+      [`account-${jay.id}`],
+    );
+    expect(rows[0]).toEqual({ n: 14, lowest: 20 });
   });
 
   it('pages transactions newest first with an opaque cursor and rejects a forged one', async () => {

@@ -13,12 +13,13 @@ import { ACCOUNT_REPOSITORY } from './use-case/port/account.repository.port.js';
 import { PAYMENTS_SETTINGS, type PaymentsSettings } from './use-case/port/payments-settings.port.js';
 import { TRANSACTION_READ_MODEL } from './use-case/port/transaction.read-model.port.js';
 import { RefundPaymentUseCase } from './use-case/refund-payment/refund-payment.use-case.js';
+import { WithdrawUseCase } from './use-case/withdraw/withdraw.use-case.js';
 
 /** Domain error code → HTTP status of the payments' public API. */
 export const PAYMENTS_DOMAIN_ERRORS = {
   'ACCOUNT.NOT_FOUND': 404,
   'ACCOUNT.CLOSED': 409,
-  'ACCOUNT.INSUFFICIENT_FUNDS': 409,
+  'ACCOUNT.INSUFFICIENT_FUNDS': 422,
   'ACCOUNT.CONCURRENCY_CONFLICT': 409,
   'ACCOUNT.BALANCE_LIMIT_EXCEEDED': 422,
   'IDEMPOTENCY.KEY_REUSED': 422,
@@ -48,6 +49,7 @@ export class PaymentsModule {
         { provide: PAYMENTS_SETTINGS, useValue: settings },
         PaymentCommandsMessageHandler,
         DepositUseCase,
+        WithdrawUseCase,
         GetWalletUseCase,
         ListTransactionsUseCase,
         CloseAccountUseCase,

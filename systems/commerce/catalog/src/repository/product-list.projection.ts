@@ -11,6 +11,7 @@ import {
   InvalidCursorError,
   type ProductPage,
   type ProductReadModelPort,
+  type ProductListFilter,
   type ProductView,
 } from '../use-case/port/product.read-model.port.js';
 import { ProductRecord } from './product.record.js';
@@ -32,8 +33,8 @@ export class ProductListProjection implements Projection {
       case 'ProductCreated': {
         const d = event.data;
         await client.query(
-          `INSERT INTO ${table} (id, seq, sku, name, price_amount, price_currency, available, stock, reserved, version, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8, $9, $9) ON CONFLICT (id) DO NOTHING`,
+          `INSERT INTO ${table} (id, seq, sku, name, price_amount, price_currency, available, stock, reserved, version, created_at, updated_at, low_stock_threshold)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0, $8, $9, $9, $10) ON CONFLICT (id) DO NOTHING`,
           [
             d.productId,
             recorded.globalPosition,
@@ -44,7 +45,16 @@ export class ProductListProjection implements Projection {
             d.initialStock,
             recorded.streamVersion,
             d.at,
+            d.lowStockThreshold ?? 0,
           ],
+        );
+        return;
+      }
+      case 'LowStockThresholdChanged': {
+        const d = event.data;
+        await client.query(
+          `UPDATE ${table} SET low_stock_threshold = $2::int, version = $3, updated_at = $4 WHERE id = $1 AND version < $3`,
+          [d.productId, d.threshold, recorded.streamVersion, d.at],
         );
         return;
       }
@@ -58,7 +68,8 @@ export class ProductListProjection implements Projection {
       }
       case 'UnitsReserved':
       case 'UnitsReleased':
-      case 'UnitsCommitted': {
+      case 'UnitsCommitted':
+      case 'UnitsReturned': {
         // The events carry the resulting levels: set them (idempotent, order-safe with the version guard).
         const d = event.data;
         await client.query(
@@ -84,6 +95,7 @@ function toView(record: ProductRecord): ProductView {
     name: record.name,
     price: { amount: record.priceAmount, currency: record.priceCurrency },
     available: record.available,
+    lowStockThreshold: record.lowStockThreshold,
     version: record.version,
     createdAt: record.createdAt.toISOString(),
     updatedAt: record.updatedAt.toISOString(),
@@ -101,8 +113,9 @@ export class ProductListReadModel implements ProductReadModelPort {
     this.records = dataSource.getRepository(ProductRecord);
   }
 
-  async list(limit: number, cursor?: string): Promise<ProductPage> {
+  async list(limit: number, cursor?: string, filter: ProductListFilter = {}): Promise<ProductPage> {
     const query = this.records.createQueryBuilder('p');
+    if (filter.lowStock) query.where('p.available <= p.low_stock_threshold');
     const { rows, nextCursor } = await keysetPageBySeq(query, {
       alias: 'p',
       order: 'ASC',

@@ -1,4 +1,10 @@
-import { CATALOG_EVENTS, type ProductCreatedV1, type StockAdjustedV1 } from '@archipelago/commerce-contracts';
+import {
+  CATALOG_EVENTS,
+  type LowStockDetectedV1,
+  type ProductCreatedV1,
+  type StockAdjustedV1,
+  type StockReplenishedV1,
+} from '@archipelago/commerce-contracts';
 import type { OutgoingMessage } from '@archipelago/platform-messaging';
 import type { ProductEvent } from '../entity/product/product.events.js';
 
@@ -27,7 +33,16 @@ export function toIntegrationEvents(events: readonly ProductEvent[], traceparent
       case 'UnitsReserved':
       case 'UnitsReleased':
       case 'UnitsCommitted':
+      case 'UnitsReturned':
+      case 'LowStockThresholdChanged':
         return [];
+      case 'LowStockDetected':
+      case 'StockReplenished': {
+        const { productId, sku, available, threshold, at } = event.data;
+        const payload: LowStockDetectedV1 | StockReplenishedV1 = { productId, sku, available, threshold, occurredAt: at };
+        const { topic, type } = event.type === 'LowStockDetected' ? CATALOG_EVENTS.LowStockDetectedV1 : CATALOG_EVENTS.StockReplenishedV1;
+        return [{ topic, type, key: productId, payload, traceparent }];
+      }
     }
   });
 }

@@ -36,6 +36,10 @@ export class ProductRecord {
   @Column('integer')
   reserved!: number;
 
+  /** Low on stock when `available ≤ lowStockThreshold`. */
+  @Column('integer', { name: 'low_stock_threshold' })
+  lowStockThreshold!: number;
+
   @Column('integer')
   version!: number;
 

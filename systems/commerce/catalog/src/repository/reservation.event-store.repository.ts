@@ -12,6 +12,7 @@ import type {
   ReservationRepositoryPort,
 } from '../use-case/port/reservation.repository.port.js';
 import { productStreamId } from './product.event-store.repository.js';
+import { toIntegrationEvents } from './product.integration-events.js';
 import { toReplyMessage } from './reservation.integration-events.js';
 
 /** Stream id of an order's reservation: `reservation-<orderId>`. */
@@ -75,7 +76,9 @@ export class ReservationEventStoreRepository implements ReservationRepositoryPor
         if (current !== change.expectedVersion)
           throw new WrongExpectedVersionError(reservationStreamId(change.orderId), change.expectedVersion);
       }
-      await this.messaging.outbox.add(client, [toReplyMessage(change.reply, context.traceparent)]);
+      // The reply, and the product events others may rely on (low-stock alerts), in the same transaction.
+      const productMessages = change.products.flatMap(({ events }) => toIntegrationEvents(events, context.traceparent));
+      await this.messaging.outbox.add(client, [toReplyMessage(change.reply, context.traceparent), ...productMessages]);
     };
     try {
       return await this.inbox.handleOnce(asInboxMessage(delivery, change.orderId), effect);

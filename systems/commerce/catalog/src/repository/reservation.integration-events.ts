@@ -4,6 +4,7 @@ import {
   type StockReleasedV1,
   type StockReservationRejectedV1,
   type StockReservedV1,
+  type StockReturnedV1,
 } from '@archipelago/commerce-contracts';
 import type { OutgoingMessage } from '@archipelago/platform-messaging';
 import type { ReservationReply } from '../entity/reservation/reservation.decider.js';
@@ -34,5 +35,7 @@ export function toReplyMessage(reply: ReservationReply, traceparent?: string): O
       return message(CATALOG_EVENTS.StockReleasedV1, { orderId } satisfies StockReleasedV1);
     case 'Committed':
       return message(CATALOG_EVENTS.StockCommittedV1, { orderId } satisfies StockCommittedV1);
+    case 'Returned':
+      return message(CATALOG_EVENTS.StockReturnedV1, { orderId } satisfies StockReturnedV1);
   }
 }

@@ -35,6 +35,28 @@ export const stockAdjustedV1Schema = z.object({
 });
 export type StockAdjustedV1 = z.infer<typeof stockAdjustedV1Schema>;
 
+/** Topic of low-stock alerts and their all-clear (key = product id). */
+export const CATALOG_STOCK_LEVELS_TOPIC = 'commerce.catalog.stock-levels.v1';
+
+/** A crossing of a product's low-stock threshold: available units against the threshold. */
+const stockLevelCrossingSchema = z.object({
+  productId: z.string().uuid(),
+  sku: z.string(),
+  /** Units that can be sold after the change that crossed the threshold. */
+  available: z.number().int().min(0),
+  /** The product's low-stock threshold (units). */
+  threshold: z.number().int().min(0),
+  occurredAt: z.string().datetime(),
+});
+
+/** Available units fell to or below the threshold; sent once per crossing. */
+export const lowStockDetectedV1Schema = stockLevelCrossingSchema;
+export type LowStockDetectedV1 = z.infer<typeof lowStockDetectedV1Schema>;
+
+/** Available units rose above the threshold again after a LowStockDetectedV1. */
+export const stockReplenishedV1Schema = stockLevelCrossingSchema;
+export type StockReplenishedV1 = z.infer<typeof stockReplenishedV1Schema>;
+
 // ---- replies to ordering's stock commands (docs/systems/commerce-saga-contract.md) ----
 // Topic commerce.catalog.stock-reservations.v1, key = orderId, consumer group commerce.ordering.
 
@@ -73,8 +95,22 @@ export type StockReleasedV1 = z.infer<typeof stockReleasedV1Schema>;
 export const stockCommittedV1Schema = z.object({ orderId: z.string().min(1) });
 export type StockCommittedV1 = z.infer<typeof stockCommittedV1Schema>;
 
+/** The order's sold units are back in stock (a return); sent again for a repeated return. */
+export const stockReturnedV1Schema = z.object({ orderId: z.string().min(1) });
+export type StockReturnedV1 = z.infer<typeof stockReturnedV1Schema>;
+
 /** Topic and CloudEvents type of each catalog integration event. */
 export const CATALOG_EVENTS = {
+  LowStockDetectedV1: {
+    topic: CATALOG_STOCK_LEVELS_TOPIC,
+    type: 'archipelago.commerce.catalog.LowStockDetectedV1',
+    schema: lowStockDetectedV1Schema,
+  },
+  StockReplenishedV1: {
+    topic: CATALOG_STOCK_LEVELS_TOPIC,
+    type: 'archipelago.commerce.catalog.StockReplenishedV1',
+    schema: stockReplenishedV1Schema,
+  },
   ProductCreatedV1: {
     topic: 'commerce.catalog.product-created.v1',
     type: 'archipelago.commerce.catalog.ProductCreatedV1',
@@ -104,5 +140,10 @@ export const CATALOG_EVENTS = {
     topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
     type: 'archipelago.commerce.catalog.StockCommittedV1',
     schema: stockCommittedV1Schema,
+  },
+  StockReturnedV1: {
+    topic: CATALOG_STOCK_RESERVATIONS_TOPIC,
+    type: 'archipelago.commerce.catalog.StockReturnedV1',
+    schema: stockReturnedV1Schema,
   },
 } as const;

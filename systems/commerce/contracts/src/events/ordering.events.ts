@@ -34,6 +34,12 @@ export const commitStockV1Schema = z.object({
 });
 export type CommitStockV1 = z.infer<typeof commitStockV1Schema>;
 
+/** A delivered order came back: its sold units go back into stock (once per order). */
+export const returnStockV1Schema = z.object({
+  orderId: z.string().min(1),
+});
+export type ReturnStockV1 = z.infer<typeof returnStockV1Schema>;
+
 // ---- commands to payments: topic commerce.ordering.payment-commands.v1 ----
 
 export const capturePaymentV1Schema = z.object({
@@ -71,6 +77,33 @@ export const orderConfirmedV1Schema = z.object({
 });
 export type OrderConfirmedV1 = z.infer<typeof orderConfirmedV1Schema>;
 
+/** A confirmed order was handed to a carrier. */
+export const orderShippedV1Schema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  carrier: z.string().min(1),
+  trackingNumber: z.string().min(1),
+  at: z.string().datetime(),
+});
+export type OrderShippedV1 = z.infer<typeof orderShippedV1Schema>;
+
+/** A shipped order reached its customer. */
+export const orderDeliveredV1Schema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  at: z.string().datetime(),
+});
+export type OrderDeliveredV1 = z.infer<typeof orderDeliveredV1Schema>;
+
+/** A delivered order was returned: `refund` went back to the wallet and the units back into stock. */
+export const orderReturnedV1Schema = z.object({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  refund: moneySchema,
+  at: z.string().datetime(),
+});
+export type OrderReturnedV1 = z.infer<typeof orderReturnedV1Schema>;
+
 export const orderCancelledV1Schema = z.object({
   orderId: z.string().min(1),
   reason: z.string(),
@@ -102,6 +135,11 @@ export const ORDERING_EVENTS = {
     type: 'archipelago.commerce.ordering.CommitStockV1',
     schema: commitStockV1Schema,
   },
+  ReturnStockV1: {
+    topic: ORDERING_STOCK_COMMANDS_TOPIC,
+    type: 'archipelago.commerce.ordering.ReturnStockV1',
+    schema: returnStockV1Schema,
+  },
   CapturePaymentV1: {
     topic: ORDERING_PAYMENT_COMMANDS_TOPIC,
     type: 'archipelago.commerce.ordering.CapturePaymentV1',
@@ -121,6 +159,21 @@ export const ORDERING_EVENTS = {
     topic: ORDERING_ORDERS_TOPIC,
     type: 'archipelago.commerce.ordering.OrderConfirmedV1',
     schema: orderConfirmedV1Schema,
+  },
+  OrderShippedV1: {
+    topic: ORDERING_ORDERS_TOPIC,
+    type: 'archipelago.commerce.ordering.OrderShippedV1',
+    schema: orderShippedV1Schema,
+  },
+  OrderDeliveredV1: {
+    topic: ORDERING_ORDERS_TOPIC,
+    type: 'archipelago.commerce.ordering.OrderDeliveredV1',
+    schema: orderDeliveredV1Schema,
+  },
+  OrderReturnedV1: {
+    topic: ORDERING_ORDERS_TOPIC,
+    type: 'archipelago.commerce.ordering.OrderReturnedV1',
+    schema: orderReturnedV1Schema,
   },
   OrderCancelledV1: {
     topic: ORDERING_ORDERS_TOPIC,

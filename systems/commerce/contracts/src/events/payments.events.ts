@@ -42,6 +42,24 @@ export type PaymentRefundedV1 = z.infer<typeof paymentRefundedV1Schema>;
 /** Topic of every payments reply. */
 export const PAYMENTS_TOPIC = 'commerce.payments.payments.v1';
 
+/**
+ * Money paid out of a wallet at its owner's request (`POST /commerce/v1/wallet/withdrawals`).
+ * Topic {@link PAYMENTS_WALLET_TOPIC}, key = **customerId**.
+ */
+export const fundsWithdrawnV1Schema = z.object({
+  customerId: z.string().min(1),
+  /** Ledger transaction id of the debit (the Idempotency-Key answers the same id again). */
+  transactionId: z.string().min(1),
+  amount: moneySchema,
+  /** The wallet's balance after the withdrawal. */
+  balance: moneySchema,
+  occurredAt: z.string().datetime(),
+});
+export type FundsWithdrawnV1 = z.infer<typeof fundsWithdrawnV1Schema>;
+
+/** Topic of a wallet's own movements (not saga replies); key = customer id. */
+export const PAYMENTS_WALLET_TOPIC = 'commerce.payments.wallet.v1';
+
 /** Topic, CloudEvents type and payload schema of each payments integration event. */
 export const PAYMENTS_EVENTS = {
   PaymentCapturedV1: {
@@ -58,5 +76,10 @@ export const PAYMENTS_EVENTS = {
     topic: PAYMENTS_TOPIC,
     type: 'archipelago.commerce.payments.PaymentRefundedV1',
     schema: paymentRefundedV1Schema,
+  },
+  FundsWithdrawnV1: {
+    topic: PAYMENTS_WALLET_TOPIC,
+    type: 'archipelago.commerce.payments.FundsWithdrawnV1',
+    schema: fundsWithdrawnV1Schema,
   },
 } as const;

@@ -49,8 +49,20 @@ export class OrderListProjection implements Projection {
         return;
       }
       case 'OrderConfirmed':
+      case 'OrderShipped':
+      case 'OrderDelivered':
+      case 'ReturnRequested':
+      case 'OrderReturned':
       case 'OrderCancelled': {
-        const status = event.type === 'OrderConfirmed' ? 'confirmed' : 'cancelled';
+        const statuses = {
+          OrderConfirmed: 'confirmed',
+          OrderShipped: 'shipped',
+          OrderDelivered: 'delivered',
+          ReturnRequested: 'returning',
+          OrderReturned: 'returned',
+          OrderCancelled: 'cancelled',
+        } as const;
+        const status = statuses[event.type];
         const reason = event.type === 'OrderCancelled' ? event.data.reason : null;
         await client.query(
           `UPDATE ${table} SET status = $2, cancellation_reason = $3, version = $4, updated_at = $5 WHERE id = $1 AND version < $4`,

@@ -14,6 +14,8 @@ function message<N extends Name>(name: N, orderId: string, payload: unknown, tra
  * The saga commands and facts an order's events send (docs/systems/commerce-saga-contract.md),
  * all keyed by order id: OrderPlaced → OrderPlacedV1 + ReserveStockV1; StockReserved →
  * CapturePaymentV1; PaymentCaptured → CommitStockV1; OrderConfirmed → OrderConfirmedV1;
+ * OrderShipped → OrderShippedV1; OrderDelivered → OrderDeliveredV1; ReturnRequested →
+ * RefundPaymentV1 + ReturnStockV1; OrderReturned → OrderReturnedV1;
  * OrderCancelled → OrderCancelledV1 + its compensations (ReleaseStockV1, RefundPaymentV1);
  * LateReplyCompensated → its compensation again. Replies that only record a fact send nothing.
  */
@@ -36,6 +38,25 @@ export function toOutgoingMessages(events: readonly OrderEvent[], traceparent?: 
         return [message('CommitStockV1', orderId, { orderId }, traceparent)];
       case 'OrderConfirmed':
         return [message('OrderConfirmedV1', orderId, { orderId, at: event.data.at }, traceparent)];
+      case 'OrderShipped': {
+        const { customerId, carrier, trackingNumber, at } = event.data;
+        return [message('OrderShippedV1', orderId, { orderId, customerId, carrier, trackingNumber, at }, traceparent)];
+      }
+      case 'OrderDelivered': {
+        const { customerId, at } = event.data;
+        return [message('OrderDeliveredV1', orderId, { orderId, customerId, at }, traceparent)];
+      }
+      case 'ReturnRequested': {
+        const { customerId, refund } = event.data;
+        return [
+          message('RefundPaymentV1', orderId, { orderId, customerId, amount: refund, reason: 'returned' }, traceparent),
+          message('ReturnStockV1', orderId, { orderId }, traceparent),
+        ];
+      }
+      case 'OrderReturned': {
+        const { customerId, refund, at } = event.data;
+        return [message('OrderReturnedV1', orderId, { orderId, customerId, refund, at }, traceparent)];
+      }
       case 'OrderCancelled': {
         const { customerId, reason, releaseStock, refund, at } = event.data;
         return [

@@ -19,7 +19,7 @@ export class OrderRecord {
   customerId!: string;
 
   @Column('text')
-  status!: 'pending' | 'confirmed' | 'cancelled';
+  status!: 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'returning' | 'returned' | 'cancelled';
 
   @Column('jsonb')
   items!: OrderLine[];

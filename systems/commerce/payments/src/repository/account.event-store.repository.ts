@@ -12,6 +12,7 @@ import {
   type LoadedAccount,
   type LoadedAccountForOrder,
   type PaymentOutcome,
+  type WalletOutcome,
   type TransactionHandle,
   type UnitOfWorkResult,
 } from '../use-case/port/account.repository.port.js';
@@ -91,7 +92,7 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
     events: readonly AccountEvent[],
     expectedVersion: number,
     context: CommandContext,
-    outcomes: readonly PaymentOutcome[],
+    outcomes: readonly (PaymentOutcome | WalletOutcome)[],
   ): Promise<void> {
     const client = clientOf(tx);
     if (events.length > 0) {

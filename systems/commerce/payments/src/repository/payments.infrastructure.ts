@@ -1,4 +1,4 @@
-import { ORDERING_PAYMENT_COMMANDS_TOPIC, PAYMENTS_TOPIC } from '@archipelago/commerce-contracts';
+import { ORDERING_PAYMENT_COMMANDS_TOPIC, PAYMENTS_TOPIC, PAYMENTS_WALLET_TOPIC } from '@archipelago/commerce-contracts';
 import type { MessageHandler, Subscription } from '@archipelago/platform-messaging';
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { AccountEventStoreRepository } from './account.event-store.repository.js';
@@ -30,7 +30,7 @@ export class PaymentsInfrastructure extends ServiceInfrastructure {
     handler: MessageHandler,
     group: string = PAYMENTS_CONSUMER_GROUP,
   ): Promise<Subscription> {
-    await this.messaging.ensureTopics([ORDERING_PAYMENT_COMMANDS_TOPIC, PAYMENTS_TOPIC]);
+    await this.messaging.ensureTopics([ORDERING_PAYMENT_COMMANDS_TOPIC, PAYMENTS_TOPIC, PAYMENTS_WALLET_TOPIC]);
     return this.messaging.subscribe(group, [ORDERING_PAYMENT_COMMANDS_TOPIC], handler);
   }
 }

@@ -18,7 +18,7 @@ export class WalletTransactionRecord {
   customerId!: string;
 
   @Column('text')
-  type!: 'deposit' | 'payment' | 'refund';
+  type!: 'deposit' | 'withdrawal' | 'payment' | 'refund';
 
   /** Minor units, always ≥ 0. */
   @Column('bigint', { transformer: bigintAsNumber })

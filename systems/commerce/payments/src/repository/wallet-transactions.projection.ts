@@ -16,7 +16,7 @@ import {
 import { WalletTransactionRecord } from './wallet-transaction.record.js';
 
 /**
- * The `wallet_transactions` projection: one row per money movement (deposit, payment, refund;
+ * The `wallet_transactions` projection: one row per money movement (deposit, withdrawal, payment, refund;
  * tombstones and account lifecycle events move no money and are skipped), written in the same
  * transaction as the projection checkpoint. `seq` = the event's global position, so a rebuild
  * reproduces the same order and cursors stay valid.
@@ -30,6 +30,7 @@ export class WalletTransactionsProjection implements Projection {
     const event = { type: recorded.type, data: recorded.data } as AccountEvent;
     let row: { type: TransactionView['type']; orderId: string | null } | undefined;
     if (event.type === 'FundsDeposited') row = { type: 'deposit', orderId: null };
+    else if (event.type === 'FundsWithdrawn') row = { type: 'withdrawal', orderId: null };
     else if (event.type === 'PaymentCaptured') row = { type: 'payment', orderId: event.data.orderId };
     else if (event.type === 'PaymentRefunded') row = { type: 'refund', orderId: event.data.orderId };
     if (!row || !('amount' in event.data)) return;

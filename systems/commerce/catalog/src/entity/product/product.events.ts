@@ -9,9 +9,38 @@ export interface ProductCreated {
     readonly name: string;
     readonly price: Money;
     readonly initialStock: number;
+    /** Low-stock threshold (units ≥ 0); absent in events recorded before thresholds existed (read as 0). */
+    readonly lowStockThreshold?: number;
     /** ISO 8601 timestamp. */
     readonly at: string;
   };
+}
+
+/** The low-stock threshold was set to `threshold` units (≥ 0). */
+export interface LowStockThresholdChanged {
+  readonly type: 'LowStockThresholdChanged';
+  readonly data: { readonly productId: string; readonly threshold: number; readonly at: string };
+}
+
+/** A crossing of the low-stock threshold: `available` units against `threshold` after the event before it. */
+interface StockLevelCrossing {
+  readonly productId: string;
+  readonly sku: string;
+  readonly available: number;
+  readonly threshold: number;
+  readonly at: string;
+}
+
+/** Available units fell to or below the threshold (once per crossing: not again until replenished). */
+export interface LowStockDetected {
+  readonly type: 'LowStockDetected';
+  readonly data: StockLevelCrossing;
+}
+
+/** Available units rose above the threshold again after a LowStockDetected. */
+export interface StockReplenished {
+  readonly type: 'StockReplenished';
+  readonly data: StockLevelCrossing;
 }
 
 /** Stock changed by `delta` units (≠ 0) for `reason`; `stock` is the resulting level. */
@@ -59,5 +88,20 @@ export interface UnitsCommitted {
   readonly data: UnitsMovement;
 }
 
+/** Sold units of order `orderId` came back (a return): they are in stock again. */
+export interface UnitsReturned {
+  readonly type: 'UnitsReturned';
+  readonly data: UnitsMovement;
+}
+
 /** Every domain event of the Product aggregate. */
-export type ProductEvent = ProductCreated | StockAdjusted | UnitsReserved | UnitsReleased | UnitsCommitted;
+export type ProductEvent =
+  | ProductCreated
+  | StockAdjusted
+  | UnitsReserved
+  | UnitsReleased
+  | UnitsCommitted
+  | UnitsReturned
+  | LowStockThresholdChanged
+  | LowStockDetected
+  | StockReplenished;

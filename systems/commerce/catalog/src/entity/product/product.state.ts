@@ -18,6 +18,10 @@ export type ProductState =
       readonly reserved: number;
       /** Units held per order id. */
       readonly reservations: Readonly<Record<string, number>>;
+      /** Available units at or below which the product is low on stock (≥ 0). */
+      readonly lowStockThreshold: number;
+      /** Whether the last crossing recorded was LowStockDetected (not yet StockReplenished). */
+      readonly lowStock: boolean;
       readonly createdAt: string;
       readonly updatedAt: string;
     };

@@ -1,6 +1,6 @@
 import type { Decider } from '@archipelago/util-decider';
 import type { UnitsCommand } from '../product/product.decider.js';
-import { InvalidReservationCommandError, NothingToCommitError } from './reservation.errors.js';
+import { InvalidReservationCommandError, NothingToCommitError, NothingToReturnError } from './reservation.errors.js';
 import type { RejectionReason, ReservationEvent, ReservationLine } from './reservation.events.js';
 import { initialReservationState, type ReservationState } from './reservation.state.js';
 
@@ -23,7 +23,8 @@ export type ReservationCommand =
       readonly type: 'ReleaseStock';
       readonly data: { readonly orderId: string; readonly reason: string; readonly now: string };
     }
-  | { readonly type: 'CommitStock'; readonly data: { readonly orderId: string; readonly now: string } };
+  | { readonly type: 'CommitStock'; readonly data: { readonly orderId: string; readonly now: string } }
+  | { readonly type: 'ReturnStock'; readonly data: { readonly orderId: string; readonly now: string } };
 
 /** What catalog answers a command with, given the reservation's state after it (see {@link replyTo}). */
 export type ReservationReply =
@@ -35,7 +36,8 @@ export type ReservationReply =
       readonly productIds: readonly string[];
     }
   | { readonly type: 'Released'; readonly orderId: string }
-  | { readonly type: 'Committed'; readonly orderId: string };
+  | { readonly type: 'Committed'; readonly orderId: string }
+  | { readonly type: 'Returned'; readonly orderId: string };
 
 /** Lines with one entry per product (quantities of repeated products summed), in first-seen order. */
 export function mergeLines(lines: readonly ReservationLine[]): ReservationLine[] {
@@ -56,7 +58,9 @@ export function mergeLines(lines: readonly ReservationLine[]): ReservationLine[]
  *   of units (`out_of_stock`); otherwise every line is held.
  * - Release (none): a tombstone, so a reserve arriving later is rejected `cancelled`.
  * @throws InvalidReservationCommandError for no lines or a quantity < 1
+ * - Return (committed): the sold units go back into stock, once.
  * @throws NothingToCommitError for a commit before any reserve or release
+ * @throws NothingToReturnError for a return of units that were never sold
  */
 export function decideReservation(command: ReservationCommand, state: ReservationState): ReservationEvent[] {
   const { orderId, now: at } = command.data;
@@ -85,6 +89,11 @@ export function decideReservation(command: ReservationCommand, state: Reservatio
       if (state.status !== 'reserved') return [];
       return [{ type: 'ReservationCommitted', data: { orderId, lines: state.lines, at } }];
     }
+    case 'ReturnStock': {
+      if (state.status === 'returned') return [];
+      if (state.status !== 'committed') throw new NothingToReturnError(orderId, state.status);
+      return [{ type: 'ReservationReturned', data: { orderId, lines: state.lines, at } }];
+    }
   }
 }
 
@@ -101,6 +110,8 @@ export function evolveReservation(_state: ReservationState, event: ReservationEv
       return { status: 'released', orderId: event.data.orderId, lines: event.data.lines, reason: event.data.reason };
     case 'ReservationCommitted':
       return { status: 'committed', orderId: event.data.orderId, lines: event.data.lines };
+    case 'ReservationReturned':
+      return { status: 'returned', orderId: event.data.orderId, lines: event.data.lines };
   }
 }
 
@@ -113,6 +124,7 @@ export function replyTo(commandType: ReservationCommand['type'], state: Reservat
   if (state.status === 'none') throw new Error(`unreachable: no reply to ${commandType} without a reservation state`);
   const { orderId } = state;
   if (commandType === 'ReleaseStock') return { type: 'Released', orderId };
+  if (commandType === 'ReturnStock') return { type: 'Returned', orderId };
   switch (state.status) {
     case 'rejected':
       return { type: 'Rejected', orderId, reason: state.reason, productIds: state.productIds };
@@ -121,6 +133,7 @@ export function replyTo(commandType: ReservationCommand['type'], state: Reservat
         ? { type: 'Rejected', orderId, reason: 'cancelled', productIds: [] }
         : { type: 'Released', orderId };
     case 'committed':
+    case 'returned':
       return commandType === 'CommitStock'
         ? { type: 'Committed', orderId }
         : { type: 'Reserved', orderId, lines: state.lines };
@@ -138,6 +151,7 @@ export function productCommandsFor(event: ReservationEvent): UnitsCommand[] {
       ReservationMade: 'ReserveUnits',
       ReservationReleased: 'ReleaseUnits',
       ReservationCommitted: 'CommitUnits',
+      ReservationReturned: 'ReturnUnits',
     } as const
   )[event.type];
   return event.data.lines.map(({ productId, quantity }) => ({

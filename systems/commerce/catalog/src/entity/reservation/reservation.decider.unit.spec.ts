@@ -7,7 +7,7 @@ import {
   type ReservationCommand,
   type ReservationReply,
 } from './reservation.decider.js';
-import { InvalidReservationCommandError, NothingToCommitError } from './reservation.errors.js';
+import { InvalidReservationCommandError, NothingToCommitError, NothingToReturnError } from './reservation.errors.js';
 import type { ReservationEvent } from './reservation.events.js';
 
 const spec = deciderSpec(reservationDecider);
@@ -147,6 +147,32 @@ describe('Reservation decider', () => {
     });
     it('answers the rejection after a rejection', () =>
       expect(replyAfter([rejected], commit)).toMatchObject({ type: 'Rejected', reason: 'out_of_stock' }));
+  });
+
+  describe('return (committed → returned)', () => {
+    const ret: ReservationCommand = { type: 'ReturnStock', data: { orderId, now: at } };
+    const returned: ReservationEvent = { type: 'ReservationReturned', data: { orderId, lines, at } };
+    it('puts the sold lines back, once, answering returned each time', () => {
+      spec.given([made, committed]).when(ret).then([returned]);
+      spec.given([made, committed, returned]).when(ret).then([]);
+      expect(replyAfter([made, committed], ret)).toEqual({ type: 'Returned', orderId });
+      expect(replyAfter([made, committed, returned], ret)).toEqual({ type: 'Returned', orderId });
+    });
+    it('refuses to return units that were never sold', () => {
+      spec.given([]).when(ret).thenThrows(NothingToReturnError);
+      spec.given([made]).when(ret).thenThrows(NothingToReturnError);
+      spec.given([made, released]).when(ret).thenThrows(NothingToReturnError);
+    });
+    it('answers a late commit or reserve after a return as before it, changing nothing', () => {
+      spec.given([made, committed, returned]).when(commit).then([]);
+      expect(replyAfter([made, committed, returned], commit)).toEqual({ type: 'Committed', orderId });
+      spec.given([made, committed, returned]).when(reserve()).then([]);
+    });
+    it('maps to one ReturnUnits per line', () =>
+      expect(productCommandsFor(returned).map((c) => [c.type, c.data.productId, c.data.quantity])).toEqual([
+        ['ReturnUnits', 'p1', 2],
+        ['ReturnUnits', 'p2', 1],
+      ]));
   });
 
   describe('product commands', () => {

@@ -15,3 +15,11 @@ export class InvalidReservationCommandError extends DomainError {
     super(detail);
   }
 }
+
+/** A return for an order whose units were never sold (not committed): nothing can come back. */
+export class NothingToReturnError extends DomainError {
+  readonly code = 'RESERVATION.NOTHING_TO_RETURN';
+  constructor(orderId: string, status: string) {
+    super(`Order ${orderId} has no sold units to return (reservation ${status})`, { orderId, status });
+  }
+}

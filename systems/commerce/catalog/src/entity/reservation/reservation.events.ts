@@ -44,5 +44,11 @@ export interface ReservationCommitted {
   readonly data: { readonly orderId: string; readonly lines: readonly ReservationLine[]; readonly at: string };
 }
 
+/** The sold units came back (a return of the delivered order): the product streams got `UnitsReturned`. */
+export interface ReservationReturned {
+  readonly type: 'ReservationReturned';
+  readonly data: { readonly orderId: string; readonly lines: readonly ReservationLine[]; readonly at: string };
+}
+
 /** Every domain event of the Reservation aggregate (stream `reservation-<orderId>`). */
-export type ReservationEvent = ReservationMade | ReservationRejected | ReservationReleased | ReservationCommitted;
+export type ReservationEvent = ReservationMade | ReservationRejected | ReservationReleased | ReservationCommitted | ReservationReturned;

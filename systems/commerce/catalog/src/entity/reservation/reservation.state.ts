@@ -1,13 +1,15 @@
 import type { RejectionReason, ReservationLine } from './reservation.events.js';
 
 /**
- * State of an order's reservation: `none → reserved → committed | released`, `none → rejected`,
- * `none → released` (tombstone, `lines` empty). `committed`, `released` and `rejected` are final.
+ * State of an order's reservation: `none → reserved → committed | released`, `committed → returned`,
+ * `none → rejected`, `none → released` (tombstone, `lines` empty). `returned`, `released` and
+ * `rejected` are final.
  */
 export type ReservationState =
   | { readonly status: 'none' }
   | { readonly status: 'reserved'; readonly orderId: string; readonly lines: readonly ReservationLine[] }
   | { readonly status: 'committed'; readonly orderId: string; readonly lines: readonly ReservationLine[] }
+  | { readonly status: 'returned'; readonly orderId: string; readonly lines: readonly ReservationLine[] }
   | {
       readonly status: 'released';
       readonly orderId: string;

@@ -25,12 +25,29 @@ export const createProductBody = z
     name: z.string().trim().min(1).max(200),
     price: priceDto,
     initialStock: z.number().int().min(0).max(1_000_000_000),
+    lowStockThreshold: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000)
+      .optional()
+      .describe('Available units at or below which the product is low on stock (default: CATALOG_LOW_STOCK_THRESHOLD)'),
   })
   .strict()
   .meta({
     id: 'CreateProduct',
-    examples: [{ sku: 'TEA-EARL-GREY-100G', name: 'Earl Grey, 100 g', price: { amount: 650, currency: 'USD' }, initialStock: 40 }],
+    examples: [
+      { sku: 'TEA-EARL-GREY-100G', name: 'Earl Grey, 100 g', price: { amount: 650, currency: 'USD' }, initialStock: 40, lowStockThreshold: 5 },
+    ],
   });
+
+export const updateProductBody = z
+  .object({
+    lowStockThreshold: z.number().int().min(0).max(1_000_000_000).describe('Available units at or below which the product is low on stock'),
+  })
+  .strict()
+  .meta({ id: 'UpdateProduct', examples: [{ lowStockThreshold: 10 }] });
+export type UpdateProductBody = z.infer<typeof updateProductBody>;
 export type CreateProductBody = z.infer<typeof createProductBody>;
 
 export const stockAdjustmentBody = z
@@ -53,7 +70,13 @@ export const productIdParams = z.object({ id: z.string().uuid('must be a UUID') 
 export const listProductsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: keysetCursorParam.optional(),
+  lowStock: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .describe('true: only products with available ≤ lowStockThreshold (admin only)'),
 });
+export type ListProductsQueryDto = z.infer<typeof listProductsQuery>;
 
 export const productDto = z
   .object({
@@ -62,6 +85,7 @@ export const productDto = z
     name: z.string(),
     price: moneyDto,
     available: z.number().int().describe('Units that can be sold now'),
+    lowStockThreshold: z.number().int().describe('Low on stock when available ≤ this (units)'),
   })
   .meta({ id: 'Product' });
 export type ProductDto = z.infer<typeof productDto>;

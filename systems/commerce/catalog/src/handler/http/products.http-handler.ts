@@ -1,11 +1,13 @@
-import { Public, Roles } from '@archipelago/platform-auth';
-import { Controller, Get, HttpCode, Post, Res } from '@nestjs/common';
+import { AUTH_REALM, Caller, Public, Roles } from '@archipelago/platform-auth';
+import { Controller, Get, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import {
   ApiProblemResponses,
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
+  ProblemException,
+  problemTypeUri,
   ZodBody,
   ZodParams,
   ZodQuery,
@@ -17,6 +19,7 @@ import { AdjustStockCommand } from '../../use-case/adjust-stock/adjust-stock.com
 import { CreateProductCommand } from '../../use-case/create-product/create-product.command.js';
 import { GetProductQuery } from '../../use-case/get-product/get-product.query.js';
 import { ListProductsQuery } from '../../use-case/list-products/list-products.query.js';
+import { SetLowStockThresholdCommand } from '../../use-case/set-low-stock-threshold/set-low-stock-threshold.command.js';
 import type { ProductPage } from '../../use-case/port/product.read-model.port.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
 import {
@@ -26,9 +29,12 @@ import {
   productIdParams,
   productPageDto,
   stockAdjustmentBody,
+  updateProductBody,
   type CreateProductBody,
+  type ListProductsQueryDto,
   type ProductDto,
   type StockAdjustmentBody,
+  type UpdateProductBody,
 } from './product.schemas.js';
 
 type ActiveProduct = Extract<ProductState, { status: 'active' }>;
@@ -39,6 +45,7 @@ const toDto = (p: ActiveProduct): ProductDto => ({
   name: p.name,
   price: p.price,
   available: availableUnits(p),
+  lowStockThreshold: p.lowStockThreshold,
 });
 
 /** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
@@ -50,6 +57,20 @@ function commandContext(): CommandContext {
     actor: ctx?.actor?.id,
     traceparent: ctx?.traceparent,
   };
+}
+
+/**
+ * `?lowStock=true` is for admins: 401 (with the RFC 6750 challenge) without a valid token, 403 without the role.
+ * @throws ProblemException
+ */
+function requireAdmin(caller: Caller | undefined, reply: FastifyReply): void {
+  if (!caller) {
+    void reply.header('WWW-Authenticate', `Bearer realm="${AUTH_REALM}"`);
+    throw new ProblemException(401, { type: problemTypeUri('unauthorized'), title: 'Unauthorized', detail: 'lowStock=true needs an admin access token.' });
+  }
+  if (!caller.roles.includes('admin')) {
+    throw new ProblemException(403, { type: problemTypeUri('forbidden'), title: 'Forbidden', detail: 'lowStock=true needs the role admin.' });
+  }
 }
 
 /**
@@ -83,15 +104,44 @@ export class ProductsHttpHandler {
 
   @Get()
   @Public()
-  @ApiOperation({ summary: 'List products in creation order (keyset pagination)' })
+  @ApiOperation({
+    summary: 'List products in creation order (keyset pagination)',
+    description: 'Public. `lowStock=true` lists only products with available ≤ lowStockThreshold and needs an admin token (401/403).',
+  })
   @ApiZodResponse(200, productPageDto)
-  @ApiProblemResponses(400)
-  async list(@ZodQuery(listProductsQuery) query: { limit: number; cursor?: string }) {
-    const page: ProductPage = await this.queries.execute(new ListProductsQuery(query.limit, query.cursor));
+  @ApiProblemResponses(400, 401, 403)
+  async list(
+    @ZodQuery(listProductsQuery) query: ListProductsQueryDto,
+    @Caller() caller: Caller | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    if (query.lowStock) requireAdmin(caller, reply);
+    const page: ProductPage = await this.queries.execute(new ListProductsQuery(query.limit, query.cursor, { lowStock: query.lowStock }));
     return {
-      items: page.items.map((p) => ({ id: p.id, sku: p.sku, name: p.name, price: p.price, available: p.available })),
+      items: page.items.map((p) => ({
+        id: p.id,
+        sku: p.sku,
+        name: p.name,
+        price: p.price,
+        available: p.available,
+        lowStockThreshold: p.lowStockThreshold,
+      })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOperation({ summary: "Change a product's low-stock threshold (alerts or clears at once when that crosses available)" })
+  @ApiZodBody(updateProductBody)
+  @ApiZodResponse(200, productDto)
+  @ApiProblemResponses(400, 401, 403, 404)
+  async update(
+    @ZodParams(productIdParams) params: { id: string },
+    @ZodBody(updateProductBody) body: UpdateProductBody,
+  ): Promise<ProductDto> {
+    const { state } = await this.commands.execute(new SetLowStockThresholdCommand(params.id, body.lowStockThreshold, commandContext()));
+    return toDto(state as ActiveProduct);
   }
 
   @Get(':id')

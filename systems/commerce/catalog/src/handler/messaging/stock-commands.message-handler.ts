@@ -6,8 +6,9 @@ import { CommitStockCommand } from '../../use-case/commit-stock/commit-stock.com
 import type { CommandContext } from '../../use-case/port/command-context.js';
 import { ReleaseStockCommand } from '../../use-case/release-stock/release-stock.command.js';
 import { ReserveStockCommand } from '../../use-case/reserve-stock/reserve-stock.command.js';
+import { ReturnStockCommand } from '../../use-case/return-stock/return-stock.command.js';
 
-const { ReserveStockV1, ReleaseStockV1, CommitStockV1 } = ORDERING_EVENTS;
+const { ReserveStockV1, ReleaseStockV1, CommitStockV1, ReturnStockV1 } = ORDERING_EVENTS;
 
 /**
  * Consumer of `commerce.ordering.stock-commands.v1` (group `commerce.catalog`): validates each
@@ -40,6 +41,11 @@ export class StockCommandsMessageHandler {
       case CommitStockV1.type: {
         const { orderId } = CommitStockV1.schema.parse(message.payload);
         await this.commands.execute(new CommitStockCommand(orderId, delivery, context));
+        return;
+      }
+      case ReturnStockV1.type: {
+        const { orderId } = ReturnStockV1.schema.parse(message.payload);
+        await this.commands.execute(new ReturnStockCommand(orderId, delivery, context));
         return;
       }
       default:

@@ -39,7 +39,8 @@ describe('AdjustStockUseCase', () => {
     repo.interleave = [[{ type: 'StockAdjusted', data: { productId: 'p', delta: -2, reason: 'other', stock: 1, at } }]];
     const result = await new AdjustStockUseCase(repo, readModel).execute(new AdjustStockCommand('p', -1, 'mine', {}));
     expect(result.state).toMatchObject({ status: 'active', stock: 0 });
-    expect(repo.streams.get('p')!.map((e) => e.type)).toEqual(['ProductCreated', 'StockAdjusted', 'StockAdjusted']);
+    // Available 0 reaches the threshold of a product recorded without one (0): one low-stock alert.
+    expect(repo.streams.get('p')!.map((e) => e.type)).toEqual(['ProductCreated', 'StockAdjusted', 'StockAdjusted', 'LowStockDetected']);
   });
 
   it('reports the rule broken on the fresh state instead of overselling', async () => {

@@ -26,7 +26,13 @@ export class CreateProductUseCase implements ICommandHandler<CreateProductComman
       this.readModel,
       {
         type: 'CreateProduct',
-        data: { productId, ...input, currency: this.settings.currency, now: new Date().toISOString() },
+        data: {
+          productId,
+          ...input,
+          lowStockThreshold: input.lowStockThreshold ?? this.settings.defaultLowStockThreshold,
+          currency: this.settings.currency,
+          now: new Date().toISOString(),
+        },
       },
       context,
     );

@@ -8,7 +8,7 @@ import { ListProductsQuery } from './list-products.query.js';
 export class ListProductsUseCase implements IQueryHandler<ListProductsQuery, ProductPage> {
   constructor(@Inject(PRODUCT_READ_MODEL) private readonly readModel: ProductReadModelPort) {}
 
-  execute({ limit, cursor }: ListProductsQuery): Promise<ProductPage> {
-    return this.readModel.list(limit, cursor);
+  execute({ limit, cursor, filter }: ListProductsQuery): Promise<ProductPage> {
+    return this.readModel.list(limit, cursor, filter);
   }
 }

@@ -7,6 +7,8 @@ export interface ProductView {
   readonly name: string;
   readonly price: Money;
   readonly available: number;
+  /** Low on stock when `available ≤ lowStockThreshold` (units). */
+  readonly lowStockThreshold: number;
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -26,10 +28,15 @@ export class InvalidCursorError extends Error {
   }
 }
 
+/** Narrows a product list; `lowStock`: only products with `available ≤ lowStockThreshold`. */
+export interface ProductListFilter {
+  readonly lowStock?: boolean;
+}
+
 /** The product list projection (eventually consistent with the event store). */
 export interface ProductReadModelPort {
   /** @throws InvalidCursorError */
-  list(limit: number, cursor?: string): Promise<ProductPage>;
+  list(limit: number, cursor?: string, filter?: ProductListFilter): Promise<ProductPage>;
   getMany(ids: readonly string[]): Promise<ProductView[]>;
   /** Asks the projection to catch up now (after a write), without waiting. */
   refresh(): void;

@@ -1,6 +1,12 @@
 import type { Decider } from '@archipelago/util-decider';
 import type { Money } from '../money.js';
-import { OrderAlreadyExistsError, OrderNotCancellableError, OrderNotFoundError } from './order.errors.js';
+import {
+  OrderAlreadyExistsError,
+  OrderFulfilmentConflictError,
+  OrderNotCancellableError,
+  OrderNotFoundError,
+  OrderNotReturnableError,
+} from './order.errors.js';
 import type { OrderEvent } from './order.events.js';
 import { initialOrderState, type OrderState, type PlacedOrderState } from './order.state.js';
 import { decidePlacement, type PlaceOrderInput } from './place-order.decision.js';
@@ -21,7 +27,11 @@ export type OrderCommand =
   | Cmd<'RecordPaymentDeclined', { readonly reason: string }>
   | Cmd<'RecordStockCommitted', object>
   | Cmd<'RecordStockReleased', object>
-  | Cmd<'RecordPaymentRefunded', { readonly transactionId: string }>;
+  | Cmd<'RecordPaymentRefunded', { readonly transactionId: string }>
+  | Cmd<'ShipOrder', { readonly carrier: string; readonly trackingNumber: string }>
+  | Cmd<'DeliverOrder', object>
+  | Cmd<'RequestReturn', { readonly returnWindowMs: number }>
+  | Cmd<'RecordStockReturned', object>;
 
 const awaiting = (state: PlacedOrderState, step: PlacedOrderState['step']) => state.status === 'pending' && state.step === step;
 
@@ -29,7 +39,12 @@ const awaiting = (state: PlacedOrderState, step: PlacedOrderState['step']) => st
  * Decides the events of an Order command. Replies are applied only in the state that expects
  * them; a duplicate or late reply decides nothing, except a late success after cancellation,
  * which sends its compensation again (once per reply kind). A reply for an unknown order is ignored.
- * @throws OrderAlreadyExistsError, OrderNotFoundError, OrderNotCancellableError, and the placement errors
+ * Fulfilment: confirmed → shipped (ShipOrder) → delivered (DeliverOrder); repeating a step with the
+ * same data decides nothing (idempotent), anything else out of order is a conflict. A return
+ * (delivered, within `returnWindowMs` of delivery) → returning: RefundPayment and ReturnStock are
+ * sent; once both replies are recorded (in either order, each once) → returned.
+ * @throws OrderAlreadyExistsError, OrderNotFoundError, OrderNotCancellableError,
+ *   OrderFulfilmentConflictError, OrderNotReturnableError, and the placement errors
  */
 export function decideOrder(command: OrderCommand, state: OrderState): OrderEvent[] {
   if (command.type === 'PlaceOrder') {
@@ -38,7 +53,7 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
   }
   const { orderId, now: at } = command.data;
   if (state.status === 'absent') {
-    if (command.type === 'CancelOrder') throw new OrderNotFoundError(orderId);
+    if (['CancelOrder', 'ShipOrder', 'DeliverOrder', 'RequestReturn'].includes(command.type)) throw new OrderNotFoundError(orderId);
     return [];
   }
   const { customerId } = state;
@@ -89,11 +104,44 @@ export function decideOrder(command: OrderCommand, state: OrderState): OrderEven
     case 'RecordStockReleased':
       return state.status === 'cancelled' && !state.stockReleased ? [{ type: 'StockReleased', data: { orderId, at } }] : [];
     case 'RecordPaymentRefunded': {
-      if (state.status !== 'cancelled' || state.paymentRefunded) return [];
-      return [{ type: 'PaymentRefunded', data: { orderId, transactionId: command.data.transactionId, at } }];
+      if ((state.status !== 'cancelled' && state.status !== 'returning') || state.paymentRefunded) return [];
+      const refunded: OrderEvent = { type: 'PaymentRefunded', data: { orderId, transactionId: command.data.transactionId, at } };
+      if (state.status === 'returning' && state.stockReturned) return [refunded, returnedEvent(state, at)];
+      return [refunded];
     }
+    case 'RequestReturn': {
+      if (state.status === 'returning' || state.status === 'returned') return [];
+      if (state.status !== 'delivered' || !state.deliveredAt) throw new OrderNotReturnableError(orderId, `it is ${state.status}, not delivered`);
+      if (Date.parse(at) > Date.parse(state.deliveredAt) + command.data.returnWindowMs) {
+        throw new OrderNotReturnableError(orderId, `the return window closed ${command.data.returnWindowMs} ms after delivery`);
+      }
+      return [{ type: 'ReturnRequested', data: { orderId, customerId, refund: state.total, at } }];
+    }
+    case 'RecordStockReturned': {
+      if (state.status !== 'returning' || state.stockReturned) return [];
+      const returned: OrderEvent = { type: 'StockReturned', data: { orderId, at } };
+      return state.paymentRefunded ? [returned, returnedEvent(state, at)] : [returned];
+    }
+    case 'ShipOrder': {
+      const { carrier, trackingNumber } = command.data;
+      if (state.shipment) {
+        if (state.shipment.carrier === carrier && state.shipment.trackingNumber === trackingNumber) return [];
+        throw new OrderFulfilmentConflictError(orderId, 'ship', state.status, `Order ${orderId} was already shipped with ${state.shipment.carrier} ${state.shipment.trackingNumber}`);
+      }
+      if (state.status !== 'confirmed') throw new OrderFulfilmentConflictError(orderId, 'ship', state.status);
+      return [{ type: 'OrderShipped', data: { orderId, customerId, carrier, trackingNumber, at } }];
+    }
+    case 'DeliverOrder':
+      if (state.status === 'delivered') return [];
+      if (state.status !== 'shipped') throw new OrderFulfilmentConflictError(orderId, 'deliver', state.status);
+      return [{ type: 'OrderDelivered', data: { orderId, customerId, at } }];
   }
 }
+
+const returnedEvent = (state: PlacedOrderState, at: string): OrderEvent => ({
+  type: 'OrderReturned',
+  data: { orderId: state.id, customerId: state.customerId, refund: state.total, at },
+});
 
 /** Folds one Order event into the state. */
 export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
@@ -113,6 +161,9 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       stockReleased: false,
       paymentRefunded: false,
       lateCompensated: [],
+      shipment: null,
+      deliveredAt: null,
+      stockReturned: false,
     };
   }
   if (state.status === 'absent') return state;
@@ -126,6 +177,18 @@ export function evolveOrder(state: OrderState, event: OrderEvent): OrderState {
       return { ...next, step: 'awaiting_commit' };
     case 'OrderConfirmed':
       return { ...next, status: 'confirmed', step: 'finished' };
+    case 'OrderShipped': {
+      const { carrier, trackingNumber, at } = event.data;
+      return { ...next, status: 'shipped', shipment: { carrier, trackingNumber, shippedAt: at } };
+    }
+    case 'OrderDelivered':
+      return { ...next, status: 'delivered', deliveredAt: event.data.at };
+    case 'ReturnRequested':
+      return { ...next, status: 'returning' };
+    case 'StockReturned':
+      return { ...next, stockReturned: true };
+    case 'OrderReturned':
+      return { ...next, status: 'returned' };
     case 'OrderCancelled':
       return { ...next, status: 'cancelled', step: 'finished', cancellationReason: event.data.reason };
     case 'StockReleased':

@@ -2,7 +2,17 @@ import { deciderSpec } from '@archipelago/testing-decider';
 import { fold } from '@archipelago/util-decider';
 import { describe, expect, it } from 'vitest';
 import { orderDecider, type OrderCommand } from './order.decider.js';
-import { EmptyOrderError, InvalidOrderError, OrderAlreadyExistsError, OrderNotCancellableError, OrderNotFoundError, UnknownProductError } from './order.errors.js';
+import {
+  EmptyOrderError,
+  InvalidOrderError,
+  OrderAlreadyExistsError,
+  OrderFulfilmentConflictError,
+  OrderNotCancellableError,
+  OrderNotFoundError,
+  OrderNotReturnableError,
+  UnknownProductError,
+} from './order.errors.js';
+import { orderTimeline } from './order.timeline.js';
 import type { OrderEvent, OrderPlaced } from './order.events.js';
 import { MAX_LINE_QUANTITY } from './place-order.decision.js';
 import { MAX_ORDER_TOTAL } from '../money.js';
@@ -211,4 +221,103 @@ describe('Order saga: duplicate and late replies', () => {
     expect(after).toMatchObject({ status: before.status, ...(before.status !== 'absent' && { updatedAt: before.updatedAt }) });
   });
   it('ignores replies for an order it does not know', () => spec.given([]).when(reply('RecordStockReserved')).then([]));
+});
+
+describe('Order fulfilment: confirmed → shipped → delivered', () => {
+  const ship = (carrier = 'DHL', trackingNumber = 'TRACK-1', at = late) => reply('ShipOrder', { carrier, trackingNumber }, at);
+  const deliver = (at = late) => reply('DeliverOrder', {}, at);
+  const shipped: OrderEvent = { type: 'OrderShipped', data: { orderId, customerId, carrier: 'DHL', trackingNumber: 'TRACK-1', at: late } };
+  const delivered: OrderEvent = { type: 'OrderDelivered', data: { orderId, customerId, at: late } };
+
+  it('ships a confirmed order, once: the same shipment again decides nothing, another one is a conflict', () => {
+    spec.given(confirmedHistory).when(ship()).then([shipped]);
+    spec.given([...confirmedHistory, shipped]).when(ship()).then([]);
+    spec.given([...confirmedHistory, shipped]).when(ship('UPS', 'OTHER')).thenThrows(OrderFulfilmentConflictError);
+  });
+  it('refuses to ship an order that is not confirmed', () => {
+    spec.given([placed]).when(ship()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([placed, reserved, captured]).when(ship()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([placed, cancelledEvent('cancelled_by_customer', true, null)]).when(ship()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([]).when(ship()).thenThrows(OrderNotFoundError);
+  });
+  it('delivers a shipped order once, and nothing else', () => {
+    spec.given([...confirmedHistory, shipped]).when(deliver()).then([delivered]);
+    spec.given([...confirmedHistory, shipped, delivered]).when(deliver()).then([]);
+    spec.given(confirmedHistory).when(deliver()).thenThrows(OrderFulfilmentConflictError);
+    spec.given([]).when(deliver()).thenThrows(OrderNotFoundError);
+  });
+  it('cannot cancel a shipped or delivered order', () => {
+    spec.given([...confirmedHistory, shipped]).when(cancel('cancelled_by_customer')).thenThrows(OrderNotCancellableError);
+    spec.given([...confirmedHistory, shipped, delivered]).when(cancel('timeout', late)).then([]);
+  });
+  it('folds to a delivered order with its shipment', () => {
+    const state = [...confirmedHistory, shipped, delivered].reduce(orderDecider.evolve, orderDecider.initialState());
+    expect(state).toMatchObject({ status: 'delivered', shipment: { carrier: 'DHL', trackingNumber: 'TRACK-1', shippedAt: late }, deliveredAt: late });
+  });
+  it('gives the timeline of every customer-visible step with its time', () => {
+    expect(orderTimeline([...confirmedHistory, shipped, delivered])).toEqual([
+      { step: 'placed', at: t0 },
+      { step: 'reserved', at: now },
+      { step: 'paid', at: now },
+      { step: 'confirmed', at: now },
+      { step: 'shipped', at: late },
+      { step: 'delivered', at: late },
+    ]);
+    expect(orderTimeline([placed, reserved, cancelledEvent('timeout', true, total), { type: 'StockReleased', data: { orderId, at: late } }]).map((s) => s.step)).toEqual([
+      'placed',
+      'reserved',
+      'cancelled',
+      'stock_released',
+    ]);
+  });
+});
+
+describe('Order return: delivered → returning → returned (refund and restock through the saga)', () => {
+  const deliveredAt = '2026-11-22T10:00:00.000Z';
+  const history: OrderEvent[] = [
+    ...confirmedHistory,
+    { type: 'OrderShipped', data: { orderId, customerId, carrier: 'DHL', trackingNumber: 'T1', at: deliveredAt } },
+    { type: 'OrderDelivered', data: { orderId, customerId, at: deliveredAt } },
+  ];
+  const window = 86_400_000;
+  const requestAt = (at: string) => reply('RequestReturn', { returnWindowMs: window }, at);
+  const inWindow = '2026-11-23T09:59:59.000Z';
+  const requested: OrderEvent = { type: 'ReturnRequested', data: { orderId, customerId, refund: total, at: inWindow } };
+  const refunded: OrderEvent = { type: 'PaymentRefunded', data: { orderId, transactionId: 'r1', at: inWindow } };
+  const restocked: OrderEvent = { type: 'StockReturned', data: { orderId, at: inWindow } };
+  const returned: OrderEvent = { type: 'OrderReturned', data: { orderId, customerId, refund: total, at: inWindow } };
+
+  it('accepts a return within the window after delivery, once', () => {
+    spec.given(history).when(requestAt(inWindow)).then([requested]);
+    spec.given([...history, requested]).when(requestAt(inWindow)).then([]);
+    spec.given([...history, requested, refunded, restocked, returned]).when(requestAt(inWindow)).then([]);
+  });
+  it('refuses a return after the window, or of an order not delivered', () => {
+    spec.given(history).when(requestAt('2026-11-23T10:00:01.000Z')).thenThrows(OrderNotReturnableError);
+    spec.given(confirmedHistory).when(requestAt(inWindow)).thenThrows(OrderNotReturnableError);
+    spec.given([placed]).when(requestAt(inWindow)).thenThrows(OrderNotReturnableError);
+    spec.given([]).when(requestAt(inWindow)).thenThrows(OrderNotFoundError);
+  });
+  it('ends returned once both the refund and the restock are recorded, in either order, each once', () => {
+    const refundReply = reply('RecordPaymentRefunded', { transactionId: 'r1' }, inWindow);
+    const restockReply = reply('RecordStockReturned', {}, inWindow);
+    spec.given([...history, requested]).when(refundReply).then([refunded]);
+    spec.given([...history, requested, refunded]).when(restockReply).then([restocked, returned]);
+    spec.given([...history, requested]).when(restockReply).then([restocked]);
+    spec.given([...history, requested, restocked]).when(refundReply).then([refunded, returned]);
+    spec.given([...history, requested, restocked, refunded, returned]).when(refundReply).then([]);
+    spec.given([...history, requested, restocked, refunded, returned]).when(restockReply).then([]);
+  });
+  it('ignores a restock reply for an order that is not being returned', () => spec.given(history).when(reply('RecordStockReturned', {}, inWindow)).then([]));
+  it('cannot be cancelled, shipped or delivered again while returning', () => {
+    spec.given([...history, requested]).when(cancel('cancelled_by_customer')).thenThrows(OrderNotCancellableError);
+    spec.given([...history, requested]).when(reply('DeliverOrder', {}, inWindow)).thenThrows(OrderFulfilmentConflictError);
+  });
+  it('shows the return on the timeline', () =>
+    expect(orderTimeline([...history, requested, refunded, restocked, returned]).slice(-4).map((s) => s.step)).toEqual([
+      'return_requested',
+      'refunded',
+      'restocked',
+      'returned',
+    ]));
 });

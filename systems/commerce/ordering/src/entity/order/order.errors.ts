@@ -50,3 +50,19 @@ export class OrderNotCancellableError extends DomainError {
     super(`Order ${orderId} is ${status} and can no longer be cancelled`, { orderId, status });
   }
 }
+
+/** A fulfilment step asked of an order in the wrong state (ship before confirmed, deliver before shipped, ship twice differently). */
+export class OrderFulfilmentConflictError extends DomainError {
+  readonly code = 'ORDER.FULFILMENT_CONFLICT';
+  constructor(orderId: string, step: 'ship' | 'deliver', status: string, detail?: string) {
+    super(detail ?? `Order ${orderId} cannot ${step}: it is ${status}`, { orderId, status });
+  }
+}
+
+/** A return asked of an order that is not delivered, or after its return window closed. */
+export class OrderNotReturnableError extends DomainError {
+  readonly code = 'ORDER.NOT_RETURNABLE';
+  constructor(orderId: string, detail: string) {
+    super(`Order ${orderId} cannot be returned: ${detail}`, { orderId });
+  }
+}

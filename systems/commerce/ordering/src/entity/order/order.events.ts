@@ -60,6 +60,45 @@ export interface OrderConfirmed {
   readonly data: { readonly orderId: string; readonly at: string };
 }
 
+/** A confirmed order left the warehouse with `carrier` under `trackingNumber` (an admin's action). */
+export interface OrderShipped {
+  readonly type: 'OrderShipped';
+  readonly data: {
+    readonly orderId: string;
+    readonly customerId: string;
+    readonly carrier: string;
+    readonly trackingNumber: string;
+    readonly at: string;
+  };
+}
+
+/** A shipped order reached the customer (an admin's action). */
+export interface OrderDelivered {
+  readonly type: 'OrderDelivered';
+  readonly data: { readonly orderId: string; readonly customerId: string; readonly at: string };
+}
+
+/**
+ * The customer returns a delivered order within the return window: RefundPayment of `refund`
+ * (the total) and ReturnStock are sent.
+ */
+export interface ReturnRequested {
+  readonly type: 'ReturnRequested';
+  readonly data: { readonly orderId: string; readonly customerId: string; readonly refund: Money; readonly at: string };
+}
+
+/** Catalog put the returned units back into stock. */
+export interface StockReturned {
+  readonly type: 'StockReturned';
+  readonly data: { readonly orderId: string; readonly at: string };
+}
+
+/** The return is complete: the money is back in the wallet and the units back in stock. */
+export interface OrderReturned {
+  readonly type: 'OrderReturned';
+  readonly data: { readonly orderId: string; readonly customerId: string; readonly refund: Money; readonly at: string };
+}
+
 /**
  * The order is cancelled. `releaseStock`: ReleaseStock is sent; `refund`: RefundPayment of that
  * amount is sent (a capture had been requested), else null.
@@ -112,6 +151,11 @@ export type OrderEvent =
   | PaymentDeclined
   | StockCommitted
   | OrderConfirmed
+  | OrderShipped
+  | OrderDelivered
+  | ReturnRequested
+  | StockReturned
+  | OrderReturned
   | OrderCancelled
   | StockReleased
   | PaymentRefunded

@@ -2,7 +2,14 @@ import type { Money } from '../money.js';
 import type { CancellationReason, OrderLine } from './order.events.js';
 
 /** Public lifecycle of an order. */
-export type OrderStatus = 'pending' | 'confirmed' | 'cancelled';
+export type OrderStatus = 'pending' | 'confirmed' | 'shipped' | 'delivered' | 'returning' | 'returned' | 'cancelled';
+
+/** How a shipped order travels (set by `OrderShipped`). */
+export interface Shipment {
+  readonly carrier: string;
+  readonly trackingNumber: string;
+  readonly shippedAt: string;
+}
 
 /**
  * Where the saga stands: waiting for catalog's reservation, for payments' capture, for catalog's
@@ -26,6 +33,11 @@ export interface PlacedOrderState {
   readonly stockReleased: boolean;
   readonly paymentRefunded: boolean;
   readonly lateCompensated: readonly ('StockReserved' | 'PaymentCaptured')[];
+  /** Set once shipped; `deliveredAt` once delivered. */
+  readonly shipment: Shipment | null;
+  readonly deliveredAt: string | null;
+  /** The return's replies recorded so far (while `returning`). */
+  readonly stockReturned: boolean;
 }
 
 /** State of an Order stream: nothing before `OrderPlaced`. */

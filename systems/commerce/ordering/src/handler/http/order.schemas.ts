@@ -36,7 +36,7 @@ export type PlaceOrderBody = z.infer<typeof placeOrderBody>;
 
 export const orderIdParams = z.object({ id: z.string().uuid('must be a UUID') });
 
-export const orderStatus = z.enum(['pending', 'confirmed', 'cancelled']);
+export const orderStatus = z.enum(['pending', 'confirmed', 'shipped', 'delivered', 'returning', 'returned', 'cancelled']);
 
 export const listOrdersQuery = z.object({
   status: orderStatus.optional(),
@@ -84,6 +84,37 @@ export const orderSagaDto = z
     ),
   })
   .meta({ id: 'OrderSaga' });
+
+export const shipmentBody = z
+  .object({
+    carrier: z.string().trim().min(1).max(100).describe('Who carries the parcel, e.g. DHL'),
+    trackingNumber: z
+      .string()
+      .trim()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9._ -]+$/, 'letters, digits, space, dot, dash and underscore only')
+      .describe("The carrier's tracking number"),
+  })
+  .strict()
+  .meta({ id: 'Shipment' });
+export type ShipmentBody = z.infer<typeof shipmentBody>;
+
+export const orderTimelineDto = z
+  .object({
+    orderId: z.string().uuid(),
+    status: orderStatus,
+    shipment: z.object({ carrier: z.string(), trackingNumber: z.string(), shippedAt: z.string() }).nullable(),
+    steps: z
+      .array(
+        z.object({
+          step: z.enum(['placed', 'reserved', 'paid', 'confirmed', 'shipped', 'delivered', 'return_requested', 'restocked', 'refunded', 'returned', 'cancelled', 'stock_released']),
+          at: z.string().describe('When it happened (ISO 8601)'),
+        }),
+      )
+      .describe('Oldest first'),
+  })
+  .meta({ id: 'OrderTimeline' });
 
 /**
  * `Idempotency-Key`: 1–255 visible ASCII characters, or absent.

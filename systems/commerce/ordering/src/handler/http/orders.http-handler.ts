@@ -15,6 +15,11 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { PlacedOrderState } from '../../entity/order/order.state.js';
 import { CancelOrderCommand } from '../../use-case/cancel-order/cancel-order.command.js';
+import { DeliverOrderCommand } from '../../use-case/deliver-order/deliver-order.command.js';
+import { GetOrderTimelineQuery } from '../../use-case/get-order-timeline/get-order-timeline.query.js';
+import type { OrderTimeline } from '../../use-case/get-order-timeline/get-order-timeline.use-case.js';
+import { RequestReturnCommand } from '../../use-case/request-return/request-return.command.js';
+import { ShipOrderCommand } from '../../use-case/ship-order/ship-order.command.js';
 import { GetOrderQuery } from '../../use-case/get-order/get-order.query.js';
 import { GetOrderSagaQuery } from '../../use-case/get-order-saga/get-order-saga.query.js';
 import type { OrderSaga } from '../../use-case/get-order-saga/get-order-saga.use-case.js';
@@ -29,12 +34,15 @@ import {
   orderIdParams,
   orderPageDto,
   orderSagaDto,
+  orderTimelineDto,
   parseIdempotencyKey,
   placedOrderDto,
   placeOrderBody,
+  shipmentBody,
   type ListOrdersQueryDto,
   type OrderDto,
   type PlaceOrderBody,
+  type ShipmentBody,
 } from './order.schemas.js';
 
 type CallerShape = { readonly id: string; readonly roles: readonly string[] };
@@ -122,6 +130,50 @@ export class OrdersHttpHandler {
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async cancel(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
     return toDto(await this.commands.execute(new CancelOrderCommand(params.id, viewerOf(caller), commandContext())));
+  }
+
+  @Post(':id/shipment')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ship a confirmed order (admin): status shipped, OrderShippedV1; the same shipment again changes nothing' })
+  @ApiZodBody(shipmentBody)
+  @ApiZodResponse(200, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async ship(@ZodParams(orderIdParams) params: { id: string }, @ZodBody(shipmentBody) body: ShipmentBody): Promise<OrderDto> {
+    return toDto(await this.commands.execute(new ShipOrderCommand(params.id, body.carrier, body.trackingNumber, commandContext())));
+  }
+
+  @Post(':id/delivery')
+  @Roles('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Mark a shipped order delivered (admin): status delivered, OrderDeliveredV1; idempotent' })
+  @ApiZodResponse(200, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async deliver(@ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
+    return toDto(await this.commands.execute(new DeliverOrderCommand(params.id, commandContext())));
+  }
+
+  @Post(':id/return')
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'Return a delivered order within the return window (the owner or an admin)',
+    description:
+      '202 `returning`: the refund to the wallet and the units back to stock run through the saga; the order ends `returned` ' +
+      '(OrderReturnedV1). A repeated request changes nothing. 409 when not delivered or past ORDER_RETURN_WINDOW_MS after delivery.',
+  })
+  @ApiZodResponse(202, orderDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async requestReturn(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
+    return toDto(await this.commands.execute(new RequestReturnCommand(params.id, viewerOf(caller), commandContext())));
+  }
+
+  @Get(':id/timeline')
+  @ApiOperation({ summary: "Every step of the order with its time, oldest first (the owner or an admin; another customer's order is 404)" })
+  @ApiZodResponse(200, orderTimelineDto)
+  @ApiProblemResponses(400, 401, 403, 404)
+  async timeline(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }) {
+    const { state, steps }: OrderTimeline = await this.queries.execute(new GetOrderTimelineQuery(params.id, viewerOf(caller)));
+    return { orderId: state.id, status: state.status, shipment: state.shipment, steps };
   }
 
   @Get(':id/saga')

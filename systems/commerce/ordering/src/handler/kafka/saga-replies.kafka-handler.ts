@@ -28,6 +28,8 @@ function toReply(message: IncomingMessage): Reply | undefined {
       return { type: 'RecordStockReleased', data: { orderId: CATALOG_EVENTS.StockReleasedV1.schema.parse(p).orderId, now: now() } };
     case CATALOG_EVENTS.StockCommittedV1.type:
       return { type: 'RecordStockCommitted', data: { orderId: CATALOG_EVENTS.StockCommittedV1.schema.parse(p).orderId, now: now() } };
+    case CATALOG_EVENTS.StockReturnedV1.type:
+      return { type: 'RecordStockReturned', data: { orderId: CATALOG_EVENTS.StockReturnedV1.schema.parse(p).orderId, now: now() } };
     case PAYMENTS_EVENTS.PaymentCapturedV1.type: {
       const { orderId, transactionId, amount } = PAYMENTS_EVENTS.PaymentCapturedV1.schema.parse(p);
       return { type: 'RecordPaymentCaptured', data: { orderId, transactionId, amount, now: now() } };

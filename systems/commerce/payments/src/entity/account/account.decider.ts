@@ -17,6 +17,10 @@ export type AccountCommand =
       readonly data: { customerId: string; transactionId: string; amount: Money; currency: string; now: string };
     }
   | {
+      readonly type: 'Withdraw';
+      readonly data: { customerId: string; transactionId: string; amount: Money; currency: string; now: string };
+    }
+  | {
       readonly type: 'CapturePayment';
       readonly data: {
         customerId: string;
@@ -35,7 +39,8 @@ export type AccountCommand =
   | { readonly type: 'CloseAccount'; readonly data: { customerId: string; reason: string; now: string } };
 
 /**
- * Decides the events of an Account command. Idempotent per order, from the command's `payment`
+ * Decides the events of an Account command. A withdrawal, like a capture, never takes the balance
+ * below zero and needs an open wallet. Idempotent per order, from the command's `payment`
  * record: capturing a captured (or refunded) order and refunding a refunded or voided one decide
  * nothing; a refund without a record leaves a `PaymentVoided` tombstone.
  * @throws AccountNotFoundError (no wallet), AccountClosedError, InsufficientFundsError,
@@ -55,6 +60,14 @@ export function decideAccount(command: AccountCommand, state: AccountState): Acc
       return state.status === 'absent'
         ? [{ type: 'AccountOpened', data: { customerId, currency, at: now } }, deposited]
         : [deposited];
+    }
+    case 'Withdraw': {
+      const { customerId, transactionId, currency, now } = command.data;
+      if (state.status === 'absent') throw new AccountNotFoundError(customerId);
+      if (state.status === 'closed') throw new AccountClosedError(customerId);
+      const amount = assertPositiveMoney(command.data.amount, currency);
+      if (state.balance < amount.amount) throw new InsufficientFundsError(customerId, state.balance, amount.amount);
+      return [{ type: 'FundsWithdrawn', data: { customerId, transactionId, amount, balance: state.balance - amount.amount, at: now } }];
     }
     case 'CapturePayment': {
       const { customerId, orderId, transactionId, currency, now, payment: previous } = command.data;
@@ -99,6 +112,7 @@ export function evolveAccount(state: AccountState, event: AccountEvent): Account
     case 'AccountOpened':
       return { ...state, status: 'open', customerId: event.data.customerId, currency: event.data.currency };
     case 'FundsDeposited':
+    case 'FundsWithdrawn':
     case 'PaymentCaptured':
     case 'PaymentRefunded':
       return { ...state, balance: event.data.balance };

@@ -91,13 +91,40 @@ describe('Account decider', () => {
       given([opened, deposited(500, 500), closed]).when(deposit(1)).thenThrows(AccountClosedError));
   });
 
+  describe('withdrawal', () => {
+    const withdraw = (amount: number, currency = 'USD'): AccountCommand => ({
+      type: 'Withdraw',
+      data: { customerId: C, transactionId: 't-wd', amount: { amount, currency }, currency: 'USD', now },
+    });
+    const withdrawn = (amount: number, balance: number): AccountEvent => ({
+      type: 'FundsWithdrawn',
+      data: { customerId: C, transactionId: 't-wd', amount: usd(amount), balance, at: now },
+    });
+    it('pays out down to exactly zero', () => given([opened, deposited(500, 500)]).when(withdraw(500)).then([withdrawn(500, 0)]));
+    it('refuses to go below zero, naming what is available and what was requested', () =>
+      given([opened, deposited(500, 500), captured('o1', 200, 300)])
+        .when(withdraw(301))
+        .thenThrows(InsufficientFundsError, (e) => expect((e as InsufficientFundsError).details).toEqual({ customerId: C, available: 300, requested: 301 })));
+    it('needs a wallet, and an open one', () => {
+      given([]).when(withdraw(1)).thenThrows(AccountNotFoundError);
+      given([opened, deposited(500, 500), closed]).when(withdraw(1)).thenThrows(AccountClosedError);
+    });
+    it('refuses a zero, fractional or foreign amount', () => {
+      given([opened, deposited(500, 500)]).when(withdraw(0)).thenThrows(InvalidMoneyError);
+      given([opened, deposited(500, 500)]).when(withdraw(1.5)).thenThrows(InvalidMoneyError);
+      given([opened, deposited(500, 500)]).when(withdraw(1, 'EUR')).thenThrows(CurrencyMismatchError);
+    });
+    it('moves the balance, and a later capture sees it', () =>
+      given([opened, deposited(500, 500), withdrawn(450, 50)]).when(capture('o1', 51)).thenThrows(InsufficientFundsError));
+  });
+
   describe('capture (withdraw for an order)', () => {
     it('withdraws down to exactly zero', () =>
       given([opened, deposited(500, 500)]).when(capture('o1', 500)).then([captured('o1', 500, 0)]));
     it('refuses to overdraw', () =>
       given([opened, deposited(500, 500)])
         .when(capture('o1', 501))
-        .thenThrows(InsufficientFundsError, (e) => expect((e as InsufficientFundsError).details).toMatchObject({ balance: 500 })));
+        .thenThrows(InsufficientFundsError, (e) => expect((e as InsufficientFundsError).details).toMatchObject({ available: 500, requested: 501 })));
     it('declines without a wallet', () => given([]).when(capture('o1', 1)).thenThrows(AccountNotFoundError));
     it('declines on a closed account', () =>
       given([opened, deposited(500, 500), closed]).when(capture('o1', 1)).thenThrows(AccountClosedError));

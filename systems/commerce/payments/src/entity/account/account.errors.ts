@@ -16,11 +16,14 @@ export class AccountClosedError extends DomainError {
   }
 }
 
-/** The balance is too low for a debit. */
+/**
+ * The balance is too low for a debit: `available` (the balance) and `requested` in minor units,
+ * as the account model's `InsufficientFunds{available, requested}`.
+ */
 export class InsufficientFundsError extends DomainError {
   readonly code = 'ACCOUNT.INSUFFICIENT_FUNDS';
-  constructor(customerId: string, balance: number, amount: number) {
-    super(`Balance ${balance} is less than ${amount}`, { customerId, balance, amount });
+  constructor(customerId: string, available: number, requested: number) {
+    super(`The wallet holds ${available}, less than the ${requested} requested`, { customerId, available, requested });
   }
 }
 

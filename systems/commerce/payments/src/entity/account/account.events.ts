@@ -24,6 +24,18 @@ export interface FundsDeposited {
   };
 }
 
+/** Money was paid out of the wallet at the customer's request (never below zero). */
+export interface FundsWithdrawn {
+  readonly type: 'FundsWithdrawn';
+  readonly data: {
+    readonly customerId: string;
+    readonly transactionId: string;
+    readonly amount: Money;
+    readonly balance: number;
+    readonly at: string;
+  };
+}
+
 /** An order's payment was debited (at most once per order). */
 export interface PaymentCaptured {
   readonly type: 'PaymentCaptured';
@@ -73,4 +85,4 @@ export interface AccountClosed {
 }
 
 /** Every domain event of the Account aggregate. */
-export type AccountEvent = AccountOpened | FundsDeposited | PaymentCaptured | PaymentRefunded | PaymentVoided | AccountClosed;
+export type AccountEvent = AccountOpened | FundsDeposited | FundsWithdrawn | PaymentCaptured | PaymentRefunded | PaymentVoided | AccountClosed;

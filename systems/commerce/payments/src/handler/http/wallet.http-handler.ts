@@ -19,6 +19,8 @@ import type { DepositResult } from '../../use-case/deposit/deposit.use-case.js';
 import type { WalletView } from '../../use-case/get-wallet/get-wallet.use-case.js';
 import { GetWalletQuery } from '../../use-case/get-wallet/get-wallet.query.js';
 import { ListTransactionsQuery } from '../../use-case/list-transactions/list-transactions.query.js';
+import { WithdrawCommand } from '../../use-case/withdraw/withdraw.command.js';
+import type { WithdrawalResult } from '../../use-case/withdraw/withdraw.use-case.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
 import type { TransactionPage } from '../../use-case/port/transaction.read-model.port.js';
 import {
@@ -29,8 +31,11 @@ import {
   listTransactionsQuery,
   transactionPageDto,
   walletDto,
+  withdrawalBody,
+  withdrawalReceiptDto,
   type CloseAccountBody,
   type DepositBody,
+  type WithdrawalBody,
 } from './wallet.schemas.js';
 
 /** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
@@ -91,6 +96,31 @@ export class WalletHttpHandler {
   ) {
     const key = parseIdempotencyKey(rawKey);
     const result: DepositResult = await this.commands.execute(new DepositCommand(caller.id, body.amount, key, commandContext()));
+    if (result.replayed) reply.header('Idempotent-Replayed', 'true');
+    return { transactionId: result.transactionId, balance: result.balance };
+  }
+
+  @Post('withdrawals')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Withdraw from the wallet, never below zero',
+    description:
+      'Answers 422 `ACCOUNT.INSUFFICIENT_FUNDS` with `details { available, requested }` (minor units) when the balance is too low, ' +
+      '404 without a wallet, 409 for a closed one. Concurrent withdrawals and order payments never overdraw. Honours ' +
+      '`Idempotency-Key` as deposits do (a key used for a deposit is a 422 here). Publishes FundsWithdrawnV1.',
+  })
+  @ApiIdempotencyKey()
+  @ApiZodBody(withdrawalBody)
+  @ApiZodResponse(201, withdrawalReceiptDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422)
+  async withdraw(
+    @Caller() caller: Caller,
+    @ZodBody(withdrawalBody) body: WithdrawalBody,
+    @Headers('idempotency-key') rawKey: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const key = parseIdempotencyKey(rawKey);
+    const result: WithdrawalResult = await this.commands.execute(new WithdrawCommand(caller.id, body.amount, key, commandContext()));
     if (result.replayed) reply.header('Idempotent-Replayed', 'true');
     return { transactionId: result.transactionId, balance: result.balance };
   }

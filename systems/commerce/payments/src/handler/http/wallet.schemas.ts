@@ -23,6 +23,9 @@ export const depositBody = z
   .meta({ id: 'Deposit', examples: [{ amount: { amount: 5000, currency: 'USD' } }] });
 export type DepositBody = z.infer<typeof depositBody>;
 
+export const withdrawalBody = depositBody.meta({ id: 'Withdrawal' });
+export type WithdrawalBody = z.infer<typeof withdrawalBody>;
+
 /** `Idempotency-Key` request header: 1–255 visible ASCII characters (IETF draft-ietf-httpapi-idempotency-key-header). */
 export const idempotencyKeyHeader = z
   .string()
@@ -62,10 +65,17 @@ export const depositReceiptDto = z
   })
   .meta({ id: 'DepositReceipt' });
 
+export const withdrawalReceiptDto = z
+  .object({
+    transactionId: z.string().uuid(),
+    balance: moneyDto.describe('Balance after the withdrawal'),
+  })
+  .meta({ id: 'WithdrawalReceipt' });
+
 export const transactionDto = z
   .object({
     id: z.string().uuid(),
-    type: z.enum(['deposit', 'payment', 'refund']),
+    type: z.enum(['deposit', 'withdrawal', 'payment', 'refund']),
     amount: moneyDto.describe('Always positive; type gives the direction'),
     orderId: z.string().optional(),
     at: z.string().datetime(),

@@ -42,10 +42,21 @@ export type PaymentOutcome =
   | { readonly kind: 'declined'; readonly orderId: string; readonly customerId: string; readonly reason: DeclineReason }
   | { readonly kind: 'refunded'; readonly orderId: string; readonly customerId: string; readonly amount: Money; readonly transactionId: string };
 
-/** What a deposit answers; replayed verbatim for a repeated Idempotency-Key. */
+/** A wallet movement of its own (not a saga reply), published as FundsWithdrawnV1 (key = customer id). */
+export interface WalletOutcome {
+  readonly kind: 'withdrawn';
+  readonly customerId: string;
+  readonly transactionId: string;
+  readonly amount: Money;
+  readonly balance: Money;
+  /** ISO 8601. */
+  readonly at: string;
+}
+
+/** What a deposit or a withdrawal answers; replayed verbatim for a repeated Idempotency-Key. */
 export interface DepositReceipt {
   readonly transactionId: string;
-  /** Balance after the deposit. */
+  /** Balance after the deposit (or withdrawal). */
   readonly balance: Money;
 }
 
@@ -86,7 +97,7 @@ export interface AccountRepositoryPort {
     events: readonly AccountEvent[],
     expectedVersion: number,
     context: CommandContext,
-    outcomes: readonly PaymentOutcome[],
+    outcomes: readonly (PaymentOutcome | WalletOutcome)[],
   ): Promise<void>;
   /**
    * Claims `key` for this customer with the request's `fingerprint`. Returns `null` when the key
@@ -98,7 +109,7 @@ export interface AccountRepositoryPort {
     key: string,
     fingerprint: string,
   ): Promise<{ readonly fingerprint: string; readonly receipt: DepositReceipt | null } | null>;
-  /** Stores the answer of a claimed key (same transaction as the deposit). */
+  /** Stores the answer of a claimed key (same transaction as the deposit or withdrawal). */
   completeIdempotencyKey(tx: TransactionHandle, customerId: string, key: string, receipt: DepositReceipt): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import type { Money } from '../../entity/money.js';
 /** One wallet movement as clients read it. `amount` is always positive; `type` gives the direction. */
 export interface TransactionView {
   readonly id: string;
-  readonly type: 'deposit' | 'payment' | 'refund';
+  readonly type: 'deposit' | 'withdrawal' | 'payment' | 'refund';
   readonly amount: Money;
   readonly orderId?: string;
   /** ISO 8601. */
