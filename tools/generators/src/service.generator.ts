@@ -144,17 +144,17 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorOpti
   if (grpc) wireGrpc(tree, names);
   addToStack(tree, names, upstreams, roles, grpc);
   addToChart(tree, names, upstreams, grpc);
-  if (newSystem) addToSystemDocs(tree, names, grpc);
+  const documented = addToSystemDocs(tree, names, grpc);
 
   if (!options.skipFormat) await formatFiles(tree);
   // After formatFiles: kong.yml keeps its own layout (anchors, comments), edited as a YAML document.
   addToKong(tree, names, upstreams);
 
   logger.info(
-    `\n${names.project}: generated. Next: \`npx buf generate\`${grpc ? '' : ' (contracts)'}, then read docs/adding-a-service.md ("Decisions left to you").` +
-      (newSystem
+    `\n${names.project}: generated. Next: ${grpc ? '`npx buf generate`, then ' : ''}read docs/adding-a-service.md ("Decisions left to you").` +
+      (documented
         ? ''
-        : `\nDescribe the service in docs/systems/${names.system.kebab}.md (hand-written for existing systems).`),
+        : `\nDescribe the service in docs/systems/${names.system.kebab}.md (written by hand for this system).`),
   );
 }
 
@@ -420,12 +420,17 @@ function addToChart(tree: Tree, names: ServiceNames, upstreams: Upstream[], grpc
   }
 }
 
-/** docs/systems/<system>.md of a generated system: the service in the Mermaid diagram and the table. */
-function addToSystemDocs(tree: Tree, names: ServiceNames, grpc: boolean): void {
+/**
+ * docs/systems/<system>.md of a generated system (it holds the generator's `%% services:` marker):
+ * the service in the Mermaid diagram and the services table. Returns false for a page without the
+ * marker (written by hand), which is left alone.
+ */
+function addToSystemDocs(tree: Tree, names: ServiceNames, grpc: boolean): boolean {
   const path = `docs/systems/${names.system.kebab}.md`;
-  if (!tree.exists(path)) return;
+  if (!tree.exists(path)) return false;
   const n = names.service.kebab;
   let text = tree.read(path, 'utf8')!;
+  if (!/%% services: /.test(text)) return false;
   text = text.replace(
     /( *)%% services: .*\n/,
     (line, indent: string) =>
@@ -438,4 +443,5 @@ function addToSystemDocs(tree: Tree, names: ServiceNames, grpc: boolean): void {
   );
   text = `${text.trimEnd()}\n| ${n} | \`${names.basePath}\` (create, get, list items) | \`${names.createdTopic}\` (${names.createdEvent}) | ${grpc ? `\`archipelago.${names.system.snake}.${names.service.snake}.v1\`` : '—'} |\n`;
   tree.write(path, text);
+  return true;
 }
