@@ -89,12 +89,12 @@ for (const file of files) {
   copyFileSync(file, dest);
   if (existsSync(`${file}.map`)) copyFileSync(`${file}.map`, `${dest}.map`);
 }
-// A system without gRPC contracts has no proto folder.
+// A system without gRPC contracts has no proto folder: the image gets an empty one (the Dockerfile
+// copies systems/).
 const protoDir = join(root, 'systems', system, 'contracts', 'proto');
-if (existsSync(protoDir))
-  cpSync(protoDir, join(out, 'systems', system, 'contracts', 'proto'), {
-    recursive: true,
-  });
+const protoOut = join(out, 'systems', system, 'contracts', 'proto');
+mkdirSync(protoOut, { recursive: true });
+if (existsSync(protoDir)) cpSync(protoDir, protoOut, { recursive: true });
 mkdirSync(join(out, 'tools'), { recursive: true });
 copyFileSync(join(root, 'tools', 'register.mjs'), join(out, 'tools', 'register.mjs'));
 copyFileSync(join(root, 'tsconfig.base.json'), join(out, 'tsconfig.base.json'));
