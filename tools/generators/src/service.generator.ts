@@ -356,17 +356,23 @@ function collection<T extends YAMLMap | YAMLSeq>(doc: Document, path: string[], 
 
 /**
  * A service's plugins in the chart (kong.yml's `&jwt` and `&authenticated-rate-limit` configs): an
- * alias of an anchored entry of `servicePlugins` holding exactly those (commerce's `&authenticated`),
- * else the configs written out.
+ * alias of an anchored map of the values holding exactly those (commerce's `&authenticated`),
+ * else the configs written out, anchored `&authenticated` for the system's next services.
  */
-function authenticatedServicePlugins(values: Document, servicePlugins: YAMLMap, jwt: Node, rateLimit: Node): Node {
+function authenticatedServicePlugins(values: Document, jwt: Node, rateLimit: Node): Node {
   const expected = JSON.stringify({ jwt: jwt.toJSON(), 'rate-limiting': rateLimit.toJSON() });
-  for (const pair of servicePlugins.items) {
-    const node = pair.value as Node | null;
-    if (isMap(node) && node.anchor && JSON.stringify(node.toJSON()) === expected) return new Alias(node.anchor);
-  }
+  let anchor: string | undefined;
+  visit(values, {
+    Map: (_key, node) => {
+      if (node.anchor && JSON.stringify(node.toJSON()) === expected) {
+        anchor = node.anchor;
+        return visit.BREAK;
+      }
+      return undefined;
+    },
+  });
+  if (anchor) return new Alias(anchor);
   const node = values.createNode(JSON.parse(expected) as object);
-  // The first written-out copy is anchored, so the system's next services alias it.
   if (!anchored(values, 'authenticated')) node.anchor = 'authenticated';
   return node;
 }
@@ -396,7 +402,7 @@ function addToChart(tree: Tree, names: ServiceNames, upstreams: Upstream[], grpc
     }) as YAMLMap;
     for (const key of ['paths', 'methods', 'protocols']) (route.get(key) as YAMLSeq).flow = true;
     routes.items.push(route);
-    servicePlugins.set(u.chartService, authenticatedServicePlugins(values, servicePlugins, jwt, rateLimit));
+    servicePlugins.set(u.chartService, authenticatedServicePlugins(values, jwt, rateLimit));
     const own: Record<string, unknown> = { dbSchema: names.dbSchema, grpc: { enabled: grpc && u.role !== 'query' } };
     if (u.role) own.env = { ROLE: u.role };
     if (u.role === 'query') {
