@@ -5,7 +5,7 @@
 // tests (helm lint, render and schema validation of the new chart × 4 environments, Kong parity of
 // every chart, namespace overlays), the stack-file test, and the generated services' unit and
 // integration tests (Postgres; TEST_KAFKA=off). Any place the generator leaves inconsistent fails
-// one of these. Cost: 3–4 minutes on the shared 2-core machine (tsc and the chart renders dominate).
+// one of these. Cost: 82 s on a 2-core machine (up to 162 s under load; the chart renders dominate).
 // The in-memory checks and the refusals are in src/service.generator.unit.spec.ts.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
