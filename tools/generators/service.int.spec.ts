@@ -72,6 +72,9 @@ beforeAll(() => {
       'command,query',
     ]),
   );
+  // A repository of its own, for the checks that ask git which files exist (tools/docs).
+  expectOk(run('git', ['init', '--quiet']));
+  expectOk(run('git', ['add', '--all']));
 }, 120_000);
 
 afterAll(() => {
@@ -166,17 +169,18 @@ describe('nx g @archipelago/tools:service, in a copy of the workspace', { timeou
     expectOk(r);
   });
 
-  it('passes the chart tests (lint, render, validate × 4 environments, Kong parity, namespaces) and the stack-file test', () => {
+  it('passes the chart tests (lint, render, validate × 4 environments, Kong parity, namespaces) the stack-file and docs tests', () => {
     const r = run(bin('vitest'), [
       'run',
       '--project',
       'unit',
       'tools/delivery/charts.unit.spec.ts',
       'apps/devstack/src/stack-file.schema.unit.spec.ts',
+      'tools/docs/docs.unit.spec.ts',
       '--testNamePattern',
       // The new chart × 4 environments, parity of every chart with kong.yml (which renders commerce
       // and fails on values its schema refuses), the namespace overlays, the stack file.
-      'gentest/|every system chart|Kong on Kubernetes|namespace baseline|stack file',
+      'gentest/|every system chart|Kong on Kubernetes|namespace baseline|stack file|^docs ',
     ]);
     expectOk(r);
     expect(r.output).toMatch(/gentest\/prod: every rendered object is valid/);

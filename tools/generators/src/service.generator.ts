@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Alias, isMap, isSeq, parseDocument, visit, type Document, type Node, type YAMLMap, type YAMLSeq } from 'yaml';
 import { z } from 'zod';
 import { serviceNames, type ServiceNames } from './names.ts';
-import { systemGenerator } from './system.generator.ts';
+import { linkFromDocsIndex, systemGenerator } from './system.generator.ts';
 
 const { addProjectConfiguration, formatFiles, generateFiles, logger, updateJson } = devkit;
 
@@ -100,7 +100,7 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorOpti
     throw new Error(`--roles must be command,query (got ${String(options.roles)})`);
   if (tree.exists(names.root)) throw new Error(`${names.root} exists`);
   const newSystem = !tree.exists(`systems/${names.system.kebab}/contracts/project.json`);
-  if (newSystem) await systemGenerator(tree, { name: names.system.kebab, skipFormat: true });
+  if (newSystem) await systemGenerator(tree, { name: names.system.kebab, skipFormat: true, deferDocsIndex: true });
   const upstreams = upstreamsOf(names, roles);
 
   addProjectConfiguration(tree, names.project, {
@@ -147,8 +147,10 @@ export async function serviceGenerator(tree: Tree, options: ServiceGeneratorOpti
   const documented = addToSystemDocs(tree, names, grpc);
 
   if (!options.skipFormat) await formatFiles(tree);
-  // After formatFiles: kong.yml keeps its own layout (anchors, comments), edited as a YAML document.
+  // After formatFiles: kong.yml keeps its own layout (anchors, comments), edited as a YAML document;
+  // the docs index keeps its table as written.
   addToKong(tree, names, upstreams);
+  if (newSystem) linkFromDocsIndex(tree, names.system.kebab);
 
   logger.info(
     `\n${names.project}: generated. Next: ${grpc ? '`npx buf generate`, then ' : ''}read docs/adding-a-service.md ("Decisions left to you").` +

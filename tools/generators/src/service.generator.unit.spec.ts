@@ -24,6 +24,7 @@ const SEEDED = [
   'charts/commerce',
   'systems/commerce/contracts/project.json',
   'systems/commerce/contracts/src/index.ts',
+  'docs/README.md',
 ];
 
 function seed(tree: Tree, path: string): void {
@@ -75,6 +76,7 @@ describe('service generator (in memory)', () => {
       );
     }
     expect(read(tree, 'charts/gentest/templates/_helpers.tpl')).toContain('define "gentest.labels"');
+    expect(read(tree, 'docs/README.md')).toContain('| [systems/gentest.md](systems/gentest.md) |');
     for (const path of ['charts/commerce/values.yaml', 'systems/commerce/contracts/src/index.ts']) {
       expect(read(tree, path)).toBe(readFileSync(join(repo, path), 'utf8'));
     }

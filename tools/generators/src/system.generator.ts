@@ -10,6 +10,8 @@ export interface SystemGeneratorOptions {
   /** System name, kebab-case. */
   readonly name: string;
   readonly skipFormat?: boolean;
+  /** The caller adds the docs index row itself, after its own formatting (the service generator). */
+  readonly deferDocsIndex?: boolean;
 }
 
 /**
@@ -72,4 +74,24 @@ export async function systemGenerator(tree: Tree, options: SystemGeneratorOption
   tree.rename('docs/systems/system.md', `docs/systems/${s.kebab}.md`);
 
   if (!options.skipFormat) await formatFiles(tree);
+  // After formatFiles: the docs index keeps its own layout (Prettier would realign its table).
+  if (!options.deferDocsIndex) linkFromDocsIndex(tree, s.kebab);
+}
+
+/**
+ * docs/README.md (the docs index, kept complete by tools/docs/docs.unit.spec.ts): a row for
+ * docs/systems/<system>.md after the last system row.
+ */
+export function linkFromDocsIndex(tree: Tree, system: string): void {
+  const index = 'docs/README.md';
+  if (!tree.exists(index)) return;
+  const text = tree.read(index, 'utf8')!;
+  const link = `systems/${system}.md`;
+  if (text.includes(`](${link})`)) return;
+  const rows = [...text.matchAll(/^\| \[systems\/[^\n]*\n/gm)];
+  const last = rows.at(-1);
+  const row = `| [${link}](${link}) | the ${system} system (generated: describe what it is for) |\n`;
+  if (!last) throw new Error(`${index}: no systems/ row to add ${link} after`);
+  const at = last.index + last[0].length;
+  tree.write(index, text.slice(0, at) + row + text.slice(at));
 }
