@@ -172,6 +172,7 @@ describe('nx g @archipelago/tools:service, in a copy of the workspace', { timeou
   it('passes the chart tests (lint, render, validate × 4 environments, Kong parity, namespaces) the stack-file and docs tests', () => {
     const r = run(bin('vitest'), [
       'run',
+      '--reporter=verbose',
       '--project',
       'unit',
       'tools/delivery/charts.unit.spec.ts',
@@ -190,6 +191,7 @@ describe('nx g @archipelago/tools:service, in a copy of the workspace', { timeou
   it('passes the generated unit tests (deciders, use cases, event schema recordings)', () => {
     const r = run(bin('vitest'), [
       'run',
+      '--reporter=verbose',
       '--project',
       'unit',
       ...GENERATED,
@@ -202,7 +204,7 @@ describe('nx g @archipelago/tools:service, in a copy of the workspace', { timeou
   });
 
   it('passes the generated integration tests on a real Postgres', () => {
-    const r = run(bin('vitest'), ['run', '--project', 'int', ...GENERATED]);
+    const r = run(bin('vitest'), ['run', '--reporter=verbose', '--project', 'int', ...GENERATED]);
     expectOk(r);
     expect(r.output).toMatch(/widgets\.int\.spec\.ts/);
     expect(r.output).toMatch(/gadgets\.int\.spec\.ts/);
