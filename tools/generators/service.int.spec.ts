@@ -38,7 +38,7 @@ function run(cmd: string, args: string[], extraEnv: Record<string, string> = {})
     },
     maxBuffer: 64 * 1024 * 1024,
   });
-  return { status: r.status, output: `${r.stdout}\n${r.stderr}`.slice(-20_000) };
+  return { status: r.status, output: `${r.stdout}\n${r.stderr}`.slice(-400_000) };
 }
 const bin = (name: string) => join(copy, 'node_modules', '.bin', name);
 const expectOk = (r: { status: number | null; output: string }) => expect(r.status, r.output).toBe(0);
