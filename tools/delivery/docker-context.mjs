@@ -89,14 +89,18 @@ for (const file of files) {
   copyFileSync(file, dest);
   if (existsSync(`${file}.map`)) copyFileSync(`${file}.map`, `${dest}.map`);
 }
-cpSync(join(root, 'systems', system, 'contracts', 'proto'), join(out, 'systems', system, 'contracts', 'proto'), {
-  recursive: true,
-});
+// A system without gRPC contracts has no proto folder: the image gets an empty one (the Dockerfile
+// copies systems/).
+const protoDir = join(root, 'systems', system, 'contracts', 'proto');
+const protoOut = join(out, 'systems', system, 'contracts', 'proto');
+mkdirSync(protoOut, { recursive: true });
+if (existsSync(protoDir)) cpSync(protoDir, protoOut, { recursive: true });
 mkdirSync(join(out, 'tools'), { recursive: true });
 copyFileSync(join(root, 'tools', 'register.mjs'), join(out, 'tools', 'register.mjs'));
 copyFileSync(join(root, 'tsconfig.base.json'), join(out, 'tsconfig.base.json'));
 const dockerfile = readFileSync(join(root, 'tools', 'delivery', 'service.Dockerfile'), 'utf8');
-if (!/^ARG GRPC_PORT=$/m.test(dockerfile)) throw new Error('service.Dockerfile has no `ARG GRPC_PORT=` line to fill in');
+if (!/^ARG GRPC_PORT=$/m.test(dockerfile))
+  throw new Error('service.Dockerfile has no `ARG GRPC_PORT=` line to fill in');
 writeFileSync(join(out, 'Dockerfile'), dockerfile.replace(/^ARG GRPC_PORT=$/m, `ARG GRPC_PORT=${grpcPort}`));
 writeFileSync(
   join(out, 'package.json'),

@@ -221,7 +221,11 @@ export class Devstack {
       });
     }
     const upstreams = Object.fromEntries(
-      planned.filter((p) => p.service.upstream).map((p) => [p.service.upstream!, `http://127.0.0.1:${p.http}`]),
+      planned.flatMap((p) =>
+        [p.service.upstream, ...(p.service.extraUpstreams ?? [])]
+          .filter((u) => u !== undefined)
+          .map((u) => [u, `http://127.0.0.1:${p.http}`]),
+      ),
     );
     const edge = options.stack.edge;
     this.addMember({

@@ -24,6 +24,13 @@ const serviceEntry = z.strictObject({
     .string()
     .regex(/^[a-z0-9.-]+:\d+$/, { error: 'must be host:port as written in kong.yml service urls' })
     .optional(),
+  /**
+   * More kong.yml `host:port`s this one process answers for: a service split into a command and a
+   * query role (two Kubernetes Services) runs locally as one process with ROLE=all.
+   */
+  extraUpstreams: z
+    .array(z.string().regex(/^[a-z0-9.-]+:\d+$/, { error: 'must be host:port as written in kong.yml service urls' }))
+    .optional(),
   /** Database schema of the service (DB_SCHEMA); defaults to the service name with `-` → `_`. */
   schema: z
     .string()
@@ -73,6 +80,9 @@ export const stackFileSchema = z
         claim(seen.port, service.httpPort, owner, [...at, 'httpPort'], 'port');
         if (service.grpcPort) claim(seen.port, service.grpcPort, owner, [...at, 'grpcPort'], 'port');
         if (service.upstream) claim(seen.upstream, service.upstream, owner, [...at, 'upstream'], 'upstream');
+        service.extraUpstreams?.forEach((u, j) =>
+          claim(seen.upstream, u, owner, [...at, 'extraUpstreams', j], 'upstream'),
+        );
       }),
     );
   });

@@ -30,7 +30,8 @@ describe('stack file', () => {
     const parsed = loadStackFile(new URL('../../../infra/local/stack.json', import.meta.url).pathname);
     expect(parsed.edge).toEqual({ port: 8000, main: 'apps/edge/src/main.ts', healthPath: '/health' });
     const services = stackServices(parsed);
-    expect(services.map((s) => `${s.system}/${s.name}`)).toEqual([
+    // Generated services (nx g @archipelago/tools:service) are appended: only the first four are fixed here.
+    expect(services.map((s) => `${s.system}/${s.name}`).slice(0, 4)).toEqual([
       'identity/identity',
       'commerce/catalog',
       'commerce/ordering',

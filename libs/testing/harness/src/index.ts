@@ -2,3 +2,4 @@ export * from './databases.js';
 export * from './processes.js';
 export * from './kafka.js';
 export * from './event-schemas.js';
+export * from './edge-upstreams.js';

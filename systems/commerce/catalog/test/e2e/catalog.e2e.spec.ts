@@ -1,6 +1,12 @@
 import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
-import { createTestDatabase, kafkaBrokers, startWorkspaceProcess, type RunningProcess } from '@archipelago/testing-harness';
+import {
+  createTestDatabase,
+  edgeUpstreams,
+  kafkaBrokers,
+  startWorkspaceProcess,
+  type RunningProcess,
+} from '@archipelago/testing-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // End to end: the compiled catalog service and the edge as real processes, Postgres and Kafka for
@@ -68,12 +74,7 @@ beforeAll(async () => {
       EDGE_PORT: String(edgePort),
       // The edge is healthy only when every upstream of kong.yml answers: the test issuer (which
       // serves /health/ready) stands in for the services this test does not start.
-      EDGE_UPSTREAMS: JSON.stringify({
-        'catalog.commerce:8080': `http://127.0.0.1:${httpPort}`,
-        'identity.identity:8080': issuer.url,
-        'ordering.commerce:8080': issuer.url,
-        'payments.commerce:8080': issuer.url,
-      }),
+      EDGE_UPSTREAMS: JSON.stringify(edgeUpstreams({ 'catalog.commerce:8080': `http://127.0.0.1:${httpPort}` }, issuer.url)),
       EDGE_JWKS_URL: issuer.jwksUrl,
       LOG_LEVEL: 'warn',
     },
