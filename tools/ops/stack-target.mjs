@@ -7,7 +7,7 @@
 //     password `archipelago-local` (local only), one database per system; the transport the
 //     devstack gave its services (kafka when it ran with brokers).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
