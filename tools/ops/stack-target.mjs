@@ -48,11 +48,7 @@ export class UsageError extends Error {}
 
 /** The running devstack's state (postgresPort, kafkaBrokers), or undefined when none runs. */
 export function devstackState(env = process.env) {
-  const file = join(
-    env.DEVSTACK_DATA_DIR ? join(root, env.DEVSTACK_DATA_DIR) : join(root, '.data'),
-    'devstack',
-    'state.json',
-  );
+  const file = join(resolve(root, env.DEVSTACK_DATA_DIR || '.data'), 'devstack', 'state.json');
   if (!existsSync(file)) return undefined;
   try {
     const state = JSON.parse(readFileSync(file, 'utf8'));
