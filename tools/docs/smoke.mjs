@@ -37,7 +37,7 @@ for (;;) {
 }
 
 // The same command shown twice (e.g. in README's table and in a runbook, with another comment) runs once.
-const withoutComment = (script) => script.replace(/\s+#\s[^'"]*$/, '').trim();
+const withoutComment = (script) => script.replace(/\s{2,}#\s.*$/, '').trim();
 const seen = new Set();
 const runs = [
   {
