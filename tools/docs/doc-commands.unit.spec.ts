@@ -5,8 +5,8 @@ import { allCommands, manifest } from './doc-commands.mjs';
 // explicitly not run with a reason — never silently unchecked. tools/docs/doc-commands.json.
 
 describe('documented commands', () => {
-  const entries = manifest() as Record<string, { check: string; run?: string; by?: string; why?: string }>;
-  const commands = allCommands() as { file: string; command: string }[];
+  const entries = manifest();
+  const commands = allCommands();
 
   it('every command of README.md, docs/runbooks.md and apps/*/README.md has an entry in doc-commands.json', () => {
     expect(commands.length).toBeGreaterThan(20);
