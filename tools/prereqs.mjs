@@ -4,7 +4,7 @@
 //   Java >= 21   the Kafka broker (17 would do) and Strimzi's KafkaTopic CRD generation (needs 21)
 //   Maven        resolves the broker and the Strimzi generator from Maven Central
 //   Go >= 1.26   `go install` of helm 4, kubeconform, k6 v2, actionlint, gitleaks (tools/delivery/install-tools.sh)
-//   Python 3 + pip   downloads the Kubernetes JSON schemas (the kubernetes-validate wheel from PyPI)
+//   Python 3 + pip + venv   the Kubernetes JSON schemas (kubernetes-validate wheel) and Checkov from PyPI
 // Usage: node tools/prereqs.mjs   prints what is missing and exits 1 (0 when nothing is).
 // `findJava` is shared with tools/delivery/fetch-schemas.mjs.
 import { spawnSync } from 'node:child_process';
@@ -68,11 +68,11 @@ export function missingPrerequisites() {
       how: 'go.dev/dl (Debian 12 ships Go 1.19, too old)',
     });
   const python = ['python3', 'python'].find((p) => works(p, ['--version']));
-  if (!python || !works(python, ['-m', 'pip', '--version']))
+  if (!python || !works(python, ['-m', 'pip', '--version']) || !works(python, ['-c', 'import ensurepip, venv']))
     missing.push({
-      name: python ? 'pip (python3 -m pip)' : 'Python 3 with pip',
-      why: 'downloads the Kubernetes JSON schemas (kubernetes-validate from PyPI) once into .tools/',
-      how: 'apt-get install python3 python3-pip',
+      name: python ? 'pip and venv (python3 -m pip, python3 -m venv)' : 'Python 3 with pip',
+      why: 'downloads the Kubernetes JSON schemas (kubernetes-validate) and installs Checkov (IaC scan) from PyPI once into .tools/',
+      how: 'apt-get install python3 python3-pip python3-venv',
     });
   return missing;
 }

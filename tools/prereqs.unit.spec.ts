@@ -17,7 +17,7 @@ describe('tools/prereqs.mjs', () => {
       expect(result.stderr).toContain('Missing prerequisites');
       expect(result.stderr).toMatch(/- Maven: .*\n {4}Get it: apt-get install maven/);
       expect(result.stderr).toMatch(/- Go >= 1\.26: .*\n {4}Get it: go\.dev\/dl/);
-      expect(result.stderr).toMatch(/- Python 3 with pip: .*\n {4}Get it: apt-get install python3 python3-pip/);
+      expect(result.stderr).toMatch(/- Python 3 with pip: .*\n {4}Get it: apt-get install python3 python3-pip python3-venv/);
     } finally {
       rmSync(empty, { recursive: true, force: true });
     }

@@ -7,7 +7,7 @@
 //     password `archipelago-local` (local only), one database per system; the transport the
 //     devstack gave its services (kafka when it ran with brokers).
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -48,11 +48,7 @@ export class UsageError extends Error {}
 
 /** The running devstack's state (postgresPort, kafkaBrokers), or undefined when none runs. */
 export function devstackState(env = process.env) {
-  const file = join(
-    env.DEVSTACK_DATA_DIR ? join(root, env.DEVSTACK_DATA_DIR) : join(root, '.data'),
-    'devstack',
-    'state.json',
-  );
+  const file = join(resolve(root, env.DEVSTACK_DATA_DIR || '.data'), 'devstack', 'state.json');
   if (!existsSync(file)) return undefined;
   try {
     const state = JSON.parse(readFileSync(file, 'utf8'));

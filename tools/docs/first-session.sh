@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# README's "A first session", as a script the docs smoke runs (tools/docs/smoke.mjs) against a
+# stack: the block between the markers IS the README's block (tools/docs/readme-session.unit.spec.ts
+# compares them; `npm run docs:reference` copies this block into README.md). Outside the markers:
+# the harness — every curl must connect and get no 5xx, and the session's outcome is checked.
+set -euo pipefail
+E=${E:-http://localhost:8000}
+statuses=$(mktemp)
+trap 'rm -f "$statuses"' EXIT
+# curl as the reader types it, plus: record each status; fail on no connection or a 5xx.
+curl() {
+  local out status
+  out=$(command curl -sS -w '\n%{http_code}' "$@") || { echo "docs smoke: curl $* failed to connect" >&2; return 1; }
+  status=${out##*$'\n'}
+  printf '%s\n' "${out%$'\n'*}"
+  echo "$status $*" | sed 's/Bearer [^ ]*/Bearer …/g' >>"$statuses"
+  if [ "${status:0:1}" = 5 ] || [ "$status" = 000 ]; then echo "docs smoke: $status from curl $*" >&2; return 1; fi
+}
+# --- session ---
+# register a customer (201; 409 if the e-mail is taken, case-insensitive)
+curl -s -X POST $E/identity/v1/users -H 'content-type: application/json' \
+  -d '{"email":"ada@example.com","password":"correct horse battery","displayName":"Ada"}'
+
+# tokens (RFC 6749 password grant, form-encoded); ids from JSON answers
+token() { node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token'; }
+id() { node -pe 'JSON.parse(require("fs").readFileSync(0)).id'; }
+ADMIN=$(curl -s -X POST $E/identity/v1/token -d grant_type=password \
+  -d username=admin@archipelago.local -d password=archipelago-admin | token)
+ADA=$(curl -s -X POST $E/identity/v1/token -d grant_type=password \
+  -d username=ada@example.com -d 'password=correct horse battery' | token)
+
+# create a product as the admin (price in minor units of the deployment's currency, USD)
+# → 201, Location: /commerce/v1/products/<id>, {"id":"…","sku":"KETTLE-1",…,"available":5}
+PRODUCT=$(curl -s -X POST $E/commerce/v1/products -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' \
+  -d '{"sku":"KETTLE-1","name":"Kettle","price":{"amount":2999,"currency":"USD"},"initialStock":5}' | id)
+
+# anyone may browse the catalog, without a token; the customer may not write (403), nobody
+# without a token (401)
+curl -s "$E/commerce/v1/products?limit=20"
+curl -s $E/commerce/v1/products/$PRODUCT
+curl -s -o /dev/null -w '%{http_code}\n' -X POST $E/commerce/v1/products -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d '{"sku":"X","name":"X","price":{"amount":1,"currency":"USD"},"initialStock":1}'
+curl -s -o /dev/null -w '%{http_code}\n' -X POST $E/commerce/v1/products -H 'content-type: application/json' -d '{}'
+
+# stock adjustments (admin); going below zero is a 409 problem
+curl -s -X POST $E/commerce/v1/products/$PRODUCT/stock-adjustments -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' -d '{"delta":-2,"reason":"sold at the counter"}'
+
+# bad input is a 400 application/problem+json listing every bad field (RFC 9457)
+curl -s -X POST $E/commerce/v1/products -H "authorization: Bearer $ADMIN" -H 'content-type: application/json' \
+  -d '{"sku":"","price":{"amount":1.5,"currency":"usd"}}'
+
+# the customer funds a wallet and orders; the saga reserves stock, captures payment, confirms
+curl -s -X POST $E/commerce/v1/wallet/deposits -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -H 'idempotency-key: first-deposit' -d '{"amount":{"amount":10000,"currency":"USD"}}'
+ORDER=$(curl -s -X POST $E/commerce/v1/orders -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d "{\"items\":[{\"productId\":\"$PRODUCT\",\"quantity\":2}]}" | id)   # → 202, status "pending", Location
+for i in $(seq 30); do   # "confirmed" a moment later
+  curl -s $E/commerce/v1/orders/$ORDER -H "authorization: Bearer $ADA" | grep -q '"status":"confirmed"' && break; sleep 1
+done
+curl -s $E/commerce/v1/wallet -H "authorization: Bearer $ADA"          # balance − total
+# more than the stock → "cancelled", "out_of_stock"; without funds → "cancelled", "payment_declined"
+curl -s $E/commerce/v1/orders/$ORDER/saga -H "authorization: Bearer $ADMIN"   # every saga step (admin)
+
+# withdraw (Idempotency-Key as for deposits) → 201 {transactionId, balance};
+# more than the balance → 422 with details {available, requested}
+curl -s -X POST $E/commerce/v1/wallet/withdrawals -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -H 'idempotency-key: first-withdrawal' -d '{"amount":{"amount":1000,"currency":"USD"}}'
+
+# low-stock alerts: a threshold per product (PATCH as admin); the admin lists what runs low
+curl -s -X PATCH $E/commerce/v1/products/$PRODUCT -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' -d '{"lowStockThreshold":3}'
+curl -s "$E/commerce/v1/products?lowStock=true" -H "authorization: Bearer $ADMIN"
+
+# fulfilment (admin): ship the confirmed order, then deliver it; the customer follows the timeline
+curl -s -X POST $E/commerce/v1/orders/$ORDER/shipment -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' -d '{"carrier":"DHL","trackingNumber":"JD014600000001"}'   # → "shipped"
+curl -s -X POST $E/commerce/v1/orders/$ORDER/delivery -H "authorization: Bearer $ADMIN"      # → "delivered"
+curl -s $E/commerce/v1/orders/$ORDER/timeline -H "authorization: Bearer $ADA"
+# → {"status":"delivered","shipment":{…},"steps":[{"step":"placed","at":…},…,{"step":"delivered","at":…}]}
+# the customer returns it within 14 days: 202 "returning", then "returned" (refund in the wallet, units in stock)
+curl -s -X POST $E/commerce/v1/orders/$ORDER/return -H "authorization: Bearer $ADA"
+
+# who am I; the whole platform's health (200 only when every service is ready)
+curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
+curl -s $E/health
+# --- end ---
+
+# The outcome the README promises.
+expect_status() { # expect_status <status> <curl argument fragment>
+  grep -qE "^$1 .*$2" "$statuses" || { echo "docs smoke: expected $1 for a request matching '$2'; got:" >&2; cat "$statuses" >&2; exit 1; }
+}
+uuid='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
+[[ $PRODUCT =~ $uuid && $ORDER =~ $uuid ]] || { echo "docs smoke: no product or order id (product '$PRODUCT', order '$ORDER')" >&2; exit 1; }
+expect_status 201 '/identity/v1/users '
+expect_status 201 '"sku":"KETTLE-1"'
+expect_status 403 '"sku":"X"'
+expect_status 200 "$E/commerce/v1/products\\?limit=20\$"
+expect_status 401 "-X POST $E/commerce/v1/products -H content-type: application/json -d \\{\\}\$"
+expect_status 400 '"sku":"",'
+expect_status 202 "$E/commerce/v1/orders -H"
+expect_status 201 "$E/commerce/v1/wallet/withdrawals"
+expect_status 200 "$E/commerce/v1/orders/$ORDER/shipment"
+expect_status 200 "$E/commerce/v1/orders/$ORDER/delivery"
+expect_status 202 "$E/commerce/v1/orders/$ORDER/return"
+timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
+[[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||
+  { echo "docs smoke: the order's timeline is '$timeline', not placed … confirmed, shipped, delivered, return_requested …" >&2; exit 1; }
+echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"
