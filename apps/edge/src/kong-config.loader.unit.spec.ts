@@ -38,7 +38,7 @@ describe('kong.yml loading', () => {
       if (route === undefined) throw new Error(`no route ${label}`);
       return route.plugins;
     };
-    for (const label of ['identity-register', 'identity-token', 'identity-well-known']) {
+    for (const label of ['identity-register', 'identity-token', 'identity-revoke', 'identity-well-known']) {
       expect(plugins(label).has('jwt')).toBe(false);
       expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'ip' });
     }

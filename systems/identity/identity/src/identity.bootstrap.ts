@@ -68,6 +68,7 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
   return {
     issuer: config.IDENTITY_ISSUER,
     refreshTokenTtlSeconds: config.IDENTITY_REFRESH_TOKEN_TTL_SECONDS,
+    refreshAbsoluteTtlSeconds: config.IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS,
     loginAccountThrottle: {
       freeFailures: config.IDENTITY_LOGIN_FREE_FAILURES,
       maxDelaySeconds: config.IDENTITY_LOGIN_MAX_DELAY_SECONDS,
@@ -77,6 +78,7 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
       maxDelaySeconds: config.IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS,
     },
     loginWindowSeconds: config.IDENTITY_LOGIN_WINDOW_SECONDS,
+    userScopes: config.IDENTITY_USER_SCOPES,
   };
 }
 

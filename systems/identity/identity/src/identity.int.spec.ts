@@ -164,6 +164,7 @@ describe('registration', () => {
       email: 'ann@example.com',
       displayName: 'Ann',
       roles: ['customer'],
+      disabled: false,
     });
     expect(res.headers.get('location')).toBe(`/identity/v1/users/${body.id}`);
   });
@@ -331,7 +332,13 @@ describe('users/me and admin routes', () => {
     const { id } = await (await register('me@example.com')).json();
     const { access_token } = await (await passwordToken('me@example.com')).json();
     const me = await http('/identity/v1/users/me', { headers: bearer(access_token) });
-    expect(await me.json()).toEqual({ id, email: 'me@example.com', displayName: 'Ann', roles: ['customer'] });
+    expect(await me.json()).toEqual({
+      id,
+      email: 'me@example.com',
+      displayName: 'Ann',
+      roles: ['customer'],
+      disabled: false,
+    });
     const patched = await http('/identity/v1/users/me', json({ displayName: 'Ann Me' }, 'PATCH', bearer(access_token)));
     expect((await patched.json()).displayName).toBe('Ann Me');
     const none = await http('/identity/v1/users/me');

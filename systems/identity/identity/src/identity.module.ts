@@ -8,6 +8,9 @@ import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js'
 import type { IdentityAdapters } from './identity.bootstrap.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
 import { AuthenticateUseCase } from './use-case/authenticate/authenticate.use-case.js';
+import { ChangePasswordUseCase } from './use-case/change-password/change-password.use-case.js';
+import { EndSessionUseCase, ListSessionsUseCase, RevokeTokenUseCase } from './use-case/sessions/sessions.use-cases.js';
+import { SetUserEnabledUseCase } from './use-case/set-user-enabled/set-user-enabled.use-case.js';
 import { ChangeDisplayNameUseCase } from './use-case/change-display-name/change-display-name.use-case.js';
 import { ChangeRolesUseCase } from './use-case/change-roles/change-roles.use-case.js';
 import { ClientCredentialsGrantUseCase } from './use-case/client-credentials-grant/client-credentials-grant.use-case.js';
@@ -34,6 +37,7 @@ export const IDENTITY_DOMAIN_ERRORS = {
   'USER.EMAIL_TAKEN': 409,
   'USER.CONCURRENCY_CONFLICT': 409,
   'USER.INVALID': 400,
+  'USER.WRONG_PASSWORD': 400,
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
@@ -63,6 +67,11 @@ export class IdentityModule {
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
         AuthenticateUseCase,
+        ChangePasswordUseCase,
+        ListSessionsUseCase,
+        EndSessionUseCase,
+        RevokeTokenUseCase,
+        SetUserEnabledUseCase,
         RegisterUserUseCase,
         ChangeDisplayNameUseCase,
         ChangeRolesUseCase,

@@ -21,6 +21,8 @@ const clientsSchema = z.array(
         .optional(),
       secret: z.string().min(16).optional(),
       roles: z.array(z.string().min(1)).default([]),
+      scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/)).default([]),
+      audiences: z.array(z.string().min(1).max(200)).default([]),
     })
     .refine(
       (c) => (c.secret === undefined) !== (c.secretHash === undefined),
@@ -41,7 +43,9 @@ class StaticServiceClients implements ServiceClientsPort {
 
 /**
  * Loads the client_credentials clients from `IDENTITY_CLIENTS`, a JSON array of
- * `{ "id", "secretHash": "scrypt$…" | "secret": "…", "roles": [...] }`. Plain `secret` is for
+ * `{ "id", "secretHash": "scrypt$…" | "secret": "…", "roles": [...], "scopes": [...], "audiences": [...] }`
+ * (`scopes`: the scopes it may request; `audiences`: the services it may get a token for, e.g. for
+ * gRPC calls; both default to none). Plain `secret` is for
  * local use and refused in production; it is hashed in memory at start. Without the variable,
  * local mode uses (and on first start writes, mode 0600) `<keysDir>/clients.json` with one client
  * `load-tests` (role customer) and a random secret; production then has no clients.
@@ -74,7 +78,13 @@ export async function loadServiceClients(
     throw new ConfigError(['IDENTITY_CLIENTS must use secretHash, not secret, when NODE_ENV is production']);
   }
   const clients = await Promise.all(
-    parsed.map(async (c) => ({ id: c.id, roles: c.roles, secretHash: c.secretHash ?? (await hasher.hash(c.secret!)) })),
+    parsed.map(async (c) => ({
+      id: c.id,
+      roles: c.roles,
+      scopes: c.scopes,
+      audiences: c.audiences,
+      secretHash: c.secretHash ?? (await hasher.hash(c.secret!)),
+    })),
   );
   return { clients: new StaticServiceClients(clients), ...(localFile && { localFile }) };
 }

@@ -26,7 +26,7 @@ export const MAX_ADMIN_TTL_SECONDS = 300;
 /**
  * JWT access tokens (RFC 7519; profile close to RFC 9068: header `typ: at+jwt`) signed ES256
  * with the ring's current key and its `kid`. Claims: `iss`, `sub`, `aud`, `iat`, `exp`, `jti`,
- * `roles`, `email` (users), `scope` (when granted). A token with the `admin` role lives at most
+ * `roles`, `email` (users), `scope` (when granted), `sid` (the session of a user token). A token with the `admin` role lives at most
  * 5 minutes (`adminTtlSeconds`), others `ttlSeconds`. Verification accepts the current and the
  * previous key, ES256 only (no `none`, no HMAC confusion).
  */
@@ -49,9 +49,15 @@ export class JoseAccessTokens implements AccessTokensPort {
     this.keySet = createLocalJWKSet({ keys: this.jwks.keys.map((k) => ({ ...k })) });
   }
 
-  async issue({ subject, roles, email, scope }: AccessTokenSubject): Promise<SignedAccessToken> {
+  async issue({ subject, roles, email, scope, sessionId }: AccessTokenSubject): Promise<SignedAccessToken> {
     const ttl = roles.includes('admin') ? this.adminTtlSeconds : this.options.ttlSeconds;
-    const accessToken = await new SignJWT({ roles: [...roles], ...(email && { email }), ...(scope && { scope }) })
+    const claims = {
+      roles: [...roles],
+      ...(email && { email }),
+      ...(scope && { scope }),
+      ...(sessionId && { sid: sessionId }),
+    };
+    const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
       .setSubject(subject)
@@ -70,13 +76,24 @@ export class JoseAccessTokens implements AccessTokensPort {
         audience: this.options.audience,
         algorithms: [SIGNING_ALG],
         requiredClaims: ['sub', 'exp', 'iat'],
+        // Not dated in the future, not older than our longest lifetime (plus skew).
+        maxTokenAge: this.options.ttlSeconds + 60,
+        clockTolerance: 5,
       });
+      if (payload.exp! - payload.iat! > this.options.ttlSeconds + 60) throw new InvalidAccessTokenError();
       const roles = Array.isArray(payload['roles'])
         ? payload['roles'].filter((r): r is string => typeof r === 'string')
         : [];
       const email = typeof payload['email'] === 'string' ? payload['email'] : undefined;
       const scope = typeof payload['scope'] === 'string' ? payload['scope'] : undefined;
-      return { subject: payload.sub!, roles, ...(email && { email }), ...(scope && { scope }) };
+      const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+      return {
+        subject: payload.sub!,
+        roles,
+        ...(email && { email }),
+        ...(scope && { scope }),
+        ...(sid && { sessionId: sid }),
+      };
     } catch {
       throw new InvalidAccessTokenError();
     }

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnsupportedGrantTypeError } from '../../entity/token/token.errors.js';
 import { ClientCredentialsGrantCommand } from '../../use-case/client-credentials-grant/client-credentials-grant.command.js';
 import { PasswordGrantCommand } from '../../use-case/password-grant/password-grant.command.js';
+import { RevokeTokenCommand } from '../../use-case/sessions/sessions.messages.js';
 import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/refresh-token-grant.command.js';
 import type { TokenResponse } from '../../use-case/token-response.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
@@ -45,7 +46,7 @@ export class TokenHttpHandler {
         break;
       case 'refresh_token':
         response = await this.commands.execute(
-          new RefreshTokenGrantCommand(required(params, 'refresh_token'), params['scope']),
+          new RefreshTokenGrantCommand(required(params, 'refresh_token'), params['scope'], clientIp(request)),
         );
         break;
       case 'client_credentials': {
@@ -65,5 +66,19 @@ export class TokenHttpHandler {
       ...(response.refreshToken && { refresh_token: response.refreshToken }),
       ...(response.scope && { scope: response.scope }),
     };
+  }
+
+  /**
+   * Token revocation (RFC 7009): `token` (form or JSON), optional `token_type_hint`. A refresh
+   * token ends its session; anything else (an access token, an unknown or already revoked token)
+   * is answered the same 200, as §2.2 requires. Public: holding the token is the proof.
+   */
+  @Post('revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a token (RFC 7009): a refresh token ends its session' })
+  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    void reply.header('Cache-Control', 'no-store');
+    const params = tokenParams(request.body);
+    await this.commands.execute(new RevokeTokenCommand(required(params, 'token')));
   }
 }

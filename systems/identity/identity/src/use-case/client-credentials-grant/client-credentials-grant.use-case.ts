@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { parseScope } from '../../entity/token/scope.js';
+import { allowedScope, parseScope } from '../../entity/token/scope.js';
 import { InvalidClientError } from '../../entity/token/token.errors.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
@@ -27,6 +27,7 @@ export class ClientCredentialsGrantUseCase implements ICommandHandler<ClientCred
     const client = this.clients.find(clientId);
     const matches = await this.hasher.verify(clientSecret, client?.secretHash);
     if (!client || !matches) throw new InvalidClientError('Client authentication failed');
+    allowedScope(scope, client.scopes);
     const access = await this.tokens.issue({ subject: client.id, roles: client.roles, scope });
     return {
       accessToken: access.accessToken,

@@ -7,6 +7,8 @@ export interface AccessTokenSubject {
   readonly email?: string;
   /** Space-separated scope (RFC 6749 §3.3), when one was granted. */
   readonly scope?: string;
+  /** Session (refresh-token family) the token belongs to: claim `sid` (OpenID Connect). */
+  readonly sessionId?: string;
 }
 
 /** A signed access token and its lifetime in seconds. */

@@ -3,5 +3,7 @@ export class RefreshTokenGrantCommand {
   constructor(
     readonly refreshToken: string,
     readonly scope?: string,
+    /** The caller's IP, recorded as the session's last use. */
+    readonly clientIp?: string,
   ) {}
 }
