@@ -7,6 +7,7 @@ import { defaultKeysDir } from './gateway/workspace-paths.js';
 import type { IdentityConfig } from './identity.config.js';
 import { isLocalMode, LOCAL_ADMIN } from './identity.config.js';
 import type { AccessTokensPort } from './use-case/port/access-tokens.port.js';
+import { type GrpcTokenVerifier, InvalidTokenError } from '@archipelago/platform-auth';
 import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
 import type { ServiceClientsPort } from './use-case/port/service-clients.port.js';
 import type { IdentitySettings } from './use-case/port/identity-settings.port.js';
@@ -85,4 +86,25 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
 /** The bootstrap admin: configured values, else (never in production: config refuses) the local defaults. */
 export function adminAccount(config: IdentityConfig): { email: string; password: string } {
   return { email: config.ADMIN_EMAIL ?? LOCAL_ADMIN.email, password: config.ADMIN_PASSWORD ?? LOCAL_ADMIN.password };
+}
+
+/**
+ * The verifier of identity's own gRPC server: its signing keys (no JWKS round trip to itself),
+ * tokens whose audience is `audience` (`identity.identity` unless GRPC_AUDIENCE says otherwise).
+ */
+export function identityGrpcVerifier(tokens: AccessTokensPort, audience: string): GrpcTokenVerifier {
+  return {
+    async verify(token) {
+      const subject = await tokens.verify(token, audience).catch(() => {
+        throw new InvalidTokenError('malformed', 'The access token is not valid for this service.');
+      });
+      return {
+        id: subject.subject,
+        roles: subject.roles,
+        kind: subject.email === undefined ? 'client' : 'user',
+        scopes: subject.scope?.split(' ') ?? [],
+        ...(subject.email !== undefined && { email: subject.email }),
+      };
+    },
+  };
 }

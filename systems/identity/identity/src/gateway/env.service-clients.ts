@@ -30,6 +30,18 @@ const clientsSchema = z.array(
     ),
 );
 
+/** Two JSON client arrays as one (the second wins per id); malformed input is left for the schema to refuse. */
+function mergeClientLists(first: string, second: string): string {
+  try {
+    const a = JSON.parse(first) as Array<{ id?: unknown }>;
+    const b = JSON.parse(second) as Array<{ id?: unknown }>;
+    if (!Array.isArray(a) || !Array.isArray(b)) return second;
+    return JSON.stringify([...a.filter((c) => !b.some((d) => d.id === c.id)), ...b]);
+  } catch {
+    return second;
+  }
+}
+
 /** Service clients looked up by id. */
 class StaticServiceClients implements ServiceClientsPort {
   private readonly byId: Map<string, ServiceClient>;
@@ -46,9 +58,9 @@ class StaticServiceClients implements ServiceClientsPort {
  * `{ "id", "secretHash": "scrypt$…" | "secret": "…", "roles": [...], "scopes": [...], "audiences": [...] }`
  * (`scopes`: the scopes it may request; `audiences`: the services it may get a token for, e.g. for
  * gRPC calls; both default to none). Plain `secret` is for
- * local use and refused in production; it is hashed in memory at start. Without the variable,
- * local mode uses (and on first start writes, mode 0600) `<keysDir>/clients.json` with one client
- * `load-tests` (role customer) and a random secret; production then has no clients.
+ * local use and refused in production; it is hashed in memory at start. Local mode uses (and on
+ * first start writes, mode 0600) `<keysDir>/clients.json` with one client `load-tests` (role
+ * customer) and a random secret, plus the clients of the variable; production has only the latter.
  * @returns the port and, in local mode, the file the local client was read from
  * @throws ConfigError naming IDENTITY_CLIENTS when it is malformed
  */
@@ -58,14 +70,16 @@ export async function loadServiceClients(
 ): Promise<{ clients: ServiceClientsPort; localFile?: string }> {
   let raw: string | undefined = options.json;
   let localFile: string | undefined;
-  if (raw === undefined && !options.production && options.keysDir) {
+  if (!options.production && options.keysDir) {
     localFile = join(options.keysDir, LOCAL_CLIENTS_FILE);
     if (!existsSync(localFile)) {
       await mkdir(options.keysDir, { recursive: true, mode: 0o700 });
       const generated = [{ id: 'load-tests', secret: randomBytes(24).toString('base64url'), roles: ['customer'] }];
       await writeFile(localFile, JSON.stringify(generated, null, 2), { mode: 0o600 });
     }
-    raw = await readFile(localFile, 'utf8');
+    const local = await readFile(localFile, 'utf8');
+    // Local mode: the generated file's clients plus IDENTITY_CLIENTS (the devstack's ordering client).
+    raw = options.json === undefined ? local : mergeClientLists(local, options.json);
   }
   if (raw === undefined) return { clients: new StaticServiceClients([]) };
   let parsed: z.output<typeof clientsSchema>;

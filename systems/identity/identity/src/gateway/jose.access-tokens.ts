@@ -49,7 +49,7 @@ export class JoseAccessTokens implements AccessTokensPort {
     this.keySet = createLocalJWKSet({ keys: this.jwks.keys.map((k) => ({ ...k })) });
   }
 
-  async issue({ subject, roles, email, scope, sessionId }: AccessTokenSubject): Promise<SignedAccessToken> {
+  async issue({ subject, roles, email, scope, sessionId, audience }: AccessTokenSubject): Promise<SignedAccessToken> {
     const ttl = roles.includes('admin') ? this.adminTtlSeconds : this.options.ttlSeconds;
     const claims = {
       roles: [...roles],
@@ -61,7 +61,7 @@ export class JoseAccessTokens implements AccessTokensPort {
       .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
       .setSubject(subject)
-      .setAudience(this.options.audience)
+      .setAudience(audience ?? this.options.audience)
       .setIssuedAt()
       .setExpirationTime(`${ttl}s`)
       .setJti(globalThis.crypto.randomUUID())
@@ -69,11 +69,11 @@ export class JoseAccessTokens implements AccessTokensPort {
     return { accessToken, expiresIn: ttl };
   }
 
-  async verify(token: string): Promise<AccessTokenSubject> {
+  async verify(token: string, audience?: string): Promise<AccessTokenSubject> {
     try {
       const { payload } = await jwtVerify(token, this.keySet, {
         issuer: this.options.issuer,
-        audience: this.options.audience,
+        audience: audience ?? this.options.audience,
         algorithms: [SIGNING_ALG],
         requiredClaims: ['sub', 'exp', 'iat'],
         // Not dated in the future, not older than our longest lifetime (plus skew).

@@ -52,7 +52,7 @@ export class TokenHttpHandler {
       case 'client_credentials': {
         const client = clientCredentials(params, request.headers.authorization);
         response = await this.commands.execute(
-          new ClientCredentialsGrantCommand(client.id, client.secret, params['scope']),
+          new ClientCredentialsGrantCommand(client.id, client.secret, params['scope'], params['resource']),
         );
         break;
       }

@@ -9,6 +9,8 @@ export interface AccessTokenSubject {
   readonly scope?: string;
   /** Session (refresh-token family) the token belongs to: claim `sid` (OpenID Connect). */
   readonly sessionId?: string;
+  /** `aud` when not the default audience: the one service a service token is for (RFC 8707). */
+  readonly audience?: string;
 }
 
 /** A signed access token and its lifetime in seconds. */
@@ -35,10 +37,11 @@ export interface AccessTokensPort {
   /** Signs a token for `subject` with the current key: `iss`, `aud`, `iat`, `exp`, `jti` set by the adapter. */
   issue(subject: AccessTokenSubject): Promise<SignedAccessToken>;
   /**
-   * Verifies signature (current or previous key), `iss`, `aud`, `exp` and algorithm.
+   * Verifies signature (current or previous key), `iss`, `aud` (the default audience, or
+   * `audience`), `exp`, `iat` and algorithm.
    * @throws InvalidAccessTokenError
    */
-  verify(token: string): Promise<AccessTokenSubject>;
+  verify(token: string, audience?: string): Promise<AccessTokenSubject>;
   /** The public keys to publish: current first, then the previous one (RFC 7517). */
   publicJwks(): PublicJwks;
 }
