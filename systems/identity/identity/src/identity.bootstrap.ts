@@ -1,6 +1,8 @@
 import { BoundedPasswordHasher } from './gateway/bounded.password-hasher.js';
 import { DEFAULT_SCRYPT_COST, ScryptPasswordHasher, type ScryptCost } from './gateway/scrypt.password-hasher.js';
+import { loadOidcClients } from './gateway/env.oidc-clients.js';
 import { loadServiceClients } from './gateway/env.service-clients.js';
+import type { OidcClientsPort } from './use-case/port/oidc-clients.port.js';
 import { JoseAccessTokens } from './gateway/jose.access-tokens.js';
 import { loadSigningKeys } from './gateway/signing-keys.js';
 import { defaultKeysDir } from './gateway/workspace-paths.js';
@@ -17,6 +19,7 @@ export interface IdentityAdapters {
   readonly accessTokens: AccessTokensPort;
   readonly passwordHasher: PasswordHasherPort;
   readonly serviceClients: ServiceClientsPort;
+  readonly oidcClients: OidcClientsPort;
 }
 
 /** The keys dir in effect: `IDENTITY_KEYS_DIR`, else (local mode) `<repo>/.data/identity/keys`. */
@@ -57,8 +60,9 @@ export async function createIdentityAdapters(
     ttlSeconds: config.IDENTITY_ACCESS_TOKEN_TTL_SECONDS,
     adminTtlSeconds: config.IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS,
   });
+  const oidcClients = await loadOidcClients({ json: config.IDENTITY_OIDC_CLIENTS, production }, scrypt);
   return {
-    adapters: { accessTokens, passwordHasher, serviceClients: clients },
+    adapters: { accessTokens, passwordHasher, serviceClients: clients, oidcClients },
     localClientsFile: localFile,
     signingKid: ring.current.kid,
   };

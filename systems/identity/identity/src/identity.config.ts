@@ -49,6 +49,7 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  * | `IDENTITY_SIGNING_KEYS` | JSON JWK Set of private EC P-256 keys, current first | — |
  * | `IDENTITY_KEYS_DIR` | dir with `signing-keys.json` (local: generated; also `clients.json`) | local: `<repo>/.data/identity/keys` |
  * | `IDENTITY_CLIENTS` | JSON `[{id, secretHash \| secret, roles}]` for client_credentials | local: generated file |
+ * | `IDENTITY_OIDC_CLIENTS` | JSON `[{id, public, redirectUris, postLogoutRedirectUris?, scopes?, secret \| secretHash?}]`: OpenID Connect clients | local: `archipelago-console` (public, http://localhost:5173/callback) |
  * | `IDENTITY_LOGIN_FREE_FAILURES`, `IDENTITY_LOGIN_MAX_DELAY_SECONDS` | per account: failures without delay, longest delay (s) | 5, 30 |
  * | `IDENTITY_LOGIN_IP_FREE_FAILURES`, `IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS` | the same per client IP | 20, 900 |
  * | `IDENTITY_LOGIN_WINDOW_SECONDS` | a key's failures are forgotten this long after its last one | 900 |
@@ -85,6 +86,7 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_SIGNING_KEYS: z.string().optional(),
     IDENTITY_KEYS_DIR: z.string().min(1).optional(),
     IDENTITY_CLIENTS: z.string().optional(),
+    IDENTITY_OIDC_CLIENTS: z.string().optional(),
     IDENTITY_LOGIN_FREE_FAILURES: envInteger(1, 1000).default(5),
     IDENTITY_LOGIN_IP_FREE_FAILURES: envInteger(1, 100_000).default(20),
     IDENTITY_LOGIN_MAX_DELAY_SECONDS: envInteger(1, 3600).default(30),

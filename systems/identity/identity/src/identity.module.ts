@@ -8,6 +8,15 @@ import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js'
 import type { IdentityAdapters } from './identity.bootstrap.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
 import { AuthenticateUseCase } from './use-case/authenticate/authenticate.use-case.js';
+import { OidcHttpHandler } from './handler/http/oidc.http-handler.js';
+import {
+  AuthorizationCodeGrantUseCase,
+  CompleteAuthorizationUseCase,
+  EndSessionByHintUseCase,
+  StartAuthorizationUseCase,
+} from './use-case/authorize/authorize.use-cases.js';
+import { AUTHORIZATION_CODES } from './use-case/port/authorization-codes.port.js';
+import { OIDC_CLIENTS } from './use-case/port/oidc-clients.port.js';
 import { ChangePasswordUseCase } from './use-case/change-password/change-password.use-case.js';
 import { EndSessionUseCase, ListSessionsUseCase, RevokeTokenUseCase } from './use-case/sessions/sessions.use-cases.js';
 import { SetUserEnabledUseCase } from './use-case/set-user-enabled/set-user-enabled.use-case.js';
@@ -52,7 +61,7 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersHttpHandler, TokenHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
+      controllers: [UsersHttpHandler, TokenHttpHandler, OidcHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: IdentityInfrastructure, useValue: infrastructure },
@@ -63,6 +72,8 @@ export class IdentityModule {
         { provide: ACCESS_TOKENS, useValue: adapters.accessTokens },
         { provide: PASSWORD_HASHER, useValue: adapters.passwordHasher },
         { provide: SERVICE_CLIENTS, useValue: adapters.serviceClients },
+        { provide: OIDC_CLIENTS, useValue: adapters.oidcClients },
+        { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
@@ -72,6 +83,10 @@ export class IdentityModule {
         EndSessionUseCase,
         RevokeTokenUseCase,
         SetUserEnabledUseCase,
+        StartAuthorizationUseCase,
+        CompleteAuthorizationUseCase,
+        AuthorizationCodeGrantUseCase,
+        EndSessionByHintUseCase,
         RegisterUserUseCase,
         ChangeDisplayNameUseCase,
         ChangeRolesUseCase,

@@ -1,7 +1,9 @@
-import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import {
   type AccessTokenSubject,
   type AccessTokensPort,
+  type IdTokenClaims,
+  type IdTokenHint,
   InvalidAccessTokenError,
   type PublicJwks,
   type SignedAccessToken,
@@ -96,6 +98,43 @@ export class JoseAccessTokens implements AccessTokensPort {
       };
     } catch {
       throw new InvalidAccessTokenError();
+    }
+  }
+
+  async issueIdToken(claims: IdTokenClaims): Promise<string> {
+    return new SignJWT({
+      auth_time: Math.floor(Date.parse(claims.authTime) / 1000),
+      amr: [...claims.amr],
+      sid: claims.sessionId,
+      ...(claims.nonce !== undefined && { nonce: claims.nonce }),
+      ...(claims.email !== undefined && { email: claims.email }),
+      ...(claims.name !== undefined && { name: claims.name }),
+    })
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'JWT' })
+      .setIssuer(this.options.issuer)
+      .setSubject(claims.subject)
+      .setAudience(claims.clientId)
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .sign(this.ring.current.privateKey);
+  }
+
+  async readIdTokenHint(token: string): Promise<IdTokenHint | undefined> {
+    try {
+      // An expired hint is fine (OpenID Connect RP-Initiated Logout §2): compare against a date in its lifetime.
+      const { payload } = await jwtVerify(token, this.keySet, {
+        issuer: this.options.issuer,
+        algorithms: [SIGNING_ALG],
+        typ: 'JWT',
+        requiredClaims: ['sub', 'aud', 'iat'],
+        currentDate: new Date((decodeJwt(token).iat ?? 0) * 1000),
+      });
+      const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+      if (!aud) return undefined;
+      const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+      return { subject: payload.sub!, clientId: aud, ...(sid && { sessionId: sid }) };
+    } catch {
+      return undefined;
     }
   }
 

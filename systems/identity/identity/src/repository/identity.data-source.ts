@@ -2,6 +2,7 @@ import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platf
 import { identityInitMigration } from './migrations/1764000000000-identity-init.migration.js';
 import { identitySessionsMigration } from './migrations/1765000000000-identity-sessions.migration.js';
 import { identitySessionLifetimesMigration } from './migrations/1765000000001-identity-session-lifetimes.migration.js';
+import { identityAuthorizationCodesMigration } from './migrations/1765000000002-identity-authorization-codes.migration.js';
 import { UserRecord } from './user.record.js';
 
 /** The identity service's schema on the identity database: the user record and its migrations. */
@@ -13,6 +14,7 @@ export const IDENTITY_DATABASE: ServiceDatabase = {
     identityInitMigration(schema),
     identitySessionsMigration(schema),
     identitySessionLifetimesMigration(schema),
+    identityAuthorizationCodesMigration(schema),
   ],
 };
 

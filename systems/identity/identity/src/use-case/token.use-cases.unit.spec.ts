@@ -71,6 +71,12 @@ class FakeTokens implements AccessTokensPort {
   publicJwks() {
     return { keys: [] };
   }
+  async issueIdToken(): Promise<string> {
+    throw new Error('not used');
+  }
+  async readIdTokenHint(): Promise<undefined> {
+    throw new Error('not used');
+  }
 }
 class FakeRefreshTokens implements RefreshTokenStorePort {
   readonly tokens = new Map<string, RefreshTokenGrant & { used: boolean }>();

@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnsupportedGrantTypeError } from '../../entity/token/token.errors.js';
 import { ClientCredentialsGrantCommand } from '../../use-case/client-credentials-grant/client-credentials-grant.command.js';
 import { PasswordGrantCommand } from '../../use-case/password-grant/password-grant.command.js';
+import { AuthorizationCodeGrantCommand } from '../../use-case/authorize/authorize.messages.js';
 import { RevokeTokenCommand } from '../../use-case/sessions/sessions.messages.js';
 import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/refresh-token-grant.command.js';
 import type { TokenResponse } from '../../use-case/token-response.js';
@@ -24,7 +25,9 @@ export class TokenHttpHandler {
 
   @Post('token')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Issue tokens (RFC 6749): password, refresh_token, client_credentials' })
+  @ApiOperation({
+    summary: 'Issue tokens (RFC 6749): authorization_code (+ PKCE), refresh_token, client_credentials, password',
+  })
   async token(
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -49,6 +52,23 @@ export class TokenHttpHandler {
           new RefreshTokenGrantCommand(required(params, 'refresh_token'), params['scope'], clientIp(request)),
         );
         break;
+      case 'authorization_code': {
+        const basic = request.headers.authorization?.startsWith('Basic ');
+        const client = basic
+          ? clientCredentials(params, request.headers.authorization)
+          : { id: required(params, 'client_id'), secret: params['client_secret'] };
+        response = await this.commands.execute(
+          new AuthorizationCodeGrantCommand(
+            required(params, 'code'),
+            required(params, 'redirect_uri'),
+            client.id,
+            required(params, 'code_verifier'),
+            client.secret,
+            clientIp(request),
+          ),
+        );
+        break;
+      }
       case 'client_credentials': {
         const client = clientCredentials(params, request.headers.authorization);
         response = await this.commands.execute(
@@ -57,7 +77,9 @@ export class TokenHttpHandler {
         break;
       }
       default:
-        throw new UnsupportedGrantTypeError('grant_type must be password, refresh_token or client_credentials');
+        throw new UnsupportedGrantTypeError(
+          'grant_type must be authorization_code, refresh_token, client_credentials or password',
+        );
     }
     return {
       access_token: response.accessToken,
@@ -65,6 +87,7 @@ export class TokenHttpHandler {
       expires_in: response.expiresIn,
       ...(response.refreshToken && { refresh_token: response.refreshToken }),
       ...(response.scope && { scope: response.scope }),
+      ...(response.idToken && { id_token: response.idToken }),
     };
   }
 
