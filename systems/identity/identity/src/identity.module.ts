@@ -19,6 +19,7 @@ import { AUTHORIZATION_CODES } from './use-case/port/authorization-codes.port.js
 import { OIDC_CLIENTS } from './use-case/port/oidc-clients.port.js';
 import { ChangePasswordUseCase } from './use-case/change-password/change-password.use-case.js';
 import { EndSessionUseCase, ListSessionsUseCase, RevokeTokenUseCase } from './use-case/sessions/sessions.use-cases.js';
+import { IntrospectTokenUseCase } from './use-case/sessions/introspect.use-case.js';
 import { SetUserEnabledUseCase } from './use-case/set-user-enabled/set-user-enabled.use-case.js';
 import { ChangeDisplayNameUseCase } from './use-case/change-display-name/change-display-name.use-case.js';
 import { ChangeRolesUseCase } from './use-case/change-roles/change-roles.use-case.js';
@@ -87,6 +88,7 @@ export class IdentityModule {
         CompleteAuthorizationUseCase,
         AuthorizationCodeGrantUseCase,
         EndSessionByHintUseCase,
+        IntrospectTokenUseCase,
         RegisterUserUseCase,
         ChangeDisplayNameUseCase,
         ChangeRolesUseCase,

@@ -24,6 +24,7 @@ const REDIRECT_URI = 'http://127.0.0.1:9/callback';
 const AFTER_LOGOUT = 'http://127.0.0.1:9/signed-out';
 const EMAIL = 'oidc-user@example.com';
 const PASSWORD = 'correct horse battery';
+const BACKEND_SECRET = 'backend-secret-0123456789';
 let app: NestFastifyApplication;
 let issuer: string;
 let config: oidc.Configuration;
@@ -53,6 +54,7 @@ beforeAll(async () => {
         postLogoutRedirectUris: [AFTER_LOGOUT],
         scopes: ['openid', 'email', 'profile', 'offline_access'],
       },
+      { id: 'backend', public: false, secret: BACKEND_SECRET, redirectUris: ['http://127.0.0.1:9/backend'] },
     ]),
   });
   const infrastructure = await IdentityInfrastructure.open({
@@ -245,5 +247,34 @@ describe('OpenID Connect authorization code + PKCE, with openid-client', () => {
     const html = await res.text();
     expect(html).toContain('role="alert"');
     expect(html).toContain('aria-describedby="login-error"');
+  });
+
+  it('introspects tokens for confidential clients only (RFC 7662)', async () => {
+    const { verifier, state, nonce, url } = await startLogin();
+    const location = new URL((await signIn(url)).headers.get('location')!);
+    const tokens = await oidc.authorizationCodeGrant(config, location, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    const backend = await oidc.discovery(
+      new URL(issuer),
+      'backend',
+      BACKEND_SECRET,
+      oidc.ClientSecretBasic(BACKEND_SECRET),
+      { execute: [oidc.allowInsecureRequests] },
+    );
+    const access = await oidc.tokenIntrospection(backend, tokens.access_token);
+    expect(access).toMatchObject({ active: true, sub: tokens.claims()!.sub, username: EMAIL, token_type: 'Bearer' });
+    const refresh = await oidc.tokenIntrospection(backend, tokens.refresh_token!);
+    expect(refresh).toMatchObject({ active: true, client_id: CLIENT_ID, token_type: 'refresh_token' });
+    expect(await oidc.tokenIntrospection(backend, 'garbage')).toEqual({ active: false });
+    // A public client cannot introspect.
+    const anonymous = await fetch(`${issuer}/introspect`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ token: tokens.access_token, client_id: CLIENT_ID, client_secret: 'x' }).toString(),
+    });
+    expect(anonymous.status).toBe(401);
   });
 });

@@ -134,6 +134,35 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
     return row && { familyId: row.family_id, subject: row.subject };
   }
 
+  async inspect(
+    token: string,
+    now: Date,
+  ): Promise<{ active: boolean; subject: string; scope?: string; clientId?: string; expiresAt: string } | undefined> {
+    const { rows } = await this.pool.query<{
+      subject: string;
+      scope: string | null;
+      client_id: string | null;
+      expires_at: Date;
+      active: boolean;
+    }>(
+      `SELECT f.subject, t.scope, f.client_id, least(t.expires_at, f.absolute_expires_at) AS expires_at,
+              (t.used_at IS NULL AND f.revoked_at IS NULL AND t.expires_at > $2 AND f.absolute_expires_at > $2) AS active
+         FROM ${this.table('refresh_tokens')} t JOIN ${this.table('refresh_token_families')} f ON f.id = t.family_id
+        WHERE t.token_hash = $1`,
+      [sha256(token), now],
+    );
+    const r = rows[0];
+    return (
+      r && {
+        active: r.active,
+        subject: r.subject,
+        ...(r.scope !== null && { scope: r.scope }),
+        ...(r.client_id !== null && { clientId: r.client_id }),
+        expiresAt: r.expires_at.toISOString(),
+      }
+    );
+  }
+
   async listSessions(subject: string, now: Date): Promise<SessionView[]> {
     const { rows } = await this.pool.query<{
       id: string;

@@ -119,6 +119,9 @@ class FakeRefreshTokens implements RefreshTokenStorePort {
   async listSessions(): Promise<SessionView[]> {
     throw new Error('not used');
   }
+  async inspect(): Promise<undefined> {
+    throw new Error('not used');
+  }
 }
 class FakeAttempts implements LoginAttemptsPort {
   readonly keys = new Map<string, { failures: number; last: number; blockedUntil: number }>();

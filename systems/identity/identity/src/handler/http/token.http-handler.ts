@@ -1,11 +1,12 @@
 import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnsupportedGrantTypeError } from '../../entity/token/token.errors.js';
 import { ClientCredentialsGrantCommand } from '../../use-case/client-credentials-grant/client-credentials-grant.command.js';
 import { PasswordGrantCommand } from '../../use-case/password-grant/password-grant.command.js';
 import { AuthorizationCodeGrantCommand } from '../../use-case/authorize/authorize.messages.js';
+import { IntrospectTokenQuery } from '../../use-case/sessions/introspect.use-case.js';
 import { RevokeTokenCommand } from '../../use-case/sessions/sessions.messages.js';
 import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/refresh-token-grant.command.js';
 import type { TokenResponse } from '../../use-case/token-response.js';
@@ -21,7 +22,10 @@ import { clientCredentials, clientIp, required, tokenParams } from './token-requ
 @Controller('identity/v1')
 @UseFilters(OAuthErrorFilter)
 export class TokenHttpHandler {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post('token')
   @HttpCode(200)
@@ -103,5 +107,19 @@ export class TokenHttpHandler {
     void reply.header('Cache-Control', 'no-store');
     const params = tokenParams(request.body);
     await this.commands.execute(new RevokeTokenCommand(required(params, 'token')));
+  }
+
+  /**
+   * Token introspection (RFC 7662) for confidential clients (HTTP Basic or body credentials):
+   * `token`, optional `token_type_hint`. 401 invalid_client for anyone else.
+   */
+  @Post('introspect')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Introspect a token (RFC 7662): confidential clients only' })
+  async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('Cache-Control', 'no-store');
+    const params = tokenParams(request.body);
+    const client = clientCredentials(params, request.headers.authorization);
+    return this.queries.execute(new IntrospectTokenQuery(required(params, 'token'), client.id, client.secret));
   }
 }

@@ -34,6 +34,8 @@ export class WellKnownHttpHandler {
       userinfo_endpoint: `${issuer}/userinfo`,
       jwks_uri: `${issuer}/.well-known/jwks.json`,
       revocation_endpoint: `${issuer}/revoke`,
+      introspection_endpoint: `${issuer}/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       end_session_endpoint: `${issuer}/logout`,
       response_types_supported: ['code'],
       response_modes_supported: ['query'],

@@ -65,6 +65,14 @@ export interface RefreshTokenStorePort {
   revokeSession(subject: string, familyId: string, now: Date): Promise<boolean>;
   /** The family of a refresh token, whatever its state (RFC 7009 revocation); `undefined` for an unknown token. */
   familyOf(token: string): Promise<{ familyId: string; subject: string } | undefined>;
+  /**
+   * A refresh token's state without using it (RFC 7662 introspection): active when unused, unexpired
+   * and its family neither revoked nor past its absolute expiry. `undefined` for an unknown token.
+   */
+  inspect(
+    token: string,
+    now: Date,
+  ): Promise<{ active: boolean; subject: string; scope?: string; clientId?: string; expiresAt: string } | undefined>;
   /** The live sessions of `subject` (not revoked, not past their absolute expiry, with an unexpired unused token), newest first. */
   listSessions(subject: string, now: Date): Promise<SessionView[]>;
 }
