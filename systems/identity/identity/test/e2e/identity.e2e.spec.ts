@@ -113,12 +113,13 @@ describe('identity as a process', () => {
   });
 
   it('refuses to start in production without keys and admin credentials, naming the variables', async () => {
-    // No NODE_ENV at all: identity fails closed (production) instead of defaulting to local mode.
-    const { IDENTITY_KEYS_DIR: _dir, NODE_ENV: _env, ...rest } = env;
+    // (An unset NODE_ENV means production too: identity.config.unit.spec.ts; vitest sets NODE_ENV=test
+    // in the environment the process inherits, so it cannot be left out here.)
+    const { IDENTITY_KEYS_DIR: _dir, ...rest } = env;
     const attempt = startWorkspaceProcess({
       name: 'identity prod',
       entry: ENTRY,
-      env: { ...rest, HTTP_PORT: String(await freePort()) },
+      env: { ...rest, NODE_ENV: 'production', HTTP_PORT: String(await freePort()) },
     });
     const error = await attempt.then(
       () => 'started',
