@@ -323,7 +323,10 @@ describe('token endpoint (RFC 6749)', () => {
   });
 
   it('answers unsupported_grant_type and invalid_request in the RFC 6749 shape', async () => {
-    const unsupported = await http('/identity/v1/token', form({ grant_type: 'authorization_code', code: 'x' }));
+    const unsupported = await http(
+      '/identity/v1/token',
+      form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'x' }),
+    );
     expect(unsupported.status).toBe(400);
     expect(await unsupported.json()).toEqual({
       error: 'unsupported_grant_type',
