@@ -135,6 +135,15 @@ describe('OpenID Connect authorization code + PKCE, with openid-client', () => {
     });
   });
 
+  it('documents the new public operations as public (security: []) and userinfo as bearer', async () => {
+    const doc = await (await fetch(`http://${new URL(issuer).host}/docs/openapi.json`)).json();
+    expect(doc.paths['/identity/v1/authorize'].get.security).toEqual([]);
+    expect(doc.paths['/identity/v1/logout'].get.security).toEqual([]);
+    expect(doc.paths['/identity/v1/revoke'].post.security).toEqual([]);
+    expect(doc.paths['/identity/v1/introspect'].post.security).toEqual([]);
+    expect(doc.paths['/identity/v1/userinfo'].get.security).toEqual([{ bearer: [] }]);
+  });
+
   it('serves an accessible sign-in page without scripts', async () => {
     const { url } = await startLogin();
     const page = await fetch(url);

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActiveUser } from '../../entity/user/user.state.js';
 import {
@@ -54,7 +54,10 @@ export class OidcHttpHandler {
   ) {}
 
   @Get('authorize')
-  @ApiOperation({ summary: 'Authorization endpoint (authorization code + PKCE S256): the sign-in page' })
+  @ApiOperation({
+    summary: 'Authorization endpoint (authorization code + PKCE S256): the sign-in page',
+    security: [],
+  })
   async authorize(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const start: AuthorizationStart = await this.queries.execute(new StartAuthorizationQuery(single(request.query)));
     if (start.kind === 'redirect') return this.redirect(reply, start.url, 302);
@@ -87,6 +90,7 @@ export class OidcHttpHandler {
   }
 
   @Get('userinfo')
+  @ApiBearerAuth()
   @ApiOperation({ summary: 'OpenID Connect UserInfo (bearer access token)' })
   async userinfo(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.userinfoOf(request, reply);
@@ -94,13 +98,17 @@ export class OidcHttpHandler {
 
   @Post('userinfo')
   @HttpCode(200)
+  @ApiBearerAuth()
   @ApiOperation({ summary: 'OpenID Connect UserInfo (bearer access token)' })
   async userinfoPost(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.userinfoOf(request, reply);
   }
 
   @Get('logout')
-  @ApiOperation({ summary: 'RP-initiated logout (end_session_endpoint): ends the session of id_token_hint' })
+  @ApiOperation({
+    summary: 'RP-initiated logout (end_session_endpoint): ends the session of id_token_hint',
+    security: [],
+  })
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const q = single(request.query);
     const { redirect }: { redirect?: string } = await this.commands.execute(

@@ -102,7 +102,7 @@ export class TokenHttpHandler {
    */
   @Post('revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke a token (RFC 7009): a refresh token ends its session' })
+  @ApiOperation({ summary: 'Revoke a token (RFC 7009): a refresh token ends its session', security: [] })
   async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     void reply.header('Cache-Control', 'no-store');
     const params = tokenParams(request.body);
@@ -115,7 +115,10 @@ export class TokenHttpHandler {
    */
   @Post('introspect')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Introspect a token (RFC 7662): confidential clients only' })
+  @ApiOperation({
+    summary: 'Introspect a token (RFC 7662): confidential clients only (HTTP Basic client authentication)',
+    security: [],
+  })
   async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('Cache-Control', 'no-store');
     const params = tokenParams(request.body);
