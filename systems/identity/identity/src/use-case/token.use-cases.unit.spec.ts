@@ -15,7 +15,7 @@ import { PasswordGrantUseCase } from './password-grant/password-grant.use-case.j
 import type { AccessTokenSubject, AccessTokensPort } from './port/access-tokens.port.js';
 import type { ClockPort, IdentitySettings } from './port/identity-settings.port.js';
 import type { AttemptAdmission, LoginAttemptsPort, ThrottleKey } from './port/login-attempts.port.js';
-import type { PasswordHasherPort } from './port/password-hasher.port.js';
+import { HashingBusyError, type PasswordHasherPort } from './port/password-hasher.port.js';
 import type {
   ConsumedRefreshToken,
   NewSession,
@@ -136,6 +136,12 @@ class FakeAttempts implements LoginAttemptsPort {
     });
     return { admitted: true };
   }
+  async refund(keys: readonly string[]) {
+    for (const k of keys) {
+      const row = this.keys.get(k);
+      if (row) row.failures = Math.max(0, row.failures - 1);
+    }
+  }
   async succeeded(accountKey: string, others: readonly string[]) {
     this.keys.delete(accountKey);
     for (const k of others) {
@@ -222,6 +228,14 @@ describe('password grant', () => {
     expect(((await login().catch((e: Error) => e)) as LoginThrottledError).retryAfterSeconds).toBe(2);
     clock.at += 2000;
     await expect(login()).resolves.toMatchObject({ tokenType: 'Bearer' });
+  });
+
+  it('gives the counted failure back when the hashing queue is full (503), so a flood delays nobody', async () => {
+    hasher.verify = async () => {
+      throw new HashingBusyError(1);
+    };
+    for (let i = 0; i < 10; i++) await expect(login()).rejects.toBeInstanceOf(HashingBusyError);
+    expect(attempts.keys.get('account:ann@example.com')?.failures ?? 0).toBe(0);
   });
 
   it('caps the delay', () => {

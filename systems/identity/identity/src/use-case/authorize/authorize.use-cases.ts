@@ -8,7 +8,7 @@ import { AUTHORIZATION_CODES, type AuthorizationCodesPort } from '../port/author
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
 import { OIDC_CLIENTS, type OidcClient, type OidcClientsPort } from '../port/oidc-clients.port.js';
-import { PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
+import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
 import { issueUserTokens, type TokenResponse } from '../token-response.js';
@@ -160,7 +160,10 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
         message: `Too many failed attempts. Try again in ${admission.retryAfterSeconds} seconds.`,
       };
     const credentials = await this.users.findCredentials(email);
-    const matches = await this.hasher.verify(password, credentials?.passwordHash);
+    const matches = await this.hasher.verify(password, credentials?.passwordHash).catch(async (error: unknown) => {
+      if (error instanceof HashingBusyError) await this.attempts.refund([accountKey, ...ipKeys]);
+      throw error;
+    });
     const user = credentials && matches ? (await this.users.load(credentials.userId)).state : undefined;
     if (!user || user.status !== 'active')
       return {

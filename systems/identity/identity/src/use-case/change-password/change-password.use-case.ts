@@ -4,7 +4,7 @@ import { LoginThrottledError } from '../../entity/token/token.errors.js';
 import { UserNotFoundError } from '../../entity/user/user.errors.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
-import { PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
+import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
 import { ChangePasswordCommand } from './change-password.command.js';
@@ -51,7 +51,11 @@ export class ChangePasswordUseCase implements ICommandHandler<ChangePasswordComm
     );
     if (!admission.admitted) throw new LoginThrottledError(admission.retryAfterSeconds);
     const current = await this.users.passwordHashOf(command.userId);
-    if (!(await this.hasher.verify(command.currentPassword, current))) throw new WrongCurrentPasswordError();
+    const matches = await this.hasher.verify(command.currentPassword, current).catch(async (error: unknown) => {
+      if (error instanceof HashingBusyError) await this.attempts.refund([accountKey, ...ipKeys]);
+      throw error;
+    });
+    if (!matches) throw new WrongCurrentPasswordError();
     await this.attempts.succeeded(accountKey, ipKeys);
     await this.users.setPasswordHash(command.userId, await this.hasher.hash(command.newPassword));
     return this.refreshTokens.revokeSubject(command.userId, now, command.currentSessionId);

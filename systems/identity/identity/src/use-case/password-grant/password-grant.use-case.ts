@@ -6,7 +6,7 @@ import { normaliseEmail } from '../../entity/user/email.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
-import { PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
+import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
 import { issueUserTokens, type TokenResponse } from '../token-response.js';
@@ -52,7 +52,11 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
     );
     if (!admission.admitted) throw new LoginThrottledError(admission.retryAfterSeconds);
     const credentials = await this.users.findCredentials(email);
-    const matches = await this.hasher.verify(password, credentials?.passwordHash);
+    // Not decided when the hashing queue is full (503): the failure counted in advance is given back.
+    const matches = await this.hasher.verify(password, credentials?.passwordHash).catch(async (error: unknown) => {
+      if (error instanceof HashingBusyError) await this.attempts.refund([accountKey, ...ipKeys]);
+      throw error;
+    });
     if (!credentials || !matches) throw new InvalidGrantError(BAD_CREDENTIALS);
     await this.attempts.succeeded(accountKey, ipKeys);
     const { state } = await this.users.load(credentials.userId);
