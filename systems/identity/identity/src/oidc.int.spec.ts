@@ -197,6 +197,27 @@ describe('OpenID Connect authorization code + PKCE, with openid-client', () => {
     });
   });
 
+  it('lets only the session’s client refresh it', async () => {
+    const { verifier, state, nonce, url } = await startLogin();
+    const location = new URL((await signIn(url)).headers.get('location')!);
+    const tokens = await oidc.authorizationCodeGrant(config, location, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    const stolen = await fetch(`${issuer}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: tokens.refresh_token! }).toString(),
+    });
+    expect(stolen.status).toBe(400);
+    expect(((await stolen.json()) as { error: string }).error).toBe('invalid_grant');
+    // Taken as theft: the session is over for its client too.
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+  });
+
   it('refuses a wrong PKCE verifier', async () => {
     const { state, nonce, url } = await startLogin();
     const location = new URL((await signIn(url)).headers.get('location')!);

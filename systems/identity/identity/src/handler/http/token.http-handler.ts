@@ -53,7 +53,15 @@ export class TokenHttpHandler {
         break;
       case 'refresh_token':
         response = await this.commands.execute(
-          new RefreshTokenGrantCommand(required(params, 'refresh_token'), params['scope'], clientIp(request)),
+          new RefreshTokenGrantCommand(
+            required(params, 'refresh_token'),
+            params['scope'],
+            clientIp(request),
+            params['client_id'] ??
+              (request.headers.authorization?.startsWith('Basic ')
+                ? clientCredentials(params, request.headers.authorization).id
+                : undefined),
+          ),
         );
         break;
       case 'authorization_code': {

@@ -5,5 +5,7 @@ export class RefreshTokenGrantCommand {
     readonly scope?: string,
     /** The caller's IP, recorded as the session's last use. */
     readonly clientIp?: string,
+    /** `client_id` of the request: must name the client of a session started by one (RFC 6749 §6). */
+    readonly clientId?: string,
   ) {}
 }

@@ -34,6 +34,7 @@ export class RefreshTokenGrantUseCase implements ICommandHandler<RefreshTokenGra
     refreshToken: presented,
     scope: requested,
     clientIp,
+    clientId,
   }: RefreshTokenGrantCommand): Promise<TokenResponse> {
     const now = this.clock.now();
     const found = await this.refreshTokens.consume(presented, now, clientIp);
@@ -44,6 +45,11 @@ export class RefreshTokenGrantUseCase implements ICommandHandler<RefreshTokenGra
     }
     const ended = Math.min(Date.parse(found.expiresAt), Date.parse(found.absoluteExpiresAt)) <= now.getTime();
     if (found.familyRevoked || ended) throw new InvalidGrantError(REFUSED);
+    // A session of an OpenID Connect client is refreshed by that client only (RFC 6749 §6, §10.4).
+    if (found.clientId !== undefined && clientId !== found.clientId) {
+      await this.refreshTokens.revokeFamily(found.familyId, now);
+      throw new InvalidGrantError(REFUSED);
+    }
     const scope = narrowScope(found.scope, requested);
     const { state } = await this.users.load(found.subject);
     if (state.status !== 'active') {
