@@ -159,6 +159,13 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
       expect(Number(port)).toBe(grpc.port);
       expect(grpc.targetPort).toBe('grpc');
       expect(cm).toMatchObject({ ORDER_TIMEOUT_MS: '30000', CATALOG_GRPC_DEADLINE_MS: '2000' });
+      // catalog's gRPC server authenticates every call: ordering gets a service token as its client.
+      expect(cm.SERVICE_CLIENT_ID).toBe('ordering');
+      const container = one(objs, 'Deployment', 'ordering').spec.template.spec.containers[0];
+      expect(container.env).toContainEqual({
+        name: 'SERVICE_CLIENT_SECRET',
+        valueFrom: { secretKeyRef: { name: 'commerce-ordering-client', key: 'client-secret' } },
+      });
       // ordering's pods (same namespace) match a rule of catalog's policy that admits the grpc port.
       const orderingLabels = one(objs, 'Deployment', 'ordering').spec.template.metadata.labels as Record<
         string,

@@ -38,21 +38,44 @@ describe('kong.yml loading', () => {
       if (route === undefined) throw new Error(`no route ${label}`);
       return route.plugins;
     };
-    for (const label of ['identity-register', 'identity-token', 'identity-well-known']) {
+    for (const label of [
+      'identity-register',
+      'identity-token',
+      'identity-revoke',
+      'identity-oidc',
+      'identity-well-known',
+    ]) {
       expect(plugins(label).has('jwt')).toBe(false);
       expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'ip' });
     }
     expect(plugins('identity-token').get('rate-limiting')).toMatchObject({ minute: 60, limit_by: 'ip' });
     // Registration has a per-IP limit of its own (each one costs a password hash).
     expect(plugins('identity-register').get('rate-limiting')).toMatchObject({ minute: 60, limit_by: 'ip' });
-    for (const label of ['identity-users', 'commerce-catalog-products', 'commerce-ordering-orders', 'commerce-payments-wallet']) {
+    for (const label of [
+      'identity-users',
+      'commerce-catalog-products',
+      'commerce-ordering-orders',
+      'commerce-payments-wallet',
+    ]) {
       expect(plugins(label).get('jwt')).toMatchObject({ claims_to_verify: ['exp'], key_claim_name: 'iss' });
-      expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'header', header_name: 'X-Authenticated-Userid' });
+      expect(plugins(label).get('rate-limiting')).toMatchObject({
+        limit_by: 'header',
+        header_name: 'X-Authenticated-Userid',
+      });
     }
     expect([...plugins('commerce-catalog-products').keys()].sort()).toEqual([
-      'correlation-id', 'cors', 'jwt', 'prometheus', 'rate-limiting', 'request-size-limiting',
+      'correlation-id',
+      'cors',
+      'jwt',
+      'prometheus',
+      'rate-limiting',
+      'request-size-limiting',
     ]);
-    expect(plugins('commerce-catalog-products').get('correlation-id')).toEqual({ header_name: 'X-Request-Id', generator: 'uuid', echo_downstream: true });
+    expect(plugins('commerce-catalog-products').get('correlation-id')).toEqual({
+      header_name: 'X-Request-Id',
+      generator: 'uuid',
+      echo_downstream: true,
+    });
     expect(config.jwtCredentials.get('http://localhost:8000/identity/v1')).toMatchObject({
       algorithm: 'ES256',
       rsaPublicKey: '{vault://env/identity-jwt-public-key}',
@@ -61,7 +84,10 @@ describe('kong.yml loading', () => {
   });
 
   it('reads consumers with jwt_secrets and rejects duplicate keys and credentials without key material', () => {
-    const config = parseKongConfig(`_format_version: "3.0"\n${service}\nconsumers:\n  - username: issuer\n    jwt_secrets:\n      - { key: https://issuer.example, algorithm: HS256, secret: s3cret }\n`, FILE);
+    const config = parseKongConfig(
+      `_format_version: "3.0"\n${service}\nconsumers:\n  - username: issuer\n    jwt_secrets:\n      - { key: https://issuer.example, algorithm: HS256, secret: s3cret }\n`,
+      FILE,
+    );
     const credential = config.jwtCredentials.get('https://issuer.example');
     expect(credential).toMatchObject({ algorithm: 'HS256', secret: 's3cret', consumer: { username: 'issuer' } });
     expect(credential?.consumer.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -83,13 +109,17 @@ consumers:
       'consumers[0].jwt_secrets[1].rsa_public_key',
       'consumers[2].username',
     ]);
-    expect(issuesOf(`_format_version: "3.0"
+    expect(
+      issuesOf(`_format_version: "3.0"
 consumers:
   - username: b
     jwt_secrets:
       - { key: k3, algorithm: HS256, secret: x }
       - { key: k3, algorithm: HS256, secret: y }
-`)).toEqual([expect.objectContaining({ path: 'consumers[0].jwt_secrets[1].key', message: 'duplicate jwt_secrets key "k3"' })]);
+`),
+    ).toEqual([
+      expect.objectContaining({ path: 'consumers[0].jwt_secrets[1].key', message: 'duplicate jwt_secrets key "k3"' }),
+    ]);
   });
 
   it('validates jwt and rate-limiting configs as Kong does', () => {
@@ -103,20 +133,30 @@ plugins:
 `);
     expect(issues.map((i) => [i.path, i.message])).toEqual([
       ['plugins[0].config.claims_to_verify', 'maximum_expiration needs "exp" in claims_to_verify (as in Kong)'],
-      ['plugins[1].config.policy', 'the local edge supports policy "local" only (cluster and redis need a shared store)'],
+      [
+        'plugins[1].config.policy',
+        'the local edge supports policy "local" only (cluster and redis need a shared store)',
+      ],
     ]);
-    const more = issuesOf(`_format_version: "3.0"\n${service}\nplugins:\n  - name: rate-limiting\n    config: { second: 10, minute: 5, limit_by: header }\n`);
+    const more = issuesOf(
+      `_format_version: "3.0"\n${service}\nplugins:\n  - name: rate-limiting\n    config: { second: 10, minute: 5, limit_by: header }\n`,
+    );
     expect(more.map((i) => i.message)).toEqual([
       'The limit for minute(5) cannot be lower than the limit for second(10)',
       'limit_by "header" needs header_name',
     ]);
-    expect(issuesOf(`_format_version: "3.0"\n${service}\nplugins:\n  - name: rate-limiting\n    config: { limit_by: ip }\n`)[0]?.message).toBe(
-      'set at least one of second, minute, hour, day, month, year',
-    );
+    expect(
+      issuesOf(
+        `_format_version: "3.0"\n${service}\nplugins:\n  - name: rate-limiting\n    config: { limit_by: ip }\n`,
+      )[0]?.message,
+    ).toBe('set at least one of second, minute, hour, day, month, year');
   });
 
   it('applies Kong defaults (strip_path true, port 80, plugin config defaults)', () => {
-    const config = parseKongConfig(`_format_version: "3.0"\n${service}\nplugins:\n  - name: request-size-limiting\n`, FILE);
+    const config = parseKongConfig(
+      `_format_version: "3.0"\n${service}\nplugins:\n  - name: request-size-limiting\n`,
+      FILE,
+    );
     expect(config.routes[0]?.stripPath).toBe(true);
     expect(config.services[0]?.port).toBe(8080);
     expect(config.routes[0]?.plugins.get('request-size-limiting')).toEqual({
@@ -144,7 +184,9 @@ plugins:
     const issues = issuesOf(`_format_version: "3.0"\n${service}\nplugins:\n  - name: key-auth\n`);
     expect(issues).toHaveLength(1);
     expect(issues[0]).toMatchObject({ path: 'plugins[0].name', line: 11 });
-    expect(issues[0]?.message).toMatch(/unknown plugin "key-auth".*correlation-id, cors, jwt, prometheus, rate-limiting, request-size-limiting/);
+    expect(issues[0]?.message).toMatch(
+      /unknown plugin "key-auth".*correlation-id, cors, jwt, prometheus, rate-limiting, request-size-limiting/,
+    );
   });
 
   it('rejects a bad plugin config at the path of the bad field', () => {
@@ -241,8 +283,11 @@ plugins:
       FILE,
     );
     const size = (label: string) =>
-      (config.routes.find((r) => r.label === label)?.plugins.get('request-size-limiting') as { allowed_payload_size: number })
-        .allowed_payload_size;
+      (
+        config.routes.find((r) => r.label === label)?.plugins.get('request-size-limiting') as {
+          allowed_payload_size: number;
+        }
+      ).allowed_payload_size;
     expect([size('products'), size('stock'), size('other')]).toEqual([3, 2, 1]);
     expect(config.pluginsInUse.has('cors')).toBe(false);
   });

@@ -42,6 +42,11 @@ secretEnv:
     secretName: {{ . }}
     key: {{ $id.clients.key }}
   {{- end }}
+  {{- with ($id.oidcClients | default dict).existingSecret }}
+  - name: IDENTITY_OIDC_CLIENTS
+    secretName: {{ . }}
+    key: {{ $id.oidcClients.key }}
+  {{- end }}
 {{- if eq $keys.as "file" }}
 secretVolumes:
   - name: signing-keys

@@ -18,6 +18,11 @@ export interface AuthOptions {
   jwksCooldownMs?: number;
   /** Milliseconds after which the cached JWKS is fetched again even if every `kid` is known; default 600 000. */
   jwksCacheMaxAgeMs?: number;
+  /**
+   * Longest accepted lifetime `exp - iat` in seconds, and longest age `now - iat`; default 960
+   * (identity's 15-minute tokens plus a minute of skew, as the edge's `maximum_expiration`).
+   */
+  readonly maxTokenLifetimeSec?: number;
   /** Timeout of one JWKS fetch in milliseconds; default 5 000. */
   jwksTimeoutMs?: number;
   /**

@@ -1,6 +1,14 @@
 /** Why a token was refused; becomes the `error_description` of the 401 (RFC 6750 §3). */
 export type InvalidTokenReason =
-  'malformed' | 'algorithm' | 'signature' | 'unknown-key' | 'expired' | 'not-yet-valid' | 'issuer' | 'audience';
+  | 'malformed'
+  | 'algorithm'
+  | 'signature'
+  | 'unknown-key'
+  | 'expired'
+  | 'not-yet-valid'
+  | 'issuer'
+  | 'audience'
+  | 'lifetime';
 
 /** The presented access token is not acceptable (RFC 6750 `invalid_token`): answered 401. */
 export class InvalidTokenError extends Error {

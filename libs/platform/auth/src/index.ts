@@ -8,3 +8,5 @@ export { AuthUnavailableError, InvalidTokenError, type InvalidTokenReason } from
 export { ACCEPTED_ALGORITHMS, TokenVerifier } from './token-verifier.js';
 export { parseBearerToken } from './bearer-token.js';
 export { authenticateGrpcCall } from './grpc-auth.js';
+export { connectAuthenticatedGrpcServer, GrpcAuthGuard, type GrpcTokenVerifier } from './grpc-auth.guard.js';
+export { ServiceTokenError, ServiceTokenSource, type ServiceTokenSourceOptions } from './service-token-source.js';

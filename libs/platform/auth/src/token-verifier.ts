@@ -10,7 +10,9 @@ export const ACCEPTED_ALGORITHMS = ['ES256'] as const;
 /**
  * Verifies Archipelago access tokens (RFC 7519 JWTs, RFC 7515 signatures) against the issuer's
  * JWKS (RFC 7517): signature by a published key chosen by `kid`, algorithm ES256 only, `iss`,
- * `aud`, `exp` (and `nbf`/`iat` when present) with a small clock tolerance, `sub` required.
+ * `aud`, `exp`, `iat` (required, not in the future) and `nbf` with a small clock tolerance, `sub`
+ * required, and a lifetime `exp - iat` (and age `now - iat`) of at most `maxTokenLifetimeSec`
+ * (default 960 s): a token minted with a year of validity, or dated in the future, is refused.
  *
  * The JWKS is fetched on first use and cached; a token whose `kid` is not in the cache makes it
  * fetch again (at most once per `jwksCooldownMs`), so key rotation at the issuer needs no restart.
@@ -23,6 +25,7 @@ export const ACCEPTED_ALGORITHMS = ['ES256'] as const;
 export class TokenVerifier {
   private readonly jwks: ReturnType<typeof createRemoteJWKSet>;
   private readonly verified: VerifiedTokenCache<Caller>;
+  private readonly maxLifetimeSec: number;
 
   /** @param now clock in ms since the epoch (default Date.now), for `exp`/`nbf` and the cache. */
   constructor(
@@ -34,6 +37,7 @@ export class TokenVerifier {
       cacheMaxAge: options.jwksCacheMaxAgeMs ?? 600_000,
       timeoutDuration: options.jwksTimeoutMs ?? 5_000,
     });
+    this.maxLifetimeSec = options.maxTokenLifetimeSec ?? 960;
     this.verified = new VerifiedTokenCache({
       maxEntries: options.verifiedTokenCacheSize ?? 1000,
       maxAgeMs: options.verifiedTokenMaxAgeMs ?? 60_000,
@@ -68,9 +72,12 @@ export class TokenVerifier {
         issuer: this.options.issuer,
         audience: this.options.audience,
         clockTolerance: this.options.clockToleranceSec ?? 5,
-        requiredClaims: ['sub', 'exp'],
+        requiredClaims: ['sub', 'exp', 'iat'],
+        maxTokenAge: this.maxLifetimeSec,
         currentDate: new Date(this.now()),
       });
+      if (payload.exp! - payload.iat! > this.maxLifetimeSec)
+        throw new InvalidTokenError('lifetime', 'The access token lives longer than this service accepts.');
       const caller = callerFromClaims(payload);
       Object.freeze(caller.roles);
       Object.freeze(caller.scopes);
@@ -98,7 +105,7 @@ function toInvalidToken(error: unknown): InvalidTokenError {
     if (error.claim === 'iss') return new InvalidTokenError('issuer', 'The access token was issued by another issuer.');
     if (error.claim === 'aud')
       return new InvalidTokenError('audience', 'The access token is meant for another audience.');
-    if (error.claim === 'nbf' || error.claim === 'iat')
+    if ((error.claim === 'nbf' || error.claim === 'iat') && error.reason !== 'missing')
       return new InvalidTokenError('not-yet-valid', 'The access token is not valid yet.');
     return new InvalidTokenError('malformed', `The access token's ${error.claim} claim is missing or invalid.`);
   }

@@ -47,6 +47,18 @@ describe('TokenVerifier', () => {
     await expect(verifier.verify(token)).rejects.toMatchObject({ reason: 'malformed' });
   });
 
+  it('refuses a token with a lifetime above the cap (a year), a future iat or no iat', async () => {
+    const year = await issuer.issue({ ...admin, expiresInSec: 365 * 24 * 3600 });
+    await expect(verifier.verify(year)).rejects.toMatchObject({ reason: 'lifetime' });
+    const now = Math.floor(Date.now() / 1000);
+    const future = await issuer.issue({ ...admin, extra: { iat: now + 3600, exp: now + 3900 } });
+    await expect(verifier.verify(future)).rejects.toMatchObject({ reason: 'not-yet-valid' });
+    const noIat = await issuer.issue({ ...admin, extra: { iat: undefined } });
+    await expect(verifier.verify(noIat)).rejects.toMatchObject({ reason: 'malformed' });
+    // Identity's own lifetime (15 min) passes.
+    await expect(verifier.verify(await issuer.issue({ ...admin, expiresInSec: 900 }))).resolves.toBeDefined();
+  });
+
   it('reports an unreachable JWKS as unavailable, not as a bad token', async () => {
     const down = await startTestIssuer();
     down.setUnavailable(true);

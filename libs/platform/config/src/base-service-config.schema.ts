@@ -18,6 +18,7 @@ export const MESSAGING_TRANSPORTS = ['postgres', 'kafka'] as const;
  * | `SERVICE_NAME`, `SYSTEM` | kebab-case name | required |
  * | `HTTP_PORT` | port 1–65535 | required |
  * | `GRPC_PORT` | port 1–65535 | none (no gRPC server) |
+ * | `GRPC_AUDIENCE` | audience a caller's service token must name (RFC 8707 resource) | `<SERVICE_NAME>.<SYSTEM>` |
  * | `HOST` | interface to bind | `127.0.0.1` |
  * | `DATABASE_URL` | `postgres://` or `postgresql://` URL | required |
  * | `DB_SCHEMA` | SQL identifier (the service's schema) | required |
@@ -40,6 +41,7 @@ export const baseServiceConfigSchema = z
     SYSTEM: envName(),
     HTTP_PORT: envPort(),
     GRPC_PORT: envPort().optional(),
+    GRPC_AUDIENCE: z.string().min(1).max(200).optional(),
     HOST: z.string().min(1).default('127.0.0.1'),
     DATABASE_URL: envUrl(['postgres', 'postgresql']),
     DB_SCHEMA: envIdentifier(),

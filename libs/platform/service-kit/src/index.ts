@@ -11,6 +11,13 @@ export {
   type ServiceInfrastructureClass,
   type ServiceInfrastructureConfig,
 } from './service-infrastructure.js';
-export { logErrorAs, logLine, runServiceMain, type ServiceMainOptions } from './run-service-main.js';
+export {
+  defaultGrpcVerifier,
+  grpcAudienceOf,
+  logErrorAs,
+  logLine,
+  runServiceMain,
+  type ServiceMainOptions,
+} from './run-service-main.js';
 export { keysetPageBySeq, type SeqPageOptions } from './keyset-page.js';
 export { keysetCursorParam } from './keyset-cursor.js';

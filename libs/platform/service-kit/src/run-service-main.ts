@@ -5,7 +5,8 @@ import {
   type MaintenanceConfig,
   maintenanceConfigSchema,
 } from '@archipelago/platform-config';
-import { GrpcHealthService, grpcServerOptions, type GrpcServerSetup } from '@archipelago/platform-grpc';
+import { connectAuthenticatedGrpcServer, type GrpcTokenVerifier, TokenVerifier } from '@archipelago/platform-auth';
+import { GrpcHealthService, type GrpcServerSetup } from '@archipelago/platform-grpc';
 import {
   deadLettersCommand,
   registerMessagingMetrics,
@@ -21,7 +22,6 @@ import {
   type OpenApiOptions,
 } from '@archipelago/platform-service';
 import type { DynamicModule } from '@nestjs/common';
-import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { z } from 'zod';
 import { migrateServiceDatabase } from './service-database.js';
@@ -72,9 +72,17 @@ export interface ServiceMainOptions<C extends BaseServiceConfig, I extends Servi
   readonly openapi: OpenApiOptions | ((config: C) => OpenApiOptions);
   /**
    * The gRPC server, started on `HOST:GRPC_PORT` when `GRPC_PORT` is set, with the standard health
-   * service (NOT_SERVING until HTTP listens). `protoRoot` is resolved only then.
+   * service (NOT_SERVING until HTTP listens). `protoRoot` is resolved only then. EVERY call is
+   * authenticated (GrpcAuthGuard): a service token whose audience is this service.
    */
-  readonly grpc?: Pick<GrpcServerSetup, 'packages' | 'protoFiles'> & { readonly protoRoot: () => string };
+  readonly grpc?: Pick<GrpcServerSetup, 'packages' | 'protoFiles'> & {
+    readonly protoRoot: () => string;
+    /**
+     * Verifies callers' service tokens (audience {@link grpcAudienceOf}). Default: a TokenVerifier
+     * on the service's `AUTH_JWKS_URL` / `AUTH_ISSUER`; a service without them cannot serve gRPC.
+     */
+    readonly verifier?: (config: C, prepared: P) => GrpcTokenVerifier;
+  };
   /**
    * Runs once the infrastructure has started, before HTTP listens (gRPC already serves):
    * subscriptions to other services' topics, bootstrap data.
@@ -184,14 +192,20 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
   });
   const health = new GrpcHealthService();
   if (options.grpc && config.GRPC_PORT) {
-    app.connectMicroservice<MicroserviceOptions>(
-      grpcServerOptions({
-        packages: options.grpc.packages,
-        protoFiles: options.grpc.protoFiles,
-        protoRoot: options.grpc.protoRoot(),
+    const grpc = options.grpc;
+    const verifier = await exitOnConfigError(
+      async () => grpc.verifier?.(config, prepared) ?? defaultGrpcVerifier(config),
+    );
+    connectAuthenticatedGrpcServer(
+      app,
+      {
+        packages: grpc.packages,
+        protoFiles: grpc.protoFiles,
+        protoRoot: grpc.protoRoot(),
         url: `${config.HOST}:${config.GRPC_PORT}`,
         health,
-      }),
+      },
+      verifier,
     );
     await app.startAllMicroservices();
   }
@@ -216,6 +230,36 @@ function infrastructureConfigOf(config: MaintenanceConfig) {
       intervalMs: config.MESSAGING_RETENTION_INTERVAL_SECONDS * 1000,
     },
   };
+}
+
+/** The audience callers' service tokens must name for this service's gRPC server: `GRPC_AUDIENCE`, else `<SERVICE_NAME>.<SYSTEM>`. */
+export function grpcAudienceOf(config: BaseServiceConfig): string {
+  return config.GRPC_AUDIENCE ?? `${config.SERVICE_NAME}.${config.SYSTEM}`;
+}
+
+/**
+ * The default verifier of a gRPC server: identity's JWKS (`AUTH_JWKS_URL`), `AUTH_ISSUER`, audience
+ * {@link grpcAudienceOf}.
+ * @throws ConfigError when the service has no AUTH_JWKS_URL (fail closed: no unauthenticated gRPC)
+ */
+export function defaultGrpcVerifier(config: BaseServiceConfig): GrpcTokenVerifier {
+  const auth = config as BaseServiceConfig & {
+    AUTH_JWKS_URL?: string;
+    AUTH_ISSUER?: string;
+    AUTH_CLOCK_TOLERANCE_SEC?: number;
+    AUTH_JWKS_COOLDOWN_MS?: number;
+  };
+  if (!auth.AUTH_JWKS_URL || !auth.AUTH_ISSUER)
+    throw new ConfigError([
+      'AUTH_JWKS_URL and AUTH_ISSUER are required with GRPC_PORT: every gRPC call is authenticated',
+    ]);
+  return new TokenVerifier({
+    jwksUrl: auth.AUTH_JWKS_URL,
+    issuer: auth.AUTH_ISSUER,
+    audience: grpcAudienceOf(config),
+    ...(auth.AUTH_CLOCK_TOLERANCE_SEC !== undefined && { clockToleranceSec: auth.AUTH_CLOCK_TOLERANCE_SEC }),
+    ...(auth.AUTH_JWKS_COOLDOWN_MS !== undefined && { jwksCooldownMs: auth.AUTH_JWKS_COOLDOWN_MS }),
+  });
 }
 
 /** Runs `step`; a {@link ConfigError} goes to stderr and exits 1 (any other error propagates). */

@@ -329,6 +329,17 @@ describe('OpenAPI', () => {
     expect(doc.paths['/products'].post.responses['401'].content['application/problem+json']).toBeDefined();
   });
 
+  it('sends nosniff and no-store on every answer (unless the handler chose a cache policy), CSP on /docs', async () => {
+    for (const path of ['/health/live', '/no-such-route', '/docs/openapi.json']) {
+      const res = await app.inject({ method: 'GET', url: path });
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['cache-control']).toBe('no-store');
+    }
+    const docs = await app.inject({ method: 'GET', url: '/docs' });
+    expect(docs.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+  });
+
   it('serves Swagger UI at /docs', async () => {
     const res = await app.inject({ method: 'GET', url: '/docs' });
     expect(res.statusCode).toBe(200);

@@ -7,6 +7,10 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type J
 export const TEST_ISSUER = 'http://localhost:8000/identity/v1';
 /** Default `aud` of test tokens: the platform's default `AUTH_AUDIENCE`. */
 export const TEST_AUDIENCE = 'archipelago';
+/** Path of the test issuer's token endpoint (client credentials only), as identity's. */
+export const TEST_TOKEN_PATH = '/identity/v1/token';
+/** The one client secret the test issuer's token endpoint accepts (any client id). */
+export const TEST_CLIENT_SECRET = 'test-service-client-secret';
 /** Path the test issuer serves its JWKS at (the identity service's path). */
 export const TEST_JWKS_PATH = '/identity/v1/.well-known/jwks.json';
 
@@ -132,6 +136,32 @@ export async function startTestIssuer(options: { issuer?: string; audience?: str
       }
       res.writeHead(200, { 'content-type': 'application/jwk-set+json', 'cache-control': 'no-store' });
       res.end(JSON.stringify({ keys: keys.map((k) => k.jwk) }));
+      return;
+    }
+    if (req.method === 'POST' && path === TEST_TOKEN_PATH) {
+      // Client credentials (RFC 6749 §4.4, HTTP Basic) for any client whose secret is
+      // TEST_CLIENT_SECRET; `resource` (RFC 8707) becomes the audience. For service-to-service tests.
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const params = new URLSearchParams(body);
+        const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
+        const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':') : [];
+        if (
+          params.get('grant_type') !== 'client_credentials' ||
+          !id ||
+          decodeURIComponent(secret ?? '') !== TEST_CLIENT_SECRET
+        ) {
+          res.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"invalid_client"}');
+          return;
+        }
+        const claims = { sub: decodeURIComponent(id), expiresInSec: 300, audience: params.get('resource') ?? audience };
+        void sign(payloadOf(claims), keys[0]!.privateKey, keys[0]!.kid).then((token) =>
+          res
+            .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+            .end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: 300 })),
+        );
+      });
       return;
     }
     if (req.method === 'GET' && (path === '/health/ready' || path === '/health/live')) {

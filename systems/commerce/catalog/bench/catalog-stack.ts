@@ -30,6 +30,8 @@ export interface Issuer {
   url: string;
   jwksUrl: string;
   token(sub: string, roles: string[]): Promise<string>;
+  /** A service token (no e-mail) for catalog's gRPC server (audience `catalog.commerce`). */
+  serviceToken(clientId: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,16 @@ export async function startIssuer(): Promise<Issuer> {
         .setIssuer(ISSUER)
         .setAudience(AUDIENCE)
         .setSubject(sub)
+        .setIssuedAt()
+        .setJti(randomUUID())
+        .setExpirationTime('900s')
+        .sign(privateKey),
+    serviceToken: (clientId) =>
+      new SignJWT({ roles: [] })
+        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid })
+        .setIssuer(ISSUER)
+        .setAudience('catalog.commerce')
+        .setSubject(clientId)
         .setIssuedAt()
         .setJti(randomUUID())
         .setExpirationTime('900s')

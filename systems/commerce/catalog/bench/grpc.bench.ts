@@ -64,6 +64,8 @@ async function main(): Promise<void> {
       `${config.rounds} round(s) of ${config.seconds} s`,
   );
   stack = await startCatalogStack(20);
+  // Catalog's gRPC server authenticates every call: a service token for catalog.commerce.
+  const authorization = `Bearer ${await stack.issuer.serviceToken('bench')}`;
   const client = (address: string) => {
     const c = createGrpcClient<CatalogServiceClient>({
       address,
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
       protoRoot: commerceProtoRoot(),
       protoFiles: [CATALOG_PROTO_FILE],
       deadlineMs: 5000,
+      getContextMetadata: () => ({ authorization }),
     });
     clients.push(c);
     return c;

@@ -1,5 +1,6 @@
 import { freePort } from '@archipelago/platform-local-postgres';
 import { startWorkspaceProcess, type RunningProcess } from '@archipelago/testing-harness';
+import { TEST_CLIENT_SECRET } from '@archipelago/testing-auth';
 
 /** The three commerce services as real processes on one database, with their ports. */
 export interface CommerceStack {
@@ -46,6 +47,9 @@ export async function startCommerceStack(options: {
     AUTH_ISSUER: options.issuer,
     AUTH_JWKS_COOLDOWN_MS: '0',
     CATALOG_GRPC_ADDRESS: `127.0.0.1:${ports.catalog.grpc}`,
+    // Ordering's service token for catalog's gRPC server, from the test issuer's token endpoint.
+    SERVICE_CLIENT_ID: 'ordering',
+    SERVICE_CLIENT_SECRET: TEST_CLIENT_SECRET,
     ORDER_TIMEOUT_MS: String(options.orderTimeoutMs ?? 30_000),
   });
   const entry = (name: ServiceName) => `systems/commerce/${name}/src/main.ts`;
@@ -64,7 +68,10 @@ export async function startCommerceStack(options: {
   for (const name of SERVICES) running.set(name, await start(name));
   const logs = new Map<ServiceName, string>();
   return {
-    urls: Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${ports[n].http}`])) as Record<ServiceName, string>,
+    urls: Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${ports[n].http}`])) as Record<
+      ServiceName,
+      string
+    >,
     async crashAndRestart(name, downMs = 500) {
       const proc = running.get(name)!;
       logs.set(name, (logs.get(name) ?? '') + proc.output());

@@ -6,10 +6,10 @@ import {
   ORDERING_STOCK_COMMANDS_TOPIC,
   PAYMENTS_TOPIC,
 } from '@archipelago/commerce-contracts';
-import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { authOptionsFromConfig, ServiceTokenSource } from '@archipelago/platform-auth';
 import { logErrorAs, runServiceMain } from '@archipelago/platform-service-kit';
 import { CatalogGrpcGateway } from './gateway/catalog.grpc-gateway.js';
-import { orderingConfigSchema } from './ordering.config.js';
+import { type OrderingConfig, orderingConfigSchema, tokenUrlOf } from './ordering.config.js';
 import { ORDERING_DOMAIN_ERRORS, OrderingModule } from './ordering.module.js';
 import { OrderingInfrastructure } from './repository/ordering.infrastructure.js';
 
@@ -21,6 +21,17 @@ import { OrderingInfrastructure } from './repository/ordering.infrastructure.js'
  *   route needs a `customer` or `admin` access token verified against identity's JWKS (AUTH_JWKS_URL);
  *   prices come from catalog over gRPC (CATALOG_GRPC_ADDRESS).
  */
+/** Ordering's service token for catalog's gRPC server (client credentials, audience catalog). */
+function catalogToken(config: OrderingConfig): () => Promise<string> {
+  const source = new ServiceTokenSource({
+    tokenUrl: tokenUrlOf(config),
+    clientId: config.SERVICE_CLIENT_ID,
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    audience: config.CATALOG_GRPC_AUDIENCE,
+  });
+  return () => source.token();
+}
+
 await runServiceMain({
   configSchema: orderingConfigSchema,
   infrastructure: OrderingInfrastructure,
@@ -37,6 +48,7 @@ await runServiceMain({
       catalog: new CatalogGrpcGateway({
         address: config.CATALOG_GRPC_ADDRESS,
         deadlineMs: config.CATALOG_GRPC_DEADLINE_MS,
+        serviceToken: catalogToken(config),
       }),
       settings: { currency: config.COMMERCE_CURRENCY, orderTimeoutMs: config.ORDER_TIMEOUT_MS, returnWindowMs: config.ORDER_RETURN_WINDOW_MS },
       auth: authOptionsFromConfig(config),

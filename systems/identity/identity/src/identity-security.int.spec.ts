@@ -226,3 +226,104 @@ describe('Medium: the admin bootstrap never promotes an account it did not creat
     expect(decodeJwt(token).roles).toEqual(['customer']);
   });
 });
+
+describe('Medium: sessions end (revocation, session list, password change, disabling, absolute lifetime)', () => {
+  const login = async (email: string, ip: string, password = 'correct horse battery') =>
+    (await passwordToken(email, password, ip)).json();
+
+  it('RFC 7009: revoking a refresh token ends its session; unknown tokens are answered 200 too', async () => {
+    await register('revoke@example.com');
+    const session = await login('revoke@example.com', '192.0.2.41');
+    const revoked = await http('/identity/v1/revoke', form({ token: session.refresh_token }));
+    expect(revoked.status).toBe(200);
+    expect((await (await refresh(session.refresh_token)).json()).error).toBe('invalid_grant');
+    expect((await http('/identity/v1/revoke', form({ token: 'never-issued' }))).status).toBe(200);
+    expect((await http('/identity/v1/revoke', form({ token_type_hint: 'refresh_token' }))).status).toBe(400);
+  });
+
+  it('lists the caller’s sessions and ends one by id', async () => {
+    await register('sessions@example.com');
+    const phone = await login('sessions@example.com', '192.0.2.42');
+    const laptop = await login('sessions@example.com', '192.0.2.43');
+    const list = await http('/identity/v1/users/me/sessions', { headers: bearer(laptop.access_token) });
+    expect(list.status).toBe(200);
+    expect(list.headers.get('cache-control')).toBe('no-store');
+    const { items } = await list.json();
+    expect(items).toHaveLength(2);
+    const current = items.find((s: { current: boolean }) => s.current);
+    const other = items.find((s: { current: boolean }) => !s.current);
+    expect(current).toMatchObject({ ip: '192.0.2.43', clientId: null });
+    expect(other.ip).toBe('192.0.2.42');
+    const ended = await http(`/identity/v1/users/me/sessions/${other.id}`, {
+      method: 'DELETE',
+      headers: bearer(laptop.access_token),
+    });
+    expect(ended.status).toBe(204);
+    expect((await (await refresh(phone.refresh_token)).json()).error).toBe('invalid_grant');
+    expect((await refresh(laptop.refresh_token)).status).toBe(200);
+    // Someone else's session id, or one already ended: 404.
+    const again = await http(`/identity/v1/users/me/sessions/${other.id}`, {
+      method: 'DELETE',
+      headers: bearer(laptop.access_token),
+    });
+    expect(again.status).toBe(404);
+  });
+
+  it('password change needs the current password and ends every other session', async () => {
+    await register('change@example.com');
+    const other = await login('change@example.com', '192.0.2.44');
+    const mine = await login('change@example.com', '192.0.2.45');
+    const change = (currentPassword: string) =>
+      http(
+        '/identity/v1/users/me/password',
+        json({ currentPassword, newPassword: 'a brand new passphrase' }, 'PUT', bearer(mine.access_token)),
+      );
+    expect((await change('not my password')).status).toBe(400);
+    expect((await change('correct horse battery')).status).toBe(204);
+    expect((await (await refresh(other.refresh_token)).json()).error).toBe('invalid_grant');
+    expect((await refresh(mine.refresh_token)).status).toBe(200);
+    expect((await passwordToken('change@example.com', 'correct horse battery', '192.0.2.46')).status).toBe(400);
+    expect((await passwordToken('change@example.com', 'a brand new passphrase', '192.0.2.46')).status).toBe(200);
+  });
+
+  it('a disabled user gets no token, loses their sessions and their access token at once; enable restores sign-in', async () => {
+    const { id } = await (await register('disable@example.com')).json();
+    const session = await login('disable@example.com', '192.0.2.47');
+    const admin = (await login(ADMIN.email, '192.0.2.48', ADMIN.password)).access_token;
+    const disabled = await http(`/identity/v1/users/${id}/status`, json({ disabled: true }, 'PUT', bearer(admin)));
+    expect(disabled.status).toBe(200);
+    expect((await disabled.json()).disabled).toBe(true);
+    expect((await http('/identity/v1/users/me', { headers: bearer(session.access_token) })).status).toBe(401);
+    expect((await (await refresh(session.refresh_token)).json()).error).toBe('invalid_grant');
+    expect((await passwordToken('disable@example.com', 'correct horse battery', '192.0.2.47')).status).toBe(400);
+    const customer = (await login('sessions@example.com', '192.0.2.49')).access_token;
+    expect(
+      (await http(`/identity/v1/users/${id}/status`, json({ disabled: false }, 'PUT', bearer(customer)))).status,
+    ).toBe(403);
+    const enabled = await http(`/identity/v1/users/${id}/status`, json({ disabled: false }, 'PUT', bearer(admin)));
+    expect((await enabled.json()).disabled).toBe(false);
+    expect((await passwordToken('disable@example.com', 'correct horse battery', '192.0.2.47')).status).toBe(200);
+    const { rows } = await infrastructure.pool.query(
+      `SELECT message_type AS type FROM identity.outbox WHERE payload->>'id' = $1`,
+      [id],
+    );
+    expect(rows.map((r: { type: string }) => r.type)).toEqual(
+      expect.arrayContaining([
+        'archipelago.identity.identity.UserDisabledV1',
+        'archipelago.identity.identity.UserEnabledV1',
+      ]),
+    );
+  });
+
+  it('a session ends at its absolute lifetime however often it is refreshed', async () => {
+    await register('forever@example.com');
+    let current = (await login('forever@example.com', '192.0.2.50')).refresh_token;
+    current = (await (await refresh(current)).json()).refresh_token;
+    // 30 days later (IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS), whatever the refreshes in between.
+    await infrastructure.pool.query(
+      `UPDATE identity.refresh_token_families SET absolute_expires_at = now() - interval '1 second'
+        WHERE subject = (SELECT user_id::text FROM identity.user_emails WHERE email = 'forever@example.com')`,
+    );
+    expect((await (await refresh(current)).json()).error).toBe('invalid_grant');
+  });
+});

@@ -1,12 +1,15 @@
 import { BoundedPasswordHasher } from './gateway/bounded.password-hasher.js';
 import { DEFAULT_SCRYPT_COST, ScryptPasswordHasher, type ScryptCost } from './gateway/scrypt.password-hasher.js';
+import { loadOidcClients } from './gateway/env.oidc-clients.js';
 import { loadServiceClients } from './gateway/env.service-clients.js';
+import type { OidcClientsPort } from './use-case/port/oidc-clients.port.js';
 import { JoseAccessTokens } from './gateway/jose.access-tokens.js';
 import { loadSigningKeys } from './gateway/signing-keys.js';
 import { defaultKeysDir } from './gateway/workspace-paths.js';
 import type { IdentityConfig } from './identity.config.js';
 import { isLocalMode, LOCAL_ADMIN } from './identity.config.js';
 import type { AccessTokensPort } from './use-case/port/access-tokens.port.js';
+import { type GrpcTokenVerifier, InvalidTokenError } from '@archipelago/platform-auth';
 import type { PasswordHasherPort } from './use-case/port/password-hasher.port.js';
 import type { ServiceClientsPort } from './use-case/port/service-clients.port.js';
 import type { IdentitySettings } from './use-case/port/identity-settings.port.js';
@@ -16,6 +19,7 @@ export interface IdentityAdapters {
   readonly accessTokens: AccessTokensPort;
   readonly passwordHasher: PasswordHasherPort;
   readonly serviceClients: ServiceClientsPort;
+  readonly oidcClients: OidcClientsPort;
 }
 
 /** The keys dir in effect: `IDENTITY_KEYS_DIR`, else (local mode) `<repo>/.data/identity/keys`. */
@@ -56,8 +60,9 @@ export async function createIdentityAdapters(
     ttlSeconds: config.IDENTITY_ACCESS_TOKEN_TTL_SECONDS,
     adminTtlSeconds: config.IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS,
   });
+  const oidcClients = await loadOidcClients({ json: config.IDENTITY_OIDC_CLIENTS, production }, scrypt);
   return {
-    adapters: { accessTokens, passwordHasher, serviceClients: clients },
+    adapters: { accessTokens, passwordHasher, serviceClients: clients, oidcClients },
     localClientsFile: localFile,
     signingKid: ring.current.kid,
   };
@@ -68,6 +73,7 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
   return {
     issuer: config.IDENTITY_ISSUER,
     refreshTokenTtlSeconds: config.IDENTITY_REFRESH_TOKEN_TTL_SECONDS,
+    refreshAbsoluteTtlSeconds: config.IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS,
     loginAccountThrottle: {
       freeFailures: config.IDENTITY_LOGIN_FREE_FAILURES,
       maxDelaySeconds: config.IDENTITY_LOGIN_MAX_DELAY_SECONDS,
@@ -77,10 +83,32 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
       maxDelaySeconds: config.IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS,
     },
     loginWindowSeconds: config.IDENTITY_LOGIN_WINDOW_SECONDS,
+    userScopes: config.IDENTITY_USER_SCOPES,
   };
 }
 
 /** The bootstrap admin: configured values, else (never in production: config refuses) the local defaults. */
 export function adminAccount(config: IdentityConfig): { email: string; password: string } {
   return { email: config.ADMIN_EMAIL ?? LOCAL_ADMIN.email, password: config.ADMIN_PASSWORD ?? LOCAL_ADMIN.password };
+}
+
+/**
+ * The verifier of identity's own gRPC server: its signing keys (no JWKS round trip to itself),
+ * tokens whose audience is `audience` (`identity.identity` unless GRPC_AUDIENCE says otherwise).
+ */
+export function identityGrpcVerifier(tokens: AccessTokensPort, audience: string): GrpcTokenVerifier {
+  return {
+    async verify(token) {
+      const subject = await tokens.verify(token, audience).catch(() => {
+        throw new InvalidTokenError('malformed', 'The access token is not valid for this service.');
+      });
+      return {
+        id: subject.subject,
+        roles: subject.roles,
+        kind: subject.email === undefined ? 'client' : 'user',
+        scopes: subject.scope?.split(' ') ?? [],
+        ...(subject.email !== undefined && { email: subject.email }),
+      };
+    },
+  };
 }

@@ -42,11 +42,14 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  * | `IDENTITY_AUDIENCE` | `aud` of tokens | `archipelago` |
  * | `IDENTITY_ACCESS_TOKEN_TTL_SECONDS` | access token lifetime, 60–900 | 900 |
  * | `IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS` | lifetime of a token with the `admin` role, 60–300 | 300 |
- * | `IDENTITY_REFRESH_TOKEN_TTL_SECONDS` | refresh token lifetime, renewed per rotation | 1209600 (14 days) |
+ * | `IDENTITY_REFRESH_TOKEN_TTL_SECONDS` | idle lifetime of a session: a refresh token unused this long expires | 1209600 (14 days) |
+ * | `IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS` | absolute lifetime of a session (refresh-token family) | 2592000 (30 days) |
+ * | `IDENTITY_USER_SCOPES` | scopes a user may request (space-separated allow-list) | `openid profile email offline_access` |
  * | `IDENTITY_HASHING_CONCURRENCY`, `IDENTITY_HASHING_QUEUE_MAX` | password hashes at once, waiting at most (more: 503 + Retry-After) | 1, 32 |
  * | `IDENTITY_SIGNING_KEYS` | JSON JWK Set of private EC P-256 keys, current first | — |
  * | `IDENTITY_KEYS_DIR` | dir with `signing-keys.json` (local: generated; also `clients.json`) | local: `<repo>/.data/identity/keys` |
  * | `IDENTITY_CLIENTS` | JSON `[{id, secretHash \| secret, roles}]` for client_credentials | local: generated file |
+ * | `IDENTITY_OIDC_CLIENTS` | JSON `[{id, public, redirectUris, postLogoutRedirectUris?, scopes?, secret \| secretHash?}]`: OpenID Connect clients | local: `archipelago-console` (public, http://localhost:5173/callback) |
  * | `IDENTITY_LOGIN_FREE_FAILURES`, `IDENTITY_LOGIN_MAX_DELAY_SECONDS` | per account: failures without delay, longest delay (s) | 5, 30 |
  * | `IDENTITY_LOGIN_IP_FREE_FAILURES`, `IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS` | the same per client IP | 20, 900 |
  * | `IDENTITY_LOGIN_WINDOW_SECONDS` | a key's failures are forgotten this long after its last one | 900 |
@@ -72,11 +75,18 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 900).default(900),
     IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS: envInteger(60, 300).default(300),
     IDENTITY_REFRESH_TOKEN_TTL_SECONDS: envInteger(300, 90 * 24 * 3600).default(14 * 24 * 3600),
+    IDENTITY_USER_SCOPES: z
+      .string()
+      .regex(/^[\x21\x23-\x5B\x5D-\x7E ]*$/, 'must be space-separated scope tokens')
+      .default('openid profile email offline_access')
+      .transform((s) => s.split(' ').filter((t) => t.length > 0)),
     IDENTITY_HASHING_CONCURRENCY: envInteger(1, 64).default(1),
     IDENTITY_HASHING_QUEUE_MAX: envInteger(0, 10_000).default(32),
+    IDENTITY_REFRESH_ABSOLUTE_TTL_SECONDS: envInteger(300, 365 * 24 * 3600).default(30 * 24 * 3600),
     IDENTITY_SIGNING_KEYS: z.string().optional(),
     IDENTITY_KEYS_DIR: z.string().min(1).optional(),
     IDENTITY_CLIENTS: z.string().optional(),
+    IDENTITY_OIDC_CLIENTS: z.string().optional(),
     IDENTITY_LOGIN_FREE_FAILURES: envInteger(1, 1000).default(5),
     IDENTITY_LOGIN_IP_FREE_FAILURES: envInteger(1, 100_000).default(20),
     IDENTITY_LOGIN_MAX_DELAY_SECONDS: envInteger(1, 3600).default(30),

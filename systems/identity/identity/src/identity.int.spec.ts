@@ -8,13 +8,13 @@ import {
   type UsersServiceClient,
 } from '@archipelago/identity-contracts';
 import { loadConfig } from '@archipelago/platform-config';
-import { createGrpcClient, GrpcHealthService, grpcServerOptions, type GrpcClient } from '@archipelago/platform-grpc';
+import { connectAuthenticatedGrpcServer } from '@archipelago/platform-auth';
+import { createGrpcClient, GrpcHealthService, type GrpcClient } from '@archipelago/platform-grpc';
 import { freePort } from '@archipelago/platform-local-postgres';
 import { Messaging, type IncomingMessage } from '@archipelago/platform-messaging';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import { CommandBus } from '@nestjs/cqrs';
-import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { mkdtemp } from 'node:fs/promises';
@@ -22,7 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminAccount, createIdentityAdapters, identitySettings } from './identity.bootstrap.js';
+import { adminAccount, createIdentityAdapters, identityGrpcVerifier, identitySettings } from './identity.bootstrap.js';
 import { identityConfigSchema } from './identity.config.js';
 import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
 import { migrateIdentity } from './repository/identity.data-source.js';
@@ -62,6 +62,14 @@ const form = (params: Record<string, string>, headers: Record<string, string> = 
   body: new URLSearchParams(params).toString(),
 });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const basic = () => `Basic ${Buffer.from(`load-tests:${CLIENT_SECRET}`).toString('base64')}`;
+async function serviceToken(resource: string): Promise<string> {
+  const res = await http(
+    '/identity/v1/token',
+    form({ grant_type: 'client_credentials', resource }, { authorization: basic() }),
+  );
+  return (await res.json()).access_token;
+}
 const register = (email: string, password = 'correct horse battery', displayName = 'Ann') =>
   http('/identity/v1/users', json({ email, password, displayName }));
 const passwordToken = (username: string, password = 'correct horse battery') =>
@@ -87,7 +95,9 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
     NODE_ENV: 'test',
     IDENTITY_KEYS_DIR: await mkdtemp(join(tmpdir(), 'identity-keys-')),
-    IDENTITY_CLIENTS: JSON.stringify([{ id: 'load-tests', secret: CLIENT_SECRET, roles: ['customer'] }]),
+    IDENTITY_CLIENTS: JSON.stringify([
+      { id: 'load-tests', secret: CLIENT_SECRET, roles: ['customer'], audiences: ['identity.identity'] },
+    ]),
   });
   infrastructure = await IdentityInfrastructure.open({
     databaseUrl: url,
@@ -112,14 +122,17 @@ beforeAll(async () => {
     }),
   });
   const grpcPort = await freePort();
-  app.connectMicroservice<MicroserviceOptions>(
-    grpcServerOptions({
+  // As runServiceMain does: every gRPC call needs a service token for identity.identity.
+  connectAuthenticatedGrpcServer(
+    app,
+    {
       packages: [USERS_PROTO_PACKAGE],
       protoFiles: [USERS_PROTO_FILE],
       protoRoot: identityProtoRoot(),
       url: `127.0.0.1:${grpcPort}`,
       health: new GrpcHealthService('SERVING'),
-    }),
+    },
+    identityGrpcVerifier(adapters.accessTokens, 'identity.identity'),
   );
   await app.startAllMicroservices();
   await app.init();
@@ -164,6 +177,7 @@ describe('registration', () => {
       email: 'ann@example.com',
       displayName: 'Ann',
       roles: ['customer'],
+      disabled: false,
     });
     expect(res.headers.get('location')).toBe(`/identity/v1/users/${body.id}`);
   });
@@ -309,7 +323,10 @@ describe('token endpoint (RFC 6749)', () => {
   });
 
   it('answers unsupported_grant_type and invalid_request in the RFC 6749 shape', async () => {
-    const unsupported = await http('/identity/v1/token', form({ grant_type: 'authorization_code', code: 'x' }));
+    const unsupported = await http(
+      '/identity/v1/token',
+      form({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: 'x' }),
+    );
     expect(unsupported.status).toBe(400);
     expect(await unsupported.json()).toEqual({
       error: 'unsupported_grant_type',
@@ -331,7 +348,13 @@ describe('users/me and admin routes', () => {
     const { id } = await (await register('me@example.com')).json();
     const { access_token } = await (await passwordToken('me@example.com')).json();
     const me = await http('/identity/v1/users/me', { headers: bearer(access_token) });
-    expect(await me.json()).toEqual({ id, email: 'me@example.com', displayName: 'Ann', roles: ['customer'] });
+    expect(await me.json()).toEqual({
+      id,
+      email: 'me@example.com',
+      displayName: 'Ann',
+      roles: ['customer'],
+      disabled: false,
+    });
     const patched = await http('/identity/v1/users/me', json({ displayName: 'Ann Me' }, 'PATCH', bearer(access_token)));
     expect((await patched.json()).displayName).toBe('Ann Me');
     const none = await http('/identity/v1/users/me');
@@ -432,11 +455,39 @@ describe('discovery, events, gRPC and secrecy', () => {
     for (const row of rows) expect(row.data).not.toMatch(/scrypt|password/i);
   });
 
-  it('answers GetUser over gRPC, NOT_FOUND for an unknown id', async () => {
+  it('answers GetUser over gRPC to a service token for identity, NOT_FOUND for an unknown id', async () => {
     const { id } = await (await register('grpc@example.com')).json();
-    const res = await grpc.getUser({ id });
+    const metadata = { authorization: `Bearer ${await serviceToken('identity.identity')}` };
+    const res = await grpc.getUser({ id }, { metadata });
     expect(res.user).toEqual({ id, email: 'grpc@example.com', displayName: 'Ann', roles: ['customer'] });
-    await expect(grpc.getUser({ id: '3f0c1a52-7d4e-4b8a-9c6e-2b1d0a9f8e7d' })).rejects.toMatchObject({ code: 5 });
+    await expect(grpc.getUser({ id: '3f0c1a52-7d4e-4b8a-9c6e-2b1d0a9f8e7d' }, { metadata })).rejects.toMatchObject({
+      code: 5,
+    });
+  });
+
+  it('refuses gRPC calls without a service token for identity: none, a user token, another audience', async () => {
+    const { id } = await (await register('grpc-anon@example.com')).json();
+    const UNAUTHENTICATED = 16;
+    await expect(grpc.getUser({ id })).rejects.toMatchObject({ code: UNAUTHENTICATED });
+    const user = (await (await passwordToken('grpc-anon@example.com')).json()).access_token;
+    await expect(grpc.getUser({ id }, { metadata: { authorization: `Bearer ${user}` } })).rejects.toMatchObject({
+      code: UNAUTHENTICATED,
+    });
+    const general = (
+      await (
+        await http('/identity/v1/token', form({ grant_type: 'client_credentials' }, { authorization: basic() }))
+      ).json()
+    ).access_token;
+    await expect(grpc.getUser({ id }, { metadata: { authorization: `Bearer ${general}` } })).rejects.toMatchObject({
+      code: UNAUTHENTICATED,
+    });
+    // A client may only get tokens for the services on its allow-list (RFC 8707 invalid_target).
+    const other = await http(
+      '/identity/v1/token',
+      form({ grant_type: 'client_credentials', resource: 'catalog.commerce' }, { authorization: basic() }),
+    );
+    expect(other.status).toBe(400);
+    expect((await other.json()).error).toBe('invalid_target');
   });
 
   it('never shows a password, a hash or a client secret in a response body or a log line', async () => {

@@ -8,6 +8,19 @@ import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js'
 import type { IdentityAdapters } from './identity.bootstrap.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
 import { AuthenticateUseCase } from './use-case/authenticate/authenticate.use-case.js';
+import { OidcHttpHandler } from './handler/http/oidc.http-handler.js';
+import {
+  AuthorizationCodeGrantUseCase,
+  CompleteAuthorizationUseCase,
+  EndSessionByHintUseCase,
+  StartAuthorizationUseCase,
+} from './use-case/authorize/authorize.use-cases.js';
+import { AUTHORIZATION_CODES } from './use-case/port/authorization-codes.port.js';
+import { OIDC_CLIENTS } from './use-case/port/oidc-clients.port.js';
+import { ChangePasswordUseCase } from './use-case/change-password/change-password.use-case.js';
+import { EndSessionUseCase, ListSessionsUseCase, RevokeTokenUseCase } from './use-case/sessions/sessions.use-cases.js';
+import { IntrospectTokenUseCase } from './use-case/sessions/introspect.use-case.js';
+import { SetUserEnabledUseCase } from './use-case/set-user-enabled/set-user-enabled.use-case.js';
 import { ChangeDisplayNameUseCase } from './use-case/change-display-name/change-display-name.use-case.js';
 import { ChangeRolesUseCase } from './use-case/change-roles/change-roles.use-case.js';
 import { ClientCredentialsGrantUseCase } from './use-case/client-credentials-grant/client-credentials-grant.use-case.js';
@@ -34,6 +47,7 @@ export const IDENTITY_DOMAIN_ERRORS = {
   'USER.EMAIL_TAKEN': 409,
   'USER.CONCURRENCY_CONFLICT': 409,
   'USER.INVALID': 400,
+  'USER.WRONG_PASSWORD': 400,
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
@@ -48,7 +62,7 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersHttpHandler, TokenHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
+      controllers: [UsersHttpHandler, TokenHttpHandler, OidcHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: IdentityInfrastructure, useValue: infrastructure },
@@ -59,10 +73,22 @@ export class IdentityModule {
         { provide: ACCESS_TOKENS, useValue: adapters.accessTokens },
         { provide: PASSWORD_HASHER, useValue: adapters.passwordHasher },
         { provide: SERVICE_CLIENTS, useValue: adapters.serviceClients },
+        { provide: OIDC_CLIENTS, useValue: adapters.oidcClients },
+        { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
         AuthenticateUseCase,
+        ChangePasswordUseCase,
+        ListSessionsUseCase,
+        EndSessionUseCase,
+        RevokeTokenUseCase,
+        SetUserEnabledUseCase,
+        StartAuthorizationUseCase,
+        CompleteAuthorizationUseCase,
+        AuthorizationCodeGrantUseCase,
+        EndSessionByHintUseCase,
+        IntrospectTokenUseCase,
         RegisterUserUseCase,
         ChangeDisplayNameUseCase,
         ChangeRolesUseCase,

@@ -1,12 +1,18 @@
 import 'reflect-metadata';
 import { identityProtoRoot, USERS_PROTO_FILE, USERS_PROTO_PACKAGE } from '@archipelago/identity-contracts';
 import { ConfigError } from '@archipelago/platform-config';
-import { logLine, runServiceMain } from '@archipelago/platform-service-kit';
+import { grpcAudienceOf, logLine, runServiceMain } from '@archipelago/platform-service-kit';
 import { CommandBus } from '@nestjs/cqrs';
 import { Logger } from 'nestjs-pino';
 import { rotateSigningKeys } from './gateway/signing-keys.js';
 import { describeOAuth2 } from './handler/http/token.openapi.js';
-import { adminAccount, createIdentityAdapters, identitySettings, keysDirOf } from './identity.bootstrap.js';
+import {
+  adminAccount,
+  createIdentityAdapters,
+  identityGrpcVerifier,
+  identitySettings,
+  keysDirOf,
+} from './identity.bootstrap.js';
 import { identityConfigSchema } from './identity.config.js';
 import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
@@ -41,7 +47,12 @@ await runServiceMain({
     description:
       'Users, roles, OAuth 2.0 tokens (RFC 6749), JWKS (RFC 7517), discovery. Integration events UserRegisteredV1 and UserRolesChangedV1.',
   },
-  grpc: { packages: [USERS_PROTO_PACKAGE], protoFiles: [USERS_PROTO_FILE], protoRoot: identityProtoRoot },
+  grpc: {
+    packages: [USERS_PROTO_PACKAGE],
+    protoFiles: [USERS_PROTO_FILE],
+    protoRoot: identityProtoRoot,
+    verifier: (config, built) => identityGrpcVerifier(built.adapters.accessTokens, grpcAudienceOf(config)),
+  },
   onStarted: async (app, _infrastructure, config, built) => {
     await app.init();
     const admin = adminAccount(config);

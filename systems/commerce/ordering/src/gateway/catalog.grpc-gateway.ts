@@ -15,17 +15,25 @@ export interface CatalogGrpcGatewayOptions {
   readonly address: string;
   /** Deadline of one GetProducts call in ms, retries included (default 2000). */
   readonly deadlineMs?: number;
+  /**
+   * This service's token for catalog (client credentials, audience catalog), sent as
+   * `authorization` on every call: catalog's gRPC server authenticates its callers.
+   */
+  readonly serviceToken?: () => Promise<string>;
 }
 
 /**
  * Prices from catalog over gRPC `CatalogService/GetProducts` (anti-corruption layer: proto →
  * domain Money). Every call has a deadline; the method is NO_SIDE_EFFECTS, so UNAVAILABLE is
- * retried within it. The request's trace context, request id and caller's token are propagated.
+ * retried within it. The request's trace context and request id are propagated; the call is
+ * authenticated with ordering's own service token (not the end user's).
  */
 export class CatalogGrpcGateway implements CatalogGatewayPort {
   private readonly client: GrpcClient<CatalogServiceClient>;
+  private readonly serviceToken: (() => Promise<string>) | undefined;
 
   constructor(options: CatalogGrpcGatewayOptions) {
+    this.serviceToken = options.serviceToken;
     this.client = createGrpcClient<CatalogServiceClient>({
       address: options.address,
       service: CATALOG_SERVICE_FQN,
@@ -34,17 +42,22 @@ export class CatalogGrpcGateway implements CatalogGatewayPort {
       deadlineMs: options.deadlineMs ?? 2_000,
       getContextMetadata: () => {
         const ctx = currentRequestContext();
-        return { traceparent: ctx?.traceparent, 'x-request-id': ctx?.requestId, authorization: ctx?.authorization };
+        return { traceparent: ctx?.traceparent, 'x-request-id': ctx?.requestId };
       },
     });
   }
 
   async pricesOf(productIds: readonly string[]): Promise<{ prices: Record<string, Money>; missingIds: string[] }> {
     try {
-      const response = await this.client.getProducts({ ids: [...productIds] });
+      const token = await this.serviceToken?.();
+      const response = await this.client.getProducts(
+        { ids: [...productIds] },
+        token === undefined ? {} : { metadata: { authorization: `Bearer ${token}` } },
+      );
       const prices: Record<string, Money> = {};
       for (const product of response.products) {
-        if (product.price) prices[product.id] = { amount: Number(product.price.amount), currency: product.price.currency };
+        if (product.price)
+          prices[product.id] = { amount: Number(product.price.amount), currency: product.price.currency };
       }
       return { prices, missingIds: response.missingIds ?? productIds.filter((id) => !prices[id]) };
     } catch (error) {

@@ -26,6 +26,20 @@ export const userRolesChangedV1Schema = z.object({
 });
 export type UserRolesChangedV1 = z.infer<typeof userRolesChangedV1Schema>;
 
+export const userDisabledV1Schema = z.object({
+  /** User id (UUID). The account can no longer sign in; its sessions were ended. */
+  id: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+});
+export type UserDisabledV1 = z.infer<typeof userDisabledV1Schema>;
+
+export const userEnabledV1Schema = z.object({
+  /** User id (UUID). The account may sign in again. */
+  id: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+});
+export type UserEnabledV1 = z.infer<typeof userEnabledV1Schema>;
+
 /** Topic and CloudEvents type of each identity integration event. */
 export const IDENTITY_EVENTS = {
   UserRegisteredV1: {
@@ -37,5 +51,15 @@ export const IDENTITY_EVENTS = {
     topic: 'identity.identity.user-roles-changed.v1',
     type: 'archipelago.identity.identity.UserRolesChangedV1',
     schema: userRolesChangedV1Schema,
+  },
+  UserDisabledV1: {
+    topic: 'identity.identity.user-disabled.v1',
+    type: 'archipelago.identity.identity.UserDisabledV1',
+    schema: userDisabledV1Schema,
+  },
+  UserEnabledV1: {
+    topic: 'identity.identity.user-enabled.v1',
+    type: 'archipelago.identity.identity.UserEnabledV1',
+    schema: userEnabledV1Schema,
   },
 } as const;

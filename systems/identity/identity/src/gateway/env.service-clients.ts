@@ -21,12 +21,26 @@ const clientsSchema = z.array(
         .optional(),
       secret: z.string().min(16).optional(),
       roles: z.array(z.string().min(1)).default([]),
+      scopes: z.array(z.string().regex(/^[\x21\x23-\x5B\x5D-\x7E]{1,100}$/)).default([]),
+      audiences: z.array(z.string().min(1).max(200)).default([]),
     })
     .refine(
       (c) => (c.secret === undefined) !== (c.secretHash === undefined),
       'give exactly one of secret and secretHash',
     ),
 );
+
+/** Two JSON client arrays as one (the second wins per id); malformed input is left for the schema to refuse. */
+function mergeClientLists(first: string, second: string): string {
+  try {
+    const a = JSON.parse(first) as Array<{ id?: unknown }>;
+    const b = JSON.parse(second) as Array<{ id?: unknown }>;
+    if (!Array.isArray(a) || !Array.isArray(b)) return second;
+    return JSON.stringify([...a.filter((c) => !b.some((d) => d.id === c.id)), ...b]);
+  } catch {
+    return second;
+  }
+}
 
 /** Service clients looked up by id. */
 class StaticServiceClients implements ServiceClientsPort {
@@ -41,10 +55,12 @@ class StaticServiceClients implements ServiceClientsPort {
 
 /**
  * Loads the client_credentials clients from `IDENTITY_CLIENTS`, a JSON array of
- * `{ "id", "secretHash": "scrypt$…" | "secret": "…", "roles": [...] }`. Plain `secret` is for
- * local use and refused in production; it is hashed in memory at start. Without the variable,
- * local mode uses (and on first start writes, mode 0600) `<keysDir>/clients.json` with one client
- * `load-tests` (role customer) and a random secret; production then has no clients.
+ * `{ "id", "secretHash": "scrypt$…" | "secret": "…", "roles": [...], "scopes": [...], "audiences": [...] }`
+ * (`scopes`: the scopes it may request; `audiences`: the services it may get a token for, e.g. for
+ * gRPC calls; both default to none). Plain `secret` is for
+ * local use and refused in production; it is hashed in memory at start. Local mode uses (and on
+ * first start writes, mode 0600) `<keysDir>/clients.json` with one client `load-tests` (role
+ * customer) and a random secret, plus the clients of the variable; production has only the latter.
  * @returns the port and, in local mode, the file the local client was read from
  * @throws ConfigError naming IDENTITY_CLIENTS when it is malformed
  */
@@ -54,14 +70,16 @@ export async function loadServiceClients(
 ): Promise<{ clients: ServiceClientsPort; localFile?: string }> {
   let raw: string | undefined = options.json;
   let localFile: string | undefined;
-  if (raw === undefined && !options.production && options.keysDir) {
+  if (!options.production && options.keysDir) {
     localFile = join(options.keysDir, LOCAL_CLIENTS_FILE);
     if (!existsSync(localFile)) {
       await mkdir(options.keysDir, { recursive: true, mode: 0o700 });
       const generated = [{ id: 'load-tests', secret: randomBytes(24).toString('base64url'), roles: ['customer'] }];
       await writeFile(localFile, JSON.stringify(generated, null, 2), { mode: 0o600 });
     }
-    raw = await readFile(localFile, 'utf8');
+    const local = await readFile(localFile, 'utf8');
+    // Local mode: the generated file's clients plus IDENTITY_CLIENTS (the devstack's ordering client).
+    raw = options.json === undefined ? local : mergeClientLists(local, options.json);
   }
   if (raw === undefined) return { clients: new StaticServiceClients([]) };
   let parsed: z.output<typeof clientsSchema>;
@@ -74,7 +92,13 @@ export async function loadServiceClients(
     throw new ConfigError(['IDENTITY_CLIENTS must use secretHash, not secret, when NODE_ENV is production']);
   }
   const clients = await Promise.all(
-    parsed.map(async (c) => ({ id: c.id, roles: c.roles, secretHash: c.secretHash ?? (await hasher.hash(c.secret!)) })),
+    parsed.map(async (c) => ({
+      id: c.id,
+      roles: c.roles,
+      scopes: c.scopes,
+      audiences: c.audiences,
+      secretHash: c.secretHash ?? (await hasher.hash(c.secret!)),
+    })),
   );
   return { clients: new StaticServiceClients(clients), ...(localFile && { localFile }) };
 }

@@ -1,7 +1,9 @@
-import { createLocalJWKSet, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify, SignJWT } from 'jose';
 import {
   type AccessTokenSubject,
   type AccessTokensPort,
+  type IdTokenClaims,
+  type IdTokenHint,
   InvalidAccessTokenError,
   type PublicJwks,
   type SignedAccessToken,
@@ -26,7 +28,7 @@ export const MAX_ADMIN_TTL_SECONDS = 300;
 /**
  * JWT access tokens (RFC 7519; profile close to RFC 9068: header `typ: at+jwt`) signed ES256
  * with the ring's current key and its `kid`. Claims: `iss`, `sub`, `aud`, `iat`, `exp`, `jti`,
- * `roles`, `email` (users), `scope` (when granted). A token with the `admin` role lives at most
+ * `roles`, `email` (users), `scope` (when granted), `sid` (the session of a user token). A token with the `admin` role lives at most
  * 5 minutes (`adminTtlSeconds`), others `ttlSeconds`. Verification accepts the current and the
  * previous key, ES256 only (no `none`, no HMAC confusion).
  */
@@ -49,13 +51,19 @@ export class JoseAccessTokens implements AccessTokensPort {
     this.keySet = createLocalJWKSet({ keys: this.jwks.keys.map((k) => ({ ...k })) });
   }
 
-  async issue({ subject, roles, email, scope }: AccessTokenSubject): Promise<SignedAccessToken> {
+  async issue({ subject, roles, email, scope, sessionId, audience }: AccessTokenSubject): Promise<SignedAccessToken> {
     const ttl = roles.includes('admin') ? this.adminTtlSeconds : this.options.ttlSeconds;
-    const accessToken = await new SignJWT({ roles: [...roles], ...(email && { email }), ...(scope && { scope }) })
+    const claims = {
+      roles: [...roles],
+      ...(email && { email }),
+      ...(scope && { scope }),
+      ...(sessionId && { sid: sessionId }),
+    };
+    const accessToken = await new SignJWT(claims)
       .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'at+jwt' })
       .setIssuer(this.options.issuer)
       .setSubject(subject)
-      .setAudience(this.options.audience)
+      .setAudience(audience ?? this.options.audience)
       .setIssuedAt()
       .setExpirationTime(`${ttl}s`)
       .setJti(globalThis.crypto.randomUUID())
@@ -63,22 +71,70 @@ export class JoseAccessTokens implements AccessTokensPort {
     return { accessToken, expiresIn: ttl };
   }
 
-  async verify(token: string): Promise<AccessTokenSubject> {
+  async verify(token: string, audience?: string): Promise<AccessTokenSubject> {
     try {
       const { payload } = await jwtVerify(token, this.keySet, {
         issuer: this.options.issuer,
-        audience: this.options.audience,
+        audience: audience ?? this.options.audience,
         algorithms: [SIGNING_ALG],
         requiredClaims: ['sub', 'exp', 'iat'],
+        // Not dated in the future, not older than our longest lifetime (plus skew).
+        maxTokenAge: this.options.ttlSeconds + 60,
+        clockTolerance: 5,
       });
+      if (payload.exp! - payload.iat! > this.options.ttlSeconds + 60) throw new InvalidAccessTokenError();
       const roles = Array.isArray(payload['roles'])
         ? payload['roles'].filter((r): r is string => typeof r === 'string')
         : [];
       const email = typeof payload['email'] === 'string' ? payload['email'] : undefined;
       const scope = typeof payload['scope'] === 'string' ? payload['scope'] : undefined;
-      return { subject: payload.sub!, roles, ...(email && { email }), ...(scope && { scope }) };
+      const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+      return {
+        subject: payload.sub!,
+        roles,
+        ...(email && { email }),
+        ...(scope && { scope }),
+        ...(sid && { sessionId: sid }),
+      };
     } catch {
       throw new InvalidAccessTokenError();
+    }
+  }
+
+  async issueIdToken(claims: IdTokenClaims): Promise<string> {
+    return new SignJWT({
+      auth_time: Math.floor(Date.parse(claims.authTime) / 1000),
+      amr: [...claims.amr],
+      sid: claims.sessionId,
+      ...(claims.nonce !== undefined && { nonce: claims.nonce }),
+      ...(claims.email !== undefined && { email: claims.email }),
+      ...(claims.name !== undefined && { name: claims.name }),
+    })
+      .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'JWT' })
+      .setIssuer(this.options.issuer)
+      .setSubject(claims.subject)
+      .setAudience(claims.clientId)
+      .setIssuedAt()
+      .setExpirationTime(`${this.options.ttlSeconds}s`)
+      .sign(this.ring.current.privateKey);
+  }
+
+  async readIdTokenHint(token: string): Promise<IdTokenHint | undefined> {
+    try {
+      // An expired hint is fine (OpenID Connect RP-Initiated Logout §2): compare against a date in its lifetime.
+      const { payload } = await jwtVerify(token, this.keySet, {
+        issuer: this.options.issuer,
+        algorithms: [SIGNING_ALG],
+        typ: 'JWT',
+        requiredClaims: ['sub', 'aud', 'iat'],
+        currentDate: new Date((decodeJwt(token).iat ?? 0) * 1000),
+      });
+      const aud = Array.isArray(payload.aud) ? payload.aud[0] : payload.aud;
+      if (!aud) return undefined;
+      const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
+      return { subject: payload.sub!, clientId: aud, ...(sid && { sessionId: sid }) };
+    } catch {
+      return undefined;
     }
   }
 

@@ -1,6 +1,8 @@
 import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
 import { identityInitMigration } from './migrations/1764000000000-identity-init.migration.js';
 import { identitySessionsMigration } from './migrations/1765000000000-identity-sessions.migration.js';
+import { identitySessionLifetimesMigration } from './migrations/1765000000001-identity-session-lifetimes.migration.js';
+import { identityAuthorizationCodesMigration } from './migrations/1765000000002-identity-authorization-codes.migration.js';
 import { UserRecord } from './user.record.js';
 
 /** The identity service's schema on the identity database: the user record and its migrations. */
@@ -8,7 +10,12 @@ export const IDENTITY_DATABASE: ServiceDatabase = {
   system: 'identity',
   service: 'identity',
   records: [UserRecord],
-  migrations: (schema) => [identityInitMigration(schema), identitySessionsMigration(schema)],
+  migrations: (schema) => [
+    identityInitMigration(schema),
+    identitySessionsMigration(schema),
+    identitySessionLifetimesMigration(schema),
+    identityAuthorizationCodesMigration(schema),
+  ],
 };
 
 /** Creates the schema if missing and runs pending migrations; returns their names. */

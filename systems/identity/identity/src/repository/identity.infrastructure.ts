@@ -1,5 +1,6 @@
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { IDENTITY_DATABASE } from './identity.data-source.js';
+import { AuthorizationCodesPostgresStore } from './authorization-codes.postgres-store.js';
 import { LoginAttemptsPostgresStore } from './login-attempts.postgres-store.js';
 import { RefreshTokenPostgresStore } from './refresh-token.postgres-store.js';
 import { UserEventStoreRepository } from './user.event-store.repository.js';
@@ -18,4 +19,5 @@ export class IdentityInfrastructure extends ServiceInfrastructure {
   readonly readModel = new UserListReadModel(this.dataSource, this.projectionRunner);
   readonly refreshTokens = new RefreshTokenPostgresStore(this.pool, this.config.schema);
   readonly loginAttempts = new LoginAttemptsPostgresStore(this.pool, this.config.schema);
+  readonly authorizationCodes = new AuthorizationCodesPostgresStore(this.pool, this.config.schema);
 }

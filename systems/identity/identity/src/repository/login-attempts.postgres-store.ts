@@ -59,6 +59,12 @@ export class LoginAttemptsPostgresStore implements LoginAttemptsPort {
     ]);
   }
 
+  async refund(keys: readonly string[]): Promise<void> {
+    await this.pool.query(`UPDATE ${this.table} SET failures = greatest(failures - 1, 0) WHERE key = ANY($1::text[])`, [
+      keys,
+    ]);
+  }
+
   private get table(): string {
     return `"${this.schema}".login_throttle`;
   }

@@ -3,8 +3,10 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type {
   ConsumedRefreshToken,
+  NewSession,
   RefreshTokenGrant,
   RefreshTokenStorePort,
+  SessionView,
 } from '../use-case/port/refresh-token.store.port.js';
 
 const sha256 = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
@@ -16,11 +18,16 @@ interface Row {
   expires_at: Date;
   used_at: Date | null;
   revoked_at: Date | null;
+  absolute_expires_at: Date;
+  client_id: string | null;
+  auth_time: Date;
+  amr: string[] | null;
 }
 
 /**
  * Refresh tokens in Postgres, keyed by SHA-256 of the token (the token itself is never stored:
- * a database leak yields nothing usable). Families hold the subject and the revocation mark.
+ * a database leak yields nothing usable). Families (sessions) hold the subject, client, IPs, last
+ * use, absolute expiry and the revocation mark.
  */
 export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
   constructor(
@@ -28,12 +35,25 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
     private readonly schema: string,
   ) {}
 
-  async issue(token: string, grant: RefreshTokenGrant, now: Date): Promise<void> {
+  async issue(token: string, grant: RefreshTokenGrant, now: Date, session?: NewSession): Promise<void> {
     await inTransaction(this.pool, async (client) => {
-      await client.query(
-        `INSERT INTO ${this.table('refresh_token_families')} (id, subject, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-        [grant.familyId, grant.subject, now],
-      );
+      if (session) {
+        await client.query(
+          `INSERT INTO ${this.table('refresh_token_families')}
+             (id, subject, created_at, client_id, created_ip, last_used_at, last_used_ip, absolute_expires_at, auth_time, amr)
+           VALUES ($1, $2, $3, $4, $5, $3, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+          [
+            grant.familyId,
+            grant.subject,
+            now,
+            session.clientId ?? null,
+            session.ip ?? null,
+            session.absoluteExpiresAt,
+            session.authTime,
+            [...session.amr],
+          ],
+        );
+      }
       await client.query(
         `INSERT INTO ${this.table('refresh_tokens')} (token_hash, family_id, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
         [sha256(token), grant.familyId, grant.scope ?? null, now, grant.expiresAt],
@@ -41,12 +61,13 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
     });
   }
 
-  async consume(token: string, now: Date): Promise<ConsumedRefreshToken | undefined> {
+  async consume(token: string, now: Date, ip?: string): Promise<ConsumedRefreshToken | undefined> {
     const hash = sha256(token);
     // The row lock makes the check-and-mark atomic: of two concurrent uses exactly one is fresh.
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<Row>(
-        `SELECT t.family_id, f.subject, t.scope, t.expires_at, t.used_at, f.revoked_at
+        `SELECT t.family_id, f.subject, t.scope, t.expires_at, t.used_at, f.revoked_at, f.absolute_expires_at,
+                f.client_id, f.auth_time, f.amr
            FROM ${this.table('refresh_tokens')} t JOIN ${this.table('refresh_token_families')} f ON f.id = t.family_id
           WHERE t.token_hash = $1 FOR UPDATE OF t`,
         [hash],
@@ -58,6 +79,10 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
           hash,
           now,
         ]);
+        await client.query(
+          `UPDATE ${this.table('refresh_token_families')} SET last_used_at = $2, last_used_ip = coalesce($3, last_used_ip) WHERE id = $1`,
+          [row.family_id, now, ip ?? null],
+        );
       }
       return {
         status: row.used_at === null ? 'fresh' : 'reused',
@@ -66,6 +91,10 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
         ...(row.scope !== null && { scope: row.scope }),
         expiresAt: row.expires_at.toISOString(),
         familyRevoked: row.revoked_at !== null,
+        absoluteExpiresAt: row.absolute_expires_at.toISOString(),
+        ...(row.client_id !== null && { clientId: row.client_id }),
+        authTime: row.auth_time.toISOString(),
+        amr: row.amr ?? [],
       };
     });
   }
@@ -77,12 +106,88 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
     );
   }
 
-  async revokeSubject(subject: string, now: Date): Promise<number> {
+  async revokeSubject(subject: string, now: Date, exceptFamilyId?: string): Promise<number> {
     const { rowCount } = await this.pool.query(
-      `UPDATE ${this.table('refresh_token_families')} SET revoked_at = $2 WHERE subject = $1 AND revoked_at IS NULL`,
-      [subject, now],
+      `UPDATE ${this.table('refresh_token_families')} SET revoked_at = $2
+        WHERE subject = $1 AND revoked_at IS NULL AND ($3::uuid IS NULL OR id <> $3::uuid)`,
+      [subject, now, exceptFamilyId ?? null],
     );
     return rowCount ?? 0;
+  }
+
+  async revokeSession(subject: string, familyId: string, now: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.table('refresh_token_families')} SET revoked_at = $3
+        WHERE id = $2 AND subject = $1 AND revoked_at IS NULL AND absolute_expires_at > $3`,
+      [subject, familyId, now],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async familyOf(token: string): Promise<{ familyId: string; subject: string } | undefined> {
+    const { rows } = await this.pool.query<{ family_id: string; subject: string }>(
+      `SELECT t.family_id, f.subject FROM ${this.table('refresh_tokens')} t
+         JOIN ${this.table('refresh_token_families')} f ON f.id = t.family_id WHERE t.token_hash = $1`,
+      [sha256(token)],
+    );
+    const row = rows[0];
+    return row && { familyId: row.family_id, subject: row.subject };
+  }
+
+  async inspect(
+    token: string,
+    now: Date,
+  ): Promise<{ active: boolean; subject: string; scope?: string; clientId?: string; expiresAt: string } | undefined> {
+    const { rows } = await this.pool.query<{
+      subject: string;
+      scope: string | null;
+      client_id: string | null;
+      expires_at: Date;
+      active: boolean;
+    }>(
+      `SELECT f.subject, t.scope, f.client_id, least(t.expires_at, f.absolute_expires_at) AS expires_at,
+              (t.used_at IS NULL AND f.revoked_at IS NULL AND t.expires_at > $2 AND f.absolute_expires_at > $2) AS active
+         FROM ${this.table('refresh_tokens')} t JOIN ${this.table('refresh_token_families')} f ON f.id = t.family_id
+        WHERE t.token_hash = $1`,
+      [sha256(token), now],
+    );
+    const r = rows[0];
+    return (
+      r && {
+        active: r.active,
+        subject: r.subject,
+        ...(r.scope !== null && { scope: r.scope }),
+        ...(r.client_id !== null && { clientId: r.client_id }),
+        expiresAt: r.expires_at.toISOString(),
+      }
+    );
+  }
+
+  async listSessions(subject: string, now: Date): Promise<SessionView[]> {
+    const { rows } = await this.pool.query<{
+      id: string;
+      client_id: string | null;
+      created_at: Date;
+      last_used_at: Date;
+      ip: string | null;
+      expires_at: Date;
+    }>(
+      `SELECT f.id, f.client_id, f.created_at, f.last_used_at, coalesce(f.last_used_ip, f.created_ip) AS ip,
+              least(f.absolute_expires_at, max(t.expires_at)) AS expires_at
+         FROM ${this.table('refresh_token_families')} f
+         JOIN ${this.table('refresh_tokens')} t ON t.family_id = f.id AND t.used_at IS NULL AND t.expires_at > $2
+        WHERE f.subject = $1 AND f.revoked_at IS NULL AND f.absolute_expires_at > $2
+        GROUP BY f.id ORDER BY f.created_at DESC LIMIT 100`,
+      [subject, now],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      clientId: r.client_id,
+      createdAt: r.created_at.toISOString(),
+      lastUsedAt: r.last_used_at.toISOString(),
+      ip: r.ip,
+      expiresAt: r.expires_at.toISOString(),
+    }));
   }
 
   private table(name: string): string {

@@ -54,6 +54,15 @@ export class UserListProjection implements Projection {
         );
         return;
       }
+      case 'UserDisabled':
+      case 'UserEnabled': {
+        const d = event.data;
+        await client.query(
+          `UPDATE ${table} SET disabled = $2, version = $3, updated_at = $4 WHERE id = $1 AND version < $3`,
+          [d.userId, event.type === 'UserDisabled', recorded.streamVersion, d.at],
+        );
+        return;
+      }
       default:
         return;
     }
@@ -69,6 +78,7 @@ const toView = (r: UserRecord): UserView => ({
   email: r.email,
   displayName: r.displayName,
   roles: r.roles,
+  disabled: r.disabled,
   createdAt: r.createdAt.toISOString(),
 });
 

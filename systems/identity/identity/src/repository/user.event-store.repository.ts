@@ -92,6 +92,22 @@ export class UserEventStoreRepository implements UserRepositoryPort {
     return row && { userId: row.user_id, passwordHash: row.password_hash };
   }
 
+  async passwordHashOf(userId: string): Promise<string | undefined> {
+    if (!UUID.test(userId)) return undefined;
+    const { rows } = await this.pool.query<{ password_hash: string }>(
+      `SELECT password_hash FROM ${this.table('user_credentials')} WHERE user_id = $1`,
+      [userId],
+    );
+    return rows[0]?.password_hash;
+  }
+
+  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.table('user_credentials')} SET password_hash = $2, updated_at = now() WHERE user_id = $1`,
+      [userId, passwordHash],
+    );
+  }
+
   private table(name: string): string {
     return `"${this.store.schema}".${name}`;
   }

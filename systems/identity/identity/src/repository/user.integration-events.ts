@@ -21,6 +21,12 @@ export function toIntegrationEvents(events: readonly UserEvent[], traceparent?: 
         const { topic, type } = IDENTITY_EVENTS.UserRolesChangedV1;
         return [{ topic, type, key: userId, payload, traceparent }];
       }
+      case 'UserDisabled':
+      case 'UserEnabled': {
+        const { userId, at } = event.data;
+        const { topic, type } = IDENTITY_EVENTS[event.type === 'UserDisabled' ? 'UserDisabledV1' : 'UserEnabledV1'];
+        return [{ topic, type, key: userId, payload: { id: userId, occurredAt: at }, traceparent }];
+      }
       case 'UserDisplayNameChanged':
         return [];
     }

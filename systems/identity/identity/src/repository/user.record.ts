@@ -24,6 +24,9 @@ export class UserRecord {
   @Column('integer')
   version!: number;
 
+  @Column('boolean', { default: false })
+  disabled!: boolean;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 

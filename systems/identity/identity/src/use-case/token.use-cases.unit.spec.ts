@@ -15,9 +15,11 @@ import { PasswordGrantUseCase } from './password-grant/password-grant.use-case.j
 import type { AccessTokenSubject, AccessTokensPort } from './port/access-tokens.port.js';
 import type { ClockPort, IdentitySettings } from './port/identity-settings.port.js';
 import type { AttemptAdmission, LoginAttemptsPort, ThrottleKey } from './port/login-attempts.port.js';
-import type { PasswordHasherPort } from './port/password-hasher.port.js';
+import { HashingBusyError, type PasswordHasherPort } from './port/password-hasher.port.js';
 import type {
   ConsumedRefreshToken,
+  NewSession,
+  SessionView,
   RefreshTokenGrant,
   RefreshTokenStorePort,
 } from './port/refresh-token.store.port.js';
@@ -38,6 +40,12 @@ class FakeUsers implements UserRepositoryPort {
   }
   async findCredentials(email: string) {
     return this.credentials.get(email);
+  }
+  async passwordHashOf(): Promise<string | undefined> {
+    throw new Error('not used');
+  }
+  async setPasswordHash(): Promise<void> {
+    throw new Error('not used');
   }
 }
 /** "Hash" = `h:<secret>`; counts verifications to check unknown accounts cost the same work. */
@@ -63,12 +71,20 @@ class FakeTokens implements AccessTokensPort {
   publicJwks() {
     return { keys: [] };
   }
+  async issueIdToken(): Promise<string> {
+    throw new Error('not used');
+  }
+  async readIdTokenHint(): Promise<undefined> {
+    throw new Error('not used');
+  }
 }
 class FakeRefreshTokens implements RefreshTokenStorePort {
   readonly tokens = new Map<string, RefreshTokenGrant & { used: boolean }>();
+  readonly sessions = new Map<string, NewSession>();
   readonly revoked = new Set<string>();
-  async issue(token: string, grant: RefreshTokenGrant) {
+  async issue(token: string, grant: RefreshTokenGrant, _now: Date, session?: NewSession) {
     this.tokens.set(token, { ...grant, used: false });
+    if (session) this.sessions.set(grant.familyId, session);
   }
   async consume(token: string): Promise<ConsumedRefreshToken | undefined> {
     const t = this.tokens.get(token);
@@ -76,7 +92,15 @@ class FakeRefreshTokens implements RefreshTokenStorePort {
     const status = t.used ? 'reused' : 'fresh';
     t.used = true;
     const { used: _used, ...grant } = t;
-    return { ...grant, status, familyRevoked: this.revoked.has(t.familyId) };
+    const session = this.sessions.get(t.familyId)!;
+    return {
+      ...grant,
+      status,
+      familyRevoked: this.revoked.has(t.familyId),
+      absoluteExpiresAt: session.absoluteExpiresAt,
+      authTime: session.authTime,
+      amr: session.amr,
+    };
   }
   async revokeFamily(familyId: string) {
     this.revoked.add(familyId);
@@ -85,6 +109,18 @@ class FakeRefreshTokens implements RefreshTokenStorePort {
     const families = [...this.tokens.values()].filter((t) => t.subject === subject).map((t) => t.familyId);
     for (const family of families) this.revoked.add(family);
     return new Set(families).size;
+  }
+  async revokeSession(): Promise<boolean> {
+    throw new Error('not used');
+  }
+  async familyOf(): Promise<undefined> {
+    throw new Error('not used');
+  }
+  async listSessions(): Promise<SessionView[]> {
+    throw new Error('not used');
+  }
+  async inspect(): Promise<undefined> {
+    throw new Error('not used');
   }
 }
 class FakeAttempts implements LoginAttemptsPort {
@@ -100,6 +136,12 @@ class FakeAttempts implements LoginAttemptsPort {
     });
     return { admitted: true };
   }
+  async refund(keys: readonly string[]) {
+    for (const k of keys) {
+      const row = this.keys.get(k);
+      if (row) row.failures = Math.max(0, row.failures - 1);
+    }
+  }
   async succeeded(accountKey: string, others: readonly string[]) {
     this.keys.delete(accountKey);
     for (const k of others) {
@@ -112,9 +154,11 @@ class FakeAttempts implements LoginAttemptsPort {
 const settings: IdentitySettings = {
   issuer: 'http://issuer',
   refreshTokenTtlSeconds: 3600,
+  refreshAbsoluteTtlSeconds: 5 * 3600,
   loginAccountThrottle: { freeFailures: 3, maxDelaySeconds: 30 },
   loginIpThrottle: { freeFailures: 10, maxDelaySeconds: 900 },
   loginWindowSeconds: 600,
+  userScopes: ['openid', 'orders:read', 'a', 'b', 'c'],
 };
 const userId = '7a1d3b0e-3c55-4c9e-9a43-0d1c2b3a4f5e';
 let users: FakeUsers, hasher: FakeHasher, tokens: FakeTokens, refresh: FakeRefreshTokens, attempts: FakeAttempts;
@@ -158,6 +202,7 @@ describe('password grant', () => {
       roles: ['customer'],
       email: 'ann@example.com',
       scope: 'orders:read',
+      sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
   });
 
@@ -185,6 +230,14 @@ describe('password grant', () => {
     await expect(login()).resolves.toMatchObject({ tokenType: 'Bearer' });
   });
 
+  it('gives the counted failure back when the hashing queue is full (503), so a flood delays nobody', async () => {
+    hasher.verify = async () => {
+      throw new HashingBusyError(1);
+    };
+    for (let i = 0; i < 10; i++) await expect(login()).rejects.toBeInstanceOf(HashingBusyError);
+    expect(attempts.keys.get('account:ann@example.com')?.failures ?? 0).toBe(0);
+  });
+
   it('caps the delay', () => {
     const policy = { freeFailures: 5, maxDelaySeconds: 30 };
     expect([1, 4, 5, 6, 9, 10, 1000].map((n) => loginDelaySeconds(n, policy))).toEqual([0, 0, 1, 2, 16, 30, 30]);
@@ -198,12 +251,31 @@ describe('password grant', () => {
     await expect(login()).resolves.toMatchObject({ tokenType: 'Bearer' });
   });
 
+  it('refuses a scope outside the users allow-list', async () => {
+    await expect(login('ann@example.com', 'correct horse', 'openid root')).rejects.toBeInstanceOf(InvalidScopeError);
+  });
+
   it('refuses a malformed scope', async () => {
     await expect(login('ann@example.com', 'correct horse', 'bad"scope')).rejects.toBeInstanceOf(InvalidScopeError);
   });
 });
 
 describe('refresh token grant', () => {
+  it('ends a session at its absolute lifetime however often it is refreshed, and after its idle lifetime', async () => {
+    let current = (await login()).refreshToken!;
+    // Refresh every 50 minutes (idle lifetime 1 h): fine until the absolute 5 h are over.
+    for (let elapsed = 50; elapsed < 300; elapsed += 50) {
+      clock.at += 50 * 60_000;
+      current = (await refreshGrant.execute(new RefreshTokenGrantCommand(current))).refreshToken!;
+    }
+    clock.at += 50 * 60_000;
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand(current))).rejects.toBeInstanceOf(InvalidGrantError);
+
+    const idle = (await login()).refreshToken!;
+    clock.at += 3600_000 + 1;
+    await expect(refreshGrant.execute(new RefreshTokenGrantCommand(idle))).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+
   it('rotates: the new token works, the old one is refused and revokes the whole family', async () => {
     const first = await login();
     const second = await refreshGrant.execute(new RefreshTokenGrantCommand(first.refreshToken!));
@@ -259,7 +331,10 @@ describe('refresh token grant', () => {
 describe('client credentials grant', () => {
   it('issues a token with sub = client id and the client roles, no refresh token; a bad secret is invalid_client', async () => {
     const clients = {
-      find: (id: string) => (id === 'load-tests' ? { id, secretHash: 'h:s3cret', roles: ['customer'] } : undefined),
+      find: (id: string) =>
+        id === 'load-tests'
+          ? { id, secretHash: 'h:s3cret', roles: ['customer'], scopes: ['orders:read'], audiences: [] }
+          : undefined,
     };
     const grant = new ClientCredentialsGrantUseCase(clients, hasher, tokens);
     const res = await grant.execute(new ClientCredentialsGrantCommand('load-tests', 's3cret'));
@@ -271,5 +346,12 @@ describe('client credentials grant', () => {
     await expect(grant.execute(new ClientCredentialsGrantCommand('ghost', 's3cret'))).rejects.toBeInstanceOf(
       InvalidClientError,
     );
+    // Scopes: only those on the client's allow-list.
+    await expect(
+      grant.execute(new ClientCredentialsGrantCommand('load-tests', 's3cret', 'orders:read')),
+    ).resolves.toMatchObject({ scope: 'orders:read' });
+    await expect(
+      grant.execute(new ClientCredentialsGrantCommand('load-tests', 's3cret', 'orders:read admin:all')),
+    ).rejects.toBeInstanceOf(InvalidScopeError);
   });
 });

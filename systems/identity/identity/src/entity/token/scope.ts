@@ -29,3 +29,13 @@ export function narrowScope(granted: string | undefined, requested: string | und
     throw new InvalidScopeError('the requested scope exceeds the original grant');
   return wanted;
 }
+
+/**
+ * The scope when every token of it is in `allowed` (the client's or the users' allow-list).
+ * @throws InvalidScopeError naming the first token not allowed (RFC 6749 §5.2 `invalid_scope`)
+ */
+export function allowedScope(scope: string | undefined, allowed: readonly string[]): string | undefined {
+  const refused = scope?.split(' ').find((t) => !allowed.includes(t));
+  if (refused !== undefined) throw new InvalidScopeError(`the scope ${refused} is not allowed for this client`);
+  return scope;
+}

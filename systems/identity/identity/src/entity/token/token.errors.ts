@@ -2,7 +2,12 @@ import { DomainError } from '@archipelago/util-decider';
 
 /** The `error` codes of an RFC 6749 §5.2 token error response that this server emits. */
 export type OAuthErrorCode =
-  'invalid_request' | 'invalid_grant' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope';
+  | 'invalid_request'
+  | 'invalid_grant'
+  | 'invalid_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target';
 
 /**
  * A refused token request (RFC 6749 §5.2). The message is the `error_description`, safe to show:
@@ -56,4 +61,10 @@ export class LoginThrottledError extends TokenRequestError {
 export class InvalidScopeError extends TokenRequestError {
   readonly code = 'OAUTH.INVALID_SCOPE';
   readonly oauthError = 'invalid_scope';
+}
+
+/** A `resource` (RFC 8707 §2) the client may not get a token for (400 `invalid_target`). */
+export class InvalidTargetError extends TokenRequestError {
+  readonly code = 'OAUTH.INVALID_TARGET';
+  readonly oauthError = 'invalid_target';
 }

@@ -27,7 +27,8 @@ export type UserCommand =
   | {
       readonly type: 'ChangeRoles';
       readonly data: { readonly userId: string; readonly roles: readonly string[]; readonly now: string };
-    };
+    }
+  | { readonly type: 'DisableUser' | 'EnableUser'; readonly data: { readonly userId: string; readonly now: string } };
 
 function displayName(value: string): string {
   const name = value.trim();
@@ -70,6 +71,16 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       const same = roles.length === state.roles.length && roles.every((r, i) => r === state.roles[i]);
       return same ? [] : [{ type: 'UserRolesChanged', data: { userId, roles, at: now } }];
     }
+    case 'DisableUser': {
+      const { userId, now } = command.data;
+      if (state.status === 'absent') throw new UserNotFoundError(userId);
+      return state.status === 'disabled' ? [] : [{ type: 'UserDisabled', data: { userId, at: now } }];
+    }
+    case 'EnableUser': {
+      const { userId, now } = command.data;
+      if (state.status === 'absent') throw new UserNotFoundError(userId);
+      return state.status === 'active' ? [] : [{ type: 'UserEnabled', data: { userId, at: now } }];
+    }
   }
 }
 
@@ -81,11 +92,15 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return { status: 'active', id: userId, email, displayName, roles, createdAt: at, updatedAt: at };
     }
     case 'UserDisplayNameChanged':
-      return state.status === 'active'
-        ? { ...state, displayName: event.data.displayName, updatedAt: event.data.at }
-        : state;
+      return state.status === 'absent'
+        ? state
+        : { ...state, displayName: event.data.displayName, updatedAt: event.data.at };
     case 'UserRolesChanged':
-      return state.status === 'active' ? { ...state, roles: event.data.roles, updatedAt: event.data.at } : state;
+      return state.status === 'absent' ? state : { ...state, roles: event.data.roles, updatedAt: event.data.at };
+    case 'UserDisabled':
+      return state.status === 'absent' ? state : { ...state, status: 'disabled', updatedAt: event.data.at };
+    case 'UserEnabled':
+      return state.status === 'absent' ? state : { ...state, status: 'active', updatedAt: event.data.at };
   }
 }
 

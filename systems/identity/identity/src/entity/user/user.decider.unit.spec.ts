@@ -68,4 +68,21 @@ describe('User decider', () => {
       .given([])
       .when(roles(['admin']))
       .thenThrows(UserNotFoundError));
+  it('disables and enables an account, idempotently; an unknown one is not found', () => {
+    const disable: UserCommand = { type: 'DisableUser', data: { userId: 'u1', now } };
+    const enable: UserCommand = { type: 'EnableUser', data: { userId: 'u1', now } };
+    const disabled = { type: 'UserDisabled' as const, data: { userId: 'u1', at: now } };
+    spec.given([registered]).when(disable).then([disabled]);
+    spec.given([registered, disabled]).when(disable).then([]);
+    spec
+      .given([registered, disabled])
+      .when(enable)
+      .then([{ type: 'UserEnabled', data: { userId: 'u1', at: now } }]);
+    spec.given([registered]).when(enable).then([]);
+    spec.given([]).when(disable).thenThrows(UserNotFoundError);
+    expect(userDecider.evolve(userDecider.evolve(userDecider.initialState(), registered), disabled)).toMatchObject({
+      status: 'disabled',
+      roles: ['customer'],
+    });
+  });
 });

@@ -28,5 +28,17 @@ export interface UserRolesChanged {
   readonly data: { readonly userId: string; readonly roles: readonly Role[]; readonly at: string };
 }
 
+/** An admin disabled the account: no sign-in, no token, sessions ended. */
+export interface UserDisabled {
+  readonly type: 'UserDisabled';
+  readonly data: { readonly userId: string; readonly at: string };
+}
+
+/** An admin enabled the disabled account again. */
+export interface UserEnabled {
+  readonly type: 'UserEnabled';
+  readonly data: { readonly userId: string; readonly at: string };
+}
+
 /** Every domain event of the User aggregate. */
-export type UserEvent = UserRegistered | UserDisplayNameChanged | UserRolesChanged;
+export type UserEvent = UserRegistered | UserDisplayNameChanged | UserRolesChanged | UserDisabled | UserEnabled;

@@ -1,20 +1,26 @@
 import type { Role } from './roles.js';
 
-/** State of a User stream: nothing before `UserRegistered`. */
+/** What an existing account holds. */
+interface UserFields {
+  readonly id: string;
+  /** Normalised e-mail address. */
+  readonly email: string;
+  readonly displayName: string;
+  readonly roles: readonly Role[];
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** State of a User stream: nothing before `UserRegistered`; `disabled` between UserDisabled and UserEnabled. */
 export type UserState =
   | { readonly status: 'absent' }
-  | {
-      readonly status: 'active';
-      readonly id: string;
-      /** Normalised e-mail address. */
-      readonly email: string;
-      readonly displayName: string;
-      readonly roles: readonly Role[];
-      readonly createdAt: string;
-      readonly updatedAt: string;
-    };
+  | (UserFields & { readonly status: 'active' })
+  | (UserFields & { readonly status: 'disabled' });
 
-/** An existing user. */
+/** An existing user, enabled or not. */
+export type ExistingUser = Exclude<UserState, { status: 'absent' }>;
+
+/** An existing user who may sign in. */
 export type ActiveUser = Extract<UserState, { status: 'active' }>;
 
 export const initialUserState = (): UserState => ({ status: 'absent' });

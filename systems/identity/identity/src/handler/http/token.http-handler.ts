@@ -1,10 +1,13 @@
 import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
-import { ApiTags } from '@nestjs/swagger';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnsupportedGrantTypeError } from '../../entity/token/token.errors.js';
 import { ClientCredentialsGrantCommand } from '../../use-case/client-credentials-grant/client-credentials-grant.command.js';
 import { PasswordGrantCommand } from '../../use-case/password-grant/password-grant.command.js';
+import { AuthorizationCodeGrantCommand } from '../../use-case/authorize/authorize.messages.js';
+import { IntrospectTokenQuery } from '../../use-case/sessions/introspect.use-case.js';
+import { RevokeTokenCommand } from '../../use-case/sessions/sessions.messages.js';
 import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/refresh-token-grant.command.js';
 import type { TokenResponse } from '../../use-case/token-response.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
@@ -20,7 +23,10 @@ import { clientCredentials, clientIp, required, tokenParams } from './token-requ
 @Controller('identity/v1')
 @UseFilters(OAuthErrorFilter)
 export class TokenHttpHandler {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
 
   @Post('token')
   @HttpCode(200)
@@ -46,18 +52,45 @@ export class TokenHttpHandler {
         break;
       case 'refresh_token':
         response = await this.commands.execute(
-          new RefreshTokenGrantCommand(required(params, 'refresh_token'), params['scope']),
+          new RefreshTokenGrantCommand(
+            required(params, 'refresh_token'),
+            params['scope'],
+            clientIp(request),
+            params['client_id'] ??
+              (request.headers.authorization?.startsWith('Basic ')
+                ? clientCredentials(params, request.headers.authorization).id
+                : undefined),
+          ),
         );
         break;
+      case 'authorization_code': {
+        const basic = request.headers.authorization?.startsWith('Basic ');
+        const client = basic
+          ? clientCredentials(params, request.headers.authorization)
+          : { id: required(params, 'client_id'), secret: params['client_secret'] };
+        response = await this.commands.execute(
+          new AuthorizationCodeGrantCommand(
+            required(params, 'code'),
+            required(params, 'redirect_uri'),
+            client.id,
+            required(params, 'code_verifier'),
+            client.secret,
+            clientIp(request),
+          ),
+        );
+        break;
+      }
       case 'client_credentials': {
         const client = clientCredentials(params, request.headers.authorization);
         response = await this.commands.execute(
-          new ClientCredentialsGrantCommand(client.id, client.secret, params['scope']),
+          new ClientCredentialsGrantCommand(client.id, client.secret, params['scope'], params['resource']),
         );
         break;
       }
       default:
-        throw new UnsupportedGrantTypeError('grant_type must be password, refresh_token or client_credentials');
+        throw new UnsupportedGrantTypeError(
+          'grant_type must be authorization_code, refresh_token, client_credentials or password',
+        );
     }
     return {
       access_token: response.accessToken,
@@ -65,6 +98,38 @@ export class TokenHttpHandler {
       expires_in: response.expiresIn,
       ...(response.refreshToken && { refresh_token: response.refreshToken }),
       ...(response.scope && { scope: response.scope }),
+      ...(response.idToken && { id_token: response.idToken }),
     };
+  }
+
+  /**
+   * Token revocation (RFC 7009): `token` (form or JSON), optional `token_type_hint`. A refresh
+   * token ends its session; anything else (an access token, an unknown or already revoked token)
+   * is answered the same 200, as §2.2 requires. Public: holding the token is the proof.
+   */
+  @Post('revoke')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Revoke a token (RFC 7009): a refresh token ends its session', security: [] })
+  async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
+    void reply.header('Cache-Control', 'no-store');
+    const params = tokenParams(request.body);
+    await this.commands.execute(new RevokeTokenCommand(required(params, 'token')));
+  }
+
+  /**
+   * Token introspection (RFC 7662) for confidential clients (HTTP Basic or body credentials):
+   * `token`, optional `token_type_hint`. 401 invalid_client for anyone else.
+   */
+  @Post('introspect')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Introspect a token (RFC 7662): confidential clients only (HTTP Basic client authentication)',
+    security: [],
+  })
+  async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    void reply.header('Cache-Control', 'no-store');
+    const params = tokenParams(request.body);
+    const client = clientCredentials(params, request.headers.authorization);
+    return this.queries.execute(new IntrospectTokenQuery(required(params, 'token'), client.id, client.secret));
   }
 }

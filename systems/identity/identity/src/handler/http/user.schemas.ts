@@ -52,6 +52,8 @@ export const userDto = z
     email: z.string(),
     displayName: z.string(),
     roles: z.array(z.string()),
+    /** A disabled account cannot sign in (admin action). */
+    disabled: z.boolean(),
   })
   .meta({ id: 'User' });
 export type UserDto = z.infer<typeof userDto>;
@@ -59,3 +61,32 @@ export type UserDto = z.infer<typeof userDto>;
 export const userPageDto = z
   .object({ items: z.array(userDto), nextCursor: z.string().nullable() })
   .meta({ id: 'UserPage' });
+
+export const changePasswordBody = z
+  .object({
+    currentPassword: z.string().min(1).max(256),
+    newPassword: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
+  })
+  .strict()
+  .meta({ id: 'ChangePassword' });
+export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
+
+export const sessionIdParams = z.object({ id: z.string().uuid('must be a UUID') });
+
+/** A live session (refresh-token family) of the caller. */
+export const sessionDto = z
+  .object({
+    id: z.string().uuid(),
+    clientId: z.string().nullable(),
+    createdAt: z.string().datetime(),
+    lastUsedAt: z.string().datetime(),
+    ip: z.string().nullable(),
+    expiresAt: z.string().datetime(),
+    /** The session of the access token making this request. */
+    current: z.boolean(),
+  })
+  .meta({ id: 'Session' });
+export const sessionListDto = z.object({ items: z.array(sessionDto) }).meta({ id: 'SessionList' });
+
+export const changeStatusBody = z.object({ disabled: z.boolean() }).strict().meta({ id: 'ChangeUserStatus' });
+export type ChangeStatusBody = z.infer<typeof changeStatusBody>;

@@ -23,11 +23,7 @@ export class WellKnownHttpHandler {
     return this.queries.execute(new GetJwksQuery());
   }
 
-  /**
-   * OpenID Connect Discovery 1.0 §3 / RFC 8414 metadata. There is no authorization endpoint
-   * (no browser flows yet), so `response_types_supported` is empty and no ID tokens are issued;
-   * `id_token_signing_alg_values_supported` names the algorithm of the access tokens.
-   */
+  /** OpenID Connect Discovery 1.0 §3 / RFC 8414 metadata: every endpoint, PKCE method, scope and claim. */
   @Get('openid-configuration')
   @Header('Cache-Control', 'public, max-age=300')
   @ApiOperation({ summary: 'OpenID Connect Discovery / RFC 8414 authorization server metadata' })
@@ -35,14 +31,40 @@ export class WellKnownHttpHandler {
     const issuer = this.settings.issuer;
     return {
       issuer,
-      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      authorization_endpoint: `${issuer}/authorize`,
       token_endpoint: `${issuer}/token`,
-      grant_types_supported: ['password', 'refresh_token', 'client_credentials'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
-      response_types_supported: [],
+      userinfo_endpoint: `${issuer}/userinfo`,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      revocation_endpoint: `${issuer}/revoke`,
+      introspection_endpoint: `${issuer}/introspect`,
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      end_session_endpoint: `${issuer}/logout`,
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', 'password'],
+      code_challenge_methods_supported: ['S256'],
+      token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['none'],
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256'],
-      claims_supported: ['iss', 'sub', 'aud', 'exp', 'iat', 'jti', 'roles', 'email', 'scope'],
+      scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+      claims_supported: [
+        'iss',
+        'sub',
+        'aud',
+        'exp',
+        'iat',
+        'auth_time',
+        'nonce',
+        'amr',
+        'sid',
+        'email',
+        'email_verified',
+        'name',
+        'roles',
+        'scope',
+      ],
+      authorization_response_iss_parameter_supported: true,
     };
   }
 }

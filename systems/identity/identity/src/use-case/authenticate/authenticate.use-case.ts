@@ -37,6 +37,7 @@ export class AuthenticateUseCase implements IQueryHandler<AuthenticateQuery, Acc
       roles: [...state.roles],
       email: state.email,
       ...(claimed.scope && { scope: claimed.scope }),
+      ...(claimed.sessionId && { sessionId: claimed.sessionId }),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { UserNotFoundError } from '../../entity/user/user.errors.js';
-import type { ActiveUser } from '../../entity/user/user.state.js';
+import type { ExistingUser } from '../../entity/user/user.state.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { handleUserCommand } from '../handle-user-command.js';
 import { CLOCK, type ClockPort } from '../port/identity-settings.port.js';
@@ -17,7 +17,7 @@ import { ChangeRolesCommand } from './change-roles.command.js';
  * @throws UserNotFoundError (404), InvalidUserCommandError (400: unknown or no roles)
  */
 @CommandHandler(ChangeRolesCommand)
-export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, ActiveUser> {
+export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, ExistingUser> {
   constructor(
     @Inject(USER_REPOSITORY) private readonly repository: UserRepositoryPort,
     @Inject(USER_READ_MODEL) private readonly readModel: UserReadModelPort,
@@ -25,7 +25,7 @@ export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, A
     @Inject(CLOCK) private readonly clock: ClockPort,
   ) {}
 
-  async execute({ userId, roles, context }: ChangeRolesCommand): Promise<ActiveUser> {
+  async execute({ userId, roles, context }: ChangeRolesCommand): Promise<ExistingUser> {
     const at = this.clock.now();
     const now = at.toISOString();
     const before = await this.repository.load(userId);
@@ -35,8 +35,8 @@ export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, A
       { type: 'ChangeRoles', data: { userId, roles, now } },
       context,
     );
-    if (state.status !== 'active') throw new UserNotFoundError(userId);
-    const previous = before.state.status === 'active' ? before.state.roles.join(' ') : '';
+    if (state.status === 'absent') throw new UserNotFoundError(userId);
+    const previous = before.state.status !== 'absent' ? before.state.roles.join(' ') : '';
     if (previous !== state.roles.join(' ')) await this.refreshTokens.revokeSubject(userId, at);
     return state;
   }

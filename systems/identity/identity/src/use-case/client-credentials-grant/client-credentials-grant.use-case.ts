@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { parseScope } from '../../entity/token/scope.js';
-import { InvalidClientError } from '../../entity/token/token.errors.js';
+import { allowedScope, parseScope } from '../../entity/token/scope.js';
+import { InvalidClientError, InvalidTargetError } from '../../entity/token/token.errors.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { SERVICE_CLIENTS, type ServiceClientsPort } from '../port/service-clients.port.js';
@@ -12,7 +12,9 @@ import { ClientCredentialsGrantCommand } from './client-credentials-grant.comman
  * Client credentials grant: authenticates a configured service client by its secret and issues
  * an access token with `sub` = client id and the client's roles. No refresh token (RFC 6749
  * §4.4.3): the client simply asks again. Unknown client and wrong secret cost the same work.
- * @throws InvalidClientError, InvalidScopeError
+ * With `resource` (RFC 8707) the token's audience is that service, which must be on the client's
+ * `audiences` allow-list: how services get tokens for each other's gRPC servers.
+ * @throws InvalidClientError, InvalidScopeError, InvalidTargetError
  */
 @CommandHandler(ClientCredentialsGrantCommand)
 export class ClientCredentialsGrantUseCase implements ICommandHandler<ClientCredentialsGrantCommand, TokenResponse> {
@@ -22,12 +24,25 @@ export class ClientCredentialsGrantUseCase implements ICommandHandler<ClientCred
     @Inject(ACCESS_TOKENS) private readonly tokens: AccessTokensPort,
   ) {}
 
-  async execute({ clientId, clientSecret, scope: requested }: ClientCredentialsGrantCommand): Promise<TokenResponse> {
+  async execute({
+    clientId,
+    clientSecret,
+    scope: requested,
+    resource,
+  }: ClientCredentialsGrantCommand): Promise<TokenResponse> {
     const scope = parseScope(requested);
     const client = this.clients.find(clientId);
     const matches = await this.hasher.verify(clientSecret, client?.secretHash);
     if (!client || !matches) throw new InvalidClientError('Client authentication failed');
-    const access = await this.tokens.issue({ subject: client.id, roles: client.roles, scope });
+    allowedScope(scope, client.scopes);
+    if (resource !== undefined && !client.audiences.includes(resource))
+      throw new InvalidTargetError(`the client may not get a token for ${resource}`);
+    const access = await this.tokens.issue({
+      subject: client.id,
+      roles: client.roles,
+      scope,
+      ...(resource !== undefined && { audience: resource }),
+    });
     return {
       accessToken: access.accessToken,
       tokenType: 'Bearer',

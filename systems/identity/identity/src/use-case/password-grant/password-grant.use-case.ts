@@ -1,15 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { parseScope } from '../../entity/token/scope.js';
+import { allowedScope, parseScope } from '../../entity/token/scope.js';
 import { BAD_CREDENTIALS, InvalidGrantError, LoginThrottledError } from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
-import { PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
+import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
-import { newRefreshToken, type TokenResponse } from '../token-response.js';
+import { issueUserTokens, type TokenResponse } from '../token-response.js';
 import { PasswordGrantCommand } from './password-grant.command.js';
 
 /**
@@ -37,7 +37,7 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
   ) {}
 
   async execute({ username, password, scope: requested, clientIp }: PasswordGrantCommand): Promise<TokenResponse> {
-    const scope = parseScope(requested);
+    const scope = allowedScope(parseScope(requested), this.settings.userScopes);
     const email = normaliseEmail(username);
     const now = this.clock.now();
     const accountKey = `account:${email}`;
@@ -52,26 +52,23 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
     );
     if (!admission.admitted) throw new LoginThrottledError(admission.retryAfterSeconds);
     const credentials = await this.users.findCredentials(email);
-    const matches = await this.hasher.verify(password, credentials?.passwordHash);
+    // Not decided when the hashing queue is full (503): the failure counted in advance is given back.
+    const matches = await this.hasher.verify(password, credentials?.passwordHash).catch(async (error: unknown) => {
+      if (error instanceof HashingBusyError) await this.attempts.refund([accountKey, ...ipKeys]);
+      throw error;
+    });
     if (!credentials || !matches) throw new InvalidGrantError(BAD_CREDENTIALS);
     await this.attempts.succeeded(accountKey, ipKeys);
     const { state } = await this.users.load(credentials.userId);
     if (state.status !== 'active') throw new InvalidGrantError(BAD_CREDENTIALS);
 
-    const access = await this.tokens.issue({ subject: state.id, roles: state.roles, email: state.email, scope });
-    const refreshToken = newRefreshToken();
-    const expiresAt = new Date(now.getTime() + this.settings.refreshTokenTtlSeconds * 1000).toISOString();
-    await this.refreshTokens.issue(
-      refreshToken,
-      { familyId: globalThis.crypto.randomUUID(), subject: state.id, scope, expiresAt },
+    const { sessionId: _sid, ...response } = await issueUserTokens(
+      { tokens: this.tokens, refreshTokens: this.refreshTokens, settings: this.settings },
+      state,
+      scope,
+      { login: { ...(clientIp && { ip: clientIp }), authTime: now.toISOString(), amr: ['pwd'] } },
       now,
     );
-    return {
-      accessToken: access.accessToken,
-      tokenType: 'Bearer',
-      expiresIn: access.expiresIn,
-      refreshToken,
-      ...(scope && { scope }),
-    };
+    return response;
   }
 }

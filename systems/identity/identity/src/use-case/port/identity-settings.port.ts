@@ -4,12 +4,16 @@ import type { ThrottlePolicy } from '../../entity/token/login-throttle.js';
 export interface IdentitySettings {
   /** `iss` of every token and base of the discovery document (`IDENTITY_ISSUER`). */
   readonly issuer: string;
-  /** Lifetime of a refresh token in seconds, renewed at each rotation. */
+  /** Idle lifetime of a session: each refresh token expires this many seconds after its issue. */
   readonly refreshTokenTtlSeconds: number;
+  /** Absolute lifetime of a session (refresh-token family) in seconds, whatever its use. */
+  readonly refreshAbsoluteTtlSeconds: number;
   /** Progressive delays per account (normalised e-mail) after failed sign-ins. */
   readonly loginAccountThrottle: ThrottlePolicy;
   /** Progressive delays per client IP after failed sign-ins. */
   readonly loginIpThrottle: ThrottlePolicy;
+  /** Scopes a user may request with the password grant (allow-list). */
+  readonly userScopes: readonly string[];
   /** Failures older than this (seconds since the key's last failure) are forgotten. */
   readonly loginWindowSeconds: number;
 }

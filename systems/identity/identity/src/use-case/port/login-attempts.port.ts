@@ -24,6 +24,8 @@ export interface LoginAttemptsPort {
   begin(keys: readonly ThrottleKey[], now: Date, windowSeconds: number): Promise<AttemptAdmission>;
   /** The admitted attempt succeeded: the account key is forgotten, the other keys get their failure back. */
   succeeded(accountKey: string, otherKeys: readonly string[]): Promise<void>;
+  /** The admitted attempt was not decided (the hashing queue was full): every key gets its failure back. */
+  refund(keys: readonly string[]): Promise<void>;
 }
 
 export const LOGIN_ATTEMPTS = Symbol('LoginAttemptsPort');

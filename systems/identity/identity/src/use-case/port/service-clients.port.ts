@@ -4,6 +4,10 @@ export interface ServiceClient {
   /** Hash of the client secret (PasswordHasherPort format). */
   readonly secretHash: string;
   readonly roles: readonly string[];
+  /** Scopes the client may request (allow-list; default none). */
+  readonly scopes: readonly string[];
+  /** Audiences (RFC 8707 resource indicators, e.g. `catalog.commerce`) it may ask a token for, besides the default one. */
+  readonly audiences: readonly string[];
 }
 
 /** The configured service clients (from `IDENTITY_CLIENTS`); implemented in gateway/. */

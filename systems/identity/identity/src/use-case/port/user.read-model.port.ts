@@ -4,6 +4,7 @@ export interface UserView {
   readonly email: string;
   readonly displayName: string;
   readonly roles: readonly string[];
+  readonly disabled: boolean;
   readonly createdAt: string;
 }
 

@@ -44,6 +44,10 @@ export interface UserRepositoryPort {
   ): Promise<void>;
   /** The credentials of the account with this normalised e-mail, or `undefined`. */
   findCredentials(email: string): Promise<UserCredentials | undefined>;
+  /** The password hash of `userId`, or `undefined` for an unknown user. */
+  passwordHashOf(userId: string): Promise<string | undefined>;
+  /** Replaces the password hash of an existing user. */
+  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
 }
 
 export const USER_REPOSITORY = Symbol('UserRepositoryPort');

@@ -1,0 +1,58 @@
+/** `GET /authorize`: validate an authorization request (query parameters, each at most once). */
+export class StartAuthorizationQuery {
+  constructor(readonly params: Readonly<Record<string, string>>) {}
+}
+
+/** The login form was posted for the stored request `requestId`. */
+export class CompleteAuthorizationCommand {
+  constructor(
+    readonly requestId: string,
+    readonly email: string,
+    readonly password: string,
+    readonly clientIp?: string,
+  ) {}
+}
+
+/** Token endpoint, `grant_type=authorization_code` (RFC 6749 §4.1.3 + RFC 7636 §4.5). */
+export class AuthorizationCodeGrantCommand {
+  constructor(
+    readonly code: string,
+    readonly redirectUri: string,
+    readonly clientId: string,
+    readonly codeVerifier: string,
+    readonly clientSecret?: string,
+    readonly clientIp?: string,
+  ) {}
+}
+
+/** RP-initiated logout (OpenID Connect RP-Initiated Logout 1.0 §2). */
+export class EndSessionByHintCommand {
+  constructor(
+    readonly idTokenHint?: string,
+    readonly postLogoutRedirectUri?: string,
+    readonly state?: string,
+    readonly clientId?: string,
+  ) {}
+}
+
+/** What `GET /authorize` leads to. */
+export type AuthorizationStart =
+  /** Show the login page for the stored request. */
+  | { readonly kind: 'login'; readonly requestId: string; readonly clientId: string }
+  /** Send the error back to the (verified) redirect URI (RFC 6749 §4.1.2.1). */
+  | { readonly kind: 'redirect'; readonly url: string }
+  /** Unknown client or redirect URI: show the error, never redirect. */
+  | { readonly kind: 'error'; readonly error: string; readonly description: string };
+
+/** What posting the login form leads to. */
+export type AuthorizationCompletion =
+  | { readonly kind: 'redirect'; readonly url: string }
+  /** Show the login page again with `message` (wrong password, throttled). */
+  | {
+      readonly kind: 'retry';
+      readonly requestId: string;
+      readonly clientId: string;
+      readonly message: string;
+      readonly status: number;
+    }
+  | { readonly kind: 'error'; readonly error: string; readonly description: string };
