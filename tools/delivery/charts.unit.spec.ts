@@ -123,7 +123,18 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
       expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
       expect(c.startupProbe.httpGet.path).toBe('/health/live');
-      expect(c.args).toEqual(['--import', './tools/register.mjs', `dist/systems/commerce/${name}/src/main.js`]);
+      expect(c.args).toEqual(['--import', './dist/libs/platform/telemetry/src/register.js', '--import', './tools/register.mjs', `dist/systems/commerce/${name}/src/main.js`]);
+    }
+  });
+
+  it('configures OpenTelemetry per environment: OTLP endpoint, parent-based ratio sampling, resource attributes', () => {
+    for (const [env, ratio] of [['dev', '1'], ['prod', '0.05']] as const) {
+      const data = one(objects(env), 'ConfigMap', 'catalog-config').data;
+      expect(data.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.observability.svc:4318');
+      expect(data.OTEL_TRACES_SAMPLER).toBe('parentbased_traceidratio');
+      expect(data.OTEL_TRACES_SAMPLER_ARG).toBe(ratio);
+      expect(data.OTEL_SERVICE_NAME).toBe('catalog');
+      expect(data.OTEL_RESOURCE_ATTRIBUTES).toBe(`service.namespace=commerce,deployment.environment.name=${env}`);
     }
   });
 

@@ -42,6 +42,9 @@ export function nodeArgs(env: NodeJS.ProcessEnv = process.env): readonly string[
   return custom === undefined ? NODE_HEAP_ARGS : custom.split(' ').filter(Boolean);
 }
 
+/** The OpenTelemetry bootstrap every service and the edge load first (`node --import`). */
+export const TELEMETRY_HOOK = 'dist/libs/platform/telemetry/src/register.js';
+
 type KafkaModule = typeof import('../../../infra/local/kafka/kafka.mjs');
 type KafkaHandle = Awaited<ReturnType<KafkaModule['startKafka']>>;
 
@@ -359,12 +362,14 @@ export class Devstack {
       command: process.execPath,
       args: [
         ...nodeArgs(),
-        ...(main.endsWith('.ts') ? ['--import', join(root, 'tools', 'register.mjs')] : []),
+        // OpenTelemetry first (it must hook module loading before anything else loads); it stays
+        // off unless OTEL_* says where to export (see libs/platform/telemetry).
+        ...(main.endsWith('.ts') ? ['--import', join(root, TELEMETRY_HOOK), '--import', join(root, 'tools', 'register.mjs')] : []),
         file,
         ...args,
       ],
       cwd: root,
-      env: { ...PROCESS_ENV_DEFAULTS, ...process.env, LOG_LEVEL: this.options.logLevel, ...env },
+      env: { ...PROCESS_ENV_DEFAULTS, ...process.env, LOG_LEVEL: this.options.logLevel, OTEL_SERVICE_NAME: label, ...env },
       logFile: join(this.logsDir, `${label}.log`),
     };
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DomainAttributes, inSpan, traceparentOf } from '@archipelago/platform-telemetry';
 import { ident, isUniqueViolation, type SqlClient } from './sql.js';
 import {
   type EventMetadata,
@@ -62,6 +63,28 @@ export class PostgresEventStore {
     options: { expectedVersion: ExpectedVersion; metadata?: EventMetadata },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    // A span per append (stream id, event types: a trace can be found by them); the events'
+    // `traceparent` is that span when tracing is on, so readers continue from the write.
+    return inSpan(
+      'event-store append',
+      {
+        attributes: {
+          [DomainAttributes.streamId]: streamId,
+          [DomainAttributes.eventType]: [...new Set(events.map((e) => e.type))].join(','),
+          ...(options.metadata?.correlationId ? { [DomainAttributes.correlationId]: options.metadata.correlationId } : {}),
+          'archipelago.event_count': events.length,
+        },
+      },
+      () => this.appendInSpan(client, streamId, events, options),
+    );
+  }
+
+  private async appendInSpan(
+    client: SqlClient,
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedVersion: ExpectedVersion; metadata?: EventMetadata },
+  ): Promise<AppendResult> {
     let expected: number;
     const ev = options.expectedVersion;
     if (ev === 'no_stream') expected = 0;
@@ -71,7 +94,8 @@ export class PostgresEventStore {
       if (ev === 'stream_exists' && expected === 0) throw new WrongExpectedVersionError(streamId, ev);
     }
     const ids = events.map((e) => e.id ?? randomUUID());
-    const metadata = JSON.stringify(options.metadata ?? {});
+    const traceparent = traceparentOf() ?? options.metadata?.traceparent;
+    const metadata = JSON.stringify({ ...options.metadata, ...(traceparent ? { traceparent } : {}) });
     try {
       // A named statement: parsed and planned once per connection (measured: about half the
       // server CPU of re-planning it on every append; see npm run bench).

@@ -3,6 +3,8 @@ import { ident } from '@archipelago/platform-event-store';
 import { cloudEventHeaders, fromCloudEvent, type OutboxRow } from './cloudevents.js';
 import type { MessageHandler, RetryPolicy, Subscription } from './message.types.js';
 import { redeliverRequestedDeadLetters } from './dead-letters.js';
+import { SpanKind } from '@archipelago/platform-telemetry';
+import { inProcessSpan, inReplaySpan } from './messaging.tracing.js';
 import { deliverWithRetry, describeError } from './retry.js';
 
 /** Where a topic's messages live for the `postgres` transport: the publisher's outbox table. */
@@ -81,7 +83,11 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
       if (!running) break;
       const headers = cloudEventHeaders(row, source.ceSource);
       const message = fromCloudEvent(row.topic, row.message_key, headers, row.payload);
-      const outcome = await deliverWithRetry(options.handler, message, options.retry, () => !running);
+      const outcome = await inProcessSpan(message, options.group, 'archipelago.outbox', async (span) => {
+        const result = await deliverWithRetry(options.handler, message, options.retry, () => !running);
+        if (!result.ok) span.setAttribute('archipelago.dead_lettered', true);
+        return result;
+      });
       if (!outcome.ok) {
         if (!running) break;
         await options.pool.query(
@@ -114,7 +120,10 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
       let seen = 0;
       try {
         seen += await redeliverRequestedDeadLetters(options.pool, options.schema, options.group, (message) =>
-          deliverWithRetry(options.handler, message, options.retry, () => !running),
+          // A new trace, linked to the original delivery's.
+          inReplaySpan(message, options.group, 'archipelago.outbox', SpanKind.CONSUMER, (replayed) =>
+            deliverWithRetry(options.handler, replayed, options.retry, () => !running),
+          ),
         );
       } catch (error) {
         options.onError?.(error);
