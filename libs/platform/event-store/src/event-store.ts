@@ -31,6 +31,12 @@ export interface AppendResult {
   readonly eventIds: readonly string[];
 }
 
+/** Outcome of an append, for metrics: written, lost the optimistic-concurrency race, or failed otherwise. */
+export type AppendOutcome = 'ok' | 'conflict' | 'error';
+
+/** Receives the duration (seconds) and outcome of every append (e.g. Prometheus metrics). */
+export type AppendObserver = (seconds: number, outcome: AppendOutcome) => void;
+
 /**
  * Event store on Postgres (blueprint §4), one table per service schema (see `platformSchemaSql`).
  * Every method takes the `SqlClient` to run on, so an append joins the caller's transaction —
@@ -43,6 +49,8 @@ export class PostgresEventStore {
   constructor(
     readonly schema: string,
     private readonly upcasters: Upcasters = {},
+    /** Told the duration and outcome of every append (metrics); optional. */
+    private readonly onAppend?: AppendObserver,
   ) {
     this.table = `${ident(schema)}.events`;
     this.appendSql = `INSERT INTO ${this.table} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
@@ -75,8 +83,21 @@ export class PostgresEventStore {
           'archipelago.event_count': events.length,
         },
       },
-      () => this.appendInSpan(client, streamId, events, options),
+      () => this.observed(() => this.appendInSpan(client, streamId, events, options)),
     );
+  }
+
+  private async observed<T>(append: () => Promise<T>): Promise<T> {
+    if (!this.onAppend) return append();
+    const started = performance.now();
+    try {
+      const result = await append();
+      this.onAppend((performance.now() - started) / 1000, 'ok');
+      return result;
+    } catch (error) {
+      this.onAppend((performance.now() - started) / 1000, error instanceof WrongExpectedVersionError ? 'conflict' : 'error');
+      throw error;
+    }
   }
 
   private async appendInSpan(

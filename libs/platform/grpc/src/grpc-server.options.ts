@@ -1,7 +1,9 @@
 import type { Server } from '@grpc/grpc-js';
 import type { Options } from '@grpc/proto-loader';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import type { Registry } from 'prom-client';
 import { GrpcHealthService } from './grpc-health.service.js';
+import { grpcMetricsInterceptor } from './grpc-metrics.interceptor.js';
 import { GRPC_LOADER_OPTIONS } from './grpc-loader.options.js';
 
 /** Input of {@link grpcServerOptions}. */
@@ -25,6 +27,8 @@ export interface GrpcServerSetup {
    * open health `Watch` streams never finish, so a graceful close would wait for them forever.
    */
   readonly gracefulShutdown?: boolean;
+  /** Prometheus registry for `rpc_server_call_duration_seconds` (see grpcMetricsInterceptor); none: not recorded. */
+  readonly metricsRegistry?: Registry;
 }
 
 /** NestJS microservice options for the gRPC transport (`Transport.GRPC`). */
@@ -52,6 +56,10 @@ export function grpcServerOptions(setup: GrpcServerSetup): GrpcServerOptions {
       protoPath: [...setup.protoFiles],
       loader: { ...GRPC_LOADER_OPTIONS, ...setup.loader, includeDirs: [setup.protoRoot] },
       gracefulShutdown: setup.gracefulShutdown ?? false,
+      // grpc-js ServerOptions.interceptors, passed through by NestJS with the channel options.
+      ...(setup.metricsRegistry
+        ? { channelOptions: { interceptors: [grpcMetricsInterceptor(setup.metricsRegistry)] } as Record<string, unknown> }
+        : {}),
       ...(setup.maxReceiveMessageLength === undefined ? {} : { maxReceiveMessageLength: setup.maxReceiveMessageLength }),
       onLoadPackageDefinition: (definition: Record<string, unknown>, server: Server) => {
         for (const name of serviceNames(definition, setup.packages)) health.register(name);

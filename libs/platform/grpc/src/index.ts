@@ -25,3 +25,4 @@ export {
   type GrpcFailure,
   type GrpcStatusName,
 } from './grpc.errors.js';
+export * from './grpc-metrics.interceptor.js';

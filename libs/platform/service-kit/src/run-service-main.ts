@@ -1,6 +1,7 @@
 import { type BaseServiceConfig, ConfigError, configOrExit } from '@archipelago/platform-config';
 import { GrpcHealthService, grpcServerOptions, type GrpcServerSetup } from '@archipelago/platform-grpc';
 import {
+  registerEventStoreMetrics,
   registerMessagingMetrics,
   registerRetentionMetrics,
   type RetentionCounts,
@@ -142,6 +143,7 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
   const countRetention = registerRetentionMetrics(platformMetricsRegistry);
   const infrastructure = await openServiceInfrastructure(options.infrastructure, {
     ...infrastructureConfig,
+    onAppend: registerEventStoreMetrics(platformMetricsRegistry),
     onPublished: (latencies) => observePublished(latencies),
     onRetentionPass: (deleted: RetentionCounts) => {
       countRetention(deleted);
@@ -174,6 +176,7 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
         protoRoot: options.grpc.protoRoot(),
         url: `${config.HOST}:${config.GRPC_PORT}`,
         health,
+        metricsRegistry: platformMetricsRegistry,
       }),
     );
     await app.startAllMicroservices();

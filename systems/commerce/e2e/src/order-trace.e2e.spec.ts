@@ -31,16 +31,18 @@ let dataDir: string;
 let output = '';
 let edge: string;
 let zipkin: string;
+const servicePorts = new Map<string, number>();
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'trace-e2e-'));
   chmodSync(dataDir, 0o755); // Postgres runs as the `postgres` user when we are root
   // The real stack, on free ports (another stack may hold the usual ones).
   const stack = JSON.parse(readFileSync(join(root, 'infra/local/stack.json'), 'utf8')) as {
-    systems: { services: { httpPort: number; grpcPort?: number }[] }[];
+    systems: { services: { name: string; httpPort: number; grpcPort?: number }[] }[];
   };
   for (const service of stack.systems.flatMap((s) => s.services)) {
     service.httpPort = await freePort();
+    servicePorts.set(service.name, service.httpPort);
     if (service.grpcPort) service.grpcPort = await freePort();
   }
   const stackFile = join(dataDir, 'stack.json');
@@ -181,5 +183,22 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     expect(parentOf(pay[0]!)).toMatchObject({ kind: 'PRODUCER', localEndpoint: { serviceName: 'ordering' } });
     // the event store appends carry the stream id (the order's stream holds its id)
     expect(find('ordering', undefined, /^event-store append$/).some((s) => s.tags?.['archipelago.stream_id']?.includes(orderId))).toBe(true);
+  });
+
+  it('serves the RED and event-sourcing metrics on every service’s /metrics after the order', async () => {
+    const metrics = async (name: string) => (await fetch(`http://127.0.0.1:${servicePorts.get(name)}/metrics`)).text();
+    for (const name of ['catalog', 'ordering', 'payments']) {
+      const text = await metrics(name);
+      // every series also carries the registry's default label service="<name>"
+      expect(text, name).toMatch(/^http_server_request_duration_seconds_count\{service="\w+",method="[A-Z]+",route="[^"]+",status="\d{3}"\} \d+/m);
+      expect(text, name).toMatch(/^event_store_append_duration_seconds_count\{service="\w+",outcome="ok"\} [1-9]/m);
+      expect(text, name).toMatch(/^event_store_append_conflicts_total\{service="\w+"\} \d+/m);
+      expect(text, name).toMatch(/^outbox_oldest_unpublished_age_seconds\{service="\w+"\} \d/m);
+      expect(text, name).toContain('# TYPE dead_letters gauge');
+    }
+    // ordering asked catalog for prices over gRPC
+    expect(await metrics('catalog')).toMatch(
+      /^rpc_server_call_duration_seconds_count\{service="catalog",rpc_service="archipelago\.commerce\.catalog\.v1\.CatalogService",rpc_method="GetProducts",rpc_grpc_status_code="OK"\} [1-9]/m,
+    );
   });
 });
