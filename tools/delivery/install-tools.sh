@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner, k6) with
+# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner, k6, promtool) with
 # `go install` into the git-ignored cache .tools/<name>-<version>/, once per machine and version.
 # Usage: tools/delivery/install-tools.sh [name...]   (default: helm kubeconform)
 # Prints the absolute path of each installed binary, one per line, on stdout; progress on stderr.
