@@ -57,6 +57,13 @@ spec:
           annotations:
             summary: '{{ "{{ $labels.service }}" }}: oldest unpublished outbox row is {{ "{{ $value | humanizeDuration }}" }} old'
             runbook: docs/runbooks.md#an-event-is-not-arriving
+        - alert: ArchipelagoConsumerLag
+          expr: max by (namespace, service, consumer_group) (consumer_lag_messages{namespace="{{ $ns }}"}) > {{ $a.consumerLagMessages | default 1000 }}
+          for: 10m
+          labels: { severity: ticket }
+          annotations:
+            summary: '{{ "{{ $labels.consumer_group }}" }} is {{ "{{ $value }}" }} messages behind'
+            runbook: docs/runbooks.md#an-event-is-not-arriving
         - alert: ArchipelagoProjectionLag
           expr: max by (namespace, service, projection) (projection_lag_events{namespace="{{ $ns }}"}) > {{ $a.projectionLagEvents | default 1000 }}
           for: 10m

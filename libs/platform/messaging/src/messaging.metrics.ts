@@ -9,7 +9,8 @@ import type { RetentionCounts } from './retention.js';
  * - `outbox_commit_to_publish_seconds` (histogram): from outbox commit to Kafka acknowledgement;
  * - `projection_lag_events{projection}` (gauge): log positions a projection is behind;
  * - `outbox_oldest_unpublished_age_seconds` (gauge, kafka transport): age of the oldest unpublished row;
- * - `dead_letters{consumer_group}` (gauge): dead letters in the schema's `dead_letters` table not replayed.
+ * - `dead_letters{consumer_group}` (gauge): dead letters in the schema's `dead_letters` table not replayed;
+ * - `consumer_lag_messages{consumer_group,source}` (gauge, postgres transport): messages left to read.
  * Gauges are computed when scraped. Returns the hook to pass as the relay's `onPublished`.
  */
 export function registerMessagingMetrics(
@@ -64,6 +65,18 @@ export function registerMessagingMetrics(
         )
         .catch(() => ({ rows: [] }));
       for (const row of rows) deadLetters.set({ consumer_group: row.consumer_group }, row.n);
+    },
+  });
+  const consumerLag = new Gauge({
+    name: 'consumer_lag_messages',
+    help: 'Messages a consumer group still has to read from a source outbox (postgres transport).',
+    labelNames: ['consumer_group', 'source'],
+    registers: [registry],
+    async collect() {
+      consumerLag.reset();
+      for (const lag of await sources.messaging.consumerLag().catch(() => [])) {
+        consumerLag.set({ consumer_group: lag.group, source: lag.source }, lag.messages);
+      }
     },
   });
   const latency = new Histogram({

@@ -41,7 +41,16 @@ export interface PostgresSubscriptionOptions {
  * per source is kept in the consumer's `consumer_checkpoints`; a message that keeps failing is
  * written to the consumer's `dead_letters` table and the checkpoint moves past it.
  */
-export function subscribePostgres(options: PostgresSubscriptionOptions): Subscription {
+/** A postgres-transport subscription, which can also tell how far its group is behind. */
+export interface PostgresSubscription extends Subscription {
+  /**
+   * Messages of the subscribed topics committed in each source outbox after the group's checkpoint
+   * (what the group still has to read), per source (`<schema>.outbox`).
+   */
+  lag(): Promise<Array<{ readonly source: string; readonly messages: number }>>;
+}
+
+export function subscribePostgres(options: PostgresSubscriptionOptions): PostgresSubscription {
   let running = true;
   let wake: (() => void) | undefined;
   const own = ident(options.schema);
@@ -153,6 +162,20 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
       running = false;
       wake?.();
       await loop;
+    },
+    async lag() {
+      return Promise.all(
+        options.sources.map(async ({ source, topics }) => {
+          const sourceKey = `${source.schema}.outbox`;
+          const checkpoint = (await readCheckpoint(sourceKey)) ?? { transaction_id: '0', position: '0' };
+          const { rows } = await source.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM ${ident(source.schema)}.outbox
+             WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND topic = ANY($3::text[])`,
+            [checkpoint.transaction_id, checkpoint.position, topics],
+          );
+          return { source: sourceKey, messages: rows[0]?.n ?? 0 };
+        }),
+      );
     },
   };
 }
