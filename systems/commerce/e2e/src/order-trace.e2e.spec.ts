@@ -196,6 +196,8 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
       expect(text, name).toMatch(/^outbox_oldest_unpublished_age_seconds\{service="\w+"\} \d/m);
       expect(text, name).toContain('# TYPE dead_letters gauge');
     }
+    // ordering's saga consumers read catalog's and payments' outboxes (postgres transport): caught up
+    expect(await metrics('ordering')).toMatch(/^consumer_lag_messages\{consumer_group="commerce\.ordering",source="catalog\.outbox",service="ordering"\} 0$/m);
     // ordering asked catalog for prices over gRPC
     expect(await metrics('catalog')).toMatch(
       /^rpc_server_call_duration_seconds_count\{service="catalog",rpc_service="archipelago\.commerce\.catalog\.v1\.CatalogService",rpc_method="GetProducts",rpc_grpc_status_code="OK"\} [1-9]/m,
