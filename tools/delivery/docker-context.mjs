@@ -86,6 +86,9 @@ for (const name of [
 ]) {
   if (rootPkg.dependencies?.[name] && packages.has('@nestjs/core')) dependencies[name] ??= rootPkg.dependencies[name];
 }
+// The telemetry bootstrap registers `@opentelemetry/instrumentation/hook.mjs` by name (not an import):
+// pin the version the root resolves, so the image hoists the same one.
+if (packages.has('@opentelemetry/sdk-node')) dependencies['@opentelemetry/instrumentation'] ??= rootPkg.dependencies['@opentelemetry/instrumentation'];
 
 for (const file of files) {
   const dest = join(out, relative(root, file));
