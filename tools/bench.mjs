@@ -3,8 +3,9 @@
 //   eventstore  event store appends vs raw pg INSERTs and vs Emmett   (libs/platform/event-store/bench)
 //   outbox      outbox relay -> Kafka vs kafkajs producing directly   (libs/platform/messaging/bench)
 //   grpc        catalog GetProducts vs a grpc-js echo server          (systems/commerce/catalog/bench)
+//   tracing     catalog GetProducts with tracing at 100 % vs off      (systems/commerce/catalog/bench)
 //   edge        a request through the edge vs directly to catalog     (apps/edge/bench)
-// No part named: all four (about 5–6 minutes on 2 cores). Each writes reports/bench/<name>.json;
+// No part named: all five (about 5–6 minutes on 2 cores). Each writes reports/bench/<name>.json;
 // `node tools/perf/plot.mjs` turns those into docs/performance/*.png.
 // The output goes to .cache/bench-dist by default, not dist/, so a concurrent `npm run build` or
 // watcher never races with it; BENCH_OUT_DIR overrides. The services the benchmarks start (catalog,
@@ -28,6 +29,10 @@ const PARTS = {
   grpc: {
     entry: 'systems/commerce/catalog/bench/grpc.bench.ts',
     extra: ['systems/commerce/catalog/src/main.ts', 'systems/commerce/catalog/bench/grpc-echo.server.ts'],
+  },
+  tracing: {
+    entry: 'systems/commerce/catalog/bench/tracing.bench.ts',
+    extra: ['systems/commerce/catalog/src/main.ts', 'libs/platform/telemetry/src/register.ts'],
   },
   edge: {
     entry: 'apps/edge/bench/edge.bench.ts',

@@ -2,10 +2,12 @@
 // object against Kubernetes 1.34 and the operators' CRD schemas; then what matters in the output
 // (probes, security context, hooks, selectors, per-environment differences, schema rejections) and
 // parity of the Kong routes and plugins with infra/kong/kong.yml.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import {
   byKind,
   ENVIRONMENTS,
@@ -125,7 +127,18 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
       expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
       expect(c.startupProbe.httpGet.path).toBe('/health/live');
-      expect(c.args).toEqual(['--import', './tools/register.mjs', `dist/systems/commerce/${name}/src/main.js`]);
+      expect(c.args).toEqual(['--import', './dist/libs/platform/telemetry/src/register.js', '--import', './tools/register.mjs', `dist/systems/commerce/${name}/src/main.js`]);
+    }
+  });
+
+  it('configures OpenTelemetry per environment: OTLP endpoint, parent-based ratio sampling, resource attributes', () => {
+    for (const [env, ratio] of [['dev', '1'], ['prod', '0.05']] as const) {
+      const data = one(objects(env), 'ConfigMap', 'catalog-config').data;
+      expect(data.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.observability.svc:4318');
+      expect(data.OTEL_TRACES_SAMPLER).toBe('parentbased_traceidratio');
+      expect(data.OTEL_TRACES_SAMPLER_ARG).toBe(ratio);
+      expect(data.OTEL_SERVICE_NAME).toBe('catalog');
+      expect(data.OTEL_RESOURCE_ATTRIBUTES).toBe(`service.namespace=commerce,deployment.environment.name=${env}`);
     }
   });
 
@@ -824,6 +837,34 @@ describe('infra/k8s: the namespace baseline the charts assume', { timeout: 120_0
       const version = new RegExp(`\\b${key}: '(v?[0-9.]+)'`).exec(pins)?.[1];
       expect(version, key).toBeTruthy();
       expect(readme, key).toContain(version!.replace(/^v/, ''));
+    }
+  });
+});
+
+describe('PrometheusRule alerts: promtool check rules and test rules', { timeout: SETUP_TIMEOUT }, () => {
+  it('renders the alerts only where the Prometheus Operator CRDs exist, valid for promtool, and passes the alert unit tests', () => {
+    expect(byKind(render(tc, 'commerce', 'prod'), 'PrometheusRule')).toEqual([]);
+    for (const chart of ['commerce', 'identity']) {
+      const rules = byKind(render(tc, chart, 'prod', ['--api-versions', 'monitoring.coreos.com/v1/PrometheusRule']), 'PrometheusRule');
+      expect(rules).toHaveLength(1);
+      const spec = rules[0]!.spec as { groups: { rules: { alert: string }[] }[] };
+      expect(spec.groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(
+        expect.arrayContaining(['ArchipelagoHighErrorRatio', 'ArchipelagoHighLatencyP95', 'ArchipelagoDeadLetters', 'ArchipelagoOutboxStale', 'ArchipelagoProjectionLag', 'ArchipelagoPodsNotReady']),
+      );
+      // promtool (Prometheus 3.x, go install through tools/delivery/install-tools.sh) on the rendered groups
+      const promtool = execFileSync('bash', [join(repoRoot, 'tools/delivery/install-tools.sh'), 'promtool'], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }).trim();
+      const dir = mkdtempSync(join(tmpdir(), 'alert-rules-'));
+      writeFileSync(join(dir, 'rules.yaml'), stringify(spec));
+      const check = run(promtool, ['check', 'rules', join(dir, 'rules.yaml')]);
+      expect(check.status, check.stdout + check.stderr).toBe(0);
+      if (chart !== 'commerce') continue;
+      copyFileSync(join(repoRoot, 'tools/delivery/alert-rules.test.yaml'), join(dir, 'alert-rules.test.yaml'));
+      const test = run(promtool, ['test', 'rules', join(dir, 'alert-rules.test.yaml')]);
+      expect(test.status, test.stdout + test.stderr).toBe(0);
+      expect(test.stdout).toContain('SUCCESS');
     }
   });
 });

@@ -45,9 +45,13 @@ const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 // specifiers are collected as package names.
 const main = join(root, 'dist', 'systems', system, service, 'src', 'main.js');
 if (!existsSync(main)) throw new Error(`${relative(root, main)} not found: build first`);
+// The OpenTelemetry bootstrap, loaded with `node --import` before main.js (see service.Dockerfile):
+// a second root of the graph, so its files and its @opentelemetry/* packages are in the image.
+const telemetry = join(root, 'dist', 'libs', 'platform', 'telemetry', 'src', 'register.js');
+if (!existsSync(telemetry)) throw new Error(`${relative(root, telemetry)} not found: build first`);
 const files = new Set();
 const packages = new Set();
-const queue = [main];
+const queue = [main, telemetry];
 const specifierRe =
   /(?:\bimport\s*(?:[^'"()]*?\sfrom\s*)?|\bexport\s[^'"]*?\sfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)['"]([^'"]+)['"]/g;
 while (queue.length) {
@@ -82,6 +86,9 @@ for (const name of [
 ]) {
   if (rootPkg.dependencies?.[name] && packages.has('@nestjs/core')) dependencies[name] ??= rootPkg.dependencies[name];
 }
+// The telemetry bootstrap registers `@opentelemetry/instrumentation/hook.mjs` by name (not an import):
+// pin the version the root resolves, so the image hoists the same one.
+if (packages.has('@opentelemetry/sdk-node')) dependencies['@opentelemetry/instrumentation'] ??= rootPkg.dependencies['@opentelemetry/instrumentation'];
 
 for (const file of files) {
   const dest = join(out, relative(root, file));

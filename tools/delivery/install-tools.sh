@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner, k6) with
+# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner, k6, promtool) with
 # `go install` into the git-ignored cache .tools/<name>-<version>/, once per machine and version.
 # Usage: tools/delivery/install-tools.sh [name...]   (default: helm kubeconform)
 # Prints the absolute path of each installed binary, one per line, on stdout; progress on stderr.
@@ -18,6 +18,8 @@ declare -A pins=(
   [osv-scanner]="github.com/google/osv-scanner/v2/cmd/osv-scanner@v2.6.0 osv-scanner"
   # k6 v2 (apps/load); `go.k6.io/k6@latest` would give the v1 line.
   [k6]="go.k6.io/k6/v2@v2.2.0 k6"
+  # Prometheus 3.16 (module versions are v0.<minor>.<patch>): `promtool check rules` / `test rules`.
+  [promtool]="github.com/prometheus/prometheus/cmd/promtool@v0.316.0 promtool"
 )
 
 names=("$@")

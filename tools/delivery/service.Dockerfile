@@ -48,5 +48,7 @@ EXPOSE 8080 ${GRPC_PORT}
 # `.` is the package's "main" (dist/systems/<system>/<service>/src/main.js); `. migrate` runs the
 # migrations (the Helm hook Job passes the full path); identity's `rotate-keys` is for local use:
 # in Kubernetes the keys dir is a read-only Secret (see docs/deploy.md).
-ENTRYPOINT ["node", "--import", "./tools/register.mjs"]
+# The OpenTelemetry bootstrap loads first (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set; see
+# libs/platform/telemetry and the chart's `telemetry` values).
+ENTRYPOINT ["node", "--import", "./dist/libs/platform/telemetry/src/register.js", "--import", "./tools/register.mjs"]
 CMD ["."]

@@ -42,6 +42,12 @@ export function nodeArgs(env: NodeJS.ProcessEnv = process.env): readonly string[
   return custom === undefined ? NODE_HEAP_ARGS : custom.split(' ').filter(Boolean);
 }
 
+/** The OpenTelemetry bootstrap every service and the edge load first (`node --import`). */
+export const TELEMETRY_HOOK = 'dist/libs/platform/telemetry/src/register.js';
+
+type ZipkinModule = typeof import('../../../infra/local/zipkin/zipkin.mjs');
+type ZipkinHandle = Awaited<ReturnType<ZipkinModule['startZipkin']>>;
+
 type KafkaModule = typeof import('../../../infra/local/kafka/kafka.mjs');
 type KafkaHandle = Awaited<ReturnType<KafkaModule['startKafka']>>;
 
@@ -58,6 +64,8 @@ export interface DevstackOptions {
   readonly edgePort: number;
   /** `off`: postgres transport; `start`: run the local broker; a string: existing brokers. */
   readonly kafka: 'off' | 'start' | { readonly brokers: string };
+  /** Start the local trace viewer (Zipkin) and have every process export its spans to it. */
+  readonly observe?: boolean;
   readonly logLevel: string;
   readonly readyTimeoutMs: number;
   /** Grace period between SIGTERM and SIGKILL when stopping a process. */
@@ -139,6 +147,7 @@ export class Devstack {
   private readonly members: Member[] = [];
   private postgres: LocalPostgres | undefined;
   private kafka: KafkaHandle | undefined;
+  private zipkin: ZipkinHandle | undefined;
   private kafkaBrokers: string | undefined;
   /** Ports given to each service, for `${<service>.httpPort}` / `${<service>.grpcPort}` in stack env values. */
   private readonly servicePorts = new Map<string, { httpPort: number; grpcPort?: number }>();
@@ -168,6 +177,9 @@ export class Devstack {
     await this.cleanUpAfterKilledRun();
     this.writeState();
 
+    // The JVM of the trace viewer starts while Postgres and the migrations run.
+    const zipkin = options.observe ? this.startZipkin() : undefined;
+    zipkin?.catch(() => undefined);
     await this.startPostgres();
     const postgres = this.postgres!;
     for (const system of options.stack.systems) await postgres.ensureDatabase(system.name);
@@ -208,6 +220,8 @@ export class Devstack {
       options.print(`• ${service.name}: migrations done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     }
 
+    if (zipkin) await zipkin;
+    this.abortCheck();
     for (const { service, http, grpc } of planned) {
       this.addMember({
         label: service.name,
@@ -270,6 +284,7 @@ export class Devstack {
       databases: this.options.stack.systems.map((s) => s.name),
       transport: this.kafkaBrokers ? `kafka (${this.kafkaBrokers}${this.kafka ? ', local broker' : ''})` : 'postgres',
       logsDir: `${shown(this.options.root, this.logsDir)}/<service>.log`,
+      ...(this.zipkin ? { traces: `${this.zipkin.uiUrl}  (Zipkin; find a flow by tag, e.g. archipelago.aggregate_id=<order id>)` } : {}),
     };
   }
 
@@ -294,6 +309,7 @@ export class Devstack {
     await Promise.all(edge.map((m) => m.process.stop(grace)));
     await Promise.all(this.members.filter((m) => m.service).map((m) => m.process.stop(grace)));
     await Promise.all(this.members.map((m) => m.process.close()));
+    if (this.zipkin) await this.zipkin.stop().catch((e: unknown) => this.options.print(`Zipkin stop failed: ${String(e)}`));
     if (this.kafka)
       await this.kafka.stop().catch((e: unknown) => this.options.print(`Kafka stop failed: ${String(e)}`));
     if (this.postgres)
@@ -366,6 +382,25 @@ export class Devstack {
     this.writeState();
   }
 
+  private async startZipkin(): Promise<void> {
+    const url = pathToFileURL(join(this.options.root, 'infra/local/zipkin/zipkin.mjs')).href;
+    const { startZipkin } = (await import(url)) as ZipkinModule;
+    const t0 = Date.now();
+    this.zipkin = await startZipkin({ logFile: join(this.logsDir, 'zipkin.log'), log: (m) => this.options.print(`• zipkin: ${m}`) });
+    this.options.print(`• zipkin: ${this.zipkin.uiUrl} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+
+  /** Where every process sends its spans while the trace viewer runs (standard OTEL_* variables). */
+  private telemetryEnv(): Record<string, string> {
+    if (!this.zipkin) return {};
+    return {
+      OTEL_TRACES_EXPORTER: 'zipkin',
+      OTEL_EXPORTER_ZIPKIN_ENDPOINT: this.zipkin.spansUrl,
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
+      DEPLOYMENT_ENVIRONMENT: 'local',
+    };
+  }
+
   private spec(label: string, main: string, args: readonly string[], env: Record<string, string>): ProcessSpec {
     const { root } = this.options;
     const file = entryFile(root, main);
@@ -374,12 +409,21 @@ export class Devstack {
       command: process.execPath,
       args: [
         ...nodeArgs(),
-        ...(main.endsWith('.ts') ? ['--import', join(root, 'tools', 'register.mjs')] : []),
+        // OpenTelemetry first (it must hook module loading before anything else loads); it stays
+        // off unless OTEL_* says where to export (see libs/platform/telemetry).
+        ...(main.endsWith('.ts') ? ['--import', join(root, TELEMETRY_HOOK), '--import', join(root, 'tools', 'register.mjs')] : []),
         file,
         ...args,
       ],
       cwd: root,
-      env: { ...PROCESS_ENV_DEFAULTS, ...process.env, LOG_LEVEL: this.options.logLevel, ...env },
+      env: {
+        ...PROCESS_ENV_DEFAULTS,
+        ...process.env,
+        LOG_LEVEL: this.options.logLevel,
+        OTEL_SERVICE_NAME: label,
+        ...this.telemetryEnv(),
+        ...env,
+      },
       logFile: join(this.logsDir, `${label}.log`),
     };
   }

@@ -17,9 +17,10 @@ import { Devstack, DevstackError } from './devstack.js';
 import { loadStackFile, StackFileError } from './stack-file.schema.js';
 import { statusExtras } from './status-extras.js';
 
-const USAGE = `Usage: npm start [-- --kafka]
+const USAGE = `Usage: npm start [-- --kafka] [-- --observe]
 
-  --kafka   start the local Kafka broker (infra/local/kafka, data in .data/kafka) and use it
+  --kafka     start the local Kafka broker (infra/local/kafka, data in .data/kafka) and use it
+  --observe   start the local trace viewer (Zipkin, infra/local/zipkin) and send every trace to it
 
 Environment:
   STACK_FILE          stack file (default infra/local/stack.json)
@@ -58,7 +59,7 @@ process.stderr.on('error', () => undefined);
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) return (print(USAGE), 0);
-  const unknown = args.filter((a) => a !== '--kafka');
+  const unknown = args.filter((a) => a !== '--kafka' && a !== '--observe');
   if (unknown.length) return (process.stderr.write(`Unknown argument ${unknown.join(' ')}\n\n${USAGE}\n`), 2);
 
   const root = repoRoot();
@@ -74,6 +75,7 @@ async function main(): Promise<number> {
       postgresPort: env.PGPORT_LOCAL,
       edgePort: env.EDGE_PORT ?? stack.edge.port,
       kafka: args.includes('--kafka') ? 'start' : env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS.join(',') } : 'off',
+      observe: args.includes('--observe'),
       logLevel: env.LOG_LEVEL,
       readyTimeoutMs: env.DEVSTACK_READY_TIMEOUT_S * 1000,
       stopGraceMs: 10_000,

@@ -21,6 +21,8 @@ export interface StatusView {
   readonly databases: readonly string[];
   readonly transport: string;
   readonly logsDir: string;
+  /** The trace viewer's UI when one runs (`npm start -- --observe`). */
+  readonly traces?: string;
 }
 
 /**
@@ -59,6 +61,7 @@ export function renderStatus(view: StatusView, extras: readonly StatusExtra[] = 
     ...view.swagger.map((s, i) => labelled(i === 0 ? 'Swagger UI' : '', `${s.url}  (${s.service})`)),
     labelled('Postgres', `${view.postgresUrl}  (databases: ${view.databases.join(', ')})`),
     labelled('Transport', view.transport),
+    ...(view.traces ? [labelled('Traces', view.traces)] : []),
     labelled('Logs', view.logsDir),
   ];
   for (const extra of extras) {

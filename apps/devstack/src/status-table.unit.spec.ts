@@ -39,6 +39,16 @@ describe('renderStatus', () => {
     );
   });
 
+  it('prints the trace viewer after the transport when one runs (npm start -- --observe)', () => {
+    const lines = renderStatus({ ...view, traces: 'http://127.0.0.1:9411/zipkin/' }).split('\n');
+    expect(lines.slice(-3)).toEqual([
+      'Transport   postgres',
+      'Traces      http://127.0.0.1:9411/zipkin/',
+      'Logs        .data/logs/<service>.log',
+    ]);
+    expect(renderStatus(view)).not.toContain('Traces');
+  });
+
   it('appends extra sections (e.g. local admin credentials) and skips empty ones', () => {
     const text = renderStatus(view, [() => [], (v) => [`Admin       admin@local / secret  (${v.edgeUrl}/login)`]]);
     expect(

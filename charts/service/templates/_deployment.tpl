@@ -63,7 +63,7 @@ spec:
         - name: {{ .name }}
           image: {{ include "service.image" . }}
           imagePullPolicy: IfNotPresent
-          {{- include "service.command" (dict "ctx" . "args" (list "--import" "./tools/register.mjs" $main)) | nindent 10 }}
+          {{- include "service.command" (dict "ctx" . "args" (list "--import" "./dist/libs/platform/telemetry/src/register.js" "--import" "./tools/register.mjs" $main)) | nindent 10 }}
           ports:
             - name: http
               containerPort: {{ .svc.ports.http }}

@@ -65,6 +65,21 @@ MESSAGING_TRANSPORT: {{ .root.Values.messaging.transport | quote }}
 KAFKA_BROKERS: {{ .root.Values.messaging.kafka.bootstrapServers | quote }}
 {{- end }}
 NODE_ENV: "production"
+{{- with .root.Values.telemetry }}
+{{- if .otlpEndpoint }}
+OTEL_EXPORTER_OTLP_ENDPOINT: {{ .otlpEndpoint | quote }}
+OTEL_EXPORTER_OTLP_PROTOCOL: "http/protobuf"
+OTEL_TRACES_SAMPLER: {{ .sampler | default "parentbased_traceidratio" | quote }}
+OTEL_TRACES_SAMPLER_ARG: {{ .samplerRatio | toString | quote }}
+{{- end }}
+{{- end }}
+OTEL_SERVICE_NAME: {{ .name | quote }}
+DEPLOYMENT_ENVIRONMENT: {{ .root.Values.environment | quote }}
+{{- $attrs := list (printf "service.namespace=%s" .root.Values.system) (printf "deployment.environment.name=%s" .root.Values.environment) }}
+{{- range $k, $v := (.root.Values.telemetry | default dict).resourceAttributes }}
+{{- $attrs = append $attrs (printf "%s=%s" $k $v) }}
+{{- end }}
+OTEL_RESOURCE_ATTRIBUTES: {{ join "," $attrs | quote }}
 {{- range $k, $v := .svc.env }}
 {{ $k }}: {{ $v | quote }}
 {{- end }}

@@ -49,7 +49,7 @@ spec:
         - name: migrate
           image: {{ include "service.image" . }}
           imagePullPolicy: IfNotPresent
-          {{- include "service.command" (dict "ctx" . "args" (list "--import" "./tools/register.mjs" $main "migrate")) | nindent 10 }}
+          {{- include "service.command" (dict "ctx" . "args" (list "--import" "./dist/libs/platform/telemetry/src/register.js" "--import" "./tools/register.mjs" $main "migrate")) | nindent 10 }}
           env:
             {{- range $k, $v := (include "service.configData" . | fromYaml) }}
             - name: {{ $k }}

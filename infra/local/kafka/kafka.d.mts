@@ -72,6 +72,17 @@ export function probeKafka(opts: { host?: string; port: number; timeoutMs?: numb
 /** Resolve (Maven, cached) and return the path of the classpath file. */
 export function resolveClasspath(opts?: { log?: (msg: string) => void }): Promise<string>;
 
+/**
+ * Resolves the runtime classpath of a "classpath POM" with Maven into `<cacheDir>/classpath.txt`
+ * (cached until the POM changes; offline first). Returns that file's path.
+ */
+export function resolveMavenClasspath(opts: {
+  pom: string;
+  cacheDir: string;
+  what: string;
+  log?: (msg: string) => void;
+}): Promise<string>;
+
 /** Stop a broker by its data dir's pid file (e.g. one started by `kafka.mjs start`). false if none ran. */
 export function stopKafkaByDataDir(opts?: { dataDir?: string; timeoutMs?: number }): Promise<boolean>;
 

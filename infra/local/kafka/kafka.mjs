@@ -109,14 +109,14 @@ function withTimeout(promise, ms) {
 // Classpath resolution (Maven, cached)
 // ---------------------------------------------------------------------------
 
-function pomHash() {
-  return createHash('sha256').update(readFileSync(POM)).digest('hex');
+function fileHash(file) {
+  return createHash('sha256').update(readFileSync(file)).digest('hex');
 }
 
-function cachedClasspathValid(hash) {
+function cachedClasspathValid(hash, classpathFile = CLASSPATH_FILE, stampFile = CLASSPATH_STAMP) {
   try {
-    if (readFileSync(CLASSPATH_STAMP, 'utf8').trim() !== hash) return false;
-    const cp = readFileSync(CLASSPATH_FILE, 'utf8').trim();
+    if (readFileSync(stampFile, 'utf8').trim() !== hash) return false;
+    const cp = readFileSync(classpathFile, 'utf8').trim();
     if (!cp) return false;
     // The m2 cache may have been wiped: every jar must still exist.
     return cp.split(':').every((j) => existsSync(j));
@@ -210,18 +210,33 @@ function runMaven(args) {
  * @returns {Promise<string>}
  */
 export async function resolveClasspath(opts = {}) {
-  const log = opts.log ?? (() => {});
-  const hash = pomHash();
-  if (cachedClasspathValid(hash)) return CLASSPATH_FILE;
-  mkdirSync(CACHE_DIR, { recursive: true });
-  return withLock(join(CACHE_DIR, 'resolve.lock'), async () => {
-    if (cachedClasspathValid(hash)) return CLASSPATH_FILE; // someone else did it
-    const tmpOut = `${CLASSPATH_FILE}.${process.pid}.tmp`;
+  return resolveMavenClasspath({ pom: POM, cacheDir: CACHE_DIR, what: 'Kafka', log: opts.log });
+}
+
+/**
+ * Resolves the runtime classpath of a "classpath POM" (a POM that only lists dependencies) with
+ * `mvn dependency:build-classpath` into `<cacheDir>/classpath.txt` (':'-separated jars), with the
+ * Maven local repository in .cache/m2; Maven runs only when the POM changed or a jar is missing,
+ * offline first, then online. Shared by the local broker and the local trace viewer
+ * (infra/local/zipkin). Returns the classpath file's path.
+ * @param {{ pom: string, cacheDir: string, what: string, log?: (msg: string) => void }} opts
+ * @returns {Promise<string>}
+ * @throws {Error} with Maven's output when it fails
+ */
+export async function resolveMavenClasspath({ pom, cacheDir, what, log = () => {} }) {
+  const classpathFile = join(cacheDir, 'classpath.txt');
+  const stampFile = join(cacheDir, 'classpath.stamp');
+  const hash = fileHash(pom);
+  if (cachedClasspathValid(hash, classpathFile, stampFile)) return classpathFile;
+  mkdirSync(cacheDir, { recursive: true });
+  return withLock(join(cacheDir, 'resolve.lock'), async () => {
+    if (cachedClasspathValid(hash, classpathFile, stampFile)) return classpathFile; // someone else did it
+    const tmpOut = `${classpathFile}.${process.pid}.tmp`;
     const base = [
       '-B',
       '-q',
       '-f',
-      POM,
+      pom,
       `-Dmaven.repo.local=${M2_REPO}`,
       'dependency:build-classpath',
       `-Dmdep.outputFile=${tmpOut}`,
@@ -230,23 +245,23 @@ export async function resolveClasspath(opts = {}) {
     const t0 = Date.now();
     let res = { code: 1, out: '' };
     if (existsSync(M2_REPO)) {
-      log('resolving Kafka classpath with Maven (offline)...');
+      log(`resolving ${what} classpath with Maven (offline)...`);
       res = await runMaven(['-o', ...base]);
     }
     if (res.code !== 0) {
-      log(`resolving Kafka classpath with Maven (online, local repo ${M2_REPO})...`);
+      log(`resolving ${what} classpath with Maven (online, local repo ${M2_REPO})...`);
       res = await runMaven(base);
     }
     if (res.code !== 0 || !existsSync(tmpOut)) {
       rmSync(tmpOut, { force: true });
       throw new Error(
-        `Maven failed to resolve the Kafka classpath (exit ${res.code}):\n${res.out.trim().split('\n').slice(-40).join('\n')}`,
+        `Maven failed to resolve the ${what} classpath (exit ${res.code}):\n${res.out.trim().split('\n').slice(-40).join('\n')}`,
       );
     }
-    renameSync(tmpOut, CLASSPATH_FILE);
-    writeFileSync(CLASSPATH_STAMP, `${hash}\n`);
+    renameSync(tmpOut, classpathFile);
+    writeFileSync(stampFile, `${hash}\n`);
     log(`classpath resolved in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return CLASSPATH_FILE;
+    return classpathFile;
   });
 }
 

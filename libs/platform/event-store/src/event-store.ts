@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DomainAttributes, inSpan, traceparentOf } from '@archipelago/platform-telemetry';
 import { ident, isUniqueViolation, type SqlClient } from './sql.js';
 import {
   type EventMetadata,
@@ -30,6 +31,12 @@ export interface AppendResult {
   readonly eventIds: readonly string[];
 }
 
+/** Outcome of an append, for metrics: written, lost the optimistic-concurrency race, or failed otherwise. */
+export type AppendOutcome = 'ok' | 'conflict' | 'error';
+
+/** Receives the duration (seconds) and outcome of every append (e.g. Prometheus metrics). */
+export type AppendObserver = (seconds: number, outcome: AppendOutcome) => void;
+
 /**
  * Event store on Postgres (blueprint §4), one table per service schema (see `platformSchemaSql`).
  * Every method takes the `SqlClient` to run on, so an append joins the caller's transaction —
@@ -42,6 +49,8 @@ export class PostgresEventStore {
   constructor(
     readonly schema: string,
     private readonly upcasters: Upcasters = {},
+    /** Told the duration and outcome of every append (metrics); optional. */
+    private readonly onAppend?: AppendObserver,
   ) {
     this.table = `${ident(schema)}.events`;
     this.appendSql = `INSERT INTO ${this.table} (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
@@ -62,6 +71,41 @@ export class PostgresEventStore {
     options: { expectedVersion: ExpectedVersion; metadata?: EventMetadata },
   ): Promise<AppendResult> {
     if (events.length === 0) throw new Error('append needs at least one event');
+    // A span per append (stream id, event types: a trace can be found by them); the events'
+    // `traceparent` is that span when tracing is on, so readers continue from the write.
+    return inSpan(
+      'event-store append',
+      {
+        attributes: {
+          [DomainAttributes.streamId]: streamId,
+          [DomainAttributes.eventType]: [...new Set(events.map((e) => e.type))].join(','),
+          ...(options.metadata?.correlationId ? { [DomainAttributes.correlationId]: options.metadata.correlationId } : {}),
+          'archipelago.event_count': events.length,
+        },
+      },
+      () => this.observed(() => this.appendInSpan(client, streamId, events, options)),
+    );
+  }
+
+  private async observed<T>(append: () => Promise<T>): Promise<T> {
+    if (!this.onAppend) return append();
+    const started = performance.now();
+    try {
+      const result = await append();
+      this.onAppend((performance.now() - started) / 1000, 'ok');
+      return result;
+    } catch (error) {
+      this.onAppend((performance.now() - started) / 1000, error instanceof WrongExpectedVersionError ? 'conflict' : 'error');
+      throw error;
+    }
+  }
+
+  private async appendInSpan(
+    client: SqlClient,
+    streamId: string,
+    events: readonly NewEvent[],
+    options: { expectedVersion: ExpectedVersion; metadata?: EventMetadata },
+  ): Promise<AppendResult> {
     let expected: number;
     const ev = options.expectedVersion;
     if (ev === 'no_stream') expected = 0;
@@ -71,7 +115,8 @@ export class PostgresEventStore {
       if (ev === 'stream_exists' && expected === 0) throw new WrongExpectedVersionError(streamId, ev);
     }
     const ids = events.map((e) => e.id ?? randomUUID());
-    const metadata = JSON.stringify(options.metadata ?? {});
+    const traceparent = traceparentOf() ?? options.metadata?.traceparent;
+    const metadata = JSON.stringify({ ...options.metadata, ...(traceparent ? { traceparent } : {}) });
     try {
       // A named statement: parsed and planned once per connection (measured: about half the
       // server CPU of re-planning it on every append; see npm run bench).

@@ -1,8 +1,10 @@
 import type { Server } from '@grpc/grpc-js';
 import type { Options } from '@grpc/proto-loader';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
+import type { Registry } from 'prom-client';
 import { GrpcHealthService } from './grpc-health.service.js';
 import { rejectUnstorableRequests } from './grpc-input.js';
+import { grpcMetricsInterceptor } from './grpc-metrics.interceptor.js';
 import { GRPC_LOADER_OPTIONS } from './grpc-loader.options.js';
 
 /** Input of {@link grpcServerOptions}. */
@@ -26,6 +28,8 @@ export interface GrpcServerSetup {
    * open health `Watch` streams never finish, so a graceful close would wait for them forever.
    */
   readonly gracefulShutdown?: boolean;
+  /** Prometheus registry for `rpc_server_call_duration_seconds` (see grpcMetricsInterceptor); none: not recorded. */
+  readonly metricsRegistry?: Registry;
 }
 
 /** NestJS microservice options for the gRPC transport (`Transport.GRPC`). */
@@ -54,6 +58,10 @@ export function grpcServerOptions(setup: GrpcServerSetup): GrpcServerOptions {
       protoPath: [...setup.protoFiles],
       loader: { ...GRPC_LOADER_OPTIONS, ...setup.loader, includeDirs: [setup.protoRoot] },
       gracefulShutdown: setup.gracefulShutdown ?? false,
+      // grpc-js ServerOptions.interceptors, passed through by NestJS with the channel options.
+      ...(setup.metricsRegistry
+        ? { channelOptions: { interceptors: [grpcMetricsInterceptor(setup.metricsRegistry)] } as Record<string, unknown> }
+        : {}),
       ...(setup.maxReceiveMessageLength === undefined ? {} : { maxReceiveMessageLength: setup.maxReceiveMessageLength }),
       onLoadPackageDefinition: (definition: Record<string, unknown>, server: Server) => {
         // Called before NestJS adds the services: every handler then refuses unstorable strings.

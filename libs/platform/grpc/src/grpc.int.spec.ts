@@ -2,6 +2,7 @@ import { Controller, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { Registry } from 'prom-client';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { createServer } from 'node:net';
 import { basename, dirname } from 'node:path';
@@ -93,6 +94,7 @@ async function rejection(promise: Promise<unknown>): Promise<ServiceError> {
 
 describe('platform-grpc against a NestJS gRPC microservice', () => {
   const health = new GrpcHealthService();
+  const metricsRegistry = new Registry();
   const context = { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01', 'x-request-id': 'req-42' };
   let app: INestMicroservice;
   let address: string;
@@ -108,6 +110,7 @@ describe('platform-grpc against a NestJS gRPC microservice', () => {
         protoRoot: commerceProtoRoot(),
         url: address,
         health,
+        metricsRegistry,
       }),
       logger: false,
     });
@@ -222,6 +225,16 @@ describe('platform-grpc against a NestJS gRPC microservice', () => {
     } finally {
       strict.close();
     }
+  });
+
+  it('records rpc_server_call_duration_seconds per service, method and status, without health probes', async () => {
+    const text = await metricsRegistry.metrics();
+    expect(text).toMatch(
+      /rpc_server_call_duration_seconds_count\{rpc_service="archipelago\.commerce\.catalog\.v1\.CatalogService",rpc_method="GetProducts",rpc_grpc_status_code="OK"\} [1-9]/,
+    );
+    // the earlier tests' domain errors are recorded under their status name
+    expect(text).toMatch(/_count\{[^}]*rpc_grpc_status_code="(?!OK")[A-Z_]+"\} [1-9]/);
+    expect(text).not.toContain('grpc.health.v1.Health');
   });
 
   it('fails fast with UNAVAILABLE when nothing listens, within the deadline', async () => {

@@ -26,3 +26,4 @@ export {
   type GrpcStatusName,
 } from './grpc.errors.js';
 export { rejectUnstorableRequests, UNSTORABLE_INPUT_CODE } from './grpc-input.js';
+export * from './grpc-metrics.interceptor.js';

@@ -1,8 +1,10 @@
 import type { Kafka, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { ident } from '@archipelago/platform-event-store';
+import { SpanKind } from '@archipelago/platform-telemetry';
 import { fromCloudEvent } from './cloudevents.js';
 import { deadLetterTopic, type IncomingMessage } from './message.types.js';
+import { inReplaySpan } from './messaging.tracing.js';
 import { describeError } from './retry.js';
 
 /** The Kafka consumer group the replay command reads `<topic>.dlq` topics with. */
@@ -50,11 +52,17 @@ export async function replayKafkaDeadLetters(
           const headers: Record<string, string> = {};
           for (const [k, v] of Object.entries(message.headers ?? {})) if (v !== undefined) headers[k] = String(v);
           const original = headers['x-original-topic'] ?? topic.replace(/\.dlq$/, '');
+          const group = headers['x-consumer-group'] ?? '';
           for (const h of ['x-error', 'x-original-topic', 'x-consumer-group', 'x-attempts']) delete headers[h];
-          await producer.send({
-            topic: original,
-            acks: -1,
-            messages: [{ key: message.key, value: message.value, headers }],
+          // A new trace linked to the failed delivery's; the send span (kafkajs instrumentation)
+          // is its child and sets the message's traceparent to it.
+          const dead = fromCloudEvent(original, message.key?.toString('utf8') ?? '', headers, null);
+          await inReplaySpan(dead, group, 'kafka', SpanKind.PRODUCER, async (replayed) => {
+            await producer.send({
+              topic: original,
+              acks: -1,
+              messages: [{ key: message.key, value: message.value, headers: { ...replayed.headers } }],
+            });
           });
           replayed++;
           const key = `${topic}:${partition}`;

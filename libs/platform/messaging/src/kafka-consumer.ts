@@ -1,6 +1,8 @@
+import type { Span } from '@opentelemetry/api';
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { fromCloudEvent } from './cloudevents.js';
 import { deadLetterTopic, type MessageHandler, type RetryPolicy, type Subscription } from './message.types.js';
+import { inProcessSpan } from './messaging.tracing.js';
 import { deliverWithRetry, describeError } from './retry.js';
 
 function headersOf(raw: Record<string, unknown> | undefined): Record<string, string> {
@@ -99,6 +101,17 @@ export async function subscribeKafka(
       payload = raw;
     }
     const incoming = fromCloudEvent(topic, message.key?.toString('utf8') ?? '', headers, payload);
+    // The span continues the producer's trace (not kafkajs' per-batch "poll" trace).
+    return inProcessSpan(incoming, group, 'kafka', (span) => handleInSpan(topic, message, headers, incoming, span));
+  };
+
+  const handleInSpan = async (
+    topic: string,
+    message: KafkaMessage,
+    headers: Record<string, string>,
+    incoming: ReturnType<typeof fromCloudEvent>,
+    span: Span,
+  ): Promise<void> => {
     const outcome = await deliverWithRetry(handler, incoming, retry, () => stopping);
     if (outcome.ok) return;
     if (stopping) throw outcome.error; // not dead-lettered: redelivered after restart
@@ -119,6 +132,7 @@ export async function subscribeKafka(
         },
       ],
     });
+    span.setAttribute('archipelago.dead_lettered', true);
     options.onDeadLetter?.(topic, outcome.error);
   };
 

@@ -1,6 +1,15 @@
 import type { Producer } from 'kafkajs';
 import type pg from 'pg';
 import { ident } from '@archipelago/platform-event-store';
+import { ROOT_CONTEXT, type Span, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  contextFromTraceparent,
+  DomainAttributes,
+  MessagingAttributes,
+  platformTracer,
+  SpanKind,
+  traceparentOf,
+} from '@archipelago/platform-telemetry';
 import { cloudEventHeaders, type OutboxRow } from './cloudevents.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './message.types.js';
 import { describeError } from './retry.js';
@@ -21,6 +30,42 @@ export interface OutboxRelayOptions {
   onPublished?: (latenciesMs: number[]) => void;
   /** Called when a batch could not be sent (before the rows are deferred). */
   onSendFailure?: (error: unknown) => void;
+}
+
+/**
+ * The PRODUCER ("send") span of one outbox row (OpenTelemetry messaging semantic conventions), a
+ * child of the `traceparent` stored on the row (the "create" span of the writer's transaction).
+ */
+function sendSpan(row: OutboxRow, batchSize: number): Span {
+  return platformTracer().startSpan(
+    `send ${row.topic}`,
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        [MessagingAttributes.system]: 'kafka',
+        [MessagingAttributes.operationType]: 'send',
+        [MessagingAttributes.operationName]: 'send',
+        [MessagingAttributes.destination]: row.topic,
+        [MessagingAttributes.messageId]: row.message_id,
+        [MessagingAttributes.kafkaKey]: row.message_key,
+        [MessagingAttributes.batchCount]: batchSize,
+        [DomainAttributes.aggregateId]: row.message_key,
+        [DomainAttributes.eventType]: row.message_type,
+        ...(row.headers['x-correlation-id'] ? { [DomainAttributes.correlationId]: row.headers['x-correlation-id'] } : {}),
+      },
+    },
+    contextFromTraceparent(row.headers.traceparent),
+  );
+}
+
+/**
+ * `producer.sendBatch` without the kafkajs instrumentation's wrapper: that wrapper starts every
+ * message's span from the one active context and overwrites its `traceparent`, which would put a
+ * mixed batch into one trace. Its original is kept on the wrapper as `__original` (shimmer).
+ */
+function uninstrumented(producer: Producer): Producer['sendBatch'] {
+  const wrapped = producer.sendBatch as Producer['sendBatch'] & { __original?: Producer['sendBatch'] };
+  return wrapped.__original ?? wrapped;
 }
 
 /**
@@ -72,17 +117,30 @@ export class OutboxKafkaRelay {
       const byTopic = new Map<string, OutboxRow[]>();
       for (const row of rows) byTopic.set(row.topic, [...(byTopic.get(row.topic) ?? []), row]);
       const producer = typeof this.producer === 'function' ? await this.producer() : this.producer;
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, topicRows]) => ({
-          topic,
-          messages: topicRows.map((row) => ({
-            key: row.message_key,
-            value: JSON.stringify(row.payload),
-            headers: cloudEventHeaders(row, this.options.source),
+      // One PRODUCER span per row, child of the context stored on the row (see sendSpan), so each
+      // message's send belongs to the trace that wrote it even when the batch mixes traces.
+      const spans = new Map(rows.map((row) => [row.position, sendSpan(row, rows.length)]));
+      try {
+        await uninstrumented(producer).call(producer, {
+          acks: -1,
+          topicMessages: [...byTopic].map(([topic, topicRows]) => ({
+            topic,
+            messages: topicRows.map((row) => {
+              const traceparent = traceparentOf(trace.setSpan(ROOT_CONTEXT, spans.get(row.position)!));
+              return {
+                key: row.message_key,
+                value: JSON.stringify(row.payload),
+                headers: { ...cloudEventHeaders(row, this.options.source), ...(traceparent ? { traceparent } : {}) },
+              };
+            }),
           })),
-        })),
-      });
+        });
+      } catch (error) {
+        for (const span of spans.values()) span.setStatus({ code: SpanStatusCode.ERROR, message: describeError(error) });
+        throw error;
+      } finally {
+        for (const span of spans.values()) span.end();
+      }
       await client.query(`UPDATE ${this.table} SET published_at = now(), attempts = attempts + 1 WHERE position = ANY($1::bigint[])`, [
         rows.map((r) => r.position),
       ]);

@@ -1,4 +1,4 @@
-import type { ProjectionRunner } from '@archipelago/platform-event-store';
+import { type AppendObserver, ident, type ProjectionRunner } from '@archipelago/platform-event-store';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Messaging } from './messaging.js';
 import type { RetentionCounts } from './retention.js';
@@ -7,7 +7,10 @@ import type { RetentionCounts } from './retention.js';
  * Prometheus metrics of the event-sourcing plumbing (blueprint §9), registered on `registry`:
  * - `outbox_pending_messages` (gauge): outbox rows not yet published (kafka transport);
  * - `outbox_commit_to_publish_seconds` (histogram): from outbox commit to Kafka acknowledgement;
- * - `projection_lag_events{projection}` (gauge): log positions a projection is behind.
+ * - `projection_lag_events{projection}` (gauge): log positions a projection is behind;
+ * - `outbox_oldest_unpublished_age_seconds` (gauge, kafka transport): age of the oldest unpublished row;
+ * - `dead_letters{consumer_group}` (gauge): dead letters in the schema's `dead_letters` table not replayed;
+ * - `consumer_lag_messages{consumer_group,source}` (gauge, postgres transport): messages left to read.
  * Gauges are computed when scraped. Returns the hook to pass as the relay's `onPublished`.
  */
 export function registerMessagingMetrics(
@@ -31,6 +34,48 @@ export function registerMessagingMetrics(
       for (const runner of sources.projections ?? []) {
         const { behind } = await runner.lag().catch(() => ({ behind: -1 }));
         lag.set({ projection: runner.projection.name }, behind);
+      }
+    },
+  });
+  const { pool, schema, transport } = sources.messaging.options;
+  new Gauge({
+    name: 'outbox_oldest_unpublished_age_seconds',
+    help: 'Age of the oldest outbox row not yet published to the broker (0 when none; kafka transport).',
+    registers: [registry],
+    async collect() {
+      if (transport !== 'kafka') return this.set(0);
+      const { rows } = await pool
+        .query<{ age: number | null }>(
+          `SELECT extract(epoch FROM now() - min(created_at))::float8 AS age FROM ${ident(schema)}.outbox WHERE published_at IS NULL`,
+        )
+        .catch(() => ({ rows: [{ age: -1 }] }));
+      this.set(rows[0]?.age ?? 0);
+    },
+  });
+  const deadLetters = new Gauge({
+    name: 'dead_letters',
+    help: "Dead letters of this service's consumer groups not replayed yet (postgres transport's dead_letters table).",
+    labelNames: ['consumer_group'],
+    registers: [registry],
+    async collect() {
+      deadLetters.reset();
+      const { rows } = await pool
+        .query<{ consumer_group: string; n: number }>(
+          `SELECT consumer_group, count(*)::int AS n FROM ${ident(schema)}.dead_letters WHERE replayed_at IS NULL GROUP BY consumer_group`,
+        )
+        .catch(() => ({ rows: [] }));
+      for (const row of rows) deadLetters.set({ consumer_group: row.consumer_group }, row.n);
+    },
+  });
+  const consumerLag = new Gauge({
+    name: 'consumer_lag_messages',
+    help: 'Messages a consumer group still has to read from a source outbox (postgres transport).',
+    labelNames: ['consumer_group', 'source'],
+    registers: [registry],
+    async collect() {
+      consumerLag.reset();
+      for (const lag of await sources.messaging.consumerLag().catch(() => [])) {
+        consumerLag.set({ consumer_group: lag.group, source: lag.source }, lag.messages);
       }
     },
   });
@@ -59,5 +104,30 @@ export function registerRetentionMetrics(registry: Registry): (deleted: Retentio
   });
   return (deleted) => {
     for (const [table, rows] of Object.entries(deleted)) deletedRows.inc({ table }, rows);
+  };
+}
+
+/**
+ * Registers `event_store_append_duration_seconds{outcome}` (histogram; outcome `ok`, `conflict` —
+ * lost an optimistic-concurrency race, retried by the use case — or `error`) and
+ * `event_store_append_conflicts_total` (counter) on `registry`. Returns the observer to give the
+ * event store (`PostgresEventStore`'s `onAppend`).
+ */
+export function registerEventStoreMetrics(registry: Registry): AppendObserver {
+  const duration = new Histogram({
+    name: 'event_store_append_duration_seconds',
+    help: 'Event-store append duration in seconds, by outcome (ok, conflict, error).',
+    labelNames: ['outcome'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
+    registers: [registry],
+  });
+  const conflicts = new Counter({
+    name: 'event_store_append_conflicts_total',
+    help: 'Appends that lost an optimistic-concurrency race (wrong expected version).',
+    registers: [registry],
+  });
+  return (seconds, outcome) => {
+    duration.observe({ outcome }, seconds);
+    if (outcome === 'conflict') conflicts.inc();
   };
 }

@@ -18,7 +18,7 @@ import {
   type Subscription,
 } from './message.types.js';
 import { Outbox, outboxChannel } from './outbox.js';
-import { subscribePostgres, type OutboxSource } from './postgres-consumer.js';
+import { subscribePostgres, type OutboxSource, type PostgresSubscription } from './postgres-consumer.js';
 import { MessagingRetention, type RetentionCounts, type RetentionPolicy } from './retention.js';
 
 /** Partitions per topic created by `ensureTopics` unless told otherwise. */
@@ -88,6 +88,7 @@ export class Messaging {
   private producerConnecting: Promise<Producer> | undefined;
   private relay: OutboxKafkaRelay | undefined;
   private readonly subscriptions: Subscription[] = [];
+  private readonly postgresSubscriptions: Array<{ group: string; subscription: PostgresSubscription }> = [];
   private readonly sourcePools = new Map<string, pg.Pool>();
 
   /**
@@ -198,7 +199,7 @@ export class Messaging {
         entry.topics.push(topic);
         bySource.set(key, entry);
       }
-      subscription = subscribePostgres({
+      const postgres = subscribePostgres({
         pool: this.options.pool,
         schema: this.options.schema,
         group,
@@ -207,6 +208,8 @@ export class Messaging {
         retry: this.retry,
         onError: this.options.onError,
       });
+      this.postgresSubscriptions.push({ group, subscription: postgres });
+      subscription = postgres;
     }
     this.subscriptions.push(subscription);
     return subscription;
@@ -235,6 +238,20 @@ export class Messaging {
   }
 
   /** Rows waiting in the outbox (kafka), for readiness and lag metrics. */
+  /**
+   * Consumer lag of this service's postgres-transport subscriptions: messages each group still has
+   * to read, per source outbox. Empty for the kafka transport (its lag is the broker's: consumer
+   * group offsets, e.g. from a Kafka exporter).
+   */
+  async consumerLag(): Promise<Array<{ group: string; source: string; messages: number }>> {
+    const all = await Promise.all(
+      this.postgresSubscriptions.map(async ({ group, subscription }) =>
+        (await subscription.lag()).map((lag) => ({ group, ...lag })),
+      ),
+    );
+    return all.flat();
+  }
+
   async pendingOutbox(): Promise<number> {
     return this.relay ? this.relay.pending() : 0;
   }

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterCommit, ident, type SqlClient } from '@archipelago/platform-event-store';
+import { context, trace } from '@opentelemetry/api';
+import { DomainAttributes, MessagingAttributes, platformTracer, SpanKind, traceparentOf } from '@archipelago/platform-telemetry';
 import type { OutgoingMessage } from './message.types.js';
 
 /** How an outbox wakes its relay when messages were added (both optional: the relay also polls). */
@@ -38,6 +40,7 @@ export class Outbox {
   async add(client: SqlClient, messages: readonly OutgoingMessage[]): Promise<string[]> {
     if (messages.length === 0) return [];
     const ids = messages.map((m) => m.id ?? randomUUID());
+    const traceparents = messages.map((m, i) => createSpanTraceparent(m, ids[i]!) ?? m.traceparent);
     await client.query({
       // Named: parsed and planned once per connection.
       name: `outbox_add_${this.schema}`,
@@ -52,8 +55,8 @@ export class Outbox {
         messages.map((m) => m.key),
         messages.map((m) => m.type),
         messages.map((m) => JSON.stringify(m.payload)),
-        messages.map((m) =>
-          JSON.stringify({ ...(m.headers ?? {}), ...(m.traceparent ? { traceparent: m.traceparent } : {}) }),
+        messages.map((m, i) =>
+          JSON.stringify({ ...(m.headers ?? {}), ...(traceparents[i] ? { traceparent: traceparents[i] } : {}) }),
         ),
       ],
     });
@@ -62,6 +65,31 @@ export class Outbox {
     if (notifyChannel) await client.query('SELECT pg_notify($1, $2)', [notifyChannel, '']);
     return ids;
   }
+}
+
+/**
+ * Messaging semantic conventions, "create" operation: a PRODUCER span per message written to the
+ * outbox, child of the active span (the command being handled). Its `traceparent` is stored on the
+ * row, so the relay's send and every consumer continue this trace. `undefined` while tracing is
+ * off or no span is active (the message's own `traceparent` is kept then).
+ */
+function createSpanTraceparent(message: OutgoingMessage, id: string): string | undefined {
+  if (!trace.getActiveSpan()) return undefined;
+  const span = platformTracer().startSpan(`create ${message.topic}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      [MessagingAttributes.operationType]: 'create',
+      [MessagingAttributes.operationName]: 'create',
+      [MessagingAttributes.destination]: message.topic,
+      [MessagingAttributes.messageId]: id,
+      [MessagingAttributes.kafkaKey]: message.key,
+      [DomainAttributes.aggregateId]: message.key,
+      [DomainAttributes.eventType]: message.type,
+      ...(message.headers?.['x-correlation-id'] ? { [DomainAttributes.correlationId]: message.headers['x-correlation-id'] } : {}),
+    },
+  });
+  span.end();
+  return traceparentOf(trace.setSpan(context.active(), span));
 }
 
 /** The LISTEN/NOTIFY channel of a schema's outbox. */

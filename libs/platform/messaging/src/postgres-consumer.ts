@@ -3,6 +3,8 @@ import { ident } from '@archipelago/platform-event-store';
 import { cloudEventHeaders, fromCloudEvent, type OutboxRow } from './cloudevents.js';
 import type { MessageHandler, RetryPolicy, Subscription } from './message.types.js';
 import { redeliverRequestedDeadLetters } from './dead-letters.js';
+import { SpanKind } from '@archipelago/platform-telemetry';
+import { inProcessSpan, inReplaySpan } from './messaging.tracing.js';
 import { deliverWithRetry, describeError } from './retry.js';
 
 /** Where a topic's messages live for the `postgres` transport: the publisher's outbox table. */
@@ -39,7 +41,16 @@ export interface PostgresSubscriptionOptions {
  * per source is kept in the consumer's `consumer_checkpoints`; a message that keeps failing is
  * written to the consumer's `dead_letters` table and the checkpoint moves past it.
  */
-export function subscribePostgres(options: PostgresSubscriptionOptions): Subscription {
+/** A postgres-transport subscription, which can also tell how far its group is behind. */
+export interface PostgresSubscription extends Subscription {
+  /**
+   * Messages of the subscribed topics committed in each source outbox after the group's checkpoint
+   * (what the group still has to read), per source (`<schema>.outbox`).
+   */
+  lag(): Promise<Array<{ readonly source: string; readonly messages: number }>>;
+}
+
+export function subscribePostgres(options: PostgresSubscriptionOptions): PostgresSubscription {
   let running = true;
   let wake: (() => void) | undefined;
   const own = ident(options.schema);
@@ -81,7 +92,11 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
       if (!running) break;
       const headers = cloudEventHeaders(row, source.ceSource);
       const message = fromCloudEvent(row.topic, row.message_key, headers, row.payload);
-      const outcome = await deliverWithRetry(options.handler, message, options.retry, () => !running);
+      const outcome = await inProcessSpan(message, options.group, 'archipelago.outbox', async (span) => {
+        const result = await deliverWithRetry(options.handler, message, options.retry, () => !running);
+        if (!result.ok) span.setAttribute('archipelago.dead_lettered', true);
+        return result;
+      });
       if (!outcome.ok) {
         if (!running) break;
         await options.pool.query(
@@ -114,7 +129,10 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
       let seen = 0;
       try {
         seen += await redeliverRequestedDeadLetters(options.pool, options.schema, options.group, (message) =>
-          deliverWithRetry(options.handler, message, options.retry, () => !running),
+          // A new trace, linked to the original delivery's.
+          inReplaySpan(message, options.group, 'archipelago.outbox', SpanKind.CONSUMER, (replayed) =>
+            deliverWithRetry(options.handler, replayed, options.retry, () => !running),
+          ),
         );
       } catch (error) {
         options.onError?.(error);
@@ -144,6 +162,20 @@ export function subscribePostgres(options: PostgresSubscriptionOptions): Subscri
       running = false;
       wake?.();
       await loop;
+    },
+    async lag() {
+      return Promise.all(
+        options.sources.map(async ({ source, topics }) => {
+          const sourceKey = `${source.schema}.outbox`;
+          const checkpoint = (await readCheckpoint(sourceKey)) ?? { transaction_id: '0', position: '0' };
+          const { rows } = await source.pool.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM ${ident(source.schema)}.outbox
+             WHERE (transaction_id, position) > ($1::text::xid8, $2::bigint) AND topic = ANY($3::text[])`,
+            [checkpoint.transaction_id, checkpoint.position, topics],
+          );
+          return { source: sourceKey, messages: rows[0]?.n ?? 0 };
+        }),
+      );
     },
   };
 }

@@ -9,6 +9,7 @@ import { connectAuthenticatedGrpcServer, type GrpcTokenVerifier, TokenVerifier }
 import { GrpcHealthService, type GrpcServerSetup } from '@archipelago/platform-grpc';
 import {
   deadLettersCommand,
+  registerEventStoreMetrics,
   registerMessagingMetrics,
   registerRetentionMetrics,
   type RetentionCounts,
@@ -167,6 +168,7 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
   const countRetention = registerRetentionMetrics(platformMetricsRegistry);
   const infrastructure = await openServiceInfrastructure(options.infrastructure, {
     ...infrastructureConfig,
+    onAppend: registerEventStoreMetrics(platformMetricsRegistry),
     onPublished: (latencies) => observePublished(latencies),
     onRetentionPass: (deleted: RetentionCounts) => {
       countRetention(deleted);
@@ -204,6 +206,7 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
         protoRoot: grpc.protoRoot(),
         url: `${config.HOST}:${config.GRPC_PORT}`,
         health,
+        metricsRegistry: platformMetricsRegistry,
       },
       verifier,
     );

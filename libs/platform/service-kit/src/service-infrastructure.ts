@@ -1,4 +1,4 @@
-import { PostgresEventStore, ProjectionRunner, type Projection } from '@archipelago/platform-event-store';
+import { type AppendObserver, PostgresEventStore, ProjectionRunner, type Projection } from '@archipelago/platform-event-store';
 import {
   Messaging,
   type RetentionCounts,
@@ -27,6 +27,8 @@ export interface ServiceInfrastructureConfig {
   readonly retention?: Partial<RetentionPolicy>;
   /** Called with the rows each retention pass deleted per table (metrics, logs). */
   readonly onRetentionPass?: (deleted: RetentionCounts) => void;
+  /** Called with the duration (s) and outcome of every event-store append (metrics). */
+  readonly onAppend?: AppendObserver;
 }
 
 /** A service's infrastructure class: a subclass of {@link ServiceInfrastructure} with its `database`. */
@@ -93,7 +95,7 @@ export abstract class ServiceInfrastructure implements OnApplicationShutdown {
     readonly dataSource: DataSource,
   ) {
     this.pool = poolOf(dataSource);
-    this.store = new PostgresEventStore(config.schema);
+    this.store = new PostgresEventStore(config.schema, {}, config.onAppend);
     this.messaging = new Messaging({
       transport: config.transport,
       kafkaBrokers: config.kafkaBrokers,

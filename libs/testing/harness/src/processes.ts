@@ -11,6 +11,9 @@ export const WORKSPACE_ROOT = (() => {
   }
 })();
 
+/** The OpenTelemetry bootstrap (libs/platform/telemetry) every service process loads first with `--import`. */
+export const TELEMETRY_HOOK = 'dist/libs/platform/telemetry/src/register.js';
+
 /** A compiled program of the workspace running as its own OS process. */
 export interface RunningProcess {
   readonly name: string;
@@ -39,7 +42,9 @@ export async function startWorkspaceProcess(options: {
 }): Promise<RunningProcess> {
   const script = join(WORKSPACE_ROOT, 'dist', options.entry.replace(/\.ts$/, '.js'));
   if (!existsSync(script)) throw new Error(`${script} is missing: build first (npm test does)`);
-  const child = spawn(process.execPath, ['--import', join(WORKSPACE_ROOT, 'tools/register.mjs'), script, ...(options.args ?? [])], {
+  // The OpenTelemetry bootstrap first, as in production (it is off unless OTEL_* env says where to export).
+  const hooks = ['--import', join(WORKSPACE_ROOT, TELEMETRY_HOOK), '--import', join(WORKSPACE_ROOT, 'tools/register.mjs')];
+  const child = spawn(process.execPath, [...hooks, script, ...(options.args ?? [])], {
     cwd: WORKSPACE_ROOT,
     env: Object.fromEntries(
       Object.entries({ ...process.env, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),

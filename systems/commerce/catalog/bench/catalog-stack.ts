@@ -24,7 +24,7 @@ export function workspaceRoot(): string {
     if (dirname(dir) === dir) throw new Error('workspace root not found');
   }
 }
-const distDir = () => process.env.BENCH_DIST_DIR ?? join(workspaceRoot(), '.cache/bench-dist');
+export const distDir = () => process.env.BENCH_DIST_DIR ?? join(workspaceRoot(), '.cache/bench-dist');
 
 export interface Issuer {
   url: string;
@@ -166,7 +166,11 @@ export interface CatalogStack {
 }
 
 /** Postgres + issuer + catalog (postgres messaging transport: no Kafka needed to serve reads), seeded. */
-export async function startCatalogStack(products = 20): Promise<CatalogStack> {
+export async function startCatalogStack(
+  products = 20,
+  /** Extra node flags and environment of the catalog process (e.g. the telemetry bootstrap). */
+  extra: { nodeArgs?: string[]; env?: Record<string, string> } = {},
+): Promise<CatalogStack> {
   const [postgres, issuer] = await Promise.all([startLocalPostgres({ dataDir: 'tmp' }), startIssuer()]);
   let catalog: Proc | undefined;
   const stop = async () => {
@@ -194,7 +198,13 @@ export async function startCatalogStack(products = 20): Promise<CatalogStack> {
     const entry = 'systems/commerce/catalog/src/main.ts';
     await startProcess({ name: 'catalog migrate', entry, args: ['migrate'], env });
     const httpUrl = `http://127.0.0.1:${httpPort}`;
-    catalog = await startProcess({ name: 'catalog', entry, env, readyUrl: `${httpUrl}/health/ready` });
+    catalog = await startProcess({
+      name: 'catalog',
+      entry,
+      env: { ...env, ...extra.env },
+      nodeArgs: extra.nodeArgs,
+      readyUrl: `${httpUrl}/health/ready`,
+    });
     const admin = await issuer.token(randomUUID(), ['admin']);
     const productIds: string[] = [];
     for (let i = 0; i < products; i++) {

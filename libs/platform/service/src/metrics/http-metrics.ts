@@ -6,7 +6,8 @@ export const UNMATCHED_ROUTE = 'unmatched';
 
 /**
  * RED metrics for every HTTP request, recorded when the response is sent:
- * `http_requests_total{method,route,status}` and `http_request_duration_seconds{method,route,status}`.
+ * `http_requests_total{method,route,status}`, `http_request_duration_seconds{method,route,status}` and the
+ * same histogram under its standard name `http_server_request_duration_seconds{method,route,status}`.
  * `route` is the route template (`/products/:id`), never the raw URL.
  */
 export function registerHttpMetrics(fastify: FastifyInstance): void {
@@ -21,6 +22,13 @@ export function registerHttpMetrics(fastify: FastifyInstance): void {
     labelNames: ['method', 'route', 'status'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
+  // The OpenTelemetry HTTP semantic-convention name (http.server.request.duration, in seconds).
+  const serverDuration = platformHistogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'HTTP server request duration in seconds, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  });
   fastify.addHook('onResponse', (request, reply, done) => {
     const labels = {
       method: request.method,
@@ -29,6 +37,7 @@ export function registerHttpMetrics(fastify: FastifyInstance): void {
     };
     requests.inc(labels);
     duration.observe(labels, reply.elapsedTime / 1000);
+    serverDuration.observe(labels, reply.elapsedTime / 1000);
     done();
   });
 }
