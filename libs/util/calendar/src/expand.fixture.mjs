@@ -16,7 +16,13 @@ registerHooks({
 });
 
 const { expandOccurrences } = await import('./recurrence.js');
-const schedule = { timeZone: 'Europe/Berlin', allDay: false, start: '2026-03-27T09:00', end: '2026-03-27T10:00', rrule: 'FREQ=DAILY;COUNT=10' };
+const schedule = {
+  timeZone: 'Europe/Berlin',
+  allDay: false,
+  start: '2026-03-27T09:00',
+  end: '2026-03-27T10:00',
+  rrule: 'FREQ=DAILY;COUNT=10',
+};
 const window = { from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z' };
 console.log(Intl.DateTimeFormat().resolvedOptions().timeZone);
 console.log(JSON.stringify(expandOccurrences(schedule, window).map((o) => o.start)));

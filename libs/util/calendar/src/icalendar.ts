@@ -1,7 +1,16 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ICAL from 'ical.js';
 import { ICalCalendar, ICalEventStatus } from 'ical-generator';
-import { type FieldProblem, formatLocal, isValidTimeZone, parseDate, parseInstant, parseLocalDateTime, Temporal, zoned } from './local-time.js';
+import {
+  type FieldProblem,
+  formatLocal,
+  isValidTimeZone,
+  parseDate,
+  parseInstant,
+  parseLocalDateTime,
+  Temporal,
+  zoned,
+} from './local-time.js';
 import { type OccurrenceOverride, type Schedule, validateSchedule } from './recurrence.js';
 
 /** One event (a series with its overrides) to write as VEVENTs. */
@@ -45,12 +54,18 @@ function dateListLine(name: 'EXDATE' | 'RDATE', values: readonly string[], sched
  * @throws Error when an event's schedule is invalid (validate before storing)
  */
 export function toICalendar(calendar: { readonly name: string; readonly events: readonly ICalendarEvent[] }): string {
-  const cal = new ICalCalendar({ name: calendar.name, prodId: { company: 'Archipelago', product: 'scheduling', language: 'EN' } });
+  const cal = new ICalCalendar({
+    name: calendar.name,
+    prodId: { company: 'Archipelago', product: 'scheduling', language: 'EN' },
+  });
   cal.timezone({ name: null, generator: getVtimezoneComponent });
   for (const event of calendar.events) {
     const s = event.schedule;
     const problems = validateSchedule(s);
-    if (problems.length > 0) throw new Error(`Event ${event.uid} has an invalid schedule: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+    if (problems.length > 0)
+      throw new Error(
+        `Event ${event.uid} has an invalid schedule: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`,
+      );
     const point = (value: string) => (s.allDay ? parseDate(value)! : zoned(parseLocalDateTime(value)!, s.timeZone));
     const stamp = Temporal.Instant.from(event.updatedAt).toZonedDateTimeISO('UTC');
     const cancelled = (s.overrides ?? []).filter((o) => !('start' in o)).map((o) => o.recurrenceId);
@@ -70,10 +85,21 @@ export function toICalendar(calendar: { readonly name: string; readonly events: 
       allDay: s.allDay,
       timezone: s.allDay ? null : s.timeZone,
     };
-    cal.createEvent({ ...base, start: point(s.start), end: point(s.end), repeating: lines.length > 0 ? lines.join('\n') : null });
+    cal.createEvent({
+      ...base,
+      start: point(s.start),
+      end: point(s.end),
+      repeating: lines.length > 0 ? lines.join('\n') : null,
+    });
     for (const o of s.overrides ?? []) {
       if (!('start' in o)) continue;
-      cal.createEvent({ ...base, start: point(o.start), end: point(o.end), recurrenceId: point(o.recurrenceId), status: ICalEventStatus.CONFIRMED });
+      cal.createEvent({
+        ...base,
+        start: point(o.start),
+        end: point(o.end),
+        recurrenceId: point(o.recurrenceId),
+        status: ICalEventStatus.CONFIRMED,
+      });
     }
   }
   return cal.toString();
@@ -84,7 +110,8 @@ type Zone = { kind: 'iana'; zone: string } | { kind: 'utc' } | { kind: 'floating
 function zoneOf(prop: ICAL.Property): Zone {
   const tzid = prop.getParameter('tzid');
   const value = prop.getFirstValue() as ICAL.Time;
-  if (typeof tzid === 'string' && tzid.length > 0) return isValidTimeZone(tzid) ? { kind: 'iana', zone: tzid } : { kind: 'other', tzid };
+  if (typeof tzid === 'string' && tzid.length > 0)
+    return isValidTimeZone(tzid) ? { kind: 'iana', zone: tzid } : { kind: 'other', tzid };
   if (value.zone === ICAL.Timezone.utcTimezone) return { kind: 'utc' };
   return { kind: 'floating' };
 }
@@ -94,7 +121,9 @@ function localIn(time: ICAL.Time, zone: Zone, target: string, floatingZone: stri
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   const date = `${pad(time.year, 4)}-${pad(time.month)}-${pad(time.day)}`;
   if (time.isDate) return date;
-  const wall = Temporal.PlainDateTime.from(`${date}T${pad(time.hour)}:${pad(time.minute)}:${pad(time.second === 60 ? 59 : time.second)}`);
+  const wall = Temporal.PlainDateTime.from(
+    `${date}T${pad(time.hour)}:${pad(time.minute)}:${pad(time.second === 60 ? 59 : time.second)}`,
+  );
   let instant: Temporal.Instant;
   if (zone.kind === 'iana') instant = zoned(wall, zone.zone).toInstant();
   else if (zone.kind === 'floating') instant = zoned(wall, floatingZone).toInstant();
@@ -119,7 +148,10 @@ function seriesZone(zone: Zone, floatingZone: string): string {
  * for bad input except a text that is not iCalendar at all.
  * @throws Error when the text does not parse as iCalendar or holds more than {@link MAX_IMPORT_EVENTS} VEVENTs
  */
-export function fromICalendar(text: string, options: { readonly floatingZone?: string; readonly now: string }): ICalendarImport {
+export function fromICalendar(
+  text: string,
+  options: { readonly floatingZone?: string; readonly now: string },
+): ICalendarImport {
   const floatingZone = options.floatingZone ?? 'UTC';
   const root = new ICAL.Component(ICAL.parse(text));
   const calendar = root.name === 'vcalendar' ? root : root.getFirstSubcomponent('vcalendar');
@@ -149,7 +181,10 @@ export function fromICalendar(text: string, options: { readonly floatingZone?: s
       const uid = String(vevent.getFirstPropertyValue('uid') ?? '');
       const master = masters.get(uid);
       if (!master) {
-        problems.push({ field: `events/${index}/recurrenceId`, message: `overrides an occurrence of ${uid || 'an event'} that is not in the file` });
+        problems.push({
+          field: `events/${index}/recurrenceId`,
+          message: `overrides an occurrence of ${uid || 'an event'} that is not in the file`,
+        });
         continue;
       }
       const s = master.event.schedule;
@@ -188,18 +223,30 @@ export function fromICalendar(text: string, options: { readonly floatingZone?: s
   }
 }
 
-function endOf(vevent: ICAL.Component, startProp: ICAL.Property, target: string, floatingZone: string): string | undefined {
+function endOf(
+  vevent: ICAL.Component,
+  startProp: ICAL.Property,
+  target: string,
+  floatingZone: string,
+): string | undefined {
   const endProp = vevent.getFirstProperty('dtend');
   if (endProp) return localIn(endProp.getFirstValue() as ICAL.Time, zoneOf(endProp), target, floatingZone);
   const start = (startProp.getFirstValue() as ICAL.Time).clone();
   const duration = vevent.getFirstPropertyValue('duration');
   if (duration instanceof ICAL.Duration) start.addDuration(duration);
-  else if (start.isDate) start.day += 1; // RFC 5545 §3.6.1: an all-day VEVENT without DTEND lasts one day
+  else if (start.isDate)
+    start.day += 1; // RFC 5545 §3.6.1: an all-day VEVENT without DTEND lasts one day
   else return undefined;
   return localIn(start, zoneOf(startProp), target, floatingZone);
 }
 
-function readMaster(vevent: ICAL.Component, index: number, floatingZone: string, now: string, problems: FieldProblem[]): ICalendarEvent | undefined {
+function readMaster(
+  vevent: ICAL.Component,
+  index: number,
+  floatingZone: string,
+  now: string,
+  problems: FieldProblem[],
+): ICalendarEvent | undefined {
   const field = (name: string) => `events/${index}/${name}`;
   const uid = vevent.getFirstPropertyValue('uid');
   const startProp = vevent.getFirstProperty('dtstart');
@@ -212,7 +259,11 @@ function readMaster(vevent: ICAL.Component, index: number, floatingZone: string,
     return undefined;
   }
   const zone = zoneOf(startProp);
-  if (zone.kind === 'other') problems.push({ field: field('timeZone'), message: `TZID ${zone.tzid} is not an IANA zone: times were converted with its VTIMEZONE and the series is kept in UTC` });
+  if (zone.kind === 'other')
+    problems.push({
+      field: field('timeZone'),
+      message: `TZID ${zone.tzid} is not an IANA zone: times were converted with its VTIMEZONE and the series is kept in UTC`,
+    });
   const timeZone = seriesZone(zone, floatingZone);
   const startTime = startProp.getFirstValue() as ICAL.Time;
   const start = localIn(startTime, zone, timeZone, floatingZone);
@@ -223,13 +274,18 @@ function readMaster(vevent: ICAL.Component, index: number, floatingZone: string,
   }
   const dates = (name: 'exdate' | 'rdate') =>
     vevent.getAllProperties(name).flatMap((p) =>
-      p.getValues().filter((v): v is ICAL.Time => v instanceof ICAL.Time).map((t) => localIn(t, zoneOf(p), timeZone, floatingZone)),
+      p
+        .getValues()
+        .filter((v): v is ICAL.Time => v instanceof ICAL.Time)
+        .map((t) => localIn(t, zoneOf(p), timeZone, floatingZone)),
     );
   const rrules = vevent.getAllProperties('rrule');
-  if (rrules.length > 1) problems.push({ field: field('rrule'), message: 'more than one RRULE: only the first is kept' });
+  if (rrules.length > 1)
+    problems.push({ field: field('rrule'), message: 'more than one RRULE: only the first is kept' });
   const rrule = rrules[0] ? String(rrules[0].getFirstValue()) : null;
   const updated = vevent.getFirstPropertyValue('last-modified') ?? vevent.getFirstPropertyValue('dtstamp');
-  const updatedAt = updated instanceof ICAL.Time ? Temporal.Instant.fromEpochMilliseconds(updated.toUnixTime() * 1000).toString() : now;
+  const updatedAt =
+    updated instanceof ICAL.Time ? Temporal.Instant.fromEpochMilliseconds(updated.toUnixTime() * 1000).toString() : now;
   const text = (name: string) => {
     const value = vevent.getFirstPropertyValue(name);
     return typeof value === 'string' ? value : null;
@@ -241,6 +297,15 @@ function readMaster(vevent: ICAL.Component, index: number, floatingZone: string,
     location: text('location'),
     sequence: Number(vevent.getFirstPropertyValue('sequence') ?? 0) || 0,
     updatedAt: parseInstant(updatedAt) ? updatedAt : now,
-    schedule: { timeZone, allDay: startTime.isDate, start, end, rrule, exdates: dates('exdate'), rdates: dates('rdate'), overrides: [] },
+    schedule: {
+      timeZone,
+      allDay: startTime.isDate,
+      start,
+      end,
+      rrule,
+      exdates: dates('exdate'),
+      rdates: dates('rdate'),
+      overrides: [],
+    },
   };
 }

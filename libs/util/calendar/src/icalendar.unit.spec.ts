@@ -30,22 +30,41 @@ const events: ICalendarEvent[] = [
     uid: 'sync@archipelago',
     title: 'Weekly sync',
     updatedAt: '2026-02-21T10:00:00Z',
-    schedule: { timeZone: 'America/New_York', allDay: false, start: '2026-03-02T16:00', end: '2026-03-02T17:00', rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=8' },
+    schedule: {
+      timeZone: 'America/New_York',
+      allDay: false,
+      start: '2026-03-02T16:00',
+      end: '2026-03-02T17:00',
+      rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=8',
+    },
   },
   {
     uid: 'holiday@archipelago',
     title: 'Holiday',
     updatedAt: '2026-02-22T10:00:00Z',
-    schedule: { timeZone: 'Europe/Berlin', allDay: true, start: '2026-04-03', end: '2026-04-07', rrule: 'FREQ=YEARLY;COUNT=2' },
+    schedule: {
+      timeZone: 'Europe/Berlin',
+      allDay: true,
+      start: '2026-04-03',
+      end: '2026-04-07',
+      rrule: 'FREQ=YEARLY;COUNT=2',
+    },
   },
   {
     uid: 'dentist@archipelago',
     title: 'Dentist',
     updatedAt: '2026-02-23T10:00:00Z',
-    schedule: { timeZone: 'Asia/Kolkata', allDay: false, start: '2026-05-05T08:30', end: '2026-05-05T09:00', rdates: ['2026-06-05T08:30'] },
+    schedule: {
+      timeZone: 'Asia/Kolkata',
+      allDay: false,
+      start: '2026-05-05T08:30',
+      end: '2026-05-05T09:00',
+      rdates: ['2026-06-05T08:30'],
+    },
   },
 ];
-const occurrencesOf = (list: readonly ICalendarEvent[]) => list.map((e) => ({ uid: e.uid, occurrences: expandOccurrences(e.schedule, years) }));
+const occurrencesOf = (list: readonly ICalendarEvent[]) =>
+  list.map((e) => ({ uid: e.uid, occurrences: expandOccurrences(e.schedule, years) }));
 const withoutStamps = (ics: string) => ics.replace(/^DTSTAMP:.*$/gm, '');
 
 describe('iCalendar export', () => {
@@ -53,7 +72,8 @@ describe('iCalendar export', () => {
 
   it('writes a VCALENDAR with a VTIMEZONE for each zone and TZID times', () => {
     expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
-    for (const tz of ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata']) expect(ics).toContain(`BEGIN:VTIMEZONE\r\nTZID:${tz}`);
+    for (const tz of ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata'])
+      expect(ics).toContain(`BEGIN:VTIMEZONE\r\nTZID:${tz}`);
     expect(ics).toContain('DTSTART;TZID=Europe/Berlin:20260327T090000');
   });
 
@@ -79,16 +99,20 @@ describe('iCalendar export → import → export', () => {
     const second = toICalendar({ name: 'Team', events: imported.events });
     expect(occurrencesOf(fromICalendar(second, { now }).events)).toEqual(occurrencesOf(events));
     // The only textual change of the first round: ical.js writes COUNT before BYDAY.
-    expect(withoutStamps(second)).toEqual(withoutStamps(first).replace('FREQ=WEEKLY;BYDAY=MO;COUNT=8', 'FREQ=WEEKLY;COUNT=8;BYDAY=MO'));
+    expect(withoutStamps(second)).toEqual(
+      withoutStamps(first).replace('FREQ=WEEKLY;BYDAY=MO;COUNT=8', 'FREQ=WEEKLY;COUNT=8;BYDAY=MO'),
+    );
     const third = toICalendar({ name: 'Team', events: fromICalendar(second, { now }).events });
     expect(withoutStamps(third)).toEqual(withoutStamps(second));
   });
 
   it('reads the 09:00 Berlin series as the RFC 5545 instants', () => {
     const imported = fromICalendar(toICalendar({ name: 'Team', events }), { now });
-    expect(expandOccurrences(imported.events[0]!.schedule, { from: '2026-03-27T00:00:00Z', to: '2026-04-01T00:00:00Z' }).map((o) => o.start)).toEqual([
-      '2026-03-27T08:00:00Z', '2026-03-28T08:00:00Z', '2026-03-30T07:00:00Z', '2026-03-31T12:00:00Z',
-    ]);
+    expect(
+      expandOccurrences(imported.events[0]!.schedule, { from: '2026-03-27T00:00:00Z', to: '2026-04-01T00:00:00Z' }).map(
+        (o) => o.start,
+      ),
+    ).toEqual(['2026-03-27T08:00:00Z', '2026-03-28T08:00:00Z', '2026-03-30T07:00:00Z', '2026-03-31T12:00:00Z']);
   });
 });
 
@@ -148,8 +172,13 @@ describe('iCalendar import from other clients', () => {
   it('resolves a non-IANA TZID with its VTIMEZONE (kept in UTC, reported), DURATION, and a cancelled override', () => {
     const { events: read, problems } = fromICalendar(outlook, { now });
     expect(read.map((e) => e.uid)).toEqual(['outlook-1', 'google-1']);
-    expect(expandOccurrences(read[0]!.schedule, years).map((o) => [o.start, o.end])).toEqual([['2026-07-10T07:00:00Z', '2026-07-10T08:00:00Z']]);
-    expect(expandOccurrences(read[1]!.schedule, years).map((o) => o.start)).toEqual(['2026-06-01T07:00:00Z', '2026-06-03T07:00:00Z']);
+    expect(expandOccurrences(read[0]!.schedule, years).map((o) => [o.start, o.end])).toEqual([
+      ['2026-07-10T07:00:00Z', '2026-07-10T08:00:00Z'],
+    ]);
+    expect(expandOccurrences(read[1]!.schedule, years).map((o) => o.start)).toEqual([
+      '2026-06-01T07:00:00Z',
+      '2026-06-03T07:00:00Z',
+    ]);
     expect(problems.map((p) => p.field)).toEqual(['events/0/timeZone', 'events/3/start', 'events/4/rrule']);
   });
 

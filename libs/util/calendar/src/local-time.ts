@@ -16,7 +16,8 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-
  * zone with rules, not a fixed offset.
  */
 export function isValidTimeZone(timeZone: string): boolean {
-  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64 || /^[+-]/.test(timeZone)) return false;
+  if (typeof timeZone !== 'string' || timeZone.length === 0 || timeZone.length > 64 || /^[+-]/.test(timeZone))
+    return false;
   try {
     Temporal.PlainDate.from('2000-01-01').toZonedDateTime(timeZone);
     return true;

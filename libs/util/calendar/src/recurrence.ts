@@ -76,8 +76,22 @@ export class ScheduleError extends Error {
 export const MAX_OCCURRENCES = 5000;
 /** Rule parts RFC 5545 §3.3.10 defines (plus RSCALE/SKIP of RFC 7529, which the library supports). */
 const RULE_PARTS = new Set([
-  'FREQ', 'UNTIL', 'COUNT', 'INTERVAL', 'BYSECOND', 'BYMINUTE', 'BYHOUR', 'BYDAY', 'BYMONTHDAY',
-  'BYYEARDAY', 'BYWEEKNO', 'BYMONTH', 'BYSETPOS', 'WKST', 'RSCALE', 'SKIP',
+  'FREQ',
+  'UNTIL',
+  'COUNT',
+  'INTERVAL',
+  'BYSECOND',
+  'BYMINUTE',
+  'BYHOUR',
+  'BYDAY',
+  'BYMONTHDAY',
+  'BYYEARDAY',
+  'BYWEEKNO',
+  'BYMONTH',
+  'BYSETPOS',
+  'WKST',
+  'RSCALE',
+  'SKIP',
 ]);
 const SUB_DAILY = /(^|;)FREQ=(HOURLY|MINUTELY|SECONDLY)(;|$)/;
 
@@ -99,7 +113,8 @@ function parsePoint(value: unknown, allDay: boolean): Temporal.PlainDateTime | u
 export function validateSchedule(schedule: Schedule): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const allDay = schedule.allDay === true;
-  if (!isValidTimeZone(schedule.timeZone)) problems.push({ field: 'timeZone', message: 'must be an IANA time zone name, e.g. Europe/Berlin' });
+  if (!isValidTimeZone(schedule.timeZone))
+    problems.push({ field: 'timeZone', message: 'must be an IANA time zone name, e.g. Europe/Berlin' });
   const format = allDay ? 'a date YYYY-MM-DD' : 'a local date-time YYYY-MM-DDTHH:mm[:ss]';
   const start = parsePoint(schedule.start, allDay);
   const end = parsePoint(schedule.end, allDay);
@@ -108,7 +123,10 @@ export function validateSchedule(schedule: Schedule): FieldProblem[] {
   if (start && end && problems.length === 0) {
     const after = allDay
       ? Temporal.PlainDateTime.compare(end, start) > 0
-      : Temporal.Instant.compare(zoned(end, schedule.timeZone).toInstant(), zoned(start, schedule.timeZone).toInstant()) > 0;
+      : Temporal.Instant.compare(
+          zoned(end, schedule.timeZone).toInstant(),
+          zoned(start, schedule.timeZone).toInstant(),
+        ) > 0;
     if (!after) problems.push({ field: 'end', message: 'must be after start' });
   }
   if (schedule.rrule !== undefined && schedule.rrule !== null) problems.push(...validateRrule(schedule.rrule, allDay));
@@ -123,13 +141,15 @@ export function validateSchedule(schedule: Schedule): FieldProblem[] {
     });
   }
   (schedule.overrides ?? []).forEach((override, i) => {
-    if (!parsePoint(override.recurrenceId, allDay)) problems.push({ field: `overrides/${i}/recurrenceId`, message: `must be ${format}` });
+    if (!parsePoint(override.recurrenceId, allDay))
+      problems.push({ field: `overrides/${i}/recurrenceId`, message: `must be ${format}` });
     if ('start' in override) {
       const s = parsePoint(override.start, allDay);
       const e = parsePoint(override.end, allDay);
       if (!s) problems.push({ field: `overrides/${i}/start`, message: `must be ${format}` });
       if (!e) problems.push({ field: `overrides/${i}/end`, message: `must be ${format}` });
-      if (s && e && Temporal.PlainDateTime.compare(e, s) <= 0) problems.push({ field: `overrides/${i}/end`, message: 'must be after start' });
+      if (s && e && Temporal.PlainDateTime.compare(e, s) <= 0)
+        problems.push({ field: `overrides/${i}/end`, message: 'must be after start' });
     }
   });
   if (problems.length === 0) {
@@ -144,24 +164,35 @@ export function validateSchedule(schedule: Schedule): FieldProblem[] {
 
 function validateRrule(rrule: unknown, allDay: boolean): FieldProblem[] {
   const field = 'rrule';
-  if (typeof rrule !== 'string' || rrule.length === 0 || rrule.length > 1000) return [{ field, message: 'must be an RRULE value such as FREQ=DAILY;COUNT=5' }];
+  if (typeof rrule !== 'string' || rrule.length === 0 || rrule.length > 1000)
+    return [{ field, message: 'must be an RRULE value such as FREQ=DAILY;COUNT=5' }];
   if (/[\r\n]/.test(rrule) || /^(RRULE|DTSTART)/i.test(rrule)) {
-    return [{ field, message: 'must be the RRULE value only (no "RRULE:" prefix, no DTSTART: the start is the event start)' }];
+    return [
+      { field, message: 'must be the RRULE value only (no "RRULE:" prefix, no DTSTART: the start is the event start)' },
+    ];
   }
   const parts = rrule.toUpperCase().split(';');
   const names = parts.map((p) => p.split('=')[0] ?? '');
   const unknown = names.filter((n) => !RULE_PARTS.has(n));
   if (unknown.length > 0) return [{ field, message: `unknown rule part(s): ${unknown.join(', ')}` }];
   if (new Set(names).size !== names.length) return [{ field, message: 'a rule part appears twice' }];
-  if (names.includes('COUNT') && names.includes('UNTIL')) return [{ field, message: 'COUNT and UNTIL must not occur in the same rule (RFC 5545 §3.3.10)' }];
-  if (allDay && SUB_DAILY.test(rrule.toUpperCase())) return [{ field, message: 'an all-day event cannot repeat more often than daily' }];
+  if (names.includes('COUNT') && names.includes('UNTIL'))
+    return [{ field, message: 'COUNT and UNTIL must not occur in the same rule (RFC 5545 §3.3.10)' }];
+  if (allDay && SUB_DAILY.test(rrule.toUpperCase()))
+    return [{ field, message: 'an all-day event cannot repeat more often than daily' }];
   const until = parts.find((p) => p.startsWith('UNTIL='))?.slice(6);
   if (until !== undefined) {
-    if (allDay && !/^\d{8}$/.test(until)) return [{ field, message: 'UNTIL must be a DATE (YYYYMMDD) when the event is all-day' }];
-    if (!allDay && !/^\d{8}T\d{6}Z$/.test(until)) return [{ field, message: 'UNTIL must be a UTC DATE-TIME (YYYYMMDDTHHMMSSZ) when the start has a time zone' }];
+    if (allDay && !/^\d{8}$/.test(until))
+      return [{ field, message: 'UNTIL must be a DATE (YYYYMMDD) when the event is all-day' }];
+    if (!allDay && !/^\d{8}T\d{6}Z$/.test(until))
+      return [{ field, message: 'UNTIL must be a UTC DATE-TIME (YYYYMMDDTHHMMSSZ) when the start has a time zone' }];
   }
   try {
-    const rule = new RRuleTemporal({ rruleString: rrule, dtstart: Temporal.ZonedDateTime.from('2026-01-01T09:00[UTC]'), strict: true });
+    const rule = new RRuleTemporal({
+      rruleString: rrule,
+      dtstart: Temporal.ZonedDateTime.from('2026-01-01T09:00[UTC]'),
+      strict: true,
+    });
     rule.next();
   } catch (error) {
     return [{ field, message: `does not parse: ${(error as Error).message}` }];
@@ -173,7 +204,8 @@ function toRule(schedule: Schedule): { rule?: RRuleTemporal; dtstart: Temporal.Z
   const allDay = schedule.allDay === true;
   const zone = allDay ? DATE_ZONE : schedule.timeZone;
   const dtstart = zoned(parsePoint(schedule.start, allDay)!, zone);
-  const points = (values: readonly string[] | undefined) => (values ?? []).map((v) => zoned(parsePoint(v, allDay)!, zone));
+  const points = (values: readonly string[] | undefined) =>
+    (values ?? []).map((v) => zoned(parsePoint(v, allDay)!, zone));
   const exDate = points(schedule.exdates);
   const rDate = points(schedule.rdates);
   if (!schedule.rrule && rDate.length === 0) return { dtstart, zone };
@@ -218,27 +250,44 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
   const to = parseInstant(window.to);
   if (!from) problems.push({ field: 'from', message: 'must be an RFC 3339 instant' });
   if (!to) problems.push({ field: 'to', message: 'must be an RFC 3339 instant' });
-  if (from && to && Temporal.Instant.compare(to, from) <= 0) problems.push({ field: 'to', message: 'must be after from' });
-  if (!isValidTimeZone(viewerTimeZone)) problems.push({ field: 'viewerTimeZone', message: 'must be an IANA time zone name' });
+  if (from && to && Temporal.Instant.compare(to, from) <= 0)
+    problems.push({ field: 'to', message: 'must be after from' });
+  if (!isValidTimeZone(viewerTimeZone))
+    problems.push({ field: 'viewerTimeZone', message: 'must be an IANA time zone name' });
   if (problems.length > 0) throw new ScheduleError(problems);
   const allDay = schedule.allDay === true;
   const { rule, dtstart, zone } = toRule(schedule);
   const start = parsePoint(schedule.start, allDay)!;
   const end = parsePoint(schedule.end, allDay)!;
   // Window bounds in the expansion's frame: instants for timed series, floating dates for all-day.
-  const lo = allDay ? zoned(from!.toZonedDateTimeISO(viewerTimeZone).toPlainDate().toPlainDateTime(), zone) : from!.toZonedDateTimeISO(zone);
+  const lo = allDay
+    ? zoned(from!.toZonedDateTimeISO(viewerTimeZone).toPlainDate().toPlainDateTime(), zone)
+    : from!.toZonedDateTimeISO(zone);
   const hi = allDay
-    ? zoned(to!.subtract({ nanoseconds: 1 }).toZonedDateTimeISO(viewerTimeZone).toPlainDate().add({ days: 1 }).toPlainDateTime(), zone)
+    ? zoned(
+        to!
+          .subtract({ nanoseconds: 1 })
+          .toZonedDateTimeISO(viewerTimeZone)
+          .toPlainDate()
+          .add({ days: 1 })
+          .toPlainDateTime(),
+        zone,
+      )
     : to!.toZonedDateTimeISO(zone);
-  const duration = allDay ? start.until(end, { largestUnit: 'days' }) : zoned(start, zone).until(zoned(end, zone), { largestUnit: 'hours' });
+  const duration = allDay
+    ? start.until(end, { largestUnit: 'days' })
+    : zoned(start, zone).until(zoned(end, zone), { largestUnit: 'hours' });
   const endOf = (z: Temporal.ZonedDateTime) => (allDay ? z.add({ days: duration.days }) : z.add(duration));
   const overlaps = (s: Temporal.ZonedDateTime, e: Temporal.ZonedDateTime) =>
     Temporal.ZonedDateTime.compare(s, hi) < 0 && Temporal.ZonedDateTime.compare(e, lo) > 0;
-  const overrides = new Map((schedule.overrides ?? []).map((o) => [idOf(zoned(parsePoint(o.recurrenceId, allDay)!, zone), allDay), o]));
+  const overrides = new Map(
+    (schedule.overrides ?? []).map((o) => [idOf(zoned(parsePoint(o.recurrenceId, allDay)!, zone), allDay), o]),
+  );
 
   const starts: Temporal.ZonedDateTime[] = [];
   if (!rule) {
-    if (!(schedule.exdates ?? []).some((x) => zoned(parsePoint(x, allDay)!, zone).equals(dtstart))) starts.push(dtstart);
+    if (!(schedule.exdates ?? []).some((x) => zoned(parsePoint(x, allDay)!, zone).equals(dtstart)))
+      starts.push(dtstart);
   } else {
     // An occurrence starting up to one duration before the window still overlaps it.
     const searchFrom = allDay ? lo.subtract({ days: duration.days }) : lo.subtract(duration);
@@ -247,9 +296,12 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
       found = rule.between(searchFrom, hi, true);
     } catch (error) {
       // The library's safety caps (iterations, candidate evaluations) stop runaway rules.
-      throw new ScheduleError([{ field: 'to', message: `the window is too large for this rule: ${(error as Error).message}` }]);
+      throw new ScheduleError([
+        { field: 'to', message: `the window is too large for this rule: ${(error as Error).message}` },
+      ]);
     }
-    if (found.length > MAX_OCCURRENCES) throw new ScheduleError([{ field: 'to', message: `the window holds more than ${MAX_OCCURRENCES} occurrences` }]);
+    if (found.length > MAX_OCCURRENCES)
+      throw new ScheduleError([{ field: 'to', message: `the window holds more than ${MAX_OCCURRENCES} occurrences` }]);
     starts.push(...found.map((z) => Temporal.ZonedDateTime.from(z.toString())));
   }
   const out: { at: Temporal.ZonedDateTime; occurrence: Occurrence }[] = [];
@@ -272,7 +324,10 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
     const excluded = (schedule.exdates ?? []).some((x) => idOf(zoned(parsePoint(x, allDay)!, zone), allDay) === id);
     if (!excluded) emit(id, zoned(parsePoint(o.start, allDay)!, zone), zoned(parsePoint(o.end, allDay)!, zone), true);
   }
-  out.sort((a, b) => Temporal.ZonedDateTime.compare(a.at, b.at) || a.occurrence.recurrenceId.localeCompare(b.occurrence.recurrenceId));
+  out.sort(
+    (a, b) =>
+      Temporal.ZonedDateTime.compare(a.at, b.at) || a.occurrence.recurrenceId.localeCompare(b.occurrence.recurrenceId),
+  );
   return out.map((o) => o.occurrence);
 }
 
@@ -289,7 +344,11 @@ export function nextOccurrenceStart(schedule: Schedule, after: string): string |
   if (problems.length > 0) throw new ScheduleError(problems);
   const allDay = schedule.allDay === true;
   const { rule, dtstart, zone } = toRule({ ...schedule, overrides: [] });
-  const found = rule ? rule.next(instant!.toZonedDateTimeISO(zone), false) : Temporal.Instant.compare(dtstart.toInstant(), instant!) > 0 ? dtstart : null;
+  const found = rule
+    ? rule.next(instant!.toZonedDateTimeISO(zone), false)
+    : Temporal.Instant.compare(dtstart.toInstant(), instant!) > 0
+      ? dtstart
+      : null;
   if (!found) return null;
   const z = Temporal.ZonedDateTime.from(found.toString());
   return allDay ? z.toPlainDate().toString() : formatInstant(z.toInstant());

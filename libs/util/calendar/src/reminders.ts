@@ -32,7 +32,8 @@ const DUR_VALUE = /^[+-]?P(?:\d+W|(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?
 
 /** Parses an RFC 5545 duration (`-PT15M`, `-P2D`); undefined when malformed, empty (`P`) or over a year. */
 export function parseReminderOffset(value: unknown): Temporal.Duration | undefined {
-  if (typeof value !== 'string' || value.length > 40 || !DUR_VALUE.test(value) || /^[+-]?PT?$/.test(value)) return undefined;
+  if (typeof value !== 'string' || value.length > 40 || !DUR_VALUE.test(value) || /^[+-]?PT?$/.test(value))
+    return undefined;
   try {
     const duration = Temporal.Duration.from(value.startsWith('+') ? value.slice(1) : value);
     const days = Math.abs(duration.total({ unit: 'days', relativeTo: Temporal.PlainDate.from('2026-01-01') }));
@@ -52,9 +53,18 @@ export function validateReminders(reminders: unknown, max = 10): FieldProblem[] 
     const item = r as Record<string, unknown> | null;
     const hasOffset = item !== null && typeof item === 'object' && 'offset' in item;
     const hasAt = item !== null && typeof item === 'object' && 'at' in item;
-    if (hasOffset === hasAt) problems.push({ field: `reminders/${i}`, message: 'must have exactly one of offset (an RFC 5545 duration) or at (an instant)' });
-    else if (hasOffset && !parseReminderOffset(item.offset)) problems.push({ field: `reminders/${i}/offset`, message: `must be an RFC 5545 duration such as -PT15M or -P1D, at most ${MAX_REMINDER_OFFSET_DAYS} days` });
-    else if (hasAt && !parseInstant(item.at)) problems.push({ field: `reminders/${i}/at`, message: 'must be an RFC 3339 instant' });
+    if (hasOffset === hasAt)
+      problems.push({
+        field: `reminders/${i}`,
+        message: 'must have exactly one of offset (an RFC 5545 duration) or at (an instant)',
+      });
+    else if (hasOffset && !parseReminderOffset(item.offset))
+      problems.push({
+        field: `reminders/${i}/offset`,
+        message: `must be an RFC 5545 duration such as -PT15M or -P1D, at most ${MAX_REMINDER_OFFSET_DAYS} days`,
+      });
+    else if (hasAt && !parseInstant(item.at))
+      problems.push({ field: `reminders/${i}/at`, message: 'must be an RFC 3339 instant' });
   });
   return problems;
 }
@@ -96,13 +106,19 @@ export function reminderDueAt(anchor: ReminderAnchor, reminder: Reminder): strin
  * fires once. All-day events count from 00:00 of the date in `ownerTimeZone`.
  * @throws ScheduleError when the schedule, the reminders or the window are invalid
  */
-export function dueReminders(schedule: Schedule, reminders: readonly Reminder[], window: Window, ownerTimeZone = schedule.timeZone): DueReminder[] {
+export function dueReminders(
+  schedule: Schedule,
+  reminders: readonly Reminder[],
+  window: Window,
+  ownerTimeZone = schedule.timeZone,
+): DueReminder[] {
   const problems = validateReminders(reminders);
   const from = parseInstant(window.from);
   const to = parseInstant(window.to);
   if (!from) problems.push({ field: 'from', message: 'must be an RFC 3339 instant' });
   if (!to) problems.push({ field: 'to', message: 'must be an RFC 3339 instant' });
-  if (!isValidTimeZone(ownerTimeZone)) problems.push({ field: 'ownerTimeZone', message: 'must be an IANA time zone name' });
+  if (!isValidTimeZone(ownerTimeZone))
+    problems.push({ field: 'ownerTimeZone', message: 'must be an IANA time zone name' });
   if (problems.length > 0) throw new ScheduleError(problems);
   const inWindow = (at: string) => {
     const instant = Temporal.Instant.from(at);
@@ -112,26 +128,46 @@ export function dueReminders(schedule: Schedule, reminders: readonly Reminder[],
   const relative = reminders.map((r, i) => ({ r, i })).filter(({ r }) => 'offset' in r);
   for (const { r, i } of reminders.map((r, i) => ({ r, i }))) {
     if ('at' in r && inWindow(reminderDueAt({ allDay: false, start: r.at, timeZone: 'UTC' }, r))) {
-      out.push({ recurrenceId: null, reminderIndex: i, occurrenceStart: null, dueAt: reminderDueAt({ allDay: false, start: r.at, timeZone: 'UTC' }, r) });
+      out.push({
+        recurrenceId: null,
+        reminderIndex: i,
+        occurrenceStart: null,
+        dueAt: reminderDueAt({ allDay: false, start: r.at, timeZone: 'UTC' }, r),
+      });
     }
   }
   if (relative.length > 0) {
     // An occurrence whose reminder is due in [from, to) starts in [from - offset, to - offset]; a day of
     // slack each side covers nominal days across DST changes and all-day dates in any zone.
     const seconds = relative.map(({ r }) =>
-      Math.trunc(parseReminderOffset((r as { offset: string }).offset)!.total({ unit: 'seconds', relativeTo: Temporal.PlainDate.from('2026-01-01') })),
+      Math.trunc(
+        parseReminderOffset((r as { offset: string }).offset)!.total({
+          unit: 'seconds',
+          relativeTo: Temporal.PlainDate.from('2026-01-01'),
+        }),
+      ),
     );
     const slack = 48 * 3600;
     const searchFrom = from!.subtract({ seconds: Math.max(0, ...seconds) + slack });
     const searchTo = to!.add({ seconds: Math.max(0, ...seconds.map((s) => -s)) + slack });
-    const occurrences = expandOccurrences(schedule, { from: formatInstant(searchFrom), to: formatInstant(searchTo) }, ownerTimeZone);
+    const occurrences = expandOccurrences(
+      schedule,
+      { from: formatInstant(searchFrom), to: formatInstant(searchTo) },
+      ownerTimeZone,
+    );
     for (const occurrence of occurrences) {
       const anchor: ReminderAnchor = occurrence.allDay
         ? { allDay: true, date: occurrence.start, timeZone: ownerTimeZone }
         : { allDay: false, start: occurrence.start, timeZone: schedule.timeZone };
       for (const { r, i } of relative) {
         const dueAt = reminderDueAt(anchor, r);
-        if (inWindow(dueAt)) out.push({ recurrenceId: occurrence.recurrenceId, reminderIndex: i, occurrenceStart: occurrence.start, dueAt });
+        if (inWindow(dueAt))
+          out.push({
+            recurrenceId: occurrence.recurrenceId,
+            reminderIndex: i,
+            occurrenceStart: occurrence.start,
+            dueAt,
+          });
       }
     }
   }

@@ -19,11 +19,17 @@ export interface EventLookups {
   readonly nonMemberAttendees?: readonly string[];
 }
 
-type Cmd<Type extends string, Data> = { readonly type: Type; readonly data: Data & { readonly eventId: string; readonly now: string } };
+type Cmd<Type extends string, Data> = {
+  readonly type: Type;
+  readonly data: Data & { readonly eventId: string; readonly now: string };
+};
 
 /** Commands of the CalendarEvent aggregate; `input`/`patch` are request bodies, validated here by field. */
 export type CalendarEventCommand =
-  | Cmd<'CreateEvent', { readonly input: Readonly<Record<string, unknown>>; readonly createdBy: string; readonly lookups?: EventLookups }>
+  | Cmd<
+      'CreateEvent',
+      { readonly input: Readonly<Record<string, unknown>>; readonly createdBy: string; readonly lookups?: EventLookups }
+    >
   | Cmd<'UpdateEvent', { readonly patch: Readonly<Record<string, unknown>>; readonly lookups?: EventLookups }>
   | Cmd<'CancelOccurrence', { readonly recurrenceId: unknown }>
   | Cmd<'MoveOccurrence', { readonly recurrenceId: unknown; readonly start: unknown; readonly end: unknown }>
@@ -34,9 +40,29 @@ export type CalendarEventState =
   | { readonly kind: 'deleted'; readonly eventId: string; readonly version: number }
   | { readonly kind: 'live'; readonly eventId: string; readonly fields: EventFields; readonly version: number };
 
-export const EVENT_LIMITS = { title: 500, description: 10_000, location: 500, attendees: 100, dates: 1000, overrides: 1000 } as const;
+export const EVENT_LIMITS = {
+  title: 500,
+  description: 10_000,
+  location: 500,
+  attendees: 100,
+  dates: 1000,
+  overrides: 1000,
+} as const;
 const TIMING = ['timeZone', 'allDay', 'start', 'end', 'rrule'] as const;
-const EDITABLE = new Set(['title', 'description', 'location', 'timeZone', 'allDay', 'start', 'end', 'rrule', 'exdates', 'rdates', 'attendees', 'reminders']);
+const EDITABLE = new Set([
+  'title',
+  'description',
+  'location',
+  'timeZone',
+  'allDay',
+  'start',
+  'end',
+  'rrule',
+  'exdates',
+  'rdates',
+  'attendees',
+  'reminders',
+]);
 
 /** The util-calendar schedule of an event's fields. */
 export function scheduleOfEvent(fields: EventFields): Schedule {
@@ -51,18 +77,32 @@ function canonical(value: string, allDay: boolean): string {
   return local ? formatLocal(local) : value;
 }
 
-function text(input: Readonly<Record<string, unknown>>, key: string, max: number, nullable: boolean, problems: FieldProblem[]): string | null | undefined {
+function text(
+  input: Readonly<Record<string, unknown>>,
+  key: string,
+  max: number,
+  nullable: boolean,
+  problems: FieldProblem[],
+): string | null | undefined {
   if (!Object.hasOwn(input, key) || input[key] === undefined) return undefined;
   const v = input[key];
   if (v === null && nullable) return null;
   if (typeof v !== 'string' || v.length > max || (!nullable && v.trim().length === 0)) {
-    problems.push({ field: key, message: `must be ${nullable ? '' : 'a non-empty '}string of at most ${max} characters${nullable ? ', or null' : ''}` });
+    problems.push({
+      field: key,
+      message: `must be ${nullable ? '' : 'a non-empty '}string of at most ${max} characters${nullable ? ', or null' : ''}`,
+    });
     return undefined;
   }
   return nullable ? v : v.trim();
 }
 
-function list(input: Readonly<Record<string, unknown>>, key: string, max: number, problems: FieldProblem[]): string[] | undefined {
+function list(
+  input: Readonly<Record<string, unknown>>,
+  key: string,
+  max: number,
+  problems: FieldProblem[],
+): string[] | undefined {
   if (!Object.hasOwn(input, key) || input[key] === undefined) return undefined;
   const v = input[key];
   if (v === null) return [];
@@ -74,23 +114,40 @@ function list(input: Readonly<Record<string, unknown>>, key: string, max: number
 }
 
 /** Merges `input` over `current` field by field (RFC 7396), validating each; the schedule as a whole. */
-function normalize(input: Readonly<Record<string, unknown>>, current: EventFields, lookups: EventLookups | undefined, problems: FieldProblem[]): EventFields {
-  for (const key of Object.keys(input)) if (!EDITABLE.has(key)) problems.push({ field: key, message: key === 'workspaceId' ? 'cannot change' : 'is not an event field' });
+function normalize(
+  input: Readonly<Record<string, unknown>>,
+  current: EventFields,
+  lookups: EventLookups | undefined,
+  problems: FieldProblem[],
+): EventFields {
+  for (const key of Object.keys(input))
+    if (!EDITABLE.has(key))
+      problems.push({ field: key, message: key === 'workspaceId' ? 'cannot change' : 'is not an event field' });
   const title = text(input, 'title', EVENT_LIMITS.title, false, problems) ?? current.title;
   const description = text(input, 'description', EVENT_LIMITS.description, true, problems);
   const location = text(input, 'location', EVENT_LIMITS.location, true, problems);
   const allDayIn = input.allDay;
-  if (allDayIn !== undefined && typeof allDayIn !== 'boolean') problems.push({ field: 'allDay', message: 'must be true or false' });
+  if (allDayIn !== undefined && typeof allDayIn !== 'boolean')
+    problems.push({ field: 'allDay', message: 'must be true or false' });
   const allDay = typeof allDayIn === 'boolean' ? allDayIn : current.allDay;
-  const str = (key: string, fallback: string) => (typeof input[key] === 'string' ? (input[key] as string) : input[key] === undefined ? fallback : (problems.push({ field: key, message: 'must be a string' }), fallback));
+  const str = (key: string, fallback: string) =>
+    typeof input[key] === 'string'
+      ? (input[key] as string)
+      : input[key] === undefined
+        ? fallback
+        : (problems.push({ field: key, message: 'must be a string' }), fallback);
   const timeZone = str('timeZone', current.timeZone);
   const start = canonical(str('start', current.start), allDay);
   const end = canonical(str('end', current.end), allDay);
   let rrule = current.rrule;
   if (input.rrule === null) rrule = null;
   else if (input.rrule !== undefined) rrule = str('rrule', current.rrule ?? '');
-  const exdates = (list(input, 'exdates', EVENT_LIMITS.dates, problems) ?? current.exdates).map((d) => canonical(d, allDay));
-  const rdates = (list(input, 'rdates', EVENT_LIMITS.dates, problems) ?? current.rdates).map((d) => canonical(d, allDay));
+  const exdates = (list(input, 'exdates', EVENT_LIMITS.dates, problems) ?? current.exdates).map((d) =>
+    canonical(d, allDay),
+  );
+  const rdates = (list(input, 'rdates', EVENT_LIMITS.dates, problems) ?? current.rdates).map((d) =>
+    canonical(d, allDay),
+  );
   const attendees = list(input, 'attendees', EVENT_LIMITS.attendees, problems) ?? current.attendees;
   if (input.attendees !== undefined) {
     const outsiders = new Set(lookups?.nonMemberAttendees ?? []);
@@ -124,17 +181,33 @@ function normalize(input: Readonly<Record<string, unknown>>, current: EventField
     attendees,
     reminders,
   };
-  if (!problems.some((p) => ['timeZone', 'allDay', 'start', 'end', 'rrule'].includes(p.field))) problems.push(...validateSchedule(scheduleOfEvent(fields)));
+  if (!problems.some((p) => ['timeZone', 'allDay', 'start', 'end', 'rrule'].includes(p.field)))
+    problems.push(...validateSchedule(scheduleOfEvent(fields)));
   return fields;
 }
 
 const EMPTY: EventFields = {
-  workspaceId: '', title: '', description: null, location: null, timeZone: '', allDay: false, start: '', end: '',
-  rrule: null, exdates: [], rdates: [], overrides: [], attendees: [], reminders: [],
+  workspaceId: '',
+  title: '',
+  description: null,
+  location: null,
+  timeZone: '',
+  allDay: false,
+  start: '',
+  end: '',
+  rrule: null,
+  exdates: [],
+  rdates: [],
+  overrides: [],
+  attendees: [],
+  reminders: [],
 };
 
 function occurrenceProblems(fields: EventFields, override: OccurrenceOverride): FieldProblem[] {
-  return validateSchedule({ ...scheduleOfEvent(fields), overrides: [override] }).map((p) => ({ field: p.field.replace(/^overrides\/0\//, ''), message: p.message }));
+  return validateSchedule({ ...scheduleOfEvent(fields), overrides: [override] }).map((p) => ({
+    field: p.field.replace(/^overrides\/0\//, ''),
+    message: p.message,
+  }));
 }
 
 /**
@@ -157,8 +230,10 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
     const { input, createdBy, lookups } = command.data;
     const problems: FieldProblem[] = [];
     const { workspaceId, ...rest } = input;
-    if (typeof workspaceId !== 'string' || workspaceId.length === 0 || workspaceId.length > 64) problems.push({ field: 'workspaceId', message: 'is required' });
-    for (const key of ['title', 'start', 'end', 'timeZone'] as const) if (input[key] === undefined) problems.push({ field: key, message: 'is required' });
+    if (typeof workspaceId !== 'string' || workspaceId.length === 0 || workspaceId.length > 64)
+      problems.push({ field: 'workspaceId', message: 'is required' });
+    for (const key of ['title', 'start', 'end', 'timeZone'] as const)
+      if (input[key] === undefined) problems.push({ field: key, message: 'is required' });
     const inner: FieldProblem[] = [];
     const fields = normalize(rest, { ...EMPTY, workspaceId: String(workspaceId ?? '') }, lookups, inner);
     problems.push(...inner.filter((p) => !problems.some((q) => q.field === p.field)));
@@ -173,7 +248,8 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
       const fields = normalize(command.data.patch, current, command.data.lookups, problems);
       if (problems.length > 0) throw new EventValidationError(problems);
       const changes: Record<string, unknown> = {};
-      for (const key of Object.keys(fields) as (keyof EventFields)[]) if (JSON.stringify(fields[key]) !== JSON.stringify(current[key])) changes[key] = fields[key];
+      for (const key of Object.keys(fields) as (keyof EventFields)[])
+        if (JSON.stringify(fields[key]) !== JSON.stringify(current[key])) changes[key] = fields[key];
       return Object.keys(changes).length === 0 ? [] : [{ type: 'EventUpdated', data: { eventId, changes, at } }];
     }
     case 'CancelOccurrence': {
@@ -201,7 +277,10 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
 }
 
 function withOverride(fields: EventFields, override: OccurrenceOverride): EventFields {
-  return { ...fields, overrides: [...fields.overrides.filter((o) => o.recurrenceId !== override.recurrenceId), override] };
+  return {
+    ...fields,
+    overrides: [...fields.overrides.filter((o) => o.recurrenceId !== override.recurrenceId), override],
+  };
 }
 
 /** Folds one event into the state; the version counts the events. */
@@ -217,7 +296,11 @@ export function evolveCalendarEvent(state: CalendarEventState, event: CalendarEv
     case 'EventUpdated':
       return { ...state, fields: { ...state.fields, ...event.data.changes }, version };
     case 'OccurrenceCancelled':
-      return { ...state, fields: withOverride(state.fields, { recurrenceId: event.data.recurrenceId, cancelled: true }), version };
+      return {
+        ...state,
+        fields: withOverride(state.fields, { recurrenceId: event.data.recurrenceId, cancelled: true }),
+        version,
+      };
     case 'OccurrenceMoved': {
       const { recurrenceId, start, end } = event.data;
       return { ...state, fields: withOverride(state.fields, { recurrenceId, start, end }), version };

@@ -39,7 +39,13 @@ export interface OccurrenceCancelled {
 /** One occurrence is moved to a new local start/end in the event's zone. */
 export interface OccurrenceMoved {
   readonly type: 'OccurrenceMoved';
-  readonly data: { readonly eventId: string; readonly recurrenceId: string; readonly start: string; readonly end: string; readonly at: string };
+  readonly data: {
+    readonly eventId: string;
+    readonly recurrenceId: string;
+    readonly start: string;
+    readonly end: string;
+    readonly at: string;
+  };
 }
 
 export interface EventDeleted {

@@ -26,7 +26,13 @@ const spec = (r: Reminder) => ('offset' in r ? `offset:${r.offset}` : `at:${r.at
  * (`fields` null) has none. All-day events count from 00:00 in `ownerTimeZone`.
  * @throws ScheduleError (util-calendar) when the window is invalid
  */
-export function planReminders(eventId: string, fields: EventFields | null, window: Window, recipients: readonly string[], ownerTimeZone?: string): PlannedReminder[] {
+export function planReminders(
+  eventId: string,
+  fields: EventFields | null,
+  window: Window,
+  recipients: readonly string[],
+  ownerTimeZone?: string,
+): PlannedReminder[] {
   if (!fields || fields.reminders.length === 0) return [];
   return dueReminders(scheduleOfEvent(fields), fields.reminders, window, ownerTimeZone ?? fields.timeZone).map((d) => ({
     key: `${eventId}|${d.recurrenceId ?? 'once'}|${spec(fields.reminders[d.reminderIndex]!)}`,
@@ -52,7 +58,11 @@ export interface ReminderChanges {
  * Compares the pending reminders the engine holds for an event in a window with a fresh plan for the
  * same window. Keys in `fired` (already emitted) are never added again: one reminder per occurrence.
  */
-export function reconcileReminders(pending: readonly PlannedReminder[], planned: readonly PlannedReminder[], fired: ReadonlySet<string> = new Set()): ReminderChanges {
+export function reconcileReminders(
+  pending: readonly PlannedReminder[],
+  planned: readonly PlannedReminder[],
+  fired: ReadonlySet<string> = new Set(),
+): ReminderChanges {
   const before = new Map(pending.map((p) => [p.key, p]));
   const after = new Map(planned.map((p) => [p.key, p]));
   const add: PlannedReminder[] = [];

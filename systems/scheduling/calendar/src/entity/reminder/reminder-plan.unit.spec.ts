@@ -7,13 +7,27 @@ import { planReminders, reconcileReminders } from './reminder-plan.js';
 const eventId = 'e1';
 const at = '2026-03-01T00:00:00Z';
 const fields: EventFields = {
-  workspaceId: 'w1', title: 'Stand-up', description: null, location: null, timeZone: 'Europe/Berlin', allDay: false,
-  start: '2026-03-27T09:00:00', end: '2026-03-27T09:15:00', rrule: 'FREQ=DAILY;COUNT=4', exdates: [], rdates: [], overrides: [],
-  attendees: ['u1'], reminders: [{ offset: '-PT15M' }],
+  workspaceId: 'w1',
+  title: 'Stand-up',
+  description: null,
+  location: null,
+  timeZone: 'Europe/Berlin',
+  allDay: false,
+  start: '2026-03-27T09:00:00',
+  end: '2026-03-27T09:15:00',
+  rrule: 'FREQ=DAILY;COUNT=4',
+  exdates: [],
+  rdates: [],
+  overrides: [],
+  attendees: ['u1'],
+  reminders: [{ offset: '-PT15M' }],
 };
 const window = { from: '2026-03-27T00:00:00Z', to: '2026-04-01T00:00:00Z' };
 const live = (events: CalendarEventEvent[]) => {
-  const state = fold(calendarEventDecider, [{ type: 'EventCreated', data: { eventId, ...fields, createdBy: 'u1', at } }, ...events]);
+  const state = fold(calendarEventDecider, [
+    { type: 'EventCreated', data: { eventId, ...fields, createdBy: 'u1', at } },
+    ...events,
+  ]);
   return state.kind === 'live' ? state.fields : null;
 };
 
@@ -31,7 +45,16 @@ describe('reminder plan', () => {
   it('when an occurrence moves and another is cancelled, then its reminder moves and the other is cancelled', () => {
     const pending = planReminders(eventId, live([]), window, ['u1']);
     const changed = live([
-      { type: 'OccurrenceMoved', data: { eventId, recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T13:00:00', end: '2026-03-28T13:15:00', at } },
+      {
+        type: 'OccurrenceMoved',
+        data: {
+          eventId,
+          recurrenceId: '2026-03-28T09:00:00',
+          start: '2026-03-28T13:00:00',
+          end: '2026-03-28T13:15:00',
+          at,
+        },
+      },
       { type: 'OccurrenceCancelled', data: { eventId, recurrenceId: '2026-03-29T09:00:00', at } },
     ]);
     const changes = reconcileReminders(pending, planReminders(eventId, changed, window, ['u1']));

@@ -1,27 +1,67 @@
-import { type FieldProblem, nextOccurrenceStart, parseDate, parseInstant, parseLocalDateTime, Temporal } from '@archipelago/util-calendar';
+import {
+  type FieldProblem,
+  nextOccurrenceStart,
+  parseDate,
+  parseInstant,
+  parseLocalDateTime,
+  Temporal,
+} from '@archipelago/util-calendar';
 import type { Decider } from '@archipelago/util-decider';
-import { TaskAlreadyExistsError, TaskCycleError, TaskHasOpenSubtasksError, TaskNotCompletableError, TaskNotFoundError, TaskValidationError } from './task.errors.js';
+import {
+  TaskAlreadyExistsError,
+  TaskCycleError,
+  TaskHasOpenSubtasksError,
+  TaskNotCompletableError,
+  TaskNotFoundError,
+  TaskValidationError,
+} from './task.errors.js';
 import type { TaskEvent, TaskUpdated } from './task.events.js';
-import { DEFAULT_PRIORITY, type Due, LIMITS, normalizeFields, scheduleOf, type TaskFields, type TaskStatus } from './task.model.js';
+import {
+  DEFAULT_PRIORITY,
+  type Due,
+  LIMITS,
+  normalizeFields,
+  scheduleOf,
+  type TaskFields,
+  type TaskStatus,
+} from './task.model.js';
 
 /** What the use case looked up for the decision (another stream or the workspace): decide stays pure. */
 export interface TaskLookups {
   /** Whether the assignee given is a member of the task's workspace (asked only when one is given). */
   readonly assigneeIsMember?: boolean;
   /** The parent given, as found (null: no such task); `ancestorIds` from its parent up to the root. */
-  readonly parent?: { readonly taskId: string; readonly workspaceId: string; readonly ancestorIds: readonly string[] } | null;
+  readonly parent?: {
+    readonly taskId: string;
+    readonly workspaceId: string;
+    readonly ancestorIds: readonly string[];
+  } | null;
 }
 
-type Cmd<Type extends string, Data> = { readonly type: Type; readonly data: Data & { readonly taskId: string; readonly now: string } };
+type Cmd<Type extends string, Data> = {
+  readonly type: Type;
+  readonly data: Data & { readonly taskId: string; readonly now: string };
+};
 
 /**
  * Commands of the Task aggregate. `now` (an RFC 3339 instant) and look-ups come from outside.
  * `input`/`patch` are the request bodies as parsed JSON: the decider validates them by field.
  */
 export type TaskCommand =
-  | Cmd<'CreateTask', { readonly input: Readonly<Record<string, unknown>>; readonly createdBy: string; readonly previousTaskId?: string | null; readonly lookups?: TaskLookups }>
+  | Cmd<
+      'CreateTask',
+      {
+        readonly input: Readonly<Record<string, unknown>>;
+        readonly createdBy: string;
+        readonly previousTaskId?: string | null;
+        readonly lookups?: TaskLookups;
+      }
+    >
   | Cmd<'UpdateTask', { readonly patch: Readonly<Record<string, unknown>>; readonly lookups?: TaskLookups }>
-  | Cmd<'CompleteTask', { readonly nextTaskId: string; readonly cascade: boolean; readonly openSubtaskIds: readonly string[] }>
+  | Cmd<
+      'CompleteTask',
+      { readonly nextTaskId: string; readonly cascade: boolean; readonly openSubtaskIds: readonly string[] }
+    >
   | Cmd<'DeleteTask', object>;
 
 /** A task's state: absent, deleted, or live with its fields and the version (events applied so far). */
@@ -52,18 +92,30 @@ const DEFAULTS: TaskFields = {
   reminders: [],
 };
 
-function checkLookups(taskId: string, fields: TaskFields, touched: Readonly<Record<string, unknown>>, lookups: TaskLookups | undefined, problems: FieldProblem[]): void {
+function checkLookups(
+  taskId: string,
+  fields: TaskFields,
+  touched: Readonly<Record<string, unknown>>,
+  lookups: TaskLookups | undefined,
+  problems: FieldProblem[],
+): void {
   if (touched.assigneeId !== undefined && fields.assigneeId !== null && lookups?.assigneeIsMember !== true) {
     problems.push({ field: 'assigneeId', message: 'is not a member of the workspace' });
   }
   if (touched.parentId === undefined || fields.parentId === null) return;
   const parent = lookups?.parent;
-  if (parent === undefined || parent === null || parent.taskId !== fields.parentId || parent.workspaceId !== fields.workspaceId) {
+  if (
+    parent === undefined ||
+    parent === null ||
+    parent.taskId !== fields.parentId ||
+    parent.workspaceId !== fields.workspaceId
+  ) {
     problems.push({ field: 'parentId', message: 'is not a task of the workspace' });
     return;
   }
   if (parent.taskId === taskId || parent.ancestorIds.includes(taskId)) throw new TaskCycleError(taskId, parent.taskId);
-  if (parent.ancestorIds.length + 2 > LIMITS.depth) problems.push({ field: 'parentId', message: `subtasks nest at most ${LIMITS.depth} levels` });
+  if (parent.ancestorIds.length + 2 > LIMITS.depth)
+    problems.push({ field: 'parentId', message: `subtasks nest at most ${LIMITS.depth} levels` });
 }
 
 const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
@@ -81,8 +133,16 @@ export function nextDue(fields: TaskFields, now: string): Due | null {
   const due = fields.due;
   if ('afterCompletion' in recurrence) {
     const { every, unit } = recurrence.afterCompletion;
-    const day = completed.toPlainDate().add(unit === 'day' ? { days: every } : unit === 'week' ? { weeks: every } : { months: every });
-    if (due && 'dateTime' in due) return { dateTime: day.toPlainDateTime(parseLocalDateTime(due.dateTime)!.toPlainTime()).toString({ smallestUnit: 'second' }), timeZone: fields.timeZone };
+    const day = completed
+      .toPlainDate()
+      .add(unit === 'day' ? { days: every } : unit === 'week' ? { weeks: every } : { months: every });
+    if (due && 'dateTime' in due)
+      return {
+        dateTime: day
+          .toPlainDateTime(parseLocalDateTime(due.dateTime)!.toPlainTime())
+          .toString({ smallestUnit: 'second' }),
+        timeZone: fields.timeZone,
+      };
     return { date: day.toString() };
   }
   if (!due) return null;
@@ -98,7 +158,13 @@ export function nextDue(fields: TaskFields, now: string): Due | null {
   const after = Temporal.Instant.compare(completed.toInstant(), dueInstant) > 0 ? completed.toInstant() : dueInstant;
   const next = nextOccurrenceStart(schedule, after.toString());
   if (next === null) return null;
-  return { dateTime: Temporal.Instant.from(next).toZonedDateTimeISO(due.timeZone).toPlainDateTime().toString({ smallestUnit: 'second' }), timeZone: due.timeZone };
+  return {
+    dateTime: Temporal.Instant.from(next)
+      .toZonedDateTimeISO(due.timeZone)
+      .toPlainDateTime()
+      .toString({ smallestUnit: 'second' }),
+    timeZone: due.timeZone,
+  };
 }
 
 function requireNow(now: string): void {
@@ -126,34 +192,43 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
     const { input, lookups, createdBy, previousTaskId } = command.data;
     const problems: FieldProblem[] = [];
     const workspaceId = input.workspaceId;
-    if (typeof workspaceId !== 'string' || workspaceId.length === 0 || workspaceId.length > 64) problems.push({ field: 'workspaceId', message: 'is required' });
+    if (typeof workspaceId !== 'string' || workspaceId.length === 0 || workspaceId.length > 64)
+      problems.push({ field: 'workspaceId', message: 'is required' });
     if (input.title === undefined) problems.push({ field: 'title', message: 'is required' });
     if (input.status !== undefined) problems.push({ field: 'status', message: 'a new task is todo' });
     const { workspaceId: _ignored, status: _status, ...rest } = input;
     const { fields, problems: found } = normalizeFields(rest, { ...DEFAULTS, workspaceId: String(workspaceId ?? '') });
     problems.push(...found.filter((p) => !(p.field === 'title' && input.title === undefined)));
     const due = fields.due;
-    if (due && 'dateTime' in due && input.timeZone === undefined) problems.push({ field: 'timeZone', message: 'is required with a due date-time' });
+    if (due && 'dateTime' in due && input.timeZone === undefined)
+      problems.push({ field: 'timeZone', message: 'is required with a due date-time' });
     checkLookups(taskId, fields, input, lookups, problems);
     if (problems.length > 0) throw new TaskValidationError(problems);
-    return [{ type: 'TaskCreated', data: { taskId, ...fields, previousTaskId: previousTaskId ?? null, createdBy, at } }];
+    return [
+      { type: 'TaskCreated', data: { taskId, ...fields, previousTaskId: previousTaskId ?? null, createdBy, at } },
+    ];
   }
   if (state.kind !== 'live') throw new TaskNotFoundError(taskId);
   switch (command.type) {
     case 'UpdateTask': {
       const { patch, lookups } = command.data;
       const problems: FieldProblem[] = [];
-      if (patch.workspaceId !== undefined) problems.push({ field: 'workspaceId', message: 'cannot change: a task stays in its workspace' });
+      if (patch.workspaceId !== undefined)
+        problems.push({ field: 'workspaceId', message: 'cannot change: a task stays in its workspace' });
       const { workspaceId: _w, status, ...rest } = patch;
       const { fields, problems: found } = normalizeFields(rest, state.fields);
       problems.push(...found);
       if (status !== undefined && status !== 'todo' && status !== 'in_progress' && status !== 'cancelled') {
-        problems.push({ field: 'status', message: status === 'done' ? 'complete the task to make it done' : 'must be todo, in_progress or cancelled' });
+        problems.push({
+          field: 'status',
+          message: status === 'done' ? 'complete the task to make it done' : 'must be todo, in_progress or cancelled',
+        });
       }
       checkLookups(taskId, fields, patch, lookups, problems);
       if (problems.length > 0) throw new TaskValidationError(problems);
       const changes: Record<string, unknown> = {};
-      for (const key of Object.keys(fields) as (keyof TaskFields)[]) if (!sameValue(fields[key], state.fields[key])) changes[key] = fields[key];
+      for (const key of Object.keys(fields) as (keyof TaskFields)[])
+        if (!sameValue(fields[key], state.fields[key])) changes[key] = fields[key];
       if (status !== undefined && status !== state.status) changes.status = status;
       if (Object.keys(changes).length === 0) return [];
       return [{ type: 'TaskUpdated', data: { taskId, changes: changes as TaskUpdated['data']['changes'], at } }];
@@ -164,7 +239,18 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       const { cascade, openSubtaskIds, nextTaskId } = command.data;
       if (openSubtaskIds.length > 0 && !cascade) throw new TaskHasOpenSubtasksError(taskId, openSubtaskIds);
       const due = nextDue(state.fields, at);
-      return [{ type: 'TaskCompleted', data: { taskId, workspaceId: state.fields.workspaceId, cascade: openSubtaskIds.length > 0, next: due ? { taskId: nextTaskId, due } : null, at } }];
+      return [
+        {
+          type: 'TaskCompleted',
+          data: {
+            taskId,
+            workspaceId: state.fields.workspaceId,
+            cascade: openSubtaskIds.length > 0,
+            next: due ? { taskId: nextTaskId, due } : null,
+            at,
+          },
+        },
+      ];
     }
     case 'DeleteTask':
       return [{ type: 'TaskDeleted', data: { taskId, workspaceId: state.fields.workspaceId, at } }];
@@ -183,7 +269,13 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
       if (state.kind !== 'live') return state;
       const { status, ...changes } = event.data.changes;
       const reopened = status !== undefined && status !== 'cancelled';
-      return { ...state, fields: { ...state.fields, ...changes }, status: status ?? state.status, completedAt: reopened || status === 'cancelled' ? null : state.completedAt, version };
+      return {
+        ...state,
+        fields: { ...state.fields, ...changes },
+        status: status ?? state.status,
+        completedAt: reopened || status === 'cancelled' ? null : state.completedAt,
+        version,
+      };
     }
     case 'TaskCompleted':
       return state.kind === 'live' ? { ...state, status: 'done', completedAt: event.data.at, version } : state;
@@ -195,25 +287,65 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
 export const initialTaskState = (): TaskState => ({ kind: 'absent', version: 0 });
 
 /** The Task decider (emmett-style): `decide(command, state) → events`, `evolve`, `initialState`. */
-export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = { decide: decideTask, evolve: evolveTask, initialState: initialTaskState };
+export const taskDecider: Decider<TaskCommand, TaskEvent, TaskState> = {
+  decide: decideTask,
+  evolve: evolveTask,
+  initialState: initialTaskState,
+};
 
 /**
  * The CreateTask command for the occurrence a completion spawned (same fields, the new due, status todo),
  * or null when there is none. The use case runs it on the `next.taskId` stream; as that id is fixed by
  * the completion, a retry finds the task there already (TaskAlreadyExistsError) and creates nothing.
  */
-export function spawnNextOccurrence(state: TaskState, completed: Extract<TaskEvent, { type: 'TaskCompleted' }>, createdBy: string): TaskCommand | null {
+export function spawnNextOccurrence(
+  state: TaskState,
+  completed: Extract<TaskEvent, { type: 'TaskCompleted' }>,
+  createdBy: string,
+): TaskCommand | null {
   if (state.kind !== 'live' || !completed.data.next) return null;
-  const { workspaceId, title, description, priority, tags, timeZone, estimatedMinutes, assigneeId, parentId, recurrence, reminders } = state.fields;
+  const {
+    workspaceId,
+    title,
+    description,
+    priority,
+    tags,
+    timeZone,
+    estimatedMinutes,
+    assigneeId,
+    parentId,
+    recurrence,
+    reminders,
+  } = state.fields;
   const due = completed.data.next.due;
   const input = {
-    workspaceId, title, description, priority, tags, timeZone, estimatedMinutes, assigneeId, parentId, recurrence, reminders,
+    workspaceId,
+    title,
+    description,
+    priority,
+    tags,
+    timeZone,
+    estimatedMinutes,
+    assigneeId,
+    parentId,
+    recurrence,
+    reminders,
     due: 'date' in due ? due.date : due.dateTime,
   };
   // Assignee and parent were checked when the series was created; the spawned task inherits them.
-  const lookups: TaskLookups = { assigneeIsMember: true, parent: parentId === null ? null : { taskId: parentId, workspaceId, ancestorIds: [] } };
+  const lookups: TaskLookups = {
+    assigneeIsMember: true,
+    parent: parentId === null ? null : { taskId: parentId, workspaceId, ancestorIds: [] },
+  };
   return {
     type: 'CreateTask',
-    data: { taskId: completed.data.next.taskId, now: completed.data.at, input, createdBy, previousTaskId: completed.data.taskId, lookups },
+    data: {
+      taskId: completed.data.next.taskId,
+      now: completed.data.at,
+      input,
+      createdBy,
+      previousTaskId: completed.data.taskId,
+      lookups,
+    },
   };
 }

@@ -39,7 +39,10 @@ export class TaskCycleError extends DomainError {
 export class TaskHasOpenSubtasksError extends DomainError {
   readonly code = 'TASK.OPEN_SUBTASKS';
   constructor(taskId: string, openSubtaskIds: readonly string[]) {
-    super(`task ${taskId} has ${openSubtaskIds.length} open subtask(s); complete them or pass cascade=true`, { taskId, openSubtaskIds: [...openSubtaskIds] });
+    super(`task ${taskId} has ${openSubtaskIds.length} open subtask(s); complete them or pass cascade=true`, {
+      taskId,
+      openSubtaskIds: [...openSubtaskIds],
+    });
   }
 }
 

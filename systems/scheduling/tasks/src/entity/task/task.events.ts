@@ -3,7 +3,12 @@ import type { Due, TaskFields, TaskStatus } from './task.model.js';
 /** A task was created (status `todo`); `previousTaskId` links the occurrence a recurring task spawned. */
 export interface TaskCreated {
   readonly type: 'TaskCreated';
-  readonly data: TaskFields & { readonly taskId: string; readonly previousTaskId: string | null; readonly createdBy: string; readonly at: string };
+  readonly data: TaskFields & {
+    readonly taskId: string;
+    readonly previousTaskId: string | null;
+    readonly createdBy: string;
+    readonly at: string;
+  };
 }
 
 /** Fields changed by an update, only those whose value changed (a JSON merge patch of the task). */

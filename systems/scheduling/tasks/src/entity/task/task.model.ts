@@ -48,7 +48,15 @@ export interface TaskFields {
   readonly reminders: readonly Reminder[];
 }
 
-export const LIMITS = { title: 500, description: 10_000, tags: 20, tag: 40, estimatedMinutes: 100_000, every: 365, depth: 10 } as const;
+export const LIMITS = {
+  title: 500,
+  description: 10_000,
+  tags: 20,
+  tag: 40,
+  estimatedMinutes: 100_000,
+  every: 365,
+  depth: 10,
+} as const;
 
 /** Fields a create command may set (`workspaceId` and `title` required). */
 export type TaskInput = { readonly [K in keyof TaskFields]?: unknown };
@@ -64,7 +72,8 @@ function normalizeTags(value: unknown, problems: FieldProblem[]): readonly strin
   const tags: string[] = [];
   value.forEach((tag: unknown, i) => {
     const t = isString(tag) ? tag.trim() : '';
-    if (t.length === 0 || t.length > LIMITS.tag || [...t].some((c) => c.charCodeAt(0) < 0x20)) problems.push({ field: `tags/${i}`, message: `must be 1..${LIMITS.tag} printable characters` });
+    if (t.length === 0 || t.length > LIMITS.tag || [...t].some((c) => c.charCodeAt(0) < 0x20))
+      problems.push({ field: `tags/${i}`, message: `must be 1..${LIMITS.tag} printable characters` });
     else if (!tags.includes(t)) tags.push(t);
   });
   return tags;
@@ -80,14 +89,27 @@ export function parseDue(due: unknown, timeZone: string, problems: FieldProblem[
   if (date) return { date: date.toString() };
   const local = parseLocalDateTime(due);
   if (local) return { dateTime: local.toString({ smallestUnit: 'second' }), timeZone };
-  problems.push({ field: 'due', message: 'must be a date YYYY-MM-DD or a local date-time YYYY-MM-DDTHH:mm[:ss] (with timeZone)' });
+  problems.push({
+    field: 'due',
+    message: 'must be a date YYYY-MM-DD or a local date-time YYYY-MM-DDTHH:mm[:ss] (with timeZone)',
+  });
   return undefined;
 }
 
-function parseRecurrence(value: unknown, due: Due | null, timeZone: string, problems: FieldProblem[]): TaskRecurrence | null {
+function parseRecurrence(
+  value: unknown,
+  due: Due | null,
+  timeZone: string,
+  problems: FieldProblem[],
+): TaskRecurrence | null {
   if (value === null) return null;
   const v = value as Record<string, unknown>;
-  if (typeof v !== 'object' || Array.isArray(v) || ('rrule' in v) === ('afterCompletion' in v) || Object.keys(v).length !== 1) {
+  if (
+    typeof v !== 'object' ||
+    Array.isArray(v) ||
+    'rrule' in v === 'afterCompletion' in v ||
+    Object.keys(v).length !== 1
+  ) {
     problems.push({ field: 'recurrence', message: 'must be { rrule } or { afterCompletion: { every, unit } }' });
     return null;
   }
@@ -97,7 +119,8 @@ function parseRecurrence(value: unknown, due: Due | null, timeZone: string, prob
       return null;
     }
     const found = validateSchedule(scheduleOf(due, timeZone, String(v.rrule)));
-    for (const p of found) problems.push({ field: p.field === 'rrule' ? 'recurrence/rrule' : p.field, message: p.message });
+    for (const p of found)
+      problems.push({ field: p.field === 'rrule' ? 'recurrence/rrule' : p.field, message: p.message });
     return isString(v.rrule) ? { rrule: v.rrule } : null;
   }
   const a = v.afterCompletion as Record<string, unknown> | null;
@@ -106,7 +129,8 @@ function parseRecurrence(value: unknown, due: Due | null, timeZone: string, prob
   if (typeof every !== 'number' || !Number.isInteger(every) || every < 1 || every > LIMITS.every) {
     problems.push({ field: 'recurrence/afterCompletion/every', message: `must be an integer 1..${LIMITS.every}` });
   }
-  if (unit !== 'day' && unit !== 'week' && unit !== 'month') problems.push({ field: 'recurrence/afterCompletion/unit', message: 'must be day, week or month' });
+  if (unit !== 'day' && unit !== 'week' && unit !== 'month')
+    problems.push({ field: 'recurrence/afterCompletion/unit', message: 'must be day, week or month' });
   return { afterCompletion: { every: every as number, unit: unit as 'day' } };
 }
 
@@ -125,22 +149,45 @@ export function scheduleOf(due: Due, timeZone: string, rrule: string) {
  * (for a patch: the task's present values; for a create: the defaults). Unknown keys are problems.
  * @returns the full, normalized fields, and the problems (empty when valid)
  */
-export function normalizeFields(input: Readonly<Record<string, unknown>>, current: TaskFields): { fields: TaskFields; problems: FieldProblem[] } {
+export function normalizeFields(
+  input: Readonly<Record<string, unknown>>,
+  current: TaskFields,
+): { fields: TaskFields; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
-  const known = new Set(['workspaceId', 'title', 'description', 'priority', 'tags', 'due', 'timeZone', 'estimatedMinutes', 'assigneeId', 'parentId', 'recurrence', 'reminders', 'status']);
-  for (const key of Object.keys(input)) if (!known.has(key)) problems.push({ field: key, message: 'is not a task field' });
+  const known = new Set([
+    'workspaceId',
+    'title',
+    'description',
+    'priority',
+    'tags',
+    'due',
+    'timeZone',
+    'estimatedMinutes',
+    'assigneeId',
+    'parentId',
+    'recurrence',
+    'reminders',
+    'status',
+  ]);
+  for (const key of Object.keys(input))
+    if (!known.has(key)) problems.push({ field: key, message: 'is not a task field' });
   const has = (k: string) => Object.hasOwn(input, k) && input[k] !== undefined;
   let { title, description, priority, tags, timeZone, estimatedMinutes, assigneeId, parentId, reminders } = current;
   const { workspaceId } = current;
 
   if (has('title')) {
     const t = isString(input.title) ? input.title.trim() : '';
-    if (t.length === 0 || t.length > LIMITS.title) problems.push({ field: 'title', message: `must be 1..${LIMITS.title} characters` });
+    if (t.length === 0 || t.length > LIMITS.title)
+      problems.push({ field: 'title', message: `must be 1..${LIMITS.title} characters` });
     else title = t;
   }
   if (has('description')) {
     if (input.description === null) description = null;
-    else if (!isString(input.description) || input.description.length > LIMITS.description) problems.push({ field: 'description', message: `must be a string of at most ${LIMITS.description} characters, or null` });
+    else if (!isString(input.description) || input.description.length > LIMITS.description)
+      problems.push({
+        field: 'description',
+        message: `must be a string of at most ${LIMITS.description} characters, or null`,
+      });
     else description = input.description;
   }
   if (has('priority')) {
@@ -151,7 +198,8 @@ export function normalizeFields(input: Readonly<Record<string, unknown>>, curren
   }
   if (has('tags')) tags = input.tags === null ? [] : normalizeTags(input.tags, problems);
   if (has('timeZone')) {
-    if (!isString(input.timeZone) || !isValidTimeZone(input.timeZone)) problems.push({ field: 'timeZone', message: 'must be an IANA time zone name, e.g. Europe/Berlin' });
+    if (!isString(input.timeZone) || !isValidTimeZone(input.timeZone))
+      problems.push({ field: 'timeZone', message: 'must be an IANA time zone name, e.g. Europe/Berlin' });
     else timeZone = input.timeZone;
   }
   let due = current.due;
@@ -161,13 +209,18 @@ export function normalizeFields(input: Readonly<Record<string, unknown>>, curren
   if (has('estimatedMinutes')) {
     const m = input.estimatedMinutes;
     if (m === null) estimatedMinutes = null;
-    else if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > LIMITS.estimatedMinutes) problems.push({ field: 'estimatedMinutes', message: `must be an integer 1..${LIMITS.estimatedMinutes}, or null` });
+    else if (typeof m !== 'number' || !Number.isInteger(m) || m < 1 || m > LIMITS.estimatedMinutes)
+      problems.push({
+        field: 'estimatedMinutes',
+        message: `must be an integer 1..${LIMITS.estimatedMinutes}, or null`,
+      });
     else estimatedMinutes = m;
   }
   for (const key of ['assigneeId', 'parentId'] as const) {
     if (!has(key)) continue;
     const v = input[key];
-    if (v !== null && (!isString(v) || v.length === 0 || v.length > 64)) problems.push({ field: key, message: 'must be an id or null' });
+    if (v !== null && (!isString(v) || v.length === 0 || v.length > 64))
+      problems.push({ field: key, message: 'must be an id or null' });
     else if (key === 'assigneeId') assigneeId = v as string | null;
     else parentId = v as string | null;
   }
@@ -182,6 +235,23 @@ export function normalizeFields(input: Readonly<Record<string, unknown>>, curren
     problems.push(...found);
     if (found.length === 0) reminders = (input.reminders ?? []) as readonly Reminder[];
   }
-  if (reminders.some((r) => 'offset' in r) && !due) problems.push({ field: 'reminders', message: 'a relative reminder needs a due date' });
-  return { fields: { workspaceId, title, description, priority, tags, due, timeZone, estimatedMinutes, assigneeId, parentId, recurrence, reminders }, problems };
+  if (reminders.some((r) => 'offset' in r) && !due)
+    problems.push({ field: 'reminders', message: 'a relative reminder needs a due date' });
+  return {
+    fields: {
+      workspaceId,
+      title,
+      description,
+      priority,
+      tags,
+      due,
+      timeZone,
+      estimatedMinutes,
+      assigneeId,
+      parentId,
+      recurrence,
+      reminders,
+    },
+    problems,
+  };
 }
