@@ -74,6 +74,8 @@ export type TaskState =
       readonly status: TaskStatus;
       readonly fields: TaskFields;
       readonly completedAt: string | null;
+      /** The occurrence the last completion spawned (kept so a retry can make sure it exists). */
+      readonly next: { readonly taskId: string; readonly due: Due } | null;
       readonly version: number;
     };
 
@@ -263,7 +265,7 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
   switch (event.type) {
     case 'TaskCreated': {
       const { taskId, previousTaskId: _p, createdBy: _c, at: _a, ...fields } = event.data;
-      return { kind: 'live', taskId, status: 'todo', fields, completedAt: null, version };
+      return { kind: 'live', taskId, status: 'todo', fields, completedAt: null, next: null, version };
     }
     case 'TaskUpdated': {
       if (state.kind !== 'live') return state;
@@ -278,7 +280,9 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
       };
     }
     case 'TaskCompleted':
-      return state.kind === 'live' ? { ...state, status: 'done', completedAt: event.data.at, version } : state;
+      return state.kind === 'live'
+        ? { ...state, status: 'done', completedAt: event.data.at, next: event.data.next, version }
+        : state;
     case 'TaskDeleted':
       return { kind: 'deleted', taskId: event.data.taskId, version };
   }
