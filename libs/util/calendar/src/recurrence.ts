@@ -2,7 +2,6 @@ import { RRuleTemporal } from 'rrule-temporal';
 import {
   type FieldProblem,
   formatInstant,
-  formatLocal,
   isValidTimeZone,
   parseDate,
   parseInstant,
@@ -110,7 +109,10 @@ function parsePoint(value: unknown, allDay: boolean): Temporal.PlainDateTime | u
  * UNTIL as a date-time on an all-day series), malformed EXDATE/RDATE/override values, and an override
  * whose RECURRENCE-ID is not an occurrence of the series.
  */
-export function validateSchedule(schedule: Schedule): FieldProblem[] {
+export function validateSchedule(
+  schedule: Schedule,
+  options: { readonly checkOverrides?: boolean } = {},
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const allDay = schedule.allDay === true;
   if (!isValidTimeZone(schedule.timeZone))
@@ -152,7 +154,7 @@ export function validateSchedule(schedule: Schedule): FieldProblem[] {
         problems.push({ field: `overrides/${i}/end`, message: 'must be after start' });
     }
   });
-  if (problems.length === 0) {
+  if (problems.length === 0 && options.checkOverrides !== false) {
     (schedule.overrides ?? []).forEach((override, i) => {
       if (!isOccurrence(schedule, override.recurrenceId)) {
         problems.push({ field: `overrides/${i}/recurrenceId`, message: 'is not an occurrence of the series' });
@@ -217,6 +219,8 @@ function toRule(schedule: Schedule): { rule?: RRuleTemporal; dtstart: Temporal.Z
     rDate,
     strict: true,
     maxIterations: 100_000,
+    // Occurrences come back as this module's Temporal objects (no re-parsing per occurrence).
+    temporal: Temporal,
   });
   return { rule, dtstart, zone };
 }
@@ -230,10 +234,6 @@ function isOccurrence(schedule: Schedule, recurrenceId: string): boolean {
   return found !== null && Temporal.Instant.compare(found.toInstant(), target.toInstant()) === 0;
 }
 
-function idOf(z: Temporal.ZonedDateTime, allDay: boolean): string {
-  return allDay ? z.toPlainDate().toString() : formatLocal(z.toPlainDateTime());
-}
-
 /**
  * Expands a schedule into the occurrences that overlap `window` (`start < to && end > from`), in the
  * series' own time zone, sorted by start. Follows RFC 5545: local times are kept across DST changes;
@@ -245,7 +245,8 @@ function idOf(z: Temporal.ZonedDateTime, allDay: boolean): string {
  * @throws ScheduleError when the schedule or window is invalid, or the window holds more than {@link MAX_OCCURRENCES}
  */
 export function expandOccurrences(schedule: Schedule, window: Window, viewerTimeZone = 'UTC'): Occurrence[] {
-  const problems = validateSchedule(schedule);
+  // Overrides are checked when stored (decide); expansion only needs them well-formed.
+  const problems = validateSchedule(schedule, { checkOverrides: false });
   const from = parseInstant(window.from);
   const to = parseInstant(window.to);
   if (!from) problems.push({ field: 'from', message: 'must be an RFC 3339 instant' });
@@ -277,11 +278,16 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
   const duration = allDay
     ? start.until(end, { largestUnit: 'days' })
     : zoned(start, zone).until(zoned(end, zone), { largestUnit: 'hours' });
-  const endOf = (z: Temporal.ZonedDateTime) => (allDay ? z.add({ days: duration.days }) : z.add(duration));
-  const overlaps = (s: Temporal.ZonedDateTime, e: Temporal.ZonedDateTime) =>
-    Temporal.ZonedDateTime.compare(s, hi) < 0 && Temporal.ZonedDateTime.compare(e, lo) > 0;
+  // From here on plain epoch milliseconds: the polyfill's objects cost microseconds per operation.
+  // Instances keep the series' exact duration; all-day series live in UTC, where days are exact too.
+  const durationMs = duration.total({ unit: 'milliseconds', relativeTo: zoned(start, zone) });
+  const loMs = lo.epochMilliseconds;
+  const hiMs = hi.epochMilliseconds;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const idAt = (z: Temporal.ZonedDateTime) =>
+    allDay ? iso(z.epochMilliseconds).slice(0, 10) : iso(z.epochMilliseconds + z.offsetNanoseconds / 1e6).slice(0, 19);
   const overrides = new Map(
-    (schedule.overrides ?? []).map((o) => [idOf(zoned(parsePoint(o.recurrenceId, allDay)!, zone), allDay), o]),
+    (schedule.overrides ?? []).map((o) => [idAt(zoned(parsePoint(o.recurrenceId, allDay)!, zone)), o]),
   );
 
   const starts: Temporal.ZonedDateTime[] = [];
@@ -302,32 +308,31 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
     }
     if (found.length > MAX_OCCURRENCES)
       throw new ScheduleError([{ field: 'to', message: `the window holds more than ${MAX_OCCURRENCES} occurrences` }]);
-    starts.push(...found.map((z) => Temporal.ZonedDateTime.from(z.toString())));
+    starts.push(...found);
   }
-  const out: { at: Temporal.ZonedDateTime; occurrence: Occurrence }[] = [];
-  const emit = (recurrenceId: string, s: Temporal.ZonedDateTime, e: Temporal.ZonedDateTime, overridden: boolean) => {
-    if (!overlaps(s, e)) return;
-    out.push({
-      at: s,
-      occurrence: allDay
-        ? { recurrenceId, start: s.toPlainDate().toString(), end: e.toPlainDate().toString(), allDay, overridden }
-        : { recurrenceId, start: formatInstant(s.toInstant()), end: formatInstant(e.toInstant()), allDay, overridden },
-    });
+  const out: { at: number; occurrence: Occurrence }[] = [];
+  const text = (ms: number) => (allDay ? iso(ms).slice(0, 10) : iso(ms).replace('.000Z', 'Z'));
+  const emit = (recurrenceId: string, sMs: number, eMs: number, overridden: boolean) => {
+    if (!(sMs < hiMs && eMs > loMs)) return;
+    out.push({ at: sMs, occurrence: { recurrenceId, start: text(sMs), end: text(eMs), allDay, overridden } });
   };
-  for (const s of starts) {
-    const id = idOf(s, allDay);
-    if (!overrides.has(id)) emit(id, s, endOf(s), false);
+  for (const z of starts) {
+    const id = idAt(z);
+    if (!overrides.has(id)) emit(id, z.epochMilliseconds, z.epochMilliseconds + durationMs, false);
   }
   // Moved occurrences appear at their new time, wherever their original time was.
   for (const [id, o] of overrides) {
     if (!('start' in o)) continue;
-    const excluded = (schedule.exdates ?? []).some((x) => idOf(zoned(parsePoint(x, allDay)!, zone), allDay) === id);
-    if (!excluded) emit(id, zoned(parsePoint(o.start, allDay)!, zone), zoned(parsePoint(o.end, allDay)!, zone), true);
+    const excluded = (schedule.exdates ?? []).some((x) => idAt(zoned(parsePoint(x, allDay)!, zone)) === id);
+    if (!excluded)
+      emit(
+        id,
+        zoned(parsePoint(o.start, allDay)!, zone).epochMilliseconds,
+        zoned(parsePoint(o.end, allDay)!, zone).epochMilliseconds,
+        true,
+      );
   }
-  out.sort(
-    (a, b) =>
-      Temporal.ZonedDateTime.compare(a.at, b.at) || a.occurrence.recurrenceId.localeCompare(b.occurrence.recurrenceId),
-  );
+  out.sort((a, b) => a.at - b.at || a.occurrence.recurrenceId.localeCompare(b.occurrence.recurrenceId));
   return out.map((o) => o.occurrence);
 }
 
@@ -350,6 +355,6 @@ export function nextOccurrenceStart(schedule: Schedule, after: string): string |
       ? dtstart
       : null;
   if (!found) return null;
-  const z = Temporal.ZonedDateTime.from(found.toString());
+  const z = found;
   return allDay ? z.toPlainDate().toString() : formatInstant(z.toInstant());
 }
