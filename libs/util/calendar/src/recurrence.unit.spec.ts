@@ -58,6 +58,12 @@ describe('recurrence expansion in the event time zone (RFC 5545)', () => {
     expect(starts(s)).toEqual(['2026-10-24T00:30:00Z', '2026-10-25T00:30:00Z', '2026-10-26T01:30:00Z']);
   });
 
+  it('given an explicit start in the repeated hour, then it is the first of the two (RFC 5545 §3.3.5)', () => {
+    expect(starts(berlin({ start: '2026-10-25T02:30', end: '2026-10-25T03:00', rrule: null }))).toEqual([
+      '2026-10-25T00:30:00Z',
+    ]);
+  });
+
   it('applies EXDATE (in the event zone) and RDATE', () => {
     const s = berlin({ exdates: ['2026-03-28T09:00'], rdates: ['2026-04-10T12:00'] });
     expect(starts(s)).toEqual([
