@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { fromICalendar, toICalendar, type ICalendarEvent } from './icalendar.js';
+import { expandOccurrences } from './recurrence.js';
+
+const now = '2026-03-01T12:00:00Z';
+const years = { from: '2026-01-01T00:00:00Z', to: '2028-01-01T00:00:00Z' };
+const events: ICalendarEvent[] = [
+  {
+    uid: 'standup@archipelago',
+    title: 'Stand-up; daily, in Berlin',
+    description: 'Line one\nline two',
+    location: 'Room 4',
+    sequence: 3,
+    updatedAt: '2026-02-20T10:00:00Z',
+    schedule: {
+      timeZone: 'Europe/Berlin',
+      allDay: false,
+      start: '2026-03-27T09:00',
+      end: '2026-03-27T09:15',
+      rrule: 'FREQ=DAILY;UNTIL=20260405T215959Z',
+      exdates: ['2026-03-29T09:00'],
+      rdates: ['2026-04-11T10:00'],
+      overrides: [
+        { recurrenceId: '2026-03-31T09:00:00', start: '2026-03-31T14:00', end: '2026-03-31T14:30' },
+        { recurrenceId: '2026-04-02T09:00', cancelled: true },
+      ],
+    },
+  },
+  {
+    uid: 'sync@archipelago',
+    title: 'Weekly sync',
+    updatedAt: '2026-02-21T10:00:00Z',
+    schedule: {
+      timeZone: 'America/New_York',
+      allDay: false,
+      start: '2026-03-02T16:00',
+      end: '2026-03-02T17:00',
+      rrule: 'FREQ=WEEKLY;BYDAY=MO;COUNT=8',
+    },
+  },
+  {
+    uid: 'holiday@archipelago',
+    title: 'Holiday',
+    updatedAt: '2026-02-22T10:00:00Z',
+    schedule: {
+      timeZone: 'Europe/Berlin',
+      allDay: true,
+      start: '2026-04-03',
+      end: '2026-04-07',
+      rrule: 'FREQ=YEARLY;COUNT=2',
+    },
+  },
+  {
+    uid: 'dentist@archipelago',
+    title: 'Dentist',
+    updatedAt: '2026-02-23T10:00:00Z',
+    schedule: {
+      timeZone: 'Asia/Kolkata',
+      allDay: false,
+      start: '2026-05-05T08:30',
+      end: '2026-05-05T09:00',
+      rdates: ['2026-06-05T08:30'],
+    },
+  },
+];
+const occurrencesOf = (list: readonly ICalendarEvent[]) =>
+  list.map((e) => ({ uid: e.uid, occurrences: expandOccurrences(e.schedule, years) }));
+const withoutStamps = (ics: string) => ics.replace(/^DTSTAMP:.*$/gm, '');
+
+describe('iCalendar export', () => {
+  const ics = toICalendar({ name: 'Team', events });
+
+  it('writes a VCALENDAR with a VTIMEZONE for each zone and TZID times', () => {
+    expect(ics.startsWith('BEGIN:VCALENDAR\r\n')).toBe(true);
+    for (const tz of ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata'])
+      expect(ics).toContain(`BEGIN:VTIMEZONE\r\nTZID:${tz}`);
+    expect(ics).toContain('DTSTART;TZID=Europe/Berlin:20260327T090000');
+  });
+
+  it('keeps RRULE, EXDATE (cancelled occurrences included), RDATE and RECURRENCE-ID', () => {
+    expect(ics).toContain('RRULE:FREQ=DAILY;UNTIL=20260405T215959Z');
+    expect(ics).toContain('EXDATE;TZID=Europe/Berlin:20260329T090000,20260402T090000');
+    expect(ics).toContain('RDATE;TZID=Europe/Berlin:20260411T100000');
+    expect(ics).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20260331T090000');
+  });
+
+  it('writes all-day dates as DATE values without a zone', () => {
+    expect(ics).toContain('DTSTART;VALUE=DATE:20260403');
+    expect(ics).toContain('DTEND;VALUE=DATE:20260407');
+  });
+});
+
+describe('iCalendar export → import → export', () => {
+  it('gives the same occurrences; the text is stable once ical.js has put rule parts in its order', () => {
+    const first = toICalendar({ name: 'Team', events });
+    const imported = fromICalendar(first, { now });
+    expect(imported.problems).toEqual([]);
+    expect(occurrencesOf(imported.events)).toEqual(occurrencesOf(events));
+    const second = toICalendar({ name: 'Team', events: imported.events });
+    expect(occurrencesOf(fromICalendar(second, { now }).events)).toEqual(occurrencesOf(events));
+    // The only textual change of the first round: ical.js writes COUNT before BYDAY.
+    expect(withoutStamps(second)).toEqual(
+      withoutStamps(first).replace('FREQ=WEEKLY;BYDAY=MO;COUNT=8', 'FREQ=WEEKLY;COUNT=8;BYDAY=MO'),
+    );
+    const third = toICalendar({ name: 'Team', events: fromICalendar(second, { now }).events });
+    expect(withoutStamps(third)).toEqual(withoutStamps(second));
+  });
+
+  it('reads the 09:00 Berlin series as the RFC 5545 instants', () => {
+    const imported = fromICalendar(toICalendar({ name: 'Team', events }), { now });
+    expect(
+      expandOccurrences(imported.events[0]!.schedule, { from: '2026-03-27T00:00:00Z', to: '2026-04-01T00:00:00Z' }).map(
+        (o) => o.start,
+      ),
+    ).toEqual(['2026-03-27T08:00:00Z', '2026-03-28T08:00:00Z', '2026-03-30T07:00:00Z', '2026-03-31T12:00:00Z']);
+  });
+});
+
+describe('iCalendar import from other clients', () => {
+  const outlook = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN',
+    'BEGIN:VTIMEZONE',
+    'TZID:W. Europe Standard Time',
+    'BEGIN:STANDARD',
+    'DTSTART:16011028T030000',
+    'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10',
+    'TZOFFSETFROM:+0200',
+    'TZOFFSETTO:+0100',
+    'END:STANDARD',
+    'BEGIN:DAYLIGHT',
+    'DTSTART:16010325T020000',
+    'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3',
+    'TZOFFSETFROM:+0100',
+    'TZOFFSETTO:+0200',
+    'END:DAYLIGHT',
+    'END:VTIMEZONE',
+    'BEGIN:VEVENT',
+    'UID:outlook-1',
+    'SUMMARY:Review',
+    'DTSTART;TZID=W. Europe Standard Time:20260710T090000',
+    'DTEND;TZID=W. Europe Standard Time:20260710T100000',
+    'END:VEVENT',
+    'BEGIN:VEVENT',
+    'UID:google-1',
+    'SUMMARY:Call',
+    'DTSTART;TZID=Europe/Berlin:20260601T090000',
+    'DURATION:PT45M',
+    'RRULE:FREQ=DAILY;COUNT=3',
+    'END:VEVENT',
+    'BEGIN:VEVENT',
+    'UID:google-1',
+    'RECURRENCE-ID;TZID=Europe/Berlin:20260602T090000',
+    'STATUS:CANCELLED',
+    'DTSTART;TZID=Europe/Berlin:20260602T090000',
+    'END:VEVENT',
+    'BEGIN:VEVENT',
+    'UID:broken',
+    'SUMMARY:No start',
+    'END:VEVENT',
+    'BEGIN:VEVENT',
+    'UID:bad-rule',
+    'DTSTART:20260601T090000Z',
+    'DTEND:20260601T100000Z',
+    'RRULE:FREQ=DAILY;COUNT=2;UNTIL=20260701T000000Z',
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+
+  it('resolves a non-IANA TZID with its VTIMEZONE (kept in UTC, reported), DURATION, and a cancelled override', () => {
+    const { events: read, problems } = fromICalendar(outlook, { now });
+    expect(read.map((e) => e.uid)).toEqual(['outlook-1', 'google-1']);
+    expect(expandOccurrences(read[0]!.schedule, years).map((o) => [o.start, o.end])).toEqual([
+      ['2026-07-10T07:00:00Z', '2026-07-10T08:00:00Z'],
+    ]);
+    expect(expandOccurrences(read[1]!.schedule, years).map((o) => o.start)).toEqual([
+      '2026-06-01T07:00:00Z',
+      '2026-06-03T07:00:00Z',
+    ]);
+    expect(problems.map((p) => p.field)).toEqual(['events/0/timeZone', 'events/3/start', 'events/4/rrule']);
+  });
+
+  it('refuses a text that is not iCalendar', () => expect(() => fromICalendar('hello', { now })).toThrow());
+});

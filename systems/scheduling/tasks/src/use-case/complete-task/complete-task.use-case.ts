@@ -1,0 +1,90 @@
+import { blake3 } from '@archipelago/util-blake3';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { spawnNextOccurrence, type TaskState } from '../../entity/task/task.decider.js';
+import { TaskAlreadyExistsError } from '../../entity/task/task.errors.js';
+import { handleTaskCommand } from '../handle-task-command.js';
+import { TASK_REPOSITORY, type TaskRepositoryPort } from '../port/task.repository.port.js';
+import { CompleteTaskCommand } from './complete-task.command.js';
+
+/**
+ * The id of the occurrence spawned by completing `taskId` at stream version `version`: a UUID-shaped
+ * BLAKE3 digest, so every retry of that completion (Idempotency-Key or not) names the same stream.
+ */
+export function nextOccurrenceId(taskId: string, version: number): string {
+  const hex = Array.from(blake3(`scheduling.task.next:${taskId}:${version}`, 16), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** What a completion returns: the completed task and the next occurrence when one was spawned. */
+export interface CompleteTaskResult {
+  readonly state: TaskState;
+  readonly version: number;
+  readonly nextTaskId: string | null;
+}
+
+/**
+ * Completes a task. Idempotent: completing a done task appends nothing. Open subtasks need `cascade`
+ * (409 otherwise); with it they are completed first. A recurring task's next occurrence is created on
+ * the stream named by the completion — also when a retry finds the task already done (the first attempt
+ * may have stopped between the two appends), so it exists exactly once.
+ * @throws TaskNotFoundError (404), TaskHasOpenSubtasksError, TaskNotCompletableError (409)
+ */
+@CommandHandler(CompleteTaskCommand)
+export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand, CompleteTaskResult> {
+  constructor(@Inject(TASK_REPOSITORY) private readonly repository: TaskRepositoryPort) {}
+
+  async execute({ taskId, actorId, cascade, now, context }: CompleteTaskCommand): Promise<CompleteTaskResult> {
+    if (cascade) {
+      for (const subtaskId of await this.repository.openSubtaskIds(taskId)) {
+        await this.execute(new CompleteTaskCommand(subtaskId, actorId, true, now, context));
+      }
+    }
+    const result = await handleTaskCommand(
+      this.repository,
+      taskId,
+      async ({ version }) => ({
+        type: 'CompleteTask',
+        data: {
+          taskId,
+          now,
+          cascade,
+          openSubtaskIds: await this.repository.openSubtaskIds(taskId),
+          nextTaskId: nextOccurrenceId(taskId, version),
+        },
+      }),
+      context,
+    );
+    const { state } = result;
+    const next = state.kind === 'live' && state.status === 'done' ? state.next : null;
+    if (next) {
+      const spawn = spawnNextOccurrence(
+        state,
+        {
+          type: 'TaskCompleted',
+          data: {
+            taskId,
+            workspaceId: state.kind === 'live' ? state.fields.workspaceId : '',
+            cascade,
+            next,
+            at: state.kind === 'live' ? (state.completedAt ?? now) : now,
+          },
+        },
+        actorId,
+      );
+      if (spawn) {
+        try {
+          await handleTaskCommand(this.repository, next.taskId, () => spawn, {
+            ...context,
+            causationId: `${taskId}@${result.version}`,
+          });
+        } catch (error) {
+          if (!(error instanceof TaskAlreadyExistsError)) throw error;
+        }
+      }
+    }
+    return { state, version: result.version, nextTaskId: next?.taskId ?? null };
+  }
+}

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { taskDecider } from '../../entity/task/task.decider.js';
+import { TaskHasOpenSubtasksError } from '../../entity/task/task.errors.js';
+import type { TaskCreated, TaskEvent } from '../../entity/task/task.events.js';
+import type { TaskFields } from '../../entity/task/task.model.js';
+import { ConcurrencyConflictError, type TaskRepositoryPort } from '../port/task.repository.port.js';
+import { CompleteTaskCommand } from './complete-task.command.js';
+import { CompleteTaskUseCase, nextOccurrenceId } from './complete-task.use-case.js';
+
+/** In-memory event streams with optimistic concurrency, like the real store; can fail one save on cue. */
+class InMemoryTasks implements TaskRepositoryPort {
+  readonly streams = new Map<string, TaskEvent[]>();
+  failNextSaveOf: string | null = null;
+  interleave: { taskId: string; events: TaskEvent[] } | null = null;
+
+  async load(taskId: string) {
+    const events = this.streams.get(taskId) ?? [];
+    return { state: events.reduce(taskDecider.evolve, taskDecider.initialState()), version: events.length };
+  }
+  async save(taskId: string, events: readonly TaskEvent[], expected: number) {
+    if (this.failNextSaveOf === taskId) {
+      this.failNextSaveOf = null;
+      throw new Error('connection lost');
+    }
+    if (this.interleave?.taskId === taskId) {
+      this.streams.set(taskId, [...(this.streams.get(taskId) ?? []), ...this.interleave.events]);
+      this.interleave = null;
+    }
+    const current = this.streams.get(taskId) ?? [];
+    if (current.length !== expected) throw new ConcurrencyConflictError(taskId);
+    this.streams.set(taskId, [...current, ...events]);
+  }
+  async openSubtaskIds(taskId: string) {
+    const open: string[] = [];
+    for (const [id, events] of this.streams) {
+      const state = events.reduce(taskDecider.evolve, taskDecider.initialState());
+      if (
+        state.kind === 'live' &&
+        state.fields.parentId === taskId &&
+        (state.status === 'todo' || state.status === 'in_progress')
+      )
+        open.push(id);
+    }
+    return open;
+  }
+}
+
+const fields: TaskFields = {
+  workspaceId: 'w1',
+  title: 'Water plants',
+  description: null,
+  priority: 4,
+  tags: [],
+  due: { date: '2026-03-10' },
+  timeZone: 'UTC',
+  estimatedMinutes: null,
+  assigneeId: null,
+  parentId: null,
+  recurrence: { afterCompletion: { every: 7, unit: 'day' } },
+  reminders: [],
+};
+const created = (taskId: string, over: Partial<TaskFields> = {}): TaskCreated => ({
+  type: 'TaskCreated',
+  data: { taskId, ...fields, ...over, previousTaskId: null, createdBy: 'u1', at: '2026-03-01T00:00:00Z' },
+});
+const done = '2026-03-14T15:00:00Z';
+const complete = (taskId = 't1', cascade = false) => new CompleteTaskCommand(taskId, 'u1', cascade, done, {});
+const tasksOf = (repo: InMemoryTasks) => [...repo.streams.keys()];
+
+describe('CompleteTaskUseCase', () => {
+  it('given a task repeating 7 days after completion, when completed, then the next occurrence exists once, due 21 March', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('t1', [created('t1')]);
+    const useCase = new CompleteTaskUseCase(repo);
+    const first = await useCase.execute(complete());
+    const again = await useCase.execute(complete());
+    expect(first.nextTaskId).toBe(nextOccurrenceId('t1', 1));
+    expect(again.nextTaskId).toBe(first.nextTaskId);
+    expect(tasksOf(repo)).toEqual(['t1', first.nextTaskId]);
+    expect(repo.streams.get('t1')!.map((e) => e.type)).toEqual(['TaskCreated', 'TaskCompleted']);
+    expect(repo.streams.get(first.nextTaskId!)).toMatchObject([
+      { type: 'TaskCreated', data: { due: { date: '2026-03-21' }, previousTaskId: 't1' } },
+    ]);
+  });
+
+  it('when the first attempt stopped between the two appends, then the retry creates the next occurrence', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('t1', [created('t1')]);
+    const useCase = new CompleteTaskUseCase(repo);
+    repo.failNextSaveOf = nextOccurrenceId('t1', 1);
+    await expect(useCase.execute(complete())).rejects.toThrow('connection lost');
+    expect(tasksOf(repo)).toEqual(['t1']);
+    const retry = await useCase.execute(complete());
+    expect(tasksOf(repo)).toEqual(['t1', retry.nextTaskId]);
+    expect(repo.streams.get('t1')).toHaveLength(2);
+  });
+
+  it('when another writer completed it concurrently, then it is decided again and nothing is doubled', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('t1', [created('t1')]);
+    repo.interleave = {
+      taskId: 't1',
+      events: [
+        {
+          type: 'TaskCompleted',
+          data: {
+            taskId: 't1',
+            workspaceId: 'w1',
+            cascade: false,
+            next: { taskId: nextOccurrenceId('t1', 1), due: { date: '2026-03-21' } },
+            at: done,
+          },
+        },
+      ],
+    };
+    const result = await new CompleteTaskUseCase(repo).execute(complete());
+    expect(repo.streams.get('t1')!.map((e) => e.type)).toEqual(['TaskCreated', 'TaskCompleted']);
+    expect(tasksOf(repo)).toEqual(['t1', result.nextTaskId]);
+  });
+
+  it('refuses open subtasks without cascade (409), completes them with it', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('p', [created('p', { recurrence: null })]);
+    repo.streams.set('c1', [created('c1', { recurrence: null, parentId: 'p' })]);
+    repo.streams.set('c2', [created('c2', { recurrence: null, parentId: 'c1' })]);
+    const useCase = new CompleteTaskUseCase(repo);
+    await expect(useCase.execute(complete('p'))).rejects.toBeInstanceOf(TaskHasOpenSubtasksError);
+    const result = await useCase.execute(complete('p', true));
+    expect(result).toMatchObject({ state: { status: 'done' }, version: 2, nextTaskId: null });
+    for (const id of ['c1', 'c2']) expect(repo.streams.get(id)!.at(-1)!.type).toBe('TaskCompleted');
+  });
+});
