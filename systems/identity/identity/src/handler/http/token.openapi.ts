@@ -125,7 +125,7 @@ export function ApiTokenEndpoint(): MethodDecorator {
       content: {
         'application/json': {
           schema: tokenResponse,
-          example: { access_token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln', token_type: 'Bearer', expires_in: 900, refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' },
+          example: { access_token: '<ES256-signed JWT>', token_type: 'Bearer', expires_in: 900, refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' },
         },
       },
     }),
