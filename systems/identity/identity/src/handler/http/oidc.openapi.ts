@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiOperation, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
-import { ApiPublic } from '@archipelago/platform-service';
+import { ApiPublic, problemDetailsRef } from '@archipelago/platform-service';
 
 // OpenAPI descriptions of identity's OAuth 2.0 / OpenID Connect endpoints other than the token
 // endpoint (token.openapi.ts): revocation (RFC 7009), introspection (RFC 7662), the authorization
@@ -13,23 +13,43 @@ const schema = (value: object): SchemaObject => value as SchemaObject;
 
 const noStore = { 'Cache-Control': { description: 'Always `no-store`.', schema: schema({ type: 'string', const: 'no-store' }) } };
 
-const tokenParamsSchema = schema({
+const param = { type: 'string', maxLength: 4096 };
+const tokenParam = { type: 'string', minLength: 1, maxLength: 4096, description: 'An access token or a refresh token.' };
+const typeHint = { ...param, description: 'Optional hint, `access_token` or `refresh_token` (RFC 7009 §2.1); other values are ignored.' };
+
+const revokeParams = schema({
   type: 'object',
   required: ['token'],
+  properties: { token: tokenParam, token_type_hint: typeHint },
+});
+
+const introspectParams = schema({
+  type: 'object',
+  description:
+    'Client authentication: client_id and client_secret in the body (client_secret_post), or instead HTTP Basic ' +
+    '(`Authorization: Basic base64(id:secret)`, client_secret_basic) — one of the two, not both.',
+  required: ['token', 'client_id', 'client_secret'],
   properties: {
-    token: { type: 'string', minLength: 1, maxLength: 4096, description: 'An access token or a refresh token.' },
-    token_type_hint: { type: 'string', enum: ['access_token', 'refresh_token'], description: 'Optional hint (RFC 7009 §2.1).' },
-    client_id: { type: 'string', description: 'client_secret_post authentication (instead of HTTP Basic).' },
-    client_secret: { type: 'string' },
+    token: tokenParam,
+    token_type_hint: typeHint,
+    client_id: { ...param, minLength: 1 },
+    client_secret: { ...param, minLength: 1 },
   },
 });
-const tokenParamsBody = (example: object) => ({
+
+const formOrJson = (body: SchemaObject, example: object) => ({
   required: true,
   content: {
-    'application/x-www-form-urlencoded': { schema: tokenParamsSchema, example },
-    'application/json': { schema: tokenParamsSchema, example },
+    'application/x-www-form-urlencoded': { schema: body, example },
+    'application/json': { schema: body, example },
   },
 });
+
+// A parameter with U+0000 or an unpaired surrogate is refused before any route runs: an RFC 9457
+// validation problem, as on every route of the platform.
+const validationProblem = {
+  'application/problem+json': { schema: problemDetailsRef },
+};
 
 const oauthError = (codes: string[], example: { error: string; error_description: string }) => ({
   'application/json': {
@@ -55,13 +75,17 @@ export function ApiRevokeEndpoint(): MethodDecorator {
         'A refresh token ends its session: every refresh token of that sign-in stops working and the access tokens of the session ' +
         'are refused by identity\'s own API and introspection from then on. An access token, an unknown or an already revoked token ' +
         'get the same 200, as RFC 7009 §2.2 requires. 400 invalid_request (OAuth JSON) without `token`.',
-      requestBody: tokenParamsBody({ token: 'dGhpcyBpcyBhbiBleGFtcGxl', token_type_hint: 'refresh_token' }),
+      requestBody: formOrJson(revokeParams, { token: 'dGhpcyBpcyBhbiBleGFtcGxl', token_type_hint: 'refresh_token' }),
     }),
     ApiResponse({ status: 200, description: 'Revoked, or nothing to revoke (empty body)', headers: noStore }),
     ApiResponse({
       status: 400,
-      description: 'invalid_request: no `token`, or a parameter repeated',
-      content: oauthError(['invalid_request'], { error: 'invalid_request', error_description: 'token is required' }),
+      description:
+        'invalid_request (OAuth JSON): no body, no `token`, a parameter repeated or not a string; a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
+      content: {
+        ...oauthError(['invalid_request'], { error: 'invalid_request', error_description: 'parameter token is required' }),
+        ...validationProblem,
+      },
     }),
   );
 }
@@ -77,7 +101,11 @@ export function ApiIntrospectEndpoint(): MethodDecorator {
         '(no bearer token; 401 invalid_client for anyone else). Answers `{ "active": true, … }` for an access token identity signed, ' +
         'unexpired, of an account still enabled (with its current roles), or an unused refresh token of a live session; ' +
         '`{ "active": false }` for anything else. 400 invalid_request without `token`.',
-      requestBody: tokenParamsBody({ token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln' }),
+      requestBody: formOrJson(introspectParams, {
+        token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln',
+        client_id: 'ordering',
+        client_secret: 's3cret',
+      }),
     }),
     ApiResponse({
       status: 200,
@@ -125,8 +153,12 @@ export function ApiIntrospectEndpoint(): MethodDecorator {
     }),
     ApiResponse({
       status: 400,
-      description: 'invalid_request: no `token`, or a parameter repeated',
-      content: oauthError(['invalid_request'], { error: 'invalid_request', error_description: 'token is required' }),
+      description:
+        'invalid_request (OAuth JSON): no body, no `token`, a parameter repeated or not a string; a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
+      content: {
+        ...oauthError(['invalid_request'], { error: 'invalid_request', error_description: 'parameter token is required' }),
+        ...validationProblem,
+      },
     }),
     ApiResponse({
       status: 401,
