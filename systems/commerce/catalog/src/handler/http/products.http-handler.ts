@@ -140,11 +140,11 @@ export class ProductsHttpHandler {
   @ApiOperation({
     summary: "Change a product's low-stock threshold (alerts or clears at once when that crosses available)",
     description:
-      'Admins only (401 without a valid token, 403 without the role `admin`). Sets `lowStockThreshold`; when that puts the product at or below it (or above it again) the low-stock event is published at once. 404 `PRODUCT.NOT_FOUND` for an unknown id; 409 `PRODUCT.CONCURRENCY_CONFLICT` when a concurrent change won (retry).',
+      'Admins only (401 without a valid token, 403 without the role `admin`). Sets `lowStockThreshold`; when that puts the product at or below it (or above it again) the low-stock event is published at once. 404 `PRODUCT.NOT_FOUND` for an unknown id; 409 `PRODUCT.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
   })
   @ApiZodBody(updateProductBody)
   @ApiZodResponse(200, productDto)
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async update(
     @ZodParams(productIdParams) params: { id: string },
     @ZodBody(updateProductBody) body: UpdateProductBody,
@@ -172,7 +172,7 @@ export class ProductsHttpHandler {
   @ApiOperation({
     summary: 'Adjust stock by a non-zero delta; 409 when stock would fall below the units reserved for orders',
     description:
-      'Admins only (401 without a valid token, 403 without the role `admin`). Adds `delta` units (negative: removes) with a reason kept in the event. 404 `PRODUCT.NOT_FOUND` for an unknown id; 409 `PRODUCT.INSUFFICIENT_STOCK` when stock would fall below the units reserved for orders; 409 `PRODUCT.CONCURRENCY_CONFLICT` when a concurrent change won (retry).',
+      'Admins only (401 without a valid token, 403 without the role `admin`). Adds `delta` units (negative: removes) with a reason kept in the event. 404 `PRODUCT.NOT_FOUND` for an unknown id; 409 `PRODUCT.INSUFFICIENT_STOCK` when stock would fall below the units reserved for orders; 409 `PRODUCT.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
   })
   @ApiZodBody(stockAdjustmentBody)
   @ApiZodResponse(200, productDto)

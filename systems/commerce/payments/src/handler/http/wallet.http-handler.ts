@@ -87,7 +87,7 @@ export class WalletHttpHandler {
     description:
       'Customers and admins (401 without a valid token, 403 without the role `customer` or `admin`); the caller\'s own wallet. ' +
       '422 `MONEY.CURRENCY_MISMATCH` for another currency than the deployment\'s, 422 `ACCOUNT.BALANCE_LIMIT_EXCEEDED` when the balance would exceed its maximum, ' +
-      '409 `ACCOUNT.CLOSED` for a closed wallet, 409 `ACCOUNT.CONCURRENCY_CONFLICT` when a concurrent change won (retry). ' +
+      '409 `ACCOUNT.CLOSED` for a closed wallet, 409 `ACCOUNT.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). ' +
       'Honours `Idempotency-Key`: the same key with the same body answers 201 with the same transactionId and balance ' +
       '(header `Idempotent-Replayed: true`) and books nothing; the same key with another body answers 422.',
   })

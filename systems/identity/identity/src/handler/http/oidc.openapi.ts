@@ -242,9 +242,9 @@ export function ApiLogoutEndpoint(): MethodDecorator {
     ApiOperation({
       summary: 'RP-initiated logout (end_session_endpoint): ends the session of id_token_hint',
       description:
-        'Public (a browser follows it from the client). With `id_token_hint` (an ID token identity issued, expired or not) the session ' +
-        'it names ends: its refresh tokens stop working. With a `post_logout_redirect_uri` registered for the client (`client_id` or ' +
-        'the hint\'s audience) it redirects there (302, with `state`); otherwise it answers a signed-out page. An invalid hint ends nothing.',
+        'Public (a browser follows it from the client). With `id_token_hint` (an ID token identity signed) the session it names ends: ' +
+        'its refresh tokens stop working. With a valid hint and a `post_logout_redirect_uri` registered for the hint\'s client it ' +
+        'redirects there (302, with `state`); otherwise it answers a signed-out page. An invalid hint ends nothing.',
     }),
     ApiResponse({ status: 200, description: 'Signed out: an HTML page', content: html('The signed-out page.') }),
     ApiResponse({ status: 302, description: 'Back to the client\'s post_logout_redirect_uri (with `state`)' }),

@@ -106,7 +106,7 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "The caller's account",
-    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). The account of the token\'s `sub`: e-mail, display name, roles. 404 `USER.NOT_FOUND` for a token of a service client (no account).',
+    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). The account of the token\'s `sub`: e-mail, display name, roles. 404 `USER.NOT_FOUND` when no account has the token\'s `sub`.',
   })
   @ApiZodResponse(200, userDto)
   @ApiProblemResponses(401, 404)
@@ -119,11 +119,11 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "Change the caller's display name",
-    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Sets the display name (1–100 characters, trimmed). 404 `USER.NOT_FOUND` for a token without an account; 409 `USER.CONCURRENCY_CONFLICT` when a concurrent change won (retry).',
+    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Sets the display name (1–100 characters, trimmed). 404 `USER.NOT_FOUND` when no account has the token\'s `sub`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
   })
   @ApiZodBody(changeMeBody)
   @ApiZodResponse(200, userDto)
-  @ApiProblemResponses(400, 401, 404)
+  @ApiProblemResponses(400, 401, 404, 409)
   async changeMe(@Caller() caller: AccessTokenSubject, @ZodBody(changeMeBody) body: ChangeMeBody): Promise<UserDto> {
     return toDto(
       await this.commands.execute(new ChangeDisplayNameCommand(caller.subject, body.displayName, commandContext())),
@@ -213,11 +213,11 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "Replace a user's roles (admin)",
-    description: 'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). The user\'s roles become exactly `roles`; tokens issued from then on carry them (identity\'s own API uses the current roles at once). 404 `USER.NOT_FOUND`; 400 `USER.INVALID` for a role set the account refuses; 409 `USER.CONCURRENCY_CONFLICT` when a concurrent change won (retry). Publishes UserRolesChangedV1.',
+    description: 'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). The user\'s roles become exactly `roles`; tokens issued from then on carry them (identity\'s own API uses the current roles at once). 404 `USER.NOT_FOUND`; 400 `USER.INVALID` for a role set the account refuses; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). Publishes UserRolesChangedV1.',
   })
   @ApiZodBody(changeRolesBody)
   @ApiZodResponse(200, userDto)
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async changeRoles(
     @ZodParams(userIdParams) params: { id: string },
     @ZodBody(changeRolesBody) body: ChangeRolesBody,
@@ -232,11 +232,11 @@ export class UsersHttpHandler {
   @ApiOperation({
     summary: 'Disable or enable a user (admin). Disabled: no token of any grant, sessions ended, UserDisabledV1',
     description:
-      'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `disabled: true`: the account gets no token of any grant, every session ends and its access tokens are refused by identity (UserDisabledV1); `disabled: false` enables it again (UserEnabledV1). Setting the status it already has changes nothing. 404 `USER.NOT_FOUND`; 409 `USER.CONCURRENCY_CONFLICT` when a concurrent change won (retry).',
+      'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `disabled: true`: the account gets no token of any grant, every session ends and its access tokens are refused by identity (UserDisabledV1); `disabled: false` enables it again (UserEnabledV1). Setting the status it already has changes nothing. 404 `USER.NOT_FOUND`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
   })
   @ApiZodBody(changeStatusBody)
   @ApiZodResponse(200, userDto)
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async changeStatus(
     @ZodParams(userIdParams) params: { id: string },
     @ZodBody(changeStatusBody) body: ChangeStatusBody,
