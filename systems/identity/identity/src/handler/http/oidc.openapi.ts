@@ -13,14 +13,17 @@ const schema = (value: object): SchemaObject => value as SchemaObject;
 
 const noStore = { 'Cache-Control': { description: 'Always `no-store`.', schema: schema({ type: 'string', const: 'no-store' }) } };
 
-const param = { type: 'string', maxLength: 4096 };
-const tokenParam = { type: 'string', minLength: 1, maxLength: 4096, description: 'An access token or a refresh token.' };
+// What tokenParams accepts: every parameter a string of at most 4096 characters, once; no U+0000
+// (refused on every route, see the 400 validation problem).
+const param = { type: 'string', maxLength: 4096, pattern: '^[^\\u0000]*$' };
+const tokenParam = { ...param, minLength: 1, description: 'An access token or a refresh token.' };
 const typeHint = { ...param, description: 'Optional hint, `access_token` or `refresh_token` (RFC 7009 §2.1); other values are ignored.' };
 
 const revokeParams = schema({
   type: 'object',
   required: ['token'],
   properties: { token: tokenParam, token_type_hint: typeHint },
+  additionalProperties: param,
 });
 
 const introspectParams = schema({
@@ -35,6 +38,7 @@ const introspectParams = schema({
     client_id: { ...param, minLength: 1 },
     client_secret: { ...param, minLength: 1 },
   },
+  additionalProperties: param,
 });
 
 const formOrJson = (body: SchemaObject, example: object) => ({
