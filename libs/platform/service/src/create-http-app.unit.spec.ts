@@ -307,6 +307,10 @@ describe('OpenAPI', () => {
     expect(doc.components.schemas.Problem404).toMatchObject({
       allOf: [{ $ref: '#/components/schemas/ProblemDetails' }],
       properties: { code: { type: 'string', enum: ['PRODUCT.NOT_FOUND'] } },
+      // …with an example problem of its first code.
+      examples: [
+        expect.objectContaining({ type: 'https://archipelago.dev/problems/product-not-found', status: 404, code: 'PRODUCT.NOT_FOUND' }),
+      ],
     });
     expect(doc.paths['/products'].get.parameters).toEqual([expect.objectContaining({ name: 'limit', in: 'query' })]);
     expect(doc.paths['/metrics']).toBeUndefined();

@@ -47,6 +47,7 @@ export {
   zodToOpenApiSchema,
 } from './openapi/zod-openapi.decorators.js';
 export { OPENAPI_JSON_PATH, restrictSchemaProperty, setupOpenApi, type OpenApiOptions } from './openapi/setup-openapi.js';
+export { openApiGaps } from './openapi/openapi-gaps.js';
 export {
   ReadinessRegistry,
   postgresReadinessCheck,

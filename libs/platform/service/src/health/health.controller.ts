@@ -1,5 +1,5 @@
 import { Controller, Get, Header, Inject, SetMetadata } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ProblemException, problemTypeUri } from '../problem/problem-details.js';
 import { ApiProblemResponses, ApiPublic } from '../openapi/zod-openapi.decorators.js';
@@ -24,13 +24,25 @@ export class HealthController {
 
   @Get('live')
   @Header('Cache-Control', 'no-store')
-  @ApiOkResponse({ description: 'The process is up.' })
+  @ApiOperation({
+    summary: 'Liveness probe',
+    description: 'Public (Kubernetes liveness probe): 200 `{"status":"ok"}` while the process serves HTTP. Checks nothing else.',
+  })
+  @ApiOkResponse({
+    description: 'The process is up.',
+    content: { 'application/json': { schema: { type: 'object', properties: { status: { type: 'string', enum: ['ok'] } } }, example: { status: 'ok' } } },
+  })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
   @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary: 'Readiness probe',
+    description:
+      'Public (Kubernetes readiness probe): runs every readiness check of the service (e.g. `postgres`, `outbox`). 200 when all pass; 503 problem (`type` …/not-ready) when one fails or times out, or while the service shuts down, with a `checks` extension naming each check and its result.',
+  })
   @ApiOkResponse({ description: 'Every readiness check passed.' })
   @ApiProblemResponses(503)
   async ready(): Promise<unknown> {

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
 import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { z } from 'zod';
-import { type DomainErrorMapping, PROBLEM_JSON } from '../problem/problem-details.js';
+import { type DomainErrorMapping, PROBLEM_JSON, problemTypeUri } from '../problem/problem-details.js';
 import {
   PROBLEM_DETAILS_COMPONENT,
   problemDetailsJsonSchema,
@@ -164,6 +165,16 @@ function documentErrorCodes(document: OpenAPIObject, domainErrors: DomainErrorMa
       type: 'object',
       description: `A ${status} problem; \`code\` names the domain rule when one refused the request.`,
       properties: { code: { type: 'string', enum: codes } },
+      examples: [
+        {
+          type: problemTypeUri(codes[0]!),
+          title: STATUS_CODES[status] ?? 'Problem',
+          status,
+          detail: `Refused by the rule ${codes[0]}.`,
+          code: codes[0],
+          requestId: '5d1c7e0a-2b4f-4c6d-8e9f-0a1b2c3d4e5f',
+        },
+      ],
     } as never;
   }
   for (const pathItem of Object.values(document.paths)) {

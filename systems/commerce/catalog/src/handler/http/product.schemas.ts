@@ -87,9 +87,38 @@ export const productDto = z
     available: z.number().int().describe('Units that can be sold now'),
     lowStockThreshold: z.number().int().describe('Low on stock when available ≤ this (units)'),
   })
-  .meta({ id: 'Product' });
+  .meta({
+    id: 'Product',
+    examples: [
+      {
+        id: '3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d',
+        sku: 'TEA-EARL-GREY-100G',
+        name: 'Earl Grey, 100 g',
+        price: { amount: 650, currency: 'USD' },
+        available: 38,
+        lowStockThreshold: 5,
+      },
+    ],
+  });
 export type ProductDto = z.infer<typeof productDto>;
 
 export const productPageDto = z
   .object({ items: z.array(productDto), nextCursor: z.string().nullable() })
-  .meta({ id: 'ProductPage' });
+  .meta({
+    id: 'ProductPage',
+    examples: [
+      {
+        items: [
+          {
+            id: '3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d',
+            sku: 'TEA-EARL-GREY-100G',
+            name: 'Earl Grey, 100 g',
+            price: { amount: 650, currency: 'USD' },
+            available: 38,
+            lowStockThreshold: 5,
+          },
+        ],
+        nextCursor: 'eyJ0IjoiMjAyNi0xMi0wNlQwNTowMDowMC4wMDBaIiwiaSI6IjNmMmM4YTUxIn0',
+      },
+    ],
+  });

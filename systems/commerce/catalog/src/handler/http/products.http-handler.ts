@@ -89,7 +89,11 @@ export class ProductsHttpHandler {
   @Post()
   @Roles('admin')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Add a product with its initial stock' })
+  @ApiOperation({
+    summary: 'Add a product with its initial stock',
+    description:
+      'Admins only (bearer token with the role `admin`; 401 without a valid token, 403 without the role). Creates an active product priced in the deployment currency and answers it with `Location`. 409 `PRODUCT.DUPLICATE_SKU` when another product has the SKU; 422 `MONEY.CURRENCY_MISMATCH` when the price is not in the deployment currency; 400 on invalid fields.',
+  })
   @ApiZodBody(createProductBody)
   @ApiZodResponse(201, productDto, 'Created; Location names the product')
   @ApiProblemResponses(400, 401, 403, 409, 422)
@@ -106,7 +110,8 @@ export class ProductsHttpHandler {
   @Public()
   @ApiOperation({
     summary: 'List products in creation order (keyset pagination)',
-    description: 'Public. `lowStock=true` lists only products with available ≤ lowStockThreshold and needs an admin token (401/403).',
+    description:
+      'Public (no token). Pages of `limit` (1–100, default 20) products in creation order; pass `nextCursor` back as `cursor` for the next page (400 `PAGINATION.INVALID_CURSOR` for a cursor this API did not give). `lowStock=true` lists only products with available ≤ lowStockThreshold and needs an admin token (401 without, 403 without the role).',
   })
   @ApiZodResponse(200, productPageDto)
   @ApiProblemResponses(400, 401, 403)
@@ -132,10 +137,14 @@ export class ProductsHttpHandler {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOperation({ summary: "Change a product's low-stock threshold (alerts or clears at once when that crosses available)" })
+  @ApiOperation({
+    summary: "Change a product's low-stock threshold (alerts or clears at once when that crosses available)",
+    description:
+      'Admins only (401 without a valid token, 403 without the role `admin`). Sets `lowStockThreshold`; when that puts the product at or below it (or above it again) the low-stock event is published at once. 404 `PRODUCT.NOT_FOUND` for an unknown id; 409 `PRODUCT.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
+  })
   @ApiZodBody(updateProductBody)
   @ApiZodResponse(200, productDto)
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async update(
     @ZodParams(productIdParams) params: { id: string },
     @ZodBody(updateProductBody) body: UpdateProductBody,
@@ -146,7 +155,10 @@ export class ProductsHttpHandler {
 
   @Get(':id')
   @Public()
-  @ApiOperation({ summary: 'One product' })
+  @ApiOperation({
+    summary: 'One product',
+    description: 'Public (no token). The product with its price and the units available now (stock less reserved). 404 `PRODUCT.NOT_FOUND` for an unknown id; 400 when `id` is not a UUID.',
+  })
   @ApiZodResponse(200, productDto)
   @ApiProblemResponses(400, 404)
   async get(@ZodParams(productIdParams) params: { id: string }): Promise<ProductDto> {
@@ -159,6 +171,8 @@ export class ProductsHttpHandler {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Adjust stock by a non-zero delta; 409 when stock would fall below the units reserved for orders',
+    description:
+      'Admins only (401 without a valid token, 403 without the role `admin`). Adds `delta` units (negative: removes) with a reason kept in the event. 404 `PRODUCT.NOT_FOUND` for an unknown id; 409 `PRODUCT.INSUFFICIENT_STOCK` when stock would fall below the units reserved for orders; 409 `PRODUCT.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
   })
   @ApiZodBody(stockAdjustmentBody)
   @ApiZodResponse(200, productDto)

@@ -48,9 +48,26 @@ export type ListOrdersQueryDto = z.infer<typeof listOrdersQuery>;
 const orderLineDto = z.object({ productId: z.string().uuid(), quantity: z.number().int(), unitPrice: moneyDto });
 const cancellationReason = z.enum(['out_of_stock', 'payment_declined', 'cancelled_by_customer', 'timeout']).nullable();
 
+// Examples of the documents below (OpenAPI `examples`): one order of two tins of tea.
+const ORDER_ID = '6e8a0c2e-4f6a-4c8e-9a0c-2e4a6c8e0a2c';
+const exampleLines = [{ productId: '3f2c8a51-6d0e-4b7a-9c1d-2e4f6a8b0c1d', quantity: 2, unitPrice: { amount: 650, currency: 'USD' } }];
+const exampleOrder = {
+  id: ORDER_ID,
+  customerId: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+  status: 'confirmed',
+  items: exampleLines,
+  total: { amount: 1300, currency: 'USD' },
+  cancellationReason: null,
+  createdAt: '2026-12-06T05:00:00.000Z',
+  updatedAt: '2026-12-06T05:00:01.250Z',
+};
+
 export const placedOrderDto = z
   .object({ id: z.string().uuid(), status: orderStatus, items: z.array(orderLineDto), total: moneyDto, createdAt: z.string() })
-  .meta({ id: 'PlacedOrder' });
+  .meta({
+    id: 'PlacedOrder',
+    examples: [{ id: ORDER_ID, status: 'pending', items: exampleLines, total: { amount: 1300, currency: 'USD' }, createdAt: '2026-12-06T05:00:00.000Z' }],
+  });
 
 export const orderDto = z
   .object({
@@ -63,10 +80,10 @@ export const orderDto = z
     createdAt: z.string(),
     updatedAt: z.string(),
   })
-  .meta({ id: 'Order' });
+  .meta({ id: 'Order', examples: [exampleOrder] });
 export type OrderDto = z.infer<typeof orderDto>;
 
-export const orderPageDto = z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() }).meta({ id: 'OrderPage' });
+export const orderPageDto = z.object({ items: z.array(orderDto), nextCursor: z.string().nullable() }).meta({ id: 'OrderPage', examples: [{ items: [exampleOrder], nextCursor: null }] });
 
 export const orderSagaDto = z
   .object({
@@ -83,7 +100,21 @@ export const orderSagaDto = z
       }),
     ),
   })
-  .meta({ id: 'OrderSaga' });
+  .meta({
+    id: 'OrderSaga',
+    examples: [
+      {
+        orderId: ORDER_ID,
+        status: 'pending',
+        step: 'awaiting_payment',
+        deadline: '2026-12-06T05:05:00.000Z',
+        steps: [
+          { version: 1, step: 'OrderPlaced', at: '2026-12-06T05:00:00.000Z', data: { customerId: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f' } },
+          { version: 2, step: 'StockReserved', at: '2026-12-06T05:00:00.400Z', data: {} },
+        ],
+      },
+    ],
+  });
 
 export const shipmentBody = z
   .object({
@@ -97,7 +128,7 @@ export const shipmentBody = z
       .describe("The carrier's tracking number"),
   })
   .strict()
-  .meta({ id: 'Shipment' });
+  .meta({ id: 'Shipment', examples: [{ carrier: 'DHL', trackingNumber: 'JD014600006281230476' }] });
 export type ShipmentBody = z.infer<typeof shipmentBody>;
 
 export const orderTimelineDto = z
@@ -114,7 +145,23 @@ export const orderTimelineDto = z
       )
       .describe('Oldest first'),
   })
-  .meta({ id: 'OrderTimeline' });
+  .meta({
+    id: 'OrderTimeline',
+    examples: [
+      {
+        orderId: ORDER_ID,
+        status: 'shipped',
+        shipment: { carrier: 'DHL', trackingNumber: 'JD014600006281230476', shippedAt: '2026-12-06T09:30:00.000Z' },
+        steps: [
+          { step: 'placed', at: '2026-12-06T05:00:00.000Z' },
+          { step: 'reserved', at: '2026-12-06T05:00:00.400Z' },
+          { step: 'paid', at: '2026-12-06T05:00:00.900Z' },
+          { step: 'confirmed', at: '2026-12-06T05:00:01.250Z' },
+          { step: 'shipped', at: '2026-12-06T09:30:00.000Z' },
+        ],
+      },
+    ],
+  });
 
 /**
  * `Idempotency-Key`: 1–255 visible ASCII characters, or absent.

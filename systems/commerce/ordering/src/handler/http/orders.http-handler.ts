@@ -85,6 +85,8 @@ export class OrdersHttpHandler {
   @ApiOperation({
     summary: 'Place an order for the caller; the saga confirms or cancels it asynchronously',
     description:
+      'Customers and admins (bearer token with the role `customer` or `admin`; 401 without a valid token, 403 without either role). The order is the caller\'s (the token\'s `sub`); 202 `pending` with `Location`, then the saga reserves stock, takes the payment from the wallet and confirms, or cancels (`out_of_stock`, `payment_declined`, `timeout`). ' +
+      '422 `ORDER.EMPTY` without lines, 422 `ORDER.UNKNOWN_PRODUCT` for a product the catalog does not know, 422 `ORDER.INVALID` for an order it cannot take, 503 `CATALOG.UNAVAILABLE` when the catalog cannot be asked (retry later), 409 `ORDER.IDEMPOTENCY_KEY_TAKEN` while a request with the same key is in flight. ' +
       'Unit prices come from the catalog now. Lines of the same product are merged. Honours `Idempotency-Key` (per customer): ' +
       'the same key with the same body answers 200 with the same order (its current status; header `Idempotent-Replayed: true`); ' +
       'with another body 422.',
@@ -107,7 +109,11 @@ export class OrdersHttpHandler {
   }
 
   @Get()
-  @ApiOperation({ summary: "Orders, newest first: the caller's own, everyone's for an admin (keyset pagination)" })
+  @ApiOperation({
+    summary: "Orders, newest first: the caller's own, everyone's for an admin (keyset pagination)",
+    description:
+      'Customers and admins (bearer token with the role `customer` or `admin`; 401 without a valid token, 403 without either role). A customer sees their own orders, an admin everyone\'s; `status` filters, `limit` per page; pass `nextCursor` back as `cursor` (400 `PAGINATION.INVALID_CURSOR` for a cursor this API did not give). Read from the order list projection: a just-placed order may take a moment to appear.',
+  })
   @ApiZodResponse(200, orderPageDto)
   @ApiProblemResponses(400, 401, 403)
   async list(@Caller() caller: CallerShape, @ZodQuery(listOrdersQuery) query: ListOrdersQueryDto) {
@@ -116,7 +122,10 @@ export class OrdersHttpHandler {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One order (read from its stream: always current)' })
+  @ApiOperation({
+    summary: 'One order (read from its stream: always current)',
+    description: 'Customers and admins (bearer token with the role `customer` or `admin`; 401 without a valid token, 403 without either role). 404 `ORDER.NOT_FOUND` for an unknown id and for another customer\'s order (an admin sees every order).',
+  })
   @ApiZodResponse(200, orderDto)
   @ApiProblemResponses(400, 401, 403, 404)
   async get(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
@@ -125,7 +134,11 @@ export class OrdersHttpHandler {
 
   @Post(':id/cancel')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Cancel a pending order (409 once confirmed, cancelled or its payment is captured)' })
+  @ApiOperation({
+    summary: 'Cancel a pending order (409 once confirmed, cancelled or its payment is captured)',
+    description:
+      'Customers and admins (bearer token with the role `customer` or `admin`; 401 without a valid token, 403 without either role). The owner or an admin cancels a `pending` order (reason `cancelled_by_customer`); reserved stock is released and nothing is charged. 404 `ORDER.NOT_FOUND` (also for another customer\'s order); 409 `ORDER.NOT_CANCELLABLE` once confirmed, cancelled or paid; 409 `ORDER.CONCURRENCY_CONFLICT` when the saga moved it at the same time (retry).',
+  })
   @ApiZodResponse(200, orderDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async cancel(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
@@ -135,7 +148,11 @@ export class OrdersHttpHandler {
   @Post(':id/shipment')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Ship a confirmed order (admin): status shipped, OrderShippedV1; the same shipment again changes nothing' })
+  @ApiOperation({
+    summary: 'Ship a confirmed order (admin): status shipped, OrderShippedV1; the same shipment again changes nothing',
+    description:
+      'Admins only (401 without a valid token, 403 without the role `admin`). Records the carrier and tracking number; the same shipment again answers 200 and changes nothing. 404 `ORDER.NOT_FOUND`; 409 `ORDER.FULFILMENT_CONFLICT` when the order is not confirmed or was shipped with another tracking number.',
+  })
   @ApiZodBody(shipmentBody)
   @ApiZodResponse(200, orderDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
@@ -146,7 +163,11 @@ export class OrdersHttpHandler {
   @Post(':id/delivery')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark a shipped order delivered (admin): status delivered, OrderDeliveredV1; idempotent' })
+  @ApiOperation({
+    summary: 'Mark a shipped order delivered (admin): status delivered, OrderDeliveredV1; idempotent',
+    description:
+      'Admins only (401 without a valid token, 403 without the role `admin`). A delivered order again answers 200 and changes nothing; the return window starts now. 404 `ORDER.NOT_FOUND`; 409 `ORDER.FULFILMENT_CONFLICT` when the order was not shipped.',
+  })
   @ApiZodResponse(200, orderDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async deliver(@ZodParams(orderIdParams) params: { id: string }): Promise<OrderDto> {
@@ -158,6 +179,7 @@ export class OrdersHttpHandler {
   @ApiOperation({
     summary: 'Return a delivered order within the return window (the owner or an admin)',
     description:
+      'Customers and admins (bearer token with the role `customer` or `admin`; 401 without a valid token, 403 without either role). The owner or an admin (another customer\'s order is 404 `ORDER.NOT_FOUND`). ' +
       '202 `returning`: the refund to the wallet and the units back to stock run through the saga; the order ends `returned` ' +
       '(OrderReturnedV1). A repeated request changes nothing. 409 when not delivered or past ORDER_RETURN_WINDOW_MS after delivery.',
   })
@@ -168,7 +190,11 @@ export class OrdersHttpHandler {
   }
 
   @Get(':id/timeline')
-  @ApiOperation({ summary: "Every step of the order with its time, oldest first (the owner or an admin; another customer's order is 404)" })
+  @ApiOperation({
+    summary: "Every step of the order with its time, oldest first (the owner or an admin; another customer's order is 404)",
+    description:
+      'Customers and admins (bearer token with the role `customer` or `admin`; 401 without a valid token, 403 without either role). Placed, reserved, paid, confirmed, shipped (with carrier and tracking number), delivered, the return steps or the cancellation, each with its time, read from the order\'s stream. 404 `ORDER.NOT_FOUND` for an unknown id or another customer\'s order.',
+  })
   @ApiZodResponse(200, orderTimelineDto)
   @ApiProblemResponses(400, 401, 403, 404)
   async timeline(@Caller() caller: CallerShape, @ZodParams(orderIdParams) params: { id: string }) {
@@ -178,7 +204,11 @@ export class OrdersHttpHandler {
 
   @Get(':id/saga')
   @Roles('admin')
-  @ApiOperation({ summary: "The order's saga step by step with times (admin; for a stuck order)" })
+  @ApiOperation({
+    summary: "The order's saga step by step with times (admin; for a stuck order)",
+    description:
+      'Admins only (401 without a valid token, 403 without the role `admin`). Where the saga is (`step`), when a pending order times out (`deadline`) and every saga event with its data, to diagnose a stuck order (docs/operate.md). 404 `ORDER.NOT_FOUND` for an unknown id.',
+  })
   @ApiZodResponse(200, orderSagaDto)
   @ApiProblemResponses(400, 401, 403, 404)
   async saga(@ZodParams(orderIdParams) params: { id: string }) {

@@ -69,7 +69,11 @@ export class WalletHttpHandler {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: "The caller's wallet: balance and status (404 before the first deposit)" })
+  @ApiOperation({
+    summary: "The caller's wallet: balance and status (404 before the first deposit)",
+    description:
+      "Customers and admins (bearer token with the role `customer` or `admin`; 401 without a valid token, 403 without either role). The caller's own wallet (the token's `sub`): balance in minor units and status. 404 `ACCOUNT.NOT_FOUND` until the first deposit opens it.",
+  })
   @ApiZodResponse(200, walletDto)
   @ApiProblemResponses(401, 403, 404)
   async get(@Caller() caller: Caller): Promise<WalletView> {
@@ -81,6 +85,9 @@ export class WalletHttpHandler {
   @ApiOperation({
     summary: 'Deposit into the wallet (opens it on the first deposit)',
     description:
+      'Customers and admins (401 without a valid token, 403 without the role `customer` or `admin`); the caller\'s own wallet. ' +
+      '422 `MONEY.CURRENCY_MISMATCH` for another currency than the deployment\'s, 422 `ACCOUNT.BALANCE_LIMIT_EXCEEDED` when the balance would exceed its maximum, ' +
+      '409 `ACCOUNT.CLOSED` for a closed wallet, 409 `ACCOUNT.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). ' +
       'Honours `Idempotency-Key`: the same key with the same body answers 201 with the same transactionId and balance ' +
       '(header `Idempotent-Replayed: true`) and books nothing; the same key with another body answers 422.',
   })
@@ -105,6 +112,7 @@ export class WalletHttpHandler {
   @ApiOperation({
     summary: 'Withdraw from the wallet, never below zero',
     description:
+      'Customers and admins (401 without a valid token, 403 without the role `customer` or `admin`); the caller\'s own wallet. ' +
       'Answers 422 `ACCOUNT.INSUFFICIENT_FUNDS` with `details { available, requested }` (minor units) when the balance is too low, ' +
       '404 without a wallet, 409 for a closed one. Concurrent withdrawals and order payments never overdraw. Honours ' +
       '`Idempotency-Key` as deposits do (a key used for a deposit is a 422 here). Publishes FundsWithdrawnV1.',
@@ -126,7 +134,11 @@ export class WalletHttpHandler {
   }
 
   @Get('transactions')
-  @ApiOperation({ summary: "The wallet's transactions, newest first (keyset pagination)" })
+  @ApiOperation({
+    summary: "The wallet's transactions, newest first (keyset pagination)",
+    description:
+      "Customers and admins (401 without a valid token, 403 without the role `customer` or `admin`). The caller's deposits, withdrawals, order payments and refunds, newest first, `limit` per page; pass `nextCursor` back as `cursor` (400 `PAGINATION.INVALID_CURSOR` for a cursor this API did not give). An empty page before the first deposit.",
+  })
   @ApiZodResponse(200, transactionPageDto)
   @ApiProblemResponses(400, 401, 403)
   async transactions(@Caller() caller: Caller, @ZodQuery(listTransactionsQuery) query: { limit: number; cursor?: string }): Promise<TransactionPage> {
@@ -136,7 +148,11 @@ export class WalletHttpHandler {
   @Post('closures')
   @Roles('admin')
   @HttpCode(204)
-  @ApiOperation({ summary: "Close a customer's wallet (admin; idempotent). It then refuses deposits and payments." })
+  @ApiOperation({
+    summary: "Close a customer's wallet (admin; idempotent). It then refuses deposits and payments.",
+    description:
+      'Admins only (401 without a valid token, 403 without the role `admin`). Closes the wallet of `customerId` with a reason kept in the event; closing a closed wallet answers 204 again and changes nothing. 404 `ACCOUNT.NOT_FOUND` when the customer has no wallet. A closed wallet refuses deposits and order payments (409 `ACCOUNT.CLOSED`).',
+  })
   @ApiZodBody(closeAccountBody)
   @ApiResponse({ status: 204, description: 'Closed (or already closed)' })
   @ApiProblemResponses(400, 401, 403, 404)

@@ -56,21 +56,27 @@ export const walletDto = z
     balance: moneyDto,
     status: z.enum(['open', 'closed']),
   })
-  .meta({ id: 'Wallet' });
+  .meta({ id: 'Wallet', examples: [{ customerId: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', balance: { amount: 3700, currency: 'USD' }, status: 'open' }] });
 
 export const depositReceiptDto = z
   .object({
     transactionId: z.string().uuid(),
     balance: moneyDto.describe('Balance after the deposit'),
   })
-  .meta({ id: 'DepositReceipt' });
+  .meta({
+    id: 'DepositReceipt',
+    examples: [{ transactionId: '7a1e0c3b-5d2f-4e6a-8b9c-0d1e2f3a4b5c', balance: { amount: 8700, currency: 'USD' } }],
+  });
 
 export const withdrawalReceiptDto = z
   .object({
     transactionId: z.string().uuid(),
     balance: moneyDto.describe('Balance after the withdrawal'),
   })
-  .meta({ id: 'WithdrawalReceipt' });
+  .meta({
+    id: 'WithdrawalReceipt',
+    examples: [{ transactionId: '9c3a1e5b-7d0f-4b2a-8c6e-1f2a3b4c5d6e', balance: { amount: 1700, currency: 'USD' } }],
+  });
 
 export const transactionDto = z
   .object({
@@ -80,8 +86,36 @@ export const transactionDto = z
     orderId: z.string().optional(),
     at: z.string().datetime(),
   })
-  .meta({ id: 'WalletTransaction' });
+  .meta({
+    id: 'WalletTransaction',
+    examples: [
+      {
+        id: '4b6d8f0a-2c4e-4a6b-8d0f-1a3c5e7a9b1d',
+        type: 'payment',
+        amount: { amount: 1300, currency: 'USD' },
+        orderId: '6e8a0c2e-4f6a-4c8e-9a0c-2e4a6c8e0a2c',
+        at: '2026-12-06T05:00:00.000Z',
+      },
+    ],
+  });
 
 export const transactionPageDto = z
   .object({ items: z.array(transactionDto).describe('Newest first'), nextCursor: z.string().nullable() })
-  .meta({ id: 'WalletTransactionPage' });
+  .meta({
+    id: 'WalletTransactionPage',
+    examples: [
+      {
+        items: [
+          {
+            id: '4b6d8f0a-2c4e-4a6b-8d0f-1a3c5e7a9b1d',
+            type: 'payment',
+            amount: { amount: 1300, currency: 'USD' },
+            orderId: '6e8a0c2e-4f6a-4c8e-9a0c-2e4a6c8e0a2c',
+            at: '2026-12-06T05:00:00.000Z',
+          },
+          { id: '7a1e0c3b-5d2f-4e6a-8b9c-0d1e2f3a4b5c', type: 'deposit', amount: { amount: 5000, currency: 'USD' }, at: '2026-12-06T04:55:00.000Z' },
+        ],
+        nextCursor: null,
+      },
+    ],
+  });

@@ -1,6 +1,7 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
+import { ApiAuthorizeEndpoint, ApiLogoutEndpoint, ApiUserinfoEndpoint } from './oidc.openapi.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActiveUser } from '../../entity/user/user.state.js';
 import {
@@ -54,10 +55,7 @@ export class OidcHttpHandler {
   ) {}
 
   @Get('authorize')
-  @ApiOperation({
-    summary: 'Authorization endpoint (authorization code + PKCE S256): the sign-in page',
-    security: [],
-  })
+  @ApiAuthorizeEndpoint()
   async authorize(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const start: AuthorizationStart = await this.queries.execute(new StartAuthorizationQuery(single(request.query)));
     if (start.kind === 'redirect') return this.redirect(reply, start.url, 302);
@@ -91,7 +89,7 @@ export class OidcHttpHandler {
 
   @Get('userinfo')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'OpenID Connect UserInfo (bearer access token)' })
+  @ApiUserinfoEndpoint()
   async userinfo(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.userinfoOf(request, reply);
   }
@@ -99,16 +97,13 @@ export class OidcHttpHandler {
   @Post('userinfo')
   @HttpCode(200)
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'OpenID Connect UserInfo (bearer access token)' })
+  @ApiUserinfoEndpoint()
   async userinfoPost(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.userinfoOf(request, reply);
   }
 
   @Get('logout')
-  @ApiOperation({
-    summary: 'RP-initiated logout (end_session_endpoint): ends the session of id_token_hint',
-    security: [],
-  })
+  @ApiLogoutEndpoint()
   async logout(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const q = single(request.query);
     const { redirect }: { redirect?: string } = await this.commands.execute(

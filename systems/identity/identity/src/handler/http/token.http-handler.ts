@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiIntrospectEndpoint, ApiRevokeEndpoint } from './oidc.openapi.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { UnsupportedGrantTypeError } from '../../entity/token/token.errors.js';
 import { ClientCredentialsGrantCommand } from '../../use-case/client-credentials-grant/client-credentials-grant.command.js';
@@ -109,7 +110,7 @@ export class TokenHttpHandler {
    */
   @Post('revoke')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Revoke a token (RFC 7009): a refresh token ends its session', security: [] })
+  @ApiRevokeEndpoint()
   async revoke(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<void> {
     void reply.header('Cache-Control', 'no-store');
     const params = tokenParams(request.body);
@@ -122,10 +123,7 @@ export class TokenHttpHandler {
    */
   @Post('introspect')
   @HttpCode(200)
-  @ApiOperation({
-    summary: 'Introspect a token (RFC 7662): confidential clients only (HTTP Basic client authentication)',
-    security: [],
-  })
+  @ApiIntrospectEndpoint()
   async introspect(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     void reply.header('Cache-Control', 'no-store');
     const params = tokenParams(request.body);

@@ -35,6 +35,35 @@ const refreshTokenGrant = {
   },
 };
 
+const authorizationCodeGrant = {
+  type: 'object',
+  title: 'Authorization code grant with PKCE (RFC 6749 §4.1.3, RFC 7636 §4.5)',
+  description:
+    'Redeems the code the authorization endpoint (`GET /identity/v1/authorize`) sent to `redirect_uri`, once. ' +
+    'A public client sends `client_id` (no secret); a confidential one authenticates with HTTP Basic or client_secret_post. ' +
+    'With the `openid` scope the response carries an `id_token`.',
+  required: ['grant_type', 'code', 'redirect_uri', 'code_verifier'],
+  properties: {
+    grant_type: { const: 'authorization_code' },
+    code: { type: 'string', minLength: 1, maxLength: 4096, description: 'The authorization code (single use, short-lived).' },
+    redirect_uri: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4096,
+      description: 'Exactly the redirect_uri of the authorization request (RFC 6749 §4.1.3).',
+    },
+    code_verifier: {
+      type: 'string',
+      minLength: 43,
+      maxLength: 128,
+      pattern: '^[A-Za-z0-9._~-]{43,128}$',
+      description: 'PKCE verifier (RFC 7636 §4.1) whose S256 hash is the code_challenge of the authorization request.',
+    },
+    client_id: { type: 'string', minLength: 1, maxLength: 4096, description: 'Required unless the client authenticates with HTTP Basic.' },
+    client_secret: { type: 'string', minLength: 1, maxLength: 4096, description: 'Confidential clients (client_secret_post).' },
+  },
+};
+
 const clientCredentialsGrant = {
   type: 'object',
   title: 'Client credentials grant (RFC 6749 §4.4.2)',
@@ -47,10 +76,19 @@ const clientCredentialsGrant = {
     client_id: { type: 'string', minLength: 1, maxLength: 4096 },
     client_secret: { type: 'string', minLength: 1, maxLength: 4096 },
     scope,
+    resource: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4096,
+      description:
+        'Resource indicator (RFC 8707): the service the token is for (`<service>.<system>`, e.g. `catalog.commerce`), which ' +
+        "becomes the token's `aud`; it must be one of the client's `audiences` (IDENTITY_CLIENTS), else invalid_target. " +
+        "Without it the token has identity's default audience (the public APIs').",
+    },
   },
 };
 
-const tokenRequest = schema({ oneOf: [passwordGrant, refreshTokenGrant, clientCredentialsGrant] });
+const tokenRequest = schema({ oneOf: [authorizationCodeGrant, passwordGrant, refreshTokenGrant, clientCredentialsGrant] });
 
 const tokenResponse = schema({
   type: 'object',
@@ -60,8 +98,14 @@ const tokenResponse = schema({
     access_token: { type: 'string', description: 'ES256-signed JWT (RFC 9068 profile), verified with the JWKS.' },
     token_type: { const: 'Bearer' },
     expires_in: { type: 'integer', minimum: 1, description: 'Lifetime of the access token in seconds.' },
-    refresh_token: { type: 'string', description: 'Password and refresh_token grants only; single use.' },
+    refresh_token: { type: 'string', description: 'Password, refresh_token and authorization_code grants only; single use.' },
     scope: { type: 'string', description: 'Granted scope, when one was requested.' },
+    id_token: {
+      type: 'string',
+      description:
+        'OpenID Connect ID token (JWT, ES256; `iss`, `sub`, `aud` = client_id, `exp`, `iat`, `auth_time`, `nonce` when one was sent, `sid`): ' +
+        'authorization_code grant with the `openid` scope only.',
+    },
   },
 });
 
@@ -88,8 +132,23 @@ const examples = {
   },
   refresh_token: { summary: 'Refresh token grant', value: { grant_type: 'refresh_token', refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' } },
   client_credentials: {
-    summary: 'Client credentials in the body',
-    value: { grant_type: 'client_credentials', client_id: 'load-tests', client_secret: 's3cret', scope: 'orders' },
+    summary: 'Client credentials in the body, for one resource (RFC 8707)',
+    value: {
+      grant_type: 'client_credentials',
+      client_id: 'ordering',
+      client_secret: 's3cret',
+      resource: 'catalog.commerce',
+    },
+  },
+  authorization_code: {
+    summary: 'Authorization code grant with PKCE (public client)',
+    value: {
+      grant_type: 'authorization_code',
+      code: 'SplxlOBeZQQYbYS6WxSbIA',
+      redirect_uri: 'https://app.example.com/callback',
+      code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+      client_id: 'web',
+    },
   },
 };
 
@@ -103,13 +162,16 @@ export function ApiTokenEndpoint(): MethodDecorator {
   return applyDecorators(
     ApiPublic(),
     ApiOperation({
-      summary: 'Issue tokens (RFC 6749): password, refresh_token, client_credentials',
+      summary: 'Issue tokens (RFC 6749): authorization_code (PKCE), password, refresh_token, client_credentials',
       description:
         'The OAuth 2.0 token endpoint (RFC 6749 §3.2). Send the grant as `application/x-www-form-urlencoded` ' +
         '(or JSON with the same members), each parameter once. Answers carry `Cache-Control: no-store`. ' +
         'Errors are RFC 6749 §5.2 JSON (`error`, `error_description`), not problem+json. A wrong user name or ' +
         'password, and an account locked after repeated failures, are both `invalid_grant`. Through the edge ' +
-        'this route is limited to 60 requests per minute per client IP (429 with `Retry-After`).',
+        'this route is limited to 60 requests per minute per client IP (429 with `Retry-After`). Public (no bearer token): ' +
+        'users prove themselves with a password, a refresh token or an authorization code (+ PKCE `code_verifier`, RFC 7636), ' +
+        'services with their client credentials (`resource`, RFC 8707, picks the audience of the token). The ' +
+        'authorization_code grant with the `openid` scope also returns an OpenID Connect `id_token`.',
       requestBody: {
         required: true,
         content: {
@@ -132,12 +194,14 @@ export function ApiTokenEndpoint(): MethodDecorator {
     ApiResponse({
       status: 400,
       description:
-        'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token), unsupported_grant_type, invalid_scope. ' +
+        'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token, ' +
+        'unknown, expired or reused authorization code, redirect_uri or code_verifier not matching the authorization request), unsupported_grant_type, invalid_scope, ' +
+        'invalid_target (a `resource` the client may not get tokens for, RFC 8707). ' +
         'A parameter name or value with U+0000 or an unpaired surrogate is refused before the endpoint runs, like on every route: an RFC 9457 validation problem.',
       headers: noStore,
       content: {
         'application/json': {
-          schema: oauthError(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope']),
+          schema: oauthError(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope', 'invalid_target']),
           example: { error: 'invalid_grant', error_description: 'The user name or password is incorrect, or the account is temporarily locked' },
         },
         'application/problem+json': { schema: problemDetailsRef },
@@ -145,7 +209,7 @@ export function ApiTokenEndpoint(): MethodDecorator {
     }),
     ApiResponse({
       status: 401,
-      description: 'invalid_client: client authentication failed (client_credentials grant)',
+      description: 'invalid_client: client authentication failed (client_credentials grant; authorization_code grant of a confidential client)',
       headers: {
         ...noStore,
         'WWW-Authenticate': { description: '`Basic realm="identity", charset="UTF-8"`', schema: { type: 'string' } },
@@ -193,7 +257,11 @@ export function describeOAuth2(document: OpenAPIObject): void {
       oauth2: {
         type: 'oauth2',
         description: 'The token endpoint of this service; the access token is then sent as a bearer token.',
-        flows: { password: { tokenUrl, scopes: {} }, clientCredentials: { tokenUrl, scopes: {} } },
+        flows: {
+          authorizationCode: { authorizationUrl: '/identity/v1/authorize', tokenUrl, scopes: { openid: 'OpenID Connect sign-in (id_token, userinfo)', email: 'The e-mail address in userinfo', profile: 'The display name in userinfo' } },
+          password: { tokenUrl, scopes: {} },
+          clientCredentials: { tokenUrl, scopes: {} },
+        },
       },
     },
   };

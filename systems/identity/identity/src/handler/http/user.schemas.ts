@@ -55,12 +55,12 @@ export const userDto = z
     /** A disabled account cannot sign in (admin action). */
     disabled: z.boolean(),
   })
-  .meta({ id: 'User' });
+  .meta({ id: 'User', examples: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false }] });
 export type UserDto = z.infer<typeof userDto>;
 
 export const userPageDto = z
   .object({ items: z.array(userDto), nextCursor: z.string().nullable() })
-  .meta({ id: 'UserPage' });
+  .meta({ id: 'UserPage', examples: [{ items: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false }], nextCursor: null }] });
 
 export const changePasswordBody = z
   .object({
@@ -68,7 +68,7 @@ export const changePasswordBody = z
     newPassword: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
   })
   .strict()
-  .meta({ id: 'ChangePassword' });
+  .meta({ id: 'ChangePassword', examples: [{ currentPassword: 'correct horse battery', newPassword: 'staple battery horse correct' }] });
 export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
 
 export const sessionIdParams = z.object({ id: z.string().uuid('must be a UUID') });
@@ -85,8 +85,43 @@ export const sessionDto = z
     /** The session of the access token making this request. */
     current: z.boolean(),
   })
-  .meta({ id: 'Session' });
-export const sessionListDto = z.object({ items: z.array(sessionDto) }).meta({ id: 'SessionList' });
+  .meta({
+    id: 'Session',
+    examples: [
+      {
+        id: '8d0f2b4c-6e8a-4c0e-9b1d-3f5a7c9e1b3d',
+        clientId: null,
+        createdAt: '2026-12-06T05:00:00.000Z',
+        lastUsedAt: '2026-12-06T05:14:00.000Z',
+        ip: '203.0.113.7',
+        expiresAt: '2027-01-05T05:00:00.000Z',
+        current: true,
+      },
+    ],
+  });
+export const sessionListDto = z
+  .object({ items: z.array(sessionDto) })
+  .meta({
+    id: 'SessionList',
+    examples: [
+      {
+        items: [
+          {
+            id: '8d0f2b4c-6e8a-4c0e-9b1d-3f5a7c9e1b3d',
+            clientId: null,
+            createdAt: '2026-12-06T05:00:00.000Z',
+            lastUsedAt: '2026-12-06T05:14:00.000Z',
+            ip: '203.0.113.7',
+            expiresAt: '2027-01-05T05:00:00.000Z',
+            current: true,
+          },
+        ],
+      },
+    ],
+  });
 
-export const changeStatusBody = z.object({ disabled: z.boolean() }).strict().meta({ id: 'ChangeUserStatus' });
+export const changeStatusBody = z
+  .object({ disabled: z.boolean() })
+  .strict()
+  .meta({ id: 'ChangeUserStatus', examples: [{ disabled: true }] });
 export type ChangeStatusBody = z.infer<typeof changeStatusBody>;

@@ -87,7 +87,7 @@ export class UsersHttpHandler {
   @ApiOperation({
     summary: 'Register an account (public); roles: customer',
     description:
-      'Creates an account with the role customer; Location names it. The e-mail address is compared case-insensitively: one already registered is a 409.',
+      'Public (no token). Creates an account with the role customer; Location names it. The e-mail address is compared case-insensitively: one already registered is a 409 `USER.EMAIL_TAKEN`. 400 on invalid fields (`USER.INVALID` for a rule of the account, e.g. a password too short); 503 when password hashing is saturated (retry after `Retry-After`). Publishes UserRegisteredV1.',
   })
   @ApiZodBody(registerUserBody)
   @ApiZodResponse(201, userDto, 'Created; Location names the user')
@@ -104,7 +104,10 @@ export class UsersHttpHandler {
   @Get('me')
   @UseGuards(BearerAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "The caller's account" })
+  @ApiOperation({
+    summary: "The caller's account",
+    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). The account of the token\'s `sub`: e-mail, display name, roles. 404 `USER.NOT_FOUND` when no account has the token\'s `sub`.',
+  })
   @ApiZodResponse(200, userDto)
   @ApiProblemResponses(401, 404)
   async me(@Caller() caller: AccessTokenSubject): Promise<UserDto> {
@@ -114,10 +117,13 @@ export class UsersHttpHandler {
   @Patch('me')
   @UseGuards(BearerAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Change the caller's display name" })
+  @ApiOperation({
+    summary: "Change the caller's display name",
+    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Sets the display name (1–100 characters, trimmed). 404 `USER.NOT_FOUND` when no account has the token\'s `sub`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
+  })
   @ApiZodBody(changeMeBody)
   @ApiZodResponse(200, userDto)
-  @ApiProblemResponses(400, 401, 404)
+  @ApiProblemResponses(400, 401, 404, 409)
   async changeMe(@Caller() caller: AccessTokenSubject, @ZodBody(changeMeBody) body: ChangeMeBody): Promise<UserDto> {
     return toDto(
       await this.commands.execute(new ChangeDisplayNameCommand(caller.subject, body.displayName, commandContext())),
@@ -130,6 +136,8 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "Change the caller's password (current one required); ends every other session of the caller",
+    description:
+      'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when changed: every other session of the caller ends (their refresh tokens stop working), the current one stays. 400 `USER.WRONG_PASSWORD` when `currentPassword` is wrong (counts as a failed sign-in: repeated failures lock it, 429 with `Retry-After`); 400 when the new password is too short or too long; 503 when password hashing is saturated (retry).',
   })
   @ApiZodBody(changePasswordBody)
   @ApiProblemResponses(400, 401, 429, 503)
@@ -152,7 +160,10 @@ export class UsersHttpHandler {
   @Get('me/sessions')
   @UseGuards(BearerAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "The caller's live sessions (refresh-token families): client, created, last used, IP" })
+  @ApiOperation({
+    summary: "The caller's live sessions (refresh-token families): client, created, last used, IP",
+    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Each sign-in whose refresh token still works: the client (null for the password grant), when it started and was last used, from which IP, when it expires; `current` marks the session of the token making the request. Not cached (`no-store`).',
+  })
   @ApiZodResponse(200, sessionListDto)
   @ApiProblemResponses(401)
   async sessions(
@@ -168,7 +179,10 @@ export class UsersHttpHandler {
   @HttpCode(204)
   @UseGuards(BearerAuthGuard)
   @ApiBearerAuth()
-  @ApiOperation({ summary: "End one of the caller's sessions (its refresh tokens stop working)" })
+  @ApiOperation({
+    summary: "End one of the caller's sessions (its refresh tokens stop working)",
+    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when the session ended: its refresh tokens stop working, its access tokens are refused by identity. 404 when the caller has no live session with that id (another user\'s sessions are 404 too).',
+  })
   @ApiProblemResponses(400, 401, 404)
   async endSession(
     @Caller() caller: AccessTokenSubject,
@@ -182,7 +196,10 @@ export class UsersHttpHandler {
   @UseGuards(BearerAuthGuard)
   @RequireRoles('admin')
   @ApiBearerAuth()
-  @ApiOperation({ summary: 'List users in registration order (admin; keyset pagination)' })
+  @ApiOperation({
+    summary: 'List users in registration order (admin; keyset pagination)',
+    description: 'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `limit` users per page in registration order; pass `nextCursor` back as `cursor` (400 `PAGINATION.INVALID_CURSOR` for a cursor this API did not give). Read from the user list projection.',
+  })
   @ApiZodResponse(200, userPageDto)
   @ApiProblemResponses(400, 401, 403)
   async list(@ZodQuery(listUsersQuery) query: { limit: number; cursor?: string }) {
@@ -194,10 +211,13 @@ export class UsersHttpHandler {
   @UseGuards(BearerAuthGuard)
   @RequireRoles('admin')
   @ApiBearerAuth()
-  @ApiOperation({ summary: "Replace a user's roles (admin)" })
+  @ApiOperation({
+    summary: "Replace a user's roles (admin)",
+    description: 'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). The user\'s roles become exactly `roles`; tokens issued from then on carry them (identity\'s own API uses the current roles at once). 404 `USER.NOT_FOUND`; 400 `USER.INVALID` for a role set the account refuses; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). Publishes UserRolesChangedV1.',
+  })
   @ApiZodBody(changeRolesBody)
   @ApiZodResponse(200, userDto)
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async changeRoles(
     @ZodParams(userIdParams) params: { id: string },
     @ZodBody(changeRolesBody) body: ChangeRolesBody,
@@ -211,10 +231,12 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'Disable or enable a user (admin). Disabled: no token of any grant, sessions ended, UserDisabledV1',
+    description:
+      'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `disabled: true`: the account gets no token of any grant, every session ends and its access tokens are refused by identity (UserDisabledV1); `disabled: false` enables it again (UserEnabledV1). Setting the status it already has changes nothing. 404 `USER.NOT_FOUND`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
   })
   @ApiZodBody(changeStatusBody)
   @ApiZodResponse(200, userDto)
-  @ApiProblemResponses(400, 401, 403, 404)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
   async changeStatus(
     @ZodParams(userIdParams) params: { id: string },
     @ZodBody(changeStatusBody) body: ChangeStatusBody,
