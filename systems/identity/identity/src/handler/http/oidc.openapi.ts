@@ -106,7 +106,7 @@ export function ApiIntrospectEndpoint(): MethodDecorator {
         'unexpired, of an account still enabled (with its current roles), or an unused refresh token of a live session; ' +
         '`{ "active": false }` for anything else. 400 invalid_request without `token`.',
       requestBody: formOrJson(introspectParams, {
-        token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Ii4uLiJ9.eyJzdWIiOiIuLi4ifQ.c2ln',
+        token: '<ES256-signed JWT>',
         client_id: 'ordering',
         client_secret: 's3cret',
       }),
