@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { Temporal } from '@archipelago/util-calendar';
 import { DomainError } from '@archipelago/util-decider';
 import type { GenerateDailySalesReportUseCase } from '../../use-case/daily-sales-report/generate-daily-sales-report.use-case.js';
 
@@ -6,7 +7,7 @@ const USAGE = 'usage: main.js report daily-sales --date YYYY-MM-DD [--time-zone 
 
 /**
  * The batch job's entry: `main.js report daily-sales --date 2026-12-05 [--time-zone Europe/Paris]`.
- * Without `--date`, yesterday (UTC date of now − 1 day), which is what the CronJob runs. Logs one
+ * Without `--date`, yesterday in the report's zone, which is what the CronJob runs. Logs one
  * JSON line `daily sales report` with the totals and returns 0; bad arguments or a bad day/zone:
  * a message on stderr and 2.
  */
@@ -31,8 +32,14 @@ export async function dailySalesReportCommand(
     return 2;
   }
   const now = defaults.now?.() ?? new Date();
-  const day = values.date ?? new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10);
   const timeZone = values['time-zone'] ?? defaults.timeZone;
+  let day = values.date;
+  try {
+    day ??= Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().subtract({ days: 1 }).toString();
+  } catch {
+    console.error(`time zone ${JSON.stringify(timeZone)} is unknown\n${USAGE}`);
+    return 2;
+  }
   const started = performance.now();
   try {
     const { report: r, runId, resumed, pages } = await useCase.execute(day, timeZone);
