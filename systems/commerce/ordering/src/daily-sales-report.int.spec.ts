@@ -230,6 +230,22 @@ describe('GET /commerce/v1/reports/daily-sales', () => {
     expect(lines).toHaveLength(4); // header, two days, the empty string after the last CRLF
   });
 
+  it('is documented in the OpenAPI document: query, JSON schema with an example, CSV', async () => {
+    const doc = (await (await fetch(`${base.replace('/commerce/v1/reports/daily-sales', '')}/docs/openapi.json`)).json()) as {
+      paths: Record<string, { get: { parameters: { name: string }[]; responses: Record<string, { content: Record<string, unknown> }> } }>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const op = doc.paths['/commerce/v1/reports/daily-sales']!.get;
+    expect(op.parameters.map((p) => p.name).sort()).toEqual(['from', 'to']);
+    expect(op.responses['200']!.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/DailySalesReports' } },
+      'text/csv': { schema: expect.objectContaining({ type: 'string' }), example: expect.stringMatching(/^day,timeZone,currency,orders,units,gross,returns,refunds,net\r\n2026-12-05,UTC,USD,2,3,4500,1,1500,3000\r\n$/) },
+    });
+    expect(doc.components.schemas['DailySalesReports']).toMatchObject({ examples: [{ items: [expect.objectContaining({ day: '2026-12-05' })] }] });
+    expect(doc.components.schemas['DailySalesReport']).toMatchObject({ properties: expect.objectContaining({ net: expect.anything() }) });
+    expect(['403', '422'].every((s) => s in op.responses)).toBe(true);
+  });
+
   it('is admin only (403 for a customer, 401 without a token) and refuses a bad range (400, 422)', async () => {
     expect((await fetch(`${base}?from=2026-12-04&to=2026-12-05`, { headers: { authorization: `Bearer ${annToken}` } })).status).toBe(403);
     expect((await fetch(`${base}?from=2026-12-04&to=2026-12-05`)).status).toBe(401);

@@ -69,3 +69,6 @@ export function dailySalesCsv(reports: readonly Record<(typeof DAILY_SALES_CSV_C
     .map((line) => `${line}\r\n`)
     .join('');
 }
+
+/** The CSV of the OpenAPI example (the JSON example's totals). */
+export const DAILY_SALES_CSV_EXAMPLE = dailySalesCsv([example]);

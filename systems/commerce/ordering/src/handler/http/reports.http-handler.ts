@@ -1,12 +1,13 @@
 import { Roles } from '@archipelago/platform-auth';
-import { ApiProblemResponses, ApiZodResponse, ZodQuery } from '@archipelago/platform-service';
+import { ApiProblemResponses, ApiZodNegotiatedResponse, ZodQuery } from '@archipelago/platform-service';
 import { Controller, Get, Headers, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { DailySalesReport } from '../../entity/daily-sales/daily-sales.report.js';
 import { ListDailySalesReportsQuery } from '../../use-case/daily-sales-report/list-daily-sales-reports.query.js';
 import {
+  DAILY_SALES_CSV_EXAMPLE,
   dailySalesCsv,
   dailySalesQuery,
   dailySalesReportsDto,
@@ -31,8 +32,9 @@ export class ReportsHttpHandler {
       '(day,timeZone,currency,orders,units,gross,returns,refunds,net); the top products and the hourly histogram are in the JSON. ' +
       'A range holds at most 366 days (422 otherwise).',
   })
-  @ApiProduces('application/json', 'text/csv')
-  @ApiZodResponse(200, dailySalesReportsDto)
+  @ApiZodNegotiatedResponse(200, dailySalesReportsDto, {
+    'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF line ends, a header line' }, example: DAILY_SALES_CSV_EXAMPLE },
+  })
   @ApiProblemResponses(400, 401, 403, 422)
   async dailySales(
     @ZodQuery(dailySalesQuery) query: DailySalesQueryDto,
