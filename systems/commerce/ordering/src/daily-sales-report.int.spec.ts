@@ -218,6 +218,9 @@ describe('GET /commerce/v1/reports/daily-sales', () => {
       ['2026-12-05', 'UTC', 4], // three, and one written by the rerun test
     ]);
     expect(body.items[1]).toMatchObject({ currency: 'USD', refunds: 2500, hourly: expect.any(Array), generatedAt: expect.any(String) });
+    // Key order as documented (jsonb reorders keys; the adapter rebuilds the objects).
+    expect(Object.keys((body.items[1]!['topByUnits'] as object[])[0]!)).toEqual(['productId', 'units', 'revenue']);
+    expect(Object.keys((body.items[1]!['hourly'] as object[])[0]!)).toEqual(['hour', 'orders', 'gross']);
 
     const csv = await fetch(`${base}?from=2026-12-04&to=2026-12-05`, {
       headers: { authorization: `Bearer ${adminToken}`, accept: 'text/csv' },

@@ -1,7 +1,7 @@
 import { ident, inTransaction } from '@archipelago/platform-event-store';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { DailySalesReport, DailySalesTally, SalesFact } from '../entity/daily-sales/daily-sales.report.js';
+import type { DailySalesReport, DailySalesTally, SalesFact, TopProduct } from '../entity/daily-sales/daily-sales.report.js';
 import type { OrderLine } from '../entity/order/order.events.js';
 import type { Money } from '../entity/money.js';
 import type {
@@ -71,6 +71,8 @@ export class PostgresSalesEvents implements SalesEventsPort {
     return { facts, next: { recordedAt: last.recorded_at_text, position: last.global_position } };
   }
 }
+
+const topProduct = (p: TopProduct): TopProduct => ({ productId: p.productId, units: p.units, revenue: p.revenue });
 
 interface ReportRow {
   day: string;
@@ -171,9 +173,10 @@ export class PostgresDailySalesReports implements DailySalesReportsPort {
       returns: row.returns,
       refunds: Number(row.refunds),
       net: Number(row.net),
-      topByUnits: row.top_by_units,
-      topByRevenue: row.top_by_revenue,
-      hourly: row.hourly,
+      // jsonb stores keys in its own order: rebuild the objects in the API's order.
+      topByUnits: row.top_by_units.map(topProduct),
+      topByRevenue: row.top_by_revenue.map(topProduct),
+      hourly: row.hourly.map((h) => ({ hour: h.hour, orders: h.orders, gross: h.gross })),
       generatedAt: row.generated_at.toISOString(),
     }));
   }
