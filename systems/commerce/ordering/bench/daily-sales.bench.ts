@@ -70,7 +70,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 let local: LocalPostgres | undefined;
 async function main(): Promise<void> {
-  console.log(`daily sales bench: ${config.orders} orders on ${DAY} + ${config.otherDaysOrders} the day before, ${config.rounds} round(s)`);
+  console.log(
+    `daily sales bench: ${config.orders} orders on ${DAY} + ${config.otherDaysOrders} the day before, ${config.rounds} round(s)`,
+  );
   local = await startLocalPostgres({ dataDir: 'tmp' });
   await local.ensureDatabase('bench');
   const url = local.url('bench');
@@ -85,7 +87,10 @@ async function main(): Promise<void> {
   console.log(`loaded ${sizeRows[0]!.n} events in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
 
   const pool = new pg.Pool({ connectionString: url, max: 2 });
-  const job = new GenerateDailySalesReportUseCase(new PostgresSalesEvents(pool, SCHEMA), new PostgresDailySalesReports(pool, SCHEMA));
+  const job = new GenerateDailySalesReportUseCase(
+    new PostgresSalesEvents(pool, SCHEMA),
+    new PostgresDailySalesReports(pool, SCHEMA),
+  );
   const rounds: { baselineS: number; jobS: number; ratio: number }[] = [];
   for (let round = 1; round <= config.rounds; round++) {
     let t = performance.now();

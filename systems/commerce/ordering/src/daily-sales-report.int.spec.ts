@@ -32,7 +32,11 @@ let adminToken: string;
 let annToken: string;
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
-const line = (productId: string, quantity: number, unit: number): OrderLine => ({ productId, quantity, unitPrice: usd(unit) });
+const line = (productId: string, quantity: number, unit: number): OrderLine => ({
+  productId,
+  quantity,
+  unitPrice: usd(unit),
+});
 
 /** Writes a confirmed order through the repository, its events recorded at `placedAt`/`confirmedAt`. */
 async function confirmedOrder(lines: OrderLine[], confirmedAt: string): Promise<string> {
@@ -40,14 +44,20 @@ async function confirmedOrder(lines: OrderLine[], confirmedAt: string): Promise<
   const total = usd(lines.reduce((s, l) => s + l.quantity * l.unitPrice.amount, 0));
   const customerId = ANN.sub;
   const events: OrderEvent[] = [
-    { type: 'OrderPlaced', data: { orderId, customerId, items: lines, total, placedAt: confirmedAt, deadline: confirmedAt } },
+    {
+      type: 'OrderPlaced',
+      data: { orderId, customerId, items: lines, total, placedAt: confirmedAt, deadline: confirmedAt },
+    },
     { type: 'StockReserved', data: { orderId, customerId, amount: total, at: confirmedAt } },
     { type: 'PaymentCaptured', data: { orderId, transactionId: `tx-${orderId}`, amount: total, at: confirmedAt } },
     { type: 'StockCommitted', data: { orderId, at: confirmedAt } },
     { type: 'OrderConfirmed', data: { orderId, at: confirmedAt } },
   ];
   await infrastructure.repository.place(orderId, events, {}, null);
-  await pool.query(`UPDATE ordering.events SET recorded_at = $2 WHERE stream_id = $1`, [`order-${orderId}`, confirmedAt]);
+  await pool.query(`UPDATE ordering.events SET recorded_at = $2 WHERE stream_id = $1`, [
+    `order-${orderId}`,
+    confirmedAt,
+  ]);
   return orderId;
 }
 
@@ -124,7 +134,14 @@ afterAll(async () => {
 describe('daily sales report job', () => {
   it('reports the confirmed and returned orders of one UTC day only', async () => {
     const { report } = await job().execute('2026-12-05', 'UTC');
-    expect(report).toMatchObject({ currency: 'USD', orders: 3, units: 15, gross: 1250 + 900 + 300 + 3000, returns: 1, refunds: 2500 });
+    expect(report).toMatchObject({
+      currency: 'USD',
+      orders: 3,
+      units: 15,
+      gross: 1250 + 900 + 300 + 3000,
+      returns: 1,
+      refunds: 2500,
+    });
     expect(report.net).toBe(5450 - 2500);
     expect(report.hourly[9]).toEqual({ hour: 9, orders: 2, gross: 2450 });
     expect(report.hourly[23]).toEqual({ hour: 23, orders: 1, gross: 3000 });
@@ -150,7 +167,9 @@ describe('daily sales report job', () => {
     const after = await job().execute('2026-12-05', 'UTC');
     expect(after.report.orders).toBe(before.report.orders + 1);
     expect(after.report.gross).toBe(before.report.gross + 5000);
-    const { rows } = await pool.query(`SELECT orders, gross FROM ordering.daily_sales_reports WHERE day = '2026-12-05' AND time_zone = 'UTC'`);
+    const { rows } = await pool.query(
+      `SELECT orders, gross FROM ordering.daily_sales_reports WHERE day = '2026-12-05' AND time_zone = 'UTC'`,
+    );
     expect(rows).toEqual([{ orders: 4, gross: String(after.report.gross) }]);
   });
 
@@ -164,7 +183,9 @@ describe('daily sales report job', () => {
       },
     };
     await expect(job(dying).execute('2026-12-05', 'UTC')).rejects.toThrow('killed');
-    const { rows: open } = await pool.query(`SELECT pages, cursor FROM ordering.daily_sales_report_runs WHERE finished_at IS NULL`);
+    const { rows: open } = await pool.query(
+      `SELECT pages, cursor FROM ordering.daily_sales_report_runs WHERE finished_at IS NULL`,
+    );
     expect(open).toEqual([{ pages: 1, cursor: expect.objectContaining({ position: expect.any(String) }) }]);
     let pagesRead = 0;
     const counting: SalesEventsPort = {
@@ -210,14 +231,21 @@ describe('GET /commerce/v1/reports/daily-sales', () => {
   it('answers the reports of a range as JSON, and as CSV with Accept: text/csv', async () => {
     await job().execute('2026-12-04', 'UTC');
     await job().execute('2026-12-05', 'UTC');
-    const res = await fetch(`${base}?from=2026-12-04&to=2026-12-05`, { headers: { authorization: `Bearer ${adminToken}` } });
+    const res = await fetch(`${base}?from=2026-12-04&to=2026-12-05`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { items: Array<Record<string, unknown>> };
     expect(body.items.map((r) => [r['day'], r['timeZone'], r['orders']])).toEqual([
       ['2026-12-04', 'UTC', 1],
       ['2026-12-05', 'UTC', 4], // three, and one written by the rerun test
     ]);
-    expect(body.items[1]).toMatchObject({ currency: 'USD', refunds: 2500, hourly: expect.any(Array), generatedAt: expect.any(String) });
+    expect(body.items[1]).toMatchObject({
+      currency: 'USD',
+      refunds: 2500,
+      hourly: expect.any(Array),
+      generatedAt: expect.any(String),
+    });
     // Key order as documented (jsonb reorders keys; the adapter rebuilds the objects).
     expect(Object.keys((body.items[1]!['topByUnits'] as object[])[0]!)).toEqual(['productId', 'units', 'revenue']);
     expect(Object.keys((body.items[1]!['hourly'] as object[])[0]!)).toEqual(['hour', 'orders', 'gross']);
@@ -234,23 +262,40 @@ describe('GET /commerce/v1/reports/daily-sales', () => {
   });
 
   it('is documented in the OpenAPI document: query, JSON schema with an example, CSV', async () => {
-    const doc = (await (await fetch(`${base.replace('/commerce/v1/reports/daily-sales', '')}/docs/openapi.json`)).json()) as {
-      paths: Record<string, { get: { parameters: { name: string }[]; responses: Record<string, { content: Record<string, unknown> }> } }>;
+    const doc = (await (
+      await fetch(`${base.replace('/commerce/v1/reports/daily-sales', '')}/docs/openapi.json`)
+    ).json()) as {
+      paths: Record<
+        string,
+        { get: { parameters: { name: string }[]; responses: Record<string, { content: Record<string, unknown> }> } }
+      >;
       components: { schemas: Record<string, unknown> };
     };
     const op = doc.paths['/commerce/v1/reports/daily-sales']!.get;
     expect(op.parameters.map((p) => p.name).sort()).toEqual(['from', 'to']);
     expect(op.responses['200']!.content).toEqual({
       'application/json': { schema: { $ref: '#/components/schemas/DailySalesReports' } },
-      'text/csv': { schema: expect.objectContaining({ type: 'string' }), example: expect.stringMatching(/^day,timeZone,currency,orders,units,gross,returns,refunds,net\r\n2026-12-05,UTC,USD,2,3,4500,1,1500,3000\r\n$/) },
+      'text/csv': {
+        schema: expect.objectContaining({ type: 'string' }),
+        example: expect.stringMatching(
+          /^day,timeZone,currency,orders,units,gross,returns,refunds,net\r\n2026-12-05,UTC,USD,2,3,4500,1,1500,3000\r\n$/,
+        ),
+      },
     });
-    expect(doc.components.schemas['DailySalesReports']).toMatchObject({ examples: [{ items: [expect.objectContaining({ day: '2026-12-05' })] }] });
-    expect(doc.components.schemas['DailySalesReport']).toMatchObject({ properties: expect.objectContaining({ net: expect.anything() }) });
+    expect(doc.components.schemas['DailySalesReports']).toMatchObject({
+      examples: [{ items: [expect.objectContaining({ day: '2026-12-05' })] }],
+    });
+    expect(doc.components.schemas['DailySalesReport']).toMatchObject({
+      properties: expect.objectContaining({ net: expect.anything() }),
+    });
     expect(['403', '422'].every((s) => s in op.responses)).toBe(true);
   });
 
   it('is admin only (403 for a customer, 401 without a token) and refuses a bad range (400, 422)', async () => {
-    expect((await fetch(`${base}?from=2026-12-04&to=2026-12-05`, { headers: { authorization: `Bearer ${annToken}` } })).status).toBe(403);
+    expect(
+      (await fetch(`${base}?from=2026-12-04&to=2026-12-05`, { headers: { authorization: `Bearer ${annToken}` } }))
+        .status,
+    ).toBe(403);
     expect((await fetch(`${base}?from=2026-12-04&to=2026-12-05`)).status).toBe(401);
     const auth = { headers: { authorization: `Bearer ${adminToken}` } };
     expect((await fetch(`${base}?from=yesterday&to=2026-12-05`, auth)).status).toBe(400);

@@ -1,7 +1,12 @@
 import { ident, inTransaction } from '@archipelago/platform-event-store';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { DailySalesReport, DailySalesTally, SalesFact, TopProduct } from '../entity/daily-sales/daily-sales.report.js';
+import type {
+  DailySalesReport,
+  DailySalesTally,
+  SalesFact,
+  TopProduct,
+} from '../entity/daily-sales/daily-sales.report.js';
 import type { OrderLine } from '../entity/order/order.events.js';
 import type { Money } from '../entity/money.js';
 import type {
@@ -53,7 +58,10 @@ export class PostgresSalesEvents implements SalesEventsPort {
     const confirmed = rows.filter((r) => r.event_type === 'OrderConfirmed').map((r) => r.stream_id);
     const placed = new Map<string, { items: OrderLine[]; total: Money }>();
     if (confirmed.length > 0) {
-      const { rows: placements } = await this.pool.query<{ stream_id: string; data: { items: OrderLine[]; total: Money } }>(
+      const { rows: placements } = await this.pool.query<{
+        stream_id: string;
+        data: { items: OrderLine[]; total: Money };
+      }>(
         `SELECT stream_id, data FROM ${this.events}
           WHERE stream_id = ANY($1::text[]) AND stream_version = 1 AND event_type = 'OrderPlaced'`,
         [confirmed],
@@ -62,7 +70,8 @@ export class PostgresSalesEvents implements SalesEventsPort {
     }
     const facts: SalesFact[] = rows.map((r) => {
       const at = r.recorded_at.toISOString();
-      if (r.event_type === 'OrderReturned') return { kind: 'returned', orderId: r.data.orderId, at, refund: r.data.refund! };
+      if (r.event_type === 'OrderReturned')
+        return { kind: 'returned', orderId: r.data.orderId, at, refund: r.data.refund! };
       const order = placed.get(r.stream_id);
       if (!order) throw new Error(`stream ${r.stream_id} has an OrderConfirmed but no OrderPlaced`);
       return { kind: 'confirmed', orderId: r.data.orderId, at, items: order.items, total: order.total };

@@ -115,7 +115,8 @@ export function localHour(at: string, timeZone: string): number {
  * @throws InvalidReportRequestError when `day` is not a real YYYY-MM-DD date or the zone is unknown
  */
 export function dayWindow(day: string, timeZone: string): { readonly from: string; readonly to: string } {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) throw new InvalidReportRequestError(`day ${JSON.stringify(day)} is not YYYY-MM-DD`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day))
+    throw new InvalidReportRequestError(`day ${JSON.stringify(day)} is not YYYY-MM-DD`);
   let date: Temporal.PlainDate;
   try {
     date = Temporal.PlainDate.from(day, { overflow: 'reject' });

@@ -32,7 +32,15 @@ describe('daily sales aggregation', () => {
       'UTC',
     );
     const report = dailySalesReport('2026-12-05', 'UTC', tally);
-    expect(report).toMatchObject({ currency: 'USD', orders: 3, units: 9, gross: 3750, returns: 1, refunds: 700, net: 3050 });
+    expect(report).toMatchObject({
+      currency: 'USD',
+      orders: 3,
+      units: 9,
+      gross: 3750,
+      returns: 1,
+      refunds: 700,
+      net: 3050,
+    });
     expect(report.hourly).toHaveLength(24);
     expect(report.hourly[9]).toEqual({ hour: 9, orders: 2, gross: 3250 });
     expect(report.hourly[23]).toEqual({ hour: 23, orders: 1, gross: 500 });
@@ -51,11 +59,24 @@ describe('daily sales aggregation', () => {
     );
     const report = dailySalesReport('2026-12-05', 'UTC', tallySales(emptyTally(), facts, 'UTC'));
     expect(report.topByUnits).toHaveLength(10);
-    expect(report.topByUnits.map((p) => p.productId)).toEqual(['p06', 'p07', 'p08', 'p09', 'p10', 'p11', 'p00', 'p01', 'p02', 'p03']);
+    expect(report.topByUnits.map((p) => p.productId)).toEqual([
+      'p06',
+      'p07',
+      'p08',
+      'p09',
+      'p10',
+      'p11',
+      'p00',
+      'p01',
+      'p02',
+      'p03',
+    ]);
   });
 
   it('tallies page by page to the same result as all at once (the checkpoint is the tally)', () => {
-    const facts = Array.from({ length: 7 }, (_, i) => confirmed(`o${i}`, `2026-12-05T0${i}:00:00Z`, [line('a', i + 1, 10)]));
+    const facts = Array.from({ length: 7 }, (_, i) =>
+      confirmed(`o${i}`, `2026-12-05T0${i}:00:00Z`, [line('a', i + 1, 10)]),
+    );
     const once = tallySales(emptyTally(), facts, 'UTC');
     const paged = [facts.slice(0, 3), facts.slice(3)].reduce(
       (t, page) => JSON.parse(JSON.stringify(tallySales(t, page, 'UTC'))),
@@ -65,27 +86,47 @@ describe('daily sales aggregation', () => {
   });
 
   it('puts an order in the local hour of the report zone', () => {
-    const tally = tallySales(emptyTally(), [confirmed('o1', '2026-12-05T09:30:00Z', [line('a', 1, 1)])], 'Europe/Paris');
+    const tally = tallySales(
+      emptyTally(),
+      [confirmed('o1', '2026-12-05T09:30:00Z', [line('a', 1, 1)])],
+      'Europe/Paris',
+    );
     expect(tally.hourly[10]!.orders).toBe(1);
   });
 
   it('refuses facts in two currencies', () => {
-    const eur: SalesFact = { kind: 'returned', orderId: 'o9', at: '2026-12-05T10:00:00Z', refund: { amount: 1, currency: 'EUR' } };
-    expect(() => tallySales(emptyTally(), [confirmed('o1', '2026-12-05T09:00:00Z', [line('a', 1, 1)]), eur], 'UTC')).toThrow(
-      ReportCurrencyMismatchError,
-    );
+    const eur: SalesFact = {
+      kind: 'returned',
+      orderId: 'o9',
+      at: '2026-12-05T10:00:00Z',
+      refund: { amount: 1, currency: 'EUR' },
+    };
+    expect(() =>
+      tallySales(emptyTally(), [confirmed('o1', '2026-12-05T09:00:00Z', [line('a', 1, 1)]), eur], 'UTC'),
+    ).toThrow(ReportCurrencyMismatchError);
   });
 
   it('reports an empty day with a null currency and zeroes', () => {
-    expect(dailySalesReport('2026-12-05', 'UTC', emptyTally())).toMatchObject({ currency: null, orders: 0, net: 0, topByUnits: [] });
+    expect(dailySalesReport('2026-12-05', 'UTC', emptyTally())).toMatchObject({
+      currency: null,
+      orders: 0,
+      net: 0,
+      topByUnits: [],
+    });
   });
 });
 
 describe('dayWindow', () => {
   it('is the UTC day, or the local day of a zone (23 hours on a DST change)', () => {
     expect(dayWindow('2026-12-05', 'UTC')).toEqual({ from: '2026-12-05T00:00:00Z', to: '2026-12-06T00:00:00Z' });
-    expect(dayWindow('2026-12-05', 'Europe/Paris')).toEqual({ from: '2026-12-04T23:00:00Z', to: '2026-12-05T23:00:00Z' });
-    expect(dayWindow('2026-03-29', 'Europe/Paris')).toEqual({ from: '2026-03-28T23:00:00Z', to: '2026-03-29T22:00:00Z' });
+    expect(dayWindow('2026-12-05', 'Europe/Paris')).toEqual({
+      from: '2026-12-04T23:00:00Z',
+      to: '2026-12-05T23:00:00Z',
+    });
+    expect(dayWindow('2026-03-29', 'Europe/Paris')).toEqual({
+      from: '2026-03-28T23:00:00Z',
+      to: '2026-03-29T22:00:00Z',
+    });
   });
 
   it('refuses a malformed or impossible day and an unknown zone', () => {

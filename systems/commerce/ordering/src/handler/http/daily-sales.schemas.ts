@@ -57,7 +57,17 @@ export const dailySalesReportsDto = z
   .meta({ id: 'DailySalesReports', examples: [{ items: [example] }] });
 
 /** CSV columns, in order (RFC 4180, one line per report). */
-export const DAILY_SALES_CSV_COLUMNS = ['day', 'timeZone', 'currency', 'orders', 'units', 'gross', 'returns', 'refunds', 'net'] as const;
+export const DAILY_SALES_CSV_COLUMNS = [
+  'day',
+  'timeZone',
+  'currency',
+  'orders',
+  'units',
+  'gross',
+  'returns',
+  'refunds',
+  'net',
+] as const;
 
 /** RFC 4180 CSV (CRLF line ends, a header line) of the reports' totals. */
 export function dailySalesCsv(reports: readonly Record<(typeof DAILY_SALES_CSV_COLUMNS)[number], unknown>[]): string {
@@ -65,7 +75,10 @@ export function dailySalesCsv(reports: readonly Record<(typeof DAILY_SALES_CSV_C
     const s = v === null || v === undefined ? '' : String(v);
     return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
   };
-  return [DAILY_SALES_CSV_COLUMNS.join(','), ...reports.map((r) => DAILY_SALES_CSV_COLUMNS.map((c) => cell(r[c])).join(','))]
+  return [
+    DAILY_SALES_CSV_COLUMNS.join(','),
+    ...reports.map((r) => DAILY_SALES_CSV_COLUMNS.map((c) => cell(r[c])).join(',')),
+  ]
     .map((line) => `${line}\r\n`)
     .join('');
 }

@@ -33,7 +33,10 @@ export class ReportsHttpHandler {
       'A range holds at most 366 days (422 otherwise).',
   })
   @ApiZodNegotiatedResponse(200, dailySalesReportsDto, {
-    'text/csv': { schema: { type: 'string', description: 'RFC 4180, CRLF line ends, a header line' }, example: DAILY_SALES_CSV_EXAMPLE },
+    'text/csv': {
+      schema: { type: 'string', description: 'RFC 4180, CRLF line ends, a header line' },
+      example: DAILY_SALES_CSV_EXAMPLE,
+    },
   })
   @ApiProblemResponses(400, 401, 403, 422)
   async dailySales(

@@ -3,7 +3,8 @@ import { Temporal } from '@archipelago/util-calendar';
 import { DomainError } from '@archipelago/util-decider';
 import type { GenerateDailySalesReportUseCase } from '../../use-case/daily-sales-report/generate-daily-sales-report.use-case.js';
 
-const USAGE = 'usage: main.js report daily-sales --date YYYY-MM-DD [--time-zone <IANA zone>]  (default zone: REPORT_TIME_ZONE or UTC)';
+const USAGE =
+  'usage: main.js report daily-sales --date YYYY-MM-DD [--time-zone <IANA zone>]  (default zone: REPORT_TIME_ZONE or UTC)';
 
 /**
  * The batch job's entry: `main.js report daily-sales --date 2026-12-05 [--time-zone Europe/Paris]`.
@@ -26,7 +27,8 @@ export async function dailySalesReportCommand(
     });
     values = parsed.values;
     report = parsed.positionals[0];
-    if (report !== 'daily-sales' || parsed.positionals.length !== 1) throw new Error(`unknown report ${report ?? '(none)'}`);
+    if (report !== 'daily-sales' || parsed.positionals.length !== 1)
+      throw new Error(`unknown report ${report ?? '(none)'}`);
   } catch (error) {
     console.error(`${(error as Error).message}\n${USAGE}`);
     return 2;
@@ -35,7 +37,11 @@ export async function dailySalesReportCommand(
   const timeZone = values['time-zone'] ?? defaults.timeZone;
   let day = values.date;
   try {
-    day ??= Temporal.Instant.fromEpochMilliseconds(now.getTime()).toZonedDateTimeISO(timeZone).toPlainDate().subtract({ days: 1 }).toString();
+    day ??= Temporal.Instant.fromEpochMilliseconds(now.getTime())
+      .toZonedDateTimeISO(timeZone)
+      .toPlainDate()
+      .subtract({ days: 1 })
+      .toString();
   } catch {
     console.error(`time zone ${JSON.stringify(timeZone)} is unknown\n${USAGE}`);
     return 2;

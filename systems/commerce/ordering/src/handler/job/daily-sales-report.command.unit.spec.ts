@@ -21,10 +21,17 @@ afterEach(() => {
 describe('report daily-sales command', () => {
   it('reports --date in --time-zone, or yesterday in the default zone', async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
-    expect(await dailySalesReportCommand(useCase, ['daily-sales', '--date', '2026-12-05'], { timeZone: 'UTC', now })).toBe(0);
+    expect(
+      await dailySalesReportCommand(useCase, ['daily-sales', '--date', '2026-12-05'], { timeZone: 'UTC', now }),
+    ).toBe(0);
     expect(await dailySalesReportCommand(useCase, ['daily-sales'], { timeZone: 'UTC', now })).toBe(0);
     // 00:30 UTC on the 6th is 16:30 on the 5th in Los Angeles: yesterday there is the 4th.
-    expect(await dailySalesReportCommand(useCase, ['daily-sales', '--time-zone', 'America/Los_Angeles'], { timeZone: 'UTC', now })).toBe(0);
+    expect(
+      await dailySalesReportCommand(useCase, ['daily-sales', '--time-zone', 'America/Los_Angeles'], {
+        timeZone: 'UTC',
+        now,
+      }),
+    ).toBe(0);
     expect(calls).toEqual([
       ['2026-12-05', 'UTC'],
       ['2026-12-05', 'UTC'],
@@ -34,7 +41,13 @@ describe('report daily-sales command', () => {
 
   it('answers 2 with the usage on a bad report, option, day or zone', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
-    for (const args of [['weekly'], [], ['daily-sales', '--day', 'x'], ['daily-sales', '--date', '2026-13-01'], ['daily-sales', '--time-zone', 'Nowhere/Else']])
+    for (const args of [
+      ['weekly'],
+      [],
+      ['daily-sales', '--day', 'x'],
+      ['daily-sales', '--date', '2026-13-01'],
+      ['daily-sales', '--time-zone', 'Nowhere/Else'],
+    ])
       expect(await dailySalesReportCommand(useCase, args, { timeZone: 'UTC', now })).toBe(2);
     expect(calls).toEqual([]);
     expect(errors.mock.calls.every(([m]) => String(m).includes('usage: main.js report daily-sales'))).toBe(true);

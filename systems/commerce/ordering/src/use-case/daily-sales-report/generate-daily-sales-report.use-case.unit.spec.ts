@@ -23,7 +23,15 @@ class MemoryReports implements DailySalesReportsPort {
   async startRun(day: string, timeZone: string, fresh: DailySalesTally): Promise<ReportRun> {
     const open = [...this.runs.values()].find((r) => r.day === day && r.timeZone === timeZone && !r.done);
     if (open) return { ...open, resumed: true };
-    const run = { id: `run-${this.runs.size + 1}`, cursor: null, tally: fresh, resumed: false, day, timeZone, done: false };
+    const run = {
+      id: `run-${this.runs.size + 1}`,
+      cursor: null,
+      tally: fresh,
+      resumed: false,
+      day,
+      timeZone,
+      done: false,
+    };
     this.runs.set(run.id, run);
     return run;
   }

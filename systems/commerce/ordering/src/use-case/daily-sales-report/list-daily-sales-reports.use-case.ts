@@ -11,15 +11,17 @@ const DAY_MS = 86_400_000;
 
 /** @throws InvalidReportRequestError (422) when `from` > `to` or the range exceeds {@link MAX_REPORT_RANGE_DAYS} */
 @QueryHandler(ListDailySalesReportsQuery)
-export class ListDailySalesReportsUseCase
-  implements IQueryHandler<ListDailySalesReportsQuery, readonly (DailySalesReport & { readonly generatedAt: string })[]>
-{
+export class ListDailySalesReportsUseCase implements IQueryHandler<
+  ListDailySalesReportsQuery,
+  readonly (DailySalesReport & { readonly generatedAt: string })[]
+> {
   constructor(@Inject(DAILY_SALES_REPORTS) private readonly reports: DailySalesReportsPort) {}
 
   async execute({ from, to }: ListDailySalesReportsQuery) {
     const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
     if (!(days >= 1)) throw new InvalidReportRequestError(`from ${from} is after to ${to}`);
-    if (days > MAX_REPORT_RANGE_DAYS) throw new InvalidReportRequestError(`a range holds at most ${MAX_REPORT_RANGE_DAYS} days`);
+    if (days > MAX_REPORT_RANGE_DAYS)
+      throw new InvalidReportRequestError(`a range holds at most ${MAX_REPORT_RANGE_DAYS} days`);
     return this.reports.list(from, to);
   }
 }

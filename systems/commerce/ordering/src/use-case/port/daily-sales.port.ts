@@ -20,7 +20,11 @@ export interface SalesEventsPort {
    * At most `limit` facts recorded in `[from, to)` (ISO 8601 instants) after `after` (null: from
    * the start of the window), in a stable order; fewer than `limit` means the window is exhausted.
    */
-  readPage(window: { readonly from: string; readonly to: string }, after: SalesCursor | null, limit: number): Promise<SalesPage>;
+  readPage(
+    window: { readonly from: string; readonly to: string },
+    after: SalesCursor | null,
+    limit: number,
+  ): Promise<SalesPage>;
 }
 
 /** A report run: its id and where it stands (a resumed run continues from its checkpoint). */
