@@ -6,6 +6,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ReportRunConflictError } from './entity/daily-sales/daily-sales.report.js';
 import type { OrderEvent, OrderLine } from './entity/order/order.events.js';
 import { CatalogGrpcGateway } from './gateway/catalog.grpc-gateway.js';
 import { ORDERING_DOMAIN_ERRORS, OrderingModule } from './ordering.module.js';
@@ -199,6 +200,29 @@ describe('daily sales report job', () => {
     expect(resumed.report).toEqual(fresh.report);
     // 5 facts in pages of 2: the first page came from the checkpoint, the resumed run read the rest.
     expect(pagesRead).toBe(2);
+  });
+
+  it('lets only one of two runs of the same day at once write (the other stops with a conflict)', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let firstPageRead!: () => void;
+    const paused = new Promise<void>((r) => (firstPageRead = r));
+    const slow: SalesEventsPort = {
+      readPage: async (...args) => {
+        const page = await infrastructure.salesEvents.readPage(...args);
+        firstPageRead();
+        await gate;
+        return page;
+      },
+    };
+    const first = job(slow).execute('2026-12-05', 'UTC');
+    await paused; // the first run has read its first page and not checkpointed it
+    const second = await job().execute('2026-12-05', 'UTC'); // resumes the same open run, finishes it
+    expect(second.resumed).toBe(true);
+    release();
+    await expect(first).rejects.toBeInstanceOf(ReportRunConflictError);
+    const fresh = await job().execute('2026-12-05', 'UTC');
+    expect(second.report).toEqual(fresh.report);
   });
 
   it('never blocks an order placed while it reads (no transaction held between or during pages)', async () => {

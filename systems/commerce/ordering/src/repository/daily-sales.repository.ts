@@ -1,11 +1,12 @@
 import { ident, inTransaction } from '@archipelago/platform-event-store';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type {
-  DailySalesReport,
-  DailySalesTally,
-  SalesFact,
-  TopProduct,
+import {
+  ReportRunConflictError,
+  type DailySalesReport,
+  type DailySalesTally,
+  type SalesFact,
+  type TopProduct,
 } from '../entity/daily-sales/daily-sales.report.js';
 import type { OrderLine } from '../entity/order/order.events.js';
 import type { Money } from '../entity/money.js';
@@ -101,8 +102,10 @@ interface ReportRow {
 
 /**
  * {@link DailySalesReportsPort} over `daily_sales_report_runs` and `daily_sales_reports`. At most one
- * unfinished run per day and zone (a partial unique index); `complete` deletes and inserts the
- * day's report and closes the run in one transaction, so readers see the old report or the new one.
+ * unfinished run per day and zone (a partial unique index); its `pages` is an optimistic version:
+ * two runs of the same day at once cannot both advance it (the second gets ReportRunConflictError).
+ * `complete` closes the run, deletes and inserts the day's report in one transaction, so readers
+ * see the old report or the new one.
  */
 export class PostgresDailySalesReports implements DailySalesReportsPort {
   private readonly runs: string;
@@ -117,29 +120,44 @@ export class PostgresDailySalesReports implements DailySalesReportsPort {
   }
 
   async startRun(day: string, timeZone: string, fresh: DailySalesTally): Promise<ReportRun> {
-    const id = randomUUID();
-    await this.pool.query(
-      `INSERT INTO ${this.runs} (id, day, time_zone, cursor, tally) VALUES ($1, $2, $3, NULL, $4)
-        ON CONFLICT (day, time_zone) WHERE finished_at IS NULL DO NOTHING`,
-      [id, day, timeZone, JSON.stringify(fresh)],
-    );
-    const { rows } = await this.pool.query<{ id: string; cursor: SalesCursor | null; tally: DailySalesTally }>(
-      `SELECT id, cursor, tally FROM ${this.runs} WHERE day = $1 AND time_zone = $2 AND finished_at IS NULL`,
-      [day, timeZone],
-    );
-    const run = rows[0]!;
-    return { id: run.id, cursor: run.cursor, tally: run.tally, resumed: run.id !== id };
+    // Retried: the open run the INSERT ran into may be finished by another run before the SELECT.
+    for (;;) {
+      const id = randomUUID();
+      await this.pool.query(
+        `INSERT INTO ${this.runs} (id, day, time_zone, cursor, tally) VALUES ($1, $2, $3, NULL, $4)
+          ON CONFLICT (day, time_zone) WHERE finished_at IS NULL DO NOTHING`,
+        [id, day, timeZone, JSON.stringify(fresh)],
+      );
+      const { rows } = await this.pool.query<{
+        id: string;
+        cursor: SalesCursor | null;
+        tally: DailySalesTally;
+        pages: number;
+      }>(
+        `SELECT id, cursor, tally, pages FROM ${this.runs} WHERE day = $1 AND time_zone = $2 AND finished_at IS NULL`,
+        [day, timeZone],
+      );
+      const run = rows[0];
+      if (run) return { id: run.id, cursor: run.cursor, tally: run.tally, pages: run.pages, resumed: run.id !== id };
+    }
   }
 
-  async checkpoint(runId: string, cursor: SalesCursor | null, tally: DailySalesTally): Promise<void> {
-    await this.pool.query(
-      `UPDATE ${this.runs} SET cursor = $2, tally = $3, pages = pages + 1, updated_at = now() WHERE id = $1`,
-      [runId, cursor === null ? null : JSON.stringify(cursor), JSON.stringify(tally)],
+  async checkpoint(runId: string, page: number, cursor: SalesCursor | null, tally: DailySalesTally): Promise<void> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.runs} SET cursor = $3, tally = $4, pages = $2, updated_at = now()
+        WHERE id = $1 AND pages = $2 - 1 AND finished_at IS NULL`,
+      [runId, page, cursor === null ? null : JSON.stringify(cursor), JSON.stringify(tally)],
     );
+    if (rowCount !== 1) throw new ReportRunConflictError(runId);
   }
 
-  async complete(runId: string, r: DailySalesReport): Promise<void> {
+  async complete(runId: string, pages: number, r: DailySalesReport): Promise<void> {
     await inTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `UPDATE ${this.runs} SET finished_at = now(), updated_at = now() WHERE id = $1 AND pages = $2 AND finished_at IS NULL`,
+        [runId, pages],
+      );
+      if (rowCount !== 1) throw new ReportRunConflictError(runId);
       await client.query(`DELETE FROM ${this.reports} WHERE day = $1 AND time_zone = $2`, [r.day, r.timeZone]);
       await client.query(
         `INSERT INTO ${this.reports}
@@ -161,7 +179,6 @@ export class PostgresDailySalesReports implements DailySalesReportsPort {
           runId,
         ],
       );
-      await client.query(`UPDATE ${this.runs} SET finished_at = now(), updated_at = now() WHERE id = $1`, [runId]);
     });
   }
 

@@ -80,6 +80,17 @@ export class ReportCurrencyMismatchError extends DomainError {
   }
 }
 
+/**
+ * Another run of the same day and zone advanced the checkpoint first (two runs at once, e.g. the
+ * CronJob and a manual rerun): this one stops without writing; the other finishes the report.
+ */
+export class ReportRunConflictError extends DomainError {
+  readonly code = 'REPORT.RUN_CONFLICT';
+  constructor(runId: string) {
+    super(`Report run ${runId} was advanced by another run of the same day`, { runId });
+  }
+}
+
 /** The day, zone or range of a report request is not valid. */
 export class InvalidReportRequestError extends DomainError {
   readonly code = 'REPORT.INVALID';

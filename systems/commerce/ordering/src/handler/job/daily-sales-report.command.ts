@@ -10,7 +10,7 @@ const USAGE =
  * The batch job's entry: `main.js report daily-sales --date 2026-12-05 [--time-zone Europe/Paris]`.
  * Without `--date`, yesterday in the report's zone, which is what the CronJob runs. Logs one
  * JSON line `daily sales report` with the totals and returns 0; bad arguments or a bad day/zone:
- * a message on stderr and 2.
+ * a message on stderr and 2; another run of the same day going on at once: a message and 1.
  */
 export async function dailySalesReportCommand(
   useCase: GenerateDailySalesReportUseCase,
@@ -69,6 +69,10 @@ export async function dailySalesReportCommand(
     );
     return 0;
   } catch (error) {
+    if (error instanceof DomainError && error.code === 'REPORT.RUN_CONFLICT') {
+      console.error(`${error.message}: another run of ${day} (${timeZone}) is going on; it writes the report`);
+      return 1;
+    }
     if (error instanceof DomainError && error.code === 'REPORT.INVALID') {
       console.error(`${error.message}\n${USAGE}`);
       return 2;

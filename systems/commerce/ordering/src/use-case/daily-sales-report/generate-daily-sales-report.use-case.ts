@@ -32,24 +32,27 @@ export class GenerateDailySalesReportUseCase {
   /**
    * @param day YYYY-MM-DD, a local date of `timeZone`
    * @param timeZone an IANA zone (`UTC`, `Europe/Paris`)
-   * @throws InvalidReportRequestError on a bad day or zone; ReportCurrencyMismatchError on mixed currencies
+   * @throws InvalidReportRequestError on a bad day or zone; ReportCurrencyMismatchError on mixed
+   *   currencies; ReportRunConflictError when another run of the same day advanced the checkpoint
    */
   async execute(day: string, timeZone: string): Promise<DailySalesRunResult> {
     const window = dayWindow(day, timeZone);
     const run = await this.reports.startRun(day, timeZone, emptyTally());
     let { cursor, tally } = run;
     let pages = 0;
+    let version = run.pages;
     for (;;) {
       const page = await this.source.readPage(window, cursor, this.pageSize);
       if (page.facts.length === 0) break;
       pages += 1;
       tally = tallySales(tally, page.facts, timeZone);
       cursor = page.next;
-      await this.reports.checkpoint(run.id, cursor, tally);
+      version += 1;
+      await this.reports.checkpoint(run.id, version, cursor, tally);
       if (page.facts.length < this.pageSize) break;
     }
     const report = dailySalesReport(day, timeZone, tally);
-    await this.reports.complete(run.id, report);
+    await this.reports.complete(run.id, version, report);
     return { report, runId: run.id, resumed: run.resumed, pages };
   }
 }

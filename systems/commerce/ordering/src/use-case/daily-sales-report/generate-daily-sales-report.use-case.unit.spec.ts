@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { DailySalesReport, DailySalesTally, SalesFact } from '../../entity/daily-sales/daily-sales.report.js';
+import {
+  ReportRunConflictError,
+  type DailySalesReport,
+  type DailySalesTally,
+  type SalesFact,
+} from '../../entity/daily-sales/daily-sales.report.js';
 import type { DailySalesReportsPort, ReportRun, SalesCursor, SalesEventsPort } from '../port/daily-sales.port.js';
 import { GenerateDailySalesReportUseCase } from './generate-daily-sales-report.use-case.js';
 
@@ -28,6 +33,7 @@ class MemoryReports implements DailySalesReportsPort {
       cursor: null,
       tally: fresh,
       resumed: false,
+      pages: 0,
       day,
       timeZone,
       done: false,
@@ -35,12 +41,15 @@ class MemoryReports implements DailySalesReportsPort {
     this.runs.set(run.id, run);
     return run;
   }
-  async checkpoint(runId: string, cursor: SalesCursor | null, tally: DailySalesTally) {
+  async checkpoint(runId: string, page: number, cursor: SalesCursor | null, tally: DailySalesTally) {
     const run = this.runs.get(runId)!;
-    this.runs.set(runId, { ...run, cursor, tally: structuredClone(tally) });
+    if (run.pages !== page - 1 || run.done) throw new ReportRunConflictError(runId);
+    this.runs.set(runId, { ...run, pages: page, cursor, tally: structuredClone(tally) });
   }
-  async complete(runId: string, report: DailySalesReport) {
-    this.runs.get(runId)!.done = true;
+  async complete(runId: string, pages: number, report: DailySalesReport) {
+    const run = this.runs.get(runId)!;
+    if (run.pages !== pages || run.done) throw new ReportRunConflictError(runId);
+    run.done = true;
     this.reports.set(`${report.day}/${report.timeZone}`, report);
   }
   async list() {

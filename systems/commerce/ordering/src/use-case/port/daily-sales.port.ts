@@ -33,16 +33,26 @@ export interface ReportRun {
   readonly cursor: SalesCursor | null;
   readonly tally: DailySalesTally;
   readonly resumed: boolean;
+  /** Pages checkpointed so far (the optimistic version of the run). */
+  readonly pages: number;
 }
 
 /** Stores report runs (their checkpoints) and finished reports. */
 export interface DailySalesReportsPort {
   /** The unfinished run of `day` in `timeZone` if any (resumed), else a new one with an empty tally. */
   startRun(day: string, timeZone: string, fresh: DailySalesTally): Promise<ReportRun>;
-  /** Records the cursor and tally of a run after a page, together (one statement). */
-  checkpoint(runId: string, cursor: SalesCursor | null, tally: DailySalesTally): Promise<void>;
-  /** Replaces the report of its day and zone and marks the run done, in one transaction. */
-  complete(runId: string, report: DailySalesReport): Promise<void>;
+  /**
+   * Records the cursor and tally of a run after its page number `page` (1-based), together, in one
+   * statement, only if the run had `page − 1` pages.
+   * @throws ReportRunConflictError when another run of the same day advanced it (or finished it)
+   */
+  checkpoint(runId: string, page: number, cursor: SalesCursor | null, tally: DailySalesTally): Promise<void>;
+  /**
+   * Replaces the report of its day and zone and marks the run done, in one transaction, only if the
+   * run still has `pages` pages and is unfinished.
+   * @throws ReportRunConflictError otherwise (nothing is written)
+   */
+  complete(runId: string, pages: number, report: DailySalesReport): Promise<void>;
   /** The reports of the days `from`..`to` (inclusive, YYYY-MM-DD), oldest first. */
   list(from: string, to: string): Promise<readonly (DailySalesReport & { readonly generatedAt: string })[]>;
 }
