@@ -6,7 +6,8 @@
 //   tracing     catalog GetProducts with tracing at 100 % vs off      (systems/commerce/catalog/bench)
 //   edge        a request through the edge vs directly to catalog     (apps/edge/bench)
 //   recurrence  occurrence expansion: util-calendar vs rrule-temporal vs ical.js (libs/util/calendar/bench)
-// No part named: all six (about 6 minutes on 2 cores; recurrence adds about 20 s). Each writes reports/bench/<name>.json;
+//   report      the daily sales job over a day of 100,000 orders vs a count(*) of its events (systems/commerce/ordering/bench)
+// No part named: all of them (about 6 minutes on 2 cores; recurrence adds about 20 s, report about 1 min). Each writes reports/bench/<name>.json;
 // `node tools/perf/plot.mjs` turns those into docs/performance/*.png.
 // The output goes to .cache/bench-dist by default, not dist/, so a concurrent `npm run build` or
 // watcher never races with it; BENCH_OUT_DIR overrides. The services the benchmarks start (catalog,
@@ -40,6 +41,7 @@ const PARTS = {
     extra: ['systems/commerce/catalog/src/main.ts', 'apps/edge/src/main.ts'],
   },
   recurrence: { entry: 'libs/util/calendar/bench/expansion.bench.ts', extra: [] },
+  report: { entry: 'systems/commerce/ordering/bench/daily-sales.bench.ts', extra: [] },
 };
 const requested = process.argv.slice(2).filter((a) => a !== '--');
 for (const p of requested) {

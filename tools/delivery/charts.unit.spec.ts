@@ -225,6 +225,30 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
     }
   });
 
+  it("runs ordering's daily sales report as a CronJob: a schedule per environment, hardened, never behind the Service", () => {
+    const schedules = ENVIRONMENTS.map((env) => {
+      const objs = objects(env);
+      const cron = one(objs, 'CronJob', 'ordering-daily-sales-report');
+      expect(cron.spec).toMatchObject({ concurrencyPolicy: 'Forbid', timeZone: 'Etc/UTC' });
+      const pod = cron.spec.jobTemplate.spec.template.spec;
+      expect(pod.restartPolicy).toBe('Never');
+      expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+      const [c] = pod.containers;
+      expect(c.args.slice(-3)).toEqual(['dist/systems/commerce/ordering/src/main.js', 'report', 'daily-sales']);
+      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(c.resources.limits.memory).toBeTruthy();
+      const vars = Object.fromEntries(c.env.filter((e: { value?: string }) => e.value !== undefined).map((e: { name: string; value: string }) => [e.name, e.value]));
+      expect(vars).toMatchObject({ DB_SCHEMA: 'ordering', REPORT_TIME_ZONE: 'UTC' });
+      // The Service selects the serving pods only, never the job's.
+      const selector = one(objs, 'Service', 'ordering').spec.selector as Record<string, string>;
+      const labels = cron.spec.jobTemplate.spec.template.metadata.labels as Record<string, string>;
+      expect(Object.entries(selector).every(([k, v]) => labels[k] === v)).toBe(false);
+      return cron.spec.schedule;
+    });
+    expect(new Set(schedules).size).toBeGreaterThan(1);
+    expect(byKind(objects('prod'), 'CronJob').map((c) => c.metadata.name)).toEqual(['ordering-daily-sales-report']);
+  });
+
   it('runs migrations as a Helm hook before upgrades (and before install with an external database)', () => {
     const prod = one(objects('prod'), 'Job', 'catalog-migrate');
     expect(prod.metadata.annotations).toMatchObject({

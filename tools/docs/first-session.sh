@@ -82,6 +82,13 @@ curl -s $E/commerce/v1/orders/$ORDER/timeline -H "authorization: Bearer $ADA"
 # the customer returns it within 14 days: 202 "returning", then "returned" (refund in the wallet, units in stock)
 curl -s -X POST $E/commerce/v1/orders/$ORDER/return -H "authorization: Bearer $ADA"
 
+# the daily sales report, a batch job (a CronJob in Kubernetes): run it for today (UTC), then the
+# admin reads it as JSON or CSV (orders, units, gross, refunds, net in minor units; top products, hours)
+npm run report -- daily-sales --date $(date -u +%F)
+curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F)" -H "authorization: Bearer $ADMIN"
+curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F)" -H "authorization: Bearer $ADMIN" \
+  -H 'accept: text/csv'
+
 # who am I; the whole platform's health (200 only when every service is ready)
 curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
 curl -s $E/health
@@ -104,6 +111,10 @@ expect_status 201 "$E/commerce/v1/wallet/withdrawals"
 expect_status 200 "$E/commerce/v1/orders/$ORDER/shipment"
 expect_status 200 "$E/commerce/v1/orders/$ORDER/delivery"
 expect_status 202 "$E/commerce/v1/orders/$ORDER/return"
+expect_status 200 "$E/commerce/v1/reports/daily-sales.* -H accept: text/csv"
+orders_today=$(command curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F)" -H "authorization: Bearer $ADMIN" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).items.reduce((n, r) => n + r.orders, 0)')
+[[ $orders_today -ge 1 ]] || { echo "docs smoke: today's daily sales report counts $orders_today orders, not the one confirmed" >&2; exit 1; }
 timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
 [[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||

@@ -51,6 +51,40 @@ beforeAll(async () => {
   expect(migrate.code).toBe(0);
 }, 120_000);
 
+describe('npm run report -- daily-sales', () => {
+  const ordering = () => ({ DATABASE_URL: databaseUrl, DB_SCHEMA: 'ordering' });
+  it('runs ordering\'s daily sales job with only DATABASE_URL and DB_SCHEMA set, and replaces the day on a rerun', async () => {
+    const migrate = await runNode(
+      ['--import', './tools/register.mjs', 'dist/systems/commerce/ordering/src/main.js', 'migrate'],
+      ordering(),
+    );
+    expect(migrate.code).toBe(0);
+    for (let run = 0; run < 2; run++) {
+      const { code, stdout, stderr } = await runScript('tools/ops/service-command.mjs', ['report', 'daily-sales', '--date', '2026-12-05'], ordering());
+      expect(stderr).not.toMatch(/AUTH_JWKS_URL|Invalid configuration/);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/"msg":"daily sales report","day":"2026-12-05","timeZone":"UTC","currency":null,"orders":0/);
+    }
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(`SELECT count(*)::int AS n FROM ordering.daily_sales_reports WHERE day = '2026-12-05'`);
+      expect(rows).toEqual([{ n: 1 }]);
+    } finally {
+      await client.end();
+    }
+  }, 60_000);
+
+  it('answers a bad date or an unknown report with exit 2 and the usage', async () => {
+    const bad = await runScript('tools/ops/service-command.mjs', ['report', 'daily-sales', '--date', '2026-02-30'], ordering());
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/2026-02-30 is not a date[\s\S]*usage: main.js report daily-sales/);
+    const unknown = await runScript('tools/ops/service-command.mjs', ['report', 'weekly'], ordering());
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/report needs a report name: daily-sales/);
+  }, 60_000);
+});
+
 describe('npm run rebuild-projections', () => {
   it('rebuilds the catalog read models with only DATABASE_URL and DB_SCHEMA set', async () => {
     const { code, stdout, stderr } = await serviceCommand(['rebuild-projections', 'catalog']);

@@ -4,6 +4,7 @@
 //   npm run rebuild-projections -- <service>            empty and replay the service's read models
 //   npm run dead-letters -- list [<service>] [--topic <t>]...    (no service: every service)
 //   npm run dead-letters -- replay <service> [--group <g>] [--topic <t>]...
+//   npm run report -- daily-sales [--date YYYY-MM-DD] [--time-zone <zone>]   ordering's batch job
 // Builds first when the compiled files are missing. The same commands run inside a service's
 // container image: `node --import ./tools/register.mjs . dead-letters list` (docs/operate.md).
 import { spawnSync } from 'node:child_process';
@@ -14,6 +15,8 @@ import { findService, maintenanceEnv, redact, root, stackServices, UsageError } 
 const USAGE = `usage: npm run rebuild-projections -- <service>
        npm run dead-letters -- list [<service>] [--topic <topic>]...
        npm run dead-letters -- replay <service> [--group <consumer group>] [--topic <topic>]...
+       npm run report -- daily-sales [--date YYYY-MM-DD] [--time-zone <IANA zone>]
+         (ordering's daily sales report; default: yesterday, zone REPORT_TIME_ZONE or UTC)
 services: ${stackServices()
   .map((s) => s.name)
   .join(', ')}
@@ -39,6 +42,10 @@ function main(argv) {
     if (!named && action === 'replay') throw new UsageError(`dead-letters replay needs a service\n${USAGE}`);
     services = named ? [findService(maybeService)] : stackServices();
     args = [action, ...(named ? more : rest.slice(1))];
+  } else if (command === 'report') {
+    if (rest[0] !== 'daily-sales') throw new UsageError(`report needs a report name: daily-sales\n${USAGE}`);
+    services = [findService('commerce/ordering')];
+    args = rest;
   } else throw new UsageError(USAGE);
 
   ensureBuilt(services);
@@ -54,7 +61,12 @@ function main(argv) {
       {
         cwd: root,
         stdio: 'inherit',
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          ...(command === 'report' && process.env.REPORT_TIME_ZONE ? { REPORT_TIME_ZONE: process.env.REPORT_TIME_ZONE } : {}),
+          ...env,
+        },
       },
     );
     status ||= result.status ?? 1;

@@ -55,6 +55,7 @@ describe('kong.yml loading', () => {
       'identity-users',
       'commerce-catalog-products',
       'commerce-ordering-orders',
+      'commerce-ordering-reports',
       'commerce-payments-wallet',
     ]) {
       expect(plugins(label).get('jwt')).toMatchObject({ claims_to_verify: ['exp'], key_claim_name: 'iss' });

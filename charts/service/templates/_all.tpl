@@ -33,5 +33,8 @@ service.all: every object of one service. Call from a system chart:
 ---
 {{ include "service.migrationJob" $ctx }}
 {{- end }}
+{{- if $svc.cronJobs }}
+{{ include "service.cronJobs" $ctx }}
+{{- end }}
 {{- end }}
 {{- end -}}

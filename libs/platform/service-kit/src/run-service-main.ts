@@ -57,6 +57,14 @@ export interface ServiceMainOptions<C extends BaseServiceConfig, I extends Servi
    */
   readonly commands?: Readonly<Record<string, (config: C) => Promise<void>>>;
   /**
+   * Maintenance commands by name (e.g. ordering's `report`): like `rebuild-projections` they read
+   * only `maintenanceConfigSchema` and get the opened (not started) infrastructure and the arguments
+   * after the command; the process exits with the code they return (closed infrastructure first).
+   */
+  readonly maintenanceCommands?: Readonly<
+    Record<string, (infrastructure: I, args: readonly string[], config: MaintenanceConfig) => Promise<number>>
+  >;
+  /**
    * Start-up I/O of `serve` done before the database is opened (keys, client secrets); its result
    * goes to `module` and `onStarted`. A {@link ConfigError} it throws exits 1 with its message.
    */
@@ -102,6 +110,8 @@ export interface ServiceMainOptions<C extends BaseServiceConfig, I extends Servi
  * `migrate`, `rebuild-projections` and `dead-letters` read only `maintenanceConfigSchema` (database,
  * schema, transport), not the service's whole configuration;
  * - a command of `options.commands`: runs it, exits 0;
+ * - a command of `options.maintenanceCommands`: runs it on the opened infrastructure with the
+ *   maintenance configuration, exits with its code;
  * - none (or `serve`): opens the infrastructure, registers the messaging metrics, creates the HTTP
  *   app (readiness: `postgres`, plus `outbox` with the kafka transport), starts gRPC when
  *   configured, starts the infrastructure, runs `onStarted`, listens on `HOST:HTTP_PORT` and marks
@@ -118,6 +128,15 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
   argv: readonly string[] = process.argv.slice(2),
 ): Promise<void> {
   const command = argv[0] ?? 'serve';
+  const maintenanceCommands = options.maintenanceCommands ?? {};
+  if (Object.hasOwn(maintenanceCommands, command)) {
+    const maintenance = configOrExit(maintenanceConfigSchema);
+    const infrastructure = await openServiceInfrastructure(options.infrastructure, infrastructureConfigOf(maintenance));
+    const code = await maintenanceCommands[command]!(infrastructure, argv.slice(1), maintenance).finally(() =>
+      infrastructure.close(),
+    );
+    return process.exit(code);
+  }
   // Maintenance commands validate only what they use (maintenanceConfigSchema): an operator runs
   // them with the database and transport settings, without the serving ones (ports, auth, …).
   if (command === 'migrate' || command === 'rebuild-projections' || command === 'dead-letters') {
@@ -158,7 +177,7 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
     return process.exit(0);
   }
   if (command !== 'serve') {
-    const names = ['migrate', ...Object.keys(extra), 'rebuild-projections', 'dead-letters'];
+    const names = ['migrate', ...Object.keys(extra), ...Object.keys(maintenanceCommands), 'rebuild-projections', 'dead-letters'];
     console.error(`unknown command ${command}; use ${names.join(', ')} or nothing`);
     return process.exit(2);
   }

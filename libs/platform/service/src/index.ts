@@ -41,6 +41,7 @@ export {
   ApiPublic,
   IDEMPOTENCY_KEY_PATTERN,
   ApiZodBody,
+  ApiZodNegotiatedResponse,
   ApiZodResponse,
   PROBLEM_DETAILS_COMPONENT,
   problemDetailsRef,

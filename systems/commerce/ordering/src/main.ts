@@ -9,14 +9,18 @@ import {
 import { authOptionsFromConfig, ServiceTokenSource } from '@archipelago/platform-auth';
 import { logErrorAs, runServiceMain } from '@archipelago/platform-service-kit';
 import { CatalogGrpcGateway } from './gateway/catalog.grpc-gateway.js';
+import { dailySalesReportCommand } from './handler/job/daily-sales-report.command.js';
 import { type OrderingConfig, orderingConfigSchema, tokenUrlOf } from './ordering.config.js';
 import { ORDERING_DOMAIN_ERRORS, OrderingModule } from './ordering.module.js';
 import { OrderingInfrastructure } from './repository/ordering.infrastructure.js';
+import { GenerateDailySalesReportUseCase } from './use-case/daily-sales-report/generate-daily-sales-report.use-case.js';
 
 /**
  * commerce/ordering entry point (commands: see `runServiceMain`).
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
  * - `main.js rebuild-projections`: empty and replay the order list read model, exit 0.
+ * - `main.js report daily-sales [--date YYYY-MM-DD] [--time-zone Z]`: the daily sales batch job
+ *   (default: yesterday in REPORT_TIME_ZONE, else UTC); reads only the maintenance configuration.
  * - `main.js`: serve HTTP (HTTP_PORT), consume the saga's replies, run the timeout job. Every
  *   route needs a `customer` or `admin` access token verified against identity's JWKS (AUTH_JWKS_URL);
  *   prices come from catalog over gRPC (CATALOG_GRPC_ADDRESS).
@@ -54,6 +58,14 @@ await runServiceMain({
       auth: authOptionsFromConfig(config),
       timeoutJob: { pollMs: config.ORDER_TIMEOUT_POLL_MS, onError: logErrorAs('order timeout round failed') },
     }),
+  maintenanceCommands: {
+    report: (infrastructure, args) =>
+      dailySalesReportCommand(
+        new GenerateDailySalesReportUseCase(infrastructure.salesEvents, infrastructure.salesReports),
+        args,
+        { timeZone: process.env['REPORT_TIME_ZONE'] || 'UTC' },
+      ),
+  },
   domainErrors: ORDERING_DOMAIN_ERRORS,
   openapi: {
     title: 'Archipelago commerce/ordering',

@@ -3,10 +3,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { CatalogGrpcGateway } from './gateway/catalog.grpc-gateway.js';
 import { OrdersHttpHandler } from './handler/http/orders.http-handler.js';
+import { ReportsHttpHandler } from './handler/http/reports.http-handler.js';
 import { ORDER_TIMEOUT_JOB_OPTIONS, OrderTimeoutJob, type OrderTimeoutJobOptions } from './handler/job/order-timeout.job.js';
 import { SAGA_MESSAGING, SagaRepliesKafkaHandler } from './handler/kafka/saga-replies.kafka-handler.js';
 import { OrderingInfrastructure } from './repository/ordering.infrastructure.js';
 import { CancelOrderUseCase } from './use-case/cancel-order/cancel-order.use-case.js';
+import { ListDailySalesReportsUseCase } from './use-case/daily-sales-report/list-daily-sales-reports.use-case.js';
 import { DeliverOrderUseCase } from './use-case/deliver-order/deliver-order.use-case.js';
 import { GetOrderTimelineUseCase } from './use-case/get-order-timeline/get-order-timeline.use-case.js';
 import { RequestReturnUseCase } from './use-case/request-return/request-return.use-case.js';
@@ -18,6 +20,7 @@ import { HandleSagaReplyUseCase } from './use-case/handle-saga-reply/handle-saga
 import { ListOrdersUseCase } from './use-case/list-orders/list-orders.use-case.js';
 import { PlaceOrderUseCase } from './use-case/place-order/place-order.use-case.js';
 import { CATALOG_GATEWAY } from './use-case/port/catalog.gateway.port.js';
+import { DAILY_SALES_REPORTS } from './use-case/port/daily-sales.port.js';
 import { ORDER_DEADLINES } from './use-case/port/order-deadlines.port.js';
 import { ORDER_READ_MODEL } from './use-case/port/order.read-model.port.js';
 import { ORDER_REPOSITORY } from './use-case/port/order.repository.port.js';
@@ -39,6 +42,8 @@ export const ORDERING_DOMAIN_ERRORS = {
   'ORDER.IDEMPOTENCY_KEY_TAKEN': 409,
   'CATALOG.UNAVAILABLE': 503,
   'PAGINATION.INVALID_CURSOR': 400,
+  'REPORT.INVALID': 422,
+  'REPORT.CURRENCY_MISMATCH': 409,
 } as const;
 
 /** What the module is built from: infrastructure, the catalog gateway and settings. */
@@ -62,7 +67,7 @@ export class OrderingModule {
     return {
       module: OrderingModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(options.auth)],
-      controllers: [OrdersHttpHandler],
+      controllers: [OrdersHttpHandler, ReportsHttpHandler],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: OrderingInfrastructure, useValue: infrastructure },
@@ -70,6 +75,7 @@ export class OrderingModule {
         { provide: ORDER_READ_MODEL, useValue: infrastructure.readModel },
         { provide: SAGA_INBOX, useValue: infrastructure.inbox },
         { provide: ORDER_DEADLINES, useValue: infrastructure.deadlines },
+        { provide: DAILY_SALES_REPORTS, useValue: infrastructure.salesReports },
         { provide: SAGA_MESSAGING, useValue: infrastructure.messaging },
         { provide: CATALOG_GATEWAY, useValue: options.catalog },
         { provide: ORDERING_SETTINGS, useValue: options.settings },
@@ -87,6 +93,7 @@ export class OrderingModule {
         GetOrderUseCase,
         ListOrdersUseCase,
         GetOrderSagaUseCase,
+        ListDailySalesReportsUseCase,
       ],
     };
   }

@@ -93,6 +93,27 @@ export function ApiZodResponse(
 }
 
 /**
+ * Documents a response with several media types: `application/json` described by a zod schema (its
+ * `.meta({ id })` sub-schemas become components, as with {@link ApiZodResponse}) and `others`
+ * (e.g. `{ 'text/csv': { schema: { type: 'string' }, example: 'a,b\r\n' } }`), for a handler that
+ * negotiates on `Accept`.
+ */
+export function ApiZodNegotiatedResponse(
+  status: number,
+  schema: z.ZodType,
+  others: Record<string, { schema: Record<string, unknown>; example?: unknown }>,
+  description?: string,
+): MethodDecorator {
+  const { schema: jsonSchema, components } = zodToOpenApiSchema(schema, 'output');
+  Object.assign(zodBodyComponents, components);
+  return ApiResponse({
+    status,
+    description: description ?? STATUS_CODES[status] ?? '',
+    content: { 'application/json': { schema: jsonSchema }, ...others },
+  }) as MethodDecorator;
+}
+
+/**
  * Documents a request body described by a zod schema, with the 400 validation problem. Only needed
  * when the body parameter was not declared with `@Body({ schema })` / `ZodBody` (which document it
  * already). A schema with `.meta({ id })` becomes a named component.

@@ -1,5 +1,6 @@
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { OrderEventStoreRepository, OrderSagaInbox } from './order.event-store.repository.js';
+import { PostgresDailySalesReports, PostgresSalesEvents } from './daily-sales.repository.js';
 import { PostgresOrderDeadlines } from './order-deadlines.repository.js';
 import { OrderListProjection, OrderListReadModel } from './order-list.projection.js';
 import { ORDERING_DATABASE } from './ordering.data-source.js';
@@ -10,7 +11,7 @@ export const ORDERING_CONSUMER_GROUP = 'commerce.ordering';
 /**
  * Everything ordering's adapters stand on (see {@link ServiceInfrastructure}; its messaging is
  * also the reply consumer's transport): the order list projection, the order repository, the
- * saga inbox and the deadlines table. `start()` starts the relay and the projection; consumers
+ * saga inbox, the deadlines table and the daily sales report (its events reader and its tables). `start()` starts the relay and the projection; consumers
  * are started by the handlers; `close()` stops everything.
  */
 export class OrderingInfrastructure extends ServiceInfrastructure {
@@ -21,4 +22,6 @@ export class OrderingInfrastructure extends ServiceInfrastructure {
   readonly readModel = new OrderListReadModel(this.dataSource, this.projectionRunner);
   readonly inbox = new OrderSagaInbox(this.pool, this.config.schema, ORDERING_CONSUMER_GROUP, this.repository);
   readonly deadlines = new PostgresOrderDeadlines(this.pool, this.config.schema);
+  readonly salesEvents = new PostgresSalesEvents(this.pool, this.config.schema);
+  readonly salesReports = new PostgresDailySalesReports(this.pool, this.config.schema);
 }
