@@ -72,6 +72,7 @@ beforeAll(async () => {
     entry: 'apps/edge/src/main.ts',
     env: {
       EDGE_PORT: String(edgePort),
+      EDGE_STATUS_PORT: '0', // any free port: tests run side by side
       // The edge is healthy only when every upstream of kong.yml answers: the test issuer (which
       // serves /health/ready) stands in for the services this test does not start.
       EDGE_UPSTREAMS: JSON.stringify(edgeUpstreams({ 'catalog.commerce:8080': `http://127.0.0.1:${httpPort}` }, issuer.url)),
