@@ -82,7 +82,7 @@ curl -s $E/commerce/v1/orders/$ORDER/timeline -H "authorization: Bearer $ADA"
 # the customer returns it within 14 days: 202 "returning", then "returned" (refund in the wallet, units in stock)
 curl -s -X POST $E/commerce/v1/orders/$ORDER/return -H "authorization: Bearer $ADA"
 
-# who am I; the whole platform's health (200 only when every service was ready at the last check, ≤ 2 s ago)
+# who am I; the whole platform's health (200 only when every service is ready)
 curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
 curl -s $E/health
 # --- end ---
