@@ -873,7 +873,7 @@ describe('PrometheusRule alerts: promtool check rules and test rules', { timeout
       expect(rules).toHaveLength(1);
       const spec = rules[0]!.spec as { groups: { rules: { alert: string }[] }[] };
       expect(spec.groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(
-        expect.arrayContaining(['ArchipelagoHighErrorRatio', 'ArchipelagoHighLatencyP95', 'ArchipelagoDeadLetters', 'ArchipelagoOutboxStale', 'ArchipelagoProjectionLag', 'ArchipelagoPodsNotReady']),
+        expect.arrayContaining(['ArchipelagoHighErrorRatio', 'ArchipelagoHighLatencyP95', 'ArchipelagoDeadLetters', 'ArchipelagoOutboxStale', 'ArchipelagoProjectionLag', 'ArchipelagoPodsNotReady', 'ArchipelagoSagaTimeouts', 'ArchipelagoDbPoolExhausted']),
       );
       // promtool (Prometheus 3.x, go install through tools/delivery/install-tools.sh) on the rendered groups
       const promtool = execFileSync('bash', [join(repoRoot, 'tools/delivery/install-tools.sh'), 'promtool'], {

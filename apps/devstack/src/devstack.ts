@@ -62,6 +62,8 @@ export interface DevstackOptions {
   readonly postgresPort: number;
   /** Wanted edge port (EDGE_PORT, else stack.json). */
   readonly edgePort: number;
+  /** Wanted port of the edge's status server (EDGE_STATUS_PORT, default 8007); a free one when taken or 0. */
+  readonly edgeStatusPort?: number;
   /** `off`: postgres transport; `start`: run the local broker; a string: existing brokers. */
   readonly kafka: 'off' | 'start' | { readonly brokers: string };
   /** Start the local trace viewer (Zipkin) and have every process export its spans to it. */
@@ -105,6 +107,8 @@ interface Member {
   readonly service?: StackService;
   readonly httpPort: number;
   readonly grpcPort?: number;
+  /** The edge's status server port. */
+  readonly statusPort?: number;
   readonly wantedHttpPort: number;
   readonly main: string;
 }
@@ -191,6 +195,8 @@ export class Devstack {
 
     const ports = new PortAllocator();
     const edgePort = await ports.allocate(options.edgePort);
+    // The edge's status server (/health probing now, /metrics): Kong's status_listen port, else a free one.
+    const edgeStatusPort = await ports.allocate(options.edgeStatusPort ?? 8007);
     const planned: { service: StackService; http: number; grpc?: number }[] = [];
     for (const service of services) {
       const http = await ports.allocate(service.httpPort);
@@ -202,6 +208,7 @@ export class Devstack {
       this.servicePorts.set(service.name, { httpPort: http.port, grpcPort: grpc?.port });
     }
     if (edgePort.fallback) options.print(`• edge: port ${edgePort.wanted} is taken; using ${edgePort.port}`);
+    if (edgeStatusPort.fallback) options.print(`• edge status: port ${edgeStatusPort.wanted} is taken; using ${edgeStatusPort.port}`);
 
     for (const { service, http, grpc } of planned) {
       this.abortCheck();
@@ -247,12 +254,15 @@ export class Devstack {
       spec: this.spec('edge', edge.main, [], {
         EDGE_PORT: String(edgePort.port),
         EDGE_HOST: '127.0.0.1',
+        EDGE_STATUS_PORT: String(edgeStatusPort.port),
+        EDGE_STATUS_HOST: '127.0.0.1',
         EDGE_UPSTREAMS: JSON.stringify(upstreams),
         EDGE_DOCS: 'on', // the API docs index at /docs (local only; see apps/edge)
         ...(edge.config ? { KONG_CONFIG: join(options.root, edge.config) } : {}),
       }),
       readyUrl: `http://127.0.0.1:${edgePort.port}${edge.healthPath}`,
       httpPort: edgePort.port,
+      statusPort: edgeStatusPort.port,
       wantedHttpPort: options.edgePort,
       main: edge.main,
     });
@@ -277,6 +287,7 @@ export class Devstack {
         wantedHttpPort: m.wantedHttpPort,
       })),
       edgeUrl: `http://localhost:${edge?.httpPort ?? this.options.edgePort}`,
+      ...(edge?.statusPort ? { edgeStatusUrl: `http://127.0.0.1:${edge.statusPort}` } : {}),
       swagger: this.members
         .filter((m) => m.service)
         .map((m) => ({ service: m.label, url: `http://127.0.0.1:${m.httpPort}/docs` })),

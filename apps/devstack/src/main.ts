@@ -27,6 +27,7 @@ Environment:
   DEVSTACK_DATA_DIR   data folder: postgres/, kafka/, logs/ (default .data)
   PGPORT_LOCAL        Postgres port (default 5433; a free port when taken)
   EDGE_PORT           edge port (default: stack file, 8000)
+  EDGE_STATUS_PORT    edge status port: /health, /metrics on 127.0.0.1 (default 8007; a free port when taken)
   KAFKA_BROKERS       host:port,… of a running broker: services use the kafka transport
   LOG_LEVEL           services' log level (default info); the console shows warnings and errors
   DEVSTACK_READY_TIMEOUT_S  how long to wait for readiness (default 120)`;
@@ -36,6 +37,7 @@ const envSchema = z.object({
   DEVSTACK_DATA_DIR: z.string().default('.data'),
   PGPORT_LOCAL: envInteger(0, 65535).default(5433),
   EDGE_PORT: envPort().optional(),
+  EDGE_STATUS_PORT: envPort().optional(),
   KAFKA_BROKERS: envHostPortList().optional(),
   LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
   DEVSTACK_READY_TIMEOUT_S: envInteger(1, 3600).default(120),
@@ -74,6 +76,7 @@ async function main(): Promise<number> {
       dataDir: at(env.DEVSTACK_DATA_DIR),
       postgresPort: env.PGPORT_LOCAL,
       edgePort: env.EDGE_PORT ?? stack.edge.port,
+      edgeStatusPort: env.EDGE_STATUS_PORT,
       kafka: args.includes('--kafka') ? 'start' : env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS.join(',') } : 'off',
       observe: args.includes('--observe'),
       logLevel: env.LOG_LEVEL,

@@ -16,6 +16,8 @@ export interface StatusRow {
 export interface StatusView {
   readonly rows: readonly StatusRow[];
   readonly edgeUrl: string;
+  /** The edge's status server (/health, /metrics; 127.0.0.1 only), once started. */
+  readonly edgeStatusUrl?: string;
   readonly swagger: readonly { readonly service: string; readonly url: string }[];
   readonly postgresUrl: string;
   readonly databases: readonly string[];
@@ -57,6 +59,7 @@ export function renderStatus(view: StatusView, extras: readonly StatusExtra[] = 
     ...table(['SERVICE', 'SYSTEM', 'HTTP', 'GRPC', 'STATE'], rows),
     '',
     labelled('Edge', view.edgeUrl),
+    ...(view.edgeStatusUrl ? [labelled('Edge status', `${view.edgeStatusUrl}/metrics, ${view.edgeStatusUrl}/health  (local only)`)] : []),
     labelled('API docs', `${view.edgeUrl}/docs  (every service's Swagger UI through the edge)`),
     ...view.swagger.map((s, i) => labelled(i === 0 ? 'Swagger UI' : '', `${s.url}  (${s.service})`)),
     labelled('Postgres', `${view.postgresUrl}  (databases: ${view.databases.join(', ')})`),

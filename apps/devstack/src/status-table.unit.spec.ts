@@ -49,6 +49,13 @@ describe('renderStatus', () => {
     expect(renderStatus(view)).not.toContain('Traces');
   });
 
+  it("prints the edge's status server after the edge when it runs", () => {
+    const lines = renderStatus({ ...view, edgeStatusUrl: 'http://127.0.0.1:8007' }).split('\n');
+    const at = lines.indexOf('Edge        http://localhost:8000');
+    expect(lines[at + 1]).toBe('Edge status http://127.0.0.1:8007/metrics, http://127.0.0.1:8007/health  (local only)');
+    expect(renderStatus(view)).not.toContain('Edge status');
+  });
+
   it('appends extra sections (e.g. local admin credentials) and skips empty ones', () => {
     const text = renderStatus(view, [() => [], (v) => [`Admin       admin@local / secret  (${v.edgeUrl}/login)`]]);
     expect(

@@ -122,8 +122,15 @@ describe('npm start (devstack)', () => {
 
     const health = await fetch('http://127.0.0.1:18471/health');
     expect(health.status).toBe(200);
+    // /health probing now and /metrics are on the edge's status port (127.0.0.1 only), not the public one.
+    const statusUrl = /^Edge status (http:\/\/127\.0\.0\.1:\d+)\/metrics, /m.exec(out)?.[1];
+    expect(statusUrl).toBeDefined();
+    expect((await fetch(`${statusUrl}/health`)).status).toBe(200);
+    expect((await fetch('http://127.0.0.1:18471/metrics')).status).toBe(404);
     const proxied = await fetch('http://127.0.0.1:18471/commerce/v1/products');
     expect(await proxied.json()).toMatchObject({ service: 'catalog', system: 'commerce', transport: 'postgres' });
+    const metrics = await (await fetch(`${statusUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^kong_http_requests_total\{service="commerce-catalog".*\} 1$/m);
 
     const pids = pidsOf(run);
     expect(pids.every(alive)).toBe(true);

@@ -93,6 +93,7 @@ async function main(): Promise<void> {
   stack = await startCatalogStack(20);
   const edgeEnv = (port: number) => ({
     EDGE_PORT: String(port),
+    EDGE_STATUS_PORT: '0',
     EDGE_UPSTREAMS: JSON.stringify({
       'catalog.commerce:8080': stack!.httpUrl,
       'identity.identity:8080': stack!.issuer.url,

@@ -325,27 +325,119 @@ describe('edge (real sockets)', () => {
   it('GET /health reports 503 and which service is down when one upstream is unreachable', async () => {
     const answer = await send(port, 'GET', '/health');
     expect(answer.status).toBe(503);
-    expect(JSON.parse(answer.body)).toEqual({
+    expect(JSON.parse(answer.body)).toMatchObject({
       status: 'unavailable',
       services: { catalog: 'up', stripped: 'up', dead: 'down' },
     });
   });
+});
 
-  it('GET /health reports 200 when every upstream is ready', async () => {
-    const healthy = await createEdge({
-      config: parseKongConfig(
-        `_format_version: "3.0"\nservices:\n  - name: catalog\n    url: http://catalog.commerce:8080\n    routes:\n      - paths: [/c]\n`,
-        'healthy kong.yml',
-      ),
-      upstreams: parseUpstreamMap(JSON.stringify({ 'catalog.commerce:8080': `http://127.0.0.1:${upstream.port}` })),
+describe('edge status port (Kong Status API stand-in)', () => {
+  const STATUS_YML = `
+_format_version: "3.0"
+services:
+  - name: catalog
+    url: http://catalog.commerce:8080
+    routes:
+      - paths: [/c]
+plugins:
+  - name: prometheus
+    config:
+      status_code_metrics: true
+      latency_metrics: true
+`;
+  let probes = 0;
+  let ready = true;
+  let upstream: Server;
+  let edge: Awaited<ReturnType<typeof createEdge>>;
+  let publicPort: number;
+  let statusPort: number;
+
+  beforeAll(async () => {
+    upstream = createServer((req, res) => {
+      if (req.url === '/health/ready') {
+        probes++;
+        return void res.writeHead(ready ? 200 : 503).end();
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+    const upstreamPort = await listen(upstream);
+    edge = await createEdge({
+      config: parseKongConfig(STATUS_YML, 'status kong.yml'),
+      upstreams: parseUpstreamMap(JSON.stringify({ 'catalog.commerce:8080': `http://127.0.0.1:${upstreamPort}` })),
+      // Long enough that no background probe runs during the test.
+      healthIntervalMs: 600_000,
+    });
+    await edge.status.listen({ host: '127.0.0.1', port: 0 });
+    await edge.listen({ host: '127.0.0.1', port: 0 });
+    publicPort = (edge.server.address() as AddressInfo).port;
+    statusPort = (edge.status.server.address() as AddressInfo).port;
+  });
+
+  afterAll(async () => {
+    await edge?.close();
+    upstream?.closeAllConnections();
+    await new Promise((resolve) => upstream?.close(resolve));
+  });
+
+  it('the public port does not serve /metrics: it is routed like any other path (no route → 404)', async () => {
+    await send(publicPort, 'GET', '/c/x');
+    const answer = await send(publicPort, 'GET', '/metrics');
+    expect(answer.status).toBe(404);
+    expect(JSON.parse(answer.body)).toEqual(NO_ROUTE);
+    expect(answer.body).not.toContain('kong_http_requests_total');
+  });
+
+  it('the status port serves /metrics with the per-route counters and /health', async () => {
+    await send(publicPort, 'GET', '/c/y');
+    const metrics = await send(statusPort, 'GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers['content-type']).toMatch(/^text\/plain/);
+    expect(metrics.body).toMatch(/kong_http_requests_total\{service="catalog",route="catalog\.routes\[0\]",workspace="default",code="200",source="service",consumer=""\} [1-9]/);
+    const health = await send(statusPort, 'GET', '/health');
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'ok', services: { catalog: 'up' } });
+    // Nothing the status server serves is proxied or routed: an unknown path is its own 404.
+    expect((await send(statusPort, 'GET', '/c/y')).status).toBe(404);
+  });
+
+  it('public /health answers from the cached state, never calling an upstream per request', async () => {
+    const before = probes;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => send(publicPort, 'GET', '/health')));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    expect(answers[0]!.headers['cache-control']).toBe('no-store');
+    expect(JSON.parse(answers[0]!.body)).toEqual({ status: 'ok', services: { catalog: 'up' }, checkedAt: expect.any(String) });
+    expect(probes).toBe(before);
+
+    // The upstream goes down: the public state changes only after a probe (here the status port's).
+    ready = false;
+    expect((await send(publicPort, 'GET', '/health')).status).toBe(200);
+    expect(probes).toBe(before);
+    const live = await send(statusPort, 'GET', '/health');
+    expect(live.status).toBe(503);
+    expect(probes).toBe(before + 1);
+    const cached = await send(publicPort, 'GET', '/health');
+    expect(cached.status).toBe(503);
+    expect(JSON.parse(cached.body)).toMatchObject({ status: 'unavailable', services: { catalog: 'down' } });
+    ready = true;
+  });
+
+  it('refreshes the cached state in the background', async () => {
+    const fast = await createEdge({
+      config: parseKongConfig(STATUS_YML, 'status kong.yml'),
+      upstreams: parseUpstreamMap(JSON.stringify({ 'catalog.commerce:8080': `http://127.0.0.1:${(upstream.address() as AddressInfo).port}` })),
+      healthIntervalMs: 100,
     });
     try {
-      await healthy.listen({ host: '127.0.0.1', port: 0 });
-      const answer = await send((healthy.server.address() as AddressInfo).port, 'GET', '/health');
-      expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.body)).toEqual({ status: 'ok', services: { catalog: 'up' } });
+      ready = false;
+      await fast.listen({ host: '127.0.0.1', port: 0 });
+      const fastPort = (fast.server.address() as AddressInfo).port;
+      // The first probe ran before the server was ready.
+      expect((await send(fastPort, 'GET', '/health')).status).toBe(503);
+      ready = true;
+      await expect.poll(async () => (await send(fastPort, 'GET', '/health')).status, { timeout: 5000, interval: 50 }).toBe(200);
     } finally {
-      await healthy.close();
+      await fast.close();
     }
   });
 });

@@ -4,7 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import { pino, type Logger } from 'pino';
 import type { EdgeConfig, EdgeService } from './edge-config.model.js';
 import { registerDocsRoutes } from './edge-docs.route.js';
-import { registerHealthRoute } from './edge-health.route.js';
+import { registerHealthRoute, registerStatusHealthRoute, UpstreamHealth } from './edge-health.route.js';
 import './edge-request.context.js';
 import { KONG_MESSAGE, sendContinueIfExpected, sendKongError } from './kong-response.js';
 import type { AnyEdgePlugin, EdgeRuntime } from './plugins/edge-plugin.js';
@@ -23,8 +23,10 @@ export interface CreateEdgeOptions {
   readonly logger?: Logger;
   /** Plugin implementations (defaults to the registry); must cover every plugin kong.yml uses. */
   readonly plugins?: readonly AnyEdgePlugin[];
-  /** Timeout of each upstream probe of `GET /health`, in ms (default 1000). */
+  /** Timeout of each upstream probe behind `GET /health`, in ms (default 1000). */
   readonly healthTimeoutMs?: number;
+  /** Time between the background upstream probes the public `GET /health` answers from, in ms (default 2000). */
+  readonly healthIntervalMs?: number;
   /** JWKS URL for jwt credentials given as vault references (EDGE_JWKS_URL); see EdgeRuntime.jwksUrl. */
   readonly jwksUrl?: string;
   /** Clock in ms since the epoch (default Date.now); tests fix it to make rate-limit windows deterministic. */
@@ -40,13 +42,25 @@ function splitUrl(url: string): string {
   return q === -1 ? url : url.slice(0, q);
 }
 
+/** The proxy server, with the status server (Kong's Status API) it owns. */
+export type EdgeServer = FastifyInstance & {
+  /**
+   * Operator endpoints, for a separate port that is never routed publicly (EDGE_STATUS_PORT, bound
+   * to 127.0.0.1 by default): `GET /health` (probes every upstream now) and `GET /metrics` (when
+   * the prometheus plugin is configured). The caller listens on it; closing the proxy closes it.
+   */
+  readonly status: FastifyInstance;
+};
+
 /**
  * Builds the edge: a Fastify 5 server that routes like Kong from `config`, runs the configured Kong
- * plugins in Kong's priority order, proxies with @fastify/reply-from, and serves its own
- * `GET /health` (and `GET /metrics` when the prometheus plugin is configured).
- * Resolves once every plugin is installed; the caller listens (`app.listen`) and closes it.
+ * plugins in Kong's priority order, proxies with @fastify/reply-from, and serves its own public
+ * `GET /health` from upstream probes made in the background (every `healthIntervalMs`; the first
+ * one before the server is ready), plus a status server (see {@link EdgeServer.status}).
+ * Resolves once every plugin is installed; the caller listens (`app.listen`, `app.status.listen`)
+ * and closes it (`app.close()` also closes the status server and stops the probes).
  */
-export async function createEdge(options: CreateEdgeOptions): Promise<FastifyInstance> {
+export async function createEdge(options: CreateEdgeOptions): Promise<EdgeServer> {
   const { config } = options;
   const logger = options.logger ?? pino({ level: 'silent' });
   const upstreams = options.upstreams ?? new Map();
@@ -66,6 +80,13 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
     bodyLimit: Number.MAX_SAFE_INTEGER,
   });
   app.decorateRequest('edge', null);
+  const status = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
+  const health = new UpstreamHealth(config.services, targets, options.healthTimeoutMs ?? 1000, options.healthIntervalMs ?? 2000);
+  app.addHook('onReady', () => health.start());
+  app.addHook('onClose', async () => {
+    health.stop();
+    await status.close();
+  });
 
   // Bodies pass through untouched as streams.
   app.removeAllContentTypeParsers();
@@ -145,6 +166,7 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
       inUse: config.pluginsInUse.has(plugin.name),
       config,
       runtime,
+      status,
     });
   }
 
@@ -179,9 +201,10 @@ export async function createEdge(options: CreateEdgeOptions): Promise<FastifyIns
     sendContinueIfExpected(request, reply);
   });
 
-  registerHealthRoute(app, config.services, targets, options.healthTimeoutMs);
+  registerHealthRoute(app, health);
+  registerStatusHealthRoute(status, health);
   if (options.docs) registerDocsRoutes(app, config.services, targets);
   // Everything that is not one of the edge's own routes is proxied (or answered 404 by routing).
   app.setNotFoundHandler(proxyToUpstream);
-  return app;
+  return Object.assign(app, { status });
 }

@@ -1,3 +1,4 @@
+import type { Server } from 'node:net';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,10 @@ import { parseUpstreamMap } from './upstream-target.js';
 // Env: KONG_CONFIG (default infra/kong/kong.yml under the repo root), EDGE_UPSTREAMS (JSON map),
 // EDGE_PORT (8000), EDGE_HOST (127.0.0.1), EDGE_JWKS_URL (derived from the issuer), LOG_LEVEL (info),
 // EDGE_JWT_CACHE_SIZE (4096 accepted tokens remembered; 0 = off), EDGE_JWT_CACHE_MAX_AGE_MS (60000),
-// EDGE_DOCS (`on`: the local API docs at /docs; the devstack sets it; off by default).
+// EDGE_DOCS (`on`: the local API docs at /docs; the devstack sets it; off by default),
+// EDGE_STATUS_PORT (8007, Kong's status_listen default; 0 = any free port) and EDGE_STATUS_HOST
+// (127.0.0.1): the status server with /health and /metrics, never routed publicly,
+// EDGE_HEALTH_INTERVAL_MS (2000): how often the public /health's cached upstream state is refreshed.
 
 /** The repository root: the nearest ancestor holding nx.json (works from src/ and from dist/). */
 function repoRoot(): string {
@@ -35,17 +39,25 @@ function count(name: string, fallback: number, min: number): number {
   return n;
 }
 
-function port(value: string | undefined, fallback: number): number {
+function port(name: string, fallback: number): number {
+  const value = process.env[name];
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`EDGE_PORT must be a TCP port, got ${JSON.stringify(value)}`);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`${name} must be a TCP port, got ${JSON.stringify(value)}`);
   return n;
+}
+
+function boundPort(server: Server, fallback: number): number {
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : fallback;
 }
 
 async function main(): Promise<void> {
   const configFile = resolve(process.env.KONG_CONFIG || join(repoRoot(), 'infra/kong/kong.yml'));
   const host = process.env.EDGE_HOST || '127.0.0.1';
-  const listenPort = port(process.env.EDGE_PORT, 8000);
+  const listenPort = port('EDGE_PORT', 8000);
+  const statusHost = process.env.EDGE_STATUS_HOST || '127.0.0.1';
+  const statusPort = port('EDGE_STATUS_PORT', 8007);
   let config;
   let upstreams;
   try {
@@ -65,19 +77,31 @@ async function main(): Promise<void> {
   };
   let app;
   try {
-    app = await createEdge({ config, upstreams, logger, jwksUrl, verifiedTokenCache, docs: process.env.EDGE_DOCS === 'on' });
+    app = await createEdge({
+      config,
+      upstreams,
+      logger,
+      jwksUrl,
+      verifiedTokenCache,
+      docs: process.env.EDGE_DOCS === 'on',
+      healthIntervalMs: count('EDGE_HEALTH_INTERVAL_MS', 2000, 100),
+    });
   } catch (error) {
     fail((error as Error).message);
+  }
+  try {
+    await app.status.listen({ host: statusHost, port: statusPort });
+  } catch (error) {
+    fail(`cannot listen on ${statusHost}:${statusPort} (EDGE_STATUS_PORT): ${(error as Error).message}`);
   }
   try {
     await app.listen({ host, port: listenPort });
   } catch (error) {
     fail(`cannot listen on ${host}:${listenPort}: ${(error as Error).message}`);
   }
-  const address = app.server.address();
-  const actualPort = typeof address === 'object' && address !== null ? address.port : listenPort;
   logger.info({ configFile, routes: config.routes.length, services: config.services.length }, 'edge configured');
-  process.stdout.write(`edge listening on http://${host}:${actualPort}\n`);
+  process.stdout.write(`edge listening on http://${host}:${boundPort(app.server, listenPort)}\n`);
+  process.stdout.write(`edge status (/health, /metrics) on http://${statusHost}:${boundPort(app.status.server, statusPort)}\n`);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

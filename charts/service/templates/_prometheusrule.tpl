@@ -71,6 +71,19 @@ spec:
           annotations:
             summary: '{{ "{{ $labels.service }}" }}: projection {{ "{{ $labels.projection }}" }} is {{ "{{ $value }}" }} events behind'
             runbook: docs/runbooks.md#rebuild-a-projection
+        - alert: ArchipelagoSagaTimeouts
+          expr: sum by (namespace, service, saga) (increase(saga_timeouts_total{namespace="{{ $ns }}"}[15m])) > {{ $a.sagaTimeouts | default 0 }}
+          labels: { severity: ticket }
+          annotations:
+            summary: '{{ "{{ $labels.service }}" }}: {{ "{{ $labels.saga }}" }} sagas are timing out (a participant does not answer before the deadline)'
+            runbook: docs/runbooks.md#alerts
+        - alert: ArchipelagoDbPoolExhausted
+          expr: max by (namespace, service, pool_name) (db_client_connection_pending_requests{namespace="{{ $ns }}"}) > 0
+          for: 5m
+          labels: { severity: ticket }
+          annotations:
+            summary: '{{ "{{ $labels.service }}" }}: queries wait for a connection of pool {{ "{{ $labels.pool_name }}" }} for 5 minutes'
+            runbook: docs/runbooks.md#alerts
     - name: {{ .Values.system }}.pods
       rules:
         - alert: ArchipelagoPodsNotReady

@@ -16,6 +16,11 @@ export interface EdgePluginScope<C> {
   readonly config: EdgeConfig;
   /** What the local runtime adds to kong.yml. */
   readonly runtime: EdgeRuntime;
+  /**
+   * The status server (Kong's Status API: EDGE_STATUS_PORT, never routed publicly): plugins that
+   * expose operator endpoints (prometheus `/metrics`) register them here, not on the proxy `app`.
+   */
+  readonly status: FastifyInstance;
 }
 
 /** Local settings and services the edge offers its plugins. */

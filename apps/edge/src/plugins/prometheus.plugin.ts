@@ -20,7 +20,7 @@ const LATENCY_BUCKETS_MS = [1, 2, 5, 7, 10, 15, 20, 30, 50, 75, 100, 200, 500, 7
  * Kong `prometheus` (priority 13) with Kong's metric names: `kong_http_requests_total`
  * (status_code_metrics), `kong_request_latency_ms` and `kong_upstream_latency_ms`
  * (latency_metrics), `kong_bandwidth_bytes` (bandwidth_metrics, from Content-Length headers).
- * Kong serves them on its Status API; the local edge serves them at `GET /metrics` on its own port.
+ * Served at `GET /metrics` of the status server (Kong's Status API; EDGE_STATUS_PORT), never on the proxy port.
  * Consumers do not exist locally, so the `consumer` label is always empty.
  */
 export const prometheusPlugin = defineEdgePlugin<PrometheusConfig>({
@@ -57,7 +57,7 @@ export const prometheusPlugin = defineEdgePlugin<PrometheusConfig>({
       registers: [registry],
     });
 
-    app.get('/metrics', { config: { edgeOwn: true } }, async (_request, reply) =>
+    scope.status.get('/metrics', async (_request, reply) =>
       reply.type(registry.contentType).send(await registry.metrics()),
     );
 

@@ -1,4 +1,5 @@
 import { type AppendObserver, ident, type ProjectionRunner } from '@archipelago/platform-event-store';
+import type pg from 'pg';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Messaging } from './messaging.js';
 import type { RetentionCounts } from './retention.js';
@@ -10,7 +11,8 @@ import type { RetentionCounts } from './retention.js';
  * - `projection_lag_events{projection}` (gauge): log positions a projection is behind;
  * - `outbox_oldest_unpublished_age_seconds` (gauge, kafka transport): age of the oldest unpublished row;
  * - `dead_letters{consumer_group}` (gauge): dead letters in the schema's `dead_letters` table not replayed;
- * - `consumer_lag_messages{consumer_group,source}` (gauge, postgres transport): messages left to read.
+ * - `consumer_lag_messages{consumer_group,source}` (gauge): messages left to read (postgres: per
+ *   source outbox; kafka: per topic, log end offsets minus the group's commits, asked of the broker).
  * Gauges are computed when scraped. Returns the hook to pass as the relay's `onPublished`.
  */
 export function registerMessagingMetrics(
@@ -69,7 +71,7 @@ export function registerMessagingMetrics(
   });
   const consumerLag = new Gauge({
     name: 'consumer_lag_messages',
-    help: 'Messages a consumer group still has to read from a source outbox (postgres transport).',
+    help: 'Messages a consumer group still has to read: per source outbox (postgres transport) or per topic (kafka).',
     labelNames: ['consumer_group', 'source'],
     registers: [registry],
     async collect() {
@@ -130,4 +132,47 @@ export function registerEventStoreMetrics(registry: Registry): AppendObserver {
     duration.observe({ outcome }, seconds);
     if (outcome === 'conflict') conflicts.inc();
   };
+}
+
+/**
+ * Registers the connection-pool gauges of node-postgres pools on `registry`, with the
+ * OpenTelemetry database-client metric names (semantic conventions `db.client.connection.*`, in
+ * Prometheus form; `pool_name` is the key of `pools`):
+ * - `db_client_connection_count{pool_name,state}`: open connections, `state` `idle` or `used`;
+ * - `db_client_connection_pending_requests{pool_name}`: queries waiting for a connection;
+ * - `db_client_connection_max{pool_name}`: the pool's `max`.
+ * Read from `pg.Pool`'s `totalCount`, `idleCount` and `waitingCount` when scraped.
+ */
+export function registerPoolMetrics(registry: Registry, pools: Readonly<Record<string, pg.Pool>>): void {
+  const entries = Object.entries(pools);
+  new Gauge({
+    name: 'db_client_connection_count',
+    help: 'Open database connections of a pool, by state (idle, used).',
+    labelNames: ['pool_name', 'state'],
+    registers: [registry],
+    collect() {
+      for (const [name, pool] of entries) {
+        this.set({ pool_name: name, state: 'idle' }, pool.idleCount);
+        this.set({ pool_name: name, state: 'used' }, pool.totalCount - pool.idleCount);
+      }
+    },
+  });
+  new Gauge({
+    name: 'db_client_connection_pending_requests',
+    help: 'Queries waiting for a connection of a pool.',
+    labelNames: ['pool_name'],
+    registers: [registry],
+    collect() {
+      for (const [name, pool] of entries) this.set({ pool_name: name }, pool.waitingCount);
+    },
+  });
+  new Gauge({
+    name: 'db_client_connection_max',
+    help: 'Most connections a pool opens.',
+    labelNames: ['pool_name'],
+    registers: [registry],
+    collect() {
+      for (const [name, pool] of entries) this.set({ pool_name: name }, pool.options.max ?? 10);
+    },
+  });
 }

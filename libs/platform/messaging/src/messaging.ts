@@ -1,4 +1,4 @@
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
 import pg from 'pg';
 import {
   type DeadLetterSummary,
@@ -9,6 +9,7 @@ import {
 } from './dead-letters.js';
 import { OutboxKafkaRelay, type OutboxRelayOptions } from './kafka-relay.js';
 import { subscribeKafka } from './kafka-consumer.js';
+import { kafkaGroupLag } from './kafka-lag.js';
 import {
   DEFAULT_RETRY,
   deadLetterTopic,
@@ -88,6 +89,8 @@ export class Messaging {
   private producerConnecting: Promise<Producer> | undefined;
   private relay: OutboxKafkaRelay | undefined;
   private readonly subscriptions: Subscription[] = [];
+  private readonly kafkaSubscriptions: Array<{ group: string; topics: readonly string[] }> = [];
+  private lagAdmin: Promise<Admin> | undefined;
   private readonly postgresSubscriptions: Array<{ group: string; subscription: PostgresSubscription }> = [];
   private readonly sourcePools = new Map<string, pg.Pool>();
 
@@ -183,6 +186,7 @@ export class Messaging {
         partitionsConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
         keysConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
       });
+      this.kafkaSubscriptions.push({ group, topics: [...topics] });
     } else {
       const bySource = new Map<string, { source: OutboxSource; topics: string[] }>();
       for (const topic of topics) {
@@ -237,21 +241,22 @@ export class Messaging {
     return listPostgresDeadLetters(this.options.pool, this.options.schema);
   }
 
-  /** Rows waiting in the outbox (kafka), for readiness and lag metrics. */
   /**
-   * Consumer lag of this service's postgres-transport subscriptions: messages each group still has
-   * to read, per source outbox. Empty for the kafka transport (its lag is the broker's: consumer
-   * group offsets, e.g. from a Kafka exporter).
+   * Consumer lag of this service's subscriptions: messages each group still has to read.
+   * postgres: per source outbox (`source` = `<schema>.outbox`), from the group's checkpoint.
+   * kafka: per topic (`source` = the topic), log end offsets minus the group's committed offsets,
+   * asked of the broker on each call (one admin connection, kept until {@link close}).
+   * Rejects when the broker or the database cannot answer.
    */
   async consumerLag(): Promise<Array<{ group: string; source: string; messages: number }>> {
-    const all = await Promise.all(
-      this.postgresSubscriptions.map(async ({ group, subscription }) =>
-        (await subscription.lag()).map((lag) => ({ group, ...lag })),
-      ),
+    const postgres = this.postgresSubscriptions.map(async ({ group, subscription }) =>
+      (await subscription.lag()).map((lag) => ({ group, ...lag })),
     );
-    return all.flat();
+    const kafka = this.kafkaSubscriptions.map(async ({ group, topics }) => kafkaGroupLag(await this.kafkaLagAdmin(), group, topics));
+    return (await Promise.all([...postgres, ...kafka])).flat();
   }
 
+  /** Rows waiting in the outbox (kafka), for readiness and lag metrics. */
   async pendingOutbox(): Promise<number> {
     return this.relay ? this.relay.pending() : 0;
   }
@@ -262,7 +267,21 @@ export class Messaging {
     await Promise.allSettled(this.subscriptions.splice(0).map((s) => s.stop()));
     await this.relay?.stop();
     await this.producer?.disconnect().catch(() => undefined);
+    const lagAdmin = this.lagAdmin;
+    this.lagAdmin = undefined;
+    await lagAdmin?.then((admin) => admin.disconnect()).catch(() => undefined);
     await Promise.allSettled([...this.sourcePools.values()].map((p) => p.end()));
+  }
+
+  /** The admin client consumer lag is read with; connected on first use, retried after a failure. */
+  private kafkaLagAdmin(): Promise<Admin> {
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafkaClient().admin();
+      await admin.connect();
+      return admin;
+    })();
+    this.lagAdmin.catch(() => (this.lagAdmin = undefined));
+    return this.lagAdmin;
   }
 
   private kafkaClient(): Kafka {

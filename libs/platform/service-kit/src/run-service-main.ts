@@ -11,6 +11,7 @@ import {
   deadLettersCommand,
   registerEventStoreMetrics,
   registerMessagingMetrics,
+  registerPoolMetrics,
   registerRetentionMetrics,
   type RetentionCounts,
 } from '@archipelago/platform-messaging';
@@ -198,6 +199,7 @@ export async function runServiceMain<C extends BaseServiceConfig, I extends Serv
     messaging: infrastructure.messaging,
     projections: infrastructure.projectionRunners,
   });
+  registerPoolMetrics(platformMetricsRegistry, { [options.infrastructure.database.service]: infrastructure.pool });
   if (options.topics) await infrastructure.messaging.ensureTopics(options.topics);
   const app = await createHttpApp(options.module(infrastructure, config, prepared), {
     serviceName: options.serviceName ?? options.infrastructure.database.service,

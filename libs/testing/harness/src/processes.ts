@@ -47,7 +47,9 @@ export async function startWorkspaceProcess(options: {
   const child = spawn(process.execPath, [...hooks, script, ...(options.args ?? [])], {
     cwd: WORKSPACE_ROOT,
     env: Object.fromEntries(
-      Object.entries({ ...process.env, ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      // EDGE_STATUS_PORT: an edge started by a test takes any free status port (its default, 8007,
+      // would collide between tests running side by side); a test may still set one.
+      Object.entries({ ...process.env, EDGE_STATUS_PORT: '0', ...options.env }).filter((entry): entry is [string, string] => entry[1] !== undefined),
     ),
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -72,18 +72,21 @@ async function main(): Promise<void> {
     },
   });
   stacks.push(traced);
-  const client = (stack: CatalogStack) => {
+  const client = async (stack: CatalogStack) => {
+    // Catalog's gRPC server authenticates every call: a service token for catalog.commerce.
+    const authorization = `Bearer ${await stack.issuer.serviceToken('bench')}`;
     const c = createGrpcClient<CatalogServiceClient>({
       address: stack.grpcAddress,
       service: CATALOG_SERVICE_FQN,
       protoRoot: commerceProtoRoot(),
       protoFiles: [CATALOG_PROTO_FILE],
       deadlineMs: 5000,
+      getContextMetadata: () => ({ authorization }),
     });
     clients.push(c);
     return { c, request: { ids: stack.productIds } };
   };
-  const targets = { off: client(off), traced: client(traced) };
+  const targets = { off: await client(off), traced: await client(traced) };
   for (const t of Object.values(targets)) {
     const answer = await t.c.getProducts(t.request);
     if (answer.products.length !== 20) throw new Error(`catalog answered ${answer.products.length} products`);

@@ -371,6 +371,55 @@ describe('saga failures and compensations', () => {
   });
 });
 
+describe('saga metrics on /metrics', () => {
+  /** Name and sorted labels of a series, without the default `service` label. */
+  const key = (series: string) => {
+    const match = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?$/.exec(series);
+    if (match === null) return '';
+    const [, name, labels = ''] = match;
+    return `${name}{${labels.split(/,(?=[a-z_]+=")/).filter((l) => l && !l.startsWith('service=')).sort().join(',')}}`;
+  };
+  /** The value of one series (labels in any order) in the service's Prometheus text; 0 when absent. */
+  const metric = async (series: string): Promise<number> => {
+    const text = await (await fetch(`${await app.getUrl()}/metrics`.replace('[::1]', '127.0.0.1'))).text();
+    const wanted = key(series);
+    const line = text.split('\n').find((l) => !l.startsWith('#') && l.includes(' ') && key(l.slice(0, l.lastIndexOf(' '))) === wanted);
+    return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+  };
+
+  it('counts steps, completions by outcome, timeouts and the placement → terminal time', async () => {
+    const confirmed = 'saga_completions_total{saga="order",outcome="confirmed"}';
+    const timedOut = 'saga_completions_total{saga="order",outcome="timeout"}';
+    const timeouts = 'saga_timeouts_total{saga="order"}';
+    const placedSteps = 'saga_steps_total{saga="order",step="OrderPlaced"}';
+    const confirmedDurations = 'saga_duration_seconds_count{saga="order",outcome="confirmed"}';
+    const timeoutDurations = 'saga_duration_seconds_count{saga="order",outcome="timeout"}';
+    const before = Object.fromEntries(
+      await Promise.all([confirmed, timedOut, timeouts, placedSteps, confirmedDurations, timeoutDurations].map(async (s) => [s, await metric(s)])),
+    );
+
+    const ok = await placeOrder(tokens.ann, [{ productId: MUG, quantity: 1 }]);
+    await settled(ok.id, 'confirmed');
+    settings.orderTimeoutMs = 1_000;
+    try {
+      const late = await placeOrder(tokens.ann, [{ productId: SILENT, quantity: 1 }]);
+      await settled(late.id, 'cancelled');
+    } finally {
+      settings.orderTimeoutMs = 60_000;
+    }
+
+    expect(await metric(placedSteps)).toBe(before[placedSteps] + 2);
+    expect(await metric(confirmed)).toBe(before[confirmed] + 1);
+    expect(await metric(timedOut)).toBe(before[timedOut] + 1);
+    expect(await metric(timeouts)).toBe(before[timeouts] + 1);
+    expect(await metric(confirmedDurations)).toBe(before[confirmedDurations] + 1);
+    expect(await metric(timeoutDurations)).toBe(before[timeoutDurations] + 1);
+    // The timed-out saga lasted at least its 1 s deadline: it is not in the 0.5 s bucket.
+    const timeoutUnderHalfSecond = await metric('saga_duration_seconds_bucket{le="0.5",saga="order",outcome="timeout"}');
+    expect(await metric(timeoutDurations)).toBeGreaterThan(timeoutUnderHalfSecond);
+  });
+});
+
 describe('reading orders', () => {
   it("answers 404 for another customer's order (read and cancel); an admin sees it", async () => {
     const { id } = await placeOrder(tokens.ann, [{ productId: MUG, quantity: 1 }]);

@@ -21,10 +21,14 @@ import {
   type RecordedOrderEvent,
 } from '../use-case/port/order.repository.port.js';
 import type { SagaInboxPort } from '../use-case/port/saga-inbox.port.js';
+import { OrderSagaMetrics } from './order-saga.metrics.js';
 import { toOutgoingMessages } from './order.outgoing-messages.js';
 
 /** Stream id of an order (and its saga): `order-<uuid>`. */
 export const orderStreamId = (orderId: string): string => `order-${orderId}`;
+
+/** The saga metrics of this process (created on first write; they live in the process-wide registry). */
+let sagaMetrics: OrderSagaMetrics | undefined;
 
 /** Events after which the timeout no longer applies: the point of no return, or the end. */
 const CLEARS_DEADLINE = new Set<OrderEvent['type']>(['PaymentCaptured', 'OrderConfirmed', 'OrderCancelled']);
@@ -56,6 +60,7 @@ class OrderStreams implements OrderStreamsPort {
       if (error instanceof WrongExpectedVersionError) throw new ConcurrencyConflictError(orderId);
       throw error;
     }
+    await (sagaMetrics ??= new OrderSagaMetrics()).recorded(this.client, this.store.schema, orderStreamId(orderId), events);
     await this.messaging.outbox.add(this.client, toOutgoingMessages(events, context.traceparent));
     const deadlines = `${ident(this.store.schema)}.order_deadlines`;
     for (const event of events) {
