@@ -1,0 +1,24 @@
+import { deciderSpec } from '@archipelago/testing-decider';
+import { describe, it } from 'vitest';
+import { calendarItemDecider, type CalendarItemCommand } from './calendar-item.decider.js';
+import { CalendarItemAlreadyExistsError, InvalidCalendarItemCommandError } from './calendar-item.errors.js';
+import type { CalendarItemCreated } from './calendar-item.events.js';
+
+const spec = deciderSpec(calendarItemDecider);
+const now = '2026-12-06T10:00:00.000Z';
+const itemId = '0b5b4c9e-1d6f-4c38-9a57-3f2a1c0d9e11';
+const created: CalendarItemCreated = { type: 'CalendarItemCreated', data: { itemId, name: 'First', at: now } };
+const create = (name = 'First'): CalendarItemCommand => ({ type: 'CreateCalendarItem', data: { itemId, name, now } });
+
+describe('CalendarItem decider', () => {
+  it('creates an item', () => spec.given([]).when(create()).then([created]));
+  it('trims the name', () => spec.given([]).when(create('  First  ')).then([created]));
+  it('refuses to create the same item twice', () =>
+    spec.given([created]).when(create()).thenThrows(CalendarItemAlreadyExistsError));
+  it('refuses an empty name', () => spec.given([]).when(create('   ')).thenThrows(InvalidCalendarItemCommandError));
+  it('refuses a name over 200 characters', () =>
+    spec
+      .given([])
+      .when(create('x'.repeat(201)))
+      .thenThrows(InvalidCalendarItemCommandError));
+});

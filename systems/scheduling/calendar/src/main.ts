@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { runServiceMain } from '@archipelago/platform-service-kit';
+import { calendarConfigSchema } from './calendar.config.js';
+import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
+import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
+
+/**
+ * scheduling/calendar entry point (commands: see `runServiceMain`).
+ * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
+ * - `main.js rebuild-projections`: empty and replay the item list read model, exit 0.
+ * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token
+ *   verified against identity's JWKS (AUTH_JWKS_URL), writes the `admin` role. Publishes
+ *   CalendarItemCreatedV1 on `scheduling.calendar.item-created.v1` through the outbox.
+ *   `ROLE=command|query|all` picks the routes served (docs/adding-a-service.md).
+ */
+await runServiceMain({
+  configSchema: calendarConfigSchema,
+  infrastructure: CalendarInfrastructure,
+  module: (infrastructure, config) =>
+    CalendarModule.forRoot(infrastructure, authOptionsFromConfig(config), config.ROLE),
+  domainErrors: CALENDAR_DOMAIN_ERRORS,
+  openapi: {
+    title: 'Archipelago scheduling/calendar',
+    version: '1.0.0',
+    description: 'Items of scheduling/calendar. Event-sourced; integration event CalendarItemCreatedV1.',
+  },
+  topics: ['scheduling.calendar.item-created.v1'],
+});

@@ -1,0 +1,16 @@
+import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
+import { CalendarItemRecord } from './calendar-item.record.js';
+import { calendarInitMigration } from './migrations/1796533479172-calendar-init.migration.js';
+
+/** The calendar schema on the scheduling database: the item list record and its migrations. */
+export const CALENDAR_DATABASE: ServiceDatabase = {
+  system: 'scheduling',
+  service: 'calendar',
+  records: [CalendarItemRecord],
+  migrations: (schema) => [calendarInitMigration(schema)],
+};
+
+/** Creates the schema if missing and runs pending migrations; returns their names. */
+export function migrateCalendar(url: string, schema: string): Promise<string[]> {
+  return migrateServiceDatabase(CALENDAR_DATABASE, url, schema);
+}

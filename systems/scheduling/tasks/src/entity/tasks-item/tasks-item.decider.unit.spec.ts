@@ -1,0 +1,24 @@
+import { deciderSpec } from '@archipelago/testing-decider';
+import { describe, it } from 'vitest';
+import { tasksItemDecider, type TasksItemCommand } from './tasks-item.decider.js';
+import { TasksItemAlreadyExistsError, InvalidTasksItemCommandError } from './tasks-item.errors.js';
+import type { TasksItemCreated } from './tasks-item.events.js';
+
+const spec = deciderSpec(tasksItemDecider);
+const now = '2026-12-06T10:00:00.000Z';
+const itemId = '0b5b4c9e-1d6f-4c38-9a57-3f2a1c0d9e11';
+const created: TasksItemCreated = { type: 'TasksItemCreated', data: { itemId, name: 'First', at: now } };
+const create = (name = 'First'): TasksItemCommand => ({ type: 'CreateTasksItem', data: { itemId, name, now } });
+
+describe('TasksItem decider', () => {
+  it('creates an item', () => spec.given([]).when(create()).then([created]));
+  it('trims the name', () => spec.given([]).when(create('  First  ')).then([created]));
+  it('refuses to create the same item twice', () =>
+    spec.given([created]).when(create()).thenThrows(TasksItemAlreadyExistsError));
+  it('refuses an empty name', () => spec.given([]).when(create('   ')).thenThrows(InvalidTasksItemCommandError));
+  it('refuses a name over 200 characters', () =>
+    spec
+      .given([])
+      .when(create('x'.repeat(201)))
+      .thenThrows(InvalidTasksItemCommandError));
+});
