@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
 import { runServiceMain } from '@archipelago/platform-service-kit';
+import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { tasksConfigSchema } from './tasks.config.js';
 import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
@@ -8,10 +9,10 @@ import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 /**
  * scheduling/tasks entry point (commands: see `runServiceMain`).
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
- * - `main.js rebuild-projections`: empty and replay the item list read model, exit 0.
+ * - `main.js rebuild-projections`: empty and replay the task list read model, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token
- *   verified against identity's JWKS (AUTH_JWKS_URL), writes the `admin` role. Publishes
- *   TasksItemCreatedV1 on `scheduling.tasks.item-created.v1` through the outbox.
+ *   verified against identity's JWKS (AUTH_JWKS_URL). Publishes TaskCreatedV1,
+ *   TaskCompletedV1 and TaskAssignedV1 (scheduling.tasks.task-*.v1) through the outbox.
  *   `ROLE=command|query|all` picks the routes served (docs/adding-a-service.md).
  */
 await runServiceMain({
@@ -22,7 +23,8 @@ await runServiceMain({
   openapi: {
     title: 'Archipelago scheduling/tasks',
     version: '1.0.0',
-    description: 'Items of scheduling/tasks. Event-sourced; integration event TasksItemCreatedV1.',
+    description:
+      'Tasks of scheduling (command role: writes; query role: reads). Event-sourced; integration events TaskCreatedV1, TaskCompletedV1, TaskAssignedV1.',
   },
-  topics: ['scheduling.tasks.item-created.v1'],
+  topics: Object.values(TASKS_EVENTS).map((e) => e.topic),
 });

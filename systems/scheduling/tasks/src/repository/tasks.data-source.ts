@@ -1,12 +1,12 @@
 import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
-import { TasksItemRecord } from './tasks-item.record.js';
+import { TaskRecord } from './task.record.js';
 import { tasksInitMigration } from './migrations/1796533473458-tasks-init.migration.js';
 
-/** The tasks schema on the scheduling database: the item list record and its migrations. */
+/** The tasks schema on the scheduling database: the task list record and its migrations. */
 export const TASKS_DATABASE: ServiceDatabase = {
   system: 'scheduling',
   service: 'tasks',
-  records: [TasksItemRecord],
+  records: [TaskRecord],
   migrations: (schema) => [tasksInitMigration(schema)],
 };
 

@@ -1,20 +1,28 @@
-import { ApiProblemResponses, ApiZodResponse, ZodParams, ZodQuery } from '@archipelago/platform-service';
+import {
+  ApiProblemResponses,
+  ApiZodResponse,
+  currentRequestContext,
+  ZodParams,
+  ZodQuery,
+} from '@archipelago/platform-service';
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ActiveTasksItem } from '../../entity/tasks-item/tasks-item.state.js';
-import { GetTasksItemQuery } from '../../use-case/get-tasks-item/get-tasks-item.query.js';
-import { ListTasksItemsQuery } from '../../use-case/list-tasks-items/list-tasks-items.query.js';
-import type { TasksItemPage } from '../../use-case/port/tasks-item.read-model.port.js';
+import { GetTaskQuery } from '../../use-case/get-task/get-task.query.js';
+import { ListTasksQuery } from '../../use-case/list-tasks/list-tasks.query.js';
+import type { TaskPage, TaskView } from '../../use-case/port/task.read-model.port.js';
 import {
-  listTasksItemsQuery,
-  tasksItemDto,
-  tasksItemIdParams,
-  tasksItemPageDto,
-  type TasksItemDto,
-} from './tasks-item.schemas.js';
+  getTaskQuery,
+  type ListTasksParams,
+  listTasksQuery,
+  taskDto,
+  taskIdParams,
+  taskPageDto,
+} from './task.schemas.js';
 
-/** Reads of `/scheduling/v1/tasks` (the query role). Any valid access token may read. */
+const actorId = (): string => currentRequestContext()?.actor?.id ?? '';
+
+/** Reads of `/scheduling/v1/tasks` (the query role), from the `task_list` read model. Any valid token; own tasks only. */
 @ApiTags('tasks')
 @Controller('scheduling/v1/tasks')
 export class TasksQueryHttpHandler {
@@ -22,25 +30,27 @@ export class TasksQueryHttpHandler {
 
   @Get()
   @ApiOperation({
-    summary: 'List items',
-    description: 'Items in creation order, keyset-paginated (eventually consistent).',
+    summary: 'List tasks',
+    description: 'The caller’s tasks in creation order, filtered, keyset-paginated (eventually consistent).',
   })
-  @ApiZodResponse(200, tasksItemPageDto)
+  @ApiZodResponse(200, taskPageDto)
   @ApiProblemResponses(400, 401)
-  async list(@ZodQuery(listTasksItemsQuery) query: { limit: number; cursor?: string }) {
-    const page: TasksItemPage = await this.queries.execute(new ListTasksItemsQuery(query.limit, query.cursor));
-    return {
-      items: page.items.map((i) => ({ id: i.id, name: i.name, createdAt: i.createdAt })),
-      nextCursor: page.nextCursor,
-    };
+  async list(@ZodQuery(listTasksQuery) query: ListTasksParams): Promise<TaskPage> {
+    const { limit, cursor, ...filter } = query;
+    return this.queries.execute(new ListTasksQuery(actorId(), filter, limit, cursor));
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One item', description: 'Read from the item’s event stream (always current).' })
-  @ApiZodResponse(200, tasksItemDto)
-  @ApiProblemResponses(400, 401, 404)
-  async get(@ZodParams(tasksItemIdParams) params: { id: string }): Promise<TasksItemDto> {
-    const item: ActiveTasksItem = await this.queries.execute(new GetTasksItemQuery(params.id));
-    return { id: item.id, name: item.name, createdAt: item.createdAt };
+  @ApiOperation({
+    summary: 'One task',
+    description: 'From the read model; `minVersion` waits up to 2 s for it to reach that version, else 409.',
+  })
+  @ApiZodResponse(200, taskDto)
+  @ApiProblemResponses(400, 401, 404, 409)
+  async get(
+    @ZodParams(taskIdParams) params: { id: string },
+    @ZodQuery(getTaskQuery) query: { minVersion?: number },
+  ): Promise<TaskView> {
+    return this.queries.execute(new GetTaskQuery(params.id, actorId(), query.minVersion));
   }
 }
