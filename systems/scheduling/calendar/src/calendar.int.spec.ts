@@ -14,11 +14,11 @@ import { CalendarInfrastructure } from './repository/calendar.infrastructure.js'
 // outbox (to a real Kafka broker; to the postgres transport when the suite runs with TEST_KAFKA=off);
 // access tokens from a test issuer serving a real JWKS.
 const transport: TransportKind = kafkaBrokers() ? 'kafka' : 'postgres';
-const ADMIN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['admin'], email: 'admin@archipelago.local' };
-const CUSTOMER = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'ann@example.com' };
+const ANN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['customer'], email: 'ann@example.com' };
+const BOB = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'bob@example.com' };
 let issuer: TestIssuer;
-let admin: string;
-let customer: string;
+let ann: string;
+let bob: string;
 let app: NestFastifyApplication;
 let infrastructure: CalendarInfrastructure;
 let listener: Messaging;
@@ -29,17 +29,18 @@ const received: IncomingMessage[] = [];
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
 const http = (url: string, init?: RequestInit) => fetch(url, init) as Promise<JsonResponse>;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const post = (body: unknown, headers: Record<string, string> = bearer(admin)) =>
+const post = (body: unknown, token = ann) =>
   http(base, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
+    headers: { 'content-type': 'application/json', ...bearer(token) },
     body: JSON.stringify(body),
   });
+const occurrences = (query: string, token = ann) => http(`${base}/occurrences?${query}`, { headers: bearer(token) });
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  admin = await issuer.issue({ ...ADMIN, expiresInSec: 900 });
-  customer = await issuer.issue({ ...CUSTOMER, expiresInSec: 900 });
+  ann = await issuer.issue({ ...ANN, expiresInSec: 900 });
+  bob = await issuer.issue({ ...BOB, expiresInSec: 900 });
   const url = await createTestDatabase('calendar');
   await migrateCalendar(url, 'calendar');
   const brokers = transport === 'kafka' ? [kafkaBrokers()] : undefined;
@@ -49,7 +50,7 @@ beforeAll(async () => {
     transport,
     kafkaBrokers: brokers,
   });
-  await infrastructure.messaging.ensureTopics([CALENDAR_EVENTS.CalendarItemCreatedV1.topic]);
+  await infrastructure.messaging.ensureTopics([CALENDAR_EVENTS.CalendarEventCreatedV1.topic]);
   const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
   app = await createHttpApp(CalendarModule.forRoot(infrastructure, auth), {
     serviceName: 'calendar',
@@ -60,7 +61,7 @@ beforeAll(async () => {
   });
   await infrastructure.start();
   await app.listen(0, '127.0.0.1');
-  base = `${await app.getUrl()}/scheduling/v1/calendar`.replace('[::1]', '127.0.0.1');
+  base = `${await app.getUrl()}/scheduling/v1/events`.replace('[::1]', '127.0.0.1');
   listener = new Messaging({
     transport,
     kafkaBrokers: brokers,
@@ -70,7 +71,7 @@ beforeAll(async () => {
     pool: infrastructure.pool,
     databaseUrl: url,
   });
-  await listener.subscribe('scheduling.test-listener', [CALENDAR_EVENTS.CalendarItemCreatedV1.topic], async (m) => {
+  await listener.subscribe('scheduling.test-listener', [CALENDAR_EVENTS.CalendarEventCreatedV1.topic], async (m) => {
     received.push(m);
   });
 }, 120_000);
@@ -81,94 +82,98 @@ afterAll(async () => {
   await issuer?.close();
 });
 
+const BERLIN = {
+  title: 'Stand-up',
+  start: '2026-03-27T09:00:00',
+  end: '2026-03-27T09:15:00',
+  timeZone: 'Europe/Berlin',
+  rrule: 'FREQ=DAILY;COUNT=4',
+};
+
 describe('scheduling/calendar over HTTP', () => {
-  it('creates an item: 201, Location, body; reads it back; lists it; publishes CalendarItemCreatedV1', async () => {
-    const res = await post({ name: '  First  ' });
+  it('creates a daily series in Europe/Berlin and expands it across the DST change to UTC instants; publishes CalendarEventCreatedV1', async () => {
+    const res = await post(BERLIN);
     expect(res.status).toBe(201);
-    const item = await res.json();
-    expect(item).toEqual({
-      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
-      name: 'First',
-      createdAt: expect.any(String),
-    });
-    expect(res.headers.get('location')).toBe(`/scheduling/v1/calendar/${item.id}`);
-    expect(await (await http(`${base}/${item.id}`, { headers: bearer(customer) })).json()).toEqual(item);
+    const event = await res.json();
+    expect(event).toMatchObject({ id: expect.any(String), version: 1, workspaceId: `personal:${ANN.sub}`, ...BERLIN });
+    expect(res.headers.get('location')).toBe(`/scheduling/v1/events/${event.id}`);
     await vi.waitFor(
       async () => {
-        const page = await (await http(`${base}?limit=100`, { headers: bearer(customer) })).json();
-        expect(page.items).toContainEqual(item);
+        const page = await (await occurrences('from=2026-03-26T00:00:00Z&to=2026-04-01T00:00:00Z')).json();
+        const mine = page.items.filter((i: { eventId: string }) => i.eventId === event.id);
+        expect(mine.map((i: { start: string; end: string }) => [i.start, i.end])).toEqual([
+          ['2026-03-27T08:00:00Z', '2026-03-27T08:15:00Z'],
+          ['2026-03-28T08:00:00Z', '2026-03-28T08:15:00Z'],
+          ['2026-03-29T07:00:00Z', '2026-03-29T07:15:00Z'],
+          ['2026-03-30T07:00:00Z', '2026-03-30T07:15:00Z'],
+        ]);
       },
-      { timeout: 20_000, interval: 100 },
+      { timeout: 10_000, interval: 50 },
     );
-    await vi.waitFor(() => expect(received.map((m) => m.key)).toContain(item.id), { timeout: 30_000, interval: 100 });
-    const message = received.find((m) => m.key === item.id)!;
-    expect(message.type).toBe(CALENDAR_EVENTS.CalendarItemCreatedV1.type);
-    expect(CALENDAR_EVENTS.CalendarItemCreatedV1.schema.parse(message.payload)).toEqual({
-      itemId: item.id,
-      name: 'First',
-      occurredAt: item.createdAt,
+    await vi.waitFor(() => expect(received.map((m) => m.key)).toContain(event.id), { timeout: 30_000, interval: 100 });
+    const message = received.find((m) => m.key === event.id)!;
+    expect(message.type).toBe(CALENDAR_EVENTS.CalendarEventCreatedV1.type);
+    expect(CALENDAR_EVENTS.CalendarEventCreatedV1.schema.parse(message.payload)).toMatchObject({
+      eventId: event.id,
+      timeZone: 'Europe/Berlin',
+      rrule: 'FREQ=DAILY;COUNT=4',
     });
   });
 
-  it('answers 400 problem+json for a bad body and writes nothing', async () => {
+  it('answers 400 by field for an unknown zone, end before start, COUNT with UNTIL, and writes nothing', async () => {
     const before = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "calendar".events`);
-    for (const body of [{ name: '' }, { name: 'x'.repeat(201) }, { name: 'ok', extra: 1 }, {}]) {
+    const fieldsOf = async (body: unknown) => {
       const res = await post(body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.headers.get('content-type')).toContain('application/problem+json');
-    }
+      return (await res.json()).details.problems.map((p: { field: string }) => p.field);
+    };
+    expect(await fieldsOf({ ...BERLIN, timeZone: 'Mars/Olympus' })).toContain('timeZone');
+    expect(await fieldsOf({ ...BERLIN, end: '2026-03-27T08:00:00' })).toContain('end');
+    expect(await fieldsOf({ ...BERLIN, rrule: 'FREQ=DAILY;COUNT=3;UNTIL=20260401T000000Z' })).toContain('rrule');
+    expect(await fieldsOf({})).toEqual(expect.arrayContaining(['title', 'start', 'end', 'timeZone']));
     const after = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "calendar".events`);
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
-  it('needs a token (401) and the admin role to write (403)', async () => {
-    expect((await http(base)).status).toBe(401);
-    expect((await post({ name: 'x' }, {})).status).toBe(401);
-    expect((await post({ name: 'x' }, bearer(customer))).status).toBe(403);
+  it('answers 400 by field for a bad window and zone of the occurrence query', async () => {
+    for (const [query, field] of [
+      ['to=2026-04-01T00:00:00Z', 'from'],
+      ['from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'to'],
+      ['from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&timeZone=Nowhere/Town', 'viewerTimeZone'],
+    ] as const) {
+      const res = await occurrences(query);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).details.problems.map((p: { field: string }) => p.field)).toContain(field);
+    }
   });
 
-  it('answers 404 for an unknown item, 400 for a malformed id and a forged cursor', async () => {
-    expect((await http(`${base}/0b5b4c9e-1d6f-4c38-9a57-3f2a1c0d9e11`, { headers: bearer(customer) })).status).toBe(
-      404,
-    );
-    expect((await http(`${base}/not-a-uuid`, { headers: bearer(customer) })).status).toBe(400);
-    expect((await http(`${base}?cursor=forged`, { headers: bearer(customer) })).status).toBe(400);
-  });
-
-  it('pages the list in creation order with an opaque cursor', async () => {
-    const ids: string[] = [];
-    for (const name of ['P1', 'P2', 'P3']) ids.push((await (await post({ name })).json()).id);
+  it('shows a user only their own events, and needs a token (401)', async () => {
+    const event = await (await post({ ...BERLIN, title: 'Ann only', rrule: undefined })).json();
     await vi.waitFor(
       async () => {
-        const page = await (await http(`${base}?limit=100`, { headers: bearer(customer) })).json();
-        expect(page.items.map((i: { id: string }) => i.id)).toEqual(expect.arrayContaining(ids));
+        const mine = await (await occurrences('from=2026-03-27T00:00:00Z&to=2026-03-28T00:00:00Z')).json();
+        expect(mine.items.map((i: { eventId: string }) => i.eventId)).toContain(event.id);
       },
-      { timeout: 20_000, interval: 100 },
+      { timeout: 10_000, interval: 50 },
     );
-    const seen: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page = await (
-        await http(`${base}?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, {
-          headers: bearer(customer),
-        })
-      ).json();
-      expect(page.items.length).toBeLessThanOrEqual(2);
-      seen.push(...page.items.map((i: { id: string }) => i.id));
-      cursor = page.nextCursor;
-    } while (cursor);
-    expect(seen.filter((id) => ids.includes(id))).toEqual(ids);
-    expect(new Set(seen).size).toBe(seen.length);
+    const theirs = await (await occurrences('from=2026-03-27T00:00:00Z&to=2026-03-28T00:00:00Z', bob)).json();
+    expect(theirs.items).toEqual([]);
+    expect((await post({ ...BERLIN, workspaceId: `personal:${ANN.sub}` }, bob)).status).toBe(404);
+    expect((await http(`${base}/occurrences`)).status).toBe(401);
   });
 
-  it('rebuilds the item list projection to the same content', async () => {
+  it('rebuilds the event list projection to the same content', async () => {
     const snapshot = async () =>
-      (await infrastructure.pool.query('SELECT id, seq, name, version FROM "calendar".calendar_item_list ORDER BY seq'))
-        .rows;
+      (
+        await infrastructure.pool.query(
+          'SELECT id, seq, workspace_id, fields, version FROM "calendar".calendar_event_list ORDER BY seq',
+        )
+      ).rows;
     await infrastructure.projectionRunner.catchUp();
     const before = await snapshot();
     expect(before.length).toBeGreaterThan(0);
-    await infrastructure.pool.query(`UPDATE "calendar".calendar_item_list SET name = 'tampered'`);
+    await infrastructure.pool.query(`UPDATE "calendar".calendar_event_list SET version = 99`);
     await infrastructure.projectionRunner.rebuild();
     expect(await snapshot()).toEqual(before);
   });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
 import { runServiceMain } from '@archipelago/platform-service-kit';
+import { CALENDAR_EVENTS } from '@archipelago/scheduling-contracts';
 import { calendarConfigSchema } from './calendar.config.js';
 import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
@@ -8,10 +9,10 @@ import { CalendarInfrastructure } from './repository/calendar.infrastructure.js'
 /**
  * scheduling/calendar entry point (commands: see `runServiceMain`).
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
- * - `main.js rebuild-projections`: empty and replay the item list read model, exit 0.
+ * - `main.js rebuild-projections`: empty and replay the calendar event list read model, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token
- *   verified against identity's JWKS (AUTH_JWKS_URL), writes the `admin` role. Publishes
- *   CalendarItemCreatedV1 on `scheduling.calendar.item-created.v1` through the outbox.
+ *   verified against identity's JWKS (AUTH_JWKS_URL). Publishes CalendarEventCreatedV1
+ *   on `scheduling.calendar.event-created.v1` through the outbox.
  *   `ROLE=command|query|all` picks the routes served (docs/adding-a-service.md).
  */
 await runServiceMain({
@@ -23,7 +24,8 @@ await runServiceMain({
   openapi: {
     title: 'Archipelago scheduling/calendar',
     version: '1.0.0',
-    description: 'Items of scheduling/calendar. Event-sourced; integration event CalendarItemCreatedV1.',
+    description:
+      'Calendar events of scheduling (command role: writes; query role: occurrences). Event-sourced; integration event CalendarEventCreatedV1.',
   },
-  topics: ['scheduling.calendar.item-created.v1'],
+  topics: Object.values(CALENDAR_EVENTS).map((e) => e.topic),
 });

@@ -1,12 +1,12 @@
 import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
-import { CalendarItemRecord } from './calendar-item.record.js';
+import { CalendarEventRecord } from './calendar-event.record.js';
 import { calendarInitMigration } from './migrations/1796533479172-calendar-init.migration.js';
 
-/** The calendar schema on the scheduling database: the item list record and its migrations. */
+/** The calendar schema on the scheduling database: the event list record and its migrations. */
 export const CALENDAR_DATABASE: ServiceDatabase = {
   system: 'scheduling',
   service: 'calendar',
-  records: [CalendarItemRecord],
+  records: [CalendarEventRecord],
   migrations: (schema) => [calendarInitMigration(schema)],
 };
 

@@ -2,22 +2,29 @@ import { z } from 'zod';
 
 /**
  * Integration events published by scheduling/calendar (its published language). Topic names
- * follow `<system>.<service>.<event-name>.v<major>`; key = item id; CloudEvents `type` =
+ * follow `<system>.<service>.<event-name>.v<major>`; key = event id; CloudEvents `type` =
  * `archipelago.scheduling.calendar.<Name>`. A breaking change gets a new major (new topic);
  * additive optional fields keep the major. Recorded in ../../schemas/<Name>.json.
  */
-export const calendarItemCreatedV1Schema = z.object({
-  itemId: z.uuid(),
-  name: z.string(),
+export const calendarEventCreatedV1Schema = z.object({
+  eventId: z.uuid(),
+  workspaceId: z.string(),
+  title: z.string(),
+  timeZone: z.string().describe('IANA zone of start and end'),
+  allDay: z.boolean(),
+  start: z.string().describe('local date-time (or date when allDay) in timeZone'),
+  end: z.string(),
+  rrule: z.string().nullable(),
+  createdBy: z.string(),
   occurredAt: z.iso.datetime(),
 });
-export type CalendarItemCreatedV1 = z.infer<typeof calendarItemCreatedV1Schema>;
+export type CalendarEventCreatedV1 = z.infer<typeof calendarEventCreatedV1Schema>;
 
 /** Every integration event of calendar: topic, CloudEvents type and payload schema. */
 export const CALENDAR_EVENTS = {
-  CalendarItemCreatedV1: {
-    topic: 'scheduling.calendar.item-created.v1',
-    type: 'archipelago.scheduling.calendar.CalendarItemCreatedV1',
-    schema: calendarItemCreatedV1Schema,
+  CalendarEventCreatedV1: {
+    topic: 'scheduling.calendar.event-created.v1',
+    type: 'archipelago.scheduling.calendar.CalendarEventCreatedV1',
+    schema: calendarEventCreatedV1Schema,
   },
 } as const;

@@ -1,4 +1,3 @@
-import { Roles } from '@archipelago/platform-auth';
 import {
   ApiProblemResponses,
   ApiZodBody,
@@ -10,15 +9,10 @@ import { Controller, HttpCode, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import type { ActiveCalendarItem } from '../../entity/calendar-item/calendar-item.state.js';
-import { CreateCalendarItemCommand } from '../../use-case/create-calendar-item/create-calendar-item.command.js';
+import type { CalendarEventState } from '../../entity/event/calendar-event.decider.js';
+import { CreateEventCommand } from '../../use-case/create-event/create-event.command.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
-import {
-  createCalendarItemBody,
-  calendarItemDto,
-  type CreateCalendarItemBody,
-  type CalendarItemDto,
-} from './calendar-item.schemas.js';
+import { eventBody, eventBodyDoc, eventDto } from './calendar-event.schemas.js';
 
 /** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
 function commandContext(): CommandContext {
@@ -32,27 +26,33 @@ function commandContext(): CommandContext {
 }
 
 /**
- * Writes of `/scheduling/v1/calendar` (the command role). Translates, never decides. Needs a bearer
- * token with the `admin` role (401 without a valid token, 403 without the role).
+ * Writes of `/scheduling/v1/events` (the command role). Translates, never decides. Any valid token may
+ * write to its own workspace (401 without one).
  */
 @ApiTags('calendar')
-@Controller('scheduling/v1/calendar')
+@Controller('scheduling/v1/events')
 export class CalendarCommandHttpHandler {
   constructor(private readonly commands: CommandBus) {}
 
   @Post()
-  @Roles('admin')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Create an item', description: 'Creates an item with a fresh id; Location names it.' })
-  @ApiZodBody(createCalendarItemBody)
-  @ApiZodResponse(201, calendarItemDto, 'Created; Location names the item')
-  @ApiProblemResponses(400, 401, 403, 409)
+  @ApiOperation({
+    summary: 'Create a calendar event',
+    description: 'Local date-times in timeZone; RRULE/EXDATE/RDATE; Location names it, the body carries its version.',
+  })
+  @ApiZodBody(eventBodyDoc)
+  @ApiZodResponse(201, eventDto, 'Created')
+  @ApiProblemResponses(400, 401, 404, 413)
   async create(
-    @ZodBody(createCalendarItemBody) body: CreateCalendarItemBody,
+    @ZodBody(eventBody) body: Readonly<Record<string, unknown>>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CalendarItemDto> {
-    const item: ActiveCalendarItem = await this.commands.execute(new CreateCalendarItemCommand(body, commandContext()));
-    reply.header('Location', `/scheduling/v1/calendar/${item.id}`);
-    return { id: item.id, name: item.name, createdAt: item.createdAt };
+  ): Promise<Record<string, unknown>> {
+    const { state, version }: { state: CalendarEventState; version: number } = await this.commands.execute(
+      new CreateEventCommand(body, currentRequestContext()?.actor?.id ?? '', commandContext()),
+    );
+    if (state.kind !== 'live') throw new Error('unreachable: the created event is not live');
+    reply.header('Location', `/scheduling/v1/events/${state.eventId}`);
+    reply.header('ETag', `"${version}"`);
+    return { id: state.eventId, version, ...state.fields };
   }
 }

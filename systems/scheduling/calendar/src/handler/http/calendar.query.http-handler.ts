@@ -1,46 +1,32 @@
-import { ApiProblemResponses, ApiZodResponse, ZodParams, ZodQuery } from '@archipelago/platform-service';
+import { ApiProblemResponses, ApiZodResponse, currentRequestContext, ZodQuery } from '@archipelago/platform-service';
 import { Controller, Get } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { ActiveCalendarItem } from '../../entity/calendar-item/calendar-item.state.js';
-import { GetCalendarItemQuery } from '../../use-case/get-calendar-item/get-calendar-item.query.js';
-import { ListCalendarItemsQuery } from '../../use-case/list-calendar-items/list-calendar-items.query.js';
-import type { CalendarItemPage } from '../../use-case/port/calendar-item.read-model.port.js';
-import {
-  listCalendarItemsQuery,
-  calendarItemDto,
-  calendarItemIdParams,
-  calendarItemPageDto,
-  type CalendarItemDto,
-} from './calendar-item.schemas.js';
+import { ListOccurrencesQuery } from '../../use-case/list-occurrences/list-occurrences.query.js';
+import type { OccurrenceItem } from '../../use-case/list-occurrences/list-occurrences.use-case.js';
+import { personalWorkspaceId } from '../../use-case/workspace-access.js';
+import { occurrencesDto, occurrencesQuery } from './calendar-event.schemas.js';
 
-/** Reads of `/scheduling/v1/calendar` (the query role). Any valid access token may read. */
+/** Reads of `/scheduling/v1/events` (the query role), from the `calendar_event_list` read model. Own events only. */
 @ApiTags('calendar')
-@Controller('scheduling/v1/calendar')
+@Controller('scheduling/v1/events')
 export class CalendarQueryHttpHandler {
   constructor(private readonly queries: QueryBus) {}
 
-  @Get()
+  @Get('occurrences')
   @ApiOperation({
-    summary: 'List items',
-    description: 'Items in creation order, keyset-paginated (eventually consistent).',
+    summary: 'Occurrences in a window',
+    description:
+      'Every event of the caller expanded in its own time zone (RFC 5545) into the occurrences overlapping [from, to): UTC instants, sorted. 400 by field for a bad window or zone.',
   })
-  @ApiZodResponse(200, calendarItemPageDto)
+  @ApiZodResponse(200, occurrencesDto)
   @ApiProblemResponses(400, 401)
-  async list(@ZodQuery(listCalendarItemsQuery) query: { limit: number; cursor?: string }) {
-    const page: CalendarItemPage = await this.queries.execute(new ListCalendarItemsQuery(query.limit, query.cursor));
-    return {
-      items: page.items.map((i) => ({ id: i.id, name: i.name, createdAt: i.createdAt })),
-      nextCursor: page.nextCursor,
-    };
-  }
-
-  @Get(':id')
-  @ApiOperation({ summary: 'One item', description: 'Read from the item’s event stream (always current).' })
-  @ApiZodResponse(200, calendarItemDto)
-  @ApiProblemResponses(400, 401, 404)
-  async get(@ZodParams(calendarItemIdParams) params: { id: string }): Promise<CalendarItemDto> {
-    const item: ActiveCalendarItem = await this.queries.execute(new GetCalendarItemQuery(params.id));
-    return { id: item.id, name: item.name, createdAt: item.createdAt };
+  async occurrences(
+    @ZodQuery(occurrencesQuery) query: { from?: string; to?: string; timeZone?: string },
+  ): Promise<{ items: OccurrenceItem[] }> {
+    const actorId = currentRequestContext()?.actor?.id ?? '';
+    return this.queries.execute(
+      new ListOccurrencesQuery(personalWorkspaceId(actorId), query.from, query.to, query.timeZone ?? 'UTC'),
+    );
   }
 }
