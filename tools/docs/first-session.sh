@@ -93,7 +93,8 @@ curl -s "$E/scheduling/v1/tasks/$SUBTASK?minVersion=1" -H "authorization: Bearer
 curl -s -X POST $E/scheduling/v1/tasks/$TASK/complete -H "authorization: Bearer $ADA"
 curl -s -X POST "$E/scheduling/v1/tasks/$TASK/complete?cascade=true" -H "authorization: Bearer $ADA" \
   -H 'idempotency-key: plan-done'                                              # → 200 "status":"done","version":2
-curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA"   # → {"items":[…],"nextCursor":null}
+curl -s "$E/scheduling/v1/tasks/$TASK?minVersion=2" -H "authorization: Bearer $ADA"   # read your write
+curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA"   # → {"items":[…2 tasks],"nextCursor":null}
 # a weekly event at 09:00 Berlin time with a reminder 15 minutes before; its occurrences across the
 # DST change (29 March 2026) stay at 09:00 local: 08:00Z, then 07:00Z
 curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
@@ -128,6 +129,9 @@ expect_status 202 "$E/commerce/v1/orders/$ORDER/return"
 expect_status 409 "-X POST $E/scheduling/v1/tasks/$TASK/complete -H"
 expect_status 200 "$E/scheduling/v1/tasks/$TASK/complete\\?cascade=true"
 expect_status 201 "$E/scheduling/v1/events -H"
+done_tasks=$(command curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).items.length')
+[[ $done_tasks == 2 ]] || { echo "docs smoke: $done_tasks tasks done, not the task and its subtask" >&2; exit 1; }
 occurrences=$(command curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" \
   -H "authorization: Bearer $ADA" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items.map((i) => i.start).join(",")')
 [[ $occurrences == 2026-03-23T08:00:00Z,2026-03-30T07:00:00Z,2026-04-06T07:00:00Z* ]] ||
