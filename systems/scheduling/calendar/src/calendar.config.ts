@@ -9,5 +9,7 @@ import { z } from 'zod';
 export const calendarConfigSchema = baseServiceConfigSchema.extend({
   ...authConfigShape,
   ROLE: z.enum(['command', 'query', 'all']).default('all'),
+  /** Reminder engine round interval in ms (command role); 0 turns the engine off. */
+  REMINDER_POLL_MS: z.coerce.number().int().min(0).default(500),
 });
 export type CalendarConfig = z.output<typeof calendarConfigSchema>;

@@ -50,9 +50,9 @@ beforeAll(async () => {
     transport,
     kafkaBrokers: brokers,
   });
-  await infrastructure.messaging.ensureTopics([CALENDAR_EVENTS.CalendarEventCreatedV1.topic]);
+  await infrastructure.messaging.ensureTopics(Object.values(CALENDAR_EVENTS).map((e) => e.topic));
   const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  app = await createHttpApp(CalendarModule.forRoot(infrastructure, auth), {
+  app = await createHttpApp(CalendarModule.forRoot(infrastructure, auth, 'all', { reminderPollMs: 100 }), {
     serviceName: 'calendar',
     config: { SERVICE_NAME: 'calendar', SYSTEM: 'scheduling', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
     domainErrors: CALENDAR_DOMAIN_ERRORS,
@@ -71,9 +71,13 @@ beforeAll(async () => {
     pool: infrastructure.pool,
     databaseUrl: url,
   });
-  await listener.subscribe('scheduling.test-listener', [CALENDAR_EVENTS.CalendarEventCreatedV1.topic], async (m) => {
-    received.push(m);
-  });
+  await listener.subscribe(
+    'scheduling.test-listener',
+    Object.values(CALENDAR_EVENTS).map((e) => e.topic),
+    async (m) => {
+      received.push(m);
+    },
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -161,6 +165,62 @@ describe('scheduling/calendar over HTTP', () => {
     expect(theirs.items).toEqual([]);
     expect((await post({ ...BERLIN, workspaceId: `personal:${ANN.sub}` }, bob)).status).toBe(404);
     expect((await http(`${base}/occurrences`)).status).toBe(401);
+  });
+
+  it('fires a due reminder once as ReminderDueV1 through the outbox; concurrent claims never fire one twice', async () => {
+    const at = new Date(Date.now() + 1500).toISOString();
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const local = startsAt.toISOString().slice(0, 19);
+    const end = new Date(startsAt.getTime() + 1_800_000).toISOString().slice(0, 19);
+    const event = await (
+      await post({ title: 'Remind me', start: local, end, timeZone: 'UTC', reminders: [{ at }] })
+    ).json();
+    await vi.waitFor(
+      () =>
+        expect(
+          received.filter((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type),
+        ).toHaveLength(1),
+      { timeout: 20_000, interval: 50 },
+    );
+    const due = received.find((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type)!;
+    const payload = CALENDAR_EVENTS.ReminderDueV1.schema.parse(due.payload);
+    expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}` });
+    expect(new Date(payload.dueAt).getTime()).toBe(new Date(at).getTime());
+    // More rounds and two "replicas" claiming at once: nothing fires again.
+    await Promise.all([
+      infrastructure.reminders.fireDue(new Date().toISOString(), 100),
+      infrastructure.reminders.fireDue(new Date().toISOString(), 100),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const outbox = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "calendar".reminders WHERE event_id = $1 AND fired_at IS NOT NULL`,
+      [event.id],
+    );
+    expect(outbox.rows[0].n).toBe(1);
+    expect(received.filter((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type)).toHaveLength(1);
+  });
+
+  it('claims each due reminder on one of two concurrent transactions only (FOR UPDATE SKIP LOCKED)', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [`skip-${i}`, globalThis.crypto.randomUUID()]);
+    for (const [key, eventId] of rows)
+      await infrastructure.pool.query(
+        `INSERT INTO "calendar".reminders (key, event_id, workspace_id, due_at, recipients) VALUES ($1, $2, 'w', now() - interval '1 second', '{}')`,
+        [key, eventId],
+      );
+    const now = new Date().toISOString();
+    const fired = await Promise.all([
+      infrastructure.reminders.fireDue(now, 1000),
+      infrastructure.reminders.fireDue(now, 1000),
+    ]);
+    const left = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "calendar".reminders WHERE key LIKE 'skip-%' AND fired_at IS NULL`,
+    );
+    expect(left.rows[0].n).toBe(0);
+    expect(fired[0] + fired[1]).toBeLessThanOrEqual(40);
+    const outbox = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "calendar".outbox WHERE payload->>'key' LIKE 'skip-%'`,
+    );
+    expect(outbox.rows[0].n).toBe(40);
   });
 
   it('rebuilds the event list projection to the same content', async () => {

@@ -4,12 +4,17 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { CalendarCommandHttpHandler } from './handler/http/calendar.command.http-handler.js';
 import { CalendarQueryHttpHandler } from './handler/http/calendar.query.http-handler.js';
+import { REMINDER_ENGINE_JOB_OPTIONS, ReminderEngineJob } from './handler/job/reminder-engine.job.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
 import { CreateEventUseCase } from './use-case/create-event/create-event.use-case.js';
 import { ListOccurrencesUseCase } from './use-case/list-occurrences/list-occurrences.use-case.js';
 import { CALENDAR_EVENT_REPOSITORY } from './use-case/port/calendar-event.repository.port.js';
 import { CLOCK } from './use-case/port/clock.port.js';
 import { EVENT_READ_MODEL } from './use-case/port/event.read-model.port.js';
+import { REMINDER_ENGINE } from './use-case/port/reminder-engine.port.js';
+import { EVENT_LOOKUP, REMINDER_STORE } from './use-case/port/reminder-store.port.js';
+import { ReplanRemindersUseCase } from './use-case/replan-reminders/replan-reminders.use-case.js';
+import { RunReminderEngineUseCase } from './use-case/run-reminder-engine/run-reminder-engine.use-case.js';
 
 /** Domain error code → HTTP status of the calendar public API. */
 export const CALENDAR_DOMAIN_ERRORS = {
@@ -28,11 +33,19 @@ export type CalendarRole = 'command' | 'query' | 'all';
  * Wiring of the calendar service: ports bound to adapters, handlers to use cases, and
  * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches only their own workspace).
  * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
- * service is split; `all` locally).
+ * service is split; `all` locally). The command role (and `all`) also runs the reminder engine every
+ * `reminderPollMs` (0: not at all).
  */
 @Module({})
 export class CalendarModule {
-  static forRoot(infrastructure: CalendarInfrastructure, auth: AuthOptions, role: CalendarRole = 'all'): DynamicModule {
+  static forRoot(
+    infrastructure: CalendarInfrastructure,
+    auth: AuthOptions,
+    role: CalendarRole = 'all',
+    options: { readonly reminderPollMs?: number; readonly onError?: (error: unknown) => void } = {},
+  ): DynamicModule {
+    const pollMs = options.reminderPollMs ?? 500;
+    const engine = role !== 'query' && pollMs > 0;
     return {
       module: CalendarModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
@@ -46,8 +59,15 @@ export class CalendarModule {
         { provide: CALENDAR_EVENT_REPOSITORY, useValue: infrastructure.repository },
         { provide: EVENT_READ_MODEL, useValue: infrastructure.readModel },
         { provide: CLOCK, useClass: SystemClockGateway },
+        { provide: EVENT_LOOKUP, useValue: infrastructure.readModel },
+        { provide: REMINDER_STORE, useValue: infrastructure.reminders },
+        { provide: REMINDER_ENGINE, useValue: infrastructure.reminders },
+        { provide: REMINDER_ENGINE_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
         CreateEventUseCase,
         ListOccurrencesUseCase,
+        ReplanRemindersUseCase,
+        RunReminderEngineUseCase,
+        ...(engine ? [ReminderEngineJob] : []),
       ],
     };
   }

@@ -19,7 +19,9 @@ await runServiceMain({
   configSchema: calendarConfigSchema,
   infrastructure: CalendarInfrastructure,
   module: (infrastructure, config) =>
-    CalendarModule.forRoot(infrastructure, authOptionsFromConfig(config), config.ROLE),
+    CalendarModule.forRoot(infrastructure, authOptionsFromConfig(config), config.ROLE, {
+      reminderPollMs: config.REMINDER_POLL_MS,
+    }),
   domainErrors: CALENDAR_DOMAIN_ERRORS,
   openapi: {
     title: 'Archipelago scheduling/calendar',

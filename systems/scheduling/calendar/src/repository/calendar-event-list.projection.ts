@@ -7,6 +7,7 @@ import {
 import type { DataSource, Repository } from 'typeorm';
 import type { CalendarEventEvent } from '../entity/event/calendar-event.events.js';
 import type { EventReadModelPort, EventRecord } from '../use-case/port/event.read-model.port.js';
+import type { EventLookupPort } from '../use-case/port/reminder-store.port.js';
 import { CalendarEventRecord } from './calendar-event.record.js';
 
 /**
@@ -65,7 +66,7 @@ export class CalendarEventListProjection implements Projection {
 }
 
 /** Reads of the event list (TypeORM) plus the runner that keeps it current. */
-export class CalendarEventListReadModel implements EventReadModelPort {
+export class CalendarEventListReadModel implements EventReadModelPort, EventLookupPort {
   private readonly records: Repository<CalendarEventRecord>;
 
   constructor(
@@ -79,6 +80,12 @@ export class CalendarEventListReadModel implements EventReadModelPort {
   async candidates(workspaceId: string): Promise<EventRecord[]> {
     const rows = await this.records.find({ where: { workspaceId }, order: { seq: 'ASC' } });
     return rows.map((r) => ({ eventId: r.id, version: r.version, fields: r.fields }));
+  }
+
+  /** One event as projected, or null when absent or deleted. */
+  async find(eventId: string): Promise<EventRecord | null> {
+    const r = await this.records.findOneBy({ id: eventId });
+    return r ? { eventId: r.id, version: r.version, fields: r.fields } : null;
   }
 
   /** The projected version of an event (0 when not there), for read-your-writes. */
