@@ -6,6 +6,7 @@ import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fromICalendar } from '@archipelago/util-calendar';
 import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
 import { migrateCalendar } from './repository/calendar.data-source.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
@@ -221,6 +222,32 @@ describe('scheduling/calendar over HTTP', () => {
       `SELECT count(*)::int AS n FROM "calendar".outbox WHERE payload->>'key' LIKE 'skip-%'`,
     );
     expect(outbox.rows[0].n).toBe(40);
+  });
+
+  it('serves the workspace as an iCalendar feed (VTIMEZONE, RRULE) that imports back to the same events; 404 for another user', async () => {
+    const event = await (await post({ ...BERLIN, title: 'In the feed' })).json();
+    const feedUrl = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}.ics`;
+    await vi.waitFor(
+      async () => {
+        const res = await http(feedUrl, { headers: bearer(ann) });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toContain('text/calendar');
+        const text = await res.text();
+        expect(text).toContain(`UID:${event.id}`);
+        expect(text).toContain('BEGIN:VTIMEZONE');
+        expect(text).toContain('RRULE:FREQ=DAILY;COUNT=4');
+        const back = fromICalendar(text, { now: new Date().toISOString() });
+        expect(back.problems).toEqual([]);
+        expect(back.events.find((e) => e.uid === event.id)?.schedule).toMatchObject({
+          timeZone: 'Europe/Berlin',
+          start: '2026-03-27T09:00:00',
+          rrule: 'FREQ=DAILY;COUNT=4',
+        });
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await http(feedUrl, { headers: bearer(bob) })).status).toBe(404);
+    expect((await http(feedUrl)).status).toBe(401);
   });
 
   it('rebuilds the event list projection to the same content', async () => {

@@ -3,10 +3,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { CalendarCommandHttpHandler } from './handler/http/calendar.command.http-handler.js';
+import { CalendarFeedQueryHttpHandler } from './handler/http/calendar-feed.query.http-handler.js';
 import { CalendarQueryHttpHandler } from './handler/http/calendar.query.http-handler.js';
 import { REMINDER_ENGINE_JOB_OPTIONS, ReminderEngineJob } from './handler/job/reminder-engine.job.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
 import { CreateEventUseCase } from './use-case/create-event/create-event.use-case.js';
+import { ExportCalendarUseCase } from './use-case/export-calendar/export-calendar.use-case.js';
 import { ListOccurrencesUseCase } from './use-case/list-occurrences/list-occurrences.use-case.js';
 import { CALENDAR_EVENT_REPOSITORY } from './use-case/port/calendar-event.repository.port.js';
 import { CLOCK } from './use-case/port/clock.port.js';
@@ -51,7 +53,7 @@ export class CalendarModule {
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [
         ...(role === 'query' ? [] : [CalendarCommandHttpHandler]),
-        ...(role === 'command' ? [] : [CalendarQueryHttpHandler]),
+        ...(role === 'command' ? [] : [CalendarQueryHttpHandler, CalendarFeedQueryHttpHandler]),
       ],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
@@ -65,6 +67,7 @@ export class CalendarModule {
         { provide: REMINDER_ENGINE_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
         CreateEventUseCase,
         ListOccurrencesUseCase,
+        ExportCalendarUseCase,
         ReplanRemindersUseCase,
         RunReminderEngineUseCase,
         ...(engine ? [ReminderEngineJob] : []),
