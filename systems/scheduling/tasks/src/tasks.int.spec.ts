@@ -255,6 +255,21 @@ describe('scheduling/tasks over HTTP', () => {
     expect(seen).toEqual(ids);
   });
 
+  it('orders the next tasks by priority, then earliest due (a date by its end of day, none last), then creation; done tasks left out', async () => {
+    const create = async (body: Record<string, unknown>) => (await (await post(body, bob)).json()).id as string;
+    const a = await create({ title: 'A', priority: 2, due: '2026-03-10' });
+    const b = await create({ title: 'B', priority: 1 });
+    const c = await create({ title: 'C', priority: 2, due: '2026-03-09T17:00:00', timeZone: 'Europe/Berlin' });
+    const d = await create({ title: 'D', priority: 2, due: '2026-03-09' });
+    const e = await create({ title: 'E', priority: 1, due: '2026-04-01' });
+    const f = await create({ title: 'F', priority: 1, due: '2026-01-01' });
+    await send('POST', `${base}/${f}/complete`, {}, bob);
+    await get(`/${f}?minVersion=2`, bob);
+    const next = await (await get('/next?limit=10', bob)).json();
+    expect(next.items.map((t: { id: string }) => t.id)).toEqual([e, b, c, d, a]);
+    expect((await get('/next?limit=0', bob)).status).toBe(400);
+  });
+
   it('rebuilds the task list projection to the same content', async () => {
     const snapshot = async () =>
       (

@@ -10,6 +10,7 @@ import { CreateTaskUseCase } from './use-case/create-task/create-task.use-case.j
 import { DeleteTaskUseCase } from './use-case/delete-task/delete-task.use-case.js';
 import { GetTaskUseCase } from './use-case/get-task/get-task.use-case.js';
 import { ListTasksUseCase } from './use-case/list-tasks/list-tasks.use-case.js';
+import { NextTasksUseCase } from './use-case/next-tasks/next-tasks.use-case.js';
 import { CLOCK } from './use-case/port/clock.port.js';
 import { TASK_READ_MODEL } from './use-case/port/task.read-model.port.js';
 import { TASK_REPOSITORY } from './use-case/port/task.repository.port.js';
@@ -60,6 +61,7 @@ export class TasksModule {
         CompleteTaskUseCase,
         GetTaskUseCase,
         ListTasksUseCase,
+        NextTasksUseCase,
       ],
     };
   }

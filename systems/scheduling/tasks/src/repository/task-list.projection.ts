@@ -125,6 +125,26 @@ export class TaskListReadModel implements TaskReadModelPort {
     return { items: rows.map(toView), nextCursor };
   }
 
+  async next(workspaceId: string, limit: number): Promise<TaskView[]> {
+    const rows = await this.records
+      .createQueryBuilder('t')
+      .where('t.workspace_id = :workspaceId', { workspaceId })
+      .andWhere("t.status IN ('todo', 'in_progress')")
+      .orderBy('t.priority', 'ASC')
+      .addOrderBy(
+        `CASE WHEN t.fields->'due'->>'dateTime' IS NOT NULL
+           THEN (t.fields->'due'->>'dateTime')::timestamp AT TIME ZONE (t.fields->'due'->>'timeZone')
+           WHEN t.fields->'due'->>'date' IS NOT NULL
+           THEN ((t.fields->'due'->>'date')::date + 1)::timestamp AT TIME ZONE (t.fields->>'timeZone') END`,
+        'ASC',
+        'NULLS LAST',
+      )
+      .addOrderBy('t.seq', 'ASC')
+      .limit(limit)
+      .getMany();
+    return rows.map(toView);
+  }
+
   refresh(): void {
     this.runner.poke();
   }

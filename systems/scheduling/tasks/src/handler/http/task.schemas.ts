@@ -73,3 +73,7 @@ export const taskDto = z
 export const taskPageDto = z
   .object({ items: z.array(taskDto), nextCursor: z.string().nullable() })
   .meta({ id: 'TaskPage' });
+
+export const nextTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) });
+
+export const nextTasksDto = z.object({ items: z.array(taskDto) }).meta({ id: 'NextTasks' });

@@ -10,11 +10,14 @@ import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GetTaskQuery } from '../../use-case/get-task/get-task.query.js';
 import { ListTasksQuery } from '../../use-case/list-tasks/list-tasks.query.js';
+import { NextTasksQuery } from '../../use-case/next-tasks/next-tasks.query.js';
 import type { TaskPage, TaskView } from '../../use-case/port/task.read-model.port.js';
 import {
   getTaskQuery,
   type ListTasksParams,
   listTasksQuery,
+  nextTasksDto,
+  nextTasksQuery,
   taskDto,
   taskIdParams,
   taskPageDto,
@@ -38,6 +41,18 @@ export class TasksQueryHttpHandler {
   async list(@ZodQuery(listTasksQuery) query: ListTasksParams): Promise<TaskPage> {
     const { limit, cursor, ...filter } = query;
     return this.queries.execute(new ListTasksQuery(actorId(), filter, limit, cursor));
+  }
+
+  @Get('next')
+  @ApiOperation({
+    summary: 'Next tasks to work on',
+    description:
+      'Open tasks by priority (1 first), then earliest due (none last), then creation order; `limit` 1–100 (10).',
+  })
+  @ApiZodResponse(200, nextTasksDto)
+  @ApiProblemResponses(400, 401)
+  async next(@ZodQuery(nextTasksQuery) query: { limit: number }): Promise<{ items: TaskView[] }> {
+    return this.queries.execute(new NextTasksQuery(actorId(), query.limit));
   }
 
   @Get(':id')

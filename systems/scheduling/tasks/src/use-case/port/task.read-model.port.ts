@@ -40,6 +40,11 @@ export interface TaskReadModelPort {
   get(taskId: string): Promise<TaskView | null>;
   /** Tasks of a workspace in creation order. @throws InvalidCursorError */
   list(filter: TaskFilter, limit: number, cursor?: string): Promise<TaskPage>;
+  /**
+   * Open tasks (todo, in progress) of a workspace in work order: highest priority first, then earliest
+   * due (a due date is due by the end of that day in the task's zone; no due last), then creation order.
+   */
+  next(workspaceId: string, limit: number): Promise<TaskView[]>;
   /** Asks the projection to catch up now (after a write), without waiting. */
   refresh(): void;
 }
