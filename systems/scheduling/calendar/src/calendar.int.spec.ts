@@ -250,6 +250,50 @@ describe('scheduling/calendar over HTTP', () => {
     expect((await http(feedUrl)).status).toBe(401);
   });
 
+  it('imports an exported feed into another workspace with the same occurrences; 400 for a non-iCalendar file', async () => {
+    await (await post({ ...BERLIN, title: 'Moved one', exdates: ['2026-03-28T09:00:00'] })).json();
+    const window = 'from=2026-03-26T00:00:00Z&to=2026-04-01T00:00:00Z';
+    const starts = async (token: string) =>
+      ((await (await occurrences(window, token)).json()).items as { title: string; start: string; end: string }[])
+        .map((o) => `${o.title} ${o.start} ${o.end}`)
+        .sort();
+    const annFeed = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}.ics`;
+    let ics = '';
+    await vi.waitFor(
+      async () => {
+        ics = await (await http(annFeed, { headers: bearer(ann) })).text();
+        expect(ics).toContain('SUMMARY:Moved one');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const importUrl = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${BOB.sub}`)}/import`;
+    const imported = await http(importUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/calendar', ...bearer(bob) },
+      body: ics,
+    });
+    expect(imported.status).toBe(201);
+    const result = await imported.json();
+    expect(result.created.length).toBeGreaterThan(0);
+    const expected = await starts(ann);
+    await vi.waitFor(async () => expect(await starts(bob)).toEqual(expected), { timeout: 10_000, interval: 50 });
+    const bad = await http(importUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/calendar', ...bearer(bob) },
+      body: 'not a calendar',
+    });
+    expect(bad.status).toBe(400);
+    expect(
+      (
+        await http(importUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'text/calendar', ...bearer(ann) },
+          body: ics,
+        })
+      ).status,
+    ).toBe(404);
+  });
+
   it('rebuilds the event list projection to the same content', async () => {
     const snapshot = async () =>
       (

@@ -3,11 +3,13 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { CalendarCommandHttpHandler } from './handler/http/calendar.command.http-handler.js';
+import { CalendarImportCommandHttpHandler } from './handler/http/calendar-import.command.http-handler.js';
 import { CalendarFeedQueryHttpHandler } from './handler/http/calendar-feed.query.http-handler.js';
 import { CalendarQueryHttpHandler } from './handler/http/calendar.query.http-handler.js';
 import { REMINDER_ENGINE_JOB_OPTIONS, ReminderEngineJob } from './handler/job/reminder-engine.job.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
 import { CreateEventUseCase } from './use-case/create-event/create-event.use-case.js';
+import { ImportCalendarUseCase } from './use-case/import-calendar/import-calendar.use-case.js';
 import { ExportCalendarUseCase } from './use-case/export-calendar/export-calendar.use-case.js';
 import { ListOccurrencesUseCase } from './use-case/list-occurrences/list-occurrences.use-case.js';
 import { CALENDAR_EVENT_REPOSITORY } from './use-case/port/calendar-event.repository.port.js';
@@ -26,6 +28,7 @@ export const CALENDAR_DOMAIN_ERRORS = {
   'EVENT.ALREADY_EXISTS': 409,
   'EVENT.CONCURRENCY_CONFLICT': 409,
   'OCCURRENCES.INVALID_QUERY': 400,
+  'ICALENDAR.INVALID': 400,
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
@@ -52,7 +55,7 @@ export class CalendarModule {
       module: CalendarModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [
-        ...(role === 'query' ? [] : [CalendarCommandHttpHandler]),
+        ...(role === 'query' ? [] : [CalendarCommandHttpHandler, CalendarImportCommandHttpHandler]),
         ...(role === 'command' ? [] : [CalendarQueryHttpHandler, CalendarFeedQueryHttpHandler]),
       ],
       providers: [
@@ -68,6 +71,7 @@ export class CalendarModule {
         CreateEventUseCase,
         ListOccurrencesUseCase,
         ExportCalendarUseCase,
+        ImportCalendarUseCase,
         ReplanRemindersUseCase,
         RunReminderEngineUseCase,
         ...(engine ? [ReminderEngineJob] : []),
