@@ -82,6 +82,10 @@ curl -s $E/commerce/v1/orders/$ORDER/timeline -H "authorization: Bearer $ADA"
 # the customer returns it within 14 days: 202 "returning", then "returned" (refund in the wallet, units in stock)
 curl -s -X POST $E/commerce/v1/orders/$ORDER/return -H "authorization: Bearer $ADA"
 
+# who am I; the whole platform's health (200 only when every service is ready)
+curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
+curl -s $E/health
+
 # scheduling (any signed-in user, in their personal workspace): a task with a subtask; writes answer
 # the new version, reads with ?minVersion= wait up to 2 s for the query side to reach it (else 409)
 TASK=$(curl -s -X POST $E/scheduling/v1/tasks -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
@@ -102,10 +106,6 @@ curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'cont
 sleep 1   # the query side catches up (eventually consistent)
 curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" -H "authorization: Bearer $ADA"
 # → {"items":[{"eventId":…,"start":"2026-03-23T08:00:00Z",…},{…"2026-03-30T07:00:00Z"…},{…"2026-04-06T07:00:00Z"…}]}
-
-# who am I; the whole platform's health (200 only when every service is ready)
-curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
-curl -s $E/health
 # --- end ---
 
 # The outcome the README promises.
@@ -125,6 +125,10 @@ expect_status 201 "$E/commerce/v1/wallet/withdrawals"
 expect_status 200 "$E/commerce/v1/orders/$ORDER/shipment"
 expect_status 200 "$E/commerce/v1/orders/$ORDER/delivery"
 expect_status 202 "$E/commerce/v1/orders/$ORDER/return"
+timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
+[[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||
+  { echo "docs smoke: the order's timeline is '$timeline', not placed … confirmed, shipped, delivered, return_requested …" >&2; exit 1; }
 [[ $TASK =~ $uuid && $SUBTASK =~ $uuid ]] || { echo "docs smoke: no task ids (task '$TASK', subtask '$SUBTASK')" >&2; exit 1; }
 expect_status 409 "-X POST $E/scheduling/v1/tasks/$TASK/complete -H"
 expect_status 200 "$E/scheduling/v1/tasks/$TASK/complete\\?cascade=true"
@@ -136,8 +140,4 @@ occurrences=$(command curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-
   -H "authorization: Bearer $ADA" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items.map((i) => i.start).join(",")')
 [[ $occurrences == 2026-03-23T08:00:00Z,2026-03-30T07:00:00Z,2026-04-06T07:00:00Z* ]] ||
   { echo "docs smoke: the event's occurrences are '$occurrences', not 08:00Z then 07:00Z across DST" >&2; exit 1; }
-timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authorization: Bearer $ADA" |
-  node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
-[[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||
-  { echo "docs smoke: the order's timeline is '$timeline', not placed … confirmed, shipped, delivered, return_requested …" >&2; exit 1; }
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"
