@@ -92,6 +92,27 @@ curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F
 # who am I; the whole platform's health (200 only when every service is ready)
 curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
 curl -s $E/health
+
+# scheduling (any signed-in user, in their personal workspace): a task with a subtask; writes answer
+# the new version, reads with ?minVersion= wait up to 2 s for the query side to reach it (else 409)
+TASK=$(curl -s -X POST $E/scheduling/v1/tasks -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d '{"title":"Plan the trip","priority":2,"due":"2026-03-28"}' | id)       # → 201 {"id":…,"version":1,…}
+SUBTASK=$(curl -s -X POST $E/scheduling/v1/tasks -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d "{\"title\":\"Book the train\",\"parentId\":\"$TASK\"}" | id)
+curl -s "$E/scheduling/v1/tasks/$SUBTASK?minVersion=1" -H "authorization: Bearer $ADA"
+# completing the parent with an open subtask is a 409; with cascade=true both are done
+curl -s -X POST $E/scheduling/v1/tasks/$TASK/complete -H "authorization: Bearer $ADA"
+curl -s -X POST "$E/scheduling/v1/tasks/$TASK/complete?cascade=true" -H "authorization: Bearer $ADA" \
+  -H 'idempotency-key: plan-done'                                              # → 200 "status":"done","version":2
+curl -s "$E/scheduling/v1/tasks/$TASK?minVersion=2" -H "authorization: Bearer $ADA"   # read your write
+curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA"   # → {"items":[…2 tasks],"nextCursor":null}
+# a weekly event at 09:00 Berlin time with a reminder 15 minutes before; its occurrences across the
+# DST change (29 March 2026) stay at 09:00 local: 08:00Z, then 07:00Z
+curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d '{"title":"Team sync","start":"2026-03-23T09:00:00","end":"2026-03-23T09:30:00","timeZone":"Europe/Berlin","rrule":"FREQ=WEEKLY;COUNT=4","reminders":[{"offset":"-PT15M"}]}'
+sleep 1   # the query side catches up (eventually consistent)
+curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" -H "authorization: Bearer $ADA"
+# → {"items":[{"eventId":…,"start":"2026-03-23T08:00:00Z",…},{…"2026-03-30T07:00:00Z"…},{…"2026-04-06T07:00:00Z"…}]}
 # --- end ---
 
 # The outcome the README promises.
@@ -119,4 +140,15 @@ timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authoriza
   node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
 [[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||
   { echo "docs smoke: the order's timeline is '$timeline', not placed … confirmed, shipped, delivered, return_requested …" >&2; exit 1; }
+[[ $TASK =~ $uuid && $SUBTASK =~ $uuid ]] || { echo "docs smoke: no task ids (task '$TASK', subtask '$SUBTASK')" >&2; exit 1; }
+expect_status 409 "-X POST $E/scheduling/v1/tasks/$TASK/complete -H"
+expect_status 200 "$E/scheduling/v1/tasks/$TASK/complete\\?cascade=true"
+expect_status 201 "$E/scheduling/v1/events -H"
+done_tasks=$(command curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).items.length')
+[[ $done_tasks == 2 ]] || { echo "docs smoke: $done_tasks tasks done, not the task and its subtask" >&2; exit 1; }
+occurrences=$(command curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" \
+  -H "authorization: Bearer $ADA" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items.map((i) => i.start).join(",")')
+[[ $occurrences == 2026-03-23T08:00:00Z,2026-03-30T07:00:00Z,2026-04-06T07:00:00Z* ]] ||
+  { echo "docs smoke: the event's occurrences are '$occurrences', not 08:00Z then 07:00Z across DST" >&2; exit 1; }
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"

@@ -24,8 +24,11 @@ export interface OccurrenceItem {
 /** The window or the viewer zone is not acceptable (400, problems by field). */
 export class InvalidOccurrenceQueryError extends Error {
   readonly code = 'OCCURRENCES.INVALID_QUERY';
+  /** The problems as the RFC 9457 answer's `details` (the platform's problem mapping reads it). */
+  readonly details: { readonly problems: readonly FieldProblem[] };
   constructor(readonly problems: readonly FieldProblem[]) {
     super(problems.map((p) => `${p.field} ${p.message}`).join('; '));
+    this.details = { problems };
   }
 }
 

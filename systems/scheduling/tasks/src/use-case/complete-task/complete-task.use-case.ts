@@ -4,6 +4,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { spawnNextOccurrence, type TaskState } from '../../entity/task/task.decider.js';
 import { TaskAlreadyExistsError } from '../../entity/task/task.errors.js';
 import { handleTaskCommand } from '../handle-task-command.js';
+import { assertCanAccess } from '../task-access.js';
 import { TASK_REPOSITORY, type TaskRepositoryPort } from '../port/task.repository.port.js';
 import { CompleteTaskCommand } from './complete-task.command.js';
 
@@ -30,6 +31,7 @@ export interface CompleteTaskResult {
  * (409 otherwise); with it they are completed first. A recurring task's next occurrence is created on
  * the stream named by the completion — also when a retry finds the task already done (the first attempt
  * may have stopped between the two appends), so it exists exactly once.
+ * A task in a workspace the actor cannot access answers as absent.
  * @throws TaskNotFoundError (404), TaskHasOpenSubtasksError, TaskNotCompletableError (409)
  */
 @CommandHandler(CompleteTaskCommand)
@@ -45,16 +47,19 @@ export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand,
     const result = await handleTaskCommand(
       this.repository,
       taskId,
-      async ({ version }) => ({
-        type: 'CompleteTask',
-        data: {
-          taskId,
-          now,
-          cascade,
-          openSubtaskIds: await this.repository.openSubtaskIds(taskId),
-          nextTaskId: nextOccurrenceId(taskId, version),
-        },
-      }),
+      async ({ state: loaded, version }) => {
+        assertCanAccess(taskId, loaded, actorId);
+        return {
+          type: 'CompleteTask',
+          data: {
+            taskId,
+            now,
+            cascade,
+            openSubtaskIds: await this.repository.openSubtaskIds(taskId),
+            nextTaskId: nextOccurrenceId(taskId, version),
+          },
+        } as const;
+      },
       context,
     );
     const { state } = result;

@@ -46,7 +46,7 @@ class InMemoryTasks implements TaskRepositoryPort {
 }
 
 const fields: TaskFields = {
-  workspaceId: 'w1',
+  workspaceId: 'personal:u1',
   title: 'Water plants',
   description: null,
   priority: 4,
@@ -105,7 +105,7 @@ describe('CompleteTaskUseCase', () => {
           type: 'TaskCompleted',
           data: {
             taskId: 't1',
-            workspaceId: 'w1',
+            workspaceId: 'personal:u1',
             cascade: false,
             next: { taskId: nextOccurrenceId('t1', 1), due: { date: '2026-03-21' } },
             at: done,

@@ -1,0 +1,15 @@
+import { authConfigShape, baseServiceConfigSchema } from '@archipelago/platform-config';
+import { z } from 'zod';
+
+/**
+ * Configuration of the scheduling/calendar service: the platform contract and the auth
+ * contract (`AUTH_JWKS_URL` required; `AUTH_ISSUER`, `AUTH_AUDIENCE`, … with defaults),
+ * and `ROLE`: `command` serves the writes, `query` the reads, `all` (the default, local) both.
+ */
+export const calendarConfigSchema = baseServiceConfigSchema.extend({
+  ...authConfigShape,
+  ROLE: z.enum(['command', 'query', 'all']).default('all'),
+  /** Reminder engine round interval in ms (command role); 0 turns the engine off. */
+  REMINDER_POLL_MS: z.coerce.number().int().min(0).default(500),
+});
+export type CalendarConfig = z.output<typeof calendarConfigSchema>;

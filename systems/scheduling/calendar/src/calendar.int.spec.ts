@@ -1,0 +1,311 @@
+import 'reflect-metadata';
+import { CALENDAR_EVENTS } from '@archipelago/scheduling-contracts';
+import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
+import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { fromICalendar } from '@archipelago/util-calendar';
+import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
+import { migrateCalendar } from './repository/calendar.data-source.js';
+import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
+
+// Component test: the real calendar module over HTTP on real Postgres, publishing through the
+// outbox (to a real Kafka broker; to the postgres transport when the suite runs with TEST_KAFKA=off);
+// access tokens from a test issuer serving a real JWKS.
+const transport: TransportKind = kafkaBrokers() ? 'kafka' : 'postgres';
+const ANN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['customer'], email: 'ann@example.com' };
+const BOB = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'bob@example.com' };
+let issuer: TestIssuer;
+let ann: string;
+let bob: string;
+let app: NestFastifyApplication;
+let infrastructure: CalendarInfrastructure;
+let listener: Messaging;
+let base: string;
+const received: IncomingMessage[] = [];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (url: string, init?: RequestInit) => fetch(url, init) as Promise<JsonResponse>;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const post = (body: unknown, token = ann) =>
+  http(base, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...bearer(token) },
+    body: JSON.stringify(body),
+  });
+const occurrences = (query: string, token = ann) => http(`${base}/occurrences?${query}`, { headers: bearer(token) });
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  ann = await issuer.issue({ ...ANN, expiresInSec: 900 });
+  bob = await issuer.issue({ ...BOB, expiresInSec: 900 });
+  const url = await createTestDatabase('calendar');
+  await migrateCalendar(url, 'calendar');
+  const brokers = transport === 'kafka' ? [kafkaBrokers()] : undefined;
+  infrastructure = await CalendarInfrastructure.open({
+    databaseUrl: url,
+    schema: 'calendar',
+    transport,
+    kafkaBrokers: brokers,
+  });
+  await infrastructure.messaging.ensureTopics(Object.values(CALENDAR_EVENTS).map((e) => e.topic));
+  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
+  app = await createHttpApp(CalendarModule.forRoot(infrastructure, auth, 'all', { reminderPollMs: 100 }), {
+    serviceName: 'calendar',
+    config: { SERVICE_NAME: 'calendar', SYSTEM: 'scheduling', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
+    domainErrors: CALENDAR_DOMAIN_ERRORS,
+    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+    openapi: { title: 'calendar', version: '1' },
+  });
+  await infrastructure.start();
+  await app.listen(0, '127.0.0.1');
+  base = `${await app.getUrl()}/scheduling/v1/events`.replace('[::1]', '127.0.0.1');
+  listener = new Messaging({
+    transport,
+    kafkaBrokers: brokers,
+    system: 'scheduling',
+    service: 'listener',
+    schema: 'calendar',
+    pool: infrastructure.pool,
+    databaseUrl: url,
+  });
+  await listener.subscribe(
+    'scheduling.test-listener',
+    Object.values(CALENDAR_EVENTS).map((e) => e.topic),
+    async (m) => {
+      received.push(m);
+    },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.close();
+  await issuer?.close();
+});
+
+const BERLIN = {
+  title: 'Stand-up',
+  start: '2026-03-27T09:00:00',
+  end: '2026-03-27T09:15:00',
+  timeZone: 'Europe/Berlin',
+  rrule: 'FREQ=DAILY;COUNT=4',
+};
+
+describe('scheduling/calendar over HTTP', () => {
+  it('creates a daily series in Europe/Berlin and expands it across the DST change to UTC instants; publishes CalendarEventCreatedV1', async () => {
+    const res = await post(BERLIN);
+    expect(res.status).toBe(201);
+    const event = await res.json();
+    expect(event).toMatchObject({ id: expect.any(String), version: 1, workspaceId: `personal:${ANN.sub}`, ...BERLIN });
+    expect(res.headers.get('location')).toBe(`/scheduling/v1/events/${event.id}`);
+    await vi.waitFor(
+      async () => {
+        const page = await (await occurrences('from=2026-03-26T00:00:00Z&to=2026-04-01T00:00:00Z')).json();
+        const mine = page.items.filter((i: { eventId: string }) => i.eventId === event.id);
+        expect(mine.map((i: { start: string; end: string }) => [i.start, i.end])).toEqual([
+          ['2026-03-27T08:00:00Z', '2026-03-27T08:15:00Z'],
+          ['2026-03-28T08:00:00Z', '2026-03-28T08:15:00Z'],
+          ['2026-03-29T07:00:00Z', '2026-03-29T07:15:00Z'],
+          ['2026-03-30T07:00:00Z', '2026-03-30T07:15:00Z'],
+        ]);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    await vi.waitFor(() => expect(received.map((m) => m.key)).toContain(event.id), { timeout: 30_000, interval: 100 });
+    const message = received.find((m) => m.key === event.id)!;
+    expect(message.type).toBe(CALENDAR_EVENTS.CalendarEventCreatedV1.type);
+    expect(CALENDAR_EVENTS.CalendarEventCreatedV1.schema.parse(message.payload)).toMatchObject({
+      eventId: event.id,
+      timeZone: 'Europe/Berlin',
+      rrule: 'FREQ=DAILY;COUNT=4',
+    });
+  });
+
+  it('answers 400 by field for an unknown zone, end before start, COUNT with UNTIL, and writes nothing', async () => {
+    const before = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "calendar".events`);
+    const fieldsOf = async (body: unknown) => {
+      const res = await post(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      return (await res.json()).details.problems.map((p: { field: string }) => p.field);
+    };
+    expect(await fieldsOf({ ...BERLIN, timeZone: 'Mars/Olympus' })).toContain('timeZone');
+    expect(await fieldsOf({ ...BERLIN, end: '2026-03-27T08:00:00' })).toContain('end');
+    expect(await fieldsOf({ ...BERLIN, rrule: 'FREQ=DAILY;COUNT=3;UNTIL=20260401T000000Z' })).toContain('rrule');
+    expect(await fieldsOf({})).toEqual(expect.arrayContaining(['title', 'start', 'end', 'timeZone']));
+    const after = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "calendar".events`);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('answers 400 by field for a bad window and zone of the occurrence query', async () => {
+    for (const [query, field] of [
+      ['to=2026-04-01T00:00:00Z', 'from'],
+      ['from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'to'],
+      ['from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&timeZone=Nowhere/Town', 'viewerTimeZone'],
+    ] as const) {
+      const res = await occurrences(query);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).details.problems.map((p: { field: string }) => p.field)).toContain(field);
+    }
+  });
+
+  it('shows a user only their own events, and needs a token (401)', async () => {
+    const event = await (await post({ ...BERLIN, title: 'Ann only', rrule: undefined })).json();
+    await vi.waitFor(
+      async () => {
+        const mine = await (await occurrences('from=2026-03-27T00:00:00Z&to=2026-03-28T00:00:00Z')).json();
+        expect(mine.items.map((i: { eventId: string }) => i.eventId)).toContain(event.id);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const theirs = await (await occurrences('from=2026-03-27T00:00:00Z&to=2026-03-28T00:00:00Z', bob)).json();
+    expect(theirs.items).toEqual([]);
+    expect((await post({ ...BERLIN, workspaceId: `personal:${ANN.sub}` }, bob)).status).toBe(404);
+    expect((await http(`${base}/occurrences`)).status).toBe(401);
+  });
+
+  it('fires a due reminder once as ReminderDueV1 through the outbox; concurrent claims never fire one twice', async () => {
+    const at = new Date(Date.now() + 1500).toISOString();
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const local = startsAt.toISOString().slice(0, 19);
+    const end = new Date(startsAt.getTime() + 1_800_000).toISOString().slice(0, 19);
+    const event = await (
+      await post({ title: 'Remind me', start: local, end, timeZone: 'UTC', reminders: [{ at }] })
+    ).json();
+    await vi.waitFor(
+      () =>
+        expect(
+          received.filter((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type),
+        ).toHaveLength(1),
+      { timeout: 20_000, interval: 50 },
+    );
+    const due = received.find((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type)!;
+    const payload = CALENDAR_EVENTS.ReminderDueV1.schema.parse(due.payload);
+    expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}` });
+    expect(new Date(payload.dueAt).getTime()).toBe(new Date(at).getTime());
+    // More rounds and two "replicas" claiming at once: nothing fires again.
+    await Promise.all([
+      infrastructure.reminders.fireDue(new Date().toISOString(), 100),
+      infrastructure.reminders.fireDue(new Date().toISOString(), 100),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const outbox = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "calendar".reminders WHERE event_id = $1 AND fired_at IS NOT NULL`,
+      [event.id],
+    );
+    expect(outbox.rows[0].n).toBe(1);
+    expect(received.filter((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type)).toHaveLength(1);
+  });
+
+  it('claims each due reminder on one of two concurrent transactions only (FOR UPDATE SKIP LOCKED)', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [`skip-${i}`, globalThis.crypto.randomUUID()]);
+    for (const [key, eventId] of rows)
+      await infrastructure.pool.query(
+        `INSERT INTO "calendar".reminders (key, event_id, workspace_id, due_at, recipients) VALUES ($1, $2, 'w', now() - interval '1 second', '{}')`,
+        [key, eventId],
+      );
+    const now = new Date().toISOString();
+    const fired = await Promise.all([
+      infrastructure.reminders.fireDue(now, 1000),
+      infrastructure.reminders.fireDue(now, 1000),
+    ]);
+    const left = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "calendar".reminders WHERE key LIKE 'skip-%' AND fired_at IS NULL`,
+    );
+    expect(left.rows[0].n).toBe(0);
+    expect(fired[0] + fired[1]).toBeLessThanOrEqual(40);
+    const outbox = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "calendar".outbox WHERE payload->>'key' LIKE 'skip-%'`,
+    );
+    expect(outbox.rows[0].n).toBe(40);
+  });
+
+  it('serves the workspace as an iCalendar feed (VTIMEZONE, RRULE) that imports back to the same events; 404 for another user', async () => {
+    const event = await (await post({ ...BERLIN, title: 'In the feed' })).json();
+    const feedUrl = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}.ics`;
+    await vi.waitFor(
+      async () => {
+        const res = await http(feedUrl, { headers: bearer(ann) });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-type')).toContain('text/calendar');
+        const text = await res.text();
+        expect(text).toContain(`UID:${event.id}`);
+        expect(text).toContain('BEGIN:VTIMEZONE');
+        expect(text).toContain('RRULE:FREQ=DAILY;COUNT=4');
+        const back = fromICalendar(text, { now: new Date().toISOString() });
+        expect(back.problems).toEqual([]);
+        expect(back.events.find((e) => e.uid === event.id)?.schedule).toMatchObject({
+          timeZone: 'Europe/Berlin',
+          start: '2026-03-27T09:00:00',
+          rrule: 'FREQ=DAILY;COUNT=4',
+        });
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await http(feedUrl, { headers: bearer(bob) })).status).toBe(404);
+    expect((await http(feedUrl)).status).toBe(401);
+  });
+
+  it('imports an exported feed into another workspace with the same occurrences; 400 for a non-iCalendar file', async () => {
+    await (await post({ ...BERLIN, title: 'Moved one', exdates: ['2026-03-28T09:00:00'] })).json();
+    const window = 'from=2026-03-26T00:00:00Z&to=2026-04-01T00:00:00Z';
+    const starts = async (token: string) =>
+      ((await (await occurrences(window, token)).json()).items as { title: string; start: string; end: string }[])
+        .map((o) => `${o.title} ${o.start} ${o.end}`)
+        .sort();
+    const annFeed = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}.ics`;
+    let ics = '';
+    await vi.waitFor(
+      async () => {
+        ics = await (await http(annFeed, { headers: bearer(ann) })).text();
+        expect(ics).toContain('SUMMARY:Moved one');
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const importUrl = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${BOB.sub}`)}/import`;
+    const imported = await http(importUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/calendar', ...bearer(bob) },
+      body: ics,
+    });
+    expect(imported.status).toBe(201);
+    const result = await imported.json();
+    expect(result.created.length).toBeGreaterThan(0);
+    const expected = await starts(ann);
+    await vi.waitFor(async () => expect(await starts(bob)).toEqual(expected), { timeout: 10_000, interval: 50 });
+    const bad = await http(importUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'text/calendar', ...bearer(bob) },
+      body: 'not a calendar',
+    });
+    expect(bad.status).toBe(400);
+    expect(
+      (
+        await http(importUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'text/calendar', ...bearer(ann) },
+          body: ics,
+        })
+      ).status,
+    ).toBe(404);
+  });
+
+  it('rebuilds the event list projection to the same content', async () => {
+    const snapshot = async () =>
+      (
+        await infrastructure.pool.query(
+          'SELECT id, seq, workspace_id, fields, version FROM "calendar".calendar_event_list ORDER BY seq',
+        )
+      ).rows;
+    await infrastructure.projectionRunner.catchUp();
+    const before = await snapshot();
+    expect(before.length).toBeGreaterThan(0);
+    await infrastructure.pool.query(`UPDATE "calendar".calendar_event_list SET version = 99`);
+    await infrastructure.projectionRunner.rebuild();
+    expect(await snapshot()).toEqual(before);
+  });
+});

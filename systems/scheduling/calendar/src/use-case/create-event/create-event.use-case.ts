@@ -1,0 +1,66 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { calendarEventDecider, type CalendarEventState } from '../../entity/event/calendar-event.decider.js';
+import { CLOCK, type ClockPort } from '../port/clock.port.js';
+import {
+  CALENDAR_EVENT_REPOSITORY,
+  type CalendarEventRepositoryPort,
+  ConcurrencyConflictError,
+} from '../port/calendar-event.repository.port.js';
+import { canAccess, personalWorkspaceId, WorkspaceNotFoundError } from '../workspace-access.js';
+import { CreateEventCommand } from './create-event.command.js';
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * Creates a calendar event with a fresh id in the caller's personal workspace (when `workspaceId` is
+ * left out) or the workspace named, which the caller must be able to access. Attendees must be
+ * members (today: the caller).
+ * @throws EventValidationError (400, by field: unknown zone, end before start, COUNT with UNTIL …), WorkspaceNotFoundError (404)
+ */
+@CommandHandler(CreateEventCommand)
+export class CreateEventUseCase implements ICommandHandler<
+  CreateEventCommand,
+  { state: CalendarEventState; version: number }
+> {
+  constructor(
+    @Inject(CALENDAR_EVENT_REPOSITORY) private readonly repository: CalendarEventRepositoryPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+  ) {}
+
+  async execute({
+    input,
+    actorId,
+    context,
+  }: CreateEventCommand): Promise<{ state: CalendarEventState; version: number }> {
+    const workspaceId = input.workspaceId ?? personalWorkspaceId(actorId);
+    if (typeof workspaceId === 'string' && !canAccess(actorId, workspaceId))
+      throw new WorkspaceNotFoundError(workspaceId);
+    const attendees = Array.isArray(input.attendees) ? input.attendees : [];
+    const nonMemberAttendees = attendees.filter((a): a is string => typeof a === 'string' && a !== actorId);
+    const eventId = globalThis.crypto.randomUUID();
+    for (let attempt = 1; ; attempt++) {
+      const { state, version } = await this.repository.load(eventId);
+      const events = calendarEventDecider.decide(
+        {
+          type: 'CreateEvent',
+          data: {
+            eventId,
+            now: this.clock.now(),
+            input: { ...input, workspaceId },
+            createdBy: actorId,
+            lookups: { nonMemberAttendees },
+          },
+        },
+        state,
+      );
+      try {
+        await this.repository.save(eventId, events, version, context);
+      } catch (error) {
+        if (error instanceof ConcurrencyConflictError && attempt < MAX_ATTEMPTS) continue;
+        throw error;
+      }
+      return { state: events.reduce(calendarEventDecider.evolve, state), version: version + events.length };
+    }
+  }
+}

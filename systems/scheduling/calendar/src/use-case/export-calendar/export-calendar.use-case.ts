@@ -1,0 +1,39 @@
+import { toICalendar } from '@archipelago/util-calendar';
+import { Inject } from '@nestjs/common';
+import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { scheduleOfEvent } from '../../entity/event/calendar-event.decider.js';
+import { EVENT_READ_MODEL, type EventReadModelPort } from '../port/event.read-model.port.js';
+import { canAccess, WorkspaceNotFoundError } from '../workspace-access.js';
+import { ExportCalendarQuery } from './export-calendar.query.js';
+
+/** Far bounds for "every event of the workspace" (the read model's candidates are a superset anyway). */
+const ALL = { from: '1900-01-01T00:00:00Z', to: '2200-01-01T00:00:00Z' };
+
+/**
+ * Every event of a workspace as one iCalendar document (RFC 5545, util-calendar `toICalendar`): UID =
+ * event id, SEQUENCE = version, VTIMEZONE per zone, RRULE/EXDATE/RDATE and overrides (RECURRENCE-ID)
+ * preserved.
+ * @throws WorkspaceNotFoundError (404) when the caller cannot access the workspace
+ */
+@QueryHandler(ExportCalendarQuery)
+export class ExportCalendarUseCase implements IQueryHandler<ExportCalendarQuery, string> {
+  constructor(@Inject(EVENT_READ_MODEL) private readonly readModel: EventReadModelPort) {}
+
+  async execute({ workspaceId, actorId }: ExportCalendarQuery): Promise<string> {
+    if (!canAccess(actorId, workspaceId)) throw new WorkspaceNotFoundError(workspaceId);
+    const records = await this.readModel.candidates(workspaceId, ALL.from, ALL.to);
+    const now = new Date().toISOString();
+    return toICalendar({
+      name: 'Archipelago',
+      events: records.map(({ eventId, version, fields }) => ({
+        uid: eventId,
+        title: fields.title,
+        description: fields.description,
+        location: fields.location,
+        schedule: scheduleOfEvent(fields),
+        sequence: version,
+        updatedAt: now,
+      })),
+    });
+  }
+}

@@ -1,0 +1,148 @@
+import { freePort } from '@archipelago/platform-local-postgres';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import {
+  createTestDatabase,
+  edgeUpstreams,
+  kafkaBrokers,
+  startWorkspaceProcess,
+  type RunningProcess,
+} from '@archipelago/testing-harness';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+// End to end, split mode: the compiled calendar service as two processes (ROLE=command and
+// ROLE=query, both with TZ=Pacific/Chatham: expansion must not depend on the process zone) and the
+// edge, on real Postgres (and Kafka unless TEST_KAFKA=off); every request goes through the edge,
+// which routes by method as kong.yml says. A read reaching the command role, or a write the query
+// role, gets 404/405 from that process and fails the test. A test issuer stands in for identity.
+let command: RunningProcess;
+let query: RunningProcess;
+let edge: RunningProcess;
+let edgeUrl: string;
+let issuer: TestIssuer;
+let ann: string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (path: string, init?: RequestInit) => fetch(`${edgeUrl}${path}`, init) as Promise<JsonResponse>;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  ann = await issuer.issue({
+    sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f',
+    roles: ['customer'],
+    email: 'ann@example.com',
+    expiresInSec: 900,
+  });
+  const [commandPort, queryPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const env = {
+    SERVICE_NAME: 'calendar',
+    SYSTEM: 'scheduling',
+    TZ: 'Pacific/Chatham',
+    DATABASE_URL: await createTestDatabase('scheduling_e2e'),
+    DB_SCHEMA: 'calendar',
+    ...(kafkaBrokers()
+      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
+      : { MESSAGING_TRANSPORT: 'postgres' }),
+    LOG_LEVEL: 'warn',
+    AUTH_JWKS_URL: issuer.jwksUrl,
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+  };
+  const entry = 'systems/scheduling/calendar/src/main.ts';
+  await startWorkspaceProcess({ name: 'calendar migrate', entry, args: ['migrate'], env });
+  [command, query] = await Promise.all(
+    (
+      [
+        ['command', commandPort],
+        ['query', queryPort],
+      ] as const
+    ).map(([role, port]) =>
+      startWorkspaceProcess({
+        name: `calendar ${role}`,
+        entry,
+        env: { ...env, ROLE: role, HTTP_PORT: String(port) },
+        readyUrl: `http://127.0.0.1:${port}/health/ready`,
+      }),
+    ),
+  );
+  edgeUrl = `http://127.0.0.1:${edgePort}`;
+  edge = await startWorkspaceProcess({
+    name: 'edge',
+    entry: 'apps/edge/src/main.ts',
+    env: {
+      EDGE_PORT: String(edgePort),
+      EDGE_UPSTREAMS: JSON.stringify(
+        edgeUpstreams(
+          {
+            'calendar.scheduling:8080': `http://127.0.0.1:${commandPort}`,
+            'calendar-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
+          },
+          issuer.url,
+        ),
+      ),
+      EDGE_JWKS_URL: issuer.jwksUrl,
+      LOG_LEVEL: 'warn',
+    },
+    readyUrl: `${edgeUrl}/health`,
+  });
+});
+
+afterAll(async () => {
+  await edge?.stop();
+  await command?.stop();
+  await query?.stop();
+  await issuer?.close();
+});
+
+describe('scheduling/calendar through the edge, command and query roles apart', () => {
+  it('creates a daily Berlin series (command role) and lists its occurrences across DST in UTC (query role)', async () => {
+    const created = await http('/scheduling/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(ann) },
+      body: JSON.stringify({
+        title: 'Stand-up',
+        start: '2026-03-27T09:00:00',
+        end: '2026-03-27T09:15:00',
+        timeZone: 'Europe/Berlin',
+        rrule: 'FREQ=DAILY;COUNT=4',
+      }),
+    });
+    expect(created.status).toBe(201);
+    const event = await created.json();
+    expect(event).toMatchObject({ version: 1, timeZone: 'Europe/Berlin' });
+    expect(created.headers.get('x-request-id')).toBeTruthy();
+    await vi.waitFor(
+      async () => {
+        const res = await http('/scheduling/v1/events/occurrences?from=2026-03-26T00:00:00Z&to=2026-04-01T00:00:00Z', {
+          headers: bearer(ann),
+        });
+        expect(res.status).toBe(200);
+        const page = await res.json();
+        expect(page.items.map((i: { eventId: string; start: string }) => [i.eventId, i.start])).toEqual([
+          [event.id, '2026-03-27T08:00:00Z'],
+          [event.id, '2026-03-28T08:00:00Z'],
+          [event.id, '2026-03-29T07:00:00Z'],
+          [event.id, '2026-03-30T07:00:00Z'],
+        ]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+  });
+
+  it('answers 400 problem+json for an unknown zone, and 401 without a token at the edge', async () => {
+    const bad = await http('/scheduling/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(ann) },
+      body: JSON.stringify({
+        title: 'x',
+        start: '2026-03-27T09:00:00',
+        end: '2026-03-27T10:00:00',
+        timeZone: 'Mars/Olympus',
+      }),
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect((await http('/scheduling/v1/events/occurrences')).status).toBe(401);
+  });
+});

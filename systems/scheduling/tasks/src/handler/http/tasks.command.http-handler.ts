@@ -1,0 +1,128 @@
+import {
+  ApiProblemResponses,
+  ApiZodBody,
+  ApiZodResponse,
+  currentRequestContext,
+  ZodBody,
+  ZodParams,
+  ZodQuery,
+} from '@archipelago/platform-service';
+import { Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { TaskState } from '../../entity/task/task.decider.js';
+import { CompleteTaskCommand } from '../../use-case/complete-task/complete-task.command.js';
+import type { CompleteTaskResult } from '../../use-case/complete-task/complete-task.use-case.js';
+import { CreateTaskCommand } from '../../use-case/create-task/create-task.command.js';
+import { DeleteTaskCommand } from '../../use-case/delete-task/delete-task.command.js';
+import type { TaskCommandResult } from '../../use-case/handle-task-command.js';
+import type { CommandContext } from '../../use-case/port/command-context.js';
+import { UpdateTaskCommand } from '../../use-case/update-task/update-task.command.js';
+import { completeTaskQuery, taskBody, taskBodyDoc, type TaskBody, taskDto, taskIdParams } from './task.schemas.js';
+
+/** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
+function commandContext(): CommandContext {
+  const ctx = currentRequestContext();
+  return {
+    correlationId: ctx?.correlationId,
+    causationId: ctx?.requestId,
+    actor: ctx?.actor?.id,
+    traceparent: ctx?.traceparent,
+  };
+}
+
+/** The verified caller's id (the auth guard ran before; every route needs a token). */
+const actorId = (): string => currentRequestContext()?.actor?.id ?? '';
+
+/** The task after a write, with its new version (also in `ETag`). */
+function written(state: TaskState, version: number, reply: FastifyReply): Record<string, unknown> {
+  reply.header('ETag', `"${version}"`);
+  if (state.kind !== 'live') return { id: state.kind === 'deleted' ? state.taskId : undefined, version, deleted: true };
+  return {
+    id: state.taskId,
+    version,
+    ...state.fields,
+    status: state.status,
+    completedAt: state.completedAt,
+  };
+}
+
+/**
+ * Writes of `/scheduling/v1/tasks` (the command role). Translates, never decides. Any valid token
+ * may write to its own workspace (401 without one); another user's task answers 404.
+ */
+@ApiTags('tasks')
+@Controller('scheduling/v1/tasks')
+export class TasksCommandHttpHandler {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create a task',
+    description: 'In the caller’s personal workspace unless workspaceId is given; Location names it.',
+  })
+  @ApiZodBody(taskBodyDoc)
+  @ApiZodResponse(201, taskDto, 'Created; Location names the task, the body carries its version')
+  @ApiProblemResponses(400, 401, 404, 409, 413)
+  async create(@ZodBody(taskBody) body: TaskBody, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { state, version }: TaskCommandResult = await this.commands.execute(
+      new CreateTaskCommand(body, actorId(), commandContext()),
+    );
+    const dto = written(state, version, reply);
+    reply.header('Location', `/scheduling/v1/tasks/${String(dto.id)}`);
+    return dto;
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary: 'Change a task',
+    description: 'A JSON merge patch (RFC 7396); answers the task at its new version.',
+  })
+  @ApiZodBody(taskBodyDoc)
+  @ApiZodResponse(200, taskDto)
+  @ApiProblemResponses(400, 401, 404, 409)
+  async update(
+    @ZodParams(taskIdParams) params: { id: string },
+    @ZodBody(taskBody) body: TaskBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { state, version }: TaskCommandResult = await this.commands.execute(
+      new UpdateTaskCommand(params.id, body, actorId(), commandContext()),
+    );
+    return written(state, version, reply);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a task' })
+  @ApiProblemResponses(400, 401, 404)
+  async remove(@ZodParams(taskIdParams) params: { id: string }, @Res({ passthrough: true }) reply: FastifyReply) {
+    const { version }: TaskCommandResult = await this.commands.execute(
+      new DeleteTaskCommand(params.id, actorId(), commandContext()),
+    );
+    reply.header('ETag', `"${version}"`);
+  }
+
+  @Post(':id/complete')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Complete a task',
+    description:
+      'Idempotent: a retry (same Idempotency-Key or not) appends nothing and a recurring task’s next occurrence exists once (`nextTaskId`). Open subtasks need cascade=true (409 otherwise).',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiZodResponse(200, taskDto)
+  @ApiProblemResponses(400, 401, 404, 409)
+  async complete(
+    @ZodParams(taskIdParams) params: { id: string },
+    @ZodQuery(completeTaskQuery) query: { cascade: boolean },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const result: CompleteTaskResult = await this.commands.execute(
+      new CompleteTaskCommand(params.id, actorId(), query.cascade, new Date().toISOString(), commandContext()),
+    );
+    return { ...written(result.state, result.version, reply), nextTaskId: result.nextTaskId };
+  }
+}

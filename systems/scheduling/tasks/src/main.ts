@@ -1,0 +1,30 @@
+import 'reflect-metadata';
+import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { runServiceMain } from '@archipelago/platform-service-kit';
+import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
+import { tasksConfigSchema } from './tasks.config.js';
+import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
+import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
+
+/**
+ * scheduling/tasks entry point (commands: see `runServiceMain`).
+ * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
+ * - `main.js rebuild-projections`: empty and replay the task list read model, exit 0.
+ * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token
+ *   verified against identity's JWKS (AUTH_JWKS_URL). Publishes TaskCreatedV1,
+ *   TaskCompletedV1 and TaskAssignedV1 (scheduling.tasks.task-*.v1) through the outbox.
+ *   `ROLE=command|query|all` picks the routes served (docs/adding-a-service.md).
+ */
+await runServiceMain({
+  configSchema: tasksConfigSchema,
+  infrastructure: TasksInfrastructure,
+  module: (infrastructure, config) => TasksModule.forRoot(infrastructure, authOptionsFromConfig(config), config.ROLE),
+  domainErrors: TASKS_DOMAIN_ERRORS,
+  openapi: {
+    title: 'Archipelago scheduling/tasks',
+    version: '1.0.0',
+    description:
+      'Tasks of scheduling (command role: writes; query role: reads). Event-sourced; integration events TaskCreatedV1, TaskCompletedV1, TaskAssignedV1.',
+  },
+  topics: Object.values(TASKS_EVENTS).map((e) => e.topic),
+});

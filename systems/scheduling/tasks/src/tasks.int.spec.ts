@@ -1,0 +1,287 @@
+import 'reflect-metadata';
+import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
+import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
+import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
+import { migrateTasks } from './repository/tasks.data-source.js';
+import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
+
+// Component test: the real tasks module over HTTP on real Postgres, publishing through the
+// outbox (to a real Kafka broker; to the postgres transport when the suite runs with TEST_KAFKA=off);
+// access tokens from a test issuer serving a real JWKS.
+const transport: TransportKind = kafkaBrokers() ? 'kafka' : 'postgres';
+const ANN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['customer'], email: 'ann@example.com' };
+const BOB = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'bob@example.com' };
+let issuer: TestIssuer;
+let ann: string;
+let bob: string;
+let commandApp: NestFastifyApplication;
+let queryApp: NestFastifyApplication;
+let app: NestFastifyApplication;
+let infrastructure: TasksInfrastructure;
+let listener: Messaging;
+let base: string;
+const received: IncomingMessage[] = [];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (url: string, init?: RequestInit) => fetch(url, init) as Promise<JsonResponse>;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const send = (method: string, url: string, body: unknown, token = ann, headers: Record<string, string> = {}) =>
+  http(url, {
+    method,
+    headers: { ...(body !== undefined && { 'content-type': 'application/json' }), ...bearer(token), ...headers },
+    body: body === undefined || typeof body === 'string' ? body : JSON.stringify(body),
+  });
+const post = (body: unknown, token = ann) => send('POST', base, body, token);
+const get = (path: string, token = ann) => http(`${base}${path}`, { headers: bearer(token) });
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  ann = await issuer.issue({ ...ANN, expiresInSec: 900 });
+  bob = await issuer.issue({ ...BOB, expiresInSec: 900 });
+  const url = await createTestDatabase('tasks');
+  await migrateTasks(url, 'tasks');
+  const brokers = transport === 'kafka' ? [kafkaBrokers()] : undefined;
+  infrastructure = await TasksInfrastructure.open({
+    databaseUrl: url,
+    schema: 'tasks',
+    transport,
+    kafkaBrokers: brokers,
+  });
+  const topics = Object.values(TASKS_EVENTS).map((e) => e.topic);
+  await infrastructure.messaging.ensureTopics(topics);
+  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
+  const start = async (role: 'all' | 'command' | 'query') => {
+    const started = await createHttpApp(TasksModule.forRoot(infrastructure, auth, role), {
+      serviceName: 'tasks',
+      config: { SERVICE_NAME: 'tasks', SYSTEM: 'scheduling', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
+      domainErrors: TASKS_DOMAIN_ERRORS,
+      readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+      openapi: { title: 'tasks', version: '1' },
+    });
+    await started.listen(0, '127.0.0.1');
+    return started;
+  };
+  await infrastructure.start();
+  app = await start('all');
+  commandApp = await start('command');
+  queryApp = await start('query');
+  base = `${await app.getUrl()}/scheduling/v1/tasks`.replace('[::1]', '127.0.0.1');
+  listener = new Messaging({
+    transport,
+    kafkaBrokers: brokers,
+    system: 'scheduling',
+    service: 'listener',
+    schema: 'tasks',
+    pool: infrastructure.pool,
+    databaseUrl: url,
+  });
+  await listener.subscribe('scheduling.test-listener', topics, async (m) => {
+    received.push(m);
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.close();
+  await commandApp?.close();
+  await queryApp?.close();
+  await issuer?.close();
+});
+
+const urlOf = async (a: NestFastifyApplication) =>
+  `${await a.getUrl()}/scheduling/v1/tasks`.replace('[::1]', '127.0.0.1');
+
+describe('scheduling/tasks over HTTP', () => {
+  it('creates a task: 201, Location, version; reads it with minVersion; lists it; publishes TaskCreatedV1', async () => {
+    const res = await post({ title: '  Write the report ', priority: 2, tags: ['work'], due: '2026-03-10' });
+    expect(res.status).toBe(201);
+    const task = await res.json();
+    expect(task).toMatchObject({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      version: 1,
+      workspaceId: `personal:${ANN.sub}`,
+      title: 'Write the report',
+      status: 'todo',
+      priority: 2,
+      tags: ['work'],
+      due: { date: '2026-03-10' },
+    });
+    expect(res.headers.get('location')).toBe(`/scheduling/v1/tasks/${task.id}`);
+    const read = await get(`/${task.id}?minVersion=${task.version}`);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: task.id, version: 1, title: 'Write the report', status: 'todo' });
+    const page = await (await get('?limit=100&tag=work')).json();
+    expect(page.items.map((i: { id: string }) => i.id)).toContain(task.id);
+    await vi.waitFor(() => expect(received.map((m) => m.key)).toContain(task.id), { timeout: 30_000, interval: 100 });
+    const message = received.find((m) => m.key === task.id && m.type === TASKS_EVENTS.TaskCreatedV1.type)!;
+    expect(TASKS_EVENTS.TaskCreatedV1.schema.parse(message.payload)).toMatchObject({
+      taskId: task.id,
+      workspaceId: `personal:${ANN.sub}`,
+      title: 'Write the report',
+      createdBy: ANN.sub,
+    });
+  });
+
+  it('patches and completes (idempotently), answering the new version; publishes TaskAssignedV1 and TaskCompletedV1', async () => {
+    const task = await (await post({ title: 'Patch me' })).json();
+    const patched = await send('PATCH', `${base}/${task.id}`, { priority: 1, assigneeId: ANN.sub });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ version: 2, priority: 1, assigneeId: ANN.sub });
+    const done = await send('POST', `${base}/${task.id}/complete`, {}, ann, { 'idempotency-key': 'k1' });
+    expect(done.status).toBe(200);
+    expect(await done.json()).toMatchObject({ version: 3, status: 'done', nextTaskId: null });
+    const again = await send('POST', `${base}/${task.id}/complete`, {}, ann, { 'idempotency-key': 'k1' });
+    expect(await again.json()).toMatchObject({ version: 3, status: 'done' });
+    expect(await (await get(`/${task.id}?minVersion=3`)).json()).toMatchObject({ status: 'done', priority: 1 });
+    expect((await get(`/${task.id}?minVersion=9`)).status).toBe(409);
+    await vi.waitFor(
+      () => {
+        const types = received.filter((m) => m.key === task.id).map((m) => m.type);
+        expect(types).toEqual(
+          expect.arrayContaining([TASKS_EVENTS.TaskAssignedV1.type, TASKS_EVENTS.TaskCompletedV1.type]),
+        );
+        expect(types.filter((t) => t === TASKS_EVENTS.TaskCompletedV1.type)).toHaveLength(1);
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+  });
+
+  it('completes a recurring task once, spawning the next occurrence; a parent with open subtasks needs cascade', async () => {
+    const recurring = await (
+      await post({
+        title: 'Water plants',
+        due: '2026-03-10',
+        recurrence: { afterCompletion: { every: 7, unit: 'day' } },
+      })
+    ).json();
+    const first = await (await send('POST', `${base}/${recurring.id}/complete`, {})).json();
+    const retry = await (await send('POST', `${base}/${recurring.id}/complete`, {})).json();
+    expect(first.nextTaskId).toEqual(expect.any(String));
+    expect(retry.nextTaskId).toBe(first.nextTaskId);
+    await vi.waitFor(async () => expect((await get(`/${first.nextTaskId}`)).status).toBe(200), { timeout: 10_000 });
+    const created = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "tasks".events WHERE stream_id = $1`,
+      [`task-${first.nextTaskId}`],
+    );
+    expect(created.rows[0].n).toBe(1);
+
+    const parent = await (await post({ title: 'Parent' })).json();
+    const child = await (await post({ title: 'Child', parentId: parent.id })).json();
+    expect(child.parentId).toBe(parent.id);
+    await get(`/${child.id}?minVersion=1`);
+    const refused = await send('POST', `${base}/${parent.id}/complete`, {});
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).code).toBe('TASK.OPEN_SUBTASKS');
+    const cascaded = await send('POST', `${base}/${parent.id}/complete?cascade=true`, {});
+    expect(cascaded.status).toBe(200);
+    expect(await (await get(`/${child.id}?minVersion=2`)).json()).toMatchObject({ status: 'done' });
+    const cycle = await send('PATCH', `${base}/${parent.id}`, { parentId: child.id });
+    expect(cycle.status).toBe(409);
+  });
+
+  it('answers 400 problem+json by field for bad bodies and writes nothing', async () => {
+    const before = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "tasks".events`);
+    const bad = await post({ title: 'x'.repeat(100_000), priority: 9 });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    const fields = (await bad.json()).details.problems.map((p: { field: string }) => p.field);
+    expect(fields).toEqual(expect.arrayContaining(['title', 'priority']));
+    expect((await post({})).status).toBe(400);
+    expect((await post('{"title": ')).status).toBe(400);
+    expect((await post({ title: 'ok', due: '2026-03-10T09:00:00' })).status).toBe(400);
+    const after = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "tasks".events`);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('hides a task from another user: 404 on every route, absent from their list', async () => {
+    const task = await (await post({ title: 'Private' })).json();
+    await get(`/${task.id}?minVersion=1`);
+    expect((await get(`/${task.id}`, bob)).status).toBe(404);
+    expect((await send('PATCH', `${base}/${task.id}`, { title: 'mine' }, bob)).status).toBe(404);
+    expect((await send('POST', `${base}/${task.id}/complete`, {}, bob)).status).toBe(404);
+    expect((await send('DELETE', `${base}/${task.id}`, undefined, bob)).status).toBe(404);
+    expect((await post({ title: 'in ann’s', workspaceId: `personal:${ANN.sub}` }, bob)).status).toBe(404);
+    const page = await (await get('?limit=100', bob)).json();
+    expect(page.items.map((i: { id: string }) => i.id)).not.toContain(task.id);
+    const deleted = await send('DELETE', `${base}/${task.id}`, undefined);
+    expect(deleted.status).toBe(204);
+    expect((await send('PATCH', `${base}/${task.id}`, { title: 'gone' })).status).toBe(404);
+  });
+
+  it('needs a token (401); answers 400 for a malformed id and a forged cursor', async () => {
+    expect((await http(base)).status).toBe(401);
+    expect(
+      (await http(base, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(401);
+    expect((await get('/0b5b4c9e-1d6f-4c38-9a57-3f2a1c0d9e11')).status).toBe(404);
+    expect((await get('/not-a-uuid')).status).toBe(400);
+    expect((await get('?cursor=forged')).status).toBe(400);
+  });
+
+  it('serves writes only from the command role and reads only from the query role', async () => {
+    const command = await urlOf(commandApp);
+    const query = await urlOf(queryApp);
+    const created = await send('POST', command, { title: 'Split' });
+    expect(created.status).toBe(201);
+    const task = await created.json();
+    expect([404, 405]).toContain((await http(`${command}/${task.id}`, { headers: bearer(ann) })).status);
+    expect([404, 405]).toContain((await http(command, { headers: bearer(ann) })).status);
+    expect([404, 405]).toContain((await send('POST', query, { title: 'nope' })).status);
+    expect([404, 405]).toContain((await send('PATCH', `${query}/${task.id}`, { title: 'nope' })).status);
+    const read = await http(`${query}/${task.id}?minVersion=1`, { headers: bearer(ann) });
+    expect(read.status).toBe(200);
+  });
+
+  it('pages the list in creation order with an opaque cursor', async () => {
+    const ids: string[] = [];
+    for (const title of ['P1', 'P2', 'P3']) ids.push((await (await post({ title, tags: ['paged'] })).json()).id);
+    await get(`/${ids[2]}?minVersion=1`);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await (
+        await get(`?tag=paged&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)
+      ).json();
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((i: { id: string }) => i.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(ids);
+  });
+
+  it('orders the next tasks by priority, then earliest due (a date by its end of day, none last), then creation; done tasks left out', async () => {
+    const create = async (body: Record<string, unknown>) => (await (await post(body, bob)).json()).id as string;
+    const a = await create({ title: 'A', priority: 2, due: '2026-03-10' });
+    const b = await create({ title: 'B', priority: 1 });
+    const c = await create({ title: 'C', priority: 2, due: '2026-03-09T17:00:00', timeZone: 'Europe/Berlin' });
+    const d = await create({ title: 'D', priority: 2, due: '2026-03-09' });
+    const e = await create({ title: 'E', priority: 1, due: '2026-04-01' });
+    const f = await create({ title: 'F', priority: 1, due: '2026-01-01' });
+    await send('POST', `${base}/${f}/complete`, {}, bob);
+    await get(`/${f}?minVersion=2`, bob);
+    const next = await (await get('/next?limit=10', bob)).json();
+    expect(next.items.map((t: { id: string }) => t.id)).toEqual([e, b, c, d, a]);
+    expect((await get('/next?limit=0', bob)).status).toBe(400);
+  });
+
+  it('rebuilds the task list projection to the same content', async () => {
+    const snapshot = async () =>
+      (
+        await infrastructure.pool.query(
+          'SELECT id, seq, workspace_id, status, priority, tags, parent_id, fields, version FROM "tasks".task_list ORDER BY seq',
+        )
+      ).rows;
+    await infrastructure.projectionRunner.catchUp();
+    const before = await snapshot();
+    expect(before.length).toBeGreaterThan(0);
+    await infrastructure.pool.query(`UPDATE "tasks".task_list SET status = 'tampered'`);
+    await infrastructure.projectionRunner.rebuild();
+    expect(await snapshot()).toEqual(before);
+  });
+});

@@ -1,0 +1,68 @@
+import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { SystemClockGateway } from './gateway/system-clock.gateway.js';
+import { TasksCommandHttpHandler } from './handler/http/tasks.command.http-handler.js';
+import { TasksQueryHttpHandler } from './handler/http/tasks.query.http-handler.js';
+import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
+import { CompleteTaskUseCase } from './use-case/complete-task/complete-task.use-case.js';
+import { CreateTaskUseCase } from './use-case/create-task/create-task.use-case.js';
+import { DeleteTaskUseCase } from './use-case/delete-task/delete-task.use-case.js';
+import { GetTaskUseCase } from './use-case/get-task/get-task.use-case.js';
+import { ListTasksUseCase } from './use-case/list-tasks/list-tasks.use-case.js';
+import { NextTasksUseCase } from './use-case/next-tasks/next-tasks.use-case.js';
+import { CLOCK } from './use-case/port/clock.port.js';
+import { TASK_READ_MODEL } from './use-case/port/task.read-model.port.js';
+import { TASK_REPOSITORY } from './use-case/port/task.repository.port.js';
+import { UpdateTaskUseCase } from './use-case/update-task/update-task.use-case.js';
+
+/** Domain error code → HTTP status of the tasks public API. */
+export const TASKS_DOMAIN_ERRORS = {
+  'TASK.INVALID': 400,
+  'TASK.NOT_FOUND': 404,
+  'WORKSPACE.NOT_FOUND': 404,
+  'TASK.ALREADY_EXISTS': 409,
+  'TASK.CONCURRENCY_CONFLICT': 409,
+  'TASK.CYCLE': 409,
+  'TASK.OPEN_SUBTASKS': 409,
+  'TASK.NOT_COMPLETABLE': 409,
+  'TASK.STALE_READ': 409,
+  'PAGINATION.INVALID_CURSOR': 400,
+} as const;
+
+/** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
+export type TasksRole = 'command' | 'query' | 'all';
+
+/**
+ * Wiring of the tasks service: ports bound to adapters, handlers to use cases, and
+ * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches only their own workspace).
+ * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
+ * service is split; `all` locally).
+ */
+@Module({})
+export class TasksModule {
+  static forRoot(infrastructure: TasksInfrastructure, auth: AuthOptions, role: TasksRole = 'all'): DynamicModule {
+    return {
+      module: TasksModule,
+      imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
+      controllers: [
+        ...(role === 'query' ? [] : [TasksCommandHttpHandler]),
+        ...(role === 'command' ? [] : [TasksQueryHttpHandler]),
+      ],
+      providers: [
+        // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
+        { provide: TasksInfrastructure, useValue: infrastructure },
+        { provide: TASK_REPOSITORY, useValue: infrastructure.repository },
+        { provide: TASK_READ_MODEL, useValue: infrastructure.readModel },
+        { provide: CLOCK, useClass: SystemClockGateway },
+        CreateTaskUseCase,
+        UpdateTaskUseCase,
+        DeleteTaskUseCase,
+        CompleteTaskUseCase,
+        GetTaskUseCase,
+        ListTasksUseCase,
+        NextTasksUseCase,
+      ],
+    };
+  }
+}

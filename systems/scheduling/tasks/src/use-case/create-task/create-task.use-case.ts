@@ -1,0 +1,42 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { handleTaskCommand, type TaskCommandResult } from '../handle-task-command.js';
+import { CLOCK, type ClockPort } from '../port/clock.port.js';
+import { TASK_READ_MODEL, type TaskReadModelPort } from '../port/task.read-model.port.js';
+import { TASK_REPOSITORY, type TaskRepositoryPort } from '../port/task.repository.port.js';
+import { canAccess, personalWorkspaceId, WorkspaceNotFoundError } from '../task-access.js';
+import { taskLookups } from '../task-lookups.js';
+import { CreateTaskCommand } from './create-task.command.js';
+
+/**
+ * Creates a task with a fresh id in the caller's personal workspace (when `workspaceId` is left out)
+ * or the workspace named, which the caller must be able to access.
+ * @throws TaskValidationError (400, by field), WorkspaceNotFoundError (404), TaskCycleError (409)
+ */
+@CommandHandler(CreateTaskCommand)
+export class CreateTaskUseCase implements ICommandHandler<CreateTaskCommand, TaskCommandResult> {
+  constructor(
+    @Inject(TASK_REPOSITORY) private readonly repository: TaskRepositoryPort,
+    @Inject(TASK_READ_MODEL) private readonly readModel: TaskReadModelPort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+  ) {}
+
+  async execute({ input, actorId, context }: CreateTaskCommand): Promise<TaskCommandResult> {
+    const workspaceId = input.workspaceId ?? personalWorkspaceId(actorId);
+    if (typeof workspaceId === 'string' && !canAccess(actorId, workspaceId))
+      throw new WorkspaceNotFoundError(workspaceId);
+    const taskId = globalThis.crypto.randomUUID();
+    const lookups = await taskLookups(this.repository, input, actorId);
+    const result = await handleTaskCommand(
+      this.repository,
+      taskId,
+      () => ({
+        type: 'CreateTask',
+        data: { taskId, now: this.clock.now(), input: { ...input, workspaceId }, createdBy: actorId, lookups },
+      }),
+      context,
+    );
+    this.readModel.refresh();
+    return result;
+  }
+}

@@ -1,0 +1,16 @@
+import type { TaskStatus } from '../../entity/task/task.model.js';
+
+/** One page of the caller's tasks in creation order; `limit` 1–100, `cursor` from the previous page. */
+export class ListTasksQuery {
+  constructor(
+    readonly actorId: string,
+    readonly filter: {
+      readonly status?: TaskStatus;
+      readonly priority?: number;
+      readonly tag?: string;
+      readonly parentId?: string;
+    },
+    readonly limit: number,
+    readonly cursor?: string,
+  ) {}
+}

@@ -1,0 +1,7 @@
+/** The caller's next tasks to work on (`GET /scheduling/v1/tasks/next`), at most `limit` (1–100). */
+export class NextTasksQuery {
+  constructor(
+    readonly actorId: string,
+    readonly limit: number,
+  ) {}
+}

@@ -1,0 +1,52 @@
+import type { TaskFields, TaskStatus } from '../../entity/task/task.model.js';
+
+/** A task as the query side shows it (the `task_list` read model). */
+export interface TaskView extends TaskFields {
+  readonly id: string;
+  readonly status: TaskStatus;
+  /** Events applied to the task so far (the version a write answered with). */
+  readonly version: number;
+  readonly completedAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** One page of a keyset-paginated list; `nextCursor` is opaque, `null` on the last page. */
+export interface TaskPage {
+  readonly items: readonly TaskView[];
+  readonly nextCursor: string | null;
+}
+
+/** Filters of `GET /scheduling/v1/tasks` (all optional, ANDed). */
+export interface TaskFilter {
+  readonly workspaceId: string;
+  readonly status?: TaskStatus;
+  readonly priority?: number;
+  readonly tag?: string;
+  readonly parentId?: string;
+}
+
+/** Thrown for a cursor this service did not hand out (400). */
+export class InvalidCursorError extends Error {
+  readonly code = 'PAGINATION.INVALID_CURSOR';
+  constructor() {
+    super('cursor is not valid');
+  }
+}
+
+/** The task list projection (eventually consistent with the event store). */
+export interface TaskReadModelPort {
+  /** The task as projected, or null when the projection has no such task (absent, deleted or not there yet). */
+  get(taskId: string): Promise<TaskView | null>;
+  /** Tasks of a workspace in creation order. @throws InvalidCursorError */
+  list(filter: TaskFilter, limit: number, cursor?: string): Promise<TaskPage>;
+  /**
+   * Open tasks (todo, in progress) of a workspace in work order: highest priority first, then earliest
+   * due (a due date is due by the end of that day in the task's zone; no due last), then creation order.
+   */
+  next(workspaceId: string, limit: number): Promise<TaskView[]>;
+  /** Asks the projection to catch up now (after a write), without waiting. */
+  refresh(): void;
+}
+
+export const TASK_READ_MODEL = Symbol('TaskReadModelPort');

@@ -1,0 +1,143 @@
+import { freePort } from '@archipelago/platform-local-postgres';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import {
+  createTestDatabase,
+  edgeUpstreams,
+  kafkaBrokers,
+  startWorkspaceProcess,
+  type RunningProcess,
+} from '@archipelago/testing-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// End to end, split mode: the compiled tasks service as two processes (ROLE=command and ROLE=query)
+// and the edge, on real Postgres (and Kafka unless TEST_KAFKA=off); every request goes through the
+// edge, which routes by method as kong.yml says (writes to tasks.scheduling, reads to
+// tasks-query.scheduling). A read reaching the command role, or a write the query role, would get
+// 404/405 from that process and fail the test. A test issuer stands in for identity.
+let command: RunningProcess;
+let query: RunningProcess;
+let edge: RunningProcess;
+let edgeUrl: string;
+let issuer: TestIssuer;
+let ann: string;
+let bob: string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (path: string, init?: RequestInit) => fetch(`${edgeUrl}${path}`, init) as Promise<JsonResponse>;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  ann = await issuer.issue({
+    sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f',
+    roles: ['customer'],
+    email: 'ann@example.com',
+    expiresInSec: 900,
+  });
+  bob = await issuer.issue({
+    sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+    roles: ['customer'],
+    email: 'bob@example.com',
+    expiresInSec: 900,
+  });
+  const [commandPort, queryPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const env = {
+    SERVICE_NAME: 'tasks',
+    SYSTEM: 'scheduling',
+    DATABASE_URL: await createTestDatabase('scheduling_e2e'),
+    DB_SCHEMA: 'tasks',
+    ...(kafkaBrokers()
+      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
+      : { MESSAGING_TRANSPORT: 'postgres' }),
+    LOG_LEVEL: 'warn',
+    AUTH_JWKS_URL: issuer.jwksUrl,
+    AUTH_ISSUER: issuer.issuer,
+    AUTH_AUDIENCE: issuer.audience,
+  };
+  const entry = 'systems/scheduling/tasks/src/main.ts';
+  await startWorkspaceProcess({ name: 'tasks migrate', entry, args: ['migrate'], env });
+  [command, query] = await Promise.all(
+    (
+      [
+        ['command', commandPort],
+        ['query', queryPort],
+      ] as const
+    ).map(([role, port]) =>
+      startWorkspaceProcess({
+        name: `tasks ${role}`,
+        entry,
+        env: { ...env, ROLE: role, HTTP_PORT: String(port) },
+        readyUrl: `http://127.0.0.1:${port}/health/ready`,
+      }),
+    ),
+  );
+  edgeUrl = `http://127.0.0.1:${edgePort}`;
+  edge = await startWorkspaceProcess({
+    name: 'edge',
+    entry: 'apps/edge/src/main.ts',
+    env: {
+      EDGE_PORT: String(edgePort),
+      EDGE_UPSTREAMS: JSON.stringify(
+        edgeUpstreams(
+          {
+            'tasks.scheduling:8080': `http://127.0.0.1:${commandPort}`,
+            'tasks-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
+          },
+          issuer.url,
+        ),
+      ),
+      EDGE_JWKS_URL: issuer.jwksUrl,
+      LOG_LEVEL: 'warn',
+    },
+    readyUrl: `${edgeUrl}/health`,
+  });
+});
+
+afterAll(async () => {
+  await edge?.stop();
+  await command?.stop();
+  await query?.stop();
+  await issuer?.close();
+});
+
+const send = (method: string, path: string, body: unknown, token = ann) =>
+  http(path, {
+    method,
+    headers: { 'content-type': 'application/json', ...bearer(token) },
+    body: JSON.stringify(body),
+  });
+
+describe('scheduling/tasks through the edge, command and query roles apart', () => {
+  it('creates, changes, completes (writes: command role) and reads its own writes (reads: query role)', async () => {
+    const created = await send('POST', '/scheduling/v1/tasks', { title: 'Through the edge', priority: 2 });
+    expect(created.status).toBe(201);
+    const task = await created.json();
+    expect(task).toMatchObject({ version: 1, title: 'Through the edge', status: 'todo' });
+    expect(created.headers.get('location')).toBe(`/scheduling/v1/tasks/${task.id}`);
+    expect(created.headers.get('x-request-id')).toBeTruthy();
+    const read = await http(`/scheduling/v1/tasks/${task.id}?minVersion=1`, { headers: bearer(ann) });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: task.id, version: 1, priority: 2 });
+    const patched = await send('PATCH', `/scheduling/v1/tasks/${task.id}`, { priority: 1 });
+    expect(await patched.json()).toMatchObject({ version: 2, priority: 1 });
+    const done = await send('POST', `/scheduling/v1/tasks/${task.id}/complete`, {});
+    expect(await done.json()).toMatchObject({ version: 3, status: 'done' });
+    const after = await http(`/scheduling/v1/tasks/${task.id}?minVersion=3`, { headers: bearer(ann) });
+    expect(await after.json()).toMatchObject({ status: 'done', priority: 1 });
+    const page = await (await http('/scheduling/v1/tasks?status=done', { headers: bearer(ann) })).json();
+    expect(page.items.map((i: { id: string }) => i.id)).toContain(task.id);
+    expect(page).toHaveProperty('nextCursor');
+  });
+
+  it('hides another user’s task (404) and refuses requests without a token at the edge (401)', async () => {
+    const task = await (await send('POST', '/scheduling/v1/tasks', { title: 'Ann only' })).json();
+    await http(`/scheduling/v1/tasks/${task.id}?minVersion=1`, { headers: bearer(ann) });
+    expect((await http(`/scheduling/v1/tasks/${task.id}`, { headers: bearer(bob) })).status).toBe(404);
+    expect((await send('PATCH', `/scheduling/v1/tasks/${task.id}`, { title: 'x' }, bob)).status).toBe(404);
+    expect((await http('/scheduling/v1/tasks')).status).toBe(401);
+    const bad = await send('POST', '/scheduling/v1/tasks', { title: '', priority: 9 });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
