@@ -205,7 +205,7 @@ Ingress and win over both, as in Kong's precedence (route > service > global).
 {{- if not (hasKey $own $plugin) -}}{{- $names = append $names (printf "%s-%s" $.root.Values.system $plugin) -}}{{- end -}}
 {{- end -}}
 {{- range $plugin, $_ := $own -}}
-{{- $names = append $names (printf "%s-%s" $.name $plugin) -}}
+{{- $names = append $names (printf "%s-svc-%s" $.name $plugin) -}}
 {{- end -}}
 {{- join "," $names -}}
 {{- end -}}

@@ -1,0 +1,16 @@
+import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
+import { RegistryItemRecord } from './registry-item.record.js';
+import { registryInitMigration } from './migrations/1796533485626-registry-init.migration.js';
+
+/** The registry schema on the registry database: the item list record and its migrations. */
+export const REGISTRY_DATABASE: ServiceDatabase = {
+  system: 'registry',
+  service: 'registry',
+  records: [RegistryItemRecord],
+  migrations: (schema) => [registryInitMigration(schema)],
+};
+
+/** Creates the schema if missing and runs pending migrations; returns their names. */
+export function migrateRegistry(url: string, schema: string): Promise<string[]> {
+  return migrateServiceDatabase(REGISTRY_DATABASE, url, schema);
+}

@@ -1,0 +1,17 @@
+import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
+import { RegistryItemEventStoreRepository } from './registry-item.event-store.repository.js';
+import { RegistryItemListProjection, RegistryItemListReadModel } from './registry-item-list.projection.js';
+import { REGISTRY_DATABASE } from './registry.data-source.js';
+
+/**
+ * Everything the registry adapters stand on (see {@link ServiceInfrastructure}): the item list
+ * projection and the item repository. `RegistryInfrastructure.open(config)` connects;
+ * `start()` starts the outbox relay and the projection; `close()` stops them.
+ */
+export class RegistryInfrastructure extends ServiceInfrastructure {
+  static override readonly database = REGISTRY_DATABASE;
+
+  readonly projectionRunner = this.addProjection(new RegistryItemListProjection(this.config.schema));
+  readonly repository = new RegistryItemEventStoreRepository(this.pool, this.store, this.messaging);
+  readonly readModel = new RegistryItemListReadModel(this.dataSource, this.projectionRunner);
+}
