@@ -12,7 +12,8 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
  * - `main.js rebuild-projections`: empty and replay the item list read model, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); every route needs an access token
  *   verified against identity's JWKS (AUTH_JWKS_URL), writes the `admin` role. Publishes
- *   RegistryItemCreatedV1 on `registry.registry.item-created.v1` through the outbox.
+ *   RegistryItemCreatedV1 on `registry.registry.item-created.v1` and DefinitionActivatedV1 on
+ *   `registry.registry.definition-activated.v1` through the outbox.
  */
 await runServiceMain({
   configSchema: registryConfigSchema,
@@ -22,8 +23,9 @@ await runServiceMain({
   openapi: {
     title: 'Archipelago registry/registry',
     version: '1.0.0',
-    description: 'Items of registry/registry. Event-sourced; integration event RegistryItemCreatedV1.',
+    description:
+      'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1.',
   },
-  topics: ['registry.registry.item-created.v1'],
+  topics: ['registry.registry.item-created.v1', 'registry.registry.definition-activated.v1'],
   grpc: { packages: [REGISTRY_PROTO_PACKAGE], protoFiles: [REGISTRY_PROTO_FILE], protoRoot: registryProtoRoot },
 });

@@ -5,7 +5,20 @@ import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { RegistryGrpcHandler } from './handler/grpc/registry.grpc-handler.js';
 import { RegistryCommandHttpHandler } from './handler/http/registry.command.http-handler.js';
 import { RegistryQueryHttpHandler } from './handler/http/registry.query.http-handler.js';
+import { DefinitionCommandHttpHandler } from './handler/http/definition.command.http-handler.js';
+import { DefinitionQueryHttpHandler } from './handler/http/definition.query.http-handler.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
+import { ActivateDefinitionUseCase } from './use-case/activate-definition/activate-definition.use-case.js';
+import { CreateDefinitionUseCase } from './use-case/create-definition/create-definition.use-case.js';
+import { DeactivateDefinitionUseCase } from './use-case/deactivate-definition/deactivate-definition.use-case.js';
+import { DeleteDefinitionUseCase } from './use-case/delete-definition/delete-definition.use-case.js';
+import { GetDefinitionUseCase } from './use-case/get-definition/get-definition.use-case.js';
+import { ListDefinitionVersionsUseCase } from './use-case/list-definition-versions/list-definition-versions.use-case.js';
+import { ListDefinitionsUseCase } from './use-case/list-definitions/list-definitions.use-case.js';
+import { ModifyDefinitionUseCase } from './use-case/modify-definition/modify-definition.use-case.js';
+import { DEFINITION_READ_MODEL, DEFINITION_VERSIONS } from './use-case/port/definition.read-model.port.js';
+import { DEFINITION_REPOSITORY } from './use-case/port/definition.repository.port.js';
+import { ValidateDefinitionUseCase } from './use-case/validate-definition/validate-definition.use-case.js';
 import { CreateRegistryItemUseCase } from './use-case/create-registry-item/create-registry-item.use-case.js';
 import { GetRegistryItemUseCase } from './use-case/get-registry-item/get-registry-item.use-case.js';
 import { ListRegistryItemsUseCase } from './use-case/list-registry-items/list-registry-items.use-case.js';
@@ -20,6 +33,14 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'REGISTRY_ITEM.CONCURRENCY_CONFLICT': 409,
   'REGISTRY_ITEM.INVALID': 400,
   'PAGINATION.INVALID_CURSOR': 400,
+  'DEFINITION.INVALID_DOCUMENT': 400,
+  'DEFINITION.ALREADY_EXISTS': 409,
+  'DEFINITION.NOT_FOUND': 404,
+  'DEFINITION.ID_MISMATCH': 400,
+  'DEFINITION.TITLE_IMMUTABLE': 409,
+  'DEFINITION.TRANSITION_NOT_ALLOWED': 409,
+  'DEFINITION.NOT_VALID': 409,
+  'DEFINITION.CONCURRENCY_CONFLICT': 409,
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
@@ -38,8 +59,8 @@ export class RegistryModule {
       module: RegistryModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [
-        ...(role === 'query' ? [] : [RegistryCommandHttpHandler]),
-        ...(role === 'command' ? [] : [RegistryQueryHttpHandler]),
+        ...(role === 'query' ? [] : [RegistryCommandHttpHandler, DefinitionCommandHttpHandler]),
+        ...(role === 'command' ? [] : [RegistryQueryHttpHandler, DefinitionQueryHttpHandler]),
         RegistryGrpcHandler,
       ],
       providers: [
@@ -51,6 +72,18 @@ export class RegistryModule {
         CreateRegistryItemUseCase,
         GetRegistryItemUseCase,
         ListRegistryItemsUseCase,
+        { provide: DEFINITION_REPOSITORY, useValue: infrastructure.definitions },
+        { provide: DEFINITION_VERSIONS, useValue: infrastructure.definitions },
+        { provide: DEFINITION_READ_MODEL, useValue: infrastructure.definitionList },
+        CreateDefinitionUseCase,
+        ModifyDefinitionUseCase,
+        ValidateDefinitionUseCase,
+        ActivateDefinitionUseCase,
+        DeactivateDefinitionUseCase,
+        DeleteDefinitionUseCase,
+        GetDefinitionUseCase,
+        ListDefinitionsUseCase,
+        ListDefinitionVersionsUseCase,
       ],
     };
   }
