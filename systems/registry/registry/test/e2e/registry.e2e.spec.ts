@@ -113,4 +113,59 @@ describe('registry/registry through the edge', () => {
     expect(write.status).toBe(403);
     expect(write.headers.get('content-type')).toContain('application/problem+json');
   });
+  it('publishes a Student schema, validates and activates it, then serves it, through the edge', async () => {
+    // Daksha-RC's Student with `_osConfig` paths that name real properties (Daksha's own names some that do not exist).
+    const student = {
+      $schema: 'http://json-schema.org/draft-07/schema',
+      title: 'Student',
+      type: 'object',
+      required: ['identityDetails'],
+      properties: {
+        identityDetails: {
+          type: 'object',
+          required: ['fullName'],
+          properties: {
+            fullName: { type: 'string' },
+            dob: { type: 'string', format: 'date' },
+            identityHolder: {
+              type: 'object',
+              properties: { type: { type: 'string' }, value: { type: 'string' } },
+            },
+          },
+        },
+        contactDetails: {
+          type: 'object',
+          properties: { email: { type: 'string', format: 'email' }, mobile: { type: 'string' } },
+        },
+      },
+      _osConfig: {
+        privateFields: ['$.identityDetails.identityHolder.value', '$.contactDetails.mobile'],
+        indexFields: ['identityDetails.fullName'],
+        uniqueIndexFields: ['contactDetails.email'],
+        ownershipAttributes: [
+          { email: '/contactDetails/email', mobile: '/contactDetails/mobile', userId: '/contactDetails/email' },
+        ],
+      },
+    };
+    const write = (path: string, body: unknown, method = 'POST') =>
+      http(`/registry/v1/schema${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...bearer(admin) },
+        body: JSON.stringify(body),
+      });
+    const created = await write('/create_def', student);
+    expect(created.status).toBe(201);
+    const id = '1bd23c91-3379-b65b-11cc-64984050e35c';
+    expect(await created.json()).toEqual({ id, message: expect.any(String) });
+    expect(created.headers.get('location')).toBe(`/registry/v1/schema/${id}`);
+    expect(await (await write('/validate_def', { id })).json()).toMatchObject({ status: 'valid', problems: [] });
+    expect(await (await write('/activate_def', { id })).json()).toMatchObject({ status: 'active', activeVersion: 1 });
+    const revised = await write(`/${id}`, { ...student, required: [] }, 'PUT');
+    expect(await revised.json()).toMatchObject({ status: 'draft', version: 2, activeVersion: 1 });
+    const read = await http(`/registry/v1/schema/${id}`, { headers: bearer(customer) });
+    expect(await read.json()).toMatchObject({ id, title: 'Student', status: 'draft', version: 2, activeVersion: 1 });
+    expect((await http(`/registry/v1/schema/${id}/versions`, { headers: bearer(customer) })).status).toBe(200);
+    expect((await write('/create_def', { ...student, title: 'STUDENT' })).status).toBe(409);
+    expect((await http('/registry/v1/schema')).status).toBe(401);
+  });
 });
