@@ -26,6 +26,12 @@ await runServiceMain({
     description:
       'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1.',
   },
-  topics: ['registry.registry.item-created.v1', 'registry.registry.definition-activated.v1'],
+  topics: [
+    'registry.registry.item-created.v1',
+    'registry.registry.definition-activated.v1',
+    'registry.registry.entity-created.v1',
+    'registry.registry.entity-updated.v1',
+    'registry.registry.entity-deleted.v1',
+  ],
   grpc: { packages: [REGISTRY_PROTO_PACKAGE], protoFiles: [REGISTRY_PROTO_FILE], protoRoot: registryProtoRoot },
 });

@@ -2,13 +2,18 @@ import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platf
 import { RegistryItemRecord } from './registry-item.record.js';
 import { registryInitMigration } from './migrations/1796533485626-registry-init.migration.js';
 import { registryDefinitionsMigration } from './migrations/1796540000000-registry-definitions.migration.js';
+import { registryEntitiesMigration } from './migrations/1796540100000-registry-entities.migration.js';
 
 /** The registry schema on the registry database: the item list record, the definition list, and their migrations. */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
   records: [RegistryItemRecord],
-  migrations: (schema) => [registryInitMigration(schema), registryDefinitionsMigration(schema)],
+  migrations: (schema) => [
+    registryInitMigration(schema),
+    registryDefinitionsMigration(schema),
+    registryEntitiesMigration(schema),
+  ],
 };
 
 /** Creates the schema if missing and runs pending migrations; returns their names. */

@@ -3,6 +3,7 @@ import { RegistryItemEventStoreRepository } from './registry-item.event-store.re
 import { RegistryItemListProjection, RegistryItemListReadModel } from './registry-item-list.projection.js';
 import { DefinitionEventStoreRepository } from './definition.event-store.repository.js';
 import { DefinitionListProjection, DefinitionListReadModel } from './definition-list.projection.js';
+import { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
 import { REGISTRY_DATABASE } from './registry.data-source.js';
 
 /**
@@ -18,5 +19,6 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly readModel = new RegistryItemListReadModel(this.dataSource, this.projectionRunner);
   readonly definitionProjectionRunner = this.addProjection(new DefinitionListProjection(this.config.schema));
   readonly definitions = new DefinitionEventStoreRepository(this.pool, this.store, this.messaging);
+  readonly entities = new RegistryEntityEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
   readonly definitionList = new DefinitionListReadModel(this.pool, this.config.schema, this.definitionProjectionRunner);
 }
