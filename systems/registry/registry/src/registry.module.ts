@@ -7,7 +7,15 @@ import { RegistryCommandHttpHandler } from './handler/http/registry.command.http
 import { RegistryQueryHttpHandler } from './handler/http/registry.query.http-handler.js';
 import { DefinitionCommandHttpHandler } from './handler/http/definition.command.http-handler.js';
 import { DefinitionQueryHttpHandler } from './handler/http/definition.query.http-handler.js';
+import { EntityHttpHandler } from './handler/http/entity.http-handler.js';
+import { UuidV7EntityIdGateway } from './gateway/uuid-v7-entity-id.gateway.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
+import { CreateEntityUseCase } from './use-case/create-entity/create-entity.use-case.js';
+import { DeleteEntityUseCase } from './use-case/delete-entity/delete-entity.use-case.js';
+import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
+import { ENTITY_ID } from './use-case/port/entity-id.port.js';
+import { REGISTRY_ENTITY_REPOSITORY } from './use-case/port/registry-entity.repository.port.js';
+import { UpdateEntityUseCase } from './use-case/update-entity/update-entity.use-case.js';
 import { ActivateDefinitionUseCase } from './use-case/activate-definition/activate-definition.use-case.js';
 import { CreateDefinitionUseCase } from './use-case/create-definition/create-definition.use-case.js';
 import { DeactivateDefinitionUseCase } from './use-case/deactivate-definition/deactivate-definition.use-case.js';
@@ -41,6 +49,15 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'DEFINITION.TRANSITION_NOT_ALLOWED': 409,
   'DEFINITION.NOT_VALID': 409,
   'DEFINITION.CONCURRENCY_CONFLICT': 409,
+  'ENTITY.NOT_FOUND': 404,
+  'ENTITY.ALREADY_EXISTS': 409,
+  'ENTITY.INVALID': 400,
+  'ENTITY.VERSION_CONFLICT': 412,
+  'ENTITY.TRANSITION_NOT_ALLOWED': 409,
+  'ENTITY.TYPE_NOT_FOUND': 404,
+  'ENTITY.TYPE_NOT_ACTIVE': 409,
+  'ENTITY.CONCURRENCY_CONFLICT': 409,
+  'ENTITY.UNIQUE_FIELD_TAKEN': 409,
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
@@ -61,6 +78,8 @@ export class RegistryModule {
       controllers: [
         ...(role === 'query' ? [] : [RegistryCommandHttpHandler, DefinitionCommandHttpHandler]),
         ...(role === 'command' ? [] : [RegistryQueryHttpHandler, DefinitionQueryHttpHandler]),
+        // Writes answer with the entity as read: one controller serves both roles.
+        EntityHttpHandler,
         RegistryGrpcHandler,
       ],
       providers: [
@@ -84,6 +103,12 @@ export class RegistryModule {
         GetDefinitionUseCase,
         ListDefinitionsUseCase,
         ListDefinitionVersionsUseCase,
+        { provide: REGISTRY_ENTITY_REPOSITORY, useValue: infrastructure.entities },
+        { provide: ENTITY_ID, useClass: UuidV7EntityIdGateway },
+        CreateEntityUseCase,
+        UpdateEntityUseCase,
+        DeleteEntityUseCase,
+        GetEntityUseCase,
       ],
     };
   }
