@@ -15,6 +15,8 @@ import { DeleteEntityUseCase } from './use-case/delete-entity/delete-entity.use-
 import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
 import { ENTITY_ID } from './use-case/port/entity-id.port.js';
 import { REGISTRY_ENTITY_REPOSITORY } from './use-case/port/registry-entity.repository.port.js';
+import { ENTITY_SEARCH } from './use-case/port/entity-search.port.js';
+import { SearchEntitiesUseCase } from './use-case/search-entities/search-entities.use-case.js';
 import { UpdateEntityUseCase } from './use-case/update-entity/update-entity.use-case.js';
 import { ActivateDefinitionUseCase } from './use-case/activate-definition/activate-definition.use-case.js';
 import { CreateDefinitionUseCase } from './use-case/create-definition/create-definition.use-case.js';
@@ -58,6 +60,8 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'ENTITY.TYPE_NOT_ACTIVE': 409,
   'ENTITY.CONCURRENCY_CONFLICT': 409,
   'ENTITY.UNIQUE_FIELD_TAKEN': 409,
+  'SEARCH.INVALID_QUERY': 400,
+  'SEARCH.FORBIDDEN': 403,
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
@@ -109,6 +113,8 @@ export class RegistryModule {
         UpdateEntityUseCase,
         DeleteEntityUseCase,
         GetEntityUseCase,
+        { provide: ENTITY_SEARCH, useValue: infrastructure.entitySearch },
+        SearchEntitiesUseCase,
       ],
     };
   }

@@ -3,8 +3,9 @@ import { RegistryItemRecord } from './registry-item.record.js';
 import { registryInitMigration } from './migrations/1796533485626-registry-init.migration.js';
 import { registryDefinitionsMigration } from './migrations/1796540000000-registry-definitions.migration.js';
 import { registryEntitiesMigration } from './migrations/1796540100000-registry-entities.migration.js';
+import { registryEntitySearchMigration } from './migrations/1796540200000-registry-entity-search.migration.js';
 
-/** The registry schema on the registry database: the item list record, the definition list, and their migrations. */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -13,6 +14,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryInitMigration(schema),
     registryDefinitionsMigration(schema),
     registryEntitiesMigration(schema),
+    registryEntitySearchMigration(schema),
   ],
 };
 

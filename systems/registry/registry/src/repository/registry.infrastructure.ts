@@ -4,6 +4,7 @@ import { RegistryItemListProjection, RegistryItemListReadModel } from './registr
 import { DefinitionEventStoreRepository } from './definition.event-store.repository.js';
 import { DefinitionListProjection, DefinitionListReadModel } from './definition-list.projection.js';
 import { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
+import { EntitySearchProjection, EntitySearchReadModel } from './entity-search.projection.js';
 import { REGISTRY_DATABASE } from './registry.data-source.js';
 
 /**
@@ -20,5 +21,7 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly definitionProjectionRunner = this.addProjection(new DefinitionListProjection(this.config.schema));
   readonly definitions = new DefinitionEventStoreRepository(this.pool, this.store, this.messaging);
   readonly entities = new RegistryEntityEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
+  readonly entitySearchRunner = this.addProjection(new EntitySearchProjection(this.config.schema, this.store));
+  readonly entitySearch = new EntitySearchReadModel(this.pool, this.config.schema, this.entitySearchRunner);
   readonly definitionList = new DefinitionListReadModel(this.pool, this.config.schema, this.definitionProjectionRunner);
 }

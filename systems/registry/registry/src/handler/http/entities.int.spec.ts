@@ -3,7 +3,7 @@ import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-ser
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from '../../registry.module.js';
 import { migrateRegistry } from '../../repository/registry.data-source.js';
 import { RegistryInfrastructure } from '../../repository/registry.infrastructure.js';
@@ -158,5 +158,39 @@ describe('entities API (/registry/v1/entity)', () => {
     expect((await http('/entity/Student', owner, { method: 'POST', body: '{"name":"x","email":"x@y"}' })).status).toBe(
       403,
     );
+  });
+  it('searches by nested and operator filters with bound values; never returns private fields; 400 for unknown fields, 403 for non-managers', async () => {
+    for (const [name, age] of [
+      ['Searchable One', 30],
+      ['Searchable Two', 40],
+      ['Other', 50],
+    ] as const) {
+      await create({ name, email: `${name.replace(/ /g, '.')}@search.example`, age, nationalId: SECRET });
+    }
+    const search = (body: unknown, token = admin) =>
+      http('/entity/Student/search', token, { method: 'POST', body: JSON.stringify(body) });
+    await vi.waitFor(
+      async () => {
+        const page = await (await search({ filters: { name: { startsWith: 'Searchable' } } })).json();
+        expect(page.totalCount).toBe(2);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const ranged = await (await search({ filters: { name: { startsWith: 'Searchable' }, age: { gte: 35 } } })).json();
+    expect(ranged.items.map((i: { body: { name: string } }) => i.body.name)).toEqual(['Searchable Two']);
+    const all = await (await search({ filters: { email: { endsWith: '@search.example' } }, limit: 10 })).json();
+    expect(all.totalCount).toBe(3);
+    expect(JSON.stringify(all)).not.toContain(SECRET);
+    const injection = await (await search({ filters: { name: { eq: "x' OR '1'='1" } } })).json();
+    expect(injection.totalCount).toBe(0);
+    expect((await search({ filters: { nationalId: { eq: SECRET } } })).status).toBe(400);
+    expect((await search({ filters: { 'name; DROP TABLE x': { eq: 'a' } } })).status).toBe(400);
+    expect((await search({ filters: { name: { like: 'a' } } })).status).toBe(400);
+    expect((await search({ filters: {} }, stranger)).status).toBe(403);
+    const plain = await infrastructure.pool.query(
+      `SELECT count(*)::int AS n FROM "registry".entity_search WHERE body::text LIKE $1`,
+      [`%${SECRET}%`],
+    );
+    expect(plain.rows[0].n).toBe(0);
   });
 });

@@ -18,10 +18,13 @@ import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.
 import { GetEntityQuery } from '../../use-case/get-entity/get-entity.query.js';
 import type { EntityView } from '../../use-case/get-entity/get-entity.use-case.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
+import type { EntitySearchPage } from '../../use-case/port/entity-search.port.js';
+import { SearchEntitiesQuery } from '../../use-case/search-entities/search-entities.query.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import {
   entityBody,
   entityDto,
+  entitySearchPageDto,
   entityParams,
   entityTypeParams,
   etagOf,
@@ -95,6 +98,26 @@ export class EntityHttpHandler {
     );
     reply.header('Location', `/registry/v1/entity/${encodeURIComponent(params.type)}/${state.id}`);
     return this.read(params.type, state.id, reply);
+  }
+
+  @Post(':type/search')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Search entities of a type',
+    description:
+      '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles); results never carry private fields. Eventually consistent.',
+  })
+  @ApiZodBody(entityBody)
+  @ApiZodResponse(200, entitySearchPageDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async search(@ZodParams(entityTypeParams) params: { type: string }, @Body() body: unknown) {
+    const page: EntitySearchPage = await this.queries.execute(
+      new SearchEntitiesQuery(params.type, body ?? {}, reader()),
+    );
+    return {
+      totalCount: page.totalCount,
+      items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
+    };
   }
 
   @Get(':type/:id')

@@ -34,3 +34,10 @@ export function ifMatchVersion(header: string | undefined): number | undefined {
 
 /** The ETag of an entity version. */
 export const etagOf = (version: number): string => `"${version}"`;
+
+export const entitySearchPageDto = z
+  .object({
+    totalCount: z.number().int(),
+    items: z.array(z.object({ id: z.uuid(), version: z.number().int(), body: z.record(z.string(), z.unknown()) })),
+  })
+  .meta({ id: 'EntitySearchPage' });
