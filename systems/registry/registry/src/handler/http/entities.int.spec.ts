@@ -193,4 +193,34 @@ describe('entities API (/registry/v1/entity)', () => {
     );
     expect(plain.rows[0].n).toBe(0);
   });
+  it('answers hostile or malformed bodies on every registry write with a 4xx, never a 5xx', async () => {
+    const bodies = [
+      'null',
+      '"text"',
+      '42',
+      '[]',
+      '{"a":',
+      JSON.stringify({ name: { $ref: '#/x' } }),
+      '{"__proto__":{"x":1}}',
+    ];
+    const { id } = await (await create({ name: 'Target', email: 'target@example.com' })).json();
+    const targets: [string, string][] = [
+      ['POST', '/schema/create_def'],
+      ['PUT', '/schema/1bd23c91-3379-b65b-11cc-64984050e35c'],
+      ['POST', '/schema/validate_def'],
+      ['POST', '/entity/Student'],
+      ['PUT', `/entity/Student/${id}`],
+      ['PATCH', `/entity/Student/${id}`],
+      ['POST', '/entity/Student/search'],
+    ];
+    for (const [method, path] of targets) {
+      for (const body of bodies) {
+        const res = await http(path, admin, { method, body });
+        expect(res.status, `${method} ${path} ${body}`).toBeGreaterThanOrEqual(400);
+        expect(res.status, `${method} ${path} ${body}`).toBeLessThan(500);
+      }
+    }
+    const res = await http(`/entity/Student/${id}`, admin, { method: 'PATCH', body: '{}' }, { 'if-match': 'W/"x"' });
+    expect(res.status).toBe(400);
+  });
 });

@@ -112,7 +112,7 @@ export class EntityHttpHandler {
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async search(@ZodParams(entityTypeParams) params: { type: string }, @Body() body: unknown) {
     const page: EntitySearchPage = await this.queries.execute(
-      new SearchEntitiesQuery(params.type, body ?? {}, reader()),
+      new SearchEntitiesQuery(params.type, body === undefined ? {} : body, reader()),
     );
     return {
       totalCount: page.totalCount,
