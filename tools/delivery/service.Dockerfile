@@ -33,6 +33,7 @@ ENV NODE_ENV=production \
     GRPC_PORT=${GRPC_PORT} \
     ARCHIPELAGO_PROTO_ROOT_COMMERCE=/app/systems/commerce/contracts/proto \
     ARCHIPELAGO_PROTO_ROOT_IDENTITY=/app/systems/identity/contracts/proto \
+    ARCHIPELAGO_PROTO_ROOT_REGISTRY=/app/systems/registry/contracts/proto \
     MALLOC_ARENA_MAX=2 \
     NODE_OPTIONS="--enable-source-maps --max-old-space-size=128 --max-semi-space-size=8"
 WORKDIR /app

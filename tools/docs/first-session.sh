@@ -89,6 +89,32 @@ curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F
 curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F)" -H "authorization: Bearer $ADMIN" \
   -H 'accept: text/csv'
 
+# the registry: an admin publishes a JSON Schema (its title is the type; _osConfig says what is
+# private, unique and who owns an entity), validates and activates it
+STUDENT=$(curl -s -X POST $E/registry/v1/schema/create_def -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' -d '{"title":"Student","type":"object","required":["name","email"],
+  "properties":{"name":{"type":"string"},"email":{"type":"string"},"nationalId":{"type":"string"},"userId":{"type":"string"}},
+  "_osConfig":{"privateFields":["$.nationalId"],"uniqueIndexFields":["email"],"ownershipAttributes":[{"userId":"/userId"}]}}' | id)
+curl -s -X POST $E/registry/v1/schema/validate_def -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' -d "{\"id\":\"$STUDENT\"}"            # → "status":"valid"
+curl -s -X POST $E/registry/v1/schema/activate_def -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' -d "{\"id\":\"$STUDENT\"}"            # → "status":"active"
+# an entity owned by Ada (201, Location, ETag); search (managers; never private fields)
+ADA_ID=$(curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA" | id)
+ASHA=$(curl -s -X POST $E/registry/v1/entity/Student -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' \
+  -d "{\"name\":\"Asha\",\"email\":\"asha@example.com\",\"nationalId\":\"ID-1\",\"userId\":\"$ADA_ID\"}" | id)
+for i in $(seq 30); do   # the search read model follows a moment later
+  curl -s -X POST $E/registry/v1/entity/Student/search -H "authorization: Bearer $ADMIN" \
+    -H 'content-type: application/json' -d '{"filters":{"name":{"startsWith":"As"}}}' | grep -q '"totalCount":1' && break; sleep 1
+done
+curl -s $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA"   # the owner: 200, with nationalId
+curl -s -X POST $E/identity/v1/users -H 'content-type: application/json' \
+  -d '{"email":"bo@example.com","password":"correct horse battery","displayName":"Bo"}'
+BO=$(curl -s -X POST $E/identity/v1/token -d grant_type=password \
+  -d username=bo@example.com -d 'password=correct horse battery' | token)
+curl -s -o /dev/null -w '%{http_code}\n' $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $BO"   # 404
+
 # who am I; the whole platform's health (200 only when every service is ready)
 curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
 curl -s $E/health
@@ -136,6 +162,13 @@ expect_status 200 "$E/commerce/v1/reports/daily-sales.* -H accept: text/csv"
 orders_today=$(command curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F)" -H "authorization: Bearer $ADMIN" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).items.reduce((n, r) => n + r.orders, 0)')
 [[ $orders_today -ge 1 ]] || { echo "docs smoke: today's daily sales report counts $orders_today orders, not the one confirmed" >&2; exit 1; }
+expect_status 201 "$E/registry/v1/schema/create_def"
+expect_status 200 "$E/registry/v1/schema/activate_def"
+expect_status 201 "$E/registry/v1/entity/Student -H"
+expect_status 200 "$E/registry/v1/entity/Student/search"
+expect_status 200 "$E/registry/v1/entity/Student/$ASHA -H authorization: Bearer …"
+expect_status 404 "$E/registry/v1/entity/Student/$ASHA"
+[[ $ASHA =~ $uuid ]] || { echo "docs smoke: no registry entity id ('$ASHA')" >&2; exit 1; }
 timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
 [[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||

@@ -205,9 +205,17 @@ Ingress and win over both, as in Kong's precedence (route > service > global).
 {{- if not (hasKey $own $plugin) -}}{{- $names = append $names (printf "%s-%s" $.root.Values.system $plugin) -}}{{- end -}}
 {{- end -}}
 {{- range $plugin, $_ := $own -}}
-{{- $names = append $names (printf "%s-%s" $.name $plugin) -}}
+{{- $names = append $names (include "service.kongServicePluginName" (dict "system" $.root.Values.system "service" $.name "plugin" $plugin)) -}}
 {{- end -}}
 {{- join "," $names -}}
+{{- end -}}
+
+{{/*
+Name of a service-level KongPlugin: <service>-<plugin>, or <service>-svc-<plugin> when the service
+is named like its system (registry/registry), whose global plugins are <system>-<plugin>.
+*/}}
+{{- define "service.kongServicePluginName" -}}
+{{- if eq .service .system -}}{{ printf "%s-svc-%s" .service .plugin }}{{- else -}}{{ printf "%s-%s" .service .plugin }}{{- end -}}
 {{- end -}}
 
 {{- define "service.kongRoutePlugins" -}}

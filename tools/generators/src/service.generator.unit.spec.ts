@@ -61,10 +61,20 @@ describe('service generator (in memory)', () => {
     ]);
 
     const stack = JSON.parse(read(tree, 'infra/local/stack.json'));
+    // A new system takes the block of 100 after the highest one in use (3<k>01 HTTP, 5<k>01 gRPC).
+    const taken = JSON.parse(before['infra/local/stack.json']!).systems.flatMap(
+      (s: { services: { httpPort: number }[] }) => s.services.map((x) => x.httpPort),
+    );
+    const httpPort = Math.floor(Math.max(...taken) / 100) * 100 + 101;
     expect(stack.systems.at(-1)).toEqual({
       name: 'gentest',
       services: [
-        expect.objectContaining({ name: 'widgets', httpPort: 3301, grpcPort: 5301, upstream: 'widgets.gentest:8080' }),
+        expect.objectContaining({
+          name: 'widgets',
+          httpPort,
+          grpcPort: httpPort + 2000,
+          upstream: 'widgets.gentest:8080',
+        }),
       ],
     });
     expect(read(tree, 'buf.yaml')).toContain('  - path: systems/gentest/contracts/proto\n');

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * A definition id: 8-4-4-4-12 hex digits. Derived from the title by BLAKE3 (Daksha-RC), so not an
+ * RFC 4122 UUID (no version nibble): any hex digits are accepted. Lower-cased before use.
+ */
+export const definitionId = z
+  .string()
+  .regex(
+    /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+    'must be 8-4-4-4-12 hex digits',
+  )
+  .transform((s) => s.toLowerCase())
+  .describe('Definition id (derived from the title; 8-4-4-4-12 hex)');
+
+export const definitionIdParams = z.object({ id: definitionId });
+
+/** Body of validate_def, activate_def, deactivate_def and delete_def (Daksha-RC's). */
+export const definitionIdBody = z
+  .object({ id: definitionId })
+  .strict()
+  .meta({ id: 'DefinitionIdBody', examples: [{ id: '1bd23c91-3379-b65b-11cc-64984050e35c' }] });
+export type DefinitionIdBody = z.infer<typeof definitionIdBody>;
+
+const status = z.enum(['draft', 'valid', 'invalid', 'active', 'deactivated', 'markedForDeletion']);
+
+const problem = z.object({ pointer: z.string(), message: z.string() });
+
+/** The raw JSON Schema of a definition (request body of create_def and PUT): any JSON object. */
+export const definitionDocument = z.record(z.string(), z.unknown()).meta({
+  id: 'DefinitionDocument',
+  description: 'A JSON Schema (draft-07 or 2020-12) whose `title` is the entity type, with an `_osConfig` block',
+  examples: [{ title: 'Student', type: 'object', properties: { name: { type: 'string' } }, _osConfig: {} }],
+});
+
+export const definitionCreatedDto = z.object({ id: z.string(), message: z.string() }).meta({ id: 'DefinitionCreated' });
+
+export const definitionTransitionDto = z
+  .object({
+    id: z.string(),
+    status,
+    version: z.number().int().describe('Latest version'),
+    activeVersion: z.number().int().nullable().describe('The version serving new entities, if any'),
+    problems: z.array(problem).describe('Why the latest version is invalid (empty unless invalid)'),
+    message: z.string(),
+  })
+  .meta({ id: 'DefinitionTransition' });
+export type DefinitionTransitionDto = z.infer<typeof definitionTransitionDto>;
+
+export const definitionDto = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    status,
+    version: z.number().int(),
+    activeVersion: z.number().int().nullable(),
+    schema: z.record(z.string(), z.unknown()).describe('The latest version'),
+    problems: z.array(problem),
+  })
+  .meta({ id: 'Definition' });
+export type DefinitionDto = z.infer<typeof definitionDto>;
+
+export const listDefinitionsQuery = z.object({
+  title: z.string().min(1).max(200).optional().describe('Case-insensitive substring of the title'),
+  record_status: status.optional().describe('Status of the latest version'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+export type ListDefinitionsQueryDto = z.infer<typeof listDefinitionsQuery>;
+
+export const definitionPageDto = z
+  .object({
+    totalCount: z.number().int(),
+    items: z.array(
+      z.object({
+        id: z.string(),
+        title: z.string(),
+        status,
+        version: z.number().int(),
+        activeVersion: z.number().int().nullable(),
+        updatedAt: z.iso.datetime(),
+      }),
+    ),
+  })
+  .meta({ id: 'DefinitionPage' });
+
+export const definitionVersionsDto = z
+  .object({
+    id: z.string(),
+    versions: z.array(
+      z.object({
+        version: z.number().int(),
+        createdAt: z.iso.datetime(),
+        createdBy: z.string(),
+        status: z.enum(['draft', 'valid', 'invalid', 'active', 'superseded']),
+        activatedAt: z.iso.datetime().optional(),
+      }),
+    ),
+  })
+  .meta({ id: 'DefinitionVersions' });

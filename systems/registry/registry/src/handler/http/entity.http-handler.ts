@@ -1,0 +1,203 @@
+import { Roles } from '@archipelago/platform-auth';
+import {
+  ApiProblemResponses,
+  ApiZodBody,
+  ApiZodResponse,
+  currentRequestContext,
+  ProblemException,
+  problemTypeUri,
+  ZodParams,
+} from '@archipelago/platform-service';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
+import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
+import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
+import { GetEntityQuery } from '../../use-case/get-entity/get-entity.query.js';
+import type { EntityView } from '../../use-case/get-entity/get-entity.use-case.js';
+import type { CommandContext } from '../../use-case/port/command-context.js';
+import type { EntitySearchPage } from '../../use-case/port/entity-search.port.js';
+import { SearchEntitiesQuery } from '../../use-case/search-entities/search-entities.query.js';
+import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
+import {
+  entityBody,
+  entityDto,
+  entitySearchPageDto,
+  entityParams,
+  entityTypeParams,
+  etagOf,
+  ifMatchVersion,
+  type EntityDto,
+} from './entity.schemas.js';
+
+function commandContext(): CommandContext {
+  const ctx = currentRequestContext();
+  return {
+    correlationId: ctx?.correlationId,
+    causationId: ctx?.requestId,
+    actor: ctx?.actor?.id,
+    traceparent: ctx?.traceparent,
+  };
+}
+
+function reader(): { id: string; roles: readonly string[] } {
+  const actor = currentRequestContext()?.actor;
+  return { id: actor?.id ?? 'anonymous', roles: actor?.roles ?? [] };
+}
+
+function expected(ifMatch: string | undefined): number | undefined {
+  const version = ifMatchVersion(ifMatch);
+  if (Number.isNaN(version)) {
+    throw new ProblemException(400, {
+      type: problemTypeUri('validation-failed'),
+      title: 'Request validation failed',
+      detail: 'If-Match must be an entity ETag ("<version>") or *',
+    });
+  }
+  return version;
+}
+
+const written = (state: RegistryEntityState) => {
+  if (state.status === 'absent') throw new Error('a write left the entity absent');
+  return state;
+};
+
+/**
+ * Entities of a type at `/registry/v1/entity/{type}[/{id}]`: create, read (owner or manager;
+ * others 404), replace (PUT), JSON Merge Patch (PATCH, RFC 7396), delete. Writes need `admin` in
+ * this version. Every answer with an entity carries its `ETag`; `If-Match` with a stale ETag → 412.
+ * Validation errors list each bad field by JSON Pointer (400).
+ */
+@ApiTags('entities')
+@Controller('registry/v1/entity')
+export class EntityHttpHandler {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Post(':type')
+  @Roles('admin')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Create an entity',
+    description: 'Validated against the active version of the type; Location names it.',
+  })
+  @ApiZodBody(entityBody)
+  @ApiZodResponse(201, entityDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async create(
+    @ZodParams(entityTypeParams) params: { type: string },
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EntityDto> {
+    const state = written(
+      await this.commands.execute(new CreateEntityCommand(params.type, body, false, commandContext())),
+    );
+    reply.header('Location', `/registry/v1/entity/${encodeURIComponent(params.type)}/${state.id}`);
+    return this.read(params.type, state.id, reply);
+  }
+
+  @Post(':type/search')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Search entities of a type',
+    description:
+      '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles); results never carry private fields. Eventually consistent.',
+  })
+  @ApiZodBody(entityBody)
+  @ApiZodResponse(200, entitySearchPageDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async search(@ZodParams(entityTypeParams) params: { type: string }, @Body() body: unknown) {
+    const page: EntitySearchPage = await this.queries.execute(
+      new SearchEntitiesQuery(params.type, body === undefined ? {} : body, reader()),
+    );
+    return {
+      totalCount: page.totalCount,
+      items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
+    };
+  }
+
+  @Get(':type/:id')
+  @ApiOperation({ summary: 'Read an entity', description: 'For its owner and managers; anyone else gets 404.' })
+  @ApiZodResponse(200, entityDto)
+  @ApiProblemResponses(400, 401, 404)
+  get(@ZodParams(entityParams) params: { type: string; id: string }, @Res({ passthrough: true }) reply: FastifyReply) {
+    return this.read(params.type, params.id, reply);
+  }
+
+  @Put(':type/:id')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Replace an entity',
+    description: 'The whole body, validated again; If-Match optional (412 when stale).',
+  })
+  @ApiZodBody(entityBody)
+  @ApiZodResponse(200, entityDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  replace(
+    @ZodParams(entityParams) params: { type: string; id: string },
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.update(params, 'replace', body, ifMatch, reply);
+  }
+
+  @Patch(':type/:id')
+  @Roles('admin')
+  @ApiOperation({
+    summary: 'Merge-patch an entity (RFC 7396)',
+    description: 'null removes a field; If-Match optional (412 when stale).',
+  })
+  @ApiZodBody(entityBody)
+  @ApiZodResponse(200, entityDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  patch(
+    @ZodParams(entityParams) params: { type: string; id: string },
+    @Body() body: unknown,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    return this.update(params, 'merge-patch', body, ifMatch, reply);
+  }
+
+  @Delete(':type/:id')
+  @Roles('admin')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Delete an entity',
+    description: 'A later GET or DELETE is 404; If-Match optional (412 when stale).',
+  })
+  @ApiProblemResponses(400, 401, 403, 404, 412)
+  async delete(
+    @ZodParams(entityParams) params: { type: string; id: string },
+    @Headers('if-match') ifMatch: string | undefined,
+  ): Promise<void> {
+    await this.commands.execute(new DeleteEntityCommand(params.type, params.id, expected(ifMatch), commandContext()));
+  }
+
+  private async update(
+    params: { type: string; id: string },
+    mode: 'replace' | 'merge-patch',
+    body: unknown,
+    ifMatch: string | undefined,
+    reply: FastifyReply,
+  ): Promise<EntityDto> {
+    const version = expected(ifMatch);
+    written(
+      await this.commands.execute(
+        new UpdateEntityCommand(params.type, params.id, mode, body, version, commandContext()),
+      ),
+    );
+    return this.read(params.type, params.id, reply);
+  }
+
+  private async read(type: string, id: string, reply: FastifyReply): Promise<EntityDto> {
+    const view: EntityView = await this.queries.execute(new GetEntityQuery(type, id, reader()));
+    reply.header('ETag', etagOf(view.version));
+    return { ...view, body: { ...view.body } };
+  }
+}

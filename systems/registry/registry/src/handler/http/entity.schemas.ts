@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** Path of one entity type: the type is the definition's title as written (any case). */
+export const entityTypeParams = z.object({ type: z.string().min(1).max(200) });
+export const entityParams = z.object({ type: z.string().min(1).max(200), id: z.uuid('must be a UUID') });
+
+/** An entity body: the JSON object its definition's schema describes. */
+export const entityBody = z
+  .record(z.string(), z.unknown())
+  .meta({ id: 'EntityBody', examples: [{ identityDetails: { fullName: 'Asha Rao' } }] });
+
+export const entityDto = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    status: z.enum(['active', 'invited', 'deactivated', 'deleted']),
+    version: z.number().int().describe('Incremented by every change; the ETag value'),
+    definitionId: z.string(),
+    definitionVersion: z.number().int(),
+    body: z.record(z.string(), z.unknown()),
+  })
+  .meta({ id: 'Entity' });
+export type EntityDto = z.infer<typeof entityDto>;
+
+/**
+ * The version in an `If-Match` header (RFC 9110 §13.1.1): a strong ETag `"<version>"`; `*` or no
+ * header → no check. Anything else → NaN, which the handler answers with 400.
+ */
+export function ifMatchVersion(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const match = /^"(\d{1,9})"$/.exec(header.trim());
+  return match ? Number(match[1]) : Number.NaN;
+}
+
+/** The ETag of an entity version. */
+export const etagOf = (version: number): string => `"${version}"`;
+
+export const entitySearchPageDto = z
+  .object({
+    totalCount: z.number().int(),
+    items: z.array(z.object({ id: z.uuid(), version: z.number().int(), body: z.record(z.string(), z.unknown()) })),
+  })
+  .meta({ id: 'EntitySearchPage' });

@@ -1,0 +1,114 @@
+import type {
+  PostgresEventStore,
+  Projection,
+  ProjectionRunner,
+  RecordedEvent,
+  SqlClient,
+} from '@archipelago/platform-event-store';
+import type pg from 'pg';
+import type { DefinitionDocument } from '../entity/definition/definition-schema.js';
+import { osConfigOf } from '../entity/definition/definition-schema.js';
+import type { DefinitionEvent } from '../entity/definition/definition.events.js';
+import { definitionShape } from '../entity/definition/os-config.js';
+import { discloseEntity } from '../entity/registry-entity/field-access.js';
+import type { JsonObject } from '../entity/registry-entity/json-merge-patch.js';
+import type { RegistryEntityEvent } from '../entity/registry-entity/registry-entity.events.js';
+import type { SearchQuery } from '../entity/search/search-query.js';
+import type { EntitySearchPage, EntitySearchPort } from '../use-case/port/entity-search.port.js';
+import { definitionStreamId } from './definition.event-store.repository.js';
+import { compileSearchFilter } from './search/search-filter.compiler.js';
+
+/** The schema of one definition version, from the definition's stream. */
+async function definitionDocumentAt(
+  store: PostgresEventStore,
+  client: SqlClient,
+  definitionId: string,
+  version: number,
+): Promise<DefinitionDocument> {
+  for (const r of await store.readStream(client, definitionStreamId(definitionId))) {
+    const e = { type: r.type, data: r.data } as DefinitionEvent;
+    if ((e.type === 'DefCreated' || e.type === 'DefUpdated') && e.data.version === version) return e.data.schema;
+  }
+  throw new Error(`definition ${definitionId} has no version ${version}`);
+}
+
+/**
+ * The `entity_search` projection: one row per live entity (jsonb `body`), written in the same
+ * transaction as the checkpoint. The body is stored WITHOUT `privateFields` (they never reach
+ * search results, and are not kept in plain text here); internal fields are kept and removed at
+ * answer time for non-managers. Deleted entities leave the table.
+ */
+export class EntitySearchProjection implements Projection {
+  readonly name = 'entity_search';
+
+  constructor(
+    private readonly schema: string,
+    private readonly store: PostgresEventStore,
+  ) {}
+
+  async apply(client: SqlClient, recorded: RecordedEvent): Promise<void> {
+    const event = { type: recorded.type, data: recorded.data } as RegistryEntityEvent;
+    const table = `"${this.schema}".entity_search`;
+    switch (event.type) {
+      case 'EntityCreated':
+      case 'EntityInvited':
+      case 'EntityUpdated': {
+        const { id, definitionId, definitionVersion, body, version, at } = event.data;
+        const document = await definitionDocumentAt(this.store, client, definitionId, definitionVersion);
+        const stored = discloseEntity(body, osConfigOf(document), definitionShape(document).contentPointer, {
+          purpose: 'search',
+          manager: true,
+        });
+        const status = event.type === 'EntityInvited' ? 'invited' : 'active';
+        await client.query(
+          `INSERT INTO ${table} (id, definition_id, status, version, body, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (id) DO UPDATE SET definition_id = $2, version = $4, body = $5, updated_at = $6`,
+          [id, definitionId, status, version, JSON.stringify(stored), at],
+        );
+        return;
+      }
+      case 'EntityInvitationAccepted':
+      case 'EntityDeactivated':
+        await client.query(`UPDATE ${table} SET status = $2, version = $3 WHERE id = $1`, [
+          event.data.id,
+          event.type === 'EntityDeactivated' ? 'deactivated' : 'active',
+          event.data.version,
+        ]);
+        return;
+      case 'EntityDeleted':
+        await client.query(`DELETE FROM ${table} WHERE id = $1`, [event.data.id]);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async reset(client: SqlClient): Promise<void> {
+    await client.query(`TRUNCATE "${this.schema}".entity_search`);
+  }
+}
+
+/** Searches over `entity_search` with the compiled filter (bound parameters only). */
+export class EntitySearchReadModel implements EntitySearchPort {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    readonly runner: ProjectionRunner,
+  ) {}
+
+  async search(definitionId: string, query: SearchQuery, contentPath: readonly string[]): Promise<EntitySearchPage> {
+    const { where, params, nextParam } = compileSearchFilter(query, { column: 'e.body', contentPath, firstParam: 2 });
+    const { rows } = await this.pool.query<{ id: string; version: number; body: JsonObject; total: string }>(
+      `SELECT e.id, e.version, e.body, count(*) OVER () AS total
+         FROM "${this.schema}".entity_search e
+        WHERE e.definition_id = $1 AND e.status <> 'deactivated' AND (${where})
+        ORDER BY e.id
+        LIMIT $${nextParam} OFFSET $${nextParam + 1}`,
+      [definitionId, ...params, query.limit, query.offset],
+    );
+    return {
+      totalCount: rows.length > 0 ? Number(rows[0]!.total) : 0,
+      items: rows.map((r) => ({ id: r.id, version: r.version, body: r.body })),
+    };
+  }
+}

@@ -1,0 +1,196 @@
+import {
+  inTransaction,
+  PostgresEventStore,
+  WrongExpectedVersionError,
+  type SqlClient,
+} from '@archipelago/platform-event-store';
+import type { Messaging, OutgoingMessage } from '@archipelago/platform-messaging';
+import {
+  REGISTRY_EVENTS,
+  type EntityCreatedV1,
+  type EntityDeletedV1,
+  type EntityUpdatedV1,
+} from '@archipelago/registry-contracts';
+import type pg from 'pg';
+import type { DefinitionDocument } from '../entity/definition/definition-schema.js';
+import { osConfigOf } from '../entity/definition/definition-schema.js';
+import type { DefinitionEvent } from '../entity/definition/definition.events.js';
+import { definitionShape } from '../entity/definition/os-config.js';
+import { discloseEntity, uniqueKeys } from '../entity/registry-entity/field-access.js';
+import { registryEntityDecider } from '../entity/registry-entity/registry-entity.decider.js';
+import type { JsonObject } from '../entity/registry-entity/json-merge-patch.js';
+import type { RegistryEntityEvent } from '../entity/registry-entity/registry-entity.events.js';
+import type { RegistryEntityState } from '../entity/registry-entity/registry-entity.state.js';
+import type { CommandContext } from '../use-case/port/command-context.js';
+import {
+  RegistryEntityConcurrencyConflictError,
+  UniqueFieldTakenError,
+  type LoadedRegistryEntity,
+  type RegistryEntityRepositoryPort,
+} from '../use-case/port/registry-entity.repository.port.js';
+import { definitionStreamId } from './definition.event-store.repository.js';
+
+/** Stream id of an entity: `entity-<uuid>`. */
+export const registryEntityStreamId = (id: string): string => `entity-${id}`;
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+const fold = (events: readonly { type: string; data: unknown }[]): RegistryEntityState =>
+  events.reduce(
+    (s, e) => registryEntityDecider.evolve(s, { type: e.type, data: e.data } as RegistryEntityEvent),
+    registryEntityDecider.initialState(),
+  );
+
+/**
+ * Registry entities in the Postgres event store. `save` commits, in ONE transaction: the domain
+ * events; the entity's `uniqueIndexFields` claims (table `entity_unique_claim`, primary key
+ * (definition, fields, value): a second live entity with the same value fails on the key, also
+ * under concurrency, and the whole transaction rolls back); and the integration events
+ * (`EntityCreatedV1`, `EntityUpdatedV1`, `EntityDeletedV1`) with the body stripped of private and
+ * internal fields. The `_osConfig` used is the one of the definition version the body was
+ * validated against, read from the definition's stream.
+ */
+export class RegistryEntityEventStoreRepository implements RegistryEntityRepositoryPort {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly store: PostgresEventStore,
+    private readonly messaging: Messaging,
+    private readonly schema: string,
+  ) {}
+
+  async load(id: string): Promise<LoadedRegistryEntity> {
+    const events = await this.store.readStream(this.pool, registryEntityStreamId(id));
+    return { state: fold(events), version: events.length };
+  }
+
+  async save(
+    id: string,
+    events: readonly RegistryEntityEvent[],
+    expectedVersion: number,
+    context: CommandContext,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    try {
+      await inTransaction(this.pool, async (client) => {
+        const before = fold(await this.store.readStream(client, registryEntityStreamId(id)));
+        await this.store.append(
+          client,
+          registryEntityStreamId(id),
+          events.map((e) => ({ type: e.type, data: e.data })),
+          { expectedVersion, metadata: { ...context } },
+        );
+        const after = events.reduce(registryEntityDecider.evolve, before);
+        if (after.status === 'absent') return;
+        const document = await this.definitionDocument(client, after.definitionId, after.definitionVersion);
+        const config = osConfigOf(document);
+        const contentPointer = definitionShape(document).contentPointer;
+        await this.claimUniqueKeys(
+          client,
+          after,
+          after.status === 'deleted' ? [] : uniqueKeys(after.body, config, contentPointer),
+        );
+        const messages = events.flatMap((event) =>
+          this.integrationEvent(
+            event,
+            after,
+            (body) => discloseEntity(body, config, contentPointer, { purpose: 'event' }),
+            context,
+          ),
+        );
+        if (messages.length > 0) await this.messaging.outbox.add(client, messages);
+      });
+    } catch (error) {
+      if (error instanceof WrongExpectedVersionError) throw new RegistryEntityConcurrencyConflictError(id);
+      throw error;
+    }
+  }
+
+  /** The schema of one version of a definition (versions never change once written). */
+  private async definitionDocument(
+    client: SqlClient,
+    definitionId: string,
+    version: number,
+  ): Promise<DefinitionDocument> {
+    const recorded = await this.store.readStream(client, definitionStreamId(definitionId));
+    for (const r of recorded) {
+      const event = { type: r.type, data: r.data } as DefinitionEvent;
+      if ((event.type === 'DefCreated' || event.type === 'DefUpdated') && event.data.version === version) {
+        return event.data.schema;
+      }
+    }
+    throw new Error(`definition ${definitionId} has no version ${version}`);
+  }
+
+  /** Replaces the entity's claims by `keys`; a key held by another entity → UniqueFieldTakenError. */
+  private async claimUniqueKeys(
+    client: SqlClient,
+    state: Exclude<RegistryEntityState, { status: 'absent' }>,
+    keys: readonly { fields: string; value: string }[],
+  ): Promise<void> {
+    const table = `"${this.schema}".entity_unique_claim`;
+    await client.query(`DELETE FROM ${table} WHERE entity_id = $1`, [state.id]);
+    for (const key of keys) {
+      try {
+        await client.query(`INSERT INTO ${table} (definition_id, fields, value, entity_id) VALUES ($1, $2, $3, $4)`, [
+          state.definitionId,
+          key.fields,
+          key.value,
+          state.id,
+        ]);
+      } catch (error) {
+        if ((error as { code?: string }).code === PG_UNIQUE_VIOLATION) {
+          throw new UniqueFieldTakenError(key.fields.split(','));
+        }
+        throw error;
+      }
+    }
+  }
+
+  private integrationEvent(
+    event: RegistryEntityEvent,
+    state: Exclude<RegistryEntityState, { status: 'absent' }>,
+    publicBody: (body: JsonObject) => JsonObject,
+    context: CommandContext,
+  ): OutgoingMessage[] {
+    const base = {
+      entityId: event.data.id,
+      entityType: state.type,
+      definitionId: state.definitionId,
+      version: event.data.version,
+      actor: event.data.by,
+      occurredAt: event.data.at,
+    };
+    const message = (
+      name: 'EntityCreatedV1' | 'EntityUpdatedV1' | 'EntityDeletedV1',
+      payload: unknown,
+    ): OutgoingMessage => {
+      const { topic, type } = REGISTRY_EVENTS[name];
+      return { topic, type, key: event.data.id, payload, traceparent: context.traceparent };
+    };
+    switch (event.type) {
+      case 'EntityCreated': {
+        const payload: EntityCreatedV1 = {
+          ...base,
+          definitionVersion: event.data.definitionVersion,
+          body: publicBody(event.data.body),
+        };
+        return [message('EntityCreatedV1', payload)];
+      }
+      case 'EntityUpdated': {
+        const payload: EntityUpdatedV1 = {
+          ...base,
+          definitionVersion: event.data.definitionVersion,
+          body: publicBody(event.data.body),
+          changed: [...event.data.changed],
+        };
+        return [message('EntityUpdatedV1', payload)];
+      }
+      case 'EntityDeleted': {
+        const payload: EntityDeletedV1 = base;
+        return [message('EntityDeletedV1', payload)];
+      }
+      default:
+        return [];
+    }
+  }
+}

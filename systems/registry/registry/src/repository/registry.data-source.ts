@@ -1,0 +1,24 @@
+import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
+import { RegistryItemRecord } from './registry-item.record.js';
+import { registryInitMigration } from './migrations/1796533485626-registry-init.migration.js';
+import { registryDefinitionsMigration } from './migrations/1796540000000-registry-definitions.migration.js';
+import { registryEntitiesMigration } from './migrations/1796540100000-registry-entities.migration.js';
+import { registryEntitySearchMigration } from './migrations/1796540200000-registry-entity-search.migration.js';
+
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search). */
+export const REGISTRY_DATABASE: ServiceDatabase = {
+  system: 'registry',
+  service: 'registry',
+  records: [RegistryItemRecord],
+  migrations: (schema) => [
+    registryInitMigration(schema),
+    registryDefinitionsMigration(schema),
+    registryEntitiesMigration(schema),
+    registryEntitySearchMigration(schema),
+  ],
+};
+
+/** Creates the schema if missing and runs pending migrations; returns their names. */
+export function migrateRegistry(url: string, schema: string): Promise<string[]> {
+  return migrateServiceDatabase(REGISTRY_DATABASE, url, schema);
+}

@@ -1,0 +1,27 @@
+import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
+import { RegistryItemEventStoreRepository } from './registry-item.event-store.repository.js';
+import { RegistryItemListProjection, RegistryItemListReadModel } from './registry-item-list.projection.js';
+import { DefinitionEventStoreRepository } from './definition.event-store.repository.js';
+import { DefinitionListProjection, DefinitionListReadModel } from './definition-list.projection.js';
+import { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
+import { EntitySearchProjection, EntitySearchReadModel } from './entity-search.projection.js';
+import { REGISTRY_DATABASE } from './registry.data-source.js';
+
+/**
+ * Everything the registry adapters stand on (see {@link ServiceInfrastructure}): the item list
+ * projection and the item repository, the definition repository and the definition list. `RegistryInfrastructure.open(config)` connects;
+ * `start()` starts the outbox relay and the projection; `close()` stops them.
+ */
+export class RegistryInfrastructure extends ServiceInfrastructure {
+  static override readonly database = REGISTRY_DATABASE;
+
+  readonly projectionRunner = this.addProjection(new RegistryItemListProjection(this.config.schema));
+  readonly repository = new RegistryItemEventStoreRepository(this.pool, this.store, this.messaging);
+  readonly readModel = new RegistryItemListReadModel(this.dataSource, this.projectionRunner);
+  readonly definitionProjectionRunner = this.addProjection(new DefinitionListProjection(this.config.schema));
+  readonly definitions = new DefinitionEventStoreRepository(this.pool, this.store, this.messaging);
+  readonly entities = new RegistryEntityEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
+  readonly entitySearchRunner = this.addProjection(new EntitySearchProjection(this.config.schema, this.store));
+  readonly entitySearch = new EntitySearchReadModel(this.pool, this.config.schema, this.entitySearchRunner);
+  readonly definitionList = new DefinitionListReadModel(this.pool, this.config.schema, this.definitionProjectionRunner);
+}

@@ -1,0 +1,67 @@
+import { Inject } from '@nestjs/common';
+import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { definitionIdOf } from '../../entity/definition/definition-id.js';
+import { osConfigOf } from '../../entity/definition/definition-schema.js';
+import { definitionShape } from '../../entity/definition/os-config.js';
+import { discloseEntity, isOwnedBy } from '../../entity/registry-entity/field-access.js';
+import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
+import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
+import type { RegistryEntityStatus } from '../../entity/registry-entity/registry-entity.state.js';
+import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
+import {
+  REGISTRY_ENTITY_REPOSITORY,
+  type RegistryEntityRepositoryPort,
+} from '../port/registry-entity.repository.port.js';
+import { GetEntityQuery } from './get-entity.query.js';
+
+/** An entity as one reader may see it. `version` is the ETag value. */
+export interface EntityView {
+  readonly id: string;
+  readonly type: string;
+  readonly status: RegistryEntityStatus;
+  readonly version: number;
+  readonly definitionId: string;
+  readonly definitionVersion: number;
+  readonly body: JsonObject;
+}
+
+/**
+ * Reads an entity for its owner (`ownershipAttributes` naming the reader's user id) or a manager
+ * (a role in the type's `_osConfig.roles`, or `admin`); anyone else, a deleted entity and another
+ * type's entity get 404 (existence is not disclosed). Private fields go to owners and managers,
+ * internal fields to managers only (field-access.ts).
+ * @throws EntityNotFoundError (404)
+ */
+@QueryHandler(GetEntityQuery)
+export class GetEntityUseCase implements IQueryHandler<GetEntityQuery, EntityView> {
+  constructor(
+    @Inject(DEFINITION_REPOSITORY) private readonly definitions: DefinitionRepositoryPort,
+    @Inject(REGISTRY_ENTITY_REPOSITORY) private readonly entities: RegistryEntityRepositoryPort,
+  ) {}
+
+  async execute({ type, id, reader }: GetEntityQuery): Promise<EntityView> {
+    const { state } = await this.entities.load(id);
+    if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionIdOf(type)) {
+      throw new EntityNotFoundError(type, id);
+    }
+    const { state: definition } = await this.definitions.load(state.definitionId);
+    if (definition.status === 'absent') throw new EntityNotFoundError(type, id);
+    // The version the body was validated against: the active one, or the latest while a revision is pending.
+    const document =
+      definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
+    const config = osConfigOf(document);
+    const contentPointer = definitionShape(document).contentPointer;
+    const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
+    const owner = isOwnedBy(state.body, config, contentPointer, { id: reader.id });
+    if (!manager && !owner) throw new EntityNotFoundError(type, id);
+    return {
+      id: state.id,
+      type: state.type,
+      status: state.status,
+      version: state.version,
+      definitionId: state.definitionId,
+      definitionVersion: state.definitionVersion,
+      body: discloseEntity(state.body, config, contentPointer, { purpose: 'read', owner, manager }),
+    };
+  }
+}

@@ -1,0 +1,4 @@
+/** Every version of one definition, oldest first, from its stream. */
+export class ListDefinitionVersionsQuery {
+  constructor(readonly id: string) {}
+}
