@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
+const date = z.iso.date({ error: 'must be a calendar date YYYY-MM-DD' });
 
 /** `?from=&to=`: the days of the reports (inclusive; at most 366 days). */
 export const dailySalesQuery = z
