@@ -168,7 +168,10 @@ export class DefinitionCommandHttpHandler {
   @Post('delete_def')
   @Roles('admin')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Mark for deletion' })
+  @ApiOperation({
+    summary: 'Mark for deletion',
+    description: 'Sets the status of the definition to `markedForDeletion`.',
+  })
   @ApiZodBody(definitionIdBody)
   @ApiZodResponse(200, definitionTransitionDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)

@@ -10,7 +10,7 @@ export const definitionId = z
     /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
     'must be 8-4-4-4-12 hex digits',
   )
-  .transform((s) => s.toLowerCase())
+  .overwrite((s) => s.toLowerCase())
   .describe('Definition id (derived from the title; 8-4-4-4-12 hex)');
 
 export const definitionIdParams = z.object({ id: definitionId });
@@ -33,7 +33,12 @@ export const definitionDocument = z.record(z.string(), z.unknown()).meta({
   examples: [{ title: 'Student', type: 'object', properties: { name: { type: 'string' } }, _osConfig: {} }],
 });
 
-export const definitionCreatedDto = z.object({ id: z.string(), message: z.string() }).meta({ id: 'DefinitionCreated' });
+export const definitionCreatedDto = z
+  .object({ id: z.string(), message: z.string() })
+  .meta({
+    id: 'DefinitionCreated',
+    examples: [{ id: '1bd23c91-3379-b65b-11cc-64984050e35c', message: 'definition created' }],
+  });
 
 export const definitionTransitionDto = z
   .object({
@@ -44,7 +49,19 @@ export const definitionTransitionDto = z
     problems: z.array(problem).describe('Why the latest version is invalid (empty unless invalid)'),
     message: z.string(),
   })
-  .meta({ id: 'DefinitionTransition' });
+  .meta({
+    id: 'DefinitionTransition',
+    examples: [
+      {
+        id: '1bd23c91-3379-b65b-11cc-64984050e35c',
+        status: 'active',
+        version: 1,
+        activeVersion: 1,
+        problems: [],
+        message: 'definition activated',
+      },
+    ],
+  });
 export type DefinitionTransitionDto = z.infer<typeof definitionTransitionDto>;
 
 export const definitionDto = z
@@ -57,7 +74,20 @@ export const definitionDto = z
     schema: z.record(z.string(), z.unknown()).describe('The latest version'),
     problems: z.array(problem),
   })
-  .meta({ id: 'Definition' });
+  .meta({
+    id: 'Definition',
+    examples: [
+      {
+        id: '1bd23c91-3379-b65b-11cc-64984050e35c',
+        title: 'Student',
+        status: 'active',
+        version: 1,
+        activeVersion: 1,
+        schema: { title: 'Student', type: 'object', properties: { name: { type: 'string' } }, _osConfig: {} },
+        problems: [],
+      },
+    ],
+  });
 export type DefinitionDto = z.infer<typeof definitionDto>;
 
 export const listDefinitionsQuery = z.object({
@@ -82,7 +112,24 @@ export const definitionPageDto = z
       }),
     ),
   })
-  .meta({ id: 'DefinitionPage' });
+  .meta({
+    id: 'DefinitionPage',
+    examples: [
+      {
+        totalCount: 1,
+        items: [
+          {
+            id: '1bd23c91-3379-b65b-11cc-64984050e35c',
+            title: 'Student',
+            status: 'active',
+            version: 1,
+            activeVersion: 1,
+            updatedAt: '2026-01-01T00:00:00.000Z',
+          },
+        ],
+      },
+    ],
+  });
 
 export const definitionVersionsDto = z
   .object({
@@ -97,4 +144,20 @@ export const definitionVersionsDto = z
       }),
     ),
   })
-  .meta({ id: 'DefinitionVersions' });
+  .meta({
+    id: 'DefinitionVersions',
+    examples: [
+      {
+        id: '1bd23c91-3379-b65b-11cc-64984050e35c',
+        versions: [
+          {
+            version: 1,
+            createdAt: '2026-01-01T00:00:00.000Z',
+            createdBy: 'admin',
+            status: 'active',
+            activatedAt: '2026-01-01T00:00:01.000Z',
+          },
+        ],
+      },
+    ],
+  });

@@ -19,7 +19,20 @@ export const entityDto = z
     definitionVersion: z.number().int(),
     body: z.record(z.string(), z.unknown()),
   })
-  .meta({ id: 'Entity' });
+  .meta({
+    id: 'Entity',
+    examples: [
+      {
+        id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+        type: 'Student',
+        status: 'active',
+        version: 1,
+        definitionId: '1bd23c91-3379-b65b-11cc-64984050e35c',
+        definitionVersion: 1,
+        body: { identityDetails: { fullName: 'Asha Rao' } },
+      },
+    ],
+  });
 export type EntityDto = z.infer<typeof entityDto>;
 
 /**
@@ -40,4 +53,18 @@ export const entitySearchPageDto = z
     totalCount: z.number().int(),
     items: z.array(z.object({ id: z.uuid(), version: z.number().int(), body: z.record(z.string(), z.unknown()) })),
   })
-  .meta({ id: 'EntitySearchPage' });
+  .meta({
+    id: 'EntitySearchPage',
+    examples: [
+      {
+        totalCount: 1,
+        items: [
+          {
+            id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+            version: 1,
+            body: { identityDetails: { fullName: 'Asha Rao' } },
+          },
+        ],
+      },
+    ],
+  });

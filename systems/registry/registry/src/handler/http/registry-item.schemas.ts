@@ -20,9 +20,24 @@ export const registryItemDto = z
     name: z.string(),
     createdAt: z.iso.datetime().describe('When the item was created (ISO 8601, UTC)'),
   })
-  .meta({ id: 'RegistryItem' });
+  .meta({
+    id: 'RegistryItem',
+    examples: [
+      { id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', name: 'First item', createdAt: '2026-01-01T00:00:00.000Z' },
+    ],
+  });
 export type RegistryItemDto = z.infer<typeof registryItemDto>;
 
 export const registryItemPageDto = z
   .object({ items: z.array(registryItemDto), nextCursor: z.string().nullable() })
-  .meta({ id: 'RegistryItemPage' });
+  .meta({
+    id: 'RegistryItemPage',
+    examples: [
+      {
+        items: [
+          { id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', name: 'First item', createdAt: '2026-01-01T00:00:00.000Z' },
+        ],
+        nextCursor: null,
+      },
+    ],
+  });
