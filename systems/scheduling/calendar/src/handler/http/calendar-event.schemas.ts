@@ -34,7 +34,17 @@ export const eventBodyDoc = z
   });
 
 /** What the route accepts: any JSON object. */
-export const eventBody = z.record(z.string(), z.unknown());
+export const eventBody = z.record(z.string(), z.unknown()).meta({
+  examples: [
+    {
+      title: 'Stand-up',
+      start: '2026-03-27T09:00:00',
+      end: '2026-03-27T09:15:00',
+      timeZone: 'Europe/Berlin',
+      rrule: 'FREQ=DAILY;COUNT=4',
+    },
+  ],
+});
 
 export const eventDto = z
   .looseObject({ id: z.uuid(), version: z.number().int(), title: z.string(), timeZone: z.string() })
