@@ -34,11 +34,26 @@ export const eventBodyDoc = z
   });
 
 /** What the route accepts: any JSON object. */
-export const eventBody = z.record(z.string(), z.unknown());
+export const eventBody = z.record(z.string(), z.unknown()).meta({
+  examples: [
+    {
+      title: 'Stand-up',
+      start: '2026-03-27T09:00:00',
+      end: '2026-03-27T09:15:00',
+      timeZone: 'Europe/Berlin',
+      rrule: 'FREQ=DAILY;COUNT=4',
+    },
+  ],
+});
 
 export const eventDto = z
   .looseObject({ id: z.uuid(), version: z.number().int(), title: z.string(), timeZone: z.string() })
-  .meta({ id: 'CalendarEvent' });
+  .meta({
+    id: 'CalendarEvent',
+    examples: [
+      { id: '0c9e7d1a-2b3c-4d5e-8f6a-7b8c9d0e1f2a', version: 1, title: 'Stand-up', timeZone: 'Europe/Berlin' },
+    ],
+  });
 
 export const occurrencesQuery = z.object({
   from: z.string().optional().describe('RFC 3339 instant, start of the window'),
@@ -63,4 +78,21 @@ export const occurrencesDto = z
       }),
     ),
   })
-  .meta({ id: 'Occurrences' });
+  .meta({
+    id: 'Occurrences',
+    examples: [
+      {
+        items: [
+          {
+            eventId: '0c9e7d1a-2b3c-4d5e-8f6a-7b8c9d0e1f2a',
+            recurrenceId: '2026-03-27T08:00:00Z',
+            title: 'Stand-up',
+            start: '2026-03-27T08:00:00Z',
+            end: '2026-03-27T08:15:00Z',
+            allDay: false,
+            overridden: false,
+          },
+        ],
+      },
+    ],
+  });

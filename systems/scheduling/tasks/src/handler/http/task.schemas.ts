@@ -27,7 +27,9 @@ export const taskBodyDoc = z
   })
   .meta({ id: 'TaskInput', examples: [{ title: 'Write the report', priority: 2, due: '2026-03-10' }] });
 /** What the route accepts: any JSON object (the decider validates the fields). */
-export const taskBody = z.record(z.string(), z.unknown());
+export const taskBody = z
+  .record(z.string(), z.unknown())
+  .meta({ examples: [{ title: 'Write the report', priority: 2, due: '2026-03-10' }] });
 /** The body as the decider receives it. */
 export type TaskBody = Readonly<Record<string, unknown>>;
 
@@ -68,12 +70,58 @@ export const taskDto = z
     status: z.enum(['todo', 'in_progress', 'done', 'cancelled']),
     priority: z.number().int(),
   })
-  .meta({ id: 'Task' });
+  .meta({
+    id: 'Task',
+    examples: [
+      {
+        id: '6b1f3c2a-8d4e-4f5a-9b0c-1d2e3f4a5b6c',
+        version: 1,
+        workspaceId: 'personal-6b1f3c2a',
+        title: 'Write the report',
+        status: 'todo',
+        priority: 2,
+        due: '2026-03-10',
+      },
+    ],
+  });
 
-export const taskPageDto = z
-  .object({ items: z.array(taskDto), nextCursor: z.string().nullable() })
-  .meta({ id: 'TaskPage' });
+export const taskPageDto = z.object({ items: z.array(taskDto), nextCursor: z.string().nullable() }).meta({
+  id: 'TaskPage',
+  examples: [
+    {
+      items: [
+        {
+          id: '6b1f3c2a-8d4e-4f5a-9b0c-1d2e3f4a5b6c',
+          version: 1,
+          workspaceId: 'personal-6b1f3c2a',
+          title: 'Write the report',
+          status: 'todo',
+          priority: 2,
+          due: '2026-03-10',
+        },
+      ],
+      nextCursor: null,
+    },
+  ],
+});
 
 export const nextTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) });
 
-export const nextTasksDto = z.object({ items: z.array(taskDto) }).meta({ id: 'NextTasks' });
+export const nextTasksDto = z.object({ items: z.array(taskDto) }).meta({
+  id: 'NextTasks',
+  examples: [
+    {
+      items: [
+        {
+          id: '6b1f3c2a-8d4e-4f5a-9b0c-1d2e3f4a5b6c',
+          version: 1,
+          workspaceId: 'personal-6b1f3c2a',
+          title: 'Write the report',
+          status: 'todo',
+          priority: 2,
+          due: '2026-03-10',
+        },
+      ],
+    },
+  ],
+});

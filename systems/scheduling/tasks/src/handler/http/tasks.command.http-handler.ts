@@ -96,7 +96,10 @@ export class TasksCommandHttpHandler {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a task' })
+  @ApiOperation({
+    summary: 'Delete a task',
+    description: 'Deletes the task; answers 204 with no body. 404 for an unknown id.',
+  })
   @ApiProblemResponses(400, 401, 404)
   async remove(@ZodParams(taskIdParams) params: { id: string }, @Res({ passthrough: true }) reply: FastifyReply) {
     const { version }: TaskCommandResult = await this.commands.execute(
