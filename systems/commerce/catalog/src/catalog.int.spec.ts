@@ -181,6 +181,11 @@ describe('catalog over HTTP', () => {
     const patch = (body: unknown, headers: Record<string, string> = { authorization: `Bearer ${adminToken}` }) =>
       http(`${base}/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const patched = await patch({ lowStockThreshold: 5 });
+    // The same value again changes nothing and is still a 200 (found by the fuzzer: it was a 500,
+    // "append needs at least one event").
+    const unchanged = await patch({ lowStockThreshold: 5 });
+    expect(unchanged.status).toBe(200);
+    expect(await unchanged.json()).toMatchObject({ id, lowStockThreshold: 5 });
     expect(patched.status).toBe(200);
     expect(await patched.json()).toMatchObject({ id, available: 5, lowStockThreshold: 5 });
     expect((await patch({ lowStockThreshold: -1 })).status).toBe(400);
