@@ -9,7 +9,7 @@ import {
 } from '@archipelago/platform-service';
 import { Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { TaskState } from '../../entity/task/task.decider.js';
 import { CompleteTaskCommand } from '../../use-case/complete-task/complete-task.command.js';
@@ -100,6 +100,7 @@ export class TasksCommandHttpHandler {
     summary: 'Delete a task',
     description: 'Deletes the task; answers 204 with no body. 404 for an unknown id.',
   })
+  @ApiResponse({ status: 204, description: 'Deleted (ETag: the stream version of the deletion)' })
   @ApiProblemResponses(400, 401, 404)
   async remove(@ZodParams(taskIdParams) params: { id: string }, @Res({ passthrough: true }) reply: FastifyReply) {
     const { version }: TaskCommandResult = await this.commands.execute(
