@@ -62,3 +62,4 @@ export {
   platformMetricsRegistry,
 } from './metrics/platform-metrics.registry.js';
 export { UNMATCHED_ROUTE } from './metrics/http-metrics.js';
+export { PollingJob, type PollingJobOptions } from './jobs/polling-job.js';
