@@ -143,6 +143,17 @@ describe('problem+json errors', () => {
     expect(unknown.statusCode).toBe(404);
   });
 
+  it('lets a static path win over a templated one: GET /products/import is 405, not GET /products/{id}', async () => {
+    // POST /products/import and GET /products/:id: the router alone would hand this GET to the
+    // templated route (400, not a UUID); the document names /products/import, which takes POST only.
+    const res = await app.inject({ method: 'GET', url: '/products/import' });
+    expect(res.statusCode).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    // The templated route still serves every other id, and the static route its own method.
+    expect((await app.inject({ method: 'GET', url: `/products/${MISSING_ID}` })).statusCode).toBe(404);
+    expect((await app.inject({ method: 'POST', url: '/products/import', payload: { skus: ['a'] } })).statusCode).toBe(202);
+  });
+
   it('maps a domain error code to its status and problem type', async () => {
     const res = await app.inject({ method: 'GET', url: `/products/${MISSING_ID}` });
     expect(res.statusCode).toBe(404);

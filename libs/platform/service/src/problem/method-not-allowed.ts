@@ -9,11 +9,17 @@ import { PROBLEM_JSON, ProblemException, toProblemDetails } from './problem-deta
  * before the body is read, so a method with body semantics (`QUERY`, `POST` …) sent without a
  * `Content-Type` is a 405 too, not a body error.
  *
+ * A static path wins over a templated one (OpenAPI 3.1 §4.8.8, find-my-way's precedence): when a
+ * request matched a templated route only because the static path that names it exactly lacks the
+ * method (`GET /schema/activate_def`, where `/schema/activate_def` takes POST and `/schema/{id}`
+ * takes GET), the answer is the static path's 405 too, not the templated route's 400/404.
+ *
  * Every route registered after this call is indexed (register it before `app.init()`); `HEAD` is
  * listed wherever `GET` is (fastify serves it).
  */
 export function answerMethodNotAllowed(fastify: FastifyInstance): void {
   const methodsByPattern = new Map<string, Set<string>>();
+  type Indexed = { pattern: string; methods: Set<string> };
   let router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1> | undefined;
   fastify.addHook('onRoute', (route) => {
     const methods = methodsByPattern.get(route.url) ?? new Set<string>();
@@ -24,17 +30,22 @@ export function answerMethodNotAllowed(fastify: FastifyInstance): void {
     methodsByPattern.set(route.url, methods);
     router = undefined;
   });
-  const allowedMethods = (url: string): Set<string> | undefined => {
+  const allowedMethods = (url: string): Indexed | undefined => {
     if (!router) {
       router = FindMyWay({ ignoreTrailingSlash: false });
-      for (const [pattern, methods] of methodsByPattern) router.on('GET', pattern, () => undefined, methods);
+      for (const [pattern, methods] of methodsByPattern) {
+        router.on('GET', pattern, () => undefined, { pattern, methods } satisfies Indexed);
+      }
     }
-    return router.find('GET', url.split('?')[0]!)?.store as Set<string> | undefined;
+    return router.find('GET', url.split('?')[0]!)?.store as Indexed | undefined;
   };
   fastify.addHook('onRequest', (request, reply, done) => {
-    if (!request.is404) return done();
-    const methods = allowedMethods(request.url);
-    if (!methods || methods.has(request.method)) return done();
+    const indexed = allowedMethods(request.url);
+    if (!indexed || indexed.methods.has(request.method)) return done();
+    // Matched: fine unless the path's most specific pattern is another one (a static path that
+    // lacks this method, shadowed by a templated route that has it).
+    if (!request.is404 && request.routeOptions.url === indexed.pattern) return done();
+    const methods = indexed.methods;
     const allow = [...methods].sort().join(', ');
     const { problem } = toProblemDetails(
       new ProblemException(405, {
