@@ -9,6 +9,10 @@
 //      (apps/devstack/own-stack.mjs, the same code as `npm run load`), stopped at the end;
 //   3. the services are the stack's own (devstack/state.json: every member but the edge, each
 //      serving its document at /docs/openapi.json), so a new service is fuzzed with no edit here;
+//      or, for a deployed environment (the QA DAST step of .github/workflows/deploy-env.yml, where
+//      no state.json exists and Kong routes no /docs), FUZZ_DOCUMENTS names a folder of
+//      `<service>.json` documents (tools/fuzz/fetch-documents.sh gets them from the cluster) and
+//      every run goes through BASE_URL (Kong), with no stack started;
 //   4. first the issue's hostile-input reproductions through the edge (a NUL in a registration: 400
 //      naming the field; QUERY on a known path: 405 + Allow; an oversized body with
 //      `Expect: 100-continue`: 413 without 100 Continue); then, per service, one schemathesis run as
@@ -23,9 +27,9 @@
 //      summary.json) go to reports/fuzz/<timestamp>/;
 //   6. exits 1 when any run found a failure (or could not run), 0 when all passed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { healthy, isLocal, stackMembers, startStack, stopStack } from '../../apps/devstack/own-stack.mjs';
 
@@ -92,6 +96,21 @@ async function customerToken(edgeUrl) {
 }
 
 // ---------------------------------------------------------------- documents
+/**
+ * The services of a folder of OpenAPI documents (`<service>.json`, FUZZ_DOCUMENTS): each fuzzed
+ * through BASE_URL, whose routes (Kong's) lead every documented path to its service.
+ */
+function documentsIn(dir) {
+  if (!existsSync(dir)) throw new Error(`FUZZ_DOCUMENTS: ${dir} does not exist`);
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => {
+      const location = join(dir, file);
+      return { name: file.replace(/\.json$/, ''), url: baseUrl, location, document: JSON.parse(readFileSync(location, 'utf8')) };
+    });
+}
+
 async function fetchDocument(serviceUrl) {
   try {
     const res = await fetch(`${serviceUrl}/docs/openapi.json`, { signal: AbortSignal.timeout(10_000) });
@@ -235,7 +254,11 @@ let stack;
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace(/Z$/, '');
 const reportDir = join(root, 'reports', 'fuzz', stamp);
 
-if (await healthy(baseUrl)) {
+const documentsDir = process.env.FUZZ_DOCUMENTS ? resolve(root, process.env.FUZZ_DOCUMENTS) : undefined;
+
+if (documentsDir) {
+  say(`documents from ${process.env.FUZZ_DOCUMENTS}; every run through ${baseUrl}`);
+} else if (await healthy(baseUrl)) {
   say(`using the running stack at ${baseUrl} (/health 200; its services from ${relative(root, dataDir) || dataDir})`);
 } else if (!isLocal(baseUrl)) {
   process.stderr.write(`[fuzz] ${baseUrl}/health does not answer 200, and a remote stack's services cannot be listed\n`);
@@ -255,15 +278,15 @@ if (await healthy(baseUrl)) {
 const results = [];
 let failedToPrepare;
 try {
-  const services = [];
-  for (const member of stackMembers(dataDir)) {
+  const services = documentsDir ? documentsIn(documentsDir) : [];
+  for (const member of documentsDir ? [] : stackMembers(dataDir)) {
     if (member.label === 'edge' || !member.httpPort) continue;
     const url = `http://127.0.0.1:${member.httpPort}`;
     const document = await fetchDocument(url);
     if (document) services.push({ name: member.label.replace(/\//g, '-'), url, document });
     else say(`${member.label}: no OpenAPI document at ${url}/docs/openapi.json; not fuzzed`);
   }
-  if (services.length === 0) throw new Error(`no service with an OpenAPI document in ${dataDir}/devstack/state.json`);
+  if (services.length === 0) throw new Error(`no service with an OpenAPI document in ${documentsDir ?? `${dataDir}/devstack/state.json`}`);
   say(`services: ${services.map((s) => `${s.name} (${s.url})`).join(', ')}; ${examples} examples per operation, seed ${seed}`);
   const regressions = await checkKnownRegressions(baseUrl);
   results.push({ name: 'known regressions through the edge', code: regressions.length ? 1 : 0, seconds: '0', failures: regressions });
@@ -272,7 +295,7 @@ try {
   for (const service of services) {
     for (const [role, token] of Object.entries(tokens)) {
       results.push(
-        await schemathesis(bin, { name: `${service.name}-${role}`, location: `${service.url}/docs/openapi.json`, baseUrl: service.url, token }, reportDir),
+        await schemathesis(bin, { name: `${service.name}-${role}`, location: service.location ?? `${service.url}/docs/openapi.json`, baseUrl: service.url, token }, reportDir),
       );
     }
   }
