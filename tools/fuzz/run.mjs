@@ -22,6 +22,7 @@
 //      token, of the public operations (`security: []`) that the edge routes without jwt
 //      (infra/kong/kong.yml, matched by the edge's own router) — rate limits on the way;
 //      Exceptions to the default checks, each justified: tools/fuzz/schemathesis.toml.
+//      FUZZ_SERVICES (comma-separated `<system>-<service>` names) fuzzes only those;
 //   5. fixed seed (FUZZ_SEED, default 20261206) and a bound on examples per operation
 //      (FUZZ_EXAMPLES, default 12) keep the step short; reports (JUnit XML and NDJSON events per run,
 //      summary.json) go to reports/fuzz/<timestamp>/;
@@ -286,7 +287,10 @@ try {
     if (document) services.push({ name: member.label.replace(/\//g, '-'), url, document });
     else say(`${member.label}: no OpenAPI document at ${url}/docs/openapi.json; not fuzzed`);
   }
-  if (services.length === 0) throw new Error(`no service with an OpenAPI document in ${documentsDir ?? `${dataDir}/devstack/state.json`}`);
+  // FUZZ_SERVICES=identity-identity,commerce-ordering: only these (a developer's inner loop).
+  const only = process.env.FUZZ_SERVICES?.split(',').map((s) => s.trim()).filter(Boolean);
+  if (only?.length) services.splice(0, services.length, ...services.filter((s) => only.includes(s.name)));
+  if (services.length === 0) throw new Error(`no service with an OpenAPI document in ${documentsDir ?? `${dataDir}/devstack/state.json`}${only?.length ? ` named ${only.join(', ')}` : ''}`);
   say(`services: ${services.map((s) => `${s.name} (${s.url})`).join(', ')}; ${examples} examples per operation, seed ${seed}`);
   const regressions = await checkKnownRegressions(baseUrl);
   results.push({ name: 'known regressions through the edge', code: regressions.length ? 1 : 0, seconds: '0', failures: regressions });

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiExcludeEndpoint, ApiTags } from '@nestjs/swagger';
-import { ApiAuthorizeEndpoint, ApiLogoutEndpoint, ApiUserinfoEndpoint } from './oidc.openapi.js';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiAuthorizeEndpoint, ApiLogoutEndpoint, ApiSignInEndpoint, ApiUserinfoEndpoint } from './oidc.openapi.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActiveUser } from '../../entity/user/user.state.js';
 import {
@@ -64,7 +64,7 @@ export class OidcHttpHandler {
   }
 
   @Post('authorize')
-  @ApiExcludeEndpoint()
+  @ApiSignInEndpoint()
   async signIn(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
     const form = single(request.body);
     const done: AuthorizationCompletion = await this.commands.execute(

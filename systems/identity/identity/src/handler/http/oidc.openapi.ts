@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiOperation, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiOperation, ApiQuery, type ApiQueryOptions, ApiResponse, type OpenAPIObject } from '@nestjs/swagger';
 import { ApiPublic, problemDetailsRef } from '@archipelago/platform-service';
 
 // OpenAPI descriptions of identity's OAuth 2.0 / OpenID Connect endpoints other than the token
@@ -16,6 +16,8 @@ const noStore = { 'Cache-Control': { description: 'Always `no-store`.', schema: 
 // What tokenParams accepts: every parameter a string of at most 4096 characters, once; no U+0000
 // (refused on every route, see the 400 validation problem).
 const param = { type: 'string', maxLength: 4096, pattern: '^[^\\u0000]*$' };
+// Parameter names follow the same rule as values (the platform refuses U+0000 in a name too).
+const paramName = { type: 'string', pattern: '^[^\\u0000]*$' };
 const tokenParam = { ...param, minLength: 1, description: 'An access token or a refresh token.' };
 const typeHint = { ...param, description: 'Optional hint, `access_token` or `refresh_token` (RFC 7009 §2.1); other values are ignored.' };
 
@@ -23,6 +25,7 @@ const revokeParams = schema({
   type: 'object',
   required: ['token'],
   properties: { token: tokenParam, token_type_hint: typeHint },
+  propertyNames: paramName,
   additionalProperties: param,
 });
 
@@ -38,6 +41,7 @@ const introspectParams = schema({
     client_id: { ...param, minLength: 1 },
     client_secret: { ...param, minLength: 1 },
   },
+  propertyNames: paramName,
   additionalProperties: param,
 });
 
@@ -186,9 +190,74 @@ export function ApiAuthorizeEndpoint(): MethodDecorator {
         'for it is a 400 HTML error page (never a redirect, RFC 6749 §4.1.2.1); other errors (invalid_request, invalid_scope, ' +
         'unsupported_response_type) redirect to `redirect_uri` with `error` and `state`.',
     }),
+    ...authorizeQuery.map((parameter) => ApiQuery(parameter)),
     ApiResponse({ status: 200, description: 'The sign-in page', content: html('The sign-in form (e-mail, password).') }),
     ApiResponse({ status: 302, description: 'An error redirected to the client: `redirect_uri?error=…&state=…`' }),
-    ApiResponse({ status: 400, description: 'Unknown client or unregistered redirect_uri: an HTML error page', content: html('The error page.') }),
+    ApiResponse({
+      status: 400,
+      description: 'Unknown client, unregistered redirect_uri, or no usable client_id/redirect_uri: an HTML error page',
+      content: html('The error page.'),
+    }),
+  );
+}
+
+/** The authorization request's query parameters (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core §3.1.2.1). */
+const authorizeQuery: ApiQueryOptions[] = [
+  { name: 'response_type', required: true, schema: schema({ type: 'string', const: 'code' }), description: 'Only `code` is supported.' },
+  { name: 'client_id', required: true, schema: schema({ ...param, minLength: 1 }), description: 'A registered client (IDENTITY_CLIENTS).' },
+  { name: 'redirect_uri', required: true, schema: schema({ ...param, format: 'uri' }), description: 'Exactly as registered for the client.' },
+  { name: 'scope', required: true, schema: schema({ ...param, pattern: '(^|\\s)openid(\\s|$)' }), description: 'Space-separated; must include `openid`.' },
+  { name: 'code_challenge', required: true, schema: schema({ type: 'string', pattern: '^[A-Za-z0-9._~-]{43,128}$' }), description: 'PKCE challenge: base64url(SHA-256(code_verifier)).' },
+  { name: 'code_challenge_method', required: true, schema: schema({ type: 'string', const: 'S256' }) },
+  { name: 'state', required: false, schema: schema(param), description: 'Returned unchanged with the code or the error.' },
+  { name: 'nonce', required: false, schema: schema(param), description: 'Copied into the ID token.' },
+];
+
+/**
+ * `POST /identity/v1/authorize`: the sign-in form of the authorization endpoint's page posts here
+ * (form-urlencoded `request_id`, `email`, `password`). Browsers only; never called by an API client.
+ */
+export function ApiSignInEndpoint(): MethodDecorator {
+  return applyDecorators(
+    ApiPublic(),
+    ApiOperation({
+      summary: 'Sign-in form of the authorization endpoint (browsers): e-mail and password for a pending authorization request',
+      description:
+        'Posted by the sign-in page that `GET /identity/v1/authorize` renders; `request_id` is the hidden field of that page. ' +
+        'Correct credentials: 303 to the client\'s `redirect_uri` with `code`, `state` and `iss` (RFC 9207). Wrong credentials: the page again ' +
+        'with a message (400); too many failed attempts for the account or the IP: the page with a message (429). An unknown or expired ' +
+        '`request_id`: an HTML error page (400). 503 when password hashing is saturated (retry after `Retry-After`).',
+      requestBody: {
+        required: true,
+        content: {
+          'application/x-www-form-urlencoded': {
+            schema: schema({
+              type: 'object',
+              required: ['request_id', 'email', 'password'],
+              properties: { request_id: param, email: param, password: param },
+              propertyNames: paramName,
+              additionalProperties: param,
+            }),
+            example: { request_id: '<request id from the page>', email: 'ann@example.com', password: '<password>' },
+          },
+        },
+      },
+    }),
+    ApiResponse({ status: 303, description: 'Signed in: back to the client with `code`, `state` and `iss`' }),
+    ApiResponse({ status: 200, description: 'The sign-in page again (nothing decided)', content: html('The sign-in form.') }),
+    ApiResponse({
+      status: 400,
+      description:
+        'Wrong e-mail or password (the page again, with a message), or an unknown or expired request_id (an HTML error page); ' +
+        'a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
+      content: { ...html('The sign-in page with a message, or the error page.'), ...validationProblem },
+    }),
+    ApiResponse({ status: 429, description: 'Too many failed attempts: the page with a message', content: html('The sign-in page with a message.') }),
+    ApiResponse({
+      status: 503,
+      description: 'Password hashing is saturated: retry after `Retry-After` seconds',
+      content: validationProblem,
+    }),
   );
 }
 

@@ -11,7 +11,7 @@ import {
 } from '@archipelago/platform-service';
 import { Controller, Delete, Get, HttpCode, Patch, Post, Put, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ActiveUser, ExistingUser } from '../../entity/user/user.state.js';
 import { ChangePasswordCommand } from '../../use-case/change-password/change-password.command.js';
@@ -140,6 +140,7 @@ export class UsersHttpHandler {
       'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when changed: every other session of the caller ends (their refresh tokens stop working), the current one stays. 400 `USER.WRONG_PASSWORD` when `currentPassword` is wrong (counts as a failed sign-in: repeated failures lock it, 429 with `Retry-After`); 400 when the new password is too short or too long; 503 when password hashing is saturated (retry).',
   })
   @ApiZodBody(changePasswordBody)
+  @ApiResponse({ status: 204, description: 'Changed; every other session of the caller ended' })
   @ApiProblemResponses(400, 401, 429, 503)
   async changePassword(
     @Caller() caller: AccessTokenSubject,
@@ -183,6 +184,7 @@ export class UsersHttpHandler {
     summary: "End one of the caller's sessions (its refresh tokens stop working)",
     description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when the session ended: its refresh tokens stop working, its access tokens are refused by identity. 404 when the caller has no live session with that id (another user\'s sessions are 404 too).',
   })
+  @ApiResponse({ status: 204, description: 'Ended: its refresh tokens stop working' })
   @ApiProblemResponses(400, 401, 404)
   async endSession(
     @Caller() caller: AccessTokenSubject,
