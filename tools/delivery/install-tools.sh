@@ -32,7 +32,8 @@ declare -A pins=(
 # (npm install there, once), then `go build`s it with the UI embedded.
 build_mailpit() {
   local module="$1" out="$2" src work ui="$root/tools/delivery/mailpit-ui"
-  src="$(cd "$(mktemp -d)" && GOFLAGS= go mod download -json "$module" | node -e \
+  # Outside any Go module (go.mod-free folder), so `go mod download` only fetches into the module cache.
+  src="$(cd / && GOFLAGS= GOWORK=off go mod download -json "$module" | node -e \
     'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error)throw new Error(j.Error);process.stdout.write(j.Dir)})')"
   [ -d "$src" ] || { echo "install-tools: go mod download $module failed" >&2; return 1; }
   # `npm install --no-save` (versions from the lock file, which it leaves alone) rather than `npm ci`: the lock
