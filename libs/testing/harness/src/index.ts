@@ -4,3 +4,4 @@ export * from './kafka.js';
 export * from './event-schemas.js';
 export * from './edge-upstreams.js';
 export * from './mail.js';
+export * from './push.js';
