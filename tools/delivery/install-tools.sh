@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner, k6, promtool) with
-# `go install` into the git-ignored cache .tools/<name>-<version>/, once per machine and version.
+# Installs the delivery tools (Helm 4, kubeconform, actionlint, gitleaks, osv-scanner, k6, promtool) and the
+# local mail sink (Mailpit) with `go install` into the git-ignored cache .tools/<name>-<version>/, once per
+# machine and version.
 # Usage: tools/delivery/install-tools.sh [name...]   (default: helm kubeconform)
 # Prints the absolute path of each installed binary, one per line, on stdout; progress on stderr.
 # Concurrent callers (parallel test workers) wait on a lock instead of building twice.
@@ -20,7 +21,34 @@ declare -A pins=(
   [k6]="go.k6.io/k6/v2@v2.2.0 k6"
   # Prometheus 3.16 (module versions are v0.<minor>.<patch>): `promtool check rules` / `test rules`.
   [promtool]="github.com/prometheus/prometheus/cmd/promtool@v0.316.0 promtool"
+  # Mailpit: the SMTP sink + web UI that `npm start` and the test harness run. Built by build_mailpit below,
+  # not `go install`: the module ships without its web UI bundle (server/ui/dist is made by npm in Mailpit's
+  # repo), so a plain `go install` serves an empty page. Keep tools/delivery/mailpit-ui/ on the same version.
+  [mailpit]="github.com/axllent/mailpit@v1.33.1 mailpit"
 )
+
+# build_mailpit MODULE@VERSION OUT: copies the module's source from the Go module cache, bundles its web UI
+# with Mailpit's own esbuild.config.mjs from the npm dependencies pinned in tools/delivery/mailpit-ui/
+# (npm install there, once), then `go build`s it with the UI embedded.
+build_mailpit() {
+  local module="$1" out="$2" src work ui="$root/tools/delivery/mailpit-ui"
+  # Outside any Go module (go.mod-free folder), so `go mod download` only fetches into the module cache.
+  src="$(cd / && GOFLAGS= GOWORK=off go mod download -json "$module" | node -e \
+    'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const j=JSON.parse(s);if(j.Error)throw new Error(j.Error);process.stdout.write(j.Dir)})')"
+  [ -d "$src" ] || { echo "install-tools: go mod download $module failed" >&2; return 1; }
+  # `npm install --no-save` (versions from the lock file, which it leaves alone) rather than `npm ci`: the lock
+  # records only the sass-embedded platform package that this registry serves, and `npm ci` wants all of them.
+  [ -x "$ui/node_modules/.bin/esbuild" ] || (cd "$ui" && npm install --no-save --no-audit --no-fund >&2)
+  work="$(mktemp -d)"
+  cp -r "$src/." "$work/src" && chmod -R u+w "$work/src"
+  ln -s "$ui/node_modules" "$work/src/node_modules"
+  ( cd "$work/src" && MINIFY=true node esbuild.config.mjs >&2 \
+    && [ -s server/ui/dist/app.js ] \
+    && CGO_ENABLED=0 GOFLAGS= go build -mod=mod -trimpath \
+      -ldflags "-s -w -X github.com/axllent/mailpit/config.Version=${module##*@}" -o "$out" . >&2 ) \
+    || { rm -rf "$work"; return 1; }
+  rm -rf "$work"
+}
 
 names=("$@")
 [ ${#names[@]} -eq 0 ] && names=(helm kubeconform)
@@ -44,7 +72,9 @@ for name in "${names[@]}"; do
         rm -rf "$tmp"
         mkdir -p "$tmp"
         # CGO off: static binaries, no C toolchain needed. GOFLAGS cleared: no -mod=vendor surprises.
-        if ! CGO_ENABLED=0 GOFLAGS= GOBIN="$tmp" go install "$module" >&2; then
+        if [ "$name" = mailpit ]; then
+          build_mailpit "$module" "$tmp/$bin_name" || { rm -rf "$tmp"; exit 1; }
+        elif ! CGO_ENABLED=0 GOFLAGS= GOBIN="$tmp" go install "$module" >&2; then
           # `go install m@v` also asks the proxy for the module's version list (deprecation check);
           # when only the pinned version is served (k6 v2 on some proxies: @v/list is 404) and the
           # `direct` fallback has no network, it fails. Building the same pinned version from a

@@ -49,6 +49,9 @@ type ZipkinModule = typeof import('../../../infra/local/zipkin/zipkin.mjs');
 type ZipkinHandle = Awaited<ReturnType<ZipkinModule['startZipkin']>>;
 
 type KafkaModule = typeof import('../../../infra/local/kafka/kafka.mjs');
+
+type MailpitModule = typeof import('../../../infra/local/mail/mailpit.mjs');
+type MailpitHandle = Awaited<ReturnType<MailpitModule['startMailpit']>>;
 type KafkaHandle = Awaited<ReturnType<KafkaModule['startKafka']>>;
 
 /** How the devstack runs; built by main.ts from argv and the environment. */
@@ -68,6 +71,11 @@ export interface DevstackOptions {
   readonly kafka: 'off' | 'start' | { readonly brokers: string };
   /** Start the local trace viewer (Zipkin) and have every process export its spans to it. */
   readonly observe?: boolean;
+  /**
+   * Start the local e-mail sink (Mailpit, infra/local/mail) on these wanted ports (a free one when taken);
+   * services reach it through `${mail.smtpPort}` / `${mail.httpPort}` in stack.json env values. Absent: none.
+   */
+  readonly mail?: { readonly smtpPort: number; readonly httpPort: number };
   readonly logLevel: string;
   readonly readyTimeoutMs: number;
   /** Grace period between SIGTERM and SIGKILL when stopping a process. */
@@ -152,9 +160,13 @@ export class Devstack {
   private postgres: LocalPostgres | undefined;
   private kafka: KafkaHandle | undefined;
   private zipkin: ZipkinHandle | undefined;
+  private mailpit: MailpitHandle | undefined;
   private kafkaBrokers: string | undefined;
-  /** Ports given to each service, for `${<service>.httpPort}` / `${<service>.grpcPort}` in stack env values. */
-  private readonly servicePorts = new Map<string, { httpPort: number; grpcPort?: number }>();
+  /**
+   * Ports given to each service, for `${<service>.httpPort}` / `${<service>.grpcPort}` in stack env values;
+   * also `mail` (the e-mail sink: `${mail.smtpPort}`, `${mail.httpPort}`).
+   */
+  private readonly servicePorts = new Map<string, { httpPort: number; grpcPort?: number; smtpPort?: number }>();
   private readonly aborted = new AbortController();
   private stopping: Promise<void> | undefined;
   private readonly logsDir: string;
@@ -184,6 +196,9 @@ export class Devstack {
     // The JVM of the trace viewer starts while Postgres and the migrations run.
     const zipkin = options.observe ? this.startZipkin() : undefined;
     zipkin?.catch(() => undefined);
+    // The e-mail sink too (its first start on a machine builds it: about a minute).
+    const mail = options.mail ? this.startMailpit(options.mail) : undefined;
+    mail?.catch(() => undefined);
     await this.startPostgres();
     const postgres = this.postgres!;
     for (const system of options.stack.systems) await postgres.ensureDatabase(system.name);
@@ -209,6 +224,8 @@ export class Devstack {
     }
     if (edgePort.fallback) options.print(`• edge: port ${edgePort.wanted} is taken; using ${edgePort.port}`);
     if (edgeStatusPort.fallback) options.print(`• edge status: port ${edgeStatusPort.wanted} is taken; using ${edgeStatusPort.port}`);
+    if (mail) await mail;
+    this.abortCheck();
 
     for (const { service, http, grpc } of planned) {
       this.abortCheck();
@@ -295,6 +312,7 @@ export class Devstack {
       databases: this.options.stack.systems.map((s) => s.name),
       transport: this.kafkaBrokers ? `kafka (${this.kafkaBrokers}${this.kafka ? ', local broker' : ''})` : 'postgres',
       logsDir: `${shown(this.options.root, this.logsDir)}/<service>.log`,
+      ...(this.mailpit ? { mailUrl: `${this.mailpit.uiUrl}  (Mailpit: every e-mail the services send; SMTP 127.0.0.1:${this.mailpit.smtpPort})` } : {}),
       ...(this.zipkin ? { traces: `${this.zipkin.uiUrl}  (Zipkin; find a flow by tag, e.g. archipelago.aggregate_id=<order id>)` } : {}),
     };
   }
@@ -321,6 +339,7 @@ export class Devstack {
     await Promise.all(this.members.filter((m) => m.service).map((m) => m.process.stop(grace)));
     await Promise.all(this.members.map((m) => m.process.close()));
     if (this.zipkin) await this.zipkin.stop().catch((e: unknown) => this.options.print(`Zipkin stop failed: ${String(e)}`));
+    if (this.mailpit) await this.mailpit.stop().catch((e: unknown) => this.options.print(`Mailpit stop failed: ${String(e)}`));
     if (this.kafka)
       await this.kafka.stop().catch((e: unknown) => this.options.print(`Kafka stop failed: ${String(e)}`));
     if (this.postgres)
@@ -401,6 +420,29 @@ export class Devstack {
     this.options.print(`• zipkin: ${this.zipkin.uiUrl} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
 
+  private async startMailpit(wanted: { smtpPort: number; httpPort: number }): Promise<void> {
+    const url = pathToFileURL(join(this.options.root, 'infra/local/mail/mailpit.mjs')).href;
+    const { startMailpit } = (await import(url)) as MailpitModule;
+    const t0 = Date.now();
+    try {
+      this.mailpit = await startMailpit({ ...wanted, logFile: join(this.logsDir, 'mailpit.log') });
+    } catch (error) {
+      throw new DevstackError(
+        `The e-mail sink (Mailpit) did not start: ${String(error)}. It is built once per machine with Go >= 1.26 (tools/delivery/install-tools.sh mailpit).`,
+      );
+    }
+    const { smtpPort, httpPort, uiUrl } = this.mailpit;
+    this.servicePorts.set('mail', { httpPort, smtpPort });
+    const wantedPorts = [
+      ['SMTP', smtpPort, wanted.smtpPort],
+      ['web UI', httpPort, wanted.httpPort],
+    ] as const;
+    for (const [kind, got, w] of wantedPorts) {
+      if (w !== 0 && got !== w) this.options.print(`• mail: ${kind} port ${w} is taken; using ${got}`);
+    }
+    this.options.print(`• mail: ${uiUrl} (SMTP 127.0.0.1:${smtpPort}; ${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  }
+
   /** Where every process sends its spans while the trace viewer runs (standard OTEL_* variables). */
   private telemetryEnv(): Record<string, string> {
     if (!this.zipkin) return {};
@@ -448,10 +490,11 @@ export class Devstack {
     const env = Object.fromEntries(
       Object.entries(service.env).map(([name, value]) => [
         name,
-        // `${identity.httpPort}` → the port the identity service really got (it may have fallen back).
+        // `${identity.httpPort}` → the port the identity service really got (it may have fallen back);
+        // `${mail.smtpPort}` / `${mail.httpPort}` → the e-mail sink's.
         value.replace(
-          /\$\{([a-z0-9-]+)\.(httpPort|grpcPort)\}/g,
-          (whole, target: string, kind: 'httpPort' | 'grpcPort') =>
+          /\$\{([a-z0-9-]+)\.(httpPort|grpcPort|smtpPort)\}/g,
+          (whole, target: string, kind: 'httpPort' | 'grpcPort' | 'smtpPort') =>
             String(this.servicePorts.get(target)?.[kind] ?? whole),
         ),
       ]),

@@ -30,6 +30,9 @@ Environment:
   EDGE_STATUS_PORT    edge status port: /health, /metrics on 127.0.0.1 (default 8007; a free port when taken)
   KAFKA_BROKERS       host:port,… of a running broker: services use the kafka transport
   LOG_LEVEL           services' log level (default info); the console shows warnings and errors
+  MAIL_SMTP_PORT      the e-mail sink's SMTP port (default 1025; a free port when taken)
+  MAIL_UI_PORT        the e-mail sink's web UI port (default 8025; a free port when taken)
+  DEVSTACK_MAIL       off: no e-mail sink (Mailpit, infra/local/mail; built once with Go)
   DEVSTACK_READY_TIMEOUT_S  how long to wait for readiness (default 120)`;
 
 const envSchema = z.object({
@@ -40,6 +43,9 @@ const envSchema = z.object({
   EDGE_STATUS_PORT: envPort().optional(),
   KAFKA_BROKERS: envHostPortList().optional(),
   LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
+  MAIL_SMTP_PORT: envInteger(0, 65535).default(1025),
+  MAIL_UI_PORT: envInteger(0, 65535).default(8025),
+  DEVSTACK_MAIL: z.enum(['on', 'off']).default('on'),
   DEVSTACK_READY_TIMEOUT_S: envInteger(1, 3600).default(120),
 });
 
@@ -79,6 +85,7 @@ async function main(): Promise<number> {
       edgeStatusPort: env.EDGE_STATUS_PORT,
       kafka: args.includes('--kafka') ? 'start' : env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS.join(',') } : 'off',
       observe: args.includes('--observe'),
+      ...(env.DEVSTACK_MAIL === 'on' ? { mail: { smtpPort: env.MAIL_SMTP_PORT, httpPort: env.MAIL_UI_PORT } } : {}),
       logLevel: env.LOG_LEVEL,
       readyTimeoutMs: env.DEVSTACK_READY_TIMEOUT_S * 1000,
       stopGraceMs: 10_000,

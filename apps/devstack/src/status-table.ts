@@ -23,6 +23,8 @@ export interface StatusView {
   readonly databases: readonly string[];
   readonly transport: string;
   readonly logsDir: string;
+  /** The e-mail sink's web UI (and SMTP port) when one runs. */
+  readonly mailUrl?: string;
   /** The trace viewer's UI when one runs (`npm start -- --observe`). */
   readonly traces?: string;
 }
@@ -64,6 +66,7 @@ export function renderStatus(view: StatusView, extras: readonly StatusExtra[] = 
     ...view.swagger.map((s, i) => labelled(i === 0 ? 'Swagger UI' : '', `${s.url}  (${s.service})`)),
     labelled('Postgres', `${view.postgresUrl}  (databases: ${view.databases.join(', ')})`),
     labelled('Transport', view.transport),
+    ...(view.mailUrl ? [labelled('Mail', view.mailUrl)] : []),
     ...(view.traces ? [labelled('Traces', view.traces)] : []),
     labelled('Logs', view.logsDir),
   ];

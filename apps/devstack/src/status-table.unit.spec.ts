@@ -49,6 +49,13 @@ describe('renderStatus', () => {
     expect(renderStatus(view)).not.toContain('Traces');
   });
 
+  it('prints the e-mail sink after the transport when one runs', () => {
+    const mailUrl = 'http://127.0.0.1:8025/  (Mailpit: every e-mail the services send; SMTP 127.0.0.1:1025)';
+    const lines = renderStatus({ ...view, mailUrl, traces: 'http://127.0.0.1:9411/zipkin/' }).split('\n');
+    expect(lines.slice(-4, -2)).toEqual(['Transport   postgres', `Mail        ${mailUrl}`]);
+    expect(renderStatus(view)).not.toContain('Mail ');
+  });
+
   it("prints the edge's status server after the edge when it runs", () => {
     const lines = renderStatus({ ...view, edgeStatusUrl: 'http://127.0.0.1:8007' }).split('\n');
     const at = lines.indexOf('Edge        http://localhost:8000');

@@ -12,6 +12,7 @@ import { byKongPriority, EDGE_PLUGINS } from './plugins/plugin-registry.js';
 import { InvalidRequestPathError, RouteMatcher } from './route-matcher.js';
 import { proxyToUpstream } from './upstream-proxy.js';
 import { resolveUpstreamTarget, type UpstreamMap, type UpstreamTarget } from './upstream-target.js';
+import { routeUpgradesThroughFastify } from './websocket-proxy.js';
 
 /** Inputs of {@link createEdge}. */
 export interface CreateEdgeOptions {
@@ -83,6 +84,11 @@ export async function createEdge(options: CreateEdgeOptions): Promise<EdgeServer
   const status = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: new LogController({ disableRequestLogging: true }) });
   const health = new UpstreamHealth(config.services, targets, options.healthTimeoutMs ?? 1000, options.healthIntervalMs ?? 2000);
   app.addHook('onReady', () => health.start());
+  // WebSocket handshakes (HTTP upgrades) are routed and run through the plugins like any request.
+  const tunnels = routeUpgradesThroughFastify(app.server);
+  app.addHook('preClose', async () => {
+    for (const socket of tunnels) socket.destroy();
+  });
   app.addHook('onClose', async () => {
     health.stop();
     await status.close();

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EdgeRequestContext } from './edge-request.context.js';
 import { KONG_MESSAGE, sendKongError } from './kong-response.js';
+import { isWebSocketHandshake, pendingUpgrade, proxyWebSocket } from './websocket-proxy.js';
 
 const TIMEOUT_CODES = new Set([
   'FST_REPLY_FROM_GATEWAY_TIMEOUT',
@@ -67,12 +68,21 @@ function upstreamRequestHeaders(request: FastifyRequest, headers: IncomingHttpHe
 
 /**
  * Fastify handler that forwards a routed request to its upstream with @fastify/reply-from (undici),
- * passing status, headers and body back unchanged. Requests without a route context answer Kong's
+ * passing status, headers and body back unchanged; a WebSocket handshake that came in as an HTTP
+ * upgrade is tunnelled instead (websocket-proxy.ts). Requests without a route context answer Kong's
  * 404; upstream failures answer Kong's 502/503/504 bodies.
  */
 export function proxyToUpstream(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const context = request.edge;
   if (context === null) return sendKongError(reply, 404, KONG_MESSAGE.noRoute);
+  const upgrade = pendingUpgrade(request);
+  if (upgrade !== undefined && isWebSocketHandshake(request.headers)) {
+    return proxyWebSocket(request, reply, context, upgrade, {
+      headers: upstreamRequestHeaders(request, { ...request.headers }, context),
+      responseHeaders: context.responseHeaders,
+      failure: upstreamFailure,
+    });
+  }
   if (context.bufferedBody !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
     request.body = Readable.from([context.bufferedBody]);
   }

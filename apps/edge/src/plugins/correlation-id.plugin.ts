@@ -57,6 +57,8 @@ export const correlationIdPlugin = defineEdgePlugin<CorrelationIdConfig>({
         context.upstreamHeaders[headerName] = id;
       }
       context.correlationId = id;
+      // Also on responses that skip onSend (a WebSocket `101`, written by websocket-proxy.ts).
+      if (config.echo_downstream) context.responseHeaders[config.header_name] = id;
     });
     app.addHook('onSend', async (request, reply, payload) => {
       const config = scope.configFor(request);

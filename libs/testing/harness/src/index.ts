@@ -3,3 +3,5 @@ export * from './processes.js';
 export * from './kafka.js';
 export * from './event-schemas.js';
 export * from './edge-upstreams.js';
+export * from './mail.js';
+export * from './push.js';
