@@ -1,12 +1,11 @@
 import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
-import { NotificationsItemRecord } from './notifications-item.record.js';
 import { notificationsInitMigration } from './migrations/1796578352014-notifications-init.migration.js';
 
-/** The notifications schema on the notifications database: the item list record and its migrations. */
+/** The notifications schema on the notifications database: plain SQL tables (no TypeORM records) and their migrations. */
 export const NOTIFICATIONS_DATABASE: ServiceDatabase = {
   system: 'notifications',
   service: 'notifications',
-  records: [NotificationsItemRecord],
+  records: [],
   migrations: (schema) => [notificationsInitMigration(schema)],
 };
 

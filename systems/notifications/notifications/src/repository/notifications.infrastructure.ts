@@ -1,20 +1,43 @@
+import { CATALOG_STOCK_LEVELS_TOPIC, ORDERING_ORDERS_TOPIC, PAYMENTS_TOPIC } from '@archipelago/commerce-contracts';
+import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
+import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
+import type { MessageHandler, Subscription } from '@archipelago/platform-messaging';
+import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
-import { NotificationsItemEventStoreRepository } from './notifications-item.event-store.repository.js';
-import {
-  NotificationsItemListProjection,
-  NotificationsItemListReadModel,
-} from './notifications-item-list.projection.js';
+import { NotificationSqlRepository, NOTIFICATIONS_CONSUMER_GROUP } from './notification.sql.repository.js';
 import { NOTIFICATIONS_DATABASE } from './notifications.data-source.js';
 
+/** Every topic the notifications service consumes (group `notifications.notifications`). */
+export const CONSUMED_TOPICS: readonly string[] = [
+  IDENTITY_EVENTS.UserRegisteredV1.topic,
+  IDENTITY_EVENTS.UserRolesChangedV1.topic,
+  ORDERING_ORDERS_TOPIC,
+  PAYMENTS_TOPIC,
+  CATALOG_STOCK_LEVELS_TOPIC,
+  CALENDAR_EVENTS.ReminderDueV1.topic,
+  TASKS_EVENTS.TaskAssignedV1.topic,
+];
+
 /**
- * Everything the notifications adapters stand on (see {@link ServiceInfrastructure}): the item list
- * projection and the item repository. `NotificationsInfrastructure.open(config)` connects;
- * `start()` starts the outbox relay and the projection; `close()` stops them.
+ * Everything the notifications adapters stand on (see {@link ServiceInfrastructure}): the SQL
+ * repository of notifications, projections and preferences. `NotificationsInfrastructure.open(config)`
+ * connects; `start()` starts the outbox relay; `close()` stops it.
  */
 export class NotificationsInfrastructure extends ServiceInfrastructure {
   static override readonly database = NOTIFICATIONS_DATABASE;
 
-  readonly projectionRunner = this.addProjection(new NotificationsItemListProjection(this.config.schema));
-  readonly repository = new NotificationsItemEventStoreRepository(this.pool, this.store, this.messaging);
-  readonly readModel = new NotificationsItemListReadModel(this.dataSource, this.projectionRunner);
+  readonly repository = new NotificationSqlRepository(this.pool, this.config.schema, this.messaging.outbox);
+
+  /**
+   * Subscribes consumer group `notifications.notifications` (or `group`, for tests sharing a
+   * broker) to {@link CONSUMED_TOPICS}; `handler` must be idempotent (the use case records each
+   * event in the inbox). With kafka, creates the topics (and the service's own) first.
+   */
+  async subscribeIntegrationEvents(
+    handler: MessageHandler,
+    group = NOTIFICATIONS_CONSUMER_GROUP,
+  ): Promise<Subscription> {
+    await this.messaging.ensureTopics([...CONSUMED_TOPICS, NOTIFICATIONS_EVENTS.NotificationCreatedV1.topic]);
+    return this.messaging.subscribe(group, CONSUMED_TOPICS, handler);
+  }
 }

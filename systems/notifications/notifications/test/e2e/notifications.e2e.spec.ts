@@ -7,7 +7,7 @@ import {
   startWorkspaceProcess,
   type RunningProcess,
 } from '@archipelago/testing-harness';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // End to end: the compiled notifications service and the edge as real processes on real Postgres
 // (and Kafka unless TEST_KAFKA=off); every request goes through the edge as a client sends it. A
@@ -84,38 +84,33 @@ afterAll(async () => {
 });
 
 describe('notifications/notifications through the edge', () => {
-  it('creates, reads and lists an item, with a request id on every answer', async () => {
-    const created = await http('/notifications/v1/notifications', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(admin) },
-      body: JSON.stringify({ name: 'Through the edge' }),
-    });
-    expect(created.status).toBe(201);
-    const item = await created.json();
-    expect(created.headers.get('location')).toBe(`/notifications/v1/notifications/${item.id}`);
-    expect(created.headers.get('x-request-id')).toBeTruthy();
+  it("serves the caller's inbox, unread count and preferences, with a request id on every answer", async () => {
+    const page = await http('/notifications/v1/notifications', { headers: bearer(customer) });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('x-request-id')).toBeTruthy();
+    expect(await page.json()).toEqual({ items: [], nextCursor: null });
     expect(
-      await (await http(`/notifications/v1/notifications/${item.id}`, { headers: bearer(customer) })).json(),
-    ).toEqual(item);
-    await vi.waitFor(
-      async () => {
-        const page = await (
-          await http('/notifications/v1/notifications?limit=100', { headers: bearer(customer) })
-        ).json();
-        expect(page.items).toContainEqual(item);
-      },
-      { timeout: 20_000, interval: 100 },
-    );
+      await (await http('/notifications/v1/notifications/unread-count', { headers: bearer(customer) })).json(),
+    ).toEqual({
+      unread: 0,
+    });
+    const saved = await http('/notifications/v1/preferences', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...bearer(admin) },
+      body: JSON.stringify({ stock: { email: false } }),
+    });
+    expect(saved.status).toBe(200);
+    expect((await saved.json()).stock).toEqual({ in_app: true, email: false, push: false });
   });
 
-  it('refuses requests without a token at the edge (401) and writes without the admin role (403)', async () => {
+  it('refuses requests without a token at the edge (401) and another user’s notification (404)', async () => {
     expect((await http('/notifications/v1/notifications')).status).toBe(401);
-    const write = await http('/notifications/v1/notifications', {
-      method: 'POST',
+    const patch = await http('/notifications/v1/notifications/0b5b4c9e-1d6f-7c38-9a57-3f2a1c0d9e11', {
+      method: 'PATCH',
       headers: { 'content-type': 'application/json', ...bearer(customer) },
-      body: JSON.stringify({ name: 'x' }),
+      body: JSON.stringify({ read: true }),
     });
-    expect(write.status).toBe(403);
-    expect(write.headers.get('content-type')).toContain('application/problem+json');
+    expect(patch.status).toBe(404);
+    expect(patch.headers.get('content-type')).toContain('application/problem+json');
   });
 });
