@@ -1,9 +1,15 @@
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { RandomTicketSecretGateway } from './gateway/random-ticket-secret.gateway.js';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { NotificationsHttpHandler } from './handler/http/notifications.http-handler.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
+import {
+  NotificationStreamWsHandler,
+  STREAM_OPTIONS,
+  type StreamOptions,
+} from './handler/ws/notification-stream.ws-handler.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 import { HandleEventUseCase } from './use-case/handle-event/handle-event.use-case.js';
 import {
@@ -14,6 +20,12 @@ import {
   UnreadCountUseCase,
   UpdateNotificationUseCase,
 } from './use-case/inbox/inbox.use-cases.js';
+import {
+  GetNotificationUseCase,
+  IssueStreamTicketUseCase,
+  RedeemStreamTicketUseCase,
+} from './use-case/inbox/stream.use-cases.js';
+import { STREAM_SIGNALS, STREAM_TICKETS, TICKET_SECRETS } from './use-case/port/stream.port.js';
 import { CLOCK } from './use-case/port/clock.port.js';
 import { NOTIFICATION_REPOSITORY } from './use-case/port/notification.repository.port.js';
 
@@ -25,11 +37,16 @@ export const NOTIFICATIONS_DOMAIN_ERRORS = {
 /**
  * Wiring of the notifications service: ports bound to adapters, handlers to use cases, and
  * access-token validation (`auth`: every route needs a token unless `@Public()`). The integration
- * events consumer ({@link IntegrationEventsMessageHandler}) is subscribed by main.ts.
+ * events consumer ({@link IntegrationEventsMessageHandler}) is subscribed by main.ts; the live
+ * stream ({@link NotificationStreamWsHandler}) attaches to the HTTP server's `upgrade` event.
  */
 @Module({})
 export class NotificationsModule {
-  static forRoot(infrastructure: NotificationsInfrastructure, auth: AuthOptions): DynamicModule {
+  static forRoot(
+    infrastructure: NotificationsInfrastructure,
+    auth: AuthOptions,
+    stream: StreamOptions = { pingMs: 25_000 },
+  ): DynamicModule {
     return {
       module: NotificationsModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
@@ -38,7 +55,15 @@ export class NotificationsModule {
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: NotificationsInfrastructure, useValue: infrastructure },
         { provide: NOTIFICATION_REPOSITORY, useValue: infrastructure.repository },
+        { provide: STREAM_TICKETS, useValue: infrastructure.streamTickets },
+        { provide: STREAM_SIGNALS, useValue: infrastructure.streamSignals },
+        { provide: STREAM_OPTIONS, useValue: stream },
         { provide: CLOCK, useClass: SystemClockGateway },
+        { provide: TICKET_SECRETS, useClass: RandomTicketSecretGateway },
+        NotificationStreamWsHandler,
+        IssueStreamTicketUseCase,
+        RedeemStreamTicketUseCase,
+        GetNotificationUseCase,
         IntegrationEventsMessageHandler,
         HandleEventUseCase,
         ListNotificationsUseCase,

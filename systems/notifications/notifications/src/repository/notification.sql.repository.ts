@@ -17,6 +17,7 @@ import type {
   NotificationStatus,
   NotificationWork,
 } from '../use-case/port/notification.repository.port.js';
+import type { StreamSignal } from '../use-case/port/stream.port.js';
 
 /** Consumer group of the service's integration-event consumer (and key of its inbox rows). */
 export const NOTIFICATIONS_CONSUMER_GROUP = 'notifications.notifications';
@@ -24,13 +25,6 @@ export const NOTIFICATIONS_CONSUMER_GROUP = 'notifications.notifications';
 /** Postgres LISTEN/NOTIFY channel of a schema's live-stream signals (payload: {@link StreamSignal} as JSON). */
 export function streamChannel(schema: string): string {
   return `${schema}_stream`;
-}
-
-/** What a stream signal says: a notification was created (`n`) or its read state changed (`r`). */
-export interface StreamSignal {
-  readonly t: 'n' | 'r';
-  readonly id: string;
-  readonly user: string;
 }
 
 interface NotificationRow {

@@ -6,6 +6,7 @@ import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { NotificationSqlRepository, NOTIFICATIONS_CONSUMER_GROUP } from './notification.sql.repository.js';
 import { NOTIFICATIONS_DATABASE } from './notifications.data-source.js';
+import { PostgresStreamSignals, StreamTicketSqlRepository } from './stream.repository.js';
 
 /** Every topic the notifications service consumes (group `notifications.notifications`). */
 export const CONSUMED_TOPICS: readonly string[] = [
@@ -20,13 +21,29 @@ export const CONSUMED_TOPICS: readonly string[] = [
 
 /**
  * Everything the notifications adapters stand on (see {@link ServiceInfrastructure}): the SQL
- * repository of notifications, projections and preferences. `NotificationsInfrastructure.open(config)`
+ * repository of notifications, projections and preferences, the stream tickets and the
+ * stream signals (LISTEN/NOTIFY). `NotificationsInfrastructure.open(config)`
  * connects; `start()` starts the outbox relay; `close()` stops it.
  */
 export class NotificationsInfrastructure extends ServiceInfrastructure {
   static override readonly database = NOTIFICATIONS_DATABASE;
 
   readonly repository = new NotificationSqlRepository(this.pool, this.config.schema, this.messaging.outbox);
+  readonly streamTickets = new StreamTicketSqlRepository(this.pool, this.config.schema);
+  /** LISTEN/NOTIFY fan-out of stream signals across replicas. */
+  readonly streamSignals = new PostgresStreamSignals(this.config.databaseUrl, this.config.schema, this.config.onError);
+
+  /** Starts messaging (outbox relay, retention) and the stream signals' LISTEN connection. */
+  override async start(): Promise<void> {
+    await super.start();
+    await this.streamSignals.start();
+  }
+
+  /** Stops the stream signals, then everything {@link ServiceInfrastructure.close} stops; safe to call twice. */
+  override async close(): Promise<void> {
+    await this.streamSignals.close();
+    await super.close();
+  }
 
   /**
    * Subscribes consumer group `notifications.notifications` (or `group`, for tests sharing a

@@ -127,3 +127,16 @@ export const preferencesBody = z
   .strict()
   .meta({ id: 'NotificationPreferencesChange', examples: [{ order: { email: false }, task: { push: true } }] });
 export type PreferencesBody = z.infer<typeof preferencesBody>;
+
+export const streamTicketDto = z
+  .object({
+    ticket: z.string().describe('Single-use secret for `GET /notifications/v1/stream?ticket=`'),
+    expiresAt: z.iso.datetime().describe('When the ticket stops working (60 s after issue)'),
+  })
+  .meta({ id: 'StreamTicket', examples: [{ ticket: '<ticket>', expiresAt: '2026-12-06T05:01:00.000Z' }] });
+
+export const streamQuery = z.object({
+  ticket: z.string().max(200).optional().describe('From POST /notifications/v1/stream-tickets'),
+  after: z.uuid('must be a notification id').optional().describe('Replay the notifications newer than this one first'),
+});
+export type StreamQueryDto = z.infer<typeof streamQuery>;

@@ -1,8 +1,8 @@
-import { Caller } from '@archipelago/platform-auth';
+import { Caller, Public } from '@archipelago/platform-auth';
 import { ApiProblemResponses, ApiZodResponse, ZodBody, ZodParams, ZodQuery } from '@archipelago/platform-service';
-import { Controller, Get, HttpCode, Patch, Post, Put } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpException, Patch, Post, Put, UnauthorizedException } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Notification } from '../../entity/notification/notification.js';
 import {
   GetPreferencesQuery,
@@ -12,6 +12,7 @@ import {
   UnreadCountQuery,
   UpdateNotificationCommand,
 } from '../../use-case/inbox/inbox.messages.js';
+import { IssueStreamTicketCommand } from '../../use-case/inbox/stream.use-cases.js';
 import type { NotificationPage } from '../../use-case/port/notification.repository.port.js';
 import {
   type ListNotificationsQueryDto,
@@ -23,6 +24,9 @@ import {
   type PreferencesBody,
   preferencesDto,
   readAllDto,
+  streamQuery,
+  type StreamQueryDto,
+  streamTicketDto,
   unreadCountDto,
   updateNotificationBody,
   type UpdateNotificationBody,
@@ -136,5 +140,33 @@ export class NotificationsHttpHandler {
   @ApiProblemResponses(400, 401)
   savePreferences(@Caller() caller: Caller, @ZodBody(preferencesBody) body: PreferencesBody) {
     return this.commands.execute(new SavePreferencesCommand(caller.id, body));
+  }
+
+  @Post('stream-tickets')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'A ticket to open the live stream',
+    description:
+      'Browsers cannot set headers on `new WebSocket()`: pass this ticket as `?ticket=` to `GET /notifications/v1/stream`. 32 random bytes (base64url), stored hashed (SHA-256), single use, valid 60 s.',
+  })
+  @ApiZodResponse(201, streamTicketDto)
+  @ApiProblemResponses(401)
+  issueStreamTicket(@Caller() caller: Caller): Promise<{ ticket: string; expiresAt: string }> {
+    return this.commands.execute(new IssueStreamTicketCommand(caller.id));
+  }
+
+  @Get('stream')
+  @Public()
+  @ApiOperation({
+    summary: 'Live stream of the ticket holder’s notifications (WebSocket)',
+    description:
+      'Send `Connection: Upgrade`, `Upgrade: websocket` (RFC 6455) with `?ticket=` from `POST /notifications/v1/stream-tickets` (no bearer token). A missing, unknown, expired or used ticket is refused with 401 before the upgrade. After 101 the server first replays the notifications newer than `after` (oldest first), then sends every new notification and read-state change as JSON `{ "type": "notification" | "read-state", "notification": Notification }`, and pings every 25 s. A plain GET (no upgrade) with a ticket answers 426 and leaves the ticket unused.',
+  })
+  @ApiResponse({ status: 101, description: 'Switching Protocols: the WebSocket is open' })
+  @ApiProblemResponses(400, 401, 426)
+  stream(@ZodQuery(streamQuery) query: StreamQueryDto): never {
+    if (!query.ticket)
+      throw new UnauthorizedException('a stream ticket is required (POST /notifications/v1/stream-tickets)');
+    throw new HttpException('Upgrade Required: open this URL as a WebSocket', 426);
   }
 }
