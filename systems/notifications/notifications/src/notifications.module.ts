@@ -1,9 +1,11 @@
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
+import { NodemailerEmailGateway, type SmtpSettings } from './gateway/nodemailer-email.gateway.js';
 import { RandomTicketSecretGateway } from './gateway/random-ticket-secret.gateway.js';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { NotificationsHttpHandler } from './handler/http/notifications.http-handler.js';
+import { EMAIL_DELIVERY_JOB_OPTIONS, EmailDeliveryJob } from './handler/job/email-delivery.job.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
 import {
   NotificationStreamWsHandler,
@@ -11,6 +13,7 @@ import {
   type StreamOptions,
 } from './handler/ws/notification-stream.ws-handler.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
+import { DeliverEmailsUseCase } from './use-case/deliver-emails/deliver-emails.use-case.js';
 import { HandleEventUseCase } from './use-case/handle-event/handle-event.use-case.js';
 import {
   GetPreferencesUseCase,
@@ -27,12 +30,33 @@ import {
 } from './use-case/inbox/stream.use-cases.js';
 import { STREAM_SIGNALS, STREAM_TICKETS, TICKET_SECRETS } from './use-case/port/stream.port.js';
 import { CLOCK } from './use-case/port/clock.port.js';
+import {
+  DELIVERY_REPOSITORY,
+  EMAIL_DELIVERY_POLICY,
+  EMAIL_SENDER,
+  type EmailDeliveryPolicy,
+} from './use-case/port/email.port.js';
 import { NOTIFICATION_REPOSITORY } from './use-case/port/notification.repository.port.js';
 
 /** Domain error code → HTTP status of the notifications public API. */
 export const NOTIFICATIONS_DOMAIN_ERRORS = {
   'NOTIFICATION.NOT_FOUND': 404,
 } as const;
+
+/** E-mail delivery: the SMTP server, the job's interval and the retry policy. */
+export interface EmailOptions {
+  readonly smtp: SmtpSettings;
+  readonly pollMs: number;
+  readonly policy: EmailDeliveryPolicy;
+  readonly onError?: (error: unknown) => void;
+}
+
+/** What the module runs besides HTTP: the stream's pings and (when given) e-mail delivery. */
+export interface NotificationsOptions {
+  readonly stream?: StreamOptions;
+  /** Without it no e-mail is sent (deliveries stay pending). */
+  readonly email?: EmailOptions;
+}
 
 /**
  * Wiring of the notifications service: ports bound to adapters, handlers to use cases, and
@@ -45,8 +69,9 @@ export class NotificationsModule {
   static forRoot(
     infrastructure: NotificationsInfrastructure,
     auth: AuthOptions,
-    stream: StreamOptions = { pingMs: 25_000 },
+    options: NotificationsOptions = {},
   ): DynamicModule {
+    const email = options.email;
     return {
       module: NotificationsModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
@@ -57,7 +82,7 @@ export class NotificationsModule {
         { provide: NOTIFICATION_REPOSITORY, useValue: infrastructure.repository },
         { provide: STREAM_TICKETS, useValue: infrastructure.streamTickets },
         { provide: STREAM_SIGNALS, useValue: infrastructure.streamSignals },
-        { provide: STREAM_OPTIONS, useValue: stream },
+        { provide: STREAM_OPTIONS, useValue: options.stream ?? { pingMs: 25_000 } },
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: TICKET_SECRETS, useClass: RandomTicketSecretGateway },
         NotificationStreamWsHandler,
@@ -72,6 +97,16 @@ export class NotificationsModule {
         ReadAllUseCase,
         GetPreferencesUseCase,
         SavePreferencesUseCase,
+        ...(email
+          ? [
+              { provide: DELIVERY_REPOSITORY, useValue: infrastructure.deliveries },
+              { provide: EMAIL_SENDER, useValue: new NodemailerEmailGateway(email.smtp) },
+              { provide: EMAIL_DELIVERY_POLICY, useValue: email.policy },
+              { provide: EMAIL_DELIVERY_JOB_OPTIONS, useValue: { pollMs: email.pollMs, onError: email.onError } },
+              DeliverEmailsUseCase,
+              EmailDeliveryJob,
+            ]
+          : []),
       ],
     };
   }

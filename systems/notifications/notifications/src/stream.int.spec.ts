@@ -123,17 +123,15 @@ beforeAll(async () => {
       base: `${await app.getUrl()}/notifications/v1`.replace('[::1]', '127.0.0.1'),
     });
   }
-  await replicas[0]!.app
-    .get(IntegrationEventsMessageHandler)
-    .handle(
-      message(IDENTITY_EVENTS.UserRegisteredV1, {
-        id: ANN.sub,
-        email: ANN.email,
-        displayName: 'Ann',
-        roles: ANN.roles,
-        occurredAt: now(),
-      }),
-    );
+  await replicas[0]!.app.get(IntegrationEventsMessageHandler).handle(
+    message(IDENTITY_EVENTS.UserRegisteredV1, {
+      id: ANN.sub,
+      email: ANN.email,
+      displayName: 'Ann',
+      roles: ANN.roles,
+      occurredAt: now(),
+    }),
+  );
 }, 120_000);
 
 afterAll(async () => {

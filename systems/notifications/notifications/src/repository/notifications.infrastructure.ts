@@ -4,6 +4,7 @@ import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import type { MessageHandler, Subscription } from '@archipelago/platform-messaging';
 import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
+import { DeliverySqlRepository } from './delivery.sql.repository.js';
 import { NotificationSqlRepository, NOTIFICATIONS_CONSUMER_GROUP } from './notification.sql.repository.js';
 import { NOTIFICATIONS_DATABASE } from './notifications.data-source.js';
 import { PostgresStreamSignals, StreamTicketSqlRepository } from './stream.repository.js';
@@ -29,6 +30,7 @@ export class NotificationsInfrastructure extends ServiceInfrastructure {
   static override readonly database = NOTIFICATIONS_DATABASE;
 
   readonly repository = new NotificationSqlRepository(this.pool, this.config.schema, this.messaging.outbox);
+  readonly deliveries = new DeliverySqlRepository(this.pool, this.config.schema);
   readonly streamTickets = new StreamTicketSqlRepository(this.pool, this.config.schema);
   /** LISTEN/NOTIFY fan-out of stream signals across replicas. */
   readonly streamSignals = new PostgresStreamSignals(this.config.databaseUrl, this.config.schema, this.config.onError);
