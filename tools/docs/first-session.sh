@@ -139,6 +139,19 @@ curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'cont
 sleep 1   # the query side catches up (eventually consistent)
 curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" -H "authorization: Bearer $ADA"
 # → {"items":[{"eventId":…,"start":"2026-03-23T08:00:00Z",…},{…"2026-03-30T07:00:00Z"…},{…"2026-04-06T07:00:00Z"…}]}
+# notifications: every system's events about Ada land in her inbox, newest first, each with a link
+# and the ids it is about; the e-mails are in the mail UI ("Mail" in npm start's table)
+for i in $(seq 30); do   # the consumer catches up (a moment)
+  curl -s "$E/notifications/v1/notifications?limit=100" -H "authorization: Bearer $ADA" | grep -q '"title":"Order delivered"' && break; sleep 1
+done
+curl -s "$E/notifications/v1/notifications?limit=2" -H "authorization: Bearer $ADA"
+# → {"items":[{"id":"…","category":"order","title":…,"link":"/commerce/v1/orders/…","data":{"orderId":"…"},"read":false,…},…],"nextCursor":"…"}
+NOTE=$(curl -s "$E/notifications/v1/notifications?limit=1" -H "authorization: Bearer $ADA" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items[0].id')
+curl -s -X PATCH $E/notifications/v1/notifications/$NOTE -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d '{"read":true}'                       # → 200 "read":true
+curl -s $E/notifications/v1/notifications/unread-count -H "authorization: Bearer $ADA"   # → {"unread":…}
+# live updates: a single-use ticket (valid 60 s) opens ws://localhost:8000/notifications/v1/stream?ticket=…
+curl -s -X POST $E/notifications/v1/stream-tickets -H "authorization: Bearer $ADA"   # → 201 {"ticket":"…","expiresAt":"…"}
 # --- end ---
 
 # The outcome the README promises.
@@ -184,4 +197,10 @@ occurrences=$(command curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-
   -H "authorization: Bearer $ADA" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items.map((i) => i.start).join(",")')
 [[ $occurrences == 2026-03-23T08:00:00Z,2026-03-30T07:00:00Z,2026-04-06T07:00:00Z* ]] ||
   { echo "docs smoke: the event's occurrences are '$occurrences', not 08:00Z then 07:00Z across DST" >&2; exit 1; }
+inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).items.filter((n) => n.data.orderId === process.argv[1]).map((n) => n.title).reverse().join(",")' "$ORDER")
+[[ $inbox == "Order confirmed,Order shipped,Order delivered"* ]] ||
+  { echo "docs smoke: Ada's inbox about the order is '$inbox', not Order confirmed, shipped, delivered …" >&2; exit 1; }
+expect_status 200 "-X PATCH $E/notifications/v1/notifications/$NOTE"
+expect_status 201 "$E/notifications/v1/stream-tickets"
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"

@@ -1,0 +1,171 @@
+import 'reflect-metadata';
+import { ORDERING_EVENTS } from '@archipelago/commerce-contracts';
+import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
+import { freePort } from '@archipelago/platform-local-postgres';
+import type { IncomingMessage } from '@archipelago/platform-messaging';
+import { createHttpApp } from '@archipelago/platform-service';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import * as harness from '@archipelago/testing-harness';
+import { createTestDatabase } from '@archipelago/testing-harness';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
+import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
+import { migrateNotifications } from './repository/notifications.data-source.js';
+import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
+import { DeliverEmailsCommand } from './use-case/deliver-emails/deliver-emails.use-case.js';
+
+// E-mail on real parts: nodemailer to a real SMTP server (the harness's Mailpit) from real
+// Postgres, and to a port nothing listens on (connection refused) for the retry/dead-letter path.
+// Rounds are run by hand (DeliverEmailsCommand) so the test decides when time passes.
+const ANN = { id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com' };
+let issuer: TestIssuer;
+/** The harness's Mailpit sink (`startMailSink`, from the mail branch); the SMTP test is skipped until it is on main. */
+interface MailSink {
+  readonly smtpPort: number;
+  messages(): Promise<Array<{ subject: string; to: Array<{ address: string }> }>>;
+  waitFor(predicate: (m: CaughtMail) => boolean): Promise<CaughtMail>;
+  stop(): Promise<void>;
+}
+interface CaughtMail {
+  subject: string;
+  to: Array<{ address: string }>;
+  from?: { address: string };
+  text: string;
+  html: string;
+}
+const startMailSink = (harness as unknown as { startMailSink?: () => Promise<MailSink> }).startMailSink;
+let sink: MailSink | undefined;
+let databaseUrl: string;
+const apps: Array<{ app: NestFastifyApplication; infrastructure: NotificationsInfrastructure }> = [];
+
+const now = () => new Date().toISOString();
+const message = (event: { topic: string; type: string }, payload: unknown): IncomingMessage => ({
+  id: randomUUID(),
+  topic: event.topic,
+  key: 'k',
+  type: event.type,
+  source: '/test',
+  time: now(),
+  payload,
+  headers: {},
+});
+
+async function start(schema: string, smtpPort: number) {
+  await migrateNotifications(databaseUrl, schema);
+  const infrastructure = await NotificationsInfrastructure.open({ databaseUrl, schema, transport: 'postgres' });
+  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
+  const app = await createHttpApp(
+    NotificationsModule.forRoot(infrastructure, auth, {
+      email: {
+        smtp: { host: '127.0.0.1', port: smtpPort, from: 'Archipelago <notifications@archipelago.local>' },
+        pollMs: 3_600_000, // rounds are run by the test
+        policy: {
+          maxAttempts: 2,
+          initialBackoffMs: 0,
+          maxBackoffMs: 0,
+          publicBaseUrl: 'http://localhost:8000',
+          batchSize: 20,
+        },
+      },
+    }),
+    {
+      serviceName: 'notifications',
+      config: {
+        SERVICE_NAME: 'notifications',
+        SYSTEM: 'notifications',
+        HOST: '127.0.0.1',
+        HTTP_PORT: 0,
+        LOG_LEVEL: 'warn',
+      },
+      domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
+      openapi: { title: 'notifications', version: '1' },
+    },
+  );
+  await app.init();
+  apps.push({ app, infrastructure });
+  const events = app.get(IntegrationEventsMessageHandler);
+  await events.handle(
+    message(IDENTITY_EVENTS.UserRegisteredV1, {
+      id: ANN.id,
+      email: ANN.email,
+      displayName: 'Ann',
+      roles: ['customer'],
+      occurredAt: now(),
+    }),
+  );
+  const orderId = randomUUID();
+  await events.handle(
+    message(ORDERING_EVENTS.OrderPlacedV1, {
+      orderId,
+      customerId: ANN.id,
+      items: [],
+      total: { amount: 1, currency: 'EUR' },
+      placedAt: now(),
+    }),
+  );
+  await events.handle(message(ORDERING_EVENTS.OrderConfirmedV1, { orderId, at: now() }));
+  const round = () => app.get(CommandBus).execute(new DeliverEmailsCommand(now())) as Promise<number>;
+  return { infrastructure, orderId, round };
+}
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  sink = await startMailSink?.();
+  databaseUrl = await createTestDatabase('notifications_email');
+}, 180_000);
+
+afterAll(async () => {
+  for (const { app } of apps) await app.close();
+  await sink?.stop();
+  await issuer?.close();
+});
+
+describe('notifications e-mail over SMTP', () => {
+  it.skipIf(!startMailSink)(
+    'sends one e-mail per notification (welcome, order confirmed) with text and HTML parts, once',
+    async () => {
+      const sink_ = sink!;
+      const { infrastructure, orderId, round } = await start('notifications', sink_.smtpPort);
+      expect(await round()).toBe(2);
+      expect(await round()).toBe(0);
+      const confirmed = await sink_.waitFor((m) => m.subject === 'Your order: Order confirmed');
+      expect(confirmed.to.map((t) => t.address)).toEqual([ANN.email]);
+      expect(confirmed.from?.address).toBe('notifications@archipelago.local');
+      expect(confirmed.text).toContain(`http://localhost:8000/commerce/v1/orders/${orderId}`);
+      expect(confirmed.html).toContain(`href="http://localhost:8000/commerce/v1/orders/${orderId}"`);
+      await sink_.waitFor((m) => m.subject === 'Archipelago: Welcome to Archipelago');
+      const mine = (await sink_.messages()).filter((m) => m.to.some((t) => t.address === ANN.email));
+      expect(mine).toHaveLength(2);
+      const { rows } = await infrastructure.pool.query(`SELECT status, attempts FROM "notifications".deliveries`);
+      expect(rows).toEqual([
+        { status: 'sent', attempts: 1 },
+        { status: 'sent', attempts: 1 },
+      ]);
+    },
+  );
+
+  it('retries a refused connection, then marks the delivery dead with a dead-letter record', async () => {
+    const { infrastructure, round } = await start('notifications_down', await freePort());
+    expect(await round()).toBe(2);
+    let { rows } = await infrastructure.pool.query(
+      `SELECT status, attempts, last_error FROM "notifications_down".deliveries`,
+    );
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['pending', 1],
+      ['pending', 1],
+    ]);
+    expect(rows[0].last_error).toMatch(/ECONNREFUSED|connect/i);
+    expect(await round()).toBe(2);
+    ({ rows } = await infrastructure.pool.query(`SELECT status, attempts FROM "notifications_down".deliveries`));
+    expect(rows.map((r) => [r.status, r.attempts])).toEqual([
+      ['dead', 2],
+      ['dead', 2],
+    ]);
+    const dead = await infrastructure.pool.query(`SELECT attempts FROM "notifications_down".delivery_dead_letters`);
+    expect(dead.rows).toEqual([{ attempts: 2 }, { attempts: 2 }]);
+    expect(await round()).toBe(0);
+  });
+});

@@ -1,0 +1,159 @@
+import type { NotificationCategory } from './notification.js';
+
+/** Money as the commerce events carry it: integer minor units and an ISO 4217 code. */
+export interface Money {
+  readonly amount: number;
+  readonly currency: string;
+}
+
+/**
+ * What another system said happened, as the notifications domain needs it (the handler translates
+ * each integration event into one of these). Facts about users and orders also feed the small
+ * projections the recipients are resolved from.
+ */
+export type SourceFact =
+  | { kind: 'user-registered'; userId: string; email: string; displayName: string; roles: readonly string[] }
+  | { kind: 'user-roles-changed'; userId: string; roles: readonly string[] }
+  | { kind: 'order-placed'; orderId: string; customerId: string; total: Money }
+  | { kind: 'order-confirmed'; orderId: string }
+  | { kind: 'order-cancelled'; orderId: string; reason: string }
+  | { kind: 'order-shipped'; orderId: string; customerId: string; carrier: string; trackingNumber: string }
+  | { kind: 'order-delivered'; orderId: string; customerId: string }
+  | { kind: 'order-returned'; orderId: string; customerId: string; refund: Money }
+  | { kind: 'payment-refunded'; orderId: string; customerId: string; amount: Money }
+  | { kind: 'low-stock'; productId: string; sku: string; available: number; threshold: number }
+  | {
+      kind: 'reminder-due';
+      key: string;
+      eventId: string;
+      occurrenceStart: string | null;
+      recipients: readonly string[];
+    }
+  | { kind: 'task-assigned'; taskId: string; assigneeId: string | null };
+
+/** Who a notification goes to, before the projections resolve it to user ids. */
+export type RecipientSpec =
+  | { readonly kind: 'users'; readonly userIds: readonly string[] }
+  | { readonly kind: 'order-customer'; readonly orderId: string }
+  | { readonly kind: 'admins' };
+
+/** What one fact becomes: a category, its recipients and the content every recipient gets. */
+export interface NotificationPlan {
+  readonly category: NotificationCategory;
+  readonly recipients: RecipientSpec;
+  readonly title: string;
+  readonly body: string;
+  readonly link: string | null;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+const money = (m: Money): string => `${(m.amount / 100).toFixed(2)} ${m.currency}`;
+const users = (...ids: Array<string | null>): RecipientSpec => ({
+  kind: 'users',
+  userIds: ids.filter((id): id is string => !!id),
+});
+const orderLink = (orderId: string) => `/commerce/v1/orders/${orderId}`;
+
+/**
+ * THE mapping table: fact kind → the notification it makes (or `null`: the fact only feeds a
+ * projection). Titles and bodies are plain text; e-mail templates wrap them per category.
+ */
+export function planNotification(fact: SourceFact): NotificationPlan | null {
+  switch (fact.kind) {
+    case 'user-registered':
+      return {
+        category: 'account',
+        recipients: users(fact.userId),
+        title: 'Welcome to Archipelago',
+        body: `Hello ${fact.displayName || fact.email}, your account is ready.`,
+        link: null,
+        data: { userId: fact.userId },
+      };
+    case 'user-roles-changed':
+    case 'order-placed':
+      return null;
+    case 'order-confirmed':
+      return {
+        category: 'order',
+        recipients: { kind: 'order-customer', orderId: fact.orderId },
+        title: 'Order confirmed',
+        body: `Your order ${fact.orderId} is confirmed: stock is reserved and the payment captured.`,
+        link: orderLink(fact.orderId),
+        data: { orderId: fact.orderId },
+      };
+    case 'order-cancelled':
+      return {
+        category: 'order',
+        recipients: { kind: 'order-customer', orderId: fact.orderId },
+        title: 'Order cancelled',
+        body: `Your order ${fact.orderId} was cancelled: ${fact.reason}.`,
+        link: orderLink(fact.orderId),
+        data: { orderId: fact.orderId, reason: fact.reason },
+      };
+    case 'order-shipped':
+      return {
+        category: 'order',
+        recipients: users(fact.customerId),
+        title: 'Order shipped',
+        body: `Your order ${fact.orderId} was handed to ${fact.carrier} (tracking number ${fact.trackingNumber}).`,
+        link: orderLink(fact.orderId),
+        data: { orderId: fact.orderId, carrier: fact.carrier, trackingNumber: fact.trackingNumber },
+      };
+    case 'order-delivered':
+      return {
+        category: 'order',
+        recipients: users(fact.customerId),
+        title: 'Order delivered',
+        body: `Your order ${fact.orderId} was delivered.`,
+        link: orderLink(fact.orderId),
+        data: { orderId: fact.orderId },
+      };
+    case 'order-returned':
+      return {
+        category: 'order',
+        recipients: users(fact.customerId),
+        title: 'Order returned',
+        body: `Your order ${fact.orderId} was returned; ${money(fact.refund)} went back to your wallet.`,
+        link: orderLink(fact.orderId),
+        data: { orderId: fact.orderId, refund: fact.refund },
+      };
+    case 'payment-refunded':
+      // A zero-amount refund only leaves a tombstone (nothing was captured): nothing to tell.
+      if (fact.amount.amount === 0) return null;
+      return {
+        category: 'order',
+        recipients: users(fact.customerId),
+        title: 'Payment refunded',
+        body: `${money(fact.amount)} for order ${fact.orderId} went back to your wallet.`,
+        link: orderLink(fact.orderId),
+        data: { orderId: fact.orderId, amount: fact.amount },
+      };
+    case 'low-stock':
+      return {
+        category: 'stock',
+        recipients: { kind: 'admins' },
+        title: `Low stock: ${fact.sku}`,
+        body: `${fact.sku} has ${fact.available} units available (threshold ${fact.threshold}).`,
+        link: `/commerce/v1/products/${fact.productId}`,
+        data: { productId: fact.productId, sku: fact.sku, available: fact.available, threshold: fact.threshold },
+      };
+    case 'reminder-due':
+      return {
+        category: 'reminder',
+        recipients: users(...fact.recipients),
+        title: 'Reminder',
+        body: fact.occurrenceStart ? `An event starts at ${fact.occurrenceStart}.` : 'An event is coming up.',
+        link: `/scheduling/v1/events/${fact.eventId}`,
+        data: { eventId: fact.eventId, occurrenceStart: fact.occurrenceStart },
+      };
+    case 'task-assigned':
+      return {
+        category: 'task',
+        recipients: users(fact.assigneeId),
+        title: 'Task assigned to you',
+        body: `Task ${fact.taskId} was assigned to you.`,
+        link: `/scheduling/v1/tasks/${fact.taskId}`,
+        data: { taskId: fact.taskId },
+      };
+  }
+}

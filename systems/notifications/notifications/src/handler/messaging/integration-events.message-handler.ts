@@ -1,0 +1,104 @@
+import { CATALOG_EVENTS, ORDERING_EVENTS, PAYMENTS_EVENTS } from '@archipelago/commerce-contracts';
+import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
+import type { IncomingMessage } from '@archipelago/platform-messaging';
+import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
+import { Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { z } from 'zod';
+import type { SourceFact } from '../../entity/notification/source-fact.js';
+import { HandleEventCommand } from '../../use-case/handle-event/handle-event.command.js';
+
+interface Translation<S extends z.ZodType> {
+  readonly schema: S;
+  readonly fact: (payload: z.output<S>) => SourceFact;
+}
+const translate = <S extends z.ZodType>(event: { type: string; schema: S }, fact: (p: z.output<S>) => SourceFact) =>
+  [event.type, { schema: event.schema, fact } as Translation<z.ZodType>] as const;
+
+/** CloudEvents type → its contract schema and the domain fact it says (the consumed half of the mapping table). */
+const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
+  translate(IDENTITY_EVENTS.UserRegisteredV1, (p) => ({
+    kind: 'user-registered',
+    userId: p.id,
+    email: p.email,
+    displayName: p.displayName,
+    roles: p.roles,
+  })),
+  translate(IDENTITY_EVENTS.UserRolesChangedV1, (p) => ({ kind: 'user-roles-changed', userId: p.id, roles: p.roles })),
+  translate(ORDERING_EVENTS.OrderPlacedV1, (p) => ({
+    kind: 'order-placed',
+    orderId: p.orderId,
+    customerId: p.customerId,
+    total: p.total,
+  })),
+  translate(ORDERING_EVENTS.OrderConfirmedV1, (p) => ({ kind: 'order-confirmed', orderId: p.orderId })),
+  translate(ORDERING_EVENTS.OrderCancelledV1, (p) => ({
+    kind: 'order-cancelled',
+    orderId: p.orderId,
+    reason: p.reason,
+  })),
+  translate(ORDERING_EVENTS.OrderShippedV1, (p) => ({
+    kind: 'order-shipped',
+    orderId: p.orderId,
+    customerId: p.customerId,
+    carrier: p.carrier,
+    trackingNumber: p.trackingNumber,
+  })),
+  translate(ORDERING_EVENTS.OrderDeliveredV1, (p) => ({
+    kind: 'order-delivered',
+    orderId: p.orderId,
+    customerId: p.customerId,
+  })),
+  translate(ORDERING_EVENTS.OrderReturnedV1, (p) => ({
+    kind: 'order-returned',
+    orderId: p.orderId,
+    customerId: p.customerId,
+    refund: p.refund,
+  })),
+  translate(PAYMENTS_EVENTS.PaymentRefundedV1, (p) => ({
+    kind: 'payment-refunded',
+    orderId: p.orderId,
+    customerId: p.customerId,
+    amount: p.amount,
+  })),
+  translate(CATALOG_EVENTS.LowStockDetectedV1, (p) => ({
+    kind: 'low-stock',
+    productId: p.productId,
+    sku: p.sku,
+    available: p.available,
+    threshold: p.threshold,
+  })),
+  translate(CALENDAR_EVENTS.ReminderDueV1, (p) => ({
+    kind: 'reminder-due',
+    key: p.key,
+    eventId: p.eventId,
+    occurrenceStart: p.occurrenceStart,
+    recipients: p.recipients,
+  })),
+  translate(TASKS_EVENTS.TaskAssignedV1, (p) => ({
+    kind: 'task-assigned',
+    taskId: p.taskId,
+    assigneeId: p.assigneeId,
+  })),
+]);
+
+/** The CloudEvents types the service turns into notifications or projections. */
+export const HANDLED_EVENT_TYPES: readonly string[] = [...TRANSLATIONS.keys()];
+
+/**
+ * Consumer of every topic of `CONSUMED_TOPICS` (group `notifications.notifications`): validates
+ * each event against its contract schema and sends {@link HandleEventCommand}. A malformed payload
+ * throws (retried, then dead-lettered); other types on the same topics (saga replies, stock
+ * replenished …) are skipped.
+ */
+@Injectable()
+export class IntegrationEventsMessageHandler {
+  constructor(private readonly commands: CommandBus) {}
+
+  async handle(message: IncomingMessage): Promise<void> {
+    const translation = TRANSLATIONS.get(message.type);
+    if (!translation) return;
+    const fact = translation.fact(translation.schema.parse(message.payload));
+    await this.commands.execute(new HandleEventCommand(message.id, message.topic, fact));
+  }
+}

@@ -1,0 +1,54 @@
+import 'reflect-metadata';
+import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
+import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { logErrorAs, runServiceMain } from '@archipelago/platform-service-kit';
+import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
+import { notificationsConfigSchema } from './notifications.config.js';
+import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
+import { CONSUMED_TOPICS, NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
+
+/**
+ * notifications/notifications entry point (commands: see `runServiceMain`).
+ * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
+ * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token verified against
+ *   identity's JWKS (AUTH_JWKS_URL). Consumes identity, commerce and scheduling events (group
+ *   `notifications.notifications`) into per-user notifications; publishes NotificationCreatedV1 on
+ *   `notifications.notifications.notification-created.v1` through the outbox. Sends e-mail over
+ *   SMTP (SMTP_URL or SMTP_HOST/SMTP_PORT; EMAIL_POLL_MS=0: off) and serves the live stream
+ *   (WebSocket upgrade of GET /notifications/v1/stream).
+ */
+await runServiceMain({
+  configSchema: notificationsConfigSchema,
+  infrastructure: NotificationsInfrastructure,
+  module: (infrastructure, config) =>
+    NotificationsModule.forRoot(infrastructure, authOptionsFromConfig(config), {
+      stream: { pingMs: config.STREAM_PING_MS },
+      email:
+        config.EMAIL_POLL_MS > 0
+          ? {
+              smtp: { url: config.SMTP_URL, host: config.SMTP_HOST, port: config.SMTP_PORT, from: config.SMTP_FROM },
+              pollMs: config.EMAIL_POLL_MS,
+              policy: {
+                maxAttempts: config.EMAIL_MAX_ATTEMPTS,
+                initialBackoffMs: config.EMAIL_BACKOFF_MS,
+                maxBackoffMs: config.EMAIL_MAX_BACKOFF_MS,
+                publicBaseUrl: config.PUBLIC_BASE_URL,
+                batchSize: 20,
+              },
+              onError: logErrorAs('e-mail delivery round failed'),
+            }
+          : undefined,
+    }),
+  domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
+  openapi: {
+    title: 'Archipelago notifications/notifications',
+    version: '1.0.0',
+    description:
+      "Each user's notifications, made from other systems' integration events (orders, stock, reminders, tasks, accounts), their read state and the user's preferences.",
+  },
+  topics: [...CONSUMED_TOPICS, NOTIFICATIONS_EVENTS.NotificationCreatedV1.topic],
+  onStarted: async (app, infrastructure) => {
+    const events = app.get(IntegrationEventsMessageHandler);
+    await infrastructure.subscribeIntegrationEvents((message) => events.handle(message));
+  },
+});

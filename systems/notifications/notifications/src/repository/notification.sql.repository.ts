@@ -1,0 +1,276 @@
+import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
+import { ident, inTransaction } from '@archipelago/platform-event-store';
+import type { Outbox } from '@archipelago/platform-messaging';
+import type pg from 'pg';
+import { v7 as uuidv7 } from 'uuid';
+import type {
+  Notification,
+  NotificationCategory,
+  NotificationChannel,
+  NotificationDraft,
+  Preferences,
+} from '../entity/notification/notification.js';
+import type {
+  KnownUser,
+  NotificationPage,
+  NotificationRepositoryPort,
+  NotificationStatus,
+  NotificationWork,
+} from '../use-case/port/notification.repository.port.js';
+import type { StreamSignal } from '../use-case/port/stream.port.js';
+
+/** Consumer group of the service's integration-event consumer (and key of its inbox rows). */
+export const NOTIFICATIONS_CONSUMER_GROUP = 'notifications.notifications';
+
+/** Postgres LISTEN/NOTIFY channel of a schema's live-stream signals (payload: {@link StreamSignal} as JSON). */
+export function streamChannel(schema: string): string {
+  return `${schema}_stream`;
+}
+
+interface NotificationRow {
+  id: string;
+  recipient_id: string;
+  category: string;
+  title: string;
+  body: string;
+  link: string | null;
+  data: Record<string, unknown>;
+  read: boolean;
+  archived: boolean;
+  created_at: Date;
+  source_event_id: string;
+}
+
+const COLUMNS = 'id, recipient_id, category, title, body, link, data, read, archived, created_at, source_event_id';
+
+function toNotification(row: NotificationRow): Notification {
+  return {
+    id: row.id,
+    recipientId: row.recipient_id,
+    category: row.category as NotificationCategory,
+    title: row.title,
+    body: row.body,
+    link: row.link,
+    data: row.data,
+    read: row.read,
+    archived: row.archived,
+    createdAt: row.created_at.toISOString(),
+    sourceEventId: row.source_event_id,
+  };
+}
+
+const STATUS_FILTER: Record<NotificationStatus | 'all', string> = {
+  unread: 'AND NOT read AND NOT archived',
+  read: 'AND read AND NOT archived',
+  archived: 'AND archived',
+  all: 'AND NOT archived',
+};
+
+/** Notifications, their projections and preferences in the service's schema, in plain SQL. */
+export class NotificationSqlRepository implements NotificationRepositoryPort {
+  private readonly s: string;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly outbox: Outbox,
+  ) {
+    this.s = ident(schema);
+  }
+
+  handleOnce(event: { id: string; topic: string }, work: (tx: NotificationWork) => Promise<void>): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `INSERT INTO ${this.s}.inbox (consumer_group, message_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+        [NOTIFICATIONS_CONSUMER_GROUP, event.id, event.topic],
+      );
+      if (rowCount === 0) return false;
+      await work(this.work(client));
+      return true;
+    });
+  }
+
+  private work(client: pg.PoolClient): NotificationWork {
+    const s = this.s;
+    const channel = streamChannel(this.schema);
+    const outbox = this.outbox;
+    return {
+      async upsertUser(user: KnownUser) {
+        await client.query(
+          `INSERT INTO ${s}.known_users (id, email, display_name, roles) VALUES ($1, $2, $3, COALESCE($4::text[], '{}'))
+           ON CONFLICT (id) DO UPDATE SET email = COALESCE($2, known_users.email),
+             display_name = COALESCE($3, known_users.display_name), roles = COALESCE($4::text[], known_users.roles)`,
+          [user.id, user.email ?? null, user.displayName ?? null, user.roles ? [...user.roles] : null],
+        );
+      },
+      async recordOrder(orderId, customerId) {
+        await client.query(
+          `INSERT INTO ${s}.known_orders (order_id, customer_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+          [orderId, customerId],
+        );
+      },
+      async orderCustomer(orderId) {
+        const { rows } = await client.query<{ customer_id: string }>(
+          `SELECT customer_id FROM ${s}.known_orders WHERE order_id = $1`,
+          [orderId],
+        );
+        return rows[0]?.customer_id ?? null;
+      },
+      async admins() {
+        const { rows } = await client.query<{ id: string }>(
+          `SELECT id FROM ${s}.known_users WHERE 'admin' = ANY(roles) ORDER BY id`,
+        );
+        return rows.map((r) => r.id);
+      },
+      preferencesOf: (userId) => preferencesOf(client, s, userId),
+      async addNotification(draft: NotificationDraft, meta) {
+        const { rows } = await client.query<NotificationRow>(
+          `INSERT INTO ${s}.notifications (id, recipient_id, category, title, body, link, data, visible, created_at, source_event_id)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT ON CONSTRAINT notifications_source_recipient_key DO NOTHING
+           RETURNING ${COLUMNS}`,
+          [
+            uuidv7(),
+            draft.recipientId,
+            draft.category,
+            draft.title,
+            draft.body,
+            draft.link,
+            JSON.stringify(draft.data),
+            meta.visible,
+            meta.createdAt,
+            meta.sourceEventId,
+          ],
+        );
+        const row = rows[0];
+        if (!row) return null;
+        const notification = toNotification(row);
+        await outbox.add(client, [
+          {
+            topic: NOTIFICATIONS_EVENTS.NotificationCreatedV1.topic,
+            type: NOTIFICATIONS_EVENTS.NotificationCreatedV1.type,
+            key: notification.recipientId,
+            payload: {
+              notificationId: notification.id,
+              recipientId: notification.recipientId,
+              category: notification.category,
+              sourceEventId: notification.sourceEventId,
+              occurredAt: notification.createdAt,
+            },
+          },
+        ]);
+        if (meta.visible) {
+          const signal: StreamSignal = { t: 'n', id: notification.id, user: notification.recipientId };
+          await client.query('SELECT pg_notify($1, $2)', [channel, JSON.stringify(signal)]);
+        }
+        return notification;
+      },
+      async addDelivery(notificationId, deliveryChannel) {
+        await client.query(
+          `INSERT INTO ${s}.deliveries (notification_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+          [notificationId, deliveryChannel],
+        );
+      },
+    };
+  }
+
+  async list(
+    userId: string,
+    query: { status?: NotificationStatus; after?: string; cursor?: string; limit: number },
+  ): Promise<NotificationPage> {
+    const { rows } = await this.pool.query<NotificationRow>(
+      `SELECT ${COLUMNS} FROM ${this.s}.notifications
+       WHERE recipient_id = $1 AND visible ${STATUS_FILTER[query.status ?? 'all']}
+         AND ($2::uuid IS NULL OR id > $2::uuid) AND ($3::uuid IS NULL OR id < $3::uuid)
+       ORDER BY id DESC LIMIT $4`,
+      [userId, query.after ?? null, query.cursor ?? null, query.limit + 1],
+    );
+    const items = rows.slice(0, query.limit).map(toNotification);
+    return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const { rows } = await this.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${this.s}.notifications WHERE recipient_id = $1 AND visible AND NOT read AND NOT archived`,
+      [userId],
+    );
+    return rows[0]!.n;
+  }
+
+  async get(userId: string, id: string): Promise<Notification | null> {
+    const { rows } = await this.pool.query<NotificationRow>(
+      `SELECT ${COLUMNS} FROM ${this.s}.notifications WHERE id = $1 AND recipient_id = $2 AND visible`,
+      [id, userId],
+    );
+    return rows[0] ? toNotification(rows[0]) : null;
+  }
+
+  async update(
+    userId: string,
+    id: string,
+    patch: { read?: boolean; archived?: boolean },
+  ): Promise<Notification | null> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<NotificationRow & { changed: boolean }>(
+        `WITH before AS (SELECT read, archived FROM ${this.s}.notifications WHERE id = $1 AND recipient_id = $2 AND visible FOR UPDATE)
+         UPDATE ${this.s}.notifications n SET read = COALESCE($3, n.read), archived = COALESCE($4, n.archived)
+         FROM before WHERE n.id = $1
+         RETURNING ${COLUMNS.split(', ')
+           .map((c) => `n.${c}`)
+           .join(
+             ', ',
+           )}, (before.read IS DISTINCT FROM n.read OR before.archived IS DISTINCT FROM n.archived) AS changed`,
+        [id, userId, patch.read ?? null, patch.archived ?? null],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      if (row.changed) await this.signal(client, { t: 'r', id, user: userId });
+      return toNotification(row);
+    });
+  }
+
+  async readAll(userId: string): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
+      const { rows } = await client.query<{ id: string }>(
+        `UPDATE ${this.s}.notifications SET read = true WHERE recipient_id = $1 AND visible AND NOT read RETURNING id`,
+        [userId],
+      );
+      for (const { id } of rows) await this.signal(client, { t: 'r', id, user: userId });
+      return rows.length;
+    });
+  }
+
+  preferences(userId: string): Promise<Preferences> {
+    return preferencesOf(this.pool, this.s, userId);
+  }
+
+  async savePreferences(
+    userId: string,
+    changes: Partial<Record<NotificationCategory, Partial<Record<NotificationChannel, boolean>>>>,
+  ): Promise<void> {
+    const entries = Object.entries(changes).flatMap(([category, row]) =>
+      Object.entries(row ?? {}).map(([channel, enabled]) => ({ category, channel, enabled: !!enabled })),
+    );
+    if (entries.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO ${this.s}.preferences (user_id, category, channel, enabled)
+       SELECT $1, c, ch, e FROM unnest($2::text[], $3::text[], $4::boolean[]) AS x(c, ch, e)
+       ON CONFLICT (user_id, category, channel) DO UPDATE SET enabled = EXCLUDED.enabled`,
+      [userId, entries.map((e) => e.category), entries.map((e) => e.channel), entries.map((e) => e.enabled)],
+    );
+  }
+
+  private async signal(client: pg.PoolClient, signal: StreamSignal): Promise<void> {
+    await client.query('SELECT pg_notify($1, $2)', [streamChannel(this.schema), JSON.stringify(signal)]);
+  }
+}
+
+async function preferencesOf(db: pg.Pool | pg.PoolClient, s: string, userId: string): Promise<Preferences> {
+  const { rows } = await db.query<{ category: NotificationCategory; channel: NotificationChannel; enabled: boolean }>(
+    `SELECT category, channel, enabled FROM ${s}.preferences WHERE user_id = $1`,
+    [userId],
+  );
+  const out: Partial<Record<NotificationCategory, Partial<Record<NotificationChannel, boolean>>>> = {};
+  for (const r of rows) (out[r.category] ??= {})[r.channel] = r.enabled;
+  return out;
+}

@@ -1,0 +1,60 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { renderEmail } from '../../entity/notification/email-template.js';
+import {
+  DELIVERY_REPOSITORY,
+  type DeliveryOutcome,
+  type DeliveryRepositoryPort,
+  type DueDelivery,
+  EMAIL_DELIVERY_POLICY,
+  EMAIL_SENDER,
+  type EmailDeliveryPolicy,
+  type EmailSenderPort,
+} from '../port/email.port.js';
+
+/** One round of e-mail deliveries at `now` (ISO 8601). */
+export class DeliverEmailsCommand {
+  constructor(readonly now: string) {}
+}
+
+/** Backoff before attempt `attempt + 1` (1-based `attempt`): exponential with a cap. */
+export function backoffMs(policy: EmailDeliveryPolicy, attempt: number): number {
+  return Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
+}
+
+/**
+ * Sends the due e-mail deliveries: renders each notification with its category's template and
+ * sends it; a failure is retried with exponential backoff, and after `maxAttempts` the delivery is
+ * `dead` (with a dead-letter record). A recipient without a known address is dead at once.
+ * Returns how many deliveries the round claimed.
+ */
+@CommandHandler(DeliverEmailsCommand)
+export class DeliverEmailsUseCase implements ICommandHandler<DeliverEmailsCommand, number> {
+  constructor(
+    @Inject(DELIVERY_REPOSITORY) private readonly deliveries: DeliveryRepositoryPort,
+    @Inject(EMAIL_SENDER) private readonly sender: EmailSenderPort,
+    @Inject(EMAIL_DELIVERY_POLICY) private readonly policy: EmailDeliveryPolicy,
+  ) {}
+
+  execute({ now }: DeliverEmailsCommand): Promise<number> {
+    return this.deliveries.processDue(now, this.policy.batchSize, (d) => this.deliver(d, now));
+  }
+
+  private async deliver(delivery: DueDelivery, now: string): Promise<DeliveryOutcome> {
+    const attempts = delivery.attempts + 1;
+    if (!delivery.email) return { kind: 'dead', attempts, error: 'no e-mail address known for the recipient' };
+    const mail = renderEmail(delivery.notification, {
+      baseUrl: this.policy.publicBaseUrl,
+      greeting: delivery.displayName ?? undefined,
+    });
+    try {
+      await this.sender.send({ to: delivery.email, ...mail });
+      return { kind: 'sent', at: now };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (attempts >= this.policy.maxAttempts) return { kind: 'dead', attempts, error: message };
+      const nextAttemptAt = new Date(Date.parse(now) + backoffMs(this.policy, attempts)).toISOString();
+      return { kind: 'retry', attempts, nextAttemptAt, error: message };
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import type { Notification, NotificationDraft, Preferences } from '../../entity/notification/notification.js';
+import type { SourceFact } from '../../entity/notification/source-fact.js';
+import type { KnownUser, NotificationRepositoryPort, NotificationWork } from '../port/notification.repository.port.js';
+import { HandleEventCommand } from './handle-event.command.js';
+import { HandleEventUseCase } from './handle-event.use-case.js';
+
+/** In-memory repository: just what handling an event touches. */
+class InMemory {
+  inbox = new Set<string>();
+  users = new Map<string, KnownUser>();
+  orders = new Map<string, string>();
+  prefs = new Map<string, Preferences>();
+  notifications: Notification[] = [];
+  deliveries: Array<{ notificationId: string; channel: string }> = [];
+
+  repository = {
+    handleOnce: async (event: { id: string }, work: (tx: NotificationWork) => Promise<void>) => {
+      if (this.inbox.has(event.id)) return false;
+      this.inbox.add(event.id);
+      await work(this.work);
+      return true;
+    },
+  } as unknown as NotificationRepositoryPort;
+
+  work: NotificationWork = {
+    upsertUser: async (u) => void this.users.set(u.id, { ...this.users.get(u.id), ...u }),
+    recordOrder: async (o, c) => void this.orders.set(o, c),
+    orderCustomer: async (o) => this.orders.get(o) ?? null,
+    admins: async () => [...this.users.values()].filter((u) => u.roles?.includes('admin')).map((u) => u.id),
+    preferencesOf: async (id) => this.prefs.get(id) ?? {},
+    addNotification: async (d: NotificationDraft, meta) => {
+      if (this.notifications.some((n) => n.sourceEventId === meta.sourceEventId && n.recipientId === d.recipientId))
+        return null;
+      const n: Notification = {
+        ...d,
+        id: `n${this.notifications.length}`,
+        read: false,
+        archived: false,
+        createdAt: meta.createdAt,
+        sourceEventId: meta.sourceEventId,
+      };
+      this.notifications.push(n);
+      return n;
+    },
+    addDelivery: async (notificationId, channel) => void this.deliveries.push({ notificationId, channel }),
+  };
+}
+
+const clock = { now: () => '2026-12-06T12:00:00.000Z' };
+const setup = () => {
+  const db = new InMemory();
+  const useCase = new HandleEventUseCase(db.repository, clock);
+  const handle = (id: string, fact: SourceFact) => useCase.execute(new HandleEventCommand(id, 't', fact));
+  return { db, handle };
+};
+const register = (id: string, roles: string[]): SourceFact => ({
+  kind: 'user-registered',
+  userId: id,
+  email: `${id}@example.com`,
+  displayName: id,
+  roles,
+});
+
+describe('HandleEventUseCase', () => {
+  it('resolves an order confirmation to the customer of the placed order, once per event', async () => {
+    const { db, handle } = setup();
+    await handle('e1', {
+      kind: 'order-placed',
+      orderId: 'o1',
+      customerId: 'ann',
+      total: { amount: 100, currency: 'EUR' },
+    });
+    const created = await handle('e2', { kind: 'order-confirmed', orderId: 'o1' });
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ recipientId: 'ann', category: 'order', data: { orderId: 'o1' } });
+    expect(await handle('e2', { kind: 'order-confirmed', orderId: 'o1' })).toEqual([]);
+    expect(db.notifications).toHaveLength(1);
+    expect(db.deliveries).toEqual([{ notificationId: created[0]!.id, channel: 'email' }]);
+  });
+
+  it('notifies nobody for an order it never saw placed', async () => {
+    const { db, handle } = setup();
+    expect(await handle('e1', { kind: 'order-confirmed', orderId: 'unknown' })).toEqual([]);
+    expect(db.notifications).toEqual([]);
+  });
+
+  it('sends low stock to the admins of the users projection, following role changes', async () => {
+    const { handle } = setup();
+    await handle('u1', register('root', ['admin']));
+    await handle('u2', register('ann', ['customer']));
+    const low = { kind: 'low-stock', productId: 'p', sku: 'S', available: 1, threshold: 3 } as const;
+    expect((await handle('l1', low)).map((n) => n.recipientId)).toEqual(['root']);
+    await handle('r1', { kind: 'user-roles-changed', userId: 'ann', roles: ['admin'] });
+    expect((await handle('l2', low)).map((n) => n.recipientId).sort()).toEqual(['ann', 'root']);
+  });
+
+  it('follows preferences: no e-mail when opted out, nothing when every channel is off', async () => {
+    const { db, handle } = setup();
+    db.prefs.set('ann', { task: { email: false }, reminder: { in_app: false, email: false } });
+    expect(await handle('t1', { kind: 'task-assigned', taskId: 't', assigneeId: 'ann' })).toHaveLength(1);
+    expect(db.deliveries).toEqual([]);
+    const reminder: SourceFact = {
+      kind: 'reminder-due',
+      key: 'k',
+      eventId: 'ev',
+      occurrenceStart: null,
+      recipients: ['ann', 'bob'],
+    };
+    expect((await handle('r1', reminder)).map((n) => n.recipientId)).toEqual(['bob']);
+  });
+
+  it('skips unassignment and zero-amount refunds', async () => {
+    const { handle } = setup();
+    expect(await handle('t1', { kind: 'task-assigned', taskId: 't', assigneeId: null })).toEqual([]);
+    expect(
+      await handle('p1', {
+        kind: 'payment-refunded',
+        orderId: 'o',
+        customerId: 'c',
+        amount: { amount: 0, currency: 'EUR' },
+      }),
+    ).toEqual([]);
+  });
+});

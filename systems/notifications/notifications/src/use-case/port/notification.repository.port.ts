@@ -1,0 +1,83 @@
+import type {
+  Notification,
+  NotificationCategory,
+  NotificationChannel,
+  NotificationDraft,
+  Preferences,
+} from '../../entity/notification/notification.js';
+
+/** A user as the notifications service knows them (projection of identity's events). */
+export interface KnownUser {
+  readonly id: string;
+  readonly email?: string;
+  readonly displayName?: string;
+  readonly roles?: readonly string[];
+}
+
+/**
+ * What the handling of one integration event may read and write, all inside the transaction that
+ * also records the event in the inbox (so an event is applied once, or not at all).
+ */
+export interface NotificationWork {
+  /** Inserts or updates the user (fields left undefined keep their value). */
+  upsertUser(user: KnownUser): Promise<void>;
+  /** Remembers whose order `orderId` is (ordering's later events carry only the order id). */
+  recordOrder(orderId: string, customerId: string): Promise<void>;
+  /** The customer of a recorded order, or null. */
+  orderCustomer(orderId: string): Promise<string | null>;
+  /** Ids of the users holding the `admin` role. */
+  admins(): Promise<string[]>;
+  preferencesOf(userId: string): Promise<Preferences>;
+  /**
+   * Adds the notification unless one exists for (sourceEventId, recipient): returns it, or null
+   * for a duplicate. `visible` = shown in the inbox and the stream (the in-app channel). Also
+   * publishes NotificationCreatedV1 through the outbox and signals the live stream.
+   */
+  addNotification(
+    draft: NotificationDraft,
+    meta: { sourceEventId: string; createdAt: string; visible: boolean },
+  ): Promise<Notification | null>;
+  /** Queues the delivery of a notification on an outbound channel (e-mail, push). */
+  addDelivery(notificationId: string, channel: Exclude<NotificationChannel, 'in_app'>): Promise<void>;
+}
+
+/** Which notifications a list returns. */
+export type NotificationStatus = 'unread' | 'read' | 'archived';
+
+/** A page of notifications, newest first; pass `nextCursor` back as `cursor` for the next (older) page. */
+export interface NotificationPage {
+  readonly items: Notification[];
+  readonly nextCursor: string | null;
+}
+
+/** Storage of notifications, the projections they are addressed from, and preferences. */
+export interface NotificationRepositoryPort {
+  /**
+   * Runs `work` in one transaction with the inbox record of (consumer group, event id); returns
+   * false without running it when the event was handled before.
+   */
+  handleOnce(event: { id: string; topic: string }, work: (tx: NotificationWork) => Promise<void>): Promise<boolean>;
+  /**
+   * The user's visible notifications, newest first: only ids greater than `after` (newer), and
+   * smaller than `cursor` (the next page). No status = every non-archived one.
+   */
+  list(
+    userId: string,
+    query: { status?: NotificationStatus; after?: string; cursor?: string; limit: number },
+  ): Promise<NotificationPage>;
+  unreadCount(userId: string): Promise<number>;
+  /** The user's notification `id`, or null (unknown, or another user's). */
+  get(userId: string, id: string): Promise<Notification | null>;
+  /** Sets read/archived (unchanged when undefined); null when the user has no such notification. */
+  update(userId: string, id: string, patch: { read?: boolean; archived?: boolean }): Promise<Notification | null>;
+  /** Marks every unread notification of the user read; returns how many changed. */
+  readAll(userId: string): Promise<number>;
+  preferences(userId: string): Promise<Preferences>;
+  /** Merges `changes` into the user's preferences. */
+  savePreferences(
+    userId: string,
+    changes: Partial<Record<NotificationCategory, Partial<Record<NotificationChannel, boolean>>>>,
+  ): Promise<void>;
+}
+
+export const NOTIFICATION_REPOSITORY = Symbol('NotificationRepositoryPort');
