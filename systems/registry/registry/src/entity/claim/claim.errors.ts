@@ -22,7 +22,7 @@ export class ClaimAlreadyDecidedError extends DomainError {
 
 /** The entity has no attestation policy of this name that can be requested (400). */
 export class AttestationPolicyNotFoundError extends DomainError {
-  readonly code = 'CLAIM.POLICY_NOT_FOUND';
+  readonly code = 'CLAIM.UNKNOWN_POLICY';
   constructor(
     readonly type: string,
     readonly policy: string,
