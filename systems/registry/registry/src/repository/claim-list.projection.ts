@@ -31,7 +31,14 @@ export class ClaimListProjection implements Projection {
       `INSERT INTO "${this.schema}".claim_list (id, status, attestor_roles, requester, raised_at, view)
        VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET status = $2, view = $6`,
-      [state.id, state.status, [...state.attestorRoles], state.requester, state.raisedAt, JSON.stringify(claimViewOf(state))],
+      [
+        state.id,
+        state.status,
+        [...state.attestorRoles],
+        state.requester,
+        state.raisedAt,
+        JSON.stringify(claimViewOf(state)),
+      ],
     );
   }
 

@@ -17,7 +17,10 @@ interface Stamp {
 
 /** Commands of a claim. */
 export type ClaimCommand =
-  | { readonly type: 'RaiseClaim'; readonly data: Stamp & { readonly requester: string; readonly subject: ClaimSubject } }
+  | {
+      readonly type: 'RaiseClaim';
+      readonly data: Stamp & { readonly requester: string; readonly subject: ClaimSubject };
+    }
   | { readonly type: 'AttestClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } }
   | { readonly type: 'RejectClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } };
 

@@ -73,10 +73,10 @@ describe('claim decider', () => {
   it('given no claim, deciding is not found', () => spec.given([]).when(attest()).thenThrows(ClaimNotFoundError));
 
   it('the state after a decision names the attestor, the note and the status', () => {
-    const state = [raised, { type: 'ClaimRejected', data: { id, at: now, by: 'rita', note: 'no' } } as ClaimEvent].reduce(
-      claimDecider.evolve,
-      claimDecider.initialState(),
-    );
+    const state = [
+      raised,
+      { type: 'ClaimRejected', data: { id, at: now, by: 'rita', note: 'no' } } as ClaimEvent,
+    ].reduce(claimDecider.evolve, claimDecider.initialState());
     expect(state).toMatchObject({ status: 'rejected', attestor: 'rita', note: 'no', requester: 'alice' });
     expect(mayDecide(state, registrar)).toBe(true);
   });

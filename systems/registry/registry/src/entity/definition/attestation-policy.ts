@@ -94,7 +94,11 @@ function writtenProperties(
   if (Array.isArray(list) && list.length > 0 && list.every((p) => typeof p === 'string')) {
     return list.map((path: string, i) => ({ pointer: `${at}/properties/${i}`, path }));
   }
-  if (isObject(labelled) && Object.keys(labelled).length > 0 && Object.values(labelled).every((p) => typeof p === 'string')) {
+  if (
+    isObject(labelled) &&
+    Object.keys(labelled).length > 0 &&
+    Object.values(labelled).every((p) => typeof p === 'string')
+  ) {
     return Object.entries(labelled).map(([label, path]) => ({
       pointer: `${at}/attestationProperties/${label.replace(/~/g, '~0').replace(/\//g, '~1')}`,
       path: path as string,

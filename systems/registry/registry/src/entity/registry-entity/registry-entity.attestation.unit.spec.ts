@@ -70,10 +70,16 @@ const attestationOf = (events: RegistryEntityEvent[]) => {
 
 describe('registry entity: attestation state (_osState / _osAttestedData)', () => {
   it('given a created entity, a raised claim records PENDING', () =>
-    spec.given([created]).when(record('PENDING')).then([recorded(2, 'PENDING')]));
+    spec
+      .given([created])
+      .when(record('PENDING'))
+      .then([recorded(2, 'PENDING')]));
 
   it('given a pending claim, its attestation records ATTESTED with the values frozen', () => {
-    spec.given([created, recorded(2, 'PENDING')]).when(record('ATTESTED')).then([recorded(3, 'ATTESTED')]);
+    spec
+      .given([created, recorded(2, 'PENDING')])
+      .when(record('ATTESTED'))
+      .then([recorded(3, 'ATTESTED')]);
     expect(attestationOf([created, recorded(2, 'PENDING'), recorded(3, 'ATTESTED')])).toEqual({
       claimId,
       state: 'ATTESTED',
@@ -83,10 +89,16 @@ describe('registry entity: attestation state (_osState / _osAttestedData)', () =
   });
 
   it('given the decision recorded already, recording it again records nothing (idempotent)', () =>
-    spec.given([created, recorded(2, 'PENDING'), recorded(3, 'ATTESTED')]).when(record('ATTESTED')).then([]));
+    spec
+      .given([created, recorded(2, 'PENDING'), recorded(3, 'ATTESTED')])
+      .when(record('ATTESTED'))
+      .then([]));
 
   it('given a decision recorded, a replayed PENDING of the same claim records nothing', () =>
-    spec.given([created, recorded(2, 'REJECTED')]).when(record('PENDING')).then([]));
+    spec
+      .given([created, recorded(2, 'REJECTED')])
+      .when(record('PENDING'))
+      .then([]));
 
   it('given a newer claim pending, a late decision of the older claim records nothing', () =>
     spec

@@ -128,7 +128,13 @@ export function decideRegistryEntity(
       }
       if (current && current.claimId !== claimId && attestationState !== 'PENDING') return [];
       if (current?.claimId === claimId && current.state === 'NEEDS_REATTESTATION') return [];
-      const record = { claimId, policy, state: attestationState, properties, ...(attestedData ? { attestedData } : {}) };
+      const record = {
+        claimId,
+        policy,
+        state: attestationState,
+        properties,
+        ...(attestedData ? { attestedData } : {}),
+      };
       return [{ type: 'EntityAttestationRecorded', data: { ...stamp, ...record } }];
     }
     case 'AcceptInvitation':

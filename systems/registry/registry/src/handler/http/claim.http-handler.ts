@@ -129,7 +129,8 @@ export class ClaimHttpHandler {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Reject a claim',
-    description: 'An attestor of the claim only (anyone else 404); the note is required (400). 409 when decided already.',
+    description:
+      'An attestor of the claim only (anyone else 404); the note is required (400). 409 when decided already.',
   })
   @ApiZodBody(decideClaimBody)
   @ApiZodResponse(200, claimDto)

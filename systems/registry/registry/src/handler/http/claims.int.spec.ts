@@ -151,9 +151,9 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     const after = await entity(id);
     expect(after._osState).toEqual({ degree: 'ATTESTED' });
     expect(after._osAttestedData).toEqual({ degree: { name: 'Asha', degree: { title: 'BSc', year: 2020 } } });
-    expect((await (await http('/claims?status=open', registrar)).json()).items.map((c: { id: string }) => c.id)).not.toContain(
-      claim.id,
-    );
+    expect(
+      (await (await http('/claims?status=open', registrar)).json()).items.map((c: { id: string }) => c.id),
+    ).not.toContain(claim.id);
 
     const { rows } = await infrastructure.pool.query<{ payload: unknown }>(
       `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimAttestedV1' AND message_key = $1`,
@@ -163,7 +163,11 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     const event = claimAttestedV1Schema.parse(
       typeof rows[0]!.payload === 'string' ? JSON.parse(rows[0]!.payload) : rows[0]!.payload,
     );
-    expect(event).toMatchObject({ claimId: claim.id, attestor: 'd0d0d0d0-0000-4000-8000-000000000004', policy: 'degree' });
+    expect(event).toMatchObject({
+      claimId: claim.id,
+      attestor: 'd0d0d0d0-0000-4000-8000-000000000004',
+      policy: 'degree',
+    });
     expect(event.credentialTemplate).toBeDefined();
   });
 
@@ -185,9 +189,9 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     const after = await entity(id);
     expect(after._osState).toEqual({ degree: 'REJECTED' });
     expect(after._osAttestedData).toEqual({});
-    expect((await (await http('/claims?status=rejected', registrar)).json()).items.map((c: { id: string }) => c.id)).toContain(
-      claim.id,
-    );
+    expect(
+      (await (await http('/claims?status=rejected', registrar)).json()).items.map((c: { id: string }) => c.id),
+    ).toContain(claim.id);
   });
 
   it('a change to an attested property sets NEEDS_REATTESTATION; a change elsewhere does not; a new claim attests again', async () => {
@@ -195,9 +199,9 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     const first = await (await request(id)).json();
     await post(`/claims/${first.id}/attest`, registrar, {});
     await settle();
-    expect((await http(`/entity/Graduate/${id}`, admin, { method: 'PATCH', body: JSON.stringify({ phone: '9' }) })).status).toBe(
-      200,
-    );
+    expect(
+      (await http(`/entity/Graduate/${id}`, admin, { method: 'PATCH', body: JSON.stringify({ phone: '9' }) })).status,
+    ).toBe(200);
     expect((await entity(id))._osState).toEqual({ degree: 'ATTESTED' });
     await http(`/entity/Graduate/${id}`, admin, { method: 'PATCH', body: JSON.stringify({ degree: { year: 2021 } }) });
     const changed = await entity(id);
@@ -231,7 +235,11 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     const claim = await (await request(id)).json();
     await post(`/claims/${claim.id}/attest`, registrar, {});
     // The decision is committed; this process never ran its process manager. Another process starts on the same database.
-    const restarted = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
+    const restarted = await RegistryInfrastructure.open({
+      databaseUrl: url,
+      schema: 'registry',
+      transport: 'postgres',
+    });
     try {
       await settle(restarted);
       // And once more from the first event of the log: replaying records nothing twice.

@@ -45,7 +45,8 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
       definition.active?.version === entity.definitionVersion ? definition.active.schema : definition.schema;
     const config = osConfigOf(document);
     const contentPointer = definitionShape(document).contentPointer;
-    if (!isOwnedBy(entity.body, config, contentPointer, { id: caller.id })) throw new EntityNotFoundError(type, entityId);
+    if (!isOwnedBy(entity.body, config, contentPointer, { id: caller.id }))
+      throw new EntityNotFoundError(type, entityId);
     const policy = readAttestationPolicies(config).policies.find((p) => p.name === name);
     if (!policy) throw new AttestationPolicyNotFoundError(entity.type, name);
     const content = contentPointer === '' ? [] : [contentPointer];
