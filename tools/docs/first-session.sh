@@ -90,11 +90,12 @@ curl -s "$E/commerce/v1/reports/daily-sales?from=$(date -u +%F)&to=$(date -u +%F
   -H 'accept: text/csv'
 
 # the registry: an admin publishes a JSON Schema (its title is the type; _osConfig says what is
-# private, unique and who owns an entity), validates and activates it
+# private, unique, who owns an entity and who may attest what), validates and activates it
 STUDENT=$(curl -s -X POST $E/registry/v1/schema/create_def -H "authorization: Bearer $ADMIN" \
   -H 'content-type: application/json' -d '{"title":"Student","type":"object","required":["name","email"],
   "properties":{"name":{"type":"string"},"email":{"type":"string"},"nationalId":{"type":"string"},"userId":{"type":"string"}},
-  "_osConfig":{"privateFields":["$.nationalId"],"uniqueIndexFields":["email"],"ownershipAttributes":[{"userId":"/userId"}]}}' | id)
+  "_osConfig":{"privateFields":["$.nationalId"],"uniqueIndexFields":["email"],"ownershipAttributes":[{"userId":"/userId"}],
+  "attestationPolicies":[{"name":"enrolment","properties":["$.name","$.email"],"attestorRoles":["admin"]}]}}' | id)
 curl -s -X POST $E/registry/v1/schema/validate_def -H "authorization: Bearer $ADMIN" \
   -H 'content-type: application/json' -d "{\"id\":\"$STUDENT\"}"            # → "status":"valid"
 curl -s -X POST $E/registry/v1/schema/activate_def -H "authorization: Bearer $ADMIN" \
@@ -114,6 +115,18 @@ curl -s -X POST $E/identity/v1/users -H 'content-type: application/json' \
 BO=$(curl -s -X POST $E/identity/v1/token -d grant_type=password \
   -d username=bo@example.com -d 'password=correct horse battery' | token)
 curl -s -o /dev/null -w '%{http_code}\n' $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $BO"   # 404
+# attestation: Ada (the owner) requests the "enrolment" policy → 201, a claim "open"; the admin (an
+# attestor: attestorRoles) lists the claims they may decide and attests one (a second decision → 409)
+CLAIM=$(curl -s -X POST $E/registry/v1/entity/Student/$ASHA/attestations -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d '{"policy":"enrolment"}' | id)
+for i in $(seq 30); do   # the attestor's inbox follows a moment later
+  curl -s "$E/registry/v1/claims?status=open" -H "authorization: Bearer $ADMIN" | grep -q "$CLAIM" && break; sleep 1
+done
+curl -s -X POST $E/registry/v1/claims/$CLAIM/attest -H "authorization: Bearer $ADMIN" \
+  -H 'content-type: application/json' -d '{"note":"checked the enrolment register"}'   # → "status":"attested"
+for i in $(seq 30); do   # the entity follows: "_osState":{"enrolment":"ATTESTED"}, "_osAttestedData" the values
+  curl -s $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" | grep -q '"enrolment":"ATTESTED"' && break; sleep 1
+done
 
 # who am I; the whole platform's health (200 only when every service is ready)
 curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
@@ -182,6 +195,10 @@ expect_status 200 "$E/registry/v1/entity/Student/search"
 expect_status 200 "$E/registry/v1/entity/Student/$ASHA -H authorization: Bearer …"
 expect_status 404 "$E/registry/v1/entity/Student/$ASHA"
 [[ $ASHA =~ $uuid ]] || { echo "docs smoke: no registry entity id ('$ASHA')" >&2; exit 1; }
+expect_status 201 "$E/registry/v1/entity/Student/$ASHA/attestations"
+expect_status 200 "$E/registry/v1/claims/$CLAIM/attest"
+command curl -s $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" | grep -q '"_osState":{"enrolment":"ATTESTED"}' ||
+  { echo "docs smoke: Asha's entity does not show the enrolment attestation ATTESTED" >&2; exit 1; }
 timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
 [[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||

@@ -32,6 +32,9 @@ await runServiceMain({
     'registry.registry.entity-created.v1',
     'registry.registry.entity-updated.v1',
     'registry.registry.entity-deleted.v1',
+    'registry.registry.claim-raised.v1',
+    'registry.registry.claim-attested.v1',
+    'registry.registry.claim-rejected.v1',
   ],
   grpc: { packages: [REGISTRY_PROTO_PACKAGE], protoFiles: [REGISTRY_PROTO_FILE], protoRoot: registryProtoRoot },
 });

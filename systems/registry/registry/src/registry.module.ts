@@ -8,6 +8,13 @@ import { RegistryQueryHttpHandler } from './handler/http/registry.query.http-han
 import { DefinitionCommandHttpHandler } from './handler/http/definition.command.http-handler.js';
 import { DefinitionQueryHttpHandler } from './handler/http/definition.query.http-handler.js';
 import { EntityHttpHandler } from './handler/http/entity.http-handler.js';
+import { ClaimHttpHandler } from './handler/http/claim.http-handler.js';
+import { RaiseClaimUseCase } from './use-case/raise-claim/raise-claim.use-case.js';
+import { DecideClaimUseCase } from './use-case/decide-claim/decide-claim.use-case.js';
+import { GetClaimUseCase } from './use-case/get-claim/get-claim.use-case.js';
+import { ListClaimsUseCase } from './use-case/list-claims/list-claims.use-case.js';
+import { CLAIM_REPOSITORY } from './use-case/port/claim.repository.port.js';
+import { CLAIM_READ_MODEL } from './use-case/port/claim.read-model.port.js';
 import { UuidV7EntityIdGateway } from './gateway/uuid-v7-entity-id.gateway.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
 import { CreateEntityUseCase } from './use-case/create-entity/create-entity.use-case.js';
@@ -62,6 +69,11 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'ENTITY.UNIQUE_FIELD_TAKEN': 409,
   'SEARCH.INVALID_QUERY': 400,
   'SEARCH.FORBIDDEN': 403,
+  'CLAIM.NOT_FOUND': 404,
+  'CLAIM.ALREADY_DECIDED': 409,
+  'CLAIM.CONCURRENCY_CONFLICT': 409,
+  'CLAIM.UNKNOWN_POLICY': 400,
+  'CLAIM.NOTE_REQUIRED': 400,
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
@@ -84,6 +96,7 @@ export class RegistryModule {
         ...(role === 'command' ? [] : [RegistryQueryHttpHandler, DefinitionQueryHttpHandler]),
         // Writes answer with the entity as read: one controller serves both roles.
         EntityHttpHandler,
+        ClaimHttpHandler,
         RegistryGrpcHandler,
       ],
       providers: [
@@ -115,6 +128,12 @@ export class RegistryModule {
         GetEntityUseCase,
         { provide: ENTITY_SEARCH, useValue: infrastructure.entitySearch },
         SearchEntitiesUseCase,
+        { provide: CLAIM_REPOSITORY, useValue: infrastructure.claims },
+        { provide: CLAIM_READ_MODEL, useValue: infrastructure.claimList },
+        RaiseClaimUseCase,
+        DecideClaimUseCase,
+        GetClaimUseCase,
+        ListClaimsUseCase,
       ],
     };
   }

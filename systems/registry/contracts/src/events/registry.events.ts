@@ -61,6 +61,75 @@ export type EntityUpdatedV1 = z.infer<typeof entityUpdatedV1Schema>;
 export const entityDeletedV1Schema = z.object(entityEventBase);
 export type EntityDeletedV1 = z.infer<typeof entityDeletedV1Schema>;
 
+/**
+ * What every claim event names. A claim is an owner's request that the properties of one
+ * attestation policy (`_osConfig.attestationPolicies[].name`) of their entity be attested.
+ */
+const claimEventBase = {
+  /** The claim (its own aggregate). Key of every claim event. */
+  claimId: z.uuid(),
+  /** The entity's type (its definition's `title`). */
+  entityType: z.string(),
+  entityId: z.uuid(),
+  /** The definition version the policy was read from. */
+  definitionId: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/),
+  /** The attestation policy's name. */
+  policy: z.string(),
+  /** User id (token `sub`) of the entity owner who requested the attestation. */
+  requester: z.string(),
+  /** The policy's property paths (JSON Pointers, e.g. `/educationDetails/0/degree`). */
+  properties: z.array(z.string()),
+  occurredAt: z.iso.datetime(),
+};
+
+/**
+ * The policy's credential template (a JSON object with `{{path}}` placeholders), present only
+ * when the policy has one: a consumer issues a credential on attestation exactly when present.
+ */
+const credentialTemplateField = z.record(z.string(), z.unknown()).optional();
+
+/**
+ * An owner requested attestation of a policy on their entity: a claim is open. `values` are the
+ * policy's property values at request time: the entity body restricted to the policy's properties,
+ * same nesting (never private nor internal fields). Key = claim id.
+ */
+export const claimRaisedV1Schema = z.object({
+  ...claimEventBase,
+  /** Entity version whose values are to be attested. */
+  entityVersion: z.number().int().min(1),
+  values: z.record(z.string(), z.unknown()),
+  credentialTemplate: credentialTemplateField,
+});
+export type ClaimRaisedV1 = z.infer<typeof claimRaisedV1Schema>;
+
+/**
+ * An attestor attested the claim. `attestedData` are the attested property values, frozen: the
+ * entity body restricted to the policy's properties, same nesting (never private nor internal
+ * fields). They are what the entity shows as `_osAttestedData[policy]` and what a credential's
+ * `{{path}}` placeholders are rendered from. Key = claim id.
+ */
+export const claimAttestedV1Schema = z.object({
+  ...claimEventBase,
+  /** Entity version whose values were attested. */
+  entityVersion: z.number().int().min(1),
+  /** User id (token `sub`) of the attestor who decided. */
+  attestor: z.string(),
+  attestedData: z.record(z.string(), z.unknown()),
+  /** The attestor's note, when given. */
+  note: z.string().optional(),
+  credentialTemplate: credentialTemplateField,
+});
+export type ClaimAttestedV1 = z.infer<typeof claimAttestedV1Schema>;
+
+/** An attestor rejected the claim, with a note saying why. Key = claim id. */
+export const claimRejectedV1Schema = z.object({
+  ...claimEventBase,
+  /** User id (token `sub`) of the attestor who decided. */
+  attestor: z.string(),
+  note: z.string(),
+});
+export type ClaimRejectedV1 = z.infer<typeof claimRejectedV1Schema>;
+
 /** Every integration event of registry: topic, CloudEvents type and payload schema. */
 export const REGISTRY_EVENTS = {
   RegistryItemCreatedV1: {
@@ -87,5 +156,20 @@ export const REGISTRY_EVENTS = {
     topic: 'registry.registry.entity-deleted.v1',
     type: 'archipelago.registry.registry.EntityDeletedV1',
     schema: entityDeletedV1Schema,
+  },
+  ClaimRaisedV1: {
+    topic: 'registry.registry.claim-raised.v1',
+    type: 'archipelago.registry.registry.ClaimRaisedV1',
+    schema: claimRaisedV1Schema,
+  },
+  ClaimAttestedV1: {
+    topic: 'registry.registry.claim-attested.v1',
+    type: 'archipelago.registry.registry.ClaimAttestedV1',
+    schema: claimAttestedV1Schema,
+  },
+  ClaimRejectedV1: {
+    topic: 'registry.registry.claim-rejected.v1',
+    type: 'archipelago.registry.registry.ClaimRejectedV1',
+    schema: claimRejectedV1Schema,
   },
 } as const;

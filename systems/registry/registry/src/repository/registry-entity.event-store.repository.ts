@@ -59,7 +59,12 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
   ) {}
 
   async load(id: string): Promise<LoadedRegistryEntity> {
-    const events = await this.store.readStream(this.pool, registryEntityStreamId(id));
+    return this.loadIn(this.pool, id);
+  }
+
+  /** {@link load} on the caller's connection (inside its transaction). */
+  async loadIn(client: SqlClient, id: string): Promise<LoadedRegistryEntity> {
+    const events = await this.store.readStream(client, registryEntityStreamId(id));
     return { state: fold(events), version: events.length };
   }
 
@@ -71,38 +76,61 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
   ): Promise<void> {
     if (events.length === 0) return;
     try {
-      await inTransaction(this.pool, async (client) => {
-        const before = fold(await this.store.readStream(client, registryEntityStreamId(id)));
-        await this.store.append(
-          client,
-          registryEntityStreamId(id),
-          events.map((e) => ({ type: e.type, data: e.data })),
-          { expectedVersion, metadata: { ...context } },
-        );
-        const after = events.reduce(registryEntityDecider.evolve, before);
-        if (after.status === 'absent') return;
-        const document = await this.definitionDocument(client, after.definitionId, after.definitionVersion);
-        const config = osConfigOf(document);
-        const contentPointer = definitionShape(document).contentPointer;
-        await this.claimUniqueKeys(
-          client,
-          after,
-          after.status === 'deleted' ? [] : uniqueKeys(after.body, config, contentPointer),
-        );
-        const messages = events.flatMap((event) =>
-          this.integrationEvent(
-            event,
-            after,
-            (body) => discloseEntity(body, config, contentPointer, { purpose: 'event' }),
-            context,
-          ),
-        );
-        if (messages.length > 0) await this.messaging.outbox.add(client, messages);
-      });
+      await inTransaction(this.pool, (client) => this.write(client, id, events, expectedVersion, context));
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new RegistryEntityConcurrencyConflictError(id);
       throw error;
     }
+  }
+
+  /**
+   * {@link save} inside the caller's transaction (the claim process manager's, so the entity
+   * change and the process checkpoint commit together). A stale `expectedVersion` throws
+   * WrongExpectedVersionError: the caller rolls back and tries again.
+   */
+  async saveIn(
+    client: SqlClient,
+    id: string,
+    events: readonly RegistryEntityEvent[],
+    expectedVersion: number,
+    context: CommandContext,
+  ): Promise<void> {
+    if (events.length > 0) await this.write(client, id, events, expectedVersion, context);
+  }
+
+  private async write(
+    client: SqlClient,
+    id: string,
+    events: readonly RegistryEntityEvent[],
+    expectedVersion: number,
+    context: CommandContext,
+  ): Promise<void> {
+    const before = fold(await this.store.readStream(client, registryEntityStreamId(id)));
+    await this.store.append(
+      client,
+      registryEntityStreamId(id),
+      events.map((e) => ({ type: e.type, data: e.data })),
+      { expectedVersion, metadata: { ...context } },
+    );
+    const after = events.reduce(registryEntityDecider.evolve, before);
+    if (after.status === 'absent') return;
+    const document = await this.definitionDocument(client, after.definitionId, after.definitionVersion);
+    const config = osConfigOf(document);
+    const contentPointer = definitionShape(document).contentPointer;
+    await this.claimUniqueKeys(
+      client,
+      after,
+      after.status === 'deleted' ? [] : uniqueKeys(after.body, config, contentPointer),
+    );
+    const messages = events.flatMap((event) =>
+      this.integrationEvent(
+        event,
+        after,
+        (body) => discloseEntity(body, config, contentPointer, { purpose: 'event' }),
+        context,
+      ),
+    );
+    if (messages.length > 0) await this.messaging.outbox.add(client, messages);
   }
 
   /** The schema of one version of a definition (versions never change once written). */

@@ -4,8 +4,9 @@ import { registryInitMigration } from './migrations/1796533485626-registry-init.
 import { registryDefinitionsMigration } from './migrations/1796540000000-registry-definitions.migration.js';
 import { registryEntitiesMigration } from './migrations/1796540100000-registry-entities.migration.js';
 import { registryEntitySearchMigration } from './migrations/1796540200000-registry-entity-search.migration.js';
+import { registryClaimsMigration } from './migrations/1796540300000-registry-claims.migration.js';
 
-/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search). */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -15,6 +16,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryDefinitionsMigration(schema),
     registryEntitiesMigration(schema),
     registryEntitySearchMigration(schema),
+    registryClaimsMigration(schema),
   ],
 };
 

@@ -6,10 +6,14 @@ import { DefinitionListProjection, DefinitionListReadModel } from './definition-
 import { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
 import { EntitySearchProjection, EntitySearchReadModel } from './entity-search.projection.js';
 import { REGISTRY_DATABASE } from './registry.data-source.js';
+import { ClaimEventStoreRepository } from './claim.event-store.repository.js';
+import { ClaimListProjection, ClaimListReadModel } from './claim-list.projection.js';
+import { ClaimEntityProcessManager } from './claim-entity.process-manager.js';
 
 /**
  * Everything the registry adapters stand on (see {@link ServiceInfrastructure}): the item list
- * projection and the item repository, the definition repository and the definition list. `RegistryInfrastructure.open(config)` connects;
+ * projection and the item repository, the definition repository and the definition list, the claim
+ * repository, the claim list and the claim → entity process manager. `RegistryInfrastructure.open(config)` connects;
  * `start()` starts the outbox relay and the projection; `close()` stops them.
  */
 export class RegistryInfrastructure extends ServiceInfrastructure {
@@ -24,4 +28,13 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly entitySearchRunner = this.addProjection(new EntitySearchProjection(this.config.schema, this.store));
   readonly entitySearch = new EntitySearchReadModel(this.pool, this.config.schema, this.entitySearchRunner);
   readonly definitionList = new DefinitionListReadModel(this.pool, this.config.schema, this.definitionProjectionRunner);
+  readonly claims = new ClaimEventStoreRepository(this.pool, this.store, this.messaging);
+  readonly claimListRunner = this.addProjection(
+    new ClaimListProjection(this.config.schema, (client, stream) => this.store.readStream(client, stream)),
+  );
+  readonly claimList = new ClaimListReadModel(this.pool, this.config.schema, this.claimListRunner);
+  /** The claim → entity process manager (a checkpointed projection; see ClaimEntityProcessManager). */
+  readonly claimProcessRunner = this.addProjection(
+    new ClaimEntityProcessManager(this.entities, (client, stream) => this.store.readStream(client, stream)),
+  );
 }

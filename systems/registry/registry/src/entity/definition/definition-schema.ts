@@ -1,3 +1,4 @@
+import { readAttestationPolicies } from './attestation-policy.js';
 import { JsonSchemaCompiler, type CompiledJsonSchema } from '@archipelago/util-json-schema';
 import {
   definitionShape,
@@ -48,8 +49,9 @@ export function checkDefinitionDocument(
  * keywords, unknown formats and unresolvable `$ref`s are problems), its `_osConfig` has the right
  * shape, and every field path in `privateFields`, `internalFields`, `indexFields`,
  * `uniqueIndexFields` and `ownershipAttributes` names a property of the entity (relative to the
- * entity content, see {@link definitionShape}). `systemFields` name fields the registry adds, and
- * `attestationPolicies` belong to part 2: neither is resolved.
+ * entity content, see {@link definitionShape}), and every attestation policy names existing
+ * properties and an attestor rule ({@link readAttestationPolicies}). `systemFields` name fields the
+ * registry adds: they are not resolved.
  * @returns every problem found, located by JSON Pointer into the document; empty when valid
  */
 export function validateDefinitionSchema(
@@ -82,6 +84,7 @@ export function validateDefinitionSchema(
     for (const [key, path] of Object.entries(entry))
       check(`/_osConfig/ownershipAttributes/${i}/${key}`, path as string);
   });
+  problems.push(...readAttestationPolicies(config, (segments) => shape.hasPath(segments)).problems);
   return problems;
 }
 

@@ -132,3 +132,39 @@ function contentSegments(contentPointer: string): string[] {
         .split('/')
         .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
+
+/**
+ * The body restricted to the values at `pointers` (RFC 6901, into the whole body), same nesting:
+ * `restrictTo({ a: { b: 1, c: 2 }, d: 3 }, ['/a/b'])` → `{ a: { b: 1 } }`. A pointer through an
+ * array (`/list/0/a`) keeps that item under its index as an object member (`{ list: { 0: { a } } }`).
+ * Missing values are left out.
+ */
+export function restrictTo(body: JsonObject, pointers: readonly string[]): JsonObject {
+  let result: JsonObject = {};
+  for (const pointer of pointers) {
+    const segments = pointer
+      .slice(1)
+      .split('/')
+      .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const value = valueAtSegments(body, segments);
+    if (value !== undefined) result = setAt(result, segments, value) as JsonObject;
+  }
+  return result;
+}
+
+function valueAtSegments(value: JsonValue | undefined, segments: readonly string[]): JsonValue | undefined {
+  let node = value;
+  for (const segment of segments) {
+    if (Array.isArray(node)) node = /^\d+$/.test(segment) ? node[Number(segment)] : undefined;
+    else if (isJsonObject(node)) node = Object.hasOwn(node, segment) ? node[segment] : undefined;
+    else return undefined;
+  }
+  return node;
+}
+
+function setAt(target: JsonValue | undefined, segments: readonly string[], value: JsonValue): JsonValue {
+  if (segments.length === 0) return value;
+  const [head, ...rest] = segments as [string, ...string[]];
+  const base: JsonObject = isJsonObject(target) ? target : {};
+  return { ...base, [head]: setAt(base[head], rest, value) };
+}

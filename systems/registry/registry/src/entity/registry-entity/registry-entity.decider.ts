@@ -8,7 +8,7 @@ import {
   EntityValidationError,
   EntityVersionConflictError,
 } from './registry-entity.errors.js';
-import type { RegistryEntityEvent } from './registry-entity.events.js';
+import type { AttestationRecord, RegistryEntityEvent } from './registry-entity.events.js';
 import { evolveRegistryEntity, initialRegistryEntityState, type RegistryEntityState } from './registry-entity.state.js';
 
 /**
@@ -54,6 +54,14 @@ export type RegistryEntityCommand =
       /** RFC 7396 JSON Merge Patch of the body. */
       readonly type: 'PatchEntity';
       readonly data: Existing & { readonly patch: unknown; readonly definition: ServingDefinition };
+    }
+  | {
+      /**
+       * From the claim process manager: record a claim's progress (idempotent: the same claim in
+       * the same state records nothing; a decision on a claim superseded by a newer one neither).
+       */
+      readonly type: 'RecordAttestation';
+      readonly data: Existing & { readonly claimId: string; readonly policy: string } & AttestationRecord;
     }
   | { readonly type: 'AcceptInvitation'; readonly data: Existing }
   | { readonly type: 'DeactivateEntity'; readonly data: Existing }
@@ -110,6 +118,24 @@ export function decideRegistryEntity(
       const changed = changedPointers(state.body, body);
       if (changed.length === 0) return [];
       return [{ type: 'EntityUpdated', data: { ...stamp, ...against(definition), body, changed } }];
+    }
+    case 'RecordAttestation': {
+      const { claimId, policy, state: attestationState, properties, attestedData } = command.data;
+      const current = state.attestations?.[policy];
+      if (current?.claimId === claimId && current.state !== 'NEEDS_REATTESTATION') {
+        // Replayed, or the same claim again: nothing new. A decision never moves back to PENDING.
+        if (current.state === attestationState || attestationState === 'PENDING') return [];
+      }
+      if (current && current.claimId !== claimId && attestationState !== 'PENDING') return [];
+      if (current?.claimId === claimId && current.state === 'NEEDS_REATTESTATION') return [];
+      const record = {
+        claimId,
+        policy,
+        state: attestationState,
+        properties,
+        ...(attestedData ? { attestedData } : {}),
+      };
+      return [{ type: 'EntityAttestationRecorded', data: { ...stamp, ...record } }];
     }
     case 'AcceptInvitation':
       if (state.status !== 'invited') throw new EntityTransitionNotAllowedError('acceptInvitation', state.status);

@@ -28,6 +28,26 @@ export type RegistryEntityEvent =
       readonly type: 'EntityUpdated';
       readonly data: Stamp & ValidatedAgainst & { readonly body: JsonObject; readonly changed: readonly string[] };
     }
+  | {
+      /**
+       * The process manager recorded a claim's progress for one attestation policy: raised →
+       * PENDING, attested → ATTESTED with the values frozen, rejected → REJECTED. The body is unchanged.
+       */
+      readonly type: 'EntityAttestationRecorded';
+      readonly data: Stamp & { readonly claimId: string; readonly policy: string } & AttestationRecord;
+    }
   | { readonly type: 'EntityInvitationAccepted'; readonly data: Stamp }
   | { readonly type: 'EntityDeactivated'; readonly data: Stamp }
   | { readonly type: 'EntityDeleted'; readonly data: Stamp };
+
+/** Where one attestation policy of an entity stands (Sunbird RC's `_osState` values). */
+export type AttestationState = 'PENDING' | 'ATTESTED' | 'REJECTED' | 'NEEDS_REATTESTATION';
+
+/** What an entity records of one policy's latest claim. */
+export interface AttestationRecord {
+  readonly state: Exclude<AttestationState, 'NEEDS_REATTESTATION'>;
+  /** The policy's properties as JSON Pointers into the whole body (content pointer included). */
+  readonly properties: readonly string[];
+  /** The attested values, frozen (the content restricted to the properties); only when ATTESTED. */
+  readonly attestedData?: JsonObject;
+}

@@ -198,6 +198,11 @@ export class EntityHttpHandler {
   private async read(type: string, id: string, reply: FastifyReply): Promise<EntityDto> {
     const view: EntityView = await this.queries.execute(new GetEntityQuery(type, id, reader()));
     reply.header('ETag', etagOf(view.version));
-    return { ...view, body: { ...view.body } };
+    return {
+      ...view,
+      body: { ...view.body },
+      _osState: { ...view._osState },
+      _osAttestedData: Object.fromEntries(Object.entries(view._osAttestedData).map(([p, d]) => [p, { ...d }])),
+    };
   }
 }

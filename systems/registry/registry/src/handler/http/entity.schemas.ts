@@ -18,6 +18,12 @@ export const entityDto = z
     definitionId: z.string(),
     definitionVersion: z.number().int(),
     body: z.record(z.string(), z.unknown()),
+    _osState: z
+      .record(z.string(), z.enum(['PENDING', 'ATTESTED', 'REJECTED', 'NEEDS_REATTESTATION']))
+      .describe('Per attestation policy requested at least once, where it stands'),
+    _osAttestedData: z
+      .record(z.string(), z.record(z.string(), z.unknown()))
+      .describe('Per policy ever attested: the attested values, frozen'),
   })
   .meta({
     id: 'Entity',
@@ -30,6 +36,8 @@ export const entityDto = z
         definitionId: '1bd23c91-3379-b65b-11cc-64984050e35c',
         definitionVersion: 1,
         body: { identityDetails: { fullName: 'Asha Rao' } },
+        _osState: { name: 'ATTESTED' },
+        _osAttestedData: { name: { identityDetails: { fullName: 'Asha Rao' } } },
       },
     ],
   });

@@ -6,6 +6,7 @@ import { definitionShape } from '../../entity/definition/os-config.js';
 import { discloseEntity, isOwnedBy } from '../../entity/registry-entity/field-access.js';
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
+import type { AttestationState } from '../../entity/registry-entity/registry-entity.events.js';
 import type { RegistryEntityStatus } from '../../entity/registry-entity/registry-entity.state.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import {
@@ -23,6 +24,10 @@ export interface EntityView {
   readonly definitionId: string;
   readonly definitionVersion: number;
   readonly body: JsonObject;
+  /** Per attestation policy requested at least once: PENDING, ATTESTED, REJECTED or NEEDS_REATTESTATION. */
+  readonly _osState: Readonly<Record<string, AttestationState>>;
+  /** Per policy ever attested: the attested values, frozen (the body restricted to its properties). */
+  readonly _osAttestedData: Readonly<Record<string, JsonObject>>;
 }
 
 /**
@@ -62,6 +67,10 @@ export class GetEntityUseCase implements IQueryHandler<GetEntityQuery, EntityVie
       definitionId: state.definitionId,
       definitionVersion: state.definitionVersion,
       body: discloseEntity(state.body, config, contentPointer, { purpose: 'read', owner, manager }),
+      _osState: Object.fromEntries(Object.entries(state.attestations ?? {}).map(([p, a]) => [p, a.state])),
+      _osAttestedData: Object.fromEntries(
+        Object.entries(state.attestations ?? {}).flatMap(([p, a]) => (a.attestedData ? [[p, a.attestedData]] : [])),
+      ),
     };
   }
 }

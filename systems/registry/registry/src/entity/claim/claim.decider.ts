@@ -1,0 +1,65 @@
+import type { Decider } from '@archipelago/util-decider';
+import { ClaimAlreadyDecidedError, ClaimNoteRequiredError, ClaimNotFoundError } from './claim.errors.js';
+import type { ClaimEvent, ClaimSubject } from './claim.events.js';
+import { evolveClaim, initialClaimState, type ClaimState } from './claim.state.js';
+
+/** The caller of a command: user id (token `sub`) and token roles. */
+export interface Caller {
+  readonly id: string;
+  readonly roles: readonly string[];
+}
+
+interface Stamp {
+  readonly id: string;
+  /** ISO 8601 instant, from outside. */
+  readonly now: string;
+}
+
+/** Commands of a claim. */
+export type ClaimCommand =
+  | {
+      readonly type: 'RaiseClaim';
+      readonly data: Stamp & { readonly requester: string; readonly subject: ClaimSubject };
+    }
+  | { readonly type: 'AttestClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } }
+  | { readonly type: 'RejectClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } };
+
+/**
+ * Whether the caller may decide the claim: they hold one of the policy's `attestorRoles`, and are
+ * not the requester (nobody attests their own claim). Attestor entities are not enforced yet.
+ */
+export function mayDecide(state: ClaimState, caller: Caller): boolean {
+  if (state.status === 'absent') return false;
+  return caller.id !== state.requester && state.attestorRoles.some((role) => caller.roles.includes(role));
+}
+
+/**
+ * Decides the events of a claim command.
+ * - raise → `open` (the use case checked ownership and read the policy and values).
+ * - attest (note optional) / reject (note required): only by someone who {@link mayDecide}
+ *   (anyone else: not found); only while `open` (else already decided, 409).
+ * @throws ClaimNotFoundError, ClaimAlreadyDecidedError, ClaimNoteRequiredError
+ */
+export function decideClaim(command: ClaimCommand, state: ClaimState): ClaimEvent[] {
+  const { id, now: at } = command.data;
+  if (command.type === 'RaiseClaim') {
+    if (state.status !== 'absent') throw new ClaimAlreadyDecidedError(id, state.status);
+    return [{ type: 'ClaimRaised', data: { id, at, by: command.data.requester, ...command.data.subject } }];
+  }
+  const { caller } = command.data;
+  if (state.status === 'absent' || !mayDecide(state, caller)) throw new ClaimNotFoundError(id);
+  if (state.status !== 'open') throw new ClaimAlreadyDecidedError(id, state.status);
+  const note = command.data.note?.trim();
+  if (command.type === 'AttestClaim') {
+    return [{ type: 'ClaimAttested', data: { id, at, by: caller.id, ...(note ? { note } : {}) } }];
+  }
+  if (!note) throw new ClaimNoteRequiredError();
+  return [{ type: 'ClaimRejected', data: { id, at, by: caller.id, note } }];
+}
+
+/** The claim lifecycle as a {@link Decider} (emmett shape). */
+export const claimDecider: Decider<ClaimCommand, ClaimEvent, ClaimState> = {
+  decide: decideClaim,
+  evolve: evolveClaim,
+  initialState: initialClaimState,
+};

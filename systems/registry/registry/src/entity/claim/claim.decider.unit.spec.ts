@@ -1,0 +1,83 @@
+import { deciderSpec } from '@archipelago/testing-decider';
+import { describe, expect, it } from 'vitest';
+import { claimDecider, mayDecide, type ClaimCommand } from './claim.decider.js';
+import { ClaimAlreadyDecidedError, ClaimNoteRequiredError, ClaimNotFoundError } from './claim.errors.js';
+import type { ClaimEvent, ClaimSubject } from './claim.events.js';
+
+const spec = deciderSpec(claimDecider);
+const now = '2026-12-06T10:00:00.000Z';
+const id = '01939f4e-1d6f-7c38-9a57-3f2a1c0d9e11';
+const subject: ClaimSubject = {
+  entityType: 'Degree',
+  entityId: '01939f4e-0000-7c38-9a57-3f2a1c0d9e11',
+  definitionId: '1bd23c91-3379-b65b-11cc-64984050e35c',
+  definitionVersion: 1,
+  entityVersion: 2,
+  contentPointer: '',
+  policy: 'degree',
+  properties: ['/degree/title'],
+  values: { degree: { title: 'BSc' } },
+  attestorRoles: ['registrar'],
+};
+const raised: ClaimEvent = { type: 'ClaimRaised', data: { id, at: now, by: 'alice', ...subject } };
+const registrar = { id: 'rita', roles: ['registrar'] };
+const attest = (caller = registrar, note?: string): ClaimCommand => ({
+  type: 'AttestClaim',
+  data: { id, now, caller, ...(note === undefined ? {} : { note }) },
+});
+const reject = (note?: string, caller = registrar): ClaimCommand => ({
+  type: 'RejectClaim',
+  data: { id, now, caller, ...(note === undefined ? {} : { note }) },
+});
+
+describe('claim decider', () => {
+  it('given nothing, when the owner raises a claim, then it is raised by them', () =>
+    spec
+      .given([])
+      .when({ type: 'RaiseClaim', data: { id, now, requester: 'alice', subject } })
+      .then([raised]));
+
+  it('given an open claim, when a registrar attests with a note, then it is attested by them with the note', () =>
+    spec
+      .given([raised])
+      .when(attest(registrar, ' checked the diploma '))
+      .then([{ type: 'ClaimAttested', data: { id, at: now, by: 'rita', note: 'checked the diploma' } }]));
+
+  it('given an open claim, when a registrar rejects with a note, then it is rejected', () =>
+    spec
+      .given([raised])
+      .when(reject('no such diploma'))
+      .then([{ type: 'ClaimRejected', data: { id, at: now, by: 'rita', note: 'no such diploma' } }]));
+
+  it('given an open claim, a rejection without a note is refused', () =>
+    spec.given([raised]).when(reject('  ')).thenThrows(ClaimNoteRequiredError));
+
+  it('given an attested claim, deciding again is 409 (already decided)', () =>
+    spec
+      .given([raised, { type: 'ClaimAttested', data: { id, at: now, by: 'rita' } }])
+      .when(reject('changed my mind'))
+      .thenThrows(ClaimAlreadyDecidedError));
+
+  it('given an open claim, someone without an attestor role gets not found', () =>
+    spec
+      .given([raised])
+      .when(attest({ id: 'bob', roles: ['admin'] }))
+      .thenThrows(ClaimNotFoundError));
+
+  it('given an open claim, the requester may not attest it even with the role', () =>
+    spec
+      .given([raised])
+      .when(attest({ id: 'alice', roles: ['registrar'] }))
+      .thenThrows(ClaimNotFoundError));
+
+  it('given no claim, deciding is not found', () => spec.given([]).when(attest()).thenThrows(ClaimNotFoundError));
+
+  it('the state after a decision names the attestor, the note and the status', () => {
+    const state = [
+      raised,
+      { type: 'ClaimRejected', data: { id, at: now, by: 'rita', note: 'no' } } as ClaimEvent,
+    ].reduce(claimDecider.evolve, claimDecider.initialState());
+    expect(state).toMatchObject({ status: 'rejected', attestor: 'rita', note: 'no', requester: 'alice' });
+    expect(mayDecide(state, registrar)).toBe(true);
+  });
+});

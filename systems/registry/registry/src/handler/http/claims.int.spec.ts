@@ -1,0 +1,257 @@
+import 'reflect-metadata';
+import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { claimAttestedV1Schema } from '@archipelago/registry-contracts';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import { createTestDatabase } from '@archipelago/testing-harness';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from '../../registry.module.js';
+import { migrateRegistry } from '../../repository/registry.data-source.js';
+import { RegistryInfrastructure } from '../../repository/registry.infrastructure.js';
+import { registryEntityStreamId } from '../../repository/registry-entity.event-store.repository.js';
+
+// Component test of the attestation workflow over HTTP on real Postgres: request → inbox → attest /
+// reject → the entity's _osState / _osAttestedData (through the claim process manager), 404 for
+// whoever may not see or decide, 409 on a second decision, concurrent decisions, re-attestation,
+// and the process manager resuming after a crash between the decision and the entity update.
+// The projections are not started: each test runs them explicitly (`settle`), so nothing is timed.
+const OWNER = 'b1b1b1b1-0000-4000-8000-000000000003';
+let issuer: TestIssuer;
+let admin: string;
+let owner: string;
+let stranger: string;
+let registrar: string;
+let registrar2: string;
+let app: NestFastifyApplication;
+let infrastructure: RegistryInfrastructure;
+let url: string;
+let root: string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (path: string, token: string, init: RequestInit & { body?: string } = {}) =>
+  fetch(`${root}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+  }) as Promise<JsonResponse>;
+const post = (path: string, token: string, body: unknown) =>
+  http(path, token, { method: 'POST', body: JSON.stringify(body) });
+
+/** Runs the claim list and the claim → entity process manager up to the head of the log. */
+const settle = async (infra = infrastructure) => {
+  await infra.claimProcessRunner.catchUp();
+  await infra.claimListRunner.catchUp();
+};
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  const token = (sub: string, roles: string[]) => issuer.issue({ sub, roles, expiresInSec: 900 });
+  admin = await token('a0a0a0a0-0000-4000-8000-000000000001', ['admin']);
+  owner = await token(OWNER, ['customer']);
+  stranger = await token('c0c0c0c0-0000-4000-8000-000000000002', ['customer']);
+  registrar = await token('d0d0d0d0-0000-4000-8000-000000000004', ['registrar']);
+  registrar2 = await token('e0e0e0e0-0000-4000-8000-000000000005', ['registrar']);
+  url = await createTestDatabase('registry_claims_http');
+  await migrateRegistry(url, 'registry');
+  infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
+  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
+  app = await createHttpApp(RegistryModule.forRoot(infrastructure, auth), {
+    serviceName: 'registry',
+    config: { SERVICE_NAME: 'registry', SYSTEM: 'registry', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
+    domainErrors: REGISTRY_DOMAIN_ERRORS,
+    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+    openapi: { title: 'registry', version: '1' },
+  });
+  await app.listen(0, '127.0.0.1');
+  root = `${await app.getUrl()}/registry/v1`.replace('[::1]', '127.0.0.1');
+  const schema = {
+    title: 'Graduate',
+    type: 'object',
+    required: ['name'],
+    properties: {
+      name: { type: 'string', minLength: 1 },
+      degree: { type: 'object', properties: { title: { type: 'string' }, year: { type: 'integer' } } },
+      phone: { type: 'string' },
+      nationalId: { type: 'string' },
+      userId: { type: 'string' },
+    },
+    additionalProperties: false,
+    _osConfig: {
+      privateFields: ['$.nationalId'],
+      ownershipAttributes: [{ userId: '/userId' }],
+      attestationPolicies: [
+        {
+          name: 'degree',
+          properties: ['$.name', '$.degree', '$.nationalId'],
+          attestorRoles: ['registrar'],
+          credentialTemplate: { '@context': ['https://www.w3.org/ns/credentials/v2'], name: '{{name}}' },
+        },
+      ],
+    },
+  };
+  const { id } = await (await post('/schema/create_def', admin, schema)).json();
+  expect((await post('/schema/activate_def', admin, { id })).status).toBe(200);
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await issuer?.close();
+});
+
+const graduate = async () => {
+  const res = await post('/entity/Graduate', admin, {
+    name: 'Asha',
+    degree: { title: 'BSc', year: 2020 },
+    phone: '123',
+    nationalId: 'ID-1',
+    userId: OWNER,
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()).id as string;
+};
+const request = (entityId: string, token = owner, policy = 'degree') =>
+  post(`/entity/Graduate/${entityId}/attestations`, token, { policy });
+const entity = async (id: string) => (await http(`/entity/Graduate/${id}`, owner)).json();
+
+describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /registry/v1/claims)', () => {
+  it('request → inbox → attest: the entity shows ATTESTED and the attested values frozen, without private fields', async () => {
+    const id = await graduate();
+    const raised = await request(id);
+    expect(raised.status).toBe(201);
+    const claim = await raised.json();
+    expect(raised.headers.get('location')).toBe(`/registry/v1/claims/${claim.id}`);
+    expect(claim).toMatchObject({
+      status: 'open',
+      entityType: 'Graduate',
+      entityId: id,
+      policy: 'degree',
+      requester: OWNER,
+      properties: ['/name', '/degree', '/nationalId'],
+      values: { name: 'Asha', degree: { title: 'BSc', year: 2020 } },
+      issuesCredential: true,
+    });
+    expect(claim.values).not.toHaveProperty('nationalId');
+    await settle();
+    expect((await entity(id))._osState).toEqual({ degree: 'PENDING' });
+
+    const inbox = await (await http('/claims?status=open', registrar)).json();
+    expect(inbox.items.map((c: { id: string }) => c.id)).toContain(claim.id);
+    const strangerInbox = await (await http('/claims?status=open', stranger)).json();
+    expect(strangerInbox).toEqual({ totalCount: 0, items: [] });
+    expect((await http(`/claims/${claim.id}`, owner)).status).toBe(200);
+    expect((await http(`/claims/${claim.id}`, stranger)).status).toBe(404);
+    expect((await post(`/claims/${claim.id}/attest`, stranger, {})).status).toBe(404);
+    expect((await post(`/claims/${claim.id}/attest`, owner, {})).status).toBe(404);
+
+    const attested = await post(`/claims/${claim.id}/attest`, registrar, { note: 'checked the register' });
+    expect(attested.status).toBe(200);
+    expect(await attested.json()).toMatchObject({ status: 'attested', note: 'checked the register' });
+    expect((await post(`/claims/${claim.id}/reject`, registrar, { note: 'again' })).status).toBe(409);
+    await settle();
+    const after = await entity(id);
+    expect(after._osState).toEqual({ degree: 'ATTESTED' });
+    expect(after._osAttestedData).toEqual({ degree: { name: 'Asha', degree: { title: 'BSc', year: 2020 } } });
+    expect(
+      (await (await http('/claims?status=open', registrar)).json()).items.map((c: { id: string }) => c.id),
+    ).not.toContain(claim.id);
+
+    const { rows } = await infrastructure.pool.query<{ payload: unknown }>(
+      `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimAttestedV1' AND message_key = $1`,
+      [claim.id],
+    );
+    expect(rows).toHaveLength(1);
+    const event = claimAttestedV1Schema.parse(
+      typeof rows[0]!.payload === 'string' ? JSON.parse(rows[0]!.payload) : rows[0]!.payload,
+    );
+    expect(event).toMatchObject({
+      claimId: claim.id,
+      attestor: 'd0d0d0d0-0000-4000-8000-000000000004',
+      policy: 'degree',
+    });
+    expect(event.credentialTemplate).toBeDefined();
+  });
+
+  it('someone else cannot request attestation of the entity (404); an unknown policy is 400', async () => {
+    const id = await graduate();
+    expect((await request(id, stranger)).status).toBe(404);
+    const unknown = await request(id, owner, 'nope');
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).detail).toContain('nope');
+  });
+
+  it('rejection needs a note; the entity then shows REJECTED and no attested data', async () => {
+    const id = await graduate();
+    const claim = await (await request(id)).json();
+    expect((await post(`/claims/${claim.id}/reject`, registrar, {})).status).toBe(400);
+    const rejected = await post(`/claims/${claim.id}/reject`, registrar, { note: 'no such degree' });
+    expect(rejected.status).toBe(200);
+    await settle();
+    const after = await entity(id);
+    expect(after._osState).toEqual({ degree: 'REJECTED' });
+    expect(after._osAttestedData).toEqual({});
+    expect(
+      (await (await http('/claims?status=rejected', registrar)).json()).items.map((c: { id: string }) => c.id),
+    ).toContain(claim.id);
+  });
+
+  it('a change to an attested property sets NEEDS_REATTESTATION; a change elsewhere does not; a new claim attests again', async () => {
+    const id = await graduate();
+    const first = await (await request(id)).json();
+    await post(`/claims/${first.id}/attest`, registrar, {});
+    await settle();
+    expect(
+      (await http(`/entity/Graduate/${id}`, admin, { method: 'PATCH', body: JSON.stringify({ phone: '9' }) })).status,
+    ).toBe(200);
+    expect((await entity(id))._osState).toEqual({ degree: 'ATTESTED' });
+    await http(`/entity/Graduate/${id}`, admin, { method: 'PATCH', body: JSON.stringify({ degree: { year: 2021 } }) });
+    const changed = await entity(id);
+    expect(changed._osState).toEqual({ degree: 'NEEDS_REATTESTATION' });
+    expect(changed._osAttestedData.degree.degree).toEqual({ title: 'BSc', year: 2020 });
+    const second = await (await request(id)).json();
+    await post(`/claims/${second.id}/attest`, registrar2, {});
+    await settle();
+    const again = await entity(id);
+    expect(again._osState).toEqual({ degree: 'ATTESTED' });
+    expect(again._osAttestedData.degree.degree).toEqual({ title: 'BSc', year: 2021 });
+  });
+
+  it('concurrent decisions on one claim: exactly one wins, the others are 409', async () => {
+    const id = await graduate();
+    const claim = await (await request(id)).json();
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        i % 2 === 0
+          ? post(`/claims/${claim.id}/attest`, registrar, {})
+          : post(`/claims/${claim.id}/reject`, registrar2, { note: `no ${i}` }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses.filter((s) => s === 200)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(7);
+  });
+
+  it('after a crash between the decision and the entity update, a new process resumes and updates the entity exactly once', async () => {
+    const id = await graduate();
+    const claim = await (await request(id)).json();
+    await post(`/claims/${claim.id}/attest`, registrar, {});
+    // The decision is committed; this process never ran its process manager. Another process starts on the same database.
+    const restarted = await RegistryInfrastructure.open({
+      databaseUrl: url,
+      schema: 'registry',
+      transport: 'postgres',
+    });
+    try {
+      await settle(restarted);
+      // And once more from the first event of the log: replaying records nothing twice.
+      await restarted.claimProcessRunner.rebuild();
+      const events = await restarted.store.readStream(restarted.pool, registryEntityStreamId(id));
+      const recorded = events
+        .filter((e) => e.type === 'EntityAttestationRecorded')
+        .map((e) => (e.data as { state: string }).state);
+      expect(recorded).toEqual(['PENDING', 'ATTESTED']);
+    } finally {
+      await restarted.close();
+    }
+    expect((await entity(id))._osState).toEqual({ degree: 'ATTESTED' });
+  });
+});
