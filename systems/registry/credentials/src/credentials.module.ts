@@ -1,58 +1,60 @@
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CqrsModule } from '@nestjs/cqrs';
+import { encodeStatusList } from './gateway/bitstring.status-list.js';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
-import { CredentialsCommandHttpHandler } from './handler/http/credentials.command.http-handler.js';
-import { CredentialsQueryHttpHandler } from './handler/http/credentials.query.http-handler.js';
+import { CredentialsHttpHandler } from './handler/http/credentials.http-handler.js';
+import { DidHttpHandler } from './handler/http/did.http-handler.js';
+import { VcJwtBodyParser } from './handler/http/vc-jwt.body-parser.js';
+import { ENTITY_SNAPSHOTS, RegistryEventsMessageHandler } from './handler/messaging/registry-events.message-handler.js';
 import { CredentialsInfrastructure } from './repository/credentials.infrastructure.js';
-import { CreateCredentialsItemUseCase } from './use-case/create-credentials-item/create-credentials-item.use-case.js';
-import { GetCredentialsItemUseCase } from './use-case/get-credentials-item/get-credentials-item.use-case.js';
-import { ListCredentialsItemsUseCase } from './use-case/list-credentials-items/list-credentials-items.use-case.js';
+import { IssueCredentialUseCase } from './use-case/issue-credential/issue-credential.use-case.js';
 import { CLOCK } from './use-case/port/clock.port.js';
-import { CREDENTIALS_ITEM_READ_MODEL } from './use-case/port/credentials-item.read-model.port.js';
-import { CREDENTIALS_ITEM_REPOSITORY } from './use-case/port/credentials-item.repository.port.js';
+import { CREDENTIAL_STORE } from './use-case/port/credential-store.port.js';
+import { ISSUER, type IssuerPort } from './use-case/port/issuer.port.js';
+import { ReadCredentialsUseCase } from './use-case/read-credentials/read-credentials.use-case.js';
+import { RegistryEventsUseCase } from './use-case/registry-events/registry-events.use-case.js';
+import { RevokeCredentialUseCase } from './use-case/revoke-credential/revoke-credential.use-case.js';
+import { STATUS_LIST_ENCODER, StatusListUseCase } from './use-case/status-list/status-list.use-case.js';
+import { VerifyCredentialUseCase } from './use-case/verify-credential/verify-credential.use-case.js';
 
 /** Domain error code → HTTP status of the credentials public API. */
 export const CREDENTIALS_DOMAIN_ERRORS = {
-  'CREDENTIALS_ITEM.NOT_FOUND': 404,
-  'CREDENTIALS_ITEM.ALREADY_EXISTS': 409,
-  'CREDENTIALS_ITEM.CONCURRENCY_CONFLICT': 409,
-  'CREDENTIALS_ITEM.INVALID': 400,
+  'CREDENTIAL.NOT_FOUND': 404,
+  'CREDENTIAL.ENTITY_UNKNOWN': 404,
+  'CREDENTIAL.INVALID': 400,
+  'CREDENTIAL.NOT_A_CREDENTIAL': 400,
+  'CREDENTIAL.STATUS_LIST_FULL': 503,
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
-/** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
-export type CredentialsRole = 'command' | 'query' | 'all';
-
 /**
- * Wiring of the credentials service: ports bound to adapters, handlers to use cases, and
- * access-token validation (`auth`: every route needs a token unless `@Public()`; writes need `admin`).
- * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
- * service is split; `all` locally).
+ * Wiring of the credentials service: ports bound to adapters (the Postgres store, the jose issuer),
+ * handlers to use cases, and access-token validation (`auth`: every route needs a token unless
+ * `@Public()`; issuing and revoking need `admin`).
  */
 @Module({})
 export class CredentialsModule {
-  static forRoot(
-    infrastructure: CredentialsInfrastructure,
-    auth: AuthOptions,
-    role: CredentialsRole = 'all',
-  ): DynamicModule {
+  static forRoot(infrastructure: CredentialsInfrastructure, auth: AuthOptions, issuer: IssuerPort): DynamicModule {
     return {
       module: CredentialsModule,
-      imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
-      controllers: [
-        ...(role === 'query' ? [] : [CredentialsCommandHttpHandler]),
-        ...(role === 'command' ? [] : [CredentialsQueryHttpHandler]),
-      ],
+      imports: [AuthModule.forRoot(auth)],
+      controllers: [CredentialsHttpHandler, DidHttpHandler],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: CredentialsInfrastructure, useValue: infrastructure },
-        { provide: CREDENTIALS_ITEM_REPOSITORY, useValue: infrastructure.repository },
-        { provide: CREDENTIALS_ITEM_READ_MODEL, useValue: infrastructure.readModel },
+        { provide: CREDENTIAL_STORE, useValue: infrastructure.credentials },
+        { provide: ENTITY_SNAPSHOTS, useValue: infrastructure.credentials },
+        { provide: ISSUER, useValue: issuer },
         { provide: CLOCK, useClass: SystemClockGateway },
-        CreateCredentialsItemUseCase,
-        GetCredentialsItemUseCase,
-        ListCredentialsItemsUseCase,
+        { provide: STATUS_LIST_ENCODER, useValue: encodeStatusList },
+        VcJwtBodyParser,
+        IssueCredentialUseCase,
+        ReadCredentialsUseCase,
+        RevokeCredentialUseCase,
+        VerifyCredentialUseCase,
+        StatusListUseCase,
+        RegistryEventsUseCase,
+        RegistryEventsMessageHandler,
       ],
     };
   }

@@ -1,12 +1,12 @@
 import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
-import { CredentialsItemRecord } from './credentials-item.record.js';
+import { CredentialRecord } from './credential.record.js';
 import { credentialsInitMigration } from './migrations/1796578506952-credentials-init.migration.js';
 
-/** The credentials schema on the registry database: the item list record and its migrations. */
+/** The credentials schema on the registry database: the credential record and its migrations. */
 export const CREDENTIALS_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'credentials',
-  records: [CredentialsItemRecord],
+  records: [CredentialRecord],
   migrations: (schema) => [credentialsInitMigration(schema)],
 };
 
