@@ -7,7 +7,10 @@ import {
   startWorkspaceProcess,
   type RunningProcess,
 } from '@archipelago/testing-harness';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // End to end: the compiled credentials service and the edge as real processes on real Postgres
 // (and Kafka unless TEST_KAFKA=off); every request goes through the edge as a client sends it. A
@@ -52,6 +55,7 @@ beforeAll(async () => {
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
+    CREDENTIALS_KEYS_DIR: await mkdtemp(join(tmpdir(), 'issuer-keys-')),
   };
   const entry = 'systems/registry/credentials/src/main.ts';
   await startWorkspaceProcess({ name: 'credentials migrate', entry, args: ['migrate'], env });
@@ -84,36 +88,50 @@ afterAll(async () => {
 });
 
 describe('registry/credentials through the edge', () => {
-  it('creates, reads and lists an item, with a request id on every answer', async () => {
-    const created = await http('/registry/v1/credentials', {
+  it('serves the did:web document, the status list and verification publicly', async () => {
+    const did = await http('/.well-known/did.json');
+    expect(did.status).toBe(200);
+    const document = await did.json();
+    expect(document.id).toBe('did:web:localhost%3A8000');
+    expect(document.verificationMethod[0]).toMatchObject({ type: 'JsonWebKey', publicKeyJwk: { crv: 'P-256' } });
+    const list = await http('/registry/v1/credentials/status/1');
+    expect(list.status).toBe(200);
+    expect(list.headers.get('content-type')).toContain('application/vc+jwt');
+    const listJwt = await list.text();
+    // A status list credential is signed by the issuer but is not revocable itself: it verifies.
+    const verified = await http('/registry/v1/credentials/verify', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...bearer(admin) },
-      body: JSON.stringify({ name: 'Through the edge' }),
+      headers: { 'content-type': 'application/vc+jwt' },
+      body: listJwt,
     });
-    expect(created.status).toBe(201);
-    const item = await created.json();
-    expect(created.headers.get('location')).toBe(`/registry/v1/credentials/${item.id}`);
-    expect(created.headers.get('x-request-id')).toBeTruthy();
-    expect(await (await http(`/registry/v1/credentials/${item.id}`, { headers: bearer(customer) })).json()).toEqual(
-      item,
-    );
-    await vi.waitFor(
-      async () => {
-        const page = await (await http('/registry/v1/credentials?limit=100', { headers: bearer(customer) })).json();
-        expect(page.items).toContainEqual(item);
-      },
-      { timeout: 20_000, interval: 100 },
-    );
+    expect(verified.status).toBe(200);
+    expect(await verified.json()).toMatchObject({ valid: true });
+    const notOne = await http('/registry/v1/credentials/verify', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ credential: 'not-a-credential' }),
+    });
+    expect(notOne.status).toBe(400);
+    expect(notOne.headers.get('x-request-id')).toBeTruthy();
   });
 
-  it('refuses requests without a token at the edge (401) and writes without the admin role (403)', async () => {
+  it('needs a token to issue or read (401 at the edge), the manager role to issue (403), a known entity (404)', async () => {
     expect((await http('/registry/v1/credentials')).status).toBe(401);
+    const body = JSON.stringify({ entityType: 'Teacher', entityId: '5e0c3b8a-2f4d-4c6e-9a1b-7d8e9f0a1b2c' });
     const write = await http('/registry/v1/credentials', {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...bearer(customer) },
-      body: JSON.stringify({ name: 'x' }),
+      body,
     });
     expect(write.status).toBe(403);
     expect(write.headers.get('content-type')).toContain('application/problem+json');
+    const unknown = await http('/registry/v1/credentials', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(admin) },
+      body,
+    });
+    expect(unknown.status).toBe(404);
+    expect((await unknown.json()).code).toBe('CREDENTIAL.ENTITY_UNKNOWN');
+    expect((await (await http('/registry/v1/credentials', { headers: bearer(customer) })).json()).items).toEqual([]);
   });
 });
