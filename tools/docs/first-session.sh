@@ -128,6 +128,21 @@ for i in $(seq 30); do   # the entity follows: "_osState":{"enrolment":"ATTESTED
   curl -s $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" | grep -q '"enrolment":"ATTESTED"' && break; sleep 1
 done
 
+# a W3C verifiable credential of Asha's record (VC 2.0 secured as VC-JOSE, signed by the did:web
+# issuer of /.well-known/did.json): issued by an admin, fetched by Ada as application/vc+jwt,
+# verified by anyone (valid), revoked, verified again (its status list bit says revoked)
+for i in $(seq 30); do   # the credentials service learns the entity from the registry's event
+  CRED=$(curl -s -X POST $E/registry/v1/credentials -H "authorization: Bearer $ADMIN" \
+    -H 'content-type: application/json' \
+    -d "{\"entityType\":\"Student\",\"entityId\":\"$ASHA\",\"holder\":\"$ADA_ID\",\"template\":{\"type\":[\"StudentCredential\"],\"credentialSubject\":{\"name\":\"{{name}}\"}}}" | id) &&
+    [[ $CRED != undefined ]] && break; sleep 1
+done
+VC=$(curl -s $E/registry/v1/credentials/$CRED -H "authorization: Bearer $ADA" -H 'accept: application/vc+jwt')
+curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/vc+jwt' --data-raw "$VC"   # → {"valid":true,…}
+curl -s -X POST $E/registry/v1/credentials/$CRED/revoke -H "authorization: Bearer $ADMIN"   # → "status":"revoked"
+curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/json' \
+  -d "{\"credential\":\"$VC\"}"                                                      # → {"valid":false,… "revoked"}
+
 # who am I; the whole platform's health (200 only when every service is ready)
 curl -s $E/identity/v1/users/me -H "authorization: Bearer $ADA"
 curl -s $E/health
@@ -199,6 +214,12 @@ expect_status 201 "$E/registry/v1/entity/Student/$ASHA/attestations"
 expect_status 200 "$E/registry/v1/claims/$CLAIM/attest"
 command curl -s $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" | grep -q '"_osState":{"enrolment":"ATTESTED"}' ||
   { echo "docs smoke: Asha's entity does not show the enrolment attestation ATTESTED" >&2; exit 1; }
+[[ $CRED =~ $uuid ]] || { echo "docs smoke: no credential id ('$CRED')" >&2; exit 1; }
+expect_status 200 "$E/registry/v1/credentials/$CRED/revoke"
+verdict=$(command curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/vc+jwt' --data-raw "$VC" |
+  node -pe 'const v = JSON.parse(require("fs").readFileSync(0)); [v.valid, ...v.checks.map((c) => c.check + ":" + c.ok)].join(",")')
+[[ $verdict == false,signature:true,validity:true,status:false ]] ||
+  { echo "docs smoke: the revoked credential verifies as '$verdict', not false with only the status check failing" >&2; exit 1; }
 timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).steps.map((s) => s.step).join(",")')
 [[ $timeline == placed,*confirmed,shipped,delivered,return_requested* ]] ||

@@ -48,3 +48,5 @@ export const REGISTRY_SERVICE_FQN = `${REGISTRY_PROTO_PACKAGE}.RegistryService`;
 
 /** Registry contract file, relative to {@link registryProtoRoot}. */
 export const REGISTRY_PROTO_FILE = 'archipelago/registry/registry/v1/registry.proto';
+
+export * from './events/credentials.events.js';

@@ -1,0 +1,335 @@
+import 'reflect-metadata';
+import { Bitstring } from '@digitalbazaar/bitstring';
+import { CREDENTIALS_EVENTS, REGISTRY_EVENTS } from '@archipelago/registry-contracts';
+import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
+import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Resolver, type DIDResolutionResult } from 'did-resolver';
+import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CREDENTIALS_DOMAIN_ERRORS, CredentialsModule } from './credentials.module.js';
+import { loadIssuerKeys } from './gateway/issuer-keys.js';
+import { JoseIssuer } from './gateway/jose.issuer.js';
+import { RegistryEventsMessageHandler } from './handler/messaging/registry-events.message-handler.js';
+import { refineCredentialsOpenApi } from './handler/http/credentials.openapi.js';
+import { migrateCredentials } from './repository/credentials.data-source.js';
+import { CredentialsInfrastructure } from './repository/credentials.infrastructure.js';
+
+// Component test: the real credentials module over HTTP on real Postgres, publishing through the
+// outbox (Kafka, or the postgres transport with TEST_KAFKA=off); access tokens from a test issuer.
+// The round trip is checked by an independent verifier built from libraries only (jose,
+// did-resolver, @digitalbazaar/bitstring): none of this service's code verifies its own output.
+const transport: TransportKind = kafkaBrokers() ? 'kafka' : 'postgres';
+const ADMIN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['admin'], email: 'admin@archipelago.local' };
+const HOLDER = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['user'], email: 'asha@example.com' };
+const OTHER = { sub: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', roles: ['user'], email: 'ravi@example.com' };
+// The deployment's public host as credentials name it; the test "network" maps it to the app.
+const PUBLIC = 'http://credentials.test';
+const DID = 'did:web:credentials.test';
+let tokens: TestIssuer;
+let admin: string;
+let holder: string;
+let other: string;
+let app: NestFastifyApplication;
+let infrastructure: CredentialsInfrastructure;
+let listener: Messaging;
+let root: string;
+let base: string;
+const received: IncomingMessage[] = [];
+const teacherId = '5e0c3b8a-2f4d-4c6e-9a1b-7d8e9f0a1b2c';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (url: string, init?: RequestInit) => fetch(url, init) as Promise<JsonResponse>;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const postJson = (url: string, body: unknown, headers: Record<string, string> = bearer(admin)) =>
+  http(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+const net = (url: string) => fetch(url.replace(PUBLIC, root));
+
+function registryMessage(
+  name: 'EntityCreatedV1' | 'EntityDeletedV1',
+  payload: object,
+  id = crypto.randomUUID(),
+): IncomingMessage {
+  const event = REGISTRY_EVENTS[name];
+  return {
+    id,
+    topic: event.topic,
+    key: teacherId,
+    type: event.type,
+    source: 'test',
+    time: new Date().toISOString(),
+    payload,
+    headers: {},
+  };
+}
+
+/** The independent verifier: did:web resolution, JOSE signature, validity, Bitstring status list. */
+const resolver = new Resolver({
+  web: async (did): Promise<DIDResolutionResult> => {
+    const host = decodeURIComponent(did.split(':')[2]!);
+    const didDocument = (await (
+      await net(`http://${host}/.well-known/did.json`)
+    ).json()) as DIDResolutionResult['didDocument'];
+    return { didDocument, didDocumentMetadata: {}, didResolutionMetadata: { contentType: 'application/did+json' } };
+  },
+});
+async function independentVerify(jwt: string): Promise<{ signature: boolean; revoked: boolean }> {
+  const { kid } = decodeProtectedHeader(jwt);
+  const { didDocument } = await resolver.resolve(String(kid).split('#')[0]!);
+  const keys = {
+    keys: didDocument!.verificationMethod!.map((m) => ({ ...m.publicKeyJwk, kid: m.id })),
+  } as JSONWebKeySet;
+  let signature = true;
+  try {
+    await compactVerify(jwt, createLocalJWKSet(keys));
+  } catch {
+    signature = false;
+  }
+  const vc = decodeJwt(jwt) as { credentialStatus: { statusListCredential: string; statusListIndex: string } };
+  const listJwt = await (await net(vc.credentialStatus.statusListCredential)).text();
+  await compactVerify(listJwt, createLocalJWKSet(keys));
+  const list = decodeJwt(listJwt) as { credentialSubject: { encodedList: string } };
+  expect(list.credentialSubject.encodedList.startsWith('u')).toBe(true);
+  const buffer = await Bitstring.decodeBits({ encoded: list.credentialSubject.encodedList.slice(1) });
+  const bits = new Bitstring({ buffer });
+  expect(bits.length).toBeGreaterThanOrEqual(131_072);
+  return { signature, revoked: bits.get(Number(vc.credentialStatus.statusListIndex)) };
+}
+
+beforeAll(async () => {
+  tokens = await startTestIssuer();
+  admin = await tokens.issue({ ...ADMIN, expiresInSec: 900 });
+  holder = await tokens.issue({ ...HOLDER, expiresInSec: 900 });
+  other = await tokens.issue({ ...OTHER, expiresInSec: 900 });
+  const url = await createTestDatabase('credentials');
+  await migrateCredentials(url, 'credentials');
+  const brokers = transport === 'kafka' ? [kafkaBrokers()] : undefined;
+  infrastructure = await CredentialsInfrastructure.open({
+    databaseUrl: url,
+    schema: 'credentials',
+    transport,
+    kafkaBrokers: brokers,
+  });
+  const topics = Object.values(CREDENTIALS_EVENTS).map((e) => e.topic);
+  await infrastructure.messaging.ensureTopics(topics);
+  const keys = await loadIssuerKeys({ production: false, keysDir: await mkdtemp(join(tmpdir(), 'issuer-keys-')) });
+  const auth = { jwksUrl: tokens.jwksUrl, issuer: tokens.issuer, audience: tokens.audience, jwksCooldownMs: 0 };
+  app = await createHttpApp(CredentialsModule.forRoot(infrastructure, auth, new JoseIssuer(DID, PUBLIC, keys)), {
+    serviceName: 'credentials',
+    config: { SERVICE_NAME: 'credentials', SYSTEM: 'registry', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
+    domainErrors: CREDENTIALS_DOMAIN_ERRORS,
+    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+    openapi: { title: 'credentials', version: '1', refine: refineCredentialsOpenApi },
+  });
+  await infrastructure.start();
+  await app.listen(0, '127.0.0.1');
+  root = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  base = `${root}/registry/v1/credentials`;
+  listener = new Messaging({
+    transport,
+    kafkaBrokers: brokers,
+    system: 'registry',
+    service: 'listener',
+    schema: 'credentials',
+    pool: infrastructure.pool,
+    databaseUrl: url,
+  });
+  await listener.subscribe('registry.test-listener', topics, async (m) => {
+    received.push(m);
+  });
+  // The registry said the entity exists (delivered twice: the inbox keeps it once).
+  const created = registryMessage('EntityCreatedV1', {
+    entityId: teacherId,
+    entityType: 'Teacher',
+    definitionId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+    version: 1,
+    actor: ADMIN.sub,
+    occurredAt: new Date().toISOString(),
+    definitionVersion: 1,
+    body: { name: 'Asha Rao', school: { name: 'GHS Mysuru' } },
+  });
+  const consumer = app.get(RegistryEventsMessageHandler);
+  await consumer.handle(created);
+  await consumer.handle(created);
+}, 120_000);
+
+afterAll(async () => {
+  await listener?.close();
+  await app?.close();
+  await tokens?.close();
+});
+
+const template = { type: ['TeacherCredential'], credentialSubject: { name: '{{name}}', school: '{{school.name}}' } };
+
+describe('registry/credentials over HTTP', () => {
+  it('issues a VC-JOSE credential an independent verifier accepts; tampering fails; revocation flips the bit', async () => {
+    const res = await postJson(base, { entityType: 'Teacher', entityId: teacherId, holder: HOLDER.sub, template });
+    expect(res.status).toBe(201);
+    const issued = await res.json();
+    expect(res.headers.get('location')).toBe(`/registry/v1/credentials/${issued.id}`);
+    expect(issued).toMatchObject({
+      entityType: 'Teacher',
+      entityId: teacherId,
+      status: 'active',
+      types: ['VerifiableCredential', 'TeacherCredential'],
+    });
+
+    const header = decodeProtectedHeader(issued.jwt);
+    expect(header).toMatchObject({ alg: 'ES256', typ: 'vc+jwt', cty: 'vc' });
+    expect(header.kid).toMatch(new RegExp(`^${DID}#`));
+    const vc = decodeJwt(issued.jwt);
+    expect(vc).toMatchObject({
+      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      id: `urn:uuid:${issued.id}`,
+      issuer: DID,
+      credentialSubject: { id: `urn:uuid:${teacherId}`, name: 'Asha Rao', school: 'GHS Mysuru' },
+      credentialStatus: {
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListCredential: `${PUBLIC}/registry/v1/credentials/status/1`,
+      },
+    });
+    expect(vc).not.toHaveProperty('vc');
+    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: false });
+
+    // Tamper one character of the signature: the independent verifier and ours both refuse it.
+    const sig = issued.jwt.split('.')[2];
+    const i = Math.floor(sig.length / 2);
+    const tampered = `${issued.jwt.slice(0, issued.jwt.length - sig.length)}${sig.slice(0, i)}${sig[i] === 'A' ? 'B' : 'A'}${sig.slice(i + 1)}`;
+    expect((await independentVerify(tampered)).signature).toBe(false);
+
+    const ours = await (await postJson(`${base}/verify`, { credential: issued.jwt }, {})).json();
+    expect(ours).toEqual({
+      valid: true,
+      checks: [
+        expect.objectContaining({ check: 'signature', ok: true }),
+        expect.objectContaining({ check: 'validity', ok: true }),
+        expect.objectContaining({ check: 'status', ok: true }),
+      ],
+    });
+    const bad = await postJson(`${base}/verify`, { credential: tampered }, {});
+    expect(bad.status).toBe(200);
+    expect(await bad.json()).toMatchObject({
+      valid: false,
+      checks: expect.arrayContaining([expect.objectContaining({ check: 'signature', ok: false })]),
+    });
+
+    const revoked = await postJson(`${base}/${issued.id}/revoke`, {});
+    expect(revoked.status).toBe(200);
+    expect((await revoked.json()).status).toBe('revoked');
+    const again = await postJson(`${base}/${issued.id}/revoke`, {});
+    expect((await again.json()).revokedAt).toBeDefined();
+    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: true });
+    const asJwt = await http(`${base}/verify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/vc+jwt' },
+      body: issued.jwt,
+    });
+    expect(asJwt.status).toBe(200);
+    expect(await asJwt.json()).toMatchObject({
+      valid: false,
+      checks: expect.arrayContaining([{ check: 'status', ok: false, detail: 'revoked' }]),
+    });
+
+    await vi.waitFor(
+      () =>
+        expect(
+          received
+            .filter((m) => m.key === issued.id)
+            .map((m) => m.type)
+            .sort(),
+        ).toEqual([CREDENTIALS_EVENTS.CredentialIssuedV1.type, CREDENTIALS_EVENTS.CredentialRevokedV1.type].sort()),
+      { timeout: 30_000, interval: 100 },
+    );
+    const issuedEvent = received.find(
+      (m) => m.type === CREDENTIALS_EVENTS.CredentialIssuedV1.type && m.key === issued.id,
+    )!;
+    expect(CREDENTIALS_EVENTS.CredentialIssuedV1.schema.parse(issuedEvent.payload)).toMatchObject({
+      credentialId: issued.id,
+      cause: 'on-demand',
+      holder: HOLDER.sub,
+    });
+  });
+
+  it('serves the credential as vc+jwt or decoded JSON to its holder and managers, 404 to others', async () => {
+    const issued = await (
+      await postJson(base, { entityType: 'Teacher', entityId: teacherId, holder: HOLDER.sub })
+    ).json();
+    const jwt = await http(`${base}/${issued.id}`, { headers: { ...bearer(holder), accept: 'application/vc+jwt' } });
+    expect(jwt.status).toBe(200);
+    expect(jwt.headers.get('content-type')).toContain('application/vc+jwt');
+    expect(await jwt.text()).toBe(issued.jwt);
+    const json = await http(`${base}/${issued.id}`, { headers: { ...bearer(admin), accept: 'application/json' } });
+    expect((await json.json()).credentialSubject).toEqual({
+      id: `urn:uuid:${teacherId}`,
+      name: 'Asha Rao',
+      school: { name: 'GHS Mysuru' },
+    });
+    expect((await http(`${base}/${issued.id}`, { headers: bearer(other) })).status).toBe(404);
+    const mine = await (await http(`${base}?limit=100`, { headers: bearer(holder) })).json();
+    expect(mine.items.map((c: { id: string }) => c.id)).toContain(issued.id);
+    expect((await (await http(`${base}?limit=100`, { headers: bearer(other) })).json()).items).toEqual([]);
+  });
+
+  it('revokes the credentials of a deleted entity', async () => {
+    const issued = await (await postJson(base, { entityType: 'Teacher', entityId: teacherId })).json();
+    await app
+      .get(RegistryEventsMessageHandler)
+      .handle(
+        registryMessage('EntityDeletedV1', {
+          entityId: teacherId,
+          entityType: 'Teacher',
+          definitionId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+          version: 2,
+          actor: ADMIN.sub,
+          occurredAt: new Date().toISOString(),
+        }),
+      );
+    expect(await (await http(`${base}/${issued.id}`, { headers: bearer(admin) })).status).toBe(200);
+    const listed = await (await http(`${base}?entityId=${teacherId}&limit=100`, { headers: bearer(admin) })).json();
+    expect(listed.items.every((c: { status: string }) => c.status === 'revoked')).toBe(true);
+    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: true });
+    const gone = await postJson(base, { entityType: 'Teacher', entityId: teacherId });
+    expect(gone.status).toBe(404);
+    expect((await gone.json()).code).toBe('CREDENTIAL.ENTITY_UNKNOWN');
+  });
+
+  it('answers 400 for what is not a credential, 401/403 for issuing without the role', async () => {
+    for (const body of [{ credential: 'not-a-jwt' }, { credential: 'a.b.c' }, { other: 1 }, []]) {
+      const res = await postJson(`${base}/verify`, body, {});
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await postJson(base, { entityType: 'Teacher', entityId: teacherId }, {})).status).toBe(401);
+    expect((await postJson(base, { entityType: 'Teacher', entityId: teacherId }, bearer(holder))).status).toBe(403);
+    expect((await postJson(base, { entityType: 'Teacher', entityId: 'nope' })).status).toBe(400);
+    expect((await http(`${base}/status/2`)).status).toBe(404);
+  });
+
+  it('serves the DID document and an OpenAPI document with no gaps', async () => {
+    const did = await (await http(`${root}/.well-known/did.json`)).json();
+    expect(did.id).toBe(DID);
+    expect(did.verificationMethod[0]).toMatchObject({
+      type: 'JsonWebKey',
+      controller: DID,
+      publicKeyJwk: { kty: 'EC', crv: 'P-256' },
+    });
+    expect(did.verificationMethod[0].publicKeyJwk).not.toHaveProperty('d');
+    const doc = await (await http(`${root}/docs/openapi.json`)).json();
+    expect(openApiGaps(doc)).toEqual([]);
+    expect(Object.keys(doc.paths['/registry/v1/credentials/verify'].post.requestBody.content)).toEqual([
+      'application/json',
+      'application/vc+jwt',
+    ]);
+  });
+});
