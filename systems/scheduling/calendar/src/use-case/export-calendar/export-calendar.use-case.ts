@@ -3,7 +3,8 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { scheduleOfEvent } from '../../entity/event/calendar-event.decider.js';
 import { EVENT_READ_MODEL, type EventReadModelPort } from '../port/event.read-model.port.js';
-import { canAccess, WorkspaceNotFoundError } from '../workspace-access.js';
+import { WORKSPACE_MEMBERSHIP, type WorkspaceMembershipPort } from '../port/workspace-membership.port.js';
+import { requireMember } from '../workspace-access.js';
 import { ExportCalendarQuery } from './export-calendar.query.js';
 
 /** Far bounds for "every event of the workspace" (the read model's candidates are a superset anyway). */
@@ -13,14 +14,17 @@ const ALL = { from: '1900-01-01T00:00:00Z', to: '2200-01-01T00:00:00Z' };
  * Every event of a workspace as one iCalendar document (RFC 5545, util-calendar `toICalendar`): UID =
  * event id, SEQUENCE = version, VTIMEZONE per zone, RRULE/EXDATE/RDATE and overrides (RECURRENCE-ID)
  * preserved.
- * @throws WorkspaceNotFoundError (404) when the caller cannot access the workspace
+ * @throws WorkspaceNotFoundError (404) when the caller is not a member of the workspace
  */
 @QueryHandler(ExportCalendarQuery)
 export class ExportCalendarUseCase implements IQueryHandler<ExportCalendarQuery, string> {
-  constructor(@Inject(EVENT_READ_MODEL) private readonly readModel: EventReadModelPort) {}
+  constructor(
+    @Inject(EVENT_READ_MODEL) private readonly readModel: EventReadModelPort,
+    @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
+  ) {}
 
   async execute({ workspaceId, actorId }: ExportCalendarQuery): Promise<string> {
-    if (!canAccess(actorId, workspaceId)) throw new WorkspaceNotFoundError(workspaceId);
+    await requireMember(this.memberships, workspaceId, actorId);
     const records = await this.readModel.candidates(workspaceId, ALL.from, ALL.to);
     const now = new Date().toISOString();
     return toICalendar({
