@@ -22,6 +22,8 @@ import { ReplanRemindersUseCase } from './use-case/replan-reminders/replan-remin
 import { RunReminderEngineUseCase } from './use-case/run-reminder-engine/run-reminder-engine.use-case.js';
 import { WORKSPACE_MEMBERSHIP } from './use-case/port/workspace-membership.port.js';
 import { RecordMembershipUseCase } from './use-case/record-membership/record-membership.use-case.js';
+import { FEED_TOKENS } from './use-case/port/feed-token.port.js';
+import { RotateFeedTokenUseCase } from './use-case/rotate-feed-token/rotate-feed-token.use-case.js';
 
 /** Domain error code → HTTP status of the calendar public API. */
 export const CALENDAR_DOMAIN_ERRORS = {
@@ -68,6 +70,7 @@ export class CalendarModule {
         { provide: CALENDAR_EVENT_REPOSITORY, useValue: infrastructure.repository },
         { provide: EVENT_READ_MODEL, useValue: infrastructure.readModel },
         { provide: WORKSPACE_MEMBERSHIP, useValue: infrastructure.memberships },
+        { provide: FEED_TOKENS, useValue: infrastructure.feedTokens },
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: EVENT_LOOKUP, useValue: infrastructure.readModel },
         { provide: REMINDER_STORE, useValue: infrastructure.reminders },
@@ -80,6 +83,7 @@ export class CalendarModule {
         ReplanRemindersUseCase,
         RunReminderEngineUseCase,
         RecordMembershipUseCase,
+        RotateFeedTokenUseCase,
         WorkspaceMembershipMessageHandler,
         ...(engine ? [ReminderEngineJob] : []),
       ],

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import { platformSchemaSql } from '@archipelago/platform-event-store';
 import { Messaging, type TransportKind } from '@archipelago/platform-messaging';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
@@ -164,5 +165,53 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
       interval: 100,
     });
     expect((await occurrencesOf(ann)).status).toBe(200);
+  });
+});
+
+describe('scheduling/calendar: per-user rotating feed tokens', () => {
+  const feed = (url: string) => fetch(`${root.replace('/scheduling/v1', '')}${url}`) as Promise<JsonResponse>;
+
+  it('a member rotates their token: the feed answers to the new one without a bearer token, not to the old one', async () => {
+    await publish(ANN.sub, 'owner');
+    await vi.waitFor(async () => expect((await occurrencesOf(ann)).status).toBe(200), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    const first = await send('POST', `/calendars/${WS}/feed-token`, ann);
+    expect(first.status).toBe(201);
+    const one = await first.json();
+    expect(one.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(one.url).toBe(`/scheduling/v1/calendars/${WS}.ics?token=${one.token}`);
+    const ics = await feed(one.url);
+    expect(ics.status).toBe(200);
+    expect(ics.headers.get('content-type')).toContain('text/calendar');
+    expect(await ics.text()).toContain('BEGIN:VCALENDAR');
+    // Only the SHA-256 is stored.
+    const { rows } = await infrastructure.pool.query('SELECT token_hash FROM calendar.feed_tokens WHERE user_id = $1', [
+      ANN.sub,
+    ]);
+    expect(rows).toEqual([{ token_hash: createHash('sha256').update(one.token).digest('hex') }]);
+    const two = await (await send('POST', `/calendars/${WS}/feed-token`, ann)).json();
+    expect(two.token).not.toBe(one.token);
+    expect((await feed(one.url)).status).toBe(404);
+    expect((await feed(two.url)).status).toBe(200);
+    // Another workspace's id with this token, a made-up token, neither token nor bearer.
+    expect((await feed(`/scheduling/v1/calendars/personal:${ANN.sub}.ics?token=${two.token}`)).status).toBe(404);
+    expect((await feed(`/scheduling/v1/calendars/${WS}.ics?token=${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await feed(`/scheduling/v1/calendars/${WS}.ics`)).status).toBe(401);
+    expect((await feed(`/scheduling/v1/calendars/${WS}.ics?token=short`)).status).toBe(400);
+  });
+
+  it('a non-member cannot get a token (404); a member who leaves loses the feed with the token they kept', async () => {
+    expect((await send('POST', `/calendars/${WS}/feed-token`, eve)).status).toBe(404);
+    await publish(EVE.sub, 'viewer');
+    await vi.waitFor(async () => expect((await occurrencesOf(eve)).status).toBe(200), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    const { url } = await (await send('POST', `/calendars/${WS}/feed-token`, eve)).json();
+    expect((await feed(url)).status).toBe(200);
+    await publish(EVE.sub, null);
+    await vi.waitFor(async () => expect((await feed(url)).status).toBe(404), { timeout: 30_000, interval: 100 });
   });
 });

@@ -3,6 +3,7 @@ import { CalendarEventRecord } from './calendar-event.record.js';
 import { calendarInitMigration } from './migrations/1796533479172-calendar-init.migration.js';
 import { calendarRemindersMigration } from './migrations/1796600000000-calendar-reminders.migration.js';
 import { calendarWorkspaceMembersMigration } from './migrations/1796700000000-calendar-workspace-members.migration.js';
+import { calendarFeedTokensMigration } from './migrations/1796700000001-calendar-feed-tokens.migration.js';
 
 /** The calendar schema on the scheduling database: the event list record and its migrations. */
 export const CALENDAR_DATABASE: ServiceDatabase = {
@@ -13,6 +14,7 @@ export const CALENDAR_DATABASE: ServiceDatabase = {
     calendarInitMigration(schema),
     calendarRemindersMigration(schema),
     calendarWorkspaceMembersMigration(schema),
+    calendarFeedTokensMigration(schema),
   ],
 };
 

@@ -4,6 +4,7 @@ import { CalendarEventListProjection, CalendarEventListReadModel } from './calen
 import { CALENDAR_DATABASE } from './calendar.data-source.js';
 import { PostgresReminderStore } from './reminder.store.js';
 import { PostgresWorkspaceMembership } from './workspace-membership.store.js';
+import { PostgresFeedTokens } from './feed-token.store.js';
 
 /**
  * Everything the calendar adapters stand on (see {@link ServiceInfrastructure}): the event list
@@ -18,4 +19,5 @@ export class CalendarInfrastructure extends ServiceInfrastructure {
   readonly readModel = new CalendarEventListReadModel(this.dataSource, this.projectionRunner);
   readonly reminders = new PostgresReminderStore(this.pool, this.messaging, this.config.schema);
   readonly memberships = new PostgresWorkspaceMembership(this.pool, this.config.schema);
+  readonly feedTokens = new PostgresFeedTokens(this.pool, this.config.schema);
 }
