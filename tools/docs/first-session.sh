@@ -151,6 +151,11 @@ curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'cont
 sleep 1   # the query side catches up (eventually consistent)
 curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" -H "authorization: Bearer $ADA"
 # → {"items":[{"eventId":…,"start":"2026-03-23T08:00:00Z",…},{…"2026-03-30T07:00:00Z"…},{…"2026-04-06T07:00:00Z"…}]}
+# subscribe a calendar client to Ada's personal calendar: a secret feed token (shown once; only its
+# SHA-256 is kept, and rotating again revokes it), then the .ics feed with no bearer token
+FEED=$(curl -s -X POST "$E/scheduling/v1/calendars/personal:$ADA_ID/feed-token" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).url')   # → 201 {"token":…,"url":"/scheduling/v1/calendars/….ics?token=…"}
+curl -s "$E$FEED"                                              # → BEGIN:VCALENDAR … RRULE:FREQ=WEEKLY;COUNT=4 …
 # --- end ---
 
 # The outcome the README promises.
@@ -193,6 +198,8 @@ expect_status 200 "-X POST $E/scheduling/v1/workspaces/$TEAM/members"
 expect_status 200 "$E/scheduling/v1/tasks\\?workspaceId=$TEAM"
 expect_status 403 "-X PATCH $E/scheduling/v1/tasks/$SHARED"
 expect_status 201 "$E/scheduling/v1/events -H"
+expect_status 201 "/feed-token -H"
+expect_status 200 "\\.ics\\?token="
 done_tasks=$(command curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).items.length')
 [[ $done_tasks == 2 ]] || { echo "docs smoke: $done_tasks tasks done, not the task and its subtask" >&2; exit 1; }
