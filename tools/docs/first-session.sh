@@ -160,6 +160,18 @@ curl -s -X POST "$E/scheduling/v1/tasks/$TASK/complete?cascade=true" -H "authori
   -H 'idempotency-key: plan-done'                                              # → 200 "status":"done","version":2
 curl -s "$E/scheduling/v1/tasks/$TASK?minVersion=2" -H "authorization: Bearer $ADA"   # read your write
 curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA"   # → {"items":[…2 tasks],"nextCursor":null}
+# a shared workspace: Ada owns it and adds Bo as a viewer; Bo reads its tasks but cannot write
+# (403); anyone who is not a member gets 404 for everything in it
+BO_ID=$(curl -s $E/identity/v1/users/me -H "authorization: Bearer $BO" | id)
+TEAM=$(curl -s -X POST $E/scheduling/v1/workspaces -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d '{"name":"Trip crew"}' | id)                             # → 201 {"id":…,"members":[{"userId":…,"role":"owner"}]}
+curl -s -X POST $E/scheduling/v1/workspaces/$TEAM/members -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d "{\"userId\":\"$BO_ID\",\"role\":\"viewer\"}"
+SHARED=$(curl -s -X POST $E/scheduling/v1/tasks -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d "{\"workspaceId\":\"$TEAM\",\"title\":\"Pack the tent\",\"assigneeId\":\"$BO_ID\"}" | id)
+curl -s "$E/scheduling/v1/tasks?workspaceId=$TEAM" -H "authorization: Bearer $BO"   # a member lists it
+curl -s -o /dev/null -w '%{http_code}\n' -X PATCH $E/scheduling/v1/tasks/$SHARED -H "authorization: Bearer $BO" \
+  -H 'content-type: application/json' -d '{"title":"Mine"}'                  # 403: a viewer cannot write
 # a weekly event at 09:00 Berlin time with a reminder 15 minutes before; its occurrences across the
 # DST change (29 March 2026) stay at 09:00 local: 08:00Z, then 07:00Z
 curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
@@ -167,6 +179,11 @@ curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'cont
 sleep 1   # the query side catches up (eventually consistent)
 curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" -H "authorization: Bearer $ADA"
 # → {"items":[{"eventId":…,"start":"2026-03-23T08:00:00Z",…},{…"2026-03-30T07:00:00Z"…},{…"2026-04-06T07:00:00Z"…}]}
+# subscribe a calendar client to Ada's personal calendar: a secret feed token (shown once; only its
+# SHA-256 is kept, and rotating again revokes it), then the .ics feed with no bearer token
+FEED=$(curl -s -X POST "$E/scheduling/v1/calendars/personal:$ADA_ID/feed-token" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).url')   # → 201 {"token":…,"url":"/scheduling/v1/calendars/….ics?token=…"}
+curl -s "$E$FEED"                                              # → BEGIN:VCALENDAR … RRULE:FREQ=WEEKLY;COUNT=4 …
 # notifications: every system's events about Ada land in her inbox, newest first, each with a link
 # and the ids it is about; the e-mails are in the mail UI ("Mail" in npm start's table)
 for i in $(seq 30); do   # the consumer catches up (a moment)
@@ -227,7 +244,13 @@ timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authoriza
 [[ $TASK =~ $uuid && $SUBTASK =~ $uuid ]] || { echo "docs smoke: no task ids (task '$TASK', subtask '$SUBTASK')" >&2; exit 1; }
 expect_status 409 "-X POST $E/scheduling/v1/tasks/$TASK/complete -H"
 expect_status 200 "$E/scheduling/v1/tasks/$TASK/complete\\?cascade=true"
+expect_status 201 "-X POST $E/scheduling/v1/workspaces -H"
+expect_status 200 "-X POST $E/scheduling/v1/workspaces/$TEAM/members"
+expect_status 200 "$E/scheduling/v1/tasks\\?workspaceId=$TEAM"
+expect_status 403 "-X PATCH $E/scheduling/v1/tasks/$SHARED"
 expect_status 201 "$E/scheduling/v1/events -H"
+expect_status 201 "/feed-token -H"
+expect_status 200 "\\.ics\\?token="
 done_tasks=$(command curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).items.length')
 [[ $done_tasks == 2 ]] || { echo "docs smoke: $done_tasks tasks done, not the task and its subtask" >&2; exit 1; }

@@ -7,6 +7,7 @@ import { CalendarImportCommandHttpHandler } from './handler/http/calendar-import
 import { CalendarFeedQueryHttpHandler } from './handler/http/calendar-feed.query.http-handler.js';
 import { CalendarQueryHttpHandler } from './handler/http/calendar.query.http-handler.js';
 import { REMINDER_ENGINE_JOB_OPTIONS, ReminderEngineJob } from './handler/job/reminder-engine.job.js';
+import { WorkspaceMembershipMessageHandler } from './handler/message/workspace-membership.message-handler.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
 import { CreateEventUseCase } from './use-case/create-event/create-event.use-case.js';
 import { ImportCalendarUseCase } from './use-case/import-calendar/import-calendar.use-case.js';
@@ -19,11 +20,16 @@ import { REMINDER_ENGINE } from './use-case/port/reminder-engine.port.js';
 import { EVENT_LOOKUP, REMINDER_STORE } from './use-case/port/reminder-store.port.js';
 import { ReplanRemindersUseCase } from './use-case/replan-reminders/replan-reminders.use-case.js';
 import { RunReminderEngineUseCase } from './use-case/run-reminder-engine/run-reminder-engine.use-case.js';
+import { WORKSPACE_MEMBERSHIP } from './use-case/port/workspace-membership.port.js';
+import { RecordMembershipUseCase } from './use-case/record-membership/record-membership.use-case.js';
+import { FEED_TOKENS } from './use-case/port/feed-token.port.js';
+import { RotateFeedTokenUseCase } from './use-case/rotate-feed-token/rotate-feed-token.use-case.js';
 
 /** Domain error code → HTTP status of the calendar public API. */
 export const CALENDAR_DOMAIN_ERRORS = {
   'EVENT.INVALID': 400,
   'EVENT.NOT_FOUND': 404,
+  'WORKSPACE.FORBIDDEN': 403,
   'WORKSPACE.NOT_FOUND': 404,
   'EVENT.ALREADY_EXISTS': 409,
   'EVENT.CONCURRENCY_CONFLICT': 409,
@@ -36,7 +42,7 @@ export type CalendarRole = 'command' | 'query' | 'all';
 
 /**
  * Wiring of the calendar service: ports bound to adapters, handlers to use cases, and
- * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches only their own workspace).
+ * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches their personal workspace and the shared ones they are a member of, as consumed from tasks).
  * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
  * service is split; `all` locally). The command role (and `all`) also runs the reminder engine every
  * `reminderPollMs` (0: not at all).
@@ -63,6 +69,8 @@ export class CalendarModule {
         { provide: CalendarInfrastructure, useValue: infrastructure },
         { provide: CALENDAR_EVENT_REPOSITORY, useValue: infrastructure.repository },
         { provide: EVENT_READ_MODEL, useValue: infrastructure.readModel },
+        { provide: WORKSPACE_MEMBERSHIP, useValue: infrastructure.memberships },
+        { provide: FEED_TOKENS, useValue: infrastructure.feedTokens },
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: EVENT_LOOKUP, useValue: infrastructure.readModel },
         { provide: REMINDER_STORE, useValue: infrastructure.reminders },
@@ -74,6 +82,9 @@ export class CalendarModule {
         ImportCalendarUseCase,
         ReplanRemindersUseCase,
         RunReminderEngineUseCase,
+        RecordMembershipUseCase,
+        RotateFeedTokenUseCase,
+        WorkspaceMembershipMessageHandler,
         ...(engine ? [ReminderEngineJob] : []),
       ],
     };

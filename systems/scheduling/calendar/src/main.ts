@@ -4,6 +4,11 @@ import { runServiceMain } from '@archipelago/platform-service-kit';
 import { CALENDAR_EVENTS } from '@archipelago/scheduling-contracts';
 import { calendarConfigSchema } from './calendar.config.js';
 import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
+import {
+  CALENDAR_CONSUMER_GROUP,
+  MEMBERSHIP_TOPICS,
+  WorkspaceMembershipMessageHandler,
+} from './handler/message/workspace-membership.message-handler.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
 
 /**
@@ -29,5 +34,12 @@ await runServiceMain({
     description:
       'Calendar events of scheduling (command role: writes; query role: occurrences). Event-sourced; integration event CalendarEventCreatedV1.',
   },
-  topics: Object.values(CALENDAR_EVENTS).map((e) => e.topic),
+  topics: [...Object.values(CALENDAR_EVENTS).map((e) => e.topic), ...MEMBERSHIP_TOPICS],
+  // Shared workspaces: the membership read model, from tasks' WorkspaceMember*V1 (every role keeps it).
+  onStarted: async (app, infrastructure) => {
+    const memberships = app.get(WorkspaceMembershipMessageHandler);
+    await infrastructure.messaging.subscribe(CALENDAR_CONSUMER_GROUP, [...MEMBERSHIP_TOPICS], (message) =>
+      memberships.handle(message, CALENDAR_CONSUMER_GROUP),
+    );
+  },
 });

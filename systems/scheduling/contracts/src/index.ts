@@ -33,3 +33,5 @@ export function schedulingProtoRoot(): string {
 export * from './events/tasks.events.js';
 
 export * from './events/calendar.events.js';
+
+export * from './events/workspaces.events.js';

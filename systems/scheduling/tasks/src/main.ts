@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
 import { runServiceMain } from '@archipelago/platform-service-kit';
-import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
+import { TASKS_EVENTS, WORKSPACES_EVENTS } from '@archipelago/scheduling-contracts';
 import { tasksConfigSchema } from './tasks.config.js';
 import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
@@ -26,5 +26,5 @@ await runServiceMain({
     description:
       'Tasks of scheduling (command role: writes; query role: reads). Event-sourced; integration events TaskCreatedV1, TaskCompletedV1, TaskAssignedV1.',
   },
-  topics: Object.values(TASKS_EVENTS).map((e) => e.topic),
+  topics: [...Object.values(TASKS_EVENTS), ...Object.values(WORKSPACES_EVENTS)].map((e) => e.topic),
 });

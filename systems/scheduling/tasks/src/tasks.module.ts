@@ -4,6 +4,8 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { TasksCommandHttpHandler } from './handler/http/tasks.command.http-handler.js';
 import { TasksQueryHttpHandler } from './handler/http/tasks.query.http-handler.js';
+import { WorkspacesCommandHttpHandler } from './handler/http/workspaces.command.http-handler.js';
+import { WorkspacesQueryHttpHandler } from './handler/http/workspaces.query.http-handler.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 import { CompleteTaskUseCase } from './use-case/complete-task/complete-task.use-case.js';
 import { CreateTaskUseCase } from './use-case/create-task/create-task.use-case.js';
@@ -15,12 +17,25 @@ import { CLOCK } from './use-case/port/clock.port.js';
 import { TASK_READ_MODEL } from './use-case/port/task.read-model.port.js';
 import { TASK_REPOSITORY } from './use-case/port/task.repository.port.js';
 import { UpdateTaskUseCase } from './use-case/update-task/update-task.use-case.js';
+import { WORKSPACE_READ_MODEL } from './use-case/port/workspace.read-model.port.js';
+import { WORKSPACE_REPOSITORY } from './use-case/port/workspace.repository.port.js';
+import { ChangeWorkspaceUseCase } from './use-case/workspace/change-workspace.use-case.js';
+import { GetWorkspaceUseCase, ListWorkspacesUseCase } from './use-case/workspace/workspace-queries.use-case.js';
 
 /** Domain error code → HTTP status of the tasks public API. */
 export const TASKS_DOMAIN_ERRORS = {
   'TASK.INVALID': 400,
   'TASK.NOT_FOUND': 404,
+  'WORKSPACE.INVALID': 400,
+  'WORKSPACE.FORBIDDEN': 403,
   'WORKSPACE.NOT_FOUND': 404,
+  'WORKSPACE.MEMBER_NOT_FOUND': 404,
+  'WORKSPACE.ALREADY_EXISTS': 409,
+  'WORKSPACE.MEMBER_EXISTS': 409,
+  'WORKSPACE.LAST_OWNER': 409,
+  'WORKSPACE.PERSONAL': 409,
+  'WORKSPACE.CONCURRENCY_CONFLICT': 409,
+  'WORKSPACE.STALE_READ': 409,
   'TASK.ALREADY_EXISTS': 409,
   'TASK.CONCURRENCY_CONFLICT': 409,
   'TASK.CYCLE': 409,
@@ -35,7 +50,7 @@ export type TasksRole = 'command' | 'query' | 'all';
 
 /**
  * Wiring of the tasks service: ports bound to adapters, handlers to use cases, and
- * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches only their own workspace).
+ * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches the workspaces they are a member of).
  * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
  * service is split; `all` locally).
  */
@@ -46,14 +61,16 @@ export class TasksModule {
       module: TasksModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [
-        ...(role === 'query' ? [] : [TasksCommandHttpHandler]),
-        ...(role === 'command' ? [] : [TasksQueryHttpHandler]),
+        ...(role === 'query' ? [] : [TasksCommandHttpHandler, WorkspacesCommandHttpHandler]),
+        ...(role === 'command' ? [] : [TasksQueryHttpHandler, WorkspacesQueryHttpHandler]),
       ],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: TasksInfrastructure, useValue: infrastructure },
         { provide: TASK_REPOSITORY, useValue: infrastructure.repository },
         { provide: TASK_READ_MODEL, useValue: infrastructure.readModel },
+        { provide: WORKSPACE_REPOSITORY, useValue: infrastructure.workspaces },
+        { provide: WORKSPACE_READ_MODEL, useValue: infrastructure.workspaceReadModel },
         { provide: CLOCK, useClass: SystemClockGateway },
         CreateTaskUseCase,
         UpdateTaskUseCase,
@@ -62,6 +79,9 @@ export class TasksModule {
         GetTaskUseCase,
         ListTasksUseCase,
         NextTasksUseCase,
+        ChangeWorkspaceUseCase,
+        ListWorkspacesUseCase,
+        GetWorkspaceUseCase,
       ],
     };
   }

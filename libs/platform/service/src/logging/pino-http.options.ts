@@ -16,6 +16,14 @@ export const REDACTED_PATHS = [
   'authorization',
 ];
 
+/** Query parameters that carry secrets (feed tokens, OAuth tokens): their values never reach logs. */
+const SECRET_QUERY = /([?&](?:token|access_token|refresh_token)=)[^&#]*/gi;
+
+/** `url` with the values of secret query parameters (`token=` …) replaced by `[redacted]`. */
+export function redactUrl(url: string | undefined): string | undefined {
+  return url?.replace(SECRET_QUERY, '$1[redacted]');
+}
+
 // Probes and scrapes run every few seconds; a line per call would drown the useful ones.
 const QUIET_PATHS = /^\/(health\/(live|ready)|metrics)(\?|$)/;
 
@@ -44,7 +52,7 @@ export function pinoHttpParams(options: PlatformOptions): Params {
     serializers: {
       req: (req: { method?: string; url?: string; remoteAddress?: string }) => ({
         method: req.method,
-        url: req.url,
+        url: redactUrl(req.url),
         remoteAddress: req.remoteAddress,
       }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),

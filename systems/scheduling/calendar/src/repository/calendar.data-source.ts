@@ -2,13 +2,20 @@ import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platf
 import { CalendarEventRecord } from './calendar-event.record.js';
 import { calendarInitMigration } from './migrations/1796533479172-calendar-init.migration.js';
 import { calendarRemindersMigration } from './migrations/1796600000000-calendar-reminders.migration.js';
+import { calendarWorkspaceMembersMigration } from './migrations/1796700000000-calendar-workspace-members.migration.js';
+import { calendarFeedTokensMigration } from './migrations/1796700000001-calendar-feed-tokens.migration.js';
 
 /** The calendar schema on the scheduling database: the event list record and its migrations. */
 export const CALENDAR_DATABASE: ServiceDatabase = {
   system: 'scheduling',
   service: 'calendar',
   records: [CalendarEventRecord],
-  migrations: (schema) => [calendarInitMigration(schema), calendarRemindersMigration(schema)],
+  migrations: (schema) => [
+    calendarInitMigration(schema),
+    calendarRemindersMigration(schema),
+    calendarWorkspaceMembersMigration(schema),
+    calendarFeedTokensMigration(schema),
+  ],
 };
 
 /** Creates the schema if missing and runs pending migrations; returns their names. */

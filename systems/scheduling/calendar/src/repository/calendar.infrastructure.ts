@@ -3,6 +3,8 @@ import { CalendarEventEventStoreRepository } from './calendar-event.event-store.
 import { CalendarEventListProjection, CalendarEventListReadModel } from './calendar-event-list.projection.js';
 import { CALENDAR_DATABASE } from './calendar.data-source.js';
 import { PostgresReminderStore } from './reminder.store.js';
+import { PostgresWorkspaceMembership } from './workspace-membership.store.js';
+import { PostgresFeedTokens } from './feed-token.store.js';
 
 /**
  * Everything the calendar adapters stand on (see {@link ServiceInfrastructure}): the event list
@@ -16,4 +18,6 @@ export class CalendarInfrastructure extends ServiceInfrastructure {
   readonly repository = new CalendarEventEventStoreRepository(this.pool, this.store, this.messaging);
   readonly readModel = new CalendarEventListReadModel(this.dataSource, this.projectionRunner);
   readonly reminders = new PostgresReminderStore(this.pool, this.messaging, this.config.schema);
+  readonly memberships = new PostgresWorkspaceMembership(this.pool, this.config.schema);
+  readonly feedTokens = new PostgresFeedTokens(this.pool, this.config.schema);
 }

@@ -145,4 +145,21 @@ describe('scheduling/calendar through the edge, command and query roles apart', 
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect((await http('/scheduling/v1/events/occurrences')).status).toBe(401);
   });
+
+  it('serves the .ics feed through the edge to a feed token, without a bearer token (public route)', async () => {
+    const workspace = encodeURIComponent('personal:9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f');
+    const rotated = await http(`/scheduling/v1/calendars/${workspace}/feed-token`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ann}` },
+    });
+    expect(rotated.status).toBe(201);
+    const { url } = await rotated.json();
+    const feed = await http(url);
+    expect(feed.status).toBe(200);
+    expect(await feed.text()).toContain('BEGIN:VCALENDAR');
+    expect((await http(`/scheduling/v1/calendars/${workspace}.ics`)).status).toBe(401);
+    expect((await http(`/scheduling/v1/calendars/${workspace}.ics?token=${'A'.repeat(43)}`)).status).toBe(404);
+    // Every other read still needs a token at the edge.
+    expect((await http(`/scheduling/v1/calendars/${workspace}`)).status).toBe(401);
+  });
 });

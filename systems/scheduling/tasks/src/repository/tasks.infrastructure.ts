@@ -2,10 +2,12 @@ import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { TaskEventStoreRepository } from './task.event-store.repository.js';
 import { TaskListProjection, TaskListReadModel } from './task-list.projection.js';
 import { TASKS_DATABASE } from './tasks.data-source.js';
+import { WorkspaceEventStoreRepository } from './workspace.event-store.repository.js';
+import { WorkspaceListProjection, WorkspaceListReadModel } from './workspace-list.projection.js';
 
 /**
  * Everything the tasks adapters stand on (see {@link ServiceInfrastructure}): the task list
- * projection and the task repository. `TasksInfrastructure.open(config)` connects;
+ * projection and the task repository; the workspace projection and repository. `TasksInfrastructure.open(config)` connects;
  * `start()` starts the outbox relay and the projection; `close()` stops them.
  */
 export class TasksInfrastructure extends ServiceInfrastructure {
@@ -14,4 +16,11 @@ export class TasksInfrastructure extends ServiceInfrastructure {
   readonly projectionRunner = this.addProjection(new TaskListProjection(this.config.schema));
   readonly repository = new TaskEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
   readonly readModel = new TaskListReadModel(this.dataSource, this.projectionRunner);
+  readonly workspaceProjectionRunner = this.addProjection(new WorkspaceListProjection(this.config.schema));
+  readonly workspaces = new WorkspaceEventStoreRepository(this.pool, this.store, this.messaging);
+  readonly workspaceReadModel = new WorkspaceListReadModel(
+    this.pool,
+    this.config.schema,
+    this.workspaceProjectionRunner,
+  );
 }

@@ -140,4 +140,21 @@ describe('scheduling/tasks through the edge, command and query roles apart', () 
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
   });
+
+  it('shares a workspace through the edge: writes reach the command role, reads the query role; a viewer gets 403', async () => {
+    const made = await send('POST', '/scheduling/v1/workspaces', { name: 'Edge crew' });
+    expect(made.status).toBe(201);
+    const ws = await made.json();
+    expect((await http(`/scheduling/v1/workspaces/${ws.id}?minVersion=2`, { headers: bearer(bob) })).status).toBe(404);
+    const added = await send('POST', `/scheduling/v1/workspaces/${ws.id}/members`, {
+      userId: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+      role: 'viewer',
+    });
+    expect(added.status).toBe(200);
+    const read = await http(`/scheduling/v1/workspaces/${ws.id}?minVersion=3`, { headers: bearer(bob) });
+    expect(read.status).toBe(200);
+    expect((await read.json()).members).toHaveLength(2);
+    expect((await send('POST', '/scheduling/v1/tasks', { workspaceId: ws.id, title: 'x' }, bob)).status).toBe(403);
+    expect((await send('POST', '/scheduling/v1/tasks', { workspaceId: ws.id, title: 'Shared' })).status).toBe(201);
+  });
 });

@@ -62,6 +62,7 @@ export const occurrencesQuery = z.object({
     .string()
     .optional()
     .describe('The viewer’s IANA zone (all-day occurrences match by date in it); UTC by default'),
+  workspaceId: z.string().min(1).max(250).optional().describe('Workspace (a member’s); personal when left out'),
 });
 
 export const occurrencesDto = z

@@ -17,16 +17,22 @@ export class CalendarQueryHttpHandler {
   @ApiOperation({
     summary: 'Occurrences in a window',
     description:
-      'Every event of the caller expanded in its own time zone (RFC 5545) into the occurrences overlapping [from, to): UTC instants, sorted. 400 by field for a bad window or zone.',
+      'Every event of a workspace (the caller’s personal one by default; a member’s, else 404) expanded in its own time zone (RFC 5545) into the occurrences overlapping [from, to): UTC instants, sorted. 400 by field for a bad window or zone.',
   })
   @ApiZodResponse(200, occurrencesDto)
-  @ApiProblemResponses(400, 401)
+  @ApiProblemResponses(400, 401, 404)
   async occurrences(
-    @ZodQuery(occurrencesQuery) query: { from?: string; to?: string; timeZone?: string },
+    @ZodQuery(occurrencesQuery) query: { from?: string; to?: string; timeZone?: string; workspaceId?: string },
   ): Promise<{ items: OccurrenceItem[] }> {
     const actorId = currentRequestContext()?.actor?.id ?? '';
     return this.queries.execute(
-      new ListOccurrencesQuery(personalWorkspaceId(actorId), query.from, query.to, query.timeZone ?? 'UTC'),
+      new ListOccurrencesQuery(
+        query.workspaceId ?? personalWorkspaceId(actorId),
+        query.from,
+        query.to,
+        query.timeZone ?? 'UTC',
+        actorId,
+      ),
     );
   }
 }

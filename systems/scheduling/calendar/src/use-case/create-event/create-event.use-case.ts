@@ -7,16 +7,17 @@ import {
   type CalendarEventRepositoryPort,
   ConcurrencyConflictError,
 } from '../port/calendar-event.repository.port.js';
-import { canAccess, personalWorkspaceId, WorkspaceNotFoundError } from '../workspace-access.js';
+import { WORKSPACE_MEMBERSHIP, type WorkspaceMembershipPort } from '../port/workspace-membership.port.js';
+import { personalWorkspaceId, requireWriter, roleOf } from '../workspace-access.js';
 import { CreateEventCommand } from './create-event.command.js';
 
 const MAX_ATTEMPTS = 5;
 
 /**
  * Creates a calendar event with a fresh id in the caller's personal workspace (when `workspaceId` is
- * left out) or the workspace named, which the caller must be able to access. Attendees must be
- * members (today: the caller).
- * @throws EventValidationError (400, by field: unknown zone, end before start, COUNT with UNTIL …), WorkspaceNotFoundError (404)
+ * left out) or the workspace named, where the caller must be an owner or editor. Attendees must be
+ * members (any role) of the workspace.
+ * @throws EventValidationError (400, by field: unknown zone, end before start, COUNT with UNTIL …), WorkspaceNotFoundError (404), WorkspaceForbiddenError (403: a viewer)
  */
 @CommandHandler(CreateEventCommand)
 export class CreateEventUseCase implements ICommandHandler<
@@ -26,6 +27,7 @@ export class CreateEventUseCase implements ICommandHandler<
   constructor(
     @Inject(CALENDAR_EVENT_REPOSITORY) private readonly repository: CalendarEventRepositoryPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
   ) {}
 
   async execute({
@@ -34,10 +36,13 @@ export class CreateEventUseCase implements ICommandHandler<
     context,
   }: CreateEventCommand): Promise<{ state: CalendarEventState; version: number }> {
     const workspaceId = input.workspaceId ?? personalWorkspaceId(actorId);
-    if (typeof workspaceId === 'string' && !canAccess(actorId, workspaceId))
-      throw new WorkspaceNotFoundError(workspaceId);
-    const attendees = Array.isArray(input.attendees) ? input.attendees : [];
-    const nonMemberAttendees = attendees.filter((a): a is string => typeof a === 'string' && a !== actorId);
+    if (typeof workspaceId === 'string') await requireWriter(this.memberships, workspaceId, actorId);
+    const attendees = Array.isArray(input.attendees) ? input.attendees.slice(0, 101) : [];
+    const nonMemberAttendees: string[] = [];
+    for (const a of attendees) {
+      if (typeof a !== 'string' || typeof workspaceId !== 'string') continue;
+      if ((await roleOf(this.memberships, workspaceId, a)) === null) nonMemberAttendees.push(a);
+    }
     const eventId = globalThis.crypto.randomUUID();
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.repository.load(eventId);

@@ -6,7 +6,8 @@ import { calendarEventDecider, type CalendarEventCommand } from '../../entity/ev
 import { EventValidationError } from '../../entity/event/calendar-event.errors.js';
 import { CALENDAR_EVENT_REPOSITORY, type CalendarEventRepositoryPort } from '../port/calendar-event.repository.port.js';
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
-import { canAccess, WorkspaceNotFoundError } from '../workspace-access.js';
+import { WORKSPACE_MEMBERSHIP, type WorkspaceMembershipPort } from '../port/workspace-membership.port.js';
+import { requireWriter } from '../workspace-access.js';
 import { ImportCalendarCommand } from './import-calendar.command.js';
 
 /** The file is not iCalendar, or none of its events can be imported (400). */
@@ -28,17 +29,18 @@ export interface ImportCalendarResult {
  * then applies its overrides (RECURRENCE-ID: moved or cancelled occurrences) as commands on the new
  * stream. Events the decider refuses are skipped and reported. Each event is its own stream: an
  * import that stops half-way keeps the events already created.
- * @throws WorkspaceNotFoundError (404), InvalidICalendarError (400: not iCalendar, or nothing importable)
+ * @throws WorkspaceNotFoundError (404: not a member), WorkspaceForbiddenError (403: a viewer), InvalidICalendarError (400: not iCalendar, or nothing importable)
  */
 @CommandHandler(ImportCalendarCommand)
 export class ImportCalendarUseCase implements ICommandHandler<ImportCalendarCommand, ImportCalendarResult> {
   constructor(
     @Inject(CALENDAR_EVENT_REPOSITORY) private readonly repository: CalendarEventRepositoryPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
   ) {}
 
   async execute({ workspaceId, ics, actorId, context }: ImportCalendarCommand): Promise<ImportCalendarResult> {
-    if (!canAccess(actorId, workspaceId)) throw new WorkspaceNotFoundError(workspaceId);
+    await requireWriter(this.memberships, workspaceId, actorId);
     const now = this.clock.now();
     let parsed: ReturnType<typeof fromICalendar>;
     try {

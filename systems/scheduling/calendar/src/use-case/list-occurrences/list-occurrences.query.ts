@@ -1,4 +1,4 @@
-/** `GET /scheduling/v1/events/occurrences?from=&to=` of one workspace (membership checked by the caller). */
+/** `GET /scheduling/v1/events/occurrences?from=&to=&workspaceId=` of one workspace, for a member. */
 export class ListOccurrencesQuery {
   constructor(
     readonly workspaceId: string,
@@ -7,5 +7,7 @@ export class ListOccurrencesQuery {
     readonly to: unknown,
     /** The caller's IANA zone: all-day occurrences are matched by date in it. */
     readonly viewerTimeZone = 'UTC',
+    /** The caller: must be a member of the workspace (404 otherwise); left out by internal callers. */
+    readonly actorId?: string,
   ) {}
 }

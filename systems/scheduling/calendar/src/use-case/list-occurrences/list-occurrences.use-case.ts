@@ -4,6 +4,8 @@ import { type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { scheduleOfEvent } from '../../entity/event/calendar-event.decider.js';
 import { EVENT_READ_MODEL, type EventReadModelPort } from '../port/event.read-model.port.js';
 import { ListOccurrencesQuery } from './list-occurrences.query.js';
+import { WORKSPACE_MEMBERSHIP, type WorkspaceMembershipPort } from '../port/workspace-membership.port.js';
+import { requireMember } from '../workspace-access.js';
 
 /** The longest window one request may expand. */
 export const MAX_WINDOW_DAYS = 366;
@@ -36,13 +38,23 @@ export class InvalidOccurrenceQueryError extends Error {
  * Expands every event of a workspace into the occurrences overlapping `[from, to)`, each in its own
  * zone (util-calendar), sorted by start then event id. The window is at most 366 days and the answer
  * at most 5 000 items.
- * @throws InvalidOccurrenceQueryError for a missing, malformed, reversed or too long window, an unknown zone, or too many items
+ * @throws WorkspaceNotFoundError (404: the caller is not a member), InvalidOccurrenceQueryError for a missing, malformed, reversed or too long window, an unknown zone, or too many items
  */
 @QueryHandler(ListOccurrencesQuery)
 export class ListOccurrencesUseCase implements IQueryHandler<ListOccurrencesQuery, { items: OccurrenceItem[] }> {
-  constructor(@Inject(EVENT_READ_MODEL) private readonly readModel: EventReadModelPort) {}
+  constructor(
+    @Inject(EVENT_READ_MODEL) private readonly readModel: EventReadModelPort,
+    @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
+  ) {}
 
-  async execute({ workspaceId, from, to, viewerTimeZone }: ListOccurrencesQuery): Promise<{ items: OccurrenceItem[] }> {
+  async execute({
+    workspaceId,
+    from,
+    to,
+    viewerTimeZone,
+    actorId,
+  }: ListOccurrencesQuery): Promise<{ items: OccurrenceItem[] }> {
+    if (actorId !== undefined) await requireMember(this.memberships, workspaceId, actorId);
     const problems: FieldProblem[] = [];
     const start = parseInstant(from);
     const end = parseInstant(to);

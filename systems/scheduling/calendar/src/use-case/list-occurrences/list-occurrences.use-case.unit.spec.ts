@@ -27,6 +27,7 @@ class InMemoryEvents implements EventReadModelPort {
     return this.records.filter((r) => r.fields.workspaceId === workspaceId);
   }
 }
+const noMembers = { roleOf: () => Promise.resolve(null), apply: () => Promise.resolve(false) };
 const useCase = new ListOccurrencesUseCase(
   new InMemoryEvents([
     { eventId: 'e1', version: 1, fields: base },
@@ -44,6 +45,7 @@ const useCase = new ListOccurrencesUseCase(
     },
     { eventId: 'e3', version: 1, fields: { ...base, workspaceId: 'w2', title: 'Elsewhere' } },
   ]),
+  noMembers,
 );
 const problemsOf = async (from: unknown, to: unknown, tz?: string) => {
   try {

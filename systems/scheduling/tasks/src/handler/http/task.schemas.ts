@@ -58,6 +58,7 @@ export const listTasksQuery = z.object({
   priority: z.coerce.number().int().min(1).max(4).optional(),
   tag: z.string().min(1).max(40).optional(),
   parentId: z.uuid().optional(),
+  workspaceId: z.string().min(1).max(250).optional().describe('Workspace (a member’s); personal when left out'),
 });
 export type ListTasksParams = z.output<typeof listTasksQuery>;
 
@@ -105,7 +106,10 @@ export const taskPageDto = z.object({ items: z.array(taskDto), nextCursor: z.str
   ],
 });
 
-export const nextTasksQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(10) });
+export const nextTasksQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(10),
+  workspaceId: z.string().min(1).max(250).optional().describe('Workspace (a member’s); personal when left out'),
+});
 
 export const nextTasksDto = z.object({ items: z.array(taskDto) }).meta({
   id: 'NextTasks',

@@ -37,7 +37,7 @@ export class TasksQueryHttpHandler {
     description: 'The caller’s tasks in creation order, filtered, keyset-paginated (eventually consistent).',
   })
   @ApiZodResponse(200, taskPageDto)
-  @ApiProblemResponses(400, 401)
+  @ApiProblemResponses(400, 401, 404)
   async list(@ZodQuery(listTasksQuery) query: ListTasksParams): Promise<TaskPage> {
     const { limit, cursor, ...filter } = query;
     return this.queries.execute(new ListTasksQuery(actorId(), filter, limit, cursor));
@@ -50,9 +50,9 @@ export class TasksQueryHttpHandler {
       'Open tasks by priority (1 first), then earliest due (none last), then creation order; `limit` 1–100 (10).',
   })
   @ApiZodResponse(200, nextTasksDto)
-  @ApiProblemResponses(400, 401)
-  async next(@ZodQuery(nextTasksQuery) query: { limit: number }): Promise<{ items: TaskView[] }> {
-    return this.queries.execute(new NextTasksQuery(actorId(), query.limit));
+  @ApiProblemResponses(400, 401, 404)
+  async next(@ZodQuery(nextTasksQuery) query: { limit: number; workspaceId?: string }): Promise<{ items: TaskView[] }> {
+    return this.queries.execute(new NextTasksQuery(actorId(), query.limit, query.workspaceId));
   }
 
   @Get(':id')

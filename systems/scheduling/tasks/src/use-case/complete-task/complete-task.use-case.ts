@@ -4,7 +4,8 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { spawnNextOccurrence, type TaskState } from '../../entity/task/task.decider.js';
 import { TaskAlreadyExistsError } from '../../entity/task/task.errors.js';
 import { handleTaskCommand } from '../handle-task-command.js';
-import { assertCanAccess } from '../task-access.js';
+import { WORKSPACE_REPOSITORY, type WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
+import { assertCanWriteTask } from '../task-access.js';
 import { TASK_REPOSITORY, type TaskRepositoryPort } from '../port/task.repository.port.js';
 import { CompleteTaskCommand } from './complete-task.command.js';
 
@@ -31,12 +32,15 @@ export interface CompleteTaskResult {
  * (409 otherwise); with it they are completed first. A recurring task's next occurrence is created on
  * the stream named by the completion — also when a retry finds the task already done (the first attempt
  * may have stopped between the two appends), so it exists exactly once.
- * A task in a workspace the actor cannot access answers as absent.
- * @throws TaskNotFoundError (404), TaskHasOpenSubtasksError, TaskNotCompletableError (409)
+ * A task in a workspace the actor is not a member of answers as absent; a viewer gets 403.
+ * @throws TaskNotFoundError (404), WorkspaceForbiddenError (403), TaskHasOpenSubtasksError, TaskNotCompletableError (409)
  */
 @CommandHandler(CompleteTaskCommand)
 export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand, CompleteTaskResult> {
-  constructor(@Inject(TASK_REPOSITORY) private readonly repository: TaskRepositoryPort) {}
+  constructor(
+    @Inject(TASK_REPOSITORY) private readonly repository: TaskRepositoryPort,
+    @Inject(WORKSPACE_REPOSITORY) private readonly workspaces: WorkspaceRepositoryPort,
+  ) {}
 
   async execute({ taskId, actorId, cascade, now, context }: CompleteTaskCommand): Promise<CompleteTaskResult> {
     if (cascade) {
@@ -48,7 +52,7 @@ export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand,
       this.repository,
       taskId,
       async ({ state: loaded, version }) => {
-        assertCanAccess(taskId, loaded, actorId);
+        await assertCanWriteTask(this.workspaces, taskId, loaded, actorId);
         return {
           type: 'CompleteTask',
           data: {

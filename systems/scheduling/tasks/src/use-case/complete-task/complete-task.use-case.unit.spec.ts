@@ -4,8 +4,16 @@ import { TaskHasOpenSubtasksError } from '../../entity/task/task.errors.js';
 import type { TaskCreated, TaskEvent } from '../../entity/task/task.events.js';
 import type { TaskFields } from '../../entity/task/task.model.js';
 import { ConcurrencyConflictError, type TaskRepositoryPort } from '../port/task.repository.port.js';
+import { initialWorkspaceState } from '../../entity/workspace/workspace.decider.js';
+import type { WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
 import { CompleteTaskCommand } from './complete-task.command.js';
 import { CompleteTaskUseCase, nextOccurrenceId } from './complete-task.use-case.js';
+
+/** No shared workspace exists: the tasks here live in personal workspaces. */
+const noSharedWorkspaces: WorkspaceRepositoryPort = {
+  load: () => Promise.resolve({ state: initialWorkspaceState(), version: 0 }),
+  save: () => Promise.reject(new Error('not used')),
+};
 
 /** In-memory event streams with optimistic concurrency, like the real store; can fail one save on cue. */
 class InMemoryTasks implements TaskRepositoryPort {
@@ -71,7 +79,7 @@ describe('CompleteTaskUseCase', () => {
   it('given a task repeating 7 days after completion, when completed, then the next occurrence exists once, due 21 March', async () => {
     const repo = new InMemoryTasks();
     repo.streams.set('t1', [created('t1')]);
-    const useCase = new CompleteTaskUseCase(repo);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces);
     const first = await useCase.execute(complete());
     const again = await useCase.execute(complete());
     expect(first.nextTaskId).toBe(nextOccurrenceId('t1', 1));
@@ -86,7 +94,7 @@ describe('CompleteTaskUseCase', () => {
   it('when the first attempt stopped between the two appends, then the retry creates the next occurrence', async () => {
     const repo = new InMemoryTasks();
     repo.streams.set('t1', [created('t1')]);
-    const useCase = new CompleteTaskUseCase(repo);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces);
     repo.failNextSaveOf = nextOccurrenceId('t1', 1);
     await expect(useCase.execute(complete())).rejects.toThrow('connection lost');
     expect(tasksOf(repo)).toEqual(['t1']);
@@ -113,7 +121,7 @@ describe('CompleteTaskUseCase', () => {
         },
       ],
     };
-    const result = await new CompleteTaskUseCase(repo).execute(complete());
+    const result = await new CompleteTaskUseCase(repo, noSharedWorkspaces).execute(complete());
     expect(repo.streams.get('t1')!.map((e) => e.type)).toEqual(['TaskCreated', 'TaskCompleted']);
     expect(tasksOf(repo)).toEqual(['t1', result.nextTaskId]);
   });
@@ -123,7 +131,7 @@ describe('CompleteTaskUseCase', () => {
     repo.streams.set('p', [created('p', { recurrence: null })]);
     repo.streams.set('c1', [created('c1', { recurrence: null, parentId: 'p' })]);
     repo.streams.set('c2', [created('c2', { recurrence: null, parentId: 'c1' })]);
-    const useCase = new CompleteTaskUseCase(repo);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces);
     await expect(useCase.execute(complete('p'))).rejects.toBeInstanceOf(TaskHasOpenSubtasksError);
     const result = await useCase.execute(complete('p', true));
     expect(result).toMatchObject({ state: { status: 'done' }, version: 2, nextTaskId: null });

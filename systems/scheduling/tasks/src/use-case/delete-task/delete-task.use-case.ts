@@ -4,7 +4,8 @@ import { handleTaskCommand, type TaskCommandResult } from '../handle-task-comman
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
 import { TASK_READ_MODEL, type TaskReadModelPort } from '../port/task.read-model.port.js';
 import { TASK_REPOSITORY, type TaskRepositoryPort } from '../port/task.repository.port.js';
-import { assertCanAccess } from '../task-access.js';
+import { WORKSPACE_REPOSITORY, type WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
+import { assertCanWriteTask } from '../task-access.js';
 import { DeleteTaskCommand } from './delete-task.command.js';
 
 /**
@@ -17,15 +18,16 @@ export class DeleteTaskUseCase implements ICommandHandler<DeleteTaskCommand, Tas
     @Inject(TASK_REPOSITORY) private readonly repository: TaskRepositoryPort,
     @Inject(TASK_READ_MODEL) private readonly readModel: TaskReadModelPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(WORKSPACE_REPOSITORY) private readonly workspaces: WorkspaceRepositoryPort,
   ) {}
 
   async execute({ taskId, actorId, context }: DeleteTaskCommand): Promise<TaskCommandResult> {
     const result = await handleTaskCommand(
       this.repository,
       taskId,
-      ({ state }) => {
-        assertCanAccess(taskId, state, actorId);
-        return { type: 'DeleteTask', data: { taskId, now: this.clock.now() } };
+      async ({ state }) => {
+        await assertCanWriteTask(this.workspaces, taskId, state, actorId);
+        return { type: 'DeleteTask', data: { taskId, now: this.clock.now() } } as const;
       },
       context,
     );

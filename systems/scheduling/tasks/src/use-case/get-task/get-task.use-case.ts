@@ -3,7 +3,8 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { TaskNotFoundError } from '../../entity/task/task.errors.js';
 import { TASK_READ_MODEL, type TaskReadModelPort, type TaskView } from '../port/task.read-model.port.js';
-import { canAccess } from '../task-access.js';
+import { WORKSPACE_REPOSITORY, type WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
+import { roleOf } from '../task-access.js';
 import { GetTaskQuery } from './get-task.query.js';
 
 /** How long a read with `minVersion` waits for the projection (ms), and how often it looks. */
@@ -25,17 +26,22 @@ export class StaleReadError extends DomainError {
 /**
  * Reads a task from the query side (`task_list`). With `minVersion`, waits up to 2 s for the
  * projection to reach that version, so a client reads its own write.
- * @throws TaskNotFoundError (404: absent, deleted, or in a workspace the caller cannot access), StaleReadError (409)
+ * @throws TaskNotFoundError (404: absent, deleted, or in a workspace the caller is not a member of), StaleReadError (409)
  */
 @QueryHandler(GetTaskQuery)
 export class GetTaskUseCase implements IQueryHandler<GetTaskQuery, TaskView> {
-  constructor(@Inject(TASK_READ_MODEL) private readonly readModel: TaskReadModelPort) {}
+  constructor(
+    @Inject(TASK_READ_MODEL) private readonly readModel: TaskReadModelPort,
+    @Inject(WORKSPACE_REPOSITORY) private readonly workspaces: WorkspaceRepositoryPort,
+  ) {}
 
   async execute({ taskId, actorId, minVersion }: GetTaskQuery): Promise<TaskView> {
     const deadline = Date.now() + MIN_VERSION_WAIT_MS;
     for (;;) {
       const view = await this.readModel.get(taskId);
-      if (view && !canAccess(actorId, view.workspaceId)) throw new TaskNotFoundError(taskId);
+      if (view && (await roleOf(this.workspaces, view.workspaceId, actorId)) === null) {
+        throw new TaskNotFoundError(taskId);
+      }
       if (minVersion === undefined || (view && view.version >= minVersion)) {
         if (!view) throw new TaskNotFoundError(taskId);
         return view;

@@ -9,6 +9,8 @@ export class ListTasksQuery {
       readonly priority?: number;
       readonly tag?: string;
       readonly parentId?: string;
+      /** The workspace (the caller's personal one when left out); the caller must be a member. */
+      readonly workspaceId?: string;
     },
     readonly limit: number,
     readonly cursor?: string,

@@ -3,5 +3,7 @@ export class NextTasksQuery {
   constructor(
     readonly actorId: string,
     readonly limit: number,
+    /** The workspace (the caller's personal one when left out); the caller must be a member. */
+    readonly workspaceId?: string,
   ) {}
 }

@@ -1,0 +1,181 @@
+// scheduling: the scheduling system under a steady open-model load (`npm run load -- scheduling`).
+// Each iteration, as one of USERS users in their personal workspace: create a task with a subtask,
+// create a weekly event with a reminder, read the task back (?minVersion=, read-your-write through
+// the query role), list open tasks, list the week's occurrences, complete the task with cascade.
+// Env: RATE (iterations/s, default 5), DURATION (default 60s), USERS (default 4), BASE_URL.
+// SLOs below: a crossed threshold makes k6 exit 99 (do not loosen a value to pass: report it).
+import http from 'k6/http';
+import { check, fail, sleep } from 'k6';
+import exec from 'k6/execution';
+
+const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
+const num = (name, fallback) => (__ENV[name] ? Number(__ENV[name]) : fallback);
+const RATE = num('RATE', 5);
+const USERS = num('USERS', 4);
+const PASSWORD = __ENV.USER_PASSWORD || 'k6 scheduling password';
+
+/** Request names (the `name` tag): thresholds and the report refer to them. */
+export const NAMES = {
+  createTask: 'POST /scheduling/v1/tasks',
+  getTask: 'GET /scheduling/v1/tasks/{id}',
+  listTasks: 'GET /scheduling/v1/tasks',
+  complete: 'POST /scheduling/v1/tasks/{id}/complete',
+  createEvent: 'POST /scheduling/v1/events',
+  occurrences: 'GET /scheduling/v1/events/occurrences',
+};
+
+/** The SLOs of scheduling. */
+export const SLO = {
+  http_req_failed: ['rate<0.001'],
+  checks: ['rate>0.999'],
+  [`http_req_duration{name:${NAMES.createTask}}`]: ['p(95)<150'],
+  [`http_req_duration{name:${NAMES.complete}}`]: ['p(95)<200'],
+  [`http_req_duration{name:${NAMES.createEvent}}`]: ['p(95)<150'],
+  [`http_req_duration{name:${NAMES.listTasks}}`]: ['p(95)<150'],
+  // Includes the wait for the projection (up to 2 s) when the read follows the write at once.
+  [`http_req_duration{name:${NAMES.getTask}}`]: ['p(95)<500'],
+  [`http_req_duration{name:${NAMES.occurrences}}`]: ['p(95)<200'],
+};
+
+export const options = {
+  scenarios: {
+    scheduling: {
+      executor: 'constant-arrival-rate',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: __ENV.DURATION || '60s',
+      preAllocatedVUs: Math.max(4, RATE * 2),
+      maxVUs: Math.max(20, RATE * 10),
+      gracefulStop: '20s',
+    },
+  },
+  thresholds: SLO,
+  setupTimeout: '180s',
+  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
+  systemTags: ['status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'scenario', 'expected_response'],
+};
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+/** POST with 429 retried after Retry-After (the token endpoint allows 60/min per IP). */
+function postPatiently(url, body, params) {
+  for (let attempt = 1; ; attempt++) {
+    const res = http.post(url, body, params);
+    if (res.status !== 429 || attempt >= 8) return res;
+    sleep(Math.min(Number(res.headers['Retry-After']) || 5, 61));
+  }
+}
+
+export function setup() {
+  const tokens = [];
+  const setupParams = (name, headers = {}) => ({
+    headers,
+    tags: { name },
+    responseCallback: http.expectedStatuses({ min: 200, max: 299 }, 409, 429),
+  });
+  for (let i = 0; i < USERS; i++) {
+    const email = `k6-sched-${i}@example.com`;
+    http.post(
+      `${BASE_URL}/identity/v1/users`,
+      JSON.stringify({ email, password: PASSWORD, displayName: `k6 scheduling ${i}` }),
+      setupParams('POST /identity/v1/users', JSON_HEADERS),
+    );
+    const res = postPatiently(
+      `${BASE_URL}/identity/v1/token`,
+      { grant_type: 'password', username: email, password: PASSWORD },
+      setupParams('POST /identity/v1/token'),
+    );
+    if (res.status !== 200) fail(`token for ${email}: ${res.status} ${res.body}`);
+    tokens.push(res.json('access_token'));
+  }
+  return { tokens };
+}
+
+export default function (data) {
+  const token = data.tokens[exec.scenario.iterationInTest % data.tokens.length];
+  const auth = { authorization: `Bearer ${token}` };
+  const params = (name, extra = {}) => ({ headers: { ...JSON_HEADERS, ...auth, ...extra }, tags: { name } });
+  const n = exec.scenario.iterationInTest;
+
+  const task = http.post(
+    `${BASE_URL}/scheduling/v1/tasks`,
+    JSON.stringify({ title: `k6 task ${n}`, priority: 1 + (n % 4), due: '2026-03-28', tags: ['k6'] }),
+    params(NAMES.createTask),
+  );
+  if (!check(task, { 'task created (201)': (r) => r.status === 201 })) return;
+  const taskId = task.json('id');
+  const sub = http.post(
+    `${BASE_URL}/scheduling/v1/tasks`,
+    JSON.stringify({ title: `k6 subtask ${n}`, parentId: taskId }),
+    params(NAMES.createTask),
+  );
+  check(sub, { 'subtask created (201)': (r) => r.status === 201 });
+  const event = http.post(
+    `${BASE_URL}/scheduling/v1/events`,
+    JSON.stringify({
+      title: `k6 sync ${n}`,
+      start: '2026-03-23T09:00:00',
+      end: '2026-03-23T09:30:00',
+      timeZone: 'Europe/Berlin',
+      rrule: 'FREQ=WEEKLY;COUNT=4',
+      reminders: [{ offset: '-PT15M' }],
+    }),
+    params(NAMES.createEvent),
+  );
+  check(event, { 'event created (201)': (r) => r.status === 201 });
+  const read = http.get(`${BASE_URL}/scheduling/v1/tasks/${taskId}?minVersion=1`, params(NAMES.getTask));
+  check(read, { 'task read back (200)': (r) => r.status === 200 });
+  const list = http.get(`${BASE_URL}/scheduling/v1/tasks?status=todo&limit=20`, params(NAMES.listTasks));
+  check(list, { 'tasks listed (200)': (r) => r.status === 200 });
+  const occ = http.get(
+    `${BASE_URL}/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-03-27T00:00:00Z`,
+    params(NAMES.occurrences),
+  );
+  check(occ, { 'occurrences listed (200)': (r) => r.status === 200 });
+  // The subtask may not be on the query side yet: cascade completes it whatever the read model says.
+  const done = http.post(`${BASE_URL}/scheduling/v1/tasks/${taskId}/complete?cascade=true`, null, {
+    headers: { ...auth, 'idempotency-key': `k6-${taskId}` },
+    tags: { name: NAMES.complete },
+  });
+  check(done, { 'task completed (200, done)': (r) => r.status === 200 && r.json('status') === 'done' });
+}
+
+const ms = (v) => (v === undefined ? '-' : `${v.toFixed(1)} ms`);
+
+/** A plain report: SLOs with their measured values, then latency per request name. */
+export function handleSummary(data) {
+  const m = data.metrics;
+  const lines = [`Archipelago load test — scenario "scheduling" (${BASE_URL}, ${RATE}/s, ${USERS} users)`, ''];
+  let failed = 0;
+  for (const [metric, exprs] of Object.entries(SLO)) {
+    for (const expr of exprs) {
+      const result = m[metric]?.thresholds?.[expr];
+      if (result && !result.ok) failed++;
+      const stat = expr.match(/^(rate|p\([\d.]+\))/)?.[1];
+      const value = m[metric]?.values?.[stat];
+      const shown = value === undefined ? '-' : stat === 'rate' ? `${(value * 100).toFixed(3)} %` : ms(value);
+      lines.push(`  ${result?.ok === false ? '✗' : '✓'} ${metric.padEnd(60)} ${expr.padEnd(12)} measured ${shown}`);
+    }
+  }
+  lines.splice(1, 0, `SLOs: ${failed ? `FAILED (${failed} crossed)` : 'all met'}`);
+  const it = m.iterations?.values;
+  lines.push(
+    '',
+    `iterations ${it?.count ?? 0} (${(it?.rate ?? 0).toFixed(2)}/s), requests ${m.http_reqs?.values?.count ?? 0}`,
+  );
+  lines.push(
+    `  ${'request'.padEnd(44)} ${'count'.padStart(7)} ${'med'.padStart(10)} ${'p95'.padStart(10)} ${'p99'.padStart(10)}`,
+  );
+  for (const name of Object.values(NAMES)) {
+    const v = m[`http_req_duration{name:${name}}`]?.values;
+    if (v)
+      lines.push(
+        `  ${name.padEnd(44)} ${String(v.count ?? '').padStart(7)} ${ms(v.med).padStart(10)} ${ms(v['p(95)']).padStart(10)} ${ms(v['p(99)']).padStart(10)}`,
+      );
+  }
+  const text = lines.join('\n');
+  const files = { stdout: `\n${text}\n` };
+  if (__ENV.REPORT_JSON) files[__ENV.REPORT_JSON] = JSON.stringify(data, null, 2);
+  if (__ENV.REPORT_TXT) files[__ENV.REPORT_TXT] = text;
+  return files;
+}

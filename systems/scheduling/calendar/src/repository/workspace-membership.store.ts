@@ -1,0 +1,59 @@
+import { type IncomingMessage, Inbox } from '@archipelago/platform-messaging';
+import type pg from 'pg';
+import type {
+  InboxEntry,
+  MembershipChange,
+  WorkspaceMembershipPort,
+  WorkspaceRole,
+} from '../use-case/port/workspace-membership.port.js';
+
+/** The membership read model in Postgres (`workspace_members`), deduplicated through the inbox. */
+export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
+  private readonly inboxes = new Map<string, Inbox>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+  ) {}
+
+  async roleOf(workspaceId: string, userId: string): Promise<WorkspaceRole | null> {
+    const { rows } = await this.pool.query<{ role: WorkspaceRole }>(
+      `SELECT role FROM "${this.schema}".workspace_members WHERE workspace_id = $1 AND user_id = $2`,
+      [workspaceId, userId],
+    );
+    return rows[0]?.role ?? null;
+  }
+
+  apply(change: MembershipChange, inbox: InboxEntry): Promise<boolean> {
+    const message: IncomingMessage = {
+      id: inbox.messageId,
+      topic: inbox.topic,
+      key: change.workspaceId,
+      type: '',
+      source: '',
+      time: '',
+      payload: null,
+      headers: {},
+    };
+    return this.inboxOf(inbox.consumerGroup).handleOnce(message, async (client) => {
+      if (change.role === null) {
+        await client.query(`DELETE FROM "${this.schema}".workspace_members WHERE workspace_id = $1 AND user_id = $2`, [
+          change.workspaceId,
+          change.userId,
+        ]);
+      } else {
+        await client.query(
+          `INSERT INTO "${this.schema}".workspace_members (workspace_id, user_id, role) VALUES ($1, $2, $3)
+           ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = excluded.role`,
+          [change.workspaceId, change.userId, change.role],
+        );
+      }
+    });
+  }
+
+  private inboxOf(group: string): Inbox {
+    let inbox = this.inboxes.get(group);
+    if (!inbox) this.inboxes.set(group, (inbox = new Inbox(this.pool, this.schema, group)));
+    return inbox;
+  }
+}

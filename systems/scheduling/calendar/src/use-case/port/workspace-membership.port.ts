@@ -1,0 +1,29 @@
+/** Roles in a shared workspace (as scheduling/tasks publishes them). */
+export type WorkspaceRole = 'owner' | 'editor' | 'viewer';
+
+/** A change of membership consumed from tasks: `role` null means the user is no longer a member. */
+export interface MembershipChange {
+  readonly workspaceId: string;
+  readonly userId: string;
+  readonly role: WorkspaceRole | null;
+}
+
+/** A message being consumed: recorded in the inbox with its effect, so it takes effect once. */
+export interface InboxEntry {
+  readonly consumerGroup: string;
+  readonly messageId: string;
+  readonly topic: string;
+}
+
+/**
+ * Calendar's membership read model of shared workspaces (table `workspace_members`), kept from
+ * WorkspaceMemberAddedV1 / WorkspaceMemberRemovedV1 (per workspace in order: the key is its id).
+ */
+export interface WorkspaceMembershipPort {
+  /** The user's role in a shared workspace, or null when not a member (as far as consumed). */
+  roleOf(workspaceId: string, userId: string): Promise<WorkspaceRole | null>;
+  /** Upserts (role) or deletes (null) the membership, once per message. @returns false for a duplicate */
+  apply(change: MembershipChange, inbox: InboxEntry): Promise<boolean>;
+}
+
+export const WORKSPACE_MEMBERSHIP = Symbol('WorkspaceMembershipPort');
