@@ -488,16 +488,20 @@ export class Devstack {
     args: readonly string[],
   ): ProcessSpec {
     const env = Object.fromEntries(
-      Object.entries(service.env).map(([name, value]) => [
-        name,
-        // `${identity.httpPort}` → the port the identity service really got (it may have fallen back);
-        // `${mail.smtpPort}` / `${mail.httpPort}` → the e-mail sink's.
-        value.replace(
-          /\$\{([a-z0-9-]+)\.(httpPort|grpcPort|smtpPort)\}/g,
-          (whole, target: string, kind: 'httpPort' | 'grpcPort' | 'smtpPort') =>
-            String(this.servicePorts.get(target)?.[kind] ?? whole),
-        ),
-      ]),
+      Object.entries(service.env)
+        .map(([name, value]) => [
+          name,
+          // `${identity.httpPort}` → the port the identity service really got (it may have fallen back);
+          // `${mail.smtpPort}` / `${mail.httpPort}` → the e-mail sink's.
+          value.replace(
+            /\$\{([a-z0-9-]+)\.(httpPort|grpcPort|smtpPort)\}/g,
+            (whole, target: string, kind: 'httpPort' | 'grpcPort' | 'smtpPort') =>
+              String(this.servicePorts.get(target)?.[kind] ?? whole),
+          ),
+        ])
+        // A value naming the e-mail sink when it is off (DEVSTACK_MAIL=off) is left unset: the
+        // service's own default applies instead of a literal `${mail.smtpPort}`.
+        .filter(([, value]) => !/\$\{mail\./.test(value)),
     );
     return this.spec(service.name, service.main, args, {
       ...env,

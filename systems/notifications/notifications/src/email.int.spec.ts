@@ -5,8 +5,7 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
 import { createHttpApp } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
-import * as harness from '@archipelago/testing-harness';
-import { createTestDatabase } from '@archipelago/testing-harness';
+import { createTestDatabase, startMailSink, type MailSink } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
@@ -22,21 +21,6 @@ import { DeliverEmailsCommand } from './use-case/deliver-emails/deliver-emails.u
 // Rounds are run by hand (DeliverEmailsCommand) so the test decides when time passes.
 const ANN = { id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com' };
 let issuer: TestIssuer;
-/** The harness's Mailpit sink (`startMailSink`, from the mail branch); the SMTP test is skipped until it is on main. */
-interface MailSink {
-  readonly smtpPort: number;
-  messages(): Promise<Array<{ subject: string; to: Array<{ address: string }> }>>;
-  waitFor(predicate: (m: CaughtMail) => boolean): Promise<CaughtMail>;
-  stop(): Promise<void>;
-}
-interface CaughtMail {
-  subject: string;
-  to: Array<{ address: string }>;
-  from?: { address: string };
-  text: string;
-  html: string;
-}
-const startMailSink = (harness as unknown as { startMailSink?: () => Promise<MailSink> }).startMailSink;
 let sink: MailSink | undefined;
 let databaseUrl: string;
 const apps: Array<{ app: NestFastifyApplication; infrastructure: NotificationsInfrastructure }> = [];
@@ -113,7 +97,7 @@ async function start(schema: string, smtpPort: number) {
 
 beforeAll(async () => {
   issuer = await startTestIssuer();
-  sink = await startMailSink?.();
+  sink = await startMailSink();
   databaseUrl = await createTestDatabase('notifications_email');
 }, 180_000);
 
@@ -124,28 +108,25 @@ afterAll(async () => {
 });
 
 describe('notifications e-mail over SMTP', () => {
-  it.skipIf(!startMailSink)(
-    'sends one e-mail per notification (welcome, order confirmed) with text and HTML parts, once',
-    async () => {
-      const sink_ = sink!;
-      const { infrastructure, orderId, round } = await start('notifications', sink_.smtpPort);
-      expect(await round()).toBe(2);
-      expect(await round()).toBe(0);
-      const confirmed = await sink_.waitFor((m) => m.subject === 'Your order: Order confirmed');
-      expect(confirmed.to.map((t) => t.address)).toEqual([ANN.email]);
-      expect(confirmed.from?.address).toBe('notifications@archipelago.local');
-      expect(confirmed.text).toContain(`http://localhost:8000/commerce/v1/orders/${orderId}`);
-      expect(confirmed.html).toContain(`href="http://localhost:8000/commerce/v1/orders/${orderId}"`);
-      await sink_.waitFor((m) => m.subject === 'Archipelago: Welcome to Archipelago');
-      const mine = (await sink_.messages()).filter((m) => m.to.some((t) => t.address === ANN.email));
-      expect(mine).toHaveLength(2);
-      const { rows } = await infrastructure.pool.query(`SELECT status, attempts FROM "notifications".deliveries`);
-      expect(rows).toEqual([
-        { status: 'sent', attempts: 1 },
-        { status: 'sent', attempts: 1 },
-      ]);
-    },
-  );
+  it('sends one e-mail per notification (welcome, order confirmed) with text and HTML parts, once', async () => {
+    const sink_ = sink!;
+    const { infrastructure, orderId, round } = await start('notifications', sink_.smtpPort);
+    expect(await round()).toBe(2);
+    expect(await round()).toBe(0);
+    const confirmed = await sink_.waitFor((m) => m.subject === 'Your order: Order confirmed');
+    expect(confirmed.to.map((t) => t.address)).toEqual([ANN.email]);
+    expect(confirmed.from?.address).toBe('notifications@archipelago.local');
+    expect(confirmed.text).toContain(`http://localhost:8000/commerce/v1/orders/${orderId}`);
+    expect(confirmed.html).toContain(`href="http://localhost:8000/commerce/v1/orders/${orderId}"`);
+    await sink_.waitFor((m) => m.subject === 'Archipelago: Welcome to Archipelago');
+    const mine = (await sink_.messages()).filter((m) => m.to.some((t) => t.address === ANN.email));
+    expect(mine).toHaveLength(2);
+    const { rows } = await infrastructure.pool.query(`SELECT status, attempts FROM "notifications".deliveries`);
+    expect(rows).toEqual([
+      { status: 'sent', attempts: 1 },
+      { status: 'sent', attempts: 1 },
+    ]);
+  });
 
   it('retries a refused connection, then marks the delivery dead with a dead-letter record', async () => {
     const { infrastructure, round } = await start('notifications_down', await freePort());
