@@ -56,7 +56,7 @@ const postJson = (url: string, body: unknown, headers: Record<string, string> = 
 const net = (url: string) => fetch(url.replace(PUBLIC, root));
 
 function registryMessage(
-  name: 'EntityCreatedV1' | 'EntityDeletedV1',
+  name: 'EntityCreatedV1' | 'EntityDeletedV1' | 'ClaimAttestedV1',
   payload: object,
   id = crypto.randomUUID(),
 ): IncomingMessage {
@@ -281,20 +281,71 @@ describe('registry/credentials over HTTP', () => {
     expect((await (await http(`${base}?limit=100`, { headers: bearer(other) })).json()).items).toEqual([]);
   });
 
+  it('issues once per attested claim whose policy has a credential template (ClaimAttestedV1), to the requester', async () => {
+    const listMine = async () =>
+      (await (await http(`${base}?entityId=${teacherId}&limit=100`, { headers: bearer(holder) })).json())
+        .items as Array<{
+        id: string;
+        types: string[];
+      }>;
+    const before = (await listMine()).length;
+    const attested = registryMessage('ClaimAttestedV1', {
+      claimId: crypto.randomUUID(),
+      entityType: 'Teacher',
+      entityId: teacherId,
+      definitionId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+      policy: 'employment',
+      requester: HOLDER.sub,
+      properties: ['/name', '/school/name'],
+      occurredAt: new Date().toISOString(),
+      entityVersion: 1,
+      attestor: ADMIN.sub,
+      attestedData: { name: 'Asha Rao', school: { name: 'GHS Mysuru' } },
+      credentialTemplate: {
+        type: ['EmploymentCredential'],
+        credentialSubject: { name: '{{name}}', school: '{{school.name}}' },
+      },
+    });
+    const consumer = app.get(RegistryEventsMessageHandler);
+    await consumer.handle(attested);
+    await consumer.handle({ ...attested, id: crypto.randomUUID() }); // the same claim again: no second credential
+    const after = await listMine();
+    expect(after.length).toBe(before + 1);
+    const issued = after.find((c) => c.types.includes('EmploymentCredential'));
+    expect(issued).toBeDefined();
+    const jwt = await (
+      await http(`${base}/${issued!.id}`, { headers: { ...bearer(holder), accept: 'application/vc+jwt' } })
+    ).text();
+    expect(decodeJwt(jwt).credentialSubject).toEqual({
+      id: `urn:uuid:${teacherId}`,
+      name: 'Asha Rao',
+      school: 'GHS Mysuru',
+    });
+    expect(await independentVerify(jwt)).toEqual({ signature: true, revoked: false });
+
+    // An attested claim without a template issues nothing.
+    await consumer.handle(
+      registryMessage('ClaimAttestedV1', {
+        ...(attested.payload as object),
+        claimId: crypto.randomUUID(),
+        credentialTemplate: undefined,
+      }),
+    );
+    expect((await listMine()).length).toBe(before + 1);
+  });
+
   it('revokes the credentials of a deleted entity', async () => {
     const issued = await (await postJson(base, { entityType: 'Teacher', entityId: teacherId })).json();
-    await app
-      .get(RegistryEventsMessageHandler)
-      .handle(
-        registryMessage('EntityDeletedV1', {
-          entityId: teacherId,
-          entityType: 'Teacher',
-          definitionId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
-          version: 2,
-          actor: ADMIN.sub,
-          occurredAt: new Date().toISOString(),
-        }),
-      );
+    await app.get(RegistryEventsMessageHandler).handle(
+      registryMessage('EntityDeletedV1', {
+        entityId: teacherId,
+        entityType: 'Teacher',
+        definitionId: '1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+        version: 2,
+        actor: ADMIN.sub,
+        occurredAt: new Date().toISOString(),
+      }),
+    );
     expect(await (await http(`${base}/${issued.id}`, { headers: bearer(admin) })).status).toBe(200);
     const listed = await (await http(`${base}?entityId=${teacherId}&limit=100`, { headers: bearer(admin) })).json();
     expect(listed.items.every((c: { status: string }) => c.status === 'revoked')).toBe(true);

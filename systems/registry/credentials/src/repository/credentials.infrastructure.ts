@@ -4,7 +4,7 @@ import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { CREDENTIALS_CONSUMER_GROUP, CredentialPgStore } from './credential.pg-store.js';
 import { CREDENTIALS_DATABASE } from './credentials.data-source.js';
 
-/** The registry topics the credentials service consumes (entity snapshots, deletions, attestations when published). */
+/** The registry topics the credentials service consumes (entity snapshots, deletions, attested claims). */
 export function registryTopics(): string[] {
   const events = REGISTRY_EVENTS as Record<string, { topic: string }>;
   return ['EntityCreatedV1', 'EntityUpdatedV1', 'EntityDeletedV1', 'ClaimAttestedV1']

@@ -14,8 +14,8 @@ const topicOf = (name: string): string | undefined =>
 /**
  * Consumer of the registry's events (group `registry.credentials`): entity created/updated keep a
  * snapshot of the public body (the data of on-demand issuance); entity deleted revokes its
- * credentials; claim attested (when the registry publishes it) keeps the attested data and, with a
- * credential template, issues once per claim. Malformed payloads are logged and skipped.
+ * credentials; claim attested (ClaimAttestedV1) keeps the attested data and, with a
+ * credential template, issues once per claim (to the requester). Malformed payloads are logged and skipped.
  */
 @Injectable()
 export class RegistryEventsMessageHandler {
