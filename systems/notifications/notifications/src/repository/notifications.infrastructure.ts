@@ -2,6 +2,7 @@ import { CATALOG_STOCK_LEVELS_TOPIC, ORDERING_ORDERS_TOPIC, PAYMENTS_TOPIC } fro
 import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import type { MessageHandler, Subscription } from '@archipelago/platform-messaging';
+import { CREDENTIALS_EVENTS, REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { DeliverySqlRepository } from './delivery.sql.repository.js';
@@ -18,6 +19,9 @@ export const CONSUMED_TOPICS: readonly string[] = [
   CATALOG_STOCK_LEVELS_TOPIC,
   CALENDAR_EVENTS.ReminderDueV1.topic,
   TASKS_EVENTS.TaskAssignedV1.topic,
+  REGISTRY_EVENTS.ClaimAttestedV1.topic,
+  REGISTRY_EVENTS.ClaimRejectedV1.topic,
+  CREDENTIALS_EVENTS.CredentialIssuedV1.topic,
 ];
 
 /**

@@ -24,6 +24,14 @@ const TEMPLATES: Record<NotificationCategory, { prefix: string; footer: string }
     footer: 'You receive reminders by e-mail; change it in your notification preferences.',
   },
   task: { prefix: 'Task', footer: 'You receive task updates by e-mail; change it in your notification preferences.' },
+  attestation: {
+    prefix: 'Attestation',
+    footer: 'You receive attestation decisions by e-mail; change it in your notification preferences.',
+  },
+  credential: {
+    prefix: 'Credential',
+    footer: 'You receive news of your credentials by e-mail; change it in your notification preferences.',
+  },
 };
 
 const escapeHtml = (s: string) =>

@@ -4,7 +4,16 @@
  */
 
 /** What a notification is about; the unit of a user's preferences. */
-export const NOTIFICATION_CATEGORIES = ['account', 'security', 'order', 'stock', 'reminder', 'task'] as const;
+export const NOTIFICATION_CATEGORIES = [
+  'account',
+  'security',
+  'order',
+  'stock',
+  'reminder',
+  'task',
+  'attestation',
+  'credential',
+] as const;
 export type NotificationCategory = (typeof NOTIFICATION_CATEGORIES)[number];
 
 /** Where a notification is delivered: the inbox (and its live stream), e-mail, web push. */

@@ -22,7 +22,16 @@ describe('notification preferences', () => {
 
   it('fills the whole matrix', () => {
     const matrix = effectivePreferences({ stock: { in_app: false } });
-    expect(Object.keys(matrix)).toEqual(['account', 'security', 'order', 'stock', 'reminder', 'task']);
+    expect(Object.keys(matrix)).toEqual([
+      'account',
+      'security',
+      'order',
+      'stock',
+      'reminder',
+      'task',
+      'attestation',
+      'credential',
+    ]);
     expect(matrix.stock).toEqual({ in_app: false, email: true, push: false });
   });
 });

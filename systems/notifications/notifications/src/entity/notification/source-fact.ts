@@ -29,7 +29,24 @@ export type SourceFact =
       occurrenceStart: string | null;
       recipients: readonly string[];
     }
-  | { kind: 'task-assigned'; taskId: string; assigneeId: string | null };
+  | { kind: 'task-assigned'; taskId: string; assigneeId: string | null }
+  | {
+      kind: 'claim-decided';
+      decision: 'attested' | 'rejected';
+      claimId: string;
+      entityType: string;
+      entityId: string;
+      policy: string;
+      requester: string;
+      note: string | null;
+    }
+  | {
+      kind: 'credential-issued';
+      credentialId: string;
+      entityType: string;
+      holder: string | null;
+      types: readonly string[];
+    };
 
 /** Who a notification goes to, before the projections resolve it to user ids. */
 export type RecipientSpec =
@@ -155,5 +172,39 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
         link: `/scheduling/v1/tasks/${fact.taskId}`,
         data: { taskId: fact.taskId },
       };
+    case 'claim-decided': {
+      // To the owner who asked; attestors find open claims in GET /registry/v1/claims (who may
+      // decide is a per-policy role the events do not carry, so ClaimRaisedV1 notifies no one).
+      const what = `the ${fact.policy} attestation of your ${fact.entityType} record`;
+      return {
+        category: 'attestation',
+        recipients: users(fact.requester),
+        title: fact.decision === 'attested' ? 'Attestation approved' : 'Attestation rejected',
+        body:
+          fact.decision === 'attested'
+            ? `An attestor approved ${what}${fact.note ? `: ${fact.note}` : '.'}`
+            : `An attestor rejected ${what}: ${fact.note ?? 'no reason given'}.`,
+        link: `/registry/v1/claims/${fact.claimId}`,
+        data: {
+          claimId: fact.claimId,
+          entityType: fact.entityType,
+          entityId: fact.entityId,
+          policy: fact.policy,
+          decision: fact.decision,
+        },
+      };
+    }
+    case 'credential-issued': {
+      if (!fact.holder) return null; // issued on demand with no holder: nobody to tell
+      const kind = fact.types.find((t) => t !== 'VerifiableCredential') ?? 'VerifiableCredential';
+      return {
+        category: 'credential',
+        recipients: users(fact.holder),
+        title: 'Credential issued',
+        body: `A verifiable credential (${kind}) of your ${fact.entityType} record was issued to you.`,
+        link: `/registry/v1/credentials/${fact.credentialId}`,
+        data: { credentialId: fact.credentialId, entityType: fact.entityType, types: fact.types },
+      };
+    }
   }
 }

@@ -1,6 +1,7 @@
 import { CATALOG_EVENTS, ORDERING_EVENTS, PAYMENTS_EVENTS } from '@archipelago/commerce-contracts';
 import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
+import { CREDENTIALS_EVENTS, REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
@@ -79,6 +80,33 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     kind: 'task-assigned',
     taskId: p.taskId,
     assigneeId: p.assigneeId,
+  })),
+  translate(REGISTRY_EVENTS.ClaimAttestedV1, (p) => ({
+    kind: 'claim-decided',
+    decision: 'attested',
+    claimId: p.claimId,
+    entityType: p.entityType,
+    entityId: p.entityId,
+    policy: p.policy,
+    requester: p.requester,
+    note: p.note ?? null,
+  })),
+  translate(REGISTRY_EVENTS.ClaimRejectedV1, (p) => ({
+    kind: 'claim-decided',
+    decision: 'rejected',
+    claimId: p.claimId,
+    entityType: p.entityType,
+    entityId: p.entityId,
+    policy: p.policy,
+    requester: p.requester,
+    note: p.note,
+  })),
+  translate(CREDENTIALS_EVENTS.CredentialIssuedV1, (p) => ({
+    kind: 'credential-issued',
+    credentialId: p.credentialId,
+    entityType: p.entityType,
+    holder: p.holder ?? null,
+    types: p.types,
   })),
 ]);
 

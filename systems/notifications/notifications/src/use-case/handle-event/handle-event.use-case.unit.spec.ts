@@ -122,4 +122,41 @@ describe('HandleEventUseCase', () => {
       }),
     ).toEqual([]);
   });
+
+  it("tells a claim's requester the attestor's decision, and a credential's holder of its issuance", async () => {
+    const { handle, db } = setup();
+    const claim = {
+      kind: 'claim-decided',
+      claimId: 'c1',
+      entityType: 'Student',
+      entityId: 'e1',
+      policy: 'enrolment',
+      requester: 'ann',
+    } as const;
+    const [attested] = await handle('a1', { ...claim, decision: 'attested', note: null });
+    expect(attested).toMatchObject({
+      recipientId: 'ann',
+      category: 'attestation',
+      title: 'Attestation approved',
+      link: '/registry/v1/claims/c1',
+      data: { claimId: 'c1', entityId: 'e1', policy: 'enrolment', decision: 'attested' },
+    });
+    const [rejected] = await handle('a2', { ...claim, decision: 'rejected', note: 'the register has no such pupil' });
+    expect(rejected!.title).toBe('Attestation rejected');
+    expect(rejected!.body).toContain('the register has no such pupil');
+    const issued = { kind: 'credential-issued', credentialId: 'v1', entityType: 'Student' } as const;
+    const [credential] = await handle('i1', {
+      ...issued,
+      holder: 'ann',
+      types: ['VerifiableCredential', 'StudentCredential'],
+    });
+    expect(credential).toMatchObject({
+      recipientId: 'ann',
+      category: 'credential',
+      link: '/registry/v1/credentials/v1',
+    });
+    expect(credential!.body).toContain('StudentCredential');
+    expect(await handle('i2', { ...issued, holder: null, types: ['VerifiableCredential'] })).toEqual([]);
+    expect(db.notifications.map((n) => n.recipientId)).toEqual(['ann', 'ann', 'ann']);
+  });
 });
