@@ -146,7 +146,7 @@ export class CredentialsHttpHandler {
   @ApiOperation({
     summary: 'Verify a credential (public)',
     description:
-      'Body `{"credential": "<compact JWT>"}` (application/json) or the compact JWT itself (Content-Type application/vc+jwt). Checks the signature against the issuer DID\'s keys, validFrom/validUntil and the revocation status bit; 200 whatever the verdict, 400 `CREDENTIAL.NOT_A_CREDENTIAL` only for something that is not a credential.',
+      'Body `{"credential": "<compact JWT>"}` (application/json) or the compact JWT itself (Content-Type application/vc+jwt). Checks the signature (with the public key of the issuer DID document), the validity period (validFrom to validUntil) and the revocation status bit; 200 whatever the verdict, 400 `CREDENTIAL.NOT_A_CREDENTIAL` only for something that is not a credential.',
   })
   @ApiZodResponse(200, verificationDto)
   @ApiProblemResponses(400, 415)
