@@ -17,7 +17,9 @@ curl() {
   if [ "${status:0:1}" = 5 ] || [ "$status" = 000 ]; then echo "docs smoke: $status from curl $*" >&2; return 1; fi
 }
 # --- session ---
-# register a customer (201; 409 if the e-mail is taken, case-insensitive)
+# register a customer → 202 {"status":"accepted",…}: the same answer whether or not the e-mail is
+# taken (case-insensitive); a new address gets a verification link by e-mail (local mail UI), a taken
+# one a "someone tried to register" message. Signing in works before verifying (locally).
 curl -s -X POST $E/identity/v1/users -H 'content-type: application/json' \
   -d '{"email":"ada@example.com","password":"correct horse battery","displayName":"Ada"}'
 
@@ -205,7 +207,7 @@ expect_status() { # expect_status <status> <curl argument fragment>
 }
 uuid='^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$'
 [[ $PRODUCT =~ $uuid && $ORDER =~ $uuid ]] || { echo "docs smoke: no product or order id (product '$PRODUCT', order '$ORDER')" >&2; exit 1; }
-expect_status 201 '/identity/v1/users '
+expect_status 202 '/identity/v1/users '
 expect_status 201 '"sku":"KETTLE-1"'
 expect_status 403 '"sku":"X"'
 expect_status 200 "$E/commerce/v1/products\\?limit=20\$"

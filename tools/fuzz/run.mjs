@@ -92,7 +92,7 @@ async function customerToken(edgeUrl) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email, password, displayName: 'Fuzz Customer' }),
   });
-  if (res.status !== 201) throw new Error(`registering the fuzz customer: ${res.status} ${await res.text()}`);
+  if (res.status !== 202) throw new Error(`registering the fuzz customer: ${res.status} ${await res.text()}`);
   return passwordGrant(edgeUrl, email, password);
 }
 

@@ -103,7 +103,7 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
   it('places an order through the edge and finds its whole saga as one trace: edge, ordering, catalog (gRPC and consumer), payments', async () => {
     const email = `trace-${Date.now()}@example.com`;
     const password = 'correct horse battery';
-    expect((await post(`${edge}/identity/v1/users`, '', { email, password, displayName: 'Trace' })).status).toBe(201);
+    expect((await post(`${edge}/identity/v1/users`, '', { email, password, displayName: 'Trace' })).status).toBe(202);
     const admin = await token('admin@archipelago.local', 'archipelago-admin');
     const customer = await token(email, password);
     const product = await post(`${edge}/commerce/v1/products`, admin, {

@@ -48,6 +48,15 @@ const form = (params: Record<string, string>, headers: Record<string, string> = 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const register = (email: string, password = 'correct horse battery', displayName = 'Ann') =>
   http('/identity/v1/users', json({ email, password, displayName }));
+/** Registers (202: the same answer for a taken address) and returns the account's id, read from the database. */
+async function registerId(email: string, password?: string): Promise<string> {
+  expect((await register(email, password)).status).toBe(202);
+  const { rows } = await infrastructure.pool.query<{ user_id: string }>(
+    'SELECT user_id FROM identity.user_emails WHERE email = $1',
+    [email.trim().toLowerCase()],
+  );
+  return rows[0]!.user_id;
+}
 const passwordToken = (username: string, password = 'correct horse battery', ip = '198.51.100.1') =>
   http('/identity/v1/token', form({ grant_type: 'password', username, password }, { 'x-forwarded-for': ip }));
 const refresh = (refreshToken: string) =>
@@ -100,7 +109,7 @@ afterAll(async () => {
 
 describe('High: a demoted admin cannot re-promote itself', () => {
   it('checks the current roles, not the token, and revokes refresh tokens on a role change', async () => {
-    const { id } = await (await register('demoted@example.com')).json();
+    const id = await registerId('demoted@example.com');
     const admin = (await (await passwordToken(ADMIN.email, ADMIN.password)).json()).access_token;
     expect(
       (await http(`/identity/v1/users/${id}/roles`, json({ roles: ['admin', 'customer'] }, 'PUT', bearer(admin))))
@@ -173,11 +182,11 @@ describe('Medium: throttling cannot be bypassed by parallel attempts, and never 
 });
 
 describe('Medium: registration is no hashing flood', () => {
-  it('refuses a taken e-mail before hashing: 100 parallel registrations, all 409, no hash computed', async () => {
+  it('detects a taken e-mail before hashing: 100 parallel registrations, all the neutral 202, no hash computed', async () => {
     await register('taken@example.com');
     const hashedBefore = hashing.hash;
     const answers = await Promise.all(Array.from({ length: 100 }, () => register('Taken@Example.com')));
-    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 100 }, () => 409));
+    expect(answers.map((a) => a.status)).toEqual(Array.from({ length: 100 }, () => 202));
     expect(hashing.hash).toBe(hashedBefore);
   });
 
@@ -185,9 +194,9 @@ describe('Medium: registration is no hashing flood', () => {
     const emails = Array.from({ length: 30 }, (_, i) => `flood-${i}@example.com`);
     const answers = await Promise.all(emails.map((email) => register(email)));
     const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((s) => s !== 201 && s !== 503)).toEqual([]);
+    expect(statuses.filter((s) => s !== 202 && s !== 503)).toEqual([]);
     // One hash runs and IDENTITY_HASHING_QUEUE_MAX (4) wait: the rest are refused at once.
-    expect(statuses.filter((s) => s === 201).length).toBeGreaterThanOrEqual(5);
+    expect(statuses.filter((s) => s === 202).length).toBeGreaterThanOrEqual(5);
     const busy = answers.filter((a) => a.status === 503);
     expect(busy.length).toBeGreaterThan(0);
     expect(busy.every((a) => a.headers.get('retry-after') === '1')).toBe(true);
@@ -195,7 +204,7 @@ describe('Medium: registration is no hashing flood', () => {
     const { rows } = await infrastructure.pool.query<{ email: string }>(
       `SELECT email FROM identity.user_emails WHERE email LIKE 'flood-%'`,
     );
-    expect(rows.map((r) => r.email).sort()).toEqual(emails.filter((_, i) => statuses[i] === 201).sort());
+    expect(rows.map((r) => r.email).sort()).toEqual(emails.filter((_, i) => statuses[i] === 202).sort());
   });
 });
 
@@ -287,7 +296,7 @@ describe('Medium: sessions end (revocation, session list, password change, disab
   });
 
   it('a disabled user gets no token, loses their sessions and their access token at once; enable restores sign-in', async () => {
-    const { id } = await (await register('disable@example.com')).json();
+    const id = await registerId('disable@example.com');
     const session = await login('disable@example.com', '192.0.2.47');
     const admin = (await login(ADMIN.email, '192.0.2.48', ADMIN.password)).access_token;
     const disabled = await http(`/identity/v1/users/${id}/status`, json({ disabled: true }, 'PUT', bearer(admin)));

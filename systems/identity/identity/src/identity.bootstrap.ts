@@ -68,6 +68,12 @@ export async function createIdentityAdapters(
   };
 }
 
+/**
+ * Requests that send a security e-mail (password reset, a second registration of a known address),
+ * per address: 3 at once, then progressive delays up to an hour (no mail-bombing through us).
+ */
+export const EMAIL_REQUEST_THROTTLE = { freeFailures: 3, maxDelaySeconds: 3600 } as const;
+
 /** Use-case settings from the configuration. */
 export function identitySettings(config: IdentityConfig): IdentitySettings {
   return {
@@ -84,6 +90,10 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
     },
     loginWindowSeconds: config.IDENTITY_LOGIN_WINDOW_SECONDS,
     userScopes: config.IDENTITY_USER_SCOPES,
+    requireVerifiedEmail: config.IDENTITY_REQUIRE_VERIFIED_EMAIL,
+    emailVerificationTtlSeconds: config.IDENTITY_EMAIL_VERIFICATION_TTL_SECONDS,
+    passwordResetTtlSeconds: config.IDENTITY_PASSWORD_RESET_TTL_SECONDS,
+    emailRequestThrottle: EMAIL_REQUEST_THROTTLE,
   };
 }
 

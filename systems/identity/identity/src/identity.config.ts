@@ -1,4 +1,4 @@
-import { baseServiceConfigSchema, envEnum, envInteger } from '@archipelago/platform-config';
+import { baseServiceConfigSchema, envBoolean, envEnum, envInteger } from '@archipelago/platform-config';
 import { z } from 'zod';
 
 /** Local-mode admin account (printed by `npm start`); production requires explicit values. */
@@ -53,6 +53,9 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  * | `IDENTITY_LOGIN_FREE_FAILURES`, `IDENTITY_LOGIN_MAX_DELAY_SECONDS` | per account: failures without delay, longest delay (s) | 5, 30 |
  * | `IDENTITY_LOGIN_IP_FREE_FAILURES`, `IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS` | the same per client IP | 20, 900 |
  * | `IDENTITY_LOGIN_WINDOW_SECONDS` | a key's failures are forgotten this long after its last one | 900 |
+ * | `IDENTITY_REQUIRE_VERIFIED_EMAIL` | `true`: an account whose e-mail address is not verified gets no token (password grant, login page) | `false` |
+ * | `IDENTITY_EMAIL_VERIFICATION_TTL_SECONDS` | lifetime of an e-mail verification link | 86400 (24 h) |
+ * | `IDENTITY_PASSWORD_RESET_TTL_SECONDS` | lifetime of a password reset link | 1800 (30 min) |
  * | `ADMIN_EMAIL`, `ADMIN_PASSWORD` | bootstrap admin | local defaults; required in production |
  * | `NODE_ENV` | as the platform, but the DEFAULT here is `production` | `production` |
  *
@@ -92,6 +95,9 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_LOGIN_MAX_DELAY_SECONDS: envInteger(1, 3600).default(30),
     IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS: envInteger(1, 24 * 3600).default(900),
     IDENTITY_LOGIN_WINDOW_SECONDS: envInteger(1, 24 * 3600).default(900),
+    IDENTITY_REQUIRE_VERIFIED_EMAIL: envBoolean().default(false),
+    IDENTITY_EMAIL_VERIFICATION_TTL_SECONDS: envInteger(300, 7 * 24 * 3600).default(24 * 3600),
+    IDENTITY_PASSWORD_RESET_TTL_SECONDS: envInteger(60, 24 * 3600).default(30 * 60),
     ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   })

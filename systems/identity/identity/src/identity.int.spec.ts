@@ -72,6 +72,15 @@ async function serviceToken(resource: string): Promise<string> {
 }
 const register = (email: string, password = 'correct horse battery', displayName = 'Ann') =>
   http('/identity/v1/users', json({ email, password, displayName }));
+/** Registers (202: the same answer for a taken address) and returns the account's id, read from the database. */
+async function registerId(email: string, password?: string): Promise<string> {
+  expect((await register(email, password)).status).toBe(202);
+  const { rows } = await infrastructure.pool.query<{ user_id: string }>(
+    'SELECT user_id FROM identity.user_emails WHERE email = $1',
+    [email.trim().toLowerCase()],
+  );
+  return rows[0]!.user_id;
+}
 const passwordToken = (username: string, password = 'correct horse battery') =>
   http('/identity/v1/token', form({ grant_type: 'password', username, password }));
 async function eventually(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
@@ -168,29 +177,36 @@ afterAll(async () => {
 });
 
 describe('registration', () => {
-  it('registers: 201, Location, body without credentials', async () => {
+  it('registers: 202 with a neutral body (no id, no credentials); the account is unverified', async () => {
     const res = await register('ann@example.com');
-    expect(res.status).toBe(201);
+    expect(res.status).toBe(202);
+    expect(res.headers.get('location')).toBeNull();
     const body = await res.json();
-    expect(body).toEqual({
+    expect(body).toEqual({ status: 'accepted', detail: expect.any(String) });
+    const token = (await (await passwordToken('ann@example.com')).json()).access_token;
+    const me = await (await http('/identity/v1/users/me', { headers: bearer(token) })).json();
+    expect(me).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       email: 'ann@example.com',
       displayName: 'Ann',
       roles: ['customer'],
       disabled: false,
+      emailVerified: false,
     });
-    expect(res.headers.get('location')).toBe(`/identity/v1/users/${body.id}`);
   });
 
-  it('answers 409 for an e-mail taken in another case, and writes nothing for it', async () => {
-    await register('case@example.com');
-    const res = await register('  CASE@Example.com ');
-    expect(res.status).toBe(409);
-    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  it('answers a taken e-mail (in another case) exactly as a new one, and writes no account for it', async () => {
+    const fresh = await register('case@example.com');
+    const taken = await register('  CASE@Example.com ', 'another password 1');
+    expect(taken.status).toBe(fresh.status);
+    expect(await taken.json()).toEqual(await fresh.json());
     const { rows } = await infrastructure.pool.query(
       `SELECT count(*)::int AS n FROM identity.user_emails WHERE email = 'case@example.com'`,
     );
     expect(rows[0].n).toBe(1);
+    // The first password still works; the second registration changed nothing.
+    expect((await passwordToken('case@example.com')).status).toBe(200);
+    expect((await passwordToken('case@example.com', 'another password 1')).status).toBe(400);
   });
 
   it('answers 400 problem+json listing every bad field', async () => {
@@ -208,7 +224,7 @@ describe('registration', () => {
 
 describe('token endpoint (RFC 6749)', () => {
   it('password grant: a JWT verifiable against the JWKS with the agreed claims, no-store', async () => {
-    const { id } = await (await register('tok@example.com')).json();
+    const id = await registerId('tok@example.com');
     const res = await passwordToken('TOK@example.com');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -345,7 +361,7 @@ describe('token endpoint (RFC 6749)', () => {
 
 describe('users/me and admin routes', () => {
   it('GET and PATCH /users/me with the caller token; 401 without or with a bad one', async () => {
-    const { id } = await (await register('me@example.com')).json();
+    const id = await registerId('me@example.com');
     const { access_token } = await (await passwordToken('me@example.com')).json();
     const me = await http('/identity/v1/users/me', { headers: bearer(access_token) });
     expect(await me.json()).toEqual({
@@ -354,6 +370,7 @@ describe('users/me and admin routes', () => {
       displayName: 'Ann',
       roles: ['customer'],
       disabled: false,
+      emailVerified: false,
     });
     const patched = await http('/identity/v1/users/me', json({ displayName: 'Ann Me' }, 'PATCH', bearer(access_token)));
     expect((await patched.json()).displayName).toBe('Ann Me');
@@ -366,7 +383,7 @@ describe('users/me and admin routes', () => {
   });
 
   it('admin lists users and changes roles; a customer gets 403; unknown user 404; unknown role 400', async () => {
-    const { id } = await (await register('promote@example.com')).json();
+    const id = await registerId('promote@example.com');
     const customer = (await (await passwordToken('promote@example.com')).json()).access_token;
     const admin = (await (await passwordToken('admin@archipelago.local', 'archipelago-admin')).json()).access_token;
     expect((await http('/identity/v1/users', { headers: bearer(customer) })).status).toBe(403);
@@ -430,7 +447,7 @@ describe('discovery, events, gRPC and secrecy', () => {
   });
 
   it('publishes UserRegisteredV1 and UserRolesChangedV1 without credentials', async () => {
-    const { id } = await (await register('events@example.com')).json();
+    const id = await registerId('events@example.com');
     const admin = (await (await passwordToken('admin@archipelago.local', 'archipelago-admin')).json()).access_token;
     await http(`/identity/v1/users/${id}/roles`, json({ roles: ['admin', 'customer'] }, 'PUT', bearer(admin)));
     await eventually(() => received.filter((m) => m.key === id).length >= 2);
@@ -456,7 +473,7 @@ describe('discovery, events, gRPC and secrecy', () => {
   });
 
   it('answers GetUser over gRPC to a service token for identity, NOT_FOUND for an unknown id', async () => {
-    const { id } = await (await register('grpc@example.com')).json();
+    const id = await registerId('grpc@example.com');
     const metadata = { authorization: `Bearer ${await serviceToken('identity.identity')}` };
     const res = await grpc.getUser({ id }, { metadata });
     expect(res.user).toEqual({ id, email: 'grpc@example.com', displayName: 'Ann', roles: ['customer'] });
@@ -466,7 +483,7 @@ describe('discovery, events, gRPC and secrecy', () => {
   });
 
   it('refuses gRPC calls without a service token for identity: none, a user token, another audience', async () => {
-    const { id } = await (await register('grpc-anon@example.com')).json();
+    const id = await registerId('grpc-anon@example.com');
     const UNAUTHENTICATED = 16;
     await expect(grpc.getUser({ id })).rejects.toMatchObject({ code: UNAUTHENTICATED });
     const user = (await (await passwordToken('grpc-anon@example.com')).json()).access_token;

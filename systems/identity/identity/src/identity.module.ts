@@ -2,6 +2,14 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { UsersGrpcHandler } from './handler/grpc/users.grpc-handler.js';
 import { BearerAuthGuard } from './handler/http/bearer-auth.guard.js';
+import { AccountEmailHttpHandler } from './handler/http/account-email.http-handler.js';
+import {
+  ConfirmPasswordResetUseCase,
+  RequestEmailVerificationUseCase,
+  RequestPasswordResetUseCase,
+  VerifyEmailUseCase,
+} from './use-case/account-email/account-email.use-cases.js';
+import { EMAIL_TOKENS } from './use-case/port/email-tokens.port.js';
 import { TokenHttpHandler } from './handler/http/token.http-handler.js';
 import { UsersHttpHandler } from './handler/http/users.http-handler.js';
 import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js';
@@ -48,6 +56,7 @@ export const IDENTITY_DOMAIN_ERRORS = {
   'USER.CONCURRENCY_CONFLICT': 409,
   'USER.INVALID': 400,
   'USER.WRONG_PASSWORD': 400,
+  'USER.EMAIL_TOKEN_INVALID': 400,
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
@@ -62,7 +71,14 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersHttpHandler, TokenHttpHandler, OidcHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
+      controllers: [
+        UsersHttpHandler,
+        TokenHttpHandler,
+        OidcHttpHandler,
+        WellKnownHttpHandler,
+        UsersGrpcHandler,
+        AccountEmailHttpHandler,
+      ],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: IdentityInfrastructure, useValue: infrastructure },
@@ -76,6 +92,7 @@ export class IdentityModule {
         { provide: OIDC_CLIENTS, useValue: adapters.oidcClients },
         { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
+        { provide: EMAIL_TOKENS, useValue: infrastructure.emailTokens },
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
         AuthenticateUseCase,
@@ -99,6 +116,10 @@ export class IdentityModule {
         PasswordGrantUseCase,
         RefreshTokenGrantUseCase,
         ClientCredentialsGrantUseCase,
+        VerifyEmailUseCase,
+        RequestEmailVerificationUseCase,
+        RequestPasswordResetUseCase,
+        ConfirmPasswordResetUseCase,
       ],
     };
   }

@@ -79,7 +79,7 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: EMAIL, password: PASSWORD, displayName: 'Olive' }),
   });
-  expect(registered.status).toBe(201);
+  expect(registered.status).toBe(202);
   config = await oidc.discovery(new URL(issuer), CLIENT_ID, { id_token_signed_response_alg: 'ES256' }, oidc.None(), {
     execute: [oidc.allowInsecureRequests],
   });

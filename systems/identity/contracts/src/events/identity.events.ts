@@ -40,6 +40,56 @@ export const userEnabledV1Schema = z.object({
 });
 export type UserEnabledV1 = z.infer<typeof userEnabledV1Schema>;
 
+/**
+ * A new account must prove its e-mail address: identity asks the notifications system to send
+ * `email` a link with `token` (single use, expires at `expiresAt`; identity stores only its
+ * SHA-256). Deliberate trade-off: the clear token travels in this event (topic readable by the
+ * notifications system only, short retention) so that the mailer needs no call back into identity;
+ * whoever reads the topic could verify the address, nothing more (no sign-in, no password).
+ */
+export const emailVerificationRequestedV1Schema = z.object({
+  /** User id (UUID). */
+  id: z.string().uuid(),
+  /** The address to verify (normalised), where the message goes. */
+  email: z.string().email(),
+  /** Single-use verification token (base64url, 256 random bits); `POST /identity/v1/email-verification`. */
+  token: z.string().min(20),
+  expiresAt: z.string().datetime(),
+  occurredAt: z.string().datetime(),
+});
+export type EmailVerificationRequestedV1 = z.infer<typeof emailVerificationRequestedV1Schema>;
+
+/**
+ * Someone tried to register an account with the address of an existing one (the API answered as
+ * for a new address, so nothing is revealed to the caller): the owner is told, by e-mail to `email`.
+ */
+export const registrationAttemptedV1Schema = z.object({
+  /** Id (UUID) of the existing account with this address. */
+  id: z.string().uuid(),
+  /** The existing account's (normalised) address, where the message goes. */
+  email: z.string().email(),
+  occurredAt: z.string().datetime(),
+});
+export type RegistrationAttemptedV1 = z.infer<typeof registrationAttemptedV1Schema>;
+
+/**
+ * The owner of an account asked to reset its password: the notifications system sends `email` a
+ * link with `token` (single use, short-lived, superseded by a newer request, revoked by a password
+ * change; identity stores only its SHA-256). Same trade-off as {@link emailVerificationRequestedV1Schema}:
+ * whoever reads this topic could reset the password, so it is readable by the notifications system only.
+ */
+export const passwordResetRequestedV1Schema = z.object({
+  /** User id (UUID). */
+  id: z.string().uuid(),
+  /** The account's (normalised) address, where the message goes. */
+  email: z.string().email(),
+  /** Single-use reset token (base64url, 256 random bits); `POST /identity/v1/password-reset/confirm`. */
+  token: z.string().min(20),
+  expiresAt: z.string().datetime(),
+  occurredAt: z.string().datetime(),
+});
+export type PasswordResetRequestedV1 = z.infer<typeof passwordResetRequestedV1Schema>;
+
 /** Topic and CloudEvents type of each identity integration event. */
 export const IDENTITY_EVENTS = {
   UserRegisteredV1: {
@@ -61,5 +111,20 @@ export const IDENTITY_EVENTS = {
     topic: 'identity.identity.user-enabled.v1',
     type: 'archipelago.identity.identity.UserEnabledV1',
     schema: userEnabledV1Schema,
+  },
+  EmailVerificationRequestedV1: {
+    topic: 'identity.identity.email-verification-requested.v1',
+    type: 'archipelago.identity.identity.EmailVerificationRequestedV1',
+    schema: emailVerificationRequestedV1Schema,
+  },
+  RegistrationAttemptedV1: {
+    topic: 'identity.identity.registration-attempted.v1',
+    type: 'archipelago.identity.identity.RegistrationAttemptedV1',
+    schema: registrationAttemptedV1Schema,
+  },
+  PasswordResetRequestedV1: {
+    topic: 'identity.identity.password-reset-requested.v1',
+    type: 'archipelago.identity.identity.PasswordResetRequestedV1',
+    schema: passwordResetRequestedV1Schema,
   },
 } as const;

@@ -28,7 +28,7 @@ export const MAX_ADMIN_TTL_SECONDS = 300;
 /**
  * JWT access tokens (RFC 7519; profile close to RFC 9068: header `typ: at+jwt`) signed ES256
  * with the ring's current key and its `kid`. Claims: `iss`, `sub`, `aud`, `iat`, `exp`, `jti`,
- * `roles`, `email` (users), `scope` (when granted), `sid` (the session of a user token). A token with the `admin` role lives at most
+ * `roles`, `email` and `email_verified` (users), `scope` (when granted), `sid` (the session of a user token). A token with the `admin` role lives at most
  * 5 minutes (`adminTtlSeconds`), others `ttlSeconds`. Verification accepts the current and the
  * previous key, ES256 only (no `none`, no HMAC confusion).
  */
@@ -51,11 +51,12 @@ export class JoseAccessTokens implements AccessTokensPort {
     this.keySet = createLocalJWKSet({ keys: this.jwks.keys.map((k) => ({ ...k })) });
   }
 
-  async issue({ subject, roles, email, scope, sessionId, audience }: AccessTokenSubject): Promise<SignedAccessToken> {
+  async issue({ subject, roles, email, emailVerified, scope, sessionId, audience }: AccessTokenSubject): Promise<SignedAccessToken> {
     const ttl = roles.includes('admin') ? this.adminTtlSeconds : this.options.ttlSeconds;
     const claims = {
       roles: [...roles],
       ...(email && { email }),
+      ...(emailVerified !== undefined && { email_verified: emailVerified }),
       ...(scope && { scope }),
       ...(sessionId && { sid: sessionId }),
     };
@@ -88,11 +89,13 @@ export class JoseAccessTokens implements AccessTokensPort {
         : [];
       const email = typeof payload['email'] === 'string' ? payload['email'] : undefined;
       const scope = typeof payload['scope'] === 'string' ? payload['scope'] : undefined;
+      const emailVerified = typeof payload['email_verified'] === 'boolean' ? payload['email_verified'] : undefined;
       const sid = typeof payload['sid'] === 'string' ? payload['sid'] : undefined;
       return {
         subject: payload.sub!,
         roles,
         ...(email && { email }),
+        ...(emailVerified !== undefined && { emailVerified }),
         ...(scope && { scope }),
         ...(sid && { sessionId: sid }),
       };
@@ -108,6 +111,7 @@ export class JoseAccessTokens implements AccessTokensPort {
       sid: claims.sessionId,
       ...(claims.nonce !== undefined && { nonce: claims.nonce }),
       ...(claims.email !== undefined && { email: claims.email }),
+      ...(claims.emailVerified !== undefined && { email_verified: claims.emailVerified }),
       ...(claims.name !== undefined && { name: claims.name }),
     })
       .setProtectedHeader({ alg: SIGNING_ALG, kid: this.ring.current.kid, typ: 'JWT' })

@@ -32,9 +32,9 @@ export class UserListProjection implements Projection {
       case 'UserRegistered': {
         const d = event.data;
         await client.query(
-          `INSERT INTO ${table} (id, seq, email, display_name, roles, version, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $7) ON CONFLICT (id) DO NOTHING`,
-          [d.userId, recorded.globalPosition, d.email, d.displayName, d.roles, recorded.streamVersion, d.at],
+          `INSERT INTO ${table} (id, seq, email, display_name, roles, version, created_at, updated_at, email_verified)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT (id) DO NOTHING`,
+          [d.userId, recorded.globalPosition, d.email, d.displayName, d.roles, recorded.streamVersion, d.at, d.emailVerified === true],
         );
         return;
       }
@@ -63,6 +63,14 @@ export class UserListProjection implements Projection {
         );
         return;
       }
+      case 'UserEmailVerified': {
+        const d = event.data;
+        await client.query(
+          `UPDATE ${table} SET email_verified = true, version = $2, updated_at = $3 WHERE id = $1 AND version < $2`,
+          [d.userId, recorded.streamVersion, d.at],
+        );
+        return;
+      }
       default:
         return;
     }
@@ -79,6 +87,7 @@ const toView = (r: UserRecord): UserView => ({
   displayName: r.displayName,
   roles: r.roles,
   disabled: r.disabled,
+  emailVerified: r.emailVerified,
   createdAt: r.createdAt.toISOString(),
 });
 

@@ -4,7 +4,7 @@ import type { UserEvent } from '../entity/user/user.events.js';
 
 /**
  * Maps domain events to the integration events other systems may rely on (identity-contracts).
- * Display-name changes stay private. No payload carries credentials.
+ * Display-name changes and e-mail verification stay private. No payload carries credentials.
  */
 export function toIntegrationEvents(events: readonly UserEvent[], traceparent?: string): OutgoingMessage[] {
   return events.flatMap((event): OutgoingMessage[] => {
@@ -28,6 +28,7 @@ export function toIntegrationEvents(events: readonly UserEvent[], traceparent?: 
         return [{ topic, type, key: userId, payload: { id: userId, occurredAt: at }, traceparent }];
       }
       case 'UserDisplayNameChanged':
+      case 'UserEmailVerified':
         return [];
     }
   });

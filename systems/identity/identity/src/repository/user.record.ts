@@ -27,6 +27,9 @@ export class UserRecord {
   @Column('boolean', { default: false })
   disabled!: boolean;
 
+  @Column('boolean', { name: 'email_verified', default: false })
+  emailVerified!: boolean;
+
   @Column('timestamptz', { name: 'created_at' })
   createdAt!: Date;
 

@@ -51,6 +51,7 @@ export async function issueUserTokens(
     subject: user.id,
     roles: user.roles,
     email: user.email,
+    emailVerified: user.emailVerified,
     scope,
     sessionId: familyId,
   });

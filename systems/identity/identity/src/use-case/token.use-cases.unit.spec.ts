@@ -159,6 +159,10 @@ const settings: IdentitySettings = {
   loginIpThrottle: { freeFailures: 10, maxDelaySeconds: 900 },
   loginWindowSeconds: 600,
   userScopes: ['openid', 'orders:read', 'a', 'b', 'c'],
+  requireVerifiedEmail: false,
+  emailVerificationTtlSeconds: 86400,
+  passwordResetTtlSeconds: 1800,
+  emailRequestThrottle: { freeFailures: 3, maxDelaySeconds: 3600 },
 };
 const userId = '7a1d3b0e-3c55-4c9e-9a43-0d1c2b3a4f5e';
 let users: FakeUsers, hasher: FakeHasher, tokens: FakeTokens, refresh: FakeRefreshTokens, attempts: FakeAttempts;
@@ -201,9 +205,23 @@ describe('password grant', () => {
       subject: userId,
       roles: ['customer'],
       email: 'ann@example.com',
+      emailVerified: false,
       scope: 'orders:read',
       sessionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
+  });
+
+  it('refuses an unverified address only when the environment requires verification', async () => {
+    const strict = new PasswordGrantUseCase(users, hasher, attempts, tokens, refresh, { ...settings, requireVerifiedEmail: true }, clock);
+    const refused = (await strict.execute(new PasswordGrantCommand('ann@example.com', 'correct horse')).catch((e: Error) => e)) as Error;
+    expect(refused).toBeInstanceOf(InvalidGrantError);
+    expect(refused.message).toMatch(/not verified/);
+    users.streams.get(userId)!.push({
+      type: 'UserEmailVerified',
+      data: { userId, email: 'ann@example.com', at: '2026-01-02T00:00:00.000Z' },
+    });
+    await expect(strict.execute(new PasswordGrantCommand('ann@example.com', 'correct horse'))).resolves.toMatchObject({ tokenType: 'Bearer' });
+    expect(tokens.issued.at(-1)).toMatchObject({ emailVerified: true });
   });
 
   it('answers a wrong password and an unknown e-mail alike, after the same hashing work', async () => {

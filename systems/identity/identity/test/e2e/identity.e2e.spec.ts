@@ -76,7 +76,7 @@ describe('identity as a process', () => {
       password: 'e2e password 1',
       displayName: 'E2E',
     });
-    expect(created.status).toBe(201);
+    expect(created.status).toBe(202);
     const { access_token } = await (await token('e2e@example.com', 'e2e password 1')).json();
     const { payload } = await jwtVerify(
       access_token,
@@ -86,7 +86,7 @@ describe('identity as a process', () => {
         audience: 'archipelago',
       },
     );
-    expect(payload).toMatchObject({ email: 'e2e@example.com', roles: ['customer'] });
+    expect(payload).toMatchObject({ email: 'e2e@example.com', email_verified: false, roles: ['customer'] });
   });
 
   it('keeps its key across restarts; after rotate-keys the old token still verifies and JWKS lists both keys', async () => {

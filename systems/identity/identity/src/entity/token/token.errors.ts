@@ -44,6 +44,10 @@ export class UnsupportedGrantTypeError extends TokenRequestError {
 /** The same answer for a wrong password, an unknown e-mail and a disabled account. */
 export const BAD_CREDENTIALS = 'The user name or password is incorrect';
 
+/** Why a correct password gets no token while verification is required (`IDENTITY_REQUIRE_VERIFIED_EMAIL`). */
+export const EMAIL_NOT_VERIFIED =
+  'The e-mail address of this account is not verified yet: follow the link we sent, or ask for a new one';
+
 /**
  * Too many failed sign-ins for this account or from this address: retry after
  * `retryAfterSeconds` (429 with `Retry-After`; the password was not checked). Said alike for

@@ -17,6 +17,8 @@ export type UserCommand =
         readonly email: string;
         readonly displayName: string;
         readonly roles: readonly string[];
+        /** Register the address as already verified (bootstrap admin only). */
+        readonly emailVerified?: boolean;
         readonly now: string;
       };
     }
@@ -28,7 +30,12 @@ export type UserCommand =
       readonly type: 'ChangeRoles';
       readonly data: { readonly userId: string; readonly roles: readonly string[]; readonly now: string };
     }
-  | { readonly type: 'DisableUser' | 'EnableUser'; readonly data: { readonly userId: string; readonly now: string } };
+  | { readonly type: 'DisableUser' | 'EnableUser'; readonly data: { readonly userId: string; readonly now: string } }
+  | {
+      readonly type: 'VerifyEmail';
+      /** `email`: the address the proof was sent to; it must still be the account's. */
+      readonly data: { readonly userId: string; readonly email: string; readonly now: string };
+    };
 
 function displayName(value: string): string {
   const name = value.trim();
@@ -52,6 +59,7 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
         email: normaliseEmail(email),
         displayName: displayName(command.data.displayName),
         roles: roleSet(roles),
+        ...(command.data.emailVerified === true && { emailVerified: true }),
         at: now,
       };
       return [{ type: 'UserRegistered', data }];
@@ -81,6 +89,13 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       if (state.status === 'absent') throw new UserNotFoundError(userId);
       return state.status === 'active' ? [] : [{ type: 'UserEnabled', data: { userId, at: now } }];
     }
+    case 'VerifyEmail': {
+      const { userId, now } = command.data;
+      if (state.status === 'absent') throw new UserNotFoundError(userId);
+      const email = normaliseEmail(command.data.email);
+      if (email !== state.email) throw new InvalidUserCommandError('the proof was sent to another address');
+      return state.emailVerified ? [] : [{ type: 'UserEmailVerified', data: { userId, email, at: now } }];
+    }
   }
 }
 
@@ -89,7 +104,8 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
   switch (event.type) {
     case 'UserRegistered': {
       const { userId, email, displayName, roles, at } = event.data;
-      return { status: 'active', id: userId, email, displayName, roles, createdAt: at, updatedAt: at };
+      const emailVerified = event.data.emailVerified === true;
+      return { status: 'active', id: userId, email, emailVerified, displayName, roles, createdAt: at, updatedAt: at };
     }
     case 'UserDisplayNameChanged':
       return state.status === 'absent'
@@ -101,6 +117,10 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return state.status === 'absent' ? state : { ...state, status: 'disabled', updatedAt: event.data.at };
     case 'UserEnabled':
       return state.status === 'absent' ? state : { ...state, status: 'active', updatedAt: event.data.at };
+    case 'UserEmailVerified':
+      return state.status === 'absent' || state.email !== event.data.email
+        ? state
+        : { ...state, emailVerified: true, updatedAt: event.data.at };
   }
 }
 

@@ -32,3 +32,15 @@ export class InvalidUserCommandError extends DomainError {
     super(detail);
   }
 }
+
+/**
+ * An e-mailed token (verification or password reset link) that does not work: unknown, already
+ * used, superseded by a newer one, expired, or its account changed since. Deliberately one error
+ * for all of these (400).
+ */
+export class EmailTokenInvalidError extends DomainError {
+  readonly code = 'USER.EMAIL_TOKEN_INVALID';
+  constructor() {
+    super('The link is invalid, expired or was already used; ask for a new one');
+  }
+}

@@ -11,6 +11,11 @@ export interface UserRegistered {
     readonly email: string;
     readonly displayName: string;
     readonly roles: readonly Role[];
+    /**
+     * The address is known to belong to the user from the start (the bootstrap admin, whose
+     * address the operator configured). Absent in events before e-mail verification existed: false.
+     */
+    readonly emailVerified?: boolean;
     /** ISO 8601 timestamp. */
     readonly at: string;
   };
@@ -40,5 +45,17 @@ export interface UserEnabled {
   readonly data: { readonly userId: string; readonly at: string };
 }
 
+/** The user proved they receive mail at the account's address (verification link or password reset). */
+export interface UserEmailVerified {
+  readonly type: 'UserEmailVerified';
+  readonly data: { readonly userId: string; readonly email: string; readonly at: string };
+}
+
 /** Every domain event of the User aggregate. */
-export type UserEvent = UserRegistered | UserDisplayNameChanged | UserRolesChanged | UserDisabled | UserEnabled;
+export type UserEvent =
+  | UserRegistered
+  | UserDisplayNameChanged
+  | UserRolesChanged
+  | UserDisabled
+  | UserEnabled
+  | UserEmailVerified;

@@ -5,6 +5,8 @@ interface UserFields {
   readonly id: string;
   /** Normalised e-mail address. */
   readonly email: string;
+  /** The user proved they receive mail at `email` (claim `email_verified`). */
+  readonly emailVerified: boolean;
   readonly displayName: string;
   readonly roles: readonly Role[];
   readonly createdAt: string;

@@ -70,3 +70,37 @@ export function errorPage(error: string, description: string): string {
 export function signedOutPage(): string {
   return layout('Signed out', '<h1>Signed out</h1>\n<p>You have signed out. You can close this page.</p>');
 }
+
+/** A one-button page: the token of an e-mailed link is posted back (a mail scanner's GET uses nothing). */
+export function verifyEmailPage(token: string): string {
+  return layout(
+    'Verify your e-mail address',
+    `<h1>Verify your e-mail address</h1>
+<p>Confirm that this address is yours.</p>
+<form method="post" action="page">
+  <input type="hidden" name="token" value="${escape(token)}">
+  <button type="submit">Verify my address</button>
+</form>`,
+  );
+}
+
+/** The form of a password reset link: a new password (twice is left to password managers). */
+export function resetPasswordPage(token: string, message?: string): string {
+  const error = message ? `<p id="reset-error" class="error" role="alert">${escape(message)}</p>\n` : '';
+  const describedBy = message ? ' aria-describedby="reset-error" aria-invalid="true"' : '';
+  return layout(
+    'Choose a new password',
+    `<h1>Choose a new password</h1>
+${error}<form method="post" action="page" novalidate>
+  <input type="hidden" name="token" value="${escape(token)}">
+  <label for="new-password">New password (at least 8 characters)</label>
+  <input id="new-password" name="newPassword" type="password" autocomplete="new-password" minlength="8" maxlength="256" required${describedBy}>
+  <button type="submit">Set the new password</button>
+</form>`,
+  );
+}
+
+/** The outcome of an e-mailed link: done, or why not (role="alert" for the latter). */
+export function outcomePage(title: string, text: string, failed = false): string {
+  return layout(title, `<h1>${escape(title)}</h1>\n<p${failed ? ' role="alert"' : ''}>${escape(text)}</p>`);
+}

@@ -133,7 +133,7 @@ export class OidcHttpHandler {
     const user = await this.queries.execute<GetUserQuery, ActiveUser>(new GetUserQuery(caller.subject));
     return {
       sub: user.id,
-      ...(scopes.includes('email') && { email: user.email, email_verified: false }),
+      ...(scopes.includes('email') && { email: user.email, email_verified: user.emailVerified }),
       ...(scopes.includes('profile') && { name: user.displayName }),
     };
   }

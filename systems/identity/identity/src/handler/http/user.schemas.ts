@@ -54,13 +54,15 @@ export const userDto = z
     roles: z.array(z.string()),
     /** A disabled account cannot sign in (admin action). */
     disabled: z.boolean(),
+    /** The user proved the address (e-mailed link); claim `email_verified`. */
+    emailVerified: z.boolean(),
   })
-  .meta({ id: 'User', examples: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false }] });
+  .meta({ id: 'User', examples: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false, emailVerified: true }] });
 export type UserDto = z.infer<typeof userDto>;
 
 export const userPageDto = z
   .object({ items: z.array(userDto), nextCursor: z.string().nullable() })
-  .meta({ id: 'UserPage', examples: [{ items: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false }], nextCursor: null }] });
+  .meta({ id: 'UserPage', examples: [{ items: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false, emailVerified: true }], nextCursor: null }] });
 
 export const changePasswordBody = z
   .object({
@@ -125,3 +127,57 @@ export const changeStatusBody = z
   .strict()
   .meta({ id: 'ChangeUserStatus', examples: [{ disabled: true }] });
 export type ChangeStatusBody = z.infer<typeof changeStatusBody>;
+
+/** The neutral answer of a registration: the same whether or not the address already had an account. */
+export const registrationAcceptedDto = z
+  .object({ status: z.literal('accepted'), detail: z.string() })
+  .meta({
+    id: 'RegistrationAccepted',
+    examples: [
+      {
+        status: 'accepted',
+        detail: 'Check your e-mail: we sent a message to the address to finish the registration.',
+      },
+    ],
+  });
+export type RegistrationAcceptedDto = z.infer<typeof registrationAcceptedDto>;
+
+const emailAddress = z.string().trim().max(254).email('must be an e-mail address');
+/** A token from an e-mailed link: base64url, 43 characters for ours (anything else simply does not match). */
+const emailToken = z
+  .string()
+  .min(1)
+  .max(256)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be the token from the link (base64url)');
+
+export const emailRequestBody = z
+  .object({ email: emailAddress })
+  .strict()
+  .meta({ id: 'EmailRequest', examples: [{ email: 'ada@example.com' }] });
+export type EmailRequestBody = z.infer<typeof emailRequestBody>;
+
+export const verifyEmailBody = z
+  .object({ token: emailToken })
+  .strict()
+  .meta({ id: 'VerifyEmail', examples: [{ token: '<token from the e-mailed link>' }] });
+export type VerifyEmailBody = z.infer<typeof verifyEmailBody>;
+
+export const confirmPasswordResetBody = z
+  .object({
+    token: emailToken,
+    newPassword: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
+  })
+  .strict()
+  .meta({
+    id: 'ConfirmPasswordReset',
+    examples: [{ token: '<token from the e-mailed link>', newPassword: 'staple battery horse correct' }],
+  });
+export type ConfirmPasswordResetBody = z.infer<typeof confirmPasswordResetBody>;
+
+/** The neutral answer of a request that may send an e-mail. */
+export const emailRequestAcceptedDto = z
+  .object({ status: z.literal('accepted'), detail: z.string() })
+  .meta({
+    id: 'EmailRequestAccepted',
+    examples: [{ status: 'accepted', detail: 'If an account has this address, we sent it a message.' }],
+  });

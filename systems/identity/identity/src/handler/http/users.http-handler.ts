@@ -38,6 +38,7 @@ import {
   sessionListDto,
   listUsersQuery,
   registerUserBody,
+  registrationAcceptedDto,
   userDto,
   userIdParams,
   userPageDto,
@@ -46,11 +47,12 @@ import {
   type ChangeStatusBody,
   type ChangeRolesBody,
   type RegisterUserBody,
+  type RegistrationAcceptedDto,
   type UserDto,
 } from './user.schemas.js';
 
 const toDto = (
-  u: { id: string; email: string; displayName: string; roles: readonly string[] } & (
+  u: { id: string; email: string; displayName: string; roles: readonly string[]; emailVerified: boolean } & (
     { status: ExistingUser['status'] } | { disabled: boolean }
   ),
 ): UserDto => ({
@@ -59,6 +61,7 @@ const toDto = (
   displayName: u.displayName,
   roles: [...u.roles],
   disabled: 'disabled' in u ? u.disabled : u.status === 'disabled',
+  emailVerified: u.emailVerified,
 });
 
 function commandContext(): CommandContext {
@@ -82,23 +85,27 @@ export class UsersHttpHandler {
   ) {}
 
   @Post()
-  @HttpCode(201)
+  @HttpCode(202)
   @ApiPublic()
   @ApiOperation({
-    summary: 'Register an account (public); roles: customer',
+    summary: 'Register an account (public); roles: customer. Same answer whether or not the address is taken',
     description:
-      'Public (no token). Creates an account with the role customer; Location names it. The e-mail address is compared case-insensitively: one already registered is a 409 `USER.EMAIL_TAKEN`. 400 on invalid fields (`USER.INVALID` for a rule of the account, e.g. a password too short); 503 when password hashing is saturated (retry after `Retry-After`). Publishes UserRegisteredV1.',
+      'Public (no token). 202 with the same neutral body whether or not the address already has an account (no enumeration; compared case-insensitively). ' +
+      'A new address: the account is created with the role customer and `emailVerified: false`, and a verification link (single use, 24 h by default) is e-mailed ' +
+      '(EmailVerificationRequestedV1 → notifications); the user can sign in at once unless the environment requires verified addresses. ' +
+      'An address that already has an account: nothing is created and its owner is told by e-mail that someone tried to register it (RegistrationAttemptedV1; a few per address, then throttled). ' +
+      'The account id is the `sub` of the tokens the user gets (or `GET /identity/v1/users/me`). ' +
+      '400 on invalid fields (`USER.INVALID` for a rule of the account, e.g. a password too short); 503 when password hashing is saturated (retry after `Retry-After`). Publishes UserRegisteredV1.',
   })
   @ApiZodBody(registerUserBody)
-  @ApiZodResponse(201, userDto, 'Created; Location names the user')
-  @ApiProblemResponses(400, 409, 503)
-  async register(
-    @ZodBody(registerUserBody) body: RegisterUserBody,
-    @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<UserDto> {
-    const user: ActiveUser = await this.commands.execute(new RegisterUserCommand(body, commandContext()));
-    reply.header('Location', `/identity/v1/users/${user.id}`);
-    return toDto(user);
+  @ApiZodResponse(202, registrationAcceptedDto, 'Accepted: check your e-mail (the same answer for a taken address)')
+  @ApiProblemResponses(400, 503)
+  async register(@ZodBody(registerUserBody) body: RegisterUserBody): Promise<RegistrationAcceptedDto> {
+    await this.commands.execute(new RegisterUserCommand(body, commandContext()));
+    return {
+      status: 'accepted',
+      detail: 'Check your e-mail: we sent a message to the address to finish the registration.',
+    };
   }
 
   @Get('me')

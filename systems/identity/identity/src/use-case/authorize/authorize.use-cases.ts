@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { parseScope } from '../../entity/token/scope.js';
-import { InvalidClientError, InvalidGrantError, InvalidTokenRequestError } from '../../entity/token/token.errors.js';
+import {
+  EMAIL_NOT_VERIFIED,
+  InvalidClientError,
+  InvalidGrantError,
+  InvalidTokenRequestError,
+} from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { AUTHORIZATION_CODES, type AuthorizationCodesPort } from '../port/authorization-codes.port.js';
@@ -174,6 +179,8 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
         message: 'The e-mail address or password is incorrect.',
       };
     await this.attempts.succeeded(accountKey, ipKeys);
+    if (this.settings.requireVerifiedEmail && !user.emailVerified)
+      return { kind: 'retry', requestId, clientId: request.clientId, status: 403, message: EMAIL_NOT_VERIFIED };
     const code = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
     await this.codes.issueCode(
       code,
@@ -250,7 +257,7 @@ export class AuthorizationCodeGrantUseCase implements ICommandHandler<Authorizat
       amr: ['pwd'],
       sessionId: issued.sessionId,
       ...(found.nonce !== undefined && { nonce: found.nonce }),
-      ...(scopes.includes('email') && { email: user.email }),
+      ...(scopes.includes('email') && { email: user.email, emailVerified: user.emailVerified }),
       ...(scopes.includes('profile') && { name: user.displayName }),
     });
     const { sessionId: _sid, ...response } = issued;

@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LoginThrottledError } from '../../entity/token/token.errors.js';
 import { UserNotFoundError } from '../../entity/user/user.errors.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
+import { EMAIL_TOKENS, type EmailTokensPort } from '../port/email-tokens.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
 import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
@@ -19,7 +20,7 @@ export class WrongCurrentPasswordError extends Error {
 
 /**
  * Password change: the current password is required (and throttled like a sign-in, per account
- * and IP); the new hash replaces the old, and every OTHER session of the user is ended (the one
+ * and IP); the new hash replaces the old, outstanding password reset links are revoked, and every OTHER session of the user is ended (the one
  * making the change stays). Returns how many sessions were ended.
  * @throws WrongCurrentPasswordError (400), LoginThrottledError (429), UserNotFoundError (404),
  *   HashingBusyError (503)
@@ -33,6 +34,7 @@ export class ChangePasswordUseCase implements ICommandHandler<ChangePasswordComm
     @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStorePort,
     @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(EMAIL_TOKENS) private readonly emailTokens: EmailTokensPort,
   ) {}
 
   async execute(command: ChangePasswordCommand): Promise<number> {
@@ -58,6 +60,8 @@ export class ChangePasswordUseCase implements ICommandHandler<ChangePasswordComm
     if (!matches) throw new WrongCurrentPasswordError();
     await this.attempts.succeeded(accountKey, ipKeys);
     await this.users.setPasswordHash(command.userId, await this.hasher.hash(command.newPassword));
+    // Reset links sent before the change stop working.
+    await this.emailTokens.revoke('reset-password', command.userId);
     return this.refreshTokens.revokeSubject(command.userId, now, command.currentSessionId);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { allowedScope, parseScope } from '../../entity/token/scope.js';
-import { BAD_CREDENTIALS, InvalidGrantError, LoginThrottledError } from '../../entity/token/token.errors.js';
+import { BAD_CREDENTIALS, EMAIL_NOT_VERIFIED, InvalidGrantError, LoginThrottledError } from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
@@ -61,6 +61,7 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
     await this.attempts.succeeded(accountKey, ipKeys);
     const { state } = await this.users.load(credentials.userId);
     if (state.status !== 'active') throw new InvalidGrantError(BAD_CREDENTIALS);
+    if (this.settings.requireVerifiedEmail && !state.emailVerified) throw new InvalidGrantError(EMAIL_NOT_VERIFIED);
 
     const { sessionId: _sid, ...response } = await issueUserTokens(
       { tokens: this.tokens, refreshTokens: this.refreshTokens, settings: this.settings },

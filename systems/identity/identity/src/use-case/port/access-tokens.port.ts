@@ -5,6 +5,8 @@ export interface AccessTokenSubject {
   readonly roles: readonly string[];
   /** Users only. */
   readonly email?: string;
+  /** Users only: claim `email_verified` (OpenID Connect Core §5.1), whether the user proved the address. */
+  readonly emailVerified?: boolean;
   /** Space-separated scope (RFC 6749 §3.3), when one was granted. */
   readonly scope?: string;
   /** Session (refresh-token family) the token belongs to: claim `sid` (OpenID Connect). */
@@ -45,6 +47,8 @@ export interface IdTokenClaims {
   /** The session (`sid`). */
   readonly sessionId: string;
   readonly email?: string;
+  /** With `email`: claim `email_verified`. */
+  readonly emailVerified?: boolean;
   readonly name?: string;
 }
 

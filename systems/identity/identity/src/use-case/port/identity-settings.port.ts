@@ -16,6 +16,14 @@ export interface IdentitySettings {
   readonly userScopes: readonly string[];
   /** Failures older than this (seconds since the key's last failure) are forgotten. */
   readonly loginWindowSeconds: number;
+  /** Sign-in (password grant, login page) refused while the account's address is not verified. */
+  readonly requireVerifiedEmail: boolean;
+  /** Lifetime of an e-mail verification token, seconds. */
+  readonly emailVerificationTtlSeconds: number;
+  /** Lifetime of a password reset token, seconds. */
+  readonly passwordResetTtlSeconds: number;
+  /** Per address: requests that send a security e-mail (reset, repeated registration). */
+  readonly emailRequestThrottle: ThrottlePolicy;
 }
 
 export const IDENTITY_SETTINGS = Symbol('IdentitySettings');

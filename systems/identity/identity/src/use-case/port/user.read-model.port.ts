@@ -5,6 +5,8 @@ export interface UserView {
   readonly displayName: string;
   readonly roles: readonly string[];
   readonly disabled: boolean;
+  /** The user proved the address (verification link or password reset). */
+  readonly emailVerified: boolean;
   readonly createdAt: string;
 }
 

@@ -12,3 +12,12 @@ export class RegisterUserCommand {
     readonly context: CommandContext,
   ) {}
 }
+
+/**
+ * What a registration did. The HTTP answer is the same for both (no enumeration); the outcome is
+ * for tests and logs. `created`: a new unverified account and a verification e-mail requested;
+ * `taken`: the address has an account, whose owner is told (unless throttled).
+ */
+export type RegistrationOutcome =
+  | { readonly kind: 'created'; readonly userId: string }
+  | { readonly kind: 'taken'; readonly userId: string };
