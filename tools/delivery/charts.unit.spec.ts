@@ -561,11 +561,22 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
         .map((t) => t.spec.topicName)
         .sort(),
     ).toEqual([
+      'identity.identity.email-verification-requested.v1',
+      'identity.identity.email-verification-requested.v1.dlq',
+      'identity.identity.password-reset-requested.v1',
+      'identity.identity.password-reset-requested.v1.dlq',
+      'identity.identity.registration-attempted.v1',
+      'identity.identity.registration-attempted.v1.dlq',
       'identity.identity.user-registered.v1',
       'identity.identity.user-registered.v1.dlq',
       'identity.identity.user-roles-changed.v1',
       'identity.identity.user-roles-changed.v1.dlq',
     ]);
+    // Topics carrying e-mail tokens are kept one day, not the default week.
+    const retention = (name: string) =>
+      byKind(objs, 'KafkaTopic').find((t) => t.spec.topicName === name)!.spec.config['retention.ms'];
+    expect(retention('identity.identity.password-reset-requested.v1')).toBe(86400000);
+    expect(retention('identity.identity.user-registered.v1')).toBe(604800000);
     const np = one(objs, 'NetworkPolicy', 'identity');
     expect(np.spec.ingress).toContainEqual({
       from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'commerce' } } }],

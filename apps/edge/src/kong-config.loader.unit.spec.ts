@@ -47,6 +47,7 @@ describe('kong.yml loading', () => {
       'identity-revoke',
       'identity-oidc',
       'identity-well-known',
+      'identity-account-email',
     ]) {
       expect(plugins(label).has('jwt')).toBe(false);
       expect(plugins(label).get('rate-limiting')).toMatchObject({ limit_by: 'ip' });

@@ -14,6 +14,9 @@ import { PostgresStreamSignals, StreamTicketSqlRepository } from './stream.repos
 export const CONSUMED_TOPICS: readonly string[] = [
   IDENTITY_EVENTS.UserRegisteredV1.topic,
   IDENTITY_EVENTS.UserRolesChangedV1.topic,
+  IDENTITY_EVENTS.EmailVerificationRequestedV1.topic,
+  IDENTITY_EVENTS.RegistrationAttemptedV1.topic,
+  IDENTITY_EVENTS.PasswordResetRequestedV1.topic,
   ORDERING_ORDERS_TOPIC,
   PAYMENTS_TOPIC,
   CATALOG_STOCK_LEVELS_TOPIC,

@@ -14,6 +14,12 @@ export interface Money {
 export type SourceFact =
   | { kind: 'user-registered'; userId: string; email: string; displayName: string; roles: readonly string[] }
   | { kind: 'user-roles-changed'; userId: string; roles: readonly string[] }
+  /** Identity asks for a verification e-mail (`token` single use, until `expiresAt`). */
+  | { kind: 'email-verification-requested'; userId: string; email: string; token: string; expiresAt: string }
+  /** Someone tried to register the address of an existing account. */
+  | { kind: 'registration-attempted'; userId: string; email: string }
+  /** The account's owner (hopefully) asked for a password reset link. */
+  | { kind: 'password-reset-requested'; userId: string; email: string; token: string; expiresAt: string }
   | { kind: 'order-placed'; orderId: string; customerId: string; total: Money }
   | { kind: 'order-confirmed'; orderId: string }
   | { kind: 'order-cancelled'; orderId: string; reason: string }
@@ -62,6 +68,12 @@ export interface NotificationPlan {
   readonly body: string;
   readonly link: string | null;
   readonly data: Readonly<Record<string, unknown>>;
+  /**
+   * E-mail only, never in the inbox: the link holds a single-use secret that proves the reader
+   * owns the mailbox (verification, password reset). Shown in the inbox, it would let whoever has
+   * a session of the account — say, someone who registered another person's address — use it.
+   */
+  readonly emailOnly?: boolean;
 }
 
 const money = (m: Money): string => `${(m.amount / 100).toFixed(2)} ${m.currency}`;
@@ -70,6 +82,8 @@ const users = (...ids: Array<string | null>): RecipientSpec => ({
   userIds: ids.filter((id): id is string => !!id),
 });
 const orderLink = (orderId: string) => `/commerce/v1/orders/${orderId}`;
+/** Until when a link works, for people: `2026-12-07 19:45 UTC`. */
+const until = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
 /**
  * THE mapping table: fact kind → the notification it makes (or `null`: the fact only feeds a
@@ -89,6 +103,42 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
     case 'user-roles-changed':
     case 'order-placed':
       return null;
+    case 'email-verification-requested':
+      return {
+        category: 'security',
+        recipients: users(fact.userId),
+        title: 'Verify your e-mail address',
+        body:
+          `Confirm that ${fact.email} is your address: open the link below and press the button (it works once, ` +
+          `until ${until(fact.expiresAt)}). If you did not create an Archipelago account, ignore this message.`,
+        link: `/identity/v1/email-verification/page?token=${encodeURIComponent(fact.token)}`,
+        data: { userId: fact.userId },
+        emailOnly: true,
+      };
+    case 'registration-attempted':
+      return {
+        category: 'security',
+        recipients: users(fact.userId),
+        title: 'Someone tried to register with your address',
+        body:
+          `Someone tried to create an Archipelago account with ${fact.email}, which already has one: yours. ` +
+          'Nothing was changed. If it was you, sign in, or ask for a password reset if you forgot your password.',
+        link: null,
+        data: { userId: fact.userId },
+      };
+    case 'password-reset-requested':
+      return {
+        category: 'security',
+        recipients: users(fact.userId),
+        title: 'Reset your password',
+        body:
+          `A password reset was asked for the Archipelago account of ${fact.email}. Open the link below to choose a ` +
+          `new password (it works once, until ${until(fact.expiresAt)}). If it was not you, ignore this message: ` +
+          'your password stays as it is.',
+        link: `/identity/v1/password-reset/page?token=${encodeURIComponent(fact.token)}`,
+        data: { userId: fact.userId },
+        emailOnly: true,
+      };
     case 'order-confirmed':
       return {
         category: 'order',

@@ -26,6 +26,25 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     roles: p.roles,
   })),
   translate(IDENTITY_EVENTS.UserRolesChangedV1, (p) => ({ kind: 'user-roles-changed', userId: p.id, roles: p.roles })),
+  translate(IDENTITY_EVENTS.EmailVerificationRequestedV1, (p) => ({
+    kind: 'email-verification-requested',
+    userId: p.id,
+    email: p.email,
+    token: p.token,
+    expiresAt: p.expiresAt,
+  })),
+  translate(IDENTITY_EVENTS.RegistrationAttemptedV1, (p) => ({
+    kind: 'registration-attempted',
+    userId: p.id,
+    email: p.email,
+  })),
+  translate(IDENTITY_EVENTS.PasswordResetRequestedV1, (p) => ({
+    kind: 'password-reset-requested',
+    userId: p.id,
+    email: p.email,
+    token: p.token,
+    expiresAt: p.expiresAt,
+  })),
   translate(ORDERING_EVENTS.OrderPlacedV1, (p) => ({
     kind: 'order-placed',
     orderId: p.orderId,

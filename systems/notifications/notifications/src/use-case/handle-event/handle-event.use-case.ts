@@ -33,7 +33,7 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
       const createdAt = this.clock.now();
       for (const recipientId of await resolve(plan.recipients, tx)) {
         const preferences = await tx.preferencesOf(recipientId);
-        const visible = channelEnabled(preferences, plan.category, 'in_app');
+        const visible = !plan.emailOnly && channelEnabled(preferences, plan.category, 'in_app');
         const email = channelEnabled(preferences, plan.category, 'email');
         if (!visible && !email) continue;
         const notification = await tx.addNotification(
@@ -65,6 +65,11 @@ async function project(fact: SourceFact, tx: NotificationWork): Promise<void> {
       return tx.upsertUser({ id: fact.userId, roles: fact.roles });
     case 'order-placed':
       return tx.recordOrder(fact.orderId, fact.customerId);
+    // The e-mail goes to the address in the event, even before UserRegisteredV1 (another topic) arrives.
+    case 'email-verification-requested':
+    case 'registration-attempted':
+    case 'password-reset-requested':
+      return tx.upsertUser({ id: fact.userId, email: fact.email });
     default:
       return;
   }

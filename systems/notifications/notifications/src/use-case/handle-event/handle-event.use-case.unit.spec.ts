@@ -159,4 +159,40 @@ describe('HandleEventUseCase', () => {
     expect(await handle('i2', { ...issued, holder: null, types: ['VerifiableCredential'] })).toEqual([]);
     expect(db.notifications.map((n) => n.recipientId)).toEqual(['ann', 'ann', 'ann']);
   });
+
+  it("e-mails identity's security messages to the address in the event, token links by e-mail only", async () => {
+    const { db, handle } = setup();
+    const visibility: boolean[] = [];
+    const add = db.work.addNotification;
+    db.work.addNotification = async (d, meta) => (visibility.push(meta.visible), add(d, meta));
+    // Opt-outs do not apply (security is critical); the projection does not know the user yet.
+    db.prefs.set('vera', { security: { email: false, in_app: false } });
+    const [verify] = await handle('v1', {
+      kind: 'email-verification-requested',
+      userId: 'vera',
+      email: 'vera@example.com',
+      token: 'tok_en-1',
+      expiresAt: '2026-12-07T12:00:00.000Z',
+    });
+    expect(verify).toMatchObject({
+      recipientId: 'vera',
+      category: 'security',
+      link: '/identity/v1/email-verification/page?token=tok_en-1',
+    });
+    expect(JSON.stringify(verify!.data)).not.toContain('tok_en-1');
+    expect(db.users.get('vera')).toMatchObject({ email: 'vera@example.com' });
+    const [attempt] = await handle('a1', { kind: 'registration-attempted', userId: 'vera', email: 'vera@example.com' });
+    expect(attempt).toMatchObject({ category: 'security', link: null, title: expect.stringContaining('tried to register') });
+    const [reset] = await handle('p1', {
+      kind: 'password-reset-requested',
+      userId: 'vera',
+      email: 'vera@example.com',
+      token: 'reset-1',
+      expiresAt: '2026-12-06T12:30:00.000Z',
+    });
+    expect(reset!.link).toBe('/identity/v1/password-reset/page?token=reset-1');
+    expect(reset!.body).toContain('2026-12-06 12:30 UTC');
+    expect(visibility).toEqual([false, true, false]);
+    expect(db.deliveries.map((d) => d.channel)).toEqual(['email', 'email', 'email']);
+  });
 });
