@@ -47,10 +47,11 @@ const register = (email: string, password = 'correct horse battery') =>
   http('/identity/v1/users', json({ email, password, displayName: 'Vera' }));
 const passwordToken = (username: string, password = 'correct horse battery') =>
   http('/identity/v1/token', form({ grant_type: 'password', username, password }));
-const signIn = async (email: string, password?: string) => (await (await passwordToken(email, password)).json()) as {
-  access_token: string;
-  refresh_token: string;
-};
+const signIn = async (email: string, password?: string) =>
+  (await (await passwordToken(email, password)).json()) as {
+    access_token: string;
+    refresh_token: string;
+  };
 async function userIdOf(email: string): Promise<string> {
   const { rows } = await infrastructure.pool.query<{ user_id: string }>(
     'SELECT user_id FROM identity.user_emails WHERE email = $1',
@@ -150,7 +151,9 @@ describe('e-mail verification', () => {
       `UPDATE identity.email_tokens SET expires_at = now() - interval '1 second' WHERE user_id = $1`,
       [id],
     );
-    expect((await http('/identity/v1/email-verification', json({ token: await latestToken(VERIFY, id) }))).status).toBe(400);
+    expect((await http('/identity/v1/email-verification', json({ token: await latestToken(VERIFY, id) }))).status).toBe(
+      400,
+    );
   });
 
   it('a taken address gets the same answer, no account, and its owner a "someone tried" message (throttled)', async () => {
@@ -160,9 +163,7 @@ describe('e-mail verification', () => {
     expect(again.status).toBe(first.status);
     expect(await again.json()).toEqual(await first.json());
     expect(await sent(VERIFY, id)).toHaveLength(1);
-    expect(await sent(ATTEMPT, id)).toEqual([
-      { id, email: 'owner@example.com', occurredAt: expect.any(String) },
-    ]);
+    expect(await sent(ATTEMPT, id)).toEqual([{ id, email: 'owner@example.com', occurredAt: expect.any(String) }]);
     // A mail bomb through registrations is cut short: a few notices per address, then delays.
     for (let i = 0; i < 5; i++) expect((await register('owner@example.com')).status).toBe(202);
     expect((await sent(ATTEMPT, id)).length).toBe(3);
@@ -193,11 +194,15 @@ describe('e-mail verification', () => {
     expect(page.headers.get('referrer-policy')).toBe('no-referrer');
     expect(await page.text()).toContain(`value="${token}"`);
     const { access_token } = await signIn('page@example.com');
-    expect((await (await http('/identity/v1/users/me', { headers: bearer(access_token) })).json()).emailVerified).toBe(false);
+    expect((await (await http('/identity/v1/users/me', { headers: bearer(access_token) })).json()).emailVerified).toBe(
+      false,
+    );
     const done = await http('/identity/v1/email-verification/page', form({ token }));
     expect(done.status).toBe(200);
     expect(await done.text()).toContain('Address verified');
-    expect((await (await http('/identity/v1/users/me', { headers: bearer(access_token) })).json()).emailVerified).toBe(true);
+    expect((await (await http('/identity/v1/users/me', { headers: bearer(access_token) })).json()).emailVerified).toBe(
+      true,
+    );
     const reused = await http('/identity/v1/email-verification/page', form({ token }));
     expect(reused.status).toBe(400);
     expect(await reused.text()).toContain('Link not valid');
@@ -215,7 +220,10 @@ describe('password reset', () => {
     expect(unknown.status).toBe(202);
     expect(await unknown.json()).toEqual(await known.json());
     const [request] = await sent(RESET, id);
-    expect(IDENTITY_EVENTS.PasswordResetRequestedV1.schema.strict().parse(request)).toMatchObject({ id, email: 'reset@example.com' });
+    expect(IDENTITY_EVENTS.PasswordResetRequestedV1.schema.strict().parse(request)).toMatchObject({
+      id,
+      email: 'reset@example.com',
+    });
     const { rows } = await infrastructure.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM identity.outbox WHERE message_type = $1 AND payload->>'email' = 'no-account@example.com'`,
       [RESET],
@@ -228,11 +236,18 @@ describe('password reset', () => {
     expect((await confirm(request!.token!)).status).toBe(204);
     expect((await passwordToken('reset@example.com', 'old password 1')).status).toBe(400);
     expect((await passwordToken('reset@example.com', 'new password 2')).status).toBe(200);
-    const refreshed = await http('/identity/v1/token', form({ grant_type: 'refresh_token', refresh_token: session.refresh_token }));
+    const refreshed = await http(
+      '/identity/v1/token',
+      form({ grant_type: 'refresh_token', refresh_token: session.refresh_token }),
+    );
     expect(refreshed.status).toBe(400);
     // Single use; and the link proved the address.
     expect((await confirm(request!.token!, 'third password 3')).status).toBe(400);
-    const me = await (await http('/identity/v1/users/me', { headers: bearer((await signIn('reset@example.com', 'new password 2')).access_token) })).json();
+    const me = await (
+      await http('/identity/v1/users/me', {
+        headers: bearer((await signIn('reset@example.com', 'new password 2')).access_token),
+      })
+    ).json();
     expect(me.emailVerified).toBe(true);
   });
 
@@ -243,7 +258,8 @@ describe('password reset', () => {
     const older = await latestToken(RESET, id);
     await http('/identity/v1/password-reset', json({ email: 'twice@example.com' }));
     const newer = await latestToken(RESET, id);
-    const confirm = (token: string) => http('/identity/v1/password-reset/confirm', json({ token, newPassword: 'brand new password' }));
+    const confirm = (token: string) =>
+      http('/identity/v1/password-reset/confirm', json({ token, newPassword: 'brand new password' }));
     expect((await confirm(older)).status).toBe(400);
 
     const { access_token } = await signIn('twice@example.com');

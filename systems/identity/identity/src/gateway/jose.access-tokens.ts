@@ -51,7 +51,15 @@ export class JoseAccessTokens implements AccessTokensPort {
     this.keySet = createLocalJWKSet({ keys: this.jwks.keys.map((k) => ({ ...k })) });
   }
 
-  async issue({ subject, roles, email, emailVerified, scope, sessionId, audience }: AccessTokenSubject): Promise<SignedAccessToken> {
+  async issue({
+    subject,
+    roles,
+    email,
+    emailVerified,
+    scope,
+    sessionId,
+    audience,
+  }: AccessTokenSubject): Promise<SignedAccessToken> {
     const ttl = roles.includes('admin') ? this.adminTtlSeconds : this.options.ttlSeconds;
     const claims = {
       roles: [...roles],

@@ -34,7 +34,16 @@ export class UserListProjection implements Projection {
         await client.query(
           `INSERT INTO ${table} (id, seq, email, display_name, roles, version, created_at, updated_at, email_verified)
            VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8) ON CONFLICT (id) DO NOTHING`,
-          [d.userId, recorded.globalPosition, d.email, d.displayName, d.roles, recorded.streamVersion, d.at, d.emailVerified === true],
+          [
+            d.userId,
+            recorded.globalPosition,
+            d.email,
+            d.displayName,
+            d.roles,
+            recorded.streamVersion,
+            d.at,
+            d.emailVerified === true,
+          ],
         );
         return;
       }

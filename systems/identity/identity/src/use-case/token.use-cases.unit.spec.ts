@@ -212,15 +212,27 @@ describe('password grant', () => {
   });
 
   it('refuses an unverified address only when the environment requires verification', async () => {
-    const strict = new PasswordGrantUseCase(users, hasher, attempts, tokens, refresh, { ...settings, requireVerifiedEmail: true }, clock);
-    const refused = (await strict.execute(new PasswordGrantCommand('ann@example.com', 'correct horse')).catch((e: Error) => e)) as Error;
+    const strict = new PasswordGrantUseCase(
+      users,
+      hasher,
+      attempts,
+      tokens,
+      refresh,
+      { ...settings, requireVerifiedEmail: true },
+      clock,
+    );
+    const refused = (await strict
+      .execute(new PasswordGrantCommand('ann@example.com', 'correct horse'))
+      .catch((e: Error) => e)) as Error;
     expect(refused).toBeInstanceOf(InvalidGrantError);
     expect(refused.message).toMatch(/not verified/);
     users.streams.get(userId)!.push({
       type: 'UserEmailVerified',
       data: { userId, email: 'ann@example.com', at: '2026-01-02T00:00:00.000Z' },
     });
-    await expect(strict.execute(new PasswordGrantCommand('ann@example.com', 'correct horse'))).resolves.toMatchObject({ tokenType: 'Bearer' });
+    await expect(strict.execute(new PasswordGrantCommand('ann@example.com', 'correct horse'))).resolves.toMatchObject({
+      tokenType: 'Bearer',
+    });
     expect(tokens.issued.at(-1)).toMatchObject({ emailVerified: true });
   });
 

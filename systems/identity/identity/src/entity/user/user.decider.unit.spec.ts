@@ -87,7 +87,10 @@ describe('User decider', () => {
   });
 
   it('verifies the e-mail address once; a proof sent to another address is refused', () => {
-    const verify = (email = 'ann@example.com'): UserCommand => ({ type: 'VerifyEmail', data: { userId: 'u1', email, now } });
+    const verify = (email = 'ann@example.com'): UserCommand => ({
+      type: 'VerifyEmail',
+      data: { userId: 'u1', email, now },
+    });
     const verified = { type: 'UserEmailVerified' as const, data: { userId: 'u1', email: 'ann@example.com', at: now } };
     spec.given([registered]).when(verify('Ann@Example.com')).then([verified]);
     spec.given([registered, verified]).when(verify()).then([]);
@@ -95,7 +98,9 @@ describe('User decider', () => {
     spec.given([]).when(verify()).thenThrows(UserNotFoundError);
     const initial = userDecider.initialState();
     expect(userDecider.evolve(initial, registered)).toMatchObject({ emailVerified: false });
-    expect(userDecider.evolve(userDecider.evolve(initial, registered), verified)).toMatchObject({ emailVerified: true });
+    expect(userDecider.evolve(userDecider.evolve(initial, registered), verified)).toMatchObject({
+      emailVerified: true,
+    });
   });
 
   it('registers the bootstrap admin with a verified address when told so', () =>

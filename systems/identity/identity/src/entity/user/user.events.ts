@@ -53,9 +53,4 @@ export interface UserEmailVerified {
 
 /** Every domain event of the User aggregate. */
 export type UserEvent =
-  | UserRegistered
-  | UserDisplayNameChanged
-  | UserRolesChanged
-  | UserDisabled
-  | UserEnabled
-  | UserEmailVerified;
+  UserRegistered | UserDisplayNameChanged | UserRolesChanged | UserDisabled | UserEnabled | UserEmailVerified;

@@ -153,14 +153,22 @@ export class AccountEmailHttpHandler {
 
   @Post('email-verification/page')
   @ApiEmailLinkForm('verify')
-  async verifyEmailForm(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async verifyEmailForm(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const token = param(request.body, 'token');
     try {
       if (!TOKEN.test(token)) throw new EmailTokenInvalidError();
       await this.commands.execute(new VerifyEmailCommand(token, commandContext()));
-      return html(reply, 200, outcomePage('Address verified', 'Thank you: your e-mail address is verified. You can close this page.'));
+      return html(
+        reply,
+        200,
+        outcomePage('Address verified', 'Thank you: your e-mail address is verified. You can close this page.'),
+      );
     } catch (error) {
-      if (error instanceof EmailTokenInvalidError) return html(reply, 400, outcomePage('Link not valid', INVALID_LINK, true));
+      if (error instanceof EmailTokenInvalidError)
+        return html(reply, 400, outcomePage('Link not valid', INVALID_LINK, true));
       throw error;
     }
   }
@@ -175,7 +183,10 @@ export class AccountEmailHttpHandler {
 
   @Post('password-reset/page')
   @ApiEmailLinkForm('reset')
-  async resetPasswordForm(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+  async resetPasswordForm(
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
     const token = param(request.body, 'token');
     const newPassword = param(request.body, 'newPassword');
     if (!TOKEN.test(token)) return html(reply, 400, outcomePage('Link not valid', INVALID_LINK, true));
@@ -186,10 +197,14 @@ export class AccountEmailHttpHandler {
       return html(
         reply,
         200,
-        outcomePage('Password changed', 'Your new password is set and every session of your account ended. Sign in again.'),
+        outcomePage(
+          'Password changed',
+          'Your new password is set and every session of your account ended. Sign in again.',
+        ),
       );
     } catch (error) {
-      if (error instanceof EmailTokenInvalidError) return html(reply, 400, outcomePage('Link not valid', INVALID_LINK, true));
+      if (error instanceof EmailTokenInvalidError)
+        return html(reply, 400, outcomePage('Link not valid', INVALID_LINK, true));
       throw error;
     }
   }

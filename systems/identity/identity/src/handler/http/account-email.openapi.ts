@@ -71,11 +71,18 @@ export function ApiEmailLinkForm(kind: keyof typeof WHAT): MethodDecorator {
     ApiResponse({ status: 200, description: 'Done', content: page('What happened.') }),
     ApiResponse({
       status: 400,
-      description: 'The link does not work, or a bad field (an HTML page); a parameter with U+0000: an RFC 9457 validation problem',
+      description:
+        'The link does not work, or a bad field (an HTML page); a parameter with U+0000: an RFC 9457 validation problem',
       content: { ...page('Why not.'), ...validationProblem },
     }),
     ...(kind === 'reset'
-      ? [ApiResponse({ status: 503, description: 'Password hashing is saturated: retry after `Retry-After` seconds', content: validationProblem })]
+      ? [
+          ApiResponse({
+            status: 503,
+            description: 'Password hashing is saturated: retry after `Retry-After` seconds',
+            content: validationProblem,
+          }),
+        ]
       : []),
   );
 }

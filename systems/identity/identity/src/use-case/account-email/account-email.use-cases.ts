@@ -2,11 +2,7 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { LoginThrottledError } from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
-import {
-  EmailTokenInvalidError,
-  InvalidUserCommandError,
-  UserNotFoundError,
-} from '../../entity/user/user.errors.js';
+import { EmailTokenInvalidError, InvalidUserCommandError, UserNotFoundError } from '../../entity/user/user.errors.js';
 import type { ActiveUser } from '../../entity/user/user.state.js';
 import { handleUserCommand } from '../handle-user-command.js';
 import type { CommandContext } from '../port/command-context.js';
@@ -122,7 +118,12 @@ export class RequestEmailVerificationUseCase implements ICommandHandler<RequestE
     if (!credentials) return false;
     const { state } = await this.users.load(credentials.userId);
     if (state.status !== 'active' || state.emailVerified) return false;
-    await this.emailTokens.issue('verify-email', { userId: state.id, email: state.email }, now, this.settings.emailVerificationTtlSeconds);
+    await this.emailTokens.issue(
+      'verify-email',
+      { userId: state.id, email: state.email },
+      now,
+      this.settings.emailVerificationTtlSeconds,
+    );
     return true;
   }
 }
@@ -151,7 +152,12 @@ export class RequestPasswordResetUseCase implements ICommandHandler<RequestPassw
     if (!credentials) return false;
     const { state } = await this.users.load(credentials.userId);
     if (state.status !== 'active') return false;
-    await this.emailTokens.issue('reset-password', { userId: state.id, email: state.email }, now, this.settings.passwordResetTtlSeconds);
+    await this.emailTokens.issue(
+      'reset-password',
+      { userId: state.id, email: state.email },
+      now,
+      this.settings.passwordResetTtlSeconds,
+    );
     return true;
   }
 }

@@ -47,7 +47,14 @@ export class EnsureAdminUseCase implements ICommandHandler<EnsureAdminCommand, E
       const passwordHash = await this.hasher.hash(password);
       const command = {
         type: 'RegisterUser' as const,
-        data: { userId, email, displayName: 'Administrator', roles: ADMIN_ROLES, emailVerified: true, now: this.clock.now().toISOString() },
+        data: {
+          userId,
+          email,
+          displayName: 'Administrator',
+          roles: ADMIN_ROLES,
+          emailVerified: true,
+          now: this.clock.now().toISOString(),
+        },
       };
       try {
         await handleUserCommand(this.repository, this.readModel, command, { actor: BOOTSTRAP_ACTOR }, { passwordHash });

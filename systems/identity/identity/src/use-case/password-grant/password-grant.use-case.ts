@@ -1,7 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { allowedScope, parseScope } from '../../entity/token/scope.js';
-import { BAD_CREDENTIALS, EMAIL_NOT_VERIFIED, InvalidGrantError, LoginThrottledError } from '../../entity/token/token.errors.js';
+import {
+  BAD_CREDENTIALS,
+  EMAIL_NOT_VERIFIED,
+  InvalidGrantError,
+  LoginThrottledError,
+} from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';

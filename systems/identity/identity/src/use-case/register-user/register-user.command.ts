@@ -19,5 +19,4 @@ export class RegisterUserCommand {
  * `taken`: the address has an account, whose owner is told (unless throttled).
  */
 export type RegistrationOutcome =
-  | { readonly kind: 'created'; readonly userId: string }
-  | { readonly kind: 'taken'; readonly userId: string };
+  { readonly kind: 'created'; readonly userId: string } | { readonly kind: 'taken'; readonly userId: string };

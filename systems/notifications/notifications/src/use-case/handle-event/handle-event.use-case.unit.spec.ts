@@ -182,7 +182,11 @@ describe('HandleEventUseCase', () => {
     expect(JSON.stringify(verify!.data)).not.toContain('tok_en-1');
     expect(db.users.get('vera')).toMatchObject({ email: 'vera@example.com' });
     const [attempt] = await handle('a1', { kind: 'registration-attempted', userId: 'vera', email: 'vera@example.com' });
-    expect(attempt).toMatchObject({ category: 'security', link: null, title: expect.stringContaining('tried to register') });
+    expect(attempt).toMatchObject({
+      category: 'security',
+      link: null,
+      title: expect.stringContaining('tried to register'),
+    });
     const [reset] = await handle('p1', {
       kind: 'password-reset-requested',
       userId: 'vera',
