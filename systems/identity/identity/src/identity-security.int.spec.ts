@@ -233,6 +233,8 @@ describe('Medium: the admin bootstrap never promotes an account it did not creat
     const token = (await (await passwordToken('ops@example.com', 'a long bootstrap password', '192.0.2.32')).json())
       .access_token;
     expect(decodeJwt(token).roles).toEqual(['customer']);
+    // The operator configured its address: the bootstrap admin is verified from the start.
+    expect(decodeJwt(token).email_verified).toBe(true);
   });
 });
 

@@ -40,8 +40,20 @@ export class EnsureAdminUseCase implements ICommandHandler<EnsureAdminCommand, E
     for (;;) {
       const existing = await this.repository.findCredentials(normaliseEmail(email));
       if (existing) {
-        const { createdBy } = await this.repository.load(existing.userId);
-        return { userId: existing.userId, outcome: createdBy === BOOTSTRAP_ACTOR ? 'kept' : 'refused' };
+        const { createdBy, state } = await this.repository.load(existing.userId);
+        if (createdBy !== BOOTSTRAP_ACTOR) return { userId: existing.userId, outcome: 'refused' };
+        // Created before e-mail verification existed: the operator configured the address, so it
+        // counts as verified (else IDENTITY_REQUIRE_VERIFIED_EMAIL would lock the admin out).
+        if (state.status !== 'absent' && !state.emailVerified) {
+          const verify = { userId: existing.userId, email: state.email, now: this.clock.now().toISOString() };
+          await handleUserCommand(
+            this.repository,
+            this.readModel,
+            { type: 'VerifyEmail', data: verify },
+            { actor: BOOTSTRAP_ACTOR },
+          );
+        }
+        return { userId: existing.userId, outcome: 'kept' };
       }
       const userId = globalThis.crypto.randomUUID();
       const passwordHash = await this.hasher.hash(password);
