@@ -142,7 +142,13 @@ export const registrationAcceptedDto = z
   });
 export type RegistrationAcceptedDto = z.infer<typeof registrationAcceptedDto>;
 
-const emailAddress = z.string().trim().max(254).email('must be an e-mail address');
+const emailAddress = z
+  .string()
+  .trim()
+  .max(254)
+  .email('must be an e-mail address')
+  // RFC 5321 §4.5.3.1.1, as JSON Schema's `format: email` checks it (as for registration).
+  .refine((email) => email.slice(0, email.lastIndexOf('@')).length <= 64, 'the part before @ must be at most 64 characters');
 /** A token from an e-mailed link: base64url, 43 characters for ours (anything else simply does not match). */
 const emailToken = z
   .string()
