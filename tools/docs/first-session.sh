@@ -205,6 +205,9 @@ curl -s -X PATCH $E/notifications/v1/notifications/$NOTE -H "authorization: Bear
 curl -s $E/notifications/v1/notifications/unread-count -H "authorization: Bearer $ADA"   # → {"unread":…}
 # live updates: a single-use ticket (valid 60 s) opens ws://localhost:8000/notifications/v1/stream?ticket=…
 curl -s -X POST $E/notifications/v1/stream-tickets -H "authorization: Bearer $ADA"   # → 201 {"ticket":"…","expiresAt":"…"}
+# forgot a password? → 202, the same answer for any address; the account's owner gets a single-use
+# link (30 min) in the mail UI, whose page sets a new password and ends every session
+curl -s -X POST $E/identity/v1/password-reset -H 'content-type: application/json' -d '{"email":"bo@example.com"}'
 # --- end ---
 
 # The outcome the README promises.
@@ -280,4 +283,5 @@ inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "author
   { echo "docs smoke: Ada's inbox about the order is '$inbox', not Order confirmed, shipped, delivered …" >&2; exit 1; }
 expect_status 200 "-X PATCH $E/notifications/v1/notifications/$NOTE"
 expect_status 201 "$E/notifications/v1/stream-tickets"
+expect_status 202 "$E/identity/v1/password-reset"
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"
