@@ -24,6 +24,9 @@ import { IdentityInfrastructure } from './repository/identity.infrastructure.js'
 let app: NestFastifyApplication;
 let infrastructure: IdentityInfrastructure;
 let root: string;
+let strictApp: NestFastifyApplication | undefined;
+let databaseUrl: string;
+let baseEnv: Record<string, string>;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
@@ -74,10 +77,11 @@ const latestToken = async (type: string, id: string) => (await sent(type, id)).a
 
 beforeAll(async () => {
   const url = await createTestDatabase('identity_email');
+  databaseUrl = url;
   await migrateIdentity(url, 'identity');
   const port = await freePort();
   root = `http://127.0.0.1:${port}`;
-  const env = loadConfig(identityConfigSchema, {
+  baseEnv = {
     SERVICE_NAME: 'identity',
     SYSTEM: 'identity',
     HOST: '127.0.0.1',
@@ -88,7 +92,8 @@ beforeAll(async () => {
     NODE_ENV: 'test',
     IDENTITY_KEYS_DIR: await mkdtemp(join(tmpdir(), 'identity-email-keys-')),
     IDENTITY_CLIENTS: '[]',
-  });
+  };
+  const env = loadConfig(identityConfigSchema, baseEnv);
   infrastructure = await IdentityInfrastructure.open({ databaseUrl: url, schema: 'identity', transport: 'postgres' });
   const { adapters } = await createIdentityAdapters(env);
   app = await createHttpApp(IdentityModule.forRoot(infrastructure, adapters, identitySettings(env)), {
@@ -105,6 +110,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await strictApp?.close();
   await app?.close();
 });
 
@@ -300,5 +306,50 @@ describe('password reset', () => {
       expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 429]);
       expect(Number(answers[3]!.headers.get('retry-after'))).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('IDENTITY_REQUIRE_VERIFIED_EMAIL=true (another instance on the same database)', () => {
+  it('refuses an unverified account a token, naming the reason; the verified account signs in', async () => {
+    const port = await freePort();
+    const env = loadConfig(identityConfigSchema, {
+      ...baseEnv,
+      HTTP_PORT: String(port),
+      IDENTITY_REQUIRE_VERIFIED_EMAIL: 'true',
+    });
+    const strictInfrastructure = await IdentityInfrastructure.open({
+      databaseUrl,
+      schema: 'identity',
+      transport: 'postgres',
+    });
+    const { adapters } = await createIdentityAdapters(env);
+    strictApp = await createHttpApp(IdentityModule.forRoot(strictInfrastructure, adapters, identitySettings(env)), {
+      serviceName: 'identity',
+      config: env,
+      domainErrors: IDENTITY_DOMAIN_ERRORS,
+      readinessChecks: { postgres: postgresReadinessCheck(strictInfrastructure.pool) },
+      openapi: { title: 'identity', version: '1' },
+      logDestination: new Writable({ write: (_chunk, _enc, done) => done() }),
+    });
+    await strictApp.init();
+    await strictApp.listen(port, '127.0.0.1');
+    const strictToken = (username: string) =>
+      fetch(
+        `http://127.0.0.1:${port}/identity/v1/token`,
+        form({ grant_type: 'password', username, password: 'correct horse battery' }),
+      );
+
+    await register('strict@example.com');
+    const refused = await strictToken('strict@example.com');
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      error: 'invalid_grant',
+      error_description: expect.stringMatching(/not verified/),
+    });
+    const id = await userIdOf('strict@example.com');
+    expect((await http('/identity/v1/email-verification', json({ token: await latestToken(VERIFY, id) }))).status).toBe(
+      204,
+    );
+    expect((await strictToken('strict@example.com')).status).toBe(200);
   });
 });
