@@ -203,6 +203,17 @@ const EMPTY: EventFields = {
   reminders: [],
 };
 
+/**
+ * A RECURRENCE-ID as given by a client: the occurrence's original local start in the event's zone
+ * (`2026-03-30T09:00:00`, or a date when all-day), or the UTC instant of that original start
+ * (`2026-03-30T07:00:00Z`, as `GET …/occurrences` lists it), turned into the local value.
+ */
+export function recurrenceIdOf(value: unknown, fields: Pick<EventFields, 'allDay' | 'timeZone'>): string {
+  const instant = fields.allDay ? undefined : parseInstant(value);
+  if (instant) return formatLocal(instant.toZonedDateTimeISO(fields.timeZone).toPlainDateTime());
+  return canonical(String(value), fields.allDay);
+}
+
 function occurrenceProblems(fields: EventFields, override: OccurrenceOverride): FieldProblem[] {
   return validateSchedule({ ...scheduleOfEvent(fields), overrides: [override] }).map((p) => ({
     field: p.field.replace(/^overrides\/0\//, ''),
@@ -253,7 +264,7 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
       return Object.keys(changes).length === 0 ? [] : [{ type: 'EventUpdated', data: { eventId, changes, at } }];
     }
     case 'CancelOccurrence': {
-      const recurrenceId = canonical(String(command.data.recurrenceId), current.allDay);
+      const recurrenceId = recurrenceIdOf(command.data.recurrenceId, current);
       const problems = occurrenceProblems(current, { recurrenceId, cancelled: true });
       if (problems.length > 0) throw new EventValidationError(problems);
       const existing = current.overrides.find((o) => o.recurrenceId === recurrenceId);
@@ -262,7 +273,7 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
     }
     case 'MoveOccurrence': {
       const { allDay } = current;
-      const recurrenceId = canonical(String(command.data.recurrenceId), allDay);
+      const recurrenceId = recurrenceIdOf(command.data.recurrenceId, current);
       const start = canonical(String(command.data.start), allDay);
       const end = canonical(String(command.data.end), allDay);
       const problems = occurrenceProblems(current, { recurrenceId, start, end });

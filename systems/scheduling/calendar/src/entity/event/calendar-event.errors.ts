@@ -26,3 +26,11 @@ export class EventAlreadyExistsError extends DomainError {
     super(`event ${eventId} exists already`, { eventId });
   }
 }
+
+/** `If-Match` named another version than the event's current one (412, RFC 9110 §13.1.1). */
+export class EventVersionConflictError extends DomainError {
+  readonly code = 'EVENT.VERSION_CONFLICT';
+  constructor(eventId: string, expected: number, actual: number) {
+    super(`event ${eventId} is at version ${actual}, not ${expected}`, { eventId, expected, actual });
+  }
+}
