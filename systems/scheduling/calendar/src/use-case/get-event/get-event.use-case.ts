@@ -12,7 +12,7 @@ import { GetEventQuery } from './get-event.query.js';
 export const MIN_VERSION_WAIT_MS = 2000;
 const POLL_MS = 20;
 
-/** The read model has not reached the version asked for within {@link MIN_VERSION_WAIT_MS} (409; retry). */
+/** The read model has not reached the version asked for within 2 s (409; retry). */
 export class StaleEventReadError extends DomainError {
   readonly code = 'EVENT.STALE_READ';
   constructor(eventId: string, minVersion: number, seen: number | null) {
