@@ -395,21 +395,28 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     expect((await send(one(event.id), 'PATCH', { body: { title: 'x' }, token: bob })).status).toBe(404);
     expect((await send(one(event.id), 'DELETE', { token: bob })).status).toBe(404);
     expect((await http(one(event.id), { headers: bearer(bob) })).status).toBe(404);
-    expect((await send(one(event.id), 'PATCH', { body: '<title>x</title>', type: 'application/xml' })).status).toBe(415);
+    expect((await send(one(event.id), 'PATCH', { body: '<title>x</title>', type: 'application/xml' })).status).toBe(
+      415,
+    );
     expect((await send(one(globalThis.crypto.randomUUID()), 'PATCH', { body: { title: 'x' } })).status).toBe(404);
   });
 
   it('moves one occurrence (by its UTC instant) and cancels another: occurrences, the .ics feed (RECURRENCE-ID, EXDATE, read back with ical.js) and CalendarOccurrenceChangedV1 follow', async () => {
     const event = await (await post({ ...BERLIN, title: 'Overridden' })).json();
     const moved = await send(`${one(event.id)}/occurrences/2026-03-30T07:00:00Z`, 'PUT', {
-      body: { start: '2026-03-30T11:00:00', end: '2026-03-30T11:15:00' },
+      body: { start: '2026-03-30T11:00:00', end: '2026-03-30T11:15:00', title: 'Overridden, late' },
       type: 'application/json',
       ifMatch: '"1"',
     });
     expect(moved.status).toBe(200);
     expect(moved.headers.get('etag')).toBe('"2"');
     expect((await moved.json()).overrides).toEqual([
-      { recurrenceId: '2026-03-30T09:00:00', start: '2026-03-30T11:00:00', end: '2026-03-30T11:15:00' },
+      {
+        recurrenceId: '2026-03-30T09:00:00',
+        start: '2026-03-30T11:00:00',
+        end: '2026-03-30T11:15:00',
+        title: 'Overridden, late',
+      },
     ]);
     const cancelled = await send(`${one(event.id)}/occurrences/2026-03-28T09:00:00`, 'DELETE', { ifMatch: '"2"' });
     expect(cancelled.status).toBe(204);
@@ -425,6 +432,10 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
         ]),
       { timeout: 10_000, interval: 50 },
     );
+    const titles = ((await (await occurrences(window)).json()).items as { eventId: string; title: string }[])
+      .filter((i) => i.eventId === event.id)
+      .map((i) => i.title);
+    expect(titles).toEqual(['Overridden', 'Overridden', 'Overridden, late']);
     const ics = await (await http(feedUrl(), { headers: bearer(ann) })).text();
     const vevents = new ICAL.Component(ICAL.parse(ics))
       .getAllSubcomponents('vevent')
@@ -436,10 +447,19 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     expect(String(master.getFirstPropertyValue('exdate'))).toBe('2026-03-28T09:00:00');
     expect(String(override.getFirstPropertyValue('recurrence-id'))).toBe('2026-03-30T09:00:00');
     expect(String(override.getFirstPropertyValue('dtstart'))).toBe('2026-03-30T11:00:00');
+    expect(override.getFirstPropertyValue('summary')).toBe('Overridden, late');
+    expect(master.getFirstPropertyValue('summary')).toBe('Overridden');
     const back = fromICalendar(ics, { now: new Date().toISOString() });
     expect(back.events.find((e) => e.uid === event.id)?.schedule).toMatchObject({
       exdates: ['2026-03-28T09:00:00'],
-      overrides: [{ recurrenceId: '2026-03-30T09:00:00', start: '2026-03-30T11:00:00', end: '2026-03-30T11:15:00' }],
+      overrides: [
+        {
+          recurrenceId: '2026-03-30T09:00:00',
+          start: '2026-03-30T11:00:00',
+          end: '2026-03-30T11:15:00',
+          title: 'Overridden, late',
+        },
+      ],
     });
     await vi.waitFor(
       () => expect(messagesOf(event.id, CALENDAR_EVENTS.CalendarOccurrenceChangedV1.type)).toHaveLength(2),
@@ -452,6 +472,7 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     ).toEqual([
       expect.objectContaining({
         recurrenceId: '2026-03-30T09:00:00',
+        title: 'Overridden, late',
         cancelled: false,
         start: '2026-03-30T11:00:00',
         version: 2,

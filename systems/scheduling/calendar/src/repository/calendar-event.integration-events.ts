@@ -84,6 +84,7 @@ export function toIntegrationEvents(
           start: moved ? event.data.start : null,
           end: moved ? event.data.end : null,
           timeZone: state.fields.timeZone,
+          ...(moved && event.data.title !== undefined && { title: event.data.title }),
           occurredAt: event.data.at,
         };
         return [message('CalendarOccurrenceChangedV1', event.data.eventId, payload, traceparent)];

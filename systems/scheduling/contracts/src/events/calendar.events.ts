@@ -53,7 +53,7 @@ export type CalendarEventDeletedV1 = z.infer<typeof calendarEventDeletedV1Schema
 /**
  * One occurrence of a recurring event was moved or cancelled (RFC 5545 RECURRENCE-ID override):
  * `recurrenceId` is its original local start in `timeZone`; `start`/`end` its new local start/end
- * (null when cancelled).
+ * (null when cancelled), `title` its own title if the move gave it one.
  */
 export const calendarOccurrenceChangedV1Schema = z.object({
   eventId: z.uuid(),
@@ -64,6 +64,7 @@ export const calendarOccurrenceChangedV1Schema = z.object({
   start: z.string().nullable(),
   end: z.string().nullable(),
   timeZone: z.string(),
+  title: z.string().optional().describe('the occurrence’s own title, when the move gave it one'),
   occurredAt: z.iso.datetime(),
 });
 export type CalendarOccurrenceChangedV1 = z.infer<typeof calendarOccurrenceChangedV1Schema>;

@@ -141,10 +141,15 @@ export const occurrenceMoveBody = z
   .object({
     start: z.string().min(1).max(40).describe('New local start in the event’s zone (a date when all-day)'),
     end: z.string().min(1).max(40).describe('New local end, after start'),
+    title: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('This occurrence’s own title (1–500 characters); to retitle only, send its original start/end'),
   })
   .meta({
     id: 'OccurrenceMove',
-    examples: [{ start: '2026-03-30T10:00:00', end: '2026-03-30T10:15:00' }],
+    examples: [{ start: '2026-03-30T10:00:00', end: '2026-03-30T10:15:00', title: 'Stand-up (demo)' }],
   });
 
 export const getEventQuery = z.object({

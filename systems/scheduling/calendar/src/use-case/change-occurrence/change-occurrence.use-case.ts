@@ -32,7 +32,10 @@ export class ChangeOccurrenceUseCase implements ICommandHandler<ChangeOccurrence
         const now = this.clock.now();
         return change === 'cancel'
           ? { type: 'CancelOccurrence', data: { eventId, now, recurrenceId } }
-          : { type: 'MoveOccurrence', data: { eventId, now, recurrenceId, start: change.start, end: change.end } };
+          : {
+              type: 'MoveOccurrence',
+              data: { eventId, now, recurrenceId, start: change.start, end: change.end, title: change.title },
+            };
       },
       context,
     );

@@ -197,6 +197,28 @@ describe('ChangeOccurrence (RECURRENCE-ID overrides)', () => {
     expect(events.saves[0]!.events.map((e) => e.type)).toEqual(['OccurrenceMoved']);
   });
 
+  it('retitles one occurrence: a repeat keeps the version, an empty title is 400 by field', async () => {
+    const { events, occurrence } = given();
+    const retitle = (title: unknown) =>
+      occurrence.execute(
+        new ChangeOccurrenceCommand(
+          EVENT,
+          '2026-03-28T09:00:00',
+          { start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', title },
+          undefined,
+          ANN,
+          ctx,
+        ),
+      );
+    expect((await retitle(' Demo ')).version).toBe(2);
+    expect((await retitle('Demo')).version).toBe(2);
+    expect(events.saves).toHaveLength(1);
+    expect(events.saves[0]!.events[0]!.data).toMatchObject({ recurrenceId: '2026-03-28T09:00:00', title: 'Demo' });
+    const error = await retitle('').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventValidationError);
+    expect((error as EventValidationError).problems.map((p) => p.field)).toEqual(['title']);
+  });
+
   it('cancels an occurrence once: the repeat keeps the version; a RECURRENCE-ID outside the series is 400', async () => {
     const { events, occurrence } = given();
     const first = await occurrence.execute(
