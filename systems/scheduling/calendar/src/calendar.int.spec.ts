@@ -385,7 +385,10 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     const event = await (await post({ ...BERLIN, title: 'Guarded' })).json();
     const malformed = await send(one(event.id), 'PATCH', { body: '{"title":' });
     expect(malformed.status).toBe(400);
-    expect((await send(one(event.id), 'PATCH', { body: { title: 'x' }, ifMatch: 'W/"1"' })).status).toBe(400);
+    expect((await send(one(event.id), 'PATCH', { body: { title: 'x' }, ifMatch: '1' })).status).toBe(400);
+    // Weak tags never match (strong comparison): 412; a list matches when one of its tags does.
+    expect((await send(one(event.id), 'PATCH', { body: { title: 'x' }, ifMatch: 'W/"1"' })).status).toBe(412);
+    expect((await send(one(event.id), 'PATCH', { body: { title: 'Listed' }, ifMatch: '"7", "1"' })).status).toBe(200);
     const unknown = await send(one(event.id), 'PATCH', { body: { workspaceId: 'other', colour: 'red' } });
     expect(unknown.status).toBe(400);
     expect((await unknown.json()).details.problems.map((p: { field: string }) => p.field)).toEqual([

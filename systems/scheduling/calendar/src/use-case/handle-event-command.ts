@@ -23,16 +23,17 @@ export interface EventCommandResult {
 /**
  * Load → check access → check `If-Match` → decide → save for a command on an existing event, decided
  * again on fresh state when another writer appended first (optimistic concurrency; with
- * `expectedVersion` the second round then fails the version check, as it should). Saves nothing when
- * the decider decides nothing. An event the caller cannot see (absent, deleted, or in a workspace they
- * are not a member of) is 404 whatever `expectedVersion` says.
+ * `expectedVersions` — the versions an `If-Match` accepts, possibly none — the second round then fails
+ * the version check, as it should). Saves nothing when the decider decides nothing. An event the caller
+ * cannot see (absent, deleted, or in a workspace they are not a member of) is 404 whatever
+ * `expectedVersions` says.
  * @throws EventNotFoundError (404), WorkspaceForbiddenError (403: a viewer), EventVersionConflictError (412), and the decider's errors
  */
 export async function handleEventCommand(
   ports: { readonly repository: CalendarEventRepositoryPort; readonly memberships: WorkspaceMembershipPort },
   eventId: string,
   actorId: string,
-  expectedVersion: number | undefined,
+  expectedVersions: readonly number[] | undefined,
   build: (state: CalendarEventState & { kind: 'live' }) => Promise<CalendarEventCommand> | CalendarEventCommand,
   context: CommandContext,
 ): Promise<EventCommandResult> {
@@ -42,8 +43,8 @@ export async function handleEventCommand(
     const role = await roleOf(ports.memberships, state.fields.workspaceId, actorId);
     if (role === null) throw new EventNotFoundError(eventId);
     if (role === 'viewer') throw new WorkspaceForbiddenError(state.fields.workspaceId, role);
-    if (expectedVersion !== undefined && expectedVersion !== version)
-      throw new EventVersionConflictError(eventId, expectedVersion, version);
+    if (expectedVersions !== undefined && !expectedVersions.includes(version))
+      throw new EventVersionConflictError(eventId, expectedVersions, version);
     const events = calendarEventDecider.decide(await build(state), state);
     try {
       if (events.length > 0) await ports.repository.save(eventId, events, version, context, state);

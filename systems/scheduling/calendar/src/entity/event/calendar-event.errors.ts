@@ -27,10 +27,13 @@ export class EventAlreadyExistsError extends DomainError {
   }
 }
 
-/** `If-Match` named another version than the event's current one (412, RFC 9110 §13.1.1). */
+/** `If-Match` names no strong ETag of the event's current version (412, RFC 9110 §13.1.1). */
 export class EventVersionConflictError extends DomainError {
   readonly code = 'EVENT.VERSION_CONFLICT';
-  constructor(eventId: string, expected: number, actual: number) {
-    super(`event ${eventId} is at version ${actual}, not ${expected}`, { eventId, expected, actual });
+  constructor(eventId: string, expected: readonly number[], actual: number) {
+    super(
+      `event ${eventId} is at version ${actual}, not ${expected.length === 0 ? 'a version If-Match names' : expected.join(' or ')}`,
+      { eventId, expected: [...expected], actual },
+    );
   }
 }

@@ -162,12 +162,22 @@ export const getEventQuery = z.object({
     .describe('Wait up to 2 s for the read model to reach this version (a write’s answer), else 409'),
 });
 
+/** One entity-tag of an `If-Match` list (RFC 9110 §8.8.3): optionally weak, then a quoted opaque tag. */
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
+
 /**
- * The version in an `If-Match` header (RFC 9110 §13.1.1): a strong ETag `"<version>"`; `*` or no
- * header → no check (undefined). Anything else → NaN (the handler answers 400).
+ * The versions an `If-Match` header accepts (RFC 9110 §13.1.1): `*` or no header → no check
+ * (undefined); otherwise the versions of its strong entity-tags `"<version>"` — weak tags and other
+ * opaque tags never match (strong comparison), so the list may be empty (always 412). Malformed syntax →
+ * null (the handler answers 400).
  */
-export function ifMatchVersion(header: string | undefined): number | undefined {
+export function ifMatchVersions(header: string | undefined): readonly number[] | undefined | null {
   if (header === undefined || header.trim() === '*') return undefined;
-  const match = /^"(\d{1,9})"$/.exec(header.trim());
-  return match ? Number(match[1]) : Number.NaN;
+  const versions: number[] = [];
+  for (const part of header.split(',')) {
+    const match = ENTITY_TAG.exec(part.trim());
+    if (!match) return null;
+    if (!match[1] && /^\d{1,9}$/.test(match[2]!)) versions.push(Number(match[2]));
+  }
+  return versions;
 }

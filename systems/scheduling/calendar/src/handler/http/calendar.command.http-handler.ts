@@ -26,7 +26,7 @@ import {
   eventDto,
   eventIdParams,
   eventPatchDoc,
-  ifMatchVersion,
+  ifMatchVersions,
   occurrenceMoveBody,
   occurrenceParams,
 } from './calendar-event.schemas.js';
@@ -47,17 +47,17 @@ function commandContext(): CommandContext {
 
 const actorId = (): string => currentRequestContext()?.actor?.id ?? '';
 
-/** The `If-Match` version, or undefined; a malformed header is a 400 problem. */
-function expectedVersion(ifMatch: string | undefined): number | undefined {
-  const version = ifMatchVersion(ifMatch);
-  if (Number.isNaN(version))
+/** The versions `If-Match` accepts, or undefined (no check); a malformed header is a 400 problem. */
+function expectedVersion(ifMatch: string | undefined): readonly number[] | undefined {
+  const versions = ifMatchVersions(ifMatch);
+  if (versions === null)
     throw new ProblemException(400, {
       type: problemTypeUri('validation-failed'),
       title: 'Request validation failed',
-      detail: 'If-Match must be an event ETag ("<version>") or *',
-      extensions: { errors: [{ parameter: 'If-Match', detail: 'must be "<version>" or *' }] },
+      detail: 'If-Match must be * or a list of entity-tags such as "3" (RFC 9110 §13.1.1)',
+      extensions: { errors: [{ parameter: 'If-Match', detail: 'must be * or entity-tags such as "3"' }] },
     });
-  return version;
+  return versions;
 }
 
 /** The event after a write, with its version (also in `ETag`). */
@@ -70,7 +70,8 @@ function written(state: CalendarEventState, version: number, reply: FastifyReply
 const IF_MATCH = {
   name: 'If-Match',
   required: false,
-  description: 'The ETag ("<version>") the change is based on; another version → 412. `*` or none: no check.',
+  description:
+    'The ETag ("<version>") the change is based on (a list allowed); when none is the current version → 412 (weak tags never match). `*` or none: no check.',
 } as const;
 
 /**

@@ -11,7 +11,7 @@ export class ChangeOccurrenceCommand {
     readonly eventId: string,
     readonly recurrenceId: string,
     readonly change: { readonly start: unknown; readonly end: unknown; readonly title?: unknown } | 'cancel',
-    readonly expectedVersion: number | undefined,
+    readonly expectedVersions: readonly number[] | undefined,
     readonly actorId: string,
     readonly context: CommandContext,
   ) {}

@@ -22,12 +22,12 @@ export class ChangeOccurrenceUseCase implements ICommandHandler<ChangeOccurrence
   ) {}
 
   execute(command: ChangeOccurrenceCommand): Promise<EventCommandResult> {
-    const { eventId, recurrenceId, change, expectedVersion, actorId, context } = command;
+    const { eventId, recurrenceId, change, expectedVersions, actorId, context } = command;
     return handleEventCommand(
       { repository: this.repository, memberships: this.memberships },
       eventId,
       actorId,
-      expectedVersion,
+      expectedVersions,
       () => {
         const now = this.clock.now();
         return change === 'cancel'

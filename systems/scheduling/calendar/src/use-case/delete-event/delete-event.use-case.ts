@@ -20,12 +20,12 @@ export class DeleteEventUseCase implements ICommandHandler<DeleteEventCommand, E
     @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
   ) {}
 
-  execute({ eventId, expectedVersion, actorId, context }: DeleteEventCommand): Promise<EventCommandResult> {
+  execute({ eventId, expectedVersions, actorId, context }: DeleteEventCommand): Promise<EventCommandResult> {
     return handleEventCommand(
       { repository: this.repository, memberships: this.memberships },
       eventId,
       actorId,
-      expectedVersion,
+      expectedVersions,
       () => ({ type: 'DeleteEvent', data: { eventId, now: this.clock.now() } }),
       context,
     );

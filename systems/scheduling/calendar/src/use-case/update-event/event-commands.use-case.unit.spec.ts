@@ -105,7 +105,7 @@ function given(workspaceId = 'team') {
 describe('UpdateEvent (merge patch) with If-Match', () => {
   it('given a live event at version 1, when an editor patches the title with If-Match "1", then EventUpdated is saved at version 2 on the loaded state', async () => {
     const { events, update } = given();
-    const result = await update.execute(new UpdateEventCommand(EVENT, { title: 'Team stand-up' }, 1, ANN, ctx));
+    const result = await update.execute(new UpdateEventCommand(EVENT, { title: 'Team stand-up' }, [1], ANN, ctx));
     expect(result.version).toBe(2);
     expect(result.state.kind === 'live' && result.state.fields.title).toBe('Team stand-up');
     expect(events.saves).toHaveLength(1);
@@ -115,7 +115,7 @@ describe('UpdateEvent (merge patch) with If-Match', () => {
 
   it('when If-Match names another version, then 412 EventVersionConflictError and nothing is saved', async () => {
     const { events, update } = given();
-    await expect(update.execute(new UpdateEventCommand(EVENT, { title: 'x' }, 7, ANN, ctx))).rejects.toBeInstanceOf(
+    await expect(update.execute(new UpdateEventCommand(EVENT, { title: 'x' }, [7], ANN, ctx))).rejects.toBeInstanceOf(
       EventVersionConflictError,
     );
     expect(events.saves).toHaveLength(0);
@@ -133,7 +133,7 @@ describe('UpdateEvent (merge patch) with If-Match', () => {
     const b = given();
     b.events.interleave = moved;
     await expect(
-      b.update.execute(new UpdateEventCommand(EVENT, { location: 'Room 1' }, 1, ANN, ctx)),
+      b.update.execute(new UpdateEventCommand(EVENT, { location: 'Room 1' }, [1], ANN, ctx)),
     ).rejects.toBeInstanceOf(EventVersionConflictError);
   });
 
@@ -146,14 +146,14 @@ describe('UpdateEvent (merge patch) with If-Match', () => {
 
   it('a non-member gets 404 (even with a stale If-Match), a viewer 403, a non-member attendee 400 by field', async () => {
     const { update } = given();
-    await expect(update.execute(new UpdateEventCommand(EVENT, { title: 'x' }, 9, 'eve', ctx))).rejects.toBeInstanceOf(
+    await expect(update.execute(new UpdateEventCommand(EVENT, { title: 'x' }, [9], 'eve', ctx))).rejects.toBeInstanceOf(
       EventNotFoundError,
     );
-    await expect(update.execute(new UpdateEventCommand(EVENT, { title: 'x' }, 1, 'vic', ctx))).rejects.toBeInstanceOf(
+    await expect(update.execute(new UpdateEventCommand(EVENT, { title: 'x' }, [1], 'vic', ctx))).rejects.toBeInstanceOf(
       WorkspaceForbiddenError,
     );
     const error = await update
-      .execute(new UpdateEventCommand(EVENT, { attendees: ['vic', 'eve'] }, 1, ANN, ctx))
+      .execute(new UpdateEventCommand(EVENT, { attendees: ['vic', 'eve'] }, [1], ANN, ctx))
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventValidationError);
     expect((error as EventValidationError).problems).toEqual([
@@ -165,7 +165,7 @@ describe('UpdateEvent (merge patch) with If-Match', () => {
 describe('DeleteEvent', () => {
   it('given a live event, when deleted, then EventDeleted; a second delete and a later patch are 404', async () => {
     const { events, remove, update } = given();
-    const result = await remove.execute(new DeleteEventCommand(EVENT, 1, ANN, ctx));
+    const result = await remove.execute(new DeleteEventCommand(EVENT, [1], ANN, ctx));
     expect(result.version).toBe(2);
     expect(result.state.kind).toBe('deleted');
     expect(events.streams.get(EVENT)!.map((e) => e.type)).toEqual(['EventCreated', 'EventDeleted']);

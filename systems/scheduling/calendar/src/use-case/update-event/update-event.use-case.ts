@@ -20,12 +20,12 @@ export class UpdateEventUseCase implements ICommandHandler<UpdateEventCommand, E
     @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
   ) {}
 
-  execute({ eventId, patch, expectedVersion, actorId, context }: UpdateEventCommand): Promise<EventCommandResult> {
+  execute({ eventId, patch, expectedVersions, actorId, context }: UpdateEventCommand): Promise<EventCommandResult> {
     return handleEventCommand(
       { repository: this.repository, memberships: this.memberships },
       eventId,
       actorId,
-      expectedVersion,
+      expectedVersions,
       async (state) => ({
         type: 'UpdateEvent',
         data: {
