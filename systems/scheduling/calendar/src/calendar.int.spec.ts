@@ -381,6 +381,19 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     });
   });
 
+  it('documents the edit routes in OpenAPI: merge-patch media type, If-Match, 412', async () => {
+    const doc = await (await http(`${base.replace('/scheduling/v1/events', '')}/docs/openapi.json`)).json();
+    const patch = doc.paths['/scheduling/v1/events/{id}'].patch;
+    expect(Object.keys(patch.requestBody.content).sort()).toEqual(['application/json', 'application/merge-patch+json']);
+    const ifMatch = patch.parameters.find((p: { name: string }) => p.name === 'If-Match');
+    expect(new RegExp(ifMatch.schema.pattern).test('"7", W/"1"')).toBe(true);
+    expect(new RegExp(ifMatch.schema.pattern).test('7')).toBe(false);
+    expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '412', '415']));
+    const put = doc.paths['/scheduling/v1/events/{id}/occurrences/{recurrenceId}'];
+    expect(Object.keys(put.put.responses)).toEqual(expect.arrayContaining(['200', '400', '412']));
+    expect(Object.keys(put.delete.responses)).toEqual(expect.arrayContaining(['204', '400', '412']));
+  });
+
   it('refuses bad edits with 4xx problems: malformed JSON, a bad If-Match, unknown fields, another user (404), another media type (415)', async () => {
     const event = await (await post({ ...BERLIN, title: 'Guarded' })).json();
     const malformed = await send(one(event.id), 'PATCH', { body: '{"title":' });

@@ -72,6 +72,7 @@ const IF_MATCH = {
   required: false,
   description:
     'The ETag ("<version>") the change is based on (a list allowed); when none is the current version → 412 (weak tags never match). `*` or none: no check.',
+  schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*) *$' },
 } as const;
 
 /**
