@@ -68,7 +68,7 @@ afterAll(async () => {
 describe('tasks reminder engine under faults (real processes)', () => {
   it('a reminder planned by a process SIGKILLed before it is due fires once when two replicas start after the due time', async () => {
     const first = await startCommandRole('tasks command A');
-    const dueMs = Math.ceil(Date.now() / 1000) * 1000 + 3_600_000 + 4_000;
+    const dueMs = Math.ceil(Date.now() / 1000) * 1000 + 3_600_000 + 6_000;
     const created = await fetch(`${first.url}/scheduling/v1/tasks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${ann}` },
