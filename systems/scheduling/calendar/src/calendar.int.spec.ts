@@ -186,7 +186,8 @@ describe('scheduling/calendar over HTTP', () => {
     );
     const due = received.find((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type)!;
     const payload = CALENDAR_EVENTS.ReminderDueV1.schema.parse(due.payload);
-    expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}` });
+    // No attendees in a personal workspace: its user is reminded.
+    expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}`, recipients: [ANN.sub] });
     expect(new Date(payload.dueAt).getTime()).toBe(new Date(at).getTime());
     // More rounds and two "replicas" claiming at once: nothing fires again.
     await Promise.all([

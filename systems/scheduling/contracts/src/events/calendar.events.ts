@@ -71,8 +71,8 @@ export type CalendarOccurrenceChangedV1 = z.infer<typeof calendarOccurrenceChang
 
 /**
  * A reminder of an event occurrence is due (the reminder engine fires each one once, through the
- * outbox, in the transaction that marks it fired). `recipients` are the attendees; empty means the
- * owner of the workspace. `key` identifies the reminder occurrence (consumers may deduplicate on it).
+ * outbox, in the transaction that marks it fired). `recipients` are the attendees, else the user of a
+ * personal workspace; empty means the owners of the (shared) workspace. `key` identifies the reminder occurrence (consumers may deduplicate on it).
  */
 export const reminderDueV1Schema = z.object({
   key: z.string(),
