@@ -8,6 +8,7 @@ import {
   type RunningProcess,
 } from '@archipelago/testing-harness';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,6 +22,12 @@ export interface NotificationsStack {
   /** Base URL of a member, bypassing the edge (the second replica is reached this way). */
   url(member: StackMember): string;
   readonly mail: MailSink;
+  /**
+   * Holds every SMTP answer of the mail sink this long before the notifications see it (0: none,
+   * the default): an e-mail then takes several round trips × `ms` to send, so a test can crash a
+   * replica while e-mails are being delivered.
+   */
+  setSmtpDelay(ms: number): void;
   /** The stack's own Postgres server; `url(system)` is a system's database. */
   readonly postgres: LocalPostgres;
   readonly transport: 'kafka' | 'postgres';
@@ -51,6 +58,27 @@ const SYSTEM: Record<StackMember, string> = {
 };
 const ORDERING_CLIENT_SECRET = 'e2e-only-ordering-client-secret';
 
+/** A TCP relay to 127.0.0.1:`port` that delays what the server sends by `delay()` ms. */
+async function slowRelay(port: number, delay: () => number): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((client) => {
+    const upstream = connect(port, '127.0.0.1');
+    const later = (f: () => void) => (delay() > 0 ? setTimeout(f, delay()) : f());
+    client.on('data', (chunk) => upstream.write(chunk));
+    upstream.on('data', (chunk) => later(() => client.writable && client.write(chunk)));
+    upstream.on('end', () => later(() => client.end()));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => later(() => client.destroy()));
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : 0,
+    close: () => new Promise((r) => server.close(() => r())),
+  };
+}
+
 /**
  * Starts what `npm start` runs for an order to become a notification, as compiled processes on a
  * Postgres server of its own (one database per system, named after the system, as the postgres
@@ -65,6 +93,8 @@ export async function startNotificationsStack(options: { emailPollMs?: number } 
   const transport = brokers ? 'kafka' : 'postgres';
   const [postgres, mail] = await Promise.all([startLocalPostgres({ dataDir: 'tmp' }), startMailSink()]);
   for (const system of new Set(Object.values(SYSTEM))) await postgres.ensureDatabase(system);
+  let smtpDelayMs = 0;
+  const smtp = await slowRelay(mail.smtpPort, () => smtpDelayMs);
   const keysDir = join(await mkdtemp(join(tmpdir(), 'notifications-e2e-')), 'keys');
   const members = Object.keys(ENTRY) as StackMember[];
   const ports = Object.fromEntries(
@@ -93,8 +123,8 @@ export async function startNotificationsStack(options: { emailPollMs?: number } 
     payments: { ...auth, COMMERCE_CURRENCY: 'USD' },
     notifications: {
       ...auth,
-      SMTP_HOST: mail.smtpHost,
-      SMTP_PORT: String(mail.smtpPort),
+      SMTP_HOST: '127.0.0.1',
+      SMTP_PORT: String(smtp.port), // the sink, through the relay that can slow it down
       EMAIL_POLL_MS: String(options.emailPollMs ?? 200),
     },
     'notifications-b': {},
@@ -131,11 +161,21 @@ export async function startNotificationsStack(options: { emailPollMs?: number } 
   const stop = async () => {
     await edge?.stop();
     await Promise.all([...running.values()].map((p) => p.stop()));
-    await Promise.allSettled([mail.stop(), postgres.stop(), rm(join(keysDir, '..'), { recursive: true, force: true })]);
+    await Promise.allSettled([
+      smtp.close(),
+      mail.stop(),
+      postgres.stop(),
+      rm(join(keysDir, '..'), { recursive: true, force: true }),
+    ]);
   };
   try {
     for (const member of ['identity', 'catalog', 'ordering', 'payments', 'notifications'] as const) {
-      await startWorkspaceProcess({ name: `${member} migrate`, entry: ENTRY[member], args: ['migrate'], env: env(member) });
+      await startWorkspaceProcess({
+        name: `${member} migrate`,
+        entry: ENTRY[member],
+        args: ['migrate'],
+        env: env(member),
+      });
     }
     await start('identity'); // ordering asks it for a service token, everyone for its JWKS
     await Promise.all((['catalog', 'payments', 'notifications', 'notifications-b'] as const).map(start));
@@ -169,6 +209,7 @@ export async function startNotificationsStack(options: { emailPollMs?: number } 
       edgeUrl: `http://127.0.0.1:${edgePort}`,
       url,
       mail,
+      setSmtpDelay: (ms) => (smtpDelayMs = ms),
       postgres,
       transport,
       async kill(member) {
