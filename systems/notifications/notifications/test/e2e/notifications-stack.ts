@@ -23,9 +23,9 @@ export interface NotificationsStack {
   url(member: StackMember): string;
   readonly mail: MailSink;
   /**
-   * Holds every SMTP answer of the mail sink this long before the notifications see it (0: none,
-   * the default): an e-mail then takes several round trips × `ms` to send, so a test can crash a
-   * replica while e-mails are being delivered.
+   * Holds the mail sink's greeting on each SMTP connection this long (0: none, the default): every
+   * e-mail then takes at least `ms` to send, but once the sink has it the sender learns so at once,
+   * so a test can crash a replica between two e-mails of one delivery round.
    */
   setSmtpDelay(ms: number): void;
   /** The stack's own Postgres server; `url(system)` is a system's database. */
@@ -58,16 +58,27 @@ const SYSTEM: Record<StackMember, string> = {
 };
 const ORDERING_CLIENT_SECRET = 'e2e-only-ordering-client-secret';
 
-/** A TCP relay to 127.0.0.1:`port` that delays what the server sends by `delay()` ms. */
+/**
+ * A TCP relay to 127.0.0.1:`port` that holds the server's first answer on each connection (the
+ * SMTP greeting) `delay()` ms; everything after it passes at once.
+ */
 async function slowRelay(port: number, delay: () => number): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((client) => {
     const upstream = connect(port, '127.0.0.1');
-    const later = (f: () => void) => (delay() > 0 ? setTimeout(f, delay()) : f());
+    let first = true;
     client.on('data', (chunk) => upstream.write(chunk));
-    upstream.on('data', (chunk) => later(() => client.writable && client.write(chunk)));
-    upstream.on('end', () => later(() => client.end()));
+    upstream.on('data', (chunk) => {
+      if (!(first && delay() > 0)) return void (client.writable && client.write(chunk));
+      first = false;
+      upstream.pause(); // nothing overtakes the greeting
+      setTimeout(() => {
+        if (client.writable) client.write(chunk);
+        upstream.resume();
+      }, delay());
+    });
+    upstream.on('end', () => client.end());
     client.on('close', () => upstream.destroy());
-    upstream.on('close', () => later(() => client.destroy()));
+    upstream.on('close', () => client.destroy());
     client.on('error', () => upstream.destroy());
     upstream.on('error', () => client.destroy());
   });
@@ -124,7 +135,7 @@ export async function startNotificationsStack(options: { emailPollMs?: number } 
     notifications: {
       ...auth,
       SMTP_HOST: '127.0.0.1',
-      SMTP_PORT: String(smtp.port), // the sink, through the relay that can slow it down
+      SMTP_PORT: String(smtp.port), // the sink, through the relay that can hold its greeting
       EMAIL_POLL_MS: String(options.emailPollMs ?? 200),
     },
     'notifications-b': {},
