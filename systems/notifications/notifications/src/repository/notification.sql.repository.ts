@@ -166,6 +166,18 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
         return notification;
       },
       async addDelivery(notificationId, deliveryChannel) {
+        if (deliveryChannel === 'push') {
+          // One delivery per subscription the recipient has now (none: nothing queued).
+          await client.query(
+            `INSERT INTO ${s}.deliveries (notification_id, channel, subscription_id)
+             SELECT n.id, 'push', ps.id FROM ${s}.notifications n
+             JOIN ${s}.push_subscriptions ps ON ps.user_id = n.recipient_id
+             WHERE n.id = $1
+             ON CONFLICT DO NOTHING`,
+            [notificationId],
+          );
+          return;
+        }
         await client.query(
           `INSERT INTO ${s}.deliveries (notification_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
           [notificationId, deliveryChannel],

@@ -13,7 +13,8 @@ import { HandleEventCommand } from './handle-event.command.js';
 /**
  * Turns one integration event into notifications, exactly once: the projections (users, orders)
  * are updated, the recipients resolved, one notification per recipient added (per the recipient's
- * preferences), and an e-mail delivery queued when the e-mail channel is on. Everything happens in
+ * preferences), an e-mail delivery queued when the e-mail channel is on, and a push delivery per
+ * subscribed device when the push channel is on. Everything happens in
  * the inbox transaction, so a duplicate delivery of the event is a no-op.
  * Returns the notifications created (empty for a duplicate or a fact that notifies nobody).
  */
@@ -35,7 +36,8 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
         const preferences = await tx.preferencesOf(recipientId);
         const visible = channelEnabled(preferences, plan.category, 'in_app');
         const email = channelEnabled(preferences, plan.category, 'email');
-        if (!visible && !email) continue;
+        const push = channelEnabled(preferences, plan.category, 'push');
+        if (!visible && !email && !push) continue;
         const notification = await tx.addNotification(
           {
             recipientId,
@@ -50,6 +52,7 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
         if (!notification) continue;
         created.push(notification);
         if (email) await tx.addDelivery(notification.id, 'email');
+        if (push) await tx.addDelivery(notification.id, 'push');
       }
     });
     return created;

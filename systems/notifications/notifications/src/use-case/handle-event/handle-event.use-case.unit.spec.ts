@@ -110,6 +110,26 @@ describe('HandleEventUseCase', () => {
     expect((await handle('r1', reminder)).map((n) => n.recipientId)).toEqual(['bob']);
   });
 
+  it('queues a push delivery when push is on for the category, even with in-app and e-mail off', async () => {
+    const { db, handle } = setup();
+    db.prefs.set('ann', { task: { push: true, email: false }, reminder: { in_app: false, email: false, push: true } });
+    const [task] = await handle('t1', { kind: 'task-assigned', taskId: 't', assigneeId: 'ann' });
+    const reminder: SourceFact = {
+      kind: 'reminder-due',
+      key: 'k',
+      eventId: 'ev',
+      occurrenceStart: null,
+      recipients: ['ann'],
+    };
+    const [due] = await handle('r1', reminder);
+    expect(db.deliveries).toEqual([
+      { notificationId: task!.id, channel: 'push' },
+      { notificationId: due!.id, channel: 'push' },
+    ]);
+    await handle('t2', { kind: 'task-assigned', taskId: 't2', assigneeId: 'bob' });
+    expect(db.deliveries.filter((d) => d.channel === 'push')).toHaveLength(2); // push is off by default
+  });
+
   it('skips unassignment and zero-amount refunds', async () => {
     const { handle } = setup();
     expect(await handle('t1', { kind: 'task-assigned', taskId: 't', assigneeId: null })).toEqual([]);

@@ -37,7 +37,10 @@ export interface NotificationWork {
     draft: NotificationDraft,
     meta: { sourceEventId: string; createdAt: string; visible: boolean },
   ): Promise<Notification | null>;
-  /** Queues the delivery of a notification on an outbound channel (e-mail, push). */
+  /**
+   * Queues the delivery of a notification on an outbound channel: e-mail, one; push, one per
+   * subscription the recipient has now (none: nothing queued).
+   */
   addDelivery(notificationId: string, channel: Exclude<NotificationChannel, 'in_app'>): Promise<void>;
 }
 
