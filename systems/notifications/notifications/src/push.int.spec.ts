@@ -157,7 +157,9 @@ describe('notifications web push', () => {
     const badKeys = await subscribe(tokens.ann, { ...device.subscription, keys: { p256dh: 'AAAA', auth: 'AAAA' } });
     expect(badKeys.status).toBe(400);
     expect(badKeys.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    const notUrl = await subscribe(tokens.ann, { ...device.subscription, endpoint: 'ftp://push.example/x' });
+    const ftp = await subscribe(tokens.ann, { ...device.subscription, endpoint: 'ftp://push.example/x' });
+    expect(ftp.status).toBe(400);
+    const notUrl = await subscribe(tokens.ann, { ...device.subscription, endpoint: 'http://[' });
     expect(notUrl.status).toBe(400);
     expect((await notUrl.json()).code).toBe('PUSH_SUBSCRIPTION.INVALID');
     expect((await http(`/push-subscriptions/${body.id}`, tokens.bob, { method: 'DELETE' })).status).toBe(404);

@@ -1,31 +1,33 @@
 import { z } from 'zod';
-import { AUTH_SECRET_BYTES, invalidKeys, P256DH_BYTES } from '../../entity/push/push-subscription.js';
+import { AUTH_SECRET_BYTES, P256DH_BYTES } from '../../entity/push/push-subscription.js';
 
-const EXAMPLE_ENDPOINT = 'https://push.example.net/wpush/v2/<subscription>';
-// Placeholders: real keys look like secrets to scanners.
-const EXAMPLE_KEYS = { p256dh: '<p256dh: 65 bytes base64url>', auth: '<auth: 16 bytes base64url>' };
+const EXAMPLE_ENDPOINT = 'https://push.example.net/wpush/v2/subscription-id';
+// Well-formed but made-up keys (0x04 then zeros; zeros): real ones look like secrets to scanners.
+const EXAMPLE_KEYS = { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) };
 
 /** The browser's `PushSubscription.toJSON()` (W3C Push API); `expirationTime` is accepted and ignored. */
 export const pushSubscriptionBody = z
   .object({
     endpoint: z
       .string()
-      .min(1)
       .max(2048)
-      .describe('The push service URL of the device (https; http only where the service allows it)'),
+      .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
+      .describe('The push service URL of the device (https; http only where the service allows it, e.g. locally)'),
     expirationTime: z.number().nullable().optional().describe('Ignored'),
-    keys: z
-      .object({
-        p256dh: z
-          .string()
-          .max(200)
-          .describe(`The device's P-256 public key, uncompressed (${P256DH_BYTES} bytes), base64url`),
-        auth: z.string().max(100).describe(`The device's auth secret (${AUTH_SECRET_BYTES} bytes), base64url`),
-      })
-      .superRefine((keys, ctx) => {
-        const invalid = invalidKeys(keys);
-        if (invalid) ctx.addIssue({ code: 'custom', message: invalid });
-      }),
+    keys: z.object({
+      // 65 bytes = 87 base64url characters; the first byte 0x04 (uncompressed point) makes them start "B[A-P]".
+      p256dh: z
+        .string()
+        .regex(
+          /^B[A-P][A-Za-z0-9_-]{85}=?$/,
+          `must be an uncompressed P-256 public key (${P256DH_BYTES} bytes), base64url`,
+        )
+        .describe(`The device's P-256 public key, uncompressed (${P256DH_BYTES} bytes), base64url`),
+      auth: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{22}(==)?$/, `must be ${AUTH_SECRET_BYTES} bytes, base64url`)
+        .describe(`The device's auth secret (${AUTH_SECRET_BYTES} bytes), base64url`),
+    }),
   })
   .meta({ id: 'PushSubscriptionJSON', examples: [{ endpoint: EXAMPLE_ENDPOINT, keys: EXAMPLE_KEYS }] });
 export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBody>;
