@@ -1,5 +1,10 @@
 import webpush from 'web-push';
-import type { PushSendResult, PushSenderPort, PushTarget } from '../use-case/port/push.port.js';
+import {
+  PushRetryLaterError,
+  type PushSendResult,
+  type PushSenderPort,
+  type PushTarget,
+} from '../use-case/port/push.port.js';
 import type { VapidKeys } from './vapid-keys.js';
 
 /**
@@ -34,8 +39,19 @@ export class WebPushGateway implements PushSenderPort {
     const text = await response.text();
     if (response.ok) return { kind: 'delivered' };
     if (response.status === 404 || response.status === 410) return { kind: 'gone', status: response.status };
-    if (response.status === 429 || response.status >= 500)
-      throw new Error(`push service answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`);
+    if (response.status === 429 || response.status >= 500) {
+      const message = `push service answered ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`;
+      const retryAfterMs = retryAfter(response.headers.get('retry-after'));
+      throw retryAfterMs === null ? new Error(message) : new PushRetryLaterError(message, retryAfterMs);
+    }
     return { kind: 'rejected', status: response.status, error: text.slice(0, 200) || response.statusText };
   }
+}
+
+/** `Retry-After` (RFC 9110 §10.2.3: delay-seconds or an HTTP-date) in ms from now, or null when absent or malformed. */
+export function retryAfter(value: string | null, now = Date.now()): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }

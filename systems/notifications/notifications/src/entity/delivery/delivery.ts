@@ -30,11 +30,19 @@ export function backoffMs(policy: RetryPolicy, attempt: number): number {
 
 /**
  * The outcome of attempt number `attempts` (1-based) that failed at `now` (ISO 8601) with a
- * retryable `error`: retried after {@link backoffMs}, or `dead` once `maxAttempts` is reached.
+ * retryable `error`: retried after {@link backoffMs} (or `minDelayMs`, when the destination asked
+ * for longer, e.g. `Retry-After`), or `dead` once `maxAttempts` is reached.
  */
-export function afterFailure(policy: RetryPolicy, attempts: number, now: string, error: unknown): DeliveryOutcome {
+export function afterFailure(
+  policy: RetryPolicy,
+  attempts: number,
+  now: string,
+  error: unknown,
+  minDelayMs = 0,
+): DeliveryOutcome {
   const message = error instanceof Error ? error.message : String(error);
   if (attempts >= policy.maxAttempts) return { kind: 'dead', attempts, error: message };
-  const nextAttemptAt = new Date(Date.parse(now) + backoffMs(policy, attempts)).toISOString();
+  const delay = Math.max(backoffMs(policy, attempts), minDelayMs);
+  const nextAttemptAt = new Date(Date.parse(now) + delay).toISOString();
   return { kind: 'retry', attempts, nextAttemptAt, error: message };
 }

@@ -7,6 +7,7 @@ import {
   PUSH_DELIVERY_POLICY,
   PUSH_DELIVERY_QUEUE,
   PUSH_SENDER,
+  PushRetryLaterError,
   type PushDeliveryPolicy,
   type PushDeliveryQueuePort,
   type PushSenderPort,
@@ -22,7 +23,8 @@ export class DeliverPushCommand {
  * `{ id, title, body, link, category }` (see `pushPayload`), encrypted for the device, with the
  * policy's TTL. 404/410 from the push service (or a subscription deleted meanwhile) ends the
  * delivery as `gone` and deletes the subscription; another 4xx but 429 is `dead` at once; 429, 5xx
- * and network errors are retried with exponential backoff, then `dead` (with a dead-letter record).
+ * and network errors are retried with exponential backoff (at least the push service's
+ * `Retry-After`, capped at `maxBackoffMs`), then `dead` (with a dead-letter record).
  * Returns how many deliveries the round claimed.
  */
 @CommandHandler(DeliverPushCommand)
@@ -52,7 +54,8 @@ export class DeliverPushUseCase implements ICommandHandler<DeliverPushCommand, n
           return { kind: 'dead', attempts, error: `the push service answered ${result.status}: ${result.error}` };
       }
     } catch (error) {
-      return afterFailure(this.policy, attempts, now, error);
+      const asked = error instanceof PushRetryLaterError ? error.retryAfterMs : 0;
+      return afterFailure(this.policy, attempts, now, error, Math.min(asked, this.policy.maxBackoffMs));
     }
   }
 }

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryOutcome } from '../../entity/delivery/delivery.js';
 import type { Notification } from '../../entity/notification/notification.js';
-import type {
-  DuePushDelivery,
-  PushDeliveryPolicy,
-  PushDeliveryQueuePort,
-  PushSendResult,
-  PushTarget,
+import {
+  type DuePushDelivery,
+  type PushDeliveryPolicy,
+  type PushDeliveryQueuePort,
+  PushRetryLaterError,
+  type PushSendResult,
+  type PushTarget,
 } from '../port/push.port.js';
 import { DeliverPushCommand, DeliverPushUseCase } from './deliver-push.use-case.js';
 
@@ -111,5 +112,16 @@ describe('DeliverPushUseCase', () => {
     expect(outcomes).toEqual([
       { kind: 'dead', attempts: 1, error: 'the push service answered 413: Payload Too Large' },
     ]);
+  });
+});
+
+describe('DeliverPushUseCase and Retry-After', () => {
+  it('waits at least what the push service asked for, capped at the maximum backoff', async () => {
+    const asked = setup([due(0)], [new PushRetryLaterError('push service answered 429', 1_200)]);
+    await asked.useCase.execute(new DeliverPushCommand(NOW));
+    expect(asked.outcomes[0]).toMatchObject({ kind: 'retry', nextAttemptAt: '2026-12-06T12:00:01.200Z' });
+    const tooLong = setup([due(0)], [new PushRetryLaterError('push service answered 503', 3_600_000)]);
+    await tooLong.useCase.execute(new DeliverPushCommand(NOW));
+    expect(tooLong.outcomes[0]).toMatchObject({ kind: 'retry', nextAttemptAt: '2026-12-06T12:00:01.500Z' });
   });
 });

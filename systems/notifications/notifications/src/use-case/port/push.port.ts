@@ -19,8 +19,23 @@ export type PushSendResult =
   | { readonly kind: 'rejected'; readonly status: number; readonly error: string };
 
 /**
+ * The push service asked to be retried later: 429 or 503 with `Retry-After` (RFC 8030 §8.4,
+ * RFC 9110 §10.2.3). `retryAfterMs` is the wait it asked for.
+ */
+export class PushRetryLaterError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number,
+  ) {
+    super(message);
+    this.name = 'PushRetryLaterError';
+  }
+}
+
+/**
  * Sends one encrypted Web Push message (RFC 8291 `aes128gcm`, VAPID RFC 8292) with the given TTL.
- * @throws for what may pass (429, 5xx, network errors, timeouts): the delivery is retried.
+ * @throws for what may pass (429, 5xx, network errors, timeouts): the delivery is retried
+ * ({@link PushRetryLaterError} when the push service said when).
  */
 export interface PushSenderPort {
   send(target: PushTarget, payload: string, options: { readonly ttlSeconds: number }): Promise<PushSendResult>;
