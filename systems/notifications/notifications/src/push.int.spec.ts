@@ -213,6 +213,18 @@ describe('notifications web push', () => {
     expect((await pushDeliveries()).filter((d) => d.status === 'pending')).toEqual([]); // no device left
   });
 
+  it('ends the pending deliveries of a subscription the user deleted, without sending them', async () => {
+    const device = await newEndpoint();
+    const { id } = await (await subscribe(tokens.bob, device.subscription)).json();
+    await assignTask(BOB.sub);
+    expect((await http(`/push-subscriptions/${id}`, tokens.bob, { method: 'DELETE' })).status).toBe(204);
+    const before = (await pushDeliveries()).filter((d) => d.status === 'gone').length;
+    expect(await round()).toBeGreaterThanOrEqual(1);
+    expect((await pushDeliveries()).filter((d) => d.status === 'gone').length).toBeGreaterThan(before);
+    expect((await pushDeliveries()).filter((d) => d.status === 'pending')).toEqual([]);
+    expect(device.received()).toEqual([]);
+  });
+
   it('retries a push service error (500), then marks the delivery dead with a dead-letter record', async () => {
     const device = await newEndpoint();
     expect((await subscribe(tokens.ann, device.subscription)).status).toBe(201);
