@@ -54,6 +54,7 @@ await runServiceMain({
       push: {
         vapid,
         allowHttpEndpoints: config.PUSH_ALLOW_HTTP_ENDPOINTS ?? !production(config),
+        maxSubscriptionsPerUser: config.PUSH_MAX_SUBSCRIPTIONS_PER_USER,
         pollMs: config.PUSH_POLL_MS,
         policy: {
           maxAttempts: config.PUSH_MAX_ATTEMPTS,

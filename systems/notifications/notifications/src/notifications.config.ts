@@ -44,6 +44,8 @@ export const notificationsConfigSchema = baseServiceConfigSchema.extend({
   PUSH_MAX_BACKOFF_MS: z.coerce.number().int().min(0).default(300_000),
   /** How long push services keep an undelivered message (s; RFC 8030 TTL), at most 4 weeks. */
   PUSH_TTL_SECONDS: z.coerce.number().int().min(0).max(2_419_200).default(86_400),
+  /** Push subscriptions kept per user (the newest; one more deletes the oldest): bounds the fan-out. */
+  PUSH_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(10),
   /** Accept http: push endpoints (local push services). Default: true outside production, false in production. */
   PUSH_ALLOW_HTTP_ENDPOINTS: envBoolean().optional(),
   /** Ping interval of the live stream (ms): below every proxy's idle timeout. */

@@ -78,6 +78,8 @@ export interface PushOptions {
   readonly vapid: VapidKeys;
   /** Accept `http:` endpoints (local push services); production: false. */
   readonly allowHttpEndpoints: boolean;
+  /** Subscriptions kept per user (the newest). */
+  readonly maxSubscriptionsPerUser: number;
   /** Delivery round interval (ms); 0: no push is sent (deliveries stay pending). */
   readonly pollMs: number;
   readonly policy: PushDeliveryPolicy;
@@ -111,6 +113,7 @@ export class NotificationsModule {
     const pushSettings: PushSettings | undefined = push && {
       vapidPublicKey: push.vapid.publicKey,
       allowHttpEndpoints: push.allowHttpEndpoints,
+      maxSubscriptionsPerUser: push.maxSubscriptionsPerUser,
     };
     return {
       module: NotificationsModule,

@@ -89,6 +89,7 @@ beforeAll(async () => {
       push: {
         vapid,
         allowHttpEndpoints: true,
+        maxSubscriptionsPerUser: 3,
         pollMs: 3_600_000, // rounds are run by the test
         policy: {
           maxAttempts: 2,
@@ -251,6 +252,21 @@ describe('notifications web push', () => {
     expect(await round()).toBe(0);
     expect(device.received()).toEqual([]);
     expect((await (await http('/push-subscriptions', tokens.ann)).json()).items).toHaveLength(1); // kept
+  });
+});
+
+describe('notifications web push: bounded fan-out', () => {
+  it('keeps the newest subscriptions of a user (3 here): one more deletes the oldest', async () => {
+    await infrastructure.pool.query(`DELETE FROM "notifications".push_subscriptions`);
+    const { keys } = (await newEndpoint()).subscription;
+    const ids: string[] = [];
+    for (const n of [1, 2, 3, 4]) {
+      const res = await subscribe(tokens.ann, { endpoint: `http://127.0.0.1:9/push/${n}`, keys });
+      expect(res.status).toBe(201);
+      ids.push((await res.json()).id);
+    }
+    const items = (await (await http('/push-subscriptions', tokens.ann)).json()).items;
+    expect(items.map((i: { id: string }) => i.id)).toEqual(ids.slice(1));
   });
 });
 

@@ -1,4 +1,4 @@
-import { ident } from '@archipelago/platform-event-store';
+import { ident, inTransaction } from '@archipelago/platform-event-store';
 import type pg from 'pg';
 import { v7 as uuidv7 } from 'uuid';
 import type { PushSubscription } from '../entity/push/push-subscription.js';
@@ -36,15 +36,26 @@ export class PushSubscriptionSqlRepository implements PushSubscriptionRepository
     this.s = ident(schema);
   }
 
-  async subscribe(
+  subscribe(
     userId: string,
     target: PushTarget,
     now: string,
+    keep: number,
+  ): Promise<{ subscription: PushSubscription; created: boolean }> {
+    return inTransaction(this.pool, (client) => this.upsert(client, userId, target, now, keep));
+  }
+
+  private async upsert(
+    client: pg.PoolClient,
+    userId: string,
+    target: PushTarget,
+    now: string,
+    keep: number,
   ): Promise<{ subscription: PushSubscription; created: boolean }> {
     const id = uuidv7();
     // One statement: the same user's endpoint keeps its id and creation time (keys refreshed);
     // another user's is taken over under a new id (the device changed hands).
-    const { rows } = await this.pool.query<SubscriptionRow>(
+    const { rows } = await client.query<SubscriptionRow>(
       `INSERT INTO ${this.s}.push_subscriptions AS ps (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (endpoint) DO UPDATE SET
          id = CASE WHEN ps.user_id = EXCLUDED.user_id THEN ps.id ELSE EXCLUDED.id END,
@@ -54,6 +65,11 @@ export class PushSubscriptionSqlRepository implements PushSubscriptionRepository
       [id, userId, target.endpoint, target.keys.p256dh, target.keys.auth, now],
     );
     const row = rows[0]!;
+    await client.query(
+      `DELETE FROM ${this.s}.push_subscriptions WHERE user_id = $1 AND id NOT IN
+         (SELECT id FROM ${this.s}.push_subscriptions WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2)`,
+      [userId, keep],
+    );
     return { subscription: toSubscription(row), created: row.id === id };
   }
 

@@ -75,12 +75,13 @@ export interface PushSubscriptionRepositoryPort {
   /**
    * Stores the subscription of `endpoint` for `userId`: an existing one of the same user is
    * returned (keys refreshed) with `created: false`; one of another user is replaced (the device
-   * changed hands).
+   * changed hands). Then keeps only the user's `keep` newest subscriptions (older ones are deleted).
    */
   subscribe(
     userId: string,
     target: PushTarget,
     now: string,
+    keep: number,
   ): Promise<{ subscription: PushSubscription; created: boolean }>;
   /** The user's subscriptions, oldest first. */
   list(userId: string): Promise<PushSubscription[]>;
@@ -95,5 +96,7 @@ export interface PushSettings {
   readonly vapidPublicKey: string;
   /** Whether `http:` endpoints are accepted (local push endpoints; production: https only). */
   readonly allowHttpEndpoints: boolean;
+  /** Subscriptions kept per user: subscribing one more deletes the oldest (bounds the fan-out). */
+  readonly maxSubscriptionsPerUser: number;
 }
 export const PUSH_SETTINGS = Symbol('PushSettings');

@@ -45,7 +45,8 @@ export class GetVapidPublicKeyQuery {}
 
 /**
  * Stores a device's subscription, idempotently per endpoint: the same endpoint again answers the
- * same subscription (`created: false`).
+ * same subscription (`created: false`). A user keeps `maxSubscriptionsPerUser` subscriptions, the
+ * newest: one more deletes the oldest.
  * @throws InvalidPushSubscriptionError for an endpoint that is not https (http only when allowed) or malformed keys
  */
 @CommandHandler(SubscribePushCommand)
@@ -62,7 +63,12 @@ export class SubscribePushUseCase implements ICommandHandler<
   async execute({ userId, endpoint, keys }: SubscribePushCommand) {
     const invalid = invalidEndpoint(endpoint, this.settings.allowHttpEndpoints) ?? invalidKeys(keys);
     if (invalid) throw new InvalidPushSubscriptionError(invalid);
-    return this.subscriptions.subscribe(userId, { endpoint, keys }, this.clock.now());
+    return this.subscriptions.subscribe(
+      userId,
+      { endpoint, keys },
+      this.clock.now(),
+      this.settings.maxSubscriptionsPerUser,
+    );
   }
 }
 

@@ -20,7 +20,7 @@ class InMemorySubscriptions implements PushSubscriptionRepositoryPort {
   rows: PushSubscription[] = [];
   private next = 0;
 
-  async subscribe(userId: string, target: PushTarget, now: string) {
+  async subscribe(userId: string, target: PushTarget, now: string, keep: number) {
     const existing = this.rows.find((r) => r.endpoint === target.endpoint);
     if (existing && existing.userId === userId) {
       const refreshed = { ...existing, keys: target.keys };
@@ -36,6 +36,8 @@ class InMemorySubscriptions implements PushSubscriptionRepositoryPort {
       createdAt: now,
     };
     this.rows.push(subscription);
+    const mine = this.rows.filter((r) => r.userId === userId);
+    this.rows = this.rows.filter((r) => r.userId !== userId || mine.indexOf(r) >= mine.length - keep);
     return { subscription, created: true };
   }
   async list(userId: string) {
@@ -55,7 +57,7 @@ const keys = {
 const clock = { now: () => '2026-12-06T12:00:00.000Z' };
 const setup = (allowHttpEndpoints = false) => {
   const db = new InMemorySubscriptions();
-  const settings = { vapidPublicKey: 'BPUB', allowHttpEndpoints };
+  const settings = { vapidPublicKey: 'BPUB', allowHttpEndpoints, maxSubscriptionsPerUser: 2 };
   return {
     db,
     subscribe: new SubscribePushUseCase(db, settings, clock),
@@ -74,6 +76,16 @@ describe('push subscription use cases', () => {
     expect(again).toEqual({ subscription: first.subscription, created: false });
     expect(await list.execute(new ListPushSubscriptionsQuery('ann'))).toEqual([first.subscription]);
     expect(await list.execute(new ListPushSubscriptionsQuery('bob'))).toEqual([]);
+  });
+
+  it('keeps the newest maxSubscriptionsPerUser subscriptions of a user (2 here)', async () => {
+    const { subscribe, list } = setup();
+    const made = [];
+    for (const n of [1, 2, 3])
+      made.push(
+        (await subscribe.execute(new SubscribePushCommand('ann', `https://push.example.net/${n}`, keys))).subscription,
+      );
+    expect(await list.execute(new ListPushSubscriptionsQuery('ann'))).toEqual(made.slice(1));
   });
 
   it('refuses http endpoints unless allowed, and malformed keys', async () => {
