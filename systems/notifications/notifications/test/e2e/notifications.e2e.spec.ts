@@ -7,6 +7,7 @@ import {
   startWorkspaceProcess,
   type RunningProcess,
 } from '@archipelago/testing-harness';
+import { createECDH } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
 
@@ -126,7 +127,7 @@ describe('notifications/notifications through the edge', () => {
     const subscription = {
       endpoint: 'http://127.0.0.1:9/push/e2e',
       keys: {
-        p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 3)]).toString('base64url'),
+        p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
         auth: Buffer.alloc(16, 5).toString('base64url'),
       },
     };

@@ -39,11 +39,31 @@ function base64urlBytes(value: string): Uint8Array | null {
   return Uint8Array.from(binary, (c) => c.charCodeAt(0));
 }
 
+// NIST P-256 (SEC 2 secp256r1): y² = x³ − 3x + b over the prime field p.
+const P256_P = 0xffffffff00000001000000000000000000000000ffffffffffffffffffffffffn;
+const P256_B = 0x5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604bn;
+
+function bigintOf(bytes: Uint8Array): bigint {
+  let n = 0n;
+  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
+  return n;
+}
+
+/** Whether the uncompressed point `0x04 | x | y` (65 bytes) lies on P-256. */
+function onP256(point: Uint8Array): boolean {
+  const x = bigintOf(point.subarray(1, 33));
+  const y = bigintOf(point.subarray(33, 65));
+  if (x >= P256_P || y >= P256_P) return false;
+  const mod = (n: bigint) => ((n % P256_P) + P256_P) % P256_P;
+  return mod(y * y) === mod(x * x * x - 3n * x + P256_B);
+}
+
 /** Why `keys` are not a Web Push subscription's keys, or null when they are. */
 export function invalidKeys(keys: PushSubscriptionKeys): string | null {
   const p256dh = base64urlBytes(keys.p256dh);
   if (!p256dh || p256dh.length !== P256DH_BYTES || p256dh[0] !== 0x04)
     return `keys.p256dh must be an uncompressed P-256 public key (${P256DH_BYTES} bytes starting 0x04), base64url`;
+  if (!onP256(p256dh)) return 'keys.p256dh is not a point of the P-256 curve';
   const auth = base64urlBytes(keys.auth);
   if (!auth || auth.length !== AUTH_SECRET_BYTES) return `keys.auth must be ${AUTH_SECRET_BYTES} bytes, base64url`;
   return null;

@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { AUTH_SECRET_BYTES, P256DH_BYTES } from '../../entity/push/push-subscription.js';
 
 const EXAMPLE_ENDPOINT = 'https://push.example.net/wpush/v2/subscription-id';
-// Well-formed but made-up keys (0x04 then zeros; zeros): real ones look like secrets to scanners.
-const EXAMPLE_KEYS = { p256dh: `B${'A'.repeat(86)}`, auth: 'A'.repeat(22) };
+// Example keys: the P-256 base point G (a public constant of SEC 2, a valid uncompressed point)
+// and an all-zero auth secret; real device keys would look like secrets to scanners.
+const P256_G =
+  '046b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296' +
+  '4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5';
+const EXAMPLE_KEYS = { p256dh: Buffer.from(P256_G, 'hex').toString('base64url'), auth: 'A'.repeat(22) };
 
 /** The browser's `PushSubscription.toJSON()` (W3C Push API); `expirationTime` is accepted and ignored. */
 export const pushSubscriptionBody = z

@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { PushSubscription } from '../../entity/push/push-subscription.js';
 import {
@@ -51,7 +52,7 @@ class InMemorySubscriptions implements PushSubscriptionRepositoryPort {
 }
 
 const keys = {
-  p256dh: Buffer.concat([Buffer.from([4]), Buffer.alloc(64, 1)]).toString('base64url'),
+  p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
   auth: Buffer.alloc(16, 2).toString('base64url'),
 };
 const clock = { now: () => '2026-12-06T12:00:00.000Z' };
