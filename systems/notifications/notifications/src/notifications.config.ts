@@ -1,4 +1,4 @@
-import { authConfigShape, baseServiceConfigSchema, envBoolean } from '@archipelago/platform-config';
+import { authConfigShape, baseServiceConfigSchema } from '@archipelago/platform-config';
 import { z } from 'zod';
 
 /**
@@ -47,7 +47,10 @@ export const notificationsConfigSchema = baseServiceConfigSchema.extend({
   /** Push subscriptions kept per user (the newest; one more deletes the oldest): bounds the fan-out. */
   PUSH_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(10),
   /** Accept http: push endpoints (local push services). Default: true outside production, false in production. */
-  PUSH_ALLOW_HTTP_ENDPOINTS: envBoolean().optional(),
+  PUSH_ALLOW_HTTP_ENDPOINTS: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   /** Ping interval of the live stream (ms): below every proxy's idle timeout. */
   STREAM_PING_MS: z.coerce.number().int().min(1_000).default(25_000),
 });
