@@ -51,9 +51,10 @@ function notificationOf(row: BaseRow): Notification {
 
 /**
  * One channel's deliveries in `<schema>.deliveries` and their dead letters in
- * `<schema>.delivery_dead_letters`. A round claims due rows of the channel with FOR UPDATE SKIP
- * LOCKED and records every outcome in the same transaction (a crash mid-round leaves them pending:
- * at-least-once). A `gone` outcome also deletes the delivery's push subscription.
+ * `<schema>.delivery_dead_letters`. A round claims due rows of the channel one at a time with FOR
+ * UPDATE SKIP LOCKED and records each outcome in the transaction that claimed it: a crash between
+ * the destination's answer and that commit re-sends that one message (at-least-once), nothing else.
+ * A `gone` outcome also deletes the delivery's push subscription.
  */
 export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePort<D> {
   private readonly s: string;
@@ -66,7 +67,28 @@ export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePo
     this.s = ident(schema);
   }
 
-  processDue(now: string, limit: number, work: (delivery: D) => Promise<DeliveryOutcome>): Promise<number> {
+  async processDue(now: string, limit: number, work: (delivery: D) => Promise<DeliveryOutcome>): Promise<number> {
+    // One transaction per delivery: each outcome is committed as soon as it is known, so a crash
+    // re-sends at most the one message in flight, never those sent before it in the same round.
+    // Each delivery at most once per round (a retry due at once waits for the next round).
+    const claimed: string[] = [];
+    while (claimed.length < limit) {
+      const id = await this.processOne(now, claimed, work);
+      if (id === undefined) break;
+      claimed.push(id);
+    }
+    return claimed.length;
+  }
+
+  /**
+   * Claims the next due delivery of the channel not in `skip`, lets `work` decide its outcome,
+   * records it and commits; returns its id, or undefined when none is due.
+   */
+  private processOne(
+    now: string,
+    skip: readonly string[],
+    work: (delivery: D) => Promise<DeliveryOutcome>,
+  ): Promise<string | undefined> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<Row>(
         `SELECT d.id AS delivery_id, d.attempts, n.id, n.recipient_id, n.category, n.title, n.body, n.link, n.data,
@@ -74,17 +96,17 @@ export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePo
          FROM ${this.s}.deliveries d
          JOIN ${this.s}.notifications n ON n.id = d.notification_id
          ${this.spec.joins(this.s)}
-         WHERE d.status = 'pending' AND d.channel = $3 AND d.next_attempt_at <= $1
+         WHERE d.status = 'pending' AND d.channel = $2 AND d.next_attempt_at <= $1 AND d.id <> ALL($3::bigint[])
          ORDER BY d.next_attempt_at, d.id
-         LIMIT $2
+         LIMIT 1
          FOR UPDATE OF d SKIP LOCKED`,
-        [now, limit, this.spec.channel],
+        [now, this.spec.channel, skip],
       );
-      for (const row of rows) {
-        const outcome = await work(this.spec.toDue(row, notificationOf(row)));
-        await this.record(client, row.delivery_id, outcome);
-      }
-      return rows.length;
+      const row = rows[0];
+      if (!row) return undefined;
+      const outcome = await work(this.spec.toDue(row, notificationOf(row)));
+      await this.record(client, row.delivery_id, outcome);
+      return row.delivery_id;
     });
   }
 

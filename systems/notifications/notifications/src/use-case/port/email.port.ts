@@ -10,6 +10,11 @@ export interface OutgoingEmail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /**
+   * The Message-ID header (RFC 5322 §3.6.4, `<id@domain>`): the same for every attempt of one
+   * notification, so a receiver can tell a re-sent message (after a crash) from a new one.
+   */
+  readonly messageId: string;
 }
 
 /** Sends e-mail (SMTP). @throws when the server refuses or cannot be reached (the delivery is retried). */
