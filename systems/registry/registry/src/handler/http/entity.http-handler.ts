@@ -5,8 +5,10 @@ import {
   ApiZodResponse,
   currentRequestContext,
   ProblemException,
+  type Actor,
   problemTypeUri,
   ZodParams,
+  ZodQuery,
 } from '@archipelago/platform-service';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -15,15 +17,19 @@ import type { FastifyReply } from 'fastify';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
 import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
 import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
-import { GetEntityQuery } from '../../use-case/get-entity/get-entity.query.js';
+import { GetEntityQuery, type EntityReader } from '../../use-case/get-entity/get-entity.query.js';
 import type { EntityView } from '../../use-case/get-entity/get-entity.use-case.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
+import { ListEntitiesQuery } from '../../use-case/list-entities/list-entities.query.js';
+import type { EntityListView } from '../../use-case/list-entities/list-entities.use-case.js';
 import type { EntitySearchPage } from '../../use-case/port/entity-search.port.js';
 import { SearchEntitiesQuery } from '../../use-case/search-entities/search-entities.query.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import {
   entityBody,
   entityDto,
+  entityListPageDto,
+  entityListQuery,
   entitySearchPageDto,
   entityParams,
   entityTypeParams,
@@ -42,9 +48,14 @@ function commandContext(): CommandContext {
   };
 }
 
-function reader(): { id: string; roles: readonly string[] } {
-  const actor = currentRequestContext()?.actor;
-  return { id: actor?.id ?? 'anonymous', roles: actor?.roles ?? [] };
+/** The caller as a reader; the auth guard's actor is the verified Caller, which carries users' e-mail. */
+function reader(): EntityReader {
+  const actor = currentRequestContext()?.actor as (Actor & { readonly email?: string }) | undefined;
+  return {
+    id: actor?.id ?? 'anonymous',
+    roles: actor?.roles ?? [],
+    ...(typeof actor?.email === 'string' ? { email: actor.email } : {}),
+  };
 }
 
 function expected(ifMatch: string | undefined): number | undefined {
@@ -118,6 +129,24 @@ export class EntityHttpHandler {
       totalCount: page.totalCount,
       items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
     };
+  }
+
+  @Get(':type')
+  @ApiOperation({
+    summary: 'List my entities of a type',
+    description:
+      "The caller's own entities (an `ownershipAttributes` value equal to their user id or e-mail), or every entity of the type for a manager (admin or a role in `_osConfig.roles`), oldest first, `limit` (1–100, default 20) and `offset`. Each item is shown as on a read by id (private fields to owners and managers). Which entities match is eventually consistent (the search read model): a new entity may take a moment to appear.",
+  })
+  @ApiZodResponse(200, entityListPageDto)
+  @ApiProblemResponses(400, 401, 404)
+  async list(
+    @ZodParams(entityTypeParams) params: { type: string },
+    @ZodQuery(entityListQuery) query: { limit: number; offset: number },
+  ) {
+    const page: EntityListView = await this.queries.execute(
+      new ListEntitiesQuery(params.type, reader(), query.limit, query.offset),
+    );
+    return { totalCount: page.totalCount, items: page.items.map(entityDtoOf) };
   }
 
   @Get(':type/:id')
@@ -198,11 +227,15 @@ export class EntityHttpHandler {
   private async read(type: string, id: string, reply: FastifyReply): Promise<EntityDto> {
     const view: EntityView = await this.queries.execute(new GetEntityQuery(type, id, reader()));
     reply.header('ETag', etagOf(view.version));
-    return {
-      ...view,
-      body: { ...view.body },
-      _osState: { ...view._osState },
-      _osAttestedData: Object.fromEntries(Object.entries(view._osAttestedData).map(([p, d]) => [p, { ...d }])),
-    };
+    return entityDtoOf(view);
   }
+}
+
+function entityDtoOf(view: EntityView): EntityDto {
+  return {
+    ...view,
+    body: { ...view.body },
+    _osState: { ...view._osState },
+    _osAttestedData: Object.fromEntries(Object.entries(view._osAttestedData).map(([p, d]) => [p, { ...d }])),
+  };
 }

@@ -43,6 +43,19 @@ export const entityDto = z
   });
 export type EntityDto = z.infer<typeof entityDto>;
 
+/** Paging of `GET /registry/v1/entity/{type}` (as the other registry lists: limit and offset). */
+export const entityListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+export const entityListPageDto = z
+  .object({
+    totalCount: z.number().int().describe('How many entities the caller may list in all'),
+    items: z.array(entityDto),
+  })
+  .meta({ id: 'EntityListPage' });
+
 /**
  * The version in an `If-Match` header (RFC 9110 §13.1.1): a strong ETag `"<version>"`; `*` or no
  * header → no check. Anything else → NaN, which the handler answers with 400.
