@@ -21,6 +21,7 @@ import { CreateEntityUseCase } from './use-case/create-entity/create-entity.use-
 import { DeleteEntityUseCase } from './use-case/delete-entity/delete-entity.use-case.js';
 import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
 import { ListEntitiesUseCase } from './use-case/list-entities/list-entities.use-case.js';
+import { GetEntityHistoryUseCase } from './use-case/get-entity-history/get-entity-history.use-case.js';
 import { ENTITY_ID } from './use-case/port/entity-id.port.js';
 import { REGISTRY_ENTITY_REPOSITORY } from './use-case/port/registry-entity.repository.port.js';
 import { ENTITY_SEARCH } from './use-case/port/entity-search.port.js';
@@ -128,6 +129,7 @@ export class RegistryModule {
         DeleteEntityUseCase,
         GetEntityUseCase,
         ListEntitiesUseCase,
+        GetEntityHistoryUseCase,
         { provide: ENTITY_SEARCH, useValue: infrastructure.entitySearch },
         SearchEntitiesUseCase,
         { provide: CLAIM_REPOSITORY, useValue: infrastructure.claims },

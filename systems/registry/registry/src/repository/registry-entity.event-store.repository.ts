@@ -62,6 +62,11 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     return this.loadIn(this.pool, id);
   }
 
+  async history(id: string): Promise<readonly RegistryEntityEvent[]> {
+    const events = await this.store.readStream(this.pool, registryEntityStreamId(id));
+    return events.map((e) => ({ type: e.type, data: e.data }) as RegistryEntityEvent);
+  }
+
   /** {@link load} on the caller's connection (inside its transaction). */
   async loadIn(client: SqlClient, id: string): Promise<LoadedRegistryEntity> {
     const events = await this.store.readStream(client, registryEntityStreamId(id));

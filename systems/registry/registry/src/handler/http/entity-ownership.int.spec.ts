@@ -121,3 +121,37 @@ describe('my entities (GET /registry/v1/entity/{type})', () => {
     expect((await http('/entity/Member', undefined)).status).toBe(401);
   });
 });
+
+describe('entity history (GET /registry/v1/entity/{type}/{id}/history)', () => {
+  it('lists every event with version, type, time, actor and changed fields, never values; owner and managers only', async () => {
+    const { id } = await (await create({ name: 'Histo', email: ASHA.email, passport: SECRET })).json();
+    const patch = (body: unknown) =>
+      http(`/entity/Member/${id}`, admin, { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await patch({ passport: 'PASSPORT-9999', note: 'checked' })).status).toBe(200);
+    expect((await patch({ name: 'Histo B' })).status).toBe(200);
+    const asOwner = await http(`/entity/Member/${id}/history`, asha);
+    expect(asOwner.status).toBe(200);
+    const text = await asOwner.text();
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain('PASSPORT-9999');
+    const history = JSON.parse(text);
+    expect(history.id).toBe(id);
+    expect(history.items.map((i: { version: number; type: string }) => [i.version, i.type])).toEqual([
+      [1, 'EntityCreated'],
+      [2, 'EntityUpdated'],
+      [3, 'EntityUpdated'],
+    ]);
+    expect(history.items[0].changedFields).toEqual(['/name', '/email', '/passport']);
+    // The internal field's pointer is for managers only.
+    expect(history.items[1].changedFields).toEqual(['/passport']);
+    expect(history.items[2]).toMatchObject({ changedFields: ['/name'], actor: 'a0a0a0a0-0000-4000-8000-00000000000a' });
+    expect(Date.parse(history.items[2].at)).not.toBeNaN();
+    const asManager = await (await http(`/entity/Member/${id}/history`, admin)).json();
+    expect(asManager.items[1].changedFields).toEqual(['/passport', '/note']);
+    expect((await http(`/entity/Member/${id}/history`, ravi)).status).toBe(404);
+    expect((await http(`/entity/Other/${id}/history`, admin)).status).toBe(404);
+    expect((await http(`/entity/Member/not-a-uuid/history`, admin)).status).toBe(400);
+    expect((await http(`/entity/Member/${id}`, admin, { method: 'DELETE' })).status).toBe(204);
+    expect((await http(`/entity/Member/${id}/history`, admin)).status).toBe(404);
+  });
+});

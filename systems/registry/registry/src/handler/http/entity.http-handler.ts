@@ -17,6 +17,8 @@ import type { FastifyReply } from 'fastify';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
 import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
 import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
+import type { EntityHistoryEntry } from '../../entity/registry-entity/entity-history.js';
+import { GetEntityHistoryQuery } from '../../use-case/get-entity-history/get-entity-history.query.js';
 import { GetEntityQuery, type EntityReader } from '../../use-case/get-entity/get-entity.query.js';
 import type { EntityView } from '../../use-case/get-entity/get-entity.use-case.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
@@ -28,6 +30,7 @@ import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.
 import {
   entityBody,
   entityDto,
+  entityHistoryDto,
   entityListPageDto,
   entityListQuery,
   entitySearchPageDto,
@@ -155,6 +158,21 @@ export class EntityHttpHandler {
   @ApiProblemResponses(400, 401, 404)
   get(@ZodParams(entityParams) params: { type: string; id: string }, @Res({ passthrough: true }) reply: FastifyReply) {
     return this.read(params.type, params.id, reply);
+  }
+
+  @Get(':type/:id/history')
+  @ApiOperation({
+    summary: "An entity's history",
+    description:
+      'Every event of the entity, oldest first: version, event type, time, actor and the JSON Pointers of the fields it changed (never values; internal fields only for managers). For the owner and managers; anyone else gets 404.',
+  })
+  @ApiZodResponse(200, entityHistoryDto)
+  @ApiProblemResponses(400, 401, 404)
+  async history(@ZodParams(entityParams) params: { type: string; id: string }) {
+    const items: EntityHistoryEntry[] = await this.queries.execute(
+      new GetEntityHistoryQuery(params.type, params.id, reader()),
+    );
+    return { id: params.id, items: items.map((i) => ({ ...i, changedFields: [...i.changedFields] })) };
   }
 
   @Put(':type/:id')

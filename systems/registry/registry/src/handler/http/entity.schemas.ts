@@ -89,3 +89,43 @@ export const entitySearchPageDto = z
       },
     ],
   });
+
+export const entityHistoryDto = z
+  .object({
+    id: z.uuid(),
+    items: z.array(
+      z.object({
+        version: z.number().int().describe("The entity's version after the event"),
+        type: z.enum([
+          'EntityCreated',
+          'EntityInvited',
+          'EntityUpdated',
+          'EntityAttestationRecorded',
+          'EntityInvitationAccepted',
+          'EntityDeactivated',
+          'EntityDeleted',
+        ]),
+        at: z.string().describe('ISO 8601 instant'),
+        actor: z.string().describe('User id of who did it (`anonymous` for a self-registration)'),
+        changedFields: z.array(z.string()).describe('RFC 6901 JSON Pointers of the fields set or changed'),
+        policy: z.string().optional().describe('The attestation policy (EntityAttestationRecorded)'),
+      }),
+    ),
+  })
+  .meta({
+    id: 'EntityHistory',
+    examples: [
+      {
+        id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+        items: [
+          {
+            version: 1,
+            type: 'EntityCreated',
+            at: '2026-01-01T10:00:00.000Z',
+            actor: 'a0a0a0a0-0000-4000-8000-000000000001',
+            changedFields: ['/identityDetails/fullName'],
+          },
+        ],
+      },
+    ],
+  });
