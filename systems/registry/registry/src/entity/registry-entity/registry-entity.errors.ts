@@ -70,3 +70,31 @@ export class EntityTypeNotActiveError extends DomainError {
     super(`entity type ${type} takes no new entities: its definition's status is ${status}`, { type, status });
   }
 }
+
+/**
+ * Inviting into this type needs a role in its `_osConfig.inviteRoles` (or `admin`); `anonymous`
+ * there lets anyone invite. `authenticated`: whether the caller had a valid token (401 when not, 403 when so).
+ */
+export class EntityInviteForbiddenError extends DomainError {
+  readonly code: 'ENTITY.INVITE_FORBIDDEN' | 'ENTITY.INVITE_UNAUTHENTICATED';
+  constructor(
+    readonly type: string,
+    readonly authenticated: boolean,
+  ) {
+    super(
+      authenticated
+        ? `inviting into ${type} needs a role in its inviteRoles`
+        : `inviting into ${type} needs a bearer access token`,
+      { type },
+    );
+    this.code = authenticated ? 'ENTITY.INVITE_FORBIDDEN' : 'ENTITY.INVITE_UNAUTHENTICATED';
+  }
+}
+
+/** An invitation names its invitee by e-mail: the body must hold one where `ownershipAttributes` point (400). */
+export class InviteeEmailRequiredError extends DomainError {
+  readonly code = 'ENTITY.INVITEE_EMAIL_REQUIRED';
+  constructor(readonly type: string) {
+    super(`an invitation to ${type} needs the invitee's e-mail where its ownershipAttributes point`, { type });
+  }
+}

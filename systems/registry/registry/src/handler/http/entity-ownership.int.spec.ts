@@ -75,6 +75,19 @@ beforeAll(async () => {
   expect((await http('/schema/activate_def', admin, { method: 'POST', body: JSON.stringify({ id }) })).status).toBe(
     200,
   );
+  const staff = {
+    title: 'Staff',
+    type: 'object',
+    required: ['email'],
+    properties: { email: { type: 'string' }, userId: { type: 'string' } },
+    _osConfig: { inviteRoles: ['clerk'], ownershipAttributes: [{ email: '/email', userId: '/userId' }] },
+  };
+  const staffDef = await (
+    await http('/schema/create_def', admin, { method: 'POST', body: JSON.stringify(staff) })
+  ).json();
+  expect(
+    (await http('/schema/activate_def', admin, { method: 'POST', body: JSON.stringify({ id: staffDef.id }) })).status,
+  ).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -153,5 +166,71 @@ describe('entity history (GET /registry/v1/entity/{type}/{id}/history)', () => {
     expect((await http(`/entity/Member/not-a-uuid/history`, admin)).status).toBe(400);
     expect((await http(`/entity/Member/${id}`, admin, { method: 'DELETE' })).status).toBe(204);
     expect((await http(`/entity/Member/${id}/history`, admin)).status).toBe(404);
+  });
+});
+
+describe('invitations (POST /registry/v1/entity/{type}/invite)', () => {
+  const invite = (type: string, body: unknown, token?: string) =>
+    http(`/entity/${type}/invite`, token, { method: 'POST', body: JSON.stringify(body) });
+
+  it('lets anyone self-register when inviteRoles has anonymous: invited until the owner first reads it, then active', async () => {
+    const res = await invite('Member', { name: 'Newcomer', email: 'newcomer@example.com', passport: SECRET });
+    expect(res.status).toBe(201);
+    const made = await res.json();
+    expect(made).toEqual({ id: made.id, type: 'Member', status: 'invited', version: 1 });
+    expect(res.headers.get('location')).toBe(`/registry/v1/entity/Member/${made.id}`);
+    expect(JSON.stringify(made)).not.toContain(SECRET);
+    // A manager's read leaves it invited.
+    expect((await (await http(`/entity/Member/${made.id}`, admin)).json()).status).toBe('invited');
+    const outbox = await infrastructure.pool.query(
+      `SELECT payload FROM "registry".outbox WHERE message_type = $1 AND message_key = $2`,
+      ['archipelago.registry.registry.EntityInvitedV1', made.id],
+    );
+    expect(outbox.rows.map((r) => r.payload)).toEqual([
+      expect.objectContaining({
+        entityId: made.id,
+        entityType: 'Member',
+        inviteeEmail: 'newcomer@example.com',
+        actor: 'anonymous',
+        version: 1,
+      }),
+    ]);
+    expect(JSON.stringify(outbox.rows)).not.toContain(SECRET);
+    const newcomer = await issuer.issue({
+      sub: 'a5a5a5a5-0000-4000-8000-00000000000c',
+      email: 'NewComer@example.com',
+      roles: ['customer'],
+      expiresInSec: 900,
+    });
+    const first = await http(`/entity/Member/${made.id}`, newcomer);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('etag')).toBe('"2"');
+    expect(await first.json()).toMatchObject({ status: 'active', version: 2, body: { passport: SECRET } });
+    const again = await (await http(`/entity/Member/${made.id}`, newcomer)).json();
+    expect(again).toMatchObject({ status: 'active', version: 2 });
+    const history = await (await http(`/entity/Member/${made.id}/history`, newcomer)).json();
+    expect(history.items.map((i: { type: string; actor: string }) => [i.type, i.actor])).toEqual([
+      ['EntityInvited', 'anonymous'],
+      ['EntityInvitationAccepted', 'a5a5a5a5-0000-4000-8000-00000000000c'],
+    ]);
+  });
+
+  it('needs a role in inviteRoles otherwise (401 without a token, 403 without the role), and an owner e-mail', async () => {
+    const clerk = await issuer.issue({
+      sub: 'c1c1c1c1-0000-4000-8000-000000000001',
+      roles: ['clerk'],
+      expiresInSec: 900,
+    });
+    expect((await invite('Staff', { email: 'staff@example.com' })).status).toBe(401);
+    expect((await invite('Staff', { email: 'staff@example.com' }, ravi)).status).toBe(403);
+    const ok = await invite('Staff', { email: 'staff@example.com' }, clerk);
+    expect(ok.status).toBe(201);
+    expect((await ok.json()).status).toBe('invited');
+    const noEmail = await invite('Staff', { email: '', userId: 'someone' }, clerk);
+    expect(noEmail.status).toBe(400);
+    expect((await noEmail.json()).detail).toContain('e-mail');
+    expect((await invite('Member', { name: 'x' })).status).toBe(400);
+    expect((await invite('Nobody', { email: 'a@example.com' })).status).toBe(404);
+    expect((await invite('Member', [])).status).toBe(400);
   });
 });

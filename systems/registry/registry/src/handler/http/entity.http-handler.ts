@@ -1,4 +1,4 @@
-import { Roles } from '@archipelago/platform-auth';
+import { Public, Roles } from '@archipelago/platform-auth';
 import {
   ApiProblemResponses,
   ApiZodBody,
@@ -15,7 +15,9 @@ import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
+import { AcceptInvitationCommand } from '../../use-case/accept-invitation/accept-invitation.command.js';
 import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
+import { InviteEntityCommand } from '../../use-case/invite-entity/invite-entity.command.js';
 import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
 import type { EntityHistoryEntry } from '../../entity/registry-entity/entity-history.js';
 import { GetEntityHistoryQuery } from '../../use-case/get-entity-history/get-entity-history.query.js';
@@ -31,6 +33,7 @@ import {
   entityBody,
   entityDto,
   entityHistoryDto,
+  entityInvitationDto,
   entityListPageDto,
   entityListQuery,
   entitySearchPageDto,
@@ -114,6 +117,39 @@ export class EntityHttpHandler {
     return this.read(params.type, state.id, reply);
   }
 
+  @Post(':type/invite')
+  @Public()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Invite someone (or register oneself) as an entity',
+    description:
+      "Allowed to a role in the type's `_osConfig.inviteRoles` (or admin); `anonymous` there lets anyone, even without a token (self-registration; rate-limited per IP at the edge). The entity is validated like a create, starts in status `invited`, and is owned by the person its `ownershipAttributes` name, which must include an e-mail: the invitation (EntityInvitedV1) goes there. It becomes `active` when its owner, signed in with that e-mail or user id, first reads it.",
+  })
+  @ApiZodBody(entityBody)
+  @ApiZodResponse(201, entityInvitationDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async invite(
+    @ZodParams(entityTypeParams) params: { type: string },
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const caller = reader();
+    const state = written(
+      await this.commands.execute(
+        new InviteEntityCommand(
+          params.type,
+          body,
+          { ...caller, authenticated: currentRequestContext()?.actor !== undefined },
+          commandContext(),
+        ),
+      ),
+    );
+    reply.header('Location', `/registry/v1/entity/${encodeURIComponent(params.type)}/${state.id}`);
+    reply.header('ETag', etagOf(state.version));
+    // The body is for its owner and managers (a read by id), not for whoever invited.
+    return { id: state.id, type: state.type, status: state.status, version: state.version };
+  }
+
   @Post(':type/search')
   @HttpCode(200)
   @ApiOperation({
@@ -153,11 +189,23 @@ export class EntityHttpHandler {
   }
 
   @Get(':type/:id')
-  @ApiOperation({ summary: 'Read an entity', description: 'For its owner and managers; anyone else gets 404.' })
+  @ApiOperation({
+    summary: 'Read an entity',
+    description:
+      'For its owner and managers; anyone else gets 404. The first read of an invited entity by its owner makes it active.',
+  })
   @ApiZodResponse(200, entityDto)
   @ApiProblemResponses(400, 401, 404)
-  get(@ZodParams(entityParams) params: { type: string; id: string }, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.read(params.type, params.id, reply);
+  async get(
+    @ZodParams(entityParams) params: { type: string; id: string },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const dto = await this.read(params.type, params.id, reply);
+    if (dto.status !== 'invited') return dto;
+    const accepted: boolean = await this.commands.execute(
+      new AcceptInvitationCommand(params.type, params.id, reader(), commandContext()),
+    );
+    return accepted ? this.read(params.type, params.id, reply) : dto;
   }
 
   @Get(':type/:id/history')

@@ -129,3 +129,16 @@ export const entityHistoryDto = z
       },
     ],
   });
+
+/** The answer to an invitation: which entity was made (its body is for its owner and managers). */
+export const entityInvitationDto = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    status: z.enum(['active', 'invited', 'deactivated', 'deleted']),
+    version: z.number().int(),
+  })
+  .meta({
+    id: 'EntityInvitation',
+    examples: [{ id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', type: 'Student', status: 'invited', version: 1 }],
+  });

@@ -8,10 +8,7 @@ import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.j
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { AttestationState } from '../../entity/registry-entity/registry-entity.events.js';
 import type { ExistingDefinition } from '../../entity/definition/definition.state.js';
-import type {
-  RegistryEntityState,
-  RegistryEntityStatus,
-} from '../../entity/registry-entity/registry-entity.state.js';
+import type { RegistryEntityState, RegistryEntityStatus } from '../../entity/registry-entity/registry-entity.state.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import {
   REGISTRY_ENTITY_REPOSITORY,
