@@ -40,7 +40,9 @@ export class DeliverySqlRepository implements DeliveryRepositoryPort {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<DueRow>(
         `SELECT d.id AS delivery_id, d.attempts, n.id, n.recipient_id, n.category, n.title, n.body, n.link, n.data,
-                n.read, n.archived, n.created_at, n.source_event_id, u.email, u.display_name
+                n.read, n.archived, n.created_at, n.source_event_id,
+                COALESCE(u.email, CASE WHEN n.recipient_id LIKE 'mailto:%' THEN substr(n.recipient_id, 8) END) AS email,
+                u.display_name
          FROM ${this.s}.deliveries d
          JOIN ${this.s}.notifications n ON n.id = d.notification_id
          LEFT JOIN ${this.s}.known_users u ON u.id = n.recipient_id
