@@ -71,23 +71,19 @@ export class EntityTypeNotActiveError extends DomainError {
   }
 }
 
-/**
- * Inviting into this type needs a role in its `_osConfig.inviteRoles` (or `admin`); `anonymous`
- * there lets anyone invite. `authenticated`: whether the caller had a valid token (401 when not, 403 when so).
- */
+/** Inviting into this type needs a role in its `_osConfig.inviteRoles` (or `admin`), which the caller lacks (403). */
 export class EntityInviteForbiddenError extends DomainError {
-  readonly code: 'ENTITY.INVITE_FORBIDDEN' | 'ENTITY.INVITE_UNAUTHENTICATED';
-  constructor(
-    readonly type: string,
-    readonly authenticated: boolean,
-  ) {
-    super(
-      authenticated
-        ? `inviting into ${type} needs a role in its inviteRoles`
-        : `inviting into ${type} needs a bearer access token`,
-      { type },
-    );
-    this.code = authenticated ? 'ENTITY.INVITE_FORBIDDEN' : 'ENTITY.INVITE_UNAUTHENTICATED';
+  readonly code = 'ENTITY.INVITE_FORBIDDEN';
+  constructor(readonly type: string) {
+    super(`inviting into ${type} needs a role in its inviteRoles`, { type });
+  }
+}
+
+/** Inviting into this type needs a bearer token: its `inviteRoles` does not hold `anonymous` (401). */
+export class EntityInviteUnauthenticatedError extends DomainError {
+  readonly code = 'ENTITY.INVITE_UNAUTHENTICATED';
+  constructor(readonly type: string) {
+    super(`inviting into ${type} needs a bearer access token`, { type });
   }
 }
 

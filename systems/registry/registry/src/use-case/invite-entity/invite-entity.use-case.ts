@@ -8,6 +8,7 @@ import { ownerIdentities } from '../../entity/registry-entity/field-access.js';
 import { isJsonObject } from '../../entity/registry-entity/json-merge-patch.js';
 import {
   EntityInviteForbiddenError,
+  EntityInviteUnauthenticatedError,
   InviteeEmailRequiredError,
 } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
@@ -27,8 +28,8 @@ import { InviteEntityCommand } from './invite-entity.command.js';
  * a token (self-registration). The entity is validated like a create, starts `invited` and is owned
  * by whoever its `ownershipAttributes` name; it must name an e-mail there (the invitation goes to
  * it: `EntityInvitedV1`). It becomes `active` when its owner first reads it ({@link AcceptInvitationUseCase}).
- * @throws EntityTypeNotFoundError (404), EntityTypeNotActiveError (409), EntityInviteForbiddenError
- *   (401 without a token, 403 with one), InviteeEmailRequiredError (400), EntityValidationError (400),
+ * @throws EntityTypeNotFoundError (404), EntityTypeNotActiveError (409), EntityInviteUnauthenticatedError
+ *   (401, without a token), EntityInviteForbiddenError (403), InviteeEmailRequiredError (400), EntityValidationError (400),
  *   UniqueFieldTakenError (409)
  */
 @CommandHandler(InviteEntityCommand)
@@ -52,7 +53,8 @@ export class InviteEntityUseCase implements ICommandHandler<InviteEntityCommand,
     const allowed =
       config.inviteRoles.includes('anonymous') ||
       (inviter.authenticated && [...config.inviteRoles, 'admin'].some((r) => inviter.roles.includes(r)));
-    if (!allowed) throw new EntityInviteForbiddenError(definition.type, inviter.authenticated);
+    if (!allowed && !inviter.authenticated) throw new EntityInviteUnauthenticatedError(definition.type);
+    if (!allowed) throw new EntityInviteForbiddenError(definition.type);
     if (isJsonObject(body)) {
       const { emails } = ownerIdentities(body, config, definitionShape(serving.schema).contentPointer);
       if (!emails.some((e) => e.includes('@'))) throw new InviteeEmailRequiredError(definition.type);
