@@ -221,7 +221,9 @@ describe('invitations (POST /registry/v1/entity/{type}/invite)', () => {
       roles: ['clerk'],
       expiresInSec: 900,
     });
-    expect((await invite('Staff', { email: 'staff@example.com' })).status).toBe(401);
+    const anonymous = await invite('Staff', { email: 'staff@example.com' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="archipelago"');
     expect((await invite('Staff', { email: 'staff@example.com' }, ravi)).status).toBe(403);
     const ok = await invite('Staff', { email: 'staff@example.com' }, clerk);
     expect(ok.status).toBe(201);

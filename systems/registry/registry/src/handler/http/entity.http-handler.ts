@@ -1,4 +1,4 @@
-import { Public, Roles } from '@archipelago/platform-auth';
+import { AUTH_REALM, Public, Roles } from '@archipelago/platform-auth';
 import {
   ApiProblemResponses,
   ApiZodBody,
@@ -14,6 +14,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { EntityInviteUnauthenticatedError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
 import { AcceptInvitationCommand } from '../../use-case/accept-invitation/accept-invitation.command.js';
 import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
@@ -134,16 +135,21 @@ export class EntityHttpHandler {
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const caller = reader();
-    const state = written(
-      await this.commands.execute(
-        new InviteEntityCommand(
-          params.type,
-          body,
-          { ...caller, authenticated: currentRequestContext()?.actor !== undefined },
-          commandContext(),
-        ),
-      ),
+    const invite = new InviteEntityCommand(
+      params.type,
+      body,
+      { ...caller, authenticated: currentRequestContext()?.actor !== undefined },
+      commandContext(),
     );
+    let state: Exclude<RegistryEntityState, { status: 'absent' }>;
+    try {
+      state = written(await this.commands.execute(invite));
+    } catch (error) {
+      // RFC 6750 §3: a 401 names the scheme (the problem filter keeps headers set on the reply).
+      if (error instanceof EntityInviteUnauthenticatedError)
+        reply.header('WWW-Authenticate', `Bearer realm="${AUTH_REALM}"`);
+      throw error;
+    }
     reply.header('Location', `/registry/v1/entity/${encodeURIComponent(params.type)}/${state.id}`);
     reply.header('ETag', etagOf(state.version));
     // The body is for its owner and managers (a read by id), not for whoever invited.
