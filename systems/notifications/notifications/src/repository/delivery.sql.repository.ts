@@ -158,11 +158,13 @@ interface PushRow extends BaseRow {
   auth: string | null;
 }
 
-/** E-mail deliveries (channel `email`): the recipient's address from the users projection. */
+/** E-mail deliveries (channel `email`): the recipient's address from the users projection (or a `mailto:` recipient id). */
 export function emailDeliveryQueue(pool: pg.Pool, schema: string): DeliveryRepositoryPort {
   return new SqlDeliveryQueue<EmailRow, DueDelivery>(pool, schema, {
     channel: 'email',
-    columns: ', u.email, u.display_name',
+    // A recipient `mailto:<address>` has no account (an invitation): the address is the id's.
+    columns: `, COALESCE(u.email, CASE WHEN n.recipient_id LIKE 'mailto:%' THEN substr(n.recipient_id, 8) END) AS email,
+               u.display_name`,
     joins: (s) => `LEFT JOIN ${s}.known_users u ON u.id = n.recipient_id`,
     toDue: (row, notification) => ({
       id: row.delivery_id,

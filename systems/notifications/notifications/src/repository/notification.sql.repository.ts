@@ -123,6 +123,13 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
         );
         return rows.map((r) => r.id);
       },
+      async userWithEmail(email) {
+        const { rows } = await client.query<{ id: string }>(
+          `SELECT id FROM ${s}.known_users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1`,
+          [email.trim()],
+        );
+        return rows[0]?.id ?? null;
+      },
       preferencesOf: (userId) => preferencesOf(client, s, userId),
       async addNotification(draft: NotificationDraft, meta) {
         const { rows } = await client.query<NotificationRow>(

@@ -29,6 +29,8 @@ class InMemory {
     orderCustomer: async (o) => this.orders.get(o) ?? null,
     usersWithAnyRole: async (roles) =>
       [...this.users.values()].filter((u) => u.roles?.some((r) => roles.includes(r))).map((u) => u.id),
+    userWithEmail: async (email) =>
+      [...this.users.values()].find((u) => u.email?.toLowerCase() === email.toLowerCase())?.id ?? null,
     preferencesOf: async (id) => this.prefs.get(id) ?? {},
     addNotification: async (d: NotificationDraft, meta) => {
       if (this.notifications.some((n) => n.sourceEventId === meta.sourceEventId && n.recipientId === d.recipientId))
@@ -208,5 +210,29 @@ describe('HandleEventUseCase', () => {
     expect(raised.map((n) => [n.recipientId, n.category, n.title, n.link])).toEqual([
       ['bob', 'attestation', 'Attestation requested', '/registry/v1/claims/c1'],
     ]);
+  });
+
+  it('invites a bare e-mail address by e-mail only (no inbox), or the known user with that address', async () => {
+    const { db, handle } = setup();
+    const invited = (email: string) =>
+      ({
+        kind: 'entity-invited',
+        entityType: 'Student',
+        entityId: 'e1',
+        inviteeEmail: email,
+        inviter: 'anonymous',
+      }) as const;
+    const [toAddress] = await handle('v1', invited('New.Person@Example.com'));
+    expect(toAddress).toMatchObject({
+      recipientId: 'mailto:new.person@example.com',
+      category: 'account',
+      link: '/identity/v1/users',
+      data: { entityType: 'Student', entityId: 'e1', record: '/registry/v1/entity/Student/e1' },
+    });
+    expect(db.deliveries).toEqual([{ notificationId: toAddress!.id, channel: 'email' }]);
+    await handle('u1', register('ann', ['user']));
+    const [toUser] = await handle('v2', invited('ANN@example.com'));
+    expect(toUser).toMatchObject({ recipientId: 'ann', category: 'account' });
+    expect(await handle('v3', invited('not-an-address'))).toEqual([]);
   });
 });
