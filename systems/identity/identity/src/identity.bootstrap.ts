@@ -84,6 +84,7 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
     },
     loginWindowSeconds: config.IDENTITY_LOGIN_WINDOW_SECONDS,
     userScopes: config.IDENTITY_USER_SCOPES,
+    mfaRequiredRoles: config.IDENTITY_MFA_REQUIRED_ROLES ?? (isLocalMode(config) ? [] : ['admin']),
   };
 }
 

@@ -53,6 +53,7 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  * | `IDENTITY_LOGIN_FREE_FAILURES`, `IDENTITY_LOGIN_MAX_DELAY_SECONDS` | per account: failures without delay, longest delay (s) | 5, 30 |
  * | `IDENTITY_LOGIN_IP_FREE_FAILURES`, `IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS` | the same per client IP | 20, 900 |
  * | `IDENTITY_LOGIN_WINDOW_SECONDS` | a key's failures are forgotten this long after its last one | 900 |
+ * | `IDENTITY_MFA_REQUIRED_ROLES` | space-separated roles that must sign in with a second factor (TOTP); such a user without one enrols on the login page, the password grant refuses them; `none`: nobody | local: nobody; production: `admin` |
  * | `ADMIN_EMAIL`, `ADMIN_PASSWORD` | bootstrap admin | local defaults; required in production |
  * | `NODE_ENV` | as the platform, but the DEFAULT here is `production` | `production` |
  *
@@ -92,6 +93,11 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_LOGIN_MAX_DELAY_SECONDS: envInteger(1, 3600).default(30),
     IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS: envInteger(1, 24 * 3600).default(900),
     IDENTITY_LOGIN_WINDOW_SECONDS: envInteger(1, 24 * 3600).default(900),
+    IDENTITY_MFA_REQUIRED_ROLES: z
+      .string()
+      .regex(/^[a-z0-9_:-]*( [a-z0-9_:-]+)* ?$/, 'must be space-separated role names')
+      .transform((s) => s.split(' ').filter((t) => t.length > 0 && t !== 'none'))
+      .optional(),
     ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   })

@@ -39,6 +39,14 @@ import { USER_READ_MODEL } from './use-case/port/user.read-model.port.js';
 import { USER_REPOSITORY } from './use-case/port/user.repository.port.js';
 import { RefreshTokenGrantUseCase } from './use-case/refresh-token-grant/refresh-token-grant.use-case.js';
 import { RegisterUserUseCase } from './use-case/register-user/register-user.use-case.js';
+import { OtpauthTotp } from './gateway/otpauth.totp.js';
+import { TotpHttpHandler } from './handler/http/totp.http-handler.js';
+import { TOTP, TOTP_FACTORS } from './use-case/port/totp.port.js';
+import {
+  BeginTotpEnrolmentUseCase,
+  ConfirmTotpEnrolmentUseCase,
+  DisableTotpUseCase,
+} from './use-case/totp/totp.use-cases.js';
 
 /** Domain error code → HTTP status of identity's public API (token errors have their own filter). */
 export const IDENTITY_DOMAIN_ERRORS = {
@@ -49,6 +57,9 @@ export const IDENTITY_DOMAIN_ERRORS = {
   'USER.INVALID': 400,
   'USER.WRONG_PASSWORD': 400,
   'PAGINATION.INVALID_CURSOR': 400,
+  'TOTP.ALREADY_ENABLED': 409,
+  'TOTP.NOT_ENROLLED': 404,
+  'TOTP.INVALID_CODE': 400,
 } as const;
 
 /** Wiring of the identity service: ports bound to adapters, handlers to use cases. */
@@ -62,7 +73,7 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [UsersHttpHandler, TokenHttpHandler, OidcHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
+      controllers: [TotpHttpHandler, UsersHttpHandler, TokenHttpHandler, OidcHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: IdentityInfrastructure, useValue: infrastructure },
@@ -76,6 +87,11 @@ export class IdentityModule {
         { provide: OIDC_CLIENTS, useValue: adapters.oidcClients },
         { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
+        { provide: TOTP_FACTORS, useValue: infrastructure.totpFactors },
+        { provide: TOTP, useValue: new OtpauthTotp() },
+        BeginTotpEnrolmentUseCase,
+        ConfirmTotpEnrolmentUseCase,
+        DisableTotpUseCase,
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
         AuthenticateUseCase,

@@ -40,6 +40,20 @@ export const userEnabledV1Schema = z.object({
 });
 export type UserEnabledV1 = z.infer<typeof userEnabledV1Schema>;
 
+export const totpEnabledV1Schema = z.object({
+  /** User id (UUID). The user confirmed a TOTP authenticator: sign-ins now need a second factor. */
+  id: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+});
+export type TotpEnabledV1 = z.infer<typeof totpEnabledV1Schema>;
+
+export const totpDisabledV1Schema = z.object({
+  /** User id (UUID). The user removed their TOTP authenticator: sign-ins need the password only. */
+  id: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+});
+export type TotpDisabledV1 = z.infer<typeof totpDisabledV1Schema>;
+
 /** Topic and CloudEvents type of each identity integration event. */
 export const IDENTITY_EVENTS = {
   UserRegisteredV1: {
@@ -61,5 +75,15 @@ export const IDENTITY_EVENTS = {
     topic: 'identity.identity.user-enabled.v1',
     type: 'archipelago.identity.identity.UserEnabledV1',
     schema: userEnabledV1Schema,
+  },
+  TotpEnabledV1: {
+    topic: 'identity.identity.totp-enabled.v1',
+    type: 'archipelago.identity.identity.TotpEnabledV1',
+    schema: totpEnabledV1Schema,
+  },
+  TotpDisabledV1: {
+    topic: 'identity.identity.totp-disabled.v1',
+    type: 'archipelago.identity.identity.TotpDisabledV1',
+    schema: totpDisabledV1Schema,
   },
 } as const;

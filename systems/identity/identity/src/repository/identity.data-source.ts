@@ -3,6 +3,7 @@ import { identityInitMigration } from './migrations/1764000000000-identity-init.
 import { identitySessionsMigration } from './migrations/1765000000000-identity-sessions.migration.js';
 import { identitySessionLifetimesMigration } from './migrations/1765000000001-identity-session-lifetimes.migration.js';
 import { identityAuthorizationCodesMigration } from './migrations/1765000000002-identity-authorization-codes.migration.js';
+import { identityTotpMigration } from './migrations/1765000000010-identity-totp.migration.js';
 import { UserRecord } from './user.record.js';
 
 /** The identity service's schema on the identity database: the user record and its migrations. */
@@ -15,6 +16,7 @@ export const IDENTITY_DATABASE: ServiceDatabase = {
     identitySessionsMigration(schema),
     identitySessionLifetimesMigration(schema),
     identityAuthorizationCodesMigration(schema),
+    identityTotpMigration(schema),
   ],
 };
 

@@ -3,6 +3,7 @@ import { IDENTITY_DATABASE } from './identity.data-source.js';
 import { AuthorizationCodesPostgresStore } from './authorization-codes.postgres-store.js';
 import { LoginAttemptsPostgresStore } from './login-attempts.postgres-store.js';
 import { RefreshTokenPostgresStore } from './refresh-token.postgres-store.js';
+import { TotpFactorsPostgresStore } from './totp-factors.postgres-store.js';
 import { UserEventStoreRepository } from './user.event-store.repository.js';
 import { UserListProjection, UserListReadModel } from './user-list.projection.js';
 
@@ -20,4 +21,5 @@ export class IdentityInfrastructure extends ServiceInfrastructure {
   readonly refreshTokens = new RefreshTokenPostgresStore(this.pool, this.config.schema);
   readonly loginAttempts = new LoginAttemptsPostgresStore(this.pool, this.config.schema);
   readonly authorizationCodes = new AuthorizationCodesPostgresStore(this.pool, this.config.schema);
+  readonly totpFactors = new TotpFactorsPostgresStore(this.pool, this.config.schema);
 }

@@ -28,7 +28,8 @@ export type UserCommand =
       readonly type: 'ChangeRoles';
       readonly data: { readonly userId: string; readonly roles: readonly string[]; readonly now: string };
     }
-  | { readonly type: 'DisableUser' | 'EnableUser'; readonly data: { readonly userId: string; readonly now: string } };
+  | { readonly type: 'DisableUser' | 'EnableUser'; readonly data: { readonly userId: string; readonly now: string } }
+  | { readonly type: 'EnableTotp' | 'DisableTotp'; readonly data: { readonly userId: string; readonly now: string } };
 
 function displayName(value: string): string {
   const name = value.trim();
@@ -81,6 +82,16 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       if (state.status === 'absent') throw new UserNotFoundError(userId);
       return state.status === 'active' ? [] : [{ type: 'UserEnabled', data: { userId, at: now } }];
     }
+    case 'EnableTotp': {
+      const { userId, now } = command.data;
+      if (state.status === 'absent') throw new UserNotFoundError(userId);
+      return state.totpEnabled ? [] : [{ type: 'TotpEnabled', data: { userId, at: now } }];
+    }
+    case 'DisableTotp': {
+      const { userId, now } = command.data;
+      if (state.status === 'absent') throw new UserNotFoundError(userId);
+      return state.totpEnabled ? [{ type: 'TotpDisabled', data: { userId, at: now } }] : [];
+    }
   }
 }
 
@@ -101,6 +112,11 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return state.status === 'absent' ? state : { ...state, status: 'disabled', updatedAt: event.data.at };
     case 'UserEnabled':
       return state.status === 'absent' ? state : { ...state, status: 'active', updatedAt: event.data.at };
+    case 'TotpEnabled':
+    case 'TotpDisabled':
+      return state.status === 'absent'
+        ? state
+        : { ...state, totpEnabled: event.type === 'TotpEnabled', updatedAt: event.data.at };
   }
 }
 

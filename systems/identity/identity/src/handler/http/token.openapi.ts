@@ -20,6 +20,13 @@ const passwordGrant = {
     grant_type: { const: 'password' },
     username: { type: 'string', minLength: 1, maxLength: 4096, description: "The account's e-mail address." },
     password: { type: 'string', minLength: 1, maxLength: 4096 },
+    otp: {
+      type: 'string',
+      maxLength: 64,
+      description:
+        'Second factor (extension of the grant): the 6-digit TOTP code (RFC 6238) or a recovery code, required when the account has TOTP. ' +
+        'Without it such an account gets 400 `invalid_grant` with `mfa_required: true`.',
+    },
     scope,
   },
 };
@@ -117,6 +124,10 @@ const oauthError = (codes: string[]): SchemaObject =>
   properties: {
     error: { type: 'string', enum: codes },
     error_description: { type: 'string', description: 'Human-readable detail.' },
+    mfa_required: {
+      type: 'boolean',
+      description: 'Present (true) when the password was right but a second factor is missing: repeat with `otp`, or enrol on the sign-in page.',
+    },
   },
   });
 
@@ -197,6 +208,8 @@ export function ApiTokenEndpoint(): MethodDecorator {
         'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token, ' +
         'unknown, expired or reused authorization code, redirect_uri or code_verifier not matching the authorization request), unsupported_grant_type, invalid_scope, ' +
         'invalid_target (a `resource` the client may not get tokens for, RFC 8707). ' +
+        'Password grant for an account with TOTP: invalid_grant with `mfa_required: true` without `otp` (or when the account\'s role requires a second factor it has not enrolled), ' +
+        'invalid_grant for a wrong or already used one-time code. ' +
         'A parameter name or value with U+0000 or an unpaired surrogate is refused before the endpoint runs, like on every route: an RFC 9457 validation problem.',
       headers: noStore,
       content: {

@@ -16,6 +16,12 @@ export interface IdentitySettings {
   readonly userScopes: readonly string[];
   /** Failures older than this (seconds since the key's last failure) are forgotten. */
   readonly loginWindowSeconds: number;
+  /**
+   * Roles whose users must sign in with a second factor (`IDENTITY_MFA_REQUIRED_ROLES`): such a
+   * user without TOTP is made to enrol on the login page, and the password grant refuses them.
+   * Absent or empty: nobody is forced.
+   */
+  readonly mfaRequiredRoles?: readonly string[];
 }
 
 export const IDENTITY_SETTINGS = Symbol('IdentitySettings');
