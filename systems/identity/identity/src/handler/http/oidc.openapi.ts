@@ -226,15 +226,19 @@ export function ApiSignInEndpoint(): MethodDecorator {
         'Posted by the sign-in page that `GET /identity/v1/authorize` renders; `request_id` is the hidden field of that page. ' +
         'Correct credentials: 303 to the client\'s `redirect_uri` with `code`, `state` and `iss` (RFC 9207). Wrong credentials: the page again ' +
         'with a message (400); too many failed attempts for the account or the IP: the page with a message (429). An unknown or expired ' +
-        '`request_id`: an HTML error page (400). 503 when password hashing is saturated (retry after `Retry-After`).',
+        '`request_id`: an HTML error page (400). 503 when password hashing is saturated (retry after `Retry-After`). ' +
+        'Second factor (TOTP, RFC 6238): for an account with an authenticator the right password answers 200 with the code step; posting ' +
+        '`request_id` + `otp` (the 6-digit code or a recovery code) then redirects (303) or shows the step again (400 wrong or used code, 429 too many). ' +
+        'When the account\'s role requires a second factor it has not set up, the 200 page enrols one (QR code, `otpauth://` link, key), ' +
+        'its first code confirms it and a page shows the 10 recovery codes once; posting `request_id` again continues (303).',
       requestBody: {
         required: true,
         content: {
           'application/x-www-form-urlencoded': {
             schema: schema({
               type: 'object',
-              required: ['request_id', 'email', 'password'],
-              properties: { request_id: param, email: param, password: param },
+              required: ['request_id'],
+              properties: { request_id: param, email: param, password: param, otp: param },
               propertyNames: paramName,
               additionalProperties: param,
             }),
@@ -244,11 +248,16 @@ export function ApiSignInEndpoint(): MethodDecorator {
       },
     }),
     ApiResponse({ status: 303, description: 'Signed in: back to the client with `code`, `state` and `iss`' }),
-    ApiResponse({ status: 200, description: 'The sign-in page again (nothing decided)', content: html('The sign-in form.') }),
+    ApiResponse({
+      status: 200,
+      description:
+        'The sign-in page again (nothing decided), the one-time code step, the enrolment step, or the recovery codes page',
+      content: html('The sign-in form, or a second-factor page.'),
+    }),
     ApiResponse({
       status: 400,
       description:
-        'Wrong e-mail or password (the page again, with a message), or an unknown or expired request_id (an HTML error page); ' +
+        'Wrong e-mail or password or one-time code (the page again, with a message), or an unknown or expired request_id (an HTML error page); ' +
         'a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
       content: { ...html('The sign-in page with a message, or the error page.'), ...validationProblem },
     }),

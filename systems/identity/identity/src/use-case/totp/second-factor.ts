@@ -72,8 +72,13 @@ export async function beginEnrolment(
 ): Promise<TotpEnrolment | undefined> {
   const secret = deps.totp.newSecret();
   if (!(await deps.factors.savePending(userId, secret, now))) return undefined;
-  const otpauthUri = deps.totp.keyUri(secret, email);
-  return { otpauthUri, qrCodeSvg: await deps.totp.qrCodeSvg(otpauthUri), secret };
+  return enrolmentFor(deps.totp, secret, email);
+}
+
+/** The key URI, QR code and secret of a (pending) `secret`, for showing the enrolment again. */
+export async function enrolmentFor(totp: TotpPort, secret: string, email: string): Promise<TotpEnrolment> {
+  const otpauthUri = totp.keyUri(secret, email);
+  return { otpauthUri, qrCodeSvg: await totp.qrCodeSvg(otpauthUri), secret };
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   SecondFactorRequiredError,
 } from '../../entity/token/token.errors.js';
 import { userDecider } from '../../entity/user/user.decider.js';
+import type { Role } from '../../entity/user/roles.js';
 import type { UserEvent } from '../../entity/user/user.events.js';
 import { WrongCurrentPasswordError } from '../change-password/change-password.use-case.js';
 import { PasswordGrantCommand } from '../password-grant/password-grant.command.js';
@@ -123,7 +124,7 @@ let clock: ClockPort & { at: number };
 let begin: BeginTotpEnrolmentUseCase, confirm: ConfirmTotpEnrolmentUseCase, disable: DisableTotpUseCase;
 let passwordGrant: PasswordGrantUseCase;
 
-const register = (id: string, email: string, roles: string[]) => {
+const register = (id: string, email: string, roles: Role[]) => {
   users.streams.set(id, [
     { type: 'UserRegistered', data: { userId: id, email, displayName: 'Ann', roles, at: '2026-01-01T00:00:00.000Z' } },
   ]);
