@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@archipelago/platform-config';
 import { freePort } from '@archipelago/platform-local-postgres';
-import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp } from 'node:fs/promises';
@@ -98,6 +98,23 @@ const form = (body: Record<string, string>) =>
     body: new URLSearchParams(body).toString(),
   });
 const requestIdOf = (html: string) => /name="request_id" value="([^"]+)"/.exec(html)![1]!;
+
+describe('the OpenAPI document of the second factor', () => {
+  it('documents every answer of the TOTP operations, with examples, bearer-protected', async () => {
+    type Op = { security?: unknown; responses: Record<string, unknown> };
+    type Doc = { paths: Record<string, Record<string, Op>> };
+    const doc = (await (await fetch(`http://${new URL(issuer).host}/docs/openapi.json`)).json()) as Doc;
+    expect(openApiGaps(doc as never).filter((gap) => gap.includes('totp'))).toEqual([]);
+    const statuses = (path: string, method: string) =>
+      Object.keys(doc.paths[path]![method]!.responses).filter((status) => status !== '500');
+    expect(statuses('/identity/v1/users/me/totp', 'post')).toEqual(['201', '401', '404', '409']);
+    expect(statuses('/identity/v1/users/me/totp/confirm', 'post')).toEqual(['200', '400', '401', '404', '409', '429']);
+    expect(statuses('/identity/v1/users/me/totp', 'delete')).toEqual(['204', '400', '401', '404', '409', '429', '503']);
+    expect(doc.paths['/identity/v1/users/me/totp']!['post']!.security).toEqual([{ bearer: [] }]);
+    for (const method of ['post', 'delete'])
+      expect((await fetch(`${issuer}/users/me/totp`, { method: method.toUpperCase() })).status).toBe(401);
+  });
+});
 
 describe('TOTP required for a role: enrolment on the login page, then the second factor everywhere', () => {
   const email = 'tess@example.com';
@@ -205,7 +222,12 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     const started = await fetch(`${issuer}/users/me/totp`, { method: 'POST', headers: bearer, body: '{}' });
     expect(started.status).toBe(201);
     expect(started.headers.get('cache-control')).toBe('no-store');
-    const enrolment = (await started.json()) as { otpauthUri: string; qrCodeSvg: string; secret: string; status: string };
+    const enrolment = (await started.json()) as {
+      otpauthUri: string;
+      qrCodeSvg: string;
+      secret: string;
+      status: string;
+    };
     expect(enrolment.status).toBe('pending');
     expect(enrolment.qrCodeSvg).toMatch(/^<svg /);
     expect(new URL(enrolment.otpauthUri).searchParams.get('secret')).toBe(enrolment.secret);

@@ -18,10 +18,11 @@ export class TotpFactorsPostgresStore implements TotpFactorsPort {
 
   async find(userId: string): Promise<TotpFactor | undefined> {
     if (!UUID.test(userId)) return undefined;
-    const { rows } = await this.pool.query<{ status: 'pending' | 'active'; secret: string; last_used_step: string | null }>(
-      `SELECT status, secret, last_used_step FROM ${this.table('totp_factors')} WHERE user_id = $1`,
-      [userId],
-    );
+    const { rows } = await this.pool.query<{
+      status: 'pending' | 'active';
+      secret: string;
+      last_used_step: string | null;
+    }>(`SELECT status, secret, last_used_step FROM ${this.table('totp_factors')} WHERE user_id = $1`, [userId]);
     const r = rows[0];
     return (
       r && {
@@ -88,7 +89,9 @@ export class TotpFactorsPostgresStore implements TotpFactorsPort {
 
   async remove(userId: string): Promise<boolean> {
     if (!UUID.test(userId)) return false;
-    const { rowCount } = await this.pool.query(`DELETE FROM ${this.table('totp_factors')} WHERE user_id = $1`, [userId]);
+    const { rowCount } = await this.pool.query(`DELETE FROM ${this.table('totp_factors')} WHERE user_id = $1`, [
+      userId,
+    ]);
     return rowCount === 1;
   }
 

@@ -7,11 +7,7 @@ import {
   TotpNotEnrolledError,
 } from '../../entity/second-factor/second-factor.js';
 import { loginDelaySeconds } from '../../entity/token/login-throttle.js';
-import {
-  InvalidGrantError,
-  LoginThrottledError,
-  SecondFactorRequiredError,
-} from '../../entity/token/token.errors.js';
+import { InvalidGrantError, LoginThrottledError, SecondFactorRequiredError } from '../../entity/token/token.errors.js';
 import { userDecider } from '../../entity/user/user.decider.js';
 import type { Role } from '../../entity/user/roles.js';
 import type { UserEvent } from '../../entity/user/user.events.js';
@@ -25,11 +21,7 @@ import type { PasswordHasherPort } from '../port/password-hasher.port.js';
 import type { NewSession, RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import type { UserReadModelPort } from '../port/user.read-model.port.js';
 import type { UserCredentials, UserRepositoryPort } from '../port/user.repository.port.js';
-import {
-  BeginTotpEnrolmentCommand,
-  ConfirmTotpEnrolmentCommand,
-  DisableTotpCommand,
-} from './totp.messages.js';
+import { BeginTotpEnrolmentCommand, ConfirmTotpEnrolmentCommand, DisableTotpCommand } from './totp.messages.js';
 import { BeginTotpEnrolmentUseCase, ConfirmTotpEnrolmentUseCase, DisableTotpUseCase } from './totp.use-cases.js';
 
 // In-memory fakes of the ports; the rules under test are the use cases'.
@@ -191,9 +183,9 @@ describe('TOTP enrolment', () => {
       TotpNotEnrolledError,
     );
     await begin.execute(new BeginTotpEnrolmentCommand(userId));
-    await expect(confirm.execute(new ConfirmTotpEnrolmentCommand(userId, codeAt(step() + 2), ctx))).rejects.toBeInstanceOf(
-      InvalidOneTimeCodeError,
-    );
+    await expect(
+      confirm.execute(new ConfirmTotpEnrolmentCommand(userId, codeAt(step() + 2), ctx)),
+    ).rejects.toBeInstanceOf(InvalidOneTimeCodeError);
     await confirm.execute(new ConfirmTotpEnrolmentCommand(userId, codeAt(step()), ctx));
     await expect(begin.execute(new BeginTotpEnrolmentCommand(userId))).rejects.toBeInstanceOf(TotpAlreadyEnabledError);
   });
@@ -266,9 +258,9 @@ describe('removing TOTP', () => {
     expect(factors.factors.has(userId)).toBe(false);
     expect(users.streams.get(userId)?.map((e) => e.type)).toEqual(['UserRegistered', 'TotpEnabled', 'TotpDisabled']);
     await expect(login()).resolves.toBeDefined();
-    await expect(disable.execute(new DisableTotpCommand(userId, { password: 'correct horse' }, ctx))).rejects.toBeInstanceOf(
-      TotpNotEnrolledError,
-    );
+    await expect(
+      disable.execute(new DisableTotpCommand(userId, { password: 'correct horse' }, ctx)),
+    ).rejects.toBeInstanceOf(TotpNotEnrolledError);
   });
 
   it('removes with the current password', async () => {
