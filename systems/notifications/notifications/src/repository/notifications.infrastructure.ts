@@ -14,6 +14,8 @@ import { PostgresStreamSignals, StreamTicketSqlRepository } from './stream.repos
 export const CONSUMED_TOPICS: readonly string[] = [
   IDENTITY_EVENTS.UserRegisteredV1.topic,
   IDENTITY_EVENTS.UserRolesChangedV1.topic,
+  IDENTITY_EVENTS.TotpEnabledV1.topic,
+  IDENTITY_EVENTS.TotpDisabledV1.topic,
   ORDERING_ORDERS_TOPIC,
   PAYMENTS_TOPIC,
   CATALOG_STOCK_LEVELS_TOPIC,

@@ -26,6 +26,8 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     roles: p.roles,
   })),
   translate(IDENTITY_EVENTS.UserRolesChangedV1, (p) => ({ kind: 'user-roles-changed', userId: p.id, roles: p.roles })),
+  translate(IDENTITY_EVENTS.TotpEnabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: true })),
+  translate(IDENTITY_EVENTS.TotpDisabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: false })),
   translate(ORDERING_EVENTS.OrderPlacedV1, (p) => ({
     kind: 'order-placed',
     orderId: p.orderId,

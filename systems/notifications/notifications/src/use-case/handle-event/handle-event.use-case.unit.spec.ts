@@ -159,4 +159,14 @@ describe('HandleEventUseCase', () => {
     expect(await handle('i2', { ...issued, holder: null, types: ['VerifiableCredential'] })).toEqual([]);
     expect(db.notifications.map((n) => n.recipientId)).toEqual(['ann', 'ann', 'ann']);
   });
+
+  it('tells the user when two-step verification is turned on or off, even with e-mail opted out (security)', async () => {
+    const { db, handle } = setup();
+    db.prefs.set('ann', { security: { email: false, in_app: false } });
+    const [on] = await handle('s1', { kind: 'second-factor-changed', userId: 'ann', enabled: true });
+    expect(on).toMatchObject({ recipientId: 'ann', category: 'security', title: 'Two-step verification turned on' });
+    const [off] = await handle('s2', { kind: 'second-factor-changed', userId: 'ann', enabled: false });
+    expect(off!.title).toBe('Two-step verification turned off');
+    expect(db.deliveries.map((d) => d.channel)).toEqual(['email', 'email']);
+  });
 });
