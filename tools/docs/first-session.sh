@@ -95,7 +95,8 @@ STUDENT=$(curl -s -X POST $E/registry/v1/schema/create_def -H "authorization: Be
   -H 'content-type: application/json' -d '{"title":"Student","type":"object","required":["name","email"],
   "properties":{"name":{"type":"string"},"email":{"type":"string"},"nationalId":{"type":"string"},"userId":{"type":"string"}},
   "_osConfig":{"privateFields":["$.nationalId"],"uniqueIndexFields":["email"],"ownershipAttributes":[{"userId":"/userId"}],
-  "attestationPolicies":[{"name":"enrolment","properties":["$.name","$.email"],"attestorRoles":["admin"]}]}}' | id)
+  "attestationPolicies":[{"name":"enrolment","properties":["$.name","$.email"],"attestorRoles":["admin"],
+  "credentialTemplate":{"type":["EnrolmentCredential"],"credentialSubject":{"name":"{{name}}","email":"{{email}}"}}}]}}' | id)
 curl -s -X POST $E/registry/v1/schema/validate_def -H "authorization: Bearer $ADMIN" \
   -H 'content-type: application/json' -d "{\"id\":\"$STUDENT\"}"            # → "status":"valid"
 curl -s -X POST $E/registry/v1/schema/activate_def -H "authorization: Bearer $ADMIN" \
@@ -127,6 +128,11 @@ curl -s -X POST $E/registry/v1/claims/$CLAIM/attest -H "authorization: Bearer $A
 for i in $(seq 30); do   # the entity follows: "_osState":{"enrolment":"ATTESTED"}, "_osAttestedData" the values
   curl -s $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" | grep -q '"enrolment":"ATTESTED"' && break; sleep 1
 done
+# the policy has a credentialTemplate: the attestation issued Ada a verifiable credential by itself
+for i in $(seq 30); do
+  curl -s "$E/registry/v1/credentials?entityId=$ASHA" -H "authorization: Bearer $ADA" | grep -q EnrolmentCredential && break; sleep 1
+done
+curl -s "$E/registry/v1/credentials?entityId=$ASHA" -H "authorization: Bearer $ADA"   # → {"items":[{…"types":["VerifiableCredential","EnrolmentCredential"],"status":"active"…}]…}
 
 # a W3C verifiable credential of Asha's record (VC 2.0 secured as VC-JOSE, signed by the did:web
 # issuer of /.well-known/did.json): issued by an admin, fetched by Ada as application/vc+jwt,
@@ -231,6 +237,14 @@ expect_status 201 "$E/registry/v1/entity/Student/$ASHA/attestations"
 expect_status 200 "$E/registry/v1/claims/$CLAIM/attest"
 command curl -s $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" | grep -q '"_osState":{"enrolment":"ATTESTED"}' ||
   { echo "docs smoke: Asha's entity does not show the enrolment attestation ATTESTED" >&2; exit 1; }
+command curl -s "$E/registry/v1/credentials?entityId=$ASHA" -H "authorization: Bearer $ADA" | grep -q '"EnrolmentCredential"' ||
+  { echo "docs smoke: the attestation did not issue Ada an EnrolmentCredential" >&2; exit 1; }
+for i in $(seq 30); do   # notifications told Ada of the attestation and of the credential
+  inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "authorization: Bearer $ADA")
+  [[ $inbox == *'"Attestation approved"'* && $inbox == *'"Credential issued"'* ]] && break
+  [[ $i == 30 ]] && { echo "docs smoke: Ada's inbox lacks the attestation or credential notification" >&2; exit 1; }
+  sleep 1
+done
 [[ $CRED =~ $uuid ]] || { echo "docs smoke: no credential id ('$CRED')" >&2; exit 1; }
 expect_status 200 "$E/registry/v1/credentials/$CRED/revoke"
 verdict=$(command curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/vc+jwt' --data-raw "$VC" |

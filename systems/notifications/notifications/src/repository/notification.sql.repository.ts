@@ -116,9 +116,10 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
         );
         return rows[0]?.customer_id ?? null;
       },
-      async admins() {
+      async usersWithAnyRole(roles) {
         const { rows } = await client.query<{ id: string }>(
-          `SELECT id FROM ${s}.known_users WHERE 'admin' = ANY(roles) ORDER BY id`,
+          `SELECT id FROM ${s}.known_users WHERE roles && $1::text[] ORDER BY id`,
+          [[...roles]],
         );
         return rows.map((r) => r.id);
       },

@@ -99,6 +99,11 @@ export const claimRaisedV1Schema = z.object({
   entityVersion: z.number().int().min(1),
   values: z.record(z.string(), z.unknown()),
   credentialTemplate: credentialTemplateField,
+  /**
+   * The policy's `attestorRoles`: who may decide (a holder of one of them, never the requester).
+   * Additive (absent on claims raised before it existed); notifications tells these users.
+   */
+  attestorRoles: z.array(z.string()).optional(),
 });
 export type ClaimRaisedV1 = z.infer<typeof claimRaisedV1Schema>;
 

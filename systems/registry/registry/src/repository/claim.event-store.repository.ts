@@ -90,7 +90,13 @@ function integrationEvent(event: ClaimEvent, state: ClaimState, context: Command
   };
   switch (event.type) {
     case 'ClaimRaised': {
-      const payload: ClaimRaisedV1 = { ...base, entityVersion: state.entityVersion, values: state.values, ...template };
+      const payload: ClaimRaisedV1 = {
+        ...base,
+        entityVersion: state.entityVersion,
+        values: state.values,
+        ...template,
+        attestorRoles: [...state.attestorRoles],
+      };
       return [message('ClaimRaisedV1', payload)];
     }
     case 'ClaimAttested': {

@@ -31,6 +31,15 @@ export type SourceFact =
     }
   | { kind: 'task-assigned'; taskId: string; assigneeId: string | null }
   | {
+      kind: 'claim-raised';
+      claimId: string;
+      entityType: string;
+      entityId: string;
+      policy: string;
+      requester: string;
+      attestorRoles: readonly string[];
+    }
+  | {
       kind: 'claim-decided';
       decision: 'attested' | 'rejected';
       claimId: string;
@@ -53,7 +62,9 @@ export type SourceFact =
 export type RecipientSpec =
   | { readonly kind: 'users'; readonly userIds: readonly string[] }
   | { readonly kind: 'order-customer'; readonly orderId: string }
-  | { readonly kind: 'admins' };
+  | { readonly kind: 'admins' }
+  /** Every known user holding one of `roles`, except the `except` users. */
+  | { readonly kind: 'roles'; readonly roles: readonly string[]; readonly except: readonly string[] };
 
 /** What one fact becomes: a category, its recipients and the content every recipient gets. */
 export interface NotificationPlan {
@@ -173,9 +184,18 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
         link: `/scheduling/v1/tasks/${fact.taskId}`,
         data: { taskId: fact.taskId },
       };
+    case 'claim-raised':
+      // To the attestors (the policy's roles; never the requester, who may not decide their own).
+      return {
+        category: 'attestation',
+        recipients: { kind: 'roles', roles: fact.attestorRoles, except: [fact.requester] },
+        title: 'Attestation requested',
+        body: `The ${fact.policy} attestation of a ${fact.entityType} record awaits a decision.`,
+        link: `/registry/v1/claims/${fact.claimId}`,
+        data: { claimId: fact.claimId, entityType: fact.entityType, entityId: fact.entityId, policy: fact.policy },
+      };
     case 'claim-decided': {
-      // To the owner who asked; attestors find open claims in GET /registry/v1/claims (who may
-      // decide is a per-policy role the events do not carry, so ClaimRaisedV1 notifies no one).
+      // To the owner who asked.
       const what = `the ${fact.policy} attestation of your ${fact.entityType} record`;
       return {
         category: 'attestation',

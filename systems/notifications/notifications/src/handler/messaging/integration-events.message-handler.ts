@@ -83,6 +83,16 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     taskId: p.taskId,
     assigneeId: p.assigneeId,
   })),
+  translate(REGISTRY_EVENTS.ClaimRaisedV1, (p) => ({
+    kind: 'claim-raised',
+    claimId: p.claimId,
+    entityType: p.entityType,
+    entityId: p.entityId,
+    policy: p.policy,
+    requester: p.requester,
+    // Events raised before the field existed name no roles: nobody is told (attestors still list open claims).
+    attestorRoles: p.attestorRoles ?? [],
+  })),
   translate(REGISTRY_EVENTS.ClaimAttestedV1, (p) => ({
     kind: 'claim-decided',
     decision: 'attested',

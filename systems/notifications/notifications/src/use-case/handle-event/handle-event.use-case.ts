@@ -79,6 +79,10 @@ async function resolve(spec: RecipientSpec, tx: NotificationWork): Promise<strin
       return customer ? [customer] : [];
     }
     case 'admins':
-      return tx.admins();
+      return tx.usersWithAnyRole(['admin']);
+    case 'roles': {
+      const except = new Set(spec.except);
+      return (await tx.usersWithAnyRole(spec.roles)).filter((id) => !except.has(id));
+    }
   }
 }

@@ -27,7 +27,8 @@ class InMemory {
     upsertUser: async (u) => void this.users.set(u.id, { ...this.users.get(u.id), ...u }),
     recordOrder: async (o, c) => void this.orders.set(o, c),
     orderCustomer: async (o) => this.orders.get(o) ?? null,
-    admins: async () => [...this.users.values()].filter((u) => u.roles?.includes('admin')).map((u) => u.id),
+    usersWithAnyRole: async (roles) =>
+      [...this.users.values()].filter((u) => u.roles?.some((r) => roles.includes(r))).map((u) => u.id),
     preferencesOf: async (id) => this.prefs.get(id) ?? {},
     addNotification: async (d: NotificationDraft, meta) => {
       if (this.notifications.some((n) => n.sourceEventId === meta.sourceEventId && n.recipientId === d.recipientId))
@@ -158,6 +159,25 @@ describe('HandleEventUseCase', () => {
     expect(credential!.body).toContain('StudentCredential');
     expect(await handle('i2', { ...issued, holder: null, types: ['VerifiableCredential'] })).toEqual([]);
     expect(db.notifications.map((n) => n.recipientId)).toEqual(['ann', 'ann', 'ann']);
+  });
+
+  it("tells the attestors (the policy's roles) of a raised claim, never its requester", async () => {
+    const { handle } = setup();
+    await handle('u1', register('ann', ['user', 'registrar']));
+    await handle('u2', register('bob', ['registrar']));
+    await handle('u3', register('cid', ['user']));
+    const raised = await handle('c1', {
+      kind: 'claim-raised',
+      claimId: 'c1',
+      entityType: 'Student',
+      entityId: 'e1',
+      policy: 'enrolment',
+      requester: 'ann',
+      attestorRoles: ['registrar', 'admin'],
+    });
+    expect(raised.map((n) => [n.recipientId, n.category, n.title, n.link])).toEqual([
+      ['bob', 'attestation', 'Attestation requested', '/registry/v1/claims/c1'],
+    ]);
   });
 
   it('tells the user when two-step verification is turned on or off, even with e-mail opted out (security)', async () => {

@@ -25,8 +25,8 @@ export interface NotificationWork {
   recordOrder(orderId: string, customerId: string): Promise<void>;
   /** The customer of a recorded order, or null. */
   orderCustomer(orderId: string): Promise<string | null>;
-  /** Ids of the users holding the `admin` role. */
-  admins(): Promise<string[]>;
+  /** Ids of the users holding at least one of `roles` (e.g. `['admin']`), sorted. */
+  usersWithAnyRole(roles: readonly string[]): Promise<string[]>;
   preferencesOf(userId: string): Promise<Preferences>;
   /**
    * Adds the notification unless one exists for (sourceEventId, recipient): returns it, or null

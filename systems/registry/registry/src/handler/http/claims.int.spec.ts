@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
-import { claimAttestedV1Schema } from '@archipelago/registry-contracts';
+import { claimAttestedV1Schema, claimRaisedV1Schema } from '@archipelago/registry-contracts';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -169,6 +169,16 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
       policy: 'degree',
     });
     expect(event.credentialTemplate).toBeDefined();
+    const raisedRows = await infrastructure.pool.query<{ payload: unknown }>(
+      `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimRaisedV1' AND message_key = $1`,
+      [claim.id],
+    );
+    const raisedEvent = claimRaisedV1Schema.parse(
+      typeof raisedRows.rows[0]!.payload === 'string'
+        ? JSON.parse(raisedRows.rows[0]!.payload)
+        : raisedRows.rows[0]!.payload,
+    );
+    expect(raisedEvent.attestorRoles).toEqual(['registrar']);
   });
 
   it('someone else cannot request attestation of the entity (404); an unknown policy is 400', async () => {
