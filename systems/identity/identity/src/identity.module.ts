@@ -46,6 +46,7 @@ import {
   BeginTotpEnrolmentUseCase,
   ConfirmTotpEnrolmentUseCase,
   DisableTotpUseCase,
+  GetTotpStatusUseCase,
 } from './use-case/totp/totp.use-cases.js';
 
 /** Domain error code → HTTP status of identity's public API (token errors have their own filter). */
@@ -92,6 +93,7 @@ export class IdentityModule {
         BeginTotpEnrolmentUseCase,
         ConfirmTotpEnrolmentUseCase,
         DisableTotpUseCase,
+        GetTotpStatusUseCase,
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
         AuthenticateUseCase,

@@ -216,7 +216,11 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     const wrong = await remove({ password: 'not the password' });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { code: string }).code).toBe('USER.WRONG_PASSWORD');
+    const status = async () =>
+      (await fetch(`${issuer}/users/me/totp`, { headers: bearer })).json() as Promise<Record<string, unknown>>;
+    expect(await status()).toEqual({ status: 'enabled', recoveryCodesLeft: 9, required: true });
     expect((await remove({ code: recoveryCodes[1]! })).status).toBe(204);
+    expect(await status()).toEqual({ status: 'none', recoveryCodesLeft: 0, required: true });
     expect((await remove({ password: PASSWORD })).status).toBe(404);
 
     const started = await fetch(`${issuer}/users/me/totp`, { method: 'POST', headers: bearer, body: '{}' });

@@ -5,8 +5,8 @@ import {
   currentRequestContext,
   ZodBody,
 } from '@archipelago/platform-service';
-import { Controller, Delete, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { CommandBus } from '@nestjs/cqrs';
+import { Controller, Delete, Get, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
+import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AccessTokenSubject } from '../../use-case/port/access-tokens.port.js';
@@ -15,7 +15,9 @@ import {
   BeginTotpEnrolmentCommand,
   ConfirmTotpEnrolmentCommand,
   DisableTotpCommand,
+  GetTotpStatusQuery,
   type TotpEnrolment,
+  type TotpStatus,
 } from '../../use-case/totp/totp.messages.js';
 import { BearerAuthGuard, Caller } from './bearer-auth.guard.js';
 import { RetryLaterFilter } from './retry-later.filter.js';
@@ -25,6 +27,7 @@ import {
   disableTotpBody,
   recoveryCodesDto,
   totpEnrolmentDto,
+  totpStatusDto,
   type ConfirmTotpBody,
   type DisableTotpBody,
 } from './totp.schemas.js';
@@ -48,7 +51,22 @@ const SIGNED_IN =
 @UseGuards(BearerAuthGuard)
 @UseFilters(RetryLaterFilter)
 export class TotpHttpHandler {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly queries: QueryBus,
+  ) {}
+
+  @Get()
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "The caller's second factor: none, pending or enabled, and recovery codes left",
+    description: `${SIGNED_IN} Never returns the secret. \`required\`: the caller's role requires a second factor (IDENTITY_MFA_REQUIRED_ROLES); without one, the next sign-in on the login page enrols it. 404 \`USER.NOT_FOUND\` when no account has the token's \`sub\`.`,
+  })
+  @ApiZodResponse(200, totpStatusDto)
+  @ApiProblemResponses(401, 404)
+  async status(@Caller() caller: AccessTokenSubject): Promise<TotpStatus> {
+    return this.queries.execute(new GetTotpStatusQuery(caller.subject));
+  }
 
   @Post()
   @HttpCode(201)

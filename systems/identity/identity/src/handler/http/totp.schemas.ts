@@ -52,3 +52,12 @@ export const recoveryCodesDto = z
       .describe('10 one-time recovery codes (xxxx-xxxx-xxxx-xxxx); identity keeps only their SHA-256'),
   })
   .meta({ id: 'TotpRecoveryCodes', examples: [{ recoveryCodes: ['<recovery-code-1>', '<recovery-code-2>'] }] });
+
+/** Whether TOTP protects the caller's account. */
+export const totpStatusDto = z
+  .object({
+    status: z.enum(['none', 'pending', 'enabled']).describe('enabled: required at every sign-in'),
+    recoveryCodesLeft: z.number().int().min(0).describe('Unused recovery codes (0 unless enabled)'),
+    required: z.boolean().describe("The caller's role requires a second factor (IDENTITY_MFA_REQUIRED_ROLES)"),
+  })
+  .meta({ id: 'TotpStatus', examples: [{ status: 'enabled', recoveryCodesLeft: 9, required: false }] });

@@ -33,3 +33,18 @@ export class DisableTotpCommand {
     readonly clientIp?: string,
   ) {}
 }
+
+/** The signed-in user asks whether they have a second factor. */
+export class GetTotpStatusQuery {
+  constructor(readonly userId: string) {}
+}
+
+/** Whether TOTP protects the account, and how many recovery codes are left. */
+export interface TotpStatus {
+  /** `none`: no authenticator; `pending`: enrolment started, not confirmed; `enabled`: required at sign-in. */
+  readonly status: 'none' | 'pending' | 'enabled';
+  /** Unused recovery codes (0 unless enabled). */
+  readonly recoveryCodesLeft: number;
+  /** Whether the user's role requires a second factor (`IDENTITY_MFA_REQUIRED_ROLES`). */
+  readonly required: boolean;
+}

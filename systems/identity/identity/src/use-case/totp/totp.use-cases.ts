@@ -1,7 +1,8 @@
 import { Inject } from '@nestjs/common';
-import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandHandler, type ICommandHandler, type IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import {
   InvalidOneTimeCodeError,
+  mfaRequired,
   TotpAlreadyEnabledError,
   TotpNotEnrolledError,
 } from '../../entity/second-factor/second-factor.js';
@@ -20,8 +21,36 @@ import {
   BeginTotpEnrolmentCommand,
   ConfirmTotpEnrolmentCommand,
   DisableTotpCommand,
+  GetTotpStatusQuery,
   type TotpEnrolment,
+  type TotpStatus,
 } from './totp.messages.js';
+
+/**
+ * The caller's second-factor status: none, pending or enabled, unused recovery codes, and whether
+ * their role requires one. Never the secret.
+ * @throws UserNotFoundError (404)
+ */
+@QueryHandler(GetTotpStatusQuery)
+export class GetTotpStatusUseCase implements IQueryHandler<GetTotpStatusQuery, TotpStatus> {
+  constructor(
+    @Inject(USER_REPOSITORY) private readonly users: UserRepositoryPort,
+    @Inject(TOTP_FACTORS) private readonly factors: TotpFactorsPort,
+    @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
+  ) {}
+
+  async execute({ userId }: GetTotpStatusQuery): Promise<TotpStatus> {
+    const { state } = await this.users.load(userId);
+    if (state.status !== 'active') throw new UserNotFoundError(userId);
+    const factor = await this.factors.find(userId);
+    const status = !factor ? 'none' : factor.status === 'active' ? 'enabled' : 'pending';
+    return {
+      status,
+      recoveryCodesLeft: status === 'enabled' ? await this.factors.recoveryCodesLeft(userId) : 0,
+      required: mfaRequired(state.roles, this.settings.mfaRequiredRoles ?? []),
+    };
+  }
+}
 
 /**
  * Starts a TOTP enrolment for the signed-in user: a new secret (pending, replacing an earlier
