@@ -40,13 +40,14 @@ import { USER_REPOSITORY } from './use-case/port/user.repository.port.js';
 import { RefreshTokenGrantUseCase } from './use-case/refresh-token-grant/refresh-token-grant.use-case.js';
 import { RegisterUserUseCase } from './use-case/register-user/register-user.use-case.js';
 import { OtpauthTotp } from './gateway/otpauth.totp.js';
-import { TotpHttpHandler } from './handler/http/totp.http-handler.js';
+import { TotpAdminHttpHandler, TotpHttpHandler } from './handler/http/totp.http-handler.js';
 import { TOTP, TOTP_FACTORS } from './use-case/port/totp.port.js';
 import {
   BeginTotpEnrolmentUseCase,
   ConfirmTotpEnrolmentUseCase,
   DisableTotpUseCase,
   GetTotpStatusUseCase,
+  ResetTotpUseCase,
 } from './use-case/totp/totp.use-cases.js';
 
 /** Domain error code → HTTP status of identity's public API (token errors have their own filter). */
@@ -74,7 +75,7 @@ export class IdentityModule {
     return {
       module: IdentityModule,
       imports: [CqrsModule.forRoot()],
-      controllers: [TotpHttpHandler, UsersHttpHandler, TokenHttpHandler, OidcHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
+      controllers: [TotpHttpHandler, TotpAdminHttpHandler, UsersHttpHandler, TokenHttpHandler, OidcHttpHandler, WellKnownHttpHandler, UsersGrpcHandler],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
         { provide: IdentityInfrastructure, useValue: infrastructure },
@@ -94,6 +95,7 @@ export class IdentityModule {
         ConfirmTotpEnrolmentUseCase,
         DisableTotpUseCase,
         GetTotpStatusUseCase,
+        ResetTotpUseCase,
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
         AuthenticateUseCase,

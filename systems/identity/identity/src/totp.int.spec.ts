@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as oidc from 'openid-client';
 import { Secret, TOTP } from 'otpauth';
+import { CommandBus } from '@nestjs/cqrs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
 import { createIdentityAdapters, identitySettings } from './identity.bootstrap.js';
 import { identityConfigSchema } from './identity.config.js';
 import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
@@ -27,6 +29,7 @@ let app: NestFastifyApplication;
 let infrastructure: IdentityInfrastructure;
 let issuer: string;
 let config: oidc.Configuration;
+let adminToken: string;
 
 beforeAll(async () => {
   const url = await createTestDatabase('identity_totp');
@@ -52,6 +55,15 @@ beforeAll(async () => {
   });
   infrastructure = await IdentityInfrastructure.open({ databaseUrl: url, schema: 'identity', transport: 'postgres' });
   const { adapters } = await createIdentityAdapters(env);
+  const signAdmin = async () => {
+    await app.get(CommandBus).execute(new EnsureAdminCommand('root@example.com', 'a long admin passphrase'));
+    const { rows } = await infrastructure.pool.query<{ user_id: string }>(
+      `SELECT user_id FROM identity.user_emails WHERE email = 'root@example.com'`,
+    );
+    // The guard reads the account's current roles; the token only has to be signed by identity.
+    const subject = { subject: rows[0]!.user_id, roles: ['admin'], email: 'root@example.com' };
+    return (await adapters.accessTokens.issue(subject)).accessToken;
+  };
   app = await createHttpApp(IdentityModule.forRoot(infrastructure, adapters, identitySettings(env)), {
     serviceName: 'identity',
     config: env,
@@ -63,6 +75,7 @@ beforeAll(async () => {
   await app.init();
   await infrastructure.start();
   await app.listen(port, '127.0.0.1');
+  adminToken = await signAdmin();
   config = await oidc.discovery(new URL(issuer), CLIENT_ID, { id_token_signed_response_alg: 'ES256' }, oidc.None(), {
     execute: [oidc.allowInsecureRequests],
   });
@@ -246,6 +259,15 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     expect((await passwordGrant(email, recoveryCodes[2]!)).status).toBe(400); // the old codes are gone
     expect((await passwordGrant(email, fresh[0]!)).status).toBe(200);
 
+    // Lost phone and codes: an admin resets it (a customer may not); the user enrols again.
+    const userId = ((await (await fetch(`${issuer}/users/me`, { headers: bearer })).json()) as { id: string }).id;
+    const reset = (token: string) =>
+      fetch(`${issuer}/users/${userId}/totp`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect((await reset(accessToken)).status).toBe(403);
+    expect((await reset(adminToken)).status).toBe(204);
+    expect((await reset(adminToken)).status).toBe(404);
+    expect(await (await passwordGrant(email, fresh[1]!)).json()).toMatchObject({ mfa_required: true });
+
     const { rows } = await infrastructure.pool.query<{ type: string }>(
       `SELECT message_type AS type FROM identity.outbox WHERE message_type LIKE '%Totp%' ORDER BY position`,
     );
@@ -253,6 +275,7 @@ describe('TOTP required for a role: enrolment on the login page, then the second
       'archipelago.identity.identity.TotpEnabledV1',
       'archipelago.identity.identity.TotpDisabledV1',
       'archipelago.identity.identity.TotpEnabledV1',
+      'archipelago.identity.identity.TotpDisabledV1',
     ]);
   });
 

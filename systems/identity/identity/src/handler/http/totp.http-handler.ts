@@ -4,6 +4,7 @@ import {
   ApiZodResponse,
   currentRequestContext,
   ZodBody,
+  ZodParams,
 } from '@archipelago/platform-service';
 import { Controller, Delete, Get, HttpCode, Post, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
@@ -16,10 +17,12 @@ import {
   ConfirmTotpEnrolmentCommand,
   DisableTotpCommand,
   GetTotpStatusQuery,
+  ResetTotpCommand,
   type TotpEnrolment,
   type TotpStatus,
 } from '../../use-case/totp/totp.messages.js';
-import { BearerAuthGuard, Caller } from './bearer-auth.guard.js';
+import { BearerAuthGuard, Caller, RequireRoles } from './bearer-auth.guard.js';
+import { userIdParams } from './user.schemas.js';
 import { RetryLaterFilter } from './retry-later.filter.js';
 import { clientIp } from './token-request.js';
 import {
@@ -131,5 +134,31 @@ export class TotpHttpHandler {
         clientIp(request),
       ),
     );
+  }
+}
+
+/** Admin reset of a user's second factor: `DELETE /identity/v1/users/{id}/totp`. */
+@ApiTags('users')
+@Controller('identity/v1/users')
+@UseGuards(BearerAuthGuard)
+export class TotpAdminHttpHandler {
+  constructor(private readonly commands: CommandBus) {}
+
+  @Delete(':id/totp')
+  @HttpCode(204)
+  @RequireRoles('admin')
+  @ApiBearerAuth()
+  @ApiOperation({
+    summary: "Reset a user's TOTP authenticator (admin): lost phone and recovery codes",
+    description:
+      "Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). Removes the user's authenticator and recovery codes and ends every session of the user; the next sign-in needs the password only, or enrols a new authenticator when the user's role requires one. Publishes TotpDisabledV1 (the user gets a security message). 404 `USER.NOT_FOUND` or `TOTP.NOT_ENROLLED`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).",
+  })
+  @ApiResponse({
+    status: 204,
+    description: 'Removed; the user signs in with the password (and enrols again if required)',
+  })
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async reset(@ZodParams(userIdParams) params: { id: string }): Promise<void> {
+    await this.commands.execute(new ResetTotpCommand(params.id, commandContext()));
   }
 }

@@ -48,3 +48,11 @@ export interface TotpStatus {
   /** Whether the user's role requires a second factor (`IDENTITY_MFA_REQUIRED_ROLES`). */
   readonly required: boolean;
 }
+
+/** An admin removes a user's authenticator (lost phone and recovery codes); the user enrols again. */
+export class ResetTotpCommand {
+  constructor(
+    readonly userId: string,
+    readonly context: CommandContext,
+  ) {}
+}

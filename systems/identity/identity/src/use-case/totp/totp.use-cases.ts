@@ -14,6 +14,7 @@ import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from 
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
 import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { TOTP, TOTP_FACTORS, type TotpFactorsPort, type TotpPort } from '../port/totp.port.js';
+import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { USER_READ_MODEL, type UserReadModelPort } from '../port/user.read-model.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
 import { beginEnrolment, checkSecondFactor, confirmEnrolment } from './second-factor.js';
@@ -22,6 +23,7 @@ import {
   ConfirmTotpEnrolmentCommand,
   DisableTotpCommand,
   GetTotpStatusQuery,
+  ResetTotpCommand,
   type TotpEnrolment,
   type TotpStatus,
 } from './totp.messages.js';
@@ -184,5 +186,36 @@ export class DisableTotpUseCase implements ICommandHandler<DisableTotpCommand, v
     });
     if (!matches) throw new WrongCurrentPasswordError();
     await this.attempts.succeeded(accountKey, ipKeys);
+  }
+}
+
+/**
+ * Admin reset: removes the user's authenticator and recovery codes (the user lost both) and ends
+ * every session of the user; the next sign-in needs the password only (or enrols again when the
+ * role requires a second factor). Publishes TotpDisabledV1 (the user is told).
+ * @throws UserNotFoundError (404), TotpNotEnrolledError (404)
+ */
+@CommandHandler(ResetTotpCommand)
+export class ResetTotpUseCase implements ICommandHandler<ResetTotpCommand, void> {
+  constructor(
+    @Inject(USER_REPOSITORY) private readonly users: UserRepositoryPort,
+    @Inject(USER_READ_MODEL) private readonly readModel: UserReadModelPort,
+    @Inject(TOTP_FACTORS) private readonly factors: TotpFactorsPort,
+    @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStorePort,
+    @Inject(CLOCK) private readonly clock: ClockPort,
+  ) {}
+
+  async execute({ userId, context }: ResetTotpCommand): Promise<void> {
+    const now = this.clock.now();
+    const { state } = await this.users.load(userId);
+    if (state.status === 'absent') throw new UserNotFoundError(userId);
+    if (!(await this.factors.remove(userId))) throw new TotpNotEnrolledError('The user has no TOTP authenticator');
+    await handleUserCommand(
+      this.users,
+      this.readModel,
+      { type: 'DisableTotp', data: { userId, now: now.toISOString() } },
+      context,
+    );
+    await this.refreshTokens.revokeSubject(userId, now);
   }
 }
