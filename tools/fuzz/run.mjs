@@ -66,7 +66,15 @@ function installSchemathesis() {
       }
     };
     if (!existsSync(join(venv, 'bin', 'python'))) step('python3', ['-m', 'venv', venv]);
-    step(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '-q', '--disable-pip-version-check', '-r', requirements]);
+    step(join(venv, 'bin', 'python'), [
+      '-m',
+      'pip',
+      'install',
+      '-q',
+      '--disable-pip-version-check',
+      '-r',
+      requirements,
+    ]);
   }
   say(`schemathesis ${version()} (${relative(root, bin)}, ${seconds(t0)} s)`);
   return bin;
@@ -80,7 +88,8 @@ async function passwordGrant(edgeUrl, username, password) {
     body: new URLSearchParams({ grant_type: 'password', username, password }),
   });
   const body = await res.json().catch(() => ({}));
-  if (res.status !== 200 || !body.access_token) throw new Error(`password grant for ${username}: ${res.status} ${JSON.stringify(body)}`);
+  if (res.status !== 200 || !body.access_token)
+    throw new Error(`password grant for ${username}: ${res.status} ${JSON.stringify(body)}`);
   return body.access_token;
 }
 
@@ -108,7 +117,12 @@ function documentsIn(dir) {
     .sort()
     .map((file) => {
       const location = join(dir, file);
-      return { name: file.replace(/\.json$/, ''), url: baseUrl, location, document: JSON.parse(readFileSync(location, 'utf8')) };
+      return {
+        name: file.replace(/\.json$/, ''),
+        url: baseUrl,
+        location,
+        document: JSON.parse(readFileSync(location, 'utf8')),
+      };
     });
 }
 
@@ -132,7 +146,13 @@ function edgePublicDocument(documents, dir) {
   writeFileSync(input, JSON.stringify(documents));
   const result = spawnSync(
     process.execPath,
-    ['--import', join(root, 'tools', 'register.mjs'), join(root, 'tools', 'fuzz', 'edge-public-document.mjs'), input, output],
+    [
+      '--import',
+      join(root, 'tools', 'register.mjs'),
+      join(root, 'tools', 'fuzz', 'edge-public-document.mjs'),
+      input,
+      output,
+    ],
     { cwd: root, encoding: 'utf8', stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (result.status !== 0) throw new Error(`edge-public-document.mjs exited ${result.status}`);
@@ -188,7 +208,9 @@ async function checkKnownRegressions(edgeUrl) {
         body: '{"email":"nul@example.com","password":"correct horse battery","displayName":"A\\u0000B"}',
       }),
     (a) =>
-      a.status === 400 && a.text.includes('"pointer":"/displayName"') ? undefined : `got ${a.status} ${a.text.slice(0, 200)}`,
+      a.status === 400 && a.text.includes('"pointer":"/displayName"')
+        ? undefined
+        : `got ${a.status} ${a.text.slice(0, 200)}`,
   );
   await check(
     'QUERY on a known path is a 405 with Allow',
@@ -205,7 +227,8 @@ async function checkKnownRegressions(edgeUrl) {
         body: big,
         expectContinue: true,
       }),
-    (a) => (a.status === 413 && !a.continued ? undefined : `got ${a.status}${a.continued ? ' after 100 Continue' : ''}`),
+    (a) =>
+      a.status === 413 && !a.continued ? undefined : `got ${a.status}${a.continued ? ' after 100 Continue' : ''}`,
   );
   return failures;
 }
@@ -240,9 +263,21 @@ function schemathesis(bin, run, reportDir) {
   ];
   say(`${run.name}: schemathesis ${cliArgs.filter((a) => !a.startsWith('Authorization')).join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(bin, cliArgs, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawn(bin, cliArgs, {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: {
+        ...process.env,
+        NO_COLOR: '1',
+        // tools/fuzz/hooks.py: serializers for media types schemathesis lacks (application/vc+jwt).
+        SCHEMATHESIS_HOOKS: 'hooks',
+        PYTHONPATH: [join(root, 'tools', 'fuzz'), process.env.PYTHONPATH].filter(Boolean).join(':'),
+      },
+    });
     child.on('error', (error) => resolve({ name: run.name, code: 1, error: error.message, seconds: seconds(t0) }));
-    child.on('exit', (code, signal) => resolve({ name: run.name, code: code ?? (signal ? 1 : 0), seconds: seconds(t0) }));
+    child.on('exit', (code, signal) =>
+      resolve({ name: run.name, code: code ?? (signal ? 1 : 0), seconds: seconds(t0) }),
+    );
   });
 }
 
@@ -262,7 +297,9 @@ if (documentsDir) {
 } else if (await healthy(baseUrl)) {
   say(`using the running stack at ${baseUrl} (/health 200; its services from ${relative(root, dataDir) || dataDir})`);
 } else if (!isLocal(baseUrl)) {
-  process.stderr.write(`[fuzz] ${baseUrl}/health does not answer 200, and a remote stack's services cannot be listed\n`);
+  process.stderr.write(
+    `[fuzz] ${baseUrl}/health does not answer 200, and a remote stack's services cannot be listed\n`,
+  );
   process.exit(1);
 } else {
   try {
@@ -288,18 +325,42 @@ try {
     else say(`${member.label}: no OpenAPI document at ${url}/docs/openapi.json; not fuzzed`);
   }
   // FUZZ_SERVICES=identity-identity,commerce-ordering: only these (a developer's inner loop).
-  const only = process.env.FUZZ_SERVICES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = process.env.FUZZ_SERVICES?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (only?.length) services.splice(0, services.length, ...services.filter((s) => only.includes(s.name)));
-  if (services.length === 0) throw new Error(`no service with an OpenAPI document in ${documentsDir ?? `${dataDir}/devstack/state.json`}${only?.length ? ` named ${only.join(', ')}` : ''}`);
-  say(`services: ${services.map((s) => `${s.name} (${s.url})`).join(', ')}; ${examples} examples per operation, seed ${seed}`);
+  if (services.length === 0)
+    throw new Error(
+      `no service with an OpenAPI document in ${documentsDir ?? `${dataDir}/devstack/state.json`}${only?.length ? ` named ${only.join(', ')}` : ''}`,
+    );
+  say(
+    `services: ${services.map((s) => `${s.name} (${s.url})`).join(', ')}; ${examples} examples per operation, seed ${seed}`,
+  );
   const regressions = await checkKnownRegressions(baseUrl);
-  results.push({ name: 'known regressions through the edge', code: regressions.length ? 1 : 0, seconds: '0', failures: regressions });
-  const tokens = { admin: await passwordGrant(baseUrl, adminEmail, adminPassword), customer: await customerToken(baseUrl) };
+  results.push({
+    name: 'known regressions through the edge',
+    code: regressions.length ? 1 : 0,
+    seconds: '0',
+    failures: regressions,
+  });
+  const tokens = {
+    admin: await passwordGrant(baseUrl, adminEmail, adminPassword),
+    customer: await customerToken(baseUrl),
+  };
   mkdirSync(reportDir, { recursive: true });
   for (const service of services) {
     for (const [role, token] of Object.entries(tokens)) {
       results.push(
-        await schemathesis(bin, { name: `${service.name}-${role}`, location: service.location ?? `${service.url}/docs/openapi.json`, baseUrl: service.url, token }, reportDir),
+        await schemathesis(
+          bin,
+          {
+            name: `${service.name}-${role}`,
+            location: service.location ?? `${service.url}/docs/openapi.json`,
+            baseUrl: service.url,
+            token,
+          },
+          reportDir,
+        ),
       );
     }
   }
@@ -312,7 +373,12 @@ try {
   // Without unsupported_method: a method the public operation lacks can lead to another route of the
   // same path that needs a token (PUT /identity/v1/users → the jwt route → 401), as in Kong; the
   // services' own runs check 405 + Allow.
-  const edgeRun = { name: 'edge-public', location: edgeFile, baseUrl, extra: ['--exclude-checks', 'unsupported_method'] };
+  const edgeRun = {
+    name: 'edge-public',
+    location: edgeFile,
+    baseUrl,
+    extra: ['--exclude-checks', 'unsupported_method'],
+  };
   if (publicOps > 0) results.push(await schemathesis(bin, edgeRun, reportDir));
 } catch (error) {
   failedToPrepare = error.message;
@@ -320,13 +386,18 @@ try {
 }
 
 let clean = true;
-if (stack) clean = await stopStack(stack, { say, keepLogsIn: results.some((r) => r.code !== 0) || failedToPrepare ? join(reportDir, 'stack.logs') : undefined });
+if (stack)
+  clean = await stopStack(stack, {
+    say,
+    keepLogsIn: results.some((r) => r.code !== 0) || failedToPrepare ? join(reportDir, 'stack.logs') : undefined,
+  });
 mkdirSync(reportDir, { recursive: true });
 const failed = results.filter((r) => r.code !== 0);
 writeFileSync(
   join(reportDir, 'summary.json'),
   `${JSON.stringify({ seed, examples, baseUrl, results, error: failedToPrepare, seconds: Number(seconds(started)) }, null, 2)}\n`,
 );
-for (const r of results) say(`${r.code === 0 ? 'passed' : 'FAILED'}  ${r.name}  (${r.seconds} s${r.code ? `, exit ${r.code}` : ''})`);
+for (const r of results)
+  say(`${r.code === 0 ? 'passed' : 'FAILED'}  ${r.name}  (${r.seconds} s${r.code ? `, exit ${r.code}` : ''})`);
 say(`reports: ${relative(root, reportDir)}/; total ${seconds(started)} s`);
 process.exit(failedToPrepare || failed.length > 0 || results.length === 0 || !clean ? 1 : 0);

@@ -51,6 +51,9 @@ export async function createHttpApp(
 
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify answers a path parameter over 100 characters with a bare 414 before any route runs;
+    // let the route's own schema judge it (a documented 400 problem naming the parameter).
+    routerOptions: { maxParamLength: 2048 },
     // Kong (or the local edge) sits in front: trust its X-Forwarded-* headers.
     trustProxy: true,
     genReqId: (req: IncomingMessage) => acceptIncomingId(req.headers['x-request-id']) ?? newRequestId(),

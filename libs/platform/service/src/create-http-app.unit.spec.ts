@@ -52,6 +52,10 @@ describe('problem+json errors', () => {
     const path = await app.inject({ method: 'GET', url: '/products/not-a-uuid' });
     expect(path.statusCode).toBe(400);
     expect(path.json().errors).toEqual([{ parameter: 'id', detail: expect.any(String) }]);
+    // Longer than fastify's default maxParamLength (100): still the route's 400, not a bare 414.
+    const long = await app.inject({ method: 'GET', url: `/products/${'0'.repeat(300)}` });
+    expect(long.statusCode).toBe(400);
+    expect(long.json().errors).toEqual([{ parameter: 'id', detail: expect.any(String) }]);
   });
 
   it('applies zod defaults and coercion to valid input', async () => {

@@ -98,8 +98,9 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
+  // tasks' messaging first: it shares the infrastructure's pool, which app.close() ends.
   await tasks?.close();
+  await app?.close();
   await issuer?.close();
 });
 

@@ -195,8 +195,10 @@ export function ApiAuthorizeEndpoint(): MethodDecorator {
     ApiResponse({ status: 302, description: 'An error redirected to the client: `redirect_uri?error=…&state=…`' }),
     ApiResponse({
       status: 400,
-      description: 'Unknown client, unregistered redirect_uri, or no usable client_id/redirect_uri: an HTML error page',
-      content: html('The error page.'),
+      description:
+        'Unknown client, unregistered redirect_uri, or no usable client_id/redirect_uri: an HTML error page; ' +
+        'a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
+      content: { ...html('The error page.'), ...validationProblem },
     }),
   );
 }
