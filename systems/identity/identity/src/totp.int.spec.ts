@@ -120,7 +120,7 @@ describe('the OpenAPI document of the second factor', () => {
     expect(openApiGaps(doc as never).filter((gap) => gap.includes('totp'))).toEqual([]);
     const statuses = (path: string, method: string) =>
       Object.keys(doc.paths[path]![method]!.responses).filter((status) => status !== '500');
-    expect(statuses('/identity/v1/users/me/totp', 'post')).toEqual(['201', '401', '404', '409']);
+    expect(statuses('/identity/v1/users/me/totp', 'post')).toEqual(['201', '400', '401', '404', '409']);
     expect(statuses('/identity/v1/users/me/totp/confirm', 'post')).toEqual(['200', '400', '401', '404', '409', '429']);
     expect(statuses('/identity/v1/users/me/totp', 'delete')).toEqual(['204', '400', '401', '404', '409', '429', '503']);
     expect(doc.paths['/identity/v1/users/me/totp']!['post']!.security).toEqual([{ bearer: [] }]);

@@ -79,7 +79,7 @@ export class TotpHttpHandler {
     description: `${SIGNED_IN} Creates a pending TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30 s), replacing an earlier pending one; sign-ins do not change until it is confirmed with POST /identity/v1/users/me/totp/confirm. The secret is never returned again (\`Cache-Control: no-store\`). 409 \`TOTP.ALREADY_ENABLED\` when an authenticator is already confirmed (remove it first); 404 \`USER.NOT_FOUND\` when no account has the token's \`sub\`.`,
   })
   @ApiZodResponse(201, totpEnrolmentDto, 'Pending enrolment')
-  @ApiProblemResponses(401, 404, 409)
+  @ApiProblemResponses(400, 401, 404, 409)
   async begin(
     @Caller() caller: AccessTokenSubject,
     @Res({ passthrough: true }) reply: FastifyReply,
