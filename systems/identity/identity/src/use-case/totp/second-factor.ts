@@ -1,6 +1,7 @@
 import {
   InvalidOneTimeCodeError,
   newRecoveryCode,
+  normaliseRecoveryCode,
   parseSecondFactor,
   RECOVERY_CODE_COUNT,
   TotpNotEnrolledError,
@@ -110,7 +111,7 @@ export async function confirmEnrolment(
   const recoveryCodes = Array.from({ length: RECOVERY_CODE_COUNT }, () =>
     newRecoveryCode((bytes) => globalThis.crypto.getRandomValues(bytes)),
   );
-  const normalised = recoveryCodes.map((c) => c.replace(/-/g, ''));
+  const normalised = recoveryCodes.map(normaliseRecoveryCode);
   if (!(await deps.factors.activate(userId, step, normalised, now))) throw new TotpNotEnrolledError();
   await deps.attempts.succeeded(key, []);
   await handleUserCommand(
