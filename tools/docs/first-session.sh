@@ -196,7 +196,7 @@ for i in $(seq 30); do   # the consumer catches up (a moment)
   curl -s "$E/notifications/v1/notifications?limit=100" -H "authorization: Bearer $ADA" | grep -q '"title":"Order delivered"' && break; sleep 1
 done
 curl -s "$E/notifications/v1/notifications?limit=2" -H "authorization: Bearer $ADA"
-# → {"items":[{"id":"…","category":"order","title":…,"link":"/commerce/v1/orders/…","data":{"orderId":"…"},"read":false,…},…],"nextCursor":"…"}
+# → {"items":[{"id":"…","category":"credential","title":"Credential issued",…,"link":"/registry/v1/credentials/…","read":false,…},…],"nextCursor":"…"}
 NOTE=$(curl -s "$E/notifications/v1/notifications?limit=1" -H "authorization: Bearer $ADA" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items[0].id')
 curl -s -X PATCH $E/notifications/v1/notifications/$NOTE -H "authorization: Bearer $ADA" \
   -H 'content-type: application/json' -d '{"read":true}'                       # → 200 "read":true

@@ -22,7 +22,7 @@
 //      token, of the public operations (`security: []`) that the edge routes without jwt
 //      (infra/kong/kong.yml, matched by the edge's own router) — rate limits on the way;
 //      Exceptions to the default checks, each justified: tools/fuzz/schemathesis.toml.
-//      FUZZ_SERVICES (comma-separated `<system>-<service>` names) fuzzes only those;
+//      FUZZ_SERVICES (comma-separated service names as npm start lists them, e.g. identity,ordering) fuzzes only those;
 //   5. fixed seed (FUZZ_SEED, default 20261206) and a bound on examples per operation
 //      (FUZZ_EXAMPLES, default 12) keep the step short; reports (JUnit XML and NDJSON events per run,
 //      summary.json) go to reports/fuzz/<timestamp>/;
@@ -81,28 +81,40 @@ function installSchemathesis() {
 }
 
 // ---------------------------------------------------------------- tokens
+/**
+ * An access token from identity's password grant through the edge. Tokens are short-lived (admin
+ * ones 5 min), so each schemathesis run takes a fresh one. Failed sign-ins from this IP (the
+ * identity fuzz sends many) earn a progressive delay: waited out, up to 10 tries.
+ */
 async function passwordGrant(edgeUrl, username, password) {
-  const res = await fetch(`${edgeUrl}/identity/v1/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'password', username, password }),
-  });
-  const body = await res.json().catch(() => ({}));
-  if (res.status !== 200 || !body.access_token)
-    throw new Error(`password grant for ${username}: ${res.status} ${JSON.stringify(body)}`);
-  return body.access_token;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${edgeUrl}/identity/v1/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'password', username, password }),
+    });
+    const body = await res.json().catch(() => ({}));
+    if (res.status === 200 && body.access_token) return body.access_token;
+    const waitS =
+      Number(res.headers.get('retry-after')) || Number(/retry in (\d+) s/.exec(body.error_description ?? '')?.[1]);
+    if (!waitS || attempt >= 10)
+      throw new Error(`password grant for ${username}: ${res.status} ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, waitS * 1000 + 250));
+  }
 }
 
-async function customerToken(edgeUrl) {
-  const email = `fuzz-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+/** Registers a fresh customer; answers the credentials to sign in with. */
+async function registerCustomer(edgeUrl) {
+  const username = `fuzz-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
   const password = `fuzz-${Math.random().toString(36).slice(2)}-password`;
   const res = await fetch(`${edgeUrl}/identity/v1/users`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password, displayName: 'Fuzz Customer' }),
+    body: JSON.stringify({ email: username, password, displayName: 'Fuzz Customer' }),
   });
-  if (res.status !== 201) throw new Error(`registering the fuzz customer: ${res.status} ${await res.text()}`);
-  return passwordGrant(edgeUrl, email, password);
+  if (res.status < 200 || res.status > 299)
+    throw new Error(`registering the fuzz customer: ${res.status} ${await res.text()}`);
+  return { username, password };
 }
 
 // ---------------------------------------------------------------- documents
@@ -324,7 +336,7 @@ try {
     if (document) services.push({ name: member.label.replace(/\//g, '-'), url, document });
     else say(`${member.label}: no OpenAPI document at ${url}/docs/openapi.json; not fuzzed`);
   }
-  // FUZZ_SERVICES=identity-identity,commerce-ordering: only these (a developer's inner loop).
+  // FUZZ_SERVICES=identity,ordering: only these (a developer's inner loop).
   const only = process.env.FUZZ_SERVICES?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
@@ -343,13 +355,14 @@ try {
     seconds: '0',
     failures: regressions,
   });
-  const tokens = {
-    admin: await passwordGrant(baseUrl, adminEmail, adminPassword),
-    customer: await customerToken(baseUrl),
+  const logins = {
+    admin: { username: adminEmail, password: adminPassword },
+    customer: await registerCustomer(baseUrl),
   };
   mkdirSync(reportDir, { recursive: true });
   for (const service of services) {
-    for (const [role, token] of Object.entries(tokens)) {
+    for (const [role, login] of Object.entries(logins)) {
+      const token = await passwordGrant(baseUrl, login.username, login.password);
       results.push(
         await schemathesis(
           bin,
