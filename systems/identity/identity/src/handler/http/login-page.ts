@@ -60,13 +60,13 @@ ${error}<form method="post" action="authorize" novalidate>
 }
 
 /** The one-time code field of the second-factor pages (WCAG: label, autocomplete, announced error). */
-function codeForm(requestId: string, message: string | undefined, button: string): string {
+function codeForm(requestId: string, message: string | undefined, button: string, digitsOnly: boolean): string {
   const error = message ? `<p id="code-error" class="error" role="alert">${escape(message)}</p>\n` : '';
   const describedBy = message ? ' aria-describedby="code-hint code-error" aria-invalid="true"' : ' aria-describedby="code-hint"';
   return `${error}<form method="post" action="authorize" novalidate>
   <input type="hidden" name="request_id" value="${escape(requestId)}">
   <label for="otp">One-time code</label>
-  <input id="otp" name="otp" type="text" inputmode="numeric" autocomplete="one-time-code" spellcheck="false" required${describedBy}>
+  <input id="otp" name="otp" type="text" inputmode="${digitsOnly ? 'numeric' : 'text'}" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required${describedBy}>
   <button type="submit">${escape(button)}</button>
 </form>`;
 }
@@ -81,7 +81,7 @@ export function secondFactorPage(options: { requestId: string; clientId: string;
     `<h1>Two-step verification</h1>
 <p>to continue to <strong>${escape(options.clientId)}</strong></p>
 <p id="code-hint">Enter the 6-digit code your authenticator app shows, or one of your recovery codes.</p>
-${codeForm(options.requestId, options.message, 'Verify')}`,
+${codeForm(options.requestId, options.message, 'Verify', false)}`,
   );
 }
 
@@ -108,7 +108,7 @@ Scan this QR code with an authenticator app, or enter the key by hand.</p>
 <p>Key: <code>${escape(secret.replace(/(.{4})/g, '$1 ').trim())}</code></p>
 <p><a href="${escape(otpauthUri)}">Open in an authenticator app on this device</a></p>
 <p id="code-hint">Then enter the 6-digit code the app shows.</p>
-${codeForm(options.requestId, options.message, 'Turn on two-step verification')}`,
+${codeForm(options.requestId, options.message, 'Turn on two-step verification', true)}`,
   );
 }
 
