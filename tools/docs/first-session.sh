@@ -180,16 +180,20 @@ curl -s -o /dev/null -w '%{http_code}\n' -X PATCH $E/scheduling/v1/tasks/$SHARED
   -H 'content-type: application/json' -d '{"title":"Mine"}'                  # 403: a viewer cannot write
 # a weekly event at 09:00 Berlin time with a reminder 15 minutes before; its occurrences across the
 # DST change (29 March 2026) stay at 09:00 local: 08:00Z, then 07:00Z
-curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
-  -d '{"title":"Team sync","start":"2026-03-23T09:00:00","end":"2026-03-23T09:30:00","timeZone":"Europe/Berlin","rrule":"FREQ=WEEKLY;COUNT=4","reminders":[{"offset":"-PT15M"}]}'
+EVENT=$(curl -s -X POST $E/scheduling/v1/events -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d '{"title":"Team sync","start":"2026-03-23T09:00:00","end":"2026-03-23T09:30:00","timeZone":"Europe/Berlin","rrule":"FREQ=WEEKLY;COUNT=4","reminders":[{"offset":"-PT15M"}]}' | id)
 sleep 1   # the query side catches up (eventually consistent)
 curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" -H "authorization: Bearer $ADA"
 # → {"items":[{"eventId":…,"start":"2026-03-23T08:00:00Z",…},{…"2026-03-30T07:00:00Z"…},{…"2026-04-06T07:00:00Z"…}]}
+# move one occurrence an hour later (RFC 5545 RECURRENCE-ID: its original start, the `recurrenceId`
+# listed above); If-Match: the version the write is based on (another one: 412); its reminder follows
+curl -s -X PUT "$E/scheduling/v1/events/$EVENT/occurrences/2026-03-30T09:00:00" -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -H 'if-match: "1"' -d '{"start":"2026-03-30T10:00:00","end":"2026-03-30T10:30:00"}'   # → 200 "version":2
 # subscribe a calendar client to Ada's personal calendar: a secret feed token (shown once; only its
 # SHA-256 is kept, and rotating again revokes it), then the .ics feed with no bearer token
 FEED=$(curl -s -X POST "$E/scheduling/v1/calendars/personal:$ADA_ID/feed-token" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).url')   # → 201 {"token":…,"url":"/scheduling/v1/calendars/….ics?token=…"}
-curl -s "$E$FEED"                                              # → BEGIN:VCALENDAR … RRULE:FREQ=WEEKLY;COUNT=4 …
+curl -s "$E$FEED"              # → BEGIN:VCALENDAR … RRULE:FREQ=WEEKLY;COUNT=4 … RECURRENCE-ID;TZID=Europe/Berlin:20260330T090000 …
 # notifications: every system's events about Ada land in her inbox, newest first, each with a link
 # and the ids it is about; the e-mails are in the mail UI ("Mail" in npm start's table)
 for i in $(seq 30); do   # the consumer catches up (a moment)
@@ -270,8 +274,11 @@ done_tasks=$(command curl -s "$E/scheduling/v1/tasks?status=done" -H "authorizat
 [[ $done_tasks == 2 ]] || { echo "docs smoke: $done_tasks tasks done, not the task and its subtask" >&2; exit 1; }
 occurrences=$(command curl -s "$E/scheduling/v1/events/occurrences?from=2026-03-20T00:00:00Z&to=2026-04-10T00:00:00Z" \
   -H "authorization: Bearer $ADA" | node -pe 'JSON.parse(require("fs").readFileSync(0)).items.map((i) => i.start).join(",")')
-[[ $occurrences == 2026-03-23T08:00:00Z,2026-03-30T07:00:00Z,2026-04-06T07:00:00Z* ]] ||
-  { echo "docs smoke: the event's occurrences are '$occurrences', not 08:00Z then 07:00Z across DST" >&2; exit 1; }
+[[ $occurrences == 2026-03-23T08:00:00Z,2026-03-30T08:00:00Z,2026-04-06T07:00:00Z* ]] ||
+  { echo "docs smoke: the event's occurrences are '$occurrences', not 08:00Z, the moved one at 08:00Z, then 07:00Z across DST" >&2; exit 1; }
+expect_status 200 "-X PUT $E/scheduling/v1/events/$EVENT/occurrences/2026-03-30T09:00:00"
+command curl -s "$E$FEED" | grep -q 'RECURRENCE-ID;TZID=Europe/Berlin:20260330T090000' ||
+  { echo "docs smoke: the .ics feed has no RECURRENCE-ID for the moved occurrence" >&2; exit 1; }
 inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "authorization: Bearer $ADA" |
   node -pe 'JSON.parse(require("fs").readFileSync(0)).items.filter((n) => n.data.orderId === process.argv[1]).map((n) => n.title).reverse().join(",")' "$ORDER")
 [[ $inbox == "Order confirmed,Order shipped,Order delivered"* ]] ||

@@ -11,7 +11,7 @@ import {
   Temporal,
   zoned,
 } from './local-time.js';
-import { type OccurrenceOverride, type Schedule, validateSchedule } from './recurrence.js';
+import { MAX_OVERRIDE_TITLE, type OccurrenceOverride, type Schedule, validateSchedule } from './recurrence.js';
 
 /** One event (a series with its overrides) to write as VEVENTs. */
 export interface ICalendarEvent {
@@ -95,6 +95,7 @@ export function toICalendar(calendar: { readonly name: string; readonly events: 
       if (!('start' in o)) continue;
       cal.createEvent({
         ...base,
+        summary: o.title ?? event.title,
         start: point(o.start),
         end: point(o.end),
         recurrenceId: point(o.recurrenceId),
@@ -143,7 +144,8 @@ function seriesZone(zone: Zone, floatingZone: string): string {
  * that are not IANA names, e.g. Outlook's `W. Europe Standard Time`, resolve to the right instants;
  * such series are kept in UTC and reported in `problems`), then each VEVENT without RECURRENCE-ID
  * becomes a series (RRULE, EXDATE, RDATE kept, times local to its TZID) and each VEVENT with one
- * becomes an override of its series (moved, or cancelled when STATUS:CANCELLED). Floating date-times
+ * becomes an override of its series (moved, with its own SUMMARY when it differs from the series', or
+ * cancelled when STATUS:CANCELLED). Floating date-times
  * are read in `floatingZone`. VEVENTs that cannot be read are skipped and reported; nothing throws
  * for bad input except a text that is not iCalendar at all.
  * @throws Error when the text does not parse as iCalendar or holds more than {@link MAX_IMPORT_EVENTS} VEVENTs
@@ -205,7 +207,13 @@ export function fromICalendar(
         problems.push({ field: `events/${index}/end`, message: 'an override needs DTEND or DURATION' });
         continue;
       }
-      master.overrides.push({ recurrenceId, start, end });
+      const summary = vevent.getFirstPropertyValue('summary');
+      const title = typeof summary === 'string' ? summary.trim().slice(0, MAX_OVERRIDE_TITLE) : '';
+      master.overrides.push(
+        title.length > 0 && title !== master.event.title
+          ? { recurrenceId, start, end, title }
+          : { recurrenceId, start, end },
+      );
     }
     const events: ICalendarEvent[] = [];
     for (const { index, event, overrides } of masters.values()) {

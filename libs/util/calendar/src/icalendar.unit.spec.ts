@@ -21,7 +21,12 @@ const events: ICalendarEvent[] = [
       exdates: ['2026-03-29T09:00'],
       rdates: ['2026-04-11T10:00'],
       overrides: [
-        { recurrenceId: '2026-03-31T09:00:00', start: '2026-03-31T14:00', end: '2026-03-31T14:30' },
+        {
+          recurrenceId: '2026-03-31T09:00:00',
+          start: '2026-03-31T14:00',
+          end: '2026-03-31T14:30',
+          title: 'Stand-up, late (moved)',
+        },
         { recurrenceId: '2026-04-02T09:00', cancelled: true },
       ],
     },
@@ -82,6 +87,18 @@ describe('iCalendar export', () => {
     expect(ics).toContain('EXDATE;TZID=Europe/Berlin:20260329T090000,20260402T090000');
     expect(ics).toContain('RDATE;TZID=Europe/Berlin:20260411T100000');
     expect(ics).toContain('RECURRENCE-ID;TZID=Europe/Berlin:20260331T090000');
+  });
+
+  it('writes a retitled occurrence with its own SUMMARY and reads it back as the override title', () => {
+    const override = ics.split('BEGIN:VEVENT').find((v) => v.includes('RECURRENCE-ID'))!;
+    expect(override).toContain('SUMMARY:Stand-up\\, late (moved)');
+    const back = fromICalendar(ics, { now }).events[0]!.schedule.overrides;
+    expect(back).toContainEqual({
+      recurrenceId: '2026-03-31T09:00:00',
+      start: '2026-03-31T14:00:00',
+      end: '2026-03-31T14:30:00',
+      title: 'Stand-up, late (moved)',
+    });
   });
 
   it('writes all-day dates as DATE values without a zone', () => {

@@ -12,12 +12,16 @@ import {
 
 /**
  * One occurrence changed by a RECURRENCE-ID override (RFC 5545 §3.8.4.4): either cancelled, or moved
- * to a new local start/end in the series' time zone (dates when the series is all-day).
- * `recurrenceId` is the occurrence's original local start (`YYYY-MM-DDTHH:mm:ss`, or `YYYY-MM-DD`).
+ * to a new local start/end in the series' time zone (dates when the series is all-day), optionally
+ * with its own title (SUMMARY; 1–500 characters). `recurrenceId` is the occurrence's original local
+ * start (`YYYY-MM-DDTHH:mm:ss`, or `YYYY-MM-DD`).
  */
 export type OccurrenceOverride =
   | { readonly recurrenceId: string; readonly cancelled: true }
-  | { readonly recurrenceId: string; readonly start: string; readonly end: string };
+  | { readonly recurrenceId: string; readonly start: string; readonly end: string; readonly title?: string };
+
+/** The longest title an override may carry (the series' limit). */
+export const MAX_OVERRIDE_TITLE = 500;
 
 /**
  * A calendar event's schedule as the domain stores it. Times are local wall-clock values in
@@ -45,7 +49,8 @@ export interface Schedule {
 /**
  * One expanded occurrence. Timed events: `start`/`end` are UTC instants (`2026-03-27T08:00:00Z`).
  * All-day events: `start`/`end` are dates (`end` exclusive). `recurrenceId` is the original local start
- * that identifies the occurrence (for overrides, EXDATE and reminders), `overridden` is true when moved.
+ * that identifies the occurrence (for overrides, EXDATE and reminders), `overridden` is true when moved
+ * (or retitled).
  */
 export interface Occurrence {
   readonly recurrenceId: string;
@@ -53,6 +58,8 @@ export interface Occurrence {
   readonly end: string;
   readonly allDay: boolean;
   readonly overridden: boolean;
+  /** The occurrence's own title when an override gives it one (else the series' title applies). */
+  readonly title?: string;
 }
 
 /** A half-open window `[from, to)` of UTC instants (RFC 3339). */
@@ -152,6 +159,15 @@ export function validateSchedule(
       if (!e) problems.push({ field: `overrides/${i}/end`, message: `must be ${format}` });
       if (s && e && Temporal.PlainDateTime.compare(e, s) <= 0)
         problems.push({ field: `overrides/${i}/end`, message: 'must be after start' });
+      const { title } = override;
+      if (
+        title !== undefined &&
+        (typeof title !== 'string' || title.trim().length === 0 || title.length > MAX_OVERRIDE_TITLE)
+      )
+        problems.push({
+          field: `overrides/${i}/title`,
+          message: `must be a non-empty string of at most ${MAX_OVERRIDE_TITLE} characters`,
+        });
     }
   });
   if (problems.length === 0 && options.checkOverrides !== false) {
@@ -312,9 +328,10 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
   }
   const out: { at: number; occurrence: Occurrence }[] = [];
   const text = (ms: number) => (allDay ? iso(ms).slice(0, 10) : iso(ms).replace('.000Z', 'Z'));
-  const emit = (recurrenceId: string, sMs: number, eMs: number, overridden: boolean) => {
+  const emit = (recurrenceId: string, sMs: number, eMs: number, overridden: boolean, title?: string) => {
     if (!(sMs < hiMs && eMs > loMs)) return;
-    out.push({ at: sMs, occurrence: { recurrenceId, start: text(sMs), end: text(eMs), allDay, overridden } });
+    const occurrence: Occurrence = { recurrenceId, start: text(sMs), end: text(eMs), allDay, overridden };
+    out.push({ at: sMs, occurrence: title === undefined ? occurrence : { ...occurrence, title } });
   };
   for (const z of starts) {
     const id = idAt(z);
@@ -330,6 +347,7 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
         zoned(parsePoint(o.start, allDay)!, zone).epochMilliseconds,
         zoned(parsePoint(o.end, allDay)!, zone).epochMilliseconds,
         true,
+        o.title,
       );
   }
   out.sort((a, b) => a.at - b.at || a.occurrence.recurrenceId.localeCompare(b.occurrence.recurrenceId));

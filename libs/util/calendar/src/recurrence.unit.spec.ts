@@ -114,6 +114,28 @@ describe('recurrence expansion in the event time zone (RFC 5545)', () => {
     expect(starts(s, { from: '2026-03-27T00:00:00Z', to: '2026-03-28T00:00:00Z' })).toEqual([]);
   });
 
+  it('gives a retitled occurrence its own title (RECURRENCE-ID override with SUMMARY); the others have none', () => {
+    const s = berlin({
+      overrides: [
+        { recurrenceId: '2026-03-28T09:00', start: '2026-03-28T09:00', end: '2026-03-28T10:00', title: 'Demo day' },
+      ],
+    });
+    const found = expandOccurrences(s, { from: '2026-03-27T00:00:00Z', to: '2026-03-29T00:00:00Z' });
+    expect(found.map((o) => [o.start, o.overridden, o.title])).toEqual([
+      ['2026-03-27T08:00:00Z', false, undefined],
+      ['2026-03-28T08:00:00Z', true, 'Demo day'],
+    ]);
+    expect(
+      fieldsOf(
+        berlin({
+          overrides: [
+            { recurrenceId: '2026-03-28T09:00', start: '2026-03-28T09:00', end: '2026-03-28T10:00', title: ' ' },
+          ],
+        }),
+      ),
+    ).toEqual(['overrides/0/title']);
+  });
+
   it('returns the occurrences overlapping the window of an endless rule', () => {
     const s = berlin({ rrule: 'FREQ=WEEKLY;BYDAY=MO,WE' });
     expect(starts(s, { from: '2030-03-25T00:00:00Z', to: '2030-04-04T00:00:00Z' })).toEqual([

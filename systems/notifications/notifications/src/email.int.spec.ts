@@ -118,6 +118,12 @@ describe('notifications e-mail over SMTP', () => {
     expect(confirmed.from?.address).toBe('notifications@archipelago.local');
     expect(confirmed.text).toContain(`http://localhost:8000/commerce/v1/orders/${orderId}`);
     expect(confirmed.html).toContain(`href="http://localhost:8000/commerce/v1/orders/${orderId}"`);
+    // Message-ID names the notification (the same on every attempt; see emailMessageId).
+    const { rows: notes } = await infrastructure.pool.query<{ id: string }>(
+      `SELECT id FROM "notifications".notifications WHERE data->>'orderId' = $1`,
+      [orderId],
+    );
+    expect(confirmed.messageId).toBe(`notification.${notes[0]!.id}@archipelago.local`);
     await sink_.waitFor((m) => m.subject === 'Archipelago: Welcome to Archipelago');
     const mine = (await sink_.messages()).filter((m) => m.to.some((t) => t.address === ANN.email));
     expect(mine).toHaveLength(2);

@@ -7,6 +7,7 @@ import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fromICalendar } from '@archipelago/util-calendar';
+import ICAL from 'ical.js';
 import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
 import { migrateCalendar } from './repository/calendar.data-source.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
@@ -185,7 +186,8 @@ describe('scheduling/calendar over HTTP', () => {
     );
     const due = received.find((m) => m.key === event.id && m.type === CALENDAR_EVENTS.ReminderDueV1.type)!;
     const payload = CALENDAR_EVENTS.ReminderDueV1.schema.parse(due.payload);
-    expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}` });
+    // No attendees in a personal workspace: its user is reminded.
+    expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}`, recipients: [ANN.sub] });
     expect(new Date(payload.dueAt).getTime()).toBe(new Date(at).getTime());
     // More rounds and two "replicas" claiming at once: nothing fires again.
     await Promise.all([
@@ -307,5 +309,251 @@ describe('scheduling/calendar over HTTP', () => {
     await infrastructure.pool.query(`UPDATE "calendar".calendar_event_list SET version = 99`);
     await infrastructure.projectionRunner.rebuild();
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, single-occurrence overrides', () => {
+  const one = (id: string) => `${base}/${id}`;
+  const send = (
+    url: string,
+    method: string,
+    init: { body?: unknown; ifMatch?: string; type?: string; token?: string } = {},
+  ) =>
+    http(url, {
+      method,
+      headers: {
+        ...bearer(init.token ?? ann),
+        ...(init.body !== undefined && { 'content-type': init.type ?? 'application/merge-patch+json' }),
+        ...(init.ifMatch !== undefined && { 'if-match': init.ifMatch }),
+      },
+      body: init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
+    });
+  const messagesOf = (eventId: string, type: string) => received.filter((m) => m.key === eventId && m.type === type);
+  const window = 'from=2026-03-26T00:00:00Z&to=2026-04-01T00:00:00Z';
+  const occurrencesOf = async (eventId: string) =>
+    ((await (await occurrences(window)).json()).items as { eventId: string; start: string; overridden: boolean }[])
+      .filter((i) => i.eventId === eventId)
+      .map((i) => `${i.start}${i.overridden ? ' moved' : ''}`);
+  const feedUrl = () => `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}.ics`;
+
+  it('patches with application/merge-patch+json and If-Match: 200 at the new version (ETag), 412 for a stale ETag, CalendarEventUpdatedV1, occurrences follow', async () => {
+    const event = await (await post({ ...BERLIN, title: 'To patch' })).json();
+    const res = await send(one(event.id), 'PATCH', {
+      body: { title: 'Patched', start: '2026-03-27T10:00:00', end: '2026-03-27T10:30:00', location: 'Room 1' },
+      ifMatch: '"1"',
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBe('"2"');
+    expect(await res.json()).toMatchObject({ id: event.id, version: 2, title: 'Patched', location: 'Room 1' });
+    const stale = await send(one(event.id), 'PATCH', { body: { title: 'Lost update' }, ifMatch: '"1"' });
+    expect(stale.status).toBe(412);
+    expect(stale.headers.get('content-type')).toContain('application/problem+json');
+    expect((await stale.json()).code).toBe('EVENT.VERSION_CONFLICT');
+    // null clears; plain application/json is accepted too; no change keeps the version.
+    const cleared = await send(one(event.id), 'PATCH', { body: { location: null }, type: 'application/json' });
+    expect(await cleared.json()).toMatchObject({ version: 3, location: null });
+    const same = await send(one(event.id), 'PATCH', { body: { location: null }, ifMatch: '"3"' });
+    expect(same.headers.get('etag')).toBe('"3"');
+    const read = await http(`${one(event.id)}?minVersion=3`, { headers: bearer(ann) });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe('"3"');
+    expect(await read.json()).toMatchObject({ title: 'Patched', start: '2026-03-27T10:00:00', location: null });
+    await vi.waitFor(
+      async () =>
+        expect(await occurrencesOf(event.id)).toEqual([
+          '2026-03-27T09:00:00Z',
+          '2026-03-28T09:00:00Z',
+          '2026-03-29T08:00:00Z',
+          '2026-03-30T08:00:00Z',
+        ]),
+      { timeout: 10_000, interval: 50 },
+    );
+    await vi.waitFor(() => expect(messagesOf(event.id, CALENDAR_EVENTS.CalendarEventUpdatedV1.type)).toHaveLength(2), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    const [first] = messagesOf(event.id, CALENDAR_EVENTS.CalendarEventUpdatedV1.type);
+    expect(CALENDAR_EVENTS.CalendarEventUpdatedV1.schema.parse(first!.payload)).toMatchObject({
+      eventId: event.id,
+      version: 2,
+      changed: ['end', 'location', 'start', 'title'],
+      title: 'Patched',
+      start: '2026-03-27T10:00:00',
+    });
+  });
+
+  it('documents the edit routes in OpenAPI: merge-patch media type, If-Match, 412', async () => {
+    const doc = await (await http(`${base.replace('/scheduling/v1/events', '')}/docs/openapi.json`)).json();
+    const patch = doc.paths['/scheduling/v1/events/{id}'].patch;
+    expect(Object.keys(patch.requestBody.content).sort()).toEqual(['application/json', 'application/merge-patch+json']);
+    const ifMatch = patch.parameters.find((p: { name: string }) => p.name === 'If-Match');
+    expect(new RegExp(ifMatch.schema.pattern).test('"7", W/"1"')).toBe(true);
+    expect(new RegExp(ifMatch.schema.pattern).test('7')).toBe(false);
+    expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '412', '415']));
+    const put = doc.paths['/scheduling/v1/events/{id}/occurrences/{recurrenceId}'];
+    expect(Object.keys(put.put.responses)).toEqual(expect.arrayContaining(['200', '400', '412']));
+    expect(Object.keys(put.delete.responses)).toEqual(expect.arrayContaining(['204', '400', '412']));
+  });
+
+  it('refuses bad edits with 4xx problems: malformed JSON, a bad If-Match, unknown fields, another user (404), another media type (415)', async () => {
+    const event = await (await post({ ...BERLIN, title: 'Guarded' })).json();
+    const malformed = await send(one(event.id), 'PATCH', { body: '{"title":' });
+    expect(malformed.status).toBe(400);
+    expect((await send(one(event.id), 'PATCH', { body: { title: 'x' }, ifMatch: '1' })).status).toBe(400);
+    // Weak tags never match (strong comparison): 412; a list matches when one of its tags does.
+    expect((await send(one(event.id), 'PATCH', { body: { title: 'x' }, ifMatch: 'W/"1"' })).status).toBe(412);
+    expect((await send(one(event.id), 'PATCH', { body: { title: 'Listed' }, ifMatch: '"7", "1"' })).status).toBe(200);
+    const unknown = await send(one(event.id), 'PATCH', { body: { workspaceId: 'other', colour: 'red' } });
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).details.problems.map((p: { field: string }) => p.field)).toEqual([
+      'workspaceId',
+      'colour',
+    ]);
+    expect((await send(one(event.id), 'PATCH', { body: { title: 'x' }, token: bob })).status).toBe(404);
+    expect((await send(one(event.id), 'DELETE', { token: bob })).status).toBe(404);
+    expect((await http(one(event.id), { headers: bearer(bob) })).status).toBe(404);
+    expect((await send(one(event.id), 'PATCH', { body: '<title>x</title>', type: 'application/xml' })).status).toBe(
+      415,
+    );
+    expect((await send(one(globalThis.crypto.randomUUID()), 'PATCH', { body: { title: 'x' } })).status).toBe(404);
+  });
+
+  it('moves one occurrence (by its UTC instant) and cancels another: occurrences, the .ics feed (RECURRENCE-ID, EXDATE, read back with ical.js) and CalendarOccurrenceChangedV1 follow', async () => {
+    const event = await (await post({ ...BERLIN, title: 'Overridden' })).json();
+    const moved = await send(`${one(event.id)}/occurrences/2026-03-30T07:00:00Z`, 'PUT', {
+      body: { start: '2026-03-30T11:00:00', end: '2026-03-30T11:15:00', title: 'Overridden, late' },
+      type: 'application/json',
+      ifMatch: '"1"',
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.headers.get('etag')).toBe('"2"');
+    expect((await moved.json()).overrides).toEqual([
+      {
+        recurrenceId: '2026-03-30T09:00:00',
+        start: '2026-03-30T11:00:00',
+        end: '2026-03-30T11:15:00',
+        title: 'Overridden, late',
+      },
+    ]);
+    const cancelled = await send(`${one(event.id)}/occurrences/2026-03-28T09:00:00`, 'DELETE', { ifMatch: '"2"' });
+    expect(cancelled.status).toBe(204);
+    expect(cancelled.headers.get('etag')).toBe('"3"');
+    const notOne = await send(`${one(event.id)}/occurrences/2026-03-28T09:30:00`, 'DELETE');
+    expect(notOne.status).toBe(400);
+    await vi.waitFor(
+      async () =>
+        expect(await occurrencesOf(event.id)).toEqual([
+          '2026-03-27T08:00:00Z',
+          '2026-03-29T07:00:00Z',
+          '2026-03-30T09:00:00Z moved',
+        ]),
+      { timeout: 10_000, interval: 50 },
+    );
+    const titles = ((await (await occurrences(window)).json()).items as { eventId: string; title: string }[])
+      .filter((i) => i.eventId === event.id)
+      .map((i) => i.title);
+    expect(titles).toEqual(['Overridden', 'Overridden', 'Overridden, late']);
+    const ics = await (await http(feedUrl(), { headers: bearer(ann) })).text();
+    const vevents = new ICAL.Component(ICAL.parse(ics))
+      .getAllSubcomponents('vevent')
+      .filter((v) => v.getFirstPropertyValue('uid') === event.id);
+    expect(vevents).toHaveLength(2);
+    const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
+    const override = vevents.find((v) => v.hasProperty('recurrence-id'))!;
+    expect(master.getFirstProperty('exdate')!.getParameter('tzid')).toBe('Europe/Berlin');
+    expect(String(master.getFirstPropertyValue('exdate'))).toBe('2026-03-28T09:00:00');
+    expect(String(override.getFirstPropertyValue('recurrence-id'))).toBe('2026-03-30T09:00:00');
+    expect(String(override.getFirstPropertyValue('dtstart'))).toBe('2026-03-30T11:00:00');
+    expect(override.getFirstPropertyValue('summary')).toBe('Overridden, late');
+    expect(master.getFirstPropertyValue('summary')).toBe('Overridden');
+    const back = fromICalendar(ics, { now: new Date().toISOString() });
+    expect(back.events.find((e) => e.uid === event.id)?.schedule).toMatchObject({
+      exdates: ['2026-03-28T09:00:00'],
+      overrides: [
+        {
+          recurrenceId: '2026-03-30T09:00:00',
+          start: '2026-03-30T11:00:00',
+          end: '2026-03-30T11:15:00',
+          title: 'Overridden, late',
+        },
+      ],
+    });
+    await vi.waitFor(
+      () => expect(messagesOf(event.id, CALENDAR_EVENTS.CalendarOccurrenceChangedV1.type)).toHaveLength(2),
+      { timeout: 30_000, interval: 100 },
+    );
+    expect(
+      messagesOf(event.id, CALENDAR_EVENTS.CalendarOccurrenceChangedV1.type).map((m) =>
+        CALENDAR_EVENTS.CalendarOccurrenceChangedV1.schema.parse(m.payload),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        recurrenceId: '2026-03-30T09:00:00',
+        title: 'Overridden, late',
+        cancelled: false,
+        start: '2026-03-30T11:00:00',
+        version: 2,
+      }),
+      expect.objectContaining({ recurrenceId: '2026-03-28T09:00:00', cancelled: true, start: null, version: 3 }),
+    ]);
+  });
+
+  it('moves a pending reminder with its moved occurrence, cancels it with a cancelled one, and cancels all on delete (CalendarEventDeletedV1)', async () => {
+    const hour = (h: number) => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + h * 3_600_000);
+    const local = (d: Date) => d.toISOString().slice(0, 19);
+    const first = hour(3);
+    const event = await (
+      await post({
+        title: 'Reminded series',
+        start: local(first),
+        end: local(new Date(first.getTime() + 1_800_000)),
+        timeZone: 'UTC',
+        rrule: 'FREQ=DAILY;COUNT=3',
+        reminders: [{ offset: '-PT15M' }],
+      })
+    ).json();
+    const pending = async () =>
+      (
+        await infrastructure.pool.query<{ recurrence_id: string; due_at: Date }>(
+          `SELECT recurrence_id, due_at FROM "calendar".reminders WHERE event_id = $1 AND fired_at IS NULL ORDER BY recurrence_id`,
+          [event.id],
+        )
+      ).rows.map((r) => `${r.recurrence_id} ${r.due_at.toISOString()}`);
+    const due = (d: Date) => new Date(d.getTime() - 900_000).toISOString();
+    const second = new Date(first.getTime() + 86_400_000);
+    await vi.waitFor(
+      async () => expect(await pending()).toEqual([`${local(first)} ${due(first)}`, `${local(second)} ${due(second)}`]),
+      { timeout: 10_000, interval: 50 },
+    );
+    const later = new Date(first.getTime() + 7_200_000);
+    const move = await send(`${one(event.id)}/occurrences/${local(first)}`, 'PUT', {
+      body: { start: local(later), end: local(new Date(later.getTime() + 1_800_000)) },
+    });
+    expect(move.status).toBe(200);
+    await vi.waitFor(
+      async () => expect(await pending()).toEqual([`${local(first)} ${due(later)}`, `${local(second)} ${due(second)}`]),
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await send(`${one(event.id)}/occurrences/${local(second)}`, 'DELETE')).status).toBe(204);
+    await vi.waitFor(async () => expect(await pending()).toEqual([`${local(first)} ${due(later)}`]), {
+      timeout: 10_000,
+      interval: 50,
+    });
+    const deleted = await send(one(event.id), 'DELETE', { ifMatch: '"3"' });
+    expect(deleted.status).toBe(204);
+    expect(deleted.headers.get('etag')).toBe('"4"');
+    await vi.waitFor(async () => expect(await pending()).toEqual([]), { timeout: 10_000, interval: 50 });
+    expect((await send(one(event.id), 'DELETE')).status).toBe(404);
+    expect((await http(one(event.id), { headers: bearer(ann) })).status).toBe(404);
+    expect(await occurrencesOf(event.id)).toEqual([]);
+    await vi.waitFor(() => expect(messagesOf(event.id, CALENDAR_EVENTS.CalendarEventDeletedV1.type)).toHaveLength(1), {
+      timeout: 30_000,
+      interval: 100,
+    });
+    expect(
+      CALENDAR_EVENTS.CalendarEventDeletedV1.schema.parse(
+        messagesOf(event.id, CALENDAR_EVENTS.CalendarEventDeletedV1.type)[0]!.payload,
+      ),
+    ).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}`, version: 4 });
   });
 });

@@ -9,7 +9,11 @@ import { CalendarQueryHttpHandler } from './handler/http/calendar.query.http-han
 import { REMINDER_ENGINE_JOB_OPTIONS, ReminderEngineJob } from './handler/job/reminder-engine.job.js';
 import { WorkspaceMembershipMessageHandler } from './handler/message/workspace-membership.message-handler.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
+import { ChangeOccurrenceUseCase } from './use-case/change-occurrence/change-occurrence.use-case.js';
 import { CreateEventUseCase } from './use-case/create-event/create-event.use-case.js';
+import { DeleteEventUseCase } from './use-case/delete-event/delete-event.use-case.js';
+import { GetEventUseCase } from './use-case/get-event/get-event.use-case.js';
+import { UpdateEventUseCase } from './use-case/update-event/update-event.use-case.js';
 import { ImportCalendarUseCase } from './use-case/import-calendar/import-calendar.use-case.js';
 import { ExportCalendarUseCase } from './use-case/export-calendar/export-calendar.use-case.js';
 import { ListOccurrencesUseCase } from './use-case/list-occurrences/list-occurrences.use-case.js';
@@ -33,6 +37,8 @@ export const CALENDAR_DOMAIN_ERRORS = {
   'WORKSPACE.NOT_FOUND': 404,
   'EVENT.ALREADY_EXISTS': 409,
   'EVENT.CONCURRENCY_CONFLICT': 409,
+  'EVENT.VERSION_CONFLICT': 412,
+  'EVENT.STALE_READ': 409,
   'OCCURRENCES.INVALID_QUERY': 400,
   'ICALENDAR.INVALID': 400,
 } as const;
@@ -77,6 +83,10 @@ export class CalendarModule {
         { provide: REMINDER_ENGINE, useValue: infrastructure.reminders },
         { provide: REMINDER_ENGINE_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
         CreateEventUseCase,
+        UpdateEventUseCase,
+        DeleteEventUseCase,
+        ChangeOccurrenceUseCase,
+        GetEventUseCase,
         ListOccurrencesUseCase,
         ExportCalendarUseCase,
         ImportCalendarUseCase,

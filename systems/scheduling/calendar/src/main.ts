@@ -16,8 +16,9 @@ import { CalendarInfrastructure } from './repository/calendar.infrastructure.js'
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
  * - `main.js rebuild-projections`: empty and replay the calendar event list read model, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token
- *   verified against identity's JWKS (AUTH_JWKS_URL). Publishes CalendarEventCreatedV1
- *   on `scheduling.calendar.event-created.v1` through the outbox.
+ *   verified against identity's JWKS (AUTH_JWKS_URL). Publishes CalendarEventCreatedV1,
+ *   CalendarEventUpdatedV1, CalendarEventDeletedV1, CalendarOccurrenceChangedV1 and ReminderDueV1
+ *   (`scheduling.calendar.*.v1`) through the outbox.
  *   `ROLE=command|query|all` picks the routes served (docs/adding-a-service.md).
  */
 await runServiceMain({
@@ -32,7 +33,7 @@ await runServiceMain({
     title: 'Archipelago scheduling/calendar',
     version: '1.0.0',
     description:
-      'Calendar events of scheduling (command role: writes; query role: occurrences). Event-sourced; integration event CalendarEventCreatedV1.',
+      'Calendar events of scheduling (command role: writes; query role: occurrences). Event-sourced; integration events CalendarEventCreatedV1, CalendarEventUpdatedV1, CalendarEventDeletedV1, CalendarOccurrenceChangedV1, ReminderDueV1.',
   },
   topics: [...Object.values(CALENDAR_EVENTS).map((e) => e.topic), ...MEMBERSHIP_TOPICS],
   // Shared workspaces: the membership read model, from tasks' WorkspaceMember*V1 (every role keeps it).

@@ -12,19 +12,23 @@ import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
  * - `main.js rebuild-projections`: empty and replay the task list read model, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token
  *   verified against identity's JWKS (AUTH_JWKS_URL). Publishes TaskCreatedV1,
- *   TaskCompletedV1 and TaskAssignedV1 (scheduling.tasks.task-*.v1) through the outbox.
+ *   TaskCompletedV1, TaskAssignedV1 and (the reminder engine, command role) TaskDueSoonV1
+ *   (scheduling.tasks.task-*.v1) through the outbox.
  *   `ROLE=command|query|all` picks the routes served (docs/adding-a-service.md).
  */
 await runServiceMain({
   configSchema: tasksConfigSchema,
   infrastructure: TasksInfrastructure,
-  module: (infrastructure, config) => TasksModule.forRoot(infrastructure, authOptionsFromConfig(config), config.ROLE),
+  module: (infrastructure, config) =>
+    TasksModule.forRoot(infrastructure, authOptionsFromConfig(config), config.ROLE, {
+      reminderPollMs: config.REMINDER_POLL_MS,
+    }),
   domainErrors: TASKS_DOMAIN_ERRORS,
   openapi: {
     title: 'Archipelago scheduling/tasks',
     version: '1.0.0',
     description:
-      'Tasks of scheduling (command role: writes; query role: reads). Event-sourced; integration events TaskCreatedV1, TaskCompletedV1, TaskAssignedV1.',
+      'Tasks of scheduling (command role: writes; query role: reads). Event-sourced; integration events TaskCreatedV1, TaskCompletedV1, TaskAssignedV1, TaskDueSoonV1 (task reminders).',
   },
   topics: [...Object.values(TASKS_EVENTS), ...Object.values(WORKSPACES_EVENTS)].map((e) => e.topic),
 });

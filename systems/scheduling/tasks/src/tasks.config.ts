@@ -9,5 +9,7 @@ import { z } from 'zod';
 export const tasksConfigSchema = baseServiceConfigSchema.extend({
   ...authConfigShape,
   ROLE: z.enum(['command', 'query', 'all']).default('all'),
+  /** Task reminder engine round interval in ms (command role); 0 turns the engine off. */
+  REMINDER_POLL_MS: z.coerce.number().int().min(0).default(500),
 });
 export type TasksConfig = z.output<typeof tasksConfigSchema>;

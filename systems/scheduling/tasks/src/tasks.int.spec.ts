@@ -285,3 +285,85 @@ describe('scheduling/tasks over HTTP', () => {
     expect(await snapshot()).toEqual(before);
   });
 });
+
+describe('task reminders: the tasks reminder engine (two processes run it here: all and command)', () => {
+  const local = (ms: number) => new Date(ms).toISOString().slice(0, 19);
+  const pending = async (taskId: string) =>
+    (
+      await infrastructure.pool.query<{ key: string; due_at: Date }>(
+        `SELECT key, due_at FROM "tasks".task_reminders WHERE task_id = $1 AND fired_at IS NULL ORDER BY key`,
+        [taskId],
+      )
+    ).rows.map((r) => `${r.key} ${r.due_at.toISOString()}`);
+
+  it('fires a reminder before the due once as TaskDueSoonV1, to the owner of the personal workspace', async () => {
+    const dueMs = Math.ceil(Date.now() / 1000) * 1000 + 3_600_000 + 2_000;
+    const task = await (
+      await post({ title: 'Call the dentist', due: local(dueMs), timeZone: 'UTC', reminders: [{ offset: '-PT1H' }] })
+    ).json();
+    const dueSoon = () => received.filter((m) => m.key === task.id && m.type === TASKS_EVENTS.TaskDueSoonV1.type);
+    await vi.waitFor(() => expect(dueSoon()).toHaveLength(1), { timeout: 20_000, interval: 50 });
+    expect(TASKS_EVENTS.TaskDueSoonV1.schema.parse(dueSoon()[0]!.payload)).toMatchObject({
+      taskId: task.id,
+      title: 'Call the dentist',
+      workspaceId: `personal:${ANN.sub}`,
+      due: { dateTime: local(dueMs), timeZone: 'UTC' },
+      dueAt: new Date(dueMs - 3_600_000).toISOString().replace('.000Z', 'Z'),
+      recipients: [ANN.sub],
+    });
+    // More rounds of both engines, and two claims at once: nothing fires again.
+    await Promise.all([
+      infrastructure.reminders.fireDue(new Date().toISOString(), 100),
+      infrastructure.reminders.fireDue(new Date().toISOString(), 100),
+    ]);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(dueSoon()).toHaveLength(1);
+  });
+
+  it('moves a pending reminder with the due, cancels it when the task is completed, forgets a deleted task', async () => {
+    const dueMs = Math.ceil(Date.now() / 60_000) * 60_000 + 2 * 3_600_000;
+    const task = await (
+      await post({
+        title: 'Renew passport',
+        due: local(dueMs),
+        timeZone: 'UTC',
+        reminders: [{ offset: '-PT1H' }, { offset: '-PT15M' }],
+      })
+    ).json();
+    const at = (ms: number) => new Date(ms).toISOString();
+    const key = (due: number, offset: string) => `${task.id}|${local(due)}@UTC|offset:${offset}`;
+    await vi.waitFor(
+      async () =>
+        expect(await pending(task.id)).toEqual([
+          `${key(dueMs, '-PT15M')} ${at(dueMs - 900_000)}`,
+          `${key(dueMs, '-PT1H')} ${at(dueMs - 3_600_000)}`,
+        ]),
+      { timeout: 10_000, interval: 50 },
+    );
+    const later = dueMs + 86_400_000;
+    expect(
+      (await send('PATCH', `${base}/${task.id}`, { due: local(later), reminders: [{ offset: '-PT1H' }] })).status,
+    ).toBe(200);
+    await vi.waitFor(
+      async () => expect(await pending(task.id)).toEqual([`${key(later, '-PT1H')} ${at(later - 3_600_000)}`]),
+      { timeout: 10_000, interval: 50 },
+    );
+    expect((await send('POST', `${base}/${task.id}/complete`, undefined)).status).toBe(200);
+    await vi.waitFor(async () => expect(await pending(task.id)).toEqual([]), { timeout: 10_000, interval: 50 });
+    const other = await (
+      await post({ title: 'Water plants', due: local(dueMs), timeZone: 'UTC', reminders: [{ offset: '-PT1H' }] })
+    ).json();
+    await vi.waitFor(async () => expect(await pending(other.id)).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect((await send('DELETE', `${base}/${other.id}`, undefined)).status).toBe(204);
+    await vi.waitFor(
+      async () => {
+        expect(await pending(other.id)).toEqual([]);
+        const plans = await infrastructure.pool.query(`SELECT 1 FROM "tasks".task_reminder_plans WHERE task_id = $1`, [
+          other.id,
+        ]);
+        expect(plans.rowCount).toBe(0);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+  });
+});

@@ -6,7 +6,10 @@ import { TasksCommandHttpHandler } from './handler/http/tasks.command.http-handl
 import { TasksQueryHttpHandler } from './handler/http/tasks.query.http-handler.js';
 import { WorkspacesCommandHttpHandler } from './handler/http/workspaces.command.http-handler.js';
 import { WorkspacesQueryHttpHandler } from './handler/http/workspaces.query.http-handler.js';
+import { TASK_REMINDERS_JOB_OPTIONS, TaskRemindersJob } from './handler/job/task-reminders.job.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
+import { TASK_REMINDER_STORE } from './use-case/port/task-reminder.port.js';
+import { RunTaskRemindersUseCase } from './use-case/run-task-reminders/run-task-reminders.use-case.js';
 import { CompleteTaskUseCase } from './use-case/complete-task/complete-task.use-case.js';
 import { CreateTaskUseCase } from './use-case/create-task/create-task.use-case.js';
 import { DeleteTaskUseCase } from './use-case/delete-task/delete-task.use-case.js';
@@ -52,11 +55,19 @@ export type TasksRole = 'command' | 'query' | 'all';
  * Wiring of the tasks service: ports bound to adapters, handlers to use cases, and
  * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches the workspaces they are a member of).
  * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
- * service is split; `all` locally).
+ * service is split; `all` locally). The command role (and `all`) also runs the task reminder engine
+ * every `reminderPollMs` (0: not at all), which publishes TaskDueSoonV1.
  */
 @Module({})
 export class TasksModule {
-  static forRoot(infrastructure: TasksInfrastructure, auth: AuthOptions, role: TasksRole = 'all'): DynamicModule {
+  static forRoot(
+    infrastructure: TasksInfrastructure,
+    auth: AuthOptions,
+    role: TasksRole = 'all',
+    options: { readonly reminderPollMs?: number; readonly onError?: (error: unknown) => void } = {},
+  ): DynamicModule {
+    const pollMs = options.reminderPollMs ?? 500;
+    const engine = role !== 'query' && pollMs > 0;
     return {
       module: TasksModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
@@ -72,6 +83,10 @@ export class TasksModule {
         { provide: WORKSPACE_REPOSITORY, useValue: infrastructure.workspaces },
         { provide: WORKSPACE_READ_MODEL, useValue: infrastructure.workspaceReadModel },
         { provide: CLOCK, useClass: SystemClockGateway },
+        { provide: TASK_REMINDER_STORE, useValue: infrastructure.reminders },
+        { provide: TASK_REMINDERS_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
+        RunTaskRemindersUseCase,
+        ...(engine ? [TaskRemindersJob] : []),
         CreateTaskUseCase,
         UpdateTaskUseCase,
         DeleteTaskUseCase,

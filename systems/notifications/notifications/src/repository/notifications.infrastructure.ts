@@ -21,6 +21,7 @@ export const CONSUMED_TOPICS: readonly string[] = [
   CATALOG_STOCK_LEVELS_TOPIC,
   CALENDAR_EVENTS.ReminderDueV1.topic,
   TASKS_EVENTS.TaskAssignedV1.topic,
+  TASKS_EVENTS.TaskDueSoonV1.topic,
   REGISTRY_EVENTS.ClaimRaisedV1.topic,
   REGISTRY_EVENTS.ClaimAttestedV1.topic,
   REGISTRY_EVENTS.ClaimRejectedV1.topic,

@@ -1,7 +1,7 @@
 import { inTransaction, PostgresEventStore, WrongExpectedVersionError } from '@archipelago/platform-event-store';
 import type { Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
-import { calendarEventDecider } from '../entity/event/calendar-event.decider.js';
+import { calendarEventDecider, type CalendarEventState } from '../entity/event/calendar-event.decider.js';
 import type { CalendarEventEvent } from '../entity/event/calendar-event.events.js';
 import type { CommandContext } from '../use-case/port/command-context.js';
 import {
@@ -39,6 +39,7 @@ export class CalendarEventEventStoreRepository implements CalendarEventRepositor
     events: readonly CalendarEventEvent[],
     expectedVersion: number,
     context: CommandContext,
+    before?: CalendarEventState,
   ): Promise<void> {
     try {
       await inTransaction(this.pool, async (client) => {
@@ -48,7 +49,7 @@ export class CalendarEventEventStoreRepository implements CalendarEventRepositor
           events.map((e) => ({ type: e.type, data: e.data })),
           { expectedVersion, metadata: { ...context } },
         );
-        await this.messaging.outbox.add(client, toIntegrationEvents(events, context.traceparent));
+        await this.messaging.outbox.add(client, toIntegrationEvents(events, context.traceparent, before));
       });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new ConcurrencyConflictError(eventId);

@@ -7,6 +7,7 @@ import {
   startWorkspaceProcess,
   type RunningProcess,
 } from '@archipelago/testing-harness';
+import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // End to end, split mode: the compiled calendar service as two processes (ROLE=command and
@@ -161,5 +162,73 @@ describe('scheduling/calendar through the edge, command and query roles apart', 
     expect((await http(`/scheduling/v1/calendars/${workspace}.ics?token=${'A'.repeat(43)}`)).status).toBe(404);
     // Every other read still needs a token at the edge.
     expect((await http(`/scheduling/v1/calendars/${workspace}`)).status).toBe(401);
+  });
+
+  it('edits through the edge: PATCH (merge patch, If-Match) and an occurrence move (command role), read back at the version and in the .ics feed (query role)', async () => {
+    const created = await http('/scheduling/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(ann) },
+      body: JSON.stringify({
+        title: 'Weekly sync',
+        start: '2026-03-23T15:00:00',
+        end: '2026-03-23T16:00:00',
+        timeZone: 'Europe/Berlin',
+        rrule: 'FREQ=WEEKLY;COUNT=3',
+      }),
+    });
+    const event = await created.json();
+    const patched = await http(`/scheduling/v1/events/${event.id}`, {
+      method: 'PATCH',
+      headers: {
+        'content-type': 'application/merge-patch+json',
+        'if-match': created.headers.get('etag')!,
+        ...bearer(ann),
+      },
+      body: JSON.stringify({ title: 'Weekly sync (moved room)', location: 'Room 2' }),
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.headers.get('etag')).toBe('"2"');
+    const stale = await http(`/scheduling/v1/events/${event.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/merge-patch+json', 'if-match': '"1"', ...bearer(ann) },
+      body: JSON.stringify({ title: 'lost update' }),
+    });
+    expect(stale.status).toBe(412);
+    // The 30 March occurrence (after the DST change: 13:00Z) moves to 17:00 Berlin.
+    const moved = await http(`/scheduling/v1/events/${event.id}/occurrences/2026-03-30T13:00:00Z`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', 'if-match': '"2"', ...bearer(ann) },
+      body: JSON.stringify({ start: '2026-03-30T17:00:00', end: '2026-03-30T18:00:00' }),
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.headers.get('etag')).toBe('"3"');
+    const read = await http(`/scheduling/v1/events/${event.id}?minVersion=3`, { headers: bearer(ann) });
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ title: 'Weekly sync (moved room)', location: 'Room 2', version: 3 });
+    const window = await http('/scheduling/v1/events/occurrences?from=2026-03-23T00:00:00Z&to=2026-04-07T00:00:00Z', {
+      headers: bearer(ann),
+    });
+    expect(
+      (await window.json()).items
+        .filter((i: { eventId: string }) => i.eventId === event.id)
+        .map((i: { start: string; overridden: boolean }) => [i.start, i.overridden]),
+    ).toEqual([
+      ['2026-03-23T14:00:00Z', false],
+      ['2026-03-30T15:00:00Z', true],
+      ['2026-04-06T13:00:00Z', false],
+    ]);
+    const workspace = encodeURIComponent('personal:9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f');
+    const ics = await (await http(`/scheduling/v1/calendars/${workspace}.ics`, { headers: bearer(ann) })).text();
+    const vevents = new ICAL.Component(ICAL.parse(ics))
+      .getAllSubcomponents('vevent')
+      .filter((v) => v.getFirstPropertyValue('uid') === event.id);
+    expect(
+      vevents.map((v) => [String(v.getFirstPropertyValue('recurrence-id') ?? ''), v.getFirstPropertyValue('summary')]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['', 'Weekly sync (moved room)'],
+        ['2026-03-30T15:00:00', 'Weekly sync (moved room)'],
+      ]),
+    );
   });
 });

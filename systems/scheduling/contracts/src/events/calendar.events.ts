@@ -21,9 +21,58 @@ export const calendarEventCreatedV1Schema = z.object({
 export type CalendarEventCreatedV1 = z.infer<typeof calendarEventCreatedV1Schema>;
 
 /**
+ * A calendar event changed (`PATCH /scheduling/v1/events/{id}`): `changed` names the fields that
+ * changed (`title`, `start`, `rrule`, `overrides` …); the rest is the event's main fields after the
+ * change (local times in `timeZone`), so a consumer need not keep earlier events. `version` is the
+ * event's version after the change (its ETag).
+ */
+export const calendarEventUpdatedV1Schema = z.object({
+  eventId: z.uuid(),
+  workspaceId: z.string(),
+  version: z.number().int().min(1),
+  changed: z.array(z.string()),
+  title: z.string(),
+  timeZone: z.string().describe('IANA zone of start and end'),
+  allDay: z.boolean(),
+  start: z.string().describe('local date-time (or date when allDay) in timeZone'),
+  end: z.string(),
+  rrule: z.string().nullable(),
+  occurredAt: z.iso.datetime(),
+});
+export type CalendarEventUpdatedV1 = z.infer<typeof calendarEventUpdatedV1Schema>;
+
+/** A calendar event was deleted (`DELETE /scheduling/v1/events/{id}`); its pending reminders are cancelled. */
+export const calendarEventDeletedV1Schema = z.object({
+  eventId: z.uuid(),
+  workspaceId: z.string(),
+  version: z.number().int().min(1),
+  occurredAt: z.iso.datetime(),
+});
+export type CalendarEventDeletedV1 = z.infer<typeof calendarEventDeletedV1Schema>;
+
+/**
+ * One occurrence of a recurring event was moved or cancelled (RFC 5545 RECURRENCE-ID override):
+ * `recurrenceId` is its original local start in `timeZone`; `start`/`end` its new local start/end
+ * (null when cancelled), `title` its own title if the move gave it one.
+ */
+export const calendarOccurrenceChangedV1Schema = z.object({
+  eventId: z.uuid(),
+  workspaceId: z.string(),
+  version: z.number().int().min(1),
+  recurrenceId: z.string().describe('original local start (or date) in timeZone'),
+  cancelled: z.boolean(),
+  start: z.string().nullable(),
+  end: z.string().nullable(),
+  timeZone: z.string(),
+  title: z.string().optional().describe('the occurrence’s own title, when the move gave it one'),
+  occurredAt: z.iso.datetime(),
+});
+export type CalendarOccurrenceChangedV1 = z.infer<typeof calendarOccurrenceChangedV1Schema>;
+
+/**
  * A reminder of an event occurrence is due (the reminder engine fires each one once, through the
- * outbox, in the transaction that marks it fired). `recipients` are the attendees; empty means the
- * owner of the workspace. `key` identifies the reminder occurrence (consumers may deduplicate on it).
+ * outbox, in the transaction that marks it fired). `recipients` are the attendees, else the user of a
+ * personal workspace; empty means the owners of the (shared) workspace. `key` identifies the reminder occurrence (consumers may deduplicate on it).
  */
 export const reminderDueV1Schema = z.object({
   key: z.string(),
@@ -43,6 +92,21 @@ export const CALENDAR_EVENTS = {
     topic: 'scheduling.calendar.event-created.v1',
     type: 'archipelago.scheduling.calendar.CalendarEventCreatedV1',
     schema: calendarEventCreatedV1Schema,
+  },
+  CalendarEventUpdatedV1: {
+    topic: 'scheduling.calendar.event-updated.v1',
+    type: 'archipelago.scheduling.calendar.CalendarEventUpdatedV1',
+    schema: calendarEventUpdatedV1Schema,
+  },
+  CalendarEventDeletedV1: {
+    topic: 'scheduling.calendar.event-deleted.v1',
+    type: 'archipelago.scheduling.calendar.CalendarEventDeletedV1',
+    schema: calendarEventDeletedV1Schema,
+  },
+  CalendarOccurrenceChangedV1: {
+    topic: 'scheduling.calendar.occurrence-changed.v1',
+    type: 'archipelago.scheduling.calendar.CalendarOccurrenceChangedV1',
+    schema: calendarOccurrenceChangedV1Schema,
   },
   ReminderDueV1: {
     topic: 'scheduling.calendar.reminder-due.v1',

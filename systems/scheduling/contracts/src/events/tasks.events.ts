@@ -45,6 +45,25 @@ export const taskAssignedV1Schema = z.object({
 export type TaskAssignedV1 = z.infer<typeof taskAssignedV1Schema>;
 
 /** Every integration event of tasks: topic, CloudEvents type and payload schema. */
+/**
+ * A reminder of a task is due (the tasks reminder engine fires each one once, through the outbox, in the
+ * transaction that marks it fired): `dueAt` is when the reminder fires (its offset before the task's
+ * `due`, or its absolute time). `recipients` are the assignee, else the owner of a personal workspace;
+ * empty means the workspace's owners. `key` identifies the reminder (consumers may deduplicate on it):
+ * a changed due is a new reminder.
+ */
+export const taskDueSoonV1Schema = z.object({
+  key: z.string(),
+  taskId: z.uuid(),
+  workspaceId: z.string(),
+  title: z.string(),
+  due: due.nullable(),
+  dueAt: z.iso.datetime(),
+  recipients: z.array(z.string()),
+  occurredAt: z.iso.datetime(),
+});
+export type TaskDueSoonV1 = z.infer<typeof taskDueSoonV1Schema>;
+
 export const TASKS_EVENTS = {
   TaskCreatedV1: {
     topic: 'scheduling.tasks.task-created.v1',
@@ -60,5 +79,10 @@ export const TASKS_EVENTS = {
     topic: 'scheduling.tasks.task-assigned.v1',
     type: 'archipelago.scheduling.tasks.TaskAssignedV1',
     schema: taskAssignedV1Schema,
+  },
+  TaskDueSoonV1: {
+    topic: 'scheduling.tasks.task-due-soon.v1',
+    type: 'archipelago.scheduling.tasks.TaskDueSoonV1',
+    schema: taskDueSoonV1Schema,
   },
 } as const;

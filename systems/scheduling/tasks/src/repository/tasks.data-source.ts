@@ -2,13 +2,18 @@ import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platf
 import { TaskRecord } from './task.record.js';
 import { tasksInitMigration } from './migrations/1796533473458-tasks-init.migration.js';
 import { tasksWorkspacesMigration } from './migrations/1796700000000-tasks-workspaces.migration.js';
+import { tasksRemindersMigration } from './migrations/1796800000000-tasks-reminders.migration.js';
 
 /** The tasks schema on the scheduling database: the task list record and its migrations. */
 export const TASKS_DATABASE: ServiceDatabase = {
   system: 'scheduling',
   service: 'tasks',
   records: [TaskRecord],
-  migrations: (schema) => [tasksInitMigration(schema), tasksWorkspacesMigration(schema)],
+  migrations: (schema) => [
+    tasksInitMigration(schema),
+    tasksWorkspacesMigration(schema),
+    tasksRemindersMigration(schema),
+  ],
 };
 
 /** Creates the schema if missing and runs pending migrations; returns their names. */

@@ -2,12 +2,13 @@ import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { TaskEventStoreRepository } from './task.event-store.repository.js';
 import { TaskListProjection, TaskListReadModel } from './task-list.projection.js';
 import { TASKS_DATABASE } from './tasks.data-source.js';
+import { PostgresTaskReminderStore } from './task-reminder.store.js';
 import { WorkspaceEventStoreRepository } from './workspace.event-store.repository.js';
 import { WorkspaceListProjection, WorkspaceListReadModel } from './workspace-list.projection.js';
 
 /**
  * Everything the tasks adapters stand on (see {@link ServiceInfrastructure}): the task list
- * projection and the task repository; the workspace projection and repository. `TasksInfrastructure.open(config)` connects;
+ * projection and the task repository; the workspace projection and repository; the task reminder store. `TasksInfrastructure.open(config)` connects;
  * `start()` starts the outbox relay and the projection; `close()` stops them.
  */
 export class TasksInfrastructure extends ServiceInfrastructure {
@@ -23,4 +24,5 @@ export class TasksInfrastructure extends ServiceInfrastructure {
     this.config.schema,
     this.workspaceProjectionRunner,
   );
+  readonly reminders = new PostgresTaskReminderStore(this.pool, this.messaging, this.config.schema);
 }

@@ -31,6 +31,14 @@ export type SourceFact =
     }
   | { kind: 'task-assigned'; taskId: string; assigneeId: string | null }
   | {
+      kind: 'task-due-soon';
+      key: string;
+      taskId: string;
+      title: string;
+      dueAt: string;
+      recipients: readonly string[];
+    }
+  | {
       kind: 'claim-raised';
       claimId: string;
       entityType: string;
@@ -174,6 +182,15 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
         body: fact.occurrenceStart ? `An event starts at ${fact.occurrenceStart}.` : 'An event is coming up.',
         link: `/scheduling/v1/events/${fact.eventId}`,
         data: { eventId: fact.eventId, occurrenceStart: fact.occurrenceStart },
+      };
+    case 'task-due-soon':
+      return {
+        category: 'reminder',
+        recipients: users(...fact.recipients),
+        title: 'Task due soon',
+        body: `${fact.title} is due soon (reminder at ${fact.dueAt}).`,
+        link: `/scheduling/v1/tasks/${fact.taskId}`,
+        data: { taskId: fact.taskId, dueAt: fact.dueAt },
       };
     case 'task-assigned':
       return {

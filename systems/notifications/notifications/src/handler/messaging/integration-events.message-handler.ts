@@ -78,6 +78,14 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     occurrenceStart: p.occurrenceStart,
     recipients: p.recipients,
   })),
+  translate(TASKS_EVENTS.TaskDueSoonV1, (p) => ({
+    kind: 'task-due-soon',
+    key: p.key,
+    taskId: p.taskId,
+    title: p.title,
+    dueAt: p.dueAt,
+    recipients: p.recipients,
+  })),
   translate(TASKS_EVENTS.TaskAssignedV1, (p) => ({
     kind: 'task-assigned',
     taskId: p.taskId,

@@ -12,6 +12,11 @@ import {
   type EmailSenderPort,
 } from '../port/email.port.js';
 
+/** The Message-ID of a notification's e-mail (RFC 5322 msg-id): one per notification, whatever the attempt. */
+export function emailMessageId(notificationId: string): string {
+  return `<notification.${notificationId}@archipelago.local>`;
+}
+
 /** One round of e-mail deliveries at `now` (ISO 8601). */
 export class DeliverEmailsCommand {
   constructor(readonly now: string) {}
@@ -48,7 +53,7 @@ export class DeliverEmailsUseCase implements ICommandHandler<DeliverEmailsComman
       greeting: delivery.displayName ?? undefined,
     });
     try {
-      await this.sender.send({ to: delivery.email, ...mail });
+      await this.sender.send({ to: delivery.email, ...mail, messageId: emailMessageId(delivery.notification.id) });
       return { kind: 'sent', at: now };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

@@ -64,6 +64,7 @@ describe('DeliverEmailsUseCase', () => {
     expect(outcomes).toEqual([{ kind: 'sent', at: NOW }]);
     expect(sent).toHaveLength(1);
     expect(sent[0]).toMatchObject({ to: 'ann@example.com', subject: 'Your order: Order confirmed' });
+    expect(sent[0]!.messageId).toBe(`<notification.${notification.id}@archipelago.local>`);
     expect(sent[0]!.text).toContain('http://localhost:8000/commerce/v1/orders/o1');
   });
 
@@ -74,6 +75,16 @@ describe('DeliverEmailsUseCase', () => {
       { kind: 'retry', attempts: 1, nextAttemptAt: '2026-12-06T12:00:01.000Z', error: '421 try again later' },
     ]);
     expect([1, 2, 3].map((a) => backoffMs(policy, a))).toEqual([1_000, 1_500, 1_500]);
+  });
+
+  it('gives every attempt of a notification the same Message-ID, and other notifications another', async () => {
+    const attempts = [setup([due(0)], 0), setup([due(1)], 0)];
+    for (const a of attempts) await a.useCase.execute(new DeliverEmailsCommand(NOW));
+    const other = setup([{ ...due(0), notification: { ...notification, id: 'n2' } }], 0);
+    await other.useCase.execute(new DeliverEmailsCommand(NOW));
+    const [first, second] = attempts.map((a) => a.sent[0]!.messageId);
+    expect(second).toBe(first);
+    expect(other.sent[0]!.messageId).not.toBe(first);
   });
 
   it('is dead after maxAttempts, and at once without an address', async () => {

@@ -109,6 +109,16 @@ describe('HandleEventUseCase', () => {
       recipients: ['ann', 'bob'],
     };
     expect((await handle('r1', reminder)).map((n) => n.recipientId)).toEqual(['bob']);
+    const dueSoon: SourceFact = {
+      kind: 'task-due-soon',
+      key: 'k2',
+      taskId: 't9',
+      title: 'File taxes',
+      dueAt: '2026-03-29T07:00:00Z',
+      recipients: ['ann', 'bob'],
+    };
+    const [note] = await handle('d1', dueSoon);
+    expect(note).toMatchObject({ recipientId: 'bob', category: 'reminder', link: '/scheduling/v1/tasks/t9' });
   });
 
   it('skips unassignment and zero-amount refunds', async () => {

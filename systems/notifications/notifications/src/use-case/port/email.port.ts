@@ -6,6 +6,11 @@ export interface OutgoingEmail {
   readonly subject: string;
   readonly text: string;
   readonly html: string;
+  /**
+   * The Message-ID header (RFC 5322 §3.6.4, `<id@domain>`): the same for every attempt of one
+   * notification, so a receiver can tell a re-sent message (after a crash) from a new one.
+   */
+  readonly messageId: string;
 }
 
 /** Sends e-mail (SMTP). @throws when the server refuses or cannot be reached (the delivery is retried). */
@@ -34,9 +39,9 @@ export type DeliveryOutcome =
 /** The outbound deliveries (one per notification × channel). */
 export interface DeliveryRepositoryPort {
   /**
-   * Claims up to `limit` pending e-mail deliveries due at `now` (FOR UPDATE SKIP LOCKED: replicas
-   * never claim the same one), lets `work` decide each one's outcome, records them, and commits.
-   * Returns how many were claimed.
+   * Claims up to `limit` pending e-mail deliveries due at `now`, one after the other (FOR UPDATE
+   * SKIP LOCKED: replicas never claim the same one), lets `work` decide each one's outcome and
+   * records it in the transaction that claimed it (one commit per delivery). Returns how many were claimed.
    */
   processDue(now: string, limit: number, work: (delivery: DueDelivery) => Promise<DeliveryOutcome>): Promise<number>;
 }

@@ -32,7 +32,10 @@ export type CalendarEventCommand =
     >
   | Cmd<'UpdateEvent', { readonly patch: Readonly<Record<string, unknown>>; readonly lookups?: EventLookups }>
   | Cmd<'CancelOccurrence', { readonly recurrenceId: unknown }>
-  | Cmd<'MoveOccurrence', { readonly recurrenceId: unknown; readonly start: unknown; readonly end: unknown }>
+  | Cmd<
+      'MoveOccurrence',
+      { readonly recurrenceId: unknown; readonly start: unknown; readonly end: unknown; readonly title?: unknown }
+    >
   | Cmd<'DeleteEvent', object>;
 
 export type CalendarEventState =
@@ -203,6 +206,17 @@ const EMPTY: EventFields = {
   reminders: [],
 };
 
+/**
+ * A RECURRENCE-ID as given by a client: the occurrence's original local start in the event's zone
+ * (`2026-03-30T09:00:00`, or a date when all-day), or the UTC instant of that original start
+ * (`2026-03-30T07:00:00Z`, as `GET …/occurrences` lists it), turned into the local value.
+ */
+export function recurrenceIdOf(value: unknown, fields: Pick<EventFields, 'allDay' | 'timeZone'>): string {
+  const instant = fields.allDay ? undefined : parseInstant(value);
+  if (instant) return formatLocal(instant.toZonedDateTimeISO(fields.timeZone).toPlainDateTime());
+  return canonical(String(value), fields.allDay);
+}
+
 function occurrenceProblems(fields: EventFields, override: OccurrenceOverride): FieldProblem[] {
   return validateSchedule({ ...scheduleOfEvent(fields), overrides: [override] }).map((p) => ({
     field: p.field.replace(/^overrides\/0\//, ''),
@@ -217,7 +231,8 @@ function occurrenceProblems(fields: EventFields, override: OccurrenceOverride): 
  *   UNTIL refused) → EventCreated.
  * - UpdateEvent: a JSON merge patch; only changed fields are recorded; changing the timing (start, end,
  *   zone, all-day, RRULE) drops single-occurrence overrides → EventUpdated, or nothing.
- * - CancelOccurrence / MoveOccurrence: the RECURRENCE-ID must be an occurrence of the series; a repeat of
+ * - CancelOccurrence / MoveOccurrence: the RECURRENCE-ID (local, or the UTC instant of the original
+ *   start) must be an occurrence of the series; a move may give the occurrence its own title; a repeat of
  *   the same cancel or move decides nothing; a move replaces an earlier move or cancel of that occurrence.
  * - DeleteEvent → EventDeleted; later commands get EventNotFoundError.
  * @throws EventValidationError, EventNotFoundError, EventAlreadyExistsError
@@ -253,7 +268,7 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
       return Object.keys(changes).length === 0 ? [] : [{ type: 'EventUpdated', data: { eventId, changes, at } }];
     }
     case 'CancelOccurrence': {
-      const recurrenceId = canonical(String(command.data.recurrenceId), current.allDay);
+      const recurrenceId = recurrenceIdOf(command.data.recurrenceId, current);
       const problems = occurrenceProblems(current, { recurrenceId, cancelled: true });
       if (problems.length > 0) throw new EventValidationError(problems);
       const existing = current.overrides.find((o) => o.recurrenceId === recurrenceId);
@@ -262,14 +277,24 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
     }
     case 'MoveOccurrence': {
       const { allDay } = current;
-      const recurrenceId = canonical(String(command.data.recurrenceId), allDay);
+      const recurrenceId = recurrenceIdOf(command.data.recurrenceId, current);
       const start = canonical(String(command.data.start), allDay);
       const end = canonical(String(command.data.end), allDay);
-      const problems = occurrenceProblems(current, { recurrenceId, start, end });
+      const rawTitle = command.data.title;
+      const title = typeof rawTitle === 'string' ? rawTitle.trim() : rawTitle === undefined ? undefined : '';
+      const override = title === undefined ? { recurrenceId, start, end } : { recurrenceId, start, end, title };
+      const problems = occurrenceProblems(current, override);
       if (problems.length > 0) throw new EventValidationError(problems);
       const existing = current.overrides.find((o) => o.recurrenceId === recurrenceId);
-      if (existing && 'start' in existing && existing.start === start && existing.end === end) return [];
-      return [{ type: 'OccurrenceMoved', data: { eventId, recurrenceId, start, end, at } }];
+      if (
+        existing &&
+        'start' in existing &&
+        existing.start === start &&
+        existing.end === end &&
+        existing.title === title
+      )
+        return [];
+      return [{ type: 'OccurrenceMoved', data: { eventId, ...override, at } }];
     }
     case 'DeleteEvent':
       return [{ type: 'EventDeleted', data: { eventId, workspaceId: current.workspaceId, at } }];
@@ -302,8 +327,9 @@ export function evolveCalendarEvent(state: CalendarEventState, event: CalendarEv
         version,
       };
     case 'OccurrenceMoved': {
-      const { recurrenceId, start, end } = event.data;
-      return { ...state, fields: withOverride(state.fields, { recurrenceId, start, end }), version };
+      const { recurrenceId, start, end, title } = event.data;
+      const override = title === undefined ? { recurrenceId, start, end } : { recurrenceId, start, end, title };
+      return { ...state, fields: withOverride(state.fields, override), version };
     }
   }
 }

@@ -26,3 +26,14 @@ export class EventAlreadyExistsError extends DomainError {
     super(`event ${eventId} exists already`, { eventId });
   }
 }
+
+/** `If-Match` names no strong ETag of the event's current version (412, RFC 9110 §13.1.1). */
+export class EventVersionConflictError extends DomainError {
+  readonly code = 'EVENT.VERSION_CONFLICT';
+  constructor(eventId: string, expected: readonly number[], actual: number) {
+    super(
+      `event ${eventId} is at version ${actual}, not ${expected.length === 0 ? 'a version If-Match names' : expected.join(' or ')}`,
+      { eventId, expected: [...expected], actual },
+    );
+  }
+}

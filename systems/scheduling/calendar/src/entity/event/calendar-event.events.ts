@@ -36,7 +36,7 @@ export interface OccurrenceCancelled {
   readonly data: { readonly eventId: string; readonly recurrenceId: string; readonly at: string };
 }
 
-/** One occurrence is moved to a new local start/end in the event's zone. */
+/** One occurrence is moved to a new local start/end in the event's zone (and retitled when `title` is given). */
 export interface OccurrenceMoved {
   readonly type: 'OccurrenceMoved';
   readonly data: {
@@ -44,6 +44,7 @@ export interface OccurrenceMoved {
     readonly recurrenceId: string;
     readonly start: string;
     readonly end: string;
+    readonly title?: string;
     readonly at: string;
   };
 }

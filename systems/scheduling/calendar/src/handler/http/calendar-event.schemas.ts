@@ -97,3 +97,87 @@ export const occurrencesDto = z
       },
     ],
   });
+
+/** Path of one event. */
+export const eventIdParams = z.object({ id: z.uuid('must be a UUID') });
+
+/** Path of one occurrence: the event and the occurrence's original start (RECURRENCE-ID). */
+export const occurrenceParams = z.object({
+  id: z.uuid('must be a UUID'),
+  recurrenceId: z
+    .string()
+    .min(1)
+    .max(40)
+    .describe(
+      'The occurrence’s original start: local in the event’s zone (2026-03-30T09:00:00, a date when all-day) as `recurrenceId` in GET …/occurrences, or its UTC instant (2026-03-30T07:00:00Z)',
+    ),
+});
+
+/** Documents the body of `PATCH /scheduling/v1/events/{id}` (RFC 7396): absent keeps, null clears, arrays replace. */
+export const eventPatchDoc = z
+  .looseObject({
+    title: z.string().optional().describe('1–500 characters'),
+    start: z.string().optional().describe('Local date-time in timeZone, or a date when allDay'),
+    end: z.string().optional(),
+    timeZone: z.string().optional().describe('IANA time zone'),
+    allDay: z.boolean().optional(),
+    rrule: z.string().nullable().optional().describe('null: no longer recurring'),
+    exdates: z.array(z.string()).nullable().optional(),
+    rdates: z.array(z.string()).nullable().optional(),
+    attendees: z.array(z.string()).nullable().optional(),
+    reminders: z.array(z.unknown()).nullable().optional(),
+    description: z.string().nullable().optional(),
+    location: z.string().nullable().optional(),
+  })
+  .meta({
+    id: 'CalendarEventPatch',
+    description:
+      'JSON merge patch (RFC 7396). Changing start, end, timeZone, allDay or rrule drops the single-occurrence overrides.',
+    examples: [{ title: 'Team stand-up', start: '2026-03-27T09:30:00', end: '2026-03-27T09:45:00' }],
+  });
+
+/** The body of `PUT …/events/{id}/occurrences/{recurrenceId}`: where the occurrence moves to. */
+export const occurrenceMoveBody = z
+  .object({
+    start: z.string().min(1).max(40).describe('New local start in the event’s zone (a date when all-day)'),
+    end: z.string().min(1).max(40).describe('New local end, after start'),
+    title: z
+      .string()
+      .max(500)
+      .optional()
+      .describe('This occurrence’s own title (1–500 characters); to retitle only, send its original start/end'),
+  })
+  .meta({
+    id: 'OccurrenceMove',
+    examples: [{ start: '2026-03-30T10:00:00', end: '2026-03-30T10:15:00', title: 'Stand-up (demo)' }],
+  });
+
+export const getEventQuery = z.object({
+  minVersion: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe('Wait up to 2 s for the read model to reach this version (a write’s answer), else 409'),
+});
+
+/** One entity-tag of an `If-Match` list (RFC 9110 §8.8.3): optionally weak, then a quoted opaque tag. */
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
+
+/**
+ * The versions an `If-Match` header accepts (RFC 9110 §13.1.1): `*` or no header → no check
+ * (undefined); otherwise the versions of its strong entity-tags `"<version>"` — weak tags and other
+ * opaque tags never match (strong comparison), so the list may be empty (always 412). Malformed syntax →
+ * null (the handler answers 400).
+ */
+export function ifMatchVersions(header: string | undefined): readonly number[] | undefined | null {
+  if (header === undefined || header.trim() === '*') return undefined;
+  const versions: number[] = [];
+  for (const part of header.split(',')) {
+    const match = ENTITY_TAG.exec(part.trim());
+    if (!match) return null;
+    if (!match[1] && /^\d{1,9}$/.test(match[2]!)) versions.push(Number(match[2]));
+  }
+  return versions;
+}

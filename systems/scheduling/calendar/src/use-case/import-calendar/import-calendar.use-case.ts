@@ -75,7 +75,7 @@ export class ImportCalendarUseCase implements ICommandHandler<ImportCalendarComm
             ? { type: 'CancelOccurrence', data: { eventId, now, recurrenceId: o.recurrenceId } }
             : {
                 type: 'MoveOccurrence',
-                data: { eventId, now, recurrenceId: o.recurrenceId, start: o.start, end: o.end },
+                data: { eventId, now, recurrenceId: o.recurrenceId, start: o.start, end: o.end, title: o.title },
               },
         ),
       ];

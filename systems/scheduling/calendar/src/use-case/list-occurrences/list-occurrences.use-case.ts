@@ -75,7 +75,7 @@ export class ListOccurrencesUseCase implements IQueryHandler<ListOccurrencesQuer
           items.push({
             eventId,
             recurrenceId: o.recurrenceId,
-            title: fields.title,
+            title: o.title ?? fields.title,
             start: o.start,
             end: o.end,
             allDay: o.allDay,

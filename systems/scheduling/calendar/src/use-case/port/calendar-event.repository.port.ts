@@ -22,7 +22,8 @@ export interface CalendarEventRepositoryPort {
   load(eventId: string): Promise<LoadedCalendarEvent>;
   /**
    * Appends `events` at `expectedVersion` and, in the same transaction, the integration events they
-   * imply (outbox).
+   * imply (outbox). `before` is the state the events were decided on (default: absent, a new event);
+   * the integration events carry fields of the state after them.
    * @throws ConcurrencyConflictError when the stream moved on
    */
   save(
@@ -30,6 +31,7 @@ export interface CalendarEventRepositoryPort {
     events: readonly CalendarEventEvent[],
     expectedVersion: number,
     context: CommandContext,
+    before?: CalendarEventState,
   ): Promise<void>;
 }
 

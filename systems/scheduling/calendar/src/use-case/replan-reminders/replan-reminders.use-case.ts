@@ -1,6 +1,7 @@
 import { Temporal } from '@archipelago/util-calendar';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { EventFields } from '../../entity/event/calendar-event.events.js';
 import { planReminders, reconcileReminders, type ReminderChanges } from '../../entity/reminder/reminder-plan.js';
 import {
   EVENT_LOOKUP,
@@ -11,11 +12,21 @@ import {
 import { ReplanRemindersCommand } from './replan-reminders.command.js';
 
 /**
+ * Who an event's reminders go to: its attendees; with none, the user of a personal workspace
+ * (`personal:<sub>`); with none in a shared workspace, nobody named (consumers: the workspace's owners).
+ */
+export function recipientsOf(fields: EventFields | undefined): readonly string[] {
+  if (!fields) return [];
+  if (fields.attendees.length > 0) return fields.attendees;
+  return fields.workspaceId.startsWith('personal:') ? [fields.workspaceId.slice('personal:'.length)] : [];
+}
+
+/**
  * Brings the engine's pending reminders of an event in line with the event (run by the projection of
  * every CalendarEvent change, and by the engine when its horizon moves): reminders of new occurrences
  * are added, those of moved occurrences get their new time, those of cancelled occurrences, removed
  * reminders and deleted events are cancelled; a reminder already fired is never planned again.
- * Recipients are the attendees, or nobody when there are none (the caller then notifies the owner).
+ * Recipients: {@link recipientsOf}.
  */
 @CommandHandler(ReplanRemindersCommand)
 export class ReplanRemindersUseCase implements ICommandHandler<ReplanRemindersCommand, ReminderChanges> {
@@ -28,7 +39,7 @@ export class ReplanRemindersUseCase implements ICommandHandler<ReplanRemindersCo
     const from = Temporal.Instant.from(now);
     const window = { from: from.toString(), to: from.add({ hours: horizonHours }).toString() };
     const record = await this.events.find(eventId);
-    const planned = planReminders(eventId, record?.fields ?? null, window, record?.fields.attendees ?? []);
+    const planned = planReminders(eventId, record?.fields ?? null, window, recipientsOf(record?.fields));
     const changes = reconcileReminders(
       await this.store.pending(eventId, window.from, window.to),
       planned,

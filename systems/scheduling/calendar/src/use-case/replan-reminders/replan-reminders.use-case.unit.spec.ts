@@ -59,6 +59,18 @@ describe('ReplanRemindersUseCase', () => {
     expect([...store.rows.values()].every((r) => r.recipients.join() === 'u1,u2')).toBe(true);
   });
 
+  it('given an event without attendees, reminds the user of a personal workspace, and nobody named in a shared one', async () => {
+    const events = new InMemoryEvents();
+    const store = new InMemoryReminders();
+    events.record = { eventId: 'e1', version: 1, fields: { ...fields, attendees: [], workspaceId: 'personal:ann' } };
+    await new ReplanRemindersUseCase(events, store).execute(new ReplanRemindersCommand('e1', '2026-03-28T00:00:00Z'));
+    expect([...store.rows.values()].map((r) => r.recipients)).toEqual([['ann'], ['ann']]);
+    const shared = new InMemoryReminders();
+    events.record = { eventId: 'e1', version: 1, fields: { ...fields, attendees: [] } };
+    await new ReplanRemindersUseCase(events, shared).execute(new ReplanRemindersCommand('e1', '2026-03-28T00:00:00Z'));
+    expect([...shared.rows.values()].map((r) => r.recipients)).toEqual([[], []]);
+  });
+
   it('when an occurrence moves and the event is then deleted, then its reminder moves, then all pending ones go; fired ones stay fired', async () => {
     const events = new InMemoryEvents();
     const store = new InMemoryReminders();
