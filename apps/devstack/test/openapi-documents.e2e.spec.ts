@@ -26,12 +26,15 @@ beforeAll(async () => {
     ports.set(service.name, { httpPort, ...(grpcPort && { grpcPort }) });
     const env: Record<string, string> = {
       ...Object.fromEntries(
-        Object.entries(service.env).map(([name, value]) => [
-          name,
-          value.replace(/\$\{([a-z0-9-]+)\.(httpPort|grpcPort)\}/g, (whole, target: string, kind: 'httpPort' | 'grpcPort') =>
-            String(ports.get(target)?.[kind] ?? whole),
-          ),
-        ]),
+        Object.entries(service.env)
+          // No e-mail sink here: values naming it stay unset (the service's default), as npm start does with DEVSTACK_MAIL=off.
+          .filter(([, value]) => !/\$\{mail\./.test(value))
+          .map(([name, value]) => [
+            name,
+            value.replace(/\$\{([a-z0-9-]+)\.(httpPort|grpcPort)\}/g, (whole, target: string, kind: 'httpPort' | 'grpcPort') =>
+              String(ports.get(target)?.[kind] ?? whole),
+            ),
+          ]),
       ),
       SERVICE_NAME: service.name,
       SYSTEM: service.system,
