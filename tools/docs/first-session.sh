@@ -116,6 +116,10 @@ curl -s -X POST $E/identity/v1/users -H 'content-type: application/json' \
 BO=$(curl -s -X POST $E/identity/v1/token -d grant_type=password \
   -d username=bo@example.com -d 'password=correct horse battery' | token)
 curl -s -o /dev/null -w '%{http_code}\n' $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $BO"   # 404
+# Ada's own Student records (ownershipAttributes name her; a manager lists all), and one's history:
+# who changed which fields when, never the values
+curl -s $E/registry/v1/entity/Student -H "authorization: Bearer $ADA"   # → {"totalCount":1,"items":[{…"status":"active"…}]}
+curl -s $E/registry/v1/entity/Student/$ASHA/history -H "authorization: Bearer $ADA"   # → {…"items":[{"version":1,"type":"EntityCreated",…}]}
 # attestation: Ada (the owner) requests the "enrolment" policy → 201, a claim "open"; the admin (an
 # attestor: attestorRoles) lists the claims they may decide and attests one (a second decision → 409)
 CLAIM=$(curl -s -X POST $E/registry/v1/entity/Student/$ASHA/attestations -H "authorization: Bearer $ADA" \
@@ -236,6 +240,9 @@ expect_status 201 "$E/registry/v1/entity/Student -H"
 expect_status 200 "$E/registry/v1/entity/Student/search"
 expect_status 200 "$E/registry/v1/entity/Student/$ASHA -H authorization: Bearer …"
 expect_status 404 "$E/registry/v1/entity/Student/$ASHA"
+command curl -s $E/registry/v1/entity/Student -H "authorization: Bearer $ADA" | grep -q "\"totalCount\":1,\"items\":\[{\"id\":\"$ASHA\"" ||
+  { echo "docs smoke: Ada's list of her Student records is not exactly Asha's" >&2; exit 1; }
+expect_status 200 "$E/registry/v1/entity/Student/$ASHA/history"
 [[ $ASHA =~ $uuid ]] || { echo "docs smoke: no registry entity id ('$ASHA')" >&2; exit 1; }
 expect_status 201 "$E/registry/v1/entity/Student/$ASHA/attestations"
 expect_status 200 "$E/registry/v1/claims/$CLAIM/attest"

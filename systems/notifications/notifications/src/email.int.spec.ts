@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ORDERING_EVENTS } from '@archipelago/commerce-contracts';
 import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
+import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { freePort } from '@archipelago/platform-local-postgres';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
 import { createHttpApp } from '@archipelago/platform-service';
@@ -154,5 +155,33 @@ describe('notifications e-mail over SMTP', () => {
     const dead = await infrastructure.pool.query(`SELECT attempts FROM "notifications_down".delivery_dead_letters`);
     expect(dead.rows).toEqual([{ attempts: 2 }, { attempts: 2 }]);
     expect(await round()).toBe(0);
+  });
+
+  it('e-mails an invitation to an address that has no account, with the registration link; no inbox gets it', async () => {
+    const sink_ = sink!;
+    const { infrastructure, round } = await start('notifications_invite', sink_.smtpPort);
+    const entityId = randomUUID();
+    await apps
+      .at(-1)!
+      .app.get(IntegrationEventsMessageHandler)
+      .handle(
+        message(REGISTRY_EVENTS.EntityInvitedV1, {
+          entityId,
+          entityType: 'Student',
+          definitionId: '1bd23c91-3379-b65b-11cc-64984050e35c',
+          version: 1,
+          actor: 'anonymous',
+          occurredAt: now(),
+          inviteeEmail: 'Invitee@Example.com',
+        }),
+      );
+    expect(await round()).toBe(3);
+    const mail = await sink_.waitFor((m) => m.to.some((t) => t.address === 'invitee@example.com'));
+    expect(mail.subject).toContain('You are invited to the Student registry');
+    expect(mail.text).toContain('http://localhost:8000/identity/v1/users');
+    const { rows } = await infrastructure.pool.query(
+      `SELECT recipient_id, visible FROM "notifications_invite".notifications WHERE category = 'account' AND recipient_id LIKE 'mailto:%'`,
+    );
+    expect(rows).toEqual([{ recipient_id: 'mailto:invitee@example.com', visible: false }]);
   });
 });

@@ -2,10 +2,13 @@ import 'reflect-metadata';
 import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
 import { logErrorAs, runServiceMain } from '@archipelago/platform-service-kit';
+import { defaultVapidKeysDir, loadVapidKeys } from './gateway/vapid-keys.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { notificationsConfigSchema } from './notifications.config.js';
+import { notificationsConfigSchema, type NotificationsConfig } from './notifications.config.js';
 import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { CONSUMED_TOPICS, NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
+
+const production = (config: NotificationsConfig): boolean => config.NODE_ENV === 'production';
 
 /**
  * notifications/notifications entry point (commands: see `runServiceMain`).
@@ -15,12 +18,22 @@ import { CONSUMED_TOPICS, NotificationsInfrastructure } from './repository/notif
  *   `notifications.notifications`) into per-user notifications; publishes NotificationCreatedV1 on
  *   `notifications.notifications.notification-created.v1` through the outbox. Sends e-mail over
  *   SMTP (SMTP_URL or SMTP_HOST/SMTP_PORT; EMAIL_POLL_MS=0: off) and serves the live stream
- *   (WebSocket upgrade of GET /notifications/v1/stream).
+ *   (WebSocket upgrade of GET /notifications/v1/stream). Web push to subscribed devices with
+ *   VAPID keys (VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY/VAPID_SUBJECT, required in production; generated
+ *   under VAPID_KEYS_DIR or `.data/` locally; PUSH_POLL_MS=0: no push sent).
  */
 await runServiceMain({
   configSchema: notificationsConfigSchema,
   infrastructure: NotificationsInfrastructure,
-  module: (infrastructure, config) =>
+  prepare: (config) =>
+    loadVapidKeys({
+      production: production(config),
+      publicKey: config.VAPID_PUBLIC_KEY,
+      privateKey: config.VAPID_PRIVATE_KEY,
+      subject: config.VAPID_SUBJECT,
+      keysDir: config.VAPID_KEYS_DIR ?? (production(config) ? undefined : defaultVapidKeysDir()),
+    }),
+  module: (infrastructure, config, vapid) =>
     NotificationsModule.forRoot(infrastructure, authOptionsFromConfig(config), {
       stream: { pingMs: config.STREAM_PING_MS },
       email:
@@ -38,6 +51,21 @@ await runServiceMain({
               onError: logErrorAs('e-mail delivery round failed'),
             }
           : undefined,
+      push: {
+        vapid,
+        allowHttpEndpoints: config.PUSH_ALLOW_HTTP_ENDPOINTS ?? !production(config),
+        maxSubscriptionsPerUser: config.PUSH_MAX_SUBSCRIPTIONS_PER_USER,
+        pollMs: config.PUSH_POLL_MS,
+        policy: {
+          maxAttempts: config.PUSH_MAX_ATTEMPTS,
+          initialBackoffMs: config.PUSH_BACKOFF_MS,
+          maxBackoffMs: config.PUSH_MAX_BACKOFF_MS,
+          ttlSeconds: config.PUSH_TTL_SECONDS,
+          publicBaseUrl: config.PUBLIC_BASE_URL,
+          batchSize: 20,
+        },
+        onError: logErrorAs('push delivery round failed'),
+      },
     }),
   domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
   openapi: {

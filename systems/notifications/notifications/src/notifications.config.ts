@@ -4,7 +4,8 @@ import { z } from 'zod';
 /**
  * Configuration of the notifications/notifications service: the platform contract, the auth
  * contract (`AUTH_JWKS_URL` required; `AUTH_ISSUER`, `AUTH_AUDIENCE`, … with defaults), SMTP
- * (`SMTP_URL`, or `SMTP_HOST`/`SMTP_PORT`; `SMTP_FROM`), the e-mail delivery job and the stream.
+ * (`SMTP_URL`, or `SMTP_HOST`/`SMTP_PORT`; `SMTP_FROM`), the e-mail delivery job, the stream, and
+ * web push (`VAPID_*`: required in production, generated under `.data/` locally; `PUSH_*`).
  */
 export const notificationsConfigSchema = baseServiceConfigSchema.extend({
   ...authConfigShape,
@@ -23,6 +24,33 @@ export const notificationsConfigSchema = baseServiceConfigSchema.extend({
   EMAIL_MAX_BACKOFF_MS: z.coerce.number().int().min(0).default(300_000),
   /** Public base URL the links in e-mails point to (the edge). */
   PUBLIC_BASE_URL: z.url().default('http://localhost:8000'),
+  /** VAPID public key (RFC 8292; uncompressed P-256, base64url). Required in production, with the two below. */
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  /** VAPID private key (32 bytes, base64url). A secret. */
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  /** Contact sent to push services: `mailto:` or `https:`. Default outside production: mailto:notifications@archipelago.local. */
+  VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/).+/, { error: 'must be a mailto: address or an https: URL' })
+    .optional(),
+  /** Outside production, without VAPID_*_KEY: dir of the generated `vapid-keys.json` (default `<repo>/.data/notifications/notifications/keys`). */
+  VAPID_KEYS_DIR: z.string().min(1).optional(),
+  /** Push delivery round interval (ms); 0 turns push delivery off. */
+  PUSH_POLL_MS: z.coerce.number().int().min(0).default(500),
+  /** Attempts of a push message (429, 5xx, network errors) before it is dead-lettered. */
+  PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(5),
+  /** Backoff before the second push attempt (ms), doubled per attempt up to PUSH_MAX_BACKOFF_MS. */
+  PUSH_BACKOFF_MS: z.coerce.number().int().min(0).default(1_000),
+  PUSH_MAX_BACKOFF_MS: z.coerce.number().int().min(0).default(300_000),
+  /** How long push services keep an undelivered message (s; RFC 8030 TTL), at most 4 weeks. */
+  PUSH_TTL_SECONDS: z.coerce.number().int().min(0).max(2_419_200).default(86_400),
+  /** Push subscriptions kept per user (the newest; one more deletes the oldest): bounds the fan-out. */
+  PUSH_MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).max(1_000).default(10),
+  /** Accept http: push endpoints (local push services). Default: true outside production, false in production. */
+  PUSH_ALLOW_HTTP_ENDPOINTS: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   /** Ping interval of the live stream (ms): below every proxy's idle timeout. */
   STREAM_PING_MS: z.coerce.number().int().min(1_000).default(25_000),
 });

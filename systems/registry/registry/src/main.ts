@@ -24,7 +24,7 @@ await runServiceMain({
     title: 'Archipelago registry/registry',
     version: '1.0.0',
     description:
-      'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1.',
+      'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1, EntityCreatedV1, EntityUpdatedV1, EntityDeletedV1, EntityInvitedV1, ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1.',
   },
   topics: [
     'registry.registry.item-created.v1',
@@ -32,6 +32,7 @@ await runServiceMain({
     'registry.registry.entity-created.v1',
     'registry.registry.entity-updated.v1',
     'registry.registry.entity-deleted.v1',
+    'registry.registry.entity-invited.v1',
     'registry.registry.claim-raised.v1',
     'registry.registry.claim-attested.v1',
     'registry.registry.claim-rejected.v1',

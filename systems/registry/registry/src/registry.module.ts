@@ -20,6 +20,10 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
 import { CreateEntityUseCase } from './use-case/create-entity/create-entity.use-case.js';
 import { DeleteEntityUseCase } from './use-case/delete-entity/delete-entity.use-case.js';
 import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
+import { ListEntitiesUseCase } from './use-case/list-entities/list-entities.use-case.js';
+import { InviteEntityUseCase } from './use-case/invite-entity/invite-entity.use-case.js';
+import { AcceptInvitationUseCase } from './use-case/accept-invitation/accept-invitation.use-case.js';
+import { GetEntityHistoryUseCase } from './use-case/get-entity-history/get-entity-history.use-case.js';
 import { ENTITY_ID } from './use-case/port/entity-id.port.js';
 import { REGISTRY_ENTITY_REPOSITORY } from './use-case/port/registry-entity.repository.port.js';
 import { ENTITY_SEARCH } from './use-case/port/entity-search.port.js';
@@ -67,6 +71,9 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'ENTITY.TYPE_NOT_ACTIVE': 409,
   'ENTITY.CONCURRENCY_CONFLICT': 409,
   'ENTITY.UNIQUE_FIELD_TAKEN': 409,
+  'ENTITY.INVITE_UNAUTHENTICATED': 401,
+  'ENTITY.INVITE_FORBIDDEN': 403,
+  'ENTITY.INVITEE_EMAIL_REQUIRED': 400,
   'SEARCH.INVALID_QUERY': 400,
   'SEARCH.FORBIDDEN': 403,
   'CLAIM.NOT_FOUND': 404,
@@ -126,6 +133,10 @@ export class RegistryModule {
         UpdateEntityUseCase,
         DeleteEntityUseCase,
         GetEntityUseCase,
+        ListEntitiesUseCase,
+        InviteEntityUseCase,
+        AcceptInvitationUseCase,
+        GetEntityHistoryUseCase,
         { provide: ENTITY_SEARCH, useValue: infrastructure.entitySearch },
         SearchEntitiesUseCase,
         { provide: CLAIM_REPOSITORY, useValue: infrastructure.claims },

@@ -1,9 +1,13 @@
 import { ident, inTransaction } from '@archipelago/platform-event-store';
 import type pg from 'pg';
-import type { NotificationCategory } from '../entity/notification/notification.js';
-import type { DeliveryOutcome, DeliveryRepositoryPort, DueDelivery } from '../use-case/port/email.port.js';
+import type { DeliveryOutcome } from '../entity/delivery/delivery.js';
+import type { Notification, NotificationCategory } from '../entity/notification/notification.js';
+import type { DeliveryQueuePort } from '../use-case/port/delivery.port.js';
+import type { DeliveryRepositoryPort, DueDelivery } from '../use-case/port/email.port.js';
+import type { DuePushDelivery, PushDeliveryQueuePort } from '../use-case/port/push.port.js';
 
-interface DueRow {
+/** The columns every due delivery row has: the delivery and its notification. */
+interface BaseRow {
   delivery_id: string;
   attempts: number;
   id: string;
@@ -17,33 +21,55 @@ interface DueRow {
   archived: boolean;
   created_at: Date;
   source_event_id: string;
-  email: string | null;
-  display_name: string | null;
+}
+
+/** What a channel adds to the shared claim query: extra columns, joins, and the mapping of a row. */
+interface ChannelSpec<Row extends BaseRow, D> {
+  readonly channel: 'email' | 'push';
+  /** Extra select list (leading comma), from the joins' aliases. */
+  readonly columns: string;
+  /** Extra LEFT JOINs, `${s}` = the quoted schema. */
+  readonly joins: (s: string) => string;
+  readonly toDue: (row: Row, notification: Notification) => D;
+}
+
+function notificationOf(row: BaseRow): Notification {
+  return {
+    id: row.id,
+    recipientId: row.recipient_id,
+    category: row.category as NotificationCategory,
+    title: row.title,
+    body: row.body,
+    link: row.link,
+    data: row.data,
+    read: row.read,
+    archived: row.archived,
+    createdAt: row.created_at.toISOString(),
+    sourceEventId: row.source_event_id,
+  };
 }
 
 /**
- * E-mail deliveries in `<schema>.deliveries` (one per notification × channel) and their dead letters
- * in `<schema>.delivery_dead_letters`. A round claims due rows one at a time with FOR UPDATE SKIP
- * LOCKED and records each outcome in the transaction that claimed it: a crash between the SMTP
- * answer and that commit re-sends that one e-mail (at-least-once), nothing else.
+ * One channel's deliveries in `<schema>.deliveries` and their dead letters in
+ * `<schema>.delivery_dead_letters`. A round claims due rows of the channel one at a time with FOR
+ * UPDATE SKIP LOCKED and records each outcome in the transaction that claimed it: a crash between
+ * the destination's answer and that commit re-sends that one message (at-least-once), nothing else.
+ * A `gone` outcome also deletes the delivery's push subscription.
  */
-export class DeliverySqlRepository implements DeliveryRepositoryPort {
+export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePort<D> {
   private readonly s: string;
 
   constructor(
     private readonly pool: pg.Pool,
     schema: string,
+    private readonly spec: ChannelSpec<Row, D>,
   ) {
     this.s = ident(schema);
   }
 
-  async processDue(
-    now: string,
-    limit: number,
-    work: (delivery: DueDelivery) => Promise<DeliveryOutcome>,
-  ): Promise<number> {
+  async processDue(now: string, limit: number, work: (delivery: D) => Promise<DeliveryOutcome>): Promise<number> {
     // One transaction per delivery: each outcome is committed as soon as it is known, so a crash
-    // re-sends at most the one e-mail in flight, never those sent before it in the same round.
+    // re-sends at most the one message in flight, never those sent before it in the same round.
     // Each delivery at most once per round (a retry due at once waits for the next round).
     const claimed: string[] = [];
     while (claimed.length < limit) {
@@ -55,48 +81,30 @@ export class DeliverySqlRepository implements DeliveryRepositoryPort {
   }
 
   /**
-   * Claims the next due delivery not in `skip`, lets `work` decide its outcome, records it and
-   * commits; returns its id, or undefined when none is due.
+   * Claims the next due delivery of the channel not in `skip`, lets `work` decide its outcome,
+   * records it and commits; returns its id, or undefined when none is due.
    */
   private processOne(
     now: string,
     skip: readonly string[],
-    work: (delivery: DueDelivery) => Promise<DeliveryOutcome>,
+    work: (delivery: D) => Promise<DeliveryOutcome>,
   ): Promise<string | undefined> {
     return inTransaction(this.pool, async (client) => {
-      const { rows } = await client.query<DueRow>(
+      const { rows } = await client.query<Row>(
         `SELECT d.id AS delivery_id, d.attempts, n.id, n.recipient_id, n.category, n.title, n.body, n.link, n.data,
-                n.read, n.archived, n.created_at, n.source_event_id, u.email, u.display_name
+                n.read, n.archived, n.created_at, n.source_event_id${this.spec.columns}
          FROM ${this.s}.deliveries d
          JOIN ${this.s}.notifications n ON n.id = d.notification_id
-         LEFT JOIN ${this.s}.known_users u ON u.id = n.recipient_id
-         WHERE d.status = 'pending' AND d.channel = 'email' AND d.next_attempt_at <= $1 AND d.id <> ALL($2::bigint[])
+         ${this.spec.joins(this.s)}
+         WHERE d.status = 'pending' AND d.channel = $2 AND d.next_attempt_at <= $1 AND d.id <> ALL($3::bigint[])
          ORDER BY d.next_attempt_at, d.id
          LIMIT 1
          FOR UPDATE OF d SKIP LOCKED`,
-        [now, skip],
+        [now, this.spec.channel, skip],
       );
       const row = rows[0];
       if (!row) return undefined;
-      const outcome = await work({
-        id: row.delivery_id,
-        attempts: row.attempts,
-        email: row.email,
-        displayName: row.display_name,
-        notification: {
-          id: row.id,
-          recipientId: row.recipient_id,
-          category: row.category as NotificationCategory,
-          title: row.title,
-          body: row.body,
-          link: row.link,
-          data: row.data,
-          read: row.read,
-          archived: row.archived,
-          createdAt: row.created_at.toISOString(),
-          sourceEventId: row.source_event_id,
-        },
-      });
+      const outcome = await work(this.spec.toDue(row, notificationOf(row)));
       await this.record(client, row.delivery_id, outcome);
       return row.delivery_id;
     });
@@ -116,6 +124,15 @@ export class DeliverySqlRepository implements DeliveryRepositoryPort {
           [id, outcome.attempts, outcome.nextAttemptAt, outcome.error],
         );
         return;
+      case 'gone':
+        await client.query(
+          `WITH ended AS (
+             UPDATE ${this.s}.deliveries SET status = 'gone', attempts = $2, last_error = $3 WHERE id = $1
+             RETURNING subscription_id)
+           DELETE FROM ${this.s}.push_subscriptions WHERE id = (SELECT subscription_id FROM ended)`,
+          [id, outcome.attempts, outcome.error],
+        );
+        return;
       case 'dead':
         await client.query(
           `UPDATE ${this.s}.deliveries SET status = 'dead', attempts = $2, last_error = $3 WHERE id = $1`,
@@ -128,4 +145,51 @@ export class DeliverySqlRepository implements DeliveryRepositoryPort {
         return;
     }
   }
+}
+
+interface EmailRow extends BaseRow {
+  email: string | null;
+  display_name: string | null;
+}
+
+interface PushRow extends BaseRow {
+  endpoint: string | null;
+  p256dh: string | null;
+  auth: string | null;
+}
+
+/** E-mail deliveries (channel `email`): the recipient's address from the users projection (or a `mailto:` recipient id). */
+export function emailDeliveryQueue(pool: pg.Pool, schema: string): DeliveryRepositoryPort {
+  return new SqlDeliveryQueue<EmailRow, DueDelivery>(pool, schema, {
+    channel: 'email',
+    // A recipient `mailto:<address>` has no account (an invitation): the address is the id's.
+    columns: `, COALESCE(u.email, CASE WHEN n.recipient_id LIKE 'mailto:%' THEN substr(n.recipient_id, 8) END) AS email,
+               u.display_name`,
+    joins: (s) => `LEFT JOIN ${s}.known_users u ON u.id = n.recipient_id`,
+    toDue: (row, notification) => ({
+      id: row.delivery_id,
+      attempts: row.attempts,
+      email: row.email,
+      displayName: row.display_name,
+      notification,
+    }),
+  });
+}
+
+/** Push deliveries (channel `push`): one per notification × subscription, null once the subscription is deleted. */
+export function pushDeliveryQueue(pool: pg.Pool, schema: string): PushDeliveryQueuePort {
+  return new SqlDeliveryQueue<PushRow, DuePushDelivery>(pool, schema, {
+    channel: 'push',
+    columns: ', ps.endpoint, ps.p256dh, ps.auth',
+    joins: (s) => `LEFT JOIN ${s}.push_subscriptions ps ON ps.id = d.subscription_id`,
+    toDue: (row, notification) => ({
+      id: row.delivery_id,
+      attempts: row.attempts,
+      notification,
+      subscription:
+        row.endpoint && row.p256dh && row.auth
+          ? { endpoint: row.endpoint, keys: { p256dh: row.p256dh, auth: row.auth } }
+          : null,
+    }),
+  });
 }

@@ -123,6 +123,13 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
         );
         return rows.map((r) => r.id);
       },
+      async userWithEmail(email) {
+        const { rows } = await client.query<{ id: string }>(
+          `SELECT id FROM ${s}.known_users WHERE lower(email) = lower($1) ORDER BY id LIMIT 1`,
+          [email.trim()],
+        );
+        return rows[0]?.id ?? null;
+      },
       preferencesOf: (userId) => preferencesOf(client, s, userId),
       async addNotification(draft: NotificationDraft, meta) {
         const { rows } = await client.query<NotificationRow>(
@@ -167,6 +174,18 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
         return notification;
       },
       async addDelivery(notificationId, deliveryChannel) {
+        if (deliveryChannel === 'push') {
+          // One delivery per subscription the recipient has now (none: nothing queued).
+          await client.query(
+            `INSERT INTO ${s}.deliveries (notification_id, channel, subscription_id)
+             SELECT n.id, 'push', ps.id FROM ${s}.notifications n
+             JOIN ${s}.push_subscriptions ps ON ps.user_id = n.recipient_id
+             WHERE n.id = $1
+             ON CONFLICT DO NOTHING`,
+            [notificationId],
+          );
+          return;
+        }
         await client.query(
           `INSERT INTO ${s}.deliveries (notification_id, channel) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
           [notificationId, deliveryChannel],

@@ -1,12 +1,13 @@
 import { migrateServiceDatabase, type ServiceDatabase } from '@archipelago/platform-service-kit';
 import { notificationsInitMigration } from './migrations/1796578352014-notifications-init.migration.js';
+import { notificationsPushMigration } from './migrations/1796586606369-notifications-push.migration.js';
 
 /** The notifications schema on the notifications database: plain SQL tables (no TypeORM records) and their migrations. */
 export const NOTIFICATIONS_DATABASE: ServiceDatabase = {
   system: 'notifications',
   service: 'notifications',
   records: [],
-  migrations: (schema) => [notificationsInitMigration(schema)],
+  migrations: (schema) => [notificationsInitMigration(schema), notificationsPushMigration(schema)],
 };
 
 /** Creates the schema if missing and runs pending migrations; returns their names. */

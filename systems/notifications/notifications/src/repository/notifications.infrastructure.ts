@@ -5,9 +5,10 @@ import type { MessageHandler, Subscription } from '@archipelago/platform-messagi
 import { CREDENTIALS_EVENTS, REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
-import { DeliverySqlRepository } from './delivery.sql.repository.js';
+import { emailDeliveryQueue, pushDeliveryQueue } from './delivery.sql.repository.js';
 import { NotificationSqlRepository, NOTIFICATIONS_CONSUMER_GROUP } from './notification.sql.repository.js';
 import { NOTIFICATIONS_DATABASE } from './notifications.data-source.js';
+import { PushSubscriptionSqlRepository } from './push-subscription.sql.repository.js';
 import { PostgresStreamSignals, StreamTicketSqlRepository } from './stream.repository.js';
 
 /** Every topic the notifications service consumes (group `notifications.notifications`). */
@@ -25,12 +26,14 @@ export const CONSUMED_TOPICS: readonly string[] = [
   REGISTRY_EVENTS.ClaimRaisedV1.topic,
   REGISTRY_EVENTS.ClaimAttestedV1.topic,
   REGISTRY_EVENTS.ClaimRejectedV1.topic,
+  REGISTRY_EVENTS.EntityInvitedV1.topic,
   CREDENTIALS_EVENTS.CredentialIssuedV1.topic,
 ];
 
 /**
  * Everything the notifications adapters stand on (see {@link ServiceInfrastructure}): the SQL
- * repository of notifications, projections and preferences, the stream tickets and the
+ * repository of notifications, projections and preferences, the e-mail and push delivery
+ * queues, the push subscriptions, the stream tickets and the
  * stream signals (LISTEN/NOTIFY). `NotificationsInfrastructure.open(config)`
  * connects; `start()` starts the outbox relay; `close()` stops it.
  */
@@ -38,7 +41,11 @@ export class NotificationsInfrastructure extends ServiceInfrastructure {
   static override readonly database = NOTIFICATIONS_DATABASE;
 
   readonly repository = new NotificationSqlRepository(this.pool, this.config.schema, this.messaging.outbox);
-  readonly deliveries = new DeliverySqlRepository(this.pool, this.config.schema);
+  /** E-mail deliveries. */
+  readonly deliveries = emailDeliveryQueue(this.pool, this.config.schema);
+  /** Web push deliveries (one per notification × subscription) and the subscriptions. */
+  readonly pushDeliveries = pushDeliveryQueue(this.pool, this.config.schema);
+  readonly pushSubscriptions = new PushSubscriptionSqlRepository(this.pool, this.config.schema);
   readonly streamTickets = new StreamTicketSqlRepository(this.pool, this.config.schema);
   /** LISTEN/NOTIFY fan-out of stream signals across replicas. */
   readonly streamSignals = new PostgresStreamSignals(this.config.databaseUrl, this.config.schema, this.config.onError);

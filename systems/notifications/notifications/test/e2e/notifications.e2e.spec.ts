@@ -7,7 +7,9 @@ import {
   startWorkspaceProcess,
   type RunningProcess,
 } from '@archipelago/testing-harness';
+import { createECDH } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import webpush from 'web-push';
 
 // End to end: the compiled notifications service and the edge as real processes on real Postgres
 // (and Kafka unless TEST_KAFKA=off); every request goes through the edge as a client sends it. A
@@ -18,6 +20,7 @@ let edgeUrl: string;
 let issuer: TestIssuer;
 let admin: string;
 let customer: string;
+const vapid = webpush.generateVAPIDKeys();
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
@@ -52,6 +55,9 @@ beforeAll(async () => {
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
+    VAPID_PUBLIC_KEY: vapid.publicKey,
+    VAPID_PRIVATE_KEY: vapid.privateKey,
+    VAPID_SUBJECT: 'mailto:notifications@archipelago.local',
   };
   const entry = 'systems/notifications/notifications/src/main.ts';
   await startWorkspaceProcess({ name: 'notifications migrate', entry, args: ['migrate'], env });
@@ -112,5 +118,36 @@ describe('notifications/notifications through the edge', () => {
     });
     expect(patch.status).toBe(404);
     expect(patch.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('routes web push subscriptions: the VAPID public key, subscribe (201, then 200), list, unsubscribe', async () => {
+    const key = await http('/notifications/v1/push/vapid-public-key', { headers: bearer(customer) });
+    expect(key.status).toBe(200);
+    expect(await key.json()).toEqual({ publicKey: vapid.publicKey });
+    const subscription = {
+      endpoint: 'http://127.0.0.1:9/push/e2e',
+      keys: {
+        p256dh: createECDH('prime256v1').generateKeys().toString('base64url'),
+        auth: Buffer.alloc(16, 5).toString('base64url'),
+      },
+    };
+    const post = () =>
+      http('/notifications/v1/push-subscriptions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(customer) },
+        body: JSON.stringify(subscription),
+      });
+    const created = await post();
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    expect((await post()).status).toBe(200);
+    const list = await http('/notifications/v1/push-subscriptions', { headers: bearer(customer) });
+    expect((await list.json()).items.map((s: { id: string }) => s.id)).toEqual([id]);
+    const removed = await http(`/notifications/v1/push-subscriptions/${id}`, {
+      method: 'DELETE',
+      headers: bearer(customer),
+    });
+    expect(removed.status).toBe(204);
+    expect((await http('/notifications/v1/push-subscriptions')).status).toBe(401);
   });
 });

@@ -62,6 +62,19 @@ export const entityDeletedV1Schema = z.object(entityEventBase);
 export type EntityDeletedV1 = z.infer<typeof entityDeletedV1Schema>;
 
 /**
+ * Someone was invited into the registry (or registered themselves): an entity now exists in status
+ * `invited`, owned by the person its `ownershipAttributes` name. `inviteeEmail` is the e-mail the
+ * invitation goes to (the first owner e-mail of the entity; the person may have no account yet);
+ * `actor` is the inviter's user id, `anonymous` for a self-registration. Never carries the body.
+ * Key = entity id.
+ */
+export const entityInvitedV1Schema = z.object({
+  ...entityEventBase,
+  inviteeEmail: z.string().min(3),
+});
+export type EntityInvitedV1 = z.infer<typeof entityInvitedV1Schema>;
+
+/**
  * What every claim event names. A claim is an owner's request that the properties of one
  * attestation policy (`_osConfig.attestationPolicies[].name`) of their entity be attested.
  */
@@ -161,6 +174,11 @@ export const REGISTRY_EVENTS = {
     topic: 'registry.registry.entity-deleted.v1',
     type: 'archipelago.registry.registry.EntityDeletedV1',
     schema: entityDeletedV1Schema,
+  },
+  EntityInvitedV1: {
+    topic: 'registry.registry.entity-invited.v1',
+    type: 'archipelago.registry.registry.EntityInvitedV1',
+    schema: entityInvitedV1Schema,
   },
   ClaimRaisedV1: {
     topic: 'registry.registry.claim-raised.v1',

@@ -10,12 +10,14 @@ import type { DefinitionDocument } from '../entity/definition/definition-schema.
 import { osConfigOf } from '../entity/definition/definition-schema.js';
 import type { DefinitionEvent } from '../entity/definition/definition.events.js';
 import { definitionShape } from '../entity/definition/os-config.js';
-import { discloseEntity } from '../entity/registry-entity/field-access.js';
+import { discloseEntity, ownerIdentities } from '../entity/registry-entity/field-access.js';
 import type { JsonObject } from '../entity/registry-entity/json-merge-patch.js';
 import type { RegistryEntityEvent } from '../entity/registry-entity/registry-entity.events.js';
 import type { SearchQuery } from '../entity/search/search-query.js';
 import type { EntitySearchPage, EntitySearchPort } from '../use-case/port/entity-search.port.js';
 import { definitionStreamId } from './definition.event-store.repository.js';
+import type { EntityListPage, EntityOwnerFilter } from '../use-case/port/entity-search.port.js';
+import { ownerKeysOf, readerOwnerKeys } from './owner-keys.js';
 import { compileSearchFilter } from './search/search-filter.compiler.js';
 
 /** The schema of one definition version, from the definition's stream. */
@@ -36,7 +38,8 @@ async function definitionDocumentAt(
  * The `entity_search` projection: one row per live entity (jsonb `body`), written in the same
  * transaction as the checkpoint. The body is stored WITHOUT `privateFields` (they never reach
  * search results, and are not kept in plain text here); internal fields are kept and removed at
- * answer time for non-managers. Deleted entities leave the table.
+ * answer time for non-managers. Deleted entities leave the table. `owner_keys` indexes the owners
+ * `ownershipAttributes` name, hashed (see owner-keys.ts), for "my entities".
  */
 export class EntitySearchProjection implements Projection {
   readonly name = 'entity_search';
@@ -55,15 +58,16 @@ export class EntitySearchProjection implements Projection {
       case 'EntityUpdated': {
         const { id, definitionId, definitionVersion, body, version, at } = event.data;
         const document = await definitionDocumentAt(this.store, client, definitionId, definitionVersion);
-        const stored = discloseEntity(body, osConfigOf(document), definitionShape(document).contentPointer, {
-          purpose: 'search',
-          manager: true,
-        });
+        const config = osConfigOf(document);
+        const contentPointer = definitionShape(document).contentPointer;
+        const stored = discloseEntity(body, config, contentPointer, { purpose: 'search', manager: true });
+        const owners = ownerKeysOf(ownerIdentities(body, config, contentPointer));
         const status = event.type === 'EntityInvited' ? 'invited' : 'active';
         await client.query(
-          `INSERT INTO ${table} (id, definition_id, status, version, body, updated_at) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (id) DO UPDATE SET definition_id = $2, version = $4, body = $5, updated_at = $6`,
-          [id, definitionId, status, version, JSON.stringify(stored), at],
+          `INSERT INTO ${table} (id, definition_id, status, version, body, updated_at, owner_keys)
+           VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (id) DO UPDATE SET definition_id = $2, version = $4, body = $5, updated_at = $6, owner_keys = $7`,
+          [id, definitionId, status, version, JSON.stringify(stored), at, owners],
         );
         return;
       }
@@ -110,5 +114,18 @@ export class EntitySearchReadModel implements EntitySearchPort {
       totalCount: rows.length > 0 ? Number(rows[0]!.total) : 0,
       items: rows.map((r) => ({ id: r.id, version: r.version, body: r.body })),
     };
+  }
+
+  async list(definitionId: string, owner: EntityOwnerFilter, limit: number, offset: number): Promise<EntityListPage> {
+    const keys = owner === 'all' ? null : readerOwnerKeys(owner);
+    const { rows } = await this.pool.query<{ id: string; total: string }>(
+      `SELECT e.id, count(*) OVER () AS total
+         FROM "${this.schema}".entity_search e
+        WHERE e.definition_id = $1 AND ($2::text[] IS NULL OR e.owner_keys && $2::text[])
+        ORDER BY e.id
+        LIMIT $3 OFFSET $4`,
+      [definitionId, keys, limit, offset],
+    );
+    return { totalCount: rows.length > 0 ? Number(rows[0]!.total) : 0, ids: rows.map((r) => r.id) };
   }
 }

@@ -9,6 +9,7 @@ import {
   REGISTRY_EVENTS,
   type EntityCreatedV1,
   type EntityDeletedV1,
+  type EntityInvitedV1,
   type EntityUpdatedV1,
 } from '@archipelago/registry-contracts';
 import type pg from 'pg';
@@ -16,7 +17,7 @@ import type { DefinitionDocument } from '../entity/definition/definition-schema.
 import { osConfigOf } from '../entity/definition/definition-schema.js';
 import type { DefinitionEvent } from '../entity/definition/definition.events.js';
 import { definitionShape } from '../entity/definition/os-config.js';
-import { discloseEntity, uniqueKeys } from '../entity/registry-entity/field-access.js';
+import { discloseEntity, ownerIdentities, uniqueKeys } from '../entity/registry-entity/field-access.js';
 import { registryEntityDecider } from '../entity/registry-entity/registry-entity.decider.js';
 import type { JsonObject } from '../entity/registry-entity/json-merge-patch.js';
 import type { RegistryEntityEvent } from '../entity/registry-entity/registry-entity.events.js';
@@ -47,7 +48,7 @@ const fold = (events: readonly { type: string; data: unknown }[]): RegistryEntit
  * (definition, fields, value): a second live entity with the same value fails on the key, also
  * under concurrency, and the whole transaction rolls back); and the integration events
  * (`EntityCreatedV1`, `EntityUpdatedV1`, `EntityDeletedV1`) with the body stripped of private and
- * internal fields. The `_osConfig` used is the one of the definition version the body was
+ * internal fields, and `EntityInvitedV1` (no body; the invitee's e-mail, which the invitation goes to). The `_osConfig` used is the one of the definition version the body was
  * validated against, read from the definition's stream.
  */
 export class RegistryEntityEventStoreRepository implements RegistryEntityRepositoryPort {
@@ -60,6 +61,11 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
 
   async load(id: string): Promise<LoadedRegistryEntity> {
     return this.loadIn(this.pool, id);
+  }
+
+  async history(id: string): Promise<readonly RegistryEntityEvent[]> {
+    const events = await this.store.readStream(this.pool, registryEntityStreamId(id));
+    return events.map((e) => ({ type: e.type, data: e.data }) as RegistryEntityEvent);
   }
 
   /** {@link load} on the caller's connection (inside its transaction). */
@@ -127,6 +133,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
         event,
         after,
         (body) => discloseEntity(body, config, contentPointer, { purpose: 'event' }),
+        (body) => ownerIdentities(body, config, contentPointer).emails.find((e) => e.includes('@')),
         context,
       ),
     );
@@ -178,6 +185,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     event: RegistryEntityEvent,
     state: Exclude<RegistryEntityState, { status: 'absent' }>,
     publicBody: (body: JsonObject) => JsonObject,
+    inviteeEmail: (body: JsonObject) => string | undefined,
     context: CommandContext,
   ): OutgoingMessage[] {
     const base = {
@@ -189,7 +197,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       occurredAt: event.data.at,
     };
     const message = (
-      name: 'EntityCreatedV1' | 'EntityUpdatedV1' | 'EntityDeletedV1',
+      name: 'EntityCreatedV1' | 'EntityUpdatedV1' | 'EntityDeletedV1' | 'EntityInvitedV1',
       payload: unknown,
     ): OutgoingMessage => {
       const { topic, type } = REGISTRY_EVENTS[name];
@@ -216,6 +224,13 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       case 'EntityDeleted': {
         const payload: EntityDeletedV1 = base;
         return [message('EntityDeletedV1', payload)];
+      }
+      case 'EntityInvited': {
+        // The invite use case refuses a body without an owner e-mail; nothing to send without one.
+        const email = inviteeEmail(event.data.body);
+        if (email === undefined) return [];
+        const payload: EntityInvitedV1 = { ...base, inviteeEmail: email };
+        return [message('EntityInvitedV1', payload)];
       }
       default:
         return [];

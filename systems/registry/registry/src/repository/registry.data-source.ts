@@ -5,8 +5,9 @@ import { registryDefinitionsMigration } from './migrations/1796540000000-registr
 import { registryEntitiesMigration } from './migrations/1796540100000-registry-entities.migration.js';
 import { registryEntitySearchMigration } from './migrations/1796540200000-registry-entity-search.migration.js';
 import { registryClaimsMigration } from './migrations/1796540300000-registry-claims.migration.js';
+import { registryEntityOwnersMigration } from './migrations/1796540400000-registry-entity-owners.migration.js';
 
-/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list). */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -17,6 +18,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryEntitiesMigration(schema),
     registryEntitySearchMigration(schema),
     registryClaimsMigration(schema),
+    registryEntityOwnersMigration(schema),
   ],
 };
 

@@ -168,4 +168,53 @@ describe('registry/registry through the edge', () => {
     expect((await write('/create_def', { ...student, title: 'STUDENT' })).status).toBe(409);
     expect((await http('/registry/v1/schema')).status).toBe(401);
   });
+
+  it('self-registers without a token (public invite route), then the owner reads, lists and sees the history', async () => {
+    const guest = {
+      title: 'Guest',
+      type: 'object',
+      required: ['name', 'email'],
+      properties: { name: { type: 'string' }, email: { type: 'string' }, phone: { type: 'string' } },
+      _osConfig: {
+        privateFields: ['$.phone'],
+        inviteRoles: ['anonymous'],
+        ownershipAttributes: [{ email: '/email' }],
+      },
+    };
+    const json = { 'content-type': 'application/json' };
+    const created = await http('/registry/v1/schema/create_def', {
+      method: 'POST',
+      headers: { ...json, ...bearer(admin) },
+      body: JSON.stringify(guest),
+    });
+    const { id: definitionId } = await created.json();
+    const activated = await http('/registry/v1/schema/activate_def', {
+      method: 'POST',
+      headers: { ...json, ...bearer(admin) },
+      body: JSON.stringify({ id: definitionId }),
+    });
+    expect(activated.status).toBe(200);
+    const invited = await http('/registry/v1/entity/Guest/invite', {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', phone: '+100200300' }),
+    });
+    expect(invited.status).toBe(201);
+    const { id, status } = await invited.json();
+    expect(status).toBe('invited');
+    // Only the invite route is public: the rest of /entity needs a token at the edge.
+    expect((await http(`/registry/v1/entity/Guest/${id}`)).status).toBe(401);
+    const read = await http(`/registry/v1/entity/Guest/${id}`, { headers: bearer(customer) });
+    expect(await read.json()).toMatchObject({ id, status: 'active', version: 2, body: { phone: '+100200300' } });
+    await vi.waitFor(
+      async () => {
+        const mine = await (await http('/registry/v1/entity/Guest', { headers: bearer(customer) })).json();
+        expect(mine.items).toEqual([expect.objectContaining({ id, status: 'active' })]);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const history = await (await http(`/registry/v1/entity/Guest/${id}/history`, { headers: bearer(customer) })).json();
+    expect(history.items.map((i: { type: string }) => i.type)).toEqual(['EntityInvited', 'EntityInvitationAccepted']);
+    expect(JSON.stringify(history)).not.toContain('+100200300');
+  });
 });

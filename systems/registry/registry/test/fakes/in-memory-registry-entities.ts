@@ -20,6 +20,10 @@ export class InMemoryRegistryEntities implements RegistryEntityRepositoryPort {
     };
   }
 
+  async history(id: string) {
+    return [...(this.streams.get(id) ?? [])];
+  }
+
   async save(id: string, events: readonly RegistryEntityEvent[], expected: number) {
     this.saves++;
     const next = this.interleave.shift();

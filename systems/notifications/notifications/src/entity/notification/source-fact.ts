@@ -59,6 +59,13 @@ export type SourceFact =
     }
   | { kind: 'second-factor-changed'; userId: string; enabled: boolean }
   | {
+      kind: 'entity-invited';
+      entityType: string;
+      entityId: string;
+      inviteeEmail: string;
+      inviter: string;
+    }
+  | {
       kind: 'credential-issued';
       credentialId: string;
       entityType: string;
@@ -72,7 +79,12 @@ export type RecipientSpec =
   | { readonly kind: 'order-customer'; readonly orderId: string }
   | { readonly kind: 'admins' }
   /** Every known user holding one of `roles`, except the `except` users. */
-  | { readonly kind: 'roles'; readonly roles: readonly string[]; readonly except: readonly string[] };
+  | { readonly kind: 'roles'; readonly roles: readonly string[]; readonly except: readonly string[] }
+  /**
+   * A bare e-mail address, which may have no account yet: the known user with that e-mail (compared
+   * case-insensitively) when there is one, else the address itself (e-mail only, no inbox).
+   */
+  | { readonly kind: 'address'; readonly email: string };
 
 /** What one fact becomes: a category, its recipients and the content every recipient gets. */
 export interface NotificationPlan {
@@ -243,6 +255,23 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
           : 'The authenticator app of your account was removed: signing in needs your password only. If this was not you, change your password and contact an administrator.',
         link: null,
         data: { userId: fact.userId, enabled: fact.enabled },
+      };
+    case 'entity-invited':
+      // To the invitee's address (an account may not exist yet): register with it, sign in, open the record.
+      return {
+        category: 'account',
+        recipients: { kind: 'address', email: fact.inviteeEmail },
+        title: `You are invited to the ${fact.entityType} registry`,
+        body:
+          fact.inviter === 'anonymous'
+            ? `Your ${fact.entityType} record was registered with this e-mail address. Create your account with this address (or sign in) and open the record to confirm it.`
+            : `You were invited to the ${fact.entityType} registry. Create your account with this e-mail address (or sign in) and open your record to accept the invitation.`,
+        link: '/identity/v1/users',
+        data: {
+          entityType: fact.entityType,
+          entityId: fact.entityId,
+          record: `/registry/v1/entity/${encodeURIComponent(fact.entityType)}/${fact.entityId}`,
+        },
       };
     case 'credential-issued': {
       if (!fact.holder) return null; // issued on demand with no holder: nobody to tell

@@ -121,6 +121,13 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     requester: p.requester,
     note: p.note,
   })),
+  translate(REGISTRY_EVENTS.EntityInvitedV1, (p) => ({
+    kind: 'entity-invited',
+    entityType: p.entityType,
+    entityId: p.entityId,
+    inviteeEmail: p.inviteeEmail,
+    inviter: p.actor,
+  })),
   translate(CREDENTIALS_EVENTS.CredentialIssuedV1, (p) => ({
     kind: 'credential-issued',
     credentialId: p.credentialId,

@@ -1,5 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { afterFailure } from '../../entity/delivery/delivery.js';
 import { renderEmail } from '../../entity/notification/email-template.js';
 import {
   DELIVERY_REPOSITORY,
@@ -22,10 +23,7 @@ export class DeliverEmailsCommand {
   constructor(readonly now: string) {}
 }
 
-/** Backoff before attempt `attempt + 1` (1-based `attempt`): exponential with a cap. */
-export function backoffMs(policy: EmailDeliveryPolicy, attempt: number): number {
-  return Math.min(policy.maxBackoffMs, policy.initialBackoffMs * 2 ** (attempt - 1));
-}
+export { backoffMs } from '../../entity/delivery/delivery.js';
 
 /**
  * Sends the due e-mail deliveries: renders each notification with its category's template and
@@ -56,10 +54,7 @@ export class DeliverEmailsUseCase implements ICommandHandler<DeliverEmailsComman
       await this.sender.send({ to: delivery.email, ...mail, messageId: emailMessageId(delivery.notification.id) });
       return { kind: 'sent', at: now };
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (attempts >= this.policy.maxAttempts) return { kind: 'dead', attempts, error: message };
-      const nextAttemptAt = new Date(Date.parse(now) + backoffMs(this.policy, attempts)).toISOString();
-      return { kind: 'retry', attempts, nextAttemptAt, error: message };
+      return afterFailure(this.policy, attempts, now, error);
     }
   }
 }

@@ -11,9 +11,17 @@ import {
 import { HandleEventCommand } from './handle-event.command.js';
 
 /**
+ * Recipient id of a notification to a bare e-mail address (no account): `mailto:<lower-cased
+ * address>`. Such notifications are never visible in an inbox (no user id matches); the e-mail
+ * delivery sends to the address (delivery.sql.repository.ts).
+ */
+export const ADDRESS_RECIPIENT_PREFIX = 'mailto:';
+
+/**
  * Turns one integration event into notifications, exactly once: the projections (users, orders)
  * are updated, the recipients resolved, one notification per recipient added (per the recipient's
- * preferences), and an e-mail delivery queued when the e-mail channel is on. Everything happens in
+ * preferences), an e-mail delivery queued when the e-mail channel is on, and a push delivery per
+ * subscribed device when the push channel is on. Everything happens in
  * the inbox transaction, so a duplicate delivery of the event is a no-op.
  * Returns the notifications created (empty for a duplicate or a fact that notifies nobody).
  */
@@ -32,10 +40,13 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
       if (!plan) return;
       const createdAt = this.clock.now();
       for (const recipientId of await resolve(plan.recipients, tx)) {
-        const preferences = await tx.preferencesOf(recipientId);
-        const visible = channelEnabled(preferences, plan.category, 'in_app');
+        // A bare address has no account: no preferences, no inbox; e-mail only.
+        const address = recipientId.startsWith(ADDRESS_RECIPIENT_PREFIX);
+        const preferences = address ? {} : await tx.preferencesOf(recipientId);
+        const visible = !address && channelEnabled(preferences, plan.category, 'in_app');
         const email = channelEnabled(preferences, plan.category, 'email');
-        if (!visible && !email) continue;
+        const push = channelEnabled(preferences, plan.category, 'push');
+        if (!visible && !email && !push) continue;
         const notification = await tx.addNotification(
           {
             recipientId,
@@ -50,6 +61,7 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
         if (!notification) continue;
         created.push(notification);
         if (email) await tx.addDelivery(notification.id, 'email');
+        if (push) await tx.addDelivery(notification.id, 'push');
       }
     });
     return created;
@@ -83,6 +95,12 @@ async function resolve(spec: RecipientSpec, tx: NotificationWork): Promise<strin
     case 'roles': {
       const except = new Set(spec.except);
       return (await tx.usersWithAnyRole(spec.roles)).filter((id) => !except.has(id));
+    }
+    case 'address': {
+      const email = spec.email.trim().toLowerCase();
+      if (!email.includes('@')) return [];
+      const known = await tx.userWithEmail(email);
+      return [known ?? `${ADDRESS_RECIPIENT_PREFIX}${email}`];
     }
   }
 }

@@ -29,6 +29,8 @@ class InMemory {
     orderCustomer: async (o) => this.orders.get(o) ?? null,
     usersWithAnyRole: async (roles) =>
       [...this.users.values()].filter((u) => u.roles?.some((r) => roles.includes(r))).map((u) => u.id),
+    userWithEmail: async (email) =>
+      [...this.users.values()].find((u) => u.email?.toLowerCase() === email.toLowerCase())?.id ?? null,
     preferencesOf: async (id) => this.prefs.get(id) ?? {},
     addNotification: async (d: NotificationDraft, meta) => {
       if (this.notifications.some((n) => n.sourceEventId === meta.sourceEventId && n.recipientId === d.recipientId))
@@ -121,6 +123,26 @@ describe('HandleEventUseCase', () => {
     expect(note).toMatchObject({ recipientId: 'bob', category: 'reminder', link: '/scheduling/v1/tasks/t9' });
   });
 
+  it('queues a push delivery when push is on for the category, even with in-app and e-mail off', async () => {
+    const { db, handle } = setup();
+    db.prefs.set('ann', { task: { push: true, email: false }, reminder: { in_app: false, email: false, push: true } });
+    const [task] = await handle('t1', { kind: 'task-assigned', taskId: 't', assigneeId: 'ann' });
+    const reminder: SourceFact = {
+      kind: 'reminder-due',
+      key: 'k',
+      eventId: 'ev',
+      occurrenceStart: null,
+      recipients: ['ann'],
+    };
+    const [due] = await handle('r1', reminder);
+    expect(db.deliveries).toEqual([
+      { notificationId: task!.id, channel: 'push' },
+      { notificationId: due!.id, channel: 'push' },
+    ]);
+    await handle('t2', { kind: 'task-assigned', taskId: 't2', assigneeId: 'bob' });
+    expect(db.deliveries.filter((d) => d.channel === 'push')).toHaveLength(2); // push is off by default
+  });
+
   it('skips unassignment and zero-amount refunds', async () => {
     const { handle } = setup();
     expect(await handle('t1', { kind: 'task-assigned', taskId: 't', assigneeId: null })).toEqual([]);
@@ -197,6 +219,31 @@ describe('HandleEventUseCase', () => {
     expect(on).toMatchObject({ recipientId: 'ann', category: 'security', title: 'Two-step verification turned on' });
     const [off] = await handle('s2', { kind: 'second-factor-changed', userId: 'ann', enabled: false });
     expect(off!.title).toBe('Two-step verification turned off');
-    expect(db.deliveries.map((d) => d.channel)).toEqual(['email', 'email']);
+    // Critical: e-mail (and push) despite the opt-out, for each of the two.
+    expect(db.deliveries.filter((d) => d.channel === 'email')).toHaveLength(2);
+  });
+
+  it('invites a bare e-mail address by e-mail only (no inbox), or the known user with that address', async () => {
+    const { db, handle } = setup();
+    const invited = (email: string) =>
+      ({
+        kind: 'entity-invited',
+        entityType: 'Student',
+        entityId: 'e1',
+        inviteeEmail: email,
+        inviter: 'anonymous',
+      }) as const;
+    const [toAddress] = await handle('v1', invited('New.Person@Example.com'));
+    expect(toAddress).toMatchObject({
+      recipientId: 'mailto:new.person@example.com',
+      category: 'account',
+      link: '/identity/v1/users',
+      data: { entityType: 'Student', entityId: 'e1', record: '/registry/v1/entity/Student/e1' },
+    });
+    expect(db.deliveries).toEqual([{ notificationId: toAddress!.id, channel: 'email' }]);
+    await handle('u1', register('ann', ['user']));
+    const [toUser] = await handle('v2', invited('ANN@example.com'));
+    expect(toUser).toMatchObject({ recipientId: 'ann', category: 'account' });
+    expect(await handle('v3', invited('not-an-address'))).toEqual([]);
   });
 });

@@ -1,4 +1,8 @@
+import type { RetryPolicy } from '../../entity/delivery/delivery.js';
 import type { Notification } from '../../entity/notification/notification.js';
+import type { DeliveryQueuePort } from './delivery.port.js';
+
+export type { DeliveryOutcome } from './delivery.port.js';
 
 /** One e-mail to send. */
 export interface OutgoingEmail {
@@ -30,30 +34,12 @@ export interface DueDelivery {
   readonly displayName: string | null;
 }
 
-/** What became of a claimed delivery. */
-export type DeliveryOutcome =
-  | { readonly kind: 'sent'; readonly at: string }
-  | { readonly kind: 'retry'; readonly attempts: number; readonly nextAttemptAt: string; readonly error: string }
-  | { readonly kind: 'dead'; readonly attempts: number; readonly error: string };
-
-/** The outbound deliveries (one per notification × channel). */
-export interface DeliveryRepositoryPort {
-  /**
-   * Claims up to `limit` pending e-mail deliveries due at `now`, one after the other (FOR UPDATE
-   * SKIP LOCKED: replicas never claim the same one), lets `work` decide each one's outcome and
-   * records it in the transaction that claimed it (one commit per delivery). Returns how many were claimed.
-   */
-  processDue(now: string, limit: number, work: (delivery: DueDelivery) => Promise<DeliveryOutcome>): Promise<number>;
-}
+/** The e-mail deliveries (channel `email`). */
+export type DeliveryRepositoryPort = DeliveryQueuePort<DueDelivery>;
 export const DELIVERY_REPOSITORY = Symbol('DeliveryRepositoryPort');
 
 /** Retry policy and links of e-mail deliveries. */
-export interface EmailDeliveryPolicy {
-  /** Attempts before a delivery is dead (and gets a dead-letter record). */
-  readonly maxAttempts: number;
-  /** Backoff before the 2nd attempt (ms), doubled per attempt up to `maxBackoffMs`. */
-  readonly initialBackoffMs: number;
-  readonly maxBackoffMs: number;
+export interface EmailDeliveryPolicy extends RetryPolicy {
   /** Public base URL links in e-mails are made absolute with (e.g. http://localhost:8000). */
   readonly publicBaseUrl: string;
   /** Deliveries claimed per round. */

@@ -27,6 +27,8 @@ export interface NotificationWork {
   orderCustomer(orderId: string): Promise<string | null>;
   /** Ids of the users holding at least one of `roles` (e.g. `['admin']`), sorted. */
   usersWithAnyRole(roles: readonly string[]): Promise<string[]>;
+  /** The id of the known user with this e-mail (compared case-insensitively), or null. */
+  userWithEmail(email: string): Promise<string | null>;
   preferencesOf(userId: string): Promise<Preferences>;
   /**
    * Adds the notification unless one exists for (sourceEventId, recipient): returns it, or null
@@ -37,7 +39,10 @@ export interface NotificationWork {
     draft: NotificationDraft,
     meta: { sourceEventId: string; createdAt: string; visible: boolean },
   ): Promise<Notification | null>;
-  /** Queues the delivery of a notification on an outbound channel (e-mail, push). */
+  /**
+   * Queues the delivery of a notification on an outbound channel: e-mail, one; push, one per
+   * subscription the recipient has now (none: nothing queued).
+   */
   addDelivery(notificationId: string, channel: Exclude<NotificationChannel, 'in_app'>): Promise<void>;
 }
 

@@ -70,3 +70,27 @@ export class EntityTypeNotActiveError extends DomainError {
     super(`entity type ${type} takes no new entities: its definition's status is ${status}`, { type, status });
   }
 }
+
+/** Inviting into this type needs a role in its `_osConfig.inviteRoles` (or `admin`), which the caller lacks (403). */
+export class EntityInviteForbiddenError extends DomainError {
+  readonly code = 'ENTITY.INVITE_FORBIDDEN';
+  constructor(readonly type: string) {
+    super(`inviting into ${type} needs a role in its inviteRoles`, { type });
+  }
+}
+
+/** Inviting into this type needs a bearer token: its `inviteRoles` does not hold `anonymous` (401). */
+export class EntityInviteUnauthenticatedError extends DomainError {
+  readonly code = 'ENTITY.INVITE_UNAUTHENTICATED';
+  constructor(readonly type: string) {
+    super(`inviting into ${type} needs a bearer access token`, { type });
+  }
+}
+
+/** An invitation names its invitee by e-mail: the body must hold one where `ownershipAttributes` point (400). */
+export class InviteeEmailRequiredError extends DomainError {
+  readonly code = 'ENTITY.INVITEE_EMAIL_REQUIRED';
+  constructor(readonly type: string) {
+    super(`an invitation to ${type} needs the invitee's e-mail where its ownershipAttributes point`, { type });
+  }
+}

@@ -171,8 +171,9 @@ describe('entities API (/registry/v1/entity)', () => {
       http('/entity/Student/search', token, { method: 'POST', body: JSON.stringify(body) });
     await vi.waitFor(
       async () => {
-        const page = await (await search({ filters: { name: { startsWith: 'Searchable' } } })).json();
-        expect(page.totalCount).toBe(2);
+        // All three projected (the last one created too), not only the two the next query expects.
+        const page = await (await search({ filters: { email: { endsWith: '@search.example' } } })).json();
+        expect(page.totalCount).toBe(3);
       },
       { timeout: 20_000, interval: 100 },
     );

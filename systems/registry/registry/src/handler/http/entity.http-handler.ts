@@ -1,29 +1,42 @@
-import { Roles } from '@archipelago/platform-auth';
+import { AUTH_REALM, Public, Roles } from '@archipelago/platform-auth';
 import {
   ApiProblemResponses,
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
   ProblemException,
+  type Actor,
   problemTypeUri,
   ZodParams,
+  ZodQuery,
 } from '@archipelago/platform-service';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { EntityInviteUnauthenticatedError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
+import { AcceptInvitationCommand } from '../../use-case/accept-invitation/accept-invitation.command.js';
 import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
+import { InviteEntityCommand } from '../../use-case/invite-entity/invite-entity.command.js';
 import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
-import { GetEntityQuery } from '../../use-case/get-entity/get-entity.query.js';
+import type { EntityHistoryEntry } from '../../entity/registry-entity/entity-history.js';
+import { GetEntityHistoryQuery } from '../../use-case/get-entity-history/get-entity-history.query.js';
+import { GetEntityQuery, type EntityReader } from '../../use-case/get-entity/get-entity.query.js';
 import type { EntityView } from '../../use-case/get-entity/get-entity.use-case.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
+import { ListEntitiesQuery } from '../../use-case/list-entities/list-entities.query.js';
+import type { EntityListView } from '../../use-case/list-entities/list-entities.use-case.js';
 import type { EntitySearchPage } from '../../use-case/port/entity-search.port.js';
 import { SearchEntitiesQuery } from '../../use-case/search-entities/search-entities.query.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import {
   entityBody,
   entityDto,
+  entityHistoryDto,
+  entityInvitationDto,
+  entityListPageDto,
+  entityListQuery,
   entitySearchPageDto,
   entityParams,
   entityTypeParams,
@@ -42,9 +55,14 @@ function commandContext(): CommandContext {
   };
 }
 
-function reader(): { id: string; roles: readonly string[] } {
-  const actor = currentRequestContext()?.actor;
-  return { id: actor?.id ?? 'anonymous', roles: actor?.roles ?? [] };
+/** The caller as a reader; the auth guard's actor is the verified Caller, which carries users' e-mail. */
+function reader(): EntityReader {
+  const actor = currentRequestContext()?.actor as (Actor & { readonly email?: string }) | undefined;
+  return {
+    id: actor?.id ?? 'anonymous',
+    roles: actor?.roles ?? [],
+    ...(typeof actor?.email === 'string' ? { email: actor.email } : {}),
+  };
 }
 
 function expected(ifMatch: string | undefined): number | undefined {
@@ -100,6 +118,44 @@ export class EntityHttpHandler {
     return this.read(params.type, state.id, reply);
   }
 
+  @Post(':type/invite')
+  @Public()
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Invite someone (or register oneself) as an entity',
+    description:
+      "Allowed to a role in the type's `_osConfig.inviteRoles` (or admin); `anonymous` there lets anyone, even without a token (self-registration; rate-limited per IP at the edge). The entity is validated like a create, starts in status `invited`, and is owned by the person its `ownershipAttributes` name, which must include an e-mail: the invitation (EntityInvitedV1) goes there. It becomes `active` when its owner, signed in with that e-mail or user id, first reads it.",
+  })
+  @ApiZodBody(entityBody)
+  @ApiZodResponse(201, entityInvitationDto)
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async invite(
+    @ZodParams(entityTypeParams) params: { type: string },
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const caller = reader();
+    const invite = new InviteEntityCommand(
+      params.type,
+      body,
+      { ...caller, authenticated: currentRequestContext()?.actor !== undefined },
+      commandContext(),
+    );
+    let state: Exclude<RegistryEntityState, { status: 'absent' }>;
+    try {
+      state = written(await this.commands.execute(invite));
+    } catch (error) {
+      // RFC 6750 §3: a 401 names the scheme (the problem filter keeps headers set on the reply).
+      if (error instanceof EntityInviteUnauthenticatedError)
+        reply.header('WWW-Authenticate', `Bearer realm="${AUTH_REALM}"`);
+      throw error;
+    }
+    reply.header('Location', `/registry/v1/entity/${encodeURIComponent(params.type)}/${state.id}`);
+    reply.header('ETag', etagOf(state.version));
+    // The body is for its owner and managers (a read by id), not for whoever invited.
+    return { id: state.id, type: state.type, status: state.status, version: state.version };
+  }
+
   @Post(':type/search')
   @HttpCode(200)
   @ApiOperation({
@@ -120,12 +176,57 @@ export class EntityHttpHandler {
     };
   }
 
+  @Get(':type')
+  @ApiOperation({
+    summary: 'List my entities of a type',
+    description:
+      "The caller's own entities (an `ownershipAttributes` value equal to their user id or e-mail), or every entity of the type for a manager (admin or a role in `_osConfig.roles`), oldest first, `limit` (1–100, default 20) and `offset`. Each item is shown as on a read by id (private fields to owners and managers). Which entities match is eventually consistent (the search read model): a new entity may take a moment to appear.",
+  })
+  @ApiZodResponse(200, entityListPageDto)
+  @ApiProblemResponses(400, 401, 404)
+  async list(
+    @ZodParams(entityTypeParams) params: { type: string },
+    @ZodQuery(entityListQuery) query: { limit: number; offset: number },
+  ) {
+    const page: EntityListView = await this.queries.execute(
+      new ListEntitiesQuery(params.type, reader(), query.limit, query.offset),
+    );
+    return { totalCount: page.totalCount, items: page.items.map(entityDtoOf) };
+  }
+
   @Get(':type/:id')
-  @ApiOperation({ summary: 'Read an entity', description: 'For its owner and managers; anyone else gets 404.' })
+  @ApiOperation({
+    summary: 'Read an entity',
+    description:
+      'For its owner and managers; anyone else gets 404. The first read of an invited entity by its owner makes it active.',
+  })
   @ApiZodResponse(200, entityDto)
   @ApiProblemResponses(400, 401, 404)
-  get(@ZodParams(entityParams) params: { type: string; id: string }, @Res({ passthrough: true }) reply: FastifyReply) {
-    return this.read(params.type, params.id, reply);
+  async get(
+    @ZodParams(entityParams) params: { type: string; id: string },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const dto = await this.read(params.type, params.id, reply);
+    if (dto.status !== 'invited') return dto;
+    const accepted: boolean = await this.commands.execute(
+      new AcceptInvitationCommand(params.type, params.id, reader(), commandContext()),
+    );
+    return accepted ? this.read(params.type, params.id, reply) : dto;
+  }
+
+  @Get(':type/:id/history')
+  @ApiOperation({
+    summary: "An entity's history",
+    description:
+      'Every event of the entity, oldest first: version, event type, time, actor and the JSON Pointers of the fields it changed (never values; internal fields only for managers). For the owner and managers; anyone else gets 404.',
+  })
+  @ApiZodResponse(200, entityHistoryDto)
+  @ApiProblemResponses(400, 401, 404)
+  async history(@ZodParams(entityParams) params: { type: string; id: string }) {
+    const items: EntityHistoryEntry[] = await this.queries.execute(
+      new GetEntityHistoryQuery(params.type, params.id, reader()),
+    );
+    return { id: params.id, items: items.map((i) => ({ ...i, changedFields: [...i.changedFields] })) };
   }
 
   @Put(':type/:id')
@@ -198,11 +299,15 @@ export class EntityHttpHandler {
   private async read(type: string, id: string, reply: FastifyReply): Promise<EntityDto> {
     const view: EntityView = await this.queries.execute(new GetEntityQuery(type, id, reader()));
     reply.header('ETag', etagOf(view.version));
-    return {
-      ...view,
-      body: { ...view.body },
-      _osState: { ...view._osState },
-      _osAttestedData: Object.fromEntries(Object.entries(view._osAttestedData).map(([p, d]) => [p, { ...d }])),
-    };
+    return entityDtoOf(view);
   }
+}
+
+function entityDtoOf(view: EntityView): EntityDto {
+  return {
+    ...view,
+    body: { ...view.body },
+    _osState: { ...view._osState },
+    _osAttestedData: Object.fromEntries(Object.entries(view._osAttestedData).map(([p, d]) => [p, { ...d }])),
+  };
 }

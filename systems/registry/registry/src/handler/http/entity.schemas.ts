@@ -43,6 +43,19 @@ export const entityDto = z
   });
 export type EntityDto = z.infer<typeof entityDto>;
 
+/** Paging of `GET /registry/v1/entity/{type}` (as the other registry lists: limit and offset). */
+export const entityListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+});
+
+export const entityListPageDto = z
+  .object({
+    totalCount: z.number().int().describe('How many entities the caller may list in all'),
+    items: z.array(entityDto),
+  })
+  .meta({ id: 'EntityListPage' });
+
 /**
  * The version in an `If-Match` header (RFC 9110 §13.1.1): a strong ETag `"<version>"`; `*` or no
  * header → no check. Anything else → NaN, which the handler answers with 400.
@@ -75,4 +88,57 @@ export const entitySearchPageDto = z
         ],
       },
     ],
+  });
+
+export const entityHistoryDto = z
+  .object({
+    id: z.uuid(),
+    items: z.array(
+      z.object({
+        version: z.number().int().describe("The entity's version after the event"),
+        type: z.enum([
+          'EntityCreated',
+          'EntityInvited',
+          'EntityUpdated',
+          'EntityAttestationRecorded',
+          'EntityInvitationAccepted',
+          'EntityDeactivated',
+          'EntityDeleted',
+        ]),
+        at: z.string().describe('ISO 8601 instant'),
+        actor: z.string().describe('User id of who did it (`anonymous` for a self-registration)'),
+        changedFields: z.array(z.string()).describe('RFC 6901 JSON Pointers of the fields set or changed'),
+        policy: z.string().optional().describe('The attestation policy (EntityAttestationRecorded)'),
+      }),
+    ),
+  })
+  .meta({
+    id: 'EntityHistory',
+    examples: [
+      {
+        id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+        items: [
+          {
+            version: 1,
+            type: 'EntityCreated',
+            at: '2026-01-01T10:00:00.000Z',
+            actor: 'a0a0a0a0-0000-4000-8000-000000000001',
+            changedFields: ['/identityDetails/fullName'],
+          },
+        ],
+      },
+    ],
+  });
+
+/** The answer to an invitation: which entity was made (its body is for its owner and managers). */
+export const entityInvitationDto = z
+  .object({
+    id: z.uuid(),
+    type: z.string(),
+    status: z.enum(['active', 'invited', 'deactivated', 'deleted']),
+    version: z.number().int(),
+  })
+  .meta({
+    id: 'EntityInvitation',
+    examples: [{ id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b', type: 'Student', status: 'invited', version: 1 }],
   });

@@ -7,13 +7,14 @@ import { discloseEntity, isOwnedBy } from '../../entity/registry-entity/field-ac
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { AttestationState } from '../../entity/registry-entity/registry-entity.events.js';
-import type { RegistryEntityStatus } from '../../entity/registry-entity/registry-entity.state.js';
+import type { ExistingDefinition } from '../../entity/definition/definition.state.js';
+import type { RegistryEntityState, RegistryEntityStatus } from '../../entity/registry-entity/registry-entity.state.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import {
   REGISTRY_ENTITY_REPOSITORY,
   type RegistryEntityRepositoryPort,
 } from '../port/registry-entity.repository.port.js';
-import { GetEntityQuery } from './get-entity.query.js';
+import { GetEntityQuery, type EntityReader } from './get-entity.query.js';
 
 /** An entity as one reader may see it. `version` is the ETag value. */
 export interface EntityView {
@@ -30,11 +31,54 @@ export interface EntityView {
   readonly _osAttestedData: Readonly<Record<string, JsonObject>>;
 }
 
+/** An entity that exists and is not deleted. */
+type LiveEntity = Exclude<RegistryEntityState, { status: 'absent' }>;
+
+/** What a reader is to an entity, and the entity as they may see it. */
+export interface ReaderAccess {
+  readonly owner: boolean;
+  readonly manager: boolean;
+  readonly view: EntityView;
+}
+
 /**
- * Reads an entity for its owner (`ownershipAttributes` naming the reader's user id) or a manager
- * (a role in the type's `_osConfig.roles`, or `admin`); anyone else, a deleted entity and another
- * type's entity get 404 (existence is not disclosed). Private fields go to owners and managers,
- * internal fields to managers only (field-access.ts).
+ * The entity as `reader` may see it, or `undefined` when they may not see it at all: owners
+ * (`ownershipAttributes` naming the reader's user id, or their e-mail case-insensitively) and
+ * managers (a role in the type's `_osConfig.roles`, or `admin`) may. Private fields go to owners and
+ * managers, internal fields to managers only (field-access.ts). The `_osConfig` is the one of the
+ * version the body was validated against (the active one, or the latest while a revision is pending).
+ */
+export function accessOf(
+  state: LiveEntity,
+  definition: ExistingDefinition,
+  reader: EntityReader,
+): ReaderAccess | undefined {
+  const document =
+    definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
+  const config = osConfigOf(document);
+  const contentPointer = definitionShape(document).contentPointer;
+  const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
+  const owner = isOwnedBy(state.body, config, contentPointer, reader);
+  if (!manager && !owner) return undefined;
+  const view: EntityView = {
+    id: state.id,
+    type: state.type,
+    status: state.status,
+    version: state.version,
+    definitionId: state.definitionId,
+    definitionVersion: state.definitionVersion,
+    body: discloseEntity(state.body, config, contentPointer, { purpose: 'read', owner, manager }),
+    _osState: Object.fromEntries(Object.entries(state.attestations ?? {}).map(([p, a]) => [p, a.state])),
+    _osAttestedData: Object.fromEntries(
+      Object.entries(state.attestations ?? {}).flatMap(([p, a]) => (a.attestedData ? [[p, a.attestedData]] : [])),
+    ),
+  };
+  return { owner, manager, view };
+}
+
+/**
+ * Reads an entity for its owner or a manager ({@link accessOf}); anyone else, a deleted entity and
+ * another type's entity get 404 (existence is not disclosed).
  * @throws EntityNotFoundError (404)
  */
 @QueryHandler(GetEntityQuery)
@@ -51,26 +95,8 @@ export class GetEntityUseCase implements IQueryHandler<GetEntityQuery, EntityVie
     }
     const { state: definition } = await this.definitions.load(state.definitionId);
     if (definition.status === 'absent') throw new EntityNotFoundError(type, id);
-    // The version the body was validated against: the active one, or the latest while a revision is pending.
-    const document =
-      definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
-    const config = osConfigOf(document);
-    const contentPointer = definitionShape(document).contentPointer;
-    const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
-    const owner = isOwnedBy(state.body, config, contentPointer, { id: reader.id });
-    if (!manager && !owner) throw new EntityNotFoundError(type, id);
-    return {
-      id: state.id,
-      type: state.type,
-      status: state.status,
-      version: state.version,
-      definitionId: state.definitionId,
-      definitionVersion: state.definitionVersion,
-      body: discloseEntity(state.body, config, contentPointer, { purpose: 'read', owner, manager }),
-      _osState: Object.fromEntries(Object.entries(state.attestations ?? {}).map(([p, a]) => [p, a.state])),
-      _osAttestedData: Object.fromEntries(
-        Object.entries(state.attestations ?? {}).flatMap(([p, a]) => (a.attestedData ? [[p, a.attestedData]] : [])),
-      ),
-    };
+    const access = accessOf(state, definition, reader);
+    if (!access) throw new EntityNotFoundError(type, id);
+    return access.view;
   }
 }

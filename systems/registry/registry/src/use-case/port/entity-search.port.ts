@@ -7,8 +7,23 @@ export interface EntitySearchPage {
   readonly items: readonly { readonly id: string; readonly version: number; readonly body: JsonObject }[];
 }
 
+/** Whose entities to list: those a reader owns (by user id or e-mail), or all of the type. */
+export type EntityOwnerFilter = { readonly id: string; readonly email?: string } | 'all';
+
+/** A page of entity ids in id order (UUIDv7: creation order); `totalCount`: all that match. */
+export interface EntityListPage {
+  readonly totalCount: number;
+  readonly ids: readonly string[];
+}
+
 /** Search over the entity read model (eventually consistent). */
 export interface EntitySearchPort {
+  /**
+   * The ids of live entities of a definition (any status but deleted), of one owner (an
+   * `ownershipAttributes` value equal to the user id, or to the e-mail compared case-insensitively)
+   * or all. `limit` 1–100, `offset` ≥ 0.
+   */
+  list(definitionId: string, owner: EntityOwnerFilter, limit: number, offset: number): Promise<EntityListPage>;
   /** `contentPath`: segments of the wrapper (`['Student']`) for Sunbird RC wrapped bodies, else `[]`. */
   search(definitionId: string, query: SearchQuery, contentPath: readonly string[]): Promise<EntitySearchPage>;
 }

@@ -28,6 +28,8 @@ export class UniqueFieldTakenError extends Error {
 /** Event-sourced storage of registry entities (implemented in repository/). */
 export interface RegistryEntityRepositoryPort {
   load(id: string): Promise<LoadedRegistryEntity>;
+  /** Every event of the entity's stream, oldest first (empty when it never existed). */
+  history(id: string): Promise<readonly RegistryEntityEvent[]>;
   /**
    * Appends `events` at `expectedVersion` and, in the same transaction, the unique-field claims of the
    * new body (`uniqueIndexFields`) and the integration events (outbox), without private or internal fields.
