@@ -94,6 +94,7 @@ export function identitySettings(config: IdentityConfig): IdentitySettings {
     emailVerificationTtlSeconds: config.IDENTITY_EMAIL_VERIFICATION_TTL_SECONDS,
     passwordResetTtlSeconds: config.IDENTITY_PASSWORD_RESET_TTL_SECONDS,
     emailRequestThrottle: EMAIL_REQUEST_THROTTLE,
+    mfaRequiredRoles: config.IDENTITY_MFA_REQUIRED_ROLES ?? (isLocalMode(config) ? [] : ['admin']),
   };
 }
 

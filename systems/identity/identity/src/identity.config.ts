@@ -56,6 +56,7 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  * | `IDENTITY_REQUIRE_VERIFIED_EMAIL` | `true`: an account whose e-mail address is not verified gets no token (password grant, login page) | `false` |
  * | `IDENTITY_EMAIL_VERIFICATION_TTL_SECONDS` | lifetime of an e-mail verification link | 86400 (24 h) |
  * | `IDENTITY_PASSWORD_RESET_TTL_SECONDS` | lifetime of a password reset link | 1800 (30 min) |
+ * | `IDENTITY_MFA_REQUIRED_ROLES` | space-separated roles that must sign in with a second factor (TOTP); such a user without one enrols on the login page, the password grant refuses them; `none`: nobody | local: nobody; production: `admin` |
  * | `ADMIN_EMAIL`, `ADMIN_PASSWORD` | bootstrap admin | local defaults; required in production |
  * | `NODE_ENV` | as the platform, but the DEFAULT here is `production` | `production` |
  *
@@ -98,6 +99,11 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_REQUIRE_VERIFIED_EMAIL: envBoolean().default(false),
     IDENTITY_EMAIL_VERIFICATION_TTL_SECONDS: envInteger(300, 7 * 24 * 3600).default(24 * 3600),
     IDENTITY_PASSWORD_RESET_TTL_SECONDS: envInteger(60, 24 * 3600).default(30 * 60),
+    IDENTITY_MFA_REQUIRED_ROLES: z
+      .string()
+      .regex(/^[a-z0-9_:-]*( [a-z0-9_:-]+)* ?$/, 'must be space-separated role names')
+      .transform((s) => s.split(' ').filter((t) => t.length > 0 && t !== 'none'))
+      .optional(),
     ADMIN_EMAIL: z.string().email('must be an e-mail address').optional(),
     ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').max(256).optional(),
   })

@@ -51,3 +51,28 @@ describe('identity configuration fails closed', () => {
     expect(problems({ ...env, ADMIN_PASSWORD: 'a long and unusual passphrase' })).toEqual([]);
   });
 });
+
+describe('second factor required per role (IDENTITY_MFA_REQUIRED_ROLES)', () => {
+  const prod = {
+    ...base,
+    NODE_ENV: 'production',
+    ADMIN_EMAIL: 'root@example.com',
+    ADMIN_PASSWORD: 'a long unusual passphrase',
+    IDENTITY_KEYS_DIR: '/keys',
+  };
+  it('defaults to admin in production and to nobody locally; an explicit value wins', async () => {
+    const { identitySettings } = await import('./identity.bootstrap.js');
+    const roles = (env: Record<string, string>) =>
+      identitySettings(loadConfig(identityConfigSchema, env)).mfaRequiredRoles;
+    expect(roles(prod)).toEqual(['admin']);
+    expect(roles({ ...base, NODE_ENV: 'development' })).toEqual([]);
+    expect(roles({ ...prod, IDENTITY_MFA_REQUIRED_ROLES: 'none' })).toEqual([]);
+    expect(roles({ ...base, NODE_ENV: 'test', IDENTITY_MFA_REQUIRED_ROLES: 'admin attestor' })).toEqual([
+      'admin',
+      'attestor',
+    ]);
+    expect(problems({ ...base, NODE_ENV: 'test', IDENTITY_MFA_REQUIRED_ROLES: 'Admin;' }).join()).toContain(
+      'IDENTITY_MFA_REQUIRED_ROLES',
+    );
+  });
+});

@@ -47,6 +47,16 @@ import { USER_READ_MODEL } from './use-case/port/user.read-model.port.js';
 import { USER_REPOSITORY } from './use-case/port/user.repository.port.js';
 import { RefreshTokenGrantUseCase } from './use-case/refresh-token-grant/refresh-token-grant.use-case.js';
 import { RegisterUserUseCase } from './use-case/register-user/register-user.use-case.js';
+import { OtpauthTotp } from './gateway/otpauth.totp.js';
+import { TotpAdminHttpHandler, TotpHttpHandler } from './handler/http/totp.http-handler.js';
+import { TOTP, TOTP_FACTORS } from './use-case/port/totp.port.js';
+import {
+  BeginTotpEnrolmentUseCase,
+  ConfirmTotpEnrolmentUseCase,
+  DisableTotpUseCase,
+  GetTotpStatusUseCase,
+  ResetTotpUseCase,
+} from './use-case/totp/totp.use-cases.js';
 
 /** Domain error code → HTTP status of identity's public API (token errors have their own filter). */
 export const IDENTITY_DOMAIN_ERRORS = {
@@ -58,6 +68,9 @@ export const IDENTITY_DOMAIN_ERRORS = {
   'USER.WRONG_PASSWORD': 400,
   'USER.EMAIL_TOKEN_INVALID': 400,
   'PAGINATION.INVALID_CURSOR': 400,
+  'TOTP.ALREADY_ENABLED': 409,
+  'TOTP.NOT_ENROLLED': 404,
+  'TOTP.INVALID_CODE': 400,
 } as const;
 
 /** Wiring of the identity service: ports bound to adapters, handlers to use cases. */
@@ -72,6 +85,8 @@ export class IdentityModule {
       module: IdentityModule,
       imports: [CqrsModule.forRoot()],
       controllers: [
+        TotpHttpHandler,
+        TotpAdminHttpHandler,
         UsersHttpHandler,
         TokenHttpHandler,
         OidcHttpHandler,
@@ -93,6 +108,13 @@ export class IdentityModule {
         { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: EMAIL_TOKENS, useValue: infrastructure.emailTokens },
+        { provide: TOTP_FACTORS, useValue: infrastructure.totpFactors },
+        { provide: TOTP, useValue: new OtpauthTotp() },
+        BeginTotpEnrolmentUseCase,
+        ConfirmTotpEnrolmentUseCase,
+        DisableTotpUseCase,
+        GetTotpStatusUseCase,
+        ResetTotpUseCase,
         { provide: CLOCK, useValue: { now: () => new Date() } },
         BearerAuthGuard,
         AuthenticateUseCase,

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import * as oidc from 'openid-client';
+import { Secret, TOTP } from 'otpauth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createIdentityAdapters, identitySettings } from './identity.bootstrap.js';
 import { identityConfigSchema } from './identity.config.js';
@@ -308,5 +309,53 @@ describe('OpenID Connect authorization code + PKCE, with openid-client', () => {
       body: new URLSearchParams({ token: tokens.access_token, client_id: CLIENT_ID, client_secret: 'x' }).toString(),
     });
     expect(anonymous.status).toBe(401);
+  });
+});
+
+describe('second factor in the authorization code flow (issue 12 §3)', () => {
+  it('asks an account with TOTP for its code after the password; the ID token says amr pwd+otp', async () => {
+    const email = 'totp-oidc@example.com';
+    const post = (path: string, body: object, token?: string) =>
+      fetch(`${issuer}/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+        body: JSON.stringify(body),
+      });
+    expect([201, 202]).toContain((await post('users', { email, password: PASSWORD, displayName: 'Otto' })).status);
+    const form = { grant_type: 'password', username: email, password: PASSWORD };
+    const token = (await (await post('token', form)).json()) as { access_token: string };
+    const enrolment = (await (await post('users/me/totp', {}, token.access_token)).json()) as { secret: string };
+    const totp = new TOTP({ secret: Secret.fromBase32(enrolment.secret) });
+    const confirmed = await post('users/me/totp/confirm', { code: totp.generate() }, token.access_token);
+    expect(confirmed.status).toBe(200);
+
+    const { verifier, state, nonce, url } = await startLogin();
+    const html = await (await fetch(url)).text();
+    const requestId = /name="request_id" value="([^"]+)"/.exec(html)![1]!;
+    const submit = (fields: Record<string, string>) =>
+      fetch(new URL('authorize', `${issuer}/`), {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ request_id: requestId, ...fields }).toString(),
+      });
+    const step = await submit({ email, password: PASSWORD });
+    expect(step.status).toBe(200);
+    const page = await step.text();
+    expect(page).toContain('<h1>Two-step verification</h1>');
+    expect(page).toContain('autocomplete="one-time-code"');
+    const wrong = await submit({ otp: '000000' === totp.generate() ? '111111' : '000000' });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('role="alert"');
+    const next = totp.generate({ timestamp: Date.now() + 30_000 }); // the current step was used to confirm
+    const redirect = await submit({ otp: next });
+    expect(redirect.status).toBe(303);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(redirect.headers.get('location')!), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+      idTokenExpected: true,
+    });
+    expect(tokens.claims()).toMatchObject({ amr: ['pwd', 'otp'], email });
   });
 });

@@ -336,3 +336,16 @@ describe('notifications/notifications: OpenAPI', () => {
     expect(openApiGaps(doc)).toEqual([]);
   });
 });
+
+describe('notifications/notifications: security messages of identity', () => {
+  it('tells the user that two-step verification was turned on, then off (TotpEnabledV1, TotpDisabledV1)', async () => {
+    await events.handle(message(IDENTITY_EVENTS.TotpEnabledV1, { id: BOB.sub, occurredAt: now() }));
+    await events.handle(message(IDENTITY_EVENTS.TotpDisabledV1, { id: BOB.sub, occurredAt: now() }));
+    const page = await (await http('/notifications', tokens.bob)).json();
+    const security = page.items.filter((n: { category: string }) => n.category === 'security');
+    expect(security.map((n: { title: string }) => n.title)).toEqual([
+      'Two-step verification turned off',
+      'Two-step verification turned on',
+    ]);
+  });
+});

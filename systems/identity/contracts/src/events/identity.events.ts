@@ -90,6 +90,20 @@ export const passwordResetRequestedV1Schema = z.object({
 });
 export type PasswordResetRequestedV1 = z.infer<typeof passwordResetRequestedV1Schema>;
 
+export const totpEnabledV1Schema = z.object({
+  /** User id (UUID). The user confirmed a TOTP authenticator: sign-ins now need a second factor. */
+  id: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+});
+export type TotpEnabledV1 = z.infer<typeof totpEnabledV1Schema>;
+
+export const totpDisabledV1Schema = z.object({
+  /** User id (UUID). The user removed their TOTP authenticator: sign-ins need the password only. */
+  id: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+});
+export type TotpDisabledV1 = z.infer<typeof totpDisabledV1Schema>;
+
 /** Topic and CloudEvents type of each identity integration event. */
 export const IDENTITY_EVENTS = {
   UserRegisteredV1: {
@@ -126,5 +140,15 @@ export const IDENTITY_EVENTS = {
     topic: 'identity.identity.password-reset-requested.v1',
     type: 'archipelago.identity.identity.PasswordResetRequestedV1',
     schema: passwordResetRequestedV1Schema,
+  },
+  TotpEnabledV1: {
+    topic: 'identity.identity.totp-enabled.v1',
+    type: 'archipelago.identity.identity.TotpEnabledV1',
+    schema: totpEnabledV1Schema,
+  },
+  TotpDisabledV1: {
+    topic: 'identity.identity.totp-disabled.v1',
+    type: 'archipelago.identity.identity.TotpDisabledV1',
+    schema: totpDisabledV1Schema,
   },
 } as const;

@@ -6,6 +6,7 @@ import type {
   AuthorizationRequest,
   CodeGrant,
   ConsumedCode,
+  StoredAuthorizationRequest,
 } from '../use-case/port/authorization-codes.port.js';
 
 const sha256 = (code: string): Buffer => createHash('sha256').update(code, 'utf8').digest();
@@ -39,7 +40,7 @@ export class AuthorizationCodesPostgresStore implements AuthorizationCodesPort {
     return id;
   }
 
-  async findRequest(id: string, now: Date): Promise<AuthorizationRequest | undefined> {
+  async findRequest(id: string, now: Date): Promise<StoredAuthorizationRequest | undefined> {
     const { rows } = await this.pool.query<{
       client_id: string;
       redirect_uri: string;
@@ -47,8 +48,12 @@ export class AuthorizationCodesPostgresStore implements AuthorizationCodesPort {
       state: string | null;
       nonce: string | null;
       code_challenge: string;
+      subject: string | null;
+      auth_time: Date | null;
+      amr: string | null;
     }>(
-      `SELECT client_id, redirect_uri, scope, state, nonce, code_challenge FROM ${this.table('authorization_requests')}
+      `SELECT client_id, redirect_uri, scope, state, nonce, code_challenge, subject, auth_time, amr
+         FROM ${this.table('authorization_requests')}
         WHERE id = $1 AND expires_at > $2`,
       [id, now],
     );
@@ -61,8 +66,25 @@ export class AuthorizationCodesPostgresStore implements AuthorizationCodesPort {
         ...(r.state !== null && { state: r.state }),
         ...(r.nonce !== null && { nonce: r.nonce }),
         codeChallenge: r.code_challenge,
+        ...(r.subject !== null &&
+          r.auth_time !== null && { signedIn: { subject: r.subject, authTime: r.auth_time.toISOString() } }),
+        ...(r.amr !== null && { amr: r.amr.split(' ') }),
       }
     );
+  }
+
+  async markSignedIn(id: string, subject: string, authTime: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE ${this.table('authorization_requests')} SET subject = $2, auth_time = $3 WHERE id = $1`,
+      [id, subject, authTime],
+    );
+  }
+
+  async markAuthenticated(id: string, amr: readonly string[]): Promise<void> {
+    await this.pool.query(`UPDATE ${this.table('authorization_requests')} SET amr = $2 WHERE id = $1`, [
+      id,
+      amr.join(' '),
+    ]);
   }
 
   async deleteRequest(id: string): Promise<void> {
@@ -72,8 +94,8 @@ export class AuthorizationCodesPostgresStore implements AuthorizationCodesPort {
   async issueCode(code: string, grant: CodeGrant, now: Date, ttlSeconds: number): Promise<void> {
     await this.pool.query(
       `INSERT INTO ${this.table('authorization_codes')}
-         (code_hash, client_id, redirect_uri, subject, scope, nonce, code_challenge, auth_time, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         (code_hash, client_id, redirect_uri, subject, scope, nonce, code_challenge, auth_time, expires_at, amr)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
       [
         sha256(code),
         grant.clientId,
@@ -84,6 +106,7 @@ export class AuthorizationCodesPostgresStore implements AuthorizationCodesPort {
         grant.codeChallenge,
         grant.authTime,
         new Date(now.getTime() + ttlSeconds * 1000),
+        grant.amr?.join(' ') ?? null,
       ],
     );
   }
@@ -102,6 +125,7 @@ export class AuthorizationCodesPostgresStore implements AuthorizationCodesPort {
         expires_at: Date;
         used_at: Date | null;
         session_id: string | null;
+        amr: string | null;
       }>(`SELECT * FROM ${this.table('authorization_codes')} WHERE code_hash = $1 FOR UPDATE`, [hash]);
       const r = rows[0];
       if (!r) return undefined;
@@ -121,6 +145,7 @@ export class AuthorizationCodesPostgresStore implements AuthorizationCodesPort {
         authTime: r.auth_time.toISOString(),
         expiresAt: r.expires_at.toISOString(),
         ...(r.session_id !== null && { sessionId: r.session_id }),
+        ...(r.amr !== null && { amr: r.amr.split(' ') }),
       };
     });
   }

@@ -4,6 +4,7 @@ import { identitySessionsMigration } from './migrations/1765000000000-identity-s
 import { identitySessionLifetimesMigration } from './migrations/1765000000001-identity-session-lifetimes.migration.js';
 import { identityAuthorizationCodesMigration } from './migrations/1765000000002-identity-authorization-codes.migration.js';
 import { identityEmailTokensMigration } from './migrations/1766000000000-identity-email-tokens.migration.js';
+import { identityTotpMigration } from './migrations/1765000000010-identity-totp.migration.js';
 import { UserRecord } from './user.record.js';
 
 /** The identity service's schema on the identity database: the user record and its migrations. */
@@ -17,6 +18,7 @@ export const IDENTITY_DATABASE: ServiceDatabase = {
     identitySessionLifetimesMigration(schema),
     identityAuthorizationCodesMigration(schema),
     identityEmailTokensMigration(schema),
+    identityTotpMigration(schema),
   ],
 };
 

@@ -4,6 +4,7 @@ import { AuthorizationCodesPostgresStore } from './authorization-codes.postgres-
 import { EmailTokensPostgresStore } from './email-tokens.postgres-store.js';
 import { LoginAttemptsPostgresStore } from './login-attempts.postgres-store.js';
 import { RefreshTokenPostgresStore } from './refresh-token.postgres-store.js';
+import { TotpFactorsPostgresStore } from './totp-factors.postgres-store.js';
 import { UserEventStoreRepository } from './user.event-store.repository.js';
 import { UserListProjection, UserListReadModel } from './user-list.projection.js';
 
@@ -22,4 +23,5 @@ export class IdentityInfrastructure extends ServiceInfrastructure {
   readonly loginAttempts = new LoginAttemptsPostgresStore(this.pool, this.config.schema);
   readonly authorizationCodes = new AuthorizationCodesPostgresStore(this.pool, this.config.schema);
   readonly emailTokens = new EmailTokensPostgresStore(this.pool, this.config.schema, this.messaging);
+  readonly totpFactors = new TotpFactorsPostgresStore(this.pool, this.config.schema);
 }

@@ -27,6 +27,13 @@ export function toIntegrationEvents(events: readonly UserEvent[], traceparent?: 
         const { topic, type } = IDENTITY_EVENTS[event.type === 'UserDisabled' ? 'UserDisabledV1' : 'UserEnabledV1'];
         return [{ topic, type, key: userId, payload: { id: userId, occurredAt: at }, traceparent }];
       }
+      case 'TotpEnabled':
+      case 'TotpDisabled': {
+        // A security message for the user (notifications); no secret, no recovery code.
+        const { userId, at } = event.data;
+        const { topic, type } = IDENTITY_EVENTS[event.type === 'TotpEnabled' ? 'TotpEnabledV1' : 'TotpDisabledV1'];
+        return [{ topic, type, key: userId, payload: { id: userId, occurredAt: at }, traceparent }];
+      }
       case 'UserDisplayNameChanged':
       case 'UserEmailVerified':
         return [];

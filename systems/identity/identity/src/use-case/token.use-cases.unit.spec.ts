@@ -26,6 +26,7 @@ import type {
 import type { UserCredentials, UserRepositoryPort } from './port/user.repository.port.js';
 import { RefreshTokenGrantCommand } from './refresh-token-grant/refresh-token-grant.command.js';
 import { RefreshTokenGrantUseCase } from './refresh-token-grant/refresh-token-grant.use-case.js';
+import { FakeTotp, InMemoryTotpFactors } from '../../test/totp.fakes.js';
 
 // In-memory fakes of the ports; the rules under test are the use cases'.
 class FakeUsers implements UserRepositoryPort {
@@ -189,7 +190,17 @@ beforeEach(() => {
   refresh = new FakeRefreshTokens();
   attempts = new FakeAttempts();
   clock = { at: Date.parse('2026-11-21T10:00:00.000Z'), now: () => new Date(clock.at) };
-  passwordGrant = new PasswordGrantUseCase(users, hasher, attempts, tokens, refresh, settings, clock);
+  passwordGrant = new PasswordGrantUseCase(
+    users,
+    hasher,
+    attempts,
+    tokens,
+    refresh,
+    settings,
+    clock,
+    new InMemoryTotpFactors(),
+    new FakeTotp(),
+  );
   refreshGrant = new RefreshTokenGrantUseCase(users, tokens, refresh, settings, clock);
 });
 
@@ -220,6 +231,8 @@ describe('password grant', () => {
       refresh,
       { ...settings, requireVerifiedEmail: true },
       clock,
+      new InMemoryTotpFactors(),
+      new FakeTotp(),
     );
     const refused = (await strict
       .execute(new PasswordGrantCommand('ann@example.com', 'correct horse'))

@@ -18,6 +18,8 @@ export const CONSUMED_TOPICS: readonly string[] = [
   IDENTITY_EVENTS.EmailVerificationRequestedV1.topic,
   IDENTITY_EVENTS.RegistrationAttemptedV1.topic,
   IDENTITY_EVENTS.PasswordResetRequestedV1.topic,
+  IDENTITY_EVENTS.TotpEnabledV1.topic,
+  IDENTITY_EVENTS.TotpDisabledV1.topic,
   ORDERING_ORDERS_TOPIC,
   PAYMENTS_TOPIC,
   CATALOG_STOCK_LEVELS_TOPIC,

@@ -72,3 +72,25 @@ export class InvalidTargetError extends TokenRequestError {
   readonly code = 'OAUTH.INVALID_TARGET';
   readonly oauthError = 'invalid_target';
 }
+
+/**
+ * The password was right, but the account needs a second factor (400 `invalid_grant` with the
+ * extension member `mfa_required: true`): repeat the password grant with `otp` (the TOTP code or a
+ * recovery code), or, when the account has none yet and its role requires one, enrol through the
+ * authorization endpoint's sign-in page.
+ */
+export class SecondFactorRequiredError extends TokenRequestError {
+  readonly code = 'OAUTH.MFA_REQUIRED';
+  readonly oauthError = 'invalid_grant';
+}
+
+/** `error_description` when the password grant lacks `otp` for an account with TOTP. */
+export const OTP_REQUIRED =
+  'A second factor is required: repeat the request with otp (the 6-digit code of the authenticator app, or a recovery code)';
+
+/** `error_description` when a role requires a second factor the account has not set up. */
+export const ENROLMENT_REQUIRED =
+  'This account must set up a second factor first: sign in through the authorization endpoint (/identity/v1/authorize) to enrol an authenticator app';
+
+/** `error_description` for a wrong, replayed or expired one-time code. */
+export const BAD_ONE_TIME_CODE = 'The one-time code is incorrect or was already used';

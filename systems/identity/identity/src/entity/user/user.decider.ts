@@ -35,7 +35,8 @@ export type UserCommand =
       readonly type: 'VerifyEmail';
       /** `email`: the address the proof was sent to; it must still be the account's. */
       readonly data: { readonly userId: string; readonly email: string; readonly now: string };
-    };
+    }
+  | { readonly type: 'EnableTotp' | 'DisableTotp'; readonly data: { readonly userId: string; readonly now: string } };
 
 function displayName(value: string): string {
   const name = value.trim();
@@ -96,6 +97,16 @@ export function decideUser(command: UserCommand, state: UserState): UserEvent[] 
       if (email !== state.email) throw new InvalidUserCommandError('the proof was sent to another address');
       return state.emailVerified ? [] : [{ type: 'UserEmailVerified', data: { userId, email, at: now } }];
     }
+    case 'EnableTotp': {
+      const { userId, now } = command.data;
+      if (state.status === 'absent') throw new UserNotFoundError(userId);
+      return state.totpEnabled ? [] : [{ type: 'TotpEnabled', data: { userId, at: now } }];
+    }
+    case 'DisableTotp': {
+      const { userId, now } = command.data;
+      if (state.status === 'absent') throw new UserNotFoundError(userId);
+      return state.totpEnabled ? [{ type: 'TotpDisabled', data: { userId, at: now } }] : [];
+    }
   }
 }
 
@@ -121,6 +132,11 @@ export function evolveUser(state: UserState, event: UserEvent): UserState {
       return state.status === 'absent' || state.email !== event.data.email
         ? state
         : { ...state, emailVerified: true, updatedAt: event.data.at };
+    case 'TotpEnabled':
+    case 'TotpDisabled':
+      return state.status === 'absent'
+        ? state
+        : { ...state, totpEnabled: event.type === 'TotpEnabled', updatedAt: event.data.at };
   }
 }
 

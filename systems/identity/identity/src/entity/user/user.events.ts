@@ -51,6 +51,28 @@ export interface UserEmailVerified {
   readonly data: { readonly userId: string; readonly email: string; readonly at: string };
 }
 
+/**
+ * The user confirmed a TOTP authenticator (RFC 6238): sign-ins now need a second factor. The
+ * secret and the recovery codes are not part of any event (repository's `totp_factors` only).
+ */
+export interface TotpEnabled {
+  readonly type: 'TotpEnabled';
+  readonly data: { readonly userId: string; readonly at: string };
+}
+
+/** The user removed their TOTP authenticator (and its recovery codes). */
+export interface TotpDisabled {
+  readonly type: 'TotpDisabled';
+  readonly data: { readonly userId: string; readonly at: string };
+}
+
 /** Every domain event of the User aggregate. */
 export type UserEvent =
-  UserRegistered | UserDisplayNameChanged | UserRolesChanged | UserDisabled | UserEnabled | UserEmailVerified;
+  | UserRegistered
+  | UserDisplayNameChanged
+  | UserRolesChanged
+  | UserDisabled
+  | UserEnabled
+  | UserEmailVerified
+  | TotpEnabled
+  | TotpDisabled;

@@ -11,6 +11,8 @@ interface UserFields {
   readonly roles: readonly Role[];
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** A confirmed TOTP authenticator is required at sign-in (absent: no second factor). */
+  readonly totpEnabled?: boolean;
 }
 
 /** State of a User stream: nothing before `UserRegistered`; `disabled` between UserDisabled and UserEnabled. */

@@ -21,6 +21,9 @@ const layout = (title: string, body: string): string => `<!doctype html>
   button { margin-top: 1.5rem; width: 100%; padding: .7rem; font-size: 1rem; background: #1f4fbf;
            color: #fff; border: 0; border-radius: .25rem; cursor: pointer; }
   .error { background: #fde8e8; color: #8a1c1c; padding: .75rem; border-radius: .25rem; }
+  .qr svg { display: block; width: 12rem; height: 12rem; margin: 1rem auto; }
+  code, .codes { font-family: ui-monospace, monospace; word-break: break-all; }
+  .codes { columns: 2; padding-left: 1.25rem; }
 </style>
 </head>
 <body>
@@ -52,6 +55,83 @@ ${error}<form method="post" action="authorize" novalidate>
   <label for="password">Password</label>
   <input id="password" name="password" type="password" autocomplete="current-password" required${describedBy}>
   <button type="submit">Sign in</button>
+</form>`,
+  );
+}
+
+/** The one-time code field of the second-factor pages (WCAG: label, autocomplete, announced error). */
+function codeForm(requestId: string, message: string | undefined, button: string, digitsOnly: boolean): string {
+  const error = message ? `<p id="code-error" class="error" role="alert">${escape(message)}</p>\n` : '';
+  const describedBy = message
+    ? ' aria-describedby="code-hint code-error" aria-invalid="true"'
+    : ' aria-describedby="code-hint"';
+  return `${error}<form method="post" action="authorize" novalidate>
+  <input type="hidden" name="request_id" value="${escape(requestId)}">
+  <label for="otp">One-time code</label>
+  <input id="otp" name="otp" type="text" inputmode="${digitsOnly ? 'numeric' : 'text'}" autocomplete="one-time-code" autocapitalize="none" spellcheck="false" required${describedBy}>
+  <button type="submit">${escape(button)}</button>
+</form>`;
+}
+
+/**
+ * The second step of the sign-in page for an account with TOTP (RFC 6238): the 6-digit code of
+ * the authenticator app, or a recovery code. Same accessibility rules as {@link loginPage}.
+ */
+export function secondFactorPage(options: { requestId: string; clientId: string; message?: string }): string {
+  return layout(
+    'Two-step verification',
+    `<h1>Two-step verification</h1>
+<p>to continue to <strong>${escape(options.clientId)}</strong></p>
+<p id="code-hint">Enter the 6-digit code your authenticator app shows, or one of your recovery codes.</p>
+${codeForm(options.requestId, options.message, 'Verify', false)}`,
+  );
+}
+
+/**
+ * Enrolment on the sign-in page (the user's role requires a second factor): the QR code of the
+ * `otpauth://` key URI (an inline SVG, described for screen readers), the key for typing, a link
+ * for an app on this device, then the first code confirms it.
+ */
+export function enrolPage(options: {
+  requestId: string;
+  clientId: string;
+  enrolment: { otpauthUri: string; qrCodeSvg: string; secret: string };
+  message?: string;
+}): string {
+  const { otpauthUri, qrCodeSvg, secret } = options.enrolment;
+  // The SVG comes from the qrcode library (paths only); anything else is escaped.
+  const svg = qrCodeSvg.replace(/^<\?xml[^>]*>/, '').replace('<svg ', '<svg aria-hidden="true" focusable="false" ');
+  return layout(
+    'Set up two-step verification',
+    `<h1>Set up two-step verification</h1>
+<p>Your account needs a second factor to continue to <strong>${escape(options.clientId)}</strong>.
+Scan this QR code with an authenticator app, or enter the key by hand.</p>
+<figure class="qr" role="img" aria-label="QR code of your authenticator key">${svg}</figure>
+<p>Key: <code>${escape(secret.replace(/(.{4})/g, '$1 ').trim())}</code></p>
+<p><a href="${escape(otpauthUri)}">Open in an authenticator app on this device</a></p>
+<p id="code-hint">Then enter the 6-digit code the app shows.</p>
+${codeForm(options.requestId, options.message, 'Turn on two-step verification', true)}`,
+  );
+}
+
+/** After an enrolment on the sign-in page: the recovery codes, shown once, then continue. */
+export function recoveryCodesPage(options: {
+  requestId: string;
+  clientId: string;
+  recoveryCodes: readonly string[];
+}): string {
+  const items = options.recoveryCodes.map((c) => `<li>${escape(c)}</li>`).join('\n');
+  return layout(
+    'Save your recovery codes',
+    `<h1>Save your recovery codes</h1>
+<p>Two-step verification is on. If you lose your authenticator, each of these codes signs you in once.
+They are shown only now: keep them somewhere safe.</p>
+<ul class="codes">
+${items}
+</ul>
+<form method="post" action="authorize">
+  <input type="hidden" name="request_id" value="${escape(options.requestId)}">
+  <button type="submit">Continue to ${escape(options.clientId)}</button>
 </form>`,
   );
 }

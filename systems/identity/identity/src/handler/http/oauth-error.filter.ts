@@ -1,12 +1,13 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { LoginThrottledError, TokenRequestError } from '../../entity/token/token.errors.js';
+import { LoginThrottledError, SecondFactorRequiredError, TokenRequestError } from '../../entity/token/token.errors.js';
 import { HashingBusyError } from '../../use-case/port/password-hasher.port.js';
 
 /**
  * Renders token endpoint errors as RFC 6749 §5.2 JSON (`{ error, error_description }`), not as
  * problem+json: OAuth clients parse this shape. 400, except `invalid_client` → 401 with
  * `WWW-Authenticate: Basic`, and a throttled sign-in → 429 with `Retry-After` (RFC 9110 §10.2.3).
+ * A missing second factor adds `mfa_required: true` (an extension member, RFC 6749 §5.2 allows them).
  * A full hashing queue → 503 `temporarily_unavailable` with `Retry-After`.
  * `Cache-Control: no-store` like every token response.
  */
@@ -32,6 +33,12 @@ export class OAuthErrorFilter implements ExceptionFilter {
       .header('Cache-Control', 'no-store')
       .header('Pragma', 'no-cache')
       .header('content-type', 'application/json; charset=utf-8')
-      .send(JSON.stringify({ error: error.oauthError, error_description: error.message }));
+      .send(
+        JSON.stringify({
+          error: error.oauthError,
+          error_description: error.message,
+          ...(error instanceof SecondFactorRequiredError && { mfa_required: true }),
+        }),
+      );
   }
 }

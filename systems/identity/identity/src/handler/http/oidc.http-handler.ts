@@ -14,7 +14,15 @@ import {
 import { AuthenticateQuery } from '../../use-case/authenticate/authenticate.query.js';
 import { GetUserQuery } from '../../use-case/get-user/get-user.query.js';
 import type { AccessTokenSubject } from '../../use-case/port/access-tokens.port.js';
-import { errorPage, loginPage, PAGE_CSP, signedOutPage } from './login-page.js';
+import {
+  enrolPage,
+  errorPage,
+  loginPage,
+  PAGE_CSP,
+  recoveryCodesPage,
+  secondFactorPage,
+  signedOutPage,
+} from './login-page.js';
 import { RetryLaterFilter } from './retry-later.filter.js';
 import { clientIp } from './token-request.js';
 
@@ -73,11 +81,16 @@ export class OidcHttpHandler {
         form['email'] ?? '',
         form['password'] ?? '',
         clientIp(request),
+        form['otp'],
       ),
     );
     // 303: the browser follows with a GET (RFC 9110 §15.4.4), not re-posting the password.
     if (done.kind === 'redirect') return this.redirect(reply, done.url, 303);
     if (done.kind === 'error') return html(reply, 400, errorPage(done.error, done.description));
+    if (done.kind === 'second-factor')
+      return html(reply, done.status, secondFactorPage({ ...done, ...(done.message && { message: done.message }) }));
+    if (done.kind === 'enrol') return html(reply, done.status, enrolPage(done));
+    if (done.kind === 'recovery-codes') return html(reply, 200, recoveryCodesPage(done));
     const page = loginPage({
       requestId: done.requestId,
       clientId: done.clientId,

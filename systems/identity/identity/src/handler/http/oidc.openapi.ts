@@ -11,7 +11,9 @@ import { ApiPublic, problemDetailsRef } from '@archipelago/platform-service';
 type SchemaObject = NonNullable<NonNullable<OpenAPIObject['components']>['schemas']>[string];
 const schema = (value: object): SchemaObject => value as SchemaObject;
 
-const noStore = { 'Cache-Control': { description: 'Always `no-store`.', schema: schema({ type: 'string', const: 'no-store' }) } };
+const noStore = {
+  'Cache-Control': { description: 'Always `no-store`.', schema: schema({ type: 'string', const: 'no-store' }) },
+};
 
 // What tokenParams accepts: every parameter a string of at most 4096 characters, once; no U+0000
 // (refused on every route, see the 400 validation problem).
@@ -19,7 +21,10 @@ const param = { type: 'string', maxLength: 4096, pattern: '^[^\\u0000]*$' };
 // Parameter names follow the same rule as values (the platform refuses U+0000 in a name too).
 const paramName = { type: 'string', pattern: '^[^\\u0000]*$' };
 const tokenParam = { ...param, minLength: 1, description: 'An access token or a refresh token.' };
-const typeHint = { ...param, description: 'Optional hint, `access_token` or `refresh_token` (RFC 7009 §2.1); other values are ignored.' };
+const typeHint = {
+  ...param,
+  description: 'Optional hint, `access_token` or `refresh_token` (RFC 7009 §2.1); other values are ignored.',
+};
 
 const revokeParams = schema({
   type: 'object',
@@ -70,7 +75,9 @@ const oauthError = (codes: string[], example: { error: string; error_description
   },
 });
 
-const html = (description: string) => ({ 'text/html': { schema: schema({ type: 'string', description }) , example: '<!doctype html><html lang="en">…</html>' } });
+const html = (description: string) => ({
+  'text/html': { schema: schema({ type: 'string', description }), example: '<!doctype html><html lang="en">…</html>' },
+});
 
 /** `POST /identity/v1/revoke` (RFC 7009): public, always 200 for a well-formed request. */
 export function ApiRevokeEndpoint(): MethodDecorator {
@@ -81,7 +88,7 @@ export function ApiRevokeEndpoint(): MethodDecorator {
       description:
         'Public (no bearer token: holding the token is the proof). `token` (form-urlencoded or JSON), optional `token_type_hint`. ' +
         'A refresh token ends its session: every refresh token of that sign-in stops working and the access tokens of the session ' +
-        'are refused by identity\'s own API and introspection from then on. An access token, an unknown or an already revoked token ' +
+        "are refused by identity's own API and introspection from then on. An access token, an unknown or an already revoked token " +
         'get the same 200, as RFC 7009 §2.2 requires. 400 invalid_request (OAuth JSON) without `token`.',
       requestBody: formOrJson(revokeParams, { token: 'dGhpcyBpcyBhbiBleGFtcGxl', token_type_hint: 'refresh_token' }),
     }),
@@ -91,7 +98,10 @@ export function ApiRevokeEndpoint(): MethodDecorator {
       description:
         'invalid_request (OAuth JSON): no body, no `token`, a parameter repeated or not a string; a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
       content: {
-        ...oauthError(['invalid_request'], { error: 'invalid_request', error_description: 'parameter token is required' }),
+        ...oauthError(['invalid_request'], {
+          error: 'invalid_request',
+          error_description: 'parameter token is required',
+        }),
         ...validationProblem,
       },
     }),
@@ -117,7 +127,7 @@ export function ApiIntrospectEndpoint(): MethodDecorator {
     }),
     ApiResponse({
       status: 200,
-      description: 'The token\'s state (RFC 7662 §2.2)',
+      description: "The token's state (RFC 7662 §2.2)",
       headers: noStore,
       content: {
         'application/json': {
@@ -129,7 +139,7 @@ export function ApiIntrospectEndpoint(): MethodDecorator {
               token_type: { type: 'string', enum: ['Bearer', 'refresh_token'] },
               sub: { type: 'string' },
               scope: { type: 'string' },
-              username: { type: 'string', description: 'The account\'s e-mail address (access tokens of users).' },
+              username: { type: 'string', description: "The account's e-mail address (access tokens of users)." },
               client_id: { type: 'string' },
               roles: { type: 'array', items: { type: 'string' } },
               iss: { type: 'string' },
@@ -164,14 +174,20 @@ export function ApiIntrospectEndpoint(): MethodDecorator {
       description:
         'invalid_request (OAuth JSON): no body, no `token`, a parameter repeated or not a string; a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
       content: {
-        ...oauthError(['invalid_request'], { error: 'invalid_request', error_description: 'parameter token is required' }),
+        ...oauthError(['invalid_request'], {
+          error: 'invalid_request',
+          error_description: 'parameter token is required',
+        }),
         ...validationProblem,
       },
     }),
     ApiResponse({
       status: 401,
       description: 'invalid_client: no or wrong client credentials',
-      content: oauthError(['invalid_client'], { error: 'invalid_client', error_description: 'Client authentication failed' }),
+      content: oauthError(['invalid_client'], {
+        error: 'invalid_client',
+        error_description: 'Client authentication failed',
+      }),
     }),
   );
 }
@@ -191,7 +207,11 @@ export function ApiAuthorizeEndpoint(): MethodDecorator {
         'unsupported_response_type) redirect to `redirect_uri` with `error` and `state`.',
     }),
     ...authorizeQuery.map((parameter) => ApiQuery(parameter)),
-    ApiResponse({ status: 200, description: 'The sign-in page', content: html('The sign-in form (e-mail, password).') }),
+    ApiResponse({
+      status: 200,
+      description: 'The sign-in page',
+      content: html('The sign-in form (e-mail, password).'),
+    }),
     ApiResponse({ status: 302, description: 'An error redirected to the client: `redirect_uri?error=…&state=…`' }),
     ApiResponse({
       status: 400,
@@ -205,13 +225,43 @@ export function ApiAuthorizeEndpoint(): MethodDecorator {
 
 /** The authorization request's query parameters (RFC 6749 §4.1.1, RFC 7636 §4.3, OpenID Connect Core §3.1.2.1). */
 const authorizeQuery: ApiQueryOptions[] = [
-  { name: 'response_type', required: true, schema: schema({ type: 'string', const: 'code' }), description: 'Only `code` is supported.' },
-  { name: 'client_id', required: true, schema: schema({ ...param, minLength: 1 }), description: 'A registered client (IDENTITY_CLIENTS).' },
-  { name: 'redirect_uri', required: true, schema: schema({ ...param, format: 'uri' }), description: 'Exactly as registered for the client.' },
-  { name: 'scope', required: true, schema: schema({ ...param, pattern: '(^|\\s)openid(\\s|$)' }), description: 'Space-separated; must include `openid`.' },
-  { name: 'code_challenge', required: true, schema: schema({ type: 'string', pattern: '^[A-Za-z0-9._~-]{43,128}$' }), description: 'PKCE challenge: base64url(SHA-256(code_verifier)).' },
+  {
+    name: 'response_type',
+    required: true,
+    schema: schema({ type: 'string', const: 'code' }),
+    description: 'Only `code` is supported.',
+  },
+  {
+    name: 'client_id',
+    required: true,
+    schema: schema({ ...param, minLength: 1 }),
+    description: 'A registered client (IDENTITY_CLIENTS).',
+  },
+  {
+    name: 'redirect_uri',
+    required: true,
+    schema: schema({ ...param, format: 'uri' }),
+    description: 'Exactly as registered for the client.',
+  },
+  {
+    name: 'scope',
+    required: true,
+    schema: schema({ ...param, pattern: '(^|\\s)openid(\\s|$)' }),
+    description: 'Space-separated; must include `openid`.',
+  },
+  {
+    name: 'code_challenge',
+    required: true,
+    schema: schema({ type: 'string', pattern: '^[A-Za-z0-9._~-]{43,128}$' }),
+    description: 'PKCE challenge: base64url(SHA-256(code_verifier)).',
+  },
   { name: 'code_challenge_method', required: true, schema: schema({ type: 'string', const: 'S256' }) },
-  { name: 'state', required: false, schema: schema(param), description: 'Returned unchanged with the code or the error.' },
+  {
+    name: 'state',
+    required: false,
+    schema: schema(param),
+    description: 'Returned unchanged with the code or the error.',
+  },
   { name: 'nonce', required: false, schema: schema(param), description: 'Copied into the ID token.' },
 ];
 
@@ -223,20 +273,25 @@ export function ApiSignInEndpoint(): MethodDecorator {
   return applyDecorators(
     ApiPublic(),
     ApiOperation({
-      summary: 'Sign-in form of the authorization endpoint (browsers): e-mail and password for a pending authorization request',
+      summary:
+        'Sign-in form of the authorization endpoint (browsers): e-mail and password for a pending authorization request',
       description:
         'Posted by the sign-in page that `GET /identity/v1/authorize` renders; `request_id` is the hidden field of that page. ' +
-        'Correct credentials: 303 to the client\'s `redirect_uri` with `code`, `state` and `iss` (RFC 9207). Wrong credentials: the page again ' +
+        "Correct credentials: 303 to the client's `redirect_uri` with `code`, `state` and `iss` (RFC 9207). Wrong credentials: the page again " +
         'with a message (400); too many failed attempts for the account or the IP: the page with a message (429). An unknown or expired ' +
-        '`request_id`: an HTML error page (400). 503 when password hashing is saturated (retry after `Retry-After`).',
+        '`request_id`: an HTML error page (400). 503 when password hashing is saturated (retry after `Retry-After`). ' +
+        'Second factor (TOTP, RFC 6238): for an account with an authenticator the right password answers 200 with the code step; posting ' +
+        '`request_id` + `otp` (the 6-digit code or a recovery code) then redirects (303) or shows the step again (400 wrong or used code, 429 too many). ' +
+        "When the account's role requires a second factor it has not set up, the 200 page enrols one (QR code, `otpauth://` link, key), " +
+        'its first code confirms it and a page shows the 10 recovery codes once; posting `request_id` again continues (303).',
       requestBody: {
         required: true,
         content: {
           'application/x-www-form-urlencoded': {
             schema: schema({
               type: 'object',
-              required: ['request_id', 'email', 'password'],
-              properties: { request_id: param, email: param, password: param },
+              required: ['request_id'],
+              properties: { request_id: param, email: param, password: param, otp: param },
               propertyNames: paramName,
               additionalProperties: param,
             }),
@@ -246,15 +301,24 @@ export function ApiSignInEndpoint(): MethodDecorator {
       },
     }),
     ApiResponse({ status: 303, description: 'Signed in: back to the client with `code`, `state` and `iss`' }),
-    ApiResponse({ status: 200, description: 'The sign-in page again (nothing decided)', content: html('The sign-in form.') }),
+    ApiResponse({
+      status: 200,
+      description:
+        'The sign-in page again (nothing decided), the one-time code step, the enrolment step, or the recovery codes page',
+      content: html('The sign-in form, or a second-factor page.'),
+    }),
     ApiResponse({
       status: 400,
       description:
-        'Wrong e-mail or password (the page again, with a message), or an unknown or expired request_id (an HTML error page); ' +
+        'Wrong e-mail or password or one-time code (the page again, with a message), or an unknown or expired request_id (an HTML error page); ' +
         'a parameter with U+0000 or an unpaired surrogate: an RFC 9457 validation problem',
       content: { ...html('The sign-in page with a message, or the error page.'), ...validationProblem },
     }),
-    ApiResponse({ status: 429, description: 'Too many failed attempts: the page with a message', content: html('The sign-in page with a message.') }),
+    ApiResponse({
+      status: 429,
+      description: 'Too many failed attempts: the page with a message',
+      content: html('The sign-in page with a message.'),
+    }),
     ApiResponse({
       status: 503,
       description: 'Password hashing is saturated: retry after `Retry-After` seconds',
@@ -266,23 +330,39 @@ export function ApiSignInEndpoint(): MethodDecorator {
 const userinfoResponses = [
   ApiResponse({
     status: 200,
-    description: 'Claims of the signed-in user (OpenID Connect Core §5.3.2): `email` with the email scope, `name` with profile',
+    description:
+      'Claims of the signed-in user (OpenID Connect Core §5.3.2): `email` with the email scope, `name` with profile',
     headers: noStore,
     content: {
       'application/json': {
         schema: schema({
           type: 'object',
           required: ['sub'],
-          properties: { sub: { type: 'string' }, email: { type: 'string' }, email_verified: { type: 'boolean' }, name: { type: 'string' } },
+          properties: {
+            sub: { type: 'string' },
+            email: { type: 'string' },
+            email_verified: { type: 'boolean' },
+            name: { type: 'string' },
+          },
         }),
-        example: { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', email_verified: false, name: 'Ann' },
+        example: {
+          sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+          email: 'ann@example.com',
+          email_verified: false,
+          name: 'Ann',
+        },
       },
     },
   }),
   ApiResponse({
     status: 401,
     description: 'invalid_token (RFC 6750): missing, invalid or expired access token, or one not issued to a user',
-    content: { 'application/json': { schema: schema({ type: 'object', properties: { error: { const: 'invalid_token' } } }), example: { error: 'invalid_token' } } },
+    content: {
+      'application/json': {
+        schema: schema({ type: 'object', properties: { error: { const: 'invalid_token' } } }),
+        example: { error: 'invalid_token' },
+      },
+    },
   }),
   ApiResponse({
     status: 403,
@@ -318,10 +398,10 @@ export function ApiLogoutEndpoint(): MethodDecorator {
       summary: 'RP-initiated logout (end_session_endpoint): ends the session of id_token_hint',
       description:
         'Public (a browser follows it from the client). With `id_token_hint` (an ID token identity signed) the session it names ends: ' +
-        'its refresh tokens stop working. With a valid hint and a `post_logout_redirect_uri` registered for the hint\'s client it ' +
+        "its refresh tokens stop working. With a valid hint and a `post_logout_redirect_uri` registered for the hint's client it " +
         'redirects there (302, with `state`); otherwise it answers a signed-out page. An invalid hint ends nothing.',
     }),
     ApiResponse({ status: 200, description: 'Signed out: an HTML page', content: html('The signed-out page.') }),
-    ApiResponse({ status: 302, description: 'Back to the client\'s post_logout_redirect_uri (with `state`)' }),
+    ApiResponse({ status: 302, description: "Back to the client's post_logout_redirect_uri (with `state`)" }),
   );
 }

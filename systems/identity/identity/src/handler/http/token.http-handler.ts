@@ -48,6 +48,7 @@ export class TokenHttpHandler {
             required(params, 'password'),
             params['scope'],
             clientIp(request),
+            params['otp'],
           ),
         );
         break;

@@ -20,6 +20,13 @@ const passwordGrant = {
     grant_type: { const: 'password' },
     username: { type: 'string', minLength: 1, maxLength: 4096, description: "The account's e-mail address." },
     password: { type: 'string', minLength: 1, maxLength: 4096 },
+    otp: {
+      type: 'string',
+      maxLength: 64,
+      description:
+        'Second factor (extension of the grant): the 6-digit TOTP code (RFC 6238) or a recovery code, required when the account has TOTP. ' +
+        'Without it such an account gets 400 `invalid_grant` with `mfa_required: true`.',
+    },
     scope,
   },
 };
@@ -45,7 +52,12 @@ const authorizationCodeGrant = {
   required: ['grant_type', 'code', 'redirect_uri', 'code_verifier'],
   properties: {
     grant_type: { const: 'authorization_code' },
-    code: { type: 'string', minLength: 1, maxLength: 4096, description: 'The authorization code (single use, short-lived).' },
+    code: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4096,
+      description: 'The authorization code (single use, short-lived).',
+    },
     redirect_uri: {
       type: 'string',
       minLength: 1,
@@ -59,8 +71,18 @@ const authorizationCodeGrant = {
       pattern: '^[A-Za-z0-9._~-]{43,128}$',
       description: 'PKCE verifier (RFC 7636 §4.1) whose S256 hash is the code_challenge of the authorization request.',
     },
-    client_id: { type: 'string', minLength: 1, maxLength: 4096, description: 'Required unless the client authenticates with HTTP Basic.' },
-    client_secret: { type: 'string', minLength: 1, maxLength: 4096, description: 'Confidential clients (client_secret_post).' },
+    client_id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4096,
+      description: 'Required unless the client authenticates with HTTP Basic.',
+    },
+    client_secret: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 4096,
+      description: 'Confidential clients (client_secret_post).',
+    },
   },
 };
 
@@ -88,7 +110,9 @@ const clientCredentialsGrant = {
   },
 };
 
-const tokenRequest = schema({ oneOf: [authorizationCodeGrant, passwordGrant, refreshTokenGrant, clientCredentialsGrant] });
+const tokenRequest = schema({
+  oneOf: [authorizationCodeGrant, passwordGrant, refreshTokenGrant, clientCredentialsGrant],
+});
 
 const tokenResponse = schema({
   type: 'object',
@@ -98,7 +122,10 @@ const tokenResponse = schema({
     access_token: { type: 'string', description: 'ES256-signed JWT (RFC 9068 profile), verified with the JWKS.' },
     token_type: { const: 'Bearer' },
     expires_in: { type: 'integer', minimum: 1, description: 'Lifetime of the access token in seconds.' },
-    refresh_token: { type: 'string', description: 'Password, refresh_token and authorization_code grants only; single use.' },
+    refresh_token: {
+      type: 'string',
+      description: 'Password, refresh_token and authorization_code grants only; single use.',
+    },
     scope: { type: 'string', description: 'Granted scope, when one was requested.' },
     id_token: {
       type: 'string',
@@ -111,17 +138,25 @@ const tokenResponse = schema({
 
 const oauthError = (codes: string[]): SchemaObject =>
   schema({
-  type: 'object',
-  description: 'RFC 6749 §5.2 error response.',
-  required: ['error'],
-  properties: {
-    error: { type: 'string', enum: codes },
-    error_description: { type: 'string', description: 'Human-readable detail.' },
-  },
+    type: 'object',
+    description: 'RFC 6749 §5.2 error response.',
+    required: ['error'],
+    properties: {
+      error: { type: 'string', enum: codes },
+      error_description: { type: 'string', description: 'Human-readable detail.' },
+      mfa_required: {
+        type: 'boolean',
+        description:
+          'Present (true) when the password was right but a second factor is missing: repeat with `otp`, or enrol on the sign-in page.',
+      },
+    },
   });
 
 const noStore = {
-  'Cache-Control': { description: 'Always `no-store` (RFC 6749 §5.1).', schema: schema({ type: 'string', const: 'no-store' }) },
+  'Cache-Control': {
+    description: 'Always `no-store` (RFC 6749 §5.1).',
+    schema: schema({ type: 'string', const: 'no-store' }),
+  },
   Pragma: { description: 'Always `no-cache`.', schema: schema({ type: 'string', const: 'no-cache' }) },
 };
 
@@ -130,7 +165,10 @@ const examples = {
     summary: 'Password grant',
     value: { grant_type: 'password', username: 'ada@example.com', password: 'correct horse battery' },
   },
-  refresh_token: { summary: 'Refresh token grant', value: { grant_type: 'refresh_token', refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' } },
+  refresh_token: {
+    summary: 'Refresh token grant',
+    value: { grant_type: 'refresh_token', refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' },
+  },
   client_credentials: {
     summary: 'Client credentials in the body, for one resource (RFC 8707)',
     value: {
@@ -187,7 +225,12 @@ export function ApiTokenEndpoint(): MethodDecorator {
       content: {
         'application/json': {
           schema: tokenResponse,
-          example: { access_token: '<ES256-signed JWT>', token_type: 'Bearer', expires_in: 900, refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl' },
+          example: {
+            access_token: '<ES256-signed JWT>',
+            token_type: 'Bearer',
+            expires_in: 900,
+            refresh_token: 'dGhpcyBpcyBhbiBleGFtcGxl',
+          },
         },
       },
     }),
@@ -197,19 +240,31 @@ export function ApiTokenEndpoint(): MethodDecorator {
         'invalid_request (missing, repeated or non-string parameter; no body), invalid_grant (bad credentials, locked account, bad or reused refresh token, ' +
         'unknown, expired or reused authorization code, redirect_uri or code_verifier not matching the authorization request), unsupported_grant_type, invalid_scope, ' +
         'invalid_target (a `resource` the client may not get tokens for, RFC 8707). ' +
+        "Password grant for an account with TOTP: invalid_grant with `mfa_required: true` without `otp` (or when the account's role requires a second factor it has not enrolled), " +
+        'invalid_grant for a wrong or already used one-time code. ' +
         'A parameter name or value with U+0000 or an unpaired surrogate is refused before the endpoint runs, like on every route: an RFC 9457 validation problem.',
       headers: noStore,
       content: {
         'application/json': {
-          schema: oauthError(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'invalid_scope', 'invalid_target']),
-          example: { error: 'invalid_grant', error_description: 'The user name or password is incorrect, or the account is temporarily locked' },
+          schema: oauthError([
+            'invalid_request',
+            'invalid_grant',
+            'unsupported_grant_type',
+            'invalid_scope',
+            'invalid_target',
+          ]),
+          example: {
+            error: 'invalid_grant',
+            error_description: 'The user name or password is incorrect, or the account is temporarily locked',
+          },
         },
         'application/problem+json': { schema: problemDetailsRef },
       },
     }),
     ApiResponse({
       status: 401,
-      description: 'invalid_client: client authentication failed (client_credentials grant; authorization_code grant of a confidential client)',
+      description:
+        'invalid_client: client authentication failed (client_credentials grant; authorization_code grant of a confidential client)',
       headers: {
         ...noStore,
         'WWW-Authenticate': { description: '`Basic realm="identity", charset="UTF-8"`', schema: { type: 'string' } },
@@ -258,7 +313,15 @@ export function describeOAuth2(document: OpenAPIObject): void {
         type: 'oauth2',
         description: 'The token endpoint of this service; the access token is then sent as a bearer token.',
         flows: {
-          authorizationCode: { authorizationUrl: '/identity/v1/authorize', tokenUrl, scopes: { openid: 'OpenID Connect sign-in (id_token, userinfo)', email: 'The e-mail address in userinfo', profile: 'The display name in userinfo' } },
+          authorizationCode: {
+            authorizationUrl: '/identity/v1/authorize',
+            tokenUrl,
+            scopes: {
+              openid: 'OpenID Connect sign-in (id_token, userinfo)',
+              email: 'The e-mail address in userinfo',
+              profile: 'The display name in userinfo',
+            },
+          },
           password: { tokenUrl, scopes: {} },
           clientCredentials: { tokenUrl, scopes: {} },
         },

@@ -13,7 +13,10 @@ export const registerUserBody = z
       .max(254)
       .email('must be an e-mail address')
       // RFC 5321 §4.5.3.1.1, as JSON Schema's `format: email` checks it.
-      .refine((email) => email.slice(0, email.lastIndexOf('@')).length <= 64, 'the part before @ must be at most 64 characters'),
+      .refine(
+        (email) => email.slice(0, email.lastIndexOf('@')).length <= 64,
+        'the part before @ must be at most 64 characters',
+      ),
     password: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
     displayName,
   })
@@ -24,7 +27,10 @@ export const registerUserBody = z
   });
 export type RegisterUserBody = z.infer<typeof registerUserBody>;
 
-export const changeMeBody = z.object({ displayName }).strict().meta({ id: 'ChangeMe', examples: [{ displayName: 'Ada King' }] });
+export const changeMeBody = z
+  .object({ displayName })
+  .strict()
+  .meta({ id: 'ChangeMe', examples: [{ displayName: 'Ada King' }] });
 export type ChangeMeBody = z.infer<typeof changeMeBody>;
 
 export const changeRolesBody = z
@@ -57,12 +63,41 @@ export const userDto = z
     /** The user proved the address (e-mailed link); claim `email_verified`. */
     emailVerified: z.boolean(),
   })
-  .meta({ id: 'User', examples: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false, emailVerified: true }] });
+  .meta({
+    id: 'User',
+    examples: [
+      {
+        id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+        email: 'ann@example.com',
+        displayName: 'Ann',
+        roles: ['customer'],
+        disabled: false,
+        emailVerified: true,
+      },
+    ],
+  });
 export type UserDto = z.infer<typeof userDto>;
 
 export const userPageDto = z
   .object({ items: z.array(userDto), nextCursor: z.string().nullable() })
-  .meta({ id: 'UserPage', examples: [{ items: [{ id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', email: 'ann@example.com', displayName: 'Ann', roles: ['customer'], disabled: false, emailVerified: true }], nextCursor: null }] });
+  .meta({
+    id: 'UserPage',
+    examples: [
+      {
+        items: [
+          {
+            id: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+            email: 'ann@example.com',
+            displayName: 'Ann',
+            roles: ['customer'],
+            disabled: false,
+            emailVerified: true,
+          },
+        ],
+        nextCursor: null,
+      },
+    ],
+  });
 
 export const changePasswordBody = z
   .object({
@@ -70,7 +105,10 @@ export const changePasswordBody = z
     newPassword: z.string().min(8, 'must be at least 8 characters').max(256, 'must be at most 256 characters'),
   })
   .strict()
-  .meta({ id: 'ChangePassword', examples: [{ currentPassword: 'correct horse battery', newPassword: 'staple battery horse correct' }] });
+  .meta({
+    id: 'ChangePassword',
+    examples: [{ currentPassword: 'correct horse battery', newPassword: 'staple battery horse correct' }],
+  });
 export type ChangePasswordBody = z.infer<typeof changePasswordBody>;
 
 export const sessionIdParams = z.object({ id: z.string().uuid('must be a UUID') });
@@ -101,26 +139,24 @@ export const sessionDto = z
       },
     ],
   });
-export const sessionListDto = z
-  .object({ items: z.array(sessionDto) })
-  .meta({
-    id: 'SessionList',
-    examples: [
-      {
-        items: [
-          {
-            id: '8d0f2b4c-6e8a-4c0e-9b1d-3f5a7c9e1b3d',
-            clientId: null,
-            createdAt: '2026-12-06T05:00:00.000Z',
-            lastUsedAt: '2026-12-06T05:14:00.000Z',
-            ip: '203.0.113.7',
-            expiresAt: '2027-01-05T05:00:00.000Z',
-            current: true,
-          },
-        ],
-      },
-    ],
-  });
+export const sessionListDto = z.object({ items: z.array(sessionDto) }).meta({
+  id: 'SessionList',
+  examples: [
+    {
+      items: [
+        {
+          id: '8d0f2b4c-6e8a-4c0e-9b1d-3f5a7c9e1b3d',
+          clientId: null,
+          createdAt: '2026-12-06T05:00:00.000Z',
+          lastUsedAt: '2026-12-06T05:14:00.000Z',
+          ip: '203.0.113.7',
+          expiresAt: '2027-01-05T05:00:00.000Z',
+          current: true,
+        },
+      ],
+    },
+  ],
+});
 
 export const changeStatusBody = z
   .object({ disabled: z.boolean() })
@@ -129,17 +165,15 @@ export const changeStatusBody = z
 export type ChangeStatusBody = z.infer<typeof changeStatusBody>;
 
 /** The neutral answer of a registration: the same whether or not the address already had an account. */
-export const registrationAcceptedDto = z
-  .object({ status: z.literal('accepted'), detail: z.string() })
-  .meta({
-    id: 'RegistrationAccepted',
-    examples: [
-      {
-        status: 'accepted',
-        detail: 'Check your e-mail: we sent a message to the address to finish the registration.',
-      },
-    ],
-  });
+export const registrationAcceptedDto = z.object({ status: z.literal('accepted'), detail: z.string() }).meta({
+  id: 'RegistrationAccepted',
+  examples: [
+    {
+      status: 'accepted',
+      detail: 'Check your e-mail: we sent a message to the address to finish the registration.',
+    },
+  ],
+});
 export type RegistrationAcceptedDto = z.infer<typeof registrationAcceptedDto>;
 
 const emailAddress = z
@@ -148,7 +182,10 @@ const emailAddress = z
   .max(254)
   .email('must be an e-mail address')
   // RFC 5321 §4.5.3.1.1, as JSON Schema's `format: email` checks it (as for registration).
-  .refine((email) => email.slice(0, email.lastIndexOf('@')).length <= 64, 'the part before @ must be at most 64 characters');
+  .refine(
+    (email) => email.slice(0, email.lastIndexOf('@')).length <= 64,
+    'the part before @ must be at most 64 characters',
+  );
 /** A token from an e-mailed link: base64url, 43 characters for ours (anything else simply does not match). */
 const emailToken = z
   .string()
@@ -181,9 +218,7 @@ export const confirmPasswordResetBody = z
 export type ConfirmPasswordResetBody = z.infer<typeof confirmPasswordResetBody>;
 
 /** The neutral answer of a request that may send an e-mail. */
-export const emailRequestAcceptedDto = z
-  .object({ status: z.literal('accepted'), detail: z.string() })
-  .meta({
-    id: 'EmailRequestAccepted',
-    examples: [{ status: 'accepted', detail: 'If an account has this address, we sent it a message.' }],
-  });
+export const emailRequestAcceptedDto = z.object({ status: z.literal('accepted'), detail: z.string() }).meta({
+  id: 'EmailRequestAccepted',
+  examples: [{ status: 'accepted', detail: 'If an account has this address, we sent it a message.' }],
+});

@@ -113,7 +113,8 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "The caller's account",
-    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). The account of the token\'s `sub`: e-mail, display name, roles. 404 `USER.NOT_FOUND` when no account has the token\'s `sub`.',
+    description:
+      "Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). The account of the token's `sub`: e-mail, display name, roles. 404 `USER.NOT_FOUND` when no account has the token's `sub`.",
   })
   @ApiZodResponse(200, userDto)
   @ApiProblemResponses(401, 404)
@@ -126,7 +127,8 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "Change the caller's display name",
-    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Sets the display name (1–100 characters, trimmed). 404 `USER.NOT_FOUND` when no account has the token\'s `sub`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
+    description:
+      "Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Sets the display name (1–100 characters, trimmed). 404 `USER.NOT_FOUND` when no account has the token's `sub`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).",
   })
   @ApiZodBody(changeMeBody)
   @ApiZodResponse(200, userDto)
@@ -170,7 +172,8 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "The caller's live sessions (refresh-token families): client, created, last used, IP",
-    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Each sign-in whose refresh token still works: the client (null for the password grant), when it started and was last used, from which IP, when it expires; `current` marks the session of the token making the request. Not cached (`no-store`).',
+    description:
+      'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). Each sign-in whose refresh token still works: the client (null for the password grant), when it started and was last used, from which IP, when it expires; `current` marks the session of the token making the request. Not cached (`no-store`).',
   })
   @ApiZodResponse(200, sessionListDto)
   @ApiProblemResponses(401)
@@ -189,7 +192,8 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "End one of the caller's sessions (its refresh tokens stop working)",
-    description: 'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when the session ended: its refresh tokens stop working, its access tokens are refused by identity. 404 when the caller has no live session with that id (another user\'s sessions are 404 too).',
+    description:
+      "Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when the session ended: its refresh tokens stop working, its access tokens are refused by identity. 404 when the caller has no live session with that id (another user's sessions are 404 too).",
   })
   @ApiResponse({ status: 204, description: 'Ended: its refresh tokens stop working' })
   @ApiProblemResponses(400, 401, 404)
@@ -207,7 +211,8 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: 'List users in registration order (admin; keyset pagination)',
-    description: 'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `limit` users per page in registration order; pass `nextCursor` back as `cursor` (400 `PAGINATION.INVALID_CURSOR` for a cursor this API did not give). Read from the user list projection.',
+    description:
+      'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `limit` users per page in registration order; pass `nextCursor` back as `cursor` (400 `PAGINATION.INVALID_CURSOR` for a cursor this API did not give). Read from the user list projection.',
   })
   @ApiZodResponse(200, userPageDto)
   @ApiProblemResponses(400, 401, 403)
@@ -222,7 +227,8 @@ export class UsersHttpHandler {
   @ApiBearerAuth()
   @ApiOperation({
     summary: "Replace a user's roles (admin)",
-    description: 'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). The user\'s roles become exactly `roles`; tokens issued from then on carry them (identity\'s own API uses the current roles at once). 404 `USER.NOT_FOUND`; 400 `USER.INVALID` for a role set the account refuses; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). Publishes UserRolesChangedV1.',
+    description:
+      "Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). The user's roles become exactly `roles`; tokens issued from then on carry them (identity's own API uses the current roles at once). 404 `USER.NOT_FOUND`; 400 `USER.INVALID` for a role set the account refuses; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). Publishes UserRolesChangedV1.",
   })
   @ApiZodBody(changeRolesBody)
   @ApiZodResponse(200, userDto)

@@ -1,15 +1,22 @@
+import type { TotpEnrolment } from '../totp/totp.messages.js';
+
 /** `GET /authorize`: validate an authorization request (query parameters, each at most once). */
 export class StartAuthorizationQuery {
   constructor(readonly params: Readonly<Record<string, string>>) {}
 }
 
-/** The login form was posted for the stored request `requestId`. */
+/**
+ * The login form was posted for the stored request `requestId`: e-mail and password first; then,
+ * for an account with a second factor, `otp` (TOTP or recovery code, or the first code of an
+ * enrolment); after an enrolment's recovery codes were shown, `proceed` continues to the client.
+ */
 export class CompleteAuthorizationCommand {
   constructor(
     readonly requestId: string,
     readonly email: string,
     readonly password: string,
     readonly clientIp?: string,
+    readonly otp?: string,
   ) {}
 }
 
@@ -55,4 +62,28 @@ export type AuthorizationCompletion =
       readonly message: string;
       readonly status: number;
     }
-  | { readonly kind: 'error'; readonly error: string; readonly description: string };
+  | { readonly kind: 'error'; readonly error: string; readonly description: string }
+  /** The password was right; ask for the one-time code (`message` after a wrong one). */
+  | {
+      readonly kind: 'second-factor';
+      readonly requestId: string;
+      readonly clientId: string;
+      readonly status: number;
+      readonly message?: string;
+    }
+  /** The password was right, the user's role requires a second factor they lack: enrol now. */
+  | {
+      readonly kind: 'enrol';
+      readonly requestId: string;
+      readonly clientId: string;
+      readonly enrolment: TotpEnrolment;
+      readonly status: number;
+      readonly message?: string;
+    }
+  /** The enrolment was confirmed: show the recovery codes once, then continue (post `request_id` again). */
+  | {
+      readonly kind: 'recovery-codes';
+      readonly requestId: string;
+      readonly clientId: string;
+      readonly recoveryCodes: readonly string[];
+    };

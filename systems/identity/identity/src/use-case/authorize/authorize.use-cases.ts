@@ -8,14 +8,22 @@ import {
   InvalidTokenRequestError,
 } from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
+import { InvalidOneTimeCodeError, mfaRequired } from '../../entity/second-factor/second-factor.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
-import { AUTHORIZATION_CODES, type AuthorizationCodesPort } from '../port/authorization-codes.port.js';
+import {
+  AUTHORIZATION_CODES,
+  type AuthorizationCodesPort,
+  type StoredAuthorizationRequest,
+} from '../port/authorization-codes.port.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
 import { OIDC_CLIENTS, type OidcClient, type OidcClientsPort } from '../port/oidc-clients.port.js';
 import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
+import { TOTP, TOTP_FACTORS, type TotpFactorsPort, type TotpPort } from '../port/totp.port.js';
+import { USER_READ_MODEL, type UserReadModelPort } from '../port/user.read-model.port.js';
+import { beginEnrolment, checkSecondFactor, confirmEnrolment, enrolmentFor } from '../totp/second-factor.js';
 import { issueUserTokens, type TokenResponse } from '../token-response.js';
 import {
   type AuthorizationCompletion,
@@ -116,6 +124,12 @@ export class StartAuthorizationUseCase implements IQueryHandler<StartAuthorizati
  * unknown e-mail and a wrong password look alike), then issues a single-use code bound to the
  * client, redirect URI, PKCE challenge and nonce, valid 60 s, and redirects with `code`, `state`
  * and `iss` (RFC 9207).
+ *
+ * Second factor (issue 12 §3): when the account has TOTP, the right password only marks the
+ * request signed in and the code step follows (TOTP of the ±1 window once, or a recovery code
+ * once; wrong codes throttled per user); the code then carries `amr` `["pwd","otp"]`. When the
+ * user's role is in `mfaRequiredRoles` and they have no TOTP yet, the page enrols one (QR code +
+ * key URI), its first code confirms it and the recovery codes are shown once before continuing.
  */
 @CommandHandler(CompleteAuthorizationCommand)
 export class CompleteAuthorizationUseCase implements ICommandHandler<
@@ -129,22 +143,17 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
     @Inject(LOGIN_ATTEMPTS) private readonly attempts: LoginAttemptsPort,
     @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(TOTP_FACTORS) private readonly factors: TotpFactorsPort,
+    @Inject(TOTP) private readonly totp: TotpPort,
+    @Inject(USER_READ_MODEL) private readonly readModel: UserReadModelPort,
   ) {}
 
-  async execute({
-    requestId,
-    email: typed,
-    password,
-    clientIp,
-  }: CompleteAuthorizationCommand): Promise<AuthorizationCompletion> {
+  async execute(command: CompleteAuthorizationCommand): Promise<AuthorizationCompletion> {
+    const { requestId, email: typed, password, clientIp } = command;
     const now = this.clock.now();
     const request = await this.codes.findRequest(requestId, now);
-    if (!request)
-      return {
-        kind: 'error',
-        error: 'invalid_request',
-        description: 'The sign-in page expired. Start again from the application.',
-      };
+    if (!request) return EXPIRED;
+    if (request.signedIn) return this.afterPassword(command, request, request.signedIn, now);
     const email = normaliseEmail(typed);
     const accountKey = `account:${email}`;
     const ipKeys = clientIp ? [`ip:${clientIp}`] : [];
@@ -181,13 +190,79 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
     await this.attempts.succeeded(accountKey, ipKeys);
     if (this.settings.requireVerifiedEmail && !user.emailVerified)
       return { kind: 'retry', requestId, clientId: request.clientId, status: 403, message: EMAIL_NOT_VERIFIED };
+    const authTime = now.toISOString();
+    const factor = await this.factors.find(user.id);
+    if (factor?.status === 'active') {
+      await this.codes.markSignedIn(requestId, user.id, authTime);
+      return { kind: 'second-factor', requestId, clientId: request.clientId, status: 200 };
+    }
+    if (mfaRequired(user.roles, this.settings.mfaRequiredRoles ?? [])) {
+      const enrolment = await beginEnrolment({ factors: this.factors, totp: this.totp }, user.id, user.email, now);
+      if (enrolment) {
+        await this.codes.markSignedIn(requestId, user.id, authTime);
+        return { kind: 'enrol', requestId, clientId: request.clientId, enrolment, status: 200 };
+      }
+    }
+    return this.issue(requestId, request, user.id, authTime, ['pwd'], now);
+  }
+
+  /** The code step (or the continue after the recovery codes) of a request whose password was right. */
+  private async afterPassword(
+    { requestId, otp }: CompleteAuthorizationCommand,
+    request: StoredAuthorizationRequest,
+    { subject, authTime }: { subject: string; authTime: string },
+    now: Date,
+  ): Promise<AuthorizationCompletion> {
+    if (request.amr) return this.issue(requestId, request, subject, authTime, request.amr, now);
+    const { state: user } = await this.users.load(subject);
+    const factor = await this.factors.find(subject);
+    if (user.status !== 'active' || !factor) return EXPIRED;
+    const deps = { factors: this.factors, totp: this.totp, attempts: this.attempts, settings: this.settings };
+    const clientId = request.clientId;
+    if (factor.status === 'active') {
+      const check = await checkSecondFactor(deps, factor, otp ?? '', now);
+      if (check.ok) return this.issue(requestId, request, subject, authTime, ['pwd', 'otp'], now);
+      return check.retryAfterSeconds === undefined
+        ? { kind: 'second-factor', requestId, clientId, status: 400, message: WRONG_CODE }
+        : { kind: 'second-factor', requestId, clientId, status: 429, message: tooMany(check.retryAfterSeconds) };
+    }
+    const again = async (status: number, message: string): Promise<AuthorizationCompletion> => ({
+      kind: 'enrol',
+      requestId,
+      clientId,
+      enrolment: await enrolmentFor(this.totp, factor.secret, user.email),
+      status,
+      message,
+    });
+    try {
+      const confirmed = await confirmEnrolment(
+        { ...deps, users: this.users, readModel: this.readModel },
+        subject,
+        otp ?? '',
+        now,
+        { actor: subject },
+      );
+      if ('retryAfterSeconds' in confirmed) return again(429, tooMany(confirmed.retryAfterSeconds));
+      await this.codes.markAuthenticated(requestId, ['pwd', 'otp']);
+      return { kind: 'recovery-codes', requestId, clientId, recoveryCodes: confirmed.recoveryCodes };
+    } catch (error) {
+      if (error instanceof InvalidOneTimeCodeError) return again(400, WRONG_CODE);
+      throw error;
+    }
+  }
+
+  /** Issues the single-use code for the signed-in user and redirects to the client. */
+  private async issue(
+    requestId: string,
+    request: StoredAuthorizationRequest,
+    subject: string,
+    authTime: string,
+    amr: readonly string[],
+    now: Date,
+  ): Promise<AuthorizationCompletion> {
     const code = Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(32))).toString('base64url');
-    await this.codes.issueCode(
-      code,
-      { ...request, subject: user.id, authTime: now.toISOString() },
-      now,
-      CODE_TTL_SECONDS,
-    );
+    const { signedIn: _signedIn, amr: _amr, ...grant } = request;
+    await this.codes.issueCode(code, { ...grant, subject, authTime, amr }, now, CODE_TTL_SECONDS);
     await this.codes.deleteRequest(requestId);
     return {
       kind: 'redirect',
@@ -195,6 +270,14 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
     };
   }
 }
+
+const EXPIRED: AuthorizationCompletion = {
+  kind: 'error',
+  error: 'invalid_request',
+  description: 'The sign-in page expired. Start again from the application.',
+};
+const WRONG_CODE = 'The code is incorrect or was already used.';
+const tooMany = (seconds: number): string => `Too many failed attempts. Try again in ${seconds} seconds.`;
 
 /**
  * Exchanges a code (RFC 6749 §4.1.3) for an access token, a refresh token (a new session of the
@@ -243,7 +326,7 @@ export class AuthorizationCodeGrantUseCase implements ICommandHandler<Authorizat
           clientId: client.id,
           ...(command.clientIp && { ip: command.clientIp }),
           authTime: found.authTime,
-          amr: ['pwd'],
+          amr: found.amr ?? ['pwd'],
         },
       },
       now,
@@ -254,7 +337,7 @@ export class AuthorizationCodeGrantUseCase implements ICommandHandler<Authorizat
       subject: user.id,
       clientId: client.id,
       authTime: found.authTime,
-      amr: ['pwd'],
+      amr: found.amr ?? ['pwd'],
       sessionId: issued.sessionId,
       ...(found.nonce !== undefined && { nonce: found.nonce }),
       ...(scopes.includes('email') && { email: user.email, emailVerified: user.emailVerified }),

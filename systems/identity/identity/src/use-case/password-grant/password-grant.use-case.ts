@@ -1,19 +1,27 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { allowedScope, parseScope } from '../../entity/token/scope.js';
+import { mfaRequired } from '../../entity/second-factor/second-factor.js';
 import {
   BAD_CREDENTIALS,
+  BAD_ONE_TIME_CODE,
   EMAIL_NOT_VERIFIED,
+  ENROLMENT_REQUIRED,
   InvalidGrantError,
   LoginThrottledError,
+  OTP_REQUIRED,
+  SecondFactorRequiredError,
 } from '../../entity/token/token.errors.js';
+import type { ActiveUser } from '../../entity/user/user.state.js';
 import { normaliseEmail } from '../../entity/user/email.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
 import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
+import { TOTP, TOTP_FACTORS, type TotpFactorsPort, type TotpPort } from '../port/totp.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
+import { checkSecondFactor } from '../totp/second-factor.js';
 import { issueUserTokens, type TokenResponse } from '../token-response.js';
 import { PasswordGrantCommand } from './password-grant.command.js';
 
@@ -27,7 +35,13 @@ import { PasswordGrantCommand } from './password-grant.command.js';
  * parallel attempts cannot all slip through on one stale count. Past the free failures each key
  * is delayed progressively (1 s doubling, capped); an attempt during a delay is refused with
  * LoginThrottledError and costs no hashing. Success forgets the account's failures.
- * @throws InvalidGrantError, LoginThrottledError, InvalidScopeError
+ *
+ * Second factor: an account with TOTP needs `otp` too (the code of the ±1 step window, once, or a
+ * recovery code, once; wrong codes throttled per user) — without it SecondFactorRequiredError
+ * (`invalid_grant`, `mfa_required: true`); `amr` is then `["pwd","otp"]`. An account whose role is
+ * in `mfaRequiredRoles` but has no TOTP is refused (SecondFactorRequiredError): it enrols on the
+ * authorization endpoint's sign-in page.
+ * @throws InvalidGrantError, LoginThrottledError, InvalidScopeError, SecondFactorRequiredError
  */
 @CommandHandler(PasswordGrantCommand)
 export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantCommand, TokenResponse> {
@@ -39,9 +53,11 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
     @Inject(REFRESH_TOKEN_STORE) private readonly refreshTokens: RefreshTokenStorePort,
     @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
     @Inject(CLOCK) private readonly clock: ClockPort,
+    @Inject(TOTP_FACTORS) private readonly factors: TotpFactorsPort,
+    @Inject(TOTP) private readonly totp: TotpPort,
   ) {}
 
-  async execute({ username, password, scope: requested, clientIp }: PasswordGrantCommand): Promise<TokenResponse> {
+  async execute({ username, password, scope: requested, clientIp, otp }: PasswordGrantCommand): Promise<TokenResponse> {
     const scope = allowedScope(parseScope(requested), this.settings.userScopes);
     const email = normaliseEmail(username);
     const now = this.clock.now();
@@ -67,14 +83,31 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
     const { state } = await this.users.load(credentials.userId);
     if (state.status !== 'active') throw new InvalidGrantError(BAD_CREDENTIALS);
     if (this.settings.requireVerifiedEmail && !state.emailVerified) throw new InvalidGrantError(EMAIL_NOT_VERIFIED);
+    const amr = await this.secondFactor(state, otp, now);
 
     const { sessionId: _sid, ...response } = await issueUserTokens(
       { tokens: this.tokens, refreshTokens: this.refreshTokens, settings: this.settings },
       state,
       scope,
-      { login: { ...(clientIp && { ip: clientIp }), authTime: now.toISOString(), amr: ['pwd'] } },
+      { login: { ...(clientIp && { ip: clientIp }), authTime: now.toISOString(), amr } },
       now,
     );
     return response;
+  }
+
+  /** The `amr` of this sign-in once the second factor (if any) is checked. */
+  private async secondFactor(user: ActiveUser, otp: string | undefined, now: Date): Promise<string[]> {
+    const factor = await this.factors.find(user.id);
+    if (factor?.status !== 'active') {
+      if (mfaRequired(user.roles, this.settings.mfaRequiredRoles ?? []))
+        throw new SecondFactorRequiredError(ENROLMENT_REQUIRED);
+      return ['pwd'];
+    }
+    if (otp === undefined || otp === '') throw new SecondFactorRequiredError(OTP_REQUIRED);
+    const deps = { factors: this.factors, totp: this.totp, attempts: this.attempts, settings: this.settings };
+    const check = await checkSecondFactor(deps, factor, otp, now);
+    if (check.ok) return ['pwd', 'otp'];
+    if (check.retryAfterSeconds !== undefined) throw new LoginThrottledError(check.retryAfterSeconds);
+    throw new InvalidGrantError(BAD_ONE_TIME_CODE);
   }
 }

@@ -10,11 +10,21 @@ export interface AuthorizationRequest {
   readonly codeChallenge: string;
 }
 
+/** A stored request, with how far the sign-in went (second factor, issue 12 §3). */
+export interface StoredAuthorizationRequest extends AuthorizationRequest {
+  /** Set once the password was right: the user, while the second-factor step is shown. */
+  readonly signedIn?: { readonly subject: string; readonly authTime: string };
+  /** Set once every factor passed (the recovery codes page is shown before the code is issued). */
+  readonly amr?: readonly string[];
+}
+
 /** What an authorization code was issued for. */
 export interface CodeGrant extends AuthorizationRequest {
   readonly subject: string;
   /** ISO 8601. */
   readonly authTime: string;
+  /** RFC 8176 methods of the sign-in (`pwd`, `otp`); absent: `["pwd"]`. */
+  readonly amr?: readonly string[];
 }
 
 /** What {@link AuthorizationCodesPort.consume} found. */
@@ -31,7 +41,11 @@ export interface AuthorizationCodesPort {
   /** Stores a request under a new random id; it expires after `ttlSeconds`. */
   saveRequest(request: AuthorizationRequest, now: Date, ttlSeconds: number): Promise<string>;
   /** The request, unless unknown or expired. */
-  findRequest(id: string, now: Date): Promise<AuthorizationRequest | undefined>;
+  findRequest(id: string, now: Date): Promise<StoredAuthorizationRequest | undefined>;
+  /** The password step passed for `subject` at `authTime` (ISO 8601); the second-factor step follows. */
+  markSignedIn(id: string, subject: string, authTime: string): Promise<void>;
+  /** Every factor passed with methods `amr`; the code is issued when the user continues. */
+  markAuthenticated(id: string, amr: readonly string[]): Promise<void>;
   /** Deletes the request (used). */
   deleteRequest(id: string): Promise<void>;
   /** Stores `code` (hashed) for `grant`, valid `ttlSeconds`. */

@@ -24,6 +24,12 @@ export interface IdentitySettings {
   readonly passwordResetTtlSeconds: number;
   /** Per address: requests that send a security e-mail (reset, repeated registration). */
   readonly emailRequestThrottle: ThrottlePolicy;
+  /**
+   * Roles whose users must sign in with a second factor (`IDENTITY_MFA_REQUIRED_ROLES`): such a
+   * user without TOTP is made to enrol on the login page, and the password grant refuses them.
+   * Absent or empty: nobody is forced.
+   */
+  readonly mfaRequiredRoles?: readonly string[];
 }
 
 export const IDENTITY_SETTINGS = Symbol('IdentitySettings');

@@ -63,6 +63,7 @@ export type SourceFact =
       requester: string;
       note: string | null;
     }
+  | { kind: 'second-factor-changed'; userId: string; enabled: boolean }
   | {
       kind: 'entity-invited';
       entityType: string;
@@ -293,6 +294,18 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
         },
       };
     }
+    case 'second-factor-changed':
+      // Security (critical: always sent): someone who took over the account must not go unnoticed.
+      return {
+        category: 'security',
+        recipients: users(fact.userId),
+        title: fact.enabled ? 'Two-step verification turned on' : 'Two-step verification turned off',
+        body: fact.enabled
+          ? 'An authenticator app was set up for your account: signing in now needs its code. If this was not you, change your password and contact an administrator.'
+          : 'The authenticator app of your account was removed: signing in needs your password only. If this was not you, change your password and contact an administrator.',
+        link: null,
+        data: { userId: fact.userId, enabled: fact.enabled },
+      };
     case 'entity-invited':
       // To the invitee's address (an account may not exist yet): register with it, sign in, open the record.
       return {

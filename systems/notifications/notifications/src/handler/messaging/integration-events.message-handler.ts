@@ -45,6 +45,8 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     token: p.token,
     expiresAt: p.expiresAt,
   })),
+  translate(IDENTITY_EVENTS.TotpEnabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: true })),
+  translate(IDENTITY_EVENTS.TotpDisabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: false })),
   translate(ORDERING_EVENTS.OrderPlacedV1, (p) => ({
     kind: 'order-placed',
     orderId: p.orderId,

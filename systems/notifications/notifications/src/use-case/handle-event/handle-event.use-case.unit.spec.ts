@@ -258,6 +258,17 @@ describe('HandleEventUseCase', () => {
     ]);
   });
 
+  it('tells the user when two-step verification is turned on or off, even with e-mail opted out (security)', async () => {
+    const { db, handle } = setup();
+    db.prefs.set('ann', { security: { email: false, in_app: false } });
+    const [on] = await handle('s1', { kind: 'second-factor-changed', userId: 'ann', enabled: true });
+    expect(on).toMatchObject({ recipientId: 'ann', category: 'security', title: 'Two-step verification turned on' });
+    const [off] = await handle('s2', { kind: 'second-factor-changed', userId: 'ann', enabled: false });
+    expect(off!.title).toBe('Two-step verification turned off');
+    // Critical: e-mail (and push) despite the opt-out, for each of the two.
+    expect(db.deliveries.filter((d) => d.channel === 'email')).toHaveLength(2);
+  });
+
   it('invites a bare e-mail address by e-mail only (no inbox), or the known user with that address', async () => {
     const { db, handle } = setup();
     const invited = (email: string) =>

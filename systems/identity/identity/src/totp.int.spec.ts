@@ -1,0 +1,299 @@
+import 'reflect-metadata';
+import { loadConfig } from '@archipelago/platform-config';
+import { freePort } from '@archipelago/platform-local-postgres';
+import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createTestDatabase } from '@archipelago/testing-harness';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import * as oidc from 'openid-client';
+import { Secret, TOTP } from 'otpauth';
+import { CommandBus } from '@nestjs/cqrs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
+import { createIdentityAdapters, identitySettings } from './identity.bootstrap.js';
+import { identityConfigSchema } from './identity.config.js';
+import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
+import { migrateIdentity } from './repository/identity.data-source.js';
+import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+
+// Second factor (issue 12 §3) on real Postgres, identity on a real port: codes are computed with
+// the `otpauth` library for "now"; the authorization code flow is driven by `openid-client`.
+// IDENTITY_MFA_REQUIRED_ROLES=customer here, so every account must enrol on the login page.
+const CLIENT_ID = 'console-test';
+const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+const PASSWORD = 'correct horse battery';
+let app: NestFastifyApplication;
+let infrastructure: IdentityInfrastructure;
+let issuer: string;
+let config: oidc.Configuration;
+let adminToken: string;
+
+beforeAll(async () => {
+  const url = await createTestDatabase('identity_totp');
+  await migrateIdentity(url, 'identity');
+  const port = await freePort();
+  issuer = `http://127.0.0.1:${port}/identity/v1`;
+  const env = loadConfig(identityConfigSchema, {
+    SERVICE_NAME: 'identity',
+    SYSTEM: 'identity',
+    HOST: '127.0.0.1',
+    HTTP_PORT: String(port),
+    DATABASE_URL: url,
+    DB_SCHEMA: 'identity',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'test',
+    IDENTITY_ISSUER: issuer,
+    IDENTITY_KEYS_DIR: await mkdtemp(join(tmpdir(), 'identity-totp-keys-')),
+    IDENTITY_CLIENTS: '[]',
+    IDENTITY_MFA_REQUIRED_ROLES: 'customer',
+    IDENTITY_OIDC_CLIENTS: JSON.stringify([
+      { id: CLIENT_ID, public: true, redirectUris: [REDIRECT_URI], scopes: ['openid', 'email', 'offline_access'] },
+    ]),
+  });
+  infrastructure = await IdentityInfrastructure.open({ databaseUrl: url, schema: 'identity', transport: 'postgres' });
+  const { adapters } = await createIdentityAdapters(env);
+  const signAdmin = async () => {
+    await app.get(CommandBus).execute(new EnsureAdminCommand('root@example.com', 'a long admin passphrase'));
+    const { rows } = await infrastructure.pool.query<{ user_id: string }>(
+      `SELECT user_id FROM identity.user_emails WHERE email = 'root@example.com'`,
+    );
+    // The guard reads the account's current roles; the token only has to be signed by identity.
+    const subject = { subject: rows[0]!.user_id, roles: ['admin'], email: 'root@example.com' };
+    return (await adapters.accessTokens.issue(subject)).accessToken;
+  };
+  app = await createHttpApp(IdentityModule.forRoot(infrastructure, adapters, identitySettings(env)), {
+    serviceName: 'identity',
+    config: env,
+    domainErrors: IDENTITY_DOMAIN_ERRORS,
+    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+    openapi: { title: 'identity', version: '1' },
+    logDestination: new Writable({ write: (_chunk, _enc, done) => done() }),
+  });
+  await app.init();
+  await infrastructure.start();
+  await app.listen(port, '127.0.0.1');
+  adminToken = await signAdmin();
+  config = await oidc.discovery(new URL(issuer), CLIENT_ID, { id_token_signed_response_alg: 'ES256' }, oidc.None(), {
+    execute: [oidc.allowInsecureRequests],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+});
+
+const register = async (email: string): Promise<string> => {
+  const res = await fetch(`${issuer}/users`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password: PASSWORD, displayName: 'Tess' }),
+  });
+  // 201 today; 202 once registration stops telling whether an address is taken (issue 12 §3).
+  expect([201, 202]).toContain(res.status);
+  const { rows } = await infrastructure.pool.query<{ user_id: string }>(
+    `SELECT user_id FROM identity.user_emails WHERE email = $1`,
+    [email],
+  );
+  return rows[0]!.user_id;
+};
+const passwordGrant = (email: string, otp?: string) =>
+  fetch(`${issuer}/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ grant_type: 'password', username: email, password: PASSWORD, ...(otp && { otp }) }),
+  });
+/** The code of `secret` at `offsetSeconds` from now, computed by the otpauth library. */
+const codeOf = (secret: string, offsetSeconds = 0) =>
+  new TOTP({ secret: Secret.fromBase32(secret) }).generate({ timestamp: Date.now() + offsetSeconds * 1000 });
+const form = (body: Record<string, string>) =>
+  fetch(new URL('authorize', `${issuer}/`), {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(body).toString(),
+  });
+const requestIdOf = (html: string) => /name="request_id" value="([^"]+)"/.exec(html)![1]!;
+
+describe('the OpenAPI document of the second factor', () => {
+  it('documents every answer of the TOTP operations, with examples, bearer-protected', async () => {
+    type Op = { security?: unknown; responses: Record<string, unknown> };
+    type Doc = { paths: Record<string, Record<string, Op>> };
+    const doc = (await (await fetch(`http://${new URL(issuer).host}/docs/openapi.json`)).json()) as Doc;
+    expect(openApiGaps(doc as never).filter((gap) => gap.includes('totp'))).toEqual([]);
+    const statuses = (path: string, method: string) =>
+      Object.keys(doc.paths[path]![method]!.responses).filter((status) => status !== '500');
+    expect(statuses('/identity/v1/users/me/totp', 'post')).toEqual(['201', '400', '401', '404', '409']);
+    expect(statuses('/identity/v1/users/me/totp/confirm', 'post')).toEqual(['200', '400', '401', '404', '409', '429']);
+    expect(statuses('/identity/v1/users/me/totp', 'delete')).toEqual(['204', '400', '401', '404', '409', '429', '503']);
+    expect(doc.paths['/identity/v1/users/me/totp']!['post']!.security).toEqual([{ bearer: [] }]);
+    for (const method of ['post', 'delete'])
+      expect((await fetch(`${issuer}/users/me/totp`, { method: method.toUpperCase() })).status).toBe(401);
+  });
+});
+
+describe('TOTP required for a role: enrolment on the login page, then the second factor everywhere', () => {
+  const email = 'tess@example.com';
+  let secret: string;
+  let recoveryCodes: string[];
+  let accessToken: string;
+
+  it('the password grant refuses an account that must enrol, with mfa_required', async () => {
+    await register(email);
+    const res = await passwordGrant(email);
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as Record<string, unknown>;
+    expect(body).toMatchObject({ error: 'invalid_grant', mfa_required: true });
+    expect(body['error_description']).toContain('/identity/v1/authorize');
+  });
+
+  it('enrols on the login page (QR code, otpauth link), shows 10 recovery codes once, and the ID token says amr pwd+otp', async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const state = oidc.randomState();
+    const nonce = oidc.randomNonce();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid email offline_access',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      nonce,
+    });
+    const requestId = requestIdOf(await (await fetch(url)).text());
+    const enrol = await form({ request_id: requestId, email, password: PASSWORD });
+    expect(enrol.status).toBe(200);
+    const page = await enrol.text();
+    expect(page).toContain('<h1>Set up two-step verification</h1>');
+    expect(page).toMatch(/<figure class="qr" role="img" aria-label="[^"]+"><svg /);
+    const uri = /href="(otpauth:\/\/totp\/[^"]+)"/.exec(page)![1]!.replace(/&amp;/g, '&');
+    secret = new URL(uri).searchParams.get('secret')!;
+    expect(uri).toContain('issuer=Archipelago');
+
+    const wrong = await form({ request_id: requestId, otp: codeOf(secret, 600) });
+    expect(wrong.status).toBe(400);
+    const again = await wrong.text();
+    expect(again).toContain('role="alert"');
+    expect(again).toContain(`secret=${secret}`); // the same key: the app already has it
+
+    const confirmed = await form({ request_id: requestId, otp: codeOf(secret) });
+    expect(confirmed.status).toBe(200);
+    const codesPage = await confirmed.text();
+    recoveryCodes = [...codesPage.matchAll(/<li>([0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4}-[0-9a-z]{4})<\/li>/g)].map(
+      (m) => m[1]!,
+    );
+    expect(recoveryCodes).toHaveLength(10);
+
+    const back = await form({ request_id: requestId });
+    expect(back.status).toBe(303);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(back.headers.get('location')!), {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    expect(tokens.claims()?.amr).toEqual(['pwd', 'otp']);
+    accessToken = tokens.access_token;
+
+    const { rows } = await infrastructure.pool.query<{ code_hash: Buffer }>(
+      `SELECT code_hash FROM identity.totp_recovery_codes c JOIN identity.totp_factors f USING (user_id)
+        WHERE f.status = 'active'`,
+    );
+    expect(rows).toHaveLength(10);
+    for (const code of recoveryCodes) expect(rows.some((r) => r.code_hash.toString('utf8').includes(code))).toBe(false);
+  });
+
+  it('the password grant needs otp: a code of the ±1 window works once, replays and older codes are refused', async () => {
+    const missing = await passwordGrant(email);
+    expect(missing.status).toBe(400);
+    expect(await missing.json()).toMatchObject({ error: 'invalid_grant', mfa_required: true });
+    // The enrolment used the current step: its code is a replay now.
+    expect((await passwordGrant(email, codeOf(secret))).status).toBe(400);
+    const next = codeOf(secret, 30);
+    expect((await passwordGrant(email, next)).status).toBe(200);
+    const replay = await passwordGrant(email, next);
+    expect(replay.status).toBe(400);
+    expect(await replay.json()).toEqual({
+      error: 'invalid_grant',
+      error_description: 'The one-time code is incorrect or was already used',
+    });
+    expect((await passwordGrant(email, codeOf(secret, 90))).status).toBe(400); // outside the window
+  });
+
+  it('a recovery code works once', async () => {
+    const code = recoveryCodes[0]!;
+    expect((await passwordGrant(email, code.toUpperCase())).status).toBe(200);
+    expect((await passwordGrant(email, code)).status).toBe(400);
+  });
+
+  it('removal needs the password or a code; re-enrolment through the API gives new recovery codes', async () => {
+    const bearer = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    const remove = (body: object) =>
+      fetch(`${issuer}/users/me/totp`, { method: 'DELETE', headers: bearer, body: JSON.stringify(body) });
+    expect((await fetch(`${issuer}/users/me/totp`, { method: 'POST', headers: bearer, body: '{}' })).status).toBe(409);
+    const wrong = await remove({ password: 'not the password' });
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { code: string }).code).toBe('USER.WRONG_PASSWORD');
+    const status = async () =>
+      (await fetch(`${issuer}/users/me/totp`, { headers: bearer })).json() as Promise<Record<string, unknown>>;
+    expect(await status()).toEqual({ status: 'enabled', recoveryCodesLeft: 9, required: true });
+    expect((await remove({ code: recoveryCodes[1]! })).status).toBe(204);
+    expect(await status()).toEqual({ status: 'none', recoveryCodesLeft: 0, required: true });
+    expect((await remove({ password: PASSWORD })).status).toBe(404);
+
+    const started = await fetch(`${issuer}/users/me/totp`, { method: 'POST', headers: bearer, body: '{}' });
+    expect(started.status).toBe(201);
+    expect(started.headers.get('cache-control')).toBe('no-store');
+    const enrolment = (await started.json()) as {
+      otpauthUri: string;
+      qrCodeSvg: string;
+      secret: string;
+      status: string;
+    };
+    expect(enrolment.status).toBe('pending');
+    expect(enrolment.qrCodeSvg).toMatch(/^<svg /);
+    expect(new URL(enrolment.otpauthUri).searchParams.get('secret')).toBe(enrolment.secret);
+    const confirm = (code: string) =>
+      fetch(`${issuer}/users/me/totp/confirm`, { method: 'POST', headers: bearer, body: JSON.stringify({ code }) });
+    expect((await confirm(codeOf(enrolment.secret, 600))).status).toBe(400);
+    const confirmed = await confirm(codeOf(enrolment.secret));
+    expect(confirmed.status).toBe(200);
+    const { recoveryCodes: fresh } = (await confirmed.json()) as { recoveryCodes: string[] };
+    expect(fresh).toHaveLength(10);
+    expect(fresh).not.toContain(recoveryCodes[2]);
+    expect((await passwordGrant(email, recoveryCodes[2]!)).status).toBe(400); // the old codes are gone
+    expect((await passwordGrant(email, fresh[0]!)).status).toBe(200);
+
+    // Lost phone and codes: an admin resets it (a customer may not); the user enrols again.
+    const userId = ((await (await fetch(`${issuer}/users/me`, { headers: bearer })).json()) as { id: string }).id;
+    const reset = (token: string) =>
+      fetch(`${issuer}/users/${userId}/totp`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    expect((await reset(accessToken)).status).toBe(403);
+    expect((await reset(adminToken)).status).toBe(204);
+    expect((await reset(adminToken)).status).toBe(404);
+    expect(await (await passwordGrant(email, fresh[1]!)).json()).toMatchObject({ mfa_required: true });
+
+    const { rows } = await infrastructure.pool.query<{ type: string }>(
+      `SELECT message_type AS type FROM identity.outbox WHERE message_type LIKE '%Totp%' ORDER BY position`,
+    );
+    expect(rows.map((r) => r.type)).toEqual([
+      'archipelago.identity.identity.TotpEnabledV1',
+      'archipelago.identity.identity.TotpDisabledV1',
+      'archipelago.identity.identity.TotpEnabledV1',
+      'archipelago.identity.identity.TotpDisabledV1',
+    ]);
+  });
+
+  it('throttles wrong codes per user (429 with Retry-After)', async () => {
+    const email2 = 'slow@example.com';
+    const id = await register(email2);
+    await infrastructure.pool.query(
+      `INSERT INTO identity.totp_factors (user_id, status, secret, created_at) VALUES ($1, 'active', $2, now())`,
+      [id, new Secret().base32],
+    );
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) statuses.push((await passwordGrant(email2, '000000')).status);
+    expect(statuses).toContain(429);
+    expect(statuses.slice(0, 4)).toEqual([400, 400, 400, 400]);
+  });
+});
