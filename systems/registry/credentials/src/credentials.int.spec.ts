@@ -259,6 +259,14 @@ describe('registry/credentials over HTTP', () => {
       cause: 'on-demand',
       holder: HOLDER.sub,
     });
+    const revokedEvent = received.find(
+      (m) => m.type === CREDENTIALS_EVENTS.CredentialRevokedV1.type && m.key === issued.id,
+    )!;
+    expect(CREDENTIALS_EVENTS.CredentialRevokedV1.schema.parse(revokedEvent.payload)).toMatchObject({
+      credentialId: issued.id,
+      reason: 'manager',
+      holder: HOLDER.sub,
+    });
   });
 
   it('serves the credential as vc+jwt or decoded JSON to its holder and managers, 404 to others', async () => {

@@ -30,6 +30,8 @@ export const credentialRevokedV1Schema = z.object({
   entityId: z.uuid(),
   /** `manager` (POST …/revoke) or `entity-deleted`. */
   reason: z.enum(['manager', 'entity-deleted']),
+  /** The user the credential was issued to, when it had one (additive: absent on older events). */
+  holder: z.string().optional(),
   occurredAt: z.iso.datetime(),
 });
 export type CredentialRevokedV1 = z.infer<typeof credentialRevokedV1Schema>;

@@ -250,6 +250,7 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
         entityType: row.entity_type,
         entityId: row.entity_id,
         reason,
+        ...(row.holder !== null && { holder: row.holder }),
         occurredAt: at,
       };
       const event = CREDENTIALS_EVENTS.CredentialRevokedV1;

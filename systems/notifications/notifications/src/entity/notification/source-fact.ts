@@ -72,6 +72,13 @@ export type SourceFact =
       inviter: string;
     }
   | {
+      kind: 'credential-revoked';
+      credentialId: string;
+      entityType: string;
+      holder: string | null;
+      reason: 'manager' | 'entity-deleted';
+    }
+  | {
       kind: 'credential-issued';
       credentialId: string;
       entityType: string;
@@ -322,6 +329,19 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
           entityId: fact.entityId,
           record: `/registry/v1/entity/${encodeURIComponent(fact.entityType)}/${fact.entityId}`,
         },
+      };
+    case 'credential-revoked':
+      if (!fact.holder) return null; // no holder: nobody to tell
+      return {
+        category: 'credential',
+        recipients: users(fact.holder),
+        title: 'Credential revoked',
+        body:
+          fact.reason === 'entity-deleted'
+            ? `A verifiable credential of your ${fact.entityType} record was revoked: the record was deleted.`
+            : `A verifiable credential of your ${fact.entityType} record was revoked by its issuer.`,
+        link: `/registry/v1/credentials/${fact.credentialId}`,
+        data: { credentialId: fact.credentialId, entityType: fact.entityType, reason: fact.reason },
       };
     case 'credential-issued': {
       if (!fact.holder) return null; // issued on demand with no holder: nobody to tell

@@ -147,6 +147,13 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     inviteeEmail: p.inviteeEmail,
     inviter: p.actor,
   })),
+  translate(CREDENTIALS_EVENTS.CredentialRevokedV1, (p) => ({
+    kind: 'credential-revoked',
+    credentialId: p.credentialId,
+    entityType: p.entityType,
+    holder: p.holder ?? null,
+    reason: p.reason,
+  })),
   translate(CREDENTIALS_EVENTS.CredentialIssuedV1, (p) => ({
     kind: 'credential-issued',
     credentialId: p.credentialId,

@@ -190,7 +190,12 @@ describe('HandleEventUseCase', () => {
     });
     expect(credential!.body).toContain('StudentCredential');
     expect(await handle('i2', { ...issued, holder: null, types: ['VerifiableCredential'] })).toEqual([]);
-    expect(db.notifications.map((n) => n.recipientId)).toEqual(['ann', 'ann', 'ann']);
+    const revoked = { kind: 'credential-revoked', credentialId: 'v1', entityType: 'Student' } as const;
+    const [gone] = await handle('r1', { ...revoked, holder: 'ann', reason: 'entity-deleted' });
+    expect(gone).toMatchObject({ recipientId: 'ann', category: 'credential', title: 'Credential revoked' });
+    expect(gone!.body).toContain('the record was deleted');
+    expect(await handle('r2', { ...revoked, holder: null, reason: 'manager' })).toEqual([]);
+    expect(db.notifications.map((n) => n.recipientId)).toEqual(['ann', 'ann', 'ann', 'ann']);
   });
 
   it("e-mails identity's security messages to the address in the event, token links by e-mail only", async () => {
