@@ -218,6 +218,10 @@ describe('TOTP required for a role: enrolment on the login page, then the second
       error_description: 'The one-time code is incorrect or was already used',
     });
     expect((await passwordGrant(email, codeOf(secret, 90))).status).toBe(400); // outside the window
+    // Longer than the documented 64 characters: invalid_request before anything is checked.
+    const long = await passwordGrant(email, '0'.repeat(65));
+    expect(long.status).toBe(400);
+    expect(await long.json()).toMatchObject({ error: 'invalid_request' });
   });
 
   it('a recovery code works once', async () => {

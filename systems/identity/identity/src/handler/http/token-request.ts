@@ -25,6 +25,18 @@ export function tokenParams(body: unknown): TokenParams {
 }
 
 /**
+ * The value of an optional parameter, when present, of at most `maxLength` characters (as the
+ * token endpoint's document declares it).
+ * @throws InvalidTokenRequestError when it is longer
+ */
+export function bounded(params: TokenParams, name: string, maxLength: number): string | undefined {
+  const value = params[name];
+  if (value !== undefined && value.length > maxLength)
+    throw new InvalidTokenRequestError(`parameter ${name} must be at most ${maxLength} characters`);
+  return value;
+}
+
+/**
  * The value of a required parameter.
  * @throws InvalidTokenRequestError when it is missing or empty
  */

@@ -13,7 +13,7 @@ import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/ref
 import type { TokenResponse } from '../../use-case/token-response.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
 import { ApiTokenEndpoint } from './token.openapi.js';
-import { clientCredentials, clientIp, required, tokenParams } from './token-request.js';
+import { bounded, clientCredentials, clientIp, required, tokenParams } from './token-request.js';
 
 /**
  * The OAuth 2.0 token endpoint (RFC 6749 §3.2): `POST /identity/v1/token`, form-urlencoded or
@@ -48,7 +48,7 @@ export class TokenHttpHandler {
             required(params, 'password'),
             params['scope'],
             clientIp(request),
-            params['otp'],
+            bounded(params, 'otp', 64),
           ),
         );
         break;
