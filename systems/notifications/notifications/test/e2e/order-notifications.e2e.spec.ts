@@ -123,9 +123,11 @@ beforeAll(async () => {
     method: 'POST',
     body: { email: 'ann@example.com', password: 'correct horse battery', displayName: 'Ann' },
   });
-  expect(registered.status).toBe(201);
-  annId = registered.body.id;
+  // 202 whether or not the address is taken (no enumeration, issue 12 §3): the id comes from /users/me.
+  expect(registered.status).toBe(202);
   ann = await login('ann@example.com', 'correct horse battery');
+  annId = (await call('/identity/v1/users/me', { token: ann })).body.id;
+  expect(annId).toMatch(/^[0-9a-f-]{36}$/);
   admin = await login('admin@archipelago.local', 'archipelago-admin');
   const created = await call('/commerce/v1/products', {
     method: 'POST',

@@ -54,7 +54,25 @@ export const entityListPageDto = z
     totalCount: z.number().int().describe('How many entities the caller may list in all'),
     items: z.array(entityDto),
   })
-  .meta({ id: 'EntityListPage' });
+  .meta({
+    id: 'EntityListPage',
+    examples: [
+      {
+        totalCount: 1,
+        items: [
+          {
+            id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+            type: 'Student',
+            status: 'active',
+            version: 1,
+            definitionId: '1bd23c91-3379-b65b-11cc-64984050e35c',
+            definitionVersion: 1,
+            body: { identityDetails: { fullName: 'Asha Rao' } },
+          },
+        ],
+      },
+    ],
+  });
 
 /**
  * The version in an `If-Match` header (RFC 9110 §13.1.1): a strong ETag `"<version>"`; `*` or no
