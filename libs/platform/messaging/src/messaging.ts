@@ -151,6 +151,21 @@ export class Messaging {
   /** Creates topics (and their dead-letter topics) if missing; no-op for postgres. */
   async ensureTopics(topics: readonly string[], partitions = DEFAULT_PARTITIONS): Promise<void> {
     if (this.options.transport !== 'kafka') return;
+    // A busy broker may still be creating a topic (this process's, or one another process asked
+    // for at the same moment) past kafkajs' wait for leaders: UNKNOWN_TOPIC_OR_PARTITION or
+    // LEADER_NOT_AVAILABLE, which kafkajs marks retriable. Try again (0.5, 1, 2, 4 s) rather than
+    // let a service die at start-up; anything else, or the fifth failure, is thrown.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createMissingTopics(topics, partitions);
+      } catch (error) {
+        if (attempt >= 5 || (error as { retriable?: unknown }).retriable !== true) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
+      }
+    }
+  }
+
+  private async createMissingTopics(topics: readonly string[], partitions: number): Promise<void> {
     const admin = this.kafkaClient().admin();
     await admin.connect();
     try {
@@ -252,7 +267,9 @@ export class Messaging {
     const postgres = this.postgresSubscriptions.map(async ({ group, subscription }) =>
       (await subscription.lag()).map((lag) => ({ group, ...lag })),
     );
-    const kafka = this.kafkaSubscriptions.map(async ({ group, topics }) => kafkaGroupLag(await this.kafkaLagAdmin(), group, topics));
+    const kafka = this.kafkaSubscriptions.map(async ({ group, topics }) =>
+      kafkaGroupLag(await this.kafkaLagAdmin(), group, topics),
+    );
     return (await Promise.all([...postgres, ...kafka])).flat();
   }
 
