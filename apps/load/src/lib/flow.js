@@ -170,6 +170,9 @@ export function setupFlow({ customers: defaultCustomers, products: defaultProduc
       )
     : createProducts(Number(__ENV.PRODUCTS || defaultProducts), runId);
   if (!products.length) fail('no products');
+  // Ordering learns new products from the catalog's events, a moment later (eventual consistency):
+  // without this pause the first orders of a run can meet 422 ORDER.UNKNOWN_PRODUCT.
+  if (!__ENV.PRODUCT_IDS) sleep(Number(__ENV.SETUP_SETTLE_S || 2));
   console.log(
     `setup: run ${runId}, ${people.length} customer(s) (${AUTH_MODE}), ${products.length} product(s) at ${BASE_URL}`,
   );
