@@ -90,7 +90,6 @@ export type SourceFact =
 export type RecipientSpec =
   | { readonly kind: 'users'; readonly userIds: readonly string[] }
   | { readonly kind: 'order-customer'; readonly orderId: string }
-  | { readonly kind: 'admins' }
   /** Every known user holding one of `roles`, except the `except` users. */
   | { readonly kind: 'roles'; readonly roles: readonly string[]; readonly except: readonly string[] }
   /**
@@ -237,7 +236,7 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
     case 'low-stock':
       return {
         category: 'stock',
-        recipients: { kind: 'admins' },
+        recipients: { kind: 'roles', roles: ['admin'], except: [] },
         title: `Low stock: ${fact.sku}`,
         body: `${fact.sku} has ${fact.available} units available (threshold ${fact.threshold}).`,
         link: `/commerce/v1/products/${fact.productId}`,

@@ -95,8 +95,6 @@ async function resolve(spec: RecipientSpec, tx: NotificationWork): Promise<strin
       const customer = await tx.orderCustomer(spec.orderId);
       return customer ? [customer] : [];
     }
-    case 'admins':
-      return tx.usersWithAnyRole(['admin']);
     case 'roles': {
       const except = new Set(spec.except);
       return (await tx.usersWithAnyRole(spec.roles)).filter((id) => !except.has(id));
