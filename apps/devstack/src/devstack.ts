@@ -6,7 +6,7 @@ import { postgresWritableDir, startLocalPostgres, type LocalPostgres } from '@ar
 import { formatTail, ManagedProcess, runToCompletion, type ProcessSpec } from './managed-process.js';
 import { PortAllocator } from './port-allocator.js';
 import { answers200, sleep } from './readiness.js';
-import { stackServices, type StackFile, type StackService } from './stack-file.schema.js';
+import { resolveServiceEnv, stackServices, type StackFile, type StackService } from './stack-file.schema.js';
 import { renderStatus, type StatusExtra, type StatusView } from './status-table.js';
 
 /**
@@ -223,7 +223,8 @@ export class Devstack {
       this.servicePorts.set(service.name, { httpPort: http.port, grpcPort: grpc?.port });
     }
     if (edgePort.fallback) options.print(`• edge: port ${edgePort.wanted} is taken; using ${edgePort.port}`);
-    if (edgeStatusPort.fallback) options.print(`• edge status: port ${edgeStatusPort.wanted} is taken; using ${edgeStatusPort.port}`);
+    if (edgeStatusPort.fallback)
+      options.print(`• edge status: port ${edgeStatusPort.wanted} is taken; using ${edgeStatusPort.port}`);
     if (mail) await mail;
     this.abortCheck();
 
@@ -312,8 +313,14 @@ export class Devstack {
       databases: this.options.stack.systems.map((s) => s.name),
       transport: this.kafkaBrokers ? `kafka (${this.kafkaBrokers}${this.kafka ? ', local broker' : ''})` : 'postgres',
       logsDir: `${shown(this.options.root, this.logsDir)}/<service>.log`,
-      ...(this.mailpit ? { mailUrl: `${this.mailpit.uiUrl}  (Mailpit: every e-mail the services send; SMTP 127.0.0.1:${this.mailpit.smtpPort})` } : {}),
-      ...(this.zipkin ? { traces: `${this.zipkin.uiUrl}  (Zipkin; find a flow by tag, e.g. archipelago.aggregate_id=<order id>)` } : {}),
+      ...(this.mailpit
+        ? {
+            mailUrl: `${this.mailpit.uiUrl}  (Mailpit: every e-mail the services send; SMTP 127.0.0.1:${this.mailpit.smtpPort})`,
+          }
+        : {}),
+      ...(this.zipkin
+        ? { traces: `${this.zipkin.uiUrl}  (Zipkin; find a flow by tag, e.g. archipelago.aggregate_id=<order id>)` }
+        : {}),
     };
   }
 
@@ -338,8 +345,10 @@ export class Devstack {
     await Promise.all(edge.map((m) => m.process.stop(grace)));
     await Promise.all(this.members.filter((m) => m.service).map((m) => m.process.stop(grace)));
     await Promise.all(this.members.map((m) => m.process.close()));
-    if (this.zipkin) await this.zipkin.stop().catch((e: unknown) => this.options.print(`Zipkin stop failed: ${String(e)}`));
-    if (this.mailpit) await this.mailpit.stop().catch((e: unknown) => this.options.print(`Mailpit stop failed: ${String(e)}`));
+    if (this.zipkin)
+      await this.zipkin.stop().catch((e: unknown) => this.options.print(`Zipkin stop failed: ${String(e)}`));
+    if (this.mailpit)
+      await this.mailpit.stop().catch((e: unknown) => this.options.print(`Mailpit stop failed: ${String(e)}`));
     if (this.kafka)
       await this.kafka.stop().catch((e: unknown) => this.options.print(`Kafka stop failed: ${String(e)}`));
     if (this.postgres)
@@ -416,7 +425,10 @@ export class Devstack {
     const url = pathToFileURL(join(this.options.root, 'infra/local/zipkin/zipkin.mjs')).href;
     const { startZipkin } = (await import(url)) as ZipkinModule;
     const t0 = Date.now();
-    this.zipkin = await startZipkin({ logFile: join(this.logsDir, 'zipkin.log'), log: (m) => this.options.print(`• zipkin: ${m}`) });
+    this.zipkin = await startZipkin({
+      logFile: join(this.logsDir, 'zipkin.log'),
+      log: (m) => this.options.print(`• zipkin: ${m}`),
+    });
     this.options.print(`• zipkin: ${this.zipkin.uiUrl} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
   }
 
@@ -464,7 +476,9 @@ export class Devstack {
         ...nodeArgs(),
         // OpenTelemetry first (it must hook module loading before anything else loads); it stays
         // off unless OTEL_* says where to export (see libs/platform/telemetry).
-        ...(main.endsWith('.ts') ? ['--import', join(root, TELEMETRY_HOOK), '--import', join(root, 'tools', 'register.mjs')] : []),
+        ...(main.endsWith('.ts')
+          ? ['--import', join(root, TELEMETRY_HOOK), '--import', join(root, 'tools', 'register.mjs')]
+          : []),
         file,
         ...args,
       ],
@@ -487,22 +501,7 @@ export class Devstack {
     grpc: number | undefined,
     args: readonly string[],
   ): ProcessSpec {
-    const env = Object.fromEntries(
-      Object.entries(service.env)
-        .map(([name, value]) => [
-          name,
-          // `${identity.httpPort}` → the port the identity service really got (it may have fallen back);
-          // `${mail.smtpPort}` / `${mail.httpPort}` → the e-mail sink's.
-          value.replace(
-            /\$\{([a-z0-9-]+)\.(httpPort|grpcPort|smtpPort)\}/g,
-            (whole, target: string, kind: 'httpPort' | 'grpcPort' | 'smtpPort') =>
-              String(this.servicePorts.get(target)?.[kind] ?? whole),
-          ),
-        ])
-        // A value naming the e-mail sink when it is off (DEVSTACK_MAIL=off) is left unset: the
-        // service's own default applies instead of a literal `${mail.smtpPort}`.
-        .filter(([, value]) => !/\$\{mail\./.test(value)),
-    );
+    const env = resolveServiceEnv(service.env, this.servicePorts);
     return this.spec(service.name, service.main, args, {
       ...env,
       SERVICE_NAME: service.name,

@@ -132,3 +132,24 @@ export function loadStackFile(file: string): StackFile {
 export function stackServices(stack: StackFile): StackService[] {
   return stack.systems.flatMap((system) => system.services.map((service) => ({ ...service, system: system.name })));
 }
+
+/** Ports a stack.json env value may name: `${<service>.httpPort}`, `${<service>.grpcPort}`, `${mail.smtpPort}` … */
+export type StackPorts = ReadonlyMap<string, { httpPort?: number; grpcPort?: number; smtpPort?: number }>;
+
+/**
+ * A service's stack.json `env` with every `${<target>.httpPort|grpcPort|smtpPort}` replaced by the
+ * port `ports` gives it (the one the target really got: it may have fallen back). A value naming
+ * the e-mail sink (`${mail.…}`) when `ports` has none is left out, so the service's own default
+ * applies (DEVSTACK_MAIL=off, or a test without a sink); other unknown targets stay literal.
+ */
+export function resolveServiceEnv(env: Readonly<Record<string, string>>, ports: StackPorts): Record<string, string> {
+  const resolved: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    const replaced = value.replace(
+      /\$\{([a-z0-9-]+)\.(httpPort|grpcPort|smtpPort)\}/g,
+      (whole, target: string, kind: 'httpPort' | 'grpcPort' | 'smtpPort') => String(ports.get(target)?.[kind] ?? whole),
+    );
+    if (!/\$\{mail\./.test(replaced)) resolved[name] = replaced;
+  }
+  return resolved;
+}

@@ -39,7 +39,9 @@ describe('stack file', () => {
     ]);
     expect(services[1]).toMatchObject({ ...catalog, env: catalog.env, system: 'commerce', readyPath: '/health/ready' });
     // Catalog finds identity's JWKS on whatever port identity really got.
-    expect(services[1]!.env.AUTH_JWKS_URL).toBe('http://127.0.0.1:${identity.httpPort}/identity/v1/.well-known/jwks.json');
+    expect(services[1]!.env.AUTH_JWKS_URL).toBe(
+      'http://127.0.0.1:${identity.httpPort}/identity/v1/.well-known/jwks.json',
+    );
   });
 
   it('keeps test fixtures out of the repository stack file', () => {

@@ -61,7 +61,9 @@ export function renderStatus(view: StatusView, extras: readonly StatusExtra[] = 
     ...table(['SERVICE', 'SYSTEM', 'HTTP', 'GRPC', 'STATE'], rows),
     '',
     labelled('Edge', view.edgeUrl),
-    ...(view.edgeStatusUrl ? [labelled('Edge status', `${view.edgeStatusUrl}/metrics, ${view.edgeStatusUrl}/health  (local only)`)] : []),
+    ...(view.edgeStatusUrl
+      ? [labelled('Edge status', `${view.edgeStatusUrl}/metrics, ${view.edgeStatusUrl}/health  (local only)`)]
+      : []),
     labelled('API docs', `${view.edgeUrl}/docs  (every service's Swagger UI through the edge)`),
     ...view.swagger.map((s, i) => labelled(i === 0 ? 'Swagger UI' : '', `${s.url}  (${s.service})`)),
     labelled('Postgres', `${view.postgresUrl}  (databases: ${view.databases.join(', ')})`),

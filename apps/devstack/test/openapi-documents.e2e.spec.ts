@@ -1,10 +1,15 @@
 import { freePort } from '@archipelago/platform-local-postgres';
 import { openApiGaps } from '@archipelago/platform-service';
-import { createTestDatabase, startWorkspaceProcess, WORKSPACE_ROOT, type RunningProcess } from '@archipelago/testing-harness';
+import {
+  createTestDatabase,
+  startWorkspaceProcess,
+  WORKSPACE_ROOT,
+  type RunningProcess,
+} from '@archipelago/testing-harness';
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadStackFile, stackServices } from '../src/stack-file.schema.js';
+import { loadStackFile, resolveServiceEnv, stackServices } from '../src/stack-file.schema.js';
 
 // Every service of infra/local/stack.json (so a service added there later is covered with no edit
 // here), compiled and run as `npm start` runs it (migrate, then serve; postgres transport), in file
@@ -25,17 +30,7 @@ beforeAll(async () => {
     const grpcPort = service.grpcPort ? await freePort() : undefined;
     ports.set(service.name, { httpPort, ...(grpcPort && { grpcPort }) });
     const env: Record<string, string> = {
-      ...Object.fromEntries(
-        Object.entries(service.env)
-          // No e-mail sink here: values naming it stay unset (the service's default), as npm start does with DEVSTACK_MAIL=off.
-          .filter(([, value]) => !/\$\{mail\./.test(value))
-          .map(([name, value]) => [
-            name,
-            value.replace(/\$\{([a-z0-9-]+)\.(httpPort|grpcPort)\}/g, (whole, target: string, kind: 'httpPort' | 'grpcPort') =>
-              String(ports.get(target)?.[kind] ?? whole),
-            ),
-          ]),
-      ),
+      ...resolveServiceEnv(service.env, ports),
       SERVICE_NAME: service.name,
       SYSTEM: service.system,
       HTTP_PORT: String(httpPort),
@@ -48,7 +43,14 @@ beforeAll(async () => {
     };
     await startWorkspaceProcess({ name: `${service.name} migrate`, entry: service.main, args: ['migrate'], env });
     const url = `http://127.0.0.1:${httpPort}`;
-    running.push(await startWorkspaceProcess({ name: service.name, entry: service.main, env, readyUrl: `${url}${service.readyPath}` }));
+    running.push(
+      await startWorkspaceProcess({
+        name: service.name,
+        entry: service.main,
+        env,
+        readyUrl: `${url}${service.readyPath}`,
+      }),
+    );
     const document = (await (await fetch(`${url}/docs/openapi.json`)).json()) as OpenAPIObject;
     documents.set(service.name, { url, document });
   }
@@ -76,10 +78,12 @@ describe.each(services.map((service) => service.name))('the OpenAPI document of 
         const res = await fetch(`${url}${path.replace(/\{[^}]+\}/g, PLACEHOLDER_ID)}`, {
           method: method.toUpperCase(),
           redirect: 'manual',
-          ...(method !== 'get' && method !== 'delete' && { headers: { 'content-type': 'application/json' }, body: '{}' }),
+          ...(method !== 'get' &&
+            method !== 'delete' && { headers: { 'content-type': 'application/json' }, body: '{}' }),
         });
         await res.arrayBuffer();
-        if (res.status !== 401) undocumentedPublic.push(`${method.toUpperCase()} ${path} answered ${res.status} without a token`);
+        if (res.status !== 401)
+          undocumentedPublic.push(`${method.toUpperCase()} ${path} answered ${res.status} without a token`);
       }
     }
     expect(undocumentedPublic).toEqual([]);
