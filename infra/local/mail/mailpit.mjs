@@ -12,9 +12,9 @@
 // CLI: node infra/local/mail/mailpit.mjs [--smtp-port N] [--http-port N]   (foreground until Ctrl-C)
 import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
-import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, portFree } from '../ports.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = join(HERE, '..', '..', '..');
@@ -23,28 +23,9 @@ const HOST = '127.0.0.1';
 export const DEFAULT_SMTP_PORT = 1025;
 export const DEFAULT_HTTP_PORT = 8025;
 
-function portFree(port) {
-  return new Promise((resolveP) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolveP(false));
-    srv.listen({ host: HOST, port, exclusive: true }, () => srv.close(() => resolveP(true)));
-  });
-}
-
-function freePort() {
-  return new Promise((resolveP, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ host: HOST, port: 0 }, () => {
-      const { port } = srv.address();
-      srv.close(() => resolveP(port));
-    });
-  });
-}
-
 async function pickPort(wanted, fallbackDefault) {
   const w = wanted ?? fallbackDefault;
-  return w !== 0 && (await portFree(w)) ? w : freePort();
+  return w !== 0 && (await portFree(w, HOST)) ? w : freePort(HOST);
 }
 
 /**

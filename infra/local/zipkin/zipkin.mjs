@@ -12,10 +12,10 @@
 // CLI: node infra/local/zipkin/zipkin.mjs [--port N]   (runs in the foreground until Ctrl-C)
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
-import net from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT, resolveMavenClasspath } from '../kafka/kafka.mjs';
+import { freePort, portFree } from '../ports.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const HOST = '127.0.0.1';
@@ -28,24 +28,6 @@ function javaBin() {
   return process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
 }
 
-function portFree(port) {
-  return new Promise((resolveP) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolveP(false));
-    srv.listen({ host: HOST, port, exclusive: true }, () => srv.close(() => resolveP(true)));
-  });
-}
-
-function freePort() {
-  return new Promise((resolveP, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen({ host: HOST, port: 0 }, () => {
-      const { port } = srv.address();
-      srv.close(() => resolveP(port));
-    });
-  });
-}
 
 /**
  * Starts a Zipkin server and resolves once its /health answers UP.
@@ -62,7 +44,7 @@ export async function startZipkin(opts = {}) {
   const jar = classpath.split(':').find((j) => j.includes('zipkin-server'));
   if (!jar) throw new Error(`zipkin-server jar not in the resolved classpath: ${classpath}`);
   const wanted = opts.port ?? DEFAULT_PORT;
-  const port = wanted !== 0 && (await portFree(wanted)) ? wanted : await freePort();
+  const port = wanted !== 0 && (await portFree(wanted, HOST)) ? wanted : await freePort(HOST);
   let out = 'ignore';
   if (opts.logFile) {
     mkdirSync(dirname(opts.logFile), { recursive: true });
