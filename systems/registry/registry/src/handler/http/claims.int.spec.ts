@@ -154,6 +154,14 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     expect(
       (await (await http('/claims?status=open', registrar)).json()).items.map((c: { id: string }) => c.id),
     ).not.toContain(claim.id);
+    // The attestation moved the entity's version (its ETag): the search read model carries it too.
+    await infrastructure.entitySearchRunner.catchUp();
+    const etag = (await http(`/entity/Graduate/${id}`, owner)).headers.get('etag');
+    const found = await (
+      await post('/entity/Graduate/search', admin, { filters: { name: { eq: 'Asha' } }, limit: 500 })
+    ).json();
+    const item = found.items.find((i: { id: string }) => i.id === id);
+    expect(etag).toBe(`"${item.version}"`);
 
     const { rows } = await infrastructure.pool.query<{ payload: unknown }>(
       `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimAttestedV1' AND message_key = $1`,
