@@ -19,6 +19,7 @@ import { definitionStreamId } from './definition.event-store.repository.js';
 import type { EntityListPage, EntityOwnerFilter } from '../use-case/port/entity-search.port.js';
 import { ownerKeysOf, readerOwnerKeys } from './owner-keys.js';
 import { compileSearchFilter } from './search/search-filter.compiler.js';
+import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
 /** The schema of one definition version, from the definition's stream. */
 async function definitionDocumentAt(
@@ -38,7 +39,9 @@ async function definitionDocumentAt(
  * The `entity_search` projection: one row per live entity (jsonb `body`), written in the same
  * transaction as the checkpoint. The body is stored WITHOUT `privateFields` (they never reach
  * search results, and are not kept in plain text here); internal fields are kept and removed at
- * answer time for non-managers. Deleted entities leave the table. `owner_keys` indexes the owners
+ * answer time for non-managers. Deleted entities leave the table. Events are opened by the
+ * PrivateFieldSealer first (owner e-mails may be private fields); after crypto-shredding a rebuild
+ * sees the bodies without them. `owner_keys` indexes the owners
  * `ownershipAttributes` name, hashed (see owner-keys.ts), for "my entities".
  */
 export class EntitySearchProjection implements Projection {
@@ -47,10 +50,12 @@ export class EntitySearchProjection implements Projection {
   constructor(
     private readonly schema: string,
     private readonly store: PostgresEventStore,
+    private readonly sealer: PrivateFieldSealer,
   ) {}
 
   async apply(client: SqlClient, recorded: RecordedEvent): Promise<void> {
-    const event = { type: recorded.type, data: recorded.data } as RegistryEntityEvent;
+    if (!recorded.streamId.startsWith('entity-')) return;
+    const [event] = (await this.sealer.unsealEvents(client, [recorded])).events as [RegistryEntityEvent];
     const table = `"${this.schema}".entity_search`;
     switch (event.type) {
       case 'EntityCreated':

@@ -30,17 +30,16 @@ import {
   type RegistryEntityRepositoryPort,
 } from '../use-case/port/registry-entity.repository.port.js';
 import { definitionStreamId } from './definition.event-store.repository.js';
+import { isPrivatePath } from '../entity/registry-entity/private-fields.js';
+import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
 /** Stream id of an entity: `entity-<uuid>`. */
 export const registryEntityStreamId = (id: string): string => `entity-${id}`;
 
 const PG_UNIQUE_VIOLATION = '23505';
 
-const fold = (events: readonly { type: string; data: unknown }[]): RegistryEntityState =>
-  events.reduce(
-    (s, e) => registryEntityDecider.evolve(s, { type: e.type, data: e.data } as RegistryEntityEvent),
-    registryEntityDecider.initialState(),
-  );
+const fold = (events: readonly RegistryEntityEvent[]): RegistryEntityState =>
+  events.reduce(registryEntityDecider.evolve, registryEntityDecider.initialState());
 
 /**
  * Registry entities in the Postgres event store. `save` commits, in ONE transaction: the domain
@@ -50,6 +49,12 @@ const fold = (events: readonly { type: string; data: unknown }[]): RegistryEntit
  * (`EntityCreatedV1`, `EntityUpdatedV1`, `EntityDeletedV1`) with the body stripped of private and
  * internal fields, and `EntityInvitedV1` (no body; the invitee's e-mail, which the invitation goes to). The `_osConfig` used is the one of the definition version the body was
  * validated against, read from the definition's stream.
+ *
+ * Private fields are envelope-encrypted in the event log (see PrivateFieldSealer): events are
+ * sealed before the append and opened after every read, so the deciders see whole bodies; an
+ * `EntityDeleted` destroys the entity's data key in the same transaction (crypto-shredding), after
+ * which the stream still replays with the private fields erased. A `uniqueIndexFields` value that
+ * holds a private field is claimed by its keyed hash, never in plain text.
  */
 export class RegistryEntityEventStoreRepository implements RegistryEntityRepositoryPort {
   constructor(
@@ -57,6 +62,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     private readonly store: PostgresEventStore,
     private readonly messaging: Messaging,
     private readonly schema: string,
+    private readonly sealer: PrivateFieldSealer,
   ) {}
 
   async load(id: string): Promise<LoadedRegistryEntity> {
@@ -64,14 +70,19 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
   }
 
   async history(id: string): Promise<readonly RegistryEntityEvent[]> {
-    const events = await this.store.readStream(this.pool, registryEntityStreamId(id));
-    return events.map((e) => ({ type: e.type, data: e.data }) as RegistryEntityEvent);
+    return this.readIn(this.pool, id);
   }
 
   /** {@link load} on the caller's connection (inside its transaction). */
   async loadIn(client: SqlClient, id: string): Promise<LoadedRegistryEntity> {
-    const events = await this.store.readStream(client, registryEntityStreamId(id));
+    const events = await this.readIn(client, id);
     return { state: fold(events), version: events.length };
+  }
+
+  /** The entity's events, private fields opened (or erased, after crypto-shredding). */
+  private async readIn(client: SqlClient, id: string): Promise<RegistryEntityEvent[]> {
+    return (await this.sealer.unsealEvents(client, await this.store.readStream(client, registryEntityStreamId(id))))
+      .events;
   }
 
   async save(
@@ -111,23 +122,35 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     expectedVersion: number,
     context: CommandContext,
   ): Promise<void> {
-    const before = fold(await this.store.readStream(client, registryEntityStreamId(id)));
+    const before = fold(await this.readIn(client, id));
+    const shapeOf = async (definitionId: string, version: number) => {
+      const document = await this.definitionDocument(client, definitionId, version);
+      return { config: osConfigOf(document), contentPointer: definitionShape(document).contentPointer };
+    };
     await this.store.append(
       client,
       registryEntityStreamId(id),
-      events.map((e) => ({ type: e.type, data: e.data })),
-      { expectedVersion, metadata: { ...context } },
+      await this.sealer.sealEvents(client, id, events, shapeOf),
+      {
+        expectedVersion,
+        metadata: { ...context },
+      },
     );
     const after = events.reduce(registryEntityDecider.evolve, before);
     if (after.status === 'absent') return;
-    const document = await this.definitionDocument(client, after.definitionId, after.definitionVersion);
-    const config = osConfigOf(document);
-    const contentPointer = definitionShape(document).contentPointer;
-    await this.claimUniqueKeys(
-      client,
-      after,
-      after.status === 'deleted' ? [] : uniqueKeys(after.body, config, contentPointer),
-    );
+    for (const event of events) {
+      if (event.type === 'EntityDeleted') await this.sealer.shred(client, id, event.data.by, event.data.at);
+    }
+    const { config, contentPointer } = await shapeOf(after.definitionId, after.definitionVersion);
+    const keys = after.status === 'deleted' ? [] : uniqueKeys(after.body, config, contentPointer);
+    const claimed: { fields: string; value: string }[] = [];
+    for (const key of keys) {
+      const hidden = key.fields.split(',').some((field) => isPrivatePath(field, config));
+      claimed.push(
+        hidden ? { fields: key.fields, value: await this.sealer.blindIndex(client, key.fields, key.value) } : key,
+      );
+    }
+    await this.claimUniqueKeys(client, after, claimed);
     const messages = events.flatMap((event) =>
       this.integrationEvent(
         event,
