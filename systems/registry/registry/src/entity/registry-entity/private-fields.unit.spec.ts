@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { extractOsConfig } from '../definition/os-config.js';
+import type { JsonObject } from './json-merge-patch.js';
 import { isPrivatePath, mergePrivateFields, splitPrivateFields } from './private-fields.js';
 
 const config = (privateFields: string[]) => extractOsConfig({ _osConfig: { privateFields } }).config;
 
 describe('splitPrivateFields / mergePrivateFields', () => {
-  const body = {
+  const body: JsonObject = {
     name: 'Asha',
     identity: { type: 'NID', value: 'NID-1' },
     contacts: [{ kind: 'home', phone: '+1' }, { kind: 'none' }, { kind: 'work', phone: '+2' }],
@@ -29,7 +30,7 @@ describe('splitPrivateFields / mergePrivateFields', () => {
   });
 
   it('works under a wrapper schema content pointer, and takes a whole private object', () => {
-    const wrapped = { Student: { name: 'Ravi', identity: { type: 'NID', value: 'NID-2' } } };
+    const wrapped: JsonObject = { Student: { name: 'Ravi', identity: { type: 'NID', value: 'NID-2' } } };
     const split = splitPrivateFields(wrapped, config(['$.identity']), '/Student');
     expect(split.publicBody).toEqual({ Student: { name: 'Ravi' } });
     expect(split.privateValues).toEqual([['/Student/identity', { type: 'NID', value: 'NID-2' }]]);
