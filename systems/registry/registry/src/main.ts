@@ -22,6 +22,8 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
  *   Secret: put the new JWK first in the Secret's set, keep the old ones, restart, rewrap.)
  * - `main.js rewrap-data-keys`: re-wrap every entity data key with the current key-encryption key,
  *   logs `data keys rewrapped` with the count, exit 0; then the older keys may be dropped.
+ * - `main.js seal-private-fields`: seals in place the private fields of entity events written
+ *   before envelope encryption (drops them for deleted entities), logs `private fields sealed`, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); every route needs an access token
  *   verified against identity's JWKS (AUTH_JWKS_URL), writes the `admin` role. Publishes
  *   RegistryItemCreatedV1 on `registry.registry.item-created.v1` and DefinitionActivatedV1 on
@@ -43,6 +45,11 @@ await runServiceMain({
     },
   },
   maintenanceCommands: {
+    'seal-private-fields': async (infrastructure) => {
+      const result = await infrastructure.entities.sealLegacyEvents();
+      logLine(30, 'private fields sealed', result);
+      return 0;
+    },
     'rewrap-data-keys': async (infrastructure) => {
       const result = await infrastructure.dataKeys.rewrap(infrastructure.pool);
       logLine(30, 'data keys rewrapped', result);

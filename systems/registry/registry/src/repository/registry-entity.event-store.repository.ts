@@ -30,7 +30,8 @@ import {
   type RegistryEntityRepositoryPort,
 } from '../use-case/port/registry-entity.repository.port.js';
 import { definitionStreamId } from './definition.event-store.repository.js';
-import { isPrivatePath } from '../entity/registry-entity/private-fields.js';
+import type { OsConfig } from '../entity/definition/os-config.js';
+import { isPrivatePath, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
 import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
 /** Stream id of an entity: `entity-<uuid>`. */
@@ -142,15 +143,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       if (event.type === 'EntityDeleted') await this.sealer.shred(client, id, event.data.by, event.data.at);
     }
     const { config, contentPointer } = await shapeOf(after.definitionId, after.definitionVersion);
-    const keys = after.status === 'deleted' ? [] : uniqueKeys(after.body, config, contentPointer);
-    const claimed: { fields: string; value: string }[] = [];
-    for (const key of keys) {
-      const hidden = key.fields.split(',').some((field) => isPrivatePath(field, config));
-      claimed.push(
-        hidden ? { fields: key.fields, value: await this.sealer.blindIndex(client, key.fields, key.value) } : key,
-      );
-    }
-    await this.claimUniqueKeys(client, after, claimed);
+    await this.refreshUniqueClaims(client, after, config, contentPointer);
     const messages = events.flatMap((event) =>
       this.integrationEvent(
         event,
@@ -161,6 +154,96 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       ),
     );
     if (messages.length > 0) await this.messaging.outbox.add(client, messages);
+  }
+
+  /**
+   * The entity's `uniqueIndexFields` claims, replaced by those of `state` (none once deleted); an
+   * entry holding a private field is claimed by its keyed hash.
+   */
+  private async refreshUniqueClaims(
+    client: SqlClient,
+    state: Exclude<RegistryEntityState, { status: 'absent' }>,
+    config: OsConfig,
+    contentPointer: string,
+  ): Promise<void> {
+    const keys = state.status === 'deleted' ? [] : uniqueKeys(state.body, config, contentPointer);
+    const claimed: { fields: string; value: string }[] = [];
+    for (const key of keys) {
+      const hidden = key.fields.split(',').some((field) => isPrivatePath(field, config));
+      claimed.push(
+        hidden ? { fields: key.fields, value: await this.sealer.blindIndex(client, key.fields, key.value) } : key,
+      );
+    }
+    await this.claimUniqueKeys(client, state, claimed);
+  }
+
+  /**
+   * Seals, in place, the private fields of entity events written before envelope encryption (their
+   * bodies hold private values in clear), one entity per transaction (its events locked): a live
+   * entity's values are sealed under its data key and its unique claims re-written (keyed hashes); a
+   * deleted entity's are dropped (erased), and its erasure recorded. Idempotent; the event log's
+   * other contents, versions and positions do not change. Run by `main.ts seal-private-fields`.
+   * @returns how many entities and events were rewritten
+   */
+  async sealLegacyEvents(): Promise<{ entities: number; events: number }> {
+    const events = `"${this.schema}".events`;
+    const { rows: streams } = await this.pool.query<{ stream_id: string }>(
+      `SELECT DISTINCT stream_id FROM ${events}
+        WHERE stream_id LIKE 'entity-%' AND event_type IN ('EntityCreated', 'EntityInvited', 'EntityUpdated')
+          AND NOT (data ? 'sealed')`,
+    );
+    let entities = 0;
+    let rewritten = 0;
+    for (const { stream_id: streamId } of streams) {
+      const id = streamId.slice('entity-'.length);
+      const count = await inTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ global_position: string; event_type: string; data: JsonObject }>(
+          `SELECT global_position, event_type, data FROM ${events} WHERE stream_id = $1 ORDER BY stream_version FOR UPDATE`,
+          [streamId],
+        );
+        const deleted = rows.find((r) => r.event_type === 'EntityDeleted')?.data as
+          { by?: string; at?: string } | undefined;
+        const shapeOf = async (definitionId: string, version: number) => {
+          const document = await this.definitionDocument(client, definitionId, version);
+          return { config: osConfigOf(document), contentPointer: definitionShape(document).contentPointer };
+        };
+        let changed = 0;
+        for (const row of rows) {
+          const event = { type: row.event_type, data: row.data } as unknown as RegistryEntityEvent;
+          if (
+            (event.type !== 'EntityCreated' && event.type !== 'EntityInvited' && event.type !== 'EntityUpdated') ||
+            Object.hasOwn(row.data, 'sealed')
+          ) {
+            continue;
+          }
+          const { config, contentPointer } = await shapeOf(event.data.definitionId, event.data.definitionVersion);
+          const { publicBody, privateValues } = splitPrivateFields(event.data.body, config, contentPointer);
+          if (privateValues.length === 0) continue;
+          const data = deleted
+            ? { ...event.data, body: publicBody }
+            : (await this.sealer.sealEvents(client, id, [event], shapeOf))[0]!.data;
+          await client.query(`UPDATE ${events} SET data = $2 WHERE global_position = $1`, [
+            row.global_position,
+            JSON.stringify(data),
+          ]);
+          changed += 1;
+        }
+        if (changed === 0) return 0;
+        if (deleted) {
+          await this.sealer.shred(client, id, deleted.by ?? 'system', deleted.at ?? new Date().toISOString());
+        } else {
+          const state = fold(await this.readIn(client, id));
+          if (state.status !== 'absent') {
+            const { config, contentPointer } = await shapeOf(state.definitionId, state.definitionVersion);
+            await this.refreshUniqueClaims(client, state, config, contentPointer);
+          }
+        }
+        return changed;
+      });
+      if (count > 0) entities += 1;
+      rewritten += count;
+    }
+    return { entities, events: rewritten };
   }
 
   /** The schema of one version of a definition (versions never change once written). */

@@ -13,6 +13,7 @@ import { DeleteEntityUseCase } from '../../use-case/delete-entity/delete-entity.
 import { UniqueFieldTakenError } from '../../use-case/port/registry-entity.repository.port.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import { UpdateEntityUseCase } from '../../use-case/update-entity/update-entity.use-case.js';
+import { inTransaction } from '@archipelago/platform-event-store';
 import { migrateRegistry } from '../registry.data-source.js';
 import { RegistryInfrastructure } from '../registry.infrastructure.js';
 import { EnvelopeOpenError } from './envelope.js';
@@ -27,7 +28,9 @@ const NATIONAL_ID = 'NID-7Q4-ZEBRA-1903';
 const NATIONAL_ID_2 = 'NID-8R5-OKAPI-2211';
 const PHONE = '+91-98450-31337';
 const EMAIL = 'kavya.secret-owner@example.com';
-const SECRETS = [NATIONAL_ID, NATIONAL_ID_2, PHONE, EMAIL];
+const LEGACY_LIVE = 'NID-LEGACY-LIVE-77';
+const LEGACY_GONE = 'NID-LEGACY-GONE-88';
+const SECRETS = [NATIONAL_ID, NATIONAL_ID_2, PHONE, EMAIL, LEGACY_LIVE, LEGACY_GONE];
 const oldKek = newKekJwk();
 const newKek = newKekJwk();
 let url: string;
@@ -206,6 +209,43 @@ describe('private fields: envelope encryption and crypto-shredding', () => {
     await expectNoSecretInClear();
     // The value is free again (the claim went with the entity).
     await expect(create({ name: 'Heir', nationalId: NATIONAL_ID_2 })).resolves.toMatchObject({ status: 'active' });
+  });
+
+  it('seals events written before envelope encryption in place (live: sealed, deleted: erased), and their unique claims', async () => {
+    const { rows: known } = await infrastructure.pool.query<{ d: string; v: number }>(
+      `SELECT data->>'definitionId' AS d, (data->>'definitionVersion')::int AS v FROM "registry".events
+        WHERE event_type = 'EntityCreated' LIMIT 1`,
+    );
+    const against = { type: 'Citizen', definitionId: known[0]!.d, definitionVersion: known[0]!.v };
+    const [live, gone] = [randomUUID(), randomUUID()];
+    const at = new Date().toISOString();
+    // As the repository wrote them before this version: bodies whole, claims in clear, no data key.
+    await inTransaction(infrastructure.pool, async (client) => {
+      for (const [id, nationalId] of [
+        [live, LEGACY_LIVE],
+        [gone, LEGACY_GONE],
+      ] as const) {
+        const created = { id, version: 1, at, by: ctx.actor, ...against, body: { name: 'Old', nationalId } };
+        const events = [{ type: 'EntityCreated', data: created }];
+        if (id === gone) events.push({ type: 'EntityDeleted', data: { id, version: 2, at, by: ctx.actor } as never });
+        await infrastructure.store.append(client, `entity-${id}`, events, { expectedVersion: 'no_stream' });
+      }
+      await client.query(
+        `INSERT INTO "registry".entity_unique_claim (definition_id, fields, value, entity_id) VALUES ($1, 'nationalId', $2, $3)`,
+        [against.definitionId, JSON.stringify([LEGACY_LIVE]), live],
+      );
+    });
+    expect(await everything()).toContain(LEGACY_LIVE);
+    expect(await infrastructure.entities.sealLegacyEvents()).toEqual({ entities: 2, events: 2 });
+    await expectNoSecretInClear();
+    expect((await infrastructure.entities.load(live)).state).toMatchObject({ body: { nationalId: LEGACY_LIVE } });
+    await expect(create({ name: 'Twin', nationalId: LEGACY_LIVE })).rejects.toBeInstanceOf(UniqueFieldTakenError);
+    const goneKey = await infrastructure.pool.query(
+      `SELECT shredded_at FROM "registry".entity_data_key WHERE entity_id = $1`,
+      [gone],
+    );
+    expect(goneKey.rows).toEqual([{ shredded_at: expect.any(Date) }]);
+    expect(await infrastructure.entities.sealLegacyEvents()).toEqual({ entities: 0, events: 0 });
   });
 
   it('rotates the key-encryption key: rewrap moves every data key to the new KEK, entities still open, the old KEK can go', async () => {
