@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { REGISTRY_PROTO_FILE, REGISTRY_PROTO_PACKAGE, registryProtoRoot } from '@archipelago/registry-contracts';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
-import { ConfigError } from '@archipelago/platform-config';
 import { logLine, runServiceMain } from '@archipelago/platform-service-kit';
 import {
   defaultKeksDir,
@@ -18,8 +17,9 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
  * - `main.js rebuild-projections`: empty and replay the read models, exit 0.
  * - `main.js rotate-kek`: a new key-encryption key, current, in REGISTRY_KEKS_DIR (earlier ones
- *   kept); restart the service, then run `rewrap-data-keys`; exit 0. (With REGISTRY_KEKS from a
- *   Secret: put the new JWK first in the Secret's set, keep the old ones, restart, rewrap.)
+ *   kept), then every data key re-wrapped with it; running services pick the new key up when they
+ *   meet it; exit 0. (With REGISTRY_KEKS from a Secret: put the new JWK first in the Secret's set,
+ *   keep the old ones, restart, then `rewrap-data-keys`.)
  * - `main.js rewrap-data-keys`: re-wrap every entity data key with the current key-encryption key,
  *   logs `data keys rewrapped` with the count, exit 0; then the older keys may be dropped.
  * - `main.js seal-private-fields`: seals in place the private fields of entity events written
@@ -32,19 +32,22 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
 await runServiceMain({
   configSchema: registryConfigSchema,
   infrastructure: RegistryInfrastructure,
-  commands: {
-    'rotate-kek': async (config) => {
-      const dir = process.env['REGISTRY_KEKS_DIR'] ?? (config.NODE_ENV === 'production' ? undefined : defaultKeksDir());
+  maintenanceCommands: {
+    'rotate-kek': async (infrastructure) => {
+      const production = process.env['NODE_ENV'] === 'production';
+      const dir = process.env['REGISTRY_KEKS_DIR'] ?? (production ? undefined : defaultKeksDir());
       if (!dir || process.env['REGISTRY_KEKS']) {
-        throw new ConfigError([
-          'rotate-kek rotates the keys in REGISTRY_KEKS_DIR; with REGISTRY_KEKS, add the new key to the Secret instead',
-        ]);
+        logLine(
+          50,
+          'rotate-kek rotates the keys in REGISTRY_KEKS_DIR; with REGISTRY_KEKS (a Secret), put the new key first in the Secret, restart, then run rewrap-data-keys',
+        );
+        return 2;
       }
       const rotated = await rotateKeyEncryptionKeys(dir);
-      logLine(30, 'key-encryption key rotated; restart the service, then run rewrap-data-keys', rotated);
+      const result = await infrastructure.dataKeys.rewrap(infrastructure.pool);
+      logLine(30, 'key-encryption key rotated, data keys rewrapped', { ...rotated, rewrapped: result.rewrapped });
+      return 0;
     },
-  },
-  maintenanceCommands: {
     'seal-private-fields': async (infrastructure) => {
       const result = await infrastructure.entities.sealLegacyEvents();
       logLine(30, 'private fields sealed', result);

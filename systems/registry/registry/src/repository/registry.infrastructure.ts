@@ -31,8 +31,8 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly definitions = new DefinitionEventStoreRepository(this.pool, this.store, this.messaging);
   private keyRing?: Promise<KeyEncryptionKeyRing>;
   /** Data keys of the entities, wrapped by the key-encryption keys of the environment (loaded once). */
-  readonly dataKeys = new DataKeyStore(this.config.schema, () => {
-    this.keyRing ??= loadKeyEncryptionKeys(kekSourceFromEnv());
+  readonly dataKeys = new DataKeyStore(this.config.schema, (refresh) => {
+    if (refresh || !this.keyRing) this.keyRing = loadKeyEncryptionKeys(kekSourceFromEnv());
     return this.keyRing;
   });
   readonly sealer = new PrivateFieldSealer(this.dataKeys);

@@ -251,10 +251,15 @@ describe('private fields: envelope encryption and crypto-shredding', () => {
   it('rotates the key-encryption key: rewrap moves every data key to the new KEK, entities still open, the old KEK can go', async () => {
     const survivor = randomUUID();
     await create({ name: 'Survivor', nationalId: 'NID-SURVIVOR-42' }, survivor);
-    await infrastructure.close();
-    infrastructure = await open([newKek, oldKek]);
-    const { rewrapped } = await infrastructure.dataKeys.rewrap(infrastructure.pool, 1);
+    // Another process (the rewrap job) rotates; this one still holds the old ring in memory.
+    const job = await open([newKek, oldKek]);
+    const { rewrapped } = await job.dataKeys.rewrap(job.pool, 1);
+    await job.close();
     expect(rewrapped).toBeGreaterThanOrEqual(2); // the survivor's key, the heir's key and the blind-index key
+    // It meets a data key wrapped by a KEK it does not know yet, re-reads the ring and opens it.
+    expect((await infrastructure.entities.load(survivor)).state).toMatchObject({
+      body: { nationalId: 'NID-SURVIVOR-42' },
+    });
     const { rows } = await infrastructure.pool.query<{ kek_id: string }>(
       `SELECT DISTINCT kek_id FROM "registry".entity_data_key WHERE kek_id IS NOT NULL`,
     );

@@ -1,7 +1,7 @@
 import type { SqlClient } from '@archipelago/platform-event-store';
 import type pg from 'pg';
 import { newKey, open, seal } from './envelope.js';
-import { kekById, type KeyEncryptionKeyRing } from './key-encryption-keys.js';
+import { kekById, type KeyEncryptionKey, type KeyEncryptionKeyRing } from './key-encryption-keys.js';
 
 /** What {@link DataKeyStore.forReading} finds for an entity. */
 export type DataKeyLookup =
@@ -50,8 +50,16 @@ interface KeyRow {
 export class DataKeyStore {
   constructor(
     private readonly schema: string,
-    private readonly keys: () => Promise<KeyEncryptionKeyRing>,
+    /** The KEK ring; `refresh` re-reads its source (a KEK added by a rotation since it was read). */
+    private readonly keys: (refresh?: boolean) => Promise<KeyEncryptionKeyRing>,
   ) {}
+
+  /** The KEK `kid`, re-reading the ring once when it is not there (rotated by another process). */
+  private async kek(kid: string): Promise<KeyEncryptionKey> {
+    const kek = kekById(await this.keys(), kid) ?? kekById(await this.keys(true), kid);
+    if (!kek) throw new UnknownKeyEncryptionKeyError(kid);
+    return kek;
+  }
 
   private get table(): string {
     return `"${this.schema}".entity_data_key`;
@@ -91,8 +99,7 @@ export class DataKeyStore {
     if (row.wrapped_key === null || row.kek_id === null) {
       return { state: 'shredded', at: (row.shredded_at ?? new Date(0)).toISOString() };
     }
-    const kek = kekById(await this.keys(), row.kek_id);
-    if (!kek) throw new UnknownKeyEncryptionKeyError(row.kek_id);
+    const kek = await this.kek(row.kek_id);
     return { state: 'present', key: open(kek.key, row.wrapped_key, DataKeyStore.aad(entityId)) };
   }
 
@@ -119,7 +126,7 @@ export class DataKeyStore {
    * @throws UnknownKeyEncryptionKeyError when a key is wrapped by a KEK missing from the ring
    */
   async rewrap(pool: pg.Pool, batch = 500): Promise<{ rewrapped: number; current: string }> {
-    const ring = await this.keys();
+    const ring = await this.keys(true);
     let rewrapped = 0;
     for (;;) {
       const client = await pool.connect();
