@@ -495,11 +495,22 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
         });
         expect(c.env).toContainEqual({ name: 'ADMIN_EMAIL', ...secretRef('identity-admin', 'email') });
         expect(c.env).toContainEqual({ name: 'ADMIN_PASSWORD', ...secretRef('identity-admin', 'password') });
+        expect(c.env).toContainEqual({
+          name: 'IDENTITY_TOTP_ENCRYPTION_KEYS',
+          ...secretRef('identity-totp-encryption', 'keys'),
+        });
       }
       const cm = one(objs, 'ConfigMap', 'identity-config').data;
       expect(cm.IDENTITY_KEYS_DIR).toBe('/var/run/secrets/archipelago/identity-keys');
       expect(cm.NODE_ENV).toBe('production');
-      for (const k of ['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'IDENTITY_SIGNING_KEYS', 'IDENTITY_CLIENTS', 'DATABASE_URL'])
+      for (const k of [
+        'ADMIN_EMAIL',
+        'ADMIN_PASSWORD',
+        'IDENTITY_SIGNING_KEYS',
+        'IDENTITY_CLIENTS',
+        'IDENTITY_TOTP_ENCRYPTION_KEYS',
+        'DATABASE_URL',
+      ])
         expect(Object.keys(cm)).not.toContain(k);
     }
     expect(one(objects('prod'), 'ConfigMap', 'identity-config').data.IDENTITY_ISSUER).toBe(

@@ -15,6 +15,7 @@ import { UsersHttpHandler } from './handler/http/users.http-handler.js';
 import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js';
 import type { IdentityAdapters } from './identity.bootstrap.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { TotpFactorsPostgresStore } from './repository/totp-factors.postgres-store.js';
 import { AuthenticateUseCase } from './use-case/authenticate/authenticate.use-case.js';
 import { OidcHttpHandler } from './handler/http/oidc.http-handler.js';
 import {
@@ -108,7 +109,14 @@ export class IdentityModule {
         { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: EMAIL_TOKENS, useValue: infrastructure.emailTokens },
-        { provide: TOTP_FACTORS, useValue: infrastructure.totpFactors },
+        {
+          provide: TOTP_FACTORS,
+          useValue: new TotpFactorsPostgresStore(
+            infrastructure.pool,
+            infrastructure.config.schema,
+            adapters.totpSecretBox,
+          ),
+        },
         { provide: TOTP, useValue: new OtpauthTotp() },
         BeginTotpEnrolmentUseCase,
         ConfirmTotpEnrolmentUseCase,
