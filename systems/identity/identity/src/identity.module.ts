@@ -10,6 +10,7 @@ import {
   VerifyEmailUseCase,
 } from './use-case/account-email/account-email.use-cases.js';
 import { EMAIL_TOKENS } from './use-case/port/email-tokens.port.js';
+import { EMAIL_OTPS } from './use-case/port/email-otps.port.js';
 import { TokenHttpHandler } from './handler/http/token.http-handler.js';
 import { UsersHttpHandler } from './handler/http/users.http-handler.js';
 import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js';
@@ -109,6 +110,7 @@ export class IdentityModule {
         { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: EMAIL_TOKENS, useValue: infrastructure.emailTokens },
+        { provide: EMAIL_OTPS, useValue: infrastructure.emailOtps },
         {
           provide: TOTP_FACTORS,
           useValue: new TotpFactorsPostgresStore(

@@ -241,6 +241,43 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     expect((await passwordGrant(email, code)).status).toBe(400);
   });
 
+  it('the fallback: the code step e-mails an 8-digit code on request (EmailOtpRequestedV1), used once', async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'st',
+    });
+    const requestId = requestIdOf(await (await fetch(url)).text());
+    const step = await form({ request_id: requestId, email, password: PASSWORD });
+    expect(step.status).toBe(200);
+    expect(await step.text()).toContain('name="send_email_code"');
+    const sent = await form({ request_id: requestId, send_email_code: '1' });
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toMatch(/role="status">We sent an 8-digit code to t•+@example\.com/);
+    const { rows } = await infrastructure.pool.query<{ payload: { code: string; email: string } }>(
+      `SELECT payload FROM identity.outbox WHERE message_type = 'archipelago.identity.identity.EmailOtpRequestedV1'
+        ORDER BY position DESC LIMIT 1`,
+    );
+    const { code, email: to } = rows[0]!.payload;
+    expect(to).toBe(email);
+    const stored = await infrastructure.pool.query<{ code_hash: Buffer }>(`SELECT code_hash FROM identity.email_otps`);
+    expect(stored.rows.some((r) => r.code_hash.toString('utf8').includes(code))).toBe(false);
+    const done = await form({ request_id: requestId, otp: code });
+    expect(done.status).toBe(303);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(done.headers.get('location')!), {
+      pkceCodeVerifier: verifier,
+      expectedState: 'st',
+    });
+    expect(tokens.claims()?.amr).toEqual(['pwd', 'otp']);
+    // Used once: a second sign-in cannot reuse it.
+    const again = requestIdOf(await (await fetch(url)).text());
+    await form({ request_id: again, email, password: PASSWORD });
+    expect((await form({ request_id: again, otp: code })).status).toBe(400);
+  });
+
   it('removal needs the password or a code; re-enrolment through the API gives new recovery codes', async () => {
     const bearer = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
     const remove = (body: object) =>

@@ -1,6 +1,7 @@
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { IDENTITY_DATABASE } from './identity.data-source.js';
 import { AuthorizationCodesPostgresStore } from './authorization-codes.postgres-store.js';
+import { EmailOtpsPostgresStore } from './email-otps.postgres-store.js';
 import { EmailTokensPostgresStore } from './email-tokens.postgres-store.js';
 import { LoginAttemptsPostgresStore } from './login-attempts.postgres-store.js';
 import { RefreshTokenPostgresStore } from './refresh-token.postgres-store.js';
@@ -23,4 +24,5 @@ export class IdentityInfrastructure extends ServiceInfrastructure {
   readonly loginAttempts = new LoginAttemptsPostgresStore(this.pool, this.config.schema);
   readonly authorizationCodes = new AuthorizationCodesPostgresStore(this.pool, this.config.schema);
   readonly emailTokens = new EmailTokensPostgresStore(this.pool, this.config.schema, this.messaging);
+  readonly emailOtps = new EmailOtpsPostgresStore(this.pool, this.config.schema, this.messaging);
 }
