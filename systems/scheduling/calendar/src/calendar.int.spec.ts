@@ -143,8 +143,16 @@ describe('scheduling/calendar over HTTP', () => {
   });
 
   it('answers 400 by field for a bad window and zone of the occurrence query', async () => {
-    for (const [query, field] of [
+    // Both ends are needed and must be instants: the query schema (errors by parameter).
+    for (const [query, parameter] of [
       ['to=2026-04-01T00:00:00Z', 'from'],
+      ['from=2026-04-01&to=2026-05-01T00:00:00Z', 'from'],
+    ] as const) {
+      const res = await occurrences(query);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).errors.map((e: { parameter: string }) => e.parameter)).toContain(parameter);
+    }
+    for (const [query, field] of [
       ['from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'to'],
       ['from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&timeZone=Nowhere/Town', 'viewerTimeZone'],
     ] as const) {
@@ -416,6 +424,16 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
       415,
     );
     expect((await send(one(globalThis.crypto.randomUUID()), 'PATCH', { body: { title: 'x' } })).status).toBe(404);
+    // ?minVersion= where waiting cannot help: an id the write side does not have, someone else's event
+    // (404, not a 409 after the wait), a version no write answered (409).
+    const read = (id: string, version: number, token = ann) =>
+      http(`${one(id)}?minVersion=${version}`, { headers: bearer(token) });
+    expect((await read(globalThis.crypto.randomUUID(), 1)).status).toBe(404);
+    expect((await read(event.id, 99, bob)).status).toBe(404);
+    expect((await read(event.id, 99)).status).toBe(409);
+    const deleted = await send(one(event.id), 'DELETE');
+    expect(deleted.status).toBe(204);
+    expect((await read(event.id, Number(JSON.parse(deleted.headers.get('etag')!)))).status).toBe(404);
   });
 
   it('moves one occurrence (by its UTC instant) and cancels another: occurrences, the .ics feed (RECURRENCE-ID, EXDATE, read back with ical.js) and CalendarOccurrenceChangedV1 follow', async () => {

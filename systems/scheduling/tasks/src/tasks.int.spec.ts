@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
@@ -140,6 +141,8 @@ describe('scheduling/tasks over HTTP', () => {
     expect(await again.json()).toMatchObject({ version: 3, status: 'done' });
     expect(await (await get(`/${task.id}?minVersion=3`)).json()).toMatchObject({ status: 'done', priority: 1 });
     expect((await get(`/${task.id}?minVersion=9`)).status).toBe(409);
+    // Waiting cannot help for a task the write side does not have: 404, not a 409 after the wait.
+    expect((await get(`/${randomUUID()}?minVersion=1`)).status).toBe(404);
     await vi.waitFor(
       () => {
         const types = received.filter((m) => m.key === task.id).map((m) => m.type);

@@ -72,7 +72,8 @@ const IF_MATCH = {
   required: false,
   description:
     'The ETag ("<version>") the change is based on (a list allowed); when none is the current version → 412 (weak tags never match). `*` or none: no check.',
-  schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*) *$' },
+  // The tags' characters (RFC 9110 §8.8.3 etagc) without the comma, which separates the list's members.
+  schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-+\\--~]*"( *, *(W/)?"[!#-+\\--~]*")*) *$' },
 } as const;
 
 /**

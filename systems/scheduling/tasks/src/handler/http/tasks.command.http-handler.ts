@@ -19,7 +19,15 @@ import { DeleteTaskCommand } from '../../use-case/delete-task/delete-task.comman
 import type { TaskCommandResult } from '../../use-case/handle-task-command.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
 import { UpdateTaskCommand } from '../../use-case/update-task/update-task.command.js';
-import { completeTaskQuery, taskBody, taskBodyDoc, type TaskBody, taskDto, taskIdParams } from './task.schemas.js';
+import {
+  completeTaskQuery,
+  taskBody,
+  taskBodyDoc,
+  taskPatchDoc,
+  type TaskBody,
+  taskDto,
+  taskIdParams,
+} from './task.schemas.js';
 
 /** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
 function commandContext(): CommandContext {
@@ -80,7 +88,7 @@ export class TasksCommandHttpHandler {
     summary: 'Change a task',
     description: 'A JSON merge patch (RFC 7396); answers the task at its new version.',
   })
-  @ApiZodBody(taskBodyDoc)
+  @ApiZodBody(taskPatchDoc)
   @ApiZodResponse(200, taskDto)
   @ApiProblemResponses(400, 401, 404, 409)
   async update(
