@@ -398,6 +398,16 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     expect(new RegExp(ifMatch.schema.pattern).test('"7", W/"1"')).toBe(true);
     expect(new RegExp(ifMatch.schema.pattern).test('7')).toBe(false);
     expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '412', '415']));
+    // The bodies are documented as precisely as the decider checks them (unknown fields refused).
+    const body = (op: { requestBody: { content: Record<string, { schema: { $ref?: string } }> } }) =>
+      op.requestBody.content['application/json']!.schema.$ref;
+    expect(body(patch)).toBe('#/components/schemas/CalendarEventPatch');
+    expect(body(doc.paths['/scheduling/v1/events'].post)).toBe('#/components/schemas/CalendarEventInput');
+    const input = doc.components.schemas.CalendarEventInput;
+    expect(input.additionalProperties).toBe(false);
+    expect(input.required).toEqual(expect.arrayContaining(['title', 'start', 'end', 'timeZone']));
+    expect(new RegExp(input.properties.start.pattern).test('2026-03-27T09:00')).toBe(true);
+    expect(new RegExp(input.properties.start.pattern).test('27.03.2026')).toBe(false);
     const put = doc.paths['/scheduling/v1/events/{id}/occurrences/{recurrenceId}'];
     expect(Object.keys(put.put.responses)).toEqual(expect.arrayContaining(['200', '400', '412']));
     expect(Object.keys(put.delete.responses)).toEqual(expect.arrayContaining(['204', '400', '412']));

@@ -217,6 +217,20 @@ describe('scheduling/tasks over HTTP', () => {
     expect((await send('PATCH', `${base}/${task.id}`, { title: 'gone' })).status).toBe(404);
   });
 
+  it('documents the bodies as precisely as the deciders check them (unknown fields refused)', async () => {
+    const doc = await (await http(`${base.replace('/scheduling/v1/tasks', '')}/docs/openapi.json`)).json();
+    const body = (path: string, method: string) =>
+      doc.paths[path][method].requestBody.content['application/json'].schema.$ref;
+    expect(body('/scheduling/v1/tasks', 'post')).toBe('#/components/schemas/TaskInput');
+    expect(body('/scheduling/v1/tasks/{id}', 'patch')).toBe('#/components/schemas/TaskPatch');
+    expect(body('/scheduling/v1/workspaces', 'post')).toBe('#/components/schemas/WorkspaceInput');
+    const { TaskInput, TaskPatch } = doc.components.schemas;
+    expect([TaskInput.additionalProperties, TaskPatch.additionalProperties]).toEqual([false, false]);
+    expect(TaskInput.required).toEqual(['title']);
+    expect(TaskInput.properties.priority.anyOf[0]).toMatchObject({ type: 'integer', minimum: 1, maximum: 4 });
+    expect(TaskPatch.properties.status.enum).toEqual(['todo', 'in_progress', 'cancelled']);
+  });
+
   it('needs a token (401); answers 400 for a malformed id and a forged cursor', async () => {
     expect((await http(base)).status).toBe(401);
     expect(

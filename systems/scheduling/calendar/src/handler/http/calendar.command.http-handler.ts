@@ -6,9 +6,10 @@ import {
   ProblemException,
   problemTypeUri,
   ZodBody,
+  ZodValidationPipe,
   ZodParams,
 } from '@archipelago/platform-service';
-import { Controller, Delete, Headers, HttpCode, type OnModuleInit, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Headers, HttpCode, type OnModuleInit, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -110,7 +111,7 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
   @ApiZodResponse(201, eventDto, 'Created')
   @ApiProblemResponses(400, 401, 404, 413)
   async create(
-    @ZodBody(eventBody) body: Readonly<Record<string, unknown>>,
+    @Body(new ZodValidationPipe(eventBody)) body: Readonly<Record<string, unknown>>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const { state, version }: { state: CalendarEventState; version: number } = await this.commands.execute(
@@ -135,7 +136,7 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 413, 415)
   async update(
     @ZodParams(eventIdParams) params: { id: string },
-    @ZodBody(eventBody) body: Readonly<Record<string, unknown>>,
+    @Body(new ZodValidationPipe(eventBody)) body: Readonly<Record<string, unknown>>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {

@@ -3,11 +3,11 @@ import {
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
-  ZodBody,
+  ZodValidationPipe,
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
-import { Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -74,7 +74,7 @@ export class TasksCommandHttpHandler {
   @ApiZodBody(taskBodyDoc)
   @ApiZodResponse(201, taskDto, 'Created; Location names the task, the body carries its version')
   @ApiProblemResponses(400, 401, 404, 409, 413)
-  async create(@ZodBody(taskBody) body: TaskBody, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(@Body(new ZodValidationPipe(taskBody)) body: TaskBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const { state, version }: TaskCommandResult = await this.commands.execute(
       new CreateTaskCommand(body, actorId(), commandContext()),
     );
@@ -93,7 +93,7 @@ export class TasksCommandHttpHandler {
   @ApiProblemResponses(400, 401, 404, 409)
   async update(
     @ZodParams(taskIdParams) params: { id: string },
-    @ZodBody(taskBody) body: TaskBody,
+    @Body(new ZodValidationPipe(taskBody)) body: TaskBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { state, version }: TaskCommandResult = await this.commands.execute(
