@@ -162,6 +162,36 @@ describe('scheduling/calendar over HTTP', () => {
     }
   });
 
+  it('gives new events without reminders the workspace’s default reminders (owners set them); an explicit list wins', async () => {
+    const settings = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}/settings`;
+    const put = (body: unknown, token = ann) =>
+      http(settings, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: JSON.stringify(body),
+      });
+    expect(await (await http(settings, { headers: bearer(ann) })).json()).toMatchObject({
+      defaultReminders: [],
+      updatedAt: null,
+    });
+    expect((await post({ ...BERLIN, title: 'Before defaults' })).status).toBe(201);
+    expect((await put({ defaultReminders: [{ offset: '-PT10M' }, { offset: 'soon' }] })).status).toBe(400);
+    expect((await put({ defaultReminders: [{ offset: '-P400D' }] })).status).toBe(400);
+    expect((await put({ defaultReminders: [{ offset: '-PT10M' }] }, bob)).status).toBe(404);
+    const set = await put({ defaultReminders: [{ offset: '-PT10M' }] });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({
+      workspaceId: `personal:${ANN.sub}`,
+      defaultReminders: [{ offset: '-PT10M' }],
+    });
+    expect((await (await post({ ...BERLIN, title: 'Defaulted' })).json()).reminders).toEqual([{ offset: '-PT10M' }]);
+    expect((await (await post({ ...BERLIN, title: 'Own', reminders: [] })).json()).reminders).toEqual([]);
+    const own = await (await post({ ...BERLIN, title: 'Own', reminders: [{ offset: '-PT1H' }] })).json();
+    expect(own.reminders).toEqual([{ offset: '-PT1H' }]);
+    expect((await put({ defaultReminders: [] })).status).toBe(200);
+    expect((await (await post({ ...BERLIN, title: 'None again' })).json()).reminders).toEqual([]);
+  });
+
   it('shows a user only their own events, and needs a token (401)', async () => {
     const event = await (await post({ ...BERLIN, title: 'Ann only', rrule: undefined })).json();
     await vi.waitFor(
