@@ -135,6 +135,7 @@ describe('scheduling/calendar over HTTP', () => {
       return (await res.json()).details.problems.map((p: { field: string }) => p.field);
     };
     expect(await fieldsOf({ ...BERLIN, timeZone: 'Mars/Olympus' })).toContain('timeZone');
+    expect(await fieldsOf({ ...BERLIN, workspaceId: null })).toEqual(['workspaceId']);
     expect(await fieldsOf({ ...BERLIN, end: '2026-03-27T08:00:00' })).toContain('end');
     expect(await fieldsOf({ ...BERLIN, rrule: 'FREQ=DAILY;COUNT=3;UNTIL=20260401T000000Z' })).toContain('rrule');
     expect(await fieldsOf({})).toEqual(expect.arrayContaining(['title', 'start', 'end', 'timeZone']));

@@ -196,6 +196,7 @@ describe('scheduling/tasks over HTTP', () => {
     const fields = (await bad.json()).details.problems.map((p: { field: string }) => p.field);
     expect(fields).toEqual(expect.arrayContaining(['title', 'priority']));
     expect((await post({})).status).toBe(400);
+    expect((await post({ title: 'ok', workspaceId: null })).status).toBe(400);
     expect((await post('{"title": ')).status).toBe(400);
     expect((await post({ title: 'ok', due: '2026-03-10T09:00:00' })).status).toBe(400);
     const after = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "tasks".events`);

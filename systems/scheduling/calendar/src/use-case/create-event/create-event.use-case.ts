@@ -38,7 +38,8 @@ export class CreateEventUseCase implements ICommandHandler<
     actorId,
     context,
   }: CreateEventCommand): Promise<{ state: CalendarEventState; version: number }> {
-    const workspaceId = input.workspaceId ?? personalWorkspaceId(actorId);
+    // Only a missing key means the personal workspace; null (like any non-string) is a 400 by field.
+    const workspaceId = input.workspaceId === undefined ? personalWorkspaceId(actorId) : input.workspaceId;
     if (typeof workspaceId === 'string') await requireWriter(this.memberships, workspaceId, actorId);
     const attendees = Array.isArray(input.attendees) ? input.attendees.slice(0, 101) : [];
     const nonMemberAttendees: string[] = [];
