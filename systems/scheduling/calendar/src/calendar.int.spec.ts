@@ -557,6 +557,56 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     ]);
   });
 
+  it('gives one occurrence its own description and location: occurrences, the .ics feed (DESCRIPTION, LOCATION, read back with ical.js) follow', async () => {
+    const event = await (
+      await post({ ...BERLIN, title: 'Located', description: 'Series notes', location: 'Room 1' })
+    ).json();
+    const own = { description: 'Demo day: bring a laptop', location: 'Hall B' };
+    const changed = await send(`${one(event.id)}/occurrences/2026-03-28T09:00:00`, 'PUT', {
+      body: { start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
+      type: 'application/json',
+    });
+    expect(changed.status).toBe(200);
+    expect((await changed.json()).overrides).toEqual([
+      { recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
+    ]);
+    const blank = await send(`${one(event.id)}/occurrences/2026-03-29T09:00:00`, 'PUT', {
+      body: { start: '2026-03-29T09:00:00', end: '2026-03-29T09:15:00', location: '  ' },
+      type: 'application/json',
+    });
+    expect(blank.status).toBe(400);
+    type Item = { eventId: string; start: string; description: string | null; location: string | null };
+    await vi.waitFor(
+      async () => {
+        const items = ((await (await occurrences(window)).json()).items as Item[]).filter(
+          (i) => i.eventId === event.id,
+        );
+        expect(items.map((i) => [i.start, i.description, i.location])).toEqual([
+          ['2026-03-27T08:00:00Z', 'Series notes', 'Room 1'],
+          ['2026-03-28T08:00:00Z', own.description, own.location],
+          ['2026-03-29T07:00:00Z', 'Series notes', 'Room 1'],
+          ['2026-03-30T07:00:00Z', 'Series notes', 'Room 1'],
+        ]);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const ics = await (await http(feedUrl(), { headers: bearer(ann) })).text();
+    const vevents = new ICAL.Component(ICAL.parse(ics))
+      .getAllSubcomponents('vevent')
+      .filter((v) => v.getFirstPropertyValue('uid') === event.id);
+    const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
+    const override = vevents.find((v) => v.hasProperty('recurrence-id'))!;
+    expect([override.getFirstPropertyValue('description'), override.getFirstPropertyValue('location')]).toEqual([
+      own.description,
+      own.location,
+    ]);
+    expect(master.getFirstPropertyValue('location')).toBe('Room 1');
+    const back = fromICalendar(ics, { now: new Date().toISOString() });
+    expect(back.events.find((e) => e.uid === event.id)?.schedule.overrides).toEqual([
+      { recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
+    ]);
+  });
+
   it('moves a pending reminder with its moved occurrence, cancels it with a cancelled one, and cancels all on delete (CalendarEventDeletedV1)', async () => {
     const hour = (h: number) => new Date(Math.ceil(Date.now() / 3_600_000) * 3_600_000 + h * 3_600_000);
     const local = (d: Date) => d.toISOString().slice(0, 19);

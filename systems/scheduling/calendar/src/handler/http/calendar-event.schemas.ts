@@ -115,6 +115,8 @@ export const occurrencesDto = z
         eventId: z.uuid(),
         recurrenceId: z.string(),
         title: z.string(),
+        description: z.string().nullable().describe('The occurrence’s own (an override’s), else the series’'),
+        location: z.string().nullable().describe('The occurrence’s own (an override’s), else the series’'),
         start: z.string().describe('UTC instant (…Z), or a date for all-day events'),
         end: z.string(),
         allDay: z.boolean(),
@@ -131,6 +133,8 @@ export const occurrencesDto = z
             eventId: '0c9e7d1a-2b3c-4d5e-8f6a-7b8c9d0e1f2a',
             recurrenceId: '2026-03-27T08:00:00Z',
             title: 'Stand-up',
+            description: null,
+            location: 'Room 4',
             start: '2026-03-27T08:00:00Z',
             end: '2026-03-27T08:15:00Z',
             allDay: false,
@@ -197,10 +201,29 @@ export const occurrenceMoveBody = z
       .max(500)
       .optional()
       .describe('This occurrence’s own title (1–500 characters); to retitle only, send its original start/end'),
+    description: z
+      .string()
+      .max(10_000)
+      .regex(/\S/, 'must not be blank')
+      .optional()
+      .describe('This occurrence’s own description (DESCRIPTION); absent: the series’'),
+    location: z
+      .string()
+      .max(500)
+      .regex(/\S/, 'must not be blank')
+      .optional()
+      .describe('This occurrence’s own location (LOCATION); absent: the series’'),
   })
   .meta({
     id: 'OccurrenceMove',
-    examples: [{ start: '2026-03-30T10:00:00', end: '2026-03-30T10:15:00', title: 'Stand-up (demo)' }],
+    examples: [
+      {
+        start: '2026-03-30T10:00:00',
+        end: '2026-03-30T10:15:00',
+        title: 'Stand-up (demo)',
+        location: 'Room 4',
+      },
+    ],
   });
 
 export const getEventQuery = z.object({

@@ -169,9 +169,9 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
 
   @Put(':id/occurrences/:recurrenceId')
   @ApiOperation({
-    summary: 'Move or retitle one occurrence',
+    summary: 'Move or change one occurrence',
     description:
-      'Overrides one occurrence of the series (RFC 5545 RECURRENCE-ID) with a new local start/end in the event’s zone and optionally its own title (SUMMARY); it then appears at its new time in occurrences (overridden: true) and as a VEVENT with RECURRENCE-ID in the .ics feed, and its reminders follow it. Repeating the same move keeps the version; a move replaces an earlier move or cancel. 400 when recurrenceId is not an occurrence of the series.',
+      'Overrides one occurrence of the series (RFC 5545 RECURRENCE-ID) with a new local start/end in the event’s zone and optionally its own title, description and location (SUMMARY, DESCRIPTION, LOCATION; absent ones are the series’); it then appears at its new time in occurrences (overridden: true) and as a VEVENT with RECURRENCE-ID in the .ics feed, and its reminders follow it. Repeating the same move keeps the version; a move replaces an earlier move or cancel. 400 when recurrenceId is not an occurrence of the series.',
   })
   @ApiHeader(IF_MATCH)
   @ApiZodBody(occurrenceMoveBody)
@@ -179,7 +179,8 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 413)
   async moveOccurrence(
     @ZodParams(occurrenceParams) params: { id: string; recurrenceId: string },
-    @ZodBody(occurrenceMoveBody) body: { start: string; end: string; title?: string },
+    @ZodBody(occurrenceMoveBody)
+    body: { start: string; end: string; title?: string; description?: string; location?: string },
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
@@ -187,7 +188,13 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
       new ChangeOccurrenceCommand(
         params.id,
         params.recurrenceId,
-        { start: body.start, end: body.end, title: body.title },
+        {
+          start: body.start,
+          end: body.end,
+          title: body.title,
+          description: body.description,
+          location: body.location,
+        },
         expectedVersion(ifMatch),
         actorId(),
         commandContext(),
