@@ -29,10 +29,16 @@ import { ListEntitiesQuery } from '../../use-case/list-entities/list-entities.qu
 import type { EntityListView } from '../../use-case/list-entities/list-entities.use-case.js';
 import type { EntitySearchPage } from '../../use-case/port/entity-search.port.js';
 import { SearchEntitiesQuery } from '../../use-case/search-entities/search-entities.query.js';
+import { DescribeEntityTypeQuery } from '../../use-case/describe-entity-type/describe-entity-type.query.js';
+import type { EntityTypeDescription } from '../../use-case/describe-entity-type/describe-entity-type.use-case.js';
+import { entityTypeOpenApiDocument, rememberedServiceDocument } from './entity-type.openapi.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import {
   entityBody,
   entityDto,
+  entityMergePatch,
+  entitySearchBody,
+  entityTypeOpenApiDto,
   entityHistoryDto,
   entityInvitationDto,
   entityListPageDto,
@@ -163,7 +169,7 @@ export class EntityHttpHandler {
     description:
       '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles); results never carry private fields. Eventually consistent.',
   })
-  @ApiZodBody(entityBody)
+  @ApiZodBody(entitySearchBody)
   @ApiZodResponse(200, entitySearchPageDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async search(@ZodParams(entityTypeParams) params: { type: string }, @Body() body: unknown) {
@@ -174,6 +180,21 @@ export class EntityHttpHandler {
       totalCount: page.totalCount,
       items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
     };
+  }
+
+  @Get(':type/openapi.json')
+  @ApiOperation({
+    summary: "The OpenAPI document of a type's entity operations",
+    description:
+      "OpenAPI 3.1: this service's entity operations with `{type}` fixed to the type and the request bodies its serving definition version accepts now — create, invite and replace take the type's JSON Schema (as published, re-rooted as a component), search exactly its searchable fields with the operators each takes. A client generator or a fuzzer uses it where this document can only say `object`. It follows activation: a new serving version changes it. Unknown type 404, inactive 409.",
+  })
+  @ApiZodResponse(200, entityTypeOpenApiDto)
+  @ApiProblemResponses(400, 401, 404, 409)
+  async typeDocument(@ZodParams(entityTypeParams) params: { type: string }) {
+    const description: EntityTypeDescription = await this.queries.execute(
+      new DescribeEntityTypeQuery(params.type, reader()),
+    );
+    return entityTypeOpenApiDocument(rememberedServiceDocument(), description);
   }
 
   @Get(':type')
@@ -253,7 +274,7 @@ export class EntityHttpHandler {
     summary: 'Merge-patch an entity (RFC 7396)',
     description: 'null removes a field; If-Match optional (412 when stale).',
   })
-  @ApiZodBody(entityBody)
+  @ApiZodBody(entityMergePatch)
   @ApiZodResponse(200, entityDto)
   @ApiProblemResponses(400, 401, 403, 404, 409, 412)
   patch(
