@@ -4,7 +4,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { postgresWritableDir, startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import { formatTail, ManagedProcess, runToCompletion, type ProcessSpec } from './managed-process.js';
-import { PortAllocator } from './port-allocator.js';
+import { PortAllocator, PortReservations } from './port-allocator.js';
 import { answers200, sleep } from './readiness.js';
 import { resolveServiceEnv, stackServices, type StackFile, type StackService } from './stack-file.schema.js';
 import { renderStatus, type StatusExtra, type StatusView } from './status-table.js';
@@ -167,6 +167,9 @@ export class Devstack {
    * also `mail` (the e-mail sink: `${mail.smtpPort}`, `${mail.httpPort}`).
    */
   private readonly servicePorts = new Map<string, { httpPort: number; grpcPort?: number; smtpPort?: number }>();
+  /** Ports this stack holds on the machine until {@link stopAll}: another stack starting now skips them. */
+  private readonly portReservations = new PortReservations();
+  private readonly portAllocator = new PortAllocator('127.0.0.1', undefined, undefined, this.portReservations);
   private readonly aborted = new AbortController();
   private stopping: Promise<void> | undefined;
   private readonly logsDir: string;
@@ -208,8 +211,10 @@ export class Devstack {
     else if (options.kafka !== 'off') this.kafkaBrokers = options.kafka.brokers;
     this.abortCheck();
 
-    const ports = new PortAllocator();
+    const ports = this.portAllocator;
     const edgePort = await ports.allocate(options.edgePort);
+    // `${edge.httpPort}` in stack.json: public URLs services put in e-mails and credentials.
+    this.servicePorts.set('edge', { httpPort: edgePort.port });
     // The edge's status server (/health probing now, /metrics): Kong's status_listen port, else a free one.
     const edgeStatusPort = await ports.allocate(options.edgeStatusPort ?? 8007);
     const planned: { service: StackService; http: number; grpc?: number }[] = [];
@@ -354,6 +359,7 @@ export class Devstack {
     if (this.postgres)
       await this.postgres.stop().catch((e: unknown) => this.options.print(`Postgres stop failed: ${String(e)}`));
     rmSync(this.stateFile, { force: true });
+    this.portReservations.releaseAll();
   }
 
   private abortCheck(): void {
@@ -382,7 +388,7 @@ export class Devstack {
     const dataDir = await postgresWritableDir(preferred, `devstack-postgres-${tag}`);
     this.postgresDataDir = dataDir;
     this.writeState();
-    const port = (await new PortAllocator().allocate(this.options.postgresPort)).port;
+    const port = (await this.portAllocator.allocate(this.options.postgresPort)).port;
     if (this.options.postgresPort && port !== this.options.postgresPort) {
       this.options.print(`• postgres: port ${this.options.postgresPort} is taken; using ${port}`);
     }
