@@ -112,7 +112,10 @@ export function setup() {
     setupParams('POST /registry/v1/schema/create_def', adminJson),
   );
   if (created.status !== 201 && created.status !== 409) fail(`create_def: ${created.status} ${created.body}`);
-  const listed = http.get(`${BASE_URL}/registry/v1/schema?title=${TYPE}`, setupParams('GET /registry/v1/schema', adminJson));
+  const listed = http.get(
+    `${BASE_URL}/registry/v1/schema?title=${TYPE}`,
+    setupParams('GET /registry/v1/schema', adminJson),
+  );
   const id = (listed.json('items') || []).find((d) => d.title === TYPE)?.id;
   if (!id) fail(`${TYPE} is not listed: ${listed.body}`);
   const activated = http.post(
@@ -151,7 +154,9 @@ export default function (data) {
   if (!check(created, { 'entity created (201)': (r) => r.status === 201 })) return;
   const id = created.json('id');
   const read = http.get(`${base}/${id}`, as(user.token, NAMES.read));
-  check(read, { 'owner reads it, private field included (200)': (r) => r.status === 200 && r.json('body.phone') === `+4915${n}` });
+  check(read, {
+    'owner reads it, private field included (200)': (r) => r.status === 200 && r.json('body.phone') === `+4915${n}`,
+  });
   const patched = http.patch(
     `${base}/${id}`,
     JSON.stringify({ grade: 1 + ((n + 1) % 12) }),
@@ -169,7 +174,9 @@ export default function (data) {
     JSON.stringify({ filters: { grade: { between: [3, 5] } }, limit: 20 }),
     as(data.admin, NAMES.search),
   );
-  check(byGrade, { 'searched by grade, no private field (200)': (r) => r.status === 200 && !r.body.includes('"phone"') });
+  check(byGrade, {
+    'searched by grade, no private field (200)': (r) => r.status === 200 && !r.body.includes('"phone"'),
+  });
   const mine = http.get(`${base}?limit=20`, as(user.token, NAMES.list));
   check(mine, { 'owner lists their own (200)': (r) => r.status === 200 });
   if (n % 10 === 9) {

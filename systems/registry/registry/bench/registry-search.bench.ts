@@ -95,7 +95,9 @@ async function main(): Promise<void> {
   await load(client, STUDENT, 'Student', config.entities);
   await load(client, OTHER, 'Teacher', config.others);
   await client.query(`VACUUM ANALYZE ${SCHEMA}.entity_search`);
-  console.log(`loaded ${config.entities + config.others} rows in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`);
+  console.log(
+    `loaded ${config.entities + config.others} rows in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`,
+  );
 
   const pool = new pg.Pool({ connectionString: url, max: 1 });
   const readModel = new EntitySearchReadModel(pool, SCHEMA, undefined as unknown as ProjectionRunner);
@@ -118,9 +120,10 @@ async function main(): Promise<void> {
   };
 
   const baseline = await time(async (i) => {
-    const { rowCount } = await pool.query(`SELECT id, version, body FROM ${SCHEMA}.entity_search WHERE id = md5($1)::uuid`, [
-      `Student${pick(i)}`,
-    ]);
+    const { rowCount } = await pool.query(
+      `SELECT id, version, body FROM ${SCHEMA}.entity_search WHERE id = md5($1)::uuid`,
+      [`Student${pick(i)}`],
+    );
     if (rowCount !== 1) throw new Error('baseline missed its row');
   });
   const cases: Array<[string, number[]]> = [];

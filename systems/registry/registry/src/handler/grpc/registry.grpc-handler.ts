@@ -78,7 +78,8 @@ export class RegistryGrpcHandler implements RegistryServiceController {
 
   async getEntity(request: GetEntityRequest, metadata?: Metadata): Promise<GetEntityResponse> {
     const reader = readerOf(metadata);
-    if (!request.type || request.type.length > 200) throw toGrpcError('INVALID_ARGUMENT', 'type must be 1 to 200 characters');
+    if (!request.type || request.type.length > 200)
+      throw toGrpcError('INVALID_ARGUMENT', 'type must be 1 to 200 characters');
     if (!UUID.test(request.id ?? '')) throw toGrpcError('INVALID_ARGUMENT', 'id must be a UUID');
     try {
       const view: EntityView = await this.queries.execute(new GetEntityQuery(request.type, request.id, reader));
@@ -100,7 +101,8 @@ export class RegistryGrpcHandler implements RegistryServiceController {
 
   async searchEntities(request: SearchEntitiesRequest, metadata?: Metadata): Promise<SearchEntitiesResponse> {
     const reader = readerOf(metadata);
-    if (!request.type || request.type.length > 200) throw toGrpcError('INVALID_ARGUMENT', 'type must be 1 to 200 characters');
+    if (!request.type || request.type.length > 200)
+      throw toGrpcError('INVALID_ARGUMENT', 'type must be 1 to 200 characters');
     let query: unknown = {};
     if (request.queryJson) {
       try {

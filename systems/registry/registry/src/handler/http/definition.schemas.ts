@@ -60,7 +60,9 @@ export const definitionDocument = z
     _osConfig: z
       .record(z.string(), z.unknown())
       .optional()
-      .describe('Sunbird RC configuration (privateFields, internalFields, indexFields, roles, …); checked by validate_def'),
+      .describe(
+        'Sunbird RC configuration (privateFields, internalFields, indexFields, roles, …); checked by validate_def',
+      ),
   })
   .catchall(z.unknown())
   .meta({
@@ -69,12 +71,10 @@ export const definitionDocument = z
     examples: [{ title: 'Student', type: 'object', properties: { name: { type: 'string' } }, _osConfig: {} }],
   });
 
-export const definitionCreatedDto = z
-  .object({ id: z.string(), message: z.string() })
-  .meta({
-    id: 'DefinitionCreated',
-    examples: [{ id: '1bd23c91-3379-b65b-11cc-64984050e35c', message: 'definition created' }],
-  });
+export const definitionCreatedDto = z.object({ id: z.string(), message: z.string() }).meta({
+  id: 'DefinitionCreated',
+  examples: [{ id: '1bd23c91-3379-b65b-11cc-64984050e35c', message: 'definition created' }],
+});
 
 export const definitionTransitionDto = z
   .object({

@@ -135,7 +135,12 @@ export function searchBodySchema(fields: ReadonlyMap<string, FieldKind>, filters
     properties: {
       filters: { $ref: filtersRef },
       or: { type: 'array', minItems: 1, items: { $ref: filtersRef } },
-      limit: { type: 'integer', minimum: 1, maximum: MAX_LIMIT, description: `Page size (default 20, at most ${MAX_LIMIT})` },
+      limit: {
+        type: 'integer',
+        minimum: 1,
+        maximum: MAX_LIMIT,
+        description: `Page size (default 20, at most ${MAX_LIMIT})`,
+      },
       offset: { type: 'integer', minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
     },
   };

@@ -64,7 +64,9 @@ describe('entityTypeOpenApiDocument', () => {
       '/registry/v1/entity/Student/search',
       '/registry/v1/entity/Student/{id}',
     ]);
-    const patch = document.paths['/registry/v1/entity/Student/{id}']!['patch'] as { parameters: Array<{ name: string }> };
+    const patch = document.paths['/registry/v1/entity/Student/{id}']!['patch'] as {
+      parameters: Array<{ name: string }>;
+    };
     expect(patch.parameters.map((p) => p.name)).toEqual(['id']);
     expect(document.security).toEqual([{ bearer: [] }]);
   });
@@ -104,7 +106,11 @@ describe('entityTypeOpenApiDocument', () => {
     expect(filters['additionalProperties']).toBe(false);
     expect(Object.keys(filters['properties'])).toEqual(['address.city', 'age', 'tags']);
     expect(Object.keys(filters['properties'].tags.properties)).toEqual(['contains', 'notContains']);
-    expect(filters['properties'].age.properties.between).toMatchObject({ minItems: 2, maxItems: 2, items: { type: 'number' } });
+    expect(filters['properties'].age.properties.between).toMatchObject({
+      minItems: 2,
+      maxItems: 2,
+      items: { type: 'number' },
+    });
     expect(Object.keys(filters['properties']['address.city'].properties)).toContain('startsWith');
     expect(schemas['StudentSearch']!['properties'].limit).toMatchObject({ minimum: 1, maximum: 500 });
   });
@@ -113,7 +119,13 @@ describe('entityTypeOpenApiDocument', () => {
 describe('definitionAsComponent', () => {
   it('keeps a 2020-12 schema as it is, but for the storage rule', () => {
     const component = definitionAsComponent(
-      { $schema: 'https://json-schema.org/draft/2020-12/schema', title: 'T', type: 'object', additionalProperties: false, properties: { a: { type: 'integer' } } },
+      {
+        $schema: 'https://json-schema.org/draft/2020-12/schema',
+        title: 'T',
+        type: 'object',
+        additionalProperties: false,
+        properties: { a: { type: 'integer' } },
+      },
       'TEntity',
       (stem) => stem,
     );

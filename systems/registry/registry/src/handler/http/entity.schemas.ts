@@ -19,7 +19,9 @@ export const entityMergePatch = z.record(z.string(), z.unknown()).meta({
 /** `"<dotted field path>": { "<operator>": value }` — which fields exist is the type's (its OpenAPI document lists them). */
 const searchFilters = z.record(
   z.string().min(1).max(200),
-  z.partialRecord(z.enum(SEARCH_OPERATORS), z.unknown()).refine((ops) => Object.keys(ops).length > 0, 'at least one operator'),
+  z
+    .partialRecord(z.enum(SEARCH_OPERATORS), z.unknown())
+    .refine((ops) => Object.keys(ops).length > 0, 'at least one operator'),
 );
 
 /**
