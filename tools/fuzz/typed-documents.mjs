@@ -36,13 +36,25 @@ export async function typedDocuments(service, { token, dir, say }) {
   const definition = JSON.parse(readFileSync(join(here, 'registry-fuzz-type.json'), 'utf8'));
   const base = `${service.url}/registry/v1`;
   const created = await call(`${base}/schema/create_def`, token, { method: 'POST', body: definition });
-  if (created.status !== 201 && created.status !== 409)
+  // 409 DEFINITION.ALREADY_EXISTS names the existing definition's id (an earlier run on this stack).
+  const id = created.body?.id ?? created.body?.details?.id;
+  if ((created.status !== 201 && created.status !== 409) || !id)
     throw new Error(`publishing ${definition.title}: ${created.status} ${JSON.stringify(created.body)}`);
-  const listed = await call(`${base}/schema?title=${encodeURIComponent(definition.title)}`, token);
-  const id = listed.body?.items?.find((item) => item.title === definition.title)?.id ?? created.body?.id;
+  if (created.status === 409) {
+    // Another version of the file was published before: publish this one as the next version.
+    const existing = await call(`${base}/schema/${id}`, token);
+    if (JSON.stringify(existing.body?.schema) !== JSON.stringify(definition)) {
+      const revised = await call(`${base}/schema/${id}`, token, { method: 'PUT', body: definition });
+      if (revised.status !== 200)
+        throw new Error(`revising ${definition.title}: ${revised.status} ${JSON.stringify(revised.body)}`);
+    }
+  }
   const activated = await call(`${base}/schema/activate_def`, token, { method: 'POST', body: { id } });
-  if (activated.status !== 200 && activated.status !== 409)
-    throw new Error(`activating ${definition.title}: ${activated.status} ${JSON.stringify(activated.body)}`);
+  const state = await call(`${base}/schema/${id}`, token);
+  if (state.body?.status !== 'active')
+    throw new Error(
+      `activating ${definition.title}: ${activated.status} ${JSON.stringify(activated.body)}; now ${JSON.stringify(state.body)}`,
+    );
   const described = await call(`${base}/entity/${encodeURIComponent(definition.title)}/openapi.json`, token);
   if (described.status !== 200)
     throw new Error(`${definition.title}'s document: ${described.status} ${JSON.stringify(described.body)}`);

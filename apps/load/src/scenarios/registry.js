@@ -77,7 +77,7 @@ const DEFINITION = {
   },
   _osConfig: {
     privateFields: ['$.phone'],
-    indexFields: [['name']],
+    indexFields: ['name'],
     roles: ['admin'],
     ownershipAttributes: [{ email: '/email', userId: '/email', mobile: '/phone' }],
   },

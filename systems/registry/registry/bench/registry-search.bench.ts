@@ -52,7 +52,7 @@ const studentSchema = {
     },
     contactDetails: { type: 'object', properties: { email: { type: 'string' } } },
   },
-  _osConfig: { privateFields: ['$.contactDetails.email'], indexFields: [['identityDetails.fullName']] },
+  _osConfig: { privateFields: ['$.contactDetails.email'], indexFields: ['identityDetails.fullName'] },
 };
 
 async function load(client: pg.Client, definitionId: string, prefix: string, count: number): Promise<void> {

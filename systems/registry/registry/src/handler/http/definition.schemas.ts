@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { queryInteger } from './query-integer.js';
+import { storableJson, storableMemberNames, storableObject } from './storable-json.js';
 
 /**
  * A definition id: 8-4-4-4-12 hex digits. Derived from the title by BLAKE3 (Daksha-RC), so not an
@@ -28,7 +30,7 @@ const problem = z.object({ pointer: z.string(), message: z.string() });
 
 const simpleType = z.enum(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']);
 /** A subschema, as the meta-schemas allow it: a JSON object or a boolean. */
-const subschema = z.union([z.boolean(), z.record(z.string(), z.unknown())]);
+const subschema = z.union([z.boolean(), storableObject()]);
 
 /**
  * The raw JSON Schema of a definition (request body of create_def and PUT): what the create checks
@@ -40,12 +42,10 @@ export const definitionDocument = z
   .object({
     $schema: z
       .enum([
-        ...['http', 'https'].flatMap((scheme) => [
-          `${scheme}://json-schema.org/draft-07/schema`,
-          `${scheme}://json-schema.org/draft-07/schema#`,
-          `${scheme}://json-schema.org/draft/2020-12/schema`,
-          `${scheme}://json-schema.org/draft/2020-12/schema#`,
-        ]),
+        'http://json-schema.org/draft-07/schema#',
+        'http://json-schema.org/draft-07/schema',
+        'https://json-schema.org/draft/2020-12/schema',
+        'https://json-schema.org/draft/2020-12/schema#',
       ])
       .optional()
       .describe('The dialect: draft-07 (also when absent, as Sunbird RC) or 2020-12'),
@@ -57,15 +57,15 @@ export const definitionDocument = z
     additionalProperties: subschema.optional(),
     definitions: z.record(z.string(), subschema).optional(),
     $defs: z.record(z.string(), subschema).optional(),
-    _osConfig: z
-      .record(z.string(), z.unknown())
+    _osConfig: storableObject()
       .optional()
       .describe(
         'Sunbird RC configuration (privateFields, internalFields, indexFields, roles, …); checked by validate_def',
       ),
   })
-  .catchall(z.unknown())
+  .catchall(storableJson)
   .meta({
+    ...storableMemberNames,
     id: 'DefinitionDocument',
     description: 'A JSON Schema (draft-07 or 2020-12) whose `title` is the entity type, with an `_osConfig` block',
     examples: [{ title: 'Student', type: 'object', properties: { name: { type: 'string' } }, _osConfig: {} }],
@@ -129,8 +129,8 @@ export type DefinitionDto = z.infer<typeof definitionDto>;
 export const listDefinitionsQuery = z.object({
   title: z.string().min(1).max(200).optional().describe('Case-insensitive substring of the title'),
   record_status: status.optional().describe('Status of the latest version'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  limit: queryInteger(1, 100, 20),
+  offset: queryInteger(0, 100_000, 0),
 });
 export type ListDefinitionsQueryDto = z.infer<typeof listDefinitionsQuery>;
 
