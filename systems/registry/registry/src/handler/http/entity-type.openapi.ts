@@ -214,7 +214,9 @@ export function entityTypeOpenApiDocument(service: OpenApiDocument, type: Entity
     if (!path.startsWith(ENTITY_PATH)) continue;
     const suffix = path.slice(ENTITY_PATH.length);
     if (suffix !== '' && !suffix.startsWith('/')) continue;
-    if (suffix === ENTITY_TYPE_DOCUMENT_SUFFIX) continue;
+    // Its own path, and the attestation request: its body names one of the type's attestation
+    // policies and only the entity's owner may send it (anyone else 404) — claims, not entity bodies.
+    if (suffix === ENTITY_TYPE_DOCUMENT_SUFFIX || suffix === '/{id}/attestations') continue;
     const operations: Record<string, unknown> = {};
     for (const method of METHODS) {
       const operation = item[method] as Record<string, unknown> | undefined;

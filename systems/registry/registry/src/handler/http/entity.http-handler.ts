@@ -12,7 +12,7 @@ import {
 } from '@archipelago/platform-service';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EntityInviteUnauthenticatedError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
@@ -173,9 +173,14 @@ export class EntityHttpHandler {
   @ApiZodResponse(200, entitySearchPageDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async search(@ZodParams(entityTypeParams) params: { type: string }, @Body() body: unknown) {
-    const page: EntitySearchPage = await this.queries.execute(
-      new SearchEntitiesQuery(params.type, body === undefined ? {} : body, reader()),
-    );
+    if (body === undefined || body === null) {
+      throw new ProblemException(400, {
+        type: problemTypeUri('validation-failed'),
+        title: 'Request validation failed',
+        detail: 'send the search as a JSON body ({} for every entity)',
+      });
+    }
+    const page: EntitySearchPage = await this.queries.execute(new SearchEntitiesQuery(params.type, body, reader()));
     return {
       totalCount: page.totalCount,
       items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
@@ -293,6 +298,7 @@ export class EntityHttpHandler {
     summary: 'Delete an entity',
     description: 'A later GET or DELETE is 404; If-Match optional (412 when stale).',
   })
+  @ApiResponse({ status: 204, description: 'Deleted (a later GET or DELETE is 404)' })
   @ApiProblemResponses(400, 401, 403, 404, 412)
   async delete(
     @ZodParams(entityParams) params: { type: string; id: string },
