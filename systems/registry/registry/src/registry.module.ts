@@ -26,6 +26,7 @@ import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
 import { ListEntitiesUseCase } from './use-case/list-entities/list-entities.use-case.js';
 import { InviteEntityUseCase } from './use-case/invite-entity/invite-entity.use-case.js';
 import { AcceptInvitationUseCase } from './use-case/accept-invitation/accept-invitation.use-case.js';
+import { DescribeEntityTypeUseCase } from './use-case/describe-entity-type/describe-entity-type.use-case.js';
 import { GetEntityHistoryUseCase } from './use-case/get-entity-history/get-entity-history.use-case.js';
 import { ENTITY_ID } from './use-case/port/entity-id.port.js';
 import { REGISTRY_ENTITY_REPOSITORY } from './use-case/port/registry-entity.repository.port.js';
@@ -146,6 +147,7 @@ export class RegistryModule {
         InviteEntityUseCase,
         AcceptInvitationUseCase,
         GetEntityHistoryUseCase,
+        DescribeEntityTypeUseCase,
         { provide: ENTITY_SEARCH, useValue: infrastructure.entitySearch },
         SearchEntitiesUseCase,
         { provide: CLAIM_REPOSITORY, useValue: infrastructure.claims },
