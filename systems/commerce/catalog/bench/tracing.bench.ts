@@ -1,21 +1,21 @@
 /**
  * `npm run bench -- tracing`: what OpenTelemetry tracing at 100 % sampling costs the catalog's gRPC
  * `GetProducts` (20 ids). Catalog stacks side by side, each with its own Postgres and seeded alike:
- * one started as in production without an exporter destination (telemetry off), and per exporter
- * one with the telemetry bootstrap on (`--import …/telemetry/src/register.js`): OTLP/HTTP protobuf
- * as the charts configure, and the Zipkin JSON of `npm start -- --observe`; every span goes to a
- * local HTTP sink in this process that accepts and counts them. The bench client itself is not
- * traced, so each call is a root span (the grpc server span and its pg query spans) sampled at
- * 100 %. Rounds run the targets one after the other, in reverse order every other round; figures
+ * one started as in production without an exporter destination (telemetry off), and traced ones
+ * with the telemetry bootstrap on (`--import …/telemetry/src/register.js`): OTLP/HTTP protobuf as
+ * the charts configure and the Zipkin JSON of `npm start -- --observe`, both sampling 100 %, and
+ * OTLP at prod's ratio (5 %); every span goes to a local HTTP sink in this process that accepts and
+ * counts them. The bench client itself is not traced, so each call is a root span (the grpc server
+ * span and its pg query span), sampled by trace-id ratio. Rounds run the targets one after the other, in reverse order every other round; figures
  * are medians over rounds, the ratio (traced / off) per round, median over rounds. Beside calls/s, the catalog process's CPU time per call (/proc) in the measured
  * seconds: less sensitive to other load on the machine than calls/s. Target (issue 13): at most
  * 10 % fewer calls/s. Writes `reports/bench/tracing.json`.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (3 per run), BENCH_WARMUP_SECONDS (0.5),
  * BENCH_CONCURRENCY (default "1,16"), BENCH_REPORT (reports/bench/tracing.json),
- * BENCH_TRACES_EXPORTER (`otlp,zipkin`: the traced catalogs), BENCH_CPU_PROF (a folder: every
+ * BENCH_TRACED (`otlp,zipkin,otlp@0.05`: the traced catalogs, exporter@ratio), BENCH_CPU_PROF (a folder: every
  * catalog runs with `node --cpu-prof` and writes its profile there when it stops), BENCH_SPANS_SAMPLE
- * (a path: each exporter's first export body is written to `<path>.<exporter>`).
+ * (a path: each traced catalog's first export body is written to `<path>.<target>`).
  */
 import { createServer } from 'node:http';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -47,66 +47,79 @@ const config = {
   concurrency: (process.env.BENCH_CONCURRENCY ?? '1,16').split(',').map(Number),
   report: resolve(process.env.BENCH_REPORT ?? 'reports/bench/tracing.json'),
   /**
-   * The traced catalogs, one per exporter: `otlp` (OTLP/HTTP protobuf, as the charts configure)
-   * and `zipkin` (Zipkin JSON, as `npm start -- --observe`).
+   * The traced catalogs, `<exporter>[@<sampling ratio>]` each: `otlp` (OTLP/HTTP protobuf, as the
+   * charts configure), `zipkin` (Zipkin JSON, as `npm start -- --observe`); ratio 1 unless given
+   * (`otlp@0.05`: prod's parent-based ratio).
    */
-  exporters: (process.env.BENCH_TRACES_EXPORTER ?? 'otlp,zipkin').split(',').map((s) => s.trim()) as Exporter[],
+  traced: (process.env.BENCH_TRACED ?? 'otlp,zipkin,otlp@0.05').split(',').map((s) => s.trim()),
   /** When set: every catalog runs with `--cpu-prof` and writes its profile into this folder. */
   cpuProfDir: process.env.BENCH_CPU_PROF ? resolve(process.env.BENCH_CPU_PROF) : undefined,
-  /** When set: the body of each exporter's first export is written to `<this>.<exporter>` (what a call's spans are). */
+  /** When set: the body of each traced catalog's first export is written to `<this>.<target>` (what a call's spans are). */
   spansSample: process.env.BENCH_SPANS_SAMPLE ? resolve(process.env.BENCH_SPANS_SAMPLE) : undefined,
 };
 type Exporter = 'otlp' | 'zipkin';
-if (config.exporters.some((e) => e !== 'otlp' && e !== 'zipkin')) throw new Error('BENCH_TRACES_EXPORTER: otlp and/or zipkin');
-type Target = 'off' | Exporter;
-const SINK_PATHS: Record<string, Exporter> = { '/v1/traces': 'otlp', '/api/v2/spans': 'zipkin' };
+/** `off`, or a traced catalog as in {@link config.traced}. */
+type Target = string;
+const tracedTargets = config.traced.map((target, index) => {
+  const [exporter, ratio = '1'] = target.split('@') as [string, string?];
+  if ((exporter !== 'otlp' && exporter !== 'zipkin') || !(Number(ratio) > 0 && Number(ratio) <= 1)) {
+    throw new Error(`BENCH_TRACED: "${target}" is not otlp|zipkin[@ratio]`);
+  }
+  return { target, exporter: exporter as Exporter, ratio, path: `/t${index}` };
+});
 const stacks: CatalogStack[] = [];
 const clients: GrpcClient<CatalogServiceClient>[] = [];
-const received = { otlp: { posts: 0, bytes: 0 }, zipkin: { posts: 0, bytes: 0 } };
+/** Exports each traced catalog sent to the sink (its own path prefix). */
+const received = new Map(tracedTargets.map((t) => [t.path, { target: t.target, posts: 0, bytes: 0 }]));
 const sink = createServer((req, res) => {
-  const exporter = SINK_PATHS[req.url ?? ''];
-  if (!exporter) return void res.writeHead(404).end();
-  const counter = received[exporter];
+  const counter = received.get(/^\/t\d+/.exec(req.url ?? '')?.[0] ?? '');
+  if (!counter) return void res.writeHead(404).end();
   const body: Buffer[] | undefined = counter.posts === 0 && config.spansSample ? [] : undefined;
   req.on('data', (chunk: Buffer) => {
     counter.bytes += chunk.length;
     body?.push(chunk);
   });
   req.on('end', () => {
-    if (body && counter.posts === 0) void writeFile(`${config.spansSample}.${exporter}`, Buffer.concat(body));
+    if (body && counter.posts === 0) void writeFile(`${config.spansSample}.${counter.target}`, Buffer.concat(body));
     counter.posts++;
-    res.writeHead(exporter === 'otlp' ? 200 : 202).end();
+    res.writeHead(req.url?.endsWith('/v1/traces') ? 200 : 202).end();
   });
 });
 
-const LABELS: Record<Target, string> = {
-  off: 'telemetry off (no exporter)',
-  otlp: 'traced, 100 %, OTLP/HTTP protobuf',
-  zipkin: 'traced, 100 %, Zipkin JSON',
+const label = (target: Target): string => {
+  const t = tracedTargets.find((x) => x.target === target);
+  if (!t) return 'telemetry off (no exporter)';
+  return `traced, ${Number(t.ratio) * 100} %, ${t.exporter === 'otlp' ? 'OTLP/HTTP protobuf' : 'Zipkin JSON'}`;
 };
 
 async function main(): Promise<void> {
   await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
   const sinkBase = `http://127.0.0.1:${(sink.address() as { port: number }).port}`;
   console.log(
-    `tracing bench: GetProducts(20 ids), telemetry off vs on at 100 % (exporters: ${config.exporters.join(', ')}), concurrency ${config.concurrency.join('/')}, ${config.rounds} round(s) of ${config.seconds} s`,
+    `tracing bench: GetProducts(20 ids), telemetry off vs on (${config.traced.join(', ')}), concurrency ${config.concurrency.join('/')}, ${config.rounds} round(s) of ${config.seconds} s`,
   );
   const profArgs = config.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${config.cpuProfDir}`] : [];
-  const exporterEnv: Record<Exporter, Record<string, string>> = {
-    zipkin: { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${sinkBase}/api/v2/spans` },
-    otlp: { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: sinkBase },
-  };
+  const exporterEnv = (exporter: Exporter, base: string): Record<string, string> =>
+    exporter === 'zipkin'
+      ? { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${base}/api/v2/spans` }
+      : { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: base };
   const targetStacks = new Map<Target, CatalogStack>();
   const off = await startCatalogStack(20, { nodeArgs: profArgs });
   stacks.push(off);
   targetStacks.set('off', off);
-  for (const exporter of config.exporters) {
+  for (const { target, exporter, ratio, path } of tracedTargets) {
     const traced = await startCatalogStack(20, {
       nodeArgs: [...profArgs, '--import', join(distDir(), 'libs/platform/telemetry/src/register.js')],
-      env: { ...exporterEnv[exporter], OTEL_TRACES_SAMPLER: 'parentbased_always_on', OTEL_SERVICE_NAME: 'catalog' },
+      env: {
+        ...exporterEnv(exporter, `${sinkBase}${path}`),
+        // as the charts: parent-based, by trace-id ratio
+        OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: ratio,
+        OTEL_SERVICE_NAME: 'catalog',
+      },
     });
     stacks.push(traced);
-    targetStacks.set(exporter, traced);
+    targetStacks.set(target, traced);
   }
   if (config.cpuProfDir) {
     console.log(
@@ -127,7 +140,7 @@ async function main(): Promise<void> {
     clients.push(c);
     return { c, request: { ids: stack.productIds }, pid: stack.catalog.child.pid! };
   };
-  const targetList: Target[] = ['off', ...config.exporters];
+  const targetList: Target[] = ['off', ...config.traced];
   const targets = new Map<Target, Awaited<ReturnType<typeof client>>>();
   for (const t of targetList) targets.set(t, await client(targetStacks.get(t)!));
   for (const t of targets.values()) {
@@ -195,7 +208,7 @@ async function main(): Promise<void> {
     formatTable(
       ['catalog', 'concurrency', 'calls/s', 'min–max', 'p99 ms', 'vs off', 'per round', 'CPU µs/call', 'CPU vs off'],
       rows.map((r) => [
-        LABELS[r.target],
+        label(r.target),
         String(r.concurrency),
         f(r.callsPerSecond),
         `${f(r.callsPerSecondMinMax[0])}–${f(r.callsPerSecondMinMax[1])}`,
@@ -207,15 +220,14 @@ async function main(): Promise<void> {
       ]),
     ),
   );
-  for (const exporter of config.exporters) {
-    const { posts, bytes } = received[exporter];
-    console.log(`spans exported (${exporter}): ${posts} POSTs, ${(bytes / 2 ** 20).toFixed(1)} MB`);
-    if (posts === 0) throw new Error(`the ${exporter}-traced catalog exported no span: the telemetry bootstrap is not working`);
+  for (const { target, posts, bytes } of received.values()) {
+    console.log(`spans exported (${target}): ${posts} POSTs, ${(bytes / 2 ** 20).toFixed(1)} MB`);
+    if (posts === 0) throw new Error(`the ${target}-traced catalog exported no span: the telemetry bootstrap is not working`);
   }
   await mkdir(dirname(config.report), { recursive: true });
   await writeFile(
     config.report,
-    `${JSON.stringify({ benchmark: 'tracing', date: new Date().toISOString(), environment: { node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg() }, config: { ...config, report: undefined }, received, results: rows, samples }, null, 2)}\n`,
+    `${JSON.stringify({ benchmark: 'tracing', date: new Date().toISOString(), environment: { node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg() }, config: { ...config, report: undefined }, received: [...received.values()], results: rows, samples }, null, 2)}\n`,
   );
   console.log(`results written to ${config.report}`);
 }
