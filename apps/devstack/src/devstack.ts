@@ -4,8 +4,9 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { postgresWritableDir, startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import { formatTail, ManagedProcess, runToCompletion, type ProcessSpec } from './managed-process.js';
-import { PortAllocator } from './port-allocator.js';
+import { PortAllocator, PortReservations } from './port-allocator.js';
 import { answers200, sleep } from './readiness.js';
+import { type PlannedService, splitRoles } from './split-roles.js';
 import { resolveServiceEnv, stackServices, type StackFile, type StackService } from './stack-file.schema.js';
 import { renderStatus, type StatusExtra, type StatusView } from './status-table.js';
 
@@ -71,6 +72,8 @@ export interface DevstackOptions {
   readonly kafka: 'off' | 'start' | { readonly brokers: string };
   /** Start the local trace viewer (Zipkin) and have every process export its spans to it. */
   readonly observe?: boolean;
+  /** `--split`: run the command and query roles of split services as separate processes ({@link splitRoles}). */
+  readonly split?: boolean;
   /**
    * Start the local e-mail sink (Mailpit, infra/local/mail) on these wanted ports (a free one when taken);
    * services reach it through `${mail.smtpPort}` / `${mail.httpPort}` in stack.json env values. Absent: none.
@@ -167,6 +170,9 @@ export class Devstack {
    * also `mail` (the e-mail sink: `${mail.smtpPort}`, `${mail.httpPort}`).
    */
   private readonly servicePorts = new Map<string, { httpPort: number; grpcPort?: number; smtpPort?: number }>();
+  /** Ports this stack holds on the machine until {@link stopAll}: another stack starting now skips them. */
+  private readonly portReservations = new PortReservations();
+  private readonly portAllocator = new PortAllocator('127.0.0.1', undefined, undefined, this.portReservations);
   private readonly aborted = new AbortController();
   private stopping: Promise<void> | undefined;
   private readonly logsDir: string;
@@ -187,7 +193,9 @@ export class Devstack {
   async start(): Promise<void> {
     const { options } = this;
     const began = Date.now();
-    const services = stackServices(options.stack);
+    const services: PlannedService[] = options.split
+      ? splitRoles(stackServices(options.stack))
+      : stackServices(options.stack);
     this.checkBuilt(services);
     mkdirSync(this.logsDir, { recursive: true });
     await this.cleanUpAfterKilledRun();
@@ -208,11 +216,13 @@ export class Devstack {
     else if (options.kafka !== 'off') this.kafkaBrokers = options.kafka.brokers;
     this.abortCheck();
 
-    const ports = new PortAllocator();
+    const ports = this.portAllocator;
     const edgePort = await ports.allocate(options.edgePort);
+    // `${edge.httpPort}` in stack.json: public URLs services put in e-mails and credentials.
+    this.servicePorts.set('edge', { httpPort: edgePort.port });
     // The edge's status server (/health probing now, /metrics): Kong's status_listen port, else a free one.
     const edgeStatusPort = await ports.allocate(options.edgeStatusPort ?? 8007);
-    const planned: { service: StackService; http: number; grpc?: number }[] = [];
+    const planned: { service: PlannedService; http: number; grpc?: number }[] = [];
     for (const service of services) {
       const http = await ports.allocate(service.httpPort);
       const grpc = service.grpcPort ? await ports.allocate(service.grpcPort) : undefined;
@@ -230,6 +240,7 @@ export class Devstack {
 
     for (const { service, http, grpc } of planned) {
       this.abortCheck();
+      if (service.migrate === false) continue;
       const spec = this.serviceSpec(service, http, grpc, ['migrate']);
       const t0 = Date.now();
       const result = await runToCompletion({ ...spec, label: `${service.name} migrate` }, options.print, {
@@ -247,6 +258,11 @@ export class Devstack {
 
     if (zipkin) await zipkin;
     this.abortCheck();
+    if (options.split)
+      for (const { service, http } of planned.filter((p) => p.service.env.ROLE === 'command'))
+        options.print(
+          `• split: ${service.name} command role :${http} (${service.upstream ?? '-'}: POST/PUT/PATCH/DELETE), query role :${planned.find((p) => p.service.name === `${service.name}-query`)?.http ?? '-'} (GET)`,
+        );
     for (const { service, http, grpc } of planned) {
       this.addMember({
         label: service.name,
@@ -354,6 +370,7 @@ export class Devstack {
     if (this.postgres)
       await this.postgres.stop().catch((e: unknown) => this.options.print(`Postgres stop failed: ${String(e)}`));
     rmSync(this.stateFile, { force: true });
+    this.portReservations.releaseAll();
   }
 
   private abortCheck(): void {
@@ -382,7 +399,7 @@ export class Devstack {
     const dataDir = await postgresWritableDir(preferred, `devstack-postgres-${tag}`);
     this.postgresDataDir = dataDir;
     this.writeState();
-    const port = (await new PortAllocator().allocate(this.options.postgresPort)).port;
+    const port = (await this.portAllocator.allocate(this.options.postgresPort)).port;
     if (this.options.postgresPort && port !== this.options.postgresPort) {
       this.options.print(`• postgres: port ${this.options.postgresPort} is taken; using ${port}`);
     }
@@ -496,7 +513,7 @@ export class Devstack {
   }
 
   private serviceSpec(
-    service: StackService,
+    service: PlannedService,
     http: number,
     grpc: number | undefined,
     args: readonly string[],
@@ -504,7 +521,7 @@ export class Devstack {
     const env = resolveServiceEnv(service.env, this.servicePorts);
     return this.spec(service.name, service.main, args, {
       ...env,
-      SERVICE_NAME: service.name,
+      SERVICE_NAME: service.serviceName ?? service.name,
       SYSTEM: service.system,
       HTTP_PORT: String(http),
       ...(grpc ? { GRPC_PORT: String(grpc) } : {}),

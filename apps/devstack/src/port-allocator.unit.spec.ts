@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPortFree, PortAllocator } from './port-allocator.js';
+import { isPortFree, PortAllocator, PortReservations } from './port-allocator.js';
 
 const servers: Server[] = [];
 async function occupy(): Promise<number> {
@@ -52,5 +56,50 @@ describe('PortAllocator', () => {
     const choice = await new PortAllocator().allocate(0);
     expect(choice.port).toBeGreaterThan(0);
     expect(choice.fallback).toBe(false);
+  });
+});
+
+describe('PortReservations (two stacks on one machine)', () => {
+  const dirs: string[] = [];
+  const dir = () => {
+    const d = mkdtempSync(join(tmpdir(), 'ports-'));
+    dirs.push(d);
+    return d;
+  };
+  afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+  /** The id of a process that has exited (so certainly not running). */
+  const deadPid = () => spawnSync(process.execPath, ['-e', '0']).pid!;
+
+  it('gives a free default port to one stack only; the other falls back though nothing binds it yet', async () => {
+    const shared = dir();
+    // A second live process stands for the other stack: its reservations name its own pid.
+    const other = new PortAllocator('127.0.0.1', undefined, undefined, new PortReservations(shared, process.ppid));
+    const mine = new PortAllocator('127.0.0.1', undefined, undefined, new PortReservations(shared, process.pid));
+    const theirs = await other.allocate(45_321);
+    const ours = await mine.allocate(45_321);
+    expect(theirs).toEqual({ wanted: 45_321, port: 45_321, fallback: false });
+    expect(ours.fallback).toBe(true);
+    expect(ours.port).not.toBe(45_321);
+  });
+
+  it('takes over the reservation of a stack that was killed', async () => {
+    const shared = dir();
+    writeFileSync(join(shared, '45322'), String(deadPid()));
+    const choice = await new PortAllocator('127.0.0.1', undefined, undefined, new PortReservations(shared)).allocate(
+      45_322,
+    );
+    expect(choice).toEqual({ wanted: 45_322, port: 45_322, fallback: false });
+    expect(readFileSync(join(shared, '45322'), 'utf8')).toBe(String(process.pid));
+  });
+
+  it('releases its own reservations and leaves the others', () => {
+    const shared = dir();
+    const mine = new PortReservations(shared);
+    expect(mine.tryReserve(45_323)).toBe(true);
+    expect(new PortReservations(shared, process.ppid).tryReserve(45_324)).toBe(true);
+    mine.releaseAll();
+    expect(existsSync(join(shared, '45323'))).toBe(false);
+    expect(existsSync(join(shared, '45324'))).toBe(true);
+    expect(new PortReservations(shared).tryReserve(45_324)).toBe(false);
   });
 });

@@ -13,6 +13,15 @@ const entryPath = z
   .string()
   .regex(/^[^/].*\.(ts|mjs|js)$/, { error: 'must be a repository-relative path ending in .ts, .mjs or .js' });
 
+/** `${<target>.<kind>}` in a stack.json env value. */
+const PORT_REFERENCE = /\$\{([a-z0-9-]+)\.(httpPort|grpcPort|smtpPort)\}/g;
+
+/**
+ * Targets that are not services of the stack: `mail` (the local e-mail sink, absent with
+ * DEVSTACK_MAIL=off) and `edge` (the public entry, absent when a test starts services alone).
+ */
+export const OPTIONAL_PORT_TARGETS: ReadonlySet<string> = new Set(['mail', 'edge']);
+
 const serviceEntry = z.strictObject({
   name,
   /** Entry point relative to the repository root; `.ts` runs its compiled twin under dist/. */
@@ -85,6 +94,21 @@ export const stackFileSchema = z
         );
       }),
     );
+    const names = new Set(stack.systems.flatMap((system) => system.services.map((service) => service.name)));
+    stack.systems.forEach((system, s) =>
+      system.services.forEach((service, i) => {
+        for (const [variable, value] of Object.entries(service.env)) {
+          for (const [, target] of value.matchAll(PORT_REFERENCE)) {
+            if (!names.has(target!) && !OPTIONAL_PORT_TARGETS.has(target!))
+              ctx.addIssue({
+                code: 'custom',
+                path: ['systems', s, 'services', i, 'env', variable],
+                message: `names \${${target!}.…}, which is neither a service of the stack nor ${[...OPTIONAL_PORT_TARGETS].join('/')}`,
+              });
+          }
+        }
+      }),
+    );
   });
 
 export type StackFile = z.output<typeof stackFileSchema>;
@@ -133,23 +157,29 @@ export function stackServices(stack: StackFile): StackService[] {
   return stack.systems.flatMap((system) => system.services.map((service) => ({ ...service, system: system.name })));
 }
 
-/** Ports a stack.json env value may name: `${<service>.httpPort}`, `${<service>.grpcPort}`, `${mail.smtpPort}` … */
+/** Ports a stack.json env value may name: `${<service>.httpPort}`, `${<service>.grpcPort}`, `${mail.smtpPort}`, `${edge.httpPort}` … */
 export type StackPorts = ReadonlyMap<string, { httpPort?: number; grpcPort?: number; smtpPort?: number }>;
 
 /**
  * A service's stack.json `env` with every `${<target>.httpPort|grpcPort|smtpPort}` replaced by the
- * port `ports` gives it (the one the target really got: it may have fallen back). A value naming
- * the e-mail sink (`${mail.…}`) when `ports` has none is left out, so the service's own default
- * applies (DEVSTACK_MAIL=off, or a test without a sink); other unknown targets stay literal.
+ * port `ports` gives it (the one the target really got: it may have fallen back, e.g. the edge on
+ * `EDGE_PORT`). A value naming an optional target (`mail`, `edge`) that `ports` lacks is left out,
+ * so the service's own default applies (DEVSTACK_MAIL=off, or a test without a sink or an edge);
+ * every other target is a service, checked by {@link stackFileSchema}.
  */
 export function resolveServiceEnv(env: Readonly<Record<string, string>>, ports: StackPorts): Record<string, string> {
   const resolved: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) {
+    let missing = false;
     const replaced = value.replace(
-      /\$\{([a-z0-9-]+)\.(httpPort|grpcPort|smtpPort)\}/g,
-      (whole, target: string, kind: 'httpPort' | 'grpcPort' | 'smtpPort') => String(ports.get(target)?.[kind] ?? whole),
+      PORT_REFERENCE,
+      (whole, target: string, kind: 'httpPort' | 'grpcPort' | 'smtpPort') => {
+        const port = ports.get(target)?.[kind];
+        if (port === undefined) missing = true;
+        return String(port ?? whole);
+      },
     );
-    if (!/\$\{mail\./.test(replaced)) resolved[name] = replaced;
+    if (!missing) resolved[name] = replaced;
   }
   return resolved;
 }

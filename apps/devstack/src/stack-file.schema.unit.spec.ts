@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadStackFile, parseStackFile, StackFileError, stackServices } from './stack-file.schema.js';
+import {
+  loadStackFile,
+  parseStackFile,
+  resolveServiceEnv,
+  StackFileError,
+  stackServices,
+} from './stack-file.schema.js';
 
 const catalog = {
   name: 'catalog',
@@ -75,6 +81,39 @@ describe('stack file', () => {
     expect(problems(stack([{ ...catalog, httpPort: 8000 }]))).toEqual([
       'systems.0.services.0.httpPort: port 8000 is already used by the edge',
     ]);
+  });
+
+  it('resolves port references to the ports really given, and leaves out values naming an absent sink or edge', () => {
+    const env = {
+      JWKS: 'http://127.0.0.1:${identity.httpPort}/jwks',
+      GRPC: '127.0.0.1:${catalog.grpcPort}',
+      SMTP_PORT: '${mail.smtpPort}',
+      PUBLIC_BASE_URL: 'http://localhost:${edge.httpPort}',
+      PLAIN: 'x',
+    };
+    const ports = new Map<string, { httpPort?: number; grpcPort?: number; smtpPort?: number }>([
+      ['identity', { httpPort: 40_001 }],
+      ['catalog', { httpPort: 40_002, grpcPort: 40_003 }],
+    ]);
+    expect(resolveServiceEnv(env, ports)).toEqual({
+      JWKS: 'http://127.0.0.1:40001/jwks',
+      GRPC: '127.0.0.1:40003',
+      PLAIN: 'x',
+    });
+    const withEdge = new Map([...ports, ['edge', { httpPort: 18_000 }], ['mail', { smtpPort: 1025 }]]);
+    expect(resolveServiceEnv(env, withEdge)).toMatchObject({
+      SMTP_PORT: '1025',
+      PUBLIC_BASE_URL: 'http://localhost:18000',
+    });
+  });
+
+  it('rejects a port reference to something that is not in the stack', () => {
+    expect(problems(stack([{ ...catalog, env: { X: 'http://127.0.0.1:${catalgo.httpPort}' } }]))).toEqual([
+      'systems.0.services.0.env.X: names ${catalgo.…}, which is neither a service of the stack nor mail/edge',
+    ]);
+    expect(() =>
+      parseStackFile(stack([{ ...catalog, env: { X: '${catalog.grpcPort}', Y: '${edge.httpPort}' } }]), 'stack.json'),
+    ).not.toThrow();
   });
 
   it('says when the file is missing or not JSON', () => {

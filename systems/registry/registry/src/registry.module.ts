@@ -8,6 +8,7 @@ import { RegistryQueryHttpHandler } from './handler/http/registry.query.http-han
 import { DefinitionCommandHttpHandler } from './handler/http/definition.command.http-handler.js';
 import { DefinitionQueryHttpHandler } from './handler/http/definition.query.http-handler.js';
 import { EntityHttpHandler } from './handler/http/entity.http-handler.js';
+import { EntityImportHttpHandler } from './handler/http/entity-import.http-handler.js';
 import { ClaimHttpHandler } from './handler/http/claim.http-handler.js';
 import { RaiseClaimUseCase } from './use-case/raise-claim/raise-claim.use-case.js';
 import { DecideClaimUseCase } from './use-case/decide-claim/decide-claim.use-case.js';
@@ -18,6 +19,7 @@ import { CLAIM_READ_MODEL } from './use-case/port/claim.read-model.port.js';
 import { UuidV7EntityIdGateway } from './gateway/uuid-v7-entity-id.gateway.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
 import { CreateEntityUseCase } from './use-case/create-entity/create-entity.use-case.js';
+import { ImportEntitiesUseCase } from './use-case/import-entities/import-entities.use-case.js';
 import { DeleteEntityUseCase } from './use-case/delete-entity/delete-entity.use-case.js';
 import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
 import { ListEntitiesUseCase } from './use-case/list-entities/list-entities.use-case.js';
@@ -74,6 +76,9 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'ENTITY.INVITE_UNAUTHENTICATED': 401,
   'ENTITY.INVITE_FORBIDDEN': 403,
   'ENTITY.INVITEE_EMAIL_REQUIRED': 400,
+  'ENTITY.IMPORT_EMPTY': 400,
+  'ENTITY.IMPORT_UNREADABLE': 400,
+  'ENTITY.IMPORT_TOO_LARGE': 413,
   'SEARCH.INVALID_QUERY': 400,
   'SEARCH.FORBIDDEN': 403,
   'CLAIM.NOT_FOUND': 404,
@@ -103,6 +108,7 @@ export class RegistryModule {
         ...(role === 'command' ? [] : [RegistryQueryHttpHandler, DefinitionQueryHttpHandler]),
         // Writes answer with the entity as read: one controller serves both roles.
         EntityHttpHandler,
+        EntityImportHttpHandler,
         ClaimHttpHandler,
         RegistryGrpcHandler,
       ],
@@ -130,6 +136,7 @@ export class RegistryModule {
         { provide: REGISTRY_ENTITY_REPOSITORY, useValue: infrastructure.entities },
         { provide: ENTITY_ID, useClass: UuidV7EntityIdGateway },
         CreateEntityUseCase,
+        ImportEntitiesUseCase,
         UpdateEntityUseCase,
         DeleteEntityUseCase,
         GetEntityUseCase,
