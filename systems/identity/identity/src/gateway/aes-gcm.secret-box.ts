@@ -75,6 +75,10 @@ export class AesGcmSecretBox implements SecretBoxPort {
     }
   }
 
+  get currentPrefix(): string {
+    return `${PREFIX}:${this.keys[0]!.id}:`;
+  }
+
   isSealed(stored: string): boolean {
     const parts = stored.split(':');
     return parts.length === 5 && parts[0] === PREFIX;
