@@ -213,6 +213,19 @@ curl -s -X PATCH $E/notifications/v1/notifications/$NOTE -H "authorization: Bear
 curl -s $E/notifications/v1/notifications/unread-count -H "authorization: Bearer $ADA"   # → {"unread":…}
 # live updates: a single-use ticket (valid 60 s) opens ws://localhost:8000/notifications/v1/stream?ticket=…
 curl -s -X POST $E/notifications/v1/stream-tickets -H "authorization: Bearer $ADA"   # → 201 {"ticket":"…","expiresAt":"…"}
+# web push (VAPID, RFC 8292): a browser subscribes with the service's public key
+# (pushManager.subscribe({ userVisibleOnly: true, applicationServerKey })) and posts what it got, a
+# push service endpoint and the device's keys (made here by node, as a browser would); push is off
+# until turned on per category (PUT …/preferences {"order":{"push":true}})
+curl -s $E/notifications/v1/push/vapid-public-key -H "authorization: Bearer $ADA"   # → {"publicKey":"B…"}
+DEVICE=$(node -e 'const c = require("crypto"), d = c.createECDH("prime256v1"); d.generateKeys();
+  console.log(JSON.stringify({ endpoint: "https://fcm.googleapis.com/fcm/send/readme-device",
+    keys: { p256dh: d.getPublicKey("base64url"), auth: c.randomBytes(16).toString("base64url") } }))')
+curl -s -X POST $E/notifications/v1/push-subscriptions -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d "$DEVICE"   # → 201 {"id":"…","endpoint":"https://fcm.googleapis.com/…","createdAt":"…"}
+# only browsers' push services (NOTIFICATIONS_PUSH_ALLOWED_HOSTS): any other host is a 400 problem
+curl -s -X POST $E/notifications/v1/push-subscriptions -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d "${DEVICE/fcm.googleapis.com/169.254.169.254}"   # → 400 PUSH_SUBSCRIPTION.ENDPOINT_NOT_ALLOWED
 # forgot a password? → 202, the same answer for any address; the account's owner gets a single-use
 # link (30 min) in the mail UI, whose page sets a new password and ends every session
 curl -s -X POST $E/identity/v1/password-reset -H 'content-type: application/json' -d '{"email":"bo@example.com"}'
@@ -297,5 +310,7 @@ inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "author
   { echo "docs smoke: Ada's inbox about the order is '$inbox', not Order confirmed, shipped, delivered …" >&2; exit 1; }
 expect_status 200 "-X PATCH $E/notifications/v1/notifications/$NOTE"
 expect_status 201 "$E/notifications/v1/stream-tickets"
+expect_status 201 "$E/notifications/v1/push-subscriptions .*fcm.googleapis.com"
+expect_status 400 "$E/notifications/v1/push-subscriptions .*169.254.169.254"
 expect_status 202 "$E/identity/v1/password-reset"
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"
