@@ -14,6 +14,7 @@ import { RaiseClaimUseCase } from './use-case/raise-claim/raise-claim.use-case.j
 import { DecideClaimUseCase } from './use-case/decide-claim/decide-claim.use-case.js';
 import { GetClaimUseCase } from './use-case/get-claim/get-claim.use-case.js';
 import { ListClaimsUseCase } from './use-case/list-claims/list-claims.use-case.js';
+import { AttestorEntities } from './use-case/attestor-entities/attestor-entities.js';
 import { CLAIM_REPOSITORY } from './use-case/port/claim.repository.port.js';
 import { CLAIM_READ_MODEL } from './use-case/port/claim.read-model.port.js';
 import { UuidV7EntityIdGateway } from './gateway/uuid-v7-entity-id.gateway.js';
@@ -87,6 +88,7 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'CLAIM.CONCURRENCY_CONFLICT': 409,
   'CLAIM.UNKNOWN_POLICY': 400,
   'CLAIM.NOTE_REQUIRED': 400,
+  'CLAIM.NO_ATTESTOR': 400,
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
@@ -154,6 +156,7 @@ export class RegistryModule {
         DecideClaimUseCase,
         GetClaimUseCase,
         ListClaimsUseCase,
+        AttestorEntities,
       ],
     };
   }
