@@ -5,6 +5,7 @@ import { DefinitionEventStoreRepository } from './definition.event-store.reposit
 import { DefinitionListProjection, DefinitionListReadModel } from './definition-list.projection.js';
 import { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
 import { EntitySearchProjection, EntitySearchReadModel } from './entity-search.projection.js';
+import { EntitySearchIndexes } from './search/entity-search-indexes.js';
 import { REGISTRY_DATABASE } from './registry.data-source.js';
 import { ClaimEventStoreRepository } from './claim.event-store.repository.js';
 import { ClaimListProjection, ClaimListReadModel } from './claim-list.projection.js';
@@ -57,4 +58,20 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly claimProcessRunner = this.addProjection(
     new ClaimEntityProcessManager(this.entities, (client, stream) => this.store.readStream(client, stream)),
   );
+  /** The `indexFields` indexes of the search read model, kept in line with the serving definitions (ADR 0012). */
+  readonly searchIndexes = new EntitySearchIndexes(this.pool, this.config.schema, this.definitions, {
+    onError: (error) => this.config.onError?.(error),
+  });
+
+  /** Also starts keeping the search indexes in line with the serving definitions. */
+  override async start(): Promise<void> {
+    await super.start();
+    this.searchIndexes.start();
+  }
+
+  /** Stops the search index reconciler first (it uses the pool). */
+  override async close(): Promise<void> {
+    await this.searchIndexes.stop();
+    await super.close();
+  }
 }

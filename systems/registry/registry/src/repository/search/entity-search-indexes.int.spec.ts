@@ -1,0 +1,116 @@
+import { createTestDatabase } from '@archipelago/testing-harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { definitionIdOf } from '../../entity/definition/definition-id.js';
+import { parseSearchQuery } from '../../entity/search/search-query.js';
+import { searchableFields } from '../../entity/search/searchable-fields.js';
+import { ActivateDefinitionCommand } from '../../use-case/activate-definition/activate-definition.command.js';
+import { ActivateDefinitionUseCase } from '../../use-case/activate-definition/activate-definition.use-case.js';
+import { CreateDefinitionCommand } from '../../use-case/create-definition/create-definition.command.js';
+import { CreateDefinitionUseCase } from '../../use-case/create-definition/create-definition.use-case.js';
+import { DeactivateDefinitionCommand } from '../../use-case/deactivate-definition/deactivate-definition.command.js';
+import { DeactivateDefinitionUseCase } from '../../use-case/deactivate-definition/deactivate-definition.use-case.js';
+import { migrateRegistry } from '../registry.data-source.js';
+import { RegistryInfrastructure } from '../registry.infrastructure.js';
+import { compileSearchFilter } from './search-filter.compiler.js';
+
+// The indexFields indexes of the search read model on real Postgres (ADR 0012): built when a
+// definition that asks for them serves, used by search's own SQL, dropped when it stops serving.
+const ctx = { actor: 'admin-1' };
+const member = {
+  title: 'Member',
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    age: { type: 'integer' },
+    active: { type: 'boolean' },
+    address: { type: 'object', properties: { city: { type: 'string' } } },
+    tags: { type: 'array', items: { type: 'string' } },
+    nationalId: { type: 'string' },
+  },
+  _osConfig: {
+    privateFields: ['$.nationalId'],
+    // name and (age, active) are indexable; address.city as JSON Pointer; tags is an array and
+    // nationalId private (never searchable): neither is indexed; a duplicate entry counts once.
+    indexFields: ['name', '(age, active)', '/address/city', 'tags', 'nationalId', '$.name'],
+  },
+};
+let infrastructure: RegistryInfrastructure;
+
+beforeAll(async () => {
+  const url = await createTestDatabase('registry_search_indexes');
+  await migrateRegistry(url, 'registry');
+  infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
+}, 120_000);
+
+afterAll(async () => {
+  await infrastructure?.close();
+});
+
+const indexes = async () =>
+  (
+    await infrastructure.pool.query<{ indexname: string; indexdef: string }>(
+      `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'registry' AND indexname LIKE 'entity_search_ix_%' ORDER BY indexdef`,
+    )
+  ).rows;
+
+describe('search indexes from indexFields', () => {
+  it('builds one partial expression index per indexable entry when the definition serves, and search uses it', async () => {
+    const definitions = infrastructure.definitions;
+    await new CreateDefinitionUseCase(definitions).execute(new CreateDefinitionCommand(member, ctx));
+    const id = definitionIdOf('Member');
+    expect(await infrastructure.searchIndexes.reconcile()).toEqual({ created: [], dropped: [] }); // a draft asks for nothing
+    await new ActivateDefinitionUseCase(definitions).execute(new ActivateDefinitionCommand(id, ctx));
+    await infrastructure.definitionProjectionRunner.catchUp();
+
+    const pass = await infrastructure.searchIndexes.reconcile();
+    expect(pass.created).toHaveLength(3);
+    const defs = (await indexes()).map((i) => i.indexdef.replace(/^.* USING btree /, '')).sort();
+    expect(defs).toEqual(
+      [
+        `((body #> '{age}'::text[])), ((body #> '{active}'::text[]))) WHERE (definition_id = '${id}'::text)`,
+        `((body #>> '{address,city}'::text[]))) WHERE (definition_id = '${id}'::text)`,
+        `((body #>> '{name}'::text[]))) WHERE (definition_id = '${id}'::text)`,
+      ]
+        .map((d) => `(${d}`)
+        .sort(),
+    );
+    // A second pass changes nothing.
+    expect(await infrastructure.searchIndexes.reconcile()).toEqual({ created: [], dropped: [] });
+
+    // The planner takes the index for the SQL search compiles (seq scans off: the table is small).
+    const fields = searchableFields(member);
+    for (const [filter, index] of [
+      [{ name: { eq: 'Asha' } }, 'name'],
+      [{ age: { gte: 18 }, active: { eq: true } }, 'age'],
+    ] as const) {
+      const query = parseSearchQuery({ filters: filter }, fields);
+      const { where, params } = compileSearchFilter(query, { column: 'e.body', firstParam: 2 });
+      const client = await infrastructure.pool.connect();
+      try {
+        await client.query('BEGIN');
+        await client.query('SET LOCAL enable_seqscan = off');
+        const plan = (
+          await client.query<{ 'QUERY PLAN': string }>(
+            `EXPLAIN SELECT e.id FROM registry.entity_search e WHERE e.definition_id = $1 AND (${where})`,
+            [id, ...params],
+          )
+        ).rows.map((r) => r['QUERY PLAN']);
+        await client.query('ROLLBACK');
+        const used = (await indexes()).find((i) => i.indexdef.includes(`'{${index}}'`))!.indexname;
+        expect(plan.join('\n'), String(index)).toContain(used);
+      } finally {
+        client.release();
+      }
+    }
+  });
+
+  it('drops the indexes of a definition that no longer serves', async () => {
+    await new DeactivateDefinitionUseCase(infrastructure.definitions).execute(
+      new DeactivateDefinitionCommand(definitionIdOf('Member'), ctx),
+    );
+    await infrastructure.definitionProjectionRunner.catchUp();
+    const pass = await infrastructure.searchIndexes.reconcile();
+    expect(pass.dropped).toHaveLength(3);
+    expect(await indexes()).toEqual([]);
+  });
+});

@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import type pg from 'pg';
+import { servingVersion } from '../../entity/definition/definition.state.js';
+import { searchIndexesOf, type SearchIndexColumn } from '../../entity/search/search-indexes.js';
+import type { DefinitionRepositoryPort } from '../../use-case/port/definition.repository.port.js';
+
+/** Names of the indexes this reconciler owns on `entity_search` (nothing else is ever dropped). */
+const PREFIX = 'entity_search_ix_';
+const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Definition ids are BLAKE3-derived 8-4-4-4-12 hex (not always RFC 4122): checked before inlining. */
+const DEFINITION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What one reconciliation did, by index name. */
+export interface IndexReconciliation {
+  readonly created: readonly string[];
+  readonly dropped: readonly string[];
+}
+
+/** The expression search compiles a column to (`search-filter.compiler.ts`), so the index applies. */
+function expression(column: SearchIndexColumn): string {
+  if (!column.path.every((segment) => SEGMENT.test(segment)))
+    throw new Error(`not an indexable path: ${JSON.stringify(column.path)}`);
+  return `(body ${column.kind === 'string' ? '#>>' : '#>'} '{${column.path.join(',')}}')`;
+}
+
+/**
+ * Keeps the partial expression indexes of the search read model in line with the serving
+ * definitions' `_osConfig.indexFields` (ADR 0012): one index per entry and definition,
+ * `(body #>> '{a,b}') WHERE definition_id = '<id>'`, created with `CREATE INDEX CONCURRENTLY` (entities
+ * stay writable and searchable while it builds), dropped the same way when no serving version asks
+ * for it any more; an index left invalid by an interrupted build is dropped and built again.
+ * Replicas take turns (a session advisory lock per schema); the one that runs when a definition is
+ * activated builds its indexes, within one interval. Errors go to `onError` and the next pass retries.
+ */
+export class EntitySearchIndexes {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private lastServing = '';
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly definitions: Pick<DefinitionRepositoryPort, 'load'>,
+    private readonly options: { readonly intervalMs?: number; readonly onError?: (error: unknown) => void } = {},
+  ) {}
+
+  /** Reconciles now and then every `intervalMs` (default 10 s) until {@link stop}. */
+  start(): void {
+    if (this.timer) return;
+    const tick = () => {
+      this.running ??= this.reconcile(false)
+        .catch((error: unknown) => this.options.onError?.(error))
+        .finally(() => (this.running = undefined));
+    };
+    tick();
+    this.timer = setInterval(tick, this.options.intervalMs ?? 10_000);
+    this.timer.unref();
+  }
+
+  /** Stops the schedule and waits for a pass in progress. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /**
+   * One pass. Skipped (nothing done) while another replica holds the lock, or — unless `force` —
+   * when the serving definitions (id and version) are the ones of the last pass.
+   */
+  async reconcile(force = true): Promise<IndexReconciliation> {
+    const none = { created: [], dropped: [] };
+    const { rows: serving } = await this.pool.query<{ id: string; active_version: number }>(
+      `SELECT id, active_version FROM "${this.schema}".definition_list WHERE active_version IS NOT NULL ORDER BY id`,
+    );
+    const fingerprint = JSON.stringify(serving);
+    if (!force && fingerprint === this.lastServing) return none;
+    const client = await this.pool.connect();
+    try {
+      const { rows: lock } = await client.query<{ ok: boolean }>(
+        `SELECT pg_try_advisory_lock(hashtext('archipelago.registry.search-indexes'), hashtext($1)) AS ok`,
+        [this.schema],
+      );
+      if (!lock[0]?.ok) return none;
+      try {
+        const wanted = await this.wantedIndexes(serving.map((row) => row.id));
+        const { rows: existing } = await client.query<{ name: string; valid: boolean }>(
+          `SELECT c.relname AS name, i.indisvalid AS valid
+             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = $1 AND c.relname LIKE $2`,
+          [this.schema, `${PREFIX}%`],
+        );
+        const created: string[] = [];
+        const dropped: string[] = [];
+        for (const { name, valid } of existing) {
+          if (wanted.has(name) && valid) {
+            wanted.delete(name);
+            continue;
+          }
+          // CONCURRENTLY cannot run in a transaction block: each statement on its own.
+          await client.query(`DROP INDEX CONCURRENTLY IF EXISTS "${this.schema}"."${name}"`);
+          if (!wanted.has(name)) dropped.push(name);
+        }
+        for (const [name, ddl] of wanted) {
+          await client.query(ddl);
+          created.push(name);
+        }
+        this.lastServing = fingerprint;
+        return { created, dropped };
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext('archipelago.registry.search-indexes'), hashtext($1))`, [
+          this.schema,
+        ]);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Index name → its `CREATE INDEX CONCURRENTLY` statement, for every serving definition. */
+  private async wantedIndexes(definitionIds: readonly string[]): Promise<Map<string, string>> {
+    const wanted = new Map<string, string>();
+    for (const id of definitionIds) {
+      if (!DEFINITION_ID.test(id)) continue;
+      const { state } = await this.definitions.load(id);
+      const version = servingVersion(state);
+      if (!version) continue;
+      for (const spec of searchIndexesOf(version.schema)) {
+        const columns = spec.columns.map(expression).join(', ');
+        const name = `${PREFIX}${createHash('sha256').update(`${id}|${columns}`).digest('hex').slice(0, 24)}`;
+        wanted.set(
+          name,
+          `CREATE INDEX CONCURRENTLY IF NOT EXISTS "${name}" ON "${this.schema}".entity_search (${columns}) WHERE definition_id = '${id}'`,
+        );
+      }
+    }
+    return wanted;
+  }
+}
