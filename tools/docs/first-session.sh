@@ -150,6 +150,10 @@ for i in $(seq 30); do   # the credentials service learns the entity from the re
     [[ $CRED != undefined ]] && break; sleep 1
 done
 VC=$(curl -s $E/registry/v1/credentials/$CRED -H "authorization: Bearer $ADA" -H 'accept: application/vc+jwt')
+# the same credential as a printable certificate (save it with -o certificate.html, print it from a
+# browser): its fields, issuer, dates, status, and a QR code holding $VC itself (verifiable offline)
+curl -s $E/registry/v1/credentials/$CRED -H "authorization: Bearer $ADA" -H 'accept: text/html' |
+  grep -o '<title>.*</title>'                                                       # → <title>Student Certificate</title>
 curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/vc+jwt' --data-raw "$VC"   # → {"valid":true,…}
 curl -s -X POST $E/registry/v1/credentials/$CRED/revoke -H "authorization: Bearer $ADMIN"   # → "status":"revoked"
 curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/json' \
@@ -213,6 +217,19 @@ curl -s -X PATCH $E/notifications/v1/notifications/$NOTE -H "authorization: Bear
 curl -s $E/notifications/v1/notifications/unread-count -H "authorization: Bearer $ADA"   # → {"unread":…}
 # live updates: a single-use ticket (valid 60 s) opens ws://localhost:8000/notifications/v1/stream?ticket=…
 curl -s -X POST $E/notifications/v1/stream-tickets -H "authorization: Bearer $ADA"   # → 201 {"ticket":"…","expiresAt":"…"}
+# web push (VAPID, RFC 8292): a browser subscribes with the service's public key
+# (pushManager.subscribe({ userVisibleOnly: true, applicationServerKey })) and posts what it got, a
+# push service endpoint and the device's keys (made here by node, as a browser would); push is off
+# until turned on per category (PUT …/preferences {"order":{"push":true}})
+curl -s $E/notifications/v1/push/vapid-public-key -H "authorization: Bearer $ADA"   # → {"publicKey":"B…"}
+DEVICE=$(node -e 'const c = require("crypto"), d = c.createECDH("prime256v1"); d.generateKeys();
+  console.log(JSON.stringify({ endpoint: "https://fcm.googleapis.com/fcm/send/readme-device",
+    keys: { p256dh: d.getPublicKey("base64url"), auth: c.randomBytes(16).toString("base64url") } }))')
+curl -s -X POST $E/notifications/v1/push-subscriptions -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d "$DEVICE"   # → 201 {"id":"…","endpoint":"https://fcm.googleapis.com/…","createdAt":"…"}
+# only browsers' push services (NOTIFICATIONS_PUSH_ALLOWED_HOSTS): any other host is a 400 problem
+curl -s -X POST $E/notifications/v1/push-subscriptions -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d "${DEVICE/fcm.googleapis.com/169.254.169.254}"   # → 400 PUSH_SUBSCRIPTION.ENDPOINT_NOT_ALLOWED
 # forgot a password? → 202, the same answer for any address; the account's owner gets a single-use
 # link (30 min) in the mail UI, whose page sets a new password and ends every session
 curl -s -X POST $E/identity/v1/password-reset -H 'content-type: application/json' -d '{"email":"bo@example.com"}'
@@ -263,6 +280,7 @@ for i in $(seq 30); do   # notifications told Ada of the attestation and of the 
 done
 [[ $CRED =~ $uuid ]] || { echo "docs smoke: no credential id ('$CRED')" >&2; exit 1; }
 expect_status 200 "$E/registry/v1/credentials/$CRED/revoke"
+expect_status 200 "$E/registry/v1/credentials/$CRED -H authorization: Bearer … -H accept: text/html"
 verdict=$(command curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/vc+jwt' --data-raw "$VC" |
   node -pe 'const v = JSON.parse(require("fs").readFileSync(0)); [v.valid, ...v.checks.map((c) => c.check + ":" + c.ok)].join(",")')
 [[ $verdict == false,signature:true,validity:true,status:false ]] ||
@@ -297,5 +315,7 @@ inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "author
   { echo "docs smoke: Ada's inbox about the order is '$inbox', not Order confirmed, shipped, delivered …" >&2; exit 1; }
 expect_status 200 "-X PATCH $E/notifications/v1/notifications/$NOTE"
 expect_status 201 "$E/notifications/v1/stream-tickets"
+expect_status 201 "$E/notifications/v1/push-subscriptions .*fcm.googleapis.com"
+expect_status 400 "$E/notifications/v1/push-subscriptions .*169.254.169.254"
 expect_status 202 "$E/identity/v1/password-reset"
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"

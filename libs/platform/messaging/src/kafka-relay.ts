@@ -68,11 +68,40 @@ function uninstrumented(producer: Producer): Producer['sendBatch'] {
   return wrapped.__original ?? wrapped;
 }
 
+/** An unpublished outbox row and whether its backoff (after a failed send) is over. */
+export interface PendingOutboxRow extends OutboxRow {
+  /** `next_attempt_at <= now()`: never failed, or its backoff has run out. */
+  readonly due: boolean;
+}
+
 /**
- * Outbox relay for the `kafka` transport: takes unpublished rows in position order with
- * `FOR UPDATE SKIP LOCKED` (several relays never publish the same batch concurrently), sends them
- * as one Kafka batch (idempotent producer, acks=all), marks them published and commits.
- * A failed send leaves the rows unpublished with a backoff: publish is at-least-once.
+ * The rows of `pending` (unpublished, in position order) to publish now, in that order: the due
+ * ones, except those with a (topic, key) of an earlier row still waiting out its backoff. A row
+ * whose send failed thus holds back every later row of its key until it is published itself, so
+ * consumers, which rely on Kafka's per-partition order (one key, one partition), get a key's
+ * messages in the order they were written — also after a broker outage, when failed rows have
+ * different backoffs (an order confirmed would otherwise overtake the order placed it follows).
+ * Rows of other keys are not held back.
+ */
+export function publishableInOrder<R extends PendingOutboxRow>(pending: readonly R[]): R[] {
+  const held = new Set<string>();
+  return pending.filter((row) => {
+    const key = JSON.stringify([row.topic, row.message_key]);
+    if (held.has(key)) return false;
+    if (row.due) return true;
+    held.add(key);
+    return false;
+  });
+}
+
+/**
+ * Outbox relay for the `kafka` transport: publishes unpublished rows in position order, one key's
+ * rows never out of order (see {@link publishableInOrder}), sends them as one Kafka batch
+ * (idempotent producer, acks=all), marks them published and commits. One relay of an outbox
+ * publishes at a time (a transaction-level advisory lock per schema): replicas each run a relay,
+ * and two relays sending disjoint batches side by side could put a key's later row into Kafka
+ * before its earlier one. A failed send leaves the rows unpublished with a backoff: publish is
+ * at-least-once.
  */
 export class OutboxKafkaRelay {
   private running = false;
@@ -82,6 +111,7 @@ export class OutboxKafkaRelay {
   private woken = false;
   private listener: pg.PoolClient | undefined;
   private readonly table: string;
+  private readonly schema: string;
   private readonly retry: RetryPolicy;
 
   constructor(
@@ -92,24 +122,39 @@ export class OutboxKafkaRelay {
     private readonly options: OutboxRelayOptions,
   ) {
     this.table = `${ident(schema)}.outbox`;
+    this.schema = schema;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
   }
 
-  /** Publishes at most one batch; returns the number of rows published. */
+  /**
+   * Publishes at most one batch; returns the number of rows published (0 also while another relay
+   * of the outbox is publishing, or while every pending row waits for its backoff or behind one).
+   */
   async relayOnce(): Promise<number> {
     const client = await this.pool.connect();
     let rows: OutboxRow[] = [];
     try {
       await client.query('BEGIN');
-      ({ rows } = await client.query<OutboxRow>(
-        `SELECT position, message_id, topic, message_key, message_type, payload, headers, created_at
+      // Two int4 keys: a space apart from single-bigint advisory locks; released at COMMIT/ROLLBACK.
+      const { rows: lock } = await client.query<{ ok: boolean }>(
+        `SELECT pg_try_advisory_xact_lock(hashtext('archipelago.outbox-relay'), hashtext($1)) AS ok`,
+        [this.schema],
+      );
+      if (!lock[0]?.ok) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const { rows: pending } = await client.query<PendingOutboxRow>(
+        `SELECT position, message_id, topic, message_key, message_type, payload, headers, created_at,
+                next_attempt_at <= now() AS due
          FROM ${this.table}
-         WHERE published_at IS NULL AND next_attempt_at <= now()
+         WHERE published_at IS NULL
          ORDER BY position
          LIMIT $1
-         FOR UPDATE SKIP LOCKED`,
+         FOR UPDATE`,
         [this.options.batchSize ?? 200],
-      ));
+      );
+      rows = publishableInOrder(pending);
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;

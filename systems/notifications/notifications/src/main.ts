@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
 import { logErrorAs, runServiceMain } from '@archipelago/platform-service-kit';
+import { BROWSER_PUSH_SERVICE_HOSTS, LOOPBACK_PUSH_HOSTS } from './entity/push/push-subscription.js';
 import { defaultVapidKeysDir, loadVapidKeys } from './gateway/vapid-keys.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
 import { notificationsConfigSchema, type NotificationsConfig } from './notifications.config.js';
@@ -54,6 +55,9 @@ await runServiceMain({
       push: {
         vapid,
         allowHttpEndpoints: config.PUSH_ALLOW_HTTP_ENDPOINTS ?? !production(config),
+        allowedEndpointHosts:
+          config.NOTIFICATIONS_PUSH_ALLOWED_HOSTS ??
+          (production(config) ? BROWSER_PUSH_SERVICE_HOSTS : [...BROWSER_PUSH_SERVICE_HOSTS, ...LOOPBACK_PUSH_HOSTS]),
         maxSubscriptionsPerUser: config.PUSH_MAX_SUBSCRIPTIONS_PER_USER,
         pollMs: config.PUSH_POLL_MS,
         policy: {

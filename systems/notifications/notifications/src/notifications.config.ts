@@ -1,5 +1,6 @@
 import { authConfigShape, baseServiceConfigSchema } from '@archipelago/platform-config';
 import { z } from 'zod';
+import { PUSH_HOST_PATTERN } from './entity/push/push-subscription.js';
 
 /**
  * Configuration of the notifications/notifications service: the platform contract, the auth
@@ -50,6 +51,26 @@ export const notificationsConfigSchema = baseServiceConfigSchema.extend({
   PUSH_ALLOW_HTTP_ENDPOINTS: z
     .enum(['true', 'false'])
     .transform((v) => v === 'true')
+    .optional(),
+  /**
+   * Hosts push subscription endpoints may point to, comma-separated: a host name, `*.domain` (any
+   * subdomain), an IPv4 or bracketed IPv6 address; any other endpoint is refused with 400
+   * `PUSH_SUBSCRIPTION.ENDPOINT_NOT_ALLOWED` (SSRF). Default: the big browsers' push services
+   * (`BROWSER_PUSH_SERVICE_HOSTS`), plus the loopback hosts outside production.
+   */
+  NOTIFICATIONS_PUSH_ALLOWED_HOSTS: z
+    .string()
+    .transform((list) =>
+      list
+        .split(',')
+        .map((host) => host.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(PUSH_HOST_PATTERN, { error: 'must be a host name, *.domain or an IP address' }))
+        .min(1),
+    )
     .optional(),
   /** Ping interval of the live stream (ms): below every proxy's idle timeout. */
   STREAM_PING_MS: z.coerce.number().int().min(1_000).default(25_000),

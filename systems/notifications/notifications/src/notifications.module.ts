@@ -63,6 +63,7 @@ export const NOTIFICATIONS_DOMAIN_ERRORS = {
   'NOTIFICATION.NOT_FOUND': 404,
   'PUSH_SUBSCRIPTION.NOT_FOUND': 404,
   'PUSH_SUBSCRIPTION.INVALID': 400,
+  'PUSH_SUBSCRIPTION.ENDPOINT_NOT_ALLOWED': 400,
 } as const;
 
 /** E-mail delivery: the SMTP server, the job's interval and the retry policy. */
@@ -78,6 +79,11 @@ export interface PushOptions {
   readonly vapid: VapidKeys;
   /** Accept `http:` endpoints (local push services); production: false. */
   readonly allowHttpEndpoints: boolean;
+  /**
+   * Host patterns of the push services subscriptions may name (`fcm.googleapis.com`,
+   * `*.push.apple.com`, `127.0.0.1` …); an endpoint on any other host is refused (SSRF).
+   */
+  readonly allowedEndpointHosts: readonly string[];
   /** Subscriptions kept per user (the newest). */
   readonly maxSubscriptionsPerUser: number;
   /** Delivery round interval (ms); 0: no push is sent (deliveries stay pending). */
@@ -113,6 +119,7 @@ export class NotificationsModule {
     const pushSettings: PushSettings | undefined = push && {
       vapidPublicKey: push.vapid.publicKey,
       allowHttpEndpoints: push.allowHttpEndpoints,
+      allowedEndpointHosts: push.allowedEndpointHosts,
       maxSubscriptionsPerUser: push.maxSubscriptionsPerUser,
     };
     return {

@@ -89,6 +89,7 @@ beforeAll(async () => {
       push: {
         vapid,
         allowHttpEndpoints: true,
+        allowedEndpointHosts: ['127.0.0.1', '*.push.example'],
         maxSubscriptionsPerUser: 3,
         pollMs: 3_600_000, // rounds are run by the test
         policy: {
@@ -158,11 +159,26 @@ describe('notifications web push', () => {
     const badKeys = await subscribe(tokens.ann, { ...device.subscription, keys: { p256dh: 'AAAA', auth: 'AAAA' } });
     expect(badKeys.status).toBe(400);
     expect(badKeys.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    const ftp = await subscribe(tokens.ann, { ...device.subscription, endpoint: 'ftp://push.example/x' });
+    const ftp = await subscribe(tokens.ann, { ...device.subscription, endpoint: 'ftp://a.push.example/x' });
     expect(ftp.status).toBe(400);
     const notUrl = await subscribe(tokens.ann, { ...device.subscription, endpoint: 'http://[' });
     expect(notUrl.status).toBe(400);
     expect((await notUrl.json()).code).toBe('PUSH_SUBSCRIPTION.INVALID');
+    // Only the allowed push services' hosts (SSRF): not the cluster's, not a look-alike.
+    for (const endpoint of [
+      'http://localhost:5432/x',
+      'https://169.254.169.254/latest/meta-data',
+      'https://push.example/x',
+      'https://push.example.evil.test/x',
+      'https://evil.test/a.push.example',
+    ]) {
+      const refused = await subscribe(tokens.ann, { ...device.subscription, endpoint });
+      expect(refused.status, endpoint).toBe(400);
+      expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect((await refused.json()).code, endpoint).toBe('PUSH_SUBSCRIPTION.ENDPOINT_NOT_ALLOWED');
+    }
+    expect((await (await http('/push-subscriptions', tokens.ann)).json()).items).toEqual([body]);
+    expect((await subscribe(tokens.ann, { ...device.subscription, endpoint: 'https://eu.a.push.example/x' })).status).toBe(201);
     expect((await http(`/push-subscriptions/${body.id}`, tokens.bob, { method: 'DELETE' })).status).toBe(404);
     expect((await http(`/push-subscriptions/${body.id}`, tokens.ann, { method: 'DELETE' })).status).toBe(204);
     expect((await http(`/push-subscriptions/${body.id}`, tokens.ann, { method: 'DELETE' })).status).toBe(404);

@@ -15,3 +15,15 @@ export class InvalidPushSubscriptionError extends DomainError {
     super(reason, { reason });
   }
 }
+
+/**
+ * The subscription's endpoint is not at an allowed push service (the allow-list
+ * `NOTIFICATIONS_PUSH_ALLOWED_HOSTS`; default: the big browsers' push services): refused so that
+ * the service never sends requests to arbitrary hosts (SSRF).
+ */
+export class PushEndpointNotAllowedError extends DomainError {
+  readonly code = 'PUSH_SUBSCRIPTION.ENDPOINT_NOT_ALLOWED';
+  constructor(reason: string) {
+    super(reason, { reason });
+  }
+}

@@ -85,6 +85,50 @@ export function invalidEndpoint(endpoint: string, allowHttp: boolean): string | 
   return allowHttp ? 'endpoint must be an http: or https: URL' : 'endpoint must be an https: URL';
 }
 
+/**
+ * Hosts of the push services of the big browsers (RFC 8030 endpoints), the default allow-list of
+ * subscription endpoints: Chrome, Edge, Opera and Samsung Internet (Firebase Cloud Messaging),
+ * Firefox (Mozilla autopush), Safari (Apple Push Notification service) and legacy Edge (Windows
+ * Push Notification Services). `*.` stands for any subdomain (one or more labels).
+ */
+export const BROWSER_PUSH_SERVICE_HOSTS: readonly string[] = [
+  'fcm.googleapis.com',
+  'android.googleapis.com',
+  'updates.push.services.mozilla.com',
+  '*.push.apple.com',
+  '*.notify.windows.com',
+];
+
+/** Loopback hosts: local push endpoints (the test harness's, a developer's) outside production. */
+export const LOOPBACK_PUSH_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * A host pattern of the push endpoint allow-list: a host name (`fcm.googleapis.com`), `*.` and a
+ * domain (`*.push.apple.com`: any subdomain, not the domain itself), an IPv4 address or a
+ * bracketed IPv6 address (`[::1]`), as `URL.hostname` spells them (lower case).
+ */
+export const PUSH_HOST_PATTERN = /^(\*\.)?([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/;
+
+/** Whether `host` (a `URL.hostname`) matches one of `patterns` ({@link PUSH_HOST_PATTERN}). */
+export function pushHostAllowed(host: string, patterns: readonly string[]): boolean {
+  const name = host.toLowerCase().replace(/\.$/, '');
+  return patterns.some((pattern) =>
+    pattern.startsWith('*.') ? name.endsWith(pattern.slice(1)) && name.length > pattern.length - 1 : name === pattern,
+  );
+}
+
+/**
+ * Why the service may not send to `endpoint`, or null: its host is not on the allow-list of push
+ * services (`allowedHosts`, {@link PUSH_HOST_PATTERN} each). A subscription is a URL the service
+ * later POSTs to, so without this list a caller could make the service send requests to any
+ * host it can reach (server-side request forgery, e.g. into the cluster's network).
+ * Call after {@link invalidEndpoint} (an absolute URL).
+ */
+export function refusedEndpointHost(endpoint: string, allowedHosts: readonly string[]): string | null {
+  const host = new URL(endpoint).hostname;
+  return pushHostAllowed(host, allowedHosts) ? null : `endpoint host ${host} is not an allowed push service`;
+}
+
 /** What the device receives (decrypted) for a notification: JSON of this shape. */
 export interface PushPayload {
   readonly id: string;

@@ -1,7 +1,15 @@
 import { createECDH } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Notification } from '../notification/notification.js';
-import { invalidEndpoint, invalidKeys, pushPayload } from './push-subscription.js';
+import {
+  BROWSER_PUSH_SERVICE_HOSTS,
+  invalidEndpoint,
+  invalidKeys,
+  PUSH_HOST_PATTERN,
+  pushHostAllowed,
+  pushPayload,
+  refusedEndpointHost,
+} from './push-subscription.js';
 
 const device = createECDH('prime256v1');
 const p256dh = device.generateKeys().toString('base64url');
@@ -32,6 +40,46 @@ describe('push subscription validation', () => {
     expect(invalidEndpoint('http://127.0.0.1:9/x', true)).toBeNull();
     expect(invalidEndpoint('ftp://push.example.net/x', true)).toMatch(/http/);
     expect(invalidEndpoint('/relative', true)).toMatch(/absolute/);
+  });
+});
+
+describe('push endpoint host allow-list (SSRF)', () => {
+  it("takes the big browsers' push services by default", () => {
+    for (const endpoint of [
+      'https://fcm.googleapis.com/fcm/send/abc:def',
+      'https://updates.push.services.mozilla.com/wpush/v2/gAAAA',
+      'https://web.push.apple.com/QGuQyavXutnMxQrq',
+      'https://wns2-par02p.notify.windows.com/w/?token=x',
+    ])
+      expect(refusedEndpointHost(endpoint, BROWSER_PUSH_SERVICE_HOSTS), endpoint).toBeNull();
+  });
+
+  it('refuses other hosts, look-alikes, the bare domain of a `*.` pattern, loopback and link-local addresses', () => {
+    for (const endpoint of [
+      'https://fcm.googleapis.com.evil.test/x',
+      'https://evilfcm.googleapis.com/x',
+      'https://push.apple.com/x',
+      'https://evil.test/fcm.googleapis.com',
+      'https://fcm.googleapis.com@evil.test/x',
+      'http://127.0.0.1:5432/x',
+      'http://[::1]/x',
+      'https://169.254.169.254/latest/meta-data',
+    ])
+      expect(refusedEndpointHost(endpoint, BROWSER_PUSH_SERVICE_HOSTS), endpoint).toMatch(/not an allowed push service/);
+  });
+
+  it('matches case-insensitively, ignores a trailing dot, and takes bracketed IPv6 hosts', () => {
+    expect(pushHostAllowed('FCM.googleapis.com.', ['fcm.googleapis.com'])).toBe(true);
+    expect(pushHostAllowed('a.b.push.apple.com', ['*.push.apple.com'])).toBe(true);
+    expect(pushHostAllowed('[::1]', ['[::1]'])).toBe(true);
+    expect(pushHostAllowed('127.0.0.2', ['127.0.0.1'])).toBe(false);
+  });
+
+  it('PUSH_HOST_PATTERN takes host names, *.domain and IP addresses, nothing else', () => {
+    for (const ok of ['fcm.googleapis.com', '*.push.apple.com', '127.0.0.1', '[::1]', 'localhost'])
+      expect(PUSH_HOST_PATTERN.test(ok), ok).toBe(true);
+    for (const bad of ['*', '*.', 'a.*.com', 'https://fcm.googleapis.com', 'fcm.googleapis.com/x', 'a b', 'a..com', ''])
+      expect(PUSH_HOST_PATTERN.test(bad), bad).toBe(false);
   });
 });
 

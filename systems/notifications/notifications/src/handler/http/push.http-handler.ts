@@ -56,7 +56,7 @@ export class PushHttpHandler {
   @ApiOperation({
     summary: "Subscribe one of the caller's devices to web push",
     description:
-      "Body: the browser's `PushSubscription.toJSON()`. 201 for a new subscription; the same endpoint again answers the same subscription with 200 (keys refreshed). An endpoint another user had subscribed is taken over (the device changed hands). 400 `PUSH_SUBSCRIPTION.INVALID` for an endpoint that is not https (http only where the service allows it, e.g. locally) or malformed keys. Push is off by default: turn it on per category with `PUT /notifications/v1/preferences`.",
+      "Body: the browser's `PushSubscription.toJSON()`. 201 for a new subscription; the same endpoint again answers the same subscription with 200 (keys refreshed). An endpoint another user had subscribed is taken over (the device changed hands). 400 `PUSH_SUBSCRIPTION.INVALID` for an endpoint that is not https (http only where the service allows it, e.g. locally) or malformed keys. 400 `PUSH_SUBSCRIPTION.ENDPOINT_NOT_ALLOWED` for an endpoint whose host is not an allowed push service (configuration `NOTIFICATIONS_PUSH_ALLOWED_HOSTS`; default: the push services of Chrome/Edge (`fcm.googleapis.com`), Firefox (`updates.push.services.mozilla.com`), Safari (`*.push.apple.com`) and Windows (`*.notify.windows.com`), plus loopback hosts outside production): the service never sends to other hosts. Push is off by default: turn it on per category with `PUT /notifications/v1/preferences`.",
   })
   @ApiZodResponse(201, pushSubscriptionDto, 'Subscribed')
   @ApiZodResponse(200, pushSubscriptionDto, 'Already subscribed: the same subscription')

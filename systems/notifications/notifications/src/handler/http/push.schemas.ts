@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AUTH_SECRET_BYTES, P256DH_BYTES } from '../../entity/push/push-subscription.js';
 
-const EXAMPLE_ENDPOINT = 'https://push.example.net/wpush/v2/subscription-id';
+const EXAMPLE_ENDPOINT = 'https://fcm.googleapis.com/fcm/send/subscription-id';
 // Example keys: the P-256 base point G (a public constant of SEC 2, a valid uncompressed point)
 // and an all-zero auth secret; real device keys would look like secrets to scanners.
 const P256_G =
@@ -16,7 +16,9 @@ export const pushSubscriptionBody = z
       .string()
       .max(2048)
       .regex(/^https?:\/\/\S+$/, 'must be an http(s) URL')
-      .describe('The push service URL of the device (https; http only where the service allows it, e.g. locally)'),
+      .describe(
+        'The push service URL of the device: https (http only where the service allows it, e.g. locally), on an allowed push service host',
+      ),
     expirationTime: z.number().nullable().optional().describe('Ignored'),
     keys: z.object({
       // 65 bytes = 87 base64url characters; the first byte 0x04 (uncompressed point) makes them start "B[A-P]".

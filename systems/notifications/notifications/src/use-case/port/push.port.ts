@@ -96,6 +96,8 @@ export interface PushSettings {
   readonly vapidPublicKey: string;
   /** Whether `http:` endpoints are accepted (local push endpoints; production: https only). */
   readonly allowHttpEndpoints: boolean;
+  /** Host patterns of the push services endpoints may point to (`PUSH_HOST_PATTERN`); any other host is refused. */
+  readonly allowedEndpointHosts: readonly string[];
   /** Subscriptions kept per user: subscribing one more deletes the oldest (bounds the fan-out). */
   readonly maxSubscriptionsPerUser: number;
 }

@@ -4,10 +4,12 @@ import {
   invalidEndpoint,
   invalidKeys,
   type PushSubscription,
+  refusedEndpointHost,
   type PushSubscriptionKeys,
 } from '../../entity/push/push-subscription.js';
 import {
   InvalidPushSubscriptionError,
+  PushEndpointNotAllowedError,
   PushSubscriptionNotFoundError,
 } from '../../entity/push/push-subscription.errors.js';
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
@@ -48,6 +50,7 @@ export class GetVapidPublicKeyQuery {}
  * same subscription (`created: false`). A user keeps `maxSubscriptionsPerUser` subscriptions, the
  * newest: one more deletes the oldest.
  * @throws InvalidPushSubscriptionError for an endpoint that is not https (http only when allowed) or malformed keys
+ * @throws PushEndpointNotAllowedError for an endpoint whose host is not on `allowedEndpointHosts` (SSRF)
  */
 @CommandHandler(SubscribePushCommand)
 export class SubscribePushUseCase implements ICommandHandler<
@@ -63,6 +66,8 @@ export class SubscribePushUseCase implements ICommandHandler<
   async execute({ userId, endpoint, keys }: SubscribePushCommand) {
     const invalid = invalidEndpoint(endpoint, this.settings.allowHttpEndpoints) ?? invalidKeys(keys);
     if (invalid) throw new InvalidPushSubscriptionError(invalid);
+    const refused = refusedEndpointHost(endpoint, this.settings.allowedEndpointHosts);
+    if (refused) throw new PushEndpointNotAllowedError(refused);
     return this.subscriptions.subscribe(
       userId,
       { endpoint, keys },

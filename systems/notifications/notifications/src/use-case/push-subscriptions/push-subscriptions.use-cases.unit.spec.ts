@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PushSubscription } from '../../entity/push/push-subscription.js';
 import {
   InvalidPushSubscriptionError,
+  PushEndpointNotAllowedError,
   PushSubscriptionNotFoundError,
 } from '../../entity/push/push-subscription.errors.js';
 import type { PushSubscriptionRepositoryPort, PushTarget } from '../port/push.port.js';
@@ -58,7 +59,12 @@ const keys = {
 const clock = { now: () => '2026-12-06T12:00:00.000Z' };
 const setup = (allowHttpEndpoints = false) => {
   const db = new InMemorySubscriptions();
-  const settings = { vapidPublicKey: 'BPUB', allowHttpEndpoints, maxSubscriptionsPerUser: 2 };
+  const settings = {
+    vapidPublicKey: 'BPUB',
+    allowHttpEndpoints,
+    allowedEndpointHosts: ['push.example.net', '127.0.0.1'],
+    maxSubscriptionsPerUser: 2,
+  };
   return {
     db,
     subscribe: new SubscribePushUseCase(db, settings, clock),
@@ -101,6 +107,15 @@ describe('push subscription use cases', () => {
     expect((await local.subscribe.execute(new SubscribePushCommand('ann', 'http://127.0.0.1:9/p', keys))).created).toBe(
       true,
     );
+  });
+
+  it('refuses an endpoint on a host that is not an allowed push service, storing nothing', async () => {
+    const { subscribe, db } = setup(true);
+    for (const endpoint of ['https://evil.test/p', 'http://10.0.0.1/p', 'https://push.example.net.evil.test/p'])
+      await expect(subscribe.execute(new SubscribePushCommand('ann', endpoint, keys)), endpoint).rejects.toBeInstanceOf(
+        PushEndpointNotAllowedError,
+      );
+    expect(db.rows).toEqual([]);
   });
 
   it("deletes the caller's own subscription only (another user's is not found)", async () => {
