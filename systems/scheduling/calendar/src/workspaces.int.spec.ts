@@ -162,6 +162,14 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
       timeout: 30_000,
       interval: 200,
     });
+    // Default reminders are the owners' to set, every member's to read.
+    const settings = `/calendars/${WS}/settings`;
+    expect((await send('PUT', settings, bob, { defaultReminders: [{ offset: '-PT5M' }] })).status).toBe(403);
+    expect((await send('PUT', settings, ann, { defaultReminders: [{ offset: '-PT5M' }] })).status).toBe(200);
+    expect(await (await send('GET', settings, bob)).json()).toMatchObject({ defaultReminders: [{ offset: '-PT5M' }] });
+    expect((await send('GET', settings, eve)).status).toBe(404);
+    const defaulted = await send('POST', '/events', bob, { ...event, title: 'Defaulted' });
+    expect((await defaulted.json()).reminders).toEqual([{ offset: '-PT5M' }]);
     await publish(BOB.sub, null);
     await vi.waitFor(async () => expect((await occurrencesOf(bob)).status).toBe(404), {
       timeout: 30_000,
