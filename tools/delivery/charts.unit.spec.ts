@@ -127,12 +127,21 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
       expect(c.livenessProbe.httpGet).toEqual({ path: '/health/live', port: 'http' });
       expect(c.readinessProbe.httpGet).toEqual({ path: '/health/ready', port: 'http' });
       expect(c.startupProbe.httpGet.path).toBe('/health/live');
-      expect(c.args).toEqual(['--import', './dist/libs/platform/telemetry/src/register.js', '--import', './tools/register.mjs', `dist/systems/commerce/${name}/src/main.js`]);
+      expect(c.args).toEqual([
+        '--import',
+        './dist/libs/platform/telemetry/src/register.js',
+        '--import',
+        './tools/register.mjs',
+        `dist/systems/commerce/${name}/src/main.js`,
+      ]);
     }
   });
 
   it('configures OpenTelemetry per environment: OTLP endpoint, parent-based ratio sampling, resource attributes', () => {
-    for (const [env, ratio] of [['dev', '1'], ['prod', '0.05']] as const) {
+    for (const [env, ratio] of [
+      ['dev', '1'],
+      ['prod', '0.05'],
+    ] as const) {
       const data = one(objects(env), 'ConfigMap', 'catalog-config').data;
       expect(data.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector.observability.svc:4318');
       expect(data.OTEL_TRACES_SAMPLER).toBe('parentbased_traceidratio');
@@ -235,9 +244,17 @@ describe('commerce chart: what the platform relies on', { timeout: 120_000 }, ()
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       const [c] = pod.containers;
       expect(c.args.slice(-3)).toEqual(['dist/systems/commerce/ordering/src/main.js', 'report', 'daily-sales']);
-      expect(c.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(c.securityContext).toMatchObject({
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
       expect(c.resources.limits.memory).toBeTruthy();
-      const vars = Object.fromEntries(c.env.filter((e: { value?: string }) => e.value !== undefined).map((e: { name: string; value: string }) => [e.name, e.value]));
+      const vars = Object.fromEntries(
+        c.env
+          .filter((e: { value?: string }) => e.value !== undefined)
+          .map((e: { name: string; value: string }) => [e.name, e.value]),
+      );
       expect(vars).toMatchObject({ DB_SCHEMA: 'ordering', REPORT_TIME_ZONE: 'UTC' });
       // The Service selects the serving pods only, never the job's.
       const selector = one(objs, 'Service', 'ordering').spec.selector as Record<string, string>;
@@ -495,11 +512,22 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
         });
         expect(c.env).toContainEqual({ name: 'ADMIN_EMAIL', ...secretRef('identity-admin', 'email') });
         expect(c.env).toContainEqual({ name: 'ADMIN_PASSWORD', ...secretRef('identity-admin', 'password') });
+        expect(c.env).toContainEqual({
+          name: 'IDENTITY_TOTP_ENCRYPTION_KEYS',
+          ...secretRef('identity-totp-encryption', 'keys'),
+        });
       }
       const cm = one(objs, 'ConfigMap', 'identity-config').data;
       expect(cm.IDENTITY_KEYS_DIR).toBe('/var/run/secrets/archipelago/identity-keys');
       expect(cm.NODE_ENV).toBe('production');
-      for (const k of ['ADMIN_EMAIL', 'ADMIN_PASSWORD', 'IDENTITY_SIGNING_KEYS', 'IDENTITY_CLIENTS', 'DATABASE_URL'])
+      for (const k of [
+        'ADMIN_EMAIL',
+        'ADMIN_PASSWORD',
+        'IDENTITY_SIGNING_KEYS',
+        'IDENTITY_CLIENTS',
+        'IDENTITY_TOTP_ENCRYPTION_KEYS',
+        'DATABASE_URL',
+      ])
         expect(Object.keys(cm)).not.toContain(k);
     }
     expect(one(objects('prod'), 'ConfigMap', 'identity-config').data.IDENTITY_ISSUER).toBe(
@@ -561,12 +589,22 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
         .map((t) => t.spec.topicName)
         .sort(),
     ).toEqual([
+      'identity.identity.email-otp-requested.v1',
+      'identity.identity.email-otp-requested.v1.dlq',
       'identity.identity.email-verification-requested.v1',
       'identity.identity.email-verification-requested.v1.dlq',
       'identity.identity.password-reset-requested.v1',
       'identity.identity.password-reset-requested.v1.dlq',
       'identity.identity.registration-attempted.v1',
       'identity.identity.registration-attempted.v1.dlq',
+      'identity.identity.totp-disabled.v1',
+      'identity.identity.totp-disabled.v1.dlq',
+      'identity.identity.totp-enabled.v1',
+      'identity.identity.totp-enabled.v1.dlq',
+      'identity.identity.user-disabled.v1',
+      'identity.identity.user-disabled.v1.dlq',
+      'identity.identity.user-enabled.v1',
+      'identity.identity.user-enabled.v1.dlq',
       'identity.identity.user-registered.v1',
       'identity.identity.user-registered.v1.dlq',
       'identity.identity.user-roles-changed.v1',
@@ -576,6 +614,7 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
     const retention = (name: string) =>
       byKind(objs, 'KafkaTopic').find((t) => t.spec.topicName === name)!.spec.config['retention.ms'];
     expect(retention('identity.identity.password-reset-requested.v1')).toBe(86400000);
+    expect(retention('identity.identity.email-otp-requested.v1')).toBe(86400000);
     expect(retention('identity.identity.user-registered.v1')).toBe(604800000);
     const np = one(objs, 'NetworkPolicy', 'identity');
     expect(np.spec.ingress).toContainEqual({
@@ -880,11 +919,23 @@ describe('PrometheusRule alerts: promtool check rules and test rules', { timeout
   it('renders the alerts only where the Prometheus Operator CRDs exist, valid for promtool, and passes the alert unit tests', () => {
     expect(byKind(render(tc, 'commerce', 'prod'), 'PrometheusRule')).toEqual([]);
     for (const chart of ['commerce', 'identity']) {
-      const rules = byKind(render(tc, chart, 'prod', ['--api-versions', 'monitoring.coreos.com/v1/PrometheusRule']), 'PrometheusRule');
+      const rules = byKind(
+        render(tc, chart, 'prod', ['--api-versions', 'monitoring.coreos.com/v1/PrometheusRule']),
+        'PrometheusRule',
+      );
       expect(rules).toHaveLength(1);
       const spec = rules[0]!.spec as { groups: { rules: { alert: string }[] }[] };
       expect(spec.groups.flatMap((g) => g.rules.map((r) => r.alert))).toEqual(
-        expect.arrayContaining(['ArchipelagoHighErrorRatio', 'ArchipelagoHighLatencyP95', 'ArchipelagoDeadLetters', 'ArchipelagoOutboxStale', 'ArchipelagoProjectionLag', 'ArchipelagoPodsNotReady', 'ArchipelagoSagaTimeouts', 'ArchipelagoDbPoolExhausted']),
+        expect.arrayContaining([
+          'ArchipelagoHighErrorRatio',
+          'ArchipelagoHighLatencyP95',
+          'ArchipelagoDeadLetters',
+          'ArchipelagoOutboxStale',
+          'ArchipelagoProjectionLag',
+          'ArchipelagoPodsNotReady',
+          'ArchipelagoSagaTimeouts',
+          'ArchipelagoDbPoolExhausted',
+        ]),
       );
       // promtool (Prometheus 3.x, go install through tools/delivery/install-tools.sh) on the rendered groups
       const promtool = execFileSync('bash', [join(repoRoot, 'tools/delivery/install-tools.sh'), 'promtool'], {

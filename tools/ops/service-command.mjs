@@ -5,6 +5,7 @@
 //   npm run dead-letters -- list [<service>] [--topic <t>]...    (no service: every service)
 //   npm run dead-letters -- replay <service> [--group <g>] [--topic <t>]...
 //   npm run report -- daily-sales [--date YYYY-MM-DD] [--time-zone <zone>]   ordering's batch job
+//   npm run registry-keys -- rotate-kek|rewrap-data-keys|seal-private-fields    registry's private-field keys
 // Builds first when the compiled files are missing. The same commands run inside a service's
 // container image: `node --import ./tools/register.mjs . dead-letters list` (docs/operate.md).
 import { spawnSync } from 'node:child_process';
@@ -17,6 +18,8 @@ const USAGE = `usage: npm run rebuild-projections -- <service>
        npm run dead-letters -- replay <service> [--group <consumer group>] [--topic <topic>]...
        npm run report -- daily-sales [--date YYYY-MM-DD] [--time-zone <IANA zone>]
          (ordering's daily sales report; default: yesterday, zone REPORT_TIME_ZONE or UTC)
+       npm run registry-keys -- rotate-kek|rewrap-data-keys|seal-private-fields
+         (registry's key-encryption keys: REGISTRY_KEKS / REGISTRY_KEKS_DIR, docs/systems/registry.md)
 services: ${stackServices()
   .map((s) => s.name)
   .join(', ')}
@@ -31,6 +34,8 @@ function main(argv) {
   }
   let services;
   let args;
+  // The service command run (registry-keys names its action).
+  let run = command;
   if (command === 'rebuild-projections') {
     if (rest.length !== 1) throw new UsageError(`rebuild-projections takes one service\n${USAGE}`);
     services = [findService(rest[0])];
@@ -46,6 +51,14 @@ function main(argv) {
     if (rest[0] !== 'daily-sales') throw new UsageError(`report needs a report name: daily-sales\n${USAGE}`);
     services = [findService('commerce/ordering')];
     args = rest;
+  } else if (command === 'registry-keys') {
+    const action = rest[0];
+    if (rest.length !== 1 || !['rotate-kek', 'rewrap-data-keys', 'seal-private-fields'].includes(action)) {
+      throw new UsageError(`registry-keys needs rotate-kek, rewrap-data-keys or seal-private-fields\n${USAGE}`);
+    }
+    services = [findService('registry/registry')];
+    args = [];
+    run = action;
   } else throw new UsageError(USAGE);
 
   ensureBuilt(services);
@@ -53,11 +66,11 @@ function main(argv) {
   for (const service of services) {
     const env = maintenanceEnv(service);
     console.error(
-      `[${service.system}/${service.name}] ${command} ${args.join(' ')} · ${redact(env.DATABASE_URL)} schema ${env.DB_SCHEMA} · ${env.MESSAGING_TRANSPORT}`,
+      `[${service.system}/${service.name}] ${run} ${args.join(' ')} · ${redact(env.DATABASE_URL)} schema ${env.DB_SCHEMA} · ${env.MESSAGING_TRANSPORT}`,
     );
     const result = spawnSync(
       process.execPath,
-      ['--import', join(root, 'tools', 'register.mjs'), service.main, command, ...args],
+      ['--import', join(root, 'tools', 'register.mjs'), service.main, run, ...args],
       {
         cwd: root,
         stdio: 'inherit',
@@ -65,6 +78,11 @@ function main(argv) {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
           ...(command === 'report' && process.env.REPORT_TIME_ZONE ? { REPORT_TIME_ZONE: process.env.REPORT_TIME_ZONE } : {}),
+          ...Object.fromEntries(
+            ['REGISTRY_KEKS', 'REGISTRY_KEKS_DIR', 'NODE_ENV']
+              .filter((name) => service.system === 'registry' && process.env[name])
+              .map((name) => [name, process.env[name]]),
+          ),
           ...env,
         },
       },

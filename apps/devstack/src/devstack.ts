@@ -6,6 +6,7 @@ import { postgresWritableDir, startLocalPostgres, type LocalPostgres } from '@ar
 import { formatTail, ManagedProcess, runToCompletion, type ProcessSpec } from './managed-process.js';
 import { PortAllocator, PortReservations } from './port-allocator.js';
 import { answers200, sleep } from './readiness.js';
+import { type PlannedService, splitRoles } from './split-roles.js';
 import { resolveServiceEnv, stackServices, type StackFile, type StackService } from './stack-file.schema.js';
 import { renderStatus, type StatusExtra, type StatusView } from './status-table.js';
 
@@ -71,6 +72,8 @@ export interface DevstackOptions {
   readonly kafka: 'off' | 'start' | { readonly brokers: string };
   /** Start the local trace viewer (Zipkin) and have every process export its spans to it. */
   readonly observe?: boolean;
+  /** `--split`: run the command and query roles of split services as separate processes ({@link splitRoles}). */
+  readonly split?: boolean;
   /**
    * Start the local e-mail sink (Mailpit, infra/local/mail) on these wanted ports (a free one when taken);
    * services reach it through `${mail.smtpPort}` / `${mail.httpPort}` in stack.json env values. Absent: none.
@@ -190,7 +193,9 @@ export class Devstack {
   async start(): Promise<void> {
     const { options } = this;
     const began = Date.now();
-    const services = stackServices(options.stack);
+    const services: PlannedService[] = options.split
+      ? splitRoles(stackServices(options.stack))
+      : stackServices(options.stack);
     this.checkBuilt(services);
     mkdirSync(this.logsDir, { recursive: true });
     await this.cleanUpAfterKilledRun();
@@ -217,7 +222,7 @@ export class Devstack {
     this.servicePorts.set('edge', { httpPort: edgePort.port });
     // The edge's status server (/health probing now, /metrics): Kong's status_listen port, else a free one.
     const edgeStatusPort = await ports.allocate(options.edgeStatusPort ?? 8007);
-    const planned: { service: StackService; http: number; grpc?: number }[] = [];
+    const planned: { service: PlannedService; http: number; grpc?: number }[] = [];
     for (const service of services) {
       const http = await ports.allocate(service.httpPort);
       const grpc = service.grpcPort ? await ports.allocate(service.grpcPort) : undefined;
@@ -235,6 +240,7 @@ export class Devstack {
 
     for (const { service, http, grpc } of planned) {
       this.abortCheck();
+      if (service.migrate === false) continue;
       const spec = this.serviceSpec(service, http, grpc, ['migrate']);
       const t0 = Date.now();
       const result = await runToCompletion({ ...spec, label: `${service.name} migrate` }, options.print, {
@@ -252,6 +258,11 @@ export class Devstack {
 
     if (zipkin) await zipkin;
     this.abortCheck();
+    if (options.split)
+      for (const { service, http } of planned.filter((p) => p.service.env.ROLE === 'command'))
+        options.print(
+          `• split: ${service.name} command role :${http} (${service.upstream ?? '-'}: POST/PUT/PATCH/DELETE), query role :${planned.find((p) => p.service.name === `${service.name}-query`)?.http ?? '-'} (GET)`,
+        );
     for (const { service, http, grpc } of planned) {
       this.addMember({
         label: service.name,
@@ -502,7 +513,7 @@ export class Devstack {
   }
 
   private serviceSpec(
-    service: StackService,
+    service: PlannedService,
     http: number,
     grpc: number | undefined,
     args: readonly string[],
@@ -510,7 +521,7 @@ export class Devstack {
     const env = resolveServiceEnv(service.env, this.servicePorts);
     return this.spec(service.name, service.main, args, {
       ...env,
-      SERVICE_NAME: service.name,
+      SERVICE_NAME: service.serviceName ?? service.name,
       SYSTEM: service.system,
       HTTP_PORT: String(http),
       ...(grpc ? { GRPC_PORT: String(grpc) } : {}),

@@ -17,10 +17,12 @@ import { Devstack, DevstackError } from './devstack.js';
 import { loadStackFile, StackFileError } from './stack-file.schema.js';
 import { statusExtras } from './status-extras.js';
 
-const USAGE = `Usage: npm start [-- --kafka] [-- --observe]
+const USAGE = `Usage: npm start [-- --kafka] [-- --observe] [-- --split]
 
   --kafka     start the local Kafka broker (infra/local/kafka, data in .data/kafka) and use it
   --observe   start the local trace viewer (Zipkin, infra/local/zipkin) and send every trace to it
+  --split     run the command and query roles of split services (scheduling) as separate processes,
+              <name> (ROLE=command: writes) and <name>-query (ROLE=query: reads), as in Kubernetes
 
 Environment:
   STACK_FILE          stack file (default infra/local/stack.json)
@@ -67,7 +69,7 @@ process.stderr.on('error', () => undefined);
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) return (print(USAGE), 0);
-  const unknown = args.filter((a) => a !== '--kafka' && a !== '--observe');
+  const unknown = args.filter((a) => a !== '--kafka' && a !== '--observe' && a !== '--split');
   if (unknown.length) return (process.stderr.write(`Unknown argument ${unknown.join(' ')}\n\n${USAGE}\n`), 2);
 
   const root = repoRoot();
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
       edgeStatusPort: env.EDGE_STATUS_PORT,
       kafka: args.includes('--kafka') ? 'start' : env.KAFKA_BROKERS ? { brokers: env.KAFKA_BROKERS.join(',') } : 'off',
       observe: args.includes('--observe'),
+      split: args.includes('--split'),
       ...(env.DEVSTACK_MAIL === 'on' ? { mail: { smtpPort: env.MAIL_SMTP_PORT, httpPort: env.MAIL_UI_PORT } } : {}),
       logLevel: env.LOG_LEVEL,
       readyTimeoutMs: env.DEVSTACK_READY_TIMEOUT_S * 1000,

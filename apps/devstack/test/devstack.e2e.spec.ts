@@ -31,11 +31,13 @@ function startDevstack(
   serviceEnv: Record<string, string> = {},
   env: Record<string, string> = {},
   args: string[] = [],
+  editStack: (stack: typeof fixture) => void = () => undefined,
 ): Run {
   const dataDir = mkdtempSync(join(tmpdir(), 'devstack-e2e-'));
   chmodSync(dataDir, 0o755); // Postgres runs as the `postgres` user when we are root
   const stack = structuredClone(fixture);
   Object.assign(stack.systems[0].services[0].env, serviceEnv);
+  editStack(stack);
   const stackFile = join(dataDir, 'stack.json');
   writeFileSync(stackFile, JSON.stringify(stack));
   const child = spawn(process.execPath, [launcher, ...args], {
@@ -139,6 +141,28 @@ describe('npm start (devstack)', () => {
     expect(pids.filter(alive)).toEqual([]);
     expect(run.output()).toMatch(/Stopped in [\d.]+ s\./);
   });
+
+  it('with --split runs a ROLE=all service as a command and a query process; the edge sends writes to one, reads to the other', async () => {
+    const run = startDevstack({ ROLE: 'all' }, { EDGE_PORT: '18472' }, ['--split'], (stack) => {
+      stack.edge.config = 'apps/devstack/test/fixtures/fake-kong-split.yml';
+      stack.systems[0].services[0].extraUpstreams = ['catalog-query.commerce:8080'];
+    });
+    await run.waitFor(/Press Ctrl-C to stop/);
+    const out = run.output();
+    expect(out).toMatch(/^catalog\s+commerce\s+\d+\s+\d+\s+ready$/m);
+    expect(out).toMatch(/^catalog-query\s+commerce\s+\d+\s+-\s+ready$/m);
+    expect(out).toMatch(
+      /• split: catalog command role :\d+ \(catalog\.commerce:8080: POST\/PUT\/PATCH\/DELETE\), query role :\d+ \(GET\)/,
+    );
+    expect(out).toContain('• catalog: migrations done');
+    expect(out).not.toContain('catalog-query: migrations');
+    const read = await (await fetch('http://127.0.0.1:18472/commerce/v1/products')).json();
+    expect(read).toMatchObject({ service: 'catalog', role: 'query', schema: 'catalog', method: 'GET' });
+    const write = await (await fetch('http://127.0.0.1:18472/commerce/v1/products', { method: 'POST' })).json();
+    expect(write).toMatchObject({ service: 'catalog', role: 'command', schema: 'catalog', method: 'POST' });
+    run.child.kill('SIGTERM');
+    expect(await run.exit).toBe(0);
+  }, 300_000);
 
   it('fails fast with the service output when a migration fails', async () => {
     const run = startDevstack({ FAKE_FAIL_MIGRATE: '1' });

@@ -42,6 +42,9 @@ secretEnv:
     secretName: {{ . }}
     key: {{ $id.clients.key }}
   {{- end }}
+  - name: IDENTITY_TOTP_ENCRYPTION_KEYS
+    secretName: {{ required "identity.totpEncryption.existingSecret is required" $id.totpEncryption.existingSecret }}
+    key: {{ $id.totpEncryption.key }}
   {{- with ($id.oidcClients | default dict).existingSecret }}
   - name: IDENTITY_OIDC_CLIENTS
     secretName: {{ . }}

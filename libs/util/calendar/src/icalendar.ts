@@ -11,7 +11,7 @@ import {
   Temporal,
   zoned,
 } from './local-time.js';
-import { MAX_OVERRIDE_TITLE, type OccurrenceOverride, type Schedule, validateSchedule } from './recurrence.js';
+import { OVERRIDE_TEXTS, type OccurrenceOverride, type Schedule, validateSchedule } from './recurrence.js';
 
 /** One event (a series with its overrides) to write as VEVENTs. */
 export interface ICalendarEvent {
@@ -96,6 +96,8 @@ export function toICalendar(calendar: { readonly name: string; readonly events: 
       cal.createEvent({
         ...base,
         summary: o.title ?? event.title,
+        description: o.description ?? base.description,
+        location: o.location ?? base.location,
         start: point(o.start),
         end: point(o.end),
         recurrenceId: point(o.recurrenceId),
@@ -207,13 +209,15 @@ export function fromICalendar(
         problems.push({ field: `events/${index}/end`, message: 'an override needs DTEND or DURATION' });
         continue;
       }
-      const summary = vevent.getFirstPropertyValue('summary');
-      const title = typeof summary === 'string' ? summary.trim().slice(0, MAX_OVERRIDE_TITLE) : '';
-      master.overrides.push(
-        title.length > 0 && title !== master.event.title
-          ? { recurrenceId, start, end, title }
-          : { recurrenceId, start, end },
-      );
+      // The override's own texts: those that differ from the series' (absent: the series' apply).
+      const own: Record<string, string> = {};
+      const series = master.event as unknown as Record<string, unknown>;
+      for (const [key, max] of OVERRIDE_TEXTS) {
+        const raw = vevent.getFirstPropertyValue(key === 'title' ? 'summary' : key);
+        const value = typeof raw === 'string' ? (key === 'title' ? raw.trim() : raw).slice(0, max) : '';
+        if (value.trim().length > 0 && value !== (series[key] ?? null)) own[key] = value;
+      }
+      master.overrides.push({ recurrenceId, start, end, ...own });
     }
     const events: ICalendarEvent[] = [];
     for (const { index, event, overrides } of masters.values()) {

@@ -1,3 +1,4 @@
+import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
 import { fromICalendar, toICalendar, type ICalendarEvent } from './icalendar.js';
 import { expandOccurrences } from './recurrence.js';
@@ -99,6 +100,49 @@ describe('iCalendar export', () => {
       end: '2026-03-31T14:30:00',
       title: 'Stand-up, late (moved)',
     });
+  });
+
+  it('writes an occurrence’s own description and location (read with ical.js) and reads them back as the override’s', () => {
+    const talk: ICalendarEvent = {
+      uid: 'talk@archipelago',
+      title: 'Talk',
+      description: 'Series notes',
+      location: 'Room 1',
+      updatedAt: '2026-02-20T10:00:00Z',
+      schedule: {
+        timeZone: 'Europe/Berlin',
+        allDay: false,
+        start: '2026-03-02T10:00:00',
+        end: '2026-03-02T11:00:00',
+        rrule: 'FREQ=WEEKLY;COUNT=3',
+        overrides: [
+          {
+            recurrenceId: '2026-03-09T10:00:00',
+            start: '2026-03-09T10:00:00',
+            end: '2026-03-09T11:00:00',
+            description: 'Guest speaker, then questions',
+            location: 'Hall B',
+          },
+        ],
+      },
+    };
+    const text = toICalendar({ name: 'Talks', events: [talk] });
+    const vevents = new ICAL.Component(ICAL.parse(text)).getAllSubcomponents('vevent');
+    const own = vevents.find((v) => v.hasProperty('recurrence-id'))!;
+    const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
+    expect([own.getFirstPropertyValue('description'), own.getFirstPropertyValue('location')]).toEqual([
+      'Guest speaker, then questions',
+      'Hall B',
+    ]);
+    expect(own.getFirstPropertyValue('summary')).toBe('Talk');
+    expect([master.getFirstPropertyValue('description'), master.getFirstPropertyValue('location')]).toEqual([
+      'Series notes',
+      'Room 1',
+    ]);
+    const back = fromICalendar(text, { now }).events[0]!;
+    expect(back.schedule.overrides).toEqual(talk.schedule.overrides);
+    const occurrence = expandOccurrences(back.schedule, { from: '2026-03-09T00:00:00Z', to: '2026-03-10T00:00:00Z' });
+    expect(occurrence).toMatchObject([{ description: 'Guest speaker, then questions', location: 'Hall B' }]);
   });
 
   it('writes all-day dates as DATE values without a zone', () => {

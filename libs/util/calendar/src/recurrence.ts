@@ -13,15 +13,33 @@ import {
 /**
  * One occurrence changed by a RECURRENCE-ID override (RFC 5545 §3.8.4.4): either cancelled, or moved
  * to a new local start/end in the series' time zone (dates when the series is all-day), optionally
- * with its own title (SUMMARY; 1–500 characters). `recurrenceId` is the occurrence's original local
+ * with its own title (SUMMARY; 1–500 characters), description (DESCRIPTION; 1–10 000) and location
+ * (LOCATION; 1–500) — absent ones are the series'. `recurrenceId` is the occurrence's original local
  * start (`YYYY-MM-DDTHH:mm:ss`, or `YYYY-MM-DD`).
  */
 export type OccurrenceOverride =
   | { readonly recurrenceId: string; readonly cancelled: true }
-  | { readonly recurrenceId: string; readonly start: string; readonly end: string; readonly title?: string };
+  | {
+      readonly recurrenceId: string;
+      readonly start: string;
+      readonly end: string;
+      readonly title?: string;
+      readonly description?: string;
+      readonly location?: string;
+    };
 
 /** The longest title an override may carry (the series' limit). */
 export const MAX_OVERRIDE_TITLE = 500;
+/** The longest description and location an override may carry (the series' limits). */
+export const MAX_OVERRIDE_DESCRIPTION = 10_000;
+export const MAX_OVERRIDE_LOCATION = 500;
+
+/** An override's own texts (title, description, location), in that order; only those it gives. */
+export const OVERRIDE_TEXTS = [
+  ['title', MAX_OVERRIDE_TITLE],
+  ['description', MAX_OVERRIDE_DESCRIPTION],
+  ['location', MAX_OVERRIDE_LOCATION],
+] as const;
 
 /**
  * A calendar event's schedule as the domain stores it. Times are local wall-clock values in
@@ -60,6 +78,10 @@ export interface Occurrence {
   readonly overridden: boolean;
   /** The occurrence's own title when an override gives it one (else the series' title applies). */
   readonly title?: string;
+  /** The occurrence's own description, when an override gives it one (else the series'). */
+  readonly description?: string;
+  /** The occurrence's own location, when an override gives it one (else the series'). */
+  readonly location?: string;
 }
 
 /** A half-open window `[from, to)` of UTC instants (RFC 3339). */
@@ -159,15 +181,14 @@ export function validateSchedule(
       if (!e) problems.push({ field: `overrides/${i}/end`, message: `must be ${format}` });
       if (s && e && Temporal.PlainDateTime.compare(e, s) <= 0)
         problems.push({ field: `overrides/${i}/end`, message: 'must be after start' });
-      const { title } = override;
-      if (
-        title !== undefined &&
-        (typeof title !== 'string' || title.trim().length === 0 || title.length > MAX_OVERRIDE_TITLE)
-      )
-        problems.push({
-          field: `overrides/${i}/title`,
-          message: `must be a non-empty string of at most ${MAX_OVERRIDE_TITLE} characters`,
-        });
+      for (const [key, max] of OVERRIDE_TEXTS) {
+        const value: unknown = override[key];
+        if (value !== undefined && (typeof value !== 'string' || value.trim().length === 0 || value.length > max))
+          problems.push({
+            field: `overrides/${i}/${key}`,
+            message: `must be a non-empty string of at most ${max} characters`,
+          });
+      }
     }
   });
   if (problems.length === 0 && options.checkOverrides !== false) {
@@ -328,10 +349,17 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
   }
   const out: { at: number; occurrence: Occurrence }[] = [];
   const text = (ms: number) => (allDay ? iso(ms).slice(0, 10) : iso(ms).replace('.000Z', 'Z'));
-  const emit = (recurrenceId: string, sMs: number, eMs: number, overridden: boolean, title?: string) => {
+  const emit = (
+    recurrenceId: string,
+    sMs: number,
+    eMs: number,
+    overridden: boolean,
+    own: { readonly title?: string; readonly description?: string; readonly location?: string } = {},
+  ) => {
     if (!(sMs < hiMs && eMs > loMs)) return;
     const occurrence: Occurrence = { recurrenceId, start: text(sMs), end: text(eMs), allDay, overridden };
-    out.push({ at: sMs, occurrence: title === undefined ? occurrence : { ...occurrence, title } });
+    const texts = Object.fromEntries(OVERRIDE_TEXTS.flatMap(([k]) => (own[k] === undefined ? [] : [[k, own[k]]])));
+    out.push({ at: sMs, occurrence: { ...occurrence, ...texts } });
   };
   for (const z of starts) {
     const id = idAt(z);
@@ -347,7 +375,7 @@ export function expandOccurrences(schedule: Schedule, window: Window, viewerTime
         zoned(parsePoint(o.start, allDay)!, zone).epochMilliseconds,
         zoned(parsePoint(o.end, allDay)!, zone).epochMilliseconds,
         true,
-        o.title,
+        o,
       );
   }
   out.sort((a, b) => a.at - b.at || a.occurrence.recurrenceId.localeCompare(b.occurrence.recurrenceId));

@@ -5,6 +5,8 @@ import { loadServiceClients } from './gateway/env.service-clients.js';
 import type { OidcClientsPort } from './use-case/port/oidc-clients.port.js';
 import { JoseAccessTokens } from './gateway/jose.access-tokens.js';
 import { loadSigningKeys } from './gateway/signing-keys.js';
+import { loadTotpSecretBox } from './gateway/aes-gcm.secret-box.js';
+import type { SecretBoxPort } from './use-case/port/secret-box.port.js';
 import { defaultKeysDir } from './gateway/workspace-paths.js';
 import type { IdentityConfig } from './identity.config.js';
 import { isLocalMode, LOCAL_ADMIN } from './identity.config.js';
@@ -20,6 +22,8 @@ export interface IdentityAdapters {
   readonly passwordHasher: PasswordHasherPort;
   readonly serviceClients: ServiceClientsPort;
   readonly oidcClients: OidcClientsPort;
+  /** Encrypts TOTP secrets at rest (AES-256-GCM; IDENTITY_TOTP_ENCRYPTION_KEYS, local: generated). */
+  readonly totpSecretBox: SecretBoxPort;
 }
 
 /** The keys dir in effect: `IDENTITY_KEYS_DIR`, else (local mode) `<repo>/.data/identity/keys`. */
@@ -29,7 +33,8 @@ export function keysDirOf(config: IdentityConfig): string | undefined {
 
 /**
  * Builds the adapters that need start-up I/O: the signing key ring (generated on first local
- * start), the password hasher and the service clients.
+ * start), the password hasher, the service clients and the TOTP secret box (its key generated on
+ * first local start too).
  * @throws ConfigError naming the variable when keys or clients are missing or malformed
  */
 export async function createIdentityAdapters(
@@ -61,8 +66,13 @@ export async function createIdentityAdapters(
     adminTtlSeconds: config.IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS,
   });
   const oidcClients = await loadOidcClients({ json: config.IDENTITY_OIDC_CLIENTS, production }, scrypt);
+  const totpSecretBox = await loadTotpSecretBox({
+    production,
+    keysText: config.IDENTITY_TOTP_ENCRYPTION_KEYS,
+    keysDir,
+  });
   return {
-    adapters: { accessTokens, passwordHasher, serviceClients: clients, oidcClients },
+    adapters: { accessTokens, passwordHasher, serviceClients: clients, oidcClients, totpSecretBox },
     localClientsFile: localFile,
     signingKid: ring.current.kid,
   };

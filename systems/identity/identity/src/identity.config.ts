@@ -49,6 +49,7 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  * | `IDENTITY_SIGNING_KEYS` | JSON JWK Set of private EC P-256 keys, current first | — |
  * | `IDENTITY_KEYS_DIR` | dir with `signing-keys.json` (local: generated; also `clients.json`) | local: `<repo>/.data/identity/keys` |
  * | `IDENTITY_CLIENTS` | JSON `[{id, secretHash \| secret, roles}]` for client_credentials | local: generated file |
+ * | `IDENTITY_TOTP_ENCRYPTION_KEYS` | AES-256-GCM key ring of the TOTP secrets at rest: `<id>:<base64 of 32 bytes>` entries (space or comma separated), the sealing key first | local: generated `<keys dir>/totp-encryption-keys`; required in production |
  * | `IDENTITY_OIDC_CLIENTS` | JSON `[{id, public, redirectUris, postLogoutRedirectUris?, scopes?, secret \| secretHash?}]`: OpenID Connect clients | local: `archipelago-console` (public, http://localhost:5173/callback) |
  * | `IDENTITY_LOGIN_FREE_FAILURES`, `IDENTITY_LOGIN_MAX_DELAY_SECONDS` | per account: failures without delay, longest delay (s) | 5, 30 |
  * | `IDENTITY_LOGIN_IP_FREE_FAILURES`, `IDENTITY_LOGIN_IP_MAX_DELAY_SECONDS` | the same per client IP | 20, 900 |
@@ -62,7 +63,7 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  *
  * Fail closed: identity is in local mode only when `NODE_ENV` is explicitly `development` or
  * `test` (the devstack and the tests set it); unset means production. In production keys
- * (`IDENTITY_SIGNING_KEYS` or `IDENTITY_KEYS_DIR`) and both admin variables are required, and the
+ * (`IDENTITY_SIGNING_KEYS` or `IDENTITY_KEYS_DIR`), `IDENTITY_TOTP_ENCRYPTION_KEYS` and both admin variables are required, and the
  * admin password must have 12+ characters and not be a known default ({@link KNOWN_DEFAULT_PASSWORDS});
  * the service refuses to start otherwise, naming the variables.
  */
@@ -90,6 +91,7 @@ export const identityConfigSchema = baseServiceConfigSchema
     IDENTITY_SIGNING_KEYS: z.string().optional(),
     IDENTITY_KEYS_DIR: z.string().min(1).optional(),
     IDENTITY_CLIENTS: z.string().optional(),
+    IDENTITY_TOTP_ENCRYPTION_KEYS: z.string().min(1).optional(),
     IDENTITY_OIDC_CLIENTS: z.string().optional(),
     IDENTITY_LOGIN_FREE_FAILURES: envInteger(1, 1000).default(5),
     IDENTITY_LOGIN_IP_FREE_FAILURES: envInteger(1, 100_000).default(20),
@@ -128,6 +130,12 @@ export const identityConfigSchema = baseServiceConfigSchema
           message: 'must have at least 12 characters in production',
         });
     }
+    if (!config.IDENTITY_TOTP_ENCRYPTION_KEYS)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['IDENTITY_TOTP_ENCRYPTION_KEYS'],
+        message: 'is required when NODE_ENV is production (TOTP secrets are encrypted at rest)',
+      });
     if (!config.IDENTITY_SIGNING_KEYS && !config.IDENTITY_KEYS_DIR) {
       ctx.addIssue({
         code: 'custom',

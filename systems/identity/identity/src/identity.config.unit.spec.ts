@@ -25,6 +25,7 @@ describe('identity configuration fails closed', () => {
     expect(found).toContain('ADMIN_EMAIL');
     expect(found).toContain('ADMIN_PASSWORD');
     expect(found).toContain('IDENTITY_SIGNING_KEYS');
+    expect(found).toContain('IDENTITY_TOTP_ENCRYPTION_KEYS');
   });
 
   it('is local only when NODE_ENV says development or test', () => {
@@ -47,7 +48,13 @@ describe('identity configuration fails closed', () => {
   );
 
   it('accepts a strong admin password in production', () => {
-    const env = { ...base, NODE_ENV: 'production', ADMIN_EMAIL: 'ops@example.com', IDENTITY_KEYS_DIR: '/keys' };
+    const env = {
+      ...base,
+      NODE_ENV: 'production',
+      ADMIN_EMAIL: 'ops@example.com',
+      IDENTITY_KEYS_DIR: '/keys',
+      IDENTITY_TOTP_ENCRYPTION_KEYS: 'k1:<base64 key>',
+    };
     expect(problems({ ...env, ADMIN_PASSWORD: 'a long and unusual passphrase' })).toEqual([]);
   });
 });
@@ -59,6 +66,7 @@ describe('second factor required per role (IDENTITY_MFA_REQUIRED_ROLES)', () => 
     ADMIN_EMAIL: 'root@example.com',
     ADMIN_PASSWORD: 'a long unusual passphrase',
     IDENTITY_KEYS_DIR: '/keys',
+    IDENTITY_TOTP_ENCRYPTION_KEYS: 'k1:<base64 key>',
   };
   it('defaults to admin in production and to nobody locally; an explicit value wins', async () => {
     const { identitySettings } = await import('./identity.bootstrap.js');

@@ -10,11 +10,13 @@ import {
   VerifyEmailUseCase,
 } from './use-case/account-email/account-email.use-cases.js';
 import { EMAIL_TOKENS } from './use-case/port/email-tokens.port.js';
+import { EMAIL_OTPS } from './use-case/port/email-otps.port.js';
 import { TokenHttpHandler } from './handler/http/token.http-handler.js';
 import { UsersHttpHandler } from './handler/http/users.http-handler.js';
 import { WellKnownHttpHandler } from './handler/http/well-known.http-handler.js';
 import type { IdentityAdapters } from './identity.bootstrap.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { TotpFactorsPostgresStore } from './repository/totp-factors.postgres-store.js';
 import { AuthenticateUseCase } from './use-case/authenticate/authenticate.use-case.js';
 import { OidcHttpHandler } from './handler/http/oidc.http-handler.js';
 import {
@@ -108,7 +110,15 @@ export class IdentityModule {
         { provide: AUTHORIZATION_CODES, useValue: infrastructure.authorizationCodes },
         { provide: IDENTITY_SETTINGS, useValue: settings },
         { provide: EMAIL_TOKENS, useValue: infrastructure.emailTokens },
-        { provide: TOTP_FACTORS, useValue: infrastructure.totpFactors },
+        { provide: EMAIL_OTPS, useValue: infrastructure.emailOtps },
+        {
+          provide: TOTP_FACTORS,
+          useValue: new TotpFactorsPostgresStore(
+            infrastructure.pool,
+            infrastructure.config.schema,
+            adapters.totpSecretBox,
+          ),
+        },
         { provide: TOTP, useValue: new OtpauthTotp() },
         BeginTotpEnrolmentUseCase,
         ConfirmTotpEnrolmentUseCase,

@@ -16,6 +16,7 @@ import {
 import { identityConfigSchema } from './identity.config.js';
 import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { TotpFactorsPostgresStore } from './repository/totp-factors.postgres-store.js';
 import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
 import type { EnsureAdminResult } from './use-case/ensure-admin/ensure-admin.use-case.js';
 
@@ -53,13 +54,20 @@ await runServiceMain({
     protoRoot: identityProtoRoot,
     verifier: (config, built) => identityGrpcVerifier(built.adapters.accessTokens, grpcAudienceOf(config)),
   },
-  onStarted: async (app, _infrastructure, config, built) => {
+  onStarted: async (app, infrastructure, config, built) => {
     await app.init();
+    // TOTP secrets written before encryption at rest: sealed now (reads seal them too).
+    const sealed = await new TotpFactorsPostgresStore(
+      infrastructure.pool,
+      infrastructure.config.schema,
+      built.adapters.totpSecretBox,
+    ).sealClearSecrets();
     const admin = adminAccount(config);
     const ensured: EnsureAdminResult = await app
       .get(CommandBus)
       .execute(new EnsureAdminCommand(admin.email, admin.password));
     const logger = app.get(Logger);
+    if (sealed > 0) logger.log({ msg: 'TOTP secrets stored in clear were encrypted', count: sealed }, 'Bootstrap');
     if (ensured.outcome === 'refused') {
       logger.error(
         {

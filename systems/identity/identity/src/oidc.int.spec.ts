@@ -324,7 +324,9 @@ describe('second factor in the authorization code flow (issue 12 §3)', () => {
     expect([201, 202]).toContain((await post('users', { email, password: PASSWORD, displayName: 'Otto' })).status);
     const form = { grant_type: 'password', username: email, password: PASSWORD };
     const token = (await (await post('token', form)).json()) as { access_token: string };
-    const enrolment = (await (await post('users/me/totp', {}, token.access_token)).json()) as { secret: string };
+    const enrolment = (await (await post('users/me/totp', { password: PASSWORD }, token.access_token)).json()) as {
+      secret: string;
+    };
     const totp = new TOTP({ secret: Secret.fromBase32(enrolment.secret) });
     const confirmed = await post('users/me/totp/confirm', { code: totp.generate() }, token.access_token);
     expect(confirmed.status).toBe(200);

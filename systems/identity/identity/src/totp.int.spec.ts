@@ -14,10 +14,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EnsureAdminCommand } from './use-case/ensure-admin/ensure-admin.command.js';
 import { createIdentityAdapters, identitySettings } from './identity.bootstrap.js';
-import { identityConfigSchema } from './identity.config.js';
+import { type IdentityConfig, identityConfigSchema } from './identity.config.js';
 import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
 import { migrateIdentity } from './repository/identity.data-source.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
+import { TotpFactorsPostgresStore } from './repository/totp-factors.postgres-store.js';
 
 // Second factor (issue 12 §3) on real Postgres, identity on a real port: codes are computed with
 // the `otpauth` library for "now"; the authorization code flow is driven by `openid-client`.
@@ -30,6 +31,7 @@ let infrastructure: IdentityInfrastructure;
 let issuer: string;
 let config: oidc.Configuration;
 let adminToken: string;
+let envOfTest: IdentityConfig;
 
 beforeAll(async () => {
   const url = await createTestDatabase('identity_totp');
@@ -53,6 +55,7 @@ beforeAll(async () => {
       { id: CLIENT_ID, public: true, redirectUris: [REDIRECT_URI], scopes: ['openid', 'email', 'offline_access'] },
     ]),
   });
+  envOfTest = env;
   infrastructure = await IdentityInfrastructure.open({ databaseUrl: url, schema: 'identity', transport: 'postgres' });
   const { adapters } = await createIdentityAdapters(env);
   const signAdmin = async () => {
@@ -125,7 +128,7 @@ describe('the OpenAPI document of the second factor', () => {
     expect(openApiGaps(doc as never).filter((gap) => gap.includes('totp'))).toEqual([]);
     const statuses = (path: string, method: string) =>
       Object.keys(doc.paths[path]![method]!.responses).filter((status) => status !== '500');
-    expect(statuses('/identity/v1/users/me/totp', 'post')).toEqual(['201', '400', '401', '404', '409']);
+    expect(statuses('/identity/v1/users/me/totp', 'post')).toEqual(['201', '400', '401', '404', '409', '429', '503']);
     expect(statuses('/identity/v1/users/me/totp/confirm', 'post')).toEqual(['200', '400', '401', '404', '409', '429']);
     expect(statuses('/identity/v1/users/me/totp', 'delete')).toEqual(['204', '400', '401', '404', '409', '429', '503']);
     expect(doc.paths['/identity/v1/users/me/totp']!['post']!.security).toEqual([{ bearer: [] }]);
@@ -201,6 +204,14 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     );
     expect(rows).toHaveLength(10);
     for (const code of recoveryCodes) expect(rows.some((r) => r.code_hash.toString('utf8').includes(code))).toBe(false);
+
+    // Encrypted at rest: the column holds an AES-256-GCM sealed value, never the base32 secret.
+    const stored = await infrastructure.pool.query<{ secret: string }>(
+      `SELECT f.secret FROM identity.totp_factors f JOIN identity.user_emails e USING (user_id) WHERE e.email = $1`,
+      [email],
+    );
+    expect(stored.rows[0]!.secret).toMatch(/^aesgcm1:/);
+    expect(stored.rows[0]!.secret).not.toContain(secret);
   });
 
   it('the password grant needs otp: a code of the ±1 window works once, replays and older codes are refused', async () => {
@@ -230,11 +241,50 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     expect((await passwordGrant(email, code)).status).toBe(400);
   });
 
+  it('the fallback: the code step e-mails an 8-digit code on request (EmailOtpRequestedV1), used once', async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT_URI,
+      scope: 'openid email',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state: 'st',
+    });
+    const requestId = requestIdOf(await (await fetch(url)).text());
+    const step = await form({ request_id: requestId, email, password: PASSWORD });
+    expect(step.status).toBe(200);
+    expect(await step.text()).toContain('name="send_email_code"');
+    const sent = await form({ request_id: requestId, send_email_code: '1' });
+    expect(sent.status).toBe(200);
+    expect(await sent.text()).toMatch(/role="status">We sent an 8-digit code to t•+@example\.com/);
+    const { rows } = await infrastructure.pool.query<{ payload: { code: string; email: string } }>(
+      `SELECT payload FROM identity.outbox WHERE message_type = 'archipelago.identity.identity.EmailOtpRequestedV1'
+        ORDER BY position DESC LIMIT 1`,
+    );
+    const { code, email: to } = rows[0]!.payload;
+    expect(to).toBe(email);
+    const stored = await infrastructure.pool.query<{ code_hash: Buffer }>(`SELECT code_hash FROM identity.email_otps`);
+    expect(stored.rows.some((r) => r.code_hash.toString('utf8').includes(code))).toBe(false);
+    const done = await form({ request_id: requestId, otp: code });
+    expect(done.status).toBe(303);
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(done.headers.get('location')!), {
+      pkceCodeVerifier: verifier,
+      expectedState: 'st',
+    });
+    expect(tokens.claims()?.amr).toEqual(['pwd', 'otp']);
+    // Used once: a second sign-in cannot reuse it.
+    const again = requestIdOf(await (await fetch(url)).text());
+    await form({ request_id: again, email, password: PASSWORD });
+    expect((await form({ request_id: again, otp: code })).status).toBe(400);
+  });
+
   it('removal needs the password or a code; re-enrolment through the API gives new recovery codes', async () => {
     const bearer = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
     const remove = (body: object) =>
       fetch(`${issuer}/users/me/totp`, { method: 'DELETE', headers: bearer, body: JSON.stringify(body) });
-    expect((await fetch(`${issuer}/users/me/totp`, { method: 'POST', headers: bearer, body: '{}' })).status).toBe(409);
+    const start = (body: object) =>
+      fetch(`${issuer}/users/me/totp`, { method: 'POST', headers: bearer, body: JSON.stringify(body) });
+    expect((await start({ password: PASSWORD })).status).toBe(409);
     const wrong = await remove({ password: 'not the password' });
     expect(wrong.status).toBe(400);
     expect(((await wrong.json()) as { code: string }).code).toBe('USER.WRONG_PASSWORD');
@@ -245,7 +295,13 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     expect(await status()).toEqual({ status: 'none', recoveryCodesLeft: 0, required: true });
     expect((await remove({ password: PASSWORD })).status).toBe(404);
 
-    const started = await fetch(`${issuer}/users/me/totp`, { method: 'POST', headers: bearer, body: '{}' });
+    // The password again before enrolling: a bearer token alone does not bind an authenticator.
+    expect((await start({})).status).toBe(400);
+    const refused = await start({ password: 'not the password' });
+    expect(refused.status).toBe(400);
+    expect(((await refused.json()) as { code: string }).code).toBe('USER.WRONG_PASSWORD');
+    expect(await status()).toEqual({ status: 'none', recoveryCodesLeft: 0, required: true });
+    const started = await start({ password: PASSWORD });
     expect(started.status).toBe(201);
     expect(started.headers.get('cache-control')).toBe('no-store');
     const enrolment = (await started.json()) as {
@@ -286,6 +342,44 @@ describe('TOTP required for a role: enrolment on the login page, then the second
       'archipelago.identity.identity.TotpEnabledV1',
       'archipelago.identity.identity.TotpDisabledV1',
     ]);
+  });
+
+  it('encrypts secrets stored in clear before encryption at rest: on read, and all at start-up', async () => {
+    const legacy = new Secret().base32;
+    const reader = await register('legacy@example.com');
+    const idle = await register('idle@example.com');
+    const insert = (id: string, clear: string) =>
+      infrastructure.pool.query(
+        `INSERT INTO identity.totp_factors (user_id, status, secret, created_at) VALUES ($1, 'active', $2, now())`,
+        [id, clear],
+      );
+    const storedOf = async (id: string) =>
+      (
+        await infrastructure.pool.query<{ secret: string }>(
+          `SELECT secret FROM identity.totp_factors WHERE user_id = $1`,
+          [id],
+        )
+      ).rows[0]!.secret;
+    await insert(reader, legacy);
+    await insert(idle, legacy);
+    // Read by a sign-in: the code of the clear secret works, and the row is sealed from then on.
+    expect((await passwordGrant('legacy@example.com', codeOf(legacy))).status).toBe(200);
+    expect(await storedOf(reader)).toMatch(/^aesgcm1:/);
+    expect(await storedOf(idle)).toBe(legacy);
+    // The start-up sweep (main.ts) seals the rest.
+    const { adapters } = await createIdentityAdapters(envOfTest);
+    const store = new TotpFactorsPostgresStore(infrastructure.pool, 'identity', adapters.totpSecretBox);
+    expect(await store.sealClearSecrets()).toBeGreaterThanOrEqual(1);
+    expect(await storedOf(idle)).toMatch(/^aesgcm1:/);
+    expect(await store.sealClearSecrets()).toBe(0);
+    expect((await store.find(idle))?.secret).toBe(legacy);
+    // A sealed value copied to another account's row does not open (the user id is authenticated data).
+    await infrastructure.pool.query(`UPDATE identity.totp_factors SET secret = $2 WHERE user_id = $1`, [
+      idle,
+      await storedOf(reader),
+    ]);
+    await expect(store.find(idle)).rejects.toThrow(/failed authentication/);
+    await store.remove(idle);
   });
 
   it('throttles wrong codes per user (429 with Retry-After)', async () => {

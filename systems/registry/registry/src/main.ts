@@ -1,7 +1,13 @@
 import 'reflect-metadata';
 import { REGISTRY_PROTO_FILE, REGISTRY_PROTO_PACKAGE, registryProtoRoot } from '@archipelago/registry-contracts';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
-import { runServiceMain } from '@archipelago/platform-service-kit';
+import { logLine, runServiceMain } from '@archipelago/platform-service-kit';
+import {
+  defaultKeksDir,
+  kekSourceFromEnv,
+  loadKeyEncryptionKeys,
+  rotateKeyEncryptionKeys,
+} from './repository/crypto/key-encryption-keys.js';
 import { registryConfigSchema } from './registry.config.js';
 import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from './registry.module.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
@@ -9,7 +15,15 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
 /**
  * registry/registry entry point (commands: see `runServiceMain`).
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
- * - `main.js rebuild-projections`: empty and replay the item list read model, exit 0.
+ * - `main.js rebuild-projections`: empty and replay the read models, exit 0.
+ * - `main.js rotate-kek`: a new key-encryption key, current, in REGISTRY_KEKS_DIR (earlier ones
+ *   kept), then every data key re-wrapped with it; running services pick the new key up when they
+ *   meet it; exit 0. (With REGISTRY_KEKS from a Secret: put the new JWK first in the Secret's set,
+ *   keep the old ones, restart, then `rewrap-data-keys`.)
+ * - `main.js rewrap-data-keys`: re-wrap every entity data key with the current key-encryption key,
+ *   logs `data keys rewrapped` with the count, exit 0; then the older keys may be dropped.
+ * - `main.js seal-private-fields`: seals in place the private fields of entity events written
+ *   before envelope encryption (drops them for deleted entities), logs `private fields sealed`, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); every route needs an access token
  *   verified against identity's JWKS (AUTH_JWKS_URL), writes the `admin` role. Publishes
  *   RegistryItemCreatedV1 on `registry.registry.item-created.v1` and DefinitionActivatedV1 on
@@ -18,6 +32,37 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
 await runServiceMain({
   configSchema: registryConfigSchema,
   infrastructure: RegistryInfrastructure,
+  maintenanceCommands: {
+    'rotate-kek': async (infrastructure) => {
+      const production = process.env['NODE_ENV'] === 'production';
+      const dir = process.env['REGISTRY_KEKS_DIR'] ?? (production ? undefined : defaultKeksDir());
+      if (!dir || process.env['REGISTRY_KEKS']) {
+        logLine(
+          50,
+          'rotate-kek rotates the keys in REGISTRY_KEKS_DIR; with REGISTRY_KEKS (a Secret), put the new key first in the Secret, restart, then run rewrap-data-keys',
+        );
+        return 2;
+      }
+      const rotated = await rotateKeyEncryptionKeys(dir);
+      const result = await infrastructure.dataKeys.rewrap(infrastructure.pool);
+      logLine(30, 'key-encryption key rotated, data keys rewrapped', { ...rotated, rewrapped: result.rewrapped });
+      return 0;
+    },
+    'seal-private-fields': async (infrastructure) => {
+      const result = await infrastructure.entities.sealLegacyEvents();
+      logLine(30, 'private fields sealed', result);
+      return 0;
+    },
+    'rewrap-data-keys': async (infrastructure) => {
+      const result = await infrastructure.dataKeys.rewrap(infrastructure.pool);
+      logLine(30, 'data keys rewrapped', result);
+      return 0;
+    },
+  },
+  // Fails start-up with a clear message when the key-encryption keys are missing or malformed.
+  prepare: async () => {
+    await loadKeyEncryptionKeys(kekSourceFromEnv());
+  },
   module: (infrastructure, config) => RegistryModule.forRoot(infrastructure, authOptionsFromConfig(config)),
   domainErrors: REGISTRY_DOMAIN_ERRORS,
   openapi: {

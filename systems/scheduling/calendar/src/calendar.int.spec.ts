@@ -135,6 +135,7 @@ describe('scheduling/calendar over HTTP', () => {
       return (await res.json()).details.problems.map((p: { field: string }) => p.field);
     };
     expect(await fieldsOf({ ...BERLIN, timeZone: 'Mars/Olympus' })).toContain('timeZone');
+    expect(await fieldsOf({ ...BERLIN, workspaceId: null })).toEqual(['workspaceId']);
     expect(await fieldsOf({ ...BERLIN, end: '2026-03-27T08:00:00' })).toContain('end');
     expect(await fieldsOf({ ...BERLIN, rrule: 'FREQ=DAILY;COUNT=3;UNTIL=20260401T000000Z' })).toContain('rrule');
     expect(await fieldsOf({})).toEqual(expect.arrayContaining(['title', 'start', 'end', 'timeZone']));
@@ -143,8 +144,16 @@ describe('scheduling/calendar over HTTP', () => {
   });
 
   it('answers 400 by field for a bad window and zone of the occurrence query', async () => {
-    for (const [query, field] of [
+    // Both ends are needed and must be instants: the query schema (errors by parameter).
+    for (const [query, parameter] of [
       ['to=2026-04-01T00:00:00Z', 'from'],
+      ['from=2026-04-01&to=2026-05-01T00:00:00Z', 'from'],
+    ] as const) {
+      const res = await occurrences(query);
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).errors.map((e: { parameter: string }) => e.parameter)).toContain(parameter);
+    }
+    for (const [query, field] of [
       ['from=2026-04-01T00:00:00Z&to=2026-03-01T00:00:00Z', 'to'],
       ['from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&timeZone=Nowhere/Town', 'viewerTimeZone'],
     ] as const) {
@@ -152,6 +161,36 @@ describe('scheduling/calendar over HTTP', () => {
       expect(res.status, query).toBe(400);
       expect((await res.json()).details.problems.map((p: { field: string }) => p.field)).toContain(field);
     }
+  });
+
+  it('gives new events without reminders the workspace’s default reminders (owners set them); an explicit list wins', async () => {
+    const settings = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}/settings`;
+    const put = (body: unknown, token = ann) =>
+      http(settings, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: JSON.stringify(body),
+      });
+    expect(await (await http(settings, { headers: bearer(ann) })).json()).toMatchObject({
+      defaultReminders: [],
+      updatedAt: null,
+    });
+    expect((await post({ ...BERLIN, title: 'Before defaults' })).status).toBe(201);
+    expect((await put({ defaultReminders: [{ offset: '-PT10M' }, { offset: 'soon' }] })).status).toBe(400);
+    expect((await put({ defaultReminders: [{ offset: '-P400D' }] })).status).toBe(400);
+    expect((await put({ defaultReminders: [{ offset: '-PT10M' }] }, bob)).status).toBe(404);
+    const set = await put({ defaultReminders: [{ offset: '-PT10M' }] });
+    expect(set.status).toBe(200);
+    expect(await set.json()).toMatchObject({
+      workspaceId: `personal:${ANN.sub}`,
+      defaultReminders: [{ offset: '-PT10M' }],
+    });
+    expect((await (await post({ ...BERLIN, title: 'Defaulted' })).json()).reminders).toEqual([{ offset: '-PT10M' }]);
+    expect((await (await post({ ...BERLIN, title: 'Own', reminders: [] })).json()).reminders).toEqual([]);
+    const own = await (await post({ ...BERLIN, title: 'Own', reminders: [{ offset: '-PT1H' }] })).json();
+    expect(own.reminders).toEqual([{ offset: '-PT1H' }]);
+    expect((await put({ defaultReminders: [] })).status).toBe(200);
+    expect((await (await post({ ...BERLIN, title: 'None again' })).json()).reminders).toEqual([]);
   });
 
   it('shows a user only their own events, and needs a token (401)', async () => {
@@ -390,6 +429,16 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     expect(new RegExp(ifMatch.schema.pattern).test('"7", W/"1"')).toBe(true);
     expect(new RegExp(ifMatch.schema.pattern).test('7')).toBe(false);
     expect(Object.keys(patch.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '412', '415']));
+    // The bodies are documented as precisely as the decider checks them (unknown fields refused).
+    const body = (op: { requestBody: { content: Record<string, { schema: { $ref?: string } }> } }) =>
+      op.requestBody.content['application/json']!.schema.$ref;
+    expect(body(patch)).toBe('#/components/schemas/CalendarEventPatch');
+    expect(body(doc.paths['/scheduling/v1/events'].post)).toBe('#/components/schemas/CalendarEventInput');
+    const input = doc.components.schemas.CalendarEventInput;
+    expect(input.additionalProperties).toBe(false);
+    expect(input.required).toEqual(expect.arrayContaining(['title', 'start', 'end', 'timeZone']));
+    expect(new RegExp(input.properties.start.pattern).test('2026-03-27T09:00')).toBe(true);
+    expect(new RegExp(input.properties.start.pattern).test('27.03.2026')).toBe(false);
     const put = doc.paths['/scheduling/v1/events/{id}/occurrences/{recurrenceId}'];
     expect(Object.keys(put.put.responses)).toEqual(expect.arrayContaining(['200', '400', '412']));
     expect(Object.keys(put.delete.responses)).toEqual(expect.arrayContaining(['204', '400', '412']));
@@ -416,6 +465,16 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
       415,
     );
     expect((await send(one(globalThis.crypto.randomUUID()), 'PATCH', { body: { title: 'x' } })).status).toBe(404);
+    // ?minVersion= where waiting cannot help: an id the write side does not have, someone else's event
+    // (404, not a 409 after the wait), a version no write answered (409).
+    const read = (id: string, version: number, token = ann) =>
+      http(`${one(id)}?minVersion=${version}`, { headers: bearer(token) });
+    expect((await read(globalThis.crypto.randomUUID(), 1)).status).toBe(404);
+    expect((await read(event.id, 99, bob)).status).toBe(404);
+    expect((await read(event.id, 99)).status).toBe(409);
+    const deleted = await send(one(event.id), 'DELETE');
+    expect(deleted.status).toBe(204);
+    expect((await read(event.id, Number(JSON.parse(deleted.headers.get('etag')!)))).status).toBe(404);
   });
 
   it('moves one occurrence (by its UTC instant) and cancels another: occurrences, the .ics feed (RECURRENCE-ID, EXDATE, read back with ical.js) and CalendarOccurrenceChangedV1 follow', async () => {
@@ -495,6 +554,56 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
         version: 2,
       }),
       expect.objectContaining({ recurrenceId: '2026-03-28T09:00:00', cancelled: true, start: null, version: 3 }),
+    ]);
+  });
+
+  it('gives one occurrence its own description and location: occurrences, the .ics feed (DESCRIPTION, LOCATION, read back with ical.js) follow', async () => {
+    const event = await (
+      await post({ ...BERLIN, title: 'Located', description: 'Series notes', location: 'Room 1' })
+    ).json();
+    const own = { description: 'Demo day: bring a laptop', location: 'Hall B' };
+    const changed = await send(`${one(event.id)}/occurrences/2026-03-28T09:00:00`, 'PUT', {
+      body: { start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
+      type: 'application/json',
+    });
+    expect(changed.status).toBe(200);
+    expect((await changed.json()).overrides).toEqual([
+      { recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
+    ]);
+    const blank = await send(`${one(event.id)}/occurrences/2026-03-29T09:00:00`, 'PUT', {
+      body: { start: '2026-03-29T09:00:00', end: '2026-03-29T09:15:00', location: '  ' },
+      type: 'application/json',
+    });
+    expect(blank.status).toBe(400);
+    type Item = { eventId: string; start: string; description: string | null; location: string | null };
+    await vi.waitFor(
+      async () => {
+        const items = ((await (await occurrences(window)).json()).items as Item[]).filter(
+          (i) => i.eventId === event.id,
+        );
+        expect(items.map((i) => [i.start, i.description, i.location])).toEqual([
+          ['2026-03-27T08:00:00Z', 'Series notes', 'Room 1'],
+          ['2026-03-28T08:00:00Z', own.description, own.location],
+          ['2026-03-29T07:00:00Z', 'Series notes', 'Room 1'],
+          ['2026-03-30T07:00:00Z', 'Series notes', 'Room 1'],
+        ]);
+      },
+      { timeout: 10_000, interval: 50 },
+    );
+    const ics = await (await http(feedUrl(), { headers: bearer(ann) })).text();
+    const vevents = new ICAL.Component(ICAL.parse(ics))
+      .getAllSubcomponents('vevent')
+      .filter((v) => v.getFirstPropertyValue('uid') === event.id);
+    const master = vevents.find((v) => !v.hasProperty('recurrence-id'))!;
+    const override = vevents.find((v) => v.hasProperty('recurrence-id'))!;
+    expect([override.getFirstPropertyValue('description'), override.getFirstPropertyValue('location')]).toEqual([
+      own.description,
+      own.location,
+    ]);
+    expect(master.getFirstPropertyValue('location')).toBe('Room 1');
+    const back = fromICalendar(ics, { now: new Date().toISOString() });
+    expect(back.events.find((e) => e.uid === event.id)?.schedule.overrides).toEqual([
+      { recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
     ]);
   });
 

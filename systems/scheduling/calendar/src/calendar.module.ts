@@ -1,3 +1,12 @@
+import {
+  CalendarSettingsCommandHttpHandler,
+  CalendarSettingsQueryHttpHandler,
+} from './handler/http/calendar-settings.http-handler.js';
+import { WORKSPACE_SETTINGS } from './use-case/port/workspace-settings.port.js';
+import {
+  GetWorkspaceSettingsUseCase,
+  SetWorkspaceSettingsUseCase,
+} from './use-case/workspace-settings/workspace-settings.use-case.js';
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
@@ -67,8 +76,12 @@ export class CalendarModule {
       module: CalendarModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
       controllers: [
-        ...(role === 'query' ? [] : [CalendarCommandHttpHandler, CalendarImportCommandHttpHandler]),
-        ...(role === 'command' ? [] : [CalendarQueryHttpHandler, CalendarFeedQueryHttpHandler]),
+        ...(role === 'query'
+          ? []
+          : [CalendarCommandHttpHandler, CalendarImportCommandHttpHandler, CalendarSettingsCommandHttpHandler]),
+        ...(role === 'command'
+          ? []
+          : [CalendarQueryHttpHandler, CalendarFeedQueryHttpHandler, CalendarSettingsQueryHttpHandler]),
       ],
       providers: [
         // Closed by Nest on shutdown (ServiceInfrastructure.onApplicationShutdown), after the providers using it.
@@ -77,6 +90,7 @@ export class CalendarModule {
         { provide: EVENT_READ_MODEL, useValue: infrastructure.readModel },
         { provide: WORKSPACE_MEMBERSHIP, useValue: infrastructure.memberships },
         { provide: FEED_TOKENS, useValue: infrastructure.feedTokens },
+        { provide: WORKSPACE_SETTINGS, useValue: infrastructure.settings },
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: EVENT_LOOKUP, useValue: infrastructure.readModel },
         { provide: REMINDER_STORE, useValue: infrastructure.reminders },
@@ -94,6 +108,8 @@ export class CalendarModule {
         RunReminderEngineUseCase,
         RecordMembershipUseCase,
         RotateFeedTokenUseCase,
+        SetWorkspaceSettingsUseCase,
+        GetWorkspaceSettingsUseCase,
         WorkspaceMembershipMessageHandler,
         ...(engine ? [ReminderEngineJob] : []),
       ],

@@ -6,6 +6,7 @@ import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-ser
 import { CALENDAR_EVENTS, WORKSPACES_EVENTS } from '@archipelago/scheduling-contracts';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
+import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
@@ -15,6 +16,7 @@ import {
 } from './handler/message/workspace-membership.message-handler.js';
 import { migrateCalendar } from './repository/calendar.data-source.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
+import { ReplanRemindersCommand } from './use-case/replan-reminders/replan-reminders.command.js';
 
 // Component test of calendar's side of shared workspaces: the membership events tasks publishes
 // (WorkspaceMember*V1, written here into a `tasks` outbox as tasks would) are consumed into
@@ -166,6 +168,42 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
       interval: 100,
     });
     expect((await occurrencesOf(ann)).status).toBe(200);
+  });
+
+  it('reminds the owners of a shared workspace of an event without attendees (as the membership read model says)', async () => {
+    await publish(BOB.sub, 'owner');
+    await vi.waitFor(
+      async () => expect(await infrastructure.memberships.owners(WS)).toEqual([ANN.sub, BOB.sub].sort()),
+      {
+        timeout: 30_000,
+        interval: 100,
+      },
+    );
+    const soon = new Date(Date.now() + 3_600_000);
+    const local = soon.toISOString().slice(0, 19);
+    const end = new Date(soon.getTime() + 1_800_000).toISOString().slice(0, 19);
+    const made = await send('POST', '/events', ann, {
+      workspaceId: WS,
+      title: 'Owners only',
+      start: local,
+      end,
+      timeZone: 'UTC',
+      reminders: [{ offset: '-PT15M' }],
+    });
+    expect(made.status).toBe(201);
+    const { id } = await made.json();
+    await vi.waitFor(
+      async () => {
+        await app.get(CommandBus).execute(new ReplanRemindersCommand(id, new Date().toISOString()));
+        const { rows } = await infrastructure.pool.query(
+          'SELECT recipients FROM calendar.reminders WHERE event_id = $1',
+          [id],
+        );
+        expect(rows).toEqual([{ recipients: [ANN.sub, BOB.sub].sort() }]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
+    await publish(BOB.sub, null);
   });
 });
 

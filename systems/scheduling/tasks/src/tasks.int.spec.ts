@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
@@ -140,6 +141,8 @@ describe('scheduling/tasks over HTTP', () => {
     expect(await again.json()).toMatchObject({ version: 3, status: 'done' });
     expect(await (await get(`/${task.id}?minVersion=3`)).json()).toMatchObject({ status: 'done', priority: 1 });
     expect((await get(`/${task.id}?minVersion=9`)).status).toBe(409);
+    // Waiting cannot help for a task the write side does not have: 404, not a 409 after the wait.
+    expect((await get(`/${randomUUID()}?minVersion=1`)).status).toBe(404);
     await vi.waitFor(
       () => {
         const types = received.filter((m) => m.key === task.id).map((m) => m.type);
@@ -193,6 +196,7 @@ describe('scheduling/tasks over HTTP', () => {
     const fields = (await bad.json()).details.problems.map((p: { field: string }) => p.field);
     expect(fields).toEqual(expect.arrayContaining(['title', 'priority']));
     expect((await post({})).status).toBe(400);
+    expect((await post({ title: 'ok', workspaceId: null })).status).toBe(400);
     expect((await post('{"title": ')).status).toBe(400);
     expect((await post({ title: 'ok', due: '2026-03-10T09:00:00' })).status).toBe(400);
     const after = await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "tasks".events`);
@@ -212,6 +216,20 @@ describe('scheduling/tasks over HTTP', () => {
     const deleted = await send('DELETE', `${base}/${task.id}`, undefined);
     expect(deleted.status).toBe(204);
     expect((await send('PATCH', `${base}/${task.id}`, { title: 'gone' })).status).toBe(404);
+  });
+
+  it('documents the bodies as precisely as the deciders check them (unknown fields refused)', async () => {
+    const doc = await (await http(`${base.replace('/scheduling/v1/tasks', '')}/docs/openapi.json`)).json();
+    const body = (path: string, method: string) =>
+      doc.paths[path][method].requestBody.content['application/json'].schema.$ref;
+    expect(body('/scheduling/v1/tasks', 'post')).toBe('#/components/schemas/TaskInput');
+    expect(body('/scheduling/v1/tasks/{id}', 'patch')).toBe('#/components/schemas/TaskPatch');
+    expect(body('/scheduling/v1/workspaces', 'post')).toBe('#/components/schemas/WorkspaceInput');
+    const { TaskInput, TaskPatch } = doc.components.schemas;
+    expect([TaskInput.additionalProperties, TaskPatch.additionalProperties]).toEqual([false, false]);
+    expect(TaskInput.required).toEqual(['title']);
+    expect(TaskInput.properties.priority.anyOf[0]).toMatchObject({ type: 'integer', minimum: 1, maximum: 4 });
+    expect(TaskPatch.properties.status.enum).toEqual(['todo', 'in_progress', 'cancelled']);
   });
 
   it('needs a token (401); answers 400 for a malformed id and a forged cursor', async () => {

@@ -4,11 +4,13 @@ import { Messaging, type IncomingMessage, type TransportKind } from '@archipelag
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
+import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { migrateTasks } from './repository/tasks.data-source.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
+import { RunTaskRemindersCommand } from './use-case/run-task-reminders/run-task-reminders.command.js';
 
 // Component test of shared workspaces: the real tasks module over HTTP on real Postgres, membership
 // events through the outbox (real Kafka, or the postgres transport with TEST_KAFKA=off).
@@ -168,6 +170,36 @@ describe('scheduling/tasks: shared workspaces', () => {
     const outsider = await send('PATCH', `/tasks/${task.id}`, ann, { assigneeId: EVE.sub });
     expect(outsider.status).toBe(400);
     expect(JSON.stringify(await outsider.json())).toContain('assigneeId');
+  });
+
+  it('reminds the owners of a shared workspace of a task without an assignee', async () => {
+    const created = await send('POST', '/workspaces', ann, { name: 'Owners' });
+    const { id } = await created.json();
+    expect((await send('POST', `/workspaces/${id}/members`, ann, { userId: BOB.sub, role: 'owner' })).status).toBe(200);
+    expect((await send('POST', `/workspaces/${id}/members`, ann, { userId: EVE.sub, role: 'editor' })).status).toBe(
+      200,
+    );
+    const due = new Date(Date.now() + 2 * 3_600_000).toISOString().slice(0, 19);
+    const made = await send('POST', '/tasks', ann, {
+      workspaceId: id,
+      title: 'Unassigned',
+      due,
+      timeZone: 'UTC',
+      reminders: [{ offset: '-PT1H' }],
+    });
+    expect(made.status).toBe(201);
+    const task = await made.json();
+    await vi.waitFor(
+      async () => {
+        await app.get(CommandBus).execute(new RunTaskRemindersCommand(new Date().toISOString()));
+        const { rows } = await infrastructure.pool.query(
+          'SELECT recipients FROM "tasks".task_reminders WHERE task_id = $1 AND fired_at IS NULL',
+          [task.id],
+        );
+        expect(rows).toEqual([{ recipients: [ANN.sub, BOB.sub].sort() }]);
+      },
+      { timeout: 10_000, interval: 100 },
+    );
   });
 
   it('changes roles and removes members; the last owner can neither go nor be demoted (409)', async () => {

@@ -104,6 +104,26 @@ export const totpDisabledV1Schema = z.object({
 });
 export type TotpDisabledV1 = z.infer<typeof totpDisabledV1Schema>;
 
+/**
+ * A user who signed in with the right password and has a TOTP authenticator asked for a one-time
+ * code by e-mail instead (lost or absent phone; issue 12 §3): the notifications system sends `code`
+ * to `email` as a security e-mail only, never in the in-app inbox. The code works once, until
+ * `expiresAt` (minutes), for this user only; identity stores only a hash and throttles requests and
+ * wrong codes. Same trade-off as {@link passwordResetRequestedV1Schema}: the topic is readable by
+ * the notifications system only and kept one day.
+ */
+export const emailOtpRequestedV1Schema = z.object({
+  /** User id (UUID). */
+  id: z.string().uuid(),
+  /** The account's (normalised) address, where the code goes. */
+  email: z.string().email(),
+  /** The one-time code: 8 decimal digits. */
+  code: z.string().regex(/^\d{8}$/),
+  expiresAt: z.string().datetime(),
+  occurredAt: z.string().datetime(),
+});
+export type EmailOtpRequestedV1 = z.infer<typeof emailOtpRequestedV1Schema>;
+
 /** Topic and CloudEvents type of each identity integration event. */
 export const IDENTITY_EVENTS = {
   UserRegisteredV1: {
@@ -150,5 +170,10 @@ export const IDENTITY_EVENTS = {
     topic: 'identity.identity.totp-disabled.v1',
     type: 'archipelago.identity.identity.TotpDisabledV1',
     schema: totpDisabledV1Schema,
+  },
+  EmailOtpRequestedV1: {
+    topic: 'identity.identity.email-otp-requested.v1',
+    type: 'archipelago.identity.identity.EmailOtpRequestedV1',
+    schema: emailOtpRequestedV1Schema,
   },
 } as const;

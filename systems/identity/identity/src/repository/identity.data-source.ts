@@ -5,6 +5,7 @@ import { identitySessionLifetimesMigration } from './migrations/1765000000001-id
 import { identityAuthorizationCodesMigration } from './migrations/1765000000002-identity-authorization-codes.migration.js';
 import { identityEmailTokensMigration } from './migrations/1766000000000-identity-email-tokens.migration.js';
 import { identityTotpMigration } from './migrations/1765000000010-identity-totp.migration.js';
+import { identityEmailOtpsMigration } from './migrations/1767000000000-identity-email-otps.migration.js';
 import { UserRecord } from './user.record.js';
 
 /** The identity service's schema on the identity database: the user record and its migrations. */
@@ -19,6 +20,7 @@ export const IDENTITY_DATABASE: ServiceDatabase = {
     identityAuthorizationCodesMigration(schema),
     identityEmailTokensMigration(schema),
     identityTotpMigration(schema),
+    identityEmailOtpsMigration(schema),
   ],
 };
 

@@ -1,19 +1,29 @@
 import { inTransaction } from '@archipelago/platform-event-store';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import type { SecretBoxPort } from '../use-case/port/secret-box.port.js';
 import type { TotpFactor, TotpFactorsPort } from '../use-case/port/totp.port.js';
 
 const sha256 = (code: string): Buffer => createHash('sha256').update(code, 'utf8').digest();
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The additional authenticated data of a user's sealed secret: a sealed value moved to another row does not open. */
+const contextOf = (userId: string): string => `totp:${userId.toLowerCase()}`;
+
 /**
  * TOTP factors in Postgres. Replay protection and single-use recovery codes are single
  * conditional UPDATEs, so of two concurrent uses of one code exactly one succeeds.
+ *
+ * The shared secret is encrypted at rest (`secret` holds only the sealed value, see
+ * {@link SecretBoxPort}): a clear secret from before encryption, or one sealed with a key that is
+ * no longer current, is sealed again when read, and {@link sealClearSecrets} seals all of them at
+ * start-up.
  */
 export class TotpFactorsPostgresStore implements TotpFactorsPort {
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
+    private readonly box: SecretBoxPort,
   ) {}
 
   async find(userId: string): Promise<TotpFactor | undefined> {
@@ -24,17 +34,19 @@ export class TotpFactorsPostgresStore implements TotpFactorsPort {
       last_used_step: string | null;
     }>(`SELECT status, secret, last_used_step FROM ${this.table('totp_factors')} WHERE user_id = $1`, [userId]);
     const r = rows[0];
-    return (
-      r && {
-        userId,
-        status: r.status,
-        secret: r.secret,
-        ...(r.last_used_step !== null && { lastUsedStep: Number(r.last_used_step) }),
-      }
-    );
+    if (!r) return undefined;
+    const opened = this.box.open(r.secret, contextOf(userId));
+    if (opened.stale) await this.reseal(userId, r.secret, opened.plaintext);
+    return {
+      userId,
+      status: r.status,
+      secret: opened.plaintext,
+      ...(r.last_used_step !== null && { lastUsedStep: Number(r.last_used_step) }),
+    };
   }
 
-  async savePending(userId: string, secret: string, now: Date): Promise<boolean> {
+  async savePending(userId: string, clearSecret: string, now: Date): Promise<boolean> {
+    const secret = this.box.seal(clearSecret, contextOf(userId));
     const { rowCount } = await this.pool.query(
       `INSERT INTO ${this.table('totp_factors')} (user_id, status, secret, created_at) VALUES ($1, 'pending', $2, $3)
        ON CONFLICT (user_id) DO UPDATE SET secret = EXCLUDED.secret, created_at = EXCLUDED.created_at
@@ -92,6 +104,32 @@ export class TotpFactorsPostgresStore implements TotpFactorsPort {
     const { rowCount } = await this.pool.query(`DELETE FROM ${this.table('totp_factors')} WHERE user_id = $1`, [
       userId,
     ]);
+    return rowCount === 1;
+  }
+
+  /**
+   * Seals every secret still stored in clear (rows written before encryption at rest); returns how
+   * many were sealed. Safe to run concurrently with the service (each row changes only when it
+   * still holds the clear value read).
+   */
+  async sealClearSecrets(): Promise<number> {
+    const { rows } = await this.pool.query<{ user_id: string; secret: string }>(
+      `SELECT user_id, secret FROM ${this.table('totp_factors')} WHERE secret NOT LIKE 'aesgcm1:%'`,
+    );
+    let sealed = 0;
+    for (const row of rows) {
+      if (this.box.isSealed(row.secret)) continue;
+      if (await this.reseal(row.user_id, row.secret, row.secret)) sealed += 1;
+    }
+    return sealed;
+  }
+
+  /** Replaces the stored value `stored` by `plaintext` sealed with the current key (no-op when the row changed meanwhile). */
+  private async reseal(userId: string, stored: string, plaintext: string): Promise<boolean> {
+    const { rowCount } = await this.pool.query(
+      `UPDATE ${this.table('totp_factors')} SET secret = $3 WHERE user_id = $1 AND secret = $2`,
+      [userId, stored, this.box.seal(plaintext, contextOf(userId))],
+    );
     return rowCount === 1;
   }
 

@@ -19,6 +19,8 @@ import { definitionStreamId } from './definition.event-store.repository.js';
 import type { EntityListPage, EntityOwnerFilter } from '../use-case/port/entity-search.port.js';
 import { ownerKeysOf, readerOwnerKeys } from './owner-keys.js';
 import { compileSearchFilter } from './search/search-filter.compiler.js';
+import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
+import { isPrivatePath } from '../entity/registry-entity/private-fields.js';
 
 /** The schema of one definition version, from the definition's stream. */
 async function definitionDocumentAt(
@@ -38,7 +40,9 @@ async function definitionDocumentAt(
  * The `entity_search` projection: one row per live entity (jsonb `body`), written in the same
  * transaction as the checkpoint. The body is stored WITHOUT `privateFields` (they never reach
  * search results, and are not kept in plain text here); internal fields are kept and removed at
- * answer time for non-managers. Deleted entities leave the table. `owner_keys` indexes the owners
+ * answer time for non-managers. Deleted entities leave the table. Stored events already hold
+ * bodies without private fields; an event is opened by the PrivateFieldSealer only when an owner
+ * identity is a private field (owner keys); after crypto-shredding a rebuild sees no private value. `owner_keys` indexes the owners
  * `ownershipAttributes` name, hashed (see owner-keys.ts), for "my entities".
  */
 export class EntitySearchProjection implements Projection {
@@ -47,9 +51,12 @@ export class EntitySearchProjection implements Projection {
   constructor(
     private readonly schema: string,
     private readonly store: PostgresEventStore,
+    private readonly sealer: PrivateFieldSealer,
   ) {}
 
   async apply(client: SqlClient, recorded: RecordedEvent): Promise<void> {
+    if (!recorded.streamId.startsWith('entity-')) return;
+    // As stored: bodies without their private fields (sealed apart), which is all this table keeps.
     const event = { type: recorded.type, data: recorded.data } as RegistryEntityEvent;
     const table = `"${this.schema}".entity_search`;
     switch (event.type) {
@@ -61,7 +68,16 @@ export class EntitySearchProjection implements Projection {
         const config = osConfigOf(document);
         const contentPointer = definitionShape(document).contentPointer;
         const stored = discloseEntity(body, config, contentPointer, { purpose: 'search', manager: true });
-        const owners = ownerKeysOf(ownerIdentities(body, config, contentPointer));
+        // The owner's identity may sit in a private field: only then is the event opened (one key
+        // lookup and unwrap), so a rebuild of types without private owners costs no decryption.
+        const ownerIsPrivate = config.ownershipAttributes.some((entry) =>
+          Object.values(entry).some((path) => typeof path === 'string' && isPrivatePath(path, config)),
+        );
+        const whole =
+          ownerIsPrivate && Object.hasOwn(recorded.data as object, 'sealed')
+            ? ((await this.sealer.unsealEvents(client, [recorded])).events[0] as typeof event).data.body
+            : body;
+        const owners = ownerKeysOf(ownerIdentities(whole, config, contentPointer));
         const status = event.type === 'EntityInvited' ? 'invited' : 'active';
         await client.query(
           `INSERT INTO ${table} (id, definition_id, status, version, body, updated_at, owner_keys)

@@ -30,17 +30,17 @@ import {
   type RegistryEntityRepositoryPort,
 } from '../use-case/port/registry-entity.repository.port.js';
 import { definitionStreamId } from './definition.event-store.repository.js';
+import type { OsConfig } from '../entity/definition/os-config.js';
+import { isPrivatePath, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
+import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
 /** Stream id of an entity: `entity-<uuid>`. */
 export const registryEntityStreamId = (id: string): string => `entity-${id}`;
 
 const PG_UNIQUE_VIOLATION = '23505';
 
-const fold = (events: readonly { type: string; data: unknown }[]): RegistryEntityState =>
-  events.reduce(
-    (s, e) => registryEntityDecider.evolve(s, { type: e.type, data: e.data } as RegistryEntityEvent),
-    registryEntityDecider.initialState(),
-  );
+const fold = (events: readonly RegistryEntityEvent[]): RegistryEntityState =>
+  events.reduce(registryEntityDecider.evolve, registryEntityDecider.initialState());
 
 /**
  * Registry entities in the Postgres event store. `save` commits, in ONE transaction: the domain
@@ -50,6 +50,12 @@ const fold = (events: readonly { type: string; data: unknown }[]): RegistryEntit
  * (`EntityCreatedV1`, `EntityUpdatedV1`, `EntityDeletedV1`) with the body stripped of private and
  * internal fields, and `EntityInvitedV1` (no body; the invitee's e-mail, which the invitation goes to). The `_osConfig` used is the one of the definition version the body was
  * validated against, read from the definition's stream.
+ *
+ * Private fields are envelope-encrypted in the event log (see PrivateFieldSealer): events are
+ * sealed before the append and opened after every read, so the deciders see whole bodies; an
+ * `EntityDeleted` destroys the entity's data key in the same transaction (crypto-shredding), after
+ * which the stream still replays with the private fields erased. A `uniqueIndexFields` value that
+ * holds a private field is claimed by its keyed hash, never in plain text.
  */
 export class RegistryEntityEventStoreRepository implements RegistryEntityRepositoryPort {
   constructor(
@@ -57,6 +63,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     private readonly store: PostgresEventStore,
     private readonly messaging: Messaging,
     private readonly schema: string,
+    private readonly sealer: PrivateFieldSealer,
   ) {}
 
   async load(id: string): Promise<LoadedRegistryEntity> {
@@ -64,14 +71,19 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
   }
 
   async history(id: string): Promise<readonly RegistryEntityEvent[]> {
-    const events = await this.store.readStream(this.pool, registryEntityStreamId(id));
-    return events.map((e) => ({ type: e.type, data: e.data }) as RegistryEntityEvent);
+    return this.readIn(this.pool, id);
   }
 
   /** {@link load} on the caller's connection (inside its transaction). */
   async loadIn(client: SqlClient, id: string): Promise<LoadedRegistryEntity> {
-    const events = await this.store.readStream(client, registryEntityStreamId(id));
+    const events = await this.readIn(client, id);
     return { state: fold(events), version: events.length };
+  }
+
+  /** The entity's events, private fields opened (or erased, after crypto-shredding). */
+  private async readIn(client: SqlClient, id: string): Promise<RegistryEntityEvent[]> {
+    return (await this.sealer.unsealEvents(client, await this.store.readStream(client, registryEntityStreamId(id))))
+      .events;
   }
 
   async save(
@@ -111,23 +123,27 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     expectedVersion: number,
     context: CommandContext,
   ): Promise<void> {
-    const before = fold(await this.store.readStream(client, registryEntityStreamId(id)));
+    const before = fold(await this.readIn(client, id));
+    const shapeOf = async (definitionId: string, version: number) => {
+      const document = await this.definitionDocument(client, definitionId, version);
+      return { config: osConfigOf(document), contentPointer: definitionShape(document).contentPointer };
+    };
     await this.store.append(
       client,
       registryEntityStreamId(id),
-      events.map((e) => ({ type: e.type, data: e.data })),
-      { expectedVersion, metadata: { ...context } },
+      await this.sealer.sealEvents(client, id, events, shapeOf),
+      {
+        expectedVersion,
+        metadata: { ...context },
+      },
     );
     const after = events.reduce(registryEntityDecider.evolve, before);
     if (after.status === 'absent') return;
-    const document = await this.definitionDocument(client, after.definitionId, after.definitionVersion);
-    const config = osConfigOf(document);
-    const contentPointer = definitionShape(document).contentPointer;
-    await this.claimUniqueKeys(
-      client,
-      after,
-      after.status === 'deleted' ? [] : uniqueKeys(after.body, config, contentPointer),
-    );
+    for (const event of events) {
+      if (event.type === 'EntityDeleted') await this.sealer.shred(client, id, event.data.by, event.data.at);
+    }
+    const { config, contentPointer } = await shapeOf(after.definitionId, after.definitionVersion);
+    await this.refreshUniqueClaims(client, after, config, contentPointer);
     const messages = events.flatMap((event) =>
       this.integrationEvent(
         event,
@@ -138,6 +154,96 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       ),
     );
     if (messages.length > 0) await this.messaging.outbox.add(client, messages);
+  }
+
+  /**
+   * The entity's `uniqueIndexFields` claims, replaced by those of `state` (none once deleted); an
+   * entry holding a private field is claimed by its keyed hash.
+   */
+  private async refreshUniqueClaims(
+    client: SqlClient,
+    state: Exclude<RegistryEntityState, { status: 'absent' }>,
+    config: OsConfig,
+    contentPointer: string,
+  ): Promise<void> {
+    const keys = state.status === 'deleted' ? [] : uniqueKeys(state.body, config, contentPointer);
+    const claimed: { fields: string; value: string }[] = [];
+    for (const key of keys) {
+      const hidden = key.fields.split(',').some((field) => isPrivatePath(field, config));
+      claimed.push(
+        hidden ? { fields: key.fields, value: await this.sealer.blindIndex(client, key.fields, key.value) } : key,
+      );
+    }
+    await this.claimUniqueKeys(client, state, claimed);
+  }
+
+  /**
+   * Seals, in place, the private fields of entity events written before envelope encryption (their
+   * bodies hold private values in clear), one entity per transaction (its events locked): a live
+   * entity's values are sealed under its data key and its unique claims re-written (keyed hashes); a
+   * deleted entity's are dropped (erased), and its erasure recorded. Idempotent; the event log's
+   * other contents, versions and positions do not change. Run by `main.ts seal-private-fields`.
+   * @returns how many entities and events were rewritten
+   */
+  async sealLegacyEvents(): Promise<{ entities: number; events: number }> {
+    const events = `"${this.schema}".events`;
+    const { rows: streams } = await this.pool.query<{ stream_id: string }>(
+      `SELECT DISTINCT stream_id FROM ${events}
+        WHERE stream_id LIKE 'entity-%' AND event_type IN ('EntityCreated', 'EntityInvited', 'EntityUpdated')
+          AND NOT (data ? 'sealed')`,
+    );
+    let entities = 0;
+    let rewritten = 0;
+    for (const { stream_id: streamId } of streams) {
+      const id = streamId.slice('entity-'.length);
+      const count = await inTransaction(this.pool, async (client) => {
+        const { rows } = await client.query<{ global_position: string; event_type: string; data: JsonObject }>(
+          `SELECT global_position, event_type, data FROM ${events} WHERE stream_id = $1 ORDER BY stream_version FOR UPDATE`,
+          [streamId],
+        );
+        const deleted = rows.find((r) => r.event_type === 'EntityDeleted')?.data as
+          { by?: string; at?: string } | undefined;
+        const shapeOf = async (definitionId: string, version: number) => {
+          const document = await this.definitionDocument(client, definitionId, version);
+          return { config: osConfigOf(document), contentPointer: definitionShape(document).contentPointer };
+        };
+        let changed = 0;
+        for (const row of rows) {
+          const event = { type: row.event_type, data: row.data } as unknown as RegistryEntityEvent;
+          if (
+            (event.type !== 'EntityCreated' && event.type !== 'EntityInvited' && event.type !== 'EntityUpdated') ||
+            Object.hasOwn(row.data, 'sealed')
+          ) {
+            continue;
+          }
+          const { config, contentPointer } = await shapeOf(event.data.definitionId, event.data.definitionVersion);
+          const { publicBody, privateValues } = splitPrivateFields(event.data.body, config, contentPointer);
+          if (privateValues.length === 0) continue;
+          const data = deleted
+            ? { ...event.data, body: publicBody }
+            : (await this.sealer.sealEvents(client, id, [event], shapeOf))[0]!.data;
+          await client.query(`UPDATE ${events} SET data = $2 WHERE global_position = $1`, [
+            row.global_position,
+            JSON.stringify(data),
+          ]);
+          changed += 1;
+        }
+        if (changed === 0) return 0;
+        if (deleted) {
+          await this.sealer.shred(client, id, deleted.by ?? 'system', deleted.at ?? new Date().toISOString());
+        } else {
+          const state = fold(await this.readIn(client, id));
+          if (state.status !== 'absent') {
+            const { config, contentPointer } = await shapeOf(state.definitionId, state.definitionVersion);
+            await this.refreshUniqueClaims(client, state, config, contentPointer);
+          }
+        }
+        return changed;
+      });
+      if (count > 0) entities += 1;
+      rewritten += count;
+    }
+    return { entities, events: rewritten };
   }
 
   /** The schema of one version of a definition (versions never change once written). */

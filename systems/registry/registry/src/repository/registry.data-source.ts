@@ -6,8 +6,9 @@ import { registryEntitiesMigration } from './migrations/1796540100000-registry-e
 import { registryEntitySearchMigration } from './migrations/1796540200000-registry-entity-search.migration.js';
 import { registryClaimsMigration } from './migrations/1796540300000-registry-claims.migration.js';
 import { registryEntityOwnersMigration } from './migrations/1796540400000-registry-entity-owners.migration.js';
+import { registryEntityDataKeysMigration } from './migrations/1796540514000-registry-entity-data-keys.migration.js';
 
-/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners). */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -19,6 +20,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryEntitySearchMigration(schema),
     registryClaimsMigration(schema),
     registryEntityOwnersMigration(schema),
+    registryEntityDataKeysMigration(schema),
   ],
 };
 

@@ -9,11 +9,16 @@ import { REGISTRY_DATABASE } from './registry.data-source.js';
 import { ClaimEventStoreRepository } from './claim.event-store.repository.js';
 import { ClaimListProjection, ClaimListReadModel } from './claim-list.projection.js';
 import { ClaimEntityProcessManager } from './claim-entity.process-manager.js';
+import { DataKeyStore } from './crypto/data-key.store.js';
+import { kekSourceFromEnv, loadKeyEncryptionKeys, type KeyEncryptionKeyRing } from './crypto/key-encryption-keys.js';
+import { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
 /**
  * Everything the registry adapters stand on (see {@link ServiceInfrastructure}): the item list
  * projection and the item repository, the definition repository and the definition list, the claim
- * repository, the claim list and the claim → entity process manager. `RegistryInfrastructure.open(config)` connects;
+ * repository, the claim list and the claim → entity process manager, and the entities' data keys
+ * (envelope encryption of private fields; the key-encryption keys are read from REGISTRY_KEKS /
+ * REGISTRY_KEKS_DIR on first use, so maintenance commands such as rebuild-projections have them too). `RegistryInfrastructure.open(config)` connects;
  * `start()` starts the outbox relay and the projection; `close()` stops them.
  */
 export class RegistryInfrastructure extends ServiceInfrastructure {
@@ -24,8 +29,23 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly readModel = new RegistryItemListReadModel(this.dataSource, this.projectionRunner);
   readonly definitionProjectionRunner = this.addProjection(new DefinitionListProjection(this.config.schema));
   readonly definitions = new DefinitionEventStoreRepository(this.pool, this.store, this.messaging);
-  readonly entities = new RegistryEntityEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
-  readonly entitySearchRunner = this.addProjection(new EntitySearchProjection(this.config.schema, this.store));
+  private keyRing?: Promise<KeyEncryptionKeyRing>;
+  /** Data keys of the entities, wrapped by the key-encryption keys of the environment (loaded once). */
+  readonly dataKeys = new DataKeyStore(this.config.schema, (refresh) => {
+    if (refresh || !this.keyRing) this.keyRing = loadKeyEncryptionKeys(kekSourceFromEnv());
+    return this.keyRing;
+  });
+  readonly sealer = new PrivateFieldSealer(this.dataKeys);
+  readonly entities = new RegistryEntityEventStoreRepository(
+    this.pool,
+    this.store,
+    this.messaging,
+    this.config.schema,
+    this.sealer,
+  );
+  readonly entitySearchRunner = this.addProjection(
+    new EntitySearchProjection(this.config.schema, this.store, this.sealer),
+  );
   readonly entitySearch = new EntitySearchReadModel(this.pool, this.config.schema, this.entitySearchRunner);
   readonly definitionList = new DefinitionListReadModel(this.pool, this.config.schema, this.definitionProjectionRunner);
   readonly claims = new ClaimEventStoreRepository(this.pool, this.store, this.messaging);

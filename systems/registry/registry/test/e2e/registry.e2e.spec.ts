@@ -7,6 +7,7 @@ import {
   startWorkspaceProcess,
   type RunningProcess,
 } from '@archipelago/testing-harness';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // End to end: the compiled registry service and the edge as real processes on real Postgres
@@ -18,6 +19,7 @@ let edgeUrl: string;
 let issuer: TestIssuer;
 let admin: string;
 let customer: string;
+let databaseUrl: string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
@@ -43,7 +45,7 @@ beforeAll(async () => {
     SERVICE_NAME: 'registry',
     SYSTEM: 'registry',
     HTTP_PORT: String(httpPort),
-    DATABASE_URL: await createTestDatabase('registry_e2e'),
+    DATABASE_URL: (databaseUrl = await createTestDatabase('registry_e2e')),
     DB_SCHEMA: 'registry',
     ...(kafkaBrokers()
       ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
@@ -216,5 +218,75 @@ describe('registry/registry through the edge', () => {
     const history = await (await http(`/registry/v1/entity/Guest/${id}/history`, { headers: bearer(customer) })).json();
     expect(history.items.map((i: { type: string }) => i.type)).toEqual(['EntityInvited', 'EntityInvitationAccepted']);
     expect(JSON.stringify(history)).not.toContain('+100200300');
+  });
+
+  it('keeps private fields only encrypted at rest, shows them to the owner, and erases them on DELETE (crypto-shredding)', async () => {
+    const DIAGNOSIS = 'diagnosis-e2e-Zq81-confidential';
+    const json = { 'content-type': 'application/json' };
+    const created = await http('/registry/v1/schema/create_def', {
+      method: 'POST',
+      headers: { ...json, ...bearer(admin) },
+      body: JSON.stringify({
+        title: 'Patient',
+        type: 'object',
+        required: ['name', 'email'],
+        properties: { name: { type: 'string' }, email: { type: 'string' }, diagnosis: { type: 'string' } },
+        _osConfig: { privateFields: ['$.diagnosis'], ownershipAttributes: [{ email: '/email' }] },
+      }),
+    });
+    const { id: definitionId } = await created.json();
+    const activate = {
+      method: 'POST',
+      headers: { ...json, ...bearer(admin) },
+      body: JSON.stringify({ id: definitionId }),
+    };
+    expect((await http('/registry/v1/schema/activate_def', activate)).status).toBe(200);
+    const made = await http('/registry/v1/entity/Patient', {
+      method: 'POST',
+      headers: { ...json, ...bearer(admin) },
+      body: JSON.stringify({ name: 'Ann', email: 'ann@example.com', diagnosis: DIAGNOSIS }),
+    });
+    expect(made.status).toBe(201);
+    const { id } = await made.json();
+    const asOwner = await (await http(`/registry/v1/entity/Patient/${id}`, { headers: bearer(customer) })).json();
+    expect(asOwner.body).toEqual({ name: 'Ann', email: 'ann@example.com', diagnosis: DIAGNOSIS });
+    await vi.waitFor(
+      async () => {
+        const found = await http('/registry/v1/entity/Patient/search', {
+          method: 'POST',
+          headers: { ...json, ...bearer(admin) },
+          body: JSON.stringify({ filters: { name: { eq: 'Ann' } } }),
+        });
+        expect((await found.json()).items).toEqual([
+          expect.objectContaining({ id, body: { name: 'Ann', email: 'ann@example.com' } }),
+        ]);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const db = new pg.Pool({ connectionString: databaseUrl, max: 1 });
+    try {
+      const raw = async () =>
+        (
+          await db.query<{ t: string }>(
+            `SELECT string_agg(t, E'\n') AS t FROM (
+               SELECT e::text AS t FROM "registry".events e UNION ALL SELECT o::text FROM "registry".outbox o
+               UNION ALL SELECT s::text FROM "registry".entity_search s) x`,
+          )
+        ).rows[0]!.t;
+      expect(await raw()).toContain(id);
+      expect(await raw()).not.toContain(DIAGNOSIS);
+      expect(
+        (await http(`/registry/v1/entity/Patient/${id}`, { method: 'DELETE', headers: bearer(admin) })).status,
+      ).toBe(204);
+      expect((await http(`/registry/v1/entity/Patient/${id}`, { headers: bearer(customer) })).status).toBe(404);
+      const key = await db.query(
+        `SELECT wrapped_key, shredded_at FROM "registry".entity_data_key WHERE entity_id = $1`,
+        [id],
+      );
+      expect(key.rows).toEqual([{ wrapped_key: null, shredded_at: expect.any(Date) }]);
+      expect(await raw()).not.toContain(DIAGNOSIS);
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { calendarInitMigration } from './migrations/1796533479172-calendar-init.
 import { calendarRemindersMigration } from './migrations/1796600000000-calendar-reminders.migration.js';
 import { calendarWorkspaceMembersMigration } from './migrations/1796700000000-calendar-workspace-members.migration.js';
 import { calendarFeedTokensMigration } from './migrations/1796700000001-calendar-feed-tokens.migration.js';
+import { calendarWorkspaceSettingsMigration } from './migrations/1796900000000-calendar-workspace-settings.migration.js';
 
 /** The calendar schema on the scheduling database: the event list record and its migrations. */
 export const CALENDAR_DATABASE: ServiceDatabase = {
@@ -15,6 +16,7 @@ export const CALENDAR_DATABASE: ServiceDatabase = {
     calendarRemindersMigration(schema),
     calendarWorkspaceMembersMigration(schema),
     calendarFeedTokensMigration(schema),
+    calendarWorkspaceSettingsMigration(schema),
   ],
 };
 

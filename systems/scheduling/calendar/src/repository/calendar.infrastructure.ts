@@ -5,6 +5,7 @@ import { CALENDAR_DATABASE } from './calendar.data-source.js';
 import { PostgresReminderStore } from './reminder.store.js';
 import { PostgresWorkspaceMembership } from './workspace-membership.store.js';
 import { PostgresFeedTokens } from './feed-token.store.js';
+import { PostgresWorkspaceSettings } from './workspace-settings.store.js';
 
 /**
  * Everything the calendar adapters stand on (see {@link ServiceInfrastructure}): the event list
@@ -20,4 +21,5 @@ export class CalendarInfrastructure extends ServiceInfrastructure {
   readonly reminders = new PostgresReminderStore(this.pool, this.messaging, this.config.schema);
   readonly memberships = new PostgresWorkspaceMembership(this.pool, this.config.schema);
   readonly feedTokens = new PostgresFeedTokens(this.pool, this.config.schema);
+  readonly settings = new PostgresWorkspaceSettings(this.pool, this.config.schema);
 }

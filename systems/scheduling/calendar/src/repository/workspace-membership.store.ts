@@ -24,6 +24,14 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
     return rows[0]?.role ?? null;
   }
 
+  async owners(workspaceId: string): Promise<string[]> {
+    const { rows } = await this.pool.query<{ user_id: string }>(
+      `SELECT user_id FROM "${this.schema}".workspace_members WHERE workspace_id = $1 AND role = 'owner' ORDER BY user_id`,
+      [workspaceId],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
   apply(change: MembershipChange, inbox: InboxEntry): Promise<boolean> {
     const message: IncomingMessage = {
       id: inbox.messageId,

@@ -6,6 +6,12 @@ export const RECOVERY_CODE_COUNT = 10;
 /** A TOTP code: 6 decimal digits (RFC 6238 with the usual authenticator-app parameters). */
 const TOTP_CODE = /^\d{6}$/;
 
+/** An e-mailed one-time code (the fallback factor): 8 decimal digits. */
+const EMAIL_CODE = /^\d{8}$/;
+
+/** Lifetime of an e-mailed one-time code, seconds. */
+export const EMAIL_OTP_TTL_SECONDS = 600;
+
 /**
  * A recovery code as shown to the user: 16 characters of Crockford base32 in four groups
  * (`xxxx-xxxx-xxxx-xxxx`, 80 random bits: too many to guess even offline from a SHA-256).
@@ -20,17 +26,19 @@ export type AuthenticationMethod = 'pwd' | 'otp';
 export type SecondFactorInput =
   | { readonly kind: 'totp'; readonly code: string }
   | { readonly kind: 'recovery'; readonly code: string }
+  | { readonly kind: 'email'; readonly code: string }
   | { readonly kind: 'malformed' };
 
 /**
  * Classifies what the user typed: spaces and dashes are ignored and letters lower-cased, so
- * `123 456` is a TOTP code and `ABCD-EFGH-JKMN-PQRS` a recovery code (its normalised form
+ * `123 456` is a TOTP code, `1234 5678` an e-mailed code and `ABCD-EFGH-JKMN-PQRS` a recovery code (its normalised form
  * `abcdefghjkmnpqrs` is what is hashed).
  */
 export function parseSecondFactor(typed: string): SecondFactorInput {
   const compact = typed.replace(/[\s-]/g, '').toLowerCase();
   if (TOTP_CODE.test(compact)) return { kind: 'totp', code: compact };
   if (RECOVERY_CODE.test(compact)) return { kind: 'recovery', code: compact };
+  if (EMAIL_CODE.test(compact)) return { kind: 'email', code: compact };
   return { kind: 'malformed' };
 }
 

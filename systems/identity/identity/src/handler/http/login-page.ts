@@ -21,6 +21,8 @@ const layout = (title: string, body: string): string => `<!doctype html>
   button { margin-top: 1.5rem; width: 100%; padding: .7rem; font-size: 1rem; background: #1f4fbf;
            color: #fff; border: 0; border-radius: .25rem; cursor: pointer; }
   .error { background: #fde8e8; color: #8a1c1c; padding: .75rem; border-radius: .25rem; }
+  .notice { background: #e6f4ea; color: #14532d; padding: .75rem; border-radius: .25rem; }
+  button.secondary { background: #fff; color: #1f4fbf; border: 1px solid #1f4fbf; }
   .qr svg { display: block; width: 12rem; height: 12rem; margin: 1rem auto; }
   code, .codes { font-family: ui-monospace, monospace; word-break: break-all; }
   .codes { columns: 2; padding-left: 1.25rem; }
@@ -77,13 +79,24 @@ function codeForm(requestId: string, message: string | undefined, button: string
  * The second step of the sign-in page for an account with TOTP (RFC 6238): the 6-digit code of
  * the authenticator app, or a recovery code. Same accessibility rules as {@link loginPage}.
  */
-export function secondFactorPage(options: { requestId: string; clientId: string; message?: string }): string {
+export function secondFactorPage(options: {
+  requestId: string;
+  clientId: string;
+  message?: string;
+  notice?: string;
+}): string {
+  const notice = options.notice ? `<p class="notice" role="status">${escape(options.notice)}</p>\n` : '';
   return layout(
     'Two-step verification',
     `<h1>Two-step verification</h1>
 <p>to continue to <strong>${escape(options.clientId)}</strong></p>
-<p id="code-hint">Enter the 6-digit code your authenticator app shows, or one of your recovery codes.</p>
-${codeForm(options.requestId, options.message, 'Verify', false)}`,
+${notice}<p id="code-hint">Enter the 6-digit code your authenticator app shows, one of your recovery codes, or the 8-digit code we e-mailed you.</p>
+${codeForm(options.requestId, options.message, 'Verify', false)}
+<form method="post" action="authorize">
+  <input type="hidden" name="request_id" value="${escape(options.requestId)}">
+  <input type="hidden" name="send_email_code" value="1">
+  <button type="submit" class="secondary">No phone at hand? E-mail me a code</button>
+</form>`,
   );
 }
 

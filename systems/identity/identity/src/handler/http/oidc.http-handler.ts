@@ -82,13 +82,22 @@ export class OidcHttpHandler {
         form['password'] ?? '',
         clientIp(request),
         form['otp'],
+        form['send_email_code'] !== undefined,
       ),
     );
     // 303: the browser follows with a GET (RFC 9110 §15.4.4), not re-posting the password.
     if (done.kind === 'redirect') return this.redirect(reply, done.url, 303);
     if (done.kind === 'error') return html(reply, 400, errorPage(done.error, done.description));
     if (done.kind === 'second-factor')
-      return html(reply, done.status, secondFactorPage({ ...done, ...(done.message && { message: done.message }) }));
+      return html(
+        reply,
+        done.status,
+        secondFactorPage({
+          ...done,
+          ...(done.message && { message: done.message }),
+          ...(done.notice && { notice: done.notice }),
+        }),
+      );
     if (done.kind === 'enrol') return html(reply, done.status, enrolPage(done));
     if (done.kind === 'recovery-codes') return html(reply, 200, recoveryCodesPage(done));
     const page = loginPage({

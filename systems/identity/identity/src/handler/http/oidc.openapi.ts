@@ -281,7 +281,8 @@ export function ApiSignInEndpoint(): MethodDecorator {
         'with a message (400); too many failed attempts for the account or the IP: the page with a message (429). An unknown or expired ' +
         '`request_id`: an HTML error page (400). 503 when password hashing is saturated (retry after `Retry-After`). ' +
         'Second factor (TOTP, RFC 6238): for an account with an authenticator the right password answers 200 with the code step; posting ' +
-        '`request_id` + `otp` (the 6-digit code or a recovery code) then redirects (303) or shows the step again (400 wrong or used code, 429 too many). ' +
+        '`request_id` + `otp` (the 6-digit code, a recovery code, or the 8-digit code e-mailed on request) then redirects (303) or shows the step again (400 wrong or used code, 429 too many). ' +
+        '`request_id` + `send_email_code` on that step e-mails an 8-digit one-time code (the fallback factor; single use, 10 minutes; the step again, 200, or 429 when asked too often). ' +
         "When the account's role requires a second factor it has not set up, the 200 page enrols one (QR code, `otpauth://` link, key), " +
         'its first code confirms it and a page shows the 10 recovery codes once; posting `request_id` again continues (303).',
       requestBody: {
@@ -291,7 +292,7 @@ export function ApiSignInEndpoint(): MethodDecorator {
             schema: schema({
               type: 'object',
               required: ['request_id'],
-              properties: { request_id: param, email: param, password: param, otp: param },
+              properties: { request_id: param, email: param, password: param, otp: param, send_email_code: param },
               propertyNames: paramName,
               additionalProperties: param,
             }),

@@ -26,11 +26,13 @@ import { userIdParams } from './user.schemas.js';
 import { RetryLaterFilter } from './retry-later.filter.js';
 import { clientIp } from './token-request.js';
 import {
+  beginTotpBody,
   confirmTotpBody,
   disableTotpBody,
   recoveryCodesDto,
   totpEnrolmentDto,
   totpStatusDto,
+  type BeginTotpBody,
   type ConfirmTotpBody,
   type DisableTotpBody,
 } from './totp.schemas.js';
@@ -75,17 +77,23 @@ export class TotpHttpHandler {
   @HttpCode(201)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Start a TOTP enrolment: otpauth:// key URI, QR code (SVG) and secret, shown once',
-    description: `${SIGNED_IN} Creates a pending TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30 s), replacing an earlier pending one; sign-ins do not change until it is confirmed with POST /identity/v1/users/me/totp/confirm. The secret is never returned again (\`Cache-Control: no-store\`). 409 \`TOTP.ALREADY_ENABLED\` when an authenticator is already confirmed (remove it first); 404 \`USER.NOT_FOUND\` when no account has the token's \`sub\`.`,
+    summary:
+      'Start a TOTP enrolment (current password required): otpauth:// key URI, QR code (SVG) and secret, shown once',
+    description: `${SIGNED_IN} Body \`{"password": …}\`: the current password, asked again so that a bearer token alone cannot bind an authenticator to the account (throttled like a sign-in). Creates a pending TOTP authenticator (RFC 6238: SHA-1, 6 digits, 30 s), replacing an earlier pending one; sign-ins do not change until it is confirmed with POST /identity/v1/users/me/totp/confirm. The secret is stored encrypted (AES-256-GCM) and never returned again (\`Cache-Control: no-store\`). 400 \`USER.WRONG_PASSWORD\`; 409 \`TOTP.ALREADY_ENABLED\` when an authenticator is already confirmed (remove it first); 404 \`USER.NOT_FOUND\` when no account has the token's \`sub\`; 429 with \`Retry-After\` after repeated wrong passwords; 503 when password hashing is saturated.`,
   })
+  @ApiZodBody(beginTotpBody)
   @ApiZodResponse(201, totpEnrolmentDto, 'Pending enrolment')
-  @ApiProblemResponses(400, 401, 404, 409)
+  @ApiProblemResponses(400, 401, 404, 409, 429, 503)
   async begin(
     @Caller() caller: AccessTokenSubject,
+    @ZodBody(beginTotpBody) body: BeginTotpBody,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TotpEnrolment & { status: 'pending' }> {
     void reply.header('Cache-Control', 'no-store');
-    const enrolment: TotpEnrolment = await this.commands.execute(new BeginTotpEnrolmentCommand(caller.subject));
+    const enrolment: TotpEnrolment = await this.commands.execute(
+      new BeginTotpEnrolmentCommand(caller.subject, body.password, clientIp(request)),
+    );
     return { ...enrolment, status: 'pending' };
   }
 

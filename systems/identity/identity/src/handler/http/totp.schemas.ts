@@ -13,6 +13,13 @@ export const confirmTotpBody = z
   .meta({ id: 'ConfirmTotp', examples: [{ code: '123456' }] });
 export type ConfirmTotpBody = z.infer<typeof confirmTotpBody>;
 
+/** Starting an enrolment: the current password again (re-prompt). */
+export const beginTotpBody = z
+  .object({ password: z.string().min(1).max(256).describe('The current password (asked again before enrolling)') })
+  .strict()
+  .meta({ id: 'BeginTotp', examples: [{ password: '<current password>' }] });
+export type BeginTotpBody = z.infer<typeof beginTotpBody>;
+
 export const disableTotpBody = z
   .union([
     z.object({ password: z.string().min(1).max(256).describe('The current password') }).strict(),

@@ -10,6 +10,7 @@ import type {
   CodeGrant,
   StoredAuthorizationRequest,
 } from '../port/authorization-codes.port.js';
+import type { EmailOtpOwner, EmailOtpsPort } from '../port/email-otps.port.js';
 import type { ClockPort, IdentitySettings } from '../port/identity-settings.port.js';
 import type { AttemptAdmission, LoginAttemptsPort, ThrottleKey } from '../port/login-attempts.port.js';
 import type { PasswordHasherPort } from '../port/password-hasher.port.js';
@@ -19,6 +20,22 @@ import { type AuthorizationCompletion, CompleteAuthorizationCommand } from './au
 import { CompleteAuthorizationUseCase } from './authorize.use-cases.js';
 
 // The sign-in page's second-factor steps, with in-memory fakes of every port.
+class FakeEmailOtps implements EmailOtpsPort {
+  readonly sent: { userId: string; email: string; code: string; expiresAt: number; used: boolean }[] = [];
+  async issue(owner: EmailOtpOwner, now: Date, ttlSeconds: number) {
+    for (const old of this.sent) if (old.userId === owner.userId) old.used = true; // superseded
+    const code = String(10_000_000 + this.sent.length);
+    this.sent.push({ ...owner, code, expiresAt: now.getTime() + ttlSeconds * 1000, used: false });
+    return { expiresAt: new Date(now.getTime() + ttlSeconds * 1000).toISOString() };
+  }
+  async consume(userId: string, code: string, now: Date) {
+    const live = this.sent.find(
+      (c) => c.userId === userId && c.code === code && !c.used && c.expiresAt > now.getTime(),
+    );
+    if (live) live.used = true;
+    return live !== undefined;
+  }
+}
 class FakeUsers implements UserRepositoryPort {
   readonly streams = new Map<string, UserEvent[]>();
   readonly credentials = new Map<string, UserCredentials>();
@@ -123,10 +140,23 @@ const register = (id: string, email: string, roles: Role[]) => {
   ]);
   users.credentials.set(email, { userId: id, passwordHash: 'h:correct horse' });
 };
-const post = (fields: { email?: string; password?: string; otp?: string }): Promise<AuthorizationCompletion> =>
+const post = (fields: {
+  email?: string;
+  password?: string;
+  otp?: string;
+  sendEmailCode?: boolean;
+}): Promise<AuthorizationCompletion> =>
   useCase.execute(
-    new CompleteAuthorizationCommand(requestId, fields.email ?? '', fields.password ?? '', '10.0.0.1', fields.otp),
+    new CompleteAuthorizationCommand(
+      requestId,
+      fields.email ?? '',
+      fields.password ?? '',
+      '10.0.0.1',
+      fields.otp,
+      fields.sendEmailCode,
+    ),
   );
+let emailOtps: FakeEmailOtps;
 const step = () => Math.floor(clock.at / 30_000);
 const issuedCode = (done: AuthorizationCompletion): CodeGrant => {
   expect(done.kind).toBe('redirect');
@@ -153,6 +183,7 @@ beforeEach(async () => {
     factors,
     new FakeTotp(),
     { refresh: () => undefined } as unknown as UserReadModelPort,
+    (emailOtps = new FakeEmailOtps()),
   );
   requestId = await codes.saveRequest(request);
 });
@@ -187,6 +218,35 @@ describe('sign-in page: second factor', () => {
     expect((shown as { recoveryCodes: readonly string[] }).recoveryCodes).toHaveLength(10);
     expect(users.streams.get(ROOT)!.map((e) => e.type)).toContain('TotpEnabled');
     expect(issuedCode(await post({})).amr).toEqual(['pwd', 'otp']);
+  });
+
+  it('the fallback: a code by e-mail on request (after the password only), used once, requests throttled', async () => {
+    await factors.savePending(ANN, 'S7');
+    await factors.activate(ANN, step() - 5, ['abcdefghjkmnpqrs']);
+    expect(await post({ email: 'ann@example.com', password: 'correct horse' })).toMatchObject({ status: 200 });
+    const sent = await post({ sendEmailCode: true });
+    expect(sent).toMatchObject({ kind: 'second-factor', status: 200 });
+    expect((sent as { notice: string }).notice).toMatch(/8-digit code to a••@example\.com.*10 minutes/);
+    expect(emailOtps.sent).toEqual([expect.objectContaining({ userId: ANN, email: 'ann@example.com' })]);
+    // A newer request supersedes the first code; the right code issues amr pwd+otp.
+    await post({ sendEmailCode: true });
+    const [first, second] = emailOtps.sent;
+    expect(await post({ otp: first!.code })).toMatchObject({ kind: 'second-factor', status: 400 });
+    expect(issuedCode(await post({ otp: `${second!.code.slice(0, 4)} ${second!.code.slice(4)}` })).amr).toEqual([
+      'pwd',
+      'otp',
+    ]);
+    // Requests are throttled per user (settings.emailRequestThrottle: then progressive delays).
+    requestId = await codes.saveRequest(request);
+    await post({ email: 'ann@example.com', password: 'correct horse' });
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push(((await post({ sendEmailCode: true })) as { status: number }).status);
+    expect(statuses).toContain(429);
+    // Before the password step, asking for a code sends nothing.
+    requestId = await codes.saveRequest(request);
+    const before = emailOtps.sent.length;
+    expect(await post({ sendEmailCode: true })).toMatchObject({ kind: 'retry' });
+    expect(emailOtps.sent).toHaveLength(before);
   });
 
   it('an unknown request is an error page', async () => {

@@ -17,6 +17,8 @@ export class CompleteAuthorizationCommand {
     readonly password: string,
     readonly clientIp?: string,
     readonly otp?: string,
+    /** On the code step: send a one-time code by e-mail instead (the fallback factor). */
+    readonly sendEmailCode?: boolean,
   ) {}
 }
 
@@ -70,6 +72,8 @@ export type AuthorizationCompletion =
       readonly clientId: string;
       readonly status: number;
       readonly message?: string;
+      /** Not an error: e.g. "a code was sent by e-mail" (announced politely). */
+      readonly notice?: string;
     }
   /** The password was right, the user's role requires a second factor they lack: enrol now. */
   | {

@@ -8,7 +8,12 @@ import {
   InvalidTokenRequestError,
 } from '../../entity/token/token.errors.js';
 import { normaliseEmail } from '../../entity/user/email.js';
-import { InvalidOneTimeCodeError, mfaRequired } from '../../entity/second-factor/second-factor.js';
+import {
+  EMAIL_OTP_TTL_SECONDS,
+  InvalidOneTimeCodeError,
+  mfaRequired,
+} from '../../entity/second-factor/second-factor.js';
+import { EMAIL_OTPS, type EmailOtpsPort } from '../port/email-otps.port.js';
 import { ACCESS_TOKENS, type AccessTokensPort } from '../port/access-tokens.port.js';
 import {
   AUTHORIZATION_CODES,
@@ -127,7 +132,8 @@ export class StartAuthorizationUseCase implements IQueryHandler<StartAuthorizati
  *
  * Second factor (issue 12 §3): when the account has TOTP, the right password only marks the
  * request signed in and the code step follows (TOTP of the ±1 window once, or a recovery code
- * once; wrong codes throttled per user); the code then carries `amr` `["pwd","otp"]`. When the
+ * once, or the 8-digit code the page e-mails on request — the fallback factor, a few per user then
+ * progressive delays; wrong codes throttled per user); the code then carries `amr` `["pwd","otp"]`. When the
  * user's role is in `mfaRequiredRoles` and they have no TOTP yet, the page enrols one (QR code +
  * key URI), its first code confirms it and the recovery codes are shown once before continuing.
  */
@@ -146,6 +152,7 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
     @Inject(TOTP_FACTORS) private readonly factors: TotpFactorsPort,
     @Inject(TOTP) private readonly totp: TotpPort,
     @Inject(USER_READ_MODEL) private readonly readModel: UserReadModelPort,
+    @Inject(EMAIL_OTPS) private readonly emailOtps: EmailOtpsPort,
   ) {}
 
   async execute(command: CompleteAuthorizationCommand): Promise<AuthorizationCompletion> {
@@ -208,7 +215,7 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
 
   /** The code step (or the continue after the recovery codes) of a request whose password was right. */
   private async afterPassword(
-    { requestId, otp }: CompleteAuthorizationCommand,
+    { requestId, otp, sendEmailCode }: CompleteAuthorizationCommand,
     request: StoredAuthorizationRequest,
     { subject, authTime }: { subject: string; authTime: string },
     now: Date,
@@ -219,8 +226,32 @@ export class CompleteAuthorizationUseCase implements ICommandHandler<
     if (user.status !== 'active' || !factor) return EXPIRED;
     const deps = { factors: this.factors, totp: this.totp, attempts: this.attempts, settings: this.settings };
     const clientId = request.clientId;
+    if (factor.status === 'active' && sendEmailCode) {
+      // The fallback factor: a code by e-mail, a few per user and then progressive delays (no mail bombing).
+      const admission = await this.attempts.begin(
+        [{ key: `email-otp:${subject}`, policy: this.settings.emailRequestThrottle }],
+        now,
+        this.settings.loginWindowSeconds,
+      );
+      if (!admission.admitted)
+        return {
+          kind: 'second-factor',
+          requestId,
+          clientId,
+          status: 429,
+          message: `A code was sent a moment ago. You can ask for another in ${admission.retryAfterSeconds} seconds.`,
+        };
+      await this.emailOtps.issue({ userId: subject, email: user.email }, now, EMAIL_OTP_TTL_SECONDS);
+      return {
+        kind: 'second-factor',
+        requestId,
+        clientId,
+        status: 200,
+        notice: `We sent an 8-digit code to ${maskEmail(user.email)}. It works once, for ${EMAIL_OTP_TTL_SECONDS / 60} minutes.`,
+      };
+    }
     if (factor.status === 'active') {
-      const check = await checkSecondFactor(deps, factor, otp ?? '', now);
+      const check = await checkSecondFactor({ ...deps, emailOtps: this.emailOtps }, factor, otp ?? '', now);
       if (check.ok) return this.issue(requestId, request, subject, authTime, ['pwd', 'otp'], now);
       return check.retryAfterSeconds === undefined
         ? { kind: 'second-factor', requestId, clientId, status: 400, message: WRONG_CODE }
@@ -277,6 +308,11 @@ const EXPIRED: AuthorizationCompletion = {
   description: 'The sign-in page expired. Start again from the application.',
 };
 const WRONG_CODE = 'The code is incorrect or was already used.';
+/** `ann@example.com` → `a••@example.com`: enough for the owner to recognise, little for an onlooker. */
+const maskEmail = (email: string): string => {
+  const at = email.lastIndexOf('@');
+  return `${email.slice(0, 1)}${'•'.repeat(Math.max(2, Math.min(at - 1, 6)))}${email.slice(at)}`;
+};
 const tooMany = (seconds: number): string => `Too many failed attempts. Try again in ${seconds} seconds.`;
 
 /**

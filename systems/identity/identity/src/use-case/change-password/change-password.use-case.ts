@@ -10,7 +10,7 @@ import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
 import { ChangePasswordCommand } from './change-password.command.js';
 
-/** The current password given to a password change is wrong (400). */
+/** The current password asked again (password change, TOTP enrolment or removal) is wrong (400). */
 export class WrongCurrentPasswordError extends Error {
   readonly code = 'USER.WRONG_PASSWORD';
   constructor() {

@@ -8,6 +8,7 @@ import {
 } from '../../entity/second-factor/second-factor.js';
 import type { CommandContext } from '../port/command-context.js';
 import type { IdentitySettings } from '../port/identity-settings.port.js';
+import type { EmailOtpsPort } from '../port/email-otps.port.js';
 import type { LoginAttemptsPort } from '../port/login-attempts.port.js';
 import type { TotpFactor, TotpFactorsPort, TotpPort } from '../port/totp.port.js';
 import type { UserReadModelPort } from '../port/user.read-model.port.js';
@@ -21,11 +22,13 @@ export interface SecondFactorDeps {
   readonly totp: TotpPort;
   readonly attempts: LoginAttemptsPort;
   readonly settings: IdentitySettings;
+  /** E-mailed one-time codes (the fallback factor); without it only TOTP and recovery codes count. */
+  readonly emailOtps?: EmailOtpsPort;
 }
 
 /** The answer of {@link checkSecondFactor}. */
 export type SecondFactorCheck =
-  | { readonly ok: true; readonly method: 'totp' | 'recovery' }
+  | { readonly ok: true; readonly method: 'totp' | 'recovery' | 'email' }
   | { readonly ok: false; readonly retryAfterSeconds?: number };
 
 /** Throttle key of one-time codes: per user, with the account policy. */
@@ -34,7 +37,8 @@ const otpKey = (userId: string): string => `otp:${userId}`;
 /**
  * Checks a one-time code against an ACTIVE factor: a TOTP code of the steps now −1, now, now +1
  * (RFC 6238 §5.2; accepted only when later than the last accepted step, so a code works once and
- * an older one never after a newer), or an unused recovery code (then used up). Wrong codes are
+ * an older one never after a newer), an unused recovery code (then used up), or the live e-mailed
+ * code (8 digits, when `deps.emailOtps` is given; then used up). Wrong codes are
  * throttled per user like failed sign-ins (progressive delays, counted before checking);
  * `retryAfterSeconds` says the attempt was refused unchecked.
  */
@@ -52,12 +56,14 @@ export async function checkSecondFactor(
   );
   if (!admission.admitted) return { ok: false, retryAfterSeconds: admission.retryAfterSeconds };
   const input = parseSecondFactor(typed);
-  let method: 'totp' | 'recovery' | undefined;
+  let method: 'totp' | 'recovery' | 'email' | undefined;
   if (input.kind === 'totp') {
     const step = deps.totp.matchStep(factor.secret, input.code, now);
     if (step !== undefined && (await deps.factors.useStep(factor.userId, step, now))) method = 'totp';
   } else if (input.kind === 'recovery') {
     if (await deps.factors.useRecoveryCode(factor.userId, input.code, now)) method = 'recovery';
+  } else if (input.kind === 'email' && deps.emailOtps) {
+    if (await deps.emailOtps.consume(factor.userId, input.code, now)) method = 'email';
   }
   if (!method) return { ok: false };
   await deps.attempts.succeeded(key, []);

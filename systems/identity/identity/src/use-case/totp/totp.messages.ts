@@ -1,8 +1,14 @@
 import type { CommandContext } from '../port/command-context.js';
 
-/** The signed-in user starts (or restarts) a TOTP enrolment. */
+/** The signed-in user starts (or restarts) a TOTP enrolment, typing the current password again. */
 export class BeginTotpEnrolmentCommand {
-  constructor(readonly userId: string) {}
+  constructor(
+    readonly userId: string,
+    /** The current password (re-prompt: a bearer token alone does not enrol an authenticator). */
+    readonly password: string,
+    /** The caller's IP, for the sign-in throttle. */
+    readonly clientIp?: string,
+  ) {}
 }
 
 /** What an enrolment shows once: the key URI, its QR code and the secret for typing by hand. */

@@ -8,15 +8,15 @@ import {
 } from '../../entity/second-factor/second-factor.js';
 import { LoginThrottledError } from '../../entity/token/token.errors.js';
 import { UserNotFoundError } from '../../entity/user/user.errors.js';
-import { WrongCurrentPasswordError } from '../change-password/change-password.use-case.js';
 import { handleUserCommand } from '../handle-user-command.js';
 import { CLOCK, type ClockPort, IDENTITY_SETTINGS, type IdentitySettings } from '../port/identity-settings.port.js';
 import { LOGIN_ATTEMPTS, type LoginAttemptsPort } from '../port/login-attempts.port.js';
-import { HashingBusyError, PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
+import { PASSWORD_HASHER, type PasswordHasherPort } from '../port/password-hasher.port.js';
 import { TOTP, TOTP_FACTORS, type TotpFactorsPort, type TotpPort } from '../port/totp.port.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { USER_READ_MODEL, type UserReadModelPort } from '../port/user.read-model.port.js';
 import { USER_REPOSITORY, type UserRepositoryPort } from '../port/user.repository.port.js';
+import { verifyCurrentPassword } from './current-password.js';
 import { beginEnrolment, checkSecondFactor, confirmEnrolment } from './second-factor.js';
 import {
   BeginTotpEnrolmentCommand,
@@ -57,7 +57,10 @@ export class GetTotpStatusUseCase implements IQueryHandler<GetTotpStatusQuery, T
 /**
  * Starts a TOTP enrolment for the signed-in user: a new secret (pending, replacing an earlier
  * pending one), its `otpauth://` key URI and QR code. Sign-ins do not change until it is confirmed.
- * @throws UserNotFoundError (404), TotpAlreadyEnabledError (409)
+ * The current password is required again (throttled like a sign-in): a stolen access token alone
+ * cannot bind the attacker's authenticator to the account.
+ * @throws UserNotFoundError (404), TotpAlreadyEnabledError (409), WrongCurrentPasswordError (400),
+ *   LoginThrottledError (429), HashingBusyError (503)
  */
 @CommandHandler(BeginTotpEnrolmentCommand)
 export class BeginTotpEnrolmentUseCase implements ICommandHandler<BeginTotpEnrolmentCommand, TotpEnrolment> {
@@ -65,12 +68,24 @@ export class BeginTotpEnrolmentUseCase implements ICommandHandler<BeginTotpEnrol
     @Inject(USER_REPOSITORY) private readonly users: UserRepositoryPort,
     @Inject(TOTP_FACTORS) private readonly factors: TotpFactorsPort,
     @Inject(TOTP) private readonly totp: TotpPort,
+    @Inject(PASSWORD_HASHER) private readonly hasher: PasswordHasherPort,
+    @Inject(LOGIN_ATTEMPTS) private readonly attempts: LoginAttemptsPort,
+    @Inject(IDENTITY_SETTINGS) private readonly settings: IdentitySettings,
     @Inject(CLOCK) private readonly clock: ClockPort,
   ) {}
 
-  async execute({ userId }: BeginTotpEnrolmentCommand): Promise<TotpEnrolment> {
+  async execute({ userId, password, clientIp }: BeginTotpEnrolmentCommand): Promise<TotpEnrolment> {
     const { state } = await this.users.load(userId);
     if (state.status !== 'active') throw new UserNotFoundError(userId);
+    // Already enabled: answered before any hashing (the caller can read this with GET anyway).
+    if ((await this.factors.find(userId))?.status === 'active') throw new TotpAlreadyEnabledError();
+    await verifyCurrentPassword(
+      { users: this.users, hasher: this.hasher, attempts: this.attempts, settings: this.settings },
+      { id: userId, email: state.email },
+      password,
+      this.clock.now(),
+      clientIp,
+    );
     const enrolment = await beginEnrolment(
       { factors: this.factors, totp: this.totp },
       userId,
@@ -156,7 +171,13 @@ export class DisableTotpUseCase implements ICommandHandler<DisableTotpCommand, v
         throw new LoginThrottledError(check.retryAfterSeconds);
       if (!check.ok) throw new InvalidOneTimeCodeError();
     } else {
-      await this.checkPassword(state.email, userId, proof.password ?? '', now, clientIp);
+      await verifyCurrentPassword(
+        { users: this.users, hasher: this.hasher, attempts: this.attempts, settings: this.settings },
+        { id: userId, email: state.email },
+        proof.password ?? '',
+        now,
+        clientIp,
+      );
     }
     await this.factors.remove(userId);
     await handleUserCommand(
@@ -165,27 +186,6 @@ export class DisableTotpUseCase implements ICommandHandler<DisableTotpCommand, v
       { type: 'DisableTotp', data: { userId, now: now.toISOString() } },
       context,
     );
-  }
-
-  private async checkPassword(email: string, userId: string, password: string, now: Date, clientIp?: string) {
-    const accountKey = `account:${email}`;
-    const ipKeys = clientIp ? [`ip:${clientIp}`] : [];
-    const admission = await this.attempts.begin(
-      [
-        { key: accountKey, policy: this.settings.loginAccountThrottle },
-        ...ipKeys.map((key) => ({ key, policy: this.settings.loginIpThrottle })),
-      ],
-      now,
-      this.settings.loginWindowSeconds,
-    );
-    if (!admission.admitted) throw new LoginThrottledError(admission.retryAfterSeconds);
-    const hash = await this.users.passwordHashOf(userId);
-    const matches = await this.hasher.verify(password, hash).catch(async (error: unknown) => {
-      if (error instanceof HashingBusyError) await this.attempts.refund([accountKey, ...ipKeys]);
-      throw error;
-    });
-    if (!matches) throw new WrongCurrentPasswordError();
-    await this.attempts.succeeded(accountKey, ipKeys);
   }
 }
 

@@ -130,7 +130,7 @@ const step = () => Math.floor(clock.at / 30_000);
 const codeAt = (s: number, secret = factors.factors.get(userId)!.secret) => FakeTotp.codeAt(secret, s);
 const later = (seconds: number) => (clock.at += seconds * 1000);
 const enrol = async (): Promise<string[]> => {
-  await begin.execute(new BeginTotpEnrolmentCommand(userId));
+  await begin.execute(new BeginTotpEnrolmentCommand(userId, 'correct horse'));
   return confirm.execute(new ConfirmTotpEnrolmentCommand(userId, codeAt(step()), ctx));
 };
 const login = (otp?: string, username = 'ann@example.com') =>
@@ -146,7 +146,7 @@ beforeEach(() => {
   refresh = new FakeRefreshTokens();
   clock = { at: Date.parse('2026-11-21T10:00:10.000Z'), now: () => new Date(clock.at) };
   const hasher = new FakeHasher();
-  begin = new BeginTotpEnrolmentUseCase(users, factors, totp, clock);
+  begin = new BeginTotpEnrolmentUseCase(users, factors, totp, hasher, attempts, settings, clock);
   confirm = new ConfirmTotpEnrolmentUseCase(users, readModel, factors, totp, attempts, settings, clock);
   disable = new DisableTotpUseCase(users, readModel, factors, totp, hasher, attempts, settings, clock);
   passwordGrant = new PasswordGrantUseCase(
@@ -164,7 +164,7 @@ beforeEach(() => {
 
 describe('TOTP enrolment', () => {
   it('starts pending with a key URI naming the account and a QR code; sign-in is unchanged until confirmed', async () => {
-    const enrolment = await begin.execute(new BeginTotpEnrolmentCommand(userId));
+    const enrolment = await begin.execute(new BeginTotpEnrolmentCommand(userId, 'correct horse'));
     expect(enrolment.otpauthUri).toContain('ann%40example.com');
     expect(enrolment.otpauthUri).toContain(`secret=${enrolment.secret}`);
     expect(enrolment.qrCodeSvg).toContain('<svg');
@@ -186,16 +186,37 @@ describe('TOTP enrolment', () => {
     await expect(confirm.execute(new ConfirmTotpEnrolmentCommand(userId, '000000', ctx))).rejects.toBeInstanceOf(
       TotpNotEnrolledError,
     );
-    await begin.execute(new BeginTotpEnrolmentCommand(userId));
+    await begin.execute(new BeginTotpEnrolmentCommand(userId, 'correct horse'));
     await expect(
       confirm.execute(new ConfirmTotpEnrolmentCommand(userId, codeAt(step() + 2), ctx)),
     ).rejects.toBeInstanceOf(InvalidOneTimeCodeError);
     await confirm.execute(new ConfirmTotpEnrolmentCommand(userId, codeAt(step()), ctx));
-    await expect(begin.execute(new BeginTotpEnrolmentCommand(userId))).rejects.toBeInstanceOf(TotpAlreadyEnabledError);
+    await expect(begin.execute(new BeginTotpEnrolmentCommand(userId, 'correct horse'))).rejects.toBeInstanceOf(
+      TotpAlreadyEnabledError,
+    );
+  });
+
+  it('asks for the current password again before enrolling (a bearer token alone is not enough), throttled', async () => {
+    await expect(
+      begin.execute(new BeginTotpEnrolmentCommand(userId, 'wrong horse', '10.0.0.9')),
+    ).rejects.toBeInstanceOf(WrongCurrentPasswordError);
+    expect(factors.factors.get(userId)).toBeUndefined();
+    for (let i = 0; i < 2; i++)
+      await expect(begin.execute(new BeginTotpEnrolmentCommand(userId, 'wrong horse'))).rejects.toBeInstanceOf(
+        WrongCurrentPasswordError,
+      );
+    await expect(begin.execute(new BeginTotpEnrolmentCommand(userId, 'correct horse'))).rejects.toBeInstanceOf(
+      LoginThrottledError,
+    );
+    later(60);
+    await expect(begin.execute(new BeginTotpEnrolmentCommand(userId, 'correct horse'))).resolves.toMatchObject({
+      secret: expect.any(String),
+    });
+    expect(factors.factors.get(userId)?.status).toBe('pending');
   });
 
   it('throttles wrong confirmation codes per user', async () => {
-    await begin.execute(new BeginTotpEnrolmentCommand(userId));
+    await begin.execute(new BeginTotpEnrolmentCommand(userId, 'correct horse'));
     for (let i = 0; i < 3; i++)
       await expect(confirm.execute(new ConfirmTotpEnrolmentCommand(userId, 'xxxxxx', ctx))).rejects.toBeInstanceOf(
         InvalidOneTimeCodeError,

@@ -20,6 +20,8 @@ export type SourceFact =
   | { kind: 'registration-attempted'; userId: string; email: string }
   /** The account's owner (hopefully) asked for a password reset link. */
   | { kind: 'password-reset-requested'; userId: string; email: string; token: string; expiresAt: string }
+  /** A user signing in asked for a one-time code by e-mail (the fallback second factor; single use, minutes). */
+  | { kind: 'email-otp-requested'; userId: string; email: string; code: string; expiresAt: string }
   | { kind: 'order-placed'; orderId: string; customerId: string; total: Money }
   | { kind: 'order-confirmed'; orderId: string }
   | { kind: 'order-cancelled'; orderId: string; reason: string }
@@ -174,6 +176,19 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
           `new password (it works once, until ${until(fact.expiresAt)}). If it was not you, ignore this message: ` +
           'your password stays as it is.',
         link: `/identity/v1/password-reset/page?token=${encodeURIComponent(fact.token)}`,
+        data: { userId: fact.userId },
+        emailOnly: true,
+      };
+    case 'email-otp-requested':
+      // Critical and point to point: by e-mail only (the code never sits in the in-app inbox).
+      return {
+        category: 'security',
+        recipients: users(fact.userId),
+        title: 'Your sign-in code',
+        body:
+          `Your Archipelago sign-in code is ${fact.code}. It works once, until ${until(fact.expiresAt)}. ` +
+          'Someone who typed your password asked for it: if it was not you, change your password now.',
+        link: null,
         data: { userId: fact.userId },
         emailOnly: true,
       };

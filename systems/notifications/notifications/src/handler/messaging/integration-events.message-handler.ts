@@ -45,6 +45,13 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     token: p.token,
     expiresAt: p.expiresAt,
   })),
+  translate(IDENTITY_EVENTS.EmailOtpRequestedV1, (p) => ({
+    kind: 'email-otp-requested',
+    userId: p.id,
+    email: p.email,
+    code: p.code,
+    expiresAt: p.expiresAt,
+  })),
   translate(IDENTITY_EVENTS.TotpEnabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: true })),
   translate(IDENTITY_EVENTS.TotpDisabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: false })),
   translate(ORDERING_EVENTS.OrderPlacedV1, (p) => ({

@@ -81,6 +81,7 @@ async function project(fact: SourceFact, tx: NotificationWork): Promise<void> {
     case 'email-verification-requested':
     case 'registration-attempted':
     case 'password-reset-requested':
+    case 'email-otp-requested':
       return tx.upsertUser({ id: fact.userId, email: fact.email });
     default:
       return;

@@ -244,6 +244,28 @@ describe('HandleEventUseCase', () => {
     expect(db.deliveries.filter((d) => d.channel !== 'email').map((d) => d.notificationId)).toEqual([attempt!.id]);
   });
 
+  it('e-mails a sign-in one-time code (the fallback second factor) to the address only, never in the inbox', async () => {
+    const { db, handle } = setup();
+    const visibility: boolean[] = [];
+    const add = db.work.addNotification;
+    db.work.addNotification = async (d, meta) => (visibility.push(meta.visible), add(d, meta));
+    db.prefs.set('otto', { security: { email: false, in_app: false } }); // critical: opt-outs do not apply
+    const [otp] = await handle('o1', {
+      kind: 'email-otp-requested',
+      userId: 'otto',
+      email: 'otto@example.com',
+      code: '12345678',
+      expiresAt: '2026-12-06T12:10:00.000Z',
+    });
+    expect(otp).toMatchObject({ recipientId: 'otto', category: 'security', link: null, title: 'Your sign-in code' });
+    expect(otp!.body).toContain('12345678');
+    expect(otp!.body).toContain('2026-12-06 12:10 UTC');
+    expect(JSON.stringify(otp!.data)).not.toContain('12345678');
+    expect(visibility).toEqual([false]);
+    expect(db.deliveries.map((d) => [d.notificationId, d.channel])).toEqual([[otp!.id, 'email']]);
+    expect(db.users.get('otto')).toMatchObject({ email: 'otto@example.com' });
+  });
+
   it("tells the attestors (the policy's roles) of a raised claim, never its requester", async () => {
     const { handle } = setup();
     await handle('u1', register('ann', ['user', 'registrar']));

@@ -144,7 +144,7 @@ export function decideRegistryEntity(
       if (state.status === 'deactivated') throw new EntityTransitionNotAllowedError('deactivate', state.status);
       return [{ type: 'EntityDeactivated', data: stamp }];
     case 'DeleteEntity':
-      return [{ type: 'EntityDeleted', data: stamp }];
+      return [{ type: 'EntityDeleted', data: { ...stamp, erasure: 'crypto-shredding' } }];
   }
 }
 

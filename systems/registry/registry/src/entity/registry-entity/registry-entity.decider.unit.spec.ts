@@ -235,8 +235,11 @@ describe('registry entity: invitation, deactivation, deletion', () => {
     spec.given([created, deactivated]).when(cmd('DeactivateEntity')).thenThrows(EntityTransitionNotAllowedError);
   });
 
-  it('given an entity, when deleted, then deleted; afterwards reads, changes and a second delete are not found', () => {
-    const deleted: RegistryEntityEvent = { type: 'EntityDeleted', data: { id, version: 2, at, by } };
+  it('given an entity, when deleted, then deleted with its private fields erased (crypto-shredding); afterwards reads, changes and a second delete are not found', () => {
+    const deleted: RegistryEntityEvent = {
+      type: 'EntityDeleted',
+      data: { id, version: 2, at, by, erasure: 'crypto-shredding' },
+    };
     spec
       .given([created])
       .when(cmd('DeleteEntity', { expectedVersion: 1 }))

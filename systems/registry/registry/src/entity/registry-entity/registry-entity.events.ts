@@ -38,7 +38,15 @@ export type RegistryEntityEvent =
     }
   | { readonly type: 'EntityInvitationAccepted'; readonly data: Stamp }
   | { readonly type: 'EntityDeactivated'; readonly data: Stamp }
-  | { readonly type: 'EntityDeleted'; readonly data: Stamp };
+  | {
+      /**
+       * The entity is deleted and its private fields erased: the repository destroys the entity's
+       * data key in the same transaction (crypto-shredding), so its private values are unreadable
+       * everywhere, the event log included. `erasure` records that (absent on events written before it).
+       */
+      readonly type: 'EntityDeleted';
+      readonly data: Stamp & { readonly erasure?: 'crypto-shredding' };
+    };
 
 /** Where one attestation policy of an entity stands (Sunbird RC's `_osState` values). */
 export type AttestationState = 'PENDING' | 'ATTESTED' | 'REJECTED' | 'NEEDS_REATTESTATION';

@@ -101,7 +101,8 @@ export class EntityHttpHandler {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create an entity',
-    description: 'Validated against the active version of the type; Location names it.',
+    description:
+      "Validated against the active version of the type; Location names it. Private fields (the type's privateFields) are stored only encrypted (AES-256-GCM, a data key per entity wrapped by a key-encryption key) and never appear in search results or integration events.",
   })
   @ApiZodBody(entityBody)
   @ApiZodResponse(201, entityDto)
@@ -269,8 +270,9 @@ export class EntityHttpHandler {
   @Roles('admin')
   @HttpCode(204)
   @ApiOperation({
-    summary: 'Delete an entity',
-    description: 'A later GET or DELETE is 404; If-Match optional (412 when stale).',
+    summary: 'Delete an entity and erase its private fields',
+    description:
+      "A later GET or DELETE is 404; If-Match optional (412 when stale). Erasure by crypto-shredding: the entity's data key is destroyed in the same transaction, so its private fields (privateFields), kept only encrypted in the event log, are unreadable for good; the rest of its history stays (EntityDeleted records erasure: crypto-shredding).",
   })
   @ApiProblemResponses(400, 401, 403, 404, 412)
   async delete(

@@ -1,6 +1,7 @@
 import {
   type FieldProblem,
   formatLocal,
+  OVERRIDE_TEXTS,
   type OccurrenceOverride,
   parseDate,
   parseInstant,
@@ -34,7 +35,14 @@ export type CalendarEventCommand =
   | Cmd<'CancelOccurrence', { readonly recurrenceId: unknown }>
   | Cmd<
       'MoveOccurrence',
-      { readonly recurrenceId: unknown; readonly start: unknown; readonly end: unknown; readonly title?: unknown }
+      {
+        readonly recurrenceId: unknown;
+        readonly start: unknown;
+        readonly end: unknown;
+        readonly title?: unknown;
+        readonly description?: unknown;
+        readonly location?: unknown;
+      }
     >
   | Cmd<'DeleteEvent', object>;
 
@@ -232,7 +240,8 @@ function occurrenceProblems(fields: EventFields, override: OccurrenceOverride): 
  * - UpdateEvent: a JSON merge patch; only changed fields are recorded; changing the timing (start, end,
  *   zone, all-day, RRULE) drops single-occurrence overrides → EventUpdated, or nothing.
  * - CancelOccurrence / MoveOccurrence: the RECURRENCE-ID (local, or the UTC instant of the original
- *   start) must be an occurrence of the series; a move may give the occurrence its own title; a repeat of
+ *   start) must be an occurrence of the series; a move may give the occurrence its own title, description
+ *   and location (SUMMARY, DESCRIPTION, LOCATION of its override); a repeat of
  *   the same cancel or move decides nothing; a move replaces an earlier move or cancel of that occurrence.
  * - DeleteEvent → EventDeleted; later commands get EventNotFoundError.
  * @throws EventValidationError, EventNotFoundError, EventAlreadyExistsError
@@ -280,9 +289,13 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
       const recurrenceId = recurrenceIdOf(command.data.recurrenceId, current);
       const start = canonical(String(command.data.start), allDay);
       const end = canonical(String(command.data.end), allDay);
-      const rawTitle = command.data.title;
-      const title = typeof rawTitle === 'string' ? rawTitle.trim() : rawTitle === undefined ? undefined : '';
-      const override = title === undefined ? { recurrenceId, start, end } : { recurrenceId, start, end, title };
+      // The occurrence's own texts: a string (a title trimmed), or absent (the series'); anything else is refused.
+      const own: Record<string, string> = {};
+      for (const [key] of OVERRIDE_TEXTS) {
+        const raw = command.data[key];
+        if (raw !== undefined) own[key] = typeof raw === 'string' ? (key === 'title' ? raw.trim() : raw) : '';
+      }
+      const override = { recurrenceId, start, end, ...own };
       const problems = occurrenceProblems(current, override);
       if (problems.length > 0) throw new EventValidationError(problems);
       const existing = current.overrides.find((o) => o.recurrenceId === recurrenceId);
@@ -291,7 +304,7 @@ export function decideCalendarEvent(command: CalendarEventCommand, state: Calend
         'start' in existing &&
         existing.start === start &&
         existing.end === end &&
-        existing.title === title
+        OVERRIDE_TEXTS.every(([key]) => existing[key] === own[key])
       )
         return [];
       return [{ type: 'OccurrenceMoved', data: { eventId, ...override, at } }];
@@ -327,8 +340,7 @@ export function evolveCalendarEvent(state: CalendarEventState, event: CalendarEv
         version,
       };
     case 'OccurrenceMoved': {
-      const { recurrenceId, start, end, title } = event.data;
-      const override = title === undefined ? { recurrenceId, start, end } : { recurrenceId, start, end, title };
+      const { eventId: _e, at: _a, ...override } = event.data;
       return { ...state, fields: withOverride(state.fields, override), version };
     }
   }

@@ -56,9 +56,14 @@ const cancel = (recurrenceId: string): CalendarEventCommand => ({
   type: 'CancelOccurrence',
   data: { eventId, now, recurrenceId },
 });
-const move = (recurrenceId: string, start: string, end: string): CalendarEventCommand => ({
+const move = (
+  recurrenceId: string,
+  start: string,
+  end: string,
+  own: { title?: unknown; description?: unknown; location?: unknown } = {},
+): CalendarEventCommand => ({
   type: 'MoveOccurrence',
-  data: { eventId, now, recurrenceId, start, end },
+  data: { eventId, now, recurrenceId, start, end, ...own },
 });
 const problemsOf = (command: CalendarEventCommand, given: CalendarEventEvent[] = []) => {
   try {
@@ -156,6 +161,38 @@ describe('CalendarEvent: occurrences', () => {
         { type: 'OccurrenceCancelled', data: { eventId, recurrenceId: '2026-03-30T09:00:00', at: now } },
       ]),
     ).toEqual(['2026-03-27T08:00:00Z', '2026-03-28T08:00:00Z', '2026-03-29T09:00:00Z']);
+  });
+
+  it('given a series, when one occurrence gets its own description and location, then OccurrenceMoved carries them; the same again decides nothing; blank or non-string texts are refused', () => {
+    const own = { description: 'Bring the slides', location: 'Hall B' };
+    const changed: CalendarEventEvent = {
+      type: 'OccurrenceMoved',
+      data: {
+        eventId,
+        recurrenceId: '2026-03-28T09:00:00',
+        start: '2026-03-28T09:00:00',
+        end: '2026-03-28T09:15:00',
+        ...own,
+        at: now,
+      },
+    };
+    spec
+      .given([created()])
+      .when(move('2026-03-28T09:00', '2026-03-28T09:00', '2026-03-28T09:15', own))
+      .then([changed]);
+    spec
+      .given([created(), changed])
+      .when(move('2026-03-28T09:00', '2026-03-28T09:00', '2026-03-28T09:15', own))
+      .then([]);
+    const state = fold(calendarEventDecider, [created(), changed]);
+    expect(state.kind === 'live' && state.fields.overrides).toEqual([
+      { recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
+    ]);
+    expect(
+      problemsOf(move('2026-03-28T09:00', '2026-03-28T09:00', '2026-03-28T09:15', { location: ' ', description: 7 }), [
+        created(),
+      ]),
+    ).toEqual(['description', 'location']);
   });
 
   it('refuses a RECURRENCE-ID that is no occurrence and a move ending before it starts', () => {

@@ -36,7 +36,10 @@ export interface OccurrenceCancelled {
   readonly data: { readonly eventId: string; readonly recurrenceId: string; readonly at: string };
 }
 
-/** One occurrence is moved to a new local start/end in the event's zone (and retitled when `title` is given). */
+/**
+ * One occurrence is moved to a new local start/end in the event's zone (or kept there), with its own
+ * `title`, `description` and `location` when given (absent ones are the series').
+ */
 export interface OccurrenceMoved {
   readonly type: 'OccurrenceMoved';
   readonly data: {
@@ -45,6 +48,8 @@ export interface OccurrenceMoved {
     readonly start: string;
     readonly end: string;
     readonly title?: string;
+    readonly description?: string;
+    readonly location?: string;
     readonly at: string;
   };
 }

@@ -1,24 +1,62 @@
 import { z } from 'zod';
 
-/** Documents the body of `POST /scheduling/v1/events`; any JSON object reaches the decider, which validates by field. */
+// What the CalendarEvent decider refuses that JSON Schema can say, said in the documents so that a
+// schema-valid body is refused only for reasons that depend on data (end after start in the event's
+// zone, an RRULE's semantics, a zone name the runtime knows, attendees who are members). The decider
+// still validates every field (400 by field); these schemas only document it, precisely. Character
+// classes are ASCII ([0-9], not \d) so that the patterns mean the same to every regex engine.
+
+/** A local date-time `YYYY-MM-DDTHH:mm[:ss]` or a date `YYYY-MM-DD` (util-calendar's formats). */
+export const LOCAL_POINT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?$/;
+/** An RFC 3339 instant with `Z` or an offset (util-calendar `parseInstant`). */
+export const INSTANT =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})$/;
+/** An RFC 5545 DURATION (§3.3.6) as a reminder offset: `-PT15M`, `-P1D`, `P1W`. */
+export const DURATION = /^[+-]?P(?!$)(?:[0-9]+W|(?:[0-9]+D)?(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+S)?)?)$/;
+
+const localPoint = z
+  .string()
+  .regex(LOCAL_POINT)
+  .describe('A local date-time YYYY-MM-DDTHH:mm[:ss] in the event’s zone, or a date YYYY-MM-DD when allDay');
+/** An IANA zone name (`Europe/Berlin`); which names exist is the runtime's tz database (400 otherwise). */
+export const timeZoneName = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/)
+  .describe('IANA time zone name, e.g. Europe/Berlin (an unknown one: 400)');
+
+/** A reminder: `{ offset }` before the start (RFC 5545 duration, at most 28 days) or `{ at }` an instant. */
+export const reminderDoc = z.union([
+  z.strictObject({ offset: z.string().max(40).regex(DURATION).describe('RFC 5545 duration, e.g. -PT15M or -P1D') }),
+  z.strictObject({ at: z.string().regex(INSTANT).describe('RFC 3339 instant') }),
+]);
+const reminders = z.array(reminderDoc).max(10).describe('At most 10: [{ offset: "-PT15M" } | { at }]');
+const points = z.array(localPoint).max(1000);
+const attendees = z
+  .array(z.string().min(1).max(200).describe('A member’s user id (`sub`)'))
+  .max(100)
+  .describe('Members of the workspace (another user: 400)');
+const rrule = z
+  .string()
+  .min(1)
+  .max(1000)
+  .describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10 (COUNT and UNTIL exclude each other)');
+
+/** Documents the body of `POST /scheduling/v1/events`; the CalendarEvent decider validates it by field. */
 export const eventBodyDoc = z
-  .looseObject({
-    workspaceId: z.string().optional().describe('Workspace; the caller’s personal one when left out'),
-    title: z.string().describe('1–500 characters'),
-    start: z.string().describe('Local date-time in timeZone (2026-03-27T09:00:00), or a date when allDay'),
-    end: z.string().describe('Local date-time or date (exclusive), after start'),
-    timeZone: z.string().describe('IANA time zone'),
+  .strictObject({
+    workspaceId: z.string().min(1).max(64).optional().describe('Workspace; the caller’s personal one when left out'),
+    title: z.string().trim().min(1).max(500).describe('1–500 characters'),
+    start: localPoint,
+    end: localPoint.describe('Local date-time or date (exclusive), after start in the event’s zone'),
+    timeZone: timeZoneName,
     allDay: z.boolean().optional(),
-    rrule: z
-      .string()
-      .optional()
-      .describe('RFC 5545 RRULE, e.g. FREQ=WEEKLY;BYDAY=MO;COUNT=10 (COUNT and UNTIL exclude each other)'),
-    exdates: z.array(z.string()).optional(),
-    rdates: z.array(z.string()).optional(),
-    attendees: z.array(z.string()).optional(),
-    reminders: z.array(z.unknown()).optional().describe('[{ offset: "-PT15M" } | { at }]'),
-    description: z.string().optional(),
-    location: z.string().optional(),
+    rrule: rrule.nullable().optional(),
+    exdates: points.nullable().optional(),
+    rdates: points.nullable().optional(),
+    attendees: attendees.nullable().optional(),
+    reminders: reminders.nullable().optional(),
+    description: z.string().max(10_000).nullable().optional(),
+    location: z.string().max(500).nullable().optional(),
   })
   .meta({
     id: 'CalendarEventInput',
@@ -56,10 +94,15 @@ export const eventDto = z
   });
 
 export const occurrencesQuery = z.object({
-  from: z.string().optional().describe('RFC 3339 instant, start of the window'),
-  to: z.string().optional().describe('RFC 3339 instant, end of the window (exclusive), at most 366 days after from'),
-  timeZone: z
+  from: z
     .string()
+    .regex(INSTANT, 'must be an RFC 3339 instant, e.g. 2026-03-01T00:00:00Z')
+    .describe('RFC 3339 instant, start of the window'),
+  to: z
+    .string()
+    .regex(INSTANT, 'must be an RFC 3339 instant, e.g. 2026-04-01T00:00:00Z')
+    .describe('RFC 3339 instant, end of the window (exclusive), after from and at most 366 days after it'),
+  timeZone: timeZoneName
     .optional()
     .describe('The viewer’s IANA zone (all-day occurrences match by date in it); UTC by default'),
   workspaceId: z.string().min(1).max(250).optional().describe('Workspace (a member’s); personal when left out'),
@@ -72,6 +115,8 @@ export const occurrencesDto = z
         eventId: z.uuid(),
         recurrenceId: z.string(),
         title: z.string(),
+        description: z.string().nullable().describe('The occurrence’s own (an override’s), else the series’'),
+        location: z.string().nullable().describe('The occurrence’s own (an override’s), else the series’'),
         start: z.string().describe('UTC instant (…Z), or a date for all-day events'),
         end: z.string(),
         allDay: z.boolean(),
@@ -88,6 +133,8 @@ export const occurrencesDto = z
             eventId: '0c9e7d1a-2b3c-4d5e-8f6a-7b8c9d0e1f2a',
             recurrenceId: '2026-03-27T08:00:00Z',
             title: 'Stand-up',
+            description: null,
+            location: 'Room 4',
             start: '2026-03-27T08:00:00Z',
             end: '2026-03-27T08:15:00Z',
             allDay: false,
@@ -115,19 +162,19 @@ export const occurrenceParams = z.object({
 
 /** Documents the body of `PATCH /scheduling/v1/events/{id}` (RFC 7396): absent keeps, null clears, arrays replace. */
 export const eventPatchDoc = z
-  .looseObject({
-    title: z.string().optional().describe('1–500 characters'),
-    start: z.string().optional().describe('Local date-time in timeZone, or a date when allDay'),
-    end: z.string().optional(),
-    timeZone: z.string().optional().describe('IANA time zone'),
+  .strictObject({
+    title: z.string().trim().min(1).max(500).optional().describe('1–500 characters'),
+    start: localPoint.optional(),
+    end: localPoint.optional().describe('Local date-time or date (exclusive), after start in the event’s zone'),
+    timeZone: timeZoneName.optional(),
     allDay: z.boolean().optional(),
-    rrule: z.string().nullable().optional().describe('null: no longer recurring'),
-    exdates: z.array(z.string()).nullable().optional(),
-    rdates: z.array(z.string()).nullable().optional(),
-    attendees: z.array(z.string()).nullable().optional(),
-    reminders: z.array(z.unknown()).nullable().optional(),
-    description: z.string().nullable().optional(),
-    location: z.string().nullable().optional(),
+    rrule: rrule.nullable().optional().describe('null: no longer recurring'),
+    exdates: points.nullable().optional(),
+    rdates: points.nullable().optional(),
+    attendees: attendees.nullable().optional(),
+    reminders: reminders.nullable().optional(),
+    description: z.string().max(10_000).nullable().optional(),
+    location: z.string().max(500).nullable().optional(),
   })
   .meta({
     id: 'CalendarEventPatch',
@@ -139,17 +186,44 @@ export const eventPatchDoc = z
 /** The body of `PUT …/events/{id}/occurrences/{recurrenceId}`: where the occurrence moves to. */
 export const occurrenceMoveBody = z
   .object({
-    start: z.string().min(1).max(40).describe('New local start in the event’s zone (a date when all-day)'),
-    end: z.string().min(1).max(40).describe('New local end, after start'),
+    start: z
+      .string()
+      .regex(LOCAL_POINT, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss], or a date when all-day')
+      .describe('New local start in the event’s zone (a date when all-day)'),
+    end: z
+      .string()
+      .regex(LOCAL_POINT, 'must be a local date-time YYYY-MM-DDTHH:mm[:ss], or a date when all-day')
+      .describe('New local end, after start'),
     title: z
       .string()
+      .trim()
+      .min(1)
       .max(500)
       .optional()
       .describe('This occurrence’s own title (1–500 characters); to retitle only, send its original start/end'),
+    description: z
+      .string()
+      .max(10_000)
+      .regex(/\S/, 'must not be blank')
+      .optional()
+      .describe('This occurrence’s own description (DESCRIPTION); absent: the series’'),
+    location: z
+      .string()
+      .max(500)
+      .regex(/\S/, 'must not be blank')
+      .optional()
+      .describe('This occurrence’s own location (LOCATION); absent: the series’'),
   })
   .meta({
     id: 'OccurrenceMove',
-    examples: [{ start: '2026-03-30T10:00:00', end: '2026-03-30T10:15:00', title: 'Stand-up (demo)' }],
+    examples: [
+      {
+        start: '2026-03-30T10:00:00',
+        end: '2026-03-30T10:15:00',
+        title: 'Stand-up (demo)',
+        location: 'Room 4',
+      },
+    ],
   });
 
 export const getEventQuery = z.object({

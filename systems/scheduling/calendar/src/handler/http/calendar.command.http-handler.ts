@@ -6,9 +6,10 @@ import {
   ProblemException,
   problemTypeUri,
   ZodBody,
+  ZodValidationPipe,
   ZodParams,
 } from '@archipelago/platform-service';
-import { Controller, Delete, Headers, HttpCode, type OnModuleInit, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Headers, HttpCode, type OnModuleInit, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
@@ -72,7 +73,8 @@ const IF_MATCH = {
   required: false,
   description:
     'The ETag ("<version>") the change is based on (a list allowed); when none is the current version → 412 (weak tags never match). `*` or none: no check.',
-  schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-~]*"( *, *(W/)?"[!#-~]*")*) *$' },
+  // The tags' characters (RFC 9110 §8.8.3 etagc) without the comma, which separates the list's members.
+  schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-+\\--~]*"( *, *(W/)?"[!#-+\\--~]*")*) *$' },
 } as const;
 
 /**
@@ -109,7 +111,7 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
   @ApiZodResponse(201, eventDto, 'Created')
   @ApiProblemResponses(400, 401, 404, 413)
   async create(
-    @ZodBody(eventBody) body: Readonly<Record<string, unknown>>,
+    @Body(new ZodValidationPipe(eventBody)) body: Readonly<Record<string, unknown>>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
     const { state, version }: { state: CalendarEventState; version: number } = await this.commands.execute(
@@ -134,7 +136,7 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 413, 415)
   async update(
     @ZodParams(eventIdParams) params: { id: string },
-    @ZodBody(eventBody) body: Readonly<Record<string, unknown>>,
+    @Body(new ZodValidationPipe(eventBody)) body: Readonly<Record<string, unknown>>,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
@@ -167,9 +169,9 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
 
   @Put(':id/occurrences/:recurrenceId')
   @ApiOperation({
-    summary: 'Move or retitle one occurrence',
+    summary: 'Move or change one occurrence',
     description:
-      'Overrides one occurrence of the series (RFC 5545 RECURRENCE-ID) with a new local start/end in the event’s zone and optionally its own title (SUMMARY); it then appears at its new time in occurrences (overridden: true) and as a VEVENT with RECURRENCE-ID in the .ics feed, and its reminders follow it. Repeating the same move keeps the version; a move replaces an earlier move or cancel. 400 when recurrenceId is not an occurrence of the series.',
+      'Overrides one occurrence of the series (RFC 5545 RECURRENCE-ID) with a new local start/end in the event’s zone and optionally its own title, description and location (SUMMARY, DESCRIPTION, LOCATION; absent ones are the series’); it then appears at its new time in occurrences (overridden: true) and as a VEVENT with RECURRENCE-ID in the .ics feed, and its reminders follow it. Repeating the same move keeps the version; a move replaces an earlier move or cancel. 400 when recurrenceId is not an occurrence of the series.',
   })
   @ApiHeader(IF_MATCH)
   @ApiZodBody(occurrenceMoveBody)
@@ -177,7 +179,8 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
   @ApiProblemResponses(400, 401, 403, 404, 409, 412, 413)
   async moveOccurrence(
     @ZodParams(occurrenceParams) params: { id: string; recurrenceId: string },
-    @ZodBody(occurrenceMoveBody) body: { start: string; end: string; title?: string },
+    @ZodBody(occurrenceMoveBody)
+    body: { start: string; end: string; title?: string; description?: string; location?: string },
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Record<string, unknown>> {
@@ -185,7 +188,13 @@ export class CalendarCommandHttpHandler implements OnModuleInit {
       new ChangeOccurrenceCommand(
         params.id,
         params.recurrenceId,
-        { start: body.start, end: body.end, title: body.title },
+        {
+          start: body.start,
+          end: body.end,
+          title: body.title,
+          description: body.description,
+          location: body.location,
+        },
         expectedVersion(ifMatch),
         actorId(),
         commandContext(),

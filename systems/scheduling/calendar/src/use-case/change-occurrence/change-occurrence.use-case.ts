@@ -34,7 +34,16 @@ export class ChangeOccurrenceUseCase implements ICommandHandler<ChangeOccurrence
           ? { type: 'CancelOccurrence', data: { eventId, now, recurrenceId } }
           : {
               type: 'MoveOccurrence',
-              data: { eventId, now, recurrenceId, start: change.start, end: change.end, title: change.title },
+              data: {
+                eventId,
+                now,
+                recurrenceId,
+                start: change.start,
+                end: change.end,
+                title: change.title,
+                description: change.description,
+                location: change.location,
+              },
             };
       },
       context,

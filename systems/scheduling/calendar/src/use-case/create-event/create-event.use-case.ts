@@ -8,6 +8,7 @@ import {
   ConcurrencyConflictError,
 } from '../port/calendar-event.repository.port.js';
 import { WORKSPACE_MEMBERSHIP, type WorkspaceMembershipPort } from '../port/workspace-membership.port.js';
+import { WORKSPACE_SETTINGS, type WorkspaceSettingsPort } from '../port/workspace-settings.port.js';
 import { personalWorkspaceId, requireWriter, roleOf } from '../workspace-access.js';
 import { CreateEventCommand } from './create-event.command.js';
 
@@ -16,7 +17,8 @@ const MAX_ATTEMPTS = 5;
 /**
  * Creates a calendar event with a fresh id in the caller's personal workspace (when `workspaceId` is
  * left out) or the workspace named, where the caller must be an owner or editor. Attendees must be
- * members (any role) of the workspace.
+ * members (any role) of the workspace. A request without `reminders` gets the workspace's default
+ * reminders (`PUT /scheduling/v1/calendars/{workspaceId}/settings`); an explicit list, even empty, wins.
  * @throws EventValidationError (400, by field: unknown zone, end before start, COUNT with UNTIL …), WorkspaceNotFoundError (404), WorkspaceForbiddenError (403: a viewer)
  */
 @CommandHandler(CreateEventCommand)
@@ -28,6 +30,7 @@ export class CreateEventUseCase implements ICommandHandler<
     @Inject(CALENDAR_EVENT_REPOSITORY) private readonly repository: CalendarEventRepositoryPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
+    @Inject(WORKSPACE_SETTINGS) private readonly settings: WorkspaceSettingsPort,
   ) {}
 
   async execute({
@@ -35,7 +38,8 @@ export class CreateEventUseCase implements ICommandHandler<
     actorId,
     context,
   }: CreateEventCommand): Promise<{ state: CalendarEventState; version: number }> {
-    const workspaceId = input.workspaceId ?? personalWorkspaceId(actorId);
+    // Only a missing key means the personal workspace; null (like any non-string) is a 400 by field.
+    const workspaceId = input.workspaceId === undefined ? personalWorkspaceId(actorId) : input.workspaceId;
     if (typeof workspaceId === 'string') await requireWriter(this.memberships, workspaceId, actorId);
     const attendees = Array.isArray(input.attendees) ? input.attendees.slice(0, 101) : [];
     const nonMemberAttendees: string[] = [];
@@ -43,6 +47,10 @@ export class CreateEventUseCase implements ICommandHandler<
       if (typeof a !== 'string' || typeof workspaceId !== 'string') continue;
       if ((await roleOf(this.memberships, workspaceId, a)) === null) nonMemberAttendees.push(a);
     }
+    const reminders =
+      input.reminders === undefined && typeof workspaceId === 'string'
+        ? { reminders: (await this.settings.get(workspaceId)).defaultReminders }
+        : {};
     const eventId = globalThis.crypto.randomUUID();
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.repository.load(eventId);
@@ -52,7 +60,7 @@ export class CreateEventUseCase implements ICommandHandler<
           data: {
             eventId,
             now: this.clock.now(),
-            input: { ...input, workspaceId },
+            input: { ...input, ...reminders, workspaceId },
             createdBy: actorId,
             lookups: { nonMemberAttendees },
           },

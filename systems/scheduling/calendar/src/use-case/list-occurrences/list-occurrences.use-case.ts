@@ -17,6 +17,9 @@ export interface OccurrenceItem {
   readonly eventId: string;
   readonly recurrenceId: string;
   readonly title: string;
+  /** The occurrence's description and location: its override's own, else the series' (null: none). */
+  readonly description: string | null;
+  readonly location: string | null;
   readonly start: string;
   readonly end: string;
   readonly allDay: boolean;
@@ -76,6 +79,8 @@ export class ListOccurrencesUseCase implements IQueryHandler<ListOccurrencesQuer
             eventId,
             recurrenceId: o.recurrenceId,
             title: o.title ?? fields.title,
+            description: o.description ?? fields.description,
+            location: o.location ?? fields.location,
             start: o.start,
             end: o.end,
             allDay: o.allDay,

@@ -27,7 +27,11 @@ class InMemoryEvents implements EventReadModelPort {
     return this.records.filter((r) => r.fields.workspaceId === workspaceId);
   }
 }
-const noMembers = { roleOf: () => Promise.resolve(null), apply: () => Promise.resolve(false) };
+const noMembers = {
+  roleOf: () => Promise.resolve(null),
+  owners: () => Promise.resolve([]),
+  apply: () => Promise.resolve(false),
+};
 const useCase = new ListOccurrencesUseCase(
   new InMemoryEvents([
     { eventId: 'e1', version: 1, fields: base },

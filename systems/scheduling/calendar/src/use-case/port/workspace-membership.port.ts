@@ -22,6 +22,8 @@ export interface InboxEntry {
 export interface WorkspaceMembershipPort {
   /** The user's role in a shared workspace, or null when not a member (as far as consumed). */
   roleOf(workspaceId: string, userId: string): Promise<WorkspaceRole | null>;
+  /** The owners of a shared workspace (as far as consumed), sorted; none for an unknown one. */
+  owners(workspaceId: string): Promise<string[]>;
   /** Upserts (role) or deletes (null) the membership, once per message. @returns false for a duplicate */
   apply(change: MembershipChange, inbox: InboxEntry): Promise<boolean>;
 }

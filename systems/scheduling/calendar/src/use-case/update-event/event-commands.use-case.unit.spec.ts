@@ -56,6 +56,12 @@ class InMemoryMemberships implements WorkspaceMembershipPort {
   async roleOf(workspaceId: string, userId: string) {
     return this.roles.get(`${workspaceId}|${userId}`) ?? null;
   }
+  async owners(workspaceId: string) {
+    return [...this.roles]
+      .filter(([key, role]) => key.startsWith(`${workspaceId}|`) && role === 'owner')
+      .map(([key]) => key.slice(workspaceId.length + 1))
+      .sort();
+  }
   async apply() {
     return true;
   }

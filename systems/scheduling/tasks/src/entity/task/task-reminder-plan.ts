@@ -32,13 +32,17 @@ const dueLabel = (due: Due | null): string =>
  * The reminders of a task still to fire at `now` or later, sorted by time: none for a deleted, done or
  * cancelled task. Relative reminders count from the due (util-calendar `reminderDueAt`, nominal days);
  * absolute ones fire at their instant. Recipients: the assignee, else the user of a personal
- * workspace, else nobody named (the workspace's owners).
+ * workspace, else the shared workspace's `owners` (as its stream says when the reminders are planned).
  */
-export function planTaskReminders(task: TaskForReminders | null, now: string): PlannedTaskReminder[] {
+export function planTaskReminders(
+  task: TaskForReminders | null,
+  now: string,
+  owners: readonly string[] = [],
+): PlannedTaskReminder[] {
   if (!task || task.status === 'done' || task.status === 'cancelled') return [];
   const { fields } = task;
   const owner = personalOwnerOf(fields.workspaceId);
-  const recipients = fields.assigneeId ? [fields.assigneeId] : owner ? [owner] : [];
+  const recipients = fields.assigneeId ? [fields.assigneeId] : owner ? [owner] : [...owners];
   const nowMs = Date.parse(now);
   return taskReminderTimes(fields)
     .filter((r) => Date.parse(r.dueAt) >= nowMs)

@@ -28,16 +28,19 @@ describe('planTaskReminders', () => {
     ]);
   });
 
-  it('plans nothing for a done, cancelled or deleted task, nor what is already past; reminds the assignee when there is one', () => {
+  it('plans nothing for a done, cancelled or deleted task, nor what is already past; reminds the assignee, else the shared workspace’s owners', () => {
     expect(planTaskReminders({ ...task, status: 'done' }, now)).toEqual([]);
     expect(planTaskReminders({ ...task, status: 'cancelled' }, now)).toEqual([]);
     expect(planTaskReminders(null, now)).toEqual([]);
     expect(planTaskReminders(task, '2026-03-29T12:00:00Z').map((r) => r.dueAt)).toEqual(['2026-03-30T06:45:00Z']);
     const shared = { ...task, fields: { ...fields, workspaceId: 'w1', assigneeId: 'bob' } };
-    expect(planTaskReminders(shared, now).map((r) => r.recipients)).toEqual([['bob'], ['bob']]);
-    expect(
-      planTaskReminders({ ...shared, fields: { ...shared.fields, assigneeId: null } }, now)[0]!.recipients,
-    ).toEqual([]);
+    expect(planTaskReminders(shared, now, ['cat']).map((r) => r.recipients)).toEqual([['bob'], ['bob']]);
+    const unassigned = { ...shared, fields: { ...shared.fields, assigneeId: null } };
+    expect(planTaskReminders(unassigned, now, ['ann', 'cat']).map((r) => r.recipients)).toEqual([
+      ['ann', 'cat'],
+      ['ann', 'cat'],
+    ]);
+    expect(planTaskReminders(unassigned, now)[0]!.recipients).toEqual([]);
   });
 });
 

@@ -1,31 +1,90 @@
 import { keysetCursorParam } from '@archipelago/platform-service-kit';
 import { z } from 'zod';
 
-/**
- * A task body as JSON: any object reaches the Task decider, which validates every field and answers
- * 400 with all problems by field (`details.problems`). The properties below document the shape.
- */
+// What the Task decider refuses that JSON Schema can say, said in the documents so that a schema-valid
+// body is refused only for reasons that depend on data or on other fields (a due date-time needs
+// timeZone, an RRULE or a relative reminder needs a due, a zone name the runtime knows, an assignee who
+// is a member, a parent that exists). The decider still validates every field (400 by field,
+// `details.problems`); these schemas document it. ASCII classes ([0-9]) so every regex engine agrees.
+
+/** A date `YYYY-MM-DD` or a local date-time `YYYY-MM-DDTHH:mm[:ss]`. */
+const LOCAL_POINT = /^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?$/;
+/** An RFC 3339 instant with `Z` or an offset. */
+const INSTANT =
+  /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?(?:Z|[+-][0-9]{2}:[0-9]{2})$/;
+/** An RFC 5545 DURATION (§3.3.6): weeks, or days and/or a time part; not empty. */
+const DURATION = /^[+-]?P(?!$)(?:[0-9]+W|(?:[0-9]+D)?(?:T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+S)?)?)$/;
+
+const reminders = z
+  .array(
+    z.union([
+      z.strictObject({
+        offset: z.string().max(40).regex(DURATION).describe('RFC 5545 duration before the due, e.g. -PT15M or -P1D'),
+      }),
+      z.strictObject({ at: z.string().regex(INSTANT).describe('RFC 3339 instant') }),
+    ]),
+  )
+  .max(10)
+  .describe('At most 10: [{ offset: "-PT15M" } | { at }]; a relative one needs a due');
+const recurrence = z
+  .union([
+    z.strictObject({
+      rrule: z.string().min(1).max(1000).describe('RFC 5545 RRULE on the schedule, anchored at the due (needs a due)'),
+    }),
+    z.strictObject({
+      afterCompletion: z.strictObject({
+        every: z.number().int().min(1).max(365),
+        unit: z.enum(['day', 'week', 'month']),
+      }),
+    }),
+  ])
+  .describe('{ rrule } or { afterCompletion: { every, unit: day|week|month } }');
+const fields = {
+  title: z.string().trim().min(1).max(500).describe('1–500 characters'),
+  description: z.string().max(10_000).nullable().optional(),
+  priority: z.number().int().min(1).max(4).nullable().optional().describe('1 (highest) to 4 (default); null: 4'),
+  tags: z
+    .array(z.string().trim().min(1).max(40).describe('1–40 printable characters (no control characters)'))
+    .max(20)
+    .nullable()
+    .optional(),
+  due: z
+    .string()
+    .regex(LOCAL_POINT)
+    .nullable()
+    .optional()
+    .describe('A date (2026-03-10) or a local date-time (2026-03-10T17:00:00) in timeZone (then timeZone is needed)'),
+  timeZone: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_+\-/]{0,63}$/)
+    .optional()
+    .describe('IANA time zone name, e.g. Europe/Berlin (an unknown one: 400)'),
+  estimatedMinutes: z.number().int().min(1).max(100_000).nullable().optional(),
+  assigneeId: z.string().min(1).max(64).nullable().optional().describe('A member of the workspace'),
+  parentId: z.string().min(1).max(64).nullable().optional().describe('A task of the same workspace'),
+  recurrence: recurrence.nullable().optional(),
+  reminders: reminders.nullable().optional(),
+};
+
+/** Documents the body of `POST /scheduling/v1/tasks`; the Task decider validates it by field. */
 export const taskBodyDoc = z
-  .looseObject({
-    workspaceId: z.string().optional().describe('Workspace; the caller’s personal one when left out'),
-    title: z.string().optional().describe('1–500 characters; required on create'),
-    description: z.string().nullable().optional(),
-    priority: z.number().int().min(1).max(4).nullable().optional().describe('1 (highest) to 4 (default)'),
-    tags: z.array(z.string()).nullable().optional(),
-    due: z
-      .string()
-      .nullable()
-      .optional()
-      .describe('A date (2026-03-10) or a local date-time (2026-03-10T17:00:00) in timeZone'),
-    timeZone: z.string().optional().describe('IANA time zone'),
-    estimatedMinutes: z.number().int().nullable().optional(),
-    assigneeId: z.string().nullable().optional(),
-    parentId: z.string().nullable().optional(),
-    recurrence: z.unknown().optional().describe('{ rrule } or { afterCompletion: { every, unit: day|week|month } }'),
-    reminders: z.array(z.unknown()).nullable().optional().describe('[{ offset: "-PT15M" } | { at }]'),
-    status: z.enum(['todo', 'in_progress', 'cancelled']).optional().describe('PATCH only'),
+  .strictObject({
+    workspaceId: z.string().min(1).max(64).optional().describe('Workspace; the caller’s personal one when left out'),
+    ...fields,
   })
   .meta({ id: 'TaskInput', examples: [{ title: 'Write the report', priority: 2, due: '2026-03-10' }] });
+
+/** Documents the body of `PATCH /scheduling/v1/tasks/{id}` (RFC 7396): absent keeps, null clears. */
+export const taskPatchDoc = z
+  .strictObject({
+    ...fields,
+    title: fields.title.optional(),
+    status: z
+      .enum(['todo', 'in_progress', 'cancelled'])
+      .optional()
+      .describe('done only by completing (POST …/complete)'),
+  })
+  .meta({ id: 'TaskPatch', examples: [{ priority: 1, status: 'in_progress' }] });
 /** What the route accepts: any JSON object (the decider validates the fields). */
 export const taskBody = z
   .record(z.string(), z.unknown())

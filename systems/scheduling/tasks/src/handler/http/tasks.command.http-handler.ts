@@ -3,11 +3,11 @@ import {
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
-  ZodBody,
+  ZodValidationPipe,
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
-import { Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -19,7 +19,15 @@ import { DeleteTaskCommand } from '../../use-case/delete-task/delete-task.comman
 import type { TaskCommandResult } from '../../use-case/handle-task-command.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
 import { UpdateTaskCommand } from '../../use-case/update-task/update-task.command.js';
-import { completeTaskQuery, taskBody, taskBodyDoc, type TaskBody, taskDto, taskIdParams } from './task.schemas.js';
+import {
+  completeTaskQuery,
+  taskBody,
+  taskBodyDoc,
+  taskPatchDoc,
+  type TaskBody,
+  taskDto,
+  taskIdParams,
+} from './task.schemas.js';
 
 /** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
 function commandContext(): CommandContext {
@@ -66,7 +74,7 @@ export class TasksCommandHttpHandler {
   @ApiZodBody(taskBodyDoc)
   @ApiZodResponse(201, taskDto, 'Created; Location names the task, the body carries its version')
   @ApiProblemResponses(400, 401, 404, 409, 413)
-  async create(@ZodBody(taskBody) body: TaskBody, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(@Body(new ZodValidationPipe(taskBody)) body: TaskBody, @Res({ passthrough: true }) reply: FastifyReply) {
     const { state, version }: TaskCommandResult = await this.commands.execute(
       new CreateTaskCommand(body, actorId(), commandContext()),
     );
@@ -80,12 +88,12 @@ export class TasksCommandHttpHandler {
     summary: 'Change a task',
     description: 'A JSON merge patch (RFC 7396); answers the task at its new version.',
   })
-  @ApiZodBody(taskBodyDoc)
+  @ApiZodBody(taskPatchDoc)
   @ApiZodResponse(200, taskDto)
   @ApiProblemResponses(400, 401, 404, 409)
   async update(
     @ZodParams(taskIdParams) params: { id: string },
-    @ZodBody(taskBody) body: TaskBody,
+    @Body(new ZodValidationPipe(taskBody)) body: TaskBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     const { state, version }: TaskCommandResult = await this.commands.execute(

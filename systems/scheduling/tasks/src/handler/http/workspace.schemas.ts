@@ -6,20 +6,20 @@ import { z } from 'zod';
  */
 export const workspaceBody = z.record(z.string(), z.unknown()).meta({ examples: [{ name: 'Team Alpha' }] });
 export const workspaceBodyDoc = z
-  .looseObject({ name: z.string().describe('1–200 characters') })
+  .strictObject({ name: z.string().trim().min(1).max(200).describe('1–200 characters') })
   .meta({ id: 'WorkspaceInput', examples: [{ name: 'Team Alpha' }] });
 export const memberBody = z
   .record(z.string(), z.unknown())
   .meta({ examples: [{ userId: '<user id>', role: 'editor' }] });
 export const memberBodyDoc = z
-  .looseObject({
-    userId: z.string().describe('The user’s subject (`sub` of their token)'),
+  .strictObject({
+    userId: z.string().trim().min(1).max(200).describe('The user’s subject (`sub` of their token), 1–200 characters'),
     role: z.enum(['owner', 'editor', 'viewer']),
   })
   .meta({ id: 'MemberInput', examples: [{ userId: '<user id>', role: 'editor' }] });
 export const memberRoleBody = z.record(z.string(), z.unknown()).meta({ examples: [{ role: 'viewer' }] });
 export const memberRoleBodyDoc = z
-  .looseObject({ role: z.enum(['owner', 'editor', 'viewer']) })
+  .strictObject({ role: z.enum(['owner', 'editor', 'viewer']) })
   .meta({ id: 'MemberRoleInput', examples: [{ role: 'viewer' }] });
 /** A body as the decider receives it. */
 export type JsonBody = Readonly<Record<string, unknown>>;

@@ -3,10 +3,10 @@ import {
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
-  ZodBody,
+  ZodValidationPipe,
   ZodParams,
 } from '@archipelago/platform-service';
-import { Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -76,7 +76,10 @@ export class WorkspacesCommandHttpHandler {
   @ApiZodBody(workspaceBodyDoc)
   @ApiZodResponse(201, workspaceDto, 'Created; Location names the workspace')
   @ApiProblemResponses(400, 401, 409, 413)
-  async create(@ZodBody(workspaceBody) body: JsonBody, @Res({ passthrough: true }) reply: FastifyReply) {
+  async create(
+    @Body(new ZodValidationPipe(workspaceBody)) body: JsonBody,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     const workspaceId = globalThis.crypto.randomUUID();
     const dto = await this.run(
       { type: 'CreateWorkspace', data: { workspaceId, actorId: actorId(), input: body } },
@@ -93,7 +96,7 @@ export class WorkspacesCommandHttpHandler {
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async rename(
     @ZodParams(workspaceIdParams) params: { id: string },
-    @ZodBody(workspaceBody) body: JsonBody,
+    @Body(new ZodValidationPipe(workspaceBody)) body: JsonBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.run(
@@ -122,7 +125,7 @@ export class WorkspacesCommandHttpHandler {
   @ApiProblemResponses(400, 401, 403, 404, 409, 413)
   async addMember(
     @ZodParams(workspaceIdParams) params: { id: string },
-    @ZodBody(memberBody) body: JsonBody,
+    @Body(new ZodValidationPipe(memberBody)) body: JsonBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.run({ type: 'AddMember', data: { workspaceId: params.id, actorId: actorId(), input: body } }, reply);
@@ -135,7 +138,7 @@ export class WorkspacesCommandHttpHandler {
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async changeRole(
     @ZodParams(memberParams) params: { id: string; userId: string },
-    @ZodBody(memberRoleBody) body: JsonBody,
+    @Body(new ZodValidationPipe(memberRoleBody)) body: JsonBody,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
     return this.run(

@@ -24,7 +24,8 @@ export class CreateTaskUseCase implements ICommandHandler<CreateTaskCommand, Tas
   ) {}
 
   async execute({ input, actorId, context }: CreateTaskCommand): Promise<TaskCommandResult> {
-    const workspaceId = input.workspaceId ?? personalWorkspaceId(actorId);
+    // Only a missing key means the personal workspace; null (like any non-string) is a 400 by field.
+    const workspaceId = input.workspaceId === undefined ? personalWorkspaceId(actorId) : input.workspaceId;
     if (typeof workspaceId === 'string') await requireWriter(this.workspaces, workspaceId, actorId);
     const taskId = globalThis.crypto.randomUUID();
     const lookups = await taskLookups(

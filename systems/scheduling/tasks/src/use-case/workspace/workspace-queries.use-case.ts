@@ -1,6 +1,7 @@
 import { DomainError } from '@archipelago/util-decider';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
+import { roleIn } from '../../entity/workspace/workspace.decider.js';
 import { WorkspaceNotFoundError } from '../../entity/workspace/workspace.errors.js';
 import { personalOwnerOf, personalWorkspaceId } from '../../entity/workspace/workspace.model.js';
 import {
@@ -9,6 +10,7 @@ import {
   type WorkspaceSummary,
   type WorkspaceView,
 } from '../port/workspace.read-model.port.js';
+import { WORKSPACE_REPOSITORY, type WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
 import { GetWorkspaceQuery, ListWorkspacesQuery } from './workspace.queries.js';
 
 /** How long a read with `minVersion` waits for the projection (ms), and how often it looks. */
@@ -56,12 +58,17 @@ export class ListWorkspacesUseCase implements IQueryHandler<ListWorkspacesQuery,
 
 /**
  * A workspace with its members, for a member (read model). With `minVersion`, waits up to 2 s for the
- * projection to reach it.
+ * projection to reach it — when waiting can help: if the read model is behind, the workspace's stream
+ * is asked once; a workspace it does not have (or deleted), or of which the caller is not a member, is
+ * 404 at once, and a `minVersion` beyond the stream's version (no write answered it) is 409 at once.
  * @throws WorkspaceNotFoundError (404: absent, deleted or not a member), WorkspaceStaleReadError (409)
  */
 @QueryHandler(GetWorkspaceQuery)
 export class GetWorkspaceUseCase implements IQueryHandler<GetWorkspaceQuery, WorkspaceView> {
-  constructor(@Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModelPort) {}
+  constructor(
+    @Inject(WORKSPACE_READ_MODEL) private readonly readModel: WorkspaceReadModelPort,
+    @Inject(WORKSPACE_REPOSITORY) private readonly writeSide: WorkspaceRepositoryPort,
+  ) {}
 
   async execute({ workspaceId, actorId, minVersion }: GetWorkspaceQuery): Promise<WorkspaceView> {
     const owner = personalOwnerOf(workspaceId);
@@ -70,12 +77,19 @@ export class GetWorkspaceUseCase implements IQueryHandler<GetWorkspaceQuery, Wor
       return personalView(actorId);
     }
     const deadline = Date.now() + MIN_VERSION_WAIT_MS;
+    let checked = false;
     for (;;) {
       const view = await this.readModel.get(workspaceId);
       const member = view?.members.some((m) => m.userId === actorId) ?? false;
       if (minVersion === undefined || (view && view.version >= minVersion)) {
         if (!view || !member) throw new WorkspaceNotFoundError(workspaceId);
         return view;
+      }
+      if (!checked) {
+        checked = true;
+        const { state, version } = await this.writeSide.load(workspaceId);
+        if (roleIn(state, workspaceId, actorId) === null) throw new WorkspaceNotFoundError(workspaceId);
+        if (version < minVersion) throw new WorkspaceStaleReadError(workspaceId, minVersion);
       }
       if (Date.now() >= deadline) {
         if (!view || !member) throw new WorkspaceNotFoundError(workspaceId);
