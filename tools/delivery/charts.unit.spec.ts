@@ -918,7 +918,7 @@ describe('infra/k8s: the namespace baseline the charts assume', { timeout: 120_0
 describe('PrometheusRule alerts: promtool check rules and test rules', { timeout: SETUP_TIMEOUT }, () => {
   it('renders the alerts only where the Prometheus Operator CRDs exist, valid for promtool, and passes the alert unit tests', () => {
     expect(byKind(render(tc, 'commerce', 'prod'), 'PrometheusRule')).toEqual([]);
-    for (const chart of ['commerce', 'identity']) {
+    for (const chart of charts.map((c) => c.name)) {
       const rules = byKind(
         render(tc, chart, 'prod', ['--api-versions', 'monitoring.coreos.com/v1/PrometheusRule']),
         'PrometheusRule',
@@ -953,4 +953,42 @@ describe('PrometheusRule alerts: promtool check rules and test rules', { timeout
       expect(test.stdout).toContain('SUCCESS');
     }
   });
+});
+
+// Issue 13 in every system chart, the ones built after it included (registry, scheduling,
+// notifications): traces exported per environment, a dashboard ConfigMap of its own.
+describe('every system chart: OpenTelemetry per environment and its Grafana dashboard', { timeout: 120_000 }, () => {
+  const SAMPLING: Record<Environment, string> = { dev: '1', qa: '1', staging: '0.25', prod: '0.05' };
+
+  for (const { name, envs } of charts) {
+    it(`${name}: every service exports traces over OTLP with the environment's sampling ratio and resource attributes`, () => {
+      for (const env of envs) {
+        const objs = render(tc, name, env);
+        const deployments = byKind(objs, 'Deployment');
+        expect(deployments.length, `${name}/${env}`).toBeGreaterThan(0);
+        for (const d of deployments) {
+          const data = one(objs, 'ConfigMap', `${d.metadata.name}-config`).data as Record<string, string>;
+          expect(data, `${name}/${env}/${d.metadata.name}`).toMatchObject({
+            OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector.observability.svc:4318',
+            OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+            OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+            OTEL_TRACES_SAMPLER_ARG: SAMPLING[env],
+            OTEL_SERVICE_NAME: d.metadata.name,
+            OTEL_RESOURCE_ATTRIBUTES: `service.namespace=${name},deployment.environment.name=${env}`,
+          });
+        }
+      }
+    });
+
+    it(`${name}: ships its Grafana dashboard as a ConfigMap the sidecar loads (grafana_dashboard: "1")`, () => {
+      const dashboards = byKind(render(tc, name, 'prod'), 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+      expect(dashboards.map((c) => c.metadata.name)).toContain(`${name}-dashboard-${name}`);
+      const board = JSON.parse((dashboards.find((c) => c.metadata.name === `${name}-dashboard-${name}`)!.data as Record<string, string>)[`${name}.json`]!) as {
+        uid: string;
+        panels: unknown[];
+      };
+      expect(board.uid).toBe(`archipelago-${name}`);
+      expect(board.panels.length).toBeGreaterThan(5);
+    });
+  }
 });

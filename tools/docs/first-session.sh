@@ -150,6 +150,10 @@ for i in $(seq 30); do   # the credentials service learns the entity from the re
     [[ $CRED != undefined ]] && break; sleep 1
 done
 VC=$(curl -s $E/registry/v1/credentials/$CRED -H "authorization: Bearer $ADA" -H 'accept: application/vc+jwt')
+# the same credential as a printable certificate (save it with -o certificate.html, print it from a
+# browser): its fields, issuer, dates, status, and a QR code holding $VC itself (verifiable offline)
+curl -s $E/registry/v1/credentials/$CRED -H "authorization: Bearer $ADA" -H 'accept: text/html' |
+  grep -o '<title>.*</title>'                                                       # → <title>Student Certificate</title>
 curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/vc+jwt' --data-raw "$VC"   # → {"valid":true,…}
 curl -s -X POST $E/registry/v1/credentials/$CRED/revoke -H "authorization: Bearer $ADMIN"   # → "status":"revoked"
 curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/json' \
@@ -276,6 +280,7 @@ for i in $(seq 30); do   # notifications told Ada of the attestation and of the 
 done
 [[ $CRED =~ $uuid ]] || { echo "docs smoke: no credential id ('$CRED')" >&2; exit 1; }
 expect_status 200 "$E/registry/v1/credentials/$CRED/revoke"
+expect_status 200 "$E/registry/v1/credentials/$CRED -H authorization: Bearer … -H accept: text/html"
 verdict=$(command curl -s -X POST $E/registry/v1/credentials/verify -H 'content-type: application/vc+jwt' --data-raw "$VC" |
   node -pe 'const v = JSON.parse(require("fs").readFileSync(0)); [v.valid, ...v.checks.map((c) => c.check + ":" + c.ok)].join(",")')
 [[ $verdict == false,signature:true,validity:true,status:false ]] ||

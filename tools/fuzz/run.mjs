@@ -21,6 +21,8 @@
 //      registered for the run), straight at the service; then one run through the edge, without a
 //      token, of the public operations (`security: []`) that the edge routes without jwt
 //      (infra/kong/kong.yml, matched by the edge's own router) — rate limits on the way;
+//      Operations whose bodies are data-defined (the registry's entity types) are fuzzed again per
+//      type, from the type's own document (tools/fuzz/typed-documents.mjs publishes a type to fuzz).
 //      Exceptions to the default checks, each justified: tools/fuzz/schemathesis.toml.
 //      FUZZ_SERVICES (comma-separated service names as npm start lists them, e.g. identity,ordering) fuzzes only those;
 //   5. fixed seed (FUZZ_SEED, default 20261206) and a bound on examples per operation
@@ -33,6 +35,7 @@ import { request as httpRequest } from 'node:http';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { healthy, isLocal, stackMembers, startStack, stopStack } from '../../apps/devstack/own-stack.mjs';
+import { typedDocuments } from './typed-documents.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const say = (text) => process.stdout.write(`[fuzz] ${text}\n`);
@@ -375,6 +378,21 @@ try {
           reportDir,
         ),
       );
+    }
+    // Bodies whose schema is data (the registry's entity types): each type's own document, fuzzed
+    // the same way (tools/fuzz/typed-documents.mjs publishes a type to fuzz).
+    const adminToken = await passwordGrant(baseUrl, logins.admin.username, logins.admin.password);
+    for (const typed of await typedDocuments(service, { token: adminToken, dir: reportDir, say })) {
+      for (const [role, login] of Object.entries(logins)) {
+        const token = await passwordGrant(baseUrl, login.username, login.password);
+        results.push(
+          await schemathesis(
+            bin,
+            { name: `${service.name}-${typed.type}-${role}`, location: typed.location, baseUrl: service.url, token },
+            reportDir,
+          ),
+        );
+      }
     }
   }
   const { file: edgeFile, document: edgeDocument } = edgePublicDocument(

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
+import { traceparentOf } from '@archipelago/platform-telemetry';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { EdgeRequestContext } from './edge-request.context.js';
 import { KONG_MESSAGE, sendKongError } from './kong-response.js';
@@ -55,6 +56,14 @@ function upstreamRequestHeaders(request: FastifyRequest, headers: IncomingHttpHe
   headers['x-forwarded-path'] = context.match.path;
   if (context.match.strippedPrefix !== undefined) headers['x-forwarded-prefix'] = context.match.strippedPrefix;
   else delete headers['x-forwarded-prefix'];
+  // W3C trace context: with tracing on, the edge's server span has continued the client's
+  // `traceparent` and the instrumentation adds the edge's own (its client span) to the upstream
+  // request. The client's copy would make a second header, and an upstream reading "a, b" starts a
+  // new trace — so it goes (Kong's OpenTelemetry plugin replaces it likewise). Tracing off: passed on.
+  if (traceparentOf() !== undefined) {
+    delete headers.traceparent;
+    delete headers.tracestate;
+  }
   // The edge answered `Expect: 100-continue` itself (edge.server.ts); undici refuses the header.
   delete headers.expect;
   headers.host = context.route.preserveHost && clientHost !== '' ? clientHost : context.upstreamHostHeader;

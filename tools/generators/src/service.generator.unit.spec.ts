@@ -84,7 +84,12 @@ describe('service generator (in memory)', () => {
       expect(parse(read(tree, `charts/gentest/values-${env}.yaml`)).services.widgets.image.digest).toMatch(
         /^sha256:0{64}$/,
       );
+      // issue 13: traces exported over OTLP in every environment
+      expect(parse(read(tree, `charts/gentest/values-${env}.yaml`)).telemetry.otlpEndpoint).toBe('http://otel-collector.observability.svc:4318');
     }
+    const dashboard = JSON.parse(read(tree, 'charts/gentest/dashboards/gentest.json')) as { uid: string; templating: { list: { name: string; current?: { value: string } }[] } };
+    expect(dashboard.uid).toBe('archipelago-gentest');
+    expect(dashboard.templating.list.find((v) => v.name === 'namespace')?.current?.value).toBe('gentest');
     expect(read(tree, 'charts/gentest/templates/_helpers.tpl')).toContain('define "gentest.labels"');
     expect(read(tree, 'docs/README.md')).toContain('| [systems/gentest.md](systems/gentest.md) |');
     for (const path of ['charts/commerce/values.yaml', 'systems/commerce/contracts/src/index.ts']) {

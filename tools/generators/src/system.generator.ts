@@ -56,6 +56,8 @@ export async function systemGenerator(tree: Tree, options: SystemGeneratorOption
   // Helm chart: values per environment from the templates; the objects from the reference chart.
   const chart = `charts/${s.kebab}`;
   generateFiles(tree, join(FILES, 'system', 'chart'), chart, vars);
+  // Its Grafana dashboard (RED per route, messaging, event store), shipped as a ConfigMap.
+  tree.rename(`${chart}/dashboards/system.json`, `${chart}/dashboards/${s.kebab}.json`);
   const reference = `charts/${REFERENCE_CHART}`;
   for (const file of tree.children(`${reference}/templates`)) {
     const text = tree.read(`${reference}/templates/${file}`, 'utf8')!;

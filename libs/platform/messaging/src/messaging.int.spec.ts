@@ -3,7 +3,7 @@ import { inTransaction, platformSchemaSql } from '@archipelago/platform-event-st
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Inbox } from './inbox.js';
+import { Inbox, observeInboxDuplicates } from './inbox.js';
 import type { IncomingMessage } from './message.types.js';
 import { Messaging, type TransportKind } from './messaging.js';
 
@@ -68,6 +68,8 @@ describe.each<TransportKind>(['postgres', 'kafka'])('messaging contract over the
 
   it('delivers outbox messages to a consumer group in order per key, as CloudEvents, once each (inbox)', async () => {
     const inbox = new Inbox(pool, 'sub', 'testsys.sub');
+    const duplicates: string[] = [];
+    const stopObserving = observeInboxDuplicates((group) => duplicates.push(group));
     const seen: IncomingMessage[] = [];
     await consumer.subscribe('testsys.sub', [topic], async (message) => {
       seen.push(message);
@@ -107,6 +109,10 @@ describe.each<TransportKind>(['postgres', 'kafka'])('messaging contract over the
     const { rows } = await pool.query('SELECT message_id, count(*)::int AS n FROM sub.effects GROUP BY message_id');
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.n === 1)).toBe(true);
+    // … and the inbox reported each redelivery it dropped (inbox_duplicates_dropped_total)
+    await eventually(() => duplicates.length >= 4);
+    stopObserving();
+    expect(duplicates).toEqual(['testsys.sub', 'testsys.sub', 'testsys.sub', 'testsys.sub']);
   });
 
   it('gives every consumer group its own copy of each message', async () => {

@@ -1,6 +1,7 @@
 import { type AppendObserver, ident, type ProjectionRunner } from '@archipelago/platform-event-store';
 import type pg from 'pg';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { observeInboxDuplicates } from './inbox.js';
 import type { Messaging } from './messaging.js';
 import type { RetentionCounts } from './retention.js';
 
@@ -13,12 +14,21 @@ import type { RetentionCounts } from './retention.js';
  * - `dead_letters{consumer_group}` (gauge): dead letters in the schema's `dead_letters` table not replayed;
  * - `consumer_lag_messages{consumer_group,source}` (gauge): messages left to read (postgres: per
  *   source outbox; kafka: per topic, log end offsets minus the group's commits, asked of the broker).
+ * - `inbox_duplicates_dropped_total{consumer_group}` (counter): redelivered messages the inbox of a
+ *   consumer group of this process skipped (processed before).
  * Gauges are computed when scraped. Returns the hook to pass as the relay's `onPublished`.
  */
 export function registerMessagingMetrics(
   registry: Registry,
   sources: { messaging: Messaging; projections?: readonly ProjectionRunner[] },
 ): (latenciesMs: number[]) => void {
+  const duplicates = new Counter({
+    name: 'inbox_duplicates_dropped_total',
+    help: 'Redelivered messages a consumer group skipped because its inbox had processed them before.',
+    labelNames: ['consumer_group'],
+    registers: [registry],
+  });
+  observeInboxDuplicates((consumerGroup) => duplicates.inc({ consumer_group: consumerGroup }));
   new Gauge({
     name: 'outbox_pending_messages',
     help: 'Outbox rows not yet published to the broker.',

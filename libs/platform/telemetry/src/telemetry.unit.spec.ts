@@ -77,3 +77,23 @@ describe('trace context helpers (W3C Trace Context)', () => {
     await expect(inSpan('y', {}, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
   });
 });
+
+describe('telemetryConfiguration (what tracing costs per call, docs/performance.md §e)', () => {
+  const configure = async (env: Record<string, string>) => {
+    const { telemetryConfiguration } = await import('./telemetry-sdk.js');
+    const configuration = telemetryConfiguration(env);
+    for (const instrumentation of configuration.instrumentations!.flat()) instrumentation.disable();
+    return configuration;
+  };
+
+  it('detects only the environment and the service instance id unless OTEL_NODE_RESOURCE_DETECTORS says otherwise', async () => {
+    const { envDetector, serviceInstanceIdDetector } = await import('@opentelemetry/resources');
+    expect((await configure({ SERVICE_NAME: 'catalog' })).resourceDetectors).toEqual([envDetector, serviceInstanceIdDetector]);
+    expect((await configure({ SERVICE_NAME: 'catalog', OTEL_NODE_RESOURCE_DETECTORS: 'all' })).resourceDetectors).toBeUndefined();
+  });
+
+  it('records pg query spans only inside a trace, and no connect spans', async () => {
+    const pg = (await configure({})).instrumentations!.flat().find((i) => i.instrumentationName.endsWith('instrumentation-pg'));
+    expect(pg?.getConfig()).toMatchObject({ requireParentSpan: true, ignoreConnectSpans: true });
+  });
+});

@@ -264,6 +264,8 @@ export async function closedLoop(
   concurrency: number,
   seconds: number,
   warmupSeconds: number,
+  /** Called when the measured phase starts and when it ends (e.g. to read a process's CPU time). */
+  hooks: { onMeasureStart?: () => void; onMeasureEnd?: () => void } = {},
 ): Promise<LoadResult> {
   let phase: 'warmup' | 'measure' | 'done' = 'warmup';
   let end = 0;
@@ -288,7 +290,9 @@ export async function closedLoop(
   const start = performance.now();
   end = start + seconds * 1000;
   phase = 'measure';
+  hooks.onMeasureStart?.();
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  hooks.onMeasureEnd?.();
   phase = 'done';
   await Promise.all(loops);
   if (firstError) console.error(`  ${errors} failed call(s), first: ${String(firstError)}`);
@@ -301,6 +305,20 @@ export async function closedLoop(
     p50Ms: percentile(sorted, 50),
     p99Ms: percentile(sorted, 99),
   };
+}
+
+/**
+ * CPU time (user + system, milliseconds) a process has used so far, from `/proc/<pid>/stat`
+ * (fields 14 and 15, in clock ticks of 10 ms on Linux); NaN where /proc is not available.
+ */
+export function processCpuMs(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
 }
 
 /** Samples the resident set size (VmRSS, bytes) of a process every `everyMs` until stopped. */

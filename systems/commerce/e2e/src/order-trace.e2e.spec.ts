@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -141,6 +142,8 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
         // the confirmation: ordering handles the payment result and tells catalog to commit the stock
         expect(names).toContain('ordering CONSUMER process commerce.payments.payments.v1');
         expect(names.filter((n) => n === 'catalog CONSUMER process commerce.ordering.stock-commands.v1')).toHaveLength(2);
+        // … and the edge's batch, which may leave later than the services' on a busy machine
+        expect(names).toContain('edge SERVER post');
       },
       { timeout: 60_000, interval: 1000 },
     );
@@ -202,5 +205,129 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     expect(await metrics('catalog')).toMatch(
       /^rpc_server_call_duration_seconds_count\{service="catalog",rpc_service="archipelago\.commerce\.catalog\.v1\.CatalogService",rpc_method="GetProducts",rpc_grpc_status_code="OK"\} [1-9]/m,
     );
+  });
+
+  // The systems built after issue 13 inherit it: a flow of theirs through the edge is one trace too.
+  // The test is the caller: it sends its own W3C traceparent, so the trace id is known and the edge's
+  // server span is the only span whose parent (the test's) is not in the trace.
+  const traced = () => {
+    const traceId = randomBytes(16).toString('hex');
+    const parentId = randomBytes(8).toString('hex');
+    return { traceId, parentId, traceparent: `00-${traceId}-${parentId}-01` };
+  };
+  const traceOf = async (traceId: string) => {
+    const res = await fetch(`${zipkin}/api/v2/trace/${traceId}`);
+    return res.status === 200 ? ((await res.json()) as ZipkinSpan[]) : [];
+  };
+  const expectWhole = (spans: ZipkinSpan[], parentId: string) => {
+    const ids = new Set(spans.map((s) => s.id));
+    const entered = spans.filter((s) => s.parentId === parentId);
+    expect(entered.map((s) => `${s.localEndpoint.serviceName} ${s.kind}`)).toEqual(['edge SERVER']);
+    expect(spans.filter((s) => s.parentId !== parentId && (!s.parentId || !ids.has(s.parentId)))).toEqual([]);
+  };
+  const label = (s: ZipkinSpan) => `${s.localEndpoint.serviceName} ${s.kind ?? ''} ${s.name}`;
+
+  it('follows a scheduling flow (a task created through the edge) as one trace: edge, tasks, its event-store append and outbox', async () => {
+    const customer = await token('admin@archipelago.local', 'archipelago-admin');
+    const { traceId, parentId, traceparent } = traced();
+    const task = await post(`${edge}/scheduling/v1/tasks`, customer, { title: 'Trace the task', priority: 2 }, { traceparent });
+    expect(task.status).toBe(201);
+    let spans: ZipkinSpan[] = [];
+    await vi.waitFor(
+      async () => {
+        spans = await traceOf(traceId);
+        // the outbox write of TaskCreatedV1, in the transaction of the append
+        expect(spans.filter((s) => /^tasks/.test(s.localEndpoint.serviceName) && s.kind === 'PRODUCER').map(label)).not.toEqual([]);
+      },
+      { timeout: 30_000, interval: 1000 },
+    );
+    expectWhole(spans, parentId);
+    const server = spans.filter((s) => /^tasks/.test(s.localEndpoint.serviceName) && s.kind === 'SERVER' && /\/scheduling\/v1\/tasks$/.test(s.name ?? ''));
+    expect(server).toHaveLength(1);
+    expect(spans.find((s) => s.id === server[0]!.parentId)).toMatchObject({ kind: 'CLIENT', localEndpoint: { serviceName: 'edge' } });
+    expect(spans.some((s) => s.name === 'event-store append' && s.tags?.['archipelago.stream_id']?.includes(task.body.id))).toBe(true);
+  });
+
+  it('follows a registry flow (a claim attested through the edge) as one trace: edge, registry, its outbox, and the credentials service issuing the credential', async () => {
+    // (before the edge dropped the client's traceparent, upstreams got two and started a new trace)
+    const admin = await token('admin@archipelago.local', 'archipelago-admin');
+    // The owner requests the attestation, an admin attests it (never one's own claim).
+    const email = `trace-owner-${Date.now()}@example.com`;
+    expect((await post(`${edge}/identity/v1/users`, '', { email, password: 'correct horse battery', displayName: 'Owner' })).status).toBe(202);
+    const owner = await token(email, 'correct horse battery');
+    const me = (await json<{ id: string }>(`${edge}/identity/v1/users/me`, { headers: { authorization: `Bearer ${owner}` } })).body.id;
+    const title = `TraceStudent${Date.now()}`;
+    const schema = await post(`${edge}/registry/v1/schema/create_def`, admin, {
+      title,
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, userId: { type: 'string' } },
+      _osConfig: {
+        ownershipAttributes: [{ userId: '/userId' }],
+        attestationPolicies: [
+          {
+            name: 'enrolment',
+            properties: ['$.name'],
+            attestorRoles: ['admin'],
+            credentialTemplate: { type: ['EnrolmentCredential'], credentialSubject: { name: '{{name}}' } },
+          },
+        ],
+      },
+    });
+    expect(schema.status).toBeLessThan(300);
+    for (const step of ['validate_def', 'activate_def']) {
+      expect((await post(`${edge}/registry/v1/schema/${step}`, admin, { id: schema.body.id })).status).toBeLessThan(300);
+    }
+    const entity = await post(`${edge}/registry/v1/entity/${title}`, admin, { name: 'Asha', userId: me });
+    expect(entity.status).toBeLessThan(300);
+    const claim = await post(`${edge}/registry/v1/entity/${title}/${entity.body.id}/attestations`, owner, { policy: 'enrolment' });
+    expect(claim.status).toBeLessThan(300);
+    // The attestor's inbox is a read model: attest once the claim is there.
+    const { traceId, parentId, traceparent } = traced();
+    await vi.waitFor(
+      async () => {
+        const attest = await post(`${edge}/registry/v1/claims/${claim.body.id}/attest`, admin, { note: 'trace' }, { traceparent });
+        expect(attest.status).toBeLessThan(300);
+      },
+      { timeout: 30_000, interval: 1000 },
+    );
+    let spans: ZipkinSpan[] = [];
+    await vi.waitFor(
+      async () => {
+        spans = await traceOf(traceId);
+        // the credentials service consumed the attestation and announced the credential it issued
+        expect(spans.some((s) => /^credentials/.test(s.localEndpoint.serviceName) && s.kind === 'CONSUMER')).toBe(true);
+        expect(spans.some((s) => /^credentials/.test(s.localEndpoint.serviceName) && s.kind === 'PRODUCER')).toBe(true);
+      },
+      { timeout: 60_000, interval: 1000 },
+    );
+    expectWhole(spans, parentId);
+    const consumer = spans.find((s) => /^credentials/.test(s.localEndpoint.serviceName) && s.kind === 'CONSUMER')!;
+    expect(spans.find((s) => s.id === consumer.parentId)).toMatchObject({ kind: 'PRODUCER', localEndpoint: { serviceName: expect.stringMatching(/^registry/) } });
+    expect(spans.some((s) => /^registry/.test(s.localEndpoint.serviceName) && s.kind === 'SERVER')).toBe(true);
+  });
+
+  it('serves the RED and platform metrics on /metrics of the services built after issue 13 too', async () => {
+    for (const name of ['tasks', 'calendar', 'registry', 'credentials', 'notifications']) {
+      const res = await fetch(`http://127.0.0.1:${servicePorts.get(name)}/metrics`);
+      expect(res.status, name).toBe(200);
+      const text = await res.text();
+      for (const family of [
+        'http_server_request_duration_seconds histogram',
+        'event_store_append_duration_seconds histogram',
+        'outbox_oldest_unpublished_age_seconds gauge',
+        'consumer_lag_messages gauge',
+        'dead_letters gauge',
+        'db_client_connection_count gauge',
+        'process_resident_memory_bytes gauge',
+      ]) {
+        expect(text, `${name}: ${family}`).toContain(`# TYPE ${family}`);
+      }
+    }
+    // the flows above went through tasks and registry: their routes are counted
+    for (const name of ['tasks', 'registry']) {
+      const text = await (await fetch(`http://127.0.0.1:${servicePorts.get(name)}/metrics`)).text();
+      expect(text, name).toMatch(/^http_server_request_duration_seconds_count\{service="[\w-]+",method="POST",route="[^"]+",status="2\d\d"\} [1-9]/m);
+    }
   });
 });

@@ -37,6 +37,12 @@ export {
   type RegistryServiceClient,
   type GetRegistryItemRequest,
   type GetRegistryItemResponse,
+  type GetEntityRequest,
+  type GetEntityResponse,
+  type Entity,
+  type SearchEntitiesRequest,
+  type SearchEntitiesResponse,
+  type EntitySearchItem,
   type RegistryItem,
 } from './generated/archipelago/registry/registry/v1/registry.js';
 

@@ -10,6 +10,7 @@ import { Resolver, type DIDResolutionResult } from 'did-resolver';
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import QRCode from 'qrcode';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CREDENTIALS_DOMAIN_ERRORS, CredentialsModule } from './credentials.module.js';
@@ -287,6 +288,62 @@ describe('registry/credentials over HTTP', () => {
     const mine = await (await http(`${base}?limit=100`, { headers: bearer(holder) })).json();
     expect(mine.items.map((c: { id: string }) => c.id)).toContain(issued.id);
     expect((await (await http(`${base}?limit=100`, { headers: bearer(other) })).json()).items).toEqual([]);
+  });
+
+  it('renders a printable HTML certificate (escaped values, QR code of the compact credential), 406 for other media types', async () => {
+    const hostile = '<script>alert("x")</script>';
+    const issued = await (
+      await postJson(base, {
+        entityType: 'Teacher',
+        entityId: teacherId,
+        holder: HOLDER.sub,
+        template: { type: ['TeacherCredential'], credentialSubject: { name: hostile, school: '{{school.name}}' } },
+      })
+    ).json();
+    // A browser's Accept header: HTML wins.
+    const page = await http(`${base}/${issued.id}`, {
+      headers: { ...bearer(holder), accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' },
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(page.headers.get('vary')).toContain('Accept');
+    const html = await page.text();
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&#60;script&#62;alert(&#34;x&#34;)&#60;/script&#62;');
+    expect(html).toContain('<title>Teacher Certificate</title>');
+    expect(html).toContain('GHS Mysuru');
+    expect(html).toContain(DID);
+    expect(html).toContain('data-status="active"');
+    // The QR code is the one of the compact credential itself (same modules as the library draws for it).
+    const modules = (svg: string) => /<path stroke="#000000" d="([^"]+)"/.exec(svg)?.[1];
+    const expected = await QRCode.toString(issued.jwt, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    expect(modules(html)).toBeDefined();
+    expect(modules(html)).toBe(modules(expected));
+
+    await postJson(`${base}/${issued.id}/revoke`, {});
+    const revoked = await (
+      await http(`${base}/${issued.id}`, { headers: { ...bearer(admin), accept: 'text/html' } })
+    ).text();
+    expect(revoked).toContain('data-status="revoked"');
+
+    // q-values decide; */* and no Accept give JSON; nothing acceptable is 406 problem+json.
+    const jwtFirst = await http(`${base}/${issued.id}`, {
+      headers: { ...bearer(holder), accept: 'text/html;q=0.5, application/vc+jwt' },
+    });
+    expect(jwtFirst.headers.get('content-type')).toContain('application/vc+jwt');
+    for (const accept of ['*/*', undefined]) {
+      const res = await http(`${base}/${issued.id}`, { headers: { ...bearer(holder), ...(accept && { accept }) } });
+      expect(res.headers.get('content-type')).toContain('application/json');
+    }
+    const refused = await http(`${base}/${issued.id}`, { headers: { ...bearer(holder), accept: 'application/pdf' } });
+    expect(refused.status).toBe(406);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect((await refused.json()).detail).toContain('text/html');
+    // Someone else's credential stays 404 in every media type.
+    expect((await http(`${base}/${issued.id}`, { headers: { ...bearer(other), accept: 'text/html' } })).status).toBe(
+      404,
+    );
   });
 
   it('issues once per attested claim whose policy has a credential template (ClaimAttestedV1), to the requester', async () => {

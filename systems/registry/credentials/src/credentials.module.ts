@@ -1,5 +1,6 @@
 import { AuthModule, type AuthOptions } from '@archipelago/platform-auth';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { HtmlCertificateRenderer } from './gateway/html.certificate-renderer.js';
 import { encodeStatusList } from './gateway/bitstring.status-list.js';
 import { SystemClockGateway } from './gateway/system-clock.gateway.js';
 import { CredentialsHttpHandler } from './handler/http/credentials.http-handler.js';
@@ -8,6 +9,7 @@ import { VcJwtBodyParser } from './handler/http/vc-jwt.body-parser.js';
 import { ENTITY_SNAPSHOTS, RegistryEventsMessageHandler } from './handler/messaging/registry-events.message-handler.js';
 import { CredentialsInfrastructure } from './repository/credentials.infrastructure.js';
 import { IssueCredentialUseCase } from './use-case/issue-credential/issue-credential.use-case.js';
+import { CERTIFICATE_RENDERER } from './use-case/port/certificate-renderer.port.js';
 import { CLOCK } from './use-case/port/clock.port.js';
 import { CREDENTIAL_STORE } from './use-case/port/credential-store.port.js';
 import { ISSUER, type IssuerPort } from './use-case/port/issuer.port.js';
@@ -46,6 +48,7 @@ export class CredentialsModule {
         { provide: ENTITY_SNAPSHOTS, useValue: infrastructure.credentials },
         { provide: ISSUER, useValue: issuer },
         { provide: CLOCK, useClass: SystemClockGateway },
+        { provide: CERTIFICATE_RENDERER, useClass: HtmlCertificateRenderer },
         { provide: STATUS_LIST_ENCODER, useValue: encodeStatusList },
         VcJwtBodyParser,
         IssueCredentialUseCase,

@@ -11,6 +11,7 @@ import {
 import { registryConfigSchema } from './registry.config.js';
 import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from './registry.module.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
+import { rememberServiceDocument } from './handler/http/entity-type.openapi.js';
 
 /**
  * registry/registry entry point (commands: see `runServiceMain`).
@@ -69,7 +70,9 @@ await runServiceMain({
     title: 'Archipelago registry/registry',
     version: '1.0.0',
     description:
-      'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1, EntityCreatedV1, EntityUpdatedV1, EntityDeletedV1, EntityInvitedV1, ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1.',
+      'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1, EntityCreatedV1, EntityUpdatedV1, EntityDeletedV1, EntityInvitedV1, ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1. Each active entity type has its own document with the bodies it accepts: GET /registry/v1/entity/{type}/openapi.json.',
+    // The per-type documents are derived from this one.
+    refine: rememberServiceDocument,
   },
   topics: [
     'registry.registry.item-created.v1',

@@ -14,6 +14,7 @@ import { RaiseClaimUseCase } from './use-case/raise-claim/raise-claim.use-case.j
 import { DecideClaimUseCase } from './use-case/decide-claim/decide-claim.use-case.js';
 import { GetClaimUseCase } from './use-case/get-claim/get-claim.use-case.js';
 import { ListClaimsUseCase } from './use-case/list-claims/list-claims.use-case.js';
+import { AttestorEntities } from './use-case/attestor-entities/attestor-entities.js';
 import { CLAIM_REPOSITORY } from './use-case/port/claim.repository.port.js';
 import { CLAIM_READ_MODEL } from './use-case/port/claim.read-model.port.js';
 import { UuidV7EntityIdGateway } from './gateway/uuid-v7-entity-id.gateway.js';
@@ -25,6 +26,7 @@ import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
 import { ListEntitiesUseCase } from './use-case/list-entities/list-entities.use-case.js';
 import { InviteEntityUseCase } from './use-case/invite-entity/invite-entity.use-case.js';
 import { AcceptInvitationUseCase } from './use-case/accept-invitation/accept-invitation.use-case.js';
+import { DescribeEntityTypeUseCase } from './use-case/describe-entity-type/describe-entity-type.use-case.js';
 import { GetEntityHistoryUseCase } from './use-case/get-entity-history/get-entity-history.use-case.js';
 import { ENTITY_ID } from './use-case/port/entity-id.port.js';
 import { REGISTRY_ENTITY_REPOSITORY } from './use-case/port/registry-entity.repository.port.js';
@@ -86,6 +88,7 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'CLAIM.CONCURRENCY_CONFLICT': 409,
   'CLAIM.UNKNOWN_POLICY': 400,
   'CLAIM.NOTE_REQUIRED': 400,
+  'CLAIM.NO_ATTESTOR': 400,
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */
@@ -144,6 +147,7 @@ export class RegistryModule {
         InviteEntityUseCase,
         AcceptInvitationUseCase,
         GetEntityHistoryUseCase,
+        DescribeEntityTypeUseCase,
         { provide: ENTITY_SEARCH, useValue: infrastructure.entitySearch },
         SearchEntitiesUseCase,
         { provide: CLAIM_REPOSITORY, useValue: infrastructure.claims },
@@ -152,6 +156,7 @@ export class RegistryModule {
         DecideClaimUseCase,
         GetClaimUseCase,
         ListClaimsUseCase,
+        AttestorEntities,
       ],
     };
   }

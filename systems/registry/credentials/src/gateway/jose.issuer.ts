@@ -18,6 +18,10 @@ export class JoseIssuer implements IssuerPort {
     this.keys = [ring.current, ...ring.older];
   }
 
+  verifyUrl(): string {
+    return `${this.publicUrl.replace(/\/$/, '')}/registry/v1/credentials/verify`;
+  }
+
   statusListUrl(list: number): string {
     return `${this.publicUrl.replace(/\/$/, '')}/registry/v1/credentials/status/${list}`;
   }

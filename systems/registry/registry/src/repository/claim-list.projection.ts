@@ -28,8 +28,9 @@ export class ClaimListProjection implements Projection {
     const state = foldClaim(events);
     if (state.status === 'absent') return;
     await client.query(
-      `INSERT INTO "${this.schema}".claim_list (id, status, attestor_roles, requester, raised_at, view)
-       VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO "${this.schema}".claim_list
+         (id, status, attestor_roles, requester, raised_at, view, attestor_entity_type, attestor_entities)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (id) DO UPDATE SET status = $2, view = $6`,
       [
         state.id,
@@ -38,6 +39,8 @@ export class ClaimListProjection implements Projection {
         state.requester,
         state.raisedAt,
         JSON.stringify(claimViewOf(state)),
+        state.attestorEntityType ?? null,
+        [...(state.attestorEntities ?? [])],
       ],
     );
   }
@@ -59,11 +62,30 @@ export class ClaimListReadModel implements ClaimReadModelPort {
     const { rows } = await this.pool.query<{ view: ClaimView; total: string }>(
       `SELECT view, count(*) OVER () AS total
          FROM "${this.schema}".claim_list
-        WHERE attestor_roles && $1::text[] AND requester <> $2 AND ($3::text IS NULL OR status = $3)
+        WHERE (attestor_roles && $1::text[]
+               OR (attestor_entity_type = ANY($6::text[])
+                   AND (cardinality(attestor_entities) = 0 OR attestor_entities && $7::text[])))
+          AND requester <> $2 AND ($3::text IS NULL OR status = $3)
         ORDER BY raised_at, id
         LIMIT $4 OFFSET $5`,
-      [[...query.roles], query.attestor, query.status ?? null, query.limit, query.offset],
+      [
+        [...query.roles],
+        query.attestor,
+        query.status ?? null,
+        query.limit,
+        query.offset,
+        [...(query.attestorEntityTypes ?? [])],
+        [...(query.attestorEntities ?? [])],
+      ],
     );
     return { totalCount: rows.length > 0 ? Number(rows[0]!.total) : 0, items: rows.map((r) => r.view) };
+  }
+
+  async attestorEntityTypes(): Promise<string[]> {
+    const { rows } = await this.pool.query<{ type: string }>(
+      `SELECT DISTINCT attestor_entity_type AS type FROM "${this.schema}".claim_list
+        WHERE attestor_entity_type IS NOT NULL`,
+    );
+    return rows.map((r) => r.type);
   }
 }

@@ -95,6 +95,13 @@ export class EntitySearchProjection implements Projection {
           event.data.version,
         ]);
         return;
+      case 'EntityAttestationRecorded':
+        // The body is unchanged, but the version moved: search results carry the current ETag version.
+        await client.query(`UPDATE ${table} SET version = $2 WHERE id = $1 AND version < $2`, [
+          event.data.id,
+          event.data.version,
+        ]);
+        return;
       case 'EntityDeleted':
         await client.query(`DELETE FROM ${table} WHERE id = $1`, [event.data.id]);
         return;

@@ -7,8 +7,9 @@ import { registryEntitySearchMigration } from './migrations/1796540200000-regist
 import { registryClaimsMigration } from './migrations/1796540300000-registry-claims.migration.js';
 import { registryEntityOwnersMigration } from './migrations/1796540400000-registry-entity-owners.migration.js';
 import { registryEntityDataKeysMigration } from './migrations/1796540514000-registry-entity-data-keys.migration.js';
+import { registryClaimAttestorEntitiesMigration } from './migrations/1796540615015-registry-claim-attestor-entities.migration.js';
 
-/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys). */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys, claim attestor entities). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -21,6 +22,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryClaimsMigration(schema),
     registryEntityOwnersMigration(schema),
     registryEntityDataKeysMigration(schema),
+    registryClaimAttestorEntitiesMigration(schema),
   ],
 };
 

@@ -4,6 +4,8 @@ import {
   ApiZodNegotiatedResponse,
   ApiZodResponse,
   currentRequestContext,
+  ProblemException,
+  problemTypeUri,
   ZodBody,
   ZodParams,
   ZodQuery,
@@ -13,6 +15,7 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { z } from 'zod';
 import type { FastifyReply } from 'fastify';
 import { decodeJwt } from 'jose';
+import Negotiator from 'negotiator';
 import { NotACredentialError } from '../../entity/credential/credential.errors.js';
 import { IssueCredentialUseCase } from '../../use-case/issue-credential/issue-credential.use-case.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
@@ -70,11 +73,38 @@ function toDto(c: StoredCredential): CredentialDto {
   };
 }
 
-function wantsJwt(accept: string | undefined): boolean {
-  return accept?.toLowerCase().includes(VC_JWT) ?? false;
+/** Media types `GET /registry/v1/credentials/{id}` answers in, the default (for `*\/*` or no Accept) first. */
+export const CREDENTIAL_MEDIA_TYPES = ['application/json', VC_JWT, 'text/html'] as const;
+type CredentialMediaType = (typeof CREDENTIAL_MEDIA_TYPES)[number];
+
+/**
+ * Proactive content negotiation (RFC 9110 §12.5.1: q-values, ranges like `text/*`) over
+ * {@link CREDENTIAL_MEDIA_TYPES}, by the `negotiator` library.
+ * @throws ProblemException 406 when the Accept header admits none of them
+ */
+function negotiateCredential(accept: string | undefined): CredentialMediaType {
+  const chosen = new Negotiator({ headers: { accept } }).mediaType([...CREDENTIAL_MEDIA_TYPES]);
+  if (!chosen) {
+    throw new ProblemException(406, {
+      type: problemTypeUri('not-acceptable'),
+      title: 'Not Acceptable',
+      detail: `A credential is available as ${CREDENTIAL_MEDIA_TYPES.join(', ')}`,
+    });
+  }
+  return chosen as CredentialMediaType;
 }
 
+/** Only inline styles and the inline SVG QR code: a certificate runs no script and loads nothing. */
+const CERTIFICATE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'";
+
 const VC_JWT_CONTENT = { [VC_JWT]: { schema: { type: 'string' }, example: EXAMPLE_JWT } };
+const CREDENTIAL_CONTENT = {
+  ...VC_JWT_CONTENT,
+  'text/html': {
+    schema: { type: 'string' },
+    example: '<!doctype html><html lang="en"><head><title>Enrolment Certificate</title></head><body>…</body></html>',
+  },
+};
 
 /**
  * `/registry/v1/credentials`: W3C verifiable credentials of registry entities (VC 2.0 secured as
@@ -187,19 +217,28 @@ export class CredentialsHttpHandler {
   @ApiOperation({
     summary: 'Read a credential (holder or manager)',
     description:
-      'Accept application/vc+jwt: the compact JWT; application/json (default): the decoded VC 2.0 credential. Anyone but its holder and managers gets 404.',
+      'Content negotiation on Accept (q-values honoured): `application/json` (the default, also for `*/*`) the decoded VC 2.0 credential; `application/vc+jwt` the compact JWT; `text/html` a printable certificate (subject fields, issuer, dates, current status, and a QR code holding the compact credential so that any VC-JOSE verifier can check it offline). 406 when Accept admits none of these. Anyone but its holder and managers gets 404.',
   })
-  @ApiZodNegotiatedResponse(200, verifiableCredentialDto, VC_JWT_CONTENT)
-  @ApiProblemResponses(400, 401, 404)
+  @ApiZodNegotiatedResponse(200, verifiableCredentialDto, CREDENTIAL_CONTENT)
+  @ApiProblemResponses(400, 401, 404, 406)
   async get(
     @ZodParams(credentialIdParams) params: { id: string },
     @Caller() caller: Caller,
     @Headers('accept') accept: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const credential = await this.read.get(params.id, readerOf(caller));
+    const type = negotiateCredential(accept);
     void reply.header('vary', 'Accept');
-    if (wantsJwt(accept)) {
+    if (type === 'text/html') {
+      const html = await this.read.certificate(params.id, readerOf(caller));
+      void reply
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('content-security-policy', CERTIFICATE_CSP)
+        .header('cache-control', 'private, no-store');
+      return html;
+    }
+    const credential = await this.read.get(params.id, readerOf(caller));
+    if (type === VC_JWT) {
       void reply.header('content-type', VC_JWT);
       return credential.jwt;
     }

@@ -27,6 +27,8 @@ export type SignatureCheck =
 export interface IssuerPort {
   /** The issuer DID, e.g. `did:web:localhost%3A8000`. */
   readonly did: string;
+  /** Absolute URL of the public verification endpoint (`POST …/credentials/verify`). */
+  verifyUrl(): string;
   /** Absolute URL of the revocation status list credential `list`. */
   statusListUrl(list: number): string;
   /**

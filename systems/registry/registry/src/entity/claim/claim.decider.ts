@@ -3,10 +3,16 @@ import { ClaimAlreadyDecidedError, ClaimNoteRequiredError, ClaimNotFoundError } 
 import type { ClaimEvent, ClaimSubject } from './claim.events.js';
 import { evolveClaim, initialClaimState, type ClaimState } from './claim.state.js';
 
-/** The caller of a command: user id (token `sub`) and token roles. */
+/** The caller of a command: user id (token `sub`), token roles and e-mail (for entity ownership). */
 export interface Caller {
   readonly id: string;
   readonly roles: readonly string[];
+  readonly email?: string;
+  /**
+   * Ids of the entities of the claim's `attestorEntityType` the caller owns (resolved by the use
+   * case from the entity streams; empty or absent when none).
+   */
+  readonly attestorEntities?: readonly string[];
 }
 
 interface Stamp {
@@ -25,12 +31,19 @@ export type ClaimCommand =
   | { readonly type: 'RejectClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } };
 
 /**
- * Whether the caller may decide the claim: they hold one of the policy's `attestorRoles`, and are
- * not the requester (nobody attests their own claim). Attestor entities are not enforced yet.
+ * Whether the caller may decide the claim, never their own (nobody attests their own claim):
+ * - they hold one of the policy's `attestorRoles`; or
+ * - the policy names an attestor entity type and they own an entity of it: one of the claim's
+ *   `attestorEntities` (those that satisfied the policy's condition), or any when it has no condition.
  */
 export function mayDecide(state: ClaimState, caller: Caller): boolean {
-  if (state.status === 'absent') return false;
-  return caller.id !== state.requester && state.attestorRoles.some((role) => caller.roles.includes(role));
+  if (state.status === 'absent' || caller.id === state.requester) return false;
+  if (state.attestorRoles.some((role) => caller.roles.includes(role))) return true;
+  if (state.attestorEntityType === undefined) return false;
+  const owned = caller.attestorEntities ?? [];
+  return state.attestorEntities === undefined
+    ? owned.length > 0
+    : state.attestorEntities.some((id) => owned.includes(id));
 }
 
 /**

@@ -1,6 +1,6 @@
 import { deciderSpec } from '@archipelago/testing-decider';
 import { describe, expect, it } from 'vitest';
-import { claimDecider, mayDecide, type ClaimCommand } from './claim.decider.js';
+import { claimDecider, mayDecide, type Caller, type ClaimCommand } from './claim.decider.js';
 import { ClaimAlreadyDecidedError, ClaimNoteRequiredError, ClaimNotFoundError } from './claim.errors.js';
 import type { ClaimEvent, ClaimSubject } from './claim.events.js';
 
@@ -21,7 +21,7 @@ const subject: ClaimSubject = {
 };
 const raised: ClaimEvent = { type: 'ClaimRaised', data: { id, at: now, by: 'alice', ...subject } };
 const registrar = { id: 'rita', roles: ['registrar'] };
-const attest = (caller = registrar, note?: string): ClaimCommand => ({
+const attest = (caller: Caller = registrar, note?: string): ClaimCommand => ({
   type: 'AttestClaim',
   data: { id, now, caller, ...(note === undefined ? {} : { note }) },
 });
@@ -80,4 +80,52 @@ describe('claim decider', () => {
     expect(state).toMatchObject({ status: 'rejected', attestor: 'rita', note: 'no', requester: 'alice' });
     expect(mayDecide(state, registrar)).toBe(true);
   });
+});
+
+describe('claim decider: attestor entities (attestorEntity + condition)', () => {
+  const byEntity: ClaimEvent = {
+    type: 'ClaimRaised',
+    data: {
+      id,
+      at: now,
+      by: 'alice',
+      ...subject,
+      attestorRoles: [],
+      attestorEntityType: 'Institute',
+      attestorEntities: ['inst-1'],
+    },
+  };
+  const anyOwner: ClaimEvent = {
+    type: 'ClaimRaised',
+    data: { id, at: now, by: 'alice', ...subject, attestorRoles: [], attestorEntityType: 'Institute' },
+  };
+  const state = (e: ClaimEvent) => claimDecider.evolve(claimDecider.initialState(), e);
+  const principal = { id: 'pat', roles: ['user'], attestorEntities: ['inst-1'] };
+
+  it('given a claim naming attestor entities, only an owner of one of them may decide', () => {
+    expect(mayDecide(state(byEntity), principal)).toBe(true);
+    expect(mayDecide(state(byEntity), { ...principal, attestorEntities: ['inst-2'] })).toBe(false);
+    expect(mayDecide(state(byEntity), { id: 'pat', roles: ['user'] })).toBe(false);
+    // A role the policy does not name does not help.
+    expect(mayDecide(state(byEntity), { id: 'rita', roles: ['registrar'] })).toBe(false);
+    // Nobody decides their own claim, even owning the attestor entity.
+    expect(mayDecide(state(byEntity), { ...principal, id: 'alice' })).toBe(false);
+  });
+
+  it('given a policy without a condition, any owner of an entity of the type may decide', () => {
+    expect(mayDecide(state(anyOwner), { ...principal, attestorEntities: ['inst-7'] })).toBe(true);
+    expect(mayDecide(state(anyOwner), { ...principal, attestorEntities: [] })).toBe(false);
+  });
+
+  it('given a claim naming attestor entities, when someone owning none attests, then it is not found for them', () =>
+    spec
+      .given([byEntity])
+      .when(attest({ ...principal, attestorEntities: ['inst-2'] }))
+      .thenThrows(ClaimNotFoundError));
+
+  it('given a claim naming attestor entities, when the owner of one attests, then it is attested by them', () =>
+    spec
+      .given([byEntity])
+      .when(attest(principal))
+      .then([{ type: 'ClaimAttested', data: { id, at: now, by: 'pat' } }]));
 });

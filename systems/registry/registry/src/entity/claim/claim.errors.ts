@@ -31,6 +31,23 @@ export class AttestationPolicyNotFoundError extends DomainError {
   }
 }
 
+/**
+ * The policy names an attestor entity type and condition, and no entity of that type satisfies the
+ * condition for this entity (and the policy has no attestor roles): nobody could decide (400).
+ */
+export class NoAttestorError extends DomainError {
+  readonly code = 'CLAIM.NO_ATTESTOR';
+  constructor(
+    readonly policy: string,
+    readonly attestorEntityType: string,
+  ) {
+    super(`no ${attestorEntityType} entity satisfies the condition of policy "${policy}" for this entity`, {
+      policy,
+      attestorEntityType,
+    });
+  }
+}
+
 /** A rejection needs a note saying why (400). */
 export class ClaimNoteRequiredError extends DomainError {
   readonly code = 'CLAIM.NOTE_REQUIRED';

@@ -28,8 +28,14 @@ export interface ClaimSubject {
   readonly values: JsonObject;
   /** Roles whose holders may decide. */
   readonly attestorRoles: readonly string[];
-  /** Entity type whose owners may decide (not enforced yet: see docs). */
+  /** Entity type whose owners may decide (the policy's `attestorEntity`). */
   readonly attestorEntityType?: string;
+  /**
+   * With `attestorEntityType` and a condition: the ids of the entities of that type that satisfied
+   * the policy's condition when the claim was raised; only their owners may decide. Absent with
+   * `attestorEntityType`: the policy has no condition, any owner of an entity of that type may.
+   */
+  readonly attestorEntities?: readonly string[];
   /** The policy's credential template, when it has one. */
   readonly credentialTemplate?: JsonObject;
 }

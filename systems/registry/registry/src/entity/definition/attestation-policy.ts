@@ -3,7 +3,9 @@ import { parseFieldPath, type DefinitionProblem, type OsConfig } from './os-conf
 /**
  * Who may attest a policy's claims: holders of one of `roles` (token roles), or owners of an
  * entity of type `entity.type` (Sunbird RC's `attestorEntity` / `attestorPlugin`
- * `did:internal:ClaimPluginActor?entity=<type>`), `entity.condition` kept as written.
+ * `did:internal:ClaimPluginActor?entity=<type>`) that satisfies `entity.condition`, kept as written
+ * (Sunbird RC definitions carry conditions this registry does not read; such a condition admits no
+ * attestor entity: see `parseAttestorCondition`).
  */
 export interface AttestorRule {
   readonly roles: readonly string[];

@@ -49,7 +49,8 @@ export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 500;
 const MAX_OR_VALUES = 100;
 
-const OPERATORS_BY_KIND: Readonly<Record<FieldKind, readonly SearchOperator[]>> = {
+/** Which operators each field kind takes. */
+export const OPERATORS_BY_KIND: Readonly<Record<FieldKind, readonly SearchOperator[]>> = {
   string: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'startsWith', 'endsWith', 'contains', 'notContains', 'or'],
   number: ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'between', 'or'],
   boolean: ['eq', 'neq'],

@@ -3,6 +3,7 @@ import {
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
+  type Actor,
   ZodBody,
   ZodParams,
   ZodQuery,
@@ -43,9 +44,14 @@ function commandContext(): CommandContext {
   };
 }
 
+/** The caller; the auth guard's actor is the verified Caller, which carries users' e-mail (entity ownership). */
 function caller(): Caller {
-  const actor = currentRequestContext()?.actor;
-  return { id: actor?.id ?? 'anonymous', roles: actor?.roles ?? [] };
+  const actor = currentRequestContext()?.actor as (Actor & { readonly email?: string }) | undefined;
+  return {
+    id: actor?.id ?? 'anonymous',
+    roles: actor?.roles ?? [],
+    ...(typeof actor?.email === 'string' ? { email: actor.email } : {}),
+  };
 }
 
 const dto = (view: ClaimView): ClaimDto => ({ ...view, properties: [...view.properties], values: { ...view.values } });
@@ -68,7 +74,7 @@ export class ClaimHttpHandler {
   @ApiOperation({
     summary: 'Request attestation of a policy',
     description:
-      "The entity's owner only (anyone else 404). Opens a claim holding the policy's property values as they are now; the entity shows the policy PENDING in _osState shortly after. Location names the claim.",
+      "The entity's owner only (anyone else 404). Opens a claim holding the policy's property values as they are now; the entity shows the policy PENDING in _osState shortly after. Location names the claim. A policy with an attestorEntity and a condition (Sunbird RC notation, e.g. `(ATTESTOR#$.osid#.contains(REQUESTER#$.instituteOSID#))`) names, now, the entities of that type that satisfy it: only their owners may decide. 400 `CLAIM.NO_ATTESTOR` when none does (or the condition is not one the registry reads) and the policy has no attestorRoles.",
   })
   @ApiZodBody(raiseClaimBody)
   @ApiZodResponse(201, claimDto, 'The claim, open; Location names it')
@@ -89,7 +95,7 @@ export class ClaimHttpHandler {
   @ApiOperation({
     summary: "An attestor's claims",
     description:
-      'The claims the caller may decide (a role among the policy attestorRoles; never their own), oldest first, optionally of one status. Eventually consistent.',
+      'The claims the caller may decide (a role among the policy attestorRoles, or owning an attestor entity the claim names; never their own), oldest first, optionally of one status. Eventually consistent.',
   })
   @ApiZodResponse(200, claimPageDto)
   @ApiProblemResponses(400, 401)

@@ -154,6 +154,14 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     expect(
       (await (await http('/claims?status=open', registrar)).json()).items.map((c: { id: string }) => c.id),
     ).not.toContain(claim.id);
+    // The attestation moved the entity's version (its ETag): the search read model carries it too.
+    await infrastructure.entitySearchRunner.catchUp();
+    const etag = (await http(`/entity/Graduate/${id}`, owner)).headers.get('etag');
+    const found = await (
+      await post('/entity/Graduate/search', admin, { filters: { name: { eq: 'Asha' } }, limit: 500 })
+    ).json();
+    const item = found.items.find((i: { id: string }) => i.id === id);
+    expect(etag).toBe(`"${item.version}"`);
 
     const { rows } = await infrastructure.pool.query<{ payload: unknown }>(
       `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimAttestedV1' AND message_key = $1`,
@@ -263,5 +271,151 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
       await restarted.close();
     }
     expect((await entity(id))._osState).toEqual({ degree: 'ATTESTED' });
+  });
+});
+
+describe('attestor entities: attestorEntity + condition decide who may attest', () => {
+  const PRINCIPAL = 'f1f1f1f1-0000-4000-8000-000000000006';
+  const OTHER_PRINCIPAL = 'f2f2f2f2-0000-4000-8000-000000000007';
+  const TEACHER = 'f3f3f3f3-0000-4000-8000-000000000008';
+  let principal: string;
+  let otherPrincipal: string;
+  let teacherToken: string;
+  let school: string;
+
+  beforeAll(async () => {
+    const token = (sub: string) => issuer.issue({ sub, roles: ['customer'], expiresInSec: 900 });
+    [principal, otherPrincipal, teacherToken] = await Promise.all([
+      token(PRINCIPAL),
+      token(OTHER_PRINCIPAL),
+      token(TEACHER),
+    ]);
+    const define = async (schema: object) => {
+      const created = await post('/schema/create_def', admin, schema);
+      expect(created.status).toBe(201);
+      const { id } = await created.json();
+      expect((await post('/schema/activate_def', admin, { id })).status).toBe(200);
+    };
+    await define({
+      title: 'School',
+      type: 'object',
+      required: ['name'],
+      properties: { name: { type: 'string' }, code: { type: 'string' }, principalId: { type: 'string' } },
+      _osConfig: { ownershipAttributes: [{ userId: '/principalId' }] },
+    });
+    await define({
+      title: 'Teacher',
+      type: 'object',
+      required: ['name'],
+      properties: {
+        name: { type: 'string' },
+        schoolOSID: { type: 'string' },
+        schoolCode: { type: 'string' },
+        userId: { type: 'string' },
+      },
+      _osConfig: {
+        ownershipAttributes: [{ userId: '/userId' }],
+        attestationPolicies: [
+          {
+            // Sunbird RC's form: the attestor is the school the teacher names, by its id.
+            name: 'employment',
+            properties: ['$.name', '$.schoolOSID'],
+            attestorPlugin: 'did:internal:ClaimPluginActor?entity=School',
+            conditions: '(ATTESTOR#$.osid#.contains(REQUESTER#$.schoolOSID#))',
+          },
+          {
+            // By a field value: the school whose code the teacher names (found through search).
+            name: 'code',
+            properties: ['$.name'],
+            attestorEntity: { type: 'School', condition: 'ATTESTOR#$.code# == REQUESTER#$.schoolCode#' },
+          },
+          {
+            // A condition this registry does not read: no school may attest (fails closed).
+            name: 'unreadable',
+            properties: ['$.name'],
+            attestorEntity: 'School',
+            conditions: "(ATTESTOR#$.code#.equalsIgnoreCase('x'))",
+          },
+        ],
+      },
+    });
+    const create = async (type: string, body: object) => {
+      const res = await post(`/entity/${type}`, admin, body);
+      expect(res.status).toBe(201);
+      return (await res.json()).id as string;
+    };
+    school = await create('School', { name: 'GHS Mysuru', code: 'GHS-7', principalId: PRINCIPAL });
+    await create('School', { name: 'GHS Hassan', code: 'GHS-9', principalId: OTHER_PRINCIPAL });
+    await infrastructure.entitySearchRunner.catchUp();
+  });
+
+  const teacher = async (body: object = {}) => {
+    const res = await post('/entity/Teacher', admin, {
+      name: 'Ravi',
+      schoolOSID: school,
+      schoolCode: 'GHS-7',
+      userId: TEACHER,
+      ...body,
+    });
+    expect(res.status).toBe(201);
+    return (await res.json()).id as string;
+  };
+  const ask = (id: string, policy: string) => post(`/entity/Teacher/${id}/attestations`, teacherToken, { policy });
+  const inboxIds = async (token: string) =>
+    (await (await http('/claims?status=open', token)).json()).items.map((c: { id: string }) => c.id);
+
+  it('only the owner of the school the teacher names may see and decide the claim; others get 404 problem+json', async () => {
+    const id = await teacher();
+    const raised = await ask(id, 'employment');
+    expect(raised.status).toBe(201);
+    const claim = await raised.json();
+    await settle();
+    await infrastructure.entitySearchRunner.catchUp();
+
+    expect(await inboxIds(principal)).toContain(claim.id);
+    expect(await inboxIds(otherPrincipal)).not.toContain(claim.id);
+    expect(await inboxIds(registrar)).not.toContain(claim.id);
+    expect((await http(`/claims/${claim.id}`, principal)).status).toBe(200);
+    for (const token of [otherPrincipal, registrar, stranger, teacherToken]) {
+      const refused = await post(`/claims/${claim.id}/attest`, token, {});
+      expect(refused.status).toBe(404);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    }
+    const attested = await post(`/claims/${claim.id}/attest`, principal, { note: 'on our staff' });
+    expect(attested.status).toBe(200);
+    expect(await attested.json()).toMatchObject({ status: 'attested', attestor: PRINCIPAL });
+  });
+
+  it('a school that changes hands: the new owner decides, the former one no longer may', async () => {
+    const id = await teacher();
+    const claim = await (await ask(id, 'employment')).json();
+    const moved = await http(`/entity/School/${school}`, admin, {
+      method: 'PATCH',
+      body: JSON.stringify({ principalId: OTHER_PRINCIPAL }),
+    });
+    expect(moved.status).toBe(200);
+    try {
+      expect((await post(`/claims/${claim.id}/reject`, principal, { note: 'not ours' })).status).toBe(404);
+      expect((await post(`/claims/${claim.id}/reject`, otherPrincipal, { note: 'not on staff' })).status).toBe(200);
+    } finally {
+      await http(`/entity/School/${school}`, admin, {
+        method: 'PATCH',
+        body: JSON.stringify({ principalId: PRINCIPAL }),
+      });
+    }
+  });
+
+  it('finds the attestor school by a field value; a condition no school satisfies or one not read is 400', async () => {
+    const id = await teacher({ schoolCode: 'GHS-9' });
+    const claim = await (await ask(id, 'code')).json();
+    expect((await post(`/claims/${claim.id}/attest`, principal, {})).status).toBe(404);
+    expect((await post(`/claims/${claim.id}/attest`, otherPrincipal, {})).status).toBe(200);
+
+    const nobody = await teacher({ schoolCode: 'NONE', schoolOSID: crypto.randomUUID() });
+    for (const policy of ['employment', 'code', 'unreadable']) {
+      const refused = await ask(nobody, policy);
+      expect(refused.status).toBe(400);
+      expect((await refused.json()).code).toBe('CLAIM.NO_ATTESTOR');
+    }
   });
 });

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { queryInteger } from './query-integer.js';
+import { storableJson, storableMemberNames, storableObject } from './storable-json.js';
 
 /**
  * A definition id: 8-4-4-4-12 hex digits. Derived from the title by BLAKE3 (Daksha-RC), so not an
@@ -26,19 +28,53 @@ const status = z.enum(['draft', 'valid', 'invalid', 'active', 'deactivated', 'ma
 
 const problem = z.object({ pointer: z.string(), message: z.string() });
 
-/** The raw JSON Schema of a definition (request body of create_def and PUT): any JSON object. */
-export const definitionDocument = z.record(z.string(), z.unknown()).meta({
-  id: 'DefinitionDocument',
-  description: 'A JSON Schema (draft-07 or 2020-12) whose `title` is the entity type, with an `_osConfig` block',
-  examples: [{ title: 'Student', type: 'object', properties: { name: { type: 'string' } }, _osConfig: {} }],
-});
+const simpleType = z.enum(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']);
+/** A subschema, as the meta-schemas allow it: a JSON object or a boolean. */
+const subschema = z.union([z.boolean(), storableObject()]);
 
-export const definitionCreatedDto = z
-  .object({ id: z.string(), message: z.string() })
+/**
+ * The raw JSON Schema of a definition (request body of create_def and PUT): what the create checks
+ * refuse is said here — a non-blank `title`, a `$schema` naming draft-07 (also the default) or
+ * 2020-12, and the meta-schema's shape for the keywords a definition uses; other members are free
+ * (JSON Schema ignores unknown keywords; validation, not creation, checks them in strict mode).
+ */
+export const definitionDocument = z
+  .object({
+    $schema: z
+      .enum([
+        'http://json-schema.org/draft-07/schema#',
+        'http://json-schema.org/draft-07/schema',
+        'https://json-schema.org/draft/2020-12/schema',
+        'https://json-schema.org/draft/2020-12/schema#',
+      ])
+      .optional()
+      .describe('The dialect: draft-07 (also when absent, as Sunbird RC) or 2020-12'),
+    title: z.string().trim().min(1).describe('The entity type; gives the definition id. Immutable'),
+    description: z.string().optional(),
+    type: z.union([simpleType, z.array(simpleType).min(1).meta({ uniqueItems: true })]).optional(),
+    properties: z.record(z.string(), subschema).optional(),
+    required: z.array(z.string()).meta({ uniqueItems: true }).optional(),
+    additionalProperties: subschema.optional(),
+    definitions: z.record(z.string(), subschema).optional(),
+    $defs: z.record(z.string(), subschema).optional(),
+    _osConfig: storableObject()
+      .optional()
+      .describe(
+        'Sunbird RC configuration (privateFields, internalFields, indexFields, roles, …); checked by validate_def',
+      ),
+  })
+  .catchall(storableJson)
   .meta({
-    id: 'DefinitionCreated',
-    examples: [{ id: '1bd23c91-3379-b65b-11cc-64984050e35c', message: 'definition created' }],
+    ...storableMemberNames,
+    id: 'DefinitionDocument',
+    description: 'A JSON Schema (draft-07 or 2020-12) whose `title` is the entity type, with an `_osConfig` block',
+    examples: [{ title: 'Student', type: 'object', properties: { name: { type: 'string' } }, _osConfig: {} }],
   });
+
+export const definitionCreatedDto = z.object({ id: z.string(), message: z.string() }).meta({
+  id: 'DefinitionCreated',
+  examples: [{ id: '1bd23c91-3379-b65b-11cc-64984050e35c', message: 'definition created' }],
+});
 
 export const definitionTransitionDto = z
   .object({
@@ -93,8 +129,8 @@ export type DefinitionDto = z.infer<typeof definitionDto>;
 export const listDefinitionsQuery = z.object({
   title: z.string().min(1).max(200).optional().describe('Case-insensitive substring of the title'),
   record_status: status.optional().describe('Status of the latest version'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  limit: queryInteger(1, 100, 20),
+  offset: queryInteger(0, 100_000, 0),
 });
 export type ListDefinitionsQueryDto = z.infer<typeof listDefinitionsQuery>;
 

@@ -12,7 +12,7 @@ import {
 } from '@archipelago/platform-service';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { EntityInviteUnauthenticatedError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
@@ -29,10 +29,16 @@ import { ListEntitiesQuery } from '../../use-case/list-entities/list-entities.qu
 import type { EntityListView } from '../../use-case/list-entities/list-entities.use-case.js';
 import type { EntitySearchPage } from '../../use-case/port/entity-search.port.js';
 import { SearchEntitiesQuery } from '../../use-case/search-entities/search-entities.query.js';
+import { DescribeEntityTypeQuery } from '../../use-case/describe-entity-type/describe-entity-type.query.js';
+import type { EntityTypeDescription } from '../../use-case/describe-entity-type/describe-entity-type.use-case.js';
+import { entityTypeOpenApiDocument, rememberedServiceDocument } from './entity-type.openapi.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import {
   entityBody,
   entityDto,
+  entityMergePatch,
+  entitySearchBody,
+  entityTypeOpenApiDto,
   entityHistoryDto,
   entityInvitationDto,
   entityListPageDto,
@@ -164,17 +170,37 @@ export class EntityHttpHandler {
     description:
       '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles); results never carry private fields. Eventually consistent.',
   })
-  @ApiZodBody(entityBody)
+  @ApiZodBody(entitySearchBody)
   @ApiZodResponse(200, entitySearchPageDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
   async search(@ZodParams(entityTypeParams) params: { type: string }, @Body() body: unknown) {
-    const page: EntitySearchPage = await this.queries.execute(
-      new SearchEntitiesQuery(params.type, body === undefined ? {} : body, reader()),
-    );
+    if (body === undefined || body === null) {
+      throw new ProblemException(400, {
+        type: problemTypeUri('validation-failed'),
+        title: 'Request validation failed',
+        detail: 'send the search as a JSON body ({} for every entity)',
+      });
+    }
+    const page: EntitySearchPage = await this.queries.execute(new SearchEntitiesQuery(params.type, body, reader()));
     return {
       totalCount: page.totalCount,
       items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
     };
+  }
+
+  @Get(':type/openapi.json')
+  @ApiOperation({
+    summary: "The OpenAPI document of a type's entity operations",
+    description:
+      "OpenAPI 3.1: this service's entity operations with `{type}` fixed to the type and the request bodies its serving definition version accepts now — create, invite and replace take the type's JSON Schema (as published, re-rooted as a component), search exactly its searchable fields with the operators each takes. A client generator or a fuzzer uses it where this document can only say `object`. It follows activation: a new serving version changes it. Unknown type 404, inactive 409.",
+  })
+  @ApiZodResponse(200, entityTypeOpenApiDto)
+  @ApiProblemResponses(400, 401, 404, 409)
+  async typeDocument(@ZodParams(entityTypeParams) params: { type: string }) {
+    const description: EntityTypeDescription = await this.queries.execute(
+      new DescribeEntityTypeQuery(params.type, reader()),
+    );
+    return entityTypeOpenApiDocument(rememberedServiceDocument(), description);
   }
 
   @Get(':type')
@@ -254,7 +280,7 @@ export class EntityHttpHandler {
     summary: 'Merge-patch an entity (RFC 7396)',
     description: 'null removes a field; If-Match optional (412 when stale).',
   })
-  @ApiZodBody(entityBody)
+  @ApiZodBody(entityMergePatch)
   @ApiZodResponse(200, entityDto)
   @ApiProblemResponses(400, 401, 403, 404, 409, 412)
   patch(
@@ -274,6 +300,7 @@ export class EntityHttpHandler {
     description:
       "A later GET or DELETE is 404; If-Match optional (412 when stale). Erasure by crypto-shredding: the entity's data key is destroyed in the same transaction, so its private fields (privateFields), kept only encrypted in the event log, are unreadable for good; the rest of its history stays (EntityDeleted records erasure: crypto-shredding).",
   })
+  @ApiResponse({ status: 204, description: 'Deleted (a later GET or DELETE is 404)' })
   @ApiProblemResponses(400, 401, 403, 404, 412)
   async delete(
     @ZodParams(entityParams) params: { type: string; id: string },

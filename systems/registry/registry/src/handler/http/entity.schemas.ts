@@ -1,13 +1,60 @@
 import { z } from 'zod';
+import { MAX_LIMIT, SEARCH_OPERATORS } from '../../entity/search/search-query.js';
+import { queryInteger } from './query-integer.js';
+import { storableJson, storableObject } from './storable-json.js';
 
 /** Path of one entity type: the type is the definition's title as written (any case). */
 export const entityTypeParams = z.object({ type: z.string().min(1).max(200) });
 export const entityParams = z.object({ type: z.string().min(1).max(200), id: z.uuid('must be a UUID') });
 
 /** An entity body: the JSON object its definition's schema describes. */
-export const entityBody = z
-  .record(z.string(), z.unknown())
-  .meta({ id: 'EntityBody', examples: [{ identityDetails: { fullName: 'Asha Rao' } }] });
+export const entityBody = storableObject().meta({
+  id: 'EntityBody',
+  examples: [{ identityDetails: { fullName: 'Asha Rao' } }],
+});
+
+/** A JSON Merge Patch (RFC 7396) of an entity: null removes a member; the merged entity is validated again. */
+export const entityMergePatch = storableObject().meta({
+  id: 'EntityMergePatch',
+  examples: [{ identityDetails: { fullName: 'Asha R. Rao' }, nickname: null }],
+});
+
+/** `"<dotted field path>": { "<operator>": value }` — which fields exist is the type's (its OpenAPI document lists them). */
+const searchFilters = z.record(
+  z.string().min(1).max(200),
+  z
+    .partialRecord(z.enum(SEARCH_OPERATORS), storableJson)
+    .refine((ops) => Object.keys(ops).length > 0, 'at least one operator'),
+);
+
+/**
+ * The search request body (see parseSearchQuery): every condition of `filters` holds and, when `or`
+ * is given, all of one of its groups. The fields a type can be searched by are in its own document
+ * (`GET /registry/v1/entity/{type}/openapi.json`).
+ */
+export const entitySearchBody = z
+  .object({
+    filters: searchFilters.optional(),
+    or: z.array(searchFilters).min(1).optional(),
+    limit: z.number().int().min(1).max(MAX_LIMIT).optional().describe(`Page size (default 20, at most ${MAX_LIMIT})`),
+    offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict()
+  .meta({
+    id: 'EntitySearch',
+    examples: [{ filters: { 'identityDetails.fullName': { startsWith: 'Asha' } }, limit: 10 }],
+  });
+
+/** An OpenAPI 3.1 document (the per-type document of the entity operations). */
+export const entityTypeOpenApiDto = z
+  .object({
+    openapi: z.string(),
+    info: z.object({ title: z.string(), version: z.string() }).loose(),
+    paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+    components: z.record(z.string(), z.unknown()),
+  })
+  .loose()
+  .meta({ id: 'EntityTypeOpenApi' });
 
 export const entityDto = z
   .object({
@@ -45,8 +92,8 @@ export type EntityDto = z.infer<typeof entityDto>;
 
 /** Paging of `GET /registry/v1/entity/{type}` (as the other registry lists: limit and offset). */
 export const entityListQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  limit: queryInteger(1, 100, 20),
+  offset: queryInteger(0, 100_000, 0),
 });
 
 export const entityListPageDto = z

@@ -7,6 +7,7 @@ import {
   ClaimConcurrencyConflictError,
   type ClaimRepositoryPort,
 } from '../port/claim.repository.port.js';
+import { AttestorEntities } from '../attestor-entities/attestor-entities.js';
 import { DecideClaimCommand } from './decide-claim.command.js';
 
 const MAX_ATTEMPTS = 5;
@@ -20,11 +21,15 @@ const MAX_ATTEMPTS = 5;
  */
 @CommandHandler(DecideClaimCommand)
 export class DecideClaimUseCase implements ICommandHandler<DecideClaimCommand, ClaimView> {
-  constructor(@Inject(CLAIM_REPOSITORY) private readonly claims: ClaimRepositoryPort) {}
+  constructor(
+    @Inject(CLAIM_REPOSITORY) private readonly claims: ClaimRepositoryPort,
+    private readonly attestors: AttestorEntities,
+  ) {}
 
-  async execute({ id, decision, note, caller, context }: DecideClaimCommand): Promise<ClaimView> {
+  async execute({ id, decision, note, caller: who, context }: DecideClaimCommand): Promise<ClaimView> {
     for (let attempt = 1; ; attempt++) {
       const { state, version } = await this.claims.load(id);
+      const caller = await this.attestors.withOwnedAttestorEntities(state, who);
       const now = new Date().toISOString();
       const events = claimDecider.decide(
         decision === 'attest'

@@ -8,6 +8,12 @@ export interface ClaimInboxQuery {
   readonly roles: readonly string[];
   /** The attestor's user id: their own claims are never listed (nobody decides their own). */
   readonly attestor: string;
+  /**
+   * Attestor entity types the attestor owns entities of, and those entities' ids: a claim of such a
+   * type is listed when it names one of them, or names none (any owner may decide).
+   */
+  readonly attestorEntityTypes?: readonly string[];
+  readonly attestorEntities?: readonly string[];
   readonly status?: ClaimStatus;
   /** 1–100. */
   readonly limit: number;
@@ -22,6 +28,8 @@ export interface ClaimPage {
 /** The `claim_list` read model (eventually consistent). */
 export interface ClaimReadModelPort {
   inbox(query: ClaimInboxQuery): Promise<ClaimPage>;
+  /** The attestor entity types of claims (what an inbox must resolve the reader's entities of). */
+  attestorEntityTypes(): Promise<string[]>;
 }
 
 export const CLAIM_READ_MODEL = Symbol('ClaimReadModelPort');

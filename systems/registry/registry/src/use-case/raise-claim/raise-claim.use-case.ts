@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { claimDecider } from '../../entity/claim/claim.decider.js';
-import { AttestationPolicyNotFoundError } from '../../entity/claim/claim.errors.js';
+import { AttestationPolicyNotFoundError, NoAttestorError } from '../../entity/claim/claim.errors.js';
 import { claimViewOf, type ClaimView } from '../../entity/claim/claim.state.js';
 import { readAttestationPolicies } from '../../entity/definition/attestation-policy.js';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
@@ -9,6 +9,7 @@ import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
 import { discloseEntity, isOwnedBy, restrictTo } from '../../entity/registry-entity/field-access.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
+import { AttestorEntities, contentAt } from '../attestor-entities/attestor-entities.js';
 import { CLAIM_REPOSITORY, type ClaimRepositoryPort } from '../port/claim.repository.port.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import { ENTITY_ID, type EntityIdPort } from '../port/entity-id.port.js';
@@ -23,7 +24,8 @@ import { RaiseClaimCommand } from './raise-claim.command.js';
  * policy's property values as they are now (without private and internal fields). The entity
  * shows the policy PENDING once the claim process manager has recorded it.
  * @throws EntityNotFoundError (404: unknown, deleted, another type, or not the caller's),
- *   AttestationPolicyNotFoundError (400: the type has no such requestable policy)
+ *   AttestationPolicyNotFoundError (400: the type has no such requestable policy),
+ *   NoAttestorError (400: only attestor entities may decide and none satisfies the policy's condition)
  */
 @CommandHandler(RaiseClaimCommand)
 export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, ClaimView> {
@@ -32,6 +34,7 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     @Inject(REGISTRY_ENTITY_REPOSITORY) private readonly entities: RegistryEntityRepositoryPort,
     @Inject(CLAIM_REPOSITORY) private readonly claims: ClaimRepositoryPort,
     @Inject(ENTITY_ID) private readonly ids: EntityIdPort,
+    private readonly attestors: AttestorEntities,
   ) {}
 
   async execute({ type, entityId, policy: name, caller, context }: RaiseClaimCommand): Promise<ClaimView> {
@@ -52,6 +55,13 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     const content = contentPointer === '' ? [] : [contentPointer];
     const properties = policy.properties.map((p) => [...content, p].join(''));
     const visible = discloseEntity(entity.body, config, contentPointer, { purpose: 'event' });
+    const attestorEntity = policy.attestor.entity;
+    const attestorEntities = attestorEntity
+      ? await this.attestors.candidates(attestorEntity, { id: entityId, content: contentAt(visible, contentPointer) })
+      : undefined;
+    if (attestorEntity && attestorEntities?.length === 0 && policy.attestor.roles.length === 0) {
+      throw new NoAttestorError(policy.name, attestorEntity.type);
+    }
     const id = this.ids.next();
     const events = claimDecider.decide(
       {
@@ -71,7 +81,8 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
             properties,
             values: restrictTo(visible, properties),
             attestorRoles: policy.attestor.roles,
-            ...(policy.attestor.entity ? { attestorEntityType: policy.attestor.entity.type } : {}),
+            ...(attestorEntity ? { attestorEntityType: attestorEntity.type } : {}),
+            ...(attestorEntities ? { attestorEntities } : {}),
             ...(policy.credentialTemplate ? { credentialTemplate: policy.credentialTemplate as never } : {}),
           },
         },

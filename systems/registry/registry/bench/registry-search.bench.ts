@@ -1,0 +1,185 @@
+/**
+ * `npm run bench -- registry-search`: searching 100,000 entities of one type (issue 14 §4: an indexed
+ * field answers in < 50 ms p95 on the 2-core reference machine).
+ *
+ * Starts its own embedded Postgres (temporary data directory), migrates the registry schema and
+ * loads, with one set-based INSERT each, BENCH_ENTITIES (100,000) rows of a Student-like type into
+ * the `entity_search` read model (what the projection writes: body without private fields, owner
+ * keys) and BENCH_OTHER_ENTITIES (50,000) of another type (read around, never matched). Then, with
+ * BENCH_QUERIES (300) queries per case, each with another value, on one connection:
+ *  - baseline: the row of one entity by primary key (`SELECT … WHERE id = $1`), the cheapest read of
+ *    the same table;
+ *  - eq on `identityDetails.fullName`, the field `indexFields` names, as shipped (GIN jsonb_path_ops
+ *    on body, `(definition_id, id)`), through the real search path: `parseSearchQuery` with the
+ *    type's searchable fields, then `EntitySearchReadModel.search` (compiled filter, bound values);
+ *  - the same after `CREATE INDEX … ((body #>> '{identityDetails,fullName}')) WHERE definition_id = …`,
+ *    the partial expression index ADR 0012 plans per `indexFields` entry;
+ *  - startsWith on the same field with that index (`LIKE 'x%'`, text_pattern_ops), and a range on
+ *    a number field (`grade between`) with no index, paged (limit 20).
+ * Prints p50/p95 in ms of each and its ratio to the baseline (same run); checks every eq found its
+ * entity. Writes `reports/bench/registry-search.json`.
+ * Environment: BENCH_ENTITIES (100000), BENCH_OTHER_ENTITIES (50000), BENCH_QUERIES (300), BENCH_REPORT.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import pg from 'pg';
+import type { ProjectionRunner } from '@archipelago/platform-event-store';
+import { startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
+import { parseSearchQuery } from '../src/entity/search/search-query.js';
+import { searchableFields } from '../src/entity/search/searchable-fields.js';
+import { EntitySearchReadModel } from '../src/repository/entity-search.projection.js';
+import { migrateRegistry } from '../src/repository/registry.data-source.js';
+
+const config = {
+  entities: Number(process.env.BENCH_ENTITIES ?? 100_000),
+  others: Number(process.env.BENCH_OTHER_ENTITIES ?? 50_000),
+  queries: Number(process.env.BENCH_QUERIES ?? 300),
+  report: resolve(process.env.BENCH_REPORT ?? 'reports/bench/registry-search.json'),
+};
+const SCHEMA = 'registry';
+const STUDENT = '1bd23c91-3379-b65b-11cc-64984050e35c';
+const OTHER = 'e757aa6e-d39a-2db7-6345-473ddd8aadb2';
+
+/** The searchable shape of the loaded type (private e-mail left out of the rows, as the projection does). */
+const studentSchema = {
+  title: 'Student',
+  type: 'object',
+  properties: {
+    identityDetails: {
+      type: 'object',
+      properties: { fullName: { type: 'string' }, gender: { type: 'string' }, grade: { type: 'integer' } },
+    },
+    contactDetails: { type: 'object', properties: { email: { type: 'string' } } },
+  },
+  _osConfig: { privateFields: ['$.contactDetails.email'], indexFields: ['identityDetails.fullName'] },
+};
+
+async function load(client: pg.Client, definitionId: string, prefix: string, count: number): Promise<void> {
+  await client.query(
+    `INSERT INTO ${SCHEMA}.entity_search (id, definition_id, status, version, body, updated_at, owner_keys)
+     SELECT md5($1 || g)::uuid, $2, 'active', 1,
+            jsonb_build_object('identityDetails', jsonb_build_object(
+              'fullName', $1 || ' ' || g, 'gender', CASE WHEN g % 2 = 0 THEN 'F' ELSE 'M' END, 'grade', 1 + g % 12)),
+            now(), ARRAY[md5('owner' || $1 || g)]
+       FROM generate_series(1, $3::int) g`,
+    [prefix, definitionId, count],
+  );
+}
+
+const percentile = (xs: number[], p: number) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+};
+
+interface CaseResult {
+  name: string;
+  p50Ms: number;
+  p95Ms: number;
+  ratioP50: number;
+  ratioP95: number;
+}
+
+let local: LocalPostgres | undefined;
+async function main(): Promise<void> {
+  console.log(
+    `registry search bench: ${config.entities} entities of the type + ${config.others} of another, ${config.queries} queries per case`,
+  );
+  local = await startLocalPostgres({ dataDir: 'tmp' });
+  await local.ensureDatabase('bench');
+  const url = local.url('bench');
+  await migrateRegistry(url, SCHEMA);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const loadStarted = performance.now();
+  await load(client, STUDENT, 'Student', config.entities);
+  await load(client, OTHER, 'Teacher', config.others);
+  await client.query(`VACUUM ANALYZE ${SCHEMA}.entity_search`);
+  console.log(
+    `loaded ${config.entities + config.others} rows in ${((performance.now() - loadStarted) / 1000).toFixed(1)} s`,
+  );
+
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  // An idle client that Postgres' shutdown reaches before pool.end() has closed it is no failure.
+  pool.on('error', (error) => console.error(`pool: ${error.message}`));
+  const readModel = new EntitySearchReadModel(pool, SCHEMA, undefined as unknown as ProjectionRunner);
+  const fields = searchableFields(studentSchema);
+  const pick = (i: number) => 1 + ((i * 7919) % config.entities);
+  const time = async (run: (i: number) => Promise<void>): Promise<number[]> => {
+    for (let i = 0; i < 20; i++) await run(config.queries + i); // warm-up: plans and buffers
+    const ms: number[] = [];
+    for (let i = 0; i < config.queries; i++) {
+      const t = performance.now();
+      await run(i);
+      ms.push(performance.now() - t);
+    }
+    return ms;
+  };
+  const search = (body: unknown) => readModel.search(STUDENT, parseSearchQuery(body, fields), []);
+  const eqByName = async (i: number) => {
+    const page = await search({ filters: { 'identityDetails.fullName': { eq: `Student ${pick(i)}` } } });
+    if (page.totalCount !== 1) throw new Error(`eq found ${page.totalCount} entities for Student ${pick(i)}`);
+  };
+
+  const baseline = await time(async (i) => {
+    const { rowCount } = await pool.query(
+      `SELECT id, version, body FROM ${SCHEMA}.entity_search WHERE id = md5($1)::uuid`,
+      [`Student${pick(i)}`],
+    );
+    if (rowCount !== 1) throw new Error('baseline missed its row');
+  });
+  const cases: Array<[string, number[]]> = [];
+  cases.push(['eq on an indexFields field, as shipped (no expression index)', await time(eqByName)]);
+  await client.query(
+    `CREATE INDEX entity_search_student_fullname ON ${SCHEMA}.entity_search ((body #>> '{identityDetails,fullName}') text_pattern_ops)
+      WHERE definition_id = '${STUDENT}'`,
+  );
+  await client.query(
+    `CREATE INDEX entity_search_student_fullname_eq ON ${SCHEMA}.entity_search ((body #>> '{identityDetails,fullName}'))
+      WHERE definition_id = '${STUDENT}'`,
+  );
+  await client.query(`ANALYZE ${SCHEMA}.entity_search`);
+  cases.push(['eq on an indexFields field, partial expression index (ADR 0012)', await time(eqByName)]);
+  cases.push([
+    'startsWith on it, partial expression index, limit 20',
+    await time(async (i) => {
+      await search({ filters: { 'identityDetails.fullName': { startsWith: `Student ${pick(i)}` } }, limit: 20 });
+    }),
+  ]);
+  cases.push([
+    'between on grade (no index), limit 20',
+    await time(async (i) => {
+      await search({ filters: { 'identityDetails.grade': { between: [1 + (i % 6), 7 + (i % 6)] } }, limit: 20 });
+    }),
+  ]);
+  await pool.end();
+  await client.end();
+
+  const b50 = percentile(baseline, 50);
+  const b95 = percentile(baseline, 95);
+  console.log(`baseline (primary key): p50 ${b50.toFixed(2)} ms · p95 ${b95.toFixed(2)} ms`);
+  const results: CaseResult[] = cases.map(([name, ms]) => {
+    const p50Ms = percentile(ms, 50);
+    const p95Ms = percentile(ms, 95);
+    console.log(
+      `${name}: p50 ${p50Ms.toFixed(2)} ms · p95 ${p95Ms.toFixed(2)} ms · ${(p50Ms / b50).toFixed(1)}x / ${(p95Ms / b95).toFixed(1)}x the baseline`,
+    );
+    return { name, p50Ms, p95Ms, ratioP50: p50Ms / b50, ratioP95: p95Ms / b95 };
+  });
+  const summary = {
+    entities: config.entities,
+    otherEntities: config.others,
+    queries: config.queries,
+    baseline: { p50Ms: b50, p95Ms: b95 },
+    cases: results,
+    target: 'indexed-field search of 100,000 entities: p95 < 50 ms on 2 cores',
+  };
+  mkdirSync(dirname(config.report), { recursive: true });
+  writeFileSync(config.report, `${JSON.stringify(summary, null, 2)}\n`);
+}
+
+try {
+  await main();
+} finally {
+  await local?.stop().catch((error) => console.error(`stopping Postgres failed: ${String(error)}`));
+}

@@ -1,0 +1,123 @@
+import 'reflect-metadata';
+import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
+import { createTestDatabase } from '@archipelago/testing-harness';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from '../../registry.module.js';
+import { migrateRegistry } from '../../repository/registry.data-source.js';
+import { RegistryInfrastructure } from '../../repository/registry.infrastructure.js';
+import { rememberServiceDocument } from './entity-type.openapi.js';
+
+// Component test of GET /registry/v1/entity/{type}/openapi.json on real Postgres: the per-type
+// document follows the serving definition version (activation of a revision changes it).
+let issuer: TestIssuer;
+let admin: string;
+let customer: string;
+let app: NestFastifyApplication;
+let infrastructure: RegistryInfrastructure;
+let root: string;
+let courseId: string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const http = (path: string, token: string, init: RequestInit & { body?: string } = {}) =>
+  fetch(`${root}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+  }) as Promise<JsonResponse>;
+const post = (path: string, body: unknown) => http(path, admin, { method: 'POST', body: JSON.stringify(body) });
+
+const course = (extra: Record<string, unknown> = {}) => ({
+  title: 'Course',
+  type: 'object',
+  required: ['code'],
+  properties: { code: { type: 'string', pattern: '^[A-Z]{2}[0-9]{3}$' }, credits: { type: 'integer' }, ...extra },
+  _osConfig: { privateFields: ['$.credits'] },
+});
+
+beforeAll(async () => {
+  issuer = await startTestIssuer();
+  admin = await issuer.issue({ sub: 'a0a0a0a0-0000-4000-8000-000000000001', roles: ['admin'], expiresInSec: 900 });
+  customer = await issuer.issue({
+    sub: 'c0c0c0c0-0000-4000-8000-000000000002',
+    roles: ['customer'],
+    expiresInSec: 900,
+  });
+  const url = await createTestDatabase('registry_entity_type_document');
+  await migrateRegistry(url, 'registry');
+  infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
+  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
+  app = await createHttpApp(RegistryModule.forRoot(infrastructure, auth), {
+    serviceName: 'registry',
+    config: { SERVICE_NAME: 'registry', SYSTEM: 'registry', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
+    domainErrors: REGISTRY_DOMAIN_ERRORS,
+    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+    openapi: { title: 'registry', version: '1', refine: rememberServiceDocument },
+  });
+  await infrastructure.start();
+  await app.listen(0, '127.0.0.1');
+  root = `${await app.getUrl()}/registry/v1`.replace('[::1]', '127.0.0.1');
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await issuer?.close();
+});
+
+describe('GET /registry/v1/entity/{type}/openapi.json', () => {
+  it('is 404 for an unknown type and 409 while the definition serves no version', async () => {
+    expect((await http('/entity/Course/openapi.json', admin)).status).toBe(404);
+    const { id } = await (await post('/schema/create_def', course())).json();
+    courseId = id;
+    const draft = await http('/entity/Course/openapi.json', admin);
+    expect(draft.status).toBe(409);
+    expect(draft.headers.get('content-type')).toContain('application/problem+json');
+    expect((await post('/schema/activate_def', { id })).status).toBe(200);
+  });
+
+  it("answers the type's operations with its schema as the body, to any signed-in user", async () => {
+    const res = await http('/entity/course/openapi.json', customer);
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining([
+        '/registry/v1/entity/Course',
+        '/registry/v1/entity/Course/{id}',
+        '/registry/v1/entity/Course/search',
+      ]),
+    );
+    expect(Object.keys(doc.paths).some((p: string) => p.includes('{type}') || p.endsWith('openapi.json'))).toBe(false);
+    const create = doc.paths['/registry/v1/entity/Course'].post;
+    expect(create.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/CourseEntity',
+    });
+    expect(create.responses).toHaveProperty('201');
+    expect(create.responses).toHaveProperty('400');
+    expect(doc.components.schemas.CourseEntity.properties.code.pattern).toBe('^[A-Z]{2}[0-9]{3}$');
+    // Private fields are never searchable, so the search grammar leaves them out.
+    expect(Object.keys(doc.components.schemas.CourseSearchFilters.properties)).toEqual(['code']);
+  });
+
+  it('follows activation: a revision changes the document only once it serves', async () => {
+    const id = 'course';
+    const defId = courseId;
+    expect(
+      (
+        await http(`/schema/${defId}`, admin, {
+          method: 'PUT',
+          body: JSON.stringify(course({ room: { type: 'string' } })),
+        })
+      ).status,
+    ).toBe(200);
+    let doc = await (await http(`/entity/${id}/openapi.json`, admin)).json();
+    expect(doc.info.version).toBe('1');
+    expect(doc.components.schemas.CourseEntity.properties).not.toHaveProperty('room');
+    expect((await post('/schema/activate_def', { id: defId })).status).toBe(200);
+    doc = await (await http(`/entity/${id}/openapi.json`, admin)).json();
+    expect(doc.info.version).toBe('2');
+    expect(doc.components.schemas.CourseEntity.properties).toHaveProperty('room');
+    expect(Object.keys(doc.components.schemas.CourseSearchFilters.properties)).toEqual(['code', 'room']);
+  });
+});
