@@ -981,9 +981,15 @@ describe('every system chart: OpenTelemetry per environment and its Grafana dash
     });
 
     it(`${name}: ships its Grafana dashboard as a ConfigMap the sidecar loads (grafana_dashboard: "1")`, () => {
-      const dashboards = byKind(render(tc, name, 'prod'), 'ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+      const dashboards = byKind(render(tc, name, 'prod'), 'ConfigMap').filter(
+        (c) => c.metadata.labels?.grafana_dashboard === '1',
+      );
       expect(dashboards.map((c) => c.metadata.name)).toContain(`${name}-dashboard-${name}`);
-      const board = JSON.parse((dashboards.find((c) => c.metadata.name === `${name}-dashboard-${name}`)!.data as Record<string, string>)[`${name}.json`]!) as {
+      const board = JSON.parse(
+        (dashboards.find((c) => c.metadata.name === `${name}-dashboard-${name}`)!.data as Record<string, string>)[
+          `${name}.json`
+        ]!,
+      ) as {
         uid: string;
         panels: unknown[];
       };

@@ -77,7 +77,9 @@ function main(argv) {
         env: {
           PATH: process.env.PATH,
           HOME: process.env.HOME,
-          ...(command === 'report' && process.env.REPORT_TIME_ZONE ? { REPORT_TIME_ZONE: process.env.REPORT_TIME_ZONE } : {}),
+          ...(command === 'report' && process.env.REPORT_TIME_ZONE
+            ? { REPORT_TIME_ZONE: process.env.REPORT_TIME_ZONE }
+            : {}),
           ...Object.fromEntries(
             ['REGISTRY_KEKS', 'REGISTRY_KEKS_DIR', 'NODE_ENV']
               .filter((name) => service.system === 'registry' && process.env[name])

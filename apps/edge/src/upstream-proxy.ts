@@ -42,7 +42,11 @@ export function upstreamFailure(error: unknown): { status: number; message: stri
 }
 
 /** Kong's upstream request headers: X-Forwarded-*, X-Real-IP, Host, and headers set by plugins. */
-function upstreamRequestHeaders(request: FastifyRequest, headers: IncomingHttpHeaders, context: EdgeRequestContext): IncomingHttpHeaders {
+function upstreamRequestHeaders(
+  request: FastifyRequest,
+  headers: IncomingHttpHeaders,
+  context: EdgeRequestContext,
+): IncomingHttpHeaders {
   const remote = request.socket.remoteAddress ?? '';
   const clientHost = request.headers.host ?? '';
   const previousFor = headers['x-forwarded-for'];
@@ -98,10 +102,13 @@ export function proxyToUpstream(request: FastifyRequest, reply: FastifyReply): F
   const startedAt = performance.now();
   return reply.from(context.upstreamUrl, {
     timeout: context.route.service.readTimeoutMs,
-    rewriteRequestHeaders: (_request, headers) => upstreamRequestHeaders(request, headers as IncomingHttpHeaders, context),
+    rewriteRequestHeaders: (_request, headers) =>
+      upstreamRequestHeaders(request, headers as IncomingHttpHeaders, context),
     rewriteHeaders: (headers) => {
       context.upstreamLatencyMs = performance.now() - startedAt;
-      const listed = String(headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase());
+      const listed = String(headers.connection ?? '')
+        .split(',')
+        .map((h) => h.trim().toLowerCase());
       for (const name of [...HOP_BY_HOP, ...listed]) delete headers[name];
       return headers;
     },

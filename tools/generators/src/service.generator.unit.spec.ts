@@ -85,9 +85,14 @@ describe('service generator (in memory)', () => {
         /^sha256:0{64}$/,
       );
       // issue 13: traces exported over OTLP in every environment
-      expect(parse(read(tree, `charts/gentest/values-${env}.yaml`)).telemetry.otlpEndpoint).toBe('http://otel-collector.observability.svc:4318');
+      expect(parse(read(tree, `charts/gentest/values-${env}.yaml`)).telemetry.otlpEndpoint).toBe(
+        'http://otel-collector.observability.svc:4318',
+      );
     }
-    const dashboard = JSON.parse(read(tree, 'charts/gentest/dashboards/gentest.json')) as { uid: string; templating: { list: { name: string; current?: { value: string } }[] } };
+    const dashboard = JSON.parse(read(tree, 'charts/gentest/dashboards/gentest.json')) as {
+      uid: string;
+      templating: { list: { name: string; current?: { value: string } }[] };
+    };
     expect(dashboard.uid).toBe('archipelago-gentest');
     expect(dashboard.templating.list.find((v) => v.name === 'namespace')?.current?.value).toBe('gentest');
     expect(read(tree, 'charts/gentest/templates/_helpers.tpl')).toContain('define "gentest.labels"');

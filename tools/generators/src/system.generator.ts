@@ -60,6 +60,8 @@ export async function systemGenerator(tree: Tree, options: SystemGeneratorOption
   tree.rename(`${chart}/dashboards/system.json`, `${chart}/dashboards/${s.kebab}.json`);
   const reference = `charts/${REFERENCE_CHART}`;
   for (const file of tree.children(`${reference}/templates`)) {
+    // services.yaml comes from the generator's files: the reference's has its own services' blocks.
+    if (file === 'services.yaml') continue;
     const text = tree.read(`${reference}/templates/${file}`, 'utf8')!;
     tree.write(`${chart}/templates/${file}`, text.replaceAll(`"${REFERENCE_CHART}.labels"`, `"${s.kebab}.labels"`));
   }

@@ -112,7 +112,9 @@ describe.each<TransportKind>(['postgres', 'kafka'])('messaging contract over the
     // … and the inbox reported each redelivery it dropped (inbox_duplicates_dropped_total)
     await eventually(() => duplicates.length >= 4);
     stopObserving();
-    expect(duplicates).toEqual(['testsys.sub', 'testsys.sub', 'testsys.sub', 'testsys.sub']);
+    // (Kafka may redeliver more than the four on a rebalance; each is still a duplicate of this group)
+    expect(duplicates.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(duplicates)).toEqual(new Set(['testsys.sub']));
   });
 
   it('gives every consumer group its own copy of each message', async () => {

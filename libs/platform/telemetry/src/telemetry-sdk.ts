@@ -24,7 +24,8 @@ import { type Env, resourceAttributes, untracedPath } from './telemetry-env.js';
  */
 export function telemetryConfiguration(
   env: Env,
-): Pick<NodeSDKConfiguration, 'resource' | 'instrumentations'> & Partial<Pick<NodeSDKConfiguration, 'resourceDetectors'>> {
+): Pick<NodeSDKConfiguration, 'resource' | 'instrumentations'> &
+  Partial<Pick<NodeSDKConfiguration, 'resourceDetectors'>> {
   return {
     resource: resourceFromAttributes(resourceAttributes(env)),
     // The standard variable still wins when set (e.g. `all`, or `env,host`).

@@ -102,7 +102,11 @@ async function main(): Promise<void> {
   const exporterEnv = (exporter: Exporter, base: string): Record<string, string> =>
     exporter === 'zipkin'
       ? { OTEL_TRACES_EXPORTER: 'zipkin', OTEL_EXPORTER_ZIPKIN_ENDPOINT: `${base}/api/v2/spans` }
-      : { OTEL_TRACES_EXPORTER: 'otlp', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', OTEL_EXPORTER_OTLP_ENDPOINT: base };
+      : {
+          OTEL_TRACES_EXPORTER: 'otlp',
+          OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+          OTEL_EXPORTER_OTLP_ENDPOINT: base,
+        };
   const targetStacks = new Map<Target, CatalogStack>();
   const off = await startCatalogStack(20, { nodeArgs: profArgs });
   stacks.push(off);
@@ -222,7 +226,8 @@ async function main(): Promise<void> {
   );
   for (const { target, posts, bytes } of received.values()) {
     console.log(`spans exported (${target}): ${posts} POSTs, ${(bytes / 2 ** 20).toFixed(1)} MB`);
-    if (posts === 0) throw new Error(`the ${target}-traced catalog exported no span: the telemetry bootstrap is not working`);
+    if (posts === 0)
+      throw new Error(`the ${target}-traced catalog exported no span: the telemetry bootstrap is not working`);
   }
   await mkdir(dirname(config.report), { recursive: true });
   await writeFile(

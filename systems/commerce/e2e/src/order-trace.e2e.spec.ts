@@ -51,7 +51,13 @@ beforeAll(async () => {
   const edgePort = await freePort();
   child = spawn(process.execPath, [launcher, '--observe'], {
     cwd: root,
-    env: { ...process.env, STACK_FILE: stackFile, DEVSTACK_DATA_DIR: dataDir, PGPORT_LOCAL: '0', EDGE_PORT: String(edgePort) },
+    env: {
+      ...process.env,
+      STACK_FILE: stackFile,
+      DEVSTACK_DATA_DIR: dataDir,
+      PGPORT_LOCAL: '0',
+      EDGE_PORT: String(edgePort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));
@@ -114,11 +120,18 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
       initialStock: 5,
     });
     expect(product.status).toBe(201);
-    const deposit = await post(`${edge}/commerce/v1/wallet/deposits`, customer, { amount: { amount: 10_000, currency: 'USD' } }, {
-      'idempotency-key': `trace-${Date.now()}`,
-    });
+    const deposit = await post(
+      `${edge}/commerce/v1/wallet/deposits`,
+      customer,
+      { amount: { amount: 10_000, currency: 'USD' } },
+      {
+        'idempotency-key': `trace-${Date.now()}`,
+      },
+    );
     expect(deposit.status).toBeLessThan(300);
-    const order = await post(`${edge}/commerce/v1/orders`, customer, { items: [{ productId: product.body.id, quantity: 2 }] });
+    const order = await post(`${edge}/commerce/v1/orders`, customer, {
+      items: [{ productId: product.body.id, quantity: 2 }],
+    });
     expect(order.status).toBe(202);
     const orderId = order.body.id;
     await vi.waitFor(
@@ -135,13 +148,19 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     let traces: ZipkinSpan[][] = [];
     await vi.waitFor(
       async () => {
-        const query = new URLSearchParams({ annotationQuery: `archipelago.aggregate_id=${orderId}`, limit: '10', lookback: '3600000' });
+        const query = new URLSearchParams({
+          annotationQuery: `archipelago.aggregate_id=${orderId}`,
+          limit: '10',
+          lookback: '3600000',
+        });
         traces = (await json<ZipkinSpan[][]>(`${zipkin}/api/v2/traces?${query}`)).body;
         expect(traces).toHaveLength(1);
         const names = traces[0]!.map((s) => `${s.localEndpoint.serviceName} ${s.kind ?? ''} ${s.name}`);
         // the confirmation: ordering handles the payment result and tells catalog to commit the stock
         expect(names).toContain('ordering CONSUMER process commerce.payments.payments.v1');
-        expect(names.filter((n) => n === 'catalog CONSUMER process commerce.ordering.stock-commands.v1')).toHaveLength(2);
+        expect(names.filter((n) => n === 'catalog CONSUMER process commerce.ordering.stock-commands.v1')).toHaveLength(
+          2,
+        );
         // … and the edge's batch, which may leave later than the services' on a busy machine
         expect(names).toContain('edge SERVER post');
       },
@@ -185,7 +204,11 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     expect(pay).toHaveLength(1);
     expect(parentOf(pay[0]!)).toMatchObject({ kind: 'PRODUCER', localEndpoint: { serviceName: 'ordering' } });
     // the event store appends carry the stream id (the order's stream holds its id)
-    expect(find('ordering', undefined, /^event-store append$/).some((s) => s.tags?.['archipelago.stream_id']?.includes(orderId))).toBe(true);
+    expect(
+      find('ordering', undefined, /^event-store append$/).some((s) =>
+        s.tags?.['archipelago.stream_id']?.includes(orderId),
+      ),
+    ).toBe(true);
   });
 
   it('serves the RED and event-sourcing metrics on every service’s /metrics after the order', async () => {
@@ -193,14 +216,18 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     for (const name of ['catalog', 'ordering', 'payments']) {
       const text = await metrics(name);
       // every series also carries the registry's default label service="<name>"
-      expect(text, name).toMatch(/^http_server_request_duration_seconds_count\{service="\w+",method="[A-Z]+",route="[^"]+",status="\d{3}"\} \d+/m);
+      expect(text, name).toMatch(
+        /^http_server_request_duration_seconds_count\{service="\w+",method="[A-Z]+",route="[^"]+",status="\d{3}"\} \d+/m,
+      );
       expect(text, name).toMatch(/^event_store_append_duration_seconds_count\{service="\w+",outcome="ok"\} [1-9]/m);
       expect(text, name).toMatch(/^event_store_append_conflicts_total\{service="\w+"\} \d+/m);
       expect(text, name).toMatch(/^outbox_oldest_unpublished_age_seconds\{service="\w+"\} \d/m);
       expect(text, name).toContain('# TYPE dead_letters gauge');
     }
     // ordering's saga consumers read catalog's and payments' outboxes (postgres transport): caught up
-    expect(await metrics('ordering')).toMatch(/^consumer_lag_messages\{consumer_group="commerce\.ordering",source="catalog\.outbox",service="ordering"\} 0$/m);
+    expect(await metrics('ordering')).toMatch(
+      /^consumer_lag_messages\{consumer_group="commerce\.ordering",source="catalog\.outbox",service="ordering"\} 0$/m,
+    );
     // ordering asked catalog for prices over gRPC
     expect(await metrics('catalog')).toMatch(
       /^rpc_server_call_duration_seconds_count\{service="catalog",rpc_service="archipelago\.commerce\.catalog\.v1\.CatalogService",rpc_method="GetProducts",rpc_grpc_status_code="OK"\} [1-9]/m,
@@ -230,22 +257,39 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
   it('follows a scheduling flow (a task created through the edge) as one trace: edge, tasks, its event-store append and outbox', async () => {
     const customer = await token('admin@archipelago.local', 'archipelago-admin');
     const { traceId, parentId, traceparent } = traced();
-    const task = await post(`${edge}/scheduling/v1/tasks`, customer, { title: 'Trace the task', priority: 2 }, { traceparent });
+    const task = await post(
+      `${edge}/scheduling/v1/tasks`,
+      customer,
+      { title: 'Trace the task', priority: 2 },
+      { traceparent },
+    );
     expect(task.status).toBe(201);
     let spans: ZipkinSpan[] = [];
     await vi.waitFor(
       async () => {
         spans = await traceOf(traceId);
         // the outbox write of TaskCreatedV1, in the transaction of the append
-        expect(spans.filter((s) => /^tasks/.test(s.localEndpoint.serviceName) && s.kind === 'PRODUCER').map(label)).not.toEqual([]);
+        expect(
+          spans.filter((s) => /^tasks/.test(s.localEndpoint.serviceName) && s.kind === 'PRODUCER').map(label),
+        ).not.toEqual([]);
       },
       { timeout: 30_000, interval: 1000 },
     );
     expectWhole(spans, parentId);
-    const server = spans.filter((s) => /^tasks/.test(s.localEndpoint.serviceName) && s.kind === 'SERVER' && /\/scheduling\/v1\/tasks$/.test(s.name ?? ''));
+    const server = spans.filter(
+      (s) =>
+        /^tasks/.test(s.localEndpoint.serviceName) &&
+        s.kind === 'SERVER' &&
+        /\/scheduling\/v1\/tasks$/.test(s.name ?? ''),
+    );
     expect(server).toHaveLength(1);
-    expect(spans.find((s) => s.id === server[0]!.parentId)).toMatchObject({ kind: 'CLIENT', localEndpoint: { serviceName: 'edge' } });
-    expect(spans.some((s) => s.name === 'event-store append' && s.tags?.['archipelago.stream_id']?.includes(task.body.id))).toBe(true);
+    expect(spans.find((s) => s.id === server[0]!.parentId)).toMatchObject({
+      kind: 'CLIENT',
+      localEndpoint: { serviceName: 'edge' },
+    });
+    expect(
+      spans.some((s) => s.name === 'event-store append' && s.tags?.['archipelago.stream_id']?.includes(task.body.id)),
+    ).toBe(true);
   });
 
   it('follows a registry flow (a claim attested through the edge) as one trace: edge, registry, its outbox, and the credentials service issuing the credential', async () => {
@@ -253,9 +297,14 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     const admin = await token('admin@archipelago.local', 'archipelago-admin');
     // The owner requests the attestation, an admin attests it (never one's own claim).
     const email = `trace-owner-${Date.now()}@example.com`;
-    expect((await post(`${edge}/identity/v1/users`, '', { email, password: 'correct horse battery', displayName: 'Owner' })).status).toBe(202);
+    expect(
+      (await post(`${edge}/identity/v1/users`, '', { email, password: 'correct horse battery', displayName: 'Owner' }))
+        .status,
+    ).toBe(202);
     const owner = await token(email, 'correct horse battery');
-    const me = (await json<{ id: string }>(`${edge}/identity/v1/users/me`, { headers: { authorization: `Bearer ${owner}` } })).body.id;
+    const me = (
+      await json<{ id: string }>(`${edge}/identity/v1/users/me`, { headers: { authorization: `Bearer ${owner}` } })
+    ).body.id;
     const title = `TraceStudent${Date.now()}`;
     const schema = await post(`${edge}/registry/v1/schema/create_def`, admin, {
       title,
@@ -276,17 +325,26 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     });
     expect(schema.status).toBeLessThan(300);
     for (const step of ['validate_def', 'activate_def']) {
-      expect((await post(`${edge}/registry/v1/schema/${step}`, admin, { id: schema.body.id })).status).toBeLessThan(300);
+      expect((await post(`${edge}/registry/v1/schema/${step}`, admin, { id: schema.body.id })).status).toBeLessThan(
+        300,
+      );
     }
     const entity = await post(`${edge}/registry/v1/entity/${title}`, admin, { name: 'Asha', userId: me });
     expect(entity.status).toBeLessThan(300);
-    const claim = await post(`${edge}/registry/v1/entity/${title}/${entity.body.id}/attestations`, owner, { policy: 'enrolment' });
+    const claim = await post(`${edge}/registry/v1/entity/${title}/${entity.body.id}/attestations`, owner, {
+      policy: 'enrolment',
+    });
     expect(claim.status).toBeLessThan(300);
     // The attestor's inbox is a read model: attest once the claim is there.
     const { traceId, parentId, traceparent } = traced();
     await vi.waitFor(
       async () => {
-        const attest = await post(`${edge}/registry/v1/claims/${claim.body.id}/attest`, admin, { note: 'trace' }, { traceparent });
+        const attest = await post(
+          `${edge}/registry/v1/claims/${claim.body.id}/attest`,
+          admin,
+          { note: 'trace' },
+          { traceparent },
+        );
         expect(attest.status).toBeLessThan(300);
       },
       { timeout: 30_000, interval: 1000 },
@@ -303,7 +361,10 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     );
     expectWhole(spans, parentId);
     const consumer = spans.find((s) => /^credentials/.test(s.localEndpoint.serviceName) && s.kind === 'CONSUMER')!;
-    expect(spans.find((s) => s.id === consumer.parentId)).toMatchObject({ kind: 'PRODUCER', localEndpoint: { serviceName: expect.stringMatching(/^registry/) } });
+    expect(spans.find((s) => s.id === consumer.parentId)).toMatchObject({
+      kind: 'PRODUCER',
+      localEndpoint: { serviceName: expect.stringMatching(/^registry/) },
+    });
     expect(spans.some((s) => /^registry/.test(s.localEndpoint.serviceName) && s.kind === 'SERVER')).toBe(true);
   });
 
@@ -327,7 +388,9 @@ describe('one trace per order (npm start -- --observe, Zipkin)', () => {
     // the flows above went through tasks and registry: their routes are counted
     for (const name of ['tasks', 'registry']) {
       const text = await (await fetch(`http://127.0.0.1:${servicePorts.get(name)}/metrics`)).text();
-      expect(text, name).toMatch(/^http_server_request_duration_seconds_count\{service="[\w-]+",method="POST",route="[^"]+",status="2\d\d"\} [1-9]/m);
+      expect(text, name).toMatch(
+        /^http_server_request_duration_seconds_count\{service="[\w-]+",method="POST",route="[^"]+",status="2\d\d"\} [1-9]/m,
+      );
     }
   });
 });

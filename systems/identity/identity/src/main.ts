@@ -56,18 +56,19 @@ await runServiceMain({
   },
   onStarted: async (app, infrastructure, config, built) => {
     await app.init();
-    // TOTP secrets written before encryption at rest: sealed now (reads seal them too).
+    // TOTP secrets stored in clear (before encryption at rest) or under a rotated-out key: sealed
+    // with the current key now (reads seal them too).
     const sealed = await new TotpFactorsPostgresStore(
       infrastructure.pool,
       infrastructure.config.schema,
       built.adapters.totpSecretBox,
-    ).sealClearSecrets();
+    ).resealStaleSecrets();
     const admin = adminAccount(config);
     const ensured: EnsureAdminResult = await app
       .get(CommandBus)
       .execute(new EnsureAdminCommand(admin.email, admin.password));
     const logger = app.get(Logger);
-    if (sealed > 0) logger.log({ msg: 'TOTP secrets stored in clear were encrypted', count: sealed }, 'Bootstrap');
+    if (sealed > 0) logger.log({ msg: 'TOTP secrets sealed with the current key', count: sealed }, 'Bootstrap');
     if (ensured.outcome === 'refused') {
       logger.error(
         {

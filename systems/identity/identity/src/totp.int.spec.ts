@@ -4,7 +4,7 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -19,6 +19,12 @@ import { IDENTITY_DOMAIN_ERRORS, IdentityModule } from './identity.module.js';
 import { migrateIdentity } from './repository/identity.data-source.js';
 import { IdentityInfrastructure } from './repository/identity.infrastructure.js';
 import { TotpFactorsPostgresStore } from './repository/totp-factors.postgres-store.js';
+import {
+  AesGcmSecretBox,
+  newSecretBoxKeyEntry,
+  parseSecretBoxKeys,
+  TOTP_ENCRYPTION_KEYS_FILE,
+} from './gateway/aes-gcm.secret-box.js';
 
 // Second factor (issue 12 §3) on real Postgres, identity on a real port: codes are computed with
 // the `otpauth` library for "now"; the authorization code flow is driven by `openid-client`.
@@ -292,6 +298,11 @@ describe('TOTP required for a role: enrolment on the login page, then the second
       (await fetch(`${issuer}/users/me/totp`, { headers: bearer })).json() as Promise<Record<string, unknown>>;
     expect(await status()).toEqual({ status: 'enabled', recoveryCodesLeft: 9, required: true });
     expect((await remove({ code: recoveryCodes[1]! })).status).toBe(204);
+    const otps = await infrastructure.pool.query(
+      `SELECT 1 FROM identity.email_otps JOIN identity.user_emails USING (user_id) WHERE email = $1`,
+      [email],
+    );
+    expect(otps.rowCount).toBe(0); // the e-mailed fallback code went with the factor
     expect(await status()).toEqual({ status: 'none', recoveryCodesLeft: 0, required: true });
     expect((await remove({ password: PASSWORD })).status).toBe(404);
 
@@ -344,7 +355,7 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     ]);
   });
 
-  it('encrypts secrets stored in clear before encryption at rest: on read, and all at start-up', async () => {
+  it('encrypts secrets stored in clear before encryption at rest (on read and at start-up), and re-seals after a key rotation', async () => {
     const legacy = new Secret().base32;
     const reader = await register('legacy@example.com');
     const idle = await register('idle@example.com');
@@ -369,10 +380,29 @@ describe('TOTP required for a role: enrolment on the login page, then the second
     // The start-up sweep (main.ts) seals the rest.
     const { adapters } = await createIdentityAdapters(envOfTest);
     const store = new TotpFactorsPostgresStore(infrastructure.pool, 'identity', adapters.totpSecretBox);
-    expect(await store.sealClearSecrets()).toBeGreaterThanOrEqual(1);
+    expect(await store.resealStaleSecrets()).toBeGreaterThanOrEqual(1);
     expect(await storedOf(idle)).toMatch(/^aesgcm1:/);
-    expect(await store.sealClearSecrets()).toBe(0);
+    expect(await store.resealStaleSecrets()).toBe(0);
     expect((await store.find(idle))?.secret).toBe(legacy);
+    // Rotation: a new key first in the ring re-seals every row at start-up; the old key still opens
+    // until then. (Then back, so the service under test keeps opening them.)
+    const local = await readFile(join(envOfTest.IDENTITY_KEYS_DIR!, TOTP_ENCRYPTION_KEYS_FILE), 'utf8');
+    const fresh = newSecretBoxKeyEntry('rotated');
+    const rotated = new TotpFactorsPostgresStore(
+      infrastructure.pool,
+      'identity',
+      new AesGcmSecretBox(parseSecretBoxKeys(`${fresh} ${local}`, 'test')),
+    );
+    expect(await rotated.resealStaleSecrets()).toBeGreaterThanOrEqual(2);
+    expect(await storedOf(idle)).toMatch(/^aesgcm1:rotated:/);
+    expect((await rotated.find(idle))?.secret).toBe(legacy);
+    const back = new TotpFactorsPostgresStore(
+      infrastructure.pool,
+      'identity',
+      new AesGcmSecretBox(parseSecretBoxKeys(`${local} ${fresh}`, 'test')),
+    );
+    expect(await back.resealStaleSecrets()).toBeGreaterThanOrEqual(2);
+    expect(await storedOf(idle)).not.toMatch(/^aesgcm1:rotated:/);
     // A sealed value copied to another account's row does not open (the user id is authenticated data).
     await infrastructure.pool.query(`UPDATE identity.totp_factors SET secret = $2 WHERE user_id = $1`, [
       idle,

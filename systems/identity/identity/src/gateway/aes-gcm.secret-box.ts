@@ -75,6 +75,10 @@ export class AesGcmSecretBox implements SecretBoxPort {
     }
   }
 
+  get currentPrefix(): string {
+    return `${PREFIX}:${this.keys[0]!.id}:`;
+  }
+
   isSealed(stored: string): boolean {
     const parts = stored.split(':');
     return parts.length === 5 && parts[0] === PREFIX;
@@ -116,9 +120,13 @@ export async function loadTotpSecretBox(source: {
   readonly keysDir?: string;
 }): Promise<AesGcmSecretBox> {
   if (source.keysText) return new AesGcmSecretBox(parseSecretBoxKeys(source.keysText, 'IDENTITY_TOTP_ENCRYPTION_KEYS'));
-  if (source.production || !source.keysDir)
+  if (source.production)
     throw new ConfigError([
       'IDENTITY_TOTP_ENCRYPTION_KEYS is required when NODE_ENV is production (TOTP secrets are encrypted at rest; keys are never generated there)',
+    ]);
+  if (!source.keysDir)
+    throw new ConfigError([
+      'IDENTITY_TOTP_ENCRYPTION_KEYS or IDENTITY_KEYS_DIR is required: no workspace found for the local default',
     ]);
   const file = join(source.keysDir, TOTP_ENCRYPTION_KEYS_FILE);
   if (!existsSync(file)) {

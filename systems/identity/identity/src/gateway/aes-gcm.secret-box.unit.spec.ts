@@ -46,6 +46,8 @@ describe('AES-256-GCM secret box', () => {
     const ring = new AesGcmSecretBox([key('new'), old]);
     expect(ring.open(sealedOld, 'c')).toEqual({ plaintext: SECRET, stale: true });
     expect(ring.seal(SECRET, 'c')).toMatch(/^aesgcm1:new:/);
+    expect(ring.currentPrefix).toBe('aesgcm1:new:');
+    expect(ring.seal(SECRET, 'c').startsWith(ring.currentPrefix)).toBe(true);
     expect(ring.isSealed(SECRET)).toBe(false);
     expect(ring.open(SECRET, 'c')).toEqual({ plaintext: SECRET, stale: true });
   });

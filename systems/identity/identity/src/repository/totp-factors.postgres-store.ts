@@ -16,8 +16,8 @@ const contextOf = (userId: string): string => `totp:${userId.toLowerCase()}`;
  *
  * The shared secret is encrypted at rest (`secret` holds only the sealed value, see
  * {@link SecretBoxPort}): a clear secret from before encryption, or one sealed with a key that is
- * no longer current, is sealed again when read, and {@link sealClearSecrets} seals all of them at
- * start-up.
+ * no longer current, is sealed again when read, and {@link resealStaleSecrets} seals all of them
+ * at start-up.
  */
 export class TotpFactorsPostgresStore implements TotpFactorsPort {
   constructor(
@@ -101,25 +101,29 @@ export class TotpFactorsPostgresStore implements TotpFactorsPort {
 
   async remove(userId: string): Promise<boolean> {
     if (!UUID.test(userId)) return false;
-    const { rowCount } = await this.pool.query(`DELETE FROM ${this.table('totp_factors')} WHERE user_id = $1`, [
-      userId,
-    ]);
-    return rowCount === 1;
+    return inTransaction(this.pool, async (client) => {
+      // A live e-mailed code is a fallback of this factor: it goes with it.
+      await client.query(`DELETE FROM ${this.table('email_otps')} WHERE user_id = $1`, [userId]);
+      const { rowCount } = await client.query(`DELETE FROM ${this.table('totp_factors')} WHERE user_id = $1`, [userId]);
+      return rowCount === 1;
+    });
   }
 
   /**
-   * Seals every secret still stored in clear (rows written before encryption at rest); returns how
-   * many were sealed. Safe to run concurrently with the service (each row changes only when it
-   * still holds the clear value read).
+   * Seals again every secret that is not sealed with the current key: rows stored in clear before
+   * encryption at rest, and rows sealed with an older key after a rotation. Returns how many were
+   * sealed. Safe to run concurrently with the service (a row changes only while it still holds the
+   * value read).
    */
-  async sealClearSecrets(): Promise<number> {
+  async resealStaleSecrets(): Promise<number> {
     const { rows } = await this.pool.query<{ user_id: string; secret: string }>(
-      `SELECT user_id, secret FROM ${this.table('totp_factors')} WHERE secret NOT LIKE 'aesgcm1:%'`,
+      `SELECT user_id, secret FROM ${this.table('totp_factors')} WHERE left(secret, length($1)) <> $1`,
+      [this.box.currentPrefix],
     );
     let sealed = 0;
     for (const row of rows) {
-      if (this.box.isSealed(row.secret)) continue;
-      if (await this.reseal(row.user_id, row.secret, row.secret)) sealed += 1;
+      const opened = this.box.open(row.secret, contextOf(row.user_id));
+      if (opened.stale && (await this.reseal(row.user_id, row.secret, opened.plaintext))) sealed += 1;
     }
     return sealed;
   }

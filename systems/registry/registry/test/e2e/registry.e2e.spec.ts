@@ -288,5 +288,8 @@ describe('registry/registry through the edge', () => {
     } finally {
       await db.end();
     }
+    // The service's log lines (the 404 after the delete is logged at warn) never carry the value.
+    expect(service.output()).toContain(`/registry/v1/entity/Patient/${id}`);
+    expect(service.output()).not.toContain(DIAGNOSIS);
   });
 });

@@ -24,6 +24,8 @@ export interface SecretBoxPort {
   open(stored: string, context: string): OpenedSecret;
   /** Whether `stored` is a sealed value (not clear text). */
   isSealed(stored: string): boolean;
+  /** The prefix of every value sealed with the current key (a value without it is stale). */
+  readonly currentPrefix: string;
 }
 
 /** A sealed value that cannot be opened (unknown key id, altered ciphertext, other context). */

@@ -166,6 +166,7 @@ function searchFiltersSchema(fields: ReadonlyMap<string, FieldKind>): Record<str
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
+const EXCLUDED_SUFFIXES = [ENTITY_TYPE_DOCUMENT_SUFFIX, '/{id}/attestations', '/import'];
 
 /**
  * The OpenAPI 3.1 document of one entity type (`GET /registry/v1/entity/{type}/openapi.json`): the
@@ -214,9 +215,10 @@ export function entityTypeOpenApiDocument(service: OpenApiDocument, type: Entity
     if (!path.startsWith(ENTITY_PATH)) continue;
     const suffix = path.slice(ENTITY_PATH.length);
     if (suffix !== '' && !suffix.startsWith('/')) continue;
-    // Its own path, and the attestation request: its body names one of the type's attestation
-    // policies and only the entity's owner may send it (anyone else 404) — claims, not entity bodies.
-    if (suffix === ENTITY_TYPE_DOCUMENT_SUFFIX || suffix === '/{id}/attestations') continue;
+    // Its own path; the attestation request (its body names one of the type's attestation policies,
+    // and only the entity's owner may send it: anyone else 404); the bulk import (its body is a CSV or
+    // NDJSON file, text whose rows the answer judges one by one): no JSON body of the type's shape.
+    if (EXCLUDED_SUFFIXES.includes(suffix)) continue;
     const operations: Record<string, unknown> = {};
     for (const method of METHODS) {
       const operation = item[method] as Record<string, unknown> | undefined;

@@ -65,7 +65,9 @@ describe('bulk import', () => {
       [5, 'created'],
     ]);
     expect(result.results[1]).toMatchObject({ code: 'ENTITY.INVALID' });
-    const pointers = (result.results[1] as { readonly errors: readonly { pointer: string }[] }).errors.map((e) => e.pointer).sort();
+    const pointers = (result.results[1] as { readonly errors: readonly { pointer: string }[] }).errors
+      .map((e) => e.pointer)
+      .sort();
     expect(pointers).toEqual(['/age', '/name']);
     expect(result.results[2]).toMatchObject({ code: 'ENTITY.IMPORT_ROW_UNREADABLE', detail: 'the line is not JSON' });
     // Exactly the two good rows became streams, each one created event.
