@@ -88,7 +88,8 @@ export interface PushOptions {
   readonly maxSubscriptionsPerUser: number;
   /** Delivery round interval (ms); 0: no push is sent (deliveries stay pending). */
   readonly pollMs: number;
-  readonly policy: PushDeliveryPolicy;
+  /** The delivery policy; its `allowedEndpointHosts` are this options' own. */
+  readonly policy: Omit<PushDeliveryPolicy, 'allowedEndpointHosts'>;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -171,7 +172,10 @@ export class NotificationsModule {
           ? [
               { provide: PUSH_DELIVERY_QUEUE, useValue: infrastructure.pushDeliveries },
               { provide: PUSH_SENDER, useValue: new WebPushGateway(push.vapid) },
-              { provide: PUSH_DELIVERY_POLICY, useValue: push.policy },
+              {
+                provide: PUSH_DELIVERY_POLICY,
+                useValue: { ...push.policy, allowedEndpointHosts: push.allowedEndpointHosts },
+              },
               { provide: PUSH_DELIVERY_JOB_OPTIONS, useValue: { pollMs: push.pollMs, onError: push.onError } },
               DeliverPushUseCase,
               PushDeliveryJob,

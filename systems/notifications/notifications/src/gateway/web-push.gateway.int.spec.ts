@@ -15,6 +15,8 @@ const gateway = new WebPushGateway({
 let device: PushEndpoint;
 let busy: Server;
 let busyUrl: string;
+let redirecting: Server;
+let redirectingUrl: string;
 
 beforeAll(async () => {
   device = await startPushEndpoint();
@@ -24,11 +26,19 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   busyUrl = `http://127.0.0.1:${(busy.address() as AddressInfo).port}/push/busy`;
+  // An allowed host that redirects elsewhere (here: to the device's endpoint, standing for any other host).
+  redirecting = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.writeHead(307, { location: device.subscription.endpoint }).end());
+  });
+  await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+  redirectingUrl = `http://127.0.0.1:${(redirecting.address() as AddressInfo).port}/push/moved`;
 });
 
 afterAll(async () => {
   await device?.stop();
   await new Promise((resolve) => busy?.close(resolve));
+  await new Promise((resolve) => redirecting?.close(resolve));
 });
 
 describe('WebPushGateway', () => {
@@ -55,5 +65,17 @@ describe('WebPushGateway', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PushRetryLaterError);
     expect((error as PushRetryLaterError).retryAfterMs).toBe(7_000);
+  });
+
+  it('does not follow a redirect (it could lead off the allowed push services): rejected, nothing sent on', async () => {
+    device.answerWith(201);
+    const before = device.received().length;
+    expect(await gateway.send({ ...device.subscription, endpoint: redirectingUrl }, 'moved', { ttlSeconds: 30 })).toMatchObject({
+      kind: 'rejected',
+      status: 307,
+    });
+    expect(await gateway.send(device.subscription, 'direct', { ttlSeconds: 30 })).toEqual({ kind: 'delivered' });
+    await device.waitFor((p) => p.text === 'direct');
+    expect(device.received().slice(before).map((p) => p.text)).toEqual(['direct']);
   });
 });

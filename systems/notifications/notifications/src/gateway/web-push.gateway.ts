@@ -34,6 +34,9 @@ export class WebPushGateway implements PushSenderPort {
       method: request.method,
       headers,
       body: request.body ? new Uint8Array(request.body) : null,
+      // Never followed: a redirect could lead off the allowed push services (SSRF); RFC 8030 push
+      // services do not redirect, so a 3xx is a rejection.
+      redirect: 'manual',
       signal: AbortSignal.timeout(this.timeoutMs),
     });
     const text = await response.text();

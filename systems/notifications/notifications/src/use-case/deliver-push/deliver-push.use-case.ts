@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { afterFailure, type DeliveryOutcome } from '../../entity/delivery/delivery.js';
-import { pushPayload } from '../../entity/push/push-subscription.js';
+import { pushPayload, refusedEndpointHost } from '../../entity/push/push-subscription.js';
 import {
   type DuePushDelivery,
   PUSH_DELIVERY_POLICY,
@@ -24,7 +24,8 @@ export class DeliverPushCommand {
  * policy's TTL. 404/410 from the push service (or a subscription deleted meanwhile) ends the
  * delivery as `gone` and deletes the subscription; another 4xx but 429 is `dead` at once; 429, 5xx
  * and network errors are retried with exponential backoff (at least the push service's
- * `Retry-After`, capped at `maxBackoffMs`), then `dead` (with a dead-letter record).
+ * `Retry-After`, capped at `maxBackoffMs`), then `dead` (with a dead-letter record). A subscription
+ * whose endpoint host is not on `allowedEndpointHosts` is never sent to: `dead` at once (SSRF).
  * Returns how many deliveries the round claimed.
  */
 @CommandHandler(DeliverPushCommand)
@@ -42,6 +43,8 @@ export class DeliverPushUseCase implements ICommandHandler<DeliverPushCommand, n
   private async deliver(delivery: DuePushDelivery, now: string): Promise<DeliveryOutcome> {
     const attempts = delivery.attempts + 1;
     if (!delivery.subscription) return { kind: 'gone', attempts, error: 'the push subscription was deleted' };
+    const refused = refusedEndpointHost(delivery.subscription.endpoint, this.policy.allowedEndpointHosts);
+    if (refused) return { kind: 'dead', attempts, error: refused };
     const payload = JSON.stringify(pushPayload(delivery.notification, this.policy.publicBaseUrl));
     try {
       const result = await this.sender.send(delivery.subscription, payload, { ttlSeconds: this.policy.ttlSeconds });

@@ -31,6 +31,7 @@ const policy: PushDeliveryPolicy = {
   ttlSeconds: 600,
   publicBaseUrl: 'http://localhost:8000',
   batchSize: 10,
+  allowedEndpointHosts: ['push.example.net'],
 };
 const target: PushTarget = { endpoint: 'https://push.example.net/s1', keys: { p256dh: 'p', auth: 'a' } };
 const NOW = '2026-12-06T12:00:00.000Z';
@@ -90,6 +91,14 @@ describe('DeliverPushUseCase', () => {
     await deleted.useCase.execute(new DeliverPushCommand(NOW));
     expect(deleted.outcomes).toEqual([{ kind: 'gone', attempts: 2, error: expect.stringContaining('deleted') }]);
     expect(deleted.sent).toEqual([]);
+  });
+
+  it('never sends to a stored subscription whose host is not (or no longer) an allowed push service: dead at once', async () => {
+    const elsewhere = { ...target, endpoint: 'http://10.0.0.7:8080/internal' };
+    const { useCase, outcomes, sent } = setup([due(0, elsewhere)], []);
+    await useCase.execute(new DeliverPushCommand(NOW));
+    expect(outcomes).toEqual([{ kind: 'dead', attempts: 1, error: expect.stringContaining('not an allowed push service') }]);
+    expect(sent).toEqual([]);
   });
 
   it('retries 429/5xx/network errors with capped exponential backoff, then dead', async () => {

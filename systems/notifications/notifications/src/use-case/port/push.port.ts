@@ -67,6 +67,12 @@ export interface PushDeliveryPolicy extends RetryPolicy {
   readonly publicBaseUrl: string;
   /** Deliveries claimed per round. */
   readonly batchSize: number;
+  /**
+   * Host patterns of the push services the service sends to (as for subscribing): a stored
+   * subscription on another host (subscribed before the list existed, or the list narrowed) is
+   * never sent to.
+   */
+  readonly allowedEndpointHosts: readonly string[];
 }
 export const PUSH_DELIVERY_POLICY = Symbol('PushDeliveryPolicy');
 
