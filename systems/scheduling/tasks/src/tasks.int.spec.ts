@@ -288,6 +288,59 @@ describe('scheduling/tasks over HTTP', () => {
     expect((await get('/next?limit=0', bob)).status).toBe(400);
   });
 
+  it('filters by assignee, due day in the caller’s time zone, overdue and full text', async () => {
+    // A caller zone whose local time is far from midnight, so "today" cannot change mid-test.
+    const zone = ['UTC', 'Asia/Tokyo', 'America/New_York'].find((z) => {
+      const hour = Number(
+        new Intl.DateTimeFormat('en-GB', { timeZone: z, hour: 'numeric', hourCycle: 'h23' }).format(),
+      );
+      return hour >= 2 && hour <= 21;
+    })!;
+    const dayIn = (z: string, offsetDays: number) =>
+      new Intl.DateTimeFormat('en-CA', { timeZone: z }).format(new Date(Date.now() + offsetDays * 86_400_000));
+    const today = dayIn(zone, 0);
+    const create = async (body: Record<string, unknown>) =>
+      (await (await post({ tags: ['flt'], ...body })).json()) as { id: string; version: number };
+    const late = await create({ title: 'Write the quarterly report', due: dayIn(zone, -1), assigneeId: ANN.sub });
+    const now = await create({ title: 'Call the bank', description: 'about the budget figures', due: today });
+    // 12:00 on day D at UTC+14 is 22:00 UTC on D-1, 11:00 on D-1 at UTC-11: which day it is depends on the caller.
+    const d = dayIn('UTC', -3);
+    const far = await create({ title: 'Kiribati standup', due: `${d}T12:00:00`, timeZone: 'Pacific/Kiritimati' });
+    const done = await create({ title: 'Old quarterly chore', due: dayIn(zone, -7) });
+    await send('POST', `${base}/${done.id}/complete`, {});
+    const undated = await create({ title: 'Someday, maybe' });
+    await get(`/${done.id}?minVersion=2`);
+    await get(`/${undated.id}?minVersion=1`);
+    const ids = async (query: string) =>
+      ((await (await get(`?tag=flt&limit=100&${query}`)).json()).items as { id: string }[]).map((t) => t.id);
+
+    expect(await ids(`assigneeId=${ANN.sub}`)).toEqual([late.id]);
+    expect(await ids(`dueToday=true&timeZone=${zone}`)).toEqual([now.id]);
+    expect(await ids(`overdue=true&timeZone=${zone}`)).toEqual([late.id, far.id]);
+    expect(await ids(`overdue=false&timeZone=${zone}`)).toEqual([now.id, done.id, undated.id]);
+    expect(await ids(`dueAfter=${dayIn(zone, -2)}&dueBefore=${dayIn(zone, 1)}&timeZone=${zone}`)).toEqual([
+      late.id,
+      now.id,
+    ]);
+    // The Kiritimati task's day: D for a caller at UTC+14, D-1 for one at UTC-11.
+    expect(await ids(`dueAfter=${dayIn('UTC', -4)}&dueBefore=${d}&timeZone=Pacific/Kiritimati`)).toEqual([]);
+    expect(await ids(`dueAfter=${dayIn('UTC', -5)}&dueBefore=${d}&timeZone=Pacific/Pago_Pago`)).toEqual([far.id]);
+    // Full text on title and description: words, phrases, exclusions.
+    expect(await ids('q=quarterly')).toEqual([late.id, done.id]);
+    expect(await ids('q=budget')).toEqual([now.id]);
+    expect(await ids(`q=${encodeURIComponent('"quarterly report"')}`)).toEqual([late.id]);
+    expect(await ids(`q=${encodeURIComponent('quarterly -chore')}`)).toEqual([late.id]);
+    // Bad filters: 400 by name.
+    for (const bad of [
+      'timeZone=Mars/Olympus',
+      'dueBefore=2026-13-01',
+      'overdue=yes',
+      'assigneeId=me',
+      `q=${'x'.repeat(201)}`,
+    ])
+      expect((await get(`?${bad}`)).status, bad).toBe(400);
+  });
+
   it('rebuilds the task list projection to the same content', async () => {
     const snapshot = async () =>
       (

@@ -17,6 +17,13 @@ import {
 } from '../use-case/port/task.read-model.port.js';
 import { TaskRecord } from './task.record.js';
 
+/** A task's due as an instant: its local date-time in its own zone (null for a date or no due). */
+const DUE_INSTANT = `(CASE WHEN t.fields->'due'->>'dateTime' IS NOT NULL
+  THEN (t.fields->'due'->>'dateTime')::timestamp AT TIME ZONE (t.fields->'due'->>'timeZone') END)`;
+
+/** What full-text search reads: title and description, `simple` dictionary (no language stemming); indexed (GIN). */
+export const TASK_TEXT = `to_tsvector('simple', coalesce(t.fields->>'title', '') || ' ' || coalesce(t.fields->>'description', ''))`;
+
 /**
  * The `task_list` projection: one row per live task (deleted tasks are removed), written in the same
  * transaction as the projection checkpoint (the runner's). `version` is the stream version of the
@@ -115,6 +122,24 @@ export class TaskListReadModel implements TaskReadModelPort {
     if (filter.priority !== undefined) query.andWhere('t.priority = :priority', { priority: filter.priority });
     if (filter.tag !== undefined) query.andWhere(':tag = ANY(t.tags)', { tag: filter.tag });
     if (filter.parentId !== undefined) query.andWhere('t.parent_id = :parentId', { parentId: filter.parentId });
+    if (filter.assigneeId !== undefined)
+      query.andWhere("t.fields->>'assigneeId' = :assigneeId", { assigneeId: filter.assigneeId });
+    const tz = filter.timeZone ?? 'UTC';
+    // The due's day in the caller's zone: a date is its own day; a local date-time in the task's zone
+    // is an instant, whose day in the caller's zone counts.
+    const dueDay = `CASE WHEN ${DUE_INSTANT} IS NOT NULL THEN (${DUE_INSTANT} AT TIME ZONE :tz)::date
+                         ELSE (t.fields->'due'->>'date')::date END`;
+    const today = '(now() AT TIME ZONE :tz)::date';
+    if (filter.dueBefore !== undefined)
+      query.andWhere(`${dueDay} < :dueBefore::date`, { tz, dueBefore: filter.dueBefore });
+    if (filter.dueAfter !== undefined) query.andWhere(`${dueDay} > :dueAfter::date`, { tz, dueAfter: filter.dueAfter });
+    if (filter.dueToday === true) query.andWhere(`${dueDay} = ${today}`, { tz });
+    if (filter.dueToday === false) query.andWhere(`${dueDay} IS DISTINCT FROM ${today}`, { tz });
+    const overdue = `(t.status IN ('todo', 'in_progress') AND (${DUE_INSTANT} < now()
+                      OR (${DUE_INSTANT} IS NULL AND (t.fields->'due'->>'date')::date < ${today})))`;
+    if (filter.overdue === true) query.andWhere(overdue, { tz });
+    if (filter.overdue === false) query.andWhere(`NOT COALESCE(${overdue}, false)`, { tz });
+    if (filter.q !== undefined) query.andWhere(`${TASK_TEXT} @@ websearch_to_tsquery('simple', :q)`, { q: filter.q });
     const { rows, nextCursor } = await keysetPageBySeq(query, {
       alias: 't',
       order: 'ASC',

@@ -3,6 +3,7 @@ import { TaskRecord } from './task.record.js';
 import { tasksInitMigration } from './migrations/1796533473458-tasks-init.migration.js';
 import { tasksWorkspacesMigration } from './migrations/1796700000000-tasks-workspaces.migration.js';
 import { tasksRemindersMigration } from './migrations/1796800000000-tasks-reminders.migration.js';
+import { tasksTextSearchMigration } from './migrations/1796900000000-tasks-text-search.migration.js';
 
 /** The tasks schema on the scheduling database: the task list record and its migrations. */
 export const TASKS_DATABASE: ServiceDatabase = {
@@ -13,6 +14,7 @@ export const TASKS_DATABASE: ServiceDatabase = {
     tasksInitMigration(schema),
     tasksWorkspacesMigration(schema),
     tasksRemindersMigration(schema),
+    tasksTextSearchMigration(schema),
   ],
 };
 

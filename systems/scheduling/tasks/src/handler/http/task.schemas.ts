@@ -110,6 +110,12 @@ export const completeTaskQuery = z.object({
     .transform((v) => v === 'true'),
 });
 
+/** `true` / `false` in a query string (z.coerce.boolean would read "false" as true). */
+const booleanParam = z.enum(['true', 'false']).transform((value) => value === 'true');
+
+/** Canonical IANA time zone names (the runtime's ICU list, which the database knows too), and UTC. */
+const TIME_ZONES = [...new Set(['UTC', ...Intl.supportedValuesOf('timeZone')])] as [string, ...string[]];
+
 export const listTasksQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: keysetCursorParam.optional(),
@@ -118,6 +124,25 @@ export const listTasksQuery = z.object({
   tag: z.string().min(1).max(40).optional(),
   parentId: z.uuid().optional(),
   workspaceId: z.string().min(1).max(250).optional().describe('Workspace (a member’s); personal when left out'),
+  assigneeId: z.uuid().optional().describe('Only tasks assigned to this user'),
+  dueBefore: z.iso.date().optional().describe('Only tasks due before this day (YYYY-MM-DD, in timeZone)'),
+  dueAfter: z.iso.date().optional().describe('Only tasks due after this day (YYYY-MM-DD, in timeZone)'),
+  dueToday: booleanParam.optional().describe('true: only tasks due today in timeZone'),
+  overdue: booleanParam
+    .optional()
+    .describe(
+      'true: only open tasks (todo, in progress) whose due has passed — a date once its day is over in timeZone',
+    ),
+  q: z
+    .string()
+    .min(1)
+    .max(200)
+    .optional()
+    .describe('Full-text search on title and description (words, "phrases", -excluded, or; any language)'),
+  timeZone: z
+    .enum(TIME_ZONES, { error: 'must be an IANA time zone name, e.g. Europe/Berlin' })
+    .default('UTC')
+    .describe('The caller’s IANA time zone for dueBefore/dueAfter/dueToday/overdue (default UTC)'),
 });
 export type ListTasksParams = z.output<typeof listTasksQuery>;
 

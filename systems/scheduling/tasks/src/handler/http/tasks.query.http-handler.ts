@@ -34,7 +34,8 @@ export class TasksQueryHttpHandler {
   @Get()
   @ApiOperation({
     summary: 'List tasks',
-    description: 'The caller’s tasks in creation order, filtered, keyset-paginated (eventually consistent).',
+    description:
+      'The caller’s tasks in creation order, keyset-paginated (eventually consistent). Filters combine (AND): status, priority, tag, parentId, assigneeId; dueBefore / dueAfter (days), dueToday and overdue (open and past due) in the caller’s `timeZone` (IANA, default UTC; a task due on a date is due that whole day, one due at a local time in its own zone at that instant); `q` full-text search on title and description (PostgreSQL web search syntax: words, "phrases", -excluded, or).',
   })
   @ApiZodResponse(200, taskPageDto)
   @ApiProblemResponses(400, 401, 404)

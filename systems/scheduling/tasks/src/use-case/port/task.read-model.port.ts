@@ -18,12 +18,33 @@ export interface TaskPage {
 }
 
 /** Filters of `GET /scheduling/v1/tasks` (all optional, ANDed). */
-export interface TaskFilter {
+export interface TaskFilter extends TaskDueFilter {
   readonly workspaceId: string;
   readonly status?: TaskStatus;
   readonly priority?: number;
   readonly tag?: string;
   readonly parentId?: string;
+}
+
+/**
+ * Filters by assignee, due and text. Days are calendar days in `timeZone` (the caller's IANA zone):
+ * a task due on a date is due that whole day; one due at a local date-time in its own zone is due at
+ * that instant, whose day in `timeZone` counts.
+ */
+export interface TaskDueFilter {
+  readonly assigneeId?: string;
+  /** `YYYY-MM-DD`: due strictly before this day. */
+  readonly dueBefore?: string;
+  /** `YYYY-MM-DD`: due strictly after this day. */
+  readonly dueAfter?: string;
+  /** Due today (in `timeZone`). */
+  readonly dueToday?: boolean;
+  /** Open (todo, in progress) and past due: a date-time before now, a date before today. */
+  readonly overdue?: boolean;
+  /** Full-text query on title and description (PostgreSQL `websearch_to_tsquery`, `simple` dictionary). */
+  readonly q?: string;
+  /** The caller's IANA time zone for the day-based filters (default UTC). */
+  readonly timeZone?: string;
 }
 
 /** Thrown for a cursor this service did not hand out (400). */
