@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -150,6 +150,7 @@ describe('bulk import (POST /registry/v1/entity/{type}/import)', () => {
     const doc = await (await get('/../../docs/openapi.json')).json();
     const operation = doc.paths['/registry/v1/entity/{type}/import'].post;
     expect(Object.keys(operation.requestBody.content).sort()).toEqual(['application/x-ndjson', 'text/csv']);
+    expect(openApiGaps(doc)).toEqual([]);
     expect(Object.keys(operation.responses)).toEqual(
       expect.arrayContaining(['200', '400', '401', '403', '404', '409', '413', '415']),
     );

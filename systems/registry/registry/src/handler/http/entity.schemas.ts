@@ -54,7 +54,26 @@ export const entityTypeOpenApiDto = z
     components: z.record(z.string(), z.unknown()),
   })
   .loose()
-  .meta({ id: 'EntityTypeOpenApi' });
+  .meta({
+    id: 'EntityTypeOpenApi',
+    examples: [
+      {
+        openapi: '3.1.0',
+        info: { title: 'registry: Student entities', version: '1' },
+        paths: {
+          '/registry/v1/entity/Student': {
+            post: {
+              summary: 'Create an entity',
+              requestBody: { content: { 'application/json': { schema: { $ref: '#/components/schemas/Student' } } } },
+            },
+          },
+        },
+        components: {
+          schemas: { Student: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } } },
+        },
+      },
+    ],
+  });
 
 export const entityDto = z
   .object({
