@@ -22,6 +22,24 @@ import { Outbox, outboxChannel } from './outbox.js';
 import { subscribePostgres, type OutboxSource, type PostgresSubscription } from './postgres-consumer.js';
 import { MessagingRetention, type RetentionCounts, type RetentionPolicy } from './retention.js';
 
+/**
+ * Runs a start-up call to the broker, trying again (after 0.5, 1, 2, 4 s) when kafkajs marks its
+ * error retriable: a busy broker may still be creating a topic (this process's, or one another
+ * process asked for at the same moment) past kafkajs' own waits — UNKNOWN_TOPIC_OR_PARTITION,
+ * LEADER_NOT_AVAILABLE — and a service should not die at start-up for it. Anything else, or the
+ * fifth failure, is thrown.
+ */
+export async function retryingRetriable<T>(call: () => Promise<T>, attempts = 5, firstDelayMs = 500): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (error) {
+      if (attempt >= attempts || (error as { retriable?: unknown }).retriable !== true) throw error;
+      await new Promise((resolve) => setTimeout(resolve, firstDelayMs * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 /** Partitions per topic created by `ensureTopics` unless told otherwise. */
 export const DEFAULT_PARTITIONS = 3;
 /** Default of `MessagingOptions.consumerConcurrency`. */
@@ -151,18 +169,7 @@ export class Messaging {
   /** Creates topics (and their dead-letter topics) if missing; no-op for postgres. */
   async ensureTopics(topics: readonly string[], partitions = DEFAULT_PARTITIONS): Promise<void> {
     if (this.options.transport !== 'kafka') return;
-    // A busy broker may still be creating a topic (this process's, or one another process asked
-    // for at the same moment) past kafkajs' wait for leaders: UNKNOWN_TOPIC_OR_PARTITION or
-    // LEADER_NOT_AVAILABLE, which kafkajs marks retriable. Try again (0.5, 1, 2, 4 s) rather than
-    // let a service die at start-up; anything else, or the fifth failure, is thrown.
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.createMissingTopics(topics, partitions);
-      } catch (error) {
-        if (attempt >= 5 || (error as { retriable?: unknown }).retriable !== true) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 250 * 2 ** attempt));
-      }
-    }
+    await retryingRetriable(() => this.createMissingTopics(topics, partitions));
   }
 
   private async createMissingTopics(topics: readonly string[], partitions: number): Promise<void> {
@@ -194,13 +201,18 @@ export class Messaging {
       const deadLetterProducer = {
         send: async (record: Parameters<Producer['send']>[0]) => (await this.kafkaProducer()).send(record),
       };
-      subscription = await subscribeKafka(this.kafkaClient(), deadLetterProducer, group, topics, handler, this.retry, {
-        onDeadLetter: (_topic, error) => this.options.onError?.(error),
-        onError: this.options.onError,
-        stallTimeoutMs: this.options.consumerStallTimeoutMs,
-        partitionsConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
-        keysConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
-      });
+      // The group's first join asks the broker for the topics' metadata, which a busy broker that
+      // has just created them may not serve yet (retriable UNKNOWN_TOPIC_OR_PARTITION): seen killing
+      // a service at start-up in CI. Each attempt starts a fresh consumer.
+      subscription = await retryingRetriable(() =>
+        subscribeKafka(this.kafkaClient(), deadLetterProducer, group, topics, handler, this.retry, {
+          onDeadLetter: (_topic, error) => this.options.onError?.(error),
+          onError: this.options.onError,
+          stallTimeoutMs: this.options.consumerStallTimeoutMs,
+          partitionsConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
+          keysConsumedConcurrently: this.options.consumerConcurrency ?? DEFAULT_CONSUMER_CONCURRENCY,
+        }),
+      );
       this.kafkaSubscriptions.push({ group, topics: [...topics] });
     } else {
       const bySource = new Map<string, { source: OutboxSource; topics: string[] }>();
