@@ -344,6 +344,11 @@ try {
     .map((s) => s.trim())
     .filter(Boolean);
   if (only?.length) services.splice(0, services.length, ...services.filter((s) => only.includes(s.name)));
+  // identity last: fuzzing its admin operations as the admin may change the admin account itself
+  // (its roles through PUT /identity/v1/users/{id}/roles), and the services fuzzed after it need a
+  // working admin (the registry publishes its fuzz type with the admin's token: a demoted admin got
+  // 403 there in a CI run). Stable sort: the others keep npm start's order.
+  services.sort((a, b) => Number(a.name === 'identity') - Number(b.name === 'identity'));
   if (services.length === 0)
     throw new Error(
       `no service with an OpenAPI document in ${documentsDir ?? `${dataDir}/devstack/state.json`}${only?.length ? ` named ${only.join(', ')}` : ''}`,
