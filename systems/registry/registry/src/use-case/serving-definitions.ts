@@ -24,18 +24,33 @@ export class ServingDefinitions {
    * @throws EntityTypeNotActiveError (409) when its definition serves no version
    */
   async forType(type: string): Promise<ServingDefinition> {
+    const { title, definitionId, version, schema } = await this.serving(type);
+    const key = `${definitionId}@${version}`;
+    let validator = this.validators.get(key);
+    if (!validator) {
+      validator = compileEntitySchema(schema, await loadReferences(this.definitions, schema));
+      if (this.validators.size >= MAX_CACHED) this.validators.delete(this.validators.keys().next().value!);
+      this.validators.set(key, validator);
+    }
+    return { type: title, definitionId, definitionVersion: version, validator };
+  }
+
+  /**
+   * The serving version's schema document (what a bulk import types CSV cells by).
+   * @throws EntityTypeNotFoundError (404), EntityTypeNotActiveError (409), as {@link forType}
+   */
+  async schemaOf(type: string): Promise<{ readonly type: string; readonly schema: object }> {
+    const { title, schema } = await this.serving(type);
+    return { type: title, schema };
+  }
+
+  /** The definition serving `type` now. @throws EntityTypeNotFoundError, EntityTypeNotActiveError */
+  private async serving(type: string) {
     const definitionId = definitionIdOf(type);
     const { state } = await this.definitions.load(definitionId);
     if (state.status === 'absent') throw new EntityTypeNotFoundError(type);
     const serving = servingVersion(state);
     if (!serving) throw new EntityTypeNotActiveError(state.title, state.status);
-    const key = `${definitionId}@${serving.version}`;
-    let validator = this.validators.get(key);
-    if (!validator) {
-      validator = compileEntitySchema(serving.schema, await loadReferences(this.definitions, serving.schema));
-      if (this.validators.size >= MAX_CACHED) this.validators.delete(this.validators.keys().next().value!);
-      this.validators.set(key, validator);
-    }
-    return { type: state.title, definitionId, definitionVersion: serving.version, validator };
+    return { title: state.title, definitionId, version: serving.version, schema: serving.schema };
   }
 }

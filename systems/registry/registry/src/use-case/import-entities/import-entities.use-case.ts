@@ -1,8 +1,6 @@
 import { DomainError } from '@archipelago/util-decider';
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { definitionIdOf } from '../../entity/definition/definition-id.js';
-import { servingVersion } from '../../entity/definition/definition.state.js';
 import {
   csvRowToBody,
   headerProblems,
@@ -12,15 +10,12 @@ import {
   ImportUnreadableError,
   MAX_IMPORT_ROWS,
 } from '../../entity/registry-entity/entity-import.js';
-import {
-  EntityTypeNotActiveError,
-  EntityTypeNotFoundError,
-  EntityValidationError,
-} from '../../entity/registry-entity/registry-entity.errors.js';
+import { EntityValidationError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { CreateEntityCommand } from '../create-entity/create-entity.command.js';
 import { CreateEntityUseCase } from '../create-entity/create-entity.use-case.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import { UniqueFieldTakenError } from '../port/registry-entity.repository.port.js';
+import { ServingDefinitions } from '../serving-definitions.js';
 import { ImportEntitiesCommand, type ImportRow } from './import-entities.command.js';
 
 /** What became of one row: created (its id), failed (why, by field), or not attempted. */
@@ -73,10 +68,7 @@ export class ImportEntitiesUseCase implements ICommandHandler<ImportEntitiesComm
       const problems = headerProblems(header);
       if (problems.length) throw new ImportUnreadableError(problems);
     }
-    const { state } = await this.definitions.load(definitionIdOf(type));
-    if (state.status === 'absent') throw new EntityTypeNotFoundError(type);
-    const serving = servingVersion(state);
-    if (!serving) throw new EntityTypeNotActiveError(state.title, state.status);
+    const serving = await new ServingDefinitions(this.definitions).schemaOf(type);
 
     const results: ImportRowResult[] = [];
     let stoppedAt: number | undefined;
@@ -122,7 +114,7 @@ export class ImportEntitiesUseCase implements ICommandHandler<ImportEntitiesComm
     }
     const count = (status: ImportRowResult['status']) => results.filter((r) => r.status === status).length;
     return {
-      type: state.title,
+      type: serving.type,
       total: rows.length,
       created: count('created'),
       failed: count('failed'),
