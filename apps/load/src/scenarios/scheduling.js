@@ -7,6 +7,7 @@
 import http from 'k6/http';
 import { check, fail, sleep } from 'k6';
 import exec from 'k6/execution';
+import { scenarioSummary } from '../lib/scenario-summary.js';
 
 const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
 const num = (name, fallback) => (__ENV[name] ? Number(__ENV[name]) : fallback);
@@ -140,42 +141,10 @@ export default function (data) {
   check(done, { 'task completed (200, done)': (r) => r.status === 200 && r.json('status') === 'done' });
 }
 
-const ms = (v) => (v === undefined ? '-' : `${v.toFixed(1)} ms`);
-
 /** A plain report: SLOs with their measured values, then latency per request name. */
-export function handleSummary(data) {
-  const m = data.metrics;
-  const lines = [`Archipelago load test — scenario "scheduling" (${BASE_URL}, ${RATE}/s, ${USERS} users)`, ''];
-  let failed = 0;
-  for (const [metric, exprs] of Object.entries(SLO)) {
-    for (const expr of exprs) {
-      const result = m[metric]?.thresholds?.[expr];
-      if (result && !result.ok) failed++;
-      const stat = expr.match(/^(rate|p\([\d.]+\))/)?.[1];
-      const value = m[metric]?.values?.[stat];
-      const shown = value === undefined ? '-' : stat === 'rate' ? `${(value * 100).toFixed(3)} %` : ms(value);
-      lines.push(`  ${result?.ok === false ? '✗' : '✓'} ${metric.padEnd(60)} ${expr.padEnd(12)} measured ${shown}`);
-    }
-  }
-  lines.splice(1, 0, `SLOs: ${failed ? `FAILED (${failed} crossed)` : 'all met'}`);
-  const it = m.iterations?.values;
-  lines.push(
-    '',
-    `iterations ${it?.count ?? 0} (${(it?.rate ?? 0).toFixed(2)}/s), requests ${m.http_reqs?.values?.count ?? 0}`,
-  );
-  lines.push(
-    `  ${'request'.padEnd(44)} ${'count'.padStart(7)} ${'med'.padStart(10)} ${'p95'.padStart(10)} ${'p99'.padStart(10)}`,
-  );
-  for (const name of Object.values(NAMES)) {
-    const v = m[`http_req_duration{name:${name}}`]?.values;
-    if (v)
-      lines.push(
-        `  ${name.padEnd(44)} ${String(v.count ?? '').padStart(7)} ${ms(v.med).padStart(10)} ${ms(v['p(95)']).padStart(10)} ${ms(v['p(99)']).padStart(10)}`,
-      );
-  }
-  const text = lines.join('\n');
-  const files = { stdout: `\n${text}\n` };
-  if (__ENV.REPORT_JSON) files[__ENV.REPORT_JSON] = JSON.stringify(data, null, 2);
-  if (__ENV.REPORT_TXT) files[__ENV.REPORT_TXT] = text;
-  return files;
-}
+export const handleSummary = scenarioSummary({
+  scenario: 'scheduling',
+  subtitle: `${BASE_URL}, ${RATE}/s, ${USERS} users`,
+  slo: SLO,
+  names: NAMES,
+});
