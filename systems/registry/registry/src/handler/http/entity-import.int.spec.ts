@@ -1,20 +1,12 @@
-import 'reflect-metadata';
-import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
-import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
-import { createTestDatabase } from '@archipelago/testing-harness';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { openApiGaps } from '@archipelago/platform-service';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from '../../registry.module.js';
-import { migrateRegistry } from '../../repository/registry.data-source.js';
-import { RegistryInfrastructure } from '../../repository/registry.infrastructure.js';
+import { startRegistryTestApp, type RegistryTestApp } from '../../../test/registry-test-app.js';
 
 // Component test of bulk import over HTTP on real Postgres (issue 14 §3): CSV and NDJSON, per-row
 // results, uniqueness inside one file, nothing written for a bad row or a refused file.
-let issuer: TestIssuer;
+let registry: RegistryTestApp;
 let admin: string;
 let customer: string;
-let app: NestFastifyApplication;
-let infrastructure: RegistryInfrastructure;
 let root: string;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,30 +22,13 @@ const post = (path: string, body: string, contentType: string, token = admin) =>
 const importFile = (body: string, contentType = 'text/csv', type = 'Learner') =>
   post(`/entity/${type}/import`, body, contentType);
 const count = async (table: 'events' | 'outbox') =>
-  (await infrastructure.pool.query(`SELECT count(*)::int AS n FROM "registry".${table}`)).rows[0].n as number;
+  (await registry.infrastructure.pool.query(`SELECT count(*)::int AS n FROM "registry".${table}`)).rows[0].n as number;
 
 beforeAll(async () => {
-  issuer = await startTestIssuer();
-  admin = await issuer.issue({ sub: 'a0a0a0a0-0000-4000-8000-000000000001', roles: ['admin'], expiresInSec: 900 });
-  customer = await issuer.issue({
-    sub: 'c0c0c0c0-0000-4000-8000-000000000002',
-    roles: ['customer'],
-    expiresInSec: 900,
-  });
-  const url = await createTestDatabase('registry_entity_import');
-  await migrateRegistry(url, 'registry');
-  infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
-  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  app = await createHttpApp(RegistryModule.forRoot(infrastructure, auth), {
-    serviceName: 'registry',
-    config: { SERVICE_NAME: 'registry', SYSTEM: 'registry', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
-    domainErrors: REGISTRY_DOMAIN_ERRORS,
-    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
-    openapi: { title: 'registry', version: '1' },
-  });
-  await infrastructure.start();
-  await app.listen(0, '127.0.0.1');
-  root = `${await app.getUrl()}/registry/v1`.replace('[::1]', '127.0.0.1');
+  registry = await startRegistryTestApp('registry_entity_import');
+  admin = await registry.token('a0a0a0a0-0000-4000-8000-000000000001', ['admin']);
+  customer = await registry.token('c0c0c0c0-0000-4000-8000-000000000002', ['customer']);
+  root = registry.root;
   const schema = {
     title: 'Learner',
     type: 'object',
@@ -72,8 +47,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await issuer?.close();
+  await registry?.close();
 });
 
 describe('bulk import (POST /registry/v1/entity/{type}/import)', () => {

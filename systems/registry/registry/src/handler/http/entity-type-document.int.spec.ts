@@ -1,21 +1,12 @@
-import 'reflect-metadata';
-import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
-import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
-import { createTestDatabase } from '@archipelago/testing-harness';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from '../../registry.module.js';
-import { migrateRegistry } from '../../repository/registry.data-source.js';
-import { RegistryInfrastructure } from '../../repository/registry.infrastructure.js';
+import { startRegistryTestApp, type RegistryTestApp } from '../../../test/registry-test-app.js';
 import { rememberServiceDocument } from './entity-type.openapi.js';
 
 // Component test of GET /registry/v1/entity/{type}/openapi.json on real Postgres: the per-type
 // document follows the serving definition version (activation of a revision changes it).
-let issuer: TestIssuer;
+let registry: RegistryTestApp;
 let admin: string;
 let customer: string;
-let app: NestFastifyApplication;
-let infrastructure: RegistryInfrastructure;
 let root: string;
 let courseId: string;
 
@@ -37,32 +28,14 @@ const course = (extra: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  issuer = await startTestIssuer();
-  admin = await issuer.issue({ sub: 'a0a0a0a0-0000-4000-8000-000000000001', roles: ['admin'], expiresInSec: 900 });
-  customer = await issuer.issue({
-    sub: 'c0c0c0c0-0000-4000-8000-000000000002',
-    roles: ['customer'],
-    expiresInSec: 900,
-  });
-  const url = await createTestDatabase('registry_entity_type_document');
-  await migrateRegistry(url, 'registry');
-  infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
-  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  app = await createHttpApp(RegistryModule.forRoot(infrastructure, auth), {
-    serviceName: 'registry',
-    config: { SERVICE_NAME: 'registry', SYSTEM: 'registry', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
-    domainErrors: REGISTRY_DOMAIN_ERRORS,
-    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
-    openapi: { title: 'registry', version: '1', refine: rememberServiceDocument },
-  });
-  await infrastructure.start();
-  await app.listen(0, '127.0.0.1');
-  root = `${await app.getUrl()}/registry/v1`.replace('[::1]', '127.0.0.1');
+  registry = await startRegistryTestApp('registry_entity_type_document', rememberServiceDocument);
+  admin = await registry.token('a0a0a0a0-0000-4000-8000-000000000001', ['admin']);
+  customer = await registry.token('c0c0c0c0-0000-4000-8000-000000000002', ['customer']);
+  root = registry.root;
 }, 120_000);
 
 afterAll(async () => {
-  await app?.close();
-  await issuer?.close();
+  await registry?.close();
 });
 
 describe('GET /registry/v1/entity/{type}/openapi.json', () => {
