@@ -118,6 +118,12 @@ curl -s -X POST $E/identity/v1/users -H 'content-type: application/json' \
 BO=$(curl -s -X POST $E/identity/v1/token -d grant_type=password \
   -d username=bo@example.com -d 'password=correct horse battery' | token)
 curl -s -o /dev/null -w '%{http_code}\n' $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $BO"   # 404
+# the owner changes her own record (JSON Merge Patch) → 200, version 2; the fields that make her
+# owner (userId) stay hers (403 if changed); anyone else's PATCH → 404, as if it did not exist
+curl -s -X PATCH $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d '{"nationalId":"ID-2"}'   # → {…"version":2,…"nationalId":"ID-2"…}
+curl -s -o /dev/null -w '%{http_code}\n' -X PATCH $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $BO" \
+  -H 'content-type: application/json' -d '{"nationalId":"ID-3"}'   # 404
 # Ada's own Student records (ownershipAttributes name her; a manager lists all), and one's history:
 # who changed which fields when, never the values
 curl -s $E/registry/v1/entity/Student -H "authorization: Bearer $ADA"   # → {"totalCount":1,"items":[{…"status":"active"…}]}
@@ -262,6 +268,8 @@ expect_status 201 "$E/registry/v1/entity/Student -H"
 expect_status 200 "$E/registry/v1/entity/Student/search"
 expect_status 200 "$E/registry/v1/entity/Student/$ASHA -H authorization: Bearer …"
 expect_status 404 "$E/registry/v1/entity/Student/$ASHA"
+expect_status 200 "-X PATCH $E/registry/v1/entity/Student/$ASHA .*ID-2"
+expect_status 404 "-X PATCH $E/registry/v1/entity/Student/$ASHA .*ID-3"
 command curl -s $E/registry/v1/entity/Student -H "authorization: Bearer $ADA" | grep -q "\"totalCount\":1,\"items\":\[{\"id\":\"$ASHA\"" ||
   { echo "docs smoke: Ada's list of her Student records is not exactly Asha's" >&2; exit 1; }
 expect_status 200 "$E/registry/v1/entity/Student/$ASHA/history"
@@ -313,7 +321,7 @@ inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "author
   node -pe 'JSON.parse(require("fs").readFileSync(0)).items.filter((n) => n.data.orderId === process.argv[1]).map((n) => n.title).reverse().join(",")' "$ORDER")
 [[ $inbox == "Order confirmed,Order shipped,Order delivered"* ]] ||
   { echo "docs smoke: Ada's inbox about the order is '$inbox', not Order confirmed, shipped, delivered …" >&2; exit 1; }
-expect_status 200 "-X PATCH $E/notifications/v1/notifications/$NOTE"
+expect_status 200 "-X PATCH $E/registry/v1/entity/Student/$ASHA .*ID-2"
 expect_status 201 "$E/notifications/v1/stream-tickets"
 expect_status 201 "$E/notifications/v1/push-subscriptions .*fcm.googleapis.com"
 expect_status 400 "$E/notifications/v1/push-subscriptions .*169.254.169.254"

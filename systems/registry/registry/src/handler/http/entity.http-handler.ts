@@ -6,11 +6,25 @@ import {
   currentRequestContext,
   ProblemException,
   type Actor,
+  PROBLEM_JSON,
+  problemDetailsRef,
   problemTypeUri,
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Patch,
+  Post,
+  Put,
+  Res,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -80,6 +94,62 @@ export function entityCaller(): EntityReader {
 
 const reader = entityCaller;
 
+const problemExample = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) => ({
+  value: {
+    type: problemTypeUri(code),
+    title: code,
+    status,
+    detail,
+    instance: '/registry/v1/entity/Student/<id>',
+    code,
+    ...extra,
+  },
+});
+
+/**
+ * The 401, 403 and 404 answers of an entity write, with examples: who may write is decided by the
+ * service (the write routes are public at the edge so that a public type takes token-less writes).
+ * @param forbidden the 403 problems this operation can answer, by example name
+ */
+function ApiWriteProblems(forbidden: Record<string, ReturnType<typeof problemExample>>) {
+  const problem = (status: number, description: string, examples: Record<string, ReturnType<typeof problemExample>>) =>
+    ApiResponse({
+      status,
+      description,
+      content: {
+        [PROBLEM_JSON]: { schema: problemDetailsRef, ...(Object.keys(examples).length > 0 ? { examples } : {}) },
+      },
+    });
+  return applyDecorators(
+    problem(401, 'No (valid) bearer token, and the type is not public (`anonymous` not in `_osConfig.roles`)', {
+      unauthenticated: problemExample(
+        401,
+        'ENTITY.WRITE_UNAUTHENTICATED',
+        'writing Student entities needs a bearer access token',
+      ),
+    }),
+    problem(403, 'Signed in without the right to this write', forbidden),
+    problem(
+      404,
+      'No such entity for this caller: unknown, deleted, of another type, or neither theirs nor managed by them',
+      {
+        notFound: problemExample(404, 'ENTITY.NOT_FOUND', 'no Student <id>'),
+      },
+    ),
+  );
+}
+
+const ownerForbidden = {
+  ownershipChange: problemExample(
+    403,
+    'ENTITY.OWNERSHIP_CHANGE_FORBIDDEN',
+    'only a manager may change the fields named by ownershipAttributes',
+  ),
+  fieldWrite: problemExample(403, 'ENTITY.FIELD_WRITE_FORBIDDEN', 'only a manager may write /notes', {
+    details: { pointers: ['/notes'] },
+  }),
+};
+
 /** Runs a write; a 401 names the bearer scheme (RFC 6750 §3; the problem filter keeps reply headers). */
 async function challenging<T>(reply: FastifyReply, write: () => Promise<T>): Promise<T> {
   try {
@@ -135,7 +205,14 @@ export class EntityHttpHandler {
   })
   @ApiZodBody(entityBody)
   @ApiZodResponse(201, entityDto)
-  @ApiProblemResponses(400, 401, 403, 404, 409)
+  @ApiProblemResponses(400, 409)
+  @ApiWriteProblems({
+    createForbidden: problemExample(
+      403,
+      'ENTITY.CREATE_FORBIDDEN',
+      'creating Student entities needs admin or a role in its _osConfig.roles',
+    ),
+  })
   async create(
     @ZodParams(entityTypeParams) params: { type: string },
     @Body() body: unknown,
@@ -290,7 +367,8 @@ export class EntityHttpHandler {
   })
   @ApiZodBody(entityBody)
   @ApiZodResponse(200, entityDto)
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  @ApiProblemResponses(400, 409, 412)
+  @ApiWriteProblems(ownerForbidden)
   replace(
     @ZodParams(entityParams) params: { type: string; id: string },
     @Body() body: unknown,
@@ -309,7 +387,8 @@ export class EntityHttpHandler {
   })
   @ApiZodBody(entityMergePatch)
   @ApiZodResponse(200, entityDto)
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  @ApiProblemResponses(400, 409, 412)
+  @ApiWriteProblems(ownerForbidden)
   patch(
     @ZodParams(entityParams) params: { type: string; id: string },
     @Body() body: unknown,
@@ -328,7 +407,8 @@ export class EntityHttpHandler {
       "By a manager of the type or the entity's owner; anyone else gets 404 (401 without a token). A later GET or DELETE is 404; If-Match optional (412 when stale). Erasure by crypto-shredding: the entity's data key is destroyed in the same transaction, so its private fields (privateFields), kept only encrypted in the event log, are unreadable for good; the rest of its history stays (EntityDeleted records erasure: crypto-shredding).",
   })
   @ApiResponse({ status: 204, description: 'Deleted (a later GET or DELETE is 404)' })
-  @ApiProblemResponses(400, 401, 403, 404, 412)
+  @ApiProblemResponses(400, 412)
+  @ApiWriteProblems({})
   async delete(
     @ZodParams(entityParams) params: { type: string; id: string },
     @Headers('if-match') ifMatch: string | undefined,
