@@ -204,7 +204,7 @@ describe('registry/registry through the edge', () => {
     expect(invited.status).toBe(201);
     const { id, status } = await invited.json();
     expect(status).toBe('invited');
-    // Only the invite route is public: the rest of /entity needs a token at the edge.
+    // Reads need a token at the edge (only the invite and write routes are public there).
     expect((await http(`/registry/v1/entity/Guest/${id}`)).status).toBe(401);
     const read = await http(`/registry/v1/entity/Guest/${id}`, { headers: bearer(customer) });
     expect(await read.json()).toMatchObject({ id, status: 'active', version: 2, body: { phone: '+100200300' } });
