@@ -5,6 +5,7 @@ import { compileEntitySchema } from '../definition/definition-schema.js';
 import { definitionShape, extractOsConfig } from '../definition/os-config.js';
 import { registryEntityDecider, type OwnerWriter, type ServingDefinition } from './registry-entity.decider.js';
 import { EntityFieldWriteForbiddenError, EntityOwnershipChangeForbiddenError } from './registry-entity.errors.js';
+import type { JsonObject } from './json-merge-patch.js';
 import type { RegistryEntityEvent } from './registry-entity.events.js';
 
 // The decider applies the owner rules (field-access.ts ownerWrite) when a replace or patch comes
@@ -43,6 +44,10 @@ const created: RegistryEntityEvent = {
   data: { id, version: 1, at, by: 'u-clerk', type, definitionId, definitionVersion: 1, body },
 };
 const common = { id, now: at, by, type, definition };
+const updated = (newBody: JsonObject, changed: string[]): RegistryEntityEvent => ({
+  type: 'EntityUpdated',
+  data: { id, version: 2, at, by, type, definitionId, definitionVersion: 1, body: newBody, changed },
+});
 
 describe('registry entity: writes by the owner', () => {
   it('given an entity, when its owner replaces it without the internal field, then the internal field is kept', () => {
@@ -52,22 +57,7 @@ describe('registry entity: writes by the owner', () => {
         type: 'ReplaceEntity',
         data: { ...common, owner, body: { flat: '1A', email: 'ann@example.com', rent: 950 } },
       })
-      .then([
-        {
-          type: 'EntityUpdated',
-          data: {
-            id,
-            version: 2,
-            at,
-            by,
-            type,
-            definitionId,
-            definitionVersion: 1,
-            body: { ...body, rent: 950 },
-            changed: ['/rent'],
-          },
-        },
-      ]);
+      .then([updated({ ...body, rent: 950 }, ['/rent'])]);
   });
 
   it('given an entity, when its owner patches the ownership e-mail, then it is refused; a manager may', () => {
@@ -79,22 +69,7 @@ describe('registry entity: writes by the owner', () => {
     spec
       .given([created])
       .when({ type: 'PatchEntity', data: { ...common, patch } })
-      .then([
-        {
-          type: 'EntityUpdated',
-          data: {
-            id,
-            version: 2,
-            at,
-            by,
-            type,
-            definitionId,
-            definitionVersion: 1,
-            body: { ...body, ...patch },
-            changed: ['/email'],
-          },
-        },
-      ]);
+      .then([updated({ ...body, ...patch }, ['/email'])]);
   });
 
   it('given an entity, when its owner patches an internal field, then it is refused', () => {
