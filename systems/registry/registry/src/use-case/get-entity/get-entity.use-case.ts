@@ -5,6 +5,7 @@ import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
 import { discloseEntity, isOwnedBy } from '../../entity/registry-entity/field-access.js';
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
+import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { AttestationState } from '../../entity/registry-entity/registry-entity.events.js';
 import type { ExistingDefinition } from '../../entity/definition/definition.state.js';
@@ -55,7 +56,8 @@ export function accessOf(
 ): ReaderAccess | undefined {
   const document =
     definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
-  const config = osConfigOf(document);
+  // A field private in the active version is private for entities of earlier versions too.
+  const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
   const contentPointer = definitionShape(document).contentPointer;
   const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
   const owner = isOwnedBy(state.body, config, contentPointer, reader);
