@@ -14,6 +14,7 @@ import { DataKeyStore } from './crypto/data-key.store.js';
 import { kekSourceFromEnv, loadKeyEncryptionKeys, type KeyEncryptionKeyRing } from './crypto/key-encryption-keys.js';
 import { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 import { NewlyPrivateFieldSealer } from './crypto/newly-private.sealer.js';
+import { KekAvailability } from './crypto/kek-availability.js';
 
 /**
  * Everything the registry adapters stand on (see {@link ServiceInfrastructure}): the item list
@@ -33,9 +34,18 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly definitions = new DefinitionEventStoreRepository(this.pool, this.store, this.messaging);
   private keyRing?: Promise<KeyEncryptionKeyRing>;
   /** Data keys of the entities, wrapped by the key-encryption keys of the environment (loaded once). */
-  readonly dataKeys = new DataKeyStore(this.config.schema, (refresh) => {
-    if (refresh || !this.keyRing) this.keyRing = loadKeyEncryptionKeys(kekSourceFromEnv());
-    return this.keyRing;
+  readonly dataKeys = new DataKeyStore(
+    this.config.schema,
+    (refresh) => {
+      if (refresh || !this.keyRing) this.keyRing = loadKeyEncryptionKeys(kekSourceFromEnv());
+      return this.keyRing;
+    },
+    (kid, entityId) => this.kekAvailability.noteMissing(kid, entityId),
+  );
+  /** Whether every KEK that wraps a data key is configured (readiness check `keks`, see main.ts). */
+  readonly kekAvailability = new KekAvailability(this.pool, this.dataKeys, {
+    onError: (error) => this.config.onError?.(error),
+    log: (missing) => logLine(50, 'key-encryption key missing', missing),
   });
   readonly sealer = new PrivateFieldSealer(this.dataKeys);
   readonly entities = new RegistryEntityEventStoreRepository(
@@ -73,6 +83,7 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   /** Also starts keeping the search indexes in line with the serving definitions, and sealing newly private fields. */
   override async start(): Promise<void> {
     await super.start();
+    this.kekAvailability.start();
     this.searchIndexes.start();
     this.newlyPrivate.start();
   }
@@ -81,6 +92,7 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   override async close(): Promise<void> {
     await this.searchIndexes.stop();
     await this.newlyPrivate.stop();
+    await this.kekAvailability.stop();
     await super.close();
   }
 }
