@@ -119,7 +119,9 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     expectedVersion: number,
     context: CommandContext,
   ): Promise<void> {
-    const before = fold(await this.readIn(client, id));
+    // A new stream (expected version 0) has no state to read: if another writer created it
+    // meanwhile, the append below fails on the expected version.
+    const before = expectedVersion === 0 ? fold([]) : fold(await this.readIn(client, id));
     const shapeOf = this.shapes(client);
     await this.store.append(
       client,
@@ -136,7 +138,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       if (event.type === 'EntityDeleted') await this.sealer.shred(client, id, event.data.by, event.data.at);
     }
     const { config, contentPointer } = await shapeOf(after.definitionId, after.definitionVersion);
-    await this.refreshUniqueClaims(client, after, config, contentPointer);
+    await this.refreshUniqueClaims(client, after, config, contentPointer, expectedVersion === 0);
     const messages = events.flatMap((event) =>
       this.integrationEvent(
         event,
@@ -158,6 +160,8 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     state: Exclude<RegistryEntityState, { status: 'absent' }>,
     config: OsConfig,
     contentPointer: string,
+    /** The entity is new: it holds no claims yet, none to delete. */
+    created = false,
   ): Promise<void> {
     const keys = state.status === 'deleted' ? [] : uniqueKeys(state.body, config, contentPointer);
     const claimed: { fields: string; value: string }[] = [];
@@ -167,7 +171,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
         hidden ? { fields: key.fields, value: await this.sealer.blindIndex(client, key.fields, key.value) } : key,
       );
     }
-    await this.claimUniqueKeys(client, state, claimed);
+    await this.claimUniqueKeys(client, state, claimed, created);
   }
 
   /**
@@ -351,9 +355,10 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     client: SqlClient,
     state: Exclude<RegistryEntityState, { status: 'absent' }>,
     keys: readonly { fields: string; value: string }[],
+    created: boolean,
   ): Promise<void> {
     const table = `"${this.schema}".entity_unique_claim`;
-    await client.query(`DELETE FROM ${table} WHERE entity_id = $1`, [state.id]);
+    if (!created) await client.query(`DELETE FROM ${table} WHERE entity_id = $1`, [state.id]);
     for (const key of keys) {
       try {
         await client.query(`INSERT INTO ${table} (definition_id, fields, value, entity_id) VALUES ($1, $2, $3, $4)`, [

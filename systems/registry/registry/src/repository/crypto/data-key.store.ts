@@ -87,6 +87,8 @@ export class DataKeyStore {
     return rows.filter((r) => !kekById(ring, r.kek_id)).map((r) => ({ kid: r.kek_id, keys: Number(r.keys) }));
   }
 
+  private blindIndexKey: Buffer | undefined;
+
   private get table(): string {
     return `"${this.schema}".entity_data_key`;
   }
@@ -101,6 +103,16 @@ export class DataKeyStore {
    * @throws DataKeyShreddedError when the key was destroyed
    */
   async forWriting(client: SqlClient, entityId: string): Promise<Buffer> {
+    // The blind-index key never changes (a KEK rotation re-wraps it, the key stays) and is never
+    // shredded: once read, it is kept (saves two statements per create of a private unique value).
+    // Only a key read back from its row is kept: one inserted now could still roll back.
+    if (entityId === BLIND_INDEX_KEY_ID && this.blindIndexKey) return this.blindIndexKey;
+    const { key, inserted } = await this.dataKeyForWriting(client, entityId);
+    if (entityId === BLIND_INDEX_KEY_ID && !inserted) this.blindIndexKey = key;
+    return key;
+  }
+
+  private async dataKeyForWriting(client: SqlClient, entityId: string): Promise<{ key: Buffer; inserted: boolean }> {
     const ring = await this.keys();
     const candidate = newKey();
     const inserted = await client.query<{ entity_id: string }>(
@@ -108,9 +120,9 @@ export class DataKeyStore {
        ON CONFLICT (entity_id) DO NOTHING RETURNING entity_id`,
       [entityId, ring.current.kid, seal(ring.current.key, candidate, DataKeyStore.aad(entityId))],
     );
-    if (inserted.rows.length === 1) return candidate;
+    if (inserted.rows.length === 1) return { key: candidate, inserted: true };
     const found = await this.forReading(client, entityId);
-    if (found.state === 'present') return found.key;
+    if (found.state === 'present') return { key: found.key, inserted: false };
     throw new DataKeyShreddedError(entityId);
   }
 
