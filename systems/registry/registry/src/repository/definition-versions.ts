@@ -12,6 +12,12 @@ export interface ProtectedShape {
   readonly contentPointer: string;
 }
 
+/** Paths (`_osConfig` path forms) an earlier version lacks, and its content pointer. */
+export interface NewlyPrivatePaths {
+  readonly paths: readonly string[];
+  readonly contentPointer: string;
+}
+
 /**
  * Every version of one definition, read from its stream once: the schema of each version and the
  * last activated one (which serves, or served before a deactivation).
@@ -63,16 +69,17 @@ export class DefinitionVersions {
 
   /**
    * The versions whose own `privateFields` lack some of the active version's: the paths each must
-   * have sealed (empty when nothing was made private by the active version).
+   * have sealed, and where its entities sit in a body (empty when the active version made nothing
+   * private).
    */
-  newlyPrivate(): Map<number, string[]> {
-    const result = new Map<number, string[]>();
+  newlyPrivate(): Map<number, NewlyPrivatePaths> {
+    const result = new Map<number, NewlyPrivatePaths>();
     if (!this.active) return result;
     const wanted = osConfigOf(this.active.schema).privateFields;
     for (const [version, document] of this.documents) {
       const own = new Set(osConfigOf(document).privateFields);
-      const missing = wanted.filter((path) => !own.has(path));
-      if (missing.length > 0) result.set(version, missing);
+      const paths = wanted.filter((path) => !own.has(path));
+      if (paths.length > 0) result.set(version, { paths, contentPointer: definitionShape(document).contentPointer });
     }
     return result;
   }

@@ -25,15 +25,24 @@ import {
   type LoadedRegistryEntity,
   type RegistryEntityRepositoryPort,
 } from '../use-case/port/registry-entity.repository.port.js';
-import { DefinitionVersions, type ProtectedShape } from './definition-versions.js';
+import { DefinitionVersions, type NewlyPrivatePaths, type ProtectedShape } from './definition-versions.js';
 import type { OsConfig } from '../entity/definition/os-config.js';
-import { isPrivatePath, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
+import { isPrivatePath, pointerSegments, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
+import { parseFieldPath } from '../entity/definition/os-config.js';
 import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
 /** Stream id of an entity: `entity-<uuid>`. */
 export const registryEntityStreamId = (id: string): string => `entity-${id}`;
 
 const PG_UNIQUE_VIOLATION = '23505';
+
+/**
+ * A SQL/JSON path (lax mode: arrays are crossed implicitly, as valuesAt does) to the values at
+ * `segments`, `*` meaning every item of an array: `['body', 'a', '*', 'b']` → `$."body"."a"[*]."b"`.
+ */
+function jsonPathOf(segments: readonly string[]): string {
+  return `$${segments.map((s) => (s === '*' ? '[*]' : `.${JSON.stringify(s)}`)).join('')}`;
+}
 
 const fold = (events: readonly RegistryEntityEvent[]): RegistryEntityState =>
   events.reduce(registryEntityDecider.evolve, registryEntityDecider.initialState());
@@ -191,23 +200,39 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
   }
 
   /**
-   * The entities of `definitionId` written under one of `versions` (versions whose own
-   * `privateFields` lack some of the active version's), sealed in place with the active version's
-   * `privateFields` added ({@link sealInPlace}). Resumable: an entity already sealed is skipped
-   * without opening anything, so a pass stopped halfway is finished by the next.
+   * The entities of `definitionId` written under an earlier version that still hold, in clear, a
+   * value at a path the active version made private (found by `jsonb_path_exists` on the stored
+   * events), sealed in place with the active version's `privateFields` added ({@link sealInPlace}).
+   * Resumable: a sealed entity is no longer found, so a pass stopped halfway is finished by the next
+   * and a pass with nothing left to do is one query.
+   * @param newly version → the paths it lacks (DefinitionVersions.newlyPrivate)
    * @param onEntity called after each entity's transaction committed (progress)
    * @returns how many entities and events were rewritten
    */
   async sealNewlyPrivate(
     definitionId: string,
-    versions: readonly number[],
+    newly: ReadonlyMap<number, NewlyPrivatePaths>,
     onEntity: (events: number) => void = () => {},
   ): Promise<{ entities: number; events: number }> {
+    const params: unknown[] = [definitionId];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const byVersion = [...newly].flatMap(([version, { paths, contentPointer }]) => {
+      const tests = paths.flatMap((path) => {
+        const segments = parseFieldPath(path);
+        if (!segments) return [];
+        const jsonPath = jsonPathOf(['body', ...pointerSegments(contentPointer), ...segments]);
+        return [`jsonb_path_exists(data, ${bind(jsonPath)}::jsonpath)`];
+      });
+      return tests.length === 0
+        ? []
+        : [`((data->>'definitionVersion')::int = ${bind(version)} AND (${tests.join(' OR ')}))`];
+    });
+    if (byVersion.length === 0) return { entities: 0, events: 0 };
     const { rows: streams } = await this.pool.query<{ stream_id: string }>(
       `SELECT DISTINCT stream_id FROM "${this.schema}".events
         WHERE stream_id LIKE 'entity-%' AND event_type IN ('EntityCreated', 'EntityInvited', 'EntityUpdated')
-          AND data->>'definitionId' = $1 AND (data->>'definitionVersion')::int = ANY($2::int[])`,
-      [definitionId, versions],
+          AND data->>'definitionId' = $1 AND (${byVersion.join(' OR ')})`,
+      params,
     );
     return this.sealStreams(
       streams.map((r) => r.stream_id),

@@ -34,13 +34,22 @@ const EMAIL_A = 'asha.newly-private@example.com';
 const EMAIL_B = 'bala.newly-private@example.com';
 const EMAIL_C = 'chitra.newly-private@example.com';
 const NATIONAL_ID = 'NID-NEWLY-PRIVATE-4411';
-const EMAILS = [EMAIL_A, EMAIL_B, EMAIL_C];
+const PHONE = '+91-98450-77123';
+const EMAILS = [EMAIL_A, EMAIL_B, EMAIL_C, PHONE];
 
 const schema = (privateFields: string[]) => ({
   title: 'Resident',
-  type: 'object',
   required: ['name'],
-  properties: { name: { type: 'string' }, email: { type: 'string' }, nationalId: { type: 'string' } },
+  type: 'object',
+  properties: {
+    email: { type: 'string', maxLength: 320 },
+    name: { type: 'string', minLength: 1 },
+    nationalId: { type: 'string', pattern: '^NID-' },
+    contacts: {
+      items: { properties: { kind: { enum: ['home', 'work'] }, phone: { type: 'string' } }, type: 'object' },
+      type: 'array',
+    },
+  },
   _osConfig: { privateFields, uniqueIndexFields: ['email'], ownershipAttributes: [{ email: '$.email' }] },
 });
 
@@ -92,7 +101,11 @@ describe('a field made private by a later definition version', () => {
     await new UpdateEntityUseCase(infrastructure.definitions, infrastructure.entities).execute(
       new UpdateEntityCommand('Resident', ids.a, 'merge-patch', { name: 'Asha K' }, 1, admin),
     );
-    ids.b = await create({ name: 'Bala', email: EMAIL_B });
+    ids.b = await create({
+      name: 'Bala',
+      email: EMAIL_B,
+      contacts: [{ kind: 'home' }, { kind: 'work', phone: PHONE }],
+    });
     ids.c = await create({ name: 'Chitra', email: EMAIL_C });
     await new DeleteEntityUseCase(infrastructure.entities).execute(
       new DeleteEntityCommand('Resident', ids.c, undefined, admin),
@@ -105,7 +118,7 @@ describe('a field made private by a later definition version', () => {
 
   it('is sealed at rest by the service after v2 is activated: events, search rows, claims, outbox', async () => {
     await new ModifyDefinitionUseCase(infrastructure.definitions).execute(
-      new ModifyDefinitionCommand(definitionId, schema(['$.nationalId', '$.email']), admin),
+      new ModifyDefinitionCommand(definitionId, schema(['$.nationalId', '$.email', '$.contacts[*].phone']), admin),
     );
     await new ActivateDefinitionUseCase(infrastructure.definitions).execute(
       new ActivateDefinitionCommand(definitionId, admin),
@@ -124,7 +137,12 @@ describe('a field made private by a later definition version', () => {
     await vi.waitFor(() => expect(sealer.progress.passes).toBeGreaterThan(0), { timeout: 60_000, interval: 50 });
     await sealer.stop();
     expect(sealed).toEqual([
-      expect.objectContaining({ definitionId, activeVersion: 2, paths: { '1': ['$.email'] }, entities: 3 }),
+      expect.objectContaining({
+        definitionId,
+        activeVersion: 2,
+        paths: { '1': ['$.email', '$.contacts[*].phone'] },
+        entities: 3,
+      }),
     ]);
     expect(sealer.progress).toMatchObject({ entities: 3, events: 4, pending: 0 });
     expect((sealed[0] as { messages: number }).messages).toBeGreaterThanOrEqual(3);
@@ -140,6 +158,12 @@ describe('a field made private by a later definition version', () => {
 
     // Idempotent: a second pass finds nothing in clear; a rebuild of the read models brings none back.
     expect(await sealer.pass()).toEqual([]);
+    expect(
+      await infrastructure.entities.sealNewlyPrivate(
+        definitionId,
+        new Map([[1, { paths: ['$.email', '$.contacts[*].phone'], contentPointer: '' }]]),
+      ),
+    ).toEqual({ entities: 0, events: 0 });
     await infrastructure.entitySearchRunner.rebuild();
     const again = await rawRows();
     for (const email of EMAILS) expect(again).not.toContain(email);
@@ -161,8 +185,14 @@ describe('a field made private by a later definition version', () => {
     );
     expect(page.items.map((i) => i.body).sort((x, y) => String(x['name']).localeCompare(String(y['name'])))).toEqual([
       { name: 'Asha K' },
-      { name: 'Bala' },
+      { name: 'Bala', contacts: [{ kind: 'home' }, { kind: 'work' }] },
     ]);
+    const bala = await get.execute(new GetEntityQuery('Resident', ids.b, { id: 'bala', email: EMAIL_B, roles: [] }));
+    expect(bala.body).toEqual({
+      name: 'Bala',
+      email: EMAIL_B,
+      contacts: [{ kind: 'home' }, { kind: 'work', phone: PHONE }],
+    });
     await expect(
       search.execute(
         new SearchEntitiesQuery('Resident', { filters: { email: { eq: EMAIL_A } } }, { id: 'admin', roles: ['admin'] }),

@@ -1,7 +1,7 @@
 import type { PostgresEventStore } from '@archipelago/platform-event-store';
 import type pg from 'pg';
 import { PeriodicPass, underAdvisoryLock } from '../background-pass.js';
-import { DefinitionVersions } from '../definition-versions.js';
+import { DefinitionVersions, type NewlyPrivatePaths } from '../definition-versions.js';
 import type { RegistryEntityEventStoreRepository } from '../registry-entity.event-store.repository.js';
 
 /** What one definition's sealing did (logged as `newly private fields sealed`). */
@@ -84,7 +84,7 @@ export class NewlyPrivateFieldSealer {
     if (!force && fingerprint === this.lastServing) return [];
     const done = await underAdvisoryLock(this.pool, 'archipelago.registry.newly-private', this.schema, async () => {
       const sealings: NewlyPrivateSealing[] = [];
-      const work: { id: string; versions: DefinitionVersions; newly: Map<number, string[]> }[] = [];
+      const work: { id: string; versions: DefinitionVersions; newly: Map<number, NewlyPrivatePaths> }[] = [];
       for (const { id } of serving) {
         const versions = await DefinitionVersions.read(this.store, this.pool, id);
         const newly = versions.newlyPrivate();
@@ -92,7 +92,7 @@ export class NewlyPrivateFieldSealer {
       }
       this.progress.pending = work.length;
       for (const { id, versions, newly } of work) {
-        const sealed = await this.entities.sealNewlyPrivate(id, [...newly.keys()], (events) => {
+        const sealed = await this.entities.sealNewlyPrivate(id, newly, (events) => {
           this.progress.entities += 1;
           this.progress.events += events;
         });
@@ -103,7 +103,7 @@ export class NewlyPrivateFieldSealer {
           const sealing: NewlyPrivateSealing = {
             definitionId: id,
             activeVersion: versions.active!.version,
-            paths: Object.fromEntries([...newly].map(([v, paths]) => [String(v), paths])),
+            paths: Object.fromEntries([...newly].map(([v, { paths }]) => [String(v), paths])),
             ...sealed,
             messages,
           };
