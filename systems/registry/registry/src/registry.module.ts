@@ -93,6 +93,7 @@ export const REGISTRY_DOMAIN_ERRORS = {
   'CLAIM.UNKNOWN_POLICY': 400,
   'CLAIM.NOTE_REQUIRED': 400,
   'CLAIM.NO_ATTESTOR': 400,
+  'REGISTRY.KEY_UNAVAILABLE': { status: 503, title: 'Key unavailable' },
 } as const;
 
 /** Which HTTP routes a process serves: `command` the writes, `query` the reads, `all` both. */

@@ -6,6 +6,7 @@ import { definitionShape } from '../../entity/definition/os-config.js';
 import { discloseEntity, relationTo, type EntityRelation } from '../../entity/registry-entity/field-access.js';
 import type { OsConfig } from '../../entity/definition/os-config.js';
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
+import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { AttestationState } from '../../entity/registry-entity/registry-entity.events.js';
 import type { ExistingDefinition } from '../../entity/definition/definition.state.js';
@@ -84,7 +85,8 @@ export function relationOf(
 ): EntityRelation & { readonly config: OsConfig; readonly contentPointer: string } {
   const document =
     definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
-  const config = osConfigOf(document);
+  // A field private in the active version is private for entities of earlier versions too.
+  const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
   const contentPointer = definitionShape(document).contentPointer;
   return { config, contentPointer, ...relationTo(state.body, config, contentPointer, caller) };
 }
