@@ -5,9 +5,12 @@ import {
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { TaskValidationError } from '../../entity/task/task.errors.js';
+import { CUSTOM_FIELD_KEY, LIMITS } from '../../entity/task/task.model.js';
 import { GetTaskQuery } from '../../use-case/get-task/get-task.query.js';
 import { ListTasksQuery } from '../../use-case/list-tasks/list-tasks.query.js';
 import { NextTasksQuery } from '../../use-case/next-tasks/next-tasks.query.js';
@@ -25,6 +28,32 @@ import {
 
 const actorId = (): string => currentRequestContext()?.actor?.id ?? '';
 
+/** At most this many `cf.<key>=` filters in one list request. */
+const MAX_CUSTOM_FIELD_FILTERS = 10;
+
+/**
+ * The `cf.<key>=<value>` parameters of a list request (OpenAPI cannot name parameters by pattern, so
+ * the operation's description documents them): key per the custom field key rule, one value each.
+ * @throws TaskValidationError (400, by parameter)
+ */
+function customFieldFilters(query: unknown): Record<string, string> | undefined {
+  const filters: Record<string, string> = {};
+  const problems: { field: string; message: string }[] = [];
+  for (const [name, value] of Object.entries((query ?? {}) as Record<string, unknown>)) {
+    if (!name.startsWith('cf.')) continue;
+    const key = name.slice(3);
+    if (!CUSTOM_FIELD_KEY.test(key))
+      problems.push({ field: name, message: 'the key must be a letter then up to 39 letters, digits, _ or -' });
+    else if (typeof value !== 'string' || value.length > LIMITS.customFieldValue)
+      problems.push({ field: name, message: `must be given once, at most ${LIMITS.customFieldValue} characters` });
+    else filters[key] = value;
+  }
+  if (Object.keys(filters).length > MAX_CUSTOM_FIELD_FILTERS)
+    problems.push({ field: 'cf', message: `at most ${MAX_CUSTOM_FIELD_FILTERS} custom field filters` });
+  if (problems.length > 0) throw new TaskValidationError(problems);
+  return Object.keys(filters).length > 0 ? filters : undefined;
+}
+
 /** Reads of `/scheduling/v1/tasks` (the query role), from the `task_list` read model. Any valid token; own tasks only. */
 @ApiTags('tasks')
 @Controller('scheduling/v1/tasks')
@@ -35,13 +64,14 @@ export class TasksQueryHttpHandler {
   @ApiOperation({
     summary: 'List tasks',
     description:
-      'The caller’s tasks in creation order, keyset-paginated (eventually consistent). Filters combine (AND): status, priority, tag, parentId, assigneeId; dueBefore / dueAfter (days), dueToday and overdue (open and past due) in the caller’s `timeZone` (IANA, default UTC; a task due on a date is due that whole day, one due at a local time in its own zone at that instant); `q` full-text search on title and description (PostgreSQL web search syntax: words, "phrases", -excluded, or).',
+      'The caller’s tasks in creation order, keyset-paginated (eventually consistent). Filters combine (AND): status, priority, tag, parentId, assigneeId; dueBefore / dueAfter (days), dueToday and overdue (open and past due) in the caller’s `timeZone` (IANA, default UTC; a task due on a date is due that whole day, one due at a local time in its own zone at that instant); `q` full-text search on title and description (PostgreSQL web search syntax: words, "phrases", -excluded, or); `cf.<key>=<value>` (repeatable with other keys, at most 10): tasks whose custom field `key` equals `value` — a string value, or a number or boolean written the same way (`cf.hours=3`, `cf.billable=true`).',
   })
   @ApiZodResponse(200, taskPageDto)
   @ApiProblemResponses(400, 401, 404)
-  async list(@ZodQuery(listTasksQuery) query: ListTasksParams): Promise<TaskPage> {
+  async list(@ZodQuery(listTasksQuery) query: ListTasksParams, @Req() request: FastifyRequest): Promise<TaskPage> {
     const { limit, cursor, ...filter } = query;
-    return this.queries.execute(new ListTasksQuery(actorId(), filter, limit, cursor));
+    const customFields = customFieldFilters(request.query);
+    return this.queries.execute(new ListTasksQuery(actorId(), { ...filter, customFields }, limit, cursor));
   }
 
   @Get('next')
