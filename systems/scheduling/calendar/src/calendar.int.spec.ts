@@ -605,6 +605,15 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     expect(back.events.find((e) => e.uid === event.id)?.schedule.overrides).toEqual([
       { recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
     ]);
+    await vi.waitFor(
+      () => expect(messagesOf(event.id, CALENDAR_EVENTS.CalendarOccurrenceChangedV1.type)).toHaveLength(1),
+      { timeout: 30_000, interval: 100 },
+    );
+    const [published] = messagesOf(event.id, CALENDAR_EVENTS.CalendarOccurrenceChangedV1.type).map((m) =>
+      CALENDAR_EVENTS.CalendarOccurrenceChangedV1.schema.parse(m.payload),
+    );
+    expect(published).toMatchObject({ recurrenceId: '2026-03-28T09:00:00', cancelled: false, ...own });
+    expect(published).not.toHaveProperty('title');
   });
 
   it('moves a pending reminder with its moved occurrence, cancels it with a cancelled one, and cancels all on delete (CalendarEventDeletedV1)', async () => {
