@@ -163,7 +163,7 @@ describe('scheduling/calendar over HTTP', () => {
     }
   });
 
-  it('gives new events without reminders the workspace’s default reminders (owners set them); an explicit list wins', async () => {
+  it('gives new events without reminders the workspace’s default reminders (owners set them, imports too); an explicit list or VALARMs win', async () => {
     const settings = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}/settings`;
     const put = (body: unknown, token = ann) =>
       http(settings, {
@@ -189,6 +189,35 @@ describe('scheduling/calendar over HTTP', () => {
     expect((await (await post({ ...BERLIN, title: 'Own', reminders: [] })).json()).reminders).toEqual([]);
     const own = await (await post({ ...BERLIN, title: 'Own', reminders: [{ offset: '-PT1H' }] })).json();
     expect(own.reminders).toEqual([{ offset: '-PT1H' }]);
+    // An imported VEVENT without VALARM gets the defaults too; one with VALARMs keeps its own TRIGGERs.
+    const vevent = (uid: string, ...alarm: string[]) => [
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      `SUMMARY:${uid}`,
+      'DTSTART;TZID=Europe/Berlin:20260601T090000',
+      'DTEND;TZID=Europe/Berlin:20260601T100000',
+      ...alarm,
+      'END:VEVENT',
+    ];
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//test//EN',
+      ...vevent('imported-plain'),
+      ...vevent('imported-alarm', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-P1D', 'END:VALARM'),
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const imported = await http(`${settings.replace(/\/settings$/, '')}/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/calendar', ...bearer(ann) },
+      body: ics,
+    });
+    expect(imported.status).toBe(201);
+    const reminders = [];
+    for (const id of (await imported.json()).created as string[])
+      reminders.push((await (await http(`${base}/${id}?minVersion=1`, { headers: bearer(ann) })).json()).reminders);
+    expect(reminders).toEqual([[{ offset: '-PT10M' }], [{ offset: '-P1D' }]]);
     expect((await put({ defaultReminders: [] })).status).toBe(200);
     expect((await (await post({ ...BERLIN, title: 'None again' })).json()).reminders).toEqual([]);
   });
