@@ -130,6 +130,41 @@ describe('scheduling/tasks through the edge, command and query roles apart', () 
     expect(page).toHaveProperty('nextCursor');
   });
 
+  it('keeps custom fields and attachments across the roles: written on the command role, read and filtered on the query role', async () => {
+    const created = await send('POST', '/scheduling/v1/tasks', {
+      title: 'Invoice ACME',
+      customFields: { client: 'ACME-e2e', hours: 3, billable: true },
+    });
+    expect(created.status).toBe(201);
+    const task = await created.json();
+    const pdf = {
+      name: 'invoice.pdf',
+      mediaType: 'application/pdf',
+      size: 48213,
+      url: 'https://files.example.com/i.pdf',
+    };
+    const attached = await send('POST', `/scheduling/v1/tasks/${task.id}/attachments`, pdf);
+    expect(attached.status).toBe(201);
+    const attachment = await attached.json();
+    expect(attachment).toMatchObject({ ...pdf, version: 2 });
+    const read = await http(`/scheduling/v1/tasks/${task.id}?minVersion=2`, { headers: bearer(ann) });
+    expect(await read.json()).toMatchObject({
+      customFields: { billable: true, client: 'ACME-e2e', hours: 3 },
+      attachments: [{ id: attachment.id, ...pdf }],
+    });
+    const page = await (
+      await http('/scheduling/v1/tasks?cf.client=ACME-e2e&cf.hours=3', { headers: bearer(ann) })
+    ).json();
+    expect(page.items.map((i: { id: string }) => i.id)).toEqual([task.id]);
+    const removed = await http(`/scheduling/v1/tasks/${task.id}/attachments/${attachment.id}`, {
+      method: 'DELETE',
+      headers: bearer(ann),
+    });
+    expect(removed.status).toBe(204);
+    const after = await http(`/scheduling/v1/tasks/${task.id}?minVersion=3`, { headers: bearer(ann) });
+    expect((await after.json()).attachments).toEqual([]);
+  });
+
   it('hides another user’s task (404) and refuses requests without a token at the edge (401)', async () => {
     const task = await (await send('POST', '/scheduling/v1/tasks', { title: 'Ann only' })).json();
     await http(`/scheduling/v1/tasks/${task.id}?minVersion=1`, { headers: bearer(ann) });
