@@ -428,6 +428,31 @@ describe('scheduling/tasks over HTTP', () => {
     expect((await full.json()).code).toBe('TASK.TOO_MANY_ATTACHMENTS');
   });
 
+  it('reads with If-None-Match: waits for the version named like minVersion, 304 when it is the one reached, 200 with a newer one', async () => {
+    const task = await (await post({ title: 'Conditional' })).json();
+    const read = (tags: string) => http(`${base}/${task.id}`, { headers: { ...bearer(ann), 'if-none-match': tags } });
+    const same = await read('"1"');
+    expect(same.status).toBe(304);
+    expect(same.headers.get('etag')).toBe('"1"');
+    expect(await same.text()).toBe('');
+    const patched = await (await send('PATCH', `${base}/${task.id}`, { priority: 1 })).json();
+    expect(patched.version).toBe(2);
+    expect((await read('"2"')).status).toBe(304); // waited for the query side to reach the write
+    const older = await read('W/"1"');
+    expect(older.status).toBe(200);
+    expect((await older.json()).version).toBe(2);
+    expect((await read('"1", "2"')).status).toBe(304);
+    expect((await read('*')).status).toBe(304);
+    expect((await read('"other"')).status).toBe(200);
+    expect((await read('"9"')).status).toBe(409);
+    const malformed = await read('1');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+    expect((await http(`${base}/${task.id}`, { headers: { ...bearer(bob), 'if-none-match': '"1"' } })).status).toBe(
+      404,
+    );
+  });
+
   it('rebuilds the task list projection to the same content', async () => {
     const snapshot = async () =>
       (

@@ -121,6 +121,10 @@ describe('scheduling/tasks through the edge, command and query roles apart', () 
     expect(await read.json()).toMatchObject({ id: task.id, version: 1, priority: 2 });
     const patched = await send('PATCH', `/scheduling/v1/tasks/${task.id}`, { priority: 1 });
     expect(await patched.json()).toMatchObject({ version: 2, priority: 1 });
+    const conditional = await http(`/scheduling/v1/tasks/${task.id}`, {
+      headers: { ...bearer(ann), 'if-none-match': patched.headers.get('etag')! },
+    });
+    expect([conditional.status, conditional.headers.get('etag')]).toEqual([304, '"2"']);
     const done = await send('POST', `/scheduling/v1/tasks/${task.id}/complete`, {});
     expect(await done.json()).toMatchObject({ version: 3, status: 'done' });
     const after = await http(`/scheduling/v1/tasks/${task.id}?minVersion=3`, { headers: bearer(ann) });

@@ -2,13 +2,15 @@ import {
   ApiProblemResponses,
   ApiZodResponse,
   currentRequestContext,
+  ProblemException,
+  problemTypeUri,
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
-import { Controller, Get, Req } from '@nestjs/common';
+import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { TaskValidationError } from '../../entity/task/task.errors.js';
 import { CUSTOM_FIELD_KEY, LIMITS } from '../../entity/task/task.model.js';
 import { GetTaskQuery } from '../../use-case/get-task/get-task.query.js';
@@ -27,6 +29,34 @@ import {
 } from './task.schemas.js';
 
 const actorId = (): string => currentRequestContext()?.actor?.id ?? '';
+
+/** One entity-tag of a list (RFC 9110 §8.8.3): optionally weak, then a quoted opaque tag. */
+const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
+
+/**
+ * Reads `If-None-Match` (RFC 9110 §13.1.2, weak comparison): `*` → any version matches; else the
+ * versions of its tags `"<n>"` (weak or strong; other opaque tags never match). No header → undefined.
+ * @throws ProblemException 400 for malformed syntax
+ */
+export function ifNoneMatch(
+  header: string | undefined,
+): { readonly any: boolean; readonly versions: number[] } | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return { any: true, versions: [] };
+  const versions: number[] = [];
+  for (const part of header.split(',')) {
+    const match = ENTITY_TAG.exec(part.trim());
+    if (!match)
+      throw new ProblemException(400, {
+        type: problemTypeUri('validation-failed'),
+        title: 'Request validation failed',
+        detail: 'If-None-Match must be * or a list of entity-tags such as "3" (RFC 9110 §13.1.2)',
+        extensions: { errors: [{ parameter: 'If-None-Match', detail: 'must be * or entity-tags such as "3"' }] },
+      });
+    if (/^\d{1,9}$/.test(match[2]!)) versions.push(Number(match[2]));
+  }
+  return { any: false, versions };
+}
 
 /** At most this many `cf.<key>=` filters in one list request. */
 const MAX_CUSTOM_FIELD_FILTERS = 10;
@@ -89,14 +119,33 @@ export class TasksQueryHttpHandler {
   @Get(':id')
   @ApiOperation({
     summary: 'One task',
-    description: 'From the read model; `minVersion` waits up to 2 s for it to reach that version, else 409.',
+    description:
+      'From the read model; ETag carries its version. `minVersion` — or the highest version named in `If-None-Match` (the ETag a write answered) — waits up to 2 s for the read model to reach that version, else 409. When the version reached is one `If-None-Match` names (or it is `*`), the answer is 304 Not Modified (RFC 9110 §13.1.2): the client has that version already, from the write’s answer.',
+  })
+  @ApiHeader({
+    name: 'If-None-Match',
+    required: false,
+    description: 'ETags ("<version>") the client has; the highest is waited for like minVersion. `*`: any version.',
+    schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-+\\--~]*"( *, *(W/)?"[!#-+\\--~]*")*) *$' },
   })
   @ApiZodResponse(200, taskDto)
+  @ApiResponse({ status: 304, description: 'Not Modified: the version reached is one If-None-Match names (ETag: it)' })
   @ApiProblemResponses(400, 401, 404, 409)
   async get(
     @ZodParams(taskIdParams) params: { id: string },
     @ZodQuery(getTaskQuery) query: { minVersion?: number },
-  ): Promise<TaskView> {
-    return this.queries.execute(new GetTaskQuery(params.id, actorId(), query.minVersion));
+    @Headers('if-none-match') ifNoneMatchHeader: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TaskView | undefined> {
+    const condition = ifNoneMatch(ifNoneMatchHeader);
+    const tagged = condition && condition.versions.length > 0 ? Math.max(...condition.versions) : undefined;
+    const minVersion = tagged === undefined ? query.minVersion : Math.max(tagged, query.minVersion ?? 0);
+    const view: TaskView = await this.queries.execute(new GetTaskQuery(params.id, actorId(), minVersion));
+    reply.header('ETag', `"${view.version}"`);
+    if (condition && (condition.any || condition.versions.includes(view.version))) {
+      reply.code(304);
+      return undefined;
+    }
+    return view;
   }
 }
