@@ -2,8 +2,6 @@ import {
   ApiProblemResponses,
   ApiZodResponse,
   currentRequestContext,
-  ProblemException,
-  problemTypeUri,
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
@@ -35,8 +33,9 @@ const ENTITY_TAG = /^(W\/)?"([\x21\x23-\x7e\x80-\xff]*)"$/;
 
 /**
  * Reads `If-None-Match` (RFC 9110 §13.1.2, weak comparison): `*` → any version matches; else the
- * versions of its tags `"<n>"` (weak or strong; other opaque tags never match). No header → undefined.
- * @throws ProblemException 400 for malformed syntax
+ * versions of its tags `"<n>"` (weak or strong; other opaque tags never match). No header, or one that
+ * is not an entity-tag list, → undefined: the condition is ignored and the read answers 200 (always a
+ * right answer to a GET), as caches do with a precondition they cannot evaluate.
  */
 export function ifNoneMatch(
   header: string | undefined,
@@ -46,13 +45,7 @@ export function ifNoneMatch(
   const versions: number[] = [];
   for (const part of header.split(',')) {
     const match = ENTITY_TAG.exec(part.trim());
-    if (!match)
-      throw new ProblemException(400, {
-        type: problemTypeUri('validation-failed'),
-        title: 'Request validation failed',
-        detail: 'If-None-Match must be * or a list of entity-tags such as "3" (RFC 9110 §13.1.2)',
-        extensions: { errors: [{ parameter: 'If-None-Match', detail: 'must be * or entity-tags such as "3"' }] },
-      });
+    if (!match) return undefined;
     if (/^\d{1,9}$/.test(match[2]!)) versions.push(Number(match[2]));
   }
   return { any: false, versions };
@@ -125,7 +118,8 @@ export class TasksQueryHttpHandler {
   @ApiHeader({
     name: 'If-None-Match',
     required: false,
-    description: 'ETags ("<version>") the client has; the highest is waited for like minVersion. `*`: any version.',
+    description:
+      'ETags ("<version>") the client has; the highest is waited for like minVersion. `*`: any version. Not an entity-tag list: ignored.',
     schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-+\\--~]*"( *, *(W/)?"[!#-+\\--~]*")*) *$' },
   })
   @ApiZodResponse(200, taskDto)
