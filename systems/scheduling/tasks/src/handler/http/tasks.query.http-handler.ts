@@ -120,7 +120,8 @@ export class TasksQueryHttpHandler {
     required: false,
     description:
       'ETags ("<version>") the client has; the highest is waited for like minVersion. `*`: any version. Not an entity-tag list: ignored.',
-    schema: { type: 'string', pattern: '^ *(\\*|(W/)?"[!#-+\\--~]*"( *, *(W/)?"[!#-+\\--~]*")*) *$' },
+    // No pattern: any value is a valid request (one that is not an entity-tag list is ignored).
+    schema: { type: 'string' },
   })
   @ApiZodResponse(200, taskDto)
   @ApiResponse({ status: 304, description: 'Not Modified: the version reached is one If-None-Match names (ETag: it)' })
