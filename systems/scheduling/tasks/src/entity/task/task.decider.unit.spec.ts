@@ -466,6 +466,9 @@ describe('Task: attachments', () => {
     const given = [created()];
     expect(problemsOf(add('a', { ...pdf, mediaType: 'pdf' }), given)).toEqual(['mediaType']);
     expect(problemsOf(add('a', { ...pdf, mediaType: 'application/pdf; x' }), given)).toEqual(['mediaType']);
+    expect(problemsOf(add('a', { ...pdf, mediaType: `text/plain${'; a=b'.repeat(80)}` }), given)).toEqual([
+      'mediaType',
+    ]);
     expect(problemsOf(add('a', { ...pdf, size: -1 }), given)).toEqual(['size']);
     expect(problemsOf(add('a', { ...pdf, size: 1.5 }), given)).toEqual(['size']);
     expect(problemsOf(add('a', { ...pdf, url: 'http://files.example.com/r.pdf' }), given)).toEqual(['url']);

@@ -90,6 +90,7 @@ export const LIMITS = {
   customFieldValue: 500,
   attachments: 20,
   attachmentName: 255,
+  mediaType: 400,
   url: 2048,
 } as const;
 
@@ -161,7 +162,7 @@ export function parseAttachment(
   if (name.length === 0 || name.length > LIMITS.attachmentName || [...name].some((c) => c.charCodeAt(0) < 0x20))
     problems.push({ field: 'name', message: `must be 1..${LIMITS.attachmentName} printable characters` });
   const mediaType = isString(v.mediaType) ? v.mediaType : '';
-  if (!MEDIA_TYPE.test(mediaType))
+  if (mediaType.length > LIMITS.mediaType || !MEDIA_TYPE.test(mediaType))
     problems.push({ field: 'mediaType', message: 'must be an RFC 6838 media type, e.g. application/pdf' });
   const size = v.size;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)

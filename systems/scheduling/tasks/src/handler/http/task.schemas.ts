@@ -115,7 +115,7 @@ export const attachmentBody = z
     name: z.string().trim().min(1).max(LIMITS.attachmentName).describe('File name, 1–255 printable characters'),
     mediaType: z
       .string()
-      .max(400)
+      .max(LIMITS.mediaType)
       .regex(MEDIA_TYPE)
       .describe('RFC 6838 media type, e.g. application/pdf or text/plain; charset=utf-8'),
     size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Size in bytes'),
