@@ -182,6 +182,16 @@ curl -s -X POST "$E/scheduling/v1/tasks/$TASK/complete?cascade=true" -H "authori
   -H 'idempotency-key: plan-done'                                              # → 200 "status":"done","version":2
 curl -s "$E/scheduling/v1/tasks/$TASK?minVersion=2" -H "authorization: Bearer $ADA"   # read your write
 curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA"   # → {"items":[…2 tasks],"nextCursor":null}
+# custom fields (a small typed map: string, number, boolean; a date as YYYY-MM-DD) and attachments
+# (metadata of a file kept elsewhere: name, media type, size in bytes, https URL — never fetched)
+FARES=$(curl -s -X POST $E/scheduling/v1/tasks -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d '{"title":"Compare train fares","customFields":{"route":"Berlin-Vienna","budget":120}}' | id)
+curl -s -X POST $E/scheduling/v1/tasks/$FARES/attachments -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' \
+  -d '{"name":"fares.pdf","mediaType":"application/pdf","size":48213,"url":"https://files.example.com/fares.pdf"}'
+# → 201, Location: …/attachments/<id>, {"id":…,"taskId":…,"version":2,"name":"fares.pdf",…}
+curl -s "$E/scheduling/v1/tasks/$FARES?minVersion=2" -H "authorization: Bearer $ADA"   # both, on the query side
+curl -s "$E/scheduling/v1/tasks?cf.route=Berlin-Vienna" -H "authorization: Bearer $ADA"   # filter by a custom field
 # a shared workspace: Ada owns it and adds Bo as a viewer; Bo reads its tasks but cannot write
 # (403); anyone who is not a member gets 404 for everything in it
 BO_ID=$(curl -s $E/identity/v1/users/me -H "authorization: Bearer $BO" | id)
@@ -300,6 +310,11 @@ timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authoriza
 [[ $TASK =~ $uuid && $SUBTASK =~ $uuid ]] || { echo "docs smoke: no task ids (task '$TASK', subtask '$SUBTASK')" >&2; exit 1; }
 expect_status 409 "-X POST $E/scheduling/v1/tasks/$TASK/complete -H"
 expect_status 200 "$E/scheduling/v1/tasks/$TASK/complete\\?cascade=true"
+expect_status 201 "$E/scheduling/v1/tasks/$FARES/attachments"
+fares=$(command curl -s "$E/scheduling/v1/tasks?cf.route=Berlin-Vienna" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).items.map((t) => t.id + ":" + t.customFields.budget + ":" + t.attachments.map((a) => a.name)).join(",")')
+[[ $fares == "$FARES:120:fares.pdf" ]] ||
+  { echo "docs smoke: the list filtered by cf.route is '$fares', not the fares task with its budget and attachment" >&2; exit 1; }
 expect_status 201 "-X POST $E/scheduling/v1/workspaces -H"
 expect_status 200 "-X POST $E/scheduling/v1/workspaces/$TEAM/members"
 expect_status 200 "$E/scheduling/v1/tasks\\?workspaceId=$TEAM"
