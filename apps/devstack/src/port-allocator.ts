@@ -45,11 +45,26 @@ function processAlive(pid: number): boolean {
 }
 
 /**
+ * When the process started, as the kernel counts it (`/proc/<pid>/stat` field 22, clock ticks since
+ * boot), or undefined where there is no procfs or no such process. A pid plus its start time names one
+ * process for the machine's uptime, even after the pid is reused.
+ */
+export function processStartTime(pid: number, procRoot = '/proc'): string | undefined {
+  const stat = readFileSafe(join(procRoot, String(pid), 'stat'));
+  // Field 2 (comm) is parenthesised and may hold spaces or ')': fields 3… follow the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 1).trim().split(/\s+/);
+  const start = fields[19];
+  return start && /^\d+$/.test(start) ? start : undefined;
+}
+
+/**
  * Ports promised to a stack on this machine, across processes: one file per port, named by the
- * port and holding the owner's process id, created with `O_EXCL` so exactly one stack wins a port.
+ * port and holding the owner's process id and start time (`<pid> <start>`; `<pid>` alone where
+ * there is no procfs), created with `O_EXCL` so exactly one stack wins a port.
  * Two `npm start` runs choose their ports before their services bind them (migrations run in
  * between), so a bind-time check alone lets both pick the same free default port; a reservation
- * closes that window. A file whose owner no longer runs (a killed stack) is taken over.
+ * closes that window. A file whose owner no longer runs (a killed stack) is taken over, also when
+ * its pid now belongs to another process (the start time differs).
  */
 export class PortReservations {
   private readonly held = new Set<number>();
@@ -58,7 +73,23 @@ export class PortReservations {
   constructor(
     readonly dir = join(tmpdir(), 'archipelago-ports'),
     private readonly owner = process.pid,
+    private readonly startTimeOf: (pid: number) => string | undefined = processStartTime,
   ) {}
+
+  /** What this instance writes into its files: `<pid> <start time>`, or `<pid>`. */
+  private get stamp(): string {
+    const start = this.startTimeOf(this.owner);
+    return start ? `${this.owner} ${start}` : String(this.owner);
+  }
+
+  /** True when the file's holder is a live process other than this one, the one that wrote it. */
+  private heldByOther(content: string): boolean {
+    const [pidText, start] = content.split(/\s+/);
+    const holder = Number.parseInt(pidText ?? '', 10);
+    if (!Number.isInteger(holder) || holder === this.owner || !processAlive(holder)) return false;
+    // Same pid, another process (the stack died and the pid was reused): stale.
+    return start === undefined || this.startTimeOf(holder) === undefined || this.startTimeOf(holder) === start;
+  }
 
   /** Reserves `port` for this process; false when another live process holds it. */
   tryReserve(port: number): boolean {
@@ -67,15 +98,14 @@ export class PortReservations {
     const file = join(this.dir, String(port));
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
-        writeFileSync(file, String(this.owner), { flag: 'wx' });
+        writeFileSync(file, this.stamp, { flag: 'wx' });
         this.held.add(port);
         return true;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const holder = Number.parseInt(readFileSafe(file), 10);
-      if (Number.isInteger(holder) && holder !== this.owner && processAlive(holder)) return false;
-      // Stale (its stack was killed) or unreadable: take it over, once.
+      if (this.heldByOther(readFileSafe(file))) return false;
+      // Stale (its stack was killed, or its pid reused) or unreadable: take it over, once.
       try {
         unlinkSync(file);
       } catch {
@@ -89,7 +119,7 @@ export class PortReservations {
   releaseAll(): void {
     for (const port of this.held) {
       const file = join(this.dir, String(port));
-      if (readFileSafe(file) === String(this.owner)) {
+      if (readFileSafe(file) === this.stamp) {
         try {
           unlinkSync(file);
         } catch {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPortFree, PortAllocator, PortReservations } from './port-allocator.js';
+import { isPortFree, PortAllocator, PortReservations, processStartTime } from './port-allocator.js';
 
 const servers: Server[] = [];
 async function occupy(): Promise<number> {
@@ -89,7 +89,27 @@ describe('PortReservations (two stacks on one machine)', () => {
       45_322,
     );
     expect(choice).toEqual({ wanted: 45_322, port: 45_322, fallback: false });
-    expect(readFileSync(join(shared, '45322'), 'utf8')).toBe(String(process.pid));
+    expect(readFileSync(join(shared, '45322'), 'utf8')).toBe(`${process.pid} ${processStartTime(process.pid)}`);
+  });
+
+  it('takes over a reservation whose pid now belongs to another process (pid reused)', () => {
+    const shared = dir();
+    // The parent process is alive, but it is not the process that wrote the file: its start time differs.
+    writeFileSync(join(shared, '45325'), `${process.ppid} 1`);
+    expect(processStartTime(process.ppid)).not.toBe('1');
+    expect(new PortReservations(shared).tryReserve(45_325)).toBe(true);
+    // Written with the holder's real start time, it is live and kept.
+    writeFileSync(join(shared, '45326'), `${process.ppid} ${processStartTime(process.ppid)}`);
+    expect(new PortReservations(shared).tryReserve(45_326)).toBe(false);
+  });
+
+  it('reads the start time after the last parenthesis of /proc/<pid>/stat (a command name may hold ") ")', () => {
+    const proc = dir();
+    const rest = ['S', ...Array.from({ length: 18 }, (_, i) => String(i + 4)), '987654', '0'];
+    mkdirSync(join(proc, '42'));
+    writeFileSync(join(proc, '42', 'stat'), `42 (odd) name) ${rest.join(' ')}\n`);
+    expect(processStartTime(42, proc)).toBe('987654');
+    expect(processStartTime(43, proc)).toBeUndefined();
   });
 
   it('releases its own reservations and leaves the others', () => {
