@@ -249,6 +249,11 @@ curl -s -X POST $E/notifications/v1/push-subscriptions -H "authorization: Bearer
 # forgot a password? → 202, the same answer for any address; the account's owner gets a single-use
 # link (30 min) in the mail UI, whose page sets a new password and ends every session
 curl -s -X POST $E/identity/v1/password-reset -H 'content-type: application/json' -d '{"email":"bo@example.com"}'
+# change a password (the current one asked again) → 204: Bo's other sessions end and the security
+# e-mail "Your password was changed" is in the mail UI and his inbox; security messages ignore
+# opt-outs, like "New sign-in to your account" for a browser or network his account has not used
+curl -s -X PUT $E/identity/v1/users/me/password -H "authorization: Bearer $BO" -H 'content-type: application/json' \
+  -d '{"currentPassword":"correct horse battery","newPassword":"a brand new passphrase"}'   # → 204
 # --- end ---
 
 # The outcome the README promises.
@@ -341,4 +346,11 @@ expect_status 201 "$E/notifications/v1/stream-tickets"
 expect_status 201 "$E/notifications/v1/push-subscriptions .*fcm.googleapis.com"
 expect_status 400 "$E/notifications/v1/push-subscriptions .*169.254.169.254"
 expect_status 202 "$E/identity/v1/password-reset"
+expect_status 204 "-X PUT $E/identity/v1/users/me/password"
+for i in $(seq 30); do   # notifications told Bo of the password change
+  command curl -s "$E/notifications/v1/notifications?limit=100" -H "authorization: Bearer $BO" |
+    grep -q '"title":"Your password was changed"' && break
+  [[ $i == 30 ]] && { echo "docs smoke: Bo's inbox lacks the password-change notification" >&2; exit 1; }
+  sleep 1
+done
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"
