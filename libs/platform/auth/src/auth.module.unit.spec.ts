@@ -118,6 +118,7 @@ describe('protected routes', () => {
         id: customer.sub,
         roles: ['customer'],
         email: customer.email,
+        emailVerified: false,
         kind: 'user',
         scopes: ['catalog:read', 'openid'],
         tokenId: expect.any(String),

@@ -22,6 +22,8 @@ export interface TestTokenClaims {
   roles?: string[];
   /** `email`: present on user tokens only. */
   email?: string;
+  /** `email_verified` (OpenID Connect Core §5.1), as identity issues it with `email`; default absent (not verified). */
+  emailVerified?: boolean;
   /** `scope` (space-separated); default none. */
   scope?: string;
   /** Lifetime in seconds from now (negative: already expired); default 300. */
@@ -185,6 +187,7 @@ export async function startTestIssuer(options: { issuer?: string; audience?: str
     jti: randomUUID(),
     roles: claims.roles ?? [],
     ...(claims.email !== undefined && { email: claims.email }),
+    ...(claims.emailVerified !== undefined && { email_verified: claims.emailVerified }),
     ...(claims.scope !== undefined && { scope: claims.scope }),
     ...claims.extra,
   });

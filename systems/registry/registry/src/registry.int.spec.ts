@@ -26,7 +26,12 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
 // access tokens from a test issuer serving a real JWKS.
 const transport: TransportKind = kafkaBrokers() ? 'kafka' : 'postgres';
 const ADMIN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['admin'], email: 'admin@archipelago.local' };
-const CUSTOMER = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'ann@example.com' };
+const CUSTOMER = {
+  sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+  roles: ['customer'],
+  email: 'ann@example.com',
+  emailVerified: true,
+};
 let issuer: TestIssuer;
 let admin: string;
 let customer: string;

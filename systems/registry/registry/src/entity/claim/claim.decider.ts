@@ -8,6 +8,8 @@ export interface Caller {
   readonly id: string;
   readonly roles: readonly string[];
   readonly email?: string;
+  /** Whether `email` is verified (token `email_verified`); only a verified e-mail proves ownership. */
+  readonly emailVerified?: boolean;
   /**
    * Ids of the entities of the claim's `attestorEntityType` the caller owns (resolved by the use
    * case from the entity streams; empty or absent when none).

@@ -64,31 +64,46 @@ export function ownerIdentities(body: JsonObject, config: OsConfig, contentPoint
 }
 
 /**
- * Whether the user owns the entity: its id is one of the entity's owner user ids, or its e-mail one
- * of the owner e-mails (compared case-insensitively). An entity without ownership attributes has no owner.
+ * Whose identities may prove ownership: a user's id, and their e-mail only when the token says it is
+ * verified (`email_verified`, OpenID Connect Core §5.1). Anyone can register an account under someone
+ * else's address before (or without) proving it; such an account owns nothing by that address.
  */
-export function isOwnedBy(
-  body: JsonObject,
-  config: OsConfig,
-  contentPointer: string,
-  user: { readonly id: string; readonly email?: string },
-): boolean {
+export interface OwnerClaim {
+  readonly id: string;
+  readonly email?: string;
+  /** `true` only when the caller proved they receive mail at `email`; absent means not verified. */
+  readonly emailVerified?: boolean;
+}
+
+/**
+ * The identities an {@link OwnerClaim} proves: its id, and its e-mail (trimmed) only when verified.
+ * The form "my entities" lookups (owner keys) take.
+ */
+export function provenOwner(user: OwnerClaim): { readonly id: string; readonly email?: string } {
+  const email = user.emailVerified === true ? user.email?.trim() : undefined;
+  return { id: user.id, ...(email ? { email } : {}) };
+}
+
+/**
+ * Whether the user owns the entity: its id is one of the entity's owner user ids, or its verified
+ * e-mail one of the owner e-mails (compared case-insensitively; an unverified e-mail never matches,
+ * see {@link OwnerClaim}). An entity without ownership attributes has no owner.
+ */
+export function isOwnedBy(body: JsonObject, config: OsConfig, contentPointer: string, user: OwnerClaim): boolean {
   const owners = ownerIdentities(body, config, contentPointer);
-  const email = user.email?.trim().toLowerCase();
+  const email = provenOwner(user).email?.toLowerCase();
   return (
-    owners.userIds.includes(user.id) ||
-    (email !== undefined && email !== '' && owners.emails.some((e) => e.toLowerCase() === email))
+    owners.userIds.includes(user.id) || (email !== undefined && owners.emails.some((e) => e.toLowerCase() === email))
   );
 }
 
 /**
  * Who acts on a type's entities: the verified caller's user id (token `sub`; `anonymous` without a
- * token), roles and, for users, e-mail.
+ * token), roles and, for users, e-mail and whether it is verified ({@link OwnerClaim}).
  */
-export interface EntityCaller {
+export interface EntityCaller extends OwnerClaim {
   readonly id: string;
   readonly roles: readonly string[];
-  readonly email?: string;
   /** `false` when the request carried no valid bearer token; absent means signed in. */
   readonly authenticated?: boolean;
 }
@@ -118,7 +133,7 @@ export interface EntityRelation {
 
 /**
  * The caller's relation to an entity (issue 14 §5): manager per {@link managesType}; owner when
- * signed in and `ownershipAttributes` name their user id or e-mail ({@link isOwnedBy}; a caller
+ * signed in and `ownershipAttributes` name their user id or verified e-mail ({@link isOwnedBy}; a caller
  * without a token owns nothing). Neither → the entity does not exist for them (404 on read and write).
  */
 export function relationTo(

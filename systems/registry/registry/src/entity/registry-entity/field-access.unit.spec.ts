@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { definitionShape, extractOsConfig } from '../definition/os-config.js';
-import { discloseEntity, isOwnedBy, ownerIdentities, uniqueKeys, valuesAt } from './field-access.js';
+import {
+  discloseEntity,
+  isOwnedBy,
+  ownerIdentities,
+  provenOwner,
+  relationTo,
+  uniqueKeys,
+  valuesAt,
+} from './field-access.js';
 import type { JsonObject } from './json-merge-patch.js';
 
 const config = (osConfig: object) => extractOsConfig({ _osConfig: osConfig }).config;
@@ -92,12 +100,49 @@ describe('ownership', () => {
     });
   });
 
-  it('matches the owner by user id or by e-mail in any case, and nobody else', () => {
-    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: 'ada@example.COM' })).toBe(true);
+  it('matches the owner by user id or by verified e-mail in any case, and nobody else', () => {
+    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: 'ada@example.COM', emailVerified: true })).toBe(
+      true,
+    );
     expect(isOwnedBy({ ...person, ownerId: 'u-1' }, personConfig, '', { id: 'u-1' })).toBe(true);
-    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: 'eve@example.com' })).toBe(false);
-    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: '' })).toBe(false);
-    expect(isOwnedBy(person, config({}), '', { id: 'u-1', email: 'Ada@Example.com' })).toBe(false);
+    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: 'eve@example.com', emailVerified: true })).toBe(
+      false,
+    );
+    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: '', emailVerified: true })).toBe(false);
+    expect(isOwnedBy(person, config({}), '', { id: 'u-1', email: 'Ada@Example.com', emailVerified: true })).toBe(false);
+  });
+
+  it('never matches by an unverified e-mail (anyone may register an account under that address)', () => {
+    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: 'ada@example.com', emailVerified: false })).toBe(
+      false,
+    );
+    expect(isOwnedBy(person, personConfig, '', { id: 'u-9', email: 'ada@example.com' })).toBe(false);
+    // The user id still decides, whatever the e-mail.
+    const byId = { ...person, ownerId: 'u-1' };
+    expect(isOwnedBy(byId, personConfig, '', { id: 'u-1', email: 'other@example.com', emailVerified: false })).toBe(
+      true,
+    );
+  });
+
+  it('relationTo: an unverified e-mail makes nobody an owner, a verified one does', () => {
+    const caller = { id: 'u-9', roles: [], email: 'ADA@example.com' };
+    expect(relationTo(person, personConfig, '', { ...caller, emailVerified: false })).toEqual({
+      owner: false,
+      manager: false,
+    });
+    expect(relationTo(person, personConfig, '', { ...caller, emailVerified: true })).toEqual({
+      owner: true,
+      manager: false,
+    });
+  });
+
+  it('provenOwner keeps the e-mail only when verified (the key of "my entities")', () => {
+    expect(provenOwner({ id: 'u-1', email: ' a@example.com ', emailVerified: true })).toEqual({
+      id: 'u-1',
+      email: 'a@example.com',
+    });
+    expect(provenOwner({ id: 'u-1', email: 'a@example.com', emailVerified: false })).toEqual({ id: 'u-1' });
+    expect(provenOwner({ id: 'u-1', email: 'a@example.com' })).toEqual({ id: 'u-1' });
   });
 });
 

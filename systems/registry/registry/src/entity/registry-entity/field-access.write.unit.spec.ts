@@ -28,7 +28,7 @@ const tenant = {
   rooms: [{ name: 'A', inspection: 'ok' }],
 };
 const asha = { id: 'u-asha', roles: ['customer'], email: 'someone-else@example.com' };
-const ashaByEmail = { id: 'u-other', roles: ['customer'], email: 'asha@example.com' };
+const ashaByEmail = { id: 'u-other', roles: ['customer'], email: 'asha@example.com', emailVerified: true };
 const ravi = { id: 'u-ravi', roles: ['customer'], email: 'ravi@example.com' };
 const clerk = { id: 'u-clerk', roles: ['clerk'] };
 const anonymous = { id: 'anonymous', roles: [], authenticated: false };
@@ -49,9 +49,13 @@ describe('managesType: admin, a role in _osConfig.roles, or anyone when it holds
 });
 
 describe('relationTo', () => {
-  it('finds the owner by user id and by e-mail (case-insensitively)', () => {
+  it('finds the owner by user id and by verified e-mail (case-insensitively)', () => {
     expect(relationTo(tenant, tenantConfig, '', asha)).toEqual({ owner: true, manager: false });
     expect(relationTo(tenant, tenantConfig, '', ashaByEmail)).toEqual({ owner: true, manager: false });
+    expect(relationTo(tenant, tenantConfig, '', { ...ashaByEmail, emailVerified: false })).toEqual({
+      owner: false,
+      manager: false,
+    });
     expect(relationTo(tenant, tenantConfig, '', ravi)).toEqual({ owner: false, manager: false });
     expect(relationTo(tenant, tenantConfig, '', clerk)).toEqual({ owner: false, manager: true });
   });
@@ -80,7 +84,8 @@ describe('who may create and who may write', () => {
 });
 
 describe('ownerWrite: what an owner may change', () => {
-  const write = (input: JsonObject, mode: 'replace' | 'merge-patch') => ownerWrite(tenant, input, mode, tenantConfig, '');
+  const write = (input: JsonObject, mode: 'replace' | 'merge-patch') =>
+    ownerWrite(tenant, input, mode, tenantConfig, '');
 
   it('applies a patch of ordinary fields', () => {
     expect(write({ name: 'Asha K' }, 'merge-patch')).toEqual({ ...tenant, name: 'Asha K' });

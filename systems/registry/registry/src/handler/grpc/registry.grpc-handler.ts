@@ -39,7 +39,11 @@ function readerOf(metadata: Metadata | undefined): EntityReader {
   if (!token) throw toGrpcError('UNAUTHENTICATED', 'a valid bearer access token is required');
   try {
     const caller = callerFromClaims(decodeJwt(token));
-    return { id: caller.id, roles: caller.roles, ...(caller.email !== undefined && { email: caller.email }) };
+    return {
+      id: caller.id,
+      roles: caller.roles,
+      ...(caller.email !== undefined && { email: caller.email, emailVerified: caller.emailVerified === true }),
+    };
   } catch {
     throw toGrpcError('UNAUTHENTICATED', 'a valid bearer access token is required');
   }

@@ -44,13 +44,14 @@ function commandContext(): CommandContext {
   };
 }
 
-/** The caller; the auth guard's actor is the verified Caller, which carries users' e-mail (entity ownership). */
+/** The caller; the auth guard's actor is the verified Caller, which carries users' e-mail and whether it is verified (entity ownership). */
 function caller(): Caller {
-  const actor = currentRequestContext()?.actor as (Actor & { readonly email?: string }) | undefined;
+  const actor = currentRequestContext()?.actor as
+    (Actor & { readonly email?: string; readonly emailVerified?: boolean }) | undefined;
   return {
     id: actor?.id ?? 'anonymous',
     roles: actor?.roles ?? [],
-    ...(typeof actor?.email === 'string' ? { email: actor.email } : {}),
+    ...(typeof actor?.email === 'string' ? { email: actor.email, emailVerified: actor.emailVerified === true } : {}),
   };
 }
 

@@ -10,8 +10,9 @@ import { RegistryInfrastructure } from '../../repository/registry.infrastructure
 
 // Component test over HTTP on real Postgres of what owners see: "my entities" (GET /entity/{type}),
 // an entity's history, and invitations.
-const ASHA = { sub: 'a5a5a5a5-0000-4000-8000-000000000001', email: 'Asha@Example.com' };
-const RAVI = { sub: 'a5a5a5a5-0000-4000-8000-000000000002', email: 'ravi@example.com' };
+// Both proved their address (identity's `email_verified`): only a verified e-mail makes an owner.
+const ASHA = { sub: 'a5a5a5a5-0000-4000-8000-000000000001', email: 'Asha@Example.com', emailVerified: true };
+const RAVI = { sub: 'a5a5a5a5-0000-4000-8000-000000000002', email: 'ravi@example.com', emailVerified: true };
 const SECRET = 'PASSPORT-4455';
 let issuer: TestIssuer;
 let admin: string;
@@ -35,8 +36,8 @@ const http = (path: string, token: string | undefined, init: RequestInit & { bod
 beforeAll(async () => {
   issuer = await startTestIssuer();
   admin = await issuer.issue({ sub: 'a0a0a0a0-0000-4000-8000-00000000000a', roles: ['admin'], expiresInSec: 900 });
-  asha = await issuer.issue({ sub: ASHA.sub, email: ASHA.email, roles: ['customer'], expiresInSec: 900 });
-  ravi = await issuer.issue({ sub: RAVI.sub, email: RAVI.email, roles: ['customer'], expiresInSec: 900 });
+  asha = await issuer.issue({ ...ASHA, roles: ['customer'], expiresInSec: 900 });
+  ravi = await issuer.issue({ ...RAVI, roles: ['customer'], expiresInSec: 900 });
   const url = await createTestDatabase('registry_entity_ownership');
   await migrateRegistry(url, 'registry');
   infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
@@ -96,6 +97,45 @@ afterAll(async () => {
 });
 
 const create = (body: unknown) => http('/entity/Member', admin, { method: 'POST', body: JSON.stringify(body) });
+
+describe('ownership by e-mail needs a verified e-mail (email_verified)', () => {
+  it("an account with the owner's address but unverified reads, lists, patches and deletes nothing (404); verified, it is the owner", async () => {
+    const made = (await (await create({ name: 'Mina', email: 'mina@example.com', passport: SECRET })).json()).id;
+    const token = (emailVerified: boolean | undefined) =>
+      issuer.issue({
+        sub: emailVerified ? 'a5a5a5a5-0000-4000-8000-0000000000e1' : 'a5a5a5a5-0000-4000-8000-0000000000e2',
+        email: 'Mina@example.com',
+        ...(emailVerified !== undefined && { emailVerified }),
+        roles: ['customer'],
+        expiresInSec: 900,
+      });
+    for (const squatter of [await token(false), await token(undefined)]) {
+      const read = await http(`/entity/Member/${made}`, squatter);
+      expect(read.status).toBe(404);
+      expect(JSON.stringify(await read.json())).not.toContain(SECRET);
+      const patch = await http(`/entity/Member/${made}`, squatter, {
+        method: 'PATCH',
+        body: JSON.stringify({ name: 'taken' }),
+      });
+      expect(patch.status).toBe(404);
+      expect((await http(`/entity/Member/${made}`, squatter, { method: 'DELETE' })).status).toBe(404);
+      expect((await http(`/entity/Member/${made}/history`, squatter)).status).toBe(404);
+    }
+    const owner = await token(true);
+    const read = await http(`/entity/Member/${made}`, owner);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ body: { name: 'Mina', passport: SECRET } });
+    await vi.waitFor(
+      async () => {
+        const mine = await (await http('/entity/Member', owner)).json();
+        expect(mine.items.map((i: { id: string }) => i.id)).toEqual([made]);
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    // The read model knows the entity by now; the unverified account still owns nothing there.
+    expect(await (await http('/entity/Member', await token(false))).json()).toMatchObject({ totalCount: 0, items: [] });
+  });
+});
 
 describe('my entities (GET /registry/v1/entity/{type})', () => {
   it("lists the caller's own entities by e-mail (case-insensitively), all of them for a manager, paginated", async () => {
@@ -196,9 +236,19 @@ describe('invitations (POST /registry/v1/entity/{type}/invite)', () => {
       }),
     ]);
     expect(JSON.stringify(outbox.rows)).not.toContain(SECRET);
+    // Someone who registered the address without proving it gets 404 and leaves the invitation open.
+    const squatter = await issuer.issue({
+      sub: 'a5a5a5a5-0000-4000-8000-00000000000d',
+      email: 'newcomer@example.com',
+      emailVerified: false,
+      roles: ['customer'],
+      expiresInSec: 900,
+    });
+    expect((await http(`/entity/Member/${made.id}`, squatter)).status).toBe(404);
     const newcomer = await issuer.issue({
       sub: 'a5a5a5a5-0000-4000-8000-00000000000c',
       email: 'NewComer@example.com',
+      emailVerified: true,
       roles: ['customer'],
       expiresInSec: 900,
     });

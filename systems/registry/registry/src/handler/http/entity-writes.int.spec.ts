@@ -4,8 +4,8 @@ import { startRegistryTestApp, type RegistryTestApp } from '../../../test/regist
 // Component test over HTTP on real Postgres of who may write entities (issue 14 §5): managers (admin
 // or a role in `_osConfig.roles`, anyone when it holds `anonymous`) create, import and write any
 // entity; owners replace, patch and delete their own; anyone else gets 404 (401 without a token).
-const ASHA = { sub: 'b5b5b5b5-0000-4000-8000-000000000001', email: 'Asha@Example.com' };
-const RAVI = { sub: 'b5b5b5b5-0000-4000-8000-000000000002', email: 'ravi@example.com' };
+const ASHA = { sub: 'b5b5b5b5-0000-4000-8000-000000000001', email: 'Asha@Example.com', emailVerified: true };
+const RAVI = { sub: 'b5b5b5b5-0000-4000-8000-000000000002', email: 'ravi@example.com', emailVerified: true };
 let registry: RegistryTestApp;
 let admin: string;
 let clerk: string;
@@ -38,8 +38,8 @@ beforeAll(async () => {
   registry = await startRegistryTestApp('registry_entity_writes');
   admin = await registry.token('b0b0b0b0-0000-4000-8000-00000000000a', ['admin']);
   clerk = await registry.token('b0b0b0b0-0000-4000-8000-00000000000c', ['clerk']);
-  asha = await registry.issuer.issue({ sub: ASHA.sub, email: ASHA.email, roles: ['customer'], expiresInSec: 900 });
-  ravi = await registry.issuer.issue({ sub: RAVI.sub, email: RAVI.email, roles: ['customer'], expiresInSec: 900 });
+  asha = await registry.issuer.issue({ ...ASHA, roles: ['customer'], expiresInSec: 900 });
+  ravi = await registry.issuer.issue({ ...RAVI, roles: ['customer'], expiresInSec: 900 });
   await publish({
     title: 'Tenant',
     type: 'object',

@@ -80,15 +80,17 @@ function commandContext(): CommandContext {
 
 /**
  * The caller as a reader or writer; the auth guard's actor is the verified Caller, which carries
- * users' e-mail. Without a (valid) token — only on a `@Public()` route — `anonymous`, unauthenticated.
+ * users' e-mail and `emailVerified`. Without a (valid) token — only on a `@Public()` route —
+ * `anonymous`, unauthenticated.
  */
 export function entityCaller(): EntityReader {
-  const actor = currentRequestContext()?.actor as (Actor & { readonly email?: string }) | undefined;
+  const actor = currentRequestContext()?.actor as
+    (Actor & { readonly email?: string; readonly emailVerified?: boolean }) | undefined;
   return {
     id: actor?.id ?? 'anonymous',
     roles: actor?.roles ?? [],
     authenticated: actor !== undefined,
-    ...(typeof actor?.email === 'string' ? { email: actor.email } : {}),
+    ...(typeof actor?.email === 'string' ? { email: actor.email, emailVerified: actor.emailVerified === true } : {}),
   };
 }
 

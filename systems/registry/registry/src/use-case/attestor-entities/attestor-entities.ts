@@ -13,7 +13,7 @@ import {
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { isOwnedBy } from '../../entity/registry-entity/field-access.js';
+import { isOwnedBy, provenOwner } from '../../entity/registry-entity/field-access.js';
 import type { SearchCondition, SearchQuery } from '../../entity/search/search-query.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import { ENTITY_SEARCH, type EntitySearchPort } from '../port/entity-search.port.js';
@@ -107,7 +107,7 @@ export class AttestorEntities {
     const definitionId = definitionIdOf(type);
     const { state: definition } = await this.definitions.load(definitionId);
     if (definition.status === 'absent') return [];
-    const owner = { id: caller.id, ...(caller.email === undefined ? {} : { email: caller.email }) };
+    const owner = provenOwner(caller);
     if (ids === undefined) {
       return [...(await this.search.list(definitionId, owner, MAX_OWNED_ATTESTOR_ENTITIES, 0)).ids];
     }
@@ -141,7 +141,7 @@ export class AttestorEntities {
 
   /** For an inbox: the ids of the entities of each of `types` the caller owns (from the read model). */
   async ownedOfTypes(types: readonly string[], caller: Caller): Promise<{ types: string[]; ids: string[] }> {
-    const owner = { id: caller.id, ...(caller.email === undefined ? {} : { email: caller.email }) };
+    const owner = provenOwner(caller);
     const result = { types: [] as string[], ids: [] as string[] };
     for (const type of types) {
       const page = await this.search.list(definitionIdOf(type), owner, MAX_OWNED_ATTESTOR_ENTITIES, 0);

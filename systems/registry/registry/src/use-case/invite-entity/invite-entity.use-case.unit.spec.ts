@@ -83,13 +83,16 @@ describe('invite entity use case', () => {
     );
   });
 
-  it('is accepted by its owner only (by e-mail, any case), once', async () => {
+  it('is accepted by its owner only (by verified e-mail, any case), once', async () => {
     const state = await invite.execute(new InviteEntityCommand('Open', { email: 'Zoe@example.com' }, nobody, {}));
     const id = state.status === 'absent' ? '' : state.id;
     expect(await accept.execute(new AcceptInvitationCommand('Open', id, { id: 'x', roles: ['admin'] }, {}))).toBe(
       false,
     );
-    const zoe = { id: 'zoe-1', roles: [], email: 'zoe@EXAMPLE.com' };
+    const zoe = { id: 'zoe-1', roles: [], email: 'zoe@EXAMPLE.com', emailVerified: true };
+    // Someone who registered the address without proving it does not accept the invitation.
+    const squatter = { ...zoe, id: 'squatter-1', emailVerified: false };
+    expect(await accept.execute(new AcceptInvitationCommand('Open', id, squatter, {}))).toBe(false);
     expect(await accept.execute(new AcceptInvitationCommand('Open', id, zoe, {}))).toBe(true);
     expect(await accept.execute(new AcceptInvitationCommand('Open', id, zoe, {}))).toBe(false);
     expect((await entities.load(id)).state).toMatchObject({ status: 'active', version: 2 });

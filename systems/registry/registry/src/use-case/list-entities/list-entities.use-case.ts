@@ -1,4 +1,4 @@
-import { managesType } from '../../entity/registry-entity/field-access.js';
+import { managesType, provenOwner } from '../../entity/registry-entity/field-access.js';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
@@ -21,7 +21,7 @@ export interface EntityListView {
 
 /**
  * "My entities": the entities of a type the reader owns (an `ownershipAttributes` value equal to
- * their user id or e-mail), or every entity of the type for a manager (`admin` or a role in
+ * their user id or verified e-mail), or every entity of the type for a manager (`admin` or a role in
  * `_osConfig.roles`), in id (creation) order. Which entities match comes from the `entity_search`
  * read model (eventually consistent: an entity created a moment ago may be missing for a moment);
  * each item is then read from its event stream, so what is shown is current and private fields go
@@ -43,7 +43,7 @@ export class ListEntitiesUseCase implements IQueryHandler<ListEntitiesQuery, Ent
     if (definition.status === 'absent') throw new EntityTypeNotFoundError(type);
     const config = osConfigOf(definition.active?.schema ?? definition.schema);
     const manager = managesType(config, reader);
-    const page = await this.search.list(definitionId, manager ? 'all' : reader, limit, offset);
+    const page = await this.search.list(definitionId, manager ? 'all' : provenOwner(reader), limit, offset);
     const items: EntityView[] = [];
     for (const id of page.ids) {
       const { state } = await this.entities.load(id);

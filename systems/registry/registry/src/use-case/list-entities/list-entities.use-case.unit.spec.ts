@@ -60,15 +60,22 @@ beforeEach(async () => {
 
 describe('list entities use case', () => {
   it("asks the read model for the reader's own entities, all for a manager, and shows each as a read by id", async () => {
-    const ann = { id: 'ann-1', roles: ['customer'], email: 'Ann@Example.com' };
+    const ann = { id: 'ann-1', roles: ['customer'], email: 'Ann@Example.com', emailVerified: true };
     const mine = await list.execute(new ListEntitiesQuery('pet', ann, 20, 0));
-    expect(asked).toEqual([ann]);
+    expect(asked).toEqual([{ id: 'ann-1', email: 'Ann@Example.com' }]);
     // Whatever the read model returns, an item the reader may not see is left out.
     expect(mine.items.map((i) => [i.id, i.body['chip']])).toEqual([[ids[0], 'CHIP-1']]);
     const vet = { id: 'vet-1', roles: ['vet'] };
     const all = await list.execute(new ListEntitiesQuery('Pet', vet, 20, 0));
     expect(asked[1]).toBe('all');
     expect(all.items.map((i) => i.id)).toEqual(ids);
+  });
+
+  it('asks for the user id only when the e-mail is not verified, and shows nothing owned by that e-mail', async () => {
+    const squatter = { id: 'sq-1', roles: ['customer'], email: 'ann@example.com', emailVerified: false };
+    const page = await list.execute(new ListEntitiesQuery('Pet', squatter, 20, 0));
+    expect(asked).toEqual([{ id: 'sq-1' }]);
+    expect(page.items).toEqual([]);
   });
 
   it('leaves out an entity deleted since the read model saw it; an unknown type is 404', async () => {

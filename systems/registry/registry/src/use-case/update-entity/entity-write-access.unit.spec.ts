@@ -25,7 +25,12 @@ import { UpdateEntityUseCase } from './update-entity.use-case.js';
 const ctx = { actor: 'tester' };
 const clerk: EntityCaller = { id: 'u-clerk', roles: ['clerk'] };
 const ashaById: EntityCaller = { id: 'u-asha', roles: ['customer'] };
-const ashaByEmail: EntityCaller = { id: 'u-asha-2', roles: ['customer'], email: 'ASHA@example.com' };
+const ashaByEmail: EntityCaller = {
+  id: 'u-asha-2',
+  roles: ['customer'],
+  email: 'ASHA@example.com',
+  emailVerified: true,
+};
 const ravi: EntityCaller = { id: 'u-ravi', roles: ['customer'], email: 'ravi@example.com' };
 const anonymous: EntityCaller = { id: 'anonymous', roles: [], authenticated: false };
 
@@ -122,6 +127,13 @@ describe('owners', () => {
     expect(await patch(byId, { name: 'A2' }, ashaById)).toMatchObject({ body: { name: 'A2', userId: 'u-asha' } });
     const byEmail = await tenant({ name: 'B', email: 'asha@example.com' });
     expect(await patch(byEmail, { name: 'B2' }, ashaByEmail)).toMatchObject({ body: { name: 'B2' } });
+  });
+
+  it('an account whose e-mail is not verified is not the owner by that e-mail: 404', async () => {
+    const id = await tenant({ name: 'B', email: 'asha@example.com' });
+    await expect(patch(id, { name: 'taken' }, { ...ashaByEmail, emailVerified: false })).rejects.toBeInstanceOf(
+      EntityNotFoundError,
+    );
   });
 
   it('anyone else gets 404, as for an unknown entity; without a token 401', async () => {
