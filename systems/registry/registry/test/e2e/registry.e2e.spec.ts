@@ -38,6 +38,8 @@ beforeAll(async () => {
     sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
     roles: ['customer'],
     email: 'ann@example.com',
+    // Ann proved her address: only a verified e-mail makes its holder the owner of entities naming it.
+    emailVerified: true,
     expiresInSec: 900,
   });
   const [httpPort, edgePort] = await Promise.all([freePort(), freePort()]);
@@ -204,8 +206,19 @@ describe('registry/registry through the edge', () => {
     expect(invited.status).toBe(201);
     const { id, status } = await invited.json();
     expect(status).toBe('invited');
-    // Reads need a token at the edge (only the invite and write routes are public there).
-    expect((await http(`/registry/v1/entity/Guest/${id}`)).status).toBe(401);
+    // Guest is not a public type: a token-less read passes the edge and the service answers 401.
+    const tokenless = await http(`/registry/v1/entity/Guest/${id}`);
+    expect(tokenless.status).toBe(401);
+    expect(tokenless.headers.get('www-authenticate')).toBe('Bearer realm="archipelago"');
+    // Someone who registered Ann's address without verifying it is not its owner: 404, still invited.
+    const squatter = await issuer.issue({
+      sub: '2c8e6a1f-0000-4e5a-9f7c-00000000005a',
+      roles: ['customer'],
+      email: 'ann@example.com',
+      emailVerified: false,
+      expiresInSec: 900,
+    });
+    expect((await http(`/registry/v1/entity/Guest/${id}`, { headers: bearer(squatter) })).status).toBe(404);
     const read = await http(`/registry/v1/entity/Guest/${id}`, { headers: bearer(customer) });
     expect(await read.json()).toMatchObject({ id, status: 'active', version: 2, body: { phone: '+100200300' } });
     await vi.waitFor(
@@ -341,11 +354,30 @@ describe('registry/registry through the edge', () => {
     const anonymous = await send('PATCH', `/entity/Lease/${id}`, undefined, { rent: 1 });
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="archipelago"');
-    // A public type: no token needed to write. Reads and searches still need one at the edge.
+    // A public type: no token needed to write, read, list or search.
     const sighted = await send('POST', '/entity/Sighting', undefined, { bird: 'Kingfisher' });
     expect(sighted.status).toBe(201);
     const sighting = await sighted.json();
     expect((await send('PATCH', `/entity/Sighting/${sighting.id}`, undefined, { bird: 'Heron' })).status).toBe(200);
-    expect((await send('POST', '/entity/Sighting/search', undefined, {})).status).toBe(401);
+    const read = await send('GET', `/entity/Sighting/${sighting.id}`, undefined);
+    expect(read.status).toBe(200);
+    expect(await read.json()).toMatchObject({ id: sighting.id, body: { bird: 'Heron' } });
+    await vi.waitFor(
+      async () => {
+        const found = await send('POST', '/entity/Sighting/search', undefined, { filters: { bird: { eq: 'Heron' } } });
+        expect(found.status).toBe(200);
+        expect(await found.json()).toMatchObject({ totalCount: 1, items: [{ id: sighting.id }] });
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+    const listed = await send('GET', '/entity/Sighting', undefined);
+    expect(listed.status).toBe(200);
+    expect((await listed.json()).items.map((i: { id: string }) => i.id)).toEqual([sighting.id]);
+    // A private type without a token: 401 for a read, a list and a search (through the edge).
+    expect((await send('GET', `/entity/Lease/${id}`, undefined)).status).toBe(401);
+    expect((await send('GET', '/entity/Lease', undefined)).status).toBe(401);
+    expect((await send('POST', '/entity/Lease/search', undefined, {})).status).toBe(401);
+    // The history stays behind the edge's token check.
+    expect((await send('GET', `/entity/Sighting/${sighting.id}/history`, undefined)).status).toBe(401);
   });
 });

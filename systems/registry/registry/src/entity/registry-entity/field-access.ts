@@ -5,6 +5,7 @@ import {
   EntityFieldWriteForbiddenError,
   EntityNotFoundError,
   EntityOwnershipChangeForbiddenError,
+  EntityReadUnauthenticatedError,
   EntityWriteUnauthenticatedError,
 } from './registry-entity.errors.js';
 
@@ -153,6 +154,24 @@ export function relationTo(
  * HTTP handlers always name the verified caller.
  */
 export const IN_PROCESS_CALLER: EntityCaller = { id: 'system', roles: ['admin'] };
+
+/**
+ * Checks that a caller without a token may read (by id, list, search) the type's entities: only when
+ * the type is public (`anonymous` in its `_osConfig.roles`, {@link managesType}). A signed-in caller
+ * always passes (what they see is decided per entity: {@link relationTo}).
+ * @param config the type's `_osConfig`; `undefined` for an unknown type (401 too: without a token,
+ *   only public types answer)
+ * @throws EntityReadUnauthenticatedError (401)
+ */
+export function assertMayReadWithoutToken(
+  config: Pick<OsConfig, 'roles'> | undefined,
+  caller: EntityCaller,
+  type: string,
+): void {
+  if (caller.authenticated !== false) return;
+  if (config !== undefined && managesType(config, caller)) return;
+  throw new EntityReadUnauthenticatedError(type);
+}
 
 /**
  * Checks that `caller` may create (or import) entities of the type: managers only ({@link managesType}).

@@ -1,12 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { extractOsConfig } from '../definition/os-config.js';
 import type { JsonObject } from './json-merge-patch.js';
-import { assertMayCreate, managesType, ownerWrite, relationTo, writerRole } from './field-access.js';
+import {
+  assertMayCreate,
+  assertMayReadWithoutToken,
+  managesType,
+  ownerWrite,
+  relationTo,
+  writerRole,
+} from './field-access.js';
 import {
   EntityCreateForbiddenError,
   EntityFieldWriteForbiddenError,
   EntityNotFoundError,
   EntityOwnershipChangeForbiddenError,
+  EntityReadUnauthenticatedError,
   EntityWriteUnauthenticatedError,
 } from './registry-entity.errors.js';
 
@@ -143,5 +151,21 @@ describe('ownerWrite: what an owner may change', () => {
     expect(() => ownerWrite(wrapped, { Tenant: { note: 'y' } }, 'merge-patch', cfg, '/Tenant')).toThrow(
       EntityFieldWriteForbiddenError,
     );
+  });
+});
+
+describe('assertMayReadWithoutToken', () => {
+  const nobody = { id: 'anonymous', roles: [], authenticated: false };
+  it('lets a caller without a token read a public type only; an unknown type is 401 too', () => {
+    expect(() =>
+      assertMayReadWithoutToken(extractOsConfig({ _osConfig: { roles: ['anonymous'] } }).config, nobody, 'Notice'),
+    ).not.toThrow();
+    expect(() => assertMayReadWithoutToken(tenantConfig, nobody, 'Tenant')).toThrow(EntityReadUnauthenticatedError);
+    expect(() => assertMayReadWithoutToken(undefined, nobody, 'Nothing')).toThrow(EntityReadUnauthenticatedError);
+  });
+
+  it('never stops a signed-in caller (what they see is decided per entity)', () => {
+    expect(() => assertMayReadWithoutToken(tenantConfig, ravi, 'Tenant')).not.toThrow();
+    expect(() => assertMayReadWithoutToken(undefined, ravi, 'Nothing')).not.toThrow();
   });
 });

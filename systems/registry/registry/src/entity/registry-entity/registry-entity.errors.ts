@@ -106,6 +106,18 @@ export class EntityWriteUnauthenticatedError extends DomainError {
   }
 }
 
+/**
+ * Reading (by id, listing, searching) this type's entities needs a bearer token: the caller sent
+ * none (or an invalid one) and its `_osConfig.roles` does not hold `anonymous` (401). Also the
+ * answer to a token-less read of an unknown type: without a token, only public types answer.
+ */
+export class EntityReadUnauthenticatedError extends DomainError {
+  readonly code = 'ENTITY.READ_UNAUTHENTICATED';
+  constructor(readonly type: string) {
+    super(`reading ${type} entities needs a bearer access token`, { type });
+  }
+}
+
 /** Creating (or importing) entities of this type needs `admin` or a role in its `_osConfig.roles` (403). */
 export class EntityCreateForbiddenError extends DomainError {
   readonly code = 'ENTITY.CREATE_FORBIDDEN';

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRegistryTestApp, type RegistryTestApp } from '../../../test/registry-test-app.js';
 
 // Component test over HTTP on real Postgres of who may write entities (issue 14 §5): managers (admin
@@ -201,5 +201,51 @@ describe('a public registry: anonymous in _osConfig.roles', () => {
     expect(replaced.status).toBe(200);
     expect((await replaced.json()).body).toEqual({ text: 'Found the cat' });
     expect((await send('DELETE', `/entity/Notice/${id}`, undefined)).status).toBe(204);
+  });
+});
+
+describe('token-less reads: a public type only', () => {
+  it('reads, lists and searches a public type without a token; any other type (or an unknown one) is 401', async () => {
+    const created = await send('POST', '/entity/Notice', undefined, { text: 'Lost dog' });
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    const read = await send('GET', `/entity/Notice/${id}`, undefined);
+    expect(read.status).toBe(200);
+    expect(read.headers.get('etag')).toBe('"1"');
+    expect(await read.json()).toMatchObject({ id, type: 'Notice', body: { text: 'Lost dog' } });
+    // A token that does not verify is no token: still readable for a public type.
+    expect((await send('GET', `/entity/Notice/${id}`, 'not-a-token')).status).toBe(200);
+    await vi.waitFor(
+      async () => {
+        const found = await send('POST', '/entity/Notice/search', undefined, { filters: { text: { eq: 'Lost dog' } } });
+        expect(found.status).toBe(200);
+        expect(await found.json()).toMatchObject({ totalCount: 1, items: [{ id, body: { text: 'Lost dog' } }] });
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const listed = await send('GET', '/entity/Notice?limit=100', undefined);
+    expect(listed.status).toBe(200);
+    expect((await listed.json()).items.map((i: { id: string }) => i.id)).toContain(id);
+
+    const tenantId = await tenant({ name: 'Private', email: 'private@example.com', passport: 'P-1' });
+    for (const [method, path, body] of [
+      ['GET', `/entity/Tenant/${tenantId}`, undefined],
+      ['GET', '/entity/Tenant/0193a0b4-0000-7000-8000-0000000000ff', undefined],
+      ['GET', '/entity/Tenant', undefined],
+      ['POST', '/entity/Tenant/search', {}],
+      ['GET', '/entity/Nothing/0193a0b4-0000-7000-8000-0000000000ff', undefined],
+      ['GET', '/entity/Nothing', undefined],
+      ['POST', '/entity/Nothing/search', {}],
+    ] as const) {
+      const res = await send(method, path, undefined, body);
+      expect([method, path, res.status]).toEqual([method, path, 401]);
+      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="archipelago"');
+      const problem = await res.json();
+      expect(problem).toMatchObject({ status: 401, code: 'ENTITY.READ_UNAUTHENTICATED' });
+      expect(JSON.stringify(problem)).not.toContain('P-1');
+    }
+    // With a token, as before: the manager reads, a stranger gets 404.
+    expect((await send('GET', `/entity/Tenant/${tenantId}`, clerk)).status).toBe(200);
+    expect((await send('GET', `/entity/Tenant/${tenantId}`, ravi)).status).toBe(404);
   });
 });

@@ -30,6 +30,7 @@ import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   EntityInviteUnauthenticatedError,
+  EntityReadUnauthenticatedError,
   EntityWriteUnauthenticatedError,
 } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
@@ -152,12 +153,12 @@ const ownerForbidden = {
   }),
 };
 
-/** Runs a write; a 401 names the bearer scheme (RFC 6750 §3; the problem filter keeps reply headers). */
+/** Runs a write or read; a 401 names the bearer scheme (RFC 6750 §3; the problem filter keeps reply headers). */
 async function challenging<T>(reply: FastifyReply, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof EntityWriteUnauthenticatedError)
+    if (error instanceof EntityWriteUnauthenticatedError || error instanceof EntityReadUnauthenticatedError)
       reply.header('WWW-Authenticate', `Bearer realm="${AUTH_REALM}"`);
     throw error;
   }
@@ -185,8 +186,9 @@ const written = (state: RegistryEntityState) => {
  * others 404), replace (PUT), JSON Merge Patch (PATCH, RFC 7396), delete. Managers of the type
  * (`admin` or a role in its `_osConfig.roles`; anyone when that holds `anonymous`) create and write
  * any entity; owners replace, patch and delete their own (field-access.ts `ownerWrite`); anyone else
- * gets 404. The write routes are `@Public()` so that a public type takes writes without a token;
- * the use cases answer 401 to a token-less caller otherwise. Every answer with an entity carries its `ETag`; `If-Match` with a stale ETag → 412.
+ * gets 404. The write routes and the reads (by id, list, search) are `@Public()` so that a public
+ * type takes writes and reads without a token; the use cases answer 401 to a token-less caller otherwise
+ * (a token, when sent, is still verified and decides who the caller is). Every answer with an entity carries its `ETag`; `If-Match` with a stale ETag → 412.
  * Validation errors list each bad field by JSON Pointer (400).
  */
 @ApiTags('entities')
@@ -235,7 +237,7 @@ export class EntityHttpHandler {
   @ApiOperation({
     summary: 'Invite someone (or register oneself) as an entity',
     description:
-      "Allowed to a role in the type's `_osConfig.inviteRoles` (or admin); `anonymous` there lets anyone, even without a token (self-registration; rate-limited per IP at the edge). The entity is validated like a create, starts in status `invited`, and is owned by the person its `ownershipAttributes` name, which must include an e-mail: the invitation (EntityInvitedV1) goes there. It becomes `active` when its owner, signed in with that e-mail or user id, first reads it.",
+      "Allowed to a role in the type's `_osConfig.inviteRoles` (or admin); `anonymous` there lets anyone, even without a token (self-registration; rate-limited per IP at the edge). The entity is validated like a create, starts in status `invited`, and is owned by the person its `ownershipAttributes` name, which must include an e-mail: the invitation (EntityInvitedV1) goes there. It becomes `active` when its owner, signed in with that e-mail (verified: the token's `email_verified`) or user id, first reads it.",
   })
   @ApiZodBody(entityBody)
   @ApiZodResponse(201, entityInvitationDto)
@@ -268,16 +270,21 @@ export class EntityHttpHandler {
   }
 
   @Post(':type/search')
+  @Public()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Search entities of a type',
     description:
-      '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles); results never carry private fields. Eventually consistent.',
+      '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles; anyone, even without a token, when that holds `anonymous`: a public registry; 401 without a token otherwise); results never carry private fields. Eventually consistent.',
   })
   @ApiZodBody(entitySearchBody)
   @ApiZodResponse(200, entitySearchPageDto)
   @ApiProblemResponses(400, 401, 403, 404, 409)
-  async search(@ZodParams(entityTypeParams) params: { type: string }, @Body() body: unknown) {
+  async search(
+    @ZodParams(entityTypeParams) params: { type: string },
+    @Body() body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
     if (body === undefined || body === null) {
       throw new ProblemException(400, {
         type: problemTypeUri('validation-failed'),
@@ -285,7 +292,9 @@ export class EntityHttpHandler {
         detail: 'send the search as a JSON body ({} for every entity)',
       });
     }
-    const page: EntitySearchPage = await this.queries.execute(new SearchEntitiesQuery(params.type, body, reader()));
+    const page: EntitySearchPage = await challenging(reply, () =>
+      this.queries.execute(new SearchEntitiesQuery(params.type, body, reader())),
+    );
     return {
       totalCount: page.totalCount,
       items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
@@ -308,28 +317,31 @@ export class EntityHttpHandler {
   }
 
   @Get(':type')
+  @Public()
   @ApiOperation({
     summary: 'List my entities of a type',
     description:
-      "The caller's own entities (an `ownershipAttributes` value equal to their user id or e-mail), or every entity of the type for a manager (admin or a role in `_osConfig.roles`), oldest first, `limit` (1–100, default 20) and `offset`. Each item is shown as on a read by id (private fields to owners and managers). Which entities match is eventually consistent (the search read model): a new entity may take a moment to appear.",
+      "The caller's own entities (an `ownershipAttributes` value equal to their user id or verified e-mail), or every entity of the type for a manager (admin or a role in `_osConfig.roles`), oldest first, `limit` (1–100, default 20) and `offset`. A public type (`anonymous` in `_osConfig.roles`: anyone manages it) lists every entity, even without a token; without a token any other type is 401. Each item is shown as on a read by id (private fields to owners and managers). Which entities match is eventually consistent (the search read model): a new entity may take a moment to appear.",
   })
   @ApiZodResponse(200, entityListPageDto)
   @ApiProblemResponses(400, 401, 404)
   async list(
     @ZodParams(entityTypeParams) params: { type: string },
     @ZodQuery(entityListQuery) query: { limit: number; offset: number },
+    @Res({ passthrough: true }) reply: FastifyReply,
   ) {
-    const page: EntityListView = await this.queries.execute(
-      new ListEntitiesQuery(params.type, reader(), query.limit, query.offset),
+    const page: EntityListView = await challenging(reply, () =>
+      this.queries.execute(new ListEntitiesQuery(params.type, reader(), query.limit, query.offset)),
     );
     return { totalCount: page.totalCount, items: page.items.map(entityDtoOf) };
   }
 
   @Get(':type/:id')
+  @Public()
   @ApiOperation({
     summary: 'Read an entity',
     description:
-      'For its owner and managers; anyone else gets 404. The first read of an invited entity by its owner makes it active.',
+      "For its owner (by user id, or by e-mail when the token's `email_verified` is true) and managers; anyone else gets 404. A public type's entities (`anonymous` in `_osConfig.roles`) are readable by anyone, even without a token; without a token any other type is 401. The first read of an invited entity by its owner makes it active.",
   })
   @ApiZodResponse(200, entityDto)
   @ApiProblemResponses(400, 401, 404)
@@ -440,7 +452,9 @@ export class EntityHttpHandler {
   }
 
   private async read(type: string, id: string, reply: FastifyReply): Promise<EntityDto> {
-    const view: EntityView = await this.queries.execute(new GetEntityQuery(type, id, reader()));
+    const view: EntityView = await challenging(reply, () =>
+      this.queries.execute(new GetEntityQuery(type, id, reader())),
+    );
     reply.header('ETag', etagOf(view.version));
     return entityDtoOf(view);
   }

@@ -171,10 +171,14 @@ describe('a field made private by a later definition version', () => {
 
   it('still reads for the owner; others get 404, search answers without it and refuses to filter on it', async () => {
     const get = new GetEntityUseCase(infrastructure.definitions, infrastructure.entities);
-    const owner = await get.execute(new GetEntityQuery('Resident', ids.a, { id: 'asha', email: EMAIL_A, roles: [] }));
+    const owner = await get.execute(
+      new GetEntityQuery('Resident', ids.a, { id: 'asha', email: EMAIL_A, emailVerified: true, roles: [] }),
+    );
     expect(owner.body).toEqual({ name: 'Asha K', email: EMAIL_A, nationalId: NATIONAL_ID });
     await expect(
-      get.execute(new GetEntityQuery('Resident', ids.a, { id: 'someone', email: EMAIL_B, roles: [] })),
+      get.execute(
+        new GetEntityQuery('Resident', ids.a, { id: 'someone', email: EMAIL_B, emailVerified: true, roles: [] }),
+      ),
     ).rejects.toBeInstanceOf(EntityNotFoundError);
     // Uniqueness still holds on the sealed value (its claim is now a keyed hash).
     await expect(create({ name: 'Copy', email: EMAIL_B })).rejects.toMatchObject({ code: 'ENTITY.UNIQUE_FIELD_TAKEN' });
@@ -187,7 +191,9 @@ describe('a field made private by a later definition version', () => {
       { name: 'Asha K' },
       { name: 'Bala', contacts: [{ kind: 'home' }, { kind: 'work' }] },
     ]);
-    const bala = await get.execute(new GetEntityQuery('Resident', ids.b, { id: 'bala', email: EMAIL_B, roles: [] }));
+    const bala = await get.execute(
+      new GetEntityQuery('Resident', ids.b, { id: 'bala', email: EMAIL_B, emailVerified: true, roles: [] }),
+    );
     expect(bala.body).toEqual({
       name: 'Bala',
       email: EMAIL_B,

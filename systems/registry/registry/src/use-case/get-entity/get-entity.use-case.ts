@@ -3,7 +3,12 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { discloseEntity, relationTo, type EntityRelation } from '../../entity/registry-entity/field-access.js';
+import {
+  assertMayReadWithoutToken,
+  discloseEntity,
+  relationTo,
+  type EntityRelation,
+} from '../../entity/registry-entity/field-access.js';
 import type { OsConfig } from '../../entity/definition/os-config.js';
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
 import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
@@ -93,8 +98,9 @@ export function relationOf(
 
 /**
  * Reads an entity for its owner or a manager ({@link accessOf}); anyone else, a deleted entity and
- * another type's entity get 404 (existence is not disclosed).
- * @throws EntityNotFoundError (404)
+ * another type's entity get 404 (existence is not disclosed). Without a token, a public type's
+ * entities only (`anonymous` in `_osConfig.roles`); 401 for any other type.
+ * @throws EntityReadUnauthenticatedError (401), EntityNotFoundError (404)
  */
 @QueryHandler(GetEntityQuery)
 export class GetEntityUseCase implements IQueryHandler<GetEntityQuery, EntityView> {
@@ -104,6 +110,13 @@ export class GetEntityUseCase implements IQueryHandler<GetEntityQuery, EntityVie
   ) {}
 
   async execute({ type, id, reader }: GetEntityQuery): Promise<EntityView> {
+    if (reader.authenticated === false) {
+      // Without a token only a public type answers (401 otherwise, before anything is disclosed).
+      const { state: definition } = await this.definitions.load(definitionIdOf(type));
+      const config =
+        definition.status === 'absent' ? undefined : osConfigOf(definition.active?.schema ?? definition.schema);
+      assertMayReadWithoutToken(config, reader, type);
+    }
     const { state } = await this.entities.load(id);
     if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionIdOf(type)) {
       throw new EntityNotFoundError(type, id);

@@ -1,4 +1,4 @@
-import { managesType, provenOwner } from '../../entity/registry-entity/field-access.js';
+import { assertMayReadWithoutToken, managesType, provenOwner } from '../../entity/registry-entity/field-access.js';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
@@ -26,8 +26,8 @@ export interface EntityListView {
  * read model (eventually consistent: an entity created a moment ago may be missing for a moment);
  * each item is then read from its event stream, so what is shown is current and private fields go
  * to owners and managers exactly as on a read by id. The type may be inactive (its entities stay
- * readable); an unknown type is 404.
- * @throws EntityTypeNotFoundError (404)
+ * readable); an unknown type is 404. Without a token, public types only (`anonymous` in `_osConfig.roles`).
+ * @throws EntityReadUnauthenticatedError (401), EntityTypeNotFoundError (404)
  */
 @QueryHandler(ListEntitiesQuery)
 export class ListEntitiesUseCase implements IQueryHandler<ListEntitiesQuery, EntityListView> {
@@ -40,8 +40,10 @@ export class ListEntitiesUseCase implements IQueryHandler<ListEntitiesQuery, Ent
   async execute({ type, reader, limit, offset }: ListEntitiesQuery): Promise<EntityListView> {
     const definitionId = definitionIdOf(type);
     const { state: definition } = await this.definitions.load(definitionId);
-    if (definition.status === 'absent') throw new EntityTypeNotFoundError(type);
-    const config = osConfigOf(definition.active?.schema ?? definition.schema);
+    const config =
+      definition.status === 'absent' ? undefined : osConfigOf(definition.active?.schema ?? definition.schema);
+    assertMayReadWithoutToken(config, reader, type);
+    if (definition.status === 'absent' || config === undefined) throw new EntityTypeNotFoundError(type);
     const manager = managesType(config, reader);
     const page = await this.search.list(definitionId, manager ? 'all' : provenOwner(reader), limit, offset);
     const items: EntityView[] = [];

@@ -4,7 +4,7 @@ import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { servingVersion } from '../../entity/definition/definition.state.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { discloseEntity, managesType } from '../../entity/registry-entity/field-access.js';
+import { assertMayReadWithoutToken, discloseEntity, managesType } from '../../entity/registry-entity/field-access.js';
 import {
   EntityTypeNotActiveError,
   EntityTypeNotFoundError,
@@ -25,8 +25,9 @@ export class EntitySearchForbiddenError extends Error {
 
 /**
  * Searches entities of an active type by the fields of its serving version (never private fields;
- * internal fields for managers only, which every searcher is in this version).
- * @throws EntityTypeNotFoundError (404), EntityTypeNotActiveError (409), InvalidSearchQueryError (400),
+ * internal fields for managers only, which every searcher is in this version). Without a token,
+ * public types only (`anonymous` in `_osConfig.roles`).
+ * @throws EntityReadUnauthenticatedError (401), EntityTypeNotFoundError (404), EntityTypeNotActiveError (409), InvalidSearchQueryError (400),
  *   EntitySearchForbiddenError (403)
  */
 @QueryHandler(SearchEntitiesQuery)
@@ -39,6 +40,8 @@ export class SearchEntitiesUseCase implements IQueryHandler<SearchEntitiesQuery,
   async execute({ type, body, reader }: SearchEntitiesQuery): Promise<EntitySearchPage> {
     const id = definitionIdOf(type);
     const { state } = await this.definitions.load(id);
+    const typeConfig = state.status === 'absent' ? undefined : osConfigOf(state.active?.schema ?? state.schema);
+    assertMayReadWithoutToken(typeConfig, reader, type);
     if (state.status === 'absent') throw new EntityTypeNotFoundError(type);
     const serving = servingVersion(state);
     if (!serving) throw new EntityTypeNotActiveError(state.title, state.status);
