@@ -8,6 +8,7 @@
 //   recurrence  occurrence expansion: util-calendar vs rrule-temporal vs ical.js (libs/util/calendar/bench)
 //   report      the daily sales job over a day of 100,000 orders vs a count(*) of its events (systems/commerce/ordering/bench)
 //   registry-search  search of 100,000 registry entities: p50/p95 vs a primary-key read      (systems/registry/registry/bench)
+//   registry-create  an entity create and its parts, statements per create, vs a primary-key read (systems/registry/registry/bench)
 //   notifications  order event -> WebSocket push latency, postgres and Kafka, vs a raw NOTIFY round trip (systems/notifications/notifications/bench)
 // No part named: all of them (about 6 minutes on 2 cores; recurrence adds about 20 s, report about 1 min). Each writes reports/bench/<name>.json;
 // `node tools/perf/plot.mjs` turns those into docs/performance/*.png.
@@ -45,6 +46,7 @@ const PARTS = {
   recurrence: { entry: 'libs/util/calendar/bench/expansion.bench.ts', extra: [] },
   report: { entry: 'systems/commerce/ordering/bench/daily-sales.bench.ts', extra: [] },
   'registry-search': { entry: 'systems/registry/registry/bench/registry-search.bench.ts', extra: [] },
+  'registry-create': { entry: 'systems/registry/registry/bench/registry-create.bench.ts', extra: [] },
   notifications: {
     entry: 'systems/notifications/notifications/bench/push-latency.bench.ts',
     extra: ['systems/notifications/notifications/src/main.ts'],

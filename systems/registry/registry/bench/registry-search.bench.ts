@@ -24,6 +24,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { printFigures } from './figures.js';
 import type { ProjectionRunner } from '@archipelago/platform-event-store';
 import { startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import { parseSearchQuery } from '../src/entity/search/search-query.js';
@@ -65,19 +66,6 @@ async function load(client: pg.Client, definitionId: string, prefix: string, cou
        FROM generate_series(1, $3::int) g`,
     [prefix, definitionId, count],
   );
-}
-
-const percentile = (xs: number[], p: number) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-};
-
-interface CaseResult {
-  name: string;
-  p50Ms: number;
-  p95Ms: number;
-  ratioP50: number;
-  ratioP95: number;
 }
 
 let local: LocalPostgres | undefined;
@@ -155,23 +143,12 @@ async function main(): Promise<void> {
   await pool.end();
   await client.end();
 
-  const b50 = percentile(baseline, 50);
-  const b95 = percentile(baseline, 95);
-  console.log(`baseline (primary key): p50 ${b50.toFixed(2)} ms · p95 ${b95.toFixed(2)} ms`);
-  const results: CaseResult[] = cases.map(([name, ms]) => {
-    const p50Ms = percentile(ms, 50);
-    const p95Ms = percentile(ms, 95);
-    console.log(
-      `${name}: p50 ${p50Ms.toFixed(2)} ms · p95 ${p95Ms.toFixed(2)} ms · ${(p50Ms / b50).toFixed(1)}x / ${(p95Ms / b95).toFixed(1)}x the baseline`,
-    );
-    return { name, p50Ms, p95Ms, ratioP50: p50Ms / b50, ratioP95: p95Ms / b95 };
-  });
+  const figures = printFigures('primary key', baseline, cases);
   const summary = {
     entities: config.entities,
     otherEntities: config.others,
     queries: config.queries,
-    baseline: { p50Ms: b50, p95Ms: b95 },
-    cases: results,
+    ...figures,
     target: 'indexed-field search of 100,000 entities: p95 < 50 ms on 2 cores',
   };
   mkdirSync(dirname(config.report), { recursive: true });

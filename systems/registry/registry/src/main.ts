@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { REGISTRY_PROTO_FILE, REGISTRY_PROTO_PACKAGE, registryProtoRoot } from '@archipelago/registry-contracts';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { platformMetricsRegistry, ReadinessRegistry } from '@archipelago/platform-service';
 import { logLine, runServiceMain } from '@archipelago/platform-service-kit';
+import { Gauge } from 'prom-client';
 import {
   defaultKeksDir,
   kekSourceFromEnv,
@@ -12,6 +14,7 @@ import { registryConfigSchema } from './registry.config.js';
 import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from './registry.module.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
 import { rememberServiceDocument } from './handler/http/entity-type.openapi.js';
+import { documentKeyUnavailable } from './handler/http/key-unavailable.openapi.js';
 
 /**
  * registry/registry entry point (commands: see `runServiceMain`).
@@ -25,7 +28,11 @@ import { rememberServiceDocument } from './handler/http/entity-type.openapi.js';
  *   logs `data keys rewrapped` with the count, exit 0; then the older keys may be dropped.
  * - `main.js seal-private-fields`: seals in place the private fields of entity events written
  *   before envelope encryption (drops them for deleted entities), logs `private fields sealed`, exit 0.
- * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); every route needs an access token
+ * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); readiness (`/health/ready`) also checks
+ *   `keks`: every key-encryption key that wraps a data key is configured (else not ready, naming the
+ *   missing kid; the entity routes that need it answer 503 `REGISTRY.KEY_UNAVAILABLE`); seals at rest
+ *   the fields an activated definition version made private (metrics
+ *   `registry_newly_private_sealed{what}`, `registry_newly_private_pending_definitions`); every route needs an access token
  *   verified against identity's JWKS (AUTH_JWKS_URL), writes the `admin` role. Publishes
  *   RegistryItemCreatedV1 on `registry.registry.item-created.v1` and DefinitionActivatedV1 on
  *   `registry.registry.definition-activated.v1` through the outbox.
@@ -64,6 +71,29 @@ await runServiceMain({
   prepare: async () => {
     await loadKeyEncryptionKeys(kekSourceFromEnv());
   },
+  onStarted: async (app, infrastructure) => {
+    app.get(ReadinessRegistry).register('keks', () => infrastructure.kekAvailability.readiness());
+    const progress = infrastructure.newlyPrivate.progress;
+    new Gauge({
+      name: 'registry_newly_private_sealed',
+      help: 'Entities, events and outbox messages sealed since start because an activated definition version made fields private',
+      labelNames: ['what'],
+      registers: [platformMetricsRegistry],
+      collect() {
+        this.set({ what: 'entities' }, progress.entities);
+        this.set({ what: 'events' }, progress.events);
+        this.set({ what: 'messages' }, progress.messages);
+      },
+    });
+    new Gauge({
+      name: 'registry_newly_private_pending_definitions',
+      help: 'Definitions whose earlier versions still have entities to seal (0: done)',
+      registers: [platformMetricsRegistry],
+      collect() {
+        this.set(progress.pending);
+      },
+    });
+  },
   module: (infrastructure, config) => RegistryModule.forRoot(infrastructure, authOptionsFromConfig(config)),
   domainErrors: REGISTRY_DOMAIN_ERRORS,
   openapi: {
@@ -72,7 +102,10 @@ await runServiceMain({
     description:
       'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1, EntityCreatedV1, EntityUpdatedV1, EntityDeletedV1, EntityInvitedV1, ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1. Each active entity type has its own document with the bodies it accepts: GET /registry/v1/entity/{type}/openapi.json.',
     // The per-type documents are derived from this one.
-    refine: rememberServiceDocument,
+    refine: (document) => {
+      documentKeyUnavailable(document);
+      rememberServiceDocument(document);
+    },
   },
   topics: [
     'registry.registry.item-created.v1',

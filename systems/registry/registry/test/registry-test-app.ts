@@ -15,6 +15,8 @@ export interface RegistryTestApp {
   readonly app: NestFastifyApplication;
   /** `http://127.0.0.1:<port>/registry/v1` */
   readonly root: string;
+  /** The database's URL (to start another app on it: `startRegistryTestApp({ url })`). */
+  readonly url: string;
   /** An access token of the test issuer (15 min). */
   token(sub: string, roles: string[]): Promise<string>;
   close(): Promise<void>;
@@ -23,15 +25,17 @@ export interface RegistryTestApp {
 /**
  * Migrates a fresh database `database`, opens the registry's infrastructure on the postgres
  * transport, starts it and serves the real registry module over HTTP (as main.ts wires it).
+ * Readiness checks `postgres` and `keks` (as main.ts registers them).
+ * @param database a name prefix for a fresh database, or `{ url }` of one an earlier app migrated
  * @param refine the OpenAPI refinement main.ts applies, when the test reads the document
  */
 export async function startRegistryTestApp(
-  database: string,
+  database: string | { readonly url: string },
   refine?: (document: OpenAPIObject) => void,
 ): Promise<RegistryTestApp> {
   const issuer = await startTestIssuer();
-  const url = await createTestDatabase(database);
-  await migrateRegistry(url, 'registry');
+  const url = typeof database === 'string' ? await createTestDatabase(database) : database.url;
+  if (typeof database === 'string') await migrateRegistry(url, 'registry');
   const infrastructure = await RegistryInfrastructure.open({
     databaseUrl: url,
     schema: 'registry',
@@ -42,7 +46,10 @@ export async function startRegistryTestApp(
     serviceName: 'registry',
     config: { SERVICE_NAME: 'registry', SYSTEM: 'registry', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
     domainErrors: REGISTRY_DOMAIN_ERRORS,
-    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
+    readinessChecks: {
+      postgres: postgresReadinessCheck(infrastructure.pool),
+      keks: () => infrastructure.kekAvailability.readiness(),
+    },
     openapi: { title: 'registry', version: '1', ...(refine ? { refine } : {}) },
   });
   await infrastructure.start();
@@ -53,6 +60,7 @@ export async function startRegistryTestApp(
     infrastructure,
     app,
     root,
+    url,
     token: (sub, roles) => issuer.issue({ sub, roles, expiresInSec: 900 }),
     close: async () => {
       await app.close();

@@ -37,18 +37,33 @@ export class ProblemDetailsExceptionFilter implements ExceptionFilter {
     if (unexpected) log.error({ ...fields, err: exception }, 'unhandled error');
     else if (storageRefusal) log.warn({ ...fields, err: exception }, 'storage refused client input');
     else if (problem.status >= 500) log.warn({ ...fields, problem }, 'request failed');
-    send(reply, problem.status, JSON.stringify(problem));
+    send(reply, problem.status, JSON.stringify(problem), retryAfterOf(exception, problem.status));
   }
 }
 
-function send(reply: FastifyReply | ServerResponse, status: number, body: string): void {
-  const contentType = `${PROBLEM_JSON}; charset=utf-8`;
+/**
+ * `Retry-After` (RFC 9110 §10.2.3) for a 503 or 429 whose error carries `retryAfterSeconds` (a
+ * positive number of seconds), e.g. a domain error meaning "not now".
+ */
+function retryAfterOf(exception: unknown, status: number): string | undefined {
+  if (status !== 503 && status !== 429) return undefined;
+  const seconds = (exception as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return typeof seconds === 'number' && Number.isFinite(seconds) && seconds > 0
+    ? String(Math.ceil(seconds))
+    : undefined;
+}
+
+function send(reply: FastifyReply | ServerResponse, status: number, body: string, retryAfter?: string): void {
+  const headers = {
+    'content-type': `${PROBLEM_JSON}; charset=utf-8`,
+    ...(retryAfter && { 'retry-after': retryAfter }),
+  };
   if ('raw' in reply) {
     if (reply.sent) return;
-    void reply.status(status).header('content-type', contentType).send(body);
+    void reply.status(status).headers(headers).send(body);
     return;
   }
   // Errors raised inside Nest middleware arrive with the raw Node response.
   if (reply.headersSent) return;
-  reply.writeHead(status, { 'content-type': contentType }).end(body);
+  reply.writeHead(status, headers).end(body);
 }

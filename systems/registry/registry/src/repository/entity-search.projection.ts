@@ -6,35 +6,17 @@ import type {
   SqlClient,
 } from '@archipelago/platform-event-store';
 import type pg from 'pg';
-import type { DefinitionDocument } from '../entity/definition/definition-schema.js';
-import { osConfigOf } from '../entity/definition/definition-schema.js';
-import type { DefinitionEvent } from '../entity/definition/definition.events.js';
-import { definitionShape } from '../entity/definition/os-config.js';
 import { discloseEntity, ownerIdentities } from '../entity/registry-entity/field-access.js';
 import type { JsonObject } from '../entity/registry-entity/json-merge-patch.js';
 import type { RegistryEntityEvent } from '../entity/registry-entity/registry-entity.events.js';
 import type { SearchQuery } from '../entity/search/search-query.js';
 import type { EntitySearchPage, EntitySearchPort } from '../use-case/port/entity-search.port.js';
-import { definitionStreamId } from './definition.event-store.repository.js';
+import { DefinitionVersions } from './definition-versions.js';
 import type { EntityListPage, EntityOwnerFilter } from '../use-case/port/entity-search.port.js';
 import { ownerKeysOf, readerOwnerKeys } from './owner-keys.js';
 import { compileSearchFilter } from './search/search-filter.compiler.js';
 import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 import { isPrivatePath } from '../entity/registry-entity/private-fields.js';
-
-/** The schema of one definition version, from the definition's stream. */
-async function definitionDocumentAt(
-  store: PostgresEventStore,
-  client: SqlClient,
-  definitionId: string,
-  version: number,
-): Promise<DefinitionDocument> {
-  for (const r of await store.readStream(client, definitionStreamId(definitionId))) {
-    const e = { type: r.type, data: r.data } as DefinitionEvent;
-    if ((e.type === 'DefCreated' || e.type === 'DefUpdated') && e.data.version === version) return e.data.schema;
-  }
-  throw new Error(`definition ${definitionId} has no version ${version}`);
-}
 
 /**
  * The `entity_search` projection: one row per live entity (jsonb `body`), written in the same
@@ -64,9 +46,10 @@ export class EntitySearchProjection implements Projection {
       case 'EntityInvited':
       case 'EntityUpdated': {
         const { id, definitionId, definitionVersion, body, version, at } = event.data;
-        const document = await definitionDocumentAt(this.store, client, definitionId, definitionVersion);
-        const config = osConfigOf(document);
-        const contentPointer = definitionShape(document).contentPointer;
+        // The version's `_osConfig` with the active version's privateFields added: a field made
+        // private later never reaches this table, also when an earlier event is replayed.
+        const versions = await DefinitionVersions.read(this.store, client, definitionId);
+        const { config, contentPointer } = versions.shapeOf(definitionVersion);
         const stored = discloseEntity(body, config, contentPointer, { purpose: 'search', manager: true });
         // The owner's identity may sit in a private field: only then is the event opened (one key
         // lookup and unwrap), so a rebuild of types without private owners costs no decryption.

@@ -13,10 +13,6 @@ import {
   type EntityUpdatedV1,
 } from '@archipelago/registry-contracts';
 import type pg from 'pg';
-import type { DefinitionDocument } from '../entity/definition/definition-schema.js';
-import { osConfigOf } from '../entity/definition/definition-schema.js';
-import type { DefinitionEvent } from '../entity/definition/definition.events.js';
-import { definitionShape } from '../entity/definition/os-config.js';
 import { discloseEntity, ownerIdentities, uniqueKeys } from '../entity/registry-entity/field-access.js';
 import { registryEntityDecider } from '../entity/registry-entity/registry-entity.decider.js';
 import type { JsonObject } from '../entity/registry-entity/json-merge-patch.js';
@@ -29,15 +25,24 @@ import {
   type LoadedRegistryEntity,
   type RegistryEntityRepositoryPort,
 } from '../use-case/port/registry-entity.repository.port.js';
-import { definitionStreamId } from './definition.event-store.repository.js';
+import { DefinitionVersions, type NewlyPrivatePaths, type ProtectedShape } from './definition-versions.js';
 import type { OsConfig } from '../entity/definition/os-config.js';
-import { isPrivatePath, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
+import { isPrivatePath, pointerSegments, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
+import { parseFieldPath } from '../entity/definition/os-config.js';
 import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
 /** Stream id of an entity: `entity-<uuid>`. */
 export const registryEntityStreamId = (id: string): string => `entity-${id}`;
 
 const PG_UNIQUE_VIOLATION = '23505';
+
+/**
+ * A SQL/JSON path (lax mode: arrays are crossed implicitly, as valuesAt does) to the values at
+ * `segments`, `*` meaning every item of an array: `['body', 'a', '*', 'b']` → `$."body"."a"[*]."b"`.
+ */
+function jsonPathOf(segments: readonly string[]): string {
+  return `$${segments.map((s) => (s === '*' ? '[*]' : `.${JSON.stringify(s)}`)).join('')}`;
+}
 
 const fold = (events: readonly RegistryEntityEvent[]): RegistryEntityState =>
   events.reduce(registryEntityDecider.evolve, registryEntityDecider.initialState());
@@ -123,11 +128,10 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     expectedVersion: number,
     context: CommandContext,
   ): Promise<void> {
-    const before = fold(await this.readIn(client, id));
-    const shapeOf = async (definitionId: string, version: number) => {
-      const document = await this.definitionDocument(client, definitionId, version);
-      return { config: osConfigOf(document), contentPointer: definitionShape(document).contentPointer };
-    };
+    // A new stream (expected version 0) has no state to read: if another writer created it
+    // meanwhile, the append below fails on the expected version.
+    const before = expectedVersion === 0 ? fold([]) : fold(await this.readIn(client, id));
+    const shapeOf = this.shapes(client);
     await this.store.append(
       client,
       registryEntityStreamId(id),
@@ -143,7 +147,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       if (event.type === 'EntityDeleted') await this.sealer.shred(client, id, event.data.by, event.data.at);
     }
     const { config, contentPointer } = await shapeOf(after.definitionId, after.definitionVersion);
-    await this.refreshUniqueClaims(client, after, config, contentPointer);
+    await this.refreshUniqueClaims(client, after, config, contentPointer, expectedVersion === 0);
     const messages = events.flatMap((event) =>
       this.integrationEvent(
         event,
@@ -165,6 +169,8 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     state: Exclude<RegistryEntityState, { status: 'absent' }>,
     config: OsConfig,
     contentPointer: string,
+    /** The entity is new: it holds no claims yet, none to delete. */
+    created = false,
   ): Promise<void> {
     const keys = state.status === 'deleted' ? [] : uniqueKeys(state.body, config, contentPointer);
     const claimed: { fields: string; value: string }[] = [];
@@ -174,92 +180,199 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
         hidden ? { fields: key.fields, value: await this.sealer.blindIndex(client, key.fields, key.value) } : key,
       );
     }
-    await this.claimUniqueKeys(client, state, claimed);
+    await this.claimUniqueKeys(client, state, claimed, created);
   }
 
   /**
    * Seals, in place, the private fields of entity events written before envelope encryption (their
-   * bodies hold private values in clear), one entity per transaction (its events locked): a live
-   * entity's values are sealed under its data key and its unique claims re-written (keyed hashes); a
-   * deleted entity's are dropped (erased), and its erasure recorded. Idempotent; the event log's
-   * other contents, versions and positions do not change. Run by `main.ts seal-private-fields`.
+   * bodies hold private values in clear), one entity per transaction (see {@link sealInPlace}).
+   * Idempotent; the event log's other contents, versions and positions do not change. Run by
+   * `main.ts seal-private-fields`.
    * @returns how many entities and events were rewritten
    */
   async sealLegacyEvents(): Promise<{ entities: number; events: number }> {
-    const events = `"${this.schema}".events`;
     const { rows: streams } = await this.pool.query<{ stream_id: string }>(
-      `SELECT DISTINCT stream_id FROM ${events}
+      `SELECT DISTINCT stream_id FROM "${this.schema}".events
         WHERE stream_id LIKE 'entity-%' AND event_type IN ('EntityCreated', 'EntityInvited', 'EntityUpdated')
           AND NOT (data ? 'sealed')`,
     );
-    let entities = 0;
-    let rewritten = 0;
-    for (const { stream_id: streamId } of streams) {
-      const id = streamId.slice('entity-'.length);
+    return this.sealStreams(streams.map((r) => r.stream_id));
+  }
+
+  /**
+   * The entities of `definitionId` written under an earlier version that still hold, in clear, a
+   * value at a path the active version made private (found by `jsonb_path_exists` on the stored
+   * events), sealed in place with the active version's `privateFields` added ({@link sealInPlace}).
+   * Resumable: a sealed entity is no longer found, so a pass stopped halfway is finished by the next
+   * and a pass with nothing left to do is one query.
+   * @param newly version → the paths it lacks (DefinitionVersions.newlyPrivate)
+   * @param onEntity called after each entity's transaction committed (progress)
+   * @returns how many entities and events were rewritten
+   */
+  async sealNewlyPrivate(
+    definitionId: string,
+    newly: ReadonlyMap<number, NewlyPrivatePaths>,
+    onEntity: (events: number) => void = () => {},
+  ): Promise<{ entities: number; events: number }> {
+    const params: unknown[] = [definitionId];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const byVersion = [...newly].flatMap(([version, { paths, contentPointer }]) => {
+      const tests = paths.flatMap((path) => {
+        const segments = parseFieldPath(path);
+        if (!segments) return [];
+        const jsonPath = jsonPathOf(['body', ...pointerSegments(contentPointer), ...segments]);
+        return [`jsonb_path_exists(data, ${bind(jsonPath)}::jsonpath)`];
+      });
+      return tests.length === 0
+        ? []
+        : [`((data->>'definitionVersion')::int = ${bind(version)} AND (${tests.join(' OR ')}))`];
+    });
+    if (byVersion.length === 0) return { entities: 0, events: 0 };
+    const { rows: streams } = await this.pool.query<{ stream_id: string }>(
+      `SELECT DISTINCT stream_id FROM "${this.schema}".events
+        WHERE stream_id LIKE 'entity-%' AND event_type IN ('EntityCreated', 'EntityInvited', 'EntityUpdated')
+          AND data->>'definitionId' = $1 AND (${byVersion.join(' OR ')})`,
+      params,
+    );
+    return this.sealStreams(
+      streams.map((r) => r.stream_id),
+      onEntity,
+    );
+  }
+
+  /**
+   * Takes the fields private under the definitions' active versions out of the registry's own copies
+   * of the integration events it published (`outbox` rows of `definitionId`: EntityCreatedV1,
+   * EntityUpdatedV1), in batches of `batch` rows, each batch one transaction. Consumers that already
+   * read a message keep what they read; the postgres transport's log and late readers no longer see it.
+   * @returns how many messages were changed
+   */
+  async scrubPublishedBodies(definitionId: string, batch = 500): Promise<number> {
+    const types = [REGISTRY_EVENTS.EntityCreatedV1.type, REGISTRY_EVENTS.EntityUpdatedV1.type];
+    let after = '0';
+    let changed = 0;
+    for (;;) {
       const count = await inTransaction(this.pool, async (client) => {
-        const { rows } = await client.query<{ global_position: string; event_type: string; data: JsonObject }>(
-          `SELECT global_position, event_type, data FROM ${events} WHERE stream_id = $1 ORDER BY stream_version FOR UPDATE`,
-          [streamId],
+        const { rows } = await client.query<{
+          position: string;
+          payload: { definitionVersion?: number; body?: JsonObject };
+        }>(
+          `SELECT position, payload FROM "${this.schema}".outbox
+            WHERE position > $1 AND message_type = ANY($2::text[]) AND payload->>'definitionId' = $3
+            ORDER BY position LIMIT $4 FOR UPDATE`,
+          [after, types, definitionId, batch],
         );
-        const deleted = rows.find((r) => r.event_type === 'EntityDeleted')?.data as
-          { by?: string; at?: string } | undefined;
-        const shapeOf = async (definitionId: string, version: number) => {
-          const document = await this.definitionDocument(client, definitionId, version);
-          return { config: osConfigOf(document), contentPointer: definitionShape(document).contentPointer };
-        };
-        let changed = 0;
+        const shapeOf = this.shapes(client);
         for (const row of rows) {
-          const event = { type: row.event_type, data: row.data } as unknown as RegistryEntityEvent;
-          if (
-            (event.type !== 'EntityCreated' && event.type !== 'EntityInvited' && event.type !== 'EntityUpdated') ||
-            Object.hasOwn(row.data, 'sealed')
-          ) {
-            continue;
-          }
-          const { config, contentPointer } = await shapeOf(event.data.definitionId, event.data.definitionVersion);
-          const { publicBody, privateValues } = splitPrivateFields(event.data.body, config, contentPointer);
-          if (privateValues.length === 0) continue;
-          const data = deleted
-            ? { ...event.data, body: publicBody }
-            : (await this.sealer.sealEvents(client, id, [event], shapeOf))[0]!.data;
-          await client.query(`UPDATE ${events} SET data = $2 WHERE global_position = $1`, [
-            row.global_position,
-            JSON.stringify(data),
+          after = row.position;
+          const { body, definitionVersion } = row.payload;
+          if (body === undefined || typeof definitionVersion !== 'number') continue;
+          const { config, contentPointer } = await shapeOf(definitionId, definitionVersion);
+          const disclosed = discloseEntity(body, config, contentPointer, { purpose: 'event' });
+          if (JSON.stringify(disclosed) === JSON.stringify(body)) continue;
+          await client.query(`UPDATE "${this.schema}".outbox SET payload = $2 WHERE position = $1`, [
+            row.position,
+            JSON.stringify({ ...row.payload, body: disclosed }),
           ]);
           changed += 1;
         }
-        if (changed === 0) return 0;
-        if (deleted) {
-          await this.sealer.shred(client, id, deleted.by ?? 'system', deleted.at ?? new Date().toISOString());
-        } else {
-          const state = fold(await this.readIn(client, id));
-          if (state.status !== 'absent') {
-            const { config, contentPointer } = await shapeOf(state.definitionId, state.definitionVersion);
-            await this.refreshUniqueClaims(client, state, config, contentPointer);
-          }
-        }
-        return changed;
+        return rows.length;
       });
-      if (count > 0) entities += 1;
+      if (count < batch) return changed;
+    }
+  }
+
+  private async sealStreams(
+    streamIds: readonly string[],
+    onEntity: (events: number) => void = () => {},
+  ): Promise<{ entities: number; events: number }> {
+    let entities = 0;
+    let rewritten = 0;
+    for (const streamId of streamIds) {
+      const count = await inTransaction(this.pool, (client) => this.sealInPlace(client, streamId));
+      if (count > 0) {
+        entities += 1;
+        onEntity(count);
+      }
       rewritten += count;
     }
     return { entities, events: rewritten };
   }
 
-  /** The schema of one version of a definition (versions never change once written). */
-  private async definitionDocument(
-    client: SqlClient,
-    definitionId: string,
-    version: number,
-  ): Promise<DefinitionDocument> {
-    const recorded = await this.store.readStream(client, definitionStreamId(definitionId));
-    for (const r of recorded) {
-      const event = { type: r.type, data: r.data } as DefinitionEvent;
-      if ((event.type === 'DefCreated' || event.type === 'DefUpdated') && event.data.version === version) {
-        return event.data.schema;
+  /**
+   * Seals, in place and in the caller's transaction, every private value an entity's stored events
+   * still hold in clear, private meaning: in the `privateFields` of the event's definition version or
+   * of the definition's active version (events written before envelope encryption; entities written
+   * before a version made more fields private). The stream's rows are locked. A live entity's values
+   * are (re-)sealed under its data key with those it had sealed already, its unique claims re-written
+   * (keyed hashes) and its search row stripped of them; a deleted entity's are dropped (erased) and
+   * its erasure recorded. Versions and positions do not change.
+   * @returns how many events were rewritten (0: nothing was in clear)
+   */
+  private async sealInPlace(client: SqlClient, streamId: string): Promise<number> {
+    const events = `"${this.schema}".events`;
+    const id = streamId.slice('entity-'.length);
+    const { rows } = await client.query<{ global_position: string; event_type: string; data: JsonObject }>(
+      `SELECT global_position, event_type, data FROM ${events} WHERE stream_id = $1 ORDER BY stream_version FOR UPDATE`,
+      [streamId],
+    );
+    const deleted = rows.find((r) => r.event_type === 'EntityDeleted')?.data as
+      { by?: string; at?: string } | undefined;
+    const shapeOf = this.shapes(client);
+    let changed = 0;
+    for (const row of rows) {
+      const event = { type: row.event_type, data: row.data } as unknown as RegistryEntityEvent;
+      if (event.type !== 'EntityCreated' && event.type !== 'EntityInvited' && event.type !== 'EntityUpdated') continue;
+      const { config, contentPointer } = await shapeOf(event.data.definitionId, event.data.definitionVersion);
+      // The stored body: only its public part, so what is found here is in clear.
+      const { publicBody, privateValues } = splitPrivateFields(event.data.body, config, contentPointer);
+      if (privateValues.length === 0) continue;
+      let data: unknown;
+      if (deleted) data = { ...event.data, body: publicBody };
+      else {
+        const [whole] = (await this.sealer.unsealEvents(client, [{ type: row.event_type, data: row.data }])).events;
+        data = (await this.sealer.sealEvents(client, id, [whole!], shapeOf))[0]!.data;
       }
+      await client.query(`UPDATE ${events} SET data = $2 WHERE global_position = $1`, [
+        row.global_position,
+        JSON.stringify(data),
+      ]);
+      changed += 1;
     }
-    throw new Error(`definition ${definitionId} has no version ${version}`);
+    if (changed === 0) return 0;
+    if (deleted) {
+      await this.sealer.shred(client, id, deleted.by ?? 'system', deleted.at ?? new Date().toISOString());
+      return changed;
+    }
+    const state = fold(await this.readIn(client, id));
+    if (state.status === 'absent') return changed;
+    const { config, contentPointer } = await shapeOf(state.definitionId, state.definitionVersion);
+    await this.refreshUniqueClaims(client, state, config, contentPointer);
+    const search = `"${this.schema}".entity_search`;
+    const { rows: found } = await client.query<{ body: JsonObject }>(
+      `SELECT body FROM ${search} WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    for (const { body } of found) {
+      const stored = discloseEntity(body, config, contentPointer, { purpose: 'search', manager: true });
+      if (JSON.stringify(stored) !== JSON.stringify(body))
+        await client.query(`UPDATE ${search} SET body = $2 WHERE id = $1`, [id, JSON.stringify(stored)]);
+    }
+    return changed;
+  }
+
+  /**
+   * What bodies are protected by, per (definition, version) — that version's `_osConfig` with the
+   * active version's `privateFields` added (DefinitionVersions.shapeOf) — each definition's stream
+   * read once on `client`.
+   */
+  private shapes(client: SqlClient): (definitionId: string, version: number) => Promise<ProtectedShape> {
+    const read = new Map<string, Promise<DefinitionVersions>>();
+    return async (definitionId, version) => {
+      let versions = read.get(definitionId);
+      if (!versions) read.set(definitionId, (versions = DefinitionVersions.read(this.store, client, definitionId)));
+      return (await versions).shapeOf(version);
+    };
   }
 
   /** Replaces the entity's claims by `keys`; a key held by another entity → UniqueFieldTakenError. */
@@ -267,9 +380,10 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     client: SqlClient,
     state: Exclude<RegistryEntityState, { status: 'absent' }>,
     keys: readonly { fields: string; value: string }[],
+    created: boolean,
   ): Promise<void> {
     const table = `"${this.schema}".entity_unique_claim`;
-    await client.query(`DELETE FROM ${table} WHERE entity_id = $1`, [state.id]);
+    if (!created) await client.query(`DELETE FROM ${table} WHERE entity_id = $1`, [state.id]);
     for (const key of keys) {
       try {
         await client.query(`INSERT INTO ${table} (definition_id, fields, value, entity_id) VALUES ($1, $2, $3, $4)`, [

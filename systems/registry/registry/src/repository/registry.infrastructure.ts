@@ -1,4 +1,4 @@
-import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
+import { logLine, ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { RegistryItemEventStoreRepository } from './registry-item.event-store.repository.js';
 import { RegistryItemListProjection, RegistryItemListReadModel } from './registry-item-list.projection.js';
 import { DefinitionEventStoreRepository } from './definition.event-store.repository.js';
@@ -13,6 +13,8 @@ import { ClaimEntityProcessManager } from './claim-entity.process-manager.js';
 import { DataKeyStore } from './crypto/data-key.store.js';
 import { kekSourceFromEnv, loadKeyEncryptionKeys, type KeyEncryptionKeyRing } from './crypto/key-encryption-keys.js';
 import { PrivateFieldSealer } from './crypto/private-field.sealer.js';
+import { NewlyPrivateFieldSealer } from './crypto/newly-private.sealer.js';
+import { KekAvailability } from './crypto/kek-availability.js';
 
 /**
  * Everything the registry adapters stand on (see {@link ServiceInfrastructure}): the item list
@@ -32,9 +34,18 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly definitions = new DefinitionEventStoreRepository(this.pool, this.store, this.messaging);
   private keyRing?: Promise<KeyEncryptionKeyRing>;
   /** Data keys of the entities, wrapped by the key-encryption keys of the environment (loaded once). */
-  readonly dataKeys = new DataKeyStore(this.config.schema, (refresh) => {
-    if (refresh || !this.keyRing) this.keyRing = loadKeyEncryptionKeys(kekSourceFromEnv());
-    return this.keyRing;
+  readonly dataKeys = new DataKeyStore(
+    this.config.schema,
+    (refresh) => {
+      if (refresh || !this.keyRing) this.keyRing = loadKeyEncryptionKeys(kekSourceFromEnv());
+      return this.keyRing;
+    },
+    (kid, entityId) => this.kekAvailability.noteMissing(kid, entityId),
+  );
+  /** Whether every KEK that wraps a data key is configured (readiness check `keks`, see main.ts). */
+  readonly kekAvailability = new KekAvailability(this.pool, this.dataKeys, {
+    onError: (error) => this.config.onError?.(error),
+    log: (missing) => logLine(50, 'key-encryption key missing', missing),
   });
   readonly sealer = new PrivateFieldSealer(this.dataKeys);
   readonly entities = new RegistryEntityEventStoreRepository(
@@ -63,15 +74,25 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
     onError: (error) => this.config.onError?.(error),
   });
 
-  /** Also starts keeping the search indexes in line with the serving definitions. */
+  /** Seals at rest the fields an activated version made private in earlier versions' entities (ADR 0011). */
+  readonly newlyPrivate = new NewlyPrivateFieldSealer(this.pool, this.config.schema, this.store, this.entities, {
+    onError: (error) => this.config.onError?.(error),
+    onSealed: (sealing) => logLine(30, 'newly private fields sealed', { ...sealing }),
+  });
+
+  /** Also starts keeping the search indexes in line with the serving definitions, and sealing newly private fields. */
   override async start(): Promise<void> {
     await super.start();
+    this.kekAvailability.start();
     this.searchIndexes.start();
+    this.newlyPrivate.start();
   }
 
-  /** Stops the search index reconciler first (it uses the pool). */
+  /** Stops the search index reconciler and the sealer first (they use the pool). */
   override async close(): Promise<void> {
     await this.searchIndexes.stop();
+    await this.newlyPrivate.stop();
+    await this.kekAvailability.stop();
     await super.close();
   }
 }

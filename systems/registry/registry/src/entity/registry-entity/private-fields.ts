@@ -97,3 +97,16 @@ export function isPrivatePath(path: string, config: OsConfig): boolean {
     return prefix !== undefined && prefix.length <= segments.length && prefix.every((s, i) => s === segments[i]);
   });
 }
+
+/**
+ * The configuration a body is protected by: `config` (of the definition version the body was
+ * validated against) with the `privateFields` of `others` added (the definition's active version):
+ * a field made private by a later version is private for entities written under an earlier one too,
+ * from the activation on. Duplicates are dropped; every other member is `config`'s.
+ * @returns `config` itself when `others` add nothing
+ */
+export function withPrivateFieldsOf(config: OsConfig, ...others: readonly (OsConfig | undefined)[]): OsConfig {
+  const paths = new Set(config.privateFields);
+  for (const other of others) for (const path of other?.privateFields ?? []) paths.add(path);
+  return paths.size === config.privateFields.length ? config : { ...config, privateFields: [...paths] };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { extractOsConfig } from '../definition/os-config.js';
 import type { JsonObject } from './json-merge-patch.js';
-import { isPrivatePath, mergePrivateFields, splitPrivateFields } from './private-fields.js';
+import { isPrivatePath, mergePrivateFields, splitPrivateFields, withPrivateFieldsOf } from './private-fields.js';
 
 const config = (privateFields: string[]) => extractOsConfig({ _osConfig: { privateFields } }).config;
 
@@ -64,5 +64,17 @@ describe('isPrivatePath', () => {
     expect(isPrivatePath('name', c)).toBe(false);
     expect(isPrivatePath('contacts.kind', c)).toBe(false);
     expect(isPrivatePath('identityType', c)).toBe(false);
+  });
+});
+
+describe('withPrivateFieldsOf', () => {
+  it('adds the private fields of a later (active) version, keeping the rest of the configuration', () => {
+    const v1 = extractOsConfig({ _osConfig: { privateFields: ['$.nationalId'], internalFields: ['$.note'] } }).config;
+    const v2 = extractOsConfig({ _osConfig: { privateFields: ['$.nationalId', '$.email'] } }).config;
+    const union = withPrivateFieldsOf(v1, v2);
+    expect(union.privateFields).toEqual(['$.nationalId', '$.email']);
+    expect(union.internalFields).toEqual(['$.note']);
+    expect(splitPrivateFields({ email: 'a@example.com', name: 'A' }, union, '').publicBody).toEqual({ name: 'A' });
+    expect(withPrivateFieldsOf(v2, v1, undefined)).toBe(v2);
   });
 });

@@ -50,6 +50,9 @@ function asGrpcError(error: unknown): unknown {
   // The problems, each by JSON Pointer into query_json, are in the message.
   if (error instanceof InvalidSearchQueryError) return toGrpcError('INVALID_ARGUMENT', error.message);
   if (error instanceof EntitySearchForbiddenError) return toGrpcError('PERMISSION_DENIED', error.message);
+  // A data key wrapped by a KEK missing from the configuration (HTTP 503): retry later.
+  if ((error as { code?: unknown } | null)?.code === 'REGISTRY.KEY_UNAVAILABLE')
+    return toGrpcError('UNAVAILABLE', (error as Error).message);
   // ENTITY.NOT_FOUND / ENTITY.TYPE_NOT_FOUND → NOT_FOUND, ENTITY.TYPE_NOT_ACTIVE → FAILED_PRECONDITION.
   if (error instanceof DomainError) return toGrpcError(error.code, error.message);
   return error;

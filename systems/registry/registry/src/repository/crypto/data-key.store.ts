@@ -10,12 +10,21 @@ export type DataKeyLookup =
   | { readonly state: 'shredded'; readonly at: string }
   | { readonly state: 'absent' };
 
-/** Thrown when an entity's data key is wrapped by a KEK the service does not have (configuration error). */
+/**
+ * Thrown when an entity's data key is wrapped by a KEK the service does not have (a configuration
+ * error: a key left out of REGISTRY_KEKS before `rewrap-data-keys` ran). Nothing of the entity can be
+ * read or written until the key is back: HTTP 503 `REGISTRY.KEY_UNAVAILABLE` with `Retry-After`, the
+ * readiness check `keks` names the missing kid. The message, which clients see, does not name it.
+ */
 export class UnknownKeyEncryptionKeyError extends Error {
-  constructor(kid: string) {
-    super(
-      `data key wrapped by an unknown key-encryption key ${kid}: keep older keys in REGISTRY_KEKS until rewrap-data-keys has run`,
-    );
+  readonly code = 'REGISTRY.KEY_UNAVAILABLE';
+  /** Seconds a client should wait before trying again (`Retry-After`). */
+  readonly retryAfterSeconds = 30;
+  constructor(
+    /** The missing KEK's id (logged, never sent to clients). */
+    readonly kid: string,
+  ) {
+    super('The encryption key of this entity is not available; retry later');
     this.name = 'UnknownKeyEncryptionKeyError';
   }
 }
@@ -52,14 +61,33 @@ export class DataKeyStore {
     private readonly schema: string,
     /** The KEK ring; `refresh` re-reads its source (a KEK added by a rotation since it was read). */
     private readonly keys: (refresh?: boolean) => Promise<KeyEncryptionKeyRing>,
+    /** Told each time a data key is wrapped by a KEK missing from the ring (to log its kid). */
+    private readonly onMissingKek: (kid: string, entityId: string) => void = () => {},
   ) {}
 
   /** The KEK `kid`, re-reading the ring once when it is not there (rotated by another process). */
-  private async kek(kid: string): Promise<KeyEncryptionKey> {
+  private async kek(kid: string, entityId: string): Promise<KeyEncryptionKey> {
     const kek = kekById(await this.keys(), kid) ?? kekById(await this.keys(true), kid);
-    if (!kek) throw new UnknownKeyEncryptionKeyError(kid);
+    if (!kek) {
+      this.onMissingKek(kid, entityId);
+      throw new UnknownKeyEncryptionKeyError(kid);
+    }
     return kek;
   }
+
+  /**
+   * The KEK ids that wrap data keys (table `entity_data_key`) but are missing from the ring (read
+   * afresh), with how many keys each wraps: empty when every data key can be opened.
+   */
+  async missingKeks(client: SqlClient): Promise<{ kid: string; keys: number }[]> {
+    const ring = await this.keys(true);
+    const { rows } = await client.query<{ kek_id: string; keys: string }>(
+      `SELECT kek_id, count(*) AS keys FROM ${this.table} WHERE wrapped_key IS NOT NULL GROUP BY kek_id ORDER BY kek_id`,
+    );
+    return rows.filter((r) => !kekById(ring, r.kek_id)).map((r) => ({ kid: r.kek_id, keys: Number(r.keys) }));
+  }
+
+  private blindIndexKey: Buffer | undefined;
 
   private get table(): string {
     return `"${this.schema}".entity_data_key`;
@@ -75,6 +103,16 @@ export class DataKeyStore {
    * @throws DataKeyShreddedError when the key was destroyed
    */
   async forWriting(client: SqlClient, entityId: string): Promise<Buffer> {
+    // The blind-index key never changes (a KEK rotation re-wraps it, the key stays) and is never
+    // shredded: once read, it is kept (saves two statements per create of a private unique value).
+    // Only a key read back from its row is kept: one inserted now could still roll back.
+    if (entityId === BLIND_INDEX_KEY_ID && this.blindIndexKey) return this.blindIndexKey;
+    const { key, inserted } = await this.dataKeyForWriting(client, entityId);
+    if (entityId === BLIND_INDEX_KEY_ID && !inserted) this.blindIndexKey = key;
+    return key;
+  }
+
+  private async dataKeyForWriting(client: SqlClient, entityId: string): Promise<{ key: Buffer; inserted: boolean }> {
     const ring = await this.keys();
     const candidate = newKey();
     const inserted = await client.query<{ entity_id: string }>(
@@ -82,9 +120,9 @@ export class DataKeyStore {
        ON CONFLICT (entity_id) DO NOTHING RETURNING entity_id`,
       [entityId, ring.current.kid, seal(ring.current.key, candidate, DataKeyStore.aad(entityId))],
     );
-    if (inserted.rows.length === 1) return candidate;
+    if (inserted.rows.length === 1) return { key: candidate, inserted: true };
     const found = await this.forReading(client, entityId);
-    if (found.state === 'present') return found.key;
+    if (found.state === 'present') return { key: found.key, inserted: false };
     throw new DataKeyShreddedError(entityId);
   }
 
@@ -99,7 +137,7 @@ export class DataKeyStore {
     if (row.wrapped_key === null || row.kek_id === null) {
       return { state: 'shredded', at: (row.shredded_at ?? new Date(0)).toISOString() };
     }
-    const kek = await this.kek(row.kek_id);
+    const kek = await this.kek(row.kek_id, entityId);
     return { state: 'present', key: open(kek.key, row.wrapped_key, DataKeyStore.aad(entityId)) };
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { PeriodicPass, underAdvisoryLock } from '../background-pass.js';
 import { servingVersion } from '../../entity/definition/definition.state.js';
 import { searchIndexesOf, type SearchIndexColumn } from '../../entity/search/search-indexes.js';
 import type { DefinitionRepositoryPort } from '../../use-case/port/definition.repository.port.js';
@@ -33,8 +34,7 @@ function expression(column: SearchIndexColumn): string {
  * activated builds its indexes, within one interval. Errors go to `onError` and the next pass retries.
  */
 export class EntitySearchIndexes {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<unknown> | undefined;
+  private readonly schedule: PeriodicPass;
   private lastServing = '';
 
   constructor(
@@ -42,26 +42,18 @@ export class EntitySearchIndexes {
     private readonly schema: string,
     private readonly definitions: Pick<DefinitionRepositoryPort, 'load'>,
     private readonly options: { readonly intervalMs?: number; readonly onError?: (error: unknown) => void } = {},
-  ) {}
+  ) {
+    this.schedule = new PeriodicPass(() => this.reconcile(false), options.intervalMs ?? 10_000, options.onError);
+  }
 
   /** Reconciles now and then every `intervalMs` (default 10 s) until {@link stop}. */
   start(): void {
-    if (this.timer) return;
-    const tick = () => {
-      this.running ??= this.reconcile(false)
-        .catch((error: unknown) => this.options.onError?.(error))
-        .finally(() => (this.running = undefined));
-    };
-    tick();
-    this.timer = setInterval(tick, this.options.intervalMs ?? 10_000);
-    this.timer.unref();
+    this.schedule.start();
   }
 
   /** Stops the schedule and waits for a pass in progress. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running;
+  stop(): Promise<void> {
+    return this.schedule.stop();
   }
 
   /**
@@ -75,19 +67,16 @@ export class EntitySearchIndexes {
     );
     const fingerprint = JSON.stringify(serving);
     if (!force && fingerprint === this.lastServing) return none;
-    const client = await this.pool.connect();
-    try {
-      const { rows: lock } = await client.query<{ ok: boolean }>(
-        `SELECT pg_try_advisory_lock(hashtext('archipelago.registry.search-indexes'), hashtext($1)) AS ok`,
-        [this.schema],
-      );
-      if (!lock[0]?.ok) return none;
-      try {
+    const done = await underAdvisoryLock(
+      this.pool,
+      'archipelago.registry.search-indexes',
+      this.schema,
+      async (client) => {
         const wanted = await this.wantedIndexes(serving.map((row) => row.id));
         const { rows: existing } = await client.query<{ name: string; valid: boolean }>(
           `SELECT c.relname AS name, i.indisvalid AS valid
-             FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = $1 AND c.relname LIKE $2`,
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = $1 AND c.relname LIKE $2`,
           [this.schema, `${PREFIX}%`],
         );
         const created: string[] = [];
@@ -107,14 +96,9 @@ export class EntitySearchIndexes {
         }
         this.lastServing = fingerprint;
         return { created, dropped };
-      } finally {
-        await client.query(`SELECT pg_advisory_unlock(hashtext('archipelago.registry.search-indexes'), hashtext($1))`, [
-          this.schema,
-        ]);
-      }
-    } finally {
-      client.release();
-    }
+      },
+    );
+    return done ?? none;
   }
 
   /** Index name → its `CREATE INDEX CONCURRENTLY` statement, for every serving definition. */

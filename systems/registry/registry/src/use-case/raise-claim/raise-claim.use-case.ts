@@ -8,6 +8,7 @@ import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
 import { discloseEntity, isOwnedBy, restrictTo } from '../../entity/registry-entity/field-access.js';
+import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { AttestorEntities, contentAt } from '../attestor-entities/attestor-entities.js';
 import { CLAIM_REPOSITORY, type ClaimRepositoryPort } from '../port/claim.repository.port.js';
@@ -46,7 +47,8 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     if (definition.status === 'absent') throw new EntityNotFoundError(type, entityId);
     const document =
       definition.active?.version === entity.definitionVersion ? definition.active.schema : definition.schema;
-    const config = osConfigOf(document);
+    // A field private in the active version is private here too: never copied into the claim.
+    const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
     const contentPointer = definitionShape(document).contentPointer;
     if (!isOwnedBy(entity.body, config, contentPointer, { id: caller.id }))
       throw new EntityNotFoundError(type, entityId);

@@ -1,0 +1,120 @@
+import type { PostgresEventStore } from '@archipelago/platform-event-store';
+import type pg from 'pg';
+import { PeriodicPass, underAdvisoryLock } from '../background-pass.js';
+import { DefinitionVersions, type NewlyPrivatePaths } from '../definition-versions.js';
+import type { RegistryEntityEventStoreRepository } from '../registry-entity.event-store.repository.js';
+
+/** What one definition's sealing did (logged as `newly private fields sealed`). */
+export interface NewlyPrivateSealing {
+  readonly definitionId: string;
+  /** The active version, whose `privateFields` the earlier versions' entities now get. */
+  readonly activeVersion: number;
+  /** Earlier versions → the paths they lacked. */
+  readonly paths: Readonly<Record<string, readonly string[]>>;
+  readonly entities: number;
+  readonly events: number;
+  /** Outbox rows (published integration events) whose body lost those fields. */
+  readonly messages: number;
+}
+
+/** Running totals since the process started (exported as metrics by main.ts). */
+export interface NewlyPrivateProgress {
+  entities: number;
+  events: number;
+  messages: number;
+  passes: number;
+  /** Definitions whose sealing has not finished yet (0 when everything is sealed). */
+  pending: number;
+}
+
+/**
+ * Seals at rest the fields a later definition version made private (ADR 0011, "a field made private
+ * later"): when a version whose `privateFields` add paths to earlier versions' is active, every
+ * stored event of an entity written under an earlier version is sealed in place with those paths,
+ * its unique claims re-keyed, its search row stripped of them, and the registry's outbox copies of
+ * its integration events too (RegistryEntityEventStoreRepository.sealNewlyPrivate,
+ * scrubPublishedBodies).
+ *
+ * Runs like the search index reconciler: a pass at {@link start} and every `intervalMs` (default
+ * 10 s) when the serving definitions (id, active version) changed since the last complete pass, so
+ * within one interval of an activation; replicas take turns (a session advisory lock per schema);
+ * one entity per transaction; idempotent, so a pass stopped by a crash is finished by the next
+ * process's first pass. Errors go to `onError` and the next interval retries.
+ */
+export class NewlyPrivateFieldSealer {
+  private readonly schedule: PeriodicPass;
+  private lastServing = '';
+  readonly progress: NewlyPrivateProgress = { entities: 0, events: 0, messages: 0, passes: 0, pending: 0 };
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly schema: string,
+    private readonly store: PostgresEventStore,
+    private readonly entities: Pick<RegistryEntityEventStoreRepository, 'sealNewlyPrivate' | 'scrubPublishedBodies'>,
+    private readonly options: {
+      readonly intervalMs?: number;
+      readonly onError?: (error: unknown) => void;
+      /** Called for each definition that had something to seal, once it is done. */
+      readonly onSealed?: (sealing: NewlyPrivateSealing) => void;
+    } = {},
+  ) {
+    this.schedule = new PeriodicPass(() => this.pass(false), options.intervalMs ?? 10_000, options.onError);
+  }
+
+  /** A pass now, then every `intervalMs` until {@link stop}. */
+  start(): void {
+    this.schedule.start();
+  }
+
+  /** Stops the schedule and waits for a pass in progress. */
+  stop(): Promise<void> {
+    return this.schedule.stop();
+  }
+
+  /**
+   * One pass over the active definitions. Skipped (returns `[]`) while another replica holds the
+   * lock, or — unless `force` — when the serving definitions are those of the last complete pass.
+   * @returns what was sealed, per definition that had anything to seal
+   */
+  async pass(force = true): Promise<NewlyPrivateSealing[]> {
+    const { rows: serving } = await this.pool.query<{ id: string; active_version: number }>(
+      `SELECT id, active_version FROM "${this.schema}".definition_list WHERE active_version IS NOT NULL ORDER BY id`,
+    );
+    const fingerprint = JSON.stringify(serving);
+    if (!force && fingerprint === this.lastServing) return [];
+    const done = await underAdvisoryLock(this.pool, 'archipelago.registry.newly-private', this.schema, async () => {
+      const sealings: NewlyPrivateSealing[] = [];
+      const work: { id: string; versions: DefinitionVersions; newly: Map<number, NewlyPrivatePaths> }[] = [];
+      for (const { id } of serving) {
+        const versions = await DefinitionVersions.read(this.store, this.pool, id);
+        const newly = versions.newlyPrivate();
+        if (newly.size > 0 && versions.active) work.push({ id, versions, newly });
+      }
+      this.progress.pending = work.length;
+      for (const { id, versions, newly } of work) {
+        const sealed = await this.entities.sealNewlyPrivate(id, newly, (events) => {
+          this.progress.entities += 1;
+          this.progress.events += events;
+        });
+        const messages = await this.entities.scrubPublishedBodies(id);
+        this.progress.messages += messages;
+        this.progress.pending -= 1;
+        if (sealed.entities > 0 || messages > 0) {
+          const sealing: NewlyPrivateSealing = {
+            definitionId: id,
+            activeVersion: versions.active!.version,
+            paths: Object.fromEntries([...newly].map(([v, { paths }]) => [String(v), paths])),
+            ...sealed,
+            messages,
+          };
+          sealings.push(sealing);
+          this.options.onSealed?.(sealing);
+        }
+      }
+      this.progress.passes += 1;
+      this.lastServing = fingerprint;
+      return sealings;
+    });
+    return done ?? [];
+  }
+}
