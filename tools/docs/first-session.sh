@@ -118,6 +118,12 @@ curl -s -X POST $E/identity/v1/users -H 'content-type: application/json' \
 BO=$(curl -s -X POST $E/identity/v1/token -d grant_type=password \
   -d username=bo@example.com -d 'password=correct horse battery' | token)
 curl -s -o /dev/null -w '%{http_code}\n' $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $BO"   # 404
+# the owner changes her own record (JSON Merge Patch) → 200, version 2; the fields that make her
+# owner (userId) stay hers (403 if changed); anyone else's PATCH → 404, as if it did not exist
+curl -s -X PATCH $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' -d '{"nationalId":"ID-2"}'   # → {…"version":2,…"nationalId":"ID-2"…}
+curl -s -o /dev/null -w '%{http_code}\n' -X PATCH $E/registry/v1/entity/Student/$ASHA -H "authorization: Bearer $BO" \
+  -H 'content-type: application/json' -d '{"nationalId":"ID-3"}'   # 404
 # Ada's own Student records (ownershipAttributes name her; a manager lists all), and one's history:
 # who changed which fields when, never the values
 curl -s $E/registry/v1/entity/Student -H "authorization: Bearer $ADA"   # → {"totalCount":1,"items":[{…"status":"active"…}]}
@@ -176,6 +182,16 @@ curl -s -X POST "$E/scheduling/v1/tasks/$TASK/complete?cascade=true" -H "authori
   -H 'idempotency-key: plan-done'                                              # → 200 "status":"done","version":2
 curl -s "$E/scheduling/v1/tasks/$TASK?minVersion=2" -H "authorization: Bearer $ADA"   # read your write
 curl -s "$E/scheduling/v1/tasks?status=done" -H "authorization: Bearer $ADA"   # → {"items":[…2 tasks],"nextCursor":null}
+# custom fields (a small typed map: string, number, boolean; a date as YYYY-MM-DD) and attachments
+# (metadata of a file kept elsewhere: name, media type, size in bytes, https URL — never fetched)
+FARES=$(curl -s -X POST $E/scheduling/v1/tasks -H "authorization: Bearer $ADA" -H 'content-type: application/json' \
+  -d '{"title":"Compare train fares","customFields":{"route":"Berlin-Vienna","budget":120}}' | id)
+curl -s -X POST $E/scheduling/v1/tasks/$FARES/attachments -H "authorization: Bearer $ADA" \
+  -H 'content-type: application/json' \
+  -d '{"name":"fares.pdf","mediaType":"application/pdf","size":48213,"url":"https://files.example.com/fares.pdf"}'
+# → 201, Location: …/attachments/<id>, {"id":…,"taskId":…,"version":2,"name":"fares.pdf",…}
+curl -s "$E/scheduling/v1/tasks/$FARES?minVersion=2" -H "authorization: Bearer $ADA"   # both, on the query side
+curl -s "$E/scheduling/v1/tasks?cf.route=Berlin-Vienna" -H "authorization: Bearer $ADA"   # filter by a custom field
 # a shared workspace: Ada owns it and adds Bo as a viewer; Bo reads its tasks but cannot write
 # (403); anyone who is not a member gets 404 for everything in it
 BO_ID=$(curl -s $E/identity/v1/users/me -H "authorization: Bearer $BO" | id)
@@ -233,6 +249,11 @@ curl -s -X POST $E/notifications/v1/push-subscriptions -H "authorization: Bearer
 # forgot a password? → 202, the same answer for any address; the account's owner gets a single-use
 # link (30 min) in the mail UI, whose page sets a new password and ends every session
 curl -s -X POST $E/identity/v1/password-reset -H 'content-type: application/json' -d '{"email":"bo@example.com"}'
+# change a password (the current one asked again) → 204: Bo's other sessions end and the security
+# e-mail "Your password was changed" is in the mail UI and his inbox; security messages ignore
+# opt-outs, like "New sign-in to your account" for a browser or network his account has not used
+curl -s -X PUT $E/identity/v1/users/me/password -H "authorization: Bearer $BO" -H 'content-type: application/json' \
+  -d '{"currentPassword":"correct horse battery","newPassword":"a brand new passphrase"}'   # → 204
 # --- end ---
 
 # The outcome the README promises.
@@ -262,6 +283,8 @@ expect_status 201 "$E/registry/v1/entity/Student -H"
 expect_status 200 "$E/registry/v1/entity/Student/search"
 expect_status 200 "$E/registry/v1/entity/Student/$ASHA -H authorization: Bearer …"
 expect_status 404 "$E/registry/v1/entity/Student/$ASHA"
+expect_status 200 "-X PATCH $E/registry/v1/entity/Student/$ASHA .*ID-2"
+expect_status 404 "-X PATCH $E/registry/v1/entity/Student/$ASHA .*ID-3"
 command curl -s $E/registry/v1/entity/Student -H "authorization: Bearer $ADA" | grep -q "\"totalCount\":1,\"items\":\[{\"id\":\"$ASHA\"" ||
   { echo "docs smoke: Ada's list of her Student records is not exactly Asha's" >&2; exit 1; }
 expect_status 200 "$E/registry/v1/entity/Student/$ASHA/history"
@@ -292,6 +315,11 @@ timeline=$(command curl -s "$E/commerce/v1/orders/$ORDER/timeline" -H "authoriza
 [[ $TASK =~ $uuid && $SUBTASK =~ $uuid ]] || { echo "docs smoke: no task ids (task '$TASK', subtask '$SUBTASK')" >&2; exit 1; }
 expect_status 409 "-X POST $E/scheduling/v1/tasks/$TASK/complete -H"
 expect_status 200 "$E/scheduling/v1/tasks/$TASK/complete\\?cascade=true"
+expect_status 201 "$E/scheduling/v1/tasks/$FARES/attachments"
+fares=$(command curl -s "$E/scheduling/v1/tasks?cf.route=Berlin-Vienna" -H "authorization: Bearer $ADA" |
+  node -pe 'JSON.parse(require("fs").readFileSync(0)).items.map((t) => t.id + ":" + t.customFields.budget + ":" + t.attachments.map((a) => a.name)).join(",")')
+[[ $fares == "$FARES:120:fares.pdf" ]] ||
+  { echo "docs smoke: the list filtered by cf.route is '$fares', not the fares task with its budget and attachment" >&2; exit 1; }
 expect_status 201 "-X POST $E/scheduling/v1/workspaces -H"
 expect_status 200 "-X POST $E/scheduling/v1/workspaces/$TEAM/members"
 expect_status 200 "$E/scheduling/v1/tasks\\?workspaceId=$TEAM"
@@ -313,9 +341,16 @@ inbox=$(command curl -s "$E/notifications/v1/notifications?limit=100" -H "author
   node -pe 'JSON.parse(require("fs").readFileSync(0)).items.filter((n) => n.data.orderId === process.argv[1]).map((n) => n.title).reverse().join(",")' "$ORDER")
 [[ $inbox == "Order confirmed,Order shipped,Order delivered"* ]] ||
   { echo "docs smoke: Ada's inbox about the order is '$inbox', not Order confirmed, shipped, delivered …" >&2; exit 1; }
-expect_status 200 "-X PATCH $E/notifications/v1/notifications/$NOTE"
+expect_status 200 "-X PATCH $E/registry/v1/entity/Student/$ASHA .*ID-2"
 expect_status 201 "$E/notifications/v1/stream-tickets"
 expect_status 201 "$E/notifications/v1/push-subscriptions .*fcm.googleapis.com"
 expect_status 400 "$E/notifications/v1/push-subscriptions .*169.254.169.254"
 expect_status 202 "$E/identity/v1/password-reset"
+expect_status 204 "-X PUT $E/identity/v1/users/me/password"
+for i in $(seq 30); do   # notifications told Bo of the password change
+  command curl -s "$E/notifications/v1/notifications?limit=100" -H "authorization: Bearer $BO" |
+    grep -q '"title":"Your password was changed"' && break
+  [[ $i == 30 ]] && { echo "docs smoke: Bo's inbox lacks the password-change notification" >&2; exit 1; }
+  sleep 1
+done
 echo "docs smoke: README first session ok ($(wc -l <"$statuses") requests)"

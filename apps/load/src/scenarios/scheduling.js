@@ -100,7 +100,13 @@ export default function (data) {
 
   const task = http.post(
     `${BASE_URL}/scheduling/v1/tasks`,
-    JSON.stringify({ title: `k6 task ${n}`, priority: 1 + (n % 4), due: '2026-03-28', tags: ['k6'] }),
+    JSON.stringify({
+      title: `k6 task ${n}`,
+      priority: 1 + (n % 4),
+      due: '2026-03-28',
+      tags: ['k6'],
+      customFields: { batch: `k6-${n % 10}`, estimate: n % 8 },
+    }),
     params(NAMES.createTask),
   );
   if (!check(task, { 'task created (201)': (r) => r.status === 201 })) return;

@@ -12,6 +12,7 @@ import {
   zoned,
 } from './local-time.js';
 import { OVERRIDE_TEXTS, type OccurrenceOverride, type Schedule, validateSchedule } from './recurrence.js';
+import { type Reminder, validateReminders } from './reminders.js';
 
 /** One event (a series with its overrides) to write as VEVENTs. */
 export interface ICalendarEvent {
@@ -25,7 +26,16 @@ export interface ICalendarEvent {
   readonly sequence?: number;
   /** LAST-MODIFIED and DTSTAMP, a UTC instant. */
   readonly updatedAt: string;
+  /**
+   * The series' alarms as reminders (read by {@link fromICalendar} from its VALARMs' TRIGGERs); absent
+   * when the VEVENT has no VALARM (the importer may then apply its defaults). Not written by
+   * {@link toICalendar} yet.
+   */
+  readonly reminders?: readonly Reminder[];
 }
+
+/** Most reminders one imported event keeps (as many as an event may have). */
+export const MAX_IMPORT_REMINDERS = 10;
 
 /** What {@link fromICalendar} read, plus what it could not (`problems`, by `events/<i>/<field>`). */
 export interface ICalendarImport {
@@ -302,8 +312,10 @@ function readMaster(
     const value = vevent.getFirstPropertyValue(name);
     return typeof value === 'string' ? value : null;
   };
+  const reminders = readAlarms(vevent, field, problems);
   return {
     uid,
+    ...(reminders && { reminders }),
     title: text('summary') ?? '',
     description: text('description'),
     location: text('location'),
@@ -320,4 +332,41 @@ function readMaster(
       overrides: [],
     },
   };
+}
+
+/**
+ * The VALARMs of a VEVENT as reminders (RFC 5545 §3.6.6, §3.8.6.3): a TRIGGER duration relative to
+ * the start (`-PT15M` → `{ offset: '-PT15M' }`, days and weeks stay nominal), or an absolute
+ * `VALUE=DATE-TIME` (UTC) → `{ at }`. A trigger RELATED=END, a malformed one, one more than a year away,
+ * and those past the first {@link MAX_IMPORT_REMINDERS} are skipped and reported (`events/<i>/reminders/<j>`).
+ * Identical reminders are kept once (clients often write one VALARM per ACTION).
+ * @returns undefined when the VEVENT has no VALARM; else the reminders read (possibly none)
+ */
+function readAlarms(
+  vevent: ICAL.Component,
+  field: (name: string) => string,
+  problems: FieldProblem[],
+): Reminder[] | undefined {
+  const alarms = vevent.getAllSubcomponents('valarm');
+  if (alarms.length === 0) return undefined;
+  const reminders: Reminder[] = [];
+  alarms.forEach((alarm, j) => {
+    const skip = (message: string) => problems.push({ field: field(`reminders/${j}`), message });
+    const trigger = alarm.getFirstProperty('trigger');
+    const value = trigger?.getFirstValue();
+    let reminder: Reminder;
+    if (value instanceof ICAL.Duration) {
+      if (String(trigger!.getParameter('related') ?? 'START').toUpperCase() === 'END')
+        return skip('a TRIGGER related to the end is not imported (reminders count from the start)');
+      reminder = { offset: value.toString() };
+    } else if (value instanceof ICAL.Time && !value.isDate)
+      reminder = { at: Temporal.Instant.fromEpochMilliseconds(value.toUnixTime() * 1000).toString() };
+    else return skip('a VALARM needs a TRIGGER duration or UTC date-time');
+    if (validateReminders([reminder]).length > 0)
+      return skip(`TRIGGER ${String(value)} is not a reminder this calendar keeps (at most a year away)`);
+    if (reminders.some((r) => JSON.stringify(r) === JSON.stringify(reminder))) return;
+    if (reminders.length >= MAX_IMPORT_REMINDERS) return skip(`at most ${MAX_IMPORT_REMINDERS} reminders per event`);
+    reminders.push(reminder);
+  });
+  return reminders;
 }

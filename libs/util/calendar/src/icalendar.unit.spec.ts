@@ -244,4 +244,43 @@ describe('iCalendar import from other clients', () => {
   });
 
   it('refuses a text that is not iCalendar', () => expect(() => fromICalendar('hello', { now })).toThrow());
+
+  it('reads VALARM TRIGGERs as reminders (relative, absolute; duplicates once); no VALARM leaves reminders absent', () => {
+    const alarm = (...trigger: string[]) => [
+      'BEGIN:VALARM',
+      'ACTION:DISPLAY',
+      'DESCRIPTION:x',
+      ...trigger,
+      'END:VALARM',
+    ];
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//Apple Inc.//macOS 15//EN',
+      'BEGIN:VEVENT',
+      'UID:alarms',
+      'SUMMARY:With alarms',
+      'DTSTART;TZID=Europe/Berlin:20260601T090000',
+      'DTEND;TZID=Europe/Berlin:20260601T100000',
+      ...alarm('TRIGGER:-PT15M'),
+      ...alarm('TRIGGER;RELATED=START:-P1D'),
+      ...alarm('TRIGGER:-PT15M'),
+      ...alarm('TRIGGER;VALUE=DATE-TIME:20260531T180000Z'),
+      ...alarm('TRIGGER;RELATED=END:PT0S'),
+      ...alarm('TRIGGER:-P400D'),
+      'END:VEVENT',
+      'BEGIN:VEVENT',
+      'UID:plain',
+      'SUMMARY:No alarm',
+      'DTSTART:20260601T090000Z',
+      'DTEND:20260601T100000Z',
+      'END:VEVENT',
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const { events: read, problems } = fromICalendar(ics, { now });
+    expect(read[0]!.reminders).toEqual([{ offset: '-PT15M' }, { offset: '-P1D' }, { at: '2026-05-31T18:00:00Z' }]);
+    expect(read[1]).not.toHaveProperty('reminders');
+    expect(problems.map((p) => p.field)).toEqual(['events/0/reminders/4', 'events/0/reminders/5']);
+  });
 });

@@ -243,7 +243,12 @@ describe('password reset', () => {
     const confirm = (token: string, newPassword = 'new password 2') =>
       http('/identity/v1/password-reset/confirm', json({ token, newPassword }));
     expect((await confirm(request!.token!, 'short')).status).toBe(400);
+    expect(await sent(IDENTITY_EVENTS.PasswordChangedV1.type, id)).toEqual([]);
     expect((await confirm(request!.token!)).status).toBe(204);
+    // The owner is told (a security message), in the transaction of the change; no secret in it.
+    const changed = await sent(IDENTITY_EVENTS.PasswordChangedV1.type, id);
+    expect(changed).toHaveLength(1);
+    expect(IDENTITY_EVENTS.PasswordChangedV1.schema.strict().parse(changed[0])).toMatchObject({ id, how: 'reset' });
     expect((await passwordToken('reset@example.com', 'old password 1')).status).toBe(400);
     expect((await passwordToken('reset@example.com', 'new password 2')).status).toBe(200);
     const refreshed = await http(

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfig } from '@archipelago/platform-config';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -59,6 +60,14 @@ async function registerId(email: string, password?: string): Promise<string> {
 }
 const passwordToken = (username: string, password = 'correct horse battery', ip = '198.51.100.1') =>
   http('/identity/v1/token', form({ grant_type: 'password', username, password }, { 'x-forwarded-for': ip }));
+/** Payloads of the outbox messages of `type` keyed by `key` (a user id), oldest first. */
+async function outboxOf(type: string, key: string): Promise<Array<Record<string, unknown>>> {
+  const { rows } = await infrastructure.pool.query<{ payload: Record<string, unknown> }>(
+    'SELECT payload FROM identity.outbox WHERE message_type = $1 AND message_key = $2 ORDER BY position',
+    [type, key],
+  );
+  return rows.map((r) => r.payload);
+}
 const refresh = (refreshToken: string) =>
   http('/identity/v1/token', form({ grant_type: 'refresh_token', refresh_token: refreshToken }));
 
@@ -281,7 +290,7 @@ describe('Medium: sessions end (revocation, session list, password change, disab
   });
 
   it('password change needs the current password and ends every other session', async () => {
-    await register('change@example.com');
+    const id = await registerId('change@example.com');
     const other = await login('change@example.com', '192.0.2.44');
     const mine = await login('change@example.com', '192.0.2.45');
     const change = (currentPassword: string) =>
@@ -290,7 +299,12 @@ describe('Medium: sessions end (revocation, session list, password change, disab
         json({ currentPassword, newPassword: 'a brand new passphrase' }, 'PUT', bearer(mine.access_token)),
       );
     expect((await change('not my password')).status).toBe(400);
+    const changed = () => outboxOf(IDENTITY_EVENTS.PasswordChangedV1.type, id);
+    expect(await changed()).toEqual([]);
     expect((await change('correct horse battery')).status).toBe(204);
+    // A security message for the owner (notifications), written with the new hash; never the password or hash.
+    const [event] = await changed();
+    expect(IDENTITY_EVENTS.PasswordChangedV1.schema.strict().parse(event)).toMatchObject({ id, how: 'change' });
     expect((await (await refresh(other.refresh_token)).json()).error).toBe('invalid_grant');
     expect((await refresh(mine.refresh_token)).status).toBe(200);
     expect((await passwordToken('change@example.com', 'correct horse battery', '192.0.2.46')).status).toBe(400);
@@ -336,5 +350,82 @@ describe('Medium: sessions end (revocation, session list, password change, disab
         WHERE subject = (SELECT user_id::text FROM identity.user_emails WHERE email = 'forever@example.com')`,
     );
     expect((await (await refresh(current)).json()).error).toBe('invalid_grant');
+  });
+});
+
+describe('security messages (issue 17)', () => {
+  const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+  const FIREFOX_NEXT = 'Mozilla/5.0 (X11; Linux x86_64; rv:134.0) Gecko/20100101 Firefox/134.0';
+  const SAFARI_IOS =
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+  const signIn = (email: string, userAgent: string, ip: string) =>
+    http(
+      '/identity/v1/token',
+      form(
+        { grant_type: 'password', username: email, password: 'correct horse battery' },
+        { 'x-forwarded-for': ip, 'user-agent': userAgent },
+      ),
+    );
+  const newSignIns = (id: string) => outboxOf(IDENTITY_EVENTS.NewSignInDetectedV1.type, id);
+
+  it('announces a sign-in from a new browser or network, never the first one nor a known device', async () => {
+    const id = await registerId('devices@example.com');
+    expect((await signIn('devices@example.com', FIREFOX, '203.0.113.7')).status).toBe(200);
+    expect(await newSignIns(id)).toEqual([]); // the first sign-in: nothing to compare with
+    // The same browser family (an update) from the same /24: known.
+    expect((await signIn('devices@example.com', FIREFOX_NEXT, '203.0.113.99')).status).toBe(200);
+    expect(await newSignIns(id)).toEqual([]);
+    const phone = await signIn('devices@example.com', SAFARI_IOS, '2001:db8:7:1::5');
+    expect(phone.status).toBe(200);
+    const [event, ...more] = await newSignIns(id);
+    expect(more).toEqual([]);
+    const sid = decodeJwt((await phone.json()).access_token).sid;
+    expect(IDENTITY_EVENTS.NewSignInDetectedV1.schema.strict().parse(event)).toEqual({
+      id,
+      sessionId: sid,
+      userAgent: SAFARI_IOS,
+      device: 'Safari on iOS',
+      network: '2001:db8:7::/48', // the /48, never the full address
+      occurredAt: expect.any(String),
+    });
+    expect((await signIn('devices@example.com', SAFARI_IOS, '2001:db8:7:2::9')).status).toBe(200);
+    // A known browser from another network is new too.
+    expect((await signIn('devices@example.com', FIREFOX, '198.51.100.3')).status).toBe(200);
+    expect((await newSignIns(id)).map((e) => [e['device'], e['network']])).toEqual([
+      ['Safari on iOS', '2001:db8:7::/48'],
+      ['Firefox on Linux', '198.51.100.0/24'],
+    ]);
+  });
+
+  it('remembers at most 20 devices per user, the most recently seen', async () => {
+    const id = await registerId('many-devices@example.com');
+    for (let i = 0; i < 23; i += 1)
+      expect((await signIn('many-devices@example.com', `tool-${i}/1.0`, `192.0.2.${i}`)).status).toBe(200);
+    const { rows } = await infrastructure.pool.query<{ device: string }>(
+      'SELECT device FROM identity.sign_in_devices WHERE user_id = $1 ORDER BY last_seen_at',
+      [id],
+    );
+    expect(rows).toHaveLength(20);
+    expect(rows[0]!.device).toBe('tool-3');
+    expect((await newSignIns(id)).length).toBe(22);
+  });
+
+  it('refuses an admin removing their own admin role (400 USER.SELF_LOCKOUT), as disabling themself', async () => {
+    const token = (await (await passwordToken(ADMIN.email, ADMIN.password, '192.0.2.200')).json()).access_token;
+    const me = await (await http('/identity/v1/users/me', { headers: bearer(token) })).json();
+    const demote = await http(`/identity/v1/users/${me.id}/roles`, json({ roles: ['customer'] }, 'PUT', bearer(token)));
+    expect(demote.status).toBe(400);
+    expect(demote.headers.get('content-type')).toContain('application/problem+json');
+    expect((await demote.json()).code).toBe('USER.SELF_LOCKOUT');
+    const disable = await http(`/identity/v1/users/${me.id}/status`, json({ disabled: true }, 'PUT', bearer(token)));
+    expect(disable.status).toBe(400);
+    expect((await disable.json()).code).toBe('USER.SELF_LOCKOUT');
+    // Keeping the role while changing the others is allowed; the account is still an admin.
+    const same = await http(
+      `/identity/v1/users/${me.id}/roles`,
+      json({ roles: ['admin', 'customer'] }, 'PUT', bearer(token)),
+    );
+    expect(same.status).toBe(200);
+    expect((await same.json()).roles).toEqual(['admin', 'customer']);
   });
 });

@@ -114,7 +114,12 @@ beforeAll(async () => {
     transport: 'kafka',
     kafkaBrokers: [kafkaBrokers()],
   });
-  const topics = [IDENTITY_EVENTS.UserRegisteredV1.topic, IDENTITY_EVENTS.UserRolesChangedV1.topic];
+  const topics = [
+    IDENTITY_EVENTS.UserRegisteredV1.topic,
+    IDENTITY_EVENTS.UserRolesChangedV1.topic,
+    IDENTITY_EVENTS.PasswordChangedV1.topic,
+    IDENTITY_EVENTS.NewSignInDetectedV1.topic,
+  ];
   await infrastructure.messaging.ensureTopics(topics);
   const { adapters } = await createIdentityAdapters(config);
   app = await createHttpApp(IdentityModule.forRoot(infrastructure, adapters, identitySettings(config)), {
@@ -470,6 +475,39 @@ describe('discovery, events, gRPC and secrecy', () => {
       [`user-${id}`],
     );
     for (const row of rows) expect(row.data).not.toMatch(/scrypt|password/i);
+  });
+
+  it('publishes the security messages PasswordChangedV1 and NewSignInDetectedV1 over Kafka, without secrets', async () => {
+    const id = await registerId('secmsg@example.com');
+    const signIn = (password: string, userAgent: string) =>
+      http(
+        '/identity/v1/token',
+        form({ grant_type: 'password', username: 'secmsg@example.com', password }, { 'user-agent': userAgent }),
+      );
+    const first = await (await signIn('correct horse battery', 'curl/8.5.0')).json();
+    const change = await http(
+      '/identity/v1/users/me/password',
+      json(
+        { currentPassword: 'correct horse battery', newPassword: 'another passphrase' },
+        'PUT',
+        bearer(first.access_token),
+      ),
+    );
+    expect(change.status).toBe(204);
+    expect((await signIn('another passphrase', 'HTTPie/3.2.4')).status).toBe(200);
+    const security = () => received.filter((m) => m.key === id && m.type !== IDENTITY_EVENTS.UserRegisteredV1.type);
+    await eventually(() => security().length >= 2);
+    const [changed, signedIn] = security();
+    expect(IDENTITY_EVENTS.PasswordChangedV1.schema.strict().parse(changed!.payload)).toMatchObject({
+      id,
+      how: 'change',
+    });
+    expect(IDENTITY_EVENTS.NewSignInDetectedV1.schema.strict().parse(signedIn!.payload)).toMatchObject({
+      id,
+      userAgent: 'HTTPie/3.2.4',
+      device: 'HTTPie',
+    });
+    for (const m of [changed!, signedIn!]) expect(JSON.stringify(m.payload)).not.toMatch(/scrypt|passphrase|horse/);
   });
 
   it('answers GetUser over gRPC to a service token for identity, NOT_FOUND for an unknown id', async () => {

@@ -348,4 +348,41 @@ describe('notifications/notifications: security messages of identity', () => {
       'Two-step verification turned on',
     ]);
   });
+
+  it('tells the user of a password change and of a new sign-in, once per event, whatever the opt-outs', async () => {
+    const saved = await http('/preferences', tokens.bob, {
+      method: 'PUT',
+      body: JSON.stringify({ security: { in_app: false, email: false } }),
+    });
+    expect(saved.status).toBe(200);
+    const changed = message(IDENTITY_EVENTS.PasswordChangedV1, { id: BOB.sub, how: 'change', occurredAt: now() });
+    const signIn = message(IDENTITY_EVENTS.NewSignInDetectedV1, {
+      id: BOB.sub,
+      sessionId: randomUUID(),
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Version/17.0 Mobile/15E148 Safari/604.1',
+      device: 'Safari on iOS',
+      network: '2001:db8:7::/48',
+      occurredAt: now(),
+    });
+    for (const event of [changed, signIn, changed, signIn]) await events.handle(event); // each delivered twice
+    for (const { id } of [changed, signIn]) {
+      expect(await count('notifications WHERE source_event_id = $1', [id])).toBe(1);
+      expect(
+        await count(
+          `deliveries d JOIN "notifications".notifications n ON n.id = d.notification_id
+            WHERE n.source_event_id = $1 AND d.channel = 'email'`,
+          [id],
+        ),
+      ).toBe(1);
+    }
+    const page = await (await http('/notifications?limit=5', tokens.bob)).json();
+    expect(
+      page.items
+        .filter((n: { sourceEventId: string }) => [changed.id, signIn.id].includes(n.sourceEventId))
+        .map((n: { title: string; link: string; category: string }) => [n.category, n.title, n.link]),
+    ).toEqual([
+      ['security', 'New sign-in to your account', '/identity/v1/users/me/sessions'],
+      ['security', 'Your password was changed', '/identity/v1/users/me'],
+    ]);
+  });
 });

@@ -163,7 +163,7 @@ describe('scheduling/calendar over HTTP', () => {
     }
   });
 
-  it('gives new events without reminders the workspace’s default reminders (owners set them); an explicit list wins', async () => {
+  it('gives new events without reminders the workspace’s default reminders (owners set them, imports too); an explicit list or VALARMs win', async () => {
     const settings = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}/settings`;
     const put = (body: unknown, token = ann) =>
       http(settings, {
@@ -189,6 +189,35 @@ describe('scheduling/calendar over HTTP', () => {
     expect((await (await post({ ...BERLIN, title: 'Own', reminders: [] })).json()).reminders).toEqual([]);
     const own = await (await post({ ...BERLIN, title: 'Own', reminders: [{ offset: '-PT1H' }] })).json();
     expect(own.reminders).toEqual([{ offset: '-PT1H' }]);
+    // An imported VEVENT without VALARM gets the defaults too; one with VALARMs keeps its own TRIGGERs.
+    const vevent = (uid: string, ...alarm: string[]) => [
+      'BEGIN:VEVENT',
+      `UID:${uid}`,
+      `SUMMARY:${uid}`,
+      'DTSTART;TZID=Europe/Berlin:20260601T090000',
+      'DTEND;TZID=Europe/Berlin:20260601T100000',
+      ...alarm,
+      'END:VEVENT',
+    ];
+    const ics = [
+      'BEGIN:VCALENDAR',
+      'VERSION:2.0',
+      'PRODID:-//test//EN',
+      ...vevent('imported-plain'),
+      ...vevent('imported-alarm', 'BEGIN:VALARM', 'ACTION:DISPLAY', 'TRIGGER:-P1D', 'END:VALARM'),
+      'END:VCALENDAR',
+      '',
+    ].join('\r\n');
+    const imported = await http(`${settings.replace(/\/settings$/, '')}/import`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/calendar', ...bearer(ann) },
+      body: ics,
+    });
+    expect(imported.status).toBe(201);
+    const reminders = [];
+    for (const id of (await imported.json()).created as string[])
+      reminders.push((await (await http(`${base}/${id}?minVersion=1`, { headers: bearer(ann) })).json()).reminders);
+    expect(reminders).toEqual([[{ offset: '-PT10M' }], [{ offset: '-P1D' }]]);
     expect((await put({ defaultReminders: [] })).status).toBe(200);
     expect((await (await post({ ...BERLIN, title: 'None again' })).json()).reminders).toEqual([]);
   });
@@ -605,6 +634,15 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     expect(back.events.find((e) => e.uid === event.id)?.schedule.overrides).toEqual([
       { recurrenceId: '2026-03-28T09:00:00', start: '2026-03-28T09:00:00', end: '2026-03-28T09:15:00', ...own },
     ]);
+    await vi.waitFor(
+      () => expect(messagesOf(event.id, CALENDAR_EVENTS.CalendarOccurrenceChangedV1.type)).toHaveLength(1),
+      { timeout: 30_000, interval: 100 },
+    );
+    const [published] = messagesOf(event.id, CALENDAR_EVENTS.CalendarOccurrenceChangedV1.type).map((m) =>
+      CALENDAR_EVENTS.CalendarOccurrenceChangedV1.schema.parse(m.payload),
+    );
+    expect(published).toMatchObject({ recurrenceId: '2026-03-28T09:00:00', cancelled: false, ...own });
+    expect(published).not.toHaveProperty('title');
   });
 
   it('moves a pending reminder with its moved occurrence, cancels it with a cancelled one, and cancels all on delete (CalendarEventDeletedV1)', async () => {

@@ -341,6 +341,117 @@ describe('scheduling/tasks over HTTP', () => {
       expect((await get(`?${bad}`)).status, bad).toBe(400);
   });
 
+  it('keeps custom fields (merge patch), filters the list by one (cf.<key>=), and 400s a bad key by field', async () => {
+    const fields = { client: 'ACME-int', hours: 3, billable: true, start: '2026-03-10' };
+    const created = await post({ title: 'Invoice', customFields: fields });
+    expect(created.status).toBe(201);
+    const task = await created.json();
+    expect(task.customFields).toEqual({ billable: true, client: 'ACME-int', hours: 3, start: '2026-03-10' });
+    const other = await (await post({ title: 'Other', customFields: { client: 'Other-int', hours: 4 } })).json();
+    const patched = await send('PATCH', `${base}/${task.id}`, { customFields: { hours: null, stage: 'sent' } });
+    expect(patched.status).toBe(200);
+    const after = await patched.json();
+    expect(after.customFields).toEqual({ billable: true, client: 'ACME-int', stage: 'sent', start: '2026-03-10' });
+    const read = await (await get(`/${task.id}?minVersion=${after.version}`)).json();
+    expect(read.customFields).toEqual(after.customFields);
+    await get(`/${other.id}?minVersion=${other.version}`);
+    const ids = async (query: string) =>
+      ((await (await get(`?limit=100&${query}`)).json()).items as { id: string }[]).map((i) => i.id);
+    expect(await ids('cf.client=ACME-int')).toEqual([task.id]);
+    expect(await ids('cf.client=ACME-int&cf.billable=true&cf.stage=sent')).toEqual([task.id]);
+    expect(await ids('cf.hours=4')).toEqual([other.id]);
+    expect(await ids('cf.hours=3')).toEqual([]);
+    expect(await ids('cf.client=ACME-int&cf.billable=false')).toEqual([]);
+    const badKey = await get('?cf.1bad=x');
+    expect(badKey.status).toBe(400);
+    expect(JSON.stringify(await badKey.json())).toContain('cf.1bad');
+    const badBody = await post({ title: 'x', customFields: { 'no spaces': 1 } });
+    expect(badBody.status).toBe(400);
+    expect(JSON.stringify(await badBody.json())).toContain('customFields/no spaces');
+    // The filter's expression is the indexed one (GIN, jsonb_path_ops): the planner can use the index.
+    const client = await infrastructure.pool.connect();
+    try {
+      await client.query('SET enable_seqscan = off');
+      const plan = await client.query(
+        `EXPLAIN SELECT id FROM "tasks".task_list t WHERE t.fields->'customFields' @> '{"client":"ACME-int"}'::jsonb`,
+      );
+      expect(JSON.stringify(plan.rows)).toContain('task_list_custom_fields');
+    } finally {
+      await client.query('RESET enable_seqscan');
+      client.release();
+    }
+  });
+
+  it('adds and removes attachments (metadata): 201 with Location, in the task, 404 for another user, 400 by field, 409 past 20', async () => {
+    const task = await (await post({ title: 'With files' })).json();
+    const pdf = {
+      name: 'report.pdf',
+      mediaType: 'application/pdf',
+      size: 48213,
+      url: 'https://files.example.com/r.pdf',
+    };
+    const added = await send('POST', `${base}/${task.id}/attachments`, pdf);
+    expect(added.status).toBe(201);
+    const attachment = await added.json();
+    expect(attachment).toMatchObject({
+      ...pdf,
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      taskId: task.id,
+      version: 2,
+    });
+    expect(added.headers.get('location')).toBe(`/scheduling/v1/tasks/${task.id}/attachments/${attachment.id}`);
+    const read = await (await get(`/${task.id}?minVersion=2`)).json();
+    expect(read.attachments).toEqual([{ id: attachment.id, ...pdf }]);
+    expect((await send('POST', `${base}/${task.id}/attachments`, pdf, bob)).status).toBe(404);
+    expect((await send('DELETE', `${base}/${task.id}/attachments/${attachment.id}`, undefined, bob)).status).toBe(404);
+    for (const [field, value] of [
+      ['url', 'http://files.example.com/r.pdf'],
+      ['url', 'https://user:<password>@files.example.com/r.pdf'],
+      ['mediaType', 'pdf'],
+      ['size', -1],
+    ] as const) {
+      const bad = await send('POST', `${base}/${task.id}/attachments`, { ...pdf, [field]: value });
+      expect(bad.status, `${field} ${value}`).toBe(400);
+      expect(JSON.stringify(await bad.json()), `${field} ${value}`).toContain(field);
+    }
+    const second = await (await send('POST', `${base}/${task.id}/attachments`, { ...pdf, name: 'b.pdf' })).json();
+    const removed = await send('DELETE', `${base}/${task.id}/attachments/${attachment.id}`, undefined);
+    expect(removed.status).toBe(204);
+    expect(removed.headers.get('etag')).toBe('"4"');
+    expect((await send('DELETE', `${base}/${task.id}/attachments/${attachment.id}`, undefined)).status).toBe(404);
+    const after = await (await get(`/${task.id}?minVersion=4`)).json();
+    expect(after.attachments.map((a: { id: string }) => a.id)).toEqual([second.id]);
+    for (let i = 1; i < 20; i++)
+      expect((await send('POST', `${base}/${task.id}/attachments`, { ...pdf, name: `f${i}.pdf` })).status).toBe(201);
+    const full = await send('POST', `${base}/${task.id}/attachments`, pdf);
+    expect(full.status).toBe(409);
+    expect((await full.json()).code).toBe('TASK.TOO_MANY_ATTACHMENTS');
+  });
+
+  it('reads with If-None-Match: waits for the version named like minVersion, 304 when it is the one reached, 200 with a newer one', async () => {
+    const task = await (await post({ title: 'Conditional' })).json();
+    const read = (tags: string) => http(`${base}/${task.id}`, { headers: { ...bearer(ann), 'if-none-match': tags } });
+    const same = await read('"1"');
+    expect(same.status).toBe(304);
+    expect(same.headers.get('etag')).toBe('"1"');
+    expect(await same.text()).toBe('');
+    const patched = await (await send('PATCH', `${base}/${task.id}`, { priority: 1 })).json();
+    expect(patched.version).toBe(2);
+    expect((await read('"2"')).status).toBe(304); // waited for the query side to reach the write
+    const older = await read('W/"1"');
+    expect(older.status).toBe(200);
+    expect((await older.json()).version).toBe(2);
+    expect((await read('"1", "2"')).status).toBe(304);
+    expect((await read('*')).status).toBe(304);
+    expect((await read('"other"')).status).toBe(200);
+    expect((await read('"9"')).status).toBe(409);
+    const malformed = await read('1');
+    expect([malformed.status, (await malformed.json()).version]).toEqual([200, 2]); // not a tag list: ignored
+    expect((await http(`${base}/${task.id}`, { headers: { ...bearer(bob), 'if-none-match': '"1"' } })).status).toBe(
+      404,
+    );
+  });
+
   it('rebuilds the task list projection to the same content', async () => {
     const snapshot = async () =>
       (

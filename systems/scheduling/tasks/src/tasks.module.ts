@@ -19,6 +19,10 @@ import { NextTasksUseCase } from './use-case/next-tasks/next-tasks.use-case.js';
 import { CLOCK } from './use-case/port/clock.port.js';
 import { TASK_READ_MODEL } from './use-case/port/task.read-model.port.js';
 import { TASK_REPOSITORY } from './use-case/port/task.repository.port.js';
+import {
+  AddTaskAttachmentUseCase,
+  RemoveTaskAttachmentUseCase,
+} from './use-case/task-attachments/task-attachments.use-case.js';
 import { UpdateTaskUseCase } from './use-case/update-task/update-task.use-case.js';
 import { WORKSPACE_READ_MODEL } from './use-case/port/workspace.read-model.port.js';
 import { WORKSPACE_REPOSITORY } from './use-case/port/workspace.repository.port.js';
@@ -29,6 +33,8 @@ import { GetWorkspaceUseCase, ListWorkspacesUseCase } from './use-case/workspace
 export const TASKS_DOMAIN_ERRORS = {
   'TASK.INVALID': 400,
   'TASK.NOT_FOUND': 404,
+  'TASK.ATTACHMENT_NOT_FOUND': 404,
+  'TASK.TOO_MANY_ATTACHMENTS': 409,
   'WORKSPACE.INVALID': 400,
   'WORKSPACE.FORBIDDEN': 403,
   'WORKSPACE.NOT_FOUND': 404,
@@ -91,6 +97,8 @@ export class TasksModule {
         UpdateTaskUseCase,
         DeleteTaskUseCase,
         CompleteTaskUseCase,
+        AddTaskAttachmentUseCase,
+        RemoveTaskAttachmentUseCase,
         GetTaskUseCase,
         ListTasksUseCase,
         NextTasksUseCase,

@@ -124,6 +124,46 @@ export const emailOtpRequestedV1Schema = z.object({
 });
 export type EmailOtpRequestedV1 = z.infer<typeof emailOtpRequestedV1Schema>;
 
+/**
+ * The account's password was replaced (issue 17: a security message, critical for the notifications
+ * system): by its owner with the current password (`how: "change"`), or through an e-mailed reset
+ * link (`how: "reset"`). Written in the transaction that replaces the hash; never carries the
+ * password or its hash.
+ */
+export const passwordChangedV1Schema = z.object({
+  /** User id (UUID). */
+  id: z.string().uuid(),
+  /** `change`: `PUT /identity/v1/users/me/password`; `reset`: `POST /identity/v1/password-reset/confirm` (or its page). */
+  how: z.enum(['change', 'reset']),
+  occurredAt: z.string().datetime(),
+});
+export type PasswordChangedV1 = z.infer<typeof passwordChangedV1Schema>;
+
+/**
+ * A sign-in from a device the account has not used lately started a session (issue 17: a security
+ * message, critical). "New" = the account has signed in before and this (client id, browser family,
+ * network) was not seen for it in the last 90 days; the account's first sign-in is never new
+ * (docs/systems/identity.md "New sign-in"). Written in the transaction that stores the session.
+ * The network is the /24 (IPv4) or /48 (IPv6) prefix, never the full address: enough for the owner
+ * to tell "my home" from "somewhere else", less personal data in mailboxes and topics.
+ */
+export const newSignInDetectedV1Schema = z.object({
+  /** User id (UUID). */
+  id: z.string().uuid(),
+  /** The session (refresh-token family, the tokens' `sid`) the sign-in started: `DELETE /identity/v1/users/me/sessions/{id}` ends it. */
+  sessionId: z.string().uuid(),
+  /** OAuth client of the sign-in (authorization code grant); absent for the password grant. */
+  clientId: z.string().optional(),
+  /** The `User-Agent` header of the sign-in request, at most 256 characters (`""` when absent). */
+  userAgent: z.string().max(256),
+  /** Browser family and operating system read from `userAgent`, e.g. `Firefox on Linux`, `curl`, or `unknown`. */
+  device: z.string(),
+  /** Approximate network: the client address's /24 (IPv4) or /48 (IPv6) prefix in CIDR notation; absent when unknown. */
+  network: z.string().optional(),
+  occurredAt: z.string().datetime(),
+});
+export type NewSignInDetectedV1 = z.infer<typeof newSignInDetectedV1Schema>;
+
 /** Topic and CloudEvents type of each identity integration event. */
 export const IDENTITY_EVENTS = {
   UserRegisteredV1: {
@@ -175,5 +215,15 @@ export const IDENTITY_EVENTS = {
     topic: 'identity.identity.email-otp-requested.v1',
     type: 'archipelago.identity.identity.EmailOtpRequestedV1',
     schema: emailOtpRequestedV1Schema,
+  },
+  PasswordChangedV1: {
+    topic: 'identity.identity.password-changed.v1',
+    type: 'archipelago.identity.identity.PasswordChangedV1',
+    schema: passwordChangedV1Schema,
+  },
+  NewSignInDetectedV1: {
+    topic: 'identity.identity.new-sign-in-detected.v1',
+    type: 'archipelago.identity.identity.NewSignInDetectedV1',
+    schema: newSignInDetectedV1Schema,
   },
 } as const;

@@ -6,6 +6,7 @@ import { identityAuthorizationCodesMigration } from './migrations/1765000000002-
 import { identityEmailTokensMigration } from './migrations/1766000000000-identity-email-tokens.migration.js';
 import { identityTotpMigration } from './migrations/1765000000010-identity-totp.migration.js';
 import { identityEmailOtpsMigration } from './migrations/1767000000000-identity-email-otps.migration.js';
+import { identitySignInDevicesMigration } from './migrations/1768000000000-identity-sign-in-devices.migration.js';
 import { UserRecord } from './user.record.js';
 
 /** The identity service's schema on the identity database: the user record and its migrations. */
@@ -21,6 +22,7 @@ export const IDENTITY_DATABASE: ServiceDatabase = {
     identityEmailTokensMigration(schema),
     identityTotpMigration(schema),
     identityEmailOtpsMigration(schema),
+    identitySignInDevicesMigration(schema),
   ],
 };
 

@@ -20,7 +20,7 @@ export class IdentityInfrastructure extends ServiceInfrastructure {
   readonly projectionRunner = this.addProjection(new UserListProjection(this.config.schema));
   readonly repository = new UserEventStoreRepository(this.pool, this.store, this.messaging);
   readonly readModel = new UserListReadModel(this.dataSource, this.projectionRunner);
-  readonly refreshTokens = new RefreshTokenPostgresStore(this.pool, this.config.schema);
+  readonly refreshTokens = new RefreshTokenPostgresStore(this.pool, this.config.schema, this.messaging);
   readonly loginAttempts = new LoginAttemptsPostgresStore(this.pool, this.config.schema);
   readonly authorizationCodes = new AuthorizationCodesPostgresStore(this.pool, this.config.schema);
   readonly emailTokens = new EmailTokensPostgresStore(this.pool, this.config.schema, this.messaging);

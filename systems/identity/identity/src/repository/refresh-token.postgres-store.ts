@@ -1,6 +1,10 @@
+import { IDENTITY_EVENTS, type NewSignInDetectedV1 } from '@archipelago/identity-contracts';
 import { inTransaction } from '@archipelago/platform-event-store';
+import type { Messaging } from '@archipelago/platform-messaging';
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { classifySignIn, MAX_SEEN_DEVICES, type SignInDevice } from '../entity/sign-in/new-sign-in.js';
+import { signInDevice } from './sign-in-device.js';
 import type {
   ConsumedRefreshToken,
   NewSession,
@@ -27,12 +31,15 @@ interface Row {
 /**
  * Refresh tokens in Postgres, keyed by SHA-256 of the token (the token itself is never stored:
  * a database leak yields nothing usable). Families (sessions) hold the subject, client, IPs, last
- * use, absolute expiry and the revocation mark.
+ * use, absolute expiry and the revocation mark. A new family is a sign-in: its device is
+ * remembered in `sign_in_devices` and a new one announced (`NewSignInDetectedV1`), in the same
+ * transaction.
  */
 export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
+    private readonly messaging: Messaging,
   ) {}
 
   async issue(token: string, grant: RefreshTokenGrant, now: Date, session?: NewSession): Promise<void> {
@@ -53,12 +60,75 @@ export class RefreshTokenPostgresStore implements RefreshTokenStorePort {
             [...session.amr],
           ],
         );
+        await this.rememberDevice(client, grant, now, session);
       }
       await client.query(
         `INSERT INTO ${this.table('refresh_tokens')} (token_hash, family_id, scope, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)`,
         [sha256(token), grant.familyId, grant.scope ?? null, now, grant.expiresAt],
       );
     });
+  }
+
+  /**
+   * The new-sign-in rule (entity/sign-in): compares the sign-in's device with the user's remembered
+   * ones, remembers it (its `last_seen_at` refreshed at most hourly, so a burst of sign-ins from
+   * one device — a load test — does not rewrite the row each time), keeps the
+   * {@link MAX_SEEN_DEVICES} most recently seen, and publishes `NewSignInDetectedV1` for a new one.
+   */
+  private async rememberDevice(
+    client: pg.PoolClient,
+    grant: RefreshTokenGrant,
+    now: Date,
+    session: NewSession,
+  ): Promise<void> {
+    const device = signInDevice(session.clientId, session.userAgent, session.ip);
+    const table = this.table('sign_in_devices');
+    const { rows } = await client.query<{ client_id: string; device: string; network: string; last_seen_at: Date }>(
+      `SELECT client_id, device, network, last_seen_at FROM ${table} WHERE user_id = $1`,
+      [grant.subject],
+    );
+    const seen = rows.map((r) => ({
+      clientId: r.client_id,
+      device: r.device,
+      network: r.network,
+      lastSeenAt: r.last_seen_at,
+    }));
+    const novelty = classifySignIn(seen, device, now);
+    await client.query(
+      `INSERT INTO ${table} AS d (user_id, client_id, device, network, first_seen_at, last_seen_at)
+       VALUES ($1, $2, $3, $4, $5, $5)
+       ON CONFLICT (user_id, client_id, device, network)
+       DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at WHERE d.last_seen_at < EXCLUDED.last_seen_at - interval '1 hour'`,
+      [grant.subject, device.clientId, device.device, device.network, now],
+    );
+    if (novelty !== 'known' && rows.length >= MAX_SEEN_DEVICES) {
+      await client.query(
+        `DELETE FROM ${table} WHERE user_id = $1 AND (client_id, device, network) NOT IN (
+           SELECT client_id, device, network FROM ${table} WHERE user_id = $1 ORDER BY last_seen_at DESC LIMIT $2)`,
+        [grant.subject, MAX_SEEN_DEVICES],
+      );
+    }
+    if (novelty === 'new') await this.announce(client, grant, now, session, device);
+  }
+
+  private async announce(
+    client: pg.PoolClient,
+    grant: RefreshTokenGrant,
+    now: Date,
+    session: NewSession,
+    device: SignInDevice,
+  ): Promise<void> {
+    const payload: NewSignInDetectedV1 = {
+      id: grant.subject,
+      sessionId: grant.familyId,
+      ...(session.clientId && { clientId: session.clientId }),
+      userAgent: (session.userAgent ?? '').slice(0, 256),
+      device: device.device,
+      ...(device.network && { network: device.network }),
+      occurredAt: now.toISOString(),
+    };
+    const { topic, type } = IDENTITY_EVENTS.NewSignInDetectedV1;
+    await this.messaging.outbox.add(client, [{ topic, type, key: grant.subject, payload }]);
   }
 
   async consume(token: string, now: Date, ip?: string): Promise<ConsumedRefreshToken | undefined> {

@@ -4,6 +4,7 @@ import {
   PostgresEventStore,
   WrongExpectedVersionError,
 } from '@archipelago/platform-event-store';
+import { IDENTITY_EVENTS, type PasswordChangedV1 } from '@archipelago/identity-contracts';
 import type { Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import { userDecider } from '../entity/user/user.decider.js';
@@ -13,6 +14,7 @@ import type { CommandContext } from '../use-case/port/command-context.js';
 import {
   ConcurrencyConflictError,
   type LoadedUser,
+  type PasswordChange,
   type UserCredentials,
   type UserRepositoryPort,
 } from '../use-case/port/user.repository.port.js';
@@ -101,11 +103,18 @@ export class UserEventStoreRepository implements UserRepositoryPort {
     return rows[0]?.password_hash;
   }
 
-  async setPasswordHash(userId: string, passwordHash: string): Promise<void> {
-    await this.pool.query(
-      `UPDATE ${this.table('user_credentials')} SET password_hash = $2, updated_at = now() WHERE user_id = $1`,
-      [userId, passwordHash],
-    );
+  async setPasswordHash(userId: string, passwordHash: string, change: PasswordChange): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `UPDATE ${this.table('user_credentials')} SET password_hash = $2, updated_at = $3 WHERE user_id = $1`,
+        [userId, passwordHash, change.at],
+      );
+      if (!rowCount) return;
+      // The security message (notifications): in the transaction of the change, so neither goes without the other.
+      const payload: PasswordChangedV1 = { id: userId, how: change.how, occurredAt: change.at.toISOString() };
+      const { topic, type } = IDENTITY_EVENTS.PasswordChangedV1;
+      await this.messaging.outbox.add(client, [{ topic, type, key: userId, payload, traceparent: change.traceparent }]);
+    });
   }
 
   private table(name: string): string {

@@ -21,6 +21,8 @@ export const CONSUMED_TOPICS: readonly string[] = [
   IDENTITY_EVENTS.TotpEnabledV1.topic,
   IDENTITY_EVENTS.TotpDisabledV1.topic,
   IDENTITY_EVENTS.EmailOtpRequestedV1.topic,
+  IDENTITY_EVENTS.PasswordChangedV1.topic,
+  IDENTITY_EVENTS.NewSignInDetectedV1.topic,
   ORDERING_ORDERS_TOPIC,
   PAYMENTS_TOPIC,
   CATALOG_STOCK_LEVELS_TOPIC,

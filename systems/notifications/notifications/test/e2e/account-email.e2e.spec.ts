@@ -183,4 +183,55 @@ describe.runIf(kafkaBrokers())('e-mail verification and password reset, end to e
     expect((await signIn(email, 'old password 1')).status).toBe(400);
     expect((await signIn(email, 'new password 2')).status).toBe(200);
   });
+
+  it('security messages: a password change and a sign-in from a new browser, one e-mail each; a known browser none', async () => {
+    const FIREFOX = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0';
+    const SAFARI =
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1';
+    const email = `security-${Date.now()}@example.com`;
+    await http('/identity/v1/users', json({ email, password: 'old password 1', displayName: 'Sam' }));
+    const first = await accessToken(email, 'old password 1'); // the first sign-in: never "new"
+    const changed = await http('/identity/v1/users/me/password', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${first}` },
+      body: JSON.stringify({ currentPassword: 'old password 1', newPassword: 'new password 2' }),
+    });
+    expect(changed.status).toBe(204);
+    const mail = await mailTo(email, 'Security: Your password was changed');
+    expect(mail.text).toContain(`${edgeUrl}/identity/v1/users/me`);
+    expect(mail.text).not.toContain('new password 2');
+
+    const signInWith = (userAgent: string) =>
+      http('/identity/v1/token', {
+        ...form({ grant_type: 'password', username: email, password: 'new password 2' }),
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': userAgent },
+      });
+    expect((await signInWith(FIREFOX)).status).toBe(200);
+    const notice = await mailTo(email, 'Security: New sign-in to your account');
+    expect(notice.text).toContain('Firefox on Linux');
+    expect(notice.text).toContain(`${edgeUrl}/identity/v1/users/me/sessions`);
+    expect((await signInWith(FIREFOX)).status).toBe(200); // known now: no message
+    // A later new browser's message comes after anything the repeat could have caused (one topic, keyed by user).
+    const bearer = (await (await signInWith(SAFARI)).json()) as { access_token: string };
+    await sink.waitFor((m) => m.to.some((t) => t.address === email) && m.text.includes('Safari on iOS'), {
+      timeoutMs: 60_000,
+    });
+    const newSignIns = (await sink.messages()).filter(
+      (m) => m.subject === 'Security: New sign-in to your account' && m.to.some((t) => t.address === email),
+    );
+    expect(newSignIns.map((m) => (m.text.includes('Safari on iOS') ? 'Safari' : 'Firefox')).sort()).toEqual([
+      'Firefox',
+      'Safari',
+    ]);
+    const inbox = (await (
+      await http('/notifications/v1/notifications?limit=100', {
+        headers: { authorization: `Bearer ${bearer.access_token}` },
+      })
+    ).json()) as { items: Array<{ category: string; title: string; read: boolean }> };
+    expect(inbox.items.filter((n) => n.category === 'security').map((n) => [n.title, n.read])).toEqual([
+      ['New sign-in to your account', false],
+      ['New sign-in to your account', false],
+      ['Your password was changed', false],
+    ]);
+  });
 });

@@ -89,7 +89,7 @@ describe('RegistryEntityEventStoreRepository', () => {
     );
     await expect(create({ name: 'Taker', email: 'old@example.com' })).resolves.toMatchObject({ status: 'active' });
     await expect(create({ name: 'Clash', email: 'new@example.com' })).rejects.toBeInstanceOf(UniqueFieldTakenError);
-    await new DeleteEntityUseCase(infrastructure.entities).execute(
+    await new DeleteEntityUseCase(infrastructure.entities, infrastructure.definitions).execute(
       new DeleteEntityCommand('Pupil', id, undefined, ctx),
     );
     await expect(create({ name: 'After', email: 'new@example.com' })).resolves.toMatchObject({ status: 'active' });
@@ -101,7 +101,9 @@ describe('RegistryEntityEventStoreRepository', () => {
     await new UpdateEntityUseCase(infrastructure.definitions, infrastructure.entities).execute(
       new UpdateEntityCommand('Pupil', id, 'merge-patch', { name: 'Renamed' }, undefined, ctx),
     );
-    await new DeleteEntityUseCase(infrastructure.entities).execute(new DeleteEntityCommand('Pupil', id, 2, ctx));
+    await new DeleteEntityUseCase(infrastructure.entities, infrastructure.definitions).execute(
+      new DeleteEntityCommand('Pupil', id, 2, ctx),
+    );
     const messages = await outbox(id);
     expect(messages.map((m) => m.message_type)).toEqual([
       REGISTRY_EVENTS.EntityCreatedV1.type,

@@ -13,18 +13,19 @@ const MAX_ATTEMPTS = 5;
 
 /**
  * Load → decide → save for one entity command, retried on a concurrent append (decided again on
- * fresh state: an If-Match version then fails as it should). `build` makes the command per attempt.
+ * fresh state: an If-Match version then fails as it should). `build` makes the command per attempt
+ * from the state just loaded (who may write is decided on it).
  * @returns the state after the command. Domain errors propagate unchanged.
  */
 export async function handleRegistryEntityCommand(
   repository: RegistryEntityRepositoryPort,
   id: string,
-  build: () => Promise<RegistryEntityCommand>,
+  build: (state: RegistryEntityState) => Promise<RegistryEntityCommand>,
   context: CommandContext,
 ): Promise<RegistryEntityState> {
   for (let attempt = 1; ; attempt++) {
     const { state, version } = await repository.load(id);
-    const events = registryEntityDecider.decide(await build(), state);
+    const events = registryEntityDecider.decide(await build(state), state);
     if (events.length === 0) return state;
     try {
       await repository.save(id, events, version, context);

@@ -1,5 +1,6 @@
 import { definitionIdOf } from '../entity/definition/definition-id.js';
-import { compileEntitySchema } from '../entity/definition/definition-schema.js';
+import { compileEntitySchema, osConfigOf } from '../entity/definition/definition-schema.js';
+import { definitionShape, type OsConfig } from '../entity/definition/os-config.js';
 import { servingVersion } from '../entity/definition/definition.state.js';
 import type { ServingDefinition } from '../entity/registry-entity/registry-entity.decider.js';
 import { EntityTypeNotActiveError, EntityTypeNotFoundError } from '../entity/registry-entity/registry-entity.errors.js';
@@ -7,6 +8,9 @@ import { loadReferences } from './handle-definition-command.js';
 import type { DefinitionRepositoryPort } from './port/definition.repository.port.js';
 
 const MAX_CACHED = 256;
+
+/** The serving version as the decider takes it, with its `_osConfig` and content pointer (who may write). */
+export type ServingType = ServingDefinition & { readonly config: OsConfig; readonly contentPointer: string };
 
 /**
  * The definition version serving an entity type, with its compiled validator. Validators are
@@ -23,7 +27,7 @@ export class ServingDefinitions {
    * @throws EntityTypeNotFoundError (404) when no definition has that title
    * @throws EntityTypeNotActiveError (409) when its definition serves no version
    */
-  async forType(type: string): Promise<ServingDefinition> {
+  async forType(type: string): Promise<ServingType> {
     const { title, definitionId, version, schema } = await this.serving(type);
     const key = `${definitionId}@${version}`;
     let validator = this.validators.get(key);
@@ -32,7 +36,14 @@ export class ServingDefinitions {
       if (this.validators.size >= MAX_CACHED) this.validators.delete(this.validators.keys().next().value!);
       this.validators.set(key, validator);
     }
-    return { type: title, definitionId, definitionVersion: version, validator };
+    return {
+      type: title,
+      definitionId,
+      definitionVersion: version,
+      validator,
+      config: osConfigOf(schema),
+      contentPointer: definitionShape(schema).contentPointer,
+    };
   }
 
   /**

@@ -204,7 +204,7 @@ describe('registry/registry through the edge', () => {
     expect(invited.status).toBe(201);
     const { id, status } = await invited.json();
     expect(status).toBe('invited');
-    // Only the invite route is public: the rest of /entity needs a token at the edge.
+    // Reads need a token at the edge (only the invite and write routes are public there).
     expect((await http(`/registry/v1/entity/Guest/${id}`)).status).toBe(401);
     const read = await http(`/registry/v1/entity/Guest/${id}`, { headers: bearer(customer) });
     expect(await read.json()).toMatchObject({ id, status: 'active', version: 2, body: { phone: '+100200300' } });
@@ -291,5 +291,61 @@ describe('registry/registry through the edge', () => {
     // The service's log lines (the 404 after the delete is logged at warn) never carry the value.
     expect(service.output()).toContain(`/registry/v1/entity/Patient/${id}`);
     expect(service.output()).not.toContain(DIAGNOSIS);
+  });
+  it('lets a custom role create, the owner patch their own entity, others 404, and anyone write a public type', async () => {
+    const json = { 'content-type': 'application/json' };
+    const send = (method: string, path: string, token: string | undefined, body?: unknown) =>
+      http(`/registry/v1${path}`, {
+        method,
+        headers: { ...json, ...(token ? bearer(token) : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    const publish = async (schema: object) => {
+      const { id } = await (await send('POST', '/schema/create_def', admin, schema)).json();
+      expect((await send('POST', '/schema/activate_def', admin, { id })).status).toBe(200);
+    };
+    await publish({
+      title: 'Lease',
+      type: 'object',
+      required: ['flat', 'email'],
+      properties: { flat: { type: 'string' }, email: { type: 'string' }, rent: { type: 'integer' } },
+      _osConfig: { roles: ['clerk'], ownershipAttributes: [{ email: '/email' }] },
+    });
+    await publish({
+      title: 'Sighting',
+      type: 'object',
+      required: ['bird'],
+      properties: { bird: { type: 'string' } },
+      _osConfig: { roles: ['anonymous'] },
+    });
+    const clerk = await issuer.issue({
+      sub: '7a7a7a7a-0000-4000-8000-00000000000c',
+      roles: ['clerk'],
+      expiresInSec: 900,
+    });
+    const bob = await issuer.issue({
+      sub: '7a7a7a7a-0000-4000-8000-00000000000b',
+      roles: ['customer'],
+      email: 'bob@example.com',
+      expiresInSec: 900,
+    });
+    expect((await send('POST', '/entity/Lease', customer, { flat: '1A', email: 'ann@example.com' })).status).toBe(403);
+    const made = await send('POST', '/entity/Lease', clerk, { flat: '1A', email: 'ann@example.com', rent: 900 });
+    expect(made.status).toBe(201);
+    const { id } = await made.json();
+    const patched = await send('PATCH', `/entity/Lease/${id}`, customer, { rent: 950 });
+    expect(patched.status).toBe(200);
+    expect(await patched.json()).toMatchObject({ version: 2, body: { flat: '1A', rent: 950 } });
+    expect((await send('PATCH', `/entity/Lease/${id}`, bob, { rent: 1 })).status).toBe(404);
+    expect((await send('PATCH', `/entity/Lease/${id}`, customer, { email: 'bob@example.com' })).status).toBe(403);
+    const anonymous = await send('PATCH', `/entity/Lease/${id}`, undefined, { rent: 1 });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="archipelago"');
+    // A public type: no token needed to write. Reads and searches still need one at the edge.
+    const sighted = await send('POST', '/entity/Sighting', undefined, { bird: 'Kingfisher' });
+    expect(sighted.status).toBe(201);
+    const sighting = await sighted.json();
+    expect((await send('PATCH', `/entity/Sighting/${sighting.id}`, undefined, { bird: 'Heron' })).status).toBe(200);
+    expect((await send('POST', '/entity/Sighting/search', undefined, {})).status).toBe(401);
   });
 });

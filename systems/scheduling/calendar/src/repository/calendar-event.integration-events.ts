@@ -85,6 +85,8 @@ export function toIntegrationEvents(
           end: moved ? event.data.end : null,
           timeZone: state.fields.timeZone,
           ...(moved && event.data.title !== undefined && { title: event.data.title }),
+          ...(moved && event.data.description !== undefined && { description: event.data.description }),
+          ...(moved && event.data.location !== undefined && { location: event.data.location }),
           occurredAt: event.data.at,
         };
         return [message('CalendarOccurrenceChangedV1', event.data.eventId, payload, traceparent)];

@@ -53,7 +53,9 @@ export type CalendarEventDeletedV1 = z.infer<typeof calendarEventDeletedV1Schema
 /**
  * One occurrence of a recurring event was moved or cancelled (RFC 5545 RECURRENCE-ID override):
  * `recurrenceId` is its original local start in `timeZone`; `start`/`end` its new local start/end
- * (null when cancelled), `title` its own title if the move gave it one.
+ * (null when cancelled); `title`, `description` and `location` its own texts if the move gave it
+ * them (RFC 5545 SUMMARY, DESCRIPTION, LOCATION of the override; absent: the series'). `description`
+ * and `location` are an additive change of the same major (consumers that do not know them ignore them).
  */
 export const calendarOccurrenceChangedV1Schema = z.object({
   eventId: z.uuid(),
@@ -65,6 +67,14 @@ export const calendarOccurrenceChangedV1Schema = z.object({
   end: z.string().nullable(),
   timeZone: z.string(),
   title: z.string().optional().describe('the occurrence’s own title, when the move gave it one'),
+  description: z
+    .string()
+    .optional()
+    .describe('the occurrence’s own description, when the move gave it one (added in 1.1; absent: the series’)'),
+  location: z
+    .string()
+    .optional()
+    .describe('the occurrence’s own location, when the move gave it one (added in 1.1; absent: the series’)'),
   occurredAt: z.iso.datetime(),
 });
 export type CalendarOccurrenceChangedV1 = z.infer<typeof calendarOccurrenceChangedV1Schema>;

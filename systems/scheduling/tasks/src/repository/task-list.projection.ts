@@ -80,6 +80,22 @@ export class TaskListProjection implements Projection {
       case 'TaskDeleted':
         await client.query(`DELETE FROM ${table} WHERE id = $1`, [event.data.taskId]);
         return;
+      case 'TaskAttachmentAdded':
+        await client.query(
+          `UPDATE ${table} SET fields = jsonb_set(fields, '{attachments}', coalesce(fields->'attachments', '[]'::jsonb) || $2::jsonb),
+             version = $3, updated_at = $4 WHERE id = $1 AND version < $3`,
+          [event.data.taskId, JSON.stringify([event.data.attachment]), recorded.streamVersion, event.data.at],
+        );
+        return;
+      case 'TaskAttachmentRemoved':
+        await client.query(
+          `UPDATE ${table} SET fields = jsonb_set(fields, '{attachments}', coalesce(
+               (SELECT jsonb_agg(a ORDER BY i) FROM jsonb_array_elements(fields->'attachments') WITH ORDINALITY AS x(a, i)
+                 WHERE a->>'id' <> $2), '[]'::jsonb)),
+             version = $3, updated_at = $4 WHERE id = $1 AND version < $3`,
+          [event.data.taskId, event.data.attachmentId, recorded.streamVersion, event.data.at],
+        );
+        return;
     }
   }
 
@@ -90,6 +106,9 @@ export class TaskListProjection implements Projection {
 
 const toView = (r: TaskRecord): TaskView => ({
   ...r.fields,
+  // Tasks created before custom fields and attachments existed have neither.
+  customFields: r.fields.customFields ?? {},
+  attachments: r.fields.attachments ?? [],
   id: r.id,
   status: r.status as TaskStatus,
   version: r.version,
@@ -139,6 +158,20 @@ export class TaskListReadModel implements TaskReadModelPort {
                       OR (${DUE_INSTANT} IS NULL AND (t.fields->'due'->>'date')::date < ${today})))`;
     if (filter.overdue === true) query.andWhere(overdue, { tz });
     if (filter.overdue === false) query.andWhere(`NOT COALESCE(${overdue}, false)`, { tz });
+    // cf.<key>=<value>: jsonb containment (GIN index task_list_custom_fields); the query string's text
+    // matches a string value, and a number or boolean value written the same way.
+    Object.entries(filter.customFields ?? {}).forEach(([key, text], i) => {
+      const candidates: unknown[] = [text];
+      const number = Number(text);
+      if (text.trim() !== '' && Number.isFinite(number)) candidates.push(number);
+      if (text === 'true' || text === 'false') candidates.push(text === 'true');
+      const params: Record<string, string> = {};
+      const clauses = candidates.map((value, j) => {
+        params[`cf${i}_${j}`] = JSON.stringify({ [key]: value });
+        return `t.fields->'customFields' @> :cf${i}_${j}::jsonb`;
+      });
+      query.andWhere(`(${clauses.join(' OR ')})`, params);
+    });
     if (filter.q !== undefined) query.andWhere(`${TASK_TEXT} @@ websearch_to_tsquery('simple', :q)`, { q: filter.q });
     const { rows, nextCursor } = await keysetPageBySeq(query, {
       alias: 't',

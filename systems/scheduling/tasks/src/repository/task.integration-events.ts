@@ -74,6 +74,8 @@ export function toIntegrationEvents(
         return [message('TaskCompletedV1', d.taskId, completed, traceparent)];
       }
       case 'TaskDeleted':
+      case 'TaskAttachmentAdded':
+      case 'TaskAttachmentRemoved':
         return [];
     }
   });

@@ -4,6 +4,7 @@ import { tasksInitMigration } from './migrations/1796533473458-tasks-init.migrat
 import { tasksWorkspacesMigration } from './migrations/1796700000000-tasks-workspaces.migration.js';
 import { tasksRemindersMigration } from './migrations/1796800000000-tasks-reminders.migration.js';
 import { tasksTextSearchMigration } from './migrations/1796900000000-tasks-text-search.migration.js';
+import { tasksCustomFieldsMigration } from './migrations/1797000000000-tasks-custom-fields.migration.js';
 
 /** The tasks schema on the scheduling database: the task list record and its migrations. */
 export const TASKS_DATABASE: ServiceDatabase = {
@@ -15,6 +16,7 @@ export const TASKS_DATABASE: ServiceDatabase = {
     tasksWorkspacesMigration(schema),
     tasksRemindersMigration(schema),
     tasksTextSearchMigration(schema),
+    tasksCustomFieldsMigration(schema),
   ],
 };
 

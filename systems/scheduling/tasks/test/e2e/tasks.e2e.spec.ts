@@ -121,6 +121,10 @@ describe('scheduling/tasks through the edge, command and query roles apart', () 
     expect(await read.json()).toMatchObject({ id: task.id, version: 1, priority: 2 });
     const patched = await send('PATCH', `/scheduling/v1/tasks/${task.id}`, { priority: 1 });
     expect(await patched.json()).toMatchObject({ version: 2, priority: 1 });
+    const conditional = await http(`/scheduling/v1/tasks/${task.id}`, {
+      headers: { ...bearer(ann), 'if-none-match': patched.headers.get('etag')! },
+    });
+    expect([conditional.status, conditional.headers.get('etag')]).toEqual([304, '"2"']);
     const done = await send('POST', `/scheduling/v1/tasks/${task.id}/complete`, {});
     expect(await done.json()).toMatchObject({ version: 3, status: 'done' });
     const after = await http(`/scheduling/v1/tasks/${task.id}?minVersion=3`, { headers: bearer(ann) });
@@ -128,6 +132,41 @@ describe('scheduling/tasks through the edge, command and query roles apart', () 
     const page = await (await http('/scheduling/v1/tasks?status=done', { headers: bearer(ann) })).json();
     expect(page.items.map((i: { id: string }) => i.id)).toContain(task.id);
     expect(page).toHaveProperty('nextCursor');
+  });
+
+  it('keeps custom fields and attachments across the roles: written on the command role, read and filtered on the query role', async () => {
+    const created = await send('POST', '/scheduling/v1/tasks', {
+      title: 'Invoice ACME',
+      customFields: { client: 'ACME-e2e', hours: 3, billable: true },
+    });
+    expect(created.status).toBe(201);
+    const task = await created.json();
+    const pdf = {
+      name: 'invoice.pdf',
+      mediaType: 'application/pdf',
+      size: 48213,
+      url: 'https://files.example.com/i.pdf',
+    };
+    const attached = await send('POST', `/scheduling/v1/tasks/${task.id}/attachments`, pdf);
+    expect(attached.status).toBe(201);
+    const attachment = await attached.json();
+    expect(attachment).toMatchObject({ ...pdf, version: 2 });
+    const read = await http(`/scheduling/v1/tasks/${task.id}?minVersion=2`, { headers: bearer(ann) });
+    expect(await read.json()).toMatchObject({
+      customFields: { billable: true, client: 'ACME-e2e', hours: 3 },
+      attachments: [{ id: attachment.id, ...pdf }],
+    });
+    const page = await (
+      await http('/scheduling/v1/tasks?cf.client=ACME-e2e&cf.hours=3', { headers: bearer(ann) })
+    ).json();
+    expect(page.items.map((i: { id: string }) => i.id)).toEqual([task.id]);
+    const removed = await http(`/scheduling/v1/tasks/${task.id}/attachments/${attachment.id}`, {
+      method: 'DELETE',
+      headers: bearer(ann),
+    });
+    expect(removed.status).toBe(204);
+    const after = await http(`/scheduling/v1/tasks/${task.id}?minVersion=3`, { headers: bearer(ann) });
+    expect((await after.json()).attachments).toEqual([]);
   });
 
   it('hides another user’s task (404) and refuses requests without a token at the edge (401)', async () => {

@@ -34,6 +34,18 @@ export class InvalidUserCommandError extends DomainError {
 }
 
 /**
+ * An admin's change to their own account that would lock them out of administration: disabling
+ * themself, or removing their own `admin` role (400). Another admin can do it; with only one admin,
+ * nobody could undo it.
+ */
+export class SelfLockoutError extends DomainError {
+  readonly code = 'USER.SELF_LOCKOUT';
+  constructor(detail: string) {
+    super(detail);
+  }
+}
+
+/**
  * An e-mailed token (verification or password reset link) that does not work: unknown, already
  * used, superseded by a newer one, expired, or its account changed since. Deliberately one error
  * for all of these (400).

@@ -133,7 +133,7 @@ export class AccountEmailHttpHandler {
   @ApiOperation({
     summary: 'Set a new password with the token of the e-mailed reset link; ends every session of the account',
     description:
-      'Public (holding the token is the proof). 204: the password is replaced, every session of the account ends (refresh tokens stop working), failed sign-in delays of the account are forgotten and the address counts as verified. ' +
+      'Public (holding the token is the proof). 204: the password is replaced, every session of the account ends (refresh tokens stop working), failed sign-in delays of the account are forgotten, the address counts as verified and the owner is told by e-mail (PasswordChangedV1). ' +
       '400 `USER.EMAIL_TOKEN_INVALID` for a token that is unknown, used, superseded, revoked by a password change or expired; 400 when the new password is too short or too long; 503 when password hashing is saturated (retry after `Retry-After`; the link still works).',
   })
   @ApiZodBody(confirmPasswordResetBody)

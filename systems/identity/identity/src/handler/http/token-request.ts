@@ -74,6 +74,16 @@ export function clientCredentials(
 }
 
 /**
+ * The caller's `User-Agent` header, cut to 256 characters (`undefined` when absent): what the
+ * new-sign-in rule reads the browser family from, and what the security e-mail quotes.
+ */
+export function userAgent(request: { headers: Record<string, string | string[] | undefined> }): string | undefined {
+  const header = request.headers['user-agent'];
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  return value ? value.slice(0, 256) : undefined;
+}
+
+/**
  * The caller's IP address as the trusted proxy in front (Kong, the local edge) saw it: the LAST
  * entry of `X-Forwarded-For` (the one that proxy appended; entries before it are client-supplied
  * and could be forged), else the socket's peer address.

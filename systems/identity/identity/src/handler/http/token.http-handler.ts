@@ -13,7 +13,7 @@ import { RefreshTokenGrantCommand } from '../../use-case/refresh-token-grant/ref
 import type { TokenResponse } from '../../use-case/token-response.js';
 import { OAuthErrorFilter } from './oauth-error.filter.js';
 import { ApiTokenEndpoint } from './token.openapi.js';
-import { bounded, clientCredentials, clientIp, required, tokenParams } from './token-request.js';
+import { bounded, clientCredentials, clientIp, required, tokenParams, userAgent } from './token-request.js';
 
 /**
  * The OAuth 2.0 token endpoint (RFC 6749 §3.2): `POST /identity/v1/token`, form-urlencoded or
@@ -49,6 +49,7 @@ export class TokenHttpHandler {
             params['scope'],
             clientIp(request),
             bounded(params, 'otp', 64),
+            userAgent(request),
           ),
         );
         break;
@@ -78,6 +79,7 @@ export class TokenHttpHandler {
             required(params, 'code_verifier'),
             client.secret,
             clientIp(request),
+            userAgent(request),
           ),
         );
         break;

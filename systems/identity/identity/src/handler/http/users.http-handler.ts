@@ -146,7 +146,7 @@ export class UsersHttpHandler {
   @ApiOperation({
     summary: "Change the caller's password (current one required); ends every other session of the caller",
     description:
-      'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when changed: every other session of the caller ends (their refresh tokens stop working), the current one stays. 400 `USER.WRONG_PASSWORD` when `currentPassword` is wrong (counts as a failed sign-in: repeated failures lock it, 429 with `Retry-After`); 400 when the new password is too short or too long; 503 when password hashing is saturated (retry).',
+      'Any signed-in user (bearer access token issued by identity to a user; 401 without a valid one, or when the account was disabled or deleted since). 204 when changed: every other session of the caller ends (their refresh tokens stop working), the current one stays; the owner is told by e-mail (PasswordChangedV1, a security message). 400 `USER.WRONG_PASSWORD` when `currentPassword` is wrong (counts as a failed sign-in: repeated failures lock it, 429 with `Retry-After`); 400 when the new password is too short or too long; 503 when password hashing is saturated (retry).',
   })
   @ApiZodBody(changePasswordBody)
   @ApiResponse({ status: 204, description: 'Changed; every other session of the caller ended' })
@@ -163,6 +163,7 @@ export class UsersHttpHandler {
         body.newPassword,
         caller.sessionId,
         clientIp(request),
+        currentRequestContext()?.traceparent,
       ),
     );
   }
@@ -228,7 +229,7 @@ export class UsersHttpHandler {
   @ApiOperation({
     summary: "Replace a user's roles (admin)",
     description:
-      "Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). The user's roles become exactly `roles`; tokens issued from then on carry them (identity's own API uses the current roles at once). 404 `USER.NOT_FOUND`; 400 `USER.INVALID` for a role set the account refuses; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). Publishes UserRolesChangedV1.",
+      "Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). The user's roles become exactly `roles`; tokens issued from then on carry them (identity's own API uses the current roles at once). 404 `USER.NOT_FOUND`; 400 `USER.INVALID` for a role set the account refuses; 400 `USER.SELF_LOCKOUT` when the caller would remove their own `admin` role (another admin can); 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again). Publishes UserRolesChangedV1.",
   })
   @ApiZodBody(changeRolesBody)
   @ApiZodResponse(200, userDto)
@@ -247,7 +248,7 @@ export class UsersHttpHandler {
   @ApiOperation({
     summary: 'Disable or enable a user (admin). Disabled: no token of any grant, sessions ended, UserDisabledV1',
     description:
-      'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `disabled: true`: the account gets no token of any grant, every session ends and its access tokens are refused by identity (UserDisabledV1); `disabled: false` enables it again (UserEnabledV1). Setting the status it already has changes nothing. 404 `USER.NOT_FOUND`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
+      'Admins only (bearer access token with the role `admin`; 401 without a valid token, 403 without the role). `disabled: true`: the account gets no token of any grant, every session ends and its access tokens are refused by identity (UserDisabledV1); `disabled: false` enables it again (UserEnabledV1). Setting the status it already has changes nothing. 400 `USER.SELF_LOCKOUT` when the caller would disable their own account (another admin can); 404 `USER.NOT_FOUND`; 409 `USER.CONCURRENCY_CONFLICT` when concurrent changes kept winning over the retries of the service (try again).',
   })
   @ApiZodBody(changeStatusBody)
   @ApiZodResponse(200, userDto)

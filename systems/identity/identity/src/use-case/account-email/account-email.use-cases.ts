@@ -163,7 +163,8 @@ export class RequestPasswordResetUseCase implements ICommandHandler<RequestPassw
 }
 
 /**
- * Uses a reset token once: the password is replaced, EVERY session of the account ends, the
+ * Uses a reset token once: the password is replaced (with `PasswordChangedV1` `how: "reset"`, in
+ * the same transaction), EVERY session of the account ends, the
  * account's failed sign-ins are forgotten, and the address counts as verified (the link reached
  * it). The token is checked before hashing (a bad token costs no CPU) and consumed atomically after
  * (a full hashing queue, 503, leaves it usable).
@@ -189,7 +190,11 @@ export class ConfirmPasswordResetUseCase implements ICommandHandler<ConfirmPassw
     if (!owner) throw new EmailTokenInvalidError();
     const { state } = await this.users.load(owner.userId);
     if (state.status !== 'active' || state.email !== owner.email) throw new EmailTokenInvalidError();
-    await this.users.setPasswordHash(owner.userId, passwordHash);
+    await this.users.setPasswordHash(owner.userId, passwordHash, {
+      how: 'reset',
+      at: now,
+      ...(context.traceparent && { traceparent: context.traceparent }),
+    });
     await this.refreshTokens.revokeSubject(owner.userId, now);
     await this.attempts.succeeded(`account:${owner.email}`, []);
     await verifyAddress(this.users, this.readModel, owner, now, context);

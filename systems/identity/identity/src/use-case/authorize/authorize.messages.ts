@@ -31,6 +31,8 @@ export class AuthorizationCodeGrantCommand {
     readonly codeVerifier: string,
     readonly clientSecret?: string,
     readonly clientIp?: string,
+    /** `User-Agent` of the token request (the new-sign-in rule; for a browser-based client, the browser). */
+    readonly userAgent?: string,
   ) {}
 }
 

@@ -361,6 +361,7 @@ export class AuthorizationCodeGrantUseCase implements ICommandHandler<Authorizat
         login: {
           clientId: client.id,
           ...(command.clientIp && { ip: command.clientIp }),
+          ...(command.userAgent && { userAgent: command.userAgent }),
           authTime: found.authTime,
           amr: found.amr ?? ['pwd'],
         },

@@ -6,5 +6,7 @@ export class ChangePasswordCommand {
     readonly newPassword: string,
     readonly currentSessionId?: string,
     readonly clientIp?: string,
+    /** W3C traceparent of the request (carried by `PasswordChangedV1`). */
+    readonly traceparent?: string,
   ) {}
 }

@@ -20,8 +20,9 @@ export class WrongCurrentPasswordError extends Error {
 
 /**
  * Password change: the current password is required (and throttled like a sign-in, per account
- * and IP); the new hash replaces the old, outstanding password reset links are revoked, and every OTHER session of the user is ended (the one
- * making the change stays). Returns how many sessions were ended.
+ * and IP); the new hash replaces the old (with `PasswordChangedV1` `how: "change"`, a security
+ * message, in the same transaction), outstanding password reset links are revoked, and every OTHER
+ * session of the user is ended (the one making the change stays). Returns how many sessions were ended.
  * @throws WrongCurrentPasswordError (400), LoginThrottledError (429), UserNotFoundError (404),
  *   HashingBusyError (503)
  */
@@ -59,7 +60,12 @@ export class ChangePasswordUseCase implements ICommandHandler<ChangePasswordComm
     });
     if (!matches) throw new WrongCurrentPasswordError();
     await this.attempts.succeeded(accountKey, ipKeys);
-    await this.users.setPasswordHash(command.userId, await this.hasher.hash(command.newPassword));
+    const passwordHash = await this.hasher.hash(command.newPassword);
+    await this.users.setPasswordHash(command.userId, passwordHash, {
+      how: 'change',
+      at: this.clock.now(),
+      ...(command.traceparent && { traceparent: command.traceparent }),
+    });
     // Reset links sent before the change stop working.
     await this.emailTokens.revoke('reset-password', command.userId);
     return this.refreshTokens.revokeSubject(command.userId, now, command.currentSessionId);

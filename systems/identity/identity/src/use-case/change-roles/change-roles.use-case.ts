@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { UserNotFoundError } from '../../entity/user/user.errors.js';
+import { SelfLockoutError, UserNotFoundError } from '../../entity/user/user.errors.js';
 import type { ExistingUser } from '../../entity/user/user.state.js';
 import { REFRESH_TOKEN_STORE, type RefreshTokenStorePort } from '../port/refresh-token.store.port.js';
 import { handleUserCommand } from '../handle-user-command.js';
@@ -14,7 +14,10 @@ import { ChangeRolesCommand } from './change-roles.command.js';
  * token family of the user (they log in again). Access tokens already issued keep their roles
  * until they expire (≤ 5 min with admin, ≤ 15 min otherwise), but identity's own API checks the
  * current roles (AuthenticateUseCase), so a demoted admin's token no longer administers users.
- * @throws UserNotFoundError (404), InvalidUserCommandError (400: unknown or no roles)
+ * An admin cannot remove their own `admin` role (as they cannot disable themself): with a single
+ * admin nobody could administer the deployment afterwards; another admin can demote them.
+ * @throws UserNotFoundError (404), InvalidUserCommandError (400: unknown or no roles),
+ *   SelfLockoutError (400: the caller's own `admin` role removed)
  */
 @CommandHandler(ChangeRolesCommand)
 export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, ExistingUser> {
@@ -26,6 +29,8 @@ export class ChangeRolesUseCase implements ICommandHandler<ChangeRolesCommand, E
   ) {}
 
   async execute({ userId, roles, context }: ChangeRolesCommand): Promise<ExistingUser> {
+    if (context.actor === userId && !roles.includes('admin'))
+      throw new SelfLockoutError('An admin cannot remove their own admin role; another admin can');
     const at = this.clock.now();
     const now = at.toISOString();
     const before = await this.repository.load(userId);

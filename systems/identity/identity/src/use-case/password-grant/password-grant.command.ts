@@ -11,5 +11,7 @@ export class PasswordGrantCommand {
     readonly clientIp?: string,
     /** Second factor: the TOTP code or a recovery code, required when the account has TOTP. */
     readonly otp?: string,
+    /** The request's `User-Agent` (the new-sign-in rule), at most 256 characters. */
+    readonly userAgent?: string,
   ) {}
 }

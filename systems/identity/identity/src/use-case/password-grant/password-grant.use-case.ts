@@ -57,7 +57,14 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
     @Inject(TOTP) private readonly totp: TotpPort,
   ) {}
 
-  async execute({ username, password, scope: requested, clientIp, otp }: PasswordGrantCommand): Promise<TokenResponse> {
+  async execute({
+    username,
+    password,
+    scope: requested,
+    clientIp,
+    otp,
+    userAgent,
+  }: PasswordGrantCommand): Promise<TokenResponse> {
     const scope = allowedScope(parseScope(requested), this.settings.userScopes);
     const email = normaliseEmail(username);
     const now = this.clock.now();
@@ -89,7 +96,9 @@ export class PasswordGrantUseCase implements ICommandHandler<PasswordGrantComman
       { tokens: this.tokens, refreshTokens: this.refreshTokens, settings: this.settings },
       state,
       scope,
-      { login: { ...(clientIp && { ip: clientIp }), authTime: now.toISOString(), amr } },
+      {
+        login: { ...(clientIp && { ip: clientIp }), ...(userAgent && { userAgent }), authTime: now.toISOString(), amr },
+      },
       now,
     );
     return response;

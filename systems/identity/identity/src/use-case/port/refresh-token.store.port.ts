@@ -15,6 +15,8 @@ export interface NewSession {
   readonly clientId?: string;
   /** Client IP at login. */
   readonly ip?: string;
+  /** `User-Agent` of the login request (at most 256 characters): the new-sign-in rule reads its browser family. */
+  readonly userAgent?: string;
   /** The family ends here whatever its use (absolute lifetime). */
   readonly absoluteExpiresAt: string;
   /** When the user authenticated (OpenID Connect `auth_time`). */
@@ -50,7 +52,11 @@ export interface SessionView {
  * itself. Families are sessions. Implemented in repository/ (Postgres, so it holds across instances).
  */
 export interface RefreshTokenStorePort {
-  /** Stores `token` (hashed) with its grant; `session` is required for (and only used by) a new family. */
+  /**
+   * Stores `token` (hashed) with its grant; `session` is required for (and only used by) a new
+   * family. A new family is a sign-in: in the same transaction the store remembers its device and,
+   * when `classifySignIn` (entity/sign-in) calls it `new`, publishes `NewSignInDetectedV1` (outbox).
+   */
   issue(token: string, grant: RefreshTokenGrant, now: Date, session?: NewSession): Promise<void>;
   /**
    * Atomically marks `token` used and returns its record; of two concurrent uses exactly one

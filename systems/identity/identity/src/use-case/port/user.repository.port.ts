@@ -18,6 +18,15 @@ export interface UserCredentials {
   readonly passwordHash: string;
 }
 
+/** How and when a password was replaced (the `PasswordChangedV1` it publishes). */
+export interface PasswordChange {
+  /** `change`: by the owner with the current password; `reset`: with an e-mailed reset link. */
+  readonly how: 'change' | 'reset';
+  readonly at: Date;
+  /** W3C traceparent of the request, carried by the integration event. */
+  readonly traceparent?: string;
+}
+
 /** Another writer appended to the stream since it was loaded; reload and decide again. */
 export class ConcurrencyConflictError extends Error {
   readonly code = 'USER.CONCURRENCY_CONFLICT';
@@ -46,8 +55,11 @@ export interface UserRepositoryPort {
   findCredentials(email: string): Promise<UserCredentials | undefined>;
   /** The password hash of `userId`, or `undefined` for an unknown user. */
   passwordHashOf(userId: string): Promise<string | undefined>;
-  /** Replaces the password hash of an existing user. */
-  setPasswordHash(userId: string, passwordHash: string): Promise<void>;
+  /**
+   * Replaces the password hash of an existing user and, in the same transaction, publishes
+   * `PasswordChangedV1` (outbox; never the password or the hash) saying `how` it happened, at `at`.
+   */
+  setPasswordHash(userId: string, passwordHash: string, change: PasswordChange): Promise<void>;
 }
 
 export const USER_REPOSITORY = Symbol('UserRepositoryPort');

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { InvalidUserCommandError, UserNotFoundError } from '../../entity/user/user.errors.js';
+import { SelfLockoutError, UserNotFoundError } from '../../entity/user/user.errors.js';
 import type { ExistingUser } from '../../entity/user/user.state.js';
 import { handleUserCommand } from '../handle-user-command.js';
 import { CLOCK, type ClockPort } from '../port/identity-settings.port.js';
@@ -12,8 +12,8 @@ import { SetUserEnabledCommand } from './set-user-enabled.command.js';
 /**
  * Disables or enables a user (admin). Disabling publishes UserDisabledV1 and ends every session
  * of the user; a disabled user gets no token from any grant and identity refuses their access
- * tokens at once. An admin cannot disable themself (400). Idempotent.
- * @throws UserNotFoundError (404), InvalidUserCommandError (400)
+ * tokens at once. An admin cannot disable themself (400 `USER.SELF_LOCKOUT`). Idempotent.
+ * @throws UserNotFoundError (404), InvalidUserCommandError (400), SelfLockoutError (400)
  */
 @CommandHandler(SetUserEnabledCommand)
 export class SetUserEnabledUseCase implements ICommandHandler<SetUserEnabledCommand, ExistingUser> {
@@ -25,7 +25,8 @@ export class SetUserEnabledUseCase implements ICommandHandler<SetUserEnabledComm
   ) {}
 
   async execute({ userId, enabled, context }: SetUserEnabledCommand): Promise<ExistingUser> {
-    if (!enabled && context.actor === userId) throw new InvalidUserCommandError('an admin cannot disable themself');
+    if (!enabled && context.actor === userId)
+      throw new SelfLockoutError('An admin cannot disable their own account; another admin can');
     const at = this.clock.now();
     const state = await handleUserCommand(
       this.repository,

@@ -66,6 +66,19 @@ export type SourceFact =
       note: string | null;
     }
   | { kind: 'second-factor-changed'; userId: string; enabled: boolean }
+  /** The account's password was replaced: by its owner (`change`) or with an e-mailed reset link (`reset`). */
+  | { kind: 'password-changed'; userId: string; how: 'change' | 'reset'; occurredAt: string }
+  /** A sign-in from a device (client, browser family, network) the account has not used lately. */
+  | {
+      kind: 'new-sign-in';
+      userId: string;
+      sessionId: string;
+      clientId: string | null;
+      userAgent: string;
+      device: string;
+      network: string | null;
+      occurredAt: string;
+    }
   | {
       kind: 'entity-invited';
       entityType: string;
@@ -122,6 +135,10 @@ const users = (...ids: Array<string | null>): RecipientSpec => ({
   userIds: ids.filter((id): id is string => !!id),
 });
 const orderLink = (orderId: string) => `/commerce/v1/orders/${orderId}`;
+/** The caller's account at identity: where a security message sends the owner. */
+const ACCOUNT_PAGE = '/identity/v1/users/me';
+/** The caller's live sessions (each can be ended): where a new-sign-in message sends the owner. */
+const SESSIONS_PAGE = '/identity/v1/users/me/sessions';
 /** Until when a link works, for people: `2026-12-07 19:45 UTC`. */
 const until = (iso: string) => `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
 
@@ -327,6 +344,42 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
         link: null,
         data: { userId: fact.userId, enabled: fact.enabled },
       };
+    case 'password-changed':
+      // Security (critical): a password changed by someone else is an account taken over.
+      return {
+        category: 'security',
+        recipients: users(fact.userId),
+        title: 'Your password was changed',
+        body:
+          (fact.how === 'reset'
+            ? `The password of your Archipelago account was reset with an e-mailed link on ${until(fact.occurredAt)}; every session was signed out. `
+            : `The password of your Archipelago account was changed on ${until(fact.occurredAt)}; every other session was signed out. `) +
+          'If this was not you, ask for a password reset at once and tell an administrator.',
+        link: ACCOUNT_PAGE,
+        data: { userId: fact.userId, how: fact.how },
+      };
+    case 'new-sign-in': {
+      // Security (critical): the owner recognises the device, or ends the session and changes the password.
+      const where = fact.network ? ` from the network ${fact.network}` : '';
+      const client = fact.clientId ? ` in ${fact.clientId}` : '';
+      return {
+        category: 'security',
+        recipients: users(fact.userId),
+        title: 'New sign-in to your account',
+        body:
+          `Your Archipelago account was signed in to on ${until(fact.occurredAt)} with ${fact.device}${client}${where}` +
+          `${fact.userAgent ? ` (${fact.userAgent})` : ''}. If this was you, there is nothing to do. If not, end that ` +
+          `session (id ${fact.sessionId}) in your sessions list and change your password.`,
+        link: SESSIONS_PAGE,
+        data: {
+          userId: fact.userId,
+          sessionId: fact.sessionId,
+          clientId: fact.clientId,
+          device: fact.device,
+          network: fact.network,
+        },
+      };
+    }
     case 'entity-invited':
       // To the invitee's address (an account may not exist yet): register with it, sign in, open the record.
       return {

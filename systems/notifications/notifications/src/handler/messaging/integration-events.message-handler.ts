@@ -54,6 +54,22 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
   })),
   translate(IDENTITY_EVENTS.TotpEnabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: true })),
   translate(IDENTITY_EVENTS.TotpDisabledV1, (p) => ({ kind: 'second-factor-changed', userId: p.id, enabled: false })),
+  translate(IDENTITY_EVENTS.PasswordChangedV1, (p) => ({
+    kind: 'password-changed',
+    userId: p.id,
+    how: p.how,
+    occurredAt: p.occurredAt,
+  })),
+  translate(IDENTITY_EVENTS.NewSignInDetectedV1, (p) => ({
+    kind: 'new-sign-in',
+    userId: p.id,
+    sessionId: p.sessionId,
+    clientId: p.clientId ?? null,
+    userAgent: p.userAgent,
+    device: p.device,
+    network: p.network ?? null,
+    occurredAt: p.occurredAt,
+  })),
   translate(ORDERING_EVENTS.OrderPlacedV1, (p) => ({
     kind: 'order-placed',
     orderId: p.orderId,

@@ -296,6 +296,43 @@ describe('HandleEventUseCase', () => {
     expect(db.deliveries.filter((d) => d.channel === 'email')).toHaveLength(2);
   });
 
+  it('tells the user of a password change and of a new sign-in, whatever their opt-outs (security)', async () => {
+    const { db, handle } = setup();
+    db.prefs.set('ann', { security: { email: false, in_app: false, push: false } });
+    const at = '2026-12-07T10:15:00.000Z';
+    const [changed] = await handle('p1', { kind: 'password-changed', userId: 'ann', how: 'change', occurredAt: at });
+    expect(changed).toMatchObject({
+      recipientId: 'ann',
+      category: 'security',
+      title: 'Your password was changed',
+      link: '/identity/v1/users/me',
+      data: { userId: 'ann', how: 'change' },
+    });
+    const [reset] = await handle('p2', { kind: 'password-changed', userId: 'ann', how: 'reset', occurredAt: at });
+    expect(reset!.body).toContain('reset with an e-mailed link on 2026-12-07 10:15 UTC');
+    const [signIn] = await handle('n1', {
+      kind: 'new-sign-in',
+      userId: 'ann',
+      sessionId: 's-1',
+      clientId: null,
+      userAgent: 'curl/8.5.0',
+      device: 'curl',
+      network: '203.0.113.0/24',
+      occurredAt: at,
+    });
+    expect(signIn).toMatchObject({
+      category: 'security',
+      title: 'New sign-in to your account',
+      link: '/identity/v1/users/me/sessions',
+      data: { sessionId: 's-1', device: 'curl', network: '203.0.113.0/24' },
+    });
+    expect(signIn!.body).toContain('with curl from the network 203.0.113.0/24 (curl/8.5.0)');
+    // Critical: one e-mail each despite the opt-out; a redelivered event changes nothing.
+    expect(db.deliveries.filter((d) => d.channel === 'email')).toHaveLength(3);
+    expect(await handle('n1', { kind: 'password-changed', userId: 'ann', how: 'change', occurredAt: at })).toEqual([]);
+    expect(db.deliveries.filter((d) => d.channel === 'email')).toHaveLength(3);
+  });
+
   it('invites a bare e-mail address by e-mail only (no inbox), or the known user with that address', async () => {
     const { db, handle } = setup();
     const invited = (email: string) =>

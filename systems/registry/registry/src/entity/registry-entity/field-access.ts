@@ -1,5 +1,12 @@
 import { parseFieldPath, type OsConfig } from '../definition/os-config.js';
-import { isJsonObject, type JsonObject, type JsonValue } from './json-merge-patch.js';
+import { applyMergePatch, isJsonObject, jsonEqual, type JsonObject, type JsonValue } from './json-merge-patch.js';
+import {
+  EntityCreateForbiddenError,
+  EntityFieldWriteForbiddenError,
+  EntityNotFoundError,
+  EntityOwnershipChangeForbiddenError,
+  EntityWriteUnauthenticatedError,
+} from './registry-entity.errors.js';
 
 /**
  * Where a body leaves the registry, which decides what of it may be seen:
@@ -72,6 +79,169 @@ export function isOwnedBy(
     owners.userIds.includes(user.id) ||
     (email !== undefined && email !== '' && owners.emails.some((e) => e.toLowerCase() === email))
   );
+}
+
+/**
+ * Who acts on a type's entities: the verified caller's user id (token `sub`; `anonymous` without a
+ * token), roles and, for users, e-mail.
+ */
+export interface EntityCaller {
+  readonly id: string;
+  readonly roles: readonly string[];
+  readonly email?: string;
+  /** `false` when the request carried no valid bearer token; absent means signed in. */
+  readonly authenticated?: boolean;
+}
+
+/** The role that, in `_osConfig.roles` or `inviteRoles`, means anyone, with or without a token. */
+export const ANONYMOUS_ROLE = 'anonymous';
+
+/**
+ * Whether `caller` manages every entity of the type (issue 14 §5): they hold `admin` or a role in
+ * its `_osConfig.roles`, or `roles` holds `anonymous` (a public registry: anyone manages, token or not).
+ * Managers create, import, list, search, read (private and internal fields included), replace,
+ * patch and delete any entity of the type. The one place this is decided, for reads and writes.
+ */
+export function managesType(config: Pick<OsConfig, 'roles'>, caller: Pick<EntityCaller, 'roles'>): boolean {
+  return (
+    config.roles.includes(ANONYMOUS_ROLE) ||
+    caller.roles.includes('admin') ||
+    config.roles.some((role) => caller.roles.includes(role))
+  );
+}
+
+/** What a caller is to one entity: its owner ({@link isOwnedBy}), a manager of its type, both or neither. */
+export interface EntityRelation {
+  readonly owner: boolean;
+  readonly manager: boolean;
+}
+
+/**
+ * The caller's relation to an entity (issue 14 §5): manager per {@link managesType}; owner when
+ * signed in and `ownershipAttributes` name their user id or e-mail ({@link isOwnedBy}; a caller
+ * without a token owns nothing). Neither → the entity does not exist for them (404 on read and write).
+ */
+export function relationTo(
+  body: JsonObject,
+  config: OsConfig,
+  contentPointer: string,
+  caller: EntityCaller,
+): EntityRelation {
+  return {
+    manager: managesType(config, caller),
+    owner: caller.authenticated !== false && isOwnedBy(body, config, contentPointer, caller),
+  };
+}
+
+/**
+ * A caller acting on the type's entities in-process (tests, tools) when none is named: `admin`.
+ * HTTP handlers always name the verified caller.
+ */
+export const IN_PROCESS_CALLER: EntityCaller = { id: 'system', roles: ['admin'] };
+
+/**
+ * Checks that `caller` may create (or import) entities of the type: managers only ({@link managesType}).
+ * @throws EntityWriteUnauthenticatedError (401) without a token, EntityCreateForbiddenError (403) with one
+ */
+export function assertMayCreate(config: Pick<OsConfig, 'roles'>, caller: EntityCaller, type: string): void {
+  if (managesType(config, caller)) return;
+  throw caller.authenticated === false
+    ? new EntityWriteUnauthenticatedError(type)
+    : new EntityCreateForbiddenError(type);
+}
+
+/**
+ * Who writes (replace, patch, delete) an existing entity, from their {@link relationTo} it: a
+ * manager writes anything, an owner their own entity under the owner rules ({@link ownerWrite}).
+ * Anyone else is told the entity does not exist (404, as on a read), or to sign in (401) when they
+ * sent no token (an anonymous caller owns nothing).
+ * @param relation `{ owner: false, manager: managesType(…) }` for an unknown or deleted entity
+ * @throws EntityWriteUnauthenticatedError (401), EntityNotFoundError (404)
+ */
+export function writerRole(
+  relation: EntityRelation,
+  caller: EntityCaller,
+  type: string,
+  id: string,
+): 'manager' | 'owner' {
+  if (relation.manager) return 'manager';
+  if (relation.owner) return 'owner';
+  if (caller.authenticated === false) throw new EntityWriteUnauthenticatedError(type);
+  throw new EntityNotFoundError(type, id);
+}
+
+/**
+ * The body an owner's (not a manager's) replace or merge patch produces, under the owner rules:
+ * - `internalFields`: the owner cannot read them, so cannot write them: naming one in the body or
+ *   patch (even as `null`) is refused; a replace keeps their current values.
+ * - `systemFields`: readable, not writable: a value sent must equal the current one; a replace that
+ *   leaves them out keeps them. A change through an array or a removed parent is refused too.
+ * - `ownershipAttributes`: the fields that make them owner stay as they are (a manager may change them).
+ * `current` is the stored body, `input` the request body (a replace) or patch (RFC 7396).
+ * @returns the proposed body (not yet validated against the schema)
+ * @throws EntityFieldWriteForbiddenError (403) naming the internal/system fields touched,
+ *   EntityOwnershipChangeForbiddenError (403) when the owner identities would change
+ */
+export function ownerWrite(
+  current: JsonObject,
+  input: JsonValue,
+  mode: 'replace' | 'merge-patch',
+  config: OsConfig,
+  contentPointer: string,
+): JsonValue {
+  const root = contentSegments(contentPointer);
+  const paths = (list: readonly string[]) =>
+    list.flatMap((path) => {
+      const segments = parseFieldPath(path);
+      return segments ? [[...root, ...segments]] : [];
+    });
+  const internal = paths(config.internalFields);
+  const system = paths(config.systemFields);
+  const proposed = mode === 'replace' ? input : applyMergePatch(current, input);
+  if (!isJsonObject(proposed)) return proposed;
+  const forbidden = [
+    ...internal.filter((full) => valuesAt(input, full).length > 0),
+    ...system.filter(
+      (full) => valuesAt(input, full).length > 0 && !jsonEqual(valuesAt(proposed, full), valuesAt(current, full)),
+    ),
+  ];
+  if (forbidden.length > 0) throw new EntityFieldWriteForbiddenError(forbidden.map(pointerOf));
+  let result: JsonObject = proposed;
+  for (const full of [...internal, ...system]) {
+    const kept = full.includes('*') ? [] : valuesAt(current, full);
+    if (kept.length === 1) result = (putAt(result, full, kept[0]!) as JsonObject | undefined) ?? result;
+  }
+  const changed = [...internal, ...system].filter(
+    (full) => !jsonEqual(valuesAt(result, full), valuesAt(current, full)),
+  );
+  if (changed.length > 0) throw new EntityFieldWriteForbiddenError(changed.map(pointerOf));
+  if (!sameOwners(ownerIdentities(current, config, contentPointer), ownerIdentities(result, config, contentPointer))) {
+    throw new EntityOwnershipChangeForbiddenError();
+  }
+  return result;
+}
+
+function sameOwners(a: OwnerIdentities, b: OwnerIdentities): boolean {
+  const norm = (list: readonly string[], lower = false) => [...list].map((v) => (lower ? v.toLowerCase() : v)).sort();
+  return (
+    jsonEqual(norm(a.emails, true), norm(b.emails, true)) &&
+    jsonEqual(norm(a.mobiles), norm(b.mobiles)) &&
+    jsonEqual(norm(a.userIds), norm(b.userIds))
+  );
+}
+
+/** Sets `value` at `segments` through objects only; `undefined` when an array or scalar is in the way. */
+function putAt(target: JsonValue | undefined, segments: readonly string[], value: JsonValue): JsonValue | undefined {
+  if (segments.length === 0) return value;
+  if (target !== undefined && !isJsonObject(target)) return undefined;
+  const [head, ...rest] = segments as [string, ...string[]];
+  const base: JsonObject = target ?? {};
+  const child = putAt(base[head], rest, value);
+  return child === undefined ? undefined : { ...base, [head]: child };
+}
+
+function pointerOf(segments: readonly string[]): string {
+  return segments.map((s) => `/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 }
 
 /** One `uniqueIndexFields` entry's value in an entity: the fields (a tuple for a composite) and their values. */

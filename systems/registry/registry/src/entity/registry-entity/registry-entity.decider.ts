@@ -1,5 +1,7 @@
 import type { Decider } from '@archipelago/util-decider';
 import type { JsonSchemaIssue } from '@archipelago/util-json-schema';
+import type { OsConfig } from '../definition/os-config.js';
+import { ownerWrite } from './field-access.js';
 import { applyMergePatch, changedPointers, isJsonObject, type JsonObject, type JsonValue } from './json-merge-patch.js';
 import {
   EntityAlreadyExistsError,
@@ -36,6 +38,16 @@ interface Existing extends Stamp {
   readonly expectedVersion?: number;
 }
 
+/**
+ * On a replace or patch: set when the writer is the entity's owner and not a manager of its type,
+ * so the owner rules apply ({@link ownerWrite}) with the serving version's `_osConfig`.
+ */
+export interface OwnerWriter {
+  readonly config: OsConfig;
+  /** DefinitionShape.contentPointer of the serving version ('' or '/Student'). */
+  readonly contentPointer: string;
+}
+
 /** Commands of a registry entity. */
 export type RegistryEntityCommand =
   | {
@@ -48,12 +60,20 @@ export type RegistryEntityCommand =
     }
   | {
       readonly type: 'ReplaceEntity';
-      readonly data: Existing & { readonly body: unknown; readonly definition: ServingDefinition };
+      readonly data: Existing & {
+        readonly body: unknown;
+        readonly definition: ServingDefinition;
+        readonly owner?: OwnerWriter;
+      };
     }
   | {
       /** RFC 7396 JSON Merge Patch of the body. */
       readonly type: 'PatchEntity';
-      readonly data: Existing & { readonly patch: unknown; readonly definition: ServingDefinition };
+      readonly data: Existing & {
+        readonly patch: unknown;
+        readonly definition: ServingDefinition;
+        readonly owner?: OwnerWriter;
+      };
     }
   | {
       /**
@@ -73,12 +93,14 @@ export type RegistryEntityCommand =
  * Bodies must be JSON objects nested at most MAX_BODY_DEPTH deep, without U+0000.
  * - replace (PUT) / merge patch (PATCH, RFC 7396): the new body is validated against the definition
  *   version serving now (recorded in the event); a body equal to the current one changes nothing
- *   (no event, version unchanged); an invited entity may be changed, a deactivated one not.
+ *   (no event, version unchanged); an invited entity may be changed, a deactivated one not. Written
+ *   by an owner who is not a manager (`owner` set), the owner rules of {@link ownerWrite} apply.
  * - accept invitation: `invited` → `active`; deactivate: `active`/`invited` → `deactivated`.
  * - delete → `deleted`; afterwards the entity is not found (a second delete is a 404).
  * Every event advances the version by one. `expectedVersion` (If-Match) must equal the current version.
  * @throws EntityValidationError (issues by JSON Pointer), EntityNotFoundError, EntityAlreadyExistsError,
- *   EntityVersionConflictError, EntityTransitionNotAllowedError
+ *   EntityVersionConflictError, EntityTransitionNotAllowedError, EntityFieldWriteForbiddenError,
+ *   EntityOwnershipChangeForbiddenError
  */
 export function decideRegistryEntity(
   command: RegistryEntityCommand,
@@ -110,10 +132,14 @@ export function decideRegistryEntity(
         const tooDeep = storableIssues(command.data.patch, '', 0).filter((issue) => issue.keyword === 'maxDepth');
         if (tooDeep.length > 0) throw new EntityValidationError(tooDeep);
       }
-      const proposed =
-        command.type === 'ReplaceEntity'
-          ? command.data.body
-          : applyMergePatch(state.body, command.data.patch as JsonValue);
+      const { owner } = command.data;
+      const input = (command.type === 'ReplaceEntity' ? command.data.body : command.data.patch) as JsonValue;
+      const mode = command.type === 'ReplaceEntity' ? 'replace' : 'merge-patch';
+      const proposed = owner
+        ? ownerWrite(state.body, input, mode, owner.config, owner.contentPointer)
+        : mode === 'replace'
+          ? input
+          : applyMergePatch(state.body, input);
       const body = validBody(proposed, definition);
       const changed = changedPointers(state.body, body);
       if (changed.length === 0) return [];

@@ -94,3 +94,41 @@ export class InviteeEmailRequiredError extends DomainError {
     super(`an invitation to ${type} needs the invitee's e-mail where its ownershipAttributes point`, { type });
   }
 }
+
+/**
+ * Writing this type's entities needs a bearer token: the caller sent none (or an invalid one) and
+ * its `_osConfig.roles` does not hold `anonymous` (401).
+ */
+export class EntityWriteUnauthenticatedError extends DomainError {
+  readonly code = 'ENTITY.WRITE_UNAUTHENTICATED';
+  constructor(readonly type: string) {
+    super(`writing ${type} entities needs a bearer access token`, { type });
+  }
+}
+
+/** Creating (or importing) entities of this type needs `admin` or a role in its `_osConfig.roles` (403). */
+export class EntityCreateForbiddenError extends DomainError {
+  readonly code = 'ENTITY.CREATE_FORBIDDEN';
+  constructor(readonly type: string) {
+    super(`creating ${type} entities needs admin or a role in its _osConfig.roles`, { type });
+  }
+}
+
+/**
+ * An owner (not a manager) wrote fields only managers write: `internalFields` (which owners cannot
+ * even read) or a changed `systemFields` value; `pointers` name them (RFC 6901, `*` for every item) (403).
+ */
+export class EntityFieldWriteForbiddenError extends DomainError {
+  readonly code = 'ENTITY.FIELD_WRITE_FORBIDDEN';
+  constructor(readonly pointers: readonly string[]) {
+    super(`only a manager may write ${pointers.join(', ')}`, { pointers });
+  }
+}
+
+/** An owner (not a manager) tried to change the fields that make them owner (`ownershipAttributes`) (403). */
+export class EntityOwnershipChangeForbiddenError extends DomainError {
+  readonly code = 'ENTITY.OWNERSHIP_CHANGE_FORBIDDEN';
+  constructor() {
+    super('only a manager may change the fields named by ownershipAttributes');
+  }
+}

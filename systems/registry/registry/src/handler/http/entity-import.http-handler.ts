@@ -1,4 +1,4 @@
-import { Roles } from '@archipelago/platform-auth';
+import { entityCaller } from './entity.http-handler.js';
 import {
   ApiProblemResponses,
   ApiZodResponse,
@@ -152,7 +152,6 @@ export class EntityImportHttpHandler implements OnModuleInit {
   }
 
   @Post(':type/import')
-  @Roles('admin')
   @HttpCode(200)
   @ApiConsumes(CSV, NDJSON)
   @ApiBody({
@@ -165,7 +164,7 @@ export class EntityImportHttpHandler implements OnModuleInit {
   })
   @ApiOperation({
     summary: 'Import entities from a CSV or NDJSON file',
-    description: `Admin. Each row is validated and created like \`POST /registry/v1/entity/{type}\` (same schema, uniqueness and events), in its own transaction: a bad row is reported by line and JSON Pointer and writes nothing, the good rows are created. 200 with one result per row. After a temporary failure the remaining rows are \`skipped\` (send them again). The file as a whole: 400 when empty or not readable as its media type, 413 over ${MAX_IMPORT_ROWS} rows, 415 for another media type; an unknown type 404, an inactive one 409.`,
+    description: `For managers of the type (admin or a role in its \`_osConfig.roles\`; a signed-in caller is enough when that holds \`anonymous\`; otherwise 403). Each row is validated and created like \`POST /registry/v1/entity/{type}\` (same schema, uniqueness and events), in its own transaction: a bad row is reported by line and JSON Pointer and writes nothing, the good rows are created. 200 with one result per row. After a temporary failure the remaining rows are \`skipped\` (send them again). The file as a whole: 400 when empty or not readable as its media type, 413 over ${MAX_IMPORT_ROWS} rows, 415 for another media type; an unknown type 404, an inactive one 409.`,
   })
   @ApiZodResponse(200, importResultDto)
   @ApiProblemResponses(400, 401, 403, 404, 409, 413, 415)
@@ -179,12 +178,18 @@ export class EntityImportHttpHandler implements OnModuleInit {
     const { rows, header } = mediaType === CSV ? csvRows(body) : { rows: ndjsonRows(body), header: undefined };
     const ctx = currentRequestContext();
     return this.commands.execute(
-      new ImportEntitiesCommand(params.type, rows, header, {
-        correlationId: ctx?.correlationId,
-        causationId: ctx?.requestId,
-        actor: ctx?.actor?.id,
-        traceparent: ctx?.traceparent,
-      }),
+      new ImportEntitiesCommand(
+        params.type,
+        rows,
+        header,
+        {
+          correlationId: ctx?.correlationId,
+          causationId: ctx?.requestId,
+          actor: ctx?.actor?.id,
+          traceparent: ctx?.traceparent,
+        },
+        entityCaller(),
+      ),
     );
   }
 }

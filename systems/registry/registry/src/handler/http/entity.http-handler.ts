@@ -1,4 +1,4 @@
-import { AUTH_REALM, Public, Roles } from '@archipelago/platform-auth';
+import { AUTH_REALM, Public } from '@archipelago/platform-auth';
 import {
   ApiProblemResponses,
   ApiZodBody,
@@ -6,15 +6,32 @@ import {
   currentRequestContext,
   ProblemException,
   type Actor,
+  PROBLEM_JSON,
+  problemDetailsRef,
   problemTypeUri,
   ZodParams,
   ZodQuery,
 } from '@archipelago/platform-service';
-import { Body, Controller, Delete, Get, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
+import {
+  applyDecorators,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Patch,
+  Post,
+  Put,
+  Res,
+} from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { EntityInviteUnauthenticatedError } from '../../entity/registry-entity/registry-entity.errors.js';
+import {
+  EntityInviteUnauthenticatedError,
+  EntityWriteUnauthenticatedError,
+} from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
 import { AcceptInvitationCommand } from '../../use-case/accept-invitation/accept-invitation.command.js';
 import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
@@ -61,14 +78,87 @@ function commandContext(): CommandContext {
   };
 }
 
-/** The caller as a reader; the auth guard's actor is the verified Caller, which carries users' e-mail. */
-function reader(): EntityReader {
+/**
+ * The caller as a reader or writer; the auth guard's actor is the verified Caller, which carries
+ * users' e-mail. Without a (valid) token — only on a `@Public()` route — `anonymous`, unauthenticated.
+ */
+export function entityCaller(): EntityReader {
   const actor = currentRequestContext()?.actor as (Actor & { readonly email?: string }) | undefined;
   return {
     id: actor?.id ?? 'anonymous',
     roles: actor?.roles ?? [],
+    authenticated: actor !== undefined,
     ...(typeof actor?.email === 'string' ? { email: actor.email } : {}),
   };
+}
+
+const reader = entityCaller;
+
+const problemExample = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}) => ({
+  value: {
+    type: problemTypeUri(code),
+    title: code,
+    status,
+    detail,
+    instance: '/registry/v1/entity/Student/<id>',
+    code,
+    ...extra,
+  },
+});
+
+/**
+ * The 401, 403 and 404 answers of an entity write, with examples: who may write is decided by the
+ * service (the write routes are public at the edge so that a public type takes token-less writes).
+ * @param forbidden the 403 problems this operation can answer, by example name
+ */
+function ApiWriteProblems(forbidden: Record<string, ReturnType<typeof problemExample>>) {
+  const problem = (status: number, description: string, examples: Record<string, ReturnType<typeof problemExample>>) =>
+    ApiResponse({
+      status,
+      description,
+      content: {
+        [PROBLEM_JSON]: { schema: problemDetailsRef, ...(Object.keys(examples).length > 0 ? { examples } : {}) },
+      },
+    });
+  return applyDecorators(
+    problem(401, 'No (valid) bearer token, and the type is not public (`anonymous` not in `_osConfig.roles`)', {
+      unauthenticated: problemExample(
+        401,
+        'ENTITY.WRITE_UNAUTHENTICATED',
+        'writing Student entities needs a bearer access token',
+      ),
+    }),
+    problem(403, 'Signed in without the right to this write', forbidden),
+    problem(
+      404,
+      'No such entity for this caller: unknown, deleted, of another type, or neither theirs nor managed by them',
+      {
+        notFound: problemExample(404, 'ENTITY.NOT_FOUND', 'no Student <id>'),
+      },
+    ),
+  );
+}
+
+const ownerForbidden = {
+  ownershipChange: problemExample(
+    403,
+    'ENTITY.OWNERSHIP_CHANGE_FORBIDDEN',
+    'only a manager may change the fields named by ownershipAttributes',
+  ),
+  fieldWrite: problemExample(403, 'ENTITY.FIELD_WRITE_FORBIDDEN', 'only a manager may write /notes', {
+    details: { pointers: ['/notes'] },
+  }),
+};
+
+/** Runs a write; a 401 names the bearer scheme (RFC 6750 §3; the problem filter keeps reply headers). */
+async function challenging<T>(reply: FastifyReply, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof EntityWriteUnauthenticatedError)
+      reply.header('WWW-Authenticate', `Bearer realm="${AUTH_REALM}"`);
+    throw error;
+  }
 }
 
 function expected(ifMatch: string | undefined): number | undefined {
@@ -90,8 +180,11 @@ const written = (state: RegistryEntityState) => {
 
 /**
  * Entities of a type at `/registry/v1/entity/{type}[/{id}]`: create, read (owner or manager;
- * others 404), replace (PUT), JSON Merge Patch (PATCH, RFC 7396), delete. Writes need `admin` in
- * this version. Every answer with an entity carries its `ETag`; `If-Match` with a stale ETag → 412.
+ * others 404), replace (PUT), JSON Merge Patch (PATCH, RFC 7396), delete. Managers of the type
+ * (`admin` or a role in its `_osConfig.roles`; anyone when that holds `anonymous`) create and write
+ * any entity; owners replace, patch and delete their own (field-access.ts `ownerWrite`); anyone else
+ * gets 404. The write routes are `@Public()` so that a public type takes writes without a token;
+ * the use cases answer 401 to a token-less caller otherwise. Every answer with an entity carries its `ETag`; `If-Match` with a stale ETag → 412.
  * Validation errors list each bad field by JSON Pointer (400).
  */
 @ApiTags('entities')
@@ -103,23 +196,32 @@ export class EntityHttpHandler {
   ) {}
 
   @Post(':type')
-  @Roles('admin')
+  @Public()
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create an entity',
     description:
-      "Validated against the active version of the type; Location names it. Private fields (the type's privateFields) are stored only encrypted (AES-256-GCM, a data key per entity wrapped by a key-encryption key) and never appear in search results or integration events.",
+      "For managers of the type: admin or a role in its `_osConfig.roles` (403 otherwise); `anonymous` there lets anyone, even without a token (a public registry; 401 without a token otherwise). Validated against the active version of the type; Location names it. Private fields (the type's privateFields) are stored only encrypted (AES-256-GCM, a data key per entity wrapped by a key-encryption key) and never appear in search results or integration events.",
   })
   @ApiZodBody(entityBody)
   @ApiZodResponse(201, entityDto)
-  @ApiProblemResponses(400, 401, 403, 404, 409)
+  @ApiProblemResponses(400, 409)
+  @ApiWriteProblems({
+    createForbidden: problemExample(
+      403,
+      'ENTITY.CREATE_FORBIDDEN',
+      'creating Student entities needs admin or a role in its _osConfig.roles',
+    ),
+  })
   async create(
     @ZodParams(entityTypeParams) params: { type: string },
     @Body() body: unknown,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EntityDto> {
     const state = written(
-      await this.commands.execute(new CreateEntityCommand(params.type, body, false, commandContext())),
+      await challenging(reply, () =>
+        this.commands.execute(new CreateEntityCommand(params.type, body, false, commandContext(), reader())),
+      ),
     );
     reply.header('Location', `/registry/v1/entity/${encodeURIComponent(params.type)}/${state.id}`);
     return this.read(params.type, state.id, reply);
@@ -257,14 +359,16 @@ export class EntityHttpHandler {
   }
 
   @Put(':type/:id')
-  @Roles('admin')
+  @Public()
   @ApiOperation({
     summary: 'Replace an entity',
-    description: 'The whole body, validated again; If-Match optional (412 when stale).',
+    description:
+      'The whole body, validated again; If-Match optional (412 when stale). Managers of the type replace any entity; its owner replaces it with the fields they can read: internal fields keep their values (sending one is 403 ENTITY.FIELD_WRITE_FORBIDDEN), system fields and the ownershipAttributes fields must stay as they are (403 ENTITY.FIELD_WRITE_FORBIDDEN / ENTITY.OWNERSHIP_CHANGE_FORBIDDEN). Anyone else gets 404 (401 without a token).',
   })
   @ApiZodBody(entityBody)
   @ApiZodResponse(200, entityDto)
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  @ApiProblemResponses(400, 409, 412)
+  @ApiWriteProblems(ownerForbidden)
   replace(
     @ZodParams(entityParams) params: { type: string; id: string },
     @Body() body: unknown,
@@ -275,14 +379,16 @@ export class EntityHttpHandler {
   }
 
   @Patch(':type/:id')
-  @Roles('admin')
+  @Public()
   @ApiOperation({
     summary: 'Merge-patch an entity (RFC 7396)',
-    description: 'null removes a field; If-Match optional (412 when stale).',
+    description:
+      "null removes a field; If-Match optional (412 when stale). Managers of the type patch any entity; its owner patches it except internal and system fields (403 ENTITY.FIELD_WRITE_FORBIDDEN) and the ownershipAttributes fields (403 ENTITY.OWNERSHIP_CHANGE_FORBIDDEN). Anyone else gets 404 (401 without a token). An owner's write of an invited entity accepts the invitation.",
   })
   @ApiZodBody(entityMergePatch)
   @ApiZodResponse(200, entityDto)
-  @ApiProblemResponses(400, 401, 403, 404, 409, 412)
+  @ApiProblemResponses(400, 409, 412)
+  @ApiWriteProblems(ownerForbidden)
   patch(
     @ZodParams(entityParams) params: { type: string; id: string },
     @Body() body: unknown,
@@ -293,20 +399,23 @@ export class EntityHttpHandler {
   }
 
   @Delete(':type/:id')
-  @Roles('admin')
+  @Public()
   @HttpCode(204)
   @ApiOperation({
     summary: 'Delete an entity and erase its private fields',
     description:
-      "A later GET or DELETE is 404; If-Match optional (412 when stale). Erasure by crypto-shredding: the entity's data key is destroyed in the same transaction, so its private fields (privateFields), kept only encrypted in the event log, are unreadable for good; the rest of its history stays (EntityDeleted records erasure: crypto-shredding).",
+      "By a manager of the type or the entity's owner; anyone else gets 404 (401 without a token). A later GET or DELETE is 404; If-Match optional (412 when stale). Erasure by crypto-shredding: the entity's data key is destroyed in the same transaction, so its private fields (privateFields), kept only encrypted in the event log, are unreadable for good; the rest of its history stays (EntityDeleted records erasure: crypto-shredding).",
   })
   @ApiResponse({ status: 204, description: 'Deleted (a later GET or DELETE is 404)' })
-  @ApiProblemResponses(400, 401, 403, 404, 412)
+  @ApiProblemResponses(400, 412)
+  @ApiWriteProblems({})
   async delete(
     @ZodParams(entityParams) params: { type: string; id: string },
     @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<void> {
-    await this.commands.execute(new DeleteEntityCommand(params.type, params.id, expected(ifMatch), commandContext()));
+    const command = new DeleteEntityCommand(params.type, params.id, expected(ifMatch), commandContext(), reader());
+    await challenging(reply, () => this.commands.execute(command));
   }
 
   private async update(
@@ -317,12 +426,15 @@ export class EntityHttpHandler {
     reply: FastifyReply,
   ): Promise<EntityDto> {
     const version = expected(ifMatch);
-    written(
-      await this.commands.execute(
-        new UpdateEntityCommand(params.type, params.id, mode, body, version, commandContext()),
-      ),
+    const command = new UpdateEntityCommand(params.type, params.id, mode, body, version, commandContext(), reader());
+    written(await challenging(reply, () => this.commands.execute(command)));
+    const dto = await this.read(params.type, params.id, reply);
+    if (dto.status !== 'invited') return dto;
+    // The owner, signed in, wrote their invited entity: that accepts the invitation, as a read does.
+    const accepted: boolean = await this.commands.execute(
+      new AcceptInvitationCommand(params.type, params.id, reader(), commandContext()),
     );
-    return this.read(params.type, params.id, reply);
+    return accepted ? this.read(params.type, params.id, reply) : dto;
   }
 
   private async read(type: string, id: string, reply: FastifyReply): Promise<EntityDto> {

@@ -184,7 +184,7 @@ describe('private fields: envelope encryption and crypto-shredding', () => {
   });
 
   it('erases on DELETE: the data key is destroyed, the stream still replays with the private fields gone, the read models rebuild', async () => {
-    await new DeleteEntityUseCase(infrastructure.entities).execute(
+    await new DeleteEntityUseCase(infrastructure.entities, infrastructure.definitions).execute(
       new DeleteEntityCommand('Citizen', id, undefined, ctx),
     );
     const key = await infrastructure.pool.query(

@@ -107,7 +107,7 @@ describe('a field made private by a later definition version', () => {
       contacts: [{ kind: 'home' }, { kind: 'work', phone: PHONE }],
     });
     ids.c = await create({ name: 'Chitra', email: EMAIL_C });
-    await new DeleteEntityUseCase(infrastructure.entities).execute(
+    await new DeleteEntityUseCase(infrastructure.entities, infrastructure.definitions).execute(
       new DeleteEntityCommand('Resident', ids.c, undefined, admin),
     );
     await infrastructure.entitySearchRunner.catchUp();

@@ -1,3 +1,4 @@
+import { IN_PROCESS_CALLER, type EntityCaller } from '../../entity/registry-entity/field-access.js';
 import type { CommandContext } from '../port/command-context.js';
 
 /** Delete an entity of `type`; `expectedVersion` is the If-Match version, if one was sent. */
@@ -7,5 +8,7 @@ export class DeleteEntityCommand {
     readonly id: string,
     readonly expectedVersion: number | undefined,
     readonly context: CommandContext,
+    /** Who asks (decides manager / owner / neither); in-process callers default to {@link IN_PROCESS_CALLER}. */
+    readonly caller: EntityCaller = IN_PROCESS_CALLER,
   ) {}
 }

@@ -1,3 +1,4 @@
+import { managesType } from '../../entity/registry-entity/field-access.js';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
@@ -47,7 +48,7 @@ export class DescribeEntityTypeUseCase implements IQueryHandler<DescribeEntityTy
     const serving = servingVersion(state);
     if (!serving) throw new EntityTypeNotActiveError(state.title, state.status);
     const config = osConfigOf(serving.schema);
-    const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
+    const manager = managesType(config, reader);
     const references = await loadReferences(this.definitions, serving.schema);
     return {
       type: state.title,

@@ -1,9 +1,7 @@
-/** Who reads: the verified caller's user id (token `sub`, `anonymous` without one), roles and, for users, e-mail. */
-export interface EntityReader {
-  readonly id: string;
-  readonly roles: readonly string[];
-  readonly email?: string;
-}
+import type { EntityCaller } from '../../entity/registry-entity/field-access.js';
+
+/** Who reads (or writes): the verified caller's user id (token `sub`, `anonymous` without one), roles and, for users, e-mail. */
+export type EntityReader = EntityCaller;
 
 /** Read one entity of `type` as `reader`. */
 export class GetEntityQuery {

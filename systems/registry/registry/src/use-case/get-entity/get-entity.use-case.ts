@@ -3,7 +3,8 @@ import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { discloseEntity, isOwnedBy } from '../../entity/registry-entity/field-access.js';
+import { discloseEntity, relationTo, type EntityRelation } from '../../entity/registry-entity/field-access.js';
+import type { OsConfig } from '../../entity/definition/os-config.js';
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
 import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
@@ -54,13 +55,7 @@ export function accessOf(
   definition: ExistingDefinition,
   reader: EntityReader,
 ): ReaderAccess | undefined {
-  const document =
-    definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
-  // A field private in the active version is private for entities of earlier versions too.
-  const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
-  const contentPointer = definitionShape(document).contentPointer;
-  const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
-  const owner = isOwnedBy(state.body, config, contentPointer, reader);
+  const { config, contentPointer, owner, manager } = relationOf(state, definition, reader);
   if (!manager && !owner) return undefined;
   const view: EntityView = {
     id: state.id,
@@ -76,6 +71,24 @@ export function accessOf(
     ),
   };
   return { owner, manager, view };
+}
+
+/**
+ * What `caller` is to the entity ({@link relationTo}: the one rule for reads and writes), judged by
+ * the `_osConfig` of the version its body was validated against (the active one, or the latest
+ * while a revision is pending), which is returned along.
+ */
+export function relationOf(
+  state: LiveEntity,
+  definition: ExistingDefinition,
+  caller: EntityReader,
+): EntityRelation & { readonly config: OsConfig; readonly contentPointer: string } {
+  const document =
+    definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
+  // A field private in the active version is private for entities of earlier versions too.
+  const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
+  const contentPointer = definitionShape(document).contentPointer;
+  return { config, contentPointer, ...relationTo(state.body, config, contentPointer, caller) };
 }
 
 /**

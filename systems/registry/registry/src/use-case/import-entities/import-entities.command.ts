@@ -1,3 +1,4 @@
+import { IN_PROCESS_CALLER, type EntityCaller } from '../../entity/registry-entity/field-access.js';
 import type { CommandContext } from '../port/command-context.js';
 
 /**
@@ -19,5 +20,7 @@ export class ImportEntitiesCommand {
     readonly rows: readonly ImportRow[],
     readonly header: readonly string[] | undefined,
     readonly context: CommandContext,
+    /** Who asks (decides manager / owner / neither); in-process callers default to {@link IN_PROCESS_CALLER}. */
+    readonly caller: EntityCaller = IN_PROCESS_CALLER,
   ) {}
 }

@@ -10,6 +10,8 @@ import {
   ImportUnreadableError,
   MAX_IMPORT_ROWS,
 } from '../../entity/registry-entity/entity-import.js';
+import { osConfigOf, type DefinitionDocument } from '../../entity/definition/definition-schema.js';
+import { assertMayCreate } from '../../entity/registry-entity/field-access.js';
 import { EntityValidationError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { CreateEntityCommand } from '../create-entity/create-entity.command.js';
 import { CreateEntityUseCase } from '../create-entity/create-entity.use-case.js';
@@ -52,7 +54,9 @@ export interface EntityCreator {
  * field and writes nothing, while the good rows are created. After an infrastructure failure (the
  * database gone) the rest is `skipped`, so the caller knows exactly which lines to send again.
  * @throws EntityTypeNotFoundError (404), EntityTypeNotActiveError (409), ImportEmptyError (400),
- *   ImportUnreadableError (400, a bad CSV header), ImportTooLargeError (413, over {@link MAX_IMPORT_ROWS})
+ *   ImportUnreadableError (400, a bad CSV header), ImportTooLargeError (413, over {@link MAX_IMPORT_ROWS}),
+ *   EntityWriteUnauthenticatedError (401), EntityCreateForbiddenError (403): importing is creating,
+ *   for managers of the type only (checked once, before any row)
  */
 @CommandHandler(ImportEntitiesCommand)
 export class ImportEntitiesUseCase implements ICommandHandler<ImportEntitiesCommand, ImportResult> {
@@ -61,7 +65,7 @@ export class ImportEntitiesUseCase implements ICommandHandler<ImportEntitiesComm
     @Inject(CreateEntityUseCase) private readonly creator: EntityCreator,
   ) {}
 
-  async execute({ type, rows, header, context }: ImportEntitiesCommand): Promise<ImportResult> {
+  async execute({ type, rows, header, context, caller }: ImportEntitiesCommand): Promise<ImportResult> {
     if (rows.length === 0) throw new ImportEmptyError();
     if (rows.length > MAX_IMPORT_ROWS) throw new ImportTooLargeError(rows.length);
     if (header) {
@@ -69,6 +73,7 @@ export class ImportEntitiesUseCase implements ICommandHandler<ImportEntitiesComm
       if (problems.length) throw new ImportUnreadableError(problems);
     }
     const serving = await new ServingDefinitions(this.definitions).schemaOf(type);
+    assertMayCreate(osConfigOf(serving.schema as DefinitionDocument), caller, serving.type);
 
     const results: ImportRowResult[] = [];
     let stoppedAt: number | undefined;
@@ -88,7 +93,7 @@ export class ImportEntitiesUseCase implements ICommandHandler<ImportEntitiesComm
         continue;
       }
       try {
-        const created = await this.creator.execute(new CreateEntityCommand(type, body.value, false, context));
+        const created = await this.creator.execute(new CreateEntityCommand(type, body.value, false, context, caller));
         results.push({ line: row.line, status: 'created', id: created.id!, version: created.version! });
       } catch (error) {
         if (error instanceof EntityValidationError) {

@@ -1,3 +1,4 @@
+import { managesType } from '../../entity/registry-entity/field-access.js';
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
@@ -41,7 +42,7 @@ export class ListEntitiesUseCase implements IQueryHandler<ListEntitiesQuery, Ent
     const { state: definition } = await this.definitions.load(definitionId);
     if (definition.status === 'absent') throw new EntityTypeNotFoundError(type);
     const config = osConfigOf(definition.active?.schema ?? definition.schema);
-    const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
+    const manager = managesType(config, reader);
     const page = await this.search.list(definitionId, manager ? 'all' : reader, limit, offset);
     const items: EntityView[] = [];
     for (const id of page.ids) {

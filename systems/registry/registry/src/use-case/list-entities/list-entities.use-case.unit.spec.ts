@@ -72,7 +72,9 @@ describe('list entities use case', () => {
   });
 
   it('leaves out an entity deleted since the read model saw it; an unknown type is 404', async () => {
-    await new DeleteEntityUseCase(entities).execute(new DeleteEntityCommand('Pet', ids[0]!, undefined, ctx));
+    await new DeleteEntityUseCase(entities, definitions).execute(
+      new DeleteEntityCommand('Pet', ids[0]!, undefined, ctx),
+    );
     const page = await list.execute(new ListEntitiesQuery('Pet', { id: 'x', roles: ['admin'] }, 20, 0));
     expect(page.items.map((i) => i.id)).toEqual([ids[1]]);
     await expect(list.execute(new ListEntitiesQuery('Cat', { id: 'x', roles: [] }, 20, 0))).rejects.toBeInstanceOf(

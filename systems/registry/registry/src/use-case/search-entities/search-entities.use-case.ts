@@ -4,7 +4,7 @@ import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { servingVersion } from '../../entity/definition/definition.state.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { discloseEntity } from '../../entity/registry-entity/field-access.js';
+import { discloseEntity, managesType } from '../../entity/registry-entity/field-access.js';
 import {
   EntityTypeNotActiveError,
   EntityTypeNotFoundError,
@@ -43,7 +43,7 @@ export class SearchEntitiesUseCase implements IQueryHandler<SearchEntitiesQuery,
     const serving = servingVersion(state);
     if (!serving) throw new EntityTypeNotActiveError(state.title, state.status);
     const config = osConfigOf(serving.schema);
-    const manager = reader.roles.includes('admin') || config.roles.some((r) => reader.roles.includes(r));
+    const manager = managesType(config, reader);
     if (!manager) throw new EntitySearchForbiddenError(state.title);
     const query = parseSearchQuery(body, searchableFields(serving.schema, { includeInternal: manager }));
     const contentPointer = definitionShape(serving.schema).contentPointer;

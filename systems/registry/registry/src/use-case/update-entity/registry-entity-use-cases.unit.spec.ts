@@ -157,7 +157,7 @@ describe('entity use cases', () => {
     const { id } = (await create.execute(new CreateEntityCommand('Pet', { name: 'Rex' }, false, ctx))) as {
       id: string;
     };
-    const remove = new DeleteEntityUseCase(entities);
+    const remove = new DeleteEntityUseCase(entities, definitions);
     expect(await remove.execute(new DeleteEntityCommand('PET', id, undefined, ctx))).toMatchObject({
       status: 'deleted',
       version: 2,

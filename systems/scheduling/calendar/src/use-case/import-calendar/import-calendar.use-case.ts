@@ -7,6 +7,7 @@ import { EventValidationError } from '../../entity/event/calendar-event.errors.j
 import { CALENDAR_EVENT_REPOSITORY, type CalendarEventRepositoryPort } from '../port/calendar-event.repository.port.js';
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
 import { WORKSPACE_MEMBERSHIP, type WorkspaceMembershipPort } from '../port/workspace-membership.port.js';
+import { WORKSPACE_SETTINGS, type WorkspaceSettingsPort } from '../port/workspace-settings.port.js';
 import { requireWriter } from '../workspace-access.js';
 import { ImportCalendarCommand } from './import-calendar.command.js';
 
@@ -28,7 +29,9 @@ export interface ImportCalendarResult {
  * Creates one calendar event per VEVENT series of an iCalendar file (util-calendar `fromICalendar`),
  * then applies its overrides (RECURRENCE-ID: moved or cancelled occurrences) as commands on the new
  * stream. Events the decider refuses are skipped and reported. Each event is its own stream: an
- * import that stops half-way keeps the events already created.
+ * import that stops half-way keeps the events already created. Reminders: a VEVENT with VALARMs keeps
+ * its own (their TRIGGERs, see util-calendar `fromICalendar`); one without gets the workspace's default
+ * reminders, as an event created without `reminders` does.
  * @throws WorkspaceNotFoundError (404: not a member), WorkspaceForbiddenError (403: a viewer), InvalidICalendarError (400: not iCalendar, or nothing importable)
  */
 @CommandHandler(ImportCalendarCommand)
@@ -37,6 +40,7 @@ export class ImportCalendarUseCase implements ICommandHandler<ImportCalendarComm
     @Inject(CALENDAR_EVENT_REPOSITORY) private readonly repository: CalendarEventRepositoryPort,
     @Inject(CLOCK) private readonly clock: ClockPort,
     @Inject(WORKSPACE_MEMBERSHIP) private readonly memberships: WorkspaceMembershipPort,
+    @Inject(WORKSPACE_SETTINGS) private readonly settings: WorkspaceSettingsPort,
   ) {}
 
   async execute({ workspaceId, ics, actorId, context }: ImportCalendarCommand): Promise<ImportCalendarResult> {
@@ -49,6 +53,7 @@ export class ImportCalendarUseCase implements ICommandHandler<ImportCalendarComm
       throw new InvalidICalendarError(`not an iCalendar file: ${(error as Error).message}`);
     }
     const problems: FieldProblem[] = [...parsed.problems];
+    const { defaultReminders } = await this.settings.get(workspaceId);
     const created: string[] = [];
     for (const [index, event] of parsed.events.entries()) {
       const { overrides = [], ...schedule } = event.schedule;
@@ -66,6 +71,7 @@ export class ImportCalendarUseCase implements ICommandHandler<ImportCalendarComm
               title: event.title,
               description: event.description ?? null,
               location: event.location ?? null,
+              reminders: event.reminders ?? defaultReminders,
               ...schedule,
             },
           },

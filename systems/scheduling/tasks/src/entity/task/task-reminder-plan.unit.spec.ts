@@ -15,6 +15,8 @@ const fields: TaskFields = {
   parentId: null,
   recurrence: null,
   reminders: [{ offset: '-P1D' }, { offset: '-PT15M' }],
+  customFields: {},
+  attachments: [],
 };
 const task = { taskId: 't1', status: 'todo' as const, fields };
 const now = '2026-03-01T00:00:00Z';

@@ -8,19 +8,23 @@ import {
 } from '@archipelago/util-calendar';
 import type { Decider } from '@archipelago/util-decider';
 import {
+  AttachmentNotFoundError,
   TaskAlreadyExistsError,
   TaskCycleError,
   TaskHasOpenSubtasksError,
   TaskNotCompletableError,
   TaskNotFoundError,
   TaskValidationError,
+  TooManyAttachmentsError,
 } from './task.errors.js';
 import type { TaskEvent, TaskUpdated } from './task.events.js';
 import {
+  type Attachment,
   DEFAULT_PRIORITY,
   type Due,
   LIMITS,
   normalizeFields,
+  parseAttachment,
   scheduleOf,
   type TaskFields,
   type TaskStatus,
@@ -55,6 +59,8 @@ export type TaskCommand =
         readonly createdBy: string;
         readonly previousTaskId?: string | null;
         readonly lookups?: TaskLookups;
+        /** Attachments the new task starts with (a recurring task's next occurrence keeps its own). */
+        readonly attachments?: readonly Attachment[];
       }
     >
   | Cmd<'UpdateTask', { readonly patch: Readonly<Record<string, unknown>>; readonly lookups?: TaskLookups }>
@@ -62,7 +68,10 @@ export type TaskCommand =
       'CompleteTask',
       { readonly nextTaskId: string; readonly cascade: boolean; readonly openSubtaskIds: readonly string[] }
     >
-  | Cmd<'DeleteTask', object>;
+  | Cmd<'DeleteTask', object>
+  /** `attachment` is the request body; `attachmentId` is chosen by the caller (a UUID). */
+  | Cmd<'AddAttachment', { readonly attachmentId: string; readonly attachment: unknown }>
+  | Cmd<'RemoveAttachment', { readonly attachmentId: string }>;
 
 /** A task's state: absent, deleted, or live with its fields and the version (events applied so far). */
 export type TaskState =
@@ -92,6 +101,8 @@ const DEFAULTS: TaskFields = {
   parentId: null,
   recurrence: null,
   reminders: [],
+  customFields: {},
+  attachments: [],
 };
 
 function checkLookups(
@@ -206,8 +217,12 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
       problems.push({ field: 'timeZone', message: 'is required with a due date-time' });
     checkLookups(taskId, fields, input, lookups, problems);
     if (problems.length > 0) throw new TaskValidationError(problems);
+    const attachments = command.data.attachments ?? [];
     return [
-      { type: 'TaskCreated', data: { taskId, ...fields, previousTaskId: previousTaskId ?? null, createdBy, at } },
+      {
+        type: 'TaskCreated',
+        data: { taskId, ...fields, attachments, previousTaskId: previousTaskId ?? null, createdBy, at },
+      },
     ];
   }
   if (state.kind !== 'live') throw new TaskNotFoundError(taskId);
@@ -256,6 +271,20 @@ export function decideTask(command: TaskCommand, state: TaskState): TaskEvent[] 
     }
     case 'DeleteTask':
       return [{ type: 'TaskDeleted', data: { taskId, workspaceId: state.fields.workspaceId, at } }];
+    case 'AddAttachment': {
+      const { attachment, problems } = parseAttachment(command.data.attachment, command.data.attachmentId);
+      if (!attachment) throw new TaskValidationError(problems);
+      if (state.fields.attachments.some((a) => a.id === attachment.id)) return [];
+      if (state.fields.attachments.length >= LIMITS.attachments)
+        throw new TooManyAttachmentsError(taskId, LIMITS.attachments);
+      return [{ type: 'TaskAttachmentAdded', data: { taskId, attachment, at } }];
+    }
+    case 'RemoveAttachment': {
+      const { attachmentId } = command.data;
+      if (!state.fields.attachments.some((a) => a.id === attachmentId))
+        throw new AttachmentNotFoundError(taskId, attachmentId);
+      return [{ type: 'TaskAttachmentRemoved', data: { taskId, attachmentId, at } }];
+    }
   }
 }
 
@@ -264,7 +293,9 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
   const version = state.version + 1;
   switch (event.type) {
     case 'TaskCreated': {
-      const { taskId, previousTaskId: _p, createdBy: _c, at: _a, ...fields } = event.data;
+      const { taskId, previousTaskId: _p, createdBy: _c, at: _a, ...created } = event.data;
+      // Tasks created before custom fields and attachments existed have neither.
+      const fields = { ...created, customFields: created.customFields ?? {}, attachments: created.attachments ?? [] };
       return { kind: 'live', taskId, status: 'todo', fields, completedAt: null, next: null, version };
     }
     case 'TaskUpdated': {
@@ -285,6 +316,23 @@ export function evolveTask(state: TaskState, event: TaskEvent): TaskState {
         : state;
     case 'TaskDeleted':
       return { kind: 'deleted', taskId: event.data.taskId, version };
+    case 'TaskAttachmentAdded':
+      if (state.kind !== 'live') return state;
+      return {
+        ...state,
+        fields: { ...state.fields, attachments: [...state.fields.attachments, event.data.attachment] },
+        version,
+      };
+    case 'TaskAttachmentRemoved':
+      if (state.kind !== 'live') return state;
+      return {
+        ...state,
+        fields: {
+          ...state.fields,
+          attachments: state.fields.attachments.filter((a) => a.id !== event.data.attachmentId),
+        },
+        version,
+      };
   }
 }
 
@@ -320,6 +368,8 @@ export function spawnNextOccurrence(
     parentId,
     recurrence,
     reminders,
+    customFields,
+    attachments,
   } = state.fields;
   const due = completed.data.next.due;
   const input = {
@@ -334,6 +384,7 @@ export function spawnNextOccurrence(
     parentId,
     recurrence,
     reminders,
+    customFields,
     due: 'date' in due ? due.date : due.dateTime,
   };
   // Assignee and parent were checked when the series was created; the spawned task inherits them.
@@ -350,6 +401,7 @@ export function spawnNextOccurrence(
       createdBy,
       previousTaskId: completed.data.taskId,
       lookups,
+      attachments,
     },
   };
 }

@@ -3,15 +3,17 @@ import { fold } from '@archipelago/util-decider';
 import { describe, expect, it } from 'vitest';
 import { nextDue, spawnNextOccurrence, taskDecider, type TaskCommand } from './task.decider.js';
 import {
+  AttachmentNotFoundError,
   TaskAlreadyExistsError,
   TaskCycleError,
   TaskHasOpenSubtasksError,
   TaskNotCompletableError,
   TaskNotFoundError,
   TaskValidationError,
+  TooManyAttachmentsError,
 } from './task.errors.js';
-import type { TaskCompleted, TaskCreated, TaskEvent } from './task.events.js';
-import type { TaskFields } from './task.model.js';
+import type { TaskAttachmentAdded, TaskCompleted, TaskCreated, TaskEvent } from './task.events.js';
+import type { Attachment, TaskFields } from './task.model.js';
 
 const spec = deciderSpec(taskDecider);
 const taskId = 't1';
@@ -30,6 +32,8 @@ const fields: TaskFields = {
   parentId: null,
   recurrence: null,
   reminders: [],
+  customFields: {},
+  attachments: [],
 };
 const created = (over: Partial<TaskFields> = {}): TaskCreated => ({
   type: 'TaskCreated',
@@ -329,5 +333,165 @@ describe('Task: delete', () => {
       .thenThrows(TaskNotFoundError);
     spec.given(deleted).when(complete()).thenThrows(TaskNotFoundError);
     spec.given([]).when({ type: 'DeleteTask', data: { taskId, now } }).thenThrows(TaskNotFoundError);
+  });
+});
+
+const pdf = { name: 'report.pdf', mediaType: 'application/pdf', size: 48213, url: 'https://files.example.com/r.pdf' };
+const attachment = (id: string, over: Partial<Attachment> = {}): Attachment => ({ id, ...pdf, ...over });
+const add = (attachmentId: string, body: unknown = pdf): TaskCommand => ({
+  type: 'AddAttachment',
+  data: { taskId, now, attachmentId, attachment: body },
+});
+const added = (a: Attachment): TaskAttachmentAdded => ({
+  type: 'TaskAttachmentAdded',
+  data: { taskId, attachment: a, at: now },
+});
+describe('Task: custom fields', () => {
+  it('given no task, when created with custom fields of each type, then TaskCreated carries them (keys sorted, nulls dropped)', () =>
+    spec
+      .given([])
+      .when(create({ customFields: { due: '2026-03-10', client: 'ACME', hours: 3.5, billable: true, gone: null } }))
+      .then([created({ customFields: { billable: true, client: 'ACME', due: '2026-03-10', hours: 3.5 } })]));
+
+  it('given a task with custom fields, when patched, then they merge (RFC 7396: null removes a key, others stay)', () =>
+    spec
+      .given([created({ customFields: { client: 'ACME', hours: 3 } })])
+      .when(update({ customFields: { hours: null, stage: 'review' } }))
+      .then([
+        {
+          type: 'TaskUpdated',
+          data: { taskId, changes: { customFields: { client: 'ACME', stage: 'review' } }, at: now },
+        },
+      ]));
+
+  it('given a task with custom fields, when patched with customFields null, then all are removed', () =>
+    spec
+      .given([created({ customFields: { client: 'ACME' } })])
+      .when(update({ customFields: null }))
+      .then([{ type: 'TaskUpdated', data: { taskId, changes: { customFields: {} }, at: now } }]));
+
+  it('given a task, when patched with the custom fields it has, then nothing happens', () =>
+    spec
+      .given([created({ customFields: { client: 'ACME' } })])
+      .when(update({ customFields: { client: 'ACME' } }))
+      .then([]));
+
+  it('refuses bad keys, bad values and more than 50 keys, each by field', () => {
+    expect(
+      problemsOf(
+        create({
+          customFields: { '1st': 'x', 'a.b': 'x', ok: { nested: 1 }, list: [1], long: 'x'.repeat(501), fine: 'x' },
+        }),
+      ),
+    ).toEqual(['customFields/1st', 'customFields/a.b', 'customFields/ok', 'customFields/list', 'customFields/long']);
+    expect(problemsOf(create({ customFields: 'client=ACME' }))).toEqual(['customFields']);
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, i]));
+    expect(problemsOf(create({ customFields: many }))).toEqual(['customFields']);
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, 'v'.repeat(500)]));
+    expect(problemsOf(create({ customFields: fifty }))).toEqual([]);
+  });
+
+  it('counts the merged map: a patch adding the 51st key is refused, one replacing a key is not', () => {
+    const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, i]));
+    expect(problemsOf(update({ customFields: { extra: 1 } }), [created({ customFields: fifty })])).toEqual([
+      'customFields',
+    ]);
+    expect(problemsOf(update({ customFields: { extra: 1, k0: null } }), [created({ customFields: fifty })])).toEqual(
+      [],
+    );
+  });
+
+  it('an occurrence spawned by completing a recurring task keeps its custom fields and attachments', () => {
+    const a = attachment('a1');
+    const given = [
+      created({
+        due: { date: '2026-03-10' },
+        recurrence: { afterCompletion: { every: 7, unit: 'day' } },
+        customFields: { client: 'ACME' },
+      }),
+      added(a),
+    ];
+    const state = fold(taskDecider, given);
+    const [done] = taskDecider.decide(
+      { type: 'CompleteTask', data: { taskId, now, nextTaskId: 't2', cascade: false, openSubtaskIds: [] } },
+      state,
+    ) as [TaskCompleted];
+    const next = spawnNextOccurrence(state, done, 'u1')!;
+    const [spawned] = taskDecider.decide(next, taskDecider.initialState()) as [TaskCreated];
+    expect(spawned.data.customFields).toEqual({ client: 'ACME' });
+    expect(spawned.data.attachments).toEqual([a]);
+  });
+});
+
+describe('Task: attachments', () => {
+  it('given a task, when an attachment is added, then TaskAttachmentAdded (media type lower-cased, name trimmed)', () =>
+    spec
+      .given([created()])
+      .when(add('a1', { ...pdf, name: ' report.pdf ', mediaType: 'Text/Plain; charset=utf-8' }))
+      .then([added(attachment('a1', { mediaType: 'text/plain; charset=utf-8' }))]));
+
+  it('given a task with an attachment, when it is removed, then TaskAttachmentRemoved and the task has none', () => {
+    spec
+      .given([created(), added(attachment('a1'))])
+      .when({ type: 'RemoveAttachment', data: { taskId, now, attachmentId: 'a1' } })
+      .then([{ type: 'TaskAttachmentRemoved', data: { taskId, attachmentId: 'a1', at: now } }]);
+    const state = fold(taskDecider, [
+      created(),
+      added(attachment('a1')),
+      added(attachment('a2')),
+      { type: 'TaskAttachmentRemoved', data: { taskId, attachmentId: 'a1', at: now } },
+    ]);
+    expect(state.kind === 'live' && state.fields.attachments.map((a) => a.id)).toEqual(['a2']);
+  });
+
+  it('given a task, when an unknown attachment is removed, then AttachmentNotFoundError (404)', () =>
+    spec
+      .given([created()])
+      .when({ type: 'RemoveAttachment', data: { taskId, now, attachmentId: 'nope' } })
+      .thenThrows(AttachmentNotFoundError));
+
+  it('given a task with 20 attachments, when one more is added, then TooManyAttachmentsError (409)', () =>
+    spec
+      .given([created(), ...Array.from({ length: 20 }, (_, i) => added(attachment(`a${i}`)))])
+      .when(add('a20'))
+      .thenThrows(TooManyAttachmentsError));
+
+  it('given a task with an attachment, when the same add is decided again (same id), then nothing happens', () =>
+    spec
+      .given([created(), added(attachment('a1'))])
+      .when(add('a1'))
+      .then([]));
+
+  it('refuses bad metadata, each by field: media type (RFC 6838), size, URL scheme, credentials in the URL', () => {
+    const given = [created()];
+    expect(problemsOf(add('a', { ...pdf, mediaType: 'pdf' }), given)).toEqual(['mediaType']);
+    expect(problemsOf(add('a', { ...pdf, mediaType: 'application/pdf; x' }), given)).toEqual(['mediaType']);
+    expect(problemsOf(add('a', { ...pdf, mediaType: `text/plain${'; a=b'.repeat(80)}` }), given)).toEqual([
+      'mediaType',
+    ]);
+    expect(problemsOf(add('a', { ...pdf, size: -1 }), given)).toEqual(['size']);
+    expect(problemsOf(add('a', { ...pdf, size: 1.5 }), given)).toEqual(['size']);
+    expect(problemsOf(add('a', { ...pdf, url: 'http://files.example.com/r.pdf' }), given)).toEqual(['url']);
+    expect(problemsOf(add('a', { ...pdf, url: 'ftp://files.example.com/r.pdf' }), given)).toEqual(['url']);
+    expect(problemsOf(add('a', { ...pdf, url: 'javascript:alert(1)' }), given)).toEqual(['url']);
+    expect(problemsOf(add('a', { ...pdf, url: 'https://user:<password>@files.example.com/r' }), given)).toEqual([
+      'url',
+    ]);
+    expect(problemsOf(add('a', { ...pdf, url: 'reports/r.pdf' }), given)).toEqual(['url']);
+    expect(problemsOf(add('a', { ...pdf, name: '' }), given)).toEqual(['name']);
+    expect(problemsOf(add('a', { ...pdf, extra: 1 }), given)).toEqual(['extra']);
+    expect(problemsOf(add('a', 'report.pdf'), given)).toEqual(['attachment']);
+    expect(problemsOf(add('a', { ...pdf, url: 'http://localhost:8080/r.pdf', size: 0 }), given)).toEqual([]);
+  });
+
+  it('attachments are not a field of the task body: create and PATCH point to the attachment routes', () => {
+    expect(problemsOf(create({ attachments: [pdf] }))).toEqual(['attachments']);
+    expect(problemsOf(update({ attachments: [] }), [created()])).toEqual(['attachments']);
+  });
+
+  it('a task created before custom fields and attachments existed has neither (not undefined)', () => {
+    const { customFields: _c, attachments: _a, ...old } = created().data;
+    const state = fold(taskDecider, [{ type: 'TaskCreated', data: old } as unknown as TaskEvent]);
+    expect(state.kind === 'live' && [state.fields.customFields, state.fields.attachments]).toEqual([{}, []]);
   });
 });

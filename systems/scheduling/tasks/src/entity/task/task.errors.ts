@@ -53,3 +53,19 @@ export class TaskNotCompletableError extends DomainError {
     super(`task ${taskId} is ${status} and cannot be completed`, { taskId, status });
   }
 }
+
+/** No attachment with this id on the task (404). */
+export class AttachmentNotFoundError extends DomainError {
+  readonly code = 'TASK.ATTACHMENT_NOT_FOUND';
+  constructor(taskId: string, attachmentId: string) {
+    super(`task ${taskId} has no attachment ${attachmentId}`, { taskId, attachmentId });
+  }
+}
+
+/** The task has the most attachments it may have; remove one first (409). */
+export class TooManyAttachmentsError extends DomainError {
+  readonly code = 'TASK.TOO_MANY_ATTACHMENTS';
+  constructor(taskId: string, limit: number) {
+    super(`task ${taskId} has ${limit} attachments, the most it may have; remove one first`, { taskId, limit });
+  }
+}

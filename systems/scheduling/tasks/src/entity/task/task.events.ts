@@ -1,4 +1,4 @@
-import type { Due, TaskFields, TaskStatus } from './task.model.js';
+import type { Attachment, Due, TaskFields, TaskStatus } from './task.model.js';
 
 /** A task was created (status `todo`); `previousTaskId` links the occurrence a recurring task spawned. */
 export interface TaskCreated {
@@ -42,4 +42,17 @@ export interface TaskDeleted {
   readonly data: { readonly taskId: string; readonly workspaceId: string; readonly at: string };
 }
 
-export type TaskEvent = TaskCreated | TaskUpdated | TaskCompleted | TaskDeleted;
+/** An attachment (metadata) was added to the task. */
+export interface TaskAttachmentAdded {
+  readonly type: 'TaskAttachmentAdded';
+  readonly data: { readonly taskId: string; readonly attachment: Attachment; readonly at: string };
+}
+
+/** An attachment was removed from the task. */
+export interface TaskAttachmentRemoved {
+  readonly type: 'TaskAttachmentRemoved';
+  readonly data: { readonly taskId: string; readonly attachmentId: string; readonly at: string };
+}
+
+export type TaskEvent =
+  TaskCreated | TaskUpdated | TaskCompleted | TaskDeleted | TaskAttachmentAdded | TaskAttachmentRemoved;

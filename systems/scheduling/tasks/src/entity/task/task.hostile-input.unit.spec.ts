@@ -41,6 +41,7 @@ const FIELDS = [
   'reminders',
   'status',
   'workspaceId',
+  'customFields',
 ];
 const now = '2026-03-01T00:00:00Z';
 const given: TaskEvent[] = [];

@@ -46,6 +46,36 @@ export interface TaskFields {
   readonly parentId: string | null;
   readonly recurrence: TaskRecurrence | null;
   readonly reminders: readonly Reminder[];
+  /** A small typed map (see {@link CustomFieldValue}); `{}` when none (and for tasks created before it existed). */
+  readonly customFields: Readonly<Record<string, CustomFieldValue>>;
+  /** Files the task refers to, as metadata only (the files are stored elsewhere); `[]` when none. */
+  readonly attachments: readonly Attachment[];
+}
+
+/**
+ * A custom field's value: a string (≤ 500 characters; a date is written `YYYY-MM-DD`), a number (a
+ * JSON number) or a boolean. A key matches {@link CUSTOM_FIELD_KEY}, so that it fits `?cf.<key>=` in
+ * a query string.
+ */
+export type CustomFieldValue = string | number | boolean;
+
+/** `[A-Za-z][A-Za-z0-9_-]{0,39}`: a letter, then up to 39 letters, digits, `_` or `-`. */
+export const CUSTOM_FIELD_KEY = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+/**
+ * A file the task refers to, as metadata (issue 16 §3: storing files is out of scope; the URL is
+ * never fetched). `id` is given by the service when the attachment is added.
+ */
+export interface Attachment {
+  readonly id: string;
+  /** File name shown to users, 1–255 characters. */
+  readonly name: string;
+  /** RFC 6838 media type, `type/subtype[; parameter=value]`, type and subtype lower-cased. */
+  readonly mediaType: string;
+  /** Size in bytes, an integer 0..2^53−1. */
+  readonly size: number;
+  /** Where the file is: an absolute `https` URL (`http` only for localhost), no user or password. */
+  readonly url: string;
 }
 
 export const LIMITS = {
@@ -56,7 +86,108 @@ export const LIMITS = {
   estimatedMinutes: 100_000,
   every: 365,
   depth: 10,
+  customFields: 50,
+  customFieldValue: 500,
+  attachments: 20,
+  attachmentName: 255,
+  mediaType: 400,
+  url: 2048,
 } as const;
+
+/** RFC 6838 §4.2 restricted-name: a letter or digit, then up to 126 of `A-Za-z0-9!#$&^_.+-`. */
+const RESTRICTED_NAME = '[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}';
+/** `type/subtype` (RFC 6838 §4.2) and optional `; name=value` parameters (RFC 9110 §8.3.1). */
+export const MEDIA_TYPE = new RegExp(
+  `^${RESTRICTED_NAME}/${RESTRICTED_NAME}(?:[ \\t]*;[ \\t]*${RESTRICTED_NAME}=(?:[A-Za-z0-9!#$%&'*+.^_\`|~-]+|"[^"\\\\]*"))*$`,
+);
+const LOCAL_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * Reads a custom field map: keys per {@link CUSTOM_FIELD_KEY}, values per {@link CustomFieldValue},
+ * at most 50 keys. `base` is the map it merges into (RFC 7396: a key set to null is removed).
+ * @returns the merged map (undefined when a problem was pushed)
+ */
+export function mergeCustomFields(
+  value: unknown,
+  base: Readonly<Record<string, CustomFieldValue>>,
+  problems: FieldProblem[],
+): Readonly<Record<string, CustomFieldValue>> | undefined {
+  if (value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    problems.push({ field: 'customFields', message: 'must be an object of key: string | number | boolean | null' });
+    return undefined;
+  }
+  const merged: Record<string, CustomFieldValue> = { ...base };
+  const before = problems.length;
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    const field = `customFields/${key}`;
+    if (!CUSTOM_FIELD_KEY.test(key))
+      problems.push({ field, message: 'key must be a letter then up to 39 letters, digits, _ or -' });
+    else if (v === null) delete merged[key];
+    else if (typeof v === 'string' && v.length > LIMITS.customFieldValue)
+      problems.push({ field, message: `a string value has at most ${LIMITS.customFieldValue} characters` });
+    else if (typeof v === 'number' && !Number.isFinite(v)) problems.push({ field, message: 'must be a finite number' });
+    else if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') merged[key] = v;
+    else problems.push({ field, message: 'must be a string, number, boolean or null (removes the key)' });
+  }
+  if (Object.keys(merged).length > LIMITS.customFields)
+    problems.push({ field: 'customFields', message: `at most ${LIMITS.customFields} keys` });
+  if (problems.length > before) return undefined;
+  // Keys in a stable (sorted) order, so that an unchanged map compares equal.
+  return Object.fromEntries(Object.entries(merged).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * Validates an attachment's metadata (its `id` comes from the service). The URL must be an absolute
+ * `https` URL — `http` only for localhost, 127.0.0.1 or [::1] (local development): the link is shown
+ * to every member and opened in their browsers, so a plain-http link elsewhere could be read or
+ * changed on the way. No user or password in the URL (they would be shown to every member). The URL
+ * is never fetched (no server-side request forgery).
+ * @returns the normalized attachment (media type lower-cased, name trimmed), and the problems
+ */
+export function parseAttachment(
+  input: unknown,
+  id: string,
+): { attachment: Attachment | null; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    problems.push({ field: 'attachment', message: 'must be an object { name, mediaType, size, url }' });
+    return { attachment: null, problems };
+  }
+  const v = input as Record<string, unknown>;
+  for (const key of Object.keys(v))
+    if (!['name', 'mediaType', 'size', 'url'].includes(key))
+      problems.push({ field: key, message: 'is not an attachment field' });
+  const name = isString(v.name) ? v.name.trim() : '';
+  if (name.length === 0 || name.length > LIMITS.attachmentName || [...name].some((c) => c.charCodeAt(0) < 0x20))
+    problems.push({ field: 'name', message: `must be 1..${LIMITS.attachmentName} printable characters` });
+  const mediaType = isString(v.mediaType) ? v.mediaType : '';
+  if (mediaType.length > LIMITS.mediaType || !MEDIA_TYPE.test(mediaType))
+    problems.push({ field: 'mediaType', message: 'must be an RFC 6838 media type, e.g. application/pdf' });
+  const size = v.size;
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    problems.push({ field: 'size', message: 'must be the size in bytes, an integer ≥ 0' });
+  const url = isString(v.url) && v.url.length <= LIMITS.url && URL.canParse(v.url) ? new URL(v.url) : null;
+  if (url === null)
+    problems.push({ field: 'url', message: `must be an absolute URL of at most ${LIMITS.url} characters` });
+  else if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOCAL_HOSTS.has(url.hostname)))
+    problems.push({ field: 'url', message: 'must be https (http only for localhost)' });
+  else if (url.username !== '' || url.password !== '')
+    problems.push({ field: 'url', message: 'must not carry a user name or password' });
+  if (problems.length > 0) return { attachment: null, problems };
+  const semi = mediaType.indexOf(';');
+  const essence = (semi < 0 ? mediaType : mediaType.slice(0, semi)).toLowerCase().trimEnd();
+  return {
+    attachment: {
+      id,
+      name,
+      mediaType: essence + (semi < 0 ? '' : mediaType.slice(semi)),
+      size: size as number,
+      url: url!.href,
+    },
+    problems,
+  };
+}
 
 /** Fields a create command may set (`workspaceId` and `title` required). */
 export type TaskInput = { readonly [K in keyof TaskFields]?: unknown };
@@ -168,9 +299,16 @@ export function normalizeFields(
     'recurrence',
     'reminders',
     'status',
+    'customFields',
   ]);
   for (const key of Object.keys(input))
-    if (!known.has(key)) problems.push({ field: key, message: 'is not a task field' });
+    if (key === 'attachments')
+      problems.push({
+        field: key,
+        message:
+          'add one with POST /scheduling/v1/tasks/{id}/attachments, remove one with DELETE …/attachments/{attachmentId}',
+      });
+    else if (!known.has(key)) problems.push({ field: key, message: 'is not a task field' });
   const has = (k: string) => Object.hasOwn(input, k) && input[k] !== undefined;
   let { title, description, priority, tags, timeZone, estimatedMinutes, assigneeId, parentId, reminders } = current;
   const { workspaceId } = current;
@@ -235,6 +373,8 @@ export function normalizeFields(
     problems.push(...found);
     if (found.length === 0) reminders = (input.reminders ?? []) as readonly Reminder[];
   }
+  let customFields = current.customFields;
+  if (has('customFields')) customFields = mergeCustomFields(input.customFields, customFields, problems) ?? customFields;
   if (reminders.some((r) => 'offset' in r) && !due)
     problems.push({ field: 'reminders', message: 'a relative reminder needs a due date' });
   return {
@@ -251,6 +391,8 @@ export function normalizeFields(
       parentId,
       recurrence,
       reminders,
+      customFields,
+      attachments: current.attachments,
     },
     problems,
   };

@@ -15,6 +15,8 @@ const fields: TaskFields = {
   parentId: null,
   recurrence: null,
   reminders: [],
+  customFields: {},
+  attachments: [],
 };
 
 describe('task reminders', () => {

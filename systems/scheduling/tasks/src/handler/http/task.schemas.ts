@@ -1,5 +1,6 @@
 import { keysetCursorParam } from '@archipelago/platform-service-kit';
 import { z } from 'zod';
+import { CUSTOM_FIELD_KEY, LIMITS, MEDIA_TYPE } from '../../entity/task/task.model.js';
 
 // What the Task decider refuses that JSON Schema can say, said in the documents so that a schema-valid
 // body is refused only for reasons that depend on data or on other fields (a due date-time needs
@@ -39,6 +40,14 @@ const recurrence = z
     }),
   ])
   .describe('{ rrule } or { afterCompletion: { every, unit: day|week|month } }');
+/** A custom field value: string (a date as YYYY-MM-DD), number or boolean. */
+const customFieldValue = z.union([z.string().max(LIMITS.customFieldValue), z.number(), z.boolean()]);
+const customFields = z
+  .record(z.string().regex(CUSTOM_FIELD_KEY), customFieldValue.nullable())
+  .meta({ maxProperties: LIMITS.customFields })
+  .describe(
+    `A small typed map, at most ${LIMITS.customFields} keys ([A-Za-z][A-Za-z0-9_-]{0,39}) of string (≤ ${LIMITS.customFieldValue} characters; a date as YYYY-MM-DD), number or boolean. A merge patch (RFC 7396): a key set to null is removed, null removes them all.`,
+  );
 const fields = {
   title: z.string().trim().min(1).max(500).describe('1–500 characters'),
   description: z.string().max(10_000).nullable().optional(),
@@ -64,6 +73,7 @@ const fields = {
   parentId: z.string().min(1).max(64).nullable().optional().describe('A task of the same workspace'),
   recurrence: recurrence.nullable().optional(),
   reminders: reminders.nullable().optional(),
+  customFields: customFields.nullable().optional(),
 };
 
 /** Documents the body of `POST /scheduling/v1/tasks`; the Task decider validates it by field. */
@@ -72,7 +82,12 @@ export const taskBodyDoc = z
     workspaceId: z.string().min(1).max(64).optional().describe('Workspace; the caller’s personal one when left out'),
     ...fields,
   })
-  .meta({ id: 'TaskInput', examples: [{ title: 'Write the report', priority: 2, due: '2026-03-10' }] });
+  .meta({
+    id: 'TaskInput',
+    examples: [
+      { title: 'Write the report', priority: 2, due: '2026-03-10', customFields: { client: 'ACME', hours: 3 } },
+    ],
+  });
 
 /** Documents the body of `PATCH /scheduling/v1/tasks/{id}` (RFC 7396): absent keeps, null clears. */
 export const taskPatchDoc = z
@@ -93,6 +108,60 @@ export const taskBody = z
 export type TaskBody = Readonly<Record<string, unknown>>;
 
 export const taskIdParams = z.object({ id: z.uuid('must be a UUID') });
+
+/** Documents and checks the body of `POST /scheduling/v1/tasks/{id}/attachments` (the decider checks the URL's scheme and host). */
+export const attachmentBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(LIMITS.attachmentName).describe('File name, 1–255 printable characters'),
+    mediaType: z
+      .string()
+      .max(LIMITS.mediaType)
+      .regex(MEDIA_TYPE)
+      .describe('RFC 6838 media type, e.g. application/pdf or text/plain; charset=utf-8'),
+    size: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).describe('Size in bytes'),
+    url: z
+      .string()
+      .max(LIMITS.url)
+      .regex(/^https?:\/\/\S+$/)
+      .describe('Where the file is: https (http only for localhost), no user or password; never fetched'),
+  })
+  .meta({
+    id: 'AttachmentInput',
+    examples: [
+      { name: 'report.pdf', mediaType: 'application/pdf', size: 48213, url: 'https://files.example.com/report.pdf' },
+    ],
+  });
+
+/** An attachment as answered, with the task's version after the write. */
+export const attachmentDto = z
+  .object({
+    id: z.uuid(),
+    taskId: z.uuid(),
+    version: z.number().int().describe('The task’s version after the write'),
+    name: z.string(),
+    mediaType: z.string(),
+    size: z.number().int(),
+    url: z.string(),
+  })
+  .meta({
+    id: 'Attachment',
+    examples: [
+      {
+        id: '0b5d7f1e-2c3a-4d6b-8e9f-a1b2c3d4e5f6',
+        taskId: '6b1f3c2a-8d4e-4f5a-9b0c-1d2e3f4a5b6c',
+        version: 2,
+        name: 'report.pdf',
+        mediaType: 'application/pdf',
+        size: 48213,
+        url: 'https://files.example.com/report.pdf',
+      },
+    ],
+  });
+
+export const attachmentParams = z.object({
+  id: z.uuid('must be a UUID'),
+  attachmentId: z.uuid('must be a UUID'),
+});
 
 export const getTaskQuery = z.object({
   minVersion: z.coerce
@@ -154,6 +223,12 @@ export const taskDto = z
     title: z.string(),
     status: z.enum(['todo', 'in_progress', 'done', 'cancelled']),
     priority: z.number().int(),
+    customFields: z.record(z.string(), customFieldValue).optional(),
+    attachments: z
+      .array(
+        z.object({ id: z.uuid(), name: z.string(), mediaType: z.string(), size: z.number().int(), url: z.string() }),
+      )
+      .optional(),
   })
   .meta({
     id: 'Task',

@@ -18,8 +18,16 @@ import { CreateTaskCommand } from '../../use-case/create-task/create-task.comman
 import { DeleteTaskCommand } from '../../use-case/delete-task/delete-task.command.js';
 import type { TaskCommandResult } from '../../use-case/handle-task-command.js';
 import type { CommandContext } from '../../use-case/port/command-context.js';
+import {
+  AddTaskAttachmentCommand,
+  RemoveTaskAttachmentCommand,
+} from '../../use-case/task-attachments/task-attachments.command.js';
+import type { AddTaskAttachmentResult } from '../../use-case/task-attachments/task-attachments.use-case.js';
 import { UpdateTaskCommand } from '../../use-case/update-task/update-task.command.js';
 import {
+  attachmentBody,
+  attachmentDto,
+  attachmentParams,
   completeTaskQuery,
   taskBody,
   taskBodyDoc,
@@ -136,5 +144,48 @@ export class TasksCommandHttpHandler {
       new CompleteTaskCommand(params.id, actorId(), query.cascade, new Date().toISOString(), commandContext()),
     );
     return { ...written(result.state, result.version, reply), nextTaskId: result.nextTaskId };
+  }
+
+  @Post(':id/attachments')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Attach a file to a task (metadata)',
+    description:
+      'Records a file’s name, media type, size and URL (https; http only for localhost) — the file itself is stored elsewhere and the URL is never fetched. At most 20 per task (409 beyond). Location names the attachment; the body carries the task’s new version.',
+  })
+  @ApiZodBody(attachmentBody)
+  @ApiZodResponse(201, attachmentDto, 'Added; Location names the attachment')
+  @ApiProblemResponses(400, 401, 403, 404, 409)
+  async addAttachment(
+    @ZodParams(taskIdParams) params: { id: string },
+    @Body(new ZodValidationPipe(attachmentBody)) body: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { state, version, attachmentId }: AddTaskAttachmentResult = await this.commands.execute(
+      new AddTaskAttachmentCommand(params.id, body, actorId(), commandContext()),
+    );
+    const attachment = state.kind === 'live' ? state.fields.attachments.find((a) => a.id === attachmentId) : undefined;
+    reply.header('ETag', `"${version}"`);
+    reply.header('Location', `/scheduling/v1/tasks/${params.id}/attachments/${attachmentId}`);
+    return { ...attachment, taskId: params.id, version };
+  }
+
+  @Delete(':id/attachments/:attachmentId')
+  @HttpCode(204)
+  @ApiOperation({
+    summary: 'Remove an attachment from a task',
+    description:
+      'Removes the attachment’s metadata; answers 204 (ETag: the task’s new version). 404 for an unknown one.',
+  })
+  @ApiResponse({ status: 204, description: 'Removed (ETag: the task’s version after the removal)' })
+  @ApiProblemResponses(400, 401, 403, 404)
+  async removeAttachment(
+    @ZodParams(attachmentParams) params: { id: string; attachmentId: string },
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const { version }: TaskCommandResult = await this.commands.execute(
+      new RemoveTaskAttachmentCommand(params.id, params.attachmentId, actorId(), commandContext()),
+    );
+    reply.header('ETag', `"${version}"`);
   }
 }

@@ -66,6 +66,8 @@ const fields: TaskFields = {
   parentId: null,
   recurrence: { afterCompletion: { every: 7, unit: 'day' } },
   reminders: [],
+  customFields: {},
+  attachments: [],
 };
 const created = (taskId: string, over: Partial<TaskFields> = {}): TaskCreated => ({
   type: 'TaskCreated',

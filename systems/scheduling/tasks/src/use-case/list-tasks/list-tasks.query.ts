@@ -12,6 +12,8 @@ export class ListTasksQuery {
       readonly parentId?: string;
       /** The workspace (the caller's personal one when left out); the caller must be a member. */
       readonly workspaceId?: string;
+      /** `cf.<key>=<value>` filters. */
+      readonly customFields?: Readonly<Record<string, string>>;
     } & TaskDueFilter,
     readonly limit: number,
     readonly cursor?: string,

@@ -24,6 +24,8 @@ export interface TaskFilter extends TaskDueFilter {
   readonly priority?: number;
   readonly tag?: string;
   readonly parentId?: string;
+  /** `cf.<key>=<value>`: tasks whose custom field `key` is `value` (a string, or a number/boolean written so). */
+  readonly customFields?: Readonly<Record<string, string>>;
 }
 
 /**
