@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { loadConfig } from '@archipelago/platform-config';
 import { freePort } from '@archipelago/platform-local-postgres';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtemp } from 'node:fs/promises';
@@ -27,6 +28,7 @@ const EMAIL = 'oidc-user@example.com';
 const PASSWORD = 'correct horse battery';
 const BACKEND_SECRET = 'backend-secret-0123456789';
 let app: NestFastifyApplication;
+let infrastructure: IdentityInfrastructure;
 let issuer: string;
 let config: oidc.Configuration;
 
@@ -58,7 +60,7 @@ beforeAll(async () => {
       { id: 'backend', public: false, secret: BACKEND_SECRET, redirectUris: ['http://127.0.0.1:9/backend'] },
     ]),
   });
-  const infrastructure = await IdentityInfrastructure.open({
+  infrastructure = await IdentityInfrastructure.open({
     databaseUrl: url,
     schema: 'identity',
     transport: 'postgres',
@@ -108,7 +110,7 @@ async function startLogin(overrides: Record<string, string> = {}) {
 }
 
 /** The browser: loads the sign-in page, posts the credentials, returns the response. */
-async function signIn(url: URL, password = PASSWORD): Promise<Response> {
+async function signIn(url: URL, password = PASSWORD, email = EMAIL): Promise<Response> {
   const page = await fetch(url, { redirect: 'manual' });
   expect(page.status).toBe(200);
   const html = await page.text();
@@ -117,7 +119,7 @@ async function signIn(url: URL, password = PASSWORD): Promise<Response> {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ request_id: requestId, email: EMAIL, password }).toString(),
+    body: new URLSearchParams({ request_id: requestId, email, password }).toString(),
   });
 }
 
@@ -196,6 +198,34 @@ describe('OpenID Connect authorization code + PKCE, with openid-client', () => {
     await expect(oidc.refreshTokenGrant(config, refreshed.refresh_token!)).rejects.toMatchObject({
       error: 'invalid_grant',
     });
+  });
+
+  it('a sign-in through an OpenID client after a password-grant one is new and names the client (issue 17)', async () => {
+    const email = 'pia@example.com';
+    const post = (path: string, body: string, type: string) =>
+      fetch(`${issuer}/${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    await post('users', JSON.stringify({ email, password: PASSWORD, displayName: 'Pia' }), 'application/json');
+    const grant = new URLSearchParams({ grant_type: 'password', username: email, password: PASSWORD }).toString();
+    expect((await post('token', grant, 'application/x-www-form-urlencoded')).status).toBe(200);
+    const announced = async () =>
+      (
+        await infrastructure.pool.query<{ payload: Record<string, unknown> }>(
+          `SELECT o.payload FROM identity.outbox o JOIN identity.user_emails e ON e.user_id::text = o.message_key
+            WHERE o.message_type = $1 AND e.email = $2 ORDER BY o.position`,
+          [IDENTITY_EVENTS.NewSignInDetectedV1.type, email],
+        )
+      ).rows.map((r) => r.payload);
+    expect(await announced()).toEqual([]); // the account's first sign-in
+    const { verifier, state, nonce, url } = await startLogin();
+    const location = new URL((await signIn(url, PASSWORD, email)).headers.get('location')!);
+    const tokens = await oidc.authorizationCodeGrant(config, location, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    expect(await announced()).toEqual([
+      expect.objectContaining({ clientId: CLIENT_ID, sessionId: tokens.claims()!['sid'] }),
+    ]);
   });
 
   it('lets only the session’s client refresh it', async () => {

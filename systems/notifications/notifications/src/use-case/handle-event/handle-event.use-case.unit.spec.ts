@@ -327,8 +327,9 @@ describe('HandleEventUseCase', () => {
       data: { sessionId: 's-1', device: 'curl', network: '203.0.113.0/24' },
     });
     expect(signIn!.body).toContain('with curl from the network 203.0.113.0/24 (curl/8.5.0)');
-    // Critical: one e-mail each despite the opt-out; a redelivered event changes nothing.
+    // Critical: one e-mail and one push each despite the opt-outs; a redelivered event changes nothing.
     expect(db.deliveries.filter((d) => d.channel === 'email')).toHaveLength(3);
+    expect(db.deliveries.filter((d) => d.channel === 'push')).toHaveLength(3);
     expect(await handle('n1', { kind: 'password-changed', userId: 'ann', how: 'change', occurredAt: at })).toEqual([]);
     expect(db.deliveries.filter((d) => d.channel === 'email')).toHaveLength(3);
   });
