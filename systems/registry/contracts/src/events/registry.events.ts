@@ -117,6 +117,14 @@ export const claimRaisedV1Schema = z.object({
    * Additive (absent on claims raised before it existed); notifications tells these users.
    */
   attestorRoles: z.array(z.string()).optional(),
+  /**
+   * User ids (token `sub`) of the owners of the attestor entities that satisfied the policy's
+   * `attestorEntity` condition when the claim was raised (at most 20 entities; never the requester;
+   * user ids only, no e-mails nor other entity fields). Empty or absent when the policy has no
+   * attestor entity, no condition (any owner of the type may decide: nobody is named), or the
+   * entities name no owner user id. Additive (1.x); notifications tells these users too.
+   */
+  attestorUserIds: z.array(z.string()).optional(),
 });
 export type ClaimRaisedV1 = z.infer<typeof claimRaisedV1Schema>;
 

@@ -96,6 +96,7 @@ function integrationEvent(event: ClaimEvent, state: ClaimState, context: Command
         values: state.values,
         ...template,
         attestorRoles: [...state.attestorRoles],
+        ...(state.attestorUserIds === undefined ? {} : { attestorUserIds: [...state.attestorUserIds] }),
       };
       return [message('ClaimRaisedV1', payload)];
     }

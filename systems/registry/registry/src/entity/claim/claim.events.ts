@@ -36,6 +36,12 @@ export interface ClaimSubject {
    * `attestorEntityType`: the policy has no condition, any owner of an entity of that type may.
    */
   readonly attestorEntities?: readonly string[];
+  /**
+   * User ids of the owners of `attestorEntities` when the claim was raised (never the requester),
+   * to be told of the claim (ClaimRaisedV1 `attestorUserIds`). Ownership is checked again when
+   * someone decides, so this is who is notified, not who may decide. Absent on older claims.
+   */
+  readonly attestorUserIds?: readonly string[];
   /** The policy's credential template, when it has one. */
   readonly credentialTemplate?: JsonObject;
 }

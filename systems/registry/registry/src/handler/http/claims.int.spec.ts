@@ -386,6 +386,32 @@ describe('attestor entities: attestorEntity + condition decide who may attest', 
     expect(await attested.json()).toMatchObject({ status: 'attested', attestor: PRINCIPAL });
   });
 
+  it('ClaimRaisedV1 names the owners of the attestor entities (user ids only), so notifications can tell them', async () => {
+    const raisedPayload = async (claimId: string) => {
+      const { rows } = await infrastructure.pool.query(
+        `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimRaisedV1' AND message_key = $1`,
+        [claimId],
+      );
+      expect(rows).toHaveLength(1);
+      const payload = rows[0]!.payload;
+      return claimRaisedV1Schema.parse(typeof payload === 'string' ? JSON.parse(payload) : payload);
+    };
+    const byId = await (await ask(await teacher(), 'employment')).json();
+    const byIdEvent = await raisedPayload(byId.id);
+    expect(byIdEvent.attestorUserIds).toEqual([PRINCIPAL]);
+    expect(byIdEvent.attestorRoles).toEqual([]);
+    expect(JSON.stringify(byIdEvent)).not.toContain('GHS Mysuru');
+
+    const byCode = await (await ask(await teacher({ schoolCode: 'GHS-9' }), 'code')).json();
+    expect((await raisedPayload(byCode.id)).attestorUserIds).toEqual([OTHER_PRINCIPAL]);
+
+    // A principal who teaches at their own school is never told of their own claim.
+    const own = await teacher({ userId: PRINCIPAL });
+    const ownClaim = await post(`/entity/Teacher/${own}/attestations`, principal, { policy: 'employment' });
+    expect(ownClaim.status).toBe(201);
+    expect((await raisedPayload((await ownClaim.json()).id)).attestorUserIds).toEqual([]);
+  });
+
   it('a school that changes hands: the new owner decides, the former one no longer may', async () => {
     const id = await teacher();
     const claim = await (await ask(id, 'employment')).json();
