@@ -156,6 +156,18 @@ export const claimRejectedV1Schema = z.object({
 });
 export type ClaimRejectedV1 = z.infer<typeof claimRejectedV1Schema>;
 
+/**
+ * A newer claim of the same policy on the same entity was raised while this one was open: this one
+ * is closed undecided (status `superseded`; deciding it afterwards is refused). `requester` is the
+ * owner who raised both. Key = claim id (the superseded one).
+ */
+export const claimSupersededV1Schema = z.object({
+  ...claimEventBase,
+  /** The newer claim that replaced this one. */
+  supersededBy: z.uuid(),
+});
+export type ClaimSupersededV1 = z.infer<typeof claimSupersededV1Schema>;
+
 /** Every integration event of registry: topic, CloudEvents type and payload schema. */
 export const REGISTRY_EVENTS = {
   RegistryItemCreatedV1: {
@@ -202,5 +214,10 @@ export const REGISTRY_EVENTS = {
     topic: 'registry.registry.claim-rejected.v1',
     type: 'archipelago.registry.registry.ClaimRejectedV1',
     schema: claimRejectedV1Schema,
+  },
+  ClaimSupersededV1: {
+    topic: 'registry.registry.claim-superseded.v1',
+    type: 'archipelago.registry.registry.ClaimSupersededV1',
+    schema: claimSupersededV1Schema,
   },
 } as const;

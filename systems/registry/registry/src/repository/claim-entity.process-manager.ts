@@ -3,10 +3,13 @@ import { DomainError } from '@archipelago/util-decider';
 import type { ClaimEvent } from '../entity/claim/claim.events.js';
 import { registryEntityDecider } from '../entity/registry-entity/registry-entity.decider.js';
 import type { AttestationRecord } from '../entity/registry-entity/registry-entity.events.js';
-import { foldClaim } from './claim.event-store.repository.js';
+import { claimDecider } from '../entity/claim/claim.decider.js';
+import type { ClaimState } from '../entity/claim/claim.state.js';
+import type { RegistryEntityState } from '../entity/registry-entity/registry-entity.state.js';
+import { foldClaim, type ClaimEventStoreRepository } from './claim.event-store.repository.js';
 import type { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
 
-const STATE_OF: Readonly<Record<ClaimEvent['type'], AttestationRecord['state']>> = {
+const STATE_OF: Readonly<Record<Exclude<ClaimEvent['type'], 'ClaimSuperseded'>, AttestationRecord['state']>> = {
   ClaimRaised: 'PENDING',
   ClaimAttested: 'ATTESTED',
   ClaimRejected: 'REJECTED',
@@ -20,6 +23,13 @@ const STATE_OF: Readonly<Record<ClaimEvent['type'], AttestationRecord['state']>>
  * delays it (the next start resumes from the checkpoint), and the entity decider is idempotent per
  * claim, so a replay records nothing twice. A concurrent entity write rolls the batch back and the
  * runner retries it; an entity deleted meanwhile is skipped (the decision stays on the claim).
+ *
+ * A raised claim supersedes the entity's open claim of the same policy, if any (`SupersedeClaim`
+ * on the older claim, ClaimSupersededV1 in the outbox, in the same transaction): claims are taken
+ * in log order, so of two raised back to back the later one always wins. A decision appended to
+ * the older claim first stands (superseding then records nothing); one racing the supersession
+ * loses on the claim's expected version (409 `superseded` on retry) or, if it wins, rolls this
+ * batch back to be run again.
  */
 export class ClaimEntityProcessManager implements Projection {
   readonly name = 'claim_entity_process';
@@ -27,6 +37,7 @@ export class ClaimEntityProcessManager implements Projection {
   constructor(
     private readonly entities: RegistryEntityEventStoreRepository,
     private readonly readStream: (client: SqlClient, streamId: string) => Promise<RecordedEvent[]>,
+    private readonly claims?: ClaimEventStoreRepository,
   ) {}
 
   async apply(client: SqlClient, recorded: RecordedEvent): Promise<void> {
@@ -38,6 +49,7 @@ export class ClaimEntityProcessManager implements Projection {
     if (claim.status === 'absent') return;
     const event = { type: recorded.type, data: recorded.data } as ClaimEvent;
     const { state: entity, version } = await this.entities.loadIn(client, claim.entityId);
+    if (type === 'ClaimRaised') await this.supersedeOpenClaim(client, entity, claim, recorded);
     const attestation: AttestationRecord['state'] = STATE_OF[type];
     let events;
     try {
@@ -66,6 +78,36 @@ export class ClaimEntityProcessManager implements Projection {
       correlationId: recorded.metadata.correlationId,
       causationId: recorded.id,
       actor: event.data.by,
+    });
+  }
+
+  /**
+   * The entity's current claim of the raised claim's policy, when it is another one still PENDING on
+   * the entity and was raised before it, is superseded by the raised claim (if still open).
+   */
+  private async supersedeOpenClaim(
+    client: SqlClient,
+    entity: RegistryEntityState,
+    raised: Exclude<ClaimState, { status: 'absent' }>,
+    recorded: RecordedEvent,
+  ): Promise<void> {
+    if (!this.claims || entity.status === 'absent') return;
+    const current = entity.attestations?.[raised.policy];
+    if (!current || current.claimId === raised.id || current.state !== 'PENDING') return;
+    const { state: older, version } = await this.claims.loadIn(client, current.claimId);
+    // Replaying an old ClaimRaised must not supersede a newer claim: only an earlier one is.
+    if (older.status !== 'open' || older.raisedAt > raised.raisedAt || older.id > raised.id) return;
+    const events = claimDecider.decide(
+      {
+        type: 'SupersedeClaim',
+        data: { id: older.id, now: raised.raisedAt, requester: raised.requester, supersededBy: raised.id },
+      },
+      older,
+    );
+    await this.claims.saveIn(client, older.id, events, version, {
+      ...(recorded.metadata.correlationId ? { correlationId: String(recorded.metadata.correlationId) } : {}),
+      causationId: recorded.id,
+      actor: raised.requester,
     });
   }
 

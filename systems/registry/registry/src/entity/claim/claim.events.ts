@@ -50,4 +50,9 @@ export interface ClaimSubject {
 export type ClaimEvent =
   | { readonly type: 'ClaimRaised'; readonly data: Stamp & ClaimSubject }
   | { readonly type: 'ClaimAttested'; readonly data: Stamp & { readonly note?: string } }
-  | { readonly type: 'ClaimRejected'; readonly data: Stamp & { readonly note: string } };
+  | { readonly type: 'ClaimRejected'; readonly data: Stamp & { readonly note: string } }
+  /**
+   * A newer claim of the same policy on the same entity was raised while this one was open: this
+   * one is closed undecided (`by` is the newer claim's requester, the entity's owner).
+   */
+  | { readonly type: 'ClaimSuperseded'; readonly data: Stamp & { readonly supersededBy: string } };

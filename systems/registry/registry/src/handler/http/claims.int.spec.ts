@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
-import { claimAttestedV1Schema, claimRaisedV1Schema } from '@archipelago/registry-contracts';
+import { claimAttestedV1Schema, claimRaisedV1Schema, claimSupersededV1Schema } from '@archipelago/registry-contracts';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -231,6 +231,64 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     const again = await entity(id);
     expect(again._osState).toEqual({ degree: 'ATTESTED' });
     expect(again._osAttestedData.degree.degree).toEqual({ title: 'BSc', year: 2021 });
+  });
+
+  it('a claim raised while another of the same policy is open supersedes it: status, event, 409 naming it', async () => {
+    const id = await graduate();
+    const older = await (await request(id)).json();
+    await settle();
+    const newer = await (await request(id)).json();
+    await settle();
+
+    const closed = await http(`/claims/${older.id}`, owner);
+    expect(await closed.json()).toMatchObject({ status: 'superseded', supersededBy: newer.id });
+    const late = await post(`/claims/${older.id}/attest`, registrar, { note: 'too late' });
+    expect(late.status).toBe(409);
+    expect(late.headers.get('content-type')).toContain('application/problem+json');
+    expect(await late.json()).toMatchObject({
+      code: 'CLAIM.ALREADY_DECIDED',
+      detail: expect.stringContaining('superseded'),
+    });
+
+    const open = (await (await http('/claims?status=open&limit=100', registrar)).json()).items.map(
+      (c: { id: string }) => c.id,
+    );
+    expect(open).toContain(newer.id);
+    expect(open).not.toContain(older.id);
+    const supersededList = await (await http('/claims?status=superseded&limit=100', registrar)).json();
+    expect(supersededList.items.map((c: { id: string }) => c.id)).toContain(older.id);
+
+    const { rows } = await infrastructure.pool.query(
+      `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimSupersededV1' AND message_key = $1`,
+      [older.id],
+    );
+    expect(rows).toHaveLength(1);
+    const payload = typeof rows[0]!.payload === 'string' ? JSON.parse(rows[0]!.payload) : rows[0]!.payload;
+    expect(claimSupersededV1Schema.parse(payload)).toMatchObject({
+      claimId: older.id,
+      supersededBy: newer.id,
+      requester: OWNER,
+      policy: 'degree',
+    });
+
+    expect((await post(`/claims/${newer.id}/attest`, registrar, {})).status).toBe(200);
+    await settle();
+    expect((await entity(id))._osState).toEqual({ degree: 'ATTESTED' });
+    // Settling again (a replayed batch) supersedes nothing more.
+    await settle();
+    expect((await (await http(`/claims/${newer.id}`, owner)).json()).status).toBe('attested');
+  });
+
+  it('a claim decided before a newer one is raised keeps its decision', async () => {
+    const id = await graduate();
+    const first = await (await request(id)).json();
+    await settle();
+    expect((await post(`/claims/${first.id}/reject`, registrar, { note: 'blurred scan' })).status).toBe(200);
+    const second = await (await request(id)).json();
+    await settle();
+    expect((await (await http(`/claims/${first.id}`, owner)).json()).status).toBe('rejected');
+    expect((await (await http(`/claims/${second.id}`, owner)).json()).status).toBe('open');
+    expect((await entity(id))._osState).toEqual({ degree: 'PENDING' });
   });
 
   it('concurrent decisions on one claim: exactly one wins, the others are 409', async () => {
