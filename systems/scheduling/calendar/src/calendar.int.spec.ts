@@ -425,6 +425,14 @@ describe('scheduling/calendar edits: PATCH (merge patch, If-Match), DELETE, sing
     const read = await http(`${one(event.id)}?minVersion=3`, { headers: bearer(ann) });
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('"3"');
+    // If-None-Match: the version a write answered is waited for like minVersion; having it is a 304.
+    const conditional = (tags: string) => http(one(event.id), { headers: { ...bearer(ann), 'if-none-match': tags } });
+    const notModified = await conditional('"3"');
+    expect([notModified.status, notModified.headers.get('etag'), await notModified.text()]).toEqual([304, '"3"', '']);
+    expect((await conditional('W/"2", W/"3"')).status).toBe(304);
+    expect((await conditional('"2"')).status).toBe(200);
+    expect((await conditional('"9"')).status).toBe(409);
+    expect((await conditional('3')).status).toBe(200); // not an entity-tag list: ignored
     expect(await read.json()).toMatchObject({ title: 'Patched', start: '2026-03-27T10:00:00', location: null });
     await vi.waitFor(
       async () =>

@@ -255,3 +255,17 @@ export function ifMatchVersions(header: string | undefined): readonly number[] |
   }
   return versions;
 }
+
+/**
+ * Reads `If-None-Match` (RFC 9110 §13.1.2, weak comparison: `W/"3"` names version 3 too): `*` → any
+ * version; else the versions of its `"<n>"` tags. No header, or one that is not an entity-tag list, →
+ * undefined: the condition is ignored (200 is always a right answer to a GET).
+ */
+export function ifNoneMatchVersions(
+  header: string | undefined,
+): { readonly any: boolean; readonly versions: readonly number[] } | undefined {
+  if (header === undefined) return undefined;
+  if (header.trim() === '*') return { any: true, versions: [] };
+  const versions = ifMatchVersions(header.replace(/(^|,)\s*W\//g, '$1'));
+  return versions ? { any: false, versions } : undefined;
+}

@@ -57,7 +57,7 @@ function outcome(command: TaskCommand, history: TaskEvent[]): string {
 }
 
 describe('Task decider under hostile input', () => {
-  it('answers every junk value in every field with success or TaskValidationError', () => {
+  it('answers every junk value in every field (and attachment field) with success or TaskValidationError', () => {
     const created = taskDecider.decide(
       {
         type: 'CreateTask',
@@ -87,6 +87,19 @@ describe('Task decider under hostile input', () => {
         ])
           if (result.startsWith('crash'))
             crashes.push(`${kind} ${field}=${JSON.stringify(value)?.slice(0, 40)}: ${result}`);
+      }
+    }
+    const attachment = { name: 'a.pdf', mediaType: 'application/pdf', size: 1, url: 'https://example.com/a.pdf' };
+    for (const value of [...JUNK, 'https://' + 'x'.repeat(100_000), 'http://[', 'https://u:p@h/']) {
+      for (const body of [
+        value,
+        ...['name', 'mediaType', 'size', 'url', 'extra'].map((f) => ({ ...attachment, [f]: value })),
+      ]) {
+        const result = outcome(
+          { type: 'AddAttachment', data: { taskId: 't', now, attachmentId: 'a', attachment: body } },
+          created,
+        );
+        if (result.startsWith('crash')) crashes.push(`attachment ${JSON.stringify(body)?.slice(0, 60)}: ${result}`);
       }
     }
     expect(crashes).toEqual([]);
