@@ -5,9 +5,12 @@ import { registryEntityDecider } from '../entity/registry-entity/registry-entity
 import type { AttestationRecord } from '../entity/registry-entity/registry-entity.events.js';
 import { claimDecider } from '../entity/claim/claim.decider.js';
 import type { ClaimState } from '../entity/claim/claim.state.js';
-import type { RegistryEntityState } from '../entity/registry-entity/registry-entity.state.js';
+import { pointersOverlap, type RegistryEntityState } from '../entity/registry-entity/registry-entity.state.js';
 import { foldClaim, type ClaimEventStoreRepository } from './claim.event-store.repository.js';
-import type { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
+import {
+  registryEntityStreamId,
+  type RegistryEntityEventStoreRepository,
+} from './registry-entity.event-store.repository.js';
 
 const STATE_OF: Readonly<Record<Exclude<ClaimEvent['type'], 'ClaimSuperseded'>, AttestationRecord['state']>> = {
   ClaimRaised: 'PENDING',
@@ -50,7 +53,10 @@ export class ClaimEntityProcessManager implements Projection {
     const event = { type: recorded.type, data: recorded.data } as ClaimEvent;
     const { state: entity, version } = await this.entities.loadIn(client, claim.entityId);
     if (type === 'ClaimRaised') await this.supersedeOpenClaim(client, entity, claim, recorded);
-    const attestation: AttestationRecord['state'] = STATE_OF[type];
+    const attestation: AttestationRecord['state'] =
+      type === 'ClaimAttested' && (await this.changedSinceRequest(client, claim))
+        ? 'NEEDS_REATTESTATION'
+        : STATE_OF[type];
     let events;
     try {
       events = registryEntityDecider.decide(
@@ -65,7 +71,7 @@ export class ClaimEntityProcessManager implements Projection {
             policy: claim.policy,
             state: attestation,
             properties: claim.properties,
-            ...(attestation === 'ATTESTED' ? { attestedData: claim.values } : {}),
+            ...(type === 'ClaimAttested' ? { attestedData: claim.values } : {}),
           },
         },
         entity,
@@ -108,6 +114,26 @@ export class ClaimEntityProcessManager implements Projection {
       ...(recorded.metadata.correlationId ? { correlationId: String(recorded.metadata.correlationId) } : {}),
       causationId: recorded.id,
       actor: raised.requester,
+    });
+  }
+
+  /**
+   * Whether the entity changed one of the claim's properties after the version the claim was raised
+   * on (an `EntityUpdated` whose `changed` pointers are equal to, inside or above one of them, the
+   * rule that sets an attested policy back to NEEDS_REATTESTATION): then what was attested is not
+   * what the entity holds, and it is recorded as needing re-attestation (Sunbird RC likewise sends a
+   * changed attested property back to draft, whether a claim on it is pending or attested).
+   */
+  private async changedSinceRequest(
+    client: SqlClient,
+    claim: Exclude<ClaimState, { status: 'absent' }>,
+  ): Promise<boolean> {
+    const events = await this.readStream(client, registryEntityStreamId(claim.entityId));
+    return events.some((e) => {
+      if (e.type !== 'EntityUpdated') return false;
+      const data = e.data as { version?: number; changed?: readonly string[] };
+      if ((data.version ?? e.streamVersion) <= claim.entityVersion) return false;
+      return (data.changed ?? []).some((c) => claim.properties.some((p) => pointersOverlap(c, p)));
     });
   }
 

@@ -233,6 +233,33 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     expect(again._osAttestedData.degree.degree).toEqual({ title: 'BSc', year: 2021 });
   });
 
+  it('a change to a property between the request and the decision: attested, the entity shows NEEDS_REATTESTATION', async () => {
+    const id = await graduate();
+    const claim = await (await request(id)).json();
+    await settle();
+    const patch = (body: object) =>
+      http(`/entity/Graduate/${id}`, admin, { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await patch({ phone: '7' })).status).toBe(200); // not a property of the policy
+    expect((await patch({ degree: { year: 2022 } })).status).toBe(200);
+    expect((await post(`/claims/${claim.id}/attest`, registrar, {})).status).toBe(200);
+    await settle();
+    const stale = await entity(id);
+    expect(stale._osState).toEqual({ degree: 'NEEDS_REATTESTATION' });
+    // What was attested is kept, as requested; the entity holds another value.
+    expect(stale._osAttestedData.degree.degree).toEqual({ title: 'BSc', year: 2020 });
+    expect(stale.body.degree.year).toBe(2022);
+    await settle(); // replaying records nothing more
+    expect((await entity(id))._osState).toEqual({ degree: 'NEEDS_REATTESTATION' });
+
+    // A change elsewhere between request and decision leaves the attestation ATTESTED.
+    const other = await graduate();
+    const fine = await (await request(other)).json();
+    await http(`/entity/Graduate/${other}`, admin, { method: 'PATCH', body: JSON.stringify({ phone: '8' }) });
+    await post(`/claims/${fine.id}/attest`, registrar, {});
+    await settle();
+    expect((await entity(other))._osState).toEqual({ degree: 'ATTESTED' });
+  });
+
   it('a claim raised while another of the same policy is open supersedes it: status, event, 409 naming it', async () => {
     const id = await graduate();
     const older = await (await request(id)).json();
