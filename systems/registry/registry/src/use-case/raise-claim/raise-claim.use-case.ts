@@ -67,7 +67,7 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     const attestorUserIds =
       attestorEntity && attestorEntities
         ? await this.ownerUserIds(attestorEntity.type, attestorEntities, caller.id)
-      : undefined;
+        : undefined;
     const id = this.ids.next();
     const events = claimDecider.decide(
       {
