@@ -141,7 +141,8 @@ describe('TokenVerifier: verified-token cache', () => {
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     const forged = Buffer.from(JSON.stringify({ ...claims, roles: ['admin', 'root'] })).toString('base64url');
     await expect(cached.verify(`${header}.${forged}.${signature}`)).rejects.toMatchObject({ reason: 'signature' });
-    const flipped = signature.slice(0, -2) + (signature.endsWith('A') ? 'B' : 'A') + signature.slice(-1);
+    // Change the second-to-last character (a full 6 bits of the signature) to another one.
+    const flipped = signature.slice(0, -2) + (signature.at(-2) === 'A' ? 'B' : 'A') + signature.slice(-1);
     await expect(cached.verify(`${header}.${payload}.${flipped}`)).rejects.toBeInstanceOf(InvalidTokenError);
   });
 
