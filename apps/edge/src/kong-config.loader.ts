@@ -328,19 +328,15 @@ export function loadKongConfig(file: string, registry: readonly AnyEdgePlugin[] 
  * devstack uses it when its edge runs on another port than 8000, so that the identity issuer
  * consumer of kong.yml (`http://localhost:8000/identity/v1`) accepts the stack's own issuer
  * (env EDGE_JWT_KEYS, a JSON object `{ "<key in kong.yml>": "<key to use>" }`).
+ * A key that is not in the config is skipped: a stack whose kong.yml has no identity issuer
+ * consumer (a test fixture, another KONG_CONFIG) has nothing to rename.
  * @returns a copy of `config` with the renamed credentials (the same consumers)
- * @throws KongConfigError when a key to rename is not in the config, or a new key is already taken
+ * @throws KongConfigError when a new key is already taken by another credential
  */
 export function renameJwtCredentialKeys(config: EdgeConfig, renames: Readonly<Record<string, string>>): EdgeConfig {
   const issues: { path: string; line: undefined; message: string }[] = [];
   const credentials = new Map(config.jwtCredentials);
-  for (const from of Object.keys(renames)) {
-    if (!config.jwtCredentials.has(from)) {
-      issues.push({ path: 'consumers', line: undefined, message: `no jwt_secrets key "${from}" to rename (EDGE_JWT_KEYS)` });
-      continue;
-    }
-    credentials.delete(from);
-  }
+  for (const from of Object.keys(renames)) credentials.delete(from);
   for (const [from, to] of Object.entries(renames)) {
     const credential = config.jwtCredentials.get(from);
     if (credential === undefined) continue;

@@ -329,9 +329,10 @@ consumers:
     expect(config.jwtCredentials.has('http://localhost:8000/identity/v1')).toBe(true); // the original is unchanged
   });
 
-  it('rejects a key that is not in kong.yml and a new key that is taken', () => {
+  it('skips a key that is not in kong.yml, and rejects a new key that is taken', () => {
     const config = parseKongConfig(consumers, FILE);
-    expect(() => renameJwtCredentialKeys(config, { 'http://localhost:9/x': 'y' })).toThrow(/no jwt_secrets key "http:\/\/localhost:9\/x"/);
+    const renamed = renameJwtCredentialKeys(config, { 'http://localhost:9/x': 'y' });
+    expect([...renamed.jwtCredentials.keys()].sort()).toEqual(['http://localhost:8000/identity/v1', 'other']);
     expect(() => renameJwtCredentialKeys(config, { 'http://localhost:8000/identity/v1': 'other' })).toThrow(/"other" .* already taken/);
   });
 });
