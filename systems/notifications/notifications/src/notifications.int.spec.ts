@@ -4,6 +4,7 @@ import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
 import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
+import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase } from '@archipelago/testing-harness';
@@ -209,6 +210,43 @@ describe('notifications/notifications: events become notifications', () => {
     await events.handle(
       message(IDENTITY_EVENTS.UserRolesChangedV1, { id: BOB.sub, roles: ['customer'], occurredAt: now() }),
     );
+  });
+
+  it("tells a raised claim's attestor entity owners (ClaimRaisedV1 attestorUserIds), once per event and recipient", async () => {
+    const claimId = randomUUID();
+    const raised = message(REGISTRY_EVENTS.ClaimRaisedV1, {
+      claimId,
+      entityType: 'Teacher',
+      entityId: randomUUID(),
+      definitionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      policy: 'employment',
+      requester: ANN.sub,
+      properties: ['/name'],
+      occurredAt: now(),
+      entityVersion: 1,
+      values: { name: 'Ravi' },
+      attestorRoles: [],
+      attestorUserIds: [BOB.sub, ANN.sub],
+    });
+    await events.handle(raised);
+    await events.handle(raised);
+    const { rows } = await infrastructure.pool.query(
+      `SELECT recipient_id, category, link FROM "notifications".notifications WHERE source_event_id = $1`,
+      [raised.id],
+    );
+    expect(rows).toEqual([{ recipient_id: BOB.sub, category: 'attestation', link: `/registry/v1/claims/${claimId}` }]);
+    const inbox = await (await http('/notifications?status=unread', tokens.bob)).json();
+    expect(inbox.items.find((n: { sourceEventId: string }) => n.sourceEventId === raised.id)).toMatchObject({
+      title: 'Attestation requested',
+      data: { claimId, policy: 'employment' },
+    });
+    // One e-mail for the one notification, even though the event came twice.
+    expect(
+      await count(
+        `deliveries WHERE channel = 'email' AND notification_id IN (SELECT id FROM "notifications".notifications WHERE source_event_id = $1)`,
+        [raised.id],
+      ),
+    ).toBe(1);
   });
 
   it('rejects a malformed event (the transport retries, then dead-letters it) and skips unrelated types', async () => {

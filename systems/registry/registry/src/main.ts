@@ -117,6 +117,7 @@ await runServiceMain({
     'registry.registry.claim-raised.v1',
     'registry.registry.claim-attested.v1',
     'registry.registry.claim-rejected.v1',
+    'registry.registry.claim-superseded.v1',
   ],
   grpc: { packages: [REGISTRY_PROTO_PACKAGE], protoFiles: [REGISTRY_PROTO_FILE], protoRoot: registryProtoRoot },
 });

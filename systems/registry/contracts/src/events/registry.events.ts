@@ -117,6 +117,14 @@ export const claimRaisedV1Schema = z.object({
    * Additive (absent on claims raised before it existed); notifications tells these users.
    */
   attestorRoles: z.array(z.string()).optional(),
+  /**
+   * User ids (token `sub`) of the owners of the attestor entities that satisfied the policy's
+   * `attestorEntity` condition when the claim was raised (at most 20 entities; never the requester;
+   * user ids only, no e-mails nor other entity fields). Empty or absent when the policy has no
+   * attestor entity, no condition (any owner of the type may decide: nobody is named), or the
+   * entities name no owner user id. Additive (1.x); notifications tells these users too.
+   */
+  attestorUserIds: z.array(z.string()).optional(),
 });
 export type ClaimRaisedV1 = z.infer<typeof claimRaisedV1Schema>;
 
@@ -147,6 +155,18 @@ export const claimRejectedV1Schema = z.object({
   note: z.string(),
 });
 export type ClaimRejectedV1 = z.infer<typeof claimRejectedV1Schema>;
+
+/**
+ * A newer claim of the same policy on the same entity was raised while this one was open: this one
+ * is closed undecided (status `superseded`; deciding it afterwards is refused). `requester` is the
+ * owner who raised both. Key = claim id (the superseded one).
+ */
+export const claimSupersededV1Schema = z.object({
+  ...claimEventBase,
+  /** The newer claim that replaced this one. */
+  supersededBy: z.uuid(),
+});
+export type ClaimSupersededV1 = z.infer<typeof claimSupersededV1Schema>;
 
 /** Every integration event of registry: topic, CloudEvents type and payload schema. */
 export const REGISTRY_EVENTS = {
@@ -194,5 +214,10 @@ export const REGISTRY_EVENTS = {
     topic: 'registry.registry.claim-rejected.v1',
     type: 'archipelago.registry.registry.ClaimRejectedV1',
     schema: claimRejectedV1Schema,
+  },
+  ClaimSupersededV1: {
+    topic: 'registry.registry.claim-superseded.v1',
+    type: 'archipelago.registry.registry.ClaimSupersededV1',
+    schema: claimSupersededV1Schema,
   },
 } as const;

@@ -20,7 +20,9 @@ export class ClaimListProjection implements Projection {
 
   async apply(client: SqlClient, recorded: RecordedEvent): Promise<void> {
     const type = recorded.type as ClaimEvent['type'];
-    if (type !== 'ClaimRaised' && type !== 'ClaimAttested' && type !== 'ClaimRejected') return;
+    if (type !== 'ClaimRaised' && type !== 'ClaimAttested' && type !== 'ClaimRejected' && type !== 'ClaimSuperseded') {
+      return;
+    }
     // The stream up to this event: the row is the claim's view at that point.
     const events = (await this.readStream(client, recorded.streamId)).filter(
       (e) => e.streamVersion <= recorded.streamVersion,

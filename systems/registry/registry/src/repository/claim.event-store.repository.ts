@@ -3,6 +3,7 @@ import {
   PostgresEventStore,
   WrongExpectedVersionError,
   type RecordedEvent,
+  type SqlClient,
 } from '@archipelago/platform-event-store';
 import type { Messaging, OutgoingMessage } from '@archipelago/platform-messaging';
 import {
@@ -10,6 +11,7 @@ import {
   type ClaimAttestedV1,
   type ClaimRaisedV1,
   type ClaimRejectedV1,
+  type ClaimSupersededV1,
 } from '@archipelago/registry-contracts';
 import type pg from 'pg';
 import { claimDecider } from '../entity/claim/claim.decider.js';
@@ -34,7 +36,7 @@ export const foldClaim = (events: readonly Pick<RecordedEvent, 'type' | 'data'>[
 
 /**
  * Claims in the Postgres event store. `save` commits, in ONE transaction, the domain events and
- * their integration events in the outbox (ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1 on
+ * their integration events in the outbox (ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1, ClaimSupersededV1 on
  * `registry.registry.claim-*.v1`, key = claim id, CloudEvents type `archipelago.registry.registry.<Name>`).
  */
 export class ClaimEventStoreRepository implements ClaimRepositoryPort {
@@ -52,22 +54,42 @@ export class ClaimEventStoreRepository implements ClaimRepositoryPort {
   async save(id: string, events: readonly ClaimEvent[], expectedVersion: number, context: CommandContext) {
     if (events.length === 0) return;
     try {
-      await inTransaction(this.pool, async (client) => {
-        const before = foldClaim(await this.store.readStream(client, claimStreamId(id)));
-        await this.store.append(
-          client,
-          claimStreamId(id),
-          events.map((e) => ({ type: e.type, data: e.data })),
-          { expectedVersion, metadata: { ...context } },
-        );
-        const after = events.reduce(claimDecider.evolve, before);
-        const messages = events.flatMap((event) => integrationEvent(event, after, context));
-        await this.messaging.outbox.add(client, messages);
-      });
+      await inTransaction(this.pool, (client) => this.saveIn(client, id, events, expectedVersion, context));
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new ClaimConcurrencyConflictError(id);
       throw error;
     }
+  }
+
+  /** The claim's state in `client`'s transaction (the process manager's). */
+  async loadIn(client: SqlClient, id: string): Promise<LoadedClaim> {
+    const events = await this.store.readStream(client, claimStreamId(id));
+    return { state: foldClaim(events), version: events.length };
+  }
+
+  /**
+   * Appends in `client`'s transaction (the process manager's), with the integration events in the
+   * outbox. @throws WrongExpectedVersionError when the claim moved on (the caller's transaction
+   * rolls back and is retried).
+   */
+  async saveIn(
+    client: SqlClient,
+    id: string,
+    events: readonly ClaimEvent[],
+    expectedVersion: number,
+    context: CommandContext,
+  ): Promise<void> {
+    if (events.length === 0) return;
+    const before = foldClaim(await this.store.readStream(client, claimStreamId(id)));
+    await this.store.append(
+      client,
+      claimStreamId(id),
+      events.map((e) => ({ type: e.type, data: e.data })),
+      { expectedVersion, metadata: { ...context } },
+    );
+    const after = events.reduce(claimDecider.evolve, before);
+    const messages = events.flatMap((event) => integrationEvent(event, after, context));
+    await this.messaging.outbox.add(client, messages);
   }
 }
 
@@ -84,7 +106,10 @@ function integrationEvent(event: ClaimEvent, state: ClaimState, context: Command
     occurredAt: event.data.at,
   };
   const template = state.credentialTemplate === undefined ? {} : { credentialTemplate: state.credentialTemplate };
-  const message = (name: 'ClaimRaisedV1' | 'ClaimAttestedV1' | 'ClaimRejectedV1', payload: unknown) => {
+  const message = (
+    name: 'ClaimRaisedV1' | 'ClaimAttestedV1' | 'ClaimRejectedV1' | 'ClaimSupersededV1',
+    payload: unknown,
+  ) => {
     const { topic, type } = REGISTRY_EVENTS[name];
     return { topic, type, key: state.id, payload, traceparent: context.traceparent };
   };
@@ -96,6 +121,7 @@ function integrationEvent(event: ClaimEvent, state: ClaimState, context: Command
         values: state.values,
         ...template,
         attestorRoles: [...state.attestorRoles],
+        ...(state.attestorUserIds === undefined ? {} : { attestorUserIds: [...state.attestorUserIds] }),
       };
       return [message('ClaimRaisedV1', payload)];
     }
@@ -113,6 +139,10 @@ function integrationEvent(event: ClaimEvent, state: ClaimState, context: Command
     case 'ClaimRejected': {
       const payload: ClaimRejectedV1 = { ...base, attestor: event.data.by, note: event.data.note };
       return [message('ClaimRejectedV1', payload)];
+    }
+    case 'ClaimSuperseded': {
+      const payload: ClaimSupersededV1 = { ...base, supersededBy: event.data.supersededBy };
+      return [message('ClaimSupersededV1', payload)];
     }
   }
 }

@@ -48,6 +48,31 @@ const fold = (events: readonly RegistryEntityEvent[]): RegistryEntityState =>
   events.reduce(registryEntityDecider.evolve, registryEntityDecider.initialState());
 
 /**
+ * A SQL condition on a jsonb column holding `{ definitionVersion, body }` (events' `data`, outbox
+ * payloads): true when its version is one of `newly`'s and its body holds a value at one of that
+ * version's paths. Paths go in as bound parameters (`bind` adds one, returns its `$n`).
+ * @returns undefined when no path can be read
+ */
+function clearValueCondition(
+  column: string,
+  newly: ReadonlyMap<number, NewlyPrivatePaths>,
+  bind: (value: unknown) => string,
+): string | undefined {
+  const byVersion = [...newly].flatMap(([version, { paths, contentPointer }]) => {
+    const tests = paths.flatMap((path) => {
+      const segments = parseFieldPath(path);
+      if (!segments) return [];
+      const jsonPath = jsonPathOf(['body', ...pointerSegments(contentPointer), ...segments]);
+      return [`jsonb_path_exists(${column}, ${bind(jsonPath)}::jsonpath)`];
+    });
+    return tests.length === 0
+      ? []
+      : [`((${column}->>'definitionVersion')::int = ${bind(version)} AND (${tests.join(' OR ')}))`];
+  });
+  return byVersion.length === 0 ? undefined : `(${byVersion.join(' OR ')})`;
+}
+
+/**
  * Registry entities in the Postgres event store. `save` commits, in ONE transaction: the domain
  * events; the entity's `uniqueIndexFields` claims (table `entity_unique_claim`, primary key
  * (definition, fields, value): a second live entity with the same value fails on the key, also
@@ -215,23 +240,12 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     onEntity: (events: number) => void = () => {},
   ): Promise<{ entities: number; events: number }> {
     const params: unknown[] = [definitionId];
-    const bind = (value: unknown) => `$${params.push(value)}`;
-    const byVersion = [...newly].flatMap(([version, { paths, contentPointer }]) => {
-      const tests = paths.flatMap((path) => {
-        const segments = parseFieldPath(path);
-        if (!segments) return [];
-        const jsonPath = jsonPathOf(['body', ...pointerSegments(contentPointer), ...segments]);
-        return [`jsonb_path_exists(data, ${bind(jsonPath)}::jsonpath)`];
-      });
-      return tests.length === 0
-        ? []
-        : [`((data->>'definitionVersion')::int = ${bind(version)} AND (${tests.join(' OR ')}))`];
-    });
-    if (byVersion.length === 0) return { entities: 0, events: 0 };
+    const clear = clearValueCondition('data', newly, (value) => `$${params.push(value)}`);
+    if (!clear) return { entities: 0, events: 0 };
     const { rows: streams } = await this.pool.query<{ stream_id: string }>(
       `SELECT DISTINCT stream_id FROM "${this.schema}".events
         WHERE stream_id LIKE 'entity-%' AND event_type IN ('EntityCreated', 'EntityInvited', 'EntityUpdated')
-          AND data->>'definitionId' = $1 AND (${byVersion.join(' OR ')})`,
+          AND data->>'definitionId' = $1 AND ${clear}`,
       params,
     );
     return this.sealStreams(
@@ -245,11 +259,20 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
    * of the integration events it published (`outbox` rows of `definitionId`: EntityCreatedV1,
    * EntityUpdatedV1), in batches of `batch` rows, each batch one transaction. Consumers that already
    * read a message keep what they read; the postgres transport's log and late readers no longer see it.
+   * Only rows that still hold such a value are read (as {@link sealNewlyPrivate} finds entities).
+   * @param newly version → the paths it lacks (DefinitionVersions.newlyPrivate)
    * @returns how many messages were changed
    */
-  async scrubPublishedBodies(definitionId: string, batch = 500): Promise<number> {
+  async scrubPublishedBodies(
+    definitionId: string,
+    newly: ReadonlyMap<number, NewlyPrivatePaths>,
+    batch = 500,
+  ): Promise<number> {
     const types = [REGISTRY_EVENTS.EntityCreatedV1.type, REGISTRY_EVENTS.EntityUpdatedV1.type];
-    let after = '0';
+    const params: unknown[] = [types, definitionId, batch];
+    const clear = clearValueCondition('payload', newly, (value) => `$${params.push(value)}`);
+    if (!clear) return 0;
+    const after = { position: '0' };
     let changed = 0;
     for (;;) {
       const count = await inTransaction(this.pool, async (client) => {
@@ -258,13 +281,14 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
           payload: { definitionVersion?: number; body?: JsonObject };
         }>(
           `SELECT position, payload FROM "${this.schema}".outbox
-            WHERE position > $1 AND message_type = ANY($2::text[]) AND payload->>'definitionId' = $3
-            ORDER BY position LIMIT $4 FOR UPDATE`,
-          [after, types, definitionId, batch],
+            WHERE position > $${params.length + 1} AND message_type = ANY($1::text[]) AND payload->>'definitionId' = $2
+              AND ${clear}
+            ORDER BY position LIMIT $3 FOR UPDATE`,
+          [...params, after.position],
         );
         const shapeOf = this.shapes(client);
         for (const row of rows) {
-          after = row.position;
+          after.position = row.position;
           const { body, definitionVersion } = row.payload;
           if (body === undefined || typeof definitionVersion !== 'number') continue;
           const { config, contentPointer } = await shapeOf(definitionId, definitionVersion);

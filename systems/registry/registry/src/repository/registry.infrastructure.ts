@@ -67,7 +67,11 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   readonly claimList = new ClaimListReadModel(this.pool, this.config.schema, this.claimListRunner);
   /** The claim → entity process manager (a checkpointed projection; see ClaimEntityProcessManager). */
   readonly claimProcessRunner = this.addProjection(
-    new ClaimEntityProcessManager(this.entities, (client, stream) => this.store.readStream(client, stream)),
+    new ClaimEntityProcessManager(
+      this.entities,
+      (client, stream) => this.store.readStream(client, stream),
+      this.claims,
+    ),
   );
   /** The `indexFields` indexes of the search read model, kept in line with the serving definitions (ADR 0012). */
   readonly searchIndexes = new EntitySearchIndexes(this.pool, this.config.schema, this.definitions, {

@@ -54,6 +54,8 @@ export type SourceFact =
       policy: string;
       requester: string;
       attestorRoles: readonly string[];
+      /** Owners of the attestor entities that may decide (user ids, named by the registry). */
+      attestorUserIds: readonly string[];
     }
   | {
       kind: 'claim-decided';
@@ -105,8 +107,13 @@ export type SourceFact =
 export type RecipientSpec =
   | { readonly kind: 'users'; readonly userIds: readonly string[] }
   | { readonly kind: 'order-customer'; readonly orderId: string }
-  /** Every known user holding one of `roles`, except the `except` users. */
-  | { readonly kind: 'roles'; readonly roles: readonly string[]; readonly except: readonly string[] }
+  /** Every known user holding one of `roles`, plus the `userIds` (known or not), except the `except` users. */
+  | {
+      readonly kind: 'roles';
+      readonly roles: readonly string[];
+      readonly userIds?: readonly string[];
+      readonly except: readonly string[];
+    }
   /**
    * A bare e-mail address, which may have no account yet: the known user with that e-mail (compared
    * case-insensitively) when there is one, else the address itself (e-mail only, no inbox).
@@ -302,10 +309,16 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
         data: { taskId: fact.taskId },
       };
     case 'claim-raised':
-      // To the attestors (the policy's roles; never the requester, who may not decide their own).
+      // To the attestors (the policy's roles and the attestor entities' owners; never the requester,
+      // who may not decide their own). Someone both is told once.
       return {
         category: 'attestation',
-        recipients: { kind: 'roles', roles: fact.attestorRoles, except: [fact.requester] },
+        recipients: {
+          kind: 'roles',
+          roles: fact.attestorRoles,
+          userIds: fact.attestorUserIds,
+          except: [fact.requester],
+        },
         title: 'Attestation requested',
         body: `The ${fact.policy} attestation of a ${fact.entityType} record awaits a decision.`,
         link: `/registry/v1/claims/${fact.claimId}`,

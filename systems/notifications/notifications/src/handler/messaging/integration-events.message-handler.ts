@@ -142,6 +142,8 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     requester: p.requester,
     // Events raised before the field existed name no roles: nobody is told (attestors still list open claims).
     attestorRoles: p.attestorRoles ?? [],
+    // The owners of the attestor entities the registry found (absent on older events: nobody by entity).
+    attestorUserIds: p.attestorUserIds ?? [],
   })),
   translate(REGISTRY_EVENTS.ClaimAttestedV1, (p) => ({
     kind: 'claim-decided',

@@ -98,7 +98,8 @@ async function resolve(spec: RecipientSpec, tx: NotificationWork): Promise<strin
     }
     case 'roles': {
       const except = new Set(spec.except);
-      return (await tx.usersWithAnyRole(spec.roles)).filter((id) => !except.has(id));
+      const holders = spec.roles.length === 0 ? [] : await tx.usersWithAnyRole(spec.roles);
+      return [...new Set([...holders, ...(spec.userIds ?? [])])].filter((id) => !except.has(id));
     }
     case 'address': {
       const email = spec.email.trim().toLowerCase();

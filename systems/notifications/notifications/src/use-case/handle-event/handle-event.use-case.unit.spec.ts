@@ -279,10 +279,35 @@ describe('HandleEventUseCase', () => {
       policy: 'enrolment',
       requester: 'ann',
       attestorRoles: ['registrar', 'admin'],
+      attestorUserIds: [],
     });
     expect(raised.map((n) => [n.recipientId, n.category, n.title, n.link])).toEqual([
       ['bob', 'attestation', 'Attestation requested', '/registry/v1/claims/c1'],
     ]);
+  });
+
+  it("tells the attestor entities' owners of a raised claim too: once each, never the requester, once per event", async () => {
+    const { handle } = setup();
+    await handle('u2', register('bob', ['registrar']));
+    const claim: SourceFact = {
+      kind: 'claim-raised',
+      claimId: 'c2',
+      entityType: 'Teacher',
+      entityId: 'e2',
+      policy: 'employment',
+      requester: 'ann',
+      attestorRoles: ['registrar'],
+      // 'bob' holds the role and owns an attestor entity; 'pia' is not known to notifications yet.
+      attestorUserIds: ['pia', 'bob', 'ann', 'pia'],
+    };
+    const raised = await handle('c2', claim);
+    expect(raised.map((n) => [n.recipientId, n.category, n.data])).toEqual([
+      ['bob', 'attestation', { claimId: 'c2', entityType: 'Teacher', entityId: 'e2', policy: 'employment' }],
+      ['pia', 'attestation', { claimId: 'c2', entityType: 'Teacher', entityId: 'e2', policy: 'employment' }],
+    ]);
+    expect(await handle('c2', claim)).toEqual([]);
+    const byEntityOnly = await handle('c3', { ...claim, claimId: 'c3', attestorRoles: [], attestorUserIds: ['pia'] });
+    expect(byEntityOnly.map((n) => n.recipientId)).toEqual(['pia']);
   });
 
   it('tells the user when two-step verification is turned on or off, even with e-mail opted out (security)', async () => {

@@ -28,7 +28,15 @@ export type ClaimCommand =
       readonly data: Stamp & { readonly requester: string; readonly subject: ClaimSubject };
     }
   | { readonly type: 'AttestClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } }
-  | { readonly type: 'RejectClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } };
+  | { readonly type: 'RejectClaim'; readonly data: Stamp & { readonly caller: Caller; readonly note?: string } }
+  /**
+   * The claim process manager saw claim `supersededBy` (same entity, same policy, raised later by
+   * `requester`) while this one was open.
+   */
+  | {
+      readonly type: 'SupersedeClaim';
+      readonly data: Stamp & { readonly requester: string; readonly supersededBy: string };
+    };
 
 /**
  * Whether the caller may decide the claim, never their own (nobody attests their own claim):
@@ -50,7 +58,10 @@ export function mayDecide(state: ClaimState, caller: Caller): boolean {
  * Decides the events of a claim command.
  * - raise → `open` (the use case checked ownership and read the policy and values).
  * - attest (note optional) / reject (note required): only by someone who {@link mayDecide}
- *   (anyone else: not found); only while `open` (else already decided, 409).
+ *   (anyone else: not found); only while `open` (else already decided, 409, naming the status:
+ *   `attested`, `rejected` or `superseded`).
+ * - supersede (a newer claim of the same policy on the same entity): an `open` claim becomes
+ *   `superseded`; any other state records nothing (idempotent; a decision made first stands).
  * @throws ClaimNotFoundError, ClaimAlreadyDecidedError, ClaimNoteRequiredError
  */
 export function decideClaim(command: ClaimCommand, state: ClaimState): ClaimEvent[] {
@@ -58,6 +69,12 @@ export function decideClaim(command: ClaimCommand, state: ClaimState): ClaimEven
   if (command.type === 'RaiseClaim') {
     if (state.status !== 'absent') throw new ClaimAlreadyDecidedError(id, state.status);
     return [{ type: 'ClaimRaised', data: { id, at, by: command.data.requester, ...command.data.subject } }];
+  }
+  if (command.type === 'SupersedeClaim') {
+    // Only an open claim is superseded; a decided (or already superseded) one stays as it is.
+    if (state.status !== 'open' || state.id === command.data.supersededBy) return [];
+    const { requester: by, supersededBy } = command.data;
+    return [{ type: 'ClaimSuperseded', data: { id, at, by, supersededBy } }];
   }
   const { caller } = command.data;
   if (state.status === 'absent' || !mayDecide(state, caller)) throw new ClaimNotFoundError(id);

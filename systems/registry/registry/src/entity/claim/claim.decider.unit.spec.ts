@@ -30,6 +30,34 @@ const reject = (note?: string, caller = registrar): ClaimCommand => ({
   data: { id, now, caller, ...(note === undefined ? {} : { note }) },
 });
 
+const newer = '01939f4e-2222-7c38-9a57-3f2a1c0d9e11';
+const supersede: ClaimCommand = {
+  type: 'SupersedeClaim',
+  data: { id, now, requester: 'alice', supersededBy: newer },
+};
+const superseded: ClaimEvent = { type: 'ClaimSuperseded', data: { id, at: now, by: 'alice', supersededBy: newer } };
+
+describe('claim decider: a newer claim of the same policy supersedes an open one', () => {
+  it('given an open claim, when a newer claim supersedes it, then it is superseded by that claim', () =>
+    spec.given([raised]).when(supersede).then([superseded]));
+
+  it('given a superseded claim, superseding it again records nothing', () =>
+    spec.given([raised, superseded]).when(supersede).then([]));
+
+  it('given an attested claim (the decision came first), superseding it records nothing', () =>
+    spec
+      .given([raised, { type: 'ClaimAttested', data: { id, at: now, by: 'rita' } }])
+      .when(supersede)
+      .then([]));
+
+  it('given a superseded claim, attesting or rejecting it is 409 naming the status superseded', () => {
+    spec.given([raised, superseded]).when(attest()).thenThrows(ClaimAlreadyDecidedError);
+    const state = [raised, superseded].reduce(claimDecider.evolve, claimDecider.initialState());
+    expect(state).toMatchObject({ status: 'superseded', supersededBy: newer });
+    expect(() => claimDecider.decide(reject('late'), state)).toThrow(/superseded/);
+  });
+});
+
 describe('claim decider', () => {
   it('given nothing, when the owner raises a claim, then it is raised by them', () =>
     spec

@@ -36,6 +36,12 @@ export interface ClaimSubject {
    * `attestorEntityType`: the policy has no condition, any owner of an entity of that type may.
    */
   readonly attestorEntities?: readonly string[];
+  /**
+   * User ids of the owners of `attestorEntities` when the claim was raised (never the requester),
+   * to be told of the claim (ClaimRaisedV1 `attestorUserIds`). Ownership is checked again when
+   * someone decides, so this is who is notified, not who may decide. Absent on older claims.
+   */
+  readonly attestorUserIds?: readonly string[];
   /** The policy's credential template, when it has one. */
   readonly credentialTemplate?: JsonObject;
 }
@@ -44,4 +50,9 @@ export interface ClaimSubject {
 export type ClaimEvent =
   | { readonly type: 'ClaimRaised'; readonly data: Stamp & ClaimSubject }
   | { readonly type: 'ClaimAttested'; readonly data: Stamp & { readonly note?: string } }
-  | { readonly type: 'ClaimRejected'; readonly data: Stamp & { readonly note: string } };
+  | { readonly type: 'ClaimRejected'; readonly data: Stamp & { readonly note: string } }
+  /**
+   * A newer claim of the same policy on the same entity was raised while this one was open: this
+   * one is closed undecided (`by` is the newer claim's requester, the entity's owner).
+   */
+  | { readonly type: 'ClaimSuperseded'; readonly data: Stamp & { readonly supersededBy: string } };

@@ -1,8 +1,11 @@
 import type { JsonObject } from '../registry-entity/json-merge-patch.js';
 import type { ClaimEvent, ClaimSubject } from './claim.events.js';
 
-/** `open` until an attestor decides: `attested` or `rejected`, both final. */
-export type ClaimStatus = 'open' | 'attested' | 'rejected';
+/**
+ * `open` until an attestor decides (`attested` or `rejected`), or until a newer claim of the same
+ * policy on the same entity is raised (`superseded`, undecided); all three are final.
+ */
+export type ClaimStatus = 'open' | 'attested' | 'rejected' | 'superseded';
 
 /** State of one claim stream. */
 export type ClaimState =
@@ -15,6 +18,8 @@ export type ClaimState =
       readonly attestor?: string;
       readonly decidedAt?: string;
       readonly note?: string;
+      /** With `superseded`: the newer claim that replaced this one. */
+      readonly supersededBy?: string;
     });
 
 /** The state of a stream with no events. */
@@ -27,6 +32,9 @@ export function evolveClaim(state: ClaimState, event: ClaimEvent): ClaimState {
     return { ...subject, status: 'open', id, requester: by, raisedAt: at };
   }
   if (state.status === 'absent') return state;
+  if (event.type === 'ClaimSuperseded') {
+    return { ...state, status: 'superseded', decidedAt: event.data.at, supersededBy: event.data.supersededBy };
+  }
   const decided = { attestor: event.data.by, decidedAt: event.data.at };
   const note = event.data.note === undefined ? {} : { note: event.data.note };
   return { ...state, ...decided, ...note, status: event.type === 'ClaimAttested' ? 'attested' : 'rejected' };
@@ -49,6 +57,8 @@ export interface ClaimView {
   readonly attestor?: string;
   readonly decidedAt?: string;
   readonly note?: string;
+  /** With `superseded`: the id of the newer claim of the same policy that replaced this one. */
+  readonly supersededBy?: string;
   /** Whether attesting issues a credential (the policy has a credential template). */
   readonly issuesCredential: boolean;
 }
@@ -69,6 +79,7 @@ export function claimViewOf(state: Exclude<ClaimState, { status: 'absent' }>): C
     ...(state.attestor === undefined ? {} : { attestor: state.attestor }),
     ...(state.decidedAt === undefined ? {} : { decidedAt: state.decidedAt }),
     ...(state.note === undefined ? {} : { note: state.note }),
+    ...(state.supersededBy === undefined ? {} : { supersededBy: state.supersededBy }),
     issuesCredential: state.credentialTemplate !== undefined,
   };
 }

@@ -53,7 +53,12 @@ export type AttestationState = 'PENDING' | 'ATTESTED' | 'REJECTED' | 'NEEDS_REAT
 
 /** What an entity records of one policy's latest claim. */
 export interface AttestationRecord {
-  readonly state: Exclude<AttestationState, 'NEEDS_REATTESTATION'>;
+  /**
+   * PENDING, ATTESTED or REJECTED as the claim goes; NEEDS_REATTESTATION (with `attestedData`) when
+   * the claim was attested but the entity changed one of its properties between the request and
+   * the decision: the frozen values are the requested ones, no longer the entity's.
+   */
+  readonly state: AttestationState;
   /** The policy's properties as JSON Pointers into the whole body (content pointer included). */
   readonly properties: readonly string[];
   /** The attested values, frozen (the content restricted to the properties); only when ATTESTED. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-const claimStatus = z.enum(['open', 'attested', 'rejected']);
+const claimStatus = z.enum(['open', 'attested', 'rejected', 'superseded']);
 
 /** Path of an entity to request attestation on. */
 export const attestationParams = z.object({ type: z.string().min(1).max(200), id: z.uuid('must be a UUID') });
@@ -56,6 +56,10 @@ export const claimDto = z
     attestor: z.string().optional(),
     decidedAt: z.string().optional(),
     note: z.string().optional(),
+    supersededBy: z
+      .uuid()
+      .optional()
+      .describe('With status superseded: the newer claim of the same policy on the entity that replaced this one'),
     issuesCredential: z.boolean().describe('The policy has a credential template'),
   })
   .meta({ id: 'Claim', examples: [claimExample] });

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
-import { claimAttestedV1Schema, claimRaisedV1Schema } from '@archipelago/registry-contracts';
+import { claimAttestedV1Schema, claimRaisedV1Schema, claimSupersededV1Schema } from '@archipelago/registry-contracts';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -233,6 +233,91 @@ describe('attestation workflow (/registry/v1/entity/{type}/{id}/attestations, /r
     expect(again._osAttestedData.degree.degree).toEqual({ title: 'BSc', year: 2021 });
   });
 
+  it('a change to a property between the request and the decision: attested, the entity shows NEEDS_REATTESTATION', async () => {
+    const id = await graduate();
+    const claim = await (await request(id)).json();
+    await settle();
+    const patch = (body: object) =>
+      http(`/entity/Graduate/${id}`, admin, { method: 'PATCH', body: JSON.stringify(body) });
+    expect((await patch({ phone: '7' })).status).toBe(200); // not a property of the policy
+    expect((await patch({ degree: { year: 2022 } })).status).toBe(200);
+    expect((await post(`/claims/${claim.id}/attest`, registrar, {})).status).toBe(200);
+    await settle();
+    const stale = await entity(id);
+    expect(stale._osState).toEqual({ degree: 'NEEDS_REATTESTATION' });
+    // What was attested is kept, as requested; the entity holds another value.
+    expect(stale._osAttestedData.degree.degree).toEqual({ title: 'BSc', year: 2020 });
+    expect(stale.body.degree.year).toBe(2022);
+    await settle(); // replaying records nothing more
+    expect((await entity(id))._osState).toEqual({ degree: 'NEEDS_REATTESTATION' });
+
+    // A change elsewhere between request and decision leaves the attestation ATTESTED.
+    const other = await graduate();
+    const fine = await (await request(other)).json();
+    await http(`/entity/Graduate/${other}`, admin, { method: 'PATCH', body: JSON.stringify({ phone: '8' }) });
+    await post(`/claims/${fine.id}/attest`, registrar, {});
+    await settle();
+    expect((await entity(other))._osState).toEqual({ degree: 'ATTESTED' });
+  });
+
+  it('a claim raised while another of the same policy is open supersedes it: status, event, 409 naming it', async () => {
+    const id = await graduate();
+    const older = await (await request(id)).json();
+    await settle();
+    const newer = await (await request(id)).json();
+    await settle();
+
+    const closed = await http(`/claims/${older.id}`, owner);
+    expect(await closed.json()).toMatchObject({ status: 'superseded', supersededBy: newer.id });
+    const late = await post(`/claims/${older.id}/attest`, registrar, { note: 'too late' });
+    expect(late.status).toBe(409);
+    expect(late.headers.get('content-type')).toContain('application/problem+json');
+    expect(await late.json()).toMatchObject({
+      code: 'CLAIM.ALREADY_DECIDED',
+      detail: expect.stringContaining('superseded'),
+    });
+
+    const open = (await (await http('/claims?status=open&limit=100', registrar)).json()).items.map(
+      (c: { id: string }) => c.id,
+    );
+    expect(open).toContain(newer.id);
+    expect(open).not.toContain(older.id);
+    const supersededList = await (await http('/claims?status=superseded&limit=100', registrar)).json();
+    expect(supersededList.items.map((c: { id: string }) => c.id)).toContain(older.id);
+
+    const { rows } = await infrastructure.pool.query(
+      `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimSupersededV1' AND message_key = $1`,
+      [older.id],
+    );
+    expect(rows).toHaveLength(1);
+    const payload = typeof rows[0]!.payload === 'string' ? JSON.parse(rows[0]!.payload) : rows[0]!.payload;
+    expect(claimSupersededV1Schema.parse(payload)).toMatchObject({
+      claimId: older.id,
+      supersededBy: newer.id,
+      requester: OWNER,
+      policy: 'degree',
+    });
+
+    expect((await post(`/claims/${newer.id}/attest`, registrar, {})).status).toBe(200);
+    await settle();
+    expect((await entity(id))._osState).toEqual({ degree: 'ATTESTED' });
+    // Settling again (a replayed batch) supersedes nothing more.
+    await settle();
+    expect((await (await http(`/claims/${newer.id}`, owner)).json()).status).toBe('attested');
+  });
+
+  it('a claim decided before a newer one is raised keeps its decision', async () => {
+    const id = await graduate();
+    const first = await (await request(id)).json();
+    await settle();
+    expect((await post(`/claims/${first.id}/reject`, registrar, { note: 'blurred scan' })).status).toBe(200);
+    const second = await (await request(id)).json();
+    await settle();
+    expect((await (await http(`/claims/${first.id}`, owner)).json()).status).toBe('rejected');
+    expect((await (await http(`/claims/${second.id}`, owner)).json()).status).toBe('open');
+    expect((await entity(id))._osState).toEqual({ degree: 'PENDING' });
+  });
+
   it('concurrent decisions on one claim: exactly one wins, the others are 409', async () => {
     const id = await graduate();
     const claim = await (await request(id)).json();
@@ -384,6 +469,32 @@ describe('attestor entities: attestorEntity + condition decide who may attest', 
     const attested = await post(`/claims/${claim.id}/attest`, principal, { note: 'on our staff' });
     expect(attested.status).toBe(200);
     expect(await attested.json()).toMatchObject({ status: 'attested', attestor: PRINCIPAL });
+  });
+
+  it('ClaimRaisedV1 names the owners of the attestor entities (user ids only), so notifications can tell them', async () => {
+    const raisedPayload = async (claimId: string) => {
+      const { rows } = await infrastructure.pool.query(
+        `SELECT payload FROM "registry".outbox WHERE message_type = 'archipelago.registry.registry.ClaimRaisedV1' AND message_key = $1`,
+        [claimId],
+      );
+      expect(rows).toHaveLength(1);
+      const payload = rows[0]!.payload;
+      return claimRaisedV1Schema.parse(typeof payload === 'string' ? JSON.parse(payload) : payload);
+    };
+    const byId = await (await ask(await teacher(), 'employment')).json();
+    const byIdEvent = await raisedPayload(byId.id);
+    expect(byIdEvent.attestorUserIds).toEqual([PRINCIPAL]);
+    expect(byIdEvent.attestorRoles).toEqual([]);
+    expect(JSON.stringify(byIdEvent)).not.toContain('GHS Mysuru');
+
+    const byCode = await (await ask(await teacher({ schoolCode: 'GHS-9' }), 'code')).json();
+    expect((await raisedPayload(byCode.id)).attestorUserIds).toEqual([OTHER_PRINCIPAL]);
+
+    // A principal who teaches at their own school is never told of their own claim.
+    const own = await teacher({ userId: PRINCIPAL });
+    const ownClaim = await post(`/entity/Teacher/${own}/attestations`, principal, { policy: 'employment' });
+    expect(ownClaim.status).toBe(201);
+    expect((await raisedPayload((await ownClaim.json()).id)).attestorUserIds).toEqual([]);
   });
 
   it('a school that changes hands: the new owner decides, the former one no longer may', async () => {

@@ -161,7 +161,8 @@ export class DataKeyStore {
    * Re-wraps every data key not wrapped by the current KEK (after a KEK rotation), in batches of
    * `batch` rows, each batch one transaction (rows locked, so concurrent runs do not clash). The
    * data keys themselves, and so the event log, do not change. Returns how many were re-wrapped.
-   * @throws UnknownKeyEncryptionKeyError when a key is wrapped by a KEK missing from the ring
+   * @throws Error naming the kid when a key is wrapped by a KEK missing from the ring (the operator's
+   *   message: keep older keys until this has run)
    */
   async rewrap(pool: pg.Pool, batch = 500): Promise<{ rewrapped: number; current: string }> {
     const ring = await this.keys(true);
@@ -179,7 +180,11 @@ export class DataKeyStore {
         );
         for (const row of rows) {
           const kek = kekById(ring, row.kek_id);
-          if (!kek) throw new UnknownKeyEncryptionKeyError(row.kek_id);
+          if (!kek) {
+            throw new Error(
+              `data key wrapped by an unknown key-encryption key ${row.kek_id}: keep older keys in REGISTRY_KEKS until rewrap-data-keys has run`,
+            );
+          }
           const aad = DataKeyStore.aad(row.entity_id);
           const dataKey = open(kek.key, row.wrapped_key, aad);
           await client.query(

@@ -96,7 +96,7 @@ export class NewlyPrivateFieldSealer {
           this.progress.entities += 1;
           this.progress.events += events;
         });
-        const messages = await this.entities.scrubPublishedBodies(id);
+        const messages = await this.entities.scrubPublishedBodies(id, newly);
         this.progress.messages += messages;
         this.progress.pending -= 1;
         if (sealed.entities > 0 || messages > 0) {

@@ -7,7 +7,7 @@ import { readAttestationPolicies } from '../../entity/definition/attestation-pol
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { discloseEntity, isOwnedBy, restrictTo } from '../../entity/registry-entity/field-access.js';
+import { discloseEntity, isOwnedBy, ownerIdentities, restrictTo } from '../../entity/registry-entity/field-access.js';
 import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { AttestorEntities, contentAt } from '../attestor-entities/attestor-entities.js';
@@ -64,6 +64,10 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     if (attestorEntity && attestorEntities?.length === 0 && policy.attestor.roles.length === 0) {
       throw new NoAttestorError(policy.name, attestorEntity.type);
     }
+    const attestorUserIds =
+      attestorEntity && attestorEntities
+        ? await this.ownerUserIds(attestorEntity.type, attestorEntities, caller.id)
+        : undefined;
     const id = this.ids.next();
     const events = claimDecider.decide(
       {
@@ -85,6 +89,7 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
             attestorRoles: policy.attestor.roles,
             ...(attestorEntity ? { attestorEntityType: attestorEntity.type } : {}),
             ...(attestorEntities ? { attestorEntities } : {}),
+            ...(attestorUserIds ? { attestorUserIds } : {}),
             ...(policy.credentialTemplate ? { credentialTemplate: policy.credentialTemplate as never } : {}),
           },
         },
@@ -95,5 +100,28 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     const state = events.reduce(claimDecider.evolve, claimDecider.initialState());
     if (state.status === 'absent') throw new Error('a raised claim is absent');
     return claimViewOf(state);
+  }
+
+  /**
+   * The owner user ids (`ownershipAttributes` `userId`) of the attestor entities `ids` of `type`,
+   * read from their streams (deleted ones left out), without the requester: who is told of the
+   * claim. E-mails and other fields are never read out.
+   */
+  private async ownerUserIds(type: string, ids: readonly string[], requester: string): Promise<string[]> {
+    const { state: definition } = await this.definitions.load(definitionIdOf(type));
+    if (definition.status === 'absent') return [];
+    const users = new Set<string>();
+    for (const id of ids) {
+      const { state } = await this.entities.load(id);
+      if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionIdOf(type)) {
+        continue;
+      }
+      const document =
+        definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
+      const owners = ownerIdentities(state.body, osConfigOf(document), definitionShape(document).contentPointer);
+      for (const user of owners.userIds) users.add(user);
+    }
+    users.delete(requester);
+    return [...users];
   }
 }
