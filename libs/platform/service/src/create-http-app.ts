@@ -20,6 +20,13 @@ import type { PlatformConfig, PlatformOptions } from './platform-options.js';
 /** Largest accepted request body, in bytes (1 MiB); larger ones get a 413 problem. */
 export const BODY_LIMIT_BYTES = 1_048_576;
 
+/**
+ * `application/merge-patch+json`, the media type of an RFC 7396 JSON Merge Patch. Every service reads
+ * it as JSON (same body limit, same prototype-poisoning protection); a PATCH route that applies a merge
+ * patch declares it with `@ApiConsumes(MERGE_PATCH_JSON, 'application/json')`.
+ */
+export const MERGE_PATCH_JSON = 'application/merge-patch+json';
+
 /** Options of {@link createHttpApp}. */
 export interface HttpAppOptions extends PlatformOptions {
   openapi: OpenApiOptions;
@@ -32,6 +39,7 @@ export interface HttpAppOptions extends PlatformOptions {
  *   response and logged on every line; a {@link RequestContext} per request (`currentRequestContext()`);
  * - pino JSON logs as the Nest logger (level `config.LOG_LEVEL`), credentials redacted, no bodies;
  * - RFC 9457 problem responses for every error, zod validation, 1 MiB body limit;
+ * - `application/merge-patch+json` bodies (RFC 7396) parsed as JSON ({@link MERGE_PATCH_JSON});
  * - a 400 validation problem for any string with U+0000 or an unpaired surrogate anywhere in the
  *   body, query, path parameters or headers (`rejectUnstorableInput`), before guards and handlers;
  * - 405 with `Allow` for a method a known path does not take (`answerMethodNotAllowed`);
@@ -62,6 +70,7 @@ export async function createHttpApp(
   app.useLogger(app.get(Logger));
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(MERGE_PATCH_JSON, { parseAs: 'string' }, fastify.getDefaultJsonParser('error', 'error'));
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
     done();

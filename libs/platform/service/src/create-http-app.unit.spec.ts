@@ -81,6 +81,33 @@ describe('problem+json errors', () => {
     expect(res.json()).toMatchObject({ type: 'https://archipelago.dev/problems/malformed-body', status: 400 });
   });
 
+  it('reads an RFC 7396 merge patch (application/merge-patch+json) as JSON, with the same protections', async () => {
+    const mergePatch = { 'content-type': 'application/merge-patch+json' };
+    const good = await app.inject({
+      method: 'POST',
+      url: '/products/import',
+      payload: '{"skus":["a"]}',
+      headers: mergePatch,
+    });
+    expect(good.statusCode).toBe(202);
+    expect(good.json()).toEqual({ accepted: 1 });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/products/import',
+      payload: '{"skus":',
+      headers: mergePatch,
+    });
+    expect(malformed.statusCode).toBe(400);
+    expect(malformed.json()).toMatchObject({ type: 'https://archipelago.dev/problems/malformed-body', status: 400 });
+    const poisoned = await app.inject({
+      method: 'POST',
+      url: '/products/import',
+      payload: '{"skus":["a"],"__proto__":{"admin":true}}',
+      headers: mergePatch,
+    });
+    expect(poisoned.statusCode).toBe(400);
+  });
+
   it('answers an unsupported media type with 415', async () => {
     const res = await post('name=Tea', { 'content-type': 'text/csv' });
     expect(res.statusCode).toBe(415);
@@ -138,7 +165,12 @@ describe('problem+json errors', () => {
     expect(res.statusCode).toBe(405);
     expect(res.headers.allow).toBe('GET, HEAD, POST');
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(res.json()).toMatchObject({ type: 'about:blank', title: 'Method Not Allowed', status: 405, instance: '/products' });
+    expect(res.json()).toMatchObject({
+      type: 'about:blank',
+      title: 'Method Not Allowed',
+      status: 405,
+      instance: '/products',
+    });
     // A method with body semantics and no Content-Type is still a 405, not a body error.
     const query = await app.inject({ method: 'QUERY' as 'GET', url: `/products/${MISSING_ID}` });
     expect(query.statusCode).toBe(405);
@@ -155,7 +187,9 @@ describe('problem+json errors', () => {
     expect(res.headers.allow).toBe('POST');
     // The templated route still serves every other id, and the static route its own method.
     expect((await app.inject({ method: 'GET', url: `/products/${MISSING_ID}` })).statusCode).toBe(404);
-    expect((await app.inject({ method: 'POST', url: '/products/import', payload: { skus: ['a'] } })).statusCode).toBe(202);
+    expect((await app.inject({ method: 'POST', url: '/products/import', payload: { skus: ['a'] } })).statusCode).toBe(
+      202,
+    );
   });
 
   it('maps a domain error code to its status and problem type', async () => {
@@ -324,7 +358,11 @@ describe('OpenAPI', () => {
       properties: { code: { type: 'string', enum: ['PRODUCT.NOT_FOUND'] } },
       // …with an example problem of its first code.
       examples: [
-        expect.objectContaining({ type: 'https://archipelago.dev/problems/product-not-found', status: 404, code: 'PRODUCT.NOT_FOUND' }),
+        expect.objectContaining({
+          type: 'https://archipelago.dev/problems/product-not-found',
+          status: 404,
+          code: 'PRODUCT.NOT_FOUND',
+        }),
       ],
     });
     expect(doc.paths['/products'].get.parameters).toEqual([expect.objectContaining({ name: 'limit', in: 'query' })]);

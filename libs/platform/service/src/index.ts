@@ -1,4 +1,4 @@
-export { BODY_LIMIT_BYTES, createHttpApp, startHttpApp, type HttpAppOptions } from './create-http-app.js';
+export { BODY_LIMIT_BYTES, createHttpApp, MERGE_PATCH_JSON, startHttpApp, type HttpAppOptions } from './create-http-app.js';
 export { PlatformModule } from './platform.module.js';
 export { PLATFORM_CONFIG, PLATFORM_OPTIONS, type PlatformConfig, type PlatformOptions } from './platform-options.js';
 export {

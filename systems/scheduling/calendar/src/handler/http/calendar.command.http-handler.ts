@@ -3,17 +3,17 @@ import {
   ApiZodBody,
   ApiZodResponse,
   currentRequestContext,
+  MERGE_PATCH_JSON,
   ProblemException,
   problemTypeUri,
   ZodBody,
   ZodValidationPipe,
   ZodParams,
 } from '@archipelago/platform-service';
-import { Body, Controller, Delete, Headers, HttpCode, type OnModuleInit, Patch, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Headers, HttpCode, Patch, Post, Put, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { HttpAdapterHost } from '@nestjs/core';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { CalendarEventState } from '../../entity/event/calendar-event.decider.js';
 import { ChangeOccurrenceCommand } from '../../use-case/change-occurrence/change-occurrence.command.js';
 import { CreateEventCommand } from '../../use-case/create-event/create-event.command.js';
@@ -31,9 +31,6 @@ import {
   occurrenceMoveBody,
   occurrenceParams,
 } from './calendar-event.schemas.js';
-
-/** Media type of a JSON merge patch (RFC 7396 §4). */
-export const MERGE_PATCH_JSON = 'application/merge-patch+json';
 
 /** Event metadata from the request: correlation id, causation = request id, actor (the verified caller's `sub`), traceparent. */
 function commandContext(): CommandContext {
@@ -84,22 +81,8 @@ const IF_MATCH = {
  */
 @ApiTags('calendar')
 @Controller('scheduling/v1/events')
-export class CalendarCommandHttpHandler implements OnModuleInit {
-  constructor(
-    private readonly commands: CommandBus,
-    private readonly adapter: HttpAdapterHost,
-  ) {}
-
-  /** Lets fastify read `application/merge-patch+json` bodies as JSON (same limits and protections as JSON). */
-  onModuleInit(): void {
-    const fastify = this.adapter.httpAdapter?.getInstance<FastifyInstance>();
-    if (fastify && !fastify.hasContentTypeParser(MERGE_PATCH_JSON))
-      fastify.addContentTypeParser(
-        MERGE_PATCH_JSON,
-        { parseAs: 'string' },
-        fastify.getDefaultJsonParser('error', 'error'),
-      );
-  }
+export class CalendarCommandHttpHandler {
+  constructor(private readonly commands: CommandBus) {}
 
   @Post()
   @HttpCode(201)

@@ -6,10 +6,11 @@ import {
   ZodValidationPipe,
   ZodParams,
   ZodQuery,
+  MERGE_PATCH_JSON,
 } from '@archipelago/platform-service';
 import { Body, Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { TaskState } from '../../entity/task/task.decider.js';
 import { CompleteTaskCommand } from '../../use-case/complete-task/complete-task.command.js';
@@ -92,6 +93,7 @@ export class TasksCommandHttpHandler {
   }
 
   @Patch(':id')
+  @ApiConsumes(MERGE_PATCH_JSON, 'application/json')
   @ApiOperation({
     summary: 'Change a task',
     description: 'A JSON merge patch (RFC 7396); answers the task at its new version.',
