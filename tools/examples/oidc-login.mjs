@@ -3,14 +3,15 @@
 //
 //   node tools/examples/oidc-login.mjs [issuer] [e-mail] [password]
 //
-// Defaults: http://localhost:8000/identity/v1, the local admin, the local public client
+// Defaults: $E/identity/v1 when E (the edge URL, as in the README sessions) is set, else
+// http://localhost:8000/identity/v1; the local admin, the local public client
 // `archipelago-console` (redirect URI http://localhost:5173/callback). A script has no browser:
 // it plays one — loads the sign-in page, posts the form and reads the redirect that a browser
 // would follow to the application (which need not run).
 import * as oidc from 'openid-client';
 
 const [
-  issuer = 'http://localhost:8000/identity/v1',
+  issuer = `${process.env.E ?? 'http://localhost:8000'}/identity/v1`,
   email = 'admin@archipelago.local',
   password = 'archipelago-admin',
 ] = process.argv.slice(2);

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { postgresWritableDir, startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import { formatTail, ManagedProcess, runToCompletion, type ProcessSpec } from './managed-process.js';
 import { PortAllocator, PortReservations } from './port-allocator.js';
+import { DEFAULT_AUTH_ISSUER } from '@archipelago/platform-config';
 import { answers200, sleep } from './readiness.js';
 import { type PlannedService, splitRoles } from './split-roles.js';
 import { resolveServiceEnv, stackServices, type StackFile, type StackService } from './stack-file.schema.js';
@@ -86,6 +87,35 @@ export interface DevstackOptions {
   readonly extras: readonly StatusExtra[];
   /** Console output (one or more lines). */
   readonly print: (text: string) => void;
+}
+
+/**
+ * The public URLs of a stack whose edge listens on `edgePort`: what browsers and OIDC clients use.
+ * `issuer` is identity's `iss` (`IDENTITY_ISSUER`), the `AUTH_ISSUER` every service expects and the
+ * key of the edge's identity issuer consumer; OpenID Connect Discovery §4.3 wants it equal to the
+ * URL discovery is fetched from, so it follows the edge port the stack actually got.
+ */
+export function stackPublicUrls(edgePort: number): { readonly baseUrl: string; readonly issuer: string } {
+  const baseUrl = `http://localhost:${edgePort}`;
+  return { baseUrl, issuer: `${baseUrl}/identity/v1` };
+}
+
+/**
+ * Environment the devstack gives every service (the stack file's own values win): the stack's
+ * issuer as `IDENTITY_ISSUER` (identity) and `AUTH_ISSUER` (services checking tokens).
+ */
+export function issuerEnv(edgePort: number): Record<string, string> {
+  const { issuer } = stackPublicUrls(edgePort);
+  return { IDENTITY_ISSUER: issuer, AUTH_ISSUER: issuer };
+}
+
+/**
+ * Environment of the local edge for the stack's issuer: kong.yml's identity issuer consumer is keyed
+ * by the default issuer (`http://localhost:8000/identity/v1`); EDGE_JWT_KEYS gives it the stack's.
+ */
+export function edgeIssuerEnv(edgePort: number): Record<string, string> {
+  const { issuer } = stackPublicUrls(edgePort);
+  return issuer === DEFAULT_AUTH_ISSUER ? {} : { EDGE_JWT_KEYS: JSON.stringify({ [DEFAULT_AUTH_ISSUER]: issuer }) };
 }
 
 /** A start-up failure whose message is meant for the person at the console. */
@@ -292,6 +322,7 @@ export class Devstack {
         EDGE_STATUS_HOST: '127.0.0.1',
         EDGE_UPSTREAMS: JSON.stringify(upstreams),
         EDGE_DOCS: 'on', // the API docs index at /docs (local only; see apps/edge)
+        ...edgeIssuerEnv(edgePort.port),
         ...(edge.config ? { KONG_CONFIG: join(options.root, edge.config) } : {}),
       }),
       readyUrl: `http://127.0.0.1:${edgePort.port}${edge.healthPath}`,
@@ -520,6 +551,7 @@ export class Devstack {
   ): ProcessSpec {
     const env = resolveServiceEnv(service.env, this.servicePorts);
     return this.spec(service.name, service.main, args, {
+      ...issuerEnv(this.servicePorts.get('edge')!.httpPort),
       ...env,
       SERVICE_NAME: service.serviceName ?? service.name,
       SYSTEM: service.system,

@@ -164,6 +164,59 @@ describe('npm start (devstack)', () => {
     expect(await run.exit).toBe(0);
   }, 300_000);
 
+  it('on a non-8000 edge port, discovery names the URL it was fetched from and its tokens pass the edge to another service', async () => {
+    const keysDir = mkdtempSync(join(tmpdir(), 'devstack-e2e-keys-'));
+    try {
+      const run = startDevstack({}, { EDGE_PORT: '18473' }, [], (stack) => {
+        stack.edge.config = 'apps/devstack/test/fixtures/fake-kong-issuer.yml';
+        stack.systems.unshift({
+          name: 'identity',
+          services: [
+            {
+              name: 'identity',
+              main: 'systems/identity/identity/src/main.ts',
+              httpPort: 3902,
+              grpcPort: 5902,
+              upstream: 'identity.identity:8080',
+              env: { NODE_ENV: 'development', IDENTITY_KEYS_DIR: keysDir },
+            },
+          ],
+        });
+      });
+      await run.waitFor(/Press Ctrl-C to stop/, 240_000);
+      const issuer = 'http://localhost:18473/identity/v1';
+      // OpenID Connect Discovery §4.3: the issuer equals the URL discovery was fetched from.
+      const discovery = (await (await fetch(`${issuer}/.well-known/openid-configuration`)).json()) as Record<string, string>;
+      expect(discovery.issuer).toBe(issuer);
+      expect(discovery.token_endpoint).toBe(`${issuer}/token`);
+      expect(discovery.jwks_uri).toBe(`${issuer}/.well-known/jwks.json`);
+
+      const tokenResponse = await fetch(discovery.token_endpoint!, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'password',
+          username: 'admin@archipelago.local',
+          password: 'archipelago-admin',
+        }).toString(),
+      });
+      expect(tokenResponse.status).toBe(200);
+      const { access_token } = (await tokenResponse.json()) as { access_token: string };
+      const claims = JSON.parse(Buffer.from(access_token.split('.')[1]!, 'base64url').toString()) as { iss: string };
+      expect(claims.iss).toBe(issuer);
+
+      // The edge's identity issuer consumer accepts it, and the service behind expects this issuer.
+      const products = 'http://127.0.0.1:18473/commerce/v1/products';
+      expect((await fetch(products)).status).toBe(401);
+      const proxied = await fetch(products, { headers: { authorization: `Bearer ${access_token}` } });
+      expect(await proxied.json()).toMatchObject({ service: 'catalog', consumer: 'identity-issuer', authIssuer: issuer });
+      run.child.kill('SIGTERM');
+      expect(await run.exit).toBe(0);
+    } finally {
+      rmSync(keysDir, { recursive: true, force: true });
+    }
+  }, 300_000);
+
   it('fails fast with the service output when a migration fails', async () => {
     const run = startDevstack({ FAKE_FAIL_MIGRATE: '1' });
     expect(await run.exit).toBe(1);

@@ -321,3 +321,31 @@ export function loadKongConfig(file: string, registry: readonly AnyEdgePlugin[] 
   }
   return parseKongConfig(text, file, registry);
 }
+
+/**
+ * Gives `jwt_secrets` credentials another `key` (the value of the token's key claim, `iss`): the
+ * local edge's stand-in for a Kong environment whose consumer key is set per environment. The
+ * devstack uses it when its edge runs on another port than 8000, so that the identity issuer
+ * consumer of kong.yml (`http://localhost:8000/identity/v1`) accepts the stack's own issuer
+ * (env EDGE_JWT_KEYS, a JSON object `{ "<key in kong.yml>": "<key to use>" }`).
+ * A key that is not in the config is skipped: a stack whose kong.yml has no identity issuer
+ * consumer (a test fixture, another KONG_CONFIG) has nothing to rename.
+ * @returns a copy of `config` with the renamed credentials (the same consumers)
+ * @throws KongConfigError when a new key is already taken by another credential
+ */
+export function renameJwtCredentialKeys(config: EdgeConfig, renames: Readonly<Record<string, string>>): EdgeConfig {
+  const issues: { path: string; line: undefined; message: string }[] = [];
+  const credentials = new Map(config.jwtCredentials);
+  for (const from of Object.keys(renames)) credentials.delete(from);
+  for (const [from, to] of Object.entries(renames)) {
+    const credential = config.jwtCredentials.get(from);
+    if (credential === undefined) continue;
+    if (credentials.has(to)) {
+      issues.push({ path: 'consumers', line: undefined, message: `jwt_secrets key "${to}" (EDGE_JWT_KEYS) is already taken` });
+      continue;
+    }
+    credentials.set(to, { ...credential, key: to });
+  }
+  if (issues.length > 0) throw new KongConfigError(config.source, issues);
+  return { ...config, jwtCredentials: credentials };
+}

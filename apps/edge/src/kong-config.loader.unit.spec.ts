@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { KongConfigError, loadKongConfig, parseKongConfig } from './kong-config.loader.js';
+import { KongConfigError, loadKongConfig, parseKongConfig, renameJwtCredentialKeys } from './kong-config.loader.js';
 
 const FILE = 'test/kong.yml';
 
@@ -299,5 +299,40 @@ plugins:
 
   it('names the file when it cannot be read', () => {
     expect(() => loadKongConfig('/nonexistent/kong.yml')).toThrow(/\/nonexistent\/kong\.yml[\s\S]*cannot read file/);
+  });
+});
+
+describe('renameJwtCredentialKeys (EDGE_JWT_KEYS)', () => {
+  const consumers = `
+_format_version: '3.0'
+consumers:
+  - username: identity-issuer
+    jwt_secrets:
+      - key: http://localhost:8000/identity/v1
+        algorithm: ES256
+        rsa_public_key: '{vault://env/identity-jwt-public-key}'
+      - key: other
+        algorithm: HS256
+        secret: '<secret>'
+`;
+
+  it('gives a credential the stack issuer as key, for the same consumer', () => {
+    const config = parseKongConfig(consumers, FILE);
+    const renamed = renameJwtCredentialKeys(config, {
+      'http://localhost:8000/identity/v1': 'http://localhost:18500/identity/v1',
+    });
+    expect([...renamed.jwtCredentials.keys()].sort()).toEqual(['http://localhost:18500/identity/v1', 'other']);
+    const credential = renamed.jwtCredentials.get('http://localhost:18500/identity/v1')!;
+    expect(credential.key).toBe('http://localhost:18500/identity/v1');
+    expect(credential.consumer.username).toBe('identity-issuer');
+    expect(credential.rsaPublicKey).toBe('{vault://env/identity-jwt-public-key}');
+    expect(config.jwtCredentials.has('http://localhost:8000/identity/v1')).toBe(true); // the original is unchanged
+  });
+
+  it('skips a key that is not in kong.yml, and rejects a new key that is taken', () => {
+    const config = parseKongConfig(consumers, FILE);
+    const renamed = renameJwtCredentialKeys(config, { 'http://localhost:9/x': 'y' });
+    expect([...renamed.jwtCredentials.keys()].sort()).toEqual(['http://localhost:8000/identity/v1', 'other']);
+    expect(() => renameJwtCredentialKeys(config, { 'http://localhost:8000/identity/v1': 'other' })).toThrow(/"other" .* already taken/);
   });
 });

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createEdge } from './edge.server.js';
-import { KongConfigError, loadKongConfig } from './kong-config.loader.js';
+import { KongConfigError, loadKongConfig, renameJwtCredentialKeys } from './kong-config.loader.js';
 import { parseUpstreamMap } from './upstream-target.js';
 
 // Env: KONG_CONFIG (default infra/kong/kong.yml under the repo root), EDGE_UPSTREAMS (JSON map),
@@ -14,6 +14,8 @@ import { parseUpstreamMap } from './upstream-target.js';
 // EDGE_STATUS_PORT (8007, Kong's status_listen default; 0 = any free port) and EDGE_STATUS_HOST
 // (127.0.0.1): the status server with /health and /metrics, never routed publicly,
 // EDGE_HEALTH_INTERVAL_MS (2000): how often the public /health's cached upstream state is refreshed.
+// EDGE_JWT_KEYS (JSON `{ "<jwt_secrets key in kong.yml>": "<key to use>" }`, none by default): the
+// devstack gives the identity issuer consumer the stack's own issuer (`http://localhost:<edge port>/identity/v1`).
 
 /** The repository root: the nearest ancestor holding nx.json (works from src/ and from dist/). */
 function repoRoot(): string {
@@ -47,6 +49,24 @@ function port(name: string, fallback: number): number {
   return n;
 }
 
+/** EDGE_JWT_KEYS: a JSON object of strings. */
+function parseJwtKeys(text: string): Record<string, string> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  if (
+    value === null ||
+    typeof value !== 'object' ||
+    Array.isArray(value) ||
+    !Object.values(value).every((v) => typeof v === 'string' && v !== '')
+  )
+    fail(`EDGE_JWT_KEYS must be a JSON object of non-empty strings, got ${JSON.stringify(text)}`);
+  return value as Record<string, string>;
+}
+
 function boundPort(server: Server, fallback: number): number {
   const address = server.address();
   return typeof address === 'object' && address !== null ? address.port : fallback;
@@ -62,6 +82,8 @@ async function main(): Promise<void> {
   let upstreams;
   try {
     config = loadKongConfig(configFile);
+    const jwtKeys = process.env.EDGE_JWT_KEYS;
+    if (jwtKeys) config = renameJwtCredentialKeys(config, parseJwtKeys(jwtKeys));
     upstreams = parseUpstreamMap(process.env.EDGE_UPSTREAMS);
   } catch (error) {
     fail(error instanceof KongConfigError ? error.message : (error as Error).message);

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { envInteger, envUrl } from './env-schemas.js';
 
-/** Default `AUTH_ISSUER`: identity's public base URL through the local edge. */
+/**
+ * Default `AUTH_ISSUER`: identity's public base URL through the local edge on its default port. The
+ * devstack sets `AUTH_ISSUER`/`IDENTITY_ISSUER` to `http://localhost:<edge port>/identity/v1` instead.
+ */
 export const DEFAULT_AUTH_ISSUER = 'http://localhost:8000/identity/v1';
 /** Default `AUTH_AUDIENCE`: the audience of every Archipelago access token. */
 export const DEFAULT_AUTH_AUDIENCE = 'archipelago';

@@ -38,7 +38,7 @@ export const isLocalMode = (config: { NODE_ENV: string }): boolean =>
  *
  * | variable | meaning | default |
  * |---|---|---|
- * | `IDENTITY_ISSUER` | `iss` of tokens, base of discovery URLs | `http://localhost:8000/identity/v1` |
+ * | `IDENTITY_ISSUER` | `iss` of tokens, base of discovery URLs (the devstack: `http://localhost:<edge port>/identity/v1`) | `http://localhost:8000/identity/v1` |
  * | `IDENTITY_AUDIENCE` | `aud` of tokens | `archipelago` |
  * | `IDENTITY_ACCESS_TOKEN_TTL_SECONDS` | access token lifetime, 60–900 | 900 |
  * | `IDENTITY_ADMIN_ACCESS_TOKEN_TTL_SECONDS` | lifetime of a token with the `admin` role, 60–300 | 300 |
