@@ -131,7 +131,8 @@ describe('entities API (/registry/v1/entity)', () => {
       `/entity/Student/${id}`,
       admin,
       { method: 'PATCH', body: JSON.stringify({ age: 21, name: 'Ravi Kumar' }) },
-      { 'if-match': '"2"' },
+      // RFC 7396's own media type, as merge-patch clients send it.
+      { 'if-match': '"2"', 'content-type': 'application/merge-patch+json' },
     );
     expect(patch.status).toBe(200);
     expect((await patch.json()).body).toEqual({ name: 'Ravi Kumar', email: 'ravi@example.com', age: 21 });

@@ -11,6 +11,7 @@ import {
   problemTypeUri,
   ZodParams,
   ZodQuery,
+  MERGE_PATCH_JSON,
 } from '@archipelago/platform-service';
 import {
   applyDecorators,
@@ -26,7 +27,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import {
   EntityInviteUnauthenticatedError,
@@ -394,6 +395,7 @@ export class EntityHttpHandler {
 
   @Patch(':type/:id')
   @Public()
+  @ApiConsumes(MERGE_PATCH_JSON, 'application/json')
   @ApiOperation({
     summary: 'Merge-patch an entity (RFC 7396)',
     description:
