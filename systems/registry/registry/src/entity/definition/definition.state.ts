@@ -35,6 +35,18 @@ export type ExistingDefinition = Exclude<DefinitionState, { status: 'absent' }>;
 export const initialDefinitionState = (): DefinitionState => ({ status: 'absent' });
 
 /**
+ * The definition document whose `_osConfig` rules (roles, ownership, internal and private fields)
+ * are in force for the type's existing entities: the active version's — the last one activated,
+ * still known after deactivation — whatever version an entity was written under. A pending draft
+ * (or a valid but not activated revision) never decides who may read or write: a new version takes
+ * effect when it is activated. Falls back to the latest document only for a definition never
+ * activated (it has no entities).
+ */
+export function rulesDocument(definition: ExistingDefinition): DefinitionDocument {
+  return definition.active?.schema ?? definition.schema;
+}
+
+/**
  * Whether new entities of the type may be created now, and against which version: only while the
  * definition is active or a revision of an active definition is pending (the active version serves).
  */

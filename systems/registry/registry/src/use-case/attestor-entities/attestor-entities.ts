@@ -11,6 +11,7 @@ import {
   type ConditionSubject,
 } from '../../entity/definition/attestor-condition.js';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
+import { rulesDocument } from '../../entity/definition/definition.state.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
 import { isOwnedBy, provenOwner } from '../../entity/registry-entity/field-access.js';
@@ -115,8 +116,7 @@ export class AttestorEntities {
     for (const id of ids) {
       const { state } = await this.entities.load(id);
       if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionId) continue;
-      const document =
-        definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
+      const document = rulesDocument(definition);
       if (isOwnedBy(state.body, osConfigOf(document), definitionShape(document).contentPointer, owner)) {
         owned.push(id);
       }

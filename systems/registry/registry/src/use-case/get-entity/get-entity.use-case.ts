@@ -14,7 +14,7 @@ import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.j
 import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { AttestationState } from '../../entity/registry-entity/registry-entity.events.js';
-import type { ExistingDefinition } from '../../entity/definition/definition.state.js';
+import { rulesDocument, type ExistingDefinition } from '../../entity/definition/definition.state.js';
 import type { RegistryEntityState, RegistryEntityStatus } from '../../entity/registry-entity/registry-entity.state.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import {
@@ -80,16 +80,15 @@ export function accessOf(
 
 /**
  * What `caller` is to the entity ({@link relationTo}: the one rule for reads and writes), judged by
- * the `_osConfig` of the version its body was validated against (the active one, or the latest
- * while a revision is pending), which is returned along.
+ * the `_osConfig` in force ({@link rulesDocument}: the active version's, never a pending draft's),
+ * which is returned along.
  */
 export function relationOf(
   state: LiveEntity,
   definition: ExistingDefinition,
   caller: EntityReader,
 ): EntityRelation & { readonly config: OsConfig; readonly contentPointer: string } {
-  const document =
-    definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
+  const document = rulesDocument(definition);
   // A field private in the active version is private for entities of earlier versions too.
   const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
   const contentPointer = definitionShape(document).contentPointer;

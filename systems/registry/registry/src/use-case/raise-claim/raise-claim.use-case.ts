@@ -3,6 +3,7 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { claimDecider } from '../../entity/claim/claim.decider.js';
 import { AttestationPolicyNotFoundError, NoAttestorError } from '../../entity/claim/claim.errors.js';
 import { claimViewOf, type ClaimView } from '../../entity/claim/claim.state.js';
+import { rulesDocument } from '../../entity/definition/definition.state.js';
 import { readAttestationPolicies } from '../../entity/definition/attestation-policy.js';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
@@ -45,8 +46,7 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     }
     const { state: definition } = await this.definitions.load(entity.definitionId);
     if (definition.status === 'absent') throw new EntityNotFoundError(type, entityId);
-    const document =
-      definition.active?.version === entity.definitionVersion ? definition.active.schema : definition.schema;
+    const document = rulesDocument(definition);
     // A field private in the active version is private here too: never copied into the claim.
     const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
     const contentPointer = definitionShape(document).contentPointer;
@@ -116,8 +116,7 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
       if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionIdOf(type)) {
         continue;
       }
-      const document =
-        definition.active?.version === state.definitionVersion ? definition.active.schema : definition.schema;
+      const document = rulesDocument(definition);
       const owners = ownerIdentities(state.body, osConfigOf(document), definitionShape(document).contentPointer);
       for (const user of owners.userIds) users.add(user);
     }
