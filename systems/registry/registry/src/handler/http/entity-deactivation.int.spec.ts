@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startRegistryTestApp, type RegistryTestApp } from '../../../test/registry-test-app.js';
+
+// Component test over HTTP on real Postgres of deactivation (issue 14 §3): only managers of the type
+// deactivate (owners and others 404, 401 without a token); a deactivated entity stays readable and
+// listed with its status, refuses PUT/PATCH (409) and can still be deleted.
+const ASHA = { sub: 'c5c5c5c5-0000-4000-8000-000000000001', email: 'asha@example.com', emailVerified: true };
+let registry: RegistryTestApp;
+let admin: string;
+let clerk: string;
+let asha: string;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type JsonResponse = Omit<Response, 'json'> & { json(): Promise<any> };
+const send = (method: string, path: string, token: string | undefined, body?: unknown, headers = {}) =>
+  fetch(`${registry.root}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  }) as Promise<JsonResponse>;
+
+beforeAll(async () => {
+  registry = await startRegistryTestApp('registry_entity_deactivation');
+  admin = await registry.token('c0c0c0c0-0000-4000-8000-00000000000a', ['admin']);
+  clerk = await registry.token('c0c0c0c0-0000-4000-8000-00000000000c', ['clerk']);
+  asha = await registry.issuer.issue({ ...ASHA, roles: ['customer'], expiresInSec: 900 });
+  const { id } = await (
+    await send('POST', '/schema/create_def', admin, {
+      title: 'Licence',
+      type: 'object',
+      required: ['name', 'email'],
+      properties: { name: { type: 'string', minLength: 1 }, email: { type: 'string' } },
+      additionalProperties: false,
+      _osConfig: { roles: ['clerk'], ownershipAttributes: [{ email: '/email' }] },
+    })
+  ).json();
+  expect((await send('POST', '/schema/activate_def', admin, { id })).status).toBe(200);
+}, 120_000);
+
+afterAll(async () => {
+  await registry?.close();
+});
+
+const licence = async () => {
+  const res = await send('POST', '/entity/Licence', clerk, { name: 'Asha', email: ASHA.email });
+  expect(res.status).toBe(201);
+  return (await res.json()).id as string;
+};
+
+describe('POST /registry/v1/entity/{type}/{id}/deactivate', () => {
+  it('lets a manager deactivate: 200 the entity deactivated at a new version with its ETag; again → 409 naming the status', async () => {
+    const id = await licence();
+    const res = await send('POST', `/entity/Licence/${id}/deactivate`, clerk);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('etag')).toBe('"2"');
+    expect(await res.json()).toMatchObject({ id, status: 'deactivated', version: 2, body: { name: 'Asha' } });
+    const again = await send('POST', `/entity/Licence/${id}/deactivate`, admin);
+    expect(again.status).toBe(409);
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
+    const problem = await again.json();
+    expect(problem.code).toBe('ENTITY.TRANSITION_NOT_ALLOWED');
+    expect(problem.detail).toContain('deactivated');
+  });
+
+  it('answers 412 to a stale If-Match and deactivates with the current one', async () => {
+    const id = await licence();
+    const stale = await send('POST', `/entity/Licence/${id}/deactivate`, clerk, undefined, { 'if-match': '"7"' });
+    expect(stale.status).toBe(412);
+    const ok = await send('POST', `/entity/Licence/${id}/deactivate`, clerk, undefined, { 'if-match': '"1"' });
+    expect(ok.status).toBe(200);
+  });
+
+  it('answers 404 to the owner and to an unknown id, 401 without a token', async () => {
+    const id = await licence();
+    expect((await send('POST', `/entity/Licence/${id}/deactivate`, asha)).status).toBe(404);
+    const anonymous = await send('POST', `/entity/Licence/${id}/deactivate`, undefined);
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer realm="archipelago"');
+    const unknown = '01890000-0000-7000-8000-000000000000';
+    expect((await send('POST', `/entity/Licence/${unknown}/deactivate`, clerk)).status).toBe(404);
+    expect((await send('POST', `/entity/Nobody/${id}/deactivate`, admin)).status).toBe(404);
+    expect(await (await send('GET', `/entity/Licence/${id}`, clerk)).json()).toMatchObject({ status: 'active' });
+  });
+
+  it('keeps a deactivated entity readable and listed by its owner, refuses PUT/PATCH (409), lets a manager delete it', async () => {
+    const id = await licence();
+    expect((await send('POST', `/entity/Licence/${id}/deactivate`, clerk)).status).toBe(200);
+    expect(await (await send('GET', `/entity/Licence/${id}`, asha)).json()).toMatchObject({ status: 'deactivated' });
+    for (const [method, token] of [
+      ['PATCH', clerk],
+      ['PUT', clerk],
+      ['PATCH', asha],
+    ] as const) {
+      const res = await send(method, `/entity/Licence/${id}`, token, { name: 'Changed', email: ASHA.email });
+      expect(res.status).toBe(409);
+    }
+    await vi.waitFor(
+      async () => {
+        const mine = await (await send('GET', '/entity/Licence', asha)).json();
+        expect(mine.items).toContainEqual(expect.objectContaining({ id, status: 'deactivated' }));
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    expect((await send('DELETE', `/entity/Licence/${id}`, clerk)).status).toBe(204);
+    expect((await send('GET', `/entity/Licence/${id}`, clerk)).status).toBe(404);
+  });
+});

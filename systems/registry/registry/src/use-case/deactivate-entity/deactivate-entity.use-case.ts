@@ -1,0 +1,71 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { canonicalTitle, definitionIdOf } from '../../entity/definition/definition-id.js';
+import { osConfigOf } from '../../entity/definition/definition-schema.js';
+import { managesType } from '../../entity/registry-entity/field-access.js';
+import {
+  EntityNotFoundError,
+  EntityWriteUnauthenticatedError,
+} from '../../entity/registry-entity/registry-entity.errors.js';
+import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
+import { handleRegistryEntityCommand } from '../handle-registry-entity-command.js';
+import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
+import {
+  REGISTRY_ENTITY_REPOSITORY,
+  type RegistryEntityRepositoryPort,
+} from '../port/registry-entity.repository.port.js';
+import { DeactivateEntityCommand } from './deactivate-entity.command.js';
+
+/**
+ * Deactivates an entity (`active`/`invited` → `deactivated`, whatever its definition's status now):
+ * it stays readable by its owner and managers, cannot be replaced or patched, can still be deleted.
+ * Only managers of the type may (`managesType`); its owner or anyone else gets 404 as on a read
+ * (401 without a token unless the type is public). A deleted or unknown entity, or one of another
+ * type, is not found.
+ * @throws EntityNotFoundError (404), EntityWriteUnauthenticatedError (401), EntityVersionConflictError (412),
+ *   EntityTransitionNotAllowedError (409, already deactivated)
+ */
+@CommandHandler(DeactivateEntityCommand)
+export class DeactivateEntityUseCase implements ICommandHandler<DeactivateEntityCommand, RegistryEntityState> {
+  constructor(
+    @Inject(REGISTRY_ENTITY_REPOSITORY) private readonly entities: RegistryEntityRepositoryPort,
+    @Inject(DEFINITION_REPOSITORY) private readonly definitions: DefinitionRepositoryPort,
+  ) {}
+
+  async execute({
+    type,
+    id,
+    expectedVersion,
+    context,
+    caller,
+  }: DeactivateEntityCommand): Promise<RegistryEntityState> {
+    const { state: definition } = await this.definitions.load(definitionIdOf(type));
+    if (definition.status === 'absent') throw new EntityNotFoundError(type, id);
+    if (!managesType(osConfigOf(definition.schema), caller)) {
+      if (caller.authenticated === false) throw new EntityWriteUnauthenticatedError(definition.title);
+      throw new EntityNotFoundError(definition.title, id);
+    }
+    return handleRegistryEntityCommand(
+      this.entities,
+      id,
+      async (state) => {
+        // The type in the path may be spelt in another case or form than the stored title.
+        const live =
+          state.status !== 'absent' &&
+          state.status !== 'deleted' &&
+          canonicalTitle(state.type) === canonicalTitle(type);
+        return {
+          type: 'DeactivateEntity',
+          data: {
+            id,
+            type: live ? state.type : type,
+            expectedVersion,
+            now: new Date().toISOString(),
+            by: context.actor ?? 'anonymous',
+          },
+        };
+      },
+      context,
+    );
+  }
+}
