@@ -22,7 +22,7 @@ import { RegistryInfrastructure } from './repository/registry.infrastructure.js'
 import { CreateEntityUseCase } from './use-case/create-entity/create-entity.use-case.js';
 import { ImportEntitiesUseCase } from './use-case/import-entities/import-entities.use-case.js';
 import { DeleteEntityUseCase } from './use-case/delete-entity/delete-entity.use-case.js';
-import { DeactivateEntityUseCase } from './use-case/deactivate-entity/deactivate-entity.use-case.js';
+import { EntityActivationUseCase } from './use-case/entity-activation/entity-activation.use-case.js';
 import { GetEntityUseCase } from './use-case/get-entity/get-entity.use-case.js';
 import { ListEntitiesUseCase } from './use-case/list-entities/list-entities.use-case.js';
 import { InviteEntityUseCase } from './use-case/invite-entity/invite-entity.use-case.js';
@@ -149,7 +149,7 @@ export class RegistryModule {
         ImportEntitiesUseCase,
         UpdateEntityUseCase,
         DeleteEntityUseCase,
-        DeactivateEntityUseCase,
+        EntityActivationUseCase,
         GetEntityUseCase,
         ListEntitiesUseCase,
         InviteEntityUseCase,

@@ -72,6 +72,7 @@ export class EntitySearchProjection implements Projection {
       }
       case 'EntityInvitationAccepted':
       case 'EntityDeactivated':
+      case 'EntityReactivated':
         await client.query(`UPDATE ${table} SET status = $2, version = $3 WHERE id = $1`, [
           event.data.id,
           event.type === 'EntityDeactivated' ? 'deactivated' : 'active',

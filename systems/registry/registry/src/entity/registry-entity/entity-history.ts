@@ -6,7 +6,7 @@ import type { RegistryEntityEvent } from './registry-entity.events.js';
 export interface EntityHistoryEntry {
   /** The entity's version after the event (its ETag then). */
   readonly version: number;
-  /** The domain event's name: EntityCreated, EntityInvited, EntityUpdated, EntityAttestationRecorded, EntityInvitationAccepted, EntityDeactivated, EntityDeleted. */
+  /** The domain event's name: EntityCreated, EntityInvited, EntityUpdated, EntityAttestationRecorded, EntityInvitationAccepted, EntityDeactivated, EntityReactivated, EntityDeleted. */
   readonly type: RegistryEntityEvent['type'];
   /** ISO 8601 instant. */
   readonly at: string;

@@ -85,6 +85,7 @@ export type RegistryEntityCommand =
     }
   | { readonly type: 'AcceptInvitation'; readonly data: Existing }
   | { readonly type: 'DeactivateEntity'; readonly data: Existing }
+  | { readonly type: 'ReactivateEntity'; readonly data: Existing }
   | { readonly type: 'DeleteEntity'; readonly data: Existing };
 
 /**
@@ -95,7 +96,8 @@ export type RegistryEntityCommand =
  *   version serving now (recorded in the event); a body equal to the current one changes nothing
  *   (no event, version unchanged); an invited entity may be changed, a deactivated one not. Written
  *   by an owner who is not a manager (`owner` set), the owner rules of {@link ownerWrite} apply.
- * - accept invitation: `invited` → `active`; deactivate: `active`/`invited` → `deactivated`.
+ * - accept invitation: `invited` → `active`; deactivate: `active`/`invited` → `deactivated`;
+ *   reactivate: `deactivated` → `active` (an invitation deactivated before acceptance counts as accepted).
  * - delete → `deleted`; afterwards the entity is not found (a second delete is a 404).
  * Every event advances the version by one. `expectedVersion` (If-Match) must equal the current version.
  * @throws EntityValidationError (issues by JSON Pointer), EntityNotFoundError, EntityAlreadyExistsError,
@@ -169,6 +171,9 @@ export function decideRegistryEntity(
     case 'DeactivateEntity':
       if (state.status === 'deactivated') throw new EntityTransitionNotAllowedError('deactivate', state.status);
       return [{ type: 'EntityDeactivated', data: stamp }];
+    case 'ReactivateEntity':
+      if (state.status !== 'deactivated') throw new EntityTransitionNotAllowedError('reactivate', state.status);
+      return [{ type: 'EntityReactivated', data: stamp }];
     case 'DeleteEntity':
       return [{ type: 'EntityDeleted', data: { ...stamp, erasure: 'crypto-shredding' } }];
   }

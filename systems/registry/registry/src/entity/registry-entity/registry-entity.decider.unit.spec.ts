@@ -235,6 +235,20 @@ describe('registry entity: invitation, deactivation, deletion', () => {
     spec.given([created, deactivated]).when(cmd('DeactivateEntity')).thenThrows(EntityTransitionNotAllowedError);
   });
 
+  it('given a deactivated entity, when reactivated, then version 3 active; reactivating an active one → 409 naming "active"', () => {
+    const deactivated: RegistryEntityEvent = { type: 'EntityDeactivated', data: { id, version: 2, at, by } };
+    const reactivated: RegistryEntityEvent = { type: 'EntityReactivated', data: { id, version: 3, at, by } };
+    spec.given([created, deactivated]).when(cmd('ReactivateEntity')).then([reactivated]);
+    expect(fold(registryEntityDecider, [created, deactivated, reactivated])).toMatchObject({
+      status: 'active',
+      version: 3,
+    });
+    spec
+      .given([created])
+      .when(cmd('ReactivateEntity'))
+      .thenThrows(EntityTransitionNotAllowedError, (e) => expect(e.message).toContain('status is active'));
+  });
+
   it('given an entity, when deleted, then deleted with its private fields erased (crypto-shredding); afterwards reads, changes and a second delete are not found', () => {
     const deleted: RegistryEntityEvent = {
       type: 'EntityDeleted',

@@ -45,7 +45,7 @@ export class EntityVersionConflictError extends DomainError {
 export class EntityTransitionNotAllowedError extends DomainError {
   readonly code = 'ENTITY.TRANSITION_NOT_ALLOWED';
   constructor(
-    readonly action: 'acceptInvitation' | 'deactivate' | 'modify',
+    readonly action: 'acceptInvitation' | 'deactivate' | 'reactivate' | 'modify',
     readonly status: RegistryEntityStatus,
   ) {
     super(`cannot ${action} an entity whose status is ${status}`, { action, status });

@@ -38,6 +38,8 @@ export type RegistryEntityEvent =
     }
   | { readonly type: 'EntityInvitationAccepted'; readonly data: Stamp }
   | { readonly type: 'EntityDeactivated'; readonly data: Stamp }
+  /** A manager reactivated a deactivated entity: `deactivated` → `active`. */
+  | { readonly type: 'EntityReactivated'; readonly data: Stamp }
   | {
       /**
        * The entity is deleted and its private fields erased: the repository destroys the entity's

@@ -79,6 +79,7 @@ export function evolveRegistryEntity(state: RegistryEntityState, event: Registry
       return { ...state, version, attestations: { ...state.attestations, [policy]: record } };
     }
     case 'EntityInvitationAccepted':
+    case 'EntityReactivated':
       return { ...state, status: 'active', version };
     case 'EntityDeactivated':
       return { ...state, status: 'deactivated', version };

@@ -3,7 +3,7 @@ import { startRegistryTestApp, type RegistryTestApp } from '../../../test/regist
 
 // Component test over HTTP on real Postgres of deactivation (issue 14 §3): only managers of the type
 // deactivate (owners and others 404, 401 without a token); a deactivated entity stays readable and
-// listed with its status, refuses PUT/PATCH (409) and can still be deleted.
+// listed with its status, refuses PUT/PATCH (409), can be reactivated by managers and still be deleted.
 const ASHA = { sub: 'c5c5c5c5-0000-4000-8000-000000000001', email: 'asha@example.com', emailVerified: true };
 let registry: RegistryTestApp;
 let admin: string;
@@ -86,7 +86,7 @@ describe('POST /registry/v1/entity/{type}/{id}/deactivate', () => {
     expect(await (await send('GET', `/entity/Licence/${id}`, clerk)).json()).toMatchObject({ status: 'active' });
   });
 
-  it('keeps a deactivated entity readable and listed by its owner, refuses PUT/PATCH (409), lets a manager delete it', async () => {
+  it('keeps a deactivated entity readable and listed by its owner, refuses PUT/PATCH (409), lets a manager reactivate (then writable) and delete it', async () => {
     const id = await licence();
     expect((await send('POST', `/entity/Licence/${id}/deactivate`, clerk)).status).toBe(200);
     expect(await (await send('GET', `/entity/Licence/${id}`, asha)).json()).toMatchObject({ status: 'deactivated' });
@@ -105,6 +105,16 @@ describe('POST /registry/v1/entity/{type}/{id}/deactivate', () => {
       },
       { timeout: 20_000, interval: 100 },
     );
+    expect((await send('POST', `/entity/Licence/${id}/activate`, asha)).status).toBe(404);
+    const reactivated = await send('POST', `/entity/Licence/${id}/activate`, clerk);
+    expect(reactivated.status).toBe(200);
+    expect(reactivated.headers.get('etag')).toBe('"3"');
+    expect(await reactivated.json()).toMatchObject({ status: 'active', version: 3 });
+    const twice = await send('POST', `/entity/Licence/${id}/activate`, clerk);
+    expect(twice.status).toBe(409);
+    expect((await twice.json()).detail).toContain('active');
+    expect((await send('PATCH', `/entity/Licence/${id}`, clerk, { name: 'Changed' })).status).toBe(200);
+    expect((await send('POST', `/entity/Licence/${id}/deactivate`, clerk)).status).toBe(200);
     expect((await send('DELETE', `/entity/Licence/${id}`, clerk)).status).toBe(204);
     expect((await send('GET', `/entity/Licence/${id}`, clerk)).status).toBe(404);
   });

@@ -39,7 +39,7 @@ import { AcceptInvitationCommand } from '../../use-case/accept-invitation/accept
 import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
 import { InviteEntityCommand } from '../../use-case/invite-entity/invite-entity.command.js';
 import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
-import { DeactivateEntityCommand } from '../../use-case/deactivate-entity/deactivate-entity.command.js';
+import { EntityActivationCommand } from '../../use-case/entity-activation/entity-activation.command.js';
 import type { EntityHistoryEntry } from '../../entity/registry-entity/entity-history.js';
 import { GetEntityHistoryQuery } from '../../use-case/get-entity-history/get-entity-history.query.js';
 import { GetEntityQuery, type EntityReader } from '../../use-case/get-entity/get-entity.query.js';
@@ -441,17 +441,53 @@ export class EntityHttpHandler {
   @ApiOperation({
     summary: 'Deactivate an entity',
     description:
-      "By a manager of the type only (admin or a role in its `_osConfig.roles`); its owner or anyone else gets 404 (401 without a token unless the type is public). `active` or `invited` → `deactivated`: the entity stays readable by its owner and managers (status shown), in lists and search, and can still be deleted; PUT and PATCH are refused (409 ENTITY.TRANSITION_NOT_ALLOWED). Deactivating again is 409 naming the status. If-Match optional (412 when stale). Answers the entity with its new version and ETag.",
+      'By a manager of the type only (admin or a role in its `_osConfig.roles`); its owner or anyone else gets 404 (401 without a token unless the type is public). `active` or `invited` → `deactivated`: the entity stays readable by its owner and managers (status shown), in lists and search, and can still be deleted or reactivated (POST …/activate); PUT and PATCH are refused (409 ENTITY.TRANSITION_NOT_ALLOWED). Deactivating again is 409 naming the status. If-Match optional (412 when stale). Answers the entity with its new version and ETag.',
   })
   @ApiZodResponse(200, entityDto)
   @ApiProblemResponses(400, 409, 412)
   @ApiWriteProblems({})
-  async deactivate(
+  deactivate(
     @ZodParams(entityParams) params: { type: string; id: string },
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EntityDto> {
-    const command = new DeactivateEntityCommand(params.type, params.id, expected(ifMatch), commandContext(), reader());
+    return this.activation('DeactivateEntity', params, ifMatch, reply);
+  }
+
+  @Post(':type/:id/activate')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Reactivate a deactivated entity',
+    description:
+      'By a manager of the type only; its owner or anyone else gets 404 (401 without a token unless the type is public). `deactivated` → `active` (an invitation deactivated before it was accepted counts as accepted): writable again. Any other status is 409 naming it. If-Match optional (412 when stale). Answers the entity with its new version and ETag.',
+  })
+  @ApiZodResponse(200, entityDto)
+  @ApiProblemResponses(400, 409, 412)
+  @ApiWriteProblems({})
+  activate(
+    @ZodParams(entityParams) params: { type: string; id: string },
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<EntityDto> {
+    return this.activation('ReactivateEntity', params, ifMatch, reply);
+  }
+
+  private async activation(
+    transition: 'DeactivateEntity' | 'ReactivateEntity',
+    params: { type: string; id: string },
+    ifMatch: string | undefined,
+    reply: FastifyReply,
+  ): Promise<EntityDto> {
+    const version = expected(ifMatch);
+    const command = new EntityActivationCommand(
+      transition,
+      params.type,
+      params.id,
+      version,
+      commandContext(),
+      reader(),
+    );
     written(await challenging(reply, () => this.commands.execute(command)));
     return this.read(params.type, params.id, reply);
   }

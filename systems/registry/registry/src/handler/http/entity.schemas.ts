@@ -187,6 +187,7 @@ export const entityHistoryDto = z
           'EntityAttestationRecorded',
           'EntityInvitationAccepted',
           'EntityDeactivated',
+          'EntityReactivated',
           'EntityDeleted',
         ]),
         at: z.string().describe('ISO 8601 instant'),

@@ -14,31 +14,33 @@ import {
   REGISTRY_ENTITY_REPOSITORY,
   type RegistryEntityRepositoryPort,
 } from '../port/registry-entity.repository.port.js';
-import { DeactivateEntityCommand } from './deactivate-entity.command.js';
+import { EntityActivationCommand } from './entity-activation.command.js';
 
 /**
  * Deactivates an entity (`active`/`invited` → `deactivated`, whatever its definition's status now):
- * it stays readable by its owner and managers, cannot be replaced or patched, can still be deleted.
+ * it stays readable by its owner and managers, cannot be replaced or patched, can still be deleted;
+ * or reactivates a deactivated one (→ `active`).
  * Only managers of the type may (`managesType`); its owner or anyone else gets 404 as on a read
  * (401 without a token unless the type is public). A deleted or unknown entity, or one of another
  * type, is not found.
  * @throws EntityNotFoundError (404), EntityWriteUnauthenticatedError (401), EntityVersionConflictError (412),
- *   EntityTransitionNotAllowedError (409, already deactivated)
+ *   EntityTransitionNotAllowedError (409: deactivating a deactivated entity, reactivating one that is not)
  */
-@CommandHandler(DeactivateEntityCommand)
-export class DeactivateEntityUseCase implements ICommandHandler<DeactivateEntityCommand, RegistryEntityState> {
+@CommandHandler(EntityActivationCommand)
+export class EntityActivationUseCase implements ICommandHandler<EntityActivationCommand, RegistryEntityState> {
   constructor(
     @Inject(REGISTRY_ENTITY_REPOSITORY) private readonly entities: RegistryEntityRepositoryPort,
     @Inject(DEFINITION_REPOSITORY) private readonly definitions: DefinitionRepositoryPort,
   ) {}
 
   async execute({
+    transition,
     type,
     id,
     expectedVersion,
     context,
     caller,
-  }: DeactivateEntityCommand): Promise<RegistryEntityState> {
+  }: EntityActivationCommand): Promise<RegistryEntityState> {
     const { state: definition } = await this.definitions.load(definitionIdOf(type));
     if (definition.status === 'absent') throw new EntityNotFoundError(type, id);
     if (!managesType(osConfigOf(definition.schema), caller)) {
@@ -55,7 +57,7 @@ export class DeactivateEntityUseCase implements ICommandHandler<DeactivateEntity
           state.status !== 'deleted' &&
           canonicalTitle(state.type) === canonicalTitle(type);
         return {
-          type: 'DeactivateEntity',
+          type: transition,
           data: {
             id,
             type: live ? state.type : type,
