@@ -310,7 +310,7 @@ describe('registry/registry through the edge', () => {
     const send = (method: string, path: string, token: string | undefined, body?: unknown) =>
       http(`/registry/v1${path}`, {
         method,
-        headers: { ...json, ...(token ? bearer(token) : {}) },
+        headers: { ...(body === undefined ? {} : json), ...(token ? bearer(token) : {}) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     const publish = async (schema: object) => {
@@ -379,5 +379,17 @@ describe('registry/registry through the edge', () => {
     expect((await send('POST', '/entity/Lease/search', undefined, {})).status).toBe(401);
     // The history stays behind the edge's token check.
     expect((await send('GET', `/entity/Sighting/${sighting.id}/history`, undefined)).status).toBe(401);
+    // Deactivation: managers only (the owner 404, no token 401); a public type's anyone, token-less.
+    expect((await send('POST', `/entity/Lease/${id}/deactivate`, customer)).status).toBe(404);
+    expect((await send('POST', `/entity/Lease/${id}/deactivate`, undefined)).status).toBe(401);
+    const deactivated = await send('POST', `/entity/Lease/${id}/deactivate`, clerk);
+    expect(deactivated.status).toBe(200);
+    expect(await deactivated.json()).toMatchObject({ status: 'deactivated', version: 3 });
+    expect((await send('PATCH', `/entity/Lease/${id}`, customer, { rent: 1 })).status).toBe(409);
+    const paused = await send('POST', `/entity/Sighting/${sighting.id}/deactivate`, undefined);
+    expect(paused.status).toBe(200);
+    const resumed = await send('POST', `/entity/Sighting/${sighting.id}/activate`, undefined);
+    expect(resumed.status).toBe(200);
+    expect(await resumed.json()).toMatchObject({ status: 'active' });
   });
 });
