@@ -48,7 +48,7 @@ export const entityCreatedV1Schema = z.object({
 });
 export type EntityCreatedV1 = z.infer<typeof entityCreatedV1Schema>;
 
-/** An entity was replaced or merge-patched: the new body (without private/internal fields) and the JSON Pointers that changed. */
+/** An entity was replaced or merge-patched: the new body (without private/internal fields) and the JSON Pointers of its public fields that changed (a private or internal field is never named). */
 export const entityUpdatedV1Schema = z.object({
   ...entityEventBase,
   definitionVersion: z.number().int().min(1),

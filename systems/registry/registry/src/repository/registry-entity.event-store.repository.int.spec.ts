@@ -101,12 +101,17 @@ describe('RegistryEntityEventStoreRepository', () => {
     await new UpdateEntityUseCase(infrastructure.definitions, infrastructure.entities).execute(
       new UpdateEntityCommand('Pupil', id, 'merge-patch', { name: 'Renamed' }, undefined, ctx),
     );
+    // A change to private and internal fields: the event names only the public one it touched.
+    await new UpdateEntityUseCase(infrastructure.definitions, infrastructure.entities).execute(
+      new UpdateEntityCommand('Pupil', id, 'merge-patch', { name: 'Again', nationalId: 'X-2', notes: 'n2' }, 2, ctx),
+    );
     await new DeleteEntityUseCase(infrastructure.entities, infrastructure.definitions).execute(
-      new DeleteEntityCommand('Pupil', id, 2, ctx),
+      new DeleteEntityCommand('Pupil', id, 3, ctx),
     );
     const messages = await outbox(id);
     expect(messages.map((m) => m.message_type)).toEqual([
       REGISTRY_EVENTS.EntityCreatedV1.type,
+      REGISTRY_EVENTS.EntityUpdatedV1.type,
       REGISTRY_EVENTS.EntityUpdatedV1.type,
       REGISTRY_EVENTS.EntityDeletedV1.type,
     ]);
@@ -121,7 +126,12 @@ describe('RegistryEntityEventStoreRepository', () => {
       body: { name: 'Renamed', email: 'private@example.com' },
       changed: ['/name'],
     });
-    expect(REGISTRY_EVENTS.EntityDeletedV1.schema.parse(messages[2]!.payload)).toMatchObject({ version: 3 });
+    expect(REGISTRY_EVENTS.EntityUpdatedV1.schema.parse(messages[2]!.payload)).toMatchObject({
+      version: 3,
+      body: { name: 'Again' },
+      changed: ['/name'],
+    });
+    expect(REGISTRY_EVENTS.EntityDeletedV1.schema.parse(messages[3]!.payload)).toMatchObject({ version: 4 });
     for (const m of messages) {
       expect(JSON.stringify(m.payload)).not.toContain(SECRET);
       expect(JSON.stringify(m.payload)).not.toContain('internal');

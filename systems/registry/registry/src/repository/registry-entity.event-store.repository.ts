@@ -13,7 +13,12 @@ import {
   type EntityUpdatedV1,
 } from '@archipelago/registry-contracts';
 import type pg from 'pg';
-import { discloseEntity, ownerIdentities, uniqueKeys } from '../entity/registry-entity/field-access.js';
+import {
+  discloseEntity,
+  ownerIdentities,
+  pointerDisclosed,
+  uniqueKeys,
+} from '../entity/registry-entity/field-access.js';
 import { registryEntityDecider } from '../entity/registry-entity/registry-entity.decider.js';
 import type { JsonObject } from '../entity/registry-entity/json-merge-patch.js';
 import type { RegistryEntityEvent } from '../entity/registry-entity/registry-entity.events.js';
@@ -178,6 +183,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
         event,
         after,
         (body) => discloseEntity(body, config, contentPointer, { purpose: 'event' }),
+        pointerDisclosed(config, contentPointer, { purpose: 'event' }),
         (body) => ownerIdentities(body, config, contentPointer).emails.find((e) => e.includes('@')),
         context,
       ),
@@ -294,9 +300,13 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
           const { config, contentPointer } = await shapeOf(definitionId, definitionVersion);
           const disclosed = discloseEntity(body, config, contentPointer, { purpose: 'event' });
           if (JSON.stringify(disclosed) === JSON.stringify(body)) continue;
+          const { changed: pointers } = row.payload as { changed?: unknown };
+          const named = Array.isArray(pointers)
+            ? { changed: pointers.filter(pointerDisclosed(config, contentPointer, { purpose: 'event' })) }
+            : {};
           await client.query(`UPDATE "${this.schema}".outbox SET payload = $2 WHERE position = $1`, [
             row.position,
-            JSON.stringify({ ...row.payload, body: disclosed }),
+            JSON.stringify({ ...row.payload, body: disclosed, ...named }),
           ]);
           changed += 1;
         }
@@ -429,6 +439,8 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     event: RegistryEntityEvent,
     state: Exclude<RegistryEntityState, { status: 'absent' }>,
     publicBody: (body: JsonObject) => JsonObject,
+    /** Whether a changed field may be named in an event (not a private or internal one). */
+    publicPointer: (pointer: string) => boolean,
     inviteeEmail: (body: JsonObject) => string | undefined,
     context: CommandContext,
   ): OutgoingMessage[] {
@@ -461,7 +473,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
           ...base,
           definitionVersion: event.data.definitionVersion,
           body: publicBody(event.data.body),
-          changed: [...event.data.changed],
+          changed: event.data.changed.filter(publicPointer),
         };
         return [message('EntityUpdatedV1', payload)];
       }

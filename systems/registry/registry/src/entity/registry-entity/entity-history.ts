@@ -1,4 +1,5 @@
-import { parseFieldPath, type OsConfig } from '../definition/os-config.js';
+import type { OsConfig } from '../definition/os-config.js';
+import { pointerDisclosed } from './field-access.js';
 import { isJsonObject, type JsonValue } from './json-merge-patch.js';
 import type { RegistryEntityEvent } from './registry-entity.events.js';
 
@@ -33,18 +34,8 @@ export function entityHistory(
   contentPointer: string,
   showInternal: boolean,
 ): EntityHistoryEntry[] {
-  const hidden = showInternal
-    ? []
-    : config.internalFields.flatMap((path) => {
-        const segments = parseFieldPath(path);
-        return segments ? [[...pointerTokens(contentPointer), ...segments]] : [];
-      });
-  const visible = (pointer: string) => {
-    const tokens = pointerTokens(pointer);
-    return !hidden.some(
-      (segments) => tokens.length >= segments.length && segments.every((s, i) => s === '*' || s === tokens[i]),
-    );
-  };
+  // The owner or a manager reads a history: private fields' pointers shown, internal ones to managers.
+  const visible = pointerDisclosed(config, contentPointer, { purpose: 'read', owner: true, manager: showInternal });
   return events.map((event) => {
     const { version, at, by } = event.data;
     const changed =
@@ -70,13 +61,4 @@ function leafPointers(value: JsonValue, base: string): string[] {
   return Object.entries(value).flatMap(([key, item]) =>
     leafPointers(item, `${base}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`),
   );
-}
-
-function pointerTokens(pointer: string): string[] {
-  return pointer === ''
-    ? []
-    : pointer
-        .slice(1)
-        .split('/')
-        .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
 }

@@ -44,6 +44,33 @@ export function discloseEntity(
   return result as JsonObject;
 }
 
+/**
+ * A test of RFC 6901 JSON Pointers into an entity's body: true when {@link discloseEntity} under
+ * `disclosure` keeps the value at the pointer, false at or inside a field it removes (a `*` path
+ * segment matches every array item). For lists of changed fields (history, integration events),
+ * which must not name a field the reader may not see.
+ */
+export function pointerDisclosed(
+  config: OsConfig,
+  contentPointer: string,
+  disclosure: Disclosure,
+): (pointer: string) => boolean {
+  const showPrivate = disclosure.purpose === 'read' && (disclosure.owner || disclosure.manager);
+  const showInternal = disclosure.purpose !== 'event' && disclosure.manager;
+  const hidden = [...(showPrivate ? [] : config.privateFields), ...(showInternal ? [] : config.internalFields)].flatMap(
+    (path) => {
+      const segments = parseFieldPath(path);
+      return segments ? [[...contentSegments(contentPointer), ...segments]] : [];
+    },
+  );
+  return (pointer) => {
+    const tokens = contentSegments(pointer);
+    return !hidden.some(
+      (segments) => tokens.length >= segments.length && segments.every((s, i) => s === '*' || s === tokens[i]),
+    );
+  };
+}
+
 /** The owner's identities an entity names through `ownershipAttributes` (strings only, trimmed). */
 export interface OwnerIdentities {
   readonly emails: readonly string[];
@@ -328,6 +355,7 @@ function removeAt(value: JsonValue, segments: readonly string[]): JsonValue {
   return rest.length === 0 ? others : { ...others, [head]: removeAt(child as JsonValue, rest) };
 }
 
+/** The unescaped reference tokens of a JSON Pointer (RFC 6901): '' → [], '/a~1b/0' → ['a/b', '0']. */
 function contentSegments(contentPointer: string): string[] {
   return contentPointer === ''
     ? []
