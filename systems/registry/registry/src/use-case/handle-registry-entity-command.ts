@@ -2,6 +2,7 @@ import {
   registryEntityDecider,
   type RegistryEntityCommand,
 } from '../entity/registry-entity/registry-entity.decider.js';
+import { canonicalTitle } from '../entity/definition/definition-id.js';
 import type { RegistryEntityState } from '../entity/registry-entity/registry-entity.state.js';
 import type { CommandContext } from './port/command-context.js';
 import {
@@ -10,6 +11,19 @@ import {
 } from './port/registry-entity.repository.port.js';
 
 const MAX_ATTEMPTS = 5;
+
+/**
+ * `state` when it is a live (not deleted) entity of `type`, else undefined. The type in a path may be
+ * spelt in another case or Unicode form than the stored title, so titles are compared canonically.
+ */
+export function liveEntityOfType(
+  state: RegistryEntityState,
+  type: string,
+): Exclude<RegistryEntityState, { status: 'absent' | 'deleted' }> | undefined {
+  return state.status !== 'absent' && state.status !== 'deleted' && canonicalTitle(state.type) === canonicalTitle(type)
+    ? state
+    : undefined;
+}
 
 /**
  * Load → decide → save for one entity command, retried on a concurrent append (decided again on

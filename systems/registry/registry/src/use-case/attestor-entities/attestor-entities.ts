@@ -74,7 +74,7 @@ export class AttestorEntities {
     const definitionId = definitionIdOf(rule.type);
     const { state: definition } = await this.definitions.load(definitionId);
     if (definition.status === 'absent') return [];
-    const contentPointer = definitionShape(definition.active?.schema ?? definition.schema).contentPointer;
+    const contentPointer = definitionShape(rulesDocument(definition)).contentPointer;
 
     const byId = condition.comparisons.find((c) => c.attestor.length === 1 && c.attestor[0] === ENTITY_ID_FIELD);
     let found: ConditionSubject[] = [];

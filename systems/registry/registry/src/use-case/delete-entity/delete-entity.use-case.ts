@@ -1,13 +1,14 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { canonicalTitle, definitionIdOf } from '../../entity/definition/definition-id.js';
+import { definitionIdOf } from '../../entity/definition/definition-id.js';
+import { rulesDocument } from '../../entity/definition/definition.state.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { managesType, writerRole } from '../../entity/registry-entity/field-access.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { relationOf } from '../get-entity/get-entity.use-case.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
-import { handleRegistryEntityCommand } from '../handle-registry-entity-command.js';
+import { handleRegistryEntityCommand, liveEntityOfType } from '../handle-registry-entity-command.js';
 import {
   REGISTRY_ENTITY_REPOSITORY,
   type RegistryEntityRepositoryPort,
@@ -34,20 +35,16 @@ export class DeleteEntityUseCase implements ICommandHandler<DeleteEntityCommand,
       this.entities,
       id,
       async (state) => {
-        // The type in the path may be spelt in another case or form than the stored title.
-        const live =
-          state.status !== 'absent' &&
-          state.status !== 'deleted' &&
-          canonicalTitle(state.type) === canonicalTitle(type);
+        const live = liveEntityOfType(state, type);
         const relation = live
-          ? relationOf(state, definition, caller)
-          : { owner: false, manager: managesType(osConfigOf(definition.schema), caller) };
+          ? relationOf(live, definition, caller)
+          : { owner: false, manager: managesType(osConfigOf(rulesDocument(definition)), caller) };
         writerRole(relation, caller, definition.title, id);
         return {
           type: 'DeleteEntity',
           data: {
             id,
-            type: live ? state.type : type,
+            type: live?.type ?? type,
             expectedVersion,
             now: new Date().toISOString(),
             by: context.actor ?? 'anonymous',

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { canonicalTitle, definitionIdOf } from '../../entity/definition/definition-id.js';
+import { definitionIdOf } from '../../entity/definition/definition-id.js';
+import { rulesDocument } from '../../entity/definition/definition.state.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { managesType } from '../../entity/registry-entity/field-access.js';
 import {
@@ -8,7 +9,7 @@ import {
   EntityWriteUnauthenticatedError,
 } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
-import { handleRegistryEntityCommand } from '../handle-registry-entity-command.js';
+import { handleRegistryEntityCommand, liveEntityOfType } from '../handle-registry-entity-command.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import {
   REGISTRY_ENTITY_REPOSITORY,
@@ -43,7 +44,7 @@ export class EntityActivationUseCase implements ICommandHandler<EntityActivation
   }: EntityActivationCommand): Promise<RegistryEntityState> {
     const { state: definition } = await this.definitions.load(definitionIdOf(type));
     if (definition.status === 'absent') throw new EntityNotFoundError(type, id);
-    if (!managesType(osConfigOf(definition.schema), caller)) {
+    if (!managesType(osConfigOf(rulesDocument(definition)), caller)) {
       if (caller.authenticated === false) throw new EntityWriteUnauthenticatedError(definition.title);
       throw new EntityNotFoundError(definition.title, id);
     }
@@ -51,16 +52,11 @@ export class EntityActivationUseCase implements ICommandHandler<EntityActivation
       this.entities,
       id,
       async (state) => {
-        // The type in the path may be spelt in another case or form than the stored title.
-        const live =
-          state.status !== 'absent' &&
-          state.status !== 'deleted' &&
-          canonicalTitle(state.type) === canonicalTitle(type);
         return {
           type: transition,
           data: {
             id,
-            type: live ? state.type : type,
+            type: liveEntityOfType(state, type)?.type ?? type,
             expectedVersion,
             now: new Date().toISOString(),
             by: context.actor ?? 'anonymous',

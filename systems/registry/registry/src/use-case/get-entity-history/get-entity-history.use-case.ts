@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
+import { rulesDocument } from '../../entity/definition/definition.state.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
 import { entityHistory, type EntityHistoryEntry } from '../../entity/registry-entity/entity-history.js';
@@ -38,7 +39,7 @@ export class GetEntityHistoryUseCase implements IQueryHandler<GetEntityHistoryQu
     if (definition.status === 'absent') throw new EntityNotFoundError(type, id);
     const access = accessOf(state, definition, reader);
     if (!access) throw new EntityNotFoundError(type, id);
-    const document = definition.active?.schema ?? definition.schema;
+    const document = rulesDocument(definition);
     return entityHistory(events, osConfigOf(document), definitionShape(document).contentPointer, access.manager);
   }
 }

@@ -112,8 +112,7 @@ export class GetEntityUseCase implements IQueryHandler<GetEntityQuery, EntityVie
     if (reader.authenticated === false) {
       // Without a token only a public type answers (401 otherwise, before anything is disclosed).
       const { state: definition } = await this.definitions.load(definitionIdOf(type));
-      const config =
-        definition.status === 'absent' ? undefined : osConfigOf(definition.active?.schema ?? definition.schema);
+      const config = definition.status === 'absent' ? undefined : osConfigOf(rulesDocument(definition));
       assertMayReadWithoutToken(config, reader, type);
     }
     const { state } = await this.entities.load(id);

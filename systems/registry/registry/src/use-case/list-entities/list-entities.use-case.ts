@@ -2,6 +2,7 @@ import { assertMayReadWithoutToken, managesType, provenOwner } from '../../entit
 import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
+import { rulesDocument } from '../../entity/definition/definition.state.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { EntityTypeNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { accessOf, type EntityView } from '../get-entity/get-entity.use-case.js';
@@ -40,8 +41,7 @@ export class ListEntitiesUseCase implements IQueryHandler<ListEntitiesQuery, Ent
   async execute({ type, reader, limit, offset }: ListEntitiesQuery): Promise<EntityListView> {
     const definitionId = definitionIdOf(type);
     const { state: definition } = await this.definitions.load(definitionId);
-    const config =
-      definition.status === 'absent' ? undefined : osConfigOf(definition.active?.schema ?? definition.schema);
+    const config = definition.status === 'absent' ? undefined : osConfigOf(rulesDocument(definition));
     assertMayReadWithoutToken(config, reader, type);
     if (definition.status === 'absent' || config === undefined) throw new EntityTypeNotFoundError(type);
     const manager = managesType(config, reader);

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { QueryHandler, type IQueryHandler } from '@nestjs/cqrs';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
-import { servingVersion } from '../../entity/definition/definition.state.js';
+import { rulesDocument, servingVersion } from '../../entity/definition/definition.state.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
 import { assertMayReadWithoutToken, discloseEntity, managesType } from '../../entity/registry-entity/field-access.js';
 import {
@@ -40,7 +40,7 @@ export class SearchEntitiesUseCase implements IQueryHandler<SearchEntitiesQuery,
   async execute({ type, body, reader }: SearchEntitiesQuery): Promise<EntitySearchPage> {
     const id = definitionIdOf(type);
     const { state } = await this.definitions.load(id);
-    const typeConfig = state.status === 'absent' ? undefined : osConfigOf(state.active?.schema ?? state.schema);
+    const typeConfig = state.status === 'absent' ? undefined : osConfigOf(rulesDocument(state));
     assertMayReadWithoutToken(typeConfig, reader, type);
     if (state.status === 'absent') throw new EntityTypeNotFoundError(type);
     const serving = servingVersion(state);
