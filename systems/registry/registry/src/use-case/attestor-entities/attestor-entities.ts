@@ -112,12 +112,14 @@ export class AttestorEntities {
     if (ids === undefined) {
       return [...(await this.search.list(definitionId, owner, MAX_OWNED_ATTESTOR_ENTITIES, 0)).ids];
     }
+    const document = rulesDocument(definition);
+    const config = osConfigOf(document);
+    const { contentPointer } = definitionShape(document);
     const owned: string[] = [];
     for (const id of ids) {
       const { state } = await this.entities.load(id);
       if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionId) continue;
-      const document = rulesDocument(definition);
-      if (isOwnedBy(state.body, osConfigOf(document), definitionShape(document).contentPointer, owner)) {
+      if (isOwnedBy(state.body, config, contentPointer, owner)) {
         owned.push(id);
       }
     }

@@ -11,7 +11,6 @@ import {
 } from '../../entity/registry-entity/field-access.js';
 import type { OsConfig } from '../../entity/definition/os-config.js';
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
-import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { AttestationState } from '../../entity/registry-entity/registry-entity.events.js';
 import { rulesDocument, type ExistingDefinition } from '../../entity/definition/definition.state.js';
@@ -89,8 +88,8 @@ export function relationOf(
   caller: EntityReader,
 ): EntityRelation & { readonly config: OsConfig; readonly contentPointer: string } {
   const document = rulesDocument(definition);
-  // A field private in the active version is private for entities of earlier versions too.
-  const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
+  // The active version's rules, so a field it makes private is private for earlier entities too.
+  const config = osConfigOf(document);
   const contentPointer = definitionShape(document).contentPointer;
   return { config, contentPointer, ...relationTo(state.body, config, contentPointer, caller) };
 }

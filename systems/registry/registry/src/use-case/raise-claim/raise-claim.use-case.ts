@@ -9,7 +9,6 @@ import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
 import { discloseEntity, isOwnedBy, ownerIdentities, restrictTo } from '../../entity/registry-entity/field-access.js';
-import { withPrivateFieldsOf } from '../../entity/registry-entity/private-fields.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { AttestorEntities, contentAt } from '../attestor-entities/attestor-entities.js';
 import { CLAIM_REPOSITORY, type ClaimRepositoryPort } from '../port/claim.repository.port.js';
@@ -47,8 +46,8 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
     const { state: definition } = await this.definitions.load(entity.definitionId);
     if (definition.status === 'absent') throw new EntityNotFoundError(type, entityId);
     const document = rulesDocument(definition);
-    // A field private in the active version is private here too: never copied into the claim.
-    const config = withPrivateFieldsOf(osConfigOf(document), definition.active && osConfigOf(definition.active.schema));
+    // The active version's rules: a field it made private is never copied into the claim.
+    const config = osConfigOf(document);
     const contentPointer = definitionShape(document).contentPointer;
     if (!isOwnedBy(entity.body, config, contentPointer, { id: caller.id }))
       throw new EntityNotFoundError(type, entityId);
@@ -108,16 +107,17 @@ export class RaiseClaimUseCase implements ICommandHandler<RaiseClaimCommand, Cla
    * claim. E-mails and other fields are never read out.
    */
   private async ownerUserIds(type: string, ids: readonly string[], requester: string): Promise<string[]> {
-    const { state: definition } = await this.definitions.load(definitionIdOf(type));
+    const definitionId = definitionIdOf(type);
+    const { state: definition } = await this.definitions.load(definitionId);
     if (definition.status === 'absent') return [];
+    const document = rulesDocument(definition);
+    const config = osConfigOf(document);
+    const { contentPointer } = definitionShape(document);
     const users = new Set<string>();
     for (const id of ids) {
       const { state } = await this.entities.load(id);
-      if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionIdOf(type)) {
-        continue;
-      }
-      const document = rulesDocument(definition);
-      const owners = ownerIdentities(state.body, osConfigOf(document), definitionShape(document).contentPointer);
+      if (state.status === 'absent' || state.status === 'deleted' || state.definitionId !== definitionId) continue;
+      const owners = ownerIdentities(state.body, config, contentPointer);
       for (const user of owners.userIds) users.add(user);
     }
     users.delete(requester);
