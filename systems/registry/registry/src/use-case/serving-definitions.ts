@@ -1,7 +1,7 @@
 import { definitionIdOf } from '../entity/definition/definition-id.js';
 import { compileEntitySchema, osConfigOf } from '../entity/definition/definition-schema.js';
 import { definitionShape, type OsConfig } from '../entity/definition/os-config.js';
-import { servingVersion } from '../entity/definition/definition.state.js';
+import { servingVersion, type ExistingDefinition } from '../entity/definition/definition.state.js';
 import type { ServingDefinition } from '../entity/registry-entity/registry-entity.decider.js';
 import { EntityTypeNotActiveError, EntityTypeNotFoundError } from '../entity/registry-entity/registry-entity.errors.js';
 import { loadReferences } from './handle-definition-command.js';
@@ -9,8 +9,16 @@ import type { DefinitionRepositoryPort } from './port/definition.repository.port
 
 const MAX_CACHED = 256;
 
-/** The serving version as the decider takes it, with its `_osConfig` and content pointer (who may write). */
-export type ServingType = ServingDefinition & { readonly config: OsConfig; readonly contentPointer: string };
+/**
+ * The serving version as the decider takes it, with its `_osConfig` and content pointer (who may
+ * write), and the definition's state it was read from (`state`: a caller judging an existing entity
+ * by it need not load the definition again).
+ */
+export type ServingType = ServingDefinition & {
+  readonly config: OsConfig;
+  readonly contentPointer: string;
+  readonly state: ExistingDefinition;
+};
 
 /**
  * The definition version serving an entity type, with its compiled validator. Validators are
@@ -28,7 +36,7 @@ export class ServingDefinitions {
    * @throws EntityTypeNotActiveError (409) when its definition serves no version
    */
   async forType(type: string): Promise<ServingType> {
-    const { title, definitionId, version, schema } = await this.serving(type);
+    const { title, definitionId, version, schema, state } = await this.serving(type);
     const key = `${definitionId}@${version}`;
     let validator = this.validators.get(key);
     if (!validator) {
@@ -43,6 +51,7 @@ export class ServingDefinitions {
       validator,
       config: osConfigOf(schema),
       contentPointer: definitionShape(schema).contentPointer,
+      state,
     };
   }
 
@@ -62,6 +71,6 @@ export class ServingDefinitions {
     if (state.status === 'absent') throw new EntityTypeNotFoundError(type);
     const serving = servingVersion(state);
     if (!serving) throw new EntityTypeNotActiveError(state.title, state.status);
-    return { title: state.title, definitionId, version: serving.version, schema: serving.schema };
+    return { title: state.title, definitionId, version: serving.version, schema: serving.schema, state };
   }
 }

@@ -1,9 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { definitionIdOf } from '../../entity/definition/definition-id.js';
-import { osConfigOf } from '../../entity/definition/definition-schema.js';
-import { servingVersion } from '../../entity/definition/definition.state.js';
-import { definitionShape } from '../../entity/definition/os-config.js';
 import { ownerIdentities } from '../../entity/registry-entity/field-access.js';
 import { isJsonObject } from '../../entity/registry-entity/json-merge-patch.js';
 import {
@@ -45,18 +41,15 @@ export class InviteEntityUseCase implements ICommandHandler<InviteEntityCommand,
   }
 
   async execute({ type, body, inviter, context }: InviteEntityCommand): Promise<RegistryEntityState> {
-    const definition = await this.serving.forType(type);
-    const { state } = await this.definitions.load(definitionIdOf(type));
-    const serving = state.status === 'absent' ? undefined : servingVersion(state);
-    if (!serving) throw new Error(`the serving version of ${type} vanished`);
-    const config = osConfigOf(serving.schema);
+    const { state: _definitionState, ...definition } = await this.serving.forType(type);
+    const { config, contentPointer } = definition;
     const allowed =
       config.inviteRoles.includes('anonymous') ||
       (inviter.authenticated && [...config.inviteRoles, 'admin'].some((r) => inviter.roles.includes(r)));
     if (!allowed && !inviter.authenticated) throw new EntityInviteUnauthenticatedError(definition.type);
     if (!allowed) throw new EntityInviteForbiddenError(definition.type);
     if (isJsonObject(body)) {
-      const { emails } = ownerIdentities(body, config, definitionShape(serving.schema).contentPointer);
+      const { emails } = ownerIdentities(body, config, contentPointer);
       if (!emails.some((e) => e.includes('@'))) throw new InviteeEmailRequiredError(definition.type);
     }
     const id = this.ids.next();

@@ -1,8 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { managesType, writerRole } from '../../entity/registry-entity/field-access.js';
-import { EntityTypeNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import type { RegistryEntityState } from '../../entity/registry-entity/registry-entity.state.js';
 import { relationOf } from '../get-entity/get-entity.use-case.js';
 import { handleRegistryEntityCommand } from '../handle-registry-entity-command.js';
@@ -48,9 +46,7 @@ export class UpdateEntityUseCase implements ICommandHandler<UpdateEntityCommand,
       this.entities,
       id,
       async (state) => {
-        const definition = await this.serving.forType(type);
-        const { state: stored } = await this.definitions.load(definitionIdOf(type));
-        if (stored.status === 'absent') throw new EntityTypeNotFoundError(type);
+        const { state: stored, ...definition } = await this.serving.forType(type);
         const live = state.status !== 'absent' && state.status !== 'deleted' && state.type === definition.type;
         const relation = live
           ? relationOf(state, stored, caller)
