@@ -163,7 +163,7 @@ describe('scheduling/calendar over HTTP', () => {
     }
   });
 
-  it('gives new events without reminders the workspace’s default reminders (owners set them, imports too); an explicit list or VALARMs win', async () => {
+  it('gives new events without reminders their creator’s default reminders in the workspace (imports too); an explicit list or VALARMs win', async () => {
     const settings = `${base.replace('/events', '/calendars')}/${encodeURIComponent(`personal:${ANN.sub}`)}/settings`;
     const put = (body: unknown, token = ann) =>
       http(settings, {
