@@ -35,6 +35,42 @@ async function startCommandRole(name: string): Promise<{ process: RunningProcess
   return { process, url: `http://127.0.0.1:${port}` };
 }
 
+/** Creates (through `url`, a command role) an event an hour from now with one reminder at `dueMs`; its id. */
+async function eventWithReminderAt(url: string, title: string, dueMs: number): Promise<string> {
+  const startMs = Math.ceil(Date.now() / 60_000) * 60_000 + 3_600_000;
+  const created = await fetch(`${url}/scheduling/v1/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ann}` },
+    body: JSON.stringify({
+      title,
+      start: new Date(startMs).toISOString().slice(0, 19),
+      end: new Date(startMs + 1_800_000).toISOString().slice(0, 19),
+      timeZone: 'UTC',
+      reminders: [{ at: new Date(dueMs).toISOString() }],
+    }),
+  });
+  expect(created.status).toBe(201);
+  return ((await created.json()) as { id: string }).id;
+}
+
+/** The planned reminder rows of an event. */
+async function remindersOf(eventId: string): Promise<{ key: string; fired_at: Date | null }[]> {
+  const { rows } = await pool.query<{ key: string; fired_at: Date | null }>(
+    `SELECT key, fired_at FROM "calendar".reminders WHERE event_id = $1`,
+    [eventId],
+  );
+  return rows;
+}
+
+/** How many ReminderDueV1 of an event the outbox holds. */
+async function emittedFor(eventId: string): Promise<number> {
+  const { rows } = await pool.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM "calendar".outbox WHERE message_type = $1 AND payload->>'eventId' = $2`,
+    [CALENDAR_EVENTS.ReminderDueV1.type, eventId],
+  );
+  return rows[0]!.n;
+}
+
 beforeAll(async () => {
   issuer = await startTestIssuer();
   ann = await issuer.issue({
@@ -71,27 +107,8 @@ describe('calendar reminder engine under faults (real processes)', () => {
   it('a reminder planned by a process SIGKILLed before it is due fires once when two replicas start after the due time', async () => {
     const first = await startCommandRole('calendar command A');
     const dueMs = Math.ceil(Date.now() / 1000) * 1000 + 6_000;
-    const startMs = Math.ceil(Date.now() / 60_000) * 60_000 + 3_600_000;
-    const created = await fetch(`${first.url}/scheduling/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ann}` },
-      body: JSON.stringify({
-        title: 'Survive a crash',
-        start: new Date(startMs).toISOString().slice(0, 19),
-        end: new Date(startMs + 1_800_000).toISOString().slice(0, 19),
-        timeZone: 'UTC',
-        reminders: [{ at: new Date(dueMs).toISOString() }],
-      }),
-    });
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    const reminder = async () =>
-      (
-        await pool.query<{ key: string; fired_at: Date | null }>(
-          `SELECT key, fired_at FROM "calendar".reminders WHERE event_id = $1`,
-          [id],
-        )
-      ).rows;
+    const id = await eventWithReminderAt(first.url, 'Survive a crash', dueMs);
+    const reminder = () => remindersOf(id);
     await vi.waitFor(async () => expect(await reminder()).toHaveLength(1), { timeout: 10_000, interval: 50 });
     expect((await reminder())[0]!.fired_at).toBeNull();
     await first.process.kill();
@@ -104,11 +121,7 @@ describe('calendar reminder engine under faults (real processes)', () => {
     });
     // More rounds of both replicas: still one message.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM "calendar".outbox WHERE message_type = $1 AND payload->>'eventId' = $2`,
-      [CALENDAR_EVENTS.ReminderDueV1.type, id],
-    );
-    expect(rows[0]!.n).toBe(1);
+    expect(await emittedFor(id)).toBe(1);
   });
 
   it('a process SIGKILLed inside its firing transaction (after the due time, reminder claimed, outbox not yet written) emits nothing; the restarted one fires the reminder once', async () => {
@@ -116,34 +129,9 @@ describe('calendar reminder engine under faults (real processes)', () => {
     await Promise.all(running.splice(0).map((p) => p.stop()));
     const first = await startCommandRole('calendar command D');
     const dueMs = Math.ceil(Date.now() / 1000) * 1000 + 8_000;
-    const startMs = Math.ceil(Date.now() / 60_000) * 60_000 + 3_600_000;
-    const created = await fetch(`${first.url}/scheduling/v1/events`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ann}` },
-      body: JSON.stringify({
-        title: 'Killed while firing',
-        start: new Date(startMs).toISOString().slice(0, 19),
-        end: new Date(startMs + 1_800_000).toISOString().slice(0, 19),
-        timeZone: 'UTC',
-        reminders: [{ at: new Date(dueMs).toISOString() }],
-      }),
-    });
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    const reminder = async () =>
-      (
-        await pool.query<{ key: string; fired_at: Date | null }>(
-          `SELECT key, fired_at FROM "calendar".reminders WHERE event_id = $1`,
-          [id],
-        )
-      ).rows;
-    const emitted = async () =>
-      (
-        await pool.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM "calendar".outbox WHERE message_type = $1 AND payload->>'eventId' = $2`,
-          [CALENDAR_EVENTS.ReminderDueV1.type, id],
-        )
-      ).rows[0]!.n;
+    const id = await eventWithReminderAt(first.url, 'Killed while firing', dueMs);
+    const reminder = () => remindersOf(id);
+    const emitted = () => emittedFor(id);
     await vi.waitFor(async () => expect(await reminder()).toHaveLength(1), { timeout: 10_000, interval: 50 });
     // No production hook: the test holds an EXCLUSIVE lock on the outbox table, so the engine's firing
     // transaction, once it has claimed the due reminder (SELECT … FOR UPDATE SKIP LOCKED), waits on its

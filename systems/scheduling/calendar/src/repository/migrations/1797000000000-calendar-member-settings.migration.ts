@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { calendarWorkspaceSettingsMigration } from './1796900000000-calendar-workspace-settings.migration.js';
 
 /**
  * Calendar settings per member of a workspace (issue 16: "user default reminders per workspace"):
@@ -6,7 +7,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * `workspace_settings`. Existing lists are kept for everyone they applied to, so no member's new
  * events change on deploy: a personal workspace's list goes to its user, a shared workspace's list to
  * each of its current members (as far as calendar's membership read model knows them).
- * `down` keeps, per workspace, the most recently changed member list.
+ * `down` recreates `workspace_settings` (as its own migration did) with, per workspace, the most
+ * recently changed member list.
  */
 export function calendarMemberSettingsMigration(schema: string): new () => MigrationInterface {
   return class CalendarMemberSettings1797000000000 implements MigrationInterface {
@@ -35,13 +37,7 @@ export function calendarMemberSettingsMigration(schema: string): new () => Migra
     }
 
     async down(runner: QueryRunner): Promise<void> {
-      await runner.query(`
-        CREATE TABLE IF NOT EXISTS "${schema}".workspace_settings (
-          workspace_id      TEXT PRIMARY KEY,
-          default_reminders JSONB NOT NULL,
-          updated_by        TEXT NOT NULL,
-          updated_at        TIMESTAMPTZ NOT NULL
-        );`);
+      await new (calendarWorkspaceSettingsMigration(schema))().up(runner);
       await runner.query(`
         INSERT INTO "${schema}".workspace_settings (workspace_id, default_reminders, updated_by, updated_at)
         SELECT DISTINCT ON (workspace_id) workspace_id, default_reminders, user_id, updated_at
