@@ -132,15 +132,16 @@ describe('calendar reminder engine under faults (real processes)', () => {
     const id = await eventWithReminderAt(first.url, 'Killed while firing', dueMs);
     const reminder = () => remindersOf(id);
     const emitted = () => emittedFor(id);
-    await vi.waitFor(async () => expect(await reminder()).toHaveLength(1), { timeout: 10_000, interval: 50 });
-    // No production hook: the test holds an EXCLUSIVE lock on the outbox table, so the engine's firing
-    // transaction, once it has claimed the due reminder (SELECT … FOR UPDATE SKIP LOCKED), waits on its
-    // outbox INSERT — the kill lands between the claim and the commit.
+    // No production hook: the test holds an EXCLUSIVE lock on the outbox table (from before the due
+    // time, whatever the machine's load), so the engine's firing transaction, once it has claimed the due
+    // reminder (SELECT … FOR UPDATE SKIP LOCKED), waits on its outbox INSERT — the kill lands between the
+    // claim and the commit. (Planning writes no outbox row: it goes on meanwhile.)
     const locker = await pool.connect();
     let blocked: number;
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE "calendar".outbox IN EXCLUSIVE MODE');
+      await vi.waitFor(async () => expect(await reminder()).toHaveLength(1), { timeout: 10_000, interval: 50 });
       blocked = await vi.waitFor(
         async () => {
           const { rows } = await pool.query<{ pid: number }>(
@@ -180,5 +181,5 @@ describe('calendar reminder engine under faults (real processes)', () => {
     // More rounds: still one message.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     expect(await emitted()).toBe(1);
-  });
+  }, 180_000); // three process starts and stops: a budget for a loaded machine, not an assertion
 });
