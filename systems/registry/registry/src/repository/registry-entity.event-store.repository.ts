@@ -17,6 +17,7 @@ import {
   discloseEntity,
   ownerIdentities,
   pointerDisclosed,
+  pointerSegments,
   uniqueKeys,
 } from '../entity/registry-entity/field-access.js';
 import { registryEntityDecider } from '../entity/registry-entity/registry-entity.decider.js';
@@ -32,7 +33,7 @@ import {
 } from '../use-case/port/registry-entity.repository.port.js';
 import { DefinitionVersions, type NewlyPrivatePaths, type ProtectedShape } from './definition-versions.js';
 import type { OsConfig } from '../entity/definition/os-config.js';
-import { isPrivatePath, pointerSegments, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
+import { isPrivatePath, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
 import { parseFieldPath } from '../entity/definition/os-config.js';
 import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
