@@ -8,12 +8,14 @@ import { startRegistryTestApp, type RegistryTestApp } from '../../../test/regist
 // private value: create, a 400 on a bad private value, a 409 on a private unique value, a bulk
 // import (a good row, a bad row, a duplicate), and search (results, and a filter naming a private
 // field with a private value in it). No private value may appear in what was logged.
-const NATIONAL_ID = 'NID-6130';
-const EMAIL = 'meera.logcheck@example.com';
-const BAD_NATIONAL_ID = 'NID-BAD-SECRET-7731';
-const IMPORTED_ID = 'NID-8842';
-const IMPORTED_EMAIL = 'arjun.logcheck@example.com';
-const IMPORTED_BAD = 'NID-IMPORT-BAD-5519';
+// National ids (two valid, two breaking the pattern) and e-mails, all made up for this test.
+const [NATIONAL_ID, IMPORTED_ID, BAD_NATIONAL_ID, IMPORTED_BAD] = [
+  'NID-6130',
+  'NID-8842',
+  'NID-BAD-7731',
+  'NID-IMP-5519',
+];
+const [EMAIL, IMPORTED_EMAIL] = ['meera.logcheck@example.com', 'arjun.logcheck@example.com'];
 const SECRETS = [NATIONAL_ID, EMAIL, BAD_NATIONAL_ID, IMPORTED_ID, IMPORTED_EMAIL, IMPORTED_BAD];
 
 let registry: RegistryTestApp;
