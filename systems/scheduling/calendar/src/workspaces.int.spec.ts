@@ -240,6 +240,12 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
       interval: 100,
     });
     expect((await occurrencesOf(ann)).status).toBe(200);
+    // Leaving took bob's settings with him (a later return starts with none); ann keeps hers.
+    const kept = await infrastructure.pool.query(
+      'SELECT user_id FROM calendar.member_settings WHERE workspace_id = $1 ORDER BY user_id',
+      [WS],
+    );
+    expect(kept.rows).toEqual([{ user_id: ANN.sub }]);
   });
 
   it('reminds the owners of a shared workspace of an event without attendees (as the membership read model says)', async () => {
