@@ -199,9 +199,9 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
  * its contract publishes it on. Every topic must be subscribed (`CONSUMED_TOPICS`), or the event
  * never arrives: a unit spec checks it.
  */
-export const HANDLED_EVENTS: ReadonlyArray<{ readonly type: string; readonly topic: string }> = [
-  ...TRANSLATIONS,
-].map(([type, { topic }]) => ({ type, topic }));
+export const HANDLED_EVENTS: ReadonlyArray<{ readonly type: string; readonly topic: string }> = [...TRANSLATIONS].map(
+  ([type, { topic }]) => ({ type, topic }),
+);
 
 /**
  * Consumer of every topic of `CONSUMED_TOPICS` (group `notifications.notifications`): validates
