@@ -4,7 +4,6 @@ import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { freePort } from '@archipelago/platform-local-postgres';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
-import { createHttpApp } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, startMailSink, type MailSink } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,10 +11,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationsTestApp } from '../test/notifications-test-app.js';
 import { NodemailerEmailGateway } from './gateway/nodemailer-email.gateway.js';
 import { deadDeliveriesCommand } from './handler/command/dead-deliveries.command.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { migrateNotifications } from './repository/notifications.data-source.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 import { registerDeliveryMetrics } from './repository/delivery.metrics.js';
@@ -45,34 +44,19 @@ const message = (event: { topic: string; type: string }, payload: unknown): Inco
 async function start(schema: string, smtpPort: number) {
   await migrateNotifications(databaseUrl, schema);
   const infrastructure = await NotificationsInfrastructure.open({ databaseUrl, schema, transport: 'postgres' });
-  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  const app = await createHttpApp(
-    NotificationsModule.forRoot(infrastructure, auth, {
-      email: {
-        smtp: { host: '127.0.0.1', port: smtpPort, from: 'Archipelago <notifications@archipelago.local>' },
-        pollMs: 3_600_000, // rounds are run by the test
-        policy: {
-          maxAttempts: 2,
-          initialBackoffMs: 0,
-          maxBackoffMs: 0,
-          publicBaseUrl: 'http://localhost:8000',
-          batchSize: 20,
-        },
+  const app = await createNotificationsTestApp(infrastructure, issuer, {
+    email: {
+      smtp: { host: '127.0.0.1', port: smtpPort, from: 'Archipelago <notifications@archipelago.local>' },
+      pollMs: 3_600_000, // rounds are run by the test
+      policy: {
+        maxAttempts: 2,
+        initialBackoffMs: 0,
+        maxBackoffMs: 0,
+        publicBaseUrl: 'http://localhost:8000',
+        batchSize: 20,
       },
-    }),
-    {
-      serviceName: 'notifications',
-      config: {
-        SERVICE_NAME: 'notifications',
-        SYSTEM: 'notifications',
-        HOST: '127.0.0.1',
-        HTTP_PORT: 0,
-        LOG_LEVEL: 'warn',
-      },
-      domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
-      openapi: { title: 'notifications', version: '1' },
     },
-  );
+  });
   await app.init();
   apps.push({ app, infrastructure });
   const events = app.get(IntegrationEventsMessageHandler);

@@ -3,7 +3,7 @@ import { CATALOG_EVENTS, ORDERING_EVENTS, PAYMENTS_EVENTS } from '@archipelago/c
 import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
-import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
+import { openApiGaps } from '@archipelago/platform-service';
 import { CREDENTIALS_EVENTS, REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
@@ -11,8 +11,8 @@ import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationsTestApp } from '../test/notifications-test-app.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { migrateNotifications } from './repository/notifications.data-source.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 
@@ -100,20 +100,7 @@ beforeAll(async () => {
     schema: 'notifications',
     transport: 'postgres',
   });
-  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  app = await createHttpApp(NotificationsModule.forRoot(infrastructure, auth), {
-    serviceName: 'notifications',
-    config: {
-      SERVICE_NAME: 'notifications',
-      SYSTEM: 'notifications',
-      HOST: '127.0.0.1',
-      HTTP_PORT: 0,
-      LOG_LEVEL: 'warn',
-    },
-    domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
-    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
-    openapi: { title: 'notifications', version: '1' },
-  });
+  app = await createNotificationsTestApp(infrastructure, issuer);
   await app.listen(0, '127.0.0.1');
   base = `${await app.getUrl()}/notifications/v1`.replace('[::1]', '127.0.0.1');
   events = app.get(IntegrationEventsMessageHandler);

@@ -1,15 +1,14 @@
 import 'reflect-metadata';
 import { ORDERING_EVENTS } from '@archipelago/commerce-contracts';
 import type { Subscription } from '@archipelago/platform-messaging';
-import { createHttpApp } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createNotificationsTestApp } from '../test/notifications-test-app.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { migrateNotifications } from './repository/notifications.data-source.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 
@@ -68,19 +67,7 @@ describe.skipIf(!brokers)('notifications/notifications over Kafka (real consumer
       transport: 'kafka',
       kafkaBrokers: [brokers],
     });
-    const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-    app = await createHttpApp(NotificationsModule.forRoot(infrastructure, auth), {
-      serviceName: 'notifications',
-      config: {
-        SERVICE_NAME: 'notifications',
-        SYSTEM: 'notifications',
-        HOST: '127.0.0.1',
-        HTTP_PORT: 0,
-        LOG_LEVEL: 'warn',
-      },
-      domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
-      openapi: { title: 'notifications', version: '1' },
-    });
+    app = await createNotificationsTestApp(infrastructure, issuer);
     await app.init();
     const events = app.get(IntegrationEventsMessageHandler);
     // A group of its own: the suite's broker is shared, and other specs' events on these topics are

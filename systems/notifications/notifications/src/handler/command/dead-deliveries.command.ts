@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { CONSOLE_OUTPUT, type CommandOutput, parseOperatorCommand } from '@archipelago/platform-messaging';
 import type { DeadDeliveriesPort, DeadDeliveryFilter } from '../../use-case/port/delivery.port.js';
 
 /** Usage of {@link deadDeliveriesCommand}, printed by `--help` and on bad arguments. */
@@ -8,12 +8,6 @@ export const DEAD_DELIVERIES_USAGE = `usage: dead-deliveries list [--channel ema
           (no known address, a refused push endpoint); oldest first, at most --limit (default 100)
   retry   queues them again (pending, due now, a full set of attempts): the running service's
           delivery job sends them; without --channel or --id, every dead delivery`;
-
-/** Where {@link deadDeliveriesCommand} writes: `out` for results, `err` for usage and errors. */
-export interface CommandOutput {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 /**
  * `main.js dead-deliveries list|retry …` (see {@link DEAD_DELIVERIES_USAGE}): the notifications
@@ -25,40 +19,26 @@ export interface CommandOutput {
 export async function deadDeliveriesCommand(
   deadDeliveries: DeadDeliveriesPort,
   argv: readonly string[],
-  output: CommandOutput = { out: (l) => console.log(l), err: (l) => console.error(l) },
+  output: CommandOutput = CONSOLE_OUTPUT,
   now: () => string = () => new Date().toISOString(),
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        channel: { type: 'string' },
-        id: { type: 'string', multiple: true },
-        limit: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    output.err(`${(error as Error).message}\n${DEAD_DELIVERIES_USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    output.out(DEAD_DELIVERIES_USAGE);
-    return 0;
-  }
-  const [action, ...rest] = positionals;
+  const parsed = parseOperatorCommand(
+    argv,
+    {
+      name: 'dead-deliveries',
+      usage: DEAD_DELIVERIES_USAGE,
+      actions: ['list', 'retry'],
+      options: { channel: { type: 'string' }, id: { type: 'string', multiple: true }, limit: { type: 'string' } },
+    },
+    output,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { action } = parsed;
+  const values = parsed.values as { channel?: string; id?: string[]; limit?: string };
   const usageError = (message: string) => {
     output.err(`${message}\n${DEAD_DELIVERIES_USAGE}`);
     return 2;
   };
-  if ((action !== 'list' && action !== 'retry') || rest.length > 0) {
-    return usageError(
-      action ? `unknown dead-deliveries action: ${positionals.join(' ')}` : 'dead-deliveries needs an action',
-    );
-  }
   if (values.channel !== undefined && values.channel !== 'email' && values.channel !== 'push') {
     return usageError(`--channel must be email or push, not ${JSON.stringify(values.channel)}`);
   }
