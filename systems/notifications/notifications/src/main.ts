@@ -18,7 +18,7 @@ const production = (config: NotificationsConfig): boolean => config.NODE_ENV ===
  * notifications/notifications entry point (commands: see `runServiceMain`).
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
  * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token verified against
- *   identity's JWKS (AUTH_JWKS_URL). Consumes identity, commerce and scheduling events (group
+ *   identity's JWKS (AUTH_JWKS_URL). Consumes identity, commerce, scheduling and registry events (group
  *   `notifications.notifications`) into per-user notifications; publishes NotificationCreatedV1 on
  *   `notifications.notifications.notification-created.v1` through the outbox. Sends e-mail over
  *   SMTP (SMTP_URL or SMTP_HOST/SMTP_PORT; EMAIL_POLL_MS=0: off) and serves the live stream
@@ -85,7 +85,7 @@ await runServiceMain({
     title: 'Archipelago notifications/notifications',
     version: '1.0.0',
     description:
-      "Each user's notifications, made from other systems' integration events (orders, stock, reminders, tasks, accounts), their read state and the user's preferences.",
+      "Each user's notifications, made from other systems' integration events (orders, stock, reminders, tasks, accounts, attestations, credentials), their read state and the user's preferences.",
   },
   topics: [...CONSUMED_TOPICS, NOTIFICATIONS_EVENTS.NotificationCreatedV1.topic],
   onStarted: async (app, infrastructure) => {
