@@ -89,6 +89,13 @@ async function open(replica: number, after?: string, options: { autoPong?: boole
     closed: () => closed,
   };
 }
+/** Waits until `client` has a message about order `orderId`. */
+async function receives(client: { messages: StreamMessage[] }, orderId: string): Promise<void> {
+  await vi.waitFor(() => expect(client.messages.map((m) => m.notification.data.orderId)).toContain(orderId), {
+    timeout: 10_000,
+    interval: 20,
+  });
+}
 const auth = () => ({ authorization: `Bearer ${ann}` });
 async function unreadIds(): Promise<string[]> {
   const res = await fetch(`${replicas[0]!.base}/notifications?status=unread&limit=100`, { headers: auth() });
@@ -128,21 +135,19 @@ beforeAll(async () => {
       transport: 'postgres',
     });
     // Pings every 200 ms (25 s in production) so the ping tests see several in a second.
-    const app = await createHttpApp(
-      NotificationsModule.forRoot(infrastructure, auth, { stream: { pingMs: PING_MS } }),
-      {
-        serviceName: 'notifications',
-        config: {
-          SERVICE_NAME: 'notifications',
-          SYSTEM: 'notifications',
-          HOST: '127.0.0.1',
-          HTTP_PORT: 0,
-          LOG_LEVEL: 'warn',
-        },
-        domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
-        openapi: { title: 'notifications', version: '1' },
+    const module = NotificationsModule.forRoot(infrastructure, auth, { stream: { pingMs: PING_MS } });
+    const app = await createHttpApp(module, {
+      serviceName: 'notifications',
+      config: {
+        SERVICE_NAME: 'notifications',
+        SYSTEM: 'notifications',
+        HOST: '127.0.0.1',
+        HTTP_PORT: 0,
+        LOG_LEVEL: 'warn',
       },
-    );
+      domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
+      openapi: { title: 'notifications', version: '1' },
+    });
     await infrastructure.start();
     await app.listen(0, '127.0.0.1');
     replicas.push({
@@ -174,10 +179,7 @@ describe('notifications live stream (WebSocket) on two replicas', () => {
     const b = await open(1);
     const orderId = await confirmOrder(0);
     for (const client of [a, b]) {
-      await vi.waitFor(() => expect(client.messages.map((m) => m.notification.data.orderId)).toContain(orderId), {
-        timeout: 10_000,
-        interval: 20,
-      });
+      await receives(client, orderId);
     }
     const id = a.messages.find((m) => m.notification.data.orderId === orderId)!.notification.id;
     expect(b.messages.find((m) => m.notification.id === id)).toMatchObject({
@@ -207,10 +209,7 @@ describe('notifications live stream (WebSocket) on two replicas', () => {
   it('replays what was missed after `after`, in order, without duplicates, then goes live', async () => {
     const seen = await open(0);
     const last = await confirmOrder(0);
-    await vi.waitFor(() => expect(seen.messages.map((m) => m.notification.data.orderId)).toContain(last), {
-      timeout: 10_000,
-      interval: 20,
-    });
+    await receives(seen, last);
     const lastId = seen.messages.at(-1)!.notification.id;
     seen.ws.close();
     const missed = [await confirmOrder(0), await confirmOrder(1), await confirmOrder(0)];
@@ -295,18 +294,12 @@ describe('notifications live stream (WebSocket) on two replicas', () => {
       await vi.waitFor(() => expect(client.closed()).toBe(1012), { timeout: 10_000, interval: 20 });
     }
     const back = await open(1, lastSeen);
-    await vi.waitFor(() => expect(back.messages.map((m) => m.notification.data.orderId)).toContain(missed), {
-      timeout: 10_000,
-      interval: 20,
-    });
+    await receives(back, missed);
     // Listening again: the next one arrives live, on both replicas.
     const again = await open(0);
     const live = await confirmOrder(1);
     for (const client of [back, again]) {
-      await vi.waitFor(() => expect(client.messages.map((m) => m.notification.data.orderId)).toContain(live), {
-        timeout: 10_000,
-        interval: 20,
-      });
+      await receives(client, live);
     }
     back.ws.close();
     again.ws.close();
