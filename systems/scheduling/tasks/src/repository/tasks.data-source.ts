@@ -19,6 +19,8 @@ export const TASKS_DATABASE: ServiceDatabase = {
     tasksRemindersMigration(schema),
     tasksTextSearchMigration(schema),
     tasksCustomFieldsMigration(schema),
+    tasksSubtaskLinksMigration(schema),
+    tasksIdempotencyKeysMigration(schema),
   ],
 };
 
