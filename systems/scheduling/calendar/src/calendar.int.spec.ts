@@ -257,6 +257,9 @@ describe('scheduling/calendar over HTTP', () => {
     // No attendees in a personal workspace: its user is reminded.
     expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}`, recipients: [ANN.sub] });
     expect(new Date(payload.dueAt).getTime()).toBe(new Date(at).getTime());
+    // Issue 16 §5: a reminder "fires within 2 s of its time under normal load" — the bound is the
+    // issue's, not a margin of ours (this engine polls every 100 ms; a plan made late counts as late).
+    expect(Date.parse(payload.occurredAt) - Date.parse(payload.dueAt)).toBeLessThanOrEqual(2000);
     // More rounds and two "replicas" claiming at once: nothing fires again.
     await Promise.all([
       infrastructure.reminders.fireDue(new Date().toISOString(), 100),
