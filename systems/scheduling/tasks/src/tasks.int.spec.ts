@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
-import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createHttpApp, platformMetricsRegistry, postgresReadinessCheck } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
 import { migrateTasks } from './repository/tasks.data-source.js';
+import { tasksSubtaskLinksMigration } from './repository/migrations/1797100000000-tasks-subtask-links.migration.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 
 // Component test: the real tasks module over HTTP on real Postgres, publishing through the
@@ -191,16 +192,17 @@ describe('scheduling/tasks over HTTP', () => {
     const task = await (
       await post({ title: 'Take out the bins', due: '2026-03-10', recurrence: { afterCompletion: { every: 7, unit: 'day' } } })
     ).json();
+    const k1 = `retry-${randomUUID()}`; // keys are per caller across tasks: one no other test used
     const completeWith = (key: string, id = task.id, query = '') =>
       send('POST', `${base}/${id}/complete${query}`, undefined, ann, { 'idempotency-key': key });
-    const first = await completeWith('k1');
+    const first = await completeWith(k1);
     expect(first.status).toBe(200);
     const firstBody = await first.json();
     expect(firstBody).toMatchObject({ status: 'done', version: 2, nextTaskId: expect.any(String) });
     expect(first.headers.get('idempotent-replayed')).toBeNull();
     expect((await send('PATCH', `${base}/${task.id}`, { status: 'todo' })).status).toBe(200);
 
-    const retry = await completeWith('k1');
+    const retry = await completeWith(k1);
     expect(retry.status).toBe(200);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
     expect(await retry.json()).toEqual(firstBody);
@@ -216,11 +218,11 @@ describe('scheduling/tasks over HTTP', () => {
     expect(completions.rows[0]!.n).toBe(1);
 
     // The key belongs to that request: another cascade is a 422, another caller has keys of their own.
-    const reused = await completeWith('k1', task.id, '?cascade=true');
+    const reused = await completeWith(k1, task.id, '?cascade=true');
     expect(reused.status).toBe(422);
     expect((await reused.json()).code).toBe('IDEMPOTENCY.KEY_REUSED');
     const bobs = await (await post({ title: 'Bob’s task' }, bob)).json();
-    const other = await send('POST', `${base}/${bobs.id}/complete`, undefined, bob, { 'idempotency-key': 'k1' });
+    const other = await send('POST', `${base}/${bobs.id}/complete`, undefined, bob, { 'idempotency-key': k1 });
     expect(other.status).toBe(200);
     expect(other.headers.get('idempotent-replayed')).toBeNull();
     const malformed = await completeWith('k 1');
@@ -261,6 +263,27 @@ describe('scheduling/tasks over HTTP', () => {
     } finally {
       infrastructure.projectionRunner.start();
     }
+  });
+
+  it('fills task_links from the event streams (the migration) as the writes left it', async () => {
+    const parent = await (await post({ title: 'Backfill parent' })).json();
+    const moved = await (await post({ title: 'Moved' })).json();
+    await send('PATCH', `${base}/${moved.id}`, { parentId: parent.id, status: 'in_progress' });
+    const done = await (await post({ title: 'Done', parentId: parent.id })).json();
+    await send('POST', `${base}/${done.id}/complete`, {});
+    const links = async () =>
+      (await infrastructure.pool.query(`SELECT task_id, parent_id, status FROM "tasks".task_links ORDER BY task_id`)).rows;
+    const written = await links();
+    expect(written).toEqual(
+      expect.arrayContaining([
+        { task_id: moved.id, parent_id: parent.id, status: 'in_progress' },
+        { task_id: done.id, parent_id: parent.id, status: 'done' },
+      ]),
+    );
+    await infrastructure.pool.query(`DELETE FROM "tasks".task_links`);
+    const Migration = tasksSubtaskLinksMigration('tasks');
+    await new Migration().up({ query: (sql: string) => infrastructure.pool.query(sql) } as never);
+    expect(await links()).toEqual(written);
   });
 
   it('answers 400 problem+json by field for bad bodies and writes nothing', async () => {
@@ -572,6 +595,8 @@ describe('task reminders: the tasks reminder engine (two processes run it here: 
     // issue's, not a margin of ours (the engines poll every 500 ms; a plan made late counts as late).
     const fired = TASKS_EVENTS.TaskDueSoonV1.schema.parse(dueSoon()[0]!.payload);
     expect(Date.parse(fired.occurredAt) - Date.parse(fired.dueAt)).toBeLessThanOrEqual(2000);
+    const lag = await platformMetricsRegistry.getSingleMetric('scheduling_reminder_fire_lag_seconds')!.get();
+    expect(lag.values.find((v) => v.metricName?.endsWith('_count'))?.value).toBeGreaterThanOrEqual(1);
     // More rounds of both engines, and two claims at once: nothing fires again.
     await Promise.all([
       infrastructure.reminders.fireDue(new Date().toISOString(), 100),
