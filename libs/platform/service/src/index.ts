@@ -58,6 +58,9 @@ export {
 } from './health/readiness.registry.js';
 export {
   collectProcessMetrics,
+  LATENESS_BUCKETS_SECONDS,
+  latenessHistogram,
+  type LatenessObserver,
   platformCounter,
   platformHistogram,
   platformMetricsRegistry,
