@@ -155,8 +155,8 @@ describe('npm run dead-deliveries (notifications)', () => {
     const pool = new pg.Pool({ connectionString: databaseUrl });
     const notificationId = '0193f1c4-5a6b-7c8d-9e0f-1a2b3c4d5e6f';
     await pool.query(
-      `INSERT INTO notifications.notifications (id, recipient_id, category, title, body, data, created_at, source_event_id)
-       VALUES ($1, 'u-1', 'order', 'Order confirmed', 'b', '{}', now(), 'e-1')`,
+      `INSERT INTO notifications.notifications (id, recipient_id, seq, category, title, body, data, created_at, source_event_id)
+       VALUES ($1, 'u-1', 1, 'order', 'Order confirmed', 'b', '{}', now(), 'e-1')`,
       [notificationId],
     );
     const { rows } = await pool.query<{ id: string }>(
