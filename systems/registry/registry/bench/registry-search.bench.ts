@@ -134,9 +134,9 @@ async function main(): Promise<void> {
   const built = await infrastructure.searchIndexes.reconcile();
   if (built.created.length !== 1) throw new Error(`the reconciler built ${built.created.length} indexes, expected 1`);
   await client.query(`ANALYZE ${SCHEMA}.entity_search`);
-  cases.push(['eq on an indexFields field, the service\'s index (EntitySearchIndexes)', await time(eqByName)]);
+  cases.push(["eq on an indexFields field, the service's index (EntitySearchIndexes)", await time(eqByName)]);
   cases.push([
-    'startsWith on it, the service\'s indexes only, limit 20',
+    "startsWith on it, the service's indexes only, limit 20",
     await time(async (i) => {
       await search({ filters: { 'identityDetails.fullName': { startsWith: `Student ${pick(i)}` } }, limit: 20 });
     }),

@@ -62,7 +62,9 @@ await runServiceMain({
     },
     'rebuild-entity-search': async (infrastructure, args) => {
       const type = args[0];
-      const reshapes = await infrastructure.searchReshaper.rebuild(type === undefined ? undefined : definitionIdOf(type));
+      const reshapes = await infrastructure.searchReshaper.rebuild(
+        type === undefined ? undefined : definitionIdOf(type),
+      );
       if (type !== undefined && reshapes.length === 0) {
         logLine(50, 'no serving definition of that type', { type });
         return 2;

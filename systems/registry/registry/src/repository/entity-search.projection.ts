@@ -60,7 +60,11 @@ export class EntitySearchProjection implements Projection {
    * per-type rebuild's staging table), with the definition versions `target.versionsOf` gives.
    * @throws EnvelopeOpenError when a sealed value it must open was altered
    */
-  async applyTo(client: SqlClient, recorded: Pick<RecordedEvent, 'streamId' | 'type' | 'data'>, target: EntitySearchTarget): Promise<void> {
+  async applyTo(
+    client: SqlClient,
+    recorded: Pick<RecordedEvent, 'streamId' | 'type' | 'data'>,
+    target: EntitySearchTarget,
+  ): Promise<void> {
     if (!recorded.streamId.startsWith('entity-')) return;
     // As stored: bodies without their private fields (sealed apart).
     const event = { type: recorded.type, data: recorded.data } as RegistryEntityEvent;

@@ -81,18 +81,23 @@ export class EntitySearchReshaper {
     const serving = await this.serving();
     const fingerprint = JSON.stringify(serving);
     if (!force && fingerprint === this.lastServing) return [];
-    const done = await underAdvisoryLock(this.pool, 'archipelago.registry.search-reshape', this.schema, async (client) => {
-      const reshapes: EntitySearchReshape[] = [];
-      let complete = true;
-      for (const { id } of serving) {
-        const result = await this.reshape(client, id, false);
-        if (!result) continue;
-        if (result.reshape.staged > 0) reshapes.push(result.reshape);
-        complete &&= result.complete;
-      }
-      this.lastServing = complete ? fingerprint : '';
-      return reshapes;
-    });
+    const done = await underAdvisoryLock(
+      this.pool,
+      'archipelago.registry.search-reshape',
+      this.schema,
+      async (client) => {
+        const reshapes: EntitySearchReshape[] = [];
+        let complete = true;
+        for (const { id } of serving) {
+          const result = await this.reshape(client, id, false);
+          if (!result) continue;
+          if (result.reshape.staged > 0) reshapes.push(result.reshape);
+          complete &&= result.complete;
+        }
+        this.lastServing = complete ? fingerprint : '';
+        return reshapes;
+      },
+    );
     return done ?? [];
   }
 
@@ -200,10 +205,9 @@ export class EntitySearchReshaper {
       await client.query('BEGIN');
       try {
         // The projection's checkpoint row: no projection batch commits between the check and the swap.
-        await client.query(
-          `SELECT 1 FROM "${this.schema}".projection_checkpoints WHERE projection = $1 FOR UPDATE`,
-          [this.projection.name],
-        );
+        await client.query(`SELECT 1 FROM "${this.schema}".projection_checkpoints WHERE projection = $1 FOR UPDATE`, [
+          this.projection.name,
+        ]);
         const { rowCount } = await client.query(
           `UPDATE ${live} e
               SET status = s.status, version = s.version, body = s.body, updated_at = s.updated_at,

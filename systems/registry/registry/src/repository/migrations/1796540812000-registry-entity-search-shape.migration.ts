@@ -8,8 +8,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Indexed with `definition_id` so that pass finds a type's stale rows without reading the others.
  */
 export function registryEntitySearchShapeMigration(schema: string): new () => MigrationInterface {
-  return class RegistryEntitySearchShape1796540700000 implements MigrationInterface {
-    name = 'RegistryEntitySearchShape1796540700000';
+  return class RegistryEntitySearchShape1796540812000 implements MigrationInterface {
+    name = 'RegistryEntitySearchShape1796540812000';
 
     async up(runner: QueryRunner): Promise<void> {
       await runner.query(`
