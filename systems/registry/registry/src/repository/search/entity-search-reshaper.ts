@@ -1,6 +1,6 @@
 import type { PostgresEventStore } from '@archipelago/platform-event-store';
 import type pg from 'pg';
-import { PeriodicPass, underAdvisoryLock } from '../background-pass.js';
+import { ServingDefinitionsPass } from '../background-pass.js';
 import { DefinitionVersions } from '../definition-versions.js';
 import type { EntitySearchProjection } from '../entity-search.projection.js';
 
@@ -16,6 +16,7 @@ export interface EntitySearchReshape {
 }
 
 const STAGING = 'pg_temp.entity_search_staging';
+const LOCK = 'archipelago.registry.search-reshape';
 
 /**
  * The per-type rebuild of the `entity_search` read model (issue 14 §4, ADR 0012): when a version of
@@ -39,13 +40,10 @@ const STAGING = 'pg_temp.entity_search_staging';
  * when the serving definitions changed or the last pass left rows behind; replicas take turns (a
  * session advisory lock per schema). `main.js rebuild-entity-search [type]` runs {@link rebuild}.
  */
-export class EntitySearchReshaper {
-  private readonly schedule: PeriodicPass;
-  private lastServing = '';
-
+export class EntitySearchReshaper extends ServingDefinitionsPass {
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly schema: string,
+    pool: pg.Pool,
+    schema: string,
     private readonly store: PostgresEventStore,
     private readonly projection: EntitySearchProjection,
     private readonly options: {
@@ -59,17 +57,11 @@ export class EntitySearchReshaper {
       readonly onBatch?: (staged: number) => Promise<void>;
     } = {},
   ) {
-    this.schedule = new PeriodicPass(() => this.pass(false), options.intervalMs ?? 10_000, options.onError);
+    super(pool, schema, LOCK, options);
   }
 
-  /** A pass now, then every `intervalMs` until {@link stop}. */
-  start(): void {
-    this.schedule.start();
-  }
-
-  /** Stops the schedule and waits for a pass in progress. */
-  stop(): Promise<void> {
-    return this.schedule.stop();
+  protected scheduledPass(): Promise<EntitySearchReshape[]> {
+    return this.pass(false);
   }
 
   /**
@@ -78,27 +70,20 @@ export class EntitySearchReshaper {
    * the serving definitions are those of the last pass and it left nothing behind.
    */
   async pass(force = true): Promise<EntitySearchReshape[]> {
-    const serving = await this.serving();
-    const fingerprint = JSON.stringify(serving);
-    if (!force && fingerprint === this.lastServing) return [];
-    const done = await underAdvisoryLock(
-      this.pool,
-      'archipelago.registry.search-reshape',
-      this.schema,
-      async (client) => {
-        const reshapes: EntitySearchReshape[] = [];
-        let complete = true;
-        for (const { id } of serving) {
-          const result = await this.reshape(client, id, false);
-          if (!result) continue;
-          if (result.reshape.staged > 0) reshapes.push(result.reshape);
-          complete &&= result.complete;
+    return this.whenServingChanged<EntitySearchReshape[]>(force, [], async (client, serving) => {
+      const reshapes: EntitySearchReshape[] = [];
+      let complete = true;
+      for (const { id } of serving) {
+        const result = await this.reshape(client, id, false);
+        if (!result) continue;
+        if (result.reshape.staged > 0) {
+          reshapes.push(result.reshape);
+          this.options.onReshaped?.(result.reshape);
         }
-        this.lastServing = complete ? fingerprint : '';
-        return reshapes;
-      },
-    );
-    return done ?? [];
+        complete &&= result.complete;
+      }
+      return { result: reshapes, complete };
+    });
   }
 
   /**
@@ -107,13 +92,10 @@ export class EntitySearchReshaper {
    * @returns what was rebuilt, per type (none for a type that never served)
    */
   async rebuild(definitionId?: string): Promise<EntitySearchReshape[]> {
-    const ids = definitionId ? [definitionId] : (await this.serving()).map((row) => row.id);
+    const ids = definitionId ? [definitionId] : (await this.servingDefinitions()).map((row) => row.id);
     const client = await this.pool.connect();
     try {
-      await client.query(`SELECT pg_advisory_lock(hashtext($1), hashtext($2))`, [
-        'archipelago.registry.search-reshape',
-        this.schema,
-      ]);
+      await client.query(`SELECT pg_advisory_lock(hashtext($1), hashtext($2))`, [LOCK, this.schema]);
       try {
         const reshapes: EntitySearchReshape[] = [];
         for (const id of ids) {
@@ -122,21 +104,11 @@ export class EntitySearchReshaper {
         }
         return reshapes;
       } finally {
-        await client.query(`SELECT pg_advisory_unlock(hashtext($1), hashtext($2))`, [
-          'archipelago.registry.search-reshape',
-          this.schema,
-        ]);
+        await client.query(`SELECT pg_advisory_unlock(hashtext($1), hashtext($2))`, [LOCK, this.schema]);
       }
     } finally {
       client.release();
     }
-  }
-
-  private async serving(): Promise<{ id: string; active_version: number }[]> {
-    const { rows } = await this.pool.query<{ id: string; active_version: number }>(
-      `SELECT id, active_version FROM "${this.schema}".definition_list WHERE active_version IS NOT NULL ORDER BY id`,
-    );
-    return rows;
   }
 
   /**
