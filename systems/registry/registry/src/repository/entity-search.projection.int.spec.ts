@@ -1,17 +1,11 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
 import { ProjectionRunner, type Projection } from '@archipelago/platform-event-store';
 import { registerMessagingMetrics } from '@archipelago/platform-messaging';
-import { createTestDatabase } from '@archipelago/testing-harness';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidSearchQueryError } from '../entity/search/search.errors.js';
 import { ActivateDefinitionCommand } from '../use-case/activate-definition/activate-definition.command.js';
 import { ActivateDefinitionUseCase } from '../use-case/activate-definition/activate-definition.use-case.js';
-import { CreateDefinitionCommand } from '../use-case/create-definition/create-definition.command.js';
-import { CreateDefinitionUseCase } from '../use-case/create-definition/create-definition.use-case.js';
-import { CreateEntityCommand } from '../use-case/create-entity/create-entity.command.js';
-import { CreateEntityUseCase } from '../use-case/create-entity/create-entity.use-case.js';
 import { EntityActivationCommand } from '../use-case/entity-activation/entity-activation.command.js';
 import { EntityActivationUseCase } from '../use-case/entity-activation/entity-activation.use-case.js';
 import { ModifyDefinitionCommand } from '../use-case/modify-definition/modify-definition.command.js';
@@ -23,9 +17,8 @@ import {
 } from '../use-case/search-entities/search-entities.use-case.js';
 import { UpdateEntityCommand } from '../use-case/update-entity/update-entity.command.js';
 import { UpdateEntityUseCase } from '../use-case/update-entity/update-entity.use-case.js';
-import { newKekJwk } from './crypto/key-encryption-keys.js';
-import { migrateRegistry } from './registry.data-source.js';
-import { RegistryInfrastructure } from './registry.infrastructure.js';
+import type { RegistryInfrastructure } from './registry.infrastructure.js';
+import { openRegistryWithType, type RegistryTestInfrastructure } from '../../test/registry-test-infrastructure.js';
 import { EntitySearchReshaper } from './search/entity-search-reshaper.js';
 
 // The entity_search read model on real Postgres (issue 14 §4): rebuilt per type when a new
@@ -44,36 +37,21 @@ const member = (privateFields: string[]) => ({
   _osConfig: { privateFields, indexFields: privateFields.length === 0 ? ['nickname'] : [] },
 });
 
+let registry: RegistryTestInfrastructure;
 let infrastructure: RegistryInfrastructure;
 let definitionId: string;
 const ids: string[] = [];
 
 beforeAll(async () => {
-  const url = await createTestDatabase('registry_entity_search_rebuild');
-  await migrateRegistry(url, 'registry');
-  process.env['REGISTRY_KEKS'] = JSON.stringify({ keys: [newKekJwk()] });
-  infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
-  ({ id: definitionId } = await new CreateDefinitionUseCase(infrastructure.definitions).execute(
-    new CreateDefinitionCommand(member(['$.nickname']), admin),
-  ));
-  await new ActivateDefinitionUseCase(infrastructure.definitions).execute(
-    new ActivateDefinitionCommand(definitionId, admin),
-  );
-  await infrastructure.definitionProjectionRunner.catchUp();
+  registry = await openRegistryWithType('registry_entity_search_rebuild', member(['$.nickname']), admin);
+  ({ infrastructure, definitionId } = registry);
 }, 120_000);
 
 afterAll(async () => {
-  delete process.env['REGISTRY_KEKS'];
-  await infrastructure?.close();
+  await registry?.close();
 });
 
-const create = async (body: object) => {
-  const id = randomUUID();
-  await new CreateEntityUseCase(infrastructure.definitions, infrastructure.entities, { next: () => id }).execute(
-    new CreateEntityCommand('Reshaped', body, false, admin),
-  );
-  return id;
-};
+const create = (body: object) => registry.create(body);
 const search = (body: object, reader: { id: string; roles: string[] } = manager) =>
   new SearchEntitiesUseCase(infrastructure.definitions, infrastructure.entitySearch).execute(
     new SearchEntitiesQuery('Reshaped', body, reader),
