@@ -36,16 +36,34 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 archipelago.dev/environment: {{ .root.Values.environment }}
 {{- end -}}
 
-{{/* image reference: a digest pins the image (promotion moves digests, never tags). */}}
+{{/*
+image reference: a digest pins the image (promotion moves digests, never tags).
+svc.imageFrom: <service> runs that service's image (repository, digest, tag) instead of its own, e.g.
+a query role of a command service: CI builds and deploy-env.yml sets one digest per built project
+(services.<service>.image.digest), and every role built from it follows. imageFrom wins over the
+service's own image, so a digest left from an earlier release's values cannot pin it.
+*/}}
 {{- define "service.image" -}}
 {{- $img := .svc.image -}}
-{{- $repo := $img.repository | default (printf "%s/%s-%s" .root.Values.imageRegistry .root.Values.system .name) -}}
+{{- $imageName := .name -}}
+{{- with .svc.imageFrom -}}
+{{- $source := index ($.root.Values.services | default dict) . -}}
+{{- if not $source -}}
+{{- fail (printf "services.%s.imageFrom: no service %q in services" $.name .) -}}
+{{- end -}}
+{{- if $source.imageFrom -}}
+{{- fail (printf "services.%s.imageFrom: %s takes its image from another service itself (no chains)" $.name .) -}}
+{{- end -}}
+{{- $img = (include "service.values" (dict "root" $.root "svc" $source) | fromYaml).image -}}
+{{- $imageName = . -}}
+{{- end -}}
+{{- $repo := $img.repository | default (printf "%s/%s-%s" .root.Values.imageRegistry .root.Values.system $imageName) -}}
 {{- if $img.digest -}}
 {{- printf "%s@%s" $repo $img.digest -}}
 {{- else if $img.tag -}}
 {{- printf "%s:%s" $repo $img.tag -}}
 {{- else -}}
-{{- fail (printf "services.%s.image: set digest (or tag outside prod)" .name) -}}
+{{- fail (printf "services.%s.image: set digest (or tag outside prod)" $imageName) -}}
 {{- end -}}
 {{- end -}}
 
