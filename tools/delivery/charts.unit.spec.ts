@@ -560,8 +560,10 @@ describe('identity chart: secrets by reference, the issuer consumer, its topics'
     const pod = one(vault, 'Deployment', 'identity').spec.template;
     expect((pod.spec.containers[0].env ?? []).map((e: { name: string }) => e.name)).not.toContain('ADMIN_PASSWORD');
     const template = pod.metadata.annotations['vault.hashicorp.com/agent-inject-template-env'];
-    expect(template).toContain('export ADMIN_EMAIL="{{ .Data.data.admin_email }}"');
-    expect(template).toContain('export ADMIN_PASSWORD="{{ .Data.data.admin_password }}"');
+    // Single-quoted for the shell, ' escaped by Vault Agent: a password with " $ or ` arrives unchanged.
+    const quoted = `| replaceAll "'" "'\\"'\\"'" }}'`;
+    expect(template).toContain(`export ADMIN_EMAIL='{{ .Data.data.admin_email ${quoted}`);
+    expect(template).toContain(`export ADMIN_PASSWORD='{{ .Data.data.admin_password ${quoted}`);
     // The keys stay a mounted Secret with Vault too.
     expect(pod.spec.volumes.map((v: { name: string }) => v.name)).toContain('signing-keys');
   });

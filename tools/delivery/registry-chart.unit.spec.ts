@@ -58,3 +58,56 @@ describe('registry chart: the credentials issuer per environment', { timeout: 12
     expect(noSecret.status).not.toBe(0);
   });
 });
+
+// The key-encryption keys of private fields (REGISTRY_KEKS, docs/adr/0011) come from a Secret or,
+// with secrets.vault.enabled, from Vault: only ever by reference, never in the ConfigMap.
+describe('registry chart: the key-encryption keys from a Secret or Vault', { timeout: 120_000 }, () => {
+  const VAULT = ['--set', 'secrets.vault.enabled=true', '--set', 'secrets.vault.path=kv/data/registry'];
+  const containers = (objects: ReturnType<typeof render>) =>
+    (['Deployment', 'Job'] as const).map((kind) => {
+      const name = kind === 'Job' ? 'registry-migrate' : 'registry';
+      const pod = one(objects, kind, name).spec.template;
+      return { kind, pod, container: pod.spec.containers[0] };
+    });
+
+  for (const env of ENVIRONMENTS) {
+    it(`${env}: REGISTRY_KEKS by secretKeyRef to registry-keks, nothing in the ConfigMap`, () => {
+      const objects = render(tc, 'registry', env);
+      for (const { container } of containers(objects)) {
+        expect(container.env).toContainEqual({
+          name: 'REGISTRY_KEKS',
+          valueFrom: { secretKeyRef: { name: 'registry-keks', key: 'keks.json' } },
+        });
+      }
+      const cm = one(objects, 'ConfigMap', 'registry-config').data as Record<string, string>;
+      expect(Object.keys(cm)).not.toContain('REGISTRY_KEKS');
+      expect(Object.keys(cm)).not.toContain('REGISTRY_KEKS_DIR');
+      expect(JSON.stringify(cm)).not.toMatch(/"kty"|keks\.json/);
+    });
+  }
+
+  it('with Vault: REGISTRY_KEKS is exported from the Vault secret and the Secret is not referenced', () => {
+    const objects = render(tc, 'registry', 'prod', VAULT);
+    for (const { pod, container } of containers(objects)) {
+      const template = pod.metadata.annotations['vault.hashicorp.com/agent-inject-template-env'] as string;
+      // Single-quoted for the shell, quotes escaped by Vault Agent: a JSON key ring survives `.`.
+      expect(template).toContain(
+        `export REGISTRY_KEKS='{{ .Data.data.registry_keks | replaceAll "'" "'\\"'\\"'" }}'`,
+      );
+      expect(container.args[0]).toMatch(/^\. \/vault\/secrets\/env && exec node /);
+      expect((container.env ?? []).map((e: { name: string }) => e.name)).not.toContain('REGISTRY_KEKS');
+    }
+    const cm = one(objects, 'ConfigMap', 'registry-config').data as Record<string, string>;
+    expect(Object.keys(cm)).not.toContain('REGISTRY_KEKS');
+    // The credentials service gets no registry keys from Vault either.
+    const credentials = one(objects, 'Deployment', 'credentials').spec.template.metadata.annotations;
+    expect(credentials['vault.hashicorp.com/agent-inject-template-env']).not.toContain('REGISTRY_KEKS');
+  });
+
+  it('values.schema.json takes vaultEnv (ENV_NAME: Vault key) and rejects a key Vault templates cannot name', () => {
+    expect(template(tc, 'registry', 'prod', [...VAULT, '--set', 'services.registry.vaultEnv.REGISTRY_KEKS=keks_v2']).status).toBe(0);
+    const bad = template(tc, 'registry', 'prod', [...VAULT, '--set', 'services.registry.vaultEnv.REGISTRY_KEKS=keks-v2']);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toMatch(/schema/i);
+  });
+});

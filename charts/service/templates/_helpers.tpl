@@ -107,6 +107,8 @@ OTEL_RESOURCE_ATTRIBUTES: {{ join "," $attrs | quote }}
 DATABASE_URL by reference: CloudNativePG's generated app secret, or an existing Secret (not with
 Vault). Then the service's own Secret references:
   svc.secretEnv: [{ name: ENV_NAME, secretName, key, optional? }]
+With Vault, a variable svc.vaultEnv exports comes from Vault instead: its Secret reference is left out
+(the Secret need not exist).
 */}}
 {{- define "service.secretEnv" -}}
 {{- if not .root.Values.secrets.vault.enabled }}
@@ -121,7 +123,9 @@ Vault). Then the service's own Secret references:
       key: {{ .root.Values.database.external.key }}
       {{- end }}
 {{- end }}
+{{- $fromVault := ternary (.svc.vaultEnv | default dict) (dict) (.root.Values.secrets.vault.enabled | default false) }}
 {{- range .svc.secretEnv }}
+{{- if not (hasKey $fromVault .name) }}
 - name: {{ .name }}
   valueFrom:
     secretKeyRef:
@@ -130,6 +134,7 @@ Vault). Then the service's own Secret references:
       {{- if .optional }}
       optional: true
       {{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -164,7 +169,9 @@ Secrets mounted as files (read-only, group-readable through fsGroup), e.g. a key
 
 {{/*
 Vault Agent injection: the agent renders /vault/secrets/env, sourced before node starts. It exports
-DATABASE_URL and, per service, svc.vaultEnv (ENV_NAME: key in the same KV v2 secret).
+DATABASE_URL and, per service, svc.vaultEnv (ENV_NAME: key in the same KV v2 secret). Values are
+single-quoted for the shell, each ' written as '"'"' (Vault Agent's replaceAll), so JSON (a key ring),
+$ and backticks arrive unchanged.
 */}}
 {{- define "service.vaultAnnotations" -}}
 {{- if .root.Values.secrets.vault.enabled }}
@@ -173,12 +180,17 @@ vault.hashicorp.com/role: {{ .root.Values.secrets.vault.role | default (printf "
 vault.hashicorp.com/agent-inject-secret-env: {{ .root.Values.secrets.vault.path | quote }}
 vault.hashicorp.com/agent-inject-template-env: |
   {{`{{- with secret "`}}{{ .root.Values.secrets.vault.path }}{{`" -}}`}}
-  export DATABASE_URL="{{`{{ .Data.data.`}}{{ .root.Values.secrets.vault.databaseUrlKey }}{{` }}`}}"
+  {{ include "service.vaultExport" (dict "env" "DATABASE_URL" "key" .root.Values.secrets.vault.databaseUrlKey) }}
   {{- range $env, $key := .svc.vaultEnv }}
-  export {{ $env }}="{{`{{ .Data.data.`}}{{ $key }}{{` }}`}}"
+  {{ include "service.vaultExport" (dict "env" $env "key" $key) }}
   {{- end }}
   {{`{{- end }}`}}
 {{- end }}
+{{- end -}}
+
+{{/* One line of the Vault Agent template: export ENV='<value of key, shell-quoted>'. */}}
+{{- define "service.vaultExport" -}}
+export {{ .env }}='{{`{{ .Data.data.`}}{{ .key }}{{` | replaceAll "'" "'\"'\"'" }}`}}'
 {{- end -}}
 
 {{- define "service.command" -}}

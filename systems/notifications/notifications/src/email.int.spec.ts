@@ -45,7 +45,7 @@ async function start(schema: string, smtpPort: number) {
   const app = await createHttpApp(
     NotificationsModule.forRoot(infrastructure, auth, {
       email: {
-        smtp: { host: '127.0.0.1', port: smtpPort, from: 'Archipelago <notifications@archipelago.local>' },
+        smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none', from: 'Archipelago <notifications@archipelago.local>' },
         pollMs: 3_600_000, // rounds are run by the test
         policy: {
           maxAttempts: 2,

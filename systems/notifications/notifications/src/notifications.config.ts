@@ -1,19 +1,46 @@
-import { authConfigShape, baseServiceConfigSchema } from '@archipelago/platform-config';
+import { authConfigShape, baseServiceConfigSchema, envEnum } from '@archipelago/platform-config';
 import { z } from 'zod';
 import { PUSH_HOST_PATTERN } from './entity/push/push-subscription.js';
+import type { SmtpSettings, SmtpTls } from './gateway/nodemailer-email.gateway.js';
+
+/** SMTP server outside production when neither SMTP_URL nor SMTP_HOST is set (the local mail sink). */
+export const LOCAL_SMTP_HOST = 'localhost';
+/** Links' base outside production when PUBLIC_BASE_URL is not set (the local edge). */
+export const LOCAL_PUBLIC_BASE_URL = 'http://localhost:8000';
 
 /**
  * Configuration of the notifications/notifications service: the platform contract, the auth
  * contract (`AUTH_JWKS_URL` required; `AUTH_ISSUER`, `AUTH_AUDIENCE`, … with defaults), SMTP
- * (`SMTP_URL`, or `SMTP_HOST`/`SMTP_PORT`; `SMTP_FROM`), the e-mail delivery job, the stream, and
- * web push (`VAPID_*`: required in production, generated under `.data/` locally; `PUSH_*`).
+ * (`SMTP_URL`, or `SMTP_HOST`/`SMTP_PORT`/`SMTP_TLS`/`SMTP_USER`/`SMTP_PASSWORD`; `SMTP_FROM`),
+ * the e-mail delivery job, the links' base (`PUBLIC_BASE_URL`), the stream, and web push (`VAPID_*`:
+ * required in production, generated under `.data/` locally; `PUSH_*`).
+ *
+ * In production (`NODE_ENV=production`, as in the charts) there are no local fallbacks:
+ * `PUBLIC_BASE_URL` is required, and so is `SMTP_URL` or `SMTP_HOST` while e-mail delivery is on
+ * (`EMAIL_POLL_MS` > 0); the service refuses to start without them, naming the variables.
  */
-export const notificationsConfigSchema = baseServiceConfigSchema.extend({
+export const notificationsConfigSchema = baseServiceConfigSchema
+  .extend({
   ...authConfigShape,
-  /** `smtp://[user:pass@]host:port` or `smtps://…`; wins over SMTP_HOST/SMTP_PORT. */
+  /**
+   * `smtp://[user:pass@]host:port` or `smtps://…` (nodemailer's URL form: `?requireTLS=true` forces
+   * STARTTLS); wins over SMTP_HOST/SMTP_PORT/SMTP_TLS/SMTP_USER/SMTP_PASSWORD. Holds a password: a secret.
+   */
   SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
-  SMTP_HOST: z.string().min(1).default('localhost'),
+  /** SMTP server. Default outside production: `localhost` (the local sink); production: this or SMTP_URL. */
+  SMTP_HOST: z.string().min(1).optional(),
   SMTP_PORT: z.coerce.number().int().min(1).max(65_535).default(1025),
+  /**
+   * How the connection to SMTP_HOST is protected: `starttls` (upgrade, and refuse a server that
+   * does not offer it; submission port 587, RFC 3207), `implicit` (TLS from the first byte; port
+   * 465, RFC 8314) or `none` (plain text: a relay inside the cluster, the local sink). Default:
+   * `starttls` in production, `none` otherwise.
+   */
+  SMTP_TLS: envEnum(['none', 'starttls', 'implicit']).optional(),
+  /** SMTP AUTH user name (RFC 4954); with SMTP_PASSWORD, both or neither. Unset: no authentication. */
+  SMTP_USER: z.string().min(1).optional(),
+  /** SMTP AUTH password. A secret. */
+  SMTP_PASSWORD: z.string().min(1).optional(),
   /** The From header of every e-mail. */
   SMTP_FROM: z.string().min(3).default('Archipelago <notifications@archipelago.local>'),
   /** E-mail delivery round interval (ms); 0 turns e-mail delivery off. */
@@ -23,8 +50,8 @@ export const notificationsConfigSchema = baseServiceConfigSchema.extend({
   /** Backoff before the second attempt (ms), doubled per attempt up to EMAIL_MAX_BACKOFF_MS. */
   EMAIL_BACKOFF_MS: z.coerce.number().int().min(0).default(1_000),
   EMAIL_MAX_BACKOFF_MS: z.coerce.number().int().min(0).default(300_000),
-  /** Public base URL the links in e-mails point to (the edge). */
-  PUBLIC_BASE_URL: z.url().default('http://localhost:8000'),
+  /** Public base URL the links in e-mails and push messages point to (the edge). Default outside production: `http://localhost:8000`. */
+  PUBLIC_BASE_URL: z.url().optional(),
   /** VAPID public key (RFC 8292; uncompressed P-256, base64url). Required in production, with the two below. */
   VAPID_PUBLIC_KEY: z.string().min(1).optional(),
   /** VAPID private key (32 bytes, base64url). A secret. */
@@ -74,5 +101,49 @@ export const notificationsConfigSchema = baseServiceConfigSchema.extend({
     .optional(),
   /** Ping interval of the live stream (ms): below every proxy's idle timeout. */
   STREAM_PING_MS: z.coerce.number().int().min(1_000).default(25_000),
-});
+})
+  .superRefine((config, ctx) => {
+    if ((config.SMTP_USER === undefined) !== (config.SMTP_PASSWORD === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [config.SMTP_USER === undefined ? 'SMTP_USER' : 'SMTP_PASSWORD'],
+        message: 'SMTP_USER and SMTP_PASSWORD go together: set both or neither',
+      });
+    if (config.NODE_ENV !== 'production') return;
+    if (!config.PUBLIC_BASE_URL)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_BASE_URL'],
+        message: 'is required when NODE_ENV is production (the links in e-mails and push messages)',
+      });
+    if (config.EMAIL_POLL_MS > 0 && !config.SMTP_URL && !config.SMTP_HOST)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SMTP_HOST'],
+        message: 'or SMTP_URL is required when NODE_ENV is production and e-mail delivery is on (EMAIL_POLL_MS > 0)',
+      });
+  });
 export type NotificationsConfig = z.output<typeof notificationsConfigSchema>;
+
+/**
+ * The SMTP settings of a validated configuration: SMTP_URL when set, else host, port, TLS mode
+ * (default `starttls` in production, `none` otherwise) and login, with the local sink's host
+ * outside production.
+ */
+export function smtpSettingsOf(config: NotificationsConfig): SmtpSettings {
+  const production = config.NODE_ENV === 'production';
+  const tls: SmtpTls = config.SMTP_TLS ?? (production ? 'starttls' : 'none');
+  return {
+    url: config.SMTP_URL,
+    host: config.SMTP_HOST ?? LOCAL_SMTP_HOST,
+    port: config.SMTP_PORT,
+    tls,
+    auth: config.SMTP_USER && config.SMTP_PASSWORD ? { user: config.SMTP_USER, pass: config.SMTP_PASSWORD } : undefined,
+    from: config.SMTP_FROM,
+  };
+}
+
+/** PUBLIC_BASE_URL, or outside production the local edge ({@link LOCAL_PUBLIC_BASE_URL}). */
+export function publicBaseUrlOf(config: NotificationsConfig): string {
+  return config.PUBLIC_BASE_URL ?? LOCAL_PUBLIC_BASE_URL;
+}
