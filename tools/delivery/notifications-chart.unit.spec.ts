@@ -11,7 +11,15 @@ import {
   publicBaseUrlOf,
   smtpSettingsOf,
 } from '../../systems/notifications/notifications/src/notifications.config.js';
-import { ENVIRONMENTS, type K8sObject, one, prepareToolchain, render, template, type Toolchain } from './chart-harness.js';
+import {
+  ENVIRONMENTS,
+  type K8sObject,
+  one,
+  prepareToolchain,
+  render,
+  template,
+  type Toolchain,
+} from './chart-harness.js';
 
 // First run on a machine builds Helm with `go install` (about 5 minutes on 2 cores).
 const SETUP_TIMEOUT = 20 * 60_000;
@@ -134,7 +142,9 @@ describe('notifications chart: what the service needs in production, per environ
       delete cm[name];
     const parsed = notificationsConfigSchema.safeParse({ ...cm, DATABASE_URL: secretValues.DATABASE_URL });
     expect(parsed.error?.issues.map((i) => i.path.join('.')).sort()).toEqual(['PUBLIC_BASE_URL', 'SMTP_HOST']);
-    await expect(loadVapidKeys({ production: true })).rejects.toThrow(/VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT/);
+    await expect(loadVapidKeys({ production: true })).rejects.toThrow(
+      /VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT/,
+    );
   });
 
   it('with Vault: the keys and the SMTP login are exported from the Vault secret, no Secret is referenced', () => {

@@ -91,9 +91,7 @@ describe('registry chart: the key-encryption keys from a Secret or Vault', { tim
     for (const { pod, container } of containers(objects)) {
       const template = pod.metadata.annotations['vault.hashicorp.com/agent-inject-template-env'] as string;
       // Single-quoted for the shell, quotes escaped by Vault Agent: a JSON key ring survives `.`.
-      expect(template).toContain(
-        `export REGISTRY_KEKS='{{ .Data.data.registry_keks | replaceAll "'" "'\\"'\\"'" }}'`,
-      );
+      expect(template).toContain(`export REGISTRY_KEKS='{{ .Data.data.registry_keks | replaceAll "'" "'\\"'\\"'" }}'`);
       expect(container.args[0]).toMatch(/^\. \/vault\/secrets\/env && exec node /);
       expect((container.env ?? []).map((e: { name: string }) => e.name)).not.toContain('REGISTRY_KEKS');
     }
@@ -105,8 +103,14 @@ describe('registry chart: the key-encryption keys from a Secret or Vault', { tim
   });
 
   it('values.schema.json takes vaultEnv (ENV_NAME: Vault key) and rejects a key Vault templates cannot name', () => {
-    expect(template(tc, 'registry', 'prod', [...VAULT, '--set', 'services.registry.vaultEnv.REGISTRY_KEKS=keks_v2']).status).toBe(0);
-    const bad = template(tc, 'registry', 'prod', [...VAULT, '--set', 'services.registry.vaultEnv.REGISTRY_KEKS=keks-v2']);
+    expect(
+      template(tc, 'registry', 'prod', [...VAULT, '--set', 'services.registry.vaultEnv.REGISTRY_KEKS=keks_v2']).status,
+    ).toBe(0);
+    const bad = template(tc, 'registry', 'prod', [
+      ...VAULT,
+      '--set',
+      'services.registry.vaultEnv.REGISTRY_KEKS=keks-v2',
+    ]);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/schema/i);
   });

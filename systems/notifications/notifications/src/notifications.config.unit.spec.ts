@@ -51,7 +51,11 @@ describe('notifications configuration: SMTP and links', () => {
   });
 
   it('production defaults to STARTTLS (required) and takes the SMTP AUTH login', () => {
-    const config = notificationsConfigSchema.parse({ ...PRODUCTION, SMTP_USER: 'mailer', SMTP_PASSWORD: 'pw-from-a-secret' });
+    const config = notificationsConfigSchema.parse({
+      ...PRODUCTION,
+      SMTP_USER: 'mailer',
+      SMTP_PASSWORD: 'pw-from-a-secret',
+    });
     expect(smtpSettingsOf(config)).toMatchObject({
       host: 'smtp.example.org',
       port: 587,
@@ -59,7 +63,9 @@ describe('notifications configuration: SMTP and links', () => {
       auth: { user: 'mailer', pass: 'pw-from-a-secret' },
     });
     expect(publicBaseUrlOf(config)).toBe('https://api.example.org');
-    expect(smtpSettingsOf(notificationsConfigSchema.parse({ ...PRODUCTION, SMTP_TLS: 'implicit' })).tls).toBe('implicit');
+    expect(smtpSettingsOf(notificationsConfigSchema.parse({ ...PRODUCTION, SMTP_TLS: 'implicit' })).tls).toBe(
+      'implicit',
+    );
   });
 
   it('refuses half a login and an unknown TLS mode', () => {

@@ -45,7 +45,13 @@ async function plainSmtpServer(): Promise<{ server: Server; port: number; comman
   return { server, port: (server.address() as AddressInfo).port, commands };
 }
 
-const EMAIL = { to: 'ada@example.org', subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' };
+const EMAIL = {
+  to: 'ada@example.org',
+  subject: 'Hello',
+  text: 'Hi',
+  html: '<p>Hi</p>',
+  messageId: '<notification.1@archipelago.local>',
+};
 let server: Server | undefined;
 afterEach(() => {
   server?.close();
