@@ -213,6 +213,7 @@ describe('notifications e-mail over SMTP', () => {
       new NodemailerEmailGateway({
         host: '127.0.0.1',
         port: sink_.smtpPort,
+        tls: 'none',
         from: 'Archipelago <notifications@archipelago.local>',
       }),
       policy,
