@@ -4,36 +4,16 @@
 // PUBLIC_BASE_URL. "Would start" is checked with the service's own configuration schema and VAPID
 // loader, fed the rendered environment plus a value for each Secret reference.
 import webpush from 'web-push';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadVapidKeys } from '../../systems/notifications/notifications/src/gateway/vapid-keys.js';
 import {
   notificationsConfigSchema,
   publicBaseUrlOf,
   smtpSettingsOf,
 } from '../../systems/notifications/notifications/src/notifications.config.js';
-import {
-  ENVIRONMENTS,
-  type K8sObject,
-  one,
-  prepareToolchain,
-  render,
-  template,
-  type Toolchain,
-} from './chart-harness.js';
+import { API_HOSTS, ENVIRONMENTS, type K8sObject, one, render, template, toolchainBeforeAll } from './chart-harness.js';
 
-// First run on a machine builds Helm with `go install` (about 5 minutes on 2 cores).
-const SETUP_TIMEOUT = 20 * 60_000;
-let tc: Toolchain;
-beforeAll(() => {
-  tc = prepareToolchain();
-}, SETUP_TIMEOUT);
-
-const HOSTS = {
-  dev: 'api.dev.archipelago.example',
-  qa: 'api.qa.archipelago.example',
-  staging: 'api.staging.archipelago.example',
-  prod: 'api.archipelago.example',
-} as const;
+const toolchain = toolchainBeforeAll();
 
 const VAULT = ['--set', 'secrets.vault.enabled=true', '--set', 'secrets.vault.path=kv/data/notifications'];
 
@@ -81,7 +61,7 @@ describe('notifications chart: what the service needs in production, per environ
 
   for (const env of ENVIRONMENTS) {
     it(`${env}: VAPID keys by reference, subject, allowed hosts, SMTP and PUBLIC_BASE_URL; the pod would start`, async () => {
-      const objects = render(tc, 'notifications', env);
+      const objects = render(toolchain(), 'notifications', env);
       const cm = one(objects, 'ConfigMap', 'notifications-config').data as Record<string, string>;
       expect(cm).toMatchObject({
         NODE_ENV: 'production',
@@ -93,7 +73,7 @@ describe('notifications chart: what the service needs in production, per environ
         SMTP_TLS: 'starttls',
         SMTP_FROM: 'Archipelago <notifications@archipelago.example>',
         // Links go to this environment's edge (Kong's host), never localhost.
-        PUBLIC_BASE_URL: `https://${HOSTS[env]}`,
+        PUBLIC_BASE_URL: `https://${API_HOSTS[env]}`,
       });
       // Secrets only by reference.
       for (const name of ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_URL'])
@@ -129,14 +109,14 @@ describe('notifications chart: what the service needs in production, per environ
         tls: 'starttls',
         auth: { user: 'notifications', pass: 'not-a-real-password' },
       });
-      expect(publicBaseUrlOf(config)).toBe(`https://${HOSTS[env]}`);
+      expect(publicBaseUrlOf(config)).toBe(`https://${API_HOSTS[env]}`);
       expect(config.NOTIFICATIONS_PUSH_ALLOWED_HOSTS).toContain('*.push.apple.com');
     });
   }
 
   it('the same check fails without the chart wiring: production refuses the bare pod environment', async () => {
     // What the chart rendered before this wiring: the ConfigMap without the notifications settings.
-    const objects = render(tc, 'notifications', 'prod');
+    const objects = render(toolchain(), 'notifications', 'prod');
     const cm = { ...(one(objects, 'ConfigMap', 'notifications-config').data as Record<string, string>) };
     for (const name of ['PUBLIC_BASE_URL', 'SMTP_HOST', 'SMTP_PORT', 'SMTP_TLS', 'SMTP_FROM', 'VAPID_SUBJECT'])
       delete cm[name];
@@ -148,7 +128,7 @@ describe('notifications chart: what the service needs in production, per environ
   });
 
   it('with Vault: the keys and the SMTP login are exported from the Vault secret, no Secret is referenced', () => {
-    const objects = render(tc, 'notifications', 'prod', VAULT);
+    const objects = render(toolchain(), 'notifications', 'prod', VAULT);
     for (const [kind, name] of [
       ['Deployment', 'notifications'],
       ['Job', 'notifications-migrate'],
@@ -166,11 +146,18 @@ describe('notifications chart: what the service needs in production, per environ
       expect((pod.spec.containers[0].env ?? []).filter((v: EnvVar) => v.valueFrom)).toEqual([]);
     }
     // No Secret name needed with Vault.
-    expect(template(tc, 'notifications', 'prod', [...VAULT, '--set', 'webPush.existingSecret=']).status).toBe(0);
+    expect(template(toolchain(), 'notifications', 'prod', [...VAULT, '--set', 'webPush.existingSecret=']).status).toBe(
+      0,
+    );
   });
 
   it('an SMTP relay without login (smtp.auth=false): no SMTP_USER/SMTP_PASSWORD reference', () => {
-    const objects = render(tc, 'notifications', 'prod', ['--set', 'smtp.auth=false', '--set', 'smtp.tls=none']);
+    const objects = render(toolchain(), 'notifications', 'prod', [
+      '--set',
+      'smtp.auth=false',
+      '--set',
+      'smtp.tls=none',
+    ]);
     const names = (container(objects).env ?? []).map((v) => v.name);
     expect(names).toEqual(expect.arrayContaining(['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY']));
     expect(names).not.toContain('SMTP_USER');
@@ -185,7 +172,7 @@ describe('notifications chart: what the service needs in production, per environ
     ['a PUBLIC_BASE_URL that is not a URL', ['--set', 'publicBaseUrl=api.archipelago.example'], 'schema'],
     ['a push host with a scheme', ['--set', 'webPush.allowedHosts={https://fcm.googleapis.com}'], 'schema'],
   ] as const)('refuses %s', (_label, extra, message) => {
-    const r = template(tc, 'notifications', 'prod', [...extra]);
+    const r = template(toolchain(), 'notifications', 'prod', [...extra]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(message);
   });

@@ -1,28 +1,16 @@
 // The registry chart's credentials issuer per environment (helm template, as charts.unit.spec.ts):
 // the did:web DID and public URL differ per environment and match Kong's host, and the signing keys
 // come from a Secret by reference, never as a value.
-import { beforeAll, describe, expect, it } from 'vitest';
-import { ENVIRONMENTS, one, prepareToolchain, render, template, type Toolchain } from './chart-harness.js';
+import { describe, expect, it } from 'vitest';
+import { API_HOSTS, ENVIRONMENTS, one, render, template, toolchainBeforeAll } from './chart-harness.js';
 
-// First run on a machine builds Helm with `go install` (about 5 minutes on 2 cores).
-const SETUP_TIMEOUT = 20 * 60_000;
-let tc: Toolchain;
-beforeAll(() => {
-  tc = prepareToolchain();
-}, SETUP_TIMEOUT);
-
-const HOSTS = {
-  dev: 'api.dev.archipelago.example',
-  qa: 'api.qa.archipelago.example',
-  staging: 'api.staging.archipelago.example',
-  prod: 'api.archipelago.example',
-} as const;
+const toolchain = toolchainBeforeAll();
 
 describe('registry chart: the credentials issuer per environment', { timeout: 120_000 }, () => {
   for (const env of ENVIRONMENTS) {
     it(`${env}: the issuer is did:web of the environment's public host; keys from the Secret`, () => {
-      const objects = render(tc, 'registry', env);
-      const host = HOSTS[env];
+      const objects = render(toolchain(), 'registry', env);
+      const host = API_HOSTS[env];
       const cm = one(objects, 'ConfigMap', 'credentials-config').data;
       expect(cm).toMatchObject({
         CREDENTIALS_ISSUER_DID: `did:web:${host}`,
@@ -51,10 +39,10 @@ describe('registry chart: the credentials issuer per environment', { timeout: 12
   }
 
   it('refuses an issuer that is not did:web and a missing Secret name (values schema, required)', () => {
-    const notDidWeb = template(tc, 'registry', 'prod', ['--set', 'credentialsIssuer.did=did:key:z6Mk']);
+    const notDidWeb = template(toolchain(), 'registry', 'prod', ['--set', 'credentialsIssuer.did=did:key:z6Mk']);
     expect(notDidWeb.status).not.toBe(0);
     expect(notDidWeb.stderr).toContain('credentialsIssuer');
-    const noSecret = template(tc, 'registry', 'prod', ['--set', 'credentialsIssuer.existingSecret=']);
+    const noSecret = template(toolchain(), 'registry', 'prod', ['--set', 'credentialsIssuer.existingSecret=']);
     expect(noSecret.status).not.toBe(0);
   });
 });
@@ -72,7 +60,7 @@ describe('registry chart: the key-encryption keys from a Secret or Vault', { tim
 
   for (const env of ENVIRONMENTS) {
     it(`${env}: REGISTRY_KEKS by secretKeyRef to registry-keks, nothing in the ConfigMap`, () => {
-      const objects = render(tc, 'registry', env);
+      const objects = render(toolchain(), 'registry', env);
       for (const { container } of containers(objects)) {
         expect(container.env).toContainEqual({
           name: 'REGISTRY_KEKS',
@@ -87,7 +75,7 @@ describe('registry chart: the key-encryption keys from a Secret or Vault', { tim
   }
 
   it('with Vault: REGISTRY_KEKS is exported from the Vault secret and the Secret is not referenced', () => {
-    const objects = render(tc, 'registry', 'prod', VAULT);
+    const objects = render(toolchain(), 'registry', 'prod', VAULT);
     for (const { pod, container } of containers(objects)) {
       const template = pod.metadata.annotations['vault.hashicorp.com/agent-inject-template-env'] as string;
       // Single-quoted for the shell, quotes escaped by Vault Agent: a JSON key ring survives `.`.
@@ -104,9 +92,10 @@ describe('registry chart: the key-encryption keys from a Secret or Vault', { tim
 
   it('values.schema.json takes vaultEnv (ENV_NAME: Vault key) and rejects a key Vault templates cannot name', () => {
     expect(
-      template(tc, 'registry', 'prod', [...VAULT, '--set', 'services.registry.vaultEnv.REGISTRY_KEKS=keks_v2']).status,
+      template(toolchain(), 'registry', 'prod', [...VAULT, '--set', 'services.registry.vaultEnv.REGISTRY_KEKS=keks_v2'])
+        .status,
     ).toBe(0);
-    const bad = template(tc, 'registry', 'prod', [
+    const bad = template(toolchain(), 'registry', 'prod', [
       ...VAULT,
       '--set',
       'services.registry.vaultEnv.REGISTRY_KEKS=keks-v2',
