@@ -85,9 +85,16 @@ describe('registry chart: the key-encryption keys from a Secret or Vault', { tim
     }
     const cm = one(objects, 'ConfigMap', 'registry-config').data as Record<string, string>;
     expect(Object.keys(cm)).not.toContain('REGISTRY_KEKS');
-    // The credentials service gets no registry keys from Vault either.
-    const credentials = one(objects, 'Deployment', 'credentials').spec.template.metadata.annotations;
-    expect(credentials['vault.hashicorp.com/agent-inject-template-env']).not.toContain('REGISTRY_KEKS');
+    // The credentials service gets no registry keys; its own issuer keys come from Vault too.
+    const credentials = one(objects, 'Deployment', 'credentials').spec.template;
+    const credentialsVault = credentials.metadata.annotations['vault.hashicorp.com/agent-inject-template-env'];
+    expect(credentialsVault).not.toContain('REGISTRY_KEKS');
+    expect(credentialsVault).toContain(
+      `export CREDENTIALS_ISSUER_KEYS='{{ .Data.data.credentials_issuer_keys | replaceAll`,
+    );
+    expect((credentials.spec.containers[0].env ?? []).map((e: { name: string }) => e.name)).not.toContain(
+      'CREDENTIALS_ISSUER_KEYS',
+    );
   });
 
   it('values.schema.json takes vaultEnv (ENV_NAME: Vault key) and rejects a key Vault templates cannot name', () => {

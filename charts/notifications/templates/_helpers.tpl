@@ -6,8 +6,6 @@ helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 archipelago.dev/environment: {{ .Values.environment }}
 {{- end -}}
 
-
-
 {{/*
 The notifications service's settings and secrets, as library-chart options (env, secretEnv,
 vaultEnv), merged into services.notifications by services.yaml: Web Push (VAPID keys by reference to
