@@ -936,6 +936,7 @@ describe('PrometheusRule alerts: promtool check rules and test rules', { timeout
           'ArchipelagoHighErrorRatio',
           'ArchipelagoHighLatencyP95',
           'ArchipelagoDeadLetters',
+          'ArchipelagoDeadDeliveries',
           'ArchipelagoOutboxStale',
           'ArchipelagoProjectionLag',
           'ArchipelagoPodsNotReady',
