@@ -64,9 +64,14 @@ let arrived; // the notification about the order, once it came
 const early = []; // live notifications that came before the order's id was known
 const timer = setTimeout(async () => {
   if (!order) die(`the order was not placed within ${timeoutMs} ms`);
-  const status = await fetch(`${edge}/commerce/v1/orders/${order.id}`, { headers: { authorization: `Bearer ${token}` } })
+  const status = await fetch(`${edge}/commerce/v1/orders/${order.id}`, {
+    headers: { authorization: `Bearer ${token}` },
+  })
     .then((r) => r.json())
-    .then((o) => o.status, () => 'unknown');
+    .then(
+      (o) => o.status,
+      () => 'unknown',
+    );
   die(
     arrived
       ? `the read-state message for "${arrived.title}" did not arrive within ${timeoutMs} ms`
