@@ -17,9 +17,15 @@ import exec from 'k6/execution';
 import { Counter, Trend } from 'k6/metrics';
 import { WebSocket } from 'k6/websockets';
 import { scenarioSummary } from '../lib/scenario-summary.js';
+import {
+  BASE_URL,
+  constantRateOptions,
+  num,
+  passwordToken,
+  registeredUser,
+  setupParams,
+} from '../lib/system-scenario.js';
 
-const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
-const num = (name, fallback) => (__ENV[name] ? Number(__ENV[name]) : fallback);
 const RATE = num('RATE', 2);
 const USERS = num('USERS', 4);
 const STREAM_TIMEOUT_MS = num('STREAM_TIMEOUT_MS', 10_000);
@@ -62,59 +68,29 @@ export const SLO = {
   notification_delivery_ms: ['p(95)<1500'],
 };
 
-export const options = {
-  scenarios: {
-    notifications: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: __ENV.DURATION || '60s',
-      // An iteration waits for its order's notification: a second or two, up to STREAM_TIMEOUT_MS
-      // when the machine is slow. VUs made mid-run start slowly on a busy machine (dropped
-      // iterations), so enough are made up front.
-      preAllocatedVUs: Math.max(10, RATE * 5),
-      maxVUs: Math.max(40, RATE * 20),
-      gracefulStop: `${Math.ceil(STREAM_TIMEOUT_MS / 1000) + 10}s`,
-    },
-  },
+export const options = constantRateOptions({
+  name: 'notifications',
+  rate: RATE,
   thresholds: {
     ...SLO,
     // The trigger's requests: report-only (`max>=0` never fails; commerce's scenarios judge them).
     [`http_req_duration{name:${NAMES.deposit}}`]: ['max>=0'],
     [`http_req_duration{name:${NAMES.placeOrder}}`]: ['max>=0'],
   },
-  setupTimeout: '180s',
-  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
-  // No `url` tag: a stream URL carries its single-use ticket (one time series per connection).
-  systemTags: ['status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'scenario', 'expected_response'],
-};
+  // An iteration waits for its order's notification: a second or two, up to STREAM_TIMEOUT_MS when
+  // the machine is slow. VUs made mid-run start slowly on a busy machine (dropped iterations), so
+  // enough are made up front.
+  preAllocatedVUs: Math.max(10, RATE * 5),
+  maxVUs: Math.max(40, RATE * 20),
+  gracefulStop: `${Math.ceil(STREAM_TIMEOUT_MS / 1000) + 10}s`,
+});
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
-
-/** POST with 429 retried after Retry-After (the token endpoint allows 60/min per IP). */
-function postPatiently(url, body, params) {
-  for (let attempt = 1; ; attempt++) {
-    const res = http.post(url, body, params);
-    if (res.status !== 429 || attempt >= 8) return res;
-    sleep(Math.min(Number(res.headers['Retry-After']) || 5, 61));
-  }
-}
-
-function token(username, password, params) {
-  const res = postPatiently(`${BASE_URL}/identity/v1/token`, { grant_type: 'password', username, password }, params);
-  if (res.status !== 200) fail(`token for ${username}: ${res.status} ${res.body}`);
-  return res.json('access_token');
-}
 
 export function setup() {
   // Names this run's product SKU and deposit Idempotency-Keys (accounts are reused between runs).
   const runId = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
-  const setupParams = (name, headers = {}) => ({
-    headers,
-    tags: { name },
-    responseCallback: http.expectedStatuses({ min: 200, max: 299 }, 409, 429),
-  });
-  const admin = token(ADMIN_EMAIL, ADMIN_PASSWORD, setupParams('POST /identity/v1/token'));
+  const admin = passwordToken(ADMIN_EMAIL, ADMIN_PASSWORD);
   const product = http.post(
     `${BASE_URL}/commerce/v1/products`,
     JSON.stringify({
@@ -127,16 +103,8 @@ export function setup() {
   );
   if (product.status !== 201) fail(`create product: ${product.status} ${product.body}`);
   const users = [];
-  for (let i = 0; i < USERS; i++) {
-    const email = `k6-notif-${i}@example.com`;
-    // 202 for a new and a reused address alike: accounts are reused between runs.
-    http.post(
-      `${BASE_URL}/identity/v1/users`,
-      JSON.stringify({ email, password: PASSWORD, displayName: `k6 notifications ${i}` }),
-      setupParams('POST /identity/v1/users', JSON_HEADERS),
-    );
-    users.push(token(email, PASSWORD, setupParams('POST /identity/v1/token')));
-  }
+  for (let i = 0; i < USERS; i++)
+    users.push(registeredUser(`k6-notif-${i}@example.com`, PASSWORD, `k6 notifications ${i}`));
   // Ordering learns the new product from the catalog's events a moment later (else 422 UNKNOWN_PRODUCT).
   sleep(2);
   return { runId, product: { id: product.json('id'), price: product.json('price') }, users };
