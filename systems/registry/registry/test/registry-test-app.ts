@@ -28,10 +28,12 @@ export interface RegistryTestApp {
  * Readiness checks `postgres` and `keks` (as main.ts registers them).
  * @param database a name prefix for a fresh database, or `{ url }` of one an earlier app migrated
  * @param refine the OpenAPI refinement main.ts applies, when the test reads the document
+ * @param logs the pino log level (default `warn`) and where its lines go (default stdout)
  */
 export async function startRegistryTestApp(
   database: string | { readonly url: string },
   refine?: (document: OpenAPIObject) => void,
+  logs: { readonly level?: string; readonly destination?: { write(line: string): void } } = {},
 ): Promise<RegistryTestApp> {
   const issuer = await startTestIssuer();
   const url = typeof database === 'string' ? await createTestDatabase(database) : database.url;
@@ -44,13 +46,20 @@ export async function startRegistryTestApp(
   const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
   const app = await createHttpApp(RegistryModule.forRoot(infrastructure, auth), {
     serviceName: 'registry',
-    config: { SERVICE_NAME: 'registry', SYSTEM: 'registry', HOST: '127.0.0.1', HTTP_PORT: 0, LOG_LEVEL: 'warn' },
+    config: {
+      SERVICE_NAME: 'registry',
+      SYSTEM: 'registry',
+      HOST: '127.0.0.1',
+      HTTP_PORT: 0,
+      LOG_LEVEL: logs.level ?? 'warn',
+    },
     domainErrors: REGISTRY_DOMAIN_ERRORS,
     readinessChecks: {
       postgres: postgresReadinessCheck(infrastructure.pool),
       keks: () => infrastructure.kekAvailability.readiness(),
     },
     openapi: { title: 'registry', version: '1', ...(refine ? { refine } : {}) },
+    ...(logs.destination ? { logDestination: logs.destination } : {}),
   });
   await infrastructure.start();
   await app.listen(0, '127.0.0.1');

@@ -66,6 +66,9 @@ export type EntityDeletedV1 = z.infer<typeof entityDeletedV1Schema>;
  * `invited`, owned by the person its `ownershipAttributes` name. `inviteeEmail` is the e-mail the
  * invitation goes to (the first owner e-mail of the entity; the person may have no account yet);
  * `actor` is the inviter's user id, `anonymous` for a self-registration. Never carries the body.
+ * The e-mail may be a private field of the entity (the one private value an event carries, for the
+ * invitation): a consumer keeps it no longer than it needs to, and forgets it on the entity's
+ * `EntityDeletedV1` (same key); the registry deletes its outbox copies then (docs/systems/registry.md).
  * Key = entity id.
  */
 export const entityInvitedV1Schema = z.object({

@@ -17,6 +17,7 @@ import {
   discloseEntity,
   ownerIdentities,
   pointerDisclosed,
+  pointerSegments,
   uniqueKeys,
 } from '../entity/registry-entity/field-access.js';
 import { registryEntityDecider } from '../entity/registry-entity/registry-entity.decider.js';
@@ -32,7 +33,7 @@ import {
 } from '../use-case/port/registry-entity.repository.port.js';
 import { DefinitionVersions, type NewlyPrivatePaths, type ProtectedShape } from './definition-versions.js';
 import type { OsConfig } from '../entity/definition/os-config.js';
-import { isPrivatePath, pointerSegments, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
+import { isPrivatePath, splitPrivateFields } from '../entity/registry-entity/private-fields.js';
 import { parseFieldPath } from '../entity/definition/os-config.js';
 import type { PrivateFieldSealer } from './crypto/private-field.sealer.js';
 
@@ -83,8 +84,10 @@ function clearValueCondition(
  * (definition, fields, value): a second live entity with the same value fails on the key, also
  * under concurrency, and the whole transaction rolls back); and the integration events
  * (`EntityCreatedV1`, `EntityUpdatedV1`, `EntityDeletedV1`) with the body stripped of private and
- * internal fields, and `EntityInvitedV1` (no body; the invitee's e-mail, which the invitation goes to). The `_osConfig` used is the one of the definition version the body was
- * validated against, read from the definition's stream.
+ * internal fields, and `EntityInvitedV1` (no body; the invitee's e-mail, which the invitation goes to,
+ * even when that field is private: the outbox copies are deleted with the entity). The `_osConfig`
+ * used is the one of the definition version the body was validated against, read from the
+ * definition's stream.
  *
  * Private fields are envelope-encrypted in the event log (see PrivateFieldSealer): events are
  * sealed before the append and opened after every read, so the deciders see whole bodies; an
@@ -174,7 +177,9 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     const after = events.reduce(registryEntityDecider.evolve, before);
     if (after.status === 'absent') return;
     for (const event of events) {
-      if (event.type === 'EntityDeleted') await this.sealer.shred(client, id, event.data.by, event.data.at);
+      if (event.type !== 'EntityDeleted') continue;
+      await this.sealer.shred(client, id, event.data.by, event.data.at);
+      await this.dropInvitations(client, id);
     }
     const { config, contentPointer } = await shapeOf(after.definitionId, after.definitionVersion);
     await this.refreshUniqueClaims(client, after, config, contentPointer, expectedVersion === 0);
@@ -189,6 +194,22 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       ),
     );
     if (messages.length > 0) await this.messaging.outbox.add(client, messages);
+  }
+
+  /**
+   * Erasure of the one value an integration event carries from an entity's private fields: the
+   * invitee's e-mail of `EntityInvitedV1` (the notifications system sends the invitation there, so
+   * the event must carry it). On `EntityDeleted`, in its transaction, the registry's own copies of
+   * the entity's invitations (`outbox` rows keyed by its id, sent or not) are deleted: an invitation
+   * not relayed yet is never sent for an entity that is gone, and the address no longer sits in
+   * clear in the registry's tables. What a consumer already read, and a Kafka topic's copy until its
+   * retention, are out of the registry's reach (docs/systems/registry.md, private fields).
+   */
+  private async dropInvitations(client: SqlClient, id: string): Promise<void> {
+    await client.query(`DELETE FROM "${this.schema}".outbox WHERE message_type = $1 AND message_key = $2`, [
+      REGISTRY_EVENTS.EntityInvitedV1.type,
+      id,
+    ]);
   }
 
   /**
@@ -376,6 +397,7 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
     if (changed === 0) return 0;
     if (deleted) {
       await this.sealer.shred(client, id, deleted.by ?? 'system', deleted.at ?? new Date().toISOString());
+      await this.dropInvitations(client, id);
       return changed;
     }
     const state = fold(await this.readIn(client, id));

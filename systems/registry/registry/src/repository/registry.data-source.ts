@@ -8,8 +8,9 @@ import { registryClaimsMigration } from './migrations/1796540300000-registry-cla
 import { registryEntityOwnersMigration } from './migrations/1796540400000-registry-entity-owners.migration.js';
 import { registryEntityDataKeysMigration } from './migrations/1796540514000-registry-entity-data-keys.migration.js';
 import { registryClaimAttestorEntitiesMigration } from './migrations/1796540615015-registry-claim-attestor-entities.migration.js';
+import { registryOutboxInvitationsMigration } from './migrations/1796540700000-registry-outbox-invitations.migration.js';
 
-/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys, claim attestor entities). */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys, claim attestor entities, the outbox's invitations index). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -23,6 +24,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryEntityOwnersMigration(schema),
     registryEntityDataKeysMigration(schema),
     registryClaimAttestorEntitiesMigration(schema),
+    registryOutboxInvitationsMigration(schema),
   ],
 };
 

@@ -39,7 +39,7 @@ export function discloseEntity(
   let result: JsonValue = body;
   for (const path of hidden) {
     const segments = parseFieldPath(path);
-    if (segments) result = removeAt(result, [...contentSegments(contentPointer), ...segments]);
+    if (segments) result = removeAt(result, [...pointerSegments(contentPointer), ...segments]);
   }
   return result as JsonObject;
 }
@@ -60,11 +60,11 @@ export function pointerDisclosed(
   const hidden = [...(showPrivate ? [] : config.privateFields), ...(showInternal ? [] : config.internalFields)].flatMap(
     (path) => {
       const segments = parseFieldPath(path);
-      return segments ? [[...contentSegments(contentPointer), ...segments]] : [];
+      return segments ? [[...pointerSegments(contentPointer), ...segments]] : [];
     },
   );
   return (pointer) => {
-    const tokens = contentSegments(pointer);
+    const tokens = pointerSegments(pointer);
     return !hidden.some(
       (segments) => tokens.length >= segments.length && segments.every((s, i) => s === '*' || s === tokens[i]),
     );
@@ -84,7 +84,7 @@ export function ownerIdentities(body: JsonObject, config: OsConfig, contentPoint
     config.ownershipAttributes.flatMap((entry) => {
       const segments = entry[key] === undefined ? undefined : parseFieldPath(entry[key]);
       if (!segments) return [];
-      return valuesAt(body, [...contentSegments(contentPointer), ...segments])
+      return valuesAt(body, [...pointerSegments(contentPointer), ...segments])
         .filter((v): v is string => typeof v === 'string' && v.trim() !== '')
         .map((v) => v.trim());
     });
@@ -250,7 +250,7 @@ export function ownerWrite(
   config: OsConfig,
   contentPointer: string,
 ): JsonValue {
-  const root = contentSegments(contentPointer);
+  const root = pointerSegments(contentPointer);
   const paths = (list: readonly string[]) =>
     list.flatMap((path) => {
       const segments = parseFieldPath(path);
@@ -322,7 +322,7 @@ export function uniqueKeys(body: JsonObject, config: OsConfig, contentPointer: s
   for (const entry of config.uniqueIndexFields) {
     const values = entry.map((field) => {
       const segments = parseFieldPath(field);
-      const found = segments ? valuesAt(body, [...contentSegments(contentPointer), ...segments]) : [];
+      const found = segments ? valuesAt(body, [...pointerSegments(contentPointer), ...segments]) : [];
       return found.length === 1 && found[0] !== null && typeof found[0] !== 'object' ? found[0] : undefined;
     });
     if (values.every((v) => v !== undefined)) keys.push({ fields: entry.join(','), value: JSON.stringify(values) });
@@ -355,11 +355,15 @@ function removeAt(value: JsonValue, segments: readonly string[]): JsonValue {
   return rest.length === 0 ? others : { ...others, [head]: removeAt(child as JsonValue, rest) };
 }
 
-/** The unescaped reference tokens of a JSON Pointer (RFC 6901): '' → [], '/a~1b/0' → ['a/b', '0']. */
-function contentSegments(contentPointer: string): string[] {
-  return contentPointer === ''
+/**
+ * The unescaped reference tokens of a JSON Pointer (RFC 6901 §4: `~1` → `/`, then `~0` → `~`):
+ * `''` → `[]`, `'/a~1b/0'` → `['a/b', '0']`, `'/~01'` → `['~1']`. The registry's one pointer
+ * splitter (content pointers, changed-field pointers, sealed-field pointers).
+ */
+export function pointerSegments(pointer: string): string[] {
+  return pointer === ''
     ? []
-    : contentPointer
+    : pointer
         .slice(1)
         .split('/')
         .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
@@ -374,10 +378,7 @@ function contentSegments(contentPointer: string): string[] {
 export function restrictTo(body: JsonObject, pointers: readonly string[]): JsonObject {
   let result: JsonObject = {};
   for (const pointer of pointers) {
-    const segments = pointer
-      .slice(1)
-      .split('/')
-      .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const segments = pointerSegments(pointer);
     const value = valueAtSegments(body, segments);
     if (value !== undefined) result = setAt(result, segments, value) as JsonObject;
   }

@@ -5,8 +5,10 @@ import {
   discloseEntity,
   isOwnedBy,
   ownerIdentities,
+  pointerSegments,
   provenOwner,
   relationTo,
+  restrictTo,
   uniqueKeys,
   valuesAt,
 } from './field-access.js';
@@ -162,5 +164,28 @@ describe('valuesAt', () => {
     expect(valuesAt(person, ['education', 'marks'])).toEqual([91, 75]);
     expect(valuesAt(person, ['name', 'x'])).toEqual([]);
     expect(valuesAt(person, ['toString'])).toEqual([]);
+  });
+});
+
+describe('pointerSegments: the one JSON Pointer splitter (RFC 6901)', () => {
+  it("unescapes ~1 to '/' and ~0 to '~', in that order, so member names holding '/' or '~' are found", () => {
+    expect(pointerSegments('')).toEqual([]);
+    expect(pointerSegments('/Student')).toEqual(['Student']);
+    expect(pointerSegments('/Vet~1Clinic/a~0b/0')).toEqual(['Vet/Clinic', 'a~b', '0']);
+    // '~01' is '~' then '1' (RFC 6901 §4: ~1 first would give '/'): the member '~1'.
+    expect(pointerSegments('/~01')).toEqual(['~1']);
+    expect(pointerSegments('/')).toEqual(['']);
+  });
+
+  it("restrictTo and discloseEntity read members whose names hold '/' or '~' (a wrapper 'Vet/Clinic' is the pointer /Vet~1Clinic)", () => {
+    const body = { 'Vet/Clinic': { 'name~en': 'Paws', 'x/y': 1, chip: 'CHIP-9' }, other: 2 };
+    expect(restrictTo(body, ['/Vet~1Clinic/name~0en', '/Vet~1Clinic/x~1y'])).toEqual({
+      'Vet/Clinic': { 'name~en': 'Paws', 'x/y': 1 },
+    });
+    const chip = config({ privateFields: ['$.chip'] });
+    expect(discloseEntity(body, chip, '/Vet~1Clinic', { purpose: 'search', manager: true })).toEqual({
+      'Vet/Clinic': { 'name~en': 'Paws', 'x/y': 1 },
+      other: 2,
+    });
   });
 });

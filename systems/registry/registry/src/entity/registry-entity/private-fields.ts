@@ -1,4 +1,5 @@
 import { parseFieldPath, type OsConfig } from '../definition/os-config.js';
+import { pointerSegments } from './field-access.js';
 import { isJsonObject, type JsonObject, type JsonValue } from './json-merge-patch.js';
 
 /** One private value taken out of a body: where it was (RFC 6901 JSON Pointer into the whole body) and what. */
@@ -38,16 +39,6 @@ export function mergePrivateFields(body: JsonObject, values: readonly PrivateVal
   let result: JsonValue = body;
   for (const [pointer, value] of values) result = putAt(result, pointerSegments(pointer), value);
   return result as JsonObject;
-}
-
-/** RFC 6901 reference tokens of a pointer (`''` → none). */
-export function pointerSegments(pointer: string): string[] {
-  return pointer === ''
-    ? []
-    : pointer
-        .slice(1)
-        .split('/')
-        .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 const escapeToken = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');

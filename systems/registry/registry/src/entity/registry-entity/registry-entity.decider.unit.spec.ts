@@ -249,7 +249,7 @@ describe('registry entity: invitation, deactivation, deletion', () => {
       .thenThrows(EntityTransitionNotAllowedError, (e) => expect(e.message).toContain('status is active'));
   });
 
-  it('given an entity, when deleted, then deleted with its private fields erased (crypto-shredding); afterwards reads, changes and a second delete are not found', () => {
+  it("given an entity, when deleted, then deleted with its private fields erased (crypto-shredding), and folding EntityDeleted leaves it deleted, not active (Daksha's RegistryResource::mutate ignores EntityDeleted: a deleted entity stays Active); afterwards reads, changes and a second delete are not found", () => {
     const deleted: RegistryEntityEvent = {
       type: 'EntityDeleted',
       data: { id, version: 2, at, by, erasure: 'crypto-shredding' },
@@ -258,6 +258,7 @@ describe('registry entity: invitation, deactivation, deletion', () => {
       .given([created])
       .when(cmd('DeleteEntity', { expectedVersion: 1 }))
       .then([deleted]);
+    expect(fold(registryEntityDecider, [created, deleted])).toMatchObject({ status: 'deleted', version: 2 });
     spec.given([created, deleted]).when(cmd('DeleteEntity')).thenThrows(EntityNotFoundError);
     spec
       .given([created, deleted])
@@ -265,7 +266,16 @@ describe('registry entity: invitation, deactivation, deletion', () => {
       .thenThrows(EntityNotFoundError);
   });
 
-  it('given nothing, when deleted, then not found', () => {
-    spec.given([]).when(cmd('DeleteEntity')).thenThrows(EntityNotFoundError);
+  it("given a deleted or an unknown entity, when deleted, then not found (404), never an empty success (Daksha's entity DeleteCmd returns Ok(vec![]) when the delete is not allowed: a silent no-op)", () => {
+    const deleted: RegistryEntityEvent = {
+      type: 'EntityDeleted',
+      data: { id, version: 2, at, by, erasure: 'crypto-shredding' },
+    };
+    for (const history of [[], [created, deleted], [invited, deleted]]) {
+      spec
+        .given(history)
+        .when(cmd('DeleteEntity'))
+        .thenThrows(EntityNotFoundError, (e) => expect(e.message).toContain(id));
+    }
   });
 });

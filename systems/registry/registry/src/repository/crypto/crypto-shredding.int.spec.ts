@@ -10,6 +10,8 @@ import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.
 import { CreateEntityUseCase } from '../../use-case/create-entity/create-entity.use-case.js';
 import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
 import { DeleteEntityUseCase } from '../../use-case/delete-entity/delete-entity.use-case.js';
+import { InviteEntityCommand } from '../../use-case/invite-entity/invite-entity.command.js';
+import { InviteEntityUseCase } from '../../use-case/invite-entity/invite-entity.use-case.js';
 import { UniqueFieldTakenError } from '../../use-case/port/registry-entity.repository.port.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import { UpdateEntityUseCase } from '../../use-case/update-entity/update-entity.use-case.js';
@@ -30,6 +32,8 @@ const PHONE = '+91-98450-31337';
 const EMAIL = 'kavya.secret-owner@example.com';
 const LEGACY_LIVE = 'NID-LEGACY-LIVE-77';
 const LEGACY_GONE = 'NID-LEGACY-GONE-88';
+// The invitee's private e-mail: EntityInvitedV1 must carry it (the invitation goes there) until DELETE.
+const INVITEE = 'ishaan.private-invitee@example.com';
 const SECRETS = [NATIONAL_ID, NATIONAL_ID_2, PHONE, EMAIL, LEGACY_LIVE, LEGACY_GONE];
 const oldKek = newKekJwk();
 const newKek = newKekJwk();
@@ -275,5 +279,39 @@ describe('private fields: envelope encryption and crypto-shredding', () => {
       UniqueFieldTakenError,
     );
     expect((await infrastructure.dataKeys.rewrap(infrastructure.pool)).rewrapped).toBe(0);
+  });
+
+  it("erases an invitee's private e-mail on DELETE: EntityInvitedV1 carried it for the invitation, afterwards no table holds it", async () => {
+    const invitedId = randomUUID();
+    const admin = { id: ctx.actor, roles: ['admin'], authenticated: true };
+    await new InviteEntityUseCase(infrastructure.definitions, infrastructure.entities, {
+      next: () => invitedId,
+    }).execute(new InviteEntityCommand('Citizen', { name: 'Ishaan', email: INVITEE }, admin, ctx));
+    const outbox = async () =>
+      (
+        await infrastructure.pool.query<{ message_type: string; payload: { inviteeEmail?: string } }>(
+          `SELECT message_type, payload FROM "registry".outbox WHERE message_key = $1 ORDER BY position`,
+          [invitedId],
+        )
+      ).rows;
+    // The notifications system needs the address: the invitation carries it, and nothing else does.
+    expect(await outbox()).toEqual([
+      {
+        message_type: 'archipelago.registry.registry.EntityInvitedV1',
+        payload: expect.objectContaining({ inviteeEmail: INVITEE }),
+      },
+    ]);
+    await infrastructure.entitySearchRunner.catchUp();
+    expect((await everything()).split(INVITEE)).toHaveLength(2);
+
+    await new DeleteEntityUseCase(infrastructure.entities, infrastructure.definitions).execute(
+      new DeleteEntityCommand('Citizen', invitedId, undefined, ctx),
+    );
+    expect((await outbox()).map((m) => m.message_type)).toEqual(['archipelago.registry.registry.EntityDeletedV1']);
+    await infrastructure.entitySearchRunner.rebuild();
+    const raw = await everything();
+    expect(raw).toContain(invitedId);
+    expect(raw).not.toContain(INVITEE);
+    expect(raw.toLowerCase()).not.toContain(INVITEE.toLowerCase());
   });
 });

@@ -14,7 +14,7 @@ import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { rulesDocument } from '../../entity/definition/definition.state.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { isOwnedBy, provenOwner } from '../../entity/registry-entity/field-access.js';
+import { isOwnedBy, pointerSegments, provenOwner } from '../../entity/registry-entity/field-access.js';
 import type { SearchCondition, SearchQuery } from '../../entity/search/search-query.js';
 import { DEFINITION_REPOSITORY, type DefinitionRepositoryPort } from '../port/definition.repository.port.js';
 import { ENTITY_SEARCH, type EntitySearchPort } from '../port/entity-search.port.js';
@@ -31,10 +31,10 @@ export const MAX_OWNED_ATTESTOR_ENTITIES = 100;
 
 const SEARCHABLE_SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/** The entity content at `pointer` ('' or `/Student`) of a body. */
+/** The entity content at `pointer` ('' or `/Student`, RFC 6901: `/A~1B` is member `A/B`) of a body. */
 export function contentAt(body: unknown, pointer: string): unknown {
   let at = body;
-  for (const key of pointer === '' ? [] : pointer.slice(1).split('/')) {
+  for (const key of pointerSegments(pointer)) {
     if (at === null || typeof at !== 'object' || Array.isArray(at)) return undefined;
     at = (at as Record<string, unknown>)[key];
   }
@@ -90,8 +90,7 @@ export class AttestorEntities {
     } else {
       const query = searchFor(condition.comparisons[0]!, requesterValues);
       if (!query) return [];
-      const contentPath = contentPointer === '' ? [] : contentPointer.slice(1).split('/');
-      const page = await this.search.search(definitionId, query, contentPath);
+      const page = await this.search.search(definitionId, query, pointerSegments(contentPointer));
       found = page.items.map((item) => ({ id: item.id, content: contentAt(item.body, contentPointer) }));
     }
     return found

@@ -4,7 +4,12 @@ import { definitionIdOf } from '../../entity/definition/definition-id.js';
 import { osConfigOf } from '../../entity/definition/definition-schema.js';
 import { rulesDocument, servingVersion } from '../../entity/definition/definition.state.js';
 import { definitionShape } from '../../entity/definition/os-config.js';
-import { assertMayReadWithoutToken, discloseEntity, managesType } from '../../entity/registry-entity/field-access.js';
+import {
+  assertMayReadWithoutToken,
+  discloseEntity,
+  managesType,
+  pointerSegments,
+} from '../../entity/registry-entity/field-access.js';
 import {
   EntityTypeNotActiveError,
   EntityTypeNotFoundError,
@@ -50,8 +55,7 @@ export class SearchEntitiesUseCase implements IQueryHandler<SearchEntitiesQuery,
     if (!manager) throw new EntitySearchForbiddenError(state.title);
     const query = parseSearchQuery(body, searchableFields(serving.schema, { includeInternal: manager }));
     const contentPointer = definitionShape(serving.schema).contentPointer;
-    const contentPath = contentPointer === '' ? [] : contentPointer.slice(1).split('/');
-    const page = await this.search.search(id, query, contentPath);
+    const page = await this.search.search(id, query, pointerSegments(contentPointer));
     return {
       totalCount: page.totalCount,
       items: page.items.map((item) => ({

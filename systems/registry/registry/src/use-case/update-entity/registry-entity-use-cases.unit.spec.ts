@@ -153,6 +153,57 @@ describe('entity use cases', () => {
     ).rejects.toBeInstanceOf(EntityVersionConflictError);
   });
 
+  it("refuses PUT and PATCH on an entity of a deactivated type with 409 naming the status, changing nothing (Daksha's ModifyEntityCmd never checks that the definition is Active)", async () => {
+    const { id } = (await create.execute(new CreateEntityCommand('Pet', { name: 'Rex' }, false, ctx))) as {
+      id: string;
+    };
+    await new DeactivateDefinitionUseCase(definitions).execute(
+      new DeactivateDefinitionCommand(definitionIdOf('Pet'), ctx),
+    );
+    for (const [mode, document] of [
+      ['replace', { name: 'Rex', age: 2 }],
+      ['merge-patch', { age: 2 }],
+    ] as const) {
+      await expect(update.execute(new UpdateEntityCommand('Pet', id, mode, document, 1, ctx))).rejects.toMatchObject({
+        constructor: EntityTypeNotActiveError,
+        status: 'deactivated',
+        message: expect.stringContaining('deactivated'),
+      });
+    }
+    expect((await entities.load(id)).state).toMatchObject({ version: 1, body: { name: 'Rex' } });
+  });
+
+  it("validates an entity of a 2020-12 type by 2020-12 rules — prefixItems, items: false — not draft-07's (Daksha validates every entity with jsonschema::draft7 whatever $schema says)", async () => {
+    const pair = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      title: 'Pair',
+      type: 'object',
+      required: ['pair'],
+      properties: { pair: { type: 'array', prefixItems: [{ type: 'string' }, { type: 'integer' }], items: false } },
+    };
+    await new CreateDefinitionUseCase(definitions).execute(new CreateDefinitionCommand(pair, ctx));
+    await new ActivateDefinitionUseCase(definitions).execute(
+      new ActivateDefinitionCommand(definitionIdOf('Pair'), ctx),
+    );
+    // Under draft-07, prefixItems means nothing and `items: false` refuses every item: ['a', 1] would fail.
+    expect(await create.execute(new CreateEntityCommand('Pair', { pair: ['a', 1] }, false, ctx))).toMatchObject({
+      status: 'active',
+      body: { pair: ['a', 1] },
+    });
+    await expect(
+      create.execute(new CreateEntityCommand('Pair', { pair: ['a', 'b'] }, false, ctx)),
+    ).rejects.toMatchObject({
+      constructor: EntityValidationError,
+      issues: [expect.objectContaining({ pointer: '/pair/1', keyword: 'type' })],
+    });
+    await expect(
+      create.execute(new CreateEntityCommand('Pair', { pair: ['a', 1, 2] }, false, ctx)),
+    ).rejects.toMatchObject({
+      constructor: EntityValidationError,
+      issues: [expect.objectContaining({ pointer: '/pair', keyword: 'items' })],
+    });
+  });
+
   it('deletes once: then reads, changes and a second delete are 404', async () => {
     const { id } = (await create.execute(new CreateEntityCommand('Pet', { name: 'Rex' }, false, ctx))) as {
       id: string;
