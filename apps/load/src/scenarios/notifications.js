@@ -2,8 +2,8 @@
 // Setup, as the admin: one product with 10⁹ units (the trigger's stock); register USERS customers
 // (`k6-notif-<i>@example.com`, reused between runs) and sign each in.
 // Each iteration, as one of the users: list the inbox's first page, list what is newer than one of
-// its ids (`after`, checked to return only newer ids), read the unread count, mark the newest read
-// (PATCH), mark all read (read-all), take a stream ticket, open the WebSocket stream with it
+// its ids (`after`, checked to return exactly the newer ones), read the unread count, mark the
+// newest read (PATCH), mark all read (read-all), take a stream ticket, open the WebSocket stream with it
 // (through the edge, k6/websockets) and, with the socket open, deposit an order's price and place
 // the order; the iteration ends when the "Order confirmed" notification of that order arrives on
 // the socket (notification_delivery_ms: just before the POST → the message), or after
@@ -123,11 +123,17 @@ export default function (data) {
   if (!check(page, { 'inbox listed (200)': (r) => r.status === 200 })) return;
   const items = page.json('items');
   if (items.length > 0) {
-    // `after` = an id the client has seen: only newer ones come back (UUIDv7 ids sort by creation).
-    const after = items[Math.min(2, items.length - 1)].id;
+    // `after` = an id the client has seen: the newer ones come back, it and the older ones do not
+    // (UUIDv7 ids sort by creation; other VUs of the same user may add newer ones meanwhile).
+    const seen = Math.min(2, items.length - 1);
+    const after = items[seen].id;
     const newer = http.get(`${api}/notifications?after=${after}&limit=20`, as(NAMES.listAfter));
     check(newer, {
-      'inbox after an id: only newer ones (200)': (r) => r.status === 200 && r.json('items').every((i) => i.id > after),
+      'inbox after an id: exactly the newer ones (200)': (r) => {
+        if (r.status !== 200) return false;
+        const ids = r.json('items').map((i) => i.id);
+        return ids.every((id) => id > after) && items.slice(0, seen).every((i) => ids.includes(i.id));
+      },
     });
   }
   const unread = http.get(`${api}/notifications/unread-count`, as(NAMES.unread));
