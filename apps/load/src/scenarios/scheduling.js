@@ -95,7 +95,8 @@ export default function (data) {
     params(NAMES.occurrences),
   );
   check(occ, { 'occurrences listed (200)': (r) => r.status === 200 });
-  // The subtask may not be on the query side yet: cascade completes it whatever the read model says.
+  // cascade=true completes the subtask just created: open subtasks are read from the command side's
+  // task_links (written with the events), never from the query side's read model.
   const done = http.post(`${BASE_URL}/scheduling/v1/tasks/${taskId}/complete?cascade=true`, null, {
     headers: { ...auth, 'idempotency-key': `k6-${taskId}` },
     tags: { name: NAMES.complete },

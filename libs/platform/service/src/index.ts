@@ -47,6 +47,7 @@ export {
   problemDetailsRef,
   zodToOpenApiSchema,
 } from './openapi/zod-openapi.decorators.js';
+export { parseIdempotencyKey } from './validation/idempotency-key.js';
 export { OPENAPI_JSON_PATH, restrictSchemaProperty, setupOpenApi, type OpenApiOptions } from './openapi/setup-openapi.js';
 export { openApiGaps } from './openapi/openapi-gaps.js';
 export {
@@ -57,6 +58,9 @@ export {
 } from './health/readiness.registry.js';
 export {
   collectProcessMetrics,
+  LATENESS_BUCKETS_SECONDS,
+  latenessHistogram,
+  type LatenessObserver,
   platformCounter,
   platformHistogram,
   platformMetricsRegistry,

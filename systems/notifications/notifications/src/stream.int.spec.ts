@@ -18,6 +18,7 @@ import { NotificationsInfrastructure } from './repository/notifications.infrastr
 // The live stream on two replicas of the service sharing one real Postgres database: a client on
 // each, signals fanned out by LISTEN/NOTIFY; tickets, replay with `after`, read-state changes.
 const ANN = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'ann@example.com' };
+const PING_MS = 200;
 let issuer: TestIssuer;
 let ann: string;
 const replicas: Array<{ app: NestFastifyApplication; infrastructure: NotificationsInfrastructure; base: string }> = [];
@@ -67,13 +68,43 @@ async function ticket(replica = 0): Promise<string> {
   return body.ticket;
 }
 const streamUrl = (replica: number, query: string) => `${replicas[replica]!.base.replace('http', 'ws')}/stream${query}`;
-async function open(replica: number, after?: string) {
-  const ws = new WebSocket(streamUrl(replica, `?ticket=${await ticket(replica)}${after ? `&after=${after}` : ''}`));
+async function open(replica: number, after?: string, options: { autoPong?: boolean } = {}) {
+  const ws = new WebSocket(streamUrl(replica, `?ticket=${await ticket(replica)}${after ? `&after=${after}` : ''}`), {
+    autoPong: options.autoPong ?? true,
+  });
   sockets.push(ws);
   const messages: StreamMessage[] = [];
+  let pings = 0;
+  let closed: number | undefined;
   ws.on('message', (data) => messages.push(JSON.parse(String(data)) as StreamMessage));
+  ws.on('ping', () => (pings += 1));
+  ws.on('close', (code) => (closed = code));
   await once(ws, 'open');
-  return { ws, messages };
+  return {
+    ws,
+    messages,
+    /** Pings received so far. */
+    pings: () => pings,
+    /** The close code once the socket is closed (1006: cut off without a close frame). */
+    closed: () => closed,
+  };
+}
+/** Waits until `client` has a message about order `orderId`. */
+async function receives(client: { messages: StreamMessage[] }, orderId: string): Promise<void> {
+  await vi.waitFor(() => expect(client.messages.map((m) => m.notification.data.orderId)).toContain(orderId), {
+    timeout: 10_000,
+    interval: 20,
+  });
+}
+const auth = () => ({ authorization: `Bearer ${ann}` });
+async function unreadIds(): Promise<string[]> {
+  const res = await fetch(`${replicas[0]!.base}/notifications?status=unread&limit=100`, { headers: auth() });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: Array<{ id: string }> }).items.map((n) => n.id);
+}
+async function newestId(): Promise<string> {
+  const res = await fetch(`${replicas[0]!.base}/notifications?limit=1`, { headers: auth() });
+  return ((await res.json()) as { items: Array<{ id: string }> }).items[0]!.id;
 }
 /** The HTTP status the server answers an upgrade with (101 when the WebSocket opens). */
 function upgradeStatus(url: string): Promise<number> {
@@ -103,7 +134,9 @@ beforeAll(async () => {
       schema: 'notifications',
       transport: 'postgres',
     });
-    const app = await createHttpApp(NotificationsModule.forRoot(infrastructure, auth), {
+    // Pings every 200 ms (25 s in production) so the ping tests see several in a second.
+    const module = NotificationsModule.forRoot(infrastructure, auth, { stream: { pingMs: PING_MS } });
+    const app = await createHttpApp(module, {
       serviceName: 'notifications',
       config: {
         SERVICE_NAME: 'notifications',
@@ -146,10 +179,7 @@ describe('notifications live stream (WebSocket) on two replicas', () => {
     const b = await open(1);
     const orderId = await confirmOrder(0);
     for (const client of [a, b]) {
-      await vi.waitFor(() => expect(client.messages.map((m) => m.notification.data.orderId)).toContain(orderId), {
-        timeout: 10_000,
-        interval: 20,
-      });
+      await receives(client, orderId);
     }
     const id = a.messages.find((m) => m.notification.data.orderId === orderId)!.notification.id;
     expect(b.messages.find((m) => m.notification.id === id)).toMatchObject({
@@ -179,10 +209,7 @@ describe('notifications live stream (WebSocket) on two replicas', () => {
   it('replays what was missed after `after`, in order, without duplicates, then goes live', async () => {
     const seen = await open(0);
     const last = await confirmOrder(0);
-    await vi.waitFor(() => expect(seen.messages.map((m) => m.notification.data.orderId)).toContain(last), {
-      timeout: 10_000,
-      interval: 20,
-    });
+    await receives(seen, last);
     const lastId = seen.messages.at(-1)!.notification.id;
     seen.ws.close();
     const missed = [await confirmOrder(0), await confirmOrder(1), await confirmOrder(0)];
@@ -220,5 +247,61 @@ describe('notifications live stream (WebSocket) on two replicas', () => {
     expect(plain.status).toBe(426);
     expect(plain.headers.get('content-type')).toContain('application/problem+json');
     expect(await upgradeStatus(streamUrl(0, `?ticket=${t}`))).toBe(101);
+  });
+  it('pings every pingMs; a client that answers stays, one that does not is cut off', async () => {
+    const answering = await open(0);
+    const silent = await open(1, undefined, { autoPong: false });
+    await vi.waitFor(() => expect(silent.closed()).toBe(1006), { timeout: 10_000, interval: 20 });
+    expect(silent.pings()).toBeGreaterThanOrEqual(1);
+    await vi.waitFor(() => expect(answering.pings()).toBeGreaterThanOrEqual(4), { timeout: 10_000, interval: 20 });
+    expect(answering.ws.readyState).toBe(WebSocket.OPEN);
+    answering.ws.close();
+  });
+
+  it('POST read-all sends a read-state message per notification it marked read, to every socket of the user', async () => {
+    await confirmOrder(0);
+    await confirmOrder(1);
+    const unread = await unreadIds();
+    expect(unread.length).toBeGreaterThanOrEqual(2);
+    const other = await open(1);
+    const readAll = await fetch(`${replicas[0]!.base}/notifications/read-all`, { method: 'POST', headers: auth() });
+    expect(readAll.status).toBe(200);
+    expect(await readAll.json()).toEqual({ updated: unread.length });
+    // (The second order's own notification message may still reach the new socket: only read-states count.)
+    const states = () => other.messages.filter((m) => m.type === 'read-state');
+    await vi.waitFor(() => expect(states()).toHaveLength(unread.length), { timeout: 10_000, interval: 20 });
+    expect(states().every((m) => m.notification.read)).toBe(true);
+    expect(
+      states()
+        .map((m) => m.notification.id)
+        .sort(),
+    ).toEqual([...unread].sort());
+    expect(await unreadIds()).toEqual([]);
+    other.ws.close();
+  });
+
+  it('when the LISTEN connection is lost, open sockets are closed with 1012 and `after` brings back what was missed', async () => {
+    const a = await open(0);
+    const b = await open(1);
+    const lastSeen = await newestId();
+    const { rows } = await replicas[0]!.infrastructure.pool.query<{ terminated: boolean }>(
+      `SELECT pg_terminate_backend(pid) AS terminated FROM pg_stat_activity
+       WHERE datname = current_database() AND query LIKE 'LISTEN %' AND pid <> pg_backend_pid()`,
+    );
+    expect(rows).toHaveLength(2);
+    const missed = await confirmOrder(0);
+    for (const client of [a, b]) {
+      await vi.waitFor(() => expect(client.closed()).toBe(1012), { timeout: 10_000, interval: 20 });
+    }
+    const back = await open(1, lastSeen);
+    await receives(back, missed);
+    // Listening again: the next one arrives live, on both replicas.
+    const again = await open(0);
+    const live = await confirmOrder(1);
+    for (const client of [back, again]) {
+      await receives(client, live);
+    }
+    back.ws.close();
+    again.ws.close();
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { CALENDAR_EVENTS } from '@archipelago/scheduling-contracts';
 import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
-import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createHttpApp, platformMetricsRegistry, postgresReadinessCheck } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -257,6 +257,11 @@ describe('scheduling/calendar over HTTP', () => {
     // No attendees in a personal workspace: its user is reminded.
     expect(payload).toMatchObject({ eventId: event.id, workspaceId: `personal:${ANN.sub}`, recipients: [ANN.sub] });
     expect(new Date(payload.dueAt).getTime()).toBe(new Date(at).getTime());
+    // Issue 16 §5: a reminder "fires within 2 s of its time under normal load" — the bound is the
+    // issue's, not a margin of ours (this engine polls every 100 ms; a plan made late counts as late).
+    expect(Date.parse(payload.occurredAt) - Date.parse(payload.dueAt)).toBeLessThanOrEqual(2000);
+    const lag = await platformMetricsRegistry.getSingleMetricAsString('scheduling_reminder_fire_lag_seconds');
+    expect(Number(/_count(?:{[^}]*})? (\d+)/.exec(lag)?.[1])).toBeGreaterThanOrEqual(1);
     // More rounds and two "replicas" claiming at once: nothing fires again.
     await Promise.all([
       infrastructure.reminders.fireDue(new Date().toISOString(), 100),

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import 'reflect-metadata';
 import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { Messaging, type IncomingMessage, type TransportKind } from '@archipelago/platform-messaging';
-import { createHttpApp, postgresReadinessCheck } from '@archipelago/platform-service';
+import { createHttpApp, platformMetricsRegistry, postgresReadinessCheck } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
 import { migrateTasks } from './repository/tasks.data-source.js';
+import { tasksSubtaskLinksMigration } from './repository/migrations/1797100000000-tasks-subtask-links.migration.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 
 // Component test: the real tasks module over HTTP on real Postgres, publishing through the
@@ -177,7 +178,6 @@ describe('scheduling/tasks over HTTP', () => {
     const parent = await (await post({ title: 'Parent' })).json();
     const child = await (await post({ title: 'Child', parentId: parent.id })).json();
     expect(child.parentId).toBe(parent.id);
-    await get(`/${child.id}?minVersion=1`);
     const refused = await send('POST', `${base}/${parent.id}/complete`, {});
     expect(refused.status).toBe(409);
     expect((await refused.json()).code).toBe('TASK.OPEN_SUBTASKS');
@@ -186,6 +186,104 @@ describe('scheduling/tasks over HTTP', () => {
     expect(await (await get(`/${child.id}?minVersion=2`)).json()).toMatchObject({ status: 'done' });
     const cycle = await send('PATCH', `${base}/${parent.id}`, { parentId: child.id });
     expect(cycle.status).toBe(409);
+  });
+
+  it('answers a completion retried with its Idempotency-Key as the first time, also after a reopen', async () => {
+    const task = await (
+      await post({ title: 'Take out the bins', due: '2026-03-10', recurrence: { afterCompletion: { every: 7, unit: 'day' } } })
+    ).json();
+    const k1 = `retry-${randomUUID()}`; // keys are per caller across tasks: one no other test used
+    const completeWith = (key: string, id = task.id, query = '') =>
+      send('POST', `${base}/${id}/complete${query}`, undefined, ann, { 'idempotency-key': key });
+    const first = await completeWith(k1);
+    expect(first.status).toBe(200);
+    const firstBody = await first.json();
+    expect(firstBody).toMatchObject({ status: 'done', version: 2, nextTaskId: expect.any(String) });
+    expect(first.headers.get('idempotent-replayed')).toBeNull();
+    expect((await send('PATCH', `${base}/${task.id}`, { status: 'todo' })).status).toBe(200);
+
+    const retry = await completeWith(k1);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(await retry.json()).toEqual(firstBody);
+    const spawned = await infrastructure.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "tasks".events WHERE event_type = 'TaskCreated' AND data->>'previousTaskId' = $1`,
+      [task.id],
+    );
+    expect(spawned.rows[0]!.n).toBe(1);
+    const completions = await infrastructure.pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM "tasks".events WHERE stream_id = $1 AND event_type = 'TaskCompleted'`,
+      [`task-${task.id}`],
+    );
+    expect(completions.rows[0]!.n).toBe(1);
+
+    // The key belongs to that request: another cascade is a 422, another caller has keys of their own.
+    const reused = await completeWith(k1, task.id, '?cascade=true');
+    expect(reused.status).toBe(422);
+    expect((await reused.json()).code).toBe('IDEMPOTENCY.KEY_REUSED');
+    const bobs = await (await post({ title: 'Bob’s task' }, bob)).json();
+    const other = await send('POST', `${base}/${bobs.id}/complete`, undefined, bob, { 'idempotency-key': k1 });
+    expect(other.status).toBe(200);
+    expect(other.headers.get('idempotent-replayed')).toBeNull();
+    const malformed = await completeWith('k 1');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it('judges open subtasks from committed writes, not the task list projection', async () => {
+    // With the projection stopped, task_list knows none of these tasks: the check must not read it.
+    await infrastructure.projectionRunner.stop();
+    try {
+      const parent = await (await post({ title: 'Parent, projection stopped' })).json();
+      const child = await (await post({ title: 'Child', parentId: parent.id })).json();
+      const refused = await send('POST', `${base}/${parent.id}/complete`, {});
+      expect(refused.status).toBe(409);
+      expect((await refused.json()).details).toMatchObject({ openSubtaskIds: [child.id] });
+      const cascaded = await send('POST', `${base}/${parent.id}/complete?cascade=true`, {});
+      expect(cascaded.status).toBe(200);
+      expect(await cascaded.json()).toMatchObject({ id: parent.id, status: 'done' });
+      const { rows } = await infrastructure.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "tasks".events WHERE stream_id = $1 AND event_type = 'TaskCompleted'`,
+        [`task-${child.id}`],
+      );
+      expect(rows[0]!.n).toBe(1);
+
+      // A subtask completed a moment ago is no longer open; reopened, it is open again.
+      const other = await (await post({ title: 'Other parent' })).json();
+      const done = await (await post({ title: 'Done child', parentId: other.id })).json();
+      const moved = await (await post({ title: 'Moved child' })).json();
+      expect((await send('POST', `${base}/${done.id}/complete`, {})).status).toBe(200);
+      expect((await send('PATCH', `${base}/${moved.id}`, { parentId: other.id })).status).toBe(200);
+      expect((await send('POST', `${base}/${other.id}/complete`, {})).status).toBe(409);
+      expect((await send('DELETE', `${base}/${moved.id}`, undefined)).status).toBe(204);
+      expect((await send('PATCH', `${base}/${done.id}`, { status: 'todo' })).status).toBe(200);
+      expect((await send('POST', `${base}/${other.id}/complete`, {})).status).toBe(409);
+      expect((await send('PATCH', `${base}/${done.id}`, { status: 'cancelled' })).status).toBe(200);
+      expect((await send('POST', `${base}/${other.id}/complete`, {})).status).toBe(200);
+    } finally {
+      infrastructure.projectionRunner.start();
+    }
+  });
+
+  it('fills task_links from the event streams (the migration) as the writes left it', async () => {
+    const parent = await (await post({ title: 'Backfill parent' })).json();
+    const moved = await (await post({ title: 'Moved' })).json();
+    await send('PATCH', `${base}/${moved.id}`, { parentId: parent.id, status: 'in_progress' });
+    const done = await (await post({ title: 'Done', parentId: parent.id })).json();
+    await send('POST', `${base}/${done.id}/complete`, {});
+    const links = async () =>
+      (await infrastructure.pool.query(`SELECT task_id, parent_id, status FROM "tasks".task_links ORDER BY task_id`)).rows;
+    const written = await links();
+    expect(written).toEqual(
+      expect.arrayContaining([
+        { task_id: moved.id, parent_id: parent.id, status: 'in_progress' },
+        { task_id: done.id, parent_id: parent.id, status: 'done' },
+      ]),
+    );
+    await infrastructure.pool.query(`DELETE FROM "tasks".task_links`);
+    const Migration = tasksSubtaskLinksMigration('tasks');
+    await new Migration().up({ query: (sql: string) => infrastructure.pool.query(sql) } as never);
+    expect(await links()).toEqual(written);
   });
 
   it('answers 400 problem+json by field for bad bodies and writes nothing', async () => {
@@ -493,6 +591,12 @@ describe('task reminders: the tasks reminder engine (two processes run it here: 
       dueAt: new Date(dueMs - 3_600_000).toISOString().replace('.000Z', 'Z'),
       recipients: [ANN.sub],
     });
+    // Issue 16 §5: a reminder "fires within 2 s of its time under normal load" — the bound is the
+    // issue's, not a margin of ours (the engines poll every 500 ms; a plan made late counts as late).
+    const fired = TASKS_EVENTS.TaskDueSoonV1.schema.parse(dueSoon()[0]!.payload);
+    expect(Date.parse(fired.occurredAt) - Date.parse(fired.dueAt)).toBeLessThanOrEqual(2000);
+    const lag = await platformMetricsRegistry.getSingleMetricAsString('scheduling_reminder_fire_lag_seconds');
+    expect(Number(/_count(?:{[^}]*})? (\d+)/.exec(lag)?.[1])).toBeGreaterThanOrEqual(1);
     // More rounds of both engines, and two claims at once: nothing fires again.
     await Promise.all([
       infrastructure.reminders.fireDue(new Date().toISOString(), 100),

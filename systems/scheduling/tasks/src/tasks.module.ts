@@ -17,6 +17,7 @@ import { GetTaskUseCase } from './use-case/get-task/get-task.use-case.js';
 import { ListTasksUseCase } from './use-case/list-tasks/list-tasks.use-case.js';
 import { NextTasksUseCase } from './use-case/next-tasks/next-tasks.use-case.js';
 import { CLOCK } from './use-case/port/clock.port.js';
+import { IDEMPOTENCY_KEY_STORE } from './use-case/port/idempotency-key.port.js';
 import { TASK_READ_MODEL } from './use-case/port/task.read-model.port.js';
 import { TASK_REPOSITORY } from './use-case/port/task.repository.port.js';
 import {
@@ -51,6 +52,7 @@ export const TASKS_DOMAIN_ERRORS = {
   'TASK.OPEN_SUBTASKS': 409,
   'TASK.NOT_COMPLETABLE': 409,
   'TASK.STALE_READ': 409,
+  'IDEMPOTENCY.KEY_REUSED': 422,
   'PAGINATION.INVALID_CURSOR': 400,
 } as const;
 
@@ -90,6 +92,7 @@ export class TasksModule {
         { provide: WORKSPACE_READ_MODEL, useValue: infrastructure.workspaceReadModel },
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: TASK_REMINDER_STORE, useValue: infrastructure.reminders },
+        { provide: IDEMPOTENCY_KEY_STORE, useValue: infrastructure.idempotencyKeys },
         { provide: TASK_REMINDERS_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
         RunTaskRemindersUseCase,
         ...(engine ? [TaskRemindersJob] : []),

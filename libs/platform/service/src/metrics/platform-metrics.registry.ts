@@ -36,3 +36,26 @@ export function platformHistogram<L extends string>(
   const existing = platformMetricsRegistry.getSingleMetric(config.name);
   return (existing as Histogram<L> | undefined) ?? new Histogram({ ...config, registers: [platformMetricsRegistry] });
 }
+
+/** Buckets (seconds) of a {@link latenessHistogram}: 50 ms … 5 min. */
+export const LATENESS_BUCKETS_SECONDS = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 15, 60, 300];
+
+/** Records how late timer-driven work ran. */
+export interface LatenessObserver {
+  /** One observation per item: seconds from its due time (`dues`) to `ranAt` (an RFC 3339 instant); early counts as 0. */
+  observe(ranAt: string, dues: readonly Date[]): void;
+}
+
+/**
+ * A histogram `config.name` (seconds, {@link LATENESS_BUCKETS_SECONDS}) in {@link platformMetricsRegistry}
+ * of how late timer-driven work (reminders, deadlines) ran after its due time; safe to call more than once.
+ */
+export function latenessHistogram(config: { readonly name: string; readonly help: string }): LatenessObserver {
+  const histogram = platformHistogram({ ...config, buckets: LATENESS_BUCKETS_SECONDS });
+  return {
+    observe(ranAt, dues) {
+      const at = Date.parse(ranAt);
+      for (const due of dues) histogram.observe(Math.max(0, at - due.getTime()) / 1000);
+    },
+  };
+}

@@ -66,7 +66,11 @@ const STATUS_FILTER: Record<NotificationStatus | 'all', string> = {
   all: 'AND NOT archived',
 };
 
-/** Notifications, their projections and preferences in the service's schema, in plain SQL. */
+/**
+ * Notifications, their projections and preferences in the service's schema, in plain SQL.
+ * Notification ids come from `newId` (default UUIDv7); the order of a recipient's notifications is
+ * their `seq` (commit order, see {@link NotificationSqlRepository.list}), not their ids.
+ */
 export class NotificationSqlRepository implements NotificationRepositoryPort {
   private readonly s: string;
 
@@ -74,6 +78,7 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
     private readonly pool: pg.Pool,
     private readonly schema: string,
     private readonly outbox: Outbox,
+    private readonly newId: () => string = uuidv7,
   ) {
     this.s = ident(schema);
   }
@@ -94,6 +99,7 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
     const s = this.s;
     const channel = streamChannel(this.schema);
     const outbox = this.outbox;
+    const newId = this.newId;
     return {
       async upsertUser(user: KnownUser) {
         await client.query(
@@ -132,13 +138,20 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
       },
       preferencesOf: (userId) => preferencesOf(client, s, userId),
       async addNotification(draft: NotificationDraft, meta) {
+        // The recipient's counter row stays locked until this transaction ends, so the recipient's
+        // notifications commit in `seq` order (a duplicate skipped below leaves a gap, harmless).
         const { rows } = await client.query<NotificationRow>(
-          `INSERT INTO ${s}.notifications (id, recipient_id, category, title, body, link, data, visible, created_at, source_event_id)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+          `WITH counter AS (
+             INSERT INTO ${s}.recipient_sequences AS r (recipient_id, last_seq) VALUES ($2, 1)
+             ON CONFLICT (recipient_id) DO UPDATE SET last_seq = r.last_seq + 1
+             RETURNING last_seq
+           )
+           INSERT INTO ${s}.notifications (id, seq, recipient_id, category, title, body, link, data, visible, created_at, source_event_id)
+           SELECT $1, counter.last_seq, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM counter
            ON CONFLICT ON CONSTRAINT notifications_source_recipient_key DO NOTHING
            RETURNING ${COLUMNS}`,
           [
-            uuidv7(),
+            newId(),
             draft.recipientId,
             draft.category,
             draft.title,
@@ -194,6 +207,10 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
     };
   }
 
+  /**
+   * Newest first by `seq` (the recipient's commit order): `after` and `cursor` are ids resolved to
+   * their `seq`, so a notification that commits after a newer-id one is still "after" it.
+   */
   async list(
     userId: string,
     query: { status?: NotificationStatus; after?: string; cursor?: string; limit: number },
@@ -201,12 +218,27 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
     const { rows } = await this.pool.query<NotificationRow>(
       `SELECT ${COLUMNS} FROM ${this.s}.notifications
        WHERE recipient_id = $1 AND visible ${STATUS_FILTER[query.status ?? 'all']}
-         AND ($2::uuid IS NULL OR id > $2::uuid) AND ($3::uuid IS NULL OR id < $3::uuid)
-       ORDER BY id DESC LIMIT $4`,
+         AND ($2::uuid IS NULL OR seq > ${this.seqOf('$2', 0)})
+         AND ($3::uuid IS NULL OR seq < ${this.seqOf('$3', 1)})
+       ORDER BY seq DESC LIMIT $4`,
       [userId, query.after ?? null, query.cursor ?? null, query.limit + 1],
     );
     const items = rows.slice(0, query.limit).map(toNotification);
     return { items, nextCursor: rows.length > query.limit ? items[items.length - 1]!.id : null };
+  }
+
+  /**
+   * SQL for the `seq` of the user's (`$1`) notification `param`, visible or not. An id the user has
+   * no notification for (another user's, or made up) falls back to its place in time: the highest
+   * `seq` among the user's notifications with a smaller id (UUIDv7 ids sort by creation time; 0
+   * when none) plus `unknownOffset` (0 for `after`: newer than those; 1 for `cursor`: those and
+   * older).
+   */
+  private seqOf(param: string, unknownOffset: 0 | 1): string {
+    return `COALESCE(
+      (SELECT seq FROM ${this.s}.notifications WHERE recipient_id = $1 AND id = ${param}::uuid),
+      (SELECT COALESCE(max(seq), 0) + ${unknownOffset} FROM ${this.s}.notifications
+        WHERE recipient_id = $1 AND id < ${param}::uuid))`;
   }
 
   async unreadCount(userId: string): Promise<number> {

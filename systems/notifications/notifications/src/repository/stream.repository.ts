@@ -37,13 +37,18 @@ export class StreamTicketSqlRepository implements StreamTicketRepositoryPort {
 /**
  * Live-stream signals of every replica: one dedicated connection LISTENs on the schema's channel
  * (`<schema>_stream`); the repository NOTIFYs in the transaction that creates a notification or
- * changes its read state, so a signal is only seen after its commit. Reconnects after a lost
- * connection (signals sent meanwhile are lost; clients reconnect with `after`).
+ * changes its read state, so a signal is only seen after its commit. A lost connection (Postgres
+ * restarted, the backend terminated, a network cut) is reconnected every second until it LISTENs
+ * again; signals sent meanwhile are lost, so once listening again it calls the `onGap` listeners
+ * (the stream closes its sockets with 1012 and clients come back with `after`).
  */
 export class PostgresStreamSignals implements StreamSignalsPort {
   private readonly listeners = new Set<(signal: StreamSignal) => void>();
+  private readonly gapListeners = new Set<() => void>();
   private client: pg.Client | undefined;
   private closed = false;
+  /** Signals may have been missed since the last time this was false (a connection was lost or never made). */
+  private interrupted = false;
   private retry: NodeJS.Timeout | undefined;
 
   constructor(
@@ -57,7 +62,12 @@ export class PostgresStreamSignals implements StreamSignalsPort {
     return () => this.listeners.delete(listener);
   }
 
-  /** Connects and LISTENs; resolves once listening. */
+  onGap(listener: () => void): () => void {
+    this.gapListeners.add(listener);
+    return () => this.gapListeners.delete(listener);
+  }
+
+  /** Connects and LISTENs; resolves once listening (or once a failed attempt has scheduled the next). */
   async start(): Promise<void> {
     if (this.closed || this.client) return;
     const client = new pg.Client({ connectionString: this.databaseUrl });
@@ -74,23 +84,32 @@ export class PostgresStreamSignals implements StreamSignalsPort {
     });
     client.on('error', (error) => {
       this.onError(error);
-      this.reconnect();
+      this.lost(client);
     });
+    // A terminated backend may end the connection without an 'error' on an idle client.
+    client.on('end', () => this.lost(client));
     this.client = client;
     try {
       await client.connect();
       await client.query(`LISTEN ${ident(streamChannel(this.schema))}`);
     } catch (error) {
       this.onError(error);
-      this.reconnect();
+      this.lost(client);
+      return;
     }
+    if (this.client !== client || !this.interrupted) return;
+    this.interrupted = false;
+    for (const listener of this.gapListeners) listener();
   }
 
-  private reconnect(): void {
-    const old = this.client;
+  /** `client` stopped listening: drop it and try again in a second (once per lost client). */
+  private lost(client: pg.Client): void {
+    if (this.client !== client) return;
     this.client = undefined;
-    void old?.end().catch(() => {});
-    if (this.closed || this.retry) return;
+    void client.end().catch(() => {});
+    if (this.closed) return;
+    this.interrupted = true;
+    if (this.retry) return;
     this.retry = setTimeout(() => {
       this.retry = undefined;
       void this.start();

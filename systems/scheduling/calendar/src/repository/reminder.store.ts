@@ -1,6 +1,7 @@
 import { inTransaction } from '@archipelago/platform-event-store';
 import type { Messaging } from '@archipelago/platform-messaging';
 import { CALENDAR_EVENTS, type ReminderDueV1 } from '@archipelago/scheduling-contracts';
+import { latenessHistogram } from '@archipelago/platform-service';
 import type pg from 'pg';
 import type { PlannedReminder, ReminderChanges } from '../entity/reminder/reminder-plan.js';
 import type { ReminderEnginePort } from '../use-case/port/reminder-engine.port.js';
@@ -24,6 +25,15 @@ const toPlanned = (r: ReminderRow): PlannedReminder => ({
   occurrenceStart: r.occurrence_start,
   dueAt: r.due_at.toISOString().replace('.000Z', 'Z'),
   recipients: r.recipients,
+});
+
+/**
+ * `scheduling_reminder_fire_lag_seconds` (OpenTelemetry `scheduling.reminder.fire_lag`, unit s): how long
+ * after its due time each reminder was fired (claimed and put in the outbox). Issue 16 §5 wants ≤ 2 s.
+ */
+const fireLag = latenessHistogram({
+  name: 'scheduling_reminder_fire_lag_seconds',
+  help: "Seconds from a reminder's due time to its firing (claim + outbox commit).",
 });
 
 /**
@@ -109,13 +119,13 @@ export class PostgresReminderStore implements ReminderStorePort, ReminderEngineP
   }
 
   async fireDue(now: string, limit: number): Promise<number> {
-    return inTransaction(this.pool, async (client) => {
+    const fired = await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<ReminderRow>(
         `SELECT * FROM "${this.schema}".reminders WHERE fired_at IS NULL AND due_at <= $1
           ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [now, limit],
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return [];
       const { topic, type } = CALENDAR_EVENTS.ReminderDueV1;
       await this.messaging.outbox.add(
         client,
@@ -129,7 +139,9 @@ export class PostgresReminderStore implements ReminderStorePort, ReminderEngineP
         rows.map((r) => r.key),
         now,
       ]);
-      return rows.length;
+      return rows.map((r) => r.due_at);
     });
+    fireLag.observe(now, fired);
+    return fired.length;
   }
 }

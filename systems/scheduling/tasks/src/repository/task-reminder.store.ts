@@ -1,6 +1,7 @@
 import { inTransaction } from '@archipelago/platform-event-store';
 import type { Messaging } from '@archipelago/platform-messaging';
 import { TASKS_EVENTS, type TaskDueSoonV1 } from '@archipelago/scheduling-contracts';
+import { latenessHistogram } from '@archipelago/platform-service';
 import type pg from 'pg';
 import type { PlannedTaskReminder, TaskReminderChanges } from '../entity/task/task-reminder-plan.js';
 import type { Due } from '../entity/task/task.model.js';
@@ -24,6 +25,15 @@ const toPlanned = (r: Row): PlannedTaskReminder => ({
   due: r.due,
   dueAt: r.due_at.toISOString().replace('.000Z', 'Z'),
   recipients: r.recipients,
+});
+
+/**
+ * `scheduling_reminder_fire_lag_seconds` (OpenTelemetry `scheduling.reminder.fire_lag`, unit s): how long
+ * after its due time each reminder was fired (claimed and put in the outbox). Issue 16 §5 wants ≤ 2 s.
+ */
+const fireLag = latenessHistogram({
+  name: 'scheduling_reminder_fire_lag_seconds',
+  help: "Seconds from a reminder's due time to its firing (claim + outbox commit).",
 });
 
 /**
@@ -109,13 +119,13 @@ export class PostgresTaskReminderStore implements TaskReminderStorePort {
   }
 
   async fireDue(now: string, limit: number): Promise<number> {
-    return inTransaction(this.pool, async (client) => {
+    const fired = await inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<Row>(
         `SELECT * FROM ${this.table} WHERE fired_at IS NULL AND due_at <= $1
           ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
         [now, limit],
       );
-      if (rows.length === 0) return 0;
+      if (rows.length === 0) return [];
       const { topic, type } = TASKS_EVENTS.TaskDueSoonV1;
       await this.messaging.outbox.add(
         client,
@@ -126,7 +136,9 @@ export class PostgresTaskReminderStore implements TaskReminderStorePort {
         }),
       );
       await client.query(`UPDATE ${this.table} SET fired_at = $2 WHERE key = ANY($1)`, [rows.map((r) => r.key), now]);
-      return rows.length;
+      return rows.map((r) => r.due_at);
     });
+    fireLag.observe(now, fired);
+    return fired.length;
   }
 }

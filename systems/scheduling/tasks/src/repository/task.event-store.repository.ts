@@ -9,22 +9,28 @@ import {
   type LoadedTask,
   type TaskRepositoryPort,
 } from '../use-case/port/task.repository.port.js';
+import { TaskLinkStore } from './task-link.store.js';
 import { toIntegrationEvents } from './task.integration-events.js';
 
 /** Stream id of a task: `task-<uuid>`. */
 export const taskStreamId = (taskId: string): string => `task-${taskId}`;
 
 /**
- * Tasks in the Postgres event store. `save` commits, in ONE transaction, the domain events and the
- * integration events they imply (outbox). `openSubtaskIds` reads the `task_list` read model.
+ * Tasks in the Postgres event store. `save` commits, in ONE transaction, the domain events, the
+ * integration events they imply (outbox) and the task's parent and status in `task_links`, which
+ * `openSubtaskIds` reads (write side: never behind the writes, unlike the `task_list` projection).
  */
 export class TaskEventStoreRepository implements TaskRepositoryPort {
+  private readonly links: TaskLinkStore;
+
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: PostgresEventStore,
     private readonly messaging: Messaging,
-    private readonly schema: string,
-  ) {}
+    schema: string,
+  ) {
+    this.links = new TaskLinkStore(schema);
+  }
 
   async load(taskId: string): Promise<LoadedTask> {
     const events = await this.store.readStream(this.pool, taskStreamId(taskId));
@@ -55,6 +61,7 @@ export class TaskEventStoreRepository implements TaskRepositoryPort {
           events.map((e) => ({ type: e.type, data: e.data })),
           { expectedVersion, metadata: { ...context } },
         );
+        await this.links.write(client, taskId, events);
         await this.messaging.outbox.add(client, toIntegrationEvents(events, workspaceId, context.traceparent));
       });
     } catch (error) {
@@ -64,10 +71,6 @@ export class TaskEventStoreRepository implements TaskRepositoryPort {
   }
 
   async openSubtaskIds(taskId: string): Promise<string[]> {
-    const { rows } = await this.pool.query<{ id: string }>(
-      `SELECT id FROM "${this.schema}".task_list WHERE parent_id = $1 AND status NOT IN ('done', 'cancelled') ORDER BY seq`,
-      [taskId],
-    );
-    return rows.map((r) => r.id);
+    return this.links.openSubtaskIds(this.pool, taskId);
   }
 }

@@ -5,6 +5,8 @@ import { tasksWorkspacesMigration } from './migrations/1796700000000-tasks-works
 import { tasksRemindersMigration } from './migrations/1796800000000-tasks-reminders.migration.js';
 import { tasksTextSearchMigration } from './migrations/1796900000000-tasks-text-search.migration.js';
 import { tasksCustomFieldsMigration } from './migrations/1797000000000-tasks-custom-fields.migration.js';
+import { tasksSubtaskLinksMigration } from './migrations/1797100000000-tasks-subtask-links.migration.js';
+import { tasksIdempotencyKeysMigration } from './migrations/1797100000001-tasks-idempotency-keys.migration.js';
 
 /** The tasks schema on the scheduling database: the task list record and its migrations. */
 export const TASKS_DATABASE: ServiceDatabase = {
@@ -17,6 +19,8 @@ export const TASKS_DATABASE: ServiceDatabase = {
     tasksRemindersMigration(schema),
     tasksTextSearchMigration(schema),
     tasksCustomFieldsMigration(schema),
+    tasksSubtaskLinksMigration(schema),
+    tasksIdempotencyKeysMigration(schema),
   ],
 };
 

@@ -1,4 +1,5 @@
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
+import { PostgresIdempotencyKeyStore } from './idempotency-key.store.js';
 import { TaskEventStoreRepository } from './task.event-store.repository.js';
 import { TaskListProjection, TaskListReadModel } from './task-list.projection.js';
 import { TASKS_DATABASE } from './tasks.data-source.js';
@@ -8,7 +9,7 @@ import { WorkspaceListProjection, WorkspaceListReadModel } from './workspace-lis
 
 /**
  * Everything the tasks adapters stand on (see {@link ServiceInfrastructure}): the task list
- * projection and the task repository; the workspace projection and repository; the task reminder store. `TasksInfrastructure.open(config)` connects;
+ * projection and the task repository; the workspace projection and repository; the task reminder store; the Idempotency-Key store. `TasksInfrastructure.open(config)` connects;
  * `start()` starts the outbox relay and the projection; `close()` stops them.
  */
 export class TasksInfrastructure extends ServiceInfrastructure {
@@ -25,4 +26,5 @@ export class TasksInfrastructure extends ServiceInfrastructure {
     this.workspaceProjectionRunner,
   );
   readonly reminders = new PostgresTaskReminderStore(this.pool, this.messaging, this.config.schema);
+  readonly idempotencyKeys = new PostgresIdempotencyKeyStore(this.pool, this.config.schema);
 }

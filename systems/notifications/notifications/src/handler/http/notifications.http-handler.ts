@@ -160,7 +160,7 @@ export class NotificationsHttpHandler {
   @ApiOperation({
     summary: 'Live stream of the ticket holder’s notifications (WebSocket)',
     description:
-      'Send `Connection: Upgrade`, `Upgrade: websocket` (RFC 6455) with `?ticket=` from `POST /notifications/v1/stream-tickets` (no bearer token). A missing, unknown, expired or used ticket is refused with 401 before the upgrade. After 101 the server first replays the notifications newer than `after` (oldest first), then sends every new notification and read-state change as JSON `{ "type": "notification" | "read-state", "notification": Notification }`, and pings every 25 s. A plain GET (no upgrade) with a ticket answers 426 and leaves the ticket unused.',
+      'Send `Connection: Upgrade`, `Upgrade: websocket` (RFC 6455) with `?ticket=` from `POST /notifications/v1/stream-tickets` (no bearer token). A missing, unknown, expired or used ticket is refused with 401 before the upgrade. After 101 the server first replays the notifications newer than `after` (oldest first), then sends every new notification and read-state change as JSON `{ "type": "notification" | "read-state", "notification": Notification }`, and pings every 25 s. Read-state changes made while the client was away are not replayed: refetch the list or `unread-count` after every (re)connect. Close code 1012 (Service Restart) means the server may have missed updates for this socket: reconnect (new ticket) with `after` = the last notification id seen. A plain GET (no upgrade) with a ticket answers 426 and leaves the ticket unused.',
   })
   @ApiResponse({ status: 101, description: 'Switching Protocols: the WebSocket is open' })
   @ApiProblemResponses(400, 401, 426)

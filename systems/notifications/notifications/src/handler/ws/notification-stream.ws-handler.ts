@@ -27,6 +27,12 @@ const streamQuery = z.object({
   after: z.uuid().optional(),
 });
 
+/**
+ * Close reason (with code 1012, Service Restart) when this replica may have missed signals: the
+ * client reconnects with `after` = the last id it saw, and refetches read state (as after any drop).
+ */
+const RESYNC_REASON = 'live updates were interrupted; reconnect with after';
+
 interface Connection {
   readonly ws: WebSocket;
   readonly userId: string;
@@ -53,7 +59,10 @@ function refuse(socket: Duplex, status: 400 | 401, detail: string): void {
  * first replays the user's notifications newer than `after` (oldest first), then sends each new
  * notification and each read-state change as JSON `{ type: "notification" | "read-state",
  * notification }` — from whichever replica made it (Postgres LISTEN/NOTIFY) — and pings every
- * `pingMs` (a socket that missed a pong is closed).
+ * `pingMs` (a socket that missed a pong is closed). When this replica may have missed signals (its
+ * LISTEN connection was lost), every open socket is closed with 1012 (Service Restart) once it
+ * listens again, so clients reconnect with `after` and lose nothing. Read-state changes are not
+ * replayed: a client refetches the list or unread count on every reconnect.
  */
 @Injectable()
 export class NotificationStreamWsHandler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -61,6 +70,7 @@ export class NotificationStreamWsHandler implements OnApplicationBootstrap, OnAp
   private readonly byUser = new Map<string, Set<Connection>>();
   private pinger: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
+  private unsubscribeGaps: (() => void) | undefined;
   private readonly onUpgrade = (req: HttpRequest, socket: Duplex, head: Buffer) => void this.upgrade(req, socket, head);
 
   constructor(
@@ -82,6 +92,7 @@ export class NotificationStreamWsHandler implements OnApplicationBootstrap, OnAp
     const server = this.adapter.httpAdapter.getHttpServer() as Server;
     server.on('upgrade', this.onUpgrade);
     this.unsubscribe = this.signals.subscribe((signal) => void this.onSignal(signal));
+    this.unsubscribeGaps = this.signals.onGap(() => this.closeAll(1012, RESYNC_REASON));
     this.pinger = setInterval(() => this.pingAll(), this.options.pingMs);
     this.pinger.unref();
   }
@@ -90,7 +101,8 @@ export class NotificationStreamWsHandler implements OnApplicationBootstrap, OnAp
     (this.adapter.httpAdapter?.getHttpServer() as Server | undefined)?.off('upgrade', this.onUpgrade);
     clearInterval(this.pinger);
     this.unsubscribe?.();
-    for (const set of this.byUser.values()) for (const c of set) c.ws.close(1001, 'server shutting down');
+    this.unsubscribeGaps?.();
+    this.closeAll(1001, 'server shutting down');
     this.byUser.clear();
     this.wss.close();
   }
@@ -182,6 +194,10 @@ export class NotificationStreamWsHandler implements OnApplicationBootstrap, OnAp
   private send(connection: Connection, type: 'notification' | 'read-state', notification: Notification): void {
     if (connection.ws.readyState !== connection.ws.OPEN) return;
     connection.ws.send(JSON.stringify({ type, notification: toNotificationDto(notification) }));
+  }
+
+  private closeAll(code: 1001 | 1012, reason: string): void {
+    for (const set of this.byUser.values()) for (const c of set) c.ws.close(code, reason);
   }
 
   private pingAll(): void {

@@ -39,7 +39,10 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
       const plan = planNotification(fact);
       if (!plan) return;
       const createdAt = this.clock.now();
-      for (const recipientId of await resolve(plan.recipients, tx)) {
+      // Ascending ids: addNotification locks each recipient's sequence until commit, and two
+      // events with recipients in common must lock them in one order (no deadlock).
+      const recipients = (await resolve(plan.recipients, tx)).sort();
+      for (const recipientId of recipients) {
         // A bare address has no account: no preferences, no inbox; e-mail only.
         const address = recipientId.startsWith(ADDRESS_RECIPIENT_PREFIX);
         const preferences = address ? {} : await tx.preferencesOf(recipientId);

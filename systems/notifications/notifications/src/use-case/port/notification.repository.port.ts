@@ -33,7 +33,9 @@ export interface NotificationWork {
   /**
    * Adds the notification unless one exists for (sourceEventId, recipient): returns it, or null
    * for a duplicate. `visible` = shown in the inbox and the stream (the in-app channel). Also
-   * publishes NotificationCreatedV1 through the outbox and signals the live stream.
+   * publishes NotificationCreatedV1 through the outbox and signals the live stream. Holds the
+   * recipient's sequence until the transaction ends (a recipient's notifications commit in list
+   * order), so a transaction adding several must add them in ascending recipient order.
    */
   addNotification(
     draft: NotificationDraft,
@@ -63,8 +65,10 @@ export interface NotificationRepositoryPort {
    */
   handleOnce(event: { id: string; topic: string }, work: (tx: NotificationWork) => Promise<void>): Promise<boolean>;
   /**
-   * The user's visible notifications, newest first: only ids greater than `after` (newer), and
-   * smaller than `cursor` (the next page). No status = every non-archived one.
+   * The user's visible notifications, newest first in the order they were committed: only those
+   * committed after `after` (a notification id) and, for the next page, before `cursor` (the last
+   * id of the previous page). Nothing is lost or repeated even when two notifications of one user
+   * commit in another order than their ids. No status = every non-archived one.
    */
   list(
     userId: string,

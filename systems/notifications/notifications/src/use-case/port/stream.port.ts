@@ -29,8 +29,13 @@ export interface StreamSignal {
   readonly user: string;
 }
 
-/** Signals from every replica (Postgres LISTEN/NOTIFY); `subscribe` returns the unsubscribe. */
+/** Signals from every replica (Postgres LISTEN/NOTIFY); `subscribe` and `onGap` return the unsubscribe. */
 export interface StreamSignalsPort {
   subscribe(listener: (signal: StreamSignal) => void): () => void;
+  /**
+   * Calls `listener` when signals may have been lost: the source was interrupted and delivers
+   * again from now on (what was sent in between never arrives).
+   */
+  onGap(listener: () => void): () => void;
 }
 export const STREAM_SIGNALS = Symbol('StreamSignalsPort');

@@ -1,4 +1,5 @@
 import {
+  ApiIdempotencyKey,
   ApiProblemResponses,
   ApiZodBody,
   ApiZodResponse,
@@ -7,10 +8,11 @@ import {
   ZodParams,
   ZodQuery,
   MERGE_PATCH_JSON,
+  parseIdempotencyKey,
 } from '@archipelago/platform-service';
-import { Body, Controller, Delete, HttpCode, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Headers, HttpCode, Patch, Post, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiConsumes, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConsumes, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { TaskState } from '../../entity/task/task.decider.js';
 import { CompleteTaskCommand } from '../../use-case/complete-task/complete-task.command.js';
@@ -132,19 +134,26 @@ export class TasksCommandHttpHandler {
   @ApiOperation({
     summary: 'Complete a task',
     description:
-      'Idempotent: a retry (same Idempotency-Key or not) appends nothing and a recurring task’s next occurrence exists once (`nextTaskId`). Open subtasks need cascade=true (409 otherwise).',
+      'Completing a done task appends nothing, and a recurring task’s next occurrence (`nextTaskId`) is created once. ' +
+      'Open subtasks (as of the last write, not the read model) need cascade=true (409 `TASK.OPEN_SUBTASKS` otherwise, listing them); ' +
+      'with it they are completed first. Honours `Idempotency-Key` (per caller): a retry with the key answers 200 with the first answer ' +
+      '(header `Idempotent-Replayed: true`) and does nothing, even after the task was reopened; the key sent before for another task or ' +
+      'another cascade is a 422 `IDEMPOTENCY.KEY_REUSED`; a malformed key is a 400.',
   })
-  @ApiHeader({ name: 'Idempotency-Key', required: false })
+  @ApiIdempotencyKey()
   @ApiZodResponse(200, taskDto)
-  @ApiProblemResponses(400, 401, 404, 409)
+  @ApiProblemResponses(400, 401, 403, 404, 409, 422)
   async complete(
     @ZodParams(taskIdParams) params: { id: string },
     @ZodQuery(completeTaskQuery) query: { cascade: boolean },
+    @Headers('idempotency-key') rawKey: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    const key = parseIdempotencyKey(rawKey);
     const result: CompleteTaskResult = await this.commands.execute(
-      new CompleteTaskCommand(params.id, actorId(), query.cascade, new Date().toISOString(), commandContext()),
+      new CompleteTaskCommand(params.id, actorId(), query.cascade, new Date().toISOString(), commandContext(), key),
     );
+    if (result.replayed) reply.header('Idempotent-Replayed', 'true');
     return { ...written(result.state, result.version, reply), nextTaskId: result.nextTaskId };
   }
 

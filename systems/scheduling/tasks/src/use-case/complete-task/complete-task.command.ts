@@ -9,5 +9,7 @@ export class CompleteTaskCommand {
     /** RFC 3339 instant of the request. */
     readonly now: string,
     readonly context: CommandContext,
+    /** The request's Idempotency-Key (already validated), scoped to `actorId`; a retry with it answers the same. */
+    readonly idempotencyKey?: string,
   ) {}
 }

@@ -4,8 +4,10 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { spawnNextOccurrence, type TaskState } from '../../entity/task/task.decider.js';
 import { TaskAlreadyExistsError } from '../../entity/task/task.errors.js';
 import { handleTaskCommand } from '../handle-task-command.js';
+import { IDEMPOTENCY_KEY_STORE, type IdempotencyKeyStorePort } from '../port/idempotency-key.port.js';
 import { WORKSPACE_REPOSITORY, type WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
 import { assertCanWriteTask } from '../task-access.js';
+import { withIdempotencyKey } from '../with-idempotency-key.js';
 import { TASK_REPOSITORY, type TaskRepositoryPort } from '../port/task.repository.port.js';
 import { CompleteTaskCommand } from './complete-task.command.js';
 
@@ -20,11 +22,15 @@ export function nextOccurrenceId(taskId: string, version: number): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16)}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** What a completion returns: the completed task and the next occurrence when one was spawned. */
+/**
+ * What a completion returns: the completed task and the next occurrence when one was spawned;
+ * `replayed` when it is the stored answer to an earlier request with the same Idempotency-Key.
+ */
 export interface CompleteTaskResult {
   readonly state: TaskState;
   readonly version: number;
   readonly nextTaskId: string | null;
+  readonly replayed?: boolean;
 }
 
 /**
@@ -33,19 +39,34 @@ export interface CompleteTaskResult {
  * the stream named by the completion — also when a retry finds the task already done (the first attempt
  * may have stopped between the two appends), so it exists exactly once.
  * A task in a workspace the actor is not a member of answers as absent; a viewer gets 403.
- * @throws TaskNotFoundError (404), WorkspaceForbiddenError (403), TaskHasOpenSubtasksError, TaskNotCompletableError (409)
+ * With an Idempotency-Key the answer is stored per caller once the work is done (next occurrence
+ * included): a retry with the key answers it again (`replayed`) and does nothing, even after the task
+ * was reopened; the key sent for another task or another `cascade` is refused. An answer is not
+ * stored for an error, nor when the process stops between the work and the store (a retry then
+ * completes again: harmless unless the task was reopened in between).
+ * @throws TaskNotFoundError (404), WorkspaceForbiddenError (403), TaskHasOpenSubtasksError, TaskNotCompletableError (409),
+ *   IdempotencyKeyReusedError (422)
  */
 @CommandHandler(CompleteTaskCommand)
 export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand, CompleteTaskResult> {
   constructor(
     @Inject(TASK_REPOSITORY) private readonly repository: TaskRepositoryPort,
     @Inject(WORKSPACE_REPOSITORY) private readonly workspaces: WorkspaceRepositoryPort,
+    @Inject(IDEMPOTENCY_KEY_STORE) private readonly keys: IdempotencyKeyStorePort,
   ) {}
 
-  async execute({ taskId, actorId, cascade, now, context }: CompleteTaskCommand): Promise<CompleteTaskResult> {
+  async execute(command: CompleteTaskCommand): Promise<CompleteTaskResult> {
+    const { taskId, cascade } = command;
+    const fingerprint = JSON.stringify({ operation: 'complete', taskId, cascade });
+    return withIdempotencyKey(this.keys, command.actorId, command.idempotencyKey, fingerprint, () =>
+      this.complete(command),
+    );
+  }
+
+  private async complete({ taskId, actorId, cascade, now, context }: CompleteTaskCommand): Promise<CompleteTaskResult> {
     if (cascade) {
       for (const subtaskId of await this.repository.openSubtaskIds(taskId)) {
-        await this.execute(new CompleteTaskCommand(subtaskId, actorId, true, now, context));
+        await this.complete(new CompleteTaskCommand(subtaskId, actorId, true, now, context));
       }
     }
     const result = await handleTaskCommand(

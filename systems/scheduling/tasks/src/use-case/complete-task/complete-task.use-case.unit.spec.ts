@@ -3,7 +3,9 @@ import { taskDecider } from '../../entity/task/task.decider.js';
 import { TaskHasOpenSubtasksError } from '../../entity/task/task.errors.js';
 import type { TaskCreated, TaskEvent } from '../../entity/task/task.events.js';
 import type { TaskFields } from '../../entity/task/task.model.js';
+import type { IdempotencyKeyStorePort, RememberedAnswer } from '../port/idempotency-key.port.js';
 import { ConcurrencyConflictError, type TaskRepositoryPort } from '../port/task.repository.port.js';
+import { IdempotencyKeyReusedError } from '../idempotency-key.errors.js';
 import { initialWorkspaceState } from '../../entity/workspace/workspace.decider.js';
 import type { WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
 import { CompleteTaskCommand } from './complete-task.command.js';
@@ -53,6 +55,20 @@ class InMemoryTasks implements TaskRepositoryPort {
   }
 }
 
+/** Idempotency-Keys in memory; answers are stored as JSON, like the real store. */
+class InMemoryKeys implements IdempotencyKeyStorePort {
+  readonly keys = new Map<string, RememberedAnswer>();
+  async find(callerId: string, key: string) {
+    return this.keys.get(`${callerId}/${key}`) ?? null;
+  }
+  async remember(callerId: string, key: string, remembered: RememberedAnswer) {
+    const earlier = this.keys.get(`${callerId}/${key}`);
+    if (earlier) return earlier;
+    this.keys.set(`${callerId}/${key}`, { ...remembered, answer: JSON.parse(JSON.stringify(remembered.answer)) });
+    return remembered;
+  }
+}
+
 const fields: TaskFields = {
   workspaceId: 'personal:u1',
   title: 'Water plants',
@@ -74,14 +90,15 @@ const created = (taskId: string, over: Partial<TaskFields> = {}): TaskCreated =>
   data: { taskId, ...fields, ...over, previousTaskId: null, createdBy: 'u1', at: '2026-03-01T00:00:00Z' },
 });
 const done = '2026-03-14T15:00:00Z';
-const complete = (taskId = 't1', cascade = false) => new CompleteTaskCommand(taskId, 'u1', cascade, done, {});
+const complete = (taskId = 't1', cascade = false, key?: string) =>
+  new CompleteTaskCommand(taskId, 'u1', cascade, done, {}, key);
 const tasksOf = (repo: InMemoryTasks) => [...repo.streams.keys()];
 
 describe('CompleteTaskUseCase', () => {
   it('given a task repeating 7 days after completion, when completed, then the next occurrence exists once, due 21 March', async () => {
     const repo = new InMemoryTasks();
     repo.streams.set('t1', [created('t1')]);
-    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
     const first = await useCase.execute(complete());
     const again = await useCase.execute(complete());
     expect(first.nextTaskId).toBe(nextOccurrenceId('t1', 1));
@@ -96,7 +113,7 @@ describe('CompleteTaskUseCase', () => {
   it('when the first attempt stopped between the two appends, then the retry creates the next occurrence', async () => {
     const repo = new InMemoryTasks();
     repo.streams.set('t1', [created('t1')]);
-    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
     repo.failNextSaveOf = nextOccurrenceId('t1', 1);
     await expect(useCase.execute(complete())).rejects.toThrow('connection lost');
     expect(tasksOf(repo)).toEqual(['t1']);
@@ -123,7 +140,7 @@ describe('CompleteTaskUseCase', () => {
         },
       ],
     };
-    const result = await new CompleteTaskUseCase(repo, noSharedWorkspaces).execute(complete());
+    const result = await new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys()).execute(complete());
     expect(repo.streams.get('t1')!.map((e) => e.type)).toEqual(['TaskCreated', 'TaskCompleted']);
     expect(tasksOf(repo)).toEqual(['t1', result.nextTaskId]);
   });
@@ -133,10 +150,26 @@ describe('CompleteTaskUseCase', () => {
     repo.streams.set('p', [created('p', { recurrence: null })]);
     repo.streams.set('c1', [created('c1', { recurrence: null, parentId: 'p' })]);
     repo.streams.set('c2', [created('c2', { recurrence: null, parentId: 'c1' })]);
-    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
     await expect(useCase.execute(complete('p'))).rejects.toBeInstanceOf(TaskHasOpenSubtasksError);
     const result = await useCase.execute(complete('p', true));
     expect(result).toMatchObject({ state: { status: 'done' }, version: 2, nextTaskId: null });
     for (const id of ['c1', 'c2']) expect(repo.streams.get(id)!.at(-1)!.type).toBe('TaskCompleted');
+  });
+
+  it('given an Idempotency-Key, when retried after a reopen, then it answers the first result and spawns nothing more', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('t1', [created('t1')]);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
+    const first = await useCase.execute(complete('t1', false, 'k1'));
+    repo.streams.get('t1')!.push({ type: 'TaskUpdated', data: { taskId: 't1', changes: { status: 'todo' }, at: done } });
+    const retry = await useCase.execute(complete('t1', false, 'k1'));
+    expect(retry).toEqual({ ...first, replayed: true });
+    expect(tasksOf(repo)).toEqual(['t1', first.nextTaskId]);
+    expect(repo.streams.get('t1')!.map((e) => e.type)).toEqual(['TaskCreated', 'TaskCompleted', 'TaskUpdated']);
+    await expect(useCase.execute(complete('t1', true, 'k1'))).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
+    const fresh = await useCase.execute(complete('t1', false, 'k2'));
+    expect(fresh.replayed).toBeUndefined();
+    expect(fresh.nextTaskId).toBe(nextOccurrenceId('t1', 3));
   });
 });

@@ -26,7 +26,7 @@ export interface TaskRepositoryPort {
    * @throws ConcurrencyConflictError when the stream moved on
    */
   save(taskId: string, events: readonly TaskEvent[], expectedVersion: number, context: CommandContext): Promise<void>;
-  /** Ids of the subtasks of `taskId` that are neither done nor cancelled (read model). */
+  /** Ids of the subtasks of `taskId` that are neither done, cancelled nor deleted, as of the last committed write (not a read model). */
   openSubtaskIds(taskId: string): Promise<string[]>;
 }
 
