@@ -123,8 +123,9 @@ export default function (data) {
   if (!check(page, { 'inbox listed (200)': (r) => r.status === 200 })) return;
   const items = page.json('items');
   if (items.length > 0) {
-    // `after` = an id the client has seen: the newer ones come back, it and the older ones do not
-    // (UUIDv7 ids sort by creation; other VUs of the same user may add newer ones meanwhile).
+    // `after` = an id the client has seen: the ones above it on the first page come back, it and
+    // the ones below it do not ("newer" is the recipient's commit order, the page's order, not id
+    // order; other VUs of the same user may add newer ones meanwhile).
     const seen = Math.min(2, items.length - 1);
     const after = items[seen].id;
     const newer = http.get(`${api}/notifications?after=${after}&limit=20`, as(NAMES.listAfter));
@@ -132,7 +133,9 @@ export default function (data) {
       'inbox after an id: exactly the newer ones (200)': (r) => {
         if (r.status !== 200) return false;
         const ids = r.json('items').map((i) => i.id);
-        return ids.every((id) => id > after) && items.slice(0, seen).every((i) => ids.includes(i.id));
+        return (
+          items.slice(0, seen).every((i) => ids.includes(i.id)) && items.slice(seen).every((i) => !ids.includes(i.id))
+        );
       },
     });
   }
