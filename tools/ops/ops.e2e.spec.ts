@@ -140,6 +140,56 @@ describe('npm run dead-letters', () => {
   });
 });
 
+describe('npm run dead-deliveries (notifications)', () => {
+  const notifications = () => ({ DATABASE_URL: databaseUrl, DB_SCHEMA: 'notifications' });
+  const main = 'dist/systems/notifications/notifications/src/main.js';
+  it('lists the dead e-mail and push deliveries and queues them again, with only DATABASE_URL and DB_SCHEMA set', async () => {
+    const migrate = await runNode(['--import', './tools/register.mjs', main, 'migrate'], notifications());
+    expect(migrate.code).toBe(0);
+    const run = (args: string[]) =>
+      runScript('tools/ops/service-command.mjs', ['dead-deliveries', ...args], notifications());
+    const empty = await run(['list']);
+    expect(empty.stderr).not.toMatch(/AUTH_JWKS_URL|Invalid configuration/);
+    expect(empty.code).toBe(0);
+    expect(empty.stdout).toContain('no dead deliveries');
+    const pool = new pg.Pool({ connectionString: databaseUrl });
+    const notificationId = '0193f1c4-5a6b-7c8d-9e0f-1a2b3c4d5e6f';
+    await pool.query(
+      `INSERT INTO notifications.notifications (id, recipient_id, seq, category, title, body, data, created_at, source_event_id)
+       VALUES ($1, 'u-1', 1, 'order', 'Order confirmed', 'b', '{}', now(), 'e-1')`,
+      [notificationId],
+    );
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO notifications.deliveries (notification_id, channel, status, attempts, last_error)
+       VALUES ($1, 'email', 'dead', 5, 'connect ECONNREFUSED') RETURNING id`,
+      [notificationId],
+    );
+    await pool.query(
+      `INSERT INTO notifications.delivery_dead_letters (delivery_id, attempts, last_error) VALUES ($1, 5, 'connect ECONNREFUSED')`,
+      [rows[0]!.id],
+    );
+    const list = await run(['list', '--channel', 'email']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(
+      new RegExp(
+        `id=${rows[0]!.id} {2}channel=email {2}notification=${notificationId} {2}recipient=u-1 .*attempts=5 .*last-error="connect ECONNREFUSED"`,
+      ),
+    );
+    const bad = await run(['retry', '--channel', 'sms']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('usage: dead-deliveries');
+    const retry = await run(['retry', '--id', rows[0]!.id]);
+    expect(retry.code).toBe(0);
+    expect(retry.stdout).toContain('queued 1 dead deliveries again');
+    const after = await pool.query(`SELECT status, attempts FROM notifications.deliveries WHERE id = $1`, [
+      rows[0]!.id,
+    ]);
+    expect(after.rows).toEqual([{ status: 'pending', attempts: 0 }]);
+    await pool.end();
+    expect((await run(['list'])).stdout).toContain('no dead deliveries');
+  });
+});
+
 describe('npm run psql (pg shell when psql is not on PATH)', () => {
   it('runs -c and prints an aligned table', async () => {
     const { code, stdout } = await psql([

@@ -4,6 +4,7 @@
 //   npm run rebuild-projections -- <service>            empty and replay the service's read models
 //   npm run dead-letters -- list [<service>] [--topic <t>]...    (no service: every service)
 //   npm run dead-letters -- replay <service> [--group <g>] [--topic <t>]...
+//   npm run dead-deliveries -- list|retry [--channel email|push] [--id <id>]...   notifications' dead e-mail/push
 //   npm run report -- daily-sales [--date YYYY-MM-DD] [--time-zone <zone>]   ordering's batch job
 //   npm run registry-keys -- rotate-kek|rewrap-data-keys|seal-private-fields    registry's private-field keys
 // Builds first when the compiled files are missing. The same commands run inside a service's
@@ -16,6 +17,8 @@ import { findService, maintenanceEnv, redact, root, stackServices, UsageError } 
 const USAGE = `usage: npm run rebuild-projections -- <service>
        npm run dead-letters -- list [<service>] [--topic <topic>]...
        npm run dead-letters -- replay <service> [--group <consumer group>] [--topic <topic>]...
+       npm run dead-deliveries -- list|retry [--channel email|push] [--id <delivery id>]... [--limit <n>]
+         (notifications' e-mail and web-push deliveries that failed every attempt; retry queues them again)
        npm run report -- daily-sales [--date YYYY-MM-DD] [--time-zone <IANA zone>]
          (ordering's daily sales report; default: yesterday, zone REPORT_TIME_ZONE or UTC)
        npm run registry-keys -- rotate-kek|rewrap-data-keys|seal-private-fields
@@ -47,6 +50,11 @@ function main(argv) {
     if (!named && action === 'replay') throw new UsageError(`dead-letters replay needs a service\n${USAGE}`);
     services = named ? [findService(maybeService)] : stackServices();
     args = [action, ...(named ? more : rest.slice(1))];
+  } else if (command === 'dead-deliveries') {
+    if (rest[0] !== 'list' && rest[0] !== 'retry')
+      throw new UsageError(`dead-deliveries needs list or retry\n${USAGE}`);
+    services = [findService('notifications/notifications')];
+    args = rest;
   } else if (command === 'report') {
     if (rest[0] !== 'daily-sales') throw new UsageError(`report needs a report name: daily-sales\n${USAGE}`);
     services = [findService('commerce/ordering')];

@@ -1,5 +1,5 @@
-import { parseArgs } from 'node:util';
 import type { Messaging } from './messaging.js';
+import { CONSOLE_OUTPUT, type CommandOutput, parseOperatorCommand } from './operator-command.js';
 
 /** Usage of {@link deadLettersCommand}, printed by `--help` and on bad arguments. */
 export const DEAD_LETTERS_USAGE = `usage: dead-letters list [--topic <topic>]...
@@ -9,12 +9,6 @@ export const DEAD_LETTERS_USAGE = `usage: dead-letters list [--topic <topic>]...
   replay  postgres: marks the group's rows (default: this service's own group) for redelivery by
           its running consumer; kafka: republishes <topic>.dlq to <topic> for each --topic
           (required with kafka: the DLQ topics a service consumes are its subscriptions' topics)`;
-
-/** Where {@link deadLettersCommand} writes: `out` for results, `err` for usage and errors. */
-export interface CommandOutput {
-  out(line: string): void;
-  err(line: string): void;
-}
 
 /**
  * `dead-letters list|replay …` of a service (see {@link DEAD_LETTERS_USAGE}) over its messaging.
@@ -27,36 +21,21 @@ export async function deadLettersCommand(
   transport: 'postgres' | 'kafka',
   argv: readonly string[],
   defaultGroup: string,
-  output: CommandOutput = { out: (l) => console.log(l), err: (l) => console.error(l) },
+  output: CommandOutput = CONSOLE_OUTPUT,
 ): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        group: { type: 'string' },
-        topic: { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    output.err(`${(error as Error).message}\n${DEAD_LETTERS_USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    output.out(DEAD_LETTERS_USAGE);
-    return 0;
-  }
-  const [action, ...rest] = positionals;
-  if ((action !== 'list' && action !== 'replay') || rest.length > 0) {
-    output.err(
-      `${action ? `unknown dead-letters action: ${[action, ...rest].join(' ')}` : 'dead-letters needs an action'}\n${DEAD_LETTERS_USAGE}`,
-    );
-    return 2;
-  }
-  const topics = values.topic ?? [];
+  const parsed = parseOperatorCommand(
+    argv,
+    {
+      name: 'dead-letters',
+      usage: DEAD_LETTERS_USAGE,
+      actions: ['list', 'replay'],
+      options: { group: { type: 'string' }, topic: { type: 'string', multiple: true } },
+    },
+    output,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { action, values } = parsed;
+  const topics = (values.topic as string[] | undefined) ?? [];
   if (action === 'list') {
     const rows = await messaging.listDeadLetters(topics);
     if (rows.length === 0) {
@@ -78,7 +57,7 @@ export async function deadLettersCommand(
     );
     return 2;
   }
-  const group = values.group ?? defaultGroup;
+  const group = (values.group as string | undefined) ?? defaultGroup;
   const count = await messaging.replayDeadLetters(group, topics);
   output.out(
     transport === 'kafka'

@@ -10,4 +10,5 @@ export * from './dead-letters.js';
 export * from './retention.js';
 export * from './messaging.js';
 export * from './messaging.metrics.js';
+export * from './operator-command.js';
 export * from './dead-letters-command.js';

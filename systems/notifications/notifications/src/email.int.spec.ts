@@ -4,18 +4,21 @@ import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { freePort } from '@archipelago/platform-local-postgres';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
-import { createHttpApp } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, startMailSink, type MailSink } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationsTestApp } from '../test/notifications-test-app.js';
+import { NodemailerEmailGateway } from './gateway/nodemailer-email.gateway.js';
+import { deadDeliveriesCommand } from './handler/command/dead-deliveries.command.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { migrateNotifications } from './repository/notifications.data-source.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
-import { DeliverEmailsCommand } from './use-case/deliver-emails/deliver-emails.use-case.js';
+import { registerDeliveryMetrics } from './repository/delivery.metrics.js';
+import { DeliverEmailsCommand, DeliverEmailsUseCase } from './use-case/deliver-emails/deliver-emails.use-case.js';
 
 // E-mail on real parts: nodemailer to a real SMTP server (the harness's Mailpit) from real
 // Postgres, and to a port nothing listens on (connection refused) for the retry/dead-letter path.
@@ -41,34 +44,19 @@ const message = (event: { topic: string; type: string }, payload: unknown): Inco
 async function start(schema: string, smtpPort: number) {
   await migrateNotifications(databaseUrl, schema);
   const infrastructure = await NotificationsInfrastructure.open({ databaseUrl, schema, transport: 'postgres' });
-  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  const app = await createHttpApp(
-    NotificationsModule.forRoot(infrastructure, auth, {
-      email: {
-        smtp: { host: '127.0.0.1', port: smtpPort, from: 'Archipelago <notifications@archipelago.local>' },
-        pollMs: 3_600_000, // rounds are run by the test
-        policy: {
-          maxAttempts: 2,
-          initialBackoffMs: 0,
-          maxBackoffMs: 0,
-          publicBaseUrl: 'http://localhost:8000',
-          batchSize: 20,
-        },
+  const app = await createNotificationsTestApp(infrastructure, issuer, {
+    email: {
+      smtp: { host: '127.0.0.1', port: smtpPort, from: 'Archipelago <notifications@archipelago.local>' },
+      pollMs: 3_600_000, // rounds are run by the test
+      policy: {
+        maxAttempts: 2,
+        initialBackoffMs: 0,
+        maxBackoffMs: 0,
+        publicBaseUrl: 'http://localhost:8000',
+        batchSize: 20,
       },
-    }),
-    {
-      serviceName: 'notifications',
-      config: {
-        SERVICE_NAME: 'notifications',
-        SYSTEM: 'notifications',
-        HOST: '127.0.0.1',
-        HTTP_PORT: 0,
-        LOG_LEVEL: 'warn',
-      },
-      domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
-      openapi: { title: 'notifications', version: '1' },
     },
-  );
+  });
   await app.init();
   apps.push({ app, infrastructure });
   const events = app.get(IntegrationEventsMessageHandler);
@@ -155,6 +143,89 @@ describe('notifications e-mail over SMTP', () => {
     const dead = await infrastructure.pool.query(`SELECT attempts FROM "notifications_down".delivery_dead_letters`);
     expect(dead.rows).toEqual([{ attempts: 2 }, { attempts: 2 }]);
     expect(await round()).toBe(0);
+  });
+
+  it('lists dead deliveries, retries them (npm run dead-deliveries) and counts outcomes in the metrics', async () => {
+    const sink_ = sink!;
+    const { infrastructure, orderId, round } = await start('notifications_retry', await freePort());
+    const metrics = new Registry();
+    registerDeliveryMetrics(metrics, infrastructure);
+    const metric = async (name: string) => (await metrics.getMetricsAsJSON()).find((m) => m.name === name)!.values;
+    expect(await round()).toBe(2);
+    expect(await round()).toBe(2); // maxAttempts 2: both dead now
+    expect(await metric('notifications_delivery_attempts_total')).toEqual(
+      expect.arrayContaining([
+        { labels: { channel: 'email', outcome: 'retry' }, value: 2 },
+        { labels: { channel: 'email', outcome: 'dead' }, value: 2 },
+      ]),
+    );
+    expect(await metric('notifications_deliveries')).toEqual(
+      expect.arrayContaining([
+        { labels: { channel: 'email', status: 'dead' }, value: 2 },
+        { labels: { channel: 'email', status: 'pending' }, value: 0 },
+      ]),
+    );
+    const run = async (...argv: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await deadDeliveriesCommand(infrastructure.deadDeliveries, argv, {
+        out: (l) => out.push(l),
+        err: (l) => err.push(l),
+      });
+      return { code, out, err };
+    };
+    const listed = await run('list', '--channel', 'email');
+    expect(listed.code).toBe(0);
+    expect(listed.out).toHaveLength(2);
+    expect(listed.out[0]).toMatch(/channel=email .*recipient=2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f .*attempts=2 /);
+    expect(listed.out.join('\n')).toMatch(/ECONNREFUSED|connect/i);
+    expect((await run('list', '--channel', 'push')).out).toEqual(['no dead deliveries']);
+    // Bad arguments: usage, exit 2, nothing changed.
+    for (const argv of [['retry', '--channel', 'sms'], ['retry', '--id', 'x'], ['resend'], ['list', '--limit', '0']]) {
+      const bad = await run(...argv);
+      expect(bad.code, argv.join(' ')).toBe(2);
+      expect(bad.err.join('\n')).toContain('usage: dead-deliveries');
+    }
+    // Retry one by id, then the rest: pending again with a full set of attempts.
+    const firstId = /id=(\d+)/.exec(listed.out[0]!)![1]!;
+    expect((await run('retry', '--id', firstId)).out).toEqual([
+      'queued 1 dead deliveries again (the running service sends them)',
+    ]);
+    expect((await run('list')).out).toHaveLength(1);
+    expect((await run('retry')).out).toEqual(['queued 1 dead deliveries again (the running service sends them)']);
+    const { rows } = await infrastructure.pool.query(
+      `SELECT status, attempts FROM "notifications_retry".deliveries ORDER BY id`,
+    );
+    expect(rows).toEqual([
+      { status: 'pending', attempts: 0 },
+      { status: 'pending', attempts: 0 },
+    ]);
+    // The mail server is back: the next round sends both.
+    const policy = {
+      maxAttempts: 2,
+      initialBackoffMs: 0,
+      maxBackoffMs: 0,
+      publicBaseUrl: 'http://localhost:8000',
+      batchSize: 20,
+    };
+    const healthy = new DeliverEmailsUseCase(
+      infrastructure.deliveries,
+      new NodemailerEmailGateway({
+        host: '127.0.0.1',
+        port: sink_.smtpPort,
+        from: 'Archipelago <notifications@archipelago.local>',
+      }),
+      policy,
+    );
+    expect(await healthy.execute(new DeliverEmailsCommand(now()))).toBe(2);
+    await sink_.waitFor((m) => m.text?.includes(`/commerce/v1/orders/${orderId}`) ?? false);
+    expect((await run('list')).out).toEqual(['no dead deliveries']);
+    expect(await metric('notifications_delivery_attempts_total')).toEqual(
+      expect.arrayContaining([{ labels: { channel: 'email', outcome: 'sent' }, value: 2 }]),
+    );
+    expect(await metric('notifications_deliveries')).toEqual(
+      expect.arrayContaining([{ labels: { channel: 'email', status: 'dead' }, value: 0 }]),
+    );
   });
 
   it('e-mails an invitation to an address that has no account, with the registration link; no inbox gets it', async () => {

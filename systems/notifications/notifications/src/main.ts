@@ -1,12 +1,15 @@
 import 'reflect-metadata';
 import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import { authOptionsFromConfig } from '@archipelago/platform-auth';
+import { platformMetricsRegistry } from '@archipelago/platform-service';
 import { logErrorAs, runServiceMain } from '@archipelago/platform-service-kit';
 import { BROWSER_PUSH_SERVICE_HOSTS, LOOPBACK_PUSH_HOSTS } from './entity/push/push-subscription.js';
 import { defaultVapidKeysDir, loadVapidKeys } from './gateway/vapid-keys.js';
+import { deadDeliveriesCommand } from './handler/command/dead-deliveries.command.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
 import { notificationsConfigSchema, type NotificationsConfig } from './notifications.config.js';
 import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
+import { registerDeliveryMetrics } from './repository/delivery.metrics.js';
 import { CONSUMED_TOPICS, NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 
 const production = (config: NotificationsConfig): boolean => config.NODE_ENV === 'production';
@@ -15,13 +18,16 @@ const production = (config: NotificationsConfig): boolean => config.NODE_ENV ===
  * notifications/notifications entry point (commands: see `runServiceMain`).
  * - `main.js migrate`: run migrations, exit 0 (Kubernetes runs this as a pre-upgrade Job).
  * - `main.js`: serve HTTP (HTTP_PORT); every route needs an access token verified against
- *   identity's JWKS (AUTH_JWKS_URL). Consumes identity, commerce and scheduling events (group
+ *   identity's JWKS (AUTH_JWKS_URL). Consumes identity, commerce, scheduling and registry events (group
  *   `notifications.notifications`) into per-user notifications; publishes NotificationCreatedV1 on
  *   `notifications.notifications.notification-created.v1` through the outbox. Sends e-mail over
  *   SMTP (SMTP_URL or SMTP_HOST/SMTP_PORT; EMAIL_POLL_MS=0: off) and serves the live stream
  *   (WebSocket upgrade of GET /notifications/v1/stream). Web push to subscribed devices with
  *   VAPID keys (VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY/VAPID_SUBJECT, required in production; generated
- *   under VAPID_KEYS_DIR or `.data/` locally; PUSH_POLL_MS=0: no push sent).
+ *   under VAPID_KEYS_DIR or `.data/` locally; PUSH_POLL_MS=0: no push sent). Metrics
+ *   `notifications_delivery_attempts_total{channel,outcome}` and `notifications_deliveries{channel,status}`.
+ * - `main.js dead-deliveries list|retry [--channel email|push] [--id <id>]...`: the dead e-mail and
+ *   push deliveries (maintenance configuration only; `npm run dead-deliveries`, docs/operate.md).
  */
 await runServiceMain({
   configSchema: notificationsConfigSchema,
@@ -71,15 +77,19 @@ await runServiceMain({
         onError: logErrorAs('push delivery round failed'),
       },
     }),
+  maintenanceCommands: {
+    'dead-deliveries': (infrastructure, args) => deadDeliveriesCommand(infrastructure.deadDeliveries, args),
+  },
   domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
   openapi: {
     title: 'Archipelago notifications/notifications',
     version: '1.0.0',
     description:
-      "Each user's notifications, made from other systems' integration events (orders, stock, reminders, tasks, accounts), their read state and the user's preferences.",
+      "Each user's notifications, made from other systems' integration events (orders, stock, reminders, tasks, accounts, attestations, credentials), their read state and the user's preferences.",
   },
   topics: [...CONSUMED_TOPICS, NOTIFICATIONS_EVENTS.NotificationCreatedV1.topic],
   onStarted: async (app, infrastructure) => {
+    registerDeliveryMetrics(platformMetricsRegistry, infrastructure);
     const events = app.get(IntegrationEventsMessageHandler);
     await infrastructure.subscribeIntegrationEvents((message) => events.handle(message));
   },

@@ -1,18 +1,18 @@
 import 'reflect-metadata';
-import { CATALOG_EVENTS, ORDERING_EVENTS } from '@archipelago/commerce-contracts';
+import { CATALOG_EVENTS, ORDERING_EVENTS, PAYMENTS_EVENTS } from '@archipelago/commerce-contracts';
 import { IDENTITY_EVENTS } from '@archipelago/identity-contracts';
 import { NOTIFICATIONS_EVENTS } from '@archipelago/notifications-contracts';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
-import { createHttpApp, openApiGaps, postgresReadinessCheck } from '@archipelago/platform-service';
-import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
-import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
+import { openApiGaps } from '@archipelago/platform-service';
+import { CREDENTIALS_EVENTS, REGISTRY_EVENTS } from '@archipelago/registry-contracts';
+import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationsTestApp } from '../test/notifications-test-app.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { migrateNotifications } from './repository/notifications.data-source.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 
@@ -22,8 +22,10 @@ import { NotificationsInfrastructure } from './repository/notifications.infrastr
 const ADMIN = { sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f', roles: ['admin'], email: 'admin@archipelago.local' };
 const ANN = { sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f', roles: ['customer'], email: 'ann@example.com' };
 const BOB = { sub: '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', roles: ['customer'], email: 'bob@example.com' };
+/** The recipient of the "every handled event" cases (her inbox holds nothing else but her welcome). */
+const CAROL = { sub: '5e6f7a8b-9c0d-4e1f-8a2b-3c4d5e6f7a8b', roles: ['customer'], email: 'carol@example.com' };
 let issuer: TestIssuer;
-let tokens: { admin: string; ann: string; bob: string };
+let tokens: { admin: string; ann: string; bob: string; carol: string };
 let app: NestFastifyApplication;
 let infrastructure: NotificationsInfrastructure;
 let events: IntegrationEventsMessageHandler;
@@ -89,6 +91,7 @@ beforeAll(async () => {
     admin: await issuer.issue({ ...ADMIN, expiresInSec: 900 }),
     ann: await issuer.issue({ ...ANN, expiresInSec: 900 }),
     bob: await issuer.issue({ ...BOB, expiresInSec: 900 }),
+    carol: await issuer.issue({ ...CAROL, expiresInSec: 900 }),
   };
   const url = await createTestDatabase('notifications');
   await migrateNotifications(url, 'notifications');
@@ -97,24 +100,11 @@ beforeAll(async () => {
     schema: 'notifications',
     transport: 'postgres',
   });
-  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  app = await createHttpApp(NotificationsModule.forRoot(infrastructure, auth), {
-    serviceName: 'notifications',
-    config: {
-      SERVICE_NAME: 'notifications',
-      SYSTEM: 'notifications',
-      HOST: '127.0.0.1',
-      HTTP_PORT: 0,
-      LOG_LEVEL: 'warn',
-    },
-    domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
-    readinessChecks: { postgres: postgresReadinessCheck(infrastructure.pool) },
-    openapi: { title: 'notifications', version: '1' },
-  });
+  app = await createNotificationsTestApp(infrastructure, issuer);
   await app.listen(0, '127.0.0.1');
   base = `${await app.getUrl()}/notifications/v1`.replace('[::1]', '127.0.0.1');
   events = app.get(IntegrationEventsMessageHandler);
-  for (const user of [ADMIN, ANN, BOB]) await register(user);
+  for (const user of [ADMIN, ANN, BOB, CAROL]) await register(user);
 }, 120_000);
 
 afterAll(async () => {
@@ -252,6 +242,191 @@ describe('notifications/notifications: events become notifications', () => {
   it('rejects a malformed event (the transport retries, then dead-letters it) and skips unrelated types', async () => {
     await expect(events.handle(message(ORDERING_EVENTS.OrderConfirmedV1, { orderId: 1 }))).rejects.toThrow();
     await expect(events.handle(message(ORDERING_EVENTS.ReserveStockV1, { nonsense: true }))).resolves.toBeUndefined();
+  });
+});
+
+describe('notifications/notifications: every handled event reaches its recipient', () => {
+  /** Handles `event` and returns the notifications it made in CAROL's inbox (newest first). */
+  async function carolGets(event: IncomingMessage) {
+    await events.handle(event);
+    const page = await (await http('/notifications?limit=100', tokens.carol)).json();
+    return page.items.filter((n: { sourceEventId: string }) => n.sourceEventId === event.id);
+  }
+
+  it('tells the customer of a shipment, a delivery, a return and a refund (order link, data.orderId)', async () => {
+    const orderId = randomUUID();
+    const at = now();
+    const [shipped] = await carolGets(
+      message(ORDERING_EVENTS.OrderShippedV1, {
+        orderId,
+        customerId: CAROL.sub,
+        carrier: 'DHL',
+        trackingNumber: 'JD0146000012345',
+        at,
+      }),
+    );
+    expect(shipped).toMatchObject({
+      category: 'order',
+      title: 'Order shipped',
+      link: `/commerce/v1/orders/${orderId}`,
+      data: { orderId, carrier: 'DHL', trackingNumber: 'JD0146000012345' },
+      read: false,
+    });
+    expect(shipped.body).toContain('JD0146000012345');
+    const [delivered] = await carolGets(
+      message(ORDERING_EVENTS.OrderDeliveredV1, { orderId, customerId: CAROL.sub, at }),
+    );
+    expect(delivered).toMatchObject({
+      title: 'Order delivered',
+      link: `/commerce/v1/orders/${orderId}`,
+      data: { orderId },
+    });
+    const refund = { amount: 1250, currency: 'EUR' };
+    const [returned] = await carolGets(
+      message(ORDERING_EVENTS.OrderReturnedV1, { orderId, customerId: CAROL.sub, refund, at }),
+    );
+    expect(returned).toMatchObject({
+      title: 'Order returned',
+      link: `/commerce/v1/orders/${orderId}`,
+      data: { orderId, refund },
+    });
+    expect(returned.body).toContain('12.50 EUR');
+    const [refunded] = await carolGets(
+      message(PAYMENTS_EVENTS.PaymentRefundedV1, {
+        orderId,
+        customerId: CAROL.sub,
+        amount: { amount: 800, currency: 'EUR' },
+        transactionId: 'tx-1',
+      }),
+    );
+    expect(refunded).toMatchObject({
+      title: 'Payment refunded',
+      link: `/commerce/v1/orders/${orderId}`,
+      data: { orderId, amount: { amount: 800, currency: 'EUR' } },
+    });
+    expect(refunded.body).toContain('8.00 EUR');
+    // A zero-amount refund (a tombstone: nothing was captured) tells nobody anything.
+    const tombstone = message(PAYMENTS_EVENTS.PaymentRefundedV1, {
+      orderId: randomUUID(),
+      customerId: CAROL.sub,
+      amount: { amount: 0, currency: 'EUR' },
+      transactionId: 'tx-2',
+    });
+    expect(await carolGets(tombstone)).toEqual([]);
+    expect(await count('notifications WHERE source_event_id = $1', [tombstone.id])).toBe(0);
+  });
+
+  it('tells each recipient of a due reminder (ReminderDueV1: event link, data.eventId)', async () => {
+    const eventId = randomUUID();
+    const due = message(CALENDAR_EVENTS.ReminderDueV1, {
+      key: `${eventId}:2026-12-08T09:00:00Z:-PT15M`,
+      eventId,
+      workspaceId: 'w',
+      recurrenceId: null,
+      occurrenceStart: '2026-12-08T09:00:00Z',
+      dueAt: '2026-12-08T08:45:00Z',
+      recipients: [CAROL.sub],
+      occurredAt: now(),
+    });
+    const [reminder] = await carolGets(due);
+    expect(reminder).toMatchObject({
+      category: 'reminder',
+      title: 'Reminder',
+      link: `/scheduling/v1/events/${eventId}`,
+      data: { eventId, occurrenceStart: '2026-12-08T09:00:00Z' },
+    });
+    expect(reminder.body).toContain('2026-12-08T09:00:00Z');
+  });
+
+  it("tells a claim's requester the decision (ClaimAttestedV1, ClaimRejectedV1: claim link, data.entityId)", async () => {
+    const base = {
+      entityType: 'Teacher',
+      entityId: randomUUID(),
+      definitionId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+      policy: 'employment',
+      requester: CAROL.sub,
+      properties: ['/name'],
+      occurredAt: now(),
+    };
+    const attestedClaim = randomUUID();
+    const [attested] = await carolGets(
+      message(REGISTRY_EVENTS.ClaimAttestedV1, {
+        ...base,
+        claimId: attestedClaim,
+        entityVersion: 1,
+        attestor: ADMIN.sub,
+        attestedData: { name: 'Carol' },
+        note: 'checked with the school',
+      }),
+    );
+    expect(attested).toMatchObject({
+      category: 'attestation',
+      title: 'Attestation approved',
+      link: `/registry/v1/claims/${attestedClaim}`,
+      data: {
+        claimId: attestedClaim,
+        entityType: 'Teacher',
+        entityId: base.entityId,
+        policy: 'employment',
+        decision: 'attested',
+      },
+    });
+    expect(attested.body).toContain('checked with the school');
+    const rejectedClaim = randomUUID();
+    const [rejected] = await carolGets(
+      message(REGISTRY_EVENTS.ClaimRejectedV1, {
+        ...base,
+        claimId: rejectedClaim,
+        attestor: ADMIN.sub,
+        note: 'no such employee',
+      }),
+    );
+    expect(rejected).toMatchObject({
+      title: 'Attestation rejected',
+      link: `/registry/v1/claims/${rejectedClaim}`,
+      data: { claimId: rejectedClaim, entityId: base.entityId, decision: 'rejected' },
+    });
+    expect(rejected.body).toContain('no such employee');
+  });
+
+  it("tells a credential's holder of its issuance and revocation (credential link, data.entityId)", async () => {
+    const credentialId = randomUUID();
+    const entityId = randomUUID();
+    const [issued] = await carolGets(
+      message(CREDENTIALS_EVENTS.CredentialIssuedV1, {
+        credentialId,
+        entityType: 'Teacher',
+        entityId,
+        holder: CAROL.sub,
+        types: ['VerifiableCredential', 'TeacherCredential'],
+        cause: 'attestation',
+        claimId: randomUUID(),
+        occurredAt: now(),
+      }),
+    );
+    expect(issued).toMatchObject({
+      category: 'credential',
+      title: 'Credential issued',
+      link: `/registry/v1/credentials/${credentialId}`,
+      data: { credentialId, entityType: 'Teacher', entityId, types: ['VerifiableCredential', 'TeacherCredential'] },
+    });
+    expect(issued.body).toContain('TeacherCredential');
+    const [revoked] = await carolGets(
+      message(CREDENTIALS_EVENTS.CredentialRevokedV1, {
+        credentialId,
+        entityType: 'Teacher',
+        entityId,
+        reason: 'manager',
+        holder: CAROL.sub,
+        occurredAt: now(),
+      }),
+    );
+    expect(revoked).toMatchObject({
+      category: 'credential',
+      title: 'Credential revoked',
+      link: `/registry/v1/credentials/${credentialId}`,
+      data: { credentialId, entityType: 'Teacher', entityId, reason: 'manager' },
+    });
   });
 });
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import type { IncomingMessage } from '@archipelago/platform-messaging';
-import { createHttpApp, openApiGaps } from '@archipelago/platform-service';
+import { openApiGaps } from '@archipelago/platform-service';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, startPushEndpoint, type PushEndpoint } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -9,8 +9,8 @@ import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import webpush from 'web-push';
+import { createNotificationsTestApp } from '../test/notifications-test-app.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { migrateNotifications } from './repository/notifications.data-source.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 import { DeliverPushCommand } from './use-case/deliver-push/deliver-push.use-case.js';
@@ -83,38 +83,23 @@ beforeAll(async () => {
     schema: 'notifications',
     transport: 'postgres',
   });
-  const auth = { jwksUrl: issuer.jwksUrl, issuer: issuer.issuer, audience: issuer.audience, jwksCooldownMs: 0 };
-  app = await createHttpApp(
-    NotificationsModule.forRoot(infrastructure, auth, {
-      push: {
-        vapid,
-        allowHttpEndpoints: true,
-        allowedEndpointHosts: ['127.0.0.1', '*.push.example'],
-        maxSubscriptionsPerUser: 3,
-        pollMs: 3_600_000, // rounds are run by the test
-        policy: {
-          maxAttempts: 2,
-          initialBackoffMs: 0,
-          maxBackoffMs: 0,
-          ttlSeconds: 120,
-          publicBaseUrl: 'http://localhost:8000',
-          batchSize: 20,
-        },
+  app = await createNotificationsTestApp(infrastructure, issuer, {
+    push: {
+      vapid,
+      allowHttpEndpoints: true,
+      allowedEndpointHosts: ['127.0.0.1', '*.push.example'],
+      maxSubscriptionsPerUser: 3,
+      pollMs: 3_600_000, // rounds are run by the test
+      policy: {
+        maxAttempts: 2,
+        initialBackoffMs: 0,
+        maxBackoffMs: 0,
+        ttlSeconds: 120,
+        publicBaseUrl: 'http://localhost:8000',
+        batchSize: 20,
       },
-    }),
-    {
-      serviceName: 'notifications',
-      config: {
-        SERVICE_NAME: 'notifications',
-        SYSTEM: 'notifications',
-        HOST: '127.0.0.1',
-        HTTP_PORT: 0,
-        LOG_LEVEL: 'warn',
-      },
-      domainErrors: NOTIFICATIONS_DOMAIN_ERRORS,
-      openapi: { title: 'notifications', version: '1' },
     },
-  );
+  });
   await app.listen(0, '127.0.0.1');
   base = `${await app.getUrl()}/notifications/v1`.replace('[::1]', '127.0.0.1');
   events = app.get(IntegrationEventsMessageHandler);

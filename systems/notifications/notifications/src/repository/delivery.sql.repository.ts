@@ -3,8 +3,16 @@ import type pg from 'pg';
 import type { DeliveryOutcome } from '../entity/delivery/delivery.js';
 import type { Notification, NotificationCategory } from '../entity/notification/notification.js';
 import type { DeliveryQueuePort } from '../use-case/port/delivery.port.js';
-import type { DeliveryRepositoryPort, DueDelivery } from '../use-case/port/email.port.js';
-import type { DuePushDelivery, PushDeliveryQueuePort } from '../use-case/port/push.port.js';
+import type { DueDelivery } from '../use-case/port/email.port.js';
+import type { DuePushDelivery } from '../use-case/port/push.port.js';
+
+/** Told of each committed delivery outcome: the channel and the outcome kind. */
+export type DeliveryOutcomeObserver = (channel: 'email' | 'push', outcome: DeliveryOutcome['kind']) => void;
+
+/** A channel's delivery queue whose committed outcomes can be observed (metrics). */
+export interface ObservableDeliveryQueue<D> extends DeliveryQueuePort<D> {
+  observe(observer: DeliveryOutcomeObserver): void;
+}
 
 /** The columns every due delivery row has: the delivery and its notification. */
 interface BaseRow {
@@ -56,8 +64,9 @@ function notificationOf(row: BaseRow): Notification {
  * the destination's answer and that commit re-sends that one message (at-least-once), nothing else.
  * A `gone` outcome also deletes the delivery's push subscription.
  */
-export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePort<D> {
+export class SqlDeliveryQueue<Row extends BaseRow, D> implements ObservableDeliveryQueue<D> {
   private readonly s: string;
+  private readonly observers: DeliveryOutcomeObserver[] = [];
 
   constructor(
     private readonly pool: pg.Pool,
@@ -67,28 +76,37 @@ export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePo
     this.s = ident(schema);
   }
 
+  /**
+   * Calls `observer` with the channel and the outcome kind (`sent`, `retry`, `dead`, `gone`) of
+   * every delivery attempt once its outcome is committed (the delivery metrics).
+   */
+  observe(observer: DeliveryOutcomeObserver): void {
+    this.observers.push(observer);
+  }
+
   async processDue(now: string, limit: number, work: (delivery: D) => Promise<DeliveryOutcome>): Promise<number> {
     // One transaction per delivery: each outcome is committed as soon as it is known, so a crash
     // re-sends at most the one message in flight, never those sent before it in the same round.
     // Each delivery at most once per round (a retry due at once waits for the next round).
     const claimed: string[] = [];
     while (claimed.length < limit) {
-      const id = await this.processOne(now, claimed, work);
-      if (id === undefined) break;
-      claimed.push(id);
+      const done = await this.processOne(now, claimed, work);
+      if (done === undefined) break;
+      claimed.push(done.id);
+      for (const observer of this.observers) observer(this.spec.channel, done.outcome);
     }
     return claimed.length;
   }
 
   /**
    * Claims the next due delivery of the channel not in `skip`, lets `work` decide its outcome,
-   * records it and commits; returns its id, or undefined when none is due.
+   * records it and commits; returns its id and outcome kind, or undefined when none is due.
    */
   private processOne(
     now: string,
     skip: readonly string[],
     work: (delivery: D) => Promise<DeliveryOutcome>,
-  ): Promise<string | undefined> {
+  ): Promise<{ id: string; outcome: DeliveryOutcome['kind'] } | undefined> {
     return inTransaction(this.pool, async (client) => {
       const { rows } = await client.query<Row>(
         `SELECT d.id AS delivery_id, d.attempts, n.id, n.recipient_id, n.category, n.title, n.body, n.link, n.data,
@@ -106,7 +124,7 @@ export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePo
       if (!row) return undefined;
       const outcome = await work(this.spec.toDue(row, notificationOf(row)));
       await this.record(client, row.delivery_id, outcome);
-      return row.delivery_id;
+      return { id: row.delivery_id, outcome: outcome.kind };
     });
   }
 
@@ -138,8 +156,10 @@ export class SqlDeliveryQueue<Row extends BaseRow, D> implements DeliveryQueuePo
           `UPDATE ${this.s}.deliveries SET status = 'dead', attempts = $2, last_error = $3 WHERE id = $1`,
           [id, outcome.attempts, outcome.error],
         );
+        // A delivery retried by an operator (npm run dead-deliveries) that dies again updates its record.
         await client.query(
-          `INSERT INTO ${this.s}.delivery_dead_letters (delivery_id, attempts, last_error) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
+          `INSERT INTO ${this.s}.delivery_dead_letters (delivery_id, attempts, last_error) VALUES ($1, $2, $3)
+           ON CONFLICT (delivery_id) DO UPDATE SET attempts = EXCLUDED.attempts, last_error = EXCLUDED.last_error, dead_at = now()`,
           [id, outcome.attempts, outcome.error],
         );
         return;
@@ -159,7 +179,7 @@ interface PushRow extends BaseRow {
 }
 
 /** E-mail deliveries (channel `email`): the recipient's address from the users projection (or a `mailto:` recipient id). */
-export function emailDeliveryQueue(pool: pg.Pool, schema: string): DeliveryRepositoryPort {
+export function emailDeliveryQueue(pool: pg.Pool, schema: string): ObservableDeliveryQueue<DueDelivery> {
   return new SqlDeliveryQueue<EmailRow, DueDelivery>(pool, schema, {
     channel: 'email',
     // A recipient `mailto:<address>` has no account (an invitation): the address is the id's.
@@ -177,7 +197,7 @@ export function emailDeliveryQueue(pool: pg.Pool, schema: string): DeliveryRepos
 }
 
 /** Push deliveries (channel `push`): one per notification × subscription, null once the subscription is deleted. */
-export function pushDeliveryQueue(pool: pg.Pool, schema: string): PushDeliveryQueuePort {
+export function pushDeliveryQueue(pool: pg.Pool, schema: string): ObservableDeliveryQueue<DuePushDelivery> {
   return new SqlDeliveryQueue<PushRow, DuePushDelivery>(pool, schema, {
     channel: 'push',
     columns: ', ps.endpoint, ps.p256dh, ps.auth',

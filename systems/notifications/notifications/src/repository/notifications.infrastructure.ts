@@ -5,6 +5,7 @@ import type { MessageHandler, Subscription } from '@archipelago/platform-messagi
 import { CREDENTIALS_EVENTS, REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { CALENDAR_EVENTS, TASKS_EVENTS } from '@archipelago/scheduling-contracts';
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
+import { DeadDeliverySqlRepository } from './dead-delivery.sql.repository.js';
 import { emailDeliveryQueue, pushDeliveryQueue } from './delivery.sql.repository.js';
 import { NotificationSqlRepository, NOTIFICATIONS_CONSUMER_GROUP } from './notification.sql.repository.js';
 import { NOTIFICATIONS_DATABASE } from './notifications.data-source.js';
@@ -40,7 +41,7 @@ export const CONSUMED_TOPICS: readonly string[] = [
 /**
  * Everything the notifications adapters stand on (see {@link ServiceInfrastructure}): the SQL
  * repository of notifications, projections and preferences, the e-mail and push delivery
- * queues, the push subscriptions, the stream tickets and the
+ * queues and their dead deliveries, the push subscriptions, the stream tickets and the
  * stream signals (LISTEN/NOTIFY). `NotificationsInfrastructure.open(config)`
  * connects; `start()` starts the outbox relay; `close()` stops it.
  */
@@ -53,6 +54,8 @@ export class NotificationsInfrastructure extends ServiceInfrastructure {
   /** Web push deliveries (one per notification × subscription) and the subscriptions. */
   readonly pushDeliveries = pushDeliveryQueue(this.pool, this.config.schema);
   readonly pushSubscriptions = new PushSubscriptionSqlRepository(this.pool, this.config.schema);
+  /** Dead deliveries of every channel, for operators (`dead-deliveries list|retry`) and the metrics. */
+  readonly deadDeliveries = new DeadDeliverySqlRepository(this.pool, this.config.schema);
   readonly streamTickets = new StreamTicketSqlRepository(this.pool, this.config.schema);
   /** LISTEN/NOTIFY fan-out of stream signals across replicas. */
   readonly streamSignals = new PostgresStreamSignals(this.config.databaseUrl, this.config.schema, this.config.onError);

@@ -92,6 +92,8 @@ export type SourceFact =
       kind: 'credential-revoked';
       credentialId: string;
       entityType: string;
+      /** The registry entity the credential is about. */
+      entityId: string;
       holder: string | null;
       reason: 'manager' | 'entity-deleted';
     }
@@ -99,6 +101,8 @@ export type SourceFact =
       kind: 'credential-issued';
       credentialId: string;
       entityType: string;
+      /** The registry entity the credential is about. */
+      entityId: string;
       holder: string | null;
       types: readonly string[];
     };
@@ -421,7 +425,12 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
             ? `A verifiable credential of your ${fact.entityType} record was revoked: the record was deleted.`
             : `A verifiable credential of your ${fact.entityType} record was revoked by its issuer.`,
         link: `/registry/v1/credentials/${fact.credentialId}`,
-        data: { credentialId: fact.credentialId, entityType: fact.entityType, reason: fact.reason },
+        data: {
+          credentialId: fact.credentialId,
+          entityType: fact.entityType,
+          entityId: fact.entityId,
+          reason: fact.reason,
+        },
       };
     case 'credential-issued': {
       if (!fact.holder) return null; // issued on demand with no holder: nobody to tell
@@ -432,7 +441,12 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
         title: 'Credential issued',
         body: `A verifiable credential (${kind}) of your ${fact.entityType} record was issued to you.`,
         link: `/registry/v1/credentials/${fact.credentialId}`,
-        data: { credentialId: fact.credentialId, entityType: fact.entityType, types: fact.types },
+        data: {
+          credentialId: fact.credentialId,
+          entityType: fact.entityType,
+          entityId: fact.entityId,
+          types: fact.types,
+        },
       };
     }
   }

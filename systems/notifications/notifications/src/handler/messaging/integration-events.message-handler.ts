@@ -10,11 +10,15 @@ import type { SourceFact } from '../../entity/notification/source-fact.js';
 import { HandleEventCommand } from '../../use-case/handle-event/handle-event.command.js';
 
 interface Translation<S extends z.ZodType> {
+  /** The topic the contract publishes the event on (must be one of `CONSUMED_TOPICS`). */
+  readonly topic: string;
   readonly schema: S;
   readonly fact: (payload: z.output<S>) => SourceFact;
 }
-const translate = <S extends z.ZodType>(event: { type: string; schema: S }, fact: (p: z.output<S>) => SourceFact) =>
-  [event.type, { schema: event.schema, fact } as Translation<z.ZodType>] as const;
+const translate = <S extends z.ZodType>(
+  event: { type: string; topic: string; schema: S },
+  fact: (p: z.output<S>) => SourceFact,
+) => [event.type, { topic: event.topic, schema: event.schema, fact } as Translation<z.ZodType>] as const;
 
 /** CloudEvents type → its contract schema and the domain fact it says (the consumed half of the mapping table). */
 const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
@@ -176,6 +180,7 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     kind: 'credential-revoked',
     credentialId: p.credentialId,
     entityType: p.entityType,
+    entityId: p.entityId,
     holder: p.holder ?? null,
     reason: p.reason,
   })),
@@ -183,13 +188,20 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     kind: 'credential-issued',
     credentialId: p.credentialId,
     entityType: p.entityType,
+    entityId: p.entityId,
     holder: p.holder ?? null,
     types: p.types,
   })),
 ]);
 
-/** The CloudEvents types the service turns into notifications or projections. */
-export const HANDLED_EVENT_TYPES: readonly string[] = [...TRANSLATIONS.keys()];
+/**
+ * The events the service turns into notifications or projections: CloudEvents type and the topic
+ * its contract publishes it on. Every topic must be subscribed (`CONSUMED_TOPICS`), or the event
+ * never arrives: a unit spec checks it.
+ */
+export const HANDLED_EVENTS: ReadonlyArray<{ readonly type: string; readonly topic: string }> = [...TRANSLATIONS].map(
+  ([type, { topic }]) => ({ type, topic }),
+);
 
 /**
  * Consumer of every topic of `CONSUMED_TOPICS` (group `notifications.notifications`): validates

@@ -177,7 +177,7 @@ describe('HandleEventUseCase', () => {
     const [rejected] = await handle('a2', { ...claim, decision: 'rejected', note: 'the register has no such pupil' });
     expect(rejected!.title).toBe('Attestation rejected');
     expect(rejected!.body).toContain('the register has no such pupil');
-    const issued = { kind: 'credential-issued', credentialId: 'v1', entityType: 'Student' } as const;
+    const issued = { kind: 'credential-issued', credentialId: 'v1', entityType: 'Student', entityId: 'e1' } as const;
     const [credential] = await handle('i1', {
       ...issued,
       holder: 'ann',
@@ -187,12 +187,18 @@ describe('HandleEventUseCase', () => {
       recipientId: 'ann',
       category: 'credential',
       link: '/registry/v1/credentials/v1',
+      data: { credentialId: 'v1', entityType: 'Student', entityId: 'e1' },
     });
     expect(credential!.body).toContain('StudentCredential');
     expect(await handle('i2', { ...issued, holder: null, types: ['VerifiableCredential'] })).toEqual([]);
-    const revoked = { kind: 'credential-revoked', credentialId: 'v1', entityType: 'Student' } as const;
+    const revoked = { kind: 'credential-revoked', credentialId: 'v1', entityType: 'Student', entityId: 'e1' } as const;
     const [gone] = await handle('r1', { ...revoked, holder: 'ann', reason: 'entity-deleted' });
-    expect(gone).toMatchObject({ recipientId: 'ann', category: 'credential', title: 'Credential revoked' });
+    expect(gone).toMatchObject({
+      recipientId: 'ann',
+      category: 'credential',
+      title: 'Credential revoked',
+      data: { entityId: 'e1', reason: 'entity-deleted' },
+    });
     expect(gone!.body).toContain('the record was deleted');
     expect(await handle('r2', { ...revoked, holder: null, reason: 'manager' })).toEqual([]);
     expect(db.notifications.map((n) => n.recipientId)).toEqual(['ann', 'ann', 'ann', 'ann']);

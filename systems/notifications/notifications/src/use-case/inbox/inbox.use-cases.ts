@@ -23,6 +23,13 @@ import {
 
 type Matrix = Record<NotificationCategory, Record<NotificationChannel, boolean>>;
 
+/**
+ * A page of the user's inbox: the notifications shown in-app (never e-mail-only ones), newest
+ * first (ids are UUIDv7, so id order is creation order), at most `limit`. `status` filters
+ * (`unread`, `read`, `archived`; none = every non-archived one); `after` returns only notifications
+ * newer than that id (a client catching up), `cursor` the next older page (`nextCursor` of the
+ * previous one, null on the last). Another user's notifications never appear.
+ */
 @QueryHandler(ListNotificationsQuery)
 export class ListNotificationsUseCase implements IQueryHandler<ListNotificationsQuery, NotificationPage> {
   constructor(@Inject(NOTIFICATION_REPOSITORY) private readonly repository: NotificationRepositoryPort) {}
@@ -32,6 +39,7 @@ export class ListNotificationsUseCase implements IQueryHandler<ListNotifications
   }
 }
 
+/** How many of the user's in-app notifications are unread and not archived (a count, ≥ 0). */
 @QueryHandler(UnreadCountQuery)
 export class UnreadCountUseCase implements IQueryHandler<UnreadCountQuery, number> {
   constructor(@Inject(NOTIFICATION_REPOSITORY) private readonly repository: NotificationRepositoryPort) {}
@@ -41,7 +49,13 @@ export class UnreadCountUseCase implements IQueryHandler<UnreadCountQuery, numbe
   }
 }
 
-/** @throws NotificationNotFoundError (404) when the user has no such notification */
+/**
+ * Sets `read` and/or `archived` of one of the user's notifications (a field left undefined keeps
+ * its value; the same patch twice changes nothing) and returns the notification after the change.
+ * When something changed, the live stream tells the user's connections (`read-state`).
+ * @throws NotificationNotFoundError (`NOTIFICATION.NOT_FOUND`, 404) when the user has no such
+ *   notification: unknown, or another user's (never told apart)
+ */
 @CommandHandler(UpdateNotificationCommand)
 export class UpdateNotificationUseCase implements ICommandHandler<UpdateNotificationCommand, Notification> {
   constructor(@Inject(NOTIFICATION_REPOSITORY) private readonly repository: NotificationRepositoryPort) {}
@@ -53,6 +67,7 @@ export class UpdateNotificationUseCase implements ICommandHandler<UpdateNotifica
   }
 }
 
+/** Marks every unread notification of the user read; returns how many changed (0 when none was unread). */
 @CommandHandler(ReadAllCommand)
 export class ReadAllUseCase implements ICommandHandler<ReadAllCommand, number> {
   constructor(@Inject(NOTIFICATION_REPOSITORY) private readonly repository: NotificationRepositoryPort) {}
@@ -62,6 +77,10 @@ export class ReadAllUseCase implements ICommandHandler<ReadAllCommand, number> {
   }
 }
 
+/**
+ * The user's whole preference matrix, category × channel (`in_app`, `email`, `push`) → on/off: the
+ * saved choices over the defaults. Security messages are sent whatever it says (critical).
+ */
 @QueryHandler(GetPreferencesQuery)
 export class GetPreferencesUseCase implements IQueryHandler<GetPreferencesQuery, Matrix> {
   constructor(@Inject(NOTIFICATION_REPOSITORY) private readonly repository: NotificationRepositoryPort) {}
@@ -71,7 +90,11 @@ export class GetPreferencesUseCase implements IQueryHandler<GetPreferencesQuery,
   }
 }
 
-/** Saves the changes and returns the whole matrix after them. */
+/**
+ * Merges the changes (only the category × channel pairs named) into the user's preferences and
+ * returns the whole matrix after them, as {@link GetPreferencesUseCase} does. Unknown categories or
+ * channels never reach it (the HTTP handler answers 400).
+ */
 @CommandHandler(SavePreferencesCommand)
 export class SavePreferencesUseCase implements ICommandHandler<SavePreferencesCommand, Matrix> {
   constructor(@Inject(NOTIFICATION_REPOSITORY) private readonly repository: NotificationRepositoryPort) {}

@@ -31,6 +31,11 @@ export class GetNotificationQuery {
   ) {}
 }
 
+/**
+ * Issues a single-use ticket for the caller's live stream (`GET /notifications/v1/stream?ticket=`,
+ * since browsers cannot set headers on `new WebSocket()`): `{ ticket, expiresAt }`, `expiresAt` an
+ * ISO 8601 instant {@link STREAM_TICKET_TTL_MS} from now. Only the ticket's hash is stored.
+ */
 @CommandHandler(IssueStreamTicketCommand)
 export class IssueStreamTicketUseCase implements ICommandHandler<
   IssueStreamTicketCommand,
@@ -50,6 +55,11 @@ export class IssueStreamTicketUseCase implements ICommandHandler<
   }
 }
 
+/**
+ * Redeems a presented ticket once: the id of the user it was issued to, or null when it is empty,
+ * unknown, expired or already used (the WebSocket handshake then answers 401). Never throws for a
+ * bad ticket.
+ */
 @CommandHandler(RedeemStreamTicketCommand)
 export class RedeemStreamTicketUseCase implements ICommandHandler<RedeemStreamTicketCommand, string | null> {
   constructor(
@@ -64,6 +74,7 @@ export class RedeemStreamTicketUseCase implements ICommandHandler<RedeemStreamTi
   }
 }
 
+/** One of the user's in-app notifications (what the stream sends), or null: unknown, e-mail-only or another user's. */
 @QueryHandler(GetNotificationQuery)
 export class GetNotificationUseCase implements IQueryHandler<GetNotificationQuery, Notification | null> {
   constructor(@Inject(NOTIFICATION_REPOSITORY) private readonly repository: NotificationRepositoryPort) {}

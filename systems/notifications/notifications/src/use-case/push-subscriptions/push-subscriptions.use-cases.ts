@@ -77,6 +77,7 @@ export class SubscribePushUseCase implements ICommandHandler<
   }
 }
 
+/** The caller's push subscriptions (one per device: id, endpoint, keys, createdAt), oldest first; empty when none. */
 @QueryHandler(ListPushSubscriptionsQuery)
 export class ListPushSubscriptionsUseCase implements IQueryHandler<ListPushSubscriptionsQuery, PushSubscription[]> {
   constructor(@Inject(PUSH_SUBSCRIPTIONS) private readonly subscriptions: PushSubscriptionRepositoryPort) {}
@@ -100,6 +101,10 @@ export class DeletePushSubscriptionUseCase implements ICommandHandler<DeletePush
   }
 }
 
+/**
+ * The VAPID public key (RFC 8292: uncompressed P-256 point, base64url) a browser passes as
+ * `applicationServerKey` to `pushManager.subscribe()`. Not a secret.
+ */
 @QueryHandler(GetVapidPublicKeyQuery)
 export class GetVapidPublicKeyUseCase implements IQueryHandler<GetVapidPublicKeyQuery, string> {
   constructor(@Inject(PUSH_SETTINGS) private readonly settings: PushSettings) {}
