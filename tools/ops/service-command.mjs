@@ -7,6 +7,7 @@
 //   npm run dead-deliveries -- list|retry [--channel email|push] [--id <id>]...   notifications' dead e-mail/push
 //   npm run report -- daily-sales [--date YYYY-MM-DD] [--time-zone <zone>]   ordering's batch job
 //   npm run registry-keys -- rotate-kek|rewrap-data-keys|seal-private-fields    registry's private-field keys
+//   npm run rebuild-entity-search -- [<type>]            registry's search rows of a type (all serving types without one)
 // Builds first when the compiled files are missing. The same commands run inside a service's
 // container image: `node --import ./tools/register.mjs . dead-letters list` (docs/operate.md).
 import { spawnSync } from 'node:child_process';
@@ -23,6 +24,8 @@ const USAGE = `usage: npm run rebuild-projections -- <service>
          (ordering's daily sales report; default: yesterday, zone REPORT_TIME_ZONE or UTC)
        npm run registry-keys -- rotate-kek|rewrap-data-keys|seal-private-fields
          (registry's key-encryption keys: REGISTRY_KEKS / REGISTRY_KEKS_DIR, docs/systems/registry.md)
+       npm run rebuild-entity-search -- [<type>]
+         (registry's search rows of one entity type, or of every serving type, derived again and swapped in)
 services: ${stackServices()
   .map((s) => s.name)
   .join(', ')}
@@ -67,6 +70,10 @@ function main(argv) {
     services = [findService('registry/registry')];
     args = [];
     run = action;
+  } else if (command === 'rebuild-entity-search') {
+    if (rest.length > 1) throw new UsageError(`rebuild-entity-search takes at most one entity type\n${USAGE}`);
+    services = [findService('registry/registry')];
+    args = rest;
   } else throw new UsageError(USAGE);
 
   ensureBuilt(services);

@@ -12,7 +12,11 @@ export interface Projection {
   readonly name: string;
   /** Writes the effect of one event (events of other types are passed too: ignore them). */
   apply(client: SqlClient, event: RecordedEvent): Promise<void>;
-  /** Empties the read model, before a rebuild from the first event. */
+  /**
+   * Empties the read model, before a rebuild from the first event; runs in the rebuild's one
+   * transaction (ProjectionRunner.rebuild). DELETE keeps readers answering from the old rows until
+   * the rebuild commits; TRUNCATE would block them (exclusive lock) until then.
+   */
   reset(client: SqlClient): Promise<void>;
 }
 
@@ -46,18 +50,10 @@ export class ProjectionRunner {
 
   /** Applies at most one batch; returns how many events it applied. */
   async runOnce(): Promise<number> {
-    return inTransaction(this.pool, async (client) => {
-      const checkpoint = await this.lockCheckpoint(client);
-      const events = await this.store.readAll(client, checkpoint, this.options.batchSize ?? 500);
-      if (events.length === 0) return 0;
-      for (const event of events) await this.projection.apply(client, event);
-      const last = events[events.length - 1]!;
-      await client.query(
-        `UPDATE ${this.checkpoints} SET transaction_id = $2::text::xid8, position = $3, updated_at = now() WHERE projection = $1`,
-        [this.projection.name, last.transactionId, last.globalPosition],
-      );
-      return events.length;
-    });
+    return inTransaction(
+      this.pool,
+      async (client) => (await this.applyBatch(client, await this.lockCheckpoint(client))).applied,
+    );
   }
 
   /** Applies batches until the log is exhausted (as far as it is safely visible). */
@@ -67,17 +63,30 @@ export class ProjectionRunner {
     }
   }
 
-  /** Empties the read model and replays the whole log into it. */
-  async rebuild(): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
+  /**
+   * Empties the read model and replays the whole log into it, in ONE transaction that holds the
+   * checkpoint row: readers keep seeing the previous rows (MVCC, when `reset` deletes rather than
+   * truncates) until the rebuilt ones commit at once, never an empty or partial table; the
+   * background runner waits on the checkpoint lock meanwhile (the read model is stale, not wrong,
+   * for the rebuild's duration). Events committed by transactions that start after the rebuild's
+   * first batch are left to the next catch-up (ADR 0006: only rows below the snapshot's xmin are
+   * read). A failure rolls everything back: the old read model stays.
+   * @returns how many events were replayed
+   */
+  async rebuild(): Promise<number> {
+    return inTransaction(this.pool, async (client) => {
       await this.lockCheckpoint(client);
       await this.projection.reset(client);
-      await client.query(
-        `UPDATE ${this.checkpoints} SET transaction_id = '0', position = 0, updated_at = now() WHERE projection = $1`,
-        [this.projection.name],
-      );
+      await this.saveCheckpoint(client, LOG_START);
+      let checkpoint: LogCheckpoint = LOG_START;
+      let replayed = 0;
+      for (;;) {
+        const batch = await this.applyBatch(client, checkpoint);
+        if (batch.applied === 0) return replayed;
+        replayed += batch.applied;
+        checkpoint = batch.checkpoint;
+      }
     });
-    await this.catchUp();
   }
 
   /** The projection's checkpoint and how many log positions it is behind the head. */
@@ -130,6 +139,27 @@ export class ProjectionRunner {
         this.wake = undefined;
       }
     }
+  }
+
+  /** Applies the next batch after `checkpoint` on `client` (whose transaction holds the checkpoint row) and moves it. */
+  private async applyBatch(
+    client: SqlClient,
+    checkpoint: LogCheckpoint,
+  ): Promise<{ applied: number; checkpoint: LogCheckpoint }> {
+    const events = await this.store.readAll(client, checkpoint, this.options.batchSize ?? 500);
+    if (events.length === 0) return { applied: 0, checkpoint };
+    for (const event of events) await this.projection.apply(client, event);
+    const last = events[events.length - 1]!;
+    const next = { transactionId: last.transactionId, position: last.globalPosition };
+    await this.saveCheckpoint(client, next);
+    return { applied: events.length, checkpoint: next };
+  }
+
+  private async saveCheckpoint(client: SqlClient, checkpoint: LogCheckpoint): Promise<void> {
+    await client.query(
+      `UPDATE ${this.checkpoints} SET transaction_id = $2::text::xid8, position = $3, updated_at = now() WHERE projection = $1`,
+      [this.projection.name, checkpoint.transactionId, checkpoint.position],
+    );
   }
 
   private async lockCheckpoint(client: SqlClient): Promise<LogCheckpoint> {

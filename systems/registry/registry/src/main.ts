@@ -11,6 +11,7 @@ import {
   rotateKeyEncryptionKeys,
 } from './repository/crypto/key-encryption-keys.js';
 import { registryConfigSchema } from './registry.config.js';
+import { definitionIdOf } from './entity/definition/definition-id.js';
 import { REGISTRY_DOMAIN_ERRORS, RegistryModule } from './registry.module.js';
 import { RegistryInfrastructure } from './repository/registry.infrastructure.js';
 import { rememberServiceDocument } from './handler/http/entity-type.openapi.js';
@@ -26,6 +27,9 @@ import { documentKeyUnavailable } from './handler/http/key-unavailable.openapi.j
  *   keep the old ones, restart, then `rewrap-data-keys`.)
  * - `main.js rewrap-data-keys`: re-wrap every entity data key with the current key-encryption key,
  *   logs `data keys rewrapped` with the count, exit 0; then the older keys may be dropped.
+ * - `main.js rebuild-entity-search [type]`: derives again every search row of the type (of every
+ *   serving type without one) with its serving definition version and swaps them in at once
+ *   (searches keep answering meanwhile), logs `entity search rebuilt` per type, exit 0 (2: unknown type).
  * - `main.js seal-private-fields`: seals in place the private fields of entity events written
  *   before envelope encryption (drops them for deleted entities), logs `private fields sealed`, exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT) and gRPC (GRPC_PORT); readiness (`/health/ready`) also checks
@@ -54,6 +58,18 @@ await runServiceMain({
       const rotated = await rotateKeyEncryptionKeys(dir);
       const result = await infrastructure.dataKeys.rewrap(infrastructure.pool);
       logLine(30, 'key-encryption key rotated, data keys rewrapped', { ...rotated, rewrapped: result.rewrapped });
+      return 0;
+    },
+    'rebuild-entity-search': async (infrastructure, args) => {
+      const type = args[0];
+      const reshapes = await infrastructure.searchReshaper.rebuild(
+        type === undefined ? undefined : definitionIdOf(type),
+      );
+      if (type !== undefined && reshapes.length === 0) {
+        logLine(50, 'no serving definition of that type', { type });
+        return 2;
+      }
+      for (const reshape of reshapes) logLine(30, 'entity search rebuilt', { ...reshape });
       return 0;
     },
     'seal-private-fields': async (infrastructure) => {

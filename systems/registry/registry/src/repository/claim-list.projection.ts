@@ -48,7 +48,7 @@ export class ClaimListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".claim_list`);
+    await client.query(`DELETE FROM "${this.schema}".claim_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

@@ -58,7 +58,7 @@ export class DefinitionListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".definition_list`);
+    await client.query(`DELETE FROM "${this.schema}".definition_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

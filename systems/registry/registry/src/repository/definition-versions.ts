@@ -12,6 +12,14 @@ export interface ProtectedShape {
   readonly contentPointer: string;
 }
 
+/** What a search row is derived with: see {@link DefinitionVersions.rowShape}. */
+export interface RowShape extends ProtectedShape {
+  /** The version whose `_osConfig` this is (`entity_search.shaped_by`); `undefined` if none was ever active. */
+  readonly shapedBy: number | undefined;
+  /** The content pointer of the version the body itself was validated against (where its fields sit). */
+  readonly bodyPointer: string;
+}
+
 /** Paths (`_osConfig` path forms) an earlier version lacks, and its content pointer. */
 export interface NewlyPrivatePaths {
   readonly paths: readonly string[];
@@ -64,6 +72,24 @@ export class DefinitionVersions {
     return {
       config: withPrivateFieldsOf(osConfigOf(document), active),
       contentPointer: definitionShape(document).contentPointer,
+    };
+  }
+
+  /**
+   * What a search row of a body validated against `version` is derived with: the serving (last
+   * activated) version's `_osConfig` and content pointer — the rules reads judge by (relationOf in
+   * get-entity.use-case.ts) — so a field the serving version made public is searchable in earlier
+   * entities too, and one it made private is not; {@link shapeOf} when no version was ever active.
+   * @throws Error when the definition has no such version
+   */
+  rowShape(version: number): RowShape {
+    const bodyPointer = definitionShape(this.documentAt(version)).contentPointer;
+    if (!this.active) return { ...this.shapeOf(version), shapedBy: undefined, bodyPointer };
+    return {
+      config: osConfigOf(this.active.schema),
+      contentPointer: definitionShape(this.active.schema).contentPointer,
+      shapedBy: this.active.version,
+      bodyPointer,
     };
   }
 

@@ -50,4 +50,25 @@ describe('DefinitionVersions', () => {
     ]);
     expect(versions.newlyPrivate().get(1)).toEqual({ paths: ['$.email'], contentPointer: '/Person' });
   });
+
+  it('derives search rows with the serving version: a field it made public is no longer private in earlier rows', async () => {
+    const versions = await versionsOf([
+      { type: 'DefCreated', data: { ...stamp, title: 'Person', version: 1, schema: doc(['$.email']) } },
+      { type: 'DefActivated', data: { ...stamp, version: 1, schema: doc(['$.email']) } },
+      { type: 'DefUpdated', data: { ...stamp, version: 2, schema: doc([], true) } },
+      { type: 'DefActivated', data: { ...stamp, version: 2, schema: doc([], true) } },
+    ]);
+    // shapeOf (sealing) keeps v1's own private fields; rowShape follows the serving v2 only.
+    expect(versions.shapeOf(1).config.privateFields).toEqual(['$.email']);
+    expect(versions.rowShape(1)).toMatchObject({
+      config: { privateFields: [] },
+      contentPointer: '/Person',
+      bodyPointer: '',
+      shapedBy: 2,
+    });
+    const never = await versionsOf([
+      { type: 'DefCreated', data: { ...stamp, title: 'Person', version: 1, schema: doc(['$.email']) } },
+    ]);
+    expect(never.rowShape(1)).toMatchObject({ config: { privateFields: ['$.email'] }, shapedBy: undefined });
+  });
 });

@@ -40,7 +40,7 @@ export class RegistryItemListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".registry_item_list`);
+    await client.query(`DELETE FROM "${this.schema}".registry_item_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

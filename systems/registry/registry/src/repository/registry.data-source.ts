@@ -9,8 +9,9 @@ import { registryEntityOwnersMigration } from './migrations/1796540400000-regist
 import { registryEntityDataKeysMigration } from './migrations/1796540514000-registry-entity-data-keys.migration.js';
 import { registryClaimAttestorEntitiesMigration } from './migrations/1796540615015-registry-claim-attestor-entities.migration.js';
 import { registryOutboxInvitationsMigration } from './migrations/1796540700000-registry-outbox-invitations.migration.js';
+import { registryEntitySearchShapeMigration } from './migrations/1796540812000-registry-entity-search-shape.migration.js';
 
-/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys, claim attestor entities, the outbox's invitations index). */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys, claim attestor entities, the outbox's invitations index, entity search shape). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -25,6 +26,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryEntityDataKeysMigration(schema),
     registryClaimAttestorEntitiesMigration(schema),
     registryOutboxInvitationsMigration(schema),
+    registryEntitySearchShapeMigration(schema),
   ],
 };
 

@@ -6,6 +6,7 @@ import { DefinitionListProjection, DefinitionListReadModel } from './definition-
 import { RegistryEntityEventStoreRepository } from './registry-entity.event-store.repository.js';
 import { EntitySearchProjection, EntitySearchReadModel } from './entity-search.projection.js';
 import { EntitySearchIndexes } from './search/entity-search-indexes.js';
+import { EntitySearchReshaper } from './search/entity-search-reshaper.js';
 import { REGISTRY_DATABASE } from './registry.data-source.js';
 import { ClaimEventStoreRepository } from './claim.event-store.repository.js';
 import { ClaimListProjection, ClaimListReadModel } from './claim-list.projection.js';
@@ -55,9 +56,8 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
     this.config.schema,
     this.sealer,
   );
-  readonly entitySearchRunner = this.addProjection(
-    new EntitySearchProjection(this.config.schema, this.store, this.sealer),
-  );
+  readonly entitySearchProjection = new EntitySearchProjection(this.config.schema, this.store, this.sealer);
+  readonly entitySearchRunner = this.addProjection(this.entitySearchProjection);
   readonly entitySearch = new EntitySearchReadModel(this.pool, this.config.schema, this.entitySearchRunner);
   readonly definitionList = new DefinitionListReadModel(this.pool, this.config.schema, this.definitionProjectionRunner);
   readonly claims = new ClaimEventStoreRepository(this.pool, this.store, this.messaging);
@@ -78,23 +78,40 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
     onError: (error) => this.config.onError?.(error),
   });
 
+  /** Rebuilds a type's search rows with its serving version when another version starts serving (ADR 0012). */
+  readonly searchReshaper = new EntitySearchReshaper(
+    this.pool,
+    this.config.schema,
+    this.store,
+    this.entitySearchProjection,
+    {
+      onError: (error) => this.config.onError?.(error),
+      onReshaped: (reshape) => logLine(30, 'entity search rebuilt', { ...reshape }),
+    },
+  );
+
   /** Seals at rest the fields an activated version made private in earlier versions' entities (ADR 0011). */
   readonly newlyPrivate = new NewlyPrivateFieldSealer(this.pool, this.config.schema, this.store, this.entities, {
     onError: (error) => this.config.onError?.(error),
     onSealed: (sealing) => logLine(30, 'newly private fields sealed', { ...sealing }),
   });
 
-  /** Also starts keeping the search indexes in line with the serving definitions, and sealing newly private fields. */
+  /**
+   * Also starts keeping the search indexes and the search rows in line with the serving definitions,
+   * and sealing newly private fields.
+   */
   override async start(): Promise<void> {
     await super.start();
     this.kekAvailability.start();
     this.searchIndexes.start();
+    this.searchReshaper.start();
     this.newlyPrivate.start();
   }
 
-  /** Stops the search index reconciler and the sealer first (they use the pool). */
+  /** Stops the search index reconciler, the search rebuild and the sealer first (they use the pool). */
   override async close(): Promise<void> {
     await this.searchIndexes.stop();
+    await this.searchReshaper.stop();
     await this.newlyPrivate.stop();
     await this.kekAvailability.stop();
     await super.close();

@@ -122,7 +122,12 @@ export class RegistryGrpcHandler implements RegistryServiceController {
       const page: EntitySearchPage = await this.queries.execute(new SearchEntitiesQuery(request.type, query, reader));
       return {
         totalCount: page.totalCount,
-        items: page.items.map((item) => ({ id: item.id, version: item.version, bodyJson: JSON.stringify(item.body) })),
+        items: page.items.map((item) => ({
+          id: item.id,
+          version: item.version,
+          bodyJson: JSON.stringify(item.body),
+          status: item.status,
+        })),
       };
     } catch (error) {
       throw asGrpcError(error);

@@ -277,7 +277,7 @@ export class EntityHttpHandler {
   @ApiOperation({
     summary: 'Search entities of a type',
     description:
-      '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles; anyone, even without a token, when that holds `anonymous`: a public registry; 401 without a token otherwise); results never carry private fields. Eventually consistent.',
+      '`{ filters: { "<dotted path>": { "<op>": value } }, or: [...], limit, offset }` → `{ totalCount, items }`; operators eq, neq, gt, gte, lt, lte, between, startsWith, endsWith, contains, notContains, or. Values are bound parameters; unknown fields or operators are 400. Managers only (admin or a role in _osConfig.roles; anyone, even without a token, when that holds `anonymous`: a public registry; 401 without a token otherwise); results never carry private fields. Each item carries its `status` (`active`, `invited` or `deactivated`: deactivated entities are found too, marked). Fields follow the serving definition version, also for entities written under an earlier one (after an activation the read model is rebuilt for the type in the background; until it swaps in, searches answer from the previous rows). Eventually consistent.',
   })
   @ApiZodBody(entitySearchBody)
   @ApiZodResponse(200, entitySearchPageDto)
@@ -299,7 +299,7 @@ export class EntityHttpHandler {
     );
     return {
       totalCount: page.totalCount,
-      items: page.items.map((i) => ({ id: i.id, version: i.version, body: { ...i.body } })),
+      items: page.items.map((i) => ({ id: i.id, status: i.status, version: i.version, body: { ...i.body } })),
     };
   }
 

@@ -156,7 +156,16 @@ export const etagOf = (version: number): string => `"${version}"`;
 export const entitySearchPageDto = z
   .object({
     totalCount: z.number().int(),
-    items: z.array(z.object({ id: z.uuid(), version: z.number().int(), body: z.record(z.string(), z.unknown()) })),
+    items: z.array(
+      z.object({
+        id: z.uuid(),
+        status: z.enum(['active', 'invited', 'deactivated']).meta({
+          description: 'deactivated entities are found too (managers are the only searchers), marked so',
+        }),
+        version: z.number().int(),
+        body: z.record(z.string(), z.unknown()),
+      }),
+    ),
   })
   .meta({
     id: 'EntitySearchPage',
@@ -166,6 +175,7 @@ export const entitySearchPageDto = z
         items: [
           {
             id: '0b7e6f2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b',
+            status: 'active',
             version: 1,
             body: { identityDetails: { fullName: 'Asha Rao' } },
           },

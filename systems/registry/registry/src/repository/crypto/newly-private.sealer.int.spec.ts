@@ -1,15 +1,9 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import { createTestDatabase } from '@archipelago/testing-harness';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { InvalidSearchQueryError } from '../../entity/search/search.errors.js';
 import { EntityNotFoundError } from '../../entity/registry-entity/registry-entity.errors.js';
 import { ActivateDefinitionCommand } from '../../use-case/activate-definition/activate-definition.command.js';
 import { ActivateDefinitionUseCase } from '../../use-case/activate-definition/activate-definition.use-case.js';
-import { CreateDefinitionCommand } from '../../use-case/create-definition/create-definition.command.js';
-import { CreateDefinitionUseCase } from '../../use-case/create-definition/create-definition.use-case.js';
-import { CreateEntityCommand } from '../../use-case/create-entity/create-entity.command.js';
-import { CreateEntityUseCase } from '../../use-case/create-entity/create-entity.use-case.js';
 import { DeleteEntityCommand } from '../../use-case/delete-entity/delete-entity.command.js';
 import { DeleteEntityUseCase } from '../../use-case/delete-entity/delete-entity.use-case.js';
 import { GetEntityQuery } from '../../use-case/get-entity/get-entity.query.js';
@@ -20,9 +14,8 @@ import { SearchEntitiesQuery } from '../../use-case/search-entities/search-entit
 import { SearchEntitiesUseCase } from '../../use-case/search-entities/search-entities.use-case.js';
 import { UpdateEntityCommand } from '../../use-case/update-entity/update-entity.command.js';
 import { UpdateEntityUseCase } from '../../use-case/update-entity/update-entity.use-case.js';
-import { migrateRegistry } from '../registry.data-source.js';
-import { RegistryInfrastructure } from '../registry.infrastructure.js';
-import { newKekJwk } from './key-encryption-keys.js';
+import type { RegistryInfrastructure } from '../registry.infrastructure.js';
+import { openRegistryWithType, type RegistryTestInfrastructure } from '../../../test/registry-test-infrastructure.js';
 import { NewlyPrivateFieldSealer } from './newly-private.sealer.js';
 
 // A field made private by a later definition version (issue 14 §5): entities written under v1
@@ -53,34 +46,20 @@ const schema = (privateFields: string[]) => ({
   _osConfig: { privateFields, uniqueIndexFields: ['email'], ownershipAttributes: [{ email: '$.email' }] },
 });
 
+let registry: RegistryTestInfrastructure;
 let infrastructure: RegistryInfrastructure;
 let definitionId: string;
 
 beforeAll(async () => {
-  const url = await createTestDatabase('registry_newly_private');
-  await migrateRegistry(url, 'registry');
-  process.env['REGISTRY_KEKS'] = JSON.stringify({ keys: [newKekJwk()] });
-  infrastructure = await RegistryInfrastructure.open({ databaseUrl: url, schema: 'registry', transport: 'postgres' });
-  ({ id: definitionId } = await new CreateDefinitionUseCase(infrastructure.definitions).execute(
-    new CreateDefinitionCommand(schema(['$.nationalId']), admin),
-  ));
-  await new ActivateDefinitionUseCase(infrastructure.definitions).execute(
-    new ActivateDefinitionCommand(definitionId, admin),
-  );
+  registry = await openRegistryWithType('registry_newly_private', schema(['$.nationalId']), admin);
+  ({ infrastructure, definitionId } = registry);
 }, 120_000);
 
 afterAll(async () => {
-  delete process.env['REGISTRY_KEKS'];
-  await infrastructure?.close();
+  await registry?.close();
 });
 
-const create = async (body: object) => {
-  const id = randomUUID();
-  await new CreateEntityUseCase(infrastructure.definitions, infrastructure.entities, { next: () => id }).execute(
-    new CreateEntityCommand('Resident', body, false, admin),
-  );
-  return id;
-};
+const create = (body: object) => registry.create(body);
 
 /** Every row of the tables that hold entity data, as text. */
 async function rawRows(): Promise<string> {

@@ -1,6 +1,6 @@
 import type { PostgresEventStore } from '@archipelago/platform-event-store';
 import type pg from 'pg';
-import { PeriodicPass, underAdvisoryLock } from '../background-pass.js';
+import { ServingDefinitionsPass } from '../background-pass.js';
 import { DefinitionVersions, type NewlyPrivatePaths } from '../definition-versions.js';
 import type { RegistryEntityEventStoreRepository } from '../registry-entity.event-store.repository.js';
 
@@ -41,14 +41,12 @@ export interface NewlyPrivateProgress {
  * one entity per transaction; idempotent, so a pass stopped by a crash is finished by the next
  * process's first pass. Errors go to `onError` and the next interval retries.
  */
-export class NewlyPrivateFieldSealer {
-  private readonly schedule: PeriodicPass;
-  private lastServing = '';
+export class NewlyPrivateFieldSealer extends ServingDefinitionsPass {
   readonly progress: NewlyPrivateProgress = { entities: 0, events: 0, messages: 0, passes: 0, pending: 0 };
 
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly schema: string,
+    pool: pg.Pool,
+    schema: string,
     private readonly store: PostgresEventStore,
     private readonly entities: Pick<RegistryEntityEventStoreRepository, 'sealNewlyPrivate' | 'scrubPublishedBodies'>,
     private readonly options: {
@@ -58,17 +56,11 @@ export class NewlyPrivateFieldSealer {
       readonly onSealed?: (sealing: NewlyPrivateSealing) => void;
     } = {},
   ) {
-    this.schedule = new PeriodicPass(() => this.pass(false), options.intervalMs ?? 10_000, options.onError);
+    super(pool, schema, 'archipelago.registry.newly-private', options);
   }
 
-  /** A pass now, then every `intervalMs` until {@link stop}. */
-  start(): void {
-    this.schedule.start();
-  }
-
-  /** Stops the schedule and waits for a pass in progress. */
-  stop(): Promise<void> {
-    return this.schedule.stop();
+  protected scheduledPass(): Promise<NewlyPrivateSealing[]> {
+    return this.pass(false);
   }
 
   /**
@@ -77,12 +69,7 @@ export class NewlyPrivateFieldSealer {
    * @returns what was sealed, per definition that had anything to seal
    */
   async pass(force = true): Promise<NewlyPrivateSealing[]> {
-    const { rows: serving } = await this.pool.query<{ id: string; active_version: number }>(
-      `SELECT id, active_version FROM "${this.schema}".definition_list WHERE active_version IS NOT NULL ORDER BY id`,
-    );
-    const fingerprint = JSON.stringify(serving);
-    if (!force && fingerprint === this.lastServing) return [];
-    const done = await underAdvisoryLock(this.pool, 'archipelago.registry.newly-private', this.schema, async () => {
+    return this.whenServingChanged<NewlyPrivateSealing[]>(force, [], async (_client, serving) => {
       const sealings: NewlyPrivateSealing[] = [];
       const work: { id: string; versions: DefinitionVersions; newly: Map<number, NewlyPrivatePaths> }[] = [];
       for (const { id } of serving) {
@@ -112,9 +99,7 @@ export class NewlyPrivateFieldSealer {
         }
       }
       this.progress.passes += 1;
-      this.lastServing = fingerprint;
-      return sealings;
+      return { result: sealings };
     });
-    return done ?? [];
   }
 }

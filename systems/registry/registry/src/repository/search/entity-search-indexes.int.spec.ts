@@ -9,6 +9,8 @@ import { CreateDefinitionCommand } from '../../use-case/create-definition/create
 import { CreateDefinitionUseCase } from '../../use-case/create-definition/create-definition.use-case.js';
 import { DeactivateDefinitionCommand } from '../../use-case/deactivate-definition/deactivate-definition.command.js';
 import { DeactivateDefinitionUseCase } from '../../use-case/deactivate-definition/deactivate-definition.use-case.js';
+import { ModifyDefinitionCommand } from '../../use-case/modify-definition/modify-definition.command.js';
+import { ModifyDefinitionUseCase } from '../../use-case/modify-definition/modify-definition.use-case.js';
 import { migrateRegistry } from '../registry.data-source.js';
 import { RegistryInfrastructure } from '../registry.infrastructure.js';
 import { compileSearchFilter } from './search-filter.compiler.js';
@@ -112,5 +114,36 @@ describe('search indexes from indexFields', () => {
     const pass = await infrastructure.searchIndexes.reconcile();
     expect(pass.dropped).toHaveLength(3);
     expect(await indexes()).toEqual([]);
+  });
+
+  it('follows activation of a version with other indexFields: the old index is dropped, the new one built', async () => {
+    const versioned = (indexFields: string[]) => ({
+      title: 'Versioned',
+      type: 'object',
+      properties: { name: { type: 'string' }, age: { type: 'integer' } },
+      _osConfig: { indexFields },
+    });
+    const definitions = infrastructure.definitions;
+    const { id } = await new CreateDefinitionUseCase(definitions).execute(
+      new CreateDefinitionCommand(versioned(['name']), ctx),
+    );
+    await new ActivateDefinitionUseCase(definitions).execute(new ActivateDefinitionCommand(id, ctx));
+    await infrastructure.definitionProjectionRunner.catchUp();
+    const v1 = await infrastructure.searchIndexes.reconcile();
+    expect(v1.created).toHaveLength(1);
+    const mine = async () =>
+      (await indexes()).filter((i) => i.indexdef.includes(id)).map((i) => i.indexdef.replace(/^.* USING btree /, ''));
+    expect(await mine()).toEqual([`(((body #>> '{name}'::text[]))) WHERE (definition_id = '${id}'::text)`]);
+
+    // v2 in draft: v1 keeps serving, so its index stays.
+    await new ModifyDefinitionUseCase(definitions).execute(new ModifyDefinitionCommand(id, versioned(['age']), ctx));
+    await infrastructure.definitionProjectionRunner.catchUp();
+    expect(await infrastructure.searchIndexes.reconcile()).toEqual({ created: [], dropped: [] });
+
+    await new ActivateDefinitionUseCase(definitions).execute(new ActivateDefinitionCommand(id, ctx));
+    await infrastructure.definitionProjectionRunner.catchUp();
+    const v2 = await infrastructure.searchIndexes.reconcile();
+    expect(v2).toEqual({ created: [expect.any(String)], dropped: v1.created });
+    expect(await mine()).toEqual([`(((body #> '{age}'::text[]))) WHERE (definition_id = '${id}'::text)`]);
   });
 });

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import { PeriodicPass, underAdvisoryLock } from '../background-pass.js';
+import { ServingDefinitionsPass } from '../background-pass.js';
 import { servingVersion } from '../../entity/definition/definition.state.js';
 import { searchIndexesOf, type SearchIndexColumn } from '../../entity/search/search-indexes.js';
 import type { DefinitionRepositoryPort } from '../../use-case/port/definition.repository.port.js';
@@ -33,27 +33,18 @@ function expression(column: SearchIndexColumn): string {
  * Replicas take turns (a session advisory lock per schema); the one that runs when a definition is
  * activated builds its indexes, within one interval. Errors go to `onError` and the next pass retries.
  */
-export class EntitySearchIndexes {
-  private readonly schedule: PeriodicPass;
-  private lastServing = '';
-
+export class EntitySearchIndexes extends ServingDefinitionsPass {
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly schema: string,
+    pool: pg.Pool,
+    schema: string,
     private readonly definitions: Pick<DefinitionRepositoryPort, 'load'>,
-    private readonly options: { readonly intervalMs?: number; readonly onError?: (error: unknown) => void } = {},
+    options: { readonly intervalMs?: number; readonly onError?: (error: unknown) => void } = {},
   ) {
-    this.schedule = new PeriodicPass(() => this.reconcile(false), options.intervalMs ?? 10_000, options.onError);
+    super(pool, schema, 'archipelago.registry.search-indexes', options);
   }
 
-  /** Reconciles now and then every `intervalMs` (default 10 s) until {@link stop}. */
-  start(): void {
-    this.schedule.start();
-  }
-
-  /** Stops the schedule and waits for a pass in progress. */
-  stop(): Promise<void> {
-    return this.schedule.stop();
+  protected scheduledPass(): Promise<IndexReconciliation> {
+    return this.reconcile(false);
   }
 
   /**
@@ -61,17 +52,10 @@ export class EntitySearchIndexes {
    * when the serving definitions (id and version) are the ones of the last pass.
    */
   async reconcile(force = true): Promise<IndexReconciliation> {
-    const none = { created: [], dropped: [] };
-    const { rows: serving } = await this.pool.query<{ id: string; active_version: number }>(
-      `SELECT id, active_version FROM "${this.schema}".definition_list WHERE active_version IS NOT NULL ORDER BY id`,
-    );
-    const fingerprint = JSON.stringify(serving);
-    if (!force && fingerprint === this.lastServing) return none;
-    const done = await underAdvisoryLock(
-      this.pool,
-      'archipelago.registry.search-indexes',
-      this.schema,
-      async (client) => {
+    return this.whenServingChanged<IndexReconciliation>(
+      force,
+      { created: [], dropped: [] },
+      async (client, serving) => {
         const wanted = await this.wantedIndexes(serving.map((row) => row.id));
         const { rows: existing } = await client.query<{ name: string; valid: boolean }>(
           `SELECT c.relname AS name, i.indisvalid AS valid
@@ -94,11 +78,9 @@ export class EntitySearchIndexes {
           await client.query(ddl);
           created.push(name);
         }
-        this.lastServing = fingerprint;
-        return { created, dropped };
+        return { result: { created, dropped } };
       },
     );
-    return done ?? none;
   }
 
   /** Index name → its `CREATE INDEX CONCURRENTLY` statement, for every serving definition. */

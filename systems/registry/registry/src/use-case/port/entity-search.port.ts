@@ -1,10 +1,21 @@
 import type { JsonObject } from '../../entity/registry-entity/json-merge-patch.js';
 import type { SearchQuery } from '../../entity/search/search-query.js';
 
-/** A page of search results: bodies never carry private fields. `totalCount`: all matches. */
+/** The status of a live entity as search reports it (deleted entities are never found). */
+export type EntitySearchStatus = 'active' | 'invited' | 'deactivated';
+
+/**
+ * A page of search results: bodies never carry private fields. `totalCount`: all matches. Items
+ * carry their status: managers (the only searchers) find deactivated entities too, marked as such.
+ */
 export interface EntitySearchPage {
   readonly totalCount: number;
-  readonly items: readonly { readonly id: string; readonly version: number; readonly body: JsonObject }[];
+  readonly items: readonly {
+    readonly id: string;
+    readonly status: EntitySearchStatus;
+    readonly version: number;
+    readonly body: JsonObject;
+  }[];
 }
 
 /** Whose entities to list: those a reader owns (by user id or e-mail), or all of the type. */
