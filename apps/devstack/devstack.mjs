@@ -39,12 +39,16 @@ if (missingGenerated.length) {
 // 2. Compile. tsc still emits when some file has type errors: report them, carry on, and let the
 //    devstack say which entry points are missing. tsc's incremental state does not notice deleted
 //    outputs, so when an expected output is gone the build state is dropped and everything re-emitted.
+//    Only path aliases the build compiles count (tsconfig.build.json's `include` roots): an alias to a
+//    file it never emits (the Nx plugin under tools/) would otherwise force a full rebuild every start.
 const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.base.json'), 'utf8'));
+const { include: buildRoots = [] } = JSON.parse(readFileSync(join(root, 'tsconfig.build.json'), 'utf8'));
+const built = (source) => buildRoots.some((glob) => source.startsWith(`${glob.split('/')[0]}/`));
 const expected = [
   main,
   ...Object.values(compilerOptions.paths ?? {})
     .map(([target]) => target.replace(/^\.\//, ''))
-    .filter((source) => existsSync(join(root, source)))
+    .filter((source) => built(source) && existsSync(join(root, source)))
     .map((source) => join(root, 'dist', source.replace(/\.ts$/, '.js'))),
 ];
 const buildInfo = join(root, 'dist', '.tsbuildinfo');

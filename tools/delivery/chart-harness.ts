@@ -8,6 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { beforeAll } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -15,6 +16,14 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..'
 export const KUBE_VERSION = '1.34.0';
 export const ENVIRONMENTS = ['dev', 'qa', 'staging', 'prod'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
+
+/** Each environment's public API host: Kong's host, where did:web and the links in e-mails resolve. */
+export const API_HOSTS: Readonly<Record<Environment, string>> = {
+  dev: 'api.dev.archipelago.example',
+  qa: 'api.qa.archipelago.example',
+  staging: 'api.staging.archipelago.example',
+  prod: 'api.archipelago.example',
+};
 
 /** A rendered Kubernetes object (loosely typed: tests read into it). */
 export interface K8sObject {
@@ -67,6 +76,22 @@ export function prepareToolchain(): Toolchain {
     run(helm!, ['dependency', 'build', '--skip-refresh', join(chartsDir, name)]);
   }
   return { helm: helm!, kubeconform: kubeconform!, schemaDir, chartsDir };
+}
+
+/**
+ * Prepares the toolchain in the calling spec's `beforeAll` and returns a getter for it (valid once
+ * the hook ran). The first run on a machine builds Helm with `go install` (about 5 minutes on 2
+ * cores), hence the 20-minute hook timeout.
+ */
+export function toolchainBeforeAll(): () => Toolchain {
+  let tc: Toolchain | undefined;
+  beforeAll(() => {
+    tc = prepareToolchain();
+  }, 20 * 60_000);
+  return () => {
+    if (!tc) throw new Error('the toolchain is prepared in beforeAll: call the getter inside a test');
+    return tc;
+  };
 }
 
 export interface RunResult {

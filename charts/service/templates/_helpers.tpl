@@ -36,16 +36,34 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 archipelago.dev/environment: {{ .root.Values.environment }}
 {{- end -}}
 
-{{/* image reference: a digest pins the image (promotion moves digests, never tags). */}}
+{{/*
+image reference: a digest pins the image (promotion moves digests, never tags).
+svc.imageFrom: <service> runs that service's image (repository, digest, tag) instead of its own, e.g.
+a query role of a command service: CI builds and deploy-env.yml sets one digest per built project
+(services.<service>.image.digest), and every role built from it follows. imageFrom wins over the
+service's own image, so a digest left from an earlier release's values cannot pin it.
+*/}}
 {{- define "service.image" -}}
 {{- $img := .svc.image -}}
-{{- $repo := $img.repository | default (printf "%s/%s-%s" .root.Values.imageRegistry .root.Values.system .name) -}}
+{{- $imageName := .name -}}
+{{- with .svc.imageFrom -}}
+{{- $source := index ($.root.Values.services | default dict) . -}}
+{{- if not $source -}}
+{{- fail (printf "services.%s.imageFrom: no service %q in services" $.name .) -}}
+{{- end -}}
+{{- if $source.imageFrom -}}
+{{- fail (printf "services.%s.imageFrom: %s takes its image from another service itself (no chains)" $.name .) -}}
+{{- end -}}
+{{- $img = (include "service.values" (dict "root" $.root "svc" $source) | fromYaml).image -}}
+{{- $imageName = . -}}
+{{- end -}}
+{{- $repo := $img.repository | default (printf "%s/%s-%s" .root.Values.imageRegistry .root.Values.system $imageName) -}}
 {{- if $img.digest -}}
 {{- printf "%s@%s" $repo $img.digest -}}
 {{- else if $img.tag -}}
 {{- printf "%s:%s" $repo $img.tag -}}
 {{- else -}}
-{{- fail (printf "services.%s.image: set digest (or tag outside prod)" .name) -}}
+{{- fail (printf "services.%s.image: set digest (or tag outside prod)" $imageName) -}}
 {{- end -}}
 {{- end -}}
 
@@ -89,6 +107,8 @@ OTEL_RESOURCE_ATTRIBUTES: {{ join "," $attrs | quote }}
 DATABASE_URL by reference: CloudNativePG's generated app secret, or an existing Secret (not with
 Vault). Then the service's own Secret references:
   svc.secretEnv: [{ name: ENV_NAME, secretName, key, optional? }]
+With Vault, a variable svc.vaultEnv exports comes from Vault instead: its Secret reference is left out
+(the Secret need not exist).
 */}}
 {{- define "service.secretEnv" -}}
 {{- if not .root.Values.secrets.vault.enabled }}
@@ -103,7 +123,9 @@ Vault). Then the service's own Secret references:
       key: {{ .root.Values.database.external.key }}
       {{- end }}
 {{- end }}
+{{- $fromVault := ternary (.svc.vaultEnv | default dict) (dict) (.root.Values.secrets.vault.enabled | default false) }}
 {{- range .svc.secretEnv }}
+{{- if not (hasKey $fromVault .name) }}
 - name: {{ .name }}
   valueFrom:
     secretKeyRef:
@@ -112,6 +134,7 @@ Vault). Then the service's own Secret references:
       {{- if .optional }}
       optional: true
       {{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 
@@ -146,7 +169,9 @@ Secrets mounted as files (read-only, group-readable through fsGroup), e.g. a key
 
 {{/*
 Vault Agent injection: the agent renders /vault/secrets/env, sourced before node starts. It exports
-DATABASE_URL and, per service, svc.vaultEnv (ENV_NAME: key in the same KV v2 secret).
+DATABASE_URL and, per service, svc.vaultEnv (ENV_NAME: key in the same KV v2 secret). Values are
+single-quoted for the shell, each ' written as '"'"' (Vault Agent's replaceAll), so JSON (a key ring),
+$ and backticks arrive unchanged.
 */}}
 {{- define "service.vaultAnnotations" -}}
 {{- if .root.Values.secrets.vault.enabled }}
@@ -155,12 +180,17 @@ vault.hashicorp.com/role: {{ .root.Values.secrets.vault.role | default (printf "
 vault.hashicorp.com/agent-inject-secret-env: {{ .root.Values.secrets.vault.path | quote }}
 vault.hashicorp.com/agent-inject-template-env: |
   {{`{{- with secret "`}}{{ .root.Values.secrets.vault.path }}{{`" -}}`}}
-  export DATABASE_URL="{{`{{ .Data.data.`}}{{ .root.Values.secrets.vault.databaseUrlKey }}{{` }}`}}"
+  {{ include "service.vaultExport" (dict "env" "DATABASE_URL" "key" .root.Values.secrets.vault.databaseUrlKey) }}
   {{- range $env, $key := .svc.vaultEnv }}
-  export {{ $env }}="{{`{{ .Data.data.`}}{{ $key }}{{` }}`}}"
+  {{ include "service.vaultExport" (dict "env" $env "key" $key) }}
   {{- end }}
   {{`{{- end }}`}}
 {{- end }}
+{{- end -}}
+
+{{/* One line of the Vault Agent template: export ENV='<value of key, shell-quoted>'. */}}
+{{- define "service.vaultExport" -}}
+export {{ .env }}='{{`{{ .Data.data.`}}{{ .key }}{{` | replaceAll "'" "'\"'\"'" }}`}}'
 {{- end -}}
 
 {{- define "service.command" -}}

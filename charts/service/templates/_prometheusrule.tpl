@@ -50,6 +50,13 @@ spec:
           annotations:
             summary: '{{ "{{ $labels.consumer_group }}" }} has {{ "{{ $value }}" }} dead letters'
             runbook: docs/runbooks.md#replay-dead-letters
+        - alert: ArchipelagoDeadDeliveries
+          expr: max by (namespace, service, channel) (notifications_deliveries{namespace="{{ $ns }}",status="dead"}) > 0
+          for: 5m
+          labels: { severity: ticket }
+          annotations:
+            summary: '{{ "{{ $labels.service }}" }}: {{ "{{ $value }}" }} dead {{ "{{ $labels.channel }}" }} deliveries'
+            runbook: docs/operate.md#dead-deliveries-notifications-e-mail-and-web-push
         - alert: ArchipelagoOutboxStale
           expr: max by (namespace, service) (outbox_oldest_unpublished_age_seconds{namespace="{{ $ns }}"}) > {{ $a.outboxAgeSeconds | default 60 }}
           for: 5m

@@ -46,7 +46,7 @@ async function start(schema: string, smtpPort: number) {
   const infrastructure = await NotificationsInfrastructure.open({ databaseUrl, schema, transport: 'postgres' });
   const app = await createNotificationsTestApp(infrastructure, issuer, {
     email: {
-      smtp: { host: '127.0.0.1', port: smtpPort, from: 'Archipelago <notifications@archipelago.local>' },
+      smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none', from: 'Archipelago <notifications@archipelago.local>' },
       pollMs: 3_600_000, // rounds are run by the test
       policy: {
         maxAttempts: 2,
@@ -213,6 +213,7 @@ describe('notifications e-mail over SMTP', () => {
       new NodemailerEmailGateway({
         host: '127.0.0.1',
         port: sink_.smtpPort,
+        tls: 'none',
         from: 'Archipelago <notifications@archipelago.local>',
       }),
       policy,

@@ -7,7 +7,12 @@ import { BROWSER_PUSH_SERVICE_HOSTS, LOOPBACK_PUSH_HOSTS } from './entity/push/p
 import { defaultVapidKeysDir, loadVapidKeys } from './gateway/vapid-keys.js';
 import { deadDeliveriesCommand } from './handler/command/dead-deliveries.command.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
-import { notificationsConfigSchema, type NotificationsConfig } from './notifications.config.js';
+import {
+  notificationsConfigSchema,
+  publicBaseUrlOf,
+  smtpSettingsOf,
+  type NotificationsConfig,
+} from './notifications.config.js';
 import { NOTIFICATIONS_DOMAIN_ERRORS, NotificationsModule } from './notifications.module.js';
 import { registerDeliveryMetrics } from './repository/delivery.metrics.js';
 import { CONSUMED_TOPICS, NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
@@ -21,7 +26,7 @@ const production = (config: NotificationsConfig): boolean => config.NODE_ENV ===
  *   identity's JWKS (AUTH_JWKS_URL). Consumes identity, commerce, scheduling and registry events (group
  *   `notifications.notifications`) into per-user notifications; publishes NotificationCreatedV1 on
  *   `notifications.notifications.notification-created.v1` through the outbox. Sends e-mail over
- *   SMTP (SMTP_URL or SMTP_HOST/SMTP_PORT; EMAIL_POLL_MS=0: off) and serves the live stream
+ *   SMTP (SMTP_URL or SMTP_HOST/SMTP_PORT/SMTP_TLS/SMTP_USER/SMTP_PASSWORD; EMAIL_POLL_MS=0: off) and serves the live stream
  *   (WebSocket upgrade of GET /notifications/v1/stream). Web push to subscribed devices with
  *   VAPID keys (VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY/VAPID_SUBJECT, required in production; generated
  *   under VAPID_KEYS_DIR or `.data/` locally; PUSH_POLL_MS=0: no push sent). Metrics
@@ -46,13 +51,13 @@ await runServiceMain({
       email:
         config.EMAIL_POLL_MS > 0
           ? {
-              smtp: { url: config.SMTP_URL, host: config.SMTP_HOST, port: config.SMTP_PORT, from: config.SMTP_FROM },
+              smtp: smtpSettingsOf(config),
               pollMs: config.EMAIL_POLL_MS,
               policy: {
                 maxAttempts: config.EMAIL_MAX_ATTEMPTS,
                 initialBackoffMs: config.EMAIL_BACKOFF_MS,
                 maxBackoffMs: config.EMAIL_MAX_BACKOFF_MS,
-                publicBaseUrl: config.PUBLIC_BASE_URL,
+                publicBaseUrl: publicBaseUrlOf(config),
                 batchSize: 20,
               },
               onError: logErrorAs('e-mail delivery round failed'),
@@ -71,7 +76,7 @@ await runServiceMain({
           initialBackoffMs: config.PUSH_BACKOFF_MS,
           maxBackoffMs: config.PUSH_MAX_BACKOFF_MS,
           ttlSeconds: config.PUSH_TTL_SECONDS,
-          publicBaseUrl: config.PUBLIC_BASE_URL,
+          publicBaseUrl: publicBaseUrlOf(config),
           batchSize: 20,
         },
         onError: logErrorAs('push delivery round failed'),
