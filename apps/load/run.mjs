@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run load -- <scenario> [--kafka] [k6 run options…]`  (scenarios: smoke load stress spike soak scheduling registry)
+// `npm run load -- <scenario> [--kafka] [k6 run options…]`  (scenarios: smoke load stress spike soak scheduling registry notifications)
 //
 //   1. k6 v2 from tools/delivery/install-tools.sh (go install, cached in .tools/k6-<version>/);
 //   2. BASE_URL (default http://localhost:8000): used as it is when its /health answers 200;
@@ -29,7 +29,7 @@ import {
 import { formatCpuTable, measureCpuPerOrder } from './cpu-per-order.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SCENARIOS = ['smoke', 'load', 'stress', 'spike', 'soak', 'scheduling', 'registry'];
+const SCENARIOS = ['smoke', 'load', 'stress', 'spike', 'soak', 'scheduling', 'registry', 'notifications'];
 const say = (text) => process.stdout.write(`[load] ${text}\n`);
 const seconds = (t0) => ((Date.now() - t0) / 1000).toFixed(1);
 

@@ -233,6 +233,10 @@ curl -s -X PATCH $E/notifications/v1/notifications/$NOTE -H "authorization: Bear
 curl -s $E/notifications/v1/notifications/unread-count -H "authorization: Bearer $ADA"   # → {"unread":…}
 # live updates: a single-use ticket (valid 60 s) opens ws://localhost:8000/notifications/v1/stream?ticket=…
 curl -s -X POST $E/notifications/v1/stream-tickets -H "authorization: Bearer $ADA"   # → 201 {"ticket":"…","expiresAt":"…"}
+# a small script does that as Ada, places an order through the edge while the socket is open and
+# waits (30 s at most) for its notification to arrive, then marks it read and sees that arrive too
+node tools/examples/notifications-stream.mjs $E ada@example.com 'correct horse battery'
+# → order … placed: 1 × Kettle (pending) … / notification: Order confirmed (read: false) / read-state: Order confirmed (read: true)
 # web push (VAPID, RFC 8292): a browser subscribes with the service's public key
 # (pushManager.subscribe({ userVisibleOnly: true, applicationServerKey })) and posts what it got, a
 # push service endpoint and the device's keys (made here by node, as a browser would); push is off

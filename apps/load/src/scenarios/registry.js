@@ -10,12 +10,18 @@
 // ADMIN_EMAIL / ADMIN_PASSWORD (the local admin's by default).
 // SLOs below: a crossed threshold makes k6 exit 99 (do not loosen a value to pass: report it).
 import http from 'k6/http';
-import { check, fail, sleep } from 'k6';
+import { check, fail } from 'k6';
 import exec from 'k6/execution';
 import { scenarioSummary } from '../lib/scenario-summary.js';
+import {
+  BASE_URL,
+  constantRateOptions,
+  num,
+  passwordToken,
+  registeredUser,
+  setupParams,
+} from '../lib/system-scenario.js';
 
-const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
-const num = (name, fallback) => (__ENV[name] ? Number(__ENV[name]) : fallback);
 const RATE = num('RATE', 5);
 const USERS = num('USERS', 4);
 const PASSWORD = __ENV.USER_PASSWORD || 'k6 registry password';
@@ -45,23 +51,7 @@ export const SLO = {
   [`http_req_duration{name:${NAMES.remove}}`]: ['p(95)<200'],
 };
 
-export const options = {
-  scenarios: {
-    registry: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: __ENV.DURATION || '60s',
-      preAllocatedVUs: Math.max(4, RATE * 2),
-      maxVUs: Math.max(20, RATE * 10),
-      gracefulStop: '20s',
-    },
-  },
-  thresholds: SLO,
-  setupTimeout: '180s',
-  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
-  systemTags: ['status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'scenario', 'expected_response'],
-};
+export const options = constantRateOptions({ name: 'registry', rate: RATE, thresholds: SLO });
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -89,28 +79,8 @@ const DEFINITION = {
   },
 };
 
-/** POST with 429 retried after Retry-After (the token endpoint allows 60/min per IP). */
-function postPatiently(url, body, params) {
-  for (let attempt = 1; ; attempt++) {
-    const res = http.post(url, body, params);
-    if (res.status !== 429 || attempt >= 8) return res;
-    sleep(Math.min(Number(res.headers['Retry-After']) || 5, 61));
-  }
-}
-
-function token(username, password, params) {
-  const res = postPatiently(`${BASE_URL}/identity/v1/token`, { grant_type: 'password', username, password }, params);
-  if (res.status !== 200) fail(`token for ${username}: ${res.status} ${res.body}`);
-  return res.json('access_token');
-}
-
 export function setup() {
-  const setupParams = (name, headers = {}) => ({
-    headers,
-    tags: { name },
-    responseCallback: http.expectedStatuses({ min: 200, max: 299 }, 409, 429),
-  });
-  const admin = token(ADMIN_EMAIL, ADMIN_PASSWORD, setupParams('POST /identity/v1/token'));
+  const admin = passwordToken(ADMIN_EMAIL, ADMIN_PASSWORD);
   const adminJson = { ...JSON_HEADERS, authorization: `Bearer ${admin}` };
   const created = http.post(
     `${BASE_URL}/registry/v1/schema/create_def`,
@@ -130,12 +100,7 @@ export function setup() {
   const users = [];
   for (let i = 0; i < USERS; i++) {
     const email = `k6-registry-${i}@example.com`;
-    http.post(
-      `${BASE_URL}/identity/v1/users`,
-      JSON.stringify({ email, password: PASSWORD, displayName: `k6 registry ${i}` }),
-      setupParams('POST /identity/v1/users', JSON_HEADERS),
-    );
-    const bearer = token(email, PASSWORD, setupParams('POST /identity/v1/token'));
+    const bearer = registeredUser(email, PASSWORD, `k6 registry ${i}`);
     const me = http.get(`${BASE_URL}/identity/v1/users/me`, {
       headers: { authorization: `Bearer ${bearer}` },
       tags: { name: 'GET /identity/v1/users/me' },

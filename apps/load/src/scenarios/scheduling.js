@@ -5,12 +5,11 @@
 // Env: RATE (iterations/s, default 5), DURATION (default 60s), USERS (default 4), BASE_URL.
 // SLOs below: a crossed threshold makes k6 exit 99 (do not loosen a value to pass: report it).
 import http from 'k6/http';
-import { check, fail, sleep } from 'k6';
+import { check } from 'k6';
 import exec from 'k6/execution';
 import { scenarioSummary } from '../lib/scenario-summary.js';
+import { BASE_URL, constantRateOptions, num, registeredUser } from '../lib/system-scenario.js';
 
-const BASE_URL = (__ENV.BASE_URL || 'http://localhost:8000').replace(/\/+$/, '');
-const num = (name, fallback) => (__ENV[name] ? Number(__ENV[name]) : fallback);
 const RATE = num('RATE', 5);
 const USERS = num('USERS', 4);
 const PASSWORD = __ENV.USER_PASSWORD || 'k6 scheduling password';
@@ -38,57 +37,14 @@ export const SLO = {
   [`http_req_duration{name:${NAMES.occurrences}}`]: ['p(95)<200'],
 };
 
-export const options = {
-  scenarios: {
-    scheduling: {
-      executor: 'constant-arrival-rate',
-      rate: RATE,
-      timeUnit: '1s',
-      duration: __ENV.DURATION || '60s',
-      preAllocatedVUs: Math.max(4, RATE * 2),
-      maxVUs: Math.max(20, RATE * 10),
-      gracefulStop: '20s',
-    },
-  },
-  thresholds: SLO,
-  setupTimeout: '180s',
-  summaryTrendStats: ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)', 'p(99)', 'count'],
-  systemTags: ['status', 'method', 'name', 'group', 'check', 'error', 'error_code', 'scenario', 'expected_response'],
-};
+export const options = constantRateOptions({ name: 'scheduling', rate: RATE, thresholds: SLO });
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-/** POST with 429 retried after Retry-After (the token endpoint allows 60/min per IP). */
-function postPatiently(url, body, params) {
-  for (let attempt = 1; ; attempt++) {
-    const res = http.post(url, body, params);
-    if (res.status !== 429 || attempt >= 8) return res;
-    sleep(Math.min(Number(res.headers['Retry-After']) || 5, 61));
-  }
-}
-
 export function setup() {
   const tokens = [];
-  const setupParams = (name, headers = {}) => ({
-    headers,
-    tags: { name },
-    responseCallback: http.expectedStatuses({ min: 200, max: 299 }, 409, 429),
-  });
-  for (let i = 0; i < USERS; i++) {
-    const email = `k6-sched-${i}@example.com`;
-    http.post(
-      `${BASE_URL}/identity/v1/users`,
-      JSON.stringify({ email, password: PASSWORD, displayName: `k6 scheduling ${i}` }),
-      setupParams('POST /identity/v1/users', JSON_HEADERS),
-    );
-    const res = postPatiently(
-      `${BASE_URL}/identity/v1/token`,
-      { grant_type: 'password', username: email, password: PASSWORD },
-      setupParams('POST /identity/v1/token'),
-    );
-    if (res.status !== 200) fail(`token for ${email}: ${res.status} ${res.body}`);
-    tokens.push(res.json('access_token'));
-  }
+  for (let i = 0; i < USERS; i++)
+    tokens.push(registeredUser(`k6-sched-${i}@example.com`, PASSWORD, `k6 scheduling ${i}`));
   return { tokens };
 }
 

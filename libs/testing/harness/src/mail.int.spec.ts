@@ -41,6 +41,23 @@ describe('startMailSink (Mailpit)', () => {
     expect(await sink.messages()).toEqual([]);
   });
 
+  it('serves its web UI: the page is HTML and every script it loads is there (the UI bundle was built in)', async () => {
+    const page = await fetch(`${sink.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const html = await page.text();
+    // The page's `<script src>`s (Mailpit's index is one template; a regex over it, not a DOM).
+    const scripts = [...html.matchAll(/<script\b[^>]*?\ssrc=["']?([^"'\s>]+)/gi)].map((m) => new URL(m[1], page.url));
+    expect(scripts.map((u) => u.pathname)).toContain('/dist/app.js');
+    for (const src of scripts) {
+      const asset = await fetch(src);
+      expect(asset.status, `${src}`).toBe(200);
+      expect(asset.headers.get('content-type'), `${src}`).toMatch(/javascript/);
+      // A `go install`ed Mailpit (no UI bundle) has nothing here; the built bundle is the whole app.
+      expect((await asset.text()).length, `${src}`).toBeGreaterThan(10_000);
+    }
+  });
+
   it('waitFor fails with what was caught when nothing matches', async () => {
     await transport().sendMail({ from: 'a@example.test', to: 'b@example.test', subject: 'other', text: 'x' });
     await sink.waitFor((m) => m.subject === 'other');
