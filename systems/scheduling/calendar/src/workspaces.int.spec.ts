@@ -8,6 +8,7 @@ import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CALENDAR_DOMAIN_ERRORS, CalendarModule } from './calendar.module.js';
 import {
@@ -16,6 +17,9 @@ import {
 } from './handler/message/workspace-membership.message-handler.js';
 import { migrateCalendar } from './repository/calendar.data-source.js';
 import { CalendarInfrastructure } from './repository/calendar.infrastructure.js';
+import { calendarWorkspaceMembersMigration } from './repository/migrations/1796700000000-calendar-workspace-members.migration.js';
+import { calendarWorkspaceSettingsMigration } from './repository/migrations/1796900000000-calendar-workspace-settings.migration.js';
+import { calendarMemberSettingsMigration } from './repository/migrations/1797000000000-calendar-member-settings.migration.js';
 import { ReplanRemindersCommand } from './use-case/replan-reminders/replan-reminders.command.js';
 
 // Component test of calendar's side of shared workspaces: the membership events tasks publishes
@@ -129,6 +133,13 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
     expect(outsider.status).toBe(400);
     expect(JSON.stringify(await outsider.json())).toContain('attendees');
     expect((await send('POST', '/events', bob, event)).status).toBe(403);
+    // A viewer is a member too: they may keep default reminders of their own (for when they can write).
+    const viewers = await send('PUT', `/calendars/${WS}/settings`, bob, { defaultReminders: [{ offset: '-PT30M' }] });
+    expect(viewers.status).toBe(200);
+    expect(await (await send('GET', `/calendars/${WS}/settings`, bob)).json()).toMatchObject({
+      userId: BOB.sub,
+      defaultReminders: [{ offset: '-PT30M' }],
+    });
     await vi.waitFor(
       async () => {
         const page = await (await occurrencesOf(bob)).json();
@@ -139,14 +150,42 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
     const feed = await send('GET', `/calendars/${WS}.ics`, bob);
     expect(feed.status).toBe(200);
     expect(await feed.text()).toContain(`UID:${created.id}`);
-    for (const [method, path] of [
+    // A series in the workspace, visible to its members, so that each 404 below is the membership's.
+    const series = await (
+      await send('POST', '/events', ann, { ...event, title: 'Series', rrule: 'FREQ=DAILY;COUNT=3' })
+    ).json();
+    const one = `/events/${series.id}`;
+    await vi.waitFor(async () => expect((await send('GET', one, bob)).status).toBe(200), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    const move = { start: '2026-03-11T12:00:00', end: '2026-03-11T13:00:00' };
+    const requests: readonly (readonly [string, string, unknown?])[] = [
       ['GET', `/events/occurrences?from=2026-03-01T00:00:00Z&to=2026-04-01T00:00:00Z&workspaceId=${WS}`],
       ['GET', `/calendars/${WS}.ics`],
-      ['POST', '/events'],
-    ] as const) {
-      const res = await send(method, path, eve, method === 'POST' ? event : undefined);
+      ['POST', '/events', event],
+      ['GET', `/calendars/${WS}/settings`],
+      ['PUT', `/calendars/${WS}/settings`, { defaultReminders: [{ offset: '-PT5M' }] }],
+      ['GET', one],
+      ['PATCH', one, { title: 'Taken over' }],
+      ['PUT', `${one}/occurrences/2026-03-11T10:00:00`, move],
+      ['DELETE', `${one}/occurrences/2026-03-11T10:00:00`],
+      ['DELETE', one],
+    ];
+    for (const [method, path, body] of requests) {
+      const res = await send(method, path, eve, body);
       expect(res.status, `${method} ${path}`).toBe(404);
+      expect(res.headers.get('content-type'), `${method} ${path}`).toContain('application/problem+json');
+      expect(await res.json(), `${method} ${path}`).toMatchObject({ status: 404 });
     }
+    // None of those touched the series or the outsider's settings.
+    const after = await send('GET', one, ann);
+    expect(after.status).toBe(200);
+    expect(await after.json()).toMatchObject({ title: 'Series', version: series.version });
+    const { rows } = await infrastructure.pool.query('SELECT 1 FROM calendar.member_settings WHERE user_id = $1', [
+      EVE.sub,
+    ]);
+    expect(rows).toEqual([]);
   });
 
   it('a role change and a removal take effect once consumed', async () => {
@@ -162,20 +201,51 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
       timeout: 30_000,
       interval: 200,
     });
-    // Default reminders are the owners' to set, every member's to read.
+    // Default reminders are per member: an editor sets theirs, the owner theirs, and each one's new
+    // events get their creator's list.
     const settings = `/calendars/${WS}/settings`;
-    expect((await send('PUT', settings, bob, { defaultReminders: [{ offset: '-PT5M' }] })).status).toBe(403);
-    expect((await send('PUT', settings, ann, { defaultReminders: [{ offset: '-PT5M' }] })).status).toBe(200);
-    expect(await (await send('GET', settings, bob)).json()).toMatchObject({ defaultReminders: [{ offset: '-PT5M' }] });
-    expect((await send('GET', settings, eve)).status).toBe(404);
-    const defaulted = await send('POST', '/events', bob, { ...event, title: 'Defaulted' });
-    expect((await defaulted.json()).reminders).toEqual([{ offset: '-PT5M' }]);
+    const bobs = await send('PUT', settings, bob, { defaultReminders: [{ offset: '-PT5M' }] });
+    expect(bobs.status).toBe(200);
+    expect(await bobs.json()).toMatchObject({
+      workspaceId: WS,
+      userId: BOB.sub,
+      defaultReminders: [{ offset: '-PT5M' }],
+    });
+    expect(await (await send('GET', settings, ann)).json()).toMatchObject({
+      userId: ANN.sub,
+      defaultReminders: [],
+      updatedAt: null,
+    });
+    expect(
+      (await send('PUT', settings, ann, { defaultReminders: [{ offset: '-PT1H' }, { offset: '-P1D' }] })).status,
+    ).toBe(200);
+    expect(await (await send('GET', settings, bob)).json()).toMatchObject({
+      userId: BOB.sub,
+      defaultReminders: [{ offset: '-PT5M' }],
+    });
+    expect(await (await send('GET', settings, ann)).json()).toMatchObject({
+      userId: ANN.sub,
+      defaultReminders: [{ offset: '-PT1H' }, { offset: '-P1D' }],
+    });
+    const byBob = await send('POST', '/events', bob, { ...event, title: 'Defaulted' });
+    expect((await byBob.json()).reminders).toEqual([{ offset: '-PT5M' }]);
+    const byAnn = await send('POST', '/events', ann, { ...event, title: 'Defaulted too' });
+    expect((await byAnn.json()).reminders).toEqual([{ offset: '-PT1H' }, { offset: '-P1D' }]);
+    // Her personal workspace is another workspace: her list here does not follow her there.
+    const personal = await send('POST', '/events', ann, { ...event, workspaceId: undefined, title: 'Personal' });
+    expect((await personal.json()).reminders).toEqual([]);
     await publish(BOB.sub, null);
     await vi.waitFor(async () => expect((await occurrencesOf(bob)).status).toBe(404), {
       timeout: 30_000,
       interval: 100,
     });
     expect((await occurrencesOf(ann)).status).toBe(200);
+    // Leaving took bob's settings with him (a later return starts with none); ann keeps hers.
+    const kept = await infrastructure.pool.query(
+      'SELECT user_id FROM calendar.member_settings WHERE workspace_id = $1 ORDER BY user_id',
+      [WS],
+    );
+    expect(kept.rows).toEqual([{ user_id: ANN.sub }]);
   });
 
   it('reminds the owners of a shared workspace of an event without attendees (as the membership read model says)', async () => {
@@ -260,5 +330,54 @@ describe('scheduling/calendar: per-user rotating feed tokens', () => {
     expect((await feed(url)).status).toBe(200);
     await publish(EVE.sub, null);
     await vi.waitFor(async () => expect((await feed(url)).status).toBe(404), { timeout: 30_000, interval: 100 });
+  });
+});
+
+describe('scheduling/calendar: the move from workspace settings to member settings (migration 1797000000000)', () => {
+  it('gives each existing list to everyone it applied to: a personal workspace’s user, a shared one’s current members; down keeps the latest per workspace', async () => {
+    const schema = `settings_migration_${process.pid}`;
+    const runner = { query: (sql: string) => infrastructure.pool.query(sql) } as unknown as QueryRunner;
+    const q = (sql: string, values?: unknown[]) => infrastructure.pool.query(sql, values);
+    await q(`CREATE SCHEMA "${schema}"`);
+    await new (calendarWorkspaceMembersMigration(schema))().up(runner);
+    await new (calendarWorkspaceSettingsMigration(schema))().up(runner);
+    await q(`INSERT INTO "${schema}".workspace_members VALUES ($1, $2, 'owner'), ($1, $3, 'viewer')`, [
+      WS,
+      ANN.sub,
+      BOB.sub,
+    ]);
+    await q(
+      `INSERT INTO "${schema}".workspace_settings VALUES
+         ($1, '[{"offset":"-PT5M"}]', $2, '2026-03-01T09:00:00Z'),
+         ($3, '[{"offset":"-P1D"}]', $4, '2026-03-02T09:00:00Z')`,
+      [WS, ANN.sub, `personal:${EVE.sub}`, EVE.sub],
+    );
+    const migration = new (calendarMemberSettingsMigration(schema))();
+    await migration.up(runner);
+    const { rows } = await q(
+      `SELECT workspace_id, user_id, default_reminders FROM "${schema}".member_settings ORDER BY workspace_id, user_id`,
+    );
+    expect(rows).toEqual(
+      [
+        { workspace_id: WS, user_id: ANN.sub, default_reminders: [{ offset: '-PT5M' }] },
+        { workspace_id: WS, user_id: BOB.sub, default_reminders: [{ offset: '-PT5M' }] },
+        { workspace_id: `personal:${EVE.sub}`, user_id: EVE.sub, default_reminders: [{ offset: '-P1D' }] },
+      ].sort((a, b) => (a.workspace_id + a.user_id < b.workspace_id + b.user_id ? -1 : 1)),
+    );
+    expect((await q(`SELECT to_regclass('"${schema}".workspace_settings') AS t`)).rows).toEqual([{ t: null }]);
+    await q(`UPDATE "${schema}".member_settings SET default_reminders = '[]', updated_at = now() WHERE user_id = $1`, [
+      BOB.sub,
+    ]);
+    await migration.down(runner);
+    const back = await q(
+      `SELECT workspace_id, default_reminders, updated_by FROM "${schema}".workspace_settings ORDER BY workspace_id`,
+    );
+    expect(back.rows).toEqual(
+      [
+        { workspace_id: WS, default_reminders: [], updated_by: BOB.sub },
+        { workspace_id: `personal:${EVE.sub}`, default_reminders: [{ offset: '-P1D' }], updated_by: EVE.sub },
+      ].sort((a, b) => (a.workspace_id < b.workspace_id ? -1 : 1)),
+    );
+    await q(`DROP SCHEMA "${schema}" CASCADE`);
   });
 });

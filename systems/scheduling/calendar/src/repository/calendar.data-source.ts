@@ -5,6 +5,7 @@ import { calendarRemindersMigration } from './migrations/1796600000000-calendar-
 import { calendarWorkspaceMembersMigration } from './migrations/1796700000000-calendar-workspace-members.migration.js';
 import { calendarFeedTokensMigration } from './migrations/1796700000001-calendar-feed-tokens.migration.js';
 import { calendarWorkspaceSettingsMigration } from './migrations/1796900000000-calendar-workspace-settings.migration.js';
+import { calendarMemberSettingsMigration } from './migrations/1797000000000-calendar-member-settings.migration.js';
 
 /** The calendar schema on the scheduling database: the event list record and its migrations. */
 export const CALENDAR_DATABASE: ServiceDatabase = {
@@ -17,6 +18,7 @@ export const CALENDAR_DATABASE: ServiceDatabase = {
     calendarWorkspaceMembersMigration(schema),
     calendarFeedTokensMigration(schema),
     calendarWorkspaceSettingsMigration(schema),
+    calendarMemberSettingsMigration(schema),
   ],
 };
 

@@ -7,7 +7,10 @@ import type {
   WorkspaceRole,
 } from '../use-case/port/workspace-membership.port.js';
 
-/** The membership read model in Postgres (`workspace_members`), deduplicated through the inbox. */
+/**
+ * The membership read model in Postgres (`workspace_members`), deduplicated through the inbox; a
+ * removal also deletes the member's calendar settings (`member_settings`) in that workspace.
+ */
 export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
   private readonly inboxes = new Map<string, Inbox>();
 
@@ -46,6 +49,11 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
     return this.inboxOf(inbox.consumerGroup).handleOnce(message, async (client) => {
       if (change.role === null) {
         await client.query(`DELETE FROM "${this.schema}".workspace_members WHERE workspace_id = $1 AND user_id = $2`, [
+          change.workspaceId,
+          change.userId,
+        ]);
+        // A member who leaves (or whose workspace is deleted) takes their calendar settings with them.
+        await client.query(`DELETE FROM "${this.schema}".member_settings WHERE workspace_id = $1 AND user_id = $2`, [
           change.workspaceId,
           change.userId,
         ]);

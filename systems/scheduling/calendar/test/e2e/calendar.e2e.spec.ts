@@ -231,4 +231,46 @@ describe('scheduling/calendar through the edge, command and query roles apart', 
       ]),
     );
   });
+
+  it('keeps the caller’s own default reminders: PUT …/settings (command role), GET (query role), a new event without reminders gets them; another user gets 404', async () => {
+    const sub = '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f';
+    const settings = `/scheduling/v1/calendars/${encodeURIComponent(`personal:${sub}`)}/settings`;
+    const put = await http(settings, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...bearer(ann) },
+      body: JSON.stringify({ defaultReminders: [{ offset: '-PT10M' }] }),
+    });
+    expect(put.status).toBe(200);
+    const mine = { workspaceId: `personal:${sub}`, userId: sub, defaultReminders: [{ offset: '-PT10M' }] };
+    expect(await put.json()).toMatchObject(mine);
+    const got = await http(settings, { headers: bearer(ann) });
+    expect(got.status).toBe(200);
+    expect(await got.json()).toMatchObject(mine);
+    const created = await http('/scheduling/v1/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(ann) },
+      body: JSON.stringify({
+        title: 'Defaulted',
+        start: '2026-05-04T09:00:00',
+        end: '2026-05-04T10:00:00',
+        timeZone: 'Europe/Berlin',
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect((await created.json()).reminders).toEqual([{ offset: '-PT10M' }]);
+    const bob = await issuer.issue({
+      sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
+      roles: ['customer'],
+      expiresInSec: 900,
+    });
+    for (const method of ['GET', 'PUT'] as const) {
+      const res = await http(settings, {
+        method,
+        headers: { 'content-type': 'application/json', ...bearer(bob) },
+        body: method === 'PUT' ? JSON.stringify({ defaultReminders: [] }) : undefined,
+      });
+      expect(res.status, method).toBe(404);
+      expect(res.headers.get('content-type'), method).toContain('application/problem+json');
+    }
+  });
 });

@@ -21,19 +21,22 @@ const settingsParams = z.object({
   workspaceId: z.string().min(1).max(250).describe('A workspace id (a UUID, or personal:<sub>)'),
 });
 
-/** The body of `PUT …/settings`: the whole settings document (at most 10 default reminders). */
+/** The body of `PUT …/settings`: the caller's whole settings document in the workspace (at most 10 default reminders). */
 export const workspaceSettingsBody = z
   .strictObject({
     defaultReminders: z
       .array(reminderDoc)
       .max(10)
-      .describe('Reminders of new events that give none: [{ offset: "-PT15M" } | { at }]; [] for none'),
+      .describe(
+        'Reminders of the new events you create here that give none: [{ offset: "-PT15M" } | { at }]; [] for none',
+      ),
   })
   .meta({ id: 'CalendarSettingsInput', examples: [{ defaultReminders: [{ offset: '-PT15M' }] }] });
 
 export const workspaceSettingsDto = z
   .object({
     workspaceId: z.string(),
+    userId: z.string().describe('The member these settings belong to: always the caller'),
     defaultReminders: z.array(z.union([z.object({ offset: z.string() }), z.object({ at: z.string() })])),
     updatedAt: z.string().nullable().describe('RFC 3339 instant of the last change; null when never set'),
   })
@@ -42,6 +45,7 @@ export const workspaceSettingsDto = z
     examples: [
       {
         workspaceId: 'personal:<user id>',
+        userId: '<user id>',
         defaultReminders: [{ offset: '-PT15M' }],
         updatedAt: '2026-03-01T09:00:00.000Z',
       },
@@ -50,7 +54,7 @@ export const workspaceSettingsDto = z
 
 const actorId = (): string => currentRequestContext()?.actor?.id ?? '';
 
-/** Writes the calendar settings of a workspace (the command role). */
+/** Writes the caller's calendar settings in a workspace (the command role). */
 @ApiTags('calendar')
 @Controller('scheduling/v1/calendars')
 export class CalendarSettingsCommandHttpHandler {
@@ -58,13 +62,13 @@ export class CalendarSettingsCommandHttpHandler {
 
   @Put(':workspaceId/settings')
   @ApiOperation({
-    summary: 'Set the workspace’s calendar settings',
+    summary: 'Set your calendar settings in the workspace',
     description:
-      'Replaces the default reminders: a new event of the workspace whose request has no `reminders` gets them (an explicit list, even empty, wins; existing events keep theirs). Owners only (403 for an editor or viewer, 404 for a non-member); 400 by field for a reminder that is not an RFC 5545 duration of at most 366 days or an instant.',
+      'Replaces your own default reminders in this workspace: a new event you create (or import without VALARMs) here whose request has no `reminders` gets them (an explicit list, even empty, wins; existing events keep theirs; other members have their own). Any member may set theirs (404 for a non-member); 400 by field for a reminder that is not an RFC 5545 duration of at most 366 days or an instant. Tasks do not use these defaults: a task gets the reminders its request names.',
   })
   @ApiZodBody(workspaceSettingsBody)
   @ApiZodResponse(200, workspaceSettingsDto, 'The settings as stored')
-  @ApiProblemResponses(400, 401, 403, 404, 413)
+  @ApiProblemResponses(400, 401, 404, 413)
   async put(
     @ZodParams(settingsParams) params: { workspaceId: string },
     @ZodBody(workspaceSettingsBody) body: { defaultReminders: unknown[] },
@@ -73,7 +77,7 @@ export class CalendarSettingsCommandHttpHandler {
   }
 }
 
-/** Reads the calendar settings of a workspace (the query role). */
+/** Reads the caller's calendar settings in a workspace (the query role). */
 @ApiTags('calendar')
 @Controller('scheduling/v1/calendars')
 export class CalendarSettingsQueryHttpHandler {
@@ -81,8 +85,8 @@ export class CalendarSettingsQueryHttpHandler {
 
   @Get(':workspaceId/settings')
   @ApiOperation({
-    summary: 'The workspace’s calendar settings',
-    description: 'Its default reminders (none until an owner sets them), for a member (else 404).',
+    summary: 'Your calendar settings in the workspace',
+    description: 'Your own default reminders in this workspace (none until you set them), for a member (else 404).',
   })
   @ApiZodResponse(200, workspaceSettingsDto)
   @ApiProblemResponses(400, 401, 404)

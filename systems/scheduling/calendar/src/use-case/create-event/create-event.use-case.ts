@@ -17,8 +17,9 @@ const MAX_ATTEMPTS = 5;
 /**
  * Creates a calendar event with a fresh id in the caller's personal workspace (when `workspaceId` is
  * left out) or the workspace named, where the caller must be an owner or editor. Attendees must be
- * members (any role) of the workspace. A request without `reminders` gets the workspace's default
- * reminders (`PUT /scheduling/v1/calendars/{workspaceId}/settings`); an explicit list, even empty, wins.
+ * members (any role) of the workspace. A request without `reminders` gets the creator's default
+ * reminders in that workspace (`PUT /scheduling/v1/calendars/{workspaceId}/settings`); an explicit list,
+ * even empty, wins.
  * @throws EventValidationError (400, by field: unknown zone, end before start, COUNT with UNTIL …), WorkspaceNotFoundError (404), WorkspaceForbiddenError (403: a viewer)
  */
 @CommandHandler(CreateEventCommand)
@@ -49,7 +50,7 @@ export class CreateEventUseCase implements ICommandHandler<
     }
     const reminders =
       input.reminders === undefined && typeof workspaceId === 'string'
-        ? { reminders: (await this.settings.get(workspaceId)).defaultReminders }
+        ? { reminders: (await this.settings.get(workspaceId, actorId)).defaultReminders }
         : {};
     const eventId = globalThis.crypto.randomUUID();
     for (let attempt = 1; ; attempt++) {

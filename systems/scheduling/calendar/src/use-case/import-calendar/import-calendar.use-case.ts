@@ -30,8 +30,8 @@ export interface ImportCalendarResult {
  * then applies its overrides (RECURRENCE-ID: moved or cancelled occurrences) as commands on the new
  * stream. Events the decider refuses are skipped and reported. Each event is its own stream: an
  * import that stops half-way keeps the events already created. Reminders: a VEVENT with VALARMs keeps
- * its own (their TRIGGERs, see util-calendar `fromICalendar`); one without gets the workspace's default
- * reminders, as an event created without `reminders` does.
+ * its own (their TRIGGERs, see util-calendar `fromICalendar`); one without gets the importer's default
+ * reminders in the workspace, as an event created without `reminders` does.
  * @throws WorkspaceNotFoundError (404: not a member), WorkspaceForbiddenError (403: a viewer), InvalidICalendarError (400: not iCalendar, or nothing importable)
  */
 @CommandHandler(ImportCalendarCommand)
@@ -53,7 +53,7 @@ export class ImportCalendarUseCase implements ICommandHandler<ImportCalendarComm
       throw new InvalidICalendarError(`not an iCalendar file: ${(error as Error).message}`);
     }
     const problems: FieldProblem[] = [...parsed.problems];
-    const { defaultReminders } = await this.settings.get(workspaceId);
+    const { defaultReminders } = await this.settings.get(workspaceId, actorId);
     const created: string[] = [];
     for (const [index, event] of parsed.events.entries()) {
       const { overrides = [], ...schedule } = event.schedule;

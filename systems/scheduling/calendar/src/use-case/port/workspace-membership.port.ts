@@ -24,7 +24,10 @@ export interface WorkspaceMembershipPort {
   roleOf(workspaceId: string, userId: string): Promise<WorkspaceRole | null>;
   /** The owners of a shared workspace (as far as consumed), sorted; none for an unknown one. */
   owners(workspaceId: string): Promise<string[]>;
-  /** Upserts (role) or deletes (null) the membership, once per message. @returns false for a duplicate */
+  /**
+   * Upserts (role) or deletes (null) the membership, once per message; a deletion also deletes the
+   * member's calendar settings in the workspace. @returns false for a duplicate
+   */
   apply(change: MembershipChange, inbox: InboxEntry): Promise<boolean>;
 }
 

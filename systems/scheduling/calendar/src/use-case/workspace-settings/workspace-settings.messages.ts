@@ -1,4 +1,4 @@
-/** Replace the default reminders of a workspace (`PUT /scheduling/v1/calendars/{workspaceId}/settings`). */
+/** Replace the caller's default reminders in a workspace (`PUT /scheduling/v1/calendars/{workspaceId}/settings`). */
 export class SetWorkspaceSettingsCommand {
   constructor(
     readonly workspaceId: string,
@@ -8,7 +8,7 @@ export class SetWorkspaceSettingsCommand {
   ) {}
 }
 
-/** The calendar settings of a workspace, for a member. */
+/** The caller's calendar settings in a workspace of which they are a member. */
 export class GetWorkspaceSettingsQuery {
   constructor(
     readonly workspaceId: string,

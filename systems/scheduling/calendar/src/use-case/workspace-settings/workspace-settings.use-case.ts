@@ -9,15 +9,15 @@ import {
   type WorkspaceSettings,
   type WorkspaceSettingsPort,
 } from '../port/workspace-settings.port.js';
-import { requireMember, WorkspaceForbiddenError } from '../workspace-access.js';
+import { requireMember } from '../workspace-access.js';
 import { GetWorkspaceSettingsQuery, SetWorkspaceSettingsCommand } from './workspace-settings.messages.js';
 
 /**
- * Replaces a workspace's default reminders: what a new event of the workspace gets when its request
- * has no `reminders` (an explicit list, even empty, wins). Owners only (the user of a personal
- * workspace is its owner).
+ * Replaces the caller's default reminders in a workspace: what a new event the caller creates (or
+ * imports) there gets when its request has no `reminders` (an explicit list, even empty, wins). Every
+ * member (any role) sets their own; nobody sets another's.
  * @throws EventValidationError (400, `defaultReminders/<i>…` by field), WorkspaceNotFoundError (404: not a
- *   member), WorkspaceForbiddenError (403: an editor or viewer)
+ *   member)
  */
 @CommandHandler(SetWorkspaceSettingsCommand)
 export class SetWorkspaceSettingsUseCase implements ICommandHandler<SetWorkspaceSettingsCommand, WorkspaceSettings> {
@@ -28,8 +28,7 @@ export class SetWorkspaceSettingsUseCase implements ICommandHandler<SetWorkspace
   ) {}
 
   async execute({ workspaceId, defaultReminders, actorId }: SetWorkspaceSettingsCommand): Promise<WorkspaceSettings> {
-    const role = await requireMember(this.memberships, workspaceId, actorId);
-    if (role !== 'owner') throw new WorkspaceForbiddenError(workspaceId, role);
+    await requireMember(this.memberships, workspaceId, actorId);
     const problems = validateReminders(defaultReminders ?? null).map((p) => ({
       field: p.field.replace(/^reminders/, 'defaultReminders'),
       message: p.message,
@@ -38,12 +37,12 @@ export class SetWorkspaceSettingsUseCase implements ICommandHandler<SetWorkspace
     const reminders = ((defaultReminders ?? []) as readonly Reminder[]).map((r) =>
       'offset' in r ? { offset: r.offset } : { at: r.at },
     );
-    return this.settings.setDefaultReminders(workspaceId, reminders, actorId, this.clock.now());
+    return this.settings.setDefaultReminders(workspaceId, actorId, reminders, this.clock.now());
   }
 }
 
 /**
- * The calendar settings of a workspace, for a member (any role).
+ * The caller's calendar settings in a workspace of which they are a member (any role).
  * @throws WorkspaceNotFoundError (404: not a member)
  */
 @QueryHandler(GetWorkspaceSettingsQuery)
@@ -55,6 +54,6 @@ export class GetWorkspaceSettingsUseCase implements IQueryHandler<GetWorkspaceSe
 
   async execute({ workspaceId, actorId }: GetWorkspaceSettingsQuery): Promise<WorkspaceSettings> {
     await requireMember(this.memberships, workspaceId, actorId);
-    return this.settings.get(workspaceId);
+    return this.settings.get(workspaceId, actorId);
   }
 }
