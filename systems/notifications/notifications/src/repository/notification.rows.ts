@@ -16,7 +16,8 @@ export interface NotificationRow {
 }
 
 /** The select list of a whole notification. */
-export const COLUMNS = 'id, recipient_id, category, title, body, link, data, read, archived, created_at, source_event_id';
+export const COLUMNS =
+  'id, recipient_id, category, title, body, link, data, read, archived, created_at, source_event_id';
 
 /** The domain notification of a row. */
 export function toNotification(row: NotificationRow): Notification {
