@@ -9,7 +9,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotificationsTestApp } from '../test/notifications-test-app.js';
+import { createNotificationsTestApp, testEmailOptions } from '../test/notifications-test-app.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
 import { migrateNotifications } from './repository/notifications.data-source.js';
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
@@ -55,19 +55,7 @@ const deleted = (entityId: string) => message(REGISTRY_EVENTS.EntityDeletedV1, e
 async function start(schema: string, smtpPort: number) {
   await migrateNotifications(databaseUrl, schema);
   const infrastructure = await NotificationsInfrastructure.open({ databaseUrl, schema, transport: 'postgres' });
-  const app = await createNotificationsTestApp(infrastructure, issuer, {
-    email: {
-      smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none', from: 'Archipelago <notifications@archipelago.local>' },
-      pollMs: 3_600_000, // rounds are run by the test
-      policy: {
-        maxAttempts: 2,
-        initialBackoffMs: 0,
-        maxBackoffMs: 0,
-        publicBaseUrl: 'http://localhost:8000',
-        batchSize: 20,
-      },
-    },
-  });
+  const app = await createNotificationsTestApp(infrastructure, issuer, { email: testEmailOptions(smtpPort) });
   await app.init();
   apps.push(app);
   const events = app.get(IntegrationEventsMessageHandler);
