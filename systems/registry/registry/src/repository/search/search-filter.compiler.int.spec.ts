@@ -134,11 +134,8 @@ describe('string order', () => {
   });
   const matching = async (body: unknown) => {
     const { where, params } = compileSearchFilter(parseSearchQuery(body, fields), { column: 'e.body' });
-    const { rows } = await linguistic.query<{ id: string }>(
-      `SELECT id FROM entities e WHERE ${where} ORDER BY id`,
-      params,
-    );
-    return rows.map((row) => row.id).sort();
+    const { rows } = await linguistic.query<{ id: string }>(`SELECT id FROM entities e WHERE ${where}`, [...params]);
+    return rows.map((row) => row.id).sort(); // JavaScript's code unit order, not the database's
   };
 
   it("is the database's linguistic order for its own comparisons (so the next cases can tell)", async () => {
