@@ -4,7 +4,11 @@ import { taskDecider } from '../../entity/task/task.decider.js';
 import { TaskValidationError } from '../../entity/task/task.errors.js';
 import type { TaskCreated, TaskEvent } from '../../entity/task/task.events.js';
 import type { WorkspaceState } from '../../entity/workspace/workspace.decider.js';
-import type { InboxEntry, MemberReminderDefaults, MemberReminderDefaultsPort } from '../port/member-reminder-defaults.port.js';
+import type {
+  InboxEntry,
+  MemberReminderDefaults,
+  MemberReminderDefaultsPort,
+} from '../port/member-reminder-defaults.port.js';
 import type { TaskReadModelPort } from '../port/task.read-model.port.js';
 import { ConcurrencyConflictError, type TaskRepositoryPort } from '../port/task.repository.port.js';
 import type { WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
@@ -108,8 +112,8 @@ describe('CreateTaskUseCase: the creator’s default reminders', () => {
 
   it('still refuses explicit relative reminders without a due (400 by field)', async () => {
     const { create } = given(mine);
-    await expect(create('ann', { workspaceId: WS, title: 'X', reminders: [{ offset: '-PT5M' }] })).rejects.toBeInstanceOf(
-      TaskValidationError,
-    );
+    await expect(
+      create('ann', { workspaceId: WS, title: 'X', reminders: [{ offset: '-PT5M' }] }),
+    ).rejects.toBeInstanceOf(TaskValidationError);
   });
 });
