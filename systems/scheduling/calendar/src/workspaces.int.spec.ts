@@ -266,6 +266,32 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
     expect(new Set(versions).size).toBe(versions.length);
   });
 
+  it('concurrent changes of one member’s defaults: the list kept is the one published with the highest version', async () => {
+    const settings = `/calendars/${WS}/settings`;
+    const puts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        send('PUT', settings, ann, { defaultReminders: [{ offset: `-PT${i + 1}M` }] }),
+      ),
+    );
+    expect(puts.map((r) => r.status)).toEqual(puts.map(() => 200));
+    const { MemberReminderDefaultsSetV1 } = CALENDAR_EVENTS;
+    const published = (
+      await infrastructure.pool.query(
+        `SELECT payload FROM calendar.outbox WHERE message_type = $1 AND payload->>'userId' = $2 AND message_key = $3`,
+        [MemberReminderDefaultsSetV1.type, ANN.sub, WS],
+      )
+    ).rows.map((r) => MemberReminderDefaultsSetV1.schema.parse(r.payload));
+    const newest = published.reduce((a, b) => (b.version > a.version ? b : a));
+    const { rows } = await infrastructure.pool.query(
+      'SELECT default_reminders, version FROM calendar.member_settings WHERE workspace_id = $1 AND user_id = $2',
+      [WS, ANN.sub],
+    );
+    expect(rows).toEqual([{ default_reminders: newest.defaultReminders, version: String(newest.version) }]);
+    expect(await (await send('GET', settings, ann)).json()).toMatchObject({
+      defaultReminders: newest.defaultReminders,
+    });
+  });
+
   it('reminds the owners of a shared workspace of an event without attendees (as the membership read model says)', async () => {
     await publish(BOB.sub, 'owner');
     await vi.waitFor(

@@ -1,6 +1,6 @@
 import { type IncomingMessage, Inbox, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
-import { publishMemberReminderDefaults } from './workspace-settings.store.js';
+import { lockMemberSettings, publishMemberReminderDefaults } from './workspace-settings.store.js';
 import type {
   InboxEntry,
   MembershipChange,
@@ -58,6 +58,7 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
         ]);
         // A member who leaves (or whose workspace is deleted) takes their calendar settings with them,
         // and tasks' copy of their default reminders follows.
+        await lockMemberSettings(client, change.workspaceId, change.userId);
         const { rows } = await client.query<{ version: string }>(
           `WITH gone AS (DELETE FROM "${this.schema}".member_settings WHERE workspace_id = $1 AND user_id = $2 RETURNING 1)
            SELECT nextval('"${this.schema}".member_settings_version') AS version FROM gone`,

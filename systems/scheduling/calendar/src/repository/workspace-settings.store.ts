@@ -28,6 +28,19 @@ export async function publishMemberReminderDefaults(
 }
 
 /**
+ * Serialises the changes of one member's settings until the transaction ends, so the version each one
+ * draws afterwards (`nextval`) follows the commit order: without it, two concurrent changes could commit
+ * in the opposite order of their versions, and a consumer keeping the highest version would keep the
+ * list calendar did not.
+ */
+export async function lockMemberSettings(client: SqlClient, workspaceId: string, userId: string): Promise<void> {
+  await client.query(`SELECT pg_advisory_xact_lock(hashtextextended('member_settings|' || $1 || '|' || $2, 0))`, [
+    workspaceId,
+    userId,
+  ]);
+}
+
+/**
  * Calendar settings per (workspace, member) in Postgres (`member_settings`). Every change takes a new
  * `version` (sequence `member_settings_version`) and, in the same transaction, puts
  * MemberReminderDefaultsSetV1 in the outbox (tasks keeps a copy).
@@ -60,6 +73,7 @@ export class PostgresWorkspaceSettings implements WorkspaceSettingsPort {
     at: string,
   ): Promise<WorkspaceSettings> {
     await inTransaction(this.pool, async (client) => {
+      await lockMemberSettings(client, workspaceId, userId);
       const { rows } = await client.query<{ version: string }>(
         `INSERT INTO "${this.schema}".member_settings (workspace_id, user_id, default_reminders, updated_at, version)
          VALUES ($1, $2, $3, $4, nextval('"${this.schema}".member_settings_version'))
