@@ -1,5 +1,15 @@
+import { platformCounter } from '@archipelago/platform-service';
 import type pg from 'pg';
 import type { IdempotencyKeyStorePort, RememberedAnswer } from '../use-case/port/idempotency-key.port.js';
+
+/**
+ * `scheduling_idempotency_keys_pruned_total`: Idempotency-Keys the retention job of this process deleted
+ * (they were older than `IDEMPOTENCY_KEY_RETENTION_HOURS`).
+ */
+const pruned = platformCounter({
+  name: 'scheduling_idempotency_keys_pruned_total',
+  help: 'Idempotency-Keys deleted by the retention job after their retention window.',
+});
 
 /** Idempotency-Keys and their answers in `task_idempotency_keys`, keyed by (caller, key). */
 export class PostgresIdempotencyKeyStore implements IdempotencyKeyStorePort {
@@ -28,5 +38,21 @@ export class PostgresIdempotencyKeyStore implements IdempotencyKeyStorePort {
     );
     if (rowCount === 1) return remembered;
     return (await this.find(callerId, key)) ?? remembered;
+  }
+
+  /**
+   * One batch by tuple id (`ctid = ANY(ARRAY(… ORDER BY created_at LIMIT n))`, found through the
+   * `created_at` index): a short statement whatever the table's size, locking only the rows it deletes.
+   * Rows are never updated, so a tuple id found is still the row's when it is deleted.
+   */
+  async deleteStoredBefore(before: string, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM ${this.table} WHERE ctid = ANY(ARRAY(
+         SELECT ctid FROM ${this.table} WHERE created_at < $1 ORDER BY created_at LIMIT $2
+       ))`,
+      [before, limit],
+    );
+    pruned.inc(rowCount ?? 0);
+    return rowCount ?? 0;
   }
 }

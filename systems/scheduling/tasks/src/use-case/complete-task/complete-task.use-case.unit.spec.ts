@@ -67,6 +67,9 @@ class InMemoryKeys implements IdempotencyKeyStorePort {
     this.keys.set(`${callerId}/${key}`, { ...remembered, answer: JSON.parse(JSON.stringify(remembered.answer)) });
     return remembered;
   }
+  deleteStoredBefore(): Promise<number> {
+    return Promise.reject(new Error('not used'));
+  }
 }
 
 const fields: TaskFields = {

@@ -18,6 +18,11 @@ export interface IdempotencyKeyStorePort {
    * (another request's answer when it stored first).
    */
   remember(callerId: string, key: string, remembered: RememberedAnswer): Promise<RememberedAnswer>;
+  /**
+   * Deletes at most `limit` keys (of any caller) stored before `before` (an RFC 3339 instant), oldest
+   * first, in one short statement; returns how many it deleted. A deleted key is new again.
+   */
+  deleteStoredBefore(before: string, limit: number): Promise<number>;
 }
 
 export const IDEMPOTENCY_KEY_STORE = Symbol('IdempotencyKeyStorePort');
