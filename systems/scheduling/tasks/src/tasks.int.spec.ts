@@ -658,7 +658,7 @@ describe('task reminders: the tasks reminder engine (two processes run it here: 
   });
 });
 
-describe('Idempotency-Keys of completions: retention', () => {
+describe('Idempotency-Keys of completions: stored with the completion, kept for the retention window', () => {
   const HOUR_MS = 3_600_000;
   const completeWith = (id: string, key: string) =>
     send('POST', `${base}/${id}/complete`, undefined, ann, { 'idempotency-key': key });
@@ -720,7 +720,9 @@ describe('Idempotency-Keys of completions: retention', () => {
     expect(await prunedTotal()).toBe(before + filler + 1);
     expect(await stored(kExpired)).toBe(0);
     expect(await stored(kYoung)).toBe(1);
-    const left = await infrastructure.pool.query(`SELECT 1 FROM "tasks".task_idempotency_keys WHERE caller_id = 'retention-test'`);
+    const left = await infrastructure.pool.query(
+      `SELECT 1 FROM "tasks".task_idempotency_keys WHERE caller_id = 'retention-test'`,
+    );
     expect(left.rowCount).toBe(0);
 
     // Inside the window: reopened, then retried with its key → the first answer again, no second completion.
@@ -738,6 +740,57 @@ describe('Idempotency-Keys of completions: retention', () => {
     expect(await fresh.json()).toMatchObject({ status: 'done', version: 4 });
     expect(await completions(expired.id)).toBe(2);
     expect(await stored(kExpired)).toBe(1);
+  });
+
+  it('stores the key in the transaction of the completion: a process stopped before the next occurrence leaves the key, and a retry after a reopen replays and creates the occurrence once', async () => {
+    const task = await (
+      await post({ title: 'Feed the cat', due: '2026-03-10', recurrence: { afterCompletion: { every: 1, unit: 'day' } } })
+    ).json();
+    const spawned = async () =>
+      (
+        await infrastructure.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "tasks".events WHERE event_type = 'TaskCreated' AND data->>'previousTaskId' = $1`,
+          [task.id],
+        )
+      ).rows[0]!.n;
+    // The "crash": appending the next occurrence fails after the completion's transaction committed.
+    expect(task.id).toMatch(/^[0-9a-f-]{36}$/);
+    await infrastructure.pool.query(`
+      CREATE FUNCTION "tasks".stop_before_next_occurrence() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.event_type = 'TaskCreated' AND NEW.data->>'previousTaskId' = '${task.id}' THEN
+          RAISE EXCEPTION 'process stopped (test)';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER stop_before_next_occurrence BEFORE INSERT ON "tasks".events
+        FOR EACH ROW EXECUTE FUNCTION "tasks".stop_before_next_occurrence()`);
+    const key = `crash-${randomUUID()}`;
+    try {
+      expect((await completeWith(task.id, key)).status).toBe(500);
+    } finally {
+      await infrastructure.pool.query(
+        `DROP TRIGGER stop_before_next_occurrence ON "tasks".events; DROP FUNCTION "tasks".stop_before_next_occurrence()`,
+      );
+    }
+    expect(await completions(task.id)).toBe(1);
+    expect(await spawned()).toBe(0);
+    expect(await stored(key)).toBe(1);
+
+    expect((await send('PATCH', `${base}/${task.id}`, { status: 'todo' })).status).toBe(200);
+    const retry = await completeWith(task.id, key);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const body = await retry.json();
+    expect(body).toMatchObject({ id: task.id, status: 'done', version: 2, nextTaskId: expect.any(String) });
+    expect(await completions(task.id)).toBe(1);
+    expect(await spawned()).toBe(1);
+    expect(await (await get(`/${body.nextTaskId}?minVersion=1`)).json()).toMatchObject({
+      title: 'Feed the cat',
+      status: 'todo',
+    });
+    expect((await completeWith(task.id, key)).headers.get('idempotent-replayed')).toBe('true');
+    expect(await spawned()).toBe(1);
   });
 
   it('finds the oldest keys of a batch through the created_at index', async () => {

@@ -111,7 +111,11 @@ export class TasksModule {
         ...(engine ? [TaskRemindersJob] : []),
         {
           provide: IDEMPOTENCY_KEY_RETENTION_JOB_OPTIONS,
-          useValue: { pollMs: keyRetention.intervalMs, retentionMs: keyRetention.retentionMs, onError: options.onError },
+          useValue: {
+            pollMs: keyRetention.intervalMs,
+            retentionMs: keyRetention.retentionMs,
+            onError: options.onError,
+          },
         },
         PruneIdempotencyKeysUseCase,
         ...(pruneKeys ? [IdempotencyKeyRetentionJob] : []),

@@ -4,6 +4,15 @@ export interface RememberedAnswer {
   readonly fingerprint: string;
   /** The use case's result, as JSON. */
   readonly answer: unknown;
+  /** The request (one attempt of the use case, a UUID) that stored it; absent on keys stored before it was kept. */
+  readonly requestId?: string;
+}
+
+/** An answer to store for `callerId`'s `key`, in the transaction of the work it answers (`TaskRepositoryPort.save`). */
+export interface KeyedAnswer {
+  readonly callerId: string;
+  readonly key: string;
+  readonly remembered: RememberedAnswer;
 }
 
 /**
