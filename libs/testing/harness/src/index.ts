@@ -5,3 +5,4 @@ export * from './event-schemas.js';
 export * from './edge-upstreams.js';
 export * from './mail.js';
 export * from './push.js';
+export * from './outbox-faults.js';
