@@ -131,6 +131,23 @@ export default defineConfig(
     rules: { 'archipelago/layers': 'error' },
   },
   {
+    // ProjectionRunner.rebuild empties a read model and replays the log in ONE transaction: a reset
+    // that TRUNCATEs takes an ACCESS EXCLUSIVE lock and blocks every reader until the rebuild commits;
+    // DELETE lets them keep answering from the old rows (MVCC). Migrations may still TRUNCATE.
+    name: 'archipelago/projection-reset-without-truncate',
+    files: ['systems/*/*/src/**/*.projection.ts', 'libs/**/*.projection.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'TemplateElement[value.raw=/\\bTRUNCATE\\b/i], Literal[value=/\\bTRUNCATE\\b/i]',
+          message:
+            'A projection empties its read model with DELETE FROM, not TRUNCATE: rebuild runs in one transaction and TRUNCATE would block readers until it commits.',
+        },
+      ],
+    },
+  },
+  {
     name: 'archipelago/commonjs',
     files: ['**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

@@ -5,4 +5,5 @@ export * from './event-schemas.js';
 export * from './edge-upstreams.js';
 export * from './mail.js';
 export * from './push.js';
+export * from './service-behind-edge.js';
 export * from './outbox-faults.js';

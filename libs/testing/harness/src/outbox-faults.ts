@@ -3,7 +3,8 @@ import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createTestDatabase } from './databases.js';
-import { startWorkspaceProcess, testServiceEnv, type RunningProcess } from './processes.js';
+import { startWorkspaceProcess, type RunningProcess } from './processes.js';
+import { testServiceEnv } from './service-behind-edge.js';
 
 /**
  * One item a background job fires through the outbox (a reminder, …): a row of `table` in `schema`

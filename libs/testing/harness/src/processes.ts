@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { kafkaBrokers } from './databases.js';
 
 /** The workspace root (folder holding nx.json). */
 export const WORKSPACE_ROOT = (() => {
@@ -11,31 +10,6 @@ export const WORKSPACE_ROOT = (() => {
     if (dirname(dir) === dir) throw new Error('workspace root not found');
   }
 })();
-
-/**
- * The environment of a service process in a test: `SERVICE_NAME` and `DB_SCHEMA` = `service`, `SYSTEM`,
- * `DATABASE_URL`, the suite's messaging transport (kafka on its broker when it has one, else postgres),
- * `LOG_LEVEL=warn`, and the JWKS URL, issuer and audience of a test issuer (`auth`).
- */
-export function testServiceEnv(options: {
-  readonly system: string;
-  readonly service: string;
-  readonly databaseUrl: string;
-  readonly auth: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
-}): Record<string, string> {
-  const brokers = kafkaBrokers();
-  return {
-    SERVICE_NAME: options.service,
-    SYSTEM: options.system,
-    DATABASE_URL: options.databaseUrl,
-    DB_SCHEMA: options.service,
-    ...(brokers ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: brokers } : { MESSAGING_TRANSPORT: 'postgres' }),
-    LOG_LEVEL: 'warn',
-    AUTH_JWKS_URL: options.auth.jwksUrl,
-    AUTH_ISSUER: options.auth.issuer,
-    AUTH_AUDIENCE: options.auth.audience,
-  };
-}
 
 /** The OpenTelemetry bootstrap (libs/platform/telemetry) every service process loads first with `--import`. */
 export const TELEMETRY_HOOK = 'dist/libs/platform/telemetry/src/register.js';

@@ -84,7 +84,7 @@ export class ProductListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".product_list`);
+    await client.query(`DELETE FROM "${this.schema}".product_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

@@ -2,10 +2,11 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  edgeUpstreams,
   kafkaBrokers,
   startWorkspaceProcess,
+  startTestEdge,
   type RunningProcess,
+  type TestEdge,
 } from '@archipelago/testing-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // (its JWKS, and its upstream behind the edge). At the edge the two catalog reads are public
 // (anonymous browse, limited per client IP) and writes need a token; the service checks again.
 let catalog: RunningProcess;
-let edge: RunningProcess;
+let edge: TestEdge;
 let edgeUrl: string;
 let serviceUrl: string;
 let env: Record<string, string>;
@@ -67,19 +68,13 @@ beforeAll(async () => {
   });
   serviceUrl = `http://127.0.0.1:${httpPort}`;
   edgeUrl = `http://127.0.0.1:${edgePort}`;
-  edge = await startWorkspaceProcess({
-    name: 'edge',
-    entry: 'apps/edge/src/main.ts',
-    env: {
-      EDGE_PORT: String(edgePort),
-      EDGE_STATUS_PORT: '0', // any free port: tests run side by side
-      // The edge is healthy only when every upstream of kong.yml answers: the test issuer (which
-      // serves /health/ready) stands in for the services this test does not start.
-      EDGE_UPSTREAMS: JSON.stringify(edgeUpstreams({ 'catalog.commerce:8080': `http://127.0.0.1:${httpPort}` }, issuer.url)),
-      EDGE_JWKS_URL: issuer.jwksUrl,
-      LOG_LEVEL: 'warn',
-    },
-    readyUrl: `${edgeUrl}/health`,
+  // The edge is healthy only when every upstream of kong.yml answers: the test issuer (which
+  // serves /health/ready) stands in for the services this test does not start.
+  edge = await startTestEdge({
+    port: edgePort,
+    upstreams: { 'catalog.commerce:8080': serviceUrl },
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
   });
 });
 

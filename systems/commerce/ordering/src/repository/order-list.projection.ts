@@ -85,7 +85,7 @@ export class OrderListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".order_list`);
+    await client.query(`DELETE FROM "${this.schema}".order_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

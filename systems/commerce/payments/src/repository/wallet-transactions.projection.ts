@@ -52,7 +52,7 @@ export class WalletTransactionsProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".wallet_transactions`);
+    await client.query(`DELETE FROM "${this.schema}".wallet_transactions`); // readers keep the old rows until the rebuild commits
   }
 }
 

@@ -86,7 +86,7 @@ export class UserListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".user_list`);
+    await client.query(`DELETE FROM "${this.schema}".user_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

@@ -1,6 +1,7 @@
 import { freePort, startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { edgeUpstreams, kafkaBrokers, startWorkspaceProcess, type RunningProcess } from '@archipelago/testing-harness';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Issue 17 "ClaimRaisedV1 → attestors", for attestor entities, end to end: the compiled registry and
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // the school they name; the school's owner (no attestor role) finds the claim in their
 // notifications inbox, through the edge; the requester and the other school's owner get nothing.
 // (E-mail is not checked here: without identity, notifications knows no user's address.)
+// Issue 14 §5 downstream: an invitation's address, once the registry deletes the entity, is in no
+// table of the notifications database either (EntityDeletedV1 → erasure).
 const PRINCIPAL = { sub: 'f1f1f1f1-0000-4000-8000-00000000e2e1', email: 'principal@example.com' };
 const OTHER_PRINCIPAL = { sub: 'f2f2f2f2-0000-4000-8000-00000000e2e2', email: 'other@example.com' };
 const TEACHER = { sub: 'f3f3f3f3-0000-4000-8000-00000000e2e3', email: 'teacher@example.com' };
@@ -173,5 +176,65 @@ describe('registry claim → notifications, through the edge', () => {
     expect((await http(`/registry/v1/claims/${claim.id}`, tokens.principal)).status).toBe(200);
     expect(await inbox(tokens.other)).toEqual([]);
     expect(await inbox(tokens.teacher)).toEqual([]);
+  });
+});
+
+describe('registry entity deletion → notifications erasure', () => {
+  it("erases the invitee's address from every notifications table once the entity is deleted", async () => {
+    const ADDRESS = 'kim.erasure-e2e@example.com';
+    const created = await post('/registry/v1/schema/create_def', tokens.admin, {
+      title: 'Patient',
+      type: 'object',
+      required: ['name', 'email'],
+      properties: { name: { type: 'string' }, email: { type: 'string' } },
+      _osConfig: { privateFields: ['$.email'], inviteRoles: ['admin'], ownershipAttributes: [{ email: '/email' }] },
+    });
+    expect(created.status).toBe(201);
+    const { id: definitionId } = await created.json();
+    expect((await post('/registry/v1/schema/activate_def', tokens.admin, { id: definitionId })).status).toBe(200);
+    const invited = await post('/registry/v1/entity/Patient/invite', tokens.admin, { name: 'Kim', email: ADDRESS });
+    expect(invited.status).toBe(201);
+    const { id } = await invited.json();
+
+    const db = new pg.Pool({ connectionString: postgres.url('notifications'), max: 1 });
+    try {
+      const invitation = async () =>
+        (
+          await db.query<{ recipient_id: string; status: string }>(
+            `SELECT n.recipient_id, d.status FROM notifications.notifications n
+             JOIN notifications.deliveries d ON d.notification_id = n.id WHERE n.data->>'entityId' = $1`,
+            [id],
+          )
+        ).rows;
+      await vi.waitFor(
+        async () => expect(await invitation()).toEqual([{ recipient_id: `mailto:${ADDRESS}`, status: 'pending' }]),
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      );
+      const deleted = await http(`/registry/v1/entity/Patient/${id}`, tokens.admin, { method: 'DELETE' });
+      expect(deleted.status).toBe(204);
+      await vi.waitFor(
+        async () =>
+          expect(await invitation()).toEqual([
+            { recipient_id: expect.stringMatching(/^erased:/), status: 'cancelled' },
+          ]),
+        { timeout: 60_000, interval: 250 },
+      );
+      const { rows: tables } = await db.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'notifications' AND table_type = 'BASE TABLE'`,
+      );
+      expect(tables.length).toBeGreaterThan(5);
+      for (const { table_name } of tables) {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM notifications."${table_name}" t WHERE t::text ILIKE $1`,
+          [`%${ADDRESS}%`],
+        );
+        expect(rows[0]!.n, table_name).toBe(0);
+      }
+    } finally {
+      await db.end();
+    }
   });
 });

@@ -2,10 +2,11 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  edgeUpstreams,
-  kafkaBrokers,
-  startWorkspaceProcess,
+  startMigratedService,
+  startTestEdge,
+  testMessagingEnv,
   type RunningProcess,
+  type TestEdge,
 } from '@archipelago/testing-harness';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // (and Kafka unless TEST_KAFKA=off); every request goes through the edge as a client sends it. A
 // test issuer stands in for identity (its JWKS) and answers for the other upstreams of kong.yml.
 let service: RunningProcess;
-let edge: RunningProcess;
+let edge: TestEdge;
 let edgeUrl: string;
 let issuer: TestIssuer;
 let admin: string;
@@ -48,37 +49,21 @@ beforeAll(async () => {
     HTTP_PORT: String(httpPort),
     DATABASE_URL: await createTestDatabase('registry_e2e'),
     DB_SCHEMA: 'credentials',
-    ...(kafkaBrokers()
-      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
-      : { MESSAGING_TRANSPORT: 'postgres' }),
+    ...testMessagingEnv(),
     LOG_LEVEL: 'warn',
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
     CREDENTIALS_KEYS_DIR: await mkdtemp(join(tmpdir(), 'issuer-keys-')),
   };
-  const entry = 'systems/registry/credentials/src/main.ts';
-  await startWorkspaceProcess({ name: 'credentials migrate', entry, args: ['migrate'], env });
-  service = await startWorkspaceProcess({
-    name: 'credentials',
-    entry,
-    env,
-    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
+  service = await startMigratedService({ name: 'credentials', entry: 'systems/registry/credentials/src/main.ts', env });
+  edge = await startTestEdge({
+    port: edgePort,
+    upstreams: { 'credentials.registry:8080': `http://127.0.0.1:${httpPort}` },
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
   });
-  edgeUrl = `http://127.0.0.1:${edgePort}`;
-  const local = `http://127.0.0.1:${httpPort}`;
-  edge = await startWorkspaceProcess({
-    name: 'edge',
-    entry: 'apps/edge/src/main.ts',
-    env: {
-      EDGE_PORT: String(edgePort),
-      EDGE_STATUS_PORT: '0', // any free port: tests run side by side
-      EDGE_UPSTREAMS: JSON.stringify(edgeUpstreams({ 'credentials.registry:8080': local }, issuer.url)),
-      EDGE_JWKS_URL: issuer.jwksUrl,
-      LOG_LEVEL: 'warn',
-    },
-    readyUrl: `${edgeUrl}/health`,
-  });
+  edgeUrl = edge.url;
 });
 
 afterAll(async () => {

@@ -2,10 +2,11 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  edgeUpstreams,
-  kafkaBrokers,
-  startWorkspaceProcess,
+  startMigratedService,
+  startTestEdge,
+  testMessagingEnv,
   type RunningProcess,
+  type TestEdge,
 } from '@archipelago/testing-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -14,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // (and Kafka unless TEST_KAFKA=off); every request goes through the edge as a client sends it. A
 // test issuer stands in for identity (its JWKS) and answers for the other upstreams of kong.yml.
 let service: RunningProcess;
-let edge: RunningProcess;
+let edge: TestEdge;
 let edgeUrl: string;
 let issuer: TestIssuer;
 let admin: string;
@@ -49,35 +50,20 @@ beforeAll(async () => {
     HTTP_PORT: String(httpPort),
     DATABASE_URL: (databaseUrl = await createTestDatabase('registry_e2e')),
     DB_SCHEMA: 'registry',
-    ...(kafkaBrokers()
-      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
-      : { MESSAGING_TRANSPORT: 'postgres' }),
+    ...testMessagingEnv(),
     LOG_LEVEL: 'warn',
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
     AUTH_AUDIENCE: issuer.audience,
   };
-  const entry = 'systems/registry/registry/src/main.ts';
-  await startWorkspaceProcess({ name: 'registry migrate', entry, args: ['migrate'], env });
-  service = await startWorkspaceProcess({
-    name: 'registry',
-    entry,
-    env,
-    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
+  service = await startMigratedService({ name: 'registry', entry: 'systems/registry/registry/src/main.ts', env });
+  edge = await startTestEdge({
+    port: edgePort,
+    upstreams: { 'registry.registry:8080': `http://127.0.0.1:${httpPort}` },
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
   });
-  edgeUrl = `http://127.0.0.1:${edgePort}`;
-  const local = `http://127.0.0.1:${httpPort}`;
-  edge = await startWorkspaceProcess({
-    name: 'edge',
-    entry: 'apps/edge/src/main.ts',
-    env: {
-      EDGE_PORT: String(edgePort),
-      EDGE_UPSTREAMS: JSON.stringify(edgeUpstreams({ 'registry.registry:8080': local }, issuer.url)),
-      EDGE_JWKS_URL: issuer.jwksUrl,
-      LOG_LEVEL: 'warn',
-    },
-    readyUrl: `${edgeUrl}/health`,
-  });
+  edgeUrl = edge.url;
 });
 
 afterAll(async () => {

@@ -61,7 +61,7 @@ export class CalendarEventListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".calendar_event_list`);
+    await client.query(`DELETE FROM "${this.schema}".calendar_event_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

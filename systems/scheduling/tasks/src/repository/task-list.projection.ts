@@ -100,7 +100,7 @@ export class TaskListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".task_list`);
+    await client.query(`DELETE FROM "${this.schema}".task_list`); // readers keep the old rows until the rebuild commits
   }
 }
 

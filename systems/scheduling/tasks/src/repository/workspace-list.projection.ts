@@ -56,7 +56,9 @@ export class WorkspaceListProjection implements Projection {
   }
 
   async reset(client: SqlClient): Promise<void> {
-    await client.query(`TRUNCATE "${this.schema}".workspace_members, "${this.schema}".workspace_list`);
+    // DELETE, not TRUNCATE: readers keep the old rows until the rebuild commits
+    await client.query(`DELETE FROM "${this.schema}".workspace_members`);
+    await client.query(`DELETE FROM "${this.schema}".workspace_list`);
   }
 }
 
