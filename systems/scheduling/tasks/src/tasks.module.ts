@@ -16,6 +16,9 @@ import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 import { TASK_REMINDER_STORE } from './use-case/port/task-reminder.port.js';
 import { RunTaskRemindersUseCase } from './use-case/run-task-reminders/run-task-reminders.use-case.js';
 import { CompleteTaskUseCase } from './use-case/complete-task/complete-task.use-case.js';
+import { MemberReminderDefaultsMessageHandler } from './handler/message/member-reminder-defaults.message-handler.js';
+import { MEMBER_REMINDER_DEFAULTS } from './use-case/port/member-reminder-defaults.port.js';
+import { RecordReminderDefaultsUseCase } from './use-case/record-reminder-defaults/record-reminder-defaults.use-case.js';
 import { CreateTaskUseCase } from './use-case/create-task/create-task.use-case.js';
 import { DeleteTaskUseCase } from './use-case/delete-task/delete-task.use-case.js';
 import { GetTaskUseCase } from './use-case/get-task/get-task.use-case.js';
@@ -106,6 +109,9 @@ export class TasksModule {
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: TASK_REMINDER_STORE, useValue: infrastructure.reminders },
         { provide: IDEMPOTENCY_KEY_STORE, useValue: infrastructure.idempotencyKeys },
+        { provide: MEMBER_REMINDER_DEFAULTS, useValue: infrastructure.reminderDefaults },
+        RecordReminderDefaultsUseCase,
+        MemberReminderDefaultsMessageHandler,
         { provide: TASK_REMINDERS_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
         RunTaskRemindersUseCase,
         ...(engine ? [TaskRemindersJob] : []),

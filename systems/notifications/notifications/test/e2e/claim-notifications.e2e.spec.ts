@@ -1,6 +1,6 @@
 import { freePort, startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
-import { edgeUpstreams, kafkaBrokers, startWorkspaceProcess, type RunningProcess } from '@archipelago/testing-harness';
+import { startMigratedService, startTestEdge, testMessagingEnv, type RunningProcess } from '@archipelago/testing-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
@@ -47,7 +47,6 @@ beforeAll(async () => {
     other: await token(OTHER_PRINCIPAL),
     teacher: await token(TEACHER),
   };
-  const brokers = kafkaBrokers();
   const ports = { registry: await freePort(), notifications: await freePort(), edge: await freePort() };
   const env = (system: keyof typeof ENTRY): Record<string, string> => ({
     SERVICE_NAME: system,
@@ -56,7 +55,7 @@ beforeAll(async () => {
     HTTP_PORT: String(ports[system]),
     DATABASE_URL: postgres.url(system),
     DB_SCHEMA: system,
-    ...(brokers ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: brokers } : { MESSAGING_TRANSPORT: 'postgres' }),
+    ...testMessagingEnv(),
     LOG_LEVEL: 'warn',
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
@@ -64,44 +63,19 @@ beforeAll(async () => {
   });
   for (const system of ['registry', 'notifications'] as const) {
     await postgres.ensureDatabase(system);
-    await startWorkspaceProcess({
-      name: `${system} migrate`,
-      entry: ENTRY[system],
-      args: ['migrate'],
-      env: env(system),
-    });
-    processes.push(
-      await startWorkspaceProcess({
-        name: system,
-        entry: ENTRY[system],
-        env: env(system),
-        readyUrl: `http://127.0.0.1:${ports[system]}/health/ready`,
-      }),
-    );
+    processes.push(await startMigratedService({ name: system, entry: ENTRY[system], env: env(system) }));
   }
-  edgeUrl = `http://127.0.0.1:${ports.edge}`;
-  processes.push(
-    await startWorkspaceProcess({
-      name: 'edge',
-      entry: 'apps/edge/src/main.ts',
-      env: {
-        EDGE_PORT: String(ports.edge),
-        EDGE_STATUS_PORT: '0',
-        EDGE_UPSTREAMS: JSON.stringify(
-          edgeUpstreams(
-            {
-              'registry.registry:8080': `http://127.0.0.1:${ports.registry}`,
-              'notifications.notifications:8080': `http://127.0.0.1:${ports.notifications}`,
-            },
-            issuer.url,
-          ),
-        ),
-        EDGE_JWKS_URL: issuer.jwksUrl,
-        LOG_LEVEL: 'warn',
-      },
-      readyUrl: `${edgeUrl}/health`,
-    }),
-  );
+  const edge = await startTestEdge({
+    port: ports.edge,
+    upstreams: {
+      'registry.registry:8080': `http://127.0.0.1:${ports.registry}`,
+      'notifications.notifications:8080': `http://127.0.0.1:${ports.notifications}`,
+    },
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
+  });
+  processes.push(edge.process);
+  edgeUrl = edge.url;
 }, 240_000);
 
 afterAll(async () => {

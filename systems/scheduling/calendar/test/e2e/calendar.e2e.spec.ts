@@ -258,6 +258,21 @@ describe('scheduling/calendar through the edge, command and query roles apart', 
     });
     expect(created.status).toBe(201);
     expect((await created.json()).reminders).toEqual([{ offset: '-PT10M' }]);
+    // The feed (query role) carries it as a VALARM inside that VEVENT, as a subscribed client reads it.
+    await vi.waitFor(
+      async () => {
+        const feed = await (await http(settings.replace('/settings', '.ics'), { headers: bearer(ann) })).text();
+        const vevent = new ICAL.Component(ICAL.parse(feed))
+          .getAllSubcomponents('vevent')
+          .find((v) => v.getFirstPropertyValue('summary') === 'Defaulted');
+        const alarms = vevent?.getAllSubcomponents('valarm') ?? [];
+        expect(alarms.map((a) => `${a.getFirstPropertyValue('action')} ${a.getFirstPropertyValue('trigger')}`)).toEqual(
+          ['DISPLAY -PT10M'],
+        );
+        expect(alarms[0]!.getFirstPropertyValue('description')).toBe('Defaulted');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     const bob = await issuer.issue({
       sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
       roles: ['customer'],

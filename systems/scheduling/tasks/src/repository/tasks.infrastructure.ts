@@ -1,5 +1,6 @@
 import { ServiceInfrastructure } from '@archipelago/platform-service-kit';
 import { PostgresIdempotencyKeyStore } from './idempotency-key.store.js';
+import { PostgresMemberReminderDefaults } from './member-reminder-defaults.store.js';
 import { TaskEventStoreRepository } from './task.event-store.repository.js';
 import { TaskListProjection, TaskListReadModel } from './task-list.projection.js';
 import { TASKS_DATABASE } from './tasks.data-source.js';
@@ -26,11 +27,13 @@ export class TasksInfrastructure extends ServiceInfrastructure {
   );
   readonly readModel = new TaskListReadModel(this.dataSource, this.projectionRunner);
   readonly workspaceProjectionRunner = this.addProjection(new WorkspaceListProjection(this.config.schema));
-  readonly workspaces = new WorkspaceEventStoreRepository(this.pool, this.store, this.messaging);
+  readonly workspaces = new WorkspaceEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
   readonly workspaceReadModel = new WorkspaceListReadModel(
     this.pool,
     this.config.schema,
     this.workspaceProjectionRunner,
   );
   readonly reminders = new PostgresTaskReminderStore(this.pool, this.messaging, this.config.schema);
+  /** Members' default reminders, kept from calendar's MemberReminderDefaultsSetV1. */
+  readonly reminderDefaults = new PostgresMemberReminderDefaults(this.pool, this.config.schema);
 }

@@ -80,7 +80,8 @@ export class TasksCommandHttpHandler {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create a task',
-    description: 'In the caller’s personal workspace unless workspaceId is given; Location names it.',
+    description:
+      'In the caller’s personal workspace unless workspaceId is given; Location names it. Without a `reminders` key the task gets the caller’s default reminders in that workspace (`PUT /scheduling/v1/calendars/{workspaceId}/settings`; without a due only the absolute `{at}` ones); an explicit list, even empty, wins.',
   })
   @ApiZodBody(taskBodyDoc)
   @ApiZodResponse(201, taskDto, 'Created; Location names the task, the body carries its version')
