@@ -13,6 +13,30 @@ export function testMessagingEnv(): Record<string, string> {
 }
 
 /**
+ * The environment of a service process started by a test: `SERVICE_NAME` and `DB_SCHEMA` = `service`,
+ * `SYSTEM`, `DATABASE_URL`, {@link testMessagingEnv}, `LOG_LEVEL=warn`, and the JWKS URL, issuer and
+ * audience of a test issuer (`auth`).
+ */
+export function testServiceEnv(options: {
+  readonly system: string;
+  readonly service: string;
+  readonly databaseUrl: string;
+  readonly auth: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
+}): Record<string, string> {
+  return {
+    SERVICE_NAME: options.service,
+    SYSTEM: options.system,
+    DATABASE_URL: options.databaseUrl,
+    DB_SCHEMA: options.service,
+    ...testMessagingEnv(),
+    LOG_LEVEL: 'warn',
+    AUTH_JWKS_URL: options.auth.jwksUrl,
+    AUTH_ISSUER: options.auth.issuer,
+    AUTH_AUDIENCE: options.auth.audience,
+  };
+}
+
+/**
  * Runs a compiled service's `migrate` command to completion, then starts the service and waits
  * until `GET http://127.0.0.1:<HTTP_PORT>/health/ready` answers 2xx.
  * @param options.entry source path of its `main.ts`, e.g. `systems/registry/registry/src/main.ts`

@@ -28,6 +28,10 @@ await runServiceMain({
   module: (infrastructure, config) =>
     TasksModule.forRoot(infrastructure, authOptionsFromConfig(config), config.ROLE, {
       reminderPollMs: config.REMINDER_POLL_MS,
+      idempotencyKeyRetention: {
+        retentionMs: config.IDEMPOTENCY_KEY_RETENTION_HOURS * 3_600_000,
+        intervalMs: config.IDEMPOTENCY_KEY_RETENTION_INTERVAL_SECONDS * 1000,
+      },
     }),
   domainErrors: TASKS_DOMAIN_ERRORS,
   openapi: {

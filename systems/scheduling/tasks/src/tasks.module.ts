@@ -7,6 +7,11 @@ import { TasksQueryHttpHandler } from './handler/http/tasks.query.http-handler.j
 import { WorkspacesCommandHttpHandler } from './handler/http/workspaces.command.http-handler.js';
 import { WorkspacesQueryHttpHandler } from './handler/http/workspaces.query.http-handler.js';
 import { TASK_REMINDERS_JOB_OPTIONS, TaskRemindersJob } from './handler/job/task-reminders.job.js';
+import {
+  IDEMPOTENCY_KEY_RETENTION_JOB_OPTIONS,
+  IdempotencyKeyRetentionJob,
+} from './handler/job/idempotency-key-retention.job.js';
+import { PruneIdempotencyKeysUseCase } from './use-case/prune-idempotency-keys/prune-idempotency-keys.use-case.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 import { TASK_REMINDER_STORE } from './use-case/port/task-reminder.port.js';
 import { RunTaskRemindersUseCase } from './use-case/run-task-reminders/run-task-reminders.use-case.js';
@@ -67,7 +72,9 @@ export type TasksRole = 'command' | 'query' | 'all';
  * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches the workspaces they are a member of).
  * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
  * service is split; `all` locally). The command role (and `all`) also runs the task reminder engine
- * every `reminderPollMs` (0: not at all), which publishes TaskDueSoonV1.
+ * every `reminderPollMs` (0: not at all), which publishes TaskDueSoonV1, and the Idempotency-Key
+ * retention every `idempotencyKeyRetention.intervalMs` (default 5 min; 0: not at all), deleting keys older
+ * than its `retentionMs` (default 24 h).
  */
 @Module({})
 export class TasksModule {
@@ -75,10 +82,16 @@ export class TasksModule {
     infrastructure: TasksInfrastructure,
     auth: AuthOptions,
     role: TasksRole = 'all',
-    options: { readonly reminderPollMs?: number; readonly onError?: (error: unknown) => void } = {},
+    options: {
+      readonly reminderPollMs?: number;
+      readonly idempotencyKeyRetention?: { readonly retentionMs: number; readonly intervalMs: number };
+      readonly onError?: (error: unknown) => void;
+    } = {},
   ): DynamicModule {
     const pollMs = options.reminderPollMs ?? 500;
     const engine = role !== 'query' && pollMs > 0;
+    const keyRetention = options.idempotencyKeyRetention ?? { retentionMs: 24 * 3_600_000, intervalMs: 300_000 };
+    const pruneKeys = role !== 'query' && keyRetention.intervalMs > 0;
     return {
       module: TasksModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
@@ -102,6 +115,16 @@ export class TasksModule {
         { provide: TASK_REMINDERS_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
         RunTaskRemindersUseCase,
         ...(engine ? [TaskRemindersJob] : []),
+        {
+          provide: IDEMPOTENCY_KEY_RETENTION_JOB_OPTIONS,
+          useValue: {
+            pollMs: keyRetention.intervalMs,
+            retentionMs: keyRetention.retentionMs,
+            onError: options.onError,
+          },
+        },
+        PruneIdempotencyKeysUseCase,
+        ...(pruneKeys ? [IdempotencyKeyRetentionJob] : []),
         CreateTaskUseCase,
         UpdateTaskUseCase,
         DeleteTaskUseCase,

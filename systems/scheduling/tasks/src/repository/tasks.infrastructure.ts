@@ -17,7 +17,14 @@ export class TasksInfrastructure extends ServiceInfrastructure {
   static override readonly database = TASKS_DATABASE;
 
   readonly projectionRunner = this.addProjection(new TaskListProjection(this.config.schema));
-  readonly repository = new TaskEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
+  readonly idempotencyKeys = new PostgresIdempotencyKeyStore(this.pool, this.config.schema);
+  readonly repository = new TaskEventStoreRepository(
+    this.pool,
+    this.store,
+    this.messaging,
+    this.config.schema,
+    this.idempotencyKeys,
+  );
   readonly readModel = new TaskListReadModel(this.dataSource, this.projectionRunner);
   readonly workspaceProjectionRunner = this.addProjection(new WorkspaceListProjection(this.config.schema));
   readonly workspaces = new WorkspaceEventStoreRepository(this.pool, this.store, this.messaging, this.config.schema);
@@ -27,7 +34,6 @@ export class TasksInfrastructure extends ServiceInfrastructure {
     this.workspaceProjectionRunner,
   );
   readonly reminders = new PostgresTaskReminderStore(this.pool, this.messaging, this.config.schema);
-  readonly idempotencyKeys = new PostgresIdempotencyKeyStore(this.pool, this.config.schema);
   /** Members' default reminders, kept from calendar's MemberReminderDefaultsSetV1. */
   readonly reminderDefaults = new PostgresMemberReminderDefaults(this.pool, this.config.schema);
 }
