@@ -55,6 +55,33 @@ export async function startMigratedService(options: {
   return startWorkspaceProcess({ ...options, readyUrl: `http://127.0.0.1:${port}/health/ready` });
 }
 
+/**
+ * Runs a compiled service's `migrate` command once, then the service as two processes, `ROLE=command`
+ * on `commandPort` and `ROLE=query` on `queryPort` (the command/query split), and waits until both
+ * answer `/health/ready`.
+ * @param options.env the service's environment (HTTP_PORT and ROLE are set per process)
+ * @returns both running processes
+ * @throws Error when the migration fails or a process exits before it is ready
+ */
+export async function startCommandAndQuery(options: {
+  name: string;
+  entry: string;
+  env: Record<string, string | undefined>;
+  commandPort: number;
+  queryPort: number;
+}): Promise<{ command: RunningProcess; query: RunningProcess }> {
+  await startWorkspaceProcess({ name: `${options.name} migrate`, entry: options.entry, args: ['migrate'], env: options.env });
+  const start = (role: 'command' | 'query', port: number) =>
+    startWorkspaceProcess({
+      name: `${options.name} ${role}`,
+      entry: options.entry,
+      env: { ...options.env, ROLE: role, HTTP_PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    });
+  const [command, query] = await Promise.all([start('command', options.commandPort), start('query', options.queryPort)]);
+  return { command, query };
+}
+
 /** An edge (apps/edge) started by a test, with the base URL clients send requests to. */
 export interface TestEdge {
   readonly process: RunningProcess;
