@@ -6,3 +6,4 @@ export * from './edge-upstreams.js';
 export * from './mail.js';
 export * from './push.js';
 export * from './service-behind-edge.js';
+export * from './outbox-faults.js';

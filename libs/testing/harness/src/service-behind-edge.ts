@@ -13,6 +13,30 @@ export function testMessagingEnv(): Record<string, string> {
 }
 
 /**
+ * The environment of a service process started by a test: `SERVICE_NAME` and `DB_SCHEMA` = `service`,
+ * `SYSTEM`, `DATABASE_URL`, {@link testMessagingEnv}, `LOG_LEVEL=warn`, and the JWKS URL, issuer and
+ * audience of a test issuer (`auth`).
+ */
+export function testServiceEnv(options: {
+  readonly system: string;
+  readonly service: string;
+  readonly databaseUrl: string;
+  readonly auth: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string };
+}): Record<string, string> {
+  return {
+    SERVICE_NAME: options.service,
+    SYSTEM: options.system,
+    DATABASE_URL: options.databaseUrl,
+    DB_SCHEMA: options.service,
+    ...testMessagingEnv(),
+    LOG_LEVEL: 'warn',
+    AUTH_JWKS_URL: options.auth.jwksUrl,
+    AUTH_ISSUER: options.auth.issuer,
+    AUTH_AUDIENCE: options.auth.audience,
+  };
+}
+
+/**
  * Runs a compiled service's `migrate` command to completion, then starts the service and waits
  * until `GET http://127.0.0.1:<HTTP_PORT>/health/ready` answers 2xx.
  * @param options.entry source path of its `main.ts`, e.g. `systems/registry/registry/src/main.ts`
@@ -29,6 +53,33 @@ export async function startMigratedService(options: {
   if (!port) throw new Error(`${options.name}: env.HTTP_PORT is required`);
   await startWorkspaceProcess({ name: `${options.name} migrate`, entry: options.entry, args: ['migrate'], env: options.env });
   return startWorkspaceProcess({ ...options, readyUrl: `http://127.0.0.1:${port}/health/ready` });
+}
+
+/**
+ * Runs a compiled service's `migrate` command once, then the service as two processes, `ROLE=command`
+ * on `commandPort` and `ROLE=query` on `queryPort` (the command/query split), and waits until both
+ * answer `/health/ready`.
+ * @param options.env the service's environment (HTTP_PORT and ROLE are set per process)
+ * @returns both running processes
+ * @throws Error when the migration fails or a process exits before it is ready
+ */
+export async function startCommandAndQuery(options: {
+  name: string;
+  entry: string;
+  env: Record<string, string | undefined>;
+  commandPort: number;
+  queryPort: number;
+}): Promise<{ command: RunningProcess; query: RunningProcess }> {
+  await startWorkspaceProcess({ name: `${options.name} migrate`, entry: options.entry, args: ['migrate'], env: options.env });
+  const start = (role: 'command' | 'query', port: number) =>
+    startWorkspaceProcess({
+      name: `${options.name} ${role}`,
+      entry: options.entry,
+      env: { ...options.env, ROLE: role, HTTP_PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    });
+  const [command, query] = await Promise.all([start('command', options.commandPort), start('query', options.queryPort)]);
+  return { command, query };
 }
 
 /** An edge (apps/edge) started by a test, with the base URL clients send requests to. */

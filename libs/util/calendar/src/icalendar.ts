@@ -1,6 +1,6 @@
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
 import ICAL from 'ical.js';
-import { ICalCalendar, ICalEventStatus } from 'ical-generator';
+import { ICalAlarm, ICalCalendar, type ICalEvent, ICalEventStatus } from 'ical-generator';
 import {
   type FieldProblem,
   formatLocal,
@@ -28,8 +28,8 @@ export interface ICalendarEvent {
   readonly updatedAt: string;
   /**
    * The series' alarms as reminders (read by {@link fromICalendar} from its VALARMs' TRIGGERs); absent
-   * when the VEVENT has no VALARM (the importer may then apply its defaults). Not written by
-   * {@link toICalendar} yet.
+   * when the VEVENT has no VALARM (the importer may then apply its defaults). {@link toICalendar} writes
+   * each as a VALARM (see {@link reminderToVAlarm}).
    */
   readonly reminders?: readonly Reminder[];
 }
@@ -56,11 +56,58 @@ function dateListLine(name: 'EXDATE' | 'RDATE', values: readonly string[], sched
 }
 
 /**
+ * One VALARM written as ical.js serialises it. ical-generator's own alarm takes a trigger in seconds
+ * and would write `-PT24H` as `-P1D` (nominal days, RFC 5545 §3.3.6: not the same instant across a
+ * DST change) and `-P1W` as `-P7D`; this keeps the stored duration exactly. ical-generator places it
+ * inside its VEVENT (it calls `toString()` of each alarm).
+ */
+class ExactAlarm extends ICalAlarm {
+  constructor(
+    event: ICalEvent,
+    private readonly text: string,
+  ) {
+    super({}, event);
+  }
+
+  override toString(): string {
+    return `${this.text}\r\n`;
+  }
+}
+
+/**
+ * A reminder as a VALARM (RFC 5545 §3.6.6): `ACTION:DISPLAY` with the `DESCRIPTION` that §3.6.6
+ * requires for it (`description`: the event's title), and a TRIGGER — a relative `{ offset }` as the
+ * stored duration, related to the start (the default, §3.8.6.3: `-PT15M`, `-P1D` nominal), an
+ * absolute `{ at }` as `TRIGGER;VALUE=DATE-TIME:<UTC>`. What {@link fromICalendar} reads back.
+ * @throws RangeError when the reminder is malformed (validate before storing)
+ */
+export function reminderToVAlarm(reminder: Reminder, description: string): string {
+  const alarm = new ICAL.Component('valarm');
+  alarm.addPropertyWithValue('action', 'DISPLAY');
+  const trigger = new ICAL.Property('trigger');
+  if ('at' in reminder) {
+    const at = parseInstant(reminder.at);
+    if (!at) throw new RangeError(`Invalid reminder instant ${String(reminder.at)}`);
+    trigger.resetType('date-time');
+    trigger.setValue(ICAL.Time.fromDateTimeString(at.toString({ smallestUnit: 'second' })));
+  } else {
+    if (validateReminders([reminder]).length > 0) throw new RangeError(`Invalid reminder offset ${reminder.offset}`);
+    trigger.setValue(ICAL.Duration.fromString(reminder.offset));
+  }
+  alarm.addProperty(trigger);
+  alarm.addPropertyWithValue('description', description.trim().length > 0 ? description : 'Reminder');
+  return alarm.toString();
+}
+
+/**
  * Writes a VCALENDAR (RFC 5545) with one VEVENT per series and one per moved occurrence (same UID,
  * RECURRENCE-ID), a VTIMEZONE for every zone used, RRULE/EXDATE/RDATE as stored. Cancelled occurrences
  * are written as EXDATE (what every client understands). All-day events are DATE values without zone.
  * A series with RDATEs but no RRULE is written with `RRULE:FREQ=DAILY;COUNT=1` (DTSTART alone), which
- * generates the same set. Reminders are not exported yet.
+ * generates the same set. Reminders become VALARMs ({@link reminderToVAlarm}): every one in the series'
+ * VEVENT; the relative ones also in each moved occurrence's VEVENT, which replaces that instance for a
+ * client (RFC 5545 §3.8.4.4) and so needs its own alarms — as the reminder engine fires them at the
+ * moved time. An absolute `{ at }` fires once, so it is written only on the series.
  * @throws Error when an event's schedule is invalid (validate before storing)
  */
 export function toICalendar(calendar: { readonly name: string; readonly events: readonly ICalendarEvent[] }): string {
@@ -95,15 +142,17 @@ export function toICalendar(calendar: { readonly name: string; readonly events: 
       allDay: s.allDay,
       timezone: s.allDay ? null : s.timeZone,
     };
-    cal.createEvent({
+    const reminders = event.reminders ?? [];
+    const series = cal.createEvent({
       ...base,
       start: point(s.start),
       end: point(s.end),
       repeating: lines.length > 0 ? lines.join('\n') : null,
     });
+    for (const r of reminders) series.createAlarm(new ExactAlarm(series, reminderToVAlarm(r, event.title)));
     for (const o of s.overrides ?? []) {
       if (!('start' in o)) continue;
-      cal.createEvent({
+      const moved = cal.createEvent({
         ...base,
         summary: o.title ?? event.title,
         description: o.description ?? base.description,
@@ -113,6 +162,8 @@ export function toICalendar(calendar: { readonly name: string; readonly events: 
         recurrenceId: point(o.recurrenceId),
         status: ICalEventStatus.CONFIRMED,
       });
+      for (const r of reminders)
+        if ('offset' in r) moved.createAlarm(new ExactAlarm(moved, reminderToVAlarm(r, o.title ?? event.title)));
     }
   }
   return cal.toString();

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js';
 import { describe, expect, it } from 'vitest';
-import { fromICalendar, toICalendar, type ICalendarEvent } from './icalendar.js';
+import { fromICalendar, reminderToVAlarm, toICalendar, type ICalendarEvent } from './icalendar.js';
 import { expandOccurrences } from './recurrence.js';
 
 const now = '2026-03-01T12:00:00Z';
@@ -13,6 +13,8 @@ const events: ICalendarEvent[] = [
     location: 'Room 4',
     sequence: 3,
     updatedAt: '2026-02-20T10:00:00Z',
+    // Exact hours, nominal weeks, an absolute instant: each must come back as written.
+    reminders: [{ offset: '-PT15M' }, { offset: '-PT24H' }, { offset: '-P1W' }, { at: '2026-03-26T20:00:00Z' }],
     schedule: {
       timeZone: 'Europe/Berlin',
       allDay: false,
@@ -48,6 +50,7 @@ const events: ICalendarEvent[] = [
     uid: 'holiday@archipelago',
     title: 'Holiday',
     updatedAt: '2026-02-22T10:00:00Z',
+    reminders: [{ offset: '-P1D' }, { offset: 'PT9H' }],
     schedule: {
       timeZone: 'Europe/Berlin',
       allDay: true,
@@ -145,6 +148,46 @@ describe('iCalendar export', () => {
     expect(occurrence).toMatchObject([{ description: 'Guest speaker, then questions', location: 'Hall B' }]);
   });
 
+  it('writes each reminder as a VALARM inside its VEVENT that ical.js reads: ACTION:DISPLAY, a DESCRIPTION, the exact TRIGGER', () => {
+    const vevents = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent');
+    const alarmsOf = (vevent: ICAL.Component) =>
+      vevent.getAllSubcomponents('valarm').map((a) => {
+        const trigger = a.getFirstProperty('trigger')!;
+        return {
+          action: a.getFirstPropertyValue('action'),
+          description: a.getFirstPropertyValue('description'),
+          trigger: `${trigger.type}:${trigger.getFirstValue()!.toString()}`,
+        };
+      });
+    const standup = vevents.filter((v) => v.getFirstPropertyValue('uid') === 'standup@archipelago');
+    const master = standup.find((v) => !v.hasProperty('recurrence-id'))!;
+    const moved = standup.find((v) => v.hasProperty('recurrence-id'))!;
+    const display = (description: string, trigger: string) => ({ action: 'DISPLAY', description, trigger });
+    const title = 'Stand-up; daily, in Berlin';
+    expect(alarmsOf(master)).toEqual([
+      display(title, 'duration:-PT15M'),
+      display(title, 'duration:-PT24H'),
+      display(title, 'duration:-P1W'),
+      display(title, 'date-time:2026-03-26T20:00:00Z'),
+    ]);
+    // The moved occurrence replaces its instance for a client: it carries the relative alarms (the
+    // absolute one fires once, from the series), described by its own title.
+    expect(alarmsOf(moved)).toEqual([
+      display('Stand-up, late (moved)', 'duration:-PT15M'),
+      display('Stand-up, late (moved)', 'duration:-PT24H'),
+      display('Stand-up, late (moved)', 'duration:-P1W'),
+    ]);
+    expect(ics).toContain('TRIGGER;VALUE=DATE-TIME:20260326T200000Z');
+    const sync = vevents.find((v) => v.getFirstPropertyValue('uid') === 'sync@archipelago')!;
+    expect(sync.getAllSubcomponents('valarm')).toEqual([]);
+  });
+
+  it('refuses to write a malformed reminder', () => {
+    expect(() => reminderToVAlarm({ offset: 'soon' }, 'x')).toThrow(RangeError);
+    expect(() => reminderToVAlarm({ at: 'tomorrow' }, 'x')).toThrow(RangeError);
+    expect(reminderToVAlarm({ offset: '+PT5M' }, '  ')).toContain('TRIGGER:PT5M\r\nDESCRIPTION:Reminder');
+  });
+
   it('writes all-day dates as DATE values without a zone', () => {
     expect(ics).toContain('DTSTART;VALUE=DATE:20260403');
     expect(ics).toContain('DTEND;VALUE=DATE:20260407');
@@ -157,6 +200,8 @@ describe('iCalendar export → import → export', () => {
     const imported = fromICalendar(first, { now });
     expect(imported.problems).toEqual([]);
     expect(occurrencesOf(imported.events)).toEqual(occurrencesOf(events));
+    // Reminders survive as written (events without any stay without: no VALARM, no `reminders` key).
+    expect(imported.events.map((e) => e.reminders)).toEqual(events.map((e) => e.reminders));
     const second = toICalendar({ name: 'Team', events: imported.events });
     expect(occurrencesOf(fromICalendar(second, { now }).events)).toEqual(occurrencesOf(events));
     // The only textual change of the first round: ical.js writes COUNT before BYDAY.
@@ -165,6 +210,7 @@ describe('iCalendar export → import → export', () => {
     );
     const third = toICalendar({ name: 'Team', events: fromICalendar(second, { now }).events });
     expect(withoutStamps(third)).toEqual(withoutStamps(second));
+    expect(fromICalendar(third, { now }).events.map((e) => e.reminders)).toEqual(events.map((e) => e.reminders));
   });
 
   it('reads the 09:00 Berlin series as the RFC 5545 instants', () => {

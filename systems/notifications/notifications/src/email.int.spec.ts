@@ -11,7 +11,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotificationsTestApp } from '../test/notifications-test-app.js';
+import { createNotificationsTestApp, testEmailOptions } from '../test/notifications-test-app.js';
 import { NodemailerEmailGateway } from './gateway/nodemailer-email.gateway.js';
 import { deadDeliveriesCommand } from './handler/command/dead-deliveries.command.js';
 import { IntegrationEventsMessageHandler } from './handler/messaging/integration-events.message-handler.js';
@@ -44,19 +44,7 @@ const message = (event: { topic: string; type: string }, payload: unknown): Inco
 async function start(schema: string, smtpPort: number) {
   await migrateNotifications(databaseUrl, schema);
   const infrastructure = await NotificationsInfrastructure.open({ databaseUrl, schema, transport: 'postgres' });
-  const app = await createNotificationsTestApp(infrastructure, issuer, {
-    email: {
-      smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none', from: 'Archipelago <notifications@archipelago.local>' },
-      pollMs: 3_600_000, // rounds are run by the test
-      policy: {
-        maxAttempts: 2,
-        initialBackoffMs: 0,
-        maxBackoffMs: 0,
-        publicBaseUrl: 'http://localhost:8000',
-        batchSize: 20,
-      },
-    },
-  });
+  const app = await createNotificationsTestApp(infrastructure, issuer, { email: testEmailOptions(smtpPort) });
   await app.init();
   apps.push({ app, infrastructure });
   const events = app.get(IntegrationEventsMessageHandler);

@@ -19,6 +19,7 @@ import {
 import { NotificationsInfrastructure } from './repository/notifications.infrastructure.js';
 import { DeliverEmailsUseCase } from './use-case/deliver-emails/deliver-emails.use-case.js';
 import { DeliverPushUseCase } from './use-case/deliver-push/deliver-push.use-case.js';
+import { EraseDeletedEntityUseCase } from './use-case/erase-deleted-entity/erase-deleted-entity.use-case.js';
 import { HandleEventUseCase } from './use-case/handle-event/handle-event.use-case.js';
 import {
   GetPreferencesUseCase,
@@ -142,6 +143,7 @@ export class NotificationsModule {
         GetNotificationUseCase,
         IntegrationEventsMessageHandler,
         HandleEventUseCase,
+        EraseDeletedEntityUseCase,
         ListNotificationsUseCase,
         UnreadCountUseCase,
         UpdateNotificationUseCase,

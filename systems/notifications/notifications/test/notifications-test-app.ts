@@ -34,3 +34,22 @@ export function createNotificationsTestApp(
     openapi: { title: 'notifications', version: '1' },
   });
 }
+
+/**
+ * E-mail options of a component test: plain SMTP to 127.0.0.1:`smtpPort`, no polling (the test runs
+ * each round with `DeliverEmailsCommand`), 2 attempts without backoff (dead after the 2nd round),
+ * links to http://localhost:8000.
+ */
+export function testEmailOptions(smtpPort: number): NonNullable<NotificationsOptions['email']> {
+  return {
+    smtp: { host: '127.0.0.1', port: smtpPort, tls: 'none', from: 'Archipelago <notifications@archipelago.local>' },
+    pollMs: 3_600_000, // rounds are run by the test
+    policy: {
+      maxAttempts: 2,
+      initialBackoffMs: 0,
+      maxBackoffMs: 0,
+      publicBaseUrl: 'http://localhost:8000',
+      batchSize: 20,
+    },
+  };
+}

@@ -332,8 +332,10 @@ describe('scheduling/calendar over HTTP', () => {
     expect((await http(feedUrl)).status).toBe(401);
   });
 
-  it('imports an exported feed into another workspace with the same occurrences; 400 for a non-iCalendar file', async () => {
-    await (await post({ ...BERLIN, title: 'Moved one', exdates: ['2026-03-28T09:00:00'] })).json();
+  it('imports an exported feed into another workspace with the same occurrences and reminders (VALARMs); 400 for a non-iCalendar file', async () => {
+    // Exact hours, nominal days, an absolute instant: each must survive export → import → export as written.
+    const reminders = [{ offset: '-PT15M' }, { offset: '-PT24H' }, { offset: '-P1D' }, { at: '2026-03-26T20:00:00Z' }];
+    await (await post({ ...BERLIN, title: 'Moved one', exdates: ['2026-03-28T09:00:00'], reminders })).json();
     const window = 'from=2026-03-26T00:00:00Z&to=2026-04-01T00:00:00Z';
     const starts = async (token: string) =>
       ((await (await occurrences(window, token)).json()).items as { title: string; start: string; end: string }[])
@@ -359,6 +361,24 @@ describe('scheduling/calendar over HTTP', () => {
     expect(result.created.length).toBeGreaterThan(0);
     const expected = await starts(ann);
     await vi.waitFor(async () => expect(await starts(bob)).toEqual(expected), { timeout: 10_000, interval: 50 });
+    // The feed a client subscribes to carries the reminders as VALARMs inside the VEVENT (ical.js reads them).
+    const alarmsIn = (text: string, title: string) =>
+      new ICAL.Component(ICAL.parse(text))
+        .getAllSubcomponents('vevent')
+        .find((v) => v.getFirstPropertyValue('summary') === title)!
+        .getAllSubcomponents('valarm')
+        .map((a) => `${a.getFirstPropertyValue('action')} ${a.getFirstPropertyValue('trigger')!.toString()}`);
+    const triggers = ['DISPLAY -PT15M', 'DISPLAY -PT24H', 'DISPLAY -P1D', 'DISPLAY 2026-03-26T20:00:00Z'];
+    expect(alarmsIn(ics, 'Moved one')).toEqual(triggers);
+    const bobsEvents = await Promise.all(
+      (result.created as string[]).map(async (id) => (await http(`${base}/${id}`, { headers: bearer(bob) })).json()),
+    );
+    expect(bobsEvents.find((e) => e.title === 'Moved one')?.reminders).toEqual(reminders);
+    const bobFeed = annFeed.replace(encodeURIComponent(`personal:${ANN.sub}`), encodeURIComponent(`personal:${BOB.sub}`));
+    await vi.waitFor(
+      async () => expect(alarmsIn(await (await http(bobFeed, { headers: bearer(bob) })).text(), 'Moved one')).toEqual(triggers),
+      { timeout: 10_000, interval: 50 },
+    );
     const bad = await http(importUrl, {
       method: 'POST',
       headers: { 'content-type': 'text/calendar', ...bearer(bob) },

@@ -20,6 +20,7 @@ import { CalendarInfrastructure } from './repository/calendar.infrastructure.js'
 import { calendarWorkspaceMembersMigration } from './repository/migrations/1796700000000-calendar-workspace-members.migration.js';
 import { calendarWorkspaceSettingsMigration } from './repository/migrations/1796900000000-calendar-workspace-settings.migration.js';
 import { calendarMemberSettingsMigration } from './repository/migrations/1797000000000-calendar-member-settings.migration.js';
+import { calendarMemberSettingsVersionMigration } from './repository/migrations/1797100000000-calendar-member-settings-version.migration.js';
 import { ReplanRemindersCommand } from './use-case/replan-reminders/replan-reminders.command.js';
 
 // Component test of calendar's side of shared workspaces: the membership events tasks publishes
@@ -246,6 +247,49 @@ describe('scheduling/calendar: shared workspaces (membership consumed from tasks
       [WS],
     );
     expect(kept.rows).toEqual([{ user_id: ANN.sub }]);
+    // Each change, and the clearing on leaving, went to the outbox for tasks (MemberReminderDefaultsSetV1,
+    // key = workspace), with versions that only grow.
+    const { MemberReminderDefaultsSetV1 } = CALENDAR_EVENTS;
+    const published = (
+      await infrastructure.pool.query(
+        'SELECT payload FROM calendar.outbox WHERE message_type = $1 AND message_key = $2 ORDER BY position',
+        [MemberReminderDefaultsSetV1.type, WS],
+      )
+    ).rows.map((r) => MemberReminderDefaultsSetV1.schema.parse(r.payload));
+    expect(published.slice(-3).map(({ userId, defaultReminders }) => ({ userId, defaultReminders }))).toEqual([
+      { userId: BOB.sub, defaultReminders: [{ offset: '-PT5M' }] },
+      { userId: ANN.sub, defaultReminders: [{ offset: '-PT1H' }, { offset: '-P1D' }] },
+      { userId: BOB.sub, defaultReminders: [] },
+    ]);
+    const versions = published.map((p) => p.version);
+    expect(versions).toEqual([...versions].sort((a, b) => a - b));
+    expect(new Set(versions).size).toBe(versions.length);
+  });
+
+  it('concurrent changes of one member’s defaults: the list kept is the one published with the highest version', async () => {
+    const settings = `/calendars/${WS}/settings`;
+    const puts = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        send('PUT', settings, ann, { defaultReminders: [{ offset: `-PT${i + 1}M` }] }),
+      ),
+    );
+    expect(puts.map((r) => r.status)).toEqual(puts.map(() => 200));
+    const { MemberReminderDefaultsSetV1 } = CALENDAR_EVENTS;
+    const published = (
+      await infrastructure.pool.query(
+        `SELECT payload FROM calendar.outbox WHERE message_type = $1 AND payload->>'userId' = $2 AND message_key = $3`,
+        [MemberReminderDefaultsSetV1.type, ANN.sub, WS],
+      )
+    ).rows.map((r) => MemberReminderDefaultsSetV1.schema.parse(r.payload));
+    const newest = published.reduce((a, b) => (b.version > a.version ? b : a));
+    const { rows } = await infrastructure.pool.query(
+      'SELECT default_reminders, version FROM calendar.member_settings WHERE workspace_id = $1 AND user_id = $2',
+      [WS, ANN.sub],
+    );
+    expect(rows).toEqual([{ default_reminders: newest.defaultReminders, version: String(newest.version) }]);
+    expect(await (await send('GET', settings, ann)).json()).toMatchObject({
+      defaultReminders: newest.defaultReminders,
+    });
   });
 
   it('reminds the owners of a shared workspace of an event without attendees (as the membership read model says)', async () => {
@@ -378,6 +422,59 @@ describe('scheduling/calendar: the move from workspace settings to member settin
         { workspace_id: `personal:${EVE.sub}`, default_reminders: [{ offset: '-P1D' }], updated_by: EVE.sub },
       ].sort((a, b) => (a.workspace_id < b.workspace_id ? -1 : 1)),
     );
+    await q(`DROP SCHEMA "${schema}" CASCADE`);
+  });
+});
+
+describe('scheduling/calendar: versions of the member settings (migration 1797100000000)', () => {
+  it('versions every existing list and puts it in the outbox once, so tasks learns the lists set before; down drops the version', async () => {
+    const schema = `settings_version_${process.pid}`;
+    const runner = {
+      query: (sql: string, values?: unknown[]) => infrastructure.pool.query(sql, values),
+    } as unknown as QueryRunner;
+    const q = (sql: string, values?: unknown[]) => infrastructure.pool.query(sql, values);
+    await q(`CREATE SCHEMA "${schema}"; ${platformSchemaSql(schema)}`);
+    await new (calendarWorkspaceMembersMigration(schema))().up(runner);
+    await new (calendarWorkspaceSettingsMigration(schema))().up(runner);
+    await new (calendarMemberSettingsMigration(schema))().up(runner);
+    await q(
+      `INSERT INTO "${schema}".member_settings VALUES
+         ($1, $2, '[{"offset":"-PT5M"}]', '2026-03-01T09:00:00Z'), ($3, $4, '[{"at":"2026-03-09T08:00:00Z"}]', '2026-03-02T09:00:00Z')`,
+      [WS, ANN.sub, `personal:${EVE.sub}`, EVE.sub],
+    );
+    const migration = new (calendarMemberSettingsVersionMigration(schema))();
+    await migration.up(runner);
+    const { MemberReminderDefaultsSetV1 } = CALENDAR_EVENTS;
+    const outbox = await q(
+      `SELECT topic, message_key, message_type, payload FROM "${schema}".outbox ORDER BY position`,
+    );
+    expect(outbox.rows.map((r) => [r.topic, r.message_type, r.message_key])).toEqual([
+      [MemberReminderDefaultsSetV1.topic, MemberReminderDefaultsSetV1.type, WS],
+      [MemberReminderDefaultsSetV1.topic, MemberReminderDefaultsSetV1.type, `personal:${EVE.sub}`],
+    ]);
+    const payloads = outbox.rows.map((r) => MemberReminderDefaultsSetV1.schema.parse(r.payload));
+    expect(payloads).toMatchObject([
+      {
+        workspaceId: WS,
+        userId: ANN.sub,
+        defaultReminders: [{ offset: '-PT5M' }],
+        updatedAt: '2026-03-01T09:00:00.000Z',
+      },
+      { userId: EVE.sub, defaultReminders: [{ at: '2026-03-09T08:00:00Z' }], updatedAt: '2026-03-02T09:00:00.000Z' },
+    ]);
+    const versions = (await q(`SELECT version FROM "${schema}".member_settings ORDER BY version`)).rows.map((r) =>
+      Number(r.version),
+    );
+    expect(payloads.map((p) => p.version)).toEqual(versions);
+    await migration.down(runner);
+    expect(
+      (
+        await q(
+          `SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND column_name = 'version'`,
+          [schema],
+        )
+      ).rows,
+    ).toEqual([]);
     await q(`DROP SCHEMA "${schema}" CASCADE`);
   });
 });

@@ -6,11 +6,15 @@ import { createHttpApp, platformMetricsRegistry, postgresReadinessCheck } from '
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import { createTestDatabase, kafkaBrokers } from '@archipelago/testing-harness';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { CommandBus } from '@nestjs/cqrs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TASKS_DOMAIN_ERRORS, TasksModule } from './tasks.module.js';
 import { migrateTasks } from './repository/tasks.data-source.js';
 import { tasksSubtaskLinksMigration } from './repository/migrations/1797100000000-tasks-subtask-links.migration.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
+import { IdempotencyKeyRetentionJob } from './handler/job/idempotency-key-retention.job.js';
+import { PruneIdempotencyKeysCommand } from './use-case/prune-idempotency-keys/prune-idempotency-keys.command.js';
+import { PRUNE_BATCH } from './use-case/prune-idempotency-keys/prune-idempotency-keys.use-case.js';
 
 // Component test: the real tasks module over HTTP on real Postgres, publishing through the
 // outbox (to a real Kafka broker; to the postgres transport when the suite runs with TEST_KAFKA=off);
@@ -651,5 +655,156 @@ describe('task reminders: the tasks reminder engine (two processes run it here: 
       },
       { timeout: 10_000, interval: 50 },
     );
+  });
+});
+
+describe('Idempotency-Keys of completions: stored with the completion, kept for the retention window', () => {
+  const HOUR_MS = 3_600_000;
+  const completeWith = (id: string, key: string) =>
+    send('POST', `${base}/${id}/complete`, undefined, ann, { 'idempotency-key': key });
+  /** Makes the stored key look `hours` old. */
+  const age = (key: string, hours: number) =>
+    infrastructure.pool.query(
+      `UPDATE "tasks".task_idempotency_keys SET created_at = now() - make_interval(hours => $2) WHERE key = $1`,
+      [key, hours],
+    );
+  const stored = async (key: string) =>
+    (await infrastructure.pool.query(`SELECT 1 FROM "tasks".task_idempotency_keys WHERE key = $1`, [key])).rowCount;
+  const completions = async (id: string) =>
+    (
+      await infrastructure.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM "tasks".events WHERE stream_id = $1 AND event_type = 'TaskCompleted'`,
+        [`task-${id}`],
+      )
+    ).rows[0]!.n;
+  const prunedTotal = async () => {
+    const text = await (await fetch(`${await app.getUrl()}/metrics`.replace('[::1]', '127.0.0.1'))).text();
+    const sample = /^scheduling_idempotency_keys_pruned_total(?:\{[^}]*\})? (\d+)$/m.exec(text);
+    expect(sample, text.slice(0, 2000)).not.toBeNull();
+    return Number(sample![1]);
+  };
+
+  it('runs in the command role only, unless its interval is 0', () => {
+    expect(commandApp.get(IdempotencyKeyRetentionJob)).toBeInstanceOf(IdempotencyKeyRetentionJob);
+    const runs = (role: 'command' | 'query', intervalMs = 300_000) =>
+      TasksModule.forRoot(infrastructure, {} as never, role, {
+        idempotencyKeyRetention: { retentionMs: 24 * HOUR_MS, intervalMs },
+      }).providers!.includes(IdempotencyKeyRetentionJob);
+    expect([runs('command'), runs('query'), runs('command', 0)]).toEqual([true, false, false]);
+  });
+
+  it('deletes keys older than the window in batches and keeps younger ones: a retry inside it replays, after it is a new request', async () => {
+    const expired = await (await post({ title: 'Completed two days ago' })).json();
+    const young = await (await post({ title: 'Completed yesterday' })).json();
+    const kExpired = `expired-${randomUUID()}`;
+    const kYoung = `young-${randomUUID()}`;
+    expect((await completeWith(expired.id, kExpired)).status).toBe(200);
+    const first = await completeWith(young.id, kYoung);
+    expect(first.status).toBe(200);
+    const firstBody = await first.json();
+    await age(kExpired, 25);
+    await age(kYoung, 23);
+    // More expired keys than one batch deletes, of another caller.
+    const filler = PRUNE_BATCH * 2 + 500;
+    await infrastructure.pool.query(
+      `INSERT INTO "tasks".task_idempotency_keys (caller_id, key, fingerprint, answer, created_at)
+       SELECT 'retention-test', 'filler-' || i, '{}', '{}', now() - interval '30 hours' FROM generate_series(1, $1) AS i`,
+      [filler],
+    );
+    const before = await prunedTotal();
+
+    const deleted = await app
+      .get(CommandBus)
+      .execute(new PruneIdempotencyKeysCommand(new Date().toISOString(), 24 * HOUR_MS));
+    expect(deleted).toBe(filler + 1);
+    expect(await prunedTotal()).toBe(before + filler + 1);
+    expect(await stored(kExpired)).toBe(0);
+    expect(await stored(kYoung)).toBe(1);
+    const left = await infrastructure.pool.query(
+      `SELECT 1 FROM "tasks".task_idempotency_keys WHERE caller_id = 'retention-test'`,
+    );
+    expect(left.rowCount).toBe(0);
+
+    // Inside the window: reopened, then retried with its key → the first answer again, no second completion.
+    expect((await send('PATCH', `${base}/${young.id}`, { status: 'todo' })).status).toBe(200);
+    const replay = await completeWith(young.id, kYoung);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(await replay.json()).toEqual(firstBody);
+    expect(await completions(young.id)).toBe(1);
+
+    // After it: the same retry is a new request (completes the reopened task again, stores the key anew).
+    expect((await send('PATCH', `${base}/${expired.id}`, { status: 'todo' })).status).toBe(200);
+    const fresh = await completeWith(expired.id, kExpired);
+    expect(fresh.status).toBe(200);
+    expect(fresh.headers.get('idempotent-replayed')).toBeNull();
+    expect(await fresh.json()).toMatchObject({ status: 'done', version: 4 });
+    expect(await completions(expired.id)).toBe(2);
+    expect(await stored(kExpired)).toBe(1);
+  });
+
+  it('stores the key in the transaction of the completion: a process stopped before the next occurrence leaves the key, and a retry after a reopen replays and creates the occurrence once', async () => {
+    const task = await (
+      await post({ title: 'Feed the cat', due: '2026-03-10', recurrence: { afterCompletion: { every: 1, unit: 'day' } } })
+    ).json();
+    const spawned = async () =>
+      (
+        await infrastructure.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM "tasks".events WHERE event_type = 'TaskCreated' AND data->>'previousTaskId' = $1`,
+          [task.id],
+        )
+      ).rows[0]!.n;
+    // The "crash": appending the next occurrence fails after the completion's transaction committed.
+    expect(task.id).toMatch(/^[0-9a-f-]{36}$/);
+    await infrastructure.pool.query(`
+      CREATE FUNCTION "tasks".stop_before_next_occurrence() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.event_type = 'TaskCreated' AND NEW.data->>'previousTaskId' = '${task.id}' THEN
+          RAISE EXCEPTION 'process stopped (test)';
+        END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER stop_before_next_occurrence BEFORE INSERT ON "tasks".events
+        FOR EACH ROW EXECUTE FUNCTION "tasks".stop_before_next_occurrence()`);
+    const key = `crash-${randomUUID()}`;
+    try {
+      expect((await completeWith(task.id, key)).status).toBe(500);
+    } finally {
+      await infrastructure.pool.query(
+        `DROP TRIGGER stop_before_next_occurrence ON "tasks".events; DROP FUNCTION "tasks".stop_before_next_occurrence()`,
+      );
+    }
+    expect(await completions(task.id)).toBe(1);
+    expect(await spawned()).toBe(0);
+    expect(await stored(key)).toBe(1);
+
+    expect((await send('PATCH', `${base}/${task.id}`, { status: 'todo' })).status).toBe(200);
+    const retry = await completeWith(task.id, key);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const body = await retry.json();
+    expect(body).toMatchObject({ id: task.id, status: 'done', version: 2, nextTaskId: expect.any(String) });
+    expect(await completions(task.id)).toBe(1);
+    expect(await spawned()).toBe(1);
+    expect(await (await get(`/${body.nextTaskId}?minVersion=1`)).json()).toMatchObject({
+      title: 'Feed the cat',
+      status: 'todo',
+    });
+    expect((await completeWith(task.id, key)).headers.get('idempotent-replayed')).toBe('true');
+    expect(await spawned()).toBe(1);
+  });
+
+  it('finds the oldest keys of a batch through the created_at index', async () => {
+    const client = await infrastructure.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SET LOCAL enable_seqscan = off');
+      const { rows } = await client.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN SELECT ctid FROM "tasks".task_idempotency_keys WHERE created_at < now() ORDER BY created_at LIMIT 1000`,
+      );
+      expect(rows.map((r) => r['QUERY PLAN']).join('\n')).toContain('task_idempotency_keys_created_at');
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 });

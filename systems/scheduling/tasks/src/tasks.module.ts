@@ -7,10 +7,18 @@ import { TasksQueryHttpHandler } from './handler/http/tasks.query.http-handler.j
 import { WorkspacesCommandHttpHandler } from './handler/http/workspaces.command.http-handler.js';
 import { WorkspacesQueryHttpHandler } from './handler/http/workspaces.query.http-handler.js';
 import { TASK_REMINDERS_JOB_OPTIONS, TaskRemindersJob } from './handler/job/task-reminders.job.js';
+import {
+  IDEMPOTENCY_KEY_RETENTION_JOB_OPTIONS,
+  IdempotencyKeyRetentionJob,
+} from './handler/job/idempotency-key-retention.job.js';
+import { PruneIdempotencyKeysUseCase } from './use-case/prune-idempotency-keys/prune-idempotency-keys.use-case.js';
 import { TasksInfrastructure } from './repository/tasks.infrastructure.js';
 import { TASK_REMINDER_STORE } from './use-case/port/task-reminder.port.js';
 import { RunTaskRemindersUseCase } from './use-case/run-task-reminders/run-task-reminders.use-case.js';
 import { CompleteTaskUseCase } from './use-case/complete-task/complete-task.use-case.js';
+import { MemberReminderDefaultsMessageHandler } from './handler/message/member-reminder-defaults.message-handler.js';
+import { MEMBER_REMINDER_DEFAULTS } from './use-case/port/member-reminder-defaults.port.js';
+import { RecordReminderDefaultsUseCase } from './use-case/record-reminder-defaults/record-reminder-defaults.use-case.js';
 import { CreateTaskUseCase } from './use-case/create-task/create-task.use-case.js';
 import { DeleteTaskUseCase } from './use-case/delete-task/delete-task.use-case.js';
 import { GetTaskUseCase } from './use-case/get-task/get-task.use-case.js';
@@ -64,7 +72,9 @@ export type TasksRole = 'command' | 'query' | 'all';
  * access-token validation (`auth`: every route needs a token unless `@Public()`; a user reaches the workspaces they are a member of).
  * `role` picks the HTTP controllers (one image, deployed as a command and a query role when the
  * service is split; `all` locally). The command role (and `all`) also runs the task reminder engine
- * every `reminderPollMs` (0: not at all), which publishes TaskDueSoonV1.
+ * every `reminderPollMs` (0: not at all), which publishes TaskDueSoonV1, and the Idempotency-Key
+ * retention every `idempotencyKeyRetention.intervalMs` (default 5 min; 0: not at all), deleting keys older
+ * than its `retentionMs` (default 24 h).
  */
 @Module({})
 export class TasksModule {
@@ -72,10 +82,16 @@ export class TasksModule {
     infrastructure: TasksInfrastructure,
     auth: AuthOptions,
     role: TasksRole = 'all',
-    options: { readonly reminderPollMs?: number; readonly onError?: (error: unknown) => void } = {},
+    options: {
+      readonly reminderPollMs?: number;
+      readonly idempotencyKeyRetention?: { readonly retentionMs: number; readonly intervalMs: number };
+      readonly onError?: (error: unknown) => void;
+    } = {},
   ): DynamicModule {
     const pollMs = options.reminderPollMs ?? 500;
     const engine = role !== 'query' && pollMs > 0;
+    const keyRetention = options.idempotencyKeyRetention ?? { retentionMs: 24 * 3_600_000, intervalMs: 300_000 };
+    const pruneKeys = role !== 'query' && keyRetention.intervalMs > 0;
     return {
       module: TasksModule,
       imports: [CqrsModule.forRoot(), AuthModule.forRoot(auth)],
@@ -93,9 +109,22 @@ export class TasksModule {
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: TASK_REMINDER_STORE, useValue: infrastructure.reminders },
         { provide: IDEMPOTENCY_KEY_STORE, useValue: infrastructure.idempotencyKeys },
+        { provide: MEMBER_REMINDER_DEFAULTS, useValue: infrastructure.reminderDefaults },
+        RecordReminderDefaultsUseCase,
+        MemberReminderDefaultsMessageHandler,
         { provide: TASK_REMINDERS_JOB_OPTIONS, useValue: { pollMs, onError: options.onError } },
         RunTaskRemindersUseCase,
         ...(engine ? [TaskRemindersJob] : []),
+        {
+          provide: IDEMPOTENCY_KEY_RETENTION_JOB_OPTIONS,
+          useValue: {
+            pollMs: keyRetention.intervalMs,
+            retentionMs: keyRetention.retentionMs,
+            onError: options.onError,
+          },
+        },
+        PruneIdempotencyKeysUseCase,
+        ...(pruneKeys ? [IdempotencyKeyRetentionJob] : []),
         CreateTaskUseCase,
         UpdateTaskUseCase,
         DeleteTaskUseCase,

@@ -1,10 +1,11 @@
 import { ident, inTransaction } from '@archipelago/platform-event-store';
 import type pg from 'pg';
 import type { DeliveryOutcome } from '../entity/delivery/delivery.js';
-import type { Notification, NotificationCategory } from '../entity/notification/notification.js';
+import type { Notification } from '../entity/notification/notification.js';
 import type { DeliveryQueuePort } from '../use-case/port/delivery.port.js';
 import type { DueDelivery } from '../use-case/port/email.port.js';
 import type { DuePushDelivery } from '../use-case/port/push.port.js';
+import { type NotificationRow, toNotification } from './notification.rows.js';
 
 /** Told of each committed delivery outcome: the channel and the outcome kind. */
 export type DeliveryOutcomeObserver = (channel: 'email' | 'push', outcome: DeliveryOutcome['kind']) => void;
@@ -15,20 +16,9 @@ export interface ObservableDeliveryQueue<D> extends DeliveryQueuePort<D> {
 }
 
 /** The columns every due delivery row has: the delivery and its notification. */
-interface BaseRow {
+interface BaseRow extends NotificationRow {
   delivery_id: string;
   attempts: number;
-  id: string;
-  recipient_id: string;
-  category: string;
-  title: string;
-  body: string;
-  link: string | null;
-  data: Record<string, unknown>;
-  read: boolean;
-  archived: boolean;
-  created_at: Date;
-  source_event_id: string;
 }
 
 /** What a channel adds to the shared claim query: extra columns, joins, and the mapping of a row. */
@@ -39,22 +29,6 @@ interface ChannelSpec<Row extends BaseRow, D> {
   /** Extra LEFT JOINs, `${s}` = the quoted schema. */
   readonly joins: (s: string) => string;
   readonly toDue: (row: Row, notification: Notification) => D;
-}
-
-function notificationOf(row: BaseRow): Notification {
-  return {
-    id: row.id,
-    recipientId: row.recipient_id,
-    category: row.category as NotificationCategory,
-    title: row.title,
-    body: row.body,
-    link: row.link,
-    data: row.data,
-    read: row.read,
-    archived: row.archived,
-    createdAt: row.created_at.toISOString(),
-    sourceEventId: row.source_event_id,
-  };
 }
 
 /**
@@ -122,7 +96,7 @@ export class SqlDeliveryQueue<Row extends BaseRow, D> implements ObservableDeliv
       );
       const row = rows[0];
       if (!row) return undefined;
-      const outcome = await work(this.spec.toDue(row, notificationOf(row)));
+      const outcome = await work(this.spec.toDue(row, toNotification(row)));
       await this.record(client, row.delivery_id, outcome);
       return { id: row.delivery_id, outcome: outcome.kind };
     });

@@ -10,7 +10,10 @@ import type {
   NotificationDraft,
   Preferences,
 } from '../entity/notification/notification.js';
+import { entityErasureWork, isEntityDeleted } from './entity-erasure.sql.repository.js';
+import { COLUMNS, type NotificationRow, toNotification } from './notification.rows.js';
 import type {
+  EntityErasureWork,
   KnownUser,
   NotificationPage,
   NotificationRepositoryPort,
@@ -25,38 +28,6 @@ export const NOTIFICATIONS_CONSUMER_GROUP = 'notifications.notifications';
 /** Postgres LISTEN/NOTIFY channel of a schema's live-stream signals (payload: {@link StreamSignal} as JSON). */
 export function streamChannel(schema: string): string {
   return `${schema}_stream`;
-}
-
-interface NotificationRow {
-  id: string;
-  recipient_id: string;
-  category: string;
-  title: string;
-  body: string;
-  link: string | null;
-  data: Record<string, unknown>;
-  read: boolean;
-  archived: boolean;
-  created_at: Date;
-  source_event_id: string;
-}
-
-const COLUMNS = 'id, recipient_id, category, title, body, link, data, read, archived, created_at, source_event_id';
-
-function toNotification(row: NotificationRow): Notification {
-  return {
-    id: row.id,
-    recipientId: row.recipient_id,
-    category: row.category as NotificationCategory,
-    title: row.title,
-    body: row.body,
-    link: row.link,
-    data: row.data,
-    read: row.read,
-    archived: row.archived,
-    createdAt: row.created_at.toISOString(),
-    sourceEventId: row.source_event_id,
-  };
 }
 
 const STATUS_FILTER: Record<NotificationStatus | 'all', string> = {
@@ -84,13 +55,22 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
   }
 
   handleOnce(event: { id: string; topic: string }, work: (tx: NotificationWork) => Promise<void>): Promise<boolean> {
+    return this.once(event, (client) => work(this.work(client)));
+  }
+
+  eraseOnce(event: { id: string; topic: string }, work: (tx: EntityErasureWork) => Promise<void>): Promise<boolean> {
+    return this.once(event, (client) => work(entityErasureWork(client, this.s)));
+  }
+
+  /** Runs `work` in one transaction with the inbox record of the event; false when it was handled before. */
+  private once(event: { id: string; topic: string }, work: (client: pg.PoolClient) => Promise<void>): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query(
         `INSERT INTO ${this.s}.inbox (consumer_group, message_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
         [NOTIFICATIONS_CONSUMER_GROUP, event.id, event.topic],
       );
       if (rowCount === 0) return false;
-      await work(this.work(client));
+      await work(client);
       return true;
     });
   }
@@ -137,6 +117,7 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
         return rows[0]?.id ?? null;
       },
       preferencesOf: (userId) => preferencesOf(client, s, userId),
+      entityDeleted: (entityId) => isEntityDeleted(client, s, entityId),
       async addNotification(draft: NotificationDraft, meta) {
         // The recipient's counter row stays locked until this transaction ends, so the recipient's
         // notifications commit in `seq` order (a duplicate skipped below leaves a gap, harmless).

@@ -34,6 +34,7 @@ export const CONSUMED_TOPICS: readonly string[] = [
   REGISTRY_EVENTS.ClaimAttestedV1.topic,
   REGISTRY_EVENTS.ClaimRejectedV1.topic,
   REGISTRY_EVENTS.EntityInvitedV1.topic,
+  REGISTRY_EVENTS.EntityDeletedV1.topic,
   CREDENTIALS_EVENTS.CredentialIssuedV1.topic,
   CREDENTIALS_EVENTS.CredentialRevokedV1.topic,
 ];

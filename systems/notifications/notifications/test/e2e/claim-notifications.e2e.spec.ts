@@ -1,6 +1,7 @@
 import { freePort, startLocalPostgres, type LocalPostgres } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
-import { edgeUpstreams, kafkaBrokers, startWorkspaceProcess, type RunningProcess } from '@archipelago/testing-harness';
+import { startMigratedService, startTestEdge, testMessagingEnv, type RunningProcess } from '@archipelago/testing-harness';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 // Issue 17 "ClaimRaisedV1 → attestors", for attestor entities, end to end: the compiled registry and
@@ -10,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // the school they name; the school's owner (no attestor role) finds the claim in their
 // notifications inbox, through the edge; the requester and the other school's owner get nothing.
 // (E-mail is not checked here: without identity, notifications knows no user's address.)
+// Issue 14 §5 downstream: an invitation's address, once the registry deletes the entity, is in no
+// table of the notifications database either (EntityDeletedV1 → erasure).
 const PRINCIPAL = { sub: 'f1f1f1f1-0000-4000-8000-00000000e2e1', email: 'principal@example.com' };
 const OTHER_PRINCIPAL = { sub: 'f2f2f2f2-0000-4000-8000-00000000e2e2', email: 'other@example.com' };
 const TEACHER = { sub: 'f3f3f3f3-0000-4000-8000-00000000e2e3', email: 'teacher@example.com' };
@@ -44,7 +47,6 @@ beforeAll(async () => {
     other: await token(OTHER_PRINCIPAL),
     teacher: await token(TEACHER),
   };
-  const brokers = kafkaBrokers();
   const ports = { registry: await freePort(), notifications: await freePort(), edge: await freePort() };
   const env = (system: keyof typeof ENTRY): Record<string, string> => ({
     SERVICE_NAME: system,
@@ -53,7 +55,7 @@ beforeAll(async () => {
     HTTP_PORT: String(ports[system]),
     DATABASE_URL: postgres.url(system),
     DB_SCHEMA: system,
-    ...(brokers ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: brokers } : { MESSAGING_TRANSPORT: 'postgres' }),
+    ...testMessagingEnv(),
     LOG_LEVEL: 'warn',
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
@@ -61,44 +63,19 @@ beforeAll(async () => {
   });
   for (const system of ['registry', 'notifications'] as const) {
     await postgres.ensureDatabase(system);
-    await startWorkspaceProcess({
-      name: `${system} migrate`,
-      entry: ENTRY[system],
-      args: ['migrate'],
-      env: env(system),
-    });
-    processes.push(
-      await startWorkspaceProcess({
-        name: system,
-        entry: ENTRY[system],
-        env: env(system),
-        readyUrl: `http://127.0.0.1:${ports[system]}/health/ready`,
-      }),
-    );
+    processes.push(await startMigratedService({ name: system, entry: ENTRY[system], env: env(system) }));
   }
-  edgeUrl = `http://127.0.0.1:${ports.edge}`;
-  processes.push(
-    await startWorkspaceProcess({
-      name: 'edge',
-      entry: 'apps/edge/src/main.ts',
-      env: {
-        EDGE_PORT: String(ports.edge),
-        EDGE_STATUS_PORT: '0',
-        EDGE_UPSTREAMS: JSON.stringify(
-          edgeUpstreams(
-            {
-              'registry.registry:8080': `http://127.0.0.1:${ports.registry}`,
-              'notifications.notifications:8080': `http://127.0.0.1:${ports.notifications}`,
-            },
-            issuer.url,
-          ),
-        ),
-        EDGE_JWKS_URL: issuer.jwksUrl,
-        LOG_LEVEL: 'warn',
-      },
-      readyUrl: `${edgeUrl}/health`,
-    }),
-  );
+  const edge = await startTestEdge({
+    port: ports.edge,
+    upstreams: {
+      'registry.registry:8080': `http://127.0.0.1:${ports.registry}`,
+      'notifications.notifications:8080': `http://127.0.0.1:${ports.notifications}`,
+    },
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
+  });
+  processes.push(edge.process);
+  edgeUrl = edge.url;
 }, 240_000);
 
 afterAll(async () => {
@@ -173,5 +150,65 @@ describe('registry claim → notifications, through the edge', () => {
     expect((await http(`/registry/v1/claims/${claim.id}`, tokens.principal)).status).toBe(200);
     expect(await inbox(tokens.other)).toEqual([]);
     expect(await inbox(tokens.teacher)).toEqual([]);
+  });
+});
+
+describe('registry entity deletion → notifications erasure', () => {
+  it("erases the invitee's address from every notifications table once the entity is deleted", async () => {
+    const ADDRESS = 'kim.erasure-e2e@example.com';
+    const created = await post('/registry/v1/schema/create_def', tokens.admin, {
+      title: 'Patient',
+      type: 'object',
+      required: ['name', 'email'],
+      properties: { name: { type: 'string' }, email: { type: 'string' } },
+      _osConfig: { privateFields: ['$.email'], inviteRoles: ['admin'], ownershipAttributes: [{ email: '/email' }] },
+    });
+    expect(created.status).toBe(201);
+    const { id: definitionId } = await created.json();
+    expect((await post('/registry/v1/schema/activate_def', tokens.admin, { id: definitionId })).status).toBe(200);
+    const invited = await post('/registry/v1/entity/Patient/invite', tokens.admin, { name: 'Kim', email: ADDRESS });
+    expect(invited.status).toBe(201);
+    const { id } = await invited.json();
+
+    const db = new pg.Pool({ connectionString: postgres.url('notifications'), max: 1 });
+    try {
+      const invitation = async () =>
+        (
+          await db.query<{ recipient_id: string; status: string }>(
+            `SELECT n.recipient_id, d.status FROM notifications.notifications n
+             JOIN notifications.deliveries d ON d.notification_id = n.id WHERE n.data->>'entityId' = $1`,
+            [id],
+          )
+        ).rows;
+      await vi.waitFor(
+        async () => expect(await invitation()).toEqual([{ recipient_id: `mailto:${ADDRESS}`, status: 'pending' }]),
+        {
+          timeout: 60_000,
+          interval: 250,
+        },
+      );
+      const deleted = await http(`/registry/v1/entity/Patient/${id}`, tokens.admin, { method: 'DELETE' });
+      expect(deleted.status).toBe(204);
+      await vi.waitFor(
+        async () =>
+          expect(await invitation()).toEqual([
+            { recipient_id: expect.stringMatching(/^erased:/), status: 'cancelled' },
+          ]),
+        { timeout: 60_000, interval: 250 },
+      );
+      const { rows: tables } = await db.query<{ table_name: string }>(
+        `SELECT table_name FROM information_schema.tables WHERE table_schema = 'notifications' AND table_type = 'BASE TABLE'`,
+      );
+      expect(tables.length).toBeGreaterThan(5);
+      for (const { table_name } of tables) {
+        const { rows } = await db.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM notifications."${table_name}" t WHERE t::text ILIKE $1`,
+          [`%${ADDRESS}%`],
+        );
+        expect(rows[0]!.n, table_name).toBe(0);
+      }
+    } finally {
+      await db.end();
+    }
   });
 });

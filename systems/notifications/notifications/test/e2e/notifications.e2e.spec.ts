@@ -2,10 +2,11 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  edgeUpstreams,
-  kafkaBrokers,
-  startWorkspaceProcess,
+  startMigratedService,
+  startTestEdge,
+  testMessagingEnv,
   type RunningProcess,
+  type TestEdge,
 } from '@archipelago/testing-harness';
 import { createECDH } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,7 @@ import webpush from 'web-push';
 // (and Kafka unless TEST_KAFKA=off); every request goes through the edge as a client sends it. A
 // test issuer stands in for identity (its JWKS) and answers for the other upstreams of kong.yml.
 let service: RunningProcess;
-let edge: RunningProcess;
+let edge: TestEdge;
 let edgeUrl: string;
 let issuer: TestIssuer;
 let admin: string;
@@ -48,9 +49,7 @@ beforeAll(async () => {
     HTTP_PORT: String(httpPort),
     DATABASE_URL: await createTestDatabase('notifications_e2e'),
     DB_SCHEMA: 'notifications',
-    ...(kafkaBrokers()
-      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
-      : { MESSAGING_TRANSPORT: 'postgres' }),
+    ...testMessagingEnv(),
     LOG_LEVEL: 'warn',
     AUTH_JWKS_URL: issuer.jwksUrl,
     AUTH_ISSUER: issuer.issuer,
@@ -59,28 +58,14 @@ beforeAll(async () => {
     VAPID_PRIVATE_KEY: vapid.privateKey,
     VAPID_SUBJECT: 'mailto:notifications@archipelago.local',
   };
-  const entry = 'systems/notifications/notifications/src/main.ts';
-  await startWorkspaceProcess({ name: 'notifications migrate', entry, args: ['migrate'], env });
-  service = await startWorkspaceProcess({
-    name: 'notifications',
-    entry,
-    env,
-    readyUrl: `http://127.0.0.1:${httpPort}/health/ready`,
+  service = await startMigratedService({ name: 'notifications', entry: 'systems/notifications/notifications/src/main.ts', env });
+  edge = await startTestEdge({
+    port: edgePort,
+    upstreams: { 'notifications.notifications:8080': `http://127.0.0.1:${httpPort}` },
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
   });
-  edgeUrl = `http://127.0.0.1:${edgePort}`;
-  const local = `http://127.0.0.1:${httpPort}`;
-  edge = await startWorkspaceProcess({
-    name: 'edge',
-    entry: 'apps/edge/src/main.ts',
-    env: {
-      EDGE_PORT: String(edgePort),
-      EDGE_STATUS_PORT: '0', // any free port: tests run side by side
-      EDGE_UPSTREAMS: JSON.stringify(edgeUpstreams({ 'notifications.notifications:8080': local }, issuer.url)),
-      EDGE_JWKS_URL: issuer.jwksUrl,
-      LOG_LEVEL: 'warn',
-    },
-    readyUrl: `${edgeUrl}/health`,
-  });
+  edgeUrl = edge.url;
 });
 
 afterAll(async () => {

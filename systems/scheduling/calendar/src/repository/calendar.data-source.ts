@@ -6,6 +6,7 @@ import { calendarWorkspaceMembersMigration } from './migrations/1796700000000-ca
 import { calendarFeedTokensMigration } from './migrations/1796700000001-calendar-feed-tokens.migration.js';
 import { calendarWorkspaceSettingsMigration } from './migrations/1796900000000-calendar-workspace-settings.migration.js';
 import { calendarMemberSettingsMigration } from './migrations/1797000000000-calendar-member-settings.migration.js';
+import { calendarMemberSettingsVersionMigration } from './migrations/1797100000000-calendar-member-settings-version.migration.js';
 
 /** The calendar schema on the scheduling database: the event list record and its migrations. */
 export const CALENDAR_DATABASE: ServiceDatabase = {
@@ -19,6 +20,7 @@ export const CALENDAR_DATABASE: ServiceDatabase = {
     calendarFeedTokensMigration(schema),
     calendarWorkspaceSettingsMigration(schema),
     calendarMemberSettingsMigration(schema),
+    calendarMemberSettingsVersionMigration(schema),
   ],
 };
 

@@ -19,7 +19,7 @@ export class CalendarInfrastructure extends ServiceInfrastructure {
   readonly repository = new CalendarEventEventStoreRepository(this.pool, this.store, this.messaging);
   readonly readModel = new CalendarEventListReadModel(this.dataSource, this.projectionRunner);
   readonly reminders = new PostgresReminderStore(this.pool, this.messaging, this.config.schema);
-  readonly memberships = new PostgresWorkspaceMembership(this.pool, this.config.schema);
+  readonly memberships = new PostgresWorkspaceMembership(this.pool, this.config.schema, this.messaging);
   readonly feedTokens = new PostgresFeedTokens(this.pool, this.config.schema);
-  readonly settings = new PostgresWorkspaceSettings(this.pool, this.config.schema);
+  readonly settings = new PostgresWorkspaceSettings(this.pool, this.config.schema, this.messaging);
 }

@@ -1,5 +1,6 @@
-import { type IncomingMessage, Inbox } from '@archipelago/platform-messaging';
+import { type IncomingMessage, Inbox, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
+import { lockMemberSettings, publishMemberReminderDefaults } from './workspace-settings.store.js';
 import type {
   InboxEntry,
   MembershipChange,
@@ -9,7 +10,9 @@ import type {
 
 /**
  * The membership read model in Postgres (`workspace_members`), deduplicated through the inbox; a
- * removal also deletes the member's calendar settings (`member_settings`) in that workspace.
+ * removal also deletes the member's calendar settings (`member_settings`) in that workspace and, when
+ * there were some, publishes their clearing (MemberReminderDefaultsSetV1 with no reminders, a new
+ * version) in the same transaction.
  */
 export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
   private readonly inboxes = new Map<string, Inbox>();
@@ -17,6 +20,7 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
+    private readonly messaging: Messaging,
   ) {}
 
   async roleOf(workspaceId: string, userId: string): Promise<WorkspaceRole | null> {
@@ -52,11 +56,21 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
           change.workspaceId,
           change.userId,
         ]);
-        // A member who leaves (or whose workspace is deleted) takes their calendar settings with them.
-        await client.query(`DELETE FROM "${this.schema}".member_settings WHERE workspace_id = $1 AND user_id = $2`, [
-          change.workspaceId,
-          change.userId,
-        ]);
+        // A member who leaves (or whose workspace is deleted) takes their calendar settings with them,
+        // and tasks' copy of their default reminders follows.
+        await lockMemberSettings(client, change.workspaceId, change.userId);
+        const { rows } = await client.query<{ version: string }>(
+          `WITH gone AS (DELETE FROM "${this.schema}".member_settings WHERE workspace_id = $1 AND user_id = $2 RETURNING 1)
+           SELECT nextval('"${this.schema}".member_settings_version') AS version FROM gone`,
+          [change.workspaceId, change.userId],
+        );
+        if (rows.length > 0)
+          await publishMemberReminderDefaults(this.messaging, client, {
+            ...change,
+            defaultReminders: [],
+            version: Number(rows[0]!.version),
+            at: new Date().toISOString(),
+          });
       } else {
         await client.query(
           `INSERT INTO "${this.schema}".workspace_members (workspace_id, user_id, role) VALUES ($1, $2, $3)

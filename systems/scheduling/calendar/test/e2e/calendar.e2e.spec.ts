@@ -2,10 +2,11 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  edgeUpstreams,
-  kafkaBrokers,
-  startWorkspaceProcess,
+  startCommandAndQuery,
+  startTestEdge,
+  testServiceEnv,
   type RunningProcess,
+  type TestEdge,
 } from '@archipelago/testing-harness';
 import ICAL from 'ical.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 // role, gets 404/405 from that process and fails the test. A test issuer stands in for identity.
 let command: RunningProcess;
 let query: RunningProcess;
-let edge: RunningProcess;
+let edge: TestEdge;
 let edgeUrl: string;
 let issuer: TestIssuer;
 let ann: string;
@@ -37,56 +38,31 @@ beforeAll(async () => {
   });
   const [commandPort, queryPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
   const env = {
-    SERVICE_NAME: 'calendar',
-    SYSTEM: 'scheduling',
+    ...testServiceEnv({
+      system: 'scheduling',
+      service: 'calendar',
+      databaseUrl: await createTestDatabase('scheduling_e2e'),
+      auth: issuer,
+    }),
     TZ: 'Pacific/Chatham',
-    DATABASE_URL: await createTestDatabase('scheduling_e2e'),
-    DB_SCHEMA: 'calendar',
-    ...(kafkaBrokers()
-      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
-      : { MESSAGING_TRANSPORT: 'postgres' }),
-    LOG_LEVEL: 'warn',
-    AUTH_JWKS_URL: issuer.jwksUrl,
-    AUTH_ISSUER: issuer.issuer,
-    AUTH_AUDIENCE: issuer.audience,
   };
-  const entry = 'systems/scheduling/calendar/src/main.ts';
-  await startWorkspaceProcess({ name: 'calendar migrate', entry, args: ['migrate'], env });
-  [command, query] = await Promise.all(
-    (
-      [
-        ['command', commandPort],
-        ['query', queryPort],
-      ] as const
-    ).map(([role, port]) =>
-      startWorkspaceProcess({
-        name: `calendar ${role}`,
-        entry,
-        env: { ...env, ROLE: role, HTTP_PORT: String(port) },
-        readyUrl: `http://127.0.0.1:${port}/health/ready`,
-      }),
-    ),
-  );
-  edgeUrl = `http://127.0.0.1:${edgePort}`;
-  edge = await startWorkspaceProcess({
-    name: 'edge',
-    entry: 'apps/edge/src/main.ts',
-    env: {
-      EDGE_PORT: String(edgePort),
-      EDGE_UPSTREAMS: JSON.stringify(
-        edgeUpstreams(
-          {
-            'calendar.scheduling:8080': `http://127.0.0.1:${commandPort}`,
-            'calendar-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
-          },
-          issuer.url,
-        ),
-      ),
-      EDGE_JWKS_URL: issuer.jwksUrl,
-      LOG_LEVEL: 'warn',
+  ({ command, query } = await startCommandAndQuery({
+    name: 'calendar',
+    entry: 'systems/scheduling/calendar/src/main.ts',
+    env,
+    commandPort,
+    queryPort,
+  }));
+  edge = await startTestEdge({
+    port: edgePort,
+    upstreams: {
+      'calendar.scheduling:8080': `http://127.0.0.1:${commandPort}`,
+      'calendar-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
     },
-    readyUrl: `${edgeUrl}/health`,
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
   });
+  edgeUrl = edge.url;
 });
 
 afterAll(async () => {
@@ -258,6 +234,21 @@ describe('scheduling/calendar through the edge, command and query roles apart', 
     });
     expect(created.status).toBe(201);
     expect((await created.json()).reminders).toEqual([{ offset: '-PT10M' }]);
+    // The feed (query role) carries it as a VALARM inside that VEVENT, as a subscribed client reads it.
+    await vi.waitFor(
+      async () => {
+        const feed = await (await http(settings.replace('/settings', '.ics'), { headers: bearer(ann) })).text();
+        const vevent = new ICAL.Component(ICAL.parse(feed))
+          .getAllSubcomponents('vevent')
+          .find((v) => v.getFirstPropertyValue('summary') === 'Defaulted');
+        const alarms = vevent?.getAllSubcomponents('valarm') ?? [];
+        expect(alarms.map((a) => `${a.getFirstPropertyValue('action')} ${a.getFirstPropertyValue('trigger')}`)).toEqual(
+          ['DISPLAY -PT10M'],
+        );
+        expect(alarms[0]!.getFirstPropertyValue('description')).toBe('Defaulted');
+      },
+      { timeout: 10_000, interval: 100 },
+    );
     const bob = await issuer.issue({
       sub: '2c8e6a1f-4b3d-4e5a-9f7c-1d0b2a3c4e5f',
       roles: ['customer'],

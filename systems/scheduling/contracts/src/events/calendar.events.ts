@@ -96,6 +96,28 @@ export const reminderDueV1Schema = z.object({
 });
 export type ReminderDueV1 = z.infer<typeof reminderDueV1Schema>;
 
+const reminderSchema = z.union([
+  z.object({ offset: z.string().describe('RFC 5545 duration, relative to the start or due (-PT15M, -P1D nominal)') }),
+  z.object({ at: z.string().describe('absolute instant, RFC 3339') }),
+]);
+
+/**
+ * A member's default reminders in a workspace were set (`PUT /scheduling/v1/calendars/{workspaceId}/settings`)
+ * or cleared (the member left: `defaultReminders` is empty). Key = workspace id. `version` grows with every
+ * change of any member's defaults (one sequence in calendar's schema, never reused, also across a
+ * leave and a return): a consumer keeps, per (workspace, user), the list of the highest version seen and
+ * ignores older ones. scheduling/tasks keeps them to give a new task its creator's defaults.
+ */
+export const memberReminderDefaultsSetV1Schema = z.object({
+  workspaceId: z.string(),
+  userId: z.string(),
+  defaultReminders: z.array(reminderSchema),
+  version: z.number().int().min(1),
+  updatedAt: z.iso.datetime(),
+  occurredAt: z.iso.datetime(),
+});
+export type MemberReminderDefaultsSetV1 = z.infer<typeof memberReminderDefaultsSetV1Schema>;
+
 /** Every integration event of calendar: topic, CloudEvents type and payload schema. */
 export const CALENDAR_EVENTS = {
   CalendarEventCreatedV1: {
@@ -122,5 +144,10 @@ export const CALENDAR_EVENTS = {
     topic: 'scheduling.calendar.reminder-due.v1',
     type: 'archipelago.scheduling.calendar.ReminderDueV1',
     schema: reminderDueV1Schema,
+  },
+  MemberReminderDefaultsSetV1: {
+    topic: 'scheduling.calendar.member-reminder-defaults-set.v1',
+    type: 'archipelago.scheduling.calendar.MemberReminderDefaultsSetV1',
+    schema: memberReminderDefaultsSetV1Schema,
   },
 } as const;

@@ -9,6 +9,8 @@ import {
   type LoadedTask,
   type TaskRepositoryPort,
 } from '../use-case/port/task.repository.port.js';
+import type { KeyedAnswer } from '../use-case/port/idempotency-key.port.js';
+import type { PostgresIdempotencyKeyStore } from './idempotency-key.store.js';
 import { TaskLinkStore } from './task-link.store.js';
 import { toIntegrationEvents } from './task.integration-events.js';
 
@@ -17,8 +19,9 @@ export const taskStreamId = (taskId: string): string => `task-${taskId}`;
 
 /**
  * Tasks in the Postgres event store. `save` commits, in ONE transaction, the domain events, the
- * integration events they imply (outbox) and the task's parent and status in `task_links`, which
- * `openSubtaskIds` reads (write side: never behind the writes, unlike the `task_list` projection).
+ * integration events they imply (outbox), the task's parent and status in `task_links`, which
+ * `openSubtaskIds` reads (write side: never behind the writes, unlike the `task_list` projection), and
+ * the Idempotency-Key answer it is given (`keys`).
  */
 export class TaskEventStoreRepository implements TaskRepositoryPort {
   private readonly links: TaskLinkStore;
@@ -28,6 +31,7 @@ export class TaskEventStoreRepository implements TaskRepositoryPort {
     private readonly store: PostgresEventStore,
     private readonly messaging: Messaging,
     schema: string,
+    private readonly keys: PostgresIdempotencyKeyStore,
   ) {
     this.links = new TaskLinkStore(schema);
   }
@@ -46,6 +50,7 @@ export class TaskEventStoreRepository implements TaskRepositoryPort {
     events: readonly TaskEvent[],
     expectedVersion: number,
     context: CommandContext,
+    answer?: KeyedAnswer,
   ): Promise<void> {
     let workspaceId = '';
     for (const e of events) if ('workspaceId' in e.data) workspaceId = e.data.workspaceId;
@@ -63,6 +68,7 @@ export class TaskEventStoreRepository implements TaskRepositoryPort {
         );
         await this.links.write(client, taskId, events);
         await this.messaging.outbox.add(client, toIntegrationEvents(events, workspaceId, context.traceparent));
+        if (answer) await this.keys.insert(client, answer);
       });
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new ConcurrencyConflictError(taskId);

@@ -7,6 +7,9 @@ import { tasksTextSearchMigration } from './migrations/1796900000000-tasks-text-
 import { tasksCustomFieldsMigration } from './migrations/1797000000000-tasks-custom-fields.migration.js';
 import { tasksSubtaskLinksMigration } from './migrations/1797100000000-tasks-subtask-links.migration.js';
 import { tasksIdempotencyKeysMigration } from './migrations/1797100000001-tasks-idempotency-keys.migration.js';
+import { tasksMemberReminderDefaultsMigration } from './migrations/1797200000000-tasks-member-reminder-defaults.migration.js';
+import { tasksIdempotencyKeyRetentionMigration } from './migrations/1797210000000-tasks-idempotency-key-retention.migration.js';
+import { tasksIdempotencyKeyRequestIdMigration } from './migrations/1797210000001-tasks-idempotency-key-request-id.migration.js';
 
 /** The tasks schema on the scheduling database: the task list record and its migrations. */
 export const TASKS_DATABASE: ServiceDatabase = {
@@ -21,6 +24,9 @@ export const TASKS_DATABASE: ServiceDatabase = {
     tasksCustomFieldsMigration(schema),
     tasksSubtaskLinksMigration(schema),
     tasksIdempotencyKeysMigration(schema),
+    tasksMemberReminderDefaultsMigration(schema),
+    tasksIdempotencyKeyRetentionMigration(schema),
+    tasksIdempotencyKeyRequestIdMigration(schema),
   ],
 };
 

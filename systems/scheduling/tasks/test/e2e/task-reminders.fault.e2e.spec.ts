@@ -1,109 +1,32 @@
-import { freePort } from '@archipelago/platform-local-postgres';
 import { TASKS_EVENTS } from '@archipelago/scheduling-contracts';
-import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
-import {
-  createTestDatabase,
-  kafkaBrokers,
-  startWorkspaceProcess,
-  type RunningProcess,
-} from '@archipelago/testing-harness';
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describeTimerJobFaults } from '@archipelago/testing-harness';
 
-// Fault test of the tasks reminder engine with real processes (compiled tasks service, ROLE=command,
-// real Postgres): a reminder is planned by one process, which is SIGKILLed before the reminder is due;
-// after the due time two replicas start at once and race for it. TaskDueSoonV1 is put in the outbox
-// exactly once (FOR UPDATE SKIP LOCKED claim, outbox insert and fired mark in one transaction).
-let issuer: TestIssuer;
-let ann: string;
-let pool: pg.Pool;
-let env: Record<string, string>;
-const running: RunningProcess[] = [];
-const entry = 'systems/scheduling/tasks/src/main.ts';
-
-async function startCommandRole(name: string): Promise<{ process: RunningProcess; url: string }> {
-  const port = await freePort();
-  const process = await startWorkspaceProcess({
-    name,
-    entry,
-    env: { ...env, ROLE: 'command', HTTP_PORT: String(port), REMINDER_POLL_MS: '100' },
-    readyUrl: `http://127.0.0.1:${port}/health/ready`,
-  });
-  running.push(process);
-  return { process, url: `http://127.0.0.1:${port}` };
-}
-
-beforeAll(async () => {
-  issuer = await startTestIssuer();
-  ann = await issuer.issue({
-    sub: '9d3f4b2a-6c1e-4f7a-8b5d-0e2c1a3b4d5f',
-    roles: ['customer'],
-    email: 'ann@example.com',
-    expiresInSec: 900,
-  });
-  const databaseUrl = await createTestDatabase('scheduling_e2e');
-  env = {
-    SERVICE_NAME: 'tasks',
-    SYSTEM: 'scheduling',
-    DATABASE_URL: databaseUrl,
-    DB_SCHEMA: 'tasks',
-    ...(kafkaBrokers()
-      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
-      : { MESSAGING_TRANSPORT: 'postgres' }),
-    LOG_LEVEL: 'warn',
-    AUTH_JWKS_URL: issuer.jwksUrl,
-    AUTH_ISSUER: issuer.issuer,
-    AUTH_AUDIENCE: issuer.audience,
-  };
-  await startWorkspaceProcess({ name: 'tasks migrate', entry, args: ['migrate'], env });
-  pool = new pg.Pool({ connectionString: databaseUrl, max: 2 });
-});
-
-afterAll(async () => {
-  await Promise.all(running.map((p) => p.stop()));
-  await pool?.end();
-  await issuer?.close();
-});
-
-describe('tasks reminder engine under faults (real processes)', () => {
-  it('a reminder planned by a process SIGKILLed before it is due fires once when two replicas start after the due time', async () => {
-    const first = await startCommandRole('tasks command A');
-    const dueMs = Math.ceil(Date.now() / 1000) * 1000 + 3_600_000 + 6_000;
-    const created = await fetch(`${first.url}/scheduling/v1/tasks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${ann}` },
-      body: JSON.stringify({
-        title: 'Survive a crash',
-        due: new Date(dueMs).toISOString().slice(0, 19),
-        timeZone: 'UTC',
-        reminders: [{ offset: '-PT1H' }],
-      }),
-    });
-    expect(created.status).toBe(201);
-    const { id } = (await created.json()) as { id: string };
-    const reminder = async () =>
-      (
-        await pool.query<{ key: string; fired_at: Date | null }>(
-          `SELECT key, fired_at FROM "tasks".task_reminders WHERE task_id = $1`,
-          [id],
-        )
-      ).rows;
-    await vi.waitFor(async () => expect(await reminder()).toHaveLength(1), { timeout: 10_000, interval: 50 });
-    expect((await reminder())[0]!.fired_at).toBeNull();
-    await first.process.kill();
-    // Nobody runs the engine while the reminder becomes due.
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, dueMs - 3_600_000 - Date.now() + 300)));
-    await Promise.all([startCommandRole('tasks command B'), startCommandRole('tasks command C')]);
-    await vi.waitFor(async () => expect((await reminder())[0]!.fired_at).not.toBeNull(), {
-      timeout: 20_000,
-      interval: 50,
-    });
-    // More rounds of both replicas: still one message.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    const { rows } = await pool.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM "tasks".outbox WHERE message_type = $1 AND payload->>'taskId' = $2`,
-      [TASKS_EVENTS.TaskDueSoonV1.type, id],
-    );
-    expect(rows[0]!.n).toBe(1);
-  });
+// Fault tests of the tasks reminder engine with real processes (compiled tasks service, ROLE=command,
+// real Postgres; see describeTimerJobFaults), as calendar's. 1: a reminder is planned by one process,
+// which is SIGKILLed before the reminder is due; after the due time two replicas start at once and race
+// for it. 2: the process is SIGKILLed after the due time, inside its firing transaction (it has claimed
+// the reminder and waits to write the outbox); a restarted process fires it. Either way TaskDueSoonV1 is
+// put in the outbox exactly once (FOR UPDATE SKIP LOCKED claim, outbox insert and fired mark in one
+// transaction).
+describeTimerJobFaults('tasks reminder engine under faults (real processes)', {
+  system: 'scheduling',
+  service: 'tasks',
+  entry: 'systems/scheduling/tasks/src/main.ts',
+  env: { ROLE: 'command', REMINDER_POLL_MS: '100' },
+  // A task due an hour after the reminder, which is an hour before the due.
+  createDueAt: (title, dueMs) => ({
+    path: '/scheduling/v1/tasks',
+    body: {
+      title,
+      due: new Date(dueMs + 3_600_000).toISOString().slice(0, 19),
+      timeZone: 'UTC',
+      reminders: [{ offset: '-PT1H' }],
+    },
+  }),
+  item: () => ({
+    table: 'task_reminders',
+    ownerColumn: 'task_id',
+    messageType: TASKS_EVENTS.TaskDueSoonV1.type,
+    payloadField: 'taskId',
+  }),
 });

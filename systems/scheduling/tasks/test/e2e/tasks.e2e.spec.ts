@@ -2,10 +2,11 @@ import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  edgeUpstreams,
-  kafkaBrokers,
-  startWorkspaceProcess,
+  startCommandAndQuery,
+  startTestEdge,
+  testServiceEnv,
   type RunningProcess,
+  type TestEdge,
 } from '@archipelago/testing-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -16,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // 404/405 from that process and fail the test. A test issuer stands in for identity.
 let command: RunningProcess;
 let query: RunningProcess;
-let edge: RunningProcess;
+let edge: TestEdge;
 let edgeUrl: string;
 let issuer: TestIssuer;
 let ann: string;
@@ -43,55 +44,30 @@ beforeAll(async () => {
   });
   const [commandPort, queryPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
   const env = {
-    SERVICE_NAME: 'tasks',
-    SYSTEM: 'scheduling',
-    DATABASE_URL: await createTestDatabase('scheduling_e2e'),
-    DB_SCHEMA: 'tasks',
-    ...(kafkaBrokers()
-      ? { MESSAGING_TRANSPORT: 'kafka', KAFKA_BROKERS: kafkaBrokers() }
-      : { MESSAGING_TRANSPORT: 'postgres' }),
-    LOG_LEVEL: 'warn',
-    AUTH_JWKS_URL: issuer.jwksUrl,
-    AUTH_ISSUER: issuer.issuer,
-    AUTH_AUDIENCE: issuer.audience,
+    ...testServiceEnv({
+      system: 'scheduling',
+      service: 'tasks',
+      databaseUrl: await createTestDatabase('scheduling_e2e'),
+      auth: issuer,
+    }),
   };
-  const entry = 'systems/scheduling/tasks/src/main.ts';
-  await startWorkspaceProcess({ name: 'tasks migrate', entry, args: ['migrate'], env });
-  [command, query] = await Promise.all(
-    (
-      [
-        ['command', commandPort],
-        ['query', queryPort],
-      ] as const
-    ).map(([role, port]) =>
-      startWorkspaceProcess({
-        name: `tasks ${role}`,
-        entry,
-        env: { ...env, ROLE: role, HTTP_PORT: String(port) },
-        readyUrl: `http://127.0.0.1:${port}/health/ready`,
-      }),
-    ),
-  );
-  edgeUrl = `http://127.0.0.1:${edgePort}`;
-  edge = await startWorkspaceProcess({
-    name: 'edge',
-    entry: 'apps/edge/src/main.ts',
-    env: {
-      EDGE_PORT: String(edgePort),
-      EDGE_UPSTREAMS: JSON.stringify(
-        edgeUpstreams(
-          {
-            'tasks.scheduling:8080': `http://127.0.0.1:${commandPort}`,
-            'tasks-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
-          },
-          issuer.url,
-        ),
-      ),
-      EDGE_JWKS_URL: issuer.jwksUrl,
-      LOG_LEVEL: 'warn',
+  ({ command, query } = await startCommandAndQuery({
+    name: 'tasks',
+    entry: 'systems/scheduling/tasks/src/main.ts',
+    env,
+    commandPort,
+    queryPort,
+  }));
+  edge = await startTestEdge({
+    port: edgePort,
+    upstreams: {
+      'tasks.scheduling:8080': `http://127.0.0.1:${commandPort}`,
+      'tasks-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
     },
-    readyUrl: `${edgeUrl}/health`,
+    standIn: issuer.url,
+    jwksUrl: issuer.jwksUrl,
   });
+  edgeUrl = edge.url;
 });
 
 afterAll(async () => {

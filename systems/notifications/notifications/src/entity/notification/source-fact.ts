@@ -88,6 +88,11 @@ export type SourceFact =
       inviteeEmail: string;
       inviter: string;
     }
+  /**
+   * The registry deleted (and crypto-shredded) an entity: what this service derived from it that
+   * is personal is erased, and a later invitation of it is dropped (entity-erasure.ts).
+   */
+  | { kind: 'entity-deleted'; entityType: string; entityId: string }
   | {
       kind: 'credential-revoked';
       credentialId: string;
@@ -106,6 +111,31 @@ export type SourceFact =
       holder: string | null;
       types: readonly string[];
     };
+
+/**
+ * The registry entity a fact is about (invitations, claims, credentials), or null: what the
+ * erasure of a deleted entity (entity-erasure.ts) applies to.
+ */
+export function entityOf(fact: SourceFact): string | null {
+  switch (fact.kind) {
+    case 'entity-invited':
+    case 'entity-deleted':
+    case 'claim-raised':
+    case 'claim-decided':
+    case 'credential-issued':
+    case 'credential-revoked':
+      return fact.entityId;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Recipient id of a notification to a bare e-mail address (no account): `mailto:<lower-cased
+ * address>`. Such notifications are never visible in an inbox (no user id matches); the e-mail
+ * delivery sends to the address (delivery.sql.repository.ts).
+ */
+export const ADDRESS_RECIPIENT_PREFIX = 'mailto:';
 
 /** Who a notification goes to, before the projections resolve it to user ids. */
 export type RecipientSpec =
@@ -170,6 +200,7 @@ export function planNotification(fact: SourceFact): NotificationPlan | null {
       };
     case 'user-roles-changed':
     case 'order-placed':
+    case 'entity-deleted':
       return null;
     case 'email-verification-requested':
       return {

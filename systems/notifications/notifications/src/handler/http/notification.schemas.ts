@@ -23,7 +23,11 @@ export const notificationDto = z
     title: z.string(),
     body: z.string(),
     link: z.string().nullable().describe('Path of what the notification is about'),
-    data: z.record(z.string(), z.unknown()).describe('Ids of what it is about (orderId, taskId, eventId, productId …)'),
+    data: z
+      .record(z.string(), z.unknown())
+      .describe(
+        'Ids of what it is about (orderId, taskId, eventId, productId, entityId …); `erased: true` once the registry entity it is about was deleted and its personal data erased (an invitation is then "withdrawn")',
+      ),
     read: z.boolean(),
     archived: z.boolean(),
     createdAt: z.iso.datetime().describe('ISO 8601, UTC'),

@@ -7,6 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { z } from 'zod';
 import type { SourceFact } from '../../entity/notification/source-fact.js';
+import { EraseDeletedEntityCommand } from '../../use-case/erase-deleted-entity/erase-deleted-entity.command.js';
 import { HandleEventCommand } from '../../use-case/handle-event/handle-event.command.js';
 
 interface Translation<S extends z.ZodType> {
@@ -176,6 +177,11 @@ const TRANSLATIONS: ReadonlyMap<string, Translation<z.ZodType>> = new Map([
     inviteeEmail: p.inviteeEmail,
     inviter: p.actor,
   })),
+  translate(REGISTRY_EVENTS.EntityDeletedV1, (p) => ({
+    kind: 'entity-deleted',
+    entityType: p.entityType,
+    entityId: p.entityId,
+  })),
   translate(CREDENTIALS_EVENTS.CredentialRevokedV1, (p) => ({
     kind: 'credential-revoked',
     credentialId: p.credentialId,
@@ -205,9 +211,10 @@ export const HANDLED_EVENTS: ReadonlyArray<{ readonly type: string; readonly top
 
 /**
  * Consumer of every topic of `CONSUMED_TOPICS` (group `notifications.notifications`): validates
- * each event against its contract schema and sends {@link HandleEventCommand}. A malformed payload
- * throws (retried, then dead-lettered); other types on the same topics (saga replies, stock
- * replenished …) are skipped.
+ * each event against its contract schema and sends {@link HandleEventCommand}, or
+ * {@link EraseDeletedEntityCommand} for a registry entity's deletion. A malformed payload throws
+ * (retried, then dead-lettered); other types on the same topics (saga replies, stock replenished …)
+ * are skipped.
  */
 @Injectable()
 export class IntegrationEventsMessageHandler {
@@ -217,6 +224,10 @@ export class IntegrationEventsMessageHandler {
     const translation = TRANSLATIONS.get(message.type);
     if (!translation) return;
     const fact = translation.fact(translation.schema.parse(message.payload));
-    await this.commands.execute(new HandleEventCommand(message.id, message.topic, fact));
+    await this.commands.execute(
+      fact.kind === 'entity-deleted'
+        ? new EraseDeletedEntityCommand(message.id, message.topic, fact.entityId)
+        : new HandleEventCommand(message.id, message.topic, fact),
+    );
   }
 }

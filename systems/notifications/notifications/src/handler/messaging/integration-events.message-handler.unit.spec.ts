@@ -4,6 +4,7 @@ import { CALENDAR_EVENTS } from '@archipelago/scheduling-contracts';
 import type { CommandBus } from '@nestjs/cqrs';
 import { describe, expect, it } from 'vitest';
 import { CONSUMED_TOPICS } from '../../repository/notifications.infrastructure.js';
+import { EraseDeletedEntityCommand } from '../../use-case/erase-deleted-entity/erase-deleted-entity.command.js';
 import { HandleEventCommand } from '../../use-case/handle-event/handle-event.command.js';
 import { HANDLED_EVENTS, IntegrationEventsMessageHandler } from './integration-events.message-handler.js';
 
@@ -29,6 +30,8 @@ describe('notifications: the integration events consumed', () => {
       CALENDAR_EVENTS.ReminderDueV1,
       REGISTRY_EVENTS.ClaimAttestedV1,
       REGISTRY_EVENTS.ClaimRejectedV1,
+      REGISTRY_EVENTS.EntityInvitedV1,
+      REGISTRY_EVENTS.EntityDeletedV1,
       CREDENTIALS_EVENTS.CredentialIssuedV1,
       CREDENTIALS_EVENTS.CredentialRevokedV1,
     ]) {
@@ -61,5 +64,32 @@ describe('notifications: the integration events consumed', () => {
     });
     expect(sent).toHaveLength(1);
     expect(sent[0]!.fact).toMatchObject({ kind: 'credential-revoked', entityId, holder: 'ann' });
+  });
+
+  it("sends a registry entity's deletion to the erasure, with the event's id and topic", async () => {
+    const sent: unknown[] = [];
+    const handler = new IntegrationEventsMessageHandler({
+      execute: async (command: unknown) => void sent.push(command),
+    } as unknown as CommandBus);
+    const entityId = '0193f1c4-5a6b-7c8d-9e0f-1a2b3c4d5e6f';
+    const { topic, type } = REGISTRY_EVENTS.EntityDeletedV1;
+    await handler.handle({
+      id: 'd1',
+      topic,
+      key: entityId,
+      type,
+      source: '/registry/registry',
+      time: '2026-12-07T06:00:00.000Z',
+      payload: {
+        entityId,
+        entityType: 'Student',
+        definitionId: '1bd23c91-3379-b65b-11cc-64984050e35c',
+        version: 3,
+        actor: 'admin-1',
+        occurredAt: '2026-12-07T06:00:00.000Z',
+      },
+      headers: {},
+    });
+    expect(sent).toEqual([new EraseDeletedEntityCommand('d1', topic, entityId)]);
   });
 });

@@ -1,7 +1,15 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { channelEnabled, type Notification } from '../../entity/notification/notification.js';
-import { planNotification, type RecipientSpec, type SourceFact } from '../../entity/notification/source-fact.js';
+import { eraseEntityContent } from '../../entity/notification/entity-erasure.js';
+import {
+  ADDRESS_RECIPIENT_PREFIX,
+  entityOf,
+  planNotification,
+  type NotificationPlan,
+  type RecipientSpec,
+  type SourceFact,
+} from '../../entity/notification/source-fact.js';
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
 import {
   NOTIFICATION_REPOSITORY,
@@ -11,18 +19,13 @@ import {
 import { HandleEventCommand } from './handle-event.command.js';
 
 /**
- * Recipient id of a notification to a bare e-mail address (no account): `mailto:<lower-cased
- * address>`. Such notifications are never visible in an inbox (no user id matches); the e-mail
- * delivery sends to the address (delivery.sql.repository.ts).
- */
-export const ADDRESS_RECIPIENT_PREFIX = 'mailto:';
-
-/**
  * Turns one integration event into notifications, exactly once: the projections (users, orders)
  * are updated, the recipients resolved, one notification per recipient added (per the recipient's
  * preferences), an e-mail delivery queued when the e-mail channel is on, and a push delivery per
  * subscribed device when the push channel is on. Everything happens in
- * the inbox transaction, so a duplicate delivery of the event is a no-op.
+ * the inbox transaction, so a duplicate delivery of the event is a no-op. An event about a
+ * registry entity already deleted (`EntityDeletedV1` handled first) is an invitation, dropped, or
+ * made with the entity's personal data erased (entity-erasure.ts).
  * Returns the notifications created (empty for a duplicate or a fact that notifies nobody).
  */
 @CommandHandler(HandleEventCommand)
@@ -36,8 +39,14 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
     const created: Notification[] = [];
     await this.repository.handleOnce({ id: eventId, topic }, async (tx) => {
       await project(fact, tx);
-      const plan = planNotification(fact);
-      if (!plan) return;
+      const planned = planNotification(fact);
+      if (!planned) return;
+      // An event about a registry entity whose deletion was handled first (another topic: Kafka
+      // keeps no order across topics): an invitation is dropped, anything else arrives erased.
+      const entityId = entityOf(fact);
+      const deleted = entityId !== null && (await tx.entityDeleted(entityId));
+      if (deleted && fact.kind === 'entity-invited') return;
+      const plan = deleted ? erased(planned) : planned;
       const createdAt = this.clock.now();
       // Ascending ids: addNotification locks each recipient's sequence until commit, and two
       // events with recipients in common must lock them in one order (no deadlock).
@@ -69,6 +78,12 @@ export class HandleEventUseCase implements ICommandHandler<HandleEventCommand, N
     });
     return created;
   }
+}
+
+/** The plan with the deleted entity's personal data erased (entity-erasure.ts). */
+function erased(plan: NotificationPlan): NotificationPlan {
+  const content = eraseEntityContent(plan);
+  return content ? { ...plan, title: content.title, body: content.body, link: content.link, data: content.data } : plan;
 }
 
 /** Feeds the users and orders projections the recipients are resolved from. */

@@ -13,6 +13,8 @@ class InMemory {
   prefs = new Map<string, Preferences>();
   notifications: Notification[] = [];
   deliveries: Array<{ notificationId: string; channel: string }> = [];
+  /** Tombstones of the registry entities whose deletion was handled. */
+  deletedEntities = new Set<string>();
 
   repository = {
     handleOnce: async (event: { id: string }, work: (tx: NotificationWork) => Promise<void>) => {
@@ -32,6 +34,7 @@ class InMemory {
     userWithEmail: async (email) =>
       [...this.users.values()].find((u) => u.email?.toLowerCase() === email.toLowerCase())?.id ?? null,
     preferencesOf: async (id) => this.prefs.get(id) ?? {},
+    entityDeleted: async (entityId) => this.deletedEntities.has(entityId),
     addNotification: async (d: NotificationDraft, meta) => {
       if (this.notifications.some((n) => n.sourceEventId === meta.sourceEventId && n.recipientId === d.recipientId))
         return null;
@@ -387,5 +390,53 @@ describe('HandleEventUseCase', () => {
     const [toUser] = await handle('v2', invited('ANN@example.com'));
     expect(toUser).toMatchObject({ recipientId: 'ann', category: 'account' });
     expect(await handle('v3', invited('not-an-address'))).toEqual([]);
+  });
+
+  it('drops an invitation of an entity whose deletion was handled first (EntityDeletedV1 on another topic)', async () => {
+    const { db, handle } = setup();
+    db.deletedEntities.add('e1');
+    const late = await handle('v1', {
+      kind: 'entity-invited',
+      entityType: 'Student',
+      entityId: 'e1',
+      inviteeEmail: 'late@example.com',
+      inviter: 'anonymous',
+    });
+    expect(late).toEqual([]);
+    expect(db.notifications).toEqual([]);
+    expect(db.deliveries).toEqual([]);
+    // Another entity's invitation still goes out.
+    expect(
+      await handle('v2', {
+        kind: 'entity-invited',
+        entityType: 'Student',
+        entityId: 'e2',
+        inviteeEmail: 'late@example.com',
+        inviter: 'anonymous',
+      }),
+    ).toHaveLength(1);
+  });
+
+  it("makes a claim decision about a deleted entity without the attestor's note, keeping its ids", async () => {
+    const { db, handle } = setup();
+    db.deletedEntities.add('e1');
+    const [decided] = await handle('c1', {
+      kind: 'claim-decided',
+      decision: 'rejected',
+      claimId: 'c-1',
+      entityType: 'Teacher',
+      entityId: 'e1',
+      policy: 'degree',
+      requester: 'ann',
+      note: 'Certificate 4711 of Ann Example does not match',
+    });
+    expect(decided).toMatchObject({
+      recipientId: 'ann',
+      category: 'attestation',
+      title: 'Attestation rejected',
+      data: { claimId: 'c-1', entityId: 'e1', decision: 'rejected', erased: true },
+    });
+    expect(decided!.body).not.toContain('4711');
+    expect(decided!.body).toContain('degree attestation of your Teacher record');
   });
 });

@@ -1,3 +1,4 @@
+import type { NotificationErasure } from '../../entity/notification/entity-erasure.js';
 import type {
   Notification,
   NotificationCategory,
@@ -31,6 +32,13 @@ export interface NotificationWork {
   userWithEmail(email: string): Promise<string | null>;
   preferencesOf(userId: string): Promise<Preferences>;
   /**
+   * Whether the registry entity's deletion (`EntityDeletedV1`) was handled. Waits for, and then
+   * holds until the transaction ends, the entity's erasure lock (see
+   * {@link EntityErasureWork.markEntityDeleted}): an erasure running now either finished before
+   * (true) or starts after this transaction, and then sees what it added.
+   */
+  entityDeleted(entityId: string): Promise<boolean>;
+  /**
    * Adds the notification unless one exists for (sourceEventId, recipient): returns it, or null
    * for a duplicate. `visible` = shown in the inbox and the stream (the in-app channel). Also
    * publishes NotificationCreatedV1 through the outbox and signals the live stream. Holds the
@@ -46,6 +54,41 @@ export interface NotificationWork {
    * subscription the recipient has now (none: nothing queued).
    */
   addDelivery(notificationId: string, channel: Exclude<NotificationChannel, 'in_app'>): Promise<void>;
+}
+
+/**
+ * What the erasure of a deleted registry entity reads and writes, inside the transaction that also
+ * records its `EntityDeletedV1` in the inbox.
+ */
+export interface EntityErasureWork {
+  /**
+   * Takes the entity's erasure lock (held until the transaction ends; {@link NotificationWork.entityDeleted}
+   * takes it too) and keeps a tombstone of the entity id (`at`: ISO 8601), so that an event about it
+   * handled later — an invitation on another topic, which Kafka may deliver after the deletion — sees
+   * it deleted. Idempotent.
+   */
+  markEntityDeleted(entityId: string, meta: { sourceEventId: string; at: string }): Promise<void>;
+  /** Every notification whose `data.entityId` is the entity (visible or not), locked, oldest first. */
+  notificationsAbout(entityId: string): Promise<Notification[]>;
+  /**
+   * Ends the outbound deliveries of these notifications: pending and dead ones become `cancelled`
+   * (never sent, never retried; `reason` as their last error); every other one (but those already
+   * cancelled) loses its last error (an SMTP answer may quote the address), and every one its
+   * dead-letter record. Sent ones keep their
+   * status, attempts and `sent_at`. Returns how many were cancelled.
+   */
+  cancelDeliveries(notificationIds: readonly string[], reason: string): Promise<number>;
+  /**
+   * Rewrites the notification's recipient id, title, body, link and data. A new recipient id also
+   * replaces the old one in its `NotificationCreatedV1` outbox rows (key and payload), and the old
+   * recipient's sequence counter goes once no notification of it is left.
+   */
+  eraseNotification(notification: Notification, erasure: NotificationErasure): Promise<void>;
+  /**
+   * Deletes the consumer's own copies of the entity's `EntityInvitedV1` messages (dead letters
+   * kept for operators; they hold the invitee's address). Returns how many.
+   */
+  forgetInvitationMessages(entityId: string): Promise<number>;
 }
 
 /** Which notifications a list returns. */
@@ -64,6 +107,8 @@ export interface NotificationRepositoryPort {
    * false without running it when the event was handled before.
    */
   handleOnce(event: { id: string; topic: string }, work: (tx: NotificationWork) => Promise<void>): Promise<boolean>;
+  /** {@link handleOnce} for the erasure of a deleted registry entity (same inbox, same consumer group). */
+  eraseOnce(event: { id: string; topic: string }, work: (tx: EntityErasureWork) => Promise<void>): Promise<boolean>;
   /**
    * The user's visible notifications, newest first in the order they were committed: only those
    * committed after `after` (a notification id) and, for the next page, before `cursor` (the last

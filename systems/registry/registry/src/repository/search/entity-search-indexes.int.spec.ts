@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createTestDatabase } from '@archipelago/testing-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { definitionIdOf } from '../../entity/definition/definition-id.js';
@@ -70,8 +71,8 @@ describe('search indexes from indexFields', () => {
     expect(defs).toEqual(
       [
         `((body #> '{age}'::text[])), ((body #> '{active}'::text[]))) WHERE (definition_id = '${id}'::text)`,
-        `((body #>> '{address,city}'::text[]))) WHERE (definition_id = '${id}'::text)`,
-        `((body #>> '{name}'::text[]))) WHERE (definition_id = '${id}'::text)`,
+        `((body #>> '{address,city}'::text[])) COLLATE "C") WHERE (definition_id = '${id}'::text)`,
+        `((body #>> '{name}'::text[])) COLLATE "C") WHERE (definition_id = '${id}'::text)`,
       ]
         .map((d) => `(${d}`)
         .sort(),
@@ -79,10 +80,17 @@ describe('search indexes from indexFields', () => {
     // A second pass changes nothing.
     expect(await infrastructure.searchIndexes.reconcile()).toEqual({ created: [], dropped: [] });
 
-    // The planner takes the index for the SQL search compiles (seq scans off: the table is small).
+    // The planner takes the index for the SQL search compiles (seq scans off: the table is small):
+    // for a string field eq, ranges, "any of" and startsWith (a prefix is a range in the index's
+    // collation, "C"), whatever the database's own collation is.
     const fields = searchableFields(member);
     for (const [filter, index] of [
       [{ name: { eq: 'Asha' } }, 'name'],
+      [{ name: { between: ['A', 'M'] } }, 'name'],
+      [{ name: { gt: 'Asha' } }, 'name'],
+      [{ name: { or: ['Asha', 'Bo'] } }, 'name'],
+      [{ name: { startsWith: 'As' } }, 'name'],
+      [{ 'address.city': { startsWith: 'Pu_e%' } }, 'address,city'],
       [{ age: { gte: 18 }, active: { eq: true } }, 'age'],
     ] as const) {
       const query = parseSearchQuery({ filters: filter }, fields);
@@ -99,7 +107,12 @@ describe('search indexes from indexFields', () => {
         ).rows.map((r) => r['QUERY PLAN']);
         await client.query('ROLLBACK');
         const used = (await indexes()).find((i) => i.indexdef.includes(`'{${index}}'`))!.indexname;
-        expect(plan.join('\n'), String(index)).toContain(used);
+        // Taken with the field as its condition, not only scanned whole for its WHERE definition_id.
+        expect(plan.join('\n'), JSON.stringify(filter)).toContain(used);
+        expect(
+          plan.some((line) => /Index Cond: /.test(line) && line.includes(`'{${index}}'`)),
+          `${JSON.stringify(filter)}\n${plan.join('\n')}`,
+        ).toBe(true);
       } finally {
         client.release();
       }
@@ -133,7 +146,7 @@ describe('search indexes from indexFields', () => {
     expect(v1.created).toHaveLength(1);
     const mine = async () =>
       (await indexes()).filter((i) => i.indexdef.includes(id)).map((i) => i.indexdef.replace(/^.* USING btree /, ''));
-    expect(await mine()).toEqual([`(((body #>> '{name}'::text[]))) WHERE (definition_id = '${id}'::text)`]);
+    expect(await mine()).toEqual([`(((body #>> '{name}'::text[])) COLLATE "C") WHERE (definition_id = '${id}'::text)`]);
 
     // v2 in draft: v1 keeps serving, so its index stays.
     await new ModifyDefinitionUseCase(definitions).execute(new ModifyDefinitionCommand(id, versioned(['age']), ctx));
@@ -145,5 +158,33 @@ describe('search indexes from indexFields', () => {
     const v2 = await infrastructure.searchIndexes.reconcile();
     expect(v2).toEqual({ created: [expect.any(String)], dropped: v1.created });
     expect(await mine()).toEqual([`(((body #> '{age}'::text[]))) WHERE (definition_id = '${id}'::text)`]);
+  });
+
+  it('replaces the index an earlier release built for a string field (no COLLATE "C": no startsWith) on its first pass', async () => {
+    const definitions = infrastructure.definitions;
+    const { id } = await new CreateDefinitionUseCase(definitions).execute(
+      new CreateDefinitionCommand(
+        {
+          title: 'Upgraded',
+          type: 'object',
+          properties: { name: { type: 'string' } },
+          _osConfig: { indexFields: ['name'] },
+        },
+        ctx,
+      ),
+    );
+    await new ActivateDefinitionUseCase(definitions).execute(new ActivateDefinitionCommand(id, ctx));
+    await infrastructure.definitionProjectionRunner.catchUp();
+    // Named and written as the reconciler did until 2026-12-07 (sha256 of the id and the expression).
+    const earlierColumns = `(body #>> '{name}')`;
+    const earlier = `entity_search_ix_${createHash('sha256').update(`${id}|${earlierColumns}`).digest('hex').slice(0, 24)}`;
+    await infrastructure.pool.query(
+      `CREATE INDEX "${earlier}" ON registry.entity_search (${earlierColumns}) WHERE definition_id = '${id}'`,
+    );
+
+    const pass = await infrastructure.searchIndexes.reconcile();
+    expect(pass).toEqual({ created: [expect.any(String)], dropped: [earlier] });
+    expect(pass.created[0]).not.toBe(earlier);
+    expect((await indexes()).filter((i) => i.indexdef.includes(id)).map((i) => i.indexname)).toEqual(pass.created);
   });
 });

@@ -4,10 +4,10 @@ import { ServingDefinitionsPass } from '../background-pass.js';
 import { servingVersion } from '../../entity/definition/definition.state.js';
 import { searchIndexesOf, type SearchIndexColumn } from '../../entity/search/search-indexes.js';
 import type { DefinitionRepositoryPort } from '../../use-case/port/definition.repository.port.js';
+import { searchFieldExpression } from './search-filter.compiler.js';
 
 /** Names of the indexes this reconciler owns on `entity_search` (nothing else is ever dropped). */
 const PREFIX = 'entity_search_ix_';
-const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Definition ids are BLAKE3-derived 8-4-4-4-12 hex (not always RFC 4122): checked before inlining. */
 const DEFINITION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -19,15 +19,15 @@ export interface IndexReconciliation {
 
 /** The expression search compiles a column to (`search-filter.compiler.ts`), so the index applies. */
 function expression(column: SearchIndexColumn): string {
-  if (!column.path.every((segment) => SEGMENT.test(segment)))
-    throw new Error(`not an indexable path: ${JSON.stringify(column.path)}`);
-  return `(body ${column.kind === 'string' ? '#>>' : '#>'} '{${column.path.join(',')}}')`;
+  return searchFieldExpression('body', column.path, column.kind === 'string' ? 'text' : 'json');
 }
 
 /**
  * Keeps the partial expression indexes of the search read model in line with the serving
- * definitions' `_osConfig.indexFields` (ADR 0012): one index per entry and definition,
- * `(body #>> '{a,b}') WHERE definition_id = '<id>'`, created with `CREATE INDEX CONCURRENTLY` (entities
+ * definitions' `_osConfig.indexFields` (ADR 0012): one index per entry and definition, on the
+ * expressions search compiles to, `((body #>> '{a,b}') COLLATE "C") WHERE definition_id = '<id>'` for
+ * a string (one btree serving eq, ranges and startsWith), `(body #> '{n}')` for a number or boolean,
+ * created with `CREATE INDEX CONCURRENTLY` (entities
  * stay writable and searchable while it builds), dropped the same way when no serving version asks
  * for it any more; an index left invalid by an interrupted build is dropped and built again.
  * Replicas take turns (a session advisory lock per schema); the one that runs when a definition is

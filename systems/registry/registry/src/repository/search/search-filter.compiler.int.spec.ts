@@ -107,3 +107,49 @@ describe('compiled search filters on Postgres', () => {
     expect((await pool.query('SELECT count(*)::int AS n FROM entities')).rows[0]).toEqual({ n: 4 });
   });
 });
+
+describe('string order', () => {
+  // Strings compare in code point order (collation "C", what the indexFields indexes are built in),
+  // also in a database whose own collation is linguistic, where 'Zed' would sort after 'ada'.
+  let linguistic: pg.Client;
+  beforeAll(async () => {
+    const url = new URL(await createTestDatabase('registry_search_icu_admin'));
+    const name = `${url.pathname.slice(1)}_icu`;
+    await pool.query(
+      `CREATE DATABASE "${name}" TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'`,
+    );
+    url.pathname = `/${name}`;
+    linguistic = new pg.Client({ connectionString: url.toString() });
+    await linguistic.connect();
+    await linguistic.query('CREATE TABLE entities (id text PRIMARY KEY, body jsonb NOT NULL)');
+    for (const name of ['ada', 'Zed', 'Émile', 'adam']) {
+      await linguistic.query('INSERT INTO entities (id, body) VALUES ($1, $2)', [
+        name,
+        JSON.stringify({ fullName: name }),
+      ]);
+    }
+  });
+  afterAll(async () => {
+    await linguistic?.end();
+  });
+  const matching = async (body: unknown) => {
+    const { where, params } = compileSearchFilter(parseSearchQuery(body, fields), { column: 'e.body' });
+    const { rows } = await linguistic.query<{ id: string }>(`SELECT id FROM entities e WHERE ${where}`, [...params]);
+    return rows.map((row) => row.id).sort(); // JavaScript's code unit order, not the database's
+  };
+
+  it("is the database's linguistic order for its own comparisons (so the next cases can tell)", async () => {
+    const { rows } = await linguistic.query<{ before: boolean }>(`SELECT 'Zed' < 'ada' AS before`);
+    expect(rows[0]!.before).toBe(false);
+  });
+
+  it.each<[string, unknown, string[]]>([
+    ['lt: upper case before lower case', { filters: { fullName: { lt: 'a' } } }, ['Zed']],
+    ['gt: non-ASCII after ASCII', { filters: { fullName: { gt: 'z' } } }, ['Émile']],
+    ['between', { filters: { fullName: { between: ['Z', 'ada'] } } }, ['Zed', 'ada']],
+    ['startsWith is case-sensitive', { filters: { fullName: { startsWith: 'ad' } } }, ['ada', 'adam']],
+    ['eq is exact', { filters: { fullName: { eq: 'ADA' } } }, []],
+  ])('%s', async (_case, body, expected) => {
+    expect(await matching(body)).toEqual(expected);
+  });
+});

@@ -25,13 +25,38 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
 const SEGMENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
+ * The SQL expression search compares a field with, and the `indexFields` indexes are built on
+ * (`entity-search-indexes.ts`), so an index on it applies to the compiled filter:
+ * - `text` (string fields): `((body #>> '{a,b}') COLLATE "C")`: text in byte order, which for UTF-8
+ *   is Unicode code point order, the same in every database whatever its collation. With that
+ *   collation one btree index serves `=`, `IN`, ranges and a `LIKE 'prefix%'` (PostgreSQL turns a
+ *   prefix into a range only in the C collation or with `text_pattern_ops`); equality is the same
+ *   as in any deterministic collation.
+ * - `json` (numbers, booleans, arrays): `(body #> '{a,b}')`, compared as jsonb.
+ * The path is written as a text-array literal, which is safe because every segment is a plain
+ * identifier (checked here).
+ * @param column a column reference, `body` or `e.body`
+ * @param path the field's segments in the stored body
+ * @throws Error for a column or a segment that is not a plain identifier (a programming error)
+ */
+export function searchFieldExpression(column: string, path: readonly string[], kind: 'text' | 'json'): string {
+  if (!IDENTIFIER.test(column)) throw new Error(`not a column reference: ${JSON.stringify(column)}`);
+  for (const segment of path) {
+    if (!SEGMENT.test(segment)) throw new Error(`not a searchable path segment: ${JSON.stringify(segment)}`);
+  }
+  const literal = `'{${path.join(',')}}'`;
+  return kind === 'text' ? `((${column} #>> ${literal}) COLLATE "C")` : `(${column} #> ${literal})`;
+}
+
+/**
  * Compiles a checked {@link SearchQuery} into a PostgreSQL WHERE condition over a jsonb column.
- * Values are always bound parameters; field paths are written as text-array literals
- * (`body #>> '{contactDetails,email}'`, camelCase kept) so expression indexes on the same
- * expressions apply, which is safe because every segment is a plain identifier (checked again
- * here: a path that is not throws, whatever the caller checked).
+ * Values are always bound parameters; fields are the expressions of {@link searchFieldExpression}
+ * (`(body #>> '{contactDetails,email}') COLLATE "C"`, camelCase kept) so the `indexFields` indexes
+ * on the same expressions apply, which is safe because every segment is a plain identifier (checked
+ * again here: a path that is not throws, whatever the caller checked).
  *
- * Semantics: string fields compare as text (`#>>`, the database collation), number and boolean
+ * Semantics: string fields compare as text in code point order (`#>>`, collation "C", the same in
+ * every database), number and boolean
  * fields as jsonb (`#>`, numbers numerically); `startsWith`/`endsWith`/`contains` are `LIKE` with
  * the value's `%`, `_` and `\` escaped; `neq` and `notContains` match entities without the field;
  * `contains` on an array field means "has the element"; `or` on a field means "equals any of".
@@ -61,12 +86,8 @@ function compileCondition(
   bind: (value: SearchValue) => string,
 ): string {
   const segments = [...prefix, ...c.path];
-  for (const segment of segments) {
-    if (!SEGMENT.test(segment)) throw new Error(`not a searchable path segment: ${JSON.stringify(segment)}`);
-  }
-  const literal = `'{${segments.join(',')}}'`;
-  const text = `(${column} #>> ${literal})`;
-  const json = `(${column} #> ${literal})`;
+  const text = searchFieldExpression(column, segments, 'text');
+  const json = searchFieldExpression(column, segments, 'json');
   const [v] = c.values as [SearchValue];
   if (c.kind === 'string[]' || c.kind === 'number[]') {
     const element = `jsonb_build_array(${bind(v)}::${c.kind === 'string[]' ? 'text' : 'numeric'})`;

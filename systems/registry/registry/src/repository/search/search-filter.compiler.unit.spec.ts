@@ -23,20 +23,20 @@ const one = (field: string, op: string, value: unknown) => sql({ filters: { [fie
 
 describe('compileSearchFilter', () => {
   it.each([
-    ['fullName', 'eq', 'Ada', `(e.body #>> '{fullName}') = $1`, ['Ada']],
-    ['fullName', 'neq', 'Ada', `(e.body #>> '{fullName}') IS DISTINCT FROM $1`, ['Ada']],
-    ['fullName', 'gt', 'M', `(e.body #>> '{fullName}') > $1`, ['M']],
-    ['fullName', 'lte', 'M', `(e.body #>> '{fullName}') <= $1`, ['M']],
-    ['fullName', 'between', ['A', 'M'], `(e.body #>> '{fullName}') BETWEEN $1 AND $2`, ['A', 'M']],
-    ['fullName', 'or', ['Ada', 'Bo'], `(e.body #>> '{fullName}') IN ($1, $2)`, ['Ada', 'Bo']],
-    ['fullName', 'startsWith', 'Ad', `(e.body #>> '{fullName}') LIKE $1 ESCAPE '\\'`, ['Ad%']],
-    ['fullName', 'endsWith', 'da', `(e.body #>> '{fullName}') LIKE $1 ESCAPE '\\'`, ['%da']],
-    ['fullName', 'contains', 'd', `(e.body #>> '{fullName}') LIKE $1 ESCAPE '\\'`, ['%d%']],
+    ['fullName', 'eq', 'Ada', `((e.body #>> '{fullName}') COLLATE "C") = $1`, ['Ada']],
+    ['fullName', 'neq', 'Ada', `((e.body #>> '{fullName}') COLLATE "C") IS DISTINCT FROM $1`, ['Ada']],
+    ['fullName', 'gt', 'M', `((e.body #>> '{fullName}') COLLATE "C") > $1`, ['M']],
+    ['fullName', 'lte', 'M', `((e.body #>> '{fullName}') COLLATE "C") <= $1`, ['M']],
+    ['fullName', 'between', ['A', 'M'], `((e.body #>> '{fullName}') COLLATE "C") BETWEEN $1 AND $2`, ['A', 'M']],
+    ['fullName', 'or', ['Ada', 'Bo'], `((e.body #>> '{fullName}') COLLATE "C") IN ($1, $2)`, ['Ada', 'Bo']],
+    ['fullName', 'startsWith', 'Ad', `((e.body #>> '{fullName}') COLLATE "C") LIKE $1 ESCAPE '\\'`, ['Ad%']],
+    ['fullName', 'endsWith', 'da', `((e.body #>> '{fullName}') COLLATE "C") LIKE $1 ESCAPE '\\'`, ['%da']],
+    ['fullName', 'contains', 'd', `((e.body #>> '{fullName}') COLLATE "C") LIKE $1 ESCAPE '\\'`, ['%d%']],
     [
       'fullName',
       'notContains',
       'd',
-      `((e.body #>> '{fullName}') IS NULL OR (e.body #>> '{fullName}') NOT LIKE $1 ESCAPE '\\')`,
+      `(((e.body #>> '{fullName}') COLLATE "C") IS NULL OR ((e.body #>> '{fullName}') COLLATE "C") NOT LIKE $1 ESCAPE '\\')`,
       ['%d%'],
     ],
     ['age', 'eq', 30, `(e.body #> '{age}') = to_jsonb($1::numeric)`, [30]],
@@ -59,13 +59,15 @@ describe('compileSearchFilter', () => {
   });
 
   it('keeps camelCase nested paths as they are (Daksha lower-cased them, so such fields never matched)', () => {
-    expect(one('contactDetails.email', 'eq', 'a@x.org').where).toBe(`(e.body #>> '{contactDetails,email}') = $1`);
+    expect(one('contactDetails.email', 'eq', 'a@x.org').where).toBe(
+      `((e.body #>> '{contactDetails,email}') COLLATE "C") = $1`,
+    );
   });
 
   it('binds every value, however hostile: an injection attempt is only a string to compare with (Daksha interpolated list filters into SQL)', () => {
     const attack = "x' OR '1'='1'; DROP TABLE entities; --";
     const compiled = one('fullName', 'eq', attack);
-    expect(compiled.where).toBe(`(e.body #>> '{fullName}') = $1`);
+    expect(compiled.where).toBe(`((e.body #>> '{fullName}') COLLATE "C") = $1`);
     expect(compiled.params).toEqual([attack]);
   });
 
@@ -84,7 +86,7 @@ describe('compileSearchFilter', () => {
     expect(compiled).toEqual({
       where:
         `(e.body #> '{age}') >= to_jsonb($3::numeric) AND (((e.body #> '{verified}') = to_jsonb($4::boolean)) OR ` +
-        `((e.body #>> '{fullName}') LIKE $5 ESCAPE '\\' AND (e.body #> '{tags}') @> jsonb_build_array($6::text)))`,
+        `(((e.body #>> '{fullName}') COLLATE "C") LIKE $5 ESCAPE '\\' AND (e.body #> '{tags}') @> jsonb_build_array($6::text)))`,
       params: [18, true, 'A%', 'vip'],
       nextParam: 7,
     });
@@ -96,7 +98,7 @@ describe('compileSearchFilter', () => {
 
   it('prefixes paths with the content path of Sunbird RC wrapper bodies ({ Student: { … } })', () => {
     expect(sql({ filters: { fullName: { eq: 'Ada' } } }, { contentPath: ['Student'] }).where).toBe(
-      `(e.body #>> '{Student,fullName}') = $1`,
+      `((e.body #>> '{Student,fullName}') COLLATE "C") = $1`,
     );
   });
 

@@ -64,7 +64,7 @@ export class CalendarSettingsCommandHttpHandler {
   @ApiOperation({
     summary: 'Set your calendar settings in the workspace',
     description:
-      'Replaces your own default reminders in this workspace: a new event you create (or import without VALARMs) here whose request has no `reminders` gets them (an explicit list, even empty, wins; existing events keep theirs; other members have their own). Any member may set theirs (404 for a non-member); 400 by field for a reminder that is not an RFC 5545 duration of at most 366 days or an instant. Tasks do not use these defaults: a task gets the reminders its request names.',
+      'Replaces your own default reminders in this workspace: a new event you create (or import without VALARMs) here whose request has no `reminders` gets them (an explicit list, even empty, wins; existing events keep theirs; other members have their own). Any member may set theirs (404 for a non-member); 400 by field for a reminder that is not an RFC 5545 duration of at most 366 days or an instant. A new task you create here without `reminders` gets them too, a moment later (tasks keeps a copy from MemberReminderDefaultsSetV1); without a due, only the absolute ones.',
   })
   @ApiZodBody(workspaceSettingsBody)
   @ApiZodResponse(200, workspaceSettingsDto, 'The settings as stored')

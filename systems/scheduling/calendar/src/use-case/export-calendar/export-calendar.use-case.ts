@@ -14,7 +14,8 @@ const ALL = { from: '1900-01-01T00:00:00Z', to: '2200-01-01T00:00:00Z' };
 /**
  * Every event of a workspace as one iCalendar document (RFC 5545, util-calendar `toICalendar`): UID =
  * event id, SEQUENCE = version, VTIMEZONE per zone, RRULE/EXDATE/RDATE and overrides (RECURRENCE-ID)
- * preserved.
+ * preserved, each reminder as a VALARM (`ACTION:DISPLAY`, RFC 5545 §3.6.6; relative ones also on moved
+ * occurrences).
  * @throws WorkspaceNotFoundError (404) when the caller (or the feed token's owner) is not a member, or the token is not the current one
  */
 @QueryHandler(ExportCalendarQuery)
@@ -40,6 +41,7 @@ export class ExportCalendarUseCase implements IQueryHandler<ExportCalendarQuery,
         description: fields.description,
         location: fields.location,
         schedule: scheduleOfEvent(fields),
+        reminders: fields.reminders,
         sequence: version,
         updatedAt: now,
       })),

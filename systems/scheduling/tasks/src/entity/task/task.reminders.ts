@@ -1,4 +1,4 @@
-import { reminderDueAt, Temporal } from '@archipelago/util-calendar';
+import { type Reminder, reminderDueAt, Temporal } from '@archipelago/util-calendar';
 import type { TaskFields } from './task.model.js';
 
 /** One reminder of a task: its position in `reminders` and when it fires (UTC instant). */
@@ -37,4 +37,15 @@ export function taskReminderTimes(fields: TaskFields): TaskReminderDue[] {
     out.push({ reminderIndex, dueAt: reminderDueAt(anchor, reminder) });
   });
   return out.sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt) || a.reminderIndex - b.reminderIndex);
+}
+
+/**
+ * The reminders a new task gets from its creator's defaults in its workspace, when its request has no
+ * `reminders` key (an explicit list, even empty, wins; the caller checks that). Relative defaults count
+ * from the due, so a task created **without** a due gets only the absolute (`{ at }`) ones — none when
+ * all are relative — rather than a 400 for reminders the caller never sent. A due set later does not
+ * bring them back: defaults apply at creation only, as for calendar events.
+ */
+export function defaultRemindersFor(hasDue: boolean, defaults: readonly Reminder[]): Reminder[] {
+  return defaults.filter((r) => hasDue || 'at' in r).map((r) => ('offset' in r ? { offset: r.offset } : { at: r.at }));
 }

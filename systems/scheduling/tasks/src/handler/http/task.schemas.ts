@@ -26,7 +26,9 @@ const reminders = z
     ]),
   )
   .max(10)
-  .describe('At most 10: [{ offset: "-PT15M" } | { at }]; a relative one needs a due');
+  .describe(
+    'At most 10: [{ offset: "-PT15M" } | { at }]; a relative one needs a due. Absent on create: your default reminders in the workspace',
+  );
 const recurrence = z
   .union([
     z.strictObject({

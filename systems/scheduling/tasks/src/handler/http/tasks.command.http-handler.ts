@@ -80,7 +80,8 @@ export class TasksCommandHttpHandler {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create a task',
-    description: 'In the caller’s personal workspace unless workspaceId is given; Location names it.',
+    description:
+      'In the caller’s personal workspace unless workspaceId is given; Location names it. Without a `reminders` key the task gets the caller’s default reminders in that workspace (`PUT /scheduling/v1/calendars/{workspaceId}/settings`; without a due only the absolute `{at}` ones); an explicit list, even empty, wins.',
   })
   @ApiZodBody(taskBodyDoc)
   @ApiZodResponse(201, taskDto, 'Created; Location names the task, the body carries its version')
@@ -137,8 +138,10 @@ export class TasksCommandHttpHandler {
       'Completing a done task appends nothing, and a recurring task’s next occurrence (`nextTaskId`) is created once. ' +
       'Open subtasks (as of the last write, not the read model) need cascade=true (409 `TASK.OPEN_SUBTASKS` otherwise, listing them); ' +
       'with it they are completed first. Honours `Idempotency-Key` (per caller): a retry with the key answers 200 with the first answer ' +
-      '(header `Idempotent-Replayed: true`) and does nothing, even after the task was reopened; the key sent before for another task or ' +
-      'another cascade is a 422 `IDEMPOTENCY.KEY_REUSED`; a malformed key is a 400.',
+      '(header `Idempotent-Replayed: true`) and completes nothing, even after the task was reopened (it only creates the next occurrence ' +
+      'if the first attempt stopped before doing so); the key sent before for another task or another cascade is a 422 ' +
+      '`IDEMPOTENCY.KEY_REUSED`; a malformed key is a 400. A key is kept 24 hours by default (`IDEMPOTENCY_KEY_RETENTION_HOURS`; deleted by the ' +
+      'next retention pass after that): a retry with an older key is a new request.',
   })
   @ApiIdempotencyKey()
   @ApiZodResponse(200, taskDto)

@@ -3,11 +3,11 @@ import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { spawnNextOccurrence, type TaskState } from '../../entity/task/task.decider.js';
 import { TaskAlreadyExistsError } from '../../entity/task/task.errors.js';
-import { handleTaskCommand } from '../handle-task-command.js';
+import { handleTaskCommand, type TaskCommandResult } from '../handle-task-command.js';
 import { IDEMPOTENCY_KEY_STORE, type IdempotencyKeyStorePort } from '../port/idempotency-key.port.js';
 import { WORKSPACE_REPOSITORY, type WorkspaceRepositoryPort } from '../port/workspace.repository.port.js';
 import { assertCanWriteTask } from '../task-access.js';
-import { withIdempotencyKey } from '../with-idempotency-key.js';
+import { type AnswerToStore, withIdempotencyKey } from '../with-idempotency-key.js';
 import { TASK_REPOSITORY, type TaskRepositoryPort } from '../port/task.repository.port.js';
 import { CompleteTaskCommand } from './complete-task.command.js';
 
@@ -39,11 +39,12 @@ export interface CompleteTaskResult {
  * the stream named by the completion — also when a retry finds the task already done (the first attempt
  * may have stopped between the two appends), so it exists exactly once.
  * A task in a workspace the actor is not a member of answers as absent; a viewer gets 403.
- * With an Idempotency-Key the answer is stored per caller once the work is done (next occurrence
- * included): a retry with the key answers it again (`replayed`) and does nothing, even after the task
- * was reopened; the key sent for another task or another `cascade` is refused. An answer is not
- * stored for an error, nor when the process stops between the work and the store (a retry then
- * completes again: harmless unless the task was reopened in between).
+ * With an Idempotency-Key the answer is stored per caller in the transaction that appends the
+ * completion (or, when the task was done already, once the work is done): a retry with the key answers
+ * it again (`replayed`), completes nothing, even after the task was reopened, and only makes sure the
+ * next occurrence exists (the first attempt may have stopped before creating it). The key sent for
+ * another task or another `cascade` is refused. No answer is stored for an error; a key older than the
+ * retention (`IDEMPOTENCY_KEY_RETENTION_HOURS`) is new again.
  * @throws TaskNotFoundError (404), WorkspaceForbiddenError (403), TaskHasOpenSubtasksError, TaskNotCompletableError (409),
  *   IdempotencyKeyReusedError (422)
  */
@@ -58,12 +59,21 @@ export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand,
   async execute(command: CompleteTaskCommand): Promise<CompleteTaskResult> {
     const { taskId, cascade } = command;
     const fingerprint = JSON.stringify({ operation: 'complete', taskId, cascade });
-    return withIdempotencyKey(this.keys, command.actorId, command.idempotencyKey, fingerprint, () =>
-      this.complete(command),
+    return withIdempotencyKey(
+      this.keys,
+      command.actorId,
+      command.idempotencyKey,
+      fingerprint,
+      (store) => this.complete(command, store),
+      (answer) => this.spawnNext(answer, command),
     );
   }
 
-  private async complete({ taskId, actorId, cascade, now, context }: CompleteTaskCommand): Promise<CompleteTaskResult> {
+  private async complete(
+    command: CompleteTaskCommand,
+    store?: AnswerToStore<CompleteTaskResult>,
+  ): Promise<CompleteTaskResult> {
+    const { taskId, actorId, cascade, now, context } = command;
     if (cascade) {
       for (const subtaskId of await this.repository.openSubtaskIds(taskId)) {
         await this.complete(new CompleteTaskCommand(subtaskId, actorId, true, now, context));
@@ -86,35 +96,51 @@ export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand,
         } as const;
       },
       context,
+      store && ((decided) => store(answerOf(decided))),
     );
-    const { state } = result;
-    const next = state.kind === 'live' && state.status === 'done' ? state.next : null;
-    if (next) {
-      const spawn = spawnNextOccurrence(
-        state,
-        {
-          type: 'TaskCompleted',
-          data: {
-            taskId,
-            workspaceId: state.kind === 'live' ? state.fields.workspaceId : '',
-            cascade,
-            next,
-            at: state.kind === 'live' ? (state.completedAt ?? now) : now,
-          },
-        },
-        actorId,
-      );
-      if (spawn) {
-        try {
-          await handleTaskCommand(this.repository, next.taskId, () => spawn, {
-            ...context,
-            causationId: `${taskId}@${result.version}`,
-          });
-        } catch (error) {
-          if (!(error instanceof TaskAlreadyExistsError)) throw error;
-        }
-      }
-    }
-    return { state, version: result.version, nextTaskId: next?.taskId ?? null };
+    const answer = answerOf(result);
+    await this.spawnNext(answer, command);
+    return answer;
   }
+
+  /**
+   * Creates the occurrence the completion in `answer` spawned unless its stream exists already (also
+   * when it was deleted since): every retry may call it.
+   */
+  private async spawnNext(
+    { state, version }: CompleteTaskResult,
+    { taskId, actorId, cascade, now, context }: CompleteTaskCommand,
+  ) {
+    const next = state.kind === 'live' && state.status === 'done' ? state.next : null;
+    if (!next) return;
+    const spawn = spawnNextOccurrence(
+      state,
+      {
+        type: 'TaskCompleted',
+        data: {
+          taskId,
+          workspaceId: state.kind === 'live' ? state.fields.workspaceId : '',
+          cascade,
+          next,
+          at: state.kind === 'live' ? (state.completedAt ?? now) : now,
+        },
+      },
+      actorId,
+    );
+    if (!spawn) return;
+    try {
+      await handleTaskCommand(this.repository, next.taskId, () => spawn, {
+        ...context,
+        causationId: `${taskId}@${version}`,
+      });
+    } catch (error) {
+      if (!(error instanceof TaskAlreadyExistsError)) throw error;
+    }
+  }
+}
+
+/** The answer of a completion: the task after it, its version, the occurrence it spawned. */
+function answerOf({ state, version }: TaskCommandResult): CompleteTaskResult {
+  const next = state.kind === 'live' && state.status === 'done' ? state.next : null;
+  return { state, version, nextTaskId: next?.taskId ?? null };
 }

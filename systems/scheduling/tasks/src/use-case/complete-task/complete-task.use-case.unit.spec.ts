@@ -3,7 +3,7 @@ import { taskDecider } from '../../entity/task/task.decider.js';
 import { TaskHasOpenSubtasksError } from '../../entity/task/task.errors.js';
 import type { TaskCreated, TaskEvent } from '../../entity/task/task.events.js';
 import type { TaskFields } from '../../entity/task/task.model.js';
-import type { IdempotencyKeyStorePort, RememberedAnswer } from '../port/idempotency-key.port.js';
+import type { IdempotencyKeyStorePort, KeyedAnswer, RememberedAnswer } from '../port/idempotency-key.port.js';
 import { ConcurrencyConflictError, type TaskRepositoryPort } from '../port/task.repository.port.js';
 import { IdempotencyKeyReusedError } from '../idempotency-key.errors.js';
 import { initialWorkspaceState } from '../../entity/workspace/workspace.decider.js';
@@ -17,9 +17,32 @@ const noSharedWorkspaces: WorkspaceRepositoryPort = {
   save: () => Promise.reject(new Error('not used')),
 };
 
-/** In-memory event streams with optimistic concurrency, like the real store; can fail one save on cue. */
+/** Idempotency-Keys in memory; answers are stored as JSON, like the real store. */
+class InMemoryKeys implements IdempotencyKeyStorePort {
+  readonly keys = new Map<string, RememberedAnswer>();
+  async find(callerId: string, key: string) {
+    return this.keys.get(`${callerId}/${key}`) ?? null;
+  }
+  async remember(callerId: string, key: string, remembered: RememberedAnswer) {
+    return this.insert({ callerId, key, remembered }) ? remembered : this.keys.get(`${callerId}/${key}`)!;
+  }
+  insert({ callerId, key, remembered }: KeyedAnswer): boolean {
+    if (this.keys.has(`${callerId}/${key}`)) return false;
+    this.keys.set(`${callerId}/${key}`, { ...remembered, answer: JSON.parse(JSON.stringify(remembered.answer)) });
+    return true;
+  }
+  deleteStoredBefore(): Promise<number> {
+    return Promise.reject(new Error('not used'));
+  }
+}
+
+/**
+ * In-memory event streams with optimistic concurrency, like the real store, writing an Idempotency-Key's
+ * answer in `keys` with the events (all or nothing); can fail one save on cue.
+ */
 class InMemoryTasks implements TaskRepositoryPort {
   readonly streams = new Map<string, TaskEvent[]>();
+  readonly keys = new InMemoryKeys();
   failNextSaveOf: string | null = null;
   interleave: { taskId: string; events: TaskEvent[] } | null = null;
 
@@ -27,7 +50,7 @@ class InMemoryTasks implements TaskRepositoryPort {
     const events = this.streams.get(taskId) ?? [];
     return { state: events.reduce(taskDecider.evolve, taskDecider.initialState()), version: events.length };
   }
-  async save(taskId: string, events: readonly TaskEvent[], expected: number) {
+  async save(taskId: string, events: readonly TaskEvent[], expected: number, _context: unknown, answer?: KeyedAnswer) {
     if (this.failNextSaveOf === taskId) {
       this.failNextSaveOf = null;
       throw new Error('connection lost');
@@ -39,6 +62,7 @@ class InMemoryTasks implements TaskRepositoryPort {
     const current = this.streams.get(taskId) ?? [];
     if (current.length !== expected) throw new ConcurrencyConflictError(taskId);
     this.streams.set(taskId, [...current, ...events]);
+    if (answer) this.keys.insert(answer);
   }
   async openSubtaskIds(taskId: string) {
     const open: string[] = [];
@@ -52,20 +76,6 @@ class InMemoryTasks implements TaskRepositoryPort {
         open.push(id);
     }
     return open;
-  }
-}
-
-/** Idempotency-Keys in memory; answers are stored as JSON, like the real store. */
-class InMemoryKeys implements IdempotencyKeyStorePort {
-  readonly keys = new Map<string, RememberedAnswer>();
-  async find(callerId: string, key: string) {
-    return this.keys.get(`${callerId}/${key}`) ?? null;
-  }
-  async remember(callerId: string, key: string, remembered: RememberedAnswer) {
-    const earlier = this.keys.get(`${callerId}/${key}`);
-    if (earlier) return earlier;
-    this.keys.set(`${callerId}/${key}`, { ...remembered, answer: JSON.parse(JSON.stringify(remembered.answer)) });
-    return remembered;
   }
 }
 
@@ -93,12 +103,15 @@ const done = '2026-03-14T15:00:00Z';
 const complete = (taskId = 't1', cascade = false, key?: string) =>
   new CompleteTaskCommand(taskId, 'u1', cascade, done, {}, key);
 const tasksOf = (repo: InMemoryTasks) => [...repo.streams.keys()];
+/** Sets t1 back to todo, as a PATCH of its status would. */
+const reopen = (repo: InMemoryTasks) =>
+  repo.streams.get('t1')!.push({ type: 'TaskUpdated', data: { taskId: 't1', changes: { status: 'todo' }, at: done } });
 
 describe('CompleteTaskUseCase', () => {
   it('given a task repeating 7 days after completion, when completed, then the next occurrence exists once, due 21 March', async () => {
     const repo = new InMemoryTasks();
     repo.streams.set('t1', [created('t1')]);
-    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys);
     const first = await useCase.execute(complete());
     const again = await useCase.execute(complete());
     expect(first.nextTaskId).toBe(nextOccurrenceId('t1', 1));
@@ -113,7 +126,7 @@ describe('CompleteTaskUseCase', () => {
   it('when the first attempt stopped between the two appends, then the retry creates the next occurrence', async () => {
     const repo = new InMemoryTasks();
     repo.streams.set('t1', [created('t1')]);
-    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys);
     repo.failNextSaveOf = nextOccurrenceId('t1', 1);
     await expect(useCase.execute(complete())).rejects.toThrow('connection lost');
     expect(tasksOf(repo)).toEqual(['t1']);
@@ -140,7 +153,7 @@ describe('CompleteTaskUseCase', () => {
         },
       ],
     };
-    const result = await new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys()).execute(complete());
+    const result = await new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys).execute(complete());
     expect(repo.streams.get('t1')!.map((e) => e.type)).toEqual(['TaskCreated', 'TaskCompleted']);
     expect(tasksOf(repo)).toEqual(['t1', result.nextTaskId]);
   });
@@ -150,7 +163,7 @@ describe('CompleteTaskUseCase', () => {
     repo.streams.set('p', [created('p', { recurrence: null })]);
     repo.streams.set('c1', [created('c1', { recurrence: null, parentId: 'p' })]);
     repo.streams.set('c2', [created('c2', { recurrence: null, parentId: 'c1' })]);
-    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys);
     await expect(useCase.execute(complete('p'))).rejects.toBeInstanceOf(TaskHasOpenSubtasksError);
     const result = await useCase.execute(complete('p', true));
     expect(result).toMatchObject({ state: { status: 'done' }, version: 2, nextTaskId: null });
@@ -160,9 +173,9 @@ describe('CompleteTaskUseCase', () => {
   it('given an Idempotency-Key, when retried after a reopen, then it answers the first result and spawns nothing more', async () => {
     const repo = new InMemoryTasks();
     repo.streams.set('t1', [created('t1')]);
-    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, new InMemoryKeys());
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys);
     const first = await useCase.execute(complete('t1', false, 'k1'));
-    repo.streams.get('t1')!.push({ type: 'TaskUpdated', data: { taskId: 't1', changes: { status: 'todo' }, at: done } });
+    reopen(repo);
     const retry = await useCase.execute(complete('t1', false, 'k1'));
     expect(retry).toEqual({ ...first, replayed: true });
     expect(tasksOf(repo)).toEqual(['t1', first.nextTaskId]);
@@ -171,5 +184,55 @@ describe('CompleteTaskUseCase', () => {
     const fresh = await useCase.execute(complete('t1', false, 'k2'));
     expect(fresh.replayed).toBeUndefined();
     expect(fresh.nextTaskId).toBe(nextOccurrenceId('t1', 3));
+  });
+
+  it('given an Idempotency-Key, when the first attempt stopped after the completion but before the next occurrence, then a retry after a reopen answers the first result, completes nothing and creates the next occurrence once', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('t1', [created('t1')]);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys);
+    repo.failNextSaveOf = nextOccurrenceId('t1', 1);
+    await expect(useCase.execute(complete('t1', false, 'k1'))).rejects.toThrow('connection lost');
+    // The key was stored with the completion, in its transaction.
+    expect(repo.keys.keys.get('u1/k1')).toMatchObject({
+      answer: { version: 2, nextTaskId: nextOccurrenceId('t1', 1) },
+    });
+    reopen(repo);
+    const retry = await useCase.execute(complete('t1', false, 'k1'));
+    expect(retry).toMatchObject({ replayed: true, version: 2, nextTaskId: nextOccurrenceId('t1', 1) });
+    expect(repo.streams.get('t1')!.map((e) => e.type)).toEqual(['TaskCreated', 'TaskCompleted', 'TaskUpdated']);
+    expect(tasksOf(repo)).toEqual(['t1', nextOccurrenceId('t1', 1)]);
+    expect(repo.streams.get(nextOccurrenceId('t1', 1))).toMatchObject([
+      { type: 'TaskCreated', data: { due: { date: '2026-03-21' }, previousTaskId: 't1' } },
+    ]);
+    await useCase.execute(complete('t1', false, 'k1'));
+    expect(repo.streams.get(nextOccurrenceId('t1', 1))).toHaveLength(1);
+  });
+
+  it('given an Idempotency-Key, when the task was done already, then the key is stored after the work and a retry replays', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('t1', [created('t1', { recurrence: null })]);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys);
+    await useCase.execute(complete('t1'));
+    const first = await useCase.execute(complete('t1', false, 'k1'));
+    expect(first.replayed).toBeUndefined();
+    expect(await useCase.execute(complete('t1', false, 'k1'))).toEqual({ ...first, replayed: true });
+  });
+
+  it('given two requests racing with one key, then the one that did not store its answer answers the stored one as a replay', async () => {
+    const repo = new InMemoryTasks();
+    repo.streams.set('t1', [created('t1', { recurrence: null })]);
+    const useCase = new CompleteTaskUseCase(repo, noSharedWorkspaces, repo.keys);
+    const first = await useCase.execute(complete('t1', false, 'k1'));
+    // The second looked the key up before the first stored it: it runs (deciding nothing), then finds the key taken.
+    const lookedEarly: IdempotencyKeyStorePort = {
+      find: () => Promise.resolve(null),
+      remember: (callerId, key, remembered) => repo.keys.remember(callerId, key, remembered),
+      deleteStoredBefore: () => Promise.reject(new Error('not used')),
+    };
+    const second = await new CompleteTaskUseCase(repo, noSharedWorkspaces, lookedEarly).execute(
+      complete('t1', false, 'k1'),
+    );
+    expect(second).toEqual({ ...first, replayed: true });
+    expect(repo.streams.get('t1')).toHaveLength(2);
   });
 });

@@ -4,6 +4,15 @@ export interface RememberedAnswer {
   readonly fingerprint: string;
   /** The use case's result, as JSON. */
   readonly answer: unknown;
+  /** The request (one attempt of the use case, a UUID) that stored it; absent on keys stored before it was kept. */
+  readonly requestId?: string;
+}
+
+/** An answer to store for `callerId`'s `key`, in the transaction of the work it answers (`TaskRepositoryPort.save`). */
+export interface KeyedAnswer {
+  readonly callerId: string;
+  readonly key: string;
+  readonly remembered: RememberedAnswer;
 }
 
 /**
@@ -18,6 +27,11 @@ export interface IdempotencyKeyStorePort {
    * (another request's answer when it stored first).
    */
   remember(callerId: string, key: string, remembered: RememberedAnswer): Promise<RememberedAnswer>;
+  /**
+   * Deletes at most `limit` keys (of any caller) stored before `before` (an RFC 3339 instant), oldest
+   * first, in one short statement; returns how many it deleted. A deleted key is new again.
+   */
+  deleteStoredBefore(before: string, limit: number): Promise<number>;
 }
 
 export const IDEMPOTENCY_KEY_STORE = Symbol('IdempotencyKeyStorePort');
