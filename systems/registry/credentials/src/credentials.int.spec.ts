@@ -57,15 +57,16 @@ const postJson = (url: string, body: unknown, headers: Record<string, string> = 
 const net = (url: string) => fetch(url.replace(PUBLIC, root));
 
 function registryMessage(
-  name: 'EntityCreatedV1' | 'EntityDeletedV1' | 'ClaimAttestedV1',
+  name: 'EntityCreatedV1' | 'EntityDeletedV1' | 'ClaimAttestedV1' | 'EntityDeactivatedV1' | 'EntityReactivatedV1',
   payload: object,
   id = crypto.randomUUID(),
+  key = teacherId,
 ): IncomingMessage {
   const event = REGISTRY_EVENTS[name];
   return {
     id,
     topic: event.topic,
-    key: teacherId,
+    key,
     type: event.type,
     source: 'test',
     time: new Date().toISOString(),
@@ -84,7 +85,7 @@ const resolver = new Resolver({
     return { didDocument, didDocumentMetadata: {}, didResolutionMetadata: { contentType: 'application/did+json' } };
   },
 });
-async function independentVerify(jwt: string): Promise<{ signature: boolean; revoked: boolean }> {
+async function independentVerify(jwt: string): Promise<{ signature: boolean; revoked: boolean; suspended: boolean }> {
   const { kid } = decodeProtectedHeader(jwt);
   const { didDocument } = await resolver.resolve(String(kid).split('#')[0]!);
   const keys = {
@@ -96,15 +97,24 @@ async function independentVerify(jwt: string): Promise<{ signature: boolean; rev
   } catch {
     signature = false;
   }
-  const vc = decodeJwt(jwt) as { credentialStatus: { statusListCredential: string; statusListIndex: string } };
-  const listJwt = await (await net(vc.credentialStatus.statusListCredential)).text();
-  await compactVerify(listJwt, createLocalJWKSet(keys));
-  const list = decodeJwt(listJwt) as { credentialSubject: { encodedList: string } };
-  expect(list.credentialSubject.encodedList.startsWith('u')).toBe(true);
-  const buffer = await Bitstring.decodeBits({ encoded: list.credentialSubject.encodedList.slice(1) });
-  const bits = new Bitstring({ buffer });
-  expect(bits.length).toBeGreaterThanOrEqual(131_072);
-  return { signature, revoked: bits.get(Number(vc.credentialStatus.statusListIndex)) };
+  type Entry = { statusPurpose: string; statusListCredential: string; statusListIndex: string };
+  const { credentialStatus } = decodeJwt(jwt) as { credentialStatus: Entry | Entry[] };
+  const entries = Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus];
+  // Bitstring Status List v1.0 §3.2: the list's statusPurpose must be the entry's.
+  const bitOf = async (purpose: string): Promise<boolean> => {
+    const entry = entries.find((e) => e.statusPurpose === purpose);
+    if (!entry) return false;
+    const listJwt = await (await net(entry.statusListCredential)).text();
+    await compactVerify(listJwt, createLocalJWKSet(keys));
+    const list = decodeJwt(listJwt) as { credentialSubject: { encodedList: string; statusPurpose: string } };
+    expect(list.credentialSubject.statusPurpose).toBe(purpose);
+    expect(list.credentialSubject.encodedList.startsWith('u')).toBe(true);
+    const buffer = await Bitstring.decodeBits({ encoded: list.credentialSubject.encodedList.slice(1) });
+    const bits = new Bitstring({ buffer });
+    expect(bits.length).toBeGreaterThanOrEqual(131_072);
+    return bits.get(Number(entry.statusListIndex));
+  };
+  return { signature, revoked: await bitOf('revocation'), suspended: await bitOf('suspension') };
 }
 
 beforeAll(async () => {
@@ -194,14 +204,21 @@ describe('registry/credentials over HTTP', () => {
       id: `urn:uuid:${issued.id}`,
       issuer: DID,
       credentialSubject: { id: `urn:uuid:${teacherId}`, name: 'Asha Rao', school: 'GHS Mysuru' },
-      credentialStatus: {
-        type: 'BitstringStatusListEntry',
-        statusPurpose: 'revocation',
-        statusListCredential: `${PUBLIC}/registry/v1/credentials/status/1`,
-      },
+      credentialStatus: [
+        {
+          type: 'BitstringStatusListEntry',
+          statusPurpose: 'revocation',
+          statusListCredential: `${PUBLIC}/registry/v1/credentials/status/1`,
+        },
+        {
+          type: 'BitstringStatusListEntry',
+          statusPurpose: 'suspension',
+          statusListCredential: `${PUBLIC}/registry/v1/credentials/status/2`,
+        },
+      ],
     });
     expect(vc).not.toHaveProperty('vc');
-    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: false });
+    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: false, suspended: false });
 
     // Tamper one character of the signature: the independent verifier and ours both refuse it.
     const sig = issued.jwt.split('.')[2];
@@ -230,7 +247,7 @@ describe('registry/credentials over HTTP', () => {
     expect((await revoked.json()).status).toBe('revoked');
     const again = await postJson(`${base}/${issued.id}/revoke`, {});
     expect((await again.json()).revokedAt).toBeDefined();
-    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: true });
+    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: true, suspended: false });
     const asJwt = await http(`${base}/verify`, {
       method: 'POST',
       headers: { 'content-type': 'application/vc+jwt' },
@@ -386,7 +403,7 @@ describe('registry/credentials over HTTP', () => {
       name: 'Asha Rao',
       school: 'GHS Mysuru',
     });
-    expect(await independentVerify(jwt)).toEqual({ signature: true, revoked: false });
+    expect(await independentVerify(jwt)).toEqual({ signature: true, revoked: false, suspended: false });
 
     // An attested claim without a template issues nothing.
     await consumer.handle(
@@ -414,7 +431,7 @@ describe('registry/credentials over HTTP', () => {
     expect(await (await http(`${base}/${issued.id}`, { headers: bearer(admin) })).status).toBe(200);
     const listed = await (await http(`${base}?entityId=${teacherId}&limit=100`, { headers: bearer(admin) })).json();
     expect(listed.items.every((c: { status: string }) => c.status === 'revoked')).toBe(true);
-    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: true });
+    expect(await independentVerify(issued.jwt)).toEqual({ signature: true, revoked: true, suspended: false });
     const gone = await postJson(base, { entityType: 'Teacher', entityId: teacherId });
     expect(gone.status).toBe(404);
     expect((await gone.json()).code).toBe('CREDENTIAL.ENTITY_UNKNOWN');
@@ -429,7 +446,7 @@ describe('registry/credentials over HTTP', () => {
     expect((await postJson(base, { entityType: 'Teacher', entityId: teacherId }, {})).status).toBe(401);
     expect((await postJson(base, { entityType: 'Teacher', entityId: teacherId }, bearer(holder))).status).toBe(403);
     expect((await postJson(base, { entityType: 'Teacher', entityId: 'nope' })).status).toBe(400);
-    expect((await http(`${base}/status/2`)).status).toBe(404);
+    expect((await http(`${base}/status/3`)).status).toBe(404);
   });
 
   it('serves the DID document and an OpenAPI document with no gaps', async () => {
@@ -447,5 +464,152 @@ describe('registry/credentials over HTTP', () => {
       'application/json',
       'application/vc+jwt',
     ]);
+  });
+});
+
+// Suspension (Bitstring Status List v1.0 statusPurpose "suspension") driven by the registry's
+// EntityDeactivatedV1 / EntityReactivatedV1: each test has its own licence entity.
+describe('suspension on entity deactivation', () => {
+  const consumer = () => app.get(RegistryEventsMessageHandler);
+  const licence = async () => {
+    const entityId = crypto.randomUUID();
+    await consumer().handle(
+      registryMessage(
+        'EntityCreatedV1',
+        {
+          entityId,
+          entityType: 'Licence',
+          definitionId: '2b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+          version: 1,
+          actor: ADMIN.sub,
+          occurredAt: new Date().toISOString(),
+          definitionVersion: 1,
+          body: { name: 'Asha Rao', number: 'L-1' },
+        },
+        undefined,
+        entityId,
+      ),
+    );
+    return entityId;
+  };
+  const activation = (
+    name: 'EntityDeactivatedV1' | 'EntityReactivatedV1',
+    entityId: string,
+    version: number,
+    id = crypto.randomUUID(),
+  ) =>
+    registryMessage(
+      name,
+      {
+        entityId,
+        entityType: 'Licence',
+        definitionId: '2b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e',
+        version,
+        actor: ADMIN.sub,
+        occurredAt: new Date().toISOString(),
+      },
+      id,
+      entityId,
+    );
+  const issue = async (entityId: string) => {
+    const res = await postJson(base, { entityType: 'Licence', entityId, holder: HOLDER.sub });
+    expect(res.status).toBe(201);
+    return (await res.json()) as { id: string; jwt: string; status: string; suspensionListIndex: number };
+  };
+  const verify = async (jwt: string) =>
+    (await (await postJson(`${base}/verify`, { credential: jwt }, {})).json()) as {
+      valid: boolean;
+      checks: { check: string; ok: boolean; detail: string }[];
+    };
+  const statusDetail = async (jwt: string) => (await verify(jwt)).checks.find((c) => c.check === 'status')!;
+  const listed = async (entityId: string) =>
+    (
+      (await (await http(`${base}?entityId=${entityId}&limit=100`, { headers: bearer(admin) })).json()).items as {
+        id: string;
+        status: string;
+        suspendedAt?: string;
+      }[]
+    ).sort((a, b) => a.id.localeCompare(b.id));
+
+  it('deactivate → suspended (not valid, a clear reason; the independent verifier sees the suspension bit) → reactivate → valid', async () => {
+    const entityId = await licence();
+    const [a, b, revoked] = [await issue(entityId), await issue(entityId), await issue(entityId)];
+    expect(a.suspensionListIndex).toEqual(expect.any(Number));
+    await postJson(`${base}/${revoked.id}/revoke`, {});
+
+    await consumer().handle(activation('EntityDeactivatedV1', entityId, 2));
+    for (const c of [a, b]) {
+      expect(await verify(c.jwt)).toEqual({
+        valid: false,
+        checks: [
+          expect.objectContaining({ check: 'signature', ok: true }),
+          expect.objectContaining({ check: 'validity', ok: true }),
+          { check: 'status', ok: false, detail: 'suspended: the registry entity it was issued for is deactivated' },
+        ],
+      });
+      expect(await independentVerify(c.jwt)).toEqual({ signature: true, revoked: false, suspended: true });
+    }
+    // A revoked credential is not suspended on top: it stays revoked.
+    expect(await independentVerify(revoked.jwt)).toEqual({ signature: true, revoked: true, suspended: false });
+    expect((await listed(entityId)).map((c) => c.status).sort()).toEqual(['revoked', 'suspended', 'suspended']);
+    const page = await (await http(`${base}/${a.id}`, { headers: { ...bearer(holder), accept: 'text/html' } })).text();
+    expect(page).toContain('data-status="suspended"');
+    const list2 = await http(`${base}/status/2`, { headers: { accept: 'application/json' } });
+    expect(list2.status).toBe(200);
+    expect((await list2.json()).credentialSubject).toMatchObject({ statusPurpose: 'suspension' });
+
+    await consumer().handle(activation('EntityReactivatedV1', entityId, 3));
+    for (const c of [a, b]) {
+      expect(await statusDetail(c.jwt)).toEqual({ check: 'status', ok: true, detail: 'not revoked, not suspended' });
+      expect((await verify(c.jwt)).valid).toBe(true);
+      expect(await independentVerify(c.jwt)).toEqual({ signature: true, revoked: false, suspended: false });
+    }
+    expect((await listed(entityId)).map((c) => c.status).sort()).toEqual(['active', 'active', 'revoked']);
+  });
+
+  it('applies a redelivered message once and ignores an event older than the last applied version, whatever the topic order', async () => {
+    const entityId = await licence();
+    const c = await issue(entityId);
+    // The reactivation (version 3) overtakes the deactivation (version 2) on the other topic.
+    const deactivation = activation('EntityDeactivatedV1', entityId, 2);
+    await consumer().handle(activation('EntityReactivatedV1', entityId, 3));
+    await consumer().handle(deactivation);
+    expect((await verify(c.jwt)).valid).toBe(true);
+    expect(await independentVerify(c.jwt)).toMatchObject({ suspended: false });
+
+    // A later deactivation counts; delivered twice (same id), it is applied once.
+    const later = activation('EntityDeactivatedV1', entityId, 4);
+    await consumer().handle(later);
+    await consumer().handle(later);
+    expect(await statusDetail(c.jwt)).toMatchObject({ ok: false, detail: expect.stringMatching(/^suspended/) });
+    await consumer().handle(activation('EntityReactivatedV1', entityId, 5));
+    expect((await verify(c.jwt)).valid).toBe(true);
+    // The same deactivation redelivered (same id) or re-published (new id) after the reactivation changes nothing.
+    await consumer().handle(later);
+    await consumer().handle(activation('EntityDeactivatedV1', entityId, 4));
+    expect((await verify(c.jwt)).valid).toBe(true);
+    const { rows } = await infrastructure.pool.query(
+      `SELECT version, deactivated FROM credentials.entity_activation WHERE entity_id = $1`,
+      [entityId],
+    );
+    expect(rows).toEqual([{ version: 5, deactivated: false }]);
+  });
+
+  it('issues a credential of a deactivated entity suspended, valid once the entity is reactivated', async () => {
+    const entityId = await licence();
+    await consumer().handle(activation('EntityDeactivatedV1', entityId, 2));
+    const c = await issue(entityId);
+    expect(c.status).toBe('suspended');
+    expect(await independentVerify(c.jwt)).toMatchObject({ suspended: true });
+    await consumer().handle(activation('EntityReactivatedV1', entityId, 3));
+    expect((await verify(c.jwt)).valid).toBe(true);
+  });
+
+  it('skips a malformed activation event (no version) without failing', async () => {
+    const entityId = await licence();
+    const c = await issue(entityId);
+    const bad = activation('EntityDeactivatedV1', entityId, 2);
+    await consumer().handle({ ...bad, payload: { ...(bad.payload as object), version: 'two' } });
+    expect((await verify(c.jwt)).valid).toBe(true);
   });
 });

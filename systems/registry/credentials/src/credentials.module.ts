@@ -11,7 +11,8 @@ import { CredentialsInfrastructure } from './repository/credentials.infrastructu
 import { IssueCredentialUseCase } from './use-case/issue-credential/issue-credential.use-case.js';
 import { CERTIFICATE_RENDERER } from './use-case/port/certificate-renderer.port.js';
 import { CLOCK } from './use-case/port/clock.port.js';
-import { CREDENTIAL_STORE } from './use-case/port/credential-store.port.js';
+import { CREDENTIAL_STORE, ENTITY_ACTIVATIONS } from './use-case/port/credential-store.port.js';
+import { EntityActivationUseCase } from './use-case/entity-activation/entity-activation.use-case.js';
 import { ISSUER, type IssuerPort } from './use-case/port/issuer.port.js';
 import { ReadCredentialsUseCase } from './use-case/read-credentials/read-credentials.use-case.js';
 import { RegistryEventsUseCase } from './use-case/registry-events/registry-events.use-case.js';
@@ -46,6 +47,7 @@ export class CredentialsModule {
         { provide: CredentialsInfrastructure, useValue: infrastructure },
         { provide: CREDENTIAL_STORE, useValue: infrastructure.credentials },
         { provide: ENTITY_SNAPSHOTS, useValue: infrastructure.credentials },
+        { provide: ENTITY_ACTIVATIONS, useValue: infrastructure.credentials },
         { provide: ISSUER, useValue: issuer },
         { provide: CLOCK, useClass: SystemClockGateway },
         { provide: CERTIFICATE_RENDERER, useClass: HtmlCertificateRenderer },
@@ -57,6 +59,7 @@ export class CredentialsModule {
         VerifyCredentialUseCase,
         StatusListUseCase,
         RegistryEventsUseCase,
+        EntityActivationUseCase,
         RegistryEventsMessageHandler,
       ],
     };

@@ -21,8 +21,8 @@ const keysDirOf = (config: CredentialsConfig): string | undefined =>
  * - `main.js rotate-keys`: a new issuer key in CREDENTIALS_KEYS_DIR (earlier keys kept, still in the
  *   DID document); restart the service to sign with it; exit 0.
  * - `main.js`: serve HTTP (HTTP_PORT): credentials, the did:web document at `/.well-known/did.json`,
- *   the status lists and verification (public). Consumes the registry's entity events (group
- *   `registry.credentials`); publishes CredentialIssuedV1 and CredentialRevokedV1 through the outbox.
+ *   the status lists (1 revocation, 2 suspension) and verification (public). Consumes the registry's
+ *   entity events (group `registry.credentials`; deactivation suspends the entity's credentials); publishes CredentialIssuedV1 and CredentialRevokedV1 through the outbox.
  */
 await runServiceMain({
   configSchema: credentialsConfigSchema,
@@ -54,7 +54,7 @@ await runServiceMain({
     title: 'Archipelago registry/credentials',
     version: '1.0.0',
     description:
-      'W3C Verifiable Credentials (Data Model 2.0, secured as VC-JOSE) of registry entities, revocation through Bitstring Status List v1.0, public verification and the issuer did:web document. Integration events CredentialIssuedV1, CredentialRevokedV1.',
+      'W3C Verifiable Credentials (Data Model 2.0, secured as VC-JOSE) of registry entities, revocation and suspension (while the entity is deactivated) through Bitstring Status List v1.0, public verification and the issuer did:web document. Integration events CredentialIssuedV1, CredentialRevokedV1.',
     refine: refineCredentialsOpenApi,
   },
   topics: Object.values(CREDENTIALS_EVENTS).map((e) => e.topic),

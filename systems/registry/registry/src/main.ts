@@ -116,7 +116,7 @@ await runServiceMain({
     title: 'Archipelago registry/registry',
     version: '1.0.0',
     description:
-      'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1, EntityCreatedV1, EntityUpdatedV1, EntityDeletedV1, EntityInvitedV1, ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1. Each active entity type has its own document with the bodies it accepts: GET /registry/v1/entity/{type}/openapi.json.',
+      'Definitions (JSON Schemas with _osConfig, Daksha-RC paths under /registry/v1/schema) and the generated example items. Event-sourced; integration events DefinitionActivatedV1, RegistryItemCreatedV1, EntityCreatedV1, EntityUpdatedV1, EntityDeletedV1, EntityDeactivatedV1, EntityReactivatedV1, EntityInvitedV1, ClaimRaisedV1, ClaimAttestedV1, ClaimRejectedV1. Each active entity type has its own document with the bodies it accepts: GET /registry/v1/entity/{type}/openapi.json.',
     // The per-type documents are derived from this one.
     refine: (document) => {
       documentKeyUnavailable(document);
@@ -129,6 +129,8 @@ await runServiceMain({
     'registry.registry.entity-created.v1',
     'registry.registry.entity-updated.v1',
     'registry.registry.entity-deleted.v1',
+    'registry.registry.entity-deactivated.v1',
+    'registry.registry.entity-reactivated.v1',
     'registry.registry.entity-invited.v1',
     'registry.registry.claim-raised.v1',
     'registry.registry.claim-attested.v1',

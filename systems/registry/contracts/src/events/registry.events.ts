@@ -62,6 +62,23 @@ export const entityDeletedV1Schema = z.object(entityEventBase);
 export type EntityDeletedV1 = z.infer<typeof entityDeletedV1Schema>;
 
 /**
+ * A manager deactivated an entity (`active`/`invited` → `deactivated`): a reversible suspension (a
+ * licence under review). Names the entity only: never a body, nor a private or internal field.
+ * `version` is the entity's version after the change; a consumer that also reads
+ * {@link EntityReactivatedV1} (another topic, so no order between the two) applies the higher
+ * version and ignores an older one. Key = entity id.
+ */
+export const entityDeactivatedV1Schema = z.object(entityEventBase);
+export type EntityDeactivatedV1 = z.infer<typeof entityDeactivatedV1Schema>;
+
+/**
+ * A manager reactivated a deactivated entity (`deactivated` → `active`); same shape and ordering
+ * rule as {@link EntityDeactivatedV1}. Key = entity id.
+ */
+export const entityReactivatedV1Schema = z.object(entityEventBase);
+export type EntityReactivatedV1 = z.infer<typeof entityReactivatedV1Schema>;
+
+/**
  * Someone was invited into the registry (or registered themselves): an entity now exists in status
  * `invited`, owned by the person its `ownershipAttributes` name. `inviteeEmail` is the e-mail the
  * invitation goes to (the first owner e-mail of the entity; the person may have no account yet);
@@ -197,6 +214,16 @@ export const REGISTRY_EVENTS = {
     topic: 'registry.registry.entity-deleted.v1',
     type: 'archipelago.registry.registry.EntityDeletedV1',
     schema: entityDeletedV1Schema,
+  },
+  EntityDeactivatedV1: {
+    topic: 'registry.registry.entity-deactivated.v1',
+    type: 'archipelago.registry.registry.EntityDeactivatedV1',
+    schema: entityDeactivatedV1Schema,
+  },
+  EntityReactivatedV1: {
+    topic: 'registry.registry.entity-reactivated.v1',
+    type: 'archipelago.registry.registry.EntityReactivatedV1',
+    schema: entityReactivatedV1Schema,
   },
   EntityInvitedV1: {
     topic: 'registry.registry.entity-invited.v1',

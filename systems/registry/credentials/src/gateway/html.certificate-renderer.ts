@@ -10,6 +10,7 @@ export function escapeHtml(text: string): string {
 const STATUS_TEXT: Record<CertificateStatus, string> = {
   active: 'Active',
   revoked: 'REVOKED',
+  suspended: 'SUSPENDED',
   expired: 'EXPIRED',
   'not-yet-valid': 'Not yet valid',
 };
@@ -56,7 +57,8 @@ export class HtmlCertificateRenderer implements CertificateRendererPort {
     const qr = await this.qrSvg(view.qrPayload);
     const e = escapeHtml;
     const rows = view.fields.map((f) => `<tr><th scope="row">${e(f.label)}</th><td>${e(f.value)}</td></tr>`).join('\n');
-    const revoked = view.status === 'revoked';
+    const since =
+      view.status === 'revoked' ? view.revokedAt : view.status === 'suspended' ? view.suspendedAt : undefined;
     return `<!doctype html>
 <html lang="en">
 <head>
@@ -86,7 +88,7 @@ export class HtmlCertificateRenderer implements CertificateRendererPort {
 <h1>${e(view.title)}</h1>
 <p>${e(template.lead)}</p>
 <p>Status: <span class="status${view.status === 'active' ? '' : ' bad'}" data-status="${e(view.status)}">${e(STATUS_TEXT[view.status])}</span>${
-      revoked && view.revokedAt ? ` since ${e(day(view.revokedAt))}` : ''
+      since ? ` since ${e(day(since))}` : ''
     }</p>
 <table>
 <tbody>
@@ -104,7 +106,7 @@ ${rows}
 </table>
 <div class="verify">
 ${qr ?? '<p class="no-qr">This credential is too large for a QR code; ask the holder for it as application/vc+jwt.</p>'}
-<p>The QR code holds the signed credential (W3C VC 2.0, VC-JOSE <code>application/vc+jwt</code>). Any VC-JOSE verifier can check it offline against the issuer's DID document, or send it to <code>POST ${e(view.verifyUrl)}</code> as <code>{"credential": "&lt;scanned text&gt;"}</code>. The current revocation status is in the credential's status list, not on this paper.</p>
+<p>The QR code holds the signed credential (W3C VC 2.0, VC-JOSE <code>application/vc+jwt</code>). Any VC-JOSE verifier can check it offline against the issuer's DID document, or send it to <code>POST ${e(view.verifyUrl)}</code> as <code>{"credential": "&lt;scanned text&gt;"}</code>. The current revocation and suspension status is in the credential's status lists, not on this paper.</p>
 </div>
 </main>
 </body>

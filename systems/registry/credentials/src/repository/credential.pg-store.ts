@@ -5,13 +5,17 @@ import { keysetPageBySeq } from '@archipelago/platform-service-kit';
 import type pg from 'pg';
 import type { DataSource, Repository } from 'typeorm';
 import type { CommandContext } from '../use-case/port/command-context.js';
+import type { AppliedActivation, EntityActivationChange } from '../entity/credential/entity-activation.js';
 import type {
+  ActivationOutcome,
   CredentialFilter,
   CredentialPage,
   ChangeMessage,
   CredentialStorePort,
+  EntityActivationsPort,
   EntityChange,
   EntitySnapshotsPort,
+  InsertOutcome,
   EntitySnapshot,
   PublishedStatusList,
   StoredCredential,
@@ -37,11 +41,14 @@ interface Row {
   types: string[];
   status_list: number;
   status_index: number;
+  suspension_list: number | null;
+  suspension_index: number | null;
   jwt: string;
   cause: 'on-demand' | 'attestation';
   claim_id: string | null;
   issued_at: Date;
   revoked_at: Date | null;
+  suspended_at: Date | null;
 }
 
 function fromRow(r: Row): StoredCredential {
@@ -53,11 +60,14 @@ function fromRow(r: Row): StoredCredential {
     types: r.types,
     statusList: r.status_list,
     statusIndex: r.status_index,
+    ...(r.suspension_list !== null && { suspensionList: r.suspension_list }),
+    ...(r.suspension_index !== null && { suspensionIndex: r.suspension_index }),
     jwt: r.jwt,
     cause: r.cause,
     ...(r.claim_id !== null && { claimId: r.claim_id }),
     issuedAt: r.issued_at.toISOString(),
     ...(r.revoked_at !== null && { revokedAt: r.revoked_at.toISOString() }),
+    ...(r.suspended_at !== null && { suspendedAt: r.suspended_at.toISOString() }),
   };
 }
 
@@ -70,19 +80,25 @@ function fromRecord(r: CredentialRecord): StoredCredential {
     types: r.types,
     status_list: r.statusList,
     status_index: r.statusIndex,
+    suspension_list: r.suspensionList,
+    suspension_index: r.suspensionIndex,
     jwt: r.jwt,
     cause: r.cause,
     claim_id: r.claimId,
     issued_at: r.issuedAt,
     revoked_at: r.revokedAt,
+    suspended_at: r.suspendedAt,
   });
 }
 
 /**
- * Credentials in Postgres: each change and its integration event (outbox) in ONE transaction; the
- * status list's revision moves with every revocation so the signed list is re-signed on change.
+ * Credentials in Postgres: each change and its integration event (outbox) in ONE transaction; a
+ * status list's revision moves with every bit that flips (revocation, suspension) so the signed
+ * list is re-signed on change. Issuance and an entity's (de)activation are serialised per entity
+ * by a transaction-scoped advisory lock, so a credential issued while its entity is being
+ * deactivated cannot escape the suspension.
  */
-export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPort {
+export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPort, EntityActivationsPort {
   private readonly s: string;
   private readonly records: Repository<CredentialRecord>;
   private readonly inbox: Inbox;
@@ -144,19 +160,45 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
 
   async takenIndexes(list: number): Promise<ReadonlySet<number>> {
     const { rows } = await this.pool.query<{ status_index: number }>(
-      `SELECT status_index FROM ${this.s}.credential WHERE status_list = $1`,
+      `SELECT status_index FROM ${this.s}.credential WHERE status_list = $1
+       UNION ALL SELECT suspension_index FROM ${this.s}.credential WHERE suspension_list = $1`,
       [list],
     );
     return new Set(rows.map((r) => r.status_index));
   }
 
-  async insert(c: StoredCredential, context: CommandContext): Promise<'inserted' | 'index-taken' | 'claim-issued'> {
+  /** Serialises, until the transaction ends, issuance and (de)activation of one entity. */
+  private async lockEntity(client: pg.PoolClient, entityType: string, entityId: string): Promise<void> {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+      `registry.credentials entity ${entityType} ${entityId}`,
+    ]);
+  }
+
+  /** Moves the revision of each of `lists` (their signed copies are stale). */
+  private async touchStatusLists(client: pg.PoolClient, lists: readonly number[]): Promise<void> {
+    for (const list of new Set(lists)) {
+      await client.query(
+        `INSERT INTO ${this.s}.status_list (id, revision) VALUES ($1, 1)
+         ON CONFLICT (id) DO UPDATE SET revision = ${this.s}.status_list.revision + 1`,
+        [list],
+      );
+    }
+  }
+
+  async insert(c: StoredCredential, context: CommandContext): Promise<InsertOutcome> {
     try {
-      await inTransaction(this.pool, async (client) => {
+      return await inTransaction(this.pool, async (client): Promise<InsertOutcome> => {
+        await this.lockEntity(client, c.entityType, c.entityId);
+        const { rows: activation } = await client.query<{ deactivated: boolean }>(
+          `SELECT deactivated FROM ${this.s}.entity_activation WHERE entity_type = $1 AND entity_id = $2`,
+          [c.entityType, c.entityId],
+        );
+        const suspendedAt = c.suspensionList !== undefined && activation[0]?.deactivated ? c.issuedAt : undefined;
         await client.query(
           `INSERT INTO ${this.s}.credential
-             (id, entity_type, entity_id, holder, types, status_list, status_index, jwt, cause, claim_id, issued_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+             (id, entity_type, entity_id, holder, types, status_list, status_index, jwt, cause, claim_id, issued_at,
+              suspension_list, suspension_index, suspended_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
           [
             c.id,
             c.entityType,
@@ -169,8 +211,12 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
             c.cause,
             c.claimId ?? null,
             c.issuedAt,
+            c.suspensionList ?? null,
+            c.suspensionIndex ?? null,
+            suspendedAt ?? null,
           ],
         );
+        if (suspendedAt && c.suspensionList !== undefined) await this.touchStatusLists(client, [c.suspensionList]);
         const payload: CredentialIssuedV1 = {
           credentialId: c.id,
           entityType: c.entityType,
@@ -191,15 +237,15 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
             ...(context.traceparent && { traceparent: context.traceparent }),
           },
         ]);
+        return suspendedAt ? { kind: 'inserted', suspendedAt } : { kind: 'inserted' };
       });
-      return 'inserted';
     } catch (error) {
       const constraint =
         (error as { code?: string; constraint?: string }).code === '23505'
           ? ((error as { constraint?: string }).constraint ?? '')
           : undefined;
       if (constraint === undefined) throw error;
-      return constraint.includes('claim') ? 'claim-issued' : 'index-taken';
+      return constraint.includes('claim') ? { kind: 'claim-issued' } : { kind: 'index-taken' };
     }
   }
 
@@ -240,11 +286,7 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
         const again = await client.query<Row>(`SELECT * FROM ${this.s}.credential WHERE id = $1`, [id]);
         return again.rows[0] && fromRow(again.rows[0]);
       }
-      await client.query(
-        `INSERT INTO ${this.s}.status_list (id, revision) VALUES ($1, 1)
-         ON CONFLICT (id) DO UPDATE SET revision = ${this.s}.status_list.revision + 1`,
-        [row.status_list],
-      );
+      await this.touchStatusLists(client, [row.status_list]);
       const payload: CredentialRevokedV1 = {
         credentialId: row.id,
         entityType: row.entity_type,
@@ -273,6 +315,60 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
       [list],
     );
     return rows.map((r) => r.status_index);
+  }
+
+  async suspendedIndexes(list: number): Promise<readonly number[]> {
+    const { rows } = await this.pool.query<{ suspension_index: number }>(
+      `SELECT suspension_index FROM ${this.s}.credential WHERE suspension_list = $1 AND suspended_at IS NOT NULL`,
+      [list],
+    );
+    return rows.map((r) => r.suspension_index);
+  }
+
+  async applyEntityActivation(
+    message: ChangeMessage,
+    change: EntityActivationChange,
+    decide: (last: AppliedActivation | undefined) => 'apply' | 'stale',
+  ): Promise<ActivationOutcome> {
+    let outcome: ActivationOutcome = { outcome: 'duplicate' };
+    await this.inbox.handleOnce(message as IncomingMessage, async (client) => {
+      await this.lockEntity(client, change.entityType, change.entityId);
+      const { rows } = await client.query<AppliedActivation>(
+        `SELECT version, deactivated FROM ${this.s}.entity_activation WHERE entity_type = $1 AND entity_id = $2`,
+        [change.entityType, change.entityId],
+      );
+      const last = rows[0];
+      if (decide(last) === 'stale') {
+        outcome = { outcome: 'stale', appliedVersion: last?.version ?? 0 };
+        return;
+      }
+      await client.query(
+        `INSERT INTO ${this.s}.entity_activation (entity_type, entity_id, version, deactivated, changed_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (entity_type, entity_id)
+         DO UPDATE SET version = EXCLUDED.version, deactivated = EXCLUDED.deactivated, changed_at = EXCLUDED.changed_at`,
+        [change.entityType, change.entityId, change.version, change.deactivated, change.occurredAt],
+      );
+      const { rows: flipped } = await client.query<{ suspension_list: number }>(
+        change.deactivated
+          ? `UPDATE ${this.s}.credential SET suspended_at = $3
+              WHERE entity_type = $1 AND entity_id = $2 AND suspension_list IS NOT NULL
+                AND revoked_at IS NULL AND suspended_at IS NULL
+              RETURNING suspension_list`
+          : `UPDATE ${this.s}.credential SET suspended_at = NULL
+              WHERE entity_type = $1 AND entity_id = $2 AND suspended_at IS NOT NULL
+              RETURNING suspension_list`,
+        change.deactivated
+          ? [change.entityType, change.entityId, change.occurredAt]
+          : [change.entityType, change.entityId],
+      );
+      await this.touchStatusLists(
+        client,
+        flipped.map((r) => r.suspension_list),
+      );
+      outcome = { outcome: 'applied', credentials: flipped.length };
+    });
+    return outcome;
   }
 
   async publishedStatusList(list: number): Promise<PublishedStatusList> {

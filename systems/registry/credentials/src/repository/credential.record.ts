@@ -27,6 +27,12 @@ export class CredentialRecord {
   @Column('integer', { name: 'status_index' })
   statusIndex!: number;
 
+  @Column('integer', { name: 'suspension_list', nullable: true })
+  suspensionList!: number | null;
+
+  @Column('integer', { name: 'suspension_index', nullable: true })
+  suspensionIndex!: number | null;
+
   @Column('text')
   jwt!: string;
 
@@ -41,4 +47,7 @@ export class CredentialRecord {
 
   @Column('timestamptz', { name: 'revoked_at', nullable: true })
   revokedAt!: Date | null;
+
+  @Column('timestamptz', { name: 'suspended_at', nullable: true })
+  suspendedAt!: Date | null;
 }

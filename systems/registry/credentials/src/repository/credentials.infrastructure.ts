@@ -4,10 +4,20 @@ import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { CREDENTIALS_CONSUMER_GROUP, CredentialPgStore } from './credential.pg-store.js';
 import { CREDENTIALS_DATABASE } from './credentials.data-source.js';
 
-/** The registry topics the credentials service consumes (entity snapshots, deletions, attested claims). */
+/**
+ * The registry topics the credentials service consumes (entity snapshots, deletions,
+ * deactivations and reactivations, attested claims).
+ */
 export function registryTopics(): string[] {
   const events = REGISTRY_EVENTS as Record<string, { topic: string }>;
-  return ['EntityCreatedV1', 'EntityUpdatedV1', 'EntityDeletedV1', 'ClaimAttestedV1']
+  return [
+    'EntityCreatedV1',
+    'EntityUpdatedV1',
+    'EntityDeletedV1',
+    'EntityDeactivatedV1',
+    'EntityReactivatedV1',
+    'ClaimAttestedV1',
+  ]
     .map((name) => events[name]?.topic)
     .filter((t): t is string => t !== undefined);
 }

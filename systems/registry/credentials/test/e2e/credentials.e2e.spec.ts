@@ -83,6 +83,11 @@ describe('registry/credentials through the edge', () => {
     expect(list.status).toBe(200);
     expect(list.headers.get('content-type')).toContain('application/vc+jwt');
     const listJwt = await list.text();
+    // The suspension list (Bitstring Status List v1.0 statusPurpose suspension) is public on the same route.
+    const suspension = await http('/registry/v1/credentials/status/2', { headers: { accept: 'application/json' } });
+    expect(suspension.status).toBe(200);
+    expect((await suspension.json()).credentialSubject).toMatchObject({ statusPurpose: 'suspension' });
+    expect((await http('/registry/v1/credentials/status/3')).status).toBe(404);
     // A status list credential is signed by the issuer but is not revocable itself: it verifies.
     const verified = await http('/registry/v1/credentials/verify', {
       method: 'POST',

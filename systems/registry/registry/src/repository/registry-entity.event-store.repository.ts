@@ -8,8 +8,10 @@ import type { Messaging, OutgoingMessage } from '@archipelago/platform-messaging
 import {
   REGISTRY_EVENTS,
   type EntityCreatedV1,
+  type EntityDeactivatedV1,
   type EntityDeletedV1,
   type EntityInvitedV1,
+  type EntityReactivatedV1,
   type EntityUpdatedV1,
 } from '@archipelago/registry-contracts';
 import type pg from 'pg';
@@ -84,7 +86,7 @@ function clearValueCondition(
  * (definition, fields, value): a second live entity with the same value fails on the key, also
  * under concurrency, and the whole transaction rolls back); and the integration events
  * (`EntityCreatedV1`, `EntityUpdatedV1`, `EntityDeletedV1`) with the body stripped of private and
- * internal fields, and `EntityInvitedV1` (no body; the invitee's e-mail, which the invitation goes to,
+ * internal fields, `EntityDeactivatedV1` / `EntityReactivatedV1` (no body), and `EntityInvitedV1` (no body; the invitee's e-mail, which the invitation goes to,
  * even when that field is private: the outbox copies are deleted with the entity). The `_osConfig`
  * used is the one of the definition version the body was validated against, read from the
  * definition's stream.
@@ -475,7 +477,13 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       occurredAt: event.data.at,
     };
     const message = (
-      name: 'EntityCreatedV1' | 'EntityUpdatedV1' | 'EntityDeletedV1' | 'EntityInvitedV1',
+      name:
+        | 'EntityCreatedV1'
+        | 'EntityUpdatedV1'
+        | 'EntityDeletedV1'
+        | 'EntityInvitedV1'
+        | 'EntityDeactivatedV1'
+        | 'EntityReactivatedV1',
       payload: unknown,
     ): OutgoingMessage => {
       const { topic, type } = REGISTRY_EVENTS[name];
@@ -502,6 +510,15 @@ export class RegistryEntityEventStoreRepository implements RegistryEntityReposit
       case 'EntityDeleted': {
         const payload: EntityDeletedV1 = base;
         return [message('EntityDeletedV1', payload)];
+      }
+      // Names the entity only (no body): what a consumer needs to suspend or restore what it derived.
+      case 'EntityDeactivated': {
+        const payload: EntityDeactivatedV1 = base;
+        return [message('EntityDeactivatedV1', payload)];
+      }
+      case 'EntityReactivated': {
+        const payload: EntityReactivatedV1 = base;
+        return [message('EntityReactivatedV1', payload)];
       }
       case 'EntityInvited': {
         // The invite use case refuses a body without an owner e-mail; nothing to send without one.

@@ -5,7 +5,7 @@
  */
 
 /** Where a credential stands when its certificate is printed. */
-export type CertificateStatus = 'active' | 'revoked' | 'expired' | 'not-yet-valid';
+export type CertificateStatus = 'active' | 'revoked' | 'suspended' | 'expired' | 'not-yet-valid';
 
 /** One printed line of the credential subject: a human label and the value as text. */
 export interface CertificateField {
@@ -34,6 +34,8 @@ export interface CertificateView {
   readonly status: CertificateStatus;
   /** ISO 8601, when revoked. */
   readonly revokedAt?: string;
+  /** ISO 8601, when suspended (its registry entity deactivated). */
+  readonly suspendedAt?: string;
   /** What the QR code encodes: the compact VC-JOSE credential, verifiable offline. */
   readonly qrPayload: string;
   /** Absolute URL of the public verification endpoint (printed under the QR code). */
@@ -87,17 +89,20 @@ function flatten(value: unknown, label: string, into: CertificateField[]): void 
 }
 
 /**
- * The status a certificate prints: revoked wins, then the validity period against `now`.
+ * The status a certificate prints: revoked wins, then suspended, then the validity period against `now`.
  * @param revokedAt ISO 8601 when revoked
  * @param now ISO 8601
+ * @param suspendedAt ISO 8601 when suspended
  */
 export function certificateStatus(
   revokedAt: string | undefined,
   validFrom: string | undefined,
   validUntil: string | undefined,
   now: string,
+  suspendedAt?: string,
 ): CertificateStatus {
   if (revokedAt) return 'revoked';
+  if (suspendedAt) return 'suspended';
   const t = Date.parse(now);
   if (validFrom && Date.parse(validFrom) > t) return 'not-yet-valid';
   if (validUntil && Date.parse(validUntil) < t) return 'expired';
@@ -111,6 +116,7 @@ export interface CertificateInput {
   /** The compact VC-JOSE credential. */
   readonly jwt: string;
   readonly revokedAt?: string;
+  readonly suspendedAt?: string;
   /** ISO 8601. */
   readonly now: string;
   readonly verifyUrl: string;
@@ -149,8 +155,9 @@ export function certificateView(input: CertificateInput): CertificateView {
     issuer,
     ...(validFrom !== undefined && { validFrom }),
     ...(validUntil !== undefined && { validUntil }),
-    status: certificateStatus(input.revokedAt, validFrom, validUntil, input.now),
+    status: certificateStatus(input.revokedAt, validFrom, validUntil, input.now, input.suspendedAt),
     ...(input.revokedAt !== undefined && { revokedAt: input.revokedAt }),
+    ...(input.suspendedAt !== undefined && { suspendedAt: input.suspendedAt }),
     qrPayload: input.jwt,
     verifyUrl: input.verifyUrl,
   };

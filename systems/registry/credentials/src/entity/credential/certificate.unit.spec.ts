@@ -46,6 +46,13 @@ describe('certificateView', () => {
     );
   });
 
+  it('says suspended (its entity deactivated) after revoked and before the validity period', () => {
+    const suspendedAt = '2026-06-01T00:00:00.000Z';
+    expect(certificateView({ ...input, suspendedAt })).toMatchObject({ status: 'suspended', suspendedAt });
+    expect(certificateView({ ...input, suspendedAt, revokedAt: suspendedAt }).status).toBe('revoked');
+    expect(certificateView({ ...input, suspendedAt, now: '2027-06-01T00:00:00.000Z' }).status).toBe('suspended');
+  });
+
   it('cuts very long values (the QR code carries the whole credential)', () => {
     const view = certificateView({
       ...input,

@@ -32,10 +32,10 @@ export class NotACredentialError extends DomainError {
   }
 }
 
-/** Every index of the status list is taken. */
+/** Every index of a status list (revocation or suspension) is taken. */
 export class StatusListFullError extends DomainError {
   readonly code = 'CREDENTIAL.STATUS_LIST_FULL';
   constructor() {
-    super('The revocation status list has no free index');
+    super('A status list has no free index');
   }
 }

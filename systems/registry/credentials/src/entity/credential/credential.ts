@@ -13,11 +13,36 @@ export const STATUS_LIST_LENGTH = 131_072;
 /** A credential template: JSON whose strings may hold `{{path}}` placeholders (dotted paths into the data). */
 export type CredentialTemplate = Readonly<Record<string, unknown>>;
 
-/** `credentialStatus` of an issued credential (Bitstring Status List v1.0 §2.1). */
+/**
+ * Why a status list's bits are set (Bitstring Status List v1.0 §2.1 `statusPurpose`): `revocation`
+ * is final; `suspension` is reversible (set while the credential's registry entity is deactivated).
+ */
+export type StatusPurpose = 'revocation' | 'suspension';
+
+/** The revocation status list every credential has an index of. */
+export const REVOCATION_STATUS_LIST = 1;
+
+/**
+ * The suspension status list: credentials issued since suspension exists have an index of it too
+ * (a second `credentialStatus` entry); earlier ones have none and cannot be suspended.
+ */
+export const SUSPENSION_STATUS_LIST = 2;
+
+/** Every status list of this issuer. */
+export const STATUS_LISTS: readonly number[] = [REVOCATION_STATUS_LIST, SUSPENSION_STATUS_LIST];
+
+/** The purpose of status list `list`, or undefined for a list that does not exist. */
+export function purposeOfStatusList(list: number): StatusPurpose | undefined {
+  if (list === REVOCATION_STATUS_LIST) return 'revocation';
+  if (list === SUSPENSION_STATUS_LIST) return 'suspension';
+  return undefined;
+}
+
+/** `credentialStatus` entry of an issued credential (Bitstring Status List v1.0 §2.1). */
 export interface BitstringStatusListEntry {
   readonly id: string;
   readonly type: 'BitstringStatusListEntry';
-  readonly statusPurpose: 'revocation';
+  readonly statusPurpose: StatusPurpose;
   /** Decimal string, as the spec requires. */
   readonly statusListIndex: string;
   readonly statusListCredential: string;
@@ -32,7 +57,8 @@ export interface VerifiableCredential {
   readonly validFrom: string;
   readonly validUntil?: string;
   readonly credentialSubject: Readonly<Record<string, unknown>>;
-  readonly credentialStatus?: BitstringStatusListEntry;
+  /** One entry (credentials issued before suspension existed) or one per purpose (VC 2.0 §4.10 allows both). */
+  readonly credentialStatus?: BitstringStatusListEntry | readonly BitstringStatusListEntry[];
   readonly [extra: string]: unknown;
 }
 
@@ -83,6 +109,12 @@ export function defaultTemplate(entityType: string): CredentialTemplate {
   return { type: [`${entityType.replace(/[^A-Za-z0-9]/g, '')}Credential`], credentialSubject: {} };
 }
 
+/** A credential's place in one status list: its index and the list credential's URL. */
+export interface StatusListPosition {
+  readonly statusListIndex: number;
+  readonly statusListCredential: string;
+}
+
 /** What an issuance needs, decided outside (ids, time, index, URLs). */
 export interface IssueInput {
   readonly credentialId: string;
@@ -96,14 +128,28 @@ export interface IssueInput {
   readonly now: string;
   /** ISO 8601 instant, after `now`. */
   readonly validUntil?: string;
+  /** Position in the revocation status list. */
   readonly statusListIndex: number;
   readonly statusListCredential: string;
+  /** Position in the suspension status list. */
+  readonly suspension: StatusListPosition;
+}
+
+function statusEntry(purpose: StatusPurpose, { statusListIndex, statusListCredential }: StatusListPosition) {
+  return {
+    id: `${statusListCredential}#${statusListIndex}`,
+    type: 'BitstringStatusListEntry' as const,
+    statusPurpose: purpose,
+    statusListIndex: String(statusListIndex),
+    statusListCredential,
+  };
 }
 
 /**
  * Builds a VC 2.0 credential for an entity from its template. `type` always starts with
  * `VerifiableCredential`; `credentialSubject.id` is `urn:uuid:<entityId>` unless the template sets
- * one; without a template's subject fields the whole data is the subject.
+ * one; without a template's subject fields the whole data is the subject. `credentialStatus` holds two
+ * Bitstring Status List v1.0 entries: `revocation` then `suspension`, each with its own list and index.
  * @throws InvalidCredentialRequestError for a placeholder with no value, a validUntil not after now
  */
 export function buildCredential(input: IssueInput): VerifiableCredential {
@@ -133,13 +179,7 @@ export function buildCredential(input: IssueInput): VerifiableCredential {
     validFrom: input.now,
     ...(input.validUntil !== undefined && { validUntil: input.validUntil }),
     credentialSubject: { id: `urn:uuid:${input.entityId}`, ...subject },
-    credentialStatus: {
-      id: `${input.statusListCredential}#${input.statusListIndex}`,
-      type: 'BitstringStatusListEntry',
-      statusPurpose: 'revocation',
-      statusListIndex: String(input.statusListIndex),
-      statusListCredential: input.statusListCredential,
-    },
+    credentialStatus: [statusEntry('revocation', input), statusEntry('suspension', input.suspension)],
   };
 }
 

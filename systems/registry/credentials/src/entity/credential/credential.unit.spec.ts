@@ -4,6 +4,7 @@ import {
   checkValidity,
   decideRevocation,
   pickStatusIndex,
+  purposeOfStatusList,
   renderTemplate,
   STATUS_LIST_LENGTH,
   VC_CONTEXT_V2,
@@ -19,6 +20,7 @@ const base = {
   now: '2026-12-06T10:00:00.000Z',
   statusListIndex: 4711,
   statusListCredential: 'http://localhost:8000/registry/v1/credentials/status/1',
+  suspension: { statusListIndex: 815, statusListCredential: 'http://localhost:8000/registry/v1/credentials/status/2' },
 };
 
 describe('renderTemplate', () => {
@@ -36,7 +38,7 @@ describe('renderTemplate', () => {
 });
 
 describe('buildCredential', () => {
-  it('builds a VC 2.0 credential with a BitstringStatusListEntry', () => {
+  it('builds a VC 2.0 credential with two BitstringStatusListEntry entries: revocation and suspension, each its own list and index', () => {
     const vc = buildCredential({
       ...base,
       template: { type: ['TeacherCredential'], credentialSubject: { name: '{{name}}', school: '{{school.name}}' } },
@@ -48,13 +50,22 @@ describe('buildCredential', () => {
       issuer: base.issuer,
       validFrom: base.now,
       credentialSubject: { id: `urn:uuid:${base.entityId}`, name: 'Asha Rao', school: 'GHS Mysuru' },
-      credentialStatus: {
-        id: `${base.statusListCredential}#4711`,
-        type: 'BitstringStatusListEntry',
-        statusPurpose: 'revocation',
-        statusListIndex: '4711',
-        statusListCredential: base.statusListCredential,
-      },
+      credentialStatus: [
+        {
+          id: `${base.statusListCredential}#4711`,
+          type: 'BitstringStatusListEntry',
+          statusPurpose: 'revocation',
+          statusListIndex: '4711',
+          statusListCredential: base.statusListCredential,
+        },
+        {
+          id: 'http://localhost:8000/registry/v1/credentials/status/2#815',
+          type: 'BitstringStatusListEntry',
+          statusPurpose: 'suspension',
+          statusListIndex: '815',
+          statusListCredential: 'http://localhost:8000/registry/v1/credentials/status/2',
+        },
+      ],
     });
   });
   it('uses the whole data as the subject without a template', () => {
@@ -103,5 +114,11 @@ describe('decideRevocation', () => {
   it('revokes once, then is a no-op', () => {
     expect(decideRevocation(null)).toBe('revoke');
     expect(decideRevocation('2026-12-06T10:00:00.000Z')).toBe('already-revoked');
+  });
+});
+
+describe('purposeOfStatusList', () => {
+  it('names list 1 revocation and list 2 suspension; any other list does not exist', () => {
+    expect([1, 2, 0, 3].map(purposeOfStatusList)).toEqual(['revocation', 'suspension', undefined, undefined]);
   });
 });

@@ -54,10 +54,19 @@ export const credentialDto = z
     entityId: z.uuid(),
     holder: z.string().optional(),
     types: z.array(z.string()).describe('The credential `type` values'),
-    status: z.enum(['active', 'revoked']),
+    status: z
+      .enum(['active', 'revoked', 'suspended'])
+      .describe(
+        '`revoked` (final) wins; `suspended` while its registry entity is deactivated (active again once reactivated)',
+      ),
     statusListIndex: z.int().describe('Index in the revocation status list'),
+    suspensionListIndex: z
+      .int()
+      .optional()
+      .describe('Index in the suspension status list; absent on credentials issued before suspension existed'),
     issuedAt: z.iso.datetime(),
     revokedAt: z.iso.datetime().optional(),
+    suspendedAt: z.iso.datetime().optional().describe('Since when suspended, while suspended'),
     jwt: z.string().describe('The credential, compact VC-JOSE (application/vc+jwt)'),
   })
   .meta({
@@ -70,6 +79,7 @@ export const credentialDto = z
         types: ['VerifiableCredential', 'TeacherCredential'],
         status: 'active',
         statusListIndex: 94567,
+        suspensionListIndex: 30211,
         issuedAt: '2026-12-06T05:00:00.000Z',
         jwt: EXAMPLE_JWT,
       },
@@ -91,7 +101,10 @@ export const verifiableCredentialDto = z
     validFrom: z.string(),
     validUntil: z.string().optional(),
     credentialSubject: z.record(z.string(), z.unknown()),
-    credentialStatus: z.record(z.string(), z.unknown()).optional(),
+    credentialStatus: z
+      .union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))])
+      .optional()
+      .describe('Bitstring Status List entries: revocation and suspension (one revocation entry on older credentials)'),
   })
   .meta({
     id: 'VerifiableCredential',
@@ -103,13 +116,22 @@ export const verifiableCredentialDto = z
         issuer: 'did:web:localhost%3A8000',
         validFrom: '2026-12-06T05:00:00.000Z',
         credentialSubject: { id: `urn:uuid:${EXAMPLE_ENTITY}`, name: 'Asha Rao' },
-        credentialStatus: {
-          id: 'http://localhost:8000/registry/v1/credentials/status/1#94567',
-          type: 'BitstringStatusListEntry',
-          statusPurpose: 'revocation',
-          statusListIndex: '94567',
-          statusListCredential: 'http://localhost:8000/registry/v1/credentials/status/1',
-        },
+        credentialStatus: [
+          {
+            id: 'http://localhost:8000/registry/v1/credentials/status/1#94567',
+            type: 'BitstringStatusListEntry',
+            statusPurpose: 'revocation',
+            statusListIndex: '94567',
+            statusListCredential: 'http://localhost:8000/registry/v1/credentials/status/1',
+          },
+          {
+            id: 'http://localhost:8000/registry/v1/credentials/status/2#30211',
+            type: 'BitstringStatusListEntry',
+            statusPurpose: 'suspension',
+            statusListIndex: '30211',
+            statusListCredential: 'http://localhost:8000/registry/v1/credentials/status/2',
+          },
+        ],
       },
     ],
   });
@@ -134,7 +156,11 @@ export const verificationDto = z
         checks: [
           { check: 'signature', ok: true, detail: 'signed by did:web:localhost%3A8000#<kid>' },
           { check: 'validity', ok: true, detail: 'valid from 2026-12-06T05:00:00.000Z' },
-          { check: 'status', ok: false, detail: 'revoked' },
+          {
+            check: 'status',
+            ok: false,
+            detail: 'suspended: the registry entity it was issued for is deactivated',
+          },
         ],
       },
     ],

@@ -65,10 +65,12 @@ function toDto(c: StoredCredential): CredentialDto {
     entityId: c.entityId,
     ...(c.holder && { holder: c.holder }),
     types: [...c.types],
-    status: c.revokedAt ? 'revoked' : 'active',
+    status: c.revokedAt ? 'revoked' : c.suspendedAt ? 'suspended' : 'active',
     statusListIndex: c.statusIndex,
+    ...(c.suspensionIndex !== undefined && { suspensionListIndex: c.suspensionIndex }),
     issuedAt: c.issuedAt,
     ...(c.revokedAt && { revokedAt: c.revokedAt }),
+    ...(c.suspendedAt && { suspendedAt: c.suspendedAt }),
     jwt: c.jwt,
   };
 }
@@ -108,7 +110,7 @@ const CREDENTIAL_CONTENT = {
 
 /**
  * `/registry/v1/credentials`: W3C verifiable credentials of registry entities (VC 2.0 secured as
- * VC-JOSE), their revocation (Bitstring Status List v1.0) and public verification.
+ * VC-JOSE), their revocation and suspension (Bitstring Status List v1.0) and public verification.
  */
 @ApiTags('credentials')
 @Controller('registry/v1/credentials')
@@ -127,7 +129,7 @@ export class CredentialsHttpHandler {
   @ApiOperation({
     summary: 'Issue a credential for an entity (manager)',
     description:
-      "Renders the template with the entity's attested data (else its public body) into a VC 2.0 credential, signs it (VC-JOSE, ES256) and gives it a random index of the revocation status list. 404 `CREDENTIAL.ENTITY_UNKNOWN` for an entity this service has not seen; 400 `CREDENTIAL.INVALID` for a placeholder with no value.",
+      "Renders the template with the entity's attested data (else its public body) into a VC 2.0 credential, signs it (VC-JOSE, ES256) and gives it a random index of the revocation status list (1) and another of the suspension status list (2): two `credentialStatus` entries. A credential of an entity deactivated now is issued suspended. 404 `CREDENTIAL.ENTITY_UNKNOWN` for an entity this service has not seen; 400 `CREDENTIAL.INVALID` for a placeholder with no value.",
   })
   @ApiZodResponse(201, credentialDto, 'Issued; Location names the credential')
   @ApiProblemResponses(400, 401, 403, 404)
@@ -176,7 +178,7 @@ export class CredentialsHttpHandler {
   @ApiOperation({
     summary: 'Verify a credential (public)',
     description:
-      'Body `{"credential": "<compact JWT>"}` (application/json) or the compact JWT itself (Content-Type application/vc+jwt). Checks the signature (with the public key of the issuer DID document), the validity period (validFrom to validUntil) and the revocation status bit; 200 whatever the verdict, 400 `CREDENTIAL.NOT_A_CREDENTIAL` only for something that is not a credential.',
+      'Body `{"credential": "<compact JWT>"}` (application/json) or the compact JWT itself (Content-Type application/vc+jwt). Checks the signature (with the public key of the issuer DID document), the validity period (validFrom to validUntil) and the status bits: a revoked credential is not valid (`status` detail `revoked`), nor a suspended one (detail `suspended: …`: its registry entity is deactivated; valid again once reactivated). Credentials issued before suspension existed have no suspension entry and cannot be suspended. 200 whatever the verdict, 400 `CREDENTIAL.NOT_A_CREDENTIAL` only for something that is not a credential.',
   })
   @ApiZodResponse(200, verificationDto)
   @ApiProblemResponses(400, 415)
@@ -195,9 +197,9 @@ export class CredentialsHttpHandler {
   @Get('status/:list')
   @Public()
   @ApiOperation({
-    summary: 'A revocation status list credential (public)',
+    summary: 'A status list credential (public)',
     description:
-      'The Bitstring Status List v1.0 credential named by `credentialStatus.statusListCredential`: compact VC-JOSE with Accept application/vc+jwt (the default), the decoded credential with Accept application/json. Re-signed when a bit changes.',
+      'The Bitstring Status List v1.0 credential named by a `credentialStatus[].statusListCredential`: list 1 has `statusPurpose` `revocation`, list 2 `suspension` (any other list is 404). Compact VC-JOSE with Accept application/vc+jwt (the default), the decoded credential with Accept application/json. Re-signed when a bit changes.',
   })
   @ApiZodNegotiatedResponse(200, verifiableCredentialDto, VC_JWT_CONTENT)
   @ApiProblemResponses(400, 404)

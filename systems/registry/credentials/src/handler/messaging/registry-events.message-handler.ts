@@ -2,6 +2,7 @@ import type { IncomingMessage } from '@archipelago/platform-messaging';
 import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntitySnapshotsPort } from '../../use-case/port/credential-store.port.js';
+import { EntityActivationUseCase } from '../../use-case/entity-activation/entity-activation.use-case.js';
 import { IssueCredentialUseCase } from '../../use-case/issue-credential/issue-credential.use-case.js';
 import { RegistryEventsUseCase } from '../../use-case/registry-events/registry-events.use-case.js';
 
@@ -15,7 +16,8 @@ const topicOf = (name: string): string | undefined =>
  * Consumer of the registry's events (group `registry.credentials`): entity created/updated keep a
  * snapshot of the public body (the data of on-demand issuance); entity deleted revokes its
  * credentials; claim attested (ClaimAttestedV1) keeps the attested data and, with a
- * credential template, issues once per claim (to the requester). Malformed payloads are logged and skipped.
+ * credential template, issues once per claim (to the requester); entity deactivated / reactivated
+ * suspends its credentials / lifts the suspension. Malformed payloads are logged and skipped.
  */
 @Injectable()
 export class RegistryEventsMessageHandler {
@@ -25,6 +27,7 @@ export class RegistryEventsMessageHandler {
     @Inject(ENTITY_SNAPSHOTS) private readonly store: EntitySnapshotsPort,
     private readonly reactions: RegistryEventsUseCase,
     private readonly issue: IssueCredentialUseCase,
+    private readonly activation: EntityActivationUseCase,
   ) {}
 
   async handle(message: IncomingMessage): Promise<void> {
@@ -50,6 +53,18 @@ export class RegistryEventsMessageHandler {
           await this.reactions.entityDeleted(entityType, entityId, context);
         }
         return;
+      case topicOf('EntityDeactivatedV1'):
+      case topicOf('EntityReactivatedV1'): {
+        const deactivated = message.topic === topicOf('EntityDeactivatedV1');
+        const parsed = REGISTRY_EVENTS[deactivated ? 'EntityDeactivatedV1' : 'EntityReactivatedV1'].schema.safeParse(p);
+        if (!parsed.success) {
+          this.logger.warn(`skipped ${message.type} ${message.id}: ${parsed.error.message}`);
+          return;
+        }
+        const { version, occurredAt } = parsed.data;
+        await this.activation.execute(message, { entityType, entityId, version, deactivated, occurredAt });
+        return;
+      }
       case topicOf('ClaimAttestedV1'): {
         const attestedData = (p.attestedData ?? {}) as Record<string, unknown>;
         await this.store.applyEntityChange(message, { kind: 'attested', entityType, entityId, attestedData });

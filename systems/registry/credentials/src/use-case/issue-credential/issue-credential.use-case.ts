@@ -1,13 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildCredential, pickStatusIndex, type CredentialTemplate } from '../../entity/credential/credential.js';
+import {
+  buildCredential,
+  pickStatusIndex,
+  REVOCATION_STATUS_LIST,
+  SUSPENSION_STATUS_LIST,
+  type CredentialTemplate,
+} from '../../entity/credential/credential.js';
 import { EntityUnknownError } from '../../entity/credential/credential.errors.js';
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
 import type { CommandContext } from '../port/command-context.js';
 import { CREDENTIAL_STORE, type CredentialStorePort, type StoredCredential } from '../port/credential-store.port.js';
 import { ISSUER, type IssuerPort } from '../port/issuer.port.js';
-
-/** The revocation status list new credentials go to (one list of 131,072 entries in this version). */
-export const CURRENT_STATUS_LIST = 1;
 
 const MAX_ATTEMPTS = 5;
 
@@ -26,7 +29,9 @@ export interface IssueCredentialInput {
 
 /**
  * Issues a VC 2.0 credential for a registry entity, secured as VC-JOSE (compact JWS, ES256) with a
- * random free index of the revocation status list.
+ * random free index of the revocation status list and another of the suspension status list (two
+ * `credentialStatus` entries). A credential of an entity deactivated at that moment is issued
+ * suspended (valid again once the entity is reactivated).
  * @throws EntityUnknownError (404) when the entity is unknown and no data is given,
  *   InvalidCredentialRequestError (400) for a template placeholder with no value
  */
@@ -49,8 +54,10 @@ export class IssueCredentialUseCase {
     const id = globalThis.crypto.randomUUID();
     const now = this.clock.now();
     for (let attempt = 1; ; attempt++) {
-      const taken = await this.store.takenIndexes(CURRENT_STATUS_LIST);
+      const taken = await this.store.takenIndexes(REVOCATION_STATUS_LIST);
       const statusIndex = pickStatusIndex(Math.random, (i) => taken.has(i));
+      const takenSuspension = await this.store.takenIndexes(SUSPENSION_STATUS_LIST);
+      const suspensionIndex = pickStatusIndex(Math.random, (i) => takenSuspension.has(i));
       const credential = buildCredential({
         credentialId: id,
         issuer: this.issuer.did,
@@ -61,7 +68,11 @@ export class IssueCredentialUseCase {
         now,
         ...(input.validUntil && { validUntil: input.validUntil }),
         statusListIndex: statusIndex,
-        statusListCredential: this.issuer.statusListUrl(CURRENT_STATUS_LIST),
+        statusListCredential: this.issuer.statusListUrl(REVOCATION_STATUS_LIST),
+        suspension: {
+          statusListIndex: suspensionIndex,
+          statusListCredential: this.issuer.statusListUrl(SUSPENSION_STATUS_LIST),
+        },
       });
       const stored: StoredCredential = {
         id,
@@ -69,16 +80,19 @@ export class IssueCredentialUseCase {
         entityId: input.entityId,
         ...(input.holder && { holder: input.holder }),
         types: credential.type,
-        statusList: CURRENT_STATUS_LIST,
+        statusList: REVOCATION_STATUS_LIST,
         statusIndex,
+        suspensionList: SUSPENSION_STATUS_LIST,
+        suspensionIndex,
         jwt: await this.issuer.sign(credential, 'vc+jwt'),
         cause: input.claimId ? 'attestation' : 'on-demand',
         ...(input.claimId && { claimId: input.claimId }),
         issuedAt: now,
       };
       const outcome = await this.store.insert(stored, context);
-      if (outcome === 'inserted') return stored;
-      if (outcome === 'claim-issued') return undefined;
+      if (outcome.kind === 'inserted')
+        return outcome.suspendedAt ? { ...stored, suspendedAt: outcome.suspendedAt } : stored;
+      if (outcome.kind === 'claim-issued') return undefined;
       if (attempt >= MAX_ATTEMPTS) throw new Error('no free status index after several attempts');
     }
   }

@@ -1,4 +1,5 @@
 import type { CredentialTemplate } from '../../entity/credential/credential.js';
+import type { AppliedActivation, EntityActivationChange } from '../../entity/credential/entity-activation.js';
 import type { CommandContext } from './command-context.js';
 
 /** Injection token of {@link CredentialStorePort}. */
@@ -22,8 +23,12 @@ export interface StoredCredential {
   /** User id the credential is about (who may read it besides managers), when known. */
   readonly holder?: string;
   readonly types: readonly string[];
+  /** Revocation status list and index. */
   readonly statusList: number;
   readonly statusIndex: number;
+  /** Suspension status list and index; absent on credentials issued before suspension existed. */
+  readonly suspensionList?: number;
+  readonly suspensionIndex?: number;
   readonly jwt: string;
   readonly cause: 'on-demand' | 'attestation';
   readonly claimId?: string;
@@ -31,7 +36,18 @@ export interface StoredCredential {
   readonly issuedAt: string;
   /** ISO 8601, when revoked. */
   readonly revokedAt?: string;
+  /** ISO 8601, since when suspended (its entity is deactivated); absent when not suspended. */
+  readonly suspendedAt?: string;
 }
+
+/** How {@link CredentialStorePort.insert} went. */
+export type InsertOutcome =
+  /** Stored; `suspendedAt` set when the entity was deactivated at that moment (born suspended). */
+  | { readonly kind: 'inserted'; readonly suspendedAt?: string }
+  /** One of its (list, index) pairs was allocated meanwhile: pick others. */
+  | { readonly kind: 'index-taken' }
+  /** Its `claimId` already has a credential (issued once per claim). */
+  | { readonly kind: 'claim-issued' };
 
 /** A page of credentials, oldest first; `nextCursor` is null on the last page. */
 export interface CredentialPage {
@@ -48,7 +64,7 @@ export interface CredentialFilter {
   readonly cursor?: string;
 }
 
-/** The signed revocation status list as last published. */
+/** A signed status list as last published. */
 export interface PublishedStatusList {
   /** Changes each time a bit of the list flips. */
   readonly revision: number;
@@ -62,14 +78,14 @@ export interface PublishedStatusList {
  */
 export interface CredentialStorePort {
   entity(entityType: string, entityId: string): Promise<EntitySnapshot | undefined>;
-  /** Indexes of `list` already allocated. */
+  /** Indexes of `list` already allocated (by any credential, whatever the list's purpose). */
   takenIndexes(list: number): Promise<ReadonlySet<number>>;
   /**
-   * Stores a new credential and publishes CredentialIssuedV1. Returns false when its
-   * (statusList, statusIndex) was taken meanwhile (pick another), or when `claimId` already has a
-   * credential (issued once per claim).
+   * Stores a new credential and publishes CredentialIssuedV1. A credential with a suspension entry
+   * of an entity deactivated at that moment is stored suspended (serialised with
+   * {@link EntityActivationsPort.applyEntityActivation} for the same entity).
    */
-  insert(credential: StoredCredential, context: CommandContext): Promise<'inserted' | 'index-taken' | 'claim-issued'>;
+  insert(credential: StoredCredential, context: CommandContext): Promise<InsertOutcome>;
   get(id: string): Promise<StoredCredential | undefined>;
   list(filter: CredentialFilter): Promise<CredentialPage>;
   /** Sets `revokedAt` (once) and the status bit; publishes CredentialRevokedV1. Returns the credential after. */
@@ -81,6 +97,8 @@ export interface CredentialStorePort {
   ): Promise<StoredCredential | undefined>;
   /** Revoked indexes of `list` (its set bits). */
   revokedIndexes(list: number): Promise<readonly number[]>;
+  /** Suspended indexes of suspension list `list` (its set bits). */
+  suspendedIndexes(list: number): Promise<readonly number[]>;
   publishedStatusList(list: number): Promise<PublishedStatusList>;
   /** Keeps the signed list of `revision` unless a newer revision was signed meanwhile. */
   savePublishedStatusList(list: number, revision: number, jwt: string): Promise<void>;
@@ -115,4 +133,31 @@ export interface ChangeMessage {
 export interface EntitySnapshotsPort {
   /** Applies `change` unless `message` was handled before; returns whether it ran. */
   applyEntityChange(message: ChangeMessage, change: EntityChange): Promise<boolean>;
+}
+
+/** Injection token of {@link EntityActivationsPort}. */
+export const ENTITY_ACTIVATIONS = Symbol('ENTITY_ACTIVATIONS');
+
+/** How {@link EntityActivationsPort.applyEntityActivation} went. */
+export type ActivationOutcome =
+  /** The message was handled before (inbox): nothing done. */
+  | { readonly outcome: 'duplicate' }
+  /** An equal or newer entity version was applied already: nothing done. */
+  | { readonly outcome: 'stale'; readonly appliedVersion: number }
+  /** Recorded; `credentials` had their suspension bit set (deactivated) or cleared (reactivated). */
+  | { readonly outcome: 'applied'; readonly credentials: number };
+
+/** The entities' activation states and the suspension of their credentials, each message applied once. */
+export interface EntityActivationsPort {
+  /**
+   * In one transaction, once per `message` (inbox), the entity's activation locked: asks `decide`
+   * with the last applied activation; on `apply` records `change` and sets (deactivated) the
+   * suspension bit of every unrevoked credential of the entity that has a suspension entry, or
+   * clears it (reactivated) on every suspended one; the suspension list's revision moves when a bit did.
+   */
+  applyEntityActivation(
+    message: ChangeMessage,
+    change: EntityActivationChange,
+    decide: (last: AppliedActivation | undefined) => 'apply' | 'stale',
+  ): Promise<ActivationOutcome>;
 }

@@ -51,6 +51,7 @@ export class ReadCredentialsUseCase {
         credential: payload,
         jwt: stored.jwt,
         ...(stored.revokedAt && { revokedAt: stored.revokedAt }),
+        ...(stored.suspendedAt && { suspendedAt: stored.suspendedAt }),
         now: this.clock.now(),
         verifyUrl: this.issuer.verifyUrl(),
       }),

@@ -1,10 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { STATUS_LIST_LENGTH } from '../../entity/credential/credential.js';
+import { purposeOfStatusList, STATUS_LIST_LENGTH } from '../../entity/credential/credential.js';
 import { CredentialNotFoundError } from '../../entity/credential/credential.errors.js';
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
 import { CREDENTIAL_STORE, type CredentialStorePort } from '../port/credential-store.port.js';
 import { ISSUER, type IssuerPort } from '../port/issuer.port.js';
-import { CURRENT_STATUS_LIST } from '../issue-credential/issue-credential.use-case.js';
 
 /** Injection token of the status list encoder (GZIP + base64url + multibase `u`). */
 export const STATUS_LIST_ENCODER = Symbol('STATUS_LIST_ENCODER');
@@ -13,8 +12,10 @@ export const STATUS_LIST_ENCODER = Symbol('STATUS_LIST_ENCODER');
 export type StatusListEncoder = (set: Iterable<number>, length: number) => Promise<string>;
 
 /**
- * The revocation status list credential (Bitstring Status List v1.0 `BitstringStatusListCredential`),
- * secured as VC-JOSE. Signed again only when a bit flipped since the last signature.
+ * The status list credentials (Bitstring Status List v1.0 `BitstringStatusListCredential`), secured
+ * as VC-JOSE: list 1 with `statusPurpose` `revocation` (bits of revoked credentials), list 2 with
+ * `suspension` (bits of suspended credentials). Signed again only when a bit flipped since the last
+ * signature.
  */
 @Injectable()
 export class StatusListUseCase {
@@ -30,7 +31,8 @@ export class StatusListUseCase {
    * @throws CredentialNotFoundError (404) for a list that does not exist
    */
   async jwt(list: number): Promise<string> {
-    if (list !== CURRENT_STATUS_LIST) throw new CredentialNotFoundError(`status list ${list}`);
+    const purpose = purposeOfStatusList(list);
+    if (!purpose) throw new CredentialNotFoundError(`status list ${list}`);
     const published = await this.store.publishedStatusList(list);
     if (published.jwt) return published.jwt;
     const url = this.issuer.statusListUrl(list);
@@ -43,8 +45,11 @@ export class StatusListUseCase {
       credentialSubject: {
         id: `${url}#list`,
         type: 'BitstringStatusList',
-        statusPurpose: 'revocation',
-        encodedList: await this.encode(await this.store.revokedIndexes(list), STATUS_LIST_LENGTH),
+        statusPurpose: purpose,
+        encodedList: await this.encode(
+          purpose === 'revocation' ? await this.store.revokedIndexes(list) : await this.store.suspendedIndexes(list),
+          STATUS_LIST_LENGTH,
+        ),
       },
     };
     const jwt = await this.issuer.sign(credential, 'vc+jwt');

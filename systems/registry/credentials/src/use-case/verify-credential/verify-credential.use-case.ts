@@ -1,10 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { checkValidity, type VerificationCheck } from '../../entity/credential/credential.js';
+import {
+  checkableStatusEntries,
+  statusCheck,
+  type CheckableStatusEntry,
+} from '../../entity/credential/credential-status.js';
 import { NotACredentialError } from '../../entity/credential/credential.errors.js';
 import { CLOCK, type ClockPort } from '../port/clock.port.js';
 import { CREDENTIAL_STORE, type CredentialStorePort } from '../port/credential-store.port.js';
 import { ISSUER, type IssuerPort } from '../port/issuer.port.js';
-import { CURRENT_STATUS_LIST } from '../issue-credential/issue-credential.use-case.js';
 
 /** The verdict on a credential: valid when every check passed. */
 export interface Verification {
@@ -38,8 +42,10 @@ function payloadOf(jwt: string): Record<string, unknown> {
 
 /**
  * Verifies a VC-JOSE credential: the signature against the issuer DID's keys (this deployment's
- * did:web; any other issuer fails the check), `validFrom`/`validUntil`, and the revocation bit of
- * its `BitstringStatusListEntry`. Every check is reported, whatever the verdict.
+ * did:web; any other issuer fails the check), `validFrom`/`validUntil`, and the bits of its
+ * `BitstringStatusListEntry` entries (Bitstring Status List v1.0): a set revocation bit gives
+ * `revoked`, a set suspension bit `suspended: …` (its registry entity is deactivated; valid again
+ * once reactivated). Every check is reported, whatever the verdict.
  * @throws NotACredentialError (400) when the input is not a compact JWS of a credential
  */
 @Injectable()
@@ -66,25 +72,20 @@ export class VerifyCredentialUseCase {
     return { valid: checks.every((c) => c.ok), checks };
   }
 
-  private async status(entry: unknown): Promise<VerificationCheck> {
-    const e = entry as
-      | { type?: unknown; statusPurpose?: unknown; statusListIndex?: unknown; statusListCredential?: unknown }
-      | undefined;
-    if (!e || typeof e !== 'object') return { check: 'status', ok: true, detail: 'no credentialStatus' };
-    const index = Number(e.statusListIndex);
-    if (
-      e.type !== 'BitstringStatusListEntry' ||
-      e.statusPurpose !== 'revocation' ||
-      typeof e.statusListIndex !== 'string' ||
-      !Number.isInteger(index) ||
-      index < 0 ||
-      e.statusListCredential !== this.issuer.statusListUrl(CURRENT_STATUS_LIST)
-    ) {
-      return { check: 'status', ok: false, detail: 'credentialStatus is not a revocation entry of this issuer' };
+  private async status(credentialStatus: unknown): Promise<VerificationCheck> {
+    const entries = checkableStatusEntries(credentialStatus, (list) => this.issuer.statusListUrl(list));
+    if (!entries) {
+      return { check: 'status', ok: false, detail: 'credentialStatus is not a status entry of this issuer' };
     }
-    const revoked = (await this.store.revokedIndexes(CURRENT_STATUS_LIST)).includes(index);
-    return revoked
-      ? { check: 'status', ok: false, detail: 'revoked' }
-      : { check: 'status', ok: true, detail: 'not revoked' };
+    const bits = new Map<number, ReadonlySet<number>>();
+    for (const entry of entries) {
+      if (bits.has(entry.list)) continue;
+      const set =
+        entry.purpose === 'revocation'
+          ? this.store.revokedIndexes(entry.list)
+          : this.store.suspendedIndexes(entry.list);
+      bits.set(entry.list, new Set(await set));
+    }
+    return statusCheck(entries, (e: CheckableStatusEntry) => bits.get(e.list)?.has(e.index) ?? false);
   }
 }

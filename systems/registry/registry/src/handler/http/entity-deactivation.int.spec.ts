@@ -1,9 +1,12 @@
+import { REGISTRY_EVENTS } from '@archipelago/registry-contracts';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRegistryTestApp, type RegistryTestApp } from '../../../test/registry-test-app.js';
 
 // Component test over HTTP on real Postgres of deactivation (issue 14 §3): only managers of the type
 // deactivate (owners and others 404, 401 without a token); a deactivated entity stays readable and
 // listed with its status, refuses PUT/PATCH (409), can be reactivated by managers and still be deleted.
+// Each transition writes its integration event (EntityDeactivatedV1 / EntityReactivatedV1) to the
+// outbox in the transaction of the domain event, naming the entity only (no private field).
 const ASHA = { sub: 'c5c5c5c5-0000-4000-8000-000000000001', email: 'asha@example.com', emailVerified: true };
 let registry: RegistryTestApp;
 let admin: string;
@@ -39,6 +42,16 @@ beforeAll(async () => {
     })
   ).json();
   expect((await send('POST', '/schema/activate_def', admin, { id })).status).toBe(200);
+  const permit = await (
+    await send('POST', '/schema/create_def', admin, {
+      title: 'Permit',
+      type: 'object',
+      required: ['name', 'nationalId'],
+      properties: { name: { type: 'string' }, nationalId: { type: 'string' }, note: { type: 'string' } },
+      _osConfig: { roles: ['clerk'], privateFields: ['$.nationalId'], internalFields: ['$.note'] },
+    })
+  ).json();
+  expect((await send('POST', '/schema/activate_def', admin, { id: permit.id })).status).toBe(200);
 }, 120_000);
 
 afterAll(async () => {
@@ -117,5 +130,65 @@ describe('POST /registry/v1/entity/{type}/{id}/deactivate', () => {
     expect((await send('POST', `/entity/Licence/${id}/deactivate`, clerk)).status).toBe(200);
     expect((await send('DELETE', `/entity/Licence/${id}`, clerk)).status).toBe(204);
     expect((await send('GET', `/entity/Licence/${id}`, clerk)).status).toBe(404);
+  });
+});
+
+describe('integration events of deactivation and reactivation', () => {
+  const outbox = async (key: string) =>
+    (
+      await registry.infrastructure.pool.query<{
+        message_type: string;
+        topic: string;
+        payload: Record<string, unknown>;
+      }>(`SELECT message_type, topic, payload FROM "registry".outbox WHERE message_key = $1 ORDER BY position`, [key])
+    ).rows;
+
+  it('writes one EntityDeactivatedV1, then one EntityReactivatedV1, each naming the entity and its new version, never a private or internal field', async () => {
+    const created = await send('POST', '/entity/Permit', clerk, {
+      name: 'Asha',
+      nationalId: 'NID-SECRET-4711',
+      note: 'INTERNAL-NOTE-0815',
+    });
+    expect(created.status).toBe(201);
+    const { id } = await created.json();
+    expect((await send('POST', `/entity/Permit/${id}/deactivate`, clerk)).status).toBe(200);
+    // A refused transition (409) and a stale If-Match (412) write nothing.
+    expect((await send('POST', `/entity/Permit/${id}/deactivate`, clerk)).status).toBe(409);
+    expect((await send('POST', `/entity/Permit/${id}/activate`, clerk, undefined, { 'if-match': '"1"' })).status).toBe(
+      412,
+    );
+    let rows = await outbox(id);
+    expect(rows.map((r) => r.message_type)).toEqual([
+      REGISTRY_EVENTS.EntityCreatedV1.type,
+      REGISTRY_EVENTS.EntityDeactivatedV1.type,
+    ]);
+    const deactivated = rows[1]!;
+    expect(deactivated.topic).toBe('registry.registry.entity-deactivated.v1');
+    expect(REGISTRY_EVENTS.EntityDeactivatedV1.schema.strict().parse(deactivated.payload)).toEqual({
+      entityId: id,
+      entityType: 'Permit',
+      definitionId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      version: 2,
+      actor: 'c0c0c0c0-0000-4000-8000-00000000000c',
+      occurredAt: expect.any(String),
+    });
+
+    expect((await send('POST', `/entity/Permit/${id}/activate`, clerk)).status).toBe(200);
+    rows = await outbox(id);
+    expect(rows.map((r) => r.message_type)).toEqual([
+      REGISTRY_EVENTS.EntityCreatedV1.type,
+      REGISTRY_EVENTS.EntityDeactivatedV1.type,
+      REGISTRY_EVENTS.EntityReactivatedV1.type,
+    ]);
+    expect(rows[2]!.topic).toBe('registry.registry.entity-reactivated.v1');
+    expect(REGISTRY_EVENTS.EntityReactivatedV1.schema.strict().parse(rows[2]!.payload)).toMatchObject({
+      entityId: id,
+      entityType: 'Permit',
+      version: 3,
+    });
+    for (const row of rows) {
+      expect(JSON.stringify(row.payload)).not.toContain('NID-SECRET-4711');
+      expect(JSON.stringify(row.payload)).not.toContain('INTERNAL-NOTE-0815');
+    }
   });
 });
