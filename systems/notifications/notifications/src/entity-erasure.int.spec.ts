@@ -165,7 +165,9 @@ describe('notifications: erasure of a deleted registry entity (EntityDeletedV1)'
        WHERE n.data->>'entityId' = $1`,
       [entityId],
     );
-    expect(await env.holding('sent.invitee@')).toMatchObject({ notifications: 1, outbox: 1, dead_letters: 1 });
+    // The address never reaches the outbox: NotificationCreatedV1 names `address:<notification id>`.
+    expect(await env.holding('sent.invitee@')).toMatchObject({ notifications: 1, dead_letters: 1 });
+    expect(await env.holding('sent.invitee@')).not.toHaveProperty('outbox');
 
     await env.handle(deleted(entityId));
     expect(await env.invitation(entityId)).toEqual([
@@ -177,13 +179,13 @@ describe('notifications: erasure of a deleted registry entity (EntityDeletedV1)'
       [entityId],
     );
     expect(after).toEqual(before);
-    // The NotificationCreatedV1 row names the erased recipient instead (key and payload).
-    const [created] = await env.sql<{ message_key: string; recipient: string }>(
-      `SELECT o.message_key, o.payload->>'recipientId' AS recipient FROM $schema.outbox o
+    // The NotificationCreatedV1 row names the opaque `address:<notification id>` (key and payload).
+    const [created] = await env.sql<{ message_key: string; recipient: string; id: string }>(
+      `SELECT o.message_key, o.payload->>'recipientId' AS recipient, n.id FROM $schema.outbox o
        JOIN $schema.notifications n ON o.payload->>'notificationId' = n.id::text WHERE n.data->>'entityId' = $1`,
       [entityId],
     );
-    expect(created!.message_key).toMatch(/^erased:/);
+    expect(created!.message_key).toBe(`address:${created!.id}`);
     expect(created!.recipient).toBe(created!.message_key);
     expect(await env.holding('sent.invitee@')).toEqual({});
   });

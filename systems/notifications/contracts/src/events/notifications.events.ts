@@ -2,14 +2,17 @@ import { z } from 'zod';
 
 /**
  * Integration events published by notifications/notifications (its published language). Topic names
- * follow `<system>.<service>.<event-name>.v<major>`; key = recipient (user) id; CloudEvents `type` =
+ * follow `<system>.<service>.<event-name>.v<major>`; key = `recipientId`; CloudEvents `type` =
  * `archipelago.notifications.notifications.<Name>`. A breaking change gets a new major (new topic);
  * additive optional fields keep the major. Recorded in ../../schemas/<Name>.json.
  */
 export const notificationCreatedV1Schema = z.object({
   /** Notification id (UUIDv7, time-ordered). */
   notificationId: z.uuid(),
-  /** The user the notification is for. */
+  /**
+   * The user the notification is for; `address:<notificationId>` for a notification to an e-mail
+   * address without an account (the address itself never leaves the notifications service).
+   */
   recipientId: z.string(),
   /** Category, e.g. `order`, `stock`, `reminder` (see docs/systems/notifications.md). */
   category: z.string(),

@@ -87,6 +87,7 @@ export function entityErasureWork(client: pg.PoolClient, s: string): EntityErasu
       const before = notification.recipientId;
       if (erasure.recipientId === before) return;
       // Only an address recipient (`mailto:`) is ever replaced: the partial index covers its rows.
+      // Rows written since NotificationCreatedV1 carries `address:<id>` never match: this erases older ones.
       await client.query(
         `UPDATE ${s}.outbox
          SET message_key = $3, payload = jsonb_set(payload, '{recipientId}', to_jsonb($3::text))

@@ -10,6 +10,7 @@ import type {
   NotificationDraft,
   Preferences,
 } from '../entity/notification/notification.js';
+import { publishedRecipientId } from '../entity/notification/source-fact.js';
 import { entityErasureWork, isEntityDeleted } from './entity-erasure.sql.repository.js';
 import { COLUMNS, type NotificationRow, toNotification } from './notification.rows.js';
 import type {
@@ -147,14 +148,15 @@ export class NotificationSqlRepository implements NotificationRepositoryPort {
         const row = rows[0];
         if (!row) return null;
         const notification = toNotification(row);
+        const published = publishedRecipientId(notification.recipientId, notification.id);
         await outbox.add(client, [
           {
             topic: NOTIFICATIONS_EVENTS.NotificationCreatedV1.topic,
             type: NOTIFICATIONS_EVENTS.NotificationCreatedV1.type,
-            key: notification.recipientId,
+            key: published,
             payload: {
               notificationId: notification.id,
-              recipientId: notification.recipientId,
+              recipientId: published,
               category: notification.category,
               sourceEventId: notification.sourceEventId,
               occurredAt: notification.createdAt,

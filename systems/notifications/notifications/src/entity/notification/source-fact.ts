@@ -137,6 +137,21 @@ export function entityOf(fact: SourceFact): string | null {
  */
 export const ADDRESS_RECIPIENT_PREFIX = 'mailto:';
 
+/** Prefix of the recipient id integration events carry for a notification to a bare address. */
+export const PUBLISHED_ADDRESS_RECIPIENT_PREFIX = 'address:';
+
+/**
+ * The recipient id a notification's integration event (NotificationCreatedV1: message key and
+ * `recipientId`) carries. A user id as is; a bare e-mail address (`mailto:…`) is personal data that
+ * must not leave the service in an event (Kafka keeps it until retention, beyond any erasure), so it
+ * becomes `address:<notification id>` — opaque, one per notification, linkable to nothing outside.
+ * @param recipientId the notification's stored recipient id
+ * @param notificationId its id (UUID)
+ */
+export function publishedRecipientId(recipientId: string, notificationId: string): string {
+  return recipientId.startsWith(ADDRESS_RECIPIENT_PREFIX) ? `${PUBLISHED_ADDRESS_RECIPIENT_PREFIX}${notificationId}` : recipientId;
+}
+
 /** Who a notification goes to, before the projections resolve it to user ids. */
 export type RecipientSpec =
   | { readonly kind: 'users'; readonly userIds: readonly string[] }
