@@ -10,8 +10,9 @@ import { registryEntityDataKeysMigration } from './migrations/1796540514000-regi
 import { registryClaimAttestorEntitiesMigration } from './migrations/1796540615015-registry-claim-attestor-entities.migration.js';
 import { registryOutboxInvitationsMigration } from './migrations/1796540700000-registry-outbox-invitations.migration.js';
 import { registryEntitySearchShapeMigration } from './migrations/1796540812000-registry-entity-search-shape.migration.js';
+import { registryEntitySearchTrigramMigration } from './migrations/1796540900000-registry-entity-search-trigram.migration.js';
 
-/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys, claim attestor entities, the outbox's invitations index, entity search shape). */
+/** The registry schema on the registry database: the item list record and the migrations (item list, definition list, unique claims, entity search, claim list, entity owners, entity data keys, claim attestor entities, the outbox's invitations index, entity search shape, the pg_trgm extension where available). */
 export const REGISTRY_DATABASE: ServiceDatabase = {
   system: 'registry',
   service: 'registry',
@@ -27,6 +28,7 @@ export const REGISTRY_DATABASE: ServiceDatabase = {
     registryClaimAttestorEntitiesMigration(schema),
     registryOutboxInvitationsMigration(schema),
     registryEntitySearchShapeMigration(schema),
+    registryEntitySearchTrigramMigration(schema),
   ],
 };
 

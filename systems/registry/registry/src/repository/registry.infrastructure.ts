@@ -76,6 +76,10 @@ export class RegistryInfrastructure extends ServiceInfrastructure {
   /** The `indexFields` indexes of the search read model, kept in line with the serving definitions (ADR 0012). */
   readonly searchIndexes = new EntitySearchIndexes(this.pool, this.config.schema, this.definitions, {
     onError: (error) => this.config.onError?.(error),
+    onTrigramUnavailable: () =>
+      logLine(40, 'pg_trgm extension missing: no trigram indexes, endsWith and contains searches scan', {
+        schema: this.config.schema,
+      }),
   });
 
   /** Rebuilds a type's search rows with its serving version when another version starts serving (ADR 0012). */
