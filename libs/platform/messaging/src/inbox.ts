@@ -33,9 +33,11 @@ export class Inbox {
 
   /**
    * Runs `effect` in a transaction unless the message was already processed by this group.
-   * Returns `true` when the effect ran and committed, `false` for a duplicate.
+   * Returns `true` when the effect ran and committed, `false` for a duplicate. Only the message's
+   * `id` (the key, with the consumer group) and `topic` (recorded) are read, so a caller that keeps
+   * just those (an inbox entry handed down to a repository) passes them as they are.
    */
-  async handleOnce(message: IncomingMessage, effect: (client: pg.PoolClient) => Promise<void>): Promise<boolean> {
+  async handleOnce(message: Pick<IncomingMessage, 'id' | 'topic'>, effect: (client: pg.PoolClient) => Promise<void>): Promise<boolean> {
     return inTransaction(this.pool, async (client) => {
       const { rowCount } = await client.query(
         `INSERT INTO ${this.table} (consumer_group, message_id, topic) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,

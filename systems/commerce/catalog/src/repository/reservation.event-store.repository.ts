@@ -1,5 +1,5 @@
 import { PostgresEventStore, WrongExpectedVersionError } from '@archipelago/platform-event-store';
-import { Inbox, type IncomingMessage, type Messaging } from '@archipelago/platform-messaging';
+import { Inbox, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import { reservationDecider } from '../entity/reservation/reservation.decider.js';
 import type { ReservationEvent } from '../entity/reservation/reservation.events.js';
@@ -81,24 +81,10 @@ export class ReservationEventStoreRepository implements ReservationRepositoryPor
       await this.messaging.outbox.add(client, [toReplyMessage(change.reply, context.traceparent), ...productMessages]);
     };
     try {
-      return await this.inbox.handleOnce(asInboxMessage(delivery, change.orderId), effect);
+      return await this.inbox.handleOnce({ id: delivery.messageId, topic: delivery.topic }, effect);
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) throw new ConcurrencyConflictError(change.orderId);
       throw error;
     }
   }
-}
-
-/** The inbox keys a message by (consumer group, message id) and records its topic; nothing else is read. */
-function asInboxMessage(delivery: MessageDelivery, key: string): IncomingMessage {
-  return {
-    id: delivery.messageId,
-    topic: delivery.topic,
-    key,
-    type: '',
-    source: '',
-    time: '',
-    payload: null,
-    headers: {},
-  };
 }

@@ -1,5 +1,5 @@
 import { inTransaction, PostgresEventStore, StreamStateCache, WrongExpectedVersionError } from '@archipelago/platform-event-store';
-import { Inbox, type IncomingMessage, type Messaging } from '@archipelago/platform-messaging';
+import { Inbox, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import { accountDecider, foldPaymentRecord } from '../entity/account/account.decider.js';
 import type { AccountEvent } from '../entity/account/account.events.js';
@@ -53,7 +53,7 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
   async transaction<T>(work: (tx: TransactionHandle) => Promise<T>, inbox?: InboxEntry): Promise<UnitOfWorkResult<T>> {
     if (!inbox) return { duplicate: false, result: await inTransaction(this.pool, (client) => work(handleOf(client))) };
     let result: T | undefined;
-    const ran = await this.inboxOf(inbox.consumerGroup).handleOnce(asMessage(inbox), async (client) => {
+    const ran = await this.inboxOf(inbox.consumerGroup).handleOnce({ id: inbox.messageId, topic: inbox.topic }, async (client) => {
       result = await work(handleOf(client));
     });
     return ran ? { duplicate: false, result: result as T } : { duplicate: true };
@@ -153,9 +153,4 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
     }
     return inbox;
   }
-}
-
-/** The inbox only reads a message's id and topic. */
-function asMessage(entry: InboxEntry): IncomingMessage {
-  return { id: entry.messageId, topic: entry.topic, key: '', type: '', source: '', time: '', payload: null, headers: {} };
 }

@@ -1,4 +1,4 @@
-import { type IncomingMessage, Inbox, type Messaging } from '@archipelago/platform-messaging';
+import { Inbox, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import { lockMemberSettings, publishMemberReminderDefaults } from './workspace-settings.store.js';
 import type {
@@ -40,16 +40,7 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
   }
 
   apply(change: MembershipChange, inbox: InboxEntry): Promise<boolean> {
-    const message: IncomingMessage = {
-      id: inbox.messageId,
-      topic: inbox.topic,
-      key: change.workspaceId,
-      type: '',
-      source: '',
-      time: '',
-      payload: null,
-      headers: {},
-    };
+    const message = { id: inbox.messageId, topic: inbox.topic };
     return this.inboxOf(inbox.consumerGroup).handleOnce(message, async (client) => {
       if (change.role === null) {
         await client.query(`DELETE FROM "${this.schema}".workspace_members WHERE workspace_id = $1 AND user_id = $2`, [

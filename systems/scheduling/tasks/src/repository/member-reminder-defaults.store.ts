@@ -1,4 +1,4 @@
-import { type IncomingMessage, Inbox } from '@archipelago/platform-messaging';
+import { Inbox } from '@archipelago/platform-messaging';
 import type { SqlClient } from '@archipelago/platform-event-store';
 import type { Reminder } from '@archipelago/util-calendar';
 import type pg from 'pg';
@@ -29,17 +29,8 @@ export class PostgresMemberReminderDefaults implements MemberReminderDefaultsPor
   }
 
   async record(defaults: MemberReminderDefaults, inbox: InboxEntry): Promise<boolean> {
-    const message: IncomingMessage = {
-      id: inbox.messageId,
-      topic: inbox.topic,
-      key: defaults.workspaceId,
-      type: '',
-      source: '',
-      time: '',
-      payload: null,
-      headers: {},
-    };
     let changed = false;
+    const message = { id: inbox.messageId, topic: inbox.topic };
     const fresh = await this.inboxOf(inbox.consumerGroup).handleOnce(message, async (client) => {
       const { rowCount } = await client.query(
         `INSERT INTO "${this.schema}".member_reminder_defaults AS d
