@@ -6,7 +6,7 @@ import {
   WrongExpectedVersionError,
   type SqlClient,
 } from '@archipelago/platform-event-store';
-import { Inbox, type IncomingMessage, type Messaging } from '@archipelago/platform-messaging';
+import { Inbox, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import { orderDecider } from '../entity/order/order.decider.js';
 import type { OrderEvent } from '../entity/order/order.events.js';
@@ -164,8 +164,6 @@ export class OrderSagaInbox implements SagaInboxPort {
   }
 
   once(messageId: string, topic: string, work: (orders: OrderStreamsPort) => Promise<void>): Promise<boolean> {
-    // The inbox reads only the message's id and topic.
-    const message = { id: messageId, topic } as IncomingMessage;
-    return this.inbox.handleOnce(message, (client) => work(this.repository.streams(client)));
+    return this.inbox.handleOnce({ id: messageId, topic }, (client) => work(this.repository.streams(client)));
   }
 }

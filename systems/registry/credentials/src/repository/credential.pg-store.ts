@@ -1,6 +1,6 @@
 import { CREDENTIALS_EVENTS, type CredentialIssuedV1, type CredentialRevokedV1 } from '@archipelago/registry-contracts';
 import { ident, inTransaction } from '@archipelago/platform-event-store';
-import { Inbox, type IncomingMessage, type Messaging } from '@archipelago/platform-messaging';
+import { Inbox, type Messaging } from '@archipelago/platform-messaging';
 import { keysetPageBySeq } from '@archipelago/platform-service-kit';
 import type pg from 'pg';
 import type { DataSource, Repository } from 'typeorm';
@@ -132,7 +132,7 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
    * for a message already handled.
    */
   applyEntityChange(message: ChangeMessage, change: EntityChange): Promise<boolean> {
-    return this.inbox.handleOnce(message as IncomingMessage, async (client) => {
+    return this.inbox.handleOnce(message, async (client) => {
       switch (change.kind) {
         case 'upsert':
           await client.query(
@@ -331,7 +331,7 @@ export class CredentialPgStore implements CredentialStorePort, EntitySnapshotsPo
     decide: (last: AppliedActivation | undefined) => 'apply' | 'stale',
   ): Promise<ActivationOutcome> {
     let outcome: ActivationOutcome = { outcome: 'duplicate' };
-    await this.inbox.handleOnce(message as IncomingMessage, async (client) => {
+    await this.inbox.handleOnce(message, async (client) => {
       await this.lockEntity(client, change.entityType, change.entityId);
       const { rows } = await client.query<AppliedActivation>(
         `SELECT version, deactivated FROM ${this.s}.entity_activation WHERE entity_type = $1 AND entity_id = $2`,
