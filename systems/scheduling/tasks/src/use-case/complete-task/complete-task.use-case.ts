@@ -111,7 +111,7 @@ export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand,
     { state, version }: CompleteTaskResult,
     { taskId, actorId, cascade, now, context }: CompleteTaskCommand,
   ) {
-    const next = state.kind === 'live' && state.status === 'done' ? state.next : null;
+    const next = spawnedBy(state);
     if (!next) return;
     const spawn = spawnNextOccurrence(
       state,
@@ -141,6 +141,10 @@ export class CompleteTaskUseCase implements ICommandHandler<CompleteTaskCommand,
 
 /** The answer of a completion: the task after it, its version, the occurrence it spawned. */
 function answerOf({ state, version }: TaskCommandResult): CompleteTaskResult {
-  const next = state.kind === 'live' && state.status === 'done' ? state.next : null;
-  return { state, version, nextTaskId: next?.taskId ?? null };
+  return { state, version, nextTaskId: spawnedBy(state)?.taskId ?? null };
+}
+
+/** The next occurrence a completed task names (recurring tasks), or null. */
+function spawnedBy(state: TaskState) {
+  return state.kind === 'live' && state.status === 'done' ? state.next : null;
 }
