@@ -1,3 +1,4 @@
+import { freePort } from '@archipelago/platform-local-postgres';
 import { kafkaBrokers } from './databases.js';
 import { edgeUpstreams } from './edge-upstreams.js';
 import { startWorkspaceProcess, type RunningProcess } from './processes.js';
@@ -55,33 +56,6 @@ export async function startMigratedService(options: {
   return startWorkspaceProcess({ ...options, readyUrl: `http://127.0.0.1:${port}/health/ready` });
 }
 
-/**
- * Runs a compiled service's `migrate` command once, then the service as two processes, `ROLE=command`
- * on `commandPort` and `ROLE=query` on `queryPort` (the command/query split), and waits until both
- * answer `/health/ready`.
- * @param options.env the service's environment (HTTP_PORT and ROLE are set per process)
- * @returns both running processes
- * @throws Error when the migration fails or a process exits before it is ready
- */
-export async function startCommandAndQuery(options: {
-  name: string;
-  entry: string;
-  env: Record<string, string | undefined>;
-  commandPort: number;
-  queryPort: number;
-}): Promise<{ command: RunningProcess; query: RunningProcess }> {
-  await startWorkspaceProcess({ name: `${options.name} migrate`, entry: options.entry, args: ['migrate'], env: options.env });
-  const start = (role: 'command' | 'query', port: number) =>
-    startWorkspaceProcess({
-      name: `${options.name} ${role}`,
-      entry: options.entry,
-      env: { ...options.env, ROLE: role, HTTP_PORT: String(port) },
-      readyUrl: `http://127.0.0.1:${port}/health/ready`,
-    });
-  const [command, query] = await Promise.all([start('command', options.commandPort), start('query', options.queryPort)]);
-  return { command, query };
-}
-
 /** An edge (apps/edge) started by a test, with the base URL clients send requests to. */
 export interface TestEdge {
   readonly process: RunningProcess;
@@ -120,4 +94,47 @@ export async function startTestEdge(options: {
     readyUrl: `${url}/health`,
   });
   return { process: edge, url, stop: () => edge.stop() };
+}
+
+/**
+ * A command/query service as the split runs it, behind the edge: the service's `migrate` once, then
+ * two processes, `ROLE=command` and `ROLE=query` (each on a free port, both ready), and an edge routing
+ * kong.yml's `<service>.<system>:8080` to the command role and `<service>-query.<system>:8080` to the
+ * query role (so a read reaching the command role, or a write the query role, fails the test).
+ * @param options.databaseUrl the test database (`DB_SCHEMA` = the service name)
+ * @param options.auth the test issuer: the services verify its tokens, the edge fetches its JWKS, and
+ *   it answers for every other upstream
+ * @param options.env more settings for both roles (e.g. `TZ`)
+ * @throws Error when the migration fails, a process exits before it is ready, or kong.yml lacks a route
+ */
+export async function startSplitServiceBehindEdge(options: {
+  system: string;
+  service: string;
+  databaseUrl: string;
+  auth: { readonly jwksUrl: string; readonly issuer: string; readonly audience: string; readonly url: string };
+  env?: Record<string, string>;
+}): Promise<{ command: RunningProcess; query: RunningProcess; edge: TestEdge }> {
+  const { system, service, auth } = options;
+  const entry = `systems/${system}/${service}/src/main.ts`;
+  const env = { ...testServiceEnv({ system, service, databaseUrl: options.databaseUrl, auth }), ...options.env };
+  const [commandPort, queryPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
+  await startWorkspaceProcess({ name: `${service} migrate`, entry, args: ['migrate'], env });
+  const start = (role: 'command' | 'query', port: number) =>
+    startWorkspaceProcess({
+      name: `${service} ${role}`,
+      entry,
+      env: { ...env, ROLE: role, HTTP_PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/health/ready`,
+    });
+  const [command, query] = await Promise.all([start('command', commandPort), start('query', queryPort)]);
+  const edge = await startTestEdge({
+    port: edgePort,
+    upstreams: {
+      [`${service}.${system}:8080`]: `http://127.0.0.1:${commandPort}`,
+      [`${service}-query.${system}:8080`]: `http://127.0.0.1:${queryPort}`,
+    },
+    standIn: auth.url,
+    jwksUrl: auth.jwksUrl,
+  });
+  return { command, query, edge };
 }

@@ -1,10 +1,7 @@
-import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  startCommandAndQuery,
-  startTestEdge,
-  testServiceEnv,
+  startSplitServiceBehindEdge,
   type RunningProcess,
   type TestEdge,
 } from '@archipelago/testing-harness';
@@ -36,32 +33,13 @@ beforeAll(async () => {
     email: 'ann@example.com',
     expiresInSec: 900,
   });
-  const [commandPort, queryPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const env = {
-    ...testServiceEnv({
-      system: 'scheduling',
-      service: 'calendar',
-      databaseUrl: await createTestDatabase('scheduling_e2e'),
-      auth: issuer,
-    }),
-    TZ: 'Pacific/Chatham',
-  };
-  ({ command, query } = await startCommandAndQuery({
-    name: 'calendar',
-    entry: 'systems/scheduling/calendar/src/main.ts',
-    env,
-    commandPort,
-    queryPort,
+  ({ command, query, edge } = await startSplitServiceBehindEdge({
+    system: 'scheduling',
+    service: 'calendar',
+    databaseUrl: await createTestDatabase('scheduling_e2e'),
+    auth: issuer,
+    env: { TZ: 'Pacific/Chatham' },
   }));
-  edge = await startTestEdge({
-    port: edgePort,
-    upstreams: {
-      'calendar.scheduling:8080': `http://127.0.0.1:${commandPort}`,
-      'calendar-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
-    },
-    standIn: issuer.url,
-    jwksUrl: issuer.jwksUrl,
-  });
   edgeUrl = edge.url;
 });
 

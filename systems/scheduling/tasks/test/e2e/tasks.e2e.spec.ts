@@ -1,10 +1,7 @@
-import { freePort } from '@archipelago/platform-local-postgres';
 import { startTestIssuer, type TestIssuer } from '@archipelago/testing-auth';
 import {
   createTestDatabase,
-  startCommandAndQuery,
-  startTestEdge,
-  testServiceEnv,
+  startSplitServiceBehindEdge,
   type RunningProcess,
   type TestEdge,
 } from '@archipelago/testing-harness';
@@ -42,31 +39,12 @@ beforeAll(async () => {
     email: 'bob@example.com',
     expiresInSec: 900,
   });
-  const [commandPort, queryPort, edgePort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const env = {
-    ...testServiceEnv({
-      system: 'scheduling',
-      service: 'tasks',
-      databaseUrl: await createTestDatabase('scheduling_e2e'),
-      auth: issuer,
-    }),
-  };
-  ({ command, query } = await startCommandAndQuery({
-    name: 'tasks',
-    entry: 'systems/scheduling/tasks/src/main.ts',
-    env,
-    commandPort,
-    queryPort,
+  ({ command, query, edge } = await startSplitServiceBehindEdge({
+    system: 'scheduling',
+    service: 'tasks',
+    databaseUrl: await createTestDatabase('scheduling_e2e'),
+    auth: issuer,
   }));
-  edge = await startTestEdge({
-    port: edgePort,
-    upstreams: {
-      'tasks.scheduling:8080': `http://127.0.0.1:${commandPort}`,
-      'tasks-query.scheduling:8080': `http://127.0.0.1:${queryPort}`,
-    },
-    standIn: issuer.url,
-    jwksUrl: issuer.jwksUrl,
-  });
   edgeUrl = edge.url;
 });
 
