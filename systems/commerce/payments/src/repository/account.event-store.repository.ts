@@ -1,4 +1,9 @@
-import { inTransaction, PostgresEventStore, StreamStateCache, WrongExpectedVersionError } from '@archipelago/platform-event-store';
+import {
+  inTransaction,
+  PostgresEventStore,
+  StreamStateCache,
+  WrongExpectedVersionError,
+} from '@archipelago/platform-event-store';
 import { Inbox, type Messaging } from '@archipelago/platform-messaging';
 import type pg from 'pg';
 import { accountDecider, foldPaymentRecord } from '../entity/account/account.decider.js';
@@ -31,7 +36,6 @@ const handleOf = (client: pg.PoolClient): TransactionHandle => client as unknown
  * idempotency key and the saga replies (outbox).
  */
 export class AccountEventStoreRepository implements AccountRepositoryPort {
-  private readonly inboxes = new Map<string, Inbox>();
   /**
    * Folded wallet streams: a wallet grows by a deposit or a capture per order, so folding it from
    * the first event on every load grew with the customer's history. Loads happen before the unit
@@ -53,9 +57,12 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
   async transaction<T>(work: (tx: TransactionHandle) => Promise<T>, inbox?: InboxEntry): Promise<UnitOfWorkResult<T>> {
     if (!inbox) return { duplicate: false, result: await inTransaction(this.pool, (client) => work(handleOf(client))) };
     let result: T | undefined;
-    const ran = await this.inboxOf(inbox.consumerGroup).handleOnce({ id: inbox.messageId, topic: inbox.topic }, async (client) => {
-      result = await work(handleOf(client));
-    });
+    const ran = await new Inbox(this.pool, this.store.schema, inbox.consumerGroup).handleOnce(
+      { id: inbox.messageId, topic: inbox.topic },
+      async (client) => {
+        result = await work(handleOf(client));
+      },
+    );
     return ran ? { duplicate: false, result: result as T } : { duplicate: true };
   }
 
@@ -81,7 +88,13 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
     const client = clientOf(tx);
     const loaded = await this.load(customerId, tx);
     if (loaded.version === 0) return { ...loaded, payment: undefined };
-    const recorded = await this.store.readStreamWhere(client, accountStreamId(customerId), 'orderId', orderId, loaded.version);
+    const recorded = await this.store.readStreamWhere(
+      client,
+      accountStreamId(customerId),
+      'orderId',
+      orderId,
+      loaded.version,
+    );
     const events = recorded.map((e) => ({ type: e.type, data: e.data }) as AccountEvent);
     return { ...loaded, payment: foldPaymentRecord(orderId, events) };
   }
@@ -133,7 +146,12 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
     return { fingerprint: row.fingerprint, receipt: row.response };
   }
 
-  async completeIdempotencyKey(tx: TransactionHandle, customerId: string, key: string, receipt: DepositReceipt): Promise<void> {
+  async completeIdempotencyKey(
+    tx: TransactionHandle,
+    customerId: string,
+    key: string,
+    receipt: DepositReceipt,
+  ): Promise<void> {
     await clientOf(tx).query(`UPDATE ${this.table} SET response = $3::jsonb WHERE customer_id = $1 AND key = $2`, [
       customerId,
       key,
@@ -143,14 +161,5 @@ export class AccountEventStoreRepository implements AccountRepositoryPort {
 
   private get table(): string {
     return `"${this.store.schema}".idempotency_keys`;
-  }
-
-  private inboxOf(group: string): Inbox {
-    let inbox = this.inboxes.get(group);
-    if (!inbox) {
-      inbox = new Inbox(this.pool, this.store.schema, group);
-      this.inboxes.set(group, inbox);
-    }
-    return inbox;
   }
 }

@@ -15,8 +15,6 @@ import type {
  * version) in the same transaction.
  */
 export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
-  private readonly inboxes = new Map<string, Inbox>();
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
@@ -41,7 +39,7 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
 
   apply(change: MembershipChange, inbox: InboxEntry): Promise<boolean> {
     const message = { id: inbox.messageId, topic: inbox.topic };
-    return this.inboxOf(inbox.consumerGroup).handleOnce(message, async (client) => {
+    return new Inbox(this.pool, this.schema, inbox.consumerGroup).handleOnce(message, async (client) => {
       if (change.role === null) {
         await client.query(`DELETE FROM "${this.schema}".workspace_members WHERE workspace_id = $1 AND user_id = $2`, [
           change.workspaceId,
@@ -70,11 +68,5 @@ export class PostgresWorkspaceMembership implements WorkspaceMembershipPort {
         );
       }
     });
-  }
-
-  private inboxOf(group: string): Inbox {
-    let inbox = this.inboxes.get(group);
-    if (!inbox) this.inboxes.set(group, (inbox = new Inbox(this.pool, this.schema, group)));
-    return inbox;
   }
 }

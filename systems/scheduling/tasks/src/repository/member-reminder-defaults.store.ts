@@ -13,8 +13,6 @@ import type {
  * calendar's MemberReminderDefaultsSetV1 through the inbox; a row is replaced only by a higher version.
  */
 export class PostgresMemberReminderDefaults implements MemberReminderDefaultsPort {
-  private readonly inboxes = new Map<string, Inbox>();
-
   constructor(
     private readonly pool: pg.Pool,
     private readonly schema: string,
@@ -31,7 +29,7 @@ export class PostgresMemberReminderDefaults implements MemberReminderDefaultsPor
   async record(defaults: MemberReminderDefaults, inbox: InboxEntry): Promise<boolean> {
     let changed = false;
     const message = { id: inbox.messageId, topic: inbox.topic };
-    const fresh = await this.inboxOf(inbox.consumerGroup).handleOnce(message, async (client) => {
+    const fresh = await new Inbox(this.pool, this.schema, inbox.consumerGroup).handleOnce(message, async (client) => {
       const { rowCount } = await client.query(
         `INSERT INTO "${this.schema}".member_reminder_defaults AS d
            (workspace_id, user_id, default_reminders, version, updated_at)
@@ -51,12 +49,6 @@ export class PostgresMemberReminderDefaults implements MemberReminderDefaultsPor
       changed = (rowCount ?? 0) > 0;
     });
     return fresh && changed;
-  }
-
-  private inboxOf(group: string): Inbox {
-    let inbox = this.inboxes.get(group);
-    if (!inbox) this.inboxes.set(group, (inbox = new Inbox(this.pool, this.schema, group)));
-    return inbox;
   }
 }
 
